@@ -1,0 +1,10 @@
+/** Jest: ts-jest transpiles only (type checking is `npm run typecheck`), tests live beside the code. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/domain', '<rootDir>/activities', '<rootDir>/workflows', '<rootDir>/services', '<rootDir>/infra', '<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  testTimeout: 60_000,
+  // Temporal workers and servers are started per test file; one file at a time per core keeps 2-core machines sane.
+  maxWorkers: 2,
+};
