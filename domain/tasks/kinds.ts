@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { Role } from './roles';
+
+/**
+ * What a kind of task accepts when completed: the allowed decisions, the zod schema of `data`, and the roles
+ * that may complete it besides the task's own role. Each process declares its kinds with {@link defineTaskKind}.
+ */
+export interface TaskKind<D extends string = string, S extends z.ZodType = z.ZodType> {
+  kind: string;
+  description: string;
+  decisions: readonly [D, ...D[]];
+  data: S;
+  /** Extra roles allowed to complete (e.g. a manager standing in); the task's role is always allowed. */
+  alsoAllowed?: readonly Role[];
+}
+
+/** Declares a task kind (identity function that keeps the literal types). */
+export function defineTaskKind<D extends string, S extends z.ZodType>(kind: TaskKind<D, S>): TaskKind<D, S> {
+  return kind;
+}
+
+/** A generic approval: approve or reject with an optional comment. */
+export const approvalTaskKind = defineTaskKind({
+  kind: 'approval',
+  description: 'Approve or reject, with an optional comment',
+  decisions: ['approve', 'reject'],
+  data: z.object({ comment: z.string().max(2000).optional() }).strict(),
+});
+
+/** The kinds every deployment knows; processes add theirs to a {@link TaskKindRegistry}. */
+export const PLATFORM_TASK_KINDS: readonly TaskKind[] = [approvalTaskKind];
+
+/** Looks up task kinds by name; unknown kinds are a programming error reported by name. */
+export class TaskKindRegistry {
+  private readonly kinds = new Map<string, TaskKind>();
+
+  constructor(kinds: Iterable<TaskKind> = PLATFORM_TASK_KINDS) {
+    for (const k of kinds) this.register(k);
+  }
+
+  /** Adds a kind; registering the same name twice is an error. */
+  register(kind: TaskKind): this {
+    if (this.kinds.has(kind.kind)) throw new Error(`task kind "${kind.kind}" is registered twice`);
+    this.kinds.set(kind.kind, kind);
+    return this;
+  }
+
+  get(kind: string): TaskKind | undefined {
+    return this.kinds.get(kind);
+  }
+
+  list(): TaskKind[] {
+    return [...this.kinds.values()];
+  }
+}

@@ -1,0 +1,1 @@
+export { ROLES, OVERSEER_ROLES, isRole, type Role } from '../../domain/tasks/roles';

@@ -1,0 +1,14 @@
+export { createDb, json, quoteIdentifier, type Db, type DbOrTrx, type DbOptions } from './database';
+export { migrateToLatest, migrateDown, migrateToEmpty, MIGRATION_NAMES } from './migrate';
+export { isUniqueViolation, isForeignKeyViolation } from './errors';
+export type { Database } from './schema';
+export * as auditRepo from './repositories/audit';
+export * as caughtMailRepo from './repositories/caught-mail';
+export * as customersRepo from './repositories/customers';
+export * as ordersRepo from './repositories/orders';
+export * as outboxRepo from './repositories/outbox';
+export * as productionRepo from './repositories/production';
+export * as quotesRepo from './repositories/quotes';
+export * as rmaRepo from './repositories/rma';
+export * as tasksRepo from './repositories/tasks';
+export * as usersRepo from './repositories/users';

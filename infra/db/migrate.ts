@@ -1,0 +1,43 @@
+import { Migrator, NO_MIGRATIONS, type Migration, type MigrationProvider, type MigrationResultSet, type Kysely } from 'kysely';
+import * as platform from './migrations/2026-11-24T2000-platform';
+import * as domain from './migrations/2026-11-24T2010-domain';
+
+// A static list (not a folder scan) so migrations load the same under tsx, jest and a bundler.
+// Append new migrations here; never edit one that has landed.
+const migrations: Record<string, Migration> = {
+  '2026-11-24T2000-platform': platform,
+  '2026-11-24T2010-domain': domain,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Names of every migration the code knows, oldest first. */
+export const MIGRATION_NAMES = Object.keys(migrations).sort();
+
+function migrator(db: Kysely<any>): Migrator {
+  return new Migrator({ db, provider });
+}
+
+function unwrap(result: MigrationResultSet): string[] {
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const cause = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`, { cause: result.error });
+  }
+  return (result.results ?? []).map((r) => `${r.direction === 'Up' ? 'applied' : 'reverted'} ${r.migrationName}`);
+}
+
+/** Applies every pending migration; returns what was applied (empty when up to date). */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  return unwrap(await migrator(db).migrateToLatest());
+}
+
+/** Reverts the most recent migration. */
+export async function migrateDown(db: Kysely<any>): Promise<string[]> {
+  return unwrap(await migrator(db).migrateDown());
+}
+
+/** Reverts every migration (tests of the down path). */
+export async function migrateToEmpty(db: Kysely<any>): Promise<string[]> {
+  return unwrap(await migrator(db).migrateTo(NO_MIGRATIONS));
+}

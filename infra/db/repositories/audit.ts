@@ -1,0 +1,41 @@
+import type { DbOrTrx } from '../database';
+import { json } from '../database';
+import type { AuditRow } from '../schema';
+
+/** One audited change: who did what to which record, with the state before and after. */
+export interface AuditEntry {
+  actorId: string | null;
+  actorRole: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Appends to the audit log (call inside the transaction that makes the change). */
+export async function recordAudit(db: DbOrTrx, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      actor_id: entry.actorId,
+      actor_role: entry.actorRole,
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      before: entry.before === undefined ? null : json(entry.before),
+      after: entry.after === undefined ? null : json(entry.after),
+    })
+    .execute();
+}
+
+/** The audit trail of one record, oldest first. */
+export async function listAudit(db: DbOrTrx, entityType: string, entityId: string): Promise<AuditRow[]> {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('entity_type', '=', entityType)
+    .where('entity_id', '=', entityId)
+    .orderBy('id', 'asc')
+    .execute();
+}

@@ -1,0 +1,205 @@
+import { sql } from 'kysely';
+import type { DbOrTrx } from '../database';
+import { json } from '../database';
+import type { TaskRow } from '../schema';
+import type { Task, TaskStatus } from '../../../domain/tasks/task';
+import type { Role } from '../../../domain/tasks/roles';
+
+/** What a workflow step supplies to open its task. */
+export interface OpenTaskInput {
+  workflowId: string;
+  step: string;
+  kind: string;
+  title: string;
+  role: Role;
+  caseType: string;
+  caseId: string;
+  customerId?: string | null;
+  payload?: Record<string, unknown>;
+  dueAt?: Date | null;
+  remindAt?: Date | null;
+  escalateAt?: Date | null;
+}
+
+/** Filters of the task list; omitted ones do not filter. */
+export interface TaskFilter {
+  roles?: readonly string[];
+  customerId?: string;
+  status?: TaskStatus;
+  kind?: string;
+  caseType?: string;
+  caseId?: string;
+  workflowId?: string;
+  overdueAt?: Date;
+  limit?: number;
+  offset?: number;
+}
+
+/** Converts a row to the domain type. */
+export function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    workflowId: row.workflow_id,
+    step: row.step,
+    kind: row.kind,
+    title: row.title,
+    role: row.role as Role,
+    caseType: row.case_type,
+    caseId: row.case_id,
+    customerId: row.customer_id,
+    status: row.status,
+    payload: row.payload,
+    dueAt: row.due_at,
+    remindAt: row.remind_at,
+    escalateAt: row.escalate_at,
+    remindedAt: row.reminded_at,
+    escalatedAt: row.escalated_at,
+    decision: row.decision,
+    data: row.data,
+    completedBy: row.completed_by,
+    completedAt: row.completed_at,
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * Opens the task of (workflowId, step), or returns the one already there: an activity retried after a crash
+ * must not open a second task.
+ */
+export async function openTask(db: DbOrTrx, input: OpenTaskInput): Promise<{ task: Task; created: boolean }> {
+  const inserted = await db
+    .insertInto('tasks')
+    .values({
+      workflow_id: input.workflowId,
+      step: input.step,
+      kind: input.kind,
+      title: input.title,
+      role: input.role,
+      case_type: input.caseType,
+      case_id: input.caseId,
+      customer_id: input.customerId ?? null,
+      payload: json(input.payload ?? {}),
+      due_at: input.dueAt ?? null,
+      remind_at: input.remindAt ?? null,
+      escalate_at: input.escalateAt ?? null,
+    })
+    .onConflict((oc) => oc.columns(['workflow_id', 'step']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { task: toTask(inserted), created: true };
+  const existing = await findTaskByStep(db, input.workflowId, input.step);
+  if (!existing) throw new Error(`task ${input.workflowId}/${input.step} vanished while opening`);
+  return { task: existing, created: false };
+}
+
+export async function getTask(db: DbOrTrx, id: string): Promise<Task | undefined> {
+  if (!isUuid(id)) return undefined;
+  const row = await db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toTask(row);
+}
+
+export async function findTaskByStep(db: DbOrTrx, workflowId: string, step: string): Promise<Task | undefined> {
+  const row = await db
+    .selectFrom('tasks')
+    .selectAll()
+    .where('workflow_id', '=', workflowId)
+    .where('step', '=', step)
+    .executeTakeFirst();
+  return row && toTask(row);
+}
+
+/** Tasks matching `filter`, oldest due first. */
+export async function listTasks(db: DbOrTrx, filter: TaskFilter = {}): Promise<Task[]> {
+  let q = db.selectFrom('tasks').selectAll();
+  if (filter.roles) q = filter.roles.length ? q.where('role', 'in', [...filter.roles]) : q.where(sql<boolean>`false`);
+  if (filter.customerId) q = q.where('customer_id', '=', filter.customerId);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.kind) q = q.where('kind', '=', filter.kind);
+  if (filter.caseType) q = q.where('case_type', '=', filter.caseType);
+  if (filter.caseId) q = q.where('case_id', '=', filter.caseId);
+  if (filter.workflowId) q = q.where('workflow_id', '=', filter.workflowId);
+  if (filter.overdueAt) q = q.where('status', '=', 'open').where('due_at', '<', filter.overdueAt);
+  const rows = await q
+    .orderBy(sql`due_at asc nulls last`)
+    .orderBy('created_at', 'asc')
+    .limit(filter.limit ?? 100)
+    .offset(filter.offset ?? 0)
+    .execute();
+  return rows.map(toTask);
+}
+
+/**
+ * Marks an open task completed; returns undefined when it was not open any more, so a second completion
+ * (or a race between two people) is told apart from the first.
+ */
+export async function completeTask(
+  db: DbOrTrx,
+  id: string,
+  completion: { decision: string; data: Record<string, unknown>; completedBy: string; completedAt?: Date },
+): Promise<Task | undefined> {
+  const row = await db
+    .updateTable('tasks')
+    .set({
+      status: 'completed',
+      decision: completion.decision,
+      data: json(completion.data),
+      completed_by: completion.completedBy,
+      completed_at: completion.completedAt ?? new Date(),
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .returningAll()
+    .executeTakeFirst();
+  return row && toTask(row);
+}
+
+/**
+ * Closes the task of (workflowId, step) from the workflow side; idempotent. A task already closed keeps its
+ * status (a person's completion is never overwritten by a cancel).
+ */
+export async function closeTaskByStep(
+  db: DbOrTrx,
+  workflowId: string,
+  step: string,
+  status: 'completed' | 'cancelled',
+): Promise<Task | undefined> {
+  await db
+    .updateTable('tasks')
+    .set({ status, completed_at: sql`coalesce(completed_at, now())` })
+    .where('workflow_id', '=', workflowId)
+    .where('step', '=', step)
+    .where('status', '=', 'open')
+    .execute();
+  return findTaskByStep(db, workflowId, step);
+}
+
+/** Records that the reminder went out; returns true only the first time. */
+export async function markReminded(db: DbOrTrx, workflowId: string, step: string): Promise<boolean> {
+  const r = await db
+    .updateTable('tasks')
+    .set({ reminded_at: new Date() })
+    .where('workflow_id', '=', workflowId)
+    .where('step', '=', step)
+    .where('reminded_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Records that the escalation went out; returns true only the first time. */
+export async function markEscalated(db: DbOrTrx, workflowId: string, step: string): Promise<boolean> {
+  const r = await db
+    .updateTable('tasks')
+    .set({ escalated_at: new Date() })
+    .where('workflow_id', '=', workflowId)
+    .where('step', '=', step)
+    .where('escalated_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True for a syntactically valid uuid (lookups by a malformed id answer "not found", not a database error). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

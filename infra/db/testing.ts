@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { createDb, quoteIdentifier, type Db } from './database';
+import { migrateToLatest } from './migrate';
+
+/** The two databases every repository test runs against. */
+export const TEST_DB_KINDS = ['pglite', 'postgres'] as const;
+export type TestDbKind = (typeof TEST_DB_KINDS)[number];
+
+/** URL of the real PostgreSQL the tests use (CI sets TEST_DATABASE_URL). */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A database for one test file; `close()` destroys it (a PostgreSQL schema is dropped). */
+export interface TestDb {
+  kind: TestDbKind;
+  db: Db;
+  /** PostgreSQL schema name, for tests that open a second connection. */
+  schema?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens an empty database: PGlite in memory, or a fresh schema in the test PostgreSQL database.
+ * With `migrate` (default) the schema is brought to the latest migration.
+ */
+export async function openTestDb(kind: TestDbKind, options: { migrate?: boolean } = {}): Promise<TestDb> {
+  let testDb: TestDb;
+  if (kind === 'pglite') {
+    assertVmModulesUnderJest();
+    const db = createDb({});
+    testDb = { kind, db, close: () => db.destroy() };
+  } else {
+    const schema = `test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+    await withAdminClient((client) => client.query(`create schema ${quoteIdentifier(schema)}`));
+    const db = createDb({ databaseUrl: TEST_DATABASE_URL, searchPath: schema, maxConnections: 4 });
+    testDb = {
+      kind,
+      db,
+      schema,
+      close: async () => {
+        await db.destroy();
+        await withAdminClient((client) => client.query(`drop schema ${quoteIdentifier(schema)} cascade`));
+      },
+    };
+  }
+  if (options.migrate ?? true) await migrateToLatest(testDb.db);
+  return testDb;
+}
+
+async function withAdminClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL at ${TEST_DATABASE_URL} is unreachable (${(error as Error).message}); start it or set TEST_DATABASE_URL`,
+    );
+  }
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * PGlite loads its WebAssembly through dynamic import(), which jest's sandbox allows only with Node's
+ * --experimental-vm-modules flag (`npm test` sets it). Say so instead of failing deep inside PGlite.
+ */
+function assertVmModulesUnderJest(): void {
+  const underJest = process.env.JEST_WORKER_ID !== undefined;
+  const flagged = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--experimental-vm-modules'));
+  if (underJest && !flagged) {
+    throw new Error('PGlite under jest needs node --experimental-vm-modules: run `npm test -- <path>` rather than `npx jest`');
+  }
+}
