@@ -14,8 +14,8 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 /** Names of every migration the code knows, oldest first. */
 export const MIGRATION_NAMES = Object.keys(migrations).sort();
 
-function migrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider });
+function migrator<DB>(db: Kysely<DB>): Migrator {
+  return new Migrator({ db: db as Kysely<unknown>, provider });
 }
 
 function unwrap(result: MigrationResultSet): string[] {
@@ -28,16 +28,16 @@ function unwrap(result: MigrationResultSet): string[] {
 }
 
 /** Applies every pending migration; returns what was applied (empty when up to date). */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
   return unwrap(await migrator(db).migrateToLatest());
 }
 
 /** Reverts the most recent migration. */
-export async function migrateDown(db: Kysely<any>): Promise<string[]> {
+export async function migrateDown<DB>(db: Kysely<DB>): Promise<string[]> {
   return unwrap(await migrator(db).migrateDown());
 }
 
 /** Reverts every migration (tests of the down path). */
-export async function migrateToEmpty(db: Kysely<any>): Promise<string[]> {
+export async function migrateToEmpty<DB>(db: Kysely<DB>): Promise<string[]> {
   return unwrap(await migrator(db).migrateTo(NO_MIGRATIONS));
 }

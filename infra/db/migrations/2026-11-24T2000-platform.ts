@@ -1,6 +1,5 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- a migration describes the schema of its own time, so it is untyped. */
 import { Kysely, sql } from 'kysely';
-
-// Migrations take Kysely<any>: they describe the schema at their own point in time, not today's types.
 
 /** Platform tables: customers (users refer to them), users, sessions, human tasks, outbox, audit log, caught mail. */
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- a migration describes the schema of its own time, so it is untyped. */
 import { CreateTableBuilder, Kysely, sql } from 'kysely';
 
 // Every domain table the processes need: customer onboarding, quotes, orders/contracts, production, QC and
