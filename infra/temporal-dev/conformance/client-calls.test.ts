@@ -1,0 +1,379 @@
+// Conformance: client-facing RPCs (start policies, signals, queries, cancel, terminate, describe, history)
+// driven through the official SDK. Runs against the embedded server, or a real one when TEMPORAL_ADDRESS is set.
+import { randomUUID } from 'node:crypto';
+import {
+  QueryNotRegisteredError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure, TerminatedFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTestEnv } from '../../temporal/test-env';
+import { notesByWorkflow } from './activities';
+import {
+  bundleConformanceWorkflows,
+  quietSdkLogs,
+  eventTypeName,
+  historyEventTypes,
+  historyEvents,
+  isSubsequence,
+  startConformanceWorker,
+  uniqueWorkflowId,
+  withoutWorkflowTaskEvents,
+  type RunningWorker,
+} from './helpers';
+import {
+  cleanupOnCancel,
+  collectItems,
+  echoWorkflow,
+  failWorkflow,
+  failingQuery,
+  itemSignal,
+  itemsQuery,
+  parallelActivities,
+  phaseQuery,
+  unblockSignal,
+  waitForUnblock,
+} from './workflows';
+
+let env: TestWorkflowEnvironment;
+let worker: RunningWorker;
+let client: Client;
+
+beforeAll(async () => {
+  quietSdkLogs();
+  env = await createTestEnv();
+  worker = await startConformanceWorker(env, await bundleConformanceWorkflows(), 'client-calls');
+  client = env.client;
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await env?.teardown();
+});
+
+function options(label: string) {
+  return { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId(label) };
+}
+
+describe('start', () => {
+  it('runs a workflow to completion and records started → task → completed', async () => {
+    const handle = await client.workflow.start(echoWorkflow, { ...options('echo'), args: ['hello'] });
+    expect(await handle.result()).toBe('hello');
+    expect(await historyEventTypes(handle)).toEqual([
+      'WorkflowExecutionStarted',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskCompleted',
+      'WorkflowExecutionCompleted',
+    ]);
+  });
+
+  it('rejects a second start of a running workflow id (conflict policy FAIL, the default)', async () => {
+    const opts = options('conflict-fail');
+    const first = await client.workflow.start(waitForUnblock, opts);
+    const second = client.workflow.start(waitForUnblock, opts);
+    await expect(second).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+    await expect(second).rejects.toMatchObject({ workflowId: opts.workflowId, workflowType: 'waitForUnblock' });
+    await first.signal(unblockSignal, 'done');
+    expect(await first.result()).toBe('done');
+  });
+
+  it('returns the running execution under conflict policy USE_EXISTING', async () => {
+    const opts = options('conflict-use-existing');
+    const first = await client.workflow.start(waitForUnblock, opts);
+    const second = await client.workflow.start(waitForUnblock, { ...opts, workflowIdConflictPolicy: 'USE_EXISTING' });
+    expect(second.firstExecutionRunId).toBe(first.firstExecutionRunId);
+    await second.signal(unblockSignal, 'one run');
+    expect(await first.result()).toBe('one run');
+  });
+
+  it('starts a new run after a completed one under ALLOW_DUPLICATE (the default reuse policy)', async () => {
+    const opts = options('reuse-allow');
+    const first = await client.workflow.start(echoWorkflow, { ...opts, args: ['first'] });
+    expect(await first.result()).toBe('first');
+    const second = await client.workflow.start(echoWorkflow, { ...opts, args: ['second'], workflowIdReusePolicy: 'ALLOW_DUPLICATE' });
+    expect(second.firstExecutionRunId).not.toBe(first.firstExecutionRunId);
+    expect(await second.result()).toBe('second');
+    // The first run's history is still there, under its own run id.
+    expect(await first.result()).toBe('first');
+  });
+
+  it('under ALLOW_DUPLICATE_FAILED_ONLY rejects reuse after success but allows it after failure', async () => {
+    const completed = options('reuse-failed-only-completed');
+    await client.workflow.execute(echoWorkflow, { ...completed, args: ['ok'] });
+    await expect(
+      client.workflow.start(echoWorkflow, { ...completed, args: ['again'], workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' }),
+    ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+
+    const failed = options('reuse-failed-only-failed');
+    await expect(client.workflow.execute(failWorkflow, { ...failed, args: ['no'] })).rejects.toBeInstanceOf(WorkflowFailedError);
+    const retry = await client.workflow.start(echoWorkflow, { ...failed, args: ['second chance'], workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' });
+    expect(await retry.result()).toBe('second chance');
+  });
+
+  it('under REJECT_DUPLICATE rejects any reuse of a closed workflow id', async () => {
+    const opts = options('reuse-reject');
+    await client.workflow.execute(echoWorkflow, { ...opts, args: ['once'] });
+    await expect(
+      client.workflow.start(echoWorkflow, { ...opts, args: ['twice'], workflowIdReusePolicy: 'REJECT_DUPLICATE' }),
+    ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+  });
+
+  it('under TERMINATE_IF_RUNNING terminates the running execution and starts a new one', async () => {
+    const opts = options('reuse-terminate');
+    const first = await client.workflow.start(waitForUnblock, opts);
+    const second = await client.workflow.start(echoWorkflow, { ...opts, args: ['replacement'], workflowIdReusePolicy: 'TERMINATE_IF_RUNNING' });
+    expect(second.firstExecutionRunId).not.toBe(first.firstExecutionRunId);
+    const firstOutcome = await first.result().catch((err: unknown) => err);
+    expect(firstOutcome).toBeInstanceOf(WorkflowFailedError);
+    expect((firstOutcome as WorkflowFailedError).cause).toBeInstanceOf(TerminatedFailure);
+    expect(await second.result()).toBe('replacement');
+  });
+
+  it('returns the same run for a repeated request id (request-id deduplication)', async () => {
+    const { workflowId, taskQueue } = options('request-id');
+    const request = {
+      namespace: env.namespace ?? 'default',
+      workflowId,
+      workflowType: { name: 'echoWorkflow' },
+      taskQueue: { name: taskQueue },
+      input: { payloads: [] },
+      requestId: randomUUID(),
+      identity: 'conformance',
+    };
+    const first = await client.workflowService.startWorkflowExecution(request);
+    const repeated = await client.workflowService.startWorkflowExecution(request);
+    expect(repeated.runId).toBe(first.runId);
+    // echoWorkflow without input returns undefined; let it finish so nothing is left running.
+    await client.workflow.getHandle(workflowId, first.runId).result();
+  });
+});
+
+describe('signals', () => {
+  it('delivers signals in the order they were sent, including those that arrive while a task is in flight', async () => {
+    const handle = await client.workflow.start(collectItems, { ...options('signal-order'), args: [20] });
+    for (let item = 0; item < 20; item += 1) await handle.signal(itemSignal, item);
+    expect(await handle.result()).toEqual(Array.from({ length: 20 }, (_, item) => item));
+    const events = await historyEvents(handle);
+    const signaled = events.filter((event) => eventTypeName(event) === 'WorkflowExecutionSignaled');
+    expect(signaled).toHaveLength(20);
+    expect(signaled.every((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'item')).toBe(true);
+  });
+
+  it('rejects a signal to an unknown or closed workflow with WorkflowNotFoundError', async () => {
+    await expect(client.workflow.getHandle(uniqueWorkflowId('nobody')).signal(unblockSignal, 'x')).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    const handle = await client.workflow.start(echoWorkflow, { ...options('signal-closed'), args: ['closed'] });
+    await handle.result();
+    await expect(handle.signal(unblockSignal, 'late')).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+
+  it('signalWithStart starts a missing workflow with the signal as its second event', async () => {
+    const handle = await client.workflow.signalWithStart(waitForUnblock, {
+      ...options('signal-with-start-new'),
+      signal: unblockSignal,
+      signalArgs: ['from signalWithStart'],
+    });
+    expect(await handle.result()).toBe('from signalWithStart');
+    const types = await historyEventTypes(handle);
+    expect(types.slice(0, 3)).toEqual(['WorkflowExecutionStarted', 'WorkflowExecutionSignaled', 'WorkflowTaskScheduled']);
+  });
+
+  it('signalWithStart signals the running execution instead of starting another', async () => {
+    const opts = options('signal-with-start-running');
+    const running = await client.workflow.start(waitForUnblock, opts);
+    const signaled = await client.workflow.signalWithStart(waitForUnblock, { ...opts, signal: unblockSignal, signalArgs: ['to the running one'] });
+    expect(signaled.signaledRunId).toBe(running.firstExecutionRunId);
+    expect(await running.result()).toBe('to the running one');
+  });
+});
+
+describe('queries', () => {
+  it('answers a query on a running workflow and again after it has closed', async () => {
+    const handle = await client.workflow.start(waitForUnblock, options('query'));
+    expect(await handle.query(phaseQuery)).toBe('waiting');
+    await handle.signal(unblockSignal, 'go');
+    expect(await handle.result()).toBe('go');
+    expect(await handle.query(phaseQuery)).toBe('done');
+  });
+
+  it('reports a query handler that throws, with its message', async () => {
+    const handle = await client.workflow.start(waitForUnblock, options('query-fails'));
+    const outcome = await handle.query(failingQuery).catch((err: unknown) => err);
+    expect(outcome).toBeInstanceOf(QueryNotRegisteredError);
+    expect((outcome as Error).message).toContain('this query refuses to answer');
+    await handle.terminate('test over');
+  });
+
+  it('reports an unknown query type, naming it', async () => {
+    const handle = await client.workflow.start(waitForUnblock, options('query-unknown'));
+    const outcome = await handle.query('noSuchQuery').catch((err: unknown) => err);
+    expect(outcome).toBeInstanceOf(QueryNotRegisteredError);
+    expect((outcome as Error).message).toContain('noSuchQuery');
+    await handle.terminate('test over');
+  });
+
+  it('rejects a query to an unknown workflow with WorkflowNotFoundError', async () => {
+    await expect(client.workflow.getHandle(uniqueWorkflowId('nobody')).query(phaseQuery)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+});
+
+describe('cancel', () => {
+  it('delivers a cancellation the workflow catches, runs its cleanup and ends canceled', async () => {
+    const handle = await client.workflow.start(cleanupOnCancel, options('cancel'));
+    // The query is answered once the first task has run, so the day-long timer has been started.
+    expect(await handle.query(phaseQuery)).toBe('sleeping');
+    await handle.cancel();
+    const outcome = await handle.result().catch((err: unknown) => err);
+    expect(outcome).toBeInstanceOf(WorkflowFailedError);
+    expect((outcome as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(notesByWorkflow.get(handle.workflowId)).toEqual(['cleaned up after cancellation']);
+    const types = await historyEventTypes(handle);
+    expect(isSubsequence(
+      ['TimerStarted', 'WorkflowExecutionCancelRequested', 'TimerCanceled', 'ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskCompleted'],
+      types,
+    )).toBe(true);
+    expect(types[types.length - 1]).toBe('WorkflowExecutionCanceled');
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+  });
+
+  it('accepts a cancel request for a closed workflow as a no-op', async () => {
+    const handle = await client.workflow.start(echoWorkflow, { ...options('cancel-closed'), args: ['finished'] });
+    expect(await handle.result()).toBe('finished');
+    await handle.cancel();
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+  });
+});
+
+describe('terminate', () => {
+  it('terminates a running workflow with a reason; result() reports TerminatedFailure', async () => {
+    const handle = await client.workflow.start(waitForUnblock, options('terminate'));
+    await handle.terminate('operator stopped it');
+    const outcome = await handle.result().catch((err: unknown) => err);
+    expect(outcome).toBeInstanceOf(WorkflowFailedError);
+    expect((outcome as WorkflowFailedError).cause).toBeInstanceOf(TerminatedFailure);
+    expect((outcome as WorkflowFailedError).message).toBe('operator stopped it');
+    const events = await historyEvents(handle);
+    const last = events[events.length - 1];
+    expect(eventTypeName(last)).toBe('WorkflowExecutionTerminated');
+    expect(last.workflowExecutionTerminatedEventAttributes?.reason).toBe('operator stopped it');
+    expect((await handle.describe()).status.name).toBe('TERMINATED');
+  });
+
+  it('rejects terminating a closed workflow with WorkflowNotFoundError', async () => {
+    const handle = await client.workflow.start(echoWorkflow, { ...options('terminate-closed'), args: ['done'] });
+    await handle.result();
+    await expect(handle.terminate('too late')).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+});
+
+describe('workflow failure', () => {
+  it('fails with the ApplicationFailure the workflow threw (type, message, details)', async () => {
+    const handle = await client.workflow.start(failWorkflow, { ...options('fail'), args: ['order 17 is invalid'] });
+    const outcome = await handle.result().catch((err: unknown) => err);
+    expect(outcome).toBeInstanceOf(WorkflowFailedError);
+    const cause = (outcome as WorkflowFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause).toMatchObject({ type: 'OrderRejected', message: 'order 17 is invalid', details: [42] });
+    const types = await historyEventTypes(handle);
+    expect(types[types.length - 1]).toBe('WorkflowExecutionFailed');
+    expect((await handle.describe()).status.name).toBe('FAILED');
+  });
+});
+
+describe('describe', () => {
+  it('describes a running and then a completed workflow', async () => {
+    const handle = await client.workflow.start(waitForUnblock, options('describe'));
+    const running = await handle.describe();
+    expect(running).toMatchObject({
+      workflowId: handle.workflowId,
+      runId: handle.firstExecutionRunId,
+      type: 'waitForUnblock',
+      taskQueue: worker.taskQueue,
+      status: { name: 'RUNNING' },
+    });
+    expect(running.startTime).toBeInstanceOf(Date);
+    expect(running.closeTime).toBeUndefined();
+    expect(running.historyLength).toBeGreaterThanOrEqual(2);
+
+    await handle.signal(unblockSignal, 'finish');
+    await handle.result();
+    const closed = await handle.describe();
+    expect(closed.status.name).toBe('COMPLETED');
+    expect(closed.closeTime).toBeInstanceOf(Date);
+    expect(closed.closeTime!.getTime()).toBeGreaterThanOrEqual(closed.startTime.getTime());
+    expect(closed.historyLength).toBe((await historyEvents(handle)).length);
+  });
+
+  it('rejects describing an unknown workflow with WorkflowNotFoundError', async () => {
+    await expect(client.workflow.getHandle(uniqueWorkflowId('nobody')).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+});
+
+describe('history', () => {
+  it('pages through a long history: every event once, ids 1..n in order', async () => {
+    const handle = await client.workflow.start(parallelActivities, { ...options('long-history'), args: [150] });
+    expect(await handle.result()).toBe(150);
+    const events = await historyEvents(handle);
+    // 150 × (scheduled, started, completed) plus the workflow's own events: more than one 256-event page.
+    expect(events.length).toBeGreaterThan(450);
+    expect(events.map((event) => Number(event.eventId))).toEqual(events.map((_, index) => index + 1));
+    expect(eventTypeName(events[events.length - 1])).toBe('WorkflowExecutionCompleted');
+  });
+
+  it('honours a small page size and hands out page tokens until the history ends', async () => {
+    const handle = await client.workflow.start(collectItems, { ...options('paging'), args: [12] });
+    for (let item = 0; item < 12; item += 1) await handle.signal(itemSignal, item);
+    await handle.result();
+    const full = await historyEvents(handle);
+    const paged: temporal.api.history.v1.IHistoryEvent[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    let pages = 0;
+    do {
+      const page = await client.workflowService.getWorkflowExecutionHistory({
+        namespace: env.namespace ?? 'default',
+        execution: { workflowId: handle.workflowId },
+        maximumPageSize: 5,
+        nextPageToken,
+      });
+      expect(page.history?.events?.length ?? 0).toBeLessThanOrEqual(5);
+      paged.push(...(page.history?.events ?? []));
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+      pages += 1;
+    } while (nextPageToken && pages < 100);
+    expect(pages).toBeGreaterThanOrEqual(Math.ceil(full.length / 5));
+    expect(paged.map(eventTypeName)).toEqual(full.map(eventTypeName));
+  });
+
+  it('returns only the close event with the close-event filter', async () => {
+    const handle = await client.workflow.start(echoWorkflow, { ...options('close-event'), args: ['x'] });
+    await handle.result();
+    const response = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: env.namespace ?? 'default',
+      execution: { workflowId: handle.workflowId },
+      historyEventFilterType: temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+    });
+    expect((response.history?.events ?? []).map(eventTypeName)).toEqual(['WorkflowExecutionCompleted']);
+  });
+
+  it('leaves only workflow-level events besides task bookkeeping for a signalled workflow', async () => {
+    const handle = await client.workflow.start(waitForUnblock, options('history-shape'));
+    await handle.signal(unblockSignal, 'v');
+    await handle.result();
+    expect(withoutWorkflowTaskEvents(await historyEventTypes(handle))).toEqual([
+      'WorkflowExecutionStarted',
+      'WorkflowExecutionSignaled',
+      'WorkflowExecutionCompleted',
+    ]);
+  });
+
+  it('lets the collecting workflow be queried mid-way', async () => {
+    const handle = await client.workflow.start(collectItems, { ...options('items-query'), args: [2] });
+    await handle.signal(itemSignal, 7);
+    expect(await handle.query(itemsQuery)).toEqual([7]);
+    await handle.signal(itemSignal, 8);
+    expect(await handle.result()).toEqual([7, 8]);
+  });
+});

@@ -1,0 +1,75 @@
+// Conformance: time skipping through @temporalio/testing's createTimeSkipping, with the embedded server's bin
+// as the `existing-path` executable (createTestEnv). A real server (TEMPORAL_ADDRESS) cannot skip time, so the
+// suite is skipped there.
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTestEnv, usingEmbeddedServer } from '../../temporal/test-env';
+import { bundleConformanceWorkflows, quietSdkLogs, historyEventTypes, startConformanceWorker, uniqueWorkflowId, withoutWorkflowTaskEvents, type RunningWorker } from './helpers';
+import { phaseQuery, unblockSignal, waitDays, waitForUnblockOrDeadline } from './workflows';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+// Time skipping needs the time-skipping test server; TEMPORAL_ADDRESS points at a server that runs in real time.
+const describeTimeSkipping = usingEmbeddedServer() ? describe : describe.skip;
+
+describeTimeSkipping('time skipping (createTimeSkipping with the embedded server)', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: RunningWorker;
+  let client: Client;
+
+  beforeAll(async () => {
+    quietSdkLogs();
+    env = await createTestEnv();
+    worker = await startConformanceWorker(env, await bundleConformanceWorkflows(), 'time-skipping');
+    client = env.client;
+  }, 120_000);
+
+  afterAll(async () => {
+    await worker?.stop();
+    await env?.teardown();
+  });
+
+  it('is a time-skipping environment', () => {
+    expect(env.supportsTimeSkipping).toBe(true);
+  });
+
+  it('completes a workflow that sleeps 30 days within seconds of real time', async () => {
+    const realStart = Date.now();
+    const serverStart = await env.currentTimeMs();
+    const handle = await client.workflow.start(waitDays, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('thirty-days'), args: [30] });
+    const workflowElapsed = await handle.result();
+    expect(workflowElapsed).toBeGreaterThanOrEqual(30 * DAY_MS);
+    expect(Date.now() - realStart).toBeLessThan(20_000);
+    expect((await env.currentTimeMs()) - serverStart).toBeGreaterThanOrEqual(30 * DAY_MS);
+    expect(withoutWorkflowTaskEvents(await historyEventTypes(handle))).toEqual(['WorkflowExecutionStarted', 'TimerStarted', 'TimerFired', 'WorkflowExecutionCompleted']);
+  });
+
+  it('advances server time with env.sleep, firing the timers that fall due', async () => {
+    const handle = await client.workflow.start(waitForUnblockOrDeadline, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('env-sleep') });
+    expect(await handle.query(phaseQuery)).toBe('waiting');
+    const before = await env.currentTimeMs();
+    await env.sleep('2 days');
+    const after = await env.currentTimeMs();
+    expect(after - before).toBeGreaterThanOrEqual(2 * DAY_MS);
+    expect(await handle.query(phaseQuery)).toBe('deadline passed');
+    await handle.signal(unblockSignal, 'late');
+    expect(await handle.result()).toBe('unblocked');
+  });
+
+  it('does not skip time while nobody waits on a result or sleeps', async () => {
+    const handle = await client.workflow.start(waitForUnblockOrDeadline, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('locked') });
+    const before = await env.currentTimeMs();
+    expect(await handle.query(phaseQuery)).toBe('waiting');
+    // Time is locked outside result()/sleep: the day-long deadline has not passed after a query round trip.
+    expect(await handle.query(phaseQuery)).toBe('waiting');
+    expect((await env.currentTimeMs()) - before).toBeLessThan(60_000);
+    await handle.signal(unblockSignal, 'in time');
+    expect(await handle.result()).toBe('unblocked');
+  });
+
+  it('reports the current server time with env.currentTimeMs', async () => {
+    const now = await env.currentTimeMs();
+    expect(typeof now).toBe('number');
+    // Server time never runs behind the wall clock at the start of the test server.
+    expect(now).toBeGreaterThan(Date.parse('2020-01-01T00:00:00Z'));
+  });
+});
