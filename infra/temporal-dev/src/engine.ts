@@ -1,0 +1,1598 @@
+/**
+ * The history engine: applies client calls, worker completions and timer firings to workflow
+ * executions, writing events the way a Temporal server records them (see the project's notes on
+ * Temporal histories: buffering while a workflow task is in flight, activity retries not written to
+ * history, ActivityTaskStarted written only at the activity's terminal event, and so on).
+ */
+import { randomUUID } from 'node:crypto';
+import { Clock } from './clock';
+import * as errors from './errors';
+import { TaskQueue, PollInfo } from './matching';
+import {
+  ActivityState,
+  Execution,
+  LockHolder,
+  NamespaceState,
+  Obj,
+  PendingEvent,
+  PendingQuery,
+  RetryState,
+  TaskQueueKind,
+  TimeoutType,
+  WorkflowStatus,
+  WorkflowTaskState,
+  isOpen,
+} from './model';
+import { enums, fromMs, num, optDuration, toMs, eventTypeOf, payloadsSize } from './proto';
+
+const DEFAULT_WFT_TIMEOUT_MS = 10_000;
+const MAX_WFT_TIMEOUT_MS = 120_000;
+/** Matching hands back an empty response after this long, as Temporal's matching service does. */
+export const LONG_POLL_MS = 60_000;
+const HISTORY_LONG_POLL_MS = 20_000;
+const DEFAULT_PAGE_SIZE = 256;
+export const MAX_ID_LENGTH = 1000;
+
+export interface EngineOptions {
+  clock: Clock;
+  namespaces: string[];
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+type WftResponse = Obj;
+type ActivityResponse = Obj;
+
+interface TaskToken {
+  k: 'w' | 'a' | 'q';
+  ns: string;
+  wid: string;
+  rid: string;
+  /** scheduled event id (workflow / activity task) */
+  s?: number;
+  /** attempt */
+  a?: number;
+  /** query id */
+  q?: string;
+}
+
+function encodeToken(t: TaskToken): Buffer {
+  return Buffer.from(JSON.stringify(t));
+}
+
+function decodeToken(buf: Uint8Array | null | undefined): TaskToken {
+  try {
+    const t = JSON.parse(Buffer.from(buf ?? []).toString('utf8')) as TaskToken;
+    if (!t || typeof t !== 'object' || !t.k) throw new Error('bad');
+    return t;
+  } catch {
+    throw errors.invalidArgument('Task token is malformed.');
+  }
+}
+
+const durationMs = (d: Obj | null | undefined): number => toMs(d);
+
+export class Engine {
+  readonly clock: Clock;
+  readonly namespaces = new Map<string, NamespaceState>();
+  private readonly wfQueues = new Map<string, TaskQueue<WftResponse>>();
+  private readonly actQueues = new Map<string, TaskQueue<ActivityResponse>>();
+  private readonly pendingQueries = new Map<string, { ex: Execution; q: PendingQuery }>();
+  private taskIdSeq = 0;
+  private readonly log: NonNullable<EngineOptions['log']>;
+
+  constructor(opts: EngineOptions) {
+    this.clock = opts.clock;
+    this.log = opts.log ?? (() => undefined);
+    for (const ns of opts.namespaces) this.registerNamespace(ns);
+  }
+
+  // ---------------------------------------------------------------- namespaces
+
+  registerNamespace(name: string, description = '', retentionMs = 24 * 3600_000): NamespaceState {
+    const existing = this.namespaces.get(name);
+    if (existing) return existing;
+    const ns: NamespaceState = {
+      name,
+      id: randomUUID(),
+      description,
+      retentionMs,
+      runs: new Map(),
+      executions: new Map(),
+      requestIds: new Map(),
+    };
+    this.namespaces.set(name, ns);
+    return ns;
+  }
+
+  ns(name: string | null | undefined): NamespaceState {
+    const ns = this.namespaces.get(name || 'default');
+    if (!ns) throw errors.namespaceNotFound(name ?? '');
+    return ns;
+  }
+
+  // ---------------------------------------------------------------- lookups
+
+  /** Finds an execution by id and optional run id (empty = the current run of the chain). */
+  find(nsName: string, workflowId: string, runId?: string | null): Execution {
+    const ns = this.ns(nsName);
+    if (runId) {
+      const ex = ns.executions.get(runId);
+      if (!ex || ex.workflowId !== workflowId) {
+        throw errors.notFound(`workflow execution not found for workflow ID "${workflowId}" and run ID "${runId}"`);
+      }
+      return ex;
+    }
+    const runs = ns.runs.get(workflowId);
+    if (!runs?.length) throw errors.notFound(`workflow execution not found for workflow ID "${workflowId}"`);
+    return ns.executions.get(runs[runs.length - 1])!;
+  }
+
+  /** The current run of a workflow id, if any. */
+  current(ns: NamespaceState, workflowId: string): Execution | undefined {
+    const runs = ns.runs.get(workflowId);
+    return runs?.length ? ns.executions.get(runs[runs.length - 1]) : undefined;
+  }
+
+  private findOpen(nsName: string, workflowId: string, runId?: string | null): Execution {
+    const ex = this.find(nsName, workflowId, runId);
+    if (!isOpen(ex)) throw errors.completedAlready();
+    return ex;
+  }
+
+  // ---------------------------------------------------------------- time-skipping locks
+
+  private hold(h: LockHolder): void {
+    if (!h.locked) {
+      h.locked = true;
+      this.clock.lock();
+    }
+  }
+
+  private release(h: LockHolder): void {
+    if (h.locked) {
+      h.locked = false;
+      this.clock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- history
+
+  private now(): number {
+    return this.clock.now();
+  }
+
+  private makeEvent(ex: Execution, kind: string, attrs: Obj): Obj {
+    return {
+      eventId: ex.history.length + 1,
+      eventTime: fromMs(this.now()),
+      eventType: eventTypeOf(kind),
+      taskId: ++this.taskIdSeq,
+      [`${kind}EventAttributes`]: attrs,
+    };
+  }
+
+  /** Appends an event now (not buffered). */
+  private append(ex: Execution, kind: string, attrs: Obj): Obj {
+    const ev = this.makeEvent(ex, kind, attrs);
+    ex.history.push(ev);
+    ex.historySizeBytes += 64 + payloadsSize(attrs.input) + payloadsSize(attrs.result);
+    this.notifyHistory(ex);
+    return ev;
+  }
+
+  private appendGroup(ex: Execution, group: PendingEvent[]): Obj[] {
+    const written = group.map((e) => this.append(ex, e.kind, e.attrs));
+    group.forEach((e) => {
+      if (e.startedFrom !== undefined) e.attrs.startedEventId = written[e.startedFrom].eventId;
+    });
+    return written;
+  }
+
+  private notifyHistory(ex: Execution): void {
+    if (!ex.historyWaiters.size) return;
+    const waiters = [...ex.historyWaiters];
+    ex.historyWaiters.clear();
+    // After the current change finishes, so waiters see every event it writes.
+    queueMicrotask(() => waiters.forEach((w) => w()));
+  }
+
+  /**
+   * Records events that come from outside the workflow (signal, activity outcome, timer, cancel request):
+   * buffered while a workflow task is started, otherwise written now; either way a workflow task follows.
+   */
+  private deliver(ex: Execution, group: PendingEvent[]): void {
+    if (!isOpen(ex)) return;
+    if (ex.wft && ex.wft.startedEventId) {
+      ex.buffered.push(group);
+      return;
+    }
+    this.appendGroup(ex, group);
+    this.scheduleWorkflowTask(ex);
+  }
+
+  private flushBuffered(ex: Execution): boolean {
+    if (!ex.buffered.length) return false;
+    const groups = ex.buffered;
+    ex.buffered = [];
+    for (const g of groups) this.appendGroup(ex, g);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- queues
+
+  private queueKey(ns: string, name: string): string {
+    return `${ns}\u0000${name}`;
+  }
+
+  wfQueue(ns: string, name: string): TaskQueue<WftResponse> {
+    const key = this.queueKey(ns, name);
+    let q = this.wfQueues.get(key);
+    if (!q) this.wfQueues.set(key, (q = new TaskQueue()));
+    return q;
+  }
+
+  actQueue(ns: string, name: string): TaskQueue<ActivityResponse> {
+    const key = this.queueKey(ns, name);
+    let q = this.actQueues.get(key);
+    if (!q) this.actQueues.set(key, (q = new TaskQueue()));
+    return q;
+  }
+
+  /** Ends all waiting long polls (shutdown). */
+  releasePollers(): void {
+    for (const q of this.wfQueues.values()) q.releaseAll();
+    for (const q of this.actQueues.values()) q.releaseAll();
+  }
+
+  // ---------------------------------------------------------------- start
+
+  /** StartWorkflowExecution, SignalWithStart and child starts share this. */
+  startWorkflow(
+    req: Obj,
+    extra: { signal?: Obj; parent?: Execution['parent']; root?: Execution['root']; continuedFrom?: Execution; initiator?: number; lastCompletionResult?: Obj; failure?: Obj; attempt?: number } = {},
+  ): { ex: Execution; started: boolean } {
+    const ns = this.ns(req.namespace);
+    const workflowId: string = req.workflowId ?? '';
+    if (!workflowId) throw errors.invalidArgument('WorkflowId is not set on request.');
+    if (workflowId.length > MAX_ID_LENGTH) throw errors.invalidArgument('WorkflowId exceeds length limit.');
+    const workflowType: string = req.workflowType?.name ?? '';
+    if (!workflowType) throw errors.invalidArgument('WorkflowType is not set on request.');
+    if (workflowType.length > MAX_ID_LENGTH) throw errors.invalidArgument('WorkflowType exceeds length limit.');
+    const taskQueue: string = req.taskQueue?.name ?? '';
+    if (!taskQueue) throw errors.invalidArgument('TaskQueue is not set on request.');
+    const requestId: string = req.requestId || randomUUID();
+
+    if (!extra.continuedFrom) {
+      const dedup = ns.requestIds.get(requestId);
+      if (dedup) {
+        const ex = ns.executions.get(dedup);
+        if (ex && ex.workflowId === workflowId) return { ex, started: true };
+      }
+      const existing = this.current(ns, workflowId);
+      if (existing) {
+        const reuse = num(req.workflowIdReusePolicy) || 1;
+        const conflict = num(req.workflowIdConflictPolicy) || (reuse === 4 ? 3 : 1);
+        if (isOpen(existing)) {
+          if (conflict === 2) {
+            // USE_EXISTING: attach to the running execution
+            return { ex: existing, started: false };
+          }
+          if (conflict === 3) {
+            this.terminate(existing, 'TerminateExisting', null, req.identity ?? '', true);
+          } else {
+            throw errors.alreadyExists(
+              `Workflow execution is already running. WorkflowId: ${workflowId}, RunId: ${existing.runId}.`,
+              existing.startRequestId,
+              existing.runId,
+            );
+          }
+        } else if (reuse === 3) {
+          throw errors.alreadyExists(
+            `Workflow execution already finished and Workflow ID reuse policy does not allow a new run. WorkflowId: ${workflowId}, RunId: ${existing.runId}.`,
+            existing.startRequestId,
+            existing.runId,
+          );
+        } else if (reuse === 2 && (existing.status === WorkflowStatus.COMPLETED || existing.status === WorkflowStatus.CONTINUED_AS_NEW)) {
+          throw errors.alreadyExists(
+            `Workflow execution already finished successfully. WorkflowId: ${workflowId}, RunId: ${existing.runId}. Workflow Id reuse policy: allow duplicate workflow Id if last run failed.`,
+            existing.startRequestId,
+            existing.runId,
+          );
+        }
+      }
+    }
+
+    const now = this.now();
+    const runId = randomUUID();
+    const executionTimeoutMs = durationMs(req.workflowExecutionTimeout);
+    let runTimeoutMs = durationMs(req.workflowRunTimeout);
+    if (executionTimeoutMs && (!runTimeoutMs || runTimeoutMs > executionTimeoutMs)) runTimeoutMs = executionTimeoutMs;
+    let taskTimeoutMs = durationMs(req.workflowTaskTimeout) || DEFAULT_WFT_TIMEOUT_MS;
+    taskTimeoutMs = Math.min(taskTimeoutMs, MAX_WFT_TIMEOUT_MS);
+    if (runTimeoutMs) taskTimeoutMs = Math.min(taskTimeoutMs, runTimeoutMs);
+    const startDelayMs = durationMs(req.workflowStartDelay) || durationMs(req.backoffStartInterval);
+    const firstExecutionRunId = extra.continuedFrom?.firstExecutionRunId ?? runId;
+    const executionDeadline = extra.continuedFrom
+      ? extra.continuedFrom.executionDeadline
+      : executionTimeoutMs
+        ? now + executionTimeoutMs
+        : 0;
+
+    const ex: Execution = {
+      namespace: ns.name,
+      workflowId,
+      runId,
+      firstExecutionRunId,
+      workflowType,
+      taskQueue,
+      startRequestId: requestId,
+      status: WorkflowStatus.RUNNING,
+      startTime: now,
+      executionTime: now + startDelayMs,
+      closeTime: 0,
+      history: [],
+      taskTimeoutMs,
+      runTimeoutMs,
+      executionTimeoutMs,
+      executionDeadline,
+      memo: { ...(req.memo?.fields ?? {}) },
+      searchAttributes: { ...(req.searchAttributes?.indexedFields ?? {}) },
+      header: req.header ?? null,
+      retryPolicy: req.retryPolicy ?? null,
+      wft: null,
+      wftAttempt: 1,
+      lastCompletedStartedId: 0,
+      buffered: [],
+      activities: new Map(),
+      timers: new Map(),
+      children: new Map(),
+      queriesAwaitingTask: [],
+      historyWaiters: new Set(),
+      cancelRequested: false,
+      parent: extra.parent,
+      root: extra.root ?? (extra.parent ? undefined : undefined),
+      historySizeBytes: 0,
+    };
+    ns.executions.set(runId, ex);
+    const runs = ns.runs.get(workflowId) ?? [];
+    runs.push(runId);
+    ns.runs.set(workflowId, runs);
+    ns.requestIds.set(requestId, runId);
+
+    this.append(ex, 'workflowExecutionStarted', {
+      workflowType: { name: workflowType },
+      taskQueue: { name: taskQueue, kind: TaskQueueKind.NORMAL },
+      input: req.input ?? undefined,
+      workflowExecutionTimeout: optDuration(executionTimeoutMs),
+      workflowRunTimeout: optDuration(runTimeoutMs),
+      workflowTaskTimeout: fromMs(taskTimeoutMs),
+      continuedExecutionRunId: extra.continuedFrom?.runId ?? '',
+      initiator: extra.initiator ?? 0,
+      continuedFailure: extra.failure ?? undefined,
+      lastCompletionResult: extra.lastCompletionResult ?? undefined,
+      originalExecutionRunId: runId,
+      identity: req.identity ?? '',
+      firstExecutionRunId,
+      retryPolicy: req.retryPolicy ?? undefined,
+      attempt: extra.attempt ?? 1,
+      workflowExecutionExpirationTime: executionDeadline ? fromMs(executionDeadline) : undefined,
+      cronSchedule: req.cronSchedule ?? '',
+      firstWorkflowTaskBackoff: optDuration(startDelayMs),
+      memo: req.memo ?? undefined,
+      searchAttributes: req.searchAttributes ?? undefined,
+      header: req.header ?? undefined,
+      parentWorkflowNamespace: extra.parent?.namespace ?? '',
+      parentWorkflowExecution: extra.parent ? { workflowId: extra.parent.workflowId, runId: extra.parent.runId } : undefined,
+      parentInitiatedEventId: extra.parent?.initiatedEventId ?? 0,
+      rootWorkflowExecution: ex.root ? { workflowId: ex.root.workflowId, runId: ex.root.runId } : { workflowId, runId },
+      workflowId,
+      priority: req.priority ?? undefined,
+      userMetadata: undefined,
+    });
+    if (extra.signal) this.append(ex, 'workflowExecutionSignaled', extra.signal);
+
+    if (runTimeoutMs || executionDeadline) {
+      const deadline = Math.min(runTimeoutMs ? now + runTimeoutMs : Infinity, executionDeadline || Infinity);
+      ex.runTimer = this.clock.schedule(deadline, () => this.timeOutWorkflow(ex));
+    }
+    if (startDelayMs > 0) {
+      ex.startDelayTimer = this.clock.schedule(now + startDelayMs, () => {
+        ex.startDelayTimer = undefined;
+        this.scheduleWorkflowTask(ex);
+      });
+    } else {
+      this.scheduleWorkflowTask(ex);
+    }
+    this.log('debug', `started ${workflowType} ${workflowId}/${runId}`);
+    return { ex, started: true };
+  }
+
+  // ---------------------------------------------------------------- workflow tasks
+
+  private scheduleWorkflowTask(ex: Execution): void {
+    if (!isOpen(ex) || ex.wft || ex.startDelayTimer) return;
+    const attempt = ex.wftAttempt;
+    const ev = this.append(ex, 'workflowTaskScheduled', {
+      taskQueue: { name: ex.taskQueue, kind: TaskQueueKind.NORMAL },
+      startToCloseTimeout: fromMs(ex.taskTimeoutMs),
+      attempt,
+    });
+    const wft: WorkflowTaskState = {
+      scheduledEventId: ev.eventId,
+      startedEventId: 0,
+      attempt,
+      scheduledTime: this.now(),
+      startedTime: 0,
+      identity: '',
+      queries: new Map(),
+    };
+    ex.wft = wft;
+    this.hold(wft);
+    // Queries that waited for a workflow task ride on this one.
+    for (const q of ex.queriesAwaitingTask.splice(0)) if (!q.done) wft.queries.set(q.id, q);
+    this.wfQueue(ex.namespace, ex.taskQueue).offer({ start: (poll) => this.startWorkflowTask(ex, wft, poll) });
+  }
+
+  private startWorkflowTask(ex: Execution, wft: WorkflowTaskState, poll: PollInfo): WftResponse | null {
+    if (!isOpen(ex) || ex.wft !== wft || wft.startedEventId) return null;
+    const now = this.now();
+    const ev = this.append(ex, 'workflowTaskStarted', {
+      scheduledEventId: wft.scheduledEventId,
+      identity: poll.identity,
+      requestId: poll.requestId ?? randomUUID(),
+      suggestContinueAsNew: ex.history.length > 10_240,
+      historySizeBytes: ex.historySizeBytes,
+    });
+    wft.startedEventId = ev.eventId;
+    wft.startedTime = now;
+    wft.identity = poll.identity;
+    wft.timeout = this.clock.after(ex.taskTimeoutMs, () => this.timeOutWorkflowTask(ex, wft));
+    const queries: Obj = {};
+    for (const [id, q] of wft.queries) if (!q.done) queries[id] = q.query;
+    return {
+      taskToken: encodeToken({ k: 'w', ns: ex.namespace, wid: ex.workflowId, rid: ex.runId, s: wft.scheduledEventId, a: wft.attempt }),
+      workflowExecution: { workflowId: ex.workflowId, runId: ex.runId },
+      workflowType: { name: ex.workflowType },
+      previousStartedEventId: ex.lastCompletedStartedId,
+      startedEventId: wft.startedEventId,
+      attempt: wft.attempt,
+      backlogCountHint: 0,
+      history: { events: ex.history },
+      nextPageToken: Buffer.alloc(0),
+      workflowExecutionTaskQueue: { name: ex.taskQueue, kind: TaskQueueKind.NORMAL },
+      scheduledTime: fromMs(wft.scheduledTime),
+      startedTime: fromMs(now),
+      queries,
+      messages: [],
+    };
+  }
+
+  /** Looks up the started workflow task a token names, or NOT_FOUND (the worker then evicts). */
+  private taskForToken(token: TaskToken): { ex: Execution; wft: WorkflowTaskState } {
+    let ex: Execution;
+    try {
+      ex = this.find(token.ns, token.wid, token.rid);
+    } catch {
+      throw errors.notFound('Workflow task not found.');
+    }
+    const wft = ex.wft;
+    if (!isOpen(ex) || !wft || wft.scheduledEventId !== token.s || wft.attempt !== token.a || !wft.startedEventId) {
+      throw errors.notFound('Workflow task not found.');
+    }
+    return { ex, wft };
+  }
+
+  respondWorkflowTaskCompleted(req: Obj): Obj {
+    const token = decodeToken(req.taskToken);
+    const { ex, wft } = this.taskForToken(token);
+    this.answerQueries(wft, req.queryResults ?? {});
+    const commands: Obj[] = req.commands ?? [];
+
+    const completing = commands.findIndex(
+      (c) =>
+        c.completeWorkflowExecutionCommandAttributes ||
+        c.failWorkflowExecutionCommandAttributes ||
+        c.cancelWorkflowExecutionCommandAttributes ||
+        c.continueAsNewWorkflowExecutionCommandAttributes,
+    );
+    if (completing >= 0 && ex.buffered.length) {
+      // New events arrived while the worker decided to close: the workflow must see them first.
+      this.failWorkflowTask(ex, wft, 'UNHANDLED_COMMAND', null, req.identity ?? '');
+      throw errors.invalidArgument('UnhandledCommand');
+    }
+    const invalid = this.validateCommands(ex, commands, completing);
+    if (invalid) {
+      this.failWorkflowTask(ex, wft, invalid.cause, { message: invalid.message, applicationFailureInfo: { type: 'BadCommand', nonRetryable: false } }, req.identity ?? '');
+      throw errors.invalidArgument(invalid.message);
+    }
+
+    wft.timeout?.cancel();
+    const completed = this.append(ex, 'workflowTaskCompleted', {
+      scheduledEventId: wft.scheduledEventId,
+      startedEventId: wft.startedEventId,
+      identity: req.identity ?? '',
+      binaryChecksum: req.binaryChecksum ?? '',
+      workerVersion: req.workerVersionStamp ?? undefined,
+      sdkMetadata: req.sdkMetadata ?? undefined,
+      meteringMetadata: req.meteringMetadata ?? undefined,
+      deployment: req.deployment ?? undefined,
+      versioningBehavior: req.versioningBehavior ?? 0,
+    });
+    ex.wft = null;
+    ex.wftAttempt = 1;
+    ex.lastCompletedStartedId = wft.startedEventId;
+    const ctx = { completedId: completed.eventId, needsTask: false, identity: req.identity ?? '' };
+    for (const cmd of commands) {
+      if (!isOpen(ex)) break;
+      this.applyCommand(ex, cmd, ctx);
+    }
+    let newTask = false;
+    if (isOpen(ex)) {
+      const hadBuffered = this.flushBuffered(ex);
+      if (hadBuffered || ctx.needsTask || req.forceCreateNewWorkflowTask) {
+        this.scheduleWorkflowTask(ex);
+        newTask = true;
+      }
+    }
+    this.rerouteQueries(ex, wft, newTask);
+    this.release(wft);
+    return {};
+  }
+
+  respondWorkflowTaskFailed(req: Obj): Obj {
+    const token = decodeToken(req.taskToken);
+    const { ex, wft } = this.taskForToken(token);
+    const causes = (req.cause as number) ?? 0;
+    this.failWorkflowTask(ex, wft, causes, req.failure ?? null, req.identity ?? '');
+    return {};
+  }
+
+  private failWorkflowTask(ex: Execution, wft: WorkflowTaskState, cause: number | string, failure: Obj | null, identity: string): void {
+    wft.timeout?.cancel();
+    const causeNum =
+      typeof cause === 'number' ? cause : (enums.WorkflowTaskFailedCause as unknown as Record<string, number>)[`WORKFLOW_TASK_FAILED_CAUSE_${cause}`];
+    this.append(ex, 'workflowTaskFailed', {
+      scheduledEventId: wft.scheduledEventId,
+      startedEventId: wft.startedEventId,
+      cause: causeNum,
+      failure: failure ?? undefined,
+      identity,
+    });
+    ex.wft = null;
+    // UnhandledCommand is not the worker's fault: the retry is a fresh first attempt.
+    ex.wftAttempt = cause === 'UNHANDLED_COMMAND' ? 1 : wft.attempt + 1;
+    this.flushBuffered(ex);
+    this.scheduleWorkflowTask(ex);
+    this.rerouteQueries(ex, wft, true);
+    this.release(wft);
+  }
+
+  private timeOutWorkflowTask(ex: Execution, wft: WorkflowTaskState): void {
+    if (!isOpen(ex) || ex.wft !== wft) return;
+    this.append(ex, 'workflowTaskTimedOut', {
+      scheduledEventId: wft.scheduledEventId,
+      startedEventId: wft.startedEventId,
+      timeoutType: TimeoutType.START_TO_CLOSE,
+    });
+    ex.wft = null;
+    ex.wftAttempt = wft.attempt + 1;
+    this.flushBuffered(ex);
+    this.scheduleWorkflowTask(ex);
+    this.rerouteQueries(ex, wft, true);
+    this.release(wft);
+  }
+
+  private validateCommands(ex: Execution, commands: Obj[], completing: number): { cause: string; message: string } | null {
+    if (completing >= 0 && completing !== commands.length - 1) {
+      // Commands after a close command are dropped by real servers too; only the close must be last
+      // among commands that write events.
+      const after = commands.slice(completing + 1).filter((c) => !c.recordMarkerCommandAttributes);
+      if (after.length) return { cause: 'BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES', message: 'Workflow close command must be the last command.' };
+    }
+    const timerIds = new Set(ex.timers.keys());
+    for (const c of commands) {
+      const sa = c.scheduleActivityTaskCommandAttributes;
+      if (sa) {
+        if (!sa.activityId) return { cause: 'BAD_SCHEDULE_ACTIVITY_ATTRIBUTES', message: 'ActivityId is not set.' };
+        if (!sa.activityType?.name) return { cause: 'BAD_SCHEDULE_ACTIVITY_ATTRIBUTES', message: 'ActivityType is not set.' };
+        if (!durationMs(sa.scheduleToCloseTimeout) && !durationMs(sa.startToCloseTimeout)) {
+          return { cause: 'BAD_SCHEDULE_ACTIVITY_ATTRIBUTES', message: 'A valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTaskCommand.' };
+        }
+      }
+      const st = c.startTimerCommandAttributes;
+      if (st) {
+        if (timerIds.has(st.timerId)) return { cause: 'START_TIMER_DUPLICATE_ID', message: `Timer with ID ${st.timerId} is already started.` };
+        timerIds.add(st.timerId);
+      }
+      if (c.scheduleNexusOperationCommandAttributes || c.requestCancelNexusOperationCommandAttributes) {
+        return { cause: 'BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES', message: 'Nexus operations are not supported by the embedded server.' };
+      }
+    }
+    return null;
+  }
+
+  private applyCommand(ex: Execution, c: Obj, ctx: { completedId: number; needsTask: boolean; identity: string }): void {
+    const wtc = ctx.completedId;
+    if (c.scheduleActivityTaskCommandAttributes) return this.scheduleActivity(ex, c.scheduleActivityTaskCommandAttributes, wtc);
+    if (c.requestCancelActivityTaskCommandAttributes) {
+      if (this.requestCancelActivity(ex, num(c.requestCancelActivityTaskCommandAttributes.scheduledEventId), wtc)) ctx.needsTask = true;
+      return;
+    }
+    if (c.startTimerCommandAttributes) return this.startTimer(ex, c.startTimerCommandAttributes, wtc);
+    if (c.cancelTimerCommandAttributes) return this.cancelTimer(ex, c.cancelTimerCommandAttributes.timerId, wtc, ctx.identity);
+    if (c.recordMarkerCommandAttributes) {
+      const m = c.recordMarkerCommandAttributes;
+      this.append(ex, 'markerRecorded', { markerName: m.markerName, details: m.details, header: m.header ?? undefined, failure: m.failure ?? undefined, workflowTaskCompletedEventId: wtc });
+      return;
+    }
+    if (c.upsertWorkflowSearchAttributesCommandAttributes) {
+      const sa = c.upsertWorkflowSearchAttributesCommandAttributes.searchAttributes ?? {};
+      this.append(ex, 'upsertWorkflowSearchAttributes', { workflowTaskCompletedEventId: wtc, searchAttributes: sa });
+      for (const [k, v] of Object.entries(sa.indexedFields ?? {})) {
+        const p = v as Obj;
+        if (!p.data || !p.data.length || Buffer.from(p.data).toString() === 'null') delete ex.searchAttributes[k];
+        else ex.searchAttributes[k] = p;
+      }
+      return;
+    }
+    if (c.modifyWorkflowPropertiesCommandAttributes) {
+      const memo = c.modifyWorkflowPropertiesCommandAttributes.upsertedMemo ?? {};
+      this.append(ex, 'workflowPropertiesModified', { workflowTaskCompletedEventId: wtc, upsertedMemo: memo });
+      Object.assign(ex.memo, memo.fields ?? {});
+      return;
+    }
+    if (c.completeWorkflowExecutionCommandAttributes) {
+      this.close(ex, 'workflowExecutionCompleted', { result: c.completeWorkflowExecutionCommandAttributes.result ?? undefined, workflowTaskCompletedEventId: wtc }, WorkflowStatus.COMPLETED);
+      return;
+    }
+    if (c.failWorkflowExecutionCommandAttributes) {
+      this.close(ex, 'workflowExecutionFailed', { failure: c.failWorkflowExecutionCommandAttributes.failure ?? undefined, retryState: RetryState.RETRY_POLICY_NOT_SET, workflowTaskCompletedEventId: wtc }, WorkflowStatus.FAILED);
+      return;
+    }
+    if (c.cancelWorkflowExecutionCommandAttributes) {
+      this.close(ex, 'workflowExecutionCanceled', { details: c.cancelWorkflowExecutionCommandAttributes.details ?? undefined, workflowTaskCompletedEventId: wtc }, WorkflowStatus.CANCELED);
+      return;
+    }
+    if (c.continueAsNewWorkflowExecutionCommandAttributes) return this.continueAsNew(ex, c.continueAsNewWorkflowExecutionCommandAttributes, wtc);
+    if (c.startChildWorkflowExecutionCommandAttributes) return this.startChild(ex, c.startChildWorkflowExecutionCommandAttributes, wtc);
+    if (c.signalExternalWorkflowExecutionCommandAttributes) return this.signalExternal(ex, c.signalExternalWorkflowExecutionCommandAttributes, wtc);
+    if (c.requestCancelExternalWorkflowExecutionCommandAttributes) return this.cancelExternal(ex, c.requestCancelExternalWorkflowExecutionCommandAttributes, wtc);
+    // Protocol messages (updates) and unknown commands write nothing.
+  }
+
+  // ---------------------------------------------------------------- close
+
+  private close(ex: Execution, kind: string, attrs: Obj, status: number): void {
+    this.append(ex, kind, attrs);
+    ex.status = status;
+    ex.closeTime = this.now();
+    ex.runTimer?.cancel();
+    ex.startDelayTimer?.cancel();
+    ex.startDelayTimer = undefined;
+    for (const t of ex.timers.values()) t.handle.cancel();
+    ex.timers.clear();
+    for (const a of ex.activities.values()) this.dropActivity(a);
+    ex.activities.clear();
+    ex.buffered = [];
+    if (ex.wft) {
+      const wft = ex.wft;
+      wft.timeout?.cancel();
+      ex.wft = null;
+      this.rerouteQueries(ex, wft, false);
+      this.release(wft);
+    }
+    for (const q of ex.queriesAwaitingTask.splice(0)) this.dispatchLegacyQuery(ex, q);
+    this.onClosed(ex);
+    this.notifyHistory(ex);
+  }
+
+  private timeOutWorkflow(ex: Execution): void {
+    if (!isOpen(ex)) return;
+    this.close(ex, 'workflowExecutionTimedOut', { retryState: RetryState.TIMEOUT }, WorkflowStatus.TIMED_OUT);
+  }
+
+  terminate(ex: Execution, reason: string, details: Obj | null, identity: string, _internal = false): void {
+    if (!isOpen(ex)) throw errors.completedAlready();
+    if (ex.wft?.startedEventId) {
+      const wft = ex.wft;
+      this.append(ex, 'workflowTaskFailed', {
+        scheduledEventId: wft.scheduledEventId,
+        startedEventId: wft.startedEventId,
+        cause: (enums.WorkflowTaskFailedCause as unknown as Record<string, number>).WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
+        identity,
+      });
+    }
+    this.close(ex, 'workflowExecutionTerminated', { reason, details: details ?? undefined, identity }, WorkflowStatus.TERMINATED);
+  }
+
+  requestCancelWorkflow(ex: Execution, reason: string, identity: string, external?: { initiatedEventId: number; execution: Obj }): void {
+    if (!isOpen(ex) || ex.cancelRequested) return;
+    ex.cancelRequested = true;
+    this.deliver(ex, [
+      {
+        kind: 'workflowExecutionCancelRequested',
+        attrs: {
+          cause: reason,
+          identity,
+          externalInitiatedEventId: external?.initiatedEventId ?? 0,
+          externalWorkflowExecution: external?.execution,
+        },
+      },
+    ]);
+  }
+
+  signal(ex: Execution, signalName: string, input: Obj | null, header: Obj | null, identity: string, requestId?: string): void {
+    if (!isOpen(ex)) throw errors.completedAlready();
+    this.deliver(ex, [{ kind: 'workflowExecutionSignaled', attrs: { signalName, input: input ?? undefined, identity, header: header ?? undefined, requestId: requestId ?? '' } }]);
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  private startTimer(ex: Execution, a: Obj, wtc: number): void {
+    const ms = durationMs(a.startToFireTimeout);
+    const ev = this.append(ex, 'timerStarted', { timerId: a.timerId, startToFireTimeout: a.startToFireTimeout, workflowTaskCompletedEventId: wtc });
+    const timerId: string = a.timerId;
+    const handle = this.clock.after(ms, () => {
+      const t = ex.timers.get(timerId);
+      if (!t || t.handle !== handle || !isOpen(ex)) return;
+      ex.timers.delete(timerId);
+      this.deliver(ex, [{ kind: 'timerFired', attrs: { timerId, startedEventId: ev.eventId } }]);
+    });
+    ex.timers.set(timerId, { timerId, startedEventId: ev.eventId, handle });
+  }
+
+  private cancelTimer(ex: Execution, timerId: string, wtc: number, identity: string): void {
+    const t = ex.timers.get(timerId);
+    // A timer that already fired (its TimerFired still buffered) can be cancelled too.
+    const bufferedIdx = ex.buffered.findIndex((g) => g.some((e) => e.kind === 'timerFired' && e.attrs.timerId === timerId));
+    if (!t && bufferedIdx < 0) return;
+    const startedEventId = t?.startedEventId ?? ex.buffered[bufferedIdx].find((e) => e.kind === 'timerFired')!.attrs.startedEventId;
+    t?.handle.cancel();
+    ex.timers.delete(timerId);
+    if (bufferedIdx >= 0) ex.buffered.splice(bufferedIdx, 1);
+    this.append(ex, 'timerCanceled', { timerId, startedEventId, workflowTaskCompletedEventId: wtc, identity });
+  }
+
+  // ---------------------------------------------------------------- activities
+
+  private scheduleActivity(ex: Execution, a: Obj, wtc: number): void {
+    let s2c = durationMs(a.scheduleToCloseTimeout);
+    let s2s = durationMs(a.scheduleToStartTimeout);
+    let stc = durationMs(a.startToCloseTimeout);
+    let hb = durationMs(a.heartbeatTimeout);
+    const run = ex.runTimeoutMs;
+    if (s2c > 0) {
+      s2s = s2s > 0 ? Math.min(s2s, s2c) : s2c;
+      stc = stc > 0 ? Math.min(stc, s2c) : s2c;
+    } else {
+      s2c = run;
+      if (!s2s) s2s = run;
+    }
+    if (run) {
+      s2c = s2c ? Math.min(s2c, run) : run;
+      s2s = s2s ? Math.min(s2s, run) : run;
+      stc = Math.min(stc, run);
+    }
+    if (hb) hb = Math.min(hb, stc);
+    const rp = a.retryPolicy ?? {};
+    const initial = durationMs(rp.initialInterval) || 1000;
+    const retryPolicy = {
+      initialInterval: fromMs(initial),
+      backoffCoefficient: rp.backoffCoefficient || 2,
+      maximumInterval: fromMs(durationMs(rp.maximumInterval) || 100 * initial),
+      maximumAttempts: rp.maximumAttempts ?? 0,
+      nonRetryableErrorTypes: rp.nonRetryableErrorTypes ?? [],
+    };
+    const taskQueue = a.taskQueue?.name || ex.taskQueue;
+    const ev = this.append(ex, 'activityTaskScheduled', {
+      activityId: a.activityId,
+      activityType: a.activityType,
+      taskQueue: { name: taskQueue, kind: TaskQueueKind.NORMAL },
+      header: a.header ?? undefined,
+      input: a.input ?? undefined,
+      scheduleToCloseTimeout: fromMs(s2c),
+      scheduleToStartTimeout: fromMs(s2s),
+      startToCloseTimeout: fromMs(stc),
+      heartbeatTimeout: fromMs(hb),
+      workflowTaskCompletedEventId: wtc,
+      retryPolicy,
+      useWorkflowBuildId: a.useWorkflowBuildId ?? false,
+      priority: a.priority ?? undefined,
+    });
+    const now = this.now();
+    const act: ActivityState = {
+      scheduledEventId: ev.eventId,
+      activityId: a.activityId,
+      activityType: a.activityType.name,
+      taskQueue,
+      input: a.input ?? null,
+      header: a.header ?? null,
+      priority: a.priority ?? null,
+      scheduleToCloseMs: s2c,
+      scheduleToStartMs: s2s,
+      startToCloseMs: stc,
+      heartbeatMs: hb,
+      retryPolicy,
+      attempt: 1,
+      state: 'scheduled',
+      scheduledTime: now,
+      currentAttemptScheduledTime: now,
+      startedTime: 0,
+      startedIdentity: '',
+      startedRequestId: '',
+      lastHeartbeatTime: 0,
+      heartbeatDetails: null,
+      lastFailure: null,
+      cancelRequested: false,
+      cancelRequestedEventId: 0,
+      timers: [],
+    };
+    ex.activities.set(act.scheduledEventId, act);
+    if (s2c) {
+      // The schedule-to-close deadline spans all attempts.
+      const h = this.clock.schedule(now + s2c, () => this.activityTimedOut(ex, act, act.attempt, TimeoutType.SCHEDULE_TO_CLOSE));
+      act.timers.push(h);
+    }
+    this.dispatchActivityAttempt(ex, act);
+  }
+
+  private dispatchActivityAttempt(ex: Execution, act: ActivityState): void {
+    act.state = 'scheduled';
+    act.currentAttemptScheduledTime = this.now();
+    this.hold(act);
+    const attempt = act.attempt;
+    if (act.scheduleToStartMs && act.scheduleToStartMs !== act.scheduleToCloseMs) {
+      act.timers.push(this.clock.after(act.scheduleToStartMs, () => {
+        if (act.state === 'scheduled' && act.attempt === attempt) this.activityTimedOut(ex, act, attempt, TimeoutType.SCHEDULE_TO_START);
+      }));
+    }
+    this.actQueue(ex.namespace, act.taskQueue).offer({ start: (poll) => this.startActivity(ex, act, attempt, poll) });
+  }
+
+  private startActivity(ex: Execution, act: ActivityState, attempt: number, poll: PollInfo): ActivityResponse | null {
+    if (!isOpen(ex) || ex.activities.get(act.scheduledEventId) !== act || act.attempt !== attempt || act.state !== 'scheduled') return null;
+    const now = this.now();
+    act.state = 'started';
+    act.startedTime = now;
+    act.startedIdentity = poll.identity;
+    act.startedRequestId = poll.requestId ?? randomUUID();
+    act.lastHeartbeatTime = 0;
+    act.timers.push(this.clock.after(act.startToCloseMs, () => this.activityTimedOut(ex, act, attempt, TimeoutType.START_TO_CLOSE)));
+    if (act.heartbeatMs) this.armHeartbeatTimer(ex, act);
+    return {
+      taskToken: encodeToken({ k: 'a', ns: ex.namespace, wid: ex.workflowId, rid: ex.runId, s: act.scheduledEventId, a: attempt }),
+      workflowNamespace: ex.namespace,
+      workflowType: { name: ex.workflowType },
+      workflowExecution: { workflowId: ex.workflowId, runId: ex.runId },
+      activityType: { name: act.activityType },
+      activityId: act.activityId,
+      header: act.header ?? undefined,
+      input: act.input ?? undefined,
+      heartbeatDetails: act.heartbeatDetails ?? undefined,
+      scheduledTime: fromMs(act.scheduledTime),
+      currentAttemptScheduledTime: fromMs(act.currentAttemptScheduledTime),
+      startedTime: fromMs(now),
+      attempt,
+      scheduleToCloseTimeout: fromMs(act.scheduleToCloseMs),
+      startToCloseTimeout: fromMs(act.startToCloseMs),
+      heartbeatTimeout: fromMs(act.heartbeatMs),
+      retryPolicy: act.retryPolicy,
+      priority: act.priority ?? undefined,
+    };
+  }
+
+  private armHeartbeatTimer(ex: Execution, act: ActivityState): void {
+    const attempt = act.attempt;
+    const beat = act.lastHeartbeatTime;
+    act.timers.push(this.clock.after(act.heartbeatMs, () => {
+      if (act.attempt === attempt && act.state === 'started' && act.lastHeartbeatTime === beat) {
+        this.activityTimedOut(ex, act, attempt, TimeoutType.HEARTBEAT);
+      }
+    }));
+  }
+
+  /** Finds the running attempt a task token names, or NOT_FOUND. */
+  private activityForToken(token: TaskToken): { ex: Execution; act: ActivityState } {
+    let ex: Execution;
+    try {
+      ex = this.find(token.ns, token.wid, token.rid);
+    } catch {
+      throw errors.notFound('invalid activityID or activity already timed out or invoking workflow is completed');
+    }
+    const act = ex.activities.get(token.s ?? -1);
+    if (!isOpen(ex) || !act || act.attempt !== token.a || act.state !== 'started') {
+      throw errors.notFound('invalid activityID or activity already timed out or invoking workflow is completed');
+    }
+    return { ex, act };
+  }
+
+  activityById(nsName: string, workflowId: string, runId: string, activityId: string): { ex: Execution; act: ActivityState } {
+    let ex: Execution;
+    try {
+      ex = this.find(nsName, workflowId, runId);
+    } catch {
+      throw errors.notFound('invalid activityID or activity already timed out or invoking workflow is completed');
+    }
+    const act = [...ex.activities.values()].find((a) => a.activityId === activityId);
+    if (!isOpen(ex) || !act || act.state !== 'started') {
+      throw errors.notFound('invalid activityID or activity already timed out or invoking workflow is completed');
+    }
+    return { ex, act };
+  }
+
+  tokenActivity(taskToken: Uint8Array): { ex: Execution; act: ActivityState } {
+    const token = decodeToken(taskToken);
+    if (token.k !== 'a') throw errors.invalidArgument('Task token is not an activity task token.');
+    return this.activityForToken(token);
+  }
+
+  private clearActivityTimers(act: ActivityState, keepScheduleToClose: boolean): void {
+    const keep = keepScheduleToClose && act.scheduleToCloseMs ? act.timers[0] : undefined;
+    for (const t of act.timers) if (t !== keep) t.cancel();
+    act.timers = keep ? [keep] : [];
+  }
+
+  private dropActivity(act: ActivityState): void {
+    this.clearActivityTimers(act, false);
+    act.state = 'scheduled';
+    act.attempt = -1;
+    this.release(act);
+  }
+
+  private startedEvent(act: ActivityState): PendingEvent {
+    return {
+      kind: 'activityTaskStarted',
+      attrs: {
+        scheduledEventId: act.scheduledEventId,
+        identity: act.startedIdentity,
+        requestId: act.startedRequestId,
+        attempt: act.attempt,
+        lastFailure: act.lastFailure ?? undefined,
+      },
+    };
+  }
+
+  /** Writes the activity's terminal events (with ActivityTaskStarted when an attempt is running). */
+  private finishActivity(ex: Execution, act: ActivityState, kind: string, attrs: Obj): void {
+    const group: PendingEvent[] = [];
+    const wasStarted = act.state === 'started';
+    if (wasStarted) group.push(this.startedEvent(act));
+    group.push({ kind, attrs: { scheduledEventId: act.scheduledEventId, startedEventId: 0, ...attrs }, startedFrom: wasStarted ? 0 : undefined });
+    ex.activities.delete(act.scheduledEventId);
+    this.dropActivity(act);
+    this.deliver(ex, group);
+  }
+
+  completeActivity(ex: Execution, act: ActivityState, result: Obj | null, identity: string): void {
+    this.finishActivity(ex, act, 'activityTaskCompleted', { result: result ?? undefined, identity });
+  }
+
+  failActivity(ex: Execution, act: ActivityState, failure: Obj | null, identity: string, lastHeartbeatDetails?: Obj | null): void {
+    if (lastHeartbeatDetails) act.heartbeatDetails = lastHeartbeatDetails;
+    const f = failure ?? { message: 'activity failed' };
+    const decision = this.retryDecision(act, f);
+    if (decision.retryInMs !== undefined) {
+      this.retryActivity(ex, act, f, decision.retryInMs);
+      return;
+    }
+    this.finishActivity(ex, act, 'activityTaskFailed', { failure: f, identity, retryState: decision.retryState });
+  }
+
+  cancelActivity(ex: Execution, act: ActivityState, details: Obj | null, identity: string): void {
+    if (!act.cancelRequested) throw errors.invalidArgument('Activity cancellation was not requested.');
+    this.finishActivity(ex, act, 'activityTaskCanceled', {
+      details: details ?? undefined,
+      latestCancelRequestedEventId: act.cancelRequestedEventId,
+      identity,
+    });
+  }
+
+  heartbeat(ex: Execution, act: ActivityState, details: Obj | null): Obj {
+    act.heartbeatDetails = details ?? act.heartbeatDetails;
+    act.lastHeartbeatTime = this.now();
+    if (act.heartbeatMs) {
+      this.armHeartbeatTimer(ex, act);
+    }
+    return { cancelRequested: act.cancelRequested, activityPaused: false, activityReset: false };
+  }
+
+  /** RequestCancelActivityTask: true when the cancel completed at once (no attempt running). */
+  private requestCancelActivity(ex: Execution, scheduledEventId: number, wtc: number): boolean {
+    const act = ex.activities.get(scheduledEventId);
+    if (!act) return false;
+    const ev = this.append(ex, 'activityTaskCancelRequested', { scheduledEventId, workflowTaskCompletedEventId: wtc });
+    act.cancelRequested = true;
+    act.cancelRequestedEventId = ev.eventId;
+    if (act.state === 'started') return false;
+    ex.activities.delete(scheduledEventId);
+    this.dropActivity(act);
+    this.append(ex, 'activityTaskCanceled', { scheduledEventId, startedEventId: 0, latestCancelRequestedEventId: ev.eventId, identity: '' });
+    return true;
+  }
+
+  private retryDecision(act: ActivityState, failure: Obj): { retryInMs?: number; retryState: number } {
+    const rp = act.retryPolicy;
+    const info = failure.applicationFailureInfo;
+    if (info?.nonRetryable) return { retryState: RetryState.NON_RETRYABLE_FAILURE };
+    if (failure.canceledFailureInfo || failure.terminatedFailureInfo) return { retryState: RetryState.NON_RETRYABLE_FAILURE };
+    const timeoutType = failure.timeoutFailureInfo?.timeoutType;
+    if (timeoutType && timeoutType !== TimeoutType.START_TO_CLOSE && timeoutType !== TimeoutType.HEARTBEAT) {
+      return { retryState: RetryState.NON_RETRYABLE_FAILURE };
+    }
+    const type: string = info?.type ?? (timeoutType ? (timeoutType === TimeoutType.HEARTBEAT ? 'TemporalTimeout:Heartbeat' : 'TemporalTimeout:StartToClose') : '');
+    if (type && (rp.nonRetryableErrorTypes ?? []).includes(type)) return { retryState: RetryState.NON_RETRYABLE_FAILURE };
+    const max = num(rp.maximumAttempts);
+    if (max > 0 && act.attempt >= max) return { retryState: RetryState.MAXIMUM_ATTEMPTS_REACHED };
+    const initial = durationMs(rp.initialInterval) || 1000;
+    const maxInterval = durationMs(rp.maximumInterval) || 100 * initial;
+    let delay = info?.nextRetryDelay ? durationMs(info.nextRetryDelay) : initial * Math.pow(rp.backoffCoefficient || 2, act.attempt - 1);
+    if (!info?.nextRetryDelay) delay = Math.min(delay, maxInterval);
+    if (act.scheduleToCloseMs && this.now() + delay >= act.scheduledTime + act.scheduleToCloseMs) {
+      return { retryState: RetryState.TIMEOUT };
+    }
+    return { retryInMs: delay, retryState: RetryState.IN_PROGRESS };
+  }
+
+  private retryActivity(ex: Execution, act: ActivityState, failure: Obj, delayMs: number): void {
+    this.clearActivityTimers(act, true);
+    act.lastFailure = failure;
+    act.state = 'backoff';
+    act.attempt += 1;
+    act.startedTime = 0;
+    // No lock during the backoff: time may skip to the next attempt.
+    this.release(act);
+    const attempt = act.attempt;
+    act.timers.push(this.clock.after(delayMs, () => {
+      if (ex.activities.get(act.scheduledEventId) === act && act.attempt === attempt && act.state === 'backoff' && isOpen(ex)) {
+        this.dispatchActivityAttempt(ex, act);
+      }
+    }));
+  }
+
+  private activityTimedOut(ex: Execution, act: ActivityState, attempt: number, timeoutType: number): void {
+    if (!isOpen(ex) || ex.activities.get(act.scheduledEventId) !== act) return;
+    if (timeoutType !== TimeoutType.SCHEDULE_TO_CLOSE && act.attempt !== attempt) return;
+    const names: Record<number, string> = { 1: 'StartToClose', 2: 'ScheduleToStart', 3: 'ScheduleToClose', 4: 'Heartbeat' };
+    const failure: Obj = {
+      message: `activity ${names[timeoutType]} timeout`,
+      source: 'Server',
+      timeoutFailureInfo: { timeoutType, lastHeartbeatDetails: act.heartbeatDetails ?? undefined },
+    };
+    if (timeoutType === TimeoutType.START_TO_CLOSE || timeoutType === TimeoutType.HEARTBEAT) {
+      const decision = this.retryDecision(act, failure);
+      if (decision.retryInMs !== undefined) {
+        this.retryActivity(ex, act, failure, decision.retryInMs);
+        return;
+      }
+      if (act.lastFailure) failure.cause = act.lastFailure;
+      this.finishActivity(ex, act, 'activityTaskTimedOut', { failure, retryState: decision.retryState });
+      return;
+    }
+    if (act.lastFailure) failure.cause = act.lastFailure;
+    this.finishActivity(ex, act, 'activityTaskTimedOut', {
+      failure,
+      retryState: timeoutType === TimeoutType.SCHEDULE_TO_CLOSE ? RetryState.TIMEOUT : RetryState.NON_RETRYABLE_FAILURE,
+    });
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** QueryWorkflow: routes the query to the next workflow task or a legacy query task. */
+  query(ex: Execution, query: Obj, rejectCondition: number, signal: AbortSignal): Promise<Obj> {
+    if (!isOpen(ex)) {
+      if (rejectCondition === 2 || (rejectCondition === 3 && ex.status !== WorkflowStatus.COMPLETED)) {
+        return Promise.resolve({ queryRejected: { status: ex.status } });
+      }
+      if (!ex.lastCompletedStartedId) throw errors.workflowNotReady('Workflow task is not scheduled yet.');
+    }
+    return new Promise<Obj>((resolve, reject) => {
+      const id = randomUUID();
+      const q: PendingQuery = {
+        id,
+        query,
+        done: false,
+        resolve: (r) => {
+          if (q.done) return;
+          q.done = true;
+          this.pendingQueries.delete(id);
+          signal.removeEventListener('abort', onAbort);
+          if (r.answered) resolve({ queryResult: r.payloads ?? undefined });
+          else reject(errors.queryFailed(r.message, r.failure));
+        },
+        reject: (err) => {
+          if (q.done) return;
+          q.done = true;
+          this.pendingQueries.delete(id);
+          signal.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      };
+      const onAbort = () => q.reject(new errors.RpcError(errors.Status.CANCELLED, 'query cancelled'));
+      signal.addEventListener('abort', onAbort);
+      this.pendingQueries.set(id, { ex, q });
+      if (!isOpen(ex) || !ex.wft) this.dispatchLegacyQuery(ex, q);
+      else if (!ex.wft.startedEventId) ex.wft.queries.set(id, q);
+      else ex.queriesAwaitingTask.push(q);
+    });
+  }
+
+  private answerQueries(wft: WorkflowTaskState, results: Record<string, Obj>): void {
+    for (const [id, r] of Object.entries(results)) {
+      const q = wft.queries.get(id);
+      if (!q) continue;
+      wft.queries.delete(id);
+      if (num(r.resultType) === 1) q.resolve({ answered: true, payloads: r.answer ?? null });
+      else q.resolve({ answered: false, message: r.errorMessage ?? 'query failed', failure: r.failure ?? null });
+    }
+  }
+
+  /** Queries of a finished workflow task that it did not answer go to the next task or a legacy task. */
+  private rerouteQueries(ex: Execution, wft: WorkflowTaskState, newTaskScheduled: boolean): void {
+    const left = [...wft.queries.values(), ...ex.queriesAwaitingTask.splice(0)].filter((q) => !q.done);
+    wft.queries.clear();
+    for (const q of left) {
+      if (newTaskScheduled && ex.wft && !ex.wft.startedEventId && isOpen(ex)) ex.wft.queries.set(q.id, q);
+      else this.dispatchLegacyQuery(ex, q);
+    }
+  }
+
+  private dispatchLegacyQuery(ex: Execution, q: PendingQuery): void {
+    if (q.done) return;
+    this.wfQueue(ex.namespace, ex.taskQueue).offer({
+      start: () => {
+        if (q.done) return null;
+        const now = this.now();
+        return {
+          taskToken: encodeToken({ k: 'q', ns: ex.namespace, wid: ex.workflowId, rid: ex.runId, q: q.id }),
+          workflowExecution: { workflowId: ex.workflowId, runId: ex.runId },
+          workflowType: { name: ex.workflowType },
+          previousStartedEventId: ex.lastCompletedStartedId,
+          startedEventId: 0,
+          attempt: 1,
+          history: { events: ex.history },
+          nextPageToken: Buffer.alloc(0),
+          query: q.query,
+          workflowExecutionTaskQueue: { name: ex.taskQueue, kind: TaskQueueKind.NORMAL },
+          scheduledTime: fromMs(now),
+          startedTime: fromMs(now),
+          queries: {},
+          messages: [],
+        };
+      },
+    });
+  }
+
+  respondQueryTaskCompleted(req: Obj): Obj {
+    const token = decodeToken(req.taskToken);
+    if (token.k !== 'q' || !token.q) throw errors.invalidArgument('Task token is not a query task token.');
+    const pending = this.pendingQueries.get(token.q);
+    if (!pending) throw errors.notFound('query not found or already answered');
+    if (num(req.completedType) === 1) pending.q.resolve({ answered: true, payloads: req.queryResult ?? null });
+    else pending.q.resolve({ answered: false, message: req.errorMessage ?? 'query failed', failure: req.failure ?? null });
+    return {};
+  }
+
+  // ---------------------------------------------------------------- history reads
+
+  /** GetWorkflowExecutionHistory with paging, long poll and the close-event filter. */
+  async history(req: Obj, signal: AbortSignal): Promise<Obj> {
+    const wid = req.execution?.workflowId ?? '';
+    let token: { rid: string; next: number } | undefined;
+    if (req.nextPageToken?.length) {
+      try {
+        token = JSON.parse(Buffer.from(req.nextPageToken).toString('utf8'));
+      } catch {
+        throw errors.invalidArgument('Invalid NextPageToken.');
+      }
+    }
+    const ex = this.find(req.namespace, wid, token?.rid ?? req.execution?.runId);
+    const closeOnly = num(req.historyEventFilterType) === 2;
+    const wait = Boolean(req.waitNewEvent);
+    const pageSize = num(req.maximumPageSize) || DEFAULT_PAGE_SIZE;
+    const mkToken = (next: number) => Buffer.from(JSON.stringify({ rid: ex.runId, next }));
+
+    if (closeOnly) {
+      if (isOpen(ex) && wait) await this.waitForHistory(ex, () => !isOpen(ex), signal);
+      if (isOpen(ex)) return { history: { events: [] }, nextPageToken: mkToken(1) };
+      return { history: { events: [ex.history[ex.history.length - 1]] }, nextPageToken: Buffer.alloc(0) };
+    }
+    const start = token?.next ?? 1;
+    if (wait && start > ex.history.length && isOpen(ex)) {
+      await this.waitForHistory(ex, () => ex.history.length >= start || !isOpen(ex), signal);
+    }
+    const events = ex.history.slice(start - 1, start - 1 + pageSize);
+    const next = start + events.length;
+    const more = next <= ex.history.length || (wait && isOpen(ex));
+    return { history: { events }, nextPageToken: more ? mkToken(next) : Buffer.alloc(0) };
+  }
+
+  private waitForHistory(ex: Execution, ready: () => boolean, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const check = () => {
+        if (ready() || signal.aborted) finish();
+        else ex.historyWaiters.add(check);
+      };
+      const finish = () => {
+        clearTimeout(timer);
+        ex.historyWaiters.delete(check);
+        signal.removeEventListener('abort', finish);
+        resolve();
+      };
+      const timer = setTimeout(finish, HISTORY_LONG_POLL_MS);
+      signal.addEventListener('abort', finish);
+      check();
+    });
+  }
+
+  describe(ex: Execution): Obj {
+    const pendingActivities = [...ex.activities.values()].map((a) => ({
+      activityId: a.activityId,
+      activityType: { name: a.activityType },
+      state: a.cancelRequested ? 3 : a.state === 'started' ? 2 : 1,
+      heartbeatDetails: a.heartbeatDetails ?? undefined,
+      lastHeartbeatTime: a.lastHeartbeatTime ? fromMs(a.lastHeartbeatTime) : undefined,
+      lastStartedTime: a.startedTime ? fromMs(a.startedTime) : undefined,
+      attempt: a.attempt,
+      maximumAttempts: num(a.retryPolicy.maximumAttempts),
+      scheduledTime: fromMs(a.currentAttemptScheduledTime),
+      expirationTime: a.scheduleToCloseMs ? fromMs(a.scheduledTime + a.scheduleToCloseMs) : undefined,
+      lastFailure: a.lastFailure ?? undefined,
+      lastWorkerIdentity: a.startedIdentity,
+    }));
+    const pendingChildren = [...ex.children.values()].map((c) => ({
+      workflowId: c.workflowId,
+      runId: c.runId,
+      workflowTypeName: c.workflowType,
+      initiatedId: c.initiatedEventId,
+      parentClosePolicy: c.parentClosePolicy,
+    }));
+    return {
+      executionConfig: {
+        taskQueue: { name: ex.taskQueue, kind: TaskQueueKind.NORMAL },
+        workflowExecutionTimeout: optDuration(ex.executionTimeoutMs),
+        workflowRunTimeout: optDuration(ex.runTimeoutMs),
+        defaultWorkflowTaskTimeout: fromMs(ex.taskTimeoutMs),
+      },
+      workflowExecutionInfo: this.executionInfo(ex),
+      pendingActivities,
+      pendingChildren,
+      pendingWorkflowTask: ex.wft
+        ? {
+            state: ex.wft.startedEventId ? 2 : 1,
+            scheduledTime: fromMs(ex.wft.scheduledTime),
+            originalScheduledTime: fromMs(ex.wft.scheduledTime),
+            startedTime: ex.wft.startedTime ? fromMs(ex.wft.startedTime) : undefined,
+            attempt: ex.wft.attempt,
+          }
+        : undefined,
+    };
+  }
+
+  executionInfo(ex: Execution): Obj {
+    return {
+      execution: { workflowId: ex.workflowId, runId: ex.runId },
+      type: { name: ex.workflowType },
+      startTime: fromMs(ex.startTime),
+      closeTime: ex.closeTime ? fromMs(ex.closeTime) : undefined,
+      status: ex.status,
+      historyLength: ex.history.length,
+      parentNamespaceId: ex.parent ? this.namespaces.get(ex.parent.namespace)?.id ?? '' : '',
+      parentExecution: ex.parent ? { workflowId: ex.parent.workflowId, runId: ex.parent.runId } : undefined,
+      executionTime: fromMs(ex.executionTime),
+      memo: { fields: ex.memo },
+      searchAttributes: { indexedFields: ex.searchAttributes },
+      taskQueue: ex.taskQueue,
+      stateTransitionCount: ex.history.length,
+      historySizeBytes: ex.historySizeBytes,
+      rootExecution: ex.root ? { workflowId: ex.root.workflowId, runId: ex.root.runId } : { workflowId: ex.workflowId, runId: ex.runId },
+      firstRunId: ex.firstExecutionRunId,
+      executionDuration: ex.closeTime ? fromMs(ex.closeTime - ex.startTime) : undefined,
+    };
+  }
+
+  // ---------------------------------------------------------------- continue-as-new, children, external
+
+  private continueAsNew(ex: Execution, a: Obj, wtc: number): void {
+    const req: Obj = {
+      namespace: ex.namespace,
+      workflowId: ex.workflowId,
+      workflowType: a.workflowType?.name ? a.workflowType : { name: ex.workflowType },
+      taskQueue: a.taskQueue?.name ? a.taskQueue : { name: ex.taskQueue },
+      input: a.input,
+      workflowRunTimeout: a.workflowRunTimeout ?? optDuration(ex.runTimeoutMs),
+      workflowTaskTimeout: a.workflowTaskTimeout ?? fromMs(ex.taskTimeoutMs),
+      workflowExecutionTimeout: optDuration(ex.executionTimeoutMs),
+      header: a.header ?? ex.header,
+      memo: a.memo ?? { fields: ex.memo },
+      searchAttributes: a.searchAttributes ?? { indexedFields: ex.searchAttributes },
+      retryPolicy: a.retryPolicy ?? ex.retryPolicy,
+      identity: '',
+      requestId: randomUUID(),
+      backoffStartInterval: a.backoffStartInterval,
+    };
+    const newRunId = this.closeAndContinue(ex, req, wtc, a);
+    this.log('debug', `continued ${ex.workflowId} as ${newRunId}`);
+  }
+
+  private closeAndContinue(ex: Execution, req: Obj, wtc: number, a: Obj): string {
+    // The new run must exist before the old one reports its id: write the event, start the run, fill the id in.
+    this.append(ex, 'workflowExecutionContinuedAsNew', {
+      newExecutionRunId: '',
+      workflowType: req.workflowType,
+      taskQueue: { name: req.taskQueue.name, kind: TaskQueueKind.NORMAL },
+      header: req.header ?? undefined,
+      input: req.input ?? undefined,
+      workflowRunTimeout: req.workflowRunTimeout,
+      workflowTaskTimeout: req.workflowTaskTimeout,
+      workflowTaskCompletedEventId: wtc,
+      backoffStartInterval: a.backoffStartInterval ?? undefined,
+      initiator: a.initiator ?? 1,
+      failure: a.failure ?? undefined,
+      lastCompletionResult: a.lastCompletionResult ?? undefined,
+      memo: req.memo ?? undefined,
+      searchAttributes: req.searchAttributes ?? undefined,
+    });
+    const closeEvent = ex.history[ex.history.length - 1];
+    ex.history.pop();
+    const parent = ex.parent;
+    const { ex: next } = this.startWorkflow(req, { continuedFrom: ex, parent, root: ex.root, initiator: a.initiator ?? 1 });
+    closeEvent.workflowExecutionContinuedAsNewEventAttributes.newExecutionRunId = next.runId;
+    ex.history.push(closeEvent);
+    ex.newRunId = next.runId;
+    // Children carry over to the new run's bookkeeping only through their own parent link; close the old run.
+    ex.status = WorkflowStatus.CONTINUED_AS_NEW;
+    ex.closeTime = this.now();
+    ex.runTimer?.cancel();
+    for (const t of ex.timers.values()) t.handle.cancel();
+    ex.timers.clear();
+    for (const act of ex.activities.values()) this.dropActivity(act);
+    ex.activities.clear();
+    ex.buffered = [];
+    for (const q of ex.queriesAwaitingTask.splice(0)) this.dispatchLegacyQuery(ex, q);
+    this.onClosed(ex, next);
+    this.notifyHistory(ex);
+    return next.runId;
+  }
+
+  private startChild(ex: Execution, a: Obj, wtc: number): void {
+    const nsName = a.namespace || ex.namespace;
+    const policy = num(a.parentClosePolicy) || 1;
+    const ev = this.append(ex, 'startChildWorkflowExecutionInitiated', {
+      namespace: nsName,
+      namespaceId: this.namespaces.get(nsName)?.id ?? '',
+      workflowId: a.workflowId,
+      workflowType: a.workflowType,
+      taskQueue: { name: a.taskQueue?.name || ex.taskQueue, kind: TaskQueueKind.NORMAL },
+      input: a.input ?? undefined,
+      workflowExecutionTimeout: a.workflowExecutionTimeout ?? undefined,
+      workflowRunTimeout: a.workflowRunTimeout ?? undefined,
+      workflowTaskTimeout: a.workflowTaskTimeout ?? fromMs(DEFAULT_WFT_TIMEOUT_MS),
+      parentClosePolicy: policy,
+      control: a.control ?? '',
+      workflowTaskCompletedEventId: wtc,
+      workflowIdReusePolicy: a.workflowIdReusePolicy ?? 0,
+      retryPolicy: a.retryPolicy ?? undefined,
+      cronSchedule: a.cronSchedule ?? '',
+      header: a.header ?? undefined,
+      memo: a.memo ?? undefined,
+      searchAttributes: a.searchAttributes ?? undefined,
+      inheritBuildId: a.inheritBuildId ?? false,
+      priority: a.priority ?? undefined,
+    });
+    const initiatedEventId: number = ev.eventId;
+    // The child starts after this workflow task's events are written, as a separate step.
+    this.hold(a);
+    setImmediate(() => {
+      this.release(a);
+      if (!isOpen(ex)) return;
+      const req: Obj = {
+        namespace: nsName,
+        workflowId: a.workflowId,
+        workflowType: a.workflowType,
+        taskQueue: { name: a.taskQueue?.name || ex.taskQueue },
+        input: a.input,
+        workflowExecutionTimeout: a.workflowExecutionTimeout,
+        workflowRunTimeout: a.workflowRunTimeout,
+        workflowTaskTimeout: a.workflowTaskTimeout,
+        identity: '',
+        requestId: randomUUID(),
+        workflowIdReusePolicy: a.workflowIdReusePolicy,
+        retryPolicy: a.retryPolicy,
+        header: a.header,
+        memo: a.memo,
+        searchAttributes: a.searchAttributes,
+      };
+      const ns = this.namespaces.get(nsName);
+      const existing = ns ? this.current(ns, a.workflowId) : undefined;
+      if (!ns || (existing && isOpen(existing))) {
+        this.deliver(ex, [{
+          kind: 'startChildWorkflowExecutionFailed',
+          attrs: {
+            namespace: nsName,
+            workflowId: a.workflowId,
+            workflowType: a.workflowType,
+            cause: 1, // WORKFLOW_ALREADY_EXISTS
+            control: a.control ?? '',
+            initiatedEventId,
+            workflowTaskCompletedEventId: wtc,
+          },
+        }]);
+        return;
+      }
+      let child: Execution;
+      try {
+        child = this.startWorkflow(req, {
+          parent: { namespace: ex.namespace, workflowId: ex.workflowId, runId: ex.runId, initiatedEventId },
+          root: ex.root ?? { workflowId: ex.workflowId, runId: ex.runId },
+        }).ex;
+      } catch {
+        this.deliver(ex, [{
+          kind: 'startChildWorkflowExecutionFailed',
+          attrs: { namespace: nsName, workflowId: a.workflowId, workflowType: a.workflowType, cause: 1, control: a.control ?? '', initiatedEventId, workflowTaskCompletedEventId: wtc },
+        }]);
+        return;
+      }
+      ex.children.set(initiatedEventId, {
+        initiatedEventId,
+        namespace: nsName,
+        workflowId: child.workflowId,
+        runId: child.runId,
+        workflowType: child.workflowType,
+        parentClosePolicy: policy,
+        started: true,
+      });
+      this.deliver(ex, [{
+        kind: 'childWorkflowExecutionStarted',
+        attrs: {
+          namespace: nsName,
+          initiatedEventId,
+          workflowExecution: { workflowId: child.workflowId, runId: child.runId },
+          workflowType: { name: child.workflowType },
+          header: a.header ?? undefined,
+        },
+      }]);
+    });
+  }
+
+  /** Called when a run closes: reports to its parent and applies parent close policies to children. */
+  private onClosed(ex: Execution, continuedAs?: Execution): void {
+    for (const child of ex.children.values()) {
+      const ns = this.namespaces.get(child.namespace);
+      const c = ns ? this.current(ns, child.workflowId) : undefined;
+      if (!c || !isOpen(c)) continue;
+      if (child.parentClosePolicy === 1) this.terminate(c, 'by parent close policy', null, '');
+      else if (child.parentClosePolicy === 3) this.requestCancelWorkflow(c, 'by parent close policy', '');
+    }
+    ex.children.clear();
+    if (continuedAs) {
+      // The chain goes on: the parent hears from the last run only.
+      return;
+    }
+    if (!ex.parent) return;
+    const parentNs = this.namespaces.get(ex.parent.namespace);
+    const parent = parentNs?.executions.get(ex.parent.runId);
+    if (!parent || !isOpen(parent)) return;
+    const close = ex.history[ex.history.length - 1];
+    const initiatedEventId = ex.parent.initiatedEventId;
+    const started = parent.history.find(
+      (e) => e.childWorkflowExecutionStartedEventAttributes && e.childWorkflowExecutionStartedEventAttributes.initiatedEventId === initiatedEventId,
+    );
+    const base = {
+      namespace: ex.namespace,
+      workflowExecution: { workflowId: ex.workflowId, runId: ex.runId },
+      workflowType: { name: ex.workflowType },
+      initiatedEventId,
+      startedEventId: started?.eventId ?? 0,
+    };
+    const attrs = close[Object.keys(close).find((k) => k.endsWith('EventAttributes'))!];
+    let group: PendingEvent;
+    switch (ex.status) {
+      case WorkflowStatus.COMPLETED:
+        group = { kind: 'childWorkflowExecutionCompleted', attrs: { ...base, result: attrs.result } };
+        break;
+      case WorkflowStatus.FAILED:
+        group = { kind: 'childWorkflowExecutionFailed', attrs: { ...base, failure: attrs.failure, retryState: attrs.retryState } };
+        break;
+      case WorkflowStatus.CANCELED:
+        group = { kind: 'childWorkflowExecutionCanceled', attrs: { ...base, details: attrs.details } };
+        break;
+      case WorkflowStatus.TIMED_OUT:
+        group = { kind: 'childWorkflowExecutionTimedOut', attrs: { ...base, retryState: attrs.retryState } };
+        break;
+      default:
+        group = { kind: 'childWorkflowExecutionTerminated', attrs: base };
+    }
+    // Parent bookkeeping keyed by the initiating event.
+    for (const [k, c] of parent.children) if (c.initiatedEventId === initiatedEventId) parent.children.delete(k);
+    // Delivered after the current change so the parent's own close (terminate cascades) stays ordered.
+    setImmediate(() => this.deliver(parent, [group]));
+  }
+
+  private signalExternal(ex: Execution, a: Obj, wtc: number): void {
+    const nsName = a.namespace || ex.namespace;
+    const ev = this.append(ex, 'signalExternalWorkflowExecutionInitiated', {
+      namespace: nsName,
+      namespaceId: this.namespaces.get(nsName)?.id ?? '',
+      workflowExecution: a.execution,
+      signalName: a.signalName,
+      input: a.input ?? undefined,
+      control: a.control ?? '',
+      childWorkflowOnly: a.childWorkflowOnly ?? false,
+      header: a.header ?? undefined,
+      workflowTaskCompletedEventId: wtc,
+    });
+    const initiatedEventId: number = ev.eventId;
+    this.hold(a);
+    setImmediate(() => {
+      this.release(a);
+      if (!isOpen(ex)) return;
+      let target: Execution | undefined;
+      try {
+        target = this.find(nsName, a.execution?.workflowId ?? '', a.execution?.runId);
+      } catch {
+        target = undefined;
+      }
+      if (!target || !isOpen(target)) {
+        this.deliver(ex, [{
+          kind: 'signalExternalWorkflowExecutionFailed',
+          attrs: { cause: 1, workflowTaskCompletedEventId: wtc, namespace: nsName, workflowExecution: a.execution, initiatedEventId, control: a.control ?? '' },
+        }]);
+        return;
+      }
+      this.signal(target, a.signalName, a.input ?? null, a.header ?? null, '', randomUUID());
+      this.deliver(ex, [{
+        kind: 'externalWorkflowExecutionSignaled',
+        attrs: { initiatedEventId, namespace: nsName, workflowExecution: { workflowId: target.workflowId, runId: target.runId }, control: a.control ?? '' },
+      }]);
+    });
+  }
+
+  private cancelExternal(ex: Execution, a: Obj, wtc: number): void {
+    const nsName = a.namespace || ex.namespace;
+    const execution = { workflowId: a.workflowId, runId: a.runId ?? '' };
+    const ev = this.append(ex, 'requestCancelExternalWorkflowExecutionInitiated', {
+      workflowTaskCompletedEventId: wtc,
+      namespace: nsName,
+      namespaceId: this.namespaces.get(nsName)?.id ?? '',
+      workflowExecution: execution,
+      control: a.control ?? '',
+      childWorkflowOnly: a.childWorkflowOnly ?? false,
+      reason: a.reason ?? '',
+    });
+    const initiatedEventId: number = ev.eventId;
+    this.hold(a);
+    setImmediate(() => {
+      this.release(a);
+      if (!isOpen(ex)) return;
+      let target: Execution | undefined;
+      try {
+        target = this.find(nsName, a.workflowId, a.runId);
+      } catch {
+        target = undefined;
+      }
+      if (!target || !isOpen(target)) {
+        this.deliver(ex, [{
+          kind: 'requestCancelExternalWorkflowExecutionFailed',
+          attrs: { cause: 1, workflowTaskCompletedEventId: wtc, namespace: nsName, workflowExecution: execution, initiatedEventId, control: a.control ?? '' },
+        }]);
+        return;
+      }
+      this.requestCancelWorkflow(target, a.reason ?? '', '', { initiatedEventId, execution: { workflowId: ex.workflowId, runId: ex.runId } });
+      this.deliver(ex, [{
+        kind: 'externalWorkflowExecutionCancelRequested',
+        attrs: { initiatedEventId, namespace: nsName, workflowExecution: { workflowId: target.workflowId, runId: target.runId } },
+      }]);
+    });
+  }
+
+  // ---------------------------------------------------------------- misc
+
+  /** Schedules a timer for TestService.Sleep: resolves when virtual time reaches `at`. */
+  sleepUntil(at: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.clock.now() >= at) resolve();
+      else this.clock.schedule(at, resolve);
+    });
+  }
+
+}

@@ -1,0 +1,69 @@
+/** Starting and stopping the embedded server: clock, engine, gRPC listener. */
+import * as grpc from '@grpc/grpc-js';
+import { Clock } from './clock';
+import { Engine } from './engine';
+import { createGrpcServer } from './service';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface TemporalDevServerOptions {
+  /** TCP port; 0 picks a free one. Default 7233. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  ip?: string;
+  /** Namespaces to create at start; `default` is always there. */
+  namespaces?: string[];
+  /** File to persist state in (survives restarts); memory only when absent. */
+  dbFilename?: string;
+  /** Java-test-server mode: virtual time that skips ahead when idle; starts locked. */
+  timeSkipping?: boolean;
+  logLevel?: LogLevel | string;
+}
+
+export interface TemporalDevServer {
+  /** host:port for Connection.connect / NativeConnection.connect. */
+  address: string;
+  port: number;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+const LEVELS: Record<string, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export function makeLogger(level: string | undefined) {
+  const min = LEVELS[level ?? 'warn'] ?? LEVELS.warn;
+  return (lvl: LogLevel, msg: string) => {
+    if (LEVELS[lvl] >= min) process.stderr.write(`temporal-dev ${lvl}: ${msg}\n`);
+  };
+}
+
+/** Starts the server and resolves once it accepts connections. */
+export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}): Promise<TemporalDevServer> {
+  const log = makeLogger(opts.logLevel);
+  const namespaces = [...new Set(['default', ...(opts.namespaces ?? [])])];
+  const clock = new Clock(Boolean(opts.timeSkipping), Boolean(opts.timeSkipping));
+  const engine = new Engine({ clock, namespaces, log });
+  const server = createGrpcServer({ engine, log });
+  const ip = opts.ip ?? '127.0.0.1';
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${ip.includes(':') ? `[${ip}]` : ip}:${opts.port ?? 7233}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  const host = ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip;
+  log('info', `listening on ${host}:${port}${opts.timeSkipping ? ' (time skipping)' : ''}`);
+  let closed = false;
+  return {
+    address: `${host}:${port}`,
+    port,
+    engine,
+    async close() {
+      if (closed) return;
+      closed = true;
+      engine.releasePollers();
+      clock.close();
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      server.forceShutdown();
+    },
+  };
+}

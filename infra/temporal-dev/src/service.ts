@@ -1,0 +1,341 @@
+/**
+ * gRPC surface of the embedded server: WorkflowService, TestService, OperatorService and the health
+ * service, built from the protobuf definitions the SDK ships. Each RPC decodes into a protobuf message,
+ * calls the engine and encodes the answer; methods without a handler answer UNIMPLEMENTED naming the method.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type * as protobuf from 'protobufjs';
+import { Engine, LONG_POLL_MS } from './engine';
+import * as errors from './errors';
+import { Obj, TaskQueueKind, isOpen } from './model';
+import { fromMs, num, root, toMs } from './proto';
+import type { Visibility } from './visibility';
+
+export type Handler = (req: Obj, ctx: { signal: AbortSignal; method: string }) => Obj | Promise<Obj>;
+
+export interface ServiceOptions {
+  engine: Engine;
+  visibility?: Visibility;
+  /** Called after every RPC that may have changed state (persistence hooks in). */
+  onMutation?: (method: string) => void;
+  log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+const SERVER_VERSION = '1.29.0';
+
+/** Methods that never change state, so persistence need not run after them. */
+const READ_ONLY = new Set([
+  'GetSystemInfo',
+  'DescribeNamespace',
+  'ListNamespaces',
+  'DescribeWorkflowExecution',
+  'GetWorkflowExecutionHistory',
+  'GetWorkflowExecutionHistoryReverse',
+  'ListWorkflowExecutions',
+  'ListOpenWorkflowExecutions',
+  'ListClosedWorkflowExecutions',
+  'ScanWorkflowExecutions',
+  'CountWorkflowExecutions',
+  'GetSearchAttributes',
+  'ListSearchAttributes',
+  'GetCurrentTime',
+  'Check',
+  'PollNexusTaskQueue',
+  'RecordWorkerHeartbeat',
+  'ShutdownWorker',
+  'DescribeTaskQueue',
+]);
+
+function serviceDefinition(serviceName: string, handlers: Record<string, Handler>, opts: ServiceOptions): { def: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation } {
+  const svc = root.lookupService(serviceName);
+  const def: Record<string, grpc.MethodDefinition<object, object>> = {};
+  const impl: grpc.UntypedServiceImplementation = {};
+  for (const method of Object.values(svc.methods) as protobuf.Method[]) {
+    if (method.requestStream || method.responseStream) continue; // grpc-js answers UNIMPLEMENTED for these
+    const reqType = svc.lookupType(method.requestType);
+    const resType = svc.lookupType(method.responseType);
+    def[method.name] = {
+      path: `/${serviceName}/${method.name}`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (v: object) => Buffer.from(reqType.encode(v).finish()),
+      requestDeserialize: (b: Buffer) => reqType.decode(b),
+      responseSerialize: (v: object) => Buffer.from(resType.encode(v).finish()),
+      responseDeserialize: (b: Buffer) => resType.decode(b),
+    };
+    const handler = handlers[method.name];
+    impl[method.name] = (call: grpc.ServerUnaryCall<Obj, Obj>, callback: grpc.sendUnaryData<Obj>) => {
+      if (!handler) {
+        const e = errors.unimplemented(`${serviceName}/${method.name}`);
+        callback({ code: e.code, details: e.message, metadata: e.metadata() });
+        return;
+      }
+      const ac = new AbortController();
+      call.on('cancelled', () => ac.abort());
+      Promise.resolve()
+        .then(() => handler(call.request, { signal: ac.signal, method: method.name }))
+        .then(
+          (res) => {
+            if (!READ_ONLY.has(method.name)) opts.onMutation?.(method.name);
+            callback(null, res);
+          },
+          (err: unknown) => {
+            if (!READ_ONLY.has(method.name)) opts.onMutation?.(method.name);
+            if (err instanceof errors.RpcError) {
+              opts.log('debug', `${method.name}: ${grpc.status[err.code]} ${err.message}`);
+              callback({ code: err.code, details: err.message, metadata: err.metadata() });
+            } else {
+              opts.log('error', `${method.name} failed: ${err instanceof Error ? err.stack : String(err)}`);
+              callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) });
+            }
+          },
+        );
+    };
+  }
+  return { def, impl };
+}
+
+/** Ends a long poll early when the caller goes away; resolves empty at the timeout. */
+function idlePoll(signal: AbortSignal, ms = LONG_POLL_MS): Promise<Obj> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve({});
+    }
+  });
+}
+
+function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> {
+  const { engine } = opts;
+  const namespaceInfo = (name: string): Obj => {
+    const ns = engine.ns(name);
+    return {
+      namespaceInfo: {
+        name: ns.name,
+        state: 1, // REGISTERED
+        description: ns.description,
+        ownerEmail: '',
+        data: {},
+        id: ns.id,
+        capabilities: { eagerWorkflowStart: false, syncUpdate: false, asyncUpdate: false, workerHeartbeats: false },
+        supportsSchedules: false,
+      },
+      config: {
+        workflowExecutionRetentionTtl: fromMs(ns.retentionMs),
+        historyArchivalState: 2,
+        visibilityArchivalState: 2,
+      },
+      replicationConfig: { activeClusterName: 'active', clusters: [{ clusterName: 'active' }], state: 0 },
+      failoverVersion: 0,
+      isGlobalNamespace: false,
+    };
+  };
+
+  return {
+    GetSystemInfo: () => ({
+      serverVersion: SERVER_VERSION,
+      capabilities: {
+        signalAndQueryHeader: true,
+        internalErrorDifferentiation: true,
+        activityFailureIncludeHeartbeat: true,
+        supportsSchedules: false,
+        encodedFailureAttributes: true,
+        buildIdBasedVersioning: false,
+        upsertMemo: true,
+        eagerWorkflowStart: false,
+        sdkMetadata: true,
+        countGroupByExecutionStatus: true,
+        nexus: false,
+      },
+    }),
+    DescribeNamespace: (req) => namespaceInfo(req.namespace || 'default'),
+    ListNamespaces: () => ({ namespaces: [...engine.namespaces.keys()].map(namespaceInfo), nextPageToken: Buffer.alloc(0) }),
+    RegisterNamespace: (req) => {
+      if (!req.namespace) throw errors.invalidArgument('Namespace is not set on request.');
+      if (engine.namespaces.has(req.namespace)) {
+        throw new errors.RpcError(errors.Status.ALREADY_EXISTS, 'Namespace already exists.', { type: 'NamespaceAlreadyExistsFailure', value: {} });
+      }
+      engine.registerNamespace(req.namespace, req.description ?? '', toMs(req.workflowExecutionRetentionPeriod) || 24 * 3600_000);
+      return {};
+    },
+
+    StartWorkflowExecution: (req) => {
+      const { ex, started } = engine.startWorkflow(req);
+      return { runId: ex.runId, started };
+    },
+    SignalWorkflowExecution: (req) => {
+      if (!req.signalName) throw errors.invalidArgument('SignalName is not set on request.');
+      const ex = engine.find(req.namespace, req.workflowExecution?.workflowId ?? '', req.workflowExecution?.runId);
+      engine.signal(ex, req.signalName, req.input ?? null, req.header ?? null, req.identity ?? '', req.requestId);
+      return {};
+    },
+    SignalWithStartWorkflowExecution: (req) => {
+      if (!req.signalName) throw errors.invalidArgument('SignalName is not set on request.');
+      const ns = engine.ns(req.namespace);
+      const current = engine.current(ns, req.workflowId ?? '');
+      if (current && isOpen(current)) {
+        engine.signal(current, req.signalName, req.signalInput ?? null, req.header ?? null, req.identity ?? '', req.requestId);
+        return { runId: current.runId, started: false };
+      }
+      const { ex } = engine.startWorkflow(
+        { ...req, workflowIdConflictPolicy: 0 },
+        { signal: { signalName: req.signalName, input: req.signalInput ?? undefined, identity: req.identity ?? '', header: req.header ?? undefined, requestId: req.requestId ?? '' } },
+      );
+      return { runId: ex.runId, started: true };
+    },
+    QueryWorkflow: async (req, ctx) => {
+      if (!req.query?.queryType) throw errors.invalidArgument('QueryType is not set on request.');
+      const ex = engine.find(req.namespace, req.execution?.workflowId ?? '', req.execution?.runId);
+      return engine.query(ex, req.query, num(req.queryRejectCondition), ctx.signal);
+    },
+    RequestCancelWorkflowExecution: (req) => {
+      const ex = engine.find(req.namespace, req.workflowExecution?.workflowId ?? '', req.workflowExecution?.runId);
+      engine.requestCancelWorkflow(ex, req.reason ?? '', req.identity ?? '');
+      return {};
+    },
+    TerminateWorkflowExecution: (req) => {
+      const ex = engine.find(req.namespace, req.workflowExecution?.workflowId ?? '', req.workflowExecution?.runId);
+      engine.terminate(ex, req.reason ?? '', req.details ?? null, req.identity ?? '');
+      return {};
+    },
+    DescribeWorkflowExecution: (req) => {
+      const ex = engine.find(req.namespace, req.execution?.workflowId ?? '', req.execution?.runId);
+      return engine.describe(ex);
+    },
+    GetWorkflowExecutionHistory: (req, ctx) => engine.history(req, ctx.signal),
+    GetWorkflowExecutionHistoryReverse: (req) => {
+      const ex = engine.find(req.namespace, req.execution?.workflowId ?? '', req.execution?.runId);
+      return { history: { events: [...ex.history].reverse() }, nextPageToken: Buffer.alloc(0) };
+    },
+
+    PollWorkflowTaskQueue: async (req, ctx) => {
+      engine.ns(req.namespace);
+      const tq = req.taskQueue ?? {};
+      if (!tq.name) throw errors.invalidArgument('TaskQueue is not set on request.');
+      // Sticky queues are accepted and held; tasks always go to the normal queue with full history.
+      if (num(tq.kind) === TaskQueueKind.STICKY) return idlePoll(ctx.signal);
+      const resp = await engine.wfQueue(req.namespace, tq.name).poll({ identity: req.identity ?? '' }, LONG_POLL_MS, ctx.signal);
+      return resp ?? {};
+    },
+    RespondWorkflowTaskCompleted: (req) => engine.respondWorkflowTaskCompleted(req),
+    RespondWorkflowTaskFailed: (req) => engine.respondWorkflowTaskFailed(req),
+    RespondQueryTaskCompleted: (req) => engine.respondQueryTaskCompleted(req),
+
+    PollActivityTaskQueue: async (req, ctx) => {
+      engine.ns(req.namespace);
+      const tq = req.taskQueue ?? {};
+      if (!tq.name) throw errors.invalidArgument('TaskQueue is not set on request.');
+      const resp = await engine.actQueue(req.namespace, tq.name).poll({ identity: req.identity ?? '' }, LONG_POLL_MS, ctx.signal);
+      return resp ?? {};
+    },
+    RespondActivityTaskCompleted: (req) => {
+      const { ex, act } = engine.tokenActivity(req.taskToken);
+      engine.completeActivity(ex, act, req.result ?? null, req.identity ?? '');
+      return {};
+    },
+    RespondActivityTaskCompletedById: (req) => {
+      const { ex, act } = engine.activityById(req.namespace, req.workflowId, req.runId, req.activityId);
+      engine.completeActivity(ex, act, req.result ?? null, req.identity ?? '');
+      return {};
+    },
+    RespondActivityTaskFailed: (req) => {
+      const { ex, act } = engine.tokenActivity(req.taskToken);
+      engine.failActivity(ex, act, req.failure ?? null, req.identity ?? '', req.lastHeartbeatDetails ?? null);
+      return { failures: [] };
+    },
+    RespondActivityTaskFailedById: (req) => {
+      const { ex, act } = engine.activityById(req.namespace, req.workflowId, req.runId, req.activityId);
+      engine.failActivity(ex, act, req.failure ?? null, req.identity ?? '', req.lastHeartbeatDetails ?? null);
+      return { failures: [] };
+    },
+    RespondActivityTaskCanceled: (req) => {
+      const { ex, act } = engine.tokenActivity(req.taskToken);
+      engine.cancelActivity(ex, act, req.details ?? null, req.identity ?? '');
+      return {};
+    },
+    RespondActivityTaskCanceledById: (req) => {
+      const { ex, act } = engine.activityById(req.namespace, req.workflowId, req.runId, req.activityId);
+      engine.cancelActivity(ex, act, req.details ?? null, req.identity ?? '');
+      return {};
+    },
+    RecordActivityTaskHeartbeat: (req) => {
+      const { ex, act } = engine.tokenActivity(req.taskToken);
+      return engine.heartbeat(ex, act, req.details ?? null);
+    },
+    RecordActivityTaskHeartbeatById: (req) => {
+      const { ex, act } = engine.activityById(req.namespace, req.workflowId, req.runId, req.activityId);
+      return engine.heartbeat(ex, act, req.details ?? null);
+    },
+
+    PollNexusTaskQueue: (_req, ctx) => idlePoll(ctx.signal),
+    ShutdownWorker: () => ({}),
+    RecordWorkerHeartbeat: () => ({}),
+    DescribeTaskQueue: (req) => {
+      engine.ns(req.namespace);
+      return { pollers: [] };
+    },
+
+    ...(opts.visibility ? opts.visibility.workflowServiceHandlers() : {}),
+  };
+}
+
+function testServiceHandlers(engine: Engine): Record<string, Handler> {
+  const clock = engine.clock;
+  const requireSkipping = () => {
+    if (!clock.timeSkipping) throw new errors.RpcError(errors.Status.FAILED_PRECONDITION, 'time skipping is not enabled on this server');
+  };
+  return {
+    LockTimeSkipping: () => {
+      requireSkipping();
+      clock.clientLock();
+      return {};
+    },
+    UnlockTimeSkipping: () => {
+      requireSkipping();
+      clock.clientUnlock();
+      return {};
+    },
+    Sleep: async (req) => {
+      await engine.sleepUntil(clock.now() + toMs(req.duration));
+      return {};
+    },
+    SleepUntil: async (req) => {
+      await engine.sleepUntil(toMs(req.timestamp));
+      return {};
+    },
+    UnlockTimeSkippingWithSleep: async (req) => {
+      requireSkipping();
+      const target = clock.now() + toMs(req.duration);
+      clock.clientUnlock();
+      try {
+        await engine.sleepUntil(target);
+      } finally {
+        clock.clientLock();
+      }
+      return {};
+    },
+    GetCurrentTime: () => ({ time: fromMs(clock.now()) }),
+  };
+}
+
+/** Creates the grpc-js server with every service registered. */
+export function createGrpcServer(opts: ServiceOptions): grpc.Server {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 128 * 1024 * 1024,
+    'grpc.max_send_message_length': 128 * 1024 * 1024,
+  });
+  const services: Array<[string, Record<string, Handler>]> = [
+    ['temporal.api.workflowservice.v1.WorkflowService', workflowServiceHandlers(opts)],
+    ['temporal.api.testservice.v1.TestService', testServiceHandlers(opts.engine)],
+    ['temporal.api.operatorservice.v1.OperatorService', opts.visibility ? opts.visibility.operatorServiceHandlers() : {}],
+    ['grpc.health.v1.Health', { Check: () => ({ status: 1 }) }],
+  ];
+  for (const [name, handlers] of services) {
+    const { def, impl } = serviceDefinition(name, handlers, opts);
+    server.addService(def, impl);
+  }
+  return server;
+}
