@@ -1,0 +1,127 @@
+/**
+ * Layer identification: file names of the common CAD conventions (through whats-that-gerber, plus a few
+ * names it does not know), corrected by what the file contains — its format (Gerber, Excellon or neither),
+ * Gerber X2 `%TF.FileFunction`, drill headers, and, when the name says nothing, what the layer draws.
+ */
+import whatsThatGerber from 'whats-that-gerber';
+import { looksLikeExcellon } from './excellon';
+import type { GerberMeasure } from './gerber';
+
+export type LayerFormat = 'gerber' | 'drill' | 'unknown';
+export type LayerType = 'copper' | 'soldermask' | 'silkscreen' | 'solderpaste' | 'outline' | 'drill' | 'drawing' | 'unknown';
+export type LayerSide = 'top' | 'bottom' | 'inner' | 'all' | null;
+
+/** One file of the upload with what it was identified as. */
+export interface LayerIdentity {
+  file: string;
+  format: LayerFormat;
+  type: LayerType;
+  side: LayerSide;
+  /** How the type was decided: 'x2' attribute, 'name', 'content' (drill header / drawing analysis) or 'none'. */
+  source: 'x2' | 'name' | 'content' | 'none';
+}
+
+/** Sniffs the format from the start of a file. */
+export function sniffFormat(head: string): LayerFormat {
+  const h = head.replace(/^\uFEFF/, '');
+  if (looksLikeExcellon(h)) return 'drill';
+  // Gerber: parameter blocks (%FS, %MO, %AD), G04 comments or D-code words ending with '*'.
+  if (/%(FS|MO|AD|TF|IP|OF|LP|AM|IN)[^%]*\*%/.test(h)) return 'gerber';
+  if (/^\s*(G0?4[^*]*\*|G7[01]\*|G75\*|G54D\d+\*|D\d+\*|X-?\d+Y-?\d+D0?[123]\*)/m.test(h)) return 'gerber';
+  return 'unknown';
+}
+
+/** Maps an X2 FileFunction value (`Copper,L1,Top`, `Soldermask,Bot`, `Profile,NP`, ...) to type and side. */
+export function typeFromFileFunction(fileFunction: string): { type: LayerType; side: LayerSide } | null {
+  const parts = fileFunction.split(',').map((p) => p.trim());
+  const kind = parts[0]?.toLowerCase();
+  const sideWord = (parts.find((p) => /^(Top|Bot|Inr)$/i.test(p)) ?? '').toLowerCase();
+  const side: LayerSide = sideWord === 'top' ? 'top' : sideWord === 'bot' ? 'bottom' : sideWord === 'inr' ? 'inner' : null;
+  switch (kind) {
+    case 'copper': return { type: 'copper', side: side ?? 'inner' };
+    case 'soldermask': return { type: 'soldermask', side };
+    case 'legend': return { type: 'silkscreen', side };
+    case 'paste': return { type: 'solderpaste', side };
+    case 'profile': return { type: 'outline', side: 'all' };
+    case 'plated':
+    case 'nonplated': return { type: 'drill', side: 'all' };
+    case 'drillmap':
+    case 'fabricationdrawing':
+    case 'assemblydrawing':
+    case 'arraydrawing':
+    case 'otherdrawing':
+    case 'other':
+    case 'keep-out':
+    case 'component':
+      return { type: 'drawing', side: null };
+    default: return null;
+  }
+}
+
+/** Names whats-that-gerber does not know, seen in Altium / EasyEDA / JLC exports. */
+const EXTRA_NAMES: Array<[RegExp, LayerType, LayerSide]> = [
+  [/\.(gd\d*|gg\d*|gdd)$/i, 'drawing', null],
+  [/\.gm\d*$/i, 'outline', 'all'],
+  [/(^|[_\-. ])(board[_ ]?outline|boardoutline|outline|edge[_ ]?cuts?|mechanical[_ ]?1)([_\-. ]|$)/i, 'outline', 'all'],
+  [/\.gpt$/i, 'drawing', 'top'],
+  [/\.gpb$/i, 'drawing', 'bottom'],
+];
+
+/** Extensions that are documentation, never layers, whatever whats-that-gerber guesses. */
+const NOT_LAYERS = /\.(pdf|json|gbrjob|md|html?|png|jpe?g|zip|rar|7z|csv|xlsx?|pos|xml|ini|log|dxf|step|stp|kicad_pcb|brd|sch|pcbdoc|schdoc)$/i;
+
+/**
+ * Identifies every file. `heads` maps each file to its first few kilobytes; `measures` (optional) gives the
+ * parsed Gerber of a file so that its X2 attributes and drawing can decide when the name does not.
+ */
+export function identifyLayers(
+  files: Array<{ file: string; head: string; measure?: GerberMeasure | null }>,
+): LayerIdentity[] {
+  const byName = whatsThatGerber(files.map((f) => baseName(f.file))) as Record<string, { type: string | null; side: string | null }>;
+  return files.map(({ file, head, measure }) => {
+    const name = baseName(file);
+    const format = NOT_LAYERS.test(name) ? 'unknown' : sniffFormat(head);
+    if (format === 'unknown') return { file, format, type: 'unknown', side: null, source: 'none' };
+
+    const fileFunction = measure?.fileFunction ?? x2FileFunction(head);
+    if (fileFunction) {
+      const x2 = typeFromFileFunction(fileFunction);
+      if (x2) return { file, format, ...x2, source: 'x2' };
+    }
+    if (format === 'drill') return { file, format, type: 'drill', side: 'all', source: 'content' };
+
+    let guess = byName[name] ?? { type: null, side: null };
+    if (!guess.type) {
+      const extra = EXTRA_NAMES.find(([re]) => re.test(name));
+      if (extra) guess = { type: extra[1], side: extra[2] };
+    }
+    // A Gerber named like a drill file (e.g. `.txt`) is not a drill: decide from the drawing instead.
+    if (guess.type && guess.type !== 'drill') {
+      return { file, format, type: guess.type as LayerType, side: (guess.side ?? null) as LayerSide, source: 'name' };
+    }
+    if (measure && looksLikeOutline(measure)) return { file, format, type: 'outline', side: 'all', source: 'content' };
+    return { file, format, type: 'unknown', side: null, source: 'none' };
+  });
+}
+
+/** X2 FileFunction from the text head (standard `%TF` or KiCad's comment form). */
+function x2FileFunction(head: string): string | null {
+  const m = /%TF\.FileFunction,([^*]*)\*%/.exec(head) ?? /G04 #@! TF\.FileFunction,([^*]*)\*/.exec(head);
+  return m ? m[1] : null;
+}
+
+/** An outline draws thin lines with one or two apertures, flashes nothing and fills no regions. */
+export function looksLikeOutline(m: GerberMeasure): boolean {
+  if (m.flashes.length > 0 || m.regions > 0 || m.draws < 3 || m.drawApertures.size > 2) return false;
+  for (const code of m.drawApertures) {
+    const ap = m.apertures.get(code);
+    if (ap && ap.widthMm > 0.5) return false;
+  }
+  return true;
+}
+
+/** The file name without its folders (archives keep paths like `gerbers/board.GTL`). */
+export function baseName(file: string): string {
+  const i = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  return i >= 0 ? file.slice(i + 1) : file;
+}
