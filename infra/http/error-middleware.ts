@@ -1,0 +1,52 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { Logger } from 'pino';
+import { AppError, type ErrorCode } from './errors';
+
+/** The body of every error answer. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; field?: string };
+}
+
+/** Answers 404 for routes nobody serves. */
+export const notFoundHandler: RequestHandler = (req, res) => {
+  const body: ErrorBody = { error: { code: 'not_found', message: `no route for ${req.method} ${req.path}` } };
+  res.status(404).json(body);
+};
+
+/**
+ * The one error middleware: zod → 400 naming the field, AppError → its status, malformed JSON → 400,
+ * anything else → logged, then a generic 500 (internal details never reach the caller).
+ */
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const { status, body } = describe(err);
+    if (status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    res.status(status).json(body);
+  };
+}
+
+function describe(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof ZodError) {
+    const issue = err.issues[0];
+    const field = issue?.path.length ? issue.path.join('.') : undefined;
+    const message = field ? `${field}: ${issue.message}` : (issue?.message ?? 'invalid request');
+    return { status: 400, body: { error: { code: 'validation_failed', message, field } } };
+  }
+  if (err instanceof AppError) {
+    return { status: err.status, body: { error: { code: err.code, message: err.message, field: err.field } } };
+  }
+  const e = err as { type?: string; status?: number; message?: string };
+  // body-parser errors: malformed JSON, body too large.
+  if (e?.type === 'entity.parse.failed') {
+    return { status: 400, body: { error: { code: 'validation_failed', message: 'request body is not valid JSON' } } };
+  }
+  if (e?.type === 'entity.too.large') {
+    return { status: 413, body: { error: { code: 'validation_failed', message: 'request body is too large' } } };
+  }
+  return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
+}

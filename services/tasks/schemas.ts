@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { ROLES } from '../../domain/tasks/roles';
+
+const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const ListTasksQuery = z
+  .object({
+    role: z.enum(ROLES).optional(),
+    case: z.string().min(1).max(200).optional().meta({ description: 'case id (quote, order, rma or customer id)' }),
+    caseType: z.string().min(1).max(50).optional(),
+    kind: z.string().min(1).max(100).optional(),
+    status: z.enum(['open', 'completed', 'cancelled']).default('open'),
+    overdue: booleanQuery.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
+
+export const TaskIdParams = z.object({ id: z.uuid({ error: 'must be a task id (uuid)' }) });
+export type TaskIdParams = z.infer<typeof TaskIdParams>;
+
+export const CompleteTaskRequest = z
+  .object({
+    decision: z.string().min(1).max(100).meta({ example: 'approve' }),
+    data: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict()
+  .meta({ id: 'CompleteTaskRequest' });
+export type CompleteTaskRequest = z.infer<typeof CompleteTaskRequest>;
+
+export const TaskView = z
+  .object({
+    id: z.uuid(),
+    workflowId: z.string(),
+    step: z.string(),
+    kind: z.string(),
+    title: z.string(),
+    role: z.enum(ROLES),
+    caseType: z.string(),
+    caseId: z.string(),
+    customerId: z.uuid().nullable(),
+    status: z.enum(['open', 'completed', 'cancelled']),
+    payload: z.record(z.string(), z.unknown()),
+    dueAt: z.string().nullable(),
+    remindAt: z.string().nullable(),
+    escalateAt: z.string().nullable(),
+    remindedAt: z.string().nullable(),
+    escalatedAt: z.string().nullable(),
+    overdue: z.boolean(),
+    decision: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()).nullable(),
+    completedBy: z.uuid().nullable(),
+    completedAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Task' });
+export type TaskView = z.infer<typeof TaskView>;
+
+export const TaskKindView = z
+  .object({
+    kind: z.string(),
+    description: z.string(),
+    decisions: z.array(z.string()),
+    dataSchema: z.record(z.string(), z.unknown()).meta({ description: 'JSON Schema of `data`' }),
+  })
+  .meta({ id: 'TaskKind' });

@@ -1,0 +1,85 @@
+import pino from 'pino';
+import { openTestDb, type TestDb } from '../../infra/db/testing';
+import { enqueueMail, getMailByKey } from '../../infra/db/repositories/outbox';
+import { listCaughtMail } from '../../infra/db/repositories/caught-mail';
+import { startMailCatcher, type MailCatcher } from '../../infra/mail/catcher';
+import { createMailTransport } from '../../infra/mail/transport';
+import { createOutboxSender, outboxBackoffMs } from '../../infra/mail/outbox-sender';
+import { taskEscalationMail } from '../../infra/mail/templates';
+
+const logger = pino({ level: 'silent' });
+
+describe('mail through the outbox and a real SMTP exchange', () => {
+  let t: TestDb;
+  let catcher: MailCatcher | undefined;
+
+  beforeAll(async () => {
+    t = await openTestDb('pglite');
+  });
+  afterAll(async () => {
+    await catcher?.close();
+    await t?.close();
+  });
+
+  test('an email enqueued in a transaction is delivered once and stored by the catcher', async () => {
+    catcher = await startMailCatcher({ db: t.db, logger });
+    const transport = createMailTransport(catcher.url);
+    const sender = createOutboxSender({ db: t.db, transport, from: 'SMT Works <noreply@smt.test>', logger });
+    const rendered = taskEscalationMail({ title: 'Quote review', caseType: 'quote', caseId: 'Q-7', role: 'engineer', dueAt: new Date('2030-01-01T08:00:00Z') });
+    await t.db.transaction().execute(async (trx) => {
+      await enqueueMail(trx, { idempotencyKey: 'quote:Q-7:review:escalation:m@x.test', to: 'm@x.test', ...rendered });
+      await enqueueMail(trx, { idempotencyKey: 'quote:Q-7:review:escalation:m@x.test', to: 'm@x.test', ...rendered });
+    });
+    expect(await sender.deliverDue()).toEqual({ sent: 1, failed: 0 });
+    expect(await sender.deliverDue()).toEqual({ sent: 0, failed: 0 });
+    const mail = await catcher.waitFor((m) => m.to_addresses === 'm@x.test');
+    expect(mail.subject).toBe('Escalation: Quote review (quote Q-7) is overdue');
+    expect(mail.from_address).toBe('noreply@smt.test');
+    expect(mail.text_body).toContain('was due at 2030-01-01 08:00 UTC');
+    expect(mail.raw).toContain('Message-ID: <quote:Q-7:review:escalation:m_x.test@smt-works>');
+    expect(await listCaughtMail(t.db, { to: 'm@x.test' })).toHaveLength(1);
+    transport.close();
+  });
+
+  test('an SMTP outage delays an email but does not lose it', async () => {
+    const port = catcher!.port;
+    await catcher!.close();
+    catcher = undefined;
+    const transport = createMailTransport(`smtp://127.0.0.1:${port}`);
+    const sender = createOutboxSender({ db: t.db, transport, from: 'noreply@smt.test', logger });
+    await enqueueMail(t.db, { idempotencyKey: 'outage-1', to: 'late@x.test', subject: 'During the outage', text: 'still arrives' });
+
+    const start = new Date();
+    expect(await sender.deliverDue(start)).toEqual({ sent: 0, failed: 1 });
+    const afterFirst = await getMailByKey(t.db, 'outage-1');
+    expect(afterFirst).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(afterFirst?.last_error).toMatch(/ECONNREFUSED|connect/i);
+    expect(afterFirst!.next_attempt_at.getTime()).toBe(start.getTime() + outboxBackoffMs(1));
+
+    // Not due yet: nothing is attempted before the backoff passes.
+    expect(await sender.deliverDue(new Date(start.getTime() + 1_000))).toEqual({ sent: 0, failed: 0 });
+    // Still down at the next attempt: the backoff doubles.
+    const second = new Date(start.getTime() + outboxBackoffMs(1));
+    expect(await sender.deliverDue(second)).toEqual({ sent: 0, failed: 1 });
+    expect((await getMailByKey(t.db, 'outage-1'))!.next_attempt_at.getTime()).toBe(second.getTime() + outboxBackoffMs(2));
+
+    catcher = await startMailCatcher({ db: t.db, port, logger });
+    const third = new Date(second.getTime() + outboxBackoffMs(2));
+    expect(await sender.deliverDue(third)).toEqual({ sent: 1, failed: 0 });
+    const mail = await catcher.waitFor((m) => m.to_addresses === 'late@x.test');
+    expect(mail.subject).toBe('During the outage');
+    expect(await getMailByKey(t.db, 'outage-1')).toMatchObject({ status: 'sent', attempts: 3, last_error: null });
+    transport.close();
+  });
+
+  test('the polling sender delivers without being asked', async () => {
+    const transport = createMailTransport(catcher!.url);
+    const sender = createOutboxSender({ db: t.db, transport, from: 'noreply@smt.test', logger });
+    await enqueueMail(t.db, { idempotencyKey: 'poll-1', to: 'poll@x.test', subject: 'Polled', text: 'x' });
+    sender.start(50);
+    const mail = await catcher!.waitFor((m) => m.to_addresses === 'poll@x.test');
+    await sender.stop();
+    expect(mail.subject).toBe('Polled');
+    transport.close();
+  });
+});
