@@ -49,6 +49,11 @@ export class Clock {
     return this.offset;
   }
 
+  /** Restores virtual time from persisted state (time only moves forward). */
+  restoreOffset(offsetMs: number): void {
+    if (offsetMs > this.offset) this.offset = offsetMs;
+  }
+
   get clientLockCount(): number {
     return this.clientLocks;
   }

@@ -71,6 +71,14 @@ function decodeToken(buf: Uint8Array | null | undefined): TaskToken {
 
 const durationMs = (d: Obj | null | undefined): number => toMs(d);
 
+interface CommandContext {
+  completedId: number;
+  needsTask: boolean;
+  identity: string;
+  /** Actions that run once the workflow task's completion is fully written (child starts, external calls). */
+  after: Array<() => void>;
+}
+
 export class Engine {
   readonly clock: Clock;
   readonly namespaces = new Map<string, NamespaceState>();
@@ -79,6 +87,10 @@ export class Engine {
   private readonly pendingQueries = new Map<string, { ex: Execution; q: PendingQuery }>();
   private taskIdSeq = 0;
   private readonly log: NonNullable<EngineOptions['log']>;
+  /** Called whenever an execution's state changes (persistence listens). */
+  onChange?: (ex: Execution) => void;
+  /** Called when namespaces or search attributes change. */
+  onMetaChange?: () => void;
 
   constructor(opts: EngineOptions) {
     this.clock = opts.clock;
@@ -101,6 +113,7 @@ export class Engine {
       requestIds: new Map(),
     };
     this.namespaces.set(name, ns);
+    this.onMetaChange?.();
     return ns;
   }
 
@@ -173,11 +186,17 @@ export class Engine {
 
   /** Appends an event now (not buffered). */
   private append(ex: Execution, kind: string, attrs: Obj): Obj {
+    this.touch(ex);
     const ev = this.makeEvent(ex, kind, attrs);
     ex.history.push(ev);
     ex.historySizeBytes += 64 + payloadsSize(attrs.input) + payloadsSize(attrs.result);
     this.notifyHistory(ex);
     return ev;
+  }
+
+  /** Marks an execution changed. */
+  touch(ex: Execution): void {
+    this.onChange?.(ex);
   }
 
   private appendGroup(ex: Execution, group: PendingEvent[]): Obj[] {
@@ -521,7 +540,7 @@ export class Engine {
     ex.wft = null;
     ex.wftAttempt = 1;
     ex.lastCompletedStartedId = wft.startedEventId;
-    const ctx = { completedId: completed.eventId, needsTask: false, identity: req.identity ?? '' };
+    const ctx: CommandContext = { completedId: completed.eventId, needsTask: false, identity: req.identity ?? '', after: [] };
     for (const cmd of commands) {
       if (!isOpen(ex)) break;
       this.applyCommand(ex, cmd, ctx);
@@ -536,6 +555,8 @@ export class Engine {
     }
     this.rerouteQueries(ex, wft, newTask);
     this.release(wft);
+    // Children, external signals and cancels start once this task's events are written.
+    for (const action of ctx.after) action();
     return {};
   }
 
@@ -611,7 +632,7 @@ export class Engine {
     return null;
   }
 
-  private applyCommand(ex: Execution, c: Obj, ctx: { completedId: number; needsTask: boolean; identity: string }): void {
+  private applyCommand(ex: Execution, c: Obj, ctx: CommandContext): void {
     const wtc = ctx.completedId;
     if (c.scheduleActivityTaskCommandAttributes) return this.scheduleActivity(ex, c.scheduleActivityTaskCommandAttributes, wtc);
     if (c.requestCancelActivityTaskCommandAttributes) {
@@ -654,9 +675,9 @@ export class Engine {
       return;
     }
     if (c.continueAsNewWorkflowExecutionCommandAttributes) return this.continueAsNew(ex, c.continueAsNewWorkflowExecutionCommandAttributes, wtc);
-    if (c.startChildWorkflowExecutionCommandAttributes) return this.startChild(ex, c.startChildWorkflowExecutionCommandAttributes, wtc);
-    if (c.signalExternalWorkflowExecutionCommandAttributes) return this.signalExternal(ex, c.signalExternalWorkflowExecutionCommandAttributes, wtc);
-    if (c.requestCancelExternalWorkflowExecutionCommandAttributes) return this.cancelExternal(ex, c.requestCancelExternalWorkflowExecutionCommandAttributes, wtc);
+    if (c.startChildWorkflowExecutionCommandAttributes) return this.startChild(ex, c.startChildWorkflowExecutionCommandAttributes, wtc, ctx.after);
+    if (c.signalExternalWorkflowExecutionCommandAttributes) return this.signalExternal(ex, c.signalExternalWorkflowExecutionCommandAttributes, wtc, ctx.after);
+    if (c.requestCancelExternalWorkflowExecutionCommandAttributes) return this.cancelExternal(ex, c.requestCancelExternalWorkflowExecutionCommandAttributes, wtc, ctx.after);
     // Protocol messages (updates) and unknown commands write nothing.
   }
 
@@ -731,14 +752,17 @@ export class Engine {
   private startTimer(ex: Execution, a: Obj, wtc: number): void {
     const ms = durationMs(a.startToFireTimeout);
     const ev = this.append(ex, 'timerStarted', { timerId: a.timerId, startToFireTimeout: a.startToFireTimeout, workflowTaskCompletedEventId: wtc });
-    const timerId: string = a.timerId;
-    const handle = this.clock.after(ms, () => {
+    this.armTimer(ex, a.timerId, ev.eventId, this.now() + ms);
+  }
+
+  private armTimer(ex: Execution, timerId: string, startedEventId: number, fireAt: number): void {
+    const handle = this.clock.schedule(fireAt, () => {
       const t = ex.timers.get(timerId);
       if (!t || t.handle !== handle || !isOpen(ex)) return;
       ex.timers.delete(timerId);
-      this.deliver(ex, [{ kind: 'timerFired', attrs: { timerId, startedEventId: ev.eventId } }]);
+      this.deliver(ex, [{ kind: 'timerFired', attrs: { timerId, startedEventId } }]);
     });
-    ex.timers.set(timerId, { timerId, startedEventId: ev.eventId, handle });
+    ex.timers.set(timerId, { timerId, startedEventId, fireAt, handle });
   }
 
   private cancelTimer(ex: Execution, timerId: string, wtc: number, identity: string): void {
@@ -825,6 +849,7 @@ export class Engine {
       lastFailure: null,
       cancelRequested: false,
       cancelRequestedEventId: 0,
+      retryAt: 0,
       timers: [],
     };
     ex.activities.set(act.scheduledEventId, act);
@@ -836,13 +861,14 @@ export class Engine {
     this.dispatchActivityAttempt(ex, act);
   }
 
-  private dispatchActivityAttempt(ex: Execution, act: ActivityState): void {
+  private dispatchActivityAttempt(ex: Execution, act: ActivityState, restoring = false): void {
+    this.touch(ex);
     act.state = 'scheduled';
-    act.currentAttemptScheduledTime = this.now();
+    if (!restoring) act.currentAttemptScheduledTime = this.now();
     this.hold(act);
     const attempt = act.attempt;
     if (act.scheduleToStartMs && act.scheduleToStartMs !== act.scheduleToCloseMs) {
-      act.timers.push(this.clock.after(act.scheduleToStartMs, () => {
+      act.timers.push(this.clock.schedule(act.currentAttemptScheduledTime + act.scheduleToStartMs, () => {
         if (act.state === 'scheduled' && act.attempt === attempt) this.activityTimedOut(ex, act, attempt, TimeoutType.SCHEDULE_TO_START);
       }));
     }
@@ -852,13 +878,13 @@ export class Engine {
   private startActivity(ex: Execution, act: ActivityState, attempt: number, poll: PollInfo): ActivityResponse | null {
     if (!isOpen(ex) || ex.activities.get(act.scheduledEventId) !== act || act.attempt !== attempt || act.state !== 'scheduled') return null;
     const now = this.now();
+    this.touch(ex);
     act.state = 'started';
     act.startedTime = now;
     act.startedIdentity = poll.identity;
     act.startedRequestId = poll.requestId ?? randomUUID();
     act.lastHeartbeatTime = 0;
-    act.timers.push(this.clock.after(act.startToCloseMs, () => this.activityTimedOut(ex, act, attempt, TimeoutType.START_TO_CLOSE)));
-    if (act.heartbeatMs) this.armHeartbeatTimer(ex, act);
+    this.armStartedActivityTimers(ex, act);
     return {
       taskToken: encodeToken({ k: 'a', ns: ex.namespace, wid: ex.workflowId, rid: ex.runId, s: act.scheduledEventId, a: attempt }),
       workflowNamespace: ex.namespace,
@@ -881,10 +907,16 @@ export class Engine {
     };
   }
 
+  private armStartedActivityTimers(ex: Execution, act: ActivityState): void {
+    const attempt = act.attempt;
+    act.timers.push(this.clock.schedule(act.startedTime + act.startToCloseMs, () => this.activityTimedOut(ex, act, attempt, TimeoutType.START_TO_CLOSE)));
+    if (act.heartbeatMs) this.armHeartbeatTimer(ex, act);
+  }
+
   private armHeartbeatTimer(ex: Execution, act: ActivityState): void {
     const attempt = act.attempt;
     const beat = act.lastHeartbeatTime;
-    act.timers.push(this.clock.after(act.heartbeatMs, () => {
+    act.timers.push(this.clock.schedule((beat || act.startedTime) + act.heartbeatMs, () => {
       if (act.attempt === attempt && act.state === 'started' && act.lastHeartbeatTime === beat) {
         this.activityTimedOut(ex, act, attempt, TimeoutType.HEARTBEAT);
       }
@@ -988,6 +1020,7 @@ export class Engine {
   }
 
   heartbeat(ex: Execution, act: ActivityState, details: Obj | null): Obj {
+    this.touch(ex);
     act.heartbeatDetails = details ?? act.heartbeatDetails;
     act.lastHeartbeatTime = this.now();
     if (act.heartbeatMs) {
@@ -1034,15 +1067,21 @@ export class Engine {
   }
 
   private retryActivity(ex: Execution, act: ActivityState, failure: Obj, delayMs: number): void {
+    this.touch(ex);
     this.clearActivityTimers(act, true);
     act.lastFailure = failure;
     act.state = 'backoff';
     act.attempt += 1;
     act.startedTime = 0;
+    act.retryAt = this.now() + delayMs;
     // No lock during the backoff: time may skip to the next attempt.
     this.release(act);
+    this.armRetryTimer(ex, act);
+  }
+
+  private armRetryTimer(ex: Execution, act: ActivityState): void {
     const attempt = act.attempt;
-    act.timers.push(this.clock.after(delayMs, () => {
+    act.timers.push(this.clock.schedule(act.retryAt, () => {
       if (ex.activities.get(act.scheduledEventId) === act && act.attempt === attempt && act.state === 'backoff' && isOpen(ex)) {
         this.dispatchActivityAttempt(ex, act);
       }
@@ -1354,7 +1393,7 @@ export class Engine {
     return next.runId;
   }
 
-  private startChild(ex: Execution, a: Obj, wtc: number): void {
+  private startChild(ex: Execution, a: Obj, wtc: number, after: Array<() => void>): void {
     const nsName = a.namespace || ex.namespace;
     const policy = num(a.parentClosePolicy) || 1;
     const ev = this.append(ex, 'startChildWorkflowExecutionInitiated', {
@@ -1380,10 +1419,7 @@ export class Engine {
       priority: a.priority ?? undefined,
     });
     const initiatedEventId: number = ev.eventId;
-    // The child starts after this workflow task's events are written, as a separate step.
-    this.hold(a);
-    setImmediate(() => {
-      this.release(a);
+    after.push(() => {
       if (!isOpen(ex)) return;
       const req: Obj = {
         namespace: nsName,
@@ -1504,11 +1540,10 @@ export class Engine {
     }
     // Parent bookkeeping keyed by the initiating event.
     for (const [k, c] of parent.children) if (c.initiatedEventId === initiatedEventId) parent.children.delete(k);
-    // Delivered after the current change so the parent's own close (terminate cascades) stays ordered.
-    setImmediate(() => this.deliver(parent, [group]));
+    this.deliver(parent, [group]);
   }
 
-  private signalExternal(ex: Execution, a: Obj, wtc: number): void {
+  private signalExternal(ex: Execution, a: Obj, wtc: number, after: Array<() => void>): void {
     const nsName = a.namespace || ex.namespace;
     const ev = this.append(ex, 'signalExternalWorkflowExecutionInitiated', {
       namespace: nsName,
@@ -1522,9 +1557,7 @@ export class Engine {
       workflowTaskCompletedEventId: wtc,
     });
     const initiatedEventId: number = ev.eventId;
-    this.hold(a);
-    setImmediate(() => {
-      this.release(a);
+    after.push(() => {
       if (!isOpen(ex)) return;
       let target: Execution | undefined;
       try {
@@ -1547,7 +1580,7 @@ export class Engine {
     });
   }
 
-  private cancelExternal(ex: Execution, a: Obj, wtc: number): void {
+  private cancelExternal(ex: Execution, a: Obj, wtc: number, after: Array<() => void>): void {
     const nsName = a.namespace || ex.namespace;
     const execution = { workflowId: a.workflowId, runId: a.runId ?? '' };
     const ev = this.append(ex, 'requestCancelExternalWorkflowExecutionInitiated', {
@@ -1560,9 +1593,7 @@ export class Engine {
       reason: a.reason ?? '',
     });
     const initiatedEventId: number = ev.eventId;
-    this.hold(a);
-    setImmediate(() => {
-      this.release(a);
+    after.push(() => {
       if (!isOpen(ex)) return;
       let target: Execution | undefined;
       try {
@@ -1583,6 +1614,136 @@ export class Engine {
         attrs: { initiatedEventId, namespace: nsName, workflowExecution: { workflowId: target.workflowId, runId: target.runId } },
       }]);
     });
+  }
+
+  // ---------------------------------------------------------------- persistence
+
+  /** The mutable state of an execution without its history and without live handles. */
+  exportExecution(ex: Execution): Obj {
+    return {
+      namespace: ex.namespace,
+      workflowId: ex.workflowId,
+      runId: ex.runId,
+      firstExecutionRunId: ex.firstExecutionRunId,
+      workflowType: ex.workflowType,
+      taskQueue: ex.taskQueue,
+      startRequestId: ex.startRequestId,
+      status: ex.status,
+      startTime: ex.startTime,
+      executionTime: ex.executionTime,
+      closeTime: ex.closeTime,
+      taskTimeoutMs: ex.taskTimeoutMs,
+      runTimeoutMs: ex.runTimeoutMs,
+      executionTimeoutMs: ex.executionTimeoutMs,
+      executionDeadline: ex.executionDeadline,
+      memo: ex.memo,
+      searchAttributes: ex.searchAttributes,
+      header: ex.header,
+      retryPolicy: ex.retryPolicy,
+      wft: ex.wft
+        ? { scheduledEventId: ex.wft.scheduledEventId, startedEventId: ex.wft.startedEventId, attempt: ex.wft.attempt, scheduledTime: ex.wft.scheduledTime, startedTime: ex.wft.startedTime, identity: ex.wft.identity }
+        : null,
+      wftAttempt: ex.wftAttempt,
+      lastCompletedStartedId: ex.lastCompletedStartedId,
+      buffered: ex.buffered,
+      activities: [...ex.activities.values()].map((a) => ({ ...a, timers: undefined, locked: undefined })),
+      timers: [...ex.timers.values()].map((t) => ({ timerId: t.timerId, startedEventId: t.startedEventId, fireAt: t.fireAt })),
+      children: [...ex.children.values()],
+      cancelRequested: ex.cancelRequested,
+      parent: ex.parent ?? null,
+      root: ex.root ?? null,
+      newRunId: ex.newRunId ?? null,
+      startDelayPending: Boolean(ex.startDelayTimer),
+      historySizeBytes: ex.historySizeBytes,
+    };
+  }
+
+  /** Rebuilds an execution from exported state and its history, re-arming timers and re-queueing tasks. */
+  restoreExecution(state: Obj, history: Obj[]): Execution {
+    const ns = this.ns(state.namespace);
+    const ex: Execution = {
+      ...(state as Execution),
+      history,
+      wft: null,
+      activities: new Map(),
+      timers: new Map(),
+      children: new Map((state.children as Execution['children'] extends Map<number, infer C> ? C[] : never).map((c) => [c.initiatedEventId, c])),
+      queriesAwaitingTask: [],
+      historyWaiters: new Set(),
+      parent: state.parent ?? undefined,
+      root: state.root ?? undefined,
+      newRunId: state.newRunId ?? undefined,
+      runTimer: undefined,
+      startDelayTimer: undefined,
+    };
+    delete (ex as Obj).startDelayPending;
+    ns.executions.set(ex.runId, ex);
+    const runs = ns.runs.get(ex.workflowId) ?? [];
+    if (!runs.includes(ex.runId)) runs.push(ex.runId);
+    ns.runs.set(ex.workflowId, runs);
+    ns.requestIds.set(ex.startRequestId, ex.runId);
+    for (const ev of history) this.taskIdSeq = Math.max(this.taskIdSeq, num(ev.taskId));
+    if (!isOpen(ex)) return ex;
+
+    if (ex.runTimeoutMs || ex.executionDeadline) {
+      const deadline = Math.min(ex.runTimeoutMs ? ex.startTime + ex.runTimeoutMs : Infinity, ex.executionDeadline || Infinity);
+      ex.runTimer = this.clock.schedule(deadline, () => this.timeOutWorkflow(ex));
+    }
+    for (const t of state.timers as Array<{ timerId: string; startedEventId: number; fireAt: number }>) {
+      this.armTimer(ex, t.timerId, t.startedEventId, t.fireAt);
+    }
+    for (const a of state.activities as ActivityState[]) {
+      const act: ActivityState = { ...a, timers: [], locked: false };
+      ex.activities.set(act.scheduledEventId, act);
+      if (act.scheduleToCloseMs) {
+        act.timers.push(this.clock.schedule(act.scheduledTime + act.scheduleToCloseMs, () => this.activityTimedOut(ex, act, act.attempt, TimeoutType.SCHEDULE_TO_CLOSE)));
+      }
+      if (act.state === 'backoff') this.armRetryTimer(ex, act);
+      else if (act.state === 'scheduled') this.dispatchActivityAttempt(ex, act, true);
+      else {
+        // An attempt in flight when the server stopped: its worker may still answer; otherwise it times out and retries.
+        this.hold(act);
+        this.armStartedActivityTimers(ex, act);
+      }
+    }
+    if (state.wft) {
+      const w = state.wft as Obj;
+      const wft: WorkflowTaskState = { ...(w as WorkflowTaskState), queries: new Map(), timeout: undefined, locked: false };
+      ex.wft = wft;
+      this.hold(wft);
+      if (wft.startedEventId) {
+        wft.timeout = this.clock.schedule(wft.startedTime + ex.taskTimeoutMs, () => this.timeOutWorkflowTask(ex, wft));
+      } else {
+        this.wfQueue(ex.namespace, ex.taskQueue).offer({ start: (poll) => this.startWorkflowTask(ex, wft, poll) });
+      }
+    } else if (state.startDelayPending) {
+      ex.startDelayTimer = this.clock.schedule(ex.executionTime, () => {
+        ex.startDelayTimer = undefined;
+        this.scheduleWorkflowTask(ex);
+      });
+    }
+    return ex;
+  }
+
+  /** Removes closed executions past their namespace's retention (run at compaction). */
+  purgeExpired(): number {
+    let purged = 0;
+    const now = this.now();
+    for (const ns of this.namespaces.values()) {
+      for (const [runId, ex] of ns.executions) {
+        if (isOpen(ex) || !ex.closeTime || ex.closeTime + ns.retentionMs > now) continue;
+        ns.executions.delete(runId);
+        ns.requestIds.delete(ex.startRequestId);
+        const runs = ns.runs.get(ex.workflowId);
+        if (runs) {
+          const i = runs.indexOf(runId);
+          if (i >= 0) runs.splice(i, 1);
+          if (!runs.length) ns.runs.delete(ex.workflowId);
+        }
+        purged++;
+      }
+    }
+    return purged;
   }
 
   // ---------------------------------------------------------------- misc

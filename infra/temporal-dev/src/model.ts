@@ -74,12 +74,15 @@ export interface ActivityState extends LockHolder {
   lastFailure: Obj | null;
   cancelRequested: boolean;
   cancelRequestedEventId: number;
+  /** When the next attempt is dispatched (during retry backoff). */
+  retryAt: number;
   timers: TimerHandle[];
 }
 
 export interface TimerState {
   timerId: string;
   startedEventId: number;
+  fireAt: number;
   handle: TimerHandle;
 }
 

@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Clock } from './clock';
 import { Engine } from './engine';
 import { createGrpcServer } from './service';
+import { MetaState, Store } from './persistence';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -43,7 +44,20 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   const namespaces = [...new Set(['default', ...(opts.namespaces ?? [])])];
   const clock = new Clock(Boolean(opts.timeSkipping), Boolean(opts.timeSkipping));
   const engine = new Engine({ clock, namespaces, log });
-  const server = createGrpcServer({ engine, log });
+  let store: Store | undefined;
+  if (opts.dbFilename) {
+    const getMeta = (): MetaState => ({
+      clockOffsetMs: clock.offsetMs,
+      namespaces: [...engine.namespaces.values()].map((n) => ({ name: n.name, id: n.id, description: n.description, retentionMs: n.retentionMs })),
+      searchAttributes: {},
+    });
+    store = new Store(opts.dbFilename, engine, getMeta, (meta) => clock.restoreOffset(meta.clockOffsetMs), log);
+    store.open();
+    const s = store;
+    engine.onChange = (ex) => s.markDirty(ex);
+    engine.onMetaChange = () => s.markMetaDirty();
+  }
+  const server = createGrpcServer({ engine, log, commit: store ? () => store.commit() : undefined });
   const ip = opts.ip ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${ip.includes(':') ? `[${ip}]` : ip}:${opts.port ?? 7233}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
@@ -61,6 +75,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
       if (closed) return;
       closed = true;
       engine.releasePollers();
+      store?.close();
       clock.close();
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       server.forceShutdown();

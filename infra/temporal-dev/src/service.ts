@@ -16,8 +16,8 @@ export type Handler = (req: Obj, ctx: { signal: AbortSignal; method: string }) =
 export interface ServiceOptions {
   engine: Engine;
   visibility?: Visibility;
-  /** Called after every RPC that may have changed state (persistence hooks in). */
-  onMutation?: (method: string) => void;
+  /** Resolves when every change so far is durable; awaited before answering an RPC that may have changed state. */
+  commit?: () => Promise<void>;
   log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
 }
 
@@ -72,15 +72,18 @@ function serviceDefinition(serviceName: string, handlers: Record<string, Handler
       }
       const ac = new AbortController();
       call.on('cancelled', () => ac.abort());
+      const durable = async () => {
+        if (opts.commit && !READ_ONLY.has(method.name)) await opts.commit();
+      };
       Promise.resolve()
         .then(() => handler(call.request, { signal: ac.signal, method: method.name }))
         .then(
-          (res) => {
-            if (!READ_ONLY.has(method.name)) opts.onMutation?.(method.name);
+          async (res) => {
+            await durable();
             callback(null, res);
           },
-          (err: unknown) => {
-            if (!READ_ONLY.has(method.name)) opts.onMutation?.(method.name);
+          async (err: unknown) => {
+            await durable();
             if (err instanceof errors.RpcError) {
               opts.log('debug', `${method.name}: ${grpc.status[err.code]} ${err.message}`);
               callback({ code: err.code, details: err.message, metadata: err.metadata() });
