@@ -1,0 +1,28 @@
+/**
+ * The engineering review's price changes (issue 6: "engineer adjusts line items, approves or asks the customer
+ * for corrected files"). Pure: applied by an activity to the priced revision in the database.
+ */
+import type { LineItem } from './pricing';
+import type { LineItemAdjustment } from './contract';
+
+/** Line items after the engineer's adjustments, or the code that does not exist. */
+export type AdjustmentResult = { ok: true; lineItems: LineItem[]; totalMinor: number } | { ok: false; reason: string };
+
+/** Applies adjustments by line code; every adjusted line's total is recomputed, the others are kept as priced. */
+export function applyLineItemAdjustments(lineItems: readonly LineItem[], adjustments: readonly LineItemAdjustment[]): AdjustmentResult {
+  const byCode = new Map(adjustments.map((a) => [a.code, a]));
+  for (const code of byCode.keys()) {
+    if (!lineItems.some((i) => i.code === code)) return { ok: false, reason: `no line item with code "${code}"` };
+  }
+  for (const a of adjustments) {
+    if (!Number.isInteger(a.unitPriceMinor) || a.unitPriceMinor < 0) return { ok: false, reason: `${a.code}: unit price must be a whole number ≥ 0` };
+    if (a.quantity !== undefined && (!Number.isInteger(a.quantity) || a.quantity < 0)) return { ok: false, reason: `${a.code}: quantity must be a whole number ≥ 0` };
+  }
+  const adjusted = lineItems.map((item) => {
+    const a = byCode.get(item.code);
+    if (!a) return item;
+    const quantity = a.quantity ?? item.quantity;
+    return { ...item, quantity, unitPriceFen: a.unitPriceMinor, totalFen: quantity * a.unitPriceMinor };
+  });
+  return { ok: true, lineItems: adjusted, totalMinor: adjusted.reduce((sum, i) => sum + i.totalFen, 0) };
+}

@@ -1,0 +1,44 @@
+/** The quote workflow's human tasks: what each accepts when completed (the platform's task kinds). */
+import { z } from 'zod';
+import { defineTaskKind, type TaskKind } from '../tasks/kinds';
+import { CORRECTED_FILES_DECISIONS, CUSTOMER_DECISIONS, ENGINEERING_REVIEW_DECISIONS, QUOTE_TASK_KIND_NAMES } from './contract';
+
+const comment = z.string().max(2000).optional();
+
+/** Engineering review: adjust line items, then approve, or ask the customer for corrected files. */
+export const engineeringReviewTaskKind = defineTaskKind({
+  kind: QUOTE_TASK_KIND_NAMES.engineeringReview,
+  description: 'Review the analysis and price; adjust line items and approve, or ask for corrected files',
+  decisions: ENGINEERING_REVIEW_DECISIONS as unknown as ['approve', 'request_files'],
+  data: z
+    .object({
+      comment,
+      adjustments: z
+        .array(z.object({ code: z.string().min(1).max(64), unitPriceMinor: z.number().int().min(0), quantity: z.number().int().min(0).optional() }).strict())
+        .max(100)
+        .optional(),
+    })
+    .strict(),
+  alsoAllowed: ['sales_manager'],
+});
+
+/** The customer's corrected files arrived as a new revision. */
+export const correctedFilesTaskKind = defineTaskKind({
+  kind: QUOTE_TASK_KIND_NAMES.correctedFiles,
+  description: 'Upload corrected files (a new revision of the quote)',
+  decisions: CORRECTED_FILES_DECISIONS as unknown as ['submitted'],
+  data: z.object({ comment, revision: z.number().int().min(2) }).strict(),
+  alsoAllowed: ['sales'],
+});
+
+/** The customer accepts, asks for a revision (comments or new files), or rejects the issued quote. */
+export const customerDecisionTaskKind = defineTaskKind({
+  kind: QUOTE_TASK_KIND_NAMES.customerDecision,
+  description: 'Accept the quote, ask for a revision, or reject it',
+  decisions: CUSTOMER_DECISIONS as unknown as ['accept', 'revise', 'reject'],
+  data: z.object({ comment, revision: z.number().int().min(2).optional(), quantity: z.number().int().min(1).max(10_000_000).optional() }).strict(),
+  alsoAllowed: ['sales'],
+});
+
+/** Every task kind of the quote workflow, for the platform's registry. */
+export const QUOTE_TASK_KINDS: readonly TaskKind[] = [engineeringReviewTaskKind, correctedFilesTaskKind, customerDecisionTaskKind];
