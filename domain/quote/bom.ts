@@ -42,10 +42,10 @@ export interface ParsedBom {
 export const BOM_COLUMNS = {
   designator: ['Designator', 'Designators', 'Reference', 'References', 'Ref', 'Refs', 'RefDes', 'Reference Designator', 'Reference Designators', 'Ref Des', 'Part Reference', 'Parts', 'Position', 'Location', 'Designator(s)'],
   quantity: ['Quantity', 'Qty', 'Quantity Per PCB', 'Qty per board', 'Count', 'Amount', 'Number'],
-  value: ['Value', 'Comment', 'Val', 'Part Value', 'Values'],
+  value: ['Value', 'Comment', 'Val', 'Part Value', 'Values', 'Description / Value', 'Value/Description', 'Value / Description'],
   footprint: ['Footprint', 'Package', 'Pattern', 'Footprint/Package', 'Package/Case', 'Case', 'PCB Footprint', 'Case/Package'],
   description: ['Description', 'Desc', 'Part Description'],
-  mpn: ['MPN', 'Manufacturer Part Number', 'Manufacturer Part #', 'Manufacturer_Part_Number', 'Mfr Part Number', 'Mfr. Part #', 'Mfr Part #', 'MFR PN', 'MfrPN', 'Mfg Part Number', 'Manufacturer PN', 'Part Number', 'PartNumber', 'Manufacturer Part'],
+  mpn: ['MPN', 'Manufacturer Part Number', 'Manufacturer Part #', 'Manufacturer_Part_Number', 'Mfr Part Number', 'Mfr. Part #', 'Mfr Part #', 'MFR PN', 'MfrPN', 'Mfg Part Number', 'Mfg Part #', 'Mfg. Part #', 'Mfg Part', 'Mfr.#', 'Mfr #', 'Manufacturer PN', 'Part Number', 'PartNumber', 'Manufacturer Part'],
   manufacturer: ['Manufacturer', 'Manufacturer Name', 'Mfr', 'Mfr.', 'Mfg', 'Manufacturer_Name', 'Vendor'],
   supplierPart: ['LCSC Part #', 'LCSC Part', 'LCSC', 'LCSC Part Number', 'JLCPCB Part #', 'JLC Part', 'Supplier Part', 'Supplier Part Number', 'Supplier PN', 'Digikey Part Number', 'Digi-Key Part Number', 'Mouser Part Number', 'Supplier 1 Part Number', 'SPN'],
   dnp: ['DNP', 'DNF', 'Do Not Populate', 'Do Not Place', 'Fitted', 'Populate', 'Mount', 'Not Fitted', 'Exclude from board', 'Exclude From BOM'],

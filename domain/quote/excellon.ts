@@ -86,7 +86,7 @@ export function parseExcellon(text: string, options: ParseLimits & { zeros?: 'L'
       const ff = /FILE_FORMAT\s*=\s*(\d):(\d)/i.exec(line) ?? /FORMAT\s*=?\s*\{\s*(\d):(\d)/i.exec(line);
       if (ff) { integer = Number(ff[1]); decimal = Number(ff[2]); formatStated = true; }
       const plating = platingFromComment(line);
-      if (plating !== null && /TYPE=|TF\.FileFunction|FileFunction|NON_PLATED|^;\s*(NON[_ ]?)?PLATED|HOLES/i.test(line)) {
+      if (plating !== null && /TYPE=|TF\.FileFunction|TA\.AperFunction|NON_PLATED|^;\s*(NON[_ ]?)?PLATED|HOLES/i.test(line)) {
         // `; #@! TA.AperFunction,Plated,PTH,ComponentDrill` precedes one tool; file-wide otherwise.
         if (/TA\.AperFunction/i.test(line)) pendingPlating = plating;
         else result.filePlated = plating;

@@ -67,6 +67,9 @@ const EXTRA_NAMES: Array<[RegExp, LayerType, LayerSide]> = [
   [/\.gpb$/i, 'drawing', 'bottom'],
 ];
 
+/** Names that really mean a drawing layer (fabrication / assembly drawings, drill maps, notes). */
+const DRAWING_WORDS = /draw|fab|assy|assembl|drill[_ -]?map|map|note|mech|doc|dimension|\.g[dg]\d*$|\.gdd$|\.gp[tb]$/i;
+
 /** Extensions that are documentation, never layers, whatever whats-that-gerber guesses. */
 const NOT_LAYERS = /\.(pdf|json|gbrjob|md|html?|png|jpe?g|zip|rar|7z|csv|xlsx?|pos|xml|ini|log|dxf|step|stp|kicad_pcb|brd|sch|pcbdoc|schdoc)$/i;
 
@@ -95,6 +98,8 @@ export function identifyLayers(
       const extra = EXTRA_NAMES.find(([re]) => re.test(name));
       if (extra) guess = { type: extra[1], side: extra[2] };
     }
+    // whats-that-gerber calls any unrecognised `.gbr` a drawing: only believe it when the name says so.
+    if (guess.type === 'drawing' && !DRAWING_WORDS.test(name)) guess = { type: null, side: null };
     // A Gerber named like a drill file (e.g. `.txt`) is not a drill: decide from the drawing instead.
     if (guess.type && guess.type !== 'drill') {
       return { file, format, type: guess.type as LayerType, side: (guess.side ?? null) as LayerSide, source: 'name' };

@@ -1,0 +1,61 @@
+import { measureGerber } from './gerber';
+import { identifyLayers, sniffFormat, typeFromFileFunction } from './layers';
+import { copperGerber, outlineGerber, platedDrill } from './test-support/test-boards';
+
+const GERBER_NO_X2 = '%FSLAX24Y24*%\n%MOIN*%\n%ADD10C,0.01*%\nD10*\nX0Y0D02*\nX10000Y0D01*\nM02*';
+
+describe('identifyLayers', () => {
+  it.each([
+    // Eagle
+    ['board.cmp', 'copper', 'top'], ['board.sol', 'copper', 'bottom'], ['board.plc', 'silkscreen', 'top'], ['board.stc', 'soldermask', 'top'],
+    // Protel / Altium
+    ['board.GTL', 'copper', 'top'], ['board.GBS', 'soldermask', 'bottom'], ['board.GTP', 'solderpaste', 'top'], ['board.GKO', 'outline', 'all'], ['board.G1', 'copper', 'inner'], ['board.GM1', 'outline', 'all'],
+    // KiCad
+    ['board-F_Cu.gbr', 'copper', 'top'], ['board-B_SilkS.gbr', 'silkscreen', 'bottom'], ['board-Edge_Cuts.gbr', 'outline', 'all'], ['board-In1_Cu.gbr', 'copper', 'inner'],
+    // EasyEDA
+    ['Gerber_TopLayer.GTL', 'copper', 'top'], ['Gerber_BoardOutlineLayer.GKO', 'outline', 'all'],
+  ])('identifies %s by name as %s / %s', (file, type, side) => {
+    const [layer] = identifyLayers([{ file: `gerbers/${file}`, head: GERBER_NO_X2 }]);
+    expect(layer).toMatchObject({ file: `gerbers/${file}`, format: 'gerber', type, side });
+  });
+
+  it('trusts X2 FileFunction over an ambiguous name', () => {
+    const [layer] = identifyLayers([{ file: 'layer1.gbr', head: copperGerber('Bot') }]);
+    expect(layer).toMatchObject({ type: 'copper', side: 'bottom', source: 'x2' });
+  });
+
+  it('identifies drill files by content whatever they are called, and text files as unknown', () => {
+    const layers = identifyLayers([
+      { file: 'holes.xyz', head: platedDrill() },
+      { file: 'README.txt', head: 'Order notes: 1.6 mm FR4, green mask\n' },
+      { file: 'board.gbrjob', head: '{ "Header": {} }' },
+      { file: 'fab.pdf', head: '%PDF-1.4' },
+    ]);
+    expect(layers.map((l) => [l.format, l.type])).toEqual([['drill', 'drill'], ['unknown', 'unknown'], ['unknown', 'unknown'], ['unknown', 'unknown']]);
+  });
+
+  it('recognises an unnamed outline from what it draws, and leaves other unnamed Gerbers unknown', () => {
+    const outlineText = outlineGerber(20, 10).replace('%TF.FileFunction,Profile,NP*%\n', '');
+    const layers = identifyLayers([
+      { file: 'layer7.gbr', head: outlineText, measure: measureGerber(outlineText) },
+      { file: 'layer8.gbr', head: copperGerber('Top').replace(/%TF[^%]*%\n/, ''), measure: measureGerber(copperGerber('Top').replace(/%TF[^%]*%\n/, '')) },
+    ]);
+    expect(layers[0]).toMatchObject({ type: 'outline', side: 'all', source: 'content' });
+    expect(layers[1]).toMatchObject({ format: 'gerber', type: 'unknown' });
+  });
+
+  it('maps X2 functions', () => {
+    expect(typeFromFileFunction('Copper,L3,Inr')).toEqual({ type: 'copper', side: 'inner' });
+    expect(typeFromFileFunction('Legend,Top')).toEqual({ type: 'silkscreen', side: 'top' });
+    expect(typeFromFileFunction('Paste,Bot')).toEqual({ type: 'solderpaste', side: 'bottom' });
+    expect(typeFromFileFunction('NonPlated,1,2,NPTH')).toEqual({ type: 'drill', side: 'all' });
+    expect(typeFromFileFunction('Drillmap')).toEqual({ type: 'drawing', side: null });
+  });
+
+  it('sniffs formats', () => {
+    expect(sniffFormat(GERBER_NO_X2)).toBe('gerber');
+    expect(sniffFormat('G04 old style*\nG54D10*\nX0Y0D02*')).toBe('gerber');
+    expect(sniffFormat(platedDrill())).toBe('drill');
+    expect(sniffFormat('Designator,Mid X\n')).toBe('unknown');
+  });
+});
