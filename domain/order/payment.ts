@@ -1,0 +1,88 @@
+/**
+ * Payment before shipment (seed 001 §6: "ask the customer to settle the balance before all shipments are made.
+ * This is the basic rule of the industry. Of course, if the customer is a regular customer or loyal customer, you
+ * can also settle accounts with them every month"; DESIGN.md: "finance confirms the balance is paid
+ * (monthly-settlement customers may ship on approved credit)"; issue 6: "partial payments accumulate").
+ */
+
+/** One payment as recorded against an invoice. */
+export interface LedgerPayment {
+  reference: string;
+  amountMinor: number;
+}
+
+/** What is owed on one invoice and what came in. */
+export interface PaymentLedger {
+  invoicedMinor: number;
+  currency: string;
+  payments: LedgerPayment[];
+}
+
+/** Result of applying a payment. */
+export type ApplyPaymentResult =
+  | { ok: true; ledger: PaymentLedger; duplicate: boolean; outstandingMinor: number; settled: boolean }
+  | { ok: false; field: 'amountMinor' | 'currency' | 'reference'; reason: string };
+
+/** Sum of payments received. */
+export function paidMinor(ledger: PaymentLedger): number {
+  return ledger.payments.reduce((sum, p) => sum + p.amountMinor, 0);
+}
+
+/** What is still owed (never below 0). */
+export function outstandingMinor(ledger: PaymentLedger): number {
+  return Math.max(0, ledger.invoicedMinor - paidMinor(ledger));
+}
+
+/**
+ * Adds a payment; partial payments accumulate. The same reference twice is the same payment (a retried request),
+ * so it is accepted once; a payment above what is owed is refused so finance books the excess elsewhere.
+ */
+export function applyPayment(ledger: PaymentLedger, payment: LedgerPayment & { currency: string }): ApplyPaymentResult {
+  const reference = payment.reference.trim();
+  if (!reference) return { ok: false, field: 'reference', reason: 'a payment needs a reference (bank transfer id)' };
+  const existing = ledger.payments.find((p) => p.reference === reference);
+  if (existing) {
+    if (existing.amountMinor !== payment.amountMinor) {
+      return { ok: false, field: 'reference', reason: `reference ${reference} was already recorded with a different amount` };
+    }
+    const out = outstandingMinor(ledger);
+    return { ok: true, ledger, duplicate: true, outstandingMinor: out, settled: out === 0 };
+  }
+  if (!Number.isInteger(payment.amountMinor) || payment.amountMinor <= 0) {
+    return { ok: false, field: 'amountMinor', reason: 'the amount must be whole minor units above 0' };
+  }
+  if (payment.currency !== ledger.currency) {
+    return { ok: false, field: 'currency', reason: `the invoice is in ${ledger.currency}, the payment in ${payment.currency}` };
+  }
+  const owed = outstandingMinor(ledger);
+  if (payment.amountMinor > owed) {
+    return { ok: false, field: 'amountMinor', reason: `the amount ${payment.amountMinor} exceeds the outstanding ${owed}` };
+  }
+  const next: PaymentLedger = { ...ledger, payments: [...ledger.payments, { reference, amountMinor: payment.amountMinor }] };
+  const out = outstandingMinor(next);
+  return { ok: true, ledger: next, duplicate: false, outstandingMinor: out, settled: out === 0 };
+}
+
+/** A monthly-settlement customer's credit position. */
+export interface CreditPosition {
+  terms: 'prepay' | 'monthly';
+  /** Set once a manager approved monthly settlement; unapproved monthly terms act as prepay. */
+  approved: boolean;
+  creditLimitMinor: number;
+  /** Unpaid statement entries and invoices of the customer's other orders. */
+  openExposureMinor: number;
+}
+
+/** How the balance of this order gets released for shipment. */
+export type ReleaseRoute = { route: 'pay_first'; reason: string } | { route: 'statement_entry'; headroomAfterMinor: number };
+
+/** Monthly-settlement customers ship on a statement entry when the balance fits their remaining credit. */
+export function releaseRoute(position: CreditPosition, balanceMinor: number): ReleaseRoute {
+  if (position.terms !== 'monthly') return { route: 'pay_first', reason: 'prepay terms: the balance is paid before shipment' };
+  if (!position.approved) return { route: 'pay_first', reason: 'monthly settlement is not approved by a manager' };
+  const headroom = position.creditLimitMinor - position.openExposureMinor;
+  if (balanceMinor > headroom) {
+    return { route: 'pay_first', reason: `the balance ${balanceMinor} exceeds the remaining credit ${Math.max(0, headroom)}` };
+  }
+  return { route: 'statement_entry', headroomAfterMinor: headroom - balanceMinor };
+}
