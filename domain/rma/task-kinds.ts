@@ -1,0 +1,250 @@
+/**
+ * The human steps of an RMA as task kinds of the platform's task mechanism: who completes each, the decisions
+ * allowed and the data each decision carries (validated by `POST /api/tasks/:id/complete`).
+ */
+import { z } from 'zod';
+import { defineTaskKind, type TaskKind } from '../tasks/kinds';
+import { MATERIAL_KINDS } from './materials';
+
+const text = (max = 2000) => z.string().trim().min(1).max(max);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const fen = z.number().int().nonnegative();
+
+/** 品质异常处理报告: the salesperson fills the numbered report within 24 h (shipping date, symptoms, defect rate). */
+export const qualityReportKind = defineTaskKind({
+  kind: 'rma.quality-report',
+  description: 'Fill in the quality-abnormality report (24 h; 50 CNY per day late)',
+  decisions: ['submitted'],
+  data: z
+    .object({
+      shippedOn: isoDate.optional(),
+      defectQuantity: z.number().int().positive(),
+      returnRatioPercent: z.number().min(0).max(100).optional(),
+      symptoms: text(),
+    })
+    .strict(),
+  alsoAllowed: ['sales_manager'],
+});
+
+/** 客户服务派遣单: the on-site visit's result, signed by both sides. */
+export const siteVisitKind = defineTaskKind({
+  kind: 'rma.site-visit',
+  description: 'Visit the customer, decide whose fault it is and record the service dispatch form signed by both sides',
+  decisions: ['confirmed'],
+  data: z
+    .object({
+      visitedOn: isoDate,
+      responsibility: z.enum(['customer', 'factory', 'shared']),
+      evidence: text(),
+      customerSignatory: text(200),
+      factorySignatory: text(200),
+    })
+    .strict(),
+});
+
+/** The sales VP's decision on the return (approves the quality-abnormality report). */
+export const returnAcceptanceKind = defineTaskKind({
+  kind: 'rma.return-acceptance',
+  description: 'Accept or reject the return and confirm the resolution (repair, exchange, refund)',
+  decisions: ['accept', 'reject'],
+  data: z
+    .object({ resolution: z.enum(['repair', 'exchange', 'refund']).optional(), reason: text().optional() })
+    .strict(),
+});
+
+const unitLabel = z
+  .object({ serial: text(100).optional(), partNumber: text(100), model: text(100) })
+  .strict();
+
+/** Stock-in the same day the units come back, each labelled with part number, model and customer. */
+export const receiveUnitsKind = defineTaskKind({
+  kind: 'rma.receive-units',
+  description: 'Receive the returned units into the warehouse the same day, labelled (part number, model, customer)',
+  decisions: ['received'],
+  data: z
+    .object({ arrivedAt: z.iso.datetime(), quantity: z.number().int().positive(), units: z.array(unitLabel).max(5000).default([]) })
+    .strict(),
+});
+
+/** 分类-分析: good / scrap per unit, the materials the repair needs, and the analysis. */
+export const classifyKind = defineTaskKind({
+  kind: 'rma.classify',
+  description: 'Classify (good / scrap) and analyse the returned units within 2 working days',
+  decisions: ['classified'],
+  data: z
+    .object({
+      good: z.number().int().nonnegative(),
+      scrap: z.number().int().nonnegative(),
+      units: z.array(z.object({ serial: text(100), classification: z.enum(['good', 'scrap']) }).strict()).max(5000).default([]),
+      materials: z
+        .array(z.object({ kind: z.enum(MATERIAL_KINDS), inStock: z.boolean(), fogStage: z.enum(['beforeFog', 'afterFog']).optional() }).strict())
+        .max(MATERIAL_KINDS.length)
+        .default([]),
+      findings: text(),
+    })
+    .strict(),
+});
+
+/** 收费清单: a paid repair's quote, sent to the customer through the sales assistant. */
+export const repairQuoteKind = defineTaskKind({
+  kind: 'rma.repair-quote',
+  description: 'Prepare the paid-repair quote for the customer',
+  decisions: ['quoted'],
+  data: z.object({ amountFen: fen, note: text().optional() }).strict(),
+});
+
+/** The customer confirms or declines the paid repair (declined: returned unrepaired, or scrapped on request). */
+export const quoteConfirmationKind = defineTaskKind({
+  kind: 'rma.quote-confirmation',
+  description: 'Confirm or decline the paid repair',
+  decisions: ['accept', 'decline'],
+  data: z.object({ onDecline: z.enum(['return', 'scrap']).optional() }).strict(),
+  alsoAllowed: ['sales'],
+});
+
+/** 拆解: disassembly; reclaimed parts await IPQC. */
+export const disassemblyKind = defineTaskKind({
+  kind: 'rma.disassembly',
+  description: 'Disassemble within 2 working days; count reclaimed and NG parts',
+  decisions: ['done'],
+  data: z.object({ reclaimedParts: z.number().int().nonnegative(), ngParts: z.number().int().nonnegative() }).strict(),
+});
+
+/** IPQC on reclaimed parts: only confirmed parts go back to stock; NG parts go back to the warehouse. */
+export const ipqcKind = defineTaskKind({
+  kind: 'rma.ipqc',
+  description: 'IPQC: confirm reclaimed parts before they go back to stock',
+  decisions: ['pass', 'fail'],
+  data: z.object({ note: text().optional() }).strict(),
+});
+
+/** PMC promises a repair date (else sales is told within 2 working days of disassembly). */
+export const repairDateKind = defineTaskKind({
+  kind: 'rma.repair-date',
+  description: 'Promise a repair date for the returned units',
+  decisions: ['promised'],
+  data: z.object({ promisedOn: isoDate }).strict(),
+});
+
+/** Sales is told no repair date could be promised and agrees the final disposal with the customer. */
+export const noRepairDateKind = defineTaskKind({
+  kind: 'rma.no-repair-date',
+  description: 'No repair date could be promised: agree the next step with the customer',
+  decisions: ['informed'],
+  data: z.object({ note: text().optional() }).strict(),
+});
+
+/** PMC records a material's arrival. */
+export const materialArrivedKind = defineTaskKind({
+  kind: 'rma.material-arrived',
+  description: 'Record the arrival of the ordered repair material',
+  decisions: ['arrived'],
+  data: z.object({ note: text().optional() }).strict(),
+});
+
+/** The repair itself. */
+export const repairKind = defineTaskKind({
+  kind: 'rma.repair',
+  description: 'Repair the units and record how many were repaired and scrapped',
+  decisions: ['repaired'],
+  data: z.object({ repaired: z.number().int().nonnegative(), scrapped: z.number().int().nonnegative() }).strict(),
+});
+
+/** QA confirmation, and the outgoing inspection. */
+export const qaCheckKind = defineTaskKind({
+  kind: 'rma.qa-check',
+  description: 'QA: pass or fail (a failure sends the units back to repair)',
+  decisions: ['pass', 'fail'],
+  data: z.object({ note: text().optional() }).strict(),
+});
+
+/** Packing, scrapping and other warehouse confirmations. */
+export const warehouseDoneKind = defineTaskKind({
+  kind: 'rma.warehouse-done',
+  description: 'Warehouse: confirm the step is done',
+  decisions: ['done'],
+  data: z.object({ note: text().optional() }).strict(),
+});
+
+/** A shipment with its tracking number (repaired units, unrepaired units, or a replacement). */
+export const shipmentKind = defineTaskKind({
+  kind: 'rma.shipment',
+  description: 'Ship and record the carrier and tracking number',
+  decisions: ['shipped'],
+  data: z.object({ carrier: text(100), trackingNumber: text(100) }).strict(),
+});
+
+/** Faulty units of an exchange come back. */
+export const faultyReturnKind = defineTaskKind({
+  kind: 'rma.faulty-return',
+  description: 'Receive the faulty units the customer returns after an exchange',
+  decisions: ['received'],
+  data: z.object({ quantity: z.number().int().positive() }).strict(),
+});
+
+/** Finance invoices faulty units never returned after an exchange. */
+export const invoiceUnreturnedKind = defineTaskKind({
+  kind: 'rma.invoice-unreturned',
+  description: 'Invoice the customer for faulty units never returned after an exchange',
+  decisions: ['invoiced'],
+  data: z.object({ amountFen: fen }).strict(),
+});
+
+/** Refund steps: customer-service review, finance approval. */
+export const refundDecisionKind = defineTaskKind({
+  kind: 'rma.refund-decision',
+  description: 'Approve or reject the refund',
+  decisions: ['approve', 'reject'],
+  data: z.object({ amountFen: fen.optional(), reason: text().optional() }).strict(),
+});
+
+/** Finance records the refund payment. */
+export const refundPaymentKind = defineTaskKind({
+  kind: 'rma.refund-payment',
+  description: 'Pay the refund and record the payment reference',
+  decisions: ['paid'],
+  data: z.object({ reference: text(200) }).strict(),
+});
+
+/** The customer confirms receipt of the refund. */
+export const customerConfirmationKind = defineTaskKind({
+  kind: 'rma.customer-confirmation',
+  description: 'Confirm you received the refund',
+  decisions: ['confirmed'],
+  data: z.object({ note: text().optional() }).strict(),
+  alsoAllowed: ['sales'],
+});
+
+/** 报告关闭: the quality-abnormality report closed with root cause and corrective action. */
+export const closeReportKind = defineTaskKind({
+  kind: 'rma.close-report',
+  description: 'Close the quality-abnormality report with root cause and corrective action',
+  decisions: ['closed'],
+  data: z.object({ rootCause: text(), correctiveAction: text() }).strict(),
+});
+
+/** Every RMA task kind; the process that mounts services/tasks registers them. */
+export const RMA_TASK_KINDS: readonly TaskKind[] = [
+  qualityReportKind,
+  siteVisitKind,
+  returnAcceptanceKind,
+  receiveUnitsKind,
+  classifyKind,
+  repairQuoteKind,
+  quoteConfirmationKind,
+  disassemblyKind,
+  ipqcKind,
+  repairDateKind,
+  noRepairDateKind,
+  materialArrivedKind,
+  repairKind,
+  qaCheckKind,
+  warehouseDoneKind,
+  shipmentKind,
+  faultyReturnKind,
+  invoiceUnreturnedKind,
+  refundDecisionKind,
+  refundPaymentKind,
+  customerConfirmationKind,
+  closeReportKind,
+];
