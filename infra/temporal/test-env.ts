@@ -2,6 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { join } from 'node:path';
+import { registerSearchAttributes } from './search-attribute-registry';
 
 /** Path of the embedded server's executable (runs TypeScript through tsx, no build step). */
 export const TEMPORAL_DEV_BIN = join(__dirname, '..', 'temporal-dev', 'bin', 'temporal-dev');
@@ -12,15 +13,15 @@ export const TEMPORAL_DEV_BIN = join(__dirname, '..', 'temporal-dev', 'bin', 'te
  */
 export async function createTestEnv(): Promise<TestWorkflowEnvironment> {
   const address = process.env.TEMPORAL_ADDRESS;
-  if (address) {
-    return TestWorkflowEnvironment.createFromExistingServer({
-      address,
-      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
-    });
-  }
-  return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: TEMPORAL_DEV_BIN } },
-  });
+  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+  const env = address
+    ? await TestWorkflowEnvironment.createFromExistingServer({ address, namespace })
+    : await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: TEMPORAL_DEV_BIN } },
+      });
+  // The project's search attributes (CustomerId, Stage, ...) exist on every server the tests use.
+  await registerSearchAttributes(env.connection, address ? namespace : 'default');
+  return env;
 }
 
 /** True when the tests run against the embedded server (time skipping available). */

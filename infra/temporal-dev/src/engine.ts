@@ -91,6 +91,11 @@ export class Engine {
   onChange?: (ex: Execution) => void;
   /** Called when namespaces or search attributes change. */
   onMetaChange?: () => void;
+  /** The search-attribute registry: validates upserts and types payloads in listings. */
+  searchAttributes?: {
+    unknownAttribute(ns: string, fields: Record<string, unknown>): string | null;
+    typed(ns: string, fields: Record<string, Obj>): Record<string, Obj>;
+  };
 
   constructor(opts: EngineOptions) {
     this.clock = opts.clock;
@@ -280,6 +285,8 @@ export class Engine {
     const taskQueue: string = req.taskQueue?.name ?? '';
     if (!taskQueue) throw errors.invalidArgument('TaskQueue is not set on request.');
     const requestId: string = req.requestId || randomUUID();
+    const unknownSa = this.searchAttributes?.unknownAttribute(ns.name, req.searchAttributes?.indexedFields ?? {});
+    if (unknownSa) throw errors.invalidArgument(`Namespace ${ns.name} has no mapping defined for search attribute ${unknownSa}`);
 
     if (!extra.continuedFrom) {
       const dedup = ns.requestIds.get(requestId);
@@ -624,6 +631,11 @@ export class Engine {
       if (st) {
         if (timerIds.has(st.timerId)) return { cause: 'START_TIMER_DUPLICATE_ID', message: `Timer with ID ${st.timerId} is already started.` };
         timerIds.add(st.timerId);
+      }
+      const upsert = c.upsertWorkflowSearchAttributesCommandAttributes;
+      if (upsert) {
+        const unknown = this.searchAttributes?.unknownAttribute(ex.namespace, upsert.searchAttributes?.indexedFields ?? {});
+        if (unknown) return { cause: 'BAD_SEARCH_ATTRIBUTES', message: `Namespace ${ex.namespace} has no mapping defined for search attribute ${unknown}` };
       }
       if (c.scheduleNexusOperationCommandAttributes || c.requestCancelNexusOperationCommandAttributes) {
         return { cause: 'BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES', message: 'Nexus operations are not supported by the embedded server.' };
@@ -1319,7 +1331,7 @@ export class Engine {
       parentExecution: ex.parent ? { workflowId: ex.parent.workflowId, runId: ex.parent.runId } : undefined,
       executionTime: fromMs(ex.executionTime),
       memo: { fields: ex.memo },
-      searchAttributes: { indexedFields: ex.searchAttributes },
+      searchAttributes: { indexedFields: this.searchAttributes?.typed(ex.namespace, ex.searchAttributes) ?? ex.searchAttributes },
       taskQueue: ex.taskQueue,
       stateTransitionCount: ex.history.length,
       historySizeBytes: ex.historySizeBytes,

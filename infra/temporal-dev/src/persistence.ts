@@ -20,7 +20,8 @@ type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
 export interface MetaState {
   clockOffsetMs: number;
   namespaces: Array<{ name: string; id: string; description: string; retentionMs: number }>;
-  searchAttributes: Record<string, number>;
+  /** Custom search attributes per namespace: name → type name. */
+  searchAttributes: Record<string, Record<string, string>>;
 }
 
 /** Converts messages, Buffers and Longs into JSON-safe values. */

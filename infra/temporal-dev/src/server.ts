@@ -4,6 +4,7 @@ import { Clock } from './clock';
 import { Engine } from './engine';
 import { createGrpcServer } from './service';
 import { MetaState, Store } from './persistence';
+import { IndexedTypeName, IndexedValueType, Visibility } from './visibility';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -19,6 +20,8 @@ export interface TemporalDevServerOptions {
   /** Java-test-server mode: virtual time that skips ahead when idle; starts locked. */
   timeSkipping?: boolean;
   logLevel?: LogLevel | string;
+  /** Custom search attributes to register at start, as `Name=Type` (Keyword, Text, Int, Double, Bool, Datetime, KeywordList). */
+  searchAttributes?: string[];
 }
 
 export interface TemporalDevServer {
@@ -44,20 +47,32 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   const namespaces = [...new Set(['default', ...(opts.namespaces ?? [])])];
   const clock = new Clock(Boolean(opts.timeSkipping), Boolean(opts.timeSkipping));
   const engine = new Engine({ clock, namespaces, log });
+  const visibility = new Visibility(engine);
+  engine.searchAttributes = visibility;
   let store: Store | undefined;
   if (opts.dbFilename) {
     const getMeta = (): MetaState => ({
       clockOffsetMs: clock.offsetMs,
       namespaces: [...engine.namespaces.values()].map((n) => ({ name: n.name, id: n.id, description: n.description, retentionMs: n.retentionMs })),
-      searchAttributes: {},
+      searchAttributes: visibility.exportState(),
     });
-    store = new Store(opts.dbFilename, engine, getMeta, (meta) => clock.restoreOffset(meta.clockOffsetMs), log);
+    const applyMeta = (meta: MetaState) => {
+      clock.restoreOffset(meta.clockOffsetMs);
+      visibility.importState(meta.searchAttributes as Record<string, Record<string, IndexedTypeName>>);
+    };
+    store = new Store(opts.dbFilename, engine, getMeta, applyMeta, log);
     store.open();
     const s = store;
     engine.onChange = (ex) => s.markDirty(ex);
     engine.onMetaChange = () => s.markMetaDirty();
+    visibility.onChange = () => s.markMetaDirty();
   }
-  const server = createGrpcServer({ engine, log, commit: store ? () => store.commit() : undefined });
+  for (const spec of opts.searchAttributes ?? []) {
+    const [name, type] = spec.split('=');
+    if (!name || !(type in IndexedValueType)) throw new Error(`--search-attribute ${spec}: expected Name=Type with Type one of ${Object.keys(IndexedValueType).join(', ')}`);
+    for (const ns of namespaces) if (!visibility.typeOf(ns, name)) visibility.register(ns, name, type as IndexedTypeName);
+  }
+  const server = createGrpcServer({ engine, log, visibility, commit: store ? () => store.commit() : undefined });
   const ip = opts.ip ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${ip.includes(':') ? `[${ip}]` : ip}:${opts.port ?? 7233}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
