@@ -1,0 +1,206 @@
+/**
+ * The quote workflow's side effects: analysis and pricing through the quote engine, the engineer's price
+ * adjustments, issuing (PDF + email to the customer), and the projection of the quote's stage into the
+ * database the lists read. Every one is idempotent: re-running it leaves the same rows, files and outbox.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../../infra/db/database';
+import { json } from '../../infra/db/database';
+import { recordAudit } from '../../infra/db/repositories/audit';
+import { getCustomer } from '../../infra/db/repositories/customers';
+import { addQuoteRevision, getQuote, listQuoteFiles, listQuoteRevisions, saveQuoteAnalysis, setQuoteStatus } from '../../infra/db/repositories/quotes';
+import type { LineItem, PricedQuote } from '../../domain/quote/pricing';
+import type { LineItemAdjustment, QuoteRequestOptions, QuoteStage } from '../../domain/quote/contract';
+import { applyLineItemAdjustments } from '../../domain/quote/review';
+import { createQuoteActivities, type QuoteActivityDeps } from './index';
+import { ArchiveRejectedError } from './archive';
+import { InputRejectedError } from '../../domain/quote/table';
+import { createMailActivities } from '../mail';
+
+/** What the quote-flow activities need from the worker. */
+export interface QuoteFlowDeps {
+  db: Db;
+  /** Where issued quote PDFs are written. */
+  documentsDir: string;
+  /** Passed through to the quote engine (rules, catalog, limits). */
+  engine?: Omit<QuoteActivityDeps, 'documentsDir'>;
+  /** Base URL of the portal, for links in emails. */
+  publicUrl?: string;
+}
+
+/** The outcome of analysing and pricing one revision, small enough for workflow history. */
+export interface RevisionPricing {
+  autoQuoteAllowed: boolean;
+  reviewReasons: string[];
+  totalMinor: number | null;
+  currency: string | null;
+  dfmErrors: number;
+  dfmWarnings: number;
+}
+
+/** File name of an issued revision's PDF (the quote engine's naming: `<quote number>.pdf`). */
+export function quotePdfName(reference: string, revision: number): string {
+  return `${`${reference}-r${revision}`.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf`;
+}
+
+/** Full path of an issued revision's PDF. */
+export function quotePdfPath(documentsDir: string, reference: string, revision: number): string {
+  return join(documentsDir, quotePdfName(reference, revision));
+}
+
+/** Builds the quote-flow activities. */
+export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
+  const { db } = deps;
+  const engine = createQuoteActivities({ ...deps.engine, documentsDir: deps.documentsDir });
+  const mail = createMailActivities({ db });
+
+  async function quoteOrFail(quoteId: string) {
+    const quote = await getQuote(db, quoteId);
+    if (!quote) throw ApplicationFailure.nonRetryable(`quote ${quoteId} does not exist`, 'QuoteNotFound');
+    return quote;
+  }
+
+  /** The files of a revision; a revision asked with comments only reuses the latest earlier files. */
+  async function filesFor(quoteId: string, revision: number) {
+    const all = await listQuoteFiles(db, quoteId);
+    const upTo = all.filter((f) => f.revision <= revision);
+    const latest = Math.max(0, ...upTo.filter((f) => f.kind === 'gerber').map((f) => f.revision));
+    if (!latest) throw ApplicationFailure.nonRetryable(`quote ${quoteId} has no Gerber archive up to revision ${revision}`, 'NoFiles');
+    const of = (kind: 'gerber' | 'bom' | 'cpl') => upTo.filter((f) => f.revision === latest && f.kind === kind)[0];
+    return { gerber: of('gerber'), bom: of('bom'), cpl: of('cpl') };
+  }
+
+  return {
+    /** Analyses and prices one revision with the quote engine and stores both (replacing an earlier run). */
+    async analyseQuoteRevision(input: { quoteId: string; revision: number; quantity: number; options: QuoteRequestOptions }): Promise<RevisionPricing> {
+      const quote = await quoteOrFail(input.quoteId);
+      const files = await filesFor(input.quoteId, input.revision);
+      await addQuoteRevision(db, { quote_id: quote.id, revision: input.revision, quantity: input.quantity, options: json(input.options) });
+      let analysis;
+      try {
+        analysis = await engine.analyzeQuoteFiles({
+          gerbers: { name: files.gerber.filename, data: await readStored(files.gerber.storage_path) },
+          bom: files.bom ? { name: files.bom.filename, data: await readStored(files.bom.storage_path) } : null,
+          cpl: files.cpl ? { name: files.cpl.filename, data: await readStored(files.cpl.storage_path) } : null,
+        });
+      } catch (error) {
+        if (error instanceof ArchiveRejectedError || error instanceof InputRejectedError) {
+          // Refused files are a reason for review (the engineer asks for corrected files), not a failure.
+          const reason = `files refused (${error.code}): ${error.message}`;
+          await saveQuoteAnalysis(db, { quote_id: quote.id, revision: input.revision, kind: 'board', result: json({ refused: { code: error.code, message: error.message } }), dfm_errors: 1, dfm_warnings: 0 });
+          await db.updateTable('quote_revisions').set({ auto_quote_allowed: false, price_breakdown: null, total_cents: null, note: reason }).where('quote_id', '=', quote.id).where('revision', '=', input.revision).execute();
+          return { autoQuoteAllowed: false, reviewReasons: [reason], totalMinor: null, currency: null, dfmErrors: 1, dfmWarnings: 0 };
+        }
+        throw error;
+      }
+      const dfmErrors = analysis.issues.filter((i) => i.severity === 'error').length;
+      const dfmWarnings = analysis.issues.filter((i) => i.severity === 'warning').length;
+      await saveQuoteAnalysis(db, { quote_id: quote.id, revision: input.revision, kind: 'board', result: json(analysis), dfm_errors: dfmErrors, dfm_warnings: dfmWarnings });
+      const priced = await engine.priceQuoteActivity({
+        analysis,
+        options: { ...input.options, quantity: input.quantity, quotedOn: new Date().toISOString().slice(0, 10) },
+      });
+      const autoQuoteAllowed = priced.status === 'quoted';
+      await db
+        .updateTable('quote_revisions')
+        .set({ price_breakdown: json(priced), total_cents: priced.totalFen, auto_quote_allowed: autoQuoteAllowed, note: priced.reviewReasons.join('; ') || null })
+        .where('quote_id', '=', quote.id)
+        .where('revision', '=', input.revision)
+        .execute();
+      await db.updateTable('quotes').set({ currency: priced.currency, updated_at: new Date() }).where('id', '=', quote.id).execute();
+      return { autoQuoteAllowed, reviewReasons: priced.reviewReasons, totalMinor: priced.totalFen, currency: priced.currency, dfmErrors, dfmWarnings };
+    },
+
+    /** Applies the reviewing engineer's line-item prices to the revision's stored price. */
+    async applyReviewAdjustments(input: { quoteId: string; revision: number; adjustments: LineItemAdjustment[] }): Promise<{ totalMinor: number }> {
+      const revision = (await listQuoteRevisions(db, input.quoteId)).find((r) => r.revision === input.revision);
+      const priced = revision?.price_breakdown as unknown as PricedQuote | null | undefined;
+      if (!priced) throw ApplicationFailure.nonRetryable(`revision ${input.revision} of quote ${input.quoteId} has no price to adjust`, 'NoPrice');
+      // Adjusting from the engine's original lines keeps a retried activity from compounding changes.
+      const original = ((priced as PricedQuote & { engineLineItems?: LineItem[] }).engineLineItems ?? priced.lineItems) as LineItem[];
+      const result = applyLineItemAdjustments(original, input.adjustments);
+      if (!result.ok) throw ApplicationFailure.nonRetryable(result.reason, 'BadAdjustment');
+      const adjusted = { ...priced, engineLineItems: original, lineItems: result.lineItems, totalFen: result.totalMinor, perBoardFen: Math.round(result.totalMinor / priced.quantity), adjustments: input.adjustments };
+      await db
+        .updateTable('quote_revisions')
+        .set({ price_breakdown: json(adjusted), total_cents: result.totalMinor })
+        .where('quote_id', '=', input.quoteId)
+        .where('revision', '=', input.revision)
+        .execute();
+      return { totalMinor: result.totalMinor };
+    },
+
+    /** Renders the revision's PDF and emails the customer's users that the quote is ready. */
+    async issueQuote(input: { workflowId: string; quoteId: string; revision: number; validUntil: string }): Promise<{ pdf: string; recipients: string[] }> {
+      const quote = await quoteOrFail(input.quoteId);
+      const customer = await getCustomer(db, quote.customer_id);
+      const revision = (await listQuoteRevisions(db, quote.id)).find((r) => r.revision === input.revision);
+      const priced = revision?.price_breakdown as unknown as PricedQuote | null | undefined;
+      if (!priced) throw ApplicationFailure.nonRetryable(`revision ${input.revision} of quote ${quote.id} has no price`, 'NoPrice');
+      const analysisRow = await db.selectFrom('quote_analyses').select('result').where('quote_id', '=', quote.id).where('revision', '<=', input.revision).orderBy('revision', 'desc').executeTakeFirst();
+      const issuedOn = new Date().toISOString().slice(0, 10);
+      const issued: PricedQuote = { ...priced, quotedOn: issuedOn, validUntil: input.validUntil.slice(0, 10) };
+      await db.updateTable('quote_revisions').set({ price_breakdown: json(issued) }).where('quote_id', '=', quote.id).where('revision', '=', input.revision).execute();
+      await db.updateTable('quotes').set({ valid_until: input.validUntil, updated_at: new Date() }).where('id', '=', quote.id).execute();
+      const analysis = (analysisRow?.result ?? {}) as Record<string, unknown>;
+      const pdf = await engine.renderQuotePdfActivity({
+        quoteNumber: `${quote.reference}-r${input.revision}`,
+        customer: { name: customer?.name ?? 'Customer', reference: quote.reference },
+        analysis: {
+          board: analysis.board as never,
+          drill: analysis.drill as never,
+          bom: (analysis.bom ?? null) as never,
+          placement: (analysis.placement ?? null) as never,
+          issues: (analysis.issues ?? []) as never,
+          inputs: analysis.inputs as never,
+          inputHash: analysis.inputHash as never,
+        },
+        quote: issued,
+      });
+      const link = deps.publicUrl ? `${deps.publicUrl}/api/quotes/${quote.id}/pdf?revision=${input.revision}` : `/api/quotes/${quote.id}/pdf?revision=${input.revision}`;
+      const { recipients } = await mail.mailRoles({
+        idempotencyKey: `${input.workflowId}:issued-r${input.revision}`,
+        customerId: quote.customer_id,
+        template: 'quote-issued',
+        subject: `Your quotation ${quote.reference} (revision ${input.revision}) is ready`,
+        text: [
+          `Quotation ${quote.reference}, revision ${input.revision}, for ${priced.quantity} boards.`,
+          `Total: ${(issued.totalFen / 100).toFixed(2)} ${issued.currency}.`,
+          `Valid until ${issued.validUntil}.`,
+          `PDF: ${link}`,
+          'Accept, ask for a revision or reject it in the portal.',
+        ].join('\n'),
+      });
+      return { pdf: pdf.path, recipients };
+    },
+
+    /** Keeps the quotes table's status in step with the workflow; audited only when it changes. */
+    async projectQuoteStage(input: { quoteId: string; stage: QuoteStage; revision: number; validUntil?: string | null }): Promise<{ changed: boolean }> {
+      return db.transaction().execute(async (trx) => {
+        const change = await setQuoteStatus(trx, input.quoteId, input.stage);
+        if (!change) throw ApplicationFailure.nonRetryable(`quote ${input.quoteId} does not exist`, 'QuoteNotFound');
+        if (input.validUntil) await trx.updateTable('quotes').set({ valid_until: input.validUntil }).where('id', '=', input.quoteId).execute();
+        if (change.before === change.after) return { changed: false };
+        await recordAudit(trx, {
+          actorId: null,
+          actorRole: 'workflow',
+          action: 'quote.stage',
+          entityType: 'quote',
+          entityId: input.quoteId,
+          before: { status: change.before },
+          after: { status: change.after, revision: input.revision },
+        });
+        return { changed: true };
+      });
+    },
+  };
+}
+
+function readStored(path: string): Promise<Buffer> {
+  return readFile(path);
+}
+
+/** The quote-flow activities as workflows see them. */
+export type QuoteFlowActivities = ReturnType<typeof createQuoteFlowActivities>;
