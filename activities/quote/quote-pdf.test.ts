@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { copperGerber, outlineGerber, platedDrill } from '../../domain/quote/test-support/test-boards';
+import type { PricedQuote } from '../../domain/quote/pricing';
+import type { AnalyzedUpload } from './analyze-files';
 import { createQuoteActivities } from './index';
 import { makeZip } from './test-support/make-zip';
 import { DEFAULT_FACTORY, renderQuotePdf } from './quote-pdf';
@@ -20,15 +22,15 @@ describe('quote activities', () => {
       { name: 'b-Edge_Cuts.gbr', data: outlineGerber(80, 60) },
       { name: 'b.drl', data: platedDrill() },
     ]);
-    const analysis = await env.run(activities.analyzeQuoteFiles, { gerbers: { name: 'b.zip', data: zip } });
+    const analysis = (await env.run(activities.analyzeQuoteFiles, { gerbers: { name: 'b.zip', data: zip } })) as AnalyzedUpload;
     expect(analysis.board).toMatchObject({ widthMm: 80, heightMm: 60, copperLayers: 1 });
-    const quote = await env.run(activities.priceQuoteActivity, { analysis, options: { quantity: 5, quotedOn: '2026-11-24' } });
+    const quote = (await env.run(activities.priceQuoteActivity, { analysis, options: { quantity: 5, quotedOn: '2026-11-24' } })) as PricedQuote;
     expect(quote.rulesVersion).toBe('2026-11-v1');
     expect(quote.lineItems[0].code).toBe('pcb-engineering');
 
     const input = { quoteNumber: 'Q-2026-0001', customer: { name: 'Acme Sensors' }, analysis, quote };
-    const first = await env.run(activities.renderQuotePdfActivity, input);
-    const second = await env.run(activities.renderQuotePdfActivity, input);
+    const first = (await env.run(activities.renderQuotePdfActivity, input)) as { path: string; sha256: string };
+    const second = (await env.run(activities.renderQuotePdfActivity, input)) as { path: string; sha256: string };
     expect(first.path).toBe(join(dir, 'Q-2026-0001.pdf'));
     expect(second.sha256).toBe(first.sha256); // same input, byte-identical document
     const pdf = await readFile(first.path);

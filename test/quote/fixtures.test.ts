@@ -10,7 +10,6 @@ import { analyzeFiles } from '../../activities/quote/analyze-files';
 const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures');
 const present = existsSync(join(FIXTURES, 'boards')) && existsSync(join(FIXTURES, 'assembly'));
 if (!present) {
-  // eslint-disable-next-line no-console
   console.warn(`quote fixtures test skipped: ${FIXTURES} is absent (the shared fixtures live beside the repository, not in it)`);
 }
 const describeFixtures = present ? describe : describe.skip;
