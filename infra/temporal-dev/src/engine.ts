@@ -456,7 +456,40 @@ export class Engine {
     this.hold(wft);
     // Queries that waited for a workflow task ride on this one.
     for (const q of ex.queriesAwaitingTask.splice(0)) if (!q.done) wft.queries.set(q.id, q);
-    this.wfQueue(ex.namespace, ex.taskQueue).offer({ start: (poll) => this.startWorkflowTask(ex, wft, poll) });
+    this.offerWorkflowTask(ex, wft);
+  }
+
+  /**
+   * Offers a workflow task to the worker that asked for stickiness (its cache has the workflow), falling
+   * back to the normal queue when that worker does not take it within the sticky schedule-to-start timeout.
+   */
+  private offerWorkflowTask(ex: Execution, wft: WorkflowTaskState): void {
+    const task = { start: (poll: PollInfo) => this.startWorkflowTask(ex, wft, poll) };
+    const sticky = ex.sticky;
+    if (!sticky) {
+      this.wfQueue(ex.namespace, ex.taskQueue).offer(task);
+      return;
+    }
+    this.wfQueue(ex.namespace, sticky.queue).offer(task);
+    this.clock.after(sticky.scheduleToStartMs || 5000, () => {
+      if (ex.wft !== wft || wft.startedEventId || !isOpen(ex)) return;
+      if (ex.sticky === sticky) ex.sticky = undefined;
+      this.wfQueue(ex.namespace, ex.taskQueue).offer(task);
+    });
+  }
+
+  /** ShutdownWorker: workflows sticky to that worker go back to the normal queue. */
+  unstick(nsName: string, stickyQueue: string): void {
+    const ns = this.namespaces.get(nsName);
+    if (!ns || !stickyQueue) return;
+    for (const ex of ns.executions.values()) {
+      if (ex.sticky?.queue !== stickyQueue) continue;
+      ex.sticky = undefined;
+      if (ex.wft && !ex.wft.startedEventId && isOpen(ex)) {
+        const wft = ex.wft;
+        this.wfQueue(ex.namespace, ex.taskQueue).offer({ start: (poll) => this.startWorkflowTask(ex, wft, poll) });
+      }
+    }
   }
 
   private startWorkflowTask(ex: Execution, wft: WorkflowTaskState, poll: PollInfo): WftResponse | null {
@@ -547,6 +580,8 @@ export class Engine {
     ex.wft = null;
     ex.wftAttempt = 1;
     ex.lastCompletedStartedId = wft.startedEventId;
+    const stickyQueue = req.stickyAttributes?.workerTaskQueue?.name;
+    ex.sticky = stickyQueue ? { queue: stickyQueue, scheduleToStartMs: durationMs(req.stickyAttributes.scheduleToStartTimeout) } : undefined;
     const ctx: CommandContext = { completedId: completed.eventId, needsTask: false, identity: req.identity ?? '', after: [] };
     for (const cmd of commands) {
       if (!isOpen(ex)) break;
@@ -587,6 +622,7 @@ export class Engine {
       identity,
     });
     ex.wft = null;
+    if (cause !== 'UNHANDLED_COMMAND') ex.sticky = undefined;
     // UnhandledCommand is not the worker's fault: the retry is a fresh first attempt.
     ex.wftAttempt = cause === 'UNHANDLED_COMMAND' ? 1 : wft.attempt + 1;
     this.flushBuffered(ex);
@@ -603,6 +639,7 @@ export class Engine {
       timeoutType: TimeoutType.START_TO_CLOSE,
     });
     ex.wft = null;
+    ex.sticky = undefined;
     ex.wftAttempt = wft.attempt + 1;
     this.flushBuffered(ex);
     this.scheduleWorkflowTask(ex);

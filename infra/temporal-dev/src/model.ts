@@ -156,6 +156,8 @@ export interface Execution {
   newRunId?: string;
   startDelayTimer?: TimerHandle;
   historySizeBytes: number;
+  /** The worker-specific queue the last worker asked for (not persisted: workers do not survive restarts). */
+  sticky?: { queue: string; scheduleToStartMs: number };
 }
 
 export interface NamespaceState {

@@ -7,7 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
 import { Engine, LONG_POLL_MS } from './engine';
 import * as errors from './errors';
-import { Obj, TaskQueueKind, isOpen } from './model';
+import { Obj, isOpen } from './model';
 import { fromMs, num, root, toMs } from './proto';
 import type { Visibility } from './visibility';
 
@@ -218,8 +218,7 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
       engine.ns(req.namespace);
       const tq = req.taskQueue ?? {};
       if (!tq.name) throw errors.invalidArgument('TaskQueue is not set on request.');
-      // Sticky queues are accepted and held; tasks always go to the normal queue with full history.
-      if (num(tq.kind) === TaskQueueKind.STICKY) return idlePoll(ctx.signal);
+      // Sticky queues get the tasks of workflows their worker asked to keep; each task carries full history.
       const resp = await engine.wfQueue(req.namespace, tq.name).poll({ identity: req.identity ?? '' }, LONG_POLL_MS, ctx.signal);
       return resp ?? {};
     },
@@ -274,7 +273,10 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
     },
 
     PollNexusTaskQueue: (_req, ctx) => idlePoll(ctx.signal),
-    ShutdownWorker: () => ({}),
+    ShutdownWorker: (req) => {
+      engine.unstick(req.namespace, req.stickyTaskQueue ?? '');
+      return {};
+    },
     RecordWorkerHeartbeat: () => ({}),
     DescribeTaskQueue: (req) => {
       engine.ns(req.namespace);
