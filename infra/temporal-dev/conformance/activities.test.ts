@@ -1,10 +1,10 @@
 // Conformance: activities (results, retries, timeouts, heartbeats, cancellation) and local activities,
 // driven through the official SDK. Retries must leave no trace in history except the final attempt number.
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { ActivityCancelledError, ActivityNotFoundError, WorkflowFailedError, type Client } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv } from '../../temporal/test-env';
-import { activityStarted, attemptsByWorkflow, cancellationOutcomeByWorkflow } from './activities';
+import { activityStarted, asyncTaskTokens, attemptsByWorkflow, cancellationOutcomeByWorkflow } from './activities';
 import {
   bundleConformanceWorkflows,
   quietSdkLogs,
@@ -248,12 +248,75 @@ describe('heartbeats', () => {
   it('delivers a cancellation to a running activity through its heartbeat', async () => {
     const handle = await client.workflow.start(cancelRunningActivity, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('activity-cancel') });
     await activityStarted(handle.workflowId);
+    const pending = (await handle.describe()).raw.pendingActivities ?? [];
+    expect(pending.map((activity) => activity.activityType?.name)).toEqual(['heartbeatUntilCancelled']);
     await handle.signal(cancelActivitySignal);
     expect(await handle.result()).toBe('cancelled');
     expect(cancellationOutcomeByWorkflow.get(handle.workflowId)).toBe('cancelled');
     const types = await historyEventTypes(handle);
     expect(isSubsequence(['ActivityTaskScheduled', 'WorkflowExecutionSignaled', 'ActivityTaskCancelRequested', 'ActivityTaskStarted', 'ActivityTaskCanceled', 'WorkflowExecutionCompleted'], types)).toBe(true);
     expect(types).not.toContain('ActivityTaskCompleted');
+  });
+});
+
+describe('asynchronous completion', () => {
+  const waitingOptions: RunActivityOptions = { startToCloseTimeout: '1 minute', retry: { maximumAttempts: 1 } };
+
+  it('completes an activity by task token', async () => {
+    const handle = await startActivityWorkflow('async-token', 'completeFromOutside', [], waitingOptions);
+    await activityStarted(handle.workflowId);
+    await client.activity.complete(asyncTaskTokens.get(handle.workflowId)!, 'completed by token');
+    expect(await handle.result()).toBe('completed by token');
+    expect(activityEventTypes(await historyEventTypes(handle))).toEqual(['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskCompleted']);
+  });
+
+  it('heartbeats and completes an activity by workflow id and activity id', async () => {
+    const handle = await startActivityWorkflow('async-id', 'completeFromOutside', [], waitingOptions);
+    await activityStarted(handle.workflowId);
+    const activityId = { workflowId: handle.workflowId, activityId: '1' };
+    await client.activity.heartbeat(activityId, 'half done');
+    const pending = (await handle.describe()).raw.pendingActivities ?? [];
+    expect(pending).toHaveLength(1);
+    await client.activity.complete(activityId, 'completed by id');
+    expect(await handle.result()).toBe('completed by id');
+  });
+
+  it('fails an activity by id, and the workflow sees the failure', async () => {
+    const handle = await startActivityWorkflow('async-fail', 'completeFromOutside', [], waitingOptions);
+    await activityStarted(handle.workflowId);
+    await client.activity.fail({ workflowId: handle.workflowId, activityId: '1' }, new Error('rejected by the operator'));
+    const { cause } = await activityFailureOf(handle.result());
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect(cause!.message).toBe('rejected by the operator');
+    expect(activityEventTypes(await historyEventTypes(handle))).toEqual(['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskFailed']);
+  });
+
+  it('tells a heartbeating client about a cancel request; the client then reports the cancellation', async () => {
+    const handle = await client.workflow.start(cancelRunningActivity, {
+      taskQueue: worker.taskQueue,
+      workflowId: uniqueWorkflowId('async-cancel'),
+      args: ['completeFromOutside'],
+    });
+    await activityStarted(handle.workflowId);
+    const activityId = { workflowId: handle.workflowId, activityId: '1' };
+    await handle.signal(cancelActivitySignal);
+    // The workflow requests the cancellation in the task that handles the signal; heartbeat until it shows.
+    let heartbeatOutcome: unknown;
+    for (let round = 0; round < 200 && !(heartbeatOutcome instanceof ActivityCancelledError); round += 1) {
+      heartbeatOutcome = await client.activity.heartbeat(activityId).catch((err: unknown) => err);
+      if (!(heartbeatOutcome instanceof ActivityCancelledError)) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(heartbeatOutcome).toBeInstanceOf(ActivityCancelledError);
+    await client.activity.reportCancellation(activityId, 'stopped');
+    expect(await handle.result()).toBe('cancelled');
+    expect(isSubsequence(['ActivityTaskCancelRequested', 'ActivityTaskStarted', 'ActivityTaskCanceled'], await historyEventTypes(handle))).toBe(true);
+  });
+
+  it('rejects completing an activity that does not exist with ActivityNotFoundError', async () => {
+    const handle = await startActivityWorkflow('async-missing', 'echo', ['done'], waitingOptions);
+    expect(await handle.result()).toBe('done');
+    await expect(client.activity.complete({ workflowId: handle.workflowId, activityId: '1' }, 'late')).rejects.toBeInstanceOf(ActivityNotFoundError);
+    await expect(client.activity.complete({ workflowId: uniqueWorkflowId('nobody'), activityId: '1' }, 'x')).rejects.toBeInstanceOf(ActivityNotFoundError);
   });
 });
 

@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, CompleteAsyncError, Context } from '@temporalio/activity';
 
 // The worker runs in the test process, so activities report what they saw through these maps (keyed by workflow
 // id) and tests assert on them. Each test uses a fresh workflow id, so entries never collide.
@@ -143,4 +143,14 @@ export async function reportOwnOptions(): Promise<{
     startToCloseTimeoutMs: info.startToCloseTimeoutMs,
     heartbeatTimeoutMs: info.heartbeatTimeoutMs,
   };
+}
+
+/** Task tokens of activities left for a client to complete, per workflow id. */
+export const asyncTaskTokens = new Map<string, Uint8Array>();
+
+/** Leaves its completion to a client (by task token or by workflow and activity id). */
+export async function completeFromOutside(): Promise<never> {
+  asyncTaskTokens.set(currentWorkflowId(), Context.current().info.taskToken);
+  recordAttempt();
+  throw new CompleteAsyncError();
 }

@@ -1,6 +1,7 @@
 // Conformance: client-facing RPCs (start policies, signals, queries, cancel, terminate, describe, history)
 // driven through the official SDK. Runs against the embedded server, or a real one when TEMPORAL_ADDRESS is set.
 import { randomUUID } from 'node:crypto';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import {
   QueryNotRegisteredError,
   WorkflowFailedError,
@@ -8,7 +9,7 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import { google, temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv } from '../../temporal/test-env';
 import { notesByWorkflow } from './activities';
@@ -79,6 +80,28 @@ describe('start', () => {
     await expect(second).rejects.toMatchObject({ workflowId: opts.workflowId, workflowType: 'waitForUnblock' });
     await first.signal(unblockSignal, 'done');
     expect(await first.result()).toBe('done');
+  });
+
+  it('answers a duplicate start with ALREADY_EXISTS and WorkflowExecutionAlreadyStartedFailure naming the running run', async () => {
+    const opts = options('already-started-details');
+    const running = await client.workflow.start(waitForUnblock, opts);
+    const outcome = await client.workflowService
+      .startWorkflowExecution({
+        namespace: env.namespace ?? 'default',
+        workflowId: opts.workflowId,
+        workflowType: { name: 'waitForUnblock' },
+        taskQueue: { name: opts.taskQueue },
+        requestId: randomUUID(),
+        identity: 'conformance',
+      })
+      .catch((err: unknown) => err as { code?: number; metadata?: { get(key: string): unknown[] } });
+    expect(outcome).toMatchObject({ code: grpcStatus.ALREADY_EXISTS });
+    const [encodedStatus] = (outcome as { metadata: { get(key: string): unknown[] } }).metadata.get('grpc-status-details-bin') as Buffer[];
+    const details = google.rpc.Status.decode(encodedStatus).details ?? [];
+    expect(details.map((detail) => detail.type_url)).toEqual(['type.googleapis.com/temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure']);
+    const failure = temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure.decode(details[0].value!);
+    expect(failure.runId).toBe(running.firstExecutionRunId);
+    await running.terminate('test over');
   });
 
   it('returns the running execution under conflict policy USE_EXISTING', async () => {
@@ -345,6 +368,29 @@ describe('history', () => {
     } while (nextPageToken && pages < 100);
     expect(pages).toBeGreaterThanOrEqual(Math.ceil(full.length / 5));
     expect(paged.map(eventTypeName)).toEqual(full.map(eventTypeName));
+  });
+
+  it('long-polls with waitNewEvent: the next page waits for new events and continues the event ids', async () => {
+    const handle = await client.workflow.start(waitForUnblock, options('long-poll'));
+    // Answered after the first workflow task, so the history has settled until the signal.
+    expect(await handle.query(phaseQuery)).toBe('waiting');
+    const request = {
+      namespace: env.namespace ?? 'default',
+      execution: { workflowId: handle.workflowId, runId: handle.firstExecutionRunId },
+      waitNewEvent: true,
+    };
+    const first = await client.workflowService.getWorkflowExecutionHistory(request);
+    const seen = first.history?.events ?? [];
+    expect(seen.map(eventTypeName)[0]).toBe('WorkflowExecutionStarted');
+    expect(first.nextPageToken?.length ?? 0).toBeGreaterThan(0);
+    const waiting = client.workflowService.getWorkflowExecutionHistory({ ...request, nextPageToken: first.nextPageToken });
+    await handle.signal(unblockSignal, 'wake up');
+    const next = await waiting;
+    const events = next.history?.events ?? [];
+    expect(events.length).toBeGreaterThan(0);
+    expect(Number(events[0].eventId)).toBe(seen.length + 1);
+    expect(events.map(eventTypeName)).toContain('WorkflowExecutionSignaled');
+    expect(await handle.result()).toBe('wake up');
   });
 
   it('returns only the close event with the close-event filter', async () => {

@@ -2,10 +2,12 @@
 // as the `existing-path` executable (createTestEnv). A real server (TEMPORAL_ADDRESS) cannot skip time, so the
 // suite is skipped there.
 import type { Client } from '@temporalio/client';
+import { msToTs, tsToMs } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv, usingEmbeddedServer } from '../../temporal/test-env';
 import { bundleConformanceWorkflows, quietSdkLogs, historyEventTypes, startConformanceWorker, uniqueWorkflowId, withoutWorkflowTaskEvents, type RunningWorker } from './helpers';
-import { phaseQuery, unblockSignal, waitDays, waitForUnblockOrDeadline } from './workflows';
+import { attemptsByWorkflow } from './activities';
+import { phaseQuery, runActivity, unblockSignal, waitDays, waitForUnblockOrDeadline } from './workflows';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Time skipping needs the time-skipping test server; TEMPORAL_ADDRESS points at a server that runs in real time.
@@ -64,6 +66,37 @@ describeTimeSkipping('time skipping (createTimeSkipping with the embedded server
     expect((await env.currentTimeMs()) - before).toBeLessThan(60_000);
     await handle.signal(unblockSignal, 'in time');
     expect(await handle.result()).toBe('unblocked');
+  });
+
+  it('skips an activity retry backoff of an hour', async () => {
+    const realStart = Date.now();
+    const handle = await client.workflow.start(runActivity, {
+      taskQueue: worker.taskQueue,
+      workflowId: uniqueWorkflowId('backoff-skip'),
+      args: ['failUntilAttempt', [2], { startToCloseTimeout: '10s', retry: { initialInterval: '1 hour', maximumAttempts: 2 } }],
+    });
+    expect(await handle.result()).toBe('succeeded on attempt 2');
+    expect(Date.now() - realStart).toBeLessThan(20_000);
+    const [first, second] = attemptsByWorkflow.get(handle.workflowId)!;
+    expect(second.currentAttemptScheduledMs - first.currentAttemptScheduledMs).toBeGreaterThanOrEqual(60 * 60 * 1000);
+  });
+
+  it('answers the TestService calls directly: lock, unlock, sleepUntil, getCurrentTime', async () => {
+    const testService = env.connection.testService!;
+    const timeOf = async () => tsToMs((await testService.getCurrentTime({})).time);
+    const start = await timeOf();
+    // The environment holds one lock between calls; releasing it and sleeping until a day later jumps there.
+    await testService.unlockTimeSkipping({});
+    const target = start + DAY_MS;
+    await testService.sleepUntil({ timestamp: msToTs(target) });
+    await testService.lockTimeSkipping({});
+    expect(await timeOf()).toBeGreaterThanOrEqual(target);
+    // Locked again: Sleep waits at wall pace, so 200 ms of server time is about 200 ms, not a jump.
+    const lockedAt = await timeOf();
+    const realStart = Date.now();
+    await testService.sleep({ duration: msToTs(200) });
+    expect((await timeOf()) - lockedAt).toBeGreaterThanOrEqual(200);
+    expect(Date.now() - realStart).toBeGreaterThanOrEqual(150);
   });
 
   it('reports the current server time with env.currentTimeMs', async () => {

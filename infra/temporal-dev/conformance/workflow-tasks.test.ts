@@ -1,7 +1,11 @@
 // Conformance: workflow tasks (failure and retry), timers, markers from patches, workflow run and execution
 // timeouts — through the official SDK, asserting the history the server records.
+import { randomUUID } from 'node:crypto';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { TimeoutFailure } from '@temporalio/common';
+import { TimeoutFailure, defaultPayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv } from '../../temporal/test-env';
 import {
@@ -17,16 +21,18 @@ import {
   withoutWorkflowTaskEvents,
   type RunningWorker,
 } from './helpers';
-import { cancelTimer, failFirstWorkflowTask, patchedWorkflow, sleeper } from './workflows';
+import { cancelTimer, echoWorkflow, failFirstWorkflowTask, patchedWorkflow, sleeper, unblockSignal, waitForUnblock } from './workflows';
 
 let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
 let worker: RunningWorker;
 let client: Client;
 
 beforeAll(async () => {
   quietSdkLogs();
   env = await createTestEnv();
-  worker = await startConformanceWorker(env, await bundleConformanceWorkflows(), 'workflow-tasks');
+  bundle = await bundleConformanceWorkflows();
+  worker = await startConformanceWorker(env, bundle, 'workflow-tasks');
   client = env.client;
 }, 120_000);
 
@@ -61,6 +67,120 @@ describe('workflow tasks', () => {
     expect(events[4].workflowTaskScheduledEventAttributes?.attempt).toBe(2);
     // The workflow itself never failed.
     expect((await handle.describe()).status.name).toBe('COMPLETED');
+  });
+});
+
+// These tests play the worker's part by hand for one workflow task (raw PollWorkflowTaskQueue and
+// RespondWorkflowTaskCompleted through the SDK's WorkflowService client) to reach states a real worker never
+// leaves deliberately; a real SDK worker on the same queue then finishes the workflow.
+describe('workflow tasks handled by hand', () => {
+  const namespace = () => env.namespace ?? 'default';
+
+  /** Takes the next workflow task of a queue nobody else polls. */
+  async function takeWorkflowTask(taskQueue: string) {
+    const task = await client.workflowService.pollWorkflowTaskQueue({
+      namespace: namespace(),
+      taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      identity: 'conformance-manual-worker',
+    });
+    expect(task.taskToken?.length ?? 0).toBeGreaterThan(0);
+    return task;
+  }
+
+  it('times out a workflow task the worker does not answer, then schedules another attempt', async () => {
+    const taskQueue = `manual-${randomUUID()}`;
+    const handle = await client.workflow.start(echoWorkflow, {
+      taskQueue,
+      workflowId: uniqueWorkflowId('task-timeout'),
+      args: ['after the timeout'],
+      workflowTaskTimeout: '1s',
+    });
+    const task = await takeWorkflowTask(taskQueue);
+    expect(Number(task.startedEventId)).toBe(3);
+    const sdkWorker = await startConformanceWorker(env, bundle, 'task-timeout', taskQueue);
+    try {
+      expect(await handle.result()).toBe('after the timeout');
+    } finally {
+      await sdkWorker.stop();
+    }
+    const events = await historyEvents(handle);
+    expect(events.map(eventTypeName)).toEqual([
+      'WorkflowExecutionStarted',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskTimedOut',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskCompleted',
+      'WorkflowExecutionCompleted',
+    ]);
+    expect(events[3].workflowTaskTimedOutEventAttributes?.timeoutType).toBe(temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
+    expect(events[4].workflowTaskScheduledEventAttributes?.attempt).toBe(2);
+  });
+
+  it('buffers a signal that arrives while a task is in flight and schedules a new task after it completes', async () => {
+    const taskQueue = `manual-${randomUUID()}`;
+    const handle = await client.workflow.start(waitForUnblock, { taskQueue, workflowId: uniqueWorkflowId('buffered-signal') });
+    const task = await takeWorkflowTask(taskQueue);
+    await handle.signal(unblockSignal, 'arrived mid-task');
+    // Nothing about the signal may be visible in history while the task is in flight.
+    expect(await historyEventTypes(handle)).toEqual(['WorkflowExecutionStarted', 'WorkflowTaskScheduled', 'WorkflowTaskStarted']);
+    // waitForUnblock's first activation issues no commands, so an empty completion is what the SDK would send.
+    await client.workflowService.respondWorkflowTaskCompleted({ namespace: namespace(), taskToken: task.taskToken, commands: [], identity: 'conformance-manual-worker' });
+    expect(await historyEventTypes(handle)).toEqual([
+      'WorkflowExecutionStarted',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskCompleted',
+      'WorkflowExecutionSignaled',
+      'WorkflowTaskScheduled',
+    ]);
+    const sdkWorker = await startConformanceWorker(env, bundle, 'buffered-signal', taskQueue);
+    try {
+      expect(await handle.result()).toBe('arrived mid-task');
+    } finally {
+      await sdkWorker.stop();
+    }
+  });
+
+  it('rejects completing the workflow while a buffered signal is unhandled (UnhandledCommand)', async () => {
+    const taskQueue = `manual-${randomUUID()}`;
+    const handle = await client.workflow.start(waitForUnblock, { taskQueue, workflowId: uniqueWorkflowId('unhandled-command') });
+    const task = await takeWorkflowTask(taskQueue);
+    await handle.signal(unblockSignal, 'must not be lost');
+    const outcome = await client.workflowService
+      .respondWorkflowTaskCompleted({
+        namespace: namespace(),
+        taskToken: task.taskToken,
+        identity: 'conformance-manual-worker',
+        commands: [
+          {
+            commandType: temporal.api.enums.v1.CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
+            completeWorkflowExecutionCommandAttributes: { result: { payloads: [defaultPayloadConverter.toPayload('ignored the signal')] } },
+          },
+        ],
+      })
+      .catch((err: unknown) => err);
+    expect(outcome).toMatchObject({ code: grpcStatus.INVALID_ARGUMENT });
+    expect((outcome as Error).message).toContain('UnhandledCommand');
+    const events = await historyEvents(handle);
+    expect(events.map(eventTypeName)).toEqual([
+      'WorkflowExecutionStarted',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskFailed',
+      'WorkflowExecutionSignaled',
+      'WorkflowTaskScheduled',
+    ]);
+    expect(events[3].workflowTaskFailedEventAttributes?.cause).toBe(
+      temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+    );
+    const sdkWorker = await startConformanceWorker(env, bundle, 'unhandled-command', taskQueue);
+    try {
+      expect(await handle.result()).toBe('must not be lost');
+    } finally {
+      await sdkWorker.stop();
+    }
   });
 });
 

@@ -14,7 +14,17 @@ import type * as activities from '../activities';
 /** Asks the workflow to cancel the activity it is waiting on. */
 export const cancelActivitySignal = defineSignal('cancelActivity');
 
-type ActivityName = 'failUntilAttempt' | 'failWithType' | 'failNonRetryable' | 'alwaysFail' | 'slowOnFirstAttempt' | 'busyFor' | 'heartbeatThenStall' | 'reportOwnOptions' | 'echo';
+type ActivityName =
+  | 'failUntilAttempt'
+  | 'failWithType'
+  | 'failNonRetryable'
+  | 'alwaysFail'
+  | 'slowOnFirstAttempt'
+  | 'busyFor'
+  | 'heartbeatThenStall'
+  | 'reportOwnOptions'
+  | 'completeFromOutside'
+  | 'echo';
 
 /** Options a test passes to `runActivity` (ActivityOptions is plain data, so it crosses the client boundary). */
 export type RunActivityOptions = ActivityOptions;
@@ -44,11 +54,11 @@ export async function parallelActivities(count: number): Promise<number> {
 }
 
 /**
- * Starts a heartbeating activity, cancels it when signalled and waits for the cancellation to complete.
- * Returns 'cancelled' when the activity ended as cancelled.
+ * Starts an activity that runs until cancelled (heartbeating on the worker, or completed from outside), cancels
+ * it when signalled and waits for the cancellation to complete. Returns 'cancelled' when it ended as cancelled.
  */
-export async function cancelRunningActivity(): Promise<string> {
-  const { heartbeatUntilCancelled } = proxyActivities<typeof activities>({
+export async function cancelRunningActivity(activity: 'heartbeatUntilCancelled' | 'completeFromOutside' = 'heartbeatUntilCancelled'): Promise<string> {
+  const proxies = proxyActivities<typeof activities>({
     startToCloseTimeout: '1 minute',
     heartbeatTimeout: '2s',
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -57,7 +67,7 @@ export async function cancelRunningActivity(): Promise<string> {
   let cancelRequested = false;
   setHandler(cancelActivitySignal, () => void (cancelRequested = true));
   const scope = new CancellationScope();
-  const running = scope.run(() => heartbeatUntilCancelled());
+  const running = scope.run(() => proxies[activity]() as Promise<string>);
   await Promise.race([condition(() => cancelRequested), running.catch(() => undefined)]);
   scope.cancel();
   try {
