@@ -1,0 +1,223 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import pino, { type Logger } from 'pino';
+import type { Transporter } from 'nodemailer';
+import { sql } from 'kysely';
+import type { Config } from '../config';
+import { createDb, type Db } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { seedDemo } from '../db/seed';
+import { createAuthService, type AuthService } from '../auth/sessions';
+import { createApp } from '../http/app';
+import { createOpenApiRegistry } from '../http/openapi';
+import { createMetrics } from '../http/metrics';
+import { listen, type RunningServer } from '../http/server';
+import type { HealthCheck } from '../http/health';
+import type { RouterFactory, ServiceDeps } from '../http/service-deps';
+import { createMailTransport } from '../mail/transport';
+import { startMailCatcher, type MailCatcher } from '../mail/catcher';
+import { createOutboxSender, type OutboxSender } from '../mail/outbox-sender';
+import { createDevMailRouter } from '../mail/dev-mail-router';
+import { checkTemporal, connectTemporal, type TemporalConnections } from '../temporal/connection';
+import { registerSearchAttributes } from '../temporal/search-attributes';
+import { TASK_QUEUES, type TaskQueue } from '../temporal/task-queues';
+import { createQueueWorker, discoverWorkerRegistrations, runWorkers, type RunningWorkers } from '../temporal/workers';
+import type { WorkerRegistration } from '../temporal/worker-registration';
+import { PLATFORM_TASK_KINDS, TaskKindRegistry, type TaskKind } from '../../domain/tasks/kinds';
+import { discoverServices, discoverTaskKinds } from './discovery';
+import { startTemporalDevServer } from '../temporal-dev';
+
+/** What to run in this process; everything by default (the embedded, one-process mode). */
+export interface PlatformOptions {
+  config: Config;
+  logger?: Logger;
+  /** Service routers to mount by name (`services/<name>`); default: all. */
+  services?: string[];
+  /** Queues to run workers for; default: all. */
+  workers?: TaskQueue[];
+  /** Deliver the outbox from this process (default true). */
+  mailSender?: boolean;
+  /** An already connected Temporal (tests pass their environment's); otherwise from config or embedded. */
+  temporal?: TemporalConnections;
+  /** Extra routers and worker registrations (tests). */
+  extraRouters?: RouterFactory[];
+  extraRegistrations?: WorkerRegistration[];
+  extraTaskKinds?: TaskKind[];
+}
+
+/** A running platform: the URLs it printed and how to stop it. */
+export interface RunningPlatform {
+  url: string;
+  port: number;
+  db: Db;
+  auth: AuthService;
+  temporal: TemporalConnections;
+  /** Set in embedded mail mode. */
+  mailCatcher?: MailCatcher;
+  /** Embedded Temporal server address, when this process started one. */
+  embeddedTemporal?: string;
+  services: string[];
+  workers: TaskQueue[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the platform: Temporal (embedded unless configured), the database with migrations (and the demo seed),
+ * mail (catcher unless SMTP_URL), workers, and the HTTP services on one port. Stops in reverse order.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
+  const { config } = options;
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.warn({ err: error }, 'error while stopping');
+      }
+    }
+    cleanups.length = 0;
+  };
+  let ready = false;
+
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+
+    // Temporal: given, configured, or embedded.
+    let temporal = options.temporal;
+    let embeddedTemporal: string | undefined;
+    if (!temporal) {
+      let address = config.temporal.address;
+      if (!address) {
+        const server = await startTemporalDevServer({
+          port: config.temporal.devServerPort,
+          ip: '127.0.0.1',
+          namespaces: [config.temporal.namespace],
+          dbFilename: join(config.dataDir, 'temporal-dev.log'),
+          logLevel: 'warn',
+        });
+        cleanups.push(() => server.close());
+        embeddedTemporal = server.address;
+      }
+      const connected = await connectTemporal(address ?? (embeddedTemporal as string), config.temporal.namespace);
+      cleanups.push(() => connected.close());
+      temporal = connected;
+    }
+    const temporalConnections = temporal;
+
+    const db = createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    cleanups.push(() => db.destroy());
+    const applied = await migrateToLatest(db);
+    if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+    if (config.seedDemo) {
+      const created = await seedDemo(db, config.business.currency);
+      if (created.length) logger.info({ users: created }, 'demo users created (password "demo")');
+    }
+
+    // Mail: the real server, or the in-process catcher.
+    let mailCatcher: MailCatcher | undefined;
+    let transport: Transporter;
+    if (config.mail.smtpUrl) {
+      transport = createMailTransport(config.mail.smtpUrl);
+    } else {
+      mailCatcher = await startMailCatcher({ db, port: config.mail.catcherPort, logger });
+      const catcher = mailCatcher;
+      cleanups.push(() => catcher.close());
+      transport = createMailTransport(catcher.url);
+    }
+    cleanups.push(async () => transport.close());
+    const metrics = createMetrics();
+    if (options.mailSender ?? true) {
+      const sender: OutboxSender = createOutboxSender({ db, transport, from: config.mail.from, logger, deliveries: metrics.mailSent });
+      sender.start();
+      cleanups.push(() => sender.stop());
+    }
+
+    try {
+      const added = await registerSearchAttributes(temporalConnections.connection, temporalConnections.namespace);
+      if (added.length) logger.info({ added }, 'search attributes registered');
+    } catch (error) {
+      // Some clusters restrict the operator API to admins; workflows still run, only searching is narrower.
+      logger.warn({ err: error }, 'could not register search attributes');
+    }
+
+    // Workers, one per queue that has workflows.
+    const wanted = options.workers ?? [...TASK_QUEUES];
+    const registrations = [...(wanted.length ? discoverWorkerRegistrations() : []), ...(options.extraRegistrations ?? [])];
+    const workers = [];
+    for (const queue of wanted) {
+      const worker = await createQueueWorker({
+        connection: await temporalConnections.nativeConnection(),
+        namespace: temporalConnections.namespace,
+        taskQueue: queue,
+        deps: { db, config, logger },
+        registrations,
+      });
+      if (worker) workers.push({ queue, worker });
+      else logger.info({ queue }, 'no workflows registered for this queue yet; no worker started');
+    }
+    let running: RunningWorkers | undefined;
+    if (workers.length) {
+      running = runWorkers(workers, logger);
+      const r = running;
+      r.failed.catch((error: unknown) => {
+        logger.fatal({ err: error }, 'a worker stopped; the process is not healthy');
+        ready = false;
+      });
+      cleanups.push(() => r.shutdown());
+    }
+
+    // HTTP services.
+    const auth = createAuthService({ db, secret: config.session.secret, ttlHours: config.session.ttlHours });
+    const openapi = createOpenApiRegistry();
+    const taskKinds = new TaskKindRegistry([...PLATFORM_TASK_KINDS, ...discoverTaskKinds(), ...(options.extraTaskKinds ?? [])]);
+    const deps: ServiceDeps = { config, db, logger, auth, temporal: temporalConnections.client, openapi, taskKinds };
+    const available = discoverServices();
+    const serviceNames = options.services ?? [...available.keys()];
+    for (const name of serviceNames) {
+      if (!available.has(name)) throw new Error(`unknown service "${name}"; known: ${[...available.keys()].join(', ')}`);
+    }
+    const routers = serviceNames.map((name) => (available.get(name) as RouterFactory)(deps));
+    for (const factory of options.extraRouters ?? []) routers.push(factory(deps));
+    if (mailCatcher) routers.push(createDevMailRouter({ db, openapi }));
+
+    const healthChecks: HealthCheck[] = [
+      { name: 'database', check: async () => void (await sql`select 1`.execute(db)) },
+      { name: 'temporal', check: () => checkTemporal(temporalConnections.connection, temporalConnections.namespace) },
+      { name: 'mail', check: async () => void (await transport.verify()) },
+    ];
+    const app = createApp({
+      logger,
+      auth,
+      openapi,
+      metrics,
+      routers,
+      healthChecks,
+      isReady: () => ready,
+      publicUrl: config.publicUrl,
+    });
+    const server: RunningServer = await listen(app, config.port, config.host);
+    cleanups.push(() => server.close());
+    cleanups.push(async () => {
+      ready = false;
+    });
+    ready = true;
+
+    return {
+      url: server.url,
+      port: server.port,
+      db,
+      auth,
+      temporal: temporalConnections,
+      mailCatcher,
+      embeddedTemporal,
+      services: serviceNames,
+      workers: workers.map((w) => w.queue),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,108 @@
+import { mkdtempSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createTaskActivities } from '../../activities/tasks';
+import { createMailActivities } from '../../activities/mail';
+import type { ActivityDeps, WorkerRegistration } from './worker-registration';
+import type { TaskQueue } from './task-queues';
+
+const ACTIVITIES_DIR = join(__dirname, '..', '..', 'activities');
+
+/** Every `activities/<context>/register.ts` in the tree. */
+export function discoverWorkerRegistrations(activitiesDir = ACTIVITIES_DIR): WorkerRegistration[] {
+  if (!existsSync(activitiesDir)) return [];
+  const found: WorkerRegistration[] = [];
+  for (const context of readdirSync(activitiesDir).sort()) {
+    const file = join(activitiesDir, context, 'register.ts');
+    if (!existsSync(file)) continue;
+    const mod = require(file) as { workerRegistration?: WorkerRegistration };
+    if (!mod.workerRegistration) throw new Error(`${file} must export workerRegistration`);
+    found.push(mod.workerRegistration);
+  }
+  return found;
+}
+
+/** The activities every worker registers: human tasks and mail. */
+export function platformActivities(deps: ActivityDeps) {
+  return {
+    ...createTaskActivities({ db: deps.db, publicUrl: deps.config.publicUrl }),
+    ...createMailActivities({ db: deps.db }),
+  };
+}
+
+/**
+ * The workflows module of a queue. Several contexts may share a queue; the worker's bundler takes one entry,
+ * so a small entry file re-exporting each context's workflows is written to a temporary folder.
+ */
+function workflowsEntry(queue: TaskQueue, paths: string[]): string {
+  if (paths.length === 1) return paths[0];
+  const dir = mkdtempSync(join(tmpdir(), `smt-workflows-${queue}-`));
+  const entry = join(dir, 'index.ts');
+  writeFileSync(entry, paths.map((p) => `export * from ${JSON.stringify(p.replace(/\.ts$/, ''))};`).join('\n') + '\n');
+  return entry;
+}
+
+/** A worker for one task queue, or undefined when no context has workflows on it yet. */
+export async function createQueueWorker(options: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: TaskQueue;
+  deps: ActivityDeps;
+  registrations: WorkerRegistration[];
+}): Promise<Worker | undefined> {
+  const mine = options.registrations.filter((r) => r.taskQueue === options.taskQueue);
+  if (mine.length === 0) return undefined;
+  const activities: Record<string, unknown> = { ...platformActivities(options.deps) };
+  for (const registration of mine) {
+    for (const [name, fn] of Object.entries(registration.createActivities?.(options.deps) ?? {})) {
+      if (name in activities) throw new Error(`activity "${name}" is registered twice on queue ${options.taskQueue}`);
+      activities[name] = fn;
+    }
+  }
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowsPath: workflowsEntry(options.taskQueue, mine.map((r) => r.workflowsPath)),
+    activities,
+  });
+}
+
+/** Workers running in the background; `shutdown()` drains them (in-flight tasks finish) and waits. */
+export interface RunningWorkers {
+  queues: TaskQueue[];
+  /** Rejects if a worker stops on its own (a fatal error). */
+  failed: Promise<never>;
+  shutdown(): Promise<void>;
+}
+
+/** Runs the given workers until shut down. */
+export function runWorkers(workers: { queue: TaskQueue; worker: Worker }[], logger: Logger): RunningWorkers {
+  let stopping = false;
+  const runs = workers.map(({ queue, worker }) =>
+    worker.run().then(
+      () => {
+        if (!stopping) throw new Error(`worker for queue ${queue} stopped unexpectedly`);
+      },
+      (error: unknown) => {
+        logger.error({ err: error, queue }, 'worker failed');
+        throw error;
+      },
+    ),
+  );
+  const failed = Promise.race(runs).then(() => new Promise<never>(() => undefined));
+  failed.catch(() => undefined);
+  return {
+    queues: workers.map((w) => w.queue),
+    failed,
+    async shutdown() {
+      stopping = true;
+      for (const { worker } of workers) {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      }
+      await Promise.allSettled(runs);
+    },
+  };
+}
