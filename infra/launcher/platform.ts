@@ -88,7 +88,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     let temporal = options.temporal;
     let embeddedTemporal: string | undefined;
     if (!temporal) {
-      let address = config.temporal.address;
+      const address = config.temporal.address;
       if (!address) {
         const server = await startTemporalDevServer({
           port: config.temporal.devServerPort,
