@@ -3,7 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import {
+  Client as TemporalClient,
   QueryNotRegisteredError,
+  QueryRejectedError,
+  ServiceError,
   WorkflowFailedError,
   WorkflowNotFoundError,
   type Client,
@@ -236,6 +239,35 @@ describe('queries', () => {
     expect(outcome).toBeInstanceOf(QueryNotRegisteredError);
     expect((outcome as Error).message).toContain('noSuchQuery');
     await handle.terminate('test over');
+  });
+
+  it('rejects queries under a reject condition once the workflow is closed (NOT_OPEN, NOT_COMPLETED_CLEANLY)', async () => {
+    const strict = (queryRejectCondition: 'NOT_OPEN' | 'NOT_COMPLETED_CLEANLY') =>
+      new TemporalClient({ connection: env.connection, namespace: env.namespace ?? 'default', workflow: { queryRejectCondition } });
+    const running = await client.workflow.start(waitForUnblock, options('query-reject-running'));
+    expect(await strict('NOT_OPEN').workflow.getHandle(running.workflowId).query(phaseQuery)).toBe('waiting');
+    await running.signal(unblockSignal, 'closing');
+    await running.result();
+    const rejected = await strict('NOT_OPEN').workflow.getHandle(running.workflowId).query(phaseQuery).catch((err: unknown) => err);
+    expect(rejected).toBeInstanceOf(QueryRejectedError);
+    expect((rejected as QueryRejectedError).status).toBe(temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    // Completed cleanly: NOT_COMPLETED_CLEANLY still answers.
+    expect(await strict('NOT_COMPLETED_CLEANLY').workflow.getHandle(running.workflowId).query(phaseQuery)).toBe('done');
+
+    const terminated = await client.workflow.start(waitForUnblock, options('query-reject-terminated'));
+    expect(await terminated.query(phaseQuery)).toBe('waiting');
+    await terminated.terminate('not clean');
+    const notClean = await strict('NOT_COMPLETED_CLEANLY').workflow.getHandle(terminated.workflowId).query(phaseQuery).catch((err: unknown) => err);
+    expect(notClean).toBeInstanceOf(QueryRejectedError);
+    expect((notClean as QueryRejectedError).status).toBe(temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+  });
+
+  it('refuses to query a workflow that closed before any worker ran it (FAILED_PRECONDITION)', async () => {
+    const handle = await client.workflow.start(waitForUnblock, { taskQueue: `no-worker-${randomUUID()}`, workflowId: uniqueWorkflowId('query-not-ready') });
+    await handle.terminate('never ran');
+    const outcome = await handle.query(phaseQuery).catch((err: unknown) => err);
+    expect(outcome).toBeInstanceOf(ServiceError);
+    expect((outcome as ServiceError).cause).toMatchObject({ code: grpcStatus.FAILED_PRECONDITION });
   });
 
   it('rejects a query to an unknown workflow with WorkflowNotFoundError', async () => {
