@@ -210,10 +210,9 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
         if ((c >= 48 && c <= 57) || c === 46 || c === 45 || c === 43) j++;
         else break;
       }
-      const value = block.slice(i + 1, j);
       switch (letter) {
         case 'G': {
-          const g = Number(value);
+          const g = intAt(block, i + 1, j);
           if (g === 1) interpolation = 1;
           else if (g === 2) interpolation = 2;
           else if (g === 3) interpolation = 3;
@@ -225,12 +224,12 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
           else if (g === 71) { result.units = 'mm'; scale = 1; }
           break;
         }
-        case 'D': dcode = Number(value); break;
-        case 'X': xs = value; break;
-        case 'Y': ys = value; break;
-        case 'I': is = value; break;
-        case 'J': js = value; break;
-        case 'M': if (value === '02' || value === '2' || value === '00') ended = true; break;
+        case 'D': dcode = intAt(block, i + 1, j); break;
+        case 'X': xs = block.slice(i + 1, j); break;
+        case 'Y': ys = block.slice(i + 1, j); break;
+        case 'I': is = block.slice(i + 1, j); break;
+        case 'J': js = block.slice(i + 1, j); break;
+        case 'M': { const m = intAt(block, i + 1, j); if (m === 2 || m === 0) ended = true; break; }
         default: break; // N (line numbers) and unknown letters
       }
       i = j === i + 1 ? i + 1 : j;
@@ -275,6 +274,7 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
 
   const len = text.length;
   let pos = 0;
+  let nextPercent = text.indexOf('%');
   while (pos < len && !ended) {
     if ((++blocks & 4095) === 0 && now() > deadline) throw new ParseTimeoutError(limits.file ?? 'gerber', limits.timeLimitMs ?? 0);
     const ch = text.charCodeAt(pos);
@@ -291,8 +291,10 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
     if (ch === 10 || ch === 13 || ch === 32 || ch === 9) { pos++; continue; }
     let end = text.indexOf('*', pos);
     if (end < 0) end = len;
-    // A parameter block after a word that lacks its '*' (comments may contain '%').
-    const pct = text.startsWith('G04', pos) ? -1 : text.indexOf('%', pos);
+    // A parameter block after a word that lacks its '*' (comments may contain '%'). The next '%' is
+    // cached: searching for it from every word would scan the rest of the file each time.
+    if (nextPercent !== -1 && nextPercent < pos) nextPercent = text.indexOf('%', pos);
+    const pct = text.startsWith('G04', pos) ? -1 : nextPercent;
     if (pct >= 0 && pct < end) end = pct;
     let word = text.slice(pos, end);
     if (word.includes('\n') || word.includes('\r')) word = word.replace(/\s+/g, word.startsWith('G04') ? ' ' : '');
@@ -302,6 +304,17 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
   closeStepRepeat();
   result.rs274d = !format && !sawApertureDefinition && sawCoordinates;
   return result;
+}
+
+/** Reads a non-negative integer from `text[from, to)` without allocating a substring. */
+function intAt(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+  }
+  return n;
 }
 
 /** Adds the axis-crossing extremes of a circular arc (mm) to the box through `add`. */
