@@ -65,11 +65,25 @@ describe('activity results', () => {
   it('returns activity results in order and records scheduled → started → completed for each', async () => {
     const handle = await client.workflow.start(sequentialActivities, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('sequential'), args: [3] });
     expect(await handle.result()).toEqual(['step 0', 'step 1', 'step 2']);
-    expect(withoutWorkflowTaskEvents(await historyEventTypes(handle))).toEqual([
+    const events = await historyEvents(handle);
+    expect(withoutWorkflowTaskEvents(events.map(eventTypeName))).toEqual([
       'WorkflowExecutionStarted',
       ...Array.from({ length: 3 }, () => ['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskCompleted']).flat(),
       'WorkflowExecutionCompleted',
     ]);
+    // Each activity's events point at each other and at the workflow task that scheduled it.
+    const idOf = (event: (typeof events)[number]) => event.eventId?.toString();
+    events.forEach((event, index) => {
+      if (eventTypeName(event) !== 'ActivityTaskScheduled') return;
+      const [started, completed] = [events[index + 1], events[index + 2]];
+      expect(eventTypeName(events[index - 1])).toBe('WorkflowTaskCompleted');
+      expect(event.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId?.toString()).toBe(idOf(events[index - 1]));
+      expect(event.activityTaskScheduledEventAttributes?.activityType?.name).toBe('echo');
+      expect(started.activityTaskStartedEventAttributes?.scheduledEventId?.toString()).toBe(idOf(event));
+      expect(started.activityTaskStartedEventAttributes?.attempt).toBe(1);
+      expect(completed.activityTaskCompletedEventAttributes?.scheduledEventId?.toString()).toBe(idOf(event));
+      expect(completed.activityTaskCompletedEventAttributes?.startedEventId?.toString()).toBe(idOf(started));
+    });
   });
 
   it('fills in timeout and retry defaults the workflow left out', async () => {

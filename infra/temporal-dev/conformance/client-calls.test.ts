@@ -19,6 +19,7 @@ import { notesByWorkflow } from './activities';
 import {
   bundleConformanceWorkflows,
   quietSdkLogs,
+  durationMs,
   eventTypeName,
   historyEventTypes,
   historyEvents,
@@ -66,13 +67,26 @@ describe('start', () => {
   it('runs a workflow to completion and records started → task → completed', async () => {
     const handle = await client.workflow.start(echoWorkflow, { ...options('echo'), args: ['hello'] });
     expect(await handle.result()).toBe('hello');
-    expect(await historyEventTypes(handle)).toEqual([
+    const events = await historyEvents(handle);
+    expect(events.map(eventTypeName)).toEqual([
       'WorkflowExecutionStarted',
       'WorkflowTaskScheduled',
       'WorkflowTaskStarted',
       'WorkflowTaskCompleted',
       'WorkflowExecutionCompleted',
     ]);
+    const started = events[0].workflowExecutionStartedEventAttributes!;
+    expect(started.workflowType?.name).toBe('echoWorkflow');
+    expect(started.taskQueue?.name).toBe(worker.taskQueue);
+    expect(started.attempt).toBe(1);
+    expect(started.firstExecutionRunId).toBe(handle.firstExecutionRunId);
+    // The server's default workflow task timeout.
+    expect(durationMs(started.workflowTaskTimeout)).toBe(10_000);
+    expect(events[1].workflowTaskScheduledEventAttributes?.taskQueue?.name).toBe(worker.taskQueue);
+    expect(events[2].workflowTaskStartedEventAttributes?.scheduledEventId?.toString()).toBe('2');
+    const taskCompleted = events[3].workflowTaskCompletedEventAttributes!;
+    expect([taskCompleted.scheduledEventId?.toString(), taskCompleted.startedEventId?.toString()]).toEqual(['2', '3']);
+    expect(events[4].workflowExecutionCompletedEventAttributes?.workflowTaskCompletedEventId?.toString()).toBe('4');
   });
 
   it('rejects a second start of a running workflow id (conflict policy FAIL, the default)', async () => {
@@ -375,6 +389,8 @@ describe('history', () => {
     // 150 × (scheduled, started, completed) plus the workflow's own events: more than one 256-event page.
     expect(events.length).toBeGreaterThan(450);
     expect(events.map((event) => Number(event.eventId))).toEqual(events.map((_, index) => index + 1));
+    const times = events.map((event) => durationMs(event.eventTime));
+    expect(times.every((time, index) => time > 0 && (index === 0 || time >= times[index - 1]))).toBe(true);
     expect(eventTypeName(events[events.length - 1])).toBe('WorkflowExecutionCompleted');
   });
 

@@ -32,6 +32,17 @@ export const LONG_POLL_MS = 60_000;
 const HISTORY_LONG_POLL_MS = 20_000;
 const DEFAULT_PAGE_SIZE = 256;
 export const MAX_ID_LENGTH = 1000;
+/** Temporal's default blob limits: a warning past 256 KB, an error past 2 MB. */
+export const BLOB_WARN_BYTES = 256 * 1024;
+export const BLOB_ERROR_BYTES = 2 * 1024 * 1024;
+/** History length limits: warn (and suggest continue-as-new) past 10,240 events, terminate past 51,200. */
+export const HISTORY_WARN_EVENTS = 10_240;
+export const HISTORY_ERROR_EVENTS = 51_200;
+
+/** Sum of the payload sizes a message carries in the given fields. */
+function blobSize(...payloads: Array<Obj | null | undefined>): number {
+  return payloads.reduce((n, p) => n + payloadsSize(p), 0);
+}
 
 export interface EngineOptions {
   clock: Clock;
@@ -195,6 +206,7 @@ export class Engine {
     const ev = this.makeEvent(ex, kind, attrs);
     ex.history.push(ev);
     ex.historySizeBytes += 64 + payloadsSize(attrs.input) + payloadsSize(attrs.result);
+    if (ex.history.length === HISTORY_WARN_EVENTS) this.log('warn', `workflow ${ex.workflowId} history passed ${HISTORY_WARN_EVENTS} events`);
     this.notifyHistory(ex);
     return ev;
   }
@@ -232,6 +244,14 @@ export class Engine {
     }
     this.appendGroup(ex, group);
     this.scheduleWorkflowTask(ex);
+    this.enforceHistoryLimit(ex);
+  }
+
+  /** Terminates a run whose history outgrew Temporal's limit, with Temporal's reason text. */
+  private enforceHistoryLimit(ex: Execution): void {
+    if (isOpen(ex) && ex.history.length > HISTORY_ERROR_EVENTS) {
+      this.terminate(ex, 'Workflow history count exceeds limit.', null, 'history-service');
+    }
   }
 
   private flushBuffered(ex: Execution): boolean {
@@ -285,6 +305,7 @@ export class Engine {
     const taskQueue: string = req.taskQueue?.name ?? '';
     if (!taskQueue) throw errors.invalidArgument('TaskQueue is not set on request.');
     const requestId: string = req.requestId || randomUUID();
+    this.checkBlob(blobSize(req.input, req.signalInput), `workflow ${workflowId} input`);
     const unknownSa = this.searchAttributes?.unknownAttribute(ns.name, req.searchAttributes?.indexedFields ?? {});
     if (unknownSa) throw errors.invalidArgument(`Namespace ${ns.name} has no mapping defined for search attribute ${unknownSa}`);
 
@@ -499,7 +520,7 @@ export class Engine {
       scheduledEventId: wft.scheduledEventId,
       identity: poll.identity,
       requestId: poll.requestId ?? randomUUID(),
-      suggestContinueAsNew: ex.history.length > 10_240,
+      suggestContinueAsNew: ex.history.length > HISTORY_WARN_EVENTS,
       historySizeBytes: ex.historySizeBytes,
     });
     wft.startedEventId = ev.eventId;
@@ -599,6 +620,7 @@ export class Engine {
     this.release(wft);
     // Children, external signals and cancels start once this task's events are written.
     for (const action of ctx.after) action();
+    this.enforceHistoryLimit(ex);
     return {};
   }
 
@@ -647,7 +669,28 @@ export class Engine {
     this.release(wft);
   }
 
+  /** Rejects a payload over the 2 MB limit (INVALID_ARGUMENT, as Temporal does); warns past 256 KB. */
+  checkBlob(size: number, what: string): void {
+    if (size > BLOB_ERROR_BYTES) throw errors.invalidArgument(`Blob data size exceeds limit (${what}: ${size} bytes > ${BLOB_ERROR_BYTES}).`);
+    if (size > BLOB_WARN_BYTES) this.log('warn', `${what} is ${size} bytes (over ${BLOB_WARN_BYTES})`);
+  }
+
   private validateCommands(ex: Execution, commands: Obj[], completing: number): { cause: string; message: string } | null {
+    for (const c of commands) {
+      const [key, a] = Object.entries(c).find(([k, v]) => k.endsWith('CommandAttributes') && v) ?? [];
+      if (!a) continue;
+      const size = blobSize(a.input, a.result, a.details, a.failure?.encodedAttributes ? { payloads: [a.failure.encodedAttributes] } : null);
+      if (size > BLOB_ERROR_BYTES) {
+        const cause = key === 'scheduleActivityTaskCommandAttributes' ? 'BAD_SCHEDULE_ACTIVITY_ATTRIBUTES'
+          : key === 'completeWorkflowExecutionCommandAttributes' ? 'BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES'
+          : key === 'startChildWorkflowExecutionCommandAttributes' ? 'BAD_START_CHILD_EXECUTION_ATTRIBUTES'
+          : key === 'signalExternalWorkflowExecutionCommandAttributes' ? 'BAD_SIGNAL_INPUT_SIZE'
+          : key === 'continueAsNewWorkflowExecutionCommandAttributes' ? 'BAD_CONTINUE_AS_NEW_ATTRIBUTES'
+          : 'BAD_BINARY';
+        return { cause, message: `${key?.replace('CommandAttributes', '')} payload size exceeds limit (${size} bytes > ${BLOB_ERROR_BYTES}).` };
+      }
+      if (size > BLOB_WARN_BYTES) this.log('warn', `workflow ${ex.workflowId}: ${key} payload is ${size} bytes`);
+    }
     if (completing >= 0 && completing !== commands.length - 1) {
       // Commands after a close command are dropped by real servers too; only the close must be last
       // among commands that write events.

@@ -5,10 +5,10 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type * as protobuf from 'protobufjs';
-import { Engine, LONG_POLL_MS } from './engine';
+import { BLOB_ERROR_BYTES, Engine, LONG_POLL_MS, MAX_ID_LENGTH } from './engine';
 import * as errors from './errors';
 import { Obj, isOpen } from './model';
-import { fromMs, num, root, toMs } from './proto';
+import { fromMs, num, payloadsSize, root, toMs } from './proto';
 import type { Visibility } from './visibility';
 
 export type Handler = (req: Obj, ctx: { signal: AbortSignal; method: string }) => Obj | Promise<Obj>;
@@ -171,6 +171,8 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
     },
     SignalWorkflowExecution: (req) => {
       if (!req.signalName) throw errors.invalidArgument('SignalName is not set on request.');
+      if (req.signalName.length > MAX_ID_LENGTH) throw errors.invalidArgument('SignalName exceeds length limit.');
+      engine.checkBlob(payloadsSize(req.input), `signal ${req.signalName} input`);
       const ex = engine.find(req.namespace, req.workflowExecution?.workflowId ?? '', req.workflowExecution?.runId);
       engine.signal(ex, req.signalName, req.input ?? null, req.header ?? null, req.identity ?? '', req.requestId);
       return {};
@@ -235,6 +237,11 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
     },
     RespondActivityTaskCompleted: (req) => {
       const { ex, act } = engine.tokenActivity(req.taskToken);
+      if (payloadsSize(req.result) > BLOB_ERROR_BYTES) {
+        // As Temporal does: the oversized result fails the attempt instead of entering history.
+        engine.failActivity(ex, act, { message: 'Complete result exceeds size limit.', source: 'Server', applicationFailureInfo: { type: 'BlobSizeLimitExceeded', nonRetryable: false } }, req.identity ?? '');
+        return {};
+      }
       engine.completeActivity(ex, act, req.result ?? null, req.identity ?? '');
       return {};
     },

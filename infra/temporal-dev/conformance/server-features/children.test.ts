@@ -120,7 +120,8 @@ describe('child workflows, external workflows and continue-as-new', () => {
       'WorkflowExecutionCompleted',
     ]);
     const lost = await client.workflow.start(wf.signalOther, { taskQueue, workflowId: uniqueWorkflowId('signaller-lost'), args: [`missing-${randomUUID()}`, 'x'] });
-    expect(await lost.result()).toBe('ExternalWorkflowExecutionNotFoundError');
+    // The SDK turns SignalExternalWorkflowExecutionFailed(EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND) into this failure.
+    expect(await lost.result()).toBe('ApplicationFailure: Unable to signal external workflow because it was not found');
     expect(await historyEventTypes(lost)).toContain('SignalExternalWorkflowExecutionFailed');
   });
 

@@ -118,7 +118,7 @@ export async function signalOther(targetId: string, value: string): Promise<stri
     await getExternalWorkflowHandle(targetId).signal(releaseSignal, value);
     return 'signalled';
   } catch (err) {
-    return (err as Error).name;
+    return `${(err as Error).name}: ${(err as Error).message}`;
   }
 }
 
