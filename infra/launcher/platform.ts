@@ -42,7 +42,10 @@ export interface PlatformOptions {
   /** Extra routers and worker registrations (tests). */
   extraRouters?: RouterFactory[];
   extraRegistrations?: WorkerRegistration[];
-  extraTaskKinds?: TaskKind[];
+  /** Task kinds besides the platform's; default: those found in `domain/<context>/task-kinds.ts`. */
+  taskKinds?: TaskKind[];
+  /** An open, migrated database to use instead of the configured one (tests); the caller closes it. */
+  db?: Db;
 }
 
 /** A running platform: the URLs it printed and how to stop it. */
@@ -106,8 +109,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     }
     const temporalConnections = temporal;
 
-    const db = createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    cleanups.push(() => db.destroy());
+    const db = options.db ?? createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    if (!options.db) cleanups.push(() => db.destroy());
     const applied = await migrateToLatest(db);
     if (applied.length) logger.info({ migrations: applied }, 'database migrated');
     if (config.seedDemo) {
@@ -171,7 +174,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     // HTTP services.
     const auth = createAuthService({ db, secret: config.session.secret, ttlHours: config.session.ttlHours });
     const openapi = createOpenApiRegistry();
-    const taskKinds = new TaskKindRegistry([...PLATFORM_TASK_KINDS, ...discoverTaskKinds(), ...(options.extraTaskKinds ?? [])]);
+    const taskKinds = new TaskKindRegistry([...PLATFORM_TASK_KINDS, ...(options.taskKinds ?? discoverTaskKinds())]);
     const deps: ServiceDeps = { config, db, logger, auth, temporal: temporalConnections.client, openapi, taskKinds };
     const available = discoverServices();
     const serviceNames = options.services ?? [...available.keys()];

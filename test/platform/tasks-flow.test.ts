@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTestEnv } from '../../infra/temporal/test-env';
+import { loadConfig } from '../../infra/config';
+import { openTestDb, type TestDb } from '../../infra/db/testing';
+import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
+import { customersRepo, tasksRepo, auditRepo, outboxRepo, usersRepo } from '../../infra/db';
+import { hashPassword } from '../../infra/auth/passwords';
+import { platformActivities } from '../../infra/temporal/workers';
+import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
+import type { TaskOutcome } from '../../workflows/shared/wait-for-task';
+import { pendingTasksQuery } from '../../workflows/shared/task-signals';
+import { apiClient, connectionsOf, eventually } from './helpers';
+import type { reviewWorkflow } from './workflows/review-workflow';
+
+const logger = pino({ level: 'silent' });
+
+describe('human tasks: workflow helper, tasks API, reminders and escalation', () => {
+  let env: TestWorkflowEnvironment;
+  let t: TestDb;
+  let platform: RunningPlatform;
+  let worker: Worker;
+  let workerRun: Promise<void>;
+  let api: ReturnType<typeof apiClient>;
+  let dataDir: string;
+  const taskQueue = `platform-tasks-${randomUUID()}`;
+  let demoCustomerId: string;
+
+  beforeAll(async () => {
+    try {
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+    } catch {
+      // Installed already by another test in this worker process.
+    }
+    env = await createTestEnv();
+    t = await openTestDb('pglite');
+    await seedDemo(t.db);
+    demoCustomerId = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id;
+    const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'CNY' });
+    await usersRepo.createUser(t.db, { email: 'other@other.test', displayName: 'Other', passwordHash: await hashPassword('demo'), role: 'customer', customerId: other.id });
+    dataDir = mkdtempSync(join(tmpdir(), 'smt-platform-'));
+    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+    platform = await startPlatform({
+      config,
+      logger,
+      db: t.db,
+      temporal: connectionsOf(env),
+      services: ['auth', 'tasks'],
+      workers: [],
+      taskKinds: [],
+    });
+    api = apiClient(platform.url);
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      workflowsPath: require.resolve('./workflows/review-workflow'),
+      activities: platformActivities({ db: t.db, config, logger }),
+    });
+    workerRun = worker.run();
+  }, 120_000);
+
+  afterAll(async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await workerRun;
+    await platform?.stop();
+    await t?.close();
+    await env?.teardown();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function startReview(input: Parameters<typeof reviewWorkflow>[0]) {
+    const workflowId = `quote:${input.caseId}`;
+    const handle = await env.client.workflow.start<typeof reviewWorkflow>('reviewWorkflow', { taskQueue, workflowId, args: [input] });
+    const task = await eventually(async () => {
+      const found = await tasksRepo.findTaskByStep(t.db, workflowId, 'review');
+      if (!found) throw new Error('task not opened yet');
+      return found;
+    });
+    return { handle, task, workflowId };
+  }
+
+  test('a task is reminded at 20 h, escalated at 24 h, completed once through the API, and the workflow gets the decision', async () => {
+    const caseId = `Q-${randomUUID().slice(0, 8)}`;
+    const { handle, task, workflowId } = await startReview({ caseId, role: 'engineer' });
+    expect(task).toMatchObject({ role: 'engineer', kind: 'approval', status: 'open', payload: { note: 'platform test' } });
+    expect(task.escalateAt!.getTime() - task.createdAt.getTime()).toBeGreaterThan(23 * 3_600_000);
+
+    const engineer = await api.login('engineer@demo.local');
+    const qa = await api.login('qa@demo.local');
+    const buyer = await api.login('buyer@demo.local');
+    const listed = await api.get(`/api/tasks?case=${caseId}`, engineer);
+    expect(listed.status).toBe(200);
+    expect(listed.body.tasks.map((x: { id: string }) => x.id)).toEqual([task.id]);
+    expect((await api.get(`/api/tasks?case=${caseId}`, qa)).body.tasks).toEqual([]);
+    expect((await api.get(`/api/tasks?case=${caseId}`, buyer)).body.tasks).toEqual([]);
+    expect((await api.get(`/api/tasks/${task.id}`, qa)).status).toBe(404);
+    expect((await api.get(`/api/tasks?role=qa`, engineer)).status).toBe(403);
+
+    await env.sleep('21h');
+    await eventually(async () => expect((await tasksRepo.getTask(t.db, task.id))?.remindedAt).toBeInstanceOf(Date));
+    const reminder = await outboxRepo.getMailByKey(t.db, `${workflowId}:review:reminder:engineer@demo.local`);
+    expect(reminder?.subject).toBe(`Reminder: Review ${caseId} (quote ${caseId})`);
+    expect(await outboxRepo.getMailByKey(t.db, `${workflowId}:review:escalation:sales_manager@demo.local`)).toBeUndefined();
+    expect(await handle.query(pendingTasksQuery)).toEqual([{ step: 'review', kind: 'approval', role: 'engineer', taskId: task.id, reminded: true, escalated: false }]);
+
+    await env.sleep('4h');
+    await eventually(async () => expect((await tasksRepo.getTask(t.db, task.id))?.escalatedAt).toBeInstanceOf(Date));
+    const escalation = await outboxRepo.getMailByKey(t.db, `${workflowId}:review:escalation:sales_manager@demo.local`);
+    expect(escalation?.subject).toMatch(/^Escalation: Review Q-.* is overdue$/);
+
+    // Wrong role, bad data and an unknown decision are refused without completing anything.
+    expect((await api.post(`/api/tasks/${task.id}/complete`, { decision: 'approve' }, qa)).status).toBe(404);
+    const badData = await api.post(`/api/tasks/${task.id}/complete`, { decision: 'approve', data: { comment: 5 } }, engineer);
+    expect(badData.status).toBe(400);
+    expect(badData.body.error).toMatchObject({ code: 'validation_failed', field: 'data.comment' });
+    const badDecision = await api.post(`/api/tasks/${task.id}/complete`, { decision: 'maybe' }, engineer);
+    expect(badDecision.status).toBe(400);
+    expect(badDecision.body.error).toMatchObject({ field: 'decision', message: 'decision: must be one of approve, reject' });
+
+    const done = await api.post(`/api/tasks/${task.id}/complete`, { decision: 'approve', data: { comment: 'DFM fine' } }, engineer);
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: 'completed', decision: 'approve', data: { comment: 'DFM fine' } });
+    const again = await api.post(`/api/tasks/${task.id}/complete`, { decision: 'reject' }, engineer);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('conflict');
+
+    const outcome: TaskOutcome = await handle.result();
+    expect(outcome).toMatchObject({
+      status: 'completed',
+      taskId: task.id,
+      reminded: true,
+      escalated: true,
+      completion: { decision: 'approve', data: { comment: 'DFM fine' }, completedBy: { email: 'engineer@demo.local', role: 'engineer' } },
+    });
+    const trail = await auditRepo.listAudit(t.db, 'task', task.id);
+    expect(trail[0]).toMatchObject({ action: 'task.complete', actor_role: 'engineer', before: { status: 'open' }, after: { status: 'completed', decision: 'approve' } });
+    expect(trail).toHaveLength(1); // the workflow's closeTask found it closed and changed nothing
+
+    // The outbox sender of the platform delivers the reminder through the real SMTP catcher.
+    const delivered = await platform.mailCatcher!.waitFor((m) => m.to_addresses === 'engineer@demo.local' && m.subject?.startsWith('Reminder') === true);
+    expect(delivered.text_body).toContain(`for quote ${caseId} is waiting for the engineer role`);
+    const admin = await api.login('admin@demo.local');
+    const devMail = await api.get('/api/dev/mail?to=engineer@demo.local', admin);
+    expect(devMail.status).toBe(200);
+    expect(devMail.body.mail.some((m: { subject: string }) => m.subject === `Reminder: Review ${caseId} (quote ${caseId})`)).toBe(true);
+    expect((await api.get('/api/dev/mail', engineer)).status).toBe(403);
+  });
+
+  test("a customer completes only its own customer's task", async () => {
+    const caseId = `Q-${randomUUID().slice(0, 8)}`;
+    const { handle, task } = await startReview({ caseId, role: 'customer', customerId: demoCustomerId });
+    const other = await api.login('other@other.test');
+    expect((await api.get(`/api/tasks/${task.id}`, other)).status).toBe(404);
+    expect((await api.post(`/api/tasks/${task.id}/complete`, { decision: 'approve' }, other)).status).toBe(404);
+    const sales = await api.login('sales@demo.local');
+    expect((await api.post(`/api/tasks/${task.id}/complete`, { decision: 'approve' }, sales)).status).toBe(404);
+    const manager = await api.login('manager@demo.local');
+    const forbidden = await api.post(`/api/tasks/${task.id}/complete`, { decision: 'approve' }, manager);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error.message).toBe('this task is for the customer role');
+    const buyer = await api.login('buyer@demo.local');
+    expect((await api.get('/api/tasks', buyer)).body.tasks.map((x: { id: string }) => x.id)).toEqual([task.id]);
+    expect((await api.post(`/api/tasks/${task.id}/complete`, { decision: 'reject', data: {} }, buyer)).status).toBe(200);
+    expect(await handle.result()).toMatchObject({ status: 'completed', reminded: false, completion: { decision: 'reject', completedBy: { email: 'buyer@demo.local' } } });
+  });
+
+  test('a wait that gives up cancels its task, and completing it afterwards is a conflict', async () => {
+    const caseId = `Q-${randomUUID().slice(0, 8)}`;
+    const { handle, task } = await startReview({ caseId, role: 'qa', giveUpAfter: '2h' });
+    await env.sleep('3h');
+    expect(await handle.result()).toMatchObject({ status: 'timed_out', reminded: false, escalated: false });
+    expect((await tasksRepo.getTask(t.db, task.id))?.status).toBe('cancelled');
+    const qa = await api.login('qa@demo.local');
+    expect((await api.post(`/api/tasks/${task.id}/complete`, { decision: 'approve' }, qa)).status).toBe(409);
+  });
+});
