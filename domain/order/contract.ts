@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { TaskActor } from '../tasks/task';
 
 /**
@@ -38,6 +39,15 @@ export interface OrderWorkflowInput {
   quantity: number;
   totalMinor: number;
   currency: string;
+  /** Deployment settings; defaults: 30 % prepay deposit, lots of at most 500 units, 2 reworks per unit. */
+  settings?: OrderSettings;
+}
+
+/** Tunables of the order process. */
+export interface OrderSettings {
+  prepayDepositPercent?: number;
+  maxLotSize?: number;
+  reworkLimit?: number;
 }
 
 /** How the order workflow ends. */
@@ -68,78 +78,15 @@ export type OrderStage = (typeof ORDER_STAGES)[number];
 /** A person acting on an order, as recorded in its decisions. */
 export type OrderActor = TaskActor;
 
-/** The floor reports quantity done per production step (visible to the customer). */
-export interface ProgressReport {
-  step: string;
-  quantityDone: number;
-  reportedBy: OrderActor;
-  /** ISO timestamp. */
-  at: string;
-}
-
-/** One failed unit in an inspection round. */
-export interface FailedUnit {
-  serial: string;
-  defects: { code: string; designator?: string; description?: string }[];
-}
-
-/** QA records one inspection round of a lot (units inspected = passedCount + failedUnits.length). */
-export interface InspectionReport {
-  lotIndex: number;
-  kind: 'aoi' | 'xray' | 'functional' | 'visual';
-  passedCount: number;
-  failedUnits: FailedUnit[];
-  inspectedBy: OrderActor;
-  at: string;
-}
-
-/** Finance records a payment received against the open invoice (partial payments accumulate). */
-export interface PaymentReport {
-  amountMinor: number;
-  currency: string;
-  reference: string;
-  /** 'YYYY-MM-DD'. */
-  receivedOn: string;
-  recordedBy: OrderActor;
-  at: string;
-}
-
-/** The warehouse asks for the carrier to be booked. */
-export interface ShipmentRequest {
-  carrier: string;
-  requestedBy: OrderActor;
-  at: string;
-}
-
-/** The warehouse confirms delivery to the customer. */
-export interface DeliveryConfirmation {
-  confirmedBy: OrderActor;
-  at: string;
-}
-
 /** The sales manager cancels the order. */
 export interface CancelRequest {
   reason: string;
   cancelledBy: OrderActor;
+  /** ISO timestamp. */
   at: string;
 }
 
-/** Sent to the production child workflow by `POST /api/orders/:id/progress`. */
-export const progressReportedSignal = defineSignal<[ProgressReport]>('productionProgressReported');
-
-/** Sent to the QC lot child workflow by `POST /api/orders/:id/inspections`. */
-export const inspectionRecordedSignal = defineSignal<[InspectionReport]>('inspectionRecorded');
-
-/** Sent to the order workflow by `POST /api/orders/:id/payments`. */
-export const paymentRecordedSignal = defineSignal<[PaymentReport]>('paymentRecorded');
-
-/** Sent to the order workflow by `POST /api/orders/:id/shipments`. */
-export const shipmentRequestedSignal = defineSignal<[ShipmentRequest]>('shipmentRequested');
-
-/** Sent to the order workflow by `POST /api/orders/:id/shipments/delivered`. */
-export const deliveryConfirmedSignal = defineSignal<[DeliveryConfirmation]>('deliveryConfirmed');
-
-/** Sent to the order workflow by `POST /api/orders/:id/cancel` (sales manager). */
+/** Sent to the order workflow by `POST /api/orders/:id/cancel` (sales manager); refused once goods are shipping. */
 export const cancelOrderSignal = defineSignal<[CancelRequest]>('cancelOrder');
 
 /** A decision someone made on the order (who, when). */
@@ -151,16 +98,18 @@ export interface DecisionRecord {
   comment?: string;
 }
 
-/** A wait for a person, with its deadlines. */
+/** A wait for a person, with its deadlines (ISO timestamps). */
 export interface OpenTaskView {
+  /** The workflow that owns the task (the order, its production child, or a QC lot child). */
+  workflowId: string;
   step: string;
   kind: string;
   role: string;
   taskId: string | null;
+  openedAt: string;
   dueAt: string | null;
-  remindAt: string | null;
   escalateAt: string | null;
-  reminded: number;
+  reminded: boolean;
   escalated: boolean;
 }
 
@@ -200,12 +149,17 @@ export interface OrderView {
   progress: { step: string; quantityDone: number }[];
   lots: LotView[];
   payment: PaymentView;
-  shipment: { carrier: string | null; trackingNumber: string | null; status: string | null };
-  cancelled: { reason: string; by: string; at: string } | null;
+  shipment: { status: 'awaiting_release' | 'released' | 'booked' | 'delivered'; carrier: string | null; trackingNumber: string | null };
+  cancelled: { reason: string; by: string; at: string; compensations: string[] } | null;
 }
 
 /** Current state of the order workflow. */
 export const orderStateQuery = defineQuery<OrderView>('orderState');
+
+/** Search attribute keys the order workflows keep current (Keyword), registered by infra/temporal. */
+export const OrderIdAttribute = defineSearchAttributeKey('OrderId', SearchAttributeType.KEYWORD);
+export const OrderCustomerIdAttribute = defineSearchAttributeKey('CustomerId', SearchAttributeType.KEYWORD);
+export const OrderStageAttribute = defineSearchAttributeKey('Stage', SearchAttributeType.KEYWORD);
 
 /** What the production child workflow reports. */
 export interface ProductionView {
@@ -218,5 +172,5 @@ export interface ProductionView {
 /** Current state of the production child workflow. */
 export const productionStateQuery = defineQuery<ProductionView>('productionState');
 
-/** Current state of a QC lot child workflow. */
-export const lotStateQuery = defineQuery<LotView & { openTasks: OpenTaskView[]; decisions: DecisionRecord[] }>('lotState');
+/** Current state of a QC lot child workflow (reports whose counts did not fit are listed in `refused`). */
+export const lotStateQuery = defineQuery<LotView & { openTasks: OpenTaskView[]; decisions: DecisionRecord[]; refused: { step: string; reason: string }[] }>('lotState');

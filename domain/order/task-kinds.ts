@@ -1,0 +1,224 @@
+/**
+ * The order's human tasks: what each accepts when completed (the platform's task kinds). The dedicated endpoints
+ * of services/production complete the same tasks with the same schemas, so both paths move the workflow alike.
+ */
+import { z } from 'zod';
+import { defineTaskKind, type TaskKind } from '../tasks/kinds';
+import { PRODUCTION_STEPS } from './progress';
+import { ORDER_TASK_KIND_NAMES } from './task-kind-names';
+
+export { ORDER_TASK_KIND_NAMES };
+
+const comment = z.string().max(2000).optional();
+
+
+/** The customer signs (or declines) the commission agreement. */
+export const contractSignatureTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.contractSignature,
+  description: 'Sign the commission agreement, or decline it',
+  decisions: ['sign', 'decline'],
+  data: z.object({ comment, signatoryName: z.string().min(1).max(200).optional() }).strict(),
+  alsoAllowed: ['sales'],
+});
+
+/** The sales manager approves the signed contract. */
+export const contractApprovalTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.contractApproval,
+  description: 'Approve or reject the signed commission agreement',
+  decisions: ['approve', 'reject'],
+  data: z.object({ comment }).strict(),
+});
+
+/** A payment as finance records it (`POST /api/orders/:id/payments` uses the same schema). */
+export const PaymentData = z
+  .object({
+    amountMinor: z.number().int().positive(),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'),
+    reference: z.string().trim().min(1).max(200),
+    receivedOn: z.iso.date().optional(),
+  })
+  .strict();
+export type PaymentData = z.infer<typeof PaymentData>;
+
+/** Finance records a payment received against the open invoice (deposit or balance). */
+export const paymentTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.payment,
+  description: 'Record a payment received (amount in minor units and bank reference); partial payments accumulate',
+  decisions: ['record'],
+  data: PaymentData,
+});
+
+/** Finance approves shipping a monthly-settlement customer's order on a statement entry. */
+export const statementEntryTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.statementEntry,
+  description: 'Approve the statement entry (ship on credit), or require payment first',
+  decisions: ['approve', 'require_payment'],
+  data: z.object({ comment }).strict(),
+  alsoAllowed: ['manager'],
+});
+
+/** One kit line as the floor reports it. */
+export const KitLineData = z
+  .object({
+    partNumber: z.string().min(1).max(100),
+    quantity: z.number().int().positive(),
+    source: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('in_stock') }).strict(),
+      z.object({ kind: z.literal('purchase'), leadTimeDays: z.number().int().min(0).max(365), arrived: z.boolean().optional() }).strict(),
+      z.object({ kind: z.literal('consigned'), arrived: z.boolean() }).strict(),
+    ]),
+  })
+  .strict();
+
+/** Material kitting: each line in stock, to purchase with its lead time, or consigned by the customer. */
+export const kittingTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.kitting,
+  description: 'Report the material kit: each line in stock, purchased (lead time) or consigned (arrived or not)',
+  decisions: ['report'],
+  data: z.object({ lines: z.array(KitLineData).min(1).max(2000), comment }).strict(),
+  alsoAllowed: ['warehouse'],
+});
+
+/** Stencil ("printed steel plate") ready. */
+export const stencilTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.stencil,
+  description: 'Confirm the stencil (printed steel plate) is ready',
+  decisions: ['ready'],
+  data: z.object({ stencilId: z.string().min(1).max(100).optional(), comment }).strict(),
+});
+
+/** Placement program ready. */
+export const programTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.program,
+  description: 'Confirm the pick-and-place program is ready',
+  decisions: ['ready'],
+  data: z.object({ programName: z.string().min(1).max(200).optional(), comment }).strict(),
+  alsoAllowed: ['production'],
+});
+
+/** Reflow profile ready, measured on the furnace temperature board (seed 001: "Furnace temperature measuring board"). */
+export const reflowProfileTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.reflowProfile,
+  description: 'Confirm the reflow profile, naming the furnace temperature board it was measured on',
+  decisions: ['ready'],
+  data: z.object({ profileName: z.string().min(1).max(200), furnaceBoard: z.string().min(1).max(200), comment }).strict(),
+  alsoAllowed: ['production'],
+});
+
+/** Line slot booked. */
+export const lineSlotTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.lineSlot,
+  description: 'Book a line slot for the order',
+  decisions: ['booked'],
+  data: z.object({ line: z.string().min(1).max(50), startsOn: z.iso.date(), comment }).strict(),
+});
+
+/** Proofing samples built. */
+export const buildSamplesTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.buildSamples,
+  description: 'Build the proofing samples',
+  decisions: ['built'],
+  data: z.object({ sampleCount: z.number().int().positive().max(1000), comment }).strict(),
+});
+
+/** The customer approves or rejects the samples (rejection rebuilds them). */
+export const sampleApprovalTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.sampleApproval,
+  description: 'Approve the proofing samples, or reject them with comments (they are rebuilt)',
+  decisions: ['approve', 'reject'],
+  data: z.object({ comment }).strict(),
+  alsoAllowed: ['sales'],
+});
+
+/** A progress report of the floor (`POST /api/orders/:id/progress`). */
+export const ProgressData = z.object({ step: z.enum(PRODUCTION_STEPS), quantityDone: z.number().int().min(0) }).strict();
+export type ProgressData = z.infer<typeof ProgressData>;
+
+/** Volume production: the floor reports the quantity done per step until assembly reaches the order quantity. */
+export const progressTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.progress,
+  description: 'Report volume production progress (cumulative quantity done at a step)',
+  decisions: ['report'],
+  data: ProgressData,
+});
+
+/** One inspection round of a lot (`POST /api/orders/:id/inspections`). */
+export const InspectionData = z
+  .object({
+    lotIndex: z.number().int().min(1),
+    kind: z.enum(['aoi', 'xray', 'functional', 'visual']),
+    passedCount: z.number().int().min(0),
+    failedUnits: z
+      .array(
+        z
+          .object({
+            serial: z.string().min(1).max(100),
+            defects: z
+              .array(z.object({ code: z.string().min(1).max(50), designator: z.string().max(50).optional(), description: z.string().max(500).optional() }).strict())
+              .min(1)
+              .max(50),
+          })
+          .strict(),
+      )
+      .max(10_000),
+  })
+  .strict();
+export type InspectionData = z.infer<typeof InspectionData>;
+
+/** QA inspects a lot (AOI, X-ray, functional). */
+export const inspectionTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.inspection,
+  description: 'Record an inspection round: units passed, and failed units with defect codes and designators',
+  decisions: ['record'],
+  data: InspectionData,
+});
+
+/** Production reworks the failed units and rebuilds the scrapped ones. */
+export const reworkTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.rework,
+  description: 'Rework the failed units (and rebuild scrapped ones), then send them back to inspection',
+  decisions: ['reworked'],
+  data: z.object({ comment }).strict(),
+});
+
+/** The warehouse books the carrier (`POST /api/orders/:id/shipments`). */
+export const ShipmentData = z.object({ carrier: z.string().trim().min(2).max(100) }).strict();
+export type ShipmentData = z.infer<typeof ShipmentData>;
+
+export const shipmentBookingTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.shipmentBooking,
+  description: 'Book the carrier for the released order',
+  decisions: ['book'],
+  data: ShipmentData,
+});
+
+/** The warehouse confirms delivery (`POST /api/orders/:id/shipments/delivered`). */
+export const DeliveryData = z.object({ deliveredOn: z.iso.date().optional(), comment }).strict();
+export type DeliveryData = z.infer<typeof DeliveryData>;
+
+export const deliveryTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.delivery,
+  description: 'Confirm the delivery to the customer',
+  decisions: ['delivered'],
+  data: DeliveryData,
+});
+
+/** Every task kind of the order workflows, for the platform's registry. */
+export const ORDER_TASK_KINDS: readonly TaskKind[] = [
+  contractSignatureTaskKind,
+  contractApprovalTaskKind,
+  paymentTaskKind,
+  statementEntryTaskKind,
+  kittingTaskKind,
+  stencilTaskKind,
+  programTaskKind,
+  reflowProfileTaskKind,
+  lineSlotTaskKind,
+  buildSamplesTaskKind,
+  sampleApprovalTaskKind,
+  progressTaskKind,
+  inspectionTaskKind,
+  reworkTaskKind,
+  shipmentBookingTaskKind,
+  deliveryTaskKind,
+];

@@ -1,0 +1,304 @@
+/**
+ * The order, from the accepted quote to delivery (DESIGN.md processes table: contract → production → QC / rework →
+ * payment before ship → shipment). Reads top to bottom like the factory's procedure. Production and each QC lot
+ * run as child workflows. The sales manager may cancel until the goods are released to shipping; each forward step
+ * registers its compensation only once it succeeded, and they run in reverse.
+ */
+import {
+  CancellationScope,
+  condition,
+  executeChild,
+  isCancellation,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import {
+  cancelOrderSignal,
+  OrderCustomerIdAttribute,
+  OrderIdAttribute,
+  OrderStageAttribute,
+  orderStateQuery,
+  productionWorkflowId,
+  qcLotWorkflowId,
+  type CancelRequest,
+  type LotView,
+  type OrderStage,
+  type OrderView,
+  type OrderWorkflowInput,
+  type OrderWorkflowResult,
+  type PaymentView,
+} from '../../domain/order/contract';
+import { planContractPayments } from '../../domain/order/contract-payments';
+import { applyPayment, outstandingMinor, releaseRoute, type PaymentLedger } from '../../domain/order/payment';
+import { canCancel, planCompensation, type ForwardStep } from '../../domain/order/cancellation';
+import { planLots } from '../../domain/order/lot-qc';
+import { nextWaitEvent, ORDER_WAIT_POLICIES as P } from '../../domain/order/waits';
+import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
+import type { TaskCompletion } from '../../domain/tasks/task';
+import { OrderSteps } from './human-steps';
+import { childUpdateSignal, type ChildUpdate } from './child-updates';
+import { orderActs } from './activities-proxy';
+import { productionWorkflow } from './production-workflow';
+import { qcLotWorkflow } from './qc-lot-workflow';
+
+const actorOf = (c: TaskCompletion) => ({ userId: c.completedBy.userId, role: c.completedBy.role });
+
+/** Thrown inside the order when the customer declines or the manager rejects the contract. */
+class OrderEnded extends Error {
+  constructor(readonly reason: string, readonly by: { userId: string; role: string; email: string }) {
+    super(reason);
+  }
+}
+
+/** The order workflow (`orderWorkflow`, id `order:${quoteId}`, queue `production`). */
+export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWorkflowResult> {
+  const { orderId, quoteId, customerId, currency } = input;
+  const settings = { prepayDepositPercent: 30, maxLotSize: 500, reworkLimit: 2, ...input.settings };
+  let stage: OrderStage = 'contract';
+  const done: ForwardStep[] = [];
+  const children = new Map<string, ChildUpdate>();
+  const lots = new Map<number, LotView>();
+  let progress: { step: string; quantityDone: number }[] = [];
+  const payment: PaymentView = {
+    terms: null,
+    depositMinor: 0,
+    depositPaid: false,
+    balanceInvoicedMinor: 0,
+    paidMinor: 0,
+    outstandingMinor: 0,
+    releasedOnCredit: false,
+    released: false,
+  };
+  const shipment: OrderView['shipment'] = { status: 'awaiting_release', carrier: null, trackingNumber: null };
+  let cancelled: OrderView['cancelled'] = null;
+  let cancelRequest: CancelRequest | null = null;
+  const refusedPayments: { step: string; reason: string }[] = [];
+
+  const steps = new OrderSteps(input, {
+    onDecision: (step, c) => orderActs.orderRecordDecision({ orderId, step, decision: c.decision, actor: actorOf(c), data: c.data }),
+  });
+  const main = new CancellationScope();
+
+  setHandler(orderStateQuery, (): OrderView => ({
+    orderId,
+    quoteId,
+    customerId,
+    stage,
+    openTasks: [...steps.openTasks(), ...[...children.values()].flatMap((c) => c.openTasks)],
+    decisions: [...steps.decisions, ...[...children.values()].flatMap((c) => c.decisions)].sort((a, b) => a.at.localeCompare(b.at)),
+    progress,
+    lots: [...lots.values()].sort((a, b) => a.lotIndex - b.lotIndex),
+    payment: { ...payment },
+    shipment: { ...shipment },
+    cancelled,
+  }));
+  setHandler(childUpdateSignal, (update) => {
+    children.set(update.source, update);
+    if (update.progress) progress = update.progress;
+    if (update.lot) lots.set(update.lot.lotIndex, update.lot);
+    if (update.stage && update.stage !== stage && stage !== 'cancelled') setStage(update.stage);
+  });
+  setHandler(cancelOrderSignal, (request) => {
+    // The API checks canCancel first; a request racing a stage change is ignored here, never half-applied.
+    if (cancelRequest || !canCancel(stage).ok) return;
+    cancelRequest = request;
+    main.cancel();
+  });
+
+  function setStage(next: OrderStage): void {
+    stage = next;
+    upsertSearchAttributes([{ key: OrderStageAttribute, value: next }]);
+  }
+  upsertSearchAttributes([
+    { key: OrderIdAttribute, value: orderId },
+    { key: OrderCustomerIdAttribute, value: customerId },
+    { key: OrderStageAttribute, value: stage },
+  ]);
+
+  async function enter(next: OrderStage): Promise<void> {
+    setStage(next);
+    await orderActs.orderSetStage({ orderId, stage: next });
+  }
+
+  /** Collects one invoice: finance records payments (partial ones accumulate); the customer is reminded meanwhile. */
+  async function collect(kind: 'deposit' | 'balance', amountMinor: number): Promise<void> {
+    let ledger: PaymentLedger = { invoicedMinor: amountMinor, currency, payments: [] };
+    payment.outstandingMinor = amountMinor;
+    const startedAt = Date.now();
+    let settled = false;
+    let escalated = false;
+    const dunning = (async () => {
+      for (let sent = 0; ; ) {
+        // Reminders only: the escalation belongs to the finance task below.
+        const next = nextWaitEvent(P.payment, { remindersSent: sent, escalated: true });
+        if (!next) return;
+        if (await condition(() => settled, Math.max(1, startedAt + next.atMs - Date.now()))) return;
+        sent++;
+        await orderActs.orderPaymentReminder({ orderId, customerId, kind, outstandingMinor: outstandingMinor(ledger), currency, reminder: sent });
+      }
+    })().catch((error: unknown) => {
+      if (!isCancellation(error)) throw error;
+    });
+    for (let n = 1; !settled; n++) {
+      const elapsed = Date.now() - startedAt;
+      const step = `payment:${kind}:${n}`;
+      const result = await steps.ask({
+        step,
+        kind: K.payment,
+        title: `Record the ${kind} payment (${outstandingMinor(ledger)} ${currency} minor units outstanding)`,
+        role: 'finance',
+        policy: P.payment,
+        remindAssignee: false,
+        // Seven days from the invoice, not from the latest partial payment; once escalated, not again.
+        escalateAfterMs: escalated ? null : Math.max(0, P.payment.escalateAfterMs - elapsed),
+        payload: { invoiceKind: kind, invoicedMinor: amountMinor, outstandingMinor: outstandingMinor(ledger), currency },
+      });
+      if (result.escalated) escalated = true;
+      const data = result.completion.data as { amountMinor: number; currency: string; reference: string; receivedOn?: string };
+      const applied = applyPayment(ledger, { reference: data.reference, amountMinor: data.amountMinor, currency: data.currency });
+      if (!applied.ok) {
+        refusedPayments.push({ step, reason: applied.reason });
+        continue;
+      }
+      if (!applied.duplicate) {
+        await orderActs.orderRecordPayment({
+          orderId,
+          kind,
+          amountMinor: data.amountMinor,
+          currency: data.currency,
+          reference: data.reference,
+          receivedOn: data.receivedOn ?? result.completion.completedAt.slice(0, 10),
+          actor: actorOf(result.completion),
+        });
+        payment.paidMinor += data.amountMinor;
+      }
+      ledger = applied.ledger;
+      payment.outstandingMinor = applied.outstandingMinor;
+      settled = applied.settled;
+    }
+    await dunning;
+  }
+
+  async function compensate(reason: string, by: { userId: string; role: string; email: string } | null): Promise<OrderWorkflowResult> {
+    const plan = planCompensation(done, payment.paidMinor);
+    for (const compensation of plan.compensations) {
+      if (compensation === 'void_deposit_invoice') await orderActs.orderVoidInvoice({ orderId, kind: 'deposit' });
+      if (compensation === 'void_balance_invoice') await orderActs.orderVoidInvoice({ orderId, kind: 'balance' });
+      if (compensation === 'void_statement_entry') await orderActs.orderVoidInvoice({ orderId, kind: 'statement' });
+      // Materials and the line slot belong to the production child, which released them when it was cancelled.
+    }
+    await orderActs.orderCloseTasks({ orderId });
+    await orderActs.orderCancelled({ orderId, customerId, reason, actor: by && { userId: by.userId, role: by.role }, refundMinor: plan.refundMinor, compensations: plan.compensations });
+    for (const child of children.values()) child.openTasks = [];
+    cancelled = { reason, by: by?.email ?? 'workflow', at: new Date().toISOString(), compensations: [...plan.compensations, 'close_tasks'] };
+    setStage('cancelled');
+    await orderActs.orderSetStage({ orderId, stage: 'cancelled' });
+    return { orderId, status: 'cancelled' };
+  }
+
+  await orderActs.orderRecord(input);
+
+  try {
+    await main.run(async () => {
+      // Contract: commission agreement issued, signed by the customer, approved by the sales manager.
+      const position = await orderActs.orderCreditPosition({ orderId, customerId });
+      const plan = planContractPayments(position.terms, input.totalMinor, { prepayDepositPercent: settings.prepayDepositPercent });
+      payment.terms = position.terms;
+      payment.depositMinor = plan.depositMinor;
+      await orderActs.orderIssueContract({ orderId, customerId, depositMinor: plan.depositMinor, currency });
+      const signature = await steps.ask({ step: 'contract:sign', kind: K.contractSignature, title: 'Sign the commission agreement', role: 'customer', policy: P.contractSignature, payload: { depositMinor: plan.depositMinor, totalMinor: input.totalMinor, currency } });
+      if (signature.completion.decision !== 'sign') throw new OrderEnded('the customer declined the commission agreement', signature.completion.completedBy);
+      await orderActs.orderContractDecision({ orderId, status: 'signed', actor: actorOf(signature.completion), at: signature.completion.completedAt });
+      const approval = await steps.ask({ step: 'contract:approve', kind: K.contractApproval, title: 'Approve the signed commission agreement', role: 'sales_manager', policy: P.contractApproval });
+      if (approval.completion.decision !== 'approve') {
+        await orderActs.orderContractDecision({ orderId, status: 'rejected', actor: actorOf(approval.completion), at: approval.completion.completedAt });
+        throw new OrderEnded('the sales manager rejected the commission agreement', approval.completion.completedBy);
+      }
+      await orderActs.orderContractDecision({ orderId, status: 'approved', actor: actorOf(approval.completion), at: approval.completion.completedAt });
+
+      // Deposit, when the payment terms require one.
+      if (plan.depositRequired) {
+        await enter('deposit');
+        await orderActs.orderIssueInvoice({ orderId, customerId, kind: 'deposit', amountMinor: plan.depositMinor, currency });
+        done.push('deposit_invoiced');
+        await collect('deposit', plan.depositMinor);
+        payment.depositPaid = true;
+      }
+
+      // Production (child): kitting, preparation, line slot, proofing, volume production.
+      await enter('kitting');
+      await executeChild(productionWorkflow, {
+        workflowId: productionWorkflowId(quoteId),
+        args: [{ orderId, quoteId, customerId, quantity: input.quantity }],
+      });
+      const production = children.get(productionWorkflowId(quoteId));
+      if (production) production.openTasks = [];
+
+      // QC per lot (children, side by side): rework until 100 % pass.
+      await enter('qc');
+      const lotSizes = planLots(input.quantity, settings.maxLotSize);
+      const reference = `SO-${orderId.replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+      await Promise.all(
+        lotSizes.map(async (quantity, i) => {
+          const lotIndex = i + 1;
+          const view = await executeChild(qcLotWorkflow, {
+            workflowId: qcLotWorkflowId(quoteId, lotIndex),
+            args: [{ orderId, quoteId, customerId, lotIndex, lotNumber: `${reference}-L${lotIndex}`, quantity, policy: { reworkLimit: settings.reworkLimit } }],
+          });
+          lots.set(lotIndex, view);
+          const child = children.get(qcLotWorkflowId(quoteId, lotIndex));
+          if (child) child.openTasks = [];
+        }),
+      );
+
+      // Payment before shipment: the balance is paid, or a monthly-settlement customer ships on a statement entry.
+      await enter('payment');
+      const balanceMinor = plan.balanceMinor;
+      const credit = releaseRoute(await orderActs.orderCreditPosition({ orderId, customerId }), balanceMinor);
+      if (credit.route === 'statement_entry') {
+        const entry = await steps.ask({
+          step: 'payment:statement',
+          kind: K.statementEntry,
+          title: 'Approve the statement entry (ship on monthly-settlement credit)',
+          role: 'finance',
+          policy: P.statementApproval,
+          payload: { balanceMinor, currency, headroomAfterMinor: credit.headroomAfterMinor },
+        });
+        if (entry.completion.decision === 'approve') {
+          await orderActs.orderIssueInvoice({ orderId, customerId, kind: 'statement', amountMinor: balanceMinor, currency });
+          done.push('statement_entry_made');
+          payment.releasedOnCredit = true;
+        }
+      }
+      if (!payment.releasedOnCredit && balanceMinor > 0) {
+        await orderActs.orderIssueInvoice({ orderId, customerId, kind: 'balance', amountMinor: balanceMinor, currency });
+        done.push('balance_invoiced');
+        payment.balanceInvoicedMinor = balanceMinor;
+        await collect('balance', balanceMinor);
+      }
+      // From here on the goods are released: no cancellation (the handler checks the stage synchronously).
+      setStage('shipment');
+    });
+  } catch (error) {
+    if (error instanceof OrderEnded) return CancellationScope.nonCancellable(() => compensate(error.reason, error.by));
+    if (cancelRequest && isCancellation(error)) {
+      const request: CancelRequest = cancelRequest;
+      return CancellationScope.nonCancellable(() => compensate(request.reason, request.cancelledBy));
+    }
+    throw error;
+  }
+
+  // Shipment: released, carrier booked by the warehouse (tracking number), delivery confirmed.
+  payment.released = true;
+  await orderActs.orderSetStage({ orderId, stage: 'shipment' });
+  await orderActs.orderRelease({ orderId, onCredit: payment.releasedOnCredit, actor: null });
+  shipment.status = 'released';
+  const booking = await steps.ask({ step: 'shipment:book', kind: K.shipmentBooking, title: 'Book the carrier', role: 'warehouse', policy: P.shipment });
+  const booked = await orderActs.orderBookCarrier({ orderId, customerId, carrier: (booking.completion.data as { carrier: string }).carrier, actor: actorOf(booking.completion) });
+  Object.assign(shipment, { status: 'booked', carrier: booked.carrier, trackingNumber: booked.trackingNumber });
+  const delivery = await steps.ask({ step: 'shipment:deliver', kind: K.delivery, title: 'Confirm the delivery', role: 'warehouse', policy: P.delivery, payload: { trackingNumber: booked.trackingNumber } });
+  await orderActs.orderConfirmDelivery({ orderId, deliveredOn: (delivery.completion.data as { deliveredOn?: string }).deliveredOn ?? null, actor: actorOf(delivery.completion) });
+  shipment.status = 'delivered';
+  await enter('delivered');
+  return { orderId, status: 'delivered' };
+}
