@@ -28,6 +28,12 @@ describe('parseExcellon', () => {
     expect(d.hits.map((h) => [h.xMm, h.yMm])).toEqual([[12, 5], [12, 10]]);
   });
 
+  it('reads the format given after the zero suppression (INCH,LZ,00.00000)', () => {
+    const d = parseExcellon('M48\nINCH,LZ,00.00000\nT1C0.040\n%\nT1\nX015Y0155\nM30');
+    expect(d.hits[0].xMm).toBeCloseTo(1.5 * 25.4, 3);
+    expect(d.hits[0].yMm).toBeCloseTo(1.55 * 25.4, 3);
+  });
+
   it('counts a G85 slot once and reads Altium plating and per-tool attributes', () => {
     const d = parseExcellon('M48\n;TYPE=NON_PLATED\nMETRIC\nT1C1.0\n%\nT1\nX1.0Y1.0G85X3.0Y1.0\nM30');
     expect(d.filePlated).toBe(false);

@@ -109,6 +109,8 @@ export function parseExcellon(text: string, options: ParseLimits & { zeros?: 'L'
       if (!formatStated) { integer = 2; decimal = 4; }
       if (/,\s*LZ/.test(line)) omitted = 'T';
       else if (/,\s*TZ/.test(line)) omitted = 'L';
+      const f = /,\s*0*(\d*)\.(\d+)/.exec(line); // INCH,LZ,00.0000
+      if (f) { integer = f[1].length || integer; decimal = f[2].length; formatStated = true; }
       continue;
     }
     const toolDef = /^T(\d+)((?:[A-Z][\d.+-]*)*)$/.exec(line);

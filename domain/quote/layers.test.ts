@@ -59,3 +59,22 @@ describe('identifyLayers', () => {
     expect(sniffFormat('Designator,Mid X\n')).toBe('unknown');
   });
 });
+
+describe('identifyLayers on more CAD conventions', () => {
+  it.each([
+    ['SOLDERMASK_TOP.art', 'soldermask', 'top'], ['SILKSCREEN_TOP.art', 'silkscreen', 'top'], ['PASTEMASK_TOP.art', 'solderpaste', 'top'],
+    ['SMT.art', 'soldermask', 'top'], ['SSB.art', 'silkscreen', 'bottom'],
+    ['CADCAM Top SMT Paste Mask.GBR', 'solderpaste', 'top'], ['CADCAM Top Solder Resist.GBR', 'soldermask', 'top'],
+    ['b_silkTop.gto', 'silkscreen', 'top'], ['b.group3.gbr', 'copper', 'inner'], ['b-F_Fab.gbr', 'drawing', null],
+    ['Gerber_DocumentLayer.GDL', 'drawing', null], ['TopPaste.gbr', 'solderpaste', 'top'], ['b.topsilk.gbr', 'silkscreen', 'top'],
+  ])('identifies %s as %s / %s', (file, type, side) => {
+    expect(identifyLayers([{ file, head: GERBER_NO_X2 }])[0]).toMatchObject({ type, side });
+  });
+
+  it('keeps one Altium mechanical layer as the outline', () => {
+    const names = (files: string[]) => identifyLayers(files.map((file) => ({ file, head: GERBER_NO_X2 }))).map((l) => l.type);
+    expect(names(['b.GM1', 'b.GM13'])).toEqual(['outline', 'drawing']);
+    expect(names(['b.GKO', 'b.GM1'])).toEqual(['outline', 'drawing']);
+    expect(names(['b.GM2'])).toEqual(['outline']);
+  });
+});

@@ -63,6 +63,7 @@ const EXTRA_NAMES: Array<[RegExp, LayerType, LayerSide]> = [
   [/\.(gd\d*|gg\d*|gdd)$/i, 'drawing', null],
   [/\.gm\d*$/i, 'outline', 'all'],
   [/(^|[_\-. ])(board[_ ]?outline|boardoutline|outline|edge[_ ]?cuts?|mechanical[_ ]?1)([_\-. ]|$)/i, 'outline', 'all'],
+  [/\.group\d+\.(gbr|ger|gbx)$/i, 'copper', 'inner'],
   [/\.gpt$/i, 'drawing', 'top'],
   [/\.gpb$/i, 'drawing', 'bottom'],
 ];
@@ -81,7 +82,7 @@ export function identifyLayers(
   files: Array<{ file: string; head: string; measure?: GerberMeasure | null }>,
 ): LayerIdentity[] {
   const byName = whatsThatGerber(files.map((f) => baseName(f.file))) as Record<string, { type: string | null; side: string | null }>;
-  return files.map(({ file, head, measure }) => {
+  return preferOneMechanicalOutline(files.map(({ file, head, measure }): LayerIdentity => {
     const name = baseName(file);
     const format = NOT_LAYERS.test(name) ? 'unknown' : sniffFormat(head);
     if (format === 'unknown') return { file, format, type: 'unknown', side: null, source: 'none' };
@@ -93,20 +94,59 @@ export function identifyLayers(
     }
     if (format === 'drill') return { file, format, type: 'drill', side: 'all', source: 'content' };
 
-    let guess = byName[name] ?? { type: null, side: null };
+    let guess = strongName(name) ?? byName[name] ?? { type: null, side: null };
+    // whats-that-gerber calls any unrecognised `.gbr` a drawing and some (`fab.gbr`) a drill: this file is a
+    // Gerber, so a drill guess is wrong, and a drawing guess is only believed when the name says so.
+    if (guess.type === 'drill' || (guess.type === 'drawing' && !DRAWING_WORDS.test(name))) guess = { type: null, side: null };
     if (!guess.type) {
       const extra = EXTRA_NAMES.find(([re]) => re.test(name));
       if (extra) guess = { type: extra[1], side: extra[2] };
+      else if (DRAWING_WORDS.test(name)) guess = { type: 'drawing', side: null };
     }
-    // whats-that-gerber calls any unrecognised `.gbr` a drawing: only believe it when the name says so.
-    if (guess.type === 'drawing' && !DRAWING_WORDS.test(name)) guess = { type: null, side: null };
-    // A Gerber named like a drill file (e.g. `.txt`) is not a drill: decide from the drawing instead.
-    if (guess.type && guess.type !== 'drill') {
+    if (guess.type) {
       return { file, format, type: guess.type as LayerType, side: (guess.side ?? null) as LayerSide, source: 'name' };
     }
     if (measure && looksLikeOutline(measure)) return { file, format, type: 'outline', side: 'all', source: 'content' };
     return { file, format, type: 'unknown', side: null, source: 'none' };
-  });
+  }));
+}
+
+const MECHANICAL = /\.gm(\d+)$/i;
+
+/**
+ * Altium exports mechanical layers as `.GM1`, `.GM2`, ... and only one of them is the board outline; the
+ * others carry dimensions and notes that would inflate the board size. A keep-out (`.GKO`), Edge_Cuts or X2
+ * profile wins; otherwise the lowest-numbered mechanical layer is the outline and the rest are drawings.
+ */
+function preferOneMechanicalOutline(layers: LayerIdentity[]): LayerIdentity[] {
+  const outlines = layers.filter((l) => l.type === 'outline');
+  const mechanical = outlines.filter((l) => l.source === 'name' && MECHANICAL.test(baseName(l.file)));
+  if (mechanical.length === 0 || (mechanical.length === 1 && outlines.length === 1)) return layers;
+  const keep = outlines.length > mechanical.length
+    ? null
+    : mechanical.reduce((a, b) => (Number(MECHANICAL.exec(baseName(a.file))![1]) <= Number(MECHANICAL.exec(baseName(b.file))![1]) ? a : b));
+  return layers.map((l) => (mechanical.includes(l) && l !== keep ? { ...l, type: 'drawing', side: null } : l));
+}
+
+/**
+ * Names whose words are unambiguous (`SOLDERMASK_TOP.art`, `silkTop`, `Top SMT Paste Mask`) are decided
+ * here, before whats-that-gerber, which reads some of them as copper; plus Allegro's short names.
+ */
+export function strongName(name: string): { type: LayerType; side: LayerSide } | null {
+  const n = name.toLowerCase().replace(/\.[^.]*$/, '');
+  const allegro = /^(smt|smb|sst|ssb|spt|spb)$/.exec(n);
+  if (allegro) {
+    const kind = allegro[1][1] === 'm' ? 'soldermask' : allegro[1][1] === 's' ? 'silkscreen' : 'solderpaste';
+    return { type: kind, side: allegro[1][2] === 't' ? 'top' : 'bottom' };
+  }
+  const side: LayerSide = /(^|[^a-z])top|top([^a-z]|$)|top(?=[_ -]?(solder|silk|paste|mask|overlay|legend|cream))|(mask|silk|paste|overlay|legend|cream)top/.test(n)
+    ? 'top'
+    : /(^|[^a-z])bot(tom)?|bot(tom)?([^a-z]|$)|(mask|silk|paste|overlay|legend|cream)bot/.test(n) ? 'bottom' : null;
+  if (!side) return null;
+  if (/paste|cream/.test(n)) return { type: 'solderpaste', side };
+  if (/solder[_ -]?mask|soldermask|solder[_ -]?resist|(^|[^a-z])mask|mask([^a-z]|$)|masktop|maskbot|stopmask/.test(n)) return { type: 'soldermask', side };
+  if (/silk|legend|overlay/.test(n)) return { type: 'silkscreen', side };
+  return null;
 }
 
 /** X2 FileFunction from the text head (standard `%TF` or KiCad's comment form). */
