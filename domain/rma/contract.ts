@@ -97,8 +97,6 @@ export interface RmaWorkflowInput {
   openedBy: RmaActor;
   calendar: WorkingCalendar;
   materialRules?: MaterialRules;
-  /** Who receives escalations and penalty notices. */
-  notify: { managerEmail: string; salesEmail: string };
   /** Days to wait for a faulty unit after an exchange before it is invoiced. */
   exchangeReturnDays?: number;
 }
@@ -166,13 +164,12 @@ export interface RmaResult {
 /** Input of the production-line repair child workflow. */
 export interface ProductionRepairInput {
   rmaId: string;
-  parentWorkflowId: string;
+  reference: string;
   customerId: string;
   quantity: number;
   materials: { kind: MaterialKind; inStock: boolean }[];
   calendar: WorkingCalendar;
   materialRules?: MaterialRules;
-  notify: { managerEmail: string; salesEmail: string };
 }
 
 /** Result of a repair (by either team). */

@@ -1,0 +1,221 @@
+/**
+ * Idempotent writes of the RMA projections, on top of the platform's rma repository: every function can run
+ * twice (an activity retried after a crash) and leaves the same rows as running once.
+ */
+import { sql } from 'kysely';
+import type { DbOrTrx } from '../../infra/db/database';
+import { json } from '../../infra/db/database';
+import { recordAudit } from '../../infra/db/repositories/audit';
+import { listMaterialRequests, listRmaUnits, recordResponsibility, requestMaterial } from '../../infra/db/repositories/rma';
+import type { RmaActor } from '../../domain/rma/contract';
+import type { MaterialKind } from '../../domain/rma/materials';
+import type { Responsibility } from '../../domain/rma/responsibility';
+import type { RepairTeam } from '../../domain/rma/routing';
+
+/** Sets the case status; undefined when the case does not exist. */
+export async function setStatus(db: DbOrTrx, rmaId: string, status: string): Promise<{ before: string; after: string } | undefined> {
+  const before = await db.selectFrom('rma_cases').select('status').where('id', '=', rmaId).executeTakeFirst();
+  if (!before) return undefined;
+  if (before.status !== status) {
+    await db.updateTable('rma_cases').set({ status, updated_at: new Date() }).where('id', '=', rmaId).execute();
+  }
+  return { before: before.status, after: status };
+}
+
+/**
+ * The dispatch form, once per case. The table's `responsible` column knows only customer / factory: a shared
+ * fault is stored as 'customer' (it is charged, like a customer fault) and the form keeps 'shared'.
+ */
+export async function recordResponsibilityOnce(
+  db: DbOrTrx,
+  input: { rmaId: string; responsibility: Responsibility; form: Record<string, unknown>; customerSignatory: string; factorySignatory: string; by: RmaActor },
+): Promise<void> {
+  const existing = await db.selectFrom('rma_responsibility_decisions').select('id').where('rma_case_id', '=', input.rmaId).executeTakeFirst();
+  if (existing) return;
+  await recordResponsibility(db, {
+    rma_case_id: input.rmaId,
+    responsible: input.responsibility === 'factory' ? 'factory' : 'customer',
+    dispatch_form: json({ ...input.form, responsibility: input.responsibility }),
+    signed_by_customer: input.customerSignatory,
+    signed_by_factory: input.factorySignatory,
+    decided_by: input.by.userId,
+  });
+}
+
+/** Stocks in the units once: the labelled units given, or `quantity` unlabelled-serial units. */
+export async function receiveUnitsOnce(
+  db: DbOrTrx,
+  input: {
+    rmaId: string;
+    quantity: number;
+    receivedAt: string;
+    units: { serial?: string; partNumber: string; model: string }[];
+    label: { partNumber: string; model: string; customerName: string; customerAddress: string | null };
+  },
+): Promise<{ units: number }> {
+  const existing = await listRmaUnits(db, input.rmaId);
+  if (existing.length > 0) return { units: existing.length };
+  const units: { serial?: string; partNumber: string; model: string }[] =
+    input.units.length > 0
+      ? input.units
+      : Array.from({ length: input.quantity }, () => ({ partNumber: input.label.partNumber, model: input.label.model }));
+  const receivedAt = new Date(input.receivedAt);
+  const rows = units.map((u) => ({
+    rma_case_id: input.rmaId,
+    serial: u.serial ?? null,
+    part_number: u.partNumber,
+    model: u.model,
+    label: json({ partNumber: u.partNumber, model: u.model, customer: input.label.customerName, address: input.label.customerAddress }),
+    received_at: receivedAt,
+  }));
+  // Chunks keep each statement's parameter count well below the drivers' limits.
+  for (let i = 0; i < rows.length; i += 500) await db.insertInto('rma_units').values(rows.slice(i, i + 500)).execute();
+  return { units: rows.length };
+}
+
+/** Good / scrap and warranty: units named by serial take their class, the rest fill `good` in stock-in order. */
+export async function classifyUnits(
+  db: DbOrTrx,
+  input: { rmaId: string; good: number; units: { serial: string; classification: 'good' | 'scrap' }[]; warranty: 'in_warranty' | 'out_of_warranty' },
+): Promise<void> {
+  const units = await listRmaUnits(db, input.rmaId);
+  const bySerial = new Map(input.units.map((u) => [u.serial, u.classification]));
+  let goodLeft = input.good - input.units.filter((u) => u.classification === 'good').length;
+  for (const unit of units) {
+    let classification = unit.serial ? bySerial.get(unit.serial) : undefined;
+    if (!classification) {
+      classification = goodLeft > 0 ? 'good' : 'scrap';
+      if (classification === 'good') goodLeft--;
+    }
+    await db.updateTable('rma_units').set({ classification, warranty: input.warranty }).where('id', '=', unit.id).execute();
+  }
+}
+
+/** One material request per kind and case. */
+export async function requestMaterialsOnce(
+  db: DbOrTrx,
+  rmaId: string,
+  requests: { kind: MaterialKind; repairQuantity: number; spareQuantity: number; inStock: boolean }[],
+): Promise<void> {
+  const existing = new Set((await listMaterialRequests(db, rmaId)).map((r) => r.material_kind));
+  for (const r of requests) {
+    if (existing.has(r.kind)) continue;
+    await requestMaterial(db, {
+      rma_case_id: rmaId,
+      material_kind: r.kind,
+      repair_quantity: r.repairQuantity,
+      spare_quantity: r.spareQuantity,
+      // Material already in stock needs no wait: it counts as arrived when requested.
+      status: r.inStock ? 'arrived' : 'requested',
+      arrived_at: r.inStock ? new Date() : null,
+    });
+  }
+}
+
+/** Marks a requested material arrived (first arrival time kept). */
+export async function markMaterialArrived(db: DbOrTrx, rmaId: string, kind: MaterialKind, arrivedAt: Date): Promise<void> {
+  await db
+    .updateTable('rma_material_requests')
+    .set({ status: 'arrived', arrived_at: sql`coalesce(arrived_at, ${arrivedAt})` })
+    .where('rma_case_id', '=', rmaId)
+    .where('material_kind', '=', kind)
+    .execute();
+}
+
+/** One repair record per (case, step). */
+export async function recordRepairOnce(
+  db: DbOrTrx,
+  input: { rmaId: string; step: string; team: RepairTeam; repaired: number; scrapped: number; by: RmaActor },
+): Promise<void> {
+  const action = `${input.step}: repaired ${input.repaired}, scrapped ${input.scrapped}`;
+  const existing = await db
+    .selectFrom('rma_repair_records')
+    .select('id')
+    .where('rma_case_id', '=', input.rmaId)
+    .where('action', 'like', `${input.step}:%`)
+    .executeTakeFirst();
+  if (existing) return;
+  await db
+    .insertInto('rma_repair_records')
+    .values({
+      rma_case_id: input.rmaId,
+      team: input.team,
+      action,
+      result: input.repaired > 0 ? 'repaired' : 'scrapped',
+      performed_by: input.by.userId,
+    })
+    .execute();
+}
+
+/** One shipment per (case, tracking number). */
+export async function recordShipmentOnce(
+  db: DbOrTrx,
+  input: { rmaId: string; purpose: string; carrier: string; trackingNumber: string; by: RmaActor },
+): Promise<void> {
+  const existing = await db
+    .selectFrom('shipments')
+    .select('id')
+    .where('rma_case_id', '=', input.rmaId)
+    .where('tracking_number', '=', input.trackingNumber)
+    .executeTakeFirst();
+  if (existing) return;
+  const now = new Date();
+  await db
+    .insertInto('shipments')
+    .values({
+      rma_case_id: input.rmaId,
+      status: `shipped:${input.purpose}`,
+      carrier: input.carrier,
+      tracking_number: input.trackingNumber,
+      released_by: input.by.userId,
+      released_at: now,
+      picked_up_at: now,
+    })
+    .execute();
+}
+
+/** One invoice per (case, purpose): the number is derived, so a retry finds it. */
+export async function raiseInvoiceOnce(
+  db: DbOrTrx,
+  input: { rmaId: string; reference: string; customerId: string; purpose: 'repair' | 'unreturned'; amountFen: number },
+): Promise<{ number: string }> {
+  const number = `${input.reference}-${input.purpose === 'repair' ? 'R' : 'U'}`;
+  await db
+    .insertInto('invoices')
+    .values({
+      number,
+      customer_id: input.customerId,
+      rma_case_id: input.rmaId,
+      // The invoice kinds are the platform's; both RMA charges are repair-related invoices.
+      kind: 'repair',
+      amount_cents: input.amountFen,
+      currency: 'CNY',
+    })
+    .onConflict((oc) => oc.column('number').doNothing())
+    .execute();
+  return { number };
+}
+
+/** An audit entry written once per key (the key is stored in the entry's `after`). */
+export async function auditOnce(
+  db: DbOrTrx,
+  key: string,
+  input: { rmaId: string; step: string; decision: string; by: RmaActor | null; data: Record<string, unknown> },
+): Promise<void> {
+  const existing = await db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('entity_type', '=', 'rma_case')
+    .where('entity_id', '=', input.rmaId)
+    .where('action', '=', `rma.${input.step}`)
+    .executeTakeFirst();
+  if (existing) return;
+  await recordAudit(db, {
+    actorId: input.by?.userId ?? null,
+    actorRole: input.by?.role ?? 'workflow',
+    action: `rma.${input.step}`,
+    entityType: 'rma_case',
+    entityId: input.rmaId,
+    after: { key, decision: input.decision, ...input.data },
+  });
+}

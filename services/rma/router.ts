@@ -1,0 +1,296 @@
+import { Router } from 'express';
+import { z, ZodError } from 'zod';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { ServiceDeps } from '../../infra/http/service-deps';
+import { validate } from '../../infra/http/validate';
+import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
+import { actorOf, assertCustomerAccess, customerScope, isOverseer, requireAuth, requireRole } from '../../infra/auth/middleware';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../infra/http/errors';
+import { getRmaCase, listPenalties, listRmaCases, listRmaUnits, type PenaltyEntry } from '../../infra/db/repositories/rma';
+import { listAudit, recordAudit } from '../../infra/db/repositories/audit';
+import { completeTask, listTasks } from '../../infra/db/repositories/tasks';
+import type { RmaCaseRow } from '../../infra/db/schema';
+import type { TaskCompletion } from '../../domain/tasks/task';
+import { taskCompletedSignal } from '../../workflows/shared/task-signals';
+import { RMA_CASE_TYPE, rmaStateQuery, type RmaState } from '../../domain/rma/contract';
+import type { WorkingCalendar } from '../../domain/rma/calendar';
+import { loadWorkingCalendar } from './calendar-config';
+import { openRma, RMA_OPENERS } from './open-rma';
+import {
+  CompleteStepRequest,
+  ListRmasQuery,
+  OpenRmaRequest,
+  PenaltyEntryView,
+  PenaltyQuery,
+  RmaCaseView,
+  RmaIdParams,
+  RmaStepParams,
+  TimelineEntry,
+} from './schemas';
+
+/** Roles that read the penalty ledger across cases. */
+const LEDGER_READERS = ['manager', 'admin', 'sales_manager', 'finance'] as const;
+
+function toCaseView(row: RmaCaseRow): RmaCaseView {
+  return {
+    id: row.id,
+    reference: row.reference,
+    customerId: row.customer_id,
+    workflowId: row.workflow_id,
+    status: row.status,
+    urgent: row.urgent,
+    complaint: row.complaint,
+    productModel: row.product_model,
+    partNumber: row.part_number,
+    quantity: row.quantity,
+    saleDate: row.sale_date,
+    productionDate: row.production_date,
+    outsourced: row.outsourced,
+    keyProduct: row.key_product,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function toPenaltyView(e: PenaltyEntry) {
+  return {
+    id: e.id,
+    rmaCaseId: e.rma_case_id,
+    responsibleParty: e.responsible_party,
+    daysLate: e.days_late,
+    amountFen: e.amount_cents,
+    currency: e.currency,
+    reason: e.reason,
+    createdAt: e.created_at.toISOString(),
+  };
+}
+
+/** The RMA API: open, read, list, timeline, penalty ledger, and each role's steps. Options are for tests. */
+export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCalendar; exchangeReturnDays?: number } = {}): Router {
+  const router = Router();
+  let calendar = options.calendar;
+  // Read once, on first use, so a bad holiday file is reported by the first request rather than at import.
+  const getCalendar = () => (calendar ??= loadWorkingCalendar(deps.config.business));
+
+  /** The case, or 404 (also for a customer asking about another customer's case). */
+  async function caseFor(req: Parameters<typeof actorOf>[0], id: string): Promise<RmaCaseRow> {
+    const row = await getRmaCase(deps.db, id);
+    if (!row) throw new NotFoundError('RMA');
+    assertCustomerAccess(actorOf(req), row.customer_id, 'RMA');
+    return row;
+  }
+
+  /** The live state from the workflow; null when it cannot be asked (finished long ago, engine down). */
+  async function liveState(row: RmaCaseRow): Promise<RmaState | null> {
+    if (!row.workflow_id) return null;
+    try {
+      return await deps.temporal.workflow.getHandle(row.workflow_id).query(rmaStateQuery);
+    } catch (error) {
+      deps.logger.warn({ err: error, rma: row.id }, 'rma state query failed');
+      return null;
+    }
+  }
+
+  router.post('/rmas', requireRole(...RMA_OPENERS), validate({ body: OpenRmaRequest }), async (req, res) => {
+    const row = await openRma(
+      { db: deps.db, temporal: deps.temporal, calendar: getCalendar(), exchangeReturnDays: options.exchangeReturnDays },
+      actorOf(req),
+      req.body as OpenRmaRequest,
+    );
+    res.status(201).location(`/api/rmas/${row.id}`).json(toCaseView(row));
+  });
+
+  router.get('/rmas', requireAuth, validate({ query: ListRmasQuery }), async (req, res) => {
+    const q = req.query as unknown as ListRmasQuery;
+    const scope = customerScope(actorOf(req));
+    if (scope && q.customerId && q.customerId !== scope) throw new ForbiddenError('customers list only their own RMAs');
+    const rows = await listRmaCases(deps.db, { customerId: scope ?? q.customerId, status: q.status, limit: q.limit, offset: q.offset });
+    res.json({ rmas: rows.map(toCaseView) });
+  });
+
+  router.get('/rmas/:id', requireAuth, validate({ params: RmaIdParams }), async (req, res) => {
+    const row = await caseFor(req, (req.params as RmaIdParams).id);
+    const [state, units] = await Promise.all([liveState(row), listRmaUnits(deps.db, row.id)]);
+    res.json({
+      ...toCaseView(row),
+      state,
+      units: units.map((u) => ({ id: u.id, serial: u.serial, partNumber: u.part_number, model: u.model, label: u.label, receivedAt: u.received_at?.toISOString() ?? null, classification: u.classification, warranty: u.warranty })),
+    });
+  });
+
+  router.get('/rmas/:id/tasks', requireAuth, validate({ params: RmaIdParams }), async (req, res) => {
+    const row = await caseFor(req, (req.params as RmaIdParams).id);
+    const actor = actorOf(req);
+    const tasks = await listTasks(deps.db, { caseType: RMA_CASE_TYPE, caseId: row.id, status: 'open' });
+    const visible = isOverseer(actor) || actor.role !== 'customer' ? tasks : tasks.filter((t) => t.role === 'customer');
+    res.json({
+      tasks: visible.map((t) => ({ id: t.id, step: t.step, kind: t.kind, title: t.title, role: t.role, dueAt: t.dueAt?.toISOString() ?? null, escalatedAt: t.escalatedAt?.toISOString() ?? null, payload: t.payload })),
+    });
+  });
+
+  router.get('/rmas/:id/timeline', requireAuth, validate({ params: RmaIdParams }), async (req, res) => {
+    const row = await caseFor(req, (req.params as RmaIdParams).id);
+    const [tasks, audit, penalties] = await Promise.all([
+      Promise.all((['open', 'completed', 'cancelled'] as const).map((status) => listTasks(deps.db, { caseType: RMA_CASE_TYPE, caseId: row.id, status, limit: 500 }))).then((l) => l.flat()),
+      listAudit(deps.db, 'rma_case', row.id),
+      listPenalties(deps.db, { rmaCaseId: row.id }),
+    ]);
+    const entries: TimelineEntry[] = [];
+    for (const t of tasks) {
+      entries.push({ at: t.createdAt.toISOString(), kind: 'task_opened', step: t.step, title: t.title, actorId: null, actorRole: t.role, detail: { dueAt: t.dueAt?.toISOString() ?? null } });
+      if (t.status !== 'open' && t.completedAt) {
+        entries.push({
+          at: t.completedAt.toISOString(),
+          kind: t.status === 'completed' ? 'task_completed' : 'task_cancelled',
+          step: t.step,
+          title: t.title,
+          actorId: t.completedBy,
+          actorRole: t.status === 'completed' ? t.role : 'workflow',
+          detail: { decision: t.decision, data: t.data, escalatedAt: t.escalatedAt?.toISOString() ?? null },
+        });
+      }
+    }
+    for (const a of audit) {
+      entries.push({ at: a.at.toISOString(), kind: 'audit', title: a.action, actorId: a.actor_id, actorRole: a.actor_role, detail: { before: a.before, after: a.after } });
+    }
+    for (const p of penalties) {
+      entries.push({ at: p.created_at.toISOString(), kind: 'penalty', title: p.reason, actorId: null, actorRole: p.responsible_party, detail: { amountFen: p.amount_cents, daysLate: p.days_late } });
+    }
+    entries.sort((a, b) => a.at.localeCompare(b.at));
+    res.json({ timeline: entries });
+  });
+
+  router.get('/rmas/:id/penalties', requireAuth, validate({ params: RmaIdParams }), async (req, res) => {
+    const row = await caseFor(req, (req.params as RmaIdParams).id);
+    const entries = await listPenalties(deps.db, { rmaCaseId: row.id });
+    res.json({ entries: entries.map(toPenaltyView), totalFen: entries.reduce((s, e) => s + e.amount_cents, 0), currency: 'CNY' });
+  });
+
+  router.get('/rma-penalties', requireRole(...LEDGER_READERS), validate({ query: PenaltyQuery }), async (req, res) => {
+    const q = req.query as unknown as PenaltyQuery;
+    const entries = await listPenalties(deps.db, { responsibleParty: q.responsibleParty });
+    res.json({ entries: entries.map(toPenaltyView), totalFen: entries.reduce((s, e) => s + e.amount_cents, 0), currency: 'CNY' });
+  });
+
+  // A role's step of one RMA: the open task of that step, completed through the platform's task mechanism
+  // (same row, same audit, same taskCompleted signal as POST /api/tasks/:id/complete).
+  router.post('/rmas/:id/steps/:step', requireAuth, validate({ params: RmaStepParams, body: CompleteStepRequest }), async (req, res) => {
+    const actor = actorOf(req);
+    const { id, step } = req.params as RmaStepParams;
+    const body = req.body as CompleteStepRequest;
+    const row = await caseFor(req, id);
+    const [task] = await listTasks(deps.db, { caseType: RMA_CASE_TYPE, caseId: row.id, status: 'open' }).then((ts) => ts.filter((t) => t.step === step));
+    if (!task) throw new ConflictError(`RMA ${row.reference} has no open step "${step}"`);
+    const kind = deps.taskKinds.get(task.kind);
+    if (!kind) throw new Error(`task ${task.id} has kind "${task.kind}", which no process registered`);
+    if (actor.role !== task.role && !kind.alsoAllowed?.includes(actor.role)) throw new ForbiddenError(`step "${step}" is for the ${task.role} role`);
+    if (!(kind.decisions as readonly string[]).includes(body.decision)) {
+      throw new AppError('validation_failed', `decision: must be one of ${kind.decisions.join(', ')}`, 'decision');
+    }
+    const parsed = kind.data.safeParse(body.data);
+    if (!parsed.success) throw new ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: ['data', ...issue.path] })));
+    const data = (parsed.data ?? {}) as Record<string, unknown>;
+    const completedAt = new Date();
+    await deps.db.transaction().execute(async (trx) => {
+      const done = await completeTask(trx, task.id, { decision: body.decision, data, completedBy: actor.userId, completedAt });
+      if (!done) throw new ConflictError('step was completed by someone else just now');
+      await recordAudit(trx, { actorId: actor.userId, actorRole: actor.role, action: 'task.complete', entityType: 'task', entityId: task.id, before: { status: 'open' }, after: { status: 'completed', decision: body.decision, data } });
+      const completion: TaskCompletion = {
+        taskId: task.id,
+        step: task.step,
+        decision: body.decision,
+        data,
+        completedBy: { userId: actor.userId, email: actor.email, role: actor.role },
+        completedAt: completedAt.toISOString(),
+      };
+      try {
+        await deps.temporal.workflow.getHandle(task.workflowId).signal(taskCompletedSignal, completion);
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw new ConflictError('the RMA process waiting for this step has already finished');
+        deps.logger.error({ err: error, taskId: task.id }, 'signalling the RMA step failed');
+        throw new AppError('unavailable', 'the workflow engine is unreachable; try again shortly');
+      }
+    });
+    res.json({ rmaId: row.id, step, decision: body.decision, completedAt: completedAt.toISOString() });
+  });
+
+  registerOpenApi(deps);
+  return router;
+}
+
+function registerOpenApi(deps: ServiceDeps): void {
+  const r = deps.openapi;
+  const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+  r.registerPath({
+    method: 'post',
+    path: '/api/rmas',
+    tags: ['rma'],
+    summary: 'Register a complaint and start its return-to-repair workflow (customer, or sales for a customer)',
+    security: AUTHENTICATED,
+    request: { body: { content: { 'application/json': { schema: OpenRmaRequest } } } },
+    responses: { 201: json(RmaCaseView, 'The RMA'), ...errorResponses(400, 401, 403, 404, 409) },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/rmas',
+    tags: ['rma'],
+    summary: 'RMAs (customers see only theirs)',
+    security: AUTHENTICATED,
+    request: { query: ListRmasQuery },
+    responses: { 200: json(z.object({ rmas: z.array(RmaCaseView) }), 'RMAs, newest first'), ...errorResponses(400, 401, 403) },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/rmas/{id}',
+    tags: ['rma'],
+    summary: "One RMA with its workflow state (step, open tasks, deadlines, decisions, penalty) and units",
+    security: AUTHENTICATED,
+    request: { params: RmaIdParams },
+    responses: { 200: json(RmaCaseView.extend({ state: z.record(z.string(), z.unknown()).nullable(), units: z.array(z.record(z.string(), z.unknown())) }), 'The RMA'), ...errorResponses(400, 401, 404) },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/rmas/{id}/tasks',
+    tags: ['rma'],
+    summary: 'Open steps of one RMA (customers see only their own steps)',
+    security: AUTHENTICATED,
+    request: { params: RmaIdParams },
+    responses: { 200: json(z.object({ tasks: z.array(z.record(z.string(), z.unknown())) }), 'Open steps'), ...errorResponses(400, 401, 404) },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/rmas/{id}/timeline',
+    tags: ['rma'],
+    summary: 'Everything that happened to one RMA: steps opened and done (who, when), audited changes, penalties',
+    security: AUTHENTICATED,
+    request: { params: RmaIdParams },
+    responses: { 200: json(z.object({ timeline: z.array(TimelineEntry) }), 'Oldest first'), ...errorResponses(400, 401, 404) },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/rmas/{id}/penalties',
+    tags: ['rma'],
+    summary: "One RMA's penalty ledger (50 CNY per day the 24 h quality report is late)",
+    security: AUTHENTICATED,
+    request: { params: RmaIdParams },
+    responses: { 200: json(z.object({ entries: z.array(PenaltyEntryView), totalFen: z.number(), currency: z.string() }), 'Ledger'), ...errorResponses(400, 401, 404) },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/rma-penalties',
+    tags: ['rma'],
+    summary: 'The whole penalty ledger, optionally for one responsible role (managers, sales managers, finance)',
+    security: AUTHENTICATED,
+    request: { query: PenaltyQuery },
+    responses: { 200: json(z.object({ entries: z.array(PenaltyEntryView), totalFen: z.number(), currency: z.string() }), 'Ledger'), ...errorResponses(400, 401, 403) },
+  });
+  r.registerPath({
+    method: 'post',
+    path: '/api/rmas/{id}/steps/{step}',
+    tags: ['rma'],
+    summary: "Complete one RMA step as its role (site-visit, return-acceptance, receive-units, classify, …); signals the workflow",
+    security: AUTHENTICATED,
+    request: { params: RmaStepParams, body: { content: { 'application/json': { schema: CompleteStepRequest } } } },
+    responses: { 200: json(z.object({ rmaId: z.uuid(), step: z.string(), decision: z.string(), completedAt: z.string() }), 'Step done'), ...errorResponses(400, 401, 403, 404, 409) },
+  });
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+/** Opening an RMA: the complaint as the customer or sales registers it. */
+export const OpenRmaRequest = z
+  .object({
+    customerId: z.uuid({ error: 'must be a customer id (uuid)' }).optional().meta({ description: 'required for staff; customers open for themselves' }),
+    orderId: z.uuid({ error: 'must be an order id (uuid)' }).optional(),
+    lotNumber: z.string().trim().min(1).max(100).optional(),
+    serials: z.array(z.string().trim().min(1).max(100)).max(5000).default([]),
+    quantity: z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be at least 1').max(100_000),
+    symptoms: z.string().trim().min(3, 'must describe the symptoms (at least 3 characters)').max(4000),
+    photos: z.array(z.url({ error: 'must be a URL' })).max(20).default([]),
+    productModel: z.string().trim().min(1).max(200).optional(),
+    partNumber: z.string().trim().min(1).max(200).optional(),
+    saleDate: isoDate.optional(),
+    productionDate: isoDate.optional(),
+    outsourced: z.boolean().default(false),
+    keyProduct: z.boolean().default(false),
+    urgent: z.boolean().default(false),
+    requestedResolution: z.enum(['repair', 'exchange', 'refund']).default('repair'),
+  })
+  .strict()
+  .refine((r) => r.serials.length === 0 || r.serials.length === r.quantity, { message: 'must list one serial per unit, or none', path: ['serials'] })
+  .meta({ id: 'OpenRmaRequest' });
+export type OpenRmaRequest = z.infer<typeof OpenRmaRequest>;
+
+export const RmaIdParams = z.object({ id: z.uuid({ error: 'must be an RMA id (uuid)' }) });
+export type RmaIdParams = z.infer<typeof RmaIdParams>;
+
+export const RmaStepParams = RmaIdParams.extend({ step: z.string().min(1).max(100).regex(/^[a-z0-9:#_-]+$/i, 'must be a step name') });
+export type RmaStepParams = z.infer<typeof RmaStepParams>;
+
+export const ListRmasQuery = z
+  .object({
+    customerId: z.uuid().optional(),
+    status: z.string().min(1).max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+export type ListRmasQuery = z.infer<typeof ListRmasQuery>;
+
+export const PenaltyQuery = z
+  .object({ responsibleParty: z.string().min(1).max(50).optional() })
+  .strict();
+export type PenaltyQuery = z.infer<typeof PenaltyQuery>;
+
+export const CompleteStepRequest = z
+  .object({ decision: z.string().min(1).max(100), data: z.record(z.string(), z.unknown()).default({}) })
+  .strict()
+  .meta({ id: 'CompleteRmaStepRequest' });
+export type CompleteStepRequest = z.infer<typeof CompleteStepRequest>;
+
+export const RmaCaseView = z
+  .object({
+    id: z.uuid(),
+    reference: z.string(),
+    customerId: z.uuid(),
+    workflowId: z.string().nullable(),
+    status: z.string(),
+    urgent: z.boolean(),
+    complaint: z.string(),
+    productModel: z.string().nullable(),
+    partNumber: z.string().nullable(),
+    quantity: z.number(),
+    saleDate: z.string().nullable(),
+    productionDate: z.string().nullable(),
+    outsourced: z.boolean(),
+    keyProduct: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'RmaCase' });
+export type RmaCaseView = z.infer<typeof RmaCaseView>;
+
+export const PenaltyEntryView = z
+  .object({
+    id: z.uuid(),
+    rmaCaseId: z.uuid().nullable(),
+    responsibleParty: z.string(),
+    daysLate: z.number(),
+    amountFen: z.number(),
+    currency: z.string(),
+    reason: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'RmaPenaltyEntry' });
+
+export const TimelineEntry = z
+  .object({
+    at: z.string(),
+    kind: z.enum(['task_opened', 'task_completed', 'task_cancelled', 'audit', 'penalty']),
+    step: z.string().optional(),
+    title: z.string(),
+    actorId: z.string().nullable(),
+    actorRole: z.string().nullable(),
+    detail: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'RmaTimelineEntry' });
+export type TimelineEntry = z.infer<typeof TimelineEntry>;

@@ -1,0 +1,2 @@
+export { rmaWorkflow } from './rma-workflow';
+export { productionRepairWorkflow } from './production-repair-workflow';

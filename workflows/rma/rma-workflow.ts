@@ -1,0 +1,433 @@
+import { ApplicationFailure, condition, executeChild, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { RmaActivities } from '../../activities/rma';
+import {
+  PRODUCTION_TASK_QUEUE,
+  RMA_SEARCH_ATTRIBUTES,
+  rmaRepairWorkflowId,
+  rmaStateQuery,
+  type RepairOutcome,
+  type RmaOutcome,
+  type RmaResolution,
+  type RmaResult,
+  type RmaStage,
+  type RmaState,
+  type RmaWorkflowInput,
+} from '../../domain/rma/contract';
+import { localDate } from '../../domain/rma/calendar';
+import { classificationDueAt, siteVisitDueAt } from '../../domain/rma/deadlines';
+import { DEFAULT_MATERIAL_RULES, spareRequest, type MaterialKind } from '../../domain/rma/materials';
+import { daysLate, penaltyDayAt, PENALTY_PER_DAY_FEN, reportDueAt } from '../../domain/rma/penalty';
+import { repairCharge, returnAcceptance, type Responsibility } from '../../domain/rma/responsibility';
+import { analysisDepartment, repairTeam } from '../../domain/rma/routing';
+import { decideWarranty } from '../../domain/rma/warranty';
+import { createTaskInbox } from '../shared/wait-for-task';
+import { createStepTracker, type StepDone } from './steps';
+import { runRepair } from './repair';
+import { productionRepairWorkflow } from './production-repair-workflow';
+
+const acts = proxyActivities<RmaActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const DAY_MS = 86_400_000;
+/** Days a replacement's faulty units are awaited before they are invoiced (no seed number; configurable). */
+const DEFAULT_EXCHANGE_RETURN_DAYS = 30;
+/** The customer is reminded weekly while faulty units of an exchange are outstanding. */
+const EXCHANGE_REMINDER_DAYS = 7;
+
+/**
+ * Return-to-repair (seed 002): complaint → 24 h quality-abnormality report (50 CNY per day late) → on-site
+ * visit within 3 working days (urgent: next) with the signed dispatch form → sales VP accepts the return →
+ * then repair, exchange or refund → the report closed with root cause and corrective action.
+ */
+export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
+  validate(input);
+  const inbox = createTaskInbox();
+  const steps = createStepTracker(inbox, input.rmaId, input.customer.id);
+  const cal = input.calendar;
+  const rules = input.materialRules ?? DEFAULT_MATERIAL_RULES;
+  const registeredAt = new Date(Date.now());
+
+  const state: RmaState = {
+    rmaId: input.rmaId,
+    stage: 'registered',
+    step: 'registered',
+    openTasks: [],
+    deadlines: steps.deadlines,
+    decisions: steps.decisions,
+    penalty: { days: 0, totalFen: 0, currency: 'CNY' },
+  };
+  let repairChildDecisions: RepairOutcome['decisions'] = [];
+  setHandler(rmaStateQuery, (): RmaState => ({
+    ...state,
+    openTasks: steps.openTasks(),
+    decisions: [...steps.decisions, ...repairChildDecisions].sort((a, b) => a.at.localeCompare(b.at)),
+  }));
+
+  async function enter(stage: RmaStage, step: string = stage): Promise<void> {
+    state.step = step;
+    if (state.stage === stage) return;
+    state.stage = stage;
+    upsertSearchAttributes([{ key: RMA_SEARCH_ATTRIBUTES.stage, value: stage }]);
+    await acts.projectStage({ rmaId: input.rmaId, stage });
+  }
+  await acts.projectStage({ rmaId: input.rmaId, stage: 'registered' });
+  upsertSearchAttributes([{ key: RMA_SEARCH_ATTRIBUTES.stage, value: 'registered' }]);
+
+  // The 24 h report runs beside the visit: the salesperson fills it while QA travels.
+  const report = runQualityReport();
+
+  // 接到通知后: 正常情况 3个工作日内现场确认处理; 紧急情况: 第二天 — on-site within 3 working days, urgent the next.
+  await enter('site_visit');
+  const visit = await steps.must({
+    step: 'site-visit',
+    kind: 'rma.site-visit',
+    title: `On-site confirmation at ${input.customer.name} for RMA ${input.reference}${input.urgent ? ' (urgent)' : ''}`,
+    role: 'qa',
+    dueAt: siteVisitDueAt(cal, registeredAt, input.urgent),
+    payload: { symptoms: input.complaint.symptoms, quantity: input.complaint.quantity, urgent: input.urgent },
+  });
+  const responsibility = visit.data.responsibility as Responsibility;
+  state.responsibility = responsibility;
+  await acts.recordResponsibility({
+    rmaId: input.rmaId,
+    responsibility,
+    form: { visitedOn: visit.data.visitedOn, evidence: visit.data.evidence },
+    customerSignatory: String(visit.data.customerSignatory),
+    factorySignatory: String(visit.data.factorySignatory),
+    by: visit.by,
+  });
+
+  // The sales VP decides on the approved report (呈销售副总审核); outsourced products: quality-caused only.
+  await report;
+  await enter('acceptance');
+  const acceptanceRule = returnAcceptance(input.product.outsourced, responsibility);
+  const acceptance = await steps.must({
+    step: 'return-acceptance',
+    kind: 'rma.return-acceptance',
+    title: `Accept or reject the return of RMA ${input.reference}`,
+    role: 'sales_manager',
+    payload: { responsibility, outsourced: input.product.outsourced, rule: acceptanceRule, requested: input.complaint.requestedResolution },
+  });
+
+  let outcome: RmaOutcome;
+  if (acceptance.decision === 'reject') {
+    outcome = 'rejected';
+  } else {
+    // 外协 5.1.1: an outsourced product's return not caused by quality becomes a paid repair.
+    const forcedPaidRepair = acceptanceRule === 'paid_repair_only';
+    const resolution: RmaResolution = forcedPaidRepair ? 'repair' : ((acceptance.data.resolution as RmaResolution | undefined) ?? input.complaint.requestedResolution);
+    state.resolution = resolution;
+    if (resolution === 'exchange') outcome = await exchangePath();
+    else if (resolution === 'refund') outcome = await refundPath();
+    else outcome = await repairPath(responsibility, forcedPaidRepair);
+  }
+
+  // 报告关闭 — the report is closed with root cause and corrective action.
+  await enter('closing', 'close-report');
+  const close = await steps.must({
+    step: 'close-report',
+    kind: 'rma.close-report',
+    title: `Close the quality-abnormality report of RMA ${input.reference} (${outcome})`,
+    role: 'qa',
+    payload: { outcome },
+  });
+  state.outcome = outcome;
+  await acts.closeCase({
+    rmaId: input.rmaId,
+    outcome,
+    rootCause: String(close.data.rootCause),
+    correctiveAction: String(close.data.correctiveAction),
+    by: close.by,
+  });
+  state.stage = 'closed';
+  state.step = 'closed';
+  upsertSearchAttributes([{ key: RMA_SEARCH_ATTRIBUTES.stage, value: 'closed' }]);
+  return { outcome, penaltyFen: state.penalty.totalFen };
+
+  /** 《品质异常处理报告》应在 24 小时内处理完毕,拖延一天处罚 50 元 — each full day late adds 50 CNY and emails the managers. */
+  async function runQualityReport(): Promise<StepDone> {
+    const dueAt = reportDueAt(registeredAt);
+    let handled = false;
+    const penalize = async (day: number) => {
+      const r = await acts.recordReportPenalty({ rmaId: input.rmaId, reference: input.reference, day, dueAt: dueAt.toISOString(), responsibleParty: 'sales' });
+      state.penalty = { days: r.days, totalFen: r.totalFen, currency: 'CNY' };
+    };
+    const penalties = (async () => {
+      for (let day = 1; ; day++) {
+        const left = penaltyDayAt(dueAt, day).getTime() - Date.now();
+        if (await condition(() => handled, Math.max(1, left))) return;
+        await penalize(day);
+      }
+    })();
+    const done = await steps.must({
+      step: 'quality-report',
+      kind: 'rma.quality-report',
+      title: `Quality-abnormality report for RMA ${input.reference} (24 h)`,
+      role: 'sales',
+      dueAt,
+      deadline: 'quality-report-24h',
+      payload: { symptoms: input.complaint.symptoms, quantity: input.complaint.quantity },
+    });
+    handled = true;
+    await penalties;
+    // The completion time decides: a day that passed in full before the person finished is charged even if
+    // the workflow heard of it late.
+    for (let day = 1; day <= daysLate(dueAt, done.at); day++) {
+      if (day * PENALTY_PER_DAY_FEN > state.penalty.totalFen) await penalize(day);
+    }
+    return done;
+  }
+
+  async function repairPath(resp: Responsibility, forcedPaid: boolean): Promise<RmaOutcome> {
+    // 产品退回后当天必须入库 — stock-in the day the units come back, labelled.
+    await enter('receiving', 'receive-units');
+    const received = await steps.must({
+      step: 'receive-units',
+      kind: 'rma.receive-units',
+      title: `Receive the returned units of RMA ${input.reference} (same day, labelled)`,
+      role: 'warehouse',
+      payload: { quantity: input.complaint.quantity, partNumber: input.product.partNumber, model: input.product.model, customer: input.customer.name },
+    });
+    const receivedAt = received.at;
+    await acts.receiveUnits({
+      rmaId: input.rmaId,
+      quantity: Number(received.data.quantity ?? input.complaint.quantity),
+      receivedAt: receivedAt.toISOString(),
+      units: (received.data.units as { serial?: string; partNumber: string; model: string }[] | undefined) ?? [],
+      label: {
+        partNumber: input.product.partNumber ?? '',
+        model: input.product.model ?? '',
+        customerName: input.customer.name,
+        customerAddress: input.customer.address ?? null,
+      },
+    });
+    const arrivedAt = new Date(String(received.data.arrivedAt ?? receivedAt.toISOString()));
+    if (localDate(cal, arrivedAt) !== localDate(cal, receivedAt)) {
+      await acts.notify({
+        step: 'late-stock-in',
+        roles: ['manager'],
+        subject: `RMA ${input.reference}: returned units not stocked in the day they arrived`,
+        lines: [`Units arrived ${arrivedAt.toISOString()} and were stocked in ${receivedAt.toISOString()}.`],
+      });
+    }
+
+    // 客退品入库后 … 2天内完成分类-分析; key customers / products → R&D, others → technical department.
+    const department = analysisDepartment({ keyCustomer: input.customer.keyCustomer, keyProduct: input.product.keyProduct });
+    state.analysisDepartment = department;
+    await enter('analysis', 'classify');
+    const classified = await steps.must({
+      step: 'classify',
+      kind: 'rma.classify',
+      title: `Classify and analyse RMA ${input.reference} (${department === 'rd' ? 'R&D' : 'technical department'})`,
+      role: 'engineer',
+      dueAt: classificationDueAt(cal, receivedAt),
+      payload: { department },
+    });
+    const good = Number(classified.data.good ?? 0);
+    const materials = ((classified.data.materials as { kind: MaterialKind; inStock: boolean; fogStage?: 'beforeFog' | 'afterFog' }[] | undefined) ?? []);
+
+    // 保修期: 12 months from sale, else production + 18 months; free only in warranty and not the user's fault.
+    const warranty = decideWarranty({ saleDate: input.product.saleDate, productionDate: input.product.productionDate }, localDate(cal, receivedAt));
+    state.warranty = warranty;
+    const charge = forcedPaid ? 'paid' : repairCharge(warranty.status, resp);
+    state.charge = charge;
+    await acts.classifyUnits({
+      rmaId: input.rmaId,
+      good,
+      units: (classified.data.units as { serial: string; classification: 'good' | 'scrap' }[] | undefined) ?? [],
+      warranty: warranty.status,
+    });
+    if (good === 0) return scrapUnits('Nothing repairable: scrap the returned units');
+
+    if (charge === 'paid') {
+      // 超过保修期产品按照维修标准拟定收费清单后反馈业务助理,待业务助理确认维修后进入返修流程.
+      await enter('quotation', 'repair-quote');
+      const quote = await steps.must({
+        step: 'repair-quote',
+        kind: 'rma.repair-quote',
+        title: `Paid-repair quote for RMA ${input.reference} (${good} pcs)`,
+        role: 'sales',
+        payload: { warranty, responsibility: resp, quantity: good },
+      });
+      state.step = 'quote-confirmation';
+      const confirmation = await steps.must({
+        step: 'quote-confirmation',
+        kind: 'rma.quote-confirmation',
+        title: `Confirm the paid repair of RMA ${input.reference}: ${(Number(quote.data.amountFen) / 100).toFixed(2)} CNY`,
+        role: 'customer',
+        payload: { amountFen: quote.data.amountFen, quantity: good },
+      });
+      if (confirmation.decision === 'decline') {
+        if (confirmation.data.onDecline === 'scrap') return scrapUnits('Customer declined the paid repair and asked to scrap the units');
+        await enter('shipping', 'return-unrepaired');
+        await ship('return-unrepaired', 'Ship the units back unrepaired');
+        return 'returned_unrepaired';
+      }
+      await acts.raiseInvoice({ rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id, purpose: 'repair', amountFen: Number(quote.data.amountFen) });
+    }
+
+    // 提出物料预估申请发送PMC — spare material on top of Q by tier.
+    await enter('material', 'material-request');
+    const requests = materials.map((m) => ({ ...spareRequest(m.kind, good, rules, m.fogStage), inStock: m.inStock }));
+    state.materials = requests.map((r) => ({ kind: r.kind, inStock: r.inStock, spareQuantity: r.spareQuantity }));
+    await acts.requestMaterials({ rmaId: input.rmaId, reference: input.reference, requests });
+
+    // ≤200PCS 售后维修, >200PCS 生产维修.
+    const team = repairTeam(good);
+    state.repairTeam = team;
+    const needs = materials.map((m) => ({ kind: m.kind, inStock: m.inStock }));
+    const onMaterial = (kind: MaterialKind, u: { expectedAt?: string; arrivedAt?: string }) => {
+      const m = state.materials?.find((x) => x.kind === kind);
+      if (m) Object.assign(m, u);
+    };
+    await enter(team === 'after_sales' ? 'disassembly' : 'repair', team === 'after_sales' ? 'disassembly' : 'production-repair');
+    let repair: RepairOutcome;
+    if (team === 'after_sales') {
+      repair = await runRepair(
+        { rmaId: input.rmaId, reference: input.reference, quantity: good, team, materials: needs, calendar: cal, rules },
+        {
+          steps,
+          acts,
+          onMaterial,
+          setStep: (s) => {
+            state.step = s;
+            if (s === 'repair') void enter('repair');
+          },
+        },
+      );
+    } else {
+      repair = await executeChild(productionRepairWorkflow, {
+        workflowId: rmaRepairWorkflowId(input.rmaId),
+        taskQueue: PRODUCTION_TASK_QUEUE,
+        args: [{ rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id, quantity: good, materials: needs, calendar: cal, materialRules: input.materialRules }],
+      });
+      repairChildDecisions = repair.decisions;
+    }
+    state.repairDueAt = repair.repairDueAt;
+
+    // QA confirmation, then outgoing inspection; a failure sends the units back to rework.
+    await enter('inspection', 'qa-confirmation');
+    for (let attempt = 1; ; attempt++) {
+      const suffix = attempt === 1 ? '' : `#${attempt}`;
+      state.step = `qa-confirmation${suffix}`;
+      const qa = await steps.must({ step: `qa-confirmation${suffix}`, kind: 'rma.qa-check', title: `QA confirmation of the repaired units of RMA ${input.reference}`, role: 'qa' });
+      let passed = qa.decision === 'pass';
+      if (passed) {
+        state.step = `outgoing-inspection${suffix}`;
+        const oqc = await steps.must({ step: `outgoing-inspection${suffix}`, kind: 'rma.qa-check', title: `Outgoing inspection of RMA ${input.reference}`, role: 'qa' });
+        passed = oqc.decision === 'pass';
+      }
+      if (passed) break;
+      state.step = `rework#${attempt}`;
+      const rework = await steps.must({
+        step: `rework#${attempt}`,
+        kind: 'rma.repair',
+        title: `Rework the units of RMA ${input.reference} that failed inspection`,
+        role: team === 'after_sales' ? 'qa' : 'production',
+      });
+      await acts.recordRepair({ rmaId: input.rmaId, step: `rework#${attempt}`, team, repaired: Number(rework.data.repaired ?? 0), scrapped: Number(rework.data.scrapped ?? 0), by: rework.by });
+    }
+
+    await enter('shipping', 'pack');
+    await steps.must({ step: 'pack', kind: 'rma.warehouse-done', title: `Pack the repaired units of RMA ${input.reference}`, role: 'warehouse' });
+    state.step = 'ship-back';
+    await ship('ship-back', 'Ship the repaired units back');
+    return 'repaired';
+  }
+
+  async function scrapUnits(title: string): Promise<RmaOutcome> {
+    await enter('shipping', 'scrap');
+    const done = await steps.must({ step: 'scrap', kind: 'rma.warehouse-done', title: `${title} (RMA ${input.reference})`, role: 'warehouse' });
+    await acts.auditDecision({ rmaId: input.rmaId, step: 'scrap', decision: done.decision, by: done.by, data: { reason: title } });
+    return 'scrapped';
+  }
+
+  async function ship(step: string, title: string): Promise<void> {
+    const shipped = await steps.must({ step, kind: 'rma.shipment', title: `${title} (RMA ${input.reference})`, role: 'warehouse' });
+    const tracking = { carrier: String(shipped.data.carrier), trackingNumber: String(shipped.data.trackingNumber) };
+    state.tracking = tracking;
+    await acts.recordShipment({ rmaId: input.rmaId, purpose: step, ...tracking, by: shipped.by });
+    await acts.notify({
+      step: `${step}:customer`,
+      customerId: input.customer.id,
+      subject: `RMA ${input.reference}: shipped`,
+      lines: [`${title}: ${tracking.carrier}, tracking number ${tracking.trackingNumber}.`],
+    });
+  }
+
+  /** 换货品: a replacement ships first; the faulty units are expected back (weekly reminders), else invoiced. */
+  async function exchangePath(): Promise<RmaOutcome> {
+    await enter('exchange', 'ship-replacement');
+    await ship('ship-replacement', 'Ship the replacement units');
+    state.step = 'faulty-return';
+    const waitDays = input.exchangeReturnDays ?? DEFAULT_EXCHANGE_RETURN_DAYS;
+    const waitStartedAt = Date.now();
+    const giveUpAt = new Date(waitStartedAt + waitDays * DAY_MS);
+    let returned = false;
+    const reminders = (async () => {
+      for (let week = 1; week * EXCHANGE_REMINDER_DAYS < waitDays; week++) {
+        const left = waitStartedAt + week * EXCHANGE_REMINDER_DAYS * DAY_MS - Date.now();
+        if (await condition(() => returned, Math.max(1, left))) return;
+        await acts.notify({
+          step: `faulty-return-reminder-${week}`,
+          customerId: input.customer.id,
+          subject: `RMA ${input.reference}: please return the faulty units`,
+          lines: [`We shipped your replacement. Please send back the ${input.complaint.quantity} faulty units by ${giveUpAt.toISOString().slice(0, 10)}; units not returned will be invoiced.`],
+        });
+      }
+    })();
+    const back = await steps.run({
+      step: 'faulty-return',
+      kind: 'rma.faulty-return',
+      title: `Receive the faulty units of RMA ${input.reference} (exchange)`,
+      role: 'warehouse',
+      dueAt: giveUpAt,
+      deadline: 'faulty-units-back',
+      giveUpAt,
+    });
+    returned = true;
+    await reminders;
+    if (back) return 'exchanged';
+    state.step = 'invoice-unreturned';
+    const invoice = await steps.must({
+      step: 'invoice-unreturned',
+      kind: 'rma.invoice-unreturned',
+      title: `Invoice ${input.customer.name} for the faulty units of RMA ${input.reference} never returned`,
+      role: 'finance',
+    });
+    await acts.raiseInvoice({ rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id, purpose: 'unreturned', amountFen: Number(invoice.data.amountFen) });
+    return 'exchanged_invoiced';
+  }
+
+  /** 退款: customer-service review → finance approval → payment → the customer confirms. */
+  async function refundPath(): Promise<RmaOutcome> {
+    await enter('refund', 'refund-review');
+    const review = await steps.must({ step: 'refund-review', kind: 'rma.refund-decision', title: `Review the refund of RMA ${input.reference}`, role: 'sales' });
+    if (review.decision === 'reject') return 'refund_rejected';
+    state.step = 'refund-approval';
+    const approval = await steps.must({
+      step: 'refund-approval',
+      kind: 'rma.refund-decision',
+      title: `Approve the refund of RMA ${input.reference}`,
+      role: 'finance',
+      payload: { amountFen: review.data.amountFen },
+    });
+    if (approval.decision === 'reject') return 'refund_rejected';
+    state.step = 'refund-payment';
+    const paid = await steps.must({ step: 'refund-payment', kind: 'rma.refund-payment', title: `Pay the refund of RMA ${input.reference}`, role: 'finance' });
+    await acts.auditDecision({ rmaId: input.rmaId, step: 'refund-payment', decision: 'paid', by: paid.by, data: { reference: paid.data.reference, amountFen: approval.data.amountFen ?? review.data.amountFen } });
+    state.step = 'refund-confirmation';
+    await steps.must({ step: 'refund-confirmation', kind: 'rma.customer-confirmation', title: `Confirm the refund of RMA ${input.reference} was received`, role: 'customer' });
+    return 'refunded';
+  }
+}
+
+function validate(input: RmaWorkflowInput): void {
+  const problems: string[] = [];
+  if (!input.rmaId) problems.push('rmaId is required');
+  if (!Number.isInteger(input.complaint.quantity) || input.complaint.quantity <= 0) problems.push('complaint.quantity must be a whole number > 0');
+  if (!input.calendar?.workingDays?.length) problems.push('calendar.workingDays is empty');
+  if (problems.length) throw ApplicationFailure.nonRetryable(`invalid RMA input: ${problems.join('; ')}`, 'InvalidRmaInput');
+}
