@@ -10,7 +10,7 @@ export interface ErrorBody {
 
 /** Answers 404 for routes nobody serves. */
 export const notFoundHandler: RequestHandler = (req, res) => {
-  const body: ErrorBody = { error: { code: 'not_found', message: `no route for ${req.method} ${req.path}` } };
+  const body: ErrorBody = { error: { code: 'not_found', message: `no route for ${req.method} ${req.originalUrl.split('?')[0]}` } };
   res.status(404).json(body);
 };
 

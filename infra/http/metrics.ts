@@ -29,9 +29,11 @@ export function createMetrics(): Metrics {
   const middleware: RequestHandler = (req, res, next) => {
     const end = httpDuration.startTimer();
     res.on('finish', () => {
-      // The route pattern, not the URL, keeps label cardinality bounded.
+      // The route pattern, not the URL, keeps label cardinality bounded. By 'finish' express has reset
+      // req.baseUrl, so the /api mount point of every service router is restored from the URL.
       const route = (req.route as { path?: string } | undefined)?.path;
-      end({ method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched', status: String(res.statusCode) });
+      const mount = req.baseUrl || (req.originalUrl.startsWith('/api/') && !route?.startsWith('/api') ? '/api' : '');
+      end({ method: req.method, route: route ? `${mount}${route}` : 'unmatched', status: String(res.statusCode) });
     });
     next();
   };

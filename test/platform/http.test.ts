@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { Router } from 'express';
+import { z } from 'zod';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTestEnv } from '../../infra/temporal/test-env';
+import { loadConfig } from '../../infra/config';
+import { openTestDb, type TestDb } from '../../infra/db/testing';
+import { seedDemo } from '../../infra/db/seed';
+import { tasksRepo } from '../../infra/db';
+import { createAuthService } from '../../infra/auth/sessions';
+import { requireRole } from '../../infra/auth/middleware';
+import { BusinessRuleError, ConflictError } from '../../infra/http/errors';
+import { validate } from '../../infra/http/validate';
+import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
+import { apiClient, connectionsOf } from './helpers';
+
+const logger = pino({ level: 'silent' });
+
+/** Routes that fail on purpose, to check the one error middleware. */
+function failingRouter(): Router {
+  const router = Router();
+  router.get('/test/boom', () => {
+    throw new Error('connection string postgres://secret');
+  });
+  router.get('/test/rule', () => {
+    throw new BusinessRuleError('credit limit exceeded', 'amount');
+  });
+  router.get('/test/conflict', () => {
+    throw new ConflictError('already started');
+  });
+  router.get('/test/finance-only', requireRole('finance'), (_req, res) => {
+    res.json({ ok: true });
+  });
+  router.get('/test/query', validate({ query: z.object({ n: z.coerce.number().int().min(1) }) }), (req, res) => {
+    res.json({ n: (req.query as unknown as { n: number }).n });
+  });
+  return router;
+}
+
+describe('the HTTP platform on a real listening server', () => {
+  let env: TestWorkflowEnvironment;
+  let t: TestDb;
+  let platform: RunningPlatform;
+  let api: ReturnType<typeof apiClient>;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    try {
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+    } catch {
+      // Installed already in this worker process.
+    }
+    env = await createTestEnv();
+    t = await openTestDb('pglite');
+    await seedDemo(t.db);
+    dataDir = mkdtempSync(join(tmpdir(), 'smt-http-'));
+    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent' });
+    platform = await startPlatform({
+      config,
+      logger,
+      db: t.db,
+      temporal: connectionsOf(env),
+      services: ['auth', 'tasks'],
+      workers: [],
+      taskKinds: [],
+      extraRouters: [failingRouter],
+      mailSender: false,
+    });
+    api = apiClient(platform.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    await t?.close();
+    await env?.teardown();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('health, readiness and metrics', async () => {
+    const health = await api.get('/healthz');
+    expect(health).toMatchObject({ status: 200, body: { status: 'ok', checks: { database: 'ok', temporal: 'ok', mail: 'ok' } } });
+    expect((await api.get('/readyz')).body).toEqual({ status: 'ready' });
+    await api.post('/api/auth/login', { email: 'nobody@demo.local', password: 'x' });
+    const metrics = await fetch(`${platform.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/smt_http_request_duration_seconds_count\{method="POST",route="\/api\/auth\/login",status="401"\} 1/);
+    expect(metrics).toContain('process_cpu_user_seconds_total');
+  });
+
+  test('login with email and password gives a bearer token and a session cookie; logout ends it', async () => {
+    const wrong = await api.post('/api/auth/login', { email: 'engineer@demo.local', password: 'nope' });
+    expect(wrong).toMatchObject({ status: 401, body: { error: { code: 'unauthenticated', message: 'email or password is wrong' } } });
+    const unknown = await api.post('/api/auth/login', { email: 'ghost@demo.local', password: 'demo' });
+    expect(unknown.body).toEqual(wrong.body);
+    const missing = await api.post('/api/auth/login', { password: 'demo' });
+    expect(missing).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', field: 'email' } } });
+    const malformed = await api.call('POST', '/api/auth/login', { body: '{"email":' });
+    expect(malformed).toMatchObject({ status: 400, body: { error: { message: 'request body is not valid JSON' } } });
+
+    const ok = await api.post('/api/auth/login', { email: 'Engineer@Demo.Local', password: 'demo' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.user).toMatchObject({ email: 'engineer@demo.local', role: 'engineer', customerId: null });
+    expect(ok.body.user.passwordHash).toBeUndefined();
+    const cookie = ok.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^smt_session=smt_[\w-]+; Path=\/; Expires=.*; HttpOnly; SameSite=Lax$/);
+
+    const byBearer = await api.get('/api/auth/me', ok.body.token);
+    expect(byBearer.body).toMatchObject({ email: 'engineer@demo.local', role: 'engineer' });
+    const byCookie = await api.call('GET', '/api/auth/me', { cookie: cookie.split(';')[0] });
+    expect(byCookie.body.email).toBe('engineer@demo.local');
+    expect((await api.get('/api/auth/me')).status).toBe(401);
+    const garbage = await api.get('/api/auth/me', 'smt_not-a-real-token');
+    expect(garbage).toMatchObject({ status: 401, body: { error: { message: 'session expired or token invalid; log in again' } } });
+
+    expect((await api.post('/api/auth/logout', undefined, ok.body.token)).status).toBe(204);
+    expect((await api.get('/api/auth/me', ok.body.token)).status).toBe(401);
+  });
+
+  test('API tokens work like sessions', async () => {
+    const session = await api.login('finance@demo.local');
+    const created = await api.post('/api/auth/tokens', { name: 'bank import', expiresInDays: 30 }, session);
+    expect(created.status).toBe(201);
+    expect((await api.get('/api/auth/me', created.body.token)).body.role).toBe('finance');
+    expect((await api.get('/api/test/finance-only', created.body.token)).body).toEqual({ ok: true });
+    const sales = await api.login('sales@demo.local');
+    expect((await api.get('/api/test/finance-only', sales)).body.error).toEqual({ code: 'forbidden', message: 'requires one of the roles: finance' });
+    expect((await api.get('/api/test/finance-only')).status).toBe(401);
+  });
+
+  test('sessions expire after their lifetime', async () => {
+    let now = new Date('2030-01-01T00:00:00Z');
+    const auth = createAuthService({ db: t.db, secret: 'test-secret-of-enough-length', ttlHours: 12, now: () => now });
+    const login = await auth.login('qa@demo.local', 'demo');
+    expect(await auth.authenticate(login!.token)).toMatchObject({ email: 'qa@demo.local', role: 'qa' });
+    now = new Date('2030-01-01T11:59:00Z');
+    expect(await auth.authenticate(login!.token)).toBeDefined();
+    now = new Date('2030-01-01T12:00:01Z');
+    expect(await auth.authenticate(login!.token)).toBeUndefined();
+  });
+
+  test('one error middleware: 400 naming the field, 404, 409, 422, and a generic 500', async () => {
+    expect((await api.get('/api/test/query?n=0')).body.error).toMatchObject({ code: 'validation_failed', field: 'n' });
+    expect((await api.get('/api/test/query?n=3')).body).toEqual({ n: 3 });
+    expect(await api.get('/api/nope')).toMatchObject({ status: 404, body: { error: { code: 'not_found', message: 'no route for GET /api/nope' } } });
+    expect(await api.get('/api/test/conflict')).toMatchObject({ status: 409, body: { error: { code: 'conflict', message: 'already started' } } });
+    expect(await api.get('/api/test/rule')).toMatchObject({ status: 422, body: { error: { code: 'business_rule', field: 'amount' } } });
+    const boom = await api.get('/api/test/boom');
+    expect(boom).toEqual(expect.objectContaining({ status: 500, body: { error: { code: 'internal', message: 'internal error' } } }));
+    const engineer = await api.login('engineer@demo.local');
+    const badId = await api.get('/api/tasks/123', engineer);
+    expect(badId).toMatchObject({ status: 400, body: { error: { field: 'id', message: 'id: must be a task id (uuid)' } } });
+    const badFilter = await api.get('/api/tasks?status=done', engineer);
+    expect(badFilter).toMatchObject({ status: 400, body: { error: { field: 'status' } } });
+  });
+
+  test('the overdue filter uses the due time', async () => {
+    const late = await tasksRepo.openTask(t.db, { workflowId: 'rma:R-LATE', step: 'confirm', kind: 'approval', title: 'Confirm on site', role: 'qa', caseType: 'rma', caseId: 'R-LATE', dueAt: new Date(Date.now() - 3_600_000) });
+    const onTime = await tasksRepo.openTask(t.db, { workflowId: 'rma:R-OK', step: 'confirm', kind: 'approval', title: 'Confirm on site', role: 'qa', caseType: 'rma', caseId: 'R-OK', dueAt: new Date(Date.now() + 3_600_000) });
+    const qa = await api.login('qa@demo.local');
+    const overdue = await api.get('/api/tasks?overdue=true', qa);
+    expect(overdue.body.tasks.map((x: { id: string }) => x.id)).toEqual([late.task.id]);
+    expect(overdue.body.tasks[0].overdue).toBe(true);
+    const notOverdue = await api.get('/api/tasks?overdue=false&caseType=rma', qa);
+    expect(notOverdue.body.tasks.map((x: { id: string }) => x.id)).toEqual([onTime.task.id]);
+    const manager = await api.login('manager@demo.local');
+    expect((await api.get('/api/tasks?role=qa&overdue=true', manager)).body.tasks).toHaveLength(1);
+  });
+
+  test('the OpenAPI document lists the auth and tasks paths, and Swagger UI serves it', async () => {
+    const doc = await api.get('/api/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/login', '/api/auth/logout', '/api/auth/me', '/api/tasks', '/api/tasks/{id}', '/api/tasks/{id}/complete', '/api/task-kinds', '/api/dev/mail']),
+    );
+    expect(doc.body.paths['/api/tasks/{id}/complete'].post.responses).toHaveProperty('409');
+    expect(doc.body.components.schemas).toHaveProperty('Task');
+    const ui = await fetch(`${platform.url}/api/docs/`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger-ui');
+  });
+});
