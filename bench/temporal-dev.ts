@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -200,7 +200,7 @@ async function main(): Promise<void> {
 
     const cores = cpus().length;
     const lines = [
-      `machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cores} cores, Node ${process.version}`,
+      `machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cores} cores, Node ${process.version}, load average ${loadavg()[0].toFixed(1)} (other processes compete for the cores)`,
       `server: ${options.inProcess ? 'in-process' : 'child process (bin/temporal-dev server start-dev)'}, in memory`,
       `run: ${options.workflows} workflows × ${options.activities} activities, all started at once (after ${Math.min(50, options.workflows)} warm-up workflows)`,
       `worker: ${options.workflowPollers ?? 'default'} workflow pollers, ${options.activityPollers ?? 'default'} activity pollers, sticky ratio ${options.stickyRatio ?? 'default (0.2)'}`,
@@ -210,6 +210,8 @@ async function main(): Promise<void> {
         ? `server CPU: ${((serverCpuSeconds / wallSeconds) * 100).toFixed(0)}% of one core; RSS ${memory!.rss.toFixed(0)} MiB (peak ${memory!.peak.toFixed(0)} MiB)`
         : 'server CPU: not separable in-process',
       `client + SDK worker process CPU: ${((ownCpuSeconds / wallSeconds) * 100).toFixed(0)}% of one core`,
+      // CPU per workflow is steadier than wall-clock rates on a shared machine, and shows which side limits.
+      `CPU per workflow: server ${server.pid ? ((serverCpuSeconds * 1000) / options.workflows).toFixed(1) : '-'} ms, client + SDK worker ${((ownCpuSeconds * 1000) / options.workflows).toFixed(1)} ms`,
     ];
     console.log(lines.join('\n'));
   } finally {
