@@ -1,0 +1,122 @@
+/**
+ * The customer workflows' side effects: the onboarding status, the factory audit and its corrective actions,
+ * and payment terms, projected into the database (idempotently, audited when something changes).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { Db } from '../../infra/db/database';
+import { recordAudit as appendAudit } from '../../infra/db/repositories/audit';
+import { addCorrectiveAction, closeCorrectiveAction, getCustomer, recordFactoryAudit, updateCustomer } from '../../infra/db/repositories/customers';
+import { customerRecordStatus, type AuditResult, type OnboardingStatus } from '../../domain/customer/onboarding';
+import type { PaymentTerms } from '../../domain/customer/payment-terms';
+import type { CustomerActor } from '../../domain/customer/contract';
+
+/** What the customer activities need from the worker. */
+export interface CustomerFlowDeps {
+  db: Db;
+}
+
+/** Builds the customer-flow activities. */
+export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
+  const { db } = deps;
+  return {
+    /** Shows the onboarding status on the customer record (the quote gate and lists read it). */
+    async projectOnboarding(input: { customerId: string; onboarding: OnboardingStatus; auditRequired: boolean; actor: CustomerActor | null }): Promise<{ status: string; changed: boolean }> {
+      const status = customerRecordStatus({ onboarding: input.onboarding, auditRequired: input.auditRequired });
+      return db.transaction().execute(async (trx) => {
+        const current = await getCustomer(trx, input.customerId);
+        if (!current) throw ApplicationFailure.nonRetryable(`customer ${input.customerId} does not exist`, 'CustomerNotFound');
+        if (current.status === status) return { status, changed: false };
+        await updateCustomer(trx, input.customerId, { status });
+        await appendAudit(trx, {
+          actorId: input.actor?.userId ?? null,
+          actorRole: input.actor?.role ?? 'workflow',
+          action: 'customer.onboarding',
+          entityType: 'customer',
+          entityId: input.customerId,
+          before: { status: current.status },
+          after: { status, onboarding: input.onboarding },
+        });
+        return { status, changed: true };
+      });
+    },
+
+    /** Stores the audit visit and its corrective actions once per workflow (a retry returns the same ids). */
+    async recordAudit(input: {
+      workflowId: string;
+      customerId: string;
+      visitOn: string;
+      result: AuditResult;
+      auditors: string | null;
+      notes: string | null;
+      recordedBy: string;
+      correctiveActions: { description: string; dueOn: string }[];
+    }): Promise<{ auditId: string; correctiveActionIds: string[] }> {
+      return db.transaction().execute(async (trx) => {
+        const existing = await trx.selectFrom('factory_audits').select('id').where('workflow_id', '=', input.workflowId).where('visited_on', '=', input.visitOn).executeTakeFirst();
+        if (existing) {
+          const ids = await trx.selectFrom('corrective_actions').select('id').where('audit_id', '=', existing.id).orderBy('created_at').orderBy('id').execute();
+          return { auditId: existing.id, correctiveActionIds: ids.map((r) => r.id) };
+        }
+        const audit = await recordFactoryAudit(trx, {
+          customer_id: input.customerId,
+          workflow_id: input.workflowId,
+          scheduled_on: input.visitOn,
+          visited_on: input.visitOn,
+          result: input.result,
+          auditor_names: input.auditors,
+          notes: input.notes,
+          recorded_by: input.recordedBy,
+        });
+        const ids: string[] = [];
+        for (const action of input.correctiveActions) {
+          ids.push((await addCorrectiveAction(trx, { audit_id: audit.id, description: action.description, due_on: action.dueOn })).id);
+        }
+        await appendAudit(trx, {
+          actorId: input.recordedBy,
+          actorRole: 'sales',
+          action: 'customer.audit_recorded',
+          entityType: 'customer',
+          entityId: input.customerId,
+          after: { result: input.result, visitOn: input.visitOn, correctiveActions: input.correctiveActions.length },
+        });
+        return { auditId: audit.id, correctiveActionIds: ids };
+      });
+    },
+
+    /** Marks an open corrective action overdue (a no-op once it is done). */
+    async markCorrectiveActionOverdue(input: { correctiveActionId: string }): Promise<void> {
+      await db.updateTable('corrective_actions').set({ status: 'overdue' }).where('id', '=', input.correctiveActionId).where('status', '=', 'open').execute();
+    },
+
+    /** Closes a corrective action (idempotent). */
+    async closeCorrectiveAction(input: { correctiveActionId: string; closedBy: string }): Promise<void> {
+      await closeCorrectiveAction(db, input.correctiveActionId, input.closedBy);
+    },
+
+    /** Writes the decided payment terms on the customer record, audited. */
+    async applyPaymentTerms(input: { customerId: string; requestId: string; terms: PaymentTerms; decidedBy: CustomerActor }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const changed = await updateCustomer(trx, input.customerId, {
+          payment_terms: input.terms.kind,
+          credit_limit_cents: input.terms.creditLimitMinor,
+          payment_terms_approved_by: input.terms.approvedBy,
+        });
+        if (!changed) throw ApplicationFailure.nonRetryable(`customer ${input.customerId} does not exist`, 'CustomerNotFound');
+        const { before, after } = changed;
+        if (before.payment_terms === after.payment_terms && before.credit_limit_cents === after.credit_limit_cents && before.payment_terms_approved_by === after.payment_terms_approved_by) return;
+        await appendAudit(trx, {
+          actorId: input.decidedBy.userId,
+          actorRole: input.decidedBy.role,
+          action: 'customer.payment_terms',
+          entityType: 'customer',
+          entityId: input.customerId,
+          before: { terms: before.payment_terms, creditLimitMinor: before.credit_limit_cents },
+          after: { terms: after.payment_terms, creditLimitMinor: after.credit_limit_cents, requestId: input.requestId },
+        });
+      });
+    },
+  };
+}
+
+/** The customer-flow activities as workflows see them. */
+export type CustomerFlowActivities = ReturnType<typeof createCustomerFlowActivities>;

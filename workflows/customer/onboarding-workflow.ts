@@ -1,0 +1,198 @@
+/**
+ * Customer onboarding and the customer's audit of our factory (seed 001 §4 "Entrust customers to audit the
+ * factory"; issue 6 item 1): sales registers the customer; when the customer audits, sales agrees the visit
+ * date and is reminded the morning before; after the visit sales records pass / conditional / fail; each
+ * corrective action of a conditional result has a deadline, past which the manager is escalated to daily.
+ * Without an audit the customer may be quoted at once.
+ */
+import { proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { CustomerFlowActivities } from '../../activities/customer';
+import type { MailActivities } from '../../activities/mail';
+import {
+  CUSTOMER_TASK_KIND_NAMES,
+  customerOnboardingStateQuery,
+  customerSteps,
+  type CorrectiveActionState,
+  type CustomerDecisionRecord,
+  type CustomerOnboardingInput,
+  type CustomerOnboardingState,
+} from '../../domain/customer/contract';
+import { nextOnboardingStatus, type AuditResult, type OnboardingEvent, type OnboardingStatus } from '../../domain/customer/onboarding';
+import { auditResultDueAt, auditVisitReminderAt, correctiveActionDeadline } from '../../domain/customer/audit-schedule';
+import { CustomerIdAttribute, StageAttribute } from '../../domain/quote/contract';
+import type { TaskCompletion } from '../../domain/tasks/task';
+import { TaskInbox } from '../quote/human-task';
+
+const flow = proxyActivities<CustomerFlowActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
+const mail = proxyActivities<MailActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
+
+const DAY_MS = 86_400_000;
+/** Sales has a week to agree a visit date before being reminded. */
+const SCHEDULE_AUDIT_WITHIN_MS = 7 * DAY_MS;
+
+/** The onboarding workflow (id `customer:${customerId}`, task queue `quote`). */
+export async function customerOnboardingWorkflow(input: CustomerOnboardingInput): Promise<{ status: OnboardingStatus }> {
+  const workflowId = workflowInfo().workflowId;
+  const inbox = new TaskInbox();
+  let status: OnboardingStatus = 'registered';
+  let step = 'registered';
+  let visitOn: string | null = null;
+  let auditResult: AuditResult | null = null;
+  let visitReminderAt: number | null = null;
+  let resultDueAt: number | null = null;
+  const actions: CorrectiveActionState[] = [];
+  const decisions: CustomerDecisionRecord[] = [];
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+  setHandler(customerOnboardingStateQuery, (): CustomerOnboardingState => ({
+    customerId: input.customerId,
+    status,
+    auditRequired: input.auditRequired,
+    step,
+    visitOn,
+    auditResult,
+    correctiveActions: actions.map((a) => ({ ...a })),
+    openTasks: inbox.openWaits().map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, dueAt: w.dueAt })),
+    deadlines: { visitReminderAt: iso(visitReminderAt), resultDueAt: iso(resultDueAt) },
+    decisions: decisions.map((d) => ({ ...d })),
+  }));
+
+  async function apply(event: OnboardingEvent, by: CustomerDecisionRecord['by'] | null): Promise<void> {
+    const next = nextOnboardingStatus(status, event);
+    // The tasks only offer decisions that fit; a refusal here is a bug, so fail loudly rather than drop it.
+    if (!next.ok) throw new Error(next.reason);
+    status = next.status;
+    upsertSearchAttributes([{ key: StageAttribute, value: status }]);
+    await flow.projectOnboarding({ customerId: input.customerId, onboarding: status, auditRequired: input.auditRequired, actor: by });
+  }
+
+  function record(c: TaskCompletion): CustomerDecisionRecord['by'] {
+    decisions.push({ step: c.step, decision: c.decision, by: c.completedBy, at: c.completedAt });
+    return c.completedBy;
+  }
+
+  const base = { caseType: 'customer', caseId: input.customerId, customerId: input.customerId } as const;
+  upsertSearchAttributes([
+    { key: CustomerIdAttribute, value: input.customerId },
+    { key: StageAttribute, value: status },
+  ]);
+
+  if (!input.auditRequired) {
+    step = 'approved';
+    await apply({ type: 'audit_not_required' }, input.registeredBy);
+    return { status };
+  }
+  await flow.projectOnboarding({ customerId: input.customerId, onboarding: status, auditRequired: true, actor: input.registeredBy });
+
+  // ---- sales agrees the visit date with the customer
+  step = customerSteps.scheduleAudit;
+  const scheduleStart = Date.now();
+  const { completion: scheduled } = await inbox.wait({
+    ...base,
+    step,
+    kind: CUSTOMER_TASK_KIND_NAMES.scheduleAudit,
+    title: `Agree the factory audit visit date with ${input.name}`,
+    role: 'sales',
+    dueAt: scheduleStart + SCHEDULE_AUDIT_WITHIN_MS,
+    // Reminders to sales only: reminder at the due time, then daily "still not scheduled" notes.
+    clock: { startedAt: scheduleStart, policy: { reminderAfterMs: SCHEDULE_AUDIT_WITHIN_MS, escalateAfterMs: SCHEDULE_AUDIT_WITHIN_MS + DAY_MS, escalateEveryMs: DAY_MS } },
+    onClockEvent: (event) => remindSales(customerSteps.scheduleAudit, event.kind === 'reminder' ? 0 : event.number, `agree the audit visit date with ${input.name}`),
+  });
+  if (!scheduled) throw new Error('scheduling wait ended without a completion');
+  visitOn = String(scheduled.data.visitOn);
+  await apply({ type: 'audit_scheduled', visitOn }, record(scheduled));
+
+  // ---- the visit: sales is reminded the morning before, records the result by the end of the day
+  step = customerSteps.recordAuditResult;
+  visitReminderAt = auditVisitReminderAt(visitOn);
+  resultDueAt = auditResultDueAt(visitOn);
+  const now = Date.now();
+  const { completion: result } = await inbox.wait({
+    ...base,
+    step,
+    kind: CUSTOMER_TASK_KIND_NAMES.recordAuditResult,
+    title: `Record the result of ${input.name}'s audit visit on ${visitOn}`,
+    role: 'sales',
+    dueAt: resultDueAt,
+    clock: {
+      startedAt: now,
+      policy: { reminderAfterMs: Math.max(1, visitReminderAt - now), escalateAfterMs: Math.max(2, resultDueAt - now), escalateEveryMs: DAY_MS },
+    },
+    onClockEvent: (event) =>
+      event.kind === 'reminder'
+        ? remindSales(customerSteps.recordAuditResult, 0, `${input.name} audits our factory on ${visitOn}`)
+        : remindSales(customerSteps.recordAuditResult, event.number, `record the result of ${input.name}'s audit visit on ${visitOn}`),
+  });
+  if (!result) throw new Error('audit result wait ended without a completion');
+  const by = record(result);
+  auditResult = result.decision as AuditResult;
+  const planned = Array.isArray(result.data.correctiveActions) ? (result.data.correctiveActions as { description: string; dueOn: string }[]) : [];
+  const stored = await flow.recordAudit({
+    workflowId,
+    customerId: input.customerId,
+    visitOn,
+    result: auditResult,
+    auditors: typeof result.data.auditors === 'string' ? result.data.auditors : null,
+    notes: typeof result.data.notes === 'string' ? result.data.notes : null,
+    recordedBy: by.userId,
+    correctiveActions: auditResult === 'conditional' ? planned : [],
+  });
+  await apply({ type: 'audit_recorded', result: auditResult, correctiveActions: stored.correctiveActionIds.length }, by);
+  if ((status as OnboardingStatus) !== 'corrective_actions') {
+    step = status;
+    return { status };
+  }
+
+  // ---- corrective actions, each on its own deadline; the manager hears about overdue ones daily
+  step = 'corrective-actions';
+  stored.correctiveActionIds.forEach((id, i) => {
+    actions.push({ id, description: planned[i].description, dueOn: planned[i].dueOn, deadline: new Date(correctiveActionDeadline(planned[i].dueOn)).toISOString(), status: 'open', escalations: 0, closedBy: null });
+  });
+  await Promise.all(
+    actions.map(async (action) => {
+      const deadline = Date.parse(action.deadline);
+      const started = Date.now();
+      const actionStep = customerSteps.correctiveAction(action.id);
+      const { completion } = await inbox.wait({
+        ...base,
+        step: actionStep,
+        kind: CUSTOMER_TASK_KIND_NAMES.correctiveAction,
+        title: `Corrective action for ${input.name}: ${action.description}`.slice(0, 200),
+        role: 'qa',
+        payload: { correctiveActionId: action.id, dueOn: action.dueOn },
+        dueAt: deadline,
+        // No reminder: the first event is the escalation at the deadline, then one a day.
+        clock: { startedAt: started, policy: { reminderAfterMs: Infinity, escalateAfterMs: Math.max(1, deadline - started), escalateEveryMs: DAY_MS } },
+        onClockEvent: async (event) => {
+          if (event.kind !== 'escalation') return;
+          action.escalations = event.number;
+          await flow.markCorrectiveActionOverdue({ correctiveActionId: action.id });
+          await mail.mailRoles({
+            idempotencyKey: `${workflowId}:${actionStep}:overdue-${event.number}`,
+            roles: ['manager'],
+            template: 'corrective-action-overdue',
+            subject: `Overdue corrective action for ${input.name} (day ${event.number})`,
+            text: `The corrective action "${action.description}" from ${input.name}'s factory audit was due on ${action.dueOn} and is still open.`,
+          });
+        },
+      });
+      if (!completion) throw new Error('corrective action wait ended without a completion');
+      action.status = 'done';
+      action.closedBy = record(completion);
+      await flow.closeCorrectiveAction({ correctiveActionId: action.id, closedBy: completion.completedBy.userId });
+    }),
+  );
+  await apply({ type: 'corrective_actions_closed' }, null);
+  step = status;
+  return { status };
+
+  async function remindSales(stepName: string, number: number, what: string): Promise<void> {
+    await mail.mailRoles({
+      idempotencyKey: `${workflowId}:${stepName}:reminder-${number}`,
+      roles: ['sales'],
+      template: 'customer-audit-reminder',
+      subject: `Reminder: ${what}`,
+      text: `Reminder for the onboarding of ${input.name}: ${what}.`,
+    });
+  }
+}

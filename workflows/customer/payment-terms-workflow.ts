@@ -1,0 +1,54 @@
+/**
+ * Monthly settlement for a customer (seed 001 §6: "if the customer is a regular customer or loyal customer, you
+ * can also settle accounts with them every month. Of course, approval is also possible"): a manager approves
+ * or refuses the requested credit limit; until then, and after a refusal, the customer prepays.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { CustomerFlowActivities } from '../../activities/customer';
+import type { TaskActivities } from '../../activities/tasks';
+import {
+  CUSTOMER_TASK_KIND_NAMES,
+  customerSteps,
+  type PaymentTermsApprovalInput,
+  type PaymentTermsApprovalResult,
+} from '../../domain/customer/contract';
+import { decideMonthlyTerms } from '../../domain/customer/payment-terms';
+import { isRole } from '../../domain/tasks/roles';
+import { TaskInbox } from '../quote/human-task';
+
+const flow = proxyActivities<CustomerFlowActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
+
+const tasks = proxyActivities<TaskActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
+
+const DAY_MS = 86_400_000;
+
+/** The approval workflow (id `customer:${customerId}:terms:${requestId}`, task queue `quote`). */
+export async function paymentTermsApprovalWorkflow(input: PaymentTermsApprovalInput): Promise<PaymentTermsApprovalResult> {
+  const inbox = new TaskInbox();
+  const started = Date.now();
+  const { completion } = await inbox.wait({
+    step: customerSteps.approvePaymentTerms,
+    kind: CUSTOMER_TASK_KIND_NAMES.approvePaymentTerms,
+    title: `Approve monthly settlement with a credit limit of ${(input.creditLimitMinor / 100).toFixed(2)}`,
+    role: 'manager',
+    caseType: 'customer',
+    caseId: input.customerId,
+    customerId: input.customerId,
+    payload: { creditLimitMinor: input.creditLimitMinor, requestedBy: input.requestedBy.email },
+    dueAt: started + 2 * DAY_MS,
+    // The platform's reminder at two days; no escalation above the manager.
+    clock: { startedAt: started, policy: { reminderAfterMs: 2 * DAY_MS, escalateAfterMs: Infinity, escalateEveryMs: DAY_MS } },
+    onClockEvent: async (event) => {
+      if (event.kind === 'reminder') await tasks.remindTask({ step: customerSteps.approvePaymentTerms });
+    },
+  });
+  if (!completion) throw new Error('payment terms wait ended without a completion');
+  const role = completion.completedBy.role;
+  const terms = decideMonthlyTerms(input.creditLimitMinor, {
+    approved: completion.decision === 'approve',
+    byUserId: completion.completedBy.userId,
+    byRole: isRole(role) ? role : 'customer',
+  });
+  await flow.applyPaymentTerms({ customerId: input.customerId, terms, decidedBy: completion.completedBy, requestId: input.requestId });
+  return { approved: terms.kind === 'monthly', terms, decidedBy: completion.completedBy };
+}
