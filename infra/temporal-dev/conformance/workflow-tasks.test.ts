@@ -93,7 +93,8 @@ describe('workflow tasks handled by hand', () => {
       taskQueue,
       workflowId: uniqueWorkflowId('task-timeout'),
       args: ['after the timeout'],
-      workflowTaskTimeout: '1s',
+      // Long enough for the SDK worker to answer attempt 2 in time on a loaded machine.
+      workflowTaskTimeout: '2s',
     });
     const task = await takeWorkflowTask(taskQueue);
     expect(Number(task.startedEventId)).toBe(3);
