@@ -8,6 +8,9 @@ const envFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be one of true, false, 1, 0, yes, no' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const port = (fallback: number) =>
+  z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int('must be a port number from 0 to 65535').min(0, 'must be a port number from 0 to 65535').max(65535, 'must be a port number from 0 to 65535').default(fallback);
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM');
 
 const urlWithProtocols = (protocols: string[]) =>
@@ -21,7 +24,7 @@ const urlWithProtocols = (protocols: string[]) =>
  * environment variable names, so docs, docker-compose.yml and the checks stay in step.
  */
 export const configEnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: port(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: urlWithProtocols(['postgres', 'postgresql']).optional(),
@@ -30,13 +33,13 @@ export const configEnvSchema = z.object({
     .regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233')
     .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_DEV_PORT: z.coerce.number().int().min(0).max(65535).default(7233),
+  TEMPORAL_DEV_PORT: port(7233),
   TEMPORAL_UI_URL: z.url().optional(),
   SMTP_URL: urlWithProtocols(['smtp', 'smtps']).optional(),
-  SMTP_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(1025),
+  SMTP_CATCHER_PORT: port(1025),
   MAIL_FROM: z.string().min(3).default('SMT Works <noreply@smt-works.local>'),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  SESSION_TTL_HOURS: z.coerce.number({ error: 'must be a number of hours' }).positive('must be a positive number of hours').default(12),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   SEED_DEMO: envFlag.optional(),
   PUBLIC_URL: z.url().optional(),

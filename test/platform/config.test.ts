@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       const names = (e as ConfigError).problems.map((p) => p.variable).sort();
       expect(names).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'TEMPORAL_ADDRESS']);
       expect((e as Error).message).toMatch(/DATABASE_URL: must be a URL starting with postgres:\/\/ or postgresql:\/\//);
+      expect((e as Error).message).toContain('PORT: must be a port number from 0 to 65535');
     }
   });
 

@@ -1,0 +1,20 @@
+import type { RunningPlatform } from './platform';
+
+/** Prints where everything is, for the person who just typed `npm start`. */
+export function banner(p: RunningPlatform, temporalUiUrl?: string): string {
+  const lines = [
+    '',
+    'SMT Works is running',
+    `  API              ${p.url}/api`,
+    `  API docs         ${p.url}/api/docs`,
+    `  OpenAPI          ${p.url}/api/openapi.json`,
+    `  health           ${p.url}/healthz   ready: ${p.url}/readyz   metrics: ${p.url}/metrics`,
+    `  Temporal         ${p.temporal.address}${p.embeddedTemporal ? ' (embedded)' : ''} namespace ${p.temporal.namespace}`,
+  ];
+  if (temporalUiUrl) lines.push(`  Temporal UI      ${temporalUiUrl}`);
+  if (p.mailCatcher) lines.push(`  mail catcher     ${p.mailCatcher.url}  (read it at ${p.url}/api/dev/mail as admin@demo.local)`);
+  lines.push(`  services         ${p.services.join(', ')}`);
+  lines.push(`  workers          ${p.workers.length ? p.workers.join(', ') : '(no workflows registered yet)'}`);
+  lines.push('  demo logins      <role>@demo.local / demo, buyer@demo.local / demo', '');
+  return lines.join('\n');
+}
