@@ -43,10 +43,13 @@ describe('analyzeUpload', () => {
     expect(codes(a)).toEqual(['fiducials-found', 'panel-rails-absent', 'locating-holes-absent']);
   });
 
-  it('falls back to the copper extents without an outline and says so', () => {
-    const a = analyzeUpload({ files: board({ 'gerber/b-Edge_Cuts.gbr': null }) });
+  it('falls back to the copper extents without an outline, ignoring art that is on one layer only', () => {
+    // Top copper also carries a logo 30 mm off the board, as Eagle boards often do.
+    const withLogo = copperGerber('Top').replace('M02*', 'D12*\nX-11811Y-11811D02*\nX-9843Y-11811D01*\nM02*');
+    const a = analyzeUpload({ files: board({ 'gerber/b-Edge_Cuts.gbr': null, 'gerber/b-F_Cu.gbr': withLogo, 'gerber/b-B_Cu.gbr': copperGerber('Bot') }) });
     expect(a.board.sizeFrom).toBe('copper');
     expect(a.board.widthMm).toBeCloseTo(41, 0); // fiducial edges 4.5 .. 45.5 mm
+    expect(a.board.heightMm).toBeCloseTo(21, 0);
     expect(a.issues[0]).toMatchObject({ severity: 'warning', code: 'outline-missing' });
   });
 

@@ -7,7 +7,7 @@ import { parseBom, BomSummary, ParsedBom, partKey } from './bom';
 import { designatorKey } from './designators';
 import { parseExcellon, ExcellonDrill } from './excellon';
 import { estimatePins } from './footprint';
-import { Box, boxSize, emptyBox, isEmptyBox, round, unionBox } from './geometry';
+import { Box, boxSize, emptyBox, extendBox, intersectBox, isEmptyBox, round, unionBox } from './geometry';
 import { measureGerber, GerberMeasure, ParseTimeoutError } from './gerber';
 import { identifyLayers, LayerFormat, LayerSide, LayerType } from './layers';
 import { parsePlacement, ParsedPlacement, placementIsThroughHole } from './placement';
@@ -129,6 +129,7 @@ export function analyzeUpload(
 
   // 2. Board size: the outline, else the copper extents.
   let boardBox: Box = emptyBox();
+  // (the board box is final only after the drills are read, below)
   let sizeFrom: 'outline' | 'copper' | null = null;
   for (const l of layers.filter((x) => x.type === 'outline')) {
     const m = measures.get(l.file);
@@ -140,13 +141,20 @@ export function analyzeUpload(
     return m && !isEmptyBox(m.inkBox) ? unionBox(box, m.inkBox) : box;
   }, emptyBox());
   if (!sizeFrom && !isEmptyBox(copperBox)) {
-    boardBox = copperBox;
+    // Eagle and others put logos and text in copper off the board; such art is rarely on every copper
+    // layer, so the layers' common extent is the better estimate (widened by the drill holes below).
+    boardBox = layers.filter((x) => x.type === 'copper').reduce<Box | null>((box, l) => {
+      const m = measures.get(l.file);
+      if (!m || isEmptyBox(m.inkBox)) return box;
+      if (!box) return { ...m.inkBox };
+      const common = intersectBox(box, m.inkBox);
+      return isEmptyBox(common) ? box : common;
+    }, null) ?? copperBox;
     sizeFrom = 'copper';
-    issues.push({ severity: 'warning', code: 'outline-missing', message: 'No board outline layer: the board size was measured from the copper extents, which may be smaller than the board' });
+    issues.push({ severity: 'warning', code: 'outline-missing', message: 'No board outline layer: the board size was estimated from the copper extents (and drill holes), which may differ from the real board; please add the outline (board edge) layer' });
   } else if (!sizeFrom) {
     issues.push({ severity: 'error', code: 'outline-missing', message: 'No board outline layer and no copper to measure: the board size is unknown' });
   }
-  const { width, height } = boxSize(boardBox);
   const copperLayers = layers.filter((l) => l.type === 'copper').length;
   if (copperLayers === 0) issues.push({ severity: 'error', code: 'copper-missing', message: 'No copper layer was found' });
 
@@ -194,9 +202,14 @@ export function analyzeUpload(
       allHits.push({ x: hit.xMm, y: hit.yMm });
     }
   }
+  if (sizeFrom === 'copper') {
+    for (const h of allHits) if (h.x >= copperBox.minX && h.x <= copperBox.maxX && h.y >= copperBox.minY && h.y <= copperBox.maxY) extendBox(boardBox, h.x, h.y);
+  }
   if (drillFiles.length === 0) {
     issues.push({ severity: 'warning', code: 'drill-missing', message: 'No drill file (Excellon) was found: vias and through-holes cannot be made; add the NC drill file(s) unless the board truly has no holes' });
   }
+
+  const { width, height } = boxSize(boardBox);
 
   // 4. Paste layers (stencil), fiducials, rails and locating holes.
   const pasteSides = new Set(layers.filter((l) => l.type === 'solderpaste').map((l) => l.side));

@@ -34,6 +34,16 @@ export function unionBox(a: Box, b: Box): Box {
   };
 }
 
+/** The overlap of two boxes (empty when they do not overlap). */
+export function intersectBox(a: Box, b: Box): Box {
+  return {
+    minX: Math.max(a.minX, b.minX),
+    minY: Math.max(a.minY, b.minY),
+    maxX: Math.min(a.maxX, b.maxX),
+    maxY: Math.min(a.maxY, b.maxY),
+  };
+}
+
 /** Width and height of a box (0 when empty). */
 export function boxSize(box: Box): { width: number; height: number } {
   if (isEmptyBox(box)) return { width: 0, height: 0 };
