@@ -30,7 +30,7 @@ export class Recorder {
 
 function recording<T extends Record<string, unknown>>(recorder: Recorder, name: string, answer: (input: T) => unknown) {
   return async (input: T) => {
-    recorder.calls.push({ name, workflowId: Context.current().info.workflowExecution.workflowId, input });
+    recorder.calls.push({ name, workflowId: Context.current().info.workflowExecution?.workflowId ?? '', input });
     return answer(input);
   };
 }
