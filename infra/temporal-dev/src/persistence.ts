@@ -73,6 +73,8 @@ export class Store {
   private waiters: Array<() => void> = [];
   private closed = false;
   private lastOffset = NaN;
+  private syncing = false;
+  private flushAgain = false;
 
   constructor(
     private readonly file: string,
@@ -149,7 +151,7 @@ export class Store {
     this.fd = fs.openSync(this.file, 'a');
     this.liveSize = this.size;
     this.metaDirty = true;
-    this.flush();
+    this.flushSync();
     if (states.size) this.log('info', `restored ${states.size} executions from ${this.file}`);
     return meta;
   }
@@ -183,9 +185,51 @@ export class Store {
     });
   }
 
-  /** Writes every pending change and fsyncs. */
+  /**
+   * Writes every pending change and fsyncs. The fsync runs off the event loop; changes made meanwhile
+   * gather into the next batch, which is written as soon as it completes (group commit).
+   */
   flush(): void {
     if (this.fd < 0) return;
+    if (this.syncing) {
+      this.flushAgain = true;
+      return;
+    }
+    const data = this.pendingData();
+    const waiters = this.waiters;
+    this.waiters = [];
+    if (!data.length) {
+      for (const w of waiters) w();
+      return;
+    }
+    fs.writeSync(this.fd, data);
+    this.size += data.length;
+    this.syncing = true;
+    fs.fsync(this.fd, (err) => {
+      this.syncing = false;
+      if (err) this.log('error', `fsync of ${this.file} failed: ${err.message}`);
+      for (const w of waiters) w();
+      if (this.size > Math.max(8 * 1024 * 1024, 3 * this.liveSize)) this.compact();
+      if (this.flushAgain || this.waiters.length || this.dirty.size) {
+        this.flushAgain = false;
+        this.flush();
+      }
+    });
+  }
+
+  /** Flushes synchronously (shutdown). */
+  flushSync(): void {
+    if (this.fd < 0) return;
+    const data = this.pendingData();
+    if (data.length) {
+      fs.writeSync(this.fd, data);
+      fs.fsyncSync(this.fd);
+      this.size += data.length;
+    }
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  private pendingData(): Buffer {
     const chunks: Buffer[] = [];
     const meta = this.getMeta();
     if (this.metaDirty || meta.clockOffsetMs !== this.lastOffset) {
@@ -195,16 +239,7 @@ export class Store {
     }
     for (const ex of this.dirty) chunks.push(line(this.record(ex)));
     this.dirty.clear();
-    const waiters = this.waiters;
-    this.waiters = [];
-    if (chunks.length) {
-      const data = Buffer.concat(chunks);
-      fs.writeSync(this.fd, data);
-      fs.fsyncSync(this.fd);
-      this.size += data.length;
-    }
-    for (const w of waiters) w();
-    if (this.size > Math.max(8 * 1024 * 1024, 3 * this.liveSize)) this.compact();
+    return Buffer.concat(chunks);
   }
 
   private record(ex: Execution): Obj {
@@ -243,12 +278,14 @@ export class Store {
     this.size = size;
     this.liveSize = size;
     this.dirty.clear();
+    this.metaDirty = false;
+    for (const w of this.waiters.splice(0)) w();
     this.log('info', `compacted ${this.file} to ${size} bytes (${purged} expired executions removed)`);
   }
 
   close(): void {
     if (this.closed) return;
-    this.flush();
+    this.flushSync();
     this.closed = true;
     if (this.fd >= 0) fs.closeSync(this.fd);
     this.fd = -1;

@@ -155,3 +155,17 @@ export async function survivor(): Promise<string> {
   const child = await executeChild(waitForRelease, { workflowId: `${workflowInfo().workflowId}-child` });
   return `attempts=${attempts} child=${child}`;
 }
+
+/** Sleeps for the given time (the durable benchmark keeps thousands of these open). */
+export async function napping(ms: number): Promise<void> {
+  await sleep(ms);
+}
+
+const { step } = proxyActivities<{ step(i: number): Promise<number> }>({ startToCloseTimeout: '30s' });
+
+/** Three activities in a row (the benchmark's unit of work). */
+export async function threeSteps(): Promise<number> {
+  let sum = 0;
+  for (let i = 0; i < 3; i++) sum += await step(i);
+  return sum;
+}
