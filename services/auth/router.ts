@@ -60,7 +60,8 @@ export function createRouter(deps: ServiceDeps): Router {
       expires: result.expiresAt,
       path: '/',
     });
-    res.json({ token: result.token, expiresAt: result.expiresAt.toISOString(), user: result.user });
+    const { active: _active, ...user } = result.user;
+    res.json({ token: result.token, expiresAt: result.expiresAt.toISOString(), user });
   });
 
   router.post('/auth/logout', requireAuth, async (req, res) => {
