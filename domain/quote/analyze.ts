@@ -122,6 +122,9 @@ export function analyzeUpload(
     } else if (m && m.units === null && (m.draws > 0 || m.flashes.length > 0)) {
       issues.push({ severity: 'warning', code: 'gerber-units-missing', file: layer.file, refs: [layer.file], message: `${layer.file}: no unit statement (%MOIN/%MOMM); read as millimetres` });
     }
+    if (layer.namedAs) {
+      issues.push({ severity: 'warning', code: 'layer-unreadable', file: layer.file, refs: [layer.file], message: `${layer.file} is named like a ${layer.namedAs} layer but is neither Gerber nor Excellon; it was ignored` });
+    }
     if (layer.format === 'gerber' && layer.type === 'unknown') {
       issues.push({ severity: 'warning', code: 'layer-unidentified', file: layer.file, refs: [layer.file], message: `${layer.file}: a Gerber file whose layer could not be identified from its name or content; please rename it or add X2 attributes` });
     }

@@ -32,6 +32,12 @@ describe('identifyLayers', () => {
       { file: 'fab.pdf', head: '%PDF-1.4' },
     ]);
     expect(layers.map((l) => [l.format, l.type])).toEqual([['drill', 'drill'], ['unknown', 'unknown'], ['unknown', 'unknown'], ['unknown', 'unknown']]);
+    expect(layers.some((l) => l.namedAs)).toBe(false); // a readme is not suspicious
+  });
+
+  it('notes a file named like a layer whose content is not Gerber', () => {
+    const [layer] = identifyLayers([{ file: 'board.GTL', head: '\u0000\u0001binary junk' }]);
+    expect(layer).toMatchObject({ format: 'unknown', type: 'unknown', namedAs: 'copper' });
   });
 
   it('recognises an unnamed outline from what it draws, and leaves other unnamed Gerbers unknown', () => {

@@ -19,6 +19,8 @@ export interface LayerIdentity {
   side: LayerSide;
   /** How the type was decided: 'x2' attribute, 'name', 'content' (drill header / drawing analysis) or 'none'. */
   source: 'x2' | 'name' | 'content' | 'none';
+  /** Set when the name says "layer" but the content is neither Gerber nor Excellon. */
+  namedAs?: LayerType;
 }
 
 /** Sniffs the format from the start of a file. */
@@ -85,7 +87,12 @@ export function identifyLayers(
   return preferOneMechanicalOutline(files.map(({ file, head, measure }): LayerIdentity => {
     const name = baseName(file);
     const format = NOT_LAYERS.test(name) ? 'unknown' : sniffFormat(head);
-    if (format === 'unknown') return { file, format, type: 'unknown', side: null, source: 'none' };
+    if (format === 'unknown') {
+      const named = strongName(name)?.type ?? byName[name]?.type ?? null;
+      // A `.txt` is as often a readme as a drill file; other layer names on unreadable content are worth a word.
+      const suspicious = !NOT_LAYERS.test(name) && named !== null && named !== 'drawing' && !(named === 'drill' && /\.txt$/i.test(name));
+      return { file, format, type: 'unknown', side: null, source: 'none', ...(suspicious ? { namedAs: named as LayerType } : {}) };
+    }
 
     const fileFunction = measure?.fileFunction ?? x2FileFunction(head);
     if (fileFunction) {
