@@ -62,6 +62,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   setHandler(rmaStateQuery, (): RmaState => ({
     ...state,
     openTasks: steps.openTasks(),
+    deadlines: steps.deadlines,
     decisions: [...steps.decisions, ...repairChildDecisions].sort((a, b) => a.at.localeCompare(b.at)),
   }));
 

@@ -91,7 +91,11 @@ export function createStepTracker(inbox: TaskInbox, rmaId: string, customerId: s
 
   return {
     decisions,
-    deadlines,
+    get deadlines() {
+      // A deadline still open past its due time shows as breached (workflow time of the latest activation).
+      const now = Date.now();
+      return deadlines.map((d) => (!d.metAt && !d.breachedAt && Date.parse(d.dueAt) < now ? { ...d, breachedAt: d.dueAt } : d));
+    },
     openTasks: () => {
       const escalated = new Set(inbox.pending().filter((p) => p.escalated).map((p) => p.step));
       return [...open.values()].map((t) => ({ ...t, escalated: escalated.has(t.step) }));

@@ -1,0 +1,45 @@
+import type { RmaHarness } from './harness';
+import type { Responsibility } from '../../domain/rma/responsibility';
+
+/** Site visit form with the given responsibility. */
+export function visitForm(responsibility: Responsibility = 'factory') {
+  return { visitedOn: '2026-11-24', responsibility, evidence: 'photos and measurements on the dispatch form', customerSignatory: 'Li Wei', factorySignatory: 'Zhang San' };
+}
+
+/** Report, visit and the sales VP's acceptance, all on time. */
+export async function throughAcceptance(
+  h: RmaHarness,
+  workflowId: string,
+  options: { responsibility?: Responsibility; resolution?: 'repair' | 'exchange' | 'refund'; accept?: boolean } = {},
+): Promise<void> {
+  await h.complete(workflowId, 'quality-report', 'submitted', { defectQuantity: 1, symptoms: 'flicker' });
+  await h.complete(workflowId, 'site-visit', 'confirmed', visitForm(options.responsibility));
+  await h.complete(workflowId, 'return-acceptance', options.accept === false ? 'reject' : 'accept', options.resolution ? { resolution: options.resolution } : {});
+}
+
+/** Receipt and classification with the given good count and materials. */
+export async function throughClassification(
+  h: RmaHarness,
+  workflowId: string,
+  quantity: number,
+  materials: { kind: string; inStock: boolean }[] = [{ kind: 'SMT', inStock: true }],
+): Promise<void> {
+  await h.complete(workflowId, 'receive-units', 'received', { arrivedAt: (await h.now()).toISOString(), quantity });
+  await h.complete(workflowId, 'classify', 'classified', { good: quantity, scrap: 0, materials, findings: 'analysed' });
+}
+
+/** Outbox rows (to, subject), oldest first. */
+export async function mails(h: RmaHarness): Promise<{ to: string; subject: string }[]> {
+  const rows = await h.testDb.db.selectFrom('outbox').select(['to_address', 'subject']).orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => ({ to: r.to_address, subject: r.subject }));
+}
+
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
+/** Asserts two instants are within `toleranceMs` (workflow time runs a few ms behind the test's marks). */
+export function expectNear(actual: Date | string | null | undefined, expected: Date | number, toleranceMs = 5_000): void {
+  if (actual == null) throw new Error(`expected a time near ${new Date(expected).toISOString()}, got ${String(actual)}`);
+  const delta = Math.abs(new Date(actual).getTime() - new Date(expected).getTime());
+  if (delta > toleranceMs) throw new Error(`expected ${new Date(actual).toISOString()} within ${toleranceMs} ms of ${new Date(expected).toISOString()}`);
+}
