@@ -80,7 +80,7 @@ describeEmbedded('persistence across SIGKILL (--db-filename)', () => {
         // Fails until its n-th attempt for this workflow; the attempt number comes from the server.
         async flakyUntilAttempt(n: number): Promise<number> {
           const info = Context.current().info;
-          attempts.set(info.workflowExecution.workflowId, info.attempt);
+          attempts.set(info.workflowExecution?.workflowId ?? '', info.attempt);
           if (info.attempt < n) throw new Error(`attempt ${info.attempt} fails on purpose`);
           return info.attempt;
         },
