@@ -34,6 +34,11 @@ describe('parseExcellon', () => {
     expect(d.hits[0].yMm).toBeCloseTo(1.55 * 25.4, 3);
   });
 
+  it('expands repeat codes (R)', () => {
+    const d = parseExcellon('M48\nMETRIC\nT1C1.0\n%\nT1\nX1.0Y1.0\nR3X2.0\nM30');
+    expect(d.hits.map((h) => h.xMm)).toEqual([1, 3, 5, 7]);
+  });
+
   it('counts a G85 slot once and reads Altium plating and per-tool attributes', () => {
     const d = parseExcellon('M48\n;TYPE=NON_PLATED\nMETRIC\nT1C1.0\n%\nT1\nX1.0Y1.0G85X3.0Y1.0\nM30');
     expect(d.filePlated).toBe(false);

@@ -127,6 +127,17 @@ export function parseExcellon(text: string, options: ParseLimits & { zeros?: 'L'
       }
       continue;
     }
+    const repeat = /^R(\d+)(?:X([+-]?[\d.]+))?(?:Y([+-]?[\d.]+))?$/.exec(line);
+    if (repeat) {
+      // Repeat hole: n more hits, each offset by X/Y from the previous one.
+      const dx = repeat[2] ? parse(repeat[2]) : 0;
+      const dy = repeat[3] ? parse(repeat[3]) : 0;
+      for (let k = 0; k < Math.min(Number(repeat[1]), 10_000); k++) {
+        x += dx; y += dy;
+        result.hits.push({ xMm: x, yMm: y, tool: current, slot: false });
+      }
+      continue;
+    }
     if (line[0] === 'X' || line[0] === 'Y' || /^G0[0-3]X|^G0[0-3]Y|^G85/.test(line)) {
       const slot = /G85/.exec(line);
       const part = slot ? line.slice(0, slot.index) : line;
