@@ -68,6 +68,13 @@ describe('analyzeFiles', () => {
     await expect(readTable('bom.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0, 0, 0, 0]))).rejects.toThrow(InputRejectedError);
   });
 
+  it('reads BOMs saved by Chinese Excel (GB18030) and as Unicode text (UTF-16)', async () => {
+    const gbk = Buffer.concat([Buffer.from('Designator,Comment\nR1,'), Buffer.from([0xb5, 0xe7, 0xd7, 0xe8]), Buffer.from('\n')]); // 电阻
+    expect((await readTable('bom.csv', gbk)).rows[1].cells).toEqual(['R1', '电阻']);
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Designator\tComment\r\nC1\t电容\r\n', 'utf16le')]);
+    expect((await readTable('bom.txt', utf16)).rows[1].cells).toEqual(['C1', '电容']);
+  });
+
   it('bounds the rows of a BOM', async () => {
     const text = `Designator,Value\n${Array.from({ length: 200 }, (_, i) => `R${i},1k`).join('\n')}\n`;
     const limits = { archive: DEFAULT_ARCHIVE_LIMITS, analysis: { parseTimeMs: 2000, maxRows: 100 }, maxTableBytes: 1e6 };

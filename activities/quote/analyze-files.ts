@@ -81,8 +81,24 @@ export async function readTable(name: string, data: Buffer, limits: AnalyzeLimit
     }
     return { file: name, rows };
   }
-  if (data.subarray(0, 4096).includes(0)) throw new InputRejectedError('table-unreadable', `${name}: a binary file, not CSV / TSV / text or XLSX (old .xls files must be saved as .xlsx or .csv)`);
-  return { file: name, rows: readTextTable(data.toString('utf8'), maxRows) };
+  return { file: name, rows: readTextTable(decodeText(name, data), maxRows) };
+}
+
+/**
+ * Decodes a text table: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text" export) and, when the
+ * bytes are not valid UTF-8, GB18030 — what Chinese Excel writes for "CSV".
+ */
+export function decodeText(name: string, data: Buffer): string {
+  if (data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data.subarray(2));
+  if (data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data.subarray(2));
+  if (data.subarray(0, 4096).includes(0)) {
+    throw new InputRejectedError('table-unreadable', `${name}: a binary file, not CSV / TSV / text or XLSX (old .xls files must be saved as .xlsx or .csv)`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return new TextDecoder('gb18030').decode(data);
+  }
 }
 
 /** Reads, hashes and analyses one upload. Throws ArchiveRejectedError / InputRejectedError for refused input. */
