@@ -1,0 +1,365 @@
+/**
+ * The quote API: upload files to ask for a quote (customer for itself, sales for a customer), read quotes with
+ * their analysis, price breakdown and revisions, download the PDF, and act on the open steps (engineering
+ * review, customer decision, revision with new files). Every action checks role and ownership; a step that is
+ * not open answers 409.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { Router, type RequestHandler } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { ServiceDeps } from '../../infra/http/service-deps';
+import { validate } from '../../infra/http/validate';
+import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
+import { actorOf, assertCustomerAccess, customerScope, requireAuth, requireRole } from '../../infra/auth/middleware';
+import type { Actor } from '../../infra/auth/sessions';
+import { AppError, BusinessRuleError, NotFoundError, ValidationError } from '../../infra/http/errors';
+import { getCustomer } from '../../infra/db/repositories/customers';
+import { addQuoteFile, addQuoteRevision, createQuote, getQuote, listQuoteAnalyses, listQuoteFiles, listQuoteRevisions, listQuotes } from '../../infra/db/repositories/quotes';
+import { findTaskByStep } from '../../infra/db/repositories/tasks';
+import { json } from '../../infra/db/database';
+import type { QuoteRow } from '../../infra/db/schema';
+import { recordAudit } from '../../infra/db/repositories/audit';
+import { QUOTE_TASK_QUEUE, QUOTE_WORKFLOW_TYPE, quoteStateQuery, quoteSteps, quoteWorkflowId, type QuoteState, type QuoteWorkflowInput, type StoredQuoteFile } from '../../domain/quote/contract';
+import type { PricedQuote } from '../../domain/quote/pricing';
+import type { Role } from '../../domain/tasks/roles';
+import { inspectZip, ArchiveRejectedError } from '../../activities/quote/archive';
+import { quotePdfPath } from '../../activities/quote/quote-flow';
+import { completeStep } from './complete-step';
+import { quoteDocumentsDir, storeQuoteFile } from './file-store';
+import { CreateQuoteFields, CustomerDecisionRequest, ListQuotesQuery, PdfQuery, QuoteIdParams, QuoteSummary, ReviewRequest, ReviseQuoteFields } from './schemas';
+
+/** Roles that may ask for a quote on a customer's behalf. */
+const SALES_ROLES: Role[] = ['sales', 'sales_manager', 'manager', 'admin'];
+const MAX_TABLE_BYTES = 10 * 1024 * 1024;
+const MAX_ARCHIVE_BYTES = 100 * 1024 * 1024;
+
+const upload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_ARCHIVE_BYTES, files: 3, fields: 10, fieldSize: 8 * 1024 },
+}).fields([
+  { name: 'gerber', maxCount: 1 },
+  { name: 'bom', maxCount: 1 },
+  { name: 'placement', maxCount: 1 },
+]);
+
+/** multer's errors as the API's 400s naming the field. */
+const receiveFiles: RequestHandler = (req, res, next) => {
+  upload(req, res, (error: unknown) => {
+    if (!error) return next();
+    if (error instanceof multer.MulterError) {
+      const field = error.field ?? 'file';
+      const message = error.code === 'LIMIT_FILE_SIZE' ? `${field}: file is larger than ${MAX_ARCHIVE_BYTES} bytes` : `${field}: ${error.message}`;
+      return next(new ValidationError(message, field));
+    }
+    next(error);
+  });
+};
+
+type UploadedFiles = Record<string, Express.Multer.File[] | undefined>;
+
+function filesOf(req: { files?: unknown }) {
+  const files = (req.files ?? {}) as UploadedFiles;
+  return { gerber: files.gerber?.[0], bom: files.bom?.[0], placement: files.placement?.[0] };
+}
+
+/** Refuses a Gerber upload that is not a bounded zip, and BOM / placement files above the table limit. */
+async function checkFiles(files: ReturnType<typeof filesOf>, gerberRequired: boolean): Promise<void> {
+  if (!files.gerber && gerberRequired) throw new ValidationError('gerber: a zip archive of the Gerber and drill files is required', 'gerber');
+  if (files.gerber) {
+    try {
+      await inspectZip(files.gerber.buffer);
+    } catch (error) {
+      if (error instanceof ArchiveRejectedError) throw new ValidationError(`gerber: ${error.message}`, 'gerber');
+      throw new ValidationError('gerber: not a readable zip archive', 'gerber');
+    }
+  }
+  for (const field of ['bom', 'placement'] as const) {
+    const f = files[field];
+    if (f && f.size > MAX_TABLE_BYTES) throw new ValidationError(`${field}: file is larger than ${MAX_TABLE_BYTES} bytes`, field);
+    if (f && f.size === 0) throw new ValidationError(`${field}: file is empty`, field);
+  }
+}
+
+function summary(q: QuoteRow): z.infer<typeof QuoteSummary> {
+  return {
+    id: q.id,
+    reference: q.reference,
+    customerId: q.customer_id,
+    status: q.status,
+    revision: q.current_revision,
+    quantity: q.quantity,
+    currency: q.currency,
+    validUntil: q.valid_until ? new Date(q.valid_until).toISOString() : null,
+    createdAt: new Date(q.created_at).toISOString(),
+  };
+}
+
+/** Creates the quote router. */
+export function createRouter(deps: ServiceDeps): Router {
+  const router = Router();
+  const { db } = deps;
+  const documentsDir = quoteDocumentsDir(deps.config.dataDir);
+
+  async function quoteFor(actor: Actor, id: string): Promise<QuoteRow> {
+    const quote = await getQuote(db, id);
+    if (!quote) throw new NotFoundError('quote');
+    assertCustomerAccess(actor, quote.customer_id, 'quote');
+    return quote;
+  }
+
+  async function workflowState(quote: QuoteRow): Promise<QuoteState | null> {
+    try {
+      return await deps.temporal.workflow.getHandle(quoteWorkflowId(quote.id)).query(quoteStateQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return null;
+      deps.logger.warn({ err: error, quoteId: quote.id }, 'quote state query failed');
+      return null;
+    }
+  }
+
+  /** Stores the uploaded files of one revision and returns them as the workflow sees them. */
+  async function storeFiles(quoteId: string, revision: number, files: ReturnType<typeof filesOf>) {
+    const stored: Partial<Record<'gerber' | 'bom' | 'cpl', StoredQuoteFile>> = {};
+    for (const [field, kind] of [['gerber', 'gerber'], ['bom', 'bom'], ['placement', 'cpl']] as const) {
+      const f = files[field];
+      if (!f) continue;
+      const name = f.originalname || `${field}.bin`;
+      const saved = await storeQuoteFile(deps.config.dataDir, quoteId, revision, name, f.buffer);
+      await addQuoteFile(db, { quote_id: quoteId, revision, kind, filename: name, content_hash: saved.sha256, size_bytes: saved.size, storage_path: saved.path });
+      stored[kind] = { name, path: saved.path, sha256: saved.sha256 };
+    }
+    return stored;
+  }
+
+  router.post('/quotes', requireRole('customer', ...SALES_ROLES), receiveFiles, async (req, res) => {
+    const actor = actorOf(req);
+    const fields = CreateQuoteFields.parse(req.body ?? {});
+    let customerId: string;
+    if (actor.role === 'customer') {
+      if (!actor.customerId) throw new AppError('forbidden', 'your account is not linked to a customer');
+      if (fields.customerId && fields.customerId !== actor.customerId) throw new AppError('forbidden', 'customers may ask for quotes only for themselves', 'customerId');
+      customerId = actor.customerId;
+    } else {
+      if (!fields.customerId) throw new ValidationError('customerId: required when sales asks for a quote on a customer\'s behalf', 'customerId');
+      customerId = fields.customerId;
+    }
+    const customer = await getCustomer(db, customerId);
+    if (!customer) throw new NotFoundError('customer');
+    if (customer.status !== 'approved') {
+      throw new BusinessRuleError(`customer ${customer.code} cannot be quoted yet: onboarding is ${customer.status}`, 'customerId');
+    }
+    const files = filesOf(req);
+    await checkFiles(files, true);
+
+    const reference = `Q-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex').toUpperCase()}`;
+    const quote = await createQuote(db, {
+      reference,
+      customer_id: customerId,
+      status: 'analysing',
+      quantity: fields.quantity,
+      options: json(fields.options),
+      currency: customer.currency,
+      created_by: actor.userId,
+    });
+    const workflowId = quoteWorkflowId(quote.id);
+    await db.updateTable('quotes').set({ workflow_id: workflowId }).where('id', '=', quote.id).execute();
+    await addQuoteRevision(db, { quote_id: quote.id, revision: 1, quantity: fields.quantity, options: json(fields.options), created_by: actor.userId });
+    const stored = await storeFiles(quote.id, 1, files);
+    await recordAudit(db, { actorId: actor.userId, actorRole: actor.role, action: 'quote.create', entityType: 'quote', entityId: quote.id, after: { reference, quantity: fields.quantity, files: Object.values(stored).map((f) => f?.sha256) } });
+    const input: QuoteWorkflowInput = {
+      quoteId: quote.id,
+      reference,
+      customerId,
+      quantity: fields.quantity,
+      options: fields.options,
+      files: { gerber: stored.gerber as StoredQuoteFile, bom: stored.bom ?? null, cpl: stored.cpl ?? null },
+      submittedBy: { userId: actor.userId, email: actor.email, role: actor.role },
+    };
+    await deps.temporal.workflow.start(QUOTE_WORKFLOW_TYPE, { taskQueue: QUOTE_TASK_QUEUE, workflowId, args: [input] });
+    res.status(201).json({ ...summary({ ...quote, workflow_id: workflowId }), workflowId, files: Object.fromEntries(Object.entries(stored).map(([k, f]) => [k, { name: f?.name, sha256: f?.sha256 }])) });
+  });
+
+  router.get('/quotes', requireAuth, validate({ query: ListQuotesQuery }), async (req, res) => {
+    const actor = actorOf(req);
+    const query = req.query as unknown as ListQuotesQuery;
+    const scope = customerScope(actor);
+    if (scope && query.customerId && query.customerId !== scope) throw new NotFoundError('customer');
+    const quotes = await listQuotes(db, { customerId: scope ?? query.customerId, status: query.status, limit: query.limit, offset: query.offset });
+    res.json({ quotes: quotes.map(summary) });
+  });
+
+  router.get('/quotes/:id', requireAuth, validate({ params: QuoteIdParams }), async (req, res) => {
+    const actor = actorOf(req);
+    const quote = await quoteFor(actor, (req.params as QuoteIdParams).id);
+    const [revisions, files, analyses, state] = await Promise.all([
+      listQuoteRevisions(db, quote.id),
+      listQuoteFiles(db, quote.id),
+      listQuoteAnalyses(db, quote.id, quote.current_revision),
+      workflowState(quote),
+    ]);
+    const analysis = analyses.find((a) => a.kind === 'board');
+    const result = (analysis?.result ?? null) as Record<string, unknown> | null;
+    res.json({
+      ...summary(quote),
+      workflowId: quote.workflow_id,
+      options: quote.options,
+      analysis: result
+        ? { revision: quote.current_revision, board: result.board ?? null, drill: result.drill ?? null, bom: result.bom ?? null, placement: result.placement ?? null, issues: result.issues ?? [], refused: result.refused ?? null, dfmErrors: analysis?.dfm_errors, dfmWarnings: analysis?.dfm_warnings }
+        : null,
+      revisions: revisions.map((r) => {
+        const priced = r.price_breakdown as unknown as PricedQuote | null;
+        return {
+          revision: r.revision,
+          quantity: r.quantity,
+          totalMinor: r.total_cents,
+          autoQuoteAllowed: r.auto_quote_allowed,
+          note: r.note,
+          price: priced ? { currency: priced.currency, lineItems: priced.lineItems, subtotals: priced.subtotals, totalMinor: priced.totalFen, perBoardMinor: priced.perBoardFen, quantityBreaks: priced.quantityBreaks, reviewReasons: priced.reviewReasons, validUntil: priced.validUntil, rulesVersion: priced.rulesVersion } : null,
+          files: files.filter((f) => f.revision === r.revision).map((f) => ({ kind: f.kind, name: f.filename, sha256: f.content_hash, bytes: f.size_bytes })),
+          pdf: existsSync(quotePdfPath(documentsDir, quote.reference, r.revision)) ? `/api/quotes/${quote.id}/pdf?revision=${r.revision}` : null,
+        };
+      }),
+      workflow: state,
+    });
+  });
+
+  router.get('/quotes/:id/pdf', requireAuth, validate({ params: QuoteIdParams, query: PdfQuery }), async (req, res) => {
+    const actor = actorOf(req);
+    const quote = await quoteFor(actor, (req.params as QuoteIdParams).id);
+    const revision = (req.query as { revision?: number }).revision ?? quote.current_revision;
+    const path = quotePdfPath(documentsDir, quote.reference, revision);
+    if (!existsSync(path)) throw new NotFoundError(`PDF of revision ${revision} (the quote is not issued yet)`);
+    res.type('application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="${quote.reference}-r${revision}.pdf"`);
+    res.sendFile(path);
+  });
+
+  router.post('/quotes/:id/decision', requireRole('customer', ...SALES_ROLES), validate({ params: QuoteIdParams, body: CustomerDecisionRequest }), async (req, res) => {
+    const actor = actorOf(req);
+    const quote = await quoteFor(actor, (req.params as QuoteIdParams).id);
+    const body = req.body as CustomerDecisionRequest;
+    const data: Record<string, unknown> = {};
+    if (body.comment) data.comment = body.comment;
+    if (body.decision === 'revise' && body.quantity) data.quantity = body.quantity;
+    const task = await completeStep(deps, actor, quote.workflow_id ?? quoteWorkflowId(quote.id), quoteSteps.customerDecision(quote.current_revision), body.decision, data);
+    res.json({ quoteId: quote.id, revision: quote.current_revision, decision: task.decision, decidedAt: task.completedAt });
+  });
+
+  router.post('/quotes/:id/review', requireRole('engineer', 'sales_manager'), validate({ params: QuoteIdParams, body: ReviewRequest }), async (req, res) => {
+    const actor = actorOf(req);
+    const quote = await quoteFor(actor, (req.params as QuoteIdParams).id);
+    const body = req.body as ReviewRequest;
+    if (body.adjustments?.length) {
+      const revision = (await listQuoteRevisions(db, quote.id)).find((r) => r.revision === quote.current_revision);
+      const priced = revision?.price_breakdown as unknown as PricedQuote | null;
+      const codes = new Set(priced?.lineItems.map((i) => i.code) ?? []);
+      const unknown = body.adjustments.find((a) => !codes.has(a.code));
+      if (unknown) throw new ValidationError(`adjustments: no line item with code "${unknown.code}" (have: ${[...codes].join(', ') || 'none'})`, 'adjustments');
+    }
+    const data: Record<string, unknown> = {};
+    if (body.comment) data.comment = body.comment;
+    if (body.adjustments?.length) data.adjustments = body.adjustments;
+    const task = await completeStep(deps, actor, quote.workflow_id ?? quoteWorkflowId(quote.id), quoteSteps.engineeringReview(quote.current_revision), body.decision, data);
+    res.json({ quoteId: quote.id, revision: quote.current_revision, decision: task.decision, decidedAt: task.completedAt });
+  });
+
+  router.post('/quotes/:id/revisions', requireRole('customer', ...SALES_ROLES), receiveFiles, async (req, res) => {
+    const actor = actorOf(req);
+    const { id } = QuoteIdParams.parse(req.params);
+    const quote = await quoteFor(actor, id);
+    const fields = ReviseQuoteFields.parse(req.body ?? {});
+    const files = filesOf(req);
+    await checkFiles(files, false);
+    const workflowId = quote.workflow_id ?? quoteWorkflowId(quote.id);
+    const current = quote.current_revision;
+    // The open step decides what the new revision answers: the engineer's request, or the issued quote.
+    const corrected = await findTaskByStep(db, workflowId, quoteSteps.correctedFiles(current));
+    const decision = await findTaskByStep(db, workflowId, quoteSteps.customerDecision(current));
+    const step = corrected?.status === 'open' ? corrected.step : decision?.status === 'open' ? decision.step : null;
+    if (!step) throw new AppError('conflict', `quote ${quote.reference} is ${quote.status}: no revision can be submitted now`);
+    if (step === corrected?.step && !files.gerber && !files.bom && !files.placement) throw new ValidationError('gerber: corrected files are required', 'gerber');
+    const next = current + 1;
+    await addQuoteRevision(db, { quote_id: quote.id, revision: next, quantity: fields.quantity ?? quote.quantity, options: json(quote.options), note: fields.comment ?? null, created_by: actor.userId });
+    const stored = await storeFiles(quote.id, next, files);
+    const data: Record<string, unknown> = { revision: next };
+    if (fields.comment) data.comment = fields.comment;
+    if (step === decision?.step && fields.quantity) data.quantity = fields.quantity;
+    await completeStep(deps, actor, workflowId, step, step === corrected?.step ? 'submitted' : 'revise', data);
+    res.status(201).json({ quoteId: quote.id, revision: next, files: Object.fromEntries(Object.entries(stored).map(([k, f]) => [k, { name: f?.name, sha256: f?.sha256 }])) });
+  });
+
+  registerOpenApi(deps);
+  return router;
+}
+
+function registerOpenApi({ openapi }: ServiceDeps): void {
+  const multipart = (schema: z.ZodType) => ({ content: { 'multipart/form-data': { schema } } });
+  const FileField = z.string().meta({ format: 'binary' });
+  const ok = (description: string) => ({ 200: { description, content: { 'application/json': { schema: z.object({}).passthrough() } } } });
+  openapi.registerPath({
+    method: 'post',
+    path: '/api/quotes',
+    tags: ['quotes'],
+    summary: 'Ask for a quote: Gerber zip, BOM and placement files, quantity, options (customer for itself; sales with customerId)',
+    security: AUTHENTICATED,
+    request: { body: multipart(z.object({ gerber: FileField, bom: FileField.optional(), placement: FileField.optional(), quantity: z.number().int(), customerId: z.uuid().optional(), options: z.string().optional().meta({ description: 'JSON of QuoteOptions' }) })) },
+    responses: { 201: { description: 'Quote created; its workflow is analysing the files', content: { 'application/json': { schema: QuoteSummary } } }, ...errorResponses(400, 401, 403, 404, 422) },
+  });
+  openapi.registerPath({
+    method: 'get',
+    path: '/api/quotes',
+    tags: ['quotes'],
+    summary: "Quotes, newest first (customers see their own)",
+    security: AUTHENTICATED,
+    request: { query: ListQuotesQuery },
+    responses: { 200: { description: 'Quotes', content: { 'application/json': { schema: z.object({ quotes: z.array(QuoteSummary) }) } } }, ...errorResponses(400, 401) },
+  });
+  openapi.registerPath({
+    method: 'get',
+    path: '/api/quotes/{id}',
+    tags: ['quotes'],
+    summary: 'One quote: analysis, price breakdown per revision, files with hashes, workflow state (step, open tasks, deadlines, decisions)',
+    security: AUTHENTICATED,
+    request: { params: QuoteIdParams },
+    responses: { ...ok('The quote'), ...errorResponses(400, 401, 404) },
+  });
+  openapi.registerPath({
+    method: 'get',
+    path: '/api/quotes/{id}/pdf',
+    tags: ['quotes'],
+    summary: 'The issued quote as PDF (latest revision unless ?revision=)',
+    security: AUTHENTICATED,
+    request: { params: QuoteIdParams, query: PdfQuery },
+    responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } }, ...errorResponses(400, 401, 404) },
+  });
+  openapi.registerPath({
+    method: 'post',
+    path: '/api/quotes/{id}/decision',
+    tags: ['quotes'],
+    summary: "The customer's decision on the issued quote: accept (starts the order), revise (comments / quantity), reject",
+    security: AUTHENTICATED,
+    request: { params: QuoteIdParams, body: { content: { 'application/json': { schema: CustomerDecisionRequest } } } },
+    responses: { ...ok('Decision recorded'), ...errorResponses(400, 401, 403, 404, 409) },
+  });
+  openapi.registerPath({
+    method: 'post',
+    path: '/api/quotes/{id}/review',
+    tags: ['quotes'],
+    summary: 'Engineering review: adjust line items and approve, or ask the customer for corrected files',
+    security: AUTHENTICATED,
+    request: { params: QuoteIdParams, body: { content: { 'application/json': { schema: ReviewRequest } } } },
+    responses: { ...ok('Review recorded'), ...errorResponses(400, 401, 403, 404, 409) },
+  });
+  openapi.registerPath({
+    method: 'post',
+    path: '/api/quotes/{id}/revisions',
+    tags: ['quotes'],
+    summary: 'A new revision with new files and/or comments: answers an open corrected-files request or the issued quote',
+    security: AUTHENTICATED,
+    request: { params: QuoteIdParams, body: multipart(z.object({ gerber: FileField.optional(), bom: FileField.optional(), placement: FileField.optional(), comment: z.string().optional(), quantity: z.number().int().optional() })) },
+    responses: { 201: { description: 'Revision submitted' }, ...errorResponses(400, 401, 403, 404, 409) },
+  });
+}

@@ -1,0 +1,100 @@
+/** Request and response schemas of the quote API. */
+import { z } from 'zod';
+import { CUSTOMER_DECISIONS, ENGINEERING_REVIEW_DECISIONS } from '../../domain/quote/contract';
+
+/** The options of a quote request (the quote engine's pricing options). */
+export const QuoteOptionsSchema = z
+  .object({
+    leadTime: z.string().min(1).max(40).optional(),
+    sourcing: z.enum(['turnkey', 'consigned']).optional(),
+    assembly: z.boolean().optional(),
+    runType: z.enum(['proofing', 'volume']).optional(),
+    quantityBreaks: z.array(z.number().int().min(1).max(10_000_000)).max(10).optional(),
+  })
+  .strict()
+  .meta({ id: 'QuoteOptions' });
+
+/** Multipart text fields of `POST /api/quotes` (the files are `gerber`, `bom`, `placement`). */
+export const CreateQuoteFields = z
+  .object({
+    quantity: z.coerce.number().int().min(1).max(10_000_000),
+    customerId: z.uuid().optional(),
+    options: z
+      .string()
+      .max(4000)
+      .optional()
+      .transform((text, ctx) => {
+        if (!text) return {};
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+          return z.NEVER;
+        }
+      })
+      .pipe(QuoteOptionsSchema),
+  })
+  .meta({ id: 'CreateQuoteFields' });
+export type CreateQuoteFields = z.infer<typeof CreateQuoteFields>;
+
+/** Multipart text fields of `POST /api/quotes/:id/revisions`. */
+export const ReviseQuoteFields = z
+  .object({
+    comment: z.string().max(2000).optional(),
+    quantity: z.coerce.number().int().min(1).max(10_000_000).optional(),
+  })
+  .meta({ id: 'ReviseQuoteFields' });
+export type ReviseQuoteFields = z.infer<typeof ReviseQuoteFields>;
+
+export const QuoteIdParams = z.object({ id: z.uuid() });
+export type QuoteIdParams = z.infer<typeof QuoteIdParams>;
+
+export const ListQuotesQuery = z.object({
+  status: z.string().max(40).optional(),
+  customerId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type ListQuotesQuery = z.infer<typeof ListQuotesQuery>;
+
+export const PdfQuery = z.object({ revision: z.coerce.number().int().min(1).optional() });
+
+/** The customer's decision on an issued quote. */
+export const CustomerDecisionRequest = z
+  .object({
+    decision: z.enum(CUSTOMER_DECISIONS),
+    comment: z.string().max(2000).optional(),
+    quantity: z.number().int().min(1).max(10_000_000).optional(),
+  })
+  .strict()
+  .meta({ id: 'QuoteCustomerDecision' });
+export type CustomerDecisionRequest = z.infer<typeof CustomerDecisionRequest>;
+
+/** The engineer's review of a quote that could not be priced automatically. */
+export const ReviewRequest = z
+  .object({
+    decision: z.enum(ENGINEERING_REVIEW_DECISIONS),
+    comment: z.string().max(2000).optional(),
+    adjustments: z
+      .array(z.object({ code: z.string().min(1).max(64), unitPriceMinor: z.number().int().min(0), quantity: z.number().int().min(0).optional() }).strict())
+      .max(100)
+      .optional(),
+  })
+  .strict()
+  .meta({ id: 'QuoteReview' });
+export type ReviewRequest = z.infer<typeof ReviewRequest>;
+
+/** A quote in lists. */
+export const QuoteSummary = z
+  .object({
+    id: z.uuid(),
+    reference: z.string(),
+    customerId: z.uuid(),
+    status: z.string(),
+    revision: z.number().int(),
+    quantity: z.number().int(),
+    currency: z.string(),
+    validUntil: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'QuoteSummary' });
