@@ -87,14 +87,16 @@ describe('activity results', () => {
   });
 
   it('fills in timeout and retry defaults the workflow left out', async () => {
-    const handle = await startActivityWorkflow('defaults', 'reportOwnOptions', [], { scheduleToCloseTimeout: '1 minute' });
-    const reported = (await handle.result()) as { scheduleToCloseTimeoutMs: number; startToCloseTimeoutMs: number };
+    const handle = await startActivityWorkflow('defaults', 'reportOwnOptions', [], { scheduleToCloseTimeout: '1 minute', heartbeatTimeout: '2 minutes' });
+    const reported = (await handle.result()) as { scheduleToCloseTimeoutMs: number; startToCloseTimeoutMs: number; heartbeatTimeoutMs?: number };
     expect(reported.scheduleToCloseTimeoutMs).toBe(60_000);
-    // Start-to-close defaults to schedule-to-close.
+    // Start-to-close defaults to schedule-to-close; the heartbeat timeout cannot exceed start-to-close.
     expect(reported.startToCloseTimeoutMs).toBe(60_000);
+    expect(reported.heartbeatTimeoutMs).toBe(60_000);
     const scheduled = firstEventOfType(await historyEvents(handle), 'ActivityTaskScheduled').activityTaskScheduledEventAttributes!;
     expect(durationMs(scheduled.scheduleToStartTimeout)).toBe(60_000);
     expect(durationMs(scheduled.startToCloseTimeout)).toBe(60_000);
+    expect(durationMs(scheduled.heartbeatTimeout)).toBe(60_000);
     expect(scheduled.taskQueue?.name).toBe(worker.taskQueue);
     expect(durationMs(scheduled.retryPolicy?.initialInterval)).toBe(1000);
     expect(scheduled.retryPolicy?.backoffCoefficient).toBe(2);

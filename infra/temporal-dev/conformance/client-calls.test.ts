@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import {
   Client as TemporalClient,
+  NamespaceNotFoundError,
   QueryNotRegisteredError,
   QueryRejectedError,
   ServiceError,
@@ -62,6 +63,21 @@ afterAll(async () => {
 function options(label: string) {
   return { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId(label) };
 }
+
+describe('namespace and system', () => {
+  it('describes the namespace and reports system capabilities', async () => {
+    const namespace = env.namespace ?? 'default';
+    const described = await client.workflowService.describeNamespace({ namespace });
+    expect(described.namespaceInfo?.name).toBe(namespace);
+    const system = await client.workflowService.getSystemInfo({});
+    expect(system.capabilities?.sdkMetadata).toBe(true);
+  });
+
+  it('rejects starting a workflow in an unknown namespace with NamespaceNotFoundError', async () => {
+    const stranger = new TemporalClient({ connection: env.connection, namespace: `no-such-namespace-${randomUUID()}` });
+    await expect(stranger.workflow.start(echoWorkflow, { ...options('unknown-namespace'), args: ['x'] })).rejects.toBeInstanceOf(NamespaceNotFoundError);
+  });
+});
 
 describe('start', () => {
   it('runs a workflow to completion and records started → task → completed', async () => {
@@ -219,6 +235,15 @@ describe('signals', () => {
     expect(await handle.result()).toBe('from signalWithStart');
     const types = await historyEventTypes(handle);
     expect(types.slice(0, 3)).toEqual(['WorkflowExecutionStarted', 'WorkflowExecutionSignaled', 'WorkflowTaskScheduled']);
+  });
+
+  it('signalWithStart starts a new run when the previous one has closed', async () => {
+    const opts = options('signal-with-start-closed');
+    const closed = await client.workflow.start(echoWorkflow, { ...opts, args: ['first run'] });
+    expect(await closed.result()).toBe('first run');
+    const fresh = await client.workflow.signalWithStart(waitForUnblock, { ...opts, signal: unblockSignal, signalArgs: ['second run'] });
+    expect(fresh.signaledRunId).not.toBe(closed.firstExecutionRunId);
+    expect(await fresh.result()).toBe('second run');
   });
 
   it('signalWithStart signals the running execution instead of starting another', async () => {

@@ -1,7 +1,7 @@
 // Conformance: time skipping through @temporalio/testing's createTimeSkipping, with the embedded server's bin
 // as the `existing-path` executable (createTestEnv). A real server (TEMPORAL_ADDRESS) cannot skip time, so the
 // suite is skipped there.
-import type { Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { msToTs, tsToMs } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv, usingEmbeddedServer } from '../../temporal/test-env';
@@ -43,6 +43,22 @@ describeTimeSkipping('time skipping (createTimeSkipping with the embedded server
     expect(Date.now() - realStart).toBeLessThan(20_000);
     expect((await env.currentTimeMs()) - serverStart).toBeGreaterThanOrEqual(30 * DAY_MS);
     expect(withoutWorkflowTaskEvents(await historyEventTypes(handle))).toEqual(['WorkflowExecutionStarted', 'TimerStarted', 'TimerFired', 'WorkflowExecutionCompleted']);
+  });
+
+  it('skips ahead to a run timeout that falls before the workflow\'s timer', async () => {
+    const serverStart = await env.currentTimeMs();
+    const handle = await client.workflow.start(waitDays, {
+      taskQueue: worker.taskQueue,
+      workflowId: uniqueWorkflowId('run-timeout-skip'),
+      args: [30],
+      workflowRunTimeout: '7 days',
+    });
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    const skipped = (await env.currentTimeMs()) - serverStart;
+    expect(skipped).toBeGreaterThanOrEqual(7 * DAY_MS);
+    expect(skipped).toBeLessThan(30 * DAY_MS);
+    const types = await historyEventTypes(handle);
+    expect(types[types.length - 1]).toBe('WorkflowExecutionTimedOut');
   });
 
   it('advances server time with env.sleep, firing the timers that fall due', async () => {

@@ -21,9 +21,11 @@ import {
   TimeoutType,
   WorkflowStatus,
   WorkflowTaskState,
+  UpdateStage,
+  UpdateState,
   isOpen,
 } from './model';
-import { enums, fromMs, num, optDuration, toMs, eventTypeOf, payloadsSize } from './proto';
+import { decode, encode, enums, fromMs, num, optDuration, toMs, eventTypeOf, payloadsSize } from './proto';
 
 const DEFAULT_WFT_TIMEOUT_MS = 10_000;
 const MAX_WFT_TIMEOUT_MS = 120_000;
@@ -88,6 +90,8 @@ interface CommandContext {
   identity: string;
   /** Actions that run once the workflow task's completion is fully written (child starts, external calls). */
   after: Array<() => void>;
+  /** Protocol messages of the completion not yet applied, by message id. */
+  messages: Map<string, Obj>;
 }
 
 export class Engine {
@@ -529,6 +533,18 @@ export class Engine {
     wft.timeout = this.clock.after(ex.taskTimeoutMs, () => this.timeOutWorkflowTask(ex, wft));
     const queries: Obj = {};
     for (const [id, q] of wft.queries) if (!q.done) queries[id] = q.query;
+    const messages: Obj[] = [];
+    for (const u of ex.updates?.values() ?? []) {
+      if (u.stage !== UpdateStage.ADMITTED) continue;
+      u.deliveredWith = wft.scheduledEventId;
+      messages.push({
+        id: `${u.updateId}/request`,
+        protocolInstanceId: u.updateId,
+        // Processable once history up to (not including) this task's Started event is applied.
+        eventId: wft.startedEventId - 1,
+        body: { type_url: 'type.googleapis.com/temporal.api.update.v1.Request', value: encode('temporal.api.update.v1.Request', u.request) },
+      });
+    }
     return {
       taskToken: encodeToken({ k: 'w', ns: ex.namespace, wid: ex.workflowId, rid: ex.runId, s: wft.scheduledEventId, a: wft.attempt }),
       workflowExecution: { workflowId: ex.workflowId, runId: ex.runId },
@@ -543,7 +559,7 @@ export class Engine {
       scheduledTime: fromMs(wft.scheduledTime),
       startedTime: fromMs(now),
       queries,
-      messages: [],
+      messages,
     };
   }
 
@@ -603,11 +619,17 @@ export class Engine {
     ex.lastCompletedStartedId = wft.startedEventId;
     const stickyQueue = req.stickyAttributes?.workerTaskQueue?.name;
     ex.sticky = stickyQueue ? { queue: stickyQueue, scheduleToStartMs: durationMs(req.stickyAttributes.scheduleToStartTimeout) } : undefined;
-    const ctx: CommandContext = { completedId: completed.eventId, needsTask: false, identity: req.identity ?? '', after: [] };
+    const ctx: CommandContext = { completedId: completed.eventId, needsTask: false, identity: req.identity ?? '', after: [], messages: new Map() };
+    for (const m of (req.messages ?? []) as Obj[]) ctx.messages.set(m.id, m);
     for (const cmd of commands) {
       if (!isOpen(ex)) break;
       this.applyCommand(ex, cmd, ctx);
     }
+    // Messages without a command (update rejections) apply after the commands.
+    for (const m of [...ctx.messages.values()]) this.applyProtocolMessage(ex, m, ctx);
+    // Requests the worker did not see yet (arrived while the task ran) need a new task.
+    for (const u of ex.updates?.values() ?? []) if (u.stage === UpdateStage.ADMITTED && u.deliveredWith !== wft.scheduledEventId) ctx.needsTask = true;
+    for (const u of ex.updates?.values() ?? []) if (u.stage === UpdateStage.ADMITTED && u.deliveredWith === wft.scheduledEventId) u.deliveredWith = 0;
     let newTask = false;
     if (isOpen(ex)) {
       const hadBuffered = this.flushBuffered(ex);
@@ -644,6 +666,7 @@ export class Engine {
       identity,
     });
     ex.wft = null;
+    for (const u of ex.updates?.values() ?? []) if (u.stage === UpdateStage.ADMITTED) u.deliveredWith = 0;
     if (cause !== 'UNHANDLED_COMMAND') ex.sticky = undefined;
     // UnhandledCommand is not the worker's fault: the retry is a fresh first attempt.
     ex.wftAttempt = cause === 'UNHANDLED_COMMAND' ? 1 : wft.attempt + 1;
@@ -770,7 +793,115 @@ export class Engine {
     if (c.startChildWorkflowExecutionCommandAttributes) return this.startChild(ex, c.startChildWorkflowExecutionCommandAttributes, wtc, ctx.after);
     if (c.signalExternalWorkflowExecutionCommandAttributes) return this.signalExternal(ex, c.signalExternalWorkflowExecutionCommandAttributes, wtc, ctx.after);
     if (c.requestCancelExternalWorkflowExecutionCommandAttributes) return this.cancelExternal(ex, c.requestCancelExternalWorkflowExecutionCommandAttributes, wtc, ctx.after);
-    // Protocol messages (updates) and unknown commands write nothing.
+    if (c.protocolMessageCommandAttributes) {
+      const m = ctx.messages.get(c.protocolMessageCommandAttributes.messageId);
+      if (m) this.applyProtocolMessage(ex, m, ctx);
+      return;
+    }
+    // Unknown commands write nothing.
+  }
+
+  // ---------------------------------------------------------------- updates
+
+  private applyProtocolMessage(ex: Execution, m: Obj, ctx: CommandContext): void {
+    ctx.messages.delete(m.id);
+    const typeUrl: string = m.body?.type_url ?? '';
+    const type = typeUrl.replace(/^type.googleapis.com\//, '');
+    const u = ex.updates?.get(m.protocolInstanceId);
+    if (type === 'temporal.api.update.v1.Acceptance') {
+      const a = decode<Obj>(type, m.body.value);
+      this.append(ex, 'workflowExecutionUpdateAccepted', {
+        protocolInstanceId: m.protocolInstanceId,
+        acceptedRequestMessageId: a.acceptedRequestMessageId,
+        acceptedRequestSequencingEventId: a.acceptedRequestSequencingEventId,
+        acceptedRequest: a.acceptedRequest ?? u?.request,
+      });
+      if (u) this.setUpdateStage(u, UpdateStage.ACCEPTED);
+    } else if (type === 'temporal.api.update.v1.Rejection') {
+      const r = decode<Obj>(type, m.body.value);
+      if (u) {
+        u.outcome = { failure: r.failure };
+        this.setUpdateStage(u, UpdateStage.COMPLETED);
+        ex.updates!.delete(u.updateId);
+      }
+    } else if (type === 'temporal.api.update.v1.Response') {
+      const r = decode<Obj>(type, m.body.value);
+      const accepted = ex.history.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId === m.protocolInstanceId);
+      this.append(ex, 'workflowExecutionUpdateCompleted', { meta: r.meta, acceptedEventId: accepted?.eventId ?? 0, outcome: r.outcome });
+      if (u) {
+        u.outcome = r.outcome;
+        this.setUpdateStage(u, UpdateStage.COMPLETED);
+      }
+    }
+  }
+
+  private setUpdateStage(u: UpdateState, stage: number): void {
+    u.stage = stage;
+    for (const w of [...u.waiters]) w();
+  }
+
+  /** UpdateWorkflowExecution: admits the request (deduplicated by update id) and waits for the asked stage. */
+  async update(ex: Execution, request: Obj, waitStage: number, signal: AbortSignal): Promise<Obj> {
+    const updateId: string = request?.meta?.updateId || randomUUID();
+    if (!request?.input?.name) throw errors.invalidArgument('Update name is not set on request.');
+    const completed = this.completedUpdate(ex, updateId);
+    if (completed) return completed;
+    if (!isOpen(ex)) throw errors.completedAlready();
+    ex.updates ??= new Map();
+    let u = ex.updates.get(updateId);
+    if (!u) {
+      u = { updateId, request: { ...request, meta: { ...request.meta, updateId } }, stage: UpdateStage.ADMITTED, deliveredWith: 0, waiters: new Set() };
+      ex.updates.set(updateId, u);
+      if (ex.wft) {
+        // Delivered with the pending task, or the next one if this one is already running.
+      } else this.scheduleWorkflowTask(ex);
+    }
+    return this.awaitUpdate(ex, u, waitStage || UpdateStage.ACCEPTED, signal);
+  }
+
+  /** PollWorkflowExecutionUpdate. */
+  pollUpdate(ex: Execution, updateId: string, waitStage: number, signal: AbortSignal): Promise<Obj> {
+    const completed = this.completedUpdate(ex, updateId);
+    if (completed) return Promise.resolve(completed);
+    const u = ex.updates?.get(updateId);
+    if (!u) throw errors.notFound(`update ${updateId} not found`);
+    return this.awaitUpdate(ex, u, waitStage || UpdateStage.COMPLETED, signal);
+  }
+
+  private completedUpdate(ex: Execution, updateId: string): Obj | undefined {
+    const ev = ex.history.find((e) => e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === updateId);
+    if (!ev) return undefined;
+    return {
+      updateRef: { workflowExecution: { workflowId: ex.workflowId, runId: ex.runId }, updateId },
+      outcome: ev.workflowExecutionUpdateCompletedEventAttributes.outcome,
+      stage: UpdateStage.COMPLETED,
+    };
+  }
+
+  private awaitUpdate(ex: Execution, u: UpdateState, waitStage: number, signal: AbortSignal): Promise<Obj> {
+    const answer = (): Obj => ({
+      updateRef: { workflowExecution: { workflowId: ex.workflowId, runId: ex.runId }, updateId: u.updateId },
+      outcome: u.stage === UpdateStage.COMPLETED ? u.outcome : undefined,
+      stage: u.stage,
+    });
+    return new Promise<Obj>((resolve, reject) => {
+      const check = () => {
+        if (u.stage >= waitStage) finish(() => resolve(answer()));
+        else if (!isOpen(ex)) finish(() => reject(errors.completedAlready()));
+      };
+      const finish = (then: () => void) => {
+        clearTimeout(timer);
+        u.waiters.delete(check);
+        signal.removeEventListener('abort', onAbort);
+        then();
+      };
+      const onAbort = () => finish(() => resolve(answer()));
+      // Answer with the stage reached so far before the caller's deadline; the SDK then polls.
+      const timer = setTimeout(onAbort, HISTORY_LONG_POLL_MS);
+      signal.addEventListener('abort', onAbort);
+      u.waiters.add(check);
+      check();
+    });
   }
 
   // ---------------------------------------------------------------- close
@@ -797,6 +928,7 @@ export class Engine {
     for (const q of ex.queriesAwaitingTask.splice(0)) this.dispatchLegacyQuery(ex, q);
     this.onClosed(ex);
     this.notifyHistory(ex);
+    for (const u of ex.updates?.values() ?? []) for (const w of [...u.waiters]) w();
   }
 
   private timeOutWorkflow(ex: Execution): void {

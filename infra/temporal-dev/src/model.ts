@@ -156,8 +156,24 @@ export interface Execution {
   newRunId?: string;
   startDelayTimer?: TimerHandle;
   historySizeBytes: number;
+  /** Workflow updates by update id (in memory: accepted and completed ones are also in history). */
+  updates?: Map<string, UpdateState>;
   /** The worker-specific queue the last worker asked for (not persisted: workers do not survive restarts). */
   sticky?: { queue: string; scheduleToStartMs: number };
+}
+
+/** Lifecycle stages of a workflow update (temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage). */
+export const UpdateStage = { ADMITTED: 1, ACCEPTED: 2, COMPLETED: 3 } as const;
+
+export interface UpdateState {
+  updateId: string;
+  request: Obj;
+  stage: number;
+  /** The workflow task (scheduled event id) the request was delivered with; 0 = not yet delivered. */
+  deliveredWith: number;
+  outcome?: Obj;
+  /** Called whenever the stage changes (or the workflow closes). */
+  waiters: Set<() => void>;
 }
 
 export interface NamespaceState {

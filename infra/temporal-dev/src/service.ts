@@ -123,7 +123,7 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
         ownerEmail: '',
         data: {},
         id: ns.id,
-        capabilities: { eagerWorkflowStart: false, syncUpdate: false, asyncUpdate: false, workerHeartbeats: false },
+        capabilities: { eagerWorkflowStart: false, syncUpdate: true, asyncUpdate: true, workerHeartbeats: false },
         supportsSchedules: false,
       },
       config: {
@@ -279,6 +279,15 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
       return engine.heartbeat(ex, act, req.details ?? null);
     },
 
+    UpdateWorkflowExecution: (req, ctx) => {
+      const ex = engine.find(req.namespace, req.workflowExecution?.workflowId ?? '', req.workflowExecution?.runId);
+      return engine.update(ex, req.request, num(req.waitPolicy?.lifecycleStage), ctx.signal);
+    },
+    PollWorkflowExecutionUpdate: (req, ctx) => {
+      const ref = req.updateRef ?? {};
+      const ex = engine.find(req.namespace, ref.workflowExecution?.workflowId ?? '', ref.workflowExecution?.runId);
+      return engine.pollUpdate(ex, ref.updateId ?? '', num(req.waitPolicy?.lifecycleStage), ctx.signal);
+    },
     PollNexusTaskQueue: (_req, ctx) => idlePoll(ctx.signal),
     ShutdownWorker: (req) => {
       engine.unstick(req.namespace, req.stickyTaskQueue ?? '');

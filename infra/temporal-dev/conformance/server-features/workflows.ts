@@ -7,6 +7,7 @@ import {
   ParentClosePolicy,
   condition,
   continueAsNew,
+  defineUpdate,
   defineQuery,
   defineSignal,
   executeChild,
@@ -168,4 +169,29 @@ export async function threeSteps(): Promise<number> {
   let sum = 0;
   for (let i = 0; i < 3; i++) sum += await step(i);
   return sum;
+}
+
+export const addUpdate = defineUpdate<number, [number]>('add');
+export const doneSignal = defineSignal('done');
+
+/** Keeps a running total changed by the `add` update (negative numbers are rejected by the validator). */
+export async function counter(): Promise<number> {
+  let total = 0;
+  let done = false;
+  setHandler(
+    addUpdate,
+    async (n: number) => {
+      await sleep(10);
+      total += n;
+      return total;
+    },
+    {
+      validator: (n: number) => {
+        if (n < 0) throw new Error('negative numbers are not allowed');
+      },
+    },
+  );
+  setHandler(doneSignal, () => void (done = true));
+  await condition(() => done);
+  return total;
 }
