@@ -68,6 +68,26 @@ describe('analyzeFiles', () => {
     await expect(readTable('bom.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0, 0, 0, 0]))).rejects.toThrow(InputRejectedError);
   });
 
+  it('uses a BOM and a placement file found in the archive when none is given separately', async () => {
+    const zip = makeZip([
+      { name: 'gerber/board-F_Cu.gbr', data: copperGerber('Top') },
+      { name: 'gerber/board-Edge_Cuts.gbr', data: outlineGerber(50, 30) },
+      { name: 'assembly/board-BOM.csv', data: 'Designator,Comment,Footprint\nR1,10k,R_0402\n' },
+      { name: 'assembly/board-top-pos.csv', data: 'Ref,Val,Package,PosX,PosY,Rot,Side\nR1,10k,R_0402,1,1,0,top\n' },
+    ]);
+    const a = await analyzeFiles({ gerbers: { name: 'all.zip', data: zip } });
+    expect(a.bom).toEqual({ lines: 1, uniqueParts: 1, placements: 1, dnp: 0 });
+    expect(a.placement).toMatchObject({ smt: 1, top: 1 });
+    expect(a.issues.filter((i) => i.code.endsWith('-from-archive')).map((i) => i.file)).toEqual(['assembly/board-BOM.csv', 'assembly/board-top-pos.csv']);
+    const two = makeZip([
+      { name: 'a-top-pos.csv', data: 'Ref,PosX,PosY,Rot,Side\nR1,1,1,0,top\n' },
+      { name: 'a-bottom-pos.csv', data: 'Ref,PosX,PosY,Rot,Side\nR2,1,1,0,bottom\n' },
+    ]);
+    const b = await analyzeFiles({ gerbers: { name: 'two.zip', data: two } });
+    expect(b.placement).toBeNull();
+    expect(b.issues.find((i) => i.code === 'cpl-ambiguous-in-archive')!.refs).toEqual(['a-top-pos.csv', 'a-bottom-pos.csv']);
+  });
+
   it('reads BOMs saved by Chinese Excel (GB18030) and as Unicode text (UTF-16)', async () => {
     const gbk = Buffer.concat([Buffer.from('Designator,Comment\nR1,'), Buffer.from([0xb5, 0xe7, 0xd7, 0xe8]), Buffer.from('\n')]); // 电阻
     expect((await readTable('bom.csv', gbk)).rows[1].cells).toEqual(['R1', '电阻']);

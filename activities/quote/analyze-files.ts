@@ -8,7 +8,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import ExcelJS from 'exceljs';
 import { analyzeUpload, AnalysisLimits, DEFAULT_ANALYSIS_LIMITS, QuoteAnalysis, TableInput, UploadedFile } from '../../domain/quote/analyze';
-import { InputRejectedError, readTextTable, TableRow } from '../../domain/quote/table';
+import { baseName, sniffFormat } from '../../domain/quote/layers';
+import { InputRejectedError, QuoteIssue, readTextTable, TableRow } from '../../domain/quote/table';
 import { ArchiveLimits, ArchiveRejectedError, DEFAULT_ARCHIVE_LIMITS, inspectZip, readFolder, readZip } from './archive';
 
 /** A hashed input file. */
@@ -47,6 +48,10 @@ export const DEFAULT_LIMITS: AnalyzeLimits = {
   analysis: DEFAULT_ANALYSIS_LIMITS,
   maxTableBytes: 10 * 1024 * 1024,
 };
+
+const TABLE_FILE = /\.(csv|tsv|txt|xlsx|pos)$/i;
+const BOM_NAME = /(^|[^a-z])(bom|bill[_ -]?of[_ -]?materials?)([^a-z]|$)/i;
+const CPL_NAME = /(^|[^a-z])(cpl|pos|pnp|pick[_ -]?(and|n|&)?[_ -]?place|centroid|placement|positions?)([^a-z]|$)/i;
 
 /** SHA-256 of bytes, hex. */
 export function sha256(data: Buffer | Uint8Array | string): string {
@@ -127,7 +132,22 @@ export async function analyzeFiles(input: AnalyzeFilesInput, limits: AnalyzeLimi
     inputs.push({ role, file: name, bytes: data.length, sha256: sha256(data) });
     tables[role] = await readTable(name, data, limits);
   }
+  // BOM / placement files sent inside the Gerber archive are used when none was given separately.
+  const found: QuoteIssue[] = [];
+  for (const role of ['bom', 'cpl'] as const) {
+    if (tables[role]) continue;
+    const candidates = files.filter((f) => TABLE_FILE.test(f.file) && (role === 'bom' ? BOM_NAME : CPL_NAME).test(baseName(f.file))
+      && sniffFormat(Buffer.from(f.data).subarray(0, 4096).toString('latin1')) === 'unknown');
+    if (candidates.length === 1) {
+      const [c] = candidates;
+      tables[role] = await readTable(c.file, Buffer.from(c.data), limits);
+      found.push({ severity: 'info', code: `${role}-from-archive`, file: c.file, refs: [c.file], message: `No ${role === 'bom' ? 'BOM' : 'placement'} file was given; ${c.file} from the archive was used` });
+    } else if (candidates.length > 1) {
+      found.push({ severity: 'info', code: `${role}-ambiguous-in-archive`, refs: candidates.map((c) => c.file), message: `The archive holds several ${role === 'bom' ? 'BOM' : 'placement'} files (${candidates.map((c) => c.file).join(', ')}); none was used: give one separately` });
+    }
+  }
   const analysis = analyzeUpload({ files, bom: tables.bom, cpl: tables.cpl }, limits.analysis);
+  analysis.issues.push(...found);
   const inputHash = sha256(inputs.map((i) => `${i.role}:${i.file}:${i.sha256}`).sort().join('\n'));
   return { ...analysis, inputs, inputHash };
 }
