@@ -1,11 +1,17 @@
 import { join } from 'node:path';
 import type { WorkerRegistration } from '../../infra/temporal/worker-registration';
 import { createQuoteFlowActivities } from './quote-flow';
+import { createCustomerFlowActivities } from '../customer';
 
-/** The quote context on the `quote` queue: the quote workflow with the quote-flow activities. */
+/**
+ * The `quote` queue: the quote workflow and the customer workflows that share the queue, with their activities.
+ * One registration for both contexts, so the queue's worker bundles a single workflows module.
+ */
 export const workerRegistration: WorkerRegistration = {
   taskQueue: 'quote',
   workflowsPath: require.resolve('../../workflows/quote'),
-  createActivities: (deps) =>
-    createQuoteFlowActivities({ db: deps.db, documentsDir: join(deps.config.dataDir, 'documents', 'quotes'), publicUrl: deps.config.publicUrl }),
+  createActivities: (deps) => ({
+    ...createQuoteFlowActivities({ db: deps.db, documentsDir: join(deps.config.dataDir, 'documents', 'quotes'), publicUrl: deps.config.publicUrl }),
+    ...createCustomerFlowActivities({ db: deps.db }),
+  }),
 };

@@ -112,7 +112,7 @@ export async function startHarness(): Promise<Harness> {
   const env = await createTestEnv();
   const recorder = new Recorder();
   const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('./quote-queue-workflows'),
+    workflowsPath: require.resolve('../../workflows/quote'),
     logger: quiet,
   });
   const worker = await Worker.create({

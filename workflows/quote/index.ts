@@ -1,2 +1,6 @@
-/** Every workflow of the quote context (the worker's workflowsPath for the `quote` task queue). */
+/**
+ * Every workflow of the `quote` task queue (the worker's workflowsPath): the quote workflow and, sharing the
+ * queue (contracts.md), the customer onboarding and payment-terms workflows.
+ */
 export { quoteWorkflow } from './quote-workflow';
+export { customerOnboardingWorkflow, paymentTermsApprovalWorkflow } from '../customer';
