@@ -88,6 +88,14 @@ describe('analyzeUpload', () => {
     expect(a.assembly).toMatchObject({ smtJoints: 3 * 2 + 8 + 2, thtJoints: 2, uniqueSmtParts: 3, uniqueThtParts: 1 });
   });
 
+  it('counts holes of drill data exported as Gerber X2', () => {
+    const npthGerber = ['%FSLAX46Y46*%', '%MOMM*%', '%TF.FileFunction,NonPlated,1,2,NPTH,Drill*%', '%ADD10C,3.200000*%', 'D10*',
+      'X5000000Y5000000D03*', 'X45000000Y5000000D03*', 'M02*'].join('\n');
+    const a = analyzeUpload({ files: board({ 'gerber/b-NPTH.drl': null, 'gerber/b-NPTH-drl.gbr': npthGerber }) });
+    expect(a.layers.find((l) => l.file === 'gerber/b-NPTH-drl.gbr')).toMatchObject({ format: 'gerber', type: 'drill', side: 'all' });
+    expect(a.drill).toMatchObject({ holes: 5, plated: 3, nonPlated: 2 });
+  });
+
   it('reads plating from drill file names', () => {
     expect(platingFromName('board-NPTH.drl')).toBe(false);
     expect(platingFromName('Drill_NPTH_Through.DRL')).toBe(false);

@@ -183,6 +183,14 @@ export function analyzeUpload(
       issues.push({ severity: 'error', code: 'parse-timeout', file: l.file, refs: [l.file], message: `${l.file}: ${err.message}; the file was not read` });
     }
   }
+  // Drill data exported as Gerber X2 (`%TF.FileFunction,Plated,...` / `NonPlated`): each flash is a hole.
+  for (const l of layers.filter((x) => x.type === 'drill' && x.format === 'gerber')) {
+    const m = measures.get(l.file);
+    if (!m) continue;
+    const tools = new Map([...m.apertures].map(([code, ap]) => [String(code), { code: String(code), diameterMm: ap.widthMm, plated: null }]));
+    const hits = m.flashes.map((f) => ({ xMm: f.xMm, yMm: f.yMm, tool: String(f.aperture), slot: false }));
+    drills.push({ file: l.file, drill: { units: 'mm', tools, hits, filePlated: null, warnings: [] }, plated: !/^NonPlated/i.test(m.fileFunction ?? '') });
+  }
   let holes = 0;
   let plated = 0;
   let nonPlated = 0;
@@ -208,7 +216,7 @@ export function analyzeUpload(
   if (sizeFrom === 'copper') {
     for (const h of allHits) if (h.x >= copperBox.minX && h.x <= copperBox.maxX && h.y >= copperBox.minY && h.y <= copperBox.maxY) extendBox(boardBox, h.x, h.y);
   }
-  if (drillFiles.length === 0) {
+  if (drills.length === 0) {
     issues.push({ severity: 'warning', code: 'drill-missing', message: 'No drill file (Excellon) was found: vias and through-holes cannot be made; add the NC drill file(s) unless the board truly has no holes' });
   }
 
