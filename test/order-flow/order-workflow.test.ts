@@ -1,0 +1,253 @@
+import { ordersRepo, productionRepo } from '../../infra/db';
+import { cancelOrderSignal, orderStateQuery, productionWorkflowId } from '../../domain/order/contract';
+import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
+import { simulatedTrackingNumber } from '../../domain/order/shipment';
+import { eventually, startOrderHarness, type OrderHarness } from './harness';
+
+// Workflow tests: embedded Temporal with time skipping, PGlite, the real activities. Each test drives one order
+// through its tasks the way people do (complete the task, the workflow is signalled).
+
+const CUSTOMER = 'customer@demo.local';
+const STOCK_KIT = { lines: [{ partNumber: 'R-0402-1K', quantity: 200, source: { kind: 'in_stock' } }] };
+
+let h: OrderHarness;
+
+/** The sales manager's cancel request, as POST /api/orders/:id/cancel sends it. */
+async function cancelRequest(reason: string) {
+  const sm = await h.t.db.selectFrom('users').select(['id', 'email']).where('email', '=', 'sales_manager@demo.local').executeTakeFirstOrThrow();
+  return { reason, cancelledBy: { userId: sm.id, email: sm.email, role: 'sales_manager' as const }, at: new Date().toISOString() };
+}
+
+beforeAll(async () => {
+  h = await startOrderHarness();
+}, 120_000);
+
+afterAll(async () => {
+  await h?.close();
+});
+
+/** Contract signed and approved (and the deposit paid in full when `deposit` is given). */
+async function throughContract(orderId: string, deposit?: number) {
+  await h.act(orderId, K.contractSignature, 'sign', {}, CUSTOMER);
+  await h.act(orderId, K.contractApproval, 'approve', { comment: 'terms fine' }, 'sales_manager@demo.local');
+  if (deposit) await h.act(orderId, K.payment, 'record', { amountMinor: deposit, currency: 'USD', reference: `DEP-${orderId.slice(0, 6)}` }, 'finance@demo.local');
+}
+
+/** Kitting from stock, stencil, program, reflow profile, line slot. */
+async function throughPreparation(orderId: string) {
+  await h.act(orderId, K.kitting, 'report', STOCK_KIT, 'production@demo.local');
+  await h.act(orderId, K.stencil, 'ready', { stencilId: 'ST-1' }, 'production@demo.local');
+  await h.act(orderId, K.program, 'ready', {}, 'engineer@demo.local');
+  await h.act(orderId, K.reflowProfile, 'ready', { profileName: 'SAC305-8zone', furnaceBoard: 'FTB-12' }, 'engineer@demo.local');
+  await h.act(orderId, K.lineSlot, 'booked', { line: 'SMT-2', startsOn: '2026-12-01' }, 'production@demo.local');
+}
+
+async function throughProofingAndBuild(orderId: string, quantity: number) {
+  await h.act(orderId, K.buildSamples, 'built', { sampleCount: 2 }, 'production@demo.local');
+  await h.act(orderId, K.sampleApproval, 'approve', {}, CUSTOMER);
+  await h.act(orderId, K.progress, 'report', { step: 'smt_top', quantityDone: quantity }, 'production@demo.local');
+  await h.act(orderId, K.progress, 'report', { step: 'assembly', quantityDone: quantity }, 'production@demo.local');
+}
+
+test('a prepay order goes from contract to delivery: proofing rejected then approved, a lot failing twice then passing, partial payments', async () => {
+  const { handle, input } = await h.startOrder(h.prepayCustomerId, { quantity: 10, totalMinor: 100_000 });
+  const { orderId } = input;
+  await throughContract(orderId, 30_000);
+  await throughPreparation(orderId);
+
+  // Proofing: rejected with comments, rebuilt, approved.
+  await h.act(orderId, K.buildSamples, 'built', { sampleCount: 2 }, 'production@demo.local');
+  await h.act(orderId, K.sampleApproval, 'reject', { comment: 'U3 rotated 90°' }, CUSTOMER);
+  const rebuild = await h.openTask(orderId, K.buildSamples);
+  expect(rebuild.step).toBe('proofing:build:2');
+  await h.complete(rebuild, 'built', { sampleCount: 2 }, 'production@demo.local');
+  await h.act(orderId, K.sampleApproval, 'approve', { comment: 'good' }, CUSTOMER);
+
+  // Volume production, reported by the floor, visible in the query.
+  await h.act(orderId, K.progress, 'report', { step: 'smt_top', quantityDone: 6 }, 'production@demo.local');
+  await eventually(async () => expect((await handle.query(orderStateQuery)).progress).toEqual([{ step: 'smt_top', quantityDone: 6 }]));
+  await h.act(orderId, K.progress, 'report', { step: 'smt_top', quantityDone: 10 }, 'production@demo.local');
+  await h.act(orderId, K.progress, 'report', { step: 'assembly', quantityDone: 10 }, 'production@demo.local');
+
+  // QC: 8 pass, 2 fail → rework → 1 pass, 1 fails again → rework → passes: 100 %.
+  await h.act(orderId, K.inspection, 'record', { lotIndex: 1, kind: 'aoi', passedCount: 8, failedUnits: [{ serial: 'S1', defects: [{ code: 'BRIDGE', designator: 'U3' }] }, { serial: 'S2', defects: [{ code: 'TOMBSTONE', designator: 'C7' }] }] }, 'qa@demo.local');
+  await h.act(orderId, K.rework, 'reworked', {}, 'production@demo.local');
+  await h.act(orderId, K.inspection, 'record', { lotIndex: 1, kind: 'aoi', passedCount: 1, failedUnits: [{ serial: 'S2', defects: [{ code: 'TOMBSTONE', designator: 'C7' }] }] }, 'qa@demo.local');
+  await h.act(orderId, K.rework, 'reworked', {}, 'production@demo.local');
+  await h.act(orderId, K.inspection, 'record', { lotIndex: 1, kind: 'functional', passedCount: 1, failedUnits: [] }, 'qa@demo.local');
+
+  // Payment before shipment: 70 000 balance paid in two parts.
+  const firstPayment = await h.openTask(orderId, K.payment);
+  expect(firstPayment.step).toBe('payment:balance:1');
+  const state = await handle.query(orderStateQuery);
+  expect(state.stage).toBe('payment');
+  expect(state.lots).toEqual([expect.objectContaining({ lotIndex: 1, status: 'passed', rounds: 3, passedUnits: 10, reworkCount: 3, scrappedUnits: 0, firstPassYield: 0.8 })]);
+  await h.complete(firstPayment, 'record', { amountMinor: 40_000, currency: 'USD', reference: 'TT-1' }, 'finance@demo.local');
+  const second = await h.openTask(orderId, K.payment);
+  expect(second.step).toBe('payment:balance:2');
+  expect((await handle.query(orderStateQuery)).payment).toMatchObject({ paidMinor: 70_000, outstandingMinor: 30_000, depositPaid: true });
+  await h.complete(second, 'record', { amountMinor: 30_000, currency: 'USD', reference: 'TT-2' }, 'finance@demo.local');
+
+  // Shipment: carrier booked (deterministic tracking number), delivery confirmed.
+  await h.act(orderId, K.shipmentBooking, 'book', { carrier: 'DHL Express' }, 'warehouse@demo.local');
+  await h.act(orderId, K.delivery, 'delivered', { deliveredOn: '2026-12-20' }, 'warehouse@demo.local');
+  expect(await handle.result()).toEqual({ orderId, status: 'delivered' });
+
+  const order = await ordersRepo.getOrder(h.t.db, orderId);
+  expect(order?.status).toBe('delivered');
+  const invoices = await ordersRepo.listInvoices(h.t.db, { orderId });
+  expect(invoices.map((i) => [i.kind, Number(i.amount_cents), i.status])).toEqual([
+    ['deposit', 30_000, 'paid'],
+    ['balance', 70_000, 'paid'],
+  ]);
+  const [shipment] = await ordersRepo.listShipments(h.t.db, { orderId });
+  expect(shipment).toMatchObject({ status: 'delivered', carrier: 'DHL Express', tracking_number: simulatedTrackingNumber('DHL Express', `order:${input.quoteId}:shipment:book`) });
+  const po = await productionRepo.getProductionOrderByOrder(h.t.db, orderId);
+  expect(po).toMatchObject({ produced_quantity: 10, line_slot: 'SMT-2 from 2026-12-01' });
+  expect(po?.samples_approved_at).toBeInstanceOf(Date);
+  const [lot] = await productionRepo.listLots(h.t.db, po!.id);
+  expect(lot.status).toBe('passed');
+  const inspections = await productionRepo.listInspections(h.t.db, lot.id);
+  expect(inspections.map((i) => [i.round, i.passed_count, i.failed_count])).toEqual([
+    [1, 8, 2],
+    [2, 1, 1],
+    [3, 1, 0],
+  ]);
+  expect((await productionRepo.listRework(h.t.db, lot.id)).map((r) => [r.unit_serial, r.attempt])).toEqual([
+    ['S1', 1],
+    ['S2', 1],
+    ['S2', 2],
+  ]);
+  // Decisions: who decided what, when.
+  const decisions = (await handle.query(orderStateQuery)).decisions;
+  expect(decisions.find((d) => d.step === 'proofing:approve:1')).toMatchObject({ decision: 'reject', comment: 'U3 rotated 90°', by: { email: CUSTOMER, role: 'customer' } });
+  expect(decisions.find((d) => d.step === 'contract:approve')).toMatchObject({ decision: 'approve', by: { email: 'sales_manager@demo.local' } });
+  expect((await h.mailTo(CUSTOMER)).map((m) => m.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/^Order SO-\w+ shipped$/)]));
+  // Search attributes follow the stage.
+  const description = await handle.describe();
+  expect(description.searchAttributes).toMatchObject({ OrderId: [orderId], CustomerId: [h.prepayCustomerId], Stage: ['delivered'] });
+}, 120_000);
+
+test('contract unsigned: the customer is reminded at 2 days, the sales manager escalated to at 5 days; an unpaid deposit escalates to the finance manager after 7 days', async () => {
+  const { handle, input } = await h.startOrder(h.prepayCustomerId, { totalMinor: 50_000 });
+  const { orderId } = input;
+  const sign = await h.openTask(orderId, K.contractSignature);
+  await h.env.sleep('5d');
+  await eventually(async () => expect((await ordersRepo.getOrder(h.t.db, orderId))?.status).toBe('contract'));
+  const signKeys = (await h.mailTo(CUSTOMER)).map((m) => m.idempotency_key).filter((k) => k.startsWith(`order:${input.quoteId}:contract:sign:`));
+  expect(signKeys).toEqual([`order:${input.quoteId}:contract:sign:reminder:${CUSTOMER}`]);
+  expect((await h.mailTo('sales_manager@demo.local')).map((m) => m.idempotency_key)).toContain(`order:${input.quoteId}:contract:sign:escalation:sales_manager@demo.local`);
+  await h.complete(sign, 'sign', {}, CUSTOMER);
+  await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
+
+  const deposit = await h.openTask(orderId, K.payment);
+  expect(deposit.step).toBe('payment:deposit:1');
+  await h.env.sleep('6d');
+  // Three reminders to the customer (days 2, 4, 6); the finance manager not yet.
+  await eventually(async () => expect((await h.mailTo(CUSTOMER)).filter((m) => m.idempotency_key.includes(':payment:deposit:reminder:'))).toHaveLength(3));
+  const escalationKey = `order:${input.quoteId}:payment:deposit:1:escalation:manager@demo.local`;
+  expect((await h.mailTo('manager@demo.local')).map((m) => m.idempotency_key)).not.toContain(escalationKey);
+  await h.env.sleep('1d');
+  await eventually(async () => expect((await h.mailTo('manager@demo.local')).map((m) => m.idempotency_key)).toContain(escalationKey));
+  const view = await handle.query(orderStateQuery);
+  expect(view.stage).toBe('deposit');
+  expect(view.openTasks).toEqual([expect.objectContaining({ step: 'payment:deposit:1', role: 'finance', escalated: true, taskId: deposit.id })]);
+  // A partial payment after the escalation: the next task does not escalate again.
+  await h.complete(deposit, 'record', { amountMinor: 10_000, currency: 'USD', reference: 'PART-1' }, 'finance@demo.local');
+  const rest = await h.openTask(orderId, K.payment);
+  expect(rest.step).toBe('payment:deposit:2');
+  expect(rest.escalateAt).toBeNull();
+  await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
+  expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
+}, 120_000);
+
+test('the sales manager cancels mid-production: line slot and materials released, deposit invoice kept for refund, tasks closed', async () => {
+  const { handle, input } = await h.startOrder(h.prepayCustomerId, { totalMinor: 100_000 });
+  const { orderId } = input;
+  await throughContract(orderId, 30_000);
+  await throughPreparation(orderId);
+  const samples = await h.openTask(orderId, K.buildSamples);
+  expect((await handle.query(orderStateQuery)).stage).toBe('proofing');
+
+  await handle.signal(cancelOrderSignal, await cancelRequest('customer project stopped'));
+  expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
+
+  const view = await handle.query(orderStateQuery);
+  expect(view.stage).toBe('cancelled');
+  expect(view.cancelled).toMatchObject({ reason: 'customer project stopped', by: 'sales_manager@demo.local', compensations: ['void_deposit_invoice', 'close_tasks'] });
+  expect(view.openTasks).toEqual([]);
+  const timeline = (await h.t.db.selectFrom('audit_log').select('action').where('entity_type', '=', 'order').where('entity_id', '=', orderId).orderBy('id').execute()).map((r) => r.action);
+  // The production child undid its own steps newest first, then the order closed tasks and recorded the cancellation.
+  const tail = timeline.filter((a) => ['production.line_slot_released', 'materials.released', 'tasks.closed', 'order.cancelled'].includes(a));
+  expect(tail).toEqual(['production.line_slot_released', 'materials.released', 'tasks.closed', 'order.cancelled']);
+  expect((await h.t.db.selectFrom('tasks').select('status').where('id', '=', samples.id).executeTakeFirstOrThrow()).status).toBe('cancelled');
+  const po = await productionRepo.getProductionOrderByOrder(h.t.db, orderId);
+  expect(po).toMatchObject({ line_slot: null, materials_ready_at: null, status: 'materials_released' });
+  // The deposit was paid: not voided, refunded by finance (the plan says how much).
+  const [deposit] = await ordersRepo.listInvoices(h.t.db, { orderId });
+  expect(deposit).toMatchObject({ kind: 'deposit', status: 'paid' });
+  const cancelledEntry = await h.t.db.selectFrom('audit_log').select('after').where('entity_id', '=', orderId).where('action', '=', 'order.cancelled').executeTakeFirstOrThrow();
+  expect(cancelledEntry.after).toMatchObject({ refundMinor: 30_000 });
+  const production = await h.env.client.workflow.getHandle(productionWorkflowId(input.quoteId)).describe();
+  expect(production.status.name).toBe('CANCELLED');
+  expect((await h.mailTo(CUSTOMER)).map((m) => m.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/cancelled$/)]));
+}, 120_000);
+
+test('cancelling while the balance is unpaid voids the balance invoice', async () => {
+  const { handle, input } = await h.startOrder(h.prepayCustomerId, { totalMinor: 10_000, settings: { prepayDepositPercent: 0 } });
+  const { orderId } = input;
+  await throughContract(orderId);
+  await throughPreparation(orderId);
+  await throughProofingAndBuild(orderId, 10);
+  await h.act(orderId, K.inspection, 'record', { lotIndex: 1, kind: 'aoi', passedCount: 10, failedUnits: [] }, 'qa@demo.local');
+  await h.openTask(orderId, K.payment);
+  await handle.signal(cancelOrderSignal, await cancelRequest('no payment'));
+  expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
+  expect((await ordersRepo.listInvoices(h.t.db, { orderId })).map((i) => [i.kind, i.status])).toEqual([['balance', 'void']]);
+}, 120_000);
+
+test('a monthly-settlement customer within the credit limit ships on an approved statement entry, without a deposit', async () => {
+  const buyer = 'buyer@monthly.test';
+  const { handle, input } = await h.startOrder(h.monthlyCustomerId, { quantity: 4, totalMinor: 80_000 });
+  const { orderId } = input;
+  await h.act(orderId, K.contractSignature, 'sign', {}, buyer);
+  await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
+  // No deposit for monthly settlement: production starts right away.
+  await throughPreparation(orderId);
+  await h.act(orderId, K.buildSamples, 'built', { sampleCount: 1 }, 'production@demo.local');
+  await h.act(orderId, K.sampleApproval, 'approve', {}, buyer);
+  await h.act(orderId, K.progress, 'report', { step: 'assembly', quantityDone: 4 }, 'production@demo.local');
+  await h.act(orderId, K.inspection, 'record', { lotIndex: 1, kind: 'aoi', passedCount: 4, failedUnits: [] }, 'qa@demo.local');
+  const entry = await h.openTask(orderId, K.statementEntry);
+  expect(entry.payload).toMatchObject({ balanceMinor: 80_000, headroomAfterMinor: 5_000_000 - 80_000 });
+  await h.complete(entry, 'approve', {}, 'finance@demo.local');
+  await h.act(orderId, K.shipmentBooking, 'book', { carrier: 'SF Express' }, 'warehouse@demo.local');
+  await h.act(orderId, K.delivery, 'delivered', {}, 'warehouse@demo.local');
+  expect(await handle.result()).toEqual({ orderId, status: 'delivered' });
+  expect((await handle.query(orderStateQuery)).payment).toMatchObject({ terms: 'monthly', depositMinor: 0, releasedOnCredit: true, released: true, paidMinor: 0 });
+  expect((await ordersRepo.listInvoices(h.t.db, { orderId })).map((i) => [i.kind, Number(i.amount_cents), i.status])).toEqual([['statement', 80_000, 'open']]);
+}, 120_000);
+
+test('the customer declining the contract ends the order as cancelled with nothing left open', async () => {
+  const { handle, input } = await h.startOrder(h.prepayCustomerId);
+  await h.act(input.orderId, K.contractSignature, 'decline', { comment: 'found another supplier' }, CUSTOMER);
+  expect(await handle.result()).toEqual({ orderId: input.orderId, status: 'cancelled' });
+  expect((await handle.query(orderStateQuery)).cancelled).toMatchObject({ reason: 'the customer declined the commission agreement', by: CUSTOMER });
+  expect((await ordersRepo.getOrder(h.t.db, input.orderId))?.status).toBe('cancelled');
+  await expect(h.t.db.selectFrom('tasks').select('id').where('case_id', '=', input.orderId).where('status', '=', 'open').execute()).resolves.toEqual([]);
+}, 60_000);
+
+test('kitting waits out the purchase lead time, then asks again', async () => {
+  const { handle, input } = await h.startOrder(h.monthlyCustomerId);
+  const { orderId } = input;
+  await h.act(orderId, K.contractSignature, 'sign', {}, 'buyer@monthly.test');
+  await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
+  await h.act(orderId, K.kitting, 'report', { lines: [{ partNumber: 'STM32G0', quantity: 10, source: { kind: 'purchase', leadTimeDays: 12 } }] }, 'production@demo.local');
+  await eventually(async () => expect((await handle.query(orderStateQuery)).openTasks).toEqual([]));
+  await h.env.sleep('12d');
+  const second = await h.openTask(orderId, K.kitting);
+  expect(second.step).toBe('kitting:2');
+  expect(second.payload).toMatchObject({ outstanding: [{ partNumber: 'STM32G0', reason: 'purchase', leadTimeDays: 12 }] });
+  await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
+  await expect(handle.result()).resolves.toEqual({ orderId, status: 'cancelled' });
+}, 60_000);
