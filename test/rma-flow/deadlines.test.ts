@@ -162,6 +162,8 @@ describe('classification within 2 working days, material wait by type, repair da
     await h.complete(workflowId, 'material-arrived:FPC', 'arrived', {});
     const repair = await h.task(workflowId, 'repair');
     expect(repair.dueAt?.toISOString()).toBe(new Date(monday.getTime() + 10 * DAY + 11 * HOUR).toISOString());
+    // The date was promised at once: sales is not told anything.
+    expect(await findTaskByStep(h.testDb.db, workflowId, 'no-repair-date')).toBeUndefined();
     const fpcRow = await findTaskByStep(h.testDb.db, workflowId, 'material-arrived:FPC');
     expect(fpcRow?.escalatedAt).not.toBeNull();
     await terminate(workflowId);

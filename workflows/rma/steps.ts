@@ -80,12 +80,15 @@ export function createStepTracker(inbox: TaskInbox, rmaId: string, customerId: s
     if (deadline && outcome.escalated) deadline.breachedAt = deadline.dueAt;
     if (outcome.status === 'timed_out') return undefined;
     const c = outcome.completion;
-    const done: StepDone = { decision: c.decision, data: c.data, by: c.completedBy, at: new Date(c.completedAt), escalated: outcome.escalated };
+    // Workflow time, not the completion's wall-clock stamp: every later deadline is computed on the workflow's
+    // clock (the same in production; the only clock in a time-skipped test).
+    const at = new Date(Date.now());
+    const done: StepDone = { decision: c.decision, data: c.data, by: c.completedBy, at, escalated: outcome.escalated };
     if (deadline) {
-      deadline.metAt = c.completedAt;
-      if (spec.dueAt && done.at.getTime() > spec.dueAt.getTime()) deadline.breachedAt = deadline.dueAt;
+      deadline.metAt = at.toISOString();
+      if (spec.dueAt && at.getTime() > spec.dueAt.getTime()) deadline.breachedAt = deadline.dueAt;
     }
-    decisions.push({ step: spec.step, decision: c.decision, by: c.completedBy, at: c.completedAt, data: c.data });
+    decisions.push({ step: spec.step, decision: c.decision, by: c.completedBy, at: at.toISOString(), data: c.data });
     return done;
   }
 

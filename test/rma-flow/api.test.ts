@@ -1,0 +1,265 @@
+/**
+ * The RMA API on a real listening server (the platform's launcher), against PGlite and real PostgreSQL
+ * (TEST_DATABASE_URL), with the embedded Temporal server (time skipping), real workers and the mail catcher
+ * (real SMTP). The end-to-end test drives one RMA from complaint to closed through HTTP only, as the roles would.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createTestEnv } from '../../infra/temporal/test-env';
+import { loadConfig } from '../../infra/config';
+import { openTestDb, TEST_DATABASE_URL, type TestDb, type TestDbKind } from '../../infra/db/testing';
+import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
+import { customersRepo, usersRepo, caughtMailRepo } from '../../infra/db';
+import { hashPassword } from '../../infra/auth/passwords';
+import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
+import { createQueueWorker } from '../../infra/temporal/workers';
+import { RMA_TASK_KINDS } from '../../domain/rma/task-kinds';
+import { productionWorkerRegistration, workerRegistration } from '../../activities/rma/register';
+import { apiClient, connectionsOf } from '../platform/helpers';
+import { DAY, HOUR, eventuallyApi } from './api-helpers';
+import { Client } from 'pg';
+
+const logger = pino({ level: 'silent' });
+
+async function postgresReachable(): Promise<string | undefined> {
+  const client = new Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.end();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+let env: TestWorkflowEnvironment;
+let pgProblem: string | undefined;
+beforeAll(async () => {
+  env = await createTestEnv();
+  pgProblem = await postgresReachable();
+  if (pgProblem) console.warn(`RMA API tests on PostgreSQL skipped: ${TEST_DATABASE_URL} unreachable (${pgProblem})`);
+}, 120_000);
+afterAll(async () => {
+  await env?.teardown();
+});
+
+describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) => {
+  let t: TestDb;
+  let platform: RunningPlatform;
+  let workers: Worker[] = [];
+  let runs: Promise<void>[] = [];
+  let dataDir: string;
+  let api: ReturnType<typeof apiClient>;
+  let demoCustomerId: string;
+  const tokens: Record<string, string> = {};
+  let skip = false;
+
+  beforeAll(async () => {
+    if (kind === 'postgres' && pgProblem) {
+      skip = true;
+      return;
+    }
+    t = await openTestDb(kind);
+    await seedDemo(t.db);
+    demoCustomerId = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id;
+    const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'CNY' });
+    await usersRepo.createUser(t.db, { email: 'other@other.test', displayName: 'Other', passwordHash: await hashPassword('demo'), role: 'customer', customerId: other.id });
+    dataDir = mkdtempSync(join(tmpdir(), 'smt-rma-'));
+    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+    platform = await startPlatform({ config, logger, db: t.db, temporal: connectionsOf(env), services: ['auth', 'tasks', 'rma'], workers: [], taskKinds: [...RMA_TASK_KINDS] });
+    api = apiClient(platform.url);
+    for (const queue of ['rma', 'production'] as const) {
+      const worker = await createQueueWorker({
+        connection: env.nativeConnection,
+        namespace: env.namespace ?? 'default',
+        taskQueue: queue,
+        deps: { db: t.db, config, logger },
+        registrations: [workerRegistration, productionWorkerRegistration],
+      });
+      workers.push(worker!);
+    }
+    runs = workers.map((w) => w.run());
+    for (const who of ['buyer', 'sales', 'sales_manager', 'qa', 'warehouse', 'engineer', 'production', 'manager', 'finance']) {
+      tokens[who] = await api.login(`${who}@demo.local`);
+    }
+    tokens.other = await api.login('other@other.test');
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    await Promise.allSettled(runs);
+    workers = [];
+    await platform?.stop();
+    await t?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const skipped = () => {
+    if (skip) console.warn(`skipped on ${kind}: PostgreSQL unreachable (${pgProblem})`);
+    return skip;
+  };
+
+  async function sleepUntil(at: number) {
+    const now = await env.currentTimeMs();
+    if (at > now) await env.sleep(at - now);
+  }
+
+  const complaint = (extra: Record<string, unknown> = {}) => ({
+    quantity: 120,
+    symptoms: 'camera module image flickers',
+    productModel: 'CAM-7',
+    partNumber: 'PN-7001',
+    saleDate: new Date(Date.now() - 60 * DAY).toISOString().slice(0, 10),
+    ...extra,
+  });
+
+  it('validates input, checks roles and ownership', async () => {
+    if (skipped()) return;
+    expect((await api.post('/api/rmas', complaint())).status).toBe(401);
+    const noCustomer = await api.post('/api/rmas', complaint(), tokens.sales);
+    expect(noCustomer.status).toBe(400);
+    expect(noCustomer.body.error).toMatchObject({ code: 'validation_failed', field: 'customerId' });
+    const badQty = await api.post('/api/rmas', complaint({ quantity: 0 }), tokens.buyer);
+    expect(badQty.status).toBe(400);
+    expect(badQty.body.error.message).toMatch(/^quantity: /);
+    const badSerials = await api.post('/api/rmas', complaint({ quantity: 2, serials: ['A'] }), tokens.buyer);
+    expect(badSerials.body.error.field).toBe('serials');
+    const unknownField = await api.post('/api/rmas', complaint({ colour: 'red' }), tokens.buyer);
+    expect(unknownField.status).toBe(400);
+    expect((await api.post('/api/rmas', complaint({ customerId: demoCustomerId }), tokens.warehouse)).status).toBe(403);
+    expect((await api.post('/api/rmas', complaint({ customerId: '00000000-0000-4000-8000-000000000000' }), tokens.sales)).status).toBe(404);
+
+    const mine = await api.post('/api/rmas', complaint(), tokens.buyer);
+    expect(mine.status).toBe(201);
+    expect(mine.body).toMatchObject({ customerId: demoCustomerId, status: 'registered', quantity: 120, workflowId: `rma:${mine.body.id}` });
+    const theirs = await api.post('/api/rmas', complaint(), tokens.other);
+    expect(theirs.status).toBe(201);
+    expect((await api.post('/api/rmas', complaint({ customerId: theirs.body.customerId }), tokens.buyer)).status).toBe(403);
+
+    // A customer lists and reads only its own RMAs; another's answers 404.
+    const list = await api.get('/api/rmas', tokens.buyer);
+    expect(list.body.rmas.map((r: { id: string }) => r.id)).toContain(mine.body.id);
+    expect(list.body.rmas.map((r: { id: string }) => r.id)).not.toContain(theirs.body.id);
+    expect((await api.get(`/api/rmas/${theirs.body.id}`, tokens.buyer)).status).toBe(404);
+    expect((await api.get(`/api/rmas/${theirs.body.id}/timeline`, tokens.buyer)).status).toBe(404);
+    expect((await api.get('/api/rmas/not-a-uuid', tokens.buyer)).status).toBe(400);
+    const staffList = await api.get('/api/rmas', tokens.sales);
+    expect(staffList.body.rmas.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([mine.body.id, theirs.body.id]));
+    expect((await api.get('/api/rma-penalties', tokens.buyer)).status).toBe(403);
+
+    // Steps: the role is checked, then the decision, then the data; a step not open is a conflict.
+    await eventuallyApi(async () => {
+      const tasks = await api.get(`/api/rmas/${mine.body.id}/tasks`, tokens.sales);
+      expect(tasks.body.tasks.map((x: { step: string }) => x.step)).toEqual(expect.arrayContaining(['quality-report', 'site-visit']));
+    });
+    const wrongRole = await api.post(`/api/rmas/${mine.body.id}/steps/site-visit`, { decision: 'confirmed', data: {} }, tokens.warehouse);
+    expect(wrongRole.status).toBe(403);
+    expect(wrongRole.body.error.message).toBe('step "site-visit" is for the qa role');
+    const wrongDecision = await api.post(`/api/rmas/${mine.body.id}/steps/site-visit`, { decision: 'maybe', data: {} }, tokens.qa);
+    expect(wrongDecision.status).toBe(400);
+    expect(wrongDecision.body.error.field).toBe('decision');
+    const badData = await api.post(`/api/rmas/${mine.body.id}/steps/site-visit`, { decision: 'confirmed', data: { visitedOn: '2026-11-30', responsibility: 'nobody', evidence: 'x', customerSignatory: 'a', factorySignatory: 'b' } }, tokens.qa);
+    expect(badData.status).toBe(400);
+    expect(badData.body.error.field).toBe('data.responsibility');
+    const notOpen = await api.post(`/api/rmas/${mine.body.id}/steps/repair`, { decision: 'repaired', data: { repaired: 1, scrapped: 0 } }, tokens.qa);
+    expect(notOpen.status).toBe(409);
+    // Customers may not act on staff steps of their own RMA.
+    expect((await api.post(`/api/rmas/${mine.body.id}/steps/quality-report`, { decision: 'submitted', data: { defectQuantity: 1, symptoms: 'x' } }, tokens.buyer)).status).toBe(403);
+    for (const r of [mine, theirs]) await env.client.workflow.getHandle(r.body.workflowId).terminate('test done');
+  });
+
+  it('drives an RMA from complaint to closed through the HTTP API, with days passing', async () => {
+    if (skipped()) return;
+    // Monday 09:00 in Shanghai.
+    const now0 = await env.currentTimeMs();
+    const d = new Date(now0);
+    const monday = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + ((8 - d.getUTCDay()) % 7 || 7), 1, 0, 0);
+    await sleepUntil(monday);
+
+    const opened = await api.post('/api/rmas', complaint(), tokens.buyer);
+    expect(opened.status).toBe(201);
+    const id: string = opened.body.id;
+    const step = async (who: string, name: string, decision: string, data: Record<string, unknown> = {}) => {
+      await eventuallyApi(async () => {
+        const tasks = await api.get(`/api/rmas/${id}/tasks`, tokens[who]);
+        expect(tasks.body.tasks.map((x: { step: string }) => x.step)).toContain(name);
+      });
+      const r = await api.post(`/api/rmas/${id}/steps/${name}`, { decision, data }, tokens[who]);
+      expect([name, r.status, r.body]).toEqual([name, 200, expect.objectContaining({ step: name, decision })]);
+    };
+
+    // The salesperson lets the 24 h report run one day and an hour late: 50 CNY, the manager is emailed.
+    await sleepUntil(monday + 24 * HOUR + DAY + HOUR);
+    const ledger = await eventuallyApi(async () => {
+      const r = await api.get(`/api/rmas/${id}/penalties`, tokens.manager);
+      expect(r.body.totalFen).toBe(5_000);
+      return r.body;
+    });
+    expect(ledger.entries).toEqual([expect.objectContaining({ responsibleParty: 'sales', daysLate: 1, amountFen: 5_000, currency: 'CNY' })]);
+    await step('sales', 'quality-report', 'submitted', { defectQuantity: 120, returnRatioPercent: 4, symptoms: 'flicker on power-up' });
+    const wide = await api.get('/api/rma-penalties?responsibleParty=sales', tokens.finance);
+    expect(wide.body.entries.map((e: { rmaCaseId: string }) => e.rmaCaseId)).toContain(id);
+
+    // QA misses the visit deadline (Thursday 20:00 local): the manager gets the escalation by SMTP.
+    await sleepUntil(monday + 3 * DAY + 11 * HOUR + HOUR);
+    await eventuallyApi(async () => {
+      const caught = await caughtMailRepo.listCaughtMail(t.db, { to: 'manager@demo.local' });
+      expect(caught.map((m) => m.subject)).toContainEqual(expect.stringMatching(/^Escalation: On-site confirmation/));
+    }, 30_000);
+    const detail = await api.get(`/api/rmas/${id}`, tokens.sales);
+    expect(detail.body.state.openTasks).toContainEqual(expect.objectContaining({ step: 'site-visit', escalated: true }));
+    expect(detail.body.state.deadlines).toContainEqual(expect.objectContaining({ name: 'site-visit', breachedAt: expect.any(String) }));
+
+    // QA completes the visit through the platform's tasks API (the same task).
+    const tasks = await api.get(`/api/rmas/${id}/tasks`, tokens.qa);
+    const visitTask = tasks.body.tasks.find((x: { step: string }) => x.step === 'site-visit');
+    const visit = await api.post(`/api/tasks/${visitTask.id}/complete`, { decision: 'confirmed', data: { visitedOn: '2026-12-01', responsibility: 'factory', evidence: 'cold joints on U3', customerSignatory: 'Li Wei', factorySignatory: 'Zhang San' } }, tokens.qa);
+    expect(visit.status).toBe(200);
+
+    await step('sales_manager', 'return-acceptance', 'accept', { resolution: 'repair' });
+    await step('warehouse', 'receive-units', 'received', { arrivedAt: new Date(await env.currentTimeMs()).toISOString(), quantity: 120 });
+    await step('engineer', 'classify', 'classified', { good: 120, scrap: 0, materials: [{ kind: 'SMT', inStock: false }], findings: 'U3 cold joints' });
+    const analysed = await eventuallyApi(async () => {
+      const r = await api.get(`/api/rmas/${id}`, tokens.buyer);
+      expect(r.body.state.step).toBe('disassembly');
+      return r.body;
+    });
+    expect(analysed.state).toMatchObject({ charge: 'free', repairTeam: 'after_sales', analysisDepartment: 'technical', warranty: { status: 'in_warranty', basis: 'sale_date' } });
+    expect(analysed.state.materials).toEqual([expect.objectContaining({ kind: 'SMT', inStock: false, spareQuantity: 40 })]);
+    expect(analysed.units).toHaveLength(120);
+    expect(analysed.units[0]).toMatchObject({ partNumber: 'PN-7001', model: 'CAM-7', classification: 'good', warranty: 'in_warranty', label: expect.objectContaining({ customer: DEMO_CUSTOMER.name }) });
+
+    await step('qa', 'disassembly', 'done', { reclaimedParts: 6, ngParts: 2 });
+    await step('qa', 'ipqc', 'pass', {});
+    await step('production', 'repair-date', 'promised', { promisedOn: '2026-12-20' });
+    await sleepUntil((await env.currentTimeMs()) + 2 * DAY);
+    await step('production', 'material-arrived:SMT', 'arrived', {});
+    await step('qa', 'repair', 'repaired', { repaired: 120, scrapped: 0 });
+    await step('qa', 'qa-confirmation', 'pass', {});
+    await step('qa', 'outgoing-inspection', 'pass', {});
+    await step('warehouse', 'pack', 'done', {});
+    await step('warehouse', 'ship-back', 'shipped', { carrier: 'SF Express', trackingNumber: 'SF1234567890' });
+    await step('qa', 'close-report', 'closed', { rootCause: 'reflow profile too cold on line 2', correctiveAction: 'profile re-qualified; AOI rule added' });
+
+    const closed = await eventuallyApi(async () => {
+      const r = await api.get(`/api/rmas/${id}`, tokens.buyer);
+      expect(r.body.status).toBe('closed:repaired');
+      return r.body;
+    });
+    expect(closed.state).toMatchObject({ stage: 'closed', outcome: 'repaired', tracking: { carrier: 'SF Express', trackingNumber: 'SF1234567890' }, penalty: { days: 1, totalFen: 5_000 } });
+    expect(closed.state.decisions.map((x: { step: string }) => x.step)).toEqual(expect.arrayContaining(['site-visit', 'return-acceptance', 'classify', 'repair', 'close-report']));
+
+    const timeline = (await api.get(`/api/rmas/${id}/timeline`, tokens.buyer)).body.timeline as { kind: string; step?: string; actorRole: string | null }[];
+    expect(timeline.filter((e) => e.kind === 'task_completed').map((e) => e.step)).toEqual(expect.arrayContaining(['quality-report', 'site-visit', 'ship-back', 'close-report']));
+    expect(timeline.find((e) => e.kind === 'penalty')).toMatchObject({ actorRole: 'sales' });
+    expect(timeline.find((e) => e.kind === 'task_completed' && e.step === 'return-acceptance')).toMatchObject({ actorRole: 'sales_manager' });
+    await eventuallyApi(async () => {
+      const caught = await caughtMailRepo.listCaughtMail(t.db, { to: 'buyer@demo.local' });
+      expect(caught.map((m) => m.subject)).toContainEqual(expect.stringMatching(/: shipped$/));
+    }, 30_000);
+  });
+});
