@@ -95,11 +95,17 @@ describe('analyzeFiles', () => {
     expect((await readTable('bom.txt', utf16)).rows[1].cells).toEqual(['C1', '电容']);
   });
 
+  it('refuses a CSV with an unclosed quote, naming the file and line', async () => {
+    const err = await readTable('bom.csv', Buffer.from('Designator,Value\n"R1,R2,10k\n')).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(InputRejectedError);
+    expect((err as InputRejectedError).message).toMatch(/^bom.csv cannot be read as CSV: Quote Not Closed.*line 2/);
+  });
+
   it('bounds the rows of a BOM', async () => {
     const text = `Designator,Value\n${Array.from({ length: 200 }, (_, i) => `R${i},1k`).join('\n')}\n`;
     const limits = { archive: DEFAULT_ARCHIVE_LIMITS, analysis: { parseTimeMs: 2000, maxRows: 100 }, maxTableBytes: 1e6 };
     const err = await readTable('big.csv', Buffer.from(text), limits).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(InputRejectedError);
-    expect((err as InputRejectedError).message).toMatch(/202 lines; at most 100 rows/);
+    expect((err as InputRejectedError).message).toMatch(/big.csv has 202 lines; at most 100 rows/);
   });
 });

@@ -73,7 +73,11 @@ export async function readTable(name: string, data: Buffer, limits: AnalyzeLimit
   if (isZip(data)) {
     await inspectZip(data, limits.archive); // an XLSX is a zip: refuse bombs before exceljs inflates it
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(data as unknown as ArrayBuffer);
+    try {
+      await workbook.xlsx.load(data as unknown as ArrayBuffer);
+    } catch (err) {
+      throw new InputRejectedError('table-unreadable', `${name} is not a readable XLSX workbook: ${(err as Error).message}`);
+    }
     const sheet = workbook.worksheets.find((ws) => ws.rowCount > 0);
     if (!sheet) throw new InputRejectedError('table-empty', `${name}: the workbook has no rows`);
     if (sheet.rowCount > maxRows + 50) throw new InputRejectedError('too-many-rows', `${name}: ${sheet.rowCount} rows; at most ${maxRows} are accepted`);
@@ -86,7 +90,7 @@ export async function readTable(name: string, data: Buffer, limits: AnalyzeLimit
     }
     return { file: name, rows };
   }
-  return { file: name, rows: readTextTable(decodeText(name, data), maxRows) };
+  return { file: name, rows: readTextTable(decodeText(name, data), maxRows, name) };
 }
 
 /**
@@ -140,7 +144,14 @@ export async function analyzeFiles(input: AnalyzeFilesInput, limits: AnalyzeLimi
       && sniffFormat(Buffer.from(f.data).subarray(0, 4096).toString('latin1')) === 'unknown');
     if (candidates.length === 1) {
       const [c] = candidates;
-      tables[role] = await readTable(c.file, Buffer.from(c.data), limits);
+      try {
+        tables[role] = await readTable(c.file, Buffer.from(c.data), limits);
+      } catch (err) {
+        if (!(err instanceof InputRejectedError)) throw err;
+        // The customer did not send it as the BOM / CPL: a note, not a refusal of the whole upload.
+        found.push({ severity: 'warning', code: `${role}-unreadable-in-archive`, file: c.file, refs: [c.file], message: `${err.message}; it was not used` });
+        continue;
+      }
       found.push({ severity: 'info', code: `${role}-from-archive`, file: c.file, refs: [c.file], message: `No ${role === 'bom' ? 'BOM' : 'placement'} file was given; ${c.file} from the archive was used` });
     } else if (candidates.length > 1) {
       found.push({ severity: 'info', code: `${role}-ambiguous-in-archive`, refs: candidates.map((c) => c.file), message: `The archive holds several ${role === 'bom' ? 'BOM' : 'placement'} files (${candidates.map((c) => c.file).join(', ')}); none was used: give one separately` });

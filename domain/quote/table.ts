@@ -57,12 +57,12 @@ export function splitWhitespace(line: string): string[] {
  * Reads a text table. Comment lines starting with `#` are returned too (with a single cell) so that the
  * caller can read units from them; `maxRows` bounds the work.
  */
-export function readTextTable(text: string, maxRows: number): TableRow[] {
+export function readTextTable(text: string, maxRows: number, file = 'the table'): TableRow[] {
   const clean = text.replace(/^\uFEFF/, '');
   const delimiter = detectDelimiter(clean);
   const lineCount = clean.split(/\r\n|\n|\r/).length;
   if (lineCount > maxRows + 50) {
-    throw new InputRejectedError('too-many-rows', `the file has ${lineCount} lines; at most ${maxRows} rows are accepted`);
+    throw new InputRejectedError('too-many-rows', `${file} has ${lineCount} lines; at most ${maxRows} rows are accepted`);
   }
   if (delimiter === 'whitespace') {
     return clean.split(/\r\n|\n|\r/).map((line, i) => ({
@@ -70,7 +70,18 @@ export function readTextTable(text: string, maxRows: number): TableRow[] {
       cells: line.trim().startsWith('#') ? [line.trim()] : splitWhitespace(line),
     }));
   }
-  const records = parse(clean, {
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parseDelimited(clean, delimiter);
+  } catch (err) {
+    // Unbalanced quotes and the like: refuse with csv-parse's own description, which names the line.
+    throw new InputRejectedError('table-unreadable', `${file} cannot be read as ${delimiter === '\t' ? 'TSV' : 'CSV'}: ${(err as Error).message}`);
+  }
+  return records.map(({ record, info }) => ({ row: info.lines, cells: record.map((c) => String(c ?? '')) }));
+}
+
+function parseDelimited(clean: string, delimiter: string): Array<{ record: string[]; info: { lines: number } }> {
+  return parse(clean, {
     delimiter,
     relax_column_count: true,
     relax_quotes: true,
@@ -79,7 +90,6 @@ export function readTextTable(text: string, maxRows: number): TableRow[] {
     info: true,
     bom: true,
   }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
-  return records.map(({ record, info }) => ({ row: info.lines, cells: record.map((c) => String(c ?? '')) }));
 }
 
 /** Lower-case, alphanumeric-only form of a header cell for matching. */
