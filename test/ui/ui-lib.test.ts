@@ -1,0 +1,176 @@
+/** The UI's pure helpers: SLA countdowns, schema-driven forms, API error placement, money, history in words. */
+import { ageBucket, formatSpan, slaCountdown, ZH_UNITS } from '../../ui/src/lib/time';
+import { buildData, fieldOfError, FieldValueError, formFields } from '../../ui/src/lib/schema-form';
+import { formatMinor, parseAmountToMinor } from '../../ui/src/lib/money';
+import { describeHistory, durationToMs, eventTypeName, mergeTimeline } from '../../ui/src/lib/history';
+import { firstPassYield, quoteTurnaroundHours } from '../../ui/src/lib/metrics';
+import { en, zh } from '../../ui/src/strings';
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
+
+describe('SLA countdown', () => {
+  const now = new Date('2026-11-24T12:00:00Z');
+  it.each([
+    [null, 'none', null],
+    ['2026-11-25T12:00:00Z', 'ok', 86_400_000],
+    ['2026-11-24T15:00:00Z', 'soon', 3 * 3_600_000],
+    ['2026-11-24T11:00:00Z', 'overdue', -3_600_000],
+  ])('due %s is %s', (due, state, remaining) => {
+    expect(slaCountdown(due, now)).toEqual({ state, remainingMs: remaining });
+  });
+
+  it('prints the two largest units, in English and Chinese', () => {
+    expect(formatSpan(26 * 3_600_000 + 5 * 60_000)).toBe('1 d 2 h');
+    expect(formatSpan(3 * 3_600_000 + 12 * 60_000)).toBe('3 h 12 min');
+    expect(formatSpan(-45 * 60_000)).toBe('45 min');
+    expect(formatSpan(0)).toBe('0 min');
+    expect(formatSpan(3 * 3_600_000, ZH_UNITS)).toBe('3 小时');
+  });
+
+  it('puts records into age buckets', () => {
+    expect(ageBucket('2026-11-24T09:00:00Z', now)).toBe('lt4h');
+    expect(ageBucket('2026-11-23T13:00:00Z', now)).toBe('lt24h');
+    expect(ageBucket('2026-11-10T13:00:00Z', now)).toBe('ge7d');
+  });
+});
+
+describe('generic task form from a JSON Schema', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      visitedOn: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+      responsibility: { type: 'string', enum: ['customer', 'factory', 'shared'] },
+      defectQuantity: { type: 'integer', minimum: 1 },
+      urgent: { type: 'boolean' },
+      units: { type: 'array', items: { type: 'object' } },
+      symptoms: { type: 'string', maxLength: 2000 },
+      arrivedAt: { type: 'string', format: 'date-time' },
+    },
+    required: ['visitedOn', 'defectQuantity'],
+  };
+
+  it('derives one input per property', () => {
+    expect(formFields(schema).map((f) => [f.name, f.input, f.required])).toEqual([
+      ['visitedOn', 'date', true],
+      ['responsibility', 'select', false],
+      ['defectQuantity', 'integer', true],
+      ['urgent', 'boolean', false],
+      ['units', 'json', false],
+      ['symptoms', 'textarea', false],
+      ['arrivedAt', 'datetime', false],
+    ]);
+  });
+
+  it('builds typed data, leaving empty optional fields out', () => {
+    const fields = formFields(schema);
+    expect(buildData(fields, { visitedOn: '2026-11-24', defectQuantity: ' 12 ', units: '[{"serial":"A1"}]', symptoms: '', urgent: true })).toEqual({
+      visitedOn: '2026-11-24',
+      defectQuantity: 12,
+      units: [{ serial: 'A1' }],
+      urgent: true,
+    });
+  });
+
+  it('names the field a typed value cannot become', () => {
+    const fields = formFields(schema);
+    expect(() => buildData(fields, { defectQuantity: '1.5' })).toThrow(FieldValueError);
+    try {
+      buildData(fields, { units: '[oops' });
+    } catch (e) {
+      expect((e as FieldValueError).field).toBe('units');
+    }
+  });
+
+  it('places API validation errors next to the field they name', () => {
+    const known = ['amountMinor', 'reference', 'failedUnits'];
+    expect(fieldOfError({ field: 'data.amountMinor', message: 'data.amountMinor: Too small' }, known)).toBe('amountMinor');
+    expect(fieldOfError({ field: 'data.failedUnits.0.defects.0.code', message: 'x' }, known)).toBe('failedUnits');
+    expect(fieldOfError({ message: 'reference: Too small: expected string to have >=1 characters' }, known)).toBe('reference');
+    expect(fieldOfError({ message: 'task is already completed' }, known)).toBeNull();
+  });
+});
+
+describe('money', () => {
+  it('formats and parses minor units', () => {
+    expect(formatMinor(123450, 'CNY')).toBe('CNY 1,234.50');
+    expect(formatMinor(null)).toBe('—');
+    expect(parseAmountToMinor('1,234.5')).toBe(123450);
+    expect(parseAmountToMinor('12')).toBe(1200);
+    expect(parseAmountToMinor('12.345')).toBeNull();
+    expect(parseAmountToMinor('abc')).toBeNull();
+  });
+});
+
+describe('Temporal history in readable words', () => {
+  // Events in the JSON form of temporal.api.history.v1.HistoryEvent, as an API would forward them.
+  const events = [
+    { eventId: '1', eventTime: '2026-11-24T08:00:00Z', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', workflowExecutionStartedEventAttributes: { workflowType: { name: 'quoteWorkflow' } } },
+    { eventId: '2', eventTime: '2026-11-24T08:00:00Z', eventType: 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED' },
+    { eventId: '5', eventTime: '2026-11-24T08:00:01Z', eventType: 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED', activityTaskScheduledEventAttributes: { activityType: { name: 'analyzeFiles' } } },
+    { eventId: '6', eventTime: '2026-11-24T08:00:09Z', eventType: 'EVENT_TYPE_ACTIVITY_TASK_STARTED', activityTaskStartedEventAttributes: { scheduledEventId: '5', attempt: 3 } },
+    { eventId: '7', eventTime: '2026-11-24T08:00:10Z', eventType: 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED', activityTaskCompletedEventAttributes: { scheduledEventId: '5', startedEventId: '6' } },
+    { eventId: '8', eventTime: '2026-11-24T08:00:11Z', eventType: 'TimerStarted', timerStartedEventAttributes: { timerId: '1', startToFireTimeout: '86400s' } },
+    { eventId: '9', eventTime: '2026-11-24T08:00:12Z', eventType: 10, activityTaskScheduledEventAttributes: { activityType: { name: 'remindTask' }, input: { payloads: [{ data: b64({ step: 'engineering-review-r1' }) }] } } },
+    { eventId: '10', eventTime: '2026-11-24T08:00:13Z', eventType: 12, activityTaskCompletedEventAttributes: { scheduledEventId: '9', result: { payloads: [{ data: b64({ recipients: ['engineer@demo.local'], taskOpen: true }) }] } } },
+    { eventId: '11', eventTime: { seconds: '1795600000' }, eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED', workflowExecutionSignaledEventAttributes: { signalName: 'taskCompleted', input: { payloads: [{ data: b64({ step: 'engineering-review-r1', decision: 'approve', completedBy: { email: 'engineer@demo.local' } }) }] } } },
+    { eventId: '12', eventTime: '2026-11-25T08:00:11Z', eventType: 'EVENT_TYPE_TIMER_FIRED', timerFiredEventAttributes: { timerId: '1', startedEventId: '8' } },
+  ];
+
+  it('normalises event type names', () => {
+    expect(eventTypeName('EVENT_TYPE_TIMER_STARTED')).toBe('TimerStarted');
+    expect(eventTypeName(17)).toBe('TimerStarted');
+    expect(eventTypeName('TimerFired')).toBe('TimerFired');
+    expect(durationToMs('86400s')).toBe(86_400_000);
+    expect(durationToMs({ seconds: '90', nanos: 500_000_000 })).toBe(90_500);
+  });
+
+  it('tells timers, retries, reminders and task signals in words, leaving bookkeeping out', () => {
+    expect(describeHistory(events).map((l) => l.text)).toEqual([
+      'Workflow quoteWorkflow started',
+      'Activity analyzeFiles retried 2 times',
+      'Activity analyzeFiles completed',
+      'Timer: 1 d',
+      'Reminder sent to engineer@demo.local',
+      'Task engineering-review-r1 completed: approve by engineer@demo.local',
+      'Timer fired (1 d)',
+    ]);
+    expect(describeHistory(events, 'zh')[3].text).toBe('计时器：1 天');
+  });
+
+  it('merges with audit lines in time order and keeps the raw event', () => {
+    const merged = mergeTimeline([{ at: '2026-11-24T08:00:05Z', source: 'audit', text: 'quote.create', raw: { action: 'quote.create' } }], describeHistory(events));
+    expect(merged.map((l) => l.source).slice(0, 3)).toEqual(['workflow', 'audit', 'workflow']);
+    expect(merged[0].raw).toBe(events[0]);
+  });
+});
+
+describe('dashboard figures', () => {
+  it('measures quote turnaround from creation to the first issue', () => {
+    const quotes = [{ id: 'q1', reference: 'Q-1', createdAt: '2026-11-24T00:00:00Z' }, { id: 'q2', reference: 'Q-2', createdAt: '2026-11-24T00:00:00Z' }];
+    const tasks = [
+      { caseId: 'q1', step: 'customer-decision-r2', createdAt: '2026-11-25T06:00:00Z' },
+      { caseId: 'q1', step: 'customer-decision-r1', createdAt: '2026-11-24T06:00:00Z' },
+    ];
+    expect(quoteTurnaroundHours(quotes, tasks)).toEqual([{ reference: 'Q-1', hours: 6 }]);
+  });
+
+  it('counts only the first inspection round of each lot in the first-pass yield', () => {
+    const fpy = firstPassYield([
+      { lotIndex: 1, kind: 'aoi', passedCount: 9, failedUnits: [{ serial: 'A' }] },
+      { lotIndex: 1, kind: 'aoi', passedCount: 1, failedUnits: [] },
+      { lotIndex: 2, kind: 'aoi', passedCount: 10, failedUnits: [] },
+    ]);
+    expect(fpy.rounds).toBe(2);
+    expect(fpy.yield).toBeCloseTo(19 / 20);
+  });
+});
+
+describe('strings', () => {
+  it('has a Chinese string for every English one, with the same placeholders', () => {
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      expect(zh[key]).toBeTruthy();
+      const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
+      expect([key, placeholders(zh[key])]).toEqual([key, placeholders(en[key])]);
+    }
+  });
+});

@@ -1,0 +1,146 @@
+/** Parts every case page shares: who it is waiting on, open tasks, decisions, and the merged timeline. */
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { api, apiOptional, type Task } from '../api';
+import { useApp } from '../context';
+import { describeHistory, mergeTimeline, type HistoryEvent, type TimelineLine } from '../lib/history';
+import { ErrorBanner, Section, SlaBadge, When, humanize, useLoad, useNow } from './common';
+
+/** Tasks of a case the caller may see (every status), newest last. */
+export function useCaseTasks(caseId: string) {
+  return useLoad(async () => {
+    const lists = await Promise.all(
+      (['open', 'completed', 'cancelled'] as const).map((status) => api<{ tasks: Task[] }>(`/api/tasks?case=${encodeURIComponent(caseId)}&status=${status}`).then((r) => r.tasks)),
+    );
+    return lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }, [caseId]);
+}
+
+/** "Waiting on engineer since …, deadline …" for the open tasks of a case. */
+export function WaitingOn({ tasks }: { tasks: Task[] }) {
+  const { t } = useApp();
+  const now = useNow();
+  const open = tasks.filter((x) => x.status === 'open');
+  if (open.length === 0) return <p className="waiting none">{t('notWaiting')}</p>;
+  return (
+    <ul className="waiting" aria-label={t('openTasks')}>
+      {open.map((x) => (
+        <li key={x.id}>
+          <strong>{t('waitingOn', { role: humanize(x.role), since: new Date(x.createdAt).toLocaleString() })}</strong> — <Link to={`/tasks/${x.id}`}>{x.title}</Link>{' '}
+          <SlaBadge dueAt={x.dueAt} now={now} />
+          {x.dueAt && <span className="hint"> · {t('taskAtDeadline', { due: new Date(x.escalateAt ?? x.dueAt).toLocaleString() })}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Decisions taken on the case's tasks: what, who (role or email), when. */
+export function Decisions({ rows }: { rows: { what: string; who: string; at: string | null; comment?: string }[] }) {
+  const { t } = useApp();
+  return (
+    <Section title={t('decisions')}>
+      {rows.length === 0 ? (
+        <p>{t('noDecisions')}</p>
+      ) : (
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">{t('what')}</th>
+              <th scope="col">{t('who')}</th>
+              <th scope="col">{t('when')}</th>
+              <th scope="col">{t('comment')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={i}>
+                <td>{r.what}</td>
+                <td>{r.who}</td>
+                <td>
+                  <When at={r.at} />
+                </td>
+                <td>{r.comment ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Section>
+  );
+}
+
+/** The Temporal UI link and the history endpoint, when the API exposes them. */
+interface UiConfig {
+  temporalUiUrl?: string | null;
+  temporalNamespace?: string;
+}
+
+/** The history of a workflow from the first endpoint that answers (null when none exists yet). */
+async function loadHistory(workflowId: string, casePathApi: string): Promise<HistoryEvent[] | null> {
+  for (const path of [`${casePathApi}/history`, `/api/workflows/${encodeURIComponent(workflowId)}/history`]) {
+    const body = await apiOptional<{ events?: HistoryEvent[]; history?: { events?: HistoryEvent[] } } | HistoryEvent[]>(path).catch(() => null);
+    if (body) return Array.isArray(body) ? body : (body.events ?? body.history?.events ?? []);
+  }
+  return null;
+}
+
+/** Lines for the case's tasks: opened (for whom, due) and completed (decision, by). */
+export function taskLines(tasks: Task[], lang: 'en' | 'zh'): TimelineLine[] {
+  const lines: TimelineLine[] = [];
+  for (const x of tasks) {
+    lines.push({ at: x.createdAt, source: 'task', text: lang === 'zh' ? `为 ${x.role} 创建任务：${x.title}` : `Task for ${x.role}: ${x.title}`, raw: x });
+    if (x.escalatedAt) lines.push({ at: x.escalatedAt, source: 'task', text: lang === 'zh' ? `已升级：${x.title}` : `Escalated to the manager: ${x.title}`, tone: 'warning', raw: x });
+    else if (x.remindedAt) lines.push({ at: x.remindedAt, source: 'task', text: lang === 'zh' ? `已提醒 ${x.role}：${x.title}` : `Reminder sent to ${x.role}: ${x.title}`, raw: x });
+    if (x.completedAt && x.status === 'completed') {
+      const comment = (x.data as { comment?: string } | null)?.comment;
+      lines.push({ at: x.completedAt, source: 'task', actor: x.role, text: `${x.title}: ${x.decision ?? ''}${comment ? ` — “${comment}”` : ''}`, raw: x });
+    }
+    if (x.completedAt && x.status === 'cancelled') lines.push({ at: x.completedAt, source: 'task', text: lang === 'zh' ? `任务取消：${x.title}` : `Task cancelled: ${x.title}`, raw: x });
+  }
+  return lines;
+}
+
+/**
+ * The timeline: the API's own lines (tasks, audit, decisions) merged with the workflow's Temporal history in
+ * readable words; the raw events one click away; a link to the Temporal UI when it is configured.
+ */
+export function Timeline({ workflowId, casePathApi, lines }: { workflowId: string | null; casePathApi: string; lines: TimelineLine[] }) {
+  const { t, lang } = useApp();
+  const [raw, setRaw] = useState(false);
+  const history = useLoad(() => (workflowId ? loadHistory(workflowId, casePathApi) : Promise.resolve(null)), [workflowId, casePathApi]);
+  const config = useLoad(() => apiOptional<UiConfig>('/api/config').catch(() => null), []);
+  const readable = history.data ? describeHistory(history.data, lang) : [];
+  const merged = mergeTimeline(lines, readable);
+  const temporalUi = config.data?.temporalUiUrl;
+  return (
+    <Section title={t('timeline')}>
+      {workflowId && temporalUi && (
+        <p>
+          <a href={`${temporalUi.replace(/\/$/, '')}/namespaces/${config.data?.temporalNamespace ?? 'default'}/workflows/${encodeURIComponent(workflowId)}`} target="_blank" rel="noreferrer">
+            {t('openInTemporal')} ↗
+          </a>
+        </p>
+      )}
+      {workflowId && (
+        <p className="hint">
+          <code>{workflowId}</code>
+        </p>
+      )}
+      {!history.loading && history.data === null && <p className="hint">{t('noHistoryEndpoint')}</p>}
+      <ErrorBanner error={history.error} />
+      <ol className="timeline">
+        {merged.map((line, i) => (
+          <li key={i} className={`tone-${line.tone ?? 'normal'} source-${line.source}`}>
+            <When at={line.at} /> <span className="source">{line.source}</span> {line.text}
+            {line.actor ? <span className="hint"> · {line.actor}</span> : null}
+          </li>
+        ))}
+      </ol>
+      <button type="button" aria-expanded={raw} onClick={() => setRaw(!raw)}>
+        {raw ? t('hideRaw') : t('showRaw')}
+      </button>
+      {raw && <pre className="raw" tabIndex={0} aria-label={t('showRaw')}>{JSON.stringify({ lines: lines.map((l) => l.raw), history: history.data ?? null }, null, 2)}</pre>}
+    </Section>
+  );
+}

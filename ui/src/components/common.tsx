@@ -1,0 +1,149 @@
+/** Small building blocks every page uses: loading state, errors, labelled fields, SLA badges, tables. */
+import { useCallback, useEffect, useId, useState, type ReactNode } from 'react';
+import { ApiError } from '../api';
+import { useApp } from '../context';
+import { EN_UNITS, ZH_UNITS, formatSpan, slaCountdown } from '../lib/time';
+
+/** Loads data; `reload` runs the loader again. `missing` is true when the endpoint answered 404. */
+export function useLoad<T>(loader: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: Error | null; loading: boolean; missing: boolean; reload: () => void } {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<Error | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    loader()
+      .then((d) => {
+        if (live) {
+          setData(d);
+          setError(null);
+        }
+      })
+      .catch((e: unknown) => {
+        if (live) setError(e instanceof Error ? e : new Error(String(e)));
+      })
+      .finally(() => {
+        if (live) setLoading(false);
+      });
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  const missing = error instanceof ApiError && error.status === 404;
+  return { data, error, loading, missing, reload };
+}
+
+/** Re-renders every `ms` so countdowns move. */
+export function useNow(ms = 30_000): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const id = setInterval(() => setNow(new Date()), ms);
+    return () => clearInterval(id);
+  }, [ms]);
+  return now;
+}
+
+export function ErrorBanner({ error }: { error: unknown }) {
+  const { t } = useApp();
+  if (!error) return null;
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    <div role="alert" className="banner error">
+      <strong>{t('error')}:</strong> {message}
+    </div>
+  );
+}
+
+export function Loading() {
+  const { t } = useApp();
+  return <p aria-live="polite">{t('loading')}</p>;
+}
+
+/** A labelled control with its error message underneath, linked by aria-describedby. */
+export function Field({ label, error, children, hint }: { label: string; error?: string | null; hint?: string; children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode }) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' has-error' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children({ id, 'aria-invalid': !!error, 'aria-describedby': describedBy })}
+      {hint && (
+        <small id={hintId} className="hint">
+          {hint}
+        </small>
+      )}
+      {error && (
+        <small id={errorId} className="field-error" role="alert">
+          {error}
+        </small>
+      )}
+    </div>
+  );
+}
+
+/** Time left before a due time, coloured: green ahead, amber within 4 h, red overdue. */
+export function SlaBadge({ dueAt, now }: { dueAt: string | null; now: Date }) {
+  const { t, lang } = useApp();
+  const c = slaCountdown(dueAt, now);
+  if (c.state === 'none' || c.remainingMs === null) return <span className="sla none">{t('noDeadline')}</span>;
+  const span = formatSpan(c.remainingMs, lang === 'zh' ? ZH_UNITS : EN_UNITS);
+  const text = c.state === 'overdue' ? t('overdueBy', { span }) : t('leftSpan', { span });
+  return (
+    <span className={`sla ${c.state}`} title={new Date(dueAt as string).toLocaleString()}>
+      {c.state === 'overdue' ? '⚠ ' : ''}
+      {text}
+    </span>
+  );
+}
+
+/** A date and time in the user's locale. */
+export function When({ at }: { at: string | null | undefined }) {
+  const { lang } = useApp();
+  if (!at) return <>—</>;
+  return <time dateTime={at}>{new Date(at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })}</time>;
+}
+
+/** Scalar fields of a record as a definition list (nested values as compact JSON). */
+export function KeyValues({ value, omit = [] }: { value: Record<string, unknown> | null | undefined; omit?: string[] }) {
+  if (!value) return null;
+  const entries = Object.entries(value).filter(([k, v]) => !omit.includes(k) && v !== undefined);
+  return (
+    <dl className="kv">
+      {entries.map(([k, v]) => (
+        <div key={k}>
+          <dt>{humanize(k)}</dt>
+          <dd>{v === null ? '—' : typeof v === 'object' ? <code>{JSON.stringify(v)}</code> : String(v)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** "quantityDone" → "Quantity done", "line_slot" → "Line slot". */
+export function humanize(key: string): string {
+  const words = key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** A status word as a pill. */
+export function StatusPill({ status }: { status: string }) {
+  return <span className={`pill status-${status.replace(/[^a-z_]/gi, '')}`}>{humanize(status)}</span>;
+}
+
+/** Section with a heading (landmark for screen readers). */
+export function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
+  const hid = useId();
+  return (
+    <section aria-labelledby={hid} className="card" id={id}>
+      <h2 id={hid}>{title}</h2>
+      {children}
+    </section>
+  );
+}

@@ -1,0 +1,125 @@
+/**
+ * The generic task form: fields derived from a task kind's JSON Schema (`GET /api/task-kinds`), and the typed
+ * `data` built back from what the person typed. Anything the form cannot render as one input (arrays, nested
+ * objects, unions) becomes a JSON text area, so every kind can still be completed.
+ */
+
+/** The subset of JSON Schema the task kinds use. */
+export interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: unknown[];
+  const?: unknown;
+  format?: string;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  description?: string;
+  default?: unknown;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+}
+
+/** How one field is edited. */
+export type FieldInput = 'text' | 'textarea' | 'integer' | 'number' | 'boolean' | 'select' | 'date' | 'datetime' | 'json';
+
+/** One field of a generic task form. */
+export interface FormField {
+  name: string;
+  input: FieldInput;
+  required: boolean;
+  options?: string[];
+  min?: number;
+  max?: number;
+  maxLength?: number;
+  description?: string;
+}
+
+const DATE_PATTERN = /\\d\{4\}-\\d\{2\}-\\d\{2\}/;
+
+function fieldFor(name: string, schema: JsonSchema, required: boolean): FormField {
+  const base = { name, required, description: schema.description };
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  if (schema.enum && schema.enum.every((v) => typeof v === 'string')) return { ...base, input: 'select', options: schema.enum as string[] };
+  if (type === 'string') {
+    if (schema.format === 'date' || (schema.pattern && DATE_PATTERN.test(schema.pattern))) return { ...base, input: 'date' };
+    if (schema.format === 'date-time') return { ...base, input: 'datetime' };
+    const long = (schema.maxLength ?? 0) > 300;
+    return { ...base, input: long ? 'textarea' : 'text', maxLength: schema.maxLength };
+  }
+  if (type === 'integer' || type === 'number') return { ...base, input: type, min: schema.minimum, max: schema.maximum };
+  if (type === 'boolean') return { ...base, input: 'boolean' };
+  return { ...base, input: 'json' };
+}
+
+/** The fields of a task kind's data schema, required ones first in schema order. */
+export function formFields(schema: JsonSchema | null | undefined): FormField[] {
+  if (!schema?.properties) return [];
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties).map(([name, s]) => fieldFor(name, s, required.has(name)));
+}
+
+/** A value the person typed that cannot become the field's type. */
+export class FieldValueError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Builds `data` from raw form values (strings and booleans): empty optional fields are left out, numbers and
+ * JSON are parsed. Type errors name the field; ranges and patterns are left to the API, which names them too.
+ */
+export function buildData(fields: FormField[], raw: Record<string, string | boolean | undefined>): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const f of fields) {
+    const value = raw[f.name];
+    if (f.input === 'boolean') {
+      if (value !== undefined) data[f.name] = value === true || value === 'true';
+      continue;
+    }
+    const text = typeof value === 'string' ? value.trim() : '';
+    if (text === '') continue;
+    if (f.input === 'integer' || f.input === 'number') {
+      const n = Number(text);
+      if (!Number.isFinite(n) || (f.input === 'integer' && !Number.isInteger(n))) throw new FieldValueError(f.name, f.input === 'integer' ? 'must be a whole number' : 'must be a number');
+      data[f.name] = n;
+    } else if (f.input === 'json') {
+      try {
+        data[f.name] = JSON.parse(text) as unknown;
+      } catch {
+        throw new FieldValueError(f.name, 'must be valid JSON');
+      }
+    } else if (f.input === 'datetime') {
+      const t = Date.parse(text);
+      if (Number.isNaN(t)) throw new FieldValueError(f.name, 'must be a date and time');
+      data[f.name] = new Date(t).toISOString();
+    } else {
+      data[f.name] = text;
+    }
+  }
+  return data;
+}
+
+/**
+ * The form field an API validation error belongs to: `field` of the error body (e.g. "data.defectQuantity" or
+ * "data.failedUnits.0.defects.0.code") stripped of the `data.` prefix; else the first word of the message when
+ * it names a known field ("amountMinor: must be positive").
+ */
+export function fieldOfError(error: { field?: string; message: string }, known: string[]): string | null {
+  const candidates = [error.field, /^([\w.[\]]+):/.exec(error.message)?.[1]].filter((c): c is string => !!c);
+  for (const c of candidates) {
+    const path = c.replace(/^data\./, '');
+    if (known.includes(path)) return path;
+    const first = path.split(/[.[]/)[0];
+    if (known.includes(first)) return first;
+  }
+  return null;
+}

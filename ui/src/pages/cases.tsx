@@ -1,0 +1,240 @@
+/**
+ * Order, RMA and customer pages. The order and customer APIs are read generically (scalar fields, progress,
+ * lots, shipments when present), so the pages keep working while those APIs grow.
+ */
+import { Link, useParams } from 'react-router';
+import { api, type Task } from '../api';
+import { useApp } from '../context';
+import { formatMinor } from '../lib/money';
+import type { TimelineLine } from '../lib/history';
+import { ErrorBanner, KeyValues, Loading, Section, StatusPill, When, humanize, useLoad } from '../components/common';
+import { Decisions, Timeline, taskLines, useCaseTasks, WaitingOn } from '../components/case-parts';
+
+type Row = Record<string, unknown> & { id: string };
+
+function pick<T = unknown>(value: Record<string, unknown> | undefined, ...keys: string[]): T | undefined {
+  for (const k of keys) if (value && value[k] !== undefined && value[k] !== null) return value[k] as T;
+  return undefined;
+}
+
+/** A list page over `GET /api/<plural>` answering `{ <plural>: [...] }` (or a bare array). */
+function CaseList({ title, path, listKey, to }: { title: string; path: string; listKey: string; to: (r: Row) => string }) {
+  const { t } = useApp();
+  const list = useLoad(() => api<Record<string, Row[]> | Row[]>(path), [path]);
+  const rows = Array.isArray(list.data) ? list.data : (list.data?.[listKey] ?? []);
+  return (
+    <main id="main">
+      <h1>{title}</h1>
+      {list.missing && <p className="banner">{t('apiMissing', { path })}</p>}
+      {!list.missing && <ErrorBanner error={list.error} />}
+      {list.loading && !list.data && <Loading />}
+      {rows.length > 0 && (
+        <table className="data">
+          <thead>
+            <tr>
+              <th scope="col">{t('colReference')}</th>
+              <th scope="col">{t('colStatus')}</th>
+              <th scope="col">{t('colQuantity')}</th>
+              <th scope="col">{t('colCreated')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id}>
+                <td>
+                  <Link to={to(r)}>{String(pick(r, 'reference', 'name', 'code') ?? r.id.slice(0, 8))}</Link>
+                </td>
+                <td>
+                  <StatusPill status={String(pick(r, 'status', 'stage') ?? '')} />
+                </td>
+                <td>{String(pick(r, 'quantity') ?? '')}</td>
+                <td>
+                  <When at={pick<string>(r, 'createdAt')} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </main>
+  );
+}
+
+export const OrderList = () => <CaseList title={useApp().t('orders')} path="/api/orders" listKey="orders" to={(r) => `/orders/${r.id}`} />;
+export const RmaList = () => <CaseList title={useApp().t('rmas')} path="/api/rmas" listKey="rmas" to={(r) => `/rmas/${r.id}`} />;
+export const CustomerList = () => <CaseList title={useApp().t('customers')} path="/api/customers" listKey="customers" to={(r) => `/customers/${r.id}`} />;
+
+/** Decisions as the completed tasks of a case tell them. */
+function taskDecisions(tasks: Task[]) {
+  return tasks
+    .filter((x) => x.status === 'completed')
+    .map((x) => ({ what: `${x.title}: ${x.decision ?? ''}`, who: humanize(x.role), at: x.completedAt, comment: (x.data as { comment?: string } | null)?.comment }));
+}
+
+/** Production progress bars: `{ step: quantityDone }` or `[{ step, quantityDone, quantity }]`. */
+function Progress({ progress, quantity }: { progress: unknown; quantity: number }) {
+  const entries: { step: string; done: number; of: number }[] = Array.isArray(progress)
+    ? (progress as Record<string, unknown>[]).map((p) => ({ step: String(p.step ?? p.name ?? ''), done: Number(p.quantityDone ?? p.done ?? 0), of: Number(p.quantity ?? p.of ?? quantity) }))
+    : Object.entries((progress ?? {}) as Record<string, unknown>).map(([step, v]) => ({ step, done: Number(typeof v === 'object' && v ? ((v as { quantityDone?: number }).quantityDone ?? 0) : v), of: quantity }));
+  if (!entries.length) return <p className="hint">—</p>;
+  return (
+    <ul className="progress-list">
+      {entries.map((e) => (
+        <li key={e.step}>
+          <label>
+            {humanize(e.step)} {e.done} / {e.of}
+            <progress max={Math.max(e.of, 1)} value={Math.min(e.done, e.of)} />
+          </label>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function OrderPage() {
+  const { id = '' } = useParams();
+  const { t, lang } = useApp();
+  const order = useLoad(() => api<Row>(`/api/orders/${id}`), [id]);
+  const tasks = useCaseTasks(id);
+  if (order.loading && !order.data) return <Loading />;
+  const o = order.data;
+  const state = (o?.state ?? o?.workflow) as Record<string, unknown> | undefined;
+  const quantity = Number(pick(o, 'quantity') ?? pick(state, 'quantity') ?? 0);
+  const shipments = (pick<Row[]>(o, 'shipments') ?? pick<Row[]>(state, 'shipments') ?? []) as Row[];
+  const lots = (pick<Row[]>(o, 'lots') ?? pick<Row[]>(state, 'lots') ?? []) as Row[];
+  const lines: TimelineLine[] = taskLines(tasks.data ?? [], lang);
+  return (
+    <main id="main">
+      <h1>
+        {t('order')} {String(pick(o, 'reference') ?? id.slice(0, 8))} <StatusPill status={String(pick(o, 'status', 'stage') ?? pick(state, 'stage', 'status') ?? 'unknown')} />
+      </h1>
+      {order.missing && <p className="banner">{t('apiMissing', { path: `/api/orders/${id}` })}</p>}
+      {!order.missing && <ErrorBanner error={order.error} />}
+      <div className="card">
+        <WaitingOn tasks={tasks.data ?? []} />
+        <KeyValues value={o} omit={['state', 'workflow', 'shipments', 'lots', 'progress', 'payments', 'id']} />
+        {pick(o, 'balanceMinor', 'totalMinor') !== undefined && <p>{formatMinor(Number(pick(o, 'balanceMinor', 'totalMinor')), String(pick(o, 'currency') ?? 'CNY'), lang)}</p>}
+      </div>
+      <Section title={t('progress')}>
+        <Progress progress={pick(o, 'progress') ?? pick(state, 'progress')} quantity={quantity} />
+      </Section>
+      <Section title={t('inspectionSummary')}>
+        {lots.length ? lots.map((l, i) => <KeyValues key={i} value={l} />) : <p className="hint">—</p>}
+      </Section>
+      <Section title={t('tracking')}>
+        {shipments.length ? shipments.map((s, i) => <KeyValues key={i} value={s} />) : <p className="hint">—</p>}
+      </Section>
+      <Decisions rows={taskDecisions(tasks.data ?? [])} />
+      <Timeline workflowId={(pick<string>(o, 'workflowId') ?? `order:${id}`) || null} casePathApi={`/api/orders/${id}`} lines={lines} />
+    </main>
+  );
+}
+
+interface RmaTimelineEntry {
+  at: string;
+  kind: string;
+  step?: string;
+  title: string;
+  actorId: string | null;
+  actorRole: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export function RmaPage() {
+  const { id = '' } = useParams();
+  const { t, lang } = useApp();
+  const rma = useLoad(() => api<Row & { state?: Record<string, unknown>; units?: Row[]; workflowId?: string | null }>(`/api/rmas/${id}`), [id]);
+  const tasks = useLoad(() => api<{ tasks: Task[] }>(`/api/rmas/${id}/tasks`).then((r) => r.tasks.map((x) => ({ ...x, status: 'open', createdAt: x.createdAt ?? '' }) as Task)), [id]);
+  const timeline = useLoad(() => api<{ timeline: RmaTimelineEntry[] }>(`/api/rmas/${id}/timeline`), [id]);
+  const penalties = useLoad(() => api<{ entries: Row[]; totalFen: number; currency: string }>(`/api/rmas/${id}/penalties`), [id]);
+  if (rma.loading && !rma.data) return <Loading />;
+  if (rma.missing) return <p className="banner">{t('notFound')}</p>;
+  if (rma.error || !rma.data) return <ErrorBanner error={rma.error} />;
+  const r = rma.data;
+  const entries = timeline.data?.timeline ?? [];
+  const lines: TimelineLine[] = entries.map((e) => {
+    const decision = (e.detail as { decision?: string } | undefined)?.decision;
+    const text =
+      e.kind === 'task_opened'
+        ? `${lang === 'zh' ? '待办' : 'Task for'} ${e.actorRole ?? ''}: ${e.title}`
+        : e.kind === 'task_completed'
+          ? `${e.title}: ${decision ?? ''}`
+          : e.kind === 'penalty'
+            ? `${e.title} (${formatMinor(Number((e.detail as { amountFen?: number }).amountFen ?? 0), 'CNY', lang)})`
+            : e.kind === 'task_cancelled'
+              ? `${lang === 'zh' ? '任务取消' : 'Task cancelled'}: ${e.title}`
+              : humanize(e.title);
+    return { at: e.at, source: e.kind === 'audit' ? 'audit' : 'task', text, actor: e.actorRole, tone: e.kind === 'penalty' ? 'error' : 'normal', raw: e };
+  });
+  const decisions = entries.filter((e) => e.kind === 'task_completed').map((e) => ({ what: `${e.title}: ${(e.detail as { decision?: string } | undefined)?.decision ?? ''}`, who: humanize(e.actorRole ?? ''), at: e.at }));
+  return (
+    <main id="main">
+      <h1>
+        {t('rma')} {String(r.reference ?? '')} <StatusPill status={String(r.status)} />
+      </h1>
+      <div className="card">
+        <WaitingOn tasks={(tasks.data ?? []).map((x) => ({ ...x, createdAt: x.createdAt || String(r.updatedAt ?? r.createdAt) }))} />
+        <KeyValues value={r} omit={['state', 'units', 'id', 'workflowId', 'customerId']} />
+      </div>
+      {r.units && r.units.length > 0 && (
+        <Section title="Units">
+          {r.units.map((u) => (
+            <KeyValues key={u.id} value={u} omit={['id']} />
+          ))}
+        </Section>
+      )}
+      {penalties.data && penalties.data.entries.length > 0 && (
+        <Section title={t('penaltyLedger')}>
+          <p>
+            {t('total')}: {formatMinor(penalties.data.totalFen, penalties.data.currency, lang)}
+          </p>
+        </Section>
+      )}
+      <Decisions rows={decisions} />
+      <Timeline workflowId={r.workflowId ?? null} casePathApi={`/api/rmas/${id}`} lines={lines} />
+    </main>
+  );
+}
+
+export function CustomerPage() {
+  const { id = '' } = useParams();
+  const { t, lang } = useApp();
+  const customer = useLoad(() => api<Row>(`/api/customers/${id}`), [id]);
+  const tasks = useCaseTasks(id);
+  const quotes = useLoad(() => api<{ quotes: Row[] }>(`/api/quotes?customerId=${id}`).catch(() => ({ quotes: [] as Row[] })), [id]);
+  const rmas = useLoad(() => api<{ rmas: Row[] }>(`/api/rmas?customerId=${id}`).catch(() => ({ rmas: [] as Row[] })), [id]);
+  const c = customer.data;
+  return (
+    <main id="main">
+      <h1>
+        {t('customer')} {String(pick(c, 'name', 'code') ?? id.slice(0, 8))} {c && <StatusPill status={String(pick(c, 'status') ?? '')} />}
+      </h1>
+      {customer.missing && <p className="banner">{t('apiMissing', { path: `/api/customers/${id}` })}</p>}
+      {!customer.missing && <ErrorBanner error={customer.error} />}
+      <div className="card">
+        <WaitingOn tasks={tasks.data ?? []} />
+        <KeyValues value={c} omit={['id', 'state', 'workflow']} />
+      </div>
+      <Section title={t('quotes')}>
+        <ul>
+          {(quotes.data?.quotes ?? []).map((q) => (
+            <li key={q.id}>
+              <Link to={`/quotes/${q.id}`}>{String(q.reference)}</Link> <StatusPill status={String(q.status)} />
+            </li>
+          ))}
+        </ul>
+      </Section>
+      <Section title={t('rmas')}>
+        <ul>
+          {(rmas.data?.rmas ?? []).map((q) => (
+            <li key={q.id}>
+              <Link to={`/rmas/${q.id}`}>{String(q.reference)}</Link> <StatusPill status={String(q.status)} />
+            </li>
+          ))}
+        </ul>
+      </Section>
+      <Decisions rows={taskDecisions(tasks.data ?? [])} />
+      <Timeline workflowId={(pick<string>(c, 'workflowId') ?? `customer:${id}`) || null} casePathApi={`/api/customers/${id}`} lines={taskLines(tasks.data ?? [], lang)} />
+    </main>
+  );
+}

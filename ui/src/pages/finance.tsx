@@ -1,0 +1,66 @@
+/** Finance: orders awaiting payment (record the payment → the workflow releases the shipment), statement entries. */
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { api, casePath, type Task, type TaskKind } from '../api';
+import { useApp } from '../context';
+import { formatMinor } from '../lib/money';
+import { ErrorBanner, Loading, Section, SlaBadge, useLoad, useNow } from '../components/common';
+import { TaskForm } from '../components/task-forms';
+
+function TaskCard({ task, kind, onDone }: { task: Task; kind?: TaskKind; onDone: () => void }) {
+  const { t, lang } = useApp();
+  const now = useNow();
+  const [open, setOpen] = useState(false);
+  const amount = (task.payload.balanceMinor ?? task.payload.dueMinor ?? task.payload.amountMinor) as number | undefined;
+  return (
+    <li className="card">
+      <p>
+        <Link to={`/tasks/${task.id}`}>{task.title}</Link> · <Link to={casePath(task.caseType, task.caseId)}>{String(task.payload.reference ?? task.caseId.slice(0, 8))}</Link>{' '}
+        {amount !== undefined && <strong>{formatMinor(amount, String(task.payload.currency ?? 'CNY'), lang)}</strong>} <SlaBadge dueAt={task.dueAt} now={now} />
+      </p>
+      {kind && (
+        <>
+          <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+            {t('recordPayment')}
+          </button>
+          {open && <TaskForm task={task} kind={kind} onDone={onDone} />}
+        </>
+      )}
+    </li>
+  );
+}
+
+export function FinancePage() {
+  const { t } = useApp();
+  const payments = useLoad(() => api<{ tasks: Task[] }>('/api/tasks?kind=order.payment'), []);
+  const credit = useLoad(() => api<{ tasks: Task[] }>('/api/tasks?kind=order.statement_entry'), []);
+  const kinds = useLoad(() => api<TaskKind[]>('/api/task-kinds'), []);
+  const kindOf = (k: string) => kinds.data?.find((x) => x.kind === k);
+  const reload = () => {
+    payments.reload();
+    credit.reload();
+  };
+  return (
+    <main id="main">
+      <h1>{t('financeTitle')}</h1>
+      <ErrorBanner error={payments.error ?? credit.error} />
+      <Section title={t('financeAwaiting')}>
+        {payments.loading && !payments.data && <Loading />}
+        {payments.data?.tasks.length === 0 && <p>{t('financeNone')}</p>}
+        <ul className="plain">
+          {payments.data?.tasks.map((x) => (
+            <TaskCard key={x.id} task={x} kind={kindOf(x.kind)} onDone={reload} />
+          ))}
+        </ul>
+      </Section>
+      <Section title={t('financeCredit')}>
+        {credit.data?.tasks.length === 0 && <p>—</p>}
+        <ul className="plain">
+          {credit.data?.tasks.map((x) => (
+            <TaskCard key={x.id} task={x} kind={kindOf(x.kind)} onDone={reload} />
+          ))}
+        </ul>
+      </Section>
+    </main>
+  );
+}

@@ -1,0 +1,267 @@
+/** The customer portal: my quotes, orders and returns; asking for a quote; reporting a problem. */
+import { useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { api, ApiError, upload, type Task } from '../api';
+import { useApp } from '../context';
+import { ErrorBanner, Field, Section, SlaBadge, StatusPill, When, useLoad, useNow } from '../components/common';
+
+type Row = Record<string, unknown> & { id: string };
+
+function ListOf({ rows, to, empty }: { rows: Row[]; to: (r: Row) => string; empty: string }) {
+  if (!rows.length) return <p className="hint">{empty}</p>;
+  return (
+    <ul className="cases">
+      {rows.map((r) => (
+        <li key={r.id}>
+          <Link to={to(r)}>{String(r.reference ?? r.id.slice(0, 8))}</Link> <StatusPill status={String(r.status ?? '')} /> <When at={r.createdAt as string} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function PortalHome() {
+  const { t } = useApp();
+  const now = useNow();
+  const tasks = useLoad(() => api<{ tasks: Task[] }>('/api/tasks'), []);
+  const quotes = useLoad(() => api<{ quotes: Row[] }>('/api/quotes'), []);
+  const orders = useLoad(() => api<{ orders: Row[] }>('/api/orders'), []);
+  const rmas = useLoad(() => api<{ rmas: Row[] }>('/api/rmas'), []);
+  return (
+    <main id="main">
+      <h1>{t('portalTitle')}</h1>
+      <p className="actions">
+        <Link className="button primary" to="/portal/rfq">
+          {t('navNewRfq')}
+        </Link>
+        <Link className="button" to="/portal/rma">
+          {t('navNewRma')}
+        </Link>
+      </p>
+      <Section title={t('openTasks')}>
+        {(tasks.data?.tasks ?? []).length === 0 ? (
+          <p className="hint">{t('noOpenTasks')}</p>
+        ) : (
+          <ul>
+            {tasks.data?.tasks.map((x) => (
+              <li key={x.id}>
+                <Link to={`/tasks/${x.id}`}>{x.title}</Link> <SlaBadge dueAt={x.dueAt} now={now} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </Section>
+      <Section title={t('quotes')}>
+        <ErrorBanner error={quotes.missing ? null : quotes.error} />
+        <ListOf rows={quotes.data?.quotes ?? []} to={(r) => `/quotes/${r.id}`} empty="—" />
+      </Section>
+      <Section title={t('orders')}>
+        {orders.missing ? <p className="hint">{t('apiMissing', { path: '/api/orders' })}</p> : <ErrorBanner error={orders.error} />}
+        <ListOf rows={orders.data?.orders ?? []} to={(r) => `/orders/${r.id}`} empty="—" />
+      </Section>
+      <Section title={t('rmas')}>
+        <ErrorBanner error={rmas.error} />
+        <ListOf rows={rmas.data?.rmas ?? []} to={(r) => `/rmas/${r.id}`} empty="—" />
+      </Section>
+    </main>
+  );
+}
+
+type Slot = 'gerber' | 'bom' | 'placement';
+
+/** Which slot a dropped file belongs in: zips are Gerbers; tables with "bom" in the name are BOMs; else placement. */
+function slotOf(file: File): Slot {
+  const name = file.name.toLowerCase();
+  if (name.endsWith('.zip')) return 'gerber';
+  if (/bom|bill/.test(name) || name.endsWith('.xlsx')) return 'bom';
+  return 'placement';
+}
+
+export function RfqPage() {
+  const { t } = useApp();
+  const navigate = useNavigate();
+  const [files, setFiles] = useState<Partial<Record<Slot, File>>>({});
+  const [quantity, setQuantity] = useState('10');
+  const [assembly, setAssembly] = useState(true);
+  const [leadTime, setLeadTime] = useState('standard');
+  const [progress, setProgress] = useState<number | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const inputs = { gerber: useRef<HTMLInputElement>(null), bom: useRef<HTMLInputElement>(null), placement: useRef<HTMLInputElement>(null) };
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setDragging(false);
+    const next = { ...files };
+    for (const f of [...e.dataTransfer.files]) next[slotOf(f)] = f;
+    setFiles(next);
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setFieldErrors({});
+    const form = new FormData();
+    if (files.gerber) form.append('gerber', files.gerber);
+    if (files.bom) form.append('bom', files.bom);
+    if (files.placement) form.append('placement', files.placement);
+    form.append('quantity', quantity.trim());
+    form.append('options', JSON.stringify({ assembly: assembly && !!files.bom && !!files.placement, leadTime }));
+    setProgress(0);
+    try {
+      const created = await upload<{ id: string }>('/api/quotes', form, setProgress);
+      void navigate(`/quotes/${created.id}`);
+    } catch (err) {
+      setProgress(null);
+      if (err instanceof ApiError && err.field) setFieldErrors({ [err.field.split('.')[0]]: err.message.replace(/^[\w.]+:\s*/, '') });
+      else setError(err);
+    }
+  };
+
+  const fileField = (slot: Slot, label: string, accept: string) => (
+    <Field label={label} error={fieldErrors[slot]}>
+      {(p) => (
+        <>
+          <input {...p} ref={inputs[slot]} type="file" accept={accept} onChange={(e) => setFiles({ ...files, [slot]: e.target.files?.[0] })} />
+          {files[slot] && <span className="hint"> {files[slot]?.name}</span>}
+        </>
+      )}
+    </Field>
+  );
+
+  return (
+    <main id="main">
+      <h1>{t('rfqTitle')}</h1>
+      <form className="card" onSubmit={(e) => void submit(e)} aria-label={t('rfqTitle')}>
+        <div
+          className={`dropzone${dragging ? ' dragging' : ''}`}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+          aria-label={t('rfqDrop')}
+          data-testid="dropzone"
+        >
+          <p>{t('rfqDrop')}</p>
+          <ul>
+            {(Object.entries(files) as [Slot, File | undefined][])
+              .filter(([, f]) => f)
+              .map(([slot, f]) => (
+                <li key={slot}>
+                  {slot}: {f?.name} ({((f?.size ?? 0) / 1024).toFixed(0)} KiB)
+                </li>
+              ))}
+          </ul>
+        </div>
+        {fileField('gerber', t('rfqGerber'), '.zip')}
+        {fileField('bom', t('rfqBom'), '.csv,.tsv,.txt,.xlsx')}
+        {fileField('placement', t('rfqCpl'), '.csv,.pos,.txt,.tsv')}
+        <div className="row">
+          <Field label={t('rfqQuantity')} error={fieldErrors.quantity}>
+            {(p) => <input {...p} inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} />}
+          </Field>
+          <Field label={t('rfqLeadTime')} error={fieldErrors.options}>
+            {(p) => (
+              <select {...p} value={leadTime} onChange={(e) => setLeadTime(e.target.value)}>
+                <option value="standard">standard</option>
+                <option value="express">express</option>
+              </select>
+            )}
+          </Field>
+        </div>
+        <label className="checkbox">
+          <input type="checkbox" checked={assembly} onChange={(e) => setAssembly(e.target.checked)} />
+          {t('rfqAssembly')}
+        </label>
+        {progress !== null && (
+          <label className="upload-progress">
+            {t('uploadProgress')} {Math.round(progress * 100)}%
+            <progress max={1} value={progress} />
+          </label>
+        )}
+        <ErrorBanner error={error} />
+        <button type="submit" className="primary" disabled={progress !== null && progress < 1}>
+          {t('rfqSubmit')}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+export function NewRmaPage() {
+  const { t } = useApp();
+  const navigate = useNavigate();
+  const [form, setForm] = useState({ symptoms: '', quantity: '1', productModel: '', partNumber: '', saleDate: '', urgent: false, requestedResolution: 'repair' });
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof form, v: string | boolean) => setForm({ ...form, [k]: v });
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setFieldErrors({});
+    setError(null);
+    const quantity = Number(form.quantity);
+    if (!Number.isInteger(quantity)) {
+      setFieldErrors({ quantity: 'must be a whole number' });
+      return;
+    }
+    const body: Record<string, unknown> = { symptoms: form.symptoms, quantity, urgent: form.urgent, requestedResolution: form.requestedResolution };
+    if (form.productModel.trim()) body.productModel = form.productModel.trim();
+    if (form.partNumber.trim()) body.partNumber = form.partNumber.trim();
+    if (form.saleDate) body.saleDate = form.saleDate;
+    setBusy(true);
+    try {
+      const created = await api<{ id: string }>('/api/rmas', { body });
+      void navigate(`/rmas/${created.id}`);
+    } catch (err) {
+      if (err instanceof ApiError && err.field) setFieldErrors({ [err.field.split('.')[0]]: err.message.replace(/^[\w.]+:\s*/, '') });
+      else setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main id="main">
+      <h1>{t('rmaNewTitle')}</h1>
+      <form className="card" onSubmit={(e) => void submit(e)} aria-label={t('rmaNewTitle')}>
+        <Field label={t('rmaSymptoms')} error={fieldErrors.symptoms}>
+          {(p) => <textarea {...p} rows={3} value={form.symptoms} onChange={(e) => set('symptoms', e.target.value)} />}
+        </Field>
+        <div className="row">
+          <Field label={t('rmaQuantity')} error={fieldErrors.quantity}>
+            {(p) => <input {...p} inputMode="numeric" value={form.quantity} onChange={(e) => set('quantity', e.target.value)} />}
+          </Field>
+          <Field label={t('rmaProductModel')} error={fieldErrors.productModel}>
+            {(p) => <input {...p} value={form.productModel} onChange={(e) => set('productModel', e.target.value)} />}
+          </Field>
+          <Field label={t('rmaPartNumber')} error={fieldErrors.partNumber}>
+            {(p) => <input {...p} value={form.partNumber} onChange={(e) => set('partNumber', e.target.value)} />}
+          </Field>
+          <Field label={t('rmaSaleDate')} error={fieldErrors.saleDate}>
+            {(p) => <input {...p} type="date" value={form.saleDate} onChange={(e) => set('saleDate', e.target.value)} />}
+          </Field>
+        </div>
+        <Field label={t('rmaResolution')} error={fieldErrors.requestedResolution}>
+          {(p) => (
+            <select {...p} value={form.requestedResolution} onChange={(e) => set('requestedResolution', e.target.value)}>
+              <option value="repair">{t('resRepair')}</option>
+              <option value="exchange">{t('resExchange')}</option>
+              <option value="refund">{t('resRefund')}</option>
+            </select>
+          )}
+        </Field>
+        <label className="checkbox">
+          <input type="checkbox" checked={form.urgent} onChange={(e) => set('urgent', e.target.checked)} />
+          {t('rmaUrgent')}
+        </label>
+        <ErrorBanner error={error} />
+        <button type="submit" className="primary" disabled={busy}>
+          {t('rmaSubmit')}
+        </button>
+      </form>
+    </main>
+  );
+}
