@@ -62,6 +62,7 @@ describe('workflow tasks', () => {
     ]);
     const failed = firstEventOfType(events, 'WorkflowTaskFailed').workflowTaskFailedEventAttributes!;
     expect(failed.failure?.message).toContain('first workflow task fails on purpose');
+    expect(failed.cause).toBe(temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE);
     expect(failed.scheduledEventId?.toString()).toBe('2');
     expect(failed.startedEventId?.toString()).toBe('3');
     expect(events[4].workflowTaskScheduledEventAttributes?.attempt).toBe(2);
@@ -142,6 +143,39 @@ describe('workflow tasks handled by hand', () => {
     } finally {
       await sdkWorker.stop();
     }
+  });
+
+  it('fails the in-flight task when the workflow is terminated, and answers its late completion NOT_FOUND', async () => {
+    const taskQueue = `manual-${randomUUID()}`;
+    const handle = await client.workflow.start(waitForUnblock, { taskQueue, workflowId: uniqueWorkflowId('terminate-mid-task') });
+    const task = await takeWorkflowTask(taskQueue);
+    await handle.terminate('stopped mid-task');
+    const late = await client.workflowService
+      .respondWorkflowTaskCompleted({ namespace: namespace(), taskToken: task.taskToken, commands: [], identity: 'conformance-manual-worker' })
+      .catch((err: unknown) => err);
+    expect(late).toMatchObject({ code: grpcStatus.NOT_FOUND });
+    const events = await historyEvents(handle);
+    expect(events.map(eventTypeName)).toEqual([
+      'WorkflowExecutionStarted',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskFailed',
+      'WorkflowExecutionTerminated',
+    ]);
+    expect(events[3].workflowTaskFailedEventAttributes?.cause).toBe(
+      temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
+    );
+  });
+
+  it('answers a second completion of the same task NOT_FOUND', async () => {
+    const taskQueue = `manual-${randomUUID()}`;
+    const handle = await client.workflow.start(waitForUnblock, { taskQueue, workflowId: uniqueWorkflowId('stale-token') });
+    const task = await takeWorkflowTask(taskQueue);
+    const respond = () =>
+      client.workflowService.respondWorkflowTaskCompleted({ namespace: namespace(), taskToken: task.taskToken, commands: [], identity: 'conformance-manual-worker' });
+    await respond();
+    await expect(respond()).rejects.toMatchObject({ code: grpcStatus.NOT_FOUND });
+    await handle.terminate('test over');
   });
 
   it('rejects completing the workflow while a buffered signal is unhandled (UnhandledCommand)', async () => {
