@@ -56,11 +56,9 @@ describe('customerOnboardingWorkflow', () => {
     expect(state.deadlines.visitReminderAt).toBe(new Date(Date.parse(`${visitOn}T00:00:00Z`) - 24 * 3_600_000).toISOString());
 
     await h.env.sleep('5d');
-    await eventually(() =>
-      expect(h.recorder.of(id, 'mailRoles', (i) => i.idempotencyKey === `${id}:record-audit-result:reminder-0`)).toEqual([
-        expect.objectContaining({ roles: ['sales'] }),
-      ]),
-    );
+    // The platform's reminder to sales the morning before, then the overdue note to sales at the end of the day.
+    await eventually(() => expect(h.recorder.of(id, 'remindTask')).toEqual([{ step: 'record-audit-result' }]));
+    await eventually(() => expect(h.recorder.of(id, 'escalateTask')).toEqual([{ step: 'record-audit-result', escalateTo: ['sales'] }]));
     await handle.signal(taskCompletedSignal, completion('record-audit-result', 'pass', { auditors: 'J. Doe' }, 'sales'));
     expect(await handle.result()).toEqual({ status: 'approved' });
     expect(h.recorder.of(id, 'recordAudit')).toEqual([expect.objectContaining({ result: 'pass', visitOn, correctiveActions: [] })]);
@@ -96,17 +94,21 @@ describe('customerOnboardingWorkflow', () => {
     expect(state.correctiveActions.map((a) => [a.id, a.status])).toEqual([['ca-1', 'open'], ['ca-2', 'open']]);
     expect(h.recorder.of(id, 'projectOnboarding').at(-1)).toMatchObject({ onboarding: 'corrective_actions' });
 
-    const overdue = () => h.recorder.of(id, 'mailRoles', (i) => String(i.idempotencyKey).includes('corrective-action-ca-1:overdue-'));
+    const overdue = () => [
+      ...h.recorder.of(id, 'escalateTask', (i) => i.step === 'corrective-action-ca-1'),
+      ...h.recorder.of(id, 'mailRoles', (i) => String(i.idempotencyKey).includes('corrective-action-ca-1:overdue-')),
+    ];
     // Overdue at the end of the due day in factory time (UTC+8): 16:00 UTC that day.
     const deadline = Date.parse(`${dueOn}T16:00:00Z`);
     expect(state.correctiveActions[0].deadline).toBe(new Date(deadline).toISOString());
     await h.env.sleep(deadline - (await h.env.currentTimeMs()) - 3_600_000);
     expect(overdue()).toHaveLength(0);
     await h.env.sleep('2h');
-    await eventually(() => expect(overdue()).toEqual([expect.objectContaining({ roles: ['manager'], idempotencyKey: `${id}:corrective-action-ca-1:overdue-1` })]));
+    await eventually(() => expect(overdue()).toEqual([{ step: 'corrective-action-ca-1', escalateTo: ['manager'] }]));
     expect(h.recorder.of(id, 'markCorrectiveActionOverdue')).toEqual([{ correctiveActionId: 'ca-1' }]);
     await h.env.sleep('1d');
     await eventually(() => expect(overdue()).toHaveLength(2));
+    expect(overdue()[1]).toMatchObject({ roles: ['manager'], idempotencyKey: `${id}:corrective-action-ca-1:overdue-2` });
 
     await handle.signal(taskCompletedSignal, completion('corrective-action-ca-1', 'done', {}, 'qa'));
     await handle.signal(taskCompletedSignal, completion('corrective-action-ca-2', 'done', {}, 'qa'));
@@ -114,6 +116,7 @@ describe('customerOnboardingWorkflow', () => {
     expect(overdue()).toHaveLength(2);
     // ca-2 was done before its deadline: the manager never heard about it.
     expect(h.recorder.of(id, 'mailRoles', (i) => String(i.idempotencyKey).includes('ca-2:overdue'))).toHaveLength(0);
+    expect(h.recorder.of(id, 'escalateTask', (i) => i.step === 'corrective-action-ca-2')).toHaveLength(0);
     expect(h.recorder.of(id, 'closeCorrectiveAction').map((i) => i.correctiveActionId).sort()).toEqual(['ca-1', 'ca-2']);
   });
 });

@@ -21,7 +21,8 @@ import { nextOnboardingStatus, type AuditResult, type OnboardingEvent, type Onbo
 import { auditResultDueAt, auditVisitReminderAt, correctiveActionDeadline } from '../../domain/customer/audit-schedule';
 import { CustomerIdAttribute, StageAttribute } from '../../domain/quote/contract';
 import type { TaskCompletion } from '../../domain/tasks/task';
-import { TaskInbox } from '../quote/human-task';
+import { createTaskInbox } from '../shared/wait-for-task';
+import { repeatWhileWaiting } from '../quote/repeat-while-waiting';
 
 const flow = proxyActivities<CustomerFlowActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
 const mail = proxyActivities<MailActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
@@ -33,7 +34,8 @@ const SCHEDULE_AUDIT_WITHIN_MS = 7 * DAY_MS;
 /** The onboarding workflow (id `customer:${customerId}`, task queue `quote`). */
 export async function customerOnboardingWorkflow(input: CustomerOnboardingInput): Promise<{ status: OnboardingStatus }> {
   const workflowId = workflowInfo().workflowId;
-  const inbox = new TaskInbox();
+  const inbox = createTaskInbox();
+  const dueAt = new Map<string, number>();
   let status: OnboardingStatus = 'registered';
   let step = 'registered';
   let visitOn: string | null = null;
@@ -52,7 +54,7 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
     visitOn,
     auditResult,
     correctiveActions: actions.map((a) => ({ ...a })),
-    openTasks: inbox.openWaits().map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, dueAt: w.dueAt })),
+    openTasks: inbox.pending().map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, dueAt: iso(dueAt.get(w.step) ?? null) })),
     deadlines: { visitReminderAt: iso(visitReminderAt), resultDueAt: iso(resultDueAt) },
     decisions: decisions.map((d) => ({ ...d })),
   }));
@@ -86,18 +88,19 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
 
   // ---- sales agrees the visit date with the customer
   step = customerSteps.scheduleAudit;
-  const scheduleStart = Date.now();
-  const { completion: scheduled } = await inbox.wait({
+  dueAt.set(step, Date.now() + SCHEDULE_AUDIT_WITHIN_MS);
+  const scheduling = await inbox.waitFor({
     ...base,
     step,
     kind: CUSTOMER_TASK_KIND_NAMES.scheduleAudit,
     title: `Agree the factory audit visit date with ${input.name}`,
     role: 'sales',
-    dueAt: scheduleStart + SCHEDULE_AUDIT_WITHIN_MS,
-    // Reminders to sales only: reminder at the due time, then daily "still not scheduled" notes.
-    clock: { startedAt: scheduleStart, policy: { reminderAfterMs: SCHEDULE_AUDIT_WITHIN_MS, escalateAfterMs: SCHEDULE_AUDIT_WITHIN_MS + DAY_MS, escalateEveryMs: DAY_MS } },
-    onClockEvent: (event) => remindSales(customerSteps.scheduleAudit, event.kind === 'reminder' ? 0 : event.number, `agree the audit visit date with ${input.name}`),
+    // Sales is reminded after a week; nobody above sales needs to hear about an unscheduled visit.
+    remindAfter: SCHEDULE_AUDIT_WITHIN_MS,
+    dueAfter: SCHEDULE_AUDIT_WITHIN_MS,
   });
+  dueAt.delete(step);
+  const scheduled = scheduling.status === 'completed' ? scheduling.completion : null;
   if (!scheduled) throw new Error('scheduling wait ended without a completion');
   visitOn = String(scheduled.data.visitOn);
   await apply({ type: 'audit_scheduled', visitOn }, record(scheduled));
@@ -107,22 +110,20 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
   visitReminderAt = auditVisitReminderAt(visitOn);
   resultDueAt = auditResultDueAt(visitOn);
   const now = Date.now();
-  const { completion: result } = await inbox.wait({
+  dueAt.set(step, resultDueAt);
+  // Reminders to sales: the morning before the visit, and again when the result is overdue at the end of the day.
+  const recording = await inbox.waitFor({
     ...base,
     step,
     kind: CUSTOMER_TASK_KIND_NAMES.recordAuditResult,
     title: `Record the result of ${input.name}'s audit visit on ${visitOn}`,
     role: 'sales',
-    dueAt: resultDueAt,
-    clock: {
-      startedAt: now,
-      policy: { reminderAfterMs: Math.max(1, visitReminderAt - now), escalateAfterMs: Math.max(2, resultDueAt - now), escalateEveryMs: DAY_MS },
-    },
-    onClockEvent: (event) =>
-      event.kind === 'reminder'
-        ? remindSales(customerSteps.recordAuditResult, 0, `${input.name} audits our factory on ${visitOn}`)
-        : remindSales(customerSteps.recordAuditResult, event.number, `record the result of ${input.name}'s audit visit on ${visitOn}`),
+    remindAfter: Math.max(0, visitReminderAt - now),
+    escalateAfter: Math.max(1, resultDueAt - now),
+    escalateTo: ['sales'],
   });
+  dueAt.delete(step);
+  const result = recording.status === 'completed' ? recording.completion : null;
   if (!result) throw new Error('audit result wait ended without a completion');
   const by = record(result);
   auditResult = result.decision as AuditResult;
@@ -153,29 +154,39 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
       const deadline = Date.parse(action.deadline);
       const started = Date.now();
       const actionStep = customerSteps.correctiveAction(action.id);
-      const { completion } = await inbox.wait({
-        ...base,
-        step: actionStep,
-        kind: CUSTOMER_TASK_KIND_NAMES.correctiveAction,
-        title: `Corrective action for ${input.name}: ${action.description}`.slice(0, 200),
-        role: 'qa',
-        payload: { correctiveActionId: action.id, dueOn: action.dueOn },
-        dueAt: deadline,
-        // No reminder: the first event is the escalation at the deadline, then one a day.
-        clock: { startedAt: started, policy: { reminderAfterMs: Infinity, escalateAfterMs: Math.max(1, deadline - started), escalateEveryMs: DAY_MS } },
-        onClockEvent: async (event) => {
-          if (event.kind !== 'escalation') return;
-          action.escalations = event.number;
-          await flow.markCorrectiveActionOverdue({ correctiveActionId: action.id });
+      dueAt.set(actionStep, deadline);
+      // The platform escalates to the manager at the deadline; the action is marked overdue then, and the
+      // manager hears again every day while it stays open.
+      const outcome = await repeatWhileWaiting(
+        inbox.waitFor({
+          ...base,
+          step: actionStep,
+          kind: CUSTOMER_TASK_KIND_NAMES.correctiveAction,
+          title: `Corrective action for ${input.name}: ${action.description}`.slice(0, 200),
+          role: 'qa',
+          payload: { correctiveActionId: action.id, dueOn: action.dueOn },
+          escalateAfter: Math.max(1, deadline - started),
+          escalateTo: ['manager'],
+        }),
+        deadline,
+        DAY_MS,
+        async (n) => {
+          action.escalations = n;
+          if (n === 1) {
+            await flow.markCorrectiveActionOverdue({ correctiveActionId: action.id });
+            return;
+          }
           await mail.mailRoles({
-            idempotencyKey: `${workflowId}:${actionStep}:overdue-${event.number}`,
+            idempotencyKey: `${workflowId}:${actionStep}:overdue-${n}`,
             roles: ['manager'],
             template: 'corrective-action-overdue',
-            subject: `Overdue corrective action for ${input.name} (day ${event.number})`,
+            subject: `Overdue corrective action for ${input.name} (day ${n})`,
             text: `The corrective action "${action.description}" from ${input.name}'s factory audit was due on ${action.dueOn} and is still open.`,
           });
         },
-      });
+      );
+      dueAt.delete(actionStep);
+      const completion = outcome.status === 'completed' ? outcome.completion : null;
       if (!completion) throw new Error('corrective action wait ended without a completion');
       action.status = 'done';
       action.closedBy = record(completion);
@@ -186,13 +197,4 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
   step = status;
   return { status };
 
-  async function remindSales(stepName: string, number: number, what: string): Promise<void> {
-    await mail.mailRoles({
-      idempotencyKey: `${workflowId}:${stepName}:reminder-${number}`,
-      roles: ['sales'],
-      template: 'customer-audit-reminder',
-      subject: `Reminder: ${what}`,
-      text: `Reminder for the onboarding of ${input.name}: ${what}.`,
-    });
-  }
 }

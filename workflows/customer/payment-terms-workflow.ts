@@ -5,7 +5,6 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { CustomerFlowActivities } from '../../activities/customer';
-import type { TaskActivities } from '../../activities/tasks';
 import {
   CUSTOMER_TASK_KIND_NAMES,
   customerSteps,
@@ -14,19 +13,16 @@ import {
 } from '../../domain/customer/contract';
 import { decideMonthlyTerms } from '../../domain/customer/payment-terms';
 import { isRole } from '../../domain/tasks/roles';
-import { TaskInbox } from '../quote/human-task';
+import { createTaskInbox } from '../shared/wait-for-task';
 
 const flow = proxyActivities<CustomerFlowActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
-
-const tasks = proxyActivities<TaskActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
 
 const DAY_MS = 86_400_000;
 
 /** The approval workflow (id `customer:${customerId}:terms:${requestId}`, task queue `quote`). */
 export async function paymentTermsApprovalWorkflow(input: PaymentTermsApprovalInput): Promise<PaymentTermsApprovalResult> {
-  const inbox = new TaskInbox();
-  const started = Date.now();
-  const { completion } = await inbox.wait({
+  const inbox = createTaskInbox();
+  const outcome = await inbox.waitFor({
     step: customerSteps.approvePaymentTerms,
     kind: CUSTOMER_TASK_KIND_NAMES.approvePaymentTerms,
     title: `Approve monthly settlement with a credit limit of ${(input.creditLimitMinor / 100).toFixed(2)}`,
@@ -35,13 +31,11 @@ export async function paymentTermsApprovalWorkflow(input: PaymentTermsApprovalIn
     caseId: input.customerId,
     customerId: input.customerId,
     payload: { creditLimitMinor: input.creditLimitMinor, requestedBy: input.requestedBy.email },
-    dueAt: started + 2 * DAY_MS,
-    // The platform's reminder at two days; no escalation above the manager.
-    clock: { startedAt: started, policy: { reminderAfterMs: 2 * DAY_MS, escalateAfterMs: Infinity, escalateEveryMs: DAY_MS } },
-    onClockEvent: async (event) => {
-      if (event.kind === 'reminder') await tasks.remindTask({ step: customerSteps.approvePaymentTerms });
-    },
+    // Reminded after two days; there is nobody above the manager to escalate to.
+    remindAfter: 2 * DAY_MS,
+    dueAfter: 2 * DAY_MS,
   });
+  const completion = outcome.status === 'completed' ? outcome.completion : null;
   if (!completion) throw new Error('payment terms wait ended without a completion');
   const role = completion.completedBy.role;
   const terms = decideMonthlyTerms(input.creditLimitMinor, {

@@ -14,7 +14,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MailActivities } from '../../activities/mail';
-import type { TaskActivities } from '../../activities/tasks';
 import type { QuoteFlowActivities } from '../../activities/quote/quote-flow';
 import {
   CustomerIdAttribute,
@@ -29,18 +28,18 @@ import {
   type QuoteWorkflowInput,
   type QuoteWorkflowResult,
 } from '../../domain/quote/contract';
-import { QUOTE_SLA, SLA_NOT_STARTED, nextSlaEvent, slaDueAt, type SlaEvent, type SlaProgress } from '../../domain/quote/sla';
+import { QUOTE_SLA, SLA_NOT_STARTED, nextSlaEvent, slaDueAt, type SlaProgress } from '../../domain/quote/sla';
 import { quoteExpiresAt, DEFAULT_QUOTE_VALIDITY_DAYS } from '../../domain/quote/validity';
 import { ORDER_TASK_QUEUE, ORDER_WORKFLOW_TYPE, orderWorkflowId, type OrderWorkflowInput } from '../../domain/order/contract';
 import type { TaskCompletion } from '../../domain/tasks/task';
-import { TaskInbox } from './human-task';
+import { createTaskInbox } from '../shared/wait-for-task';
+import { repeatWhileWaiting } from './repeat-while-waiting';
 
 const flow = proxyActivities<QuoteFlowActivities>({
   // Analysis of a large board takes seconds; bounded well above that, retried for infrastructure errors.
   startToCloseTimeout: '5 minutes',
   retry: { maximumInterval: '1 minute' },
 });
-const tasks = proxyActivities<TaskActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
 const mail = proxyActivities<MailActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
 
 /** The quote workflow (type name `quoteWorkflow`, id `quote:${quoteId}`, task queue `quote`). */
@@ -48,7 +47,9 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
   const workflowId = workflowInfo().workflowId;
   const policy = input.sla ?? QUOTE_SLA;
   const validityDays = input.validityDays ?? DEFAULT_QUOTE_VALIDITY_DAYS;
-  const inbox = new TaskInbox();
+  const inbox = createTaskInbox();
+  /** Due times of the open waits, for the query (the platform's view has none). */
+  const dueAt = new Map<string, number>();
 
   let stage: QuoteStage = 'analysing';
   let revision = 1;
@@ -64,9 +65,15 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
   const decisions: QuoteDecision[] = [];
 
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const reviewView = () => inbox.pending().find((w) => w.step === quoteSteps.engineeringReview(revision));
   setHandler(quoteStateQuery, (): QuoteState => {
     const slaRunning = slaStartedAt !== null && (stage === 'analysing' || stage === 'engineering_review');
-    const next = slaRunning ? nextSlaEvent(slaStartedAt as number, slaProgress, policy) : null;
+    const view = reviewView();
+    const progress: SlaProgress = {
+      reminded: slaProgress.reminded || view?.reminded === true,
+      escalations: Math.max(slaProgress.escalations, view?.escalated ? 1 : 0),
+    };
+    const next = slaRunning ? nextSlaEvent(slaStartedAt as number, progress, policy) : null;
     return {
       quoteId: input.quoteId,
       reference: input.reference,
@@ -74,7 +81,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       stage,
       revision,
       quantity,
-      openTasks: inbox.openWaits().map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, dueAt: w.dueAt })),
+      openTasks: inbox.pending().map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, dueAt: iso(dueAt.get(w.step) ?? null) })),
       deadlines: {
         slaStartedAt: slaRunning ? iso(slaStartedAt) : null,
         slaDueAt: slaRunning ? iso(slaDueAt(slaStartedAt as number, policy)) : null,
@@ -82,8 +89,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
         nextEscalationAt: slaRunning ? iso(next?.kind === 'escalation' ? next.at : slaDueAt(slaStartedAt as number, policy)) : null,
         expiresAt: stage === 'awaiting_customer' ? iso(expiresAt) : null,
       },
-      reminded: slaProgress.reminded,
-      escalations: slaProgress.escalations,
+      reminded: progress.reminded,
+      escalations: progress.escalations,
       decisions: [...decisions],
       autoQuoteAllowed,
       reviewReasons: [...reviewReasons],
@@ -116,23 +123,16 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
     });
   }
 
-  /** The SLA clock's events: a reminder to engineers, then escalations to the sales manager. */
-  async function onSlaEvent(step: string, event: SlaEvent): Promise<void> {
-    if (event.kind === 'reminder') {
-      await tasks.remindTask({ step });
-    } else if (event.number === 1) {
-      await tasks.escalateTask({ step, escalateTo: ['sales_manager'] });
-    } else {
-      // The platform's escalation mail is once per task; later days get their own keyed mail.
-      await mail.mailRoles({
-        idempotencyKey: `${workflowId}:${step}:escalation-${event.number}`,
-        roles: ['sales_manager'],
-        template: 'quote-sla-escalation',
-        subject: `Quote ${input.reference} still not issued: ${event.number * 24} h after submission`,
-        text: `Quote ${input.reference} (revision ${revision}) has waited for engineering review for ${(event.at - (slaStartedAt ?? event.at)) / 3_600_000} hours; the 24 h quotation promise is breached. Escalation ${event.number}.`,
-      });
-    }
-    slaProgress = event.kind === 'reminder' ? { ...slaProgress, reminded: true } : { ...slaProgress, escalations: event.number };
+  /** Escalations after the first (which the platform's inbox sends): one mail a day to the sales manager. */
+  async function escalateAgain(step: string, number: number): Promise<void> {
+    await mail.mailRoles({
+      idempotencyKey: `${workflowId}:${step}:escalation-${number}`,
+      roles: ['sales_manager'],
+      template: 'quote-sla-escalation',
+      subject: `Quote ${input.reference} still not issued: ${24 * number} h after submission`,
+      text: `Quote ${input.reference} (revision ${revision}) has waited ${24 * number} hours for engineering review; the 24 h quotation promise is breached. Escalation ${number}.`,
+    });
+    slaProgress = { ...slaProgress, escalations: number };
   }
 
   const base = { caseType: 'quote', caseId: input.quoteId, customerId: input.customerId } as const;
@@ -157,23 +157,37 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
     if (!priced.autoQuoteAllowed) {
       await moveTo('engineering_review');
       const step = quoteSteps.engineeringReview(revision);
-      const { completion: review, progress } = await inbox.wait({
-        ...base,
-        step,
-        kind: QUOTE_TASK_KIND_NAMES.engineeringReview,
-        title: `Review quote ${input.reference} r${revision}: ${priced.reviewReasons.join('; ') || 'manual review'}`.slice(0, 200),
-        role: 'engineer',
-        payload: { reference: input.reference, revision, reviewReasons: priced.reviewReasons },
-        dueAt: slaDueAt(slaStartedAt, policy),
-        clock: { startedAt: slaStartedAt, policy, progress: slaProgress },
-        onClockEvent: (event) => onSlaEvent(step, event),
-      });
-      slaProgress = progress;
-      if (!review) throw new Error('engineering review wait ended without a completion'); // no deadline: unreachable
+      const opened = Date.now();
+      const due = slaDueAt(slaStartedAt, policy);
+      dueAt.set(step, due);
+      // The platform's inbox reminds engineers at 20 h and escalates to the sales manager at 24 h (counted from
+      // submission); after that the sales manager hears once a day until the review is done.
+      const outcome = await repeatWhileWaiting(
+        inbox.waitFor({
+          ...base,
+          step,
+          kind: QUOTE_TASK_KIND_NAMES.engineeringReview,
+          title: `Review quote ${input.reference} r${revision}: ${priced.reviewReasons.join('; ') || 'manual review'}`.slice(0, 200),
+          role: 'engineer',
+          payload: { reference: input.reference, revision, reviewReasons: priced.reviewReasons },
+          remindAfter: Math.max(0, slaStartedAt + policy.reminderAfterMs - opened),
+          escalateAfter: Math.max(1, due - opened),
+          escalateTo: ['sales_manager'],
+        }),
+        due + policy.escalateEveryMs,
+        policy.escalateEveryMs,
+        (n) => escalateAgain(step, n + 1),
+      );
+      dueAt.delete(step);
+      slaProgress = { reminded: outcome.reminded, escalations: Math.max(slaProgress.escalations, outcome.escalated ? 1 : 0) };
+      if (outcome.status !== 'completed') throw new Error('engineering review wait ended without a completion'); // no give-up: unreachable
+      const review = outcome.completion;
       record(review);
       if (review.decision === 'request_files') {
         await moveTo('awaiting_corrected_files');
-        const { completion: files } = await inbox.wait({
+        const lapse = validityDays * 86_400_000;
+        dueAt.set(quoteSteps.correctedFiles(revision), Date.now() + lapse);
+        const filesOutcome = await inbox.waitFor({
           ...base,
           step: quoteSteps.correctedFiles(revision),
           kind: QUOTE_TASK_KIND_NAMES.correctedFiles,
@@ -181,9 +195,11 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
           role: 'customer',
           payload: { reference: input.reference, revision, comment: review.data.comment ?? null },
           // A customer who never sends corrected files lets the request lapse like an unanswered quote.
-          deadline: Date.now() + validityDays * 86_400_000,
-          dueAt: Date.now() + validityDays * 86_400_000,
+          dueAfter: lapse,
+          giveUpAfter: lapse,
         });
+        dueAt.delete(quoteSteps.correctedFiles(revision));
+        const files = filesOutcome.status === 'completed' ? filesOutcome.completion : null;
         if (!files) return finish('expired');
         record(files);
         revision = Number(files.data.revision ?? revision + 1);
@@ -201,16 +217,20 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
     expiresAt = quoteExpiresAt(Date.now(), validityDays);
     await flow.issueQuote({ workflowId, quoteId: input.quoteId, revision, validUntil: new Date(expiresAt).toISOString() });
     await moveTo('awaiting_customer');
-    const { completion: decision } = await inbox.wait({
+    const decisionStep = quoteSteps.customerDecision(revision);
+    dueAt.set(decisionStep, expiresAt);
+    const decisionOutcome = await inbox.waitFor({
       ...base,
-      step: quoteSteps.customerDecision(revision),
+      step: decisionStep,
       kind: QUOTE_TASK_KIND_NAMES.customerDecision,
       title: `Quote ${input.reference} r${revision}: accept, ask for a revision, or reject`,
       role: 'customer',
       payload: { reference: input.reference, revision, totalMinor, currency },
-      dueAt: expiresAt,
-      deadline: expiresAt,
+      dueAfter: expiresAt - Date.now(),
+      giveUpAfter: expiresAt - Date.now(),
     });
+    dueAt.delete(decisionStep);
+    const decision = decisionOutcome.status === 'completed' ? decisionOutcome.completion : null;
     if (!decision) return finish('expired');
     record(decision);
     if (decision.decision === 'reject') return finish('rejected');
