@@ -2,7 +2,7 @@
  * Benchmark of the embedded Temporal-compatible server: N workflows × M sequential activities through the
  * official SDK (client + worker in this process, server in a child process so its CPU and memory are its own).
  *
- *   npx tsx bench/temporal-dev.ts [--workflows N] [--activities M] [--in-process] [--deadline-seconds S]
+ *   npx tsx bench/temporal-dev.ts [--workflows N] [--activities M] [--rate R] [--in-process] [--deadline-seconds S]
  *                                 [--workflow-pollers P] [--activity-pollers P] [--sticky-ratio R]
  *
  * Prints workflows/s, p50/p99 start-to-close latency (server timestamps), the server's CPU share and RSS, and
@@ -27,6 +27,8 @@ interface Options {
   workflowPollers?: number;
   activityPollers?: number;
   stickyRatio?: number;
+  /** Workflows started per second; undefined = all at once. */
+  rate?: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -44,6 +46,7 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--in-process') options.inProcess = true;
     else if (flag === '--workflow-pollers') options.workflowPollers = Math.max(2, numeric());
     else if (flag === '--activity-pollers') options.activityPollers = Math.max(1, numeric());
+    else if (flag === '--rate') options.rate = Math.max(1, numeric());
     else if (flag === '--sticky-ratio') {
       options.stickyRatio = Number(argv[++i]);
       if (!(options.stickyRatio > 0 && options.stickyRatio <= 1)) throw new Error('--sticky-ratio needs a number in (0, 1]');
@@ -52,7 +55,8 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-const USAGE = '[--workflows N] [--activities M] [--in-process] [--deadline-seconds S] [--workflow-pollers P] [--activity-pollers P] [--sticky-ratio R]';
+const USAGE =
+  '[--workflows N] [--activities M] [--rate R] [--in-process] [--deadline-seconds S] [--workflow-pollers P] [--activity-pollers P] [--sticky-ratio R]';
 const BIN = join(__dirname, '..', 'infra', 'temporal-dev', 'bin', 'temporal-dev');
 const WORKFLOWS = join(__dirname, '..', 'infra', 'temporal-dev', 'conformance', 'workflows');
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -132,14 +136,25 @@ async function startServer(inProcess: boolean): Promise<Server> {
   };
 }
 
-async function runBatch(client: Client, taskQueue: string, count: number, activities: number): Promise<string[]> {
-  const handles = await Promise.all(
-    Array.from({ length: count }, () =>
-      client.workflow.start('sequentialActivities', { taskQueue, workflowId: `bench-${randomUUID()}`, args: [activities] }),
-    ),
-  );
-  await Promise.all(handles.map((handle) => handle.result()));
-  return handles.map((handle) => handle.workflowId);
+/** Starts `count` workflows — all at once, or `rate` per second — and waits for every one to complete. */
+async function runBatch(client: Client, taskQueue: string, count: number, activities: number, rate?: number): Promise<string[]> {
+  const started: Promise<string>[] = [];
+  const begin = Date.now();
+  for (let index = 0; index < count; index += 1) {
+    if (rate) {
+      const due = begin + (index * 1000) / rate;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    }
+    started.push(
+      client.workflow
+        .start('sequentialActivities', { taskQueue, workflowId: `bench-${randomUUID()}`, args: [activities] })
+        .then(async (handle) => {
+          await handle.result();
+          return handle.workflowId;
+        }),
+    );
+  }
+  return Promise.all(started);
 }
 
 async function main(): Promise<void> {
@@ -183,7 +198,7 @@ async function main(): Promise<void> {
     const serverCpuBefore = server.pid ? processCpuSeconds(server.pid) : NaN;
     const ownCpuBefore = process.cpuUsage();
     const wallStart = process.hrtime.bigint();
-    const workflowIds = await runBatch(client, taskQueue, options.workflows, options.activities);
+    const workflowIds = await runBatch(client, taskQueue, options.workflows, options.activities, options.rate);
     const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
     const ownCpu = process.cpuUsage(ownCpuBefore);
     const ownCpuSeconds = (ownCpu.user + ownCpu.system) / 1e6;
@@ -202,7 +217,7 @@ async function main(): Promise<void> {
     const lines = [
       `machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cores} cores, Node ${process.version}, load average ${loadavg()[0].toFixed(1)} (other processes compete for the cores)`,
       `server: ${options.inProcess ? 'in-process' : 'child process (bin/temporal-dev server start-dev)'}, in memory`,
-      `run: ${options.workflows} workflows × ${options.activities} activities, all started at once (after ${Math.min(50, options.workflows)} warm-up workflows)`,
+      `run: ${options.workflows} workflows × ${options.activities} activities, ${options.rate ? `started at ${options.rate}/s` : 'all started at once'} (after ${Math.min(50, options.workflows)} warm-up workflows)`,
       `worker: ${options.workflowPollers ?? 'default'} workflow pollers, ${options.activityPollers ?? 'default'} activity pollers, sticky ratio ${options.stickyRatio ?? 'default (0.2)'}`,
       `throughput: ${(options.workflows / wallSeconds).toFixed(1)} workflows/s (${wallSeconds.toFixed(2)} s wall)`,
       `start-to-close: p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`,
