@@ -50,6 +50,17 @@ describe('identifyLayers', () => {
     expect(layers[1]).toMatchObject({ format: 'gerber', type: 'unknown' });
   });
 
+  it('reads the layer from a generator comment when the name says nothing', () => {
+    const files = [
+      ['G04 Layer: TopLayer*', 'copper', 'top'], ['G04 Layer: BottomSolderMaskLayer*', 'soldermask', 'bottom'],
+      ['G04 Layer: BoardOutlineLayer*', 'outline', 'all'], ['G04 Layer: Inner1*', 'copper', 'inner'],
+      ['G04 Layer: TopSilkscreenLayer*', 'silkscreen', 'top'],
+    ];
+    for (const [comment, type, side] of files) {
+      expect(identifyLayers([{ file: 'export-3.gbr', head: `${comment}\n${GERBER_NO_X2}` }])[0]).toMatchObject({ type, side, source: 'content' });
+    }
+  });
+
   it('maps X2 functions', () => {
     expect(typeFromFileFunction('Copper,L3,Inr')).toEqual({ type: 'copper', side: 'inner' });
     expect(typeFromFileFunction('Legend,Top')).toEqual({ type: 'silkscreen', side: 'top' });

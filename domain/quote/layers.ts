@@ -113,6 +113,8 @@ export function identifyLayers(
     if (guess.type) {
       return { file, format, type: guess.type as LayerType, side: (guess.side ?? null) as LayerSide, source: 'name' };
     }
+    const commented = layerFromComment(head);
+    if (commented) return { file, format, ...commented, source: 'content' };
     if (measure && looksLikeOutline(measure)) return { file, format, type: 'outline', side: 'all', source: 'content' };
     return { file, format, type: 'unknown', side: null, source: 'none' };
   }));
@@ -153,6 +155,24 @@ export function strongName(name: string): { type: LayerType; side: LayerSide } |
   if (/paste|cream/.test(n)) return { type: 'solderpaste', side };
   if (/solder[_ -]?mask|soldermask|solder[_ -]?resist|(^|[^a-z])mask|mask([^a-z]|$)|masktop|maskbot|stopmask/.test(n)) return { type: 'soldermask', side };
   if (/silk|legend|overlay/.test(n)) return { type: 'silkscreen', side };
+  return null;
+}
+
+/**
+ * Layer named in a G04 comment, as EasyEDA, Altium and other generators write it (`G04 Layer: TopLayer*`,
+ * `G04 Layer_Physical_Order=1*`), for files whose name says nothing.
+ */
+export function layerFromComment(head: string): { type: LayerType; side: LayerSide } | null {
+  const m = /G04\s*(?:Layer|Layer name|LayerName)\s*[:=]\s*([^*]+)\*/i.exec(head);
+  if (!m) return null;
+  const words = m[1].trim();
+  const strong = strongName(`${words}.x`);
+  if (strong) return strong;
+  const w = words.toLowerCase().replace(/[\s_-]/g, '');
+  if (/outline|edgecuts?|keepout|profile|boarddimension/.test(w)) return { type: 'outline', side: 'all' };
+  if (/^(top|toplayer|topcopper|fcu|front|componentside)$/.test(w)) return { type: 'copper', side: 'top' };
+  if (/^(bottom|bottomlayer|bottomcopper|bcu|back|solderside)$/.test(w)) return { type: 'copper', side: 'bottom' };
+  if (/^(inner|mid|internal)(layer)?\d+$|^in\d+cu$|^(signal|plane)\d+$/.test(w)) return { type: 'copper', side: 'inner' };
   return null;
 }
 
