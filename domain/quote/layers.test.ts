@@ -83,7 +83,7 @@ describe('identifyLayers on more CAD conventions', () => {
     ['SMT.art', 'soldermask', 'top'], ['SSB.art', 'silkscreen', 'bottom'],
     ['CADCAM Top SMT Paste Mask.GBR', 'solderpaste', 'top'], ['CADCAM Top Solder Resist.GBR', 'soldermask', 'top'],
     ['b_silkTop.gto', 'silkscreen', 'top'], ['b.group3.gbr', 'copper', 'inner'], ['b-F_Fab.gbr', 'drawing', null],
-    ['Gerber_DocumentLayer.GDL', 'drawing', null], ['TopPaste.gbr', 'solderpaste', 'top'], ['b.topsilk.gbr', 'silkscreen', 'top'],
+    ['Gerber_DocumentLayer.GDL', 'drawing', null], ['Gerber_CustomLayer.GCL', 'drawing', null], ['TopPaste.gbr', 'solderpaste', 'top'], ['b.topsilk.gbr', 'silkscreen', 'top'],
   ])('identifies %s as %s / %s', (file, type, side) => {
     expect(identifyLayers([{ file, head: GERBER_NO_X2 }])[0]).toMatchObject({ type, side });
   });

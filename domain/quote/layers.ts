@@ -62,7 +62,7 @@ export function typeFromFileFunction(fileFunction: string): { type: LayerType; s
 
 /** Names whats-that-gerber does not know, seen in Altium / EasyEDA / JLC exports. */
 const EXTRA_NAMES: Array<[RegExp, LayerType, LayerSide]> = [
-  [/\.(gd\d*|gg\d*|gdd)$/i, 'drawing', null],
+  [/\.(gd\d*|gg\d*|gdd|gcl|gdl|gme)$/i, 'drawing', null],
   [/\.gm\d*$/i, 'outline', 'all'],
   [/(^|[_\-. ])(board[_ ]?outline|boardoutline|outline|edge[_ ]?cuts?|mechanical[_ ]?1)([_\-. ]|$)/i, 'outline', 'all'],
   [/\.group\d+\.(gbr|ger|gbx)$/i, 'copper', 'inner'],
