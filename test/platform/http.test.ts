@@ -6,7 +6,6 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../../infra/temporal/test-env';
 import { loadConfig } from '../../infra/config';
 import { openTestDb, type TestDb } from '../../infra/db/testing';
 import { seedDemo } from '../../infra/db/seed';
@@ -16,7 +15,7 @@ import { requireRole } from '../../infra/auth/middleware';
 import { BusinessRuleError, ConflictError } from '../../infra/http/errors';
 import { validate } from '../../infra/http/validate';
 import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
-import { apiClient, connectionsOf } from './helpers';
+import { apiClient, connectionsOf, createTestEnvWithRetry } from './helpers';
 
 const logger = pino({ level: 'silent' });
 
@@ -54,7 +53,7 @@ describe('the HTTP platform on a real listening server', () => {
     } catch {
       // Installed already in this worker process.
     }
-    env = await createTestEnv();
+    env = await createTestEnvWithRetry();
     t = await openTestDb('pglite');
     await seedDemo(t.db);
     dataDir = mkdtempSync(join(tmpdir(), 'smt-http-'));

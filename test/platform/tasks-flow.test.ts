@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../../infra/temporal/test-env';
 import { loadConfig } from '../../infra/config';
 import { openTestDb, type TestDb } from '../../infra/db/testing';
 import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
@@ -15,7 +14,7 @@ import { platformActivities } from '../../infra/temporal/workers';
 import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
 import type { TaskOutcome } from '../../workflows/shared/wait-for-task';
 import { pendingTasksQuery } from '../../workflows/shared/task-signals';
-import { apiClient, connectionsOf, eventually } from './helpers';
+import { apiClient, connectionsOf, eventually, createTestEnvWithRetry } from './helpers';
 import type { reviewWorkflow } from './workflows/review-workflow';
 
 const logger = pino({ level: 'silent' });
@@ -37,7 +36,7 @@ describe('human tasks: workflow helper, tasks API, reminders and escalation', ()
     } catch {
       // Installed already by another test in this worker process.
     }
-    env = await createTestEnv();
+    env = await createTestEnvWithRetry();
     t = await openTestDb('pglite');
     await seedDemo(t.db);
     demoCustomerId = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id;
