@@ -43,6 +43,7 @@ export function renderQuotePdf(input: QuotePdfInput): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
+    bufferPages: true, // page numbers are written once the page count is known
     info: {
       Title: `Quotation ${input.quoteNumber}`,
       Author: factory.name,
@@ -175,6 +176,15 @@ export function renderQuotePdf(input: QuotePdfInput): Promise<Buffer> {
   }
   doc.moveDown(1).fontSize(7).fillColor(GREY)
     .text(`Pricing rules ${quote.rulesVersion}${quote.catalogVersion ? `, component catalog ${quote.catalogVersion}` : ''}.`, MARGIN, doc.y, { width: pageWidth });
+  const pages = doc.bufferedPageRange();
+  for (let i = 0; i < pages.count; i++) {
+    doc.switchToPage(pages.start + i);
+    const y = doc.page.height - MARGIN + 10;
+    // Writing below the bottom margin would add a page; lift the margin for the footer line.
+    doc.page.margins.bottom = 0;
+    doc.font('Helvetica').fontSize(7).fillColor(GREY)
+      .text(`${factory.name}  ·  Quotation ${input.quoteNumber}  ·  page ${i + 1} of ${pages.count}`, MARGIN, y, { width: pageWidth, align: 'center', lineBreak: false });
+  }
   doc.end();
   return done;
 }
