@@ -75,7 +75,16 @@ export async function openRma(deps: OpenRmaDeps, actor: Actor, request: OpenRmaR
       action: 'rma.open',
       entityType: 'rma_case',
       entityId: row.id,
-      after: { reference, quantity: request.quantity, urgent: request.urgent, requestedResolution: request.requestedResolution },
+      after: {
+        reference,
+        quantity: request.quantity,
+        urgent: request.urgent,
+        requestedResolution: request.requestedResolution,
+        orderId: request.orderId ?? null,
+        lotNumber: request.lotNumber ?? null,
+        serials: request.serials,
+        photos: request.photos,
+      },
     });
     const input: RmaWorkflowInput = {
       rmaId: row.id,

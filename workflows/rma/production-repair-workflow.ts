@@ -40,6 +40,6 @@ export async function productionRepairWorkflow(input: ProductionRepairInput): Pr
       calendar: input.calendar,
       rules: input.materialRules,
     },
-    { steps, acts, setStep: (s) => (step = s) },
+    { steps, acts, setStep: (s) => void (step = s) },
   );
 }

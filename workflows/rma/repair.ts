@@ -29,7 +29,7 @@ export interface RepairJob {
 export interface RepairContext {
   steps: StepTracker;
   acts: Pick<RmaActivities, 'materialArrived' | 'recordRepair' | 'notify' | 'auditDecision'>;
-  setStep(step: string): void;
+  setStep(step: string): void | Promise<void>;
   /** Called with each material's expected and actual arrival (for the query). */
   onMaterial?(kind: MaterialKind, update: { expectedAt?: string; arrivedAt?: string }): void;
 }
@@ -42,7 +42,7 @@ export async function runRepair(job: RepairJob, ctx: RepairContext): Promise<Rep
   const who = job.team === 'after_sales' ? 'after-sales repair team' : 'production line';
 
   // 拆解2天内完成 — disassembly within 2 working days.
-  ctx.setStep('disassembly');
+  await ctx.setStep('disassembly');
   const disassembly = await steps.must({
     step: 'disassembly',
     kind: 'rma.disassembly',
@@ -69,7 +69,7 @@ export async function runRepair(job: RepairJob, ctx: RepairContext): Promise<Rep
   for (const a of plan.arrivals) ctx.onMaterial?.(a.kind, { expectedAt: a.expectedAt });
 
   // 3.2 因故无法回复客户售后维修时间的,必须在售后品拆解后2天内联络给业务 — no date promised within 2 working days → sales.
-  ctx.setStep('repair-date');
+  await ctx.setStep('repair-date');
   const promiseDue = repairDatePromiseDueAt(job.calendar, disassembly.at);
   let promised = false;
   const promise = steps
@@ -101,7 +101,7 @@ export async function runRepair(job: RepairJob, ctx: RepairContext): Promise<Rep
   }
 
   // Waiting for material by type: each ordered kind is due back after its lead time.
-  ctx.setStep('material');
+  await ctx.setStep('material');
   let lastArrival = Date.now();
   await Promise.all(
     plan.arrivals.map(async (a) => {
@@ -127,7 +127,7 @@ export async function runRepair(job: RepairJob, ctx: RepairContext): Promise<Rep
     : new Date(plan.repairDueAt);
   const repairDueAt = new Date(Math.max(dueAfterKit.getTime(), new Date(plan.repairDueAt).getTime()));
 
-  ctx.setStep('repair');
+  await ctx.setStep('repair');
   const repair = await steps.must({
     step: 'repair',
     kind: 'rma.repair',

@@ -292,10 +292,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
           steps,
           acts,
           onMaterial,
-          setStep: (s) => {
-            state.step = s;
-            if (s === 'repair') void enter('repair');
-          },
+          setStep: (s) => (s === 'repair' ? enter('repair') : void (state.step = s)),
         },
       );
     } else {
