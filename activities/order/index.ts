@@ -374,7 +374,7 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     async orderLotPassed(request: { orderId: string; lotNumber: string; firstPassYield: number | null; reworkCount: number }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const id = await lotId(trx, request.lotNumber);
-        const r = await trx.updateTable('lots').set({ status: 'passed', packed_at: new Date() }).where('id', '=', id).where('status', '!=', 'passed').returning('id').executeTakeFirst();
+        const r = await trx.updateTable('lots').set({ status: 'passed', packed_at: new Date() }).where('id', '=', id).where('packed_at', 'is', null).returning('id').executeTakeFirst();
         if (r) await audit(trx, request.orderId, 'qc.lot_passed', { lot: request.lotNumber, firstPassYield: request.firstPassYield, reworkCount: request.reworkCount });
       });
     },

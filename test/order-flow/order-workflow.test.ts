@@ -107,6 +107,7 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
   expect(po?.samples_approved_at).toBeInstanceOf(Date);
   const [lot] = await productionRepo.listLots(h.t.db, po!.id);
   expect(lot.status).toBe('passed');
+  expect(lot.packed_at).toBeInstanceOf(Date);
   const inspections = await productionRepo.listInspections(h.t.db, lot.id);
   expect(inspections.map((i) => [i.round, i.passed_count, i.failed_count])).toEqual([
     [1, 8, 2],

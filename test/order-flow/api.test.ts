@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTestEnv } from '../../infra/temporal/test-env';
+import { loadConfig } from '../../infra/config';
+import { openTestDb, TEST_DB_KINDS, type TestDb, type TestDbKind } from '../../infra/db/testing';
+import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
+import { customersRepo, usersRepo } from '../../infra/db';
+import { hashPassword } from '../../infra/auth/passwords';
+import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
+import type { TemporalConnections } from '../../infra/temporal/connection';
+import { createTaskActivities } from '../../activities/tasks';
+import { createMailActivities } from '../../activities/mail';
+import { createOrderActivities } from '../../activities/order';
+import { ORDER_TASK_KINDS } from '../../domain/order/task-kinds';
+import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
+import { ORDER_WORKFLOW_TYPE, orderWorkflowId, type OrderWorkflowInput } from '../../domain/order/contract';
+import type { orderWorkflow } from '../../workflows/order';
+import { eventually } from './harness';
+
+// API tests of services/production: a real listening server (the platform's launcher with the auth, tasks and
+// production services), the embedded Temporal server, a worker with the real activities, and the database —
+// PGlite and the real PostgreSQL (TEST_DATABASE_URL). People act only through HTTP.
+
+const logger = pino({ level: 'silent' });
+let env: TestWorkflowEnvironment;
+
+beforeAll(async () => {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Installed already by another test file in this worker process.
+  }
+  env = await createTestEnv();
+}, 120_000);
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+function connectionsOf(e: TestWorkflowEnvironment): TemporalConnections {
+  return { address: 'test-environment', namespace: e.namespace ?? 'default', connection: e.connection, client: e.client, nativeConnection: async () => e.nativeConnection, close: async () => undefined };
+}
+
+/** A small JSON client for the API under test. */
+function apiClient(baseUrl: string) {
+  async function call(method: string, path: string, body?: unknown, token?: string) {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are checked field by field
+    const json: any = text ? JSON.parse(text) : undefined;
+    return { status: res.status, body: json };
+  }
+  return {
+    get: (path: string, token: string) => call('GET', path, undefined, token),
+    post: (path: string, body: unknown, token?: string) => call('POST', path, body, token),
+    async login(email: string): Promise<string> {
+      const r = await call('POST', '/api/auth/login', { email, password: 'demo' });
+      if (r.status !== 200) throw new Error(`login ${email}: ${r.status}`);
+      return r.body.token as string;
+    },
+  };
+}
+
+describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s', (kind: TestDbKind) => {
+  let t: TestDb;
+  let platform: RunningPlatform;
+  let worker: Worker;
+  let workerRun: Promise<void>;
+  let dataDir: string;
+  let api: ReturnType<typeof apiClient>;
+  let customerId: string;
+  const taskQueue = `production-api-${kind}-${randomUUID().slice(0, 8)}`;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await openTestDb(kind);
+    await seedDemo(t.db, 'USD');
+    customerId = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id;
+    const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'USD' });
+    await usersRepo.createUser(t.db, { email: 'other@other.test', displayName: 'Other', passwordHash: await hashPassword('demo'), role: 'customer', customerId: other.id });
+    dataDir = mkdtempSync(join(tmpdir(), 'smt-orders-api-'));
+    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+    platform = await startPlatform({ config, logger, db: t.db, temporal: connectionsOf(env), services: ['auth', 'tasks', 'production'], workers: [], taskKinds: [...ORDER_TASK_KINDS], mailSender: false });
+    api = apiClient(platform.url);
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      workflowsPath: require.resolve('../../workflows/order'),
+      activities: { ...createTaskActivities({ db: t.db }), ...createMailActivities({ db: t.db }), ...createOrderActivities({ db: t.db }) },
+    });
+    workerRun = worker.run();
+    for (const who of ['customer', 'sales_manager', 'production', 'engineer', 'qa', 'finance', 'warehouse', 'manager']) tokens[who] = await api.login(`${who}@demo.local`);
+    tokens.other = await api.login('other@other.test');
+  }, 120_000);
+
+  afterAll(async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await workerRun;
+    await platform?.stop();
+    await t?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** What the quote workflow does when the customer accepts: start the order (here on this file's queue). */
+  async function startOrder(quantity = 10, totalMinor = 100_000) {
+    const quote = await t.db.insertInto('quotes').values({ reference: `Q-${randomUUID().slice(0, 8)}`, customer_id: customerId, status: 'accepted', quantity, currency: 'USD' }).returning('id').executeTakeFirstOrThrow();
+    const input: OrderWorkflowInput = { orderId: randomUUID(), quoteId: quote.id, customerId, quantity, totalMinor, currency: 'USD' };
+    const handle = await env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, { taskQueue, workflowId: orderWorkflowId(quote.id), args: [input] });
+    await eventually(async () => expect((await api.get(`/api/orders/${input.orderId}`, tokens.customer)).status).toBe(200));
+    return { handle, orderId: input.orderId };
+  }
+
+  /** Completes the order's open task of `kind` through the tasks API as `who`. */
+  async function completeTask(orderId: string, kindName: string, who: string, decision: string, data: Record<string, unknown> = {}) {
+    const task = await eventually(async () => {
+      const r = await api.get(`/api/tasks?case=${orderId}&kind=${kindName}`, tokens[who]);
+      expect(r.status).toBe(200);
+      expect(r.body.tasks).toHaveLength(1);
+      return r.body.tasks[0] as { id: string };
+    });
+    const r = await api.post(`/api/tasks/${task.id}/complete`, { decision, data }, tokens[who]);
+    expect(r.status).toBe(200);
+  }
+
+  /** POSTs to a step endpoint once the workflow has opened that step (409 until then). */
+  async function postStep(path: string, body: unknown, who: string, expected = 202) {
+    return eventually(async () => {
+      const r = await api.post(path, body, tokens[who]);
+      expect(r.status).toBe(expected);
+      return r;
+    });
+  }
+
+  test('an order driven to delivery through HTTP only, with 400 / 403 / 404 / 409 / 422 on the way', async () => {
+    const { handle, orderId } = await startOrder();
+    const base = `/api/orders/${orderId}`;
+
+    // Ownership and roles.
+    expect((await api.get(base, tokens.other)).status).toBe(404);
+    expect((await api.get('/api/orders', tokens.other)).body.orders).toEqual([]);
+    expect((await api.get('/api/orders', tokens.customer)).body.orders.map((o: { id: string }) => o.id)).toContain(orderId);
+    expect((await api.post(`${base}/payments`, { amountMinor: 100, currency: 'USD', reference: 'X' }, tokens.qa)).status).toBe(403);
+    expect((await api.post(`${base}/cancel`, { reason: 'because' }, tokens.customer)).status).toBe(403);
+    expect((await api.post(`${base}/payments`, { amountMinor: 100, currency: 'USD', reference: 'X' })).status).toBe(401);
+    // Bad input names the field; a step that is not open is 409 (shipping before QC passed).
+    const bad = await api.post(`${base}/payments`, { amountMinor: -5, currency: 'USD', reference: 'X' }, tokens.finance);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatchObject({ code: 'validation_failed', field: 'amountMinor' });
+    expect((await api.get('/api/orders/not-a-uuid', tokens.customer)).status).toBe(400);
+    const early = await api.post(`${base}/shipments`, { carrier: 'DHL Express' }, tokens.warehouse);
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toMatch(/^shipment .* is not open/);
+
+    await completeTask(orderId, K.contractSignature, 'customer', 'sign');
+    await completeTask(orderId, K.contractApproval, 'sales_manager', 'approve');
+    // Deposit 30 000: an overpayment is refused (422 naming the field), partial payments accumulate.
+    const over = await postStep(`${base}/payments`, { amountMinor: 30_001, currency: 'USD', reference: 'DEP-0' }, 'finance', 422);
+    expect(over.body.error).toMatchObject({ code: 'business_rule', field: 'amountMinor' });
+    await postStep(`${base}/payments`, { amountMinor: 10_000, currency: 'USD', reference: 'DEP-1' }, 'finance');
+    const rest = await postStep(`${base}/payments`, { amountMinor: 20_000, currency: 'USD', reference: 'DEP-2' }, 'finance');
+    expect(rest.body.outstandingMinor).toBe(0);
+
+    await completeTask(orderId, K.kitting, 'production', 'report', { lines: [{ partNumber: 'R1', quantity: 100, source: { kind: 'in_stock' } }] });
+    await completeTask(orderId, K.stencil, 'production', 'ready');
+    await completeTask(orderId, K.program, 'engineer', 'ready');
+    await completeTask(orderId, K.reflowProfile, 'engineer', 'ready', { profileName: 'SAC305', furnaceBoard: 'FTB-1' });
+    await completeTask(orderId, K.lineSlot, 'production', 'booked', { line: 'SMT-1', startsOn: '2026-12-02' });
+    await completeTask(orderId, K.buildSamples, 'production', 'built', { sampleCount: 2 });
+    await completeTask(orderId, K.sampleApproval, 'customer', 'approve');
+
+    // Progress: visible to the customer; a step ahead of the one before is refused.
+    await postStep(`${base}/progress`, { step: 'smt_top', quantityDone: 6 }, 'production');
+    const ahead = await postStep(`${base}/progress`, { step: 'reflow', quantityDone: 7 }, 'production', 422);
+    expect(ahead.body.error.field).toBe('quantityDone');
+    await eventually(async () => expect((await api.get(base, tokens.customer)).body.workflow.progress).toEqual([{ step: 'smt_top', quantityDone: 6 }]));
+    await postStep(`${base}/progress`, { step: 'smt_top', quantityDone: 10 }, 'production');
+    await postStep(`${base}/progress`, { step: 'assembly', quantityDone: 10 }, 'production');
+
+    // Inspection: a round that does not cover the lot is refused; failed units go to rework, then pass.
+    const short = await postStep(`${base}/inspections`, { lotIndex: 1, kind: 'aoi', passedCount: 5, failedUnits: [] }, 'qa', 422);
+    expect(short.body.error.message).toBe('this round must cover 10 unit(s); 5 were reported');
+    await postStep(`${base}/inspections`, { lotIndex: 1, kind: 'aoi', passedCount: 9, failedUnits: [{ serial: 'S1', defects: [{ code: 'BRIDGE', designator: 'U1' }] }] }, 'qa');
+    await completeTask(orderId, K.rework, 'production', 'reworked');
+    await postStep(`${base}/inspections`, { lotIndex: 1, kind: 'xray', passedCount: 1, failedUnits: [] }, 'qa');
+
+    // Balance, then the warehouse ships and confirms delivery.
+    await postStep(`${base}/payments`, { amountMinor: 70_000, currency: 'USD', reference: 'BAL-1' }, 'finance');
+    await postStep(`${base}/shipments`, { carrier: 'DHL Express' }, 'warehouse');
+    await postStep(`${base}/shipments/delivered`, { deliveredOn: '2026-12-24' }, 'warehouse');
+    expect(await handle.result()).toEqual({ orderId, status: 'delivered' });
+
+    const detail = await api.get(base, tokens.customer);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ status: 'delivered', quantity: 10, totalMinor: 100_000, production: { producedQuantity: 10, lineSlot: 'SMT-1 from 2026-12-02' } });
+    expect(detail.body.shipments).toEqual([expect.objectContaining({ status: 'delivered', carrier: 'DHL Express', trackingNumber: expect.stringMatching(/^DHL\d{10}$/) })]);
+    expect(detail.body.invoices.map((i: { kind: string; status: string }) => [i.kind, i.status])).toEqual([['deposit', 'paid'], ['balance', 'paid']]);
+    expect(detail.body.workflow.lots).toEqual([expect.objectContaining({ status: 'passed', firstPassYield: 0.9, reworkCount: 1 })]);
+    const actions = detail.body.timeline.map((e: { action: string }) => e.action);
+    const expectedActions = ['order.created', 'contract.signed', 'contract.approved', 'payment.recorded', 'qc.inspection', 'qc.lot_passed', 'shipment.released', 'shipment.booked', 'shipment.delivered'];
+    expect(expectedActions.filter((a) => !actions.includes(a))).toEqual([]);
+    expect(actions.indexOf('qc.lot_passed')).toBeLessThan(actions.indexOf('shipment.released'));
+    // Too late to cancel.
+    expect((await api.post(`${base}/cancel`, { reason: 'too late' }, tokens.sales_manager)).status).toBe(409);
+  }, 180_000);
+
+  test('the sales manager cancels mid-production through the API: compensation runs, the order reads cancelled', async () => {
+    const { handle, orderId } = await startOrder(5, 20_000);
+    const base = `/api/orders/${orderId}`;
+    await completeTask(orderId, K.contractSignature, 'customer', 'sign');
+    await completeTask(orderId, K.contractApproval, 'sales_manager', 'approve');
+    await postStep(`${base}/payments`, { amountMinor: 6_000, currency: 'USD', reference: 'DEP' }, 'finance');
+    await completeTask(orderId, K.kitting, 'production', 'report', { lines: [{ partNumber: 'R1', quantity: 50, source: { kind: 'in_stock' } }] });
+    await eventually(async () => expect((await api.get(base, tokens.sales_manager)).body.workflow.stage).toBe('preparation'));
+    expect((await api.post(`${base}/cancel`, { reason: 'x' }, tokens.sales_manager)).status).toBe(400);
+    const r = await api.post(`${base}/cancel`, { reason: 'project stopped' }, tokens.sales_manager);
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({ cancelling: true, stage: 'preparation' });
+    expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
+    const detail = await api.get(base, tokens.sales_manager);
+    expect(detail.body.status).toBe('cancelled');
+    expect(detail.body.workflow.cancelled).toMatchObject({ reason: 'project stopped', by: 'sales_manager@demo.local' });
+    expect(detail.body.timeline.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['materials.released', 'tasks.closed', 'order.cancelled']));
+    expect((await api.get(`/api/tasks?case=${orderId}`, tokens.engineer)).body.tasks).toEqual([]);
+    expect((await api.post(`${base}/cancel`, { reason: 'again please' }, tokens.sales_manager)).status).toBe(409);
+  }, 120_000);
+});
