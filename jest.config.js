@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/domain', '<rootDir>/activities', '<rootDir>/workflows', '<rootDir>/services', '<rootDir>/infra', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60_000,
+  globalSetup: '<rootDir>/test/global-setup.js',
   // Temporal workers and servers are started per test file; one file at a time per core keeps 2-core machines sane.
   maxWorkers: 2,
 };
