@@ -57,7 +57,7 @@ describe('smt quote (command line)', () => {
     }
     expect(a.issues.filter((i: { severity: string }) => i.severity === 'error').map((i: { code: string; refs: string[] }) => [i.code, i.refs]))
       .toEqual([['bom-designator-not-placed', ['R2']], ['placement-not-in-bom', ['R3']]]);
-  }, 30_000);
+  }, 90_000);
 
   it('writes the checklist as formula-safe CSV and prints a readable summary without --json', async () => {
     const csv = join(dir, 'issues.csv');
@@ -68,7 +68,7 @@ describe('smt quote (command line)', () => {
     const text = await readFile(csv, 'utf8');
     expect(text.split('\r\n')[0]).toBe('severity,code,file,row,refs,message');
     expect(text).toContain('error,placement-not-in-bom,cpl.csv,3,R3,');
-  }, 30_000);
+  }, 90_000);
 
   it('prices and renders a PDF', async () => {
     const pdf = join(dir, 'quote.pdf');
@@ -78,12 +78,12 @@ describe('smt quote (command line)', () => {
     expect(quote).toMatchObject({ quantity: 20, currency: 'CNY', validUntil: '2026-12-09', status: 'quoted' });
     expect(written.path).toBe(pdf);
     expect((await readFile(pdf)).subarray(0, 5).toString()).toBe('%PDF-');
-  }, 30_000);
+  }, 90_000);
 
   it('refuses a hostile archive with exit code 2, a clear message and nothing on stdout', async () => {
     const { stdout, stderr, code } = await smt(['quote', 'analyze', join(dir, 'evil.zip'), '--json']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('rejected (archive-path-unsafe): entry "../../etc/cron.d/x" climbs out of the archive with ".."');
-  }, 30_000);
+  }, 90_000);
 });
