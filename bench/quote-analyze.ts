@@ -8,7 +8,7 @@
  *   npx tsx bench/quote-analyze.ts [runs]     (default 7 runs per board, after one warm-up)
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import gerberParser from 'gerber-parser';
 import pcbStackup from 'pcb-stackup';
@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     ours.push(oursMs);
     rows.push([board, String(texts.length), kib.toFixed(0), oursMs.toFixed(1), size, peerMs.toFixed(1), peerSize, `${(peerMs / oursMs).toFixed(1)}× faster`, parserMs.toFixed(1)]);
   }
+  console.log(`load average after the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (other jobs share the cores)`);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
   const worst = Math.max(...ours);
