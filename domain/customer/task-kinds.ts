@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { defineTaskKind, type TaskKind } from '../tasks/kinds';
 import { CUSTOMER_TASK_KIND_NAMES } from './contract';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'must be a calendar date');
 
 /** Sales agrees the audit visit date with the customer. */
 export const scheduleAuditTaskKind = defineTaskKind({

@@ -31,7 +31,10 @@ import {
 import { planPaymentTerms } from '../../domain/customer/payment-terms';
 import { completeStep } from '../quote/complete-step';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'must be a calendar date');
 
 export const RegisterCustomerRequest = z
   .object({

@@ -1,0 +1,284 @@
+// The quote and customer APIs through a real listening server (the platform's launcher), with the real quote
+// workers and activities (quote engine, PDF, outbox, SMTP catcher) on the embedded Temporal server, against
+// PGlite and the real PostgreSQL (TEST_DATABASE_URL).
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createTestEnv } from '../../infra/temporal/test-env';
+import type { TemporalConnections } from '../../infra/temporal/connection';
+import { loadConfig } from '../../infra/config';
+import { openTestDb, TEST_DB_KINDS, type TestDb } from '../../infra/db/testing';
+import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
+import { auditRepo, caughtMailRepo, customersRepo, tasksRepo, usersRepo } from '../../infra/db';
+import { hashPassword } from '../../infra/auth/passwords';
+import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
+import { makeZip } from '../../activities/quote/test-support/make-zip';
+import { copperGerber, maskGerber, nonPlatedDrill, outlineGerber, platedDrill } from '../../domain/quote/test-support/test-boards';
+import { eventually } from './workflow-harness';
+
+const logger = pino({ level: 'silent' });
+const FIXTURE_BOARD = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'boards', 'clockblock');
+
+/** A small complete two-layer board: priced automatically. */
+const goodBoard = () =>
+  makeZip([
+    { name: 'board-Edge_Cuts.gbr', data: outlineGerber(50, 30) },
+    { name: 'board-F_Cu.gbr', data: copperGerber('Top') },
+    { name: 'board-B_Cu.gbr', data: copperGerber('Bot') },
+    { name: 'board-F_Mask.gbr', data: maskGerber('Top') },
+    { name: 'board-B_Mask.gbr', data: maskGerber('Bot') },
+    { name: 'board-PTH.drl', data: platedDrill() },
+    { name: 'board-NPTH.drl', data: nonPlatedDrill() },
+  ]);
+/** An archive without any board layer: the analysis has errors, so an engineer reviews it. */
+const boardNeedingReview = () => makeZip([{ name: 'readme.txt', data: 'the layers will follow' }]);
+
+function connectionsOf(env: TestWorkflowEnvironment): TemporalConnections {
+  return {
+    address: 'test-environment',
+    namespace: env.namespace ?? 'default',
+    connection: env.connection,
+    client: env.client,
+    nativeConnection: async () => env.nativeConnection,
+    close: async () => undefined,
+  };
+}
+
+describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
+  let env: TestWorkflowEnvironment;
+  let t: TestDb;
+  let platform: RunningPlatform;
+  let dataDir: string;
+  let otherCustomerId: string;
+  const tokens: Record<string, string> = {};
+
+  async function call(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    let payload: string | FormData | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const res = await fetch(`${platform.url}${path}`, { method, headers, body: payload });
+    const type = res.headers.get('content-type') ?? '';
+    return { status: res.status, body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()) };
+  }
+
+  function quoteForm(fields: Record<string, string>, files: Record<string, [Buffer, string]> = {}): FormData {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    for (const [k, [data, name]] of Object.entries(files)) form.append(k, new Blob([new Uint8Array(data)]), name);
+    return form;
+  }
+
+  async function settledQuote(id: string, token: string, status: string) {
+    return eventually(async () => {
+      const r = await call('GET', `/api/quotes/${id}`, token);
+      expect(r.status).toBe(200);
+      expect(r.body.status).toBe(status);
+      return r.body;
+    }, 30_000);
+  }
+
+  beforeAll(async () => {
+    try {
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+    } catch {
+      // installed by an earlier describe
+    }
+    env = await createTestEnv();
+    t = await openTestDb(kind);
+    await seedDemo(t.db);
+    const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'CNY', status: 'approved' });
+    otherCustomerId = other.id;
+    await usersRepo.createUser(t.db, { email: 'other@other.test', displayName: 'Other', passwordHash: await hashPassword('demo'), role: 'customer', customerId: other.id });
+    dataDir = mkdtempSync(join(tmpdir(), 'smt-quote-api-'));
+    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+    platform = await startPlatform({ config, logger, db: t.db, temporal: connectionsOf(env), services: ['auth', 'tasks', 'quote', 'customer'], workers: ['quote'] });
+    for (const email of ['buyer@demo.local', 'sales@demo.local', 'engineer@demo.local', 'manager@demo.local', 'finance@demo.local', 'qa@demo.local', 'other@other.test']) {
+      const r = await call('POST', '/api/auth/login', undefined, { email, password: 'demo' });
+      tokens[email.split('@')[0]] = r.body.token;
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    await t?.close();
+    await env?.teardown();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a customer uploads a board; it is analysed, priced, issued with a PDF and an email; a revision and an acceptance start the order', async () => {
+    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '20', options: '{"sourcing":"consigned"}' }, { gerber: [goodBoard(), 'board.zip'] }));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'analysing', quantity: 20, revision: 1, workflowId: `quote:${created.body.id}` });
+    expect(created.body.files.gerber.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const id = created.body.id as string;
+
+    const issued = await settledQuote(id, tokens.buyer, 'awaiting_customer');
+    expect(issued.analysis.board).toMatchObject({ widthMm: 50, heightMm: 30, copperLayers: 2 });
+    expect(issued.revisions[0]).toMatchObject({ revision: 1, autoQuoteAllowed: true, pdf: `/api/quotes/${id}/pdf?revision=1` });
+    expect(issued.revisions[0].price.lineItems.length).toBeGreaterThan(0);
+    expect(issued.revisions[0].totalMinor).toBe(issued.revisions[0].price.totalMinor);
+    expect(issued.workflow.openTasks).toEqual([expect.objectContaining({ step: 'customer-decision-r1', role: 'customer' })]);
+    const expiresIn = Date.parse(issued.workflow.deadlines.expiresAt) - Date.parse(issued.validUntil);
+    expect(expiresIn).toBe(0);
+
+    const pdf = await call('GET', `/api/quotes/${id}/pdf`, tokens.buyer);
+    expect(pdf.status).toBe(200);
+    expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    // The issued email went through the outbox and a real SMTP exchange to the catcher.
+    await eventually(async () => {
+      const mail = await caughtMailRepo.listCaughtMail(t.db, { to: 'buyer@demo.local' });
+      expect(mail.map((m) => m.subject)).toContain(`Your quotation ${issued.reference} (revision 1) is ready`);
+    }, 20_000);
+
+    // Others: another customer cannot see it; staff can; an engineer cannot decide for the customer.
+    expect((await call('GET', `/api/quotes/${id}`, tokens.other)).status).toBe(404);
+    expect((await call('GET', '/api/quotes', tokens.other)).body.quotes).toEqual([]);
+    expect((await call('GET', `/api/quotes/${id}`, tokens.sales)).status).toBe(200);
+    expect((await call('POST', `/api/quotes/${id}/decision`, tokens.engineer, { decision: 'accept' })).status).toBe(403);
+    expect((await call('POST', `/api/quotes/${id}/decision`, tokens.other, { decision: 'accept' })).status).toBe(404);
+    const notOpen = await call('POST', `/api/quotes/${id}/review`, tokens.engineer, { decision: 'approve' });
+    expect(notOpen.status).toBe(409);
+    expect(notOpen.body.error.message).toMatch(/engineering-review-r1.*not open/);
+    const bad = await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'maybe' });
+    expect(bad).toMatchObject({ status: 400, body: { error: { field: 'decision' } } });
+
+    // New files as a revision: same workflow, revision 2, priced again.
+    const revised = await call('POST', `/api/quotes/${id}/revisions`, tokens.buyer, quoteForm({ comment: 'added mounting holes', quantity: '40' }, { gerber: [goodBoard(), 'board-v2.zip'] }));
+    expect(revised).toMatchObject({ status: 201, body: { revision: 2 } });
+    const second = await eventually(async () => {
+      const q = await settledQuote(id, tokens.buyer, 'awaiting_customer');
+      expect(q.revision).toBe(2);
+      expect(q.workflow.openTasks[0]?.step).toBe('customer-decision-r2');
+      return q;
+    }, 30_000);
+    expect(second.revisions.map((r: { revision: number; quantity: number }) => [r.revision, r.quantity])).toEqual([[1, 20], [2, 40]]);
+    expect(second.workflow.decisions).toEqual([expect.objectContaining({ step: 'customer-decision-r1', decision: 'revise', comment: 'added mounting holes', by: expect.objectContaining({ email: 'buyer@demo.local' }) })]);
+
+    const accepted = await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'accept' });
+    expect(accepted).toMatchObject({ status: 200, body: { decision: 'accept', revision: 2 } });
+    const done = await settledQuote(id, tokens.buyer, 'accepted');
+    expect(done.workflow.orderWorkflowId).toBe(`order:${id}`);
+    const order = await env.client.workflow.getHandle(`order:${id}`).describe();
+    expect(order).toMatchObject({ type: 'orderWorkflow', taskQueue: 'production' });
+    expect((await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'accept' })).status).toBe(409);
+    const trail = await auditRepo.listAudit(t.db, 'quote', id);
+    expect(trail.map((a) => a.action)).toEqual(expect.arrayContaining(['quote.create', 'quote.stage']));
+  });
+
+  it('a board needing review waits for an engineer, who adjusts a line and approves', async () => {
+    const sales = await call('POST', '/api/quotes', tokens.sales, quoteForm({ quantity: '5', customerId: (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id }, { gerber: [boardNeedingReview(), 'partial.zip'] }));
+    expect(sales.status).toBe(201);
+    const id = sales.body.id as string;
+    const inReview = await settledQuote(id, tokens.engineer, 'engineering_review');
+    expect(inReview.revisions[0].autoQuoteAllowed).toBe(false);
+    expect(inReview.workflow.reviewReasons.join(' ')).toMatch(/error/);
+    expect(Date.parse(inReview.workflow.deadlines.slaDueAt) - Date.parse(inReview.workflow.deadlines.slaStartedAt)).toBe(24 * 3_600_000);
+    const task = await tasksRepo.findTaskByStep(t.db, `quote:${id}`, 'engineering-review-r1');
+    expect(task).toMatchObject({ role: 'engineer', status: 'open' });
+
+    expect((await call('POST', `/api/quotes/${id}/review`, tokens.buyer, { decision: 'approve' })).status).toBe(403);
+    const unknownLine = await call('POST', `/api/quotes/${id}/review`, tokens.engineer, { decision: 'approve', adjustments: [{ code: 'NOPE', unitPriceMinor: 1 }] });
+    expect(unknownLine).toMatchObject({ status: 400, body: { error: { field: 'adjustments' } } });
+    const line = inReview.revisions[0].price.lineItems[0];
+    const approved = await call('POST', `/api/quotes/${id}/review`, tokens.engineer, { decision: 'approve', adjustments: [{ code: line.code, unitPriceMinor: line.unitPriceFen + 100 }], comment: 'checked by hand' });
+    expect(approved.status).toBe(200);
+    const issued = await settledQuote(id, tokens.buyer, 'awaiting_customer');
+    expect(issued.revisions[0].totalMinor).toBe(inReview.revisions[0].totalMinor + 100 * line.quantity);
+    expect(issued.workflow.decisions[0]).toMatchObject({ decision: 'approve', comment: 'checked by hand', by: { email: 'engineer@demo.local', role: 'engineer' } });
+    expect((await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'reject' })).status).toBe(200);
+    await settledQuote(id, tokens.buyer, 'rejected');
+  });
+
+  it('answers bad uploads with a 400 naming the field, and checks who asks for whom', async () => {
+    const noGerber = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '5' }));
+    expect(noGerber).toMatchObject({ status: 400, body: { error: { field: 'gerber' } } });
+    const notZip = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '5' }, { gerber: [Buffer.from('G04 not a zip*'), 'top.gbr'] }));
+    expect(notZip).toMatchObject({ status: 400, body: { error: { field: 'gerber' } } });
+    const zeroQty = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '0' }, { gerber: [goodBoard(), 'b.zip'] }));
+    expect(zeroQty).toMatchObject({ status: 400, body: { error: { field: 'quantity' } } });
+    const badOptions = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '5', options: '{"sourcing":"stolen"}' }, { gerber: [goodBoard(), 'b.zip'] }));
+    expect(badOptions).toMatchObject({ status: 400, body: { error: { field: 'options.sourcing' } } });
+    const forOther = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '5', customerId: otherCustomerId }, { gerber: [goodBoard(), 'b.zip'] }));
+    expect(forOther.status).toBe(403);
+    const salesWithoutCustomer = await call('POST', '/api/quotes', tokens.sales, quoteForm({ quantity: '5' }, { gerber: [goodBoard(), 'b.zip'] }));
+    expect(salesWithoutCustomer).toMatchObject({ status: 400, body: { error: { field: 'customerId' } } });
+    expect((await call('POST', '/api/quotes', tokens.engineer, quoteForm({ quantity: '5' }, { gerber: [goodBoard(), 'b.zip'] }))).status).toBe(403);
+    expect((await call('POST', '/api/quotes', undefined, quoteForm({ quantity: '5' }, { gerber: [goodBoard(), 'b.zip'] }))).status).toBe(401);
+    expect((await call('GET', '/api/quotes/not-a-uuid', tokens.buyer)).status).toBe(400);
+  });
+
+  it('onboards a customer through the audit; it can be quoted only once onboarding allows it; monthly terms need a manager', async () => {
+    const registered = await call('POST', '/api/customers', tokens.sales, { code: `AC-${kind.toUpperCase()}`, name: 'Acme Ltd', auditRequired: true, contact: { name: 'Ann', email: 'ann@acme.test' } });
+    expect(registered).toMatchObject({ status: 201, body: { status: 'pending', paymentTerms: { kind: 'prepay', creditLimitMinor: 0 } } });
+    const id = registered.body.id as string;
+    expect((await call('POST', '/api/customers', tokens.sales, { code: `AC-${kind.toUpperCase()}`, name: 'Again' })).status).toBe(409);
+    expect((await call('POST', '/api/customers', tokens.buyer, { code: 'NOPE', name: 'x' })).status).toBe(403);
+    expect((await call('POST', '/api/customers', tokens.sales, { code: 'lower', name: 'x' })).body.error.field).toBe('code');
+
+    const early = await call('POST', '/api/quotes', tokens.sales, quoteForm({ quantity: '5', customerId: id }, { gerber: [goodBoard(), 'b.zip'] }));
+    expect(early).toMatchObject({ status: 422, body: { error: { field: 'customerId' } } });
+    expect((await call('POST', `/api/customers/${id}/audit/result`, tokens.sales, { result: 'pass' })).status).toBe(409);
+
+    await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, `customer:${id}`, 'schedule-audit')).toMatchObject({ status: 'open' }));
+    expect((await call('POST', `/api/customers/${id}/audit/visit`, tokens.sales, { visitOn: '2026-13-01' })).body.error.field).toBe('visitOn');
+    expect((await call('POST', `/api/customers/${id}/audit/visit`, tokens.sales, { visitOn: '2026-12-01' })).status).toBe(200);
+    await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, `customer:${id}`, 'record-audit-result')).toMatchObject({ status: 'open' }));
+    expect((await call('POST', `/api/customers/${id}/audit/result`, tokens.sales, { result: 'conditional' })).body.error.field).toBe('correctiveActions');
+    const result = await call('POST', `/api/customers/${id}/audit/result`, tokens.sales, { result: 'conditional', auditors: 'Ann', correctiveActions: [{ description: 'Label MSD storage', dueOn: '2026-12-20' }] });
+    expect(result.status).toBe(200);
+
+    const conditional = await eventually(async () => {
+      const r = await call('GET', `/api/customers/${id}`, tokens.sales);
+      expect(r.body.onboarding.status).toBe('corrective_actions');
+      expect(r.body.correctiveActions).toHaveLength(1);
+      return r.body;
+    });
+    expect(conditional.status).toBe('approved'); // quotable while the corrective action is under way
+    expect(conditional.audits).toEqual([expect.objectContaining({ result: 'conditional', visitedOn: '2026-12-01' })]);
+    const actionId = conditional.correctiveActions[0].id as string;
+    await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, `customer:${id}`, `corrective-action-${actionId}`)).toMatchObject({ status: 'open', role: 'qa' }));
+    expect((await call('POST', `/api/customers/${id}/corrective-actions/${actionId}/done`, tokens.engineer, {})).status).toBe(403);
+    expect((await call('POST', `/api/customers/${id}/corrective-actions/${actionId}/done`, tokens.qa, {})).status).toBe(200);
+    await eventually(async () => {
+      const r = await call('GET', `/api/customers/${id}`, tokens.sales);
+      expect(r.body.onboarding.status).toBe('approved');
+      expect(r.body.correctiveActions[0].status).toBe('done');
+    });
+
+    const quoted = await call('POST', '/api/quotes', tokens.sales, quoteForm({ quantity: '5', customerId: id }, { gerber: [goodBoard(), 'b.zip'] }));
+    expect(quoted.status).toBe(201);
+
+    expect((await call('PUT', `/api/customers/${id}/payment-terms`, tokens.finance, { kind: 'monthly' })).body.error.field).toBe('creditLimitMinor');
+    const asked = await call('PUT', `/api/customers/${id}/payment-terms`, tokens.finance, { kind: 'monthly', creditLimitMinor: 5_000_000 });
+    expect(asked).toMatchObject({ status: 202, body: { status: 'awaiting_manager_approval' } });
+    const requestId = asked.body.requestId as string;
+    await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, asked.body.workflowId, 'approve-payment-terms')).toMatchObject({ status: 'open', role: 'manager' }));
+    expect((await call('POST', `/api/customers/${id}/payment-terms/${requestId}/decision`, tokens.finance, { decision: 'approve' })).status).toBe(403);
+    expect((await call('POST', `/api/customers/${id}/payment-terms/${requestId}/decision`, tokens.manager, { decision: 'approve' })).status).toBe(200);
+    await eventually(async () => {
+      const c = await customersRepo.getCustomer(t.db, id);
+      expect(c).toMatchObject({ payment_terms: 'monthly', credit_limit_cents: 5_000_000 });
+      expect(c?.payment_terms_approved_by).not.toBeNull();
+    });
+    expect((await call('GET', `/api/customers/${id}`, tokens.other)).status).toBe(404);
+  });
+
+  const fixtureIt = existsSync(FIXTURE_BOARD) ? it : it.skip;
+  fixtureIt('quotes a real board from ../shared/fixtures/boards/clockblock (skipped when the shared fixtures are absent)', async () => {
+    const files = readdirSync(FIXTURE_BOARD).filter((f) => /\.(gbr|drl)$/.test(f));
+    const zip = makeZip(files.map((name) => ({ name, data: readFileSync(join(FIXTURE_BOARD, name)) })));
+    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '20' }, { gerber: [zip, 'clockblock.zip'] }));
+    expect(created.status).toBe(201);
+    const issued = await settledQuote(created.body.id, tokens.buyer, 'awaiting_customer');
+    expect(issued.analysis.board).toMatchObject({ copperLayers: 2, sizeFrom: 'outline' });
+    expect(issued.revisions[0].totalMinor).toBeGreaterThan(0);
+  });
+});
