@@ -41,6 +41,8 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Everything a test needs. */
 export interface RmaHarness {
   env: TestWorkflowEnvironment;
+  /** The workflow bundle the workers run (for replay tests). */
+  workflowBundle: WorkflowBundleWithSourceMap;
   testDb: TestDb;
   users: Record<Role, User>;
   customerId: string;
@@ -110,6 +112,7 @@ export async function createRmaHarness(dbKind: TestDbKind = 'pglite'): Promise<R
 
   const harness: RmaHarness = {
     env,
+    workflowBundle,
     testDb,
     users,
     customerId: customer.id,

@@ -1,6 +1,8 @@
 import { createRmaHarness, eventually, type RmaHarness } from './harness';
 import { listMaterialRequests, listRepairs, listRmaUnits, getRmaCase } from '../../infra/db/repositories/rma';
 import { listTasks } from '../../infra/db/repositories/tasks';
+import { Worker } from '@temporalio/worker';
+import { RMA_SEARCH_ATTRIBUTES } from '../../domain/rma/contract';
 
 let h: RmaHarness;
 beforeAll(async () => {
@@ -66,5 +68,14 @@ describe('RMA repair path (after-sales team, ≤ 200 pcs)', () => {
     expect(finalState.decisions.map((d) => d.step)).toContain('return-acceptance');
     expect(finalState.decisions.find((d) => d.step === 'return-acceptance')?.by.role).toBe('sales_manager');
     expect(finalState.tracking).toEqual({ carrier: 'SF Express', trackingNumber: 'SF123456789' });
+
+    // Search attributes let staff find it by customer, id and stage.
+    const handle = h.env.client.workflow.getHandle(workflowId);
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(RMA_SEARCH_ATTRIBUTES.customerId)).toBe(h.customerId);
+    expect(description.typedSearchAttributes.get(RMA_SEARCH_ATTRIBUTES.rmaId)).toBe(rmaId);
+    expect(description.typedSearchAttributes.get(RMA_SEARCH_ATTRIBUTES.stage)).toBe('closed');
+    // Deterministic: the recorded history replays against the same workflow code without a mismatch.
+    await Worker.runReplayHistory({ workflowBundle: h.workflowBundle }, await handle.fetchHistory(), workflowId);
   });
 });
