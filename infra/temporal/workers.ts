@@ -1,5 +1,5 @@
-import { mkdtempSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -8,7 +8,8 @@ import { createMailActivities } from '../../activities/mail';
 import type { ActivityDeps, WorkerRegistration } from './worker-registration';
 import type { TaskQueue } from './task-queues';
 
-const ACTIVITIES_DIR = join(__dirname, '..', '..', 'activities');
+const PROJECT_ROOT = join(__dirname, '..', '..');
+const ACTIVITIES_DIR = join(PROJECT_ROOT, 'activities');
 
 /** Every `activities/<context>/register.ts` in the tree. */
 export function discoverWorkerRegistrations(activitiesDir = ACTIVITIES_DIR): WorkerRegistration[] {
@@ -34,13 +35,16 @@ export function platformActivities(deps: ActivityDeps) {
 
 /**
  * The workflows module of a queue. Several contexts may share a queue; the worker's bundler takes one entry,
- * so a small entry file re-exporting each context's workflows is written to a temporary folder.
+ * so a small entry file re-exporting each context's workflows is generated. It lives under the project's
+ * node_modules/.cache because the bundler resolves @temporalio/workflow from the entry's folder.
  */
 function workflowsEntry(queue: TaskQueue, paths: string[]): string {
   if (paths.length === 1) return paths[0];
-  const dir = mkdtempSync(join(tmpdir(), `smt-workflows-${queue}-`));
-  const entry = join(dir, 'index.ts');
-  writeFileSync(entry, paths.map((p) => `export * from ${JSON.stringify(p.replace(/\.ts$/, ''))};`).join('\n') + '\n');
+  const source = paths.map((p) => `export * from ${JSON.stringify(p.replace(/\.ts$/, ''))};`).join('\n') + '\n';
+  const dir = join(PROJECT_ROOT, 'node_modules', '.cache', 'smt-workflows');
+  mkdirSync(dir, { recursive: true });
+  const entry = join(dir, `${queue}-${createHash('sha256').update(source).digest('hex').slice(0, 12)}.ts`);
+  writeFileSync(entry, source);
   return entry;
 }
 
