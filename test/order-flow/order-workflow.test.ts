@@ -169,6 +169,7 @@ test('the sales manager cancels mid-production: line slot and materials released
   await throughPreparation(orderId);
   const samples = await h.openTask(orderId, K.buildSamples);
   expect((await handle.query(orderStateQuery)).stage).toBe('proofing');
+  await eventually(async () => expect((await ordersRepo.getOrder(h.t.db, orderId))?.status).toBe('proofing'));
 
   await handle.signal(cancelOrderSignal, await cancelRequest('customer project stopped'));
   expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });

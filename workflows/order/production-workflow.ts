@@ -71,16 +71,18 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
     decisions: steps.decisions,
     progress: Object.entries(tally).map(([step, quantityDone]) => ({ step, quantityDone: quantityDone ?? 0 })),
   }));
-  const enter = (next: OrderStage) => {
+  /** Moves to a stage: the order's query (via the update) and its status column both follow. */
+  const enter = async (next: OrderStage) => {
     stage = next;
     report();
+    await orderActs.orderSetStage({ orderId: input.orderId, stage: next });
   };
 
   try {
     await orderActs.orderStartProduction({ orderId: input.orderId, quantity: input.quantity });
 
     // Kitting: ask until every line is in stock or has arrived, waiting out the longest purchase lead time.
-    enter('kitting');
+    await enter('kitting');
     let lines: KitLine[] = [];
     for (let round = 1; ; round++) {
       const { completion } = await steps.ask({
@@ -113,7 +115,7 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
     await orderActs.orderProductionStep({ orderId: input.orderId, step: 'materials_ready_at', status: 'materials_ready', at: new Date().toISOString() });
 
     // Stencil, program and reflow profile are prepared side by side.
-    enter('preparation');
+    await enter('preparation');
     await Promise.all([
       steps.ask({ step: 'stencil', kind: K.stencil, title: 'Prepare the stencil (printed steel plate)', role: 'production', policy: P.floorStep }).then(({ completion }) =>
         orderActs.orderProductionStep({ orderId: input.orderId, step: 'stencil_ready_at', status: 'preparation', detail: completion.data, at: completion.completedAt }),
@@ -128,14 +130,14 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
         ),
     ]);
 
-    enter('line_slot');
+    await enter('line_slot');
     const slot = await steps.ask({ step: 'line_slot', kind: K.lineSlot, title: 'Book a line slot', role: 'production', policy: P.floorStep });
     const { line, startsOn } = slot.completion.data as { line: string; startsOn: string };
     await orderActs.orderBookLineSlot({ orderId: input.orderId, slot: `${line} from ${startsOn}` });
     done.push('line_slot_booked');
 
     // Proofing: samples are rebuilt until the customer approves them.
-    enter('proofing');
+    await enter('proofing');
     let proofingRounds = 0;
     for (;;) {
       proofingRounds++;
@@ -154,7 +156,7 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
     }
 
     // Volume production: the floor reports cumulative quantities per step until assembly reaches the order quantity.
-    enter('volume_production');
+    await enter('volume_production');
     for (let n = 1; ; n++) {
       const { completion } = await steps.ask({
         step: `progress:${n}`,

@@ -56,7 +56,7 @@ export async function qcLotWorkflow(input: QcLotWorkflowInput): Promise<LotView>
   const steps = new OrderSteps(input, {
     onChange: report,
     onDecision: (step, c) =>
-      orderActs.orderRecordDecision({ orderId: input.orderId, step: `lot:${input.lotIndex}:${step}`, decision: c.decision, actor: { userId: c.completedBy.userId, role: c.completedBy.role }, data: c.data }),
+      orderActs.orderRecordDecision({ orderId: input.orderId, step, decision: c.decision, actor: { userId: c.completedBy.userId, role: c.completedBy.role }, data: c.data }),
   });
   setHandler(lotStateQuery, () => ({ ...lotView(input, lot), openTasks: steps.openTasks(), decisions: steps.decisions, refused }));
 
