@@ -9,7 +9,7 @@ import { parseExcellon, ExcellonDrill } from './excellon';
 import { estimatePins } from './footprint';
 import { Box, boxSize, emptyBox, extendBox, intersectBox, isEmptyBox, round, unionBox } from './geometry';
 import { measureGerber, GerberMeasure, ParseTimeoutError } from './gerber';
-import { identifyLayers, LayerFormat, LayerSide, LayerType } from './layers';
+import { identifyLayers, LayerFormat, LayerSide, LayerType, outlinesForSize } from './layers';
 import { parsePlacement, ParsedPlacement, placementIsThroughHole } from './placement';
 import { QuoteIssue, TableRow } from './table';
 
@@ -134,7 +134,7 @@ export function analyzeUpload(
   let boardBox: Box = emptyBox();
   // (the board box is final only after the drills are read, below)
   let sizeFrom: 'outline' | 'copper' | null = null;
-  for (const l of layers.filter((x) => x.type === 'outline')) {
+  for (const l of outlinesForSize(layers)) {
     const m = measures.get(l.file);
     if (m && !isEmptyBox(m.pathBox)) boardBox = unionBox(boardBox, m.pathBox);
   }

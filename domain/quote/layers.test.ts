@@ -1,5 +1,5 @@
 import { measureGerber } from './gerber';
-import { identifyLayers, sniffFormat, typeFromFileFunction } from './layers';
+import { identifyLayers, outlinesForSize, sniffFormat, typeFromFileFunction } from './layers';
 import { copperGerber, outlineGerber, platedDrill } from './test-support/test-boards';
 
 const GERBER_NO_X2 = '%FSLAX24Y24*%\n%MOIN*%\n%ADD10C,0.01*%\nD10*\nX0Y0D02*\nX10000Y0D01*\nM02*';
@@ -88,10 +88,11 @@ describe('identifyLayers on more CAD conventions', () => {
     expect(identifyLayers([{ file, head: GERBER_NO_X2 }])[0]).toMatchObject({ type, side });
   });
 
-  it('keeps one Altium mechanical layer as the outline', () => {
-    const names = (files: string[]) => identifyLayers(files.map((file) => ({ file, head: GERBER_NO_X2 }))).map((l) => l.type);
-    expect(names(['b.GM1', 'b.GM13'])).toEqual(['outline', 'drawing']);
-    expect(names(['b.GKO', 'b.GM1'])).toEqual(['outline', 'drawing']);
-    expect(names(['b.GM2'])).toEqual(['outline']);
+  it('measures the board by one outline when Altium exports several mechanical layers', () => {
+    const pick = (files: string[]) => outlinesForSize(identifyLayers(files.map((file) => ({ file, head: GERBER_NO_X2 })))).map((l) => l.file);
+    expect(identifyLayers(['b.GM1', 'b.GM13'].map((file) => ({ file, head: GERBER_NO_X2 }))).map((l) => l.type)).toEqual(['outline', 'outline']);
+    expect(pick(['b.GM13', 'b.GM1'])).toEqual(['b.GM1']);
+    expect(pick(['b.GKO', 'b.GM1'])).toEqual(['b.GKO']);
+    expect(pick(['b.GM2', 'b.GTL'])).toEqual(['b.GM2']);
   });
 });

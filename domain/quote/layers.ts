@@ -84,7 +84,7 @@ export function identifyLayers(
   files: Array<{ file: string; head: string; measure?: GerberMeasure | null }>,
 ): LayerIdentity[] {
   const byName = whatsThatGerber(files.map((f) => baseName(f.file))) as Record<string, { type: string | null; side: string | null }>;
-  return preferOneMechanicalOutline(files.map(({ file, head, measure }): LayerIdentity => {
+  return files.map(({ file, head, measure }): LayerIdentity => {
     const name = baseName(file);
     const format = NOT_LAYERS.test(name) ? 'unknown' : sniffFormat(head);
     if (format === 'unknown') {
@@ -117,24 +117,23 @@ export function identifyLayers(
     if (commented) return { file, format, ...commented, source: 'content' };
     if (measure && looksLikeOutline(measure)) return { file, format, type: 'outline', side: 'all', source: 'content' };
     return { file, format, type: 'unknown', side: null, source: 'none' };
-  }));
+  });
 }
 
 const MECHANICAL = /\.gm(\d+)$/i;
 
 /**
- * Altium exports mechanical layers as `.GM1`, `.GM2`, ... and only one of them is the board outline; the
- * others carry dimensions and notes that would inflate the board size. A keep-out (`.GKO`), Edge_Cuts or X2
- * profile wins; otherwise the lowest-numbered mechanical layer is the outline and the rest are drawings.
+ * The outline layer(s) to measure the board by. Altium exports mechanical layers as `.GM1`, `.GM2`, ...
+ * and names them all "outline"; only one is the board edge, the others carry dimensions and notes that
+ * would inflate the size. A keep-out (`.GKO`), Edge_Cuts, X2 profile or any other outline wins; otherwise
+ * the lowest-numbered mechanical layer is used.
  */
-function preferOneMechanicalOutline(layers: LayerIdentity[]): LayerIdentity[] {
+export function outlinesForSize<T extends { file: string; type: LayerType }>(layers: T[]): T[] {
   const outlines = layers.filter((l) => l.type === 'outline');
-  const mechanical = outlines.filter((l) => l.source === 'name' && MECHANICAL.test(baseName(l.file)));
-  if (mechanical.length === 0 || (mechanical.length === 1 && outlines.length === 1)) return layers;
-  const keep = outlines.length > mechanical.length
-    ? null
-    : mechanical.reduce((a, b) => (Number(MECHANICAL.exec(baseName(a.file))![1]) <= Number(MECHANICAL.exec(baseName(b.file))![1]) ? a : b));
-  return layers.map((l) => (mechanical.includes(l) && l !== keep ? { ...l, type: 'drawing', side: null } : l));
+  const others = outlines.filter((l) => !MECHANICAL.test(baseName(l.file)));
+  if (others.length > 0 || outlines.length <= 1) return others.length > 0 ? others : outlines;
+  const number = (l: T) => Number(MECHANICAL.exec(baseName(l.file))![1]);
+  return [outlines.reduce((a, b) => (number(a) <= number(b) ? a : b))];
 }
 
 /**
