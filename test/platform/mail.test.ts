@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { openTestDb, type TestDb } from '../../infra/db/testing';
+import { TEST_DB_KINDS, openTestDb, type TestDb } from '../../infra/db/testing';
 import { enqueueMail, getMailByKey } from '../../infra/db/repositories/outbox';
 import { listCaughtMail } from '../../infra/db/repositories/caught-mail';
 import { startMailCatcher, type MailCatcher } from '../../infra/mail/catcher';
@@ -9,12 +9,12 @@ import { taskEscalationMail } from '../../infra/mail/templates';
 
 const logger = pino({ level: 'silent' });
 
-describe('mail through the outbox and a real SMTP exchange', () => {
+describe.each(TEST_DB_KINDS)('mail through the outbox and a real SMTP exchange (%s)', (kind) => {
   let t: TestDb;
   let catcher: MailCatcher | undefined;
 
   beforeAll(async () => {
-    t = await openTestDb('pglite');
+    t = await openTestDb(kind);
   });
   afterAll(async () => {
     await catcher?.close();
@@ -70,6 +70,24 @@ describe('mail through the outbox and a real SMTP exchange', () => {
     expect(mail.subject).toBe('During the outage');
     expect(await getMailByKey(t.db, 'outage-1')).toMatchObject({ status: 'sent', attempts: 3, last_error: null });
     transport.close();
+  });
+
+  test('two senders working at once deliver each email exactly once', async () => {
+    const transportA = createMailTransport(catcher!.url);
+    const transportB = createMailTransport(catcher!.url);
+    const a = createOutboxSender({ db: t.db, transport: transportA, from: 'noreply@smt.test', logger, batchSize: 2 });
+    const b = createOutboxSender({ db: t.db, transport: transportB, from: 'noreply@smt.test', logger, batchSize: 2 });
+    for (let i = 0; i < 6; i++) await enqueueMail(t.db, { idempotencyKey: `pair-${i}`, to: 'pair@x.test', subject: `pair ${i}`, text: 'x' });
+    let sent = 0;
+    for (let round = 0; round < 3; round++) {
+      const [ra, rb] = await Promise.all([a.deliverDue(), b.deliverDue()]);
+      sent += ra.sent + rb.sent;
+    }
+    expect(sent).toBe(6);
+    const received = await listCaughtMail(t.db, { to: 'pair@x.test' });
+    expect(received.map((m) => m.subject).sort()).toEqual(['pair 0', 'pair 1', 'pair 2', 'pair 3', 'pair 4', 'pair 5']);
+    transportA.close();
+    transportB.close();
   });
 
   test('the polling sender delivers without being asked', async () => {
