@@ -14,7 +14,7 @@ export function banner(p: RunningPlatform, temporalUiUrl?: string): string {
   if (temporalUiUrl) lines.push(`  Temporal UI      ${temporalUiUrl}`);
   if (p.mailCatcher) lines.push(`  mail catcher     ${p.mailCatcher.url}  (read it at ${p.url}/api/dev/mail as admin@demo.local)`);
   lines.push(`  services         ${p.services.join(', ')}`);
-  lines.push(`  workers          ${p.workers.length ? p.workers.join(', ') : '(no workflows registered yet)'}`);
+  lines.push(`  workers          ${p.workers.length ? p.workers.join(', ') : '(none in this process)'}`);
   lines.push('  demo logins      <role>@demo.local / demo, buyer@demo.local / demo', '');
   return lines.join('\n');
 }
