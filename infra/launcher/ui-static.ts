@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import express, { Router, type Request } from 'express';
 
 /** The repository's ui/ folder. */
@@ -52,7 +52,8 @@ export function ensureUiBuilt(options: { uiRoot?: string; log?: (message: string
   pending ??= new Promise<UiBuildResult>((resolve, reject) => {
     const started = Date.now();
     options.log?.('building the admin UI (ui/dist is missing or older than ui/src)…');
-    const viteBin = require.resolve('vite/bin/vite.js');
+    // The bin is not in vite's exports map; its package.json is.
+    const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
     const child = spawn(process.execPath, [viteBin, 'build', '--config', join(uiRoot, 'vite.config.ts'), '--logLevel', 'warn'], {
       cwd: join(uiRoot, '..'),
       stdio: ['ignore', 'pipe', 'pipe'],

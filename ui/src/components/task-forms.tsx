@@ -288,8 +288,8 @@ export function InspectionForm({ task, kind, onDone }: FormProps) {
 /** Finance records a payment: amount, currency, bank reference, date. */
 export function PaymentForm({ task, kind, onDone }: FormProps) {
   const { t } = useApp();
-  const payload = task.payload as { amountMinor?: number; balanceMinor?: number; dueMinor?: number; currency?: string };
-  const expected = payload.balanceMinor ?? payload.dueMinor ?? payload.amountMinor;
+  const payload = task.payload as { outstandingMinor?: number; balanceMinor?: number; amountMinor?: number; currency?: string };
+  const expected = payload.outstandingMinor ?? payload.balanceMinor ?? payload.amountMinor;
   const [amount, setAmount] = useState(expected ? (expected / 100).toFixed(2) : '');
   const [currency, setCurrency] = useState(payload.currency ?? 'CNY');
   const [reference, setReference] = useState('');

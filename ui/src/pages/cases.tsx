@@ -71,19 +71,16 @@ function taskDecisions(tasks: Task[]) {
     .map((x) => ({ what: `${x.title}: ${x.decision ?? ''}`, who: humanize(x.role), at: x.completedAt, comment: (x.data as { comment?: string } | null)?.comment }));
 }
 
-/** Production progress bars: `{ step: quantityDone }` or `[{ step, quantityDone, quantity }]`. */
-function Progress({ progress, quantity }: { progress: unknown; quantity: number }) {
-  const entries: { step: string; done: number; of: number }[] = Array.isArray(progress)
-    ? (progress as Record<string, unknown>[]).map((p) => ({ step: String(p.step ?? p.name ?? ''), done: Number(p.quantityDone ?? p.done ?? 0), of: Number(p.quantity ?? p.of ?? quantity) }))
-    : Object.entries((progress ?? {}) as Record<string, unknown>).map(([step, v]) => ({ step, done: Number(typeof v === 'object' && v ? ((v as { quantityDone?: number }).quantityDone ?? 0) : v), of: quantity }));
-  if (!entries.length) return <p className="hint">—</p>;
+/** Production progress: one bar per step of `[{ step, quantityDone }]` against the order quantity. */
+function Progress({ progress, quantity }: { progress: { step: string; quantityDone: number }[]; quantity: number }) {
+  if (!progress.length) return <p className="hint">—</p>;
   return (
     <ul className="progress-list">
-      {entries.map((e) => (
+      {progress.map((e) => (
         <li key={e.step}>
           <label>
-            {humanize(e.step)} {e.done} / {e.of}
-            <progress max={Math.max(e.of, 1)} value={Math.min(e.done, e.of)} />
+            {humanize(e.step)} {e.quantityDone} / {quantity}
+            <progress max={Math.max(quantity, 1)} value={Math.min(e.quantityDone, quantity)} />
           </label>
         </li>
       ))}
@@ -91,41 +88,121 @@ function Progress({ progress, quantity }: { progress: unknown; quantity: number 
   );
 }
 
+interface OrderDetail {
+  id: string;
+  reference: string;
+  quoteId: string | null;
+  customerId: string;
+  status: string;
+  quantity: number;
+  totalMinor: number;
+  currency: string;
+  createdAt: string;
+  updatedAt: string;
+  workflow: {
+    stage?: string;
+    decisions?: { step: string; decision: string; by: { email: string; role: string } | null; at: string; comment?: string }[];
+    progress?: { step: string; quantityDone: number }[];
+    lots?: { lotIndex: number; lotNumber: string; quantity: number; status: string; rounds: number; passedUnits: number; reworkCount: number; scrappedUnits: number; firstPassYield: number | null }[];
+    payment?: Record<string, unknown>;
+    shipment?: { status: string; carrier: string | null; trackingNumber: string | null };
+  } | null;
+  timeline: { at: string; action: string; actorRole: string | null; details: unknown }[];
+  invoices: { number: string; kind: string; amountMinor: number; status: string }[];
+  shipments: { status: string; carrier: string | null; trackingNumber: string | null; deliveredAt: string | null }[];
+  production: { status: string; quantity: number; producedQuantity: number; lineSlot: string | null } | null;
+}
+
 export function OrderPage() {
   const { id = '' } = useParams();
   const { t, lang } = useApp();
-  const order = useLoad(() => api<Row>(`/api/orders/${id}`), [id]);
+  const order = useLoad(() => api<OrderDetail>(`/api/orders/${id}`), [id]);
   const tasks = useCaseTasks(id);
   if (order.loading && !order.data) return <Loading />;
+  if (order.missing) return <p className="banner">{t('notFound')}</p>;
+  if (order.error || !order.data) return <ErrorBanner error={order.error} />;
   const o = order.data;
-  const state = (o?.state ?? o?.workflow) as Record<string, unknown> | undefined;
-  const quantity = Number(pick(o, 'quantity') ?? pick(state, 'quantity') ?? 0);
-  const shipments = (pick<Row[]>(o, 'shipments') ?? pick<Row[]>(state, 'shipments') ?? []) as Row[];
-  const lots = (pick<Row[]>(o, 'lots') ?? pick<Row[]>(state, 'lots') ?? []) as Row[];
-  const lines: TimelineLine[] = taskLines(tasks.data ?? [], lang);
+  const wf = o.workflow ?? {};
+  const money = (m: number) => formatMinor(m, o.currency, lang);
+  const shipments = o.shipments.length ? o.shipments : wf.shipment ? [{ ...wf.shipment, deliveredAt: null }] : [];
+  const audit: TimelineLine[] = o.timeline.map((e) => ({ at: e.at, source: 'audit', text: humanize(e.action.replace(/\./g, ' ')), actor: e.actorRole, raw: e }));
+  const decisions = (wf.decisions ?? []).map((d) => ({ what: `${humanize(d.step)}: ${d.decision}`, who: d.by ? `${d.by.email} (${d.by.role})` : 'workflow', at: d.at, comment: d.comment }));
   return (
     <main id="main">
       <h1>
-        {t('order')} {String(pick(o, 'reference') ?? id.slice(0, 8))} <StatusPill status={String(pick(o, 'status', 'stage') ?? pick(state, 'stage', 'status') ?? 'unknown')} />
+        {t('order')} {o.reference} <StatusPill status={wf.stage ?? o.status} />
       </h1>
-      {order.missing && <p className="banner">{t('apiMissing', { path: `/api/orders/${id}` })}</p>}
-      {!order.missing && <ErrorBanner error={order.error} />}
       <div className="card">
         <WaitingOn tasks={tasks.data ?? []} />
-        <KeyValues value={o} omit={['state', 'workflow', 'shipments', 'lots', 'progress', 'payments', 'id']} />
-        {pick(o, 'balanceMinor', 'totalMinor') !== undefined && <p>{formatMinor(Number(pick(o, 'balanceMinor', 'totalMinor')), String(pick(o, 'currency') ?? 'CNY'), lang)}</p>}
+        <KeyValues value={{ quantity: o.quantity, total: money(o.totalMinor), created: new Date(o.createdAt).toLocaleString(), lineSlot: o.production?.lineSlot ?? null }} />
+        {o.quoteId && (
+          <p>
+            <Link to={`/quotes/${o.quoteId}`}>{t('quote')}</Link>
+          </p>
+        )}
       </div>
       <Section title={t('progress')}>
-        <Progress progress={pick(o, 'progress') ?? pick(state, 'progress')} quantity={quantity} />
+        <Progress progress={wf.progress ?? []} quantity={o.quantity} />
       </Section>
       <Section title={t('inspectionSummary')}>
-        {lots.length ? lots.map((l, i) => <KeyValues key={i} value={l} />) : <p className="hint">—</p>}
+        {wf.lots?.length ? (
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Lot</th>
+                <th scope="col">{t('colStatus')}</th>
+                <th scope="col">{t('colQuantity')}</th>
+                <th scope="col">{t('lots')}</th>
+                <th scope="col">{t('firstPassYield')}</th>
+                <th scope="col">{t('reworkCount')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {wf.lots.map((l) => (
+                <tr key={l.lotIndex}>
+                  <td>{l.lotNumber}</td>
+                  <td>
+                    <StatusPill status={l.status} />
+                  </td>
+                  <td>
+                    {l.passedUnits} / {l.quantity}
+                  </td>
+                  <td>{l.rounds}</td>
+                  <td>{l.firstPassYield === null ? '—' : `${(l.firstPassYield * 100).toFixed(1)} %`}</td>
+                  <td>{l.reworkCount}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="hint">—</p>
+        )}
+      </Section>
+      <Section title={t('payment')}>
+        <KeyValues value={wf.payment ?? null} />
+        {o.invoices.length > 0 && (
+          <ul>
+            {o.invoices.map((i) => (
+              <li key={i.number}>
+                {i.number} · {humanize(i.kind)} · {money(i.amountMinor)} · <StatusPill status={i.status} />
+              </li>
+            ))}
+          </ul>
+        )}
       </Section>
       <Section title={t('tracking')}>
-        {shipments.length ? shipments.map((s, i) => <KeyValues key={i} value={s} />) : <p className="hint">—</p>}
+        {shipments.length ? (
+          shipments.map((s, i) => (
+            <p key={i}>
+              <StatusPill status={s.status} /> {s.carrier ?? ''} {s.trackingNumber ? <strong>{s.trackingNumber}</strong> : null} {s.deliveredAt ? <When at={s.deliveredAt} /> : null}
+            </p>
+          ))
+        ) : (
+          <p className="hint">—</p>
+        )}
       </Section>
-      <Decisions rows={taskDecisions(tasks.data ?? [])} />
-      <Timeline workflowId={(pick<string>(o, 'workflowId') ?? `order:${id}`) || null} casePathApi={`/api/orders/${id}`} lines={lines} />
+      <Decisions rows={decisions.length ? decisions : taskDecisions(tasks.data ?? [])} />
+      <Timeline workflowId={`order:${o.id}`} casePathApi={`/api/orders/${o.id}`} lines={[...audit, ...taskLines(tasks.data ?? [], lang)]} />
     </main>
   );
 }
@@ -163,7 +240,7 @@ export function RmaPage() {
             ? `${e.title} (${formatMinor(Number((e.detail as { amountFen?: number }).amountFen ?? 0), 'CNY', lang)})`
             : e.kind === 'task_cancelled'
               ? `${lang === 'zh' ? '任务取消' : 'Task cancelled'}: ${e.title}`
-              : humanize(e.title);
+              : humanize(e.title.replace(/[.]/g, ' '));
     return { at: e.at, source: e.kind === 'audit' ? 'audit' : 'task', text, actor: e.actorRole, tone: e.kind === 'penalty' ? 'error' : 'normal', raw: e };
   });
   const decisions = entries.filter((e) => e.kind === 'task_completed').map((e) => ({ what: `${e.title}: ${(e.detail as { decision?: string } | undefined)?.decision ?? ''}`, who: humanize(e.actorRole ?? ''), at: e.at }));

@@ -7,15 +7,15 @@ import { formatMinor } from '../lib/money';
 import { ErrorBanner, Loading, Section, SlaBadge, useLoad, useNow } from '../components/common';
 import { TaskForm } from '../components/task-forms';
 
-function TaskCard({ task, kind, onDone }: { task: Task; kind?: TaskKind; onDone: () => void }) {
+function TaskCard({ task, kind, onDone, reference }: { task: Task; kind?: TaskKind; onDone: () => void; reference?: string }) {
   const { t, lang } = useApp();
   const now = useNow();
   const [open, setOpen] = useState(false);
-  const amount = (task.payload.balanceMinor ?? task.payload.dueMinor ?? task.payload.amountMinor) as number | undefined;
+  const amount = (task.payload.outstandingMinor ?? task.payload.balanceMinor ?? task.payload.amountMinor) as number | undefined;
   return (
     <li className="card">
       <p>
-        <Link to={`/tasks/${task.id}`}>{task.title}</Link> · <Link to={casePath(task.caseType, task.caseId)}>{String(task.payload.reference ?? task.caseId.slice(0, 8))}</Link>{' '}
+        <Link to={`/tasks/${task.id}`}>{task.title}</Link> · <Link to={casePath(task.caseType, task.caseId)}>{reference ?? String(task.payload.reference ?? task.caseId.slice(0, 8))}</Link>{' '}
         {amount !== undefined && <strong>{formatMinor(amount, String(task.payload.currency ?? 'CNY'), lang)}</strong>} <SlaBadge dueAt={task.dueAt} now={now} />
       </p>
       {kind && (
@@ -35,7 +35,9 @@ export function FinancePage() {
   const payments = useLoad(() => api<{ tasks: Task[] }>('/api/tasks?kind=order.payment'), []);
   const credit = useLoad(() => api<{ tasks: Task[] }>('/api/tasks?kind=order.statement_entry'), []);
   const kinds = useLoad(() => api<TaskKind[]>('/api/task-kinds'), []);
+  const orders = useLoad(() => api<{ orders: { id: string; reference: string }[] }>('/api/orders?limit=200').catch(() => ({ orders: [] })), []);
   const kindOf = (k: string) => kinds.data?.find((x) => x.kind === k);
+  const referenceOf = (id: string) => orders.data?.orders.find((o) => o.id === id)?.reference;
   const reload = () => {
     payments.reload();
     credit.reload();
@@ -49,7 +51,7 @@ export function FinancePage() {
         {payments.data?.tasks.length === 0 && <p>{t('financeNone')}</p>}
         <ul className="plain">
           {payments.data?.tasks.map((x) => (
-            <TaskCard key={x.id} task={x} kind={kindOf(x.kind)} onDone={reload} />
+            <TaskCard key={x.id} task={x} kind={kindOf(x.kind)} onDone={reload} reference={referenceOf(x.caseId)} />
           ))}
         </ul>
       </Section>
@@ -57,7 +59,7 @@ export function FinancePage() {
         {credit.data?.tasks.length === 0 && <p>—</p>}
         <ul className="plain">
           {credit.data?.tasks.map((x) => (
-            <TaskCard key={x.id} task={x} kind={kindOf(x.kind)} onDone={reload} />
+            <TaskCard key={x.id} task={x} kind={kindOf(x.kind)} onDone={reload} reference={referenceOf(x.caseId)} />
           ))}
         </ul>
       </Section>

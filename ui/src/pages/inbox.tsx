@@ -21,6 +21,12 @@ export function InboxPage() {
   const tasks = useLoad(() => api<{ tasks: Task[] }>(`/api/tasks${overdueOnly ? '?overdue=true' : ''}`), [overdueOnly]);
   // Customer names when the customer API is there; ids otherwise.
   const customers = useLoad(() => api<{ customers: CustomerLite[] }>('/api/customers').catch(() => ({ customers: [] as CustomerLite[] })), []);
+  // References people recognise (Q-…, ORD-…, RMA-…) instead of ids; lists the caller may not read stay empty.
+  const references = useLoad(async () => {
+    const list = <T,>(path: string, key: string) => api<Record<string, T[]>>(path).then((r) => r[key] ?? []).catch(() => [] as T[]);
+    const rows = (await Promise.all([list<{ id: string; reference: string }>('/api/quotes?limit=200', 'quotes'), list<{ id: string; reference: string }>('/api/orders?limit=200', 'orders'), list<{ id: string; reference: string }>('/api/rmas?limit=500', 'rmas')])).flat();
+    return new Map(rows.map((r) => [r.id, r.reference]));
+  }, []);
   const names = useMemo(() => new Map((customers.data?.customers ?? []).map((c) => [c.id, c.name ?? c.code ?? c.id])), [customers.data]);
   const all = tasks.data?.tasks ?? [];
   const kinds = [...new Set(all.map((x) => x.kind))].sort();
@@ -99,7 +105,7 @@ export function InboxPage() {
                 </td>
                 <td>
                   <Link to={casePath(task.caseType, task.caseId)}>
-                    {humanize(task.caseType)} {String(task.payload.reference ?? task.caseId.slice(0, 8))}
+                    {humanize(task.caseType)} {references.data?.get(task.caseId) ?? String(task.payload.reference ?? task.caseId.slice(0, 8))}
                   </Link>
                 </td>
                 <td>{task.customerId ? (names.get(task.customerId) ?? task.customerId.slice(0, 8)) : '—'}</td>

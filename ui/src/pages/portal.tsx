@@ -82,8 +82,9 @@ export function RfqPage() {
   const navigate = useNavigate();
   const [files, setFiles] = useState<Partial<Record<Slot, File>>>({});
   const [quantity, setQuantity] = useState('10');
-  const [assembly, setAssembly] = useState(true);
+  const [assembly, setAssembly] = useState(false);
   const [leadTime, setLeadTime] = useState('standard');
+  const [sourcing, setSourcing] = useState<'turnkey' | 'consigned'>('turnkey');
   const [progress, setProgress] = useState<number | null>(null);
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -107,7 +108,7 @@ export function RfqPage() {
     if (files.bom) form.append('bom', files.bom);
     if (files.placement) form.append('placement', files.placement);
     form.append('quantity', quantity.trim());
-    form.append('options', JSON.stringify({ assembly: assembly && !!files.bom && !!files.placement, leadTime }));
+    form.append('options', JSON.stringify({ assembly, leadTime, ...(assembly ? { sourcing } : {}) }));
     setProgress(0);
     try {
       const created = await upload<{ id: string }>('/api/quotes', form, setProgress);
@@ -168,6 +169,14 @@ export function RfqPage() {
               <select {...p} value={leadTime} onChange={(e) => setLeadTime(e.target.value)}>
                 <option value="standard">standard</option>
                 <option value="express">express</option>
+              </select>
+            )}
+          </Field>
+          <Field label={t('rfqSourcing')}>
+            {(p) => (
+              <select {...p} value={sourcing} disabled={!assembly} onChange={(e) => setSourcing(e.target.value === 'consigned' ? 'consigned' : 'turnkey')}>
+                <option value="turnkey">{t('rfqTurnkey')}</option>
+                <option value="consigned">{t('rfqConsigned')}</option>
               </select>
             )}
           </Field>

@@ -1,0 +1,381 @@
+/**
+ * A person's path through the browser, end to end: the real launcher (embedded Temporal, PGlite, mail catcher,
+ * every service and worker) started on free ports with a temporary DATA_DIR, Debian's chromium driven by
+ * playwright-core, every control found by its label or role. The customer uploads a real board and sees its
+ * analysis; the engineer approves the quote from the inbox; the customer accepts; the order's tasks are done by
+ * each role in its own browser session until finance records the payment and the order ships and is
+ * delivered; an RMA opened by the customer appears in after-sales' inbox. Screenshots of the main pages land in
+ * test/ui/screenshots.
+ *
+ * SMT_UI_BASE_URL=http://127.0.0.1:3990 runs it against a launcher you started yourself.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { makeZip } from '../../activities/quote/test-support/make-zip';
+import { ensureUiBuilt } from '../../infra/launcher/ui-static';
+import { browserUnavailable, launchChromium, launcherServesUi, newContext } from './browser';
+import { startLauncher, type LauncherProcess } from './launcher-process';
+
+const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures');
+const BOARD = join(FIXTURES, 'boards', 'arduino-uno');
+const SHOTS = join(__dirname, 'screenshots');
+const unavailable = browserUnavailable();
+if (unavailable) console.warn(unavailable);
+const describeBrowser = unavailable ? describe.skip : describe;
+
+interface ApiTask {
+  id: string;
+  kind: string;
+  role: string;
+  step: string;
+  caseId: string;
+  caseType: string;
+  status: string;
+  payload: Record<string, unknown>;
+  title: string;
+}
+
+jest.setTimeout(600_000);
+
+describeBrowser('the browser path (chromium)', () => {
+  let launcher: LauncherProcess | undefined;
+  let baseUrl: string;
+  let serveUi: boolean;
+  let browser: Browser;
+  let managerToken: string;
+  const sessions = new Map<string, { context: BrowserContext; page: Page }>();
+
+  /** The API as the manager sees it (every task), to know which role the process waits on next. */
+  async function asManager<T>(path: string): Promise<T> {
+    const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${managerToken}` } });
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  /** Polls until `probe` returns a value (the workflows run asynchronously behind the API). */
+  async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 400));
+    }
+  }
+
+  async function openTaskOf(caseId: string): Promise<ApiTask | undefined> {
+    const { tasks } = await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${caseId}`);
+    return tasks[0];
+  }
+
+  /** A signed-in browser page for a demo user; signs in through the login form the first time. */
+  async function pageAs(email: string): Promise<Page> {
+    const existing = sessions.get(email);
+    if (existing) return existing.page;
+    const context = await newContext(browser, baseUrl, serveUi);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.warn(`[${email}] page error: ${e.message}`));
+    await page.goto('/login');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('demo');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    sessions.set(email, { context, page });
+    return page;
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const build = await ensureUiBuilt();
+    if (build.built) console.log(`ui/dist built in ${build.ms} ms`);
+    if (process.env.SMT_UI_BASE_URL) baseUrl = process.env.SMT_UI_BASE_URL;
+    else {
+      launcher = await startLauncher();
+      baseUrl = launcher.url;
+    }
+    serveUi = !(await launcherServesUi(baseUrl));
+    if (serveUi) console.log('the launcher does not serve ui/dist yet; the browser context serves it (same origin)');
+    const login = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'manager@demo.local', password: 'demo' }) });
+    managerToken = ((await login.json()) as { token: string }).token;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await launcher?.stop();
+  });
+
+  it('signs in, refuses a wrong password next to the form, switches to Chinese and signs out', async () => {
+    const context = await newContext(browser, baseUrl, serveUi);
+    const page = await context.newPage();
+    await page.goto('/inbox');
+    await page.waitForURL('**/login');
+    await page.getByLabel('Email').fill('qa@demo.local');
+    await page.getByLabel('Password').fill('wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(page.getByRole('alert'), 'email or password is wrong');
+    await shot(page, '01-login');
+    await page.getByLabel('Password').fill('demo');
+    // Keyboard use: Enter submits the form.
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('heading', { name: 'Open tasks' }).waitFor();
+    await page.getByLabel('Language').selectOption('zh');
+    await page.getByRole('heading', { name: '待办任务' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await page.getByLabel('语言').selectOption('en');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const me = await page.evaluate(async () => (await fetch('/api/auth/me')).status);
+    expect(me).toBe(401);
+    await context.close();
+  });
+
+  let quoteId: string;
+  let quoteReference: string;
+
+  it('the customer uploads a real board by drag and drop and sees its analysis', async () => {
+    if (!existsSync(BOARD)) {
+      console.warn(`${BOARD} is absent; the upload step is skipped`);
+      return;
+    }
+    const page = await pageAs('buyer@demo.local');
+    await page.getByRole('heading', { name: 'Your quotes, orders and returns' }).waitFor();
+    await shot(page, '02-portal');
+    await page.getByRole('link', { name: 'Request a quote' }).first().click();
+    const entries = readdirSync(BOARD)
+      .filter((name) => !['manifest.json', 'LICENSE'].includes(name))
+      .map((name) => ({ name: `arduino-uno/${name}`, data: readFileSync(join(BOARD, name)) }));
+    const zip = makeZip(entries);
+    // Drag and drop: a real DataTransfer with the zip as a File, dropped on the drop zone.
+    const transfer = await page.evaluateHandle((b64) => {
+      // Runs in the page: the DOM's DataTransfer and File (the test's tsconfig has no DOM types).
+      const w = globalThis as unknown as { DataTransfer: new () => { items: { add(file: unknown): void } }; File: new (parts: unknown[], name: string, options: object) => unknown };
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new w.DataTransfer();
+      dt.items.add(new w.File([bytes], 'arduino-uno.zip', { type: 'application/zip' }));
+      return dt;
+    }, zip.toString('base64'));
+    await page.getByTestId('dropzone').dispatchEvent('dragover', { dataTransfer: transfer });
+    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: transfer });
+    await expectText(page.getByTestId('dropzone'), 'gerber: arduino-uno.zip');
+    const bom = join(FIXTURES, 'assembly', 'sensor-node-bom-kicad.csv');
+    // A BOM without its placement file: assembly cannot be priced automatically, so an engineer reviews it.
+    if (existsSync(bom)) await page.getByLabel('BOM (CSV or XLSX, optional)').setInputFiles(bom);
+    await page.getByLabel('Quantity').fill('abc');
+    await page.getByRole('button', { name: 'Upload and quote' }).click();
+    // The API's validation message appears next to the quantity field.
+    await expectText(page.locator('.field.has-error'), 'Quantity');
+    await page.getByLabel('Quantity').fill('50');
+    await page.getByLabel('Assembly (SMT)').check();
+    await page.getByLabel('Parts').selectOption('turnkey');
+    await page.getByRole('button', { name: 'Upload and quote' }).click();
+    await page.waitForURL(/\/quotes\/[0-9a-f-]{36}$/);
+    quoteId = page.url().split('/').pop() as string;
+    // The Arduino Uno's outline is 68.58 × 53.34 mm; the page follows the workflow until the analysis is in.
+    await expectText(page.getByRole('region', { name: 'Analysis' }), '68.58', 120_000);
+    await page.getByRole('region', { name: 'Price breakdown' }).getByRole('table').waitFor({ timeout: 120_000 });
+    quoteReference = ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').match(/Q-[\w-]+/)?.[0] ?? '';
+    expect(quoteReference).toMatch(/^Q-/);
+    await shot(page, '03-quote-analysis');
+  });
+
+  it('the engineer approves the quote from the inbox, adjusting a line item', async () => {
+    if (!quoteId) return;
+    const task = await eventually('the quote to be reviewed or issued', async () => {
+      const t = await openTaskOf(quoteId);
+      return t && ['quote-engineering-review', 'quote-customer-decision'].includes(t.kind) ? t : undefined;
+    });
+    if (task.kind !== 'quote-engineering-review') {
+      console.warn('the quote was priced automatically (no engineering review needed); the engineer step is skipped');
+      return;
+    }
+    const page = await pageAs('engineer@demo.local');
+    await page.goto('/inbox');
+    const row = page.getByRole('row').filter({ hasText: quoteReference });
+    await row.waitFor();
+    await expectText(row, 'left');
+    await page.getByLabel('Kind').selectOption('quote-engineering-review');
+    await shot(page, '04-engineer-inbox');
+    await row.getByRole('link', { name: task.title }).click();
+    await page.getByRole('heading', { name: 'Price line items' }).waitFor();
+    const firstPrice = page.getByLabel(/^Unit price \(CNY\)/).first();
+    await firstPrice.fill('not money');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expectText(page.locator('.field.has-error').first(), 'must be an amount');
+    await firstPrice.fill('12.34');
+    await page.getByLabel('Comment').fill('Checked the panel rails; price adjusted.');
+    await shot(page, '05-engineer-review');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expectText(page.getByRole('status'), 'Completed: approve');
+  });
+
+  let orderId: string | undefined;
+
+  it('the customer accepts the issued quote, and the case shows who decided when', async () => {
+    if (!quoteId) return;
+    await eventually('the customer decision task', async () => ((await openTaskOf(quoteId))?.kind === 'quote-customer-decision' ? true : undefined), 120_000);
+    const page = await pageAs('buyer@demo.local');
+    await page.goto(`/quotes/${quoteId}`);
+    await page.getByRole('region', { name: 'Your decision' }).waitFor();
+    await expectText(page.locator('.waiting'), 'Waiting on Customer');
+    await page.getByLabel('Comment').fill('Go ahead.');
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await expectText(page.getByRole('status'), 'Your decision was recorded');
+    await page.reload();
+    const decisions = page.getByRole('region', { name: 'Decisions' });
+    await expectText(decisions, 'buyer@demo.local', 60_000);
+    await page.getByRole('button', { name: 'Show raw events' }).click();
+    await page.getByRole('region', { name: 'Timeline' }).locator('pre.raw').waitFor();
+    await shot(page, '06-quote-accepted');
+    const quote = await asManager<{ workflow: { orderWorkflowId: string | null } | null }>(`/api/quotes/${quoteId}`);
+    orderId = await eventually('the order to start', async () => {
+      const q = await asManager<{ workflow: { orderWorkflowId: string | null; stage: string } | null }>(`/api/quotes/${quoteId}`);
+      return q.workflow?.orderWorkflowId?.replace(/^order:/, '') ?? undefined;
+    }).catch(() => quote.workflow?.orderWorkflowId?.replace(/^order:/, '') ?? undefined);
+    expect(orderId).toBeTruthy();
+  });
+
+  it('each role does its order task in the browser until the order is paid, shipped and delivered', async () => {
+    if (!orderId) return;
+    const id = orderId;
+    const done: string[] = [];
+    for (let step = 0; step < 40; step++) {
+      const order = await asManager<{ status: string; workflow: { stage?: string } | null }>(`/api/orders/${id}`);
+      const stage = order.workflow?.stage ?? order.status;
+      if (stage === 'delivered') break;
+      // Either the next task opens or the order reaches its end (the workflow updates the stage after the last task).
+      const task = await eventually(`the next task of order ${id} (stage ${stage}; done so far: ${done.join(', ')})`, async () => {
+        const next = await openTaskOf(id);
+        if (next) return next;
+        const now = await asManager<{ status: string; workflow: { stage?: string } | null }>(`/api/orders/${id}`);
+        return (now.workflow?.stage ?? now.status) === 'delivered' ? null : undefined;
+      }, 60_000);
+      if (!task) break;
+      const user = task.role === 'customer' ? 'buyer@demo.local' : `${task.role}@demo.local`;
+      const page = await pageAs(user);
+      if (task.kind === 'order.payment') await payOnFinancePage(page, task);
+      else await completeOnTaskPage(page, task);
+      done.push(task.kind);
+      // The workflow closes the task and moves on; wait until this one is gone before asking again.
+      await eventually(`${task.kind} to close`, async () => ((await openTaskOf(id))?.id === task.id ? undefined : true));
+    }
+    expect(done).toEqual(expect.arrayContaining(['order.contract_signature', 'order.payment', 'order.shipment_booking', 'order.delivery']));
+    const page = await pageAs('manager@demo.local');
+    await page.goto(`/orders/${id}`);
+    await page.getByRole('heading', { name: /Order .* Delivered/ }).waitFor({ timeout: 60_000 });
+    await expectText(page.getByRole('region', { name: 'Shipment tracking' }), 'SF Express');
+    await shot(page, '09-order-delivered');
+    await page.goto('/dashboard');
+    await page.getByRole('heading', { name: 'Dashboards' }).waitFor();
+    await page.getByRole('img', { name: 'Quote turnaround (hours) against the 24 h SLA' }).waitFor();
+    await shot(page, '10-dashboard');
+  });
+
+  let inspectionShot = false;
+
+  async function completeOnTaskPage(page: Page, task: ApiTask): Promise<void> {
+    await page.goto(`/tasks/${task.id}`);
+    await page.getByRole('heading', { name: task.title }).waitFor();
+    const today = new Date().toISOString().slice(0, 10);
+    const fill = (label: RegExp, value: string) => page.getByLabel(label).fill(value);
+    let decision: string;
+    switch (task.kind) {
+      case 'order.contract_signature':
+        await fill(/^Signatory name/, 'Li Wei');
+        decision = 'Sign';
+        break;
+      case 'order.kitting':
+        await fill(/^Lines/, JSON.stringify([{ partNumber: 'PCB-ARDUINO-UNO', quantity: 50, source: { kind: 'in_stock' } }]));
+        decision = 'Report';
+        break;
+      case 'order.reflow_profile':
+        await fill(/^Profile name/, 'SAC305-6zone');
+        await fill(/^Furnace board/, 'KIC-TB-01');
+        decision = 'Ready';
+        break;
+      case 'order.line_slot':
+        await fill(/^Line/, 'SMT-1');
+        await fill(/^Starts on/, today);
+        decision = 'Booked';
+        break;
+      case 'order.build_samples':
+        await fill(/^Sample count/, '2');
+        decision = 'Built';
+        break;
+      case 'order.progress': {
+        const quantity = Number(task.payload.quantity ?? 50);
+        await page.getByLabel(/^Step/).selectOption('assembly');
+        await fill(/^Quantity done/, String(quantity));
+        decision = 'Report';
+        break;
+      }
+      case 'order.inspection': {
+        await fill(/^Lot number/, String(task.payload.lotIndex ?? 1));
+        await fill(/^Units passed/, String(task.payload.unitsToInspect ?? 50));
+        decision = 'Record';
+        if (!inspectionShot) await shot(page, '08-qa-inspection');
+        inspectionShot = true;
+        break;
+      }
+      case 'order.shipment_booking':
+        await fill(/^Carrier/, 'SF Express');
+        decision = 'Book';
+        break;
+      default: {
+        // Approvals and confirmations: the first (affirmative) decision button.
+        const kinds = await page.evaluate(async () => (await fetch('/api/task-kinds')).json() as Promise<{ kind: string; decisions: string[] }[]>);
+        const first = kinds.find((k) => k.kind === task.kind)?.decisions[0] ?? 'approve';
+        decision = first.charAt(0).toUpperCase() + first.slice(1).replace(/_/g, ' ');
+      }
+    }
+    await page.getByRole('group', { name: 'Decision' }).getByRole('button', { name: decision, exact: true }).click();
+    await expectText(page.getByRole('status'), 'Completed');
+  }
+
+  async function payOnFinancePage(page: Page, task: ApiTask): Promise<void> {
+    await page.goto('/finance');
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: task.title }) });
+    await card.getByRole('button', { name: 'Record payment and release' }).click();
+    await card.getByLabel('Bank reference').fill('');
+    await card.getByRole('button', { name: 'Record', exact: true }).click();
+    // The API names the empty reference; the message sits next to the field.
+    await expectText(card.locator('.field.has-error'), 'Bank reference');
+    await card.getByLabel('Bank reference').fill(`BOC-${Date.now()}`);
+    await shot(page, '07-finance');
+    await card.getByRole('button', { name: 'Record', exact: true }).click();
+    await card.waitFor({ state: 'detached' });
+  }
+
+  it('an RMA opened by the customer appears in the inbox of the after-sales role that must act', async () => {
+    const page = await pageAs('buyer@demo.local');
+    await page.goto('/portal/rma');
+    await page.getByLabel('Symptoms').fill('x');
+    await page.getByLabel('Affected quantity').fill('3');
+    await page.getByRole('button', { name: 'Open the RMA' }).click();
+    await expectText(page.locator('.field.has-error'), 'Symptoms');
+    await page.getByLabel('Symptoms').fill('Boards reset when the USB cable is plugged in');
+    await page.getByLabel('Product model').fill('UNO-R3');
+    await page.getByRole('button', { name: 'Open the RMA' }).click();
+    await page.waitForURL(/\/rmas\/[0-9a-f-]{36}$/);
+    const rmaId = page.url().split('/').pop() as string;
+    const task = await eventually('the first RMA task', () => openTaskOf(rmaId));
+    await shot(page, '11-rma-customer');
+    const staff = await pageAs(`${task.role}@demo.local`);
+    await staff.goto('/inbox');
+    const row = staff.locator('tr', { has: staff.locator(`a[href="/tasks/${task.id}"]`) });
+    await row.waitFor();
+    await shot(staff, '12-rma-in-inbox');
+    await row.locator(`a[href="/rmas/${rmaId}"]`).click();
+    await staff.getByRole('region', { name: 'Timeline' }).waitFor();
+    await expectText(staff.getByRole('region', { name: 'Timeline' }), task.title);
+    await shot(staff, '13-rma-case');
+  });
+});
+
+/** Waits until the locator holds an element containing `text` (Playwright's own auto-waiting). */
+async function expectText(locator: import('playwright-core').Locator, text: string, timeout = 20_000): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout });
+}
