@@ -139,6 +139,16 @@ describe('activity retries', () => {
     expect(gaps[2]).toBeLessThan(6000);
   });
 
+  it('waits the next retry delay a failure asks for instead of the policy\'s backoff', async () => {
+    const handle = await startActivityWorkflow('next-retry-delay', 'failWithRetryDelay', [3000], {
+      startToCloseTimeout: '10s',
+      retry: { initialInterval: '100ms', maximumAttempts: 3 },
+    });
+    expect(await handle.result()).toBe('succeeded on attempt 2');
+    const [first, second] = attemptsByWorkflow.get(handle.workflowId)!;
+    expect(second.currentAttemptScheduledMs - first.currentAttemptScheduledMs).toBeGreaterThanOrEqual(3000);
+  });
+
   it('stops after maximumAttempts with retry state MAXIMUM_ATTEMPTS_REACHED', async () => {
     const handle = await startActivityWorkflow('retry-max', 'alwaysFail', [], {
       startToCloseTimeout: '10s',

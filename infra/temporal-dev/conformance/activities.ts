@@ -67,6 +67,13 @@ export async function failUntilAttempt(succeedOn: number): Promise<string> {
   return `succeeded on attempt ${attempt}`;
 }
 
+/** Attempt 1 fails asking for its retry after `delayMs` (overriding the policy's backoff); later attempts succeed. */
+export async function failWithRetryDelay(delayMs: number): Promise<string> {
+  const { attempt } = recordAttempt();
+  if (attempt === 1) throw ApplicationFailure.create({ message: 'retry me later', nextRetryDelay: delayMs });
+  return `succeeded on attempt ${attempt}`;
+}
+
 /** Always fails with a retryable ApplicationFailure of the given type. */
 export async function failWithType(type: string): Promise<never> {
   const { attempt } = recordAttempt();

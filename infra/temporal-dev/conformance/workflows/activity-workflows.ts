@@ -17,6 +17,7 @@ export const cancelActivitySignal = defineSignal('cancelActivity');
 type ActivityName =
   | 'failUntilAttempt'
   | 'failWithType'
+  | 'failWithRetryDelay'
   | 'failNonRetryable'
   | 'alwaysFail'
   | 'slowOnFirstAttempt'
