@@ -60,11 +60,13 @@ describe('analyzeUpload', () => {
         'gerber/b-F_Cu.gbr': copperGerber('Top', false),
         'gerber/old.GTO': 'G54D10*\nX001000Y002000D02*\nX003000Y002000D01*\nM02*\n',
         'gerber/b.GBO': 'PK\u0003\u0004 not a Gerber',
+        'gerber/export7.gbr': copperGerber('Top').replace(/%TF[^%]*%\n/, ''),
       }),
       bom: table('bom.csv', 'Designator,Value,Footprint\nR1,10k,R_0402\n'),
       cpl: table('cpl.csv', 'Designator,Mid X,Mid Y,Layer,Rotation\nR1,1,1,Top,0\n'),
     });
     expect(codes(a)).toEqual(expect.arrayContaining(['gerber-rs274d-unsupported', 'drill-missing', 'paste-missing', 'fiducials-missing', 'layer-unreadable']));
+    expect(a.issues.find((i) => i.code === 'layer-unidentified')!.message).toMatch(/^gerber\/export7.gbr: .* \(taken as a drawing, not fabricated\)/);
     expect(a.issues.find((i) => i.code === 'layer-unreadable')!.message).toBe('gerber/b.GBO is named like a silkscreen layer but is neither Gerber nor Excellon; it was ignored');
     expect(a.issues.find((i) => i.code === 'gerber-rs274d-unsupported')).toMatchObject({ severity: 'error', refs: ['gerber/old.GTO'] });
     expect(a.issues.find((i) => i.code === 'fiducials-missing')!.refs).toEqual(['top']);

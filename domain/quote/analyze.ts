@@ -125,8 +125,11 @@ export function analyzeUpload(
     if (layer.namedAs) {
       issues.push({ severity: 'warning', code: 'layer-unreadable', file: layer.file, refs: [layer.file], message: `${layer.file} is named like a ${layer.namedAs} layer but is neither Gerber nor Excellon; it was ignored` });
     }
-    if (layer.format === 'gerber' && layer.type === 'unknown') {
-      issues.push({ severity: 'warning', code: 'layer-unidentified', file: layer.file, refs: [layer.file], message: `${layer.file}: a Gerber file whose layer could not be identified from its name or content; please rename it or add X2 attributes` });
+    if (layer.unidentified) {
+      issues.push({
+        severity: 'warning', code: 'layer-unidentified', file: layer.file, refs: [layer.file],
+        message: `${layer.file}: a Gerber file whose layer could not be identified from its name or content${layer.type === 'drawing' ? ' (taken as a drawing, not fabricated)' : ''}; please rename it or export with X2 attributes`,
+      });
     }
   }
 

@@ -40,14 +40,14 @@ describe('identifyLayers', () => {
     expect(layer).toMatchObject({ format: 'unknown', type: 'unknown', namedAs: 'copper' });
   });
 
-  it('recognises an unnamed outline from what it draws, and leaves other unnamed Gerbers unknown', () => {
+  it('recognises an unnamed outline from what it draws, and flags other unnamed Gerbers', () => {
     const outlineText = outlineGerber(20, 10).replace('%TF.FileFunction,Profile,NP*%\n', '');
     const layers = identifyLayers([
       { file: 'layer7.gbr', head: outlineText, measure: measureGerber(outlineText) },
       { file: 'layer8.gbr', head: copperGerber('Top').replace(/%TF[^%]*%\n/, ''), measure: measureGerber(copperGerber('Top').replace(/%TF[^%]*%\n/, '')) },
     ]);
     expect(layers[0]).toMatchObject({ type: 'outline', side: 'all', source: 'content' });
-    expect(layers[1]).toMatchObject({ format: 'gerber', type: 'unknown' });
+    expect(layers[1]).toMatchObject({ format: 'gerber', type: 'drawing', unidentified: true }); // whats-that-gerber's catch-all for .gbr
   });
 
   it('reads the layer from a generator comment when the name says nothing', () => {
@@ -83,7 +83,8 @@ describe('identifyLayers on more CAD conventions', () => {
     ['SMT.art', 'soldermask', 'top'], ['SSB.art', 'silkscreen', 'bottom'],
     ['CADCAM Top SMT Paste Mask.GBR', 'solderpaste', 'top'], ['CADCAM Top Solder Resist.GBR', 'soldermask', 'top'],
     ['b_silkTop.gto', 'silkscreen', 'top'], ['b.group3.gbr', 'copper', 'inner'], ['b-F_Fab.gbr', 'drawing', null],
-    ['Gerber_DocumentLayer.GDL', 'drawing', null], ['Gerber_CustomLayer.GCL', 'drawing', null], ['TopPaste.gbr', 'solderpaste', 'top'], ['b.topsilk.gbr', 'silkscreen', 'top'],
+    ['Gerber_DocumentLayer.GDL', 'drawing', null], ['Gerber_CustomLayer.GCL', 'drawing', null],
+    ['b-Dwgs_User.gbr', 'drawing', null], ['b-F_Courtyard.gbr', 'drawing', null], ['b-B_Adhes.gbr', 'drawing', null], ['TopPaste.gbr', 'solderpaste', 'top'], ['b.topsilk.gbr', 'silkscreen', 'top'],
   ])('identifies %s as %s / %s', (file, type, side) => {
     expect(identifyLayers([{ file, head: GERBER_NO_X2 }])[0]).toMatchObject({ type, side });
   });

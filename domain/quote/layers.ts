@@ -21,6 +21,8 @@ export interface LayerIdentity {
   source: 'x2' | 'name' | 'content' | 'none';
   /** Set when the name says "layer" but the content is neither Gerber nor Excellon. */
   namedAs?: LayerType;
+  /** A Gerber whose layer nothing identified (at most a generic `.gbr` = drawing guess). */
+  unidentified?: true;
 }
 
 /** Sniffs the format from the start of a file. */
@@ -71,7 +73,7 @@ const EXTRA_NAMES: Array<[RegExp, LayerType, LayerSide]> = [
 ];
 
 /** Names that really mean a drawing layer (fabrication / assembly drawings, drill maps, notes). */
-const DRAWING_WORDS = /draw|fab|assy|assembl|drill[_ -]?map|map|note|mech|doc|dimension|\.g[dg]\d*$|\.gdd$|\.gp[tb]$/i;
+const DRAWING_WORDS = /draw|fab|assy|assembl|drill[_ -]?map|map|note|mech|doc|dimension|dwgs|cmts|eco\d|margin|crtyd|courtyard|adhes|user|keep[_ -]?out|\.g[dg]\d*$|\.gdd$|\.gp[tb]$/i;
 
 /** Extensions that are documentation, never layers, whatever whats-that-gerber guesses. */
 const NOT_LAYERS = /\.(pdf|json|gbrjob|md|html?|png|jpe?g|zip|rar|7z|csv|xlsx?|pos|xml|ini|log|dxf|step|stp|kicad_pcb|brd|sch|pcbdoc|schdoc)$/i;
@@ -103,8 +105,9 @@ export function identifyLayers(
 
     let guess = strongName(name) ?? byName[name] ?? { type: null, side: null };
     // whats-that-gerber calls any unrecognised `.gbr` a drawing and some (`fab.gbr`) a drill: this file is a
-    // Gerber, so a drill guess is wrong, and a drawing guess is only believed when the name says so.
-    if (guess.type === 'drill' || (guess.type === 'drawing' && !DRAWING_WORDS.test(name))) guess = { type: null, side: null };
+    // Gerber, so a drill guess is wrong, and a catch-all drawing guess is the last resort, after the content.
+    const catchAllDrawing = guess.type === 'drawing' && !DRAWING_WORDS.test(name);
+    if (guess.type === 'drill' || catchAllDrawing) guess = { type: null, side: null };
     if (!guess.type) {
       const extra = EXTRA_NAMES.find(([re]) => re.test(name));
       if (extra) guess = { type: extra[1], side: extra[2] };
@@ -116,7 +119,8 @@ export function identifyLayers(
     const commented = layerFromComment(head);
     if (commented) return { file, format, ...commented, source: 'content' };
     if (measure && looksLikeOutline(measure)) return { file, format, type: 'outline', side: 'all', source: 'content' };
-    return { file, format, type: 'unknown', side: null, source: 'none' };
+    if (catchAllDrawing) return { file, format, type: 'drawing', side: null, source: 'name', unidentified: true };
+    return { file, format, type: 'unknown', side: null, source: 'none', unidentified: true };
   });
 }
 
