@@ -12,7 +12,7 @@ import { completeTask, listTasks } from '../../infra/db/repositories/tasks';
 import type { RmaCaseRow } from '../../infra/db/schema';
 import type { TaskCompletion } from '../../domain/tasks/task';
 import { taskCompletedSignal } from '../../workflows/shared/task-signals';
-import { RMA_CASE_TYPE, rmaStateQuery, type RmaState } from '../../domain/rma/contract';
+import { RMA_CASE_TYPE, rmaRepairWorkflowId, rmaStateQuery, type RmaState } from '../../domain/rma/contract';
 import type { WorkingCalendar } from '../../domain/rma/calendar';
 import { loadWorkingCalendar } from './calendar-config';
 import { openRma, RMA_OPENERS } from './open-rma';
@@ -84,7 +84,17 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
   async function liveState(row: RmaCaseRow): Promise<RmaState | null> {
     if (!row.workflow_id) return null;
     try {
-      return await deps.temporal.workflow.getHandle(row.workflow_id).query(rmaStateQuery);
+      const state = await deps.temporal.workflow.getHandle(row.workflow_id).query(rmaStateQuery);
+      if (state.repairTeam !== 'production_line' || state.stage !== 'repair') return state;
+      // The production line's steps live in the repair child: show them as the RMA's own.
+      const child = await deps.temporal.workflow.getHandle(rmaRepairWorkflowId(row.id)).query(rmaStateQuery);
+      return {
+        ...state,
+        step: child.step,
+        openTasks: [...state.openTasks, ...child.openTasks],
+        deadlines: [...state.deadlines, ...child.deadlines],
+        decisions: [...state.decisions, ...child.decisions].sort((a, b) => a.at.localeCompare(b.at)),
+      };
     } catch (error) {
       deps.logger.warn({ err: error, rma: row.id }, 'rma state query failed');
       return null;

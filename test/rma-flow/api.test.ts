@@ -150,6 +150,8 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
     const staffList = await api.get('/api/rmas', tokens.sales);
     expect(staffList.body.rmas.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining([mine.body.id, theirs.body.id]));
     expect((await api.get('/api/rma-penalties', tokens.buyer)).status).toBe(403);
+    const openapi = await api.get('/api/openapi.json');
+    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/api/rmas', '/api/rmas/{id}', '/api/rmas/{id}/timeline', '/api/rmas/{id}/penalties', '/api/rmas/{id}/steps/{step}', '/api/rma-penalties']));
 
     // Steps: the role is checked, then the decision, then the data; a step not open is a conflict.
     await eventuallyApi(async () => {
@@ -170,6 +172,38 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
     // Customers may not act on staff steps of their own RMA.
     expect((await api.post(`/api/rmas/${mine.body.id}/steps/quality-report`, { decision: 'submitted', data: { defectQuantity: 1, symptoms: 'x' } }, tokens.buyer)).status).toBe(403);
     for (const r of [mine, theirs]) await env.client.workflow.getHandle(r.body.workflowId).terminate('test done');
+  });
+
+  it('a 250 pcs RMA goes to the production line: its steps show on the RMA and are completed through it', async () => {
+    if (skipped()) return;
+    const opened = await api.post('/api/rmas', complaint({ quantity: 250, customerId: demoCustomerId }), tokens.sales);
+    expect(opened.status).toBe(201);
+    const id: string = opened.body.id;
+    const act = async (who: string, name: string, decision: string, data: Record<string, unknown> = {}) => {
+      const r = await eventuallyApi(async () => {
+        const res = await api.post(`/api/rmas/${id}/steps/${name}`, { decision, data }, tokens[who]);
+        expect(res.status).toBe(200);
+        return res;
+      });
+      return r.body;
+    };
+    await act('sales', 'quality-report', 'submitted', { defectQuantity: 250, symptoms: 'flicker' });
+    await act('qa', 'site-visit', 'confirmed', { visitedOn: '2026-12-01', responsibility: 'factory', evidence: 'x', customerSignatory: 'a', factorySignatory: 'b' });
+    await act('sales_manager', 'return-acceptance', 'accept', {});
+    await act('warehouse', 'receive-units', 'received', { arrivedAt: new Date(await env.currentTimeMs()).toISOString(), quantity: 250 });
+    await act('engineer', 'classify', 'classified', { good: 250, scrap: 0, materials: [{ kind: 'SENSOR', inStock: true }], findings: 'sensor drift' });
+    const detail = await eventuallyApi(async () => {
+      const r = await api.get(`/api/rmas/${id}`, tokens.production);
+      expect(r.body.state.openTasks).toContainEqual(expect.objectContaining({ step: 'disassembly', role: 'production' }));
+      return r.body;
+    });
+    expect(detail.state).toMatchObject({ stage: 'repair', repairTeam: 'production_line', step: 'disassembly' });
+    await act('production', 'disassembly', 'done', { reclaimedParts: 0, ngParts: 0 });
+    await eventuallyApi(async () => {
+      const r = await api.get(`/api/rmas/${id}`, tokens.production);
+      expect(r.body.state.step).toBe('repair-date');
+    });
+    await env.client.workflow.getHandle(opened.body.workflowId).terminate('test done');
   });
 
   it('drives an RMA from complaint to closed through the HTTP API, with days passing', async () => {
