@@ -5,6 +5,7 @@ import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
 import { actorOf, assertCustomerAccess, customerScope, isOverseer, requireAuth, requireRole } from '../../infra/auth/middleware';
+import { ROLES } from '../../domain/tasks/roles';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../infra/http/errors';
 import { getRmaCase, listPenalties, listRmaCases, listRmaUnits, type PenaltyEntry } from '../../infra/db/repositories/rma';
 import { listAudit, recordAudit } from '../../infra/db/repositories/audit';
@@ -28,6 +29,8 @@ import {
   TimelineEntry,
 } from './schemas';
 
+/** Every role but the customer (internal records: penalties, audit). */
+const STAFF_ROLES = ROLES.filter((r) => r !== 'customer');
 /** Roles that read the penalty ledger across cases. */
 const LEDGER_READERS = ['manager', 'admin', 'sales_manager', 'finance'] as const;
 
@@ -121,9 +124,11 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
   router.get('/rmas/:id', requireAuth, validate({ params: RmaIdParams }), async (req, res) => {
     const row = await caseFor(req, (req.params as RmaIdParams).id);
     const [state, units] = await Promise.all([liveState(row), listRmaUnits(deps.db, row.id)]);
+    // The penalty ledger is an internal matter between the factory's roles: customers do not see it.
+    const shown = state && actorOf(req).role === 'customer' ? { ...state, penalty: undefined } : state;
     res.json({
       ...toCaseView(row),
-      state,
+      state: shown,
       units: units.map((u) => ({ id: u.id, serial: u.serial, partNumber: u.part_number, model: u.model, label: u.label, receivedAt: u.received_at?.toISOString() ?? null, classification: u.classification, warranty: u.warranty })),
     });
   });
@@ -160,17 +165,18 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
         });
       }
     }
-    for (const a of audit) {
+    const internal = actorOf(req).role !== 'customer';
+    for (const a of internal ? audit : []) {
       entries.push({ at: a.at.toISOString(), kind: 'audit', title: a.action, actorId: a.actor_id, actorRole: a.actor_role, detail: { before: a.before, after: a.after } });
     }
-    for (const p of penalties) {
+    for (const p of internal ? penalties : []) {
       entries.push({ at: p.created_at.toISOString(), kind: 'penalty', title: p.reason, actorId: null, actorRole: p.responsible_party, detail: { amountFen: p.amount_cents, daysLate: p.days_late } });
     }
     entries.sort((a, b) => a.at.localeCompare(b.at));
     res.json({ timeline: entries });
   });
 
-  router.get('/rmas/:id/penalties', requireAuth, validate({ params: RmaIdParams }), async (req, res) => {
+  router.get('/rmas/:id/penalties', requireRole(...STAFF_ROLES), validate({ params: RmaIdParams }), async (req, res) => {
     const row = await caseFor(req, (req.params as RmaIdParams).id);
     const entries = await listPenalties(deps.db, { rmaCaseId: row.id });
     res.json({ entries: entries.map(toPenaltyView), totalFen: entries.reduce((s, e) => s + e.amount_cents, 0), currency: 'CNY' });
@@ -271,7 +277,7 @@ function registerOpenApi(deps: ServiceDeps): void {
     method: 'get',
     path: '/api/rmas/{id}/timeline',
     tags: ['rma'],
-    summary: 'Everything that happened to one RMA: steps opened and done (who, when), audited changes, penalties',
+    summary: 'Everything that happened to one RMA: steps opened and done (who, when); for staff also audited changes and penalties',
     security: AUTHENTICATED,
     request: { params: RmaIdParams },
     responses: { 200: json(z.object({ timeline: z.array(TimelineEntry) }), 'Oldest first'), ...errorResponses(400, 401, 404) },
@@ -280,10 +286,10 @@ function registerOpenApi(deps: ServiceDeps): void {
     method: 'get',
     path: '/api/rmas/{id}/penalties',
     tags: ['rma'],
-    summary: "One RMA's penalty ledger (50 CNY per day the 24 h quality report is late)",
+    summary: "One RMA's penalty ledger (50 CNY per day the 24 h quality report is late); staff only",
     security: AUTHENTICATED,
     request: { params: RmaIdParams },
-    responses: { 200: json(z.object({ entries: z.array(PenaltyEntryView), totalFen: z.number(), currency: z.string() }), 'Ledger'), ...errorResponses(400, 401, 404) },
+    responses: { 200: json(z.object({ entries: z.array(PenaltyEntryView), totalFen: z.number(), currency: z.string() }), 'Ledger'), ...errorResponses(400, 401, 403, 404) },
   });
   r.registerPath({
     method: 'get',

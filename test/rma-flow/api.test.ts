@@ -284,10 +284,16 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
       expect(r.body.status).toBe('closed:repaired');
       return r.body;
     });
-    expect(closed.state).toMatchObject({ stage: 'closed', outcome: 'repaired', tracking: { carrier: 'SF Express', trackingNumber: 'SF1234567890' }, penalty: { days: 1, totalFen: 5_000 } });
+    expect(closed.state).toMatchObject({ stage: 'closed', outcome: 'repaired', tracking: { carrier: 'SF Express', trackingNumber: 'SF1234567890' } });
+    // The penalty is internal: staff see it, the customer does not.
+    expect(closed.state.penalty).toBeUndefined();
+    expect((await api.get(`/api/rmas/${id}`, tokens.manager)).body.state.penalty).toEqual({ days: 1, totalFen: 5_000, currency: 'CNY' });
+    expect((await api.get(`/api/rmas/${id}/penalties`, tokens.buyer)).status).toBe(403);
+    const customerTimeline = (await api.get(`/api/rmas/${id}/timeline`, tokens.buyer)).body.timeline as { kind: string }[];
+    expect(customerTimeline.filter((e) => e.kind === 'penalty' || e.kind === 'audit')).toEqual([]);
     expect(closed.state.decisions.map((x: { step: string }) => x.step)).toEqual(expect.arrayContaining(['site-visit', 'return-acceptance', 'classify', 'repair', 'close-report']));
 
-    const timeline = (await api.get(`/api/rmas/${id}/timeline`, tokens.buyer)).body.timeline as { kind: string; step?: string; actorRole: string | null }[];
+    const timeline = (await api.get(`/api/rmas/${id}/timeline`, tokens.manager)).body.timeline as { kind: string; step?: string; actorRole: string | null }[];
     expect(timeline.filter((e) => e.kind === 'task_completed').map((e) => e.step)).toEqual(expect.arrayContaining(['quality-report', 'site-visit', 'ship-back', 'close-report']));
     expect(timeline.find((e) => e.kind === 'penalty')).toMatchObject({ actorRole: 'sales' });
     expect(timeline.find((e) => e.kind === 'task_completed' && e.step === 'return-acceptance')).toMatchObject({ actorRole: 'sales_manager' });
