@@ -72,12 +72,17 @@ describe('smt quote (command line)', () => {
 
   it('prices and renders a PDF', async () => {
     const pdf = join(dir, 'quote.pdf');
-    const { stdout, code } = await smt(['quote', 'price', join(dir, 'board.zip'), '-q', '20', '--date', '2026-11-24', '--pdf', pdf, '--json']);
+    const csv = join(dir, 'price.csv');
+    const { stdout, code } = await smt(['quote', 'price', join(dir, 'board.zip'), '-q', '20', '--date', '2026-11-24', '--pdf', pdf, '--csv', csv, '--json']);
     expect(code).toBe(0);
     const { quote, pdf: written } = JSON.parse(stdout);
     expect(quote).toMatchObject({ quantity: 20, currency: 'CNY', validUntil: '2026-12-09', status: 'quoted' });
     expect(written.path).toBe(pdf);
     expect((await readFile(pdf)).subarray(0, 5).toString()).toBe('%PDF-');
+    const lines = (await readFile(csv, 'utf8')).split('\r\n');
+    expect(lines[0]).toBe('category,code,description,quantity,unit,unit_price_cny,total_cny');
+    expect(lines[1]).toBe('pcb,pcb-engineering,"PCB engineering (CAM), 1 layers",1,order,30.00,30.00');
+    expect(lines).toContain(`total,,"20 boards, quoted",,,,${(JSON.parse(stdout).quote.totalFen / 100).toFixed(2)}`);
   }, 90_000);
 
   it('refuses a hostile archive with exit code 2, a clear message and nothing on stdout', async () => {

@@ -106,10 +106,11 @@ export function register(program: Command): void {
     .option('--customer <name>', 'customer name for the PDF', 'Customer')
     .option('--number <quoteNumber>', 'quote number for the PDF')
     .option('--pdf <file>', 'write the quote PDF here')
+    .option('--csv <file>', 'write the line items and quantity breaks as CSV (formula-safe)')
     .option('--json', 'print { analysis, quote } as JSON')
     .action((input: string, flags: {
       quantity: number; bom?: string; cpl?: string; leadTime: string; consigned?: boolean; assembly: boolean;
-      run?: string; date?: string; rules?: string; customer: string; number?: string; pdf?: string; json?: boolean;
+      run?: string; date?: string; rules?: string; customer: string; number?: string; pdf?: string; csv?: string; json?: boolean;
     }) => run(async () => {
       if (flags.run && flags.run !== 'proofing' && flags.run !== 'volume') throw new InvalidArgumentError('--run must be proofing or volume');
       const quotedOn = flags.date ?? new Date().toISOString().slice(0, 10);
@@ -131,6 +132,14 @@ export function register(program: Command): void {
       if (flags.pdf) {
         const number = flags.number ?? `Q-${quotedOn.replace(/-/g, '')}-${analysis.inputHash.slice(0, 8)}`;
         pdf = await writeQuotePdf({ quoteNumber: number, factory: DEFAULT_FACTORY, customer: { name: flags.customer }, analysis, quote: priced }, flags.pdf);
+      }
+      if (flags.csv) {
+        const money = (fen: number) => (fen / 100).toFixed(2);
+        await writeFile(flags.csv, toCsv(['category', 'code', 'description', 'quantity', 'unit', 'unit_price_cny', 'total_cny'], [
+          ...priced.lineItems.map((l) => [l.category, l.code, l.description, l.quantity, l.unit, money(l.unitPriceFen), money(l.totalFen)]),
+          ['total', '', `${priced.quantity} boards, ${priced.status}`, '', '', '', money(priced.totalFen)],
+          ...priced.quantityBreaks.map((b) => ['quantity-break', '', `${b.quantity} boards (${b.runType})`, b.quantity, 'board', money(b.perBoardFen), money(b.totalFen)]),
+        ]));
       }
       if (flags.json) process.stdout.write(`${JSON.stringify({ analysis, quote: priced, pdf }, null, 2)}\n`);
       else process.stdout.write(`${formatAnalysis(analysis)}\n\n${formatQuote(priced)}\n${pdf ? `\nPDF ${pdf.path} (sha256 ${pdf.sha256})\n` : ''}`);
