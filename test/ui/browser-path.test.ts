@@ -113,6 +113,16 @@ describeBrowser('the browser path (chromium)', () => {
     const page = await context.newPage();
     await page.goto('/inbox');
     await page.waitForURL('**/login');
+    // Keyboard: the skip link comes first, then the language switch, then the e-mail field; focus is visible.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('qa@demo.local');
+    expect(await page.getByLabel('Email').inputValue()).toBe('qa@demo.local');
+    const outline = await page.getByLabel('Email').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string } }).getComputedStyle(el));
+    expect(outline.outlineStyle).toBe('solid');
+    expect(outline.outlineWidth).toBe('3px');
     await page.getByLabel('Email').fill('qa@demo.local');
     await page.getByLabel('Password').fill('wrong');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -262,11 +272,15 @@ describeBrowser('the browser path (chromium)', () => {
       // The workflow closes the task and moves on; wait until this one is gone before asking again.
       await eventually(`${task.kind} to close`, async () => ((await openTaskOf(id))?.id === task.id ? undefined : true));
     }
-    expect(done).toEqual(expect.arrayContaining(['order.contract_signature', 'order.payment', 'order.shipment_booking', 'order.delivery']));
+    expect(done).toEqual(expect.arrayContaining(['order.contract_signature', 'order.payment', 'order.inspection', 'order.rework', 'order.shipment_booking', 'order.delivery']));
     const page = await pageAs('manager@demo.local');
     await page.goto(`/orders/${id}`);
     await page.getByRole('heading', { name: /Order .* Delivered/ }).waitFor({ timeout: 60_000 });
     await expectText(page.getByRole('region', { name: 'Shipment tracking' }), 'SF Express');
+    // One unit failed the first AOI round: the lot shows 2 rounds, 1 rework, 98 % first-pass yield.
+    const lotRow = page.getByRole('region', { name: 'Inspection summary' }).getByRole('row').nth(1);
+    await expectText(lotRow, '98.0 %');
+    await expectText(page.getByRole('region', { name: 'Decisions' }), 'qa@demo.local');
     await shot(page, '09-order-delivered');
     await page.goto('/dashboard');
     await page.getByRole('heading', { name: 'Dashboards' }).waitFor();
@@ -313,11 +327,23 @@ describeBrowser('the browser path (chromium)', () => {
         break;
       }
       case 'order.inspection': {
+        const units = Number(task.payload.unitsToInspect ?? 50);
         await fill(/^Lot number/, String(task.payload.lotIndex ?? 1));
-        await fill(/^Units passed/, String(task.payload.unitsToInspect ?? 50));
+        await page.getByLabel('Inspection', { exact: true }).selectOption('aoi');
+        if (!inspectionShot && units > 1) {
+          // The first round finds a solder bridge on U1 of one unit: it goes to rework and comes back.
+          await fill(/^Units passed/, String(units - 1));
+          await page.getByRole('button', { name: 'Add a failed unit' }).click();
+          await page.getByLabel('Serial number 1').fill('SN-0042');
+          await page.getByLabel('Defect code 1.1').fill('BRIDGE');
+          await page.getByLabel('Designator 1.1').fill('U1');
+          await page.getByLabel('Defect description 1.1').fill('solder bridge between pins 3 and 4');
+          await shot(page, '08-qa-inspection');
+          inspectionShot = true;
+        } else {
+          await fill(/^Units passed/, String(units));
+        }
         decision = 'Record';
-        if (!inspectionShot) await shot(page, '08-qa-inspection');
-        inspectionShot = true;
         break;
       }
       case 'order.shipment_booking':
@@ -372,6 +398,48 @@ describeBrowser('the browser path (chromium)', () => {
     await staff.getByRole('region', { name: 'Timeline' }).waitFor();
     await expectText(staff.getByRole('region', { name: 'Timeline' }), task.title);
     await shot(staff, '13-rma-case');
+
+    // The quality-abnormality report: the generic form built from the kind's schema, with the API's message.
+    const report = (await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${rmaId}&kind=rma.quality-report`)).tasks[0];
+    if (report) {
+      const sales = await pageAs(`${report.role}@demo.local`);
+      await sales.goto(`/tasks/${report.id}`);
+      await sales.getByLabel(/^Defect quantity/).fill('0');
+      await sales.getByLabel(/^Symptoms/).fill('Resets on USB plug-in; 3 of 50 units');
+      await sales.getByRole('button', { name: 'Submitted', exact: true }).click();
+      await expectText(sales.locator('.field.has-error'), 'Defect quantity');
+      await sales.getByLabel(/^Defect quantity/).fill('3');
+      await sales.getByRole('button', { name: 'Submitted', exact: true }).click();
+      await expectText(sales.getByRole('status'), 'Completed: submitted');
+    }
+    // The on-site visit: whose fault it is, with the evidence and both signatories.
+    const visit = await eventually('the site-visit task', async () => (await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${rmaId}&kind=rma.site-visit`)).tasks[0]);
+    const visitor = await pageAs(`${visit.role}@demo.local`);
+    await visitor.goto(`/tasks/${visit.id}`);
+    await visitor.getByRole('heading', { name: 'Responsibility', level: 3 }).waitFor();
+    await visitor.getByLabel('Factory (us)').check();
+    await visitor.getByLabel('Evidence', { exact: true }).fill('Cold joint on the USB connector shield; reproduced on site.');
+    await visitor.getByLabel(/^Evidence files/).setInputFiles({ name: 'joint.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('fake jpeg') });
+    await visitor.getByLabel('Customer signatory').fill('Zhang San');
+    await visitor.getByLabel('Factory signatory').fill('Li Si');
+    await shot(visitor, '14-rma-site-visit');
+    await visitor.getByRole('button', { name: 'Confirmed', exact: true }).click();
+    await expectText(visitor.getByRole('status'), 'Completed: confirmed');
+    const customer = await pageAs('buyer@demo.local');
+    await customer.goto(`/rmas/${rmaId}`);
+    await expectText(customer.getByRole('region', { name: 'Decisions' }), 'confirmed');
+  });
+
+  it('the factory floor reads the inbox in Chinese', async () => {
+    const page = await pageAs('production@demo.local');
+    await page.goto('/inbox');
+    await page.getByLabel('Language').selectOption('zh');
+    await page.getByRole('heading', { name: '待办任务' }).waitFor();
+    await page.getByLabel('只看逾期').check();
+    await page.getByLabel('只看逾期').uncheck();
+    await page.locator('table.inbox, p.empty').first().waitFor();
+    await shot(page, '15-inbox-zh');
+    await page.getByLabel('语言').selectOption('en');
   });
 });
 

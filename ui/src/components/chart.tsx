@@ -24,14 +24,15 @@ export function BarChart({ title, labels, series, stacked = false }: { title: st
           data: s.data,
           backgroundColor: s.color,
           borderColor: s.color,
-          ...(s.type === 'line' ? { type: 'line' as unknown as 'bar', borderDash: [6, 4], pointRadius: 0 } : {}),
+          // A reference line (the SLA): dashed, with visible points so a single category still shows it.
+          ...(s.type === 'line' ? { type: 'line' as unknown as 'bar', borderDash: [6, 4], pointRadius: 4, pointStyle: 'line', borderWidth: 2 } : {}),
         })),
       },
       options: {
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        scales: { x: { stacked }, y: { stacked, beginAtZero: true } },
+        scales: { x: { stacked }, y: { stacked, beginAtZero: true, suggestedMax: Math.max(...series.flatMap((x) => x.data)) * 1.1 } },
         plugins: { legend: { position: 'bottom' } },
       },
     };

@@ -142,7 +142,8 @@ export function OrderPage() {
         )}
       </div>
       <Section title={t('progress')}>
-        <Progress progress={wf.progress ?? []} quantity={o.quantity} />
+        <Progress progress={wf.progress?.length ? wf.progress : o.production ? [{ step: 'assembly', quantityDone: o.production.producedQuantity }] : []} quantity={o.quantity} />
+        {o.production && <p className="hint">{humanize(o.production.status)}</p>}
       </Section>
       <Section title={t('inspectionSummary')}>
         {wf.lots?.length ? (
@@ -273,45 +274,110 @@ export function RmaPage() {
   );
 }
 
+interface CustomerDetail {
+  id: string;
+  code: string;
+  name: string;
+  status: string;
+  currency: string;
+  paymentTerms: { kind: string | null; creditLimitMinor: number | null; approvedBy: string | null };
+  isKeyCustomer: boolean;
+  address: string | null;
+  workflowId: string | null;
+  contacts: { name: string; email: string | null; phone: string | null; primary: boolean }[];
+  audits: { id: string; visitedOn: string | null; result: string | null; auditors: string | null; notes: string | null }[];
+  correctiveActions: { id: string; description: string; dueOn: string; status: string; closedAt: string | null }[];
+  onboarding: { status: string; step: string; visitOn: string | null; decisions: { step: string; decision: string; by?: { email?: string; role?: string } | null; at: string; comment?: string }[] } | null;
+}
+
 export function CustomerPage() {
   const { id = '' } = useParams();
   const { t, lang } = useApp();
-  const customer = useLoad(() => api<Row>(`/api/customers/${id}`), [id]);
+  const customer = useLoad(() => api<CustomerDetail>(`/api/customers/${id}`), [id]);
   const tasks = useCaseTasks(id);
   const quotes = useLoad(() => api<{ quotes: Row[] }>(`/api/quotes?customerId=${id}`).catch(() => ({ quotes: [] as Row[] })), [id]);
+  const orders = useLoad(() => api<{ orders: Row[] }>(`/api/orders?customerId=${id}`).catch(() => ({ orders: [] as Row[] })), [id]);
   const rmas = useLoad(() => api<{ rmas: Row[] }>(`/api/rmas?customerId=${id}`).catch(() => ({ rmas: [] as Row[] })), [id]);
+  if (customer.loading && !customer.data) return <Loading />;
+  if (customer.missing) return <p className="banner">{t('notFound')}</p>;
+  if (customer.error || !customer.data) return <ErrorBanner error={customer.error} />;
   const c = customer.data;
+  const decisions = (c.onboarding?.decisions ?? []).map((d) => ({ what: `${humanize(d.step)}: ${d.decision}`, who: d.by?.email ? `${d.by.email} (${d.by.role ?? ''})` : '—', at: d.at, comment: d.comment }));
+  const caseLinks = (rows: Row[], base: string) => (
+    <ul>
+      {rows.map((q) => (
+        <li key={q.id}>
+          <Link to={`${base}/${q.id}`}>{String(q.reference)}</Link> <StatusPill status={String(q.status)} />
+        </li>
+      ))}
+    </ul>
+  );
   return (
     <main id="main">
       <h1>
-        {t('customer')} {String(pick(c, 'name', 'code') ?? id.slice(0, 8))} {c && <StatusPill status={String(pick(c, 'status') ?? '')} />}
+        {t('customer')} {c.name} <StatusPill status={c.onboarding?.status ?? c.status} />
       </h1>
-      {customer.missing && <p className="banner">{t('apiMissing', { path: `/api/customers/${id}` })}</p>}
-      {!customer.missing && <ErrorBanner error={customer.error} />}
       <div className="card">
         <WaitingOn tasks={tasks.data ?? []} />
-        <KeyValues value={c} omit={['id', 'state', 'workflow']} />
+        <KeyValues
+          value={{
+            code: c.code,
+            currency: c.currency,
+            paymentTerms: c.paymentTerms.kind,
+            creditLimit: c.paymentTerms.creditLimitMinor === null ? null : formatMinor(c.paymentTerms.creditLimitMinor, c.currency, lang),
+            keyCustomer: c.isKeyCustomer,
+            address: c.address,
+            auditVisit: c.onboarding?.visitOn ?? null,
+          }}
+        />
+        {c.contacts.length > 0 && (
+          <ul>
+            {c.contacts.map((p) => (
+              <li key={`${p.name}-${p.email}`}>
+                {p.name} {p.email ? <a href={`mailto:${p.email}`}>{p.email}</a> : null} {p.phone ?? ''} {p.primary ? '★' : ''}
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
-      <Section title={t('quotes')}>
-        <ul>
-          {(quotes.data?.quotes ?? []).map((q) => (
-            <li key={q.id}>
-              <Link to={`/quotes/${q.id}`}>{String(q.reference)}</Link> <StatusPill status={String(q.status)} />
-            </li>
-          ))}
-        </ul>
-      </Section>
-      <Section title={t('rmas')}>
-        <ul>
-          {(rmas.data?.rmas ?? []).map((q) => (
-            <li key={q.id}>
-              <Link to={`/rmas/${q.id}`}>{String(q.reference)}</Link> <StatusPill status={String(q.status)} />
-            </li>
-          ))}
-        </ul>
-      </Section>
-      <Decisions rows={taskDecisions(tasks.data ?? [])} />
-      <Timeline workflowId={(pick<string>(c, 'workflowId') ?? `customer:${id}`) || null} casePathApi={`/api/customers/${id}`} lines={taskLines(tasks.data ?? [], lang)} />
+      {(c.audits.length > 0 || c.correctiveActions.length > 0) && (
+        <Section title={t('factoryAudit')}>
+          <ul>
+            {c.audits.map((a) => (
+              <li key={a.id}>
+                {a.visitedOn ?? '—'} · <StatusPill status={a.result ?? 'scheduled'} /> {a.auditors ?? ''} {a.notes ? `— ${a.notes}` : ''}
+              </li>
+            ))}
+          </ul>
+          {c.correctiveActions.length > 0 && (
+            <table className="data">
+              <thead>
+                <tr>
+                  <th scope="col">{t('what')}</th>
+                  <th scope="col">{t('colDue')}</th>
+                  <th scope="col">{t('colStatus')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.correctiveActions.map((a) => (
+                  <tr key={a.id}>
+                    <td>{a.description}</td>
+                    <td>{a.dueOn}</td>
+                    <td>
+                      <StatusPill status={a.status} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Section>
+      )}
+      <Section title={t('quotes')}>{caseLinks(quotes.data?.quotes ?? [], '/quotes')}</Section>
+      <Section title={t('orders')}>{caseLinks(orders.data?.orders ?? [], '/orders')}</Section>
+      <Section title={t('rmas')}>{caseLinks(rmas.data?.rmas ?? [], '/rmas')}</Section>
+      <Decisions rows={decisions.length ? decisions : taskDecisions(tasks.data ?? [])} />
+      <Timeline workflowId={c.workflowId} casePathApi={`/api/customers/${id}`} lines={taskLines(tasks.data ?? [], lang)} />
     </main>
   );
 }

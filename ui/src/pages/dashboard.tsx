@@ -11,6 +11,13 @@ import { ErrorBanner, Section, When, humanize, useLoad } from '../components/com
 type Row = Record<string, unknown> & { id: string };
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#dc2626', '#7c3aed'];
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (!sorted.length) return 0;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 async function allTasks(status: 'open' | 'completed', kind?: string): Promise<Task[]> {
   return (await api<{ tasks: Task[] }>(`/api/tasks?status=${status}&limit=500${kind ? `&kind=${kind}` : ''}`)).tasks;
 }
@@ -48,6 +55,10 @@ export function DashboardPage() {
         <Section title={t('chartTurnaround')}>
           <ErrorBanner error={quotes.error} />
           {turnaround.length ? (
+            <>
+            <p className="metric">
+              {t('withinSla', { n: turnaround.filter((q) => q.hours <= 24).length, of: turnaround.length })} · {t('medianHours', { h: median(turnaround.map((q) => q.hours)).toFixed(1) })}
+            </p>
             <BarChart
               title={t('chartTurnaround')}
               labels={turnaround.map((q) => q.reference)}
@@ -56,6 +67,7 @@ export function DashboardPage() {
                 { label: t('sla24'), data: turnaround.map(() => 24), color: '#dc2626', type: 'line' },
               ]}
             />
+            </>
           ) : (
             <p className="hint">{t('noData')}</p>
           )}

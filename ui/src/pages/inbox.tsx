@@ -1,5 +1,5 @@
 /** The inbox: open tasks for my role, soonest due first, with SLA countdowns and filters. */
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, casePath, type Task } from '../api';
 import { useApp } from '../context';
@@ -19,6 +19,12 @@ export function InboxPage() {
   const customer = params.get('customer') ?? '';
   const overdueOnly = params.get('overdue') === 'true';
   const tasks = useLoad(() => api<{ tasks: Task[] }>(`/api/tasks${overdueOnly ? '?overdue=true' : ''}`), [overdueOnly]);
+  // New work arrives while the page is open; the countdowns move every 30 s anyway.
+  const { reload } = tasks;
+  useEffect(() => {
+    const timer = setInterval(reload, 30_000);
+    return () => clearInterval(timer);
+  }, [reload]);
   // Customer names when the customer API is there; ids otherwise.
   const customers = useLoad(() => api<{ customers: CustomerLite[] }>('/api/customers').catch(() => ({ customers: [] as CustomerLite[] })), []);
   // References people recognise (Q-…, ORD-…, RMA-…) instead of ids; lists the caller may not read stay empty.
