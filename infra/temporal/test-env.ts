@@ -2,7 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { join } from 'node:path';
-import { registerSearchAttributes } from './search-attribute-registry';
+import { registerSearchAttributes } from './search-attributes';
 
 /** Path of the embedded server's executable (runs TypeScript through tsx, no build step). */
 export const TEMPORAL_DEV_BIN = join(__dirname, '..', 'temporal-dev', 'bin', 'temporal-dev');
