@@ -38,7 +38,7 @@ describe('analyzeUpload', () => {
     expect(a.drill).toEqual({ holes: 4, tools: 3, minDiameterMm: 0.3, plated: 3, nonPlated: 1, slots: 0 });
     expect(a.bom).toBeNull();
     expect(a.placement).toBeNull();
-    // Two 1 mm pads with 3 mm mask openings on top; the 1.7 mm pad has a hole and a tight opening.
+    // Seed 001 fiducials: two 1 mm pads with 3 mm mask openings on top; the 1.7 mm pad has a hole and a tight opening.
     expect(a.assembly.fiducials).toEqual({ top: 2, bottom: 0 });
     expect(codes(a)).toEqual(['fiducials-found', 'panel-rails-absent', 'locating-holes-absent']);
   });
@@ -88,6 +88,16 @@ describe('analyzeUpload', () => {
     // A bottom-side SMT part needs a bottom paste layer.
     expect(a.issues.find((i) => i.code === 'paste-missing')!.refs).toEqual(['bottom']);
     expect(a.assembly).toMatchObject({ smtJoints: 3 * 2 + 8 + 2, thtJoints: 2, uniqueSmtParts: 3, uniqueThtParts: 1 });
+  });
+
+  // Seed 001: "10 mm rails on the panel edges, locating holes, fiducials (1 mm solid pads, 3 mm clear ring)".
+  it.each([
+    ['a single board', outlineGerber(50, 30), nonPlatedDrill(), [['panel-rails-absent', 'info'], ['locating-holes-absent', 'info']]],
+    ['a panel with rails and two locating holes', outlineGerber(70, 50, -10, -10), 'M48\nMETRIC\nT1C3.0\n%\nT1\nX-5.0Y-5.0\nX55.0Y35.0\nM30\n', []],
+    ['a panel with rails but one locating hole', outlineGerber(70, 50, -10, -10), 'M48\nMETRIC\nT1C3.0\n%\nT1\nX-5.0Y-5.0\nM30\n', [['locating-holes-absent', 'warning']]],
+  ])('checks rails and locating holes on %s', (_case, outline, npth, expected) => {
+    const a = analyzeUpload({ files: board({ 'gerber/b-Edge_Cuts.gbr': outline, 'gerber/b-NPTH.drl': npth }) });
+    expect(a.issues.filter((i) => ['panel-rails-absent', 'locating-holes-absent'].includes(i.code)).map((i) => [i.code, i.severity])).toEqual(expected);
   });
 
   it('counts holes of drill data exported as Gerber X2', () => {

@@ -51,6 +51,8 @@ describe('priceQuote', () => {
     expect(q.validUntil).toBe('2026-12-09');
   });
 
+  // The quote process (DESIGN.md): "engineering review when the automatic quote is not allowed (limits, DFM
+  // errors)"; the limits are the rule set's (more than 6 copper layers, any error-level finding, unknown parts...).
   it.each([
     ['more than 6 copper layers', { board: { widthMm: 50, heightMm: 40, areaCm2: 20, copperLayers: 8, sizeFrom: 'outline' as const } }, /8 copper layers/],
     ['an error-level finding', { issues: [{ severity: 'error' as const, code: 'bom-designator-not-placed', message: 'x' }] }, /1 error\(s\): bom-designator-not-placed/],
