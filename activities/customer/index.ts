@@ -54,8 +54,16 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
       return db.transaction().execute(async (trx) => {
         const existing = await trx.selectFrom('factory_audits').select('id').where('workflow_id', '=', input.workflowId).where('visited_on', '=', input.visitOn).executeTakeFirst();
         if (existing) {
-          const ids = await trx.selectFrom('corrective_actions').select('id').where('audit_id', '=', existing.id).orderBy('created_at').orderBy('id').execute();
-          return { auditId: existing.id, correctiveActionIds: ids.map((r) => r.id) };
+          // Rows inserted in one transaction share created_at: match them to the input by content, in input order,
+          // so a retry hands the workflow the same id for the same action.
+          const rows = await trx.selectFrom('corrective_actions').select(['id', 'description', 'due_on']).where('audit_id', '=', existing.id).execute();
+          const unused = [...rows];
+          const ids = input.correctiveActions.map((action) => {
+            const at = unused.findIndex((r) => r.description === action.description && r.due_on === action.dueOn);
+            if (at < 0) throw ApplicationFailure.nonRetryable(`the recorded audit has no corrective action "${action.description}"`, 'AuditMismatch');
+            return unused.splice(at, 1)[0].id;
+          });
+          return { auditId: existing.id, correctiveActionIds: ids };
         }
         const audit = await recordFactoryAudit(trx, {
           customer_id: input.customerId,
