@@ -54,6 +54,20 @@ describe('measureGerber', () => {
     expect(boxSize(m.pathBox)).toEqual({ width: 40, height: 15 });
   });
 
+  it('sizes KiCad RoundRect macro pads from their corners (X2 attributes and macro bodies ignored)', () => {
+    const m = measureGerber([
+      '%TF.GenerationSoftware,KiCad,Pcbnew,8.0.3*%', '%TF.FileFunction,Copper,L1,Top*%', '%FSLAX46Y46*%', '%MOMM*%', '%LPD*%', 'G01*',
+      '%AMRoundRect*', '0 Rectangle with rounded corners*', '4,1,4,$2,$3,$4,$5,$6,$7,$8,$9,$2,$3,0*', '1,1,$1+$1,$2,$3*', '20,1,$1+$1,$2,$3,$4,$5,0*%',
+      '%TA.AperFunction,SMDPad,CuDef*%', '%ADD10RoundRect,0.250000X-0.450000X0.300000X-0.450000X-0.300000X0.450000X-0.300000X0.450000X0.300000X0*%', '%TD*%',
+      '%TO.P,R1,1*%', 'D10*', 'X10000000Y-5000000D03*', '%TD*%', 'M02*',
+    ].join('\n'));
+    expect(m.fileFunction).toBe('Copper,L1,Top');
+    expect(m.apertures.get(10)).toMatchObject({ isMacro: true, widthMm: 1.4, heightMm: 1.1 });
+    expect(m.inkBox.minX).toBeCloseTo(9.3);
+    expect(m.inkBox.maxY).toBeCloseTo(-4.45);
+    expect(m.warnings).toEqual([]);
+  });
+
   it('flags RS-274D (no format statement, no apertures)', () => {
     const m = measureGerber('G54D10*\nX001000Y002000D02*\nX003000Y002000D01*\nM02*');
     expect(m.rs274d).toBe(true);

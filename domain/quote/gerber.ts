@@ -165,8 +165,14 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
       if (!isMacro) {
         w = (params[0] || 0) * scale;
         h = shape === 'R' || shape === 'O' ? (params[1] || 0) * scale : w;
+      } else if (/^RoundRect$/i.test(shape) && params.length >= 9) {
+        // KiCad's rounded rectangle: $1 corner radius, $2..$9 the four inner corners.
+        const xs = [params[1], params[3], params[5], params[7]].map(Math.abs);
+        const ys = [params[2], params[4], params[6], params[8]].map(Math.abs);
+        w = (2 * Math.max(...xs) + 2 * params[0]) * scale;
+        h = (2 * Math.max(...ys) + 2 * params[0]) * scale;
       } else {
-        // Macros are not evaluated; most pad macros take their size as the first parameter.
+        // Other macros are not evaluated; most pad macros take their size as the first parameter.
         w = h = (params[0] || 0) * scale;
       }
       result.apertures.set(Number(m[1]), { shape, widthMm: w, heightMm: h, isMacro });
