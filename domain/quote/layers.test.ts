@@ -54,7 +54,7 @@ describe('identifyLayers', () => {
     const files = [
       ['G04 Layer: TopLayer*', 'copper', 'top'], ['G04 Layer: BottomSolderMaskLayer*', 'soldermask', 'bottom'],
       ['G04 Layer: BoardOutlineLayer*', 'outline', 'all'], ['G04 Layer: Inner1*', 'copper', 'inner'],
-      ['G04 Layer: TopSilkscreenLayer*', 'silkscreen', 'top'],
+      ['G04 Layer: TopSilkscreenLayer*', 'silkscreen', 'top'], ['%LNBOTTOM SOLDER MASK*%', 'soldermask', 'bottom'], ['%LNTOP*%', 'copper', 'top'],
     ];
     for (const [comment, type, side] of files) {
       expect(identifyLayers([{ file: 'export-3.gbr', head: `${comment}\n${GERBER_NO_X2}` }])[0]).toMatchObject({ type, side, source: 'content' });

@@ -162,11 +162,12 @@ export function strongName(name: string): { type: LayerType; side: LayerSide } |
 }
 
 /**
- * Layer named in a G04 comment, as EasyEDA, Altium and other generators write it (`G04 Layer: TopLayer*`,
- * `G04 Layer_Physical_Order=1*`), for files whose name says nothing.
+ * Layer named in a G04 comment, as EasyEDA and other generators write it (`G04 Layer: TopLayer*`), or in
+ * a `%LN` parameter, for files whose name says nothing.
  */
 export function layerFromComment(head: string): { type: LayerType; side: LayerSide } | null {
-  const m = /G04\s*(?:Layer|Layer name|LayerName)\s*[:=]\s*([^*]+)\*/i.exec(head);
+  // Also the deprecated layer-name parameter `%LNTOP SOLDER MASK*%` of older exports.
+  const m = /G04\s*(?:Layer|Layer name|LayerName)\s*[:=]\s*([^*]+)\*/i.exec(head) ?? /%LN([^*%]+)\*%/.exec(head);
   if (!m) return null;
   const words = m[1].trim();
   const strong = strongName(`${words}.x`);
