@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -41,8 +41,10 @@ export function platformActivities(deps: ActivityDeps) {
 function workflowsEntry(queue: TaskQueue, paths: string[]): string {
   if (paths.length === 1) return paths[0];
   const source = paths.map((p) => `export * from ${JSON.stringify(p.replace(/\.ts$/, ''))};`).join('\n') + '\n';
-  const dir = join(PROJECT_ROOT, 'node_modules', '.cache', 'smt-workflows');
-  mkdirSync(dir, { recursive: true });
+  const cache = join(PROJECT_ROOT, 'node_modules', '.cache', 'smt-workflows');
+  mkdirSync(cache, { recursive: true });
+  // The bundler works on resolved paths; a symlinked node_modules must not make the entry's two names differ.
+  const dir = realpathSync(cache);
   const entry = join(dir, `${queue}-${createHash('sha256').update(source).digest('hex').slice(0, 12)}.ts`);
   writeFileSync(entry, source);
   return entry;
