@@ -45,6 +45,19 @@ describeFixtures('quote engine on the shared fixture boards', () => {
     expect(drill).toMatchObject({ holes: 169, tools: 6, minDiameterMm: 0.61 });
   });
 
+  // Sizes agree with tracespace's pcb-stackup on the same files (bench/quote-analyze.ts prints both).
+  it.each([
+    ['8bit-mixtape', 96.51, 39.12, 85],
+    ['arduino-uno', 68.58, 53.34, 169],
+    ['clockblock', 104.14, 106.68, 224],
+    ['core', 20.32, 35.56, 92],
+  ])('measures %s as %f × %f mm with %i holes', async (board, width, height, holes) => {
+    const a = await analyzeFiles({ gerbers: join(FIXTURES, 'boards', board) });
+    expect(a.board.widthMm).toBeCloseTo(width, 1);
+    expect(a.board.heightMm).toBeCloseTo(height, 1);
+    expect(a.drill.holes).toBe(holes);
+  });
+
   it('reads plated and non-plated drill files of a KiCad board', async () => {
     const { drill } = await analyzeFiles({ gerbers: join(FIXTURES, 'boards', 'clockblock') });
     expect(drill).toMatchObject({ holes: 224, plated: 206, nonPlated: 18 });
