@@ -11,6 +11,8 @@ import type { AnalysisDepartment, RepairTeam } from './routing';
 
 /** Task queue of RMA workflows (repair child workflows for the production line run on `production`). */
 export const RMA_TASK_QUEUE = 'rma';
+/** The context's task queue under the name every context's contract uses. */
+export const TASK_QUEUE = RMA_TASK_QUEUE;
 /** Task queue of the production-line repair child workflow. */
 export const PRODUCTION_TASK_QUEUE = 'production';
 /** Case type of RMA tasks in the platform's task table. */
