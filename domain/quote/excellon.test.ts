@@ -34,6 +34,13 @@ describe('parseExcellon', () => {
     expect(d.hits[0].yMm).toBeCloseTo(1.55 * 25.4, 3);
   });
 
+  it('reads Fritzing\'s plating by tool number', () => {
+    const d = parseExcellon('; NON-PLATED HOLES START AT T1\n; THROUGH (PLATED) HOLES START AT T100\nM48\nINCH\nT1C0.125\nT100C0.038\n%\nT1\nX0.1Y0.1\nT100\nX0.5Y0.5\nM30');
+    expect(d.filePlated).toBeNull();
+    expect(d.tools.get('1')!.plated).toBe(false);
+    expect(d.tools.get('100')!.plated).toBe(true);
+  });
+
   it('expands repeat codes (R)', () => {
     const d = parseExcellon('M48\nMETRIC\nT1C1.0\n%\nT1\nX1.0Y1.0\nR3X2.0\nM30');
     expect(d.hits.map((h) => h.xMm)).toEqual([1, 3, 5, 7]);

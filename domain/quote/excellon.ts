@@ -69,6 +69,13 @@ export function parseExcellon(text: string, options: ParseLimits & { zeros?: 'L'
   let y = 0;
   let pendingPlating: boolean | null = null;
   let inHeader = false;
+  const toolRanges: Array<{ from: number; plated: boolean }> = [];
+  // Plating of a tool from a numbering convention (Fritzing), when the file declares one.
+  const rangePlating = (code: string): boolean | null => {
+    const n = Number(code);
+    const match = toolRanges.filter((r) => n >= r.from).sort((a, b) => b.from - a.from)[0];
+    return match ? match.plated : null;
+  };
   const parse = (raw: string): number => {
     if (raw.includes('.')) return Number(raw) * scale;
     let sign = 1;
@@ -85,6 +92,12 @@ export function parseExcellon(text: string, options: ParseLimits & { zeros?: 'L'
     if (line[0] === ';') {
       const ff = /FILE_FORMAT\s*=\s*(\d):(\d)/i.exec(line) ?? /FORMAT\s*=?\s*\{\s*(\d):(\d)/i.exec(line);
       if (ff) { integer = Number(ff[1]); decimal = Number(ff[2]); formatStated = true; }
+      // Fritzing: `; NON-PLATED HOLES START AT T1` / `; THROUGH (PLATED) HOLES START AT T100`.
+      const range = /(NON[- ]?PLATED|PLATED\)?)\s+HOLES\s+START\s+AT\s+T(\d+)/i.exec(line);
+      if (range) {
+        toolRanges.push({ from: Number(range[2]), plated: !/^NON/i.test(range[1]) });
+        continue;
+      }
       const plating = platingFromComment(line);
       if (plating !== null && /TYPE=|TF\.FileFunction|TA\.AperFunction|NON_PLATED|^;\s*(NON[_ ]?)?PLATED|HOLES/i.test(line)) {
         // `; #@! TA.AperFunction,Plated,PTH,ComponentDrill` precedes one tool; file-wide otherwise.
@@ -118,7 +131,7 @@ export function parseExcellon(text: string, options: ParseLimits & { zeros?: 'L'
       const code = String(Number(toolDef[1]));
       const c = /C([\d.]+)/.exec(toolDef[2]);
       if (c) {
-        result.tools.set(code, { code, diameterMm: Number(c[1]) * scale, plated: pendingPlating });
+        result.tools.set(code, { code, diameterMm: Number(c[1]) * scale, plated: pendingPlating ?? rangePlating(code) });
         pendingPlating = null;
         if (!inHeader) current = code;
       } else {
