@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { bundleServerFeatureWorkflows } from './bundle';
 import { createTestEnv } from '../../../temporal/test-env';
-import { eventTypeName, historyEvents, historyEventTypes, isSubsequence, quietSdkLogs, uniqueWorkflowId, withoutWorkflowTaskEvents } from '../helpers';
+import { eventTypeName, historyEventTypes, historyEvents, isSubsequence, quietSdkLogs, startConformanceWorker, uniqueWorkflowId, withoutWorkflowTaskEvents } from '../helpers';
 import * as wf from './workflows';
 
 describe('child workflows, external workflows and continue-as-new', () => {
@@ -18,14 +18,8 @@ describe('child workflows, external workflows and continue-as-new', () => {
     env = await createTestEnv();
     client = env.client;
     taskQueue = `server-features-${randomUUID()}`;
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
-    const worker = await Worker.create({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, workflowBundle });
-    let release!: () => void;
-    const running = worker.runUntil(new Promise<void>((r) => (release = r)));
-    stop = async () => {
-      release();
-      await running;
-    };
+    const worker = await startConformanceWorker(env, await bundleServerFeatureWorkflows(), 'children', taskQueue);
+    stop = () => worker.stop();
   }, 120_000);
 
   afterAll(async () => {

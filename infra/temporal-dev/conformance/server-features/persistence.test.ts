@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { bundleServerFeatureWorkflows } from './bundle';
 import { TEMPORAL_DEV_BIN, usingEmbeddedServer } from '../../../temporal/test-env';
 import { eventTypeName, historyEvents, quietSdkLogs, withoutWorkflowTaskEvents } from '../helpers';
 import * as wf from './workflows';
@@ -69,7 +70,7 @@ describeEmbedded('persistence across SIGKILL (--db-filename)', () => {
     await startServer();
     connection = await Connection.connect({ address: `127.0.0.1:${port}` });
     client = new Client({ connection });
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+    const workflowBundle = await bundleServerFeatureWorkflows();
     const native = await NativeConnection.connect({ address: `127.0.0.1:${port}` });
     const worker = await Worker.create({
       connection: native,

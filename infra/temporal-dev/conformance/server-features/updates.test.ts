@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { bundleServerFeatureWorkflows } from './bundle';
 import { createTestEnv } from '../../../temporal/test-env';
-import { historyEvents, historyEventTypes, quietSdkLogs, uniqueWorkflowId, withoutWorkflowTaskEvents } from '../helpers';
+import { historyEventTypes, historyEvents, quietSdkLogs, startConformanceWorker, uniqueWorkflowId, withoutWorkflowTaskEvents } from '../helpers';
 import * as wf from './workflows';
 
 describe('workflow updates', () => {
@@ -19,14 +19,8 @@ describe('workflow updates', () => {
     env = await createTestEnv();
     client = env.client;
     taskQueue = `updates-${randomUUID()}`;
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
-    const worker = await Worker.create({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, workflowBundle });
-    let release!: () => void;
-    const running = worker.runUntil(new Promise<void>((r) => (release = r)));
-    stop = async () => {
-      release();
-      await running;
-    };
+    const worker = await startConformanceWorker(env, await bundleServerFeatureWorkflows(), 'updates', taskQueue);
+    stop = () => worker.stop();
   }, 120_000);
 
   afterAll(async () => {

@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { bundleServerFeatureWorkflows } from './bundle';
 import { createTestEnv } from '../../../temporal/test-env';
-import { quietSdkLogs } from '../helpers';
+import { quietSdkLogs, startConformanceWorker } from '../helpers';
 import * as wf from './workflows';
 
 const Stage = defineSearchAttributeKey('Stage', SearchAttributeType.KEYWORD);
@@ -42,14 +42,8 @@ describe('visibility: search attributes, list and count', () => {
     env = await createTestEnv();
     client = env.client;
     taskQueue = `visibility-${batch}`;
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
-    const worker = await Worker.create({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, workflowBundle });
-    let release!: () => void;
-    const running = worker.runUntil(new Promise<void>((r) => (release = r)));
-    stop = async () => {
-      release();
-      await running;
-    };
+    const worker = await startConformanceWorker(env, await bundleServerFeatureWorkflows(), 'visibility', taskQueue);
+    stop = () => worker.stop();
     // 3 "audit" and 2 "quote" workflows wait; 2 echo children complete.
     for (const [i, id] of ids('tagged', 5).entries()) {
       await client.workflow.start(wf.tagged, { taskQueue, workflowId: id, args: [i < 3 ? 'audit' : 'quote'] });
