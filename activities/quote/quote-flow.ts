@@ -114,14 +114,15 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
     },
 
     /** Applies the reviewing engineer's line-item prices to the revision's stored price. */
-    async applyReviewAdjustments(input: { quoteId: string; revision: number; adjustments: LineItemAdjustment[] }): Promise<{ totalMinor: number }> {
+    async applyReviewAdjustments(input: { quoteId: string; revision: number; adjustments: LineItemAdjustment[] }): Promise<{ ok: true; totalMinor: number } | { ok: false; reason: string }> {
       const revision = (await listQuoteRevisions(db, input.quoteId)).find((r) => r.revision === input.revision);
       const priced = revision?.price_breakdown as unknown as PricedQuote | null | undefined;
       if (!priced) throw ApplicationFailure.nonRetryable(`revision ${input.revision} of quote ${input.quoteId} has no price to adjust`, 'NoPrice');
       // Adjusting from the engine's original lines keeps a retried activity from compounding changes.
       const original = ((priced as PricedQuote & { engineLineItems?: LineItem[] }).engineLineItems ?? priced.lineItems) as LineItem[];
       const result = applyLineItemAdjustments(original, input.adjustments);
-      if (!result.ok) throw ApplicationFailure.nonRetryable(result.reason, 'BadAdjustment');
+      // A person's mistake, answered by asking again rather than failing the workflow.
+      if (!result.ok) return { ok: false, reason: result.reason };
       const adjusted = { ...priced, engineLineItems: original, lineItems: result.lineItems, totalFen: result.totalMinor, perBoardFen: Math.round(result.totalMinor / priced.quantity), adjustments: input.adjustments };
       await db
         .updateTable('quote_revisions')
@@ -129,7 +130,7 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
         .where('quote_id', '=', input.quoteId)
         .where('revision', '=', input.revision)
         .execute();
-      return { totalMinor: result.totalMinor };
+      return { ok: true, totalMinor: result.totalMinor };
     },
 
     /** Renders the revision's PDF and emails the customer's users that the quote is ready. */

@@ -18,11 +18,11 @@ import type { Actor } from '../../infra/auth/sessions';
 import { AppError, BusinessRuleError, NotFoundError, ValidationError } from '../../infra/http/errors';
 import { getCustomer } from '../../infra/db/repositories/customers';
 import { addQuoteFile, addQuoteRevision, createQuote, getQuote, listQuoteAnalyses, listQuoteFiles, listQuoteRevisions, listQuotes } from '../../infra/db/repositories/quotes';
-import { findTaskByStep } from '../../infra/db/repositories/tasks';
+import { findTaskByStep, listTasks } from '../../infra/db/repositories/tasks';
 import { json } from '../../infra/db/database';
 import type { QuoteRow } from '../../infra/db/schema';
 import { recordAudit } from '../../infra/db/repositories/audit';
-import { QUOTE_TASK_QUEUE, QUOTE_WORKFLOW_TYPE, quoteStateQuery, quoteSteps, quoteWorkflowId, type QuoteState, type QuoteWorkflowInput, type StoredQuoteFile } from '../../domain/quote/contract';
+import { QUOTE_TASK_KIND_NAMES, QUOTE_TASK_QUEUE, QUOTE_WORKFLOW_TYPE, quoteStateQuery, quoteSteps, quoteWorkflowId, type QuoteState, type QuoteWorkflowInput, type StoredQuoteFile } from '../../domain/quote/contract';
 import type { PricedQuote } from '../../domain/quote/pricing';
 import type { Role } from '../../domain/tasks/roles';
 import { inspectZip, ArchiveRejectedError } from '../../activities/quote/archive';
@@ -262,7 +262,11 @@ export function createRouter(deps: ServiceDeps): Router {
     const data: Record<string, unknown> = {};
     if (body.comment) data.comment = body.comment;
     if (body.adjustments?.length) data.adjustments = body.adjustments;
-    const task = await completeStep(deps, actor, quote.workflow_id ?? quoteWorkflowId(quote.id), quoteSteps.engineeringReview(quote.current_revision), body.decision, data);
+    // The open review of the current revision (asked again when line changes could not be applied).
+    const workflowId = quote.workflow_id ?? quoteWorkflowId(quote.id);
+    const open = await listTasks(db, { workflowId, status: 'open', kind: QUOTE_TASK_KIND_NAMES.engineeringReview });
+    const step = open.find((t) => t.step.startsWith(quoteSteps.engineeringReview(quote.current_revision)))?.step ?? quoteSteps.engineeringReview(quote.current_revision);
+    const task = await completeStep(deps, actor, workflowId, step, body.decision, data);
     res.json({ quoteId: quote.id, revision: quote.current_revision, decision: task.decision, decidedAt: task.completedAt });
   });
 

@@ -41,7 +41,7 @@ describe('quote SLA mail (real task and mail activities, PGlite outbox)', () => 
         // The quote engine and the projections are not under test here.
         analyseQuoteRevision: async () => ({ autoQuoteAllowed: false, reviewReasons: ['BOM has unknown parts'], totalMinor: 1000, currency: 'CNY', dfmErrors: 0, dfmWarnings: 0 }),
         projectQuoteStage: async () => ({ changed: true }),
-        applyReviewAdjustments: async () => ({ totalMinor: 1000 }),
+        applyReviewAdjustments: async () => ({ ok: true, totalMinor: 1000 }),
         issueQuote: async () => ({ pdf: '', recipients: [] }),
       },
     });

@@ -54,7 +54,9 @@ export function activityDoubles(recorder: Recorder) {
       dfmErrors: 0,
       dfmWarnings: 0,
     })),
-    applyReviewAdjustments: recording<In>(recorder, 'applyReviewAdjustments', () => ({ totalMinor: 90_000 })),
+    applyReviewAdjustments: recording<In>(recorder, 'applyReviewAdjustments', (i) =>
+      (i.adjustments as { code: string }[]).some((a) => a.code === 'NOPE') ? { ok: false, reason: 'no line item with code "NOPE"' } : { ok: true, totalMinor: 90_000 },
+    ),
     issueQuote: recording<In>(recorder, 'issueQuote', () => ({ pdf: '/tmp/q.pdf', recipients: ['buyer@demo.local'] })),
     projectQuoteStage: recording<In>(recorder, 'projectQuoteStage', () => ({ changed: true })),
     projectOnboarding: recording<In>(recorder, 'projectOnboarding', () => ({ status: 'x', changed: true })),

@@ -150,6 +150,27 @@ describe('quoteWorkflow', () => {
     expect(await handle.result()).toMatchObject({ outcome: 'rejected', revision: 2 });
   });
 
+  it('line changes that cannot be applied ask the engineer again, without a second reminder or escalation', async () => {
+    const { handle, id } = await start({}, 1);
+    await taskOpen(handle, 'engineering-review-r1');
+    await h.env.sleep('25h'); // reminded and escalated once
+    await eventually(() => expect(h.recorder.of(id, 'escalateTask')).toHaveLength(1));
+    await handle.signal(taskCompletedSignal, completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'NOPE', unitPriceMinor: 1 }] }));
+    const again = await taskOpen(handle, 'engineering-review-r1-2');
+    expect(again.stage).toBe('engineering_review');
+    expect(again.reviewReasons.at(-1)).toMatch(/line changes not applied: .*NOPE/);
+    expect(h.recorder.of(id, 'openTask', (i) => i.step === 'engineering-review-r1-2')).toEqual([expect.objectContaining({ role: 'engineer' })]);
+    const escalationMails = () => h.recorder.of(id, 'mailRoles', (i) => String(i.idempotencyKey).includes(':escalation-'));
+    await h.env.sleep('24h'); // 49 h: the daily repeat continues the same count
+    await eventually(() => expect(escalationMails().map((m) => m.idempotencyKey)).toEqual([`${id}:engineering-review-r1:escalation-2`]));
+    expect(h.recorder.of(id, 'remindTask')).toHaveLength(1);
+    expect(h.recorder.of(id, 'escalateTask')).toHaveLength(1);
+    await handle.signal(taskCompletedSignal, completion('engineering-review-r1-2', 'approve', { adjustments: [{ code: 'PCB', unitPriceMinor: 10 }] }));
+    await taskOpen(handle, 'customer-decision-r1');
+    expect((await handle.query(quoteStateQuery)).totalMinor).toBe(90_000);
+    await handle.terminate('done');
+  });
+
   it('expires after 30 days without a decision and cancels the customer task', async () => {
     const { handle, id } = await start();
     await taskOpen(handle, 'customer-decision-r1');

@@ -65,7 +65,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
   const decisions: QuoteDecision[] = [];
 
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  const reviewView = () => inbox.pending().find((w) => w.step === quoteSteps.engineeringReview(revision));
+  const reviewView = () => inbox.pending().find((w) => w.step.startsWith(quoteSteps.engineeringReview(revision)));
   setHandler(quoteStateQuery, (): QuoteState => {
     const slaRunning = slaStartedAt !== null && (stage === 'analysing' || stage === 'engineering_review');
     const view = reviewView();
@@ -156,59 +156,77 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
 
     if (!priced.autoQuoteAllowed) {
       await moveTo('engineering_review');
-      const step = quoteSteps.engineeringReview(revision);
-      const opened = Date.now();
-      const due = slaDueAt(slaStartedAt, policy);
-      dueAt.set(step, due);
-      // The platform's inbox reminds engineers at 20 h and escalates to the sales manager at 24 h (counted from
-      // submission); after that the sales manager hears once a day until the review is done.
-      const outcome = await repeatWhileWaiting(
-        inbox.waitFor({
-          ...base,
-          step,
-          kind: QUOTE_TASK_KIND_NAMES.engineeringReview,
-          title: `Review quote ${input.reference} r${revision}: ${priced.reviewReasons.join('; ') || 'manual review'}`.slice(0, 200),
-          role: 'engineer',
-          payload: { reference: input.reference, revision, reviewReasons: priced.reviewReasons },
-          remindAfter: Math.max(0, slaStartedAt + policy.reminderAfterMs - opened),
-          escalateAfter: Math.max(1, due - opened),
-          escalateTo: ['sales_manager'],
-        }),
-        due + policy.escalateEveryMs,
-        policy.escalateEveryMs,
-        (n) => escalateAgain(step, n + 1),
-      );
-      dueAt.delete(step);
-      slaProgress = { reminded: outcome.reminded, escalations: Math.max(slaProgress.escalations, outcome.escalated ? 1 : 0) };
-      if (outcome.status !== 'completed') throw new Error('engineering review wait ended without a completion'); // no give-up: unreachable
-      const review = outcome.completion;
-      record(review);
-      if (review.decision === 'request_files') {
-        await moveTo('awaiting_corrected_files');
-        const lapse = validityDays * 86_400_000;
-        dueAt.set(quoteSteps.correctedFiles(revision), Date.now() + lapse);
-        const filesOutcome = await inbox.waitFor({
-          ...base,
-          step: quoteSteps.correctedFiles(revision),
-          kind: QUOTE_TASK_KIND_NAMES.correctedFiles,
-          title: `Upload corrected files for quote ${input.reference}`,
-          role: 'customer',
-          payload: { reference: input.reference, revision, comment: review.data.comment ?? null },
-          // A customer who never sends corrected files lets the request lapse like an unanswered quote.
-          dueAfter: lapse,
-          giveUpAfter: lapse,
-        });
-        dueAt.delete(quoteSteps.correctedFiles(revision));
-        const files = filesOutcome.status === 'completed' ? filesOutcome.completion : null;
-        if (!files) return finish('expired');
-        record(files);
-        revision = Number(files.data.revision ?? revision + 1);
-        continue;
-      }
-      const adjustments = Array.isArray(review.data.adjustments) ? (review.data.adjustments as { code: string; unitPriceMinor: number; quantity?: number }[]) : [];
-      if (adjustments.length) {
+      let correctedRevision: number | null = null;
+      // A review whose line changes cannot be applied (a code the price does not have) is asked again.
+      for (let attempt = 1; ; attempt++) {
+        const firstStep = quoteSteps.engineeringReview(revision);
+        const step = attempt === 1 ? firstStep : `${firstStep}-${attempt}`;
+        const opened = Date.now();
+        const due = slaDueAt(slaStartedAt, policy);
+        // A review asked again keeps the revision's clock: what was sent is not sent twice.
+        const escalatedBefore = slaProgress.escalations;
+        dueAt.set(step, due);
+        // The platform's inbox reminds engineers at 20 h and escalates to the sales manager at 24 h (counted from
+        // submission); after that the sales manager hears once a day until the review is done.
+        const outcome = await repeatWhileWaiting(
+          inbox.waitFor({
+            ...base,
+            step,
+            kind: QUOTE_TASK_KIND_NAMES.engineeringReview,
+            title: `Review quote ${input.reference} r${revision}: ${priced.reviewReasons.join('; ') || 'manual review'}`.slice(0, 200),
+            role: 'engineer',
+            payload: { reference: input.reference, revision, reviewReasons: priced.reviewReasons },
+            remindAfter: slaProgress.reminded ? undefined : Math.max(0, slaStartedAt + policy.reminderAfterMs - opened),
+            escalateAfter: escalatedBefore ? undefined : Math.max(1, due - opened),
+            dueAfter: Math.max(1, due - opened),
+            escalateTo: ['sales_manager'],
+          }),
+          due + policy.escalateEveryMs * Math.max(1, escalatedBefore),
+          policy.escalateEveryMs,
+          (n) => escalateAgain(firstStep, Math.max(1, escalatedBefore) + n),
+        );
+        dueAt.delete(step);
+        slaProgress = {
+          reminded: slaProgress.reminded || outcome.reminded,
+          escalations: Math.max(slaProgress.escalations, outcome.escalated ? 1 : 0),
+        };
+        if (outcome.status !== 'completed') throw new Error('engineering review wait ended without a completion'); // no give-up: unreachable
+        const review = outcome.completion;
+        record(review);
+        if (review.decision === 'request_files') {
+          await moveTo('awaiting_corrected_files');
+          const lapse = validityDays * 86_400_000;
+          dueAt.set(quoteSteps.correctedFiles(revision), Date.now() + lapse);
+          const filesOutcome = await inbox.waitFor({
+            ...base,
+            step: quoteSteps.correctedFiles(revision),
+            kind: QUOTE_TASK_KIND_NAMES.correctedFiles,
+            title: `Upload corrected files for quote ${input.reference}`,
+            role: 'customer',
+            payload: { reference: input.reference, revision, comment: review.data.comment ?? null },
+            // A customer who never sends corrected files lets the request lapse like an unanswered quote.
+            dueAfter: lapse,
+            giveUpAfter: lapse,
+          });
+          dueAt.delete(quoteSteps.correctedFiles(revision));
+          const files = filesOutcome.status === 'completed' ? filesOutcome.completion : null;
+          if (!files) return finish('expired');
+          record(files);
+          correctedRevision = Number(files.data.revision ?? revision + 1);
+          break;
+        }
+        const adjustments = Array.isArray(review.data.adjustments) ? (review.data.adjustments as { code: string; unitPriceMinor: number; quantity?: number }[]) : [];
+        if (!adjustments.length) break;
         const adjusted = await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments });
-        totalMinor = adjusted.totalMinor;
+        if (adjusted.ok) {
+          totalMinor = adjusted.totalMinor;
+          break;
+        }
+        reviewReasons = [...reviewReasons, `line changes not applied: ${adjusted.reason}`];
+      }
+      if (correctedRevision !== null) {
+        revision = correctedRevision;
+        continue;
       }
     }
 
