@@ -12,6 +12,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { describeHistory } from '../../ui/src/lib/history';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
 import { ensureUiBuilt } from '../../infra/launcher/ui-static';
 import { browserUnavailable, launchChromium, launcherServesUi, newContext } from './browser';
@@ -246,6 +249,35 @@ describeBrowser('the browser path (chromium)', () => {
       return q.workflow?.orderWorkflowId?.replace(/^order:/, '') ?? undefined;
     }).catch(() => quote.workflow?.orderWorkflowId?.replace(/^order:/, '') ?? undefined);
     expect(orderId).toBeTruthy();
+  });
+
+  it("tells the quote workflow's real Temporal history in readable words", async () => {
+    // The API does not serve workflow histories yet; the words the timeline will show are checked on the real one.
+    const address = launcher ? /Temporal\s+(\S+) \(embedded\)/.exec(launcher.output())?.[1] : process.env.SMT_TEMPORAL_ADDRESS;
+    if (!address || !quoteId) {
+      console.warn('no Temporal address (set SMT_TEMPORAL_ADDRESS with SMT_UI_BASE_URL) or no quote; history check skipped');
+      return;
+    }
+    const connection = await Connection.connect({ address });
+    try {
+      const history = await new Client({ connection }).workflow.getHandle(`quote:${quoteId}`).fetchHistory();
+      // The proto as JSON-shaped objects (enum names, base64 payloads), the form an API would forward.
+      const json = temporal.api.history.v1.History.toObject(history as temporal.api.history.v1.History, { enums: String, longs: String, bytes: String });
+      const events = json.events as Parameters<typeof describeHistory>[0];
+      const lines = describeHistory(events).map((l) => l.text);
+      expect(lines[0]).toBe('Workflow quoteWorkflow started');
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^Timer: \d/),
+          expect.stringMatching(/^Task opened for engineer: Review quote/),
+          'Task engineering-review-r1 completed: approve by engineer@demo.local',
+          'Task customer-decision-r1 completed: accept by buyer@demo.local',
+        ]),
+      );
+      console.log(`quote history in words (${events.length} events):\n  ${lines.join('\n  ')}`);
+    } finally {
+      await connection.close();
+    }
   });
 
   it('each role does its order task in the browser until the order is paid, shipped and delivered', async () => {

@@ -137,6 +137,20 @@ describe('Temporal history in readable words', () => {
     expect(describeHistory(events, 'zh')[3].text).toBe('计时器：1 天');
   });
 
+  it('leaves out read-model projections and repeated lines', () => {
+    const stage = (id: string) => ({
+      eventId: id,
+      eventTime: '2026-11-24T08:00:00Z',
+      eventType: 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES',
+      upsertWorkflowSearchAttributesEventAttributes: { searchAttributes: { indexedFields: { Stage: { data: b64('analysing') } } } },
+    });
+    const projection = [
+      { eventId: '3', eventType: 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED', activityTaskScheduledEventAttributes: { activityType: { name: 'projectQuoteStage' } } },
+      { eventId: '4', eventType: 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED', activityTaskCompletedEventAttributes: { scheduledEventId: '3' } },
+    ];
+    expect(describeHistory([stage('1'), stage('2'), ...projection]).map((l) => l.text)).toEqual(['Stage: analysing']);
+  });
+
   it('merges with audit lines in time order and keeps the raw event', () => {
     const merged = mergeTimeline([{ at: '2026-11-24T08:00:05Z', source: 'audit', text: 'quote.create', raw: { action: 'quote.create' } }], describeHistory(events));
     expect(merged.map((l) => l.source).slice(0, 3)).toEqual(['workflow', 'audit', 'workflow']);

@@ -1,5 +1,5 @@
 /** Routes and the page frame: skip link, navigation for the user's role, language switch, sign-out. */
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, NavLink, Route, Routes, useLocation } from 'react-router';
 import { AppProvider, OVERSEERS, useApp } from './context';
 import { Loading } from './components/common';
@@ -10,9 +10,11 @@ import { QuoteList, QuotePage } from './pages/quote';
 import { CustomerList, CustomerPage, OrderList, OrderPage, RmaList, RmaPage } from './pages/cases';
 import { NewRmaPage, PortalHome, RfqPage } from './pages/portal';
 import { FinancePage } from './pages/finance';
-import { DashboardPage } from './pages/dashboard';
 import { AdminPage } from './pages/admin';
 import type { StringKey } from './strings';
+
+// Chart.js is most of the bundle's weight; only the dashboard needs it.
+const DashboardPage = lazy(() => import('./pages/dashboard').then((m) => ({ default: m.DashboardPage })));
 
 /** Navigation entries and who sees them. */
 const NAV: { to: string; key: StringKey; roles: 'staff' | 'customer' | string[] }[] = [
@@ -129,7 +131,14 @@ export function App() {
             <Route path="/portal/rfq" element={p(<RfqPage />)} />
             <Route path="/portal/rma" element={p(<NewRmaPage />)} />
             <Route path="/finance" element={p(<FinancePage />)} />
-            <Route path="/dashboard" element={p(<DashboardPage />)} />
+            <Route
+              path="/dashboard"
+              element={p(
+                <Suspense fallback={<Loading />}>
+                  <DashboardPage />
+                </Suspense>,
+              )}
+            />
             <Route path="/admin/users" element={p(<AdminPage />)} />
             <Route path="*" element={p(<Home />)} />
           </Routes>

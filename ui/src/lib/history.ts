@@ -251,6 +251,8 @@ export function describeHistory(events: HistoryEvent[], lang: Lang = 'en'): Time
           tone = 'warning';
         } else if (name === 'openTask' && input) text = w.taskOpened(String(input.title ?? input.step ?? ''), String(input.role ?? ''));
         else if (name === 'closeTask') text = w.taskClosed;
+        // Projections copy workflow state into read tables; the "Stage:" line already tells it.
+        else if (/^project[A-Z]/.test(name) && attempts === 1) text = null;
         else text = w.activityDone(name);
         if (attempts > 1) {
           lines.push({ at: eventTimeIso(e.eventTime), source: 'workflow', text: w.retried(name, attempts - 1), tone: 'warning', raw: e });
@@ -292,7 +294,8 @@ export function describeHistory(events: HistoryEvent[], lang: Lang = 'en'): Time
       default:
         text = null;
     }
-    if (text) lines.push({ at: eventTimeIso(e.eventTime), source: 'workflow', text, tone, raw: e });
+    // Repeats (the same stage upserted twice in one workflow task) say nothing new.
+    if (text && lines[lines.length - 1]?.text !== text) lines.push({ at: eventTimeIso(e.eventTime), source: 'workflow', text, tone, raw: e });
   }
   return lines;
 }
