@@ -11,16 +11,22 @@ import type { TaskQueue } from './task-queues';
 const PROJECT_ROOT = join(__dirname, '..', '..');
 const ACTIVITIES_DIR = join(PROJECT_ROOT, 'activities');
 
-/** Every `activities/<context>/register.ts` in the tree. */
+/**
+ * Every registration in the tree's `activities/<context>/register.ts` files: `workerRegistration`, plus any
+ * other export named `<something>WorkerRegistration` (a context with workflows on a second queue, such as the
+ * RMA's production-line repair child on `production`).
+ */
 export function discoverWorkerRegistrations(activitiesDir = ACTIVITIES_DIR): WorkerRegistration[] {
   if (!existsSync(activitiesDir)) return [];
   const found: WorkerRegistration[] = [];
   for (const context of readdirSync(activitiesDir).sort()) {
     const file = join(activitiesDir, context, 'register.ts');
     if (!existsSync(file)) continue;
-    const mod = require(file) as { workerRegistration?: WorkerRegistration };
+    const mod = require(file) as Record<string, WorkerRegistration | undefined>;
     if (!mod.workerRegistration) throw new Error(`${file} must export workerRegistration`);
-    found.push(mod.workerRegistration);
+    for (const [name, registration] of Object.entries(mod)) {
+      if (registration && (name === 'workerRegistration' || name.endsWith('WorkerRegistration'))) found.push(registration);
+    }
   }
   return found;
 }
