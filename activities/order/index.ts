@@ -336,7 +336,8 @@ export function createOrderActivities(deps: OrderActivityDeps) {
       round: number;
       passedCount: number;
       failedUnits: { serial: string; defects: { code: string; designator?: string; description?: string }[] }[];
-      scrapped: string[];
+      /** Units scrapped this round, with the attempt number they would have needed. */
+      scrapped: { serial: string; attempt: number }[];
       lotStatus: string;
       actor: ActivityActor;
     }): Promise<void> {
@@ -349,11 +350,23 @@ export function createOrderActivities(deps: OrderActivityDeps) {
           request.failedUnits.flatMap((u) => u.defects.map((d) => ({ unit_serial: u.serial, designator: d.designator ?? null, defect_code: d.code, description: d.description ?? null }))),
         );
         if (!created) return;
-        for (const serial of request.scrapped) {
-          await recordRework(trx, { lot_id: id, unit_serial: serial, attempt: 0, result: 'scrap', performed_by: null });
+        // A unit failing again tells how its last rework went.
+        for (const unit of request.failedUnits) {
+          const last = await trx
+            .selectFrom('rework_records')
+            .select('id')
+            .where('lot_id', '=', id)
+            .where('unit_serial', '=', unit.serial)
+            .where('result', '=', 'pass')
+            .orderBy('attempt', 'desc')
+            .executeTakeFirst();
+          if (last) await trx.updateTable('rework_records').set({ result: 'fail' }).where('id', '=', last.id).execute();
+        }
+        for (const unit of request.scrapped) {
+          await recordRework(trx, { lot_id: id, unit_serial: unit.serial, attempt: unit.attempt, result: 'scrap', performed_by: null });
         }
         await updateLot(trx, id, { status: request.lotStatus });
-        await audit(trx, request.orderId, 'qc.inspection', { lot: request.lotNumber, round: request.round, kind: request.kind, passed: request.passedCount, failed, scrapped: request.scrapped }, request.actor);
+        await audit(trx, request.orderId, 'qc.inspection', { lot: request.lotNumber, round: request.round, kind: request.kind, passed: request.passedCount, failed, scrapped: request.scrapped.map((u) => u.serial) }, request.actor);
       });
     },
 

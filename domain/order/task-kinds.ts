@@ -17,8 +17,8 @@ export const contractSignatureTaskKind = defineTaskKind({
   kind: ORDER_TASK_KIND_NAMES.contractSignature,
   description: 'Sign the commission agreement, or decline it',
   decisions: ['sign', 'decline'],
+  // Only the customer signs: sales may not sign on the customer's behalf.
   data: z.object({ comment, signatoryName: z.string().min(1).max(200).optional() }).strict(),
-  alsoAllowed: ['sales'],
 });
 
 /** The sales manager approves the signed contract. */

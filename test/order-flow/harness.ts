@@ -41,8 +41,8 @@ export interface OrderHarness {
   monthlyCustomerId: string;
   /** Starts an order for an accepted quote of the customer. */
   startOrder(customerId: string, options?: { quantity?: number; totalMinor?: number; settings?: OrderSettings }): Promise<{ handle: WorkflowHandle<typeof orderWorkflow>; input: OrderWorkflowInput }>;
-  /** The open task of that kind on the order, once the workflow opened it. */
-  openTask(orderId: string, kind: string): Promise<Task>;
+  /** The open task of that kind on the order (the first matching `match`), once the workflow opened it. */
+  openTask(orderId: string, kind: string, match?: (task: Task) => boolean): Promise<Task>;
   /** Completes a task as the user with that email (as POST /api/tasks/:id/complete does). */
   complete(task: Task, decision: string, data: Record<string, unknown>, email: string): Promise<void>;
   /** openTask + complete. */
@@ -83,9 +83,9 @@ export async function startOrderHarness(): Promise<OrderHarness> {
   });
   const running = worker.run();
 
-  async function openTask(orderId: string, kind: string): Promise<Task> {
+  async function openTask(orderId: string, kind: string, match: (task: Task) => boolean = () => true): Promise<Task> {
     return eventually(async () => {
-      const [task] = await tasksRepo.listTasks(t.db, { caseType: 'order', caseId: orderId, kind, status: 'open' });
+      const task = (await tasksRepo.listTasks(t.db, { caseType: 'order', caseId: orderId, kind, status: 'open' })).find(match);
       if (!task) throw new Error(`no open ${kind} task on order ${orderId}`);
       return task;
     });

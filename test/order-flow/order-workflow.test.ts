@@ -2,6 +2,7 @@ import { ordersRepo, productionRepo } from '../../infra/db';
 import { cancelOrderSignal, orderStateQuery, productionWorkflowId } from '../../domain/order/contract';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { simulatedTrackingNumber } from '../../domain/order/shipment';
+import { openExposureMinor } from '../../activities/order/order-store';
 import { eventually, startOrderHarness, type OrderHarness } from './harness';
 
 // Workflow tests: embedded Temporal with time skipping, PGlite, the real activities. Each test drives one order
@@ -114,10 +115,10 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
     [2, 1, 1],
     [3, 1, 0],
   ]);
-  expect((await productionRepo.listRework(h.t.db, lot.id)).map((r) => [r.unit_serial, r.attempt])).toEqual([
-    ['S1', 1],
-    ['S2', 1],
-    ['S2', 2],
+  expect((await productionRepo.listRework(h.t.db, lot.id)).map((r) => [r.unit_serial, r.attempt, r.result])).toEqual([
+    ['S1', 1, 'pass'],
+    ['S2', 1, 'fail'],
+    ['S2', 2, 'pass'],
   ]);
   // Decisions: who decided what, when.
   const decisions = (await handle.query(orderStateQuery)).decisions;
@@ -252,4 +253,101 @@ test('kitting waits out the purchase lead time, then asks again', async () => {
   expect(second.payload).toMatchObject({ outstanding: [{ partNumber: 'STM32G0', reason: 'purchase', leadTimeDays: 12 }] });
   await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
   await expect(handle.result()).resolves.toEqual({ orderId, status: 'cancelled' });
+}, 60_000);
+
+test('the sales manager rejecting the signed contract cancels the order', async () => {
+  const { handle, input } = await h.startOrder(h.prepayCustomerId);
+  await h.act(input.orderId, K.contractSignature, 'sign', {}, CUSTOMER);
+  await h.act(input.orderId, K.contractApproval, 'reject', { comment: 'price too low' }, 'sales_manager@demo.local');
+  expect(await handle.result()).toEqual({ orderId: input.orderId, status: 'cancelled' });
+  const contract = await ordersRepo.getContractByOrder(h.t.db, input.orderId);
+  expect(contract?.status).toBe('rejected');
+  expect((await handle.query(orderStateQuery)).cancelled).toMatchObject({ reason: 'the sales manager rejected the commission agreement', by: 'sales_manager@demo.local' });
+}, 60_000);
+
+test('two lots inspected side by side; a unit failing past the rework limit is scrapped and rebuilt', async () => {
+  const { handle, input } = await h.startOrder(h.monthlyCustomerId, { quantity: 6, totalMinor: 30_000, settings: { maxLotSize: 3, reworkLimit: 1 } });
+  const { orderId } = input;
+  await h.act(orderId, K.contractSignature, 'sign', {}, 'buyer@monthly.test');
+  await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
+  await throughPreparation(orderId);
+  await h.act(orderId, K.buildSamples, 'built', { sampleCount: 1 }, 'production@demo.local');
+  await h.act(orderId, K.sampleApproval, 'approve', {}, 'buyer@monthly.test');
+  await h.act(orderId, K.progress, 'report', { step: 'assembly', quantityDone: 6 }, 'production@demo.local');
+  const lot = (n: number) => (task: { payload: Record<string, unknown> }) => task.payload.lotIndex === n;
+  // Lot 2 passes at once; lot 1's unit X1 fails, is reworked once (the limit), fails again: scrapped, rebuilt, passes.
+  await h.complete(await h.openTask(orderId, K.inspection, lot(2)), 'record', { lotIndex: 2, kind: 'aoi', passedCount: 3, failedUnits: [] }, 'qa@demo.local');
+  await h.complete(await h.openTask(orderId, K.inspection, lot(1)), 'record', { lotIndex: 1, kind: 'aoi', passedCount: 2, failedUnits: [{ serial: 'X1', defects: [{ code: 'VOID', designator: 'U2' }] }] }, 'qa@demo.local');
+  await h.act(orderId, K.rework, 'reworked', {}, 'production@demo.local');
+  await h.complete(await h.openTask(orderId, K.inspection, lot(1)), 'record', { lotIndex: 1, kind: 'xray', passedCount: 0, failedUnits: [{ serial: 'X1', defects: [{ code: 'VOID', designator: 'U2' }] }] }, 'qa@demo.local');
+  const rebuild = await h.openTask(orderId, K.rework);
+  expect(rebuild.payload).toMatchObject({ rework: [], rebuild: 1 });
+  await h.complete(rebuild, 'reworked', {}, 'production@demo.local');
+  const last = await h.openTask(orderId, K.inspection, lot(1));
+  expect(last.payload).toMatchObject({ unitsToInspect: 1, round: 3 });
+  await h.complete(last, 'record', { lotIndex: 1, kind: 'functional', passedCount: 1, failedUnits: [] }, 'qa@demo.local');
+  await h.openTask(orderId, K.statementEntry);
+  const view = await handle.query(orderStateQuery);
+  expect(view.lots).toEqual([
+    expect.objectContaining({ lotIndex: 1, quantity: 3, status: 'passed', rounds: 3, reworkCount: 1, scrappedUnits: 1, firstPassYield: 0.6667 }),
+    expect.objectContaining({ lotIndex: 2, quantity: 3, status: 'passed', rounds: 1, reworkCount: 0, scrappedUnits: 0, firstPassYield: 1 }),
+  ]);
+  const po = await productionRepo.getProductionOrderByOrder(h.t.db, orderId);
+  const lots = await productionRepo.listLots(h.t.db, po!.id);
+  expect(lots.map((l) => [l.lot_number.slice(-3), l.quantity, l.status])).toEqual([
+    ['-L1', 3, 'passed'],
+    ['-L2', 3, 'passed'],
+  ]);
+  expect((await productionRepo.listRework(h.t.db, lots[0].id)).map((r) => [r.unit_serial, r.attempt, r.result])).toEqual([
+    ['X1', 1, 'fail'],
+    ['X1', 2, 'scrap'],
+  ]);
+  await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
+  await handle.result();
+}, 120_000);
+
+test('a monthly-settlement customer over the credit limit pays first; a refused statement entry also means paying first', async () => {
+  // Another open statement leaves 10 000 of the 5 000 000 limit (other tests' statements count too).
+  const exposure = await openExposureMinor(h.t.db, h.monthlyCustomerId, '00000000-0000-0000-0000-000000000000');
+  await h.t.db.insertInto('invoices').values({ number: `STMT-${Date.now()}`, customer_id: h.monthlyCustomerId, kind: 'statement', amount_cents: 5_000_000 - exposure - 10_000, currency: 'USD' }).execute();
+  const within = await h.startOrder(h.monthlyCustomerId, { quantity: 2, totalMinor: 5_000 });
+  const over = await h.startOrder(h.monthlyCustomerId, { quantity: 2, totalMinor: 20_000 });
+  for (const { input } of [over, within]) {
+    await h.act(input.orderId, K.contractSignature, 'sign', {}, 'buyer@monthly.test');
+    await h.act(input.orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
+    await throughPreparation(input.orderId);
+    await throughProofingAndBuild(input.orderId, 2);
+  }
+  // Within the credit: finance is asked for a statement entry, refuses it, so the balance is invoiced.
+  await h.act(within.input.orderId, K.inspection, 'record', { lotIndex: 1, kind: 'aoi', passedCount: 2, failedUnits: [] }, 'qa@demo.local');
+  await h.act(within.input.orderId, K.statementEntry, 'require_payment', { comment: 'overdue statements' }, 'finance@demo.local');
+  const withinPay = await h.openTask(within.input.orderId, K.payment);
+  expect(withinPay.payload).toMatchObject({ invoiceKind: 'balance', outstandingMinor: 5_000 });
+  expect((await within.handle.query(orderStateQuery)).payment).toMatchObject({ releasedOnCredit: false, balanceInvoicedMinor: 5_000 });
+
+  // Over the credit (10 000 left minus the 5 000 just invoiced, against 20 000): straight to payment.
+  await h.act(over.input.orderId, K.inspection, 'record', { lotIndex: 1, kind: 'aoi', passedCount: 2, failedUnits: [] }, 'qa@demo.local');
+  const pay = await h.openTask(over.input.orderId, K.payment);
+  expect(pay.payload).toMatchObject({ invoiceKind: 'balance', outstandingMinor: 20_000 });
+  expect(await h.t.db.selectFrom('tasks').select('id').where('case_id', '=', over.input.orderId).where('kind', '=', K.statementEntry).execute()).toEqual([]);
+  for (const { handle } of [over, within]) {
+    await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
+    await handle.result();
+  }
+}, 120_000);
+
+test('consigned material not yet sent: sales and the customer are told, kitting is asked again a day later', async () => {
+  const { handle, input } = await h.startOrder(h.monthlyCustomerId);
+  const { orderId } = input;
+  await h.act(orderId, K.contractSignature, 'sign', {}, 'buyer@monthly.test');
+  await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
+  await h.act(orderId, K.kitting, 'report', { lines: [{ partNumber: 'CUST-MCU', quantity: 10, source: { kind: 'consigned', arrived: false } }] }, 'production@demo.local');
+  await eventually(async () => expect((await h.mailTo('buyer@monthly.test')).map((m) => m.subject)).toContain('Consigned material awaited'));
+  expect((await h.mailTo('sales@demo.local')).map((m) => m.subject)).toContain('Consigned material awaited');
+  await h.env.sleep('1d');
+  await h.act(orderId, K.kitting, 'report', { lines: [{ partNumber: 'CUST-MCU', quantity: 10, source: { kind: 'consigned', arrived: true } }] }, 'production@demo.local');
+  await h.openTask(orderId, K.stencil);
+  expect((await productionRepo.getProductionOrderByOrder(h.t.db, orderId))?.materials_ready_at).toBeInstanceOf(Date);
+  await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
+  await handle.result();
 }, 60_000);

@@ -81,6 +81,7 @@ export async function qcLotWorkflow(input: QcLotWorkflowInput): Promise<LotView>
         refused.push({ step, reason: result.reason });
         continue;
       }
+      const scrapped = result.scrappedNow.map((serial) => ({ serial, attempt: (lot.reworkAttempts[serial] ?? 0) + 1 }));
       lot = result.state;
       await orderActs.orderRecordInspection({
         orderId: input.orderId,
@@ -89,7 +90,7 @@ export async function qcLotWorkflow(input: QcLotWorkflowInput): Promise<LotView>
         round: lot.round,
         passedCount: data.passedCount,
         failedUnits: data.failedUnits,
-        scrapped: result.scrappedNow,
+        scrapped,
         lotStatus: lot.status,
         actor: { userId: completion.completedBy.userId, role: completion.completedBy.role },
       });
