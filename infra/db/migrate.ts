@@ -1,4 +1,4 @@
-import { Migrator, NO_MIGRATIONS, type Migration, type MigrationProvider, type MigrationResultSet, type Kysely } from 'kysely';
+import { Migrator, NO_MIGRATIONS, sql, type Migration, type MigrationProvider, type MigrationResultSet, type Kysely } from 'kysely';
 import * as platform from './migrations/2026-11-24T2000-platform';
 import * as domain from './migrations/2026-11-24T2010-domain';
 
@@ -14,8 +14,13 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 /** Names of every migration the code knows, oldest first. */
 export const MIGRATION_NAMES = Object.keys(migrations).sort();
 
-function migrator<DB>(db: Kysely<DB>): Migrator {
-  return new Migrator({ db: db as Kysely<unknown>, provider });
+/**
+ * The migrator for the connection's current schema. Naming the schema matters: without it kysely takes a
+ * kysely_migration table in any schema of the database as its own (another test run, another app).
+ */
+async function migrator<DB>(db: Kysely<DB>): Promise<Migrator> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return new Migrator({ db: db as Kysely<unknown>, provider, migrationTableSchema: rows[0].schema });
 }
 
 function unwrap(result: MigrationResultSet): string[] {
@@ -29,15 +34,15 @@ function unwrap(result: MigrationResultSet): string[] {
 
 /** Applies every pending migration; returns what was applied (empty when up to date). */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
-  return unwrap(await migrator(db).migrateToLatest());
+  return unwrap(await (await migrator(db)).migrateToLatest());
 }
 
 /** Reverts the most recent migration. */
 export async function migrateDown<DB>(db: Kysely<DB>): Promise<string[]> {
-  return unwrap(await migrator(db).migrateDown());
+  return unwrap(await (await migrator(db)).migrateDown());
 }
 
 /** Reverts every migration (tests of the down path). */
 export async function migrateToEmpty<DB>(db: Kysely<DB>): Promise<string[]> {
-  return unwrap(await migrator(db).migrateTo(NO_MIGRATIONS));
+  return unwrap(await (await migrator(db)).migrateTo(NO_MIGRATIONS));
 }

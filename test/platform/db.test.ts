@@ -159,3 +159,21 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
     expect((await rmaRepo.listRmaCases(t.db, { customerId: customer.id })).map((c) => c.reference)).toEqual(['R-100']);
   });
 });
+
+describe('migrations on a shared PostgreSQL database', () => {
+  test("another schema's migration tables are not taken for this schema's", async () => {
+    const other = await openTestDb('postgres', { migrate: false });
+    const mine = await openTestDb('postgres', { migrate: false });
+    try {
+      // Another application (or a test run) migrated its own schema first, with tables of the same names.
+      await sql`create table kysely_migration (name varchar(255) primary key, timestamp varchar(255) not null)`.execute(other.db);
+      await sql`create table kysely_migration_lock (id varchar(255) primary key, is_locked integer not null default 0)`.execute(other.db);
+      expect(await migrateToLatest(mine.db)).toEqual(MIGRATION_NAMES.map((n) => `applied ${n}`));
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(mine.db);
+      expect(rows[0].n).toBe(MIGRATION_NAMES.length);
+    } finally {
+      await mine.close();
+      await other.close();
+    }
+  });
+});
