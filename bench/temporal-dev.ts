@@ -214,6 +214,7 @@ async function main(): Promise<void> {
     latencies.sort((a, b) => a - b);
 
     const cores = cpus().length;
+    const ownSide = server.pid ? 'client + SDK worker' : 'client + SDK worker + server';
     const lines = [
       `machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cores} cores, Node ${process.version}, load average ${loadavg()[0].toFixed(1)} (other processes compete for the cores)`,
       `server: ${options.inProcess ? 'in-process' : 'child process (bin/temporal-dev server start-dev)'}, in memory`,
@@ -224,9 +225,9 @@ async function main(): Promise<void> {
       server.pid
         ? `server CPU: ${((serverCpuSeconds / wallSeconds) * 100).toFixed(0)}% of one core; RSS ${memory!.rss.toFixed(0)} MiB (peak ${memory!.peak.toFixed(0)} MiB)`
         : 'server CPU: not separable in-process',
-      `client + SDK worker process CPU: ${((ownCpuSeconds / wallSeconds) * 100).toFixed(0)}% of one core`,
+      `${ownSide} process CPU: ${((ownCpuSeconds / wallSeconds) * 100).toFixed(0)}% of one core`,
       // CPU per workflow is steadier than wall-clock rates on a shared machine, and shows which side limits.
-      `CPU per workflow: server ${server.pid ? ((serverCpuSeconds * 1000) / options.workflows).toFixed(1) : '-'} ms, client + SDK worker ${((ownCpuSeconds * 1000) / options.workflows).toFixed(1)} ms`,
+      `CPU per workflow: server ${server.pid ? `${((serverCpuSeconds * 1000) / options.workflows).toFixed(1)} ms` : 'included below'}, ${ownSide} ${((ownCpuSeconds * 1000) / options.workflows).toFixed(1)} ms`,
     ];
     console.log(lines.join('\n'));
   } finally {
