@@ -81,6 +81,8 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
       const r = await call('GET', `/api/quotes/${id}`, token);
       expect(r.status).toBe(200);
       expect(r.body.status).toBe(status);
+      // Waiting stages are projected just before their task opens: wait for the task too.
+      if (status === 'awaiting_customer' || status === 'engineering_review') expect(r.body.workflow?.openTasks.length).toBe(1);
       return r.body;
     }, 30_000);
   }
@@ -181,8 +183,8 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect(inReview.revisions[0].autoQuoteAllowed).toBe(false);
     expect(inReview.workflow.reviewReasons.join(' ')).toMatch(/error/);
     expect(Date.parse(inReview.workflow.deadlines.slaDueAt) - Date.parse(inReview.workflow.deadlines.slaStartedAt)).toBe(24 * 3_600_000);
-    const task = await tasksRepo.findTaskByStep(t.db, `quote:${id}`, 'engineering-review-r1');
-    expect(task).toMatchObject({ role: 'engineer', status: 'open' });
+    // The stage is projected just before the task opens.
+    await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, `quote:${id}`, 'engineering-review-r1')).toMatchObject({ role: 'engineer', status: 'open' }));
 
     expect((await call('POST', `/api/quotes/${id}/review`, tokens.buyer, { decision: 'approve' })).status).toBe(403);
     const unknownLine = await call('POST', `/api/quotes/${id}/review`, tokens.engineer, { decision: 'approve', adjustments: [{ code: 'NOPE', unitPriceMinor: 1 }] });
@@ -239,9 +241,9 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
       const r = await call('GET', `/api/customers/${id}`, tokens.sales);
       expect(r.body.onboarding.status).toBe('corrective_actions');
       expect(r.body.correctiveActions).toHaveLength(1);
+      expect(r.body.status).toBe('approved'); // quotable while the corrective action is under way
       return r.body;
     });
-    expect(conditional.status).toBe('approved'); // quotable while the corrective action is under way
     expect(conditional.audits).toEqual([expect.objectContaining({ result: 'conditional', visitedOn: '2026-12-01' })]);
     const actionId = conditional.correctiveActions[0].id as string;
     await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, `customer:${id}`, `corrective-action-${actionId}`)).toMatchObject({ status: 'open', role: 'qa' }));
@@ -269,6 +271,16 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
       expect(c?.payment_terms_approved_by).not.toBeNull();
     });
     expect((await call('GET', `/api/customers/${id}`, tokens.other)).status).toBe(404);
+  });
+
+  it('documents every quote and customer endpoint in the OpenAPI document', async () => {
+    const doc = await call('GET', '/api/openapi.json', undefined);
+    expect(doc.status).toBe(200);
+    const paths = Object.keys(doc.body.paths);
+    for (const p of ['/api/quotes', '/api/quotes/{id}', '/api/quotes/{id}/pdf', '/api/quotes/{id}/decision', '/api/quotes/{id}/review', '/api/quotes/{id}/revisions', '/api/customers', '/api/customers/{id}/audit/result', '/api/customers/{id}/payment-terms']) {
+      expect(paths).toContain(p);
+    }
+    expect(Object.keys(doc.body.paths['/api/quotes'].post.requestBody.content)).toEqual(['multipart/form-data']);
   });
 
   const fixtureIt = existsSync(FIXTURE_BOARD) ? it : it.skip;
