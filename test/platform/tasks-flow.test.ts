@@ -6,7 +6,7 @@ import pino from 'pino';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../infra/config';
-import { openTestDb, type TestDb } from '../../infra/db/testing';
+import { TEST_DB_KINDS, openTestDb, type TestDb } from '../../infra/db/testing';
 import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
 import { customersRepo, tasksRepo, auditRepo, outboxRepo, usersRepo } from '../../infra/db';
 import { hashPassword } from '../../infra/auth/passwords';
@@ -19,7 +19,7 @@ import type { reviewWorkflow } from './workflows/review-workflow';
 
 const logger = pino({ level: 'silent' });
 
-describe('human tasks: workflow helper, tasks API, reminders and escalation', () => {
+describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, reminders and escalation', (kind) => {
   let env: TestWorkflowEnvironment;
   let t: TestDb;
   let platform: RunningPlatform;
@@ -37,7 +37,7 @@ describe('human tasks: workflow helper, tasks API, reminders and escalation', ()
       // Installed already by another test in this worker process.
     }
     env = await createTestEnvWithRetry();
-    t = await openTestDb('pglite');
+    t = await openTestDb(kind);
     await seedDemo(t.db);
     demoCustomerId = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id;
     const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'CNY' });
