@@ -19,7 +19,7 @@ import { AppError, BusinessRuleError, NotFoundError, ValidationError } from '../
 import { getCustomer } from '../../infra/db/repositories/customers';
 import { addQuoteFile, addQuoteRevision, createQuote, getQuote, listQuoteAnalyses, listQuoteFiles, listQuoteRevisions, listQuotes } from '../../infra/db/repositories/quotes';
 import { findTaskByStep, listTasks } from '../../infra/db/repositories/tasks';
-import { json } from '../../infra/db/database';
+import { json, type DbOrTrx } from '../../infra/db/database';
 import type { QuoteRow } from '../../infra/db/schema';
 import { recordAudit } from '../../infra/db/repositories/audit';
 import { QUOTE_TASK_KIND_NAMES, QUOTE_TASK_QUEUE, QUOTE_WORKFLOW_TYPE, quoteStateQuery, quoteSteps, quoteWorkflowId, type QuoteState, type QuoteWorkflowInput, type StoredQuoteFile } from '../../domain/quote/contract';
@@ -121,14 +121,14 @@ export function createRouter(deps: ServiceDeps): Router {
   }
 
   /** Stores the uploaded files of one revision and returns them as the workflow sees them. */
-  async function storeFiles(quoteId: string, revision: number, files: ReturnType<typeof filesOf>) {
+  async function storeFiles(quoteId: string, revision: number, files: ReturnType<typeof filesOf>, into: DbOrTrx = db) {
     const stored: Partial<Record<'gerber' | 'bom' | 'cpl', StoredQuoteFile>> = {};
     for (const [field, kind] of [['gerber', 'gerber'], ['bom', 'bom'], ['placement', 'cpl']] as const) {
       const f = files[field];
       if (!f) continue;
       const name = f.originalname || `${field}.bin`;
       const saved = await storeQuoteFile(deps.config.dataDir, quoteId, revision, name, f.buffer);
-      await addQuoteFile(db, { quote_id: quoteId, revision, kind, filename: name, content_hash: saved.sha256, size_bytes: saved.size, storage_path: saved.path });
+      await addQuoteFile(into, { quote_id: quoteId, revision, kind, filename: name, content_hash: saved.sha256, size_bytes: saved.size, storage_path: saved.path });
       stored[kind] = { name, path: saved.path, sha256: saved.sha256 };
     }
     return stored;
@@ -155,30 +155,44 @@ export function createRouter(deps: ServiceDeps): Router {
     await checkFiles(files, true);
 
     const reference = `Q-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex').toUpperCase()}`;
-    const quote = await createQuote(db, {
-      reference,
-      customer_id: customerId,
-      status: 'analysing',
-      quantity: fields.quantity,
-      options: json(fields.options),
-      currency: customer.currency,
-      created_by: actor.userId,
+    // Rows first (the workflow's first activity reads them), then the start; a start that fails removes the rows.
+    const { quote, workflowId, stored, input } = await db.transaction().execute(async (trx) => {
+      const row = await createQuote(trx, {
+        reference,
+        customer_id: customerId,
+        status: 'analysing',
+        quantity: fields.quantity,
+        options: json(fields.options),
+        currency: customer.currency,
+        created_by: actor.userId,
+      });
+      const id = quoteWorkflowId(row.id);
+      await trx.updateTable('quotes').set({ workflow_id: id }).where('id', '=', row.id).execute();
+      await addQuoteRevision(trx, { quote_id: row.id, revision: 1, quantity: fields.quantity, options: json(fields.options), created_by: actor.userId });
+      const saved = await storeFiles(row.id, 1, files, trx);
+      await recordAudit(trx, { actorId: actor.userId, actorRole: actor.role, action: 'quote.create', entityType: 'quote', entityId: row.id, after: { reference, quantity: fields.quantity, files: Object.values(saved).map((f) => f?.sha256) } });
+      const input: QuoteWorkflowInput = {
+        quoteId: row.id,
+        reference,
+        customerId,
+        quantity: fields.quantity,
+        options: fields.options,
+        files: { gerber: saved.gerber as StoredQuoteFile, bom: saved.bom ?? null, cpl: saved.cpl ?? null },
+        submittedBy: { userId: actor.userId, email: actor.email, role: actor.role },
+      };
+      return { quote: row, workflowId: id, stored: saved, input };
     });
-    const workflowId = quoteWorkflowId(quote.id);
-    await db.updateTable('quotes').set({ workflow_id: workflowId }).where('id', '=', quote.id).execute();
-    await addQuoteRevision(db, { quote_id: quote.id, revision: 1, quantity: fields.quantity, options: json(fields.options), created_by: actor.userId });
-    const stored = await storeFiles(quote.id, 1, files);
-    await recordAudit(db, { actorId: actor.userId, actorRole: actor.role, action: 'quote.create', entityType: 'quote', entityId: quote.id, after: { reference, quantity: fields.quantity, files: Object.values(stored).map((f) => f?.sha256) } });
-    const input: QuoteWorkflowInput = {
-      quoteId: quote.id,
-      reference,
-      customerId,
-      quantity: fields.quantity,
-      options: fields.options,
-      files: { gerber: stored.gerber as StoredQuoteFile, bom: stored.bom ?? null, cpl: stored.cpl ?? null },
-      submittedBy: { userId: actor.userId, email: actor.email, role: actor.role },
-    };
-    await deps.temporal.workflow.start(QUOTE_WORKFLOW_TYPE, { taskQueue: QUOTE_TASK_QUEUE, workflowId, args: [input] });
+    try {
+      await deps.temporal.workflow.start(QUOTE_WORKFLOW_TYPE, { taskQueue: QUOTE_TASK_QUEUE, workflowId, args: [input] });
+    } catch (error) {
+      deps.logger.error({ err: error, quoteId: quote.id }, 'starting the quote workflow failed');
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('quote_files').where('quote_id', '=', quote.id).execute();
+        await trx.deleteFrom('quote_revisions').where('quote_id', '=', quote.id).execute();
+        await trx.deleteFrom('quotes').where('id', '=', quote.id).execute();
+      });
+      throw new AppError('unavailable', 'the workflow engine is unreachable; try again shortly');
+    }
     res.status(201).json({ ...summary({ ...quote, workflow_id: workflowId }), workflowId, files: Object.fromEntries(Object.entries(stored).map(([k, f]) => [k, { name: f?.name, sha256: f?.sha256 }])) });
   });
 
