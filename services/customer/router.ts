@@ -11,7 +11,7 @@ import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
 import { actorOf, assertCustomerAccess, requireAuth, requireRole } from '../../infra/auth/middleware';
-import { ConflictError, NotFoundError, ValidationError } from '../../infra/http/errors';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../infra/http/errors';
 import { isUniqueViolation } from '../../infra/db/errors';
 import { addContact, createCustomer, getCustomer, listContacts, listCorrectiveActions, listCustomers, listFactoryAudits, updateCustomer } from '../../infra/db/repositories/customers';
 import { recordAudit } from '../../infra/db/repositories/audit';
@@ -125,7 +125,17 @@ export function createRouter(deps: ServiceDeps): Router {
       throw error;
     }
     const input: CustomerOnboardingInput = { customerId: customer.id, name: customer.name, auditRequired: body.auditRequired, registeredBy: { userId: actor.userId, email: actor.email, role: actor.role } };
-    await deps.temporal.workflow.start(CUSTOMER_ONBOARDING_WORKFLOW_TYPE, { taskQueue: CUSTOMER_TASK_QUEUE, workflowId: customerWorkflowId(customer.id), args: [input] });
+    try {
+      await deps.temporal.workflow.start(CUSTOMER_ONBOARDING_WORKFLOW_TYPE, { taskQueue: CUSTOMER_TASK_QUEUE, workflowId: customerWorkflowId(customer.id), args: [input] });
+    } catch (error) {
+      // A customer without its onboarding could never be quoted: take the registration back.
+      deps.logger.error({ err: error, customerId: customer.id }, 'starting the onboarding workflow failed');
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('customer_contacts').where('customer_id', '=', customer.id).execute();
+        await trx.deleteFrom('customers').where('id', '=', customer.id).execute();
+      });
+      throw new AppError('unavailable', 'the workflow engine is unreachable; try again shortly');
+    }
     res.status(201).json({ ...view(customer), auditRequired: body.auditRequired });
   });
 
