@@ -1,6 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TemporalConnections } from '../../infra/temporal/connection';
-import { createTestEnv } from '../../infra/temporal/test-env';
 
 /** Retries `check` until it stops throwing, or fails with its last error after `timeoutMs`. */
 export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
@@ -60,16 +59,3 @@ export function apiClient(baseUrl: string) {
   };
 }
 
-/**
- * `createTestEnv()`, tried up to three times: the SDK gives the embedded server's executable 5 s to start,
- * which a loaded 2-core machine sometimes misses (it compiles the server through tsx on each start).
- */
-export async function createTestEnvWithRetry(attempts = 3): Promise<TestWorkflowEnvironment> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await createTestEnv();
-    } catch (error) {
-      if (attempt >= attempts || !/did not start within/.test((error as Error).message)) throw error;
-    }
-  }
-}

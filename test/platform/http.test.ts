@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { createTestEnv } from '../../infra/temporal/test-env';
 import { Router } from 'express';
 import { z } from 'zod';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -15,7 +16,7 @@ import { requireRole } from '../../infra/auth/middleware';
 import { BusinessRuleError, ConflictError } from '../../infra/http/errors';
 import { validate } from '../../infra/http/validate';
 import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
-import { apiClient, connectionsOf, createTestEnvWithRetry } from './helpers';
+import { apiClient, connectionsOf } from './helpers';
 
 const logger = pino({ level: 'silent' });
 
@@ -53,7 +54,7 @@ describe('the HTTP platform on a real listening server', () => {
     } catch {
       // Installed already in this worker process.
     }
-    env = await createTestEnvWithRetry();
+    env = await createTestEnv();
     t = await openTestDb('pglite');
     await seedDemo(t.db);
     dataDir = mkdtempSync(join(tmpdir(), 'smt-http-'));

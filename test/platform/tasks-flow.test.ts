@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { createTestEnv } from '../../infra/temporal/test-env';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../infra/config';
@@ -14,7 +15,7 @@ import { platformActivities } from '../../infra/temporal/workers';
 import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
 import type { TaskOutcome } from '../../workflows/shared/wait-for-task';
 import { pendingTasksQuery } from '../../workflows/shared/task-signals';
-import { apiClient, connectionsOf, eventually, createTestEnvWithRetry } from './helpers';
+import { apiClient, connectionsOf, eventually } from './helpers';
 import type { reviewWorkflow } from './workflows/review-workflow';
 
 const logger = pino({ level: 'silent' });
@@ -36,7 +37,7 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     } catch {
       // Installed already by another test in this worker process.
     }
-    env = await createTestEnvWithRetry();
+    env = await createTestEnv();
     t = await openTestDb(kind);
     await seedDemo(t.db);
     demoCustomerId = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
+import { createTestEnv } from '../../infra/temporal/test-env';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../../infra/config';
@@ -8,7 +9,6 @@ import { getMailByKey } from '../../infra/db/repositories/outbox';
 import { createQueueWorker, runWorkers } from '../../infra/temporal/workers';
 import { registerSearchAttributes, SEARCH_ATTRIBUTES } from '../../infra/temporal/search-attributes';
 import type { WorkerRegistration } from '../../infra/temporal/worker-registration';
-import { createTestEnvWithRetry } from './helpers';
 import type { greetingWorkflow } from './workflows/greeting-workflow';
 import type { reviewWorkflow } from './workflows/review-workflow';
 
@@ -24,7 +24,7 @@ describe('workers: one per queue, several contexts on a queue, graceful shutdown
     } catch {
       // Installed already in this worker process.
     }
-    env = await createTestEnvWithRetry();
+    env = await createTestEnv();
     t = await openTestDb('pglite');
   }, 120_000);
   afterAll(async () => {
