@@ -46,16 +46,6 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   return (await res.json()) as T;
 }
 
-/** GET that answers null for 404 (an endpoint or record that does not exist). */
-export async function apiOptional<T>(path: string): Promise<T | null> {
-  try {
-    return await api<T>(path);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return null;
-    throw error;
-  }
-}
-
 /** Uploads multipart form data with progress (fetch cannot report upload progress; XMLHttpRequest can). */
 export function upload<T>(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {

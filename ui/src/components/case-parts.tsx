@@ -1,7 +1,7 @@
 /** Parts every case page shares: who it is waiting on, open tasks, decisions, and the merged timeline. */
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, apiOptional, type Task } from '../api';
+import { api, ApiError, type Task } from '../api';
 import { useApp } from '../context';
 import { describeHistory, mergeTimeline, type HistoryEvent, type TimelineLine } from '../lib/history';
 import { ErrorBanner, Section, SlaBadge, When, humanize, useLoad, useNow } from './common';
@@ -70,19 +70,24 @@ export function Decisions({ rows }: { rows: { what: string; who: string; at: str
   );
 }
 
-/** The Temporal UI link and the history endpoint, when the API exposes them. */
-interface UiConfig {
-  temporalUiUrl?: string | null;
-  temporalNamespace?: string;
+/** What `GET /api/workflows/:workflowId` tells about a workflow (staff only). */
+interface WorkflowSummary {
+  workflowId: string;
+  runId: string;
+  type: string;
+  status: string;
+  temporalUiUrl: string | null;
 }
 
-/** The history of a workflow from the first endpoint that answers (null when none exists yet). */
-async function loadHistory(workflowId: string, casePathApi: string): Promise<HistoryEvent[] | null> {
-  for (const path of [`${casePathApi}/history`, `/api/workflows/${encodeURIComponent(workflowId)}/history`]) {
-    const body = await apiOptional<{ events?: HistoryEvent[]; history?: { events?: HistoryEvent[] } } | HistoryEvent[]>(path).catch(() => null);
-    if (body) return Array.isArray(body) ? body : (body.events ?? body.history?.events ?? []);
+/** The workflow's history in Temporal's JSON form; null when the caller may not read it (customers) or it is gone. */
+async function loadHistory(workflowId: string): Promise<HistoryEvent[] | null> {
+  try {
+    const body = await api<{ history?: { events?: HistoryEvent[] } }>(`/api/workflows/${encodeURIComponent(workflowId)}/history`);
+    return body.history?.events ?? [];
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 403 || error.status === 404)) return null;
+    throw error;
   }
-  return null;
 }
 
 /** Lines for the case's tasks: opened (for whom, due) and completed (decision, by). */
@@ -105,29 +110,30 @@ export function taskLines(tasks: Task[], lang: 'en' | 'zh'): TimelineLine[] {
  * The timeline: the API's own lines (tasks, audit, decisions) merged with the workflow's Temporal history in
  * readable words; the raw events one click away; a link to the Temporal UI when it is configured.
  */
-export function Timeline({ workflowId, casePathApi, lines }: { workflowId: string | null; casePathApi: string; lines: TimelineLine[] }) {
-  const { t, lang } = useApp();
+export function Timeline({ workflowId, lines }: { workflowId: string | null; casePathApi?: string; lines: TimelineLine[] }) {
+  const { t, lang, user } = useApp();
   const [raw, setRaw] = useState(false);
-  const history = useLoad(() => (workflowId ? loadHistory(workflowId, casePathApi) : Promise.resolve(null)), [workflowId, casePathApi]);
-  const config = useLoad(() => apiOptional<UiConfig>('/api/config').catch(() => null), []);
+  const staff = user?.role !== 'customer';
+  const history = useLoad(() => (workflowId && staff ? loadHistory(workflowId) : Promise.resolve(null)), [workflowId, staff]);
+  const summary = useLoad(() => (workflowId && staff ? api<WorkflowSummary>(`/api/workflows/${encodeURIComponent(workflowId)}`).catch(() => null) : Promise.resolve(null)), [workflowId, staff]);
   const readable = history.data ? describeHistory(history.data, lang) : [];
-  const merged = mergeTimeline(lines, readable);
-  const temporalUi = config.data?.temporalUiUrl;
+  // With the history at hand, its task lines (opened, reminded, completed by whom) replace the task list's.
+  const merged = mergeTimeline(history.data ? lines.filter((l) => l.source !== 'task') : lines, readable);
   return (
     <Section title={t('timeline')}>
-      {workflowId && temporalUi && (
+      {summary.data?.temporalUiUrl && (
         <p>
-          <a href={`${temporalUi.replace(/\/$/, '')}/namespaces/${config.data?.temporalNamespace ?? 'default'}/workflows/${encodeURIComponent(workflowId)}`} target="_blank" rel="noreferrer">
+          <a href={summary.data.temporalUiUrl} target="_blank" rel="noreferrer">
             {t('openInTemporal')} ↗
           </a>
         </p>
       )}
-      {workflowId && (
+      {workflowId && staff && (
         <p className="hint">
           <code>{workflowId}</code>
+          {summary.data ? ` · ${summary.data.type} · ${humanize(summary.data.status.toLowerCase())}` : ''}
         </p>
       )}
-      {!history.loading && history.data === null && <p className="hint">{t('noHistoryEndpoint')}</p>}
       <ErrorBanner error={history.error} />
       <ol className="timeline">
         {merged.map((line, i) => (
@@ -140,7 +146,11 @@ export function Timeline({ workflowId, casePathApi, lines }: { workflowId: strin
       <button type="button" aria-expanded={raw} onClick={() => setRaw(!raw)}>
         {raw ? t('hideRaw') : t('showRaw')}
       </button>
-      {raw && <pre className="raw" tabIndex={0} aria-label={t('showRaw')}>{JSON.stringify({ lines: lines.map((l) => l.raw), history: history.data ?? null }, null, 2)}</pre>}
+      {raw && (
+        <pre className="raw" tabIndex={0} aria-label={t('showRaw')}>
+          {JSON.stringify({ lines: lines.map((l) => l.raw), history: history.data ?? null }, null, 2)}
+        </pre>
+      )}
     </Section>
   );
 }

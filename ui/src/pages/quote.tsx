@@ -285,7 +285,12 @@ export function QuotePage() {
   const current = q.revisions.find((r) => r.revision === q.revision) ?? q.revisions[q.revisions.length - 1];
   const stage = q.workflow?.stage ?? q.status;
   const canDecide = stage === 'awaiting_customer' && (user?.role === 'customer' || user?.role === 'sales' || user?.role === 'sales_manager');
-  const decisions = (q.workflow?.decisions ?? []).map((d) => ({ what: `${humanize(d.step)}: ${d.decision}`, who: `${d.by.email} (${d.by.role})`, at: d.at, comment: d.comment }));
+  // The workflow's own record names the person; once it has closed, the completed tasks still tell role and time.
+  const decisions = q.workflow?.decisions?.length
+    ? q.workflow.decisions.map((d) => ({ what: `${humanize(d.step)}: ${d.decision}`, who: `${d.by.email} (${d.by.role})`, at: d.at, comment: d.comment }))
+    : (tasks.data ?? [])
+        .filter((x) => x.status === 'completed')
+        .map((x) => ({ what: `${x.title}: ${x.decision ?? ''}`, who: humanize(x.role), at: x.completedAt, comment: (x.data as { comment?: string } | null)?.comment }));
   const refresh = () => {
     quote.reload();
     tasks.reload();
