@@ -174,7 +174,13 @@ describe('quoteWorkflow', () => {
   it('expires after 30 days without a decision and cancels the customer task', async () => {
     const { handle, id } = await start();
     await taskOpen(handle, 'customer-decision-r1');
-    await h.env.sleep('29d');
+    await h.env.sleep('22d');
+    expect(h.recorder.of(id, 'remindTask')).toHaveLength(0);
+    await h.env.sleep('2d'); // 24 d: a week before expiry the customer is reminded
+    await eventually(() => expect(h.recorder.of(id, 'remindTask')).toEqual([{ step: 'customer-decision-r1' }]));
+    expect(h.recorder.of(id, 'escalateTask')).toHaveLength(0);
+    await h.env.sleep('5d'); // 29 d: two days before, sales is told to follow up
+    await eventually(() => expect(h.recorder.of(id, 'escalateTask')).toEqual([{ step: 'customer-decision-r1', escalateTo: ['sales'] }]));
     expect((await handle.query(quoteStateQuery)).stage).toBe('awaiting_customer');
     expect(await handle.result()).toEqual({ outcome: 'expired', revision: 1, orderWorkflowId: null });
     expect(h.recorder.of(id, 'closeTask')).toEqual([{ step: 'customer-decision-r1', status: 'cancelled' }]);

@@ -42,6 +42,19 @@ const flow = proxyActivities<QuoteFlowActivities>({
 });
 const mail = proxyActivities<MailActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
 
+const DAY_MS = 86_400_000;
+
+/** Timers of a customer's wait that lapses after `lifetimeMs`: reminder a week before, sales told two days before. */
+function customerDecisionClock(lifetimeMs: number) {
+  return {
+    remindAfter: lifetimeMs > 7 * DAY_MS ? lifetimeMs - 7 * DAY_MS : Math.floor(lifetimeMs / 2),
+    escalateAfter: lifetimeMs > 3 * DAY_MS ? lifetimeMs - 2 * DAY_MS : undefined,
+    escalateTo: ['sales' as const],
+    dueAfter: lifetimeMs,
+    giveUpAfter: lifetimeMs,
+  };
+}
+
 /** The quote workflow (type name `quoteWorkflow`, id `quote:${quoteId}`, task queue `quote`). */
 export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWorkflowResult> {
   const workflowId = workflowInfo().workflowId;
@@ -205,8 +218,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
             role: 'customer',
             payload: { reference: input.reference, revision, comment: review.data.comment ?? null },
             // A customer who never sends corrected files lets the request lapse like an unanswered quote.
-            dueAfter: lapse,
-            giveUpAfter: lapse,
+            ...customerDecisionClock(lapse),
           });
           dueAt.delete(quoteSteps.correctedFiles(revision));
           const files = filesOutcome.status === 'completed' ? filesOutcome.completion : null;
@@ -244,8 +256,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       title: `Quote ${input.reference} r${revision}: accept, ask for a revision, or reject`,
       role: 'customer',
       payload: { reference: input.reference, revision, totalMinor, currency },
-      dueAfter: expiresAt - Date.now(),
-      giveUpAfter: expiresAt - Date.now(),
+      // The customer is reminded a week before expiry and sales is told two days before, to follow up.
+      ...customerDecisionClock(expiresAt - Date.now()),
     });
     dueAt.delete(decisionStep);
     const decision = decisionOutcome.status === 'completed' ? decisionOutcome.completion : null;
