@@ -32,7 +32,11 @@ export function BarChart({ title, labels, series, stacked = false }: { title: st
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
-        scales: { x: { stacked }, y: { stacked, beginAtZero: true, suggestedMax: Math.max(...series.flatMap((x) => x.data)) * 1.1 } },
+        scales: {
+          x: { stacked },
+          // Counts get whole-number ticks; hours keep their fractions.
+          y: { stacked, beginAtZero: true, suggestedMax: Math.max(...series.flatMap((x) => x.data)) * 1.1, ticks: { precision: series.every((x) => x.data.every(Number.isInteger)) ? 0 : undefined } },
+        },
         plugins: { legend: { position: 'bottom' } },
       },
     };

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { api, type Task } from '../api';
 import { useApp } from '../context';
-import { AGE_BUCKETS, ageBucket } from '../lib/time';
+import { AGE_BUCKETS, EN_UNITS, ZH_UNITS, ageBucket, formatSpan } from '../lib/time';
 import { formatMinor } from '../lib/money';
 import { quoteTurnaroundHours, firstPassYield } from '../lib/metrics';
 import { BarChart } from '../components/chart';
@@ -57,7 +57,7 @@ export function DashboardPage() {
           {turnaround.length ? (
             <>
             <p className="metric">
-              {t('withinSla', { n: turnaround.filter((q) => q.hours <= 24).length, of: turnaround.length })} · {t('medianHours', { h: median(turnaround.map((q) => q.hours)).toFixed(1) })}
+              {t('withinSla', { n: turnaround.filter((q) => q.hours <= 24).length, of: turnaround.length })} · {t('medianHours', { h: formatSpan(median(turnaround.map((q) => q.hours)) * 3_600_000, lang === 'zh' ? ZH_UNITS : EN_UNITS) })}
             </p>
             <BarChart
               title={t('chartTurnaround')}
