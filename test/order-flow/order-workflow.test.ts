@@ -177,7 +177,7 @@ test('the sales manager cancels mid-production: line slot and materials released
 
   const view = await handle.query(orderStateQuery);
   expect(view.stage).toBe('cancelled');
-  expect(view.cancelled).toMatchObject({ reason: 'customer project stopped', by: 'sales_manager@demo.local', compensations: ['void_deposit_invoice', 'close_tasks'] });
+  expect(view.cancelled).toMatchObject({ reason: 'customer project stopped', by: 'sales_manager@demo.local', compensations: ['release_line_slot', 'release_materials', 'keep_paid_deposit_invoice', 'close_tasks'] });
   expect(view.openTasks).toEqual([]);
   const timeline = (await h.t.db.selectFrom('audit_log').select('action').where('entity_type', '=', 'order').where('entity_id', '=', orderId).orderBy('id').execute()).map((r) => r.action);
   // The production child undid its own steps newest first, then the order closed tasks and recorded the cancellation.
@@ -207,6 +207,8 @@ test('cancelling while the balance is unpaid voids the balance invoice', async (
   await handle.signal(cancelOrderSignal, await cancelRequest('no payment'));
   expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
   expect((await ordersRepo.listInvoices(h.t.db, { orderId })).map((i) => [i.kind, i.status])).toEqual([['balance', 'void']]);
+  // Production had finished: the materials are in the boards, nothing of it is undone.
+  expect((await handle.query(orderStateQuery)).cancelled?.compensations).toEqual(['void_balance_invoice', 'close_tasks']);
 }, 120_000);
 
 test('a monthly-settlement customer within the credit limit ships on an approved statement entry, without a deposit', async () => {

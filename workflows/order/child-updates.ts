@@ -9,6 +9,8 @@ export interface ChildUpdate {
   decisions: DecisionRecord[];
   progress?: { step: string; quantityDone: number }[];
   lot?: LotView;
+  /** Set once, after a cancelled child undid its own forward steps (newest first). */
+  compensated?: string[];
 }
 
 /** Child → order workflow; internal to the order context. */

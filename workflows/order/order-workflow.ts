@@ -93,7 +93,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     cancelled,
   }));
   setHandler(childUpdateSignal, (update) => {
-    children.set(update.source, update);
+    children.set(update.source, { ...update, compensated: update.compensated ?? children.get(update.source)?.compensated });
     if (update.progress) progress = update.progress;
     if (update.lot) lots.set(update.lot.lotIndex, update.lot);
     if (update.stage && update.stage !== stage && stage !== 'cancelled') setStage(update.stage);
@@ -181,16 +181,21 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
 
   async function compensate(reason: string, by: { userId: string; role: string; email: string } | null): Promise<OrderWorkflowResult> {
     const plan = planCompensation(done, payment.paidMinor);
+    // Materials and the line slot belong to the production child, which released them when it was cancelled
+    // (it ran first: its steps came after the order's own).
+    const effects: string[] = [...[...children.values()].flatMap((c) => c.compensated ?? [])];
+    const invoiceOf = { void_deposit_invoice: 'deposit', void_balance_invoice: 'balance', void_statement_entry: 'statement' } as const;
     for (const compensation of plan.compensations) {
-      if (compensation === 'void_deposit_invoice') await orderActs.orderVoidInvoice({ orderId, kind: 'deposit' });
-      if (compensation === 'void_balance_invoice') await orderActs.orderVoidInvoice({ orderId, kind: 'balance' });
-      if (compensation === 'void_statement_entry') await orderActs.orderVoidInvoice({ orderId, kind: 'statement' });
-      // Materials and the line slot belong to the production child, which released them when it was cancelled.
+      if (!(compensation in invoiceOf)) continue;
+      const kind = invoiceOf[compensation as keyof typeof invoiceOf];
+      const { voided } = await orderActs.orderVoidInvoice({ orderId, kind });
+      // A paid invoice stays as it is: the money is refunded by finance (refundMinor), not voided away.
+      effects.push(voided ? compensation : `keep_paid_${kind}_invoice`);
     }
     await orderActs.orderCloseTasks({ orderId });
-    await orderActs.orderCancelled({ orderId, customerId, reason, actor: by && { userId: by.userId, role: by.role }, refundMinor: plan.refundMinor, compensations: plan.compensations });
+    await orderActs.orderCancelled({ orderId, customerId, reason, actor: by && { userId: by.userId, role: by.role }, refundMinor: plan.refundMinor, compensations: [...effects, 'close_tasks'] });
     for (const child of children.values()) child.openTasks = [];
-    cancelled = { reason, by: by?.email ?? 'workflow', at: new Date().toISOString(), compensations: [...plan.compensations, 'close_tasks'] };
+    cancelled = { reason, by: by?.email ?? 'workflow', at: new Date().toISOString(), compensations: [...effects, 'close_tasks'] };
     setStage('cancelled');
     await orderActs.orderSetStage({ orderId, stage: 'cancelled' });
     return { orderId, status: 'cancelled' };

@@ -180,9 +180,17 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
     if (isCancellation(error)) {
       // Undo this workflow's forward steps, newest first, even though the scope is cancelled.
       await CancellationScope.nonCancellable(async () => {
-        for (const compensation of planCompensation(done, 0).compensations) {
+        const compensated = planCompensation(done, 0).compensations;
+        for (const compensation of compensated) {
           if (compensation === 'release_materials') await orderActs.orderReleaseMaterials({ orderId: input.orderId });
           if (compensation === 'release_line_slot') await orderActs.orderReleaseLineSlot({ orderId: input.orderId });
+        }
+        // Awaited: the order then has the list before it learns that this child was cancelled.
+        const parent = workflowInfo().parent;
+        if (parent) {
+          await getExternalWorkflowHandle(parent.workflowId)
+            .signal(childUpdateSignal, { source: workflowInfo().workflowId, stage, openTasks: [], decisions: steps.decisions, compensated })
+            .catch(() => undefined);
         }
       });
     }
