@@ -98,7 +98,7 @@ describe.each(TEST_DB_KINDS)('RMA activities on %s', (kind) => {
     await run(() => acts.recordResponsibility(form));
     await run(() => acts.recordResponsibility(form));
     const decisions = await t.db.selectFrom('rma_responsibility_decisions').selectAll().where('rma_case_id', '=', rmaId).execute();
-    expect(decisions.map((d) => [d.responsible, d.dispatch_form.responsibility, d.signed_by_customer])).toEqual([['customer', 'shared', 'Li']]);
+    expect(decisions.map((d) => [d.responsible, d.dispatch_form.responsibility, d.signed_by_customer])).toEqual([['shared', 'shared', 'Li']]);
 
     const ship = { rmaId, purpose: 'ship-back', carrier: 'SF', trackingNumber: 'SF1', by: actor() };
     await run(() => acts.recordShipment(ship));

@@ -22,10 +22,7 @@ export async function setStatus(db: DbOrTrx, rmaId: string, status: string): Pro
   return { before: before.status, after: status };
 }
 
-/**
- * The dispatch form, once per case. The table's `responsible` column knows only customer / factory: a shared
- * fault is stored as 'customer' (it is charged, like a customer fault) and the form keeps 'shared'.
- */
+/** The dispatch form, once per case: who is responsible (customer, factory or shared), signed by both sides. */
 export async function recordResponsibilityOnce(
   db: DbOrTrx,
   input: { rmaId: string; responsibility: Responsibility; form: Record<string, unknown>; customerSignatory: string; factorySignatory: string; by: RmaActor },
@@ -34,7 +31,7 @@ export async function recordResponsibilityOnce(
   if (existing) return;
   await recordResponsibility(db, {
     rma_case_id: input.rmaId,
-    responsible: input.responsibility === 'factory' ? 'factory' : 'customer',
+    responsible: input.responsibility,
     dispatch_form: json({ ...input.form, responsibility: input.responsibility }),
     signed_by_customer: input.customerSignatory,
     signed_by_factory: input.factorySignatory,

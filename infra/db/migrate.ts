@@ -1,12 +1,14 @@
 import { Migrator, NO_MIGRATIONS, sql, type Migration, type MigrationProvider, type MigrationResultSet, type Kysely } from 'kysely';
 import * as platform from './migrations/2026-11-24T2000-platform';
 import * as domain from './migrations/2026-11-24T2010-domain';
+import * as rmaSharedResponsibility from './migrations/2026-11-24T2200-rma-shared-responsibility';
 
 // A static list (not a folder scan) so migrations load the same under tsx, jest and a bundler.
 // Append new migrations here; never edit one that has landed.
 const migrations: Record<string, Migration> = {
   '2026-11-24T2000-platform': platform,
   '2026-11-24T2010-domain': domain,
+  '2026-11-24T2200-rma-shared-responsibility': rmaSharedResponsibility,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -320,7 +320,7 @@ export interface RmaUnitsTable {
 export interface RmaResponsibilityDecisionsTable {
   id: Id;
   rma_case_id: string;
-  responsible: 'customer' | 'factory';
+  responsible: 'customer' | 'factory' | 'shared';
   dispatch_form: JsonDefault<Record<string, unknown>>;
   signed_by_customer: string | null;
   signed_by_factory: string | null;

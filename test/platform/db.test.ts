@@ -19,7 +19,12 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
   test('migrations apply, revert one by one, and re-apply', async () => {
     expect(await migrateToLatest(t.db)).toEqual(MIGRATION_NAMES.map((n) => `applied ${n}`));
     expect(await migrateToLatest(t.db)).toEqual([]);
+    const responsibleCheck = async () =>
+      (await sql<{ def: string }>`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'rma_responsibility_decisions_responsible_check'`.execute(t.db)).rows[0]?.def;
+    expect(await responsibleCheck()).toMatch(/shared/);
     expect(await migrateDown(t.db)).toEqual([`reverted ${MIGRATION_NAMES[MIGRATION_NAMES.length - 1]}`]);
+    expect(await responsibleCheck()).not.toMatch(/shared/);
+    expect(await migrateDown(t.db)).toEqual([`reverted ${MIGRATION_NAMES[MIGRATION_NAMES.length - 2]}`]);
     await expect(sql`select 1 from rma_cases`.execute(t.db)).rejects.toThrow(/rma_cases/);
     await migrateToEmpty(t.db);
     await expect(sql`select 1 from tasks`.execute(t.db)).rejects.toThrow(/tasks/);
