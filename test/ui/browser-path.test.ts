@@ -36,6 +36,7 @@ interface ApiTask {
   status: string;
   payload: Record<string, unknown>;
   title: string;
+  dueAt: string | null;
 }
 
 jest.setTimeout(600_000);
@@ -480,7 +481,12 @@ describeBrowser('the browser path (chromium)', () => {
     await page.getByLabel('只看逾期').check();
     await page.locator('p.empty').waitFor();
     await page.getByLabel('只看逾期').uncheck();
-    if (open) await expectText(page.locator('table.inbox'), '剩余');
+    if (open) {
+      const row = page.locator('table.inbox tbody tr').first();
+      await expectText(row, open.dueAt ? '剩余' : '无截止时间');
+      const zhRoles: Record<string, string> = { sales: '销售', sales_manager: '销售经理', engineer: '工程', production: '生产', qa: '品质', warehouse: '仓库', finance: '财务', manager: '经理', admin: '管理员' };
+      await expectText(row, zhRoles[open.role]);
+    }
     await shot(page, '15-inbox-zh');
     await page.getByLabel('语言').selectOption('en');
   });

@@ -11,6 +11,8 @@ interface AppState {
   lang: Lang;
   setLang(lang: Lang): void;
   t(key: StringKey, params?: Record<string, string | number>): string;
+  /** A role's name in the current language. */
+  roleName(role: string): string;
   signIn(email: string, password: string): Promise<User>;
   signOut(): Promise<void>;
 }
@@ -48,6 +50,10 @@ export function AppProvider({ children }: { children: ReactNode }) {
       lang,
       setLang,
       t: (key, params) => fill((lang === 'zh' ? zh : en)[key] ?? en[key], params),
+      roleName: (role) => {
+        const key = `role_${role}` as StringKey;
+        return (lang === 'zh' ? zh : en)[key] ?? role;
+      },
       signIn: async (email, password) => {
         const result = await api<{ user: User }>('/api/auth/login', { body: { email, password } });
         setUser(result.user);

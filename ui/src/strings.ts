@@ -212,6 +212,16 @@ export const en = {
   fieldError: 'Problem with this field',
   required: 'required',
   skipToContent: 'Skip to content',
+  role_customer: 'Customer',
+  role_sales: 'Sales',
+  role_sales_manager: 'Sales manager',
+  role_engineer: 'Engineer',
+  role_production: 'Production',
+  role_qa: 'QA',
+  role_warehouse: 'Warehouse',
+  role_finance: 'Finance',
+  role_manager: 'Manager',
+  role_admin: 'Admin',
 };
 
 export type StringKey = keyof typeof en;
@@ -429,6 +439,16 @@ export const zh: Record<StringKey, string> = {
   fieldError: '此字段有问题',
   required: '必填',
   skipToContent: '跳到正文',
+  role_customer: '客户',
+  role_sales: '销售',
+  role_sales_manager: '销售经理',
+  role_engineer: '工程',
+  role_production: '生产',
+  role_qa: '品质',
+  role_warehouse: '仓库',
+  role_finance: '财务',
+  role_manager: '经理',
+  role_admin: '管理员',
 };
 
 /** Fills `{name}` placeholders. */

@@ -18,7 +18,7 @@ export function useCaseTasks(caseId: string) {
 
 /** "Waiting on engineer since …, deadline …" for the open tasks of a case. */
 export function WaitingOn({ tasks }: { tasks: Task[] }) {
-  const { t } = useApp();
+  const { t, roleName } = useApp();
   const now = useNow();
   const open = tasks.filter((x) => x.status === 'open');
   if (open.length === 0) return <p className="waiting none">{t('notWaiting')}</p>;
@@ -26,7 +26,7 @@ export function WaitingOn({ tasks }: { tasks: Task[] }) {
     <ul className="waiting" aria-label={t('openTasks')}>
       {open.map((x) => (
         <li key={x.id}>
-          <strong>{t('waitingOn', { role: humanize(x.role), since: new Date(x.createdAt).toLocaleString() })}</strong> — <Link to={`/tasks/${x.id}`}>{x.title}</Link>{' '}
+          <strong>{t('waitingOn', { role: roleName(x.role), since: new Date(x.createdAt).toLocaleString() })}</strong> — <Link to={`/tasks/${x.id}`}>{x.title}</Link>{' '}
           <SlaBadge dueAt={x.dueAt} now={now} />
           {x.dueAt && <span className="hint"> · {t('taskAtDeadline', { due: new Date(x.escalateAt ?? x.dueAt).toLocaleString() })}</span>}
         </li>

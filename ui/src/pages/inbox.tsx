@@ -12,7 +12,7 @@ interface CustomerLite {
 }
 
 export function InboxPage() {
-  const { t } = useApp();
+  const { t, roleName } = useApp();
   const now = useNow();
   const [params, setParams] = useSearchParams();
   const kind = params.get('kind') ?? '';
@@ -115,7 +115,7 @@ export function InboxPage() {
                   </Link>
                 </td>
                 <td>{task.customerId ? (names.get(task.customerId) ?? task.customerId.slice(0, 8)) : '—'}</td>
-                <td>{humanize(task.role)}</td>
+                <td>{roleName(task.role)}</td>
                 <td>
                   <When at={task.dueAt} />
                 </td>

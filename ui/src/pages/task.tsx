@@ -3,12 +3,12 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, casePath, type Task, type TaskKind } from '../api';
 import { useApp } from '../context';
-import { ErrorBanner, KeyValues, Loading, SlaBadge, When, humanize, useLoad, useNow } from '../components/common';
+import { ErrorBanner, KeyValues, Loading, SlaBadge, When, useLoad, useNow } from '../components/common';
 import { TaskForm } from '../components/task-forms';
 
 export function TaskPage() {
   const { id = '' } = useParams();
-  const { t } = useApp();
+  const { t, roleName } = useApp();
   const now = useNow();
   const navigate = useNavigate();
   const [done, setDone] = useState<Task | null>(null);
@@ -27,13 +27,13 @@ export function TaskPage() {
       <h1>{current.title}</h1>
       <div className="card">
         <p>
-          <code>{current.kind}</code> · {t('taskFor', { role: humanize(current.role) })} ·{' '}
+          <code>{current.kind}</code> · {t('taskFor', { role: roleName(current.role) })} ·{' '}
           <Link to={casePath(current.caseType, current.caseId)}>{t('taskOpenCase')}</Link>
         </p>
         {current.status === 'open' && (
           <>
             <p>
-              {t('taskWaiting', { role: humanize(current.role), since: new Date(current.createdAt).toLocaleString() })} <SlaBadge dueAt={current.dueAt} now={now} />
+              {t('taskWaiting', { role: roleName(current.role), since: new Date(current.createdAt).toLocaleString() })} <SlaBadge dueAt={current.dueAt} now={now} />
             </p>
             {current.dueAt && <p className="hint">{t('taskAtDeadline', { due: new Date(current.escalateAt ?? current.dueAt).toLocaleString() })}</p>}
           </>
