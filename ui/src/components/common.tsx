@@ -64,11 +64,17 @@ export function Loading() {
 /** A labelled control with its error message underneath, linked by aria-describedby. */
 export function Field({ label, error, children, hint }: { label: string; error?: string | null; hint?: string; children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode }) {
   const id = useId();
+  // An error is hidden once the person edits the field; it shows again when a new submission reports it.
+  const [editedAfter, setEditedAfter] = useState<string | null>(null);
+  useEffect(() => {
+    if (!error) setEditedAfter(null);
+  }, [error]);
+  if (error && editedAfter === error) error = null;
   const errorId = `${id}-error`;
   const hintId = `${id}-hint`;
   const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`field${error ? ' has-error' : ''}`}>
+    <div className={`field${error ? ' has-error' : ''}`} onInput={() => error && setEditedAfter(error)} onChange={() => error && setEditedAfter(error)}>
       <label htmlFor={id}>{label}</label>
       {children({ id, 'aria-invalid': !!error, 'aria-describedby': describedBy })}
       {hint && (

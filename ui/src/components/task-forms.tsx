@@ -21,6 +21,8 @@ function useCompletion(task: Task, fieldNames: string[], onDone: (t: Task) => vo
   const complete = async (decision: string, build: () => Record<string, unknown>) => {
     setFieldErrors({});
     setError(null);
+    // Let the cleared errors render first, so a repeated message shows again next to an edited field.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     let data: Record<string, unknown>;
     try {
       data = build();

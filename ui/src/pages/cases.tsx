@@ -180,7 +180,7 @@ export function OrderPage() {
         )}
       </Section>
       <Section title={t('payment')}>
-        <KeyValues value={wf.payment ?? null} />
+        <KeyValues value={wf.payment ? Object.fromEntries(Object.entries(wf.payment).map(([k, v]) => (k.endsWith('Minor') && typeof v === 'number' ? [k.slice(0, -5), money(v)] : [k, v]))) : null} />
         {o.invoices.length > 0 && (
           <ul>
             {o.invoices.map((i) => (
