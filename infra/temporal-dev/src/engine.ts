@@ -1256,7 +1256,13 @@ export class Engine {
   /** RequestCancelActivityTask: true when the cancel completed at once (no attempt running). */
   private requestCancelActivity(ex: Execution, scheduledEventId: number, wtc: number): boolean {
     const act = ex.activities.get(scheduledEventId);
-    if (!act) return false;
+    if (!act) {
+      // Finished while this workflow task ran (its outcome is buffered): the request is still recorded, as
+      // Temporal does, so that replay sees the command's event; the buffered outcome follows it.
+      const finished = ex.buffered.some((g) => g.some((e) => e.kind.startsWith('activityTask') && e.attrs.scheduledEventId === scheduledEventId));
+      if (finished) this.append(ex, 'activityTaskCancelRequested', { scheduledEventId, workflowTaskCompletedEventId: wtc });
+      return false;
+    }
     const ev = this.append(ex, 'activityTaskCancelRequested', { scheduledEventId, workflowTaskCompletedEventId: wtc });
     act.cancelRequested = true;
     act.cancelRequestedEventId = ev.eventId;

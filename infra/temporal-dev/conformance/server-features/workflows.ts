@@ -14,6 +14,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   startChild,
@@ -194,4 +195,31 @@ export async function counter(): Promise<number> {
   setHandler(doneSignal, () => void (done = true));
   await condition(() => done);
   return total;
+}
+
+const { quick } = proxyActivities<{ quick(ms: number): Promise<string> }>({ startToCloseTimeout: '10s' });
+const { slowLocal } = proxyLocalActivities<{ slowLocal(ms: number): Promise<void> }>({ startToCloseTimeout: '10s' });
+export const goSignal = defineSignal('go');
+
+/**
+ * Cancels an activity that finished while the cancelling workflow task was still running (a local activity
+ * keeps that task open): the server must still record ActivityTaskCancelRequested for the command.
+ */
+export async function cancelAfterFinish(): Promise<string> {
+  let go = false;
+  setHandler(goSignal, () => void (go = true));
+  const scope = new CancellationScope();
+  const result = scope.run(() => quick(300));
+  await condition(() => go);
+  await slowLocal(2000);
+  scope.cancel();
+  let outcome: string;
+  try {
+    outcome = await result;
+  } catch (err) {
+    outcome = isCancellation(err) ? 'cancelled' : String(err);
+  }
+  // Completing in the same task would meet the buffered completion as an UnhandledCommand; wait a moment.
+  await sleep(1000);
+  return outcome;
 }
