@@ -251,6 +251,39 @@ describeBrowser('the browser path (chromium)', () => {
     expect(orderId).toBeTruthy();
   });
 
+  it('the customer asks for a revision with a new quantity, then rejects the revised quote', async () => {
+    if (!existsSync(BOARD)) return;
+    const page = await pageAs('buyer@demo.local');
+    await page.goto('/portal/rfq');
+    const entries = readdirSync(BOARD)
+      .filter((name) => !['manifest.json', 'LICENSE'].includes(name))
+      .map((name) => ({ name, data: readFileSync(join(BOARD, name)) }));
+    // A bare board without assembly is priced automatically: no engineer in the loop.
+    await page.getByLabel('Gerber zip').setInputFiles({ name: 'uno-bare.zip', mimeType: 'application/zip', buffer: makeZip(entries) });
+    await page.getByLabel('Quantity').fill('10');
+    await page.getByRole('button', { name: 'Upload and quote' }).click();
+    await page.waitForURL(/\/quotes\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop() as string;
+    await page.getByRole('region', { name: 'Your decision' }).waitFor({ timeout: 120_000 });
+    await page.getByLabel('New quantity (optional)').fill('100');
+    await page.getByLabel('Comment').fill('Please quote 100 pieces.');
+    await page.getByRole('button', { name: 'Ask for a revision' }).click();
+    await expectText(page.getByRole('status'), 'Your decision was recorded');
+    await eventually('revision 2 to be issued', async () => {
+      const q = await asManager<{ revision: number; workflow: { stage: string } | null }>(`/api/quotes/${id}`);
+      return q.revision === 2 && q.workflow?.stage === 'awaiting_customer' ? true : undefined;
+    }, 120_000);
+    await page.reload();
+    await expectText(page.getByRole('heading', { level: 1 }), 'Awaiting customer');
+    await expectText(page.locator('dl.kv'), '100');
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await expectText(page.getByRole('status'), 'Your decision was recorded');
+    await eventually('the quote to be rejected', async () => ((await asManager<{ status: string }>(`/api/quotes/${id}`)).status === 'rejected' ? true : undefined));
+    await page.reload();
+    await expectText(page.getByRole('heading', { level: 1 }), 'Rejected');
+    await shot(page, '06c-quote-revised-rejected');
+  });
+
   it("the quote's timeline tells its Temporal history in words, raw events and the Temporal UI one click away", async () => {
     if (!quoteId) return;
     const page = await pageAs('manager@demo.local');
@@ -469,6 +502,16 @@ describeBrowser('the browser path (chromium)', () => {
     await page.getByRole('img', { name: 'RMA aging (open cases)' }).waitFor();
     await page.getByRole('region', { name: 'Penalty ledger (50 CNY per day late)' }).waitFor();
     await shot(page, '16-dashboard');
+    // The customer's case page gathers its quotes, orders and returns.
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('link', { name: 'DEMO' }).or(page.getByRole('link', { name: 'Demo Electronics Co.' })).first().click();
+    await page.getByRole('heading', { name: /Customer Demo Electronics Co\./ }).waitFor();
+    await expectText(page.getByRole('region', { name: 'Quotes' }), 'Q-');
+    await expectText(page.getByRole('region', { name: 'RMAs' }), 'RMA-');
+    await shot(page, '17-customer');
+    await page.getByRole('link', { name: 'Users' }).click();
+    await expectText(page.getByRole('table'), 'buyer@demo.local');
+    await shot(page, '18-admin-users');
   });
 
   it('the factory floor reads the inbox in Chinese', async () => {

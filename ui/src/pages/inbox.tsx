@@ -1,5 +1,5 @@
 /** The inbox: open tasks for my role, soonest due first, with SLA countdowns and filters. */
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, casePath, type Task } from '../api';
 import { useApp } from '../context';
@@ -15,9 +15,10 @@ export function InboxPage() {
   const { t, roleName } = useApp();
   const now = useNow();
   const [params, setParams] = useSearchParams();
-  const kind = params.get('kind') ?? '';
-  const customer = params.get('customer') ?? '';
-  const overdueOnly = params.get('overdue') === 'true';
+  // Filters live in local state (controls answer at once) and in the URL (links and reloads keep them).
+  const [filters, setFilters] = useState(() => ({ kind: params.get('kind') ?? '', customer: params.get('customer') ?? '', overdue: params.get('overdue') ?? '' }));
+  const { kind, customer } = filters;
+  const overdueOnly = filters.overdue === 'true';
   const tasks = useLoad(() => api<{ tasks: Task[] }>(`/api/tasks${overdueOnly ? '?overdue=true' : ''}`), [overdueOnly]);
   // New work arrives while the page is open; the countdowns move every 30 s anyway.
   const { reload } = tasks;
@@ -38,7 +39,8 @@ export function InboxPage() {
   const kinds = [...new Set(all.map((x) => x.kind))].sort();
   const customerIds = [...new Set(all.map((x) => x.customerId).filter((x): x is string => !!x))];
   const shown = all.filter((x) => (!kind || x.kind === kind) && (!customer || x.customerId === customer));
-  const set = (key: string, value: string) => {
+  const set = (key: keyof typeof filters, value: string) => {
+    setFilters({ ...filters, [key]: value });
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
     else next.delete(key);

@@ -302,7 +302,7 @@ export function QuotePage() {
       </h1>
       <div className="card">
         <WaitingOn tasks={tasks.data ?? []} />
-        <KeyValues value={{ quantity: q.quantity, revision: q.revision, currency: q.currency, validUntil: q.validUntil, created: new Date(q.createdAt).toLocaleString(), ...q.options }} />
+        <KeyValues value={{ quantity: current?.quantity ?? q.quantity, revision: q.revision, currency: q.currency, validUntil: q.validUntil, created: new Date(q.createdAt).toLocaleString(), ...q.options }} />
       </div>
       {canDecide && <CustomerDecision quote={q} onDone={refresh} />}
       <Section title={t('files')}>
