@@ -150,7 +150,7 @@ export function OrderPage() {
           <table className="data">
             <thead>
               <tr>
-                <th scope="col">Lot</th>
+                <th scope="col">{t('lot')}</th>
                 <th scope="col">{t('colStatus')}</th>
                 <th scope="col">{t('colQuantity')}</th>
                 <th scope="col">{t('lots')}</th>
@@ -255,7 +255,7 @@ export function RmaPage() {
         <KeyValues value={r} omit={['state', 'units', 'id', 'workflowId', 'customerId']} />
       </div>
       {r.units && r.units.length > 0 && (
-        <Section title="Units">
+        <Section title={t('units')}>
           {r.units.map((u) => (
             <KeyValues key={u.id} value={u} omit={['id']} />
           ))}

@@ -86,8 +86,8 @@ export function DashboardPage() {
                 title={t('chartYield')}
                 labels={fpy.byKind.map((k) => k.kind.toUpperCase())}
                 series={[
-                  { label: 'passed', data: fpy.byKind.map((k) => k.passed), color: '#16a34a' },
-                  { label: 'failed', data: fpy.byKind.map((k) => k.failed), color: '#dc2626' },
+                  { label: t('passed'), data: fpy.byKind.map((k) => k.passed), color: '#16a34a' },
+                  { label: t('failed'), data: fpy.byKind.map((k) => k.failed), color: '#dc2626' },
                 ]}
                 stacked
               />

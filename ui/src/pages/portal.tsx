@@ -167,8 +167,8 @@ export function RfqPage() {
           <Field label={t('rfqLeadTime')} error={fieldErrors.options}>
             {(p) => (
               <select {...p} value={leadTime} onChange={(e) => setLeadTime(e.target.value)}>
-                <option value="standard">standard</option>
-                <option value="express">express</option>
+                <option value="standard">{t('leadStandard')}</option>
+                <option value="express">{t('leadExpress')}</option>
               </select>
             )}
           </Field>

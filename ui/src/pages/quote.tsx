@@ -125,7 +125,7 @@ export function Findings({ issues }: { issues: Issue[] }) {
             <td>
               {i.message}
               {i.file ? <span className="hint"> · {i.file}</span> : null}
-              {i.row ? <span className="hint"> · row {i.row}</span> : null}
+              {i.row ? <span className="hint"> · {t('row', { n: i.row })}</span> : null}
             </td>
           </tr>
         ))}
