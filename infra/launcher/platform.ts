@@ -26,6 +26,7 @@ import type { WorkerRegistration } from '../temporal/worker-registration';
 import { PLATFORM_TASK_KINDS, TaskKindRegistry, type TaskKind } from '../../domain/tasks/kinds';
 import { discoverServices, discoverTaskKinds } from './discovery';
 import { startTemporalDevServer } from '../temporal-dev';
+import { ensureUiBuilt, uiStatic } from './ui-static';
 
 /** What to run in this process; everything by default (the embedded, one-process mode). */
 export interface PlatformOptions {
@@ -46,6 +47,8 @@ export interface PlatformOptions {
   taskKinds?: TaskKind[];
   /** An open, migrated database to use instead of the configured one (tests); the caller closes it. */
   db?: Db;
+  /** Serve the admin UI and customer portal (built on first start); default: when all services run. */
+  ui?: boolean;
 }
 
 /** A running platform: the URLs it printed and how to stop it. */
@@ -190,7 +193,18 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       { name: 'temporal', check: () => checkTemporal(temporalConnections.connection, temporalConnections.namespace) },
       { name: 'mail', check: async () => void (await transport.verify()) },
     ];
+    // The browser app, built from ui/ when missing or stale; the API keeps working if the build fails.
+    const before = [];
+    if (options.ui ?? options.services === undefined) {
+      try {
+        await ensureUiBuilt({ log: (message) => logger.info(message) });
+        before.push(uiStatic());
+      } catch (err) {
+        logger.error({ err }, 'the admin UI could not be built; serving the API only');
+      }
+    }
     const app = createApp({
+      before,
       logger,
       auth,
       openapi,
