@@ -7,6 +7,21 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
+# The browser app: built with Vite, served by an unprivileged nginx that also routes /api to the services.
+FROM node:20-bookworm-slim AS ui-build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY ui ./ui
+RUN npm run ui:build
+
+FROM nginxinc/nginx-unprivileged:1.27-alpine AS ui
+COPY ui/nginx.conf /etc/nginx/conf.d/default.conf
+COPY --from=ui-build /app/ui/dist /usr/share/nginx/html
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=5s --retries=3 CMD ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]
+
+# The services and workers (the last stage, so a plain `docker build .` gives this image).
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \

@@ -63,6 +63,36 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('the browser app container', () => {
+  const nginx = readFileSync(join(ROOT, 'ui', 'nginx.conf'), 'utf8');
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+
+  test('is built from the Dockerfile\'s ui stage, health-checked, and waits for the API services', () => {
+    const ui = services.ui as { build?: { context: string; target: string }; depends_on?: Record<string, { condition: string }>; healthcheck?: { test: string[] } };
+    expect(ui.build).toEqual({ context: '.', target: 'ui' });
+    expect(dockerfile).toMatch(/^FROM \S+ AS ui$/m);
+    expect(dockerfile).toMatch(/^RUN npm run ui:build$/m);
+    expect(Object.keys(ui.depends_on ?? {}).sort()).toEqual(['api', 'production', 'quote', 'rma']);
+    expect(ui.healthcheck?.test.join(' ')).toContain('8080');
+    // The runtime image stays the default target: it is the last stage.
+    expect(dockerfile.trim().split(/^FROM /m).pop()).toMatch(/AS runtime/);
+  });
+
+  test('routes every API path to a container that serves it', () => {
+    const routes: Array<[RegExp, string]> = [...nginx.matchAll(/location ~ (\S+)\s+\{ proxy_pass http:\/\/([a-z-]+):3000; \}/g)].map((m) => [new RegExp(m[1]), m[2]]);
+    const fallback = /location \/api\/\s+\{ proxy_pass http:\/\/([a-z-]+):3000; \}/.exec(nginx)?.[1];
+    const target = (path: string) => routes.find(([re]) => re.test(path))?.[1] ?? fallback;
+    const servedBy = (container: string) => (services[container].command ?? []).slice(1);
+    expect(servedBy(target('/api/quotes/123')!)).toContain('quote');
+    expect(servedBy(target('/api/orders')!)).toContain('production');
+    expect(servedBy(target('/api/rmas/1/timeline')!)).toContain('rma');
+    expect(servedBy(target('/api/rma-penalties')!)).toContain('rma');
+    for (const path of ['/api/auth/login', '/api/tasks', '/api/customers', '/api/workflows/x/history']) {
+      expect(servedBy(target(path)!)).toEqual(expect.arrayContaining([path.split('/')[2] === 'customers' ? 'customer' : path.split('/')[2]]));
+    }
+  });
+});
+
 describe('Dockerfile', () => {
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   const ignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n');
