@@ -49,7 +49,8 @@ describe.each(TEST_DB_KINDS)('mail through the outbox and a real SMTP exchange (
     const sender = createOutboxSender({ db: t.db, transport, from: 'noreply@smt.test', logger });
     await enqueueMail(t.db, { idempotencyKey: 'outage-1', to: 'late@x.test', subject: 'During the outage', text: 'still arrives' });
 
-    const start = new Date();
+    // A moment after the enqueue: the database clock has microseconds, so "now" in JS may be a hair earlier.
+    const start = new Date(Date.now() + 1_000);
     expect(await sender.deliverDue(start)).toEqual({ sent: 0, failed: 1 });
     const afterFirst = await getMailByKey(t.db, 'outage-1');
     expect(afterFirst).toMatchObject({ status: 'pending', attempts: 1 });
