@@ -35,6 +35,8 @@ import { CreateQuoteFields, CustomerDecisionRequest, ListQuotesQuery, PdfQuery, 
 const SALES_ROLES: Role[] = ['sales', 'sales_manager', 'manager', 'admin'];
 const MAX_TABLE_BYTES = 10 * 1024 * 1024;
 const MAX_ARCHIVE_BYTES = 100 * 1024 * 1024;
+const QuoteFileParams = QuoteIdParams.extend({ fileId: z.uuid() });
+type QuoteFileParams = z.infer<typeof QuoteFileParams>;
 
 const upload = multer({
   storage: multer.memoryStorage(),
@@ -232,7 +234,7 @@ export function createRouter(deps: ServiceDeps): Router {
           autoQuoteAllowed: r.auto_quote_allowed,
           note: r.note,
           price: priced ? { currency: priced.currency, lineItems: priced.lineItems, subtotals: priced.subtotals, totalMinor: priced.totalFen, perBoardMinor: priced.perBoardFen, quantityBreaks: priced.quantityBreaks, reviewReasons: priced.reviewReasons, validUntil: priced.validUntil, rulesVersion: priced.rulesVersion } : null,
-          files: files.filter((f) => f.revision === r.revision).map((f) => ({ kind: f.kind, name: f.filename, sha256: f.content_hash, bytes: f.size_bytes })),
+          files: files.filter((f) => f.revision === r.revision).map((f) => ({ id: f.id, download: `/api/quotes/${quote.id}/files/${f.id}`, kind: f.kind, name: f.filename, sha256: f.content_hash, bytes: f.size_bytes })),
           pdf: existsSync(quotePdfPath(documentsDir, quote.reference, r.revision)) ? `/api/quotes/${quote.id}/pdf?revision=${r.revision}` : null,
         };
       }),
@@ -249,6 +251,17 @@ export function createRouter(deps: ServiceDeps): Router {
     res.type('application/pdf');
     res.setHeader('Content-Disposition', `attachment; filename="${quote.reference}-r${revision}.pdf"`);
     res.sendFile(path);
+  });
+
+  router.get('/quotes/:id/files/:fileId', requireAuth, validate({ params: QuoteFileParams }), async (req, res) => {
+    const actor = actorOf(req);
+    const params = req.params as QuoteFileParams;
+    const quote = await quoteFor(actor, params.id);
+    // Looked up within the quote, so a file id of another quote is simply not found here.
+    const file = (await listQuoteFiles(db, quote.id)).find((f) => f.id === params.fileId);
+    if (!file || !existsSync(file.storage_path)) throw new NotFoundError('file');
+    res.attachment(file.filename);
+    res.sendFile(file.storage_path);
   });
 
   router.post('/quotes/:id/decision', requireRole('customer', ...SALES_ROLES), validate({ params: QuoteIdParams, body: CustomerDecisionRequest }), async (req, res) => {
@@ -352,6 +365,15 @@ function registerOpenApi({ openapi }: ServiceDeps): void {
     security: AUTHENTICATED,
     request: { params: QuoteIdParams, query: PdfQuery },
     responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } }, ...errorResponses(400, 401, 404) },
+  });
+  openapi.registerPath({
+    method: 'get',
+    path: '/api/quotes/{id}/files/{fileId}',
+    tags: ['quotes'],
+    summary: 'One uploaded file of the quote (Gerber zip, BOM, placement) as an attachment with its original name',
+    security: AUTHENTICATED,
+    request: { params: QuoteFileParams },
+    responses: { 200: { description: 'The stored bytes', content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } } }, ...errorResponses(400, 401, 404) },
   });
   openapi.registerPath({
     method: 'post',

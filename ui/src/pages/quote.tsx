@@ -49,7 +49,7 @@ interface QuoteDetail extends QuoteSummary {
     autoQuoteAllowed: boolean | null;
     note: string | null;
     price: { currency: string; lineItems: LineItem[]; subtotals: Record<string, number>; totalMinor: number; perBoardMinor: number; quantityBreaks: { quantity: number; totalFen: number; perBoardFen: number }[]; reviewReasons: string[]; validUntil: string } | null;
-    files: { kind: string; name: string; sha256: string; bytes: number }[];
+    files: { id: string; download: string; kind: string; name: string; sha256: string; bytes: number }[];
     pdf: string | null;
   }[];
   workflow: {
@@ -310,7 +310,11 @@ export function QuotePage() {
           {q.revisions.flatMap((r) =>
             r.files.map((f) => (
               <li key={`${r.revision}-${f.kind}`}>
-                r{r.revision} · {f.kind}: {f.name} <span className="hint">({(f.bytes / 1024).toFixed(0)} KiB, sha256 {f.sha256.slice(0, 12)}…)</span>
+                r{r.revision} · {f.kind}:{' '}
+                <a href={f.download} download={f.name}>
+                  {f.name}
+                </a>{' '}
+                <span className="hint">({(f.bytes / 1024).toFixed(0)} KiB, sha256 {f.sha256.slice(0, 12)}…)</span>
               </li>
             )),
           )}
