@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
+import multer from 'multer';
 import { z, ZodError } from 'zod';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ServiceDeps } from '../../infra/http/service-deps';
@@ -6,7 +7,7 @@ import { validate } from '../../infra/http/validate';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
 import { actorOf, assertCustomerAccess, customerScope, isOverseer, requireAuth, requireRole } from '../../infra/auth/middleware';
 import { ROLES } from '../../domain/tasks/roles';
-import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../infra/http/errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../infra/http/errors';
 import { getRmaCase, listPenalties, listRmaCases, listRmaUnits, type PenaltyEntry } from '../../infra/db/repositories/rma';
 import { listAudit, recordAudit } from '../../infra/db/repositories/audit';
 import { completeTask, listTasks } from '../../infra/db/repositories/tasks';
@@ -17,6 +18,7 @@ import { RMA_CASE_TYPE, rmaRepairWorkflowId, rmaStateQuery, type RmaState } from
 import type { WorkingCalendar } from '../../domain/rma/calendar';
 import { loadWorkingCalendar } from './calendar-config';
 import { openRma, RMA_OPENERS } from './open-rma';
+import { EVIDENCE_LIMITS, findEvidence, RmaEvidenceParams, StoredEvidence, storeEvidence } from './evidence-store';
 import {
   CompleteStepRequest,
   ListRmasQuery,
@@ -33,6 +35,24 @@ import {
 const STAFF_ROLES = ROLES.filter((r) => r !== 'customer');
 /** Roles that read the penalty ledger across cases. */
 const LEDGER_READERS = ['manager', 'admin', 'sales_manager', 'finance'] as const;
+
+const evidenceUpload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: EVIDENCE_LIMITS.fileBytes, files: EVIDENCE_LIMITS.files, fields: 5, fieldSize: 1024 },
+}).array('file', EVIDENCE_LIMITS.files);
+
+/** multer's errors as the API's 400s naming the field and the limit. */
+const receiveEvidence: RequestHandler = (req, res, next) => {
+  evidenceUpload(req, res, (error: unknown) => {
+    if (!error) return next();
+    if (error instanceof multer.MulterError) {
+      if (error.code === 'LIMIT_FILE_SIZE') return next(new ValidationError(`file: each file may be at most ${EVIDENCE_LIMITS.fileBytes} bytes`, 'file'));
+      if (error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE') return next(new ValidationError(`file: at most ${EVIDENCE_LIMITS.files} files, in the field "file"`, 'file'));
+      return next(new ValidationError(`${error.field ?? 'file'}: ${error.message}`, error.field ?? 'file'));
+    }
+    next(error);
+  });
+};
 
 function toCaseView(row: RmaCaseRow): RmaCaseView {
   return {
@@ -188,6 +208,28 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
     res.json({ entries: entries.map(toPenaltyView), totalFen: entries.reduce((s, e) => s + e.amount_cents, 0), currency: 'CNY' });
   });
 
+  router.post('/rmas/:id/evidence', requireAuth, receiveEvidence, async (req, res) => {
+    const actor = actorOf(req);
+    const { id } = RmaIdParams.parse(req.params);
+    const row = await caseFor(req, id);
+    const files = (req.files ?? []) as Express.Multer.File[];
+    if (files.length === 0) throw new ValidationError('file: at least one file is required (multipart field "file")', 'file');
+    if (files.some((f) => f.size === 0)) throw new ValidationError('file: empty files are not evidence', 'file');
+    const stored: StoredEvidence[] = [];
+    for (const f of files) stored.push(await storeEvidence(deps.config.dataDir, row.id, f.originalname || 'evidence.bin', f.buffer, actor.userId));
+    await recordAudit(deps.db, { actorId: actor.userId, actorRole: actor.role, action: 'rma.evidence', entityType: 'rma_case', entityId: row.id, after: { files: stored.map((e) => ({ id: e.id, name: e.name, sha256: e.sha256 })) } });
+    res.status(201).json({ evidence: stored.map((e) => ({ id: e.id, name: e.name, sha256: e.sha256, bytes: e.bytes, download: `/api/rmas/${row.id}/evidence/${e.id}` })) });
+  });
+
+  router.get('/rmas/:id/evidence/:evidenceId', requireAuth, validate({ params: RmaEvidenceParams }), async (req, res) => {
+    const params = req.params as RmaEvidenceParams;
+    const row = await caseFor(req, params.id);
+    const evidence = await findEvidence(deps.config.dataDir, row.id, params.evidenceId);
+    if (!evidence) throw new NotFoundError('evidence file');
+    res.attachment(evidence.name);
+    res.sendFile(evidence.path);
+  });
+
   // A role's step of one RMA: the open task of that step, completed through the platform's task mechanism
   // (same row, same audit, same taskCompleted signal as POST /api/tasks/:id/complete).
   router.post('/rmas/:id/steps/:step', requireAuth, validate({ params: RmaStepParams, body: CompleteStepRequest }), async (req, res) => {
@@ -299,6 +341,24 @@ function registerOpenApi(deps: ServiceDeps): void {
     security: AUTHENTICATED,
     request: { query: PenaltyQuery },
     responses: { 200: json(z.object({ entries: z.array(PenaltyEntryView), totalFen: z.number(), currency: z.string() }), 'Ledger'), ...errorResponses(400, 401, 403) },
+  });
+  r.registerPath({
+    method: 'post',
+    path: '/api/rmas/{id}/evidence',
+    tags: ['rma'],
+    summary: `Upload evidence for an RMA (photos, signed reports): multipart field "file", at most ${EVIDENCE_LIMITS.files} files of ${EVIDENCE_LIMITS.fileBytes} bytes; staff or the owning customer`,
+    security: AUTHENTICATED,
+    request: { params: RmaIdParams, body: { content: { 'multipart/form-data': { schema: z.object({ file: z.array(z.string().meta({ format: 'binary' })) }) } } } },
+    responses: { 201: json(z.object({ evidence: z.array(z.object({ id: z.uuid(), name: z.string(), sha256: z.string(), bytes: z.number(), download: z.string() })) }), 'Stored; put the ids in the step\'s evidence'), ...errorResponses(400, 401, 404) },
+  });
+  r.registerPath({
+    method: 'get',
+    path: '/api/rmas/{id}/evidence/{evidenceId}',
+    tags: ['rma'],
+    summary: 'One evidence file of the RMA as an attachment with its original name',
+    security: AUTHENTICATED,
+    request: { params: RmaEvidenceParams },
+    responses: { 200: { description: 'The stored bytes', content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } } }, ...errorResponses(400, 401, 404) },
   });
   r.registerPath({
     method: 'post',
