@@ -5,7 +5,7 @@
  * next to the field it names.
  */
 import { useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError, type Task, type TaskKind } from '../api';
+import { api, ApiError, upload, type Task, type TaskKind } from '../api';
 import { useApp } from '../context';
 import { buildData, FieldValueError, fieldOfError, formFields, type FormField, type JsonSchema } from '../lib/schema-form';
 import { formatMinor, parseAmountToMinor } from '../lib/money';
@@ -327,19 +327,52 @@ export function PaymentForm({ task, kind, onDone }: FormProps) {
   );
 }
 
+interface StoredEvidence {
+  id: string;
+  name: string;
+  download: string;
+}
+
+/** Uploads chosen evidence files to the RMA as soon as they are picked (`POST /api/rmas/:id/evidence`). */
+function useEvidenceUpload(rmaId: string) {
+  const [files, setFiles] = useState<StoredEvidence[]>([]);
+  const [progress, setProgress] = useState(0);
+  const [uploading, setUploading] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const send = async (chosen: File[]) => {
+    setError(undefined);
+    if (chosen.length === 0) return;
+    const form = new FormData();
+    for (const f of chosen) form.append('file', f, f.name);
+    setUploading(true);
+    setProgress(0);
+    try {
+      const answer = await upload<{ evidence: StoredEvidence[] }>(`/api/rmas/${rmaId}/evidence`, form, setProgress);
+      setFiles((before) => [...before, ...answer.evidence]);
+    } catch (e) {
+      setError(e instanceof Error ? e.message.replace(/^file:\s*/, '') : String(e));
+    } finally {
+      setUploading(false);
+    }
+  };
+  return { files, progress, uploading, error, send };
+}
+
 /** After-sales' site visit: whose fault it is, the evidence, and both signatories. */
 export function ResponsibilityForm({ task, kind, onDone }: FormProps) {
   const { t } = useApp();
   const [visitedOn, setVisitedOn] = useState(new Date().toISOString().slice(0, 10));
   const [responsibility, setResponsibility] = useState('');
   const [evidence, setEvidence] = useState('');
-  const [evidenceFiles, setEvidenceFiles] = useState<string[]>([]);
+  const evidenceUpload = useEvidenceUpload(task.caseId);
   const [customerSignatory, setCustomerSignatory] = useState('');
   const [factorySignatory, setFactorySignatory] = useState('');
   const c = useCompletion(task, ['visitedOn', 'responsibility', 'evidence', 'customerSignatory', 'factorySignatory'], onDone);
   const build = () => {
     if (!responsibility) throw new FieldValueError('responsibility', 'choose whose fault it is');
-    const files = evidenceFiles.length ? `\n[files: ${evidenceFiles.join(', ')}]` : '';
+    // The stored files by id and name, so the decision names exactly the evidence it rests on.
+    const stored = evidenceUpload.files;
+    const files = stored.length ? `\n[files: ${stored.map((f) => `${f.name} (evidence ${f.id})`).join(', ')}]` : '';
     return { visitedOn, responsibility, evidence: `${evidence.trim()}${files}`.trim(), customerSignatory: customerSignatory.trim(), factorySignatory: factorySignatory.trim() };
   };
   return (
@@ -365,9 +398,26 @@ export function ResponsibilityForm({ task, kind, onDone }: FormProps) {
       <Field label={t('evidence')} error={c.fieldErrors.evidence}>
         {(p) => <textarea {...p} rows={3} value={evidence} onChange={(e) => setEvidence(e.target.value)} />}
       </Field>
-      <Field label={t('evidenceFiles')} hint={t('evidenceNoUpload')}>
-        {(p) => <input {...p} type="file" multiple onChange={(e) => setEvidenceFiles([...(e.target.files ?? [])].map((f) => f.name))} />}
+      <Field label={t('evidenceFiles')} error={evidenceUpload.error}>
+        {(p) => <input {...p} type="file" multiple disabled={evidenceUpload.uploading} onChange={(e) => void evidenceUpload.send([...(e.target.files ?? [])])} />}
       </Field>
+      {evidenceUpload.uploading && (
+        <label className="upload-progress">
+          {t('uploadProgress')} {Math.round(evidenceUpload.progress * 100)}%
+          <progress max={1} value={evidenceUpload.progress} />
+        </label>
+      )}
+      {evidenceUpload.files.length > 0 && (
+        <ul>
+          {evidenceUpload.files.map((f) => (
+            <li key={f.id}>
+              <a href={f.download} download={f.name}>
+                {f.name}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="row">
         <Field label={t('customerSignatory')} error={c.fieldErrors.customerSignatory}>
           {(p) => <input {...p} value={customerSignatory} onChange={(e) => setCustomerSignatory(e.target.value)} />}
@@ -377,7 +427,7 @@ export function ResponsibilityForm({ task, kind, onDone }: FormProps) {
         </Field>
       </div>
       <ErrorBanner error={c.error} />
-      <DecisionButtons decisions={kind.decisions} busy={c.busy} onDecide={(d) => void c.complete(d, build)} />
+      <DecisionButtons decisions={kind.decisions} busy={c.busy || evidenceUpload.uploading} onDecide={(d) => void c.complete(d, build)} />
     </form>
   );
 }
