@@ -11,12 +11,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, makeTelemetryFilterString } from '@temporalio/worker';
+import { freePort } from '../infra/temporal-dev/free-port';
 
 interface Options {
   workflows: number;
@@ -61,16 +61,6 @@ const BIN = join(__dirname, '..', 'infra', 'temporal-dev', 'bin', 'temporal-dev'
 const WORKFLOWS = join(__dirname, '..', 'infra', 'temporal-dev', 'conformance', 'workflows');
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
 function processCpuSeconds(pid: number): number {

@@ -166,12 +166,6 @@ export class Engine {
     return runs?.length ? ns.executions.get(runs[runs.length - 1]) : undefined;
   }
 
-  private findOpen(nsName: string, workflowId: string, runId?: string | null): Execution {
-    const ex = this.find(nsName, workflowId, runId);
-    if (!isOpen(ex)) throw errors.completedAlready();
-    return ex;
-  }
-
   // ---------------------------------------------------------------- time-skipping locks
 
   private hold(h: LockHolder): void {
@@ -329,7 +323,7 @@ export class Engine {
             return { ex: existing, started: false };
           }
           if (conflict === 3) {
-            this.terminate(existing, 'TerminateExisting', null, req.identity ?? '', true);
+            this.terminate(existing, 'TerminateExisting', null, req.identity ?? '');
           } else {
             throw errors.alreadyExists(
               `Workflow execution is already running. WorkflowId: ${workflowId}, RunId: ${existing.runId}.`,
@@ -401,7 +395,7 @@ export class Engine {
       historyWaiters: new Set(),
       cancelRequested: false,
       parent: extra.parent,
-      root: extra.root ?? (extra.parent ? undefined : undefined),
+      root: extra.root,
       historySizeBytes: 0,
     };
     ns.executions.set(runId, ex);
@@ -936,7 +930,7 @@ export class Engine {
     this.close(ex, 'workflowExecutionTimedOut', { retryState: RetryState.TIMEOUT }, WorkflowStatus.TIMED_OUT);
   }
 
-  terminate(ex: Execution, reason: string, details: Obj | null, identity: string, _internal = false): void {
+  terminate(ex: Execution, reason: string, details: Obj | null, identity: string): void {
     if (!isOpen(ex)) throw errors.completedAlready();
     if (ex.wft?.startedEventId) {
       const wft = ex.wft;

@@ -4,7 +4,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context } from '@temporalio/activity';
@@ -14,20 +13,11 @@ import { bundleServerFeatureWorkflows } from './bundle';
 import { TEMPORAL_DEV_BIN, usingEmbeddedServer } from '../../../temporal/test-env';
 import { eventTypeName, historyEvents, quietSdkLogs, withoutWorkflowTaskEvents } from '../helpers';
 import * as wf from './workflows';
+import { freePort } from '../../free-port';
 
 // Killing the server is only possible with the embedded one.
 const describeEmbedded = usingEmbeddedServer() ? describe : describe.skip;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, tries = 300): Promise<T> {
   for (let i = 0; i < tries; i++) {
