@@ -29,7 +29,7 @@ import {
   type PaymentTermsApprovalInput,
 } from '../../domain/customer/contract';
 import { planPaymentTerms } from '../../domain/customer/payment-terms';
-import { completeStep } from '../quote/complete-step';
+import { completeOpenStep } from '../tasks/complete-task';
 
 const day = z
   .string()
@@ -164,7 +164,7 @@ export function createRouter(deps: ServiceDeps): Router {
 
   router.post('/customers/:id/audit/visit', requireRole('sales', 'sales_manager'), validate({ params: CustomerIdParams, body: AuditVisitRequest }), async (req, res) => {
     const customer = await customerFor(req, (req.params as { id: string }).id);
-    const task = await completeStep(deps, actorOf(req), customerWorkflowId(customer.id), customerSteps.scheduleAudit, 'schedule', req.body as Record<string, unknown>);
+    const task = await completeOpenStep(deps, actorOf(req), customerWorkflowId(customer.id), customerSteps.scheduleAudit, 'schedule', req.body as Record<string, unknown>);
     res.json({ customerId: customer.id, step: task.step, decision: task.decision, data: task.data });
   });
 
@@ -174,14 +174,14 @@ export function createRouter(deps: ServiceDeps): Router {
     if (body.result === 'conditional' && !body.correctiveActions?.length) throw new ValidationError('correctiveActions: a conditional result needs at least one corrective action', 'correctiveActions');
     if (body.result !== 'conditional' && body.correctiveActions?.length) throw new ValidationError(`correctiveActions: only a conditional result has corrective actions`, 'correctiveActions');
     const { result, ...data } = body;
-    const task = await completeStep(deps, actorOf(req), customerWorkflowId(customer.id), customerSteps.recordAuditResult, result, data);
+    const task = await completeOpenStep(deps, actorOf(req), customerWorkflowId(customer.id), customerSteps.recordAuditResult, result, data);
     res.json({ customerId: customer.id, step: task.step, decision: task.decision });
   });
 
   router.post('/customers/:id/corrective-actions/:actionId/done', requireRole('qa', 'sales', 'manager'), validate({ params: ActionParams, body: CommentRequest }), async (req, res) => {
     const { id, actionId } = req.params as z.infer<typeof ActionParams>;
     const customer = await customerFor(req, id);
-    const task = await completeStep(deps, actorOf(req), customerWorkflowId(customer.id), customerSteps.correctiveAction(actionId), 'done', req.body as Record<string, unknown>);
+    const task = await completeOpenStep(deps, actorOf(req), customerWorkflowId(customer.id), customerSteps.correctiveAction(actionId), 'done', req.body as Record<string, unknown>);
     res.json({ customerId: customer.id, correctiveActionId: actionId, decision: task.decision });
   });
 
@@ -209,7 +209,7 @@ export function createRouter(deps: ServiceDeps): Router {
     const { id, requestId } = req.params as z.infer<typeof TermsDecisionParams>;
     const customer = await customerFor(req, id);
     const { decision, ...data } = req.body as z.infer<typeof DecisionRequest>;
-    const task = await completeStep(deps, actorOf(req), paymentTermsWorkflowId(customer.id, requestId), customerSteps.approvePaymentTerms, decision, data);
+    const task = await completeOpenStep(deps, actorOf(req), paymentTermsWorkflowId(customer.id, requestId), customerSteps.approvePaymentTerms, decision, data);
     res.json({ customerId: customer.id, requestId, decision: task.decision });
   });
 

@@ -6,15 +6,14 @@ import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
 import { actorOf, assertCustomerAccess, customerScope, requireAuth, requireRole } from '../../infra/auth/middleware';
-import type { Actor } from '../../infra/auth/sessions';
-import { AppError, BusinessRuleError, ConflictError, NotFoundError } from '../../infra/http/errors';
-import { completeTask, listTasks } from '../../infra/db/repositories/tasks';
+import { BusinessRuleError, ConflictError, NotFoundError } from '../../infra/http/errors';
+import { listTasks } from '../../infra/db/repositories/tasks';
 import { recordAudit } from '../../infra/db/repositories/audit';
 import { getOrder, listInvoices, listOrders, listShipments } from '../../infra/db/repositories/orders';
 import { getProductionOrderByOrder } from '../../infra/db/repositories/production';
 import type { OrderRow } from '../../infra/db/schema';
-import type { Task, TaskCompletion } from '../../domain/tasks/task';
-import { taskCompletedSignal } from '../../workflows/shared/task-signals';
+import type { Task } from '../../domain/tasks/task';
+import { completeTask } from '../tasks/complete-task';
 import { cancelOrderSignal, orderStateQuery, type OrderView } from '../../domain/order/contract';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { applyPayment } from '../../domain/order/payment';
@@ -89,39 +88,6 @@ export function createRouter(deps: ServiceDeps): Router {
     return task;
   }
 
-  /** Completes the task the way the tasks API does: the row, the audit entry and the workflow's signal together. */
-  async function completeStep(actor: Actor, task: Task, decision: string, data: Record<string, unknown>): Promise<void> {
-    const completedAt = new Date();
-    await db.transaction().execute(async (trx) => {
-      const done = await completeTask(trx, task.id, { decision, data, completedBy: actor.userId, completedAt });
-      if (!done) throw new ConflictError('this step was completed by someone else just now');
-      await recordAudit(trx, {
-        actorId: actor.userId,
-        actorRole: actor.role,
-        action: 'task.complete',
-        entityType: 'task',
-        entityId: task.id,
-        before: { status: 'open' },
-        after: { status: 'completed', decision, data },
-      });
-      const completion: TaskCompletion = {
-        taskId: task.id,
-        step: task.step,
-        decision,
-        data,
-        completedBy: { userId: actor.userId, email: actor.email, role: actor.role },
-        completedAt: completedAt.toISOString(),
-      };
-      try {
-        await deps.temporal.workflow.getHandle(task.workflowId).signal(taskCompletedSignal, completion);
-      } catch (error) {
-        if (error instanceof WorkflowNotFoundError) throw new ConflictError('the order process has already finished');
-        deps.logger.error({ err: error, taskId: task.id }, 'signalling the order step failed');
-        throw new AppError('unavailable', 'the workflow engine is unreachable; try again shortly');
-      }
-    });
-  }
-
   router.get('/orders', requireAuth, validate({ query: ListOrdersQuery }), async (req, res) => {
     const actor = actorOf(req);
     const q = req.query as unknown as ListOrdersQuery;
@@ -159,7 +125,7 @@ export function createRouter(deps: ServiceDeps): Router {
     // Checked here so the floor hears at once why a count is refused (the workflow would only skip it).
     const checked = applyProgress((task.payload.tally ?? {}) as ProgressTally, body, order.quantity);
     if (!checked.ok) throw new BusinessRuleError(checked.reason, checked.field);
-    await completeStep(actorOf(req), task, 'report', body);
+    await completeTask(deps, actorOf(req), task, 'report', body);
     res.status(202).json({ taskId: task.id, step: task.step, decision: 'report' });
   });
 
@@ -171,7 +137,7 @@ export function createRouter(deps: ServiceDeps): Router {
     const reported = body.passedCount + body.failedUnits.length;
     if (reported !== expected) throw new BusinessRuleError(`this round must cover ${expected} unit(s); ${reported} were reported`, 'passedCount');
     if (new Set(body.failedUnits.map((u) => u.serial)).size !== body.failedUnits.length) throw new BusinessRuleError('a failed unit serial is listed twice', 'failedUnits');
-    await completeStep(actorOf(req), task, 'record', body);
+    await completeTask(deps, actorOf(req), task, 'record', body);
     res.status(202).json({ taskId: task.id, step: task.step, decision: 'record' });
   });
 
@@ -182,21 +148,21 @@ export function createRouter(deps: ServiceDeps): Router {
     const outstanding = Number(task.payload.outstandingMinor);
     const check = applyPayment({ invoicedMinor: outstanding, currency: String(task.payload.currency), payments: [] }, body);
     if (!check.ok) throw new BusinessRuleError(check.reason, check.field);
-    await completeStep(actorOf(req), task, 'record', body);
+    await completeTask(deps, actorOf(req), task, 'record', body);
     res.status(202).json({ taskId: task.id, step: task.step, decision: 'record', outstandingMinor: check.outstandingMinor });
   });
 
   router.post('/orders/:id/shipments', requireRole('warehouse'), validate({ params: OrderIdParams, body: ShipmentData }), async (req, res) => {
     const order = await loadOrder(req);
     const task = await openStep(order, K.shipmentBooking, 'shipment (the order must have passed QC and be paid or released on credit)');
-    await completeStep(actorOf(req), task, 'book', req.body as ShipmentData);
+    await completeTask(deps, actorOf(req), task, 'book', req.body as ShipmentData);
     res.status(202).json({ taskId: task.id, step: task.step, decision: 'book' });
   });
 
   router.post('/orders/:id/shipments/delivered', requireRole('warehouse'), validate({ params: OrderIdParams, body: DeliveryData }), async (req, res) => {
     const order = await loadOrder(req);
     const task = await openStep(order, K.delivery, 'delivery confirmation (the carrier must be booked first)');
-    await completeStep(actorOf(req), task, 'delivered', req.body as DeliveryData);
+    await completeTask(deps, actorOf(req), task, 'delivered', req.body as DeliveryData);
     res.status(202).json({ taskId: task.id, step: task.step, decision: 'delivered' });
   });
 

@@ -27,7 +27,7 @@ import type { PricedQuote } from '../../domain/quote/pricing';
 import type { Role } from '../../domain/tasks/roles';
 import { inspectZip, ArchiveRejectedError } from '../../activities/quote/archive';
 import { quotePdfPath } from '../../activities/quote/quote-flow';
-import { completeStep } from './complete-step';
+import { completeOpenStep } from '../tasks/complete-task';
 import { quoteDocumentsDir, storeQuoteFile } from './file-store';
 import { CreateQuoteFields, CustomerDecisionRequest, ListQuotesQuery, PdfQuery, QuoteIdParams, QuoteSummary, ReviewRequest, ReviseQuoteFields } from './schemas';
 
@@ -271,7 +271,7 @@ export function createRouter(deps: ServiceDeps): Router {
     const data: Record<string, unknown> = {};
     if (body.comment) data.comment = body.comment;
     if (body.decision === 'revise' && body.quantity) data.quantity = body.quantity;
-    const task = await completeStep(deps, actor, quote.workflow_id ?? quoteWorkflowId(quote.id), quoteSteps.customerDecision(quote.current_revision), body.decision, data);
+    const task = await completeOpenStep(deps, actor, quote.workflow_id ?? quoteWorkflowId(quote.id), quoteSteps.customerDecision(quote.current_revision), body.decision, data);
     res.json({ quoteId: quote.id, revision: quote.current_revision, decision: task.decision, decidedAt: task.completedAt });
   });
 
@@ -293,7 +293,7 @@ export function createRouter(deps: ServiceDeps): Router {
     const workflowId = quote.workflow_id ?? quoteWorkflowId(quote.id);
     const open = await listTasks(db, { workflowId, status: 'open', kind: QUOTE_TASK_KIND_NAMES.engineeringReview });
     const step = open.find((t) => t.step.startsWith(quoteSteps.engineeringReview(quote.current_revision)))?.step ?? quoteSteps.engineeringReview(quote.current_revision);
-    const task = await completeStep(deps, actor, workflowId, step, body.decision, data);
+    const task = await completeOpenStep(deps, actor, workflowId, step, body.decision, data);
     res.json({ quoteId: quote.id, revision: quote.current_revision, decision: task.decision, decidedAt: task.completedAt });
   });
 
@@ -318,7 +318,7 @@ export function createRouter(deps: ServiceDeps): Router {
     const data: Record<string, unknown> = { revision: next };
     if (fields.comment) data.comment = fields.comment;
     if (step === decision?.step && fields.quantity) data.quantity = fields.quantity;
-    await completeStep(deps, actor, workflowId, step, step === corrected?.step ? 'submitted' : 'revise', data);
+    await completeOpenStep(deps, actor, workflowId, step, step === corrected?.step ? 'submitted' : 'revise', data);
     res.status(201).json({ quoteId: quote.id, revision: next, files: Object.fromEntries(Object.entries(stored).map(([k, f]) => [k, { name: f?.name, sha256: f?.sha256 }])) });
   });
 

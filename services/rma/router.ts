@@ -1,19 +1,17 @@
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
-import { z, ZodError } from 'zod';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
 import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
 import { actorOf, assertCustomerAccess, customerScope, isOverseer, requireAuth, requireRole } from '../../infra/auth/middleware';
 import { ROLES } from '../../domain/tasks/roles';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../infra/http/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../infra/http/errors';
 import { getRmaCase, listPenalties, listRmaCases, listRmaUnits, type PenaltyEntry } from '../../infra/db/repositories/rma';
 import { listAudit, recordAudit } from '../../infra/db/repositories/audit';
-import { completeTask, listTasks } from '../../infra/db/repositories/tasks';
+import { listTasks } from '../../infra/db/repositories/tasks';
 import type { RmaCaseRow } from '../../infra/db/schema';
-import type { TaskCompletion } from '../../domain/tasks/task';
-import { taskCompletedSignal } from '../../workflows/shared/task-signals';
+import { completeTask } from '../tasks/complete-task';
 import { RMA_CASE_TYPE, rmaRepairWorkflowId, rmaStateQuery, type RmaState } from '../../domain/rma/contract';
 import type { WorkingCalendar } from '../../domain/rma/calendar';
 import { loadWorkingCalendar } from './calendar-config';
@@ -239,37 +237,8 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
     const row = await caseFor(req, id);
     const [task] = await listTasks(deps.db, { caseType: RMA_CASE_TYPE, caseId: row.id, status: 'open' }).then((ts) => ts.filter((t) => t.step === step));
     if (!task) throw new ConflictError(`RMA ${row.reference} has no open step "${step}"`);
-    const kind = deps.taskKinds.get(task.kind);
-    if (!kind) throw new Error(`task ${task.id} has kind "${task.kind}", which no process registered`);
-    if (actor.role !== task.role && !kind.alsoAllowed?.includes(actor.role)) throw new ForbiddenError(`step "${step}" is for the ${task.role} role`);
-    if (!(kind.decisions as readonly string[]).includes(body.decision)) {
-      throw new AppError('validation_failed', `decision: must be one of ${kind.decisions.join(', ')}`, 'decision');
-    }
-    const parsed = kind.data.safeParse(body.data);
-    if (!parsed.success) throw new ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: ['data', ...issue.path] })));
-    const data = (parsed.data ?? {}) as Record<string, unknown>;
-    const completedAt = new Date();
-    await deps.db.transaction().execute(async (trx) => {
-      const done = await completeTask(trx, task.id, { decision: body.decision, data, completedBy: actor.userId, completedAt });
-      if (!done) throw new ConflictError('step was completed by someone else just now');
-      await recordAudit(trx, { actorId: actor.userId, actorRole: actor.role, action: 'task.complete', entityType: 'task', entityId: task.id, before: { status: 'open' }, after: { status: 'completed', decision: body.decision, data } });
-      const completion: TaskCompletion = {
-        taskId: task.id,
-        step: task.step,
-        decision: body.decision,
-        data,
-        completedBy: { userId: actor.userId, email: actor.email, role: actor.role },
-        completedAt: completedAt.toISOString(),
-      };
-      try {
-        await deps.temporal.workflow.getHandle(task.workflowId).signal(taskCompletedSignal, completion);
-      } catch (error) {
-        if (error instanceof WorkflowNotFoundError) throw new ConflictError('the RMA process waiting for this step has already finished');
-        deps.logger.error({ err: error, taskId: task.id }, 'signalling the RMA step failed');
-        throw new AppError('unavailable', 'the workflow engine is unreachable; try again shortly');
-      }
-    });
-    res.json({ rmaId: row.id, step, decision: body.decision, completedAt: completedAt.toISOString() });
+    const done = await completeTask(deps, actor, task, body.decision, body.data);
+    res.json({ rmaId: row.id, step, decision: body.decision, completedAt: done.completedAt?.toISOString() });
   });
 
   registerOpenApi(deps);

@@ -1,16 +1,14 @@
 import { Router } from 'express';
-import { z, ZodError } from 'zod';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
 import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
 import { actorOf, isOverseer, requireAuth } from '../../infra/auth/middleware';
 import type { Actor } from '../../infra/auth/sessions';
-import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../infra/http/errors';
-import { completeTask, getTask, listTasks, type TaskFilter } from '../../infra/db/repositories/tasks';
-import { recordAudit } from '../../infra/db/repositories/audit';
-import { isOverdue, type Task, type TaskCompletion } from '../../domain/tasks/task';
-import { taskCompletedSignal } from '../../workflows/shared/task-signals';
+import { ForbiddenError, NotFoundError } from '../../infra/http/errors';
+import { getTask, listTasks, type TaskFilter } from '../../infra/db/repositories/tasks';
+import { isOverdue, type Task } from '../../domain/tasks/task';
+import { completeTask } from './complete-task';
 import { CompleteTaskRequest, ListTasksQuery, TaskIdParams, TaskKindView, TaskView } from './schemas';
 
 /** A task as the API shows it. */
@@ -91,55 +89,7 @@ export function createRouter(deps: ServiceDeps): Router {
       const body = req.body as CompleteTaskRequest;
       const task = await getTask(deps.db, id);
       if (!task || !canSee(actor, task)) throw new NotFoundError('task');
-      const kind = deps.taskKinds.get(task.kind);
-      if (!kind) throw new Error(`task ${task.id} has kind "${task.kind}", which no process registered`);
-      if (actor.role !== task.role && !kind.alsoAllowed?.includes(actor.role)) {
-        throw new ForbiddenError(`this task is for the ${task.role} role`);
-      }
-      if (task.status !== 'open') throw new ConflictError(`task is already ${task.status}`);
-      if (!(kind.decisions as readonly string[]).includes(body.decision)) {
-        throw new AppError('validation_failed', `decision: must be one of ${kind.decisions.join(', ')}`, 'decision');
-      }
-      const parsed = kind.data.safeParse(body.data);
-      if (!parsed.success) {
-        throw new ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: ['data', ...issue.path] })));
-      }
-      const data = (parsed.data ?? {}) as Record<string, unknown>;
-      const completedAt = new Date();
-
-      const completed = await deps.db.transaction().execute(async (trx) => {
-        const done = await completeTask(trx, task.id, { decision: body.decision, data, completedBy: actor.userId, completedAt });
-        if (!done) throw new ConflictError('task was completed by someone else just now');
-        await recordAudit(trx, {
-          actorId: actor.userId,
-          actorRole: actor.role,
-          action: 'task.complete',
-          entityType: 'task',
-          entityId: task.id,
-          before: { status: task.status },
-          after: { status: done.status, decision: done.decision, data: done.data },
-        });
-        // Signalled inside the transaction: if the workflow cannot be told, the completion is rolled back and
-        // the person can retry; if the commit fails after the signal, the workflow closes the task itself.
-        const completion: TaskCompletion = {
-          taskId: task.id,
-          step: task.step,
-          decision: body.decision,
-          data,
-          completedBy: { userId: actor.userId, email: actor.email, role: actor.role },
-          completedAt: completedAt.toISOString(),
-        };
-        try {
-          await deps.temporal.workflow.getHandle(task.workflowId).signal(taskCompletedSignal, completion);
-        } catch (error) {
-          if (error instanceof WorkflowNotFoundError) {
-            throw new ConflictError('the process waiting for this task has already finished');
-          }
-          deps.logger.error({ err: error, taskId: task.id }, 'signalling the task completion failed');
-          throw new AppError('unavailable', 'the workflow engine is unreachable; try again shortly');
-        }
-        return done;
-      });
+      const completed = await completeTask(deps, actor, task, body.decision, body.data);
       res.json(toTaskView(completed));
     },
   );

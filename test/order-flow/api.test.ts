@@ -9,7 +9,7 @@ import { createTestEnv } from '../../infra/temporal/test-env';
 import { loadConfig } from '../../infra/config';
 import { openTestDb, TEST_DB_KINDS, type TestDb, type TestDbKind } from '../../infra/db/testing';
 import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
-import { customersRepo, usersRepo } from '../../infra/db';
+import { auditRepo, customersRepo, tasksRepo, usersRepo } from '../../infra/db';
 import { hashPassword } from '../../infra/auth/passwords';
 import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
 import type { TemporalConnections } from '../../infra/temporal/connection';
@@ -177,8 +177,30 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     await completeTask(orderId, K.buildSamples, 'production', 'built', { sampleCount: 2 });
     await completeTask(orderId, K.sampleApproval, 'customer', 'approve');
 
+    // The step endpoints complete tasks through the platform's completeTask: the kind's decision and data checks
+    // answer as on the tasks API, a refused completion changes nothing, and the step's completion is audited alike.
+    const progressTask = await eventually(async () => {
+      const r = await api.get(`/api/tasks?case=${orderId}&kind=${K.progress}`, tokens.production);
+      expect(r.body.tasks).toHaveLength(1);
+      return r.body.tasks[0] as { id: string };
+    });
+    const wrongDecision = await api.post(`/api/tasks/${progressTask.id}/complete`, { decision: 'maybe', data: { step: 'smt_top', quantityDone: 6 } }, tokens.production);
+    expect(wrongDecision.status).toBe(400);
+    expect(wrongDecision.body.error).toMatchObject({ field: 'decision', message: 'decision: must be one of report' });
+    const badCount = await api.post(`/api/tasks/${progressTask.id}/complete`, { decision: 'report', data: { step: 'smt_top', quantityDone: -1 } }, tokens.production);
+    expect(badCount.status).toBe(400);
+    expect(badCount.body.error.field).toBe('data.quantityDone');
+    expect((await tasksRepo.getTask(t.db, progressTask.id))?.status).toBe('open');
+    expect(await auditRepo.listAudit(t.db, 'task', progressTask.id)).toEqual([]);
+
     // Progress: visible to the customer; a step ahead of the one before is refused.
     await postStep(`${base}/progress`, { step: 'smt_top', quantityDone: 6 }, 'production');
+    expect(await auditRepo.listAudit(t.db, 'task', progressTask.id)).toEqual([
+      expect.objectContaining({ action: 'task.complete', actor_role: 'production', before: { status: 'open' }, after: { status: 'completed', decision: 'report', data: { step: 'smt_top', quantityDone: 6 } } }),
+    ]);
+    const again = await api.post(`/api/tasks/${progressTask.id}/complete`, { decision: 'report', data: { step: 'smt_top', quantityDone: 7 } }, tokens.production);
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toBe('task is already completed');
     const ahead = await postStep(`${base}/progress`, { step: 'reflow', quantityDone: 7 }, 'production', 422);
     expect(ahead.body.error.field).toBe('quantityDone');
     await eventually(async () => expect((await api.get(base, tokens.customer)).body.workflow.progress).toEqual([{ step: 'smt_top', quantityDone: 6 }]));

@@ -170,6 +170,18 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     expect(await handle.result()).toMatchObject({ status: 'completed', reminded: false, completion: { decision: 'reject', completedBy: { email: 'buyer@demo.local' } } });
   });
 
+  test('a completion the workflow can no longer hear is refused with 409 and rolled back', async () => {
+    const caseId = `Q-${randomUUID().slice(0, 8)}`;
+    const { handle, task } = await startReview({ caseId, role: 'engineer' });
+    await handle.terminate('the case was withdrawn');
+    const engineer = await api.login('engineer@demo.local');
+    const refused = await api.post(`/api/tasks/${task.id}/complete`, { decision: 'approve' }, engineer);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toBe('the process waiting for this task has already finished');
+    expect(await tasksRepo.getTask(t.db, task.id)).toMatchObject({ status: 'open', decision: null, completedBy: null });
+    expect(await auditRepo.listAudit(t.db, 'task', task.id)).toEqual([]);
+  });
+
   test('a wait that gives up cancels its task, and completing it afterwards is a conflict', async () => {
     const caseId = `Q-${randomUUID().slice(0, 8)}`;
     const { handle, task } = await startReview({ caseId, role: 'qa', giveUpAfter: '2h' });

@@ -160,7 +160,7 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
     });
     const wrongRole = await api.post(`/api/rmas/${mine.body.id}/steps/site-visit`, { decision: 'confirmed', data: {} }, tokens.warehouse);
     expect(wrongRole.status).toBe(403);
-    expect(wrongRole.body.error.message).toBe('step "site-visit" is for the qa role');
+    expect(wrongRole.body.error.message).toBe('this task is for the qa role');
     const wrongDecision = await api.post(`/api/rmas/${mine.body.id}/steps/site-visit`, { decision: 'maybe', data: {} }, tokens.qa);
     expect(wrongDecision.status).toBe(400);
     expect(wrongDecision.body.error.field).toBe('decision');
