@@ -104,6 +104,8 @@ export class Engine {
   private readonly log: NonNullable<EngineOptions['log']>;
   /** Called whenever an execution's state changes (persistence listens). */
   onChange?: (ex: Execution) => void;
+  /** Called when a workflow chain ends (any close but continue-as-new): schedules watch the runs they started. */
+  onWorkflowClosed?: (ex: Execution) => void;
   /** Called when namespaces or search attributes change. */
   onMetaChange?: () => void;
   /** The search-attribute registry: validates upserts and types payloads in listings. */
@@ -291,7 +293,18 @@ export class Engine {
   /** StartWorkflowExecution, SignalWithStart and child starts share this. */
   startWorkflow(
     req: Obj,
-    extra: { signal?: Obj; parent?: Execution['parent']; root?: Execution['root']; continuedFrom?: Execution; initiator?: number; lastCompletionResult?: Obj; failure?: Obj; attempt?: number } = {},
+    extra: {
+      signal?: Obj;
+      parent?: Execution['parent'];
+      root?: Execution['root'];
+      continuedFrom?: Execution;
+      initiator?: number;
+      lastCompletionResult?: Obj;
+      failure?: Obj;
+      attempt?: number;
+      /** Search attributes only the server sets (TemporalScheduledById, ...), added after validation. */
+      systemSearchAttributes?: Record<string, Obj>;
+    } = {},
   ): { ex: Execution; started: boolean } {
     const ns = this.ns(req.namespace);
     const workflowId: string = req.workflowId ?? '';
@@ -381,7 +394,7 @@ export class Engine {
       executionTimeoutMs,
       executionDeadline,
       memo: { ...(req.memo?.fields ?? {}) },
-      searchAttributes: { ...(req.searchAttributes?.indexedFields ?? {}) },
+      searchAttributes: { ...(req.searchAttributes?.indexedFields ?? {}), ...(extra.systemSearchAttributes ?? {}) },
       header: req.header ?? null,
       retryPolicy: req.retryPolicy ?? null,
       wft: null,
@@ -424,7 +437,7 @@ export class Engine {
       cronSchedule: req.cronSchedule ?? '',
       firstWorkflowTaskBackoff: optDuration(startDelayMs),
       memo: req.memo ?? undefined,
-      searchAttributes: req.searchAttributes ?? undefined,
+      searchAttributes: Object.keys(ex.searchAttributes).length ? { indexedFields: ex.searchAttributes } : undefined,
       header: req.header ?? undefined,
       parentWorkflowNamespace: extra.parent?.namespace ?? '',
       parentWorkflowExecution: extra.parent ? { workflowId: extra.parent.workflowId, runId: extra.parent.runId } : undefined,
@@ -923,6 +936,7 @@ export class Engine {
     this.onClosed(ex);
     this.notifyHistory(ex);
     for (const u of ex.updates?.values() ?? []) for (const w of [...u.waiters]) w();
+    this.onWorkflowClosed?.(ex);
   }
 
   private timeOutWorkflow(ex: Execution): void {

@@ -14,6 +14,13 @@ import Long from 'long';
 import type { Engine } from './engine';
 import type { Execution, Obj } from './model';
 
+/** What the store needs of the schedules: their durable states by key, and a way to bring them back. */
+export interface ScheduleStore {
+  exportState(key: string): object | null;
+  keys(): string[];
+  restore(states: never[]): void;
+}
+
 type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
 
 /** Anything the log holds beyond executions: clock offset, namespaces, search attributes. */
@@ -75,6 +82,9 @@ export class Store {
   private lastOffset = NaN;
   private syncing = false;
   private flushAgain = false;
+  private dirtySchedules = new Set<string>();
+  /** Set before `open` when schedules are kept in this log. */
+  schedules?: ScheduleStore;
 
   constructor(
     private readonly file: string,
@@ -90,6 +100,7 @@ export class Store {
     fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
     let meta: MetaState | undefined;
     const states = new Map<string, { state: Obj; events: Obj[] }>();
+    const schedules = new Map<string, Obj | null>();
     if (fs.existsSync(this.file)) {
       const buf = fs.readFileSync(this.file);
       let pos = 0;
@@ -124,7 +135,7 @@ export class Store {
             prev.state = state;
             prev.events.push(...events);
           } else states.set(state.runId, { state, events });
-        }
+        } else if (rec.k === 'sched') schedules.set(rec.key, fromJsonSafe(rec.state) as Obj | null);
         pos = nl + 1;
         good = pos;
       }
@@ -148,6 +159,8 @@ export class Store {
     for (const ns of this.engine.namespaces.values()) {
       for (const runs of ns.runs.values()) runs.sort((a, b) => ns.executions.get(a)!.startTime - ns.executions.get(b)!.startTime);
     }
+    this.schedules?.restore([...schedules.values()].filter((s) => s !== null) as never[]);
+    if (schedules.size) this.log('info', `restored ${this.schedules?.keys().length ?? 0} schedules from ${this.file}`);
     this.fd = fs.openSync(this.file, 'a');
     this.liveSize = this.size;
     this.metaDirty = true;
@@ -162,6 +175,11 @@ export class Store {
     this.schedule();
   }
 
+  markScheduleDirty(key: string): void {
+    this.dirtySchedules.add(key);
+    this.schedule();
+  }
+
   markMetaDirty(): void {
     this.metaDirty = true;
     this.schedule();
@@ -169,7 +187,7 @@ export class Store {
 
   /** Resolves once everything changed so far is on disk. */
   commit(): Promise<void> {
-    if (!this.dirty.size && !this.metaDirty && this.getMeta().clockOffsetMs === this.lastOffset) return Promise.resolve();
+    if (!this.dirty.size && !this.dirtySchedules.size && !this.metaDirty && this.getMeta().clockOffsetMs === this.lastOffset) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiters.push(resolve);
       this.schedule();
@@ -210,7 +228,7 @@ export class Store {
       if (err) this.log('error', `fsync of ${this.file} failed: ${err.message}`);
       for (const w of waiters) w();
       if (this.size > Math.max(8 * 1024 * 1024, 3 * this.liveSize)) this.compact();
-      if (this.flushAgain || this.waiters.length || this.dirty.size) {
+      if (this.flushAgain || this.waiters.length || this.dirty.size || this.dirtySchedules.size) {
         this.flushAgain = false;
         this.flush();
       }
@@ -239,6 +257,9 @@ export class Store {
     }
     for (const ex of this.dirty) chunks.push(line(this.record(ex)));
     this.dirty.clear();
+    // After the executions: a schedule's cursor never reaches the disk ahead of the run it started.
+    for (const key of this.dirtySchedules) chunks.push(line(this.scheduleRecord(key)));
+    this.dirtySchedules.clear();
     return Buffer.concat(chunks);
   }
 
@@ -250,6 +271,10 @@ export class Store {
       state: toJsonSafe(this.engine.exportExecution(ex)),
       events: toJsonSafe(ex.history.slice(from)),
     };
+  }
+
+  private scheduleRecord(key: string): Obj {
+    return { k: 'sched', key, state: toJsonSafe(this.schedules?.exportState(key) ?? null) };
   }
 
   /** Rewrites the log as one snapshot of the live state (tmp file, fsync, rename). */
@@ -270,6 +295,7 @@ export class Store {
         write(line(this.record(ex)));
       }
     }
+    for (const key of this.schedules?.keys() ?? []) write(line(this.scheduleRecord(key)));
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fs.renameSync(tmp, this.file);
@@ -278,6 +304,7 @@ export class Store {
     this.size = size;
     this.liveSize = size;
     this.dirty.clear();
+    this.dirtySchedules.clear();
     this.metaDirty = false;
     for (const w of this.waiters.splice(0)) w();
     this.log('info', `compacted ${this.file} to ${size} bytes (${purged} expired executions removed)`);

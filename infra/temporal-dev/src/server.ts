@@ -5,6 +5,7 @@ import { Engine } from './engine';
 import { createGrpcServer } from './service';
 import { MetaState, Store } from './persistence';
 import { IndexedTypeName, IndexedValueType, Visibility } from './visibility';
+import { Schedules } from './schedules/scheduler';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -49,6 +50,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   const engine = new Engine({ clock, namespaces, log });
   const visibility = new Visibility(engine);
   engine.searchAttributes = visibility;
+  const schedules = new Schedules(engine, visibility, log);
   let store: Store | undefined;
   if (opts.dbFilename) {
     const getMeta = (): MetaState => ({
@@ -61,8 +63,10 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
       visibility.importState(meta.searchAttributes as Record<string, Record<string, IndexedTypeName>>);
     };
     store = new Store(opts.dbFilename, engine, getMeta, applyMeta, log);
+    store.schedules = schedules;
     store.open();
     const s = store;
+    schedules.onChange = (key) => s.markScheduleDirty(key);
     engine.onChange = (ex) => s.markDirty(ex);
     engine.onMetaChange = () => s.markMetaDirty();
     visibility.onChange = () => s.markMetaDirty();
@@ -72,7 +76,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
     if (!name || !(type in IndexedValueType)) throw new Error(`--search-attribute ${spec}: expected Name=Type with Type one of ${Object.keys(IndexedValueType).join(', ')}`);
     for (const ns of namespaces) if (!visibility.typeOf(ns, name)) visibility.register(ns, name, type as IndexedTypeName);
   }
-  const server = createGrpcServer({ engine, log, visibility, commit: store ? () => store.commit() : undefined });
+  schedules.resume();
+  const server = createGrpcServer({ engine, log, visibility, schedules, commit: store ? () => store.commit() : undefined });
   const ip = opts.ip ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${ip.includes(':') ? `[${ip}]` : ip}:${opts.port ?? 7233}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
@@ -90,6 +95,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
       if (closed) return;
       closed = true;
       engine.releasePollers();
+      schedules.close();
       store?.close();
       clock.close();
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));

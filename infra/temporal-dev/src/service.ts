@@ -10,12 +10,14 @@ import * as errors from './errors';
 import { Obj, isOpen } from './model';
 import { fromMs, num, payloadsSize, root, toMs } from './proto';
 import type { Visibility } from './visibility';
+import type { Schedules } from './schedules/scheduler';
 
 export type Handler = (req: Obj, ctx: { signal: AbortSignal; method: string }) => Obj | Promise<Obj>;
 
 export interface ServiceOptions {
   engine: Engine;
   visibility?: Visibility;
+  schedules?: Schedules;
   /** Resolves when every change so far is durable; awaited before answering an RPC that may have changed state. */
   commit?: () => Promise<void>;
   log: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
@@ -44,6 +46,10 @@ const READ_ONLY = new Set([
   'RecordWorkerHeartbeat',
   'ShutdownWorker',
   'DescribeTaskQueue',
+  'DescribeSchedule',
+  'ListSchedules',
+  'CountSchedules',
+  'ListScheduleMatchingTimes',
 ]);
 
 function serviceDefinition(serviceName: string, handlers: Record<string, Handler>, opts: ServiceOptions): { def: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation } {
@@ -124,7 +130,7 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
         data: {},
         id: ns.id,
         capabilities: { eagerWorkflowStart: false, syncUpdate: true, asyncUpdate: true, workerHeartbeats: false },
-        supportsSchedules: false,
+        supportsSchedules: true,
       },
       config: {
         workflowExecutionRetentionTtl: fromMs(ns.retentionMs),
@@ -144,7 +150,7 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
         signalAndQueryHeader: true,
         internalErrorDifferentiation: true,
         activityFailureIncludeHeartbeat: true,
-        supportsSchedules: false,
+        supportsSchedules: true,
         encodedFailureAttributes: true,
         buildIdBasedVersioning: false,
         upsertMemo: true,
@@ -300,6 +306,7 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
     },
 
     ...(opts.visibility ? opts.visibility.workflowServiceHandlers() : {}),
+    ...(opts.schedules ? opts.schedules.handlers() : {}),
   };
 }
 

@@ -179,45 +179,45 @@ export class Visibility {
     return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
   }
 
-  private check(ns: string, field: string): void {
-    if (!this.typeOf(ns, field)) throw errors.invalidArgument(`invalid query: unknown search attribute ${field}`);
+  private check(ns: string, field: string, extra: Record<string, IndexedTypeName> = {}): void {
+    if (!this.typeOf(ns, field) && !extra[field]) throw errors.invalidArgument(`invalid query: unknown search attribute ${field}`);
   }
 
-  private validate(ns: string, e: Expr): void {
+  private validate(ns: string, e: Expr, extra: Record<string, IndexedTypeName>): void {
     switch (e.op) {
       case 'and':
       case 'or':
-        this.validate(ns, e.left);
-        this.validate(ns, e.right);
+        this.validate(ns, e.left, extra);
+        this.validate(ns, e.right, extra);
         return;
       case 'not':
-        this.validate(ns, e.expr);
+        this.validate(ns, e.expr, extra);
         return;
       default:
-        this.check(ns, e.field);
+        this.check(ns, e.field, extra);
         if (e.field === 'ExecutionStatus' && e.op === 'cmp' && !Object.values(STATUS_NAMES).includes(String(e.value))) {
           throw errors.invalidArgument(`invalid query: invalid ExecutionStatus value '${e.value}'`);
         }
     }
   }
 
-  private matches(ns: string, ex: Execution, e: Expr): boolean {
+  private matches(ns: string, get: (field: string) => unknown, e: Expr): boolean {
     switch (e.op) {
       case 'and':
-        return this.matches(ns, ex, e.left) && this.matches(ns, ex, e.right);
+        return this.matches(ns, get, e.left) && this.matches(ns, get, e.right);
       case 'or':
-        return this.matches(ns, ex, e.left) || this.matches(ns, ex, e.right);
+        return this.matches(ns, get, e.left) || this.matches(ns, get, e.right);
       case 'not':
-        return !this.matches(ns, ex, e.expr);
+        return !this.matches(ns, get, e.expr);
       case 'isNull': {
-        const v = this.value(ex, e.field);
+        const v = get(e.field);
         const isNull = v === null || v === undefined || (Array.isArray(v) && v.length === 0);
         return e.negate ? !isNull : isNull;
       }
       default:
         break;
     }
-    const raw = this.normalise(ns, e.field, this.value(ex, e.field));
+    const raw = this.normalise(ns, e.field, get(e.field));
     const values = Array.isArray(raw) ? raw : [raw];
     const any = (pred: (v: unknown) => boolean) => values.some((v) => v !== null && v !== undefined && pred(v));
     switch (e.op) {
@@ -245,7 +245,7 @@ export class Visibility {
     }
   }
 
-  private parse(ns: string, query: string): ParsedQuery {
+  private parse(ns: string, query: string, extra: Record<string, IndexedTypeName> = {}): ParsedQuery {
     let parsed: ParsedQuery;
     try {
       parsed = parseListQuery(query ?? '');
@@ -253,8 +253,8 @@ export class Visibility {
       if (err instanceof QuerySyntaxError) throw errors.invalidArgument(err.message);
       throw err;
     }
-    if (parsed.where) this.validate(ns, parsed.where);
-    for (const o of parsed.orderBy) this.check(ns, o.field);
+    if (parsed.where) this.validate(ns, parsed.where, extra);
+    for (const o of parsed.orderBy) this.check(ns, o.field, extra);
     if (parsed.groupBy && parsed.groupBy !== 'ExecutionStatus') {
       throw errors.invalidArgument(`invalid query: GROUP BY is supported only on ExecutionStatus, not ${parsed.groupBy}`);
     }
@@ -265,7 +265,7 @@ export class Visibility {
   select(nsName: string, query: string): Execution[] {
     const ns = this.engine.ns(nsName);
     const parsed = this.parse(ns.name, query);
-    const rows = [...ns.executions.values()].filter((ex) => !parsed.where || this.matches(ns.name, ex, parsed.where));
+    const rows = [...ns.executions.values()].filter((ex) => !parsed.where || this.matches(ns.name, (field) => this.value(ex, field), parsed.where));
     if (parsed.orderBy.length) {
       rows.sort((a, b) => {
         for (const o of parsed.orderBy) {
@@ -280,6 +280,16 @@ export class Visibility {
       rows.sort((a, b) => (b.closeTime || Infinity) - (a.closeTime || Infinity) || b.startTime - a.startTime || (a.runId < b.runId ? -1 : 1));
     }
     return rows;
+  }
+
+  /**
+   * Rows of another kind (schedules) matching a query: `get` reads a field of a row; `extra` names the
+   * attributes that exist only for that kind (ScheduleId).
+   */
+  filter<T>(nsName: string, query: string, rows: T[], get: (row: T, field: string) => unknown, extra: Record<string, IndexedTypeName>): T[] {
+    const parsed = this.parse(nsName, query ?? '', extra);
+    if (parsed.groupBy) throw errors.invalidArgument('invalid query: GROUP BY is not supported here');
+    return parsed.where ? rows.filter((row) => this.matches(nsName, (field) => get(row, field), parsed.where!)) : rows;
   }
 
   private page(nsName: string, req: Obj): Obj {

@@ -2,3 +2,4 @@
 export * from './messaging';
 export * from './activity-workflows';
 export * from './workflow-tasks';
+export * from './recurring';
