@@ -77,6 +77,18 @@ function encodePayload(value: unknown, type?: string): Obj {
   return { metadata, data: Buffer.from(JSON.stringify(value)) };
 }
 
+/** One page of a listing: the token is the offset of the next page (empty when there is none). */
+export function paginate<T>(rows: T[], token: Uint8Array | null | undefined, pageSize: number): { page: T[]; nextPageToken: Buffer } {
+  let offset = 0;
+  if (token?.length) {
+    offset = Number(Buffer.from(token).toString('utf8'));
+    if (!Number.isInteger(offset) || offset < 0) throw errors.invalidArgument('Invalid NextPageToken.');
+  }
+  const page = rows.slice(offset, offset + (pageSize || PAGE_SIZE));
+  const next = offset + page.length;
+  return { page, nextPageToken: next < rows.length ? Buffer.from(String(next)) : Buffer.alloc(0) };
+}
+
 export class Visibility {
   /** Custom attributes per namespace: name → type. */
   private readonly custom = new Map<string, Map<string, IndexedTypeName>>();
@@ -293,19 +305,8 @@ export class Visibility {
   }
 
   private page(nsName: string, req: Obj): Obj {
-    const rows = this.select(nsName, req.query ?? '');
-    let offset = 0;
-    if (req.nextPageToken?.length) {
-      offset = Number(Buffer.from(req.nextPageToken).toString('utf8'));
-      if (!Number.isInteger(offset) || offset < 0) throw errors.invalidArgument('Invalid NextPageToken.');
-    }
-    const size = num(req.pageSize) || PAGE_SIZE;
-    const slice = rows.slice(offset, offset + size);
-    const next = offset + slice.length;
-    return {
-      executions: slice.map((ex) => this.engine.executionInfo(ex)),
-      nextPageToken: next < rows.length ? Buffer.from(String(next)) : Buffer.alloc(0),
-    };
+    const { page, nextPageToken } = paginate(this.select(nsName, req.query ?? ''), req.nextPageToken, num(req.pageSize));
+    return { executions: page.map((ex) => this.engine.executionInfo(ex)), nextPageToken };
   }
 
   workflowServiceHandlers(): Record<string, Handler> {

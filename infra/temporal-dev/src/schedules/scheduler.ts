@@ -14,7 +14,7 @@ import type { Engine } from '../engine';
 import * as errors from '../errors';
 import { Execution, Obj, WorkflowStatus, isOpen } from '../model';
 import { fromMs, num, toMs } from '../proto';
-import type { IndexedTypeName, Visibility } from '../visibility';
+import { type IndexedTypeName, type Visibility, paginate } from '../visibility';
 import type { Handler } from '../service';
 import { CanonicalSpec, CompiledSpec, SpecError, canonicalizeSpec, specToProto } from './spec';
 
@@ -26,7 +26,6 @@ const MIN_CATCHUP_MS = 10_000;
 const RECENT_ACTIONS = 10;
 const FUTURE_ACTIONS = 10;
 const LIST_FUTURE_ACTIONS = 5;
-const PAGE_SIZE = 1000;
 /** Attributes a schedule listing can be filtered on besides the registered custom ones. */
 const SCHEDULE_ATTRIBUTES: Record<string, IndexedTypeName> = { ScheduleId: 'Keyword', TemporalSchedulePaused: 'Bool' };
 
@@ -569,16 +568,8 @@ export class Schedules {
         return {};
       },
       ListSchedules: (req) => {
-        const rows = this.select(req.namespace, req.query ?? '');
-        let offset = 0;
-        if (req.nextPageToken?.length) {
-          offset = Number(Buffer.from(req.nextPageToken).toString('utf8'));
-          if (!Number.isInteger(offset) || offset < 0) throw errors.invalidArgument('Invalid NextPageToken.');
-        }
-        const size = num(req.maximumPageSize) || PAGE_SIZE;
-        const page = rows.slice(offset, offset + size);
-        const next = offset + page.length;
-        return { schedules: page.map((l) => this.listEntry(l)), nextPageToken: next < rows.length ? Buffer.from(String(next)) : Buffer.alloc(0) };
+        const { page, nextPageToken } = paginate(this.select(req.namespace, req.query ?? ''), req.nextPageToken, num(req.maximumPageSize));
+        return { schedules: page.map((l) => this.listEntry(l)), nextPageToken };
       },
       CountSchedules: (req) => ({ count: this.select(req.namespace, req.query ?? '').length, groups: [] }),
       ListScheduleMatchingTimes: (req) => {
