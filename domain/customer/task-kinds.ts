@@ -1,19 +1,15 @@
 /** The customer workflows' human tasks: what each accepts when completed (the platform's task kinds). */
 import { z } from 'zod';
+import { multilineText, planDate, text } from '../shared/fields';
 import { defineTaskKind, type TaskKind } from '../tasks/kinds';
 import { CUSTOMER_TASK_KIND_NAMES } from './contract';
-
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'must be a calendar date');
 
 /** Sales agrees the audit visit date with the customer. */
 export const scheduleAuditTaskKind = defineTaskKind({
   kind: CUSTOMER_TASK_KIND_NAMES.scheduleAudit,
   description: "Agree the date of the customer's audit visit of our factory",
   decisions: ['schedule'],
-  data: z.object({ visitOn: day, comment: z.string().max(2000).optional() }).strict(),
+  data: z.object({ visitOn: planDate(), comment: multilineText({ max: 2000 }).optional() }).strict(),
 });
 
 /** Sales records the auditors' result; a conditional result lists corrective actions with due dates. */
@@ -23,9 +19,9 @@ export const recordAuditResultTaskKind = defineTaskKind({
   decisions: ['pass', 'conditional', 'fail'],
   data: z
     .object({
-      auditors: z.string().max(500).optional(),
-      notes: z.string().max(4000).optional(),
-      correctiveActions: z.array(z.object({ description: z.string().min(1).max(1000), dueOn: day }).strict()).max(50).optional(),
+      auditors: text({ max: 500 }).optional(),
+      notes: multilineText({ max: 4000 }).optional(),
+      correctiveActions: z.array(z.object({ description: multilineText({ min: 1, max: 1000 }), dueOn: planDate() }).strict()).max(50).optional(),
     })
     .strict(),
 });
@@ -35,7 +31,7 @@ export const correctiveActionTaskKind = defineTaskKind({
   kind: CUSTOMER_TASK_KIND_NAMES.correctiveAction,
   description: 'Complete a corrective action from the factory audit',
   decisions: ['done'],
-  data: z.object({ comment: z.string().max(2000).optional() }).strict(),
+  data: z.object({ comment: multilineText({ max: 2000 }).optional() }).strict(),
   alsoAllowed: ['sales', 'manager'],
 });
 
@@ -44,7 +40,7 @@ export const approvePaymentTermsTaskKind = defineTaskKind({
   kind: CUSTOMER_TASK_KIND_NAMES.approvePaymentTerms,
   description: 'Approve monthly settlement with the requested credit limit, or keep prepay',
   decisions: ['approve', 'reject'],
-  data: z.object({ comment: z.string().max(2000).optional() }).strict(),
+  data: z.object({ comment: multilineText({ max: 2000 }).optional() }).strict(),
 });
 
 /** Every task kind of the customer workflows, for the platform's registry. */

@@ -3,13 +3,14 @@
  * of services/production complete the same tasks with the same schemas, so both paths move the workflow alike.
  */
 import { z } from 'zod';
+import { factDate, multilineText, planDate, text } from '../shared/fields';
 import { defineTaskKind, type TaskKind } from '../tasks/kinds';
 import { PRODUCTION_STEPS } from './progress';
 import { ORDER_TASK_KIND_NAMES } from './task-kind-names';
 
 export { ORDER_TASK_KIND_NAMES };
 
-const comment = z.string().max(2000).optional();
+const comment = multilineText({ max: 2000 }).optional();
 
 
 /** The customer signs (or declines) the commission agreement. */
@@ -18,7 +19,7 @@ export const contractSignatureTaskKind = defineTaskKind({
   description: 'Sign the commission agreement, or decline it',
   decisions: ['sign', 'decline'],
   // Only the customer signs: sales may not sign on the customer's behalf.
-  data: z.object({ comment, signatoryName: z.string().min(1).max(200).optional() }).strict(),
+  data: z.object({ comment, signatoryName: text({ min: 1, max: 200 }).optional() }).strict(),
 });
 
 /** The sales manager approves the signed contract. */
@@ -34,8 +35,8 @@ export const PaymentData = z
   .object({
     amountMinor: z.number().int().positive(),
     currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'),
-    reference: z.string().trim().min(1).max(200),
-    receivedOn: z.iso.date().optional(),
+    reference: text({ min: 1, max: 200 }),
+    receivedOn: factDate().optional(),
   })
   .strict();
 export type PaymentData = z.infer<typeof PaymentData>;
@@ -60,7 +61,7 @@ export const statementEntryTaskKind = defineTaskKind({
 /** One kit line as the floor reports it. */
 export const KitLineData = z
   .object({
-    partNumber: z.string().min(1).max(100),
+    partNumber: text({ min: 1, max: 100 }),
     quantity: z.number().int().positive(),
     source: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('in_stock') }).strict(),
@@ -84,7 +85,7 @@ export const stencilTaskKind = defineTaskKind({
   kind: ORDER_TASK_KIND_NAMES.stencil,
   description: 'Confirm the stencil (printed steel plate) is ready',
   decisions: ['ready'],
-  data: z.object({ stencilId: z.string().min(1).max(100).optional(), comment }).strict(),
+  data: z.object({ stencilId: text({ min: 1, max: 100 }).optional(), comment }).strict(),
 });
 
 /** Placement program ready. */
@@ -92,7 +93,7 @@ export const programTaskKind = defineTaskKind({
   kind: ORDER_TASK_KIND_NAMES.program,
   description: 'Confirm the pick-and-place program is ready',
   decisions: ['ready'],
-  data: z.object({ programName: z.string().min(1).max(200).optional(), comment }).strict(),
+  data: z.object({ programName: text({ min: 1, max: 200 }).optional(), comment }).strict(),
   alsoAllowed: ['production'],
 });
 
@@ -101,7 +102,7 @@ export const reflowProfileTaskKind = defineTaskKind({
   kind: ORDER_TASK_KIND_NAMES.reflowProfile,
   description: 'Confirm the reflow profile, naming the furnace temperature board it was measured on',
   decisions: ['ready'],
-  data: z.object({ profileName: z.string().min(1).max(200), furnaceBoard: z.string().min(1).max(200), comment }).strict(),
+  data: z.object({ profileName: text({ min: 1, max: 200 }), furnaceBoard: text({ min: 1, max: 200 }), comment }).strict(),
   alsoAllowed: ['production'],
 });
 
@@ -110,7 +111,7 @@ export const lineSlotTaskKind = defineTaskKind({
   kind: ORDER_TASK_KIND_NAMES.lineSlot,
   description: 'Book a line slot for the order',
   decisions: ['booked'],
-  data: z.object({ line: z.string().min(1).max(50), startsOn: z.iso.date(), comment }).strict(),
+  data: z.object({ line: text({ min: 1, max: 50 }), startsOn: planDate(), comment }).strict(),
 });
 
 /** Proofing samples built. */
@@ -152,9 +153,9 @@ export const InspectionData = z
       .array(
         z
           .object({
-            serial: z.string().min(1).max(100),
+            serial: text({ min: 1, max: 100 }),
             defects: z
-              .array(z.object({ code: z.string().min(1).max(50), designator: z.string().max(50).optional(), description: z.string().max(500).optional() }).strict())
+              .array(z.object({ code: text({ min: 1, max: 50 }), designator: text({ max: 50 }).optional(), description: multilineText({ max: 500 }).optional() }).strict())
               .min(1)
               .max(50),
           })
@@ -182,7 +183,7 @@ export const reworkTaskKind = defineTaskKind({
 });
 
 /** The warehouse books the carrier (`POST /api/orders/:id/shipments`). */
-export const ShipmentData = z.object({ carrier: z.string().trim().min(2).max(100) }).strict();
+export const ShipmentData = z.object({ carrier: text({ min: 2, max: 100 }) }).strict();
 export type ShipmentData = z.infer<typeof ShipmentData>;
 
 export const shipmentBookingTaskKind = defineTaskKind({
@@ -193,7 +194,7 @@ export const shipmentBookingTaskKind = defineTaskKind({
 });
 
 /** The warehouse confirms delivery (`POST /api/orders/:id/shipments/delivered`). */
-export const DeliveryData = z.object({ deliveredOn: z.iso.date().optional(), comment }).strict();
+export const DeliveryData = z.object({ deliveredOn: factDate().optional(), comment }).strict();
 export type DeliveryData = z.infer<typeof DeliveryData>;
 
 export const deliveryTaskKind = defineTaskKind({

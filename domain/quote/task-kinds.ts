@@ -1,9 +1,10 @@
 /** The quote workflow's human tasks: what each accepts when completed (the platform's task kinds). */
 import { z } from 'zod';
+import { multilineText, text } from '../shared/fields';
 import { defineTaskKind, type TaskKind } from '../tasks/kinds';
 import { CORRECTED_FILES_DECISIONS, CUSTOMER_DECISIONS, ENGINEERING_REVIEW_DECISIONS, QUOTE_TASK_KIND_NAMES } from './contract';
 
-const comment = z.string().max(2000).optional();
+const comment = multilineText({ max: 2000 }).optional();
 
 /** Engineering review: adjust line items, then approve, or ask the customer for corrected files. */
 export const engineeringReviewTaskKind = defineTaskKind({
@@ -14,7 +15,7 @@ export const engineeringReviewTaskKind = defineTaskKind({
     .object({
       comment,
       adjustments: z
-        .array(z.object({ code: z.string().min(1).max(64), unitPriceMinor: z.number().int().min(0), quantity: z.number().int().min(0).optional() }).strict())
+        .array(z.object({ code: text({ min: 1, max: 64 }), unitPriceMinor: z.number().int().min(0), quantity: z.number().int().min(0).optional() }).strict())
         .max(100)
         .optional(),
     })

@@ -3,11 +3,12 @@
  * allowed and the data each decision carries (validated by `POST /api/tasks/:id/complete`).
  */
 import { z } from 'zod';
+import { factDate, factDateTime, multilineText, planDate, text as line } from '../shared/fields';
 import { defineTaskKind, type TaskKind } from '../tasks/kinds';
 import { MATERIAL_KINDS } from './materials';
 
-const text = (max = 2000) => z.string().trim().min(1).max(max);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+// Labels, names and references (up to 200 characters) are one line; longer fields are prose over several lines.
+const text = (max = 2000) => (max <= 200 ? line({ min: 1, max }) : multilineText({ min: 1, max }));
 const fen = z.number().int().nonnegative();
 
 /** 品质异常处理报告: the salesperson fills the numbered report within 24 h (shipping date, symptoms, defect rate). */
@@ -17,7 +18,7 @@ export const qualityReportKind = defineTaskKind({
   decisions: ['submitted'],
   data: z
     .object({
-      shippedOn: isoDate.optional(),
+      shippedOn: factDate().optional(),
       defectQuantity: z.number().int().positive(),
       returnRatioPercent: z.number().min(0).max(100).optional(),
       symptoms: text(),
@@ -33,7 +34,7 @@ export const siteVisitKind = defineTaskKind({
   decisions: ['confirmed'],
   data: z
     .object({
-      visitedOn: isoDate,
+      visitedOn: factDate(),
       responsibility: z.enum(['customer', 'factory', 'shared']),
       evidence: text(),
       customerSignatory: text(200),
@@ -62,7 +63,7 @@ export const receiveUnitsKind = defineTaskKind({
   description: 'Receive the returned units into the warehouse the same day, labelled (part number, model, customer)',
   decisions: ['received'],
   data: z
-    .object({ arrivedAt: z.iso.datetime(), quantity: z.number().int().positive(), units: z.array(unitLabel).max(5000).default([]) })
+    .object({ arrivedAt: factDateTime(), quantity: z.number().int().positive(), units: z.array(unitLabel).max(5000).default([]) })
     .strict(),
 });
 
@@ -123,7 +124,7 @@ export const repairDateKind = defineTaskKind({
   kind: 'rma.repair-date',
   description: 'Promise a repair date for the returned units',
   decisions: ['promised'],
-  data: z.object({ promisedOn: isoDate }).strict(),
+  data: z.object({ promisedOn: planDate() }).strict(),
 });
 
 /** Sales is told no repair date could be promised and agrees the final disposal with the customer. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multilineText } from '../shared/fields';
 import type { Role } from './roles';
 
 /**
@@ -24,7 +25,7 @@ export const approvalTaskKind = defineTaskKind({
   kind: 'approval',
   description: 'Approve or reject, with an optional comment',
   decisions: ['approve', 'reject'],
-  data: z.object({ comment: z.string().max(2000).optional() }).strict(),
+  data: z.object({ comment: multilineText({ max: 2000 }).optional() }).strict(),
 });
 
 /** The kinds every deployment knows; processes add theirs to a {@link TaskKindRegistry}. */

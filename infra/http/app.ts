@@ -10,6 +10,7 @@ import { errorMiddleware, notFoundHandler } from './error-middleware';
 import { buildOpenApiDocument, type OpenAPIRegistry } from './openapi';
 import type { Metrics } from './metrics';
 import { healthHandler, readyHandler, type HealthCheck } from './health';
+import { refuseNulCharacters } from './validate';
 
 /** Everything the app factory needs; routers are already built with their deps. */
 export interface AppOptions {
@@ -54,6 +55,7 @@ export function createApp(options: AppOptions): Express {
   );
   app.use(options.metrics.middleware);
   app.use(express.json({ limit: '1mb' }));
+  app.use(refuseNulCharacters);
   app.use(cookieParser());
   app.use(authenticate(options.auth));
 

@@ -3,6 +3,14 @@ import { ZodError } from 'zod';
 import type { Logger } from 'pino';
 import { AppError, type ErrorCode } from './errors';
 
+/** PostgreSQL SQLSTATEs raised by input the schemas let through, with what to tell the caller. */
+const INPUT_SQL_STATES: Record<string, string> = {
+  '22P05': 'the request contains a character that cannot be stored (NUL or an unpaired surrogate)',
+  '22021': 'the request contains a byte sequence that is not valid text',
+  '22007': 'the request contains a date or time in a form that is not understood',
+  '22008': 'the request contains a date or time that is out of range',
+};
+
 /** The body of every error answer. */
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; field?: string };
@@ -47,6 +55,11 @@ function describe(err: unknown): { status: number; body: ErrorBody } {
   }
   if (e?.type === 'entity.too.large') {
     return { status: 413, body: { error: { code: 'validation_failed', message: 'request body is too large' } } };
+  }
+  // A last line behind the schemas: text or dates PostgreSQL cannot take are the caller's input, not our failure.
+  const sqlState = (err as { code?: unknown })?.code;
+  if (typeof sqlState === 'string' && sqlState in INPUT_SQL_STATES) {
+    return { status: 400, body: { error: { code: 'validation_failed', message: INPUT_SQL_STATES[sqlState] } } };
   }
   return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
 }

@@ -1,5 +1,9 @@
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
+import { ValidationError } from './errors';
+
+/** The field builders of every request schema (text without control characters, real dates, http(s) URLs). */
+export * from '../../domain/shared/fields';
 
 /** Schemas for the parts of a request; each part present is parsed and replaced by its parsed value. */
 export interface RequestSchemas {
@@ -22,3 +26,31 @@ export function validate(schemas: RequestSchemas): RequestHandler {
     next();
   };
 }
+
+/** The path of the first string (value or key) holding U+0000 in a parsed JSON value or query, if any. */
+function pathOfNul(value: unknown, path: string[] = []): string[] | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes('\u0000')) return [...path, key];
+    const found = pathOfNul(inner, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses U+0000 anywhere in a JSON body or query string, before any schema: PostgreSQL cannot store it in text
+ * or jsonb, and free-form parts (task data, workflow payloads) reach the database without a text schema.
+ */
+export const refuseNulCharacters: RequestHandler = (req, _res, next) => {
+  for (const [part, value] of [['body', req.body], ['query', req.query]] as const) {
+    const path = pathOfNul(value);
+    if (path) {
+      const field = path.length ? path.join('.') : part;
+      return next(new ValidationError(`${field}: must not contain NUL (U+0000)`, field));
+    }
+  }
+  if (req.path.includes('\u0000')) return next(new ValidationError('the path must not contain NUL (U+0000)'));
+  next();
+};

@@ -9,6 +9,7 @@ import { migrateToLatest } from '../db/migrate';
 import { seedDemo } from '../db/seed';
 import { createAuthService, type AuthService } from '../auth/sessions';
 import { createApp } from '../http/app';
+import { setFactoryTimeZone } from '../../domain/shared/fields';
 import { createOpenApiRegistry } from '../http/openapi';
 import { createMetrics } from '../http/metrics';
 import { listen, type RunningServer } from '../http/server';
@@ -73,6 +74,7 @@ export interface RunningPlatform {
  */
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
   const { config } = options;
+  setFactoryTimeZone(config.business.timeZone);
   const logger = options.logger ?? pino({ level: config.logLevel });
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
+import { text } from '../../domain/shared/fields';
 import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
@@ -33,7 +34,7 @@ export const LoginResponse = z
   .meta({ id: 'LoginResponse' });
 
 export const CreateTokenRequest = z
-  .object({ name: z.string().min(1).max(100), expiresInDays: z.number().int().min(1).max(3650).optional() })
+  .object({ name: text({ min: 1, max: 100 }), expiresInDays: z.number().int().min(1).max(3650).optional() })
   .meta({ id: 'CreateTokenRequest' });
 export type CreateTokenRequest = z.infer<typeof CreateTokenRequest>;
 

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
+import { multilineText, planDate, text } from '../../domain/shared/fields';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
@@ -31,20 +32,15 @@ import {
 import { planPaymentTerms } from '../../domain/customer/payment-terms';
 import { completeOpenStep } from '../tasks/complete-task';
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'must be a calendar date');
-
 export const RegisterCustomerRequest = z
   .object({
     code: z.string().regex(/^[A-Z0-9-]{2,20}$/, 'must be 2–20 capital letters, digits or dashes'),
-    name: z.string().min(1).max(200),
+    name: text({ min: 1, max: 200 }),
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').optional(),
-    address: z.string().max(500).optional(),
+    address: multilineText({ max: 500 }).optional(),
     auditRequired: z.boolean().default(false),
     isKeyCustomer: z.boolean().optional(),
-    contact: z.object({ name: z.string().min(1).max(200), email: z.email(), phone: z.string().max(50).optional() }).strict().optional(),
+    contact: z.object({ name: text({ min: 1, max: 200 }), email: z.email(), phone: text({ max: 50 }).optional() }).strict().optional(),
   })
   .strict()
   .meta({ id: 'RegisterCustomer' });
@@ -54,13 +50,13 @@ export const CustomerIdParams = z.object({ id: z.uuid() });
 export const ActionParams = z.object({ id: z.uuid(), actionId: z.uuid() });
 export const TermsDecisionParams = z.object({ id: z.uuid(), requestId: z.uuid() });
 
-export const AuditVisitRequest = z.object({ visitOn: day, comment: z.string().max(2000).optional() }).strict().meta({ id: 'AuditVisit' });
+export const AuditVisitRequest = z.object({ visitOn: planDate(), comment: multilineText({ max: 2000 }).optional() }).strict().meta({ id: 'AuditVisit' });
 export const AuditResultRequest = z
   .object({
     result: z.enum(['pass', 'conditional', 'fail']),
-    auditors: z.string().max(500).optional(),
-    notes: z.string().max(4000).optional(),
-    correctiveActions: z.array(z.object({ description: z.string().min(1).max(1000), dueOn: day }).strict()).max(50).optional(),
+    auditors: text({ max: 500 }).optional(),
+    notes: multilineText({ max: 4000 }).optional(),
+    correctiveActions: z.array(z.object({ description: multilineText({ min: 1, max: 1000 }), dueOn: planDate() }).strict()).max(50).optional(),
   })
   .strict()
   .meta({ id: 'AuditResult' });
@@ -69,8 +65,8 @@ export const PaymentTermsRequestSchema = z
   .object({ kind: z.enum(['prepay', 'monthly']), creditLimitMinor: z.number().int().min(0).max(1e13).optional() })
   .strict()
   .meta({ id: 'PaymentTermsRequest' });
-export const DecisionRequest = z.object({ decision: z.enum(['approve', 'reject']), comment: z.string().max(2000).optional() }).strict();
-export const CommentRequest = z.object({ comment: z.string().max(2000).optional() }).strict();
+export const DecisionRequest = z.object({ decision: z.enum(['approve', 'reject']), comment: multilineText({ max: 2000 }).optional() }).strict();
+export const CommentRequest = z.object({ comment: multilineText({ max: 2000 }).optional() }).strict();
 
 const STAFF = ['sales', 'sales_manager', 'manager', 'admin', 'finance', 'engineer', 'production', 'qa', 'warehouse'] as const;
 

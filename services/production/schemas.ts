@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multilineText } from '../../domain/shared/fields';
 import { ORDER_STAGES } from '../../domain/order/contract';
 
 export { DeliveryData, InspectionData, PaymentData, ProgressData, ShipmentData } from '../../domain/order/task-kinds';
@@ -16,7 +17,7 @@ export const ListOrdersQuery = z
   .strict();
 export type ListOrdersQuery = z.infer<typeof ListOrdersQuery>;
 
-export const CancelOrderRequest = z.object({ reason: z.string().trim().min(3).max(1000) }).strict();
+export const CancelOrderRequest = z.object({ reason: multilineText({ min: 3, max: 1000 }) }).strict();
 export type CancelOrderRequest = z.infer<typeof CancelOrderRequest>;
 
 export const OrderSummary = z.object({

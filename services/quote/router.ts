@@ -6,12 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
+import { receiveMultipart } from '../../infra/http/uploads';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
 import { actorOf, assertCustomerAccess, customerScope, requireAuth, requireRole } from '../../infra/auth/middleware';
 import type { Actor } from '../../infra/auth/sessions';
@@ -48,17 +49,11 @@ const upload = multer({
 ]);
 
 /** multer's errors as the API's 400s naming the field. */
-const receiveFiles: RequestHandler = (req, res, next) => {
-  upload(req, res, (error: unknown) => {
-    if (!error) return next();
-    if (error instanceof multer.MulterError) {
-      const field = error.field ?? 'file';
-      const message = error.code === 'LIMIT_FILE_SIZE' ? `${field}: file is larger than ${MAX_ARCHIVE_BYTES} bytes` : `${field}: ${error.message}`;
-      return next(new ValidationError(message, field));
-    }
-    next(error);
-  });
-};
+const receiveFiles = receiveMultipart(upload, (error) => {
+  const field = error.field ?? 'file';
+  const message = error.code === 'LIMIT_FILE_SIZE' ? `${field}: file is larger than ${MAX_ARCHIVE_BYTES} bytes` : `${field}: ${error.message}`;
+  return new ValidationError(message, field);
+});
 
 type UploadedFiles = Record<string, Express.Multer.File[] | undefined>;
 

@@ -1,11 +1,12 @@
 /** Request and response schemas of the quote API. */
 import { z } from 'zod';
+import { multilineText, text } from '../../domain/shared/fields';
 import { CUSTOMER_DECISIONS, ENGINEERING_REVIEW_DECISIONS } from '../../domain/quote/contract';
 
 /** The options of a quote request (the quote engine's pricing options). */
 export const QuoteOptionsSchema = z
   .object({
-    leadTime: z.string().min(1).max(40).optional(),
+    leadTime: text({ min: 1, max: 40 }).optional(),
     sourcing: z.enum(['turnkey', 'consigned']).optional(),
     assembly: z.boolean().optional(),
     runType: z.enum(['proofing', 'volume']).optional(),
@@ -40,7 +41,7 @@ export type CreateQuoteFields = z.infer<typeof CreateQuoteFields>;
 /** Multipart text fields of `POST /api/quotes/:id/revisions`. */
 export const ReviseQuoteFields = z
   .object({
-    comment: z.string().max(2000).optional(),
+    comment: multilineText({ max: 2000 }).optional(),
     quantity: z.coerce.number().int().min(1).max(10_000_000).optional(),
   })
   .meta({ id: 'ReviseQuoteFields' });
@@ -50,7 +51,7 @@ export const QuoteIdParams = z.object({ id: z.uuid() });
 export type QuoteIdParams = z.infer<typeof QuoteIdParams>;
 
 export const ListQuotesQuery = z.object({
-  status: z.string().max(40).optional(),
+  status: text({ max: 40 }).optional(),
   customerId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -63,7 +64,7 @@ export const PdfQuery = z.object({ revision: z.coerce.number().int().min(1).opti
 export const CustomerDecisionRequest = z
   .object({
     decision: z.enum(CUSTOMER_DECISIONS),
-    comment: z.string().max(2000).optional(),
+    comment: multilineText({ max: 2000 }).optional(),
     quantity: z.number().int().min(1).max(10_000_000).optional(),
   })
   .strict()
@@ -74,9 +75,9 @@ export type CustomerDecisionRequest = z.infer<typeof CustomerDecisionRequest>;
 export const ReviewRequest = z
   .object({
     decision: z.enum(ENGINEERING_REVIEW_DECISIONS),
-    comment: z.string().max(2000).optional(),
+    comment: multilineText({ max: 2000 }).optional(),
     adjustments: z
-      .array(z.object({ code: z.string().min(1).max(64), unitPriceMinor: z.number().int().min(0), quantity: z.number().int().min(0).optional() }).strict())
+      .array(z.object({ code: text({ min: 1, max: 64 }), unitPriceMinor: z.number().int().min(0), quantity: z.number().int().min(0).optional() }).strict())
       .max(100)
       .optional(),
   })

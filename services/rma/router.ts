@@ -1,8 +1,9 @@
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
+import { receiveMultipart } from '../../infra/http/uploads';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
 import { actorOf, assertCustomerAccess, customerScope, isOverseer, requireAuth, requireRole } from '../../infra/auth/middleware';
 import { ROLES } from '../../domain/tasks/roles';
@@ -40,17 +41,11 @@ const evidenceUpload = multer({
 }).array('file', EVIDENCE_LIMITS.files);
 
 /** multer's errors as the API's 400s naming the field and the limit. */
-const receiveEvidence: RequestHandler = (req, res, next) => {
-  evidenceUpload(req, res, (error: unknown) => {
-    if (!error) return next();
-    if (error instanceof multer.MulterError) {
-      if (error.code === 'LIMIT_FILE_SIZE') return next(new ValidationError(`file: each file may be at most ${EVIDENCE_LIMITS.fileBytes} bytes`, 'file'));
-      if (error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE') return next(new ValidationError(`file: at most ${EVIDENCE_LIMITS.files} files, in the field "file"`, 'file'));
-      return next(new ValidationError(`${error.field ?? 'file'}: ${error.message}`, error.field ?? 'file'));
-    }
-    next(error);
-  });
-};
+const receiveEvidence = receiveMultipart(evidenceUpload, (error) => {
+  if (error.code === 'LIMIT_FILE_SIZE') return new ValidationError(`file: each file may be at most ${EVIDENCE_LIMITS.fileBytes} bytes`, 'file');
+  if (error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE') return new ValidationError(`file: at most ${EVIDENCE_LIMITS.files} files, in the field "file"`, 'file');
+  return new ValidationError(`${error.field ?? 'file'}: ${error.message}`, error.field ?? 'file');
+});
 
 function toCaseView(row: RmaCaseRow): RmaCaseView {
   return {

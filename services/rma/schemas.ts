@@ -1,21 +1,20 @@
 import { z } from 'zod';
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+import { factDate, httpUrl, multilineText, text } from '../../domain/shared/fields';
 
 /** Opening an RMA: the complaint as the customer or sales registers it. */
 export const OpenRmaRequest = z
   .object({
     customerId: z.uuid({ error: 'must be a customer id (uuid)' }).optional().meta({ description: 'required for staff; customers open for themselves' }),
     orderId: z.uuid({ error: 'must be an order id (uuid)' }).optional(),
-    lotNumber: z.string().trim().min(1).max(100).optional(),
-    serials: z.array(z.string().trim().min(1).max(100)).max(5000).default([]),
+    lotNumber: text({ min: 1, max: 100 }).optional(),
+    serials: z.array(text({ min: 1, max: 100 })).max(5000).default([]),
     quantity: z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be at least 1').max(100_000),
-    symptoms: z.string().trim().min(3, 'must describe the symptoms (at least 3 characters)').max(4000),
-    photos: z.array(z.url({ error: 'must be a URL' })).max(20).default([]),
-    productModel: z.string().trim().min(1).max(200).optional(),
-    partNumber: z.string().trim().min(1).max(200).optional(),
-    saleDate: isoDate.optional(),
-    productionDate: isoDate.optional(),
+    symptoms: multilineText({ min: 3, max: 4000 }),
+    photos: z.array(httpUrl()).max(20).default([]),
+    productModel: text({ min: 1, max: 200 }).optional(),
+    partNumber: text({ min: 1, max: 200 }).optional(),
+    saleDate: factDate().optional(),
+    productionDate: factDate().optional(),
     outsourced: z.boolean().default(false),
     keyProduct: z.boolean().default(false),
     urgent: z.boolean().default(false),
@@ -35,7 +34,7 @@ export type RmaStepParams = z.infer<typeof RmaStepParams>;
 export const ListRmasQuery = z
   .object({
     customerId: z.uuid().optional(),
-    status: z.string().min(1).max(100).optional(),
+    status: text({ min: 1, max: 100 }).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     offset: z.coerce.number().int().min(0).default(0),
   })
@@ -43,7 +42,7 @@ export const ListRmasQuery = z
 export type ListRmasQuery = z.infer<typeof ListRmasQuery>;
 
 export const PenaltyQuery = z
-  .object({ responsibleParty: z.string().min(1).max(50).optional() })
+  .object({ responsibleParty: text({ min: 1, max: 50 }).optional() })
   .strict();
 export type PenaltyQuery = z.infer<typeof PenaltyQuery>;
 

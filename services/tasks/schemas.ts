@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '../../domain/shared/fields';
 import { ROLES } from '../../domain/tasks/roles';
 
 const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -6,9 +7,9 @@ const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const ListTasksQuery = z
   .object({
     role: z.enum(ROLES).optional(),
-    case: z.string().min(1).max(200).optional().meta({ description: 'case id (quote, order, rma or customer id)' }),
-    caseType: z.string().min(1).max(50).optional(),
-    kind: z.string().min(1).max(100).optional(),
+    case: text({ min: 1, max: 200 }).optional().meta({ description: 'case id (quote, order, rma or customer id)' }),
+    caseType: text({ min: 1, max: 50 }).optional(),
+    kind: text({ min: 1, max: 100 }).optional(),
     status: z.enum(['open', 'completed', 'cancelled']).default('open'),
     overdue: booleanQuery.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -22,7 +23,7 @@ export type TaskIdParams = z.infer<typeof TaskIdParams>;
 
 export const CompleteTaskRequest = z
   .object({
-    decision: z.string().min(1).max(100).meta({ example: 'approve' }),
+    decision: text({ min: 1, max: 100 }).meta({ example: 'approve' }),
     data: z.record(z.string(), z.unknown()).default({}),
   })
   .strict()

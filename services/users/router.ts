@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { text } from '../../domain/shared/fields';
 import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
@@ -26,7 +27,7 @@ export const UserView = z
 export const CreateUserRequest = z
   .object({
     email: z.email().max(320),
-    displayName: z.string().trim().min(1).max(200),
+    displayName: text({ min: 1, max: 200 }),
     role: z.enum(ROLES),
     customerId: z.uuid().nullish(),
     password: z.string().min(8).max(1000),
@@ -36,7 +37,7 @@ export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
 
 export const UpdateUserRequest = z
   .object({
-    displayName: z.string().trim().min(1).max(200).optional(),
+    displayName: text({ min: 1, max: 200 }).optional(),
     role: z.enum(ROLES).optional(),
     customerId: z.uuid().nullish(),
   })

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { text } from '../../domain/shared/fields';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { ServiceDeps } from '../../infra/http/service-deps';
@@ -12,7 +13,7 @@ import { ROLES, type Role } from '../../domain/tasks/roles';
 /** Everyone but customers: staff read the histories behind the cases they work on; developers debug with them. */
 const STAFF = ROLES.filter((r): r is Exclude<Role, 'customer'> => r !== 'customer');
 
-export const WorkflowIdParams = z.object({ workflowId: z.string().min(1).max(1000) });
+export const WorkflowIdParams = z.object({ workflowId: text({ min: 1, max: 1000 }) });
 export const HistoryQuery = z.object({ runId: z.uuid().optional() }).strict();
 
 const WorkflowSummary = z

@@ -217,7 +217,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     // Balance, then the warehouse ships and confirms delivery.
     await postStep(`${base}/payments`, { amountMinor: 70_000, currency: 'USD', reference: 'BAL-1' }, 'finance');
     await postStep(`${base}/shipments`, { carrier: 'DHL Express' }, 'warehouse');
-    await postStep(`${base}/shipments/delivered`, { deliveredOn: '2026-12-24' }, 'warehouse');
+    await postStep(`${base}/shipments/delivered`, { deliveredOn: '2026-11-24' }, 'warehouse');
     expect(await handle.result()).toEqual({ orderId, status: 'delivered' });
 
     const detail = await api.get(base, tokens.customer);

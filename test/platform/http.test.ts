@@ -14,7 +14,10 @@ import { tasksRepo } from '../../infra/db';
 import { createAuthService } from '../../infra/auth/sessions';
 import { requireRole } from '../../infra/auth/middleware';
 import { BusinessRuleError, ConflictError } from '../../infra/http/errors';
-import { validate } from '../../infra/http/validate';
+import { calendarDate, multilineText, validate } from '../../infra/http/validate';
+import { receiveMultipart } from '../../infra/http/uploads';
+import { ValidationError } from '../../infra/http/errors';
+import multer from 'multer';
 import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
 import { apiClient, connectionsOf } from './helpers';
 
@@ -34,6 +37,17 @@ function failingRouter(): Router {
   });
   router.get('/test/finance-only', requireRole('finance'), (_req, res) => {
     res.json({ ok: true });
+  });
+  router.post('/test/dated', validate({ body: z.object({ on: calendarDate(), note: multilineText({ max: 100 }).optional() }) }), (req, res) => {
+    res.json(req.body);
+  });
+  // Free-form JSON with no schema: only the platform's NUL check stands between it and a jsonb column.
+  router.post('/test/free-form', (_req, res) => {
+    res.json({ accepted: true });
+  });
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 1000 } }).single('file');
+  router.post('/test/upload', receiveMultipart(upload, (e) => new ValidationError(`${e.field}: ${e.code}`, e.field)), (req, res) => {
+    res.json({ name: req.file?.originalname, bytes: req.file?.size });
   });
   router.get('/test/query', validate({ query: z.object({ n: z.coerce.number().int().min(1) }) }), (req, res) => {
     res.json({ n: (req.query as unknown as { n: number }).n });
@@ -154,6 +168,29 @@ describe('the HTTP platform on a real listening server', () => {
     expect(badId).toMatchObject({ status: 400, body: { error: { field: 'id', message: 'id: must be a task id (uuid)' } } });
     const badFilter = await api.get('/api/tasks?status=done', engineer);
     expect(badFilter).toMatchObject({ status: 400, body: { error: { field: 'status' } } });
+  });
+
+  test('hostile input is a 400 naming the problem: NUL anywhere, impossible dates, control characters, broken multipart', async () => {
+    const nulBody = await api.post('/api/test/free-form', { data: { lines: [{ note: 'ok' }, { note: 'bad\u0000' }] } });
+    expect(nulBody).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', field: 'data.lines.1.note' } } });
+    expect((await api.post('/api/test/free-form', { ['key\u0000']: 1 })).body.error.field).toBe('key\u0000');
+    expect((await api.post('/api/test/free-form', { note: 'plain' })).body).toEqual({ accepted: true });
+    expect(await api.get('/api/test/query?n=%00')).toMatchObject({ status: 400, body: { error: { field: 'n', message: 'n: must not contain NUL (U+0000)' } } });
+
+    expect(await api.post('/api/test/dated', { on: '2026-02-30' })).toMatchObject({ status: 400, body: { error: { field: 'on', message: 'on: must be a real calendar date as YYYY-MM-DD' } } });
+    expect((await api.post('/api/test/dated', { on: '2028-02-29', note: 'two\nlines' })).body).toEqual({ on: '2028-02-29', note: 'two\nlines' });
+    expect((await api.post('/api/test/dated', { on: '2028-02-29', note: 'bell\u0007' })).body.error).toMatchObject({ code: 'validation_failed', field: 'note' });
+
+    const multipart = (body: string | Buffer, contentType: string) => fetch(`${platform.url}/api/test/upload`, { method: 'POST', headers: { 'content-type': contentType }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const part = (name: string) => `--b\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/plain\r\n\r\nhello\r\n`;
+    expect(await multipart(`${part('ok.txt')}--b--\r\n`, 'multipart/form-data; boundary=b')).toEqual({ status: 200, body: { name: 'ok.txt', bytes: 5 } });
+    const noBoundary = await multipart(`${part('ok.txt')}--b--\r\n`, 'multipart/form-data');
+    expect(noBoundary).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', message: expect.stringContaining('not valid multipart/form-data') } } });
+    expect((await multipart(part('ok.txt'), 'multipart/form-data; boundary=b')).status).toBe(400); // truncated
+    expect((await multipart(`--b\r\nContent-Disp\u0000osition: form-data; name="file"\r\n\r\nx\r\n--b--\r\n`, 'multipart/form-data; boundary=b')).status).toBe(400);
+    const controlInName = `--b\r\nContent-Disposition: form-data; name="file"; filename*=utf-8''evil%07.txt\r\n\r\nx\r\n--b--\r\n`;
+    expect(await multipart(controlInName, 'multipart/form-data; boundary=b')).toMatchObject({ status: 400, body: { error: { field: 'file', message: 'file: the file name must not contain control characters' } } });
+    expect(await multipart(`--b\r\nContent-Disposition: form-data; name="file"; filename="big"\r\n\r\n${'x'.repeat(2000)}\r\n--b--\r\n`, 'multipart/form-data; boundary=b')).toMatchObject({ status: 400, body: { error: { field: 'file', message: 'file: LIMIT_FILE_SIZE' } } });
   });
 
   test('the overdue filter uses the due time', async () => {

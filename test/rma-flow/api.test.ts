@@ -188,7 +188,7 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
       return r.body;
     };
     await act('sales', 'quality-report', 'submitted', { defectQuantity: 250, symptoms: 'flicker' });
-    await act('qa', 'site-visit', 'confirmed', { visitedOn: '2026-12-01', responsibility: 'factory', evidence: 'x', customerSignatory: 'a', factorySignatory: 'b' });
+    await act('qa', 'site-visit', 'confirmed', { visitedOn: '2026-11-24', responsibility: 'factory', evidence: 'x', customerSignatory: 'a', factorySignatory: 'b' });
     await act('sales_manager', 'return-acceptance', 'accept', {});
     await act('warehouse', 'receive-units', 'received', { arrivedAt: new Date(await env.currentTimeMs()).toISOString(), quantity: 250 });
     await act('engineer', 'classify', 'classified', { good: 250, scrap: 0, materials: [{ kind: 'SENSOR', inStock: true }], findings: 'sensor drift' });
@@ -251,7 +251,7 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
     // QA completes the visit through the platform's tasks API (the same task).
     const tasks = await api.get(`/api/rmas/${id}/tasks`, tokens.qa);
     const visitTask = tasks.body.tasks.find((x: { step: string }) => x.step === 'site-visit');
-    const visit = await api.post(`/api/tasks/${visitTask.id}/complete`, { decision: 'confirmed', data: { visitedOn: '2026-12-01', responsibility: 'factory', evidence: 'cold joints on U3', customerSignatory: 'Li Wei', factorySignatory: 'Zhang San' } }, tokens.qa);
+    const visit = await api.post(`/api/tasks/${visitTask.id}/complete`, { decision: 'confirmed', data: { visitedOn: '2026-11-24', responsibility: 'factory', evidence: 'cold joints on U3', customerSignatory: 'Li Wei', factorySignatory: 'Zhang San' } }, tokens.qa);
     expect(visit.status).toBe(200);
 
     await step('sales_manager', 'return-acceptance', 'accept', { resolution: 'repair' });
