@@ -38,6 +38,8 @@ export interface TaskMailRequest {
   step: string;
   /** Escalation only: who hears about it (default: manager). */
   escalateTo?: Role[];
+  /** Which reminder / escalation of the step this is (default 1); each number mails once per person. */
+  number?: number;
 }
 
 /** Dependencies of the task activities. */
@@ -71,6 +73,7 @@ export function createTaskActivities(deps: TaskActivityDeps) {
     workflowId: string,
     step: string,
     kind: 'reminder' | 'escalation',
+    number: number,
     mark: (trx: DbOrTrx) => Promise<boolean>,
     render: (task: Task) => RenderedMail,
     recipients: (trx: DbOrTrx, task: Task) => Promise<User[]>,
@@ -83,8 +86,10 @@ export function createTaskActivities(deps: TaskActivityDeps) {
       const mail = render(task);
       const people = await recipients(trx, task);
       for (const person of people) {
-        // One outbox row per person, written in the same transaction as the mark.
-        await enqueueMail(trx, { idempotencyKey: `${workflowId}:${step}:${kind}:${person.email}`, to: person.email, template: `task-${kind}`, ...mail });
+        // One outbox row per person and number, written in the same transaction as the mark (the first keeps the
+        // key it always had, so a reminder sent before numbering existed is not sent twice).
+        const key = number > 1 ? `${workflowId}:${step}:${kind}-${number}:${person.email}` : `${workflowId}:${step}:${kind}:${person.email}`;
+        await enqueueMail(trx, { idempotencyKey: key, to: person.email, template: `task-${kind}`, ...mail });
       }
       return { recipients: people.map((p) => p.email), taskOpen: true };
     });
@@ -142,6 +147,7 @@ export function createTaskActivities(deps: TaskActivityDeps) {
         workflowId,
         request.step,
         'reminder',
+        request.number ?? 1,
         (trx) => markReminded(trx, workflowId, request.step),
         (task) => taskReminderMail({ ...task, link: linkTo(task) }),
         (trx, task) => recipientsFor(trx, task.role, task.customerId),
@@ -155,6 +161,7 @@ export function createTaskActivities(deps: TaskActivityDeps) {
         workflowId,
         request.step,
         'escalation',
+        request.number ?? 1,
         (trx) => markEscalated(trx, workflowId, request.step),
         (task) => taskEscalationMail({ ...task, link: linkTo(task) }),
         (trx) => listActiveUsersByRole(trx, request.escalateTo?.length ? request.escalateTo : ['manager']),

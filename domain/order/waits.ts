@@ -15,7 +15,10 @@ export interface WaitPolicy {
   reminderEveryMs: number;
   /** Reminders stop after this many (a reminder a day for months helps nobody). */
   maxReminders: number;
-  /** Who gets reminders: the task's role, or the customer (payment, signature, approval of samples). */
+  /**
+   * Who gets reminders: the task's holder, or the customer. For a customer's own task (signature, approval of
+   * samples) both are the customer; for the payment task (held by finance) the workflow duns the customer.
+   */
   remind: 'assignee' | 'customer';
   escalateAfterMs: number;
   escalateTo: Role;
@@ -46,19 +49,3 @@ export const ORDER_WAIT_POLICIES = {
 
 /** Names of {@link ORDER_WAIT_POLICIES}. */
 export type OrderWaitName = keyof typeof ORDER_WAIT_POLICIES;
-
-/** What happened so far during a wait. */
-export interface WaitProgress {
-  remindersSent: number;
-  escalated: boolean;
-}
-
-/** The next timer event of a wait: when (ms after the wait began) and what; null when nothing more is due. */
-export function nextWaitEvent(policy: WaitPolicy, progress: WaitProgress): { kind: 'reminder' | 'escalation'; atMs: number } | null {
-  const reminderAt =
-    progress.remindersSent < policy.maxReminders ? policy.firstReminderAfterMs + progress.remindersSent * policy.reminderEveryMs : Infinity;
-  const escalationAt = progress.escalated ? Infinity : policy.escalateAfterMs;
-  if (reminderAt === Infinity && escalationAt === Infinity) return null;
-  // On a tie the escalation goes first: the manager hears about it no later than the reminder is sent.
-  return escalationAt <= reminderAt ? { kind: 'escalation', atMs: escalationAt } : { kind: 'reminder', atMs: reminderAt };
-}

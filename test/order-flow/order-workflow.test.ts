@@ -130,14 +130,16 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
   expect(description.searchAttributes).toMatchObject({ OrderId: [orderId], CustomerId: [h.prepayCustomerId], Stage: ['delivered'] });
 }, 120_000);
 
-test('contract unsigned: the customer is reminded at 2 days, the sales manager escalated to at 5 days; an unpaid deposit escalates to the finance manager after 7 days', async () => {
+test('contract unsigned: the customer is reminded at 2 and 4 days, the sales manager escalated to at 5 days; an unpaid deposit escalates to the finance manager after 7 days', async () => {
   const { handle, input } = await h.startOrder(h.prepayCustomerId, { totalMinor: 50_000 });
   const { orderId } = input;
   const sign = await h.openTask(orderId, K.contractSignature);
   await h.env.sleep('5d');
   await eventually(async () => expect((await ordersRepo.getOrder(h.t.db, orderId))?.status).toBe('contract'));
-  const signKeys = (await h.mailTo(CUSTOMER)).map((m) => m.idempotency_key).filter((k) => k.startsWith(`order:${input.quoteId}:contract:sign:`));
-  expect(signKeys).toEqual([`order:${input.quoteId}:contract:sign:reminder:${CUSTOMER}`]);
+  const signKeys = async () => (await h.mailTo(CUSTOMER)).map((m) => m.idempotency_key).filter((k) => k.startsWith(`order:${input.quoteId}:contract:sign:`));
+  await eventually(async () =>
+    expect((await signKeys()).sort()).toEqual([`order:${input.quoteId}:contract:sign:reminder-2:${CUSTOMER}`, `order:${input.quoteId}:contract:sign:reminder:${CUSTOMER}`]),
+  );
   expect((await h.mailTo('sales_manager@demo.local')).map((m) => m.idempotency_key)).toContain(`order:${input.quoteId}:contract:sign:escalation:sales_manager@demo.local`);
   await h.complete(sign, 'sign', {}, CUSTOMER);
   await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
@@ -159,6 +161,24 @@ test('contract unsigned: the customer is reminded at 2 days, the sales manager e
   const rest = await h.openTask(orderId, K.payment);
   expect(rest.step).toBe('payment:deposit:2');
   expect(rest.escalateAt).toBeNull();
+  await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
+  expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
+}, 120_000);
+
+test('a floor step unanswered: production is reminded every day, at most 5 times, and the manager escalated to once at 3 days', async () => {
+  const { handle, input } = await h.startOrder(h.prepayCustomerId, { totalMinor: 100_000 });
+  const { orderId } = input;
+  await throughContract(orderId, 30_000);
+  const kitting = await h.openTask(orderId, K.kitting);
+  const prefix = `${productionWorkflowId(input.quoteId)}:kitting:1:`;
+  const keysTo = async (email: string) => (await h.mailTo(email)).map((m) => m.idempotency_key).filter((k) => k.startsWith(prefix));
+  await h.env.sleep('2d');
+  await eventually(async () => expect(await keysTo('production@demo.local')).toHaveLength(2));
+  expect(await keysTo('manager@demo.local')).toEqual([]);
+  await h.env.sleep('8d');
+  await eventually(async () => expect(await keysTo('production@demo.local')).toHaveLength(5));
+  expect(await keysTo('manager@demo.local')).toEqual([`${prefix}escalation:manager@demo.local`]);
+  expect((await handle.query(orderStateQuery)).openTasks).toEqual([expect.objectContaining({ step: 'kitting:1', taskId: kitting.id, reminded: true, escalated: true })]);
   await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
   expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
 }, 120_000);

@@ -13,7 +13,7 @@ import { customersRepo, tasksRepo, auditRepo, outboxRepo, usersRepo } from '../.
 import { hashPassword } from '../../infra/auth/passwords';
 import { platformActivities } from '../../infra/temporal/workers';
 import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
-import type { TaskOutcome } from '../../workflows/shared/wait-for-task';
+import type { WaitOutcome } from '../../workflows/shared/human-waits';
 import { pendingTasksQuery } from '../../workflows/shared/task-signals';
 import { apiClient, connectionsOf, eventually } from './helpers';
 import type { reviewWorkflow } from './workflows/review-workflow';
@@ -130,7 +130,7 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('conflict');
 
-    const outcome: TaskOutcome = await handle.result();
+    const outcome: WaitOutcome = await handle.result();
     expect(outcome).toMatchObject({
       status: 'completed',
       taskId: task.id,

@@ -20,12 +20,10 @@ import {
 import { nextOnboardingStatus, type AuditResult, type OnboardingEvent, type OnboardingStatus } from '../../domain/customer/onboarding';
 import { auditResultDueAt, auditVisitReminderAt, correctiveActionDeadline } from '../../domain/customer/audit-schedule';
 import { CustomerIdAttribute, StageAttribute } from '../../domain/quote/contract';
-import type { TaskCompletion } from '../../domain/tasks/task';
-import { createTaskInbox } from '../shared/wait-for-task';
-import { repeatWhileWaiting } from '../quote/repeat-while-waiting';
+import { createHumanWaits, DATABASE_WRITE, MAIL_OUTBOX } from '../shared';
 
-const flow = proxyActivities<CustomerFlowActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
-const mail = proxyActivities<MailActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
+const flow = proxyActivities<CustomerFlowActivities>(DATABASE_WRITE);
+const mail = proxyActivities<MailActivities>(MAIL_OUTBOX);
 
 const DAY_MS = 86_400_000;
 /** Sales has a week to agree a visit date before being reminded. */
@@ -34,8 +32,7 @@ const SCHEDULE_AUDIT_WITHIN_MS = 7 * DAY_MS;
 /** The onboarding workflow (id `customer:${customerId}`, task queue `quote`). */
 export async function customerOnboardingWorkflow(input: CustomerOnboardingInput): Promise<{ status: OnboardingStatus }> {
   const workflowId = workflowInfo().workflowId;
-  const inbox = createTaskInbox();
-  const dueAt = new Map<string, number>();
+  const waits = createHumanWaits();
   let status: OnboardingStatus = 'registered';
   let step = 'registered';
   let visitOn: string | null = null;
@@ -43,7 +40,6 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
   let visitReminderAt: number | null = null;
   let resultDueAt: number | null = null;
   const actions: CorrectiveActionState[] = [];
-  const decisions: CustomerDecisionRecord[] = [];
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
   setHandler(customerOnboardingStateQuery, (): CustomerOnboardingState => ({
@@ -54,9 +50,9 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
     visitOn,
     auditResult,
     correctiveActions: actions.map((a) => ({ ...a })),
-    openTasks: inbox.pending().map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, dueAt: iso(dueAt.get(w.step) ?? null) })),
+    openTasks: waits.openTasks().map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, dueAt: w.dueAt })),
     deadlines: { visitReminderAt: iso(visitReminderAt), resultDueAt: iso(resultDueAt) },
-    decisions: decisions.map((d) => ({ ...d })),
+    decisions: waits.decisions.map((d) => ({ step: d.step, decision: d.decision, by: d.by, at: d.at })),
   }));
 
   async function apply(event: OnboardingEvent, by: CustomerDecisionRecord['by'] | null): Promise<void> {
@@ -66,11 +62,6 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
     status = next.status;
     upsertSearchAttributes([{ key: StageAttribute, value: status }]);
     await flow.projectOnboarding({ customerId: input.customerId, onboarding: status, auditRequired: input.auditRequired, actor: by });
-  }
-
-  function record(c: TaskCompletion): CustomerDecisionRecord['by'] {
-    decisions.push({ step: c.step, decision: c.decision, by: c.completedBy, at: c.completedAt });
-    return c.completedBy;
   }
 
   const base = { caseType: 'customer', caseId: input.customerId, customerId: input.customerId } as const;
@@ -88,44 +79,39 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
 
   // ---- sales agrees the visit date with the customer
   step = customerSteps.scheduleAudit;
-  dueAt.set(step, Date.now() + SCHEDULE_AUDIT_WITHIN_MS);
-  const scheduling = await inbox.waitFor({
+  const scheduling = await waits.waitFor({
     ...base,
     step,
     kind: CUSTOMER_TASK_KIND_NAMES.scheduleAudit,
     title: `Agree the factory audit visit date with ${input.name}`,
     role: 'sales',
     // Sales is reminded after a week; nobody above sales needs to hear about an unscheduled visit.
-    remindAfter: SCHEDULE_AUDIT_WITHIN_MS,
+    remind: { after: SCHEDULE_AUDIT_WITHIN_MS },
     dueAfter: SCHEDULE_AUDIT_WITHIN_MS,
   });
-  dueAt.delete(step);
   const scheduled = scheduling.status === 'completed' ? scheduling.completion : null;
   if (!scheduled) throw new Error('scheduling wait ended without a completion');
   visitOn = String(scheduled.data.visitOn);
-  await apply({ type: 'audit_scheduled', visitOn }, record(scheduled));
+  await apply({ type: 'audit_scheduled', visitOn }, scheduled.completedBy);
 
   // ---- the visit: sales is reminded the morning before, records the result by the end of the day
   step = customerSteps.recordAuditResult;
   visitReminderAt = auditVisitReminderAt(visitOn);
   resultDueAt = auditResultDueAt(visitOn);
   const now = Date.now();
-  dueAt.set(step, resultDueAt);
   // Reminders to sales: the morning before the visit, and again when the result is overdue at the end of the day.
-  const recording = await inbox.waitFor({
+  const recording = await waits.waitFor({
     ...base,
     step,
     kind: CUSTOMER_TASK_KIND_NAMES.recordAuditResult,
     title: `Record the result of ${input.name}'s audit visit on ${visitOn}`,
     role: 'sales',
-    remindAfter: Math.max(0, visitReminderAt - now),
-    escalateAfter: Math.max(1, resultDueAt - now),
-    escalateTo: ['sales'],
+    remind: { after: Math.max(0, visitReminderAt - now) },
+    escalate: { after: Math.max(1, resultDueAt - now), to: ['sales'] },
   });
-  dueAt.delete(step);
   const result = recording.status === 'completed' ? recording.completion : null;
   if (!result) throw new Error('audit result wait ended without a completion');
-  const by = record(result);
+  const by = result.completedBy;
   auditResult = result.decision as AuditResult;
   const planned = Array.isArray(result.data.correctiveActions) ? (result.data.correctiveActions as { description: string; dueOn: string }[]) : [];
   const stored = await flow.recordAudit({
@@ -154,42 +140,39 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
       const deadline = Date.parse(action.deadline);
       const started = Date.now();
       const actionStep = customerSteps.correctiveAction(action.id);
-      dueAt.set(actionStep, deadline);
-      // The platform escalates to the manager at the deadline; the action is marked overdue then, and the
-      // manager hears again every day while it stays open.
-      const outcome = await repeatWhileWaiting(
-        inbox.waitFor({
-          ...base,
-          step: actionStep,
-          kind: CUSTOMER_TASK_KIND_NAMES.correctiveAction,
-          title: `Corrective action for ${input.name}: ${action.description}`.slice(0, 200),
-          role: 'qa',
-          payload: { correctiveActionId: action.id, dueOn: action.dueOn },
-          escalateAfter: Math.max(1, deadline - started),
-          escalateTo: ['manager'],
-        }),
-        deadline,
-        DAY_MS,
-        async (n) => {
-          action.escalations = n;
-          if (n === 1) {
-            await flow.markCorrectiveActionOverdue({ correctiveActionId: action.id });
-            return;
-          }
-          await mail.mailRoles({
-            idempotencyKey: `${workflowId}:${actionStep}:overdue-${n}`,
-            roles: ['manager'],
-            template: 'corrective-action-overdue',
-            subject: `Overdue corrective action for ${input.name} (day ${n})`,
-            text: `The corrective action "${action.description}" from ${input.name}'s factory audit was due on ${action.dueOn} and is still open.`,
-          });
+      // The platform escalates to the manager at the deadline and the action is marked overdue then; the manager
+      // hears again every day while it stays open.
+      const outcome = await waits.waitFor({
+        ...base,
+        step: actionStep,
+        kind: CUSTOMER_TASK_KIND_NAMES.correctiveAction,
+        title: `Corrective action for ${input.name}: ${action.description}`.slice(0, 200),
+        role: 'qa',
+        payload: { correctiveActionId: action.id, dueOn: action.dueOn },
+        escalate: {
+          after: Math.max(1, deadline - started),
+          every: DAY_MS,
+          to: ['manager'],
+          send: async (n, platform) => {
+            action.escalations = n;
+            if (n === 1) {
+              await Promise.all([platform(), flow.markCorrectiveActionOverdue({ correctiveActionId: action.id })]);
+              return;
+            }
+            await mail.mailRoles({
+              idempotencyKey: `${workflowId}:${actionStep}:overdue-${n}`,
+              roles: ['manager'],
+              template: 'corrective-action-overdue',
+              subject: `Overdue corrective action for ${input.name} (day ${n})`,
+              text: `The corrective action "${action.description}" from ${input.name}'s factory audit was due on ${action.dueOn} and is still open.`,
+            });
+          },
         },
-      );
-      dueAt.delete(actionStep);
+      });
       const completion = outcome.status === 'completed' ? outcome.completion : null;
       if (!completion) throw new Error('corrective action wait ended without a completion');
       action.status = 'done';
-      action.closedBy = record(completion);
+      action.closedBy = completion.completedBy;
       await flow.closeCorrectiveAction({ correctiveActionId: action.id, closedBy: completion.completedBy.userId });
     }),
   );

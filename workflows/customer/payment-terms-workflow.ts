@@ -13,16 +13,15 @@ import {
 } from '../../domain/customer/contract';
 import { decideMonthlyTerms } from '../../domain/customer/payment-terms';
 import { isRole } from '../../domain/tasks/roles';
-import { createTaskInbox } from '../shared/wait-for-task';
+import { createHumanWaits, DATABASE_WRITE } from '../shared';
 
-const flow = proxyActivities<CustomerFlowActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
+const flow = proxyActivities<CustomerFlowActivities>(DATABASE_WRITE);
 
 const DAY_MS = 86_400_000;
 
 /** The approval workflow (id `customer:${customerId}:terms:${requestId}`, task queue `quote`). */
 export async function paymentTermsApprovalWorkflow(input: PaymentTermsApprovalInput): Promise<PaymentTermsApprovalResult> {
-  const inbox = createTaskInbox();
-  const outcome = await inbox.waitFor({
+  const outcome = await createHumanWaits().waitFor({
     step: customerSteps.approvePaymentTerms,
     kind: CUSTOMER_TASK_KIND_NAMES.approvePaymentTerms,
     title: `Approve monthly settlement with a credit limit of ${(input.creditLimitMinor / 100).toFixed(2)}`,
@@ -32,7 +31,7 @@ export async function paymentTermsApprovalWorkflow(input: PaymentTermsApprovalIn
     customerId: input.customerId,
     payload: { creditLimitMinor: input.creditLimitMinor, requestedBy: input.requestedBy.email },
     // Reminded after two days; there is nobody above the manager to escalate to.
-    remindAfter: 2 * DAY_MS,
+    remind: { after: 2 * DAY_MS },
     dueAfter: 2 * DAY_MS,
   });
   const completion = outcome.status === 'completed' ? outcome.completion : null;

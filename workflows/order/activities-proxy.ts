@@ -1,11 +1,7 @@
 import { CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { OrderActivities } from '../../activities/order';
 import type { MailActivities } from '../../activities/mail';
-
-const options = {
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-} as const;
+import { CARRIER_CALL, DATABASE_WRITE, MAIL_OUTBOX } from '../shared';
 
 /**
  * Runs every activity of `acts` outside cancellation: a cancelled order interrupts its waits, never a database
@@ -21,8 +17,11 @@ function uninterruptible<T extends object>(acts: T): T {
   });
 }
 
-/** The order activities: database writes and mail; a minute each, retried with backoff until they succeed. */
-export const orderActs = uninterruptible(proxyActivities<OrderActivities>(options));
+/** The order activities that write our database (and the outbox). */
+export const orderActs = uninterruptible(proxyActivities<Omit<OrderActivities, 'orderBookCarrier'>>(DATABASE_WRITE));
+
+/** The carrier booking: a call to the carrier's API, then the shipment row. */
+export const carrierActs = uninterruptible(proxyActivities<Pick<OrderActivities, 'orderBookCarrier'>>(CARRIER_CALL));
 
 /** The platform's mail activities (outbox). */
-export const mailActs = uninterruptible(proxyActivities<MailActivities>(options));
+export const mailActs = uninterruptible(proxyActivities<MailActivities>(MAIL_OUTBOX));

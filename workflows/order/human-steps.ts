@@ -1,10 +1,9 @@
 /**
- * The order workflows' human steps, on the platform's task inbox (workflows/shared): each wait opens a task with a
- * due time, a reminder and an escalation taken from the order's wait policies, and records the decision (who,
- * when). Also keeps what the query shows: the open waits with their deadlines.
+ * The order workflows' human steps on the platform's human-wait toolkit (workflows/shared): each step's task gets
+ * its due time, reminders and escalation from the order's wait policies, and its decision is recorded (who, when).
  */
 import { workflowInfo } from '@temporalio/workflow';
-import { createTaskInbox } from '../shared';
+import { createHumanWaits, type HumanWaits } from '../shared';
 import type { Role } from '../../domain/tasks/roles';
 import type { TaskCompletion } from '../../domain/tasks/task';
 import type { DecisionRecord, OpenTaskView } from '../../domain/order/contract';
@@ -18,8 +17,6 @@ export interface AskSpec {
   role: Role;
   policy: WaitPolicy;
   payload?: Record<string, unknown>;
-  /** Whether the inbox reminds the task's role (false when the reminders go elsewhere, e.g. dunning the customer). */
-  remindAssignee?: boolean;
   /** Overrides the policy's escalation delay; null: no escalation (already escalated earlier in the same wait). */
   escalateAfterMs?: number | null;
 }
@@ -32,66 +29,62 @@ export interface StepResult {
 
 /** The human side of one order workflow; create it before the first await (it registers the signal handler). */
 export class OrderSteps {
-  private readonly inbox = createTaskInbox();
-  private readonly views = new Map<string, OpenTaskView>();
-  readonly decisions: DecisionRecord[] = [];
+  private readonly waits: HumanWaits;
 
   constructor(
     private readonly ctx: { orderId: string; customerId: string },
     private readonly hooks: { onChange?: () => void; onDecision?: (step: string, completion: TaskCompletion) => Promise<void> } = {},
-  ) {}
+  ) {
+    this.waits = createHumanWaits({ onChange: hooks.onChange });
+  }
 
   /** Opens the step's task and waits for a person to complete it. */
   async ask(spec: AskSpec): Promise<StepResult> {
-    const now = Date.now();
-    const iso = (ms: number) => new Date(now + ms).toISOString();
-    const escalateMs = spec.escalateAfterMs === undefined ? spec.policy.escalateAfterMs : spec.escalateAfterMs;
-    this.views.set(spec.step, {
-      workflowId: workflowInfo().workflowId,
+    const { policy } = spec;
+    const escalateMs = spec.escalateAfterMs === undefined ? policy.escalateAfterMs : spec.escalateAfterMs;
+    // The task's holder is reminded unless the policy reminds the customer about someone else's task (an unpaid
+    // invoice: the workflow duns the customer itself, the finance task only escalates).
+    const remindsHolder = policy.remind === 'assignee' || spec.role === 'customer';
+    const outcome = await this.waits.waitFor({
       step: spec.step,
       kind: spec.kind,
+      title: spec.title,
       role: spec.role,
-      taskId: null,
-      openedAt: new Date(now).toISOString(),
-      dueAt: iso(spec.policy.dueAfterMs),
-      escalateAt: escalateMs === null ? null : iso(escalateMs),
-      reminded: false,
-      escalated: false,
+      caseType: 'order',
+      caseId: this.ctx.orderId,
+      customerId: this.ctx.customerId,
+      payload: spec.payload,
+      dueAfter: policy.dueAfterMs,
+      remind: remindsHolder ? { after: policy.firstReminderAfterMs, every: policy.reminderEveryMs, max: policy.maxReminders } : undefined,
+      escalate: escalateMs === null ? undefined : { after: escalateMs, to: [policy.escalateTo] },
     });
-    this.hooks.onChange?.();
-    try {
-      const outcome = await this.inbox.waitFor({
-        step: spec.step,
-        kind: spec.kind,
-        title: spec.title,
-        role: spec.role,
-        caseType: 'order',
-        caseId: this.ctx.orderId,
-        customerId: this.ctx.customerId,
-        payload: spec.payload,
-        remindAfter: spec.remindAssignee === false ? undefined : spec.policy.firstReminderAfterMs,
-        escalateAfter: escalateMs === null ? undefined : escalateMs,
-        escalateTo: [spec.policy.escalateTo],
-        dueAfter: spec.policy.dueAfterMs,
-      });
-      if (outcome.status !== 'completed') throw new Error(`step ${spec.step} ended without a completion`);
-      const c = outcome.completion;
-      const comment = typeof c.data.comment === 'string' ? c.data.comment : undefined;
-      this.decisions.push({ step: spec.step, decision: c.decision, by: c.completedBy, at: c.completedAt, ...(comment ? { comment } : {}) });
-      await this.hooks.onDecision?.(spec.step, c);
-      return { completion: c, escalated: outcome.escalated };
-    } finally {
-      this.views.delete(spec.step);
-      this.hooks.onChange?.();
-    }
+    if (outcome.status !== 'completed') throw new Error(`step ${spec.step} ended without a completion`);
+    await this.hooks.onDecision?.(spec.step, outcome.completion);
+    return { completion: outcome.completion, escalated: outcome.escalated };
   }
 
-  /** Open waits with their deadlines and the inbox's live reminder / escalation flags. */
-  openTasks(): OpenTaskView[] {
-    const live = new Map(this.inbox.pending().map((p) => [p.step, p]));
-    return [...this.views.values()].map((v) => {
-      const p = live.get(v.step);
-      return p ? { ...v, taskId: p.taskId, reminded: p.reminded, escalated: p.escalated } : { ...v };
+  /** The decisions so far (who, when, and the comment when there is one). */
+  get decisions(): DecisionRecord[] {
+    return this.waits.decisions.map((d) => {
+      const comment = typeof d.data.comment === 'string' ? d.data.comment : undefined;
+      return { step: d.step, decision: d.decision, by: d.by, at: d.at, ...(comment ? { comment } : {}) };
     });
+  }
+
+  /** Open waits with their deadlines and reminder / escalation state. */
+  openTasks(): OpenTaskView[] {
+    const workflowId = workflowInfo().workflowId;
+    return this.waits.openTasks().map((w) => ({
+      workflowId,
+      step: w.step,
+      kind: w.kind,
+      role: w.role,
+      taskId: w.taskId,
+      openedAt: w.openedAt,
+      dueAt: w.dueAt,
+      escalateAt: w.escalateAt,
+      reminded: w.reminded,
+      escalated: w.escalated,
+    }));
   }
 }

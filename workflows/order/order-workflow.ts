@@ -6,7 +6,6 @@
  */
 import {
   CancellationScope,
-  condition,
   executeChild,
   isCancellation,
   setHandler,
@@ -32,12 +31,13 @@ import { planContractPayments } from '../../domain/order/contract-payments';
 import { applyPayment, outstandingMinor, releaseRoute, type PaymentLedger } from '../../domain/order/payment';
 import { canCancel, planCompensation, type ForwardStep } from '../../domain/order/cancellation';
 import { planLots } from '../../domain/order/lot-qc';
-import { nextWaitEvent, ORDER_WAIT_POLICIES as P } from '../../domain/order/waits';
+import { ORDER_WAIT_POLICIES as P } from '../../domain/order/waits';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import type { TaskCompletion } from '../../domain/tasks/task';
+import { repeatWhileWaiting } from '../shared';
 import { OrderSteps } from './human-steps';
 import { childUpdateSignal, type ChildUpdate } from './child-updates';
-import { orderActs } from './activities-proxy';
+import { carrierActs, orderActs } from './activities-proxy';
 import { productionWorkflow } from './production-workflow';
 import { qcLotWorkflow } from './qc-lot-workflow';
 
@@ -127,56 +127,51 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     const startedAt = Date.now();
     let settled = false;
     let escalated = false;
-    const dunning = (async () => {
-      for (let sent = 0; ; ) {
-        // Reminders only: the escalation belongs to the finance task below.
-        const next = nextWaitEvent(P.payment, { remindersSent: sent, escalated: true });
-        if (!next) return;
-        if (await condition(() => settled, Math.max(1, startedAt + next.atMs - Date.now()))) return;
-        sent++;
-        await orderActs.orderPaymentReminder({ orderId, customerId, kind, outstandingMinor: outstandingMinor(ledger), currency, reminder: sent });
-      }
-    })().catch((error: unknown) => {
-      if (!isCancellation(error)) throw error;
-    });
-    for (let n = 1; !settled; n++) {
-      const elapsed = Date.now() - startedAt;
-      const step = `payment:${kind}:${n}`;
-      const result = await steps.ask({
-        step,
-        kind: K.payment,
-        title: `Record the ${kind} payment (${outstandingMinor(ledger)} ${currency} minor units outstanding)`,
-        role: 'finance',
-        policy: P.payment,
-        remindAssignee: false,
-        // Seven days from the invoice, not from the latest partial payment; once escalated, not again.
-        escalateAfterMs: escalated ? null : Math.max(0, P.payment.escalateAfterMs - elapsed),
-        payload: { invoiceKind: kind, invoicedMinor: amountMinor, outstandingMinor: outstandingMinor(ledger), currency },
-      });
-      if (result.escalated) escalated = true;
-      const data = result.completion.data as { amountMinor: number; currency: string; reference: string; receivedOn?: string };
-      const applied = applyPayment(ledger, { reference: data.reference, amountMinor: data.amountMinor, currency: data.currency });
-      if (!applied.ok) {
-        refusedPayments.push({ step, reason: applied.reason });
-        continue;
-      }
-      if (!applied.duplicate) {
-        await orderActs.orderRecordPayment({
-          orderId,
-          kind,
-          amountMinor: data.amountMinor,
-          currency: data.currency,
-          reference: data.reference,
-          receivedOn: data.receivedOn ?? result.completion.completedAt.slice(0, 10),
-          actor: actorOf(result.completion),
+    const payments = async () => {
+      for (let n = 1; !settled; n++) {
+        const elapsed = Date.now() - startedAt;
+        const step = `payment:${kind}:${n}`;
+        const result = await steps.ask({
+          step,
+          kind: K.payment,
+          title: `Record the ${kind} payment (${outstandingMinor(ledger)} ${currency} minor units outstanding)`,
+          role: 'finance',
+          policy: P.payment,
+          // Seven days from the invoice, not from the latest partial payment; once escalated, not again.
+          escalateAfterMs: escalated ? null : Math.max(0, P.payment.escalateAfterMs - elapsed),
+          payload: { invoiceKind: kind, invoicedMinor: amountMinor, outstandingMinor: outstandingMinor(ledger), currency },
         });
-        payment.paidMinor += data.amountMinor;
+        if (result.escalated) escalated = true;
+        const data = result.completion.data as { amountMinor: number; currency: string; reference: string; receivedOn?: string };
+        const applied = applyPayment(ledger, { reference: data.reference, amountMinor: data.amountMinor, currency: data.currency });
+        if (!applied.ok) {
+          refusedPayments.push({ step, reason: applied.reason });
+          continue;
+        }
+        if (!applied.duplicate) {
+          await orderActs.orderRecordPayment({
+            orderId,
+            kind,
+            amountMinor: data.amountMinor,
+            currency: data.currency,
+            reference: data.reference,
+            receivedOn: data.receivedOn ?? result.completion.completedAt.slice(0, 10),
+            actor: actorOf(result.completion),
+          });
+          payment.paidMinor += data.amountMinor;
+        }
+        ledger = applied.ledger;
+        payment.outstandingMinor = applied.outstandingMinor;
+        settled = applied.settled;
       }
-      ledger = applied.ledger;
-      payment.outstandingMinor = applied.outstandingMinor;
-      settled = applied.settled;
-    }
-    await dunning;
+    };
+    // The customer is dunned while the invoice is open (across partial payments); the escalation belongs to the
+    // finance task above.
+    await repeatWhileWaiting(
+      payments(),
+      { firstAt: startedAt + P.payment.firstReminderAfterMs, everyMs: P.payment.reminderEveryMs, max: P.payment.maxReminders },
+      (reminder) => orderActs.orderPaymentReminder({ orderId, customerId, kind, outstandingMinor: outstandingMinor(ledger), currency, reminder }).then(() => undefined),
+    );
   }
 
   async function compensate(reason: string, by: { userId: string; role: string; email: string } | null): Promise<OrderWorkflowResult> {
@@ -299,7 +294,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
   await orderActs.orderRelease({ orderId, onCredit: payment.releasedOnCredit, actor: null });
   shipment.status = 'released';
   const booking = await steps.ask({ step: 'shipment:book', kind: K.shipmentBooking, title: 'Book the carrier', role: 'warehouse', policy: P.shipment });
-  const booked = await orderActs.orderBookCarrier({ orderId, customerId, carrier: (booking.completion.data as { carrier: string }).carrier, actor: actorOf(booking.completion) });
+  const booked = await carrierActs.orderBookCarrier({ orderId, customerId, carrier: (booking.completion.data as { carrier: string }).carrier, actor: actorOf(booking.completion) });
   Object.assign(shipment, { status: 'booked', carrier: booked.carrier, trackingNumber: booked.trackingNumber });
   const delivery = await steps.ask({ step: 'shipment:deliver', kind: K.delivery, title: 'Confirm the delivery', role: 'warehouse', policy: P.delivery, payload: { trackingNumber: booked.trackingNumber } });
   await orderActs.orderConfirmDelivery({ orderId, deliveredOn: (delivery.completion.data as { deliveredOn?: string }).deliveredOn ?? null, actor: actorOf(delivery.completion) });

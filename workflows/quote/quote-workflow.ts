@@ -28,28 +28,23 @@ import {
   type QuoteWorkflowInput,
   type QuoteWorkflowResult,
 } from '../../domain/quote/contract';
-import { QUOTE_SLA, SLA_NOT_STARTED, nextSlaEvent, slaDueAt, type SlaProgress } from '../../domain/quote/sla';
+import { QUOTE_SLA, SLA_NOT_STARTED, afterSlaEvent, nextSlaEvent, slaDueAt, type SlaProgress } from '../../domain/quote/sla';
 import { quoteExpiresAt, DEFAULT_QUOTE_VALIDITY_DAYS } from '../../domain/quote/validity';
 import { ORDER_TASK_QUEUE, ORDER_WORKFLOW_TYPE, orderWorkflowId, type OrderWorkflowInput } from '../../domain/order/contract';
-import type { TaskCompletion } from '../../domain/tasks/task';
-import { createTaskInbox } from '../shared/wait-for-task';
-import { repeatWhileWaiting } from './repeat-while-waiting';
+import { createHumanWaits, DATABASE_WRITE, FILE_WORK, MAIL_OUTBOX, type HumanWait, type LoggedDecision } from '../shared';
 
-const flow = proxyActivities<QuoteFlowActivities>({
-  // Analysis of a large board takes seconds; bounded well above that, retried for infrastructure errors.
-  startToCloseTimeout: '5 minutes',
-  retry: { maximumInterval: '1 minute' },
-});
-const mail = proxyActivities<MailActivities>({ startToCloseTimeout: '1 minute', retry: { maximumInterval: '1 minute' } });
+const flow = proxyActivities<QuoteFlowActivities>(DATABASE_WRITE);
+/** Analysis of the board files and the quote PDF. */
+const files = proxyActivities<Pick<QuoteFlowActivities, 'analyseQuoteRevision' | 'issueQuote'>>(FILE_WORK);
+const mail = proxyActivities<MailActivities>(MAIL_OUTBOX);
 
 const DAY_MS = 86_400_000;
 
 /** Timers of a customer's wait that lapses after `lifetimeMs`: reminder a week before, sales told two days before. */
-function customerDecisionClock(lifetimeMs: number) {
+function customerDecisionClock(lifetimeMs: number): Pick<HumanWait, 'remind' | 'escalate' | 'dueAfter' | 'giveUpAfter'> {
   return {
-    remindAfter: lifetimeMs > 7 * DAY_MS ? lifetimeMs - 7 * DAY_MS : Math.floor(lifetimeMs / 2),
-    escalateAfter: lifetimeMs > 3 * DAY_MS ? lifetimeMs - 2 * DAY_MS : undefined,
-    escalateTo: ['sales' as const],
+    remind: { after: lifetimeMs > 7 * DAY_MS ? lifetimeMs - 7 * DAY_MS : Math.floor(lifetimeMs / 2) },
+    escalate: lifetimeMs > 3 * DAY_MS ? { after: lifetimeMs - 2 * DAY_MS, to: ['sales'] } : undefined,
     dueAfter: lifetimeMs,
     giveUpAfter: lifetimeMs,
   };
@@ -60,9 +55,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
   const workflowId = workflowInfo().workflowId;
   const policy = input.sla ?? QUOTE_SLA;
   const validityDays = input.validityDays ?? DEFAULT_QUOTE_VALIDITY_DAYS;
-  const inbox = createTaskInbox();
-  /** Due times of the open waits, for the query (the platform's view has none). */
-  const dueAt = new Map<string, number>();
+  /** Each decision is logged with the revision it was taken on. */
+  const waits = createHumanWaits<{ revision: number }>();
 
   let stage: QuoteStage = 'analysing';
   let revision = 1;
@@ -75,10 +69,9 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
   let totalMinor: number | null = null;
   let currency: string | null = null;
   let orderId: string | null = null;
-  const decisions: QuoteDecision[] = [];
 
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  const reviewView = () => inbox.pending().find((w) => w.step.startsWith(quoteSteps.engineeringReview(revision)));
+  const reviewView = () => waits.openTasks().find((w) => w.step.startsWith(quoteSteps.engineeringReview(revision)));
   setHandler(quoteStateQuery, (): QuoteState => {
     const slaRunning = slaStartedAt !== null && (stage === 'analysing' || stage === 'engineering_review');
     const view = reviewView();
@@ -94,7 +87,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       stage,
       revision,
       quantity,
-      openTasks: inbox.pending().map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, dueAt: iso(dueAt.get(w.step) ?? null) })),
+      openTasks: waits.openTasks().map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, dueAt: w.dueAt })),
       deadlines: {
         slaStartedAt: slaRunning ? iso(slaStartedAt) : null,
         slaDueAt: slaRunning ? iso(slaDueAt(slaStartedAt as number, policy)) : null,
@@ -104,7 +97,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       },
       reminded: progress.reminded,
       escalations: progress.escalations,
-      decisions: [...decisions],
+      decisions: waits.decisions.map(decisionView),
       autoQuoteAllowed,
       reviewReasons: [...reviewReasons],
       totalMinor,
@@ -124,19 +117,12 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
     });
   }
 
-  function record(completion: TaskCompletion): void {
-    const comment = typeof completion.data.comment === 'string' ? completion.data.comment : undefined;
-    decisions.push({
-      step: completion.step,
-      revision,
-      decision: completion.decision,
-      by: completion.completedBy,
-      at: completion.completedAt,
-      ...(comment ? { comment } : {}),
-    });
+  function decisionView(d: LoggedDecision<{ revision: number }>): QuoteDecision {
+    const comment = typeof d.data.comment === 'string' ? d.data.comment : undefined;
+    return { step: d.step, revision: d.note?.revision ?? revision, decision: d.decision, by: d.by, at: d.at, ...(comment ? { comment } : {}) };
   }
 
-  /** Escalations after the first (which the platform's inbox sends): one mail a day to the sales manager. */
+  /** Escalations after the first (which the platform's escalation mail sends): one mail a day to the sales manager. */
   async function escalateAgain(step: string, number: number): Promise<void> {
     await mail.mailRoles({
       idempotencyKey: `${workflowId}:${step}:escalation-${number}`,
@@ -145,7 +131,6 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       subject: `Quote ${input.reference} still not issued: ${24 * number} h after submission`,
       text: `Quote ${input.reference} (revision ${revision}) has waited ${24 * number} hours for engineering review; the 24 h quotation promise is breached. Escalation ${number}.`,
     });
-    slaProgress = { ...slaProgress, escalations: number };
   }
 
   const base = { caseType: 'quote', caseId: input.quoteId, customerId: input.customerId } as const;
@@ -161,7 +146,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
     slaStartedAt = Date.now();
     slaProgress = SLA_NOT_STARTED;
     await moveTo('analysing');
-    const priced = await flow.analyseQuoteRevision({ quoteId: input.quoteId, revision, quantity, options: input.options });
+    const priced = await files.analyseQuoteRevision({ quoteId: input.quoteId, revision, quantity, options: input.options });
     autoQuoteAllowed = priced.autoQuoteAllowed;
     reviewReasons = priced.reviewReasons;
     totalMinor = priced.totalMinor;
@@ -177,54 +162,49 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
         const opened = Date.now();
         const due = slaDueAt(slaStartedAt, policy);
         // A review asked again keeps the revision's clock: what was sent is not sent twice.
-        const escalatedBefore = slaProgress.escalations;
-        dueAt.set(step, due);
-        // The platform's inbox reminds engineers at 20 h and escalates to the sales manager at 24 h (counted from
-        // submission); after that the sales manager hears once a day until the review is done.
-        const outcome = await repeatWhileWaiting(
-          inbox.waitFor({
-            ...base,
-            step,
-            kind: QUOTE_TASK_KIND_NAMES.engineeringReview,
-            title: `Review quote ${input.reference} r${revision}: ${priced.reviewReasons.join('; ') || 'manual review'}`.slice(0, 200),
-            role: 'engineer',
-            payload: { reference: input.reference, revision, reviewReasons: priced.reviewReasons },
-            remindAfter: slaProgress.reminded ? undefined : Math.max(0, slaStartedAt + policy.reminderAfterMs - opened),
-            escalateAfter: escalatedBefore ? undefined : Math.max(1, due - opened),
-            dueAfter: Math.max(1, due - opened),
-            escalateTo: ['sales_manager'],
-          }),
-          due + policy.escalateEveryMs * Math.max(1, escalatedBefore),
-          policy.escalateEveryMs,
-          (n) => escalateAgain(firstStep, Math.max(1, escalatedBefore) + n),
-        );
-        dueAt.delete(step);
-        slaProgress = {
-          reminded: slaProgress.reminded || outcome.reminded,
-          escalations: Math.max(slaProgress.escalations, outcome.escalated ? 1 : 0),
-        };
+        // The engineers are reminded at 20 h and the sales manager escalated to at 24 h (counted from submission),
+        // the first time by the platform's escalation mail, then once a day by the quote's own until the review is done.
+        const outcome = await waits.waitFor({
+          ...base,
+          step,
+          kind: QUOTE_TASK_KIND_NAMES.engineeringReview,
+          title: `Review quote ${input.reference} r${revision}: ${priced.reviewReasons.join('; ') || 'manual review'}`.slice(0, 200),
+          role: 'engineer',
+          payload: { reference: input.reference, revision, reviewReasons: priced.reviewReasons },
+          note: { revision },
+          remind: slaProgress.reminded ? undefined : { after: Math.max(0, slaStartedAt + policy.reminderAfterMs - opened) },
+          escalate: {
+            after: due - opened,
+            every: policy.escalateEveryMs,
+            alreadySent: slaProgress.escalations,
+            to: ['sales_manager'],
+            send: async (n, platform) => {
+              await (n === 1 ? platform() : escalateAgain(firstStep, n));
+              slaProgress = afterSlaEvent(slaProgress, { kind: 'escalation', at: Date.now(), number: n });
+            },
+          },
+          dueAfter: Math.max(1, due - opened),
+        });
+        slaProgress = { ...slaProgress, reminded: slaProgress.reminded || outcome.reminded };
         if (outcome.status !== 'completed') throw new Error('engineering review wait ended without a completion'); // no give-up: unreachable
         const review = outcome.completion;
-        record(review);
         if (review.decision === 'request_files') {
           await moveTo('awaiting_corrected_files');
           const lapse = validityDays * 86_400_000;
-          dueAt.set(quoteSteps.correctedFiles(revision), Date.now() + lapse);
-          const filesOutcome = await inbox.waitFor({
+          const filesOutcome = await waits.waitFor({
             ...base,
             step: quoteSteps.correctedFiles(revision),
             kind: QUOTE_TASK_KIND_NAMES.correctedFiles,
             title: `Upload corrected files for quote ${input.reference}`,
             role: 'customer',
             payload: { reference: input.reference, revision, comment: review.data.comment ?? null },
+            note: { revision },
             // A customer who never sends corrected files lets the request lapse like an unanswered quote.
             ...customerDecisionClock(lapse),
           });
-          dueAt.delete(quoteSteps.correctedFiles(revision));
-          const files = filesOutcome.status === 'completed' ? filesOutcome.completion : null;
-          if (!files) return finish('expired');
-          record(files);
-          correctedRevision = Number(files.data.revision ?? revision + 1);
+          const corrected = filesOutcome.status === 'completed' ? filesOutcome.completion : null;
+          if (!corrected) return finish('expired');
+          correctedRevision = Number(corrected.data.revision ?? revision + 1);
           break;
         }
         const adjustments = Array.isArray(review.data.adjustments) ? (review.data.adjustments as { code: string; unitPriceMinor: number; quantity?: number }[]) : [];
@@ -245,24 +225,22 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
     // ---- issue the quote and wait for the customer's decision until it expires
     await moveTo('issuing');
     expiresAt = quoteExpiresAt(Date.now(), validityDays);
-    await flow.issueQuote({ workflowId, quoteId: input.quoteId, revision, validUntil: new Date(expiresAt).toISOString() });
+    await files.issueQuote({ workflowId, quoteId: input.quoteId, revision, validUntil: new Date(expiresAt).toISOString() });
     await moveTo('awaiting_customer');
     const decisionStep = quoteSteps.customerDecision(revision);
-    dueAt.set(decisionStep, expiresAt);
-    const decisionOutcome = await inbox.waitFor({
+    const decisionOutcome = await waits.waitFor({
       ...base,
       step: decisionStep,
       kind: QUOTE_TASK_KIND_NAMES.customerDecision,
       title: `Quote ${input.reference} r${revision}: accept, ask for a revision, or reject`,
       role: 'customer',
       payload: { reference: input.reference, revision, totalMinor, currency },
+      note: { revision },
       // The customer is reminded a week before expiry and sales is told two days before, to follow up.
       ...customerDecisionClock(expiresAt - Date.now()),
     });
-    dueAt.delete(decisionStep);
     const decision = decisionOutcome.status === 'completed' ? decisionOutcome.completion : null;
     if (!decision) return finish('expired');
-    record(decision);
     if (decision.decision === 'reject') return finish('rejected');
     if (decision.decision === 'accept') {
       orderId = input.quoteId;

@@ -1,24 +1,19 @@
 import { proxyActivities, setHandler } from '@temporalio/workflow';
 import type { RmaActivities } from '../../activities/rma';
 import { RMA_TASK_QUEUE, rmaStateQuery, type ProductionRepairInput, type RepairOutcome, type RmaState } from '../../domain/rma/contract';
-import { createTaskInbox } from '../shared/wait-for-task';
+import { DATABASE_WRITE } from '../shared';
 import { createStepTracker } from './steps';
 import { runRepair } from './repair';
 
 // The production worker runs this workflow; its RMA side effects run on the rma queue, where they are registered.
-const acts = proxyActivities<RmaActivities>({
-  taskQueue: RMA_TASK_QUEUE,
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const acts = proxyActivities<RmaActivities>({ ...DATABASE_WRITE, taskQueue: RMA_TASK_QUEUE });
 
 /**
  * Production-line repair of an RMA batch above 200 pcs (≤200PCS 售后维修, >200PCS 生产维修), a child of the RMA
  * workflow on the `production` task queue. Its tasks belong to this workflow; the case is the parent's.
  */
 export async function productionRepairWorkflow(input: ProductionRepairInput): Promise<RepairOutcome> {
-  const inbox = createTaskInbox();
-  const steps = createStepTracker(inbox, input.rmaId, input.customerId);
+  const steps = createStepTracker(input.rmaId, input.customerId);
   let step = 'starting';
   setHandler(rmaStateQuery, (): RmaState => ({
     rmaId: input.rmaId,

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, executeChild, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { RmaActivities } from '../../activities/rma';
 import {
   PRODUCTION_TASK_QUEUE,
@@ -20,15 +20,12 @@ import { daysLate, penaltyDayAt, PENALTY_PER_DAY_FEN, reportDueAt } from '../../
 import { repairCharge, returnAcceptance, type Responsibility } from '../../domain/rma/responsibility';
 import { analysisDepartment, repairTeam } from '../../domain/rma/routing';
 import { decideWarranty } from '../../domain/rma/warranty';
-import { createTaskInbox } from '../shared/wait-for-task';
+import { DATABASE_WRITE, repeatWhileWaiting } from '../shared';
 import { createStepTracker, type StepDone } from './steps';
 import { runRepair } from './repair';
 import { productionRepairWorkflow } from './production-repair-workflow';
 
-const acts = proxyActivities<RmaActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const acts = proxyActivities<RmaActivities>(DATABASE_WRITE);
 
 const DAY_MS = 86_400_000;
 /** Days a replacement's faulty units are awaited before they are invoiced (no seed number; configurable). */
@@ -43,8 +40,7 @@ const EXCHANGE_REMINDER_DAYS = 7;
  */
 export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   validate(input);
-  const inbox = createTaskInbox();
-  const steps = createStepTracker(inbox, input.rmaId, input.customer.id);
+  const steps = createStepTracker(input.rmaId, input.customer.id);
   const cal = input.calendar;
   const rules = input.materialRules ?? DEFAULT_MATERIAL_RULES;
   const registeredAt = new Date(Date.now());
@@ -150,29 +146,24 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   /** 《品质异常处理报告》应在 24 小时内处理完毕,拖延一天处罚 50 元 — each full day late adds 50 CNY and emails the managers. */
   async function runQualityReport(): Promise<StepDone> {
     const dueAt = reportDueAt(registeredAt);
-    let handled = false;
     const penalize = async (day: number) => {
       const r = await acts.recordReportPenalty({ rmaId: input.rmaId, reference: input.reference, day, dueAt: dueAt.toISOString(), responsibleParty: 'sales' });
       state.penalty = { days: r.days, totalFen: r.totalFen, currency: 'CNY' };
     };
-    const penalties = (async () => {
-      for (let day = 1; ; day++) {
-        const left = penaltyDayAt(dueAt, day).getTime() - Date.now();
-        if (await condition(() => handled, Math.max(1, left))) return;
-        await penalize(day);
-      }
-    })();
-    const done = await steps.must({
-      step: 'quality-report',
-      kind: 'rma.quality-report',
-      title: `Quality-abnormality report for RMA ${input.reference} (24 h)`,
-      role: 'sales',
-      dueAt,
-      deadline: 'quality-report-24h',
-      payload: { symptoms: input.complaint.symptoms, quantity: input.complaint.quantity },
-    });
-    handled = true;
-    await penalties;
+    // Each full day late is charged as it completes, for as long as the report stays open.
+    const done = await repeatWhileWaiting(
+      steps.must({
+        step: 'quality-report',
+        kind: 'rma.quality-report',
+        title: `Quality-abnormality report for RMA ${input.reference} (24 h)`,
+        role: 'sales',
+        dueAt,
+        deadline: 'quality-report-24h',
+        payload: { symptoms: input.complaint.symptoms, quantity: input.complaint.quantity },
+      }),
+      { firstAt: penaltyDayAt(dueAt, 1).getTime(), everyMs: DAY_MS },
+      penalize,
+    );
     // The completion time decides: a day that passed in full before the person finished is charged even if
     // the workflow heard of it late.
     for (let day = 1; day <= daysLate(dueAt, done.at); day++) {
@@ -363,30 +354,26 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     const waitDays = input.exchangeReturnDays ?? DEFAULT_EXCHANGE_RETURN_DAYS;
     const waitStartedAt = Date.now();
     const giveUpAt = new Date(waitStartedAt + waitDays * DAY_MS);
-    let returned = false;
-    const reminders = (async () => {
-      for (let week = 1; week * EXCHANGE_REMINDER_DAYS < waitDays; week++) {
-        const left = waitStartedAt + week * EXCHANGE_REMINDER_DAYS * DAY_MS - Date.now();
-        if (await condition(() => returned, Math.max(1, left))) return;
-        await acts.notify({
+    // The customer is reminded weekly while the faulty units are outstanding (not on the day the wait ends).
+    const back = await repeatWhileWaiting(
+      steps.run({
+        step: 'faulty-return',
+        kind: 'rma.faulty-return',
+        title: `Receive the faulty units of RMA ${input.reference} (exchange)`,
+        role: 'warehouse',
+        dueAt: giveUpAt,
+        deadline: 'faulty-units-back',
+        giveUpAt,
+      }),
+      { firstAt: waitStartedAt + EXCHANGE_REMINDER_DAYS * DAY_MS, everyMs: EXCHANGE_REMINDER_DAYS * DAY_MS, max: Math.ceil(waitDays / EXCHANGE_REMINDER_DAYS) - 1 },
+      (week) =>
+        acts.notify({
           step: `faulty-return-reminder-${week}`,
           customerId: input.customer.id,
           subject: `RMA ${input.reference}: please return the faulty units`,
           lines: [`We shipped your replacement. Please send back the ${input.complaint.quantity} faulty units by ${giveUpAt.toISOString().slice(0, 10)}; units not returned will be invoiced.`],
-        });
-      }
-    })();
-    const back = await steps.run({
-      step: 'faulty-return',
-      kind: 'rma.faulty-return',
-      title: `Receive the faulty units of RMA ${input.reference} (exchange)`,
-      role: 'warehouse',
-      dueAt: giveUpAt,
-      deadline: 'faulty-units-back',
-      giveUpAt,
-    });
-    returned = true;
-    await reminders;
+        }).then(() => undefined),
+    );
     if (back) return 'exchanged';
     state.step = 'invoice-unreturned';
     const invoice = await steps.must({

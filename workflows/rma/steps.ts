@@ -1,9 +1,9 @@
 /**
- * The RMA's bookkeeping around the platform's task inbox: each human step becomes a task with its deadline
- * (reminder halfway, escalation at the due time), and its outcome is recorded as a decision (who, when, what)
- * for the `rmaState` query.
+ * The RMA's human steps on the platform's human-wait toolkit (workflows/shared): each step becomes a task with its
+ * deadline (reminder halfway, escalation at the due time), and the clocks the RMA runs are kept for the `rmaState`
+ * query (met, or breached while open).
  */
-import type { TaskInbox, TaskOutcome } from '../shared/wait-for-task';
+import { createHumanWaits } from '../shared';
 import type { Role } from '../../domain/tasks/roles';
 import type { RmaActor, RmaDeadline, RmaDecision, RmaOpenTask } from '../../domain/rma/contract';
 import { RMA_CASE_TYPE } from '../../domain/rma/contract';
@@ -37,8 +37,8 @@ export interface StepDone {
 
 /** Decisions, deadlines and open tasks of one workflow, kept for its query. */
 export interface StepTracker {
-  decisions: RmaDecision[];
-  deadlines: RmaDeadline[];
+  readonly decisions: RmaDecision[];
+  readonly deadlines: RmaDeadline[];
   openTasks(): RmaOpenTask[];
   /** Runs a human step to completion (or to `giveUpAt`: then undefined). */
   run(spec: StepSpec): Promise<StepDone | undefined>;
@@ -46,67 +46,60 @@ export interface StepTracker {
   must(spec: StepSpec): Promise<StepDone>;
 }
 
-/** Creates the tracker for the case `rmaId` of `customerId`. */
-export function createStepTracker(inbox: TaskInbox, rmaId: string, customerId: string): StepTracker {
-  const decisions: RmaDecision[] = [];
+/**
+ * Creates the tracker for the case `rmaId` of `customerId`; call it before the first await (it registers the
+ * task-completion signal).
+ */
+export function createStepTracker(rmaId: string, customerId: string): StepTracker {
+  const waits = createHumanWaits();
   const deadlines: RmaDeadline[] = [];
-  const open = new Map<string, RmaOpenTask>();
 
   async function run(spec: StepSpec): Promise<StepDone | undefined> {
     const now = Date.now();
     const dueMs = spec.dueAt ? Math.max(0, spec.dueAt.getTime() - now) : undefined;
     const deadline: RmaDeadline | undefined = spec.dueAt ? { name: spec.deadline ?? spec.step, dueAt: spec.dueAt.toISOString() } : undefined;
     if (deadline) deadlines.push(deadline);
-    open.set(spec.step, { step: spec.step, kind: spec.kind, role: spec.role, title: spec.title, dueAt: spec.dueAt?.toISOString() ?? null, escalated: false });
-    let outcome: TaskOutcome;
-    try {
-      outcome = await inbox.waitFor({
-        step: spec.step,
-        kind: spec.kind,
-        title: spec.title,
-        role: spec.role,
-        caseType: RMA_CASE_TYPE,
-        caseId: rmaId,
-        customerId,
-        payload: spec.payload,
-        remindAfter: spec.dueAt && dueMs ? reminderAt(new Date(now), spec.dueAt).getTime() - now : undefined,
-        escalateAfter: dueMs,
-        escalateTo: spec.escalateTo,
-        giveUpAfter: spec.giveUpAt ? Math.max(0, spec.giveUpAt.getTime() - now) : undefined,
-      });
-    } finally {
-      open.delete(spec.step);
-    }
+    const outcome = await waits.waitFor({
+      step: spec.step,
+      kind: spec.kind,
+      title: spec.title,
+      role: spec.role,
+      caseType: RMA_CASE_TYPE,
+      caseId: rmaId,
+      customerId,
+      payload: spec.payload,
+      remind: spec.dueAt && dueMs ? { after: reminderAt(new Date(now), spec.dueAt).getTime() - now } : undefined,
+      escalate: dueMs === undefined ? undefined : { after: dueMs, to: spec.escalateTo },
+      giveUpAfter: spec.giveUpAt ? Math.max(0, spec.giveUpAt.getTime() - now) : undefined,
+    });
     if (deadline && outcome.escalated) deadline.breachedAt = deadline.dueAt;
     if (outcome.status === 'timed_out') return undefined;
     const c = outcome.completion;
     // Workflow time, not the completion's wall-clock stamp: every later deadline is computed on the workflow's
     // clock (the same in production; the only clock in a time-skipped test).
-    const at = new Date(Date.now());
-    const done: StepDone = { decision: c.decision, data: c.data, by: c.completedBy, at, escalated: outcome.escalated };
+    const at = new Date(waits.decisions[waits.decisions.length - 1].recordedAt);
     if (deadline) {
       deadline.metAt = at.toISOString();
       if (spec.dueAt && at.getTime() > spec.dueAt.getTime()) deadline.breachedAt = deadline.dueAt;
     }
-    decisions.push({ step: spec.step, decision: c.decision, by: c.completedBy, at: at.toISOString(), data: c.data });
-    return done;
+    return { decision: c.decision, data: c.data, by: c.completedBy, at, escalated: outcome.escalated };
   }
 
   return {
-    decisions,
+    get decisions() {
+      return waits.decisions.map((d) => ({ step: d.step, decision: d.decision, by: d.by, at: d.recordedAt, data: d.data }));
+    },
     get deadlines() {
       // A deadline still open past its due time shows as breached (workflow time of the latest activation).
       const now = Date.now();
       return deadlines.map((d) => (!d.metAt && !d.breachedAt && Date.parse(d.dueAt) < now ? { ...d, breachedAt: d.dueAt } : d));
     },
-    openTasks: () => {
-      const escalated = new Set(inbox.pending().filter((p) => p.escalated).map((p) => p.step));
-      return [...open.values()].map((t) => ({ ...t, escalated: escalated.has(t.step) }));
-    },
+    openTasks: () =>
+      waits.openTasks().map((w) => ({ step: w.step, kind: w.kind, role: w.role, title: w.title, dueAt: w.dueAt, escalated: w.escalated })),
     run,
     async must(spec) {
       const done = await run({ ...spec, giveUpAt: undefined });
-      // Without a give-up time the inbox only returns on completion.
+      // Without a give-up time the wait only returns on completion.
       return done as StepDone;
     },
   };

@@ -1,4 +1,4 @@
-import { createTaskInbox, type TaskOutcome } from '../../../workflows/shared/wait-for-task';
+import { createHumanWaits, type WaitOutcome } from '../../../workflows/shared/human-waits';
 import type { Role } from '../../../domain/tasks/roles';
 
 export interface ReviewInput {
@@ -9,9 +9,8 @@ export interface ReviewInput {
 }
 
 /** A one-step process for the platform tests: wait for a review with a reminder at 20 h and escalation at 24 h. */
-export async function reviewWorkflow(input: ReviewInput): Promise<TaskOutcome> {
-  const inbox = createTaskInbox();
-  return inbox.waitFor({
+export async function reviewWorkflow(input: ReviewInput): Promise<WaitOutcome> {
+  return createHumanWaits().waitFor({
     step: 'review',
     kind: 'approval',
     title: `Review ${input.caseId}`,
@@ -20,9 +19,8 @@ export async function reviewWorkflow(input: ReviewInput): Promise<TaskOutcome> {
     caseId: input.caseId,
     customerId: input.customerId ?? null,
     payload: { note: 'platform test' },
-    remindAfter: '20h',
-    escalateAfter: '24h',
-    escalateTo: ['sales_manager'],
+    remind: { after: '20h' },
+    escalate: { after: '24h', to: ['sales_manager'] },
     giveUpAfter: input.giveUpAfter,
   });
 }
