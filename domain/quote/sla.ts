@@ -51,15 +51,3 @@ export function nextSlaEvent(startedAt: number, progress: SlaProgress, policy: S
 export function afterSlaEvent(progress: SlaProgress, event: SlaEvent): SlaProgress {
   return event.kind === 'reminder' ? { ...progress, reminded: true } : { ...progress, escalations: event.number };
 }
-
-/** Every event a clock started at `startedAt` fires up to and including `until` (for tests and dashboards). */
-export function slaEventsUntil(startedAt: number, until: number, policy: SlaPolicy = QUOTE_SLA): SlaEvent[] {
-  const events: SlaEvent[] = [];
-  let progress = SLA_NOT_STARTED;
-  for (;;) {
-    const event = nextSlaEvent(startedAt, progress, policy);
-    if (event.at > until) return events;
-    events.push(event);
-    progress = afterSlaEvent(progress, event);
-  }
-}

@@ -29,7 +29,7 @@ import {
   type QuoteWorkflowResult,
 } from '../../domain/quote/contract';
 import { QUOTE_SLA, SLA_NOT_STARTED, afterSlaEvent, nextSlaEvent, slaDueAt, type SlaProgress } from '../../domain/quote/sla';
-import { quoteExpiresAt, DEFAULT_QUOTE_VALIDITY_DAYS } from '../../domain/quote/validity';
+import { quoteExpiresAt, isQuoteExpired, DEFAULT_QUOTE_VALIDITY_DAYS } from '../../domain/quote/validity';
 import { ORDER_TASK_QUEUE, ORDER_WORKFLOW_TYPE, orderWorkflowId, type OrderWorkflowInput } from '../../domain/order/contract';
 import { createHumanWaits, DATABASE_WRITE, FILE_WORK, MAIL_OUTBOX, type HumanWait, type LoggedDecision } from '../shared';
 
@@ -161,6 +161,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
         const step = attempt === 1 ? firstStep : `${firstStep}-${attempt}`;
         const opened = Date.now();
         const due = slaDueAt(slaStartedAt, policy);
+        const nextEvent = nextSlaEvent(slaStartedAt, slaProgress, policy);
         // A review asked again keeps the revision's clock: what was sent is not sent twice.
         // The engineers are reminded at 20 h and the sales manager escalated to at 24 h (counted from submission),
         // the first time by the platform's escalation mail, then once a day by the quote's own until the review is done.
@@ -172,7 +173,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
           role: 'engineer',
           payload: { reference: input.reference, revision, reviewReasons: priced.reviewReasons },
           note: { revision },
-          remind: slaProgress.reminded ? undefined : { after: Math.max(0, slaStartedAt + policy.reminderAfterMs - opened) },
+          remind: nextEvent.kind === 'reminder' ? { after: Math.max(0, nextEvent.at - opened) } : undefined,
           escalate: {
             after: due - opened,
             every: policy.escalateEveryMs,
@@ -239,7 +240,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       // The customer is reminded a week before expiry and sales is told two days before, to follow up.
       ...customerDecisionClock(expiresAt - Date.now()),
     });
-    const decision = decisionOutcome.status === 'completed' ? decisionOutcome.completion : null;
+    // The rule decides the boundary: a decision reaching the workflow at the very moment of expiry is too late.
+    const decision = decisionOutcome.status === 'completed' && !isQuoteExpired(expiresAt, Date.now()) ? decisionOutcome.completion : null;
     if (!decision) return finish('expired');
     if (decision.decision === 'reject') return finish('rejected');
     if (decision.decision === 'accept') {
