@@ -7,7 +7,7 @@
  * is late) use {@link repeatWhileWaiting} around them.
  */
 import { condition, isCancellation, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { TaskActivities } from '../../activities/tasks';
+import type { OpenTaskRequest, TaskActivities } from '../../activities/tasks';
 import type { Role } from '../../domain/tasks/roles';
 import type { TaskCompletion } from '../../domain/tasks/task';
 import { durationMs, type DurationInput } from '../../domain/tasks/durations';
@@ -47,17 +47,11 @@ export interface Escalations extends WaitCadence {
   send?: (n: number, platform: () => Promise<void>) => Promise<void>;
 }
 
-/** One human wait. */
-export interface HumanWait<Note = undefined> {
-  /** Unique within the workflow; with the workflow id it is the task's idempotency key. */
-  step: string;
-  kind: string;
-  title: string;
-  role: Role;
-  caseType: string;
-  caseId: string;
-  customerId?: string | null;
-  payload?: Record<string, unknown>;
+/**
+ * One human wait: the task to open (`step` is unique within the workflow; with the workflow id it is the task's
+ * idempotency key) and its timers.
+ */
+export interface HumanWait<Note = undefined> extends Omit<OpenTaskRequest, 'dueAt' | 'remindAt' | 'escalateAt'> {
   /** Due time shown on the task (default: the first escalation). */
   dueAfter?: DurationInput;
   remind?: Reminders;
