@@ -1,7 +1,8 @@
 // Conformance: Temporal Schedules through the SDK's ScheduleClient. Describing, listing, triggering, pausing and
 // deleting run against any server; the tests that let days pass need time skipping and skip on a real server.
 import { randomUUID } from 'node:crypto';
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, WorkflowFailedError, type Client, type ScheduleDescription, type ScheduleHandle, type ScheduleOptionsAction } from '@temporalio/client';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { ScheduleNotFoundError, ServiceError, ScheduleOverlapPolicy, WorkflowFailedError, type Client, type ScheduleDescription, type ScheduleHandle, type ScheduleOptionsAction } from '@temporalio/client';
 import { msToTs, tsToMs } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv, usingEmbeddedServer } from '../../temporal/test-env';
@@ -245,5 +246,70 @@ describe('schedules (ScheduleClient)', () => {
     // 02:00 on each of the three days before the end.
     expect(description.info.numActionsTaken).toBe(3);
     expect(description.info.recentActions.map((r) => r.scheduledAt.toISOString().slice(11))).toEqual(Array(3).fill('02:00:00.000Z'));
+  });
+});
+
+describe('cron workflows (cronSchedule)', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: RunningWorker;
+  let client: Client;
+
+  beforeAll(async () => {
+    quietSdkLogs();
+    env = await createTestEnv();
+    worker = await startConformanceWorker(env, await bundleConformanceWorkflows(), 'cron');
+    client = env.client;
+  }, 120_000);
+
+  afterAll(async () => {
+    await worker?.stop();
+    await env?.teardown();
+  });
+
+  it('refuses an invalid cron schedule with INVALID_ARGUMENT, starting nothing', async () => {
+    const workflowId = `cron-invalid-${randomUUID()}`;
+    const refused = await client.workflow.start(recurringRun, { taskQueue: worker.taskQueue, workflowId, cronSchedule: '61 * * * *' }).then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    expect(refused).toBeInstanceOf(ServiceError);
+    expect((refused as ServiceError).cause).toMatchObject({ code: grpcStatus.INVALID_ARGUMENT });
+    await expect(client.workflow.getHandle(workflowId).describe()).rejects.toThrow(/not found/i);
+  });
+
+  it('waits for the first cron time before the first workflow task', async () => {
+    const handle = await client.workflow.start(recurringRun, { taskQueue: worker.taskQueue, workflowId: `cron-backoff-${randomUUID()}`, cronSchedule: 'CRON_TZ=Asia/Shanghai 0 16 * * *' });
+    const started = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+    expect(started?.cronSchedule).toBe('CRON_TZ=Asia/Shanghai 0 16 * * *');
+    const backoff = tsToMs(started?.firstWorkflowTaskBackoff ?? undefined);
+    expect(backoff).toBeGreaterThan(0);
+    expect(backoff).toBeLessThanOrEqual(DAY_MS);
+    const firstRunAt = new Date(Math.round((tsToMs(started?.firstWorkflowTaskBackoff ?? undefined) + (await handle.describe()).startTime.getTime()) / 1000) * 1000);
+    expect(firstRunAt.toISOString()).toMatch(/T08:00:00\.000Z$/);
+    await handle.terminate('end of test');
+  });
+
+  itSkipsTime('runs again at each cron time with the last result, until terminated', async () => {
+    const workflowId = `cron-days-${randomUUID()}`;
+    const first = await client.workflow.start(recurringRun, { taskQueue: worker.taskQueue, workflowId, cronSchedule: '0 16 * * *' });
+    const now = await env.currentTimeMs();
+    // Just after the third 16:00 UTC from now.
+    const third = (Math.floor((now - 16 * HOUR_MS) / DAY_MS) + 3) * DAY_MS + 16 * HOUR_MS;
+    await env.sleep(third + 60_000 - now);
+    const current = client.workflow.getHandle(workflowId);
+    const description = await current.describe();
+    expect(description.runId).not.toBe(first.firstExecutionRunId);
+    expect(description.status.name).toBe('RUNNING');
+    const started = (await current.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+    expect(started?.initiator).toBe(3); // CRON_SCHEDULE
+    const last = JSON.parse(Buffer.from(started?.lastCompletionResult?.payloads?.[0]?.data ?? []).toString()) as RecurringRunReport;
+    expect(last.count).toBe(3);
+    const firstClose = (await client.workflow.getHandle(workflowId, first.firstExecutionRunId).fetchHistory()).events?.at(-1);
+    expect(firstClose?.workflowExecutionCompletedEventAttributes?.newExecutionRunId).toBeTruthy();
+    await current.terminate('chain ends here');
+    await env.sleep(2 * DAY_MS);
+    const after = await client.workflow.getHandle(workflowId).describe();
+    expect(after.runId).toBe(description.runId);
+    expect(after.status.name).toBe('TERMINATED');
   });
 });

@@ -26,6 +26,24 @@ import {
   isOpen,
 } from './model';
 import { decode, encode, enums, fromMs, num, optDuration, toMs, eventTypeOf, payloadsSize } from './proto';
+import { CompiledSpec, SpecError, canonicalizeSpec } from './schedules/spec';
+
+/** ContinueAsNewInitiator.CRON_SCHEDULE */
+const INITIATOR_CRON = 3;
+
+/** Time from `now` to the next time a workflow's cron schedule names (as the server delays a cron run's first task). */
+function cronBackoffMs(cron: string, now: number): number {
+  let spec: CompiledSpec;
+  try {
+    spec = new CompiledSpec(canonicalizeSpec({ cronString: [cron] }));
+  } catch (err) {
+    if (err instanceof SpecError) throw errors.invalidArgument(`Invalid CronSchedule: ${err.message}.`);
+    throw err;
+  }
+  const next = spec.next(now, '');
+  if (!next) throw errors.invalidArgument(`Invalid CronSchedule: ${cron} names no future time.`);
+  return next.nominal - now;
+}
 
 const DEFAULT_WFT_TIMEOUT_MS = 10_000;
 const MAX_WFT_TIMEOUT_MS = 120_000;
@@ -317,6 +335,7 @@ export class Engine {
     if (!taskQueue) throw errors.invalidArgument('TaskQueue is not set on request.');
     const requestId: string = req.requestId || randomUUID();
     this.checkBlob(blobSize(req.input, req.signalInput), `workflow ${workflowId} input`);
+    if (req.cronSchedule) cronBackoffMs(req.cronSchedule, this.now());
     const unknownSa = this.searchAttributes?.unknownAttribute(ns.name, req.searchAttributes?.indexedFields ?? {});
     if (unknownSa) throw errors.invalidArgument(`Namespace ${ns.name} has no mapping defined for search attribute ${unknownSa}`);
 
@@ -368,7 +387,9 @@ export class Engine {
     let taskTimeoutMs = durationMs(req.workflowTaskTimeout) || DEFAULT_WFT_TIMEOUT_MS;
     taskTimeoutMs = Math.min(taskTimeoutMs, MAX_WFT_TIMEOUT_MS);
     if (runTimeoutMs) taskTimeoutMs = Math.min(taskTimeoutMs, runTimeoutMs);
-    const startDelayMs = durationMs(req.workflowStartDelay) || durationMs(req.backoffStartInterval);
+    const cronSchedule: string = req.cronSchedule ?? '';
+    const startDelayMs =
+      durationMs(req.workflowStartDelay) || durationMs(req.backoffStartInterval) || (cronSchedule !== '' && !extra.continuedFrom ? cronBackoffMs(cronSchedule, now) : 0);
     const firstExecutionRunId = extra.continuedFrom?.firstExecutionRunId ?? runId;
     const executionDeadline = extra.continuedFrom
       ? extra.continuedFrom.executionDeadline
@@ -397,6 +418,7 @@ export class Engine {
       searchAttributes: { ...(req.searchAttributes?.indexedFields ?? {}), ...(extra.systemSearchAttributes ?? {}) },
       header: req.header ?? null,
       retryPolicy: req.retryPolicy ?? null,
+      cronSchedule,
       wft: null,
       wftAttempt: 1,
       lastCompletedStartedId: 0,
@@ -914,6 +936,8 @@ export class Engine {
   // ---------------------------------------------------------------- close
 
   private close(ex: Execution, kind: string, attrs: Obj, status: number): void {
+    const next = this.nextCronRun(ex, attrs, status);
+    if (next) attrs.newExecutionRunId = next.runId;
     this.append(ex, kind, attrs);
     ex.status = status;
     ex.closeTime = this.now();
@@ -933,10 +957,45 @@ export class Engine {
       this.release(wft);
     }
     for (const q of ex.queriesAwaitingTask.splice(0)) this.dispatchLegacyQuery(ex, q);
-    this.onClosed(ex);
+    this.onClosed(ex, next);
     this.notifyHistory(ex);
     for (const u of ex.updates?.values() ?? []) for (const w of [...u.waiters]) w();
-    this.onWorkflowClosed?.(ex);
+    if (!next) this.onWorkflowClosed?.(ex);
+  }
+
+  /**
+   * A cron workflow that completes, fails or times out goes on as a new run whose first workflow task waits
+   * for the next cron time, with the last result (and the failure, if any) handed over; cancel and terminate end it.
+   */
+  private nextCronRun(ex: Execution, closeAttrs: Obj, status: number): Execution | undefined {
+    if (!ex.cronSchedule || ![WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TIMED_OUT].includes(status as 2 | 3 | 7)) return undefined;
+    const started = ex.history[0]?.workflowExecutionStartedEventAttributes ?? {};
+    const now = this.now();
+    const backoff = cronBackoffMs(ex.cronSchedule, now);
+    if (ex.executionDeadline && now + backoff >= ex.executionDeadline) return undefined;
+    const req: Obj = {
+      namespace: ex.namespace,
+      workflowId: ex.workflowId,
+      workflowType: { name: ex.workflowType },
+      taskQueue: { name: ex.taskQueue },
+      input: started.input,
+      workflowRunTimeout: optDuration(ex.runTimeoutMs),
+      workflowTaskTimeout: fromMs(ex.taskTimeoutMs),
+      workflowExecutionTimeout: optDuration(ex.executionTimeoutMs),
+      header: ex.header,
+      memo: { fields: ex.memo },
+      searchAttributes: { indexedFields: ex.searchAttributes },
+      retryPolicy: ex.retryPolicy,
+      cronSchedule: ex.cronSchedule,
+      identity: '',
+      requestId: randomUUID(),
+      backoffStartInterval: fromMs(backoff),
+    };
+    const lastResult = status === WorkflowStatus.COMPLETED ? closeAttrs.result : started.lastCompletionResult;
+    const failure = status === WorkflowStatus.FAILED ? closeAttrs.failure : status === WorkflowStatus.TIMED_OUT ? { message: 'Workflow timed out', timeoutFailureInfo: { timeoutType: TimeoutType.START_TO_CLOSE } } : undefined;
+    const { ex: next } = this.startWorkflow(req, { continuedFrom: ex, parent: ex.parent, root: ex.root, initiator: INITIATOR_CRON, lastCompletionResult: lastResult ?? undefined, failure });
+    ex.newRunId = next.runId;
+    return next;
   }
 
   private timeOutWorkflow(ex: Execution): void {
@@ -1583,6 +1642,7 @@ export class Engine {
       memo: a.memo ?? { fields: ex.memo },
       searchAttributes: a.searchAttributes ?? { indexedFields: ex.searchAttributes },
       retryPolicy: a.retryPolicy ?? ex.retryPolicy,
+      cronSchedule: ex.cronSchedule ?? '',
       identity: '',
       requestId: randomUUID(),
       backoffStartInterval: a.backoffStartInterval,
@@ -1878,6 +1938,7 @@ export class Engine {
       searchAttributes: ex.searchAttributes,
       header: ex.header,
       retryPolicy: ex.retryPolicy,
+      cronSchedule: ex.cronSchedule ?? '',
       wft: ex.wft
         ? { scheduledEventId: ex.wft.scheduledEventId, startedEventId: ex.wft.startedEventId, attempt: ex.wft.attempt, scheduledTime: ex.wft.scheduledTime, startedTime: ex.wft.startedTime, identity: ex.wft.identity }
         : null,

@@ -135,6 +135,8 @@ export interface Execution {
   searchAttributes: Obj;
   header: Obj | null;
   retryPolicy: Obj | null;
+  /** Cron schedule of the chain ('' = none): each close but cancel and terminate starts the next run. */
+  cronSchedule?: string;
   wft: WorkflowTaskState | null;
   /** Attempt of the next workflow task (grows after failures and timeouts). */
   wftAttempt: number;
