@@ -1,7 +1,7 @@
 /**
  * Command line of the embedded server, in both forms the Temporal tooling launches:
  *   temporal-dev server start-dev --port P [--ip IP] [--namespace NS]... [--db-filename F] [--headless] ...
- *   temporal-dev <port> [--enable-time-skipping]          (the Java test server's form: time skipping)
+ *   temporal-dev <port> [--enable-time-skipping] [--db-filename F]   (the Java test server's form: time skipping)
  * Flags of the Temporal CLI that do not apply here are accepted and ignored.
  */
 import { startTemporalDevServer, TemporalDevServerOptions } from './server';
@@ -65,6 +65,9 @@ export function parseArgs(argv: string[]): TemporalDevServerOptions & { searchAt
   }
   opts.port = port;
   opts.timeSkipping = true;
+  // Not a Java test server flag: lets durability be tested with time skipping.
+  const db = argv.indexOf('--db-filename');
+  if (db > 0 && argv[db + 1]) opts.dbFilename = argv[db + 1];
   opts.ip = '0.0.0.0';
   return opts;
 }
