@@ -1,11 +1,12 @@
 import type { WorkerRegistration } from '../../infra/temporal/worker-registration';
 import { createRmaActivities } from './index';
+import { createRmaRoutineActivities } from './routines';
 
 /** The RMA worker: RMA workflows on the `rma` queue with their activities. */
 export const workerRegistration: WorkerRegistration = {
   taskQueue: 'rma',
   workflowsPath: require.resolve('../../workflows/rma'),
-  createActivities: (deps) => createRmaActivities({ db: deps.db, publicUrl: deps.config.publicUrl }),
+  createActivities: (deps) => ({ ...createRmaActivities({ db: deps.db, publicUrl: deps.config.publicUrl }), ...createRmaRoutineActivities({ db: deps.db }) }),
 };
 
 /**

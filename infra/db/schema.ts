@@ -299,6 +299,11 @@ export interface RmaCasesTable {
   production_date: string | null;
   outsourced: Generated<boolean>;
   key_product: Generated<boolean>;
+  order_id: string | null;
+  /** What the customer claimed at opening (dates, urgency, key product) before staff confirmed. */
+  claimed: JsonDefault<Record<string, unknown>>;
+  dates_confirmed_by: string | null;
+  dates_confirmed_at: Date | null;
   created_by: string | null;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
@@ -358,6 +363,38 @@ export interface PenaltyLedgerTable {
   amount_cents: number;
   currency: string;
   reason: string;
+  idempotency_key: string;
+  /** late_report: the 24 h report's 50 CNY per day; violation: 50 CNY per procedure violation (doubled if serious). */
+  kind: Generated<'late_report' | 'violation'>;
+  serious: Generated<boolean>;
+  task_id: string | null;
+  waived_by: string | null;
+  waived_at: Date | null;
+  waiver_reason: string | null;
+  created_at: CreatedAt;
+}
+
+/** A difference between goods, paperwork and quantity (seed 002, 5.3.1), recorded and told to sales. */
+export interface RmaCountDifferencesTable {
+  id: Id;
+  rma_case_id: string;
+  step: string;
+  field: string;
+  expected: number;
+  actual: number;
+  note: string;
+  idempotency_key: string;
+  created_at: CreatedAt;
+}
+
+/** The seed's other procedures as records of a case (kinds and their data: domain/rma/records.ts). */
+export interface RmaRecordsTable {
+  id: Id;
+  rma_case_id: string;
+  kind: string;
+  data: JsonDefault<Record<string, unknown>>;
+  amount_cents: number | null;
+  recorded_by: string | null;
   idempotency_key: string;
   created_at: CreatedAt;
 }
@@ -456,6 +493,8 @@ export interface Database {
   rma_material_requests: RmaMaterialRequestsTable;
   rma_repair_records: RmaRepairRecordsTable;
   penalty_ledger: PenaltyLedgerTable;
+  rma_count_differences: RmaCountDifferencesTable;
+  rma_records: RmaRecordsTable;
   tasks: TasksTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Db } from '../../infra/db/database';
+import { json, type Db } from '../../infra/db/database';
 import { recordAudit } from '../../infra/db/repositories/audit';
 import { getCustomer } from '../../infra/db/repositories/customers';
 import type { RmaCaseRow } from '../../infra/db/schema';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../infra/http/errors';
 import type { Actor } from '../../infra/auth/sessions';
-import type { WorkingCalendar } from '../../domain/rma/calendar';
+import { localDate, type WorkingCalendar } from '../../domain/rma/calendar';
+import { claimedDateProblem } from '../../domain/rma/claims';
+import { getOrder } from '../../infra/db/repositories/orders';
 import type { MaterialRules } from '../../domain/rma/materials';
 import { RMA_SEARCH_ATTRIBUTES, RMA_TASK_QUEUE, rmaWorkflowId, type RmaWorkflowInput } from '../../domain/rma/contract';
 import type { OpenRmaRequest } from './schemas';
@@ -46,6 +48,30 @@ export async function openRma(deps: OpenRmaDeps, actor: Actor, request: OpenRmaR
   if (!customer) throw new NotFoundError('customer');
 
   const now = new Date();
+  // What the customer states is a claim: dates must be real and not in the factory's future; staff confirm or
+  // correct them on the site visit before the warranty decides.
+  const today = localDate(deps.calendar, now);
+  for (const field of ['saleDate', 'productionDate'] as const) {
+    const value = request[field];
+    const problem = value ? claimedDateProblem(value, today) : undefined;
+    if (problem) throw new ValidationError(`${field}: ${problem}`, field);
+  }
+  if (request.orderId) {
+    // The same answer whether the order does not exist or is another customer's: nothing leaks.
+    const order = await getOrder(deps.db, request.orderId);
+    if (!order || order.customer_id !== customerId) throw new ValidationError('orderId: is not an order of this customer', 'orderId');
+  }
+  // Urgency and key product change deadlines and routing: only staff set them; a customer's wish is recorded.
+  const staff = actor.role !== 'customer';
+  const urgent = staff ? request.urgent : false;
+  const keyProduct = staff ? request.keyProduct : false;
+  const claimed = {
+    by: actor.role === 'customer' ? 'customer' : 'staff',
+    saleDate: request.saleDate ?? null,
+    productionDate: request.productionDate ?? null,
+    urgent: request.urgent,
+    keyProduct: request.keyProduct,
+  };
   return deps.db.transaction().execute(async (trx) => {
     const reference = newReference(now);
     const row = await trx
@@ -54,7 +80,7 @@ export async function openRma(deps: OpenRmaDeps, actor: Actor, request: OpenRmaR
         reference,
         customer_id: customerId,
         status: 'registered',
-        urgent: request.urgent,
+        urgent,
         complaint: request.symptoms,
         product_model: request.productModel ?? null,
         part_number: request.partNumber ?? null,
@@ -62,7 +88,9 @@ export async function openRma(deps: OpenRmaDeps, actor: Actor, request: OpenRmaR
         sale_date: request.saleDate ?? null,
         production_date: request.productionDate ?? null,
         outsourced: request.outsourced,
-        key_product: request.keyProduct,
+        key_product: keyProduct,
+        order_id: request.orderId ?? null,
+        claimed: json(claimed),
         created_by: actor.userId,
       })
       .returningAll()
@@ -78,7 +106,8 @@ export async function openRma(deps: OpenRmaDeps, actor: Actor, request: OpenRmaR
       after: {
         reference,
         quantity: request.quantity,
-        urgent: request.urgent,
+        urgent,
+        claimed,
         requestedResolution: request.requestedResolution,
         orderId: request.orderId ?? null,
         lotNumber: request.lotNumber ?? null,
@@ -105,9 +134,9 @@ export async function openRma(deps: OpenRmaDeps, actor: Actor, request: OpenRmaR
         saleDate: request.saleDate ?? null,
         productionDate: request.productionDate ?? null,
         outsourced: request.outsourced,
-        keyProduct: request.keyProduct,
+        keyProduct,
       },
-      urgent: request.urgent,
+      urgent,
       openedBy: { userId: actor.userId, email: actor.email, role: actor.role },
       calendar: deps.calendar,
       materialRules: deps.materialRules,

@@ -18,6 +18,9 @@ import type { WorkingCalendar } from '../../domain/rma/calendar';
 import { loadWorkingCalendar } from './calendar-config';
 import { openRma, RMA_OPENERS } from './open-rma';
 import { EVIDENCE_LIMITS, findEvidence, RmaEvidenceParams, StoredEvidence, storeEvidence } from './evidence-store';
+import { registerRecordRoutes } from './records';
+import { CUSTOMER_MILESTONES, CustomerRmaView, toCustomerListItem, toCustomerView } from './customer-view';
+import { AFTER_SALES_MAX_PCS, repairTeam } from '../../domain/rma/routing';
 import {
   CompleteStepRequest,
   ListRmasQuery,
@@ -63,14 +66,26 @@ function toCaseView(row: RmaCaseRow): RmaCaseView {
     productionDate: row.production_date,
     outsourced: row.outsourced,
     keyProduct: row.key_product,
+    // 客退返修处理流程: ≤200PCS 售后维修, >200PCS 生产维修 — shown, so staff see where the batch goes before analysis.
+    repairTeam: repairTeam(row.quantity),
+    over200Pcs: row.quantity > AFTER_SALES_MAX_PCS,
+    orderId: row.order_id,
+    claimed: row.claimed,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
 }
 
+/** A waived entry stays on the ledger (the record) but no longer counts. */
+const penaltyTotal = (entries: PenaltyEntry[]) => entries.filter((e) => !e.waived_at).reduce((s, e) => s + Number(e.amount_cents), 0);
+
 function toPenaltyView(e: PenaltyEntry) {
   return {
     id: e.id,
+    kind: e.kind,
+    serious: e.serious,
+    waivedAt: e.waived_at?.toISOString() ?? null,
+    waiverReason: e.waiver_reason,
     rmaCaseId: e.rma_case_id,
     responsibleParty: e.responsible_party,
     daysLate: e.days_late,
@@ -131,17 +146,20 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
     const scope = customerScope(actorOf(req));
     if (scope && q.customerId && q.customerId !== scope) throw new ForbiddenError('customers list only their own RMAs');
     const rows = await listRmaCases(deps.db, { customerId: scope ?? q.customerId, status: q.status, limit: q.limit, offset: q.offset });
-    res.json({ rmas: rows.map(toCaseView) });
+    res.json({ rmas: scope ? rows.map((r) => ({ ...toCustomerListItem(r), status: r.status })) : rows.map(toCaseView) });
   });
 
   router.get('/rmas/:id', requireAuth, validate({ params: RmaIdParams }), async (req, res) => {
     const row = await caseFor(req, (req.params as RmaIdParams).id);
     const [state, units] = await Promise.all([liveState(row), listRmaUnits(deps.db, row.id)]);
-    // The penalty ledger is an internal matter between the factory's roles: customers do not see it.
-    const shown = state && actorOf(req).role === 'customer' ? { ...state, penalty: undefined } : state;
+    if (actorOf(req).role === 'customer') {
+      // An explicit customer view: no staff identities, internal reports, penalties or deadlines.
+      res.json({ ...toCustomerView(row, state, units.length), status: row.status });
+      return;
+    }
     res.json({
       ...toCaseView(row),
-      state: shown,
+      state,
       units: units.map((u) => ({ id: u.id, serial: u.serial, partNumber: u.part_number, model: u.model, label: u.label, receivedAt: u.received_at?.toISOString() ?? null, classification: u.classification, warranty: u.warranty })),
     });
   });
@@ -150,9 +168,14 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
     const row = await caseFor(req, (req.params as RmaIdParams).id);
     const actor = actorOf(req);
     const tasks = await listTasks(deps.db, { caseType: RMA_CASE_TYPE, caseId: row.id, status: 'open' });
-    const visible = isOverseer(actor) || actor.role !== 'customer' ? tasks : tasks.filter((t) => t.role === 'customer');
+    if (actor.role === 'customer' && !isOverseer(actor)) {
+      // The customer's own steps only, with their own due time and nothing about escalation.
+      const mine = tasks.filter((t) => t.role === 'customer');
+      res.json({ tasks: mine.map((t) => ({ id: t.id, step: t.step, kind: t.kind, title: t.title, role: t.role, dueAt: t.dueAt?.toISOString() ?? null, payload: t.payload })) });
+      return;
+    }
     res.json({
-      tasks: visible.map((t) => ({ id: t.id, step: t.step, kind: t.kind, title: t.title, role: t.role, dueAt: t.dueAt?.toISOString() ?? null, escalatedAt: t.escalatedAt?.toISOString() ?? null, payload: t.payload })),
+      tasks: tasks.map((t) => ({ id: t.id, step: t.step, kind: t.kind, title: t.title, role: t.role, dueAt: t.dueAt?.toISOString() ?? null, escalatedAt: t.escalatedAt?.toISOString() ?? null, payload: t.payload })),
     });
   });
 
@@ -164,6 +187,17 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
       listPenalties(deps.db, { rmaCaseId: row.id }),
     ]);
     const entries: TimelineEntry[] = [];
+    if (actorOf(req).role === 'customer') {
+      // Milestones only: no staff, no internal steps, no recorded data.
+      for (const t of tasks) {
+        const label = CUSTOMER_MILESTONES[t.step.replace(/#\d+$/, '')];
+        if (t.status !== 'completed' || !t.completedAt || !label) continue;
+        entries.push({ at: t.completedAt.toISOString(), kind: 'task_completed', step: t.step, title: `${label.en} / ${label.zh}`, actorId: null, actorRole: null });
+      }
+      entries.sort((a, b) => a.at.localeCompare(b.at));
+      res.json({ timeline: entries });
+      return;
+    }
     for (const t of tasks) {
       entries.push({ at: t.createdAt.toISOString(), kind: 'task_opened', step: t.step, title: t.title, actorId: null, actorRole: t.role, detail: { dueAt: t.dueAt?.toISOString() ?? null } });
       if (t.status !== 'open' && t.completedAt) {
@@ -178,11 +212,10 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
         });
       }
     }
-    const internal = actorOf(req).role !== 'customer';
-    for (const a of internal ? audit : []) {
+    for (const a of audit) {
       entries.push({ at: a.at.toISOString(), kind: 'audit', title: a.action, actorId: a.actor_id, actorRole: a.actor_role, detail: { before: a.before, after: a.after } });
     }
-    for (const p of internal ? penalties : []) {
+    for (const p of penalties) {
       entries.push({ at: p.created_at.toISOString(), kind: 'penalty', title: p.reason, actorId: null, actorRole: p.responsible_party, detail: { amountFen: p.amount_cents, daysLate: p.days_late } });
     }
     entries.sort((a, b) => a.at.localeCompare(b.at));
@@ -192,13 +225,13 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
   router.get('/rmas/:id/penalties', requireRole(...STAFF_ROLES), validate({ params: RmaIdParams }), async (req, res) => {
     const row = await caseFor(req, (req.params as RmaIdParams).id);
     const entries = await listPenalties(deps.db, { rmaCaseId: row.id });
-    res.json({ entries: entries.map(toPenaltyView), totalFen: entries.reduce((s, e) => s + e.amount_cents, 0), currency: 'CNY' });
+    res.json({ entries: entries.map(toPenaltyView), totalFen: penaltyTotal(entries), currency: 'CNY' });
   });
 
   router.get('/rma-penalties', requireRole(...LEDGER_READERS), validate({ query: PenaltyQuery }), async (req, res) => {
     const q = req.query as unknown as PenaltyQuery;
     const entries = await listPenalties(deps.db, { responsibleParty: q.responsibleParty });
-    res.json({ entries: entries.map(toPenaltyView), totalFen: entries.reduce((s, e) => s + e.amount_cents, 0), currency: 'CNY' });
+    res.json({ entries: entries.map(toPenaltyView), totalFen: penaltyTotal(entries), currency: 'CNY' });
   });
 
   router.post('/rmas/:id/evidence', requireAuth, receiveEvidence, async (req, res) => {
@@ -236,6 +269,7 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
     res.json({ rmaId: row.id, step, decision: body.decision, completedAt: done.completedAt?.toISOString() });
   });
 
+  registerRecordRoutes(router, deps, caseFor);
   registerOpenApi(deps);
   return router;
 }
@@ -265,10 +299,13 @@ function registerOpenApi(deps: ServiceDeps): void {
     method: 'get',
     path: '/api/rmas/{id}',
     tags: ['rma'],
-    summary: "One RMA with its workflow state (step, open tasks, deadlines, decisions, penalty) and units",
+    summary: "One RMA: for staff with its workflow state (step, open tasks, deadlines, decisions, penalty) and units; for its customer the customer view",
     security: AUTHENTICATED,
     request: { params: RmaIdParams },
-    responses: { 200: json(RmaCaseView.extend({ state: z.record(z.string(), z.unknown()).nullable(), units: z.array(z.record(z.string(), z.unknown())) }), 'The RMA'), ...errorResponses(400, 401, 404) },
+    responses: {
+      200: json(z.union([RmaCaseView.extend({ state: z.record(z.string(), z.unknown()).nullable(), units: z.array(z.record(z.string(), z.unknown())) }), CustomerRmaView]), 'The RMA (staff view, or the customer view)'),
+      ...errorResponses(400, 401, 404),
+    },
   });
   r.registerPath({
     method: 'get',

@@ -68,6 +68,10 @@ export const RmaCaseView = z
     productionDate: z.string().nullable(),
     outsourced: z.boolean(),
     keyProduct: z.boolean(),
+    repairTeam: z.enum(['after_sales', 'production_line']),
+    over200Pcs: z.boolean(),
+    orderId: z.uuid().nullable(),
+    claimed: z.record(z.string(), z.unknown()),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -77,6 +81,10 @@ export type RmaCaseView = z.infer<typeof RmaCaseView>;
 export const PenaltyEntryView = z
   .object({
     id: z.uuid(),
+    kind: z.enum(['late_report', 'violation']),
+    serious: z.boolean(),
+    waivedAt: z.string().nullable(),
+    waiverReason: z.string().nullable(),
     rmaCaseId: z.uuid().nullable(),
     responsibleParty: z.string(),
     daysLate: z.number(),

@@ -13,6 +13,7 @@ import { createCustomer } from '../../infra/db/repositories/customers';
 import { completeTask, findTaskByStep } from '../../infra/db/repositories/tasks';
 import { createTaskActivities } from '../../activities/tasks';
 import { createRmaActivities } from '../../activities/rma';
+import { createRmaRoutineActivities } from '../../activities/rma/routines';
 import { ROLES, type Role } from '../../domain/tasks/roles';
 import type { Task, TaskCompletion } from '../../domain/tasks/task';
 import { taskCompletedSignal } from '../../workflows/shared/task-signals';
@@ -89,7 +90,7 @@ export async function createRmaHarness(dbKind: TestDbKind = 'pglite'): Promise<R
     namespace: env.namespace,
     taskQueue: RMA_TASK_QUEUE,
     workflowBundle,
-    activities: { ...taskActivities, ...createRmaActivities({ db }) },
+    activities: { ...taskActivities, ...createRmaActivities({ db }), ...createRmaRoutineActivities({ db }) },
   });
   const productionWorker = await Worker.create({
     connection: env.nativeConnection,
