@@ -28,6 +28,8 @@ import { PLATFORM_TASK_KINDS, TaskKindRegistry, type TaskKind } from '../../doma
 import { discoverServices, discoverTaskKinds } from './discovery';
 import { startTemporalDevServer } from '../temporal-dev';
 import { ensureUiBuilt, uiStatic } from './ui-static';
+import { ensureRmaRoutineSchedules } from '../../services/rma/schedules';
+import { loadWorkingCalendar } from '../../services/rma/calendar-config';
 
 /** What to run in this process; everything by default (the embedded, one-process mode). */
 export interface PlatformOptions {
@@ -44,6 +46,8 @@ export interface PlatformOptions {
   /** Extra routers and worker registrations (tests). */
   extraRouters?: RouterFactory[];
   extraRegistrations?: WorkerRegistration[];
+  /** Create the after-sales routine schedules (default: when the rma worker runs). */
+  schedules?: boolean;
   /** Task kinds besides the platform's; default: those found in `domain/<context>/task-kinds.ts`. */
   taskKinds?: TaskKind[];
   /** An open, migrated database to use instead of the configured one (tests); the caller closes it. */
@@ -174,6 +178,16 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         ready = false;
       });
       cleanups.push(() => r.shutdown());
+    }
+
+    // Seed 002's daily routines: idempotent, so every start (and every replica) may run it.
+    if (options.schedules ?? workers.some((w) => w.queue === 'rma')) {
+      try {
+        await ensureRmaRoutineSchedules(temporalConnections.client, loadWorkingCalendar(config.business), logger);
+      } catch (error) {
+        // A cluster whose schedules are unavailable still runs every process; only the routines wait.
+        logger.error({ err: error }, 'could not create the RMA routine schedules');
+      }
     }
 
     // HTTP services.
