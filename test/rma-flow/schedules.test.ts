@@ -9,7 +9,7 @@ import { ensureRmaRoutineSchedules, routineScheduleId } from '../../services/rma
 let h: RmaHarness;
 beforeAll(async () => {
   h = await createRmaHarness();
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   for await (const s of h.env.client.schedule.list()) await h.env.client.schedule.getHandle(s.scheduleId).delete();
   await h?.close();
