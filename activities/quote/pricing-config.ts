@@ -9,7 +9,7 @@ import { Catalog, PricingRules } from '../../domain/quote/pricing-rules';
 /** Folder of the rule sets shipped with the project. */
 export const PRICING_CONFIG_DIR = join(__dirname, '..', '..', 'config', 'pricing');
 /** The rule set in force. */
-export const CURRENT_RULES_FILE = join(PRICING_CONFIG_DIR, 'rules-2026-11-v1.json');
+export const CURRENT_RULES_FILE = join(PRICING_CONFIG_DIR, 'rules-2026-11-v2.json');
 /** The component catalog in force. */
 export const CURRENT_CATALOG_FILE = join(PRICING_CONFIG_DIR, 'catalog-2026-11.json');
 

@@ -8,18 +8,10 @@ import { auditRepo, customersRepo, outboxRepo, quotesRepo } from '../../infra/db
 import { json } from '../../infra/db/database';
 import { storeQuoteFile } from '../../services/quote/file-store';
 import { makeZip } from './test-support/make-zip';
-import { copperGerber, maskGerber, outlineGerber, platedDrill } from '../../domain/quote/test-support/test-boards';
+import { completeBoardFiles } from '../../domain/quote/test-support/test-boards';
 import { createQuoteFlowActivities, quotePdfPath } from './quote-flow';
 
-const board = () =>
-  makeZip([
-    { name: 'b-Edge_Cuts.gbr', data: outlineGerber(40, 20) },
-    { name: 'b-F_Cu.gbr', data: copperGerber('Top') },
-    { name: 'b-B_Cu.gbr', data: copperGerber('Bot') },
-    { name: 'b-F_Mask.gbr', data: maskGerber('Top') },
-    { name: 'b-B_Mask.gbr', data: maskGerber('Bot') },
-    { name: 'b-PTH.drl', data: platedDrill() },
-  ]);
+const board = () => makeZip(completeBoardFiles(40, 20));
 
 describe.each(TEST_DB_KINDS)('quote-flow activities on %s', (kind) => {
   let t: TestDb;
@@ -45,8 +37,8 @@ describe.each(TEST_DB_KINDS)('quote-flow activities on %s', (kind) => {
   });
 
   it('analyses and prices a revision, storing the analysis and the price once however often it runs', async () => {
-    const first = await acts.analyseQuoteRevision({ quoteId, revision: 1, quantity: 10, options: { sourcing: 'consigned' } });
-    const again = await acts.analyseQuoteRevision({ quoteId, revision: 1, quantity: 10, options: { sourcing: 'consigned' } });
+    const first = await acts.analyseQuoteRevision({ quoteId, revision: 1, quantity: 10, options: { assembly: false } });
+    const again = await acts.analyseQuoteRevision({ quoteId, revision: 1, quantity: 10, options: { assembly: false } });
     expect(again).toEqual(first);
     expect(first).toMatchObject({ autoQuoteAllowed: true, currency: 'CNY' });
     expect(first.totalMinor).toBeGreaterThan(0);
@@ -57,7 +49,7 @@ describe.each(TEST_DB_KINDS)('quote-flow activities on %s', (kind) => {
   });
 
   it('a comments-only revision reuses the latest files', async () => {
-    const r2 = await acts.analyseQuoteRevision({ quoteId, revision: 2, quantity: 30, options: {} });
+    const r2 = await acts.analyseQuoteRevision({ quoteId, revision: 2, quantity: 30, options: { assembly: false } });
     expect(r2.autoQuoteAllowed).toBe(true);
     expect((await quotesRepo.getQuote(t.db, quoteId))?.current_revision).toBe(2);
   });

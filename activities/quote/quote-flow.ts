@@ -12,8 +12,9 @@ import { recordAudit } from '../../infra/db/repositories/audit';
 import { getCustomer } from '../../infra/db/repositories/customers';
 import { addQuoteRevision, getQuote, listQuoteFiles, listQuoteRevisions, saveQuoteAnalysis, setQuoteStatus } from '../../infra/db/repositories/quotes';
 import type { LineItem, PricedQuote } from '../../domain/quote/pricing';
-import type { LineItemAdjustment, QuoteRequestOptions, QuoteStage } from '../../domain/quote/contract';
-import { applyLineItemAdjustments } from '../../domain/quote/review';
+import type { LineItemAdjustment, QuoteActor, QuoteRequestOptions, QuoteStage } from '../../domain/quote/contract';
+import { DateTime } from 'luxon';
+import { applyLineItemAdjustments, priceChanges, type QuoteApproval } from '../../domain/quote/review';
 import { createQuoteActivities, type QuoteActivityDeps } from './index';
 import { ArchiveRejectedError } from './archive';
 import { InputRejectedError } from '../../domain/quote/table';
@@ -28,6 +29,17 @@ export interface QuoteFlowDeps {
   engine?: Omit<QuoteActivityDeps, 'documentsDir'>;
   /** Base URL of the portal, for links in emails. */
   publicUrl?: string;
+  /** The factory's time zone: quote dates are the factory's calendar dates (default Asia/Shanghai). */
+  timeZone?: string;
+}
+
+/** The engineering review an issued quote states (the workflow passes who decided and when). */
+export interface IssuedReview {
+  by: QuoteActor;
+  /** ISO timestamp of the decision. */
+  at: string;
+  /** The second approver of a price change that needed one. */
+  secondApproval?: { by: QuoteActor; at: string };
 }
 
 /** The outcome of analysing and pricing one revision, small enough for workflow history. */
@@ -55,6 +67,15 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
   const { db } = deps;
   const engine = createQuoteActivities({ ...deps.engine, documentsDir: deps.documentsDir });
   const mail = createMailActivities({ db });
+  const timeZone = deps.timeZone ?? 'Asia/Shanghai';
+  /** A calendar date in the factory's zone (a quote issued at 01:00 in Shenzhen is dated that day, not the UTC day before). */
+  const factoryDate = (at: Date | string) => DateTime.fromJSDate(new Date(at), { zone: timeZone }).toISODate() ?? '';
+
+  /** A person as the issued quote names them: display name and role, never their email or id. */
+  async function signatory(actor: QuoteActor) {
+    const user = await db.selectFrom('users').select('display_name').where('id', '=', actor.userId).executeTakeFirst();
+    return { name: user?.display_name || actor.role, role: actor.role };
+  }
 
   async function quoteOrFail(quoteId: string) {
     const quote = await getQuote(db, quoteId);
@@ -100,7 +121,7 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
       await saveQuoteAnalysis(db, { quote_id: quote.id, revision: input.revision, kind: 'board', result: json(analysis), dfm_errors: dfmErrors, dfm_warnings: dfmWarnings });
       const priced = await engine.priceQuoteActivity({
         analysis,
-        options: { ...input.options, quantity: input.quantity, quotedOn: new Date().toISOString().slice(0, 10) },
+        options: { ...input.options, quantity: input.quantity, quotedOn: factoryDate(new Date()) },
       });
       const autoQuoteAllowed = priced.status === 'quoted';
       await db
@@ -134,15 +155,27 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
     },
 
     /** Renders the revision's PDF and emails the customer's users that the quote is ready. */
-    async issueQuote(input: { workflowId: string; quoteId: string; revision: number; validUntil: string }): Promise<{ pdf: string; recipients: string[] }> {
+    async issueQuote(input: { workflowId: string; quoteId: string; revision: number; validUntil: string; review?: IssuedReview | null }): Promise<{ pdf: string; recipients: string[] }> {
       const quote = await quoteOrFail(input.quoteId);
       const customer = await getCustomer(db, quote.customer_id);
       const revision = (await listQuoteRevisions(db, quote.id)).find((r) => r.revision === input.revision);
       const priced = revision?.price_breakdown as unknown as PricedQuote | null | undefined;
       if (!priced) throw ApplicationFailure.nonRetryable(`revision ${input.revision} of quote ${quote.id} has no price`, 'NoPrice');
       const analysisRow = await db.selectFrom('quote_analyses').select('result').where('quote_id', '=', quote.id).where('revision', '<=', input.revision).orderBy('revision', 'desc').executeTakeFirst();
-      const issuedOn = new Date().toISOString().slice(0, 10);
-      const issued: PricedQuote = { ...priced, quotedOn: issuedOn, validUntil: input.validUntil.slice(0, 10) };
+      const issuedOn = factoryDate(new Date());
+      let approval: QuoteApproval | undefined;
+      if (input.review) {
+        const engineLines = (priced as PricedQuote & { engineLineItems?: LineItem[] }).engineLineItems ?? priced.lineItems;
+        const second = input.review.secondApproval;
+        approval = {
+          reviewedBy: await signatory(input.review.by),
+          reviewedOn: factoryDate(input.review.at),
+          reasons: priced.reviewReasons,
+          changes: priceChanges(engineLines, priced.lineItems),
+          ...(second ? { secondApproval: { ...(await signatory(second.by)), on: factoryDate(second.at) } } : {}),
+        };
+      }
+      const issued: PricedQuote = { ...priced, quotedOn: issuedOn, validUntil: factoryDate(input.validUntil), ...(approval ? { approval } : {}) };
       await db.updateTable('quote_revisions').set({ price_breakdown: json(issued) }).where('quote_id', '=', quote.id).where('revision', '=', input.revision).execute();
       await db.updateTable('quotes').set({ valid_until: input.validUntil, updated_at: new Date() }).where('id', '=', quote.id).execute();
       const analysis = (analysisRow?.result ?? {}) as Record<string, unknown>;

@@ -8,7 +8,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import PDFDocument from 'pdfkit';
 import type { QuoteAnalysis } from '../../domain/quote/analyze';
-import { formatFen, PricedQuote } from '../../domain/quote/pricing';
+import { formatFen, PricedQuote, toUsdCents } from '../../domain/quote/pricing';
 import type { HashedInput } from './analyze-files';
 import { sha256 } from './analyze-files';
 
@@ -104,10 +104,22 @@ export function renderQuotePdf(input: QuotePdfInput): Promise<Buffer> {
   if (customer.contact) doc.text(customer.contact);
   if (customer.reference) doc.text(`Reference: ${customer.reference}`);
 
-  if (quote.status === 'needs-engineering-review') {
+  if (quote.approval) {
+    // An engineer-approved quote is a firm offer: say what was reviewed, what changed and who decided.
+    const a = quote.approval;
+    heading('Engineering review');
+    doc.text(`Approved by ${a.reviewedBy.name} (${a.reviewedBy.role}) on ${a.reviewedOn}.`, { width: pageWidth });
+    if (a.secondApproval) doc.text(`Price change approved by ${a.secondApproval.name} (${a.secondApproval.role}) on ${a.secondApproval.on}.`, { width: pageWidth });
+    if (a.reasons.length) {
+      doc.text('Reviewed because:', { width: pageWidth });
+      for (const r of a.reasons) doc.text(`• ${r}`, { width: pageWidth });
+    }
+    for (const c of a.changes) doc.text(`• ${c.description}: from ${formatFen(c.fromFen)} to ${formatFen(c.toFen)} CNY`, { width: pageWidth });
+    if (!a.changes.length) doc.text('Prices as calculated by the pricing rules; no line changed.', { width: pageWidth });
+  } else if (quote.status === 'needs-engineering-review') {
     ensure(60);
     doc.moveDown(0.6).font('Helvetica-Bold').fontSize(11).fillColor('#b00020')
-      .text('NEEDS ENGINEERING REVIEW — not an automatic quote; prices below are indicative');
+      .text('DRAFT — awaiting engineering review; not an offer');
     doc.font('Helvetica').fontSize(9);
     for (const r of quote.reviewReasons) doc.text(`• ${r}`, { width: pageWidth });
     doc.fillColor('black');
@@ -151,7 +163,7 @@ export function renderQuotePdf(input: QuotePdfInput): Promise<Buffer> {
     true,
   );
   doc.moveDown(0.3).fillColor(GREY)
-    .text(`Per board CNY ${money(quote.perBoardFen)}  ·  about USD ${formatFen(quote.totalUsdCents)} at ${quote.usdRate} CNY/USD`, MARGIN, doc.y, { width: pageWidth, align: 'right' })
+    .text(`Per board: CNY ${money(quote.perBoardFen)} (about USD ${formatFen(quote.perBoardUsdCents ?? toUsdCents(quote.perBoardFen, quote.usdRate))})  ·  Total: CNY ${money(quote.totalFen)} (about USD ${formatFen(quote.totalUsdCents)})  ·  ${quote.usdRate} CNY/USD`, MARGIN, doc.y, { width: pageWidth, align: 'right' })
     .fillColor('black');
 
   heading('Quantity breaks');

@@ -11,7 +11,7 @@ export const workerRegistration: WorkerRegistration = {
   taskQueue: 'quote',
   workflowsPath: require.resolve('../../workflows/quote'),
   createActivities: (deps) => ({
-    ...createQuoteFlowActivities({ db: deps.db, documentsDir: join(deps.config.dataDir, 'documents', 'quotes'), publicUrl: deps.config.publicUrl }),
+    ...createQuoteFlowActivities({ db: deps.db, documentsDir: join(deps.config.dataDir, 'documents', 'quotes'), publicUrl: deps.config.publicUrl, timeZone: deps.config.business.timeZone }),
     ...createCustomerFlowActivities({ db: deps.db }),
   }),
 };

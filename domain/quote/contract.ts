@@ -5,6 +5,7 @@
 import { defineQuery } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { SlaPolicy } from './sla';
+import type { DeclarableAbsentLayer, SuppliedBy } from './file-set';
 
 /** Task queue of the quote and customer-onboarding workflows. */
 export const QUOTE_TASK_QUEUE = 'quote';
@@ -57,6 +58,11 @@ export interface QuoteRequestOptions {
   assembly?: boolean;
   runType?: 'proofing' | 'volume';
   quantityBreaks?: number[];
+  /** Who supplies the bare PCBs and the stencil (seed 001 §3); the factory by default. */
+  pcbSuppliedBy?: SuppliedBy;
+  stencilSuppliedBy?: SuppliedBy;
+  /** Layers the customer declares intentionally absent (checked by the file checklist). */
+  absentLayers?: DeclarableAbsentLayer[];
 }
 
 /** Who did something, as workflows record it. */

@@ -21,3 +21,5 @@ export { priceQuote, formatFen, addDays } from './pricing';
 export type { PricedQuote, QuoteOptions, LineItem } from './pricing';
 export { PricingRules, Catalog } from './pricing-rules';
 export { toCsv, csvCell } from './csv-export';
+export { missingFiles, assemblyWanted, DECLARABLE_ABSENT_LAYERS } from './file-set';
+export type { MissingFile, MissingFileCode, FileSetRequest, DeclarableAbsentLayer, SuppliedBy } from './file-set';

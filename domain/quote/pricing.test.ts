@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { join } from 'node:path';
 import type { QuoteAnalysis } from './analyze';
 import { addDays, formatFen, priceQuote, QuoteOptions } from './pricing';
 import { Catalog, PricingRules } from './pricing-rules';
 
 // The shipped rule set is the one under test, so a change to it shows up here.
-const rules = PricingRules.parse(JSON.parse(readFileSync(join(__dirname, '../../config/pricing/rules-2026-11-v1.json'), 'utf8')));
+const rules = PricingRules.parse(JSON.parse(readFileSync(join(__dirname, '../../config/pricing/rules-2026-11-v2.json'), 'utf8')));
 const catalog: Catalog = {
   version: 'test',
   parts: [
@@ -14,8 +15,14 @@ const catalog: Catalog = {
   ],
 };
 
+/** Every layer seed 001 asks for, on both sides. */
+const completeLayers: QuoteAnalysis['layers'] = [
+  ...(['top', 'bottom'] as const).flatMap((side) => (['copper', 'soldermask', 'silkscreen', 'solderpaste'] as const).map((type) => ({ file: `${type}-${side}.gbr`, format: 'gerber' as const, type, side }))),
+  { file: 'board.drl', format: 'drill', type: 'drill', side: 'all' },
+  { file: 'edge.gbr', format: 'gerber', type: 'outline', side: 'all' },
+];
 const analysis = (over: Partial<QuoteAnalysis> = {}): QuoteAnalysis => ({
-  layers: [],
+  layers: completeLayers,
   board: { widthMm: 50, heightMm: 40, areaCm2: 20, copperLayers: 2, sizeFrom: 'outline' },
   drill: { holes: 10, tools: 2, minDiameterMm: 0.3, plated: 10, nonPlated: 0, slots: 0 },
   bom: { lines: 2, uniqueParts: 2, placements: 5, dnp: 0 },
@@ -113,5 +120,93 @@ describe('priceQuote', () => {
     expect(formatFen(123456789)).toBe('1,234,567.89');
     expect(formatFen(5)).toBe('0.05');
     expect(addDays('2026-12-25', 15)).toBe('2027-01-09');
+  });
+
+  // Issue 13: "a zip of copper and outline only is auto-quoted; an assembly with no paste layer is auto-issued and
+  // charged for stencils; a Gerber-only request is silently priced as bare PCB".
+  it.each<[string, Partial<QuoteAnalysis>, Partial<QuoteOptions>, RegExp]>([
+    ['copper and outline only', { layers: completeLayers.filter((l) => l.type === 'copper' || l.type === 'outline'), bom: null, placement: null, parts: [] }, { assembly: false }, /file set is incomplete: No drill.*No top solder mask/],
+    ['assembly without paste', { layers: completeLayers.filter((l) => l.type !== 'solderpaste') }, {}, /no top paste layer: no stencil can be cut/],
+    ['Gerber files only, service not stated', { bom: null, placement: null, parts: [] }, {}, /say whether you want bare boards only/],
+  ])('never quotes an incomplete file set automatically: %s', (_case, over, opts, reason) => {
+    const q = priceQuote(analysis(over), options(opts), rules, catalog);
+    expect(q.status).toBe('needs-engineering-review');
+    expect(q.reviewReasons.join('\n')).toMatch(reason);
+    expect(q.missingFiles.length).toBeGreaterThan(0);
+  });
+
+  // Seed 001 §3: the customer may supply the "Empty PCB board" and the "Printed steel plate".
+  it('prices customer-supplied bare boards and stencil: no fabrication or stencil, an inspection charge instead', () => {
+    const own = priceQuote(analysis(), options(), rules, catalog);
+    const supplied = priceQuote(analysis({ layers: completeLayers.filter((l) => l.type === 'outline') }), options({ pcbSuppliedBy: 'customer', stencilSuppliedBy: 'customer' }), rules, catalog);
+    expect(supplied.status).toBe('quoted');
+    expect(supplied.lineItems.map((l) => l.code)).not.toEqual(expect.arrayContaining(['pcb-boards']));
+    expect(item(supplied, 'stencil')).toBeUndefined();
+    expect(item(supplied, 'customer-pcb-incoming')).toMatchObject({ totalFen: rules.customerSupplied.pcbIncomingInspectionFen });
+    expect(item(supplied, 'customer-stencil-check')).toMatchObject({ quantity: 1, unitPriceFen: rules.customerSupplied.stencilCheckFenPerSide });
+    expect(supplied.totalFen).toBeLessThan(own.totalFen);
+    expect([supplied.pcbSuppliedBy, supplied.stencilSuppliedBy]).toEqual(['customer', 'customer']);
+  });
+
+  // Issue 13: "the same board: 50 pcs 139.00 CNY in total, 99 pcs 138.11, 100 pcs 130.00 — more boards for less money".
+  it('never charges less for more bare boards: 50, 99 and 100 pieces', () => {
+    const bare = analysis({ bom: null, placement: null, parts: [], board: { widthMm: 100, heightMm: 80, areaCm2: 80, copperLayers: 2, sizeFrom: 'outline' } });
+    const [q50, q99, q100] = [50, 99, 100].map((quantity) => priceQuote(bare, options({ quantity, assembly: false }), rules, catalog));
+    expect(q50.totalFen).toBeLessThanOrEqual(q99.totalFen);
+    expect(q99.totalFen).toBeLessThanOrEqual(q100.totalFen);
+    expect(q50.perBoardFen).toBeGreaterThanOrEqual(q99.perBoardFen);
+    expect(q99.perBoardFen).toBeGreaterThanOrEqual(q100.perBoardFen);
+    // The protection is a line of its own, so the lines still add up to the total.
+    for (const q of [q50, q99, q100]) expect(q.lineItems.reduce((n, l) => n + l.totalFen, 0)).toBe(q.totalFen);
+    expect(item(q99, 'quantity-price-protection')!.description).toMatch(/no more than the price of 100 boards/);
+  });
+
+  // Issue 13 item 4: "the total never falls and the per-board price never rises as quantity rises (property test
+  // over the rule set)" — over the shipped rule set and catalog, any board, assembly, sourcing and lead time.
+  it('the total never falls and the per-board price never rises as the quantity rises', () => {
+    const shippedCatalog = Catalog.parse(JSON.parse(readFileSync(join(__dirname, '../../config/pricing/catalog-2026-11.json'), 'utf8')));
+    const board = fc.record({
+      widthMm: fc.integer({ min: 5, max: 400 }), heightMm: fc.integer({ min: 5, max: 400 }), copperLayers: fc.constantFrom(1, 2, 4, 6),
+    });
+    const part = fc.record({ index: fc.nat(shippedCatalog.parts.length - 1), perBoard: fc.integer({ min: 1, max: 12 }), throughHole: fc.boolean() });
+    const request = fc.record({
+      board,
+      parts: fc.array(part, { maxLength: 6 }),
+      smtJoints: fc.integer({ min: 0, max: 600 }),
+      thtJoints: fc.integer({ min: 0, max: 80 }),
+      sides: fc.constantFrom(1, 2),
+      assembly: fc.boolean(),
+      sourcing: fc.constantFrom('turnkey' as const, 'consigned' as const),
+      leadTime: fc.constantFrom('standard', 'express', 'rush'),
+      pcbSuppliedBy: fc.constantFrom('factory' as const, 'customer' as const),
+      quantities: fc.uniqueArray(fc.integer({ min: 1, max: rules.limits.maxQuantity }), { minLength: 2, maxLength: 5 }),
+    });
+    fc.assert(fc.property(request, (r) => {
+      const parts = r.parts.map((p, i) => {
+        const entry = shippedCatalog.parts[p.index];
+        return { designators: [`X${i}`], quantity: p.perBoard, value: '', footprint: '', mpn: entry.mpn ?? '', manufacturer: '', supplierPart: entry.supplierPart ?? '', dnp: false, throughHole: p.throughHole, pins: 2 };
+      });
+      const a = analysis({
+        board: { ...r.board, areaCm2: (r.board.widthMm * r.board.heightMm) / 100, sizeFrom: 'outline' },
+        parts,
+        placement: { smt: r.smtJoints ? 1 : 0, tht: r.thtJoints ? 1 : 0, top: 1, bottom: r.sides - 1, sides: r.sides },
+        assembly: { smtJoints: r.smtJoints, thtJoints: r.thtJoints, uniqueSmtParts: parts.filter((p) => !p.throughHole).length, uniqueThtParts: parts.filter((p) => p.throughHole).length, fiducials: { top: 3, bottom: 3 } },
+      });
+      const quantities = [...r.quantities].sort((x, y) => x - y);
+      const quoted = priceQuote(a, options({ quantity: quantities[0], quantityBreaks: quantities, assembly: r.assembly || r.pcbSuppliedBy === 'customer', sourcing: r.sourcing, leadTime: r.leadTime, pcbSuppliedBy: r.pcbSuppliedBy }), rules, shippedCatalog);
+      const breaks = quoted.quantityBreaks;
+      for (let i = 1; i < breaks.length; i++) {
+        expect(breaks[i].totalFen).toBeGreaterThanOrEqual(breaks[i - 1].totalFen);
+        expect(breaks[i].perBoardFen).toBeLessThanOrEqual(breaks[i - 1].perBoardFen);
+      }
+      expect(quoted.lineItems.reduce((n, l) => n + l.totalFen, 0)).toBe(quoted.totalFen);
+      expect(breaks[0]).toMatchObject({ totalFen: quoted.totalFen, perBoardFen: quoted.perBoardFen });
+    }), { numRuns: 60 });
+  });
+
+  it('pairs the per-board CNY price with the per-board USD price', () => {
+    const q = priceQuote(analysis(), options({ quantity: 100 }), rules, catalog);
+    expect(q.perBoardUsdCents).toBe(Math.round(q.perBoardFen / rules.usdRate));
+    expect(Math.abs(q.perBoardUsdCents * q.quantity - q.totalUsdCents)).toBeLessThanOrEqual(q.quantity);
   });
 });

@@ -4,10 +4,12 @@
  * review" with the reasons. Deterministic and free of I/O, so a workflow may call it directly.
  */
 import type { QuoteAnalysis } from './analyze';
+import { assemblyWanted, missingFiles, type FileSetRequest, type MissingFile, type SuppliedBy } from './file-set';
 import type { Catalog, CatalogEntry, PricingRules } from './pricing-rules';
+import type { QuoteApproval } from './review';
 
-/** What the customer asked for. */
-export interface QuoteOptions {
+/** What the customer asked for (with who supplies the bare boards and the stencil, and layers declared absent). */
+export interface QuoteOptions extends FileSetRequest {
   quantity: number;
   /** Date the quote is issued (YYYY-MM-DD); validity runs from it. Given, not read from a clock. */
   quotedOn: string;
@@ -23,7 +25,8 @@ export interface QuoteOptions {
 
 /** One priced line. */
 export interface LineItem {
-  category: 'pcb' | 'stencil' | 'assembly' | 'components' | 'lead-time';
+  /** `adjustment`: the quantity price protection (a negative amount). */
+  category: 'pcb' | 'stencil' | 'assembly' | 'components' | 'lead-time' | 'adjustment';
   code: string;
   description: string;
   quantity: number;
@@ -41,6 +44,8 @@ export interface PricedQuote {
   quantity: number;
   runType: 'proofing' | 'volume';
   sourcing: 'turnkey' | 'consigned' | null;
+  pcbSuppliedBy: SuppliedBy;
+  stencilSuppliedBy: SuppliedBy;
   leadTime: string;
   leadTimeDays: number;
   quotedOn: string;
@@ -50,14 +55,20 @@ export interface PricedQuote {
   totalFen: number;
   perBoardFen: number;
   totalUsdCents: number;
+  /** The per-board price in US cents (the same per-board figure as `perBoardFen`, converted). */
+  perBoardUsdCents: number;
   quantityBreaks: Array<{ quantity: number; runType: 'proofing' | 'volume'; totalFen: number; perBoardFen: number }>;
+  /** Set once an engineer approved a quote that needed review: what was reviewed, changed, and by whom. */
+  approval?: QuoteApproval;
+  /** Files seed 001 asks for that were not sent (empty when complete). */
+  missingFiles: MissingFile[];
   status: 'quoted' | 'needs-engineering-review';
   reviewReasons: string[];
   terms: string[];
 }
 
 /** The analysis fields pricing reads. */
-export type PricingAnalysis = Pick<QuoteAnalysis, 'board' | 'drill' | 'bom' | 'placement' | 'issues' | 'assembly' | 'parts'>;
+export type PricingAnalysis = Pick<QuoteAnalysis, 'layers' | 'board' | 'drill' | 'bom' | 'placement' | 'issues' | 'assembly' | 'parts'>;
 
 /** Adds whole days to a YYYY-MM-DD date (UTC calendar arithmetic, no clock). */
 export function addDays(date: string, days: number): string {
@@ -95,128 +106,279 @@ function layerPrice(rules: PricingRules, copperLayers: number) {
   return n === undefined ? null : { layers: n, price: rules.pcb.byCopperLayers[String(n)] };
 }
 
-function line(category: LineItem['category'], code: string, description: string, quantity: number, unit: string, unitPriceFen: number): LineItem {
-  return { category, code, description, quantity, unit, unitPriceFen, totalFen: quantity * unitPriceFen };
+/** What does not change with the quantity: the request read once, parts looked up in the catalog once. */
+interface Prepared {
+  analysis: PricingAnalysis;
+  options: QuoteOptions;
+  rules: PricingRules;
+  assembly: boolean;
+  sourcing: 'turnkey' | 'consigned' | null;
+  pcbByFactory: boolean;
+  stencilByFactory: boolean;
+  layer: ReturnType<typeof layerPrice>;
+  /** The PCB quantity factors, largest threshold first. */
+  quantityFactors: PricingRules['pcb']['quantityFactors'];
+  /** Fitted parts found in the catalog (turnkey). */
+  bought: Array<{ part: PricingAnalysis['parts'][number]; entry: CatalogEntry; name: string }>;
+  fittedLines: number;
+  leadTime: string;
+  lt: PricingRules['leadTimes'][string] | undefined;
+  /** Reasons independent of the quantity. */
+  reasons: string[];
+  missingFiles: MissingFile[];
 }
 
-/** Prices one quantity; returns line items and the reasons an automatic quote is not allowed. */
-function priceOnce(analysis: PricingAnalysis, options: QuoteOptions, rules: PricingRules, catalog: Catalog | null) {
-  const items: LineItem[] = [];
+function prepare(analysis: PricingAnalysis, options: QuoteOptions, rules: PricingRules, catalog: Catalog | null): Prepared {
   const reasons: string[] = [];
-  const boards = options.quantity;
-  const runType = options.runType ?? (boards <= rules.proofingMaxQuantity ? 'proofing' : 'volume');
-  const assembly = options.assembly ?? analysis.bom !== null;
-  const sourcing = assembly ? options.sourcing ?? 'turnkey' : null;
-  const { board } = analysis;
-
-  // PCB fabrication: engineering per order, area price per board by layer count and quantity.
-  const lp = layerPrice(rules, board.copperLayers);
-  if (!lp || board.copperLayers > rules.limits.maxCopperLayers) {
-    reasons.push(`${board.copperLayers} copper layers: more than the ${rules.limits.maxCopperLayers} quoted automatically`);
+  const assembly = assemblyWanted(analysis, options);
+  const pcbByFactory = (options.pcbSuppliedBy ?? 'factory') === 'factory';
+  const stencilByFactory = (options.stencilSuppliedBy ?? 'factory') === 'factory';
+  const { board, limits } = { board: analysis.board, limits: rules.limits };
+  const layer = layerPrice(rules, board.copperLayers);
+  if (pcbByFactory && (!layer || board.copperLayers > limits.maxCopperLayers)) {
+    reasons.push(`${board.copperLayers} copper layers: more than the ${limits.maxCopperLayers} quoted automatically`);
   }
-  if (lp) {
-    const factor = [...rules.pcb.quantityFactors].sort((a, b) => b.minBoards - a.minBoards).find((f) => boards >= f.minBoards)?.percent ?? 100;
-    const unit = Math.round((lp.price.perCm2Fen[runType] * board.areaCm2 * factor) / 100);
-    items.push(line('pcb', 'pcb-engineering', `PCB engineering (CAM), ${lp.layers} layers`, 1, 'order', lp.price.engineeringFen));
-    items.push(line('pcb', 'pcb-boards', `PCB ${lp.layers} layers, ${board.widthMm} × ${board.heightMm} mm (${board.areaCm2} cm²)${factor < 100 ? `, ${100 - factor} % quantity discount` : ''}`, boards, 'board', unit));
-    const pcbTotal = items.filter((i) => i.category === 'pcb').reduce((n, i) => n + i.totalFen, 0);
-    if (pcbTotal < lp.price.minimumFen) items.push(line('pcb', 'pcb-minimum', 'PCB minimum order charge', 1, 'order', lp.price.minimumFen - pcbTotal));
-  }
-  const { limits } = rules;
   const longSide = Math.max(board.widthMm, board.heightMm);
   const shortSide = Math.min(board.widthMm, board.heightMm);
   if (board.widthMm <= 0 || board.heightMm <= 0) reasons.push('the board size is unknown');
   else if (longSide > Math.max(limits.maxWidthMm, limits.maxHeightMm) || shortSide > Math.min(limits.maxWidthMm, limits.maxHeightMm)) {
     reasons.push(`board ${board.widthMm} × ${board.heightMm} mm is larger than ${limits.maxWidthMm} × ${limits.maxHeightMm} mm`);
   } else if (shortSide < limits.minSideMm) reasons.push(`board side ${shortSide} mm is below ${limits.minSideMm} mm`);
-  if (analysis.drill.minDiameterMm !== null && analysis.drill.minDiameterMm < limits.minDrillMm) {
+  if (pcbByFactory && analysis.drill.minDiameterMm !== null && analysis.drill.minDiameterMm < limits.minDrillMm) {
     reasons.push(`smallest drill ${analysis.drill.minDiameterMm} mm is below ${limits.minDrillMm} mm`);
   }
-  if (boards > limits.maxQuantity) reasons.push(`quantity ${boards} is above the ${limits.maxQuantity} quoted automatically`);
+  const missing = missingFiles(analysis, options);
+  if (missing.length) reasons.push(`the file set is incomplete: ${missing.map((m) => m.message).join('; ')}`);
 
-  if (assembly) {
-    const a = analysis.assembly;
-    const sides = analysis.placement?.sides ?? 1;
-    if (!analysis.bom) reasons.push('assembly was asked for but no BOM was given');
-    if (!analysis.placement) reasons.push('assembly was asked for but no placement (CPL) file was given');
-    const smtSides = Math.max(1, Math.min(2, sides));
-    items.push(line('stencil', 'stencil', `Stencil (laser-cut steel, ${runType === 'proofing' ? 'frameless' : 'framed'})`, smtSides, 'side', rules.stencil.perSideFen[runType]));
-    items.push(line('assembly', 'smt-setup', 'Assembly setup: machine program, first article inspection', 1, 'order', rules.assembly.setupFen[runType]));
-    if (smtSides > 1) items.push(line('assembly', 'smt-second-side', 'Second side setup (double-sided assembly)', 1, 'order', rules.assembly.secondSideSetupFen));
-    if (a.uniqueSmtParts) items.push(line('assembly', 'feeder-loading', 'Feeder loading per unique SMT part', a.uniqueSmtParts, 'part', rules.assembly.feederLoadingFen));
-    if (a.uniqueThtParts) items.push(line('assembly', 'tht-setup', 'Through-hole setup per unique part', a.uniqueThtParts, 'part', rules.assembly.thtPartSetupFen));
-    if (a.smtJoints) items.push(line('assembly', 'smt-joints', `SMT placement, ${a.smtJoints} joints per board`, a.smtJoints * boards, 'joint', rules.assembly.smtJointFen[runType]));
-    if (a.thtJoints) items.push(line('assembly', 'tht-joints', `Through-hole soldering, ${a.thtJoints} joints per board`, a.thtJoints * boards, 'joint', rules.assembly.thtJointFen[runType]));
-    const asmTotal = items.filter((i) => i.category === 'assembly').reduce((n, i) => n + i.totalFen, 0);
-    if (asmTotal < rules.assembly.minimumFen) items.push(line('assembly', 'assembly-minimum', 'Assembly minimum order charge', 1, 'order', rules.assembly.minimumFen - asmTotal));
-
-    const fitted = analysis.parts.filter((p) => !p.dnp);
-    if (fitted.length > limits.maxUniqueParts) reasons.push(`${fitted.length} BOM lines: more than ${limits.maxUniqueParts}`);
-    if (sourcing === 'consigned') {
-      if (fitted.length) items.push(line('components', 'consigned-handling', 'Consigned components: receiving and kitting per BOM line', fitted.length, 'line', rules.components.consignedHandlingFenPerLine));
-    } else {
-      const unknown: string[] = [];
-      for (const part of fitted) {
-        const entry = findCatalogPart(catalog, part);
-        const name = part.supplierPart || part.mpn || `${part.value} ${part.footprint}`.trim();
-        if (!entry) { unknown.push(`${name} (${part.designators.join(', ')})`); continue; }
-        const net = part.quantity * boards;
-        const spare = part.throughHole ? 0 : Math.max(rules.components.minimumSparePerSmtLine, Math.ceil((net * rules.components.attritionPercent) / 100));
-        const qty = net + spare;
-        items.push(line('components', `part:${name}`, `${entry.description} — ${name}, ${part.quantity}/board${spare ? ` + ${spare} spare` : ''}`, qty, 'pc', catalogUnitPrice(entry, qty)));
-      }
-      if (unknown.length) reasons.push(`parts not in the catalog, to be sourced: ${unknown.join('; ')}`);
+  const fitted = assembly ? analysis.parts.filter((p) => !p.dnp) : [];
+  if (fitted.length > limits.maxUniqueParts) reasons.push(`${fitted.length} BOM lines: more than ${limits.maxUniqueParts}`);
+  const sourcing = assembly ? options.sourcing ?? 'turnkey' : null;
+  const bought: Prepared['bought'] = [];
+  if (sourcing === 'turnkey') {
+    const unknown: string[] = [];
+    for (const part of fitted) {
+      const entry = findCatalogPart(catalog, part);
+      const name = part.supplierPart || part.mpn || `${part.value} ${part.footprint}`.trim();
+      if (entry) bought.push({ part, entry, name });
+      else unknown.push(`${name} (${part.designators.join(', ')})`);
     }
+    if (unknown.length) reasons.push(`parts not in the catalog, to be sourced: ${unknown.join('; ')}`);
   }
-
   const leadTime = options.leadTime ?? 'standard';
   const lt = rules.leadTimes[leadTime];
   if (!lt) reasons.push(`unknown lead time "${leadTime}"`);
-  else if (lt.surchargePercent > 0) {
-    const base = items.filter((i) => i.category !== 'components').reduce((n, i) => n + i.totalFen, 0);
-    items.push(line('lead-time', `lead-time-${leadTime}`, `${leadTime} lead time (${lt.days} days), ${lt.surchargePercent} % on fabrication and assembly`, 1, 'order', Math.round((base * lt.surchargePercent) / 100)));
+  const quantityFactors = [...rules.pcb.quantityFactors].sort((a, b) => b.minBoards - a.minBoards);
+  return { analysis, options, rules, assembly, sourcing, pcbByFactory, stencilByFactory, layer, quantityFactors, bought, fittedLines: fitted.length, leadTime, lt, reasons, missingFiles: missing };
+}
+
+/** Spare parts bought on top of the net quantity of an SMT line (machine loss). */
+function spareFor(rules: PricingRules, part: { throughHole: boolean }, net: number): number {
+  return part.throughHole ? 0 : Math.max(rules.components.minimumSparePerSmtLine, Math.ceil((net * rules.components.attritionPercent) / 100));
+}
+
+function runTypeFor(p: Prepared, boards: number): 'proofing' | 'volume' {
+  return p.options.runType ?? (boards <= p.rules.proofingMaxQuantity ? 'proofing' : 'volume');
+}
+
+/**
+ * The rule set's price of one quantity, before the quantity price protection. With `collect` false only the
+ * total is computed (the protection prices every quantity up to the last price step).
+ */
+function rawPrice(p: Prepared, boards: number, collect: boolean): { items: LineItem[]; total: number } {
+  const { rules, analysis } = p;
+  const runType = runTypeFor(p, boards);
+  const items: LineItem[] = [];
+  const sums = { pcb: 0, stencil: 0, assembly: 0, components: 0, 'lead-time': 0, adjustment: 0 } as Record<LineItem['category'], number>;
+  const add = (category: LineItem['category'], code: string, description: string | false, quantity: number, unit: string, unitPriceFen: number) => {
+    const totalFen = quantity * unitPriceFen;
+    sums[category] += totalFen;
+    if (description !== false) items.push({ category, code, description, quantity, unit, unitPriceFen, totalFen });
+  };
+  const { board } = analysis;
+
+  // PCB fabrication: engineering per order, area price per board by layer count and quantity.
+  if (p.pcbByFactory && p.layer) {
+    const lp = p.layer;
+    const factor = p.quantityFactors.find((f) => boards >= f.minBoards)?.percent ?? 100;
+    const unit = Math.round((lp.price.perCm2Fen[runType] * board.areaCm2 * factor) / 100);
+    add('pcb', 'pcb-engineering', collect && `PCB engineering (CAM), ${lp.layers} layers`, 1, 'order', lp.price.engineeringFen);
+    add('pcb', 'pcb-boards', collect && `PCB ${lp.layers} layers, ${board.widthMm} × ${board.heightMm} mm (${board.areaCm2} cm²)${factor < 100 ? `, ${100 - factor} % quantity discount` : ''}`, boards, 'board', unit);
+    if (sums.pcb < lp.price.minimumFen) add('pcb', 'pcb-minimum', collect && 'PCB minimum order charge', 1, 'order', lp.price.minimumFen - sums.pcb);
+  } else if (!p.pcbByFactory) {
+    add('pcb', 'customer-pcb-incoming', collect && 'Customer-supplied bare boards: incoming inspection and baking', 1, 'order', rules.customerSupplied.pcbIncomingInspectionFen);
   }
-  const total = items.reduce((n, i) => n + i.totalFen, 0);
-  return { items, reasons, runType, sourcing, leadTime, leadTimeDays: lt?.days ?? 0, total } as const;
+
+  if (p.assembly) {
+    const a = analysis.assembly;
+    const smtSides = Math.max(1, Math.min(2, analysis.placement?.sides ?? 1));
+    if (p.stencilByFactory) {
+      add('stencil', 'stencil', collect && `Stencil (laser-cut steel, ${runType === 'proofing' ? 'frameless' : 'framed'})`, smtSides, 'side', rules.stencil.perSideFen[runType]);
+    } else {
+      add('stencil', 'customer-stencil-check', collect && 'Customer-supplied stencil: inspection and fitting', smtSides, 'side', rules.customerSupplied.stencilCheckFenPerSide);
+    }
+    add('assembly', 'smt-setup', collect && 'Assembly setup: machine program, first article inspection', 1, 'order', rules.assembly.setupFen[runType]);
+    if (smtSides > 1) add('assembly', 'smt-second-side', collect && 'Second side setup (double-sided assembly)', 1, 'order', rules.assembly.secondSideSetupFen);
+    if (a.uniqueSmtParts) add('assembly', 'feeder-loading', collect && 'Feeder loading per unique SMT part', a.uniqueSmtParts, 'part', rules.assembly.feederLoadingFen);
+    if (a.uniqueThtParts) add('assembly', 'tht-setup', collect && 'Through-hole setup per unique part', a.uniqueThtParts, 'part', rules.assembly.thtPartSetupFen);
+    if (a.smtJoints) add('assembly', 'smt-joints', collect && `SMT placement, ${a.smtJoints} joints per board`, a.smtJoints * boards, 'joint', rules.assembly.smtJointFen[runType]);
+    if (a.thtJoints) add('assembly', 'tht-joints', collect && `Through-hole soldering, ${a.thtJoints} joints per board`, a.thtJoints * boards, 'joint', rules.assembly.thtJointFen[runType]);
+    if (sums.assembly < rules.assembly.minimumFen) add('assembly', 'assembly-minimum', collect && 'Assembly minimum order charge', 1, 'order', rules.assembly.minimumFen - sums.assembly);
+
+    if (p.sourcing === 'consigned') {
+      if (p.fittedLines) add('components', 'consigned-handling', collect && 'Consigned components: receiving and kitting per BOM line', p.fittedLines, 'line', rules.components.consignedHandlingFenPerLine);
+    } else {
+      for (const { part, entry, name } of p.bought) {
+        const net = part.quantity * boards;
+        const spare = spareFor(rules, part, net);
+        const qty = net + spare;
+        add('components', `part:${name}`, collect && `${entry.description} — ${name}, ${part.quantity}/board${spare ? ` + ${spare} spare` : ''}`, qty, 'pc', catalogUnitPrice(entry, qty));
+      }
+    }
+  }
+
+  if (p.lt && p.lt.surchargePercent > 0) {
+    const lt = p.lt;
+    const base = sums.pcb + sums.stencil + sums.assembly;
+    add('lead-time', `lead-time-${p.leadTime}`, collect && `${p.leadTime} lead time (${lt.days} days), ${lt.surchargePercent} % on fabrication and assembly`, 1, 'order', Math.round((base * lt.surchargePercent) / 100));
+  }
+  return { items, total: Object.values(sums).reduce((n, v) => n + v, 0) };
+}
+
+/**
+ * The last quantity at which a price step can lower the rule set's price (run type, PCB quantity factors,
+ * component price breaks); above it the raw price only rises with the quantity.
+ */
+function lastPriceStep(p: Prepared): number {
+  let last = p.rules.proofingMaxQuantity + 1;
+  for (const f of p.rules.pcb.quantityFactors) last = Math.max(last, f.minBoards);
+  for (const { part, entry } of p.bought) {
+    if (part.quantity < 1) continue;
+    for (const b of entry.breaks ?? []) last = Math.max(last, Math.ceil(b.minQuantity / part.quantity));
+  }
+  return last;
+}
+
+/**
+ * Quantity price protection: the rule set's tiers (proofing / volume, quantity factors, component breaks) can
+ * make more boards cost less, or a larger order cost more per board. The price charged for q boards is the
+ * lowest of: the rule set's price of q, the price of any larger quantity ("more for less" never pays), and the
+ * per-board price of any smaller quantity times q. That is the largest price that never falls and whose
+ * per-board figure never rises as the quantity grows (each candidate has both properties, so their minimum
+ * has them too).
+ */
+class PriceProtection {
+  private readonly raw: number[] = [0];
+  private readonly lastStep: number;
+  private readonly limit: number;
+
+  constructor(private readonly p: Prepared) {
+    this.lastStep = lastPriceStep(p);
+    // Above the automatic quantity limit a quote is reviewed by an engineer anyway; the per-board cap then
+    // looks at quantities up to that limit only, which bounds the work for absurd quantities.
+    this.limit = Math.max(this.lastStep, p.rules.limits.maxQuantity) + 1;
+  }
+
+  private rawTotal(q: number): number {
+    while (this.raw.length <= Math.min(q, this.limit)) this.raw.push(rawPrice(this.p, this.raw.length, false).total);
+    return q < this.raw.length ? this.raw[q] : rawPrice(this.p, q, false).total;
+  }
+
+  /** The protected total (may have a fraction of a fen) and the quantity whose price capped it, if any. */
+  price(q: number): { total: number; perBoard: number; cappedBy: { quantity: number; kind: 'larger-order' | 'per-board' } | null } {
+    const own = this.rawTotal(q);
+    let total = own;
+    let perBoard = own / q;
+    let cappedBy: { quantity: number; kind: 'larger-order' | 'per-board' } | null = null;
+    // Above the last price step the raw price only rises, so larger quantities up to there are enough.
+    for (let larger = q + 1; larger <= this.lastStep; larger++) {
+      const t = this.rawTotal(larger);
+      if (t < total) {
+        total = t;
+        perBoard = t / q;
+        cappedBy = { quantity: larger, kind: 'larger-order' };
+      }
+    }
+    for (let smaller = 1; smaller < Math.min(q, this.limit + 1); smaller++) {
+      const pb = this.rawTotal(smaller) / smaller;
+      if (pb < perBoard) {
+        perBoard = pb;
+        total = pb * q;
+        cappedBy = { quantity: smaller, kind: 'per-board' };
+      }
+    }
+    return { total, perBoard, cappedBy };
+  }
 }
 
 /**
  * Prices a quote. `catalog` is needed for turnkey components; without it every part needs sourcing.
- * The result is "needs-engineering-review" when any limit is passed or the analysis has an error.
+ * The result is "needs-engineering-review" when any limit is passed, the file set is incomplete or the
+ * analysis has an error.
  */
 export function priceQuote(analysis: PricingAnalysis, options: QuoteOptions, rules: PricingRules, catalog: Catalog | null = null): PricedQuote {
   if (!Number.isInteger(options.quantity) || options.quantity < 1) throw new RangeError(`quantity must be a whole number ≥ 1, got ${options.quantity}`);
-  const main = priceOnce(analysis, options, rules, catalog);
-  const reasons = [...main.reasons];
+  const prepared = prepare(analysis, options, rules, catalog);
+  const protection = new PriceProtection(prepared);
+  const reasons = [...prepared.reasons];
+  if (options.quantity > rules.limits.maxQuantity) reasons.push(`quantity ${options.quantity} is above the ${rules.limits.maxQuantity} quoted automatically`);
   const errors = analysis.issues.filter((i) => i.severity === 'error');
   if (errors.length) reasons.unshift(`the files have ${errors.length} error(s): ${[...new Set(errors.map((e) => e.code))].join(', ')}`);
+
+  const raw = rawPrice(prepared, options.quantity, true);
+  const price = protection.price(options.quantity);
+  const totalFen = Math.round(price.total);
+  const lineItems = [...raw.items];
+  if (price.cappedBy && totalFen < raw.total) {
+    const { quantity, kind } = price.cappedBy;
+    lineItems.push({
+      category: 'adjustment',
+      code: 'quantity-price-protection',
+      description: kind === 'larger-order'
+        ? `Quantity price protection: no more than the price of ${quantity} boards`
+        : `Quantity price protection: no more per board than an order of ${quantity} boards`,
+      quantity: 1,
+      unit: 'order',
+      unitPriceFen: totalFen - raw.total,
+      totalFen: totalFen - raw.total,
+    });
+  }
+  const subtotals = { pcb: 0, stencil: 0, assembly: 0, components: 0, 'lead-time': 0, adjustment: 0 } as Record<LineItem['category'], number>;
+  for (const i of lineItems) subtotals[i.category] += i.totalFen;
+  const perBoardFen = Math.round(price.perBoard);
   const breaks = [...new Set([...(options.quantityBreaks ?? rules.defaultQuantityBreaks), options.quantity])].sort((a, b) => a - b);
-  const subtotals = { pcb: 0, stencil: 0, assembly: 0, components: 0, 'lead-time': 0 } as Record<LineItem['category'], number>;
-  for (const i of main.items) subtotals[i.category] += i.totalFen;
   return {
     rulesVersion: rules.version,
     catalogVersion: catalog?.version ?? null,
     currency: 'CNY',
     usdRate: rules.usdRate,
     quantity: options.quantity,
-    runType: main.runType,
-    sourcing: main.sourcing,
-    leadTime: main.leadTime,
-    leadTimeDays: main.leadTimeDays,
+    runType: runTypeFor(prepared, options.quantity),
+    sourcing: prepared.sourcing,
+    pcbSuppliedBy: prepared.pcbByFactory ? 'factory' : 'customer',
+    stencilSuppliedBy: prepared.stencilByFactory ? 'factory' : 'customer',
+    leadTime: prepared.leadTime,
+    leadTimeDays: prepared.lt?.days ?? 0,
     quotedOn: options.quotedOn,
     validUntil: addDays(options.quotedOn, rules.validityDays),
-    lineItems: main.items,
+    lineItems,
     subtotals,
-    totalFen: main.total,
-    perBoardFen: Math.round(main.total / options.quantity),
-    totalUsdCents: Math.round(main.total / rules.usdRate),
+    totalFen,
+    perBoardFen,
+    totalUsdCents: toUsdCents(totalFen, rules.usdRate),
+    perBoardUsdCents: toUsdCents(price.perBoard, rules.usdRate),
     quantityBreaks: breaks.map((quantity) => {
-      // Each break is priced on its own run type unless the customer forced one.
-      const p = quantity === options.quantity ? main : priceOnce(analysis, { ...options, quantity }, rules, catalog);
-      return { quantity, runType: p.runType, totalFen: p.total, perBoardFen: Math.round(p.total / quantity) };
+      // Each break is priced on its own run type unless the customer forced one, with the same protection.
+      const b = quantity === options.quantity ? price : protection.price(quantity);
+      return { quantity, runType: runTypeFor(prepared, quantity), totalFen: Math.round(b.total), perBoardFen: Math.round(b.perBoard) };
     }),
+    missingFiles: prepared.missingFiles,
     status: reasons.length ? 'needs-engineering-review' : 'quoted',
     reviewReasons: reasons,
     terms: rules.terms,
   };
+}
+
+/** CNY fen to US cents at the rule set's rate (CNY per USD). */
+export function toUsdCents(fen: number, usdRate: number): number {
+  return Math.round(fen / usdRate);
 }

@@ -5,6 +5,33 @@
 import type { LineItem } from './pricing';
 import type { LineItemAdjustment } from './contract';
 
+/** A person as an issued document names them (name and role; no email or id, which stay internal). */
+export interface SignatoryName {
+  name: string;
+  role: string;
+}
+
+/** What the issued quote states about its engineering review. */
+export interface QuoteApproval {
+  reviewedBy: SignatoryName;
+  /** YYYY-MM-DD in the factory's time zone. */
+  reviewedOn: string;
+  /** Why the quote was not automatic. */
+  reasons: string[];
+  /** Lines whose price the engineer changed. */
+  changes: Array<{ code: string; description: string; fromFen: number; toFen: number }>;
+  /** The second person who approved a price change that needed it (four eyes). */
+  secondApproval?: SignatoryName & { on: string };
+}
+
+/** The changed lines between the engine's price and the adjusted one, for the approval statement. */
+export function priceChanges(before: readonly LineItem[], after: readonly LineItem[]): QuoteApproval['changes'] {
+  return after.flatMap((line) => {
+    const original = before.find((b) => b.code === line.code);
+    return original && original.totalFen !== line.totalFen ? [{ code: line.code, description: line.description, fromFen: original.totalFen, toFen: line.totalFen }] : [];
+  });
+}
+
 /** Line items after the engineer's adjustments, or the code that does not exist. */
 export type AdjustmentResult = { ok: true; lineItems: LineItem[]; totalMinor: number } | { ok: false; reason: string };
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { multilineText, text } from '../../domain/shared/fields';
 import { CUSTOMER_DECISIONS, ENGINEERING_REVIEW_DECISIONS } from '../../domain/quote/contract';
+import { DECLARABLE_ABSENT_LAYERS } from '../../domain/quote/file-set';
 
 /** The options of a quote request (the quote engine's pricing options). */
 export const QuoteOptionsSchema = z
@@ -11,6 +12,9 @@ export const QuoteOptionsSchema = z
     assembly: z.boolean().optional(),
     runType: z.enum(['proofing', 'volume']).optional(),
     quantityBreaks: z.array(z.number().int().min(1).max(10_000_000)).max(10).optional(),
+    pcbSuppliedBy: z.enum(['factory', 'customer']).optional().describe('who supplies the bare PCBs (seed 001: "empty PCB board")'),
+    stencilSuppliedBy: z.enum(['factory', 'customer']).optional().describe('who supplies the stencil (seed 001: "printed steel plate")'),
+    absentLayers: z.array(z.enum(DECLARABLE_ABSENT_LAYERS)).max(DECLARABLE_ABSENT_LAYERS.length).optional().describe('layers intentionally absent from the board'),
   })
   .strict()
   .meta({ id: 'QuoteOptions' });

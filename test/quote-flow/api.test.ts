@@ -16,23 +16,14 @@ import { auditRepo, caughtMailRepo, customersRepo, tasksRepo, usersRepo } from '
 import { hashPassword } from '../../infra/auth/passwords';
 import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
-import { copperGerber, maskGerber, nonPlatedDrill, outlineGerber, platedDrill } from '../../domain/quote/test-support/test-boards';
+import { completeBoardFiles, nonPlatedDrill } from '../../domain/quote/test-support/test-boards';
 import { eventually } from './workflow-harness';
 
 const logger = pino({ level: 'silent' });
 const FIXTURE_BOARD = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'boards', 'clockblock');
 
 /** A small complete two-layer board: priced automatically. */
-const goodBoard = () =>
-  makeZip([
-    { name: 'board-Edge_Cuts.gbr', data: outlineGerber(50, 30) },
-    { name: 'board-F_Cu.gbr', data: copperGerber('Top') },
-    { name: 'board-B_Cu.gbr', data: copperGerber('Bot') },
-    { name: 'board-F_Mask.gbr', data: maskGerber('Top') },
-    { name: 'board-B_Mask.gbr', data: maskGerber('Bot') },
-    { name: 'board-PTH.drl', data: platedDrill() },
-    { name: 'board-NPTH.drl', data: nonPlatedDrill() },
-  ]);
+const goodBoard = () => makeZip([...completeBoardFiles(50, 30), { name: 'board-NPTH.drl', data: nonPlatedDrill() }]);
 /** An archive without any board layer: the analysis has errors, so an engineer reviews it. */
 const boardNeedingReview = () => makeZip([{ name: 'readme.txt', data: 'the layers will follow' }]);
 
@@ -116,7 +107,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
   });
 
   it('a customer uploads a board; it is analysed, priced, issued with a PDF and an email; a revision and an acceptance start the order', async () => {
-    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '20', options: '{"sourcing":"consigned"}' }, { gerber: [goodBoard(), 'board.zip'] }));
+    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '20', options: '{"assembly":false}' }, { gerber: [goodBoard(), 'board.zip'] }));
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'analysing', quantity: 20, revision: 1, workflowId: `quote:${created.body.id}` });
     expect(created.body.files.gerber.sha256).toMatch(/^[0-9a-f]{64}$/);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
-import { copperGerber, maskGerber, outlineGerber, pasteGerber, platedDrill } from '../../domain/quote/test-support/test-boards';
+import { copperGerber, maskGerber, outlineGerber, pasteGerber, platedDrill, silkscreenGerber } from '../../domain/quote/test-support/test-boards';
 
 const run = promisify(execFile);
 const SMT = join(__dirname, '..', '..', 'bin', 'smt');
@@ -23,6 +23,7 @@ describe('smt quote (command line)', () => {
       { name: 'gerber/b.GTL', data: copperGerber('Top') },
       { name: 'gerber/b.GTS', data: maskGerber('Top') },
       { name: 'gerber/b.GTP', data: pasteGerber('Top') },
+      { name: 'gerber/b.GTO', data: silkscreenGerber('Top') },
       { name: 'gerber/b.GKO', data: outlineGerber(50, 30) },
       { name: 'gerber/b.TXT', data: platedDrill() },
       { name: 'readme.pdf', data: '%PDF-1.4 fab notes' },
@@ -42,6 +43,7 @@ describe('smt quote (command line)', () => {
       { file: 'gerber/b.GTL', format: 'gerber', type: 'copper', side: 'top' },
       { file: 'gerber/b.GTS', format: 'gerber', type: 'soldermask', side: 'top' },
       { file: 'gerber/b.GTP', format: 'gerber', type: 'solderpaste', side: 'top' },
+      { file: 'gerber/b.GTO', format: 'gerber', type: 'silkscreen', side: 'top' },
       { file: 'gerber/b.GKO', format: 'gerber', type: 'outline', side: 'all' },
       { file: 'gerber/b.TXT', format: 'drill', type: 'drill', side: 'all' },
       { file: 'readme.pdf', format: 'unknown', type: 'unknown', side: null },
@@ -73,7 +75,7 @@ describe('smt quote (command line)', () => {
   it('prices and renders a PDF', async () => {
     const pdf = join(dir, 'quote.pdf');
     const csv = join(dir, 'price.csv');
-    const { stdout, code } = await smt(['quote', 'price', join(dir, 'board.zip'), '-q', '20', '--date', '2026-11-24', '--pdf', pdf, '--csv', csv, '--json']);
+    const { stdout, code } = await smt(['quote', 'price', join(dir, 'board.zip'), '-q', '20', '--date', '2026-11-24', '--absent', 'copper-bottom', '--pdf', pdf, '--csv', csv, '--json']);
     expect(code).toBe(0);
     const { quote, pdf: written } = JSON.parse(stdout);
     expect(quote).toMatchObject({ quantity: 20, currency: 'CNY', validUntil: '2026-12-09', status: 'quoted' });

@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { MailActivities } from '../../activities/mail';
-import type { QuoteFlowActivities } from '../../activities/quote/quote-flow';
+import type { IssuedReview, QuoteFlowActivities } from '../../activities/quote/quote-flow';
 import {
   CustomerIdAttribute,
   QUOTE_TASK_KIND_NAMES,
@@ -152,6 +152,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
     totalMinor = priced.totalMinor;
     currency = priced.currency;
 
+    /** The engineer's approval the issued quote states (none for an automatic quote). */
+    let approvedBy: IssuedReview | null = null;
     if (!priced.autoQuoteAllowed) {
       await moveTo('engineering_review');
       let correctedRevision: number | null = null;
@@ -208,6 +210,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
           correctedRevision = Number(corrected.data.revision ?? revision + 1);
           break;
         }
+        approvedBy = { by: review.completedBy, at: review.completedAt };
         const adjustments = Array.isArray(review.data.adjustments) ? (review.data.adjustments as { code: string; unitPriceMinor: number; quantity?: number }[]) : [];
         if (!adjustments.length) break;
         const adjusted = await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments });
@@ -226,7 +229,13 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
     // ---- issue the quote and wait for the customer's decision until it expires
     await moveTo('issuing');
     expiresAt = quoteExpiresAt(Date.now(), validityDays);
-    await files.issueQuote({ workflowId, quoteId: input.quoteId, revision, validUntil: new Date(expiresAt).toISOString() });
+    await files.issueQuote({
+      workflowId,
+      quoteId: input.quoteId,
+      revision,
+      validUntil: new Date(expiresAt).toISOString(),
+      review: approvedBy,
+    });
     await moveTo('awaiting_customer');
     const decisionStep = quoteSteps.customerDecision(revision);
     const decisionOutcome = await waits.waitFor({

@@ -52,3 +52,28 @@ export function platedDrill(): string {
 export function nonPlatedDrill(): string {
   return ['M48', 'INCH,TZ', 'T3C0.1260', '%', 'T3', 'X15748Y3937', 'M30', ''].join('\n');
 }
+
+/** A silkscreen (legend) layer with one line of text-like strokes. */
+export function silkscreenGerber(side: 'Top' | 'Bot'): string {
+  return ['%FSLAX35Y35*%', '%MOMM*%', `%TF.FileFunction,Legend,${side}*%`, '%ADD10C,0.15*%', 'D10*', 'X1000000Y1000000D02*', 'X1500000Y1000000D01*', 'M02*', ''].join('\n');
+}
+
+/**
+ * Every file seed 001 asks for, for a two-sided board `w` × `h` mm: copper, solder mask, silkscreen and paste on
+ * both sides, plated drill and outline (KiCad names), ready for `makeZip`.
+ */
+export function completeBoardFiles(w = 50, h = 30): Array<{ name: string; data: string }> {
+  return [
+    { name: 'b-Edge_Cuts.gbr', data: outlineGerber(w, h) },
+    ...(['Top', 'Bot'] as const).flatMap((side) => {
+      const k = side === 'Top' ? 'F' : 'B';
+      return [
+        { name: `b-${k}_Cu.gbr`, data: copperGerber(side) },
+        { name: `b-${k}_Mask.gbr`, data: maskGerber(side) },
+        { name: `b-${k}_Silkscreen.gbr`, data: silkscreenGerber(side) },
+        { name: `b-${k}_Paste.gbr`, data: pasteGerber(side) },
+      ];
+    }),
+    { name: 'b-PTH.drl', data: platedDrill() },
+  ];
+}

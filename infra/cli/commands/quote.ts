@@ -12,6 +12,7 @@ import { loadCatalog, loadPricingRules } from '../../../activities/quote/pricing
 import { DEFAULT_FACTORY, writeQuotePdf } from '../../../activities/quote/quote-pdf';
 import { toCsv } from '../../../domain/quote/csv-export';
 import { formatFen, PricedQuote, priceQuote } from '../../../domain/quote/pricing';
+import { DECLARABLE_ABSENT_LAYERS, type DeclarableAbsentLayer } from '../../../domain/quote/file-set';
 import { InputRejectedError } from '../../../domain/quote/table';
 
 interface AnalyzeFlags { bom?: string; cpl?: string; json?: boolean; csv?: string }
@@ -100,6 +101,9 @@ export function register(program: Command): void {
     .option('--lead-time <name>', 'standard, express or rush', 'standard')
     .option('--consigned', 'the customer supplies the components')
     .option('--no-assembly', 'bare boards only')
+    .option('--customer-pcbs', 'the customer supplies the bare PCBs')
+    .option('--customer-stencil', 'the customer supplies the stencil')
+    .option('--absent <layers>', `layers intentionally absent, comma-separated (${DECLARABLE_ABSENT_LAYERS.join(', ')})`)
     .option('--run <type>', 'force proofing or volume pricing')
     .option('--date <yyyy-mm-dd>', 'quote date (default: today, UTC)')
     .option('--rules <file>', 'pricing rule set (default: config/pricing, the version in force)')
@@ -110,11 +114,15 @@ export function register(program: Command): void {
     .option('--json', 'print { analysis, quote } as JSON')
     .action((input: string, flags: {
       quantity: number; bom?: string; cpl?: string; leadTime: string; consigned?: boolean; assembly: boolean;
+      customerPcbs?: boolean; customerStencil?: boolean; absent?: string;
       run?: string; date?: string; rules?: string; customer: string; number?: string; pdf?: string; csv?: string; json?: boolean;
     }) => run(async () => {
       if (flags.run && flags.run !== 'proofing' && flags.run !== 'volume') throw new InvalidArgumentError('--run must be proofing or volume');
       const quotedOn = flags.date ?? new Date().toISOString().slice(0, 10);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(quotedOn)) throw new InvalidArgumentError('--date must be YYYY-MM-DD');
+      const absentLayers = (flags.absent ?? '').split(',').map((l) => l.trim()).filter(Boolean);
+      const unknownLayer = absentLayers.find((l) => !(DECLARABLE_ABSENT_LAYERS as readonly string[]).includes(l));
+      if (unknownLayer) throw new InvalidArgumentError(`--absent: "${unknownLayer}" is not one of ${DECLARABLE_ABSENT_LAYERS.join(', ')}`);
       const [analysis, rules, catalog] = await Promise.all([
         analyzeFiles({ gerbers: input, bom: flags.bom, cpl: flags.cpl }),
         loadPricingRules(flags.rules),
@@ -127,6 +135,9 @@ export function register(program: Command): void {
         sourcing: flags.consigned ? 'consigned' : 'turnkey',
         assembly: flags.assembly && (analysis.bom !== null || analysis.placement !== null),
         runType: flags.run as 'proofing' | 'volume' | undefined,
+        pcbSuppliedBy: flags.customerPcbs ? 'customer' : 'factory',
+        stencilSuppliedBy: flags.customerStencil ? 'customer' : 'factory',
+        absentLayers: absentLayers as DeclarableAbsentLayer[],
       }, rules, catalog);
       let pdf: { path: string; sha256: string } | null = null;
       if (flags.pdf) {
