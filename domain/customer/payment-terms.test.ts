@@ -1,4 +1,4 @@
-import { decideMonthlyTerms, DEFAULT_PAYMENT_TERMS, planPaymentTerms } from './payment-terms';
+import { decideMonthlyTerms, DEFAULT_PAYMENT_TERMS, MAX_CREDIT_LIMIT_MINOR, planPaymentTerms } from './payment-terms';
 
 // Seed 001 §6: "ask the customer to settle the balance before all shipments are made ... if the customer is a
 // regular customer or loyal customer, you can also settle accounts with them every month. Of course, approval
@@ -11,6 +11,9 @@ describe('planPaymentTerms', () => {
     [{ kind: 'monthly' as const }, { ok: false, field: 'creditLimitMinor' }],
     [{ kind: 'monthly' as const, creditLimitMinor: 0 }, { ok: false, field: 'creditLimitMinor' }],
     [{ kind: 'monthly' as const, creditLimitMinor: 12.5 }, { ok: false, field: 'creditLimitMinor' }],
+    // Issue 13: "a manager approves the credit line they requested themselves (1e13 fen)".
+    [{ kind: 'monthly' as const, creditLimitMinor: 1e13 }, { ok: false, field: 'creditLimitMinor' }],
+    [{ kind: 'monthly' as const, creditLimitMinor: MAX_CREDIT_LIMIT_MINOR }, { ok: true, needsApproval: true }],
   ])('%o → %o', (request, expected) => {
     expect(planPaymentTerms(request)).toMatchObject(expected);
   });
@@ -27,6 +30,10 @@ describe('decideMonthlyTerms', () => {
     [true, 'sales' as const, DEFAULT_PAYMENT_TERMS], // only a manager's approval counts
     [true, 'finance' as const, DEFAULT_PAYMENT_TERMS],
   ])('approved=%s by %s → %o', (approved, byRole, expected) => {
-    expect(decideMonthlyTerms(900, { approved, byUserId: 'u1', byRole })).toEqual(expected);
+    expect(decideMonthlyTerms(900, { approved, byUserId: 'u1', byRole, requestedBy: 'u0' })).toEqual(expected);
+  });
+
+  it('keeps prepay when the manager approves their own request (four eyes)', () => {
+    expect(decideMonthlyTerms(900, { approved: true, byUserId: 'u1', byRole: 'manager', requestedBy: 'u1' })).toEqual(DEFAULT_PAYMENT_TERMS);
   });
 });

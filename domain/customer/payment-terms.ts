@@ -4,6 +4,7 @@
  * course, approval is also possible"; DESIGN.md: "prepay, or monthly settlement, which needs manager approval").
  */
 import type { Role } from '../tasks/roles';
+import { checkSecondApprover } from '../tasks/four-eyes';
 
 /** How a customer pays: before shipment, or on a monthly statement within a credit limit. */
 export type PaymentTermsKind = 'prepay' | 'monthly';
@@ -23,6 +24,12 @@ export const DEFAULT_PAYMENT_TERMS: PaymentTerms = { kind: 'prepay', creditLimit
 /** Roles whose approval makes monthly settlement apply. */
 export const PAYMENT_TERMS_APPROVER_ROLES: readonly Role[] = ['manager'];
 
+/**
+ * The largest credit line the system grants (minor units; 1,000,000 CNY). A factory does not extend more to one
+ * customer without the board's decision outside this system; a larger figure is a typing error or abuse.
+ */
+export const MAX_CREDIT_LIMIT_MINOR = 100_000_000;
+
 /** A change of terms as requested (by finance or sales). */
 export interface PaymentTermsRequest {
   kind: PaymentTermsKind;
@@ -36,7 +43,7 @@ export type PaymentTermsPlan =
   | { ok: false; field: string; reason: string };
 
 /** Checks a request: prepay applies at once; monthly needs a positive credit limit and a manager's approval. */
-export function planPaymentTerms(request: PaymentTermsRequest): PaymentTermsPlan {
+export function planPaymentTerms(request: PaymentTermsRequest, maxCreditLimitMinor = MAX_CREDIT_LIMIT_MINOR): PaymentTermsPlan {
   if (request.kind === 'prepay') {
     if (request.creditLimitMinor) return { ok: false, field: 'creditLimitMinor', reason: 'prepay customers have no credit limit' };
     return { ok: true, needsApproval: false, terms: DEFAULT_PAYMENT_TERMS };
@@ -45,14 +52,25 @@ export function planPaymentTerms(request: PaymentTermsRequest): PaymentTermsPlan
   if (limit === undefined || !Number.isInteger(limit) || limit <= 0) {
     return { ok: false, field: 'creditLimitMinor', reason: 'monthly settlement needs a credit limit above zero (minor units)' };
   }
+  if (limit > maxCreditLimitMinor) {
+    return { ok: false, field: 'creditLimitMinor', reason: `the credit limit may be at most ${maxCreditLimitMinor} minor units` };
+  }
   return { ok: true, needsApproval: true, creditLimitMinor: limit };
 }
 
-/** The terms after a manager's decision on a monthly-settlement request; a refusal or a non-manager keeps prepay. */
+/**
+ * The terms after a manager's decision on a monthly-settlement request; a refusal, a non-manager or the requester
+ * themselves (four eyes) keeps prepay.
+ */
 export function decideMonthlyTerms(
   creditLimitMinor: number,
-  decision: { approved: boolean; byUserId: string; byRole: Role },
+  decision: { approved: boolean; byUserId: string; byRole: Role; requestedBy?: string },
 ): PaymentTerms {
-  if (!decision.approved || !PAYMENT_TERMS_APPROVER_ROLES.includes(decision.byRole)) return DEFAULT_PAYMENT_TERMS;
+  if (!decision.approved) return DEFAULT_PAYMENT_TERMS;
+  const approver = checkSecondApprover(
+    { requestedBy: decision.requestedBy ?? '', approvingRoles: PAYMENT_TERMS_APPROVER_ROLES, what: 'monthly settlement' },
+    { userId: decision.byUserId, role: decision.byRole },
+  );
+  if (!approver.ok) return DEFAULT_PAYMENT_TERMS;
   return { kind: 'monthly', creditLimitMinor, approvedBy: decision.byUserId };
 }
