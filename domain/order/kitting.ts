@@ -55,3 +55,61 @@ export function kittingStatus(lines: readonly KitLine[]): KittingStatus {
     awaitingCustomer: shortages.some((s) => s.reason === 'consigned'),
   };
 }
+
+/** A fitted BOM line of the quoted revision, as the kit must cover it. */
+export interface KitBomLine {
+  partNumber: string;
+  /** Parts per board. */
+  perBoard: number;
+  throughHole: boolean;
+  designators: string[];
+}
+
+/** A kit line as recorded, with what was actually counted into the kit. */
+export interface CountedKitLine extends KitLine {
+  /** For consigned material: how many the customer's shipment held when it was received. */
+  receivedQuantity?: number;
+}
+
+/** Why a recorded kit does not match the quote's BOM; `index` is the kit line (or null for a BOM line not kitted). */
+export type KitMismatch = { ok: false; index: number | null; partNumber: string; reason: string };
+
+/**
+ * Checks a kit against the quoted BOM (issue 13 item 5: "every line covered with quantity × boards plus attrition;
+ * consigned parts recorded as received from the customer"): every kit line is a BOM part, every fitted BOM line is
+ * kitted with at least its need, and consigned material is counted as received. The need is the quote's own
+ * figure: per board × boards, plus the spare parts the quote priced (`spareFor`).
+ */
+export function checkKitAgainstBom(
+  bom: readonly KitBomLine[],
+  boards: number,
+  kit: readonly CountedKitLine[],
+  spare: (line: KitBomLine, net: number) => number,
+): { ok: true } | KitMismatch {
+  const key = (p: string) => p.trim().toUpperCase();
+  const byPart = new Map(bom.map((line) => [key(line.partNumber), line]));
+  const kitted = new Map<string, number>();
+  for (const [index, line] of kit.entries()) {
+    const bomLine = byPart.get(key(line.partNumber));
+    if (!bomLine) return { ok: false, index, partNumber: line.partNumber, reason: `${line.partNumber} is not on the quoted BOM` };
+    if (line.source.kind === 'consigned' && line.source.arrived && (line.receivedQuantity === undefined || line.receivedQuantity < line.quantity)) {
+      return { ok: false, index, partNumber: line.partNumber, reason: `${line.partNumber}: consigned material counts only as received from the customer (received ${line.receivedQuantity ?? 'nothing recorded'}, kitted ${line.quantity})` };
+    }
+    kitted.set(key(line.partNumber), (kitted.get(key(line.partNumber)) ?? 0) + line.quantity);
+  }
+  for (const line of bom) {
+    const net = line.perBoard * boards;
+    const need = net + spare(line, net);
+    const have = kitted.get(key(line.partNumber)) ?? 0;
+    if (have < need) {
+      const index = kit.findIndex((k) => key(k.partNumber) === key(line.partNumber));
+      return {
+        ok: false,
+        index: index < 0 ? null : index,
+        partNumber: line.partNumber,
+        reason: `${line.partNumber} (${line.designators.join(', ')}): ${have} kitted, ${need} needed (${line.perBoard} × ${boards} boards + ${need - net} attrition)`,
+      };
+    }
+  }
+  return { ok: true };
+}

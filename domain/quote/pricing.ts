@@ -158,7 +158,7 @@ function prepare(analysis: PricingAnalysis, options: QuoteOptions, rules: Pricin
     const unknown: string[] = [];
     for (const part of fitted) {
       const entry = findCatalogPart(catalog, part);
-      const name = part.supplierPart || part.mpn || `${part.value} ${part.footprint}`.trim();
+      const name = partNumberOf(part);
       if (entry) bought.push({ part, entry, name });
       else unknown.push(`${name} (${part.designators.join(', ')})`);
     }
@@ -171,9 +171,14 @@ function prepare(analysis: PricingAnalysis, options: QuoteOptions, rules: Pricin
   return { analysis, options, rules, assembly, sourcing, pcbByFactory, stencilByFactory, layer, quantityFactors, bought, fittedLines: fitted.length, leadTime, lt, reasons, missingFiles: missing };
 }
 
-/** Spare parts bought on top of the net quantity of an SMT line (machine loss). */
-function spareFor(rules: PricingRules, part: { throughHole: boolean }, net: number): number {
-  return part.throughHole ? 0 : Math.max(rules.components.minimumSparePerSmtLine, Math.ceil((net * rules.components.attritionPercent) / 100));
+/** Spare parts bought on top of the net quantity of an SMT line (machine loss); kitting checks the same figure. */
+export function spareFor(components: PricingRules['components'], part: { throughHole: boolean }, net: number): number {
+  return part.throughHole ? 0 : Math.max(components.minimumSparePerSmtLine, Math.ceil((net * components.attritionPercent) / 100));
+}
+
+/** The part number a BOM line is known by on the quote and the kit: supplier part, else MPN, else value + footprint. */
+export function partNumberOf(part: { supplierPart: string; mpn: string; value: string; footprint: string }): string {
+  return part.supplierPart || part.mpn || `${part.value} ${part.footprint}`.trim();
 }
 
 function runTypeFor(p: Prepared, boards: number): 'proofing' | 'volume' {
@@ -229,7 +234,7 @@ function rawPrice(p: Prepared, boards: number, collect: boolean): { items: LineI
     } else {
       for (const { part, entry, name } of p.bought) {
         const net = part.quantity * boards;
-        const spare = spareFor(rules, part, net);
+        const spare = spareFor(rules.components, part, net);
         const qty = net + spare;
         add('components', `part:${name}`, collect && `${entry.description} — ${name}, ${part.quantity}/board${spare ? ` + ${spare} spare` : ''}`, qty, 'pc', catalogUnitPrice(entry, qty));
       }
