@@ -10,6 +10,7 @@ import { listCustomerUsers } from '../../infra/db/repositories/users';
 import type { OrderStage, OrderWorkflowInput } from '../../domain/order/contract';
 import type { KitLine } from '../../domain/order/kitting';
 import type { CreditPosition } from '../../domain/order/payment';
+import type { ContractStatus } from '../../domain/order/contract-payments';
 import { createSimulatedCarrier, type CarrierAdapter } from './carrier';
 import { cancelOpenOrderTasks, ensureInvoice, openExposureMinor } from './order-store';
 
@@ -150,16 +151,19 @@ export function createOrderActivities(deps: OrderActivityDeps) {
     },
 
     /** Records the customer's signature or the manager's approval on the contract. */
-    async orderContractDecision(request: { orderId: string; status: 'signed' | 'approved' | 'rejected'; actor: ActivityActor; at: string }): Promise<void> {
+    async orderContractDecision(request: { orderId: string; status: Exclude<ContractStatus, 'issued'>; actor: ActivityActor; at: string }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const contract = await getContractByOrder(trx, request.orderId);
         if (!contract) throw ApplicationFailure.nonRetryable(`order ${request.orderId} has no contract`, 'NoContract');
         if (contract.status === request.status) return;
         const at = new Date(request.at);
+        // The customer signs or declines; the sales manager approves or rejects (who declined is in the audit row).
         const changes =
           request.status === 'signed'
             ? { status: request.status, signed_by_customer: request.actor.userId, signed_at: at }
-            : { status: request.status, approved_by: request.actor.userId, approved_at: at };
+            : request.status === 'declined'
+              ? { status: request.status }
+              : { status: request.status, approved_by: request.actor.userId, approved_at: at };
         await updateContract(trx, contract.id, changes);
         await audit(trx, request.orderId, `contract.${request.status}`, { status: request.status }, request.actor, { status: contract.status });
       });

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { TaskActor } from '../tasks/task';
+import type { ShipmentStatus } from './shipment';
 
 /**
  * Public contract of the order context (contract, production, QC, payment, shipment). Services, workflows,
@@ -149,7 +150,7 @@ export interface OrderView {
   progress: { step: string; quantityDone: number }[];
   lots: LotView[];
   payment: PaymentView;
-  shipment: { status: 'awaiting_release' | 'released' | 'booked' | 'delivered'; carrier: string | null; trackingNumber: string | null };
+  shipment: { status: ShipmentStatus; carrier: string | null; trackingNumber: string | null };
   cancelled: { reason: string; by: string; at: string; compensations: string[] } | null;
 }
 

@@ -181,3 +181,6 @@ export interface RepairOutcome {
   repairDueAt: string;
   decisions: RmaDecision[];
 }
+
+/** Status of an RMA shipment row: shipped, with its purpose (`ship-back`, `return-unrepaired`, `ship-replacement`). */
+export type RmaShipmentStatus = `shipped:${string}`;

@@ -3,6 +3,7 @@ import * as platform from './migrations/2026-11-24T2000-platform';
 import * as domain from './migrations/2026-11-24T2010-domain';
 import * as rmaSharedResponsibility from './migrations/2026-11-24T2200-rma-shared-responsibility';
 import * as rmaDepartment from './migrations/2026-11-29T1900-rma-department';
+import * as typedStatuses from './migrations/2026-11-29T1950-typed-statuses';
 
 // A static list (not a folder scan) so migrations load the same under tsx, jest and a bundler.
 // Append new migrations here; never edit one that has landed.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-24T2010-domain': domain,
   '2026-11-24T2200-rma-shared-responsibility': rmaSharedResponsibility,
   '2026-11-29T1900-rma-department': rmaDepartment,
+  '2026-11-29T1950-typed-statuses': typedStatuses,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

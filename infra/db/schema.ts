@@ -1,4 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { OrderStage } from '../../domain/order/contract';
+import type { ContractStatus } from '../../domain/order/contract-payments';
+import type { ShipmentStatus } from '../../domain/order/shipment';
+import type { RmaShipmentStatus } from '../../domain/rma/contract';
 
 /**
  * Table types of the whole domain. Conventions: ids are uuids made by the database; money is in minor units
@@ -150,7 +154,7 @@ export interface OrdersTable {
   quote_id: string | null;
   customer_id: string;
   workflow_id: string | null;
-  status: string;
+  status: OrderStage;
   quantity: number;
   total_cents: number;
   currency: string;
@@ -161,7 +165,7 @@ export interface OrdersTable {
 export interface ContractsTable {
   id: Id;
   order_id: string;
-  status: Generated<'draft' | 'signed' | 'approved' | 'rejected'>;
+  status: Generated<ContractStatus>;
   document_path: string | null;
   signed_by_customer: string | null;
   signed_at: Date | null;
@@ -274,7 +278,7 @@ export interface ShipmentsTable {
   id: Id;
   order_id: string | null;
   rma_case_id: string | null;
-  status: string;
+  status: ShipmentStatus | RmaShipmentStatus;
   carrier: string | null;
   tracking_number: string | null;
   released_by: string | null;

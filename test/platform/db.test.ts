@@ -21,10 +21,19 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
     expect(await migrateToLatest(t.db)).toEqual([]);
     const responsibleCheck = async () =>
       (await sql<{ def: string }>`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'rma_responsibility_decisions_responsible_check'`.execute(t.db)).rows[0]?.def;
+    const contractCheck = async () =>
+      (await sql<{ def: string }>`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'contracts_status_check'`.execute(t.db)).rows[0]?.def;
     expect(await responsibleCheck()).toMatch(/shared/);
-    expect(await migrateDown(t.db)).toEqual([`reverted ${MIGRATION_NAMES[MIGRATION_NAMES.length - 1]}`]);
-    expect(await responsibleCheck()).not.toMatch(/shared/);
-    expect(await migrateDown(t.db)).toEqual([`reverted ${MIGRATION_NAMES[MIGRATION_NAMES.length - 2]}`]);
+    expect(await contractCheck()).toMatch(/declined/);
+    // One by one, newest first, down to (and including) the domain tables; each step undoes exactly its own change.
+    const reverted: string[] = [];
+    while (!reverted.includes('reverted 2026-11-24T2010-domain')) {
+      const step = await migrateDown(t.db);
+      expect(step).toEqual([`reverted ${MIGRATION_NAMES[MIGRATION_NAMES.length - 1 - reverted.length]}`]);
+      reverted.push(...step);
+      if (step[0] === 'reverted 2026-11-29T1950-typed-statuses') expect(await contractCheck()).toMatch(/draft/);
+      if (step[0] === 'reverted 2026-11-24T2200-rma-shared-responsibility') expect(await responsibleCheck()).not.toMatch(/shared/);
+    }
     await expect(sql`select 1 from rma_cases`.execute(t.db)).rejects.toThrow(/rma_cases/);
     await migrateToEmpty(t.db);
     await expect(sql`select 1 from tasks`.execute(t.db)).rejects.toThrow(/tasks/);
@@ -137,6 +146,13 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
     const f2 = await quotesRepo.addQuoteFile(t.db, { ...file, filename: 'bom-again.csv' });
     expect(f2.id).toBe(f1.id);
     const order = await ordersRepo.createOrder(t.db, { reference: 'O-100', quote_id: quote.id, customer_id: customer.id, status: 'contract', quantity: 100, total_cents: 12345, currency: 'CNY' });
+    // One vocabulary per status, enforced by the database (a raw write with a word outside it is refused).
+    await expect(t.db.updateTable('orders').set({ status: 'started' as never }).where('id', '=', order.id).execute()).rejects.toThrow(/orders_status_check/);
+    const contract = await ordersRepo.createContract(t.db, { order_id: order.id });
+    expect(contract.status).toBe('issued');
+    await expect(ordersRepo.updateContract(t.db, contract.id, { status: 'draft' as never })).rejects.toThrow(/contracts_status_check/);
+    await ordersRepo.updateContract(t.db, contract.id, { status: 'declined' });
+    await expect(ordersRepo.createShipment(t.db, { order_id: order.id, status: 'lost' as never })).rejects.toThrow(/shipments_status_check/);
     const po = await productionRepo.createProductionOrder(t.db, { order_id: order.id, status: 'kitting', quantity: 100 });
     expect((await productionRepo.createProductionOrder(t.db, { order_id: order.id, status: 'other', quantity: 1 })).id).toBe(po.id);
     const lot = await productionRepo.createLot(t.db, { production_order_id: po.id, lot_number: 'L-1', quantity: 100, status: 'built' });

@@ -27,7 +27,8 @@ import {
   type OrderWorkflowResult,
   type PaymentView,
 } from '../../domain/order/contract';
-import { planContractPayments } from '../../domain/order/contract-payments';
+import { nextContractStatus, planContractPayments, type ContractEvent, type ContractStatus } from '../../domain/order/contract-payments';
+import { nextShipmentStatus, type ShipmentEvent } from '../../domain/order/shipment';
 import { applyPayment, outstandingMinor, releaseRoute, type PaymentLedger } from '../../domain/order/payment';
 import { canCancel, planCompensation, type ForwardStep } from '../../domain/order/cancellation';
 import { planLots } from '../../domain/order/lot-qc';
@@ -114,6 +115,22 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     { key: OrderCustomerIdAttribute, value: customerId },
     { key: OrderStageAttribute, value: stage },
   ]);
+
+  let contract: ContractStatus = 'issued';
+  /** Records a decision on the contract; the tasks offer only decisions that fit, so a refusal here is a bug. */
+  async function decideContract(event: ContractEvent, c: TaskCompletion): Promise<void> {
+    const next = nextContractStatus(contract, event);
+    if (!next.ok) throw new Error(next.reason);
+    contract = next.status;
+    await orderActs.orderContractDecision({ orderId, status: next.status as Exclude<ContractStatus, 'issued'>, actor: actorOf(c), at: c.completedAt });
+  }
+
+  /** Moves the shipment along (release → booking → delivery); the stages only allow it in order. */
+  function moveShipment(event: ShipmentEvent): void {
+    const next = nextShipmentStatus(shipment.status, event);
+    if (!next.ok) throw new Error(next.reason);
+    shipment.status = next.status;
+  }
 
   async function enter(next: OrderStage): Promise<void> {
     setStage(next);
@@ -207,14 +224,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       payment.depositMinor = plan.depositMinor;
       await orderActs.orderIssueContract({ orderId, customerId, depositMinor: plan.depositMinor, currency });
       const signature = await steps.ask({ step: 'contract:sign', kind: K.contractSignature, title: 'Sign the commission agreement', role: 'customer', policy: P.contractSignature, payload: { depositMinor: plan.depositMinor, totalMinor: input.totalMinor, currency } });
-      if (signature.completion.decision !== 'sign') throw new OrderEnded('the customer declined the commission agreement', signature.completion.completedBy);
-      await orderActs.orderContractDecision({ orderId, status: 'signed', actor: actorOf(signature.completion), at: signature.completion.completedAt });
+      const signed = signature.completion.decision === 'sign';
+      await decideContract({ type: signed ? 'customer_signed' : 'customer_declined' }, signature.completion);
+      if (!signed) throw new OrderEnded('the customer declined the commission agreement', signature.completion.completedBy);
       const approval = await steps.ask({ step: 'contract:approve', kind: K.contractApproval, title: 'Approve the signed commission agreement', role: 'sales_manager', policy: P.contractApproval });
-      if (approval.completion.decision !== 'approve') {
-        await orderActs.orderContractDecision({ orderId, status: 'rejected', actor: actorOf(approval.completion), at: approval.completion.completedAt });
-        throw new OrderEnded('the sales manager rejected the commission agreement', approval.completion.completedBy);
-      }
-      await orderActs.orderContractDecision({ orderId, status: 'approved', actor: actorOf(approval.completion), at: approval.completion.completedAt });
+      const approved = approval.completion.decision === 'approve';
+      await decideContract({ type: approved ? 'manager_approved' : 'manager_rejected' }, approval.completion);
+      if (!approved) throw new OrderEnded('the sales manager rejected the commission agreement', approval.completion.completedBy);
 
       // Deposit, when the payment terms require one.
       if (plan.depositRequired) {
@@ -292,13 +308,14 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
   payment.released = true;
   await orderActs.orderSetStage({ orderId, stage: 'shipment' });
   await orderActs.orderRelease({ orderId, onCredit: payment.releasedOnCredit, actor: null });
-  shipment.status = 'released';
+  moveShipment({ type: 'released' });
   const booking = await steps.ask({ step: 'shipment:book', kind: K.shipmentBooking, title: 'Book the carrier', role: 'warehouse', policy: P.shipment });
   const booked = await carrierActs.orderBookCarrier({ orderId, customerId, carrier: (booking.completion.data as { carrier: string }).carrier, actor: actorOf(booking.completion) });
-  Object.assign(shipment, { status: 'booked', carrier: booked.carrier, trackingNumber: booked.trackingNumber });
+  moveShipment({ type: 'carrier_booked', trackingNumber: booked.trackingNumber });
+  Object.assign(shipment, { carrier: booked.carrier, trackingNumber: booked.trackingNumber });
   const delivery = await steps.ask({ step: 'shipment:deliver', kind: K.delivery, title: 'Confirm the delivery', role: 'warehouse', policy: P.delivery, payload: { trackingNumber: booked.trackingNumber } });
   await orderActs.orderConfirmDelivery({ orderId, deliveredOn: (delivery.completion.data as { deliveredOn?: string }).deliveredOn ?? null, actor: actorOf(delivery.completion) });
-  shipment.status = 'delivered';
+  moveShipment({ type: 'delivered' });
   await enter('delivered');
   return { orderId, status: 'delivered' };
 }

@@ -2,6 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { DbOrTrx } from '../database';
 import type { ContractsTable, InvoicesTable, OrderRow, OrdersTable, PaymentsTable, ShipmentsTable, StatementsTable } from '../schema';
 import { isUuid } from './tasks';
+import type { OrderStage } from '../../../domain/order/contract';
 
 export type Contract = Selectable<ContractsTable>;
 export type Invoice = Selectable<InvoicesTable>;
@@ -22,7 +23,7 @@ export async function findOrderByQuote(db: DbOrTrx, quoteId: string): Promise<Or
   return db.selectFrom('orders').selectAll().where('quote_id', '=', quoteId).executeTakeFirst();
 }
 
-export async function listOrders(db: DbOrTrx, filter: { customerId?: string; status?: string; limit?: number; offset?: number } = {}): Promise<OrderRow[]> {
+export async function listOrders(db: DbOrTrx, filter: { customerId?: string; status?: OrderStage; limit?: number; offset?: number } = {}): Promise<OrderRow[]> {
   let q = db.selectFrom('orders').selectAll();
   if (filter.customerId) q = q.where('customer_id', '=', filter.customerId);
   if (filter.status) q = q.where('status', '=', filter.status);
@@ -30,7 +31,7 @@ export async function listOrders(db: DbOrTrx, filter: { customerId?: string; sta
 }
 
 /** Sets an order's status; returns the status before, or undefined when the order does not exist. */
-export async function setOrderStatus(db: DbOrTrx, id: string, status: string): Promise<{ before: string; after: string } | undefined> {
+export async function setOrderStatus(db: DbOrTrx, id: string, status: OrderStage): Promise<{ before: OrderStage; after: OrderStage } | undefined> {
   const before = await db.selectFrom('orders').select('status').where('id', '=', id).forUpdate().executeTakeFirst();
   if (!before) return undefined;
   await db.updateTable('orders').set({ status, updated_at: new Date() }).where('id', '=', id).execute();
