@@ -64,11 +64,11 @@ export function planPaymentTerms(request: PaymentTermsRequest, maxCreditLimitMin
  */
 export function decideMonthlyTerms(
   creditLimitMinor: number,
-  decision: { approved: boolean; byUserId: string; byRole: Role; requestedBy?: string },
+  decision: { approved: boolean; byUserId: string; byRole: Role; requestedBy: string },
 ): PaymentTerms {
   if (!decision.approved) return DEFAULT_PAYMENT_TERMS;
   const approver = checkSecondApprover(
-    { requestedBy: decision.requestedBy ?? '', approvingRoles: PAYMENT_TERMS_APPROVER_ROLES, what: 'monthly settlement' },
+    { requestedBy: decision.requestedBy, approvingRoles: PAYMENT_TERMS_APPROVER_ROLES, what: 'monthly settlement' },
     { userId: decision.byUserId, role: decision.byRole },
   );
   if (!approver.ok) return DEFAULT_PAYMENT_TERMS;

@@ -5,6 +5,12 @@
  */
 import type { Role } from './roles';
 
+/**
+ * The task payload key naming the user id of the person whose request the task decides; the platform's task
+ * completion refuses them (403), whatever their role.
+ */
+export const FOUR_EYES_REQUESTER = 'requestedByUserId';
+
 /** Why an approver is refused. */
 export type ApproverRefusal = { ok: false; code: 'own-request' | 'role-not-approving'; reason: string };
 

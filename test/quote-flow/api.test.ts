@@ -262,6 +262,17 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
       expect(c?.payment_terms_approved_by).not.toBeNull();
     });
     expect((await call('GET', `/api/customers/${id}`, tokens.other)).status).toBe(404);
+
+    // Issue 13: "a manager approves the credit line they requested themselves (1e13 fen)" — four eyes and a ceiling.
+    expect((await call('PUT', `/api/customers/${id}/payment-terms`, tokens.manager, { kind: 'monthly', creditLimitMinor: 1e13 })).body.error.field).toBe('creditLimitMinor');
+    const own = await call('PUT', `/api/customers/${id}/payment-terms`, tokens.manager, { kind: 'monthly', creditLimitMinor: 9_000_000 });
+    expect(own.status).toBe(202);
+    await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, own.body.workflowId, 'approve-payment-terms')).toMatchObject({ status: 'open' }));
+    const selfApproved = await call('POST', `/api/customers/${id}/payment-terms/${own.body.requestId}/decision`, tokens.manager, { decision: 'approve' });
+    expect(selfApproved).toMatchObject({ status: 403, body: { error: { message: expect.stringMatching(/someone other than the person who asked/) } } });
+    // Refused = nothing changed: the task is still open and the approved terms stand.
+    expect(await tasksRepo.findTaskByStep(t.db, own.body.workflowId, 'approve-payment-terms')).toMatchObject({ status: 'open' });
+    expect(await customersRepo.getCustomer(t.db, id)).toMatchObject({ credit_limit_cents: 5_000_000 });
   });
 
   it('documents every quote and customer endpoint in the OpenAPI document', async () => {

@@ -13,6 +13,7 @@ import {
 } from '../../domain/customer/contract';
 import { decideMonthlyTerms } from '../../domain/customer/payment-terms';
 import { isRole } from '../../domain/tasks/roles';
+import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
 import { createHumanWaits, DATABASE_WRITE } from '../shared';
 
 const flow = proxyActivities<CustomerFlowActivities>(DATABASE_WRITE);
@@ -29,7 +30,7 @@ export async function paymentTermsApprovalWorkflow(input: PaymentTermsApprovalIn
     caseType: 'customer',
     caseId: input.customerId,
     customerId: input.customerId,
-    payload: { creditLimitMinor: input.creditLimitMinor, requestedBy: input.requestedBy.email },
+    payload: { creditLimitMinor: input.creditLimitMinor, requestedBy: input.requestedBy.email, [FOUR_EYES_REQUESTER]: input.requestedBy.userId },
     // Reminded after two days; there is nobody above the manager to escalate to.
     remind: { after: 2 * DAY_MS },
     dueAfter: 2 * DAY_MS,
@@ -41,6 +42,7 @@ export async function paymentTermsApprovalWorkflow(input: PaymentTermsApprovalIn
     approved: completion.decision === 'approve',
     byUserId: completion.completedBy.userId,
     byRole: isRole(role) ? role : 'customer',
+    requestedBy: input.requestedBy.userId,
   });
   await flow.applyPaymentTerms({ customerId: input.customerId, terms, decidedBy: completion.completedBy, requestId: input.requestId });
   return { approved: terms.kind === 'monthly', terms, decidedBy: completion.completedBy };
