@@ -150,4 +150,14 @@ describe('paymentTermsApprovalWorkflow', () => {
     expect(await handle.result()).toMatchObject({ approved: false, terms: { kind: 'prepay', creditLimitMinor: 0 } });
     expect(h.recorder.of(id, 'applyPaymentTerms')[0]).toMatchObject({ terms: { kind: 'prepay' } });
   });
+
+  // Four eyes (issue 13): the API refuses the requester (403); should their approval reach the workflow anyway, it
+  // does not count. The task names the requester so the platform can refuse them.
+  it('an approval by the person who asked keeps prepay', async () => {
+    const { id, handle } = await startTerms();
+    expect(h.recorder.of(id, 'openTask')[0]).toMatchObject({ payload: { requestedByUserId: 'u-fin' } });
+    const own = completion('approve-payment-terms', 'approve', {}, 'manager');
+    await handle.signal(taskCompletedSignal, { ...own, completedBy: { ...own.completedBy, userId: 'u-fin' } });
+    expect(await handle.result()).toMatchObject({ approved: false, terms: { kind: 'prepay' } });
+  });
 });
