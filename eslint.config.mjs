@@ -6,7 +6,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.scratch/**', 'dist/**', 'ui/dist/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs', 'bin/**', 'infra/temporal-dev/bin/**'] },
+  { ignores: ['node_modules/**', '.scratch/**', 'dist/**', 'ui/dist/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs', 'bin/**', 'infra/temporal-dev/bin/**', 'infra/temporal-dev/ui/**'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -3,6 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/domain', '<rootDir>/activities', '<rootDir>/workflows', '<rootDir>/services', '<rootDir>/infra', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The Temporal UI build (its own npm package) holds no tests of ours.
+  modulePathIgnorePatterns: ['<rootDir>/infra/temporal-dev/ui/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/infra/temporal-dev/ui/'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60_000,
   globalSetup: '<rootDir>/test/global-setup.js',

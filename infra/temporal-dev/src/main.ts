@@ -1,6 +1,6 @@
 /**
  * Command line of the embedded server, in both forms the Temporal tooling launches:
- *   temporal-dev server start-dev --port P [--ip IP] [--namespace NS]... [--db-filename F] [--headless] ...
+ *   temporal-dev server start-dev --port P [--ip IP] [--namespace NS]... [--db-filename F] [--http-port H] [--ui-port U | --headless] ...
  *   temporal-dev <port> [--enable-time-skipping] [--db-filename F]   (the Java test server's form: time skipping)
  * Flags of the Temporal CLI that do not apply here are accepted and ignored.
  */
@@ -12,6 +12,12 @@ const VALUE_FLAGS = new Set([
   '--ui-codec-endpoint', '--log-level', '--log-format', '--dynamic-config-value', '--search-attribute', '--sqlite-pragma',
   '--http-port', '--metrics-port', '--config', '--env', '--tls-cert-path', '--tls-key-path', '--tls-ca-path',
 ]);
+
+function portNumber(flag: string, v: string): number {
+  const port = Number(v);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${flag} ${v}: expected a port number (0-65535)`);
+  return port;
+}
 
 export function parseArgs(argv: string[]): TemporalDevServerOptions & { searchAttributes: string[] } {
   const opts: TemporalDevServerOptions & { searchAttributes: string[] } = { namespaces: [], searchAttributes: [] };
@@ -52,11 +58,23 @@ export function parseArgs(argv: string[]): TemporalDevServerOptions & { searchAt
         case '--search-attribute':
           opts.searchAttributes.push(v);
           break;
+        case '--http-port':
+          opts.httpPort = portNumber(flag, v);
+          break;
+        case '--ui-port':
+          opts.uiPort = portNumber(flag, v);
+          break;
+        case '--ui-ip':
+          opts.uiIp = v;
+          break;
         default:
           break;
       }
     }
     opts.port ??= 7233;
+    // As the Temporal CLI: the web UI on the gRPC port + 1000 (8233 for 7233) unless --headless.
+    if (args.includes('--headless')) opts.uiPort = undefined;
+    else opts.uiPort ??= opts.port === 0 ? 0 : opts.port + 1000;
     return opts;
   }
   const port = Number(argv[0]);
@@ -82,6 +100,8 @@ async function main(): Promise<void> {
   }
   const server = await startTemporalDevServer(opts);
   process.stderr.write(`temporal-dev: Temporal-compatible server on ${server.address}${opts.timeSkipping ? ' (time skipping)' : ''}\n`);
+  if (server.httpUrl) process.stderr.write(`temporal-dev: HTTP API on ${server.httpUrl}/api/v1\n`);
+  if (server.uiUrl) process.stderr.write(`temporal-dev: Temporal UI on ${server.uiUrl}\n`);
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };

@@ -2,7 +2,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { Clock } from './clock';
 import { Engine } from './engine';
-import { createGrpcServer } from './service';
+import { createGrpcServer, serviceHandlers, ServiceOptions } from './service';
+import { startHttpSurfaces } from './http-surfaces';
 import { MetaState, Store } from './persistence';
 import { IndexedTypeName, IndexedValueType, Visibility } from './visibility';
 import { Schedules } from './schedules/scheduler';
@@ -23,6 +24,12 @@ export interface TemporalDevServerOptions {
   logLevel?: LogLevel | string;
   /** Custom search attributes to register at start, as `Name=Type` (Keyword, Text, Int, Double, Bool, Datetime, KeywordList). */
   searchAttributes?: string[];
+  /** Port of Temporal's HTTP API (`--http-port`); off when absent, 0 picks a free one. */
+  httpPort?: number;
+  /** Port of Temporal's web UI, which also answers the HTTP API under /api/v1 (`--ui-port`); off when absent. */
+  uiPort?: number;
+  /** Interface of the UI; defaults to `ip`. */
+  uiIp?: string;
 }
 
 export interface TemporalDevServer {
@@ -30,6 +37,10 @@ export interface TemporalDevServer {
   address: string;
   port: number;
   engine: Engine;
+  /** http://host:port of Temporal's HTTP API when it was asked for. */
+  httpUrl?: string;
+  /** http://host:port of Temporal's web UI when it was asked for. */
+  uiUrl?: string;
   close(): Promise<void>;
 }
 
@@ -77,7 +88,9 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
     for (const ns of namespaces) if (!visibility.typeOf(ns, name)) visibility.register(ns, name, type as IndexedTypeName);
   }
   schedules.resume();
-  const server = createGrpcServer({ engine, log, visibility, schedules, commit: store ? () => store.commit() : undefined });
+  const serviceOptions: ServiceOptions = { engine, log, visibility, schedules, commit: store ? () => store.commit() : undefined };
+  const services = serviceHandlers(serviceOptions);
+  const server = createGrpcServer(serviceOptions, services);
   const ip = opts.ip ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${ip.includes(':') ? `[${ip}]` : ip}:${opts.port ?? 7233}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
@@ -86,14 +99,27 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   );
   const host = ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip;
   log('info', `listening on ${host}:${port}${opts.timeSkipping ? ' (time skipping)' : ''}`);
+  let http: Awaited<ReturnType<typeof startHttpSurfaces>>;
+  try {
+    http = await startHttpSurfaces({ services, serviceOptions, ip, httpPort: opts.httpPort, uiPort: opts.uiPort, uiIp: opts.uiIp, defaultNamespace: 'default' });
+  } catch (err) {
+    engine.releasePollers();
+    store?.close();
+    clock.close();
+    server.forceShutdown();
+    throw err;
+  }
   let closed = false;
   return {
     address: `${host}:${port}`,
     port,
     engine,
+    httpUrl: http.httpUrl,
+    uiUrl: http.uiUrl,
     async close() {
       if (closed) return;
       closed = true;
+      await http.close();
       engine.releasePollers();
       schedules.close();
       store?.close();

@@ -24,10 +24,13 @@ export interface ServiceOptions {
 }
 
 const SERVER_VERSION = '1.29.0';
+/** A fixed cluster id: one embedded cluster per process. */
+const CLUSTER_ID = 'embedded-temporal-dev';
 
 /** Methods that never change state, so persistence need not run after them. */
 const READ_ONLY = new Set([
   'GetSystemInfo',
+  'GetClusterInfo',
   'DescribeNamespace',
   'ListNamespaces',
   'DescribeWorkflowExecution',
@@ -52,6 +55,31 @@ const READ_ONLY = new Set([
   'ListScheduleMatchingTimes',
 ]);
 
+/**
+ * Runs one RPC's handler the way every transport (gRPC, the HTTP API) must: waits until its changes are
+ * durable, and turns anything but an RpcError into INTERNAL, so all transports answer alike.
+ */
+export async function runHandler(serviceName: string, methodName: string, handler: Handler | undefined, req: Obj, signal: AbortSignal, opts: ServiceOptions): Promise<Obj> {
+  if (!handler) throw errors.unimplemented(`${serviceName}/${methodName}`);
+  const durable = async () => {
+    if (opts.commit && !READ_ONLY.has(methodName)) await opts.commit();
+  };
+  let res: Obj;
+  try {
+    res = await handler(req, { signal, method: methodName });
+  } catch (err) {
+    await durable();
+    if (err instanceof errors.RpcError) {
+      opts.log('debug', `${methodName}: ${grpc.status[err.code]} ${err.message}`);
+      throw err;
+    }
+    opts.log('error', `${methodName} failed: ${err instanceof Error ? err.stack : String(err)}`);
+    throw new errors.RpcError(errors.Status.INTERNAL, err instanceof Error ? err.message : String(err));
+  }
+  await durable();
+  return res;
+}
+
 function serviceDefinition(serviceName: string, handlers: Record<string, Handler>, opts: ServiceOptions): { def: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation } {
   const svc = root.lookupService(serviceName);
   const def: Record<string, grpc.MethodDefinition<object, object>> = {};
@@ -71,34 +99,12 @@ function serviceDefinition(serviceName: string, handlers: Record<string, Handler
     };
     const handler = handlers[method.name];
     impl[method.name] = (call: grpc.ServerUnaryCall<Obj, Obj>, callback: grpc.sendUnaryData<Obj>) => {
-      if (!handler) {
-        const e = errors.unimplemented(`${serviceName}/${method.name}`);
-        callback({ code: e.code, details: e.message, metadata: e.metadata() });
-        return;
-      }
       const ac = new AbortController();
       call.on('cancelled', () => ac.abort());
-      const durable = async () => {
-        if (opts.commit && !READ_ONLY.has(method.name)) await opts.commit();
-      };
-      Promise.resolve()
-        .then(() => handler(call.request, { signal: ac.signal, method: method.name }))
-        .then(
-          async (res) => {
-            await durable();
-            callback(null, res);
-          },
-          async (err: unknown) => {
-            await durable();
-            if (err instanceof errors.RpcError) {
-              opts.log('debug', `${method.name}: ${grpc.status[err.code]} ${err.message}`);
-              callback({ code: err.code, details: err.message, metadata: err.metadata() });
-            } else {
-              opts.log('error', `${method.name} failed: ${err instanceof Error ? err.stack : String(err)}`);
-              callback({ code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err) });
-            }
-          },
-        );
+      runHandler(serviceName, method.name, handler, call.request, ac.signal, opts).then(
+        (res) => callback(null, res),
+        (err: errors.RpcError) => callback({ code: err.code, details: err.message, metadata: err.metadata() }),
+      );
     };
   }
   return { def, impl };
@@ -159,6 +165,19 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
         countGroupByExecutionStatus: true,
         nexus: false,
       },
+    }),
+    GetClusterInfo: () => ({
+      supportedClients: {},
+      serverVersion: SERVER_VERSION,
+      clusterId: CLUSTER_ID,
+      clusterName: 'active',
+      historyShardCount: 1,
+      persistenceStore: 'embedded',
+      // The visibility store answers list queries with ORDER BY and counts, as Elasticsearch-backed advanced visibility does.
+      visibilityStore: 'embedded,elasticsearch',
+      failoverVersionIncrement: 10,
+      initialFailoverVersion: 1,
+      isGlobalNamespaceEnabled: false,
     }),
     DescribeNamespace: (req) => namespaceInfo(req.namespace || 'default'),
     ListNamespaces: () => ({ namespaces: [...engine.namespaces.keys()].map(namespaceInfo), nextPageToken: Buffer.alloc(0) }),
@@ -349,18 +368,22 @@ function testServiceHandlers(engine: Engine): Record<string, Handler> {
   };
 }
 
-/** Creates the grpc-js server with every service registered. */
-export function createGrpcServer(opts: ServiceOptions): grpc.Server {
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': 128 * 1024 * 1024,
-    'grpc.max_send_message_length': 128 * 1024 * 1024,
-  });
-  const services: Array<[string, Record<string, Handler>]> = [
+/** The handlers of every service, by full service name; the gRPC server and the HTTP API share them. */
+export function serviceHandlers(opts: ServiceOptions): Map<string, Record<string, Handler>> {
+  return new Map<string, Record<string, Handler>>([
     ['temporal.api.workflowservice.v1.WorkflowService', workflowServiceHandlers(opts)],
     ['temporal.api.testservice.v1.TestService', testServiceHandlers(opts.engine)],
     ['temporal.api.operatorservice.v1.OperatorService', opts.visibility ? opts.visibility.operatorServiceHandlers() : {}],
     ['grpc.health.v1.Health', { Check: () => ({ status: 1 }) }],
-  ];
+  ]);
+}
+
+/** Creates the grpc-js server with every service registered. */
+export function createGrpcServer(opts: ServiceOptions, services = serviceHandlers(opts)): grpc.Server {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 128 * 1024 * 1024,
+    'grpc.max_send_message_length': 128 * 1024 * 1024,
+  });
   for (const [name, handlers] of services) {
     const { def, impl } = serviceDefinition(name, handlers, opts);
     server.addService(def, impl);
