@@ -21,6 +21,14 @@ COPY --from=ui-build /app/ui/dist /usr/share/nginx/html
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --retries=3 CMD ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]
 
+# Temporal's own web UI (@temporalio/ui), served by the embedded Temporal server on its UI port.
+FROM node:20-bookworm-slim AS temporal-ui-build
+WORKDIR /app/infra/temporal-dev/ui
+COPY infra/temporal-dev/ui/package.json infra/temporal-dev/ui/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY infra/temporal-dev/ui ./
+RUN npm run build
+
 # The services and workers (the last stage, so a plain `docker build .` gives this image).
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -30,6 +38,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node . .
+COPY --from=temporal-ui-build --chown=node:node /app/infra/temporal-dev/ui/build ./infra/temporal-dev/ui/build
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

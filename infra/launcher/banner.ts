@@ -1,7 +1,7 @@
 import type { RunningPlatform } from './platform';
 
 /** Prints where everything is, for the person who just typed `npm start`. */
-export function banner(p: RunningPlatform, temporalUiUrl?: string): string {
+export function banner(p: RunningPlatform): string {
   const lines = [
     '',
     'SMT Works is running',
@@ -11,7 +11,7 @@ export function banner(p: RunningPlatform, temporalUiUrl?: string): string {
     `  health           ${p.url}/healthz   ready: ${p.url}/readyz   metrics: ${p.url}/metrics`,
     `  Temporal         ${p.temporal.address}${p.embeddedTemporal ? ' (embedded)' : ''} namespace ${p.temporal.namespace}`,
   ];
-  if (temporalUiUrl) lines.push(`  Temporal UI      ${temporalUiUrl}`);
+  if (p.temporalUiUrl) lines.push(`  Temporal UI      ${p.temporalUiUrl}`);
   if (p.mailCatcher) lines.push(`  mail catcher     ${p.mailCatcher.url}  (read it at ${p.url}/api/dev/mail as admin@demo.local)`);
   lines.push(`  services         ${p.services.join(', ')}`);
   lines.push(`  workers          ${p.workers.length ? p.workers.join(', ') : '(none in this process)'}`);

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel });
   const platform = await startPlatform({ config, logger });
-  process.stdout.write(banner(platform, config.temporal.uiUrl) + '\n');
+  process.stdout.write(banner(platform) + '\n');
 
   stopOnSignals(platform, logger);
 }

@@ -67,6 +67,8 @@ export interface RunningPlatform {
   mailCatcher?: MailCatcher;
   /** Embedded Temporal server address, when this process started one. */
   embeddedTemporal?: string;
+  /** Temporal's web UI: TEMPORAL_UI_URL, or the embedded server's own. */
+  temporalUiUrl?: string;
   services: string[];
   workers: TaskQueue[];
   stop(): Promise<void>;
@@ -77,7 +79,7 @@ export interface RunningPlatform {
  * mail (catcher unless SMTP_URL), workers, and the HTTP services on one port. Stops in reverse order.
  */
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
-  const { config } = options;
+  let { config } = options;
   setFactoryTimeZone(config.business.timeZone);
   const logger = options.logger ?? pino({ level: config.logLevel });
   const cleanups: (() => Promise<void>)[] = [];
@@ -108,9 +110,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
           namespaces: [config.temporal.namespace],
           dbFilename: join(config.dataDir, 'temporal-dev.log'),
           logLevel: 'warn',
+          // Temporal's web UI beside it, as `temporal server start-dev` serves it (7233 → 8233).
+          uiPort: config.temporal.devServerPort === 0 ? 0 : config.temporal.devServerPort + 1000,
         });
         cleanups.push(() => server.close());
         embeddedTemporal = server.address;
+        // Case pages link their workflow histories to this UI unless TEMPORAL_UI_URL names another.
+        if (!config.temporal.uiUrl) config = { ...config, temporal: { ...config.temporal, uiUrl: server.uiUrl } };
       }
       const connected = await connectTemporal(address ?? (embeddedTemporal as string), config.temporal.namespace);
       cleanups.push(() => connected.close());
@@ -245,6 +251,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       temporal: temporalConnections,
       mailCatcher,
       embeddedTemporal,
+      temporalUiUrl: config.temporal.uiUrl,
       services: serviceNames,
       workers: workers.map((w) => w.queue),
       stop: stopAll,

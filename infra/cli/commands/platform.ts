@@ -75,7 +75,7 @@ export function register(program: Command): void {
       const c = config();
       const logger = pino({ level: c.logLevel });
       const platform = await startPlatform({ config: c, logger, services: services.length ? services : undefined, workers: [], mailSender: false });
-      process.stdout.write(banner(platform, c.temporal.uiUrl) + '\n');
+      process.stdout.write(banner(platform) + '\n');
       stopOnSignals(platform, logger);
     });
 
@@ -87,7 +87,7 @@ export function register(program: Command): void {
       const c = config();
       const logger = pino({ level: c.logLevel });
       const platform = await startPlatform({ config: c, logger, services: [], workers: names.length ? queues(names) : undefined });
-      process.stdout.write(banner(platform, c.temporal.uiUrl) + '\n');
+      process.stdout.write(banner(platform) + '\n');
       stopOnSignals(platform, logger);
     });
 }

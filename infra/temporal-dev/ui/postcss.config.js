@@ -1,0 +1,3 @@
+import tailwindcss from 'tailwindcss';
+import autoprefixer from 'autoprefixer';
+export default { plugins: [tailwindcss(), autoprefixer()] };
