@@ -147,6 +147,15 @@ describe('cluster, namespaces and search attributes', () => {
     expect(sa.body).toEqual(grpcAsJson('temporal.api.operatorservice.v1.ListSearchAttributesResponse', grpcSa));
   });
 
+  it("describes a task queue with the worker's pollers", async () => {
+    const workflowPollers = await json(`/api/v1/namespaces/default/task-queues/${taskQueue}?taskQueueType=1`);
+    expect(workflowPollers.body.pollers).toEqual([expect.objectContaining({ identity: expect.any(String), lastAccessTime: expect.any(String) })]);
+    const activityPollers = await json(`/api/v1/namespaces/default/task-queues/${taskQueue}?taskQueueType=TASK_QUEUE_TYPE_ACTIVITY`);
+    expect((activityPollers.body.pollers as unknown[]).length).toBe(1);
+    const none = await json(`/api/v1/namespaces/default/task-queues/nobody-polls-${randomUUID()}`);
+    expect(none.body).toEqual({});
+  });
+
   it('pretty-prints with ?pretty', async () => {
     const res = await api('/api/v1/system-info?pretty');
     expect(await res.text()).toContain('\n  "serverVersion"');

@@ -22,6 +22,8 @@ interface Waiter<R> {
 export class TaskQueue<R> {
   private tasks: Task<R>[] = [];
   private waiters: Waiter<R>[] = [];
+  /** Who polled this queue and when (wall-clock ms): DescribeTaskQueue's pollers, which the web UI shows. */
+  readonly pollers = new Map<string, number>();
 
   get backlog(): number {
     return this.tasks.length;
@@ -43,6 +45,7 @@ export class TaskQueue<R> {
    * Long-polls for a task. Resolves null after `timeoutMs` (real time) or when `signal` aborts.
    */
   poll(poll: PollInfo, timeoutMs: number, signal: AbortSignal): Promise<R | null> {
+    this.pollers.set(poll.identity, Date.now());
     while (this.tasks.length) {
       const t = this.tasks.shift()!;
       const resp = t.start(poll);

@@ -321,7 +321,13 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
     RecordWorkerHeartbeat: () => ({}),
     DescribeTaskQueue: (req) => {
       engine.ns(req.namespace);
-      return { pollers: [] };
+      const name = req.taskQueue?.name ?? '';
+      if (!name) throw errors.invalidArgument('TaskQueue is not set on request.');
+      const queue = num(req.taskQueueType) === 2 ? engine.actQueue(req.namespace, name) : engine.wfQueue(req.namespace, name);
+      // As the real server: pollers seen in the last five minutes.
+      const since = Date.now() - 5 * 60_000;
+      const pollers = [...queue.pollers].filter(([, at]) => at >= since).map(([identity, at]) => ({ identity, lastAccessTime: fromMs(at), ratePerSecond: 100_000 }));
+      return { pollers };
     },
 
     ...(opts.visibility ? opts.visibility.workflowServiceHandlers() : {}),
