@@ -11,6 +11,7 @@ import type { MaterialKind } from '../../domain/rma/materials';
 import { PENALTY_CURRENCY, PENALTY_PER_DAY_FEN } from '../../domain/rma/penalty';
 import type { Responsibility } from '../../domain/rma/responsibility';
 import type { RepairTeam } from '../../domain/rma/routing';
+import { shipBackRelease, type ShipBackRelease } from '../../domain/rma/paid-repair';
 import * as rmaStore from './store';
 
 /** Dependencies of the RMA activities. */
@@ -177,6 +178,63 @@ export function createRmaActivities(deps: RmaActivityDeps) {
     /** Audits a decision taken in a step that has no table of its own (refund steps, IPQC, disposal). */
     async auditDecision(input: { rmaId: string; step: string; decision: string; by: RmaActor | null; data: Record<string, unknown> }): Promise<void> {
       await rmaStore.auditOnce(db, `${caseWorkflowId()}:${input.step}`, input);
+    },
+
+    /** Records a count difference (5.3.1) once per key and tells sales by email. */
+    async recordCountDifference(input: { rmaId: string; reference: string; step: string; field: string; expected: number; actual: number; note: string }): Promise<void> {
+      const wf = caseWorkflowId();
+      const key = `${wf}:count-difference:${input.step}`;
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('rma_count_differences')
+          .values({ rma_case_id: input.rmaId, step: input.step, field: input.field, expected: input.expected, actual: input.actual, note: input.note, idempotency_key: key })
+          .onConflict((oc) => oc.column('idempotency_key').doNothing())
+          .execute();
+        await mail(trx, key, { roles: ['sales'] }, `RMA ${input.reference}: quantity differs — ${input.note} / 数量不符`, [
+          `${input.step}: expected ${input.expected} pcs, counted ${input.actual} pcs (${input.note}).`,
+          `数量不符:应为 ${input.expected} 件,实为 ${input.actual} 件。请及时与客户沟通处理。`,
+        ]);
+      });
+    },
+
+    /**
+     * Whether a paid repair's units may ship back: paid up, or a statement entry for a customer on approved
+     * monthly settlement with credit left (as orders are released, domain/order/payment.ts).
+     */
+    async repairRelease(input: { rmaId: string; reference: string; customerId: string }): Promise<ShipBackRelease> {
+      const invoice = await db.selectFrom('invoices').selectAll().where('rma_case_id', '=', input.rmaId).where('number', '=', `${input.reference}-R`).executeTakeFirst();
+      if (!invoice) return { release: false, outstandingFen: 0, reason: 'no repair invoice' };
+      const paid = await db.selectFrom('payments').select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_cents'), eb.val('0')).as('paid')).where('invoice_id', '=', invoice.id).executeTakeFirstOrThrow();
+      const customer = await db.selectFrom('customers').selectAll().where('id', '=', input.customerId).executeTakeFirstOrThrow();
+      const open = await db
+        .selectFrom('invoices')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_cents'), eb.val('0')).as('open'))
+        .where('customer_id', '=', input.customerId)
+        .where('status', '=', 'open')
+        .where('id', '!=', invoice.id)
+        .executeTakeFirstOrThrow();
+      return shipBackRelease({
+        charge: 'paid',
+        invoicedFen: Number(invoice.amount_cents),
+        paidFen: Number(paid.paid),
+        credit: { terms: customer.payment_terms, approved: !!customer.payment_terms_approved_by, creditLimitMinor: Number(customer.credit_limit_cents), openExposureMinor: Number(open.open) },
+      });
+    },
+
+    /** Marks the repair invoice settled (paid, or moved onto the monthly statement), audited once. */
+    async settleRepairInvoice(input: { rmaId: string; reference: string; by: 'paid' | 'statement_entry' | 'free'; payment?: { reference: string; amountFen: number; confirmedBy: string } }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const invoice = await trx.selectFrom('invoices').select(['id', 'currency']).where('number', '=', `${input.reference}-R`).executeTakeFirst();
+        if (invoice && input.payment) {
+          await trx
+            .insertInto('payments')
+            .values({ invoice_id: invoice.id, amount_cents: input.payment.amountFen, currency: invoice.currency, reference: input.payment.reference, received_on: new Date().toISOString().slice(0, 10), confirmed_by: input.payment.confirmedBy, idempotency_key: `${caseWorkflowId()}:repair-payment` })
+            .onConflict((oc) => oc.column('idempotency_key').doNothing())
+            .execute();
+        }
+        if (input.by === 'paid' && invoice) await trx.updateTable('invoices').set({ status: 'paid', paid_at: new Date() }).where('id', '=', invoice.id).where('status', '=', 'open').execute();
+        await rmaStore.auditOnce(trx, `${caseWorkflowId()}:repair-release`, { rmaId: input.rmaId, step: 'repair-release', decision: input.by, by: null, data: { invoice: `${input.reference}-R` } });
+      });
     },
 
     /** Closes the case with its outcome, root cause and corrective action. */

@@ -6,6 +6,12 @@ import { z } from 'zod';
 import { factDate, factDateTime, multilineText, planDate, text as line } from '../shared/fields';
 import { defineTaskKind, type TaskKind } from '../tasks/kinds';
 import { MATERIAL_KINDS } from './materials';
+import { countClassified, countFaultyReturned, countRepaired, countReported, countReworked, type CountResult } from './counts';
+import { repairQuoteProblem } from './paid-repair';
+
+/** A count refused by domain/rma/counts as a task-kind check (the payload carries what the workflow counted). */
+const refused = (r: CountResult) => (r.ok ? undefined : { field: r.field, message: r.message });
+const payloadCount = (payload: Record<string, unknown>, key: string): number | undefined => (typeof payload[key] === 'number' ? (payload[key] as number) : undefined);
 
 // Labels, names and references (up to 200 characters) are one line; longer fields are prose over several lines.
 const text = (max = 2000) => (max <= 200 ? line({ min: 1, max }) : multilineText({ min: 1, max }));
@@ -25,6 +31,11 @@ export const qualityReportKind = defineTaskKind({
     })
     .strict(),
   alsoAllowed: ['sales_manager'],
+  // 备注 1: 根据《品质异常处理报告》核实退货数量 — the report cannot name more defective units than the complaint.
+  check: (d, p) => {
+    const opened = payloadCount(p, 'quantity');
+    return opened === undefined ? undefined : refused(countReported({ opened }, d.defectQuantity));
+  },
 });
 
 /** 客户服务派遣单: the on-site visit's result, signed by both sides. */
@@ -84,6 +95,11 @@ export const classifyKind = defineTaskKind({
       findings: text(),
     })
     .strict(),
+  // 对客退品进行分类…区分良品及报废品 — every received unit is good or scrap, no more, no fewer.
+  check: (d, p) => {
+    const received = payloadCount(p, 'received');
+    return received === undefined ? undefined : refused(countClassified({ opened: received, received }, d.good, d.scrap, d.units.length));
+  },
 });
 
 /** 收费清单: a paid repair's quote, sent to the customer through the sales assistant. */
@@ -92,6 +108,8 @@ export const repairQuoteKind = defineTaskKind({
   description: 'Prepare the paid-repair quote for the customer',
   decisions: ['quoted'],
   data: z.object({ amountFen: fen, note: text().optional() }).strict(),
+  // A paid repair needs a price: no 0 quote unless the repair is free.
+  check: (d, p) => repairQuoteProblem(p.charge === 'free' ? 'free' : 'paid', d.amountFen),
 });
 
 /** The customer confirms or declines the paid repair (declined: returned unrepaired, or scrapped on request). */
@@ -149,6 +167,12 @@ export const repairKind = defineTaskKind({
   description: 'Repair the units and record how many were repaired and scrapped',
   decisions: ['repaired'],
   data: z.object({ repaired: z.number().int().nonnegative(), scrapped: z.number().int().nonnegative() }).strict(),
+  // 根据领取的售后品…结单 — repaired + scrapped is what went into repair; rework takes from the repaired units.
+  check: (d, p) => {
+    const quantity = payloadCount(p, 'quantity');
+    if (quantity === undefined) return undefined;
+    return p.rework ? refused(countReworked({ opened: quantity, repaired: quantity }, d.repaired, d.scrapped)) : refused(countRepaired({ opened: quantity, good: quantity }, d.repaired, d.scrapped));
+  },
 });
 
 /** QA confirmation, and the outgoing inspection. */
@@ -180,7 +204,11 @@ export const faultyReturnKind = defineTaskKind({
   kind: 'rma.faulty-return',
   description: 'Receive the faulty units the customer returns after an exchange',
   decisions: ['received'],
-  data: z.object({ quantity: z.number().int().positive() }).strict(),
+  data: z.object({ quantity: z.number().int().nonnegative() }).strict(),
+  check: (d, p) => {
+    const replaced = payloadCount(p, 'replaced');
+    return replaced === undefined ? undefined : refused(countFaultyReturned({ opened: replaced, replacementShipped: replaced }, d.quantity));
+  },
 });
 
 /** Finance invoices faulty units never returned after an exchange. */
@@ -224,6 +252,28 @@ export const closeReportKind = defineTaskKind({
   data: z.object({ rootCause: text(), correctiveAction: text() }).strict(),
 });
 
+/** 5.3.1 如货、单或数量不一致时需及时通知业务部售后专员同客户沟通处理 — sales settles a count difference with the customer. */
+export const countDifferenceKind = defineTaskKind({
+  kind: 'rma.count-difference',
+  description: 'Goods, paperwork and quantity differ: agree with the customer how to proceed',
+  decisions: ['settled'],
+  data: z.object({ note: text() }).strict(),
+  alsoAllowed: ['sales_manager'],
+});
+
+/** 收费维修产品收费确认 — finance records the repair's payment before the units ship back. */
+export const repairPaymentKind = defineTaskKind({
+  kind: 'rma.repair-payment',
+  description: 'Record the payment of the paid repair (the units ship back once paid)',
+  decisions: ['paid'],
+  data: z.object({ reference: text(200), amountFen: fen }).strict(),
+  check: (d, p) => {
+    const outstanding = typeof p.outstandingFen === 'number' ? p.outstandingFen : undefined;
+    if (outstanding !== undefined && d.amountFen !== outstanding) return { field: 'amountFen', message: `must be the outstanding ${(outstanding / 100).toFixed(2)} CNY` };
+    return undefined;
+  },
+});
+
 /** Every RMA task kind; the process that mounts services/tasks registers them. */
 export const RMA_TASK_KINDS: readonly TaskKind[] = [
   qualityReportKind,
@@ -248,4 +298,6 @@ export const RMA_TASK_KINDS: readonly TaskKind[] = [
   refundPaymentKind,
   customerConfirmationKind,
   closeReportKind,
+  countDifferenceKind,
+  repairPaymentKind,
 ];

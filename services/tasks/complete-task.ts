@@ -8,7 +8,7 @@ import { ZodError } from 'zod';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ServiceDeps } from '../../infra/http/service-deps';
 import type { Actor } from '../../infra/auth/sessions';
-import { AppError, ConflictError, ForbiddenError } from '../../infra/http/errors';
+import { AppError, BusinessRuleError, ConflictError, ForbiddenError } from '../../infra/http/errors';
 import { completeTask as markTaskCompleted, findTaskByStep } from '../../infra/db/repositories/tasks';
 import { recordAudit } from '../../infra/db/repositories/audit';
 import type { Task, TaskCompletion } from '../../domain/tasks/task';
@@ -43,6 +43,8 @@ export async function completeTask(deps: TaskCompletionDeps, actor: Actor, task:
   const parsed = kind.data.safeParse(data);
   if (!parsed.success) throw new ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: ['data', ...issue.path] })));
   const clean = (parsed.data ?? {}) as Record<string, unknown>;
+  const problem = kind.check?.(clean, task.payload ?? {});
+  if (problem) throw new BusinessRuleError(`data.${problem.field}: ${problem.message}`, `data.${problem.field}`);
   const completedAt = new Date();
 
   return deps.db.transaction().execute(async (trx) => {

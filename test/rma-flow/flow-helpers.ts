@@ -24,8 +24,12 @@ export async function throughClassification(
   quantity: number,
   materials: { kind: string; inStock: boolean }[] = [{ kind: 'SMT', inStock: true }],
 ): Promise<void> {
-  await h.complete(workflowId, 'receive-units', 'received', { arrivedAt: (await h.now()).toISOString(), quantity });
+  // An arrival is a fact, so not after the wall clock's now (the server's skipped clock runs ahead of it).
+  await h.complete(workflowId, 'receive-units', 'received', { arrivedAt: new Date(Math.min((await h.now()).getTime(), Date.now())).toISOString(), quantity });
   await h.complete(workflowId, 'classify', 'classified', { good: quantity, scrap: 0, materials, findings: 'analysed' });
+  // A quantity other than the complaint's is a difference sales settles with the customer (seed 002, 5.3.1).
+  const opened = await h.testDb.db.selectFrom('rma_cases').select('quantity').where('workflow_id', '=', workflowId).executeTakeFirstOrThrow();
+  if (opened.quantity !== quantity) await h.complete(workflowId, 'count-difference', 'settled', { note: 'agreed with the customer' });
 }
 
 /** Outbox rows (to, subject), oldest first. */

@@ -143,6 +143,9 @@ export async function createRmaHarness(dbKind: TestDbKind = 'pglite'): Promise<R
       const kind = kinds.get(task.kind);
       if (!kind) throw new Error(`unknown kind ${task.kind}`);
       const parsedData = kind.data.parse(data) as Record<string, unknown>;
+      // The same cross-checks as the API (counts against what the workflow counted).
+      const problem = kind.check?.(parsedData, task.payload ?? {});
+      if (problem) throw new Error(`data.${problem.field}: ${problem.message}`);
       const user = as ?? users[task.role];
       const completedAt = new Date(await env.currentTimeMs());
       const done = await completeTask(db, task.id, { decision, data: parsedData, completedBy: user.id, completedAt });

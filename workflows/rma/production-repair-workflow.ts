@@ -29,6 +29,7 @@ export async function productionRepairWorkflow(input: ProductionRepairInput): Pr
     {
       rmaId: input.rmaId,
       reference: input.reference,
+      customerId: input.customerId,
       quantity: input.quantity,
       team: 'production_line',
       materials: input.materials,

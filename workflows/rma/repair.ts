@@ -18,6 +18,8 @@ import type { RepairTeam } from '../../domain/rma/routing';
 export interface RepairJob {
   rmaId: string;
   reference: string;
+  /** The customer told of the promised repair date. */
+  customerId?: string;
   quantity: number;
   team: RepairTeam;
   materials: { kind: MaterialKind; inStock: boolean }[];
@@ -83,8 +85,16 @@ export async function runRepair(job: RepairJob, ctx: RepairContext): Promise<Rep
       escalateTo: ['sales', 'manager'],
       payload: { plannedRepairDueAt: plan.repairDueAt },
     })
-    .then((d) => {
+    .then(async (d) => {
       promised = true;
+      if (job.customerId) {
+        await acts.notify({
+          step: 'repair-date:customer',
+          customerId: job.customerId,
+          subject: `RMA ${job.reference}: repair date ${String(d.data.promisedOn)} / 承诺维修日期`,
+          lines: [`The ${job.quantity} pcs of RMA ${job.reference} will be repaired by ${String(d.data.promisedOn)}.`, `${job.reference} 的 ${job.quantity} 件预计于 ${String(d.data.promisedOn)} 前修复。`],
+        });
+      }
       return d;
     });
   let salesTold: Promise<unknown> = Promise.resolve();
@@ -134,6 +144,7 @@ export async function runRepair(job: RepairJob, ctx: RepairContext): Promise<Rep
     title: `Repair ${job.quantity} pcs of RMA ${job.reference} (${who})`,
     role,
     dueAt: repairDueAt,
+    payload: { quantity: job.quantity },
   });
   const repaired = Number(repair.data.repaired ?? 0);
   const scrapped = Number(repair.data.scrapped ?? 0);

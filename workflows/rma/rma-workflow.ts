@@ -13,7 +13,10 @@ import {
   type RmaState,
   type RmaWorkflowInput,
 } from '../../domain/rma/contract';
-import { localDate } from '../../domain/rma/calendar';
+import { addWorkingDays, localDate } from '../../domain/rma/calendar';
+import { countReceived, openCounts } from '../../domain/rma/counts';
+import { QUOTE_DECISION_WORKING_DAYS } from '../../domain/rma/paid-repair';
+import { localTime } from '../../domain/rma/routines';
 import { classificationDueAt, siteVisitDueAt } from '../../domain/rma/deadlines';
 import { DEFAULT_MATERIAL_RULES, spareRequest, type MaterialKind } from '../../domain/rma/materials';
 import { daysLate, penaltyDayAt, PENALTY_PER_DAY_FEN, reportDueAt } from '../../domain/rma/penalty';
@@ -72,6 +75,21 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   await acts.projectStage({ rmaId: input.rmaId, stage: 'registered' });
   upsertSearchAttributes([{ key: RMA_SEARCH_ATTRIBUTES.stage, value: 'registered' }]);
 
+  // The customer is told the reference and when the on-site confirmation will be done at the latest.
+  const visitDueAt = siteVisitDueAt(cal, registeredAt, input.urgent);
+  await acts.notify({
+    step: 'received:customer',
+    customerId: input.customer.id,
+    subject: `RMA ${input.reference}: complaint received / 客诉已受理`,
+    lines: [
+      `We registered your complaint as RMA ${input.reference} (${input.complaint.quantity} pcs).`,
+      `我们已登记您的客诉,编号 ${input.reference}(${input.complaint.quantity} 件)。`,
+      `On-site confirmation by ${localTime(cal, visitDueAt)} (${cal.timeZone}) / 现场确认最迟于 ${localTime(cal, visitDueAt)}。`,
+    ],
+  });
+  // Differences between goods, paperwork and quantity sales must settle with the customer (5.3.1).
+  const salesFollowUps: Promise<unknown>[] = [];
+
   // The 24 h report runs beside the visit: the salesperson fills it while QA travels.
   const report = runQualityReport();
 
@@ -82,7 +100,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     kind: 'rma.site-visit',
     title: `On-site confirmation at ${input.customer.name} for RMA ${input.reference}${input.urgent ? ' (urgent)' : ''}`,
     role: 'qa',
-    dueAt: siteVisitDueAt(cal, registeredAt, input.urgent),
+    dueAt: visitDueAt,
     payload: { symptoms: input.complaint.symptoms, quantity: input.complaint.quantity, urgent: input.urgent },
   });
   const responsibility = visit.data.responsibility as Responsibility;
@@ -111,6 +129,13 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   let outcome: RmaOutcome;
   if (acceptance.decision === 'reject') {
     outcome = 'rejected';
+    const reason = typeof acceptance.data.reason === 'string' ? acceptance.data.reason : 'not stated / 未说明';
+    await acts.notify({
+      step: 'rejected:customer',
+      customerId: input.customer.id,
+      subject: `RMA ${input.reference}: return not accepted / 退货未被接受`,
+      lines: [`Your return under RMA ${input.reference} was not accepted. Reason: ${reason}`, `您的退货(${input.reference})未被接受。原因:${reason}`],
+    });
   } else {
     // 外协 5.1.1: an outsourced product's return not caused by quality becomes a paid repair.
     const forcedPaidRepair = acceptanceRule === 'paid_repair_only';
@@ -121,6 +146,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     else outcome = await repairPath(responsibility, forcedPaidRepair);
   }
 
+  await Promise.all(salesFollowUps);
   // 报告关闭 — the report is closed with root cause and corrective action.
   await enter('closing', 'close-report');
   const close = await steps.must({
@@ -137,6 +163,12 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     rootCause: String(close.data.rootCause),
     correctiveAction: String(close.data.correctiveAction),
     by: close.by,
+  });
+  await acts.notify({
+    step: 'closed:customer',
+    customerId: input.customer.id,
+    subject: `RMA ${input.reference}: closed / 已结案`,
+    lines: [`RMA ${input.reference} is closed. Please tell us how we did (evaluation in the portal).`, `${input.reference} 已结案。欢迎在客户门户中评价我们的售后服务。`],
   });
   state.stage = 'closed';
   state.step = 'closed';
@@ -183,9 +215,25 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       payload: { quantity: input.complaint.quantity, partNumber: input.product.partNumber, model: input.product.model, customer: input.customer.name },
     });
     const receivedAt = received.at;
+    const receivedQuantity = Number(received.data.quantity ?? input.complaint.quantity);
+    // 外协 5.3.1: 如货、单或数量不一致时需及时通知业务部售后专员同客户沟通处理 — a difference is recorded and sales told.
+    const count = countReceived(openCounts(input.complaint.quantity), receivedQuantity);
+    if (count.ok && count.difference) {
+      const difference = count.difference;
+      await acts.recordCountDifference({ rmaId: input.rmaId, reference: input.reference, ...difference });
+      salesFollowUps.push(
+        steps.must({
+          step: 'count-difference',
+          kind: 'rma.count-difference',
+          title: `RMA ${input.reference}: ${difference.note} — settle it with the customer`,
+          role: 'sales',
+          payload: { ...difference },
+        }),
+      );
+    }
     await acts.receiveUnits({
       rmaId: input.rmaId,
-      quantity: Number(received.data.quantity ?? input.complaint.quantity),
+      quantity: receivedQuantity,
       receivedAt: receivedAt.toISOString(),
       units: (received.data.units as { serial?: string; partNumber: string; model: string }[] | undefined) ?? [],
       label: {
@@ -215,7 +263,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       title: `Classify and analyse RMA ${input.reference} (${department === 'rd' ? 'R&D' : 'technical department'})`,
       role: 'engineer',
       dueAt: classificationDueAt(cal, receivedAt),
-      payload: { department },
+      payload: { department, received: receivedQuantity },
     });
     const good = Number(classified.data.good ?? 0);
     const materials = ((classified.data.materials as { kind: MaterialKind; inStock: boolean; fogStage?: 'beforeFog' | 'afterFog' }[] | undefined) ?? []);
@@ -241,14 +289,30 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
         kind: 'rma.repair-quote',
         title: `Paid-repair quote for RMA ${input.reference} (${good} pcs)`,
         role: 'sales',
-        payload: { warranty, responsibility: resp, quantity: good },
+        payload: { warranty, responsibility: resp, quantity: good, charge },
       });
       state.step = 'quote-confirmation';
+      const amount = (Number(quote.data.amountFen) / 100).toFixed(2);
+      const decideBy = addWorkingDays(cal, new Date(Date.now()), QUOTE_DECISION_WORKING_DAYS);
+      await acts.notify({
+        step: 'repair-quote:customer',
+        customerId: input.customer.id,
+        subject: `RMA ${input.reference}: repair quote ${amount} CNY / 维修报价`,
+        lines: [
+          `The repair of ${good} pcs under RMA ${input.reference} is chargeable (${warranty.status === 'in_warranty' ? 'fault not covered' : 'out of warranty'}): ${amount} CNY.`,
+          `${input.reference} 的 ${good} 件维修为收费维修:${amount} 元。`,
+          `Please accept or decline in the portal by ${localTime(cal, decideBy)} / 请于 ${localTime(cal, decideBy)} 前在客户门户确认。`,
+        ],
+      });
+      // The customer's answer has a deadline: reminded halfway, sales told at the deadline to chase it.
       const confirmation = await steps.must({
         step: 'quote-confirmation',
         kind: 'rma.quote-confirmation',
-        title: `Confirm the paid repair of RMA ${input.reference}: ${(Number(quote.data.amountFen) / 100).toFixed(2)} CNY`,
+        title: `Confirm the paid repair of RMA ${input.reference}: ${amount} CNY`,
         role: 'customer',
+        dueAt: decideBy,
+        deadline: 'quote-decision',
+        escalateTo: ['sales', 'sales_manager'],
         payload: { amountFen: quote.data.amountFen, quantity: good },
       });
       if (confirmation.decision === 'decline') {
@@ -278,7 +342,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     let repair: RepairOutcome;
     if (team === 'after_sales') {
       repair = await runRepair(
-        { rmaId: input.rmaId, reference: input.reference, quantity: good, team, materials: needs, calendar: cal, rules },
+        { rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id, quantity: good, team, materials: needs, calendar: cal, rules },
         {
           steps,
           acts,
@@ -297,6 +361,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     state.repairDueAt = repair.repairDueAt;
 
     // QA confirmation, then outgoing inspection; a failure sends the units back to rework.
+    let repairedNow = repair.repaired;
     await enter('inspection', 'qa-confirmation');
     for (let attempt = 1; ; attempt++) {
       const suffix = attempt === 1 ? '' : `#${attempt}`;
@@ -315,12 +380,32 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
         kind: 'rma.repair',
         title: `Rework the units of RMA ${input.reference} that failed inspection`,
         role: team === 'after_sales' ? 'qa' : 'production',
+        payload: { quantity: repairedNow, rework: true },
       });
       await acts.recordRepair({ rmaId: input.rmaId, step: `rework#${attempt}`, team, repaired: Number(rework.data.repaired ?? 0), scrapped: Number(rework.data.scrapped ?? 0), by: rework.by });
+      repairedNow -= Number(rework.data.scrapped ?? 0);
     }
 
     await enter('shipping', 'pack');
-    await steps.must({ step: 'pack', kind: 'rma.warehouse-done', title: `Pack the repaired units of RMA ${input.reference}`, role: 'warehouse' });
+    await steps.must({ step: 'pack', kind: 'rma.warehouse-done', title: `Pack the ${repairedNow} repaired units of RMA ${input.reference}`, role: 'warehouse', payload: { quantity: repairedNow } });
+    if (charge === 'paid') {
+      // 收费维修产品收费确认 — like an order: paid before ship-back, or on a statement entry for approved monthly credit.
+      state.step = 'repair-payment';
+      const release = await acts.repairRelease({ rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id });
+      let payment: { reference: string; amountFen: number; confirmedBy: string } | undefined;
+      if (!release.release) {
+        const paid = await steps.must({
+          step: 'repair-payment',
+          kind: 'rma.repair-payment',
+          title: `Record the payment of RMA ${input.reference}'s repair (${(release.outstandingFen / 100).toFixed(2)} CNY) before ship-back`,
+          role: 'finance',
+          escalateTo: ['sales', 'manager'],
+          payload: { outstandingFen: release.outstandingFen, reason: release.reason },
+        });
+        payment = { reference: String(paid.data.reference), amountFen: Number(paid.data.amountFen), confirmedBy: paid.by.userId };
+      }
+      await acts.settleRepairInvoice({ rmaId: input.rmaId, reference: input.reference, by: release.release ? release.by : 'paid', payment });
+    }
     state.step = 'ship-back';
     await ship('ship-back', 'Ship the repaired units back');
     return 'repaired';
@@ -341,8 +426,8 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     await acts.notify({
       step: `${step}:customer`,
       customerId: input.customer.id,
-      subject: `RMA ${input.reference}: shipped`,
-      lines: [`${title}: ${tracking.carrier}, tracking number ${tracking.trackingNumber}.`],
+      subject: `RMA ${input.reference}: shipped / 已发货`,
+      lines: [`${title}: ${tracking.carrier}, tracking number ${tracking.trackingNumber}.`, `已发货:${tracking.carrier},运单号 ${tracking.trackingNumber}。`],
     });
   }
 
@@ -364,6 +449,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
         dueAt: giveUpAt,
         deadline: 'faulty-units-back',
         giveUpAt,
+        payload: { replaced: input.complaint.quantity },
       }),
       { firstAt: waitStartedAt + EXCHANGE_REMINDER_DAYS * DAY_MS, everyMs: EXCHANGE_REMINDER_DAYS * DAY_MS, max: Math.ceil(waitDays / EXCHANGE_REMINDER_DAYS) - 1 },
       (week) =>
@@ -374,13 +460,20 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
           lines: [`We shipped your replacement. Please send back the ${input.complaint.quantity} faulty units by ${giveUpAt.toISOString().slice(0, 10)}; units not returned will be invoiced.`],
         }).then(() => undefined),
     );
-    if (back) return 'exchanged';
+    const returnedQuantity = back ? Number(back.data.quantity ?? input.complaint.quantity) : 0;
+    const unreturned = input.complaint.quantity - returnedQuantity;
+    if (unreturned <= 0) return 'exchanged';
+    if (back) {
+      // Fewer came back than were replaced: the difference is recorded, sales told, and the rest invoiced.
+      await acts.recordCountDifference({ rmaId: input.rmaId, reference: input.reference, step: 'faulty-return', field: 'quantity', expected: input.complaint.quantity, actual: returnedQuantity, note: `${unreturned} faulty pcs not returned: invoiced` });
+    }
     state.step = 'invoice-unreturned';
     const invoice = await steps.must({
       step: 'invoice-unreturned',
       kind: 'rma.invoice-unreturned',
-      title: `Invoice ${input.customer.name} for the faulty units of RMA ${input.reference} never returned`,
+      title: `Invoice ${input.customer.name} for the ${unreturned} faulty units of RMA ${input.reference} never returned`,
       role: 'finance',
+      payload: { unreturned },
     });
     await acts.raiseInvoice({ rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id, purpose: 'unreturned', amountFen: Number(invoice.data.amountFen) });
     return 'exchanged_invoiced';
