@@ -22,7 +22,7 @@ describe('RMA repair path (after-sales team, ≤ 200 pcs)', () => {
     await h.complete(workflowId, 'site-visit', 'confirmed', visit);
     await h.complete(workflowId, 'return-acceptance', 'accept', { resolution: 'repair' });
     const now = await h.now();
-    await h.complete(workflowId, 'receive-units', 'received', { arrivedAt: now.toISOString(), quantity: 150 });
+    await h.complete(workflowId, 'receive-units', 'received', { arrivedAt: new Date(Math.min(now.getTime(), Date.now())).toISOString(), quantity: 150 });
     await h.complete(workflowId, 'classify', 'classified', { good: 150, scrap: 0, materials: [{ kind: 'SMT', inStock: true }], findings: 'U3 joints' });
 
     const state = await eventually(async () => {
