@@ -4,8 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import express, { Router, type Request } from 'express';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import express, { Router, type Request, type RequestHandler } from 'express';
 
 /** The repository's ui/ folder. */
 export const UI_ROOT = join(__dirname, '..', '..', 'ui');
@@ -79,23 +79,69 @@ function wantsHtml(req: Request): boolean {
   return req.accepts(['html', 'json']) === 'html';
 }
 
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** The compressed twin of `file` the request accepts (brotli before gzip, whatever order the browser lists), if built. */
+function twinFor(req: Request, file: string): { encoding: 'br' | 'gzip'; path: string } | null {
+  for (const encoding of ['br', 'gzip'] as const) {
+    const path = `${file}.${encoding === 'br' ? 'br' : 'gz'}`;
+    if (req.acceptsEncodings(encoding) === encoding && existsSync(path)) return { encoding, path };
+  }
+  return null;
+}
+
 /**
- * Express router serving ui/dist: hashed assets with long caching, and index.html (never cached) for every
- * other GET that asks for HTML outside /api, /healthz, /readyz and /metrics. Mount it before the API routers
- * (`createApp({ before: [uiStatic()] })`).
+ * Serves the build's pre-compressed twin (`x.js.br`, `x.js.gz`, written by ui/vite.config.ts) to a browser that
+ * accepts it, with the original's type; anything else falls through to express.static.
+ */
+function precompressed(distDir: string, cacheControl: string): RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const type = CONTENT_TYPES[extname(req.path)];
+    if (!type) return next();
+    const file = normalize(join(distDir, req.path));
+    if (!file.startsWith(distDir + sep) || !existsSync(file)) return next();
+    res.vary('Accept-Encoding');
+    const twin = twinFor(req, file);
+    if (!twin) return next();
+    res.setHeader('Content-Encoding', twin.encoding);
+    res.setHeader('Cache-Control', cacheControl);
+    res.sendFile(twin.path, { headers: { 'Content-Type': type } });
+  };
+}
+
+/**
+ * Express router serving ui/dist: hashed assets with long caching (brotli or gzip when the browser accepts
+ * it), never a source map, and index.html (never cached) for every other GET that asks for HTML outside /api,
+ * /healthz, /readyz and /metrics. Mount it before the API routers (`createApp({ before: [uiStatic()] })`).
  */
 export function uiStatic(distDir = UI_DIST): Router {
   const router = Router();
-  router.use(
-    '/assets',
-    express.static(join(distDir, 'assets'), { immutable: true, maxAge: '1y', index: false }),
-  );
+  const assets = join(distDir, 'assets');
+  // Source maps stay private even when a build made them.
+  router.use((req, res, next) => (/\.map$/i.test(req.path) ? res.status(404).json({ error: { code: 'not_found', message: 'no such file' } }) : next()));
+  router.use('/assets', precompressed(assets, 'public, max-age=31536000, immutable'));
+  router.use('/assets', express.static(assets, { immutable: true, maxAge: '1y', index: false }));
   router.use(express.static(distDir, { index: false, maxAge: 0 }));
   router.use((req, res, next) => {
     if (!wantsHtml(req)) return next();
     const index = join(distDir, 'index.html');
     if (!existsSync(index)) return next();
     res.setHeader('Cache-Control', 'no-cache');
+    res.vary('Accept-Encoding');
+    const twin = twinFor(req, index);
+    if (twin) {
+      res.setHeader('Content-Encoding', twin.encoding);
+      res.sendFile(twin.path, { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+      return;
+    }
     res.sendFile(index);
   });
   return router;

@@ -224,11 +224,14 @@ describeBrowser('the browser path (chromium)', () => {
     await shot(page, '04-engineer-inbox');
     await row.getByRole('link', { name: task.title }).click();
     await page.getByRole('heading', { name: 'Price line items' }).waitFor();
-    const firstPrice = page.getByLabel(/^Unit price \(CNY\)/).first();
+    const firstPrice = page.getByLabel(/^Unit price of/).first();
     await firstPrice.fill('not money');
     await page.getByRole('button', { name: 'Approve' }).click();
     await expectText(page.locator('.field.has-error').first(), 'must be an amount');
     await firstPrice.fill('12.34');
+    // The line and grand totals follow the typed price (¥ in English, from integer fen).
+    await expectText(page.getByTestId('review-total'), '¥');
+    await expectText(page.getByTestId('review-total'), 'priced at');
     await page.getByLabel('Comment').fill('Checked the panel rails; price adjusted.');
     await shot(page, '05-engineer-review');
     await page.getByRole('button', { name: 'Approve' }).click();
@@ -286,7 +289,12 @@ describeBrowser('the browser path (chromium)', () => {
     await page.reload();
     await expectText(page.getByRole('heading', { level: 1 }), 'Awaiting customer');
     await expectText(page.locator('dl.kv'), '100');
+    // Rejecting asks for a reason and a second, explicit click.
     await page.getByRole('button', { name: 'Reject' }).click();
+    await page.getByRole('button', { name: 'Confirm: Reject' }).click();
+    await expectText(page.locator('.field.has-error'), 'Give a reason');
+    await page.getByLabel('Reason (required)').fill('Too expensive at 100 pieces.');
+    await page.getByRole('button', { name: 'Confirm: Reject' }).click();
     await expectText(page.getByRole('status'), 'Your decision was recorded');
     await eventually('the quote to be rejected', async () => ((await asManager<{ status: string }>(`/api/quotes/${id}`)).status === 'rejected' ? true : undefined));
     await page.reload();
@@ -300,8 +308,8 @@ describeBrowser('the browser path (chromium)', () => {
     await page.goto(`/quotes/${quoteId}`);
     const timeline = page.getByRole('region', { name: 'Timeline' });
     await expectText(timeline, 'Workflow quoteWorkflow started');
-    await expectText(timeline, 'Task engineering-review-r1 completed: approve by engineer@demo.local');
-    await expectText(timeline, 'Task customer-decision-r1 completed: accept by buyer@demo.local');
+    await expectText(timeline, 'Task Engineering review (1) completed: Approve by engineer@demo.local');
+    await expectText(timeline, 'Task Customer decision (1) completed: Accept by buyer@demo.local');
     await expectText(timeline, 'Timer: ');
     if (launcher) {
       const link = timeline.getByRole('link', { name: /Open in Temporal UI/ });
@@ -371,7 +379,10 @@ describeBrowser('the browser path (chromium)', () => {
         decision = 'Sign';
         break;
       case 'order.kitting':
-        await fill(/^Lines/, JSON.stringify([{ partNumber: 'PCB-ARDUINO-UNO', quantity: 50, source: { kind: 'in_stock' } }]));
+        // The kit is prefilled from the quote: the bare board with the order quantity (and the priced parts).
+        expect(await page.getByLabel('Part number 1').inputValue()).toBe('PCB');
+        expect(await page.getByLabel('Quantity 1').inputValue()).toBe(String(task.payload.quantity ?? 50));
+        await shot(page, '07b-kitting');
         decision = 'Report';
         break;
       case 'order.reflow_profile':
@@ -397,14 +408,15 @@ describeBrowser('the browser path (chromium)', () => {
       }
       case 'order.inspection': {
         const units = Number(task.payload.unitsToInspect ?? 50);
-        await fill(/^Lot number/, String(task.payload.lotIndex ?? 1));
+        // The lot is picked from the order's lots, the task's own preselected.
+        expect(await page.getByLabel('Lot number').inputValue()).toBe(String(task.payload.lotIndex ?? 1));
         await page.getByLabel('Inspection', { exact: true }).selectOption('aoi');
         if (!inspectionShot && units > 1) {
           // The first round finds a solder bridge on U1 of one unit: it goes to rework and comes back.
           await fill(/^Units passed/, String(units - 1));
           await page.getByRole('button', { name: 'Add a failed unit' }).click();
           await page.getByLabel('Serial number 1').fill('SN-0042');
-          await page.getByLabel('Defect code 1.1').fill('BRIDGE');
+          await page.getByLabel('Defect code 1.1').selectOption('BRIDGE');
           await page.getByLabel('Designator 1.1').fill('U1');
           await page.getByLabel('Defect description 1.1').fill('solder bridge between pins 3 and 4');
           await shot(page, '08-qa-inspection');
@@ -416,7 +428,7 @@ describeBrowser('the browser path (chromium)', () => {
         break;
       }
       case 'order.shipment_booking':
-        await fill(/^Carrier/, 'SF Express');
+        await page.getByLabel(/^Carrier/).selectOption('SF Express');
         decision = 'Book';
         break;
       default: {
@@ -432,7 +444,7 @@ describeBrowser('the browser path (chromium)', () => {
 
   async function payOnFinancePage(page: Page, task: ApiTask): Promise<void> {
     await page.goto('/finance');
-    const card = page.getByRole('listitem').filter({ has: page.getByRole('link', { name: task.title }) });
+    const card = page.getByRole('listitem').filter({ has: page.locator(`a[href="/tasks/${task.id}"]`) });
     await card.getByRole('button', { name: 'Record payment and release' }).click();
     await card.getByLabel('Bank reference').fill('');
     await card.getByRole('button', { name: 'Record', exact: true }).click();
@@ -443,6 +455,8 @@ describeBrowser('the browser path (chromium)', () => {
     await card.getByRole('button', { name: 'Record', exact: true }).click();
     await card.waitFor({ state: 'detached' });
   }
+
+  let rmaId = '';
 
   it('an RMA opened by the customer appears in the inbox of the after-sales role that must act', async () => {
     const page = await pageAs('buyer@demo.local');
@@ -455,7 +469,7 @@ describeBrowser('the browser path (chromium)', () => {
     await page.getByLabel('Product model').fill('UNO-R3');
     await page.getByRole('button', { name: 'Open the RMA' }).click();
     await page.waitForURL(/\/rmas\/[0-9a-f-]{36}$/);
-    const rmaId = page.url().split('/').pop() as string;
+    rmaId = page.url().split('/').pop() as string;
     const task = await eventually('the first RMA task', () => openTaskOf(rmaId));
     await shot(page, '11-rma-customer');
     const staff = await pageAs(`${task.role}@demo.local`);
@@ -542,6 +556,137 @@ describeBrowser('the browser path (chromium)', () => {
     }
     await shot(page, '15-inbox-zh');
     await page.getByLabel('语言').selectOption('en');
+  });
+
+  /** Pages to read, by who reads them. */
+  function pagesToWalk(): { user: string; name: string; path: string }[] {
+    const buyer = 'buyer@demo.local';
+    const manager = 'manager@demo.local';
+    const pages = [
+      { user: buyer, name: 'portal', path: '/portal' },
+      { user: buyer, name: 'portal-rfq', path: '/portal/rfq' },
+      { user: buyer, name: 'portal-rma-new', path: '/portal/rma' },
+      { user: manager, name: 'inbox', path: '/inbox' },
+      { user: manager, name: 'quotes', path: '/quotes' },
+      { user: manager, name: 'orders', path: '/orders' },
+      { user: manager, name: 'rmas', path: '/rmas' },
+      { user: manager, name: 'customers', path: '/customers' },
+      { user: manager, name: 'finance', path: '/finance' },
+      { user: manager, name: 'dashboard', path: '/dashboard' },
+      { user: manager, name: 'admin-users', path: '/admin/users' },
+    ];
+    if (quoteId) pages.push({ user: buyer, name: 'portal-quote', path: `/quotes/${quoteId}` }, { user: manager, name: 'quote', path: `/quotes/${quoteId}` });
+    if (orderId) pages.push({ user: buyer, name: 'portal-order', path: `/orders/${orderId}` }, { user: manager, name: 'order', path: `/orders/${orderId}` });
+    if (rmaId) pages.push({ user: buyer, name: 'portal-rma', path: `/rmas/${rmaId}` }, { user: manager, name: 'rma', path: `/rmas/${rmaId}` });
+    return pages;
+  }
+
+  // What people typed in the steps above and the demo data: their words are theirs, not the UI's.
+  const TYPED = [
+    'Demo Electronics Co.',
+    'Checked the panel rails; price adjusted.',
+    'Go ahead.',
+    'Please quote 100 pieces.',
+    'Too expensive at 100 pieces.',
+    'Boards reset when the USB cable is plugged in',
+    'Resets on USB plug-in; 3 of 50 units',
+    'Cold joint on the USB connector shield; reproduced on site.',
+    'solder bridge between pins 3 and 4',
+    'Zhang San',
+    'Li Si',
+    'Li Wei',
+    'SF Express',
+    'SAC305-6zone',
+    'demo',
+  ];
+
+  /** English words of a page's text outside what may stay as written (names, references, files, codes, units). */
+  function englishWords(text: string): string[] {
+    let rest = text;
+    for (const typed of TYPED) rest = rest.split(typed).join(' ');
+    rest = rest
+      .replace(/Demo [a-z ]+/g, ' ') // demo users' display names
+      .replace(/\S+@\S+/g, ' ') // e-mail addresses
+      .replace(/\b(?:Q|SO|RMA)-[\w-]+/g, ' ') // references
+      .replace(/[\w./-]+\.[A-Za-z0-9]{1,5}\b/g, ' '); // file names
+    const words = rest.match(/[A-Za-z][A-Za-z'-]*/g) ?? [];
+    // Upper-case words are part numbers, designators, codes and abbreviations (PCB, BOM, AOI, U1); camelCase ones are
+    // names of activities and workflows in the timeline; units stay as written.
+    return words.filter((w) => w.length > 1 && !/^[A-Z0-9_-]+$/.test(w) && !/^[a-z]+[A-Z]\w*$/.test(w) && !/^(mm|cm|KiB|MiB|GMT|Gerber|Temporal|Works|pcs)$/.test(w));
+  }
+
+  /** The page's text as a reader sees it, without the parts marked translate="no" (ids, lot and invoice numbers) and code. */
+  async function readableText(page: Page): Promise<string> {
+    return page.evaluate(() => {
+      const doc = (globalThis as unknown as { document: { body: { cloneNode(deep: boolean): { querySelectorAll(s: string): { remove(): void }[]; textContent: string | null } } } }).document;
+      const copy = doc.body.cloneNode(true);
+      for (const el of copy.querySelectorAll('[translate="no"], code, pre, script, style, option:not(:checked)')) el.remove();
+      return copy.textContent ?? '';
+    });
+  }
+
+  async function settled(page: Page): Promise<void> {
+    await page.locator('main').first().waitFor();
+    await page.waitForFunction(() => {
+      const text = (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText;
+      return !text.includes('加载中') && !text.includes('Loading…');
+    }, undefined, { timeout: 30_000 });
+  }
+
+  async function setLanguage(page: Page, lang: 'en' | 'zh'): Promise<void> {
+    await page.evaluate((l) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('smt.lang', l), lang);
+  }
+
+  it('every page reads in Chinese: no English words, ISO timestamps or true / false; screenshots in both languages', async () => {
+    const problems: string[] = [];
+    for (const { user, name, path } of pagesToWalk()) {
+      const page = await pageAs(user);
+      for (const lang of ['zh', 'en'] as const) {
+        await setLanguage(page, lang);
+        await page.goto(path);
+        await settled(page);
+        await shot(page, `${lang}-${name}`);
+        if (lang !== 'zh') continue;
+        const text = await readableText(page);
+        const english = [...new Set(englishWords(text))];
+        if (english.length) problems.push(`${path} (${user}): English words ${english.join(', ')}`);
+        const iso = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.exec(text);
+        if (iso) problems.push(`${path} (${user}): ISO timestamp ${iso[0]}`);
+        if (/\b(true|false)\b/.test(text)) problems.push(`${path} (${user}): a raw boolean`);
+        if (/[[{]\s*"/.test(text)) problems.push(`${path} (${user}): raw JSON`);
+      }
+      await setLanguage(page, 'en');
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('the portal fits a phone (390 × 844): no sideways scrolling on any page, in both languages', async () => {
+    const phone = await newContext(browser, baseUrl, serveUi, 'zh-CN', { width: 390, height: 844 });
+    try {
+      const page = await phone.newPage();
+      await page.goto('/login');
+      await page.getByLabel('Email').fill('buyer@demo.local');
+      await page.getByLabel('Password').fill('demo');
+      await page.getByLabel('Password').press('Enter');
+      await page.waitForURL('**/portal');
+      const wide: string[] = [];
+      for (const { name, path } of pagesToWalk().filter((p) => p.user === 'buyer@demo.local')) {
+        for (const lang of ['zh', 'en'] as const) {
+          await setLanguage(page, lang);
+          await page.goto(path);
+          await settled(page);
+          const { scrollWidth, innerWidth } = await page.evaluate(() => {
+            const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+            return { scrollWidth: g.document.documentElement.scrollWidth, innerWidth: g.innerWidth };
+          });
+          if (scrollWidth > innerWidth) wide.push(`${path} (${lang}): ${scrollWidth} px wide in a ${innerWidth} px viewport`);
+          await shot(page, `phone-${lang}-${name}`);
+        }
+      }
+      expect(wide).toEqual([]);
+    } finally {
+      await phone.close().catch(() => undefined);
+    }
   });
 });
 

@@ -34,8 +34,8 @@ export async function launcherServesUi(baseUrl: string): Promise<boolean> {
 }
 
 /** A browser context on `baseUrl`; serves ui/dist itself when `serveUi` (see the file comment). */
-export async function newContext(browser: Browser, baseUrl: string, serveUi: boolean, locale = 'en-GB'): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: baseUrl, locale, viewport: { width: 1280, height: 900 } });
+export async function newContext(browser: Browser, baseUrl: string, serveUi: boolean, locale = 'en-GB', viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: baseUrl, locale, viewport, ...(viewport.width < 600 ? { isMobile: true, hasTouch: true } : {}) });
   context.setDefaultTimeout(20_000);
   if (serveUi) {
     await context.route(

@@ -1,7 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 /** The UI's pure helpers: SLA countdowns, schema-driven forms, API error placement, money, history in words. */
 import { ageBucket, formatSpan, slaCountdown, ZH_UNITS } from '../../ui/src/lib/time';
 import { buildData, fieldOfError, FieldValueError, formFields } from '../../ui/src/lib/schema-form';
-import { formatMinor, parseAmountToMinor } from '../../ui/src/lib/money';
+import { parseAmountToMinor } from '../../ui/src/lib/money';
+import { formatDate, formatDateTime, formatMoney, todayIn } from '../../ui/src/lib/format';
+import { CHECKLIST, DECISIONS, FIELDS, STATUS, stepWords, VALUES } from '../../ui/src/i18n/codes';
+import { kindName, lineDescription, reviewReason, taskTitle } from '../../ui/src/i18n/server-texts';
+import { discoverTaskKinds } from '../../infra/launcher/discovery';
+import { ORDER_STAGES } from '../../domain/order/contract';
+import { z } from 'zod';
 import { describeHistory, durationToMs, eventTypeName, mergeTimeline } from '../../ui/src/lib/history';
 import { firstPassYield, quoteTurnaroundHours } from '../../ui/src/lib/metrics';
 import { en, zh } from '../../ui/src/strings';
@@ -92,8 +100,12 @@ describe('generic task form from a JSON Schema', () => {
 
 describe('money', () => {
   it('formats and parses minor units', () => {
-    expect(formatMinor(123450, 'CNY')).toBe('CNY 1,234.50');
-    expect(formatMinor(null)).toBe('—');
+    expect(formatMoney(128577, 'CNY', 'en')).toBe('¥1,285.77');
+    expect(formatMoney(128577, 'CNY', 'zh')).toBe('1,285.77 元');
+    expect(formatMoney(-500, 'CNY', 'en')).toBe('-¥5.00');
+    expect(formatMoney(1200, 'USD', 'en')).toBe('USD 12.00');
+    expect(formatMoney(null)).toBe('—');
+    expect(parseAmountToMinor('¥1,285.77')).toBe(128577);
     expect(parseAmountToMinor('1,234.5')).toBe(123450);
     expect(parseAmountToMinor('12')).toBe(1200);
     expect(parseAmountToMinor('12.345')).toBeNull();
@@ -131,7 +143,7 @@ describe('Temporal history in readable words', () => {
       'Activity analyzeFiles completed',
       'Timer: 1 d',
       'Reminder sent to engineer@demo.local',
-      'Task engineering-review-r1 completed: approve by engineer@demo.local',
+      'Task Engineering review (1) completed: Approve by engineer@demo.local',
       'Timer fired (1 d)',
     ]);
     expect(describeHistory(events, 'zh')[3].text).toBe('计时器：1 天');
@@ -148,7 +160,7 @@ describe('Temporal history in readable words', () => {
       { eventId: '3', eventType: 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED', activityTaskScheduledEventAttributes: { activityType: { name: 'projectQuoteStage' } } },
       { eventId: '4', eventType: 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED', activityTaskCompletedEventAttributes: { scheduledEventId: '3' } },
     ];
-    expect(describeHistory([stage('1'), stage('2'), ...projection]).map((l) => l.text)).toEqual(['Stage: analysing']);
+    expect(describeHistory([stage('1'), stage('2'), ...projection]).map((l) => l.text)).toEqual(['Stage: Analysing']);
   });
 
   it('merges with audit lines in time order and keeps the raw event', () => {
@@ -186,5 +198,69 @@ describe('strings', () => {
       const placeholders = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
       expect([key, placeholders(zh[key])]).toEqual([key, placeholders(en[key])]);
     }
+  });
+});
+
+describe("the factory's formats", () => {
+  it('shows instants in the factory zone with the zone named, for each language', () => {
+    // 16:30 UTC is half past midnight the next day in Shanghai.
+    expect(formatDateTime('2026-11-29T16:30:00Z', 'en', 'Asia/Shanghai')).toBe('30 Nov 2026, 00:30 GMT+8');
+    expect(formatDateTime('2026-11-29T16:30:00Z', 'zh', 'Asia/Shanghai')).toBe('2026年11月30日 00:30（北京时间）');
+    expect(formatDateTime('2026-11-29T16:30:00Z', 'en', 'Europe/Berlin')).toBe('29 Nov 2026, 17:30 GMT+1');
+    expect(formatDateTime(null, 'en')).toBe('—');
+  });
+
+  it('writes calendar dates as dates, and knows the factory\'s today', () => {
+    expect(formatDate('2026-12-29', 'en')).toBe('29 Dec 2026');
+    expect(formatDate('2026-12-29', 'zh')).toBe('2026年12月29日');
+    // A finance "received on" default after midnight in Shanghai is already the next day there.
+    expect(todayIn('Asia/Shanghai', new Date('2026-11-29T16:30:00Z'))).toBe('2026-11-30');
+    expect(todayIn('UTC', new Date('2026-11-29T16:30:00Z'))).toBe('2026-11-29');
+  });
+});
+
+describe('the catalogue of server codes', () => {
+  const kinds = discoverTaskKinds();
+
+  it('names every task kind, decision and data field in Chinese', () => {
+    const missing: string[] = [];
+    for (const k of kinds) {
+      const title = taskTitle({ kind: k.kind, title: 'x', payload: {} }, 'zh');
+      if (/[A-Za-z]{3,}/.test(title.replace(/IPQC/, ''))) missing.push(`title of ${k.kind}: ${title}`);
+      for (const d of k.decisions) if (!DECISIONS[d]) missing.push(`decision ${d} of ${k.kind}`);
+      const schema = z.toJSONSchema(k.data, { unrepresentable: 'any' }) as { properties?: Record<string, { enum?: string[] }> };
+      for (const [field, spec] of Object.entries(schema.properties ?? {})) {
+        if (!FIELDS[field]) missing.push(`field ${field} of ${k.kind}`);
+        for (const v of spec.enum ?? []) if (!VALUES[v]) missing.push(`value ${v} of ${k.kind}.${field}`);
+      }
+    }
+    for (const stage of ORDER_STAGES) if (!STATUS[stage]) missing.push(`order stage ${stage}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('says task titles in Chinese from their figures, and formats the English ones with raw figures', () => {
+    const payment = { kind: 'order.payment', title: 'Record the deposit payment (128577 CNY minor units outstanding)', payload: { invoiceKind: 'deposit', outstandingMinor: 128577, currency: 'CNY' } };
+    expect(taskTitle(payment, 'en')).toBe('Record the deposit payment (¥1,285.77 outstanding)');
+    expect(taskTitle(payment, 'zh')).toBe('登记定金收款（待收 1,285.77 元）');
+    const inspect = { kind: 'order.inspection', title: 'Inspect lot SO-1-L1 (round 2, 1 unit(s))', payload: { lotIndex: 1, lotNumber: 'SO-1-L1', unitsToInspect: 1, round: 2 } };
+    expect(taskTitle(inspect, 'zh')).toBe('检验批次 SO-1-L1（第 2 轮，1 件）');
+    const review = { kind: 'quote-engineering-review', title: 'Review quote Q-20261129-ABC123 r1: assembly was asked for but no placement (CPL) file was given', payload: { reference: 'Q-20261129-ABC123', revision: 1 } };
+    expect(taskTitle(review, 'zh')).toBe('工程审核报价 Q-20261129-ABC123 第 1 版');
+    expect(kindName('order.inspection', 'zh')).toBe('检验批次');
+    expect(stepWords('engineering-review-r2', 'zh')).toBe('工程审核（2）');
+    expect(stepWords('contract:sign', 'en')).toBe('Contract signature');
+    expect(stepWords('lot:1:rework:2', 'en')).toBe('Rework (2)');
+  });
+
+  it('says price lines and review reasons in Chinese, and names every checklist code', () => {
+    expect(lineDescription({ code: 'pcb-boards', description: 'PCB 2 layers, 68.58 × 53.34 mm (36.58 cm²), 10 % quantity discount', quantity: 50, unit: 'board' }, 'zh')).toBe('PCB 2 层板，68.58 × 53.34 mm（36.58 cm²），数量折扣 10 %');
+    expect(lineDescription({ code: 'smt-joints', description: 'SMT placement, 120 joints per board', quantity: 6000, unit: 'joint' }, 'zh')).toBe('SMT 贴装，每板 120 个焊点');
+    expect(reviewReason('assembly was asked for but no placement (CPL) file was given', 'zh')).toBe('要求贴片但没有提供坐标文件（CPL）');
+    expect(reviewReason('the files have 2 error(s): copper-missing, parse-timeout', 'zh')).toBe('文件有 2 个错误：没有铜层、文件解析超时');
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('**Checklist codes**'), readme.indexOf('**Safety.**'));
+    const codes = [...section.matchAll(/`([a-z0-9]+(?:-[a-z0-9*]+)+)`/g)].map((m) => m[1]).filter((c) => !c.includes('*'));
+    expect(codes.length).toBeGreaterThan(25);
+    expect(codes.filter((c) => !CHECKLIST[c])).toEqual([]);
   });
 });

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { request } from 'node:http';
 import { uiBuildIsStale, uiStatic } from '../../infra/launcher/ui-static';
 
 describe('uiStatic', () => {
@@ -16,6 +18,9 @@ describe('uiStatic', () => {
     mkdirSync(join(dir, 'assets'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
     writeFileSync(join(dir, 'assets', 'index-abc.js'), 'console.log(1)');
+    writeFileSync(join(dir, 'assets', 'index-abc.js.br'), brotliCompressSync('console.log(1)'));
+    writeFileSync(join(dir, 'assets', 'index-abc.js.gz'), gzipSync('console.log(1)'));
+    writeFileSync(join(dir, 'assets', 'index-abc.js.map'), '{"version":3}');
     const app = express();
     app.use(uiStatic(dir));
     app.get('/api/ping', (_req, res) => void res.json({ pong: true }));
@@ -42,6 +47,37 @@ describe('uiStatic', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toContain('immutable');
     expect(await res.text()).toBe('console.log(1)');
+  });
+
+  /** A raw GET (no automatic decompression) with an Accept-Encoding. */
+  function rawGet(path: string, acceptEncoding: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${base}${path}`, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it('sends the brotli or gzip twin to browsers that accept it, the plain file otherwise', async () => {
+    const br = await rawGet('/assets/index-abc.js', 'gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toContain('text/javascript');
+    expect(br.headers['cache-control']).toContain('immutable');
+    expect(br.headers.vary).toContain('Accept-Encoding');
+    expect(br.body.equals(brotliCompressSync('console.log(1)'))).toBe(true);
+    const gz = await rawGet('/assets/index-abc.js', 'gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    const plain = await rawGet('/assets/index-abc.js', 'identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe('console.log(1)');
+  });
+
+  it('never serves source maps', async () => {
+    expect((await fetch(`${base}/assets/index-abc.js.map`)).status).toBe(404);
   });
 
   it('leaves the API, JSON requests and missing assets alone', async () => {

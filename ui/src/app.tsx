@@ -51,7 +51,7 @@ function LanguageSwitch() {
 }
 
 function Frame({ children }: { children: ReactNode }) {
-  const { user, t, signOut } = useApp();
+  const { user, t, signOut, roleName } = useApp();
   return (
     <>
       <a className="skip" href="#main">
@@ -73,7 +73,7 @@ function Frame({ children }: { children: ReactNode }) {
           {user && (
             <>
               <span className="hint">
-                {t('signedInAs')} {user.displayName} ({user.role})
+                {t('signedInAs')} {user.displayName} ({roleName(user.role)})
               </span>
               <button type="button" onClick={() => void signOut()}>
                 {t('signOut')}

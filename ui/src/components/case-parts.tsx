@@ -4,7 +4,11 @@ import { Link } from 'react-router';
 import { api, ApiError, type Task } from '../api';
 import { useApp } from '../context';
 import { describeHistory, mergeTimeline, type HistoryEvent, type TimelineLine } from '../lib/history';
-import { ErrorBanner, Section, SlaBadge, When, humanize, useLoad, useNow } from './common';
+import { ErrorBanner, Section, SlaBadge, When, useLoad, useNow } from './common';
+import { DECISIONS, wordsOf } from '../i18n/codes';
+import { taskTitle } from '../i18n/server-texts';
+import { en, zh, type StringKey } from '../strings';
+import type { Lang } from '../lib/history';
 
 /** Tasks of a case the caller may see (every status), newest last. */
 export function useCaseTasks(caseId: string) {
@@ -17,18 +21,20 @@ export function useCaseTasks(caseId: string) {
 }
 
 /** "Waiting on engineer since …, deadline …" for the open tasks of a case. */
-export function WaitingOn({ tasks }: { tasks: Task[] }) {
-  const { t, roleName } = useApp();
+export function WaitingOn({ tasks, loading = false }: { tasks: (Task & { label?: string })[]; loading?: boolean }) {
+  const { t, roleName, dateTime, taskTitle } = useApp();
   const now = useNow();
   const open = tasks.filter((x) => x.status === 'open');
+  // "Not waiting on anyone" only once the open tasks are known.
+  if (loading) return <p className="waiting hint">{t('loading')}</p>;
   if (open.length === 0) return <p className="waiting none">{t('notWaiting')}</p>;
   return (
     <ul className="waiting" aria-label={t('openTasks')}>
       {open.map((x) => (
         <li key={x.id}>
-          <strong>{t('waitingOn', { role: roleName(x.role), since: new Date(x.createdAt).toLocaleString() })}</strong> — <Link to={`/tasks/${x.id}`}>{x.title}</Link>{' '}
+          <strong>{t('waitingOn', { role: roleName(x.role), since: dateTime(x.createdAt) })}</strong> — {x.id ? <Link to={`/tasks/${x.id}`}>{taskTitle(x)}</Link> : (x.label ?? taskTitle(x))}{' '}
           <SlaBadge dueAt={x.dueAt} now={now} />
-          {x.dueAt && <span className="hint"> · {t('taskAtDeadline', { due: new Date(x.escalateAt ?? x.dueAt).toLocaleString() })}</span>}
+          {x.dueAt && <span className="hint"> · {t('taskAtDeadline', { due: dateTime(x.escalateAt ?? x.dueAt) })}</span>}
         </li>
       ))}
     </ul>
@@ -90,18 +96,20 @@ async function loadHistory(workflowId: string): Promise<HistoryEvent[] | null> {
   }
 }
 
-/** Lines for the case's tasks: opened (for whom, due) and completed (decision, by). */
-export function taskLines(tasks: Task[], lang: 'en' | 'zh'): TimelineLine[] {
+/** Lines for the case's tasks: opened (for whom), reminded or escalated, completed (decision), cancelled. */
+export function taskLines(tasks: Task[], lang: Lang): TimelineLine[] {
   const lines: TimelineLine[] = [];
+  const role = (r: string) => (lang === 'zh' ? zh : en)[`role_${r}` as StringKey] ?? r;
   for (const x of tasks) {
-    lines.push({ at: x.createdAt, source: 'task', text: lang === 'zh' ? `为 ${x.role} 创建任务：${x.title}` : `Task for ${x.role}: ${x.title}`, raw: x });
-    if (x.escalatedAt) lines.push({ at: x.escalatedAt, source: 'task', text: lang === 'zh' ? `已升级：${x.title}` : `Escalated to the manager: ${x.title}`, tone: 'warning', raw: x });
-    else if (x.remindedAt) lines.push({ at: x.remindedAt, source: 'task', text: lang === 'zh' ? `已提醒 ${x.role}：${x.title}` : `Reminder sent to ${x.role}: ${x.title}`, raw: x });
+    const title = taskTitle(x, lang);
+    lines.push({ at: x.createdAt, source: 'task', text: lang === 'zh' ? `为${role(x.role)}创建任务：${title}` : `Task for ${role(x.role)}: ${title}`, raw: x });
+    if (x.escalatedAt) lines.push({ at: x.escalatedAt, source: 'task', text: lang === 'zh' ? `已升级给经理：${title}` : `Escalated to the manager: ${title}`, tone: 'warning', raw: x });
+    else if (x.remindedAt) lines.push({ at: x.remindedAt, source: 'task', text: lang === 'zh' ? `已提醒${role(x.role)}：${title}` : `Reminder sent to ${role(x.role)}: ${title}`, raw: x });
     if (x.completedAt && x.status === 'completed') {
       const comment = (x.data as { comment?: string } | null)?.comment;
-      lines.push({ at: x.completedAt, source: 'task', actor: x.role, text: `${x.title}: ${x.decision ?? ''}${comment ? ` — “${comment}”` : ''}`, raw: x });
+      lines.push({ at: x.completedAt, source: 'task', actor: role(x.role), text: `${title}: ${x.decision ? wordsOf(DECISIONS, x.decision, lang) : ''}${comment ? ` — “${comment}”` : ''}`, raw: x });
     }
-    if (x.completedAt && x.status === 'cancelled') lines.push({ at: x.completedAt, source: 'task', text: lang === 'zh' ? `任务取消：${x.title}` : `Task cancelled: ${x.title}`, raw: x });
+    if (x.completedAt && x.status === 'cancelled') lines.push({ at: x.completedAt, source: 'task', text: lang === 'zh' ? `任务取消：${title}` : `Task cancelled: ${title}`, raw: x });
   }
   return lines;
 }
@@ -111,7 +119,7 @@ export function taskLines(tasks: Task[], lang: 'en' | 'zh'): TimelineLine[] {
  * readable words; the raw events one click away; a link to the Temporal UI when it is configured.
  */
 export function Timeline({ workflowId, lines }: { workflowId: string | null; casePathApi?: string; lines: TimelineLine[] }) {
-  const { t, lang, user } = useApp();
+  const { t, lang, user, status } = useApp();
   const [raw, setRaw] = useState(false);
   const staff = user?.role !== 'customer';
   const history = useLoad(() => (workflowId && staff ? loadHistory(workflowId) : Promise.resolve(null)), [workflowId, staff]);
@@ -130,15 +138,20 @@ export function Timeline({ workflowId, lines }: { workflowId: string | null; cas
       )}
       {workflowId && staff && (
         <p className="hint">
-          <code>{workflowId}</code>
-          {summary.data ? ` · ${summary.data.type} · ${humanize(summary.data.status.toLowerCase())}` : ''}
+          <code translate="no">{workflowId}</code>
+          {summary.data ? (
+            <>
+              {' · '}
+              <code translate="no">{summary.data.type}</code> · {status(summary.data.status.toLowerCase().replace(/^workflow_execution_status_/, ''))}
+            </>
+          ) : null}
         </p>
       )}
       <ErrorBanner error={history.error} />
       <ol className="timeline">
         {merged.map((line, i) => (
           <li key={i} className={`tone-${line.tone ?? 'normal'} source-${line.source}`}>
-            <When at={line.at} /> <span className="source">{line.source}</span> {line.text}
+            <When at={line.at} /> <span className="source">{t(`source_${line.source}`)}</span> {line.text}
             {line.actor ? <span className="hint"> · {line.actor}</span> : null}
           </li>
         ))}

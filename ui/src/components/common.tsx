@@ -3,6 +3,8 @@ import { useCallback, useEffect, useId, useState, type ReactNode } from 'react';
 import { ApiError } from '../api';
 import { useApp } from '../context';
 import { EN_UNITS, ZH_UNITS, formatSpan, slaCountdown } from '../lib/time';
+import { formatCount, yesNo } from '../lib/format';
+import { humanize } from '../i18n/codes';
 
 /** Loads data; `reload` runs the loader again. `missing` is true when the endpoint answered 404. */
 export function useLoad<T>(loader: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: Error | null; loading: boolean; missing: boolean; reload: () => void } {
@@ -93,54 +95,85 @@ export function Field({ label, error, children, hint }: { label: string; error?:
 
 /** Time left before a due time, coloured: green ahead, amber within 4 h, red overdue. */
 export function SlaBadge({ dueAt, now }: { dueAt: string | null; now: Date }) {
-  const { t, lang } = useApp();
+  const { t, lang, dateTime } = useApp();
   const c = slaCountdown(dueAt, now);
   if (c.state === 'none' || c.remainingMs === null) return <span className="sla none">{t('noDeadline')}</span>;
   const span = formatSpan(c.remainingMs, lang === 'zh' ? ZH_UNITS : EN_UNITS);
   const text = c.state === 'overdue' ? t('overdueBy', { span }) : t('leftSpan', { span });
   return (
-    <span className={`sla ${c.state}`} title={new Date(dueAt as string).toLocaleString()}>
+    <span className={`sla ${c.state}`} title={dateTime(dueAt)}>
       {c.state === 'overdue' ? '⚠ ' : ''}
       {text}
     </span>
   );
 }
 
-/** A date and time in the user's locale. */
+/** An instant in the factory's zone, with the zone named, written for the chosen language. */
 export function When({ at }: { at: string | null | undefined }) {
-  const { lang } = useApp();
+  const { dateTime } = useApp();
   if (!at) return <>—</>;
-  return <time dateTime={at}>{new Date(at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })}</time>;
+  return <time dateTime={at}>{dateTime(at)}</time>;
 }
 
-/** Scalar fields of a record as a definition list (nested values as compact JSON). */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * One value of a record in words: money from `…Minor` / `…Fen` fields, dates and instants in the factory's
+ * formats, yes / no, codes through the value and status catalogues, lists joined; nested records are left out
+ * (their page shows them properly).
+ */
+export function useValueText(): (key: string, value: unknown) => string | null {
+  const { money, dateTime, date, value: valueWords, status, lang } = useApp();
+  const text = (key: string, v: unknown): string | null => {
+    if (v === null || v === undefined || v === '') return '—';
+    if (typeof v === 'boolean') return yesNo(v, lang);
+    if (typeof v === 'number') return /(Minor|Fen)$/.test(key) ? money(v) : formatCount(v, lang);
+    if (typeof v === 'string') {
+      if (ISO_INSTANT.test(v)) return dateTime(v);
+      if (ISO_DATE.test(v)) return date(v);
+      if (/^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$/.test(v) && !/\s/.test(v)) {
+        const translated = valueWords(v);
+        return translated !== humanize(v) ? translated : status(v);
+      }
+      return v;
+    }
+    if (Array.isArray(v)) {
+      const parts = v.map((x) => (typeof x === 'object' && x !== null ? null : text(key, x))).filter((x): x is string => x !== null);
+      return parts.length ? parts.join(lang === 'zh' ? '、' : ', ') : null;
+    }
+    return null;
+  };
+  return text;
+}
+
+/** Fields of a record as a definition list: names and values in words (see {@link useValueText}). */
 export function KeyValues({ value, omit = [] }: { value: Record<string, unknown> | null | undefined; omit?: string[] }) {
+  const { field } = useApp();
+  const text = useValueText();
   if (!value) return null;
-  const entries = Object.entries(value).filter(([k, v]) => !omit.includes(k) && v !== undefined);
+  const entries = Object.entries(value)
+    .filter(([k, v]) => !omit.includes(k) && v !== undefined)
+    .map(([k, v]) => [k, text(k, v)] as const)
+    .filter((e): e is readonly [string, string] => e[1] !== null);
   return (
     <dl className="kv">
       {entries.map(([k, v]) => (
         <div key={k}>
-          <dt>{humanize(k)}</dt>
-          <dd>{v === null ? '—' : typeof v === 'object' ? <code>{JSON.stringify(v)}</code> : String(v)}</dd>
+          <dt>{field(k)}</dt>
+          <dd>{v}</dd>
         </div>
       ))}
     </dl>
   );
 }
 
-/** "quantityDone" → "Quantity done", "line_slot" → "Line slot". */
-export function humanize(key: string): string {
-  const words = key
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/[_-]+/g, ' ')
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+export { humanize };
 
-/** A status word as a pill. */
+/** A stage or status as a pill, in words. */
 export function StatusPill({ status }: { status: string }) {
-  return <span className={`pill status-${status.replace(/[^a-z_]/gi, '')}`}>{humanize(status)}</span>;
+  const { status: words } = useApp();
+  return <span className={`pill status-${status.replace(/[^a-z_]/gi, '')}`}>{words(status)}</span>;
 }
 
 /** Section with a heading (landmark for screen readers). */

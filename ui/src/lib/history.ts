@@ -5,6 +5,9 @@
  * `<kind>EventAttributes` objects; durations as "86400s" or { seconds }). Pure: tests feed it recorded events.
  */
 import { EN_UNITS, ZH_UNITS, formatSpan } from './time';
+import { DECISIONS, STATUS, stepWords, wordsOf } from '../i18n/codes';
+import { taskTitle } from '../i18n/server-texts';
+import { en, zh, type StringKey } from '../strings';
 
 /** One raw history event (the fields we read; everything else is kept for the raw view). */
 export interface HistoryEvent {
@@ -160,14 +163,14 @@ const WORDS = {
     timerCanceled: '计时器已取消（等待已提前结束）',
     reminder: (r: string) => `已发送提醒${r ? `给 ${r}` : ''}`,
     escalation: (r: string) => `已发送升级邮件${r ? `给 ${r}` : ''}`,
-    taskOpened: (title: string, role: string) => `为 ${role} 创建任务：${title}`,
+    taskOpened: (title: string, role: string) => `为${role}创建任务：${title}`,
     taskClosed: '任务已关闭',
     activityDone: (n: string) => `活动 ${n} 已完成`,
     retried: (n: string, times: number) => `活动 ${n} 重试了 ${times} 次`,
     activityFailed: (n: string, m: string) => `活动 ${n} 失败${m ? `：${m}` : ''}`,
     activityTimedOut: (n: string) => `活动 ${n} 超时`,
     signal: (n: string) => `收到信号：${n}`,
-    taskCompletedSignal: (step: string, decision: string, by: string) => `任务 ${step} 已完成：${decision}${by ? `（${by}）` : ''}`,
+    taskCompletedSignal: (step: string, decision: string, by: string) => `任务“${step}”已完成：${decision}${by ? `（${by}）` : ''}`,
     child: (t: string) => `子流程 ${t} 已启动`,
     childDone: (t: string) => `子流程 ${t} 已完成`,
     childFailed: (t: string) => `子流程 ${t} 失败`,
@@ -249,7 +252,11 @@ export function describeHistory(events: HistoryEvent[], lang: Lang = 'en'): Time
         else if (/escalat/i.test(name)) {
           text = w.escalation(recipientsOf(e, a, input));
           tone = 'warning';
-        } else if (name === 'openTask' && input) text = w.taskOpened(String(input.title ?? input.step ?? ''), String(input.role ?? ''));
+        } else if (name === 'openTask' && input) {
+          const title = taskTitle({ kind: String(input.kind ?? ''), title: String(input.title ?? input.step ?? ''), payload: (input.payload as Record<string, unknown> | undefined) ?? {} }, lang);
+          const role = String(input.role ?? '');
+          text = w.taskOpened(title, (lang === 'zh' ? zh : en)[`role_${role}` as StringKey] ?? role);
+        }
         else if (name === 'closeTask') text = w.taskClosed;
         // Projections copy workflow state into read tables; the "Stage:" line already tells it.
         else if (/^project[A-Z]/.test(name) && attempts === 1) text = null;
@@ -272,7 +279,7 @@ export function describeHistory(events: HistoryEvent[], lang: Lang = 'en'): Time
       case 'WorkflowExecutionSignaled': {
         const name = String(a.signalName ?? '');
         const input = firstPayload(a.input) as { step?: string; decision?: string; completedBy?: { email?: string } } | undefined;
-        text = input?.step && input.decision ? w.taskCompletedSignal(input.step, input.decision, input.completedBy?.email ?? '') : w.signal(name);
+        text = input?.step && input.decision ? w.taskCompletedSignal(stepWords(input.step, lang), wordsOf(DECISIONS, input.decision, lang), input.completedBy?.email ?? '') : w.signal(name);
         break;
       }
       case 'StartChildWorkflowExecutionInitiated':
@@ -288,7 +295,8 @@ export function describeHistory(events: HistoryEvent[], lang: Lang = 'en'): Time
       case 'UpsertWorkflowSearchAttributes': {
         const stage = (a.searchAttributes as { indexedFields?: Record<string, unknown> } | undefined)?.indexedFields?.Stage;
         const value = stage ? firstPayload({ payloads: [stage] }) : undefined;
-        text = typeof value === 'string' ? w.stage(value) : Array.isArray(value) && value.length ? w.stage(String(value[0])) : null;
+        const stageCode = typeof value === 'string' ? value : Array.isArray(value) && value.length ? String(value[0]) : null;
+        text = stageCode === null ? null : w.stage(wordsOf(STATUS, stageCode, lang));
         break;
       }
       default:

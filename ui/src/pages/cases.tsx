@@ -5,9 +5,10 @@
 import { Link, useParams } from 'react-router';
 import { api, type Task } from '../api';
 import { useApp } from '../context';
-import { formatMinor } from '../lib/money';
 import type { TimelineLine } from '../lib/history';
-import { ErrorBanner, KeyValues, Loading, Section, StatusPill, When, humanize, useLoad } from '../components/common';
+import { ErrorBanner, KeyValues, Loading, Section, StatusPill, When, useLoad } from '../components/common';
+import { actionWords, stepWords } from '../i18n/codes';
+import { OrderStepper } from '../components/order-stepper';
 import { Decisions, Timeline, taskLines, useCaseTasks, WaitingOn } from '../components/case-parts';
 
 type Row = Record<string, unknown> & { id: string };
@@ -22,14 +23,16 @@ function CaseList({ title, path, listKey, to }: { title: string; path: string; l
   const { t } = useApp();
   const list = useLoad(() => api<Record<string, Row[]> | Row[]>(path), [path]);
   const rows = Array.isArray(list.data) ? list.data : (list.data?.[listKey] ?? []);
+  const { lang } = useApp();
   return (
     <main id="main">
       <h1>{title}</h1>
       {list.missing && <p className="banner">{t('apiMissing', { path })}</p>}
       {!list.missing && <ErrorBanner error={list.error} />}
       {list.loading && !list.data && <Loading />}
+      {list.data && rows.length === 0 && <p className="empty">{t('nothingYet')}</p>}
       {rows.length > 0 && (
-        <table className="data">
+        <table className="data cards">
           <thead>
             <tr>
               <th scope="col">{t('colReference')}</th>
@@ -41,14 +44,14 @@ function CaseList({ title, path, listKey, to }: { title: string; path: string; l
           <tbody>
             {rows.map((r) => (
               <tr key={r.id}>
-                <td>
+                <td data-label={t('colReference')}>
                   <Link to={to(r)}>{String(pick(r, 'reference', 'name', 'code') ?? r.id.slice(0, 8))}</Link>
                 </td>
-                <td>
+                <td data-label={t('colStatus')}>
                   <StatusPill status={String(pick(r, 'status', 'stage') ?? '')} />
                 </td>
-                <td>{String(pick(r, 'quantity') ?? '')}</td>
-                <td>
+                <td data-label={t('colQuantity')}>{pick<number>(r, 'quantity')?.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en') ?? '—'}</td>
+                <td data-label={t('colCreated')}>
                   <When at={pick<string>(r, 'createdAt')} />
                 </td>
               </tr>
@@ -65,21 +68,24 @@ export const RmaList = () => <CaseList title={useApp().t('rmas')} path="/api/rma
 export const CustomerList = () => <CaseList title={useApp().t('customers')} path="/api/customers" listKey="customers" to={(r) => `/customers/${r.id}`} />;
 
 /** Decisions as the completed tasks of a case tell them. */
-function taskDecisions(tasks: Task[]) {
-  return tasks
-    .filter((x) => x.status === 'completed')
-    .map((x) => ({ what: `${x.title}: ${x.decision ?? ''}`, who: humanize(x.role), at: x.completedAt, comment: (x.data as { comment?: string } | null)?.comment }));
+function useTaskDecisions() {
+  const { taskTitle, decision, roleName } = useApp();
+  return (tasks: Task[]) =>
+    tasks
+      .filter((x) => x.status === 'completed')
+      .map((x) => ({ what: `${taskTitle(x)}: ${x.decision ? decision(x.decision) : ''}`, who: roleName(x.role), at: x.completedAt, comment: (x.data as { comment?: string } | null)?.comment }));
 }
 
 /** Production progress: one bar per step of `[{ step, quantityDone }]` against the order quantity. */
 function Progress({ progress, quantity }: { progress: { step: string; quantityDone: number }[]; quantity: number }) {
+  const { value } = useApp();
   if (!progress.length) return <p className="hint">—</p>;
   return (
     <ul className="progress-list">
       {progress.map((e) => (
         <li key={e.step}>
           <label>
-            {humanize(e.step)} {e.quantityDone} / {quantity}
+            {value(e.step)} {e.quantityDone} / {quantity}
             <progress max={Math.max(quantity, 1)} value={Math.min(e.quantityDone, quantity)} />
           </label>
         </li>
@@ -115,26 +121,37 @@ interface OrderDetail {
 
 export function OrderPage() {
   const { id = '' } = useParams();
-  const { t, lang } = useApp();
+  const { t, lang, user, money: moneyIn, status, roleName, decision: decisionWords } = useApp();
   const order = useLoad(() => api<OrderDetail>(`/api/orders/${id}`), [id]);
   const tasks = useCaseTasks(id);
+  const taskDecisions = useTaskDecisions();
   if (order.loading && !order.data) return <Loading />;
   if (order.missing) return <p className="banner">{t('notFound')}</p>;
   if (order.error || !order.data) return <ErrorBanner error={order.error} />;
   const o = order.data;
   const wf = o.workflow ?? {};
-  const money = (m: number) => formatMinor(m, o.currency, lang);
+  const money = (m: number) => moneyIn(m, o.currency);
+  const stage = wf.stage ?? o.status;
   const shipments = o.shipments.length ? o.shipments : wf.shipment ? [{ ...wf.shipment, deliveredAt: null }] : [];
-  const audit: TimelineLine[] = o.timeline.map((e) => ({ at: e.at, source: 'audit', text: humanize(e.action.replace(/\./g, ' ')), actor: e.actorRole, raw: e }));
-  const decisions = (wf.decisions ?? []).map((d) => ({ what: `${humanize(d.step)}: ${d.decision}`, who: d.by ? `${d.by.email} (${d.by.role})` : 'workflow', at: d.at, comment: d.comment }));
+  const audit: TimelineLine[] = o.timeline.map((e) => ({ at: e.at, source: 'audit', text: actionWords(e.action, lang), actor: e.actorRole ? roleName(e.actorRole) : null, raw: e }));
+  const decisions = (wf.decisions ?? []).map((d) => ({ what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`, who: d.by ? `${d.by.email} (${roleName(d.by.role)})` : t('theWorkflow'), at: d.at, comment: d.comment }));
+  const delivered = stage === 'delivered';
   return (
     <main id="main">
       <h1>
-        {t('order')} {o.reference} <StatusPill status={wf.stage ?? o.status} />
+        {t('order')} {o.reference} <StatusPill status={stage} />
       </h1>
+      <OrderStepper order={o} />
+      {delivered && user?.role === 'customer' && (
+        <p className="actions">
+          <Link className="button" to={`/portal/rma?order=${o.id}`}>
+            {t('reportProblem')}
+          </Link>
+        </p>
+      )}
       <div className="card">
-        <WaitingOn tasks={tasks.data ?? []} />
-        <KeyValues value={{ quantity: o.quantity, total: money(o.totalMinor), created: new Date(o.createdAt).toLocaleString(), lineSlot: o.production?.lineSlot ?? null }} />
+        <WaitingOn tasks={tasks.data ?? []} loading={tasks.loading && !tasks.data} />
+        <KeyValues value={{ quantity: o.quantity, totalMinor: o.totalMinor, created: o.createdAt, lineSlot: o.production?.lineSlot ?? null }} />
         {o.quoteId && (
           <p>
             <Link to={`/quotes/${o.quoteId}`}>{t('quote')}</Link>
@@ -143,11 +160,11 @@ export function OrderPage() {
       </div>
       <Section title={t('progress')}>
         <Progress progress={wf.progress?.length ? wf.progress : o.production ? [{ step: 'assembly', quantityDone: o.production.producedQuantity }] : []} quantity={o.quantity} />
-        {o.production && <p className="hint">{humanize(o.production.status)}</p>}
+        {o.production && <p className="hint">{status(o.production.status)}</p>}
       </Section>
       <Section title={t('inspectionSummary')}>
         {wf.lots?.length ? (
-          <table className="data">
+          <table className="data cards">
             <thead>
               <tr>
                 <th scope="col">{t('lot')}</th>
@@ -161,31 +178,33 @@ export function OrderPage() {
             <tbody>
               {wf.lots.map((l) => (
                 <tr key={l.lotIndex}>
-                  <td>{l.lotNumber}</td>
-                  <td>
+                  <td data-label={t('lot')} translate="no">
+                    {l.lotNumber}
+                  </td>
+                  <td data-label={t('colStatus')}>
                     <StatusPill status={l.status} />
                   </td>
-                  <td>
+                  <td data-label={t('colQuantity')}>
                     {l.passedUnits} / {l.quantity}
                   </td>
-                  <td>{l.rounds}</td>
-                  <td>{l.firstPassYield === null ? '—' : `${(l.firstPassYield * 100).toFixed(1)} %`}</td>
-                  <td>{l.reworkCount}</td>
+                  <td data-label={t('lots')}>{l.rounds}</td>
+                  <td data-label={t('firstPassYield')}>{l.firstPassYield === null ? '—' : `${(l.firstPassYield * 100).toFixed(1)} %`}</td>
+                  <td data-label={t('reworkCount')}>{l.reworkCount}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         ) : (
-          <p className="hint">—</p>
+          <p className="hint">{t('noLotsYet')}</p>
         )}
       </Section>
       <Section title={t('payment')}>
-        <KeyValues value={wf.payment ? Object.fromEntries(Object.entries(wf.payment).map(([k, v]) => (k.endsWith('Minor') && typeof v === 'number' ? [k.slice(0, -5), money(v)] : [k, v]))) : null} />
+        <KeyValues value={wf.payment ?? null} />
         {o.invoices.length > 0 && (
           <ul>
             {o.invoices.map((i) => (
               <li key={i.number}>
-                {i.number} · {humanize(i.kind)} · {money(i.amountMinor)} · <StatusPill status={i.status} />
+                <span translate="no">{i.number}</span> · {t('invoiceOf', { kind: t(i.kind === 'deposit' ? 'invoiceDeposit' : i.kind === 'balance' ? 'invoiceBalance' : 'invoiceOther') })} · {money(i.amountMinor)} · <StatusPill status={i.status} />
               </li>
             ))}
           </ul>
@@ -195,11 +214,11 @@ export function OrderPage() {
         {shipments.length ? (
           shipments.map((s, i) => (
             <p key={i}>
-              <StatusPill status={s.status} /> {s.carrier ?? ''} {s.trackingNumber ? <strong>{s.trackingNumber}</strong> : null} {s.deliveredAt ? <When at={s.deliveredAt} /> : null}
+              <StatusPill status={s.status} /> {s.carrier ?? ''} {s.trackingNumber ? <strong translate="no">{s.trackingNumber}</strong> : null} {s.deliveredAt ? <When at={s.deliveredAt} /> : null}
             </p>
           ))
         ) : (
-          <p className="hint">—</p>
+          <p className="hint">{t('notShippedYet')}</p>
         )}
       </Section>
       <Decisions rows={decisions.length ? decisions : taskDecisions(tasks.data ?? [])} />
@@ -220,39 +239,51 @@ interface RmaTimelineEntry {
 
 export function RmaPage() {
   const { id = '' } = useParams();
-  const { t, lang } = useApp();
+  const { t, lang, user, roleName, decision: decisionWords, money } = useApp();
+  const staff = user?.role !== 'customer';
   const rma = useLoad(() => api<Row & { state?: Record<string, unknown>; units?: Row[]; workflowId?: string | null }>(`/api/rmas/${id}`), [id]);
   const tasks = useLoad(() => api<{ tasks: Task[] }>(`/api/rmas/${id}/tasks`).then((r) => r.tasks.map((x) => ({ ...x, status: 'open', createdAt: x.createdAt ?? '' }) as Task)), [id]);
   const timeline = useLoad(() => api<{ timeline: RmaTimelineEntry[] }>(`/api/rmas/${id}/timeline`), [id]);
-  const penalties = useLoad(() => api<{ entries: Row[]; totalFen: number; currency: string }>(`/api/rmas/${id}/penalties`), [id]);
+  // The penalty ledger is staff-only: customers never ask for it (a 403 is not a state to retry).
+  const penalties = useLoad(() => (staff ? api<{ entries: Row[]; totalFen: number; currency: string }>(`/api/rmas/${id}/penalties`) : Promise.resolve(null)), [id, staff]);
   if (rma.loading && !rma.data) return <Loading />;
   if (rma.missing) return <p className="banner">{t('notFound')}</p>;
   if (rma.error || !rma.data) return <ErrorBanner error={rma.error} />;
   const r = rma.data;
   const entries = timeline.data?.timeline ?? [];
+  const step = (e: RmaTimelineEntry) => (e.step ? stepWords(e.step, lang) : e.title);
   const lines: TimelineLine[] = entries.map((e) => {
     const decision = (e.detail as { decision?: string } | undefined)?.decision;
     const text =
       e.kind === 'task_opened'
-        ? `${lang === 'zh' ? '待办' : 'Task for'} ${e.actorRole ?? ''}: ${e.title}`
+        ? t('taskOpenedFor', { role: roleName(e.actorRole ?? ''), step: step(e) })
         : e.kind === 'task_completed'
-          ? `${e.title}: ${decision ?? ''}`
+          ? `${step(e)}: ${decision ? decisionWords(decision) : ''}`
           : e.kind === 'penalty'
-            ? `${e.title} (${formatMinor(Number((e.detail as { amountFen?: number }).amountFen ?? 0), 'CNY', lang)})`
+            ? t('penaltyLine', { amount: money(Number((e.detail as { amountFen?: number }).amountFen ?? 0)), days: Number((e.detail as { daysLate?: number }).daysLate ?? 0) })
             : e.kind === 'task_cancelled'
-              ? `${lang === 'zh' ? '任务取消' : 'Task cancelled'}: ${e.title}`
-              : humanize(e.title.replace(/[.]/g, ' '));
-    return { at: e.at, source: e.kind === 'audit' ? 'audit' : 'task', text, actor: e.actorRole, tone: e.kind === 'penalty' ? 'error' : 'normal', raw: e };
+              ? t('taskCancelledLine', { step: step(e) })
+              : actionWords(e.title, lang);
+    return { at: e.at, source: e.kind === 'audit' ? 'audit' : 'task', text, actor: e.actorRole ? roleName(e.actorRole) : null, tone: e.kind === 'penalty' ? 'error' : 'normal', raw: e };
   });
-  const decisions = entries.filter((e) => e.kind === 'task_completed').map((e) => ({ what: `${e.title}: ${(e.detail as { decision?: string } | undefined)?.decision ?? ''}`, who: humanize(e.actorRole ?? ''), at: e.at }));
+  const decisions = entries
+    .filter((e) => e.kind === 'task_completed')
+    .map((e) => ({ what: `${step(e)}: ${decisionWords((e.detail as { decision?: string } | undefined)?.decision ?? '')}`, who: roleName(e.actorRole ?? ''), at: e.at }));
+  // Who the case waits on: the open tasks the caller may open, and (for customers) the staff steps still open.
+  const closed = new Set(entries.filter((e) => e.kind === 'task_completed' || e.kind === 'task_cancelled').map((e) => `${e.step}`));
+  const listed = new Set((tasks.data ?? []).map((x) => x.step));
+  const others = entries
+    .filter((e) => e.kind === 'task_opened' && e.step && !closed.has(e.step) && !listed.has(e.step))
+    .map((e) => ({ id: '', step: e.step ?? '', kind: '', title: e.title, role: e.actorRole ?? '', status: 'open', createdAt: e.at, dueAt: (e.detail as { dueAt?: string | null } | undefined)?.dueAt ?? null, label: step(e) }) as unknown as Task & { label: string });
+  const waiting = [...(tasks.data ?? []).map((x) => ({ ...x, createdAt: x.createdAt || String(r.updatedAt ?? r.createdAt) })), ...others];
   return (
     <main id="main">
       <h1>
         {t('rma')} {String(r.reference ?? '')} <StatusPill status={String(r.status)} />
       </h1>
       <div className="card">
-        <WaitingOn tasks={(tasks.data ?? []).map((x) => ({ ...x, createdAt: x.createdAt || String(r.updatedAt ?? r.createdAt) }))} />
-        <KeyValues value={r} omit={['state', 'units', 'id', 'workflowId', 'customerId']} />
+        <WaitingOn tasks={waiting} loading={(tasks.loading && !tasks.data) || (timeline.loading && !timeline.data)} />
+        <KeyValues value={r} omit={['state', 'units', 'id', 'workflowId', 'customerId', 'reference', 'status']} />
       </div>
       {r.units && r.units.length > 0 && (
         <Section title={t('units')}>
@@ -264,7 +295,7 @@ export function RmaPage() {
       {penalties.data && penalties.data.entries.length > 0 && (
         <Section title={t('penaltyLedger')}>
           <p>
-            {t('total')}: {formatMinor(penalties.data.totalFen, penalties.data.currency, lang)}
+            {t('total')}: {money(penalties.data.totalFen, penalties.data.currency)}
           </p>
         </Section>
       )}
@@ -292,7 +323,8 @@ interface CustomerDetail {
 
 export function CustomerPage() {
   const { id = '' } = useParams();
-  const { t, lang } = useApp();
+  const { t, lang, money, roleName, decision: decisionWords, date, value } = useApp();
+  const taskDecisions = useTaskDecisions();
   const customer = useLoad(() => api<CustomerDetail>(`/api/customers/${id}`), [id]);
   const tasks = useCaseTasks(id);
   const quotes = useLoad(() => api<{ quotes: Row[] }>(`/api/quotes?customerId=${id}`).catch(() => ({ quotes: [] as Row[] })), [id]);
@@ -302,9 +334,9 @@ export function CustomerPage() {
   if (customer.missing) return <p className="banner">{t('notFound')}</p>;
   if (customer.error || !customer.data) return <ErrorBanner error={customer.error} />;
   const c = customer.data;
-  const decisions = (c.onboarding?.decisions ?? []).map((d) => ({ what: `${humanize(d.step)}: ${d.decision}`, who: d.by?.email ? `${d.by.email} (${d.by.role ?? ''})` : '—', at: d.at, comment: d.comment }));
+  const decisions = (c.onboarding?.decisions ?? []).map((d) => ({ what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`, who: d.by?.email ? `${d.by.email} (${roleName(d.by.role ?? '')})` : '—', at: d.at, comment: d.comment }));
   const caseLinks = (rows: Row[], base: string) => (
-    <ul>
+    rows.length === 0 ? <p className="hint">{t('nothingYet')}</p> : <ul>
       {rows.map((q) => (
         <li key={q.id}>
           <Link to={`${base}/${q.id}`}>{String(q.reference)}</Link> <StatusPill status={String(q.status)} />
@@ -318,13 +350,12 @@ export function CustomerPage() {
         {t('customer')} {c.name} <StatusPill status={c.onboarding?.status ?? c.status} />
       </h1>
       <div className="card">
-        <WaitingOn tasks={tasks.data ?? []} />
+        <WaitingOn tasks={tasks.data ?? []} loading={tasks.loading && !tasks.data} />
         <KeyValues
           value={{
             code: c.code,
-            currency: c.currency,
-            paymentTerms: c.paymentTerms.kind,
-            creditLimit: c.paymentTerms.creditLimitMinor === null ? null : formatMinor(c.paymentTerms.creditLimitMinor, c.currency, lang),
+            paymentTerms: c.paymentTerms.kind ? value(c.paymentTerms.kind) : null,
+            creditLimit: c.paymentTerms.creditLimitMinor === null ? null : money(c.paymentTerms.creditLimitMinor, c.currency),
             keyCustomer: c.isKeyCustomer,
             address: c.address,
             auditVisit: c.onboarding?.visitOn ?? null,
@@ -345,7 +376,7 @@ export function CustomerPage() {
           <ul>
             {c.audits.map((a) => (
               <li key={a.id}>
-                {a.visitedOn ?? '—'} · <StatusPill status={a.result ?? 'scheduled'} /> {a.auditors ?? ''} {a.notes ? `— ${a.notes}` : ''}
+                {date(a.visitedOn)} · <StatusPill status={a.result ?? 'scheduled'} /> {a.auditors ?? ''} {a.notes ? `— ${a.notes}` : ''}
               </li>
             ))}
           </ul>
@@ -362,7 +393,7 @@ export function CustomerPage() {
                 {c.correctiveActions.map((a) => (
                   <tr key={a.id}>
                     <td>{a.description}</td>
-                    <td>{a.dueOn}</td>
+                    <td>{date(a.dueOn)}</td>
                     <td>
                       <StatusPill status={a.status} />
                     </td>

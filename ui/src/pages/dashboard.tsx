@@ -3,10 +3,10 @@ import { useMemo } from 'react';
 import { api, type Task } from '../api';
 import { useApp } from '../context';
 import { AGE_BUCKETS, EN_UNITS, ZH_UNITS, ageBucket, formatSpan } from '../lib/time';
-import { formatMinor } from '../lib/money';
+import { formatMoney } from '../lib/format';
 import { quoteTurnaroundHours, firstPassYield } from '../lib/metrics';
 import { BarChart } from '../components/chart';
-import { ErrorBanner, Section, When, humanize, useLoad } from '../components/common';
+import { ErrorBanner, Section, When, useLoad } from '../components/common';
 
 type Row = Record<string, unknown> & { id: string };
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#dc2626', '#7c3aed'];
@@ -23,7 +23,7 @@ async function allTasks(status: 'open' | 'completed', kind?: string): Promise<Ta
 }
 
 export function DashboardPage() {
-  const { t, lang } = useApp();
+  const { t, lang, roleName, value } = useApp();
   const now = useMemo(() => new Date(), []);
   const open = useLoad(() => allTasks('open'), []);
   const quotes = useLoad(() => api<{ quotes: Row[] }>('/api/quotes?limit=200').then((r) => r.quotes), []);
@@ -74,7 +74,7 @@ export function DashboardPage() {
         </Section>
         <Section title={t('chartTasksByRole')}>
           <ErrorBanner error={open.error} />
-          {roles.length ? <BarChart title={t('chartTasksByRole')} labels={roles.map(humanize)} series={byRoleAge} stacked /> : <p className="hint">{t('noData')}</p>}
+          {roles.length ? <BarChart title={t('chartTasksByRole')} labels={roles.map(roleName)} series={byRoleAge} stacked /> : <p className="hint">{t('noData')}</p>}
         </Section>
         <Section title={t('chartYield')}>
           {fpy.rounds ? (
@@ -110,7 +110,7 @@ export function DashboardPage() {
         {penalties.data && (
           <>
             <p className="metric">
-              {t('total')}: <strong>{formatMinor(penalties.data.totalFen, penalties.data.currency, lang)}</strong>
+              {t('total')}: <strong>{formatMoney(penalties.data.totalFen, penalties.data.currency, lang)}</strong>
             </p>
             <table className="data">
               <thead>
@@ -128,10 +128,10 @@ export function DashboardPage() {
                     <td>
                       <When at={String(p.createdAt)} />
                     </td>
-                    <td>{String(p.responsibleParty)}</td>
+                    <td>{value(String(p.responsibleParty))}</td>
                     <td>{String(p.daysLate)}</td>
-                    <td className="num">{formatMinor(Number(p.amountFen), String(p.currency ?? 'CNY'), lang)}</td>
-                    <td>{String(p.reason)}</td>
+                    <td className="num">{formatMoney(Number(p.amountFen), String(p.currency ?? 'CNY'), lang)}</td>
+                    <td>{lang === 'zh' ? t('penaltyReasonQr', { ref: /RMA-[\w-]+/.exec(String(p.reason))?.[0] ?? '' }) : String(p.reason)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -3,20 +3,19 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, casePath, type Task, type TaskKind } from '../api';
 import { useApp } from '../context';
-import { formatMinor } from '../lib/money';
 import { ErrorBanner, Loading, Section, SlaBadge, useLoad, useNow } from '../components/common';
 import { TaskForm } from '../components/task-forms';
 
 function TaskCard({ task, kind, onDone, reference }: { task: Task; kind?: TaskKind; onDone: () => void; reference?: string }) {
-  const { t, lang } = useApp();
+  const { t, money, taskTitle } = useApp();
   const now = useNow();
   const [open, setOpen] = useState(false);
   const amount = (task.payload.outstandingMinor ?? task.payload.balanceMinor ?? task.payload.amountMinor) as number | undefined;
   return (
     <li className="card">
       <p>
-        <Link to={`/tasks/${task.id}`}>{task.title}</Link> · <Link to={casePath(task.caseType, task.caseId)}>{reference ?? String(task.payload.reference ?? task.caseId.slice(0, 8))}</Link>{' '}
-        {amount !== undefined && <strong>{formatMinor(amount, String(task.payload.currency ?? 'CNY'), lang)}</strong>} <SlaBadge dueAt={task.dueAt} now={now} />
+        <Link to={`/tasks/${task.id}`}>{taskTitle(task)}</Link> · <Link to={casePath(task.caseType, task.caseId)}>{reference ?? String(task.payload.reference ?? task.caseId.slice(0, 8))}</Link>{' '}
+        {amount !== undefined && <strong>{money(amount, String(task.payload.currency ?? 'CNY'))}</strong>} <SlaBadge dueAt={task.dueAt} now={now} />
       </p>
       {kind && (
         <>
@@ -56,7 +55,8 @@ export function FinancePage() {
         </ul>
       </Section>
       <Section title={t('financeCredit')}>
-        {credit.data?.tasks.length === 0 && <p>—</p>}
+        {credit.loading && !credit.data && <Loading />}
+        {credit.data?.tasks.length === 0 && <p>{t('nothingYet')}</p>}
         <ul className="plain">
           {credit.data?.tasks.map((x) => (
             <TaskCard key={x.id} task={x} kind={kindOf(x.kind)} onDone={reload} reference={referenceOf(x.caseId)} />

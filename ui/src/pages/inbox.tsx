@@ -3,7 +3,8 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, casePath, type Task } from '../api';
 import { useApp } from '../context';
-import { ErrorBanner, Field, Loading, SlaBadge, When, humanize, useLoad, useNow } from '../components/common';
+import { ErrorBanner, Field, Loading, SlaBadge, When, useLoad, useNow } from '../components/common';
+import { caseTypeName, kindName } from '../i18n/server-texts';
 
 interface CustomerLite {
   id: string;
@@ -12,7 +13,7 @@ interface CustomerLite {
 }
 
 export function InboxPage() {
-  const { t, roleName } = useApp();
+  const { t, roleName, lang, taskTitle } = useApp();
   const now = useNow();
   const [params, setParams] = useSearchParams();
   // Filters live in local state (controls answer at once) and in the URL (links and reloads keep them).
@@ -57,7 +58,7 @@ export function InboxPage() {
               <option value="">{t('filterAll')}</option>
               {kinds.map((k) => (
                 <option key={k} value={k}>
-                  {k}
+                  {kindName(k, lang)}
                 </option>
               ))}
             </select>
@@ -104,16 +105,14 @@ export function InboxPage() {
             {shown.map((task) => (
               <tr key={task.id} className={task.overdue ? 'overdue' : ''}>
                 <td>
-                  <Link to={`/tasks/${task.id}`}>{task.title}</Link>
+                  <Link to={`/tasks/${task.id}`}>{taskTitle(task)}</Link>
                   {task.escalatedAt && <span className="pill warning"> {t('escalated')}</span>}
                   {!task.escalatedAt && task.remindedAt && <span className="pill"> {t('reminded')}</span>}
                 </td>
-                <td>
-                  <code>{task.kind}</code>
-                </td>
+                <td>{kindName(task.kind, lang)}</td>
                 <td>
                   <Link to={casePath(task.caseType, task.caseId)}>
-                    {humanize(task.caseType)} {references.data?.get(task.caseId) ?? String(task.payload.reference ?? task.caseId.slice(0, 8))}
+                    {caseTypeName(task.caseType, lang)} {references.data?.get(task.caseId) ?? String(task.payload.reference ?? task.caseId.slice(0, 8))}
                   </Link>
                 </td>
                 <td>{task.customerId ? (names.get(task.customerId) ?? task.customerId.slice(0, 8)) : '—'}</td>

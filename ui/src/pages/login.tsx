@@ -48,7 +48,7 @@ export function LoginPage() {
         <button type="submit" className="primary" disabled={busy}>
           {busy ? t('signingIn') : t('signIn')}
         </button>
-        <p className="hint">demo: engineer@demo.local / demo · buyer@demo.local / demo</p>
+        <p className="hint">{t('demoHint')} engineer@demo.local / demo · buyer@demo.local / demo</p>
       </form>
     </main>
   );

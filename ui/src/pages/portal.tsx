@@ -1,13 +1,14 @@
 /** The customer portal: my quotes, orders and returns; asking for a quote; reporting a problem. */
-import { useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { useEffect, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, upload, type Task } from '../api';
 import { useApp } from '../context';
-import { ErrorBanner, Field, Section, SlaBadge, StatusPill, When, useLoad, useNow } from '../components/common';
+import { ErrorBanner, Field, Loading, Section, SlaBadge, StatusPill, When, useLoad, useNow } from '../components/common';
 
 type Row = Record<string, unknown> & { id: string };
 
-function ListOf({ rows, to, empty }: { rows: Row[]; to: (r: Row) => string; empty: string }) {
+function ListOf({ rows, to, empty, loading }: { rows: Row[]; to: (r: Row) => string; empty: string; loading: boolean }) {
+  if (loading) return <Loading />;
   if (!rows.length) return <p className="hint">{empty}</p>;
   return (
     <ul className="cases">
@@ -21,7 +22,7 @@ function ListOf({ rows, to, empty }: { rows: Row[]; to: (r: Row) => string; empt
 }
 
 export function PortalHome() {
-  const { t } = useApp();
+  const { t, taskTitle } = useApp();
   const now = useNow();
   const tasks = useLoad(() => api<{ tasks: Task[] }>('/api/tasks'), []);
   const quotes = useLoad(() => api<{ quotes: Row[] }>('/api/quotes'), []);
@@ -39,29 +40,32 @@ export function PortalHome() {
         </Link>
       </p>
       <Section title={t('openTasks')}>
-        {(tasks.data?.tasks ?? []).length === 0 ? (
+        <ErrorBanner error={tasks.error} />
+        {tasks.loading && !tasks.data ? (
+          <Loading />
+        ) : (tasks.data?.tasks ?? []).length === 0 ? (
           <p className="hint">{t('noOpenTasks')}</p>
         ) : (
           <ul>
             {tasks.data?.tasks.map((x) => (
               <li key={x.id}>
-                <Link to={`/tasks/${x.id}`}>{x.title}</Link> <SlaBadge dueAt={x.dueAt} now={now} />
+                <Link to={`/tasks/${x.id}`}>{taskTitle(x)}</Link> <SlaBadge dueAt={x.dueAt} now={now} />
               </li>
             ))}
           </ul>
         )}
       </Section>
       <Section title={t('quotes')}>
-        <ErrorBanner error={quotes.missing ? null : quotes.error} />
-        <ListOf rows={quotes.data?.quotes ?? []} to={(r) => `/quotes/${r.id}`} empty="—" />
+        <ErrorBanner error={quotes.error} />
+        <ListOf rows={quotes.data?.quotes ?? []} to={(r) => `/quotes/${r.id}`} empty={t('noQuotes')} loading={quotes.loading && !quotes.data} />
       </Section>
       <Section title={t('orders')}>
-        {orders.missing ? <p className="hint">{t('apiMissing', { path: '/api/orders' })}</p> : <ErrorBanner error={orders.error} />}
-        <ListOf rows={orders.data?.orders ?? []} to={(r) => `/orders/${r.id}`} empty="—" />
+        <ErrorBanner error={orders.error} />
+        <ListOf rows={orders.data?.orders ?? []} to={(r) => `/orders/${r.id}`} empty={t('nothingYet')} loading={orders.loading && !orders.data} />
       </Section>
       <Section title={t('rmas')}>
         <ErrorBanner error={rmas.error} />
-        <ListOf rows={rmas.data?.rmas ?? []} to={(r) => `/rmas/${r.id}`} empty="—" />
+        <ListOf rows={rmas.data?.rmas ?? []} to={(r) => `/rmas/${r.id}`} empty={t('nothingYet')} loading={rmas.loading && !rmas.data} />
       </Section>
     </main>
   );
@@ -152,7 +156,7 @@ export function RfqPage() {
               .filter(([, f]) => f)
               .map(([slot, f]) => (
                 <li key={slot}>
-                  {slot}: {f?.name} ({((f?.size ?? 0) / 1024).toFixed(0)} KiB)
+                  {t(slot === 'gerber' ? 'rfqGerber' : slot === 'bom' ? 'slotBom' : 'slotPlacement')}: <span translate="no">{f?.name}</span> ({((f?.size ?? 0) / 1024).toFixed(0)} KiB)
                 </li>
               ))}
           </ul>
@@ -200,30 +204,58 @@ export function RfqPage() {
   );
 }
 
+interface OrderChoice {
+  id: string;
+  reference: string;
+  status: string;
+  quantity: number;
+}
+interface OrderLots {
+  workflow: { lots?: { lotNumber: string; quantity: number }[] } | null;
+}
+
+/** Reporting a problem: which order and lot, what happens, how many, photos; opens an RMA and attaches the photos. */
 export function NewRmaPage() {
-  const { t } = useApp();
+  const { t, today } = useApp();
   const navigate = useNavigate();
-  const [form, setForm] = useState({ symptoms: '', quantity: '1', productModel: '', partNumber: '', saleDate: '', urgent: false, requestedResolution: 'repair' });
+  const [params] = useSearchParams();
+  const orders = useLoad(() => api<{ orders: OrderChoice[] }>('/api/orders').catch(() => ({ orders: [] as OrderChoice[] })), []);
+  const [form, setForm] = useState({ orderId: params.get('order') ?? '', lotNumber: '', symptoms: '', quantity: '1', productModel: '', partNumber: '', saleDate: '', urgent: false, requestedResolution: 'repair' });
+  const lots = useLoad(() => (form.orderId ? api<OrderLots>(`/api/orders/${form.orderId}`).then((o) => o.workflow?.lots ?? []).catch(() => []) : Promise.resolve([])), [form.orderId]);
+  const [photos, setPhotos] = useState<File[]>([]);
+  const [progress, setProgress] = useState<number | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const set = (k: keyof typeof form, v: string | boolean) => setForm({ ...form, [k]: v });
+  // One lot: it is the one.
+  useEffect(() => {
+    if (lots.data?.length === 1) setForm((f) => ({ ...f, lotNumber: lots.data?.[0].lotNumber ?? '' }));
+  }, [lots.data]);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setFieldErrors({});
     setError(null);
     const quantity = Number(form.quantity);
     if (!Number.isInteger(quantity)) {
-      setFieldErrors({ quantity: 'must be a whole number' });
+      setFieldErrors({ quantity: t('mustBeWhole') });
       return;
     }
     const body: Record<string, unknown> = { symptoms: form.symptoms, quantity, urgent: form.urgent, requestedResolution: form.requestedResolution };
+    if (form.orderId) body.orderId = form.orderId;
+    if (form.lotNumber) body.lotNumber = form.lotNumber;
     if (form.productModel.trim()) body.productModel = form.productModel.trim();
     if (form.partNumber.trim()) body.partNumber = form.partNumber.trim();
     if (form.saleDate) body.saleDate = form.saleDate;
     setBusy(true);
     try {
       const created = await api<{ id: string }>('/api/rmas', { body });
+      if (photos.length) {
+        const data = new FormData();
+        for (const f of photos) data.append('file', f, f.name);
+        setProgress(0);
+        await upload(`/api/rmas/${created.id}/evidence`, data, setProgress);
+      }
       void navigate(`/rmas/${created.id}`);
     } catch (err) {
       if (err instanceof ApiError && err.field) setFieldErrors({ [err.field.split('.')[0]]: err.message.replace(/^[\w.]+:\s*/, '') });
@@ -236,6 +268,32 @@ export function NewRmaPage() {
     <main id="main">
       <h1>{t('rmaNewTitle')}</h1>
       <form className="card" onSubmit={(e) => void submit(e)} aria-label={t('rmaNewTitle')}>
+        <div className="row">
+          <Field label={t('rmaOrder')} error={fieldErrors.orderId}>
+            {(p) => (
+              <select {...p} value={form.orderId} onChange={(e) => setForm({ ...form, orderId: e.target.value, lotNumber: '' })}>
+                <option value="">{t('rmaNoOrder')}</option>
+                {(orders.data?.orders ?? []).map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.reference} · {o.quantity.toLocaleString()} {t('pcs')}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t('rmaLot')} error={fieldErrors.lotNumber}>
+            {(p) => (
+              <select {...p} value={form.lotNumber} disabled={!lots.data?.length} onChange={(e) => set('lotNumber', e.target.value)}>
+                <option value="">{t('rmaNoLot')}</option>
+                {(lots.data ?? []).map((l) => (
+                  <option key={l.lotNumber} value={l.lotNumber}>
+                    {l.lotNumber} · {l.quantity.toLocaleString()} {t('pcs')}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
         <Field label={t('rmaSymptoms')} error={fieldErrors.symptoms}>
           {(p) => <textarea {...p} rows={3} value={form.symptoms} onChange={(e) => set('symptoms', e.target.value)} />}
         </Field>
@@ -250,7 +308,7 @@ export function NewRmaPage() {
             {(p) => <input {...p} value={form.partNumber} onChange={(e) => set('partNumber', e.target.value)} />}
           </Field>
           <Field label={t('rmaSaleDate')} error={fieldErrors.saleDate}>
-            {(p) => <input {...p} type="date" value={form.saleDate} onChange={(e) => set('saleDate', e.target.value)} />}
+            {(p) => <input {...p} type="date" max={today()} value={form.saleDate} onChange={(e) => set('saleDate', e.target.value)} />}
           </Field>
         </div>
         <Field label={t('rmaResolution')} error={fieldErrors.requestedResolution}>
@@ -262,6 +320,15 @@ export function NewRmaPage() {
             </select>
           )}
         </Field>
+        <Field label={t('rmaPhotos')} error={fieldErrors.file}>
+          {(p) => <input {...p} type="file" multiple accept="image/*" capture="environment" onChange={(e) => setPhotos([...(e.target.files ?? [])])} />}
+        </Field>
+        {progress !== null && (
+          <label className="upload-progress">
+            {t('uploadProgress')} {Math.round(progress * 100)}%
+            <progress max={1} value={progress} />
+          </label>
+        )}
         <label className="checkbox">
           <input type="checkbox" checked={form.urgent} onChange={(e) => set('urgent', e.target.checked)} />
           {t('rmaUrgent')}

@@ -3,8 +3,9 @@ import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, ApiError, upload } from '../api';
 import { useApp } from '../context';
-import { formatMinor } from '../lib/money';
-import { ErrorBanner, Field, KeyValues, Loading, Section, StatusPill, When, humanize, useLoad } from '../components/common';
+import { CHECKLIST, FILE_KINDS, SEVERITY, stepWords, wordsOf } from '../i18n/codes';
+import { lineDescription, reviewReason, unitWord } from '../i18n/server-texts';
+import { ErrorBanner, Field, KeyValues, Loading, Section, StatusPill, When, useLoad } from '../components/common';
 import { Decisions, Timeline, taskLines, useCaseTasks, WaitingOn } from '../components/case-parts';
 
 export interface QuoteSummary {
@@ -41,7 +42,7 @@ interface LineItem {
 interface QuoteDetail extends QuoteSummary {
   workflowId: string | null;
   options: Record<string, unknown>;
-  analysis: { revision: number; board: Record<string, unknown> | null; drill: Record<string, unknown> | null; bom: Record<string, unknown> | null; placement: Record<string, unknown> | null; issues: Issue[]; refused: unknown } | null;
+  analysis: { revision: number; board: { widthMm: number; heightMm: number; areaCm2: number; copperLayers: number; sizeFrom?: string | null } | null; drill: Record<string, unknown> | null; bom: Record<string, unknown> | null; placement: Record<string, unknown> | null; issues: Issue[]; refused: unknown } | null;
   revisions: {
     revision: number;
     quantity: number;
@@ -63,161 +64,174 @@ interface QuoteDetail extends QuoteSummary {
 export function QuoteList() {
   const { t, lang } = useApp();
   const quotes = useLoad(() => api<{ quotes: QuoteSummary[] }>('/api/quotes'), []);
-  if (quotes.missing) return <p className="banner">{t('apiMissing', { path: '/api/quotes' })}</p>;
   return (
     <main id="main">
       <h1>{t('quotes')}</h1>
       <ErrorBanner error={quotes.error} />
       {quotes.loading && !quotes.data && <Loading />}
-      <table className="data">
-        <thead>
-          <tr>
-            <th scope="col">{t('colReference')}</th>
-            <th scope="col">{t('colStatus')}</th>
-            <th scope="col">{t('colQuantity')}</th>
-            <th scope="col">{t('revision')}</th>
-            <th scope="col">{t('colCreated')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {quotes.data?.quotes.map((q) => (
-            <tr key={q.id}>
-              <td>
-                <Link to={`/quotes/${q.id}`}>{q.reference}</Link>
-              </td>
-              <td>
-                <StatusPill status={q.status} />
-              </td>
-              <td>{q.quantity.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en')}</td>
-              <td>{q.revision}</td>
-              <td>
-                <When at={q.createdAt} />
-              </td>
+      {quotes.data && quotes.data.quotes.length === 0 && <p className="empty">{t('noQuotes')}</p>}
+      {quotes.data && quotes.data.quotes.length > 0 && (
+        <table className="data cards">
+          <thead>
+            <tr>
+              <th scope="col">{t('colReference')}</th>
+              <th scope="col">{t('colStatus')}</th>
+              <th scope="col">{t('colQuantity')}</th>
+              <th scope="col">{t('revision')}</th>
+              <th scope="col">{t('colCreated')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {quotes.data.quotes.map((q) => (
+              <tr key={q.id}>
+                <td data-label={t('colReference')}>
+                  <Link to={`/quotes/${q.id}`}>{q.reference}</Link>
+                </td>
+                <td data-label={t('colStatus')}>
+                  <StatusPill status={q.status} />
+                </td>
+                <td data-label={t('colQuantity')}>{q.quantity.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en')}</td>
+                <td data-label={t('revision')}>{q.revision}</td>
+                <td data-label={t('colCreated')}>
+                  <When at={q.createdAt} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </main>
   );
 }
 
+/** The checklist findings: severity and what the code means, with where (designator, file, row). */
 export function Findings({ issues }: { issues: Issue[] }) {
-  const { t } = useApp();
+  const { t, lang } = useApp();
   if (!issues.length) return <p>{t('noFindings')}</p>;
   return (
-    <table className="data findings">
-      <thead>
-        <tr>
-          <th scope="col">{t('severity')}</th>
-          <th scope="col">{t('code')}</th>
-          <th scope="col">{t('message')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {issues.map((i, n) => (
-          <tr key={n} className={`sev-${i.severity}`}>
-            <td>
-              <span className={`pill sev-${i.severity}`}>{i.severity}</span>
-            </td>
-            <td>
-              <code>{i.code}</code>
-            </td>
-            <td>
-              {i.message}
-              {i.file ? <span className="hint"> · {i.file}</span> : null}
-              {i.row ? <span className="hint"> · {t('row', { n: i.row })}</span> : null}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ul className="findings">
+      {issues.map((i, n) => (
+        <li key={n} className={`sev-${i.severity}`}>
+          <span className={`pill sev-${i.severity}`}>{wordsOf(SEVERITY, i.severity, lang)}</span> <strong>{wordsOf(CHECKLIST, i.code, lang)}</strong>
+          {lang === 'en' && i.message ? <span> — {i.message}</span> : null}
+          {i.designator ? <span className="hint"> · {i.designator}</span> : null}
+          {i.file ? <span className="hint"> · {i.file}</span> : null}
+          {i.row ? <span className="hint"> · {t('row', { n: i.row })}</span> : null}
+        </li>
+      ))}
+    </ul>
   );
 }
 
-function PriceBreakdown({ price }: { price: NonNullable<QuoteDetail['revisions'][number]['price']> }) {
-  const { t, lang } = useApp();
-  const money = (m: number) => formatMinor(m, price.currency, lang);
+type Price = NonNullable<QuoteDetail['revisions'][number]['price']>;
+
+function PriceBreakdown({ price }: { price: Price }) {
+  const { t, lang, money, date } = useApp();
+  const m = (x: number) => money(x, price.currency);
   return (
     <>
-      <table className="data price">
+      <table className="data price cards">
         <thead>
           <tr>
-            <th scope="col">{t('lineCode')}</th>
             <th scope="col">{t('lineDescription')}</th>
             <th scope="col">{t('lineQuantity')}</th>
-            <th scope="col">{t('unitPrice', { currency: price.currency })}</th>
+            <th scope="col">{t('unitPriceYuan')}</th>
             <th scope="col">{t('lineTotal')}</th>
           </tr>
         </thead>
         <tbody>
           {price.lineItems.map((l) => (
             <tr key={l.code}>
-              <td>
-                <code>{l.code}</code>
+              <td data-label={t('lineDescription')}>{lineDescription(l, lang)}</td>
+              <td data-label={t('lineQuantity')} className="num">
+                {l.quantity.toLocaleString()} {unitWord(l.unit, lang)}
               </td>
-              <td>{l.description}</td>
-              <td>
-                {l.quantity} {l.unit}
+              <td data-label={t('unitPriceYuan')} className="num">
+                {m(l.unitPriceFen)}
               </td>
-              <td className="num">{money(l.unitPriceFen)}</td>
-              <td className="num">{money(l.totalFen)}</td>
+              <td data-label={t('lineTotal')} className="num">
+                {m(l.totalFen)}
+              </td>
             </tr>
           ))}
         </tbody>
         <tfoot>
           <tr>
-            <th scope="row" colSpan={4}>
+            <th scope="row" colSpan={3}>
               {t('total')}
             </th>
-            <td className="num total">{money(price.totalMinor)}</td>
+            <td className="num total">{m(price.totalMinor)}</td>
           </tr>
           <tr>
-            <th scope="row" colSpan={4}>
+            <th scope="row" colSpan={3}>
               {t('perBoard')}
             </th>
-            <td className="num">{money(price.perBoardMinor)}</td>
+            <td className="num">{m(price.perBoardMinor)}</td>
           </tr>
         </tfoot>
       </table>
       {price.quantityBreaks?.length > 0 && (
         <p>
-          {t('quantityBreaks')}: {price.quantityBreaks.map((b) => `${b.quantity} → ${money(b.perBoardFen)}`).join(' · ')}
+          {t('quantityBreaks')}: {price.quantityBreaks.map((b) => t('breakPerBoard', { n: b.quantity.toLocaleString(), price: m(b.perBoardFen) })).join(' · ')}
         </p>
       )}
       {price.validUntil && (
         <p>
-          {t('validUntil')}: {price.validUntil}
+          {t('validUntil')}: {date(price.validUntil)}
         </p>
       )}
     </>
   );
 }
 
-/** The customer's (or sales') answer to an issued quote. */
-function CustomerDecision({ quote, onDone }: { quote: QuoteDetail; onDone: () => void }) {
+/** The headline of an issued quote: total, per board, quantity and validity, big enough to decide on. */
+function PriceSummary({ price, quantity }: { price: Price; quantity: number }) {
+  const { t, money, date } = useApp();
+  return (
+    <div className="price-summary" data-testid="price-summary">
+      <p className="big-total">
+        <span>{t('total')}</span> <strong>{money(price.totalMinor, price.currency)}</strong>
+      </p>
+      <p>
+        {t('perBoardOf', { price: money(price.perBoardMinor, price.currency), n: quantity.toLocaleString() })}
+        {price.validUntil ? ` · ${t('validUntil')} ${date(price.validUntil)}` : ''}
+      </p>
+    </div>
+  );
+}
+
+/** The customer's (or sales') answer to an issued quote; rejecting asks for a reason and a confirmation. */
+function CustomerDecision({ quote, price, quantity, onDone }: { quote: QuoteDetail; price: Price | null; quantity: number; onDone: () => void }) {
   const { t } = useApp();
   const [comment, setComment] = useState('');
-  const [quantity, setQuantity] = useState('');
+  const [newQuantity, setNewQuantity] = useState('');
   const [files, setFiles] = useState<FileList | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [fieldError, setFieldError] = useState<{ field: string; message: string } | null>(null);
   const [sent, setSent] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [rejecting, setRejecting] = useState(false);
+  const [reason, setReason] = useState('');
   const decide = async (decision: 'accept' | 'revise' | 'reject') => {
     setError(null);
     setFieldError(null);
+    const text = decision === 'reject' ? [reason.trim(), comment.trim()].filter(Boolean).join('\n') : comment.trim();
+    if (decision === 'reject' && !reason.trim()) {
+      setFieldError({ field: 'reason', message: t('reasonRequired') });
+      return;
+    }
     setBusy(true);
     try {
       if (decision === 'revise' && files?.length) {
         const form = new FormData();
         form.append('gerber', files[0]);
-        if (comment.trim()) form.append('comment', comment.trim());
-        if (quantity.trim()) form.append('quantity', quantity.trim());
+        if (text) form.append('comment', text);
+        if (newQuantity.trim()) form.append('quantity', newQuantity.trim());
         await upload(`/api/quotes/${quote.id}/revisions`, form, () => undefined);
       } else {
         const body: Record<string, unknown> = { decision };
-        if (comment.trim()) body.comment = comment.trim();
-        if (decision === 'revise' && quantity.trim()) body.quantity = Number(quantity);
+        if (text) body.comment = text;
+        if (decision === 'revise' && newQuantity.trim()) body.quantity = Number(newQuantity);
         await api(`/api/quotes/${quote.id}/decision`, { body });
       }
       setSent(decision);
@@ -232,89 +246,176 @@ function CustomerDecision({ quote, onDone }: { quote: QuoteDetail; onDone: () =>
   if (sent) return <p role="status" className="banner success">{t('decisionSent')}</p>;
   return (
     <Section title={t('yourDecision')}>
-      <form onSubmit={(e) => e.preventDefault()} aria-label={t('yourDecision')}>
+      {price && <PriceSummary price={price} quantity={quantity} />}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!busy && !rejecting) void decide('accept');
+        }}
+        aria-label={t('yourDecision')}
+      >
         <Field label={t('comment')} error={fieldError?.field === 'comment' ? fieldError.message : null}>
           {(p) => <textarea {...p} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />}
         </Field>
-        <div className="row">
-          <Field label={t('newQuantity')} error={fieldError?.field === 'quantity' ? fieldError.message : null}>
-            {(p) => <input {...p} inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} />}
-          </Field>
-          <Field label={t('rfqGerber')} error={fieldError?.field === 'gerber' ? fieldError.message : null}>
-            {(p) => <input {...p} type="file" accept=".zip" onChange={(e) => setFiles(e.target.files)} />}
-          </Field>
-        </div>
-        <ErrorBanner error={error} />
-        <div className="actions">
-          <button type="button" className="primary" disabled={busy} onClick={() => void decide('accept')}>
-            {t('accept')}
-          </button>
-          <button type="button" disabled={busy} onClick={() => void decide('revise')}>
-            {t('revise')}
-          </button>
-          <button type="button" className="danger" disabled={busy} onClick={() => void decide('reject')}>
-            {t('rejectQuote')}
-          </button>
-        </div>
+        {rejecting ? (
+          <div className="confirm card" role="group" aria-label={t('confirmRefusal', { decision: t('rejectQuote') })}>
+            <p>
+              <strong>{t('confirmRejectQuote')}</strong>
+            </p>
+            <Field label={`${t('reason')} (${t('required')})`} error={fieldError?.field === 'reason' ? fieldError.message : null}>
+              {(p) => <textarea {...p} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
+            </Field>
+            <ErrorBanner error={error} />
+            <div className="actions">
+              <button type="button" className="danger" disabled={busy} onClick={() => void decide('reject')}>
+                {t('confirmDecision', { decision: t('rejectQuote') })}
+              </button>
+              <button type="button" disabled={busy} onClick={() => setRejecting(false)}>
+                {t('back')}
+              </button>
+            </div>
+          </div>
+        ) : (
+          <>
+            <details>
+              <summary>{t('revise')}</summary>
+              <div className="row">
+                <Field label={t('newQuantity')} error={fieldError?.field === 'quantity' ? fieldError.message : null}>
+                  {(p) => <input {...p} inputMode="numeric" value={newQuantity} onChange={(e) => setNewQuantity(e.target.value)} />}
+                </Field>
+                <Field label={t('rfqGerber')} error={fieldError?.field === 'gerber' ? fieldError.message : null}>
+                  {(p) => <input {...p} type="file" accept=".zip" onChange={(e) => setFiles(e.target.files)} />}
+                </Field>
+              </div>
+            </details>
+            <ErrorBanner error={error} />
+            <div className="actions">
+              <button type="submit" className="primary" disabled={busy}>
+                {t('accept')}
+              </button>
+              <button type="button" disabled={busy} onClick={() => void decide('revise')}>
+                {t('revise')}
+              </button>
+              <button type="button" className="danger" disabled={busy} onClick={() => setRejecting(true)}>
+                {t('rejectQuote')}
+              </button>
+            </div>
+          </>
+        )}
       </form>
     </Section>
   );
 }
 
+/** Board figures with their units. */
+function BoardFacts({ board }: { board: NonNullable<NonNullable<QuoteDetail['analysis']>['board']> }) {
+  const { t } = useApp();
+  return (
+    <dl className="kv">
+      <div>
+        <dt>{t('boardSize')}</dt>
+        <dd>
+          {board.widthMm} × {board.heightMm} mm
+        </dd>
+      </div>
+      <div>
+        <dt>{t('boardArea')}</dt>
+        <dd>{board.areaCm2} cm²</dd>
+      </div>
+      <div>
+        <dt>{t('copperLayers')}</dt>
+        <dd>{board.copperLayers}</dd>
+      </div>
+    </dl>
+  );
+}
+
 export function QuotePage() {
   const { id = '' } = useParams();
-  const { t, lang, user } = useApp();
+  const { t, lang, user, money, roleName, decision: decisionWords, taskTitle } = useApp();
   const quote = useLoad(() => api<QuoteDetail>(`/api/quotes/${id}`), [id]);
   const tasks = useCaseTasks(id);
-  // While the workflow analyses or issues, the page follows it without a manual refresh.
-  const busyStage = !quote.data || ['analysing', 'issuing'].includes(quote.data.workflow?.stage ?? quote.data.status);
+  // While the workflow analyses or issues, the page follows it; a missing quote or a refused request is final.
+  const stage = quote.data ? (quote.data.workflow?.stage ?? quote.data.status) : null;
+  const following = !quote.error && (stage === null || ['analysing', 'issuing'].includes(stage));
   const { reload: reloadQuote } = quote;
   const { reload: reloadTasks } = tasks;
   useEffect(() => {
-    if (!busyStage) return;
+    if (!following) return;
     const timer = setInterval(() => {
       reloadQuote();
       reloadTasks();
     }, 1500);
     return () => clearInterval(timer);
-  }, [busyStage, reloadQuote, reloadTasks]);
+  }, [following, reloadQuote, reloadTasks]);
   if (quote.loading && !quote.data) return <Loading />;
   if (quote.missing) return <p className="banner">{t('notFound')}</p>;
   if (quote.error || !quote.data) return <ErrorBanner error={quote.error} />;
   const q = quote.data;
   const current = q.revisions.find((r) => r.revision === q.revision) ?? q.revisions[q.revisions.length - 1];
-  const stage = q.workflow?.stage ?? q.status;
-  const canDecide = stage === 'awaiting_customer' && (user?.role === 'customer' || user?.role === 'sales' || user?.role === 'sales_manager');
+  const currentStage = q.workflow?.stage ?? q.status;
+  const canDecide = currentStage === 'awaiting_customer' && (user?.role === 'customer' || user?.role === 'sales' || user?.role === 'sales_manager');
   // The workflow's own record names the person; once it has closed, the completed tasks still tell role and time.
   const decisions = q.workflow?.decisions?.length
-    ? q.workflow.decisions.map((d) => ({ what: `${humanize(d.step)}: ${d.decision}`, who: `${d.by.email} (${d.by.role})`, at: d.at, comment: d.comment }))
+    ? q.workflow.decisions.map((d) => ({ what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`, who: `${d.by.email} (${roleName(d.by.role)})`, at: d.at, comment: d.comment }))
     : (tasks.data ?? [])
         .filter((x) => x.status === 'completed')
-        .map((x) => ({ what: `${x.title}: ${x.decision ?? ''}`, who: humanize(x.role), at: x.completedAt, comment: (x.data as { comment?: string } | null)?.comment }));
+        .map((x) => ({ what: `${taskTitle(x)}: ${x.decision ? decisionWords(x.decision) : ''}`, who: roleName(x.role), at: x.completedAt, comment: (x.data as { comment?: string } | null)?.comment }));
   const refresh = () => {
     quote.reload();
     tasks.reload();
   };
+  const quantity = current?.quantity ?? q.quantity;
   return (
     <main id="main">
       <h1>
-        {t('quote')} {q.reference} <StatusPill status={stage} />
+        {t('quote')} {q.reference} <StatusPill status={currentStage} />
       </h1>
+      {canDecide && <CustomerDecision quote={q} price={current?.price ?? null} quantity={quantity} onDone={refresh} />}
+      {!canDecide && current?.price && ['awaiting_customer', 'accepted'].includes(currentStage) && (
+        <div className="card">
+          <PriceSummary price={current.price} quantity={quantity} />
+        </div>
+      )}
       <div className="card">
-        <WaitingOn tasks={tasks.data ?? []} />
-        <KeyValues value={{ quantity: current?.quantity ?? q.quantity, revision: q.revision, currency: q.currency, validUntil: q.validUntil, created: new Date(q.createdAt).toLocaleString(), ...q.options }} />
+        <WaitingOn tasks={tasks.data ?? []} loading={tasks.loading && !tasks.data} />
+        <KeyValues value={{ quantity, revision: q.revision, validUntil: q.validUntil, created: q.createdAt, ...q.options }} />
       </div>
-      {canDecide && <CustomerDecision quote={q} onDone={refresh} />}
+      <Section title={t('analysis')}>
+        {q.analysis ? (
+          <div className="analysis">
+            {q.analysis.board && <BoardFacts board={q.analysis.board} />}
+            <h3>{t('findings')}</h3>
+            <Findings issues={q.analysis.issues} />
+          </div>
+        ) : (
+          <p className="hint">{currentStage === 'analysing' ? t('analysing') : '—'}</p>
+        )}
+      </Section>
+      <Section title={t('priceBreakdown')}>
+        {current?.price ? <PriceBreakdown price={current.price} /> : <p className="hint">{currentStage === 'analysing' || currentStage === 'issuing' ? t('pricing') : '—'}</p>}
+        {current?.price?.reviewReasons?.length && user?.role !== 'customer' ? (
+          <div className="banner warning">
+            <strong>{t('reviewReasons')}:</strong>
+            <ul>
+              {current.price.reviewReasons.map((r) => (
+                <li key={r}>{reviewReason(r, lang)}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        {current?.totalMinor != null && !current.price && <p>{money(current.totalMinor, q.currency)}</p>}
+      </Section>
       <Section title={t('files')}>
         <ul>
           {q.revisions.flatMap((r) =>
             r.files.map((f) => (
               <li key={`${r.revision}-${f.kind}`}>
-                r{r.revision} · {f.kind}:{' '}
-                <a href={f.download} download={f.name}>
+                {t('revisionN', { n: r.revision })} · {wordsOf(FILE_KINDS, f.kind, lang)}:{' '}
+                <a href={f.download} download={f.name} title={f.sha256}>
                   {f.name}
                 </a>{' '}
-                <span className="hint">({(f.bytes / 1024).toFixed(0)} KiB, sha256 {f.sha256.slice(0, 12)}…)</span>
+                <span className="hint">({(f.bytes / 1024).toFixed(0)} KiB)</span>
               </li>
             )),
           )}
@@ -323,36 +424,11 @@ export function QuotePage() {
             .map((r) => (
               <li key={`pdf-${r.revision}`}>
                 <a href={r.pdf as string} download>
-                  {t('download')} PDF r{r.revision}
+                  {t('quotePdf')} · {t('revisionN', { n: r.revision })}
                 </a>
               </li>
             ))}
         </ul>
-      </Section>
-      <Section title={t('analysis')}>
-        {q.analysis ? (
-          <>
-            <KeyValues value={q.analysis.board} />
-            <h3>{t('findings')}</h3>
-            <Findings issues={q.analysis.issues} />
-          </>
-        ) : (
-          <p className="hint">{t('loading')}</p>
-        )}
-      </Section>
-      <Section title={t('priceBreakdown')}>
-        {current?.price ? <PriceBreakdown price={current.price} /> : <p className="hint">—</p>}
-        {current?.price?.reviewReasons?.length ? (
-          <div className="banner warning">
-            <strong>{t('reviewReasons')}:</strong>
-            <ul>
-              {current.price.reviewReasons.map((r) => (
-                <li key={r}>{r}</li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
-        {current?.totalMinor != null && !current.price && <p>{formatMinor(current.totalMinor, q.currency, lang)}</p>}
       </Section>
       <Decisions rows={decisions} />
       <Timeline workflowId={q.workflowId} casePathApi={`/api/quotes/${q.id}`} lines={taskLines(tasks.data ?? [], lang)} />

@@ -1,0 +1,229 @@
+/**
+ * Texts the server writes in English, said again in the reader's language from their codes and the figures in
+ * them: task titles (by task kind), price lines (by line code) and the reasons a quote goes to an engineer.
+ * The figures are read out of the English text the workflows and the pricing write (their wording is fixed in
+ * code), or from the task's payload; what cannot be read falls back to a shorter sentence without it.
+ */
+import type { Lang } from '../lib/history';
+import { formatMoney } from '../lib/format';
+import { CHECKLIST, VALUES, humanize, wordsOf } from './codes';
+
+/** What a task title is built from: the task as the API sends it. */
+export interface TitledTask {
+  kind: string;
+  title: string;
+  payload: Record<string, unknown>;
+}
+
+/** Figures found in a server title. */
+interface Facts {
+  ref: string;
+  lot: string;
+  round: string;
+  rev: string;
+  count: string;
+  name: string;
+  money: string;
+  date: string;
+  title: string;
+}
+
+function factsOf(task: TitledTask, lang: Lang): Facts {
+  const title = task.title;
+  const p = task.payload ?? {};
+  const m = (re: RegExp) => re.exec(title)?.[1] ?? '';
+  const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  const minor = Number(p.outstandingMinor ?? p.creditLimitMinor ?? p.amountFen ?? NaN);
+  return {
+    ref: m(/\b((?:Q|SO|RMA|ORD)-[0-9A-Z-]+)/) || str(p.reference),
+    lot: str(p.lotNumber) || m(/\blot ([^\s,()]+)/),
+    round: str(p.round) || m(/\(?(?:round|check) (\d+)/),
+    rev: str(p.revision) || m(/ r(\d+)\b/),
+    count: m(/(\d+) (?:pcs|unit)/) || str(p.quantity ?? p.unitsToInspect),
+    name: str(p.customer) || m(/(?:with|at|of) (.+?)(?:'s audit| for RMA|$)/),
+    money: Number.isFinite(minor) ? formatMoney(minor, 'CNY', lang) : '',
+    date: m(/(\d{4}-\d{2}-\d{2})/),
+    title,
+  };
+}
+
+type Template = (f: Facts, task: TitledTask) => string;
+
+/** Per task kind: the Chinese title, and the English one where the server's carries raw figures. */
+const TITLES: Record<string, { zh: Template; en?: Template }> = {
+  approval: { zh: () => '审批' },
+  'customer-audit-visit': { zh: (f) => `与 ${f.name} 商定验厂日期` },
+  'customer-audit-result': { zh: (f) => `记录 ${f.name} 的验厂结果${f.date ? `（${f.date}）` : ''}` },
+  'customer-corrective-action': { zh: (f) => `整改项：${f.title.replace(/^Corrective action for [^:]+:\s*/, '')}` },
+  'customer-payment-terms-approval': {
+    zh: (f) => `批准月结${f.money ? `，信用额度 ${f.money}` : ''}`,
+    en: (f) => `Approve monthly settlement${f.money ? ` with a credit limit of ${f.money}` : ''}`,
+  },
+  'order.contract_signature': { zh: () => '签署委托加工合同' },
+  'order.contract_approval': { zh: () => '审批已签署的委托加工合同' },
+  'order.payment': {
+    zh: (f, t) => `登记${t.payload.invoiceKind === 'deposit' ? '定金' : t.payload.invoiceKind === 'balance' ? '尾款' : ''}收款${f.money ? `（待收 ${f.money}）` : ''}`,
+    en: (f, t) => `Record the ${t.payload.invoiceKind ? `${String(t.payload.invoiceKind)} ` : ''}payment${f.money ? ` (${f.money} outstanding)` : ''}`,
+  },
+  'order.statement_entry': { zh: () => '审批挂账（月结赊销发货）' },
+  'order.kitting': { zh: (f) => (/^Confirm/.test(f.title) ? `确认欠料已到${f.round ? `（第 ${f.round} 次检查）` : ''}` : '备料（库存 / 采购交期 / 客供料）') },
+  'order.stencil': { zh: () => '准备钢网' },
+  'order.program': { zh: () => '准备贴片机程序' },
+  'order.reflow_profile': { zh: () => '在炉温测试板上制作回流焊温度曲线' },
+  'order.line_slot': { zh: () => '预约产线档期' },
+  'order.build_samples': { zh: (f) => `制作打样样品${f.round ? `（第 ${f.round} 轮）` : ''}` },
+  'order.sample_approval': { zh: (f) => `审批打样样品${f.round ? `（第 ${f.round} 轮）` : ''}` },
+  'order.progress': {
+    zh: (f) => {
+      const m = /\((\d+) of (\d+) assembled\)/.exec(f.title);
+      return `上报批量生产进度${m ? `（已组装 ${m[1]} / ${m[2]}）` : ''}`;
+    },
+  },
+  'order.inspection': { zh: (f) => `检验批次 ${f.lot}${f.round ? `（第 ${f.round} 轮${f.count ? `，${f.count} 件` : ''}）` : ''}` },
+  'order.rework': {
+    zh: (f) => {
+      const n = /Rework (\d+)/.exec(f.title)?.[1];
+      const rebuilt = /rebuild (\d+)/.exec(f.title)?.[1];
+      return `返工批次 ${f.lot} 的 ${n ?? ''} 件不良品${rebuilt ? `，并重做 ${rebuilt} 件报废品` : ''}`;
+    },
+  },
+  'order.shipment_booking': { zh: () => '预订承运商' },
+  'order.delivery': { zh: () => '确认客户签收' },
+  'quote-engineering-review': {
+    zh: (f) => `工程审核报价 ${f.ref}${f.rev ? ` 第 ${f.rev} 版` : ''}`,
+    en: (f) => `Review quote ${f.ref}${f.rev ? ` r${f.rev}` : ''}`,
+  },
+  'quote-corrected-files': { zh: (f) => `上传报价 ${f.ref} 的修正文件` },
+  'quote-customer-decision': { zh: (f) => `报价 ${f.ref}${f.rev ? ` 第 ${f.rev} 版` : ''}：接受、要求修改或拒绝` },
+  'rma.quality-report': { zh: (f) => `填写返修单 ${f.ref} 的品质异常报告（24 小时）` },
+  'rma.site-visit': { zh: (f) => `到 ${f.name.replace(/ for RMA.*$/, '')} 现场确认返修单 ${f.ref}${/\(urgent\)/.test(f.title) ? '（紧急）' : ''}` },
+  'rma.return-acceptance': { zh: (f) => `受理或拒绝返修单 ${f.ref} 的退货` },
+  'rma.receive-units': { zh: (f) => (/faulty units/.test(f.title) ? `接收返修单 ${f.ref} 的不良品（换货）` : `接收返修单 ${f.ref} 的退回产品（当天，贴标签）`) },
+  'rma.classify': { zh: (f) => `分类并分析返修单 ${f.ref}（${/R&D/.test(f.title) ? '研发部' : '技术部'}）` },
+  'rma.repair-quote': { zh: (f) => `为返修单 ${f.ref} 做有偿维修报价${f.count ? `（${f.count} 件）` : ''}` },
+  'rma.quote-confirmation': { zh: (f) => `确认返修单 ${f.ref} 的有偿维修${f.money ? `：${f.money}` : ''}` },
+  'rma.disassembly': { zh: (f) => `拆解返修单 ${f.ref} 的 ${f.count} 件产品` },
+  'rma.ipqc': { zh: (f) => `IPQC：确认返修单 ${f.ref} 的回收零件` },
+  'rma.repair-date': { zh: (f) => `承诺返修单 ${f.ref} 的维修日期${f.date ? `（计划 ${f.date}）` : ''}` },
+  'rma.no-repair-date': { zh: (f) => `告知客户：返修单 ${f.ref} 暂无维修日期` },
+  'rma.material-arrived': { zh: (f) => `返修单 ${f.ref} 的维修物料${/^(\S+) material/.exec(f.title)?.[1] ? `（${/^(\S+) material/.exec(f.title)?.[1]}）` : ''}到货了吗？` },
+  'rma.repair': { zh: (f) => `维修返修单 ${f.ref} 的 ${f.count} 件产品` },
+  'rma.qa-check': { zh: (f) => (/Outgoing/.test(f.title) ? `返修单 ${f.ref} 出货检验` : `品质确认返修单 ${f.ref} 的维修品`) },
+  'rma.warehouse-done': {
+    zh: (f) => (/^Pack/.test(f.title) ? `包装返修单 ${f.ref} 的维修品` : /[Ss]crap/.test(f.title) ? `报废返修单 ${f.ref} 的产品` : `仓库确认返修单 ${f.ref} 的步骤已完成`),
+  },
+  'rma.shipment': { zh: (f) => `发货：返修单 ${f.ref}` },
+  'rma.faulty-return': { zh: (f) => `接收返修单 ${f.ref} 换货后退回的不良品` },
+  'rma.invoice-unreturned': { zh: (f) => `为返修单 ${f.ref} 未退回的不良品向客户开票` },
+  'rma.refund-decision': { zh: (f) => (/^Approve/.test(f.title) ? `批准返修单 ${f.ref} 的退款` : `审核返修单 ${f.ref} 的退款`) },
+  'rma.refund-payment': { zh: (f) => `支付返修单 ${f.ref} 的退款` },
+  'rma.customer-confirmation': { zh: (f) => `确认已收到返修单 ${f.ref} 的退款` },
+  'rma.close-report': { zh: (f) => `关闭返修单 ${f.ref} 的品质异常报告` },
+};
+
+/** A task's title in the reader's language. */
+export function taskTitle(task: TitledTask, lang: Lang): string {
+  const template = TITLES[task.kind];
+  if (!template) return lang === 'zh' ? `任务：${humanize(task.kind)}` : task.title;
+  const pick = lang === 'zh' ? template.zh : template.en;
+  if (!pick) return task.title;
+  return pick(factsOf(task, lang), task).replace(/\s+/g, ' ').trim();
+}
+
+/** A price line as the quote shows it. */
+export interface PriceLine {
+  code: string;
+  description: string;
+  quantity: number;
+  unit: string;
+}
+
+/** A price line's description in the reader's language (English as priced; Chinese from its code and figures). */
+export function lineDescription(line: PriceLine, lang: Lang): string {
+  if (lang === 'en') return line.description;
+  const d = line.description;
+  const code = line.code;
+  if (code === 'pcb-engineering') return `PCB 工程费（CAM）${/(\d+) layers/.exec(d)?.[1] ?? ''} 层`;
+  if (code === 'pcb-boards') {
+    const m = /PCB (\d+) layers, ([\d.]+) × ([\d.]+) mm \(([\d.]+) cm²\)/.exec(d);
+    const discount = /(\d+) % quantity discount/.exec(d)?.[1];
+    return m ? `PCB ${m[1]} 层板，${m[2]} × ${m[3]} mm（${m[4]} cm²）${discount ? `，数量折扣 ${discount} %` : ''}` : 'PCB 板';
+  }
+  if (code === 'pcb-minimum') return 'PCB 最低消费';
+  if (code === 'stencil') return `钢网（激光切割不锈钢，${/frameless/.test(d) ? '无框' : '有框'}）`;
+  if (code === 'smt-setup') return '贴片开机费：机器编程、首件检验';
+  if (code === 'smt-second-side') return '第二面开机费（双面贴装）';
+  if (code === 'feeder-loading') return '上料费（每种贴片物料）';
+  if (code === 'tht-setup') return '插件准备费（每种插件物料）';
+  if (code === 'smt-joints') return `SMT 贴装，每板 ${/(\d+) joints/.exec(d)?.[1] ?? ''} 个焊点`;
+  if (code === 'tht-joints') return `插件焊接，每板 ${/(\d+) joints/.exec(d)?.[1] ?? ''} 个焊点`;
+  if (code === 'assembly-minimum') return '贴片最低消费';
+  if (code === 'consigned-handling') return '客供料：按 BOM 行收料与备料';
+  if (code.startsWith('part:')) {
+    const m = /— (.+), (\d+)\/board(?: \+ (\d+) spare)?$/.exec(d);
+    return m ? `${m[1]}，每板 ${m[2]} 个${m[3] ? `，备品 ${m[3]} 个` : ''}` : code.slice(5);
+  }
+  if (code.startsWith('lead-time-')) {
+    const m = /\((\d+) days\), ([\d.]+) %/.exec(d);
+    return `${wordsOf(VALUES, code.slice('lead-time-'.length), 'zh')}交期${m ? `（${m[1]} 天），加工与贴片加收 ${m[2]} %` : ''}`;
+  }
+  return humanize(code);
+}
+
+/** A price line's unit ("board", "joint" …) in the reader's language. */
+export function unitWord(unit: string, lang: Lang): string {
+  return wordsOf(VALUES, unit, lang);
+}
+
+/** Why an engineer reviews a quote, in the reader's language (the pricing's reasons have a fixed wording). */
+export function reviewReason(reason: string, lang: Lang): string {
+  if (lang === 'en') return reason;
+  const rules: [RegExp, (m: RegExpExecArray) => string][] = [
+    [/^the files have (\d+) error\(s\): (.+)$/, (m) => `文件有 ${m[1]} 个错误：${m[2].split(', ').map((c) => wordsOf(CHECKLIST, c, 'zh')).join('、')}`],
+    [/^(\d+) copper layers: more than the (\d+)/, (m) => `${m[1]} 层铜：超过自动报价的 ${m[2]} 层`],
+    [/^the board size is unknown/, () => '板子尺寸未知'],
+    [/^board ([\d.]+) × ([\d.]+) mm is larger than ([\d.]+) × ([\d.]+) mm/, (m) => `板子 ${m[1]} × ${m[2]} mm 大于 ${m[3]} × ${m[4]} mm`],
+    [/^board side ([\d.]+) mm is below ([\d.]+) mm/, (m) => `板边 ${m[1]} mm 小于 ${m[2]} mm`],
+    [/^smallest drill ([\d.]+) mm is below ([\d.]+) mm/, (m) => `最小孔径 ${m[1]} mm 小于 ${m[2]} mm`],
+    [/^quantity (\d+) is above the (\d+)/, (m) => `数量 ${m[1]} 超过自动报价上限 ${m[2]}`],
+    [/^assembly was asked for but no BOM was given/, () => '要求贴片但没有提供 BOM'],
+    [/^assembly was asked for but no placement \(CPL\) file was given/, () => '要求贴片但没有提供坐标文件（CPL）'],
+    [/^(\d+) BOM lines: more than (\d+)/, (m) => `BOM 共 ${m[1]} 行：超过 ${m[2]} 行`],
+    [/^parts not in the catalog, to be sourced: (.+)$/, (m) => `物料库中没有的物料，需要采购：${m[1]}`],
+    [/^unknown lead time "(.+)"/, (m) => `未知交期“${m[1]}”`],
+  ];
+  for (const [re, say] of rules) {
+    const m = re.exec(reason);
+    if (m) return say(m);
+  }
+  return `需要人工审核（${reason}）`;
+}
+
+/** A task kind's name for filters and lists: its title without the case's figures. */
+export function kindName(kind: string, lang: Lang): string {
+  const template = TITLES[kind];
+  if (!template) return humanize(kind.replace(/^[a-z]+[.-]/, ''));
+  if (lang === 'en') return humanize(kind.replace(/^(order|rma|quote|customer)[.-]/, ''));
+  const empty: Facts = { ref: '', lot: '', round: '', rev: '', count: '', name: '', money: '', date: '', title: '' };
+  return template
+    .zh(empty, { kind, title: '', payload: {} })
+    .replace(/（[^）]*）/g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/ (的|：)/g, '$1')
+    .trim();
+}
+
+/** The kind of case a task belongs to ("quote", "order", "rma", "customer" …) in words. */
+export function caseTypeName(caseType: string, lang: Lang): string {
+  const type = caseType.toLowerCase();
+  const names: [string, string, string][] = [
+    ['quote', 'Quote', '报价'],
+    ['order', 'Order', '订单'],
+    ['lot', 'Order', '订单'],
+    ['production', 'Order', '订单'],
+    ['rma', 'RMA', '返修单'],
+    ['customer', 'Customer', '客户'],
+  ];
+  const hit = names.find(([prefix]) => type.startsWith(prefix));
+  return hit ? (lang === 'zh' ? hit[2] : hit[1]) : humanize(caseType);
+}

@@ -1,0 +1,74 @@
+/**
+ * The factory's formats: instants in its time zone (`TIME_ZONE`, from `GET /api/config`) with the zone named,
+ * calendar dates as written in the reader's language, money in yuan from integer fen. Pure: tests call them
+ * with any zone and language.
+ */
+import type { Lang } from './history';
+
+/** The zone the factory works in when the API has not said (the default of `TIME_ZONE`). */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+const LOCALES: Record<Lang, string> = { en: 'en-GB', zh: 'zh-CN' };
+
+// China has one civil time; Chinese readers call it Beijing time.
+const CHINA_ZONES = new Set(['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Harbin', 'Asia/Urumqi', 'PRC']);
+
+/** The zone's name as a reader expects it: "北京时间" in Chinese for China, else the UTC offset ("GMT+8"). */
+export function zoneName(zone: string, lang: Lang, at = new Date()): string {
+  if (lang === 'zh' && CHINA_ZONES.has(zone)) return '北京时间';
+  const part = new Intl.DateTimeFormat(LOCALES[lang], { timeZone: zone, timeZoneName: 'shortOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName');
+  return part?.value ?? zone;
+}
+
+/** An instant (ISO text or Date) as date and time in `zone`, with the zone named: "29 Nov 2026, 18:34 GMT+8". */
+export function formatDateTime(at: string | Date | null | undefined, lang: Lang, zone = DEFAULT_TIME_ZONE): string {
+  if (at === null || at === undefined || at === '') return '—';
+  const date = typeof at === 'string' ? new Date(at) : at;
+  if (Number.isNaN(date.getTime())) return '—';
+  const text = new Intl.DateTimeFormat(LOCALES[lang], { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return lang === 'zh' ? `${text}（${zoneName(zone, lang, date)}）` : `${text} ${zoneName(zone, lang, date)}`;
+}
+
+/**
+ * A calendar date: "2026-12-29" (a date the factory means, no zone) or an instant (its day in `zone`), written
+ * "29 Dec 2026" / "2026年12月29日".
+ */
+export function formatDate(value: string | null | undefined, lang: Lang, zone = DEFAULT_TIME_ZONE): string {
+  if (!value) return '—';
+  const plain = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const date = new Date(plain ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(date.getTime())) return value;
+  return new Intl.DateTimeFormat(LOCALES[lang], { timeZone: plain ? 'UTC' : zone, dateStyle: 'medium' }).format(date);
+}
+
+/** Today's date in `zone` as YYYY-MM-DD (what a date input needs), at `now`. */
+export function todayIn(zone = DEFAULT_TIME_ZONE, now = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/**
+ * Money from integer minor units (fen, cents): yuan as "¥1,285.77" in English and "1,285.77 元" in Chinese;
+ * other currencies with their code ("USD 12.00" / "12.00 美元").
+ */
+export function formatMoney(minor: number | null | undefined, currency = 'CNY', lang: Lang = 'en'): string {
+  if (minor === null || minor === undefined || !Number.isFinite(minor)) return '—';
+  const sign = minor < 0 ? '-' : '';
+  const value = (Math.abs(minor) / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const code = currency.toUpperCase();
+  if (code === 'CNY' || code === 'RMB') return lang === 'zh' ? `${sign}${value} 元` : `${sign}¥${value}`;
+  const zhNames: Record<string, string> = { USD: '美元', EUR: '欧元', HKD: '港元', JPY: '日元' };
+  return lang === 'zh' ? `${sign}${value} ${zhNames[code] ?? code}` : `${sign}${code} ${value}`;
+}
+
+/** A whole number with digit grouping. */
+export function formatCount(n: number | null | undefined, lang: Lang): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '—';
+  return n.toLocaleString(LOCALES[lang]);
+}
+
+/** A yes / no value in words. */
+export function yesNo(value: boolean, lang: Lang): string {
+  return lang === 'zh' ? (value ? '是' : '否') : value ? 'Yes' : 'No';
+}
