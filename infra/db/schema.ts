@@ -426,6 +426,9 @@ export interface TasksTable {
   completed_by: string | null;
   completed_at: Date | null;
   created_at: CreatedAt;
+  /** Who claimed the task or was assigned it (one person of its role); null while anyone of the role may take it. */
+  assignee_id: Generated<string | null>;
+  assigned_at: Generated<Date | null>;
 }
 
 export interface OutboxTable {

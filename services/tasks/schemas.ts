@@ -12,11 +12,27 @@ export const ListTasksQuery = z
     kind: text({ min: 1, max: 100 }).optional(),
     status: z.enum(['open', 'completed', 'cancelled']).default('open'),
     overdue: booleanQuery.optional(),
+    customerId: z.uuid({ error: 'must be a customer id (uuid)' }).optional(),
+    q: z.string().trim().max(200).optional().meta({ description: 'words in the title, the case reference or the customer name' }),
+    assignee: z
+      .union([z.literal('me'), z.literal('none'), z.uuid()], { error: "must be 'me', 'none' or a user id" })
+      .optional()
+      .meta({ description: "'me' (claimed by the caller), 'none' (unclaimed) or a user id" }),
+    sort: z.enum(['due', 'created', 'customer', 'amount', 'reference']).default('due'),
+    dir: z.enum(['asc', 'desc']).default('asc'),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     offset: z.coerce.number().int().min(0).default(0),
   })
   .strict();
 export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
+
+export const AssignTaskRequest = z
+  .object({
+    assigneeId: z.uuid({ error: 'must be a user id (uuid) or null' }).nullable().meta({ description: 'the person to give the task to; null gives it back to the role' }),
+  })
+  .strict()
+  .meta({ id: 'AssignTaskRequest' });
+export type AssignTaskRequest = z.infer<typeof AssignTaskRequest>;
 
 export const TaskIdParams = z.object({ id: z.uuid({ error: 'must be a task id (uuid)' }) });
 export type TaskIdParams = z.infer<typeof TaskIdParams>;
@@ -54,6 +70,12 @@ export const TaskView = z
     completedBy: z.uuid().nullable(),
     completedAt: z.string().nullable(),
     createdAt: z.string(),
+    caseReference: z.string().nullable().optional().meta({ description: 'Q-…, SO-…, RMA-… (lists only)' }),
+    customerName: z.string().nullable().optional(),
+    amountMinor: z.number().int().nullable().optional().meta({ description: 'what is outstanding on a payment, else the order or quote total (minor units)' }),
+    assigneeId: z.uuid().nullable().optional(),
+    assigneeName: z.string().nullable().optional(),
+    assignedAt: z.string().nullable().optional(),
   })
   .meta({ id: 'Task' });
 export type TaskView = z.infer<typeof TaskView>;

@@ -191,4 +191,57 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     const qa = await api.login('qa@demo.local');
     expect((await api.post(`/api/tasks/${task.id}/complete`, { decision: 'approve' }, qa)).status).toBe(409);
   });
+
+  test('the inbox pages, sorts and searches on the server, joins the customer and amount, and tasks are claimed and assigned', async () => {
+    const prefix = `inbox-${randomUUID().slice(0, 8)}`;
+    const due = (h: number) => new Date(Date.now() + h * 3_600_000);
+    for (let i = 0; i < 7; i++) {
+      await tasksRepo.openTask(t.db, {
+        workflowId: `${prefix}:${i}`,
+        step: 'pay',
+        kind: 'approval',
+        title: `${prefix} payment ${i}`,
+        role: 'finance',
+        caseType: 'customer',
+        caseId: demoCustomerId,
+        customerId: demoCustomerId,
+        payload: { outstandingMinor: (i + 1) * 10_000 },
+        dueAt: due(10 - i),
+      });
+    }
+    const finance = await api.login('finance@demo.local');
+    const manager = await api.login('manager@demo.local');
+    const page1 = await api.get(`/api/tasks?q=${prefix}&limit=3`, finance);
+    expect(page1.status).toBe(200);
+    expect(page1.body.total).toBe(7);
+    // Soonest due first: the last opened is due first.
+    expect(page1.body.tasks.map((x: { title: string }) => x.title)).toEqual([6, 5, 4].map((i) => `${prefix} payment ${i}`));
+    expect(page1.body.tasks[0]).toMatchObject({ customerName: DEMO_CUSTOMER.name, caseReference: DEMO_CUSTOMER.code, amountMinor: 70_000, assigneeId: null });
+    const page3 = await api.get(`/api/tasks?q=${prefix}&limit=3&offset=6`, finance);
+    expect(page3.body.tasks.map((x: { title: string }) => x.title)).toEqual([`${prefix} payment 0`]);
+    const byAmount = await api.get(`/api/tasks?q=${prefix}&sort=amount&dir=desc&limit=2`, finance);
+    expect(byAmount.body.tasks.map((x: { amountMinor: number }) => x.amountMinor)).toEqual([70_000, 60_000]);
+    // Searching by the customer's name finds them too; another role sees none of them.
+    expect((await api.get(`/api/tasks?q=${encodeURIComponent(DEMO_CUSTOMER.name)}&kind=approval&role=finance&limit=500`, manager)).body.total).toBeGreaterThanOrEqual(7);
+    expect((await api.get(`/api/tasks?q=${prefix}`, await api.login('qa@demo.local'))).body.total).toBe(0);
+    expect((await api.get('/api/tasks?sort=price', finance)).status).toBe(400);
+
+    const first = page1.body.tasks[0] as { id: string };
+    const me = (await api.get('/api/auth/me', finance)).body as { id: string };
+    const sales = (await api.get('/api/auth/me', await api.login('sales@demo.local'))).body as { id: string };
+    // Claiming for someone else is a manager's call; the task must go to a person of its role.
+    expect((await api.post(`/api/tasks/${first.id}/assign`, { assigneeId: sales.id }, finance)).status).toBe(403);
+    const wrongRole = await api.post(`/api/tasks/${first.id}/assign`, { assigneeId: sales.id }, manager);
+    expect(wrongRole.status).toBe(400);
+    expect(wrongRole.body.error.field).toBe('assigneeId');
+    const claimed = await api.post(`/api/tasks/${first.id}/assign`, { assigneeId: me.id }, finance);
+    expect(claimed.status).toBe(200);
+    expect(claimed.body).toMatchObject({ id: first.id, assigneeId: me.id, assigneeName: 'Demo finance' });
+    const mine = await api.get(`/api/tasks?q=${prefix}&assignee=me`, finance);
+    expect(mine.body.tasks.map((x: { id: string }) => x.id)).toEqual([first.id]);
+    expect((await api.get(`/api/tasks?q=${prefix}&assignee=none`, finance)).body.total).toBe(6);
+    // Letting go gives it back to the role; the trail names who did what.
+    expect((await api.post(`/api/tasks/${first.id}/assign`, { assigneeId: null }, finance)).body.assigneeId).toBeNull();
+    expect((await auditRepo.listAudit(t.db, 'task', first.id)).map((a) => a.action)).toEqual(['task.assigned', 'task.unassigned']);
+  });
 });

@@ -183,7 +183,7 @@ describeBrowser('the browser path (chromium)', () => {
     }, zip.toString('base64'));
     await page.getByTestId('dropzone').dispatchEvent('dragover', { dataTransfer: transfer });
     await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: transfer });
-    await expectText(page.getByTestId('dropzone'), 'gerber: arduino-uno.zip');
+    await expectText(page.getByTestId('dropzone'), 'Gerber zip: arduino-uno.zip');
     const bom = join(FIXTURES, 'assembly', 'sensor-node-bom-kicad.csv');
     // A BOM without its placement file: assembly cannot be priced automatically, so an engineer reviews it.
     if (existsSync(bom)) await page.getByLabel('BOM (CSV or XLSX, optional)').setInputFiles(bom);
@@ -222,7 +222,7 @@ describeBrowser('the browser path (chromium)', () => {
     await expectText(row, 'left');
     await page.getByLabel('Kind').selectOption('quote-engineering-review');
     await shot(page, '04-engineer-inbox');
-    await row.getByRole('link', { name: task.title }).click();
+    await row.locator(`a[href="/tasks/${task.id}"]`).click();
     await page.getByRole('heading', { name: 'Price line items' }).waitFor();
     const firstPrice = page.getByLabel(/^Unit price of/).first();
     await firstPrice.fill('not money');
@@ -278,6 +278,7 @@ describeBrowser('the browser path (chromium)', () => {
     await page.waitForURL(/\/quotes\/[0-9a-f-]{36}$/);
     const id = page.url().split('/').pop() as string;
     await page.getByRole('region', { name: 'Your decision' }).waitFor({ timeout: 120_000 });
+    await page.getByText('New quantity or new files').click();
     await page.getByLabel('New quantity (optional)').fill('100');
     await page.getByLabel('Comment').fill('Please quote 100 pieces.');
     await page.getByRole('button', { name: 'Ask for a revision' }).click();
@@ -618,15 +619,27 @@ describeBrowser('the browser path (chromium)', () => {
   /** The page's text as a reader sees it, without the parts marked translate="no" (ids, lot and invoice numbers) and code. */
   async function readableText(page: Page): Promise<string> {
     return page.evaluate(() => {
-      const doc = (globalThis as unknown as { document: { body: { cloneNode(deep: boolean): { querySelectorAll(s: string): { remove(): void }[]; textContent: string | null } } } }).document;
+      interface El {
+        remove(): void;
+        append(text: string): void;
+        textContent: string | null;
+        selectedOptions?: { textContent: string | null }[];
+        querySelectorAll(s: string): El[];
+        cloneNode(deep: boolean): El;
+      }
+      const doc = (globalThis as unknown as { document: { body: El } }).document;
+      // What a select shows is its chosen option; the others are choices, not text on the page.
+      const chosen = Array.from(doc.body.querySelectorAll('select')).map((s) => s.selectedOptions?.[0]?.textContent ?? '');
       const copy = doc.body.cloneNode(true);
-      for (const el of copy.querySelectorAll('[translate="no"], code, pre, script, style, option:not(:checked)')) el.remove();
-      return copy.textContent ?? '';
+      for (const el of copy.querySelectorAll('[translate="no"], code, pre, script, style, select')) el.remove();
+      // Cells and items read apart, as they are seen.
+      for (const el of copy.querySelectorAll('*')) el.append(' ');
+      return `${copy.textContent ?? ''} ${chosen.join(' ')}`;
     });
   }
 
   async function settled(page: Page): Promise<void> {
-    await page.locator('main').first().waitFor();
+    await page.locator('main, .banner, [role="alert"]').first().waitFor({ timeout: 60_000 });
     await page.waitForFunction(() => {
       const text = (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText;
       return !text.includes('加载中') && !text.includes('Loading…');

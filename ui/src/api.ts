@@ -100,6 +100,12 @@ export interface Task {
   completedBy: string | null;
   completedAt: string | null;
   createdAt: string;
+  /** Joined in by the list (`GET /api/tasks`). */
+  caseReference?: string | null;
+  customerName?: string | null;
+  amountMinor?: number | null;
+  assigneeId?: string | null;
+  assigneeName?: string | null;
 }
 
 /** A task kind with its decisions and the JSON Schema of its data. */

@@ -203,3 +203,101 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/** How the inbox sorts; every order ends with the task id so pages never overlap. */
+export type InboxSort = 'due' | 'created' | 'customer' | 'amount' | 'reference';
+
+/** The inbox's filters: the task list's, plus a search, the assignee, and an order. */
+export interface InboxFilter extends TaskFilter {
+  /** Words found in the title, the case reference or the customer's name (case-insensitive). */
+  search?: string;
+  /** A user id, or 'none' for unclaimed tasks. */
+  assignee?: string;
+  sort?: InboxSort;
+  dir?: 'asc' | 'desc';
+  /** Only tasks not overdue at this time (no due time, or due at or after it). */
+  notOverdueAt?: Date;
+}
+
+/** A task with what the inbox shows beside it, joined in by the database (no per-row lookups by the client). */
+export interface InboxTask extends Task {
+  caseReference: string | null;
+  customerName: string | null;
+  /** The amount at stake in minor units: what is outstanding on a payment, else the order's or the quote's total. */
+  amountMinor: number | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  assignedAt: Date | null;
+}
+
+const SORT_SQL: Record<InboxSort, string> = {
+  due: 't.due_at',
+  created: 't.created_at',
+  customer: 'c.name',
+  amount: 'amount_minor',
+  reference: 'case_reference',
+};
+
+/** One page of the inbox and how many tasks match in all, sorted and searched by the database. */
+export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<{ tasks: InboxTask[]; total: number }> {
+  const where = [sql`true`];
+  if (filter.roles) where.push(filter.roles.length ? sql`t.role in (${sql.join([...filter.roles])})` : sql`false`);
+  if (filter.customerId) where.push(sql`t.customer_id = ${filter.customerId}`);
+  if (filter.status) where.push(sql`t.status = ${filter.status}`);
+  if (filter.kind) where.push(sql`t.kind = ${filter.kind}`);
+  if (filter.caseType) where.push(sql`t.case_type = ${filter.caseType}`);
+  if (filter.caseId) where.push(sql`t.case_id = ${filter.caseId}`);
+  if (filter.workflowId) where.push(sql`t.workflow_id = ${filter.workflowId}`);
+  if (filter.overdueAt) where.push(sql`t.status = 'open' and t.due_at < ${filter.overdueAt}`);
+  if (filter.notOverdueAt) where.push(sql`(t.due_at is null or t.due_at >= ${filter.notOverdueAt})`);
+  if (filter.assignee === 'none') where.push(sql`t.assignee_id is null`);
+  else if (filter.assignee) where.push(sql`t.assignee_id = ${filter.assignee}`);
+  if (filter.search?.trim()) {
+    const like = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(sql`(t.title ilike ${like} or coalesce(q.reference, o.reference, r.reference) ilike ${like} or c.name ilike ${like})`);
+  }
+  const from = sql`
+    from tasks t
+    left join customers c on c.id = t.customer_id
+    left join quotes q on t.case_type = 'quote' and q.id::text = t.case_id
+    left join quote_revisions qr on qr.quote_id = q.id and qr.revision = q.current_revision
+    left join orders o on t.case_type = 'order' and o.id::text = t.case_id
+    left join rma_cases r on t.case_type = 'rma' and r.id::text = t.case_id
+    left join users u on u.id = t.assignee_id
+    where ${sql.join(where, sql` and `)}`;
+  const dir = filter.dir === 'desc' ? sql`desc` : sql`asc`;
+  const sortColumn = sql.raw(SORT_SQL[filter.sort ?? 'due']);
+  const rows = await sql<TaskRow & { case_reference: string | null; customer_name: string | null; amount_minor: string | number | null; assignee_id: string | null; assignee_name: string | null; assigned_at: Date | null }>`
+    select t.*,
+      coalesce(q.reference, o.reference, r.reference, case when t.case_type = 'customer' then c.code end) as case_reference,
+      c.name as customer_name,
+      coalesce((t.payload->>'outstandingMinor')::bigint, o.total_cents, qr.total_cents) as amount_minor,
+      u.display_name as assignee_name
+    ${from}
+    order by ${sortColumn} ${dir} nulls last, t.created_at asc, t.id asc
+    limit ${filter.limit ?? 50} offset ${filter.offset ?? 0}`.execute(db);
+  const count = await sql<{ n: string | number }>`select count(*) as n ${from}`.execute(db);
+  return {
+    total: Number(count.rows[0]?.n ?? 0),
+    tasks: rows.rows.map((row) => ({
+      ...toTask(row),
+      caseReference: row.case_reference,
+      customerName: row.customer_name,
+      amountMinor: row.amount_minor === null ? null : Number(row.amount_minor),
+      assigneeId: row.assignee_id,
+      assigneeName: row.assignee_name,
+      assignedAt: row.assigned_at ? new Date(row.assigned_at) : null,
+    })),
+  };
+}
+
+/**
+ * Gives an open task to a person (or back to the role with null); returns undefined when the task is not open.
+ * `onlyIf` makes a claim safe against a race: the task is taken only while nobody (or that person) holds it.
+ */
+export async function assignTask(db: DbOrTrx, id: string, assigneeId: string | null, onlyIfUnclaimedOr?: string): Promise<boolean> {
+  let q = db.updateTable('tasks').set({ assignee_id: assigneeId, assigned_at: assigneeId ? new Date() : null }).where('id', '=', id).where('status', '=', 'open');
+  if (onlyIfUnclaimedOr) q = q.where((eb) => eb.or([eb('assignee_id', 'is', null), eb('assignee_id', '=', onlyIfUnclaimedOr)]));
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

@@ -49,7 +49,7 @@ export function Decisions({ rows }: { rows: { what: string; who: string; at: str
       {rows.length === 0 ? (
         <p>{t('noDecisions')}</p>
       ) : (
-        <table className="data">
+        <table className="data cards">
           <thead>
             <tr>
               <th scope="col">{t('what')}</th>
@@ -61,12 +61,12 @@ export function Decisions({ rows }: { rows: { what: string; who: string; at: str
           <tbody>
             {rows.map((r, i) => (
               <tr key={i}>
-                <td>{r.what}</td>
-                <td>{r.who}</td>
-                <td>
+                <td data-label={t('what')}>{r.what}</td>
+                <td data-label={t('who')}>{r.who}</td>
+                <td data-label={t('when')}>
                   <When at={r.at} />
                 </td>
-                <td>{r.comment ?? ''}</td>
+                <td data-label={t('comment')}>{r.comment ?? ''}</td>
               </tr>
             ))}
           </tbody>

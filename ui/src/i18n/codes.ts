@@ -284,6 +284,13 @@ export const FIELDS: Record<string, Words> = {
   lotId: w('Lot', '批次'),
   orderId: w('Order', '订单'),
   orderReference: w('Order', '订单'),
+  complaint: w('Complaint', '投诉内容'),
+  productionDate: w('Production date', '生产日期'),
+  keyProduct: w('Key product', '重点产品'),
+  label: w('Label', '标签'),
+  receivedAt: w('Received', '收货时间'),
+  photos: w('Photos', '照片'),
+  serials: w('Serial numbers', '序列号'),
 };
 
 /** Values of enumerated fields (production steps, inspection kinds, responsibility, resolutions …). */
@@ -441,6 +448,10 @@ export const ACTIONS: Record<string, Words> = {
   contract: w('Contract', '合同'),
   evidence: w('Evidence', '证据'),
   penalty: w('Penalty', '罚款'),
+  stage: w('stage changed', '阶段变更'),
+  workflow: w('Workflow', '流程'),
+  step: w('step', '步骤'),
+  responsibility: w('responsibility', '责任判定'),
 };
 
 /** An audit action such as "order.payment.recorded" in words: each dotted part looked up, unknown parts humanized. */

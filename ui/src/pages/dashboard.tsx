@@ -6,7 +6,7 @@ import { AGE_BUCKETS, EN_UNITS, ZH_UNITS, ageBucket, formatSpan } from '../lib/t
 import { formatMoney } from '../lib/format';
 import { quoteTurnaroundHours, firstPassYield } from '../lib/metrics';
 import { BarChart } from '../components/chart';
-import { ErrorBanner, Section, When, useLoad } from '../components/common';
+import { ErrorBanner, Loading, Section, When, useLoad } from '../components/common';
 
 type Row = Record<string, unknown> & { id: string };
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#dc2626', '#7c3aed'];
@@ -51,6 +51,7 @@ export function DashboardPage() {
   return (
     <main id="main">
       <h1>{t('dashboardTitle')}</h1>
+      {[open, quotes, decisions, inspections, reworks, rmas, penalties].some((l) => l.loading && !l.data && !l.error) && <Loading />}
       <div className="grid">
         <Section title={t('chartTurnaround')}>
           <ErrorBanner error={quotes.error} />

@@ -4,7 +4,8 @@ import { Link, useParams } from 'react-router';
 import { api, ApiError, upload } from '../api';
 import { useApp } from '../context';
 import { CHECKLIST, FILE_KINDS, SEVERITY, stepWords, wordsOf } from '../i18n/codes';
-import { lineDescription, reviewReason, unitWord } from '../i18n/server-texts';
+import { lineDescription, unitWord } from '../i18n/server-texts';
+import { ReviewReasons } from '../components/task-forms/price-review';
 import { ErrorBanner, Field, KeyValues, Loading, Section, StatusPill, When, useLoad } from '../components/common';
 import { Decisions, Timeline, taskLines, useCaseTasks, WaitingOn } from '../components/case-parts';
 
@@ -278,7 +279,7 @@ function CustomerDecision({ quote, price, quantity, onDone }: { quote: QuoteDeta
         ) : (
           <>
             <details>
-              <summary>{t('revise')}</summary>
+              <summary>{t('reviseDetails')}</summary>
               <div className="row">
                 <Field label={t('newQuantity')} error={fieldError?.field === 'quantity' ? fieldError.message : null}>
                   {(p) => <input {...p} inputMode="numeric" value={newQuantity} onChange={(e) => setNewQuantity(e.target.value)} />}
@@ -394,16 +395,7 @@ export function QuotePage() {
       </Section>
       <Section title={t('priceBreakdown')}>
         {current?.price ? <PriceBreakdown price={current.price} /> : <p className="hint">{currentStage === 'analysing' || currentStage === 'issuing' ? t('pricing') : '—'}</p>}
-        {current?.price?.reviewReasons?.length && user?.role !== 'customer' ? (
-          <div className="banner warning">
-            <strong>{t('reviewReasons')}:</strong>
-            <ul>
-              {current.price.reviewReasons.map((r) => (
-                <li key={r}>{reviewReason(r, lang)}</li>
-              ))}
-            </ul>
-          </div>
-        ) : null}
+        {user?.role !== 'customer' && <ReviewReasons reasons={current?.price?.reviewReasons ?? []} />}
         {current?.totalMinor != null && !current.price && <p>{money(current.totalMinor, q.currency)}</p>}
       </Section>
       <Section title={t('files')}>

@@ -29,6 +29,22 @@ interface QuoteDetail {
   revisions: { revision: number; price: { currency: string; lineItems: LineItem[]; totalMinor: number; reviewReasons: string[] } | null }[];
 }
 
+/** Why the pricing sent the quote to an engineer, in the reader's language. */
+export function ReviewReasons({ reasons }: { reasons: string[] }) {
+  const { t, lang } = useApp();
+  if (!reasons.length) return null;
+  return (
+    <div className="banner warning">
+      <strong>{t('reviewReasons')}:</strong>
+      <ul>
+        {reasons.map((r) => (
+          <li key={r}>{reviewReason(r, lang)}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function PriceReviewForm({ task, kind, onDone }: FormProps) {
   const { t, lang, money } = useApp();
   const quote = useLoad(() => api<QuoteDetail>(`/api/quotes/${task.caseId}`), [task.caseId]);
@@ -68,16 +84,7 @@ export function PriceReviewForm({ task, kind, onDone }: FormProps) {
       <h3>{t('priceReview')}</h3>
       {quote.loading && !quote.data && <Loading />}
       <ErrorBanner error={quote.error} />
-      {revision?.price?.reviewReasons?.length ? (
-        <div className="banner warning">
-          <strong>{t('reviewReasons')}:</strong>
-          <ul>
-            {revision.price.reviewReasons.map((r) => (
-              <li key={r}>{reviewReason(r, lang)}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <ReviewReasons reasons={revision?.price?.reviewReasons ?? []} />
       {lines.length > 0 && (
         <table className="data cards">
           <thead>
