@@ -381,6 +381,15 @@ export const CHECKLIST: Record<string, Words> = {
   'bom-from-archive': w('BOM taken from the Gerber archive', 'BOM 取自 Gerber 压缩包'),
   'cpl-from-archive': w('Placement taken from the Gerber archive', '坐标文件取自 Gerber 压缩包'),
   'bom-ambiguous-in-archive': w('Several BOMs in the archive; none used', '压缩包中有多个 BOM，均未使用'),
+  'files-copper-missing': w('A copper layer is missing', '缺少铜层文件'),
+  'files-drill-missing': w('No drill file', '缺少钻孔文件'),
+  'files-soldermask-missing': w('No solder mask for a side with copper', '有铜的一面缺少阻焊层'),
+  'files-silkscreen-missing': w('No legend (silkscreen) for a side with copper', '有铜的一面缺少丝印层'),
+  'files-paste-missing': w('No paste layer for a side with SMT parts', '有贴片元件的一面缺少锡膏层'),
+  'files-bom-missing': w('Assembly asked for without a BOM', '要求贴片但缺少 BOM'),
+  'files-placement-missing': w('Assembly asked for without a placement file', '要求贴片但缺少坐标文件'),
+  'files-service-unstated': w('Bare boards or assembly? Not stated', '未说明只做光板还是贴片'),
+  'files-nothing-to-do': w('Customer-supplied boards and no assembly: nothing to make', '客户自供光板且不贴片：无需加工'),
   'cpl-ambiguous-in-archive': w('Several placement files in the archive; none used', '压缩包中有多个坐标文件，均未使用'),
 };
 
