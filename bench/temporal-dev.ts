@@ -10,7 +10,7 @@
  * deadline aborts the run and the server is always killed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { processCpuSeconds, processMemoryMiB } from './process-stats';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -59,23 +59,7 @@ const USAGE =
   '[--workflows N] [--activities M] [--rate R] [--in-process] [--deadline-seconds S] [--workflow-pollers P] [--activity-pollers P] [--sticky-ratio R]';
 const BIN = join(__dirname, '..', 'infra', 'temporal-dev', 'bin', 'temporal-dev');
 const WORKFLOWS = join(__dirname, '..', 'infra', 'temporal-dev', 'conformance', 'workflows');
-const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (1-based).
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-}
-
-/** Resident and peak resident memory of a process in MiB, from /proc/<pid>/status. */
-function processMemoryMiB(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
