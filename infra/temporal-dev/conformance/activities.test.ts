@@ -241,6 +241,15 @@ describe('activity timeouts', () => {
     expect((cause as TimeoutFailure).timeoutType).toBe('SCHEDULE_TO_START');
     expect(activityEventTypes(await historyEventTypes(handle))).toEqual(['ActivityTaskScheduled', 'ActivityTaskTimedOut']);
   });
+
+  it('reports SCHEDULE_TO_START when no worker took it by the schedule-to-close deadline it defaulted to', async () => {
+    const handle = await startActivityWorkflow('schedule-to-start-default', 'echo', ['never runs'], {
+      taskQueue: `${worker.taskQueue}-without-worker`,
+      scheduleToCloseTimeout: '1s',
+    });
+    const { cause } = await activityFailureOf(handle.result());
+    expect((cause as TimeoutFailure).timeoutType).toBe('SCHEDULE_TO_START');
+  });
 });
 
 describe('heartbeats', () => {

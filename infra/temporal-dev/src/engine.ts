@@ -115,6 +115,8 @@ interface CommandContext {
 export class Engine {
   readonly clock: Clock;
   readonly namespaces = new Map<string, NamespaceState>();
+  /** Reported by GetClusterInfo. */
+  readonly clusterId = randomUUID();
   private readonly wfQueues = new Map<string, TaskQueue<WftResponse>>();
   private readonly actQueues = new Map<string, TaskQueue<ActivityResponse>>();
   private readonly pendingQueries = new Map<string, { ex: Execution; q: PendingQuery }>();
@@ -493,7 +495,8 @@ export class Engine {
     if (!isOpen(ex) || ex.wft || ex.startDelayTimer) return;
     const attempt = ex.wftAttempt;
     const ev = this.append(ex, 'workflowTaskScheduled', {
-      taskQueue: { name: ex.taskQueue, kind: TaskQueueKind.NORMAL },
+      // The task goes to the worker that asked for stickiness first, and the event says so, as on a Temporal server.
+      taskQueue: ex.sticky ? { name: ex.sticky.queue, kind: TaskQueueKind.STICKY, normalName: ex.taskQueue } : { name: ex.taskQueue, kind: TaskQueueKind.NORMAL },
       startToCloseTimeout: fromMs(ex.taskTimeoutMs),
       attempt,
     });
@@ -1146,10 +1149,19 @@ export class Engine {
     ex.activities.set(act.scheduledEventId, act);
     if (s2c) {
       // The schedule-to-close deadline spans all attempts.
-      const h = this.clock.schedule(now + s2c, () => this.activityTimedOut(ex, act, act.attempt, TimeoutType.SCHEDULE_TO_CLOSE));
+      const h = this.clock.schedule(now + s2c, () => this.scheduleToCloseFired(ex, act));
       act.timers.push(h);
     }
     this.dispatchActivityAttempt(ex, act);
+  }
+
+  /**
+   * The schedule-to-close deadline: when no worker took the attempt and its schedule-to-start deadline has
+   * passed too (the two are equal when schedule-to-start was defaulted), the timeout is SCHEDULE_TO_START.
+   */
+  private scheduleToCloseFired(ex: Execution, act: ActivityState): void {
+    const unstarted = act.state === 'scheduled' && act.scheduleToStartMs > 0 && act.currentAttemptScheduledTime + act.scheduleToStartMs <= this.now();
+    this.activityTimedOut(ex, act, act.attempt, unstarted ? TimeoutType.SCHEDULE_TO_START : TimeoutType.SCHEDULE_TO_CLOSE);
   }
 
   private dispatchActivityAttempt(ex: Execution, act: ActivityState, restoring = false): void {
@@ -1995,7 +2007,7 @@ export class Engine {
       const act: ActivityState = { ...a, timers: [], locked: false };
       ex.activities.set(act.scheduledEventId, act);
       if (act.scheduleToCloseMs) {
-        act.timers.push(this.clock.schedule(act.scheduledTime + act.scheduleToCloseMs, () => this.activityTimedOut(ex, act, act.attempt, TimeoutType.SCHEDULE_TO_CLOSE)));
+        act.timers.push(this.clock.schedule(act.scheduledTime + act.scheduleToCloseMs, () => this.scheduleToCloseFired(ex, act)));
       }
       if (act.state === 'backoff') this.armRetryTimer(ex, act);
       else if (act.state === 'scheduled') this.dispatchActivityAttempt(ex, act, true);

@@ -180,6 +180,23 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
       isGlobalNamespaceEnabled: false,
     }),
     DescribeNamespace: (req) => namespaceInfo(req.namespace || 'default'),
+    GetClusterInfo: () => ({
+      supportedClients: {},
+      serverVersion: SERVER_VERSION,
+      clusterId: engine.clusterId,
+      clusterName: 'active',
+      historyShardCount: 1,
+      persistenceStore: opts.commit ? 'file' : 'memory',
+      visibilityStore: 'memory',
+      failoverVersionIncrement: 10,
+      initialFailoverVersion: 1,
+      isGlobalNamespaceEnabled: false,
+    }),
+    ResetStickyTaskQueue: (req) => {
+      const ex = engine.find(req.namespace, req.execution?.workflowId ?? '', req.execution?.runId);
+      ex.sticky = undefined;
+      return {};
+    },
     ListNamespaces: () => ({ namespaces: [...engine.namespaces.keys()].map(namespaceInfo), nextPageToken: Buffer.alloc(0) }),
     RegisterNamespace: (req) => {
       if (!req.namespace) throw errors.invalidArgument('Namespace is not set on request.');
