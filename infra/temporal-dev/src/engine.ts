@@ -115,8 +115,6 @@ interface CommandContext {
 export class Engine {
   readonly clock: Clock;
   readonly namespaces = new Map<string, NamespaceState>();
-  /** Reported by GetClusterInfo. */
-  readonly clusterId = randomUUID();
   private readonly wfQueues = new Map<string, TaskQueue<WftResponse>>();
   private readonly actQueues = new Map<string, TaskQueue<ActivityResponse>>();
   private readonly pendingQueries = new Map<string, { ex: Execution; q: PendingQuery }>();

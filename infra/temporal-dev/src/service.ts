@@ -180,18 +180,6 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
       isGlobalNamespaceEnabled: false,
     }),
     DescribeNamespace: (req) => namespaceInfo(req.namespace || 'default'),
-    GetClusterInfo: () => ({
-      supportedClients: {},
-      serverVersion: SERVER_VERSION,
-      clusterId: engine.clusterId,
-      clusterName: 'active',
-      historyShardCount: 1,
-      persistenceStore: opts.commit ? 'file' : 'memory',
-      visibilityStore: 'memory',
-      failoverVersionIncrement: 10,
-      initialFailoverVersion: 1,
-      isGlobalNamespaceEnabled: false,
-    }),
     ResetStickyTaskQueue: (req) => {
       const ex = engine.find(req.namespace, req.execution?.workflowId ?? '', req.execution?.runId);
       ex.sticky = undefined;
