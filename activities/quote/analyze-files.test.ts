@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { copperGerber, maskGerber, nonPlatedDrill, outlineGerber, pasteGerber, platedDrill } from '../../domain/quote/test-support/test-boards';
 import { InputRejectedError } from '../../domain/quote/table';
 import { analyzeFiles, readTable, sha256 } from './analyze-files';
-import { ArchiveRejectedError, DEFAULT_ARCHIVE_LIMITS } from './archive';
+import { ArchiveRejectedError, DEFAULT_ARCHIVE_LIMITS } from '../../infra/files/archive';
 import { makeZip } from './test-support/make-zip';
 
 const boardZip = () => makeZip([

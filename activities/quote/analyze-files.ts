@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { analyzeUpload, AnalysisLimits, DEFAULT_ANALYSIS_LIMITS, QuoteAnalysis, TableInput, UploadedFile } from '../../domain/quote/analyze';
 import { baseName, sniffFormat } from '../../domain/quote/layers';
 import { InputRejectedError, QuoteIssue, readTextTable, TableRow } from '../../domain/quote/table';
-import { ArchiveLimits, ArchiveRejectedError, DEFAULT_ARCHIVE_LIMITS, inspectZip, readFolder, readZip } from './archive';
+import { ArchiveLimits, ArchiveRejectedError, DEFAULT_ARCHIVE_LIMITS, inspectZip, readFolder, readZip } from '../../infra/files/archive';
 
 /** A hashed input file. */
 export interface HashedInput {

@@ -3,6 +3,7 @@
  * workflow proxies. Each is idempotent: the same input gives the same result and the same files.
  */
 import { join } from 'node:path';
+import { quoteDocumentName } from '../../infra/files/quote-files';
 import { priceQuote, PricedQuote, QuoteOptions } from '../../domain/quote/pricing';
 import type { Catalog, PricingRules } from '../../domain/quote/pricing-rules';
 import { analyzeFiles, AnalyzedUpload, AnalyzeFilesInput, AnalyzeLimits, DEFAULT_LIMITS } from './analyze-files';
@@ -11,7 +12,6 @@ import { DEFAULT_FACTORY, FactoryHeader, QuotePdfInput, writeQuotePdf } from './
 
 export { analyzeFiles, readTable, sha256, DEFAULT_LIMITS } from './analyze-files';
 export type { AnalyzedUpload, AnalyzeFilesInput, AnalyzeLimits, HashedInput } from './analyze-files';
-export { ArchiveRejectedError, readZip, readFolder, inspectZip, DEFAULT_ARCHIVE_LIMITS } from './archive';
 export { renderQuotePdf, writeQuotePdf, DEFAULT_FACTORY } from './quote-pdf';
 export type { QuotePdfInput, FactoryHeader } from './quote-pdf';
 export { loadPricingRules, loadCatalog } from './pricing-config';
@@ -45,8 +45,7 @@ export function createQuoteActivities(deps: QuoteActivityDeps) {
     },
     /** Renders the quote PDF to `<documentsDir>/<quoteNumber>.pdf`; re-running rewrites identical bytes. */
     async renderQuotePdfActivity(input: Omit<QuotePdfInput, 'factory'> & { factory?: FactoryHeader }) {
-      const safeName = input.quoteNumber.replace(/[^A-Za-z0-9._-]/g, '_');
-      return writeQuotePdf({ ...input, factory: input.factory ?? deps.factory ?? DEFAULT_FACTORY }, join(deps.documentsDir, `${safeName}.pdf`));
+      return writeQuotePdf({ ...input, factory: input.factory ?? deps.factory ?? DEFAULT_FACTORY }, join(deps.documentsDir, quoteDocumentName(input.quoteNumber)));
     },
   };
 }

@@ -6,10 +6,10 @@ import { openTestDb, TEST_DB_KINDS, type TestDb } from '../../infra/db/testing';
 import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
 import { auditRepo, customersRepo, outboxRepo, quotesRepo } from '../../infra/db';
 import { json } from '../../infra/db/database';
-import { storeQuoteFile } from '../../services/quote/file-store';
+import { quotePdfPath, storeQuoteFile } from '../../infra/files/quote-files';
 import { makeZip } from './test-support/make-zip';
 import { completeBoardFiles } from '../../domain/quote/test-support/test-boards';
-import { createQuoteFlowActivities, quotePdfPath } from './quote-flow';
+import { createQuoteFlowActivities } from './quote-flow';
 
 const board = () => makeZip(completeBoardFiles(40, 20));
 

@@ -4,7 +4,6 @@
  * database the lists read. Every one is idempotent: re-running it leaves the same rows, files and outbox.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../infra/db/database';
 import { json } from '../../infra/db/database';
@@ -16,7 +15,7 @@ import type { LineItemAdjustment, QuoteActor, QuoteRequestOptions, QuoteStage } 
 import { DateTime } from 'luxon';
 import { applyLineItemAdjustments, priceChanges, type QuoteApproval } from '../../domain/quote/review';
 import { createQuoteActivities, type QuoteActivityDeps } from './index';
-import { ArchiveRejectedError } from './archive';
+import { ArchiveRejectedError } from '../../infra/files/archive';
 import { InputRejectedError } from '../../domain/quote/table';
 import { createMailActivities } from '../mail';
 
@@ -50,16 +49,6 @@ export interface RevisionPricing {
   currency: string | null;
   dfmErrors: number;
   dfmWarnings: number;
-}
-
-/** File name of an issued revision's PDF (the quote engine's naming: `<quote number>.pdf`). */
-export function quotePdfName(reference: string, revision: number): string {
-  return `${`${reference}-r${revision}`.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf`;
-}
-
-/** Full path of an issued revision's PDF. */
-export function quotePdfPath(documentsDir: string, reference: string, revision: number): string {
-  return join(documentsDir, quotePdfName(reference, revision));
 }
 
 /** Builds the quote-flow activities. */

@@ -8,7 +8,7 @@ import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
 import { actorOf, assertCustomerAccess, customerScope, requireAuth, requireRole } from '../../infra/auth/middleware';
 import { BusinessRuleError, ConflictError, NotFoundError } from '../../infra/http/errors';
 import { listTasks } from '../../infra/db/repositories/tasks';
-import { recordAudit } from '../../infra/db/repositories/audit';
+import { listAudit, recordAudit } from '../../infra/db/repositories/audit';
 import { getOrder, listInvoices, listOrders, listShipments } from '../../infra/db/repositories/orders';
 import { getProductionOrderByOrder } from '../../infra/db/repositories/production';
 import type { OrderRow } from '../../infra/db/schema';
@@ -19,7 +19,6 @@ import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { applyPayment } from '../../domain/order/payment';
 import { applyProgress, type ProgressTally } from '../../domain/order/progress';
 import { canCancel } from '../../domain/order/cancellation';
-import { orderTimeline } from '../../activities/order/order-store';
 import {
   CancelOrderRequest,
   DeliveryData,
@@ -100,7 +99,7 @@ export function createRouter(deps: ServiceDeps): Router {
     const order = await loadOrder(req);
     const [workflow, timeline, invoices, shipments, production] = await Promise.all([
       workflowState(order),
-      orderTimeline(db, order.id),
+      listAudit(db, 'order', order.id),
       listInvoices(db, { orderId: order.id }),
       listShipments(db, { orderId: order.id }),
       getProductionOrderByOrder(db, order.id),

@@ -26,10 +26,9 @@ import { recordAudit } from '../../infra/db/repositories/audit';
 import { QUOTE_TASK_KIND_NAMES, QUOTE_TASK_QUEUE, QUOTE_WORKFLOW_TYPE, quoteStateQuery, quoteSteps, quoteWorkflowId, type QuoteState, type QuoteWorkflowInput, type StoredQuoteFile } from '../../domain/quote/contract';
 import type { PricedQuote } from '../../domain/quote/pricing';
 import type { Role } from '../../domain/tasks/roles';
-import { inspectZip, ArchiveRejectedError } from '../../activities/quote/archive';
-import { quotePdfPath } from '../../activities/quote/quote-flow';
+import { inspectZip, ArchiveRejectedError } from '../../infra/files/archive';
 import { completeOpenStep } from '../tasks/complete-task';
-import { quoteDocumentsDir, storeQuoteFile } from './file-store';
+import { quoteDocumentsDir, quotePdfPath, storeQuoteFile } from '../../infra/files/quote-files';
 import { CreateQuoteFields, CustomerDecisionRequest, ListQuotesQuery, PdfQuery, QuoteIdParams, QuoteSummary, ReviewRequest, ReviseQuoteFields } from './schemas';
 
 /** Roles that may ask for a quote on a customer's behalf. */

@@ -2,7 +2,7 @@ import { ordersRepo, productionRepo } from '../../infra/db';
 import { cancelOrderSignal, orderStateQuery, productionWorkflowId } from '../../domain/order/contract';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { simulatedTrackingNumber } from '../../domain/order/shipment';
-import { openExposureMinor } from '../../activities/order/order-store';
+import { openExposureMinor } from '../../infra/db/repositories/orders';
 import { eventually, startOrderHarness, type OrderHarness } from './harness';
 
 // Workflow tests: embedded Temporal with time skipping, PGlite, the real activities. Each test drives one order

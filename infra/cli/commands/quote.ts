@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { analyzeFiles, AnalyzedUpload } from '../../../activities/quote/analyze-files';
-import { ArchiveRejectedError } from '../../../activities/quote/archive';
+import { ArchiveRejectedError } from '../../files/archive';
 import { loadCatalog, loadPricingRules } from '../../../activities/quote/pricing-config';
 import { DEFAULT_FACTORY, writeQuotePdf } from '../../../activities/quote/quote-pdf';
 import { toCsv } from '../../../domain/quote/csv-export';

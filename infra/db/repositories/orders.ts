@@ -14,6 +14,12 @@ export async function createOrder(db: DbOrTrx, order: Insertable<OrdersTable>): 
   return db.insertInto('orders').values(order).returningAll().executeTakeFirstOrThrow();
 }
 
+/** Inserts the order unless a row with its id exists (a retried activity); true when this call created it. */
+export async function createOrderIfAbsent(db: DbOrTrx, order: Insertable<OrdersTable>): Promise<boolean> {
+  const inserted = await db.insertInto('orders').values(order).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+  return inserted !== undefined;
+}
+
 export async function getOrder(db: DbOrTrx, id: string): Promise<OrderRow | undefined> {
   if (!isUuid(id)) return undefined;
   return db.selectFrom('orders').selectAll().where('id', '=', id).executeTakeFirst();
@@ -52,8 +58,52 @@ export async function updateContract(db: DbOrTrx, id: string, changes: Updateabl
   return db.updateTable('contracts').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
+/** Stamps the contract's deposit as paid, once. */
+export async function markDepositPaid(db: DbOrTrx, orderId: string, at: Date): Promise<void> {
+  await db.updateTable('contracts').set({ deposit_paid_at: at }).where('order_id', '=', orderId).where('deposit_paid_at', 'is', null).execute();
+}
+
 export async function createInvoice(db: DbOrTrx, invoice: Insertable<InvoicesTable>): Promise<Invoice> {
   return db.insertInto('invoices').values(invoice).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Creates the invoice with this number, or returns the one already there (a retried activity). */
+export async function ensureInvoice(db: DbOrTrx, invoice: Insertable<InvoicesTable>): Promise<Invoice> {
+  await db.insertInto('invoices').values(invoice).onConflict((oc) => oc.column('number').doNothing()).execute();
+  return db.selectFrom('invoices').selectAll().where('number', '=', invoice.number).executeTakeFirstOrThrow();
+}
+
+export async function findInvoiceByNumber(db: DbOrTrx, number: string): Promise<Invoice | undefined> {
+  return db.selectFrom('invoices').selectAll().where('number', '=', number).executeTakeFirst();
+}
+
+/** Voids the invoice if it is still open; true when this call voided it. */
+export async function voidOpenInvoice(db: DbOrTrx, number: string): Promise<boolean> {
+  const row = await db.updateTable('invoices').set({ status: 'void' }).where('number', '=', number).where('status', '=', 'open').returning('id').executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * What a customer owes on other orders: open balance and statement invoices minus what was paid on them. Used
+ * for the monthly-settlement credit check.
+ */
+export async function openExposureMinor(db: DbOrTrx, customerId: string, excludeOrderId: string): Promise<number> {
+  const invoices = await db
+    .selectFrom('invoices')
+    .select(['id', 'amount_cents'])
+    .where('customer_id', '=', customerId)
+    .where('status', '=', 'open')
+    .where('kind', 'in', ['balance', 'statement'])
+    .where((eb) => eb.or([eb('order_id', 'is', null), eb('order_id', '!=', excludeOrderId)]))
+    .execute();
+  if (invoices.length === 0) return 0;
+  const paid = await db
+    .selectFrom('payments')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_cents'), eb.lit(0)).as('total'))
+    .where('invoice_id', 'in', invoices.map((i) => i.id))
+    .executeTakeFirstOrThrow();
+  const invoiced = invoices.reduce((sum, i) => sum + Number(i.amount_cents), 0);
+  return Math.max(0, invoiced - Number(paid.total));
 }
 
 export async function listInvoices(db: DbOrTrx, filter: { customerId?: string; orderId?: string; status?: Invoice['status'] } = {}): Promise<Invoice[]> {

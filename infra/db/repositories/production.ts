@@ -39,6 +39,16 @@ export async function createLot(db: DbOrTrx, lot: Insertable<LotsTable>): Promis
   return db.selectFrom('lots').selectAll().where('lot_number', '=', lot.lot_number).executeTakeFirstOrThrow();
 }
 
+export async function findLotByNumber(db: DbOrTrx, lotNumber: string): Promise<Lot | undefined> {
+  return db.selectFrom('lots').selectAll().where('lot_number', '=', lotNumber).executeTakeFirst();
+}
+
+/** Marks the lot passed and packed, once; true when this call packed it. */
+export async function markLotPacked(db: DbOrTrx, id: string, at: Date): Promise<boolean> {
+  const row = await db.updateTable('lots').set({ status: 'passed', packed_at: at }).where('id', '=', id).where('packed_at', 'is', null).returning('id').executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function listLots(db: DbOrTrx, productionOrderId: string): Promise<Lot[]> {
   return db.selectFrom('lots').selectAll().where('production_order_id', '=', productionOrderId).orderBy('lot_number').execute();
 }
@@ -81,6 +91,24 @@ export async function listInspections(db: DbOrTrx, lotId: string): Promise<Inspe
 
 export async function recordRework(db: DbOrTrx, rework: Insertable<ReworkRecordsTable>): Promise<ReworkRecord> {
   return db.insertInto('rework_records').values(rework).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The rework of one unit at one attempt, if recorded. */
+export async function findRework(db: DbOrTrx, lotId: string, unitSerial: string, attempt: number): Promise<ReworkRecord | undefined> {
+  return db.selectFrom('rework_records').selectAll().where('lot_id', '=', lotId).where('unit_serial', '=', unitSerial).where('attempt', '=', attempt).executeTakeFirst();
+}
+
+/** A unit failing inspection again: its latest passed rework turns out failed. */
+export async function markLastReworkFailed(db: DbOrTrx, lotId: string, unitSerial: string): Promise<void> {
+  const last = await db
+    .selectFrom('rework_records')
+    .select('id')
+    .where('lot_id', '=', lotId)
+    .where('unit_serial', '=', unitSerial)
+    .where('result', '=', 'pass')
+    .orderBy('attempt', 'desc')
+    .executeTakeFirst();
+  if (last) await db.updateTable('rework_records').set({ result: 'fail' }).where('id', '=', last.id).execute();
 }
 
 export async function listRework(db: DbOrTrx, lotId: string): Promise<ReworkRecord[]> {

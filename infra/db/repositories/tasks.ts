@@ -173,6 +173,19 @@ export async function closeTaskByStep(
   return findTaskByStep(db, workflowId, step);
 }
 
+/** Cancels every open task of a case (a workflow and its children); returns how many were open. */
+export async function cancelOpenCaseTasks(db: DbOrTrx, caseType: string, caseId: string): Promise<number> {
+  const rows = await db
+    .updateTable('tasks')
+    .set({ status: 'cancelled', completed_at: new Date() })
+    .where('case_type', '=', caseType)
+    .where('case_id', '=', caseId)
+    .where('status', '=', 'open')
+    .returning('id')
+    .execute();
+  return rows.length;
+}
+
 /** Records that the reminder went out; returns true only the first time. */
 export async function markReminded(db: DbOrTrx, workflowId: string, step: string): Promise<boolean> {
   const r = await db

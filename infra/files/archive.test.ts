@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArchiveRejectedError, DEFAULT_ARCHIVE_LIMITS, readFolder, readZip } from './archive';
-import { makeZip } from './test-support/make-zip';
+import { makeZip } from '../../activities/quote/test-support/make-zip';
 
 const rejection = async (promise: Promise<unknown>) => {
   const err = await promise.then(() => null, (e: unknown) => e);

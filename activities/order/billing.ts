@@ -1,0 +1,156 @@
+/** The order's money: the credit check, the commission agreement, invoices, payments and payment reminders. */
+import { ApplicationFailure } from '@temporalio/common';
+import { getCustomer } from '../../infra/db/repositories/customers';
+import {
+  createContract,
+  ensureInvoice,
+  findInvoiceByNumber,
+  getContractByOrder,
+  markDepositPaid,
+  openExposureMinor,
+  recordPayment,
+  updateContract,
+  voidOpenInvoice,
+} from '../../infra/db/repositories/orders';
+import type { CreditPosition } from '../../domain/order/payment';
+import type { ContractStatus } from '../../domain/order/contract-payments';
+import { auditOrder, callingWorkflowId, invoiceNumber, mailCustomer, orderReference, type ActivityActor, type InvoiceKind, type OrderActivityDeps } from './context';
+
+export function createOrderBillingActivities({ db }: OrderActivityDeps) {
+  return {
+    /** The customer's payment terms and what they owe elsewhere (credit check for monthly settlement). */
+    async orderCreditPosition(request: { orderId: string; customerId: string }): Promise<CreditPosition> {
+      const customer = await getCustomer(db, request.customerId);
+      if (!customer) throw ApplicationFailure.nonRetryable(`customer ${request.customerId} not found`, 'CustomerNotFound');
+      return {
+        terms: customer.payment_terms,
+        approved: customer.payment_terms === 'monthly' && customer.payment_terms_approved_by !== null,
+        creditLimitMinor: Number(customer.credit_limit_cents),
+        openExposureMinor: await openExposureMinor(db, request.customerId, request.orderId),
+      };
+    },
+
+    /** Issues the commission agreement and tells the customer. */
+    async orderIssueContract(request: { orderId: string; customerId: string; depositMinor: number; currency: string }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const existing = await getContractByOrder(trx, request.orderId);
+        if (existing) return;
+        await createContract(trx, { order_id: request.orderId, deposit_required_cents: request.depositMinor });
+        await auditOrder(trx, request.orderId, 'contract.issued', { depositMinor: request.depositMinor });
+        const ref = orderReference(request.orderId);
+        await mailCustomer(
+          trx,
+          request.customerId,
+          `${callingWorkflowId()}:contract:issued`,
+          `Commission agreement for order ${ref}`,
+          `The commission agreement for order ${ref} is ready for your signature` +
+            (request.depositMinor > 0 ? `; a deposit of ${(request.depositMinor / 100).toFixed(2)} ${request.currency} is due once it is approved.` : '.'),
+        );
+      });
+    },
+
+    /** Records the customer's signature or the manager's approval on the contract. */
+    async orderContractDecision(request: { orderId: string; status: Exclude<ContractStatus, 'issued'>; actor: ActivityActor; at: string }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const contract = await getContractByOrder(trx, request.orderId);
+        if (!contract) throw ApplicationFailure.nonRetryable(`order ${request.orderId} has no contract`, 'NoContract');
+        if (contract.status === request.status) return;
+        const at = new Date(request.at);
+        // The customer signs or declines; the sales manager approves or rejects (who declined is in the audit row).
+        const changes =
+          request.status === 'signed'
+            ? { status: request.status, signed_by_customer: request.actor.userId, signed_at: at }
+            : request.status === 'declined'
+              ? { status: request.status }
+              : { status: request.status, approved_by: request.actor.userId, approved_at: at };
+        await updateContract(trx, contract.id, changes);
+        await auditOrder(trx, request.orderId, `contract.${request.status}`, { status: request.status }, request.actor, { status: contract.status });
+      });
+    },
+
+    /** Issues an invoice (one per order and kind) and tells the customer. */
+    async orderIssueInvoice(request: { orderId: string; customerId: string; kind: InvoiceKind; amountMinor: number; currency: string; dueOn?: string | null }): Promise<{ number: string }> {
+      return db.transaction().execute(async (trx) => {
+        const number = invoiceNumber(request.orderId, request.kind);
+        const before = await findInvoiceByNumber(trx, number);
+        await ensureInvoice(trx, {
+          number,
+          customer_id: request.customerId,
+          order_id: request.orderId,
+          kind: request.kind,
+          amount_cents: request.amountMinor,
+          currency: request.currency,
+          due_on: request.dueOn ?? null,
+        });
+        if (!before) {
+          await auditOrder(trx, request.orderId, `invoice.issued`, { number, kind: request.kind, amountMinor: request.amountMinor });
+          if (request.kind !== 'statement') {
+            await mailCustomer(
+              trx,
+              request.customerId,
+              `${callingWorkflowId()}:invoice:${request.kind}`,
+              `Invoice ${number}`,
+              `Invoice ${number} (${request.kind}) for ${(request.amountMinor / 100).toFixed(2)} ${request.currency} is due. Please quote ${number} with your payment.`,
+            );
+          }
+        }
+        return { number };
+      });
+    },
+
+    /** Voids the order's invoice of that kind if it is still open (compensation). */
+    async orderVoidInvoice(request: { orderId: string; kind: InvoiceKind }): Promise<{ voided: boolean }> {
+      return db.transaction().execute(async (trx) => {
+        const number = invoiceNumber(request.orderId, request.kind);
+        const voided = await voidOpenInvoice(trx, number);
+        if (voided) await auditOrder(trx, request.orderId, 'invoice.voided', { number, kind: request.kind }, null, { status: 'open' });
+        return { voided };
+      });
+    },
+
+    /** Records one payment against the order's invoice of that kind (once per reference). */
+    async orderRecordPayment(request: {
+      orderId: string;
+      kind: 'deposit' | 'balance';
+      amountMinor: number;
+      currency: string;
+      reference: string;
+      receivedOn: string;
+      actor: ActivityActor;
+    }): Promise<{ invoiceStatus: string }> {
+      return db.transaction().execute(async (trx) => {
+        const number = invoiceNumber(request.orderId, request.kind);
+        const invoice = await findInvoiceByNumber(trx, number);
+        if (!invoice) throw ApplicationFailure.nonRetryable(`no invoice ${number}`, 'NoInvoice');
+        const { invoice: after, created } = await recordPayment(trx, {
+          invoice_id: invoice.id,
+          amount_cents: request.amountMinor,
+          currency: request.currency,
+          reference: request.reference,
+          received_on: request.receivedOn,
+          confirmed_by: request.actor.userId,
+          idempotency_key: `${number}:${request.reference}`,
+        });
+        if (created) await auditOrder(trx, request.orderId, 'payment.recorded', { invoice: number, amountMinor: request.amountMinor, reference: request.reference, invoiceStatus: after.status }, request.actor);
+        if (request.kind === 'deposit' && after.status === 'paid') await markDepositPaid(trx, request.orderId, new Date());
+        return { invoiceStatus: after.status };
+      });
+    },
+
+    /** Reminds the customer that an invoice is unpaid (one email per reminder number). */
+    async orderPaymentReminder(request: { orderId: string; customerId: string; kind: InvoiceKind; outstandingMinor: number; currency: string; reminder: number }): Promise<{ recipients: number }> {
+      return db.transaction().execute(async (trx) => {
+        const number = invoiceNumber(request.orderId, request.kind);
+        const recipients = await mailCustomer(
+          trx,
+          request.customerId,
+          `${callingWorkflowId()}:payment:${request.kind}:reminder:${request.reminder}`,
+          `Payment reminder: invoice ${number}`,
+          `Invoice ${number} still has ${(request.outstandingMinor / 100).toFixed(2)} ${request.currency} outstanding. Goods ship once it is paid.`,
+        );
+        await auditOrder(trx, request.orderId, 'payment.reminder', { invoice: number, reminder: request.reminder, outstandingMinor: request.outstandingMinor });
+        return { recipients };
+      });
+    },
+  };
+}
