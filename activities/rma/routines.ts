@@ -4,20 +4,16 @@
  */
 import { sql } from 'kysely';
 import type { Db, DbOrTrx } from '../../infra/db/database';
-import { enqueueMail } from '../../infra/db/repositories/outbox';
+import { enqueueMailToRoles } from '../../infra/db/repositories/outbox';
 import { addPenalty } from '../../infra/db/repositories/rma';
-import { listActiveUsersByRole } from '../../infra/db/repositories/users';
 import type { Role } from '../../domain/tasks/roles';
 import { RMA_CASE_TYPE } from '../../domain/rma/contract';
 import { PENALTY_CURRENCY } from '../../domain/rma/penalty';
 import type { DayActivity, OpenStep, PromisedDate, ViolationFine } from '../../domain/rma/routines';
 
-/** Emails every active user of `roles` once per key and person. */
-export async function mailRoles(db: DbOrTrx, key: string, roles: readonly Role[], subject: string, lines: string[]): Promise<string[]> {
-  const people = await listActiveUsersByRole(db, roles);
-  const text = [...lines, '', '— SMT Works'].join('\n');
-  for (const p of people) await enqueueMail(db, { idempotencyKey: `${key}:${p.email}`, to: p.email, subject, text, template: 'rma-routine' });
-  return people.map((p) => p.email);
+/** Emails every active user of `roles` once per key and person (the routines' template). */
+function mailRoles(db: DbOrTrx, key: string, roles: readonly Role[], subject: string, lines: string[]): Promise<string[]> {
+  return enqueueMailToRoles(db, key, roles, subject, lines, 'rma-routine');
 }
 
 /** The routines' activities. */

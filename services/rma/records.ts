@@ -14,8 +14,8 @@ import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from 
 import { json } from '../../infra/db/database';
 import { recordAudit } from '../../infra/db/repositories/audit';
 import { listMaterialRequests } from '../../infra/db/repositories/rma';
+import { enqueueMailToRoles } from '../../infra/db/repositories/outbox';
 import type { RmaCaseRow } from '../../infra/db/schema';
-import { mailRoles } from '../../activities/rma/routines';
 import { materialIssueProblem, RMA_RECORD_KINDS } from '../../domain/rma/records';
 import { RmaIdParams } from './schemas';
 
@@ -63,11 +63,11 @@ export function registerRecordRoutes(router: Router, deps: ServiceDeps, caseFor:
       await recordAudit(trx, { actorId: actor.userId, actorRole: actor.role, action: `rma.record.${kindName}`, entityType: 'rma_case', entityId: row.id, after: { recordId: inserted.id, ...data } });
       // 交财务部 — charge-backs and personal penalties go to finance.
       if (amount && (kindName === 'supplier-claim' || kindName === 'responsible-person')) {
-        await mailRoles(trx, `rma-record:${inserted.id}`, ['finance'], `RMA ${row.reference}: ${kindName === 'supplier-claim' ? 'supplier charge-back / 供应商扣款' : 'personal penalty / 责任人处罚'} ${(amount / 100).toFixed(2)} CNY`, [
+        await enqueueMailToRoles(trx, `rma-record:${inserted.id}`, ['finance'], `RMA ${row.reference}: ${kindName === 'supplier-claim' ? 'supplier charge-back / 供应商扣款' : 'personal penalty / 责任人处罚'} ${(amount / 100).toFixed(2)} CNY`, [
           kindName === 'supplier-claim'
             ? `Supplier ${String(data.supplier)}: ${String(data.lossQuantity)} pcs of ${String(data.material)} lost; charge back ${(amount / 100).toFixed(2)} CNY (物料异常联络函: ${String(data.letter)}).`
             : `${String(data.person)}: penalty ${(amount / 100).toFixed(2)} CNY — ${String(data.detail)}.`,
-        ]);
+        ], 'rma-routine');
       }
       return inserted;
     });

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../database';
 import type { OutboxRow } from '../schema';
+import type { Role } from '../../../domain/tasks/roles';
+import { listActiveUsersByRole } from './users';
 
 /** An email to deliver; `idempotencyKey` makes enqueueing it twice harmless. */
 export interface OutgoingMail {
@@ -33,6 +35,14 @@ export async function enqueueMail(db: DbOrTrx, mail: OutgoingMail): Promise<bool
 }
 
 /** Pending emails due at `now`, oldest first. */
+/** Queues one email to every active user of `roles`, once per key and person; returns their addresses. */
+export async function enqueueMailToRoles(db: DbOrTrx, key: string, roles: readonly Role[], subject: string, lines: string[], template: string): Promise<string[]> {
+  const people = await listActiveUsersByRole(db, roles);
+  const text = [...lines, '', '— SMT Works'].join('\n');
+  for (const p of people) await enqueueMail(db, { idempotencyKey: `${key}:${p.email}`, to: p.email, subject, text, template });
+  return people.map((p) => p.email);
+}
+
 export async function listDueMail(db: DbOrTrx, now: Date, limit: number): Promise<OutboxRow[]> {
   return db
     .selectFrom('outbox')
