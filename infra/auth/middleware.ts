@@ -7,6 +7,10 @@ declare module 'express-serve-static-core' {
   interface Request {
     /** Set by the authenticate middleware when the request carries a live session or token. */
     actor?: Actor;
+    /** Why the credentials the request carried were not accepted; raised only by routes that need a user. */
+    credentialsProblem?: UnauthenticatedError;
+    /** How the actor was recognised: cookie-authenticated state changes get the same-origin check. */
+    credentialSource?: 'cookie' | 'bearer';
   }
 }
 
@@ -14,26 +18,30 @@ declare module 'express-serve-static-core' {
 export const SESSION_COOKIE = 'smt_session';
 
 /**
- * Reads `Authorization: Bearer <token>` or the session cookie and sets `req.actor`. A request without
- * credentials passes on anonymous; one with bad credentials is answered 401 right away.
+ * Reads `Authorization: Bearer <token>` or the session cookie and sets `req.actor`. Bad credentials do not end
+ * the request: it goes on anonymous, remembering why, and only routes that need a user answer 401 with that
+ * reason. So a stale `smt_session` cookie (cookies are shared by every port of a host) never blocks login or a
+ * public page; it is cleared on the way.
  */
 export function authenticate(auth: AuthService): RequestHandler {
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     try {
       const header = req.headers.authorization;
-      let token: string | undefined;
+      const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
       if (header) {
         const match = /^Bearer\s+(\S+)$/i.exec(header);
-        if (!match) throw new UnauthenticatedError('Authorization header must be "Bearer <token>"');
-        token = match[1];
-      } else {
-        token = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+        if (!match) {
+          req.credentialsProblem = new UnauthenticatedError('Authorization header must be "Bearer <token>"');
+          return next();
+        }
+        req.actor = await auth.authenticate(match[1]);
+        if (req.actor) req.credentialSource = 'bearer';
+      } else if (cookie) {
+        req.actor = await auth.authenticate(cookie);
+        if (req.actor) req.credentialSource = 'cookie';
+        else res.clearCookie(SESSION_COOKIE, { path: '/' });
       }
-      if (token) {
-        const actor = await auth.authenticate(token);
-        if (!actor) throw new UnauthenticatedError('session expired or token invalid; log in again');
-        req.actor = actor;
-      }
+      if ((header || cookie) && !req.actor) req.credentialsProblem = new UnauthenticatedError('session expired or token invalid; log in again');
       next();
     } catch (error) {
       next(error);
@@ -41,21 +49,21 @@ export function authenticate(auth: AuthService): RequestHandler {
   };
 }
 
-/** The request's actor; 401 when anonymous. */
+/** The request's actor; 401 when anonymous (naming what was wrong with the credentials it carried). */
 export function actorOf(req: Request): Actor {
-  if (!req.actor) throw new UnauthenticatedError();
+  if (!req.actor) throw req.credentialsProblem ?? new UnauthenticatedError();
   return req.actor;
 }
 
 /** Lets the request through only for a logged-in user. */
 export const requireAuth: RequestHandler = (req, _res, next) => {
-  next(req.actor ? undefined : new UnauthenticatedError());
+  next(req.actor ? undefined : (req.credentialsProblem ?? new UnauthenticatedError()));
 };
 
 /** Lets the request through only for a logged-in user holding one of `roles` (401 anonymous, 403 other roles). */
 export function requireRole(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
-    if (!req.actor) return next(new UnauthenticatedError());
+    if (!req.actor) return next(req.credentialsProblem ?? new UnauthenticatedError());
     if (!roles.includes(req.actor.role)) {
       return next(new ForbiddenError(`requires one of the roles: ${roles.join(', ')}`));
     }

@@ -22,8 +22,8 @@ export interface AuthService {
   /** The actor behind a bearer token or session cookie, if the session is live. */
   authenticate(token: string): Promise<Actor | undefined>;
   logout(sessionId: string): Promise<void>;
-  /** A long-lived API token for scripts (no expiry unless given). */
-  createApiToken(userId: string, name: string, expiresAt?: Date): Promise<{ token: string; id: string }>;
+  /** An API token for scripts, named, until `expiresAt`. */
+  createApiToken(userId: string, name: string, expiresAt: Date): Promise<{ token: string; id: string }>;
 }
 
 // A login for an unknown email still verifies a real hash, so both answers take the same time.
@@ -69,7 +69,7 @@ export function createAuthService(options: { db: Db; secret: string; ttlHours: n
     },
     async createApiToken(userId, name, expiresAt) {
       const token = newToken();
-      const { id } = await insertSession(db, { userId, tokenHash: hashToken(token), kind: 'api_token', name, expiresAt: expiresAt ?? null });
+      const { id } = await insertSession(db, { userId, tokenHash: hashToken(token), kind: 'api_token', name, expiresAt });
       return { token, id };
     },
   };

@@ -52,6 +52,20 @@ export const configEnvSchema = z.object({
   WORKING_HOURS_START: hhmm.default('08:00'),
   WORKING_HOURS_END: hhmm.default('20:00'),
   HOLIDAY_CALENDAR_FILE: z.string().min(1).optional(),
+  TRUSTED_PROXIES: z
+    .string()
+    .regex(/^[\w.:/-]+(,[\w.:/-]+)*$/, 'must be addresses, CIDR ranges or loopback / linklocal / uniquelocal, separated by commas')
+    .optional(),
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()))
+    .pipe(z.array(urlWithProtocols(['http', 'https']).transform((u) => new URL(u).origin)))
+    .optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: port(0).optional(),
+  LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(20),
+  LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(10),
+  UPLOAD_MAX_IN_FLIGHT_MB: z.coerce.number({ error: 'must be a number of megabytes' }).int().min(1, 'must be at least 1 MB').default(512),
 });
 
 /** The environment variables the system understands. */
@@ -80,6 +94,20 @@ export interface Config {
   /** `secret` keys the stored token hashes. */
   session: { secret: string; ttlHours: number };
   logLevel: (typeof logLevels)[number];
+  http: {
+    /** Express `trust proxy`: only these peers may set X-Forwarded-For / -Proto; none by default. */
+    trustedProxies: string[];
+    /** Origins a cookie-authenticated state change may come from (PUBLIC_URL's and ALLOWED_ORIGINS). */
+    allowedOrigins: string[];
+    /** With a token, /metrics on the main port wants `Authorization: Bearer <token>`. */
+    metricsToken?: string;
+    /** With a port, /metrics is also served on 127.0.0.1 at this port, without a token. */
+    metricsPort?: number;
+    /** Login attempts per client address per minute; failed logins per account per 15 minutes. */
+    loginLimits: { attemptsPerMinute: number; failuresPerAccount: number };
+    /** Bytes of uploads all requests may have in flight at once (429 beyond). */
+    uploadMaxInFlightBytes: number;
+  };
   /** Whether the demo users are created at start (default: only in embedded mode). */
   seedDemo: boolean;
   publicUrl: string;
@@ -125,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError([{ variable: 'TIME_ZONE', message: `unknown IANA time zone "${e.TIME_ZONE}"` }]);
   }
   const embeddedDb = !e.DATABASE_URL;
+  const publicUrl = e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`;
   if (!embeddedDb && !e.SESSION_SECRET) {
     throw new ConfigError([{ variable: 'SESSION_SECRET', message: 'is required when DATABASE_URL is set' }]);
   }
@@ -142,8 +171,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mail: { smtpUrl: e.SMTP_URL, catcherPort: e.SMTP_CATCHER_PORT, from: e.MAIL_FROM },
     session: { secret: e.SESSION_SECRET ?? EMBEDDED_SESSION_SECRET, ttlHours: e.SESSION_TTL_HOURS },
     logLevel: e.LOG_LEVEL,
+    http: {
+      trustedProxies: e.TRUSTED_PROXIES ? e.TRUSTED_PROXIES.split(',') : [],
+      allowedOrigins: [...new Set([new URL(publicUrl).origin, ...(e.ALLOWED_ORIGINS ?? [])])],
+      metricsToken: e.METRICS_TOKEN,
+      metricsPort: e.METRICS_PORT,
+      loginLimits: { attemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE, failuresPerAccount: e.LOGIN_FAILURES_PER_ACCOUNT },
+      uploadMaxInFlightBytes: e.UPLOAD_MAX_IN_FLIGHT_MB * 1024 * 1024,
+    },
     seedDemo: e.SEED_DEMO ?? embeddedDb,
-    publicUrl: e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`,
+    publicUrl,
     business: {
       currency: e.CURRENCY,
       timeZone: e.TIME_ZONE,

@@ -91,6 +91,8 @@ export interface SessionsTable {
   expires_at: Timestamp | null;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  /** Why it ended early: logout, revoked by its owner or an admin, role changed, user deactivated. */
+  revoked_reason: string | null;
   created_at: CreatedAt;
 }
 

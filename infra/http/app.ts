@@ -8,7 +8,8 @@ import { authenticate } from '../auth/middleware';
 import type { AuthService } from '../auth/sessions';
 import { errorMiddleware, notFoundHandler } from './error-middleware';
 import { buildOpenApiDocument, type OpenAPIRegistry } from './openapi';
-import type { Metrics } from './metrics';
+import { metricsHandler, type Metrics } from './metrics';
+import { requireSameOrigin } from './same-origin';
 import { healthHandler, readyHandler, type HealthCheck } from './health';
 import { refuseNulCharacters } from './validate';
 
@@ -29,6 +30,12 @@ export interface AppOptions {
   publicUrl?: string;
   /** Extra handlers served before the API (the admin UI's static files, for instance). */
   before?: RequestHandler[];
+  /** Peers allowed to set X-Forwarded-* (express `trust proxy`); none by default, so clients cannot pick their address. */
+  trustedProxies?: string[];
+  /** Origins, besides the server's own, that cookie-authenticated state changes may come from. */
+  allowedOrigins?: string[];
+  /** Serve /metrics on this app only to `Authorization: Bearer <metricsToken>`; without one it is not served here. */
+  metricsToken?: string;
 }
 
 /**
@@ -38,7 +45,8 @@ export interface AppOptions {
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Rate limits key on req.ip: only configured proxies may tell us the client's address.
+  app.set('trust proxy', options.trustedProxies?.length ? options.trustedProxies : false);
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -58,15 +66,11 @@ export function createApp(options: AppOptions): Express {
   app.use(refuseNulCharacters);
   app.use(cookieParser());
   app.use(authenticate(options.auth));
+  app.use(requireSameOrigin([...(options.allowedOrigins ?? []), ...(options.publicUrl ? [new URL(options.publicUrl).origin] : [])]));
 
   app.get('/healthz', healthHandler(options.healthChecks));
   app.get('/readyz', readyHandler(options.isReady));
-  app.get('/metrics', (_req, res, next) => {
-    options.metrics.registry
-      .metrics()
-      .then((text) => res.type(options.metrics.registry.contentType).send(text))
-      .catch(next);
-  });
+  app.get('/metrics', metricsHandler(options.metrics, { token: options.metricsToken }));
 
   for (const handler of options.before ?? []) app.use(handler);
   for (const router of options.routers) app.use('/api', router);

@@ -54,7 +54,7 @@ function describe(err: unknown): { status: number; body: ErrorBody } {
     return { status: 400, body: { error: { code: 'validation_failed', message: 'request body is not valid JSON' } } };
   }
   if (e?.type === 'entity.too.large') {
-    return { status: 413, body: { error: { code: 'validation_failed', message: 'request body is too large' } } };
+    return { status: 413, body: { error: { code: 'payload_too_large', message: 'request body is too large' } } };
   }
   // A last line behind the schemas: text or dates PostgreSQL cannot take are the caller's input, not our failure.
   const sqlState = (err as { code?: unknown })?.code;

@@ -1,5 +1,6 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { RequestHandler } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 
 /** Prometheus metrics of one process. */
 export interface Metrics {
@@ -38,4 +39,40 @@ export function createMetrics(): Metrics {
     next();
   };
   return { registry, httpDuration, mailSent, middleware };
+}
+
+/** Who may read /metrics on a listener: anyone who reaches it (the loopback port), or bearers of a token. */
+export type MetricsAccess = 'open' | { token?: string };
+
+/**
+ * GET /metrics. On the public port only `Authorization: Bearer <METRICS_TOKEN>` reads it (401 otherwise), and
+ * without a token configured it answers 404, so anonymous callers never see process internals.
+ */
+export function metricsHandler(metrics: Metrics, access: MetricsAccess): RequestHandler {
+  const expected = access !== 'open' && access.token ? Buffer.from(`Bearer ${access.token}`) : undefined;
+  return (req, res, next) => {
+    if (access !== 'open') {
+      if (!expected) {
+        res.status(404).json({ error: { code: 'not_found', message: 'metrics are served on METRICS_PORT (loopback) or with METRICS_TOKEN' } });
+        return;
+      }
+      const given = Buffer.from(req.get('authorization') ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').json({ error: { code: 'unauthenticated', message: 'metrics need Authorization: Bearer <METRICS_TOKEN>' } });
+        return;
+      }
+    }
+    metrics.registry
+      .metrics()
+      .then((text) => res.type(metrics.registry.contentType).send(text))
+      .catch(next);
+  };
+}
+
+/** The app of the loopback-only metrics listener (METRICS_PORT): /metrics and nothing else. */
+export function createMetricsApp(metrics: Metrics): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metricsHandler(metrics, 'open'));
+  return app;
 }

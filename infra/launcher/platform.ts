@@ -11,7 +11,7 @@ import { createAuthService, type AuthService } from '../auth/sessions';
 import { createApp } from '../http/app';
 import { setFactoryTimeZone } from '../../domain/shared/fields';
 import { createOpenApiRegistry } from '../http/openapi';
-import { createMetrics } from '../http/metrics';
+import { createMetrics, createMetricsApp } from '../http/metrics';
 import { listen, type RunningServer } from '../http/server';
 import type { HealthCheck } from '../http/health';
 import type { RouterFactory, ServiceDeps } from '../http/service-deps';
@@ -71,6 +71,8 @@ export interface RunningPlatform {
   temporalUiUrl?: string;
   services: string[];
   workers: TaskQueue[];
+  /** The loopback metrics listener's URL, when METRICS_PORT is set. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -235,9 +237,19 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       healthChecks,
       isReady: () => ready,
       publicUrl: config.publicUrl,
+      trustedProxies: config.http.trustedProxies,
+      allowedOrigins: config.http.allowedOrigins,
+      metricsToken: config.http.metricsToken,
     });
     const server: RunningServer = await listen(app, config.port, config.host);
     cleanups.push(() => server.close());
+    let metricsUrl: string | undefined;
+    if (config.http.metricsPort !== undefined) {
+      // Loopback only, whatever HOST is: a scraper on this machine (or a sidecar) reads it without a token.
+      const metricsServer = await listen(createMetricsApp(metrics), config.http.metricsPort, '127.0.0.1');
+      metricsUrl = `${metricsServer.url}/metrics`;
+      cleanups.push(() => metricsServer.close());
+    }
     cleanups.push(async () => {
       ready = false;
     });
@@ -254,6 +266,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       temporalUiUrl: config.temporal.uiUrl,
       services: serviceNames,
       workers: workers.map((w) => w.queue),
+      metricsUrl,
       stop: stopAll,
     };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -10,7 +11,9 @@ import { insertCaughtMail, type CaughtMail } from '../db/repositories/caught-mai
 export interface MailCatcher {
   port: number;
   host: string;
-  /** SMTP URL to give nodemailer. */
+  /** Where it listens (`smtp://host:port`), to show people; carries no credentials. */
+  address: string;
+  /** SMTP URL with this process's credentials, to give nodemailer. */
   url: string;
   /** Emits 'message' with each stored {@link CaughtMail}. */
   events: EventEmitter;
@@ -26,17 +29,34 @@ function addresses(value: AddressObject | AddressObject[] | undefined): string {
   return list.flatMap((a) => a.value.map((v) => v.address ?? '')).filter(Boolean).join(', ');
 }
 
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /**
- * Starts an SMTP server that accepts every message (no auth, no TLS: it listens on loopback only in
- * development), parses it and stores it in the caught_mail table.
+ * Starts an SMTP server on loopback that stores every message in the caught_mail table (read at
+ * /api/dev/mail). Only this process may hand it mail: it demands AUTH with a password drawn at start and known
+ * only to the process (it is in `url`), so another local program cannot plant messages in the development inbox.
+ * No TLS: the connection never leaves the machine.
  */
-export async function startMailCatcher(options: { db: Db; port?: number; host?: string; logger?: Logger }): Promise<MailCatcher> {
+export async function startMailCatcher(options: { db: Db; port?: number; host?: string; logger?: Logger; password?: string }): Promise<MailCatcher> {
   const host = options.host ?? '127.0.0.1';
   const events = new EventEmitter();
   const caught: CaughtMail[] = [];
+  const user = 'smt-works';
+  const password = options.password ?? randomBytes(24).toString('base64url');
   const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: false,
+    allowInsecureAuth: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    disabledCommands: ['STARTTLS'],
+    onAuth(auth, _session, callback) {
+      const ok = auth.username === user && sameSecret(auth.password ?? '', password);
+      if (!ok) return callback(Object.assign(new Error('only the SMT Works process that started this catcher may send here'), { responseCode: 535 }));
+      callback(null, { user });
+    },
     size: MAX_MESSAGE_BYTES,
     logger: false,
     onData(stream, session, callback) {
@@ -85,7 +105,8 @@ export async function startMailCatcher(options: { db: Db; port?: number; host?: 
   return {
     port,
     host,
-    url: `smtp://${host}:${port}`,
+    address: `smtp://${host}:${port}`,
+    url: `smtp://${user}:${password}@${host}:${port}`,
     events,
     waitFor(match, timeoutMs = 10_000) {
       const found = caught.find(match);

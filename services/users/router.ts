@@ -8,7 +8,7 @@ import { actorOf, requireRole } from '../../infra/auth/middleware';
 import { hashPassword } from '../../infra/auth/passwords';
 import { BusinessRuleError, ConflictError, NotFoundError, ValidationError } from '../../infra/http/errors';
 import { isUniqueViolation } from '../../infra/db/errors';
-import { createUser, getUser, type User } from '../../infra/db/repositories/users';
+import { createUser, getUser, revokeUserCredentials, type User } from '../../infra/db/repositories/users';
 import { customerExists, listUsers, updateUser, type UserChange } from '../../infra/db/repositories/user-admin';
 import { recordAudit } from '../../infra/db/repositories/audit';
 import { ROLES } from '../../domain/tasks/roles';
@@ -40,17 +40,18 @@ export const UpdateUserRequest = z
     displayName: text({ min: 1, max: 200 }).optional(),
     role: z.enum(ROLES).optional(),
     customerId: z.uuid().nullish(),
+    active: z.boolean().optional().meta({ description: 'false deactivates the user: no login, every session and API token ends' }),
   })
   .strict()
-  .refine((b) => b.displayName !== undefined || b.role !== undefined || b.customerId !== undefined, {
-    message: 'give displayName, role or customerId',
+  .refine((b) => b.displayName !== undefined || b.role !== undefined || b.customerId !== undefined || b.active !== undefined, {
+    message: 'give displayName, role, customerId or active',
   });
 export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
 
 export const UserIdParams = z.object({ id: z.uuid() });
 
 /** What the audit log keeps of a user: the fields an admin can change. */
-const audited = (u: User) => ({ email: u.email, displayName: u.displayName, role: u.role, customerId: u.customerId });
+const audited = (u: User) => ({ email: u.email, displayName: u.displayName, role: u.role, customerId: u.customerId, active: u.active });
 
 /** Users and their roles: admins manage them, managers may read the list. */
 export function createRouter(deps: ServiceDeps): Router {
@@ -112,7 +113,10 @@ export function createRouter(deps: ServiceDeps): Router {
     if (id === actor.userId && role !== 'admin') {
       throw new BusinessRuleError('you may not remove your own admin role; ask another admin', 'role');
     }
-    const change: UserChange = { displayName: body.displayName, role: body.role };
+    if (id === actor.userId && body.active === false) {
+      throw new BusinessRuleError('you may not deactivate yourself; ask another admin', 'active');
+    }
+    const change: UserChange = { displayName: body.displayName, role: body.role, active: body.active };
     if (role === 'customer') {
       const customerId = body.customerId === undefined ? before.customerId : body.customerId;
       await checkCustomerLink(role, customerId);
@@ -124,6 +128,9 @@ export function createRouter(deps: ServiceDeps): Router {
     const after = await deps.db.transaction().execute(async (trx) => {
       const updated = await updateUser(trx, id, change);
       if (!updated) throw new NotFoundError('user');
+      // Credentials end with the person's standing: tokens minted for one role do not carry into another.
+      if (!updated.active && before.active) await revokeUserCredentials(trx, id, 'deactivated');
+      else if (updated.role !== before.role || updated.customerId !== before.customerId) await revokeUserCredentials(trx, id, 'role changed');
       await recordAudit(trx, {
         actorId: actor.userId,
         actorRole: actor.role,
@@ -166,7 +173,7 @@ export function createRouter(deps: ServiceDeps): Router {
     method: 'patch',
     path: '/api/users/{id}',
     tags: ['users'],
-    summary: "Change a user's role or display name (admins); an admin may not remove their own admin role (422)",
+    summary: "Change a user's role, display name or active flag (admins); a role change ends the user's API tokens, deactivation every session and token; an admin may not remove their own admin role or deactivate themselves (422)",
     security: AUTHENTICATED,
     request: { params: UserIdParams, body: { content: { 'application/json': { schema: UpdateUserRequest } } } },
     responses: {

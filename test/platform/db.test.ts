@@ -25,6 +25,9 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
       (await sql<{ def: string }>`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'contracts_status_check'`.execute(t.db)).rows[0]?.def;
     expect(await responsibleCheck()).toMatch(/shared/);
     expect(await contractCheck()).toMatch(/declined/);
+    const sessionColumns = async () =>
+      (await sql<{ column_name: string }>`select column_name from information_schema.columns where table_schema = current_schema() and table_name = 'sessions'`.execute(t.db)).rows.map((r) => r.column_name);
+    expect(await sessionColumns()).toContain('revoked_reason');
     // One by one, newest first, down to (and including) the domain tables; each step undoes exactly its own change.
     const reverted: string[] = [];
     while (!reverted.includes('reverted 2026-11-24T2010-domain')) {
@@ -32,6 +35,7 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
       expect(step).toEqual([`reverted ${MIGRATION_NAMES[MIGRATION_NAMES.length - 1 - reverted.length]}`]);
       reverted.push(...step);
       if (step[0] === 'reverted 2026-11-29T1950-typed-statuses') expect(await contractCheck()).toMatch(/draft/);
+      if (step[0] === 'reverted 2026-11-29T2040-api-token-lifetime') expect(await sessionColumns()).not.toContain('revoked_reason');
       if (step[0] === 'reverted 2026-11-24T2200-rma-shared-responsibility') expect(await responsibleCheck()).not.toMatch(/shared/);
     }
     await expect(sql`select 1 from rma_cases`.execute(t.db)).rejects.toThrow(/rma_cases/);

@@ -72,13 +72,13 @@ describe('the HTTP platform on a real listening server', () => {
     t = await openTestDb('pglite');
     await seedDemo(t.db);
     dataDir = mkdtempSync(join(tmpdir(), 'smt-http-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent' });
+    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', METRICS_TOKEN: 'metrics-token-for-the-test' });
     platform = await startPlatform({
       config,
       logger,
       db: t.db,
       temporal: connectionsOf(env),
-      services: ['auth', 'tasks'],
+      services: ['auth', 'tasks', 'users'],
       workers: [],
       taskKinds: [],
       extraRouters: [failingRouter],
@@ -99,7 +99,8 @@ describe('the HTTP platform on a real listening server', () => {
     expect(health).toMatchObject({ status: 200, body: { status: 'ok', checks: { database: 'ok', temporal: 'ok', mail: 'ok' } } });
     expect((await api.get('/readyz')).body).toEqual({ status: 'ready' });
     await api.post('/api/auth/login', { email: 'nobody@demo.local', password: 'x' });
-    const metrics = await fetch(`${platform.url}/metrics`).then((r) => r.text());
+    expect((await fetch(`${platform.url}/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${platform.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-for-the-test' } }).then((r) => r.text());
     expect(metrics).toMatch(/smt_http_request_duration_seconds_count\{method="POST",route="\/api\/auth\/login",status="401"\} 1/);
     expect(metrics).toContain('process_cpu_user_seconds_total');
   });
@@ -133,15 +134,76 @@ describe('the HTTP platform on a real listening server', () => {
     expect((await api.get('/api/auth/me', ok.body.token)).status).toBe(401);
   });
 
-  test('API tokens work like sessions', async () => {
+  test('API tokens: staff only, named, bounded in time, listed, revoked by their owner, by an admin, and with the role', async () => {
     const session = await api.login('finance@demo.local');
     const created = await api.post('/api/auth/tokens', { name: 'bank import', expiresInDays: 30 }, session);
-    expect(created.status).toBe(201);
+    expect(created).toMatchObject({ status: 201, body: { name: 'bank import', token: expect.stringMatching(/^smt_/) } });
+    const days = (Date.parse(created.body.expiresAt) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThanOrEqual(30);
     expect((await api.get('/api/auth/me', created.body.token)).body.role).toBe('finance');
     expect((await api.get('/api/test/finance-only', created.body.token)).body).toEqual({ ok: true });
     const sales = await api.login('sales@demo.local');
     expect((await api.get('/api/test/finance-only', sales)).body.error).toEqual({ code: 'forbidden', message: 'requires one of the roles: finance' });
     expect((await api.get('/api/test/finance-only')).status).toBe(401);
+
+    const byDefault = await api.post('/api/auth/tokens', { name: 'reconciliation' }, session);
+    expect(Math.round((Date.parse(byDefault.body.expiresAt) - Date.now()) / 86_400_000)).toBe(90);
+    expect(await api.post('/api/auth/tokens', { name: 'forever', expiresInDays: 3650 }, session)).toMatchObject({ status: 400, body: { error: { field: 'expiresInDays', message: 'expiresInDays: must be at most 365 days' } } });
+    expect((await api.post('/api/auth/tokens', {}, session)).body.error.field).toBe('name');
+    const customer = await api.login('buyer@demo.local');
+    expect((await api.post('/api/auth/tokens', { name: 'mine' }, customer)).status).toBe(403);
+    expect((await api.get('/api/auth/tokens', customer)).status).toBe(403);
+
+    const listed = await api.get('/api/auth/tokens', session);
+    expect(listed.body.tokens.map((x: { name: string }) => x.name)).toEqual(['reconciliation', 'bank import']);
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.token);
+    expect(listed.body.tokens[1]).toEqual({ id: created.body.id, name: 'bank import', createdAt: expect.any(String), expiresAt: created.body.expiresAt, lastUsedAt: expect.any(String) });
+
+    // The session survives its tokens; a token survives a logout of the session that made it (scripts outlive browsers).
+    expect((await api.call('DELETE', `/api/auth/tokens/${created.body.id}`, { token: sales })).status).toBe(404);
+    expect((await api.call('DELETE', `/api/auth/tokens/${created.body.id}`, { token: session })).status).toBe(204);
+    expect((await api.call('DELETE', `/api/auth/tokens/${created.body.id}`, { token: session })).status).toBe(404);
+    expect((await api.get('/api/auth/me', created.body.token)).status).toBe(401);
+    expect((await api.get('/api/auth/me', session)).status).toBe(200);
+    const admin = await api.login('admin@demo.local');
+    const another = await api.post('/api/auth/tokens', { name: 'leaked' }, session);
+    expect((await api.call('DELETE', `/api/auth/tokens/${another.body.id}`, { token: admin })).status).toBe(204);
+    expect((await api.get('/api/auth/me', another.body.token)).status).toBe(401);
+    expect((await api.get('/api/auth/tokens', session)).body.tokens.map((x: { name: string }) => x.name)).toEqual(['reconciliation']);
+
+    // A role change ends the user's tokens (not their session, which reads the role afresh); deactivation ends everything.
+    const qaSession = await api.login('qa@demo.local');
+    const qaToken = (await api.post('/api/auth/tokens', { name: 'aoi export' }, qaSession)).body.token as string;
+    const qaId = (await api.get('/api/auth/me', qaSession)).body.id as string;
+    expect((await api.call('PATCH', `/api/users/${qaId}`, { token: admin, body: { role: 'production' } })).status).toBe(200);
+    expect((await api.get('/api/auth/me', qaToken)).status).toBe(401);
+    expect((await api.get('/api/auth/me', qaSession)).body.role).toBe('production');
+    const prodToken = (await api.post('/api/auth/tokens', { name: 'line report' }, qaSession)).body.token as string;
+    expect((await api.call('PATCH', `/api/users/${qaId}`, { token: admin, body: { active: false } })).status).toBe(200);
+    expect((await api.get('/api/auth/me', qaSession)).status).toBe(401);
+    expect((await api.get('/api/auth/me', prodToken)).status).toBe(401);
+    expect((await api.post('/api/auth/login', { email: 'qa@demo.local', password: 'demo' })).status).toBe(401);
+    const adminId = (await api.get('/api/auth/me', admin)).body.id as string;
+    expect((await api.call('PATCH', `/api/users/${adminId}`, { token: admin, body: { active: false } })).body.error).toMatchObject({ code: 'business_rule', field: 'active' });
+    expect((await api.call('PATCH', `/api/users/${qaId}`, { token: admin, body: { active: true, role: 'qa' } })).status).toBe(200);
+    expect((await api.post('/api/auth/login', { email: 'qa@demo.local', password: 'demo' })).status).toBe(200);
+  });
+
+  test('a stale or forged session cookie never blocks login or a public route; it is cleared, and routes needing a user say why', async () => {
+    const stale = { cookie: 'smt_session=smt_expired-or-from-another-port' };
+    const login = await api.call('POST', '/api/auth/login', { ...stale, body: { email: 'engineer@demo.local', password: 'demo' } });
+    expect(login.status).toBe(200);
+    expect(login.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^smt_session=smt_[\w-]+;/));
+    const health = await api.call('GET', '/healthz', stale);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('set-cookie')).toMatch(/^smt_session=; Path=\/; Expires=Thu, 01 Jan 1970/);
+    expect((await api.call('GET', '/api/openapi.json', { cookie: 'smt_session=garbage' })).status).toBe(200);
+    expect(await api.call('GET', '/api/auth/me', stale)).toMatchObject({ status: 401, body: { error: { message: 'session expired or token invalid; log in again' } } });
+    expect((await api.call('GET', '/api/test/finance-only', stale)).body.error.message).toBe('session expired or token invalid; log in again');
+    // A live session cookie next to the stale one's replacement works as before.
+    const fresh = await api.call('GET', '/api/auth/me', { cookie: `smt_session=${login.body.token}` });
+    expect(fresh.body.email).toBe('engineer@demo.local');
   });
 
   test('sessions expire after their lifetime', async () => {

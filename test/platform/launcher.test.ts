@@ -32,7 +32,7 @@ describe('the embedded launcher on a fresh DATA_DIR', () => {
   test('starts Temporal, PGlite and the mail catcher itself, seeds the demo users, and keeps data across a restart', async () => {
     platform = await start();
     expect(platform.embeddedTemporal).toMatch(/^127\.0\.0\.1:\d+$/);
-    expect(platform.mailCatcher?.url).toMatch(/^smtp:\/\/127\.0\.0\.1:\d+$/);
+    expect(platform.mailCatcher?.address).toMatch(/^smtp:\/\/127\.0\.0\.1:\d+$/);
     let api = apiClient(platform.url);
     expect((await api.get('/healthz')).body).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok', mail: 'ok' } });
     const token = await api.login('engineer@demo.local');

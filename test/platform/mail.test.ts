@@ -41,11 +41,21 @@ describe.each(TEST_DB_KINDS)('mail through the outbox and a real SMTP exchange (
     transport.close();
   });
 
+  test('only this process may hand the catcher mail: no or wrong credentials are refused', async () => {
+    const stranger = createMailTransport(catcher!.address);
+    await expect(stranger.sendMail({ from: 'x@evil.test', to: 'admin@demo.local', subject: 'planted', text: 'hi' })).rejects.toThrow(/530|auth/i);
+    const guesser = createMailTransport(`smtp://smt-works:guess@127.0.0.1:${catcher!.port}`);
+    await expect(guesser.sendMail({ from: 'x@evil.test', to: 'admin@demo.local', subject: 'planted', text: 'hi' })).rejects.toThrow(/535/);
+    expect(await listCaughtMail(t.db, { to: 'admin@demo.local' })).toHaveLength(0);
+    stranger.close();
+    guesser.close();
+  });
+
   test('an SMTP outage delays an email but does not lose it', async () => {
-    const port = catcher!.port;
+    const { port, url } = catcher!;
     await catcher!.close();
     catcher = undefined;
-    const transport = createMailTransport(`smtp://127.0.0.1:${port}`);
+    const transport = createMailTransport(url);
     const sender = createOutboxSender({ db: t.db, transport, from: 'noreply@smt.test', logger });
     await enqueueMail(t.db, { idempotencyKey: 'outage-1', to: 'late@x.test', subject: 'During the outage', text: 'still arrives' });
 
@@ -64,7 +74,7 @@ describe.each(TEST_DB_KINDS)('mail through the outbox and a real SMTP exchange (
     expect(await sender.deliverDue(second)).toEqual({ sent: 0, failed: 1 });
     expect((await getMailByKey(t.db, 'outage-1'))!.next_attempt_at.getTime()).toBe(second.getTime() + outboxBackoffMs(2));
 
-    catcher = await startMailCatcher({ db: t.db, port, logger });
+    catcher = await startMailCatcher({ db: t.db, port, logger, password: new URL(url).password });
     const third = new Date(second.getTime() + outboxBackoffMs(2));
     expect(await sender.deliverDue(third)).toEqual({ sent: 1, failed: 0 });
     const mail = await catcher.waitFor((m) => m.to_addresses === 'late@x.test');

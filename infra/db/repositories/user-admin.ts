@@ -13,6 +13,8 @@ export interface UserChange {
   displayName?: string;
   role?: Role;
   customerId?: string | null;
+  /** False deactivates: the user can no longer log in, and every session and token ends. */
+  active?: boolean;
 }
 
 /** Applies `change` to the user; undefined when no such user. */
@@ -23,6 +25,7 @@ export async function updateUser(db: DbOrTrx, id: string, change: UserChange): P
       ...(change.displayName !== undefined && { display_name: change.displayName }),
       ...(change.role !== undefined && { role: change.role }),
       ...(change.customerId !== undefined && { customer_id: change.customerId }),
+      ...(change.active !== undefined && { active: change.active }),
     })
     .where('id', '=', id)
     .returningAll()

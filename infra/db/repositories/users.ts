@@ -87,10 +87,10 @@ export async function listCustomerUsers(db: DbOrTrx, customerId: string): Promis
   return rows.map(toUser);
 }
 
-/** Stores a session or API token by its hash. */
+/** Stores a session or API token by its hash; both always expire. */
 export async function insertSession(
   db: DbOrTrx,
-  session: { userId: string; tokenHash: string; kind: 'session' | 'api_token'; name?: string; expiresAt: Date | null },
+  session: { userId: string; tokenHash: string; kind: 'session' | 'api_token'; name?: string; expiresAt: Date },
 ): Promise<{ id: string }> {
   return db
     .insertInto('sessions')
@@ -130,11 +130,59 @@ export async function touchSession(db: DbOrTrx, sessionId: string, now: Date): P
   await db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', sessionId).execute();
 }
 
-export async function revokeSession(db: DbOrTrx, sessionId: string): Promise<void> {
+/** Why a session or token ended before its expiry. */
+export type RevocationReason = 'logout' | 'revoked' | 'role changed' | 'deactivated';
+
+export async function revokeSession(db: DbOrTrx, sessionId: string, reason: RevocationReason = 'logout'): Promise<void> {
   await db
     .updateTable('sessions')
-    .set({ revoked_at: new Date() })
+    .set({ revoked_at: new Date(), revoked_reason: reason })
     .where('id', '=', sessionId)
     .where('revoked_at', 'is', null)
     .execute();
+}
+
+/** An API token as its owner sees it (never the token itself). */
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+}
+
+/** The live (unrevoked, unexpired) API tokens of one user, newest first. */
+export async function listApiTokens(db: DbOrTrx, userId: string, now: Date): Promise<ApiTokenView[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select(['id', 'name', 'created_at', 'expires_at', 'last_used_at'])
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'api_token')
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .execute();
+  const iso = (d: Date | string) => new Date(d).toISOString();
+  return rows.map((r) => ({ id: r.id, name: r.name ?? '', createdAt: iso(r.created_at), expiresAt: iso(r.expires_at as Date), lastUsedAt: r.last_used_at ? iso(r.last_used_at) : null }));
+}
+
+/** Revokes one live API token, of `ownerId` unless null (an admin revoking anyone's); false when there is none. */
+export async function revokeApiToken(db: DbOrTrx, id: string, ownerId: string | null): Promise<boolean> {
+  let update = db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date(), revoked_reason: 'revoked' })
+    .where('id', '=', id)
+    .where('kind', '=', 'api_token')
+    .where('revoked_at', 'is', null);
+  if (ownerId !== null) update = update.where('user_id', '=', ownerId);
+  const result = await update.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Ends a user's API tokens (on a role change) or every session and token (on deactivation); returns how many. */
+export async function revokeUserCredentials(db: DbOrTrx, userId: string, reason: 'role changed' | 'deactivated'): Promise<number> {
+  let update = db.updateTable('sessions').set({ revoked_at: new Date(), revoked_reason: reason }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (reason === 'role changed') update = update.where('kind', '=', 'api_token');
+  const result = await update.executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
