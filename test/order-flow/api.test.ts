@@ -21,6 +21,7 @@ import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { ORDER_WORKFLOW_TYPE, orderWorkflowId, type OrderWorkflowInput } from '../../domain/order/contract';
 import type { orderWorkflow } from '../../workflows/order';
 import { eventually } from './harness';
+import { daysFromToday } from '../dates';
 
 // API tests of services/production: a real listening server (the platform's launcher with the auth, tasks and
 // production services), the embedded Temporal server, a worker with the real activities, and the database —
@@ -173,7 +174,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     await completeTask(orderId, K.stencil, 'production', 'ready');
     await completeTask(orderId, K.program, 'engineer', 'ready');
     await completeTask(orderId, K.reflowProfile, 'engineer', 'ready', { profileName: 'SAC305', furnaceBoard: 'FTB-1' });
-    await completeTask(orderId, K.lineSlot, 'production', 'booked', { line: 'SMT-1', startsOn: '2026-12-02' });
+    await completeTask(orderId, K.lineSlot, 'production', 'booked', { line: 'SMT-1', startsOn: daysFromToday(3) });
     await completeTask(orderId, K.buildSamples, 'production', 'built', { sampleCount: 2 });
     await completeTask(orderId, K.sampleApproval, 'customer', 'approve');
 

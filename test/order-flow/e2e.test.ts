@@ -12,6 +12,7 @@ import type { TemporalConnections } from '../../infra/temporal/connection';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { eventually } from './harness';
+import { daysFromToday } from '../dates';
 
 // End to end: an order from RFQ upload to delivered through the HTTP API only, with the real workers of every
 // queue (quote, production, rma) and the embedded Temporal server; mail goes through the in-process SMTP catcher.
@@ -116,7 +117,7 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
     await completeTask(orderId, K.stencil, 'production', 'ready');
     await completeTask(orderId, K.program, 'engineer', 'ready');
     await completeTask(orderId, K.reflowProfile, 'engineer', 'ready', { profileName: 'SAC305', furnaceBoard: 'FTB-UNO' });
-    await completeTask(orderId, K.lineSlot, 'production', 'booked', { line: 'SMT-1', startsOn: '2026-12-01' });
+    await completeTask(orderId, K.lineSlot, 'production', 'booked', { line: 'SMT-1', startsOn: daysFromToday(2) });
     await completeTask(orderId, K.buildSamples, 'production', 'built', { sampleCount: 2 });
     await completeTask(orderId, K.sampleApproval, 'customer', 'approve');
     await postStep(orderId, '/progress', 'production', { step: 'assembly', quantityDone: 10 });

@@ -4,6 +4,7 @@ import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { simulatedTrackingNumber } from '../../domain/order/shipment';
 import { openExposureMinor } from '../../infra/db/repositories/orders';
 import { eventually, startOrderHarness, type OrderHarness } from './harness';
+import { daysFromToday } from '../dates';
 
 // Workflow tests: embedded Temporal with time skipping, PGlite, the real activities. Each test drives one order
 // through its tasks the way people do (complete the task, the workflow is signalled).
@@ -40,7 +41,7 @@ async function throughPreparation(orderId: string) {
   await h.act(orderId, K.stencil, 'ready', { stencilId: 'ST-1' }, 'production@demo.local');
   await h.act(orderId, K.program, 'ready', {}, 'engineer@demo.local');
   await h.act(orderId, K.reflowProfile, 'ready', { profileName: 'SAC305-8zone', furnaceBoard: 'FTB-12' }, 'engineer@demo.local');
-  await h.act(orderId, K.lineSlot, 'booked', { line: 'SMT-2', startsOn: '2026-12-01' }, 'production@demo.local');
+  await h.act(orderId, K.lineSlot, 'booked', { line: 'SMT-2', startsOn: daysFromToday(2) }, 'production@demo.local');
 }
 
 async function throughProofingAndBuild(orderId: string, quantity: number) {

@@ -18,6 +18,7 @@ import { startPlatform, type RunningPlatform } from '../../infra/launcher/platfo
 import { makeZip } from '../../activities/quote/test-support/make-zip';
 import { completeBoardFiles, nonPlatedDrill } from '../../domain/quote/test-support/test-boards';
 import { eventually } from './workflow-harness';
+import { daysFromToday } from '../dates';
 
 const logger = pino({ level: 'silent' });
 const FIXTURE_BOARD = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'boards', 'clockblock');
@@ -220,12 +221,13 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect(early).toMatchObject({ status: 422, body: { error: { field: 'customerId' } } });
     expect((await call('POST', `/api/customers/${id}/audit/result`, tokens.sales, { result: 'pass' })).status).toBe(409);
 
+    const visitDay = daysFromToday(2);
     await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, `customer:${id}`, 'schedule-audit')).toMatchObject({ status: 'open' }));
     expect((await call('POST', `/api/customers/${id}/audit/visit`, tokens.sales, { visitOn: '2026-13-01' })).body.error.field).toBe('visitOn');
-    expect((await call('POST', `/api/customers/${id}/audit/visit`, tokens.sales, { visitOn: '2026-12-01' })).status).toBe(200);
+    expect((await call('POST', `/api/customers/${id}/audit/visit`, tokens.sales, { visitOn: visitDay })).status).toBe(200);
     await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, `customer:${id}`, 'record-audit-result')).toMatchObject({ status: 'open' }));
     expect((await call('POST', `/api/customers/${id}/audit/result`, tokens.sales, { result: 'conditional' })).body.error.field).toBe('correctiveActions');
-    const result = await call('POST', `/api/customers/${id}/audit/result`, tokens.sales, { result: 'conditional', auditors: 'Ann', correctiveActions: [{ description: 'Label MSD storage', dueOn: '2026-12-20' }] });
+    const result = await call('POST', `/api/customers/${id}/audit/result`, tokens.sales, { result: 'conditional', auditors: 'Ann', correctiveActions: [{ description: 'Label MSD storage', dueOn: daysFromToday(21) }] });
     expect(result.status).toBe(200);
 
     const conditional = await eventually(async () => {
@@ -235,7 +237,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
       expect(r.body.status).toBe('approved'); // quotable while the corrective action is under way
       return r.body;
     });
-    expect(conditional.audits).toEqual([expect.objectContaining({ result: 'conditional', visitedOn: '2026-12-01' })]);
+    expect(conditional.audits).toEqual([expect.objectContaining({ result: 'conditional', visitedOn: visitDay })]);
     const actionId = conditional.correctiveActions[0].id as string;
     await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, `customer:${id}`, `corrective-action-${actionId}`)).toMatchObject({ status: 'open', role: 'qa' }));
     expect((await call('POST', `/api/customers/${id}/corrective-actions/${actionId}/done`, tokens.engineer, {})).status).toBe(403);

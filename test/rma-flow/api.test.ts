@@ -22,6 +22,7 @@ import { productionWorkerRegistration, workerRegistration } from '../../activiti
 import { apiClient, connectionsOf } from '../platform/helpers';
 import { DAY, HOUR, eventuallyApi } from './api-helpers';
 import { Client } from 'pg';
+import { daysFromToday } from '../dates';
 
 const logger = pino({ level: 'silent' });
 
@@ -374,7 +375,7 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
 
     await step('qa', 'disassembly', 'done', { reclaimedParts: 6, ngParts: 2 });
     await step('qa', 'ipqc', 'pass', {});
-    await step('production', 'repair-date', 'promised', { promisedOn: '2026-12-20' });
+    await step('production', 'repair-date', 'promised', { promisedOn: daysFromToday(21) });
     await sleepUntil((await env.currentTimeMs()) + 2 * DAY);
     await step('production', 'material-arrived:SMT', 'arrived', {});
     await step('qa', 'repair', 'repaired', { repaired: 120, scrapped: 0 });

@@ -2,6 +2,7 @@ import { createRmaHarness, eventually, type RmaHarness } from './harness';
 import { DAY, expectNear, HOUR, mails, throughAcceptance, throughClassification, visitForm } from './flow-helpers';
 import { findTaskByStep } from '../../infra/db/repositories/tasks';
 import { listPenalties } from '../../infra/db/repositories/rma';
+import { daysFromToday } from '../dates';
 
 // Each test starts at Monday 09:00 Shanghai (01:00Z) of a fresh week: the harness moves the clock, and each
 // test moves it on to the next Monday before opening its RMA.
@@ -143,7 +144,7 @@ describe('classification within 2 working days, material wait by type, repair da
     });
     await h.complete(workflowId, 'disassembly', 'done', { reclaimedParts: 0, ngParts: 40 });
     const requestedAt = await h.now();
-    await h.complete(workflowId, 'repair-date', 'promised', { promisedOn: '2026-12-10' });
+    await h.complete(workflowId, 'repair-date', 'promised', { promisedOn: daysFromToday(11) });
     const fpc = await h.task(workflowId, 'material-arrived:FPC');
     const smt = await h.task(workflowId, 'material-arrived:SMT');
     expect(fpc.role).toBe('production');

@@ -6,6 +6,7 @@
 import { createRmaHarness, eventually, type RmaHarness } from './harness';
 import { throughAcceptance, DAY } from './flow-helpers';
 import { getRmaCase } from '../../infra/db/repositories/rma';
+import { daysFromToday } from '../dates';
 
 let h: RmaHarness;
 beforeAll(async () => {
@@ -45,7 +46,7 @@ describe('paid repair: counts reconciled, quote with a deadline, paid before shi
     expect(decision.dueAt).not.toBeNull();
     await h.complete(workflowId, 'quote-confirmation', 'accept', {}, h.users.customer);
     await h.complete(workflowId, 'disassembly', 'done', { reclaimedParts: 0, ngParts: 4 });
-    await h.complete(workflowId, 'repair-date', 'promised', { promisedOn: '2026-12-20' });
+    await h.complete(workflowId, 'repair-date', 'promised', { promisedOn: daysFromToday(21) });
     await expect(h.complete(workflowId, 'repair', 'repaired', { repaired: 4, scrapped: 1 })).rejects.toThrow('data.scrapped: repaired 4 + scrapped 1 = 5, but 4 pcs went into repair');
     await h.complete(workflowId, 'repair', 'repaired', { repaired: 4, scrapped: 0 });
     await h.complete(workflowId, 'qa-confirmation', 'pass', {});

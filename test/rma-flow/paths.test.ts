@@ -4,6 +4,7 @@ import { DAY, mails, throughAcceptance, throughClassification } from './flow-hel
 import { findTaskByStep } from '../../infra/db/repositories/tasks';
 import { getRmaCase, listRepairs } from '../../infra/db/repositories/rma';
 import { rmaRepairWorkflowId, rmaStateQuery } from '../../domain/rma/contract';
+import { daysFromToday } from '../dates';
 
 let h: RmaHarness;
 beforeAll(async () => {
@@ -128,7 +129,7 @@ describe('repair routing by batch size', () => {
     expect(parent.materials).toEqual([{ kind: 'SMT', inStock: true, spareQuantity: 50 }]);
 
     await h.complete(childId, 'disassembly', 'done', { reclaimedParts: 0, ngParts: 0 });
-    await h.complete(childId, 'repair-date', 'promised', { promisedOn: '2026-12-20' });
+    await h.complete(childId, 'repair-date', 'promised', { promisedOn: daysFromToday(21) });
     await h.complete(childId, 'repair', 'repaired', { repaired: 248, scrapped: 2 });
     expect((await h.env.client.workflow.getHandle(childId).query(rmaStateQuery)).repairTeam).toBe('production_line');
     await h.task(workflowId, 'qa-confirmation');

@@ -3,6 +3,7 @@ import { listMaterialRequests, listRepairs, listRmaUnits, getRmaCase } from '../
 import { listTasks } from '../../infra/db/repositories/tasks';
 import { Worker } from '@temporalio/worker';
 import { RMA_SEARCH_ATTRIBUTES } from '../../domain/rma/contract';
+import { daysFromToday } from '../dates';
 
 let h: RmaHarness;
 beforeAll(async () => {
@@ -48,7 +49,7 @@ describe('RMA repair path (after-sales team, ≤ 200 pcs)', () => {
     expect(disassembly.role).toBe('qa');
     await h.complete(workflowId, 'disassembly', 'done', { reclaimedParts: 12, ngParts: 3 });
     await h.complete(workflowId, 'ipqc', 'pass', {});
-    await h.complete(workflowId, 'repair-date', 'promised', { promisedOn: '2026-12-01' });
+    await h.complete(workflowId, 'repair-date', 'promised', { promisedOn: daysFromToday(2) });
     await h.complete(workflowId, 'repair', 'repaired', { repaired: 150, scrapped: 0 });
     await h.complete(workflowId, 'qa-confirmation', 'pass', {});
     await h.complete(workflowId, 'outgoing-inspection', 'pass', {});
