@@ -20,9 +20,9 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
     expect(await migrateToLatest(t.db)).toEqual(MIGRATION_NAMES.map((n) => `applied ${n}`));
     expect(await migrateToLatest(t.db)).toEqual([]);
     const responsibleCheck = async () =>
-      (await sql<{ def: string }>`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'rma_responsibility_decisions_responsible_check'`.execute(t.db)).rows[0]?.def;
+      (await sql<{ def: string }>`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'rma_responsibility_decisions_responsible_check' and connamespace = current_schema()::regnamespace`.execute(t.db)).rows[0]?.def;
     const contractCheck = async () =>
-      (await sql<{ def: string }>`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'contracts_status_check'`.execute(t.db)).rows[0]?.def;
+      (await sql<{ def: string }>`select pg_get_constraintdef(oid) as def from pg_constraint where conname = 'contracts_status_check' and connamespace = current_schema()::regnamespace`.execute(t.db)).rows[0]?.def;
     expect(await responsibleCheck()).toMatch(/shared/);
     expect(await contractCheck()).toMatch(/declined/);
     const sessionColumns = async () =>

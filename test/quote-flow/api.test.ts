@@ -291,7 +291,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
   fixtureIt('quotes a real board from ../shared/fixtures/boards/clockblock (skipped when the shared fixtures are absent)', async () => {
     const files = readdirSync(FIXTURE_BOARD).filter((f) => /\.(gbr|drl)$/.test(f));
     const zip = makeZip(files.map((name) => ({ name, data: readFileSync(join(FIXTURE_BOARD, name)) })));
-    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '20' }, { gerber: [zip, 'clockblock.zip'] }));
+    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '20', options: '{"assembly":false}' }, { gerber: [zip, 'clockblock.zip'] }));
     expect(created.status).toBe(201);
     const issued = await settledQuote(created.body.id, tokens.buyer, 'awaiting_customer');
     expect(issued.analysis.board).toMatchObject({ copperLayers: 2, sizeFrom: 'outline' });

@@ -121,6 +121,7 @@ export const STATUS: Record<string, Words> = {
 /** Decisions people take on tasks (the button and the record of it). */
 export const DECISIONS: Record<string, Words> = {
   approve: w('Approve', '批准'),
+  settled: w('Settled', '已处理'),
   reject: w('Reject', '驳回'),
   schedule: w('Schedule', '确定日期'),
   pass: w('Pass', '通过'),
