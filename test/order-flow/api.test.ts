@@ -223,7 +223,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
 
     const detail = await api.get(base, tokens.customer);
     expect(detail.status).toBe(200);
-    expect(detail.body).toMatchObject({ status: 'delivered', quantity: 10, totalMinor: 100_000, production: { producedQuantity: 10, lineSlot: 'SMT-1 from 2026-12-02' } });
+    expect(detail.body).toMatchObject({ status: 'delivered', quantity: 10, totalMinor: 100_000, production: { producedQuantity: 10, lineSlot: `SMT-1 from ${daysFromToday(3)}` } });
     expect(detail.body.shipments).toEqual([expect.objectContaining({ status: 'delivered', carrier: 'DHL Express', trackingNumber: expect.stringMatching(/^DHL\d{10}$/) })]);
     expect(detail.body.invoices.map((i: { kind: string; status: string }) => [i.kind, i.status])).toEqual([['deposit', 'paid'], ['balance', 'paid']]);
     expect(detail.body.workflow.lots).toEqual([expect.objectContaining({ status: 'passed', firstPassYield: 0.9, reworkCount: 1 })]);

@@ -73,7 +73,7 @@ describe('paid repair: counts reconciled, quote with a deadline, paid before shi
     expect(mails).toEqual(
       expect.arrayContaining([
         `RMA ${reference}: repair quote 1500.00 CNY / 维修报价`,
-        `RMA ${reference}: repair date 2026-12-20 / 承诺维修日期`,
+        `RMA ${reference}: repair date ${daysFromToday(21)} / 承诺维修日期`,
         `RMA ${reference}: shipped / 已发货`,
         `RMA ${reference}: closed / 已结案`,
       ]),

@@ -550,9 +550,12 @@ describeBrowser('the browser path (chromium)', () => {
     await page.goto('/inbox');
     await page.getByLabel('Language').selectOption('zh');
     await page.getByRole('heading', { name: '待办任务' }).waitFor();
-    await page.getByLabel('只看逾期').check();
+    // The filter lives in the address (so it can be saved and shared); the box follows once the address changes.
+    await page.getByLabel('只看逾期').click();
+    await page.waitForURL(/overdue=true/);
     await page.locator('p.empty').waitFor();
-    await page.getByLabel('只看逾期').uncheck();
+    await page.getByLabel('只看逾期').click();
+    await page.waitForURL((url) => !url.search.includes('overdue'));
     if (open) {
       const row = page.locator('table.inbox tbody tr').first();
       await expectText(row, open.dueAt ? '剩余' : '无截止时间');
