@@ -18,6 +18,9 @@ import { createQuoteActivities, type QuoteActivityDeps } from './index';
 import { ArchiveRejectedError } from '../../infra/files/archive';
 import { InputRejectedError } from '../../domain/quote/table';
 import { createMailActivities } from '../mail';
+import { loadPricingRules } from './pricing-config';
+import { priceChangeApprovalReasons } from '../../domain/quote/price-approval';
+import type { PricingRules } from '../../domain/quote/pricing-rules';
 
 /** What the quote-flow activities need from the worker. */
 export interface QuoteFlowDeps {
@@ -57,6 +60,8 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
   const engine = createQuoteActivities({ ...deps.engine, documentsDir: deps.documentsDir });
   const mail = createMailActivities({ db });
   const timeZone = deps.timeZone ?? 'Asia/Shanghai';
+  let rules: Promise<PricingRules> | null = null;
+  const pricingRules = () => (rules ??= deps.engine?.rules ? Promise.resolve(deps.engine.rules) : loadPricingRules());
   /** A calendar date in the factory's zone (a quote issued at 01:00 in Shenzhen is dated that day, not the UTC day before). */
   const factoryDate = (at: Date | string) => DateTime.fromJSDate(new Date(at), { zone: timeZone }).toISODate() ?? '';
 
@@ -123,8 +128,11 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
       return { autoQuoteAllowed, reviewReasons: priced.reviewReasons, totalMinor: priced.totalFen, currency: priced.currency, dfmErrors, dfmWarnings };
     },
 
-    /** Applies the reviewing engineer's line-item prices to the revision's stored price. */
-    async applyReviewAdjustments(input: { quoteId: string; revision: number; adjustments: LineItemAdjustment[] }): Promise<{ ok: true; totalMinor: number } | { ok: false; reason: string }> {
+    /**
+     * Applies the reviewing engineer's line-item prices to the revision's stored price (no adjustments: back to the
+     * engine's price) and says why the change needs a second person's approval (empty: it stands alone).
+     */
+    async applyReviewAdjustments(input: { quoteId: string; revision: number; adjustments: LineItemAdjustment[] }): Promise<{ ok: true; totalMinor: number; approvalReasons: string[] } | { ok: false; reason: string }> {
       const revision = (await listQuoteRevisions(db, input.quoteId)).find((r) => r.revision === input.revision);
       const priced = revision?.price_breakdown as unknown as PricedQuote | null | undefined;
       if (!priced) throw ApplicationFailure.nonRetryable(`revision ${input.revision} of quote ${input.quoteId} has no price to adjust`, 'NoPrice');
@@ -140,7 +148,8 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
         .where('quote_id', '=', input.quoteId)
         .where('revision', '=', input.revision)
         .execute();
-      return { ok: true, totalMinor: result.totalMinor };
+      const approvalReasons = priceChangeApprovalReasons({ engineLines: original, adjustedLines: result.lineItems, approvals: (await pricingRules()).approvals });
+      return { ok: true, totalMinor: result.totalMinor, approvalReasons };
     },
 
     /** Renders the revision's PDF and emails the customer's users that the quote is ready. */

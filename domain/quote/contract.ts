@@ -150,12 +150,14 @@ export const quoteSteps = {
   engineeringReview: (revision: number) => `engineering-review-r${revision}`,
   correctedFiles: (revision: number) => `corrected-files-r${revision}`,
   customerDecision: (revision: number) => `customer-decision-r${revision}`,
+  priceApproval: (revision: number) => `price-approval-r${revision}`,
 } as const;
 
 /** Decisions of the quote's tasks. */
 export const ENGINEERING_REVIEW_DECISIONS = ['approve', 'request_files'] as const;
 export const CUSTOMER_DECISIONS = ['accept', 'revise', 'reject'] as const;
 export const CORRECTED_FILES_DECISIONS = ['submitted'] as const;
+export const PRICE_APPROVAL_DECISIONS = ['approve', 'reject'] as const;
 export type EngineeringReviewDecision = (typeof ENGINEERING_REVIEW_DECISIONS)[number];
 export type CustomerDecision = (typeof CUSTOMER_DECISIONS)[number];
 
@@ -164,6 +166,7 @@ export const QUOTE_TASK_KIND_NAMES = {
   engineeringReview: 'quote-engineering-review',
   correctedFiles: 'quote-corrected-files',
   customerDecision: 'quote-customer-decision',
+  priceApproval: 'quote-price-approval',
 } as const;
 
 /** A line-item price change made by the reviewing engineer. */

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { multilineText, text } from '../shared/fields';
 import { defineTaskKind, type TaskKind } from '../tasks/kinds';
-import { CORRECTED_FILES_DECISIONS, CUSTOMER_DECISIONS, ENGINEERING_REVIEW_DECISIONS, QUOTE_TASK_KIND_NAMES } from './contract';
+import { CORRECTED_FILES_DECISIONS, CUSTOMER_DECISIONS, ENGINEERING_REVIEW_DECISIONS, PRICE_APPROVAL_DECISIONS, QUOTE_TASK_KIND_NAMES } from './contract';
+import { PRICE_CHANGE_APPROVER_ROLES } from './price-approval';
 
 const comment = multilineText({ max: 2000 }).optional();
 
@@ -41,5 +42,18 @@ export const customerDecisionTaskKind = defineTaskKind({
   alsoAllowed: ['sales'],
 });
 
+/**
+ * Four eyes on an engineer's price change that needs it (domain/quote/price-approval): a sales manager (or manager,
+ * admin) other than the engineer approves it or refuses it (the engineer reviews again from the engine's price).
+ * The task names the engineer as requester, so the platform refuses them (services/tasks/complete-task).
+ */
+export const priceApprovalTaskKind = defineTaskKind({
+  kind: QUOTE_TASK_KIND_NAMES.priceApproval,
+  description: "Approve or refuse an engineer's price change (a second person for money)",
+  decisions: PRICE_APPROVAL_DECISIONS as unknown as ['approve', 'reject'],
+  data: z.object({ comment }).strict(),
+  alsoAllowed: PRICE_CHANGE_APPROVER_ROLES.filter((r) => r !== PRICE_CHANGE_APPROVER_ROLES[0]),
+});
+
 /** Every task kind of the quote workflow, for the platform's registry. */
-export const QUOTE_TASK_KINDS: readonly TaskKind[] = [engineeringReviewTaskKind, correctedFilesTaskKind, customerDecisionTaskKind];
+export const QUOTE_TASK_KINDS: readonly TaskKind[] = [engineeringReviewTaskKind, correctedFilesTaskKind, customerDecisionTaskKind, priceApprovalTaskKind];

@@ -94,7 +94,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     dataDir = mkdtempSync(join(tmpdir(), 'smt-quote-api-'));
     const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
     platform = await startPlatform({ config, logger, db: t.db, temporal: connectionsOf(env), services: ['auth', 'tasks', 'quote', 'customer'], workers: ['quote'] });
-    for (const email of ['buyer@demo.local', 'sales@demo.local', 'engineer@demo.local', 'manager@demo.local', 'finance@demo.local', 'qa@demo.local', 'other@other.test']) {
+    for (const email of ['buyer@demo.local', 'sales@demo.local', 'sales_manager@demo.local', 'engineer@demo.local', 'manager@demo.local', 'finance@demo.local', 'qa@demo.local', 'other@other.test']) {
       const r = await call('POST', '/api/auth/login', undefined, { email, password: 'demo' });
       tokens[email.split('@')[0]] = r.body.token;
     }
@@ -189,6 +189,38 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect(issued.workflow.decisions[0]).toMatchObject({ decision: 'approve', comment: 'checked by hand', by: { email: 'engineer@demo.local', role: 'engineer' } });
     expect((await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'reject' })).status).toBe(200);
     await settledQuote(id, tokens.buyer, 'rejected');
+  });
+
+  it('a zeroed line needs a second person: the reviewer cannot approve their own price change (403); another manager can, and the PDF names both', async () => {
+    const created = await call('POST', '/api/quotes', tokens.sales, quoteForm({ quantity: '5', customerId: (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id }, { gerber: [boardNeedingReview(), 'partial.zip'] }));
+    const id = created.body.id as string;
+    const inReview = await settledQuote(id, tokens.engineer, 'engineering_review');
+    const line = inReview.revisions[0].price.lineItems.find((l: { totalFen: number }) => l.totalFen > 0);
+    // The sales manager may review, but then may not approve the zero price they set.
+    const reviewed = await call('POST', `/api/quotes/${id}/review`, tokens.sales_manager, { decision: 'approve', adjustments: [{ code: line.code, unitPriceMinor: 0 }] });
+    expect(reviewed.status).toBe(200);
+    const approval = await eventually(async () => {
+      const task = await tasksRepo.findTaskByStep(t.db, `quote:${id}`, 'price-approval-r1');
+      expect(task).toMatchObject({ role: 'sales_manager', status: 'open', kind: 'quote-price-approval' });
+      return task!;
+    });
+    expect(approval.payload.approvalReasons).toEqual(expect.arrayContaining([`line "${line.code}" is set to zero`]));
+    expect((await call('GET', `/api/quotes/${id}`, tokens.buyer)).body.status).toBe('engineering_review');
+    const own = await call('POST', `/api/tasks/${approval.id}/complete`, tokens.sales_manager, { decision: 'approve', data: {} });
+    expect(own.status).toBe(403);
+    expect(own.body.error.message).toMatch(/someone other than the person who asked/);
+    expect(await tasksRepo.findTaskByStep(t.db, `quote:${id}`, 'price-approval-r1')).toMatchObject({ status: 'open' });
+    expect((await call('POST', `/api/tasks/${approval.id}/complete`, tokens.engineer, { decision: 'approve', data: {} })).status).toBe(404);
+
+    const approved = await call('POST', `/api/tasks/${approval.id}/complete`, tokens.manager, { decision: 'approve', data: { comment: 'launch customer' } });
+    expect(approved.status).toBe(200);
+    const issued = await settledQuote(id, tokens.buyer, 'awaiting_customer');
+    expect(issued.revisions[0].price.lineItems.find((l: { code: string }) => l.code === line.code).totalFen).toBe(0);
+    const stored = await t.db.selectFrom('quote_revisions').select('price_breakdown').where('quote_id', '=', id).where('revision', '=', 1).executeTakeFirstOrThrow();
+    const statement = (stored.price_breakdown as { approval?: { reviewedBy: { role: string }; secondApproval?: { role: string } } }).approval;
+    expect(statement).toMatchObject({ reviewedBy: { role: 'sales_manager' }, secondApproval: { role: 'manager' } });
+    const trail = await auditRepo.listAudit(t.db, 'task', approval.id);
+    expect(trail).toEqual([expect.objectContaining({ action: 'task.complete', actor_role: 'manager' })]);
   });
 
   it('answers bad uploads with a 400 naming the field, and checks who asks for whom', async () => {

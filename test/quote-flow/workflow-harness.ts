@@ -54,9 +54,14 @@ export function activityDoubles(recorder: Recorder) {
       dfmErrors: 0,
       dfmWarnings: 0,
     })),
-    applyReviewAdjustments: recording<In>(recorder, 'applyReviewAdjustments', (i) =>
-      (i.adjustments as { code: string }[]).some((a) => a.code === 'NOPE') ? { ok: false, reason: 'no line item with code "NOPE"' } : { ok: true, totalMinor: 90_000 },
-    ),
+    // A line set to 0 ("ZERO") needs a second approval; no adjustments restores the engine's 100 000.
+    applyReviewAdjustments: recording<In>(recorder, 'applyReviewAdjustments', (i) => {
+      const adjustments = i.adjustments as { code: string; unitPriceMinor: number }[];
+      if (adjustments.some((a) => a.code === 'NOPE')) return { ok: false, reason: 'no line item with code "NOPE"' };
+      if (!adjustments.length) return { ok: true, totalMinor: 100_000, approvalReasons: [] };
+      const zeroed = adjustments.filter((a) => a.unitPriceMinor === 0).map((a) => `line "${a.code}" is set to zero`);
+      return { ok: true, totalMinor: zeroed.length ? 10_000 : 90_000, approvalReasons: zeroed };
+    }),
     issueQuote: recording<In>(recorder, 'issueQuote', () => ({ pdf: '/tmp/q.pdf', recipients: ['buyer@demo.local'] })),
     projectQuoteStage: recording<In>(recorder, 'projectQuoteStage', () => ({ changed: true })),
     projectOnboarding: recording<In>(recorder, 'projectOnboarding', () => ({ status: 'x', changed: true })),

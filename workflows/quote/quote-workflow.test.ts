@@ -171,6 +171,53 @@ describe('quoteWorkflow', () => {
     await handle.terminate('done');
   });
 
+  it('a zeroed line waits for a second person: refused restores the engine price and asks the engineer again; approved is stated on the issued quote', async () => {
+    const { handle, id } = await start({}, 1);
+    await taskOpen(handle, 'engineering-review-r1');
+    await handle.signal(taskCompletedSignal, completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'SMT', unitPriceMinor: 0 }] }));
+    const waiting = await taskOpen(handle, 'price-approval-r1');
+    expect(waiting.stage).toBe('engineering_review');
+    expect(h.recorder.of(id, 'issueQuote')).toHaveLength(0);
+    expect(h.recorder.of(id, 'openTask', (i) => i.step === 'price-approval-r1')).toEqual([
+      expect.objectContaining({
+        role: 'sales_manager',
+        kind: 'quote-price-approval',
+        payload: expect.objectContaining({ requestedByUserId: 'user-engineer', approvalReasons: ['line "SMT" is set to zero'], totalMinor: 10_000 }),
+      }),
+    ]);
+    // Nobody decides for a day: the manager is told.
+    await h.env.sleep('25h');
+    await eventually(() => expect(h.recorder.of(id, 'escalateTask', (i) => i.step === 'price-approval-r1')).toEqual([{ step: 'price-approval-r1', escalateTo: ['manager'] }]));
+
+    await handle.signal(taskCompletedSignal, completion('price-approval-r1', 'reject', { comment: 'no free assembly' }, 'sales_manager'));
+    const again = await taskOpen(handle, 'engineering-review-r1-2');
+    expect(again.totalMinor).toBe(100_000);
+    expect(again.reviewReasons.at(-1)).toBe('price change refused by the sales_manager: no free assembly');
+    expect(h.recorder.of(id, 'applyReviewAdjustments').at(-1)).toMatchObject({ adjustments: [] });
+
+    await handle.signal(taskCompletedSignal, completion('engineering-review-r1-2', 'approve', { adjustments: [{ code: 'SMT', unitPriceMinor: 0 }] }));
+    await taskOpen(handle, 'price-approval-r1-2');
+    await handle.signal(taskCompletedSignal, completion('price-approval-r1-2', 'approve', {}, 'manager'));
+    await taskOpen(handle, 'customer-decision-r1');
+    expect((await handle.query(quoteStateQuery)).totalMinor).toBe(10_000);
+    expect(h.recorder.of(id, 'issueQuote')).toEqual([
+      expect.objectContaining({
+        review: expect.objectContaining({ by: expect.objectContaining({ role: 'engineer' }), secondApproval: expect.objectContaining({ by: expect.objectContaining({ role: 'manager' }) }) }),
+      }),
+    ]);
+    await handle.terminate('done');
+  });
+
+  it('a small price change stands without a second approval', async () => {
+    const { handle, id } = await start({}, 1);
+    await taskOpen(handle, 'engineering-review-r1');
+    await handle.signal(taskCompletedSignal, completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'SMT', unitPriceMinor: 5 }] }));
+    await taskOpen(handle, 'customer-decision-r1');
+    expect(h.recorder.of(id, 'openTask', (i) => String(i.step).startsWith('price-approval'))).toHaveLength(0);
+    expect(h.recorder.of(id, 'issueQuote')[0].review).not.toHaveProperty('secondApproval');
+    await handle.terminate('done');
+  });
+
   it('expires after 30 days without a decision and cancels the customer task', async () => {
     const { handle, id } = await start();
     await taskOpen(handle, 'customer-decision-r1');

@@ -31,6 +31,8 @@ import {
 import { QUOTE_SLA, SLA_NOT_STARTED, afterSlaEvent, nextSlaEvent, slaDueAt, type SlaProgress } from '../../domain/quote/sla';
 import { quoteExpiresAt, isQuoteExpired, DEFAULT_QUOTE_VALIDITY_DAYS } from '../../domain/quote/validity';
 import { ORDER_TASK_QUEUE, ORDER_WORKFLOW_TYPE, orderWorkflowId, type OrderWorkflowInput } from '../../domain/order/contract';
+import { PRICE_CHANGE_APPROVER_ROLES } from '../../domain/quote/price-approval';
+import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
 import { createHumanWaits, DATABASE_WRITE, FILE_WORK, MAIL_OUTBOX, type HumanWait, type LoggedDecision } from '../shared';
 
 const flow = proxyActivities<QuoteFlowActivities>(DATABASE_WRITE);
@@ -216,7 +218,41 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
         const adjusted = await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments });
         if (adjusted.ok) {
           totalMinor = adjusted.totalMinor;
-          break;
+          if (!adjusted.approvalReasons.length) break;
+          // Four eyes on money: a deep cut, a total under the floor or a zeroed line needs a second person, never the engineer.
+          const firstApproval = quoteSteps.priceApproval(revision);
+          const verdict = await waits.waitFor({
+            ...base,
+            step: attempt === 1 ? firstApproval : `${firstApproval}-${attempt}`,
+            kind: QUOTE_TASK_KIND_NAMES.priceApproval,
+            title: `Approve the price change on quote ${input.reference} r${revision}: ${adjusted.approvalReasons.join('; ')}`.slice(0, 200),
+            role: PRICE_CHANGE_APPROVER_ROLES[0],
+            payload: {
+              reference: input.reference,
+              revision,
+              totalMinor,
+              currency,
+              approvalReasons: adjusted.approvalReasons,
+              adjustments,
+              requestedBy: review.completedBy.email,
+              [FOUR_EYES_REQUESTER]: review.completedBy.userId,
+            },
+            note: { revision },
+            dueAfter: DAY_MS,
+            escalate: { after: DAY_MS, to: ['manager'] },
+          });
+          if (verdict.status !== 'completed') throw new Error('price approval wait ended without a completion'); // no give-up: unreachable
+          if (verdict.completion.decision === 'approve') {
+            approvedBy = { ...approvedBy, secondApproval: { by: verdict.completion.completedBy, at: verdict.completion.completedAt } };
+            break;
+          }
+          // Refused: the engine's price is restored and the engineer reviews again.
+          const restored = await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments: [] });
+          if (restored.ok) totalMinor = restored.totalMinor;
+          const why = typeof verdict.completion.data.comment === 'string' ? `: ${verdict.completion.data.comment}` : '';
+          reviewReasons = [...reviewReasons, `price change refused by the ${verdict.completion.completedBy.role}${why}`];
+          approvedBy = null;
+          continue;
         }
         reviewReasons = [...reviewReasons, `line changes not applied: ${adjusted.reason}`];
       }

@@ -93,6 +93,10 @@ const TITLES: Record<string, { zh: Template; en?: Template }> = {
     zh: (f) => `工程审核报价 ${f.ref}${f.rev ? ` 第 ${f.rev} 版` : ''}`,
     en: (f) => `Review quote ${f.ref}${f.rev ? ` r${f.rev}` : ''}`,
   },
+  'quote-price-approval': {
+    zh: (f) => `审批报价 ${f.ref}${f.rev ? ` 第 ${f.rev} 版` : ''} 的工程改价（四眼原则）`,
+    en: (f) => `Approve the price change on quote ${f.ref}${f.rev ? ` r${f.rev}` : ''}`,
+  },
   'quote-corrected-files': { zh: (f) => `上传报价 ${f.ref} 的修正文件` },
   'quote-customer-decision': { zh: (f) => `报价 ${f.ref}${f.rev ? ` 第 ${f.rev} 版` : ''}：接受、要求修改或拒绝` },
   'rma.quality-report': { zh: (f) => `填写返修单 ${f.ref} 的品质异常报告（24 小时）` },
