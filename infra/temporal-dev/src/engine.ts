@@ -322,8 +322,12 @@ export class Engine {
       attempt?: number;
       /** Search attributes only the server sets (TemporalScheduledById, ...), added after validation. */
       systemSearchAttributes?: Record<string, Obj>;
+      /** Update-with-start: the update admitted with the start, so the first workflow task carries it. */
+      update?: Obj;
+      /** Eager start: the first workflow task is started for this poller and returned instead of queued. */
+      eagerFor?: PollInfo;
     } = {},
-  ): { ex: Execution; started: boolean } {
+  ): { ex: Execution; started: boolean; eagerWorkflowTask?: WftResponse } {
     const ns = this.ns(req.namespace);
     const workflowId: string = req.workflowId ?? '';
     if (!workflowId) throw errors.invalidArgument('WorkflowId is not set on request.');
@@ -470,6 +474,10 @@ export class Engine {
       userMetadata: undefined,
     });
     if (extra.signal) this.append(ex, 'workflowExecutionSignaled', extra.signal);
+    if (extra.update) {
+      const u = this.newUpdate(extra.update);
+      ex.updates = new Map([[u.updateId, u]]);
+    }
 
     if (runTimeoutMs || executionDeadline) {
       const deadline = Math.min(runTimeoutMs ? now + runTimeoutMs : Infinity, executionDeadline || Infinity);
@@ -480,6 +488,12 @@ export class Engine {
         ex.startDelayTimer = undefined;
         this.scheduleWorkflowTask(ex);
       });
+    } else if (extra.eagerFor) {
+      // As a real server: the task is started for the client's worker and travels in the start response.
+      const wft = this.scheduleWorkflowTask(ex, false);
+      const eagerWorkflowTask = wft ? this.startWorkflowTask(ex, wft, extra.eagerFor) ?? undefined : undefined;
+      this.log('debug', `started ${workflowType} ${workflowId}/${runId} eagerly`);
+      return { ex, started: true, eagerWorkflowTask };
     } else {
       this.scheduleWorkflowTask(ex);
     }
@@ -489,8 +503,9 @@ export class Engine {
 
   // ---------------------------------------------------------------- workflow tasks
 
-  private scheduleWorkflowTask(ex: Execution): void {
-    if (!isOpen(ex) || ex.wft || ex.startDelayTimer) return;
+  /** Schedules the next workflow task; `offer` = false leaves it off the queues (an eager start takes it). */
+  private scheduleWorkflowTask(ex: Execution, offer = true): WorkflowTaskState | undefined {
+    if (!isOpen(ex) || ex.wft || ex.startDelayTimer) return undefined;
     const attempt = ex.wftAttempt;
     const ev = this.append(ex, 'workflowTaskScheduled', {
       // The task goes to the worker that asked for stickiness first, and the event says so, as on a Temporal server.
@@ -511,7 +526,8 @@ export class Engine {
     this.hold(wft);
     // Queries that waited for a workflow task ride on this one.
     for (const q of ex.queriesAwaitingTask.splice(0)) if (!q.done) wft.queries.set(q.id, q);
-    this.offerWorkflowTask(ex, wft);
+    if (offer) this.offerWorkflowTask(ex, wft);
+    return wft;
   }
 
   /**
@@ -880,13 +896,19 @@ export class Engine {
     ex.updates ??= new Map();
     let u = ex.updates.get(updateId);
     if (!u) {
-      u = { updateId, request: { ...request, meta: { ...request.meta, updateId } }, stage: UpdateStage.ADMITTED, deliveredWith: 0, waiters: new Set() };
+      u = this.newUpdate({ ...request, meta: { ...request.meta, updateId } });
       ex.updates.set(updateId, u);
       if (ex.wft) {
         // Delivered with the pending task, or the next one if this one is already running.
       } else this.scheduleWorkflowTask(ex);
     }
     return this.awaitUpdate(ex, u, waitStage || UpdateStage.ACCEPTED, signal);
+  }
+
+  /** An admitted update request (its id filled in when the client left it empty). */
+  private newUpdate(request: Obj): UpdateState {
+    const updateId: string = request?.meta?.updateId || randomUUID();
+    return { updateId, request: { ...request, meta: { ...request.meta, updateId } }, stage: UpdateStage.ADMITTED, deliveredWith: 0, waiters: new Set() };
   }
 
   /** PollWorkflowExecutionUpdate. */

@@ -9,6 +9,7 @@ import { BLOB_ERROR_BYTES, Engine, LONG_POLL_MS, MAX_ID_LENGTH } from './engine'
 import * as errors from './errors';
 import { Obj, isOpen } from './model';
 import { fromMs, num, payloadsSize, root, toMs } from './proto';
+import { executeMultiOperation } from './multi-operation';
 import type { Visibility } from './visibility';
 import type { Schedules } from './schedules/scheduler';
 
@@ -135,7 +136,7 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
         ownerEmail: '',
         data: {},
         id: ns.id,
-        capabilities: { eagerWorkflowStart: false, syncUpdate: true, asyncUpdate: true, workerHeartbeats: false },
+        capabilities: { eagerWorkflowStart: true, syncUpdate: true, asyncUpdate: true, workerHeartbeats: false },
         supportsSchedules: true,
       },
       config: {
@@ -160,7 +161,7 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
         encodedFailureAttributes: true,
         buildIdBasedVersioning: false,
         upsertMemo: true,
-        eagerWorkflowStart: false,
+        eagerWorkflowStart: true,
         sdkMetadata: true,
         countGroupByExecutionStatus: true,
         nexus: false,
@@ -196,9 +197,11 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
     },
 
     StartWorkflowExecution: (req) => {
-      const { ex, started } = engine.startWorkflow(req);
-      return { runId: ex.runId, started };
+      const eagerFor = req.requestEagerExecution ? { identity: req.identity ?? '', requestId: req.requestId || undefined } : undefined;
+      const { ex, started, eagerWorkflowTask } = engine.startWorkflow(req, { eagerFor });
+      return { runId: ex.runId, started, status: ex.status, eagerWorkflowTask };
     },
+    ExecuteMultiOperation: (req, ctx) => executeMultiOperation(engine, req, ctx.signal),
     SignalWorkflowExecution: (req) => {
       if (!req.signalName) throw errors.invalidArgument('SignalName is not set on request.');
       if (req.signalName.length > MAX_ID_LENGTH) throw errors.invalidArgument('SignalName exceeds length limit.');
