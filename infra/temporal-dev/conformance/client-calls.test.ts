@@ -71,6 +71,7 @@ describe('namespace and system', () => {
     expect(described.namespaceInfo?.name).toBe(namespace);
     const system = await client.workflowService.getSystemInfo({});
     expect(system.capabilities?.sdkMetadata).toBe(true);
+    expect(system.capabilities?.eagerWorkflowStart).toBe(true);
   });
 
   it('rejects starting a workflow in an unknown namespace with NamespaceNotFoundError', async () => {
@@ -205,6 +206,25 @@ describe('start', () => {
     expect(repeated.runId).toBe(first.runId);
     // echoWorkflow without input returns undefined; let it finish so nothing is left running.
     await client.workflow.getHandle(workflowId, first.runId).result();
+  });
+});
+
+describe('eager workflow start', () => {
+  it('hands the first workflow task to the starting client\'s own worker in the start response', async () => {
+    // The SDK asks for eager start only through a connection its worker shares (core then gives the task to it).
+    const sharing = new TemporalClient({ connection: env.nativeConnection, namespace: env.namespace ?? 'default' });
+    const handle = await sharing.workflow.start(echoWorkflow, { ...options('eager'), args: ['eager'], requestEagerStart: true });
+    expect(handle.eagerlyStarted).toBe(true);
+    expect(await handle.result()).toBe('eager');
+    const events = await historyEvents(handle);
+    expect(events.map(eventTypeName).slice(0, 4)).toEqual(['WorkflowExecutionStarted', 'WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted']);
+  });
+
+  it('starts normally when eager start is not asked for', async () => {
+    const sharing = new TemporalClient({ connection: env.nativeConnection, namespace: env.namespace ?? 'default' });
+    const handle = await sharing.workflow.start(echoWorkflow, { ...options('not-eager'), args: ['queued'] });
+    expect(handle.eagerlyStarted).toBe(false);
+    expect(await handle.result()).toBe('queued');
   });
 });
 
