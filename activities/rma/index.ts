@@ -12,6 +12,7 @@ import { PENALTY_CURRENCY, PENALTY_PER_DAY_FEN } from '../../domain/rma/penalty'
 import type { Responsibility } from '../../domain/rma/responsibility';
 import type { RepairTeam } from '../../domain/rma/routing';
 import { shipBackRelease, type ShipBackRelease } from '../../domain/rma/paid-repair';
+import { refundCapFen } from '../../domain/rma/resolution';
 import * as rmaStore from './store';
 
 /** Dependencies of the RMA activities. */
@@ -173,6 +174,27 @@ export function createRmaActivities(deps: RmaActivityDeps) {
     /** Raises an invoice for the case (paid repair, or faulty units never returned); once per purpose. */
     async raiseInvoice(input: { rmaId: string; reference: string; customerId: string; purpose: 'repair' | 'unreturned'; amountFen: number }): Promise<{ number: string }> {
       return rmaStore.raiseInvoiceOnce(db, input);
+    },
+
+    /** Records the facts staff confirmed (the case's dates become the confirmed ones) and what they corrected. */
+    async recordConfirmedClaims(input: {
+      rmaId: string;
+      claimed: { saleDate: string | null; productionDate: string | null; quantity: number };
+      confirmed: { saleDate: string | null; productionDate: string | null; quantity: number };
+      corrected: string[];
+      source: string;
+      by: RmaActor;
+    }): Promise<void> {
+      await db.transaction().execute((trx) => rmaStore.recordConfirmedClaimsOnce(trx, `${caseWorkflowId()}:confirm-claims`, input));
+    },
+
+    /** The most a refund of `units` may be: what the customer paid for them on the linked order, pro rata. */
+    async refundCap(input: { customerId: string; orderId: string | null; units: number }): Promise<{ capFen: number; basis: string }> {
+      if (!input.orderId) return { capFen: 0, basis: 'no order is linked to the RMA, so no payment for these units is known' };
+      const paid = await rmaStore.orderPaid(db, input.customerId, input.orderId);
+      if (!paid) return { capFen: 0, basis: 'the linked order is not this customer\'s' };
+      const capFen = refundCapFen({ paidFen: paid.paidFen, quantity: paid.quantity }, input.units);
+      return { capFen, basis: `${(paid.paidFen / 100).toFixed(2)} CNY paid for ${paid.quantity} pcs; ${input.units} pcs inspected` };
     },
 
     /** Audits a decision taken in a step that has no table of its own (refund steps, IPQC, disposal). */

@@ -216,3 +216,32 @@ export async function auditOnce(
     after: { key, decision: input.decision, ...input.data },
   });
 }
+
+/**
+ * Sets the case's dates to what staff confirmed (the claim stays in `claimed`) and audits what was corrected, once.
+ */
+export async function recordConfirmedClaimsOnce(
+  db: DbOrTrx,
+  key: string,
+  input: { rmaId: string; confirmed: { saleDate: string | null; productionDate: string | null; quantity: number }; claimed: Record<string, unknown>; corrected: string[]; source: string; by: RmaActor },
+): Promise<void> {
+  await db.updateTable('rma_cases').set({ sale_date: input.confirmed.saleDate, production_date: input.confirmed.productionDate }).where('id', '=', input.rmaId).execute();
+  await auditOnce(db, key, { rmaId: input.rmaId, step: 'confirm-claims', decision: input.corrected.length ? 'corrected' : 'confirmed', by: input.by, data: { claimed: input.claimed, confirmed: input.confirmed, corrected: input.corrected, source: input.source } });
+}
+
+/**
+ * What the customer paid on `orderId` (deposit, balance and statement invoices; repair charges excluded) and the
+ * order's quantity; undefined when the order is not the customer's.
+ */
+export async function orderPaid(db: DbOrTrx, customerId: string, orderId: string): Promise<{ paidFen: number; quantity: number } | undefined> {
+  const order = await db.selectFrom('orders').select(['quantity', 'customer_id']).where('id', '=', orderId).executeTakeFirst();
+  if (!order || order.customer_id !== customerId) return undefined;
+  const row = await db
+    .selectFrom('payments')
+    .innerJoin('invoices', 'invoices.id', 'payments.invoice_id')
+    .select(sql<string>`coalesce(sum(payments.amount_cents), 0)`.as('paid'))
+    .where('invoices.order_id', '=', orderId)
+    .where('invoices.kind', 'in', ['deposit', 'balance', 'statement'])
+    .executeTakeFirst();
+  return { paidFen: Number(row?.paid ?? 0), quantity: order.quantity };
+}

@@ -152,6 +152,17 @@ export interface RmaState {
   repairDueAt?: string;
   tracking?: { carrier: string; trackingNumber: string };
   outcome?: RmaOutcome;
+  /** What the customer claimed and what staff confirmed (money decisions use `confirmed`). */
+  claims?: { claimed: RmaClaimedFacts; confirmed: RmaClaimedFacts; corrected: string[] };
+  /** Why the exchange or refund asked for was not granted (the case went on as a repair). */
+  resolutionRefused?: string;
+}
+
+/** Facts a customer states on a complaint, before and after staff confirm them. */
+export interface RmaClaimedFacts {
+  saleDate: string | null;
+  productionDate: string | null;
+  quantity: number;
 }
 
 /** Returns the RMA's current state. */
@@ -170,6 +181,8 @@ export interface ProductionRepairInput {
   customerId: string;
   quantity: number;
   materials: { kind: MaterialKind; inStock: boolean }[];
+  /** When the material request reached PMC (lead times run from it). */
+  materialRequestedAt?: string;
   calendar: WorkingCalendar;
   materialRules?: MaterialRules;
 }

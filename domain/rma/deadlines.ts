@@ -50,3 +50,19 @@ export function repairDatePromiseDueAt(cal: WorkingCalendar, disassembledAt: Dat
 export function reminderAt(openedAt: Date, dueAt: Date): Date {
   return new Date(openedAt.getTime() + Math.max(0, dueAt.getTime() - openedAt.getTime()) / 2);
 }
+
+/**
+ * 5. "需要内部检讨分析的主动发出品质检讨会通知,或者开出<品质异常处理单>安排内部检讨分析": the internal review a visit
+ * calls for. The 品质异常处理单 falls under 备注 3's 24 hours; the seed gives the meeting no number, so it is held
+ * within the 2 working days classification takes (configurable here).
+ */
+export type InternalReview = 'none' | 'meeting' | 'abnormality-form';
+/** Working days to hold a quality review meeting after the visit that called for it. */
+export const QUALITY_REVIEW_MEETING_WORKING_DAYS = 2;
+/** Hours to process a quality-abnormality form (备注 3: 24 小时内处理完毕). */
+export const ABNORMALITY_FORM_HOURS = 24;
+
+/** Due time of the internal review a visit at `calledAt` asked for. */
+export function qualityReviewDueAt(cal: WorkingCalendar, calledAt: Date, form: Exclude<InternalReview, 'none'>): Date {
+  return form === 'abnormality-form' ? new Date(calledAt.getTime() + ABNORMALITY_FORM_HOURS * 3_600_000) : addWorkingDays(cal, calledAt, QUALITY_REVIEW_MEETING_WORKING_DAYS);
+}

@@ -20,6 +20,14 @@ export interface ResolutionException {
   reason: string;
 }
 
+/** Why exchange or refund is not the customer's right here (undefined: it is, or the resolution is a repair). */
+export function resolutionIneligibility(resolution: RmaResolution, responsibility: Responsibility, warranty: 'in_warranty' | 'out_of_warranty'): string | undefined {
+  if (resolution === 'repair') return undefined;
+  if (responsibility !== 'factory') return `the fault is ${responsibility === 'customer' ? "the customer's" : 'shared'}`;
+  if (warranty !== 'in_warranty') return 'the unit is out of warranty';
+  return undefined;
+}
+
 /** Exchange or refund: ours and in warranty, else a manager's exception by someone other than the requester. */
 export function resolutionProblem(input: {
   resolution: RmaResolution;
@@ -28,9 +36,8 @@ export function resolutionProblem(input: {
   decidedBy: { userId: string };
   exception?: ResolutionException;
 }): { field: string; message: string } | undefined {
-  if (input.resolution === 'repair') return undefined;
-  if (input.responsibility === 'factory' && input.warranty === 'in_warranty') return undefined;
-  const why = input.responsibility !== 'factory' ? `the fault is ${input.responsibility === 'customer' ? "the customer's" : 'shared'}` : 'the unit is out of warranty';
+  const why = resolutionIneligibility(input.resolution, input.responsibility, input.warranty);
+  if (!why) return undefined;
   const ex = input.exception;
   if (!ex) return { field: 'resolution', message: `${input.resolution} is not allowed: ${why}; a manager must approve an exception` };
   if (!['manager', 'admin'].includes(ex.approvedBy.role)) return { field: 'exception.approvedBy', message: 'only a manager approves an exception' };

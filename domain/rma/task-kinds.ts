@@ -8,6 +8,8 @@ import { defineTaskKind, type TaskKind } from '../tasks/kinds';
 import { MATERIAL_KINDS } from './materials';
 import { countClassified, countFaultyReturned, countRepaired, countReported, countReworked, type CountResult } from './counts';
 import { repairQuoteProblem } from './paid-repair';
+import { resolutionIneligibility } from './resolution';
+import type { Responsibility } from './responsibility';
 
 /** A count refused by domain/rma/counts as a task-kind check (the payload carries what the workflow counted). */
 const refused = (r: CountResult) => (r.ok ? undefined : { field: r.field, message: r.message });
@@ -50,8 +52,36 @@ export const siteVisitKind = defineTaskKind({
       evidence: text(),
       customerSignatory: text(200),
       factorySignatory: text(200),
+      // 5. 需要内部检讨分析的主动发出品质检讨会通知,或者开出<品质异常处理单>安排内部检讨分析.
+      internalReview: z.enum(['none', 'meeting', 'abnormality-form']).default('none'),
     })
     .strict(),
+});
+
+/**
+ * 第二步 客户信息核实: what the customer claimed (sale / production dates, quantity) confirmed or corrected by staff
+ * before warranty, exchange / refund eligibility and invoices rest on it. A date staff cannot establish is null.
+ */
+export const confirmClaimsKind = defineTaskKind({
+  kind: 'rma.confirm-claims',
+  description: "Confirm or correct what the customer claimed (sale and production dates, quantity) against the order and the units' labels",
+  decisions: ['confirmed'],
+  data: z
+    .object({
+      saleDate: factDate().nullable(),
+      productionDate: factDate().nullable(),
+      quantity: z.number().int().positive(),
+      source: text(200),
+      note: text().optional(),
+    })
+    .strict(),
+  alsoAllowed: ['sales_manager', 'qa'],
+  check: (d, p) => {
+    if (d.saleDate && d.productionDate && d.saleDate < d.productionDate) return { field: 'saleDate', message: 'a unit cannot be sold before it was made' };
+    const opened = payloadCount(p, 'openedQuantity');
+    if (opened !== undefined && d.quantity > opened) return { field: 'quantity', message: `cannot exceed the ${opened} pcs the complaint names` };
+    return undefined;
+  },
 });
 
 /** The sales VP's decision on the return (approves the quality-abnormality report). */
@@ -60,8 +90,60 @@ export const returnAcceptanceKind = defineTaskKind({
   description: 'Accept or reject the return and confirm the resolution (repair, exchange, refund)',
   decisions: ['accept', 'reject'],
   data: z
-    .object({ resolution: z.enum(['repair', 'exchange', 'refund']).optional(), reason: text().optional() })
+    .object({ resolution: z.enum(['repair', 'exchange', 'refund']).optional(), reason: text().optional(), exceptionReason: text().optional() })
     .strict(),
+  // Exchange and refund only where responsibility and warranty allow, else a manager's exception is asked for.
+  check: (d, p) => {
+    const resolution = d.resolution ?? (p.requested as 'repair' | 'exchange' | 'refund' | undefined);
+    const responsibility = p.responsibility as Responsibility | undefined;
+    const warranty = p.warranty as 'in_warranty' | 'out_of_warranty' | undefined;
+    if (!resolution || !responsibility || !warranty) return undefined;
+    if (p.rule === 'paid_repair_only') return undefined;
+    const why = resolutionIneligibility(resolution, responsibility, warranty);
+    if (why && !d.exceptionReason) return { field: 'resolution', message: `${resolution} is not allowed: ${why}; choose repair, or give exceptionReason to ask a manager for an exception` };
+    return undefined;
+  },
+});
+
+/** A manager's exception to the resolution rule (four eyes: not the person who accepted the return). */
+export const resolutionExceptionKind = defineTaskKind({
+  kind: 'rma.resolution-exception',
+  description: 'Approve or refuse an exchange or refund the rules do not allow (the case becomes a repair if refused)',
+  decisions: ['approve', 'reject'],
+  data: z.object({ note: text().optional() }).strict(),
+  alsoAllowed: ['admin'],
+});
+
+/** A refund's goods are received and inspected before any money is decided. */
+export const refundInspectionKind = defineTaskKind({
+  kind: 'rma.refund-inspection',
+  description: 'Inspect the returned goods of a refund: how many units the refund may cover',
+  decisions: ['accepted', 'refused'],
+  data: z.object({ units: z.number().int().nonnegative(), findings: text() }).strict(),
+  check: (d, p) => {
+    const received = payloadCount(p, 'received');
+    if (received !== undefined && d.units > received) return { field: 'units', message: `cannot exceed the ${received} pcs received` };
+    return undefined;
+  },
+});
+
+/** 品质检讨会 / 品质异常处理单: the internal review of a factory-caused problem, recorded by QA. */
+export const qualityReviewKind = defineTaskKind({
+  kind: 'rma.quality-review',
+  description: 'Hold the quality review meeting or process the quality-abnormality form: participants, root cause, corrective actions',
+  decisions: ['reviewed'],
+  data: z
+    .object({
+      heldOn: factDate(),
+      participants: text(500),
+      rootCause: text(),
+      correctiveActions: text(),
+      responsiblePerson: text(200),
+      formNumber: text(100).optional(),
+    })
+    .strict(),
+  alsoAllowed: ['manager'],
+  check: (d, p) => (p.form === 'abnormality-form' && !d.formNumber ? { field: 'formNumber', message: 'the quality-abnormality form needs its number' } : undefined),
 });
 
 const unitLabel = z
@@ -225,6 +307,17 @@ export const refundDecisionKind = defineTaskKind({
   description: 'Approve or reject the refund',
   decisions: ['approve', 'reject'],
   data: z.object({ amountFen: fen.optional(), reason: text().optional() }).strict(),
+  // Capped by what the customer paid for the inspected units (the workflow puts the cap in the payload); an
+  // approval without an amount refunds the cap.
+  check: (d, p) => {
+    const cap = payloadCount(p, 'capFen');
+    if (cap === undefined) return undefined;
+    if (d.amountFen === 0) return { field: 'amountFen', message: 'a refund must be above 0' };
+    if (d.amountFen !== undefined && d.amountFen > cap) {
+      return { field: 'amountFen', message: cap === 0 ? `nothing can be refunded: ${String(p.capBasis ?? 'no payment is known for these units')}` : `exceeds the ${(cap / 100).toFixed(2)} CNY the customer paid for these units` };
+    }
+    return undefined;
+  },
 });
 
 /** Finance records the refund payment. */
@@ -278,7 +371,11 @@ export const repairPaymentKind = defineTaskKind({
 export const RMA_TASK_KINDS: readonly TaskKind[] = [
   qualityReportKind,
   siteVisitKind,
+  confirmClaimsKind,
   returnAcceptanceKind,
+  resolutionExceptionKind,
+  refundInspectionKind,
+  qualityReviewKind,
   receiveUnitsKind,
   classifyKind,
   repairQuoteKind,

@@ -288,6 +288,7 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
     };
     await act('sales', 'quality-report', 'submitted', { defectQuantity: 250, symptoms: 'flicker' });
     await act('qa', 'site-visit', 'confirmed', { visitedOn: '2026-11-24', responsibility: 'factory', evidence: 'x', customerSignatory: 'a', factorySignatory: 'b' });
+    await act('sales', 'confirm-claims', 'confirmed', { saleDate: opened.body.saleDate ?? null, productionDate: opened.body.productionDate ?? null, quantity: 250, source: 'order checked' });
     await act('sales_manager', 'return-acceptance', 'accept', {});
     await act('warehouse', 'receive-units', 'received', { arrivedAt: new Date(Math.min(await env.currentTimeMs(), Date.now())).toISOString(), quantity: 250 });
     // Counts reconcile: 300 good of 250 received is refused with 422 naming the field, and changes nothing.
@@ -360,6 +361,7 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
     const visit = await api.post(`/api/tasks/${visitTask.id}/complete`, { decision: 'confirmed', data: { visitedOn: '2026-11-24', responsibility: 'factory', evidence: 'cold joints on U3', customerSignatory: 'Li Wei', factorySignatory: 'Zhang San' } }, tokens.qa);
     expect(visit.status).toBe(200);
 
+    await step('sales', 'confirm-claims', 'confirmed', { saleDate: opened.body.saleDate, productionDate: opened.body.productionDate ?? null, quantity: 120, source: 'order and unit labels checked' });
     await step('sales_manager', 'return-acceptance', 'accept', { resolution: 'repair' });
     await step('warehouse', 'receive-units', 'received', { arrivedAt: new Date(Math.min(await env.currentTimeMs(), Date.now())).toISOString(), quantity: 120 });
     await step('engineer', 'classify', 'classified', { good: 120, scrap: 0, materials: [{ kind: 'SMT', inStock: false }], findings: 'U3 cold joints' });

@@ -14,7 +14,15 @@ export async function throughAcceptance(
 ): Promise<void> {
   await h.complete(workflowId, 'quality-report', 'submitted', { defectQuantity: 1, symptoms: 'flicker' });
   await h.complete(workflowId, 'site-visit', 'confirmed', visitForm(options.responsibility));
+  await confirmClaims(h, workflowId);
   await h.complete(workflowId, 'return-acceptance', options.accept === false ? 'reject' : 'accept', options.resolution ? { resolution: options.resolution } : {});
+}
+
+/** Staff confirm what the customer claimed (as claimed, unless `corrections` say otherwise). */
+export async function confirmClaims(h: RmaHarness, workflowId: string, corrections: Partial<{ saleDate: string | null; productionDate: string | null; quantity: number }> = {}): Promise<void> {
+  const task = await h.task(workflowId, 'confirm-claims');
+  const claimed = task.payload.claimed as { saleDate: string | null; productionDate: string | null; quantity: number };
+  await h.complete(workflowId, 'confirm-claims', 'confirmed', { ...claimed, source: 'order and unit labels checked', ...corrections });
 }
 
 /** Receipt and classification with the given good count and materials. */

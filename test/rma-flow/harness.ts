@@ -22,6 +22,7 @@ import { PRODUCTION_TASK_QUEUE, RMA_TASK_QUEUE, rmaStateQuery, rmaWorkflowId, ty
 import { FACTORY_CALENDAR, type WorkingCalendar } from '../../domain/rma/calendar';
 import type { Actor } from '../../infra/auth/sessions';
 import { openRma } from '../../services/rma/open-rma';
+import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
 import { OpenRmaRequest } from '../../services/rma/schemas';
 
 /** Polls `check` until it stops throwing (timers fire asynchronously after env.sleep). */
@@ -147,6 +148,9 @@ export async function createRmaHarness(dbKind: TestDbKind = 'pglite'): Promise<R
       const problem = kind.check?.(parsedData, task.payload ?? {});
       if (problem) throw new Error(`data.${problem.field}: ${problem.message}`);
       const user = as ?? users[task.role];
+      // Four eyes, as the API checks it: the person a task names as the requester cannot decide it.
+      const requester = task.payload?.[FOUR_EYES_REQUESTER];
+      if (typeof requester === 'string' && requester === user.id) throw new Error(`403: "${task.title}" must be approved by someone other than the person who asked for it`);
       const completedAt = new Date(await env.currentTimeMs());
       const done = await completeTask(db, task.id, { decision, data: parsedData, completedBy: user.id, completedAt });
       if (!done) throw new Error(`task ${step} was not open`);

@@ -219,31 +219,4 @@ describe('exchange path', () => {
   });
 });
 
-describe('refund path', () => {
-  it('customer-service review → finance approval → payment → customer confirmation', async () => {
-    const { rmaId, workflowId } = await h.open({ requestedResolution: 'refund' });
-    await throughAcceptance(h, workflowId, { resolution: 'refund' });
-    expect((await h.task(workflowId, 'refund-review')).role).toBe('sales');
-    await h.complete(workflowId, 'refund-review', 'approve', { amountFen: 990_000 });
-    expect((await h.task(workflowId, 'refund-approval')).role).toBe('finance');
-    await h.complete(workflowId, 'refund-approval', 'approve', {});
-    await h.complete(workflowId, 'refund-payment', 'paid', { reference: 'BANK-2026-0001' });
-    expect((await h.task(workflowId, 'refund-confirmation')).role).toBe('customer');
-    await h.complete(workflowId, 'refund-confirmation', 'confirmed', {}, h.users.customer);
-    await h.complete(workflowId, 'close-report', 'closed', { rootCause: 'x', correctiveAction: 'y' });
-    expect((await h.env.client.workflow.getHandle(workflowId).result()).outcome).toBe('refunded');
-    const audit = await h.testDb.db.selectFrom('audit_log').selectAll().where('entity_id', '=', rmaId).where('action', '=', 'rma.refund-payment').execute();
-    expect(audit).toHaveLength(1);
-    expect(audit[0].after).toMatchObject({ reference: 'BANK-2026-0001', amountFen: 990_000 });
-  });
-
-  it('finance rejects → refund_rejected, no payment step', async () => {
-    const { workflowId } = await h.open({ requestedResolution: 'refund' });
-    await throughAcceptance(h, workflowId, { resolution: 'refund' });
-    await h.complete(workflowId, 'refund-review', 'approve', { amountFen: 1000 });
-    await h.complete(workflowId, 'refund-approval', 'reject', { reason: 'not covered' });
-    await h.complete(workflowId, 'close-report', 'closed', { rootCause: 'x', correctiveAction: 'y' });
-    expect((await h.env.client.workflow.getHandle(workflowId).result()).outcome).toBe('refund_rejected');
-    expect(await findTaskByStep(h.testDb.db, workflowId, 'refund-payment')).toBeUndefined();
-  });
-});
+// The refund path (received, inspected, capped, four eyes) is in resolution.test.ts.

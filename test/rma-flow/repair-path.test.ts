@@ -1,4 +1,5 @@
 import { createRmaHarness, eventually, type RmaHarness } from './harness';
+import { confirmClaims } from './flow-helpers';
 import { listMaterialRequests, listRepairs, listRmaUnits, getRmaCase } from '../../infra/db/repositories/rma';
 import { listTasks } from '../../infra/db/repositories/tasks';
 import { Worker } from '@temporalio/worker';
@@ -21,6 +22,7 @@ describe('RMA repair path (after-sales team, ≤ 200 pcs)', () => {
     const { rmaId, workflowId } = await h.open({ quantity: 150 });
     await h.complete(workflowId, 'quality-report', 'submitted', report);
     await h.complete(workflowId, 'site-visit', 'confirmed', visit);
+    await confirmClaims(h, workflowId);
     await h.complete(workflowId, 'return-acceptance', 'accept', { resolution: 'repair' });
     const now = await h.now();
     await h.complete(workflowId, 'receive-units', 'received', { arrivedAt: new Date(Math.min(now.getTime(), Date.now())).toISOString(), quantity: 150 });

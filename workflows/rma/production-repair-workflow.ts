@@ -33,6 +33,7 @@ export async function productionRepairWorkflow(input: ProductionRepairInput): Pr
       quantity: input.quantity,
       team: 'production_line',
       materials: input.materials,
+      materialRequestedAt: input.materialRequestedAt,
       calendar: input.calendar,
       rules: input.materialRules,
     },

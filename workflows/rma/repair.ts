@@ -23,6 +23,8 @@ export interface RepairJob {
   quantity: number;
   team: RepairTeam;
   materials: { kind: MaterialKind; inStock: boolean }[];
+  /** When the material request reached PMC: lead times run from it (default: now). */
+  materialRequestedAt?: string;
   calendar: WorkingCalendar;
   rules?: MaterialRules;
 }
@@ -67,7 +69,8 @@ export async function runRepair(job: RepairJob, ctx: RepairContext): Promise<Rep
       )
     : Promise.resolve();
 
-  const plan = planRepair(job.materials, new Date(Date.now()), job.calendar, rules);
+  // 由PMC下单,按FPC:7天,SMT:2天… — the material clock started when the request reached PMC, before disassembly.
+  const plan = planRepair(job.materials, job.materialRequestedAt ? new Date(job.materialRequestedAt) : new Date(Date.now()), job.calendar, rules);
   for (const a of plan.arrivals) ctx.onMaterial?.(a.kind, { expectedAt: a.expectedAt });
 
   // 3.2 因故无法回复客户售后维修时间的,必须在售后品拆解后2天内联络给业务 — no date promised within 2 working days → sales.

@@ -17,7 +17,11 @@ import { addWorkingDays, localDate } from '../../domain/rma/calendar';
 import { countReceived, openCounts } from '../../domain/rma/counts';
 import { QUOTE_DECISION_WORKING_DAYS } from '../../domain/rma/paid-repair';
 import { localTime } from '../../domain/rma/routines';
-import { classificationDueAt, siteVisitDueAt } from '../../domain/rma/deadlines';
+import { classificationDueAt, qualityReviewDueAt, siteVisitDueAt, type InternalReview } from '../../domain/rma/deadlines';
+import { correctedDates } from '../../domain/rma/claims';
+import { refundProblem, resolutionIneligibility, resolutionProblem } from '../../domain/rma/resolution';
+import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
+import type { Role } from '../../domain/tasks/roles';
 import { DEFAULT_MATERIAL_RULES, spareRequest, type MaterialKind } from '../../domain/rma/materials';
 import { daysLate, penaltyDayAt, PENALTY_PER_DAY_FEN, reportDueAt } from '../../domain/rma/penalty';
 import { repairCharge, returnAcceptance, type Responsibility } from '../../domain/rma/responsibility';
@@ -114,6 +118,48 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     by: visit.by,
   });
 
+  // 5. <客户服务派遣单>以邮件方式发送给相关单位 — the signed dispatch form goes by email to the departments involved.
+  const internalReview = (visit.data.internalReview as InternalReview | undefined) ?? 'none';
+  const dispatchRoles: Role[] = ['sales', 'qa', 'warehouse', 'engineer'];
+  if (repairTeam(input.complaint.quantity) === 'production_line') dispatchRoles.push('production');
+  await acts.notify({
+    step: 'dispatch-form',
+    roles: dispatchRoles,
+    subject: `RMA ${input.reference}: service dispatch form / 客户服务派遣单`,
+    lines: [
+      `Customer / 客户: ${input.customer.name}${input.customer.address ? `, ${input.customer.address}` : ''}`,
+      `Product / 产品: ${input.product.model ?? '—'} ${input.product.partNumber ?? ''} · ${input.complaint.quantity} pcs / 件`,
+      `Symptoms / 不良现象: ${input.complaint.symptoms}`,
+      `Visited on / 现场确认日期: ${String(visit.data.visitedOn)}`,
+      `Responsibility / 责任判定: ${RESPONSIBILITY_WORDS[responsibility]}`,
+      `Findings / 确认结果: ${String(visit.data.evidence)}`,
+      `Signed by / 签字: ${String(visit.data.customerSignatory)} (customer / 客户), ${String(visit.data.factorySignatory)} (factory / 我司)`,
+      `Internal review / 内部检讨: ${INTERNAL_REVIEW_WORDS[internalReview]}`,
+    ],
+  });
+  const qualityReview = internalReview === 'none' ? undefined : runQualityReview(internalReview, visit.at);
+
+  // 第二步 客户信息核实: what the customer claimed is confirmed or corrected by staff before money depends on it.
+  state.step = 'confirm-claims';
+  const claimed = { saleDate: input.product.saleDate ?? null, productionDate: input.product.productionDate ?? null, quantity: input.complaint.quantity };
+  const confirmation = await steps.must({
+    step: 'confirm-claims',
+    kind: 'rma.confirm-claims',
+    title: `Confirm what the customer claimed on RMA ${input.reference} (sale / production date, quantity)`,
+    role: 'sales',
+    payload: { claimed, openedQuantity: input.complaint.quantity, orderId: input.complaint.orderId ?? null },
+  });
+  const confirmed = {
+    saleDate: (confirmation.data.saleDate as string | null | undefined) ?? null,
+    productionDate: (confirmation.data.productionDate as string | null | undefined) ?? null,
+    quantity: Number(confirmation.data.quantity ?? input.complaint.quantity),
+  };
+  const corrected = [...correctedDates(claimed, { ...confirmed, confirmedBy: confirmation.by }), ...(confirmed.quantity !== claimed.quantity ? ['quantity'] : [])];
+  state.claims = { claimed, confirmed, corrected };
+  await acts.recordConfirmedClaims({ rmaId: input.rmaId, claimed, confirmed, corrected, source: String(confirmation.data.source ?? ''), by: confirmation.by });
+  // Eligibility for exchange or refund rests on the confirmed dates, as of today.
+  const warrantyNow = decideWarranty(confirmed, localDate(cal, new Date(Date.now())));
+
   // The sales VP decides on the approved report (呈销售副总审核); outsourced products: quality-caused only.
   await report;
   await enter('acceptance');
@@ -123,7 +169,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     kind: 'rma.return-acceptance',
     title: `Accept or reject the return of RMA ${input.reference}`,
     role: 'sales_manager',
-    payload: { responsibility, outsourced: input.product.outsourced, rule: acceptanceRule, requested: input.complaint.requestedResolution },
+    payload: { responsibility, warranty: warrantyNow.status, outsourced: input.product.outsourced, rule: acceptanceRule, requested: input.complaint.requestedResolution },
   });
 
   let outcome: RmaOutcome;
@@ -139,7 +185,8 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   } else {
     // 外协 5.1.1: an outsourced product's return not caused by quality becomes a paid repair.
     const forcedPaidRepair = acceptanceRule === 'paid_repair_only';
-    const resolution: RmaResolution = forcedPaidRepair ? 'repair' : ((acceptance.data.resolution as RmaResolution | undefined) ?? input.complaint.requestedResolution);
+    const asked: RmaResolution = forcedPaidRepair ? 'repair' : ((acceptance.data.resolution as RmaResolution | undefined) ?? input.complaint.requestedResolution);
+    const resolution = await eligibleResolution(asked, acceptance);
     state.resolution = resolution;
     if (resolution === 'exchange') outcome = await exchangePath();
     else if (resolution === 'refund') outcome = await refundPath();
@@ -147,6 +194,8 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   }
 
   await Promise.all(salesFollowUps);
+  // The report closes on the internal review's findings when the visit called for one.
+  const review = await qualityReview;
   // 报告关闭 — the report is closed with root cause and corrective action.
   await enter('closing', 'close-report');
   const close = await steps.must({
@@ -154,7 +203,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     kind: 'rma.close-report',
     title: `Close the quality-abnormality report of RMA ${input.reference} (${outcome})`,
     role: 'qa',
-    payload: { outcome },
+    payload: { outcome, ...(review ? { review: { rootCause: review.data.rootCause, correctiveActions: review.data.correctiveActions } } : {}) },
   });
   state.outcome = outcome;
   await acts.closeCase({
@@ -174,6 +223,76 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   state.step = 'closed';
   upsertSearchAttributes([{ key: RMA_SEARCH_ATTRIBUTES.stage, value: 'closed' }]);
   return { outcome, penaltyFen: state.penalty.totalFen };
+
+  /**
+   * Exchange and refund only where the fault is ours and the unit in warranty; otherwise a manager (not the person
+   * who accepted the return) approves the exception, or the case becomes a repair. The API refuses an ineligible
+   * choice without an exception request (422); a completion that bypassed it is treated the same way here.
+   */
+  async function eligibleResolution(asked: RmaResolution, accepted: StepDone): Promise<RmaResolution> {
+    const why = resolutionIneligibility(asked, responsibility, warrantyNow.status);
+    if (!why) return asked;
+    const reason = typeof accepted.data.exceptionReason === 'string' ? accepted.data.exceptionReason : '';
+    let refusal = `${asked} is not allowed: ${why}`;
+    if (reason) {
+      state.step = 'resolution-exception';
+      const exception = await steps.must({
+        step: 'resolution-exception',
+        kind: 'rma.resolution-exception',
+        title: `Exception: ${asked} for RMA ${input.reference} although ${why}`,
+        role: 'manager',
+        escalateTo: ['admin'],
+        payload: { resolution: asked, why, reason, responsibility, warranty: warrantyNow.status, [FOUR_EYES_REQUESTER]: accepted.by.userId },
+      });
+      const problem =
+        exception.decision === 'approve'
+          ? resolutionProblem({ resolution: asked, responsibility, warranty: warrantyNow.status, decidedBy: accepted.by, exception: { approvedBy: exception.by, reason } })
+          : { field: 'exception', message: 'the manager refused the exception' };
+      await acts.auditDecision({ rmaId: input.rmaId, step: 'resolution-exception', decision: problem ? 'refused' : 'approved', by: exception.by, data: { resolution: asked, why, reason, problem: problem?.message ?? null } });
+      if (!problem) return asked;
+      refusal = `${refusal}; ${problem.message}`;
+    } else {
+      await acts.auditDecision({ rmaId: input.rmaId, step: 'resolution-refused', decision: 'refused', by: accepted.by, data: { resolution: asked, why } });
+    }
+    state.resolutionRefused = refusal;
+    await acts.notify({
+      step: 'resolution-refused',
+      roles: ['sales', 'sales_manager'],
+      customerId: input.customer.id,
+      subject: `RMA ${input.reference}: ${asked === 'exchange' ? 'exchange' : 'refund'} not granted, handled as a repair / ${asked === 'exchange' ? '换货' : '退款'}不予受理,按维修处理`,
+      lines: [`RMA ${input.reference}: ${refusal}. The units will be repaired.`, `${input.reference}:${why === 'the unit is out of warranty' ? '产品已过保修期' : '责任不在我司'},${asked === 'exchange' ? '换货' : '退款'}不予受理,按维修处理。`],
+    });
+    return 'repair';
+  }
+
+  /** 品质检讨会通知 or 品质异常处理单: QA runs the internal review the visit called for (reminded, escalated to managers). */
+  async function runQualityReview(form: Exclude<InternalReview, 'none'>, calledAt: Date): Promise<StepDone> {
+    const dueAt = qualityReviewDueAt(cal, calledAt, form);
+    await acts.notify({
+      step: 'quality-review:notice',
+      roles: ['qa', 'engineer', 'production', 'sales'],
+      subject:
+        form === 'meeting'
+          ? `RMA ${input.reference}: quality review meeting by ${localTime(cal, dueAt)} / 品质检讨会通知`
+          : `RMA ${input.reference}: quality-abnormality form to process by ${localTime(cal, dueAt)} / 品质异常处理单`,
+      lines: [
+        `${input.customer.name}: ${input.complaint.symptoms} (${input.complaint.quantity} pcs), responsibility ${RESPONSIBILITY_WORDS[responsibility]}.`,
+        form === 'meeting' ? `Please attend the quality review meeting before ${localTime(cal, dueAt)}. / 请于 ${localTime(cal, dueAt)} 前参加品质检讨会。` : `The quality-abnormality form must be processed by ${localTime(cal, dueAt)}. / 品质异常处理单须于 ${localTime(cal, dueAt)} 前处理完毕。`,
+      ],
+    });
+    const done = await steps.must({
+      step: 'quality-review',
+      kind: 'rma.quality-review',
+      title: form === 'meeting' ? `Hold the quality review meeting of RMA ${input.reference}` : `Process the quality-abnormality form of RMA ${input.reference}`,
+      role: 'qa',
+      dueAt,
+      deadline: 'quality-review',
+      escalateTo: ['manager'],
+      payload: { form, responsibility, symptoms: input.complaint.symptoms, quantity: input.complaint.quantity },
+    });
+    await acts.auditDecision({ rmaId: input.rmaId, step: 'quality-review', decision: done.decision, by: done.by, data: { form, ...done.data } });
+    return done;
+  }
 
   /** 《品质异常处理报告》应在 24 小时内处理完毕,拖延一天处罚 50 元 — each full day late adds 50 CNY and emails the managers. */
   async function runQualityReport(): Promise<StepDone> {
@@ -204,9 +323,10 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     return done;
   }
 
-  async function repairPath(resp: Responsibility, forcedPaid: boolean): Promise<RmaOutcome> {
+  /** Receives the returned units (same day, labelled), recording any difference from the complaint for sales. */
+  async function receiveReturned(stage: RmaStage): Promise<{ receivedAt: Date; receivedQuantity: number }> {
     // 产品退回后当天必须入库 — stock-in the day the units come back, labelled.
-    await enter('receiving', 'receive-units');
+    await enter(stage, 'receive-units');
     const received = await steps.must({
       step: 'receive-units',
       kind: 'rma.receive-units',
@@ -252,6 +372,11 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
         lines: [`Units arrived ${arrivedAt.toISOString()} and were stocked in ${receivedAt.toISOString()}.`],
       });
     }
+    return { receivedAt, receivedQuantity };
+  }
+
+  async function repairPath(resp: Responsibility, forcedPaid: boolean): Promise<RmaOutcome> {
+    const { receivedAt, receivedQuantity } = await receiveReturned('receiving');
 
     // 客退品入库后 … 2天内完成分类-分析; key customers / products → R&D, others → technical department.
     const department = analysisDepartment({ keyCustomer: input.customer.keyCustomer, keyProduct: input.product.keyProduct });
@@ -269,7 +394,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     const materials = ((classified.data.materials as { kind: MaterialKind; inStock: boolean; fogStage?: 'beforeFog' | 'afterFog' }[] | undefined) ?? []);
 
     // 保修期: 12 months from sale, else production + 18 months; free only in warranty and not the user's fault.
-    const warranty = decideWarranty({ saleDate: input.product.saleDate, productionDate: input.product.productionDate }, localDate(cal, receivedAt));
+    const warranty = decideWarranty({ saleDate: confirmed.saleDate, productionDate: confirmed.productionDate }, localDate(cal, receivedAt));
     state.warranty = warranty;
     const charge = forcedPaid ? 'paid' : repairCharge(warranty.status, resp);
     state.charge = charge;
@@ -329,6 +454,8 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     const requests = materials.map((m) => ({ ...spareRequest(m.kind, good, rules, m.fogStage), inStock: m.inStock }));
     state.materials = requests.map((r) => ({ kind: r.kind, inStock: r.inStock, spareQuantity: r.spareQuantity }));
     await acts.requestMaterials({ rmaId: input.rmaId, reference: input.reference, requests });
+    // 由PMC下单,按FPC:7天,SMT:2天… — each material's lead time runs from this request to PMC, not from disassembly.
+    const materialRequestedAt = new Date(Date.now()).toISOString();
 
     // ≤200PCS 售后维修, >200PCS 生产维修.
     const team = repairTeam(good);
@@ -342,7 +469,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     let repair: RepairOutcome;
     if (team === 'after_sales') {
       repair = await runRepair(
-        { rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id, quantity: good, team, materials: needs, calendar: cal, rules },
+        { rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id, quantity: good, team, materials: needs, materialRequestedAt, calendar: cal, rules },
         {
           steps,
           acts,
@@ -354,7 +481,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       repair = await executeChild(productionRepairWorkflow, {
         workflowId: rmaRepairWorkflowId(input.rmaId),
         taskQueue: PRODUCTION_TASK_QUEUE,
-        args: [{ rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id, quantity: good, materials: needs, calendar: cal, materialRules: input.materialRules }],
+        args: [{ rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id, quantity: good, materials: needs, materialRequestedAt, calendar: cal, materialRules: input.materialRules }],
       });
       repairChildDecisions = repair.decisions;
     }
@@ -433,6 +560,8 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
 
   /** 换货品: a replacement ships first; the faulty units are expected back (weekly reminders), else invoiced. */
   async function exchangePath(): Promise<RmaOutcome> {
+    // The replacement covers the quantity staff confirmed, so unreturned units are invoiced against it.
+    const replaced = confirmed.quantity;
     await enter('exchange', 'ship-replacement');
     await ship('ship-replacement', 'Ship the replacement units');
     state.step = 'faulty-return';
@@ -449,7 +578,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
         dueAt: giveUpAt,
         deadline: 'faulty-units-back',
         giveUpAt,
-        payload: { replaced: input.complaint.quantity },
+        payload: { replaced: replaced },
       }),
       { firstAt: waitStartedAt + EXCHANGE_REMINDER_DAYS * DAY_MS, everyMs: EXCHANGE_REMINDER_DAYS * DAY_MS, max: Math.ceil(waitDays / EXCHANGE_REMINDER_DAYS) - 1 },
       (week) =>
@@ -457,15 +586,15 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
           step: `faulty-return-reminder-${week}`,
           customerId: input.customer.id,
           subject: `RMA ${input.reference}: please return the faulty units`,
-          lines: [`We shipped your replacement. Please send back the ${input.complaint.quantity} faulty units by ${giveUpAt.toISOString().slice(0, 10)}; units not returned will be invoiced.`],
+          lines: [`We shipped your replacement. Please send back the ${replaced} faulty units by ${giveUpAt.toISOString().slice(0, 10)}; units not returned will be invoiced.`],
         }).then(() => undefined),
     );
-    const returnedQuantity = back ? Number(back.data.quantity ?? input.complaint.quantity) : 0;
-    const unreturned = input.complaint.quantity - returnedQuantity;
+    const returnedQuantity = back ? Number(back.data.quantity ?? replaced) : 0;
+    const unreturned = replaced - returnedQuantity;
     if (unreturned <= 0) return 'exchanged';
     if (back) {
       // Fewer came back than were replaced: the difference is recorded, sales told, and the rest invoiced.
-      await acts.recordCountDifference({ rmaId: input.rmaId, reference: input.reference, step: 'faulty-return', field: 'quantity', expected: input.complaint.quantity, actual: returnedQuantity, note: `${unreturned} faulty pcs not returned: invoiced` });
+      await acts.recordCountDifference({ rmaId: input.rmaId, reference: input.reference, step: 'faulty-return', field: 'quantity', expected: replaced, actual: returnedQuantity, note: `${unreturned} faulty pcs not returned: invoiced` });
     }
     state.step = 'invoice-unreturned';
     const invoice = await steps.must({
@@ -479,28 +608,84 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     return 'exchanged_invoiced';
   }
 
-  /** 退款: customer-service review → finance approval → payment → the customer confirms. */
+  /**
+   * 退款: the goods received and inspected (电子商务行业客户退货流程 五) → customer-service review → finance approval
+   * → payment by someone other than the approver → the customer confirms. The amount is capped by what the customer
+   * paid for the inspected units of the linked order (退款管理制度 四.3–5).
+   */
   async function refundPath(): Promise<RmaOutcome> {
+    const { receivedQuantity } = await receiveReturned('refund');
+    state.step = 'refund-inspection';
+    const inspection = await steps.must({
+      step: 'refund-inspection',
+      kind: 'rma.refund-inspection',
+      title: `Inspect the ${receivedQuantity} pcs returned for the refund of RMA ${input.reference}`,
+      role: 'qa',
+      payload: { received: receivedQuantity, symptoms: input.complaint.symptoms },
+    });
+    const units = Number(inspection.data.units ?? 0);
+    if (inspection.decision === 'refused' || units === 0) return refundRefused(`the inspection found no unit the refund can cover: ${String(inspection.data.findings ?? '')}`);
+    const cap = await acts.refundCap({ customerId: input.customer.id, orderId: input.complaint.orderId ?? null, units });
+    state.step = 'refund-review';
     await enter('refund', 'refund-review');
-    const review = await steps.must({ step: 'refund-review', kind: 'rma.refund-decision', title: `Review the refund of RMA ${input.reference}`, role: 'sales' });
-    if (review.decision === 'reject') return 'refund_rejected';
+    const review = await steps.must({
+      step: 'refund-review',
+      kind: 'rma.refund-decision',
+      title: `Review the refund of RMA ${input.reference} (${units} pcs, at most ${(cap.capFen / 100).toFixed(2)} CNY)`,
+      role: 'sales',
+      payload: { units, capFen: cap.capFen, capBasis: cap.basis },
+    });
+    if (review.decision === 'reject') return refundRefused(typeof review.data.reason === 'string' ? review.data.reason : 'rejected by customer service');
     state.step = 'refund-approval';
     const approval = await steps.must({
       step: 'refund-approval',
       kind: 'rma.refund-decision',
       title: `Approve the refund of RMA ${input.reference}`,
       role: 'finance',
-      payload: { amountFen: review.data.amountFen },
+      payload: { amountFen: review.data.amountFen ?? cap.capFen, units, capFen: cap.capFen, capBasis: cap.basis },
     });
-    if (approval.decision === 'reject') return 'refund_rejected';
+    if (approval.decision === 'reject') return refundRefused(typeof approval.data.reason === 'string' ? approval.data.reason : 'rejected by finance');
+    const amountFen = Number(approval.data.amountFen ?? review.data.amountFen ?? cap.capFen);
+    const problem = refundProblem({ amountFen, capFen: cap.capFen, received: receivedQuantity > 0, inspected: true });
+    if (problem) return refundRefused(`${problem.field}: ${problem.message}`);
     state.step = 'refund-payment';
-    const paid = await steps.must({ step: 'refund-payment', kind: 'rma.refund-payment', title: `Pay the refund of RMA ${input.reference}`, role: 'finance' });
-    await acts.auditDecision({ rmaId: input.rmaId, step: 'refund-payment', decision: 'paid', by: paid.by, data: { reference: paid.data.reference, amountFen: approval.data.amountFen ?? review.data.amountFen } });
+    // Four eyes: whoever approved the refund cannot also pay it.
+    const paid = await steps.must({
+      step: 'refund-payment',
+      kind: 'rma.refund-payment',
+      title: `Pay the refund of RMA ${input.reference}: ${(amountFen / 100).toFixed(2)} CNY`,
+      role: 'finance',
+      payload: { amountFen, [FOUR_EYES_REQUESTER]: approval.by.userId },
+    });
+    await acts.auditDecision({ rmaId: input.rmaId, step: 'refund-payment', decision: 'paid', by: paid.by, data: { reference: paid.data.reference, amountFen, approvedBy: approval.by.userId } });
     state.step = 'refund-confirmation';
     await steps.must({ step: 'refund-confirmation', kind: 'rma.customer-confirmation', title: `Confirm the refund of RMA ${input.reference} was received`, role: 'customer' });
     return 'refunded';
   }
+
+  async function refundRefused(reason: string): Promise<RmaOutcome> {
+    await acts.auditDecision({ rmaId: input.rmaId, step: 'refund-refused', decision: 'refused', by: null, data: { reason } });
+    await acts.notify({
+      step: 'refund-refused:customer',
+      customerId: input.customer.id,
+      subject: `RMA ${input.reference}: refund not granted / 退款未获批准`,
+      lines: [`The refund under RMA ${input.reference} was not granted. Reason: ${reason}`, `${input.reference} 的退款未获批准。原因:${reason}`],
+    });
+    return 'refund_rejected';
+  }
 }
+
+/** Whose fault, in both languages (for the dispatch form and notices). */
+const RESPONSIBILITY_WORDS: Record<Responsibility, string> = {
+  factory: 'ours / 我责',
+  customer: "the customer's / 客责",
+  shared: 'shared / 双方',
+};
+const INTERNAL_REVIEW_WORDS: Record<InternalReview, string> = {
+  none: 'none / 无',
+  meeting: 'quality review meeting / 品质检讨会',
+  'abnormality-form': 'quality-abnormality form / 品质异常处理单',
+};
 
 function validate(input: RmaWorkflowInput): void {
   const problems: string[] = [];
