@@ -4,7 +4,13 @@ import { hasAudit } from '../../infra/db/repositories/audit';
 import { createOrderIfAbsent, setOrderStatus } from '../../infra/db/repositories/orders';
 import { cancelOpenCaseTasks } from '../../infra/db/repositories/tasks';
 import type { OrderStage, OrderWorkflowInput } from '../../domain/order/contract';
+import { checkRefund, type CancellationCharges } from '../../domain/order/refund';
 import { auditOrder, callingWorkflowId, mailCustomer, orderReference, type ActivityActor, type OrderActivityDeps } from './context';
+
+/** An amount as people read it: yuan (or the order's currency) with two decimals. */
+function money(minor: number, currency = 'CNY'): string {
+  return `${(minor / 100).toFixed(2)} ${currency}`;
+}
 
 export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
   return {
@@ -55,12 +61,56 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
     },
 
     /** Records the cancellation and tells the customer. */
-    async orderCancelled(request: { orderId: string; customerId: string; reason: string; actor: ActivityActor | null; refundMinor: number; compensations: string[] }): Promise<void> {
+    async orderCancelled(request: { orderId: string; customerId: string; reason: string; actor: ActivityActor | null; refundMinor: number; currency?: string; compensations: string[] }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         if (await hasAudit(trx, 'order', request.orderId, 'order.cancelled')) return;
         await auditOrder(trx, request.orderId, 'order.cancelled', { reason: request.reason, refundMinor: request.refundMinor, compensations: request.compensations }, request.actor);
         const ref = orderReference(request.orderId);
-        await mailCustomer(trx, request.customerId, `${callingWorkflowId()}:cancelled`, `Order ${ref} cancelled`, `Order ${ref} was cancelled: ${request.reason}.`);
+        const refundNote =
+          request.refundMinor > 0
+            ? ` You have paid ${money(request.refundMinor, request.currency)}: our finance department is working out the refund (less any charges the contract allows, such as parts already bought) and will confirm the amount to you.`
+            : '';
+        await mailCustomer(trx, request.customerId, `${callingWorkflowId()}:cancelled`, `Order ${ref} cancelled`, `Order ${ref} was cancelled: ${request.reason}.${refundNote}`);
+      });
+    },
+
+    /** Records a refund two people agreed (who prepared, who approved) and tells the customer the amount. */
+    async orderRefundApproved(request: {
+      orderId: string;
+      customerId: string;
+      paidMinor: number;
+      refundMinor: number;
+      retainedMinor: number;
+      charges: CancellationCharges;
+      currency: string;
+      preparedBy: ActivityActor;
+      approvedBy: ActivityActor;
+    }): Promise<void> {
+      if (request.refundMinor > 0) {
+        // Refunds never exceed what was paid; the workflow computed it so, this keeps a bug from paying out more.
+        const check = checkRefund({ paidMinor: request.paidMinor, refundedMinor: 0, amountMinor: request.refundMinor });
+        if (!check.ok) throw ApplicationFailure.nonRetryable(check.reason, 'RefundExceedsPaid');
+      }
+      await db.transaction().execute(async (trx) => {
+        if (await hasAudit(trx, 'order', request.orderId, 'order.refund_approved')) return;
+        await auditOrder(
+          trx,
+          request.orderId,
+          'order.refund_approved',
+          { paidMinor: request.paidMinor, refundMinor: request.refundMinor, retainedMinor: request.retainedMinor, charges: request.charges, currency: request.currency, preparedBy: request.preparedBy, approvedBy: request.approvedBy },
+          request.approvedBy,
+        );
+        const ref = orderReference(request.orderId);
+        const retained = request.retainedMinor > 0
+          ? ` We retain ${money(request.retainedMinor, request.currency)} for ${[request.charges.materialsPurchasedMinor > 0 ? 'parts already bought for your order' : '', request.charges.toolingMinor > 0 ? 'tooling already made (stencil, programming)' : ''].filter(Boolean).join(' and ')}, as the contract allows.`
+          : '';
+        await mailCustomer(
+          trx,
+          request.customerId,
+          `${callingWorkflowId()}:refund-approved`,
+          `Refund for cancelled order ${ref}: ${money(request.refundMinor, request.currency)}`,
+          `Order ${ref} was cancelled after you paid ${money(request.paidMinor, request.currency)}. We refund ${money(request.refundMinor, request.currency)} to the account you paid from.${retained}`,
+        );
       });
     },
   };

@@ -152,6 +152,18 @@ export interface OrderView {
   payment: PaymentView;
   shipment: { status: ShipmentStatus; carrier: string | null; trackingNumber: string | null };
   cancelled: { reason: string; by: string; at: string; compensations: string[] } | null;
+  /** The refund of a cancelled order with money paid (null when nothing was paid or it is not cancelled). */
+  refund: RefundView | null;
+}
+
+/** Where a cancelled order's refund stands: finance works it out, a second person approves it. */
+export interface RefundView {
+  status: 'preparing' | 'awaiting_approval' | 'approved';
+  paidMinor: number;
+  /** Set once finance proposed the charges. */
+  refundMinor: number | null;
+  retainedMinor: number | null;
+  currency: string;
 }
 
 /** Current state of the order workflow. */

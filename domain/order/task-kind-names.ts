@@ -18,4 +18,6 @@ export const ORDER_TASK_KIND_NAMES = {
   rework: 'order.rework',
   shipmentBooking: 'order.shipment_booking',
   delivery: 'order.delivery',
+  refund: 'order.refund',
+  moneyApproval: 'order.money_approval',
 } as const;

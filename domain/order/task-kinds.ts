@@ -204,6 +204,35 @@ export const deliveryTaskKind = defineTaskKind({
   data: DeliveryData,
 });
 
+/** Finance works out the refund of a cancelled order: what was paid less the charges the contract allows. */
+export const RefundData = z
+  .object({
+    materialsPurchasedMinor: z.number().int().min(0).max(1e12),
+    toolingMinor: z.number().int().min(0).max(1e12),
+    comment,
+  })
+  .strict();
+export type RefundData = z.infer<typeof RefundData>;
+
+export const refundTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.refund,
+  description: 'Work out the refund of a cancelled order: charges for parts already bought and tooling, the rest is refunded',
+  decisions: ['propose'],
+  data: RefundData,
+});
+
+/**
+ * Four eyes on money (issue 13 item 3): a refund or a statement entry one finance person prepared is approved by
+ * another finance person, a manager or an admin — never the preparer (the task names them as requester).
+ */
+export const moneyApprovalTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.moneyApproval,
+  description: 'Second approval of money another person prepared (a refund, a statement entry)',
+  decisions: ['approve', 'reject'],
+  data: z.object({ comment }).strict(),
+  alsoAllowed: ['manager', 'admin'],
+});
+
 /** Every task kind of the order workflows, for the platform's registry. */
 export const ORDER_TASK_KINDS: readonly TaskKind[] = [
   contractSignatureTaskKind,
@@ -222,4 +251,6 @@ export const ORDER_TASK_KINDS: readonly TaskKind[] = [
   reworkTaskKind,
   shipmentBookingTaskKind,
   deliveryTaskKind,
+  refundTaskKind,
+  moneyApprovalTaskKind,
 ];

@@ -34,6 +34,10 @@ export const ORDER_WAIT_POLICIES = {
   payment: { dueAfterMs: 7 * DAY, firstReminderAfterMs: 2 * DAY, reminderEveryMs: 2 * DAY, maxReminders: 5, remind: 'customer', escalateAfterMs: 7 * DAY, escalateTo: 'manager' },
   /** Finance approves a statement entry for a monthly-settlement customer. */
   statementApproval: { dueAfterMs: 1 * DAY, firstReminderAfterMs: 20 * HOUR, reminderEveryMs: 1 * DAY, maxReminders: 3, remind: 'assignee', escalateAfterMs: 2 * DAY, escalateTo: 'manager' },
+  /** Finance works out a cancelled order's refund; seed-silent: a few days, like an invoice query (README). */
+  refund: { dueAfterMs: 3 * DAY, firstReminderAfterMs: 2 * DAY, reminderEveryMs: 1 * DAY, maxReminders: 5, remind: 'assignee', escalateAfterMs: 3 * DAY, escalateTo: 'manager' },
+  /** A second person approves money another prepared (refund, statement entry). */
+  moneyApproval: { dueAfterMs: 1 * DAY, firstReminderAfterMs: 20 * HOUR, reminderEveryMs: 1 * DAY, maxReminders: 3, remind: 'assignee', escalateAfterMs: 2 * DAY, escalateTo: 'manager' },
   /** Factory-floor steps: kitting, stencil, program, reflow profile, line slot, samples, rework. */
   floorStep: { dueAfterMs: 2 * DAY, firstReminderAfterMs: 1 * DAY, reminderEveryMs: 1 * DAY, maxReminders: 5, remind: 'assignee', escalateAfterMs: 3 * DAY, escalateTo: 'manager' },
   /** Customer approves or rejects the proofing samples. */

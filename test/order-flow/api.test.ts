@@ -247,7 +247,20 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     const r = await api.post(`${base}/cancel`, { reason: 'project stopped' }, tokens.sales_manager);
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ cancelling: true, stage: 'preparation' });
+    // The deposit was paid: finance works out the refund; the same person cannot approve it (four eyes).
+    await completeTask(orderId, K.refund, 'finance', 'propose', { materialsPurchasedMinor: 1_000, toolingMinor: 0 });
+    const approval = await eventually(async () => {
+      const list = await api.get(`/api/tasks?case=${orderId}&kind=${K.moneyApproval}`, tokens.finance);
+      expect(list.body.tasks).toHaveLength(1);
+      return list.body.tasks[0] as { id: string };
+    });
+    const own = await api.post(`/api/tasks/${approval.id}/complete`, { decision: 'approve', data: {} }, tokens.finance);
+    expect(own.status).toBe(403);
+    expect(own.body.error.message).toMatch(/must be approved by someone other than the person who asked for it/);
+    expect((await api.get(`/api/tasks/${approval.id}`, tokens.finance)).body.status).toBe('open');
+    expect((await api.post(`/api/tasks/${approval.id}/complete`, { decision: 'approve', data: {} }, tokens.manager)).status).toBe(200);
     expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
+    expect((await api.get(base, tokens.finance)).body.workflow.refund).toEqual({ status: 'approved', paidMinor: 6_000, refundMinor: 5_000, retainedMinor: 1_000, currency: 'USD' });
     const detail = await api.get(base, tokens.sales_manager);
     expect(detail.body.status).toBe('cancelled');
     expect(detail.body.workflow.cancelled).toMatchObject({ reason: 'project stopped', by: 'sales_manager@demo.local' });

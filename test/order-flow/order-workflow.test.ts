@@ -28,6 +28,12 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** Finance proposes the refund with no charges and the manager approves it (a cancelled order with money paid). */
+async function refundAll(orderId: string) {
+  await h.act(orderId, K.refund, 'propose', { materialsPurchasedMinor: 0, toolingMinor: 0 }, 'finance@demo.local');
+  await h.act(orderId, K.moneyApproval, 'approve', {}, 'manager@demo.local');
+}
+
 /** Contract signed and approved (and the deposit paid in full when `deposit` is given). */
 async function throughContract(orderId: string, deposit?: number) {
   await h.act(orderId, K.contractSignature, 'sign', {}, CUSTOMER);
@@ -163,6 +169,7 @@ test('contract unsigned: the customer is reminded at 2 and 4 days, the sales man
   expect(rest.step).toBe('payment:deposit:2');
   expect(rest.escalateAt).toBeNull();
   await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
+  await refundAll(orderId);
   expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
 }, 120_000);
 
@@ -181,6 +188,7 @@ test('a floor step unanswered: production is reminded every day, at most 5 times
   expect(await keysTo('manager@demo.local')).toEqual([`${prefix}escalation:manager@demo.local`]);
   expect((await handle.query(orderStateQuery)).openTasks).toEqual([expect.objectContaining({ step: 'kitting:1', taskId: kitting.id, reminded: true, escalated: true })]);
   await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
+  await refundAll(orderId);
   expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
 }, 120_000);
 
@@ -194,7 +202,27 @@ test('the sales manager cancels mid-production: line slot and materials released
   await eventually(async () => expect((await ordersRepo.getOrder(h.t.db, orderId))?.status).toBe('proofing'));
 
   await handle.signal(cancelOrderSignal, await cancelRequest('customer project stopped'));
+  // Money was paid: finance works out the refund (parts already bought are retained), a second person approves.
+  const prepare = await h.openTask(orderId, K.refund);
+  expect(prepare).toMatchObject({ role: 'finance', step: 'refund:prepare', payload: expect.objectContaining({ paidMinor: 30_000, reason: 'customer project stopped' }) });
+  await eventually(async () => expect((await handle.query(orderStateQuery)).refund).toMatchObject({ status: 'preparing', paidMinor: 30_000 }));
+  await h.complete(prepare, 'propose', { materialsPurchasedMinor: 8_000, toolingMinor: 0 }, 'finance@demo.local');
+  const finance = await h.t.db.selectFrom('users').select('id').where('email', '=', 'finance@demo.local').executeTakeFirstOrThrow();
+  const firstApproval = await h.openTask(orderId, K.moneyApproval);
+  expect(firstApproval).toMatchObject({ role: 'finance', payload: expect.objectContaining({ what: 'refund', amountMinor: 22_000, retainedMinor: 8_000, requestedByUserId: finance.id }) });
+  // Refused: finance works it out again; the second proposal is approved by the manager.
+  await h.complete(firstApproval, 'reject', { comment: 'the parts can be returned' }, 'manager@demo.local');
+  const again = await h.openTask(orderId, K.refund);
+  expect(again.step).toBe('refund:prepare:2');
+  await h.complete(again, 'propose', { materialsPurchasedMinor: 0, toolingMinor: 2_500 }, 'finance@demo.local');
+  await h.act(orderId, K.moneyApproval, 'approve', {}, 'manager@demo.local');
   expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
+  expect((await handle.query(orderStateQuery)).refund).toEqual({ status: 'approved', paidMinor: 30_000, refundMinor: 27_500, retainedMinor: 2_500, currency: 'USD' });
+  const refunded = await h.t.db.selectFrom('audit_log').select(['after', 'actor_role']).where('entity_id', '=', orderId).where('action', '=', 'order.refund_approved').executeTakeFirstOrThrow();
+  expect(refunded).toMatchObject({ actor_role: 'manager', after: { refundMinor: 27_500, retainedMinor: 2_500, preparedBy: { role: 'finance' }, approvedBy: { role: 'manager' } } });
+  const customerMail = await h.t.db.selectFrom('outbox').select(['subject', 'text_body']).where('to_address', '=', CUSTOMER).where('idempotency_key', 'like', `%${input.quoteId}%`).execute();
+  expect(customerMail.find((m) => /cancelled$/.test(m.subject))?.text_body).toMatch(/You have paid 300\.00 USD: our finance department is working out the refund/);
+  expect(customerMail.find((m) => /^Refund/.test(m.subject))).toMatchObject({ subject: expect.stringContaining('275.00 USD'), text_body: expect.stringMatching(/We retain 25\.00 USD for tooling/) });
 
   const view = await handle.query(orderStateQuery);
   expect(view.stage).toBe('cancelled');
@@ -247,6 +275,12 @@ test('a monthly-settlement customer within the credit limit ships on an approved
   const entry = await h.openTask(orderId, K.statementEntry);
   expect(entry.payload).toMatchObject({ balanceMinor: 80_000, headroomAfterMinor: 5_000_000 - 80_000 });
   await h.complete(entry, 'approve', {}, 'finance@demo.local');
+  // Four eyes: the entry waits for a second person before the goods ship on credit.
+  const second = await h.openTask(orderId, K.moneyApproval);
+  const finance = await h.t.db.selectFrom('users').select('id').where('email', '=', 'finance@demo.local').executeTakeFirstOrThrow();
+  expect(second).toMatchObject({ step: 'payment:statement:approve', payload: expect.objectContaining({ what: 'statement_entry', amountMinor: 80_000, requestedByUserId: finance.id }) });
+  expect((await handle.query(orderStateQuery)).payment.releasedOnCredit).toBe(false);
+  await h.complete(second, 'approve', {}, 'manager@demo.local');
   await h.act(orderId, K.shipmentBooking, 'book', { carrier: 'SF Express' }, 'warehouse@demo.local');
   await h.act(orderId, K.delivery, 'delivered', {}, 'warehouse@demo.local');
   expect(await handle.result()).toEqual({ orderId, status: 'delivered' });

@@ -26,7 +26,10 @@ import {
   type OrderWorkflowInput,
   type OrderWorkflowResult,
   type PaymentView,
+  type RefundView,
 } from '../../domain/order/contract';
+import { refundOnCancellation } from '../../domain/order/refund';
+import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
 import { nextContractStatus, planContractPayments, type ContractEvent, type ContractStatus } from '../../domain/order/contract-payments';
 import { nextShipmentStatus, type ShipmentEvent } from '../../domain/order/shipment';
 import { applyPayment, outstandingMinor, releaseRoute, type PaymentLedger } from '../../domain/order/payment';
@@ -72,6 +75,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
   };
   const shipment: OrderView['shipment'] = { status: 'awaiting_release', carrier: null, trackingNumber: null };
   let cancelled: OrderView['cancelled'] = null;
+  let refund: RefundView | null = null;
   let cancelRequest: CancelRequest | null = null;
   const refusedPayments: { step: string; reason: string }[] = [];
 
@@ -92,6 +96,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     payment: { ...payment },
     shipment: { ...shipment },
     cancelled,
+    refund: refund && { ...refund },
   }));
   setHandler(childUpdateSignal, (update) => {
     children.set(update.source, { ...update, compensated: update.compensated ?? children.get(update.source)?.compensated });
@@ -191,6 +196,60 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     );
   }
 
+  /** A second person approves money `prepared` made ready (four eyes): another finance person, a manager or an admin. */
+  function secondApproval(step: string, title: string, prepared: TaskCompletion, payload: Record<string, unknown>) {
+    return steps.ask({
+      step,
+      kind: K.moneyApproval,
+      title,
+      role: 'finance',
+      policy: P.moneyApproval,
+      payload: { ...payload, currency, requestedBy: prepared.completedBy.email, [FOUR_EYES_REQUESTER]: prepared.completedBy.userId },
+    });
+  }
+
+  /**
+   * The refund of a cancelled order with money paid: finance states the charges the contract allows (parts already
+   * bought, tooling), a second person approves, the customer is told the amount. A refused proposal is redone.
+   */
+  async function settleRefund(paidMinor: number, reason: string): Promise<void> {
+    refund = { status: 'preparing', paidMinor, refundMinor: null, retainedMinor: null, currency };
+    for (let round = 1; ; round++) {
+      const suffix = round === 1 ? '' : `:${round}`;
+      refund = { ...refund, status: 'preparing', refundMinor: null, retainedMinor: null };
+      const prepared = await steps.ask({
+        step: `refund:prepare${suffix}`,
+        kind: K.refund,
+        title: `Work out the refund of the cancelled order (${paidMinor} ${currency} minor units paid)`,
+        role: 'finance',
+        policy: P.refund,
+        payload: { paidMinor, currency, reason },
+      });
+      const charges = prepared.completion.data as { materialsPurchasedMinor: number; toolingMinor: number };
+      const amounts = refundOnCancellation(paidMinor, charges);
+      refund = { ...refund, status: 'awaiting_approval', ...amounts };
+      const approval = await secondApproval(`refund:approve${suffix}`, `Approve the refund of ${amounts.refundMinor} ${currency} minor units (${amounts.retainedMinor} retained)`, prepared.completion, {
+        what: 'refund',
+        amountMinor: amounts.refundMinor,
+        retainedMinor: amounts.retainedMinor,
+        paidMinor,
+      });
+      if (approval.completion.decision !== 'approve') continue;
+      await orderActs.orderRefundApproved({
+        orderId,
+        customerId,
+        paidMinor,
+        ...amounts,
+        charges: { materialsPurchasedMinor: charges.materialsPurchasedMinor, toolingMinor: charges.toolingMinor },
+        currency,
+        preparedBy: actorOf(prepared.completion),
+        approvedBy: actorOf(approval.completion),
+      });
+      refund = { ...refund, status: 'approved' };
+      return;
+    }
+  }
+
   async function compensate(reason: string, by: { userId: string; role: string; email: string } | null): Promise<OrderWorkflowResult> {
     const plan = planCompensation(done, payment.paidMinor);
     // Materials and the line slot belong to the production child, which released them when it was cancelled
@@ -205,11 +264,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       effects.push(voided ? compensation : `keep_paid_${kind}_invoice`);
     }
     await orderActs.orderCloseTasks({ orderId });
-    await orderActs.orderCancelled({ orderId, customerId, reason, actor: by && { userId: by.userId, role: by.role }, refundMinor: plan.refundMinor, compensations: [...effects, 'close_tasks'] });
+    await orderActs.orderCancelled({ orderId, customerId, reason, actor: by && { userId: by.userId, role: by.role }, refundMinor: plan.refundMinor, currency, compensations: [...effects, 'close_tasks'] });
     for (const child of children.values()) child.openTasks = [];
     cancelled = { reason, by: by?.email ?? 'workflow', at: new Date().toISOString(), compensations: [...effects, 'close_tasks'] };
     setStage('cancelled');
     await orderActs.orderSetStage({ orderId, stage: 'cancelled' });
+    if (plan.refundMinor > 0) await settleRefund(plan.refundMinor, reason);
     return { orderId, status: 'cancelled' };
   }
 
@@ -280,7 +340,15 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
           policy: P.statementApproval,
           payload: { balanceMinor, currency, headroomAfterMinor: credit.headroomAfterMinor },
         });
-        if (entry.completion.decision === 'approve') {
+        // Four eyes: the entry one finance person made is approved by another person before the goods ship on credit.
+        const confirmed =
+          entry.completion.decision === 'approve' &&
+          (await secondApproval('payment:statement:approve', `Approve the statement entry of ${balanceMinor} ${currency} minor units (ship on credit)`, entry.completion, {
+            what: 'statement_entry',
+            amountMinor: balanceMinor,
+            headroomAfterMinor: credit.headroomAfterMinor,
+          })).completion.decision === 'approve';
+        if (confirmed) {
           await orderActs.orderIssueInvoice({ orderId, customerId, kind: 'statement', amountMinor: balanceMinor, currency });
           done.push('statement_entry_made');
           payment.releasedOnCredit = true;

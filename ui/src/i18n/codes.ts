@@ -156,6 +156,7 @@ export const DECISIONS: Record<string, Words> = {
   paid: w('Paid', '已付款'),
   closed: w('Closed', '结案'),
   cancel: w('Cancel', '取消'),
+  propose: w('Propose', '提交核算'),
 };
 
 /** Field names of task data and payloads, and of records shown as label / value lists. */
@@ -163,6 +164,8 @@ export const FIELDS: Record<string, Words> = {
   comment: w('Comment', '备注'),
   signatoryName: w('Signatory name', '签字人姓名'),
   amountMinor: w('Amount', '金额'),
+  materialsPurchasedMinor: w('Parts already bought (retained)', '已采购物料（扣留）'),
+  toolingMinor: w('Tooling already made (retained)', '已制作工装（扣留）'),
   amountFen: w('Amount', '金额'),
   currency: w('Currency', '币种'),
   reference: w('Reference', '编号'),
@@ -479,6 +482,10 @@ export const STEPS: Record<string, Words> = {
   'contract:sign': w('Contract signature', '合同签署'),
   'contract:approve': w('Contract approval', '合同审批'),
   'payment:statement': w('Statement entry', '月结挂账'),
+  'payment:statement:approve': w('Statement entry approval', '挂账复核'),
+  'refund:prepare': w('Refund calculation', '退款核算'),
+  'refund:approve': w('Refund approval', '退款审批'),
+  'price-approval': w('Price change approval', '改价审批'),
   'payment:deposit': w('Deposit payment', '定金收款'),
   'payment:balance': w('Balance payment', '尾款收款'),
   payment: w('Payment', '收款'),

@@ -89,6 +89,10 @@ const TITLES: Record<string, { zh: Template; en?: Template }> = {
   },
   'order.shipment_booking': { zh: () => '预订承运商' },
   'order.delivery': { zh: () => '确认客户签收' },
+  'order.refund': { zh: () => '核算已取消订单的退款（扣除已采购物料、工装费用）' },
+  'order.money_approval': {
+    zh: (_f, t) => (t.payload.what === 'refund' ? '复核退款（四眼原则：制单人以外的人审批）' : t.payload.what === 'statement_entry' ? '复核挂账（四眼原则：制单人以外的人审批）' : '复核款项（四眼原则）'),
+  },
   'quote-engineering-review': {
     zh: (f) => `工程审核报价 ${f.ref}${f.rev ? ` 第 ${f.rev} 版` : ''}`,
     en: (f) => `Review quote ${f.ref}${f.rev ? ` r${f.rev}` : ''}`,
