@@ -1,6 +1,10 @@
 /** The production order: opening it, the material kit, preparation steps, the line slot and the floor's progress. */
 import { createProductionOrder, getProductionOrderByOrder, updateProductionOrder } from '../../infra/db/repositories/production';
-import type { KitLine } from '../../domain/order/kitting';
+import type { KitLine, KitRequirement } from '../../domain/order/kitting';
+import type { AnalysedPart } from '../../domain/quote/analyze';
+import { partNumberOf, spareFor } from '../../domain/quote/pricing';
+import { getQuote } from '../../infra/db/repositories/quotes';
+import { loadPricingRules } from '../quote/pricing-config';
 import { auditOrder, productionOrderId, type ActivityActor, type OrderActivityDeps } from './context';
 
 export function createOrderProductionActivities({ db }: OrderActivityDeps) {
@@ -13,6 +17,34 @@ export function createOrderProductionActivities({ db }: OrderActivityDeps) {
         await createProductionOrder(trx, { order_id: request.orderId, status: 'kitting', quantity: request.quantity });
         await auditOrder(trx, request.orderId, 'production.started', { quantity: request.quantity });
       });
+    },
+
+    /**
+     * What the kit must hold: the accepted quote's fitted BOM lines with the spare parts the quote priced (the same
+     * `spareFor` rule). Empty for a bare-board order or a quote without a BOM: kitting is then not checked.
+     */
+    async orderKitRequirements(request: { quoteId: string; boards: number }): Promise<{ bom: KitRequirement[] }> {
+      const quote = await getQuote(db, request.quoteId);
+      if (!quote || quote.options.assembly === false) return { bom: [] };
+      const row = await db
+        .selectFrom('quote_analyses')
+        .select('result')
+        .where('quote_id', '=', quote.id)
+        .where('revision', '<=', quote.current_revision)
+        .orderBy('revision', 'desc')
+        .executeTakeFirst();
+      const parts = ((row?.result as { parts?: AnalysedPart[] } | undefined)?.parts ?? []).filter((p) => !p.dnp && p.quantity > 0);
+      if (!parts.length) return { bom: [] };
+      const { components } = await loadPricingRules();
+      return {
+        bom: parts.map((part) => ({
+          partNumber: partNumberOf(part),
+          perBoard: part.quantity,
+          throughHole: part.throughHole,
+          designators: part.designators,
+          spare: spareFor(components, part, part.quantity * request.boards),
+        })),
+      };
     },
 
     /** Reserves the kit's material for the order (released again on cancellation). */

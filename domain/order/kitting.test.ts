@@ -1,4 +1,4 @@
-import { checkKitAgainstBom, kittingStatus, type CountedKitLine, type KitBomLine, type KitLine } from './kitting';
+import { checkKitAgainstBom, kitProblem, kittingStatus, type CountedKitLine, type KitBomLine, type KitLine } from './kitting';
 import { spareFor } from '../quote/pricing';
 
 // Issue 6: "material kitting (each component in stock, to purchase with its lead time, or consigned and awaited)";
@@ -52,5 +52,26 @@ describe('checkKitAgainstBom', () => {
       expect(result.index).toBe(expected.index);
       expect(result.reason).toMatch(expected.reason!);
     }
+  });
+});
+
+describe('kitProblem (the kitting task\'s check)', () => {
+  const requirements = [
+    { partNumber: 'C1525', perBoard: 4, throughHole: false, designators: ['C1', 'C2', 'C3', 'C4'], spare: 5 },
+    { partNumber: 'PZ254V-11-04P', perBoard: 1, throughHole: true, designators: ['J1'], spare: 0 },
+  ];
+  const stock = (partNumber: string, quantity: number): CountedKitLine => ({ partNumber, quantity, source: { kind: 'in_stock' } });
+
+  it.each<[string, CountedKitLine[], { field: string; message: RegExp } | undefined]>([
+    ['covers every line with the spare the task carries', [stock('C1525', 45), stock('PZ254V-11-04P', 10)], undefined],
+    ['names the kit line of a part not on the BOM', [stock('C1525', 45), stock('R-X', 1)], { field: 'lines.1', message: /R-X is not on the quoted BOM/ }],
+    ['names the short kit line', [stock('C1525', 44), stock('PZ254V-11-04P', 10)], { field: 'lines.0', message: /44 kitted, 45 needed/ }],
+    ['names the lines when a BOM line is missing', [stock('C1525', 45)], { field: 'lines', message: /PZ254V-11-04P \(J1\): 0 kitted, 10 needed/ }],
+  ])('%s', (_case, kit, expected) => {
+    expect(kitProblem(requirements, 10, kit)).toEqual(expected && { field: expected.field, message: expect.stringMatching(expected.message) });
+  });
+
+  it('checks nothing without a quoted BOM (a bare-board order)', () => {
+    expect(kitProblem([], 10, [stock('anything', 1)])).toBeUndefined();
   });
 });

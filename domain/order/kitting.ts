@@ -113,3 +113,21 @@ export function checkKitAgainstBom(
   }
   return { ok: true };
 }
+
+/** A quoted BOM line with its spare parts worked out, as the kitting task carries it for the check. */
+export interface KitRequirement extends KitBomLine {
+  /** The spare parts the quote priced for this line (machine loss), on top of per board × boards. */
+  spare: number;
+}
+
+/**
+ * Checks a reported kit against the requirements the kitting task carries; nothing to check when the order has no
+ * quoted BOM (a bare-board order). The field names the kit line (`lines.<index>`), or `lines` for a BOM line not kitted.
+ */
+export function kitProblem(requirements: readonly KitRequirement[], boards: number, kit: readonly CountedKitLine[]): { field: string; message: string } | undefined {
+  if (!requirements.length) return undefined;
+  const byPart = new Map(requirements.map((r) => [r.partNumber.trim().toUpperCase(), r]));
+  const result = checkKitAgainstBom(requirements, boards, kit, (line) => byPart.get(line.partNumber.trim().toUpperCase())?.spare ?? 0);
+  if (result.ok) return undefined;
+  return { field: result.index === null ? 'lines' : `lines.${result.index}`, message: result.reason };
+}

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { factDate, multilineText, planDate, text } from '../shared/fields';
 import { defineTaskKind, type TaskKind } from '../tasks/kinds';
 import { PRODUCTION_STEPS } from './progress';
+import { kitProblem, type KitRequirement } from './kitting';
 import { ORDER_TASK_KIND_NAMES } from './task-kind-names';
 
 export { ORDER_TASK_KIND_NAMES };
@@ -63,6 +64,8 @@ export const KitLineData = z
   .object({
     partNumber: text({ min: 1, max: 100 }),
     quantity: z.number().int().positive(),
+    /** Consigned material: how many the customer's shipment held when it was received (the kit counts only those). */
+    receivedQuantity: z.number().int().min(0).optional(),
     source: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('in_stock') }).strict(),
       z.object({ kind: z.literal('purchase'), leadTimeDays: z.number().int().min(0).max(365), arrived: z.boolean().optional() }).strict(),
@@ -78,6 +81,11 @@ export const kittingTaskKind = defineTaskKind({
   decisions: ['report'],
   data: z.object({ lines: z.array(KitLineData).min(1).max(2000), comment }).strict(),
   alsoAllowed: ['warehouse'],
+  // The kit must match the quoted BOM the task carries (issue 13 item 5): refused with 422 naming the line.
+  check: (data, payload) => {
+    const requirements = Array.isArray(payload.bom) ? (payload.bom as KitRequirement[]) : [];
+    return kitProblem(requirements, Number(payload.boards ?? 0), data.lines);
+  },
 });
 
 /** Stencil ("printed steel plate") ready. */

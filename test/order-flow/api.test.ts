@@ -112,8 +112,13 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
   });
 
   /** What the quote workflow does when the customer accepts: start the order (here on this file's queue). */
-  async function startOrder(quantity = 10, totalMinor = 100_000) {
+  async function startOrder(quantity = 10, totalMinor = 100_000, parts?: { designators: string[]; quantity: number; supplierPart: string; throughHole: boolean }[]) {
     const quote = await t.db.insertInto('quotes').values({ reference: `Q-${randomUUID().slice(0, 8)}`, customer_id: customerId, status: 'accepted', quantity, currency: 'USD' }).returning('id').executeTakeFirstOrThrow();
+    if (parts) {
+      // The accepted quote's analysed BOM, as the quote workflow stored it.
+      const analysed = parts.map((p) => ({ ...p, value: '', footprint: '', mpn: '', manufacturer: '', dnp: false, pins: 2 }));
+      await t.db.insertInto('quote_analyses').values({ quote_id: quote.id, revision: 1, kind: 'board', result: JSON.stringify({ parts: analysed }) as never }).execute();
+    }
     const input: OrderWorkflowInput = { orderId: randomUUID(), quoteId: quote.id, customerId, quantity, totalMinor, currency: 'USD' };
     const handle = await env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, { taskQueue, workflowId: orderWorkflowId(quote.id), args: [input] });
     await eventually(async () => expect((await api.get(`/api/orders/${input.orderId}`, tokens.customer)).status).toBe(200));
@@ -234,6 +239,40 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     // Too late to cancel.
     expect((await api.post(`${base}/cancel`, { reason: 'too late' }, tokens.sales_manager)).status).toBe(409);
   }, 180_000);
+
+  test('kitting that does not cover the quoted BOM is refused with 422 naming the line; nothing changes', async () => {
+    // 4 × C1525 per board (SMT: spare max(5, 3 %)) and one through-hole header; 10 boards.
+    const parts = [
+      { designators: ['C1', 'C2', 'C3', 'C4'], quantity: 4, supplierPart: 'C1525', throughHole: false },
+      { designators: ['J1'], quantity: 1, supplierPart: 'PZ254V-11-04P', throughHole: true },
+    ];
+    const { handle, orderId } = await startOrder(10, 100_000, parts);
+    await completeTask(orderId, K.contractSignature, 'customer', 'sign');
+    await completeTask(orderId, K.contractApproval, 'sales_manager', 'approve');
+    await postStep(`/api/orders/${orderId}/payments`, { amountMinor: 30_000, currency: 'USD', reference: 'DEP' }, 'finance');
+    const kitting = await eventually(async () => {
+      const r = await api.get(`/api/tasks?case=${orderId}&kind=${K.kitting}`, tokens.production);
+      expect(r.body.tasks).toHaveLength(1);
+      return r.body.tasks[0] as { id: string };
+    });
+    const kit = (lines: unknown[]) => api.post(`/api/tasks/${kitting.id}/complete`, { decision: 'report', data: { lines } }, tokens.production);
+    const stock = (partNumber: string, quantity: number) => ({ partNumber, quantity, source: { kind: 'in_stock' } });
+    const offBom = await kit([stock('R-0402-1K', 1)]);
+    expect(offBom.status).toBe(422);
+    expect(offBom.body.error).toMatchObject({ field: 'data.lines.0', message: expect.stringContaining('R-0402-1K is not on the quoted BOM') });
+    const short = await kit([stock('C1525', 44), stock('PZ254V-11-04P', 10)]);
+    expect(short.status).toBe(422);
+    expect(short.body.error).toMatchObject({ field: 'data.lines.0', message: expect.stringContaining('C1525 (C1, C2, C3, C4): 44 kitted, 45 needed (4 × 10 boards + 5 attrition)') });
+    const missing = await kit([stock('C1525', 45)]);
+    expect(missing.body.error).toMatchObject({ field: 'data.lines', message: expect.stringContaining('PZ254V-11-04P (J1): 0 kitted, 10 needed') });
+    const unreceived = await kit([{ partNumber: 'C1525', quantity: 45, source: { kind: 'consigned', arrived: true } }, stock('PZ254V-11-04P', 10)]);
+    expect(unreceived.body.error.message).toMatch(/consigned material counts only as received from the customer/);
+    expect((await api.get(`/api/tasks/${kitting.id}`, tokens.production)).body.status).toBe('open');
+    const ok = await kit([{ partNumber: 'C1525', quantity: 45, receivedQuantity: 50, source: { kind: 'consigned', arrived: true } }, stock('PZ254V-11-04P', 10)]);
+    expect(ok.status).toBe(200);
+    await eventually(async () => expect((await api.get(`/api/orders/${orderId}`, tokens.sales_manager)).body.workflow.stage).toBe('preparation'));
+    await handle.terminate('test over');
+  }, 120_000);
 
   test('the sales manager cancels mid-production through the API: compensation runs, the order reads cancelled', async () => {
     const { handle, orderId } = await startOrder(5, 20_000);

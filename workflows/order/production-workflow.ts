@@ -83,6 +83,8 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
 
     // Kitting: ask until every line is in stock or has arrived, waiting out the longest purchase lead time.
     await enter('kitting');
+    // The task carries the quoted BOM so the platform refuses a kit that does not cover it (422 naming the line).
+    const { bom } = await orderActs.orderKitRequirements({ quoteId: input.quoteId, boards: input.quantity });
     let lines: KitLine[] = [];
     for (let round = 1; ; round++) {
       const { completion } = await steps.ask({
@@ -91,7 +93,7 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
         title: round === 1 ? 'Kit the material (in stock / purchase with lead time / consigned)' : `Confirm the outstanding material arrived (check ${round})`,
         role: 'production',
         policy: P.floorStep,
-        payload: round === 1 ? {} : { outstanding: kittingStatus(lines).shortages },
+        payload: { ...(round === 1 ? {} : { outstanding: kittingStatus(lines).shortages }), ...(bom.length ? { bom, boards: input.quantity } : {}) },
       });
       lines = (completion.data as { lines: KitLine[] }).lines;
       if (round === 1) {
