@@ -179,6 +179,18 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     await completeTask(orderId, K.stencil, 'production', 'ready');
     await completeTask(orderId, K.program, 'engineer', 'ready');
     await completeTask(orderId, K.reflowProfile, 'engineer', 'ready', { profileName: 'SAC305', furnaceBoard: 'FTB-1' });
+    // Dates (domain/shared/fields): a plan is today or later, in the factory's zone; an impossible day is a 400 naming the field.
+    const slot = await eventually(async () => {
+      const r = await api.get(`/api/tasks?case=${orderId}&kind=${K.lineSlot}`, tokens.production);
+      expect(r.body.tasks).toHaveLength(1);
+      return r.body.tasks[0] as { id: string };
+    });
+    for (const startsOn of [daysFromToday(-1), '2026-02-30', 'tomorrow']) {
+      const refused = await api.post(`/api/tasks/${slot.id}/complete`, { decision: 'booked', data: { line: 'SMT-1', startsOn } }, tokens.production);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.field).toBe('data.startsOn');
+    }
+    expect((await tasksRepo.getTask(t.db, slot.id))?.status).toBe('open');
     await completeTask(orderId, K.lineSlot, 'production', 'booked', { line: 'SMT-1', startsOn: daysFromToday(3) });
     await completeTask(orderId, K.buildSamples, 'production', 'built', { sampleCount: 2 });
     await completeTask(orderId, K.sampleApproval, 'customer', 'approve');
@@ -220,10 +232,20 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     await completeTask(orderId, K.rework, 'production', 'reworked');
     await postStep(`${base}/inspections`, { lotIndex: 1, kind: 'xray', passedCount: 1, failedUnits: [] }, 'qa');
 
-    // Balance, then the warehouse ships and confirms delivery.
-    await postStep(`${base}/payments`, { amountMinor: 70_000, currency: 'USD', reference: 'BAL-1' }, 'finance');
+    // Balance, then the warehouse ships and confirms delivery. Facts (money received, goods delivered) are today or earlier.
+    for (const receivedOn of [daysFromToday(1), '2026-02-30']) {
+      const refused = await api.post(`${base}/payments`, { amountMinor: 70_000, currency: 'USD', reference: 'BAL-1', receivedOn }, tokens.finance);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.field).toBe('receivedOn');
+    }
+    await postStep(`${base}/payments`, { amountMinor: 70_000, currency: 'USD', reference: 'BAL-1', receivedOn: daysFromToday(0) }, 'finance');
     await postStep(`${base}/shipments`, { carrier: 'DHL Express' }, 'warehouse');
-    await postStep(`${base}/shipments/delivered`, { deliveredOn: '2026-11-24' }, 'warehouse');
+    for (const deliveredOn of [daysFromToday(1), '2026-13-01']) {
+      const refused = await api.post(`${base}/shipments/delivered`, { deliveredOn }, tokens.warehouse);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ field: 'deliveredOn', message: expect.stringMatching(/deliveredOn: must be (today \(\d{4}-\d{2}-\d{2}\) or earlier|a real calendar date)/) });
+    }
+    await postStep(`${base}/shipments/delivered`, { deliveredOn: daysFromToday(0) }, 'warehouse');
     expect(await handle.result()).toEqual({ orderId, status: 'delivered' });
 
     const detail = await api.get(base, tokens.customer);
