@@ -5,13 +5,14 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# --ignore-scripts: the prepare step needs the sources; it runs in the last stage.
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 
 # The browser app: built with Vite, served by an unprivileged nginx that also routes /api to the services.
 FROM node:20-bookworm-slim AS ui-build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY ui ./ui
 RUN npm run ui:build
 
@@ -41,6 +42,8 @@ COPY --chown=node:node . .
 COPY --from=temporal-ui-build --chown=node:node /app/infra/temporal-dev/ui/build ./infra/temporal-dev/ui/build
 RUN mkdir -p /data && chown node:node /data
 USER node
+# The workflow bundles, built once here so a container starts its workers without webpack.
+RUN npx tsx infra/launcher/prepare.ts --bundles-only
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \

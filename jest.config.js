@@ -9,6 +9,8 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60_000,
   globalSetup: '<rootDir>/test/global-setup.js',
+  // Saves workflow histories for the replay tests when RECORD_HISTORIES is set (npm run record:histories).
+  setupFilesAfterEnv: ['<rootDir>/test/replay/record-histories.ts'],
   // Temporal workers and servers are started per test file; one file at a time per core keeps 2-core machines sane.
   maxWorkers: 2,
 };

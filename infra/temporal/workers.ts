@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { bundleWorkflowCode, Worker, type NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createTaskActivities } from '../../activities/tasks';
 import { createMailActivities } from '../../activities/mail';
@@ -40,21 +40,61 @@ export function platformActivities(deps: ActivityDeps) {
 }
 
 /**
- * The workflows module of a queue. Several contexts may share a queue; the worker's bundler takes one entry,
- * so a small entry file re-exporting each context's workflows is generated. It lives under the project's
- * node_modules/.cache because the bundler resolves @temporalio/workflow from the entry's folder.
+ * The workflows module of a queue (or of the replay tests, which replay every context's workflows). Several
+ * contexts may share a queue; the worker's bundler takes one entry, so a small entry file re-exporting each
+ * context's workflows is generated. It lives under the project's node_modules/.cache because the bundler
+ * resolves @temporalio/workflow from the entry's folder.
  */
-function workflowsEntry(queue: TaskQueue, paths: string[]): string {
+export function workflowsEntry(name: string, paths: string[]): string {
   if (paths.length === 1) return paths[0];
   const source = paths.map((p) => `export * from ${JSON.stringify(p.replace(/\.ts$/, ''))};`).join('\n') + '\n';
   const cache = join(PROJECT_ROOT, 'node_modules', '.cache', 'smt-workflows');
   mkdirSync(cache, { recursive: true });
   // The bundler works on resolved paths; a symlinked node_modules must not make the entry's two names differ.
   const dir = realpathSync(cache);
-  const entry = join(dir, `${queue}-${createHash('sha256').update(source).digest('hex').slice(0, 12)}.ts`);
+  const entry = join(dir, `${name}-${createHash('sha256').update(source).digest('hex').slice(0, 12)}.ts`);
   writeFileSync(entry, source);
   return entry;
 }
+
+/** Every source file under `dir` (tests excluded), in a stable order. */
+function sourceFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.(ts|js|json)$/.test(e.name) && !e.name.includes('.test.'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/**
+ * The queue's workflow bundle, built once per code version. Webpack takes seconds per queue (about 12 s on a
+ * loaded 2-core machine), so the bundle is kept under node_modules/.cache, keyed by a hash of what can change it:
+ * the entry, the workflow and domain sources (workflows import nothing else at run time; the layer lint sees to
+ * that) and the lock file (library versions). A start with unchanged code reads it in milliseconds.
+ */
+export async function cachedWorkflowBundle(name: string, modulePaths: string[]): Promise<{ codePath: string }> {
+  const workflowsPath = workflowsEntry(name, modulePaths);
+  const hash = createHash('sha256').update(workflowsPath);
+  // Modules outside workflows/ (the test suites' own workflows) count with their folder.
+  const folders = new Set([join(PROJECT_ROOT, 'workflows'), join(PROJECT_ROOT, 'domain'), ...modulePaths.map((p) => dirname(p))]);
+  const files = new Set([...[...folders].flatMap(sourceFiles), join(PROJECT_ROOT, 'package-lock.json'), workflowsPath]);
+  for (const file of files) {
+    if (existsSync(file)) hash.update(file).update(readFileSync(file));
+  }
+  const cache = join(PROJECT_ROOT, 'node_modules', '.cache', 'smt-workflow-bundles');
+  const codePath = join(cache, `${name}-${hash.digest('hex').slice(0, 16)}.js`);
+  if (!existsSync(codePath)) {
+    const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietBundler });
+    mkdirSync(cache, { recursive: true });
+    // Written aside and renamed, so a second process starting at the same moment never reads half a bundle.
+    const partial = `${codePath}.${process.pid}.partial`;
+    writeFileSync(partial, code);
+    renameSync(partial, codePath);
+  }
+  return { codePath };
+}
+
+const quietBundler = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 /** A worker for one task queue, or undefined when no context has workflows on it yet. */
 export async function createQueueWorker(options: {
@@ -77,7 +117,7 @@ export async function createQueueWorker(options: {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: workflowsEntry(options.taskQueue, mine.map((r) => r.workflowsPath)),
+    workflowBundle: await cachedWorkflowBundle(options.taskQueue, mine.map((r) => r.workflowsPath)),
     activities,
   });
 }

@@ -1,0 +1,42 @@
+/**
+ * Replay tests: every recorded history (test/replay/histories, made by `npm run record:histories` from the
+ * workflow tests) replays against today's workflow code. A change that would break workflows already running
+ * in production fails here, before deploy: then guard the change with `patched()` (see README → Replay tests).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worker';
+import { workflowsEntry } from '../../infra/temporal/workers';
+import { HISTORIES_DIR, WORKFLOW_MODULES, historyFromText } from './workflow-modules';
+
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+function recorded(): { type: string; file: string }[] {
+  return readdirSync(HISTORIES_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => readdirSync(join(HISTORIES_DIR, d.name)).filter((f) => f.endsWith('.json')).map((f) => ({ type: d.name, file: join(d.name, f) })));
+}
+
+describe('replay of recorded histories', () => {
+  const histories = recorded();
+
+  it('holds histories of every process: quote, customer onboarding, payment terms, order with production and QC, RMA with its repair child', () => {
+    const types = new Set(histories.map((h) => h.type));
+    for (const type of ['quoteWorkflow', 'customerOnboardingWorkflow', 'paymentTermsApprovalWorkflow', 'orderWorkflow', 'productionWorkflow', 'qcLotWorkflow', 'rmaWorkflow', 'productionRepairWorkflow']) {
+      expect([type, types.has(type)]).toEqual([type, true]);
+    }
+  });
+
+  it('replays each one with the current workflow code, without a non-determinism error', async () => {
+    const workflowBundle = await bundleWorkflowCode({ workflowsPath: workflowsEntry('replay', WORKFLOW_MODULES), logger: quiet });
+    const inputs = histories.map(({ file }) => ({ workflowId: file, history: historyFromText(readFileSync(join(HISTORIES_DIR, file), 'utf8')) }));
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories({ workflowBundle }, inputs) as AsyncIterable<ReplayResult>) {
+      replayed++;
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(histories.length);
+  }, 120_000);
+});
