@@ -142,6 +142,21 @@ export async function inspectZip(buffer: Buffer, limits: ArchiveLimits = DEFAULT
   }
 }
 
+/** Checks a zip file on disk like {@link inspectZip}, reading only its directory (an upload is never loaded whole). */
+export async function inspectZipFile(path: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<string[]> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, opened) => {
+      if (err || !opened) reject(new ArchiveRejectedError('archive-corrupt', `not a readable zip archive: ${err?.message ?? 'unknown error'}`));
+      else resolve(opened);
+    });
+  });
+  try {
+    return (await listEntries(zip, limits)).map((e) => e.name);
+  } finally {
+    zip.close();
+  }
+}
+
 /** Extracts a zip held in memory, after checking every entry against the limits. */
 export async function readZip(buffer: Buffer, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<UploadedFile[]> {
   if (buffer.length > limits.maxArchiveBytes) {

@@ -6,6 +6,7 @@ import type { AuthService } from '../auth/sessions';
 import type { OpenAPIRegistry } from './openapi';
 import type { Config } from '../config';
 import type { TaskKindRegistry } from '../../domain/tasks/kinds';
+import type { UploadPlace } from './uploads';
 
 /** What every service router gets from the process that mounts it. */
 export interface ServiceDeps {
@@ -18,6 +19,8 @@ export interface ServiceDeps {
   /** Routers register their paths here; the app serves the document at /api/openapi.json. */
   openapi: OpenAPIRegistry;
   taskKinds: TaskKindRegistry;
+  /** Where multipart uploads stream to, and the process's budget of upload bytes in flight. */
+  uploads: UploadPlace;
 }
 
 /**

@@ -13,6 +13,7 @@ import { setFactoryTimeZone } from '../../domain/shared/fields';
 import { createOpenApiRegistry } from '../http/openapi';
 import { createMetrics, createMetricsApp } from '../http/metrics';
 import { listen, type RunningServer } from '../http/server';
+import { createUploadPlace } from '../http/uploads';
 import type { HealthCheck } from '../http/health';
 import type { RouterFactory, ServiceDeps } from '../http/service-deps';
 import { createMailTransport } from '../mail/transport';
@@ -202,7 +203,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const auth = createAuthService({ db, secret: config.session.secret, ttlHours: config.session.ttlHours });
     const openapi = createOpenApiRegistry();
     const taskKinds = new TaskKindRegistry([...PLATFORM_TASK_KINDS, ...(options.taskKinds ?? discoverTaskKinds())]);
-    const deps: ServiceDeps = { config, db, logger, auth, temporal: temporalConnections.client, openapi, taskKinds };
+    const uploads = createUploadPlace({ dataDir: config.dataDir, maxInFlightBytes: config.http.uploadMaxInFlightBytes });
+    const deps: ServiceDeps = { config, db, logger, auth, temporal: temporalConnections.client, openapi, taskKinds, uploads };
     const available = discoverServices();
     const serviceNames = options.services ?? [...available.keys()];
     for (const name of serviceNames) {

@@ -7,12 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Router } from 'express';
-import multer from 'multer';
 import { z } from 'zod';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
-import { receiveMultipart } from '../../infra/http/uploads';
+import { receiveMultipart, type ReceivedFile } from '../../infra/http/uploads';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
 import { actorOf, assertCustomerAccess, customerScope, requireAuth, requireRole } from '../../infra/auth/middleware';
 import type { Actor } from '../../infra/auth/sessions';
@@ -26,9 +25,9 @@ import { recordAudit } from '../../infra/db/repositories/audit';
 import { QUOTE_TASK_KIND_NAMES, QUOTE_TASK_QUEUE, QUOTE_WORKFLOW_TYPE, quoteStateQuery, quoteSteps, quoteWorkflowId, type QuoteState, type QuoteWorkflowInput, type StoredQuoteFile } from '../../domain/quote/contract';
 import type { PricedQuote } from '../../domain/quote/pricing';
 import type { Role } from '../../domain/tasks/roles';
-import { inspectZip, ArchiveRejectedError } from '../../infra/files/archive';
+import { inspectZipFile, ArchiveRejectedError } from '../../infra/files/archive';
 import { completeOpenStep } from '../tasks/complete-task';
-import { quoteDocumentsDir, quotePdfPath, storeQuoteFile } from '../../infra/files/quote-files';
+import { keepUploadedQuoteFile, quoteDocumentsDir, quotePdfPath } from '../../infra/files/quote-files';
 import { CreateQuoteFields, CustomerDecisionRequest, ListQuotesQuery, PdfQuery, QuoteIdParams, QuoteSummary, ReviewRequest, ReviseQuoteFields } from './schemas';
 
 /** Roles that may ask for a quote on a customer's behalf. */
@@ -38,27 +37,20 @@ const MAX_ARCHIVE_BYTES = 100 * 1024 * 1024;
 const QuoteFileParams = QuoteIdParams.extend({ fileId: z.uuid() });
 type QuoteFileParams = z.infer<typeof QuoteFileParams>;
 
-const upload = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: MAX_ARCHIVE_BYTES, files: 3, fields: 10, fieldSize: 8 * 1024 },
-}).fields([
-  { name: 'gerber', maxCount: 1 },
-  { name: 'bom', maxCount: 1 },
-  { name: 'placement', maxCount: 1 },
-]);
+/** The form of a quote request: a Gerber zip and the optional BOM and placement tables, streamed to disk. */
+const QUOTE_FORM = {
+  fileFields: { gerber: 1, bom: 1, placement: 1 },
+  maxFileBytes: MAX_ARCHIVE_BYTES,
+  maxFields: 10,
+  maxFieldBytes: 8 * 1024,
+  maxRequestBytes: MAX_ARCHIVE_BYTES + 2 * MAX_TABLE_BYTES + 1024 * 1024,
+  fileTooLarge: (field: string) => `${field}: file is larger than ${MAX_ARCHIVE_BYTES} bytes`,
+  tooManyFiles: (field: string) => `${field}: one file per field (gerber, bom, placement)`,
+};
 
-/** multer's errors as the API's 400s naming the field. */
-const receiveFiles = receiveMultipart(upload, (error) => {
-  const field = error.field ?? 'file';
-  const message = error.code === 'LIMIT_FILE_SIZE' ? `${field}: file is larger than ${MAX_ARCHIVE_BYTES} bytes` : `${field}: ${error.message}`;
-  return new ValidationError(message, field);
-});
-
-type UploadedFiles = Record<string, Express.Multer.File[] | undefined>;
-
-function filesOf(req: { files?: unknown }) {
-  const files = (req.files ?? {}) as UploadedFiles;
-  return { gerber: files.gerber?.[0], bom: files.bom?.[0], placement: files.placement?.[0] };
+function filesOf(req: { uploads?: ReceivedFile[] }) {
+  const byField = (field: string) => req.uploads?.find((f) => f.field === field);
+  return { gerber: byField('gerber'), bom: byField('bom'), placement: byField('placement') };
 }
 
 /** Refuses a Gerber upload that is not a bounded zip, and BOM / placement files above the table limit. */
@@ -66,7 +58,7 @@ async function checkFiles(files: ReturnType<typeof filesOf>, gerberRequired: boo
   if (!files.gerber && gerberRequired) throw new ValidationError('gerber: a zip archive of the Gerber and drill files is required', 'gerber');
   if (files.gerber) {
     try {
-      await inspectZip(files.gerber.buffer);
+      await inspectZipFile(files.gerber.path);
     } catch (error) {
       if (error instanceof ArchiveRejectedError) throw new ValidationError(`gerber: ${error.message}`, 'gerber');
       throw new ValidationError('gerber: not a readable zip archive', 'gerber');
@@ -74,8 +66,8 @@ async function checkFiles(files: ReturnType<typeof filesOf>, gerberRequired: boo
   }
   for (const field of ['bom', 'placement'] as const) {
     const f = files[field];
-    if (f && f.size > MAX_TABLE_BYTES) throw new ValidationError(`${field}: file is larger than ${MAX_TABLE_BYTES} bytes`, field);
-    if (f && f.size === 0) throw new ValidationError(`${field}: file is empty`, field);
+    if (f && f.bytes > MAX_TABLE_BYTES) throw new ValidationError(`${field}: file is larger than ${MAX_TABLE_BYTES} bytes`, field);
+    if (f && f.bytes === 0) throw new ValidationError(`${field}: file is empty`, field);
   }
 }
 
@@ -98,6 +90,7 @@ export function createRouter(deps: ServiceDeps): Router {
   const router = Router();
   const { db } = deps;
   const documentsDir = quoteDocumentsDir(deps.config.dataDir);
+  const receiveFiles = receiveMultipart(deps.uploads, QUOTE_FORM);
 
   async function quoteFor(actor: Actor, id: string): Promise<QuoteRow> {
     const quote = await getQuote(db, id);
@@ -122,8 +115,8 @@ export function createRouter(deps: ServiceDeps): Router {
     for (const [field, kind] of [['gerber', 'gerber'], ['bom', 'bom'], ['placement', 'cpl']] as const) {
       const f = files[field];
       if (!f) continue;
-      const name = f.originalname || `${field}.bin`;
-      const saved = await storeQuoteFile(deps.config.dataDir, quoteId, revision, name, f.buffer);
+      const name = f.name || `${field}.bin`;
+      const saved = await keepUploadedQuoteFile(deps.config.dataDir, quoteId, revision, name, f);
       await addQuoteFile(into, { quote_id: quoteId, revision, kind, filename: name, content_hash: saved.sha256, size_bytes: saved.size, storage_path: saved.path });
       stored[kind] = { name, path: saved.path, sha256: saved.sha256 };
     }

@@ -2,8 +2,8 @@
  * Evidence files of an RMA (photos, signed site-visit reports) under DATA_DIR. Each upload gets its own id; the
  * bytes and a small JSON description (original name, sha256, who) sit side by side, so no table is needed.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -25,19 +25,19 @@ function evidenceDir(dataDir: string, rmaId: string): string {
   return join(dataDir, 'uploads', 'rmas', rmaId, 'evidence');
 }
 
-/** Stores one evidence file of an RMA under a new id. */
-export async function storeEvidence(dataDir: string, rmaId: string, name: string, data: Buffer, uploadedBy: string): Promise<StoredEvidence> {
+/** Keeps one evidence file of an RMA, received on disk under DATA_DIR (so moved, not copied), under a new id. */
+export async function storeEvidence(dataDir: string, rmaId: string, name: string, upload: { path: string; sha256: string; bytes: number }, uploadedBy: string): Promise<StoredEvidence> {
   const dir = evidenceDir(dataDir, rmaId);
   await mkdir(dir, { recursive: true });
   const evidence: StoredEvidence = {
     id: randomUUID(),
     name,
-    sha256: createHash('sha256').update(data).digest('hex'),
-    bytes: data.length,
+    sha256: upload.sha256,
+    bytes: upload.bytes,
     uploadedBy,
     uploadedAt: new Date().toISOString(),
   };
-  await writeFile(join(dir, `${evidence.id}.bin`), data);
+  await rename(upload.path, join(dir, `${evidence.id}.bin`));
   // The description last: a file without one is not found, so a half-written upload is never served.
   await writeFile(join(dir, `${evidence.id}.json`), JSON.stringify(evidence));
   return evidence;

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import multer from 'multer';
 import { z } from 'zod';
 import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
@@ -38,17 +37,16 @@ const STAFF_ROLES = ROLES.filter((r) => r !== 'customer');
 /** Roles that read the penalty ledger across cases. */
 const LEDGER_READERS = ['manager', 'admin', 'sales_manager', 'finance'] as const;
 
-const evidenceUpload = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: EVIDENCE_LIMITS.fileBytes, files: EVIDENCE_LIMITS.files, fields: 5, fieldSize: 1024 },
-}).array('file', EVIDENCE_LIMITS.files);
-
-/** multer's errors as the API's 400s naming the field and the limit. */
-const receiveEvidence = receiveMultipart(evidenceUpload, (error) => {
-  if (error.code === 'LIMIT_FILE_SIZE') return new ValidationError(`file: each file may be at most ${EVIDENCE_LIMITS.fileBytes} bytes`, 'file');
-  if (error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE') return new ValidationError(`file: at most ${EVIDENCE_LIMITS.files} files, in the field "file"`, 'file');
-  return new ValidationError(`${error.field ?? 'file'}: ${error.message}`, error.field ?? 'file');
-});
+/** The evidence form: up to EVIDENCE_LIMITS.files files in the field "file", streamed to disk. */
+const EVIDENCE_FORM = {
+  fileFields: { file: EVIDENCE_LIMITS.files },
+  maxFileBytes: EVIDENCE_LIMITS.fileBytes,
+  maxFields: 5,
+  maxFieldBytes: 1024,
+  maxRequestBytes: EVIDENCE_LIMITS.files * EVIDENCE_LIMITS.fileBytes + 1024 * 1024,
+  fileTooLarge: () => `file: each file may be at most ${EVIDENCE_LIMITS.fileBytes} bytes`,
+  tooManyFiles: () => `file: at most ${EVIDENCE_LIMITS.files} files, in the field "file"`,
+};
 
 function toCaseView(row: RmaCaseRow): RmaCaseView {
   return {
@@ -234,15 +232,15 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
     res.json({ entries: entries.map(toPenaltyView), totalFen: penaltyTotal(entries), currency: 'CNY' });
   });
 
-  router.post('/rmas/:id/evidence', requireAuth, receiveEvidence, async (req, res) => {
+  router.post('/rmas/:id/evidence', requireAuth, receiveMultipart(deps.uploads, EVIDENCE_FORM), async (req, res) => {
     const actor = actorOf(req);
     const { id } = RmaIdParams.parse(req.params);
     const row = await caseFor(req, id);
-    const files = (req.files ?? []) as Express.Multer.File[];
+    const files = req.uploads ?? [];
     if (files.length === 0) throw new ValidationError('file: at least one file is required (multipart field "file")', 'file');
-    if (files.some((f) => f.size === 0)) throw new ValidationError('file: empty files are not evidence', 'file');
+    if (files.some((f) => f.bytes === 0)) throw new ValidationError('file: empty files are not evidence', 'file');
     const stored: StoredEvidence[] = [];
-    for (const f of files) stored.push(await storeEvidence(deps.config.dataDir, row.id, f.originalname || 'evidence.bin', f.buffer, actor.userId));
+    for (const f of files) stored.push(await storeEvidence(deps.config.dataDir, row.id, f.name || 'evidence.bin', f, actor.userId));
     await recordAudit(deps.db, { actorId: actor.userId, actorRole: actor.role, action: 'rma.evidence', entityType: 'rma_case', entityId: row.id, after: { files: stored.map((e) => ({ id: e.id, name: e.name, sha256: e.sha256 })) } });
     res.status(201).json({ evidence: stored.map((e) => ({ id: e.id, name: e.name, sha256: e.sha256, bytes: e.bytes, download: `/api/rmas/${row.id}/evidence/${e.id}` })) });
   });

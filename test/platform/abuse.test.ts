@@ -13,6 +13,7 @@ import { createApp } from '../../infra/http/app';
 import { createMetrics, createMetricsApp } from '../../infra/http/metrics';
 import { createOpenApiRegistry } from '../../infra/http/openapi';
 import { listen, type RunningServer } from '../../infra/http/server';
+import { createUploadPlace } from '../../infra/http/uploads';
 import { TaskKindRegistry } from '../../domain/tasks/kinds';
 import { createRouter as authRouter } from '../../services/auth/router';
 import { createRouter as usersRouter } from '../../services/users/router';
@@ -31,7 +32,7 @@ describe('abuse: rate limits, cross-origin changes and open doors', () => {
     const auth = createAuthService({ db: t.db, secret: config.session.secret, ttlHours: 1 });
     const openapi = createOpenApiRegistry();
     const metrics = createMetrics();
-    const deps = { config, db: t.db, logger, auth, openapi, temporal: {} as Client, taskKinds: new TaskKindRegistry() };
+    const deps = { config, db: t.db, logger, auth, openapi, temporal: {} as Client, taskKinds: new TaskKindRegistry(), uploads: createUploadPlace({ dataDir: config.dataDir, maxInFlightBytes: config.http.uploadMaxInFlightBytes }) };
     const app = createApp({
       logger,
       auth,

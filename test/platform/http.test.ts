@@ -16,15 +16,14 @@ import { requireRole } from '../../infra/auth/middleware';
 import { BusinessRuleError, ConflictError } from '../../infra/http/errors';
 import { calendarDate, multilineText, validate } from '../../infra/http/validate';
 import { receiveMultipart } from '../../infra/http/uploads';
-import { ValidationError } from '../../infra/http/errors';
-import multer from 'multer';
+import type { ServiceDeps } from '../../infra/http/service-deps';
 import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
 import { apiClient, connectionsOf } from './helpers';
 
 const logger = pino({ level: 'silent' });
 
 /** Routes that fail on purpose, to check the one error middleware. */
-function failingRouter(): Router {
+function failingRouter(deps: ServiceDeps): Router {
   const router = Router();
   router.get('/test/boom', () => {
     throw new Error('connection string postgres://secret');
@@ -45,9 +44,9 @@ function failingRouter(): Router {
   router.post('/test/free-form', (_req, res) => {
     res.json({ accepted: true });
   });
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 1000 } }).single('file');
-  router.post('/test/upload', receiveMultipart(upload, (e) => new ValidationError(`${e.field}: ${e.code}`, e.field)), (req, res) => {
-    res.json({ name: req.file?.originalname, bytes: req.file?.size });
+  const receive = receiveMultipart(deps.uploads, { fileFields: { file: 1 }, maxFileBytes: 1000, maxFields: 2, maxFieldBytes: 100, maxRequestBytes: 10_000 });
+  router.post('/test/upload', receive, (req, res) => {
+    res.json({ name: req.uploads?.[0]?.name, bytes: req.uploads?.[0]?.bytes });
   });
   router.get('/test/query', validate({ query: z.object({ n: z.coerce.number().int().min(1) }) }), (req, res) => {
     res.json({ n: (req.query as unknown as { n: number }).n });
@@ -252,7 +251,7 @@ describe('the HTTP platform on a real listening server', () => {
     expect((await multipart(`--b\r\nContent-Disp\u0000osition: form-data; name="file"\r\n\r\nx\r\n--b--\r\n`, 'multipart/form-data; boundary=b')).status).toBe(400);
     const controlInName = `--b\r\nContent-Disposition: form-data; name="file"; filename*=utf-8''evil%07.txt\r\n\r\nx\r\n--b--\r\n`;
     expect(await multipart(controlInName, 'multipart/form-data; boundary=b')).toMatchObject({ status: 400, body: { error: { field: 'file', message: 'file: the file name must not contain control characters' } } });
-    expect(await multipart(`--b\r\nContent-Disposition: form-data; name="file"; filename="big"\r\n\r\n${'x'.repeat(2000)}\r\n--b--\r\n`, 'multipart/form-data; boundary=b')).toMatchObject({ status: 400, body: { error: { field: 'file', message: 'file: LIMIT_FILE_SIZE' } } });
+    expect(await multipart(`--b\r\nContent-Disposition: form-data; name="file"; filename="big"\r\n\r\n${'x'.repeat(2000)}\r\n--b--\r\n`, 'multipart/form-data; boundary=b')).toMatchObject({ status: 400, body: { error: { field: 'file', message: 'file: a file may be at most 1000 bytes' } } });
   });
 
   test('the overdue filter uses the due time', async () => {
