@@ -14,27 +14,26 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from 'pg';
+import pino from 'pino';
+import { loadConfig } from '../infra/config';
+import { createDb } from '../infra/db/database';
+import { migrateToLatest } from '../infra/db/migrate';
+import { seedDemo } from '../infra/db/seed';
+import { createAuthService } from '../infra/auth/sessions';
+import { createApp } from '../infra/http/app';
+import { createMetrics } from '../infra/http/metrics';
+import { createOpenApiRegistry } from '../infra/http/openapi';
+import { listen } from '../infra/http/server';
+import * as uploadsModule from '../infra/http/uploads';
+import { TaskKindRegistry } from '../domain/tasks/kinds';
+import { createRouter as authRouter } from '../services/auth/router';
+import { createRouter as quoteRouter } from '../services/quote/router';
 import { processMemoryMiB } from './process-stats';
 
 const BOUNDARY = 'bench-upload-boundary';
 
 /** The child: one app with the auth and quote routers, printing its URL. */
 async function serve(dataDir: string, schema: string | undefined): Promise<void> {
-  const pino = (await import('pino')).default;
-  const { loadConfig } = await import('../infra/config');
-  const { createDb } = await import('../infra/db/database');
-  const { migrateToLatest } = await import('../infra/db/migrate');
-  const { seedDemo } = await import('../infra/db/seed');
-  const { createAuthService } = await import('../infra/auth/sessions');
-  const { createApp } = await import('../infra/http/app');
-  const { createMetrics } = await import('../infra/http/metrics');
-  const { createOpenApiRegistry } = await import('../infra/http/openapi');
-  const { listen } = await import('../infra/http/server');
-  const { TaskKindRegistry } = await import('../domain/tasks/kinds');
-  const uploads = (await import('../infra/http/uploads')) as { createUploadPlace?: (o: { dataDir: string; maxInFlightBytes: number }) => unknown };
-  const { createRouter: authRouter } = await import('../services/auth/router');
-  const { createRouter: quoteRouter } = await import('../services/quote/router');
-
   const logger = pino({ level: 'silent' });
   const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', LOGIN_ATTEMPTS_PER_MINUTE: '1000' });
   const db = createDb({ dataDir, databaseUrl: schema ? process.env.DATABASE_URL : undefined, searchPath: schema });
@@ -45,7 +44,8 @@ async function serve(dataDir: string, schema: string | undefined): Promise<void>
   // The quote request is refused before any workflow starts, so no Temporal client is needed.
   const deps = {
     config, db, logger, auth, openapi, temporal: {} as never, taskKinds: new TaskKindRegistry(),
-    uploads: uploads.createUploadPlace?.({ dataDir, maxInFlightBytes: config.http.uploadMaxInFlightBytes }),
+    // Looked up by name so the same script measures the code before uploads were streamed (it had no upload place).
+    uploads: (uploadsModule as { createUploadPlace?: (o: { dataDir: string; maxInFlightBytes: number }) => unknown }).createUploadPlace?.({ dataDir, maxInFlightBytes: config.http.uploadMaxInFlightBytes }),
   } as Parameters<typeof quoteRouter>[0];
   const app = createApp({ logger, auth, openapi, metrics: createMetrics(), routers: [authRouter(deps), quoteRouter(deps)], healthChecks: [], isReady: () => true });
   const server = await listen(app, 0);
