@@ -1,8 +1,10 @@
 /**
  * Temporal's official web UI (@temporalio/ui, built into infra/temporal-dev/ui/build) served by the embedded
- * server on its UI port, driven in Debian's chromium: the workflow list, a history with activities, a timer and
- * signals, a running workflow's pending activity, and its call stack (the `__stack_trace` query). One server and
- * one worker for the file; screenshots of each page land in test/ui/screenshots.
+ * server on its UI port, driven in Debian's chromium: the workflow list (and filtered by a visibility query), a
+ * history with activities, a timer and signals in each of its views (all, compact, JSON, one event), a running
+ * workflow's pending activity, its call stack (the `__stack_trace` query), a query answered from the Queries tab,
+ * and the schedule pages (list, detail, create). One server and one worker for the file; screenshots of each page
+ * land in test/ui/screenshots.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +35,8 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
   let browser: Browser;
   let page: Page;
   const taskQueue = `temporal-ui-${randomUUID()}`;
-  const ids = { items: `ui-items-${randomUUID()}`, sleeper: `ui-sleeper-${randomUUID()}`, pending: `ui-pending-${randomUUID()}` };
+  const ids = { items: `ui-items-${randomUUID()}`, sleeper: `ui-sleeper-${randomUUID()}`, pending: `ui-pending-${randomUUID()}`, waiting: `ui-waiting-${randomUUID()}` };
+  const scheduleId = `ui-schedule-${randomUUID()}`;
   const runs: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -58,6 +61,16 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
     const pending = await client.workflow.start('runActivity', { workflowId: ids.pending, taskQueue, args: ['completeFromOutside', [], { startToCloseTimeout: '1 hour' }] });
     await activities.activityStarted(ids.pending);
     runs.pending = pending.firstExecutionRunId;
+    // A running workflow with a query handler (phase) for the Queries tab.
+    const waiting = await client.workflow.start('waitForUnblock', { workflowId: ids.waiting, taskQueue });
+    expect(await waiting.query<string>('phase')).toBe('waiting');
+    runs.waiting = waiting.firstExecutionRunId;
+    await client.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: '1h' }] },
+      action: { type: 'startWorkflow', workflowType: 'echoWorkflow', args: ['from the schedule'], taskQueue },
+      state: { paused: true, note: 'created by the UI test' },
+    });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   }, 180_000);
@@ -65,6 +78,7 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
   afterAll(async () => {
     await browser?.close();
     await client?.workflow.getHandle(ids.pending).terminate('test over').catch(() => undefined);
+    await client?.workflow.getHandle(ids.waiting).terminate('test over').catch(() => undefined);
     worker?.shutdown();
     await running;
     await native?.close();
@@ -96,12 +110,41 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
     await shot('list');
   });
 
+  it('filters the list with a visibility query', async () => {
+    const query = `WorkflowType = "collectItems" AND WorkflowId = "${ids.items}"`;
+    await page.goto(`${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`);
+    const table = page.getByRole('table');
+    await table.getByRole('link', { name: ids.items }).waitFor();
+    await expect(table.getByRole('link', { name: ids.pending }).count()).resolves.toBe(0);
+    await expect(table.getByRole('link', { name: ids.sleeper }).count()).resolves.toBe(0);
+    await shot('list-query');
+  });
+
   it("shows a history's events: started, signals and completion", async () => {
     await page.goto(runPage('items', 'history'));
     await page.getByText('Workflow Execution Started').first().waitFor();
     await page.getByText('Workflow Execution Signaled').first().waitFor();
     await page.getByText('Workflow Execution Completed').first().waitFor();
     await shot('history-signals');
+  });
+
+  it("shows the history's compact and JSON views and one event's page", async () => {
+    // The view is remembered in the origin's local storage, so this test has a context of its own.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const views = await context.newPage();
+    await views.goto(runPage('items', 'history'));
+    await views.getByTestId('compact').click();
+    await views.getByTestId('event-summary-table').getByText(/Signal/).first().waitFor();
+    await views.screenshot({ path: join(SHOTS, 'temporal-ui-history-compact.png'), fullPage: true });
+    await views.getByTestId('json').click();
+    // The JSON view prints the events themselves, with their payloads decoded.
+    await views.getByText(/"eventType": "WorkflowExecutionStarted"/).first().waitFor();
+    await views.getByText(/"name": "collectItems"/).first().waitFor();
+    await views.screenshot({ path: join(SHOTS, 'temporal-ui-history-json.png'), fullPage: true });
+    await views.goto(runPage('items', 'history/events/1'));
+    await views.getByText('collectItems').first().waitFor();
+    await views.screenshot({ path: join(SHOTS, 'temporal-ui-history-event.png'), fullPage: true });
+    await context.close();
   });
 
   it("shows a timer's events", async () => {
@@ -122,7 +165,27 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
   it('answers the __stack_trace query on the call stack page', async () => {
     await page.goto(runPage('pending', 'call-stack'));
     // The stack names the workflow's source file; the page header alone would not.
-    await page.getByText(/activity-workflows/).first().waitFor();
+    await page.getByText(/at runActivity .*activity-workflows/).first().waitFor();
     await shot('call-stack');
+  });
+
+  it('runs a query from the Queries tab', async () => {
+    await page.goto(runPage('waiting', 'query'));
+    // The query type menu (the package's Select: a button around a disabled input) offers the workflow's queries.
+    await page.locator('#query-select').locator('xpath=../..').click();
+    await page.getByRole('option', { name: 'phase' }).click();
+    await page.getByRole('button', { name: /Run Query|Refresh/ }).click();
+    await page.getByText('"waiting"').first().waitFor();
+    await shot('query');
+  });
+
+  it('lists schedules and shows one', async () => {
+    await page.goto(`${server.uiUrl}/namespaces/default/schedules`);
+    await page.getByRole('link', { name: scheduleId }).first().waitFor();
+    await shot('schedules');
+    await page.getByRole('link', { name: scheduleId }).first().click();
+    await page.getByText('echoWorkflow').first().waitFor();
+    await page.getByText(/Paused/).first().waitFor();
+    await shot('schedule');
   });
 });

@@ -2,6 +2,7 @@
 // with Temporal's payload shorthand, answers identical to what the SDK's gRPC calls return for the same workflow.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { msToTs } from '@temporalio/common/lib/time';
 import { randomUUID } from 'node:crypto';
 import { startTemporalDevServer, type TemporalDevServer } from '..';
 import { bundleConformanceWorkflows, quietSdkLogs } from '../conformance/helpers';
@@ -131,6 +132,67 @@ describe('workflows over HTTP and gRPC', () => {
     expect(terminated.status).toBe(200);
     const described = await handle.describe();
     expect(described.status.name).toBe('TERMINATED');
+  });
+});
+
+describe('schedules over HTTP and gRPC', () => {
+  it('creates, describes, lists, counts, pauses and deletes a schedule, answering as the SDK gRPC calls do', async () => {
+    const scheduleId = `http-schedule-${randomUUID()}`;
+    const path = `/api/v1/namespaces/default/schedules/${scheduleId}`;
+    const created = await json(path, {
+      method: 'POST',
+      body: JSON.stringify({
+        schedule: {
+          spec: { interval: [{ interval: '3600s' }], timezoneName: 'Asia/Shanghai' },
+          action: { startWorkflow: { workflowId: `${scheduleId}-run`, workflowType: { name: 'echoWorkflow' }, taskQueue: { name: taskQueue }, input: ['from a schedule'] } },
+          state: { paused: true, notes: 'made over HTTP' },
+        },
+        requestId: randomUUID(),
+      }),
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.conflictToken).toEqual(expect.any(String));
+
+    // The SDK sees what HTTP created, shorthand input included.
+    const sdkView = await client.schedule.getHandle(scheduleId).describe();
+    expect(sdkView.state).toMatchObject({ paused: true, note: 'made over HTTP' });
+    expect(sdkView.action).toMatchObject({ type: 'startWorkflow', workflowType: 'echoWorkflow', args: ['from a schedule'] });
+
+    const svc = connection.workflowService;
+    const grpcDescribe = await svc.describeSchedule({ namespace: 'default', scheduleId });
+    const httpDescribe = await json(`${path}?noPayloadShorthand`);
+    expect(httpDescribe.status).toBe(200);
+    expect(httpDescribe.body).toEqual(grpcAsJson('temporal.api.workflowservice.v1.DescribeScheduleResponse', grpcDescribe));
+    expect((httpDescribe.body.schedule as { spec: { interval: unknown } }).spec.interval).toEqual([{ interval: '3600s', phase: '0s' }]);
+
+    const query = `ScheduleId = "${scheduleId}"`;
+    const grpcList = await svc.listSchedules({ namespace: 'default', query });
+    const httpList = await json(`/api/v1/namespaces/default/schedules?query=${encodeURIComponent(query)}&noPayloadShorthand`);
+    expect(httpList.body).toEqual(grpcAsJson('temporal.api.workflowservice.v1.ListSchedulesResponse', grpcList));
+    expect(httpList.body.schedules).toEqual([expect.objectContaining({ scheduleId })]);
+    const count = await json(`/api/v1/namespaces/default/schedule-count?query=${encodeURIComponent(query)}`);
+    expect(count.body.count).toBe('1');
+
+    const window = { startTime: '2026-01-01T00:30:00Z', endTime: '2026-01-01T03:30:00Z' };
+    const times = await json(`${path}/matching-times?startTime=${window.startTime}&endTime=${window.endTime}`);
+    expect(times.body.startTime).toEqual(['2026-01-01T01:00:00Z', '2026-01-01T02:00:00Z', '2026-01-01T03:00:00Z']);
+    const grpcTimes = await svc.listScheduleMatchingTimes({
+      namespace: 'default',
+      scheduleId,
+      startTime: msToTs(Date.parse(window.startTime)),
+      endTime: msToTs(Date.parse(window.endTime)),
+    });
+    expect(times.body).toEqual(grpcAsJson('temporal.api.workflowservice.v1.ListScheduleMatchingTimesResponse', grpcTimes));
+
+    const unpaused = await api(`${path}/patch`, { method: 'POST', body: JSON.stringify({ patch: { unpause: 'resumed over HTTP' }, requestId: randomUUID() }) });
+    expect(unpaused.status).toBe(200);
+    expect((await client.schedule.getHandle(scheduleId).describe()).state).toMatchObject({ paused: false, note: 'resumed over HTTP' });
+
+    const deleted = await api(path, { method: 'DELETE' });
+    expect(deleted.status).toBe(200);
+    await expect(client.schedule.getHandle(scheduleId).describe()).rejects.toThrow(/not found/i);
+    const gone = await json(path);
+    expect(gone.status).toBe(404);
   });
 });
 

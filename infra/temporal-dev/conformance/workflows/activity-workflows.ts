@@ -36,7 +36,9 @@ export type RunActivityOptions = ActivityOptions;
  */
 export async function runActivity(name: ActivityName, args: unknown[], options: RunActivityOptions): Promise<unknown> {
   const proxies = proxyActivities<typeof activities>(options) as unknown as Record<ActivityName, (...a: unknown[]) => Promise<unknown>>;
-  return proxies[name](...args);
+  // Awaited (not returned) so the `__stack_trace` query shows this frame: the SDK drops a stack whose only frame
+  // is the promise-resolution `then` a returned promise gets.
+  return await proxies[name](...args);
 }
 
 /** Runs `count` activities one after the other (also the benchmark's workflow). */
