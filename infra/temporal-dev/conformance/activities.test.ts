@@ -2,40 +2,25 @@
 // driven through the official SDK. Retries must leave no trace in history except the final attempt number.
 import { ActivityCancelledError, ActivityNotFoundError, WorkflowFailedError, type Client } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../../temporal/test-env';
 import { activityStarted, asyncTaskTokens, attemptsByWorkflow, cancellationOutcomeByWorkflow } from './activities';
 import {
-  bundleConformanceWorkflows,
-  quietSdkLogs,
   durationMs,
   eventTypeName,
   firstEventOfType,
   historyEventTypes,
   historyEvents,
   isSubsequence,
-  startConformanceWorker,
+  useConformanceEnv,
   uniqueWorkflowId,
   withoutWorkflowTaskEvents,
   type RunningWorker,
 } from './helpers';
 import { cancelActivitySignal, cancelRunningActivity, localActivities, runActivity, sequentialActivities, type RunActivityOptions } from './workflows';
 
-let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
 let client: Client;
 
-beforeAll(async () => {
-  quietSdkLogs();
-  env = await createTestEnv();
-  worker = await startConformanceWorker(env, await bundleConformanceWorkflows(), 'activities');
-  client = env.client;
-}, 120_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await env?.teardown();
-});
+useConformanceEnv('activities', (setup) => ({ worker, client } = setup));
 
 type ActivityName = Parameters<typeof runActivity>[0];
 

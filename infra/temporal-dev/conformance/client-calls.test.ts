@@ -14,20 +14,21 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { google, temporal } from '@temporalio/proto';
+import Long from 'long';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../../temporal/test-env';
 import { notesByWorkflow } from './activities';
 import {
-  bundleConformanceWorkflows,
-  quietSdkLogs,
   durationMs,
   eventTypeName,
   historyEventTypes,
   historyEvents,
   isSubsequence,
-  startConformanceWorker,
+  eventually,
+  firstEventOfType,
+  useConformanceEnv,
   uniqueWorkflowId,
   withoutWorkflowTaskEvents,
+  type HistoryEvent,
   type RunningWorker,
 } from './helpers';
 import {
@@ -48,17 +49,7 @@ let env: TestWorkflowEnvironment;
 let worker: RunningWorker;
 let client: Client;
 
-beforeAll(async () => {
-  quietSdkLogs();
-  env = await createTestEnv();
-  worker = await startConformanceWorker(env, await bundleConformanceWorkflows(), 'client-calls');
-  client = env.client;
-}, 120_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await env?.teardown();
-});
+useConformanceEnv('client-calls', (setup) => ({ env, worker, client } = setup));
 
 function options(label: string) {
   return { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId(label) };
@@ -514,5 +505,84 @@ describe('history', () => {
     expect(await handle.query(itemsQuery)).toEqual([7]);
     await handle.signal(itemSignal, 8);
     expect(await handle.result()).toEqual([7, 8]);
+  });
+});
+
+describe('reset and delete', () => {
+  const namespace = () => env.namespace ?? 'default';
+  const RESET_WORKFLOW = temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW;
+
+  /** Signal values in the given events. */
+  const itemsIn = (events: HistoryEvent[]) =>
+    events.filter((e) => e.workflowExecutionSignaledEventAttributes).map((e) => Number(JSON.parse(Buffer.from(e.workflowExecutionSignaledEventAttributes!.input!.payloads![0].data!).toString())));
+
+  async function resetToFirstCompletedTask(workflowId: string, runId: string, exclude: temporal.api.enums.v1.ResetReapplyExcludeType[] = []) {
+    const events = await historyEvents(client.workflow.getHandle(workflowId, runId));
+    const firstCompleted = firstEventOfType(events, 'WorkflowTaskCompleted');
+    const { runId: newRunId } = await client.workflowService.resetWorkflowExecution({
+      namespace: namespace(),
+      workflowExecution: { workflowId, runId },
+      reason: 'conformance reset',
+      workflowTaskFinishEventId: firstCompleted.eventId,
+      requestId: randomUUID(),
+      resetReapplyExcludeTypes: exclude,
+    });
+    return { events, cut: Number(firstCompleted.eventId) - 1, newRunId: newRunId! };
+  }
+
+  it('resets a closed run to its first completed workflow task, reapplying the signals received after it', async () => {
+    const handle = await client.workflow.start(collectItems, { ...options('reset'), args: [3] });
+    for (const item of [1, 2, 3]) await handle.signal(itemSignal, item);
+    expect(await handle.result()).toEqual([1, 2, 3]);
+    const { events, cut, newRunId } = await resetToFirstCompletedTask(handle.workflowId, handle.firstExecutionRunId);
+    expect(newRunId).not.toBe(handle.firstExecutionRunId);
+
+    const reset = client.workflow.getHandle(handle.workflowId, newRunId);
+    expect(await reset.result()).toEqual([1, 2, 3]);
+    const resetEvents = await historyEvents(reset);
+    // The history up to the task's start is the base run's; the task then failed with RESET_WORKFLOW.
+    expect(resetEvents.slice(0, cut).map(eventTypeName)).toEqual(events.slice(0, cut).map(eventTypeName));
+    expect(eventTypeName(resetEvents[cut])).toBe('WorkflowTaskFailed');
+    expect(resetEvents[cut].workflowTaskFailedEventAttributes).toMatchObject({ cause: RESET_WORKFLOW, baseRunId: handle.firstExecutionRunId, newRunId });
+    expect(itemsIn(resetEvents)).toEqual([1, 2, 3]);
+    expect(eventTypeName(resetEvents[resetEvents.length - 1])).toBe('WorkflowExecutionCompleted');
+  });
+
+  it('terminates the running run it resets and leaves excluded signals out', async () => {
+    const handle = await client.workflow.start(collectItems, { ...options('reset-running'), args: [2] });
+    await handle.signal(itemSignal, 1);
+    await eventually('the signal to be recorded', async () => itemsIn(await historyEvents(handle)).length === 1);
+    const { events, cut, newRunId } = await resetToFirstCompletedTask(handle.workflowId, handle.firstExecutionRunId, [
+      temporal.api.enums.v1.ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL,
+    ]);
+    expect((await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('TERMINATED');
+    const reset = client.workflow.getHandle(handle.workflowId, newRunId);
+    // Only signals before the reset point (none or the one, depending on when it arrived) are in the new run.
+    const kept = itemsIn(events.slice(0, cut));
+    expect(await reset.query(itemsQuery)).toEqual(kept);
+    for (const item of [7, 8].slice(0, 2 - kept.length)) await reset.signal(itemSignal, item);
+    expect(await reset.result()).toEqual([...kept, 7, 8].slice(0, 2));
+    // The workflow id's current run is the new one.
+    expect((await client.workflow.getHandle(handle.workflowId).describe()).runId).toBe(newRunId);
+  });
+
+  it('refuses a reset to an event that is not a workflow task\'s end with INVALID_ARGUMENT', async () => {
+    const handle = await client.workflow.start(echoWorkflow, { ...options('reset-invalid'), args: ['x'] });
+    await handle.result();
+    const err = await client.workflowService
+      .resetWorkflowExecution({ namespace: namespace(), workflowExecution: { workflowId: handle.workflowId }, reason: 'bad', workflowTaskFinishEventId: Long.fromNumber(1), requestId: randomUUID() })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: grpcStatus.INVALID_ARGUMENT });
+    // Nothing changed: the current run is still the original, completed.
+    const current = await client.workflow.getHandle(handle.workflowId).describe();
+    expect(current.runId).toBe(handle.firstExecutionRunId);
+    expect(current.status.name).toBe('COMPLETED');
+  });
+
+  it('deletes a run: a running one is terminated first, and then it is gone', async () => {
+    const handle = await client.workflow.start(waitForUnblock, options('delete'));
+    await client.workflowService.deleteWorkflowExecution({ namespace: namespace(), workflowExecution: { workflowId: handle.workflowId } });
+    await eventually('the run to be deleted', () => handle.describe().then(() => false, (err: unknown) => err instanceof WorkflowNotFoundError));
+    await expect(handle.signal(unblockSignal, 'too late')).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
 });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, makeTelemetryFilterString, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createTestEnv } from '../../temporal/test-env';
 import * as activities from './activities';
 
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -51,13 +52,14 @@ export async function startConformanceWorker(
   workflowBundle: WorkflowBundleWithSourceMap,
   name: string,
   taskQueue = `conformance-${name}-${randomUUID()}`,
+  activityImplementations: object = activities,
 ): Promise<RunningWorker> {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle,
-    activities,
+    activities: activityImplementations,
     // Activities left running by timed-out attempts are cancelled at shutdown instead of holding it.
     shutdownGraceTime: '1s',
   });
@@ -71,6 +73,52 @@ export async function startConformanceWorker(
       await running;
     },
   };
+}
+
+/** What a conformance test file shares: the environment, its client, and one worker on a fresh task queue. */
+export interface ConformanceEnv {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  worker: RunningWorker;
+  workflowBundle: WorkflowBundleWithSourceMap;
+}
+
+/**
+ * The set-up every conformance file repeats otherwise: quiet SDK logs, `createTestEnv()` (the embedded server, or
+ * TEMPORAL_ADDRESS), the workflows bundled once, one worker — created in beforeAll and handed to `ready`,
+ * stopped and torn down in afterAll.
+ */
+export function useConformanceEnv(
+  name: string,
+  ready: (setup: ConformanceEnv) => void,
+  options: { bundle?: () => Promise<WorkflowBundleWithSourceMap>; taskQueue?: string; beforeTeardown?: () => Promise<void> } = {},
+): void {
+  let setup: ConformanceEnv | undefined;
+  let env: TestWorkflowEnvironment | undefined;
+  let worker: RunningWorker | undefined;
+  beforeAll(async () => {
+    quietSdkLogs();
+    env = await createTestEnv();
+    const workflowBundle = await (options.bundle ?? bundleConformanceWorkflows)();
+    worker = await startConformanceWorker(env, workflowBundle, name, options.taskQueue);
+    setup = { env, client: env.client, worker, workflowBundle };
+    ready(setup);
+  }, 120_000);
+  afterAll(async () => {
+    if (setup) await options.beforeTeardown?.();
+    await worker?.stop();
+    await env?.teardown();
+  });
+}
+
+/** Polls until `probe` yields a value (a real server applies some changes asynchronously). */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, tries = 200): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const value = await probe();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A workflow id no other test (or earlier run against a shared server) uses. */

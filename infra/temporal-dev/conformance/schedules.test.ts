@@ -5,23 +5,13 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { ScheduleNotFoundError, ServiceError, ScheduleOverlapPolicy, WorkflowFailedError, type Client, type ScheduleDescription, type ScheduleHandle, type ScheduleOptionsAction } from '@temporalio/client';
 import { msToTs, tsToMs } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv, usingEmbeddedServer } from '../../temporal/test-env';
-import { bundleConformanceWorkflows, quietSdkLogs, startConformanceWorker, type RunningWorker } from './helpers';
+import { usingEmbeddedServer } from '../../temporal/test-env';
+import { eventually, useConformanceEnv, type RunningWorker } from './helpers';
 import { recurringRun, unblockSignal, waitForUnblock, type RecurringRunReport } from './workflows';
 
 const itSkipsTime = usingEmbeddedServer() ? it : it.skip;
 const HOUR_MS = 3600_000;
 const DAY_MS = 24 * HOUR_MS;
-
-/** Polls until `probe` yields a value (schedule actions run asynchronously on a real server). */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, tries = 200): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('schedules (ScheduleClient)', () => {
   let env: TestWorkflowEnvironment;
@@ -29,17 +19,10 @@ describe('schedules (ScheduleClient)', () => {
   let client: Client;
   const created: ScheduleHandle[] = [];
 
-  beforeAll(async () => {
-    quietSdkLogs();
-    env = await createTestEnv();
-    worker = await startConformanceWorker(env, await bundleConformanceWorkflows(), 'schedules');
-    client = env.client;
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const handle of created) await handle.delete().catch(() => undefined);
-    await worker?.stop();
-    await env?.teardown();
+  useConformanceEnv('schedules', (setup) => ({ env, worker, client } = setup), {
+    beforeTeardown: async () => {
+      for (const handle of created) await handle.delete().catch(() => undefined);
+    },
   });
 
   const scheduleId = (label: string) => `conformance-${label}-${randomUUID()}`;
@@ -254,17 +237,7 @@ describe('cron workflows (cronSchedule)', () => {
   let worker: RunningWorker;
   let client: Client;
 
-  beforeAll(async () => {
-    quietSdkLogs();
-    env = await createTestEnv();
-    worker = await startConformanceWorker(env, await bundleConformanceWorkflows(), 'cron');
-    client = env.client;
-  }, 120_000);
-
-  afterAll(async () => {
-    await worker?.stop();
-    await env?.teardown();
-  });
+  useConformanceEnv('cron', (setup) => ({ env, worker, client } = setup));
 
   it('refuses an invalid cron schedule with INVALID_ARGUMENT, starting nothing', async () => {
     const workflowId = `cron-invalid-${randomUUID()}`;

@@ -1,13 +1,15 @@
 // Conformance: time skipping through @temporalio/testing's createTimeSkipping, with the embedded server's bin
 // as the `existing-path` executable (createTestEnv). A real server (TEMPORAL_ADDRESS) cannot skip time, so the
 // suite is skipped there.
+import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { msToTs, tsToMs } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv, usingEmbeddedServer } from '../../temporal/test-env';
-import { bundleConformanceWorkflows, quietSdkLogs, historyEventTypes, startConformanceWorker, uniqueWorkflowId, withoutWorkflowTaskEvents, type RunningWorker } from './helpers';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { usingEmbeddedServer } from '../../temporal/test-env';
+import { eventTypeName, eventually, historyEventTypes, historyEvents, startConformanceWorker, useConformanceEnv, uniqueWorkflowId, withoutWorkflowTaskEvents, type RunningWorker } from './helpers';
 import { attemptsByWorkflow } from './activities';
-import { phaseQuery, runActivity, unblockSignal, waitDays, waitForUnblockOrDeadline } from './workflows';
+import { itemSignal, phaseQuery, runActivity, unblockSignal, waitDays, waitForUnblockOrDeadline } from './workflows';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Time skipping needs the time-skipping test server; TEMPORAL_ADDRESS points at a server that runs in real time.
@@ -17,18 +19,9 @@ describeTimeSkipping('time skipping (createTimeSkipping with the embedded server
   let env: TestWorkflowEnvironment;
   let worker: RunningWorker;
   let client: Client;
+  let workflowBundle: WorkflowBundleWithSourceMap;
 
-  beforeAll(async () => {
-    quietSdkLogs();
-    env = await createTestEnv();
-    worker = await startConformanceWorker(env, await bundleConformanceWorkflows(), 'time-skipping');
-    client = env.client;
-  }, 120_000);
-
-  afterAll(async () => {
-    await worker?.stop();
-    await env?.teardown();
-  });
+  useConformanceEnv('time-skipping', (setup) => ({ env, worker, client, workflowBundle } = setup));
 
   it('is a time-skipping environment', () => {
     expect(env.supportsTimeSkipping).toBe(true);
@@ -80,6 +73,53 @@ describeTimeSkipping('time skipping (createTimeSkipping with the embedded server
     expect((await env.currentTimeMs()) - before).toBeLessThan(60_000);
     await handle.signal(unblockSignal, 'in time');
     expect(await handle.result()).toBe('unblocked');
+  });
+
+  it('lets time skip while an activity sleeps with env.sleep (its attempt and the client share one lock count)', async () => {
+    // The activity's attempt holds a time-skipping lock; its own UnlockTimeSkippingWithSleep releases it.
+    const sleepingWorker = await startConformanceWorker(env, workflowBundle, 'activity-sleep', undefined, {
+      async echo(value: string): Promise<string> {
+        await env.sleep('2 days');
+        return value;
+      },
+    });
+    try {
+      const before = await env.currentTimeMs();
+      const handle = await client.workflow.start(runActivity, {
+        taskQueue: sleepingWorker.taskQueue,
+        workflowId: uniqueWorkflowId('activity-env-sleep'),
+        args: ['echo', ['after two days'], { startToCloseTimeout: '3 days' }],
+      });
+      expect(await handle.result()).toBe('after two days');
+      expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(2 * DAY_MS);
+    } finally {
+      await sleepingWorker.stop();
+    }
+  });
+
+  it('re-arms a timer pending at the reset point in the reset run', async () => {
+    const handle = await client.workflow.start(waitForUnblockOrDeadline, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('reset-timer') });
+    // A signal without a handler: a second workflow task that completes with the day-long timer still pending.
+    await handle.signal(itemSignal, 1);
+    const completedTasks = await eventually('a second completed workflow task', async () => {
+      const found = (await historyEvents(handle)).filter((e) => eventTypeName(e) === 'WorkflowTaskCompleted');
+      return found.length >= 2 && found;
+    });
+    const { runId } = await client.workflowService.resetWorkflowExecution({
+      namespace: env.namespace ?? 'default',
+      workflowExecution: { workflowId: handle.workflowId, runId: handle.firstExecutionRunId },
+      reason: 'conformance reset with a pending timer',
+      workflowTaskFinishEventId: completedTasks[1].eventId,
+      requestId: randomUUID(),
+    });
+    const reset = client.workflow.getHandle(handle.workflowId, runId);
+    expect(await reset.query(phaseQuery)).toBe('waiting');
+    await env.sleep('2 days');
+    expect(await reset.query(phaseQuery)).toBe('deadline passed');
+    await reset.signal(unblockSignal, 'late');
+    expect(await reset.result()).toBe('unblocked');
+    // The timer came with the copied history; the reset run did not start another.
+    expect((await historyEventTypes(reset)).filter((t) => t === 'TimerStarted')).toHaveLength(1);
   });
 
   it('skips an activity retry backoff of an hour', async () => {

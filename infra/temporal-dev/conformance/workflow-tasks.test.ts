@@ -7,16 +7,14 @@ import { TimeoutFailure, defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../../temporal/test-env';
 import {
-  bundleConformanceWorkflows,
-  quietSdkLogs,
   durationMs,
   eventTypeName,
   firstEventOfType,
   historyEventTypes,
   historyEvents,
   startConformanceWorker,
+  useConformanceEnv,
   uniqueWorkflowId,
   withoutWorkflowTaskEvents,
   type RunningWorker,
@@ -28,18 +26,7 @@ let bundle: WorkflowBundleWithSourceMap;
 let worker: RunningWorker;
 let client: Client;
 
-beforeAll(async () => {
-  quietSdkLogs();
-  env = await createTestEnv();
-  bundle = await bundleConformanceWorkflows();
-  worker = await startConformanceWorker(env, bundle, 'workflow-tasks');
-  client = env.client;
-}, 120_000);
-
-afterAll(async () => {
-  await worker?.stop();
-  await env?.teardown();
-});
+useConformanceEnv('workflow-tasks', (setup) => ({ env, worker, client, workflowBundle: bundle } = setup));
 
 function options(label: string) {
   return { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId(label) };

@@ -2,7 +2,7 @@
  * The server's clock. Virtual time = wall time + offset. With time skipping enabled the offset jumps
  * forward to the next timer whenever nothing holds a lock — the Java test server's rule: the server
  * holds locks while workflow tasks and activities are in flight, clients hold them through
- * LockTimeSkipping; an empty timer queue never skips.
+ * LockTimeSkipping (activities and clients share one counter, as there); an empty timer queue never skips.
  */
 export interface TimerHandle {
   cancel(): void;
@@ -22,14 +22,16 @@ export class Clock {
   private heap: Entry[] = [];
   private wake: NodeJS.Timeout | undefined;
   private skipScheduled = false;
-  /** Locks held by the server's own in-flight work (workflow tasks, activity attempts, ...). */
-  private locks = 0;
+  /** Locks held by workflow tasks in flight: only the server takes and releases them. */
+  private taskLocks = 0;
   /**
-   * Locks held by clients (LockTimeSkipping / UnlockTimeSkipping). Kept apart from the server's so that a
-   * client unlocking more than it locked (a `result()` and an `env.sleep()` in parallel) never releases
-   * the server's own locks.
+   * The Java test server's one counter: clients (LockTimeSkipping / UnlockTimeSkipping) and activity attempts in
+   * flight share it, so an activity that calls `env.sleep()` (UnlockTimeSkippingWithSleep) releases the lock its
+   * own attempt holds and lets time skip while it waits. It never goes below zero: an unlock at zero (a client's
+   * `result()` and `env.sleep()` unlocking in parallel) is remembered and cancels the next lock instead.
    */
-  private clientLocks = 0;
+  private locks = 0;
+  private unlockedAtZero = 0;
   private closed = false;
 
   constructor(
@@ -37,7 +39,7 @@ export class Clock {
     initiallyLocked: boolean,
     offsetMs = 0,
   ) {
-    this.clientLocks = initiallyLocked ? 1 : 0;
+    this.locks = initiallyLocked ? 1 : 0;
     this.offset = offsetMs;
   }
 
@@ -54,32 +56,37 @@ export class Clock {
     if (offsetMs > this.offset) this.offset = offsetMs;
   }
 
-  get clientLockCount(): number {
-    return this.clientLocks;
+  /** Clients' and activities' locks (the shared counter). */
+  get lockCount(): number {
+    return this.locks;
   }
 
-  /** The server's own lock: taken while a workflow task, activity attempt or similar is in flight. */
-  lock(): void {
-    this.locks++;
+  /** Taken while a workflow task is scheduled or running. */
+  lockForTask(): void {
+    this.taskLocks++;
   }
 
-  unlock(): void {
-    if (this.locks <= 0) throw new Error('unbalanced time-skipping unlock');
-    this.locks--;
+  unlockForTask(): void {
+    if (this.taskLocks <= 0) throw new Error('unbalanced time-skipping unlock');
+    this.taskLocks--;
     this.maybeSkip();
   }
 
-  clientLock(): void {
-    this.clientLocks++;
+  /** LockTimeSkipping, or an activity attempt going in flight. */
+  lock(): void {
+    if (this.unlockedAtZero > 0) this.unlockedAtZero--;
+    else this.locks++;
   }
 
-  clientUnlock(): void {
-    this.clientLocks--;
+  /** UnlockTimeSkipping, or an activity attempt ending. */
+  unlock(): void {
+    if (this.locks > 0) this.locks--;
+    else this.unlockedAtZero++;
     this.maybeSkip();
   }
 
   private get skippable(): boolean {
-    return this.timeSkipping && this.locks === 0 && this.clientLocks <= 0 && !this.closed;
+    return this.timeSkipping && this.taskLocks === 0 && this.locks === 0 && !this.closed;
   }
 
   /** Runs fn when virtual time reaches `at`. */

@@ -124,6 +124,8 @@ export class Engine {
   onChange?: (ex: Execution) => void;
   /** Called when a workflow chain ends (any close but continue-as-new): schedules watch the runs they started. */
   onWorkflowClosed?: (ex: Execution) => void;
+  /** Called when DeleteWorkflowExecution removed a run (persistence records the deletion). */
+  onDeleted?: (ex: Execution) => void;
   /** Called when namespaces or search attributes change. */
   onMetaChange?: () => void;
   /** The search-attribute registry: validates upserts and types payloads in listings. */
@@ -188,17 +190,20 @@ export class Engine {
 
   // ---------------------------------------------------------------- time-skipping locks
 
+  /** Workflow tasks lock time apart from clients; activity attempts share the clients' counter (see Clock). */
   private hold(h: LockHolder): void {
     if (!h.locked) {
       h.locked = true;
-      this.clock.lock();
+      if ('activityId' in h) this.clock.lock();
+      else this.clock.lockForTask();
     }
   }
 
   private release(h: LockHolder): void {
     if (h.locked) {
       h.locked = false;
-      this.clock.unlock();
+      if ('activityId' in h) this.clock.unlock();
+      else this.clock.unlockForTask();
     }
   }
 
@@ -1137,20 +1142,27 @@ export class Engine {
       useWorkflowBuildId: a.useWorkflowBuildId ?? false,
       priority: a.priority ?? undefined,
     });
+    this.trackActivity(ex, ev);
+  }
+
+  /** Starts tracking the activity an ActivityTaskScheduled event records, and dispatches its first attempt. */
+  private trackActivity(ex: Execution, ev: Obj): void {
+    const a = ev.activityTaskScheduledEventAttributes;
+    const s2c = durationMs(a.scheduleToCloseTimeout);
     const now = this.now();
     const act: ActivityState = {
       scheduledEventId: ev.eventId,
       activityId: a.activityId,
       activityType: a.activityType.name,
-      taskQueue,
+      taskQueue: a.taskQueue.name,
       input: a.input ?? null,
       header: a.header ?? null,
       priority: a.priority ?? null,
       scheduleToCloseMs: s2c,
-      scheduleToStartMs: s2s,
-      startToCloseMs: stc,
-      heartbeatMs: hb,
-      retryPolicy,
+      scheduleToStartMs: durationMs(a.scheduleToStartTimeout),
+      startToCloseMs: durationMs(a.startToCloseTimeout),
+      heartbeatMs: durationMs(a.heartbeatTimeout),
+      retryPolicy: a.retryPolicy,
       attempt: 1,
       state: 'scheduled',
       scheduledTime: now,
@@ -1946,6 +1958,123 @@ export class Engine {
     });
   }
 
+  // ---------------------------------------------------------------- reset and delete
+
+  /**
+   * ResetWorkflowExecution: a new run of the same workflow id whose history is the base run's up to the given
+   * workflow task, then that task failed with RESET_WORKFLOW, then the signals the base run received after it
+   * (unless excluded), then a new workflow task. Timers and activities pending at that point are pending again;
+   * the current run, if open, is terminated. Children and external signals / cancels pending at the reset
+   * point are refused (their bookkeeping across runs is not rebuilt).
+   */
+  reset(req: Obj): Obj {
+    const ns = this.ns(req.namespace);
+    const workflowId: string = req.workflowExecution?.workflowId ?? '';
+    const base = this.find(ns.name, workflowId, req.workflowExecution?.runId);
+    const requestId: string = req.requestId || randomUUID();
+    const seen = ns.requestIds.get(requestId);
+    if (seen && ns.executions.get(seen)?.workflowId === workflowId) return { runId: seen };
+    const finishId = num(req.workflowTaskFinishEventId);
+    const finish = base.history[finishId - 1];
+    const finishKind = finish ? eventKind(finish) : '';
+    const cut = finishKind === 'workflowTaskStarted' ? finishId : finishId - 1;
+    const startedEvent = base.history[cut - 1];
+    if (!['workflowTaskCompleted', 'workflowTaskFailed', 'workflowTaskTimedOut', 'workflowTaskStarted'].includes(finishKind) || !startedEvent || eventKind(startedEvent) !== 'workflowTaskStarted') {
+      throw errors.invalidArgument(`WorkflowTaskFinishEventId ${finishId} is not the id of a workflow task's completed, failed, timed-out or started event.`);
+    }
+    const copied = base.history.slice(0, cut);
+    const pending = pendingAt(copied);
+    if (pending.children || pending.external) {
+      throw errors.invalidArgument('Reset to a point with pending child workflows or external signals / cancels is not supported by the embedded server.');
+    }
+    const now = this.now();
+    const runId = randomUUID();
+    const identity: string = req.identity ?? '';
+    const ex: Execution = {
+      ...base,
+      runId,
+      startRequestId: requestId,
+      status: WorkflowStatus.RUNNING,
+      startTime: now,
+      executionTime: now,
+      closeTime: 0,
+      history: copied,
+      memo: pending.memo,
+      searchAttributes: pending.searchAttributes,
+      runTimer: undefined,
+      wft: null,
+      wftAttempt: 1,
+      lastCompletedStartedId: pending.lastCompletedStartedId,
+      buffered: [],
+      activities: new Map(),
+      timers: new Map(),
+      children: new Map(),
+      queriesAwaitingTask: [],
+      historyWaiters: new Set(),
+      cancelRequested: pending.cancelRequested,
+      newRunId: undefined,
+      startDelayTimer: undefined,
+      updates: undefined,
+      sticky: undefined,
+      historySizeBytes: copied.reduce((n, e) => n + 64 + payloadsSize(eventAttributes(e).input) + payloadsSize(eventAttributes(e).result), 0),
+    };
+    const current = this.current(ns, workflowId);
+    if (current && isOpen(current)) this.terminate(current, req.reason ?? '', null, identity);
+    ns.executions.set(runId, ex);
+    ns.runs.get(workflowId)!.push(runId);
+    ns.requestIds.set(requestId, runId);
+
+    this.append(ex, 'workflowTaskFailed', {
+      scheduledEventId: startedEvent.workflowTaskStartedEventAttributes.scheduledEventId,
+      startedEventId: cut,
+      cause: (enums.WorkflowTaskFailedCause as unknown as Record<string, number>).WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW,
+      failure: { message: req.reason ?? '', resetWorkflowFailureInfo: {} },
+      identity,
+      baseRunId: base.runId,
+      newRunId: runId,
+      forkEventVersion: 0,
+    });
+    const excluded: number[] = (req.resetReapplyExcludeTypes ?? []).map(num);
+    const reapplySignals = num(req.resetReapplyType) !== 2 && !excluded.includes(1);
+    if (reapplySignals) {
+      for (const ev of base.history.slice(cut)) {
+        if (ev.workflowExecutionSignaledEventAttributes) this.append(ex, 'workflowExecutionSignaled', ev.workflowExecutionSignaledEventAttributes);
+      }
+    }
+    if (ex.runTimeoutMs || ex.executionDeadline) {
+      const deadline = Math.min(ex.runTimeoutMs ? now + ex.runTimeoutMs : Infinity, ex.executionDeadline || Infinity);
+      ex.runTimer = this.clock.schedule(deadline, () => this.timeOutWorkflow(ex));
+    }
+    for (const t of pending.timers) this.armTimer(ex, t.timerId, t.startedEventId, t.fireAt);
+    for (const ev of pending.activities) this.trackActivity(ex, ev);
+    for (const id of pending.cancelRequestedActivities) {
+      const act = ex.activities.get(id);
+      if (act) act.cancelRequested = true;
+    }
+    this.scheduleWorkflowTask(ex);
+    this.log('debug', `reset ${workflowId}/${base.runId} at event ${finishId} into run ${runId}`);
+    return { runId };
+  }
+
+  /** DeleteWorkflowExecution: an open run is terminated first; the run then leaves the server with its history. */
+  deleteExecution(ex: Execution, identity: string): void {
+    if (isOpen(ex)) this.terminate(ex, 'Delete workflow execution', null, identity);
+    this.removeExecution(ex);
+    this.onDeleted?.(ex);
+  }
+
+  private removeExecution(ex: Execution): void {
+    const ns = this.ns(ex.namespace);
+    ns.executions.delete(ex.runId);
+    if (ns.requestIds.get(ex.startRequestId) === ex.runId) ns.requestIds.delete(ex.startRequestId);
+    const runs = ns.runs.get(ex.workflowId);
+    if (runs) {
+      const i = runs.indexOf(ex.runId);
+      if (i >= 0) runs.splice(i, 1);
+      if (!runs.length) ns.runs.delete(ex.workflowId);
+    }
+  }
+
   // ---------------------------------------------------------------- persistence
 
   /** The mutable state of an execution without its history and without live handles. */
@@ -2061,16 +2190,9 @@ export class Engine {
     let purged = 0;
     const now = this.now();
     for (const ns of this.namespaces.values()) {
-      for (const [runId, ex] of ns.executions) {
+      for (const ex of ns.executions.values()) {
         if (isOpen(ex) || !ex.closeTime || ex.closeTime + ns.retentionMs > now) continue;
-        ns.executions.delete(runId);
-        ns.requestIds.delete(ex.startRequestId);
-        const runs = ns.runs.get(ex.workflowId);
-        if (runs) {
-          const i = runs.indexOf(runId);
-          if (i >= 0) runs.splice(i, 1);
-          if (!runs.length) ns.runs.delete(ex.workflowId);
-        }
+        this.removeExecution(ex);
         purged++;
       }
     }
@@ -2087,4 +2209,59 @@ export class Engine {
     });
   }
 
+}
+
+/** `activityTaskScheduled` for an ActivityTaskScheduled event (the name of its attributes field). */
+function eventKind(ev: Obj): string {
+  return Object.keys(ev).find((k) => k.endsWith('EventAttributes') && ev[k])?.replace(/EventAttributes$/, '') ?? '';
+}
+
+function eventAttributes(ev: Obj): Obj {
+  return ev[`${eventKind(ev)}EventAttributes`] ?? {};
+}
+
+const CHILD_CLOSED = ['childWorkflowExecutionCompleted', 'childWorkflowExecutionFailed', 'childWorkflowExecutionCanceled', 'childWorkflowExecutionTerminated', 'childWorkflowExecutionTimedOut', 'startChildWorkflowExecutionFailed'];
+const EXTERNAL_DONE = ['externalWorkflowExecutionSignaled', 'signalExternalWorkflowExecutionFailed', 'externalWorkflowExecutionCancelRequested', 'requestCancelExternalWorkflowExecutionFailed'];
+const ACTIVITY_CLOSED = ['activityTaskCompleted', 'activityTaskFailed', 'activityTaskTimedOut', 'activityTaskCanceled'];
+
+/** What is pending after a prefix of a history: a reset's new run starts from it. */
+function pendingAt(events: Obj[]) {
+  const timers = new Map<string, { timerId: string; startedEventId: number; fireAt: number }>();
+  const activities = new Map<number, Obj>();
+  const cancelRequestedActivities = new Set<number>();
+  const children = new Set<number>();
+  const external = new Set<number>();
+  const started = events[0].workflowExecutionStartedEventAttributes;
+  const memo: Obj = { ...(started.memo?.fields ?? {}) };
+  const searchAttributes: Obj = { ...(started.searchAttributes?.indexedFields ?? {}) };
+  let cancelRequested = false;
+  let lastCompletedStartedId = 0;
+  const attrs = (ev: Obj, kind: string): Obj | undefined => ev[`${kind}EventAttributes`];
+  for (const ev of events) {
+    let a: Obj | undefined;
+    if ((a = attrs(ev, 'timerStarted'))) timers.set(a.timerId, { timerId: a.timerId, startedEventId: num(ev.eventId), fireAt: toMs(ev.eventTime) + toMs(a.startToFireTimeout) });
+    else if ((a = attrs(ev, 'timerFired') ?? attrs(ev, 'timerCanceled'))) timers.delete(a.timerId);
+    else if (attrs(ev, 'activityTaskScheduled')) activities.set(num(ev.eventId), ev);
+    else if ((a = attrs(ev, 'activityTaskCancelRequested'))) cancelRequestedActivities.add(num(a.scheduledEventId));
+    else if (attrs(ev, 'startChildWorkflowExecutionInitiated')) children.add(num(ev.eventId));
+    else if (attrs(ev, 'signalExternalWorkflowExecutionInitiated') || attrs(ev, 'requestCancelExternalWorkflowExecutionInitiated')) external.add(num(ev.eventId));
+    else if ((a = attrs(ev, 'upsertWorkflowSearchAttributes'))) Object.assign(searchAttributes, a.searchAttributes?.indexedFields ?? {});
+    else if ((a = attrs(ev, 'workflowPropertiesModified'))) Object.assign(memo, a.upsertedMemo?.fields ?? {});
+    else if (attrs(ev, 'workflowExecutionCancelRequested')) cancelRequested = true;
+    else if ((a = attrs(ev, 'workflowTaskCompleted'))) lastCompletedStartedId = num(a.startedEventId);
+    for (const kind of ACTIVITY_CLOSED) if ((a = attrs(ev, kind))) activities.delete(num(a.scheduledEventId));
+    for (const kind of CHILD_CLOSED) if ((a = attrs(ev, kind))) children.delete(num(a.initiatedEventId));
+    for (const kind of EXTERNAL_DONE) if ((a = attrs(ev, kind))) external.delete(num(a.initiatedEventId));
+  }
+  return {
+    timers: [...timers.values()],
+    activities: [...activities.values()],
+    cancelRequestedActivities,
+    children: children.size,
+    external: external.size,
+    memo,
+    searchAttributes,
+    cancelRequested,
+    lastCompletedStartedId,
+  };
 }

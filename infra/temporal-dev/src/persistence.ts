@@ -83,6 +83,8 @@ export class Store {
   private syncing = false;
   private flushAgain = false;
   private dirtySchedules = new Set<string>();
+  /** Runs deleted since the last flush (DeleteWorkflowExecution). */
+  private deleted: string[] = [];
   /** Set before `open` when schedules are kept in this log. */
   schedules?: ScheduleStore;
 
@@ -135,7 +137,8 @@ export class Store {
             prev.state = state;
             prev.events.push(...events);
           } else states.set(state.runId, { state, events });
-        } else if (rec.k === 'sched') schedules.set(rec.key, fromJsonSafe(rec.state) as Obj | null);
+        } else if (rec.k === 'del') states.delete(rec.runId);
+        else if (rec.k === 'sched') schedules.set(rec.key, fromJsonSafe(rec.state) as Obj | null);
         pos = nl + 1;
         good = pos;
       }
@@ -175,6 +178,14 @@ export class Store {
     this.schedule();
   }
 
+  /** Records that a run was deleted: a deletion record makes a restart forget it. */
+  markDeleted(ex: Execution): void {
+    this.dirty.delete(ex);
+    this.persistedEvents.delete(ex);
+    this.deleted.push(ex.runId);
+    this.schedule();
+  }
+
   markScheduleDirty(key: string): void {
     this.dirtySchedules.add(key);
     this.schedule();
@@ -187,7 +198,7 @@ export class Store {
 
   /** Resolves once everything changed so far is on disk. */
   commit(): Promise<void> {
-    if (!this.dirty.size && !this.dirtySchedules.size && !this.metaDirty && this.getMeta().clockOffsetMs === this.lastOffset) return Promise.resolve();
+    if (!this.dirty.size && !this.dirtySchedules.size && !this.deleted.length && !this.metaDirty && this.getMeta().clockOffsetMs === this.lastOffset) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiters.push(resolve);
       this.schedule();
@@ -257,6 +268,8 @@ export class Store {
     }
     for (const ex of this.dirty) chunks.push(line(this.record(ex)));
     this.dirty.clear();
+    for (const runId of this.deleted) chunks.push(line({ k: 'del', runId }));
+    this.deleted = [];
     // After the executions: a schedule's cursor never reaches the disk ahead of the run it started.
     for (const key of this.dirtySchedules) chunks.push(line(this.scheduleRecord(key)));
     this.dirtySchedules.clear();
@@ -304,6 +317,7 @@ export class Store {
     this.size = size;
     this.liveSize = size;
     this.dirty.clear();
+    this.deleted = [];
     this.dirtySchedules.clear();
     this.metaDirty = false;
     for (const w of this.waiters.splice(0)) w();

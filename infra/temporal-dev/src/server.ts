@@ -79,6 +79,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
     const s = store;
     schedules.onChange = (key) => s.markScheduleDirty(key);
     engine.onChange = (ex) => s.markDirty(ex);
+    engine.onDeleted = (ex) => s.markDeleted(ex);
     engine.onMetaChange = () => s.markMetaDirty();
     visibility.onChange = () => s.markMetaDirty();
   }

@@ -239,6 +239,12 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
       engine.terminate(ex, req.reason ?? '', req.details ?? null, req.identity ?? '');
       return {};
     },
+    ResetWorkflowExecution: (req) => engine.reset(req),
+    DeleteWorkflowExecution: (req) => {
+      const ex = engine.find(req.namespace, req.workflowExecution?.workflowId ?? '', req.workflowExecution?.runId);
+      engine.deleteExecution(ex, 'history-service');
+      return {};
+    },
     DescribeWorkflowExecution: (req) => {
       const ex = engine.find(req.namespace, req.execution?.workflowId ?? '', req.execution?.runId);
       return engine.describe(ex);
@@ -351,12 +357,12 @@ function testServiceHandlers(engine: Engine): Record<string, Handler> {
   return {
     LockTimeSkipping: () => {
       requireSkipping();
-      clock.clientLock();
+      clock.lock();
       return {};
     },
     UnlockTimeSkipping: () => {
       requireSkipping();
-      clock.clientUnlock();
+      clock.unlock();
       return {};
     },
     Sleep: async (req) => {
@@ -370,11 +376,11 @@ function testServiceHandlers(engine: Engine): Record<string, Handler> {
     UnlockTimeSkippingWithSleep: async (req) => {
       requireSkipping();
       const target = clock.now() + toMs(req.duration);
-      clock.clientUnlock();
+      clock.unlock();
       try {
         await engine.sleepUntil(target);
       } finally {
-        clock.clientLock();
+        clock.lock();
       }
       return {};
     },
