@@ -73,7 +73,9 @@ export type CustomerRmaView = z.infer<typeof CustomerRmaView>;
 export const CustomerRmaListItem = CustomerRmaView.pick({ id: true, reference: true, stage: true, stageLabel: true, quantity: true, productModel: true, outcome: true, createdAt: true }).meta({ id: 'CustomerRmaListItem' });
 export type CustomerRmaListItem = z.infer<typeof CustomerRmaListItem>;
 
-export const CustomerTimelineEntry = z.object({ at: z.string(), step: z.string(), label: Bilingual }).meta({ id: 'CustomerRmaTimelineEntry' });
+export const CustomerTimelineEntry = z
+  .object({ at: z.string(), kind: z.literal('task_completed'), step: z.string(), title: z.string(), label: Bilingual })
+  .meta({ id: 'CustomerRmaTimelineEntry' });
 export type CustomerTimelineEntry = z.infer<typeof CustomerTimelineEntry>;
 
 function stageOf(row: RmaCaseRow): RmaStage {
@@ -121,6 +123,25 @@ export function toCustomerView(row: RmaCaseRow, state: RmaState | null, unitsRec
 export function toCustomerTimeline(completed: { step: string; completedAt: Date | null }[]): CustomerTimelineEntry[] {
   return completed
     .filter((t) => t.completedAt && CUSTOMER_MILESTONES[t.step.replace(/#\d+$/, '')])
-    .map((t) => ({ at: (t.completedAt as Date).toISOString(), step: t.step, label: CUSTOMER_MILESTONES[t.step.replace(/#\d+$/, '')] }))
+    .map((t) => {
+      const label = CUSTOMER_MILESTONES[t.step.replace(/#\d+$/, '')];
+      return { at: (t.completedAt as Date).toISOString(), kind: 'task_completed' as const, step: t.step, title: `${label.en} / ${label.zh}`, label };
+    })
     .sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** A step waiting on the customer: what to do and what it is about, not who else works on the case. */
+export const CustomerTask = z
+  .object({ id: z.string(), step: z.string(), kind: z.string(), title: z.string(), answerBy: z.string().nullable(), payload: z.record(z.string(), z.unknown()) })
+  .meta({ id: 'CustomerRmaTask' });
+export type CustomerTask = z.infer<typeof CustomerTask>;
+
+/** Payload keys a customer's task may show (the amount and quantity they decide on); the rest is internal. */
+const CUSTOMER_TASK_PAYLOAD = ['amountFen', 'quantity'] as const;
+
+/** The customer's own task, with their answer-by time and only the payload they decide on. */
+export function toCustomerTask(t: { id: string; step: string; kind: string; title: string; dueAt: Date | null; payload: Record<string, unknown> | null }): CustomerTask {
+  const payload: Record<string, unknown> = {};
+  for (const key of CUSTOMER_TASK_PAYLOAD) if (t.payload && key in t.payload) payload[key] = t.payload[key];
+  return { id: t.id, step: t.step, kind: t.kind, title: t.title, answerBy: t.dueAt?.toISOString() ?? null, payload };
 }

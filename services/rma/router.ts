@@ -18,7 +18,7 @@ import { loadWorkingCalendar } from './calendar-config';
 import { openRma, RMA_OPENERS } from './open-rma';
 import { EVIDENCE_LIMITS, findEvidence, RmaEvidenceParams, StoredEvidence, storeEvidence } from './evidence-store';
 import { registerRecordRoutes } from './records';
-import { CUSTOMER_MILESTONES, CustomerRmaView, toCustomerListItem, toCustomerView } from './customer-view';
+import { CustomerRmaView, CustomerTimelineEntry, toCustomerListItem, toCustomerTask, toCustomerTimeline, toCustomerView } from './customer-view';
 import { AFTER_SALES_MAX_PCS, repairTeam } from '../../domain/rma/routing';
 import {
   CompleteStepRequest,
@@ -169,7 +169,7 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
     if (actor.role === 'customer' && !isOverseer(actor)) {
       // The customer's own steps only, with their own due time and nothing about escalation.
       const mine = tasks.filter((t) => t.role === 'customer');
-      res.json({ tasks: mine.map((t) => ({ id: t.id, step: t.step, kind: t.kind, title: t.title, role: t.role, dueAt: t.dueAt?.toISOString() ?? null, payload: t.payload })) });
+      res.json({ tasks: mine.map((t) => toCustomerTask(t)) });
       return;
     }
     res.json({
@@ -186,14 +186,9 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
     ]);
     const entries: TimelineEntry[] = [];
     if (actorOf(req).role === 'customer') {
-      // Milestones only: no staff, no internal steps, no recorded data.
-      for (const t of tasks) {
-        const label = CUSTOMER_MILESTONES[t.step.replace(/#\d+$/, '')];
-        if (t.status !== 'completed' || !t.completedAt || !label) continue;
-        entries.push({ at: t.completedAt.toISOString(), kind: 'task_completed', step: t.step, title: `${label.en} / ${label.zh}`, actorId: null, actorRole: null });
-      }
-      entries.sort((a, b) => a.at.localeCompare(b.at));
-      res.json({ timeline: entries });
+      // Milestones only, built as the customer's own entries: no staff or their roles, no internal steps or data.
+      const completed = tasks.filter((t) => t.status === 'completed').map((t) => ({ step: t.step, completedAt: t.completedAt }));
+      res.json({ timeline: toCustomerTimeline(completed) });
       return;
     }
     for (const t of tasks) {
@@ -321,7 +316,7 @@ function registerOpenApi(deps: ServiceDeps): void {
     summary: 'Everything that happened to one RMA: steps opened and done (who, when); for staff also audited changes and penalties',
     security: AUTHENTICATED,
     request: { params: RmaIdParams },
-    responses: { 200: json(z.object({ timeline: z.array(TimelineEntry) }), 'Oldest first'), ...errorResponses(400, 401, 404) },
+    responses: { 200: json(z.object({ timeline: z.array(z.union([TimelineEntry, CustomerTimelineEntry])) }), 'Oldest first (a customer gets milestones only)'), ...errorResponses(400, 401, 404) },
   });
   r.registerPath({
     method: 'get',

@@ -417,4 +417,136 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
       expect(caught.map((m) => m.subject)).toContainEqual(expect.stringMatching(/: shipped \/ 已发货$/));
     }, 30_000);
   });
+  it('a paid repair over HTTP: staff correct the claimed sale date, the customer answers the quote, pays before ship-back, and reads every e-mail through SMTP; every endpoint the customer reaches answers the customer view', async () => {
+    if (skipped()) return;
+    const daysAgo = (days: number) => new Date(Date.now() - days * DAY).toISOString().slice(0, 10);
+    const customerBodies: { what: string; body: unknown }[] = [];
+    const walked = new Set<string>();
+    const asCustomer = async (method: 'GET' | 'POST', template: string, path: string, body?: unknown) => {
+      const r = method === 'GET' ? await api.get(path, tokens.buyer) : await api.post(path, body, tokens.buyer);
+      walked.add(`${method} ${template}`);
+      customerBodies.push({ what: `${method} ${path} → ${r.status}`, body: r.body });
+      return r;
+    };
+    const act = async (who: string, name: string, decision: string, data: Record<string, unknown> = {}) => {
+      const r = await eventuallyApi(async () => {
+        const res = await api.post(`/api/rmas/${id}/steps/${name}`, { decision, data }, tokens[who]);
+        expect([name, res.status, res.body]).toEqual([name, 200, expect.anything()]);
+        return res;
+      });
+      return r.body;
+    };
+
+    // The customer claims a sale 60 days ago (free repair); the order shows 400 days: staff correct it, so it is paid.
+    const opened = await asCustomer('POST', '/api/rmas', '/api/rmas', complaint({ quantity: 5, saleDate: daysAgo(60) }));
+    expect(opened.status).toBe(201);
+    const id: string = opened.body.id;
+    const reference: string = opened.body.reference;
+    await act('sales', 'quality-report', 'submitted', { defectQuantity: 5, symptoms: 'internal: supplier lot 7 suspected' });
+    await act('qa', 'site-visit', 'confirmed', { visitedOn: daysAgo(0), responsibility: 'factory', evidence: 'internal evidence: U3 cold joint', customerSignatory: 'Li Wei', factorySignatory: 'Zhang San' });
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from('photo of the flicker')], { type: 'image/jpeg' }), 'flicker.jpg');
+    const uploaded = await fetch(`${platform.url}/api/rmas/${id}/evidence`, { method: 'POST', headers: { authorization: `Bearer ${tokens.buyer}` }, body: form });
+    const uploadedBody = (await uploaded.json()) as { evidence: { download: string }[] };
+    walked.add('POST /api/rmas/{id}/evidence');
+    customerBodies.push({ what: 'POST evidence', body: uploadedBody });
+    expect(uploaded.status).toBe(201);
+    const download = await fetch(`${platform.url}${uploadedBody.evidence[0].download}`, { headers: { authorization: `Bearer ${tokens.buyer}` } });
+    expect([download.status, await download.text()]).toEqual([200, 'photo of the flicker']);
+    walked.add('GET /api/rmas/{id}/evidence/{evidenceId}');
+
+    // A date in the factory's future is refused (400 naming the field) and changes nothing.
+    await eventuallyApi(async () => {
+      const future = await api.post(`/api/rmas/${id}/steps/confirm-claims`, { decision: 'confirmed', data: { saleDate: '2099-01-01', productionDate: null, quantity: 5, source: 'x' } }, tokens.sales);
+      expect([future.status, future.body.error?.field]).toEqual([400, 'data.saleDate']);
+    });
+    await act('sales', 'confirm-claims', 'confirmed', { saleDate: daysAgo(400), productionDate: null, quantity: 5, source: 'order and invoice checked' });
+    await act('sales_manager', 'return-acceptance', 'accept', { resolution: 'repair' });
+    await act('warehouse', 'receive-units', 'received', { arrivedAt: new Date(Math.min(await env.currentTimeMs(), Date.now())).toISOString(), quantity: 5 });
+    await act('engineer', 'classify', 'classified', { good: 5, scrap: 0, materials: [{ kind: 'SMT', inStock: true }], findings: 'internal: U3 cracked' });
+    await act('sales', 'repair-quote', 'quoted', { amountFen: 150_000, note: 'internal: margin 40%' });
+
+    // The customer sees the step waiting on them, with the amount, and answers it.
+    const mine = await eventuallyApi(async () => {
+      const r = await asCustomer('GET', '/api/rmas/{id}/tasks', `/api/rmas/${id}/tasks`);
+      expect(r.body.tasks.map((x: { step: string }) => x.step)).toEqual(['quote-confirmation']);
+      return r.body.tasks[0];
+    });
+    expect(mine).toMatchObject({ kind: 'rma.quote-confirmation', payload: { amountFen: 150_000, quantity: 5 }, answerBy: expect.any(String) });
+    const answered = await asCustomer('POST', '/api/rmas/{id}/steps/{step}', `/api/rmas/${id}/steps/quote-confirmation`, { decision: 'accept', data: {} });
+    expect(answered.status).toBe(200);
+
+    await act('qa', 'disassembly', 'done', { reclaimedParts: 0, ngParts: 0 });
+    await act('production', 'repair-date', 'promised', { promisedOn: daysFromToday(14) });
+    await act('qa', 'repair', 'repaired', { repaired: 5, scrapped: 0 });
+    await act('qa', 'qa-confirmation', 'pass');
+    await act('qa', 'outgoing-inspection', 'pass');
+    await act('warehouse', 'pack', 'done');
+    // Paid before ship-back: the shipment step does not open until finance records the payment.
+    await eventuallyApi(async () => {
+      const tasks = await api.get(`/api/rmas/${id}/tasks`, tokens.finance);
+      expect(tasks.body.tasks.map((x: { step: string }) => x.step)).toEqual(['repair-payment']);
+    });
+    expect((await api.post(`/api/rmas/${id}/steps/ship-back`, { decision: 'shipped', data: { carrier: 'SF', trackingNumber: 'SF1' } }, tokens.warehouse)).status).toBe(409);
+    await act('finance', 'repair-payment', 'paid', { reference: 'BANK-PAID-1', amountFen: 150_000 });
+    await act('warehouse', 'ship-back', 'shipped', { carrier: 'SF Express', trackingNumber: 'SF5550001' });
+    await act('qa', 'close-report', 'closed', { rootCause: 'internal: reflow too cold', correctiveAction: 'internal: profile re-qualified' });
+    await eventuallyApi(async () => expect((await api.get(`/api/rmas/${id}`, tokens.buyer)).body.status).toBe('closed:repaired'));
+
+    // The customer's e-mails, as the mail catcher received them over SMTP (not the outbox table).
+    const expected = [
+      `RMA ${reference}: complaint received / 客诉已受理`,
+      `RMA ${reference}: repair quote 1500.00 CNY / 维修报价`,
+      `RMA ${reference}: repair date ${daysFromToday(14)} / 承诺维修日期`,
+      `RMA ${reference}: shipped / 已发货`,
+      `RMA ${reference}: closed / 已结案`,
+    ];
+    const caught = await eventuallyApi(async () => {
+      const mail = await caughtMailRepo.listCaughtMail(t.db, { to: 'buyer@demo.local' });
+      expect(mail.map((m) => m.subject)).toEqual(expect.arrayContaining(expected));
+      return mail;
+    }, 30_000);
+    const quoteMail = caught.find((m) => m.subject === expected[1])!;
+    // The message as it went over the wire: MIME headers, encoded subject, quoted-printable body.
+    expect(quoteMail.raw).toMatch(/^MIME-Version: 1\.0/m);
+    expect(quoteMail.raw).toMatch(/^Subject: =\?UTF-8\?Q\?/m);
+    expect(quoteMail.text_body).toContain('1500.00 CNY');
+    for (const m of caught.filter((x) => x.subject?.includes(reference))) expect(`${m.subject} ${m.text_body}`).not.toMatch(/internal:|Zhang San|@demo\.local/);
+
+    // 第七步 售后评价 after close.
+    expect((await asCustomer('POST', '/api/rmas/{id}/records/{kind}', `/api/rmas/${id}/records/customer-evaluation`, { data: { satisfaction: 5 } })).status).toBe(201);
+    expect((await api.post(`/api/rmas/${id}/records/supplier-claim`, { data: { supplier: 'Acme Parts', material: 'U3', lossQuantity: 5, letter: 'internal: letter 12', chargeBackFen: 1000 } }, tokens.engineer)).status).toBe(201);
+
+    // The walk: every RMA endpoint a customer can reach.
+    expect((await asCustomer('GET', '/api/rmas', '/api/rmas')).status).toBe(200);
+    const detail = await asCustomer('GET', '/api/rmas/{id}', `/api/rmas/${id}`);
+    expect(detail.body).toMatchObject({ outcome: 'repaired', warranty: 'out_of_warranty', charge: 'paid', repairQuoteFen: 150_000 });
+    const timeline = await asCustomer('GET', '/api/rmas/{id}/timeline', `/api/rmas/${id}/timeline`);
+    expect(timeline.body.timeline.length).toBeGreaterThan(3);
+    for (const e of timeline.body.timeline) expect(Object.keys(e).sort()).toEqual(['at', 'kind', 'label', 'step', 'title']);
+    const records = await asCustomer('GET', '/api/rmas/{id}/records', `/api/rmas/${id}/records`);
+    expect(records.body.records.map((r: { kind: string }) => r.kind)).toEqual(['customer-evaluation']);
+    expect((await asCustomer('GET', '/api/rmas/{id}/penalties', `/api/rmas/${id}/penalties`)).status).toBe(403);
+    expect((await asCustomer('GET', '/api/rma-penalties', '/api/rma-penalties')).status).toBe(403);
+    expect((await asCustomer('POST', '/api/rma-penalties/{id}/waive', `/api/rma-penalties/00000000-0000-4000-8000-000000000000/waive`, { reason: 'x' })).status).toBe(403);
+
+    // No staff identities, internal comments, deadlines or staff task roles anywhere.
+    const staff = await t.db.selectFrom('users').select(['id', 'email', 'display_name', 'role']).where('role', '!=', 'customer').execute();
+    const staffRoles = [...new Set(staff.map((u) => u.role))];
+    for (const { what, body } of customerBodies) {
+      const text = JSON.stringify(body);
+      const leaks = [
+        ...staff.flatMap((u) => [u.id, u.email, u.display_name]).filter((x) => text.includes(x)),
+        ...['internal', 'Zhang San', 'dueAt', 'deadline', 'escalat', 'remind', 'actorRole', 'actorId', 'penalt', 'requestedByUserId', 'completedBy', 'capFen'].filter((x) => text.includes(x)),
+        ...staffRoles.filter((r) => new RegExp(`"(role|actorRole)":"${r}"`).test(text)),
+      ];
+      expect({ what, leaks }).toEqual({ what, leaks: [] });
+    }
+    // Every RMA path of the API document was walked (a new endpoint needs its customer check here).
+    const openapi = await api.get('/api/openapi.json');
+    const rmaOps = Object.entries(openapi.body.paths as Record<string, Record<string, unknown>>)
+      .filter(([p]) => p.startsWith('/api/rma'))
+      .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    expect(rmaOps.filter((op) => !walked.has(op))).toEqual([]);
+  });
 });

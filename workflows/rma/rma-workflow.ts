@@ -140,7 +140,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   const qualityReview = internalReview === 'none' ? undefined : runQualityReview(internalReview, visit.at);
 
   // 第二步 客户信息核实: what the customer claimed is confirmed or corrected by staff before money depends on it.
-  state.step = 'confirm-claims';
+  await enter('acceptance', 'confirm-claims');
   const claimed = { saleDate: input.product.saleDate ?? null, productionDate: input.product.productionDate ?? null, quantity: input.complaint.quantity };
   const confirmation = await steps.must({
     step: 'confirm-claims',
@@ -162,7 +162,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
 
   // The sales VP decides on the approved report (呈销售副总审核); outsourced products: quality-caused only.
   await report;
-  await enter('acceptance');
+  await enter('acceptance', 'return-acceptance');
   const acceptanceRule = returnAcceptance(input.product.outsourced, responsibility);
   const acceptance = await steps.must({
     step: 'return-acceptance',

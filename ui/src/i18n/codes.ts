@@ -121,6 +121,9 @@ export const STATUS: Record<string, Words> = {
 /** Decisions people take on tasks (the button and the record of it). */
 export const DECISIONS: Record<string, Words> = {
   approve: w('Approve', '批准'),
+  refused: w('Refused', '拒收'),
+  accepted: w('Accepted', '已接受'),
+  reviewed: w('Reviewed', '已检讨'),
   settled: w('Settled', '已处理'),
   reject: w('Reject', '驳回'),
   schedule: w('Schedule', '确定日期'),
@@ -162,6 +165,13 @@ export const DECISIONS: Record<string, Words> = {
 /** Field names of task data and payloads, and of records shown as label / value lists. */
 export const FIELDS: Record<string, Words> = {
   comment: w('Comment', '备注'),
+  source: w('Checked against', '核实依据'),
+  exceptionReason: w('Reason for an exception', '特批理由'),
+  heldOn: w('Held on', '召开日期'),
+  participants: w('Participants', '参加人员'),
+  responsiblePerson: w('Responsible person', '责任人'),
+  formNumber: w('Form number', '处理单编号'),
+  internalReview: w('Internal review', '内部检讨'),
   signatoryName: w('Signatory name', '签字人姓名'),
   amountMinor: w('Amount', '金额'),
   materialsPurchasedMinor: w('Parts already bought (retained)', '已采购物料（扣留）'),
@@ -299,6 +309,9 @@ export const FIELDS: Record<string, Words> = {
 
 /** Values of enumerated fields (production steps, inspection kinds, responsibility, resolutions …). */
 export const VALUES: Record<string, Words> = {
+  none: w('None', '无'),
+  meeting: w('Quality review meeting', '品质检讨会'),
+  'abnormality-form': w('Quality-abnormality form', '品质异常处理单'),
   smt_top: w('SMT top side', 'SMT 顶面'),
   smt_bottom: w('SMT bottom side', 'SMT 底面'),
   reflow: w('Reflow', '回流焊'),
@@ -533,6 +546,10 @@ export const STEPS: Record<string, Words> = {
   'refund-payment': w('Refund payment', '退款支付'),
   'refund-confirmation': w('Refund confirmation', '退款确认'),
   'close-report': w('Report closed', '报告结案'),
+  'confirm-claims': w('Claims confirmed', '客户信息核实'),
+  'resolution-exception': w('Resolution exception', '换货/退款特批'),
+  'refund-inspection': w('Refund inspection', '退款检验'),
+  'quality-review': w('Quality review', '品质检讨'),
 };
 
 /** A step id ("engineering-review-r2", "proofing:build:1", "lot:1:rework:2") in words, with its number. */

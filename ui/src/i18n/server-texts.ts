@@ -129,6 +129,10 @@ const TITLES: Record<string, { zh: Template; en?: Template }> = {
   'rma.refund-payment': { zh: (f) => `支付返修单 ${f.ref} 的退款` },
   'rma.customer-confirmation': { zh: (f) => `确认已收到返修单 ${f.ref} 的退款` },
   'rma.close-report': { zh: (f) => `关闭返修单 ${f.ref} 的品质异常报告` },
+  'rma.confirm-claims': { zh: (f) => `核实返修单 ${f.ref} 的客户申报信息（销售 / 生产日期、数量）` },
+  'rma.resolution-exception': { zh: (f) => `特批返修单 ${f.ref} 的${/refund/.test(f.title) ? '退款' : '换货'}（规则不允许）` },
+  'rma.refund-inspection': { zh: (f) => `检验返修单 ${f.ref} 退款退回的产品` },
+  'rma.quality-review': { zh: (f) => (/meeting/.test(f.title) ? `召开返修单 ${f.ref} 的品质检讨会` : `处理返修单 ${f.ref} 的品质异常处理单`) },
 };
 
 /** A task's title in the reader's language. */
