@@ -1,19 +1,16 @@
 // Conformance: with --db-filename the embedded server keeps executions, timers, activity retries and children
 // across a SIGKILL at any moment. Runs the server's executable (the CLI dev-server form) as a child process and
 // restarts it on the same port and file; the SDK worker reconnects by itself.
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { appendFileSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { bundleServerFeatureWorkflows } from './bundle';
-import { TEMPORAL_DEV_BIN, usingEmbeddedServer } from '../../../temporal/test-env';
+import { usingEmbeddedServer } from '../../../temporal/test-env';
 import { eventTypeName, historyEvents, quietSdkLogs, withoutWorkflowTaskEvents } from '../helpers';
 import * as wf from './workflows';
-import { freePort } from '../../free-port';
+import { KillableServer } from './killable-server';
 
 // Killing the server is only possible with the embedded one.
 const describeEmbedded = usingEmbeddedServer() ? describe : describe.skip;
@@ -29,39 +26,21 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 }
 
 describeEmbedded('persistence across SIGKILL (--db-filename)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'temporal-dev-persist-'));
-  const dbFile = join(dir, 'state.db');
-  let port: number;
-  let server: ChildProcess | undefined;
-  let stderr = '';
+  const server = new KillableServer('dev-server');
   let client: Client;
   let connection: Connection;
   let stopWorker: () => Promise<void>;
   const attempts = new Map<string, number>();
-
-  async function startServer(): Promise<void> {
-    stderr = '';
-    server = spawn(TEMPORAL_DEV_BIN, ['server', 'start-dev', '--port', String(port), '--headless', '--db-filename', dbFile, '--log-level', 'info'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    server.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    await until('server to listen', async () => stderr.includes('Temporal-compatible server on'));
-  }
-
-  function kill(): Promise<void> {
-    const p = server!;
-    return new Promise((resolve) => {
-      p.once('exit', () => resolve());
-      p.kill('SIGKILL');
-    });
-  }
+  const startServer = () => server.start();
+  const kill = () => server.kill();
 
   beforeAll(async () => {
     quietSdkLogs();
-    port = await freePort();
     await startServer();
-    connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+    connection = await Connection.connect({ address: server.address });
     client = new Client({ connection });
     const workflowBundle = await bundleServerFeatureWorkflows();
-    const native = await NativeConnection.connect({ address: `127.0.0.1:${port}` });
+    const native = await NativeConnection.connect({ address: server.address });
     const worker = await Worker.create({
       connection: native,
       taskQueue: 'persistence',
@@ -89,8 +68,7 @@ describeEmbedded('persistence across SIGKILL (--db-filename)', () => {
   afterAll(async () => {
     await stopWorker?.();
     await connection?.close();
-    if (server && server.exitCode === null) await kill();
-    rmSync(dir, { recursive: true, force: true });
+    await server.dispose();
   });
 
   it('completes a workflow whose activity retry, timer and child each lived through a SIGKILL', async () => {
@@ -101,7 +79,7 @@ describeEmbedded('persistence across SIGKILL (--db-filename)', () => {
     await until('the first attempt to fail', async () => (await handle.describe()).raw.pendingActivities?.[0]?.attempt === 2);
     await kill();
     await startServer();
-    expect(stderr).toMatch(/restored \d+ executions/);
+    expect(server.stderr).toMatch(/restored \d+ executions/);
 
     // 2. killed while the timer runs
     await until('the timer to start', async () => (await historyEvents(handle)).some((e) => eventTypeName(e) === 'TimerStarted'));
@@ -141,10 +119,19 @@ describeEmbedded('persistence across SIGKILL (--db-filename)', () => {
     const handle = await client.workflow.start(wf.waitForRelease, { taskQueue: 'persistence', workflowId });
     await until('the workflow task to complete', async () => (await historyEvents(handle)).some((e) => eventTypeName(e) === 'WorkflowTaskCompleted'));
     await kill();
-    appendFileSync(dbFile, '0badc0de {"k":"ex","state":{"runId":"half-writ');
+    appendFileSync(server.dbFile, '0badc0de {"k":"ex","state":{"runId":"half-writ');
     await startServer();
-    expect(stderr).toMatch(/corrupt tail/);
+    expect(server.stderr).toMatch(/corrupt tail/);
     await handle.signal(wf.releaseSignal, 'still here');
     expect(await handle.result()).toBe('still here');
+  }, 60_000);
+
+  it('forgets a deleted run across a restart', async () => {
+    const handle = await client.workflow.start(wf.waitForRelease, { taskQueue: 'persistence', workflowId: `deleted-${randomUUID()}` });
+    await client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: handle.workflowId } });
+    await expect(handle.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await kill();
+    await startServer();
+    await expect(handle.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
   }, 60_000);
 });
