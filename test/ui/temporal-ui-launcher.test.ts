@@ -1,8 +1,9 @@
 /**
  * `npm start` in embedded mode serves Temporal's web UI beside the embedded server and links case pages to it:
- * the real launcher on free ports, one quote asked for by the demo buyer, then in chromium the quote page's
- * "Open in Temporal UI" link opens the quote workflow's history in Temporal's own UI, and the UI's workflow list
- * shows the quote workflow.
+ * the real launcher on free ports, one quote asked for by the demo buyer (reviewed if it needs an engineer) and
+ * accepted, then in chromium the quote page's "Open in Temporal UI" link opens the quote workflow's history in
+ * Temporal's own UI (started, activities, timers, signals), the UI's workflow list shows the quote and order
+ * workflows, and the running order's pages show its activities and answer the `__stack_trace` query.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { ensureUiBuilt } from '../../infra/launcher/ui-static';
 import { TEMPORAL_UI_BUILD } from '../../infra/temporal-dev/src/ui-server';
 import { browserUnavailable, launchChromium, launcherServesUi, newContext } from './browser';
 import { startLauncher, type LauncherProcess } from './launcher-process';
+import { eventually } from '../platform/helpers';
 
 const SHOTS = join(__dirname, 'screenshots');
 const unavailable = browserUnavailable() ?? (existsSync(join(TEMPORAL_UI_BUILD, 'index.html')) ? null : `${TEMPORAL_UI_BUILD} is absent (npm run temporal-ui:build); Temporal UI tests skipped`);
@@ -37,10 +39,17 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
   let browser: Browser;
   let temporalUi: string;
   let quoteId: string;
+  let orderWorkflowId: string;
+  let orderRunId: string;
 
   async function login(email: string): Promise<string> {
     const res = await fetch(`${launcher.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'demo' }) });
     return ((await res.json()) as { token: string }).token;
+  }
+
+  async function call(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await fetch(`${launcher.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
   beforeAll(async () => {
@@ -57,6 +66,25 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
     const created = await fetch(`${launcher.url}/api/quotes`, { method: 'POST', headers: { authorization: `Bearer ${await login('buyer@demo.local')}` }, body: form });
     if (created.status !== 201) throw new Error(`quote not created: ${created.status} ${await created.text()}`);
     quoteId = ((await created.json()) as { id: string }).id;
+    // Through to an order: an engineer's review when the quote asks for one, then the buyer accepts (task signals).
+    const buyer = await login('buyer@demo.local');
+    const status = await eventually(async () => {
+      const s = (await call(buyer, 'GET', `/api/quotes/${quoteId}`)).body.status as string;
+      expect(['awaiting_customer', 'engineering_review']).toContain(s);
+      return s;
+    }, 120_000, 250);
+    if (status === 'engineering_review') {
+      expect((await call(await login('engineer@demo.local'), 'POST', `/api/quotes/${quoteId}/review`, { decision: 'approve' })).status).toBe(200);
+      await eventually(async () => expect((await call(buyer, 'GET', `/api/quotes/${quoteId}`)).body.status).toBe('awaiting_customer'), 120_000, 250);
+    }
+    expect((await call(buyer, 'POST', `/api/quotes/${quoteId}/decision`, { decision: 'accept' })).status).toBe(200);
+    // The accepted quote starts the order workflow (a child); its run is found through the UI's own HTTP API.
+    [orderWorkflowId, orderRunId] = await eventually(async () => {
+      const list = await fetch(`${temporalUi}/api/v1/namespaces/default/workflows?query=${encodeURIComponent('WorkflowType = "orderWorkflow"')}`);
+      const executions = ((await list.json()) as { executions?: Array<{ execution: { workflowId: string; runId: string } }> }).executions ?? [];
+      expect(executions).toHaveLength(1);
+      return [executions[0].execution.workflowId, executions[0].execution.runId];
+    }, 120_000, 250);
     browser = await launchChromium();
   });
 
@@ -83,6 +111,8 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
     await ui.getByText(`quote:${quoteId}`).first().waitFor();
     await ui.getByText('Workflow Execution Started').first().waitFor();
     await ui.getByText(/Activity Task Scheduled|Activity Task Completed/).first().waitFor();
+    await ui.getByText(/Timer Started/).first().waitFor();
+    await ui.getByText('Workflow Execution Signaled').first().waitFor();
     await ui.screenshot({ path: join(SHOTS, 'temporal-ui-quote-history.png'), fullPage: true });
     await context.close();
   });
@@ -92,6 +122,25 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
     await page.goto(`${temporalUi}/namespaces/default/workflows`);
     await page.getByRole('table').getByRole('link', { name: `quote:${quoteId}` }).waitFor();
     await page.getByRole('table').getByText('quoteWorkflow').first().waitFor();
+    await page.getByRole('table').getByRole('link', { name: orderWorkflowId }).waitFor();
+    await page.close();
+  });
+
+  it("the running order's pages show its activities and answer the __stack_trace query", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const run = `${temporalUi}/namespaces/default/workflows/${encodeURIComponent(orderWorkflowId)}/${orderRunId}`;
+    await page.goto(`${run}/history`);
+    await page.getByText(orderWorkflowId).first().waitFor();
+    // Its first steps are activities (the order record, the contract, the signature task), then it waits.
+    for (const activity of ['orderRecord', 'orderIssueContract', 'openTask']) await page.getByText(activity).first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'temporal-ui-order-history.png'), fullPage: true });
+    await page.goto(`${run}/pending-activities`);
+    // Its activities finish as soon as they run; the tab answers with the one in flight or with none.
+    await page.getByText(/No Pending Activities|Activity ID/).first().waitFor();
+    await page.goto(`${run}/call-stack`);
+    // The order waits for a person (the customer's signature): its stack names the order workflow's source.
+    await page.getByText(/order-workflow|human-waits/).first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'temporal-ui-order-call-stack.png'), fullPage: true });
     await page.close();
   });
 });
