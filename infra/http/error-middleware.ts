@@ -48,6 +48,10 @@ function describe(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof AppError) {
     return { status: err.status, body: { error: { code: err.code, message: err.message, field: err.field } } };
   }
+  // The router could not percent-decode a path parameter (invalid UTF-8 such as %ED%A0%80).
+  if (err instanceof URIError) {
+    return { status: 400, body: { error: { code: 'validation_failed', message: 'the path is not valid percent-encoded UTF-8' } } };
+  }
   const e = err as { type?: string; status?: number; message?: string };
   // body-parser errors: malformed JSON, body too large.
   if (e?.type === 'entity.parse.failed') {

@@ -1,14 +1,17 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { text } from '../../domain/shared/fields';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
 import { requireRole } from '../../infra/auth/middleware';
-import { NotFoundError } from '../../infra/http/errors';
+import { NotFoundError, ValidationError } from '../../infra/http/errors';
 import { ROLES, type Role } from '../../domain/tasks/roles';
+
+const GRPC_INVALID_ARGUMENT = 3;
+const GRPC_NOT_FOUND = 5;
 
 /** Everyone but customers: staff read the histories behind the cases they work on; developers debug with them. */
 const STAFF = ROLES.filter((r): r is Exclude<Role, 'customer'> => r !== 'customer');
@@ -38,8 +41,11 @@ const WorkflowSummary = z
  */
 export function createRouter(deps: ServiceDeps): Router {
   const router = Router();
+  // fetchHistory calls the service directly, so an unknown workflow arrives as the bare gRPC status.
+  const grpcCode = (err: unknown) => (isGrpcServiceError(err) ? err.code : isGrpcServiceError((err as { cause?: unknown })?.cause) ? (err as { cause: { code: number } }).cause.code : undefined);
   const notFound = (err: unknown) => {
-    if (err instanceof WorkflowNotFoundError) throw new NotFoundError('workflow');
+    if (err instanceof WorkflowNotFoundError || grpcCode(err) === GRPC_NOT_FOUND) throw new NotFoundError('workflow');
+    if (grpcCode(err) === GRPC_INVALID_ARGUMENT) throw new ValidationError(`the workflow id or run id is not valid: ${(err as Error).message}`);
     throw err;
   };
   const uiLink = (workflowId: string, runId: string) =>
