@@ -149,6 +149,23 @@ export function createRouter(deps: ServiceDeps): Router {
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) deps.logger.warn({ err: error }, 'onboarding query failed');
     }
+    if (actorOf(req).role === 'customer') {
+      // An explicit customer view: their company, contacts and the audit's outcome — no approver ids, notes or routing.
+      res.json({
+        id: customer.id,
+        code: customer.code,
+        name: customer.name,
+        status: customer.status,
+        currency: customer.currency,
+        paymentTerms: { kind: customer.payment_terms, creditLimitMinor: customer.credit_limit_cents },
+        address: customer.address,
+        contacts: (await listContacts(db, customer.id)).map((c) => ({ name: c.name, email: c.email, phone: c.phone, primary: c.is_primary })),
+        audits: audits.map((a) => ({ id: a.id, visitedOn: a.visited_on, result: a.result })),
+        correctiveActions: actions.map((a) => ({ id: a.id, auditId: a.audit_id, description: a.description, dueOn: a.due_on, status: a.status, closedAt: a.closed_at })),
+        onboarding: onboarding && { status: onboarding.status, auditRequired: onboarding.auditRequired, visitOn: onboarding.visitOn, auditResult: onboarding.auditResult },
+      });
+      return;
+    }
     res.json({
       ...view(customer),
       contacts: (await listContacts(db, customer.id)).map((c) => ({ name: c.name, email: c.email, phone: c.phone, primary: c.is_primary })),

@@ -14,6 +14,7 @@ import { getProductionOrderByOrder } from '../../infra/db/repositories/productio
 import type { OrderRow } from '../../infra/db/schema';
 import type { Task } from '../../domain/tasks/task';
 import { completeTask } from '../tasks/complete-task';
+import { customerOrderWorkflow, customerProduction, customerTimeline } from './customer-view';
 import { cancelOrderSignal, orderStateQuery, type OrderView } from '../../domain/order/contract';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { applyPayment } from '../../domain/order/payment';
@@ -104,6 +105,18 @@ export function createRouter(deps: ServiceDeps): Router {
       listShipments(db, { orderId: order.id }),
       getProductionOrderByOrder(db, order.id),
     ]);
+    if (actorOf(req).role === 'customer') {
+      // An explicit customer view (./customer-view): no staff identities, internal comments, deadlines or kit internals.
+      res.json({
+        ...toSummary(order),
+        workflow: customerOrderWorkflow(workflow),
+        timeline: customerTimeline(timeline),
+        invoices: invoices.map((i) => ({ number: i.number, kind: i.kind, amountMinor: Number(i.amount_cents), status: i.status })),
+        shipments: shipments.map((s) => ({ status: s.status, carrier: s.carrier, trackingNumber: s.tracking_number, deliveredAt: iso(s.delivered_at) })),
+        production: customerProduction(production),
+      });
+      return;
+    }
     const detail: OrderDetail = {
       ...toSummary(order),
       workflow: workflow as unknown as Record<string, unknown> | null,

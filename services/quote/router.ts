@@ -28,6 +28,7 @@ import type { Role } from '../../domain/tasks/roles';
 import { inspectZipFile, ArchiveRejectedError } from '../../infra/files/archive';
 import { completeOpenStep } from '../tasks/complete-task';
 import { keepUploadedQuoteFile, quoteDocumentsDir, quotePdfPath } from '../../infra/files/quote-files';
+import { customerPrice, customerQuoteWorkflow } from './customer-view';
 import { CreateQuoteFields, CustomerDecisionRequest, ListQuotesQuery, PdfQuery, QuoteIdParams, QuoteSummary, ReviewRequest, ReviseQuoteFields } from './schemas';
 
 /** Roles that may ask for a quote on a customer's behalf. */
@@ -205,13 +206,35 @@ export function createRouter(deps: ServiceDeps): Router {
     ]);
     const analysis = analyses.find((a) => a.kind === 'board');
     const result = (analysis?.result ?? null) as Record<string, unknown> | null;
+    const analysisView = result
+      ? { revision: quote.current_revision, board: result.board ?? null, drill: result.drill ?? null, bom: result.bom ?? null, placement: result.placement ?? null, issues: result.issues ?? [], refused: result.refused ?? null, dfmErrors: analysis?.dfm_errors, dfmWarnings: analysis?.dfm_warnings }
+      : null;
+    const filesOfRevision = (revision: number) =>
+      files.filter((f) => f.revision === revision).map((f) => ({ id: f.id, download: `/api/quotes/${quote.id}/files/${f.id}`, kind: f.kind, name: f.filename, sha256: f.content_hash, bytes: f.size_bytes }));
+    const pdfOf = (revision: number) => (existsSync(quotePdfPath(documentsDir, quote.reference, revision)) ? `/api/quotes/${quote.id}/pdf?revision=${revision}` : null);
+    if (actor.role === 'customer') {
+      // An explicit customer view (services/quote/customer-view): no staff identities, internal notes or deadlines.
+      res.json({
+        ...summary(quote),
+        options: quote.options,
+        analysis: analysisView,
+        revisions: revisions.map((r) => ({
+          revision: r.revision,
+          quantity: r.quantity,
+          totalMinor: r.total_cents,
+          price: customerPrice(r.price_breakdown as unknown as PricedQuote | null),
+          files: filesOfRevision(r.revision),
+          pdf: pdfOf(r.revision),
+        })),
+        workflow: customerQuoteWorkflow(state),
+      });
+      return;
+    }
     res.json({
       ...summary(quote),
       workflowId: quote.workflow_id,
       options: quote.options,
-      analysis: result
-        ? { revision: quote.current_revision, board: result.board ?? null, drill: result.drill ?? null, bom: result.bom ?? null, placement: result.placement ?? null, issues: result.issues ?? [], refused: result.refused ?? null, dfmErrors: analysis?.dfm_errors, dfmWarnings: analysis?.dfm_warnings }
-        : null,
+      analysis: analysisView,
       revisions: revisions.map((r) => {
         const priced = r.price_breakdown as unknown as PricedQuote | null;
         return {
@@ -221,8 +244,8 @@ export function createRouter(deps: ServiceDeps): Router {
           autoQuoteAllowed: r.auto_quote_allowed,
           note: r.note,
           price: priced ? { currency: priced.currency, lineItems: priced.lineItems, subtotals: priced.subtotals, totalMinor: priced.totalFen, perBoardMinor: priced.perBoardFen, quantityBreaks: priced.quantityBreaks, reviewReasons: priced.reviewReasons, validUntil: priced.validUntil, rulesVersion: priced.rulesVersion } : null,
-          files: files.filter((f) => f.revision === r.revision).map((f) => ({ id: f.id, download: `/api/quotes/${quote.id}/files/${f.id}`, kind: f.kind, name: f.filename, sha256: f.content_hash, bytes: f.size_bytes })),
-          pdf: existsSync(quotePdfPath(documentsDir, quote.reference, r.revision)) ? `/api/quotes/${quote.id}/pdf?revision=${r.revision}` : null,
+          files: filesOfRevision(r.revision),
+          pdf: pdfOf(r.revision),
         };
       }),
       workflow: state,

@@ -29,6 +29,16 @@ export function toTaskView(task: Task, now = new Date()): TaskView {
   };
 }
 
+/**
+ * A task as its customer reads it (issue 13 item 6): no internal reminder / escalation times, no assignee, and no
+ * completer unless it was one of the customer's own people (a salesperson may complete a customer's task for them).
+ */
+function forCustomer(view: TaskView, actor: Actor, ownUserIds: ReadonlySet<string>): TaskView {
+  if (actor.role !== 'customer') return view;
+  const { remindAt: _r, escalateAt: _e, remindedAt: _rd, escalatedAt: _ed, assigneeId: _a, assigneeName: _an, ...rest } = view;
+  return { ...rest, remindAt: null, escalateAt: null, remindedAt: null, escalatedAt: null, completedBy: view.completedBy && ownUserIds.has(view.completedBy) ? view.completedBy : null };
+}
+
 /** A listed task: the task with its case reference, customer, amount and assignee. */
 function toInboxView(task: InboxTask, now: Date): TaskView {
   const { caseReference, customerName, amountMinor, assigneeId, assigneeName, assignedAt, ...rest } = task;
@@ -45,6 +55,12 @@ function canSee(actor: Actor, task: Task): boolean {
 /** The human tasks API: the one surface through which people move workflows. */
 export function createRouter(deps: ServiceDeps): Router {
   const router = Router();
+  /** The ids of a customer actor's colleagues (who may appear as completers on their tasks); empty for staff. */
+  async function customerUserIds(actor: Actor): Promise<Set<string>> {
+    if (actor.role !== 'customer' || !actor.customerId) return new Set();
+    const rows = await deps.db.selectFrom('users').select('id').where('customer_id', '=', actor.customerId).execute();
+    return new Set(rows.map((r) => r.id));
+  }
 
   router.get('/task-kinds', requireAuth, (_req, res) => {
     res.json(
@@ -85,7 +101,8 @@ export function createRouter(deps: ServiceDeps): Router {
       if (actor.role === 'customer') filter.customerId = actor.customerId ?? '00000000-0000-0000-0000-000000000000';
     }
     const page = await listInbox(deps.db, filter);
-    res.json({ tasks: page.tasks.map((t) => toInboxView(t, now)), total: page.total, limit: q.limit, offset: q.offset });
+    const own = await customerUserIds(actor);
+    res.json({ tasks: page.tasks.map((t) => forCustomer(toInboxView(t, now), actor, own)), total: page.total, limit: q.limit, offset: q.offset });
   });
 
   router.post('/tasks/:id/assign', requireAuth, validate({ params: TaskIdParams, body: AssignTaskRequest }), async (req, res) => {
@@ -114,8 +131,9 @@ export function createRouter(deps: ServiceDeps): Router {
 
   router.get('/tasks/:id', requireAuth, validate({ params: TaskIdParams }), async (req, res) => {
     const task = await getTask(deps.db, (req.params as TaskIdParams).id);
-    if (!task || !canSee(actorOf(req), task)) throw new NotFoundError('task');
-    res.json(toTaskView(task));
+    const actor = actorOf(req);
+    if (!task || !canSee(actor, task)) throw new NotFoundError('task');
+    res.json(forCustomer(toTaskView(task), actor, await customerUserIds(actor)));
   });
 
   router.post(
@@ -129,7 +147,7 @@ export function createRouter(deps: ServiceDeps): Router {
       const task = await getTask(deps.db, id);
       if (!task || !canSee(actor, task)) throw new NotFoundError('task');
       const completed = await completeTask(deps, actor, task, body.decision, body.data);
-      res.json(toTaskView(completed));
+      res.json(forCustomer(toTaskView(completed), actor, await customerUserIds(actor)));
     },
   );
 

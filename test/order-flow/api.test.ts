@@ -248,7 +248,13 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     await postStep(`${base}/shipments/delivered`, { deliveredOn: daysFromToday(0) }, 'warehouse');
     expect(await handle.result()).toEqual({ orderId, status: 'delivered' });
 
-    const detail = await api.get(base, tokens.customer);
+    // The customer reads an explicit view: progress and milestones, not the line slot or the inspections.
+    const mine = await api.get(base, tokens.customer);
+    expect(mine.body).toMatchObject({ status: 'delivered', production: { producedQuantity: 10 } });
+    expect(mine.body.production).not.toHaveProperty('lineSlot');
+    expect(mine.body.timeline.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['order.created', 'shipment.delivered']));
+    expect(mine.body.timeline.map((e: { action: string }) => e.action)).not.toContain('qc.inspection');
+    const detail = await api.get(base, tokens.sales_manager);
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ status: 'delivered', quantity: 10, totalMinor: 100_000, production: { producedQuantity: 10, lineSlot: `SMT-1 from ${daysFromToday(3)}` } });
     expect(detail.body.shipments).toEqual([expect.objectContaining({ status: 'delivered', carrier: 'DHL Express', trackingNumber: expect.stringMatching(/^DHL\d{10}$/) })]);

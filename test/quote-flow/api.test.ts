@@ -116,7 +116,9 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
 
     const issued = await settledQuote(id, tokens.buyer, 'awaiting_customer');
     expect(issued.analysis.board).toMatchObject({ widthMm: 50, heightMm: 30, copperLayers: 2 });
-    expect(issued.revisions[0]).toMatchObject({ revision: 1, autoQuoteAllowed: true, pdf: `/api/quotes/${id}/pdf?revision=1` });
+    expect(issued.revisions[0]).toMatchObject({ revision: 1, pdf: `/api/quotes/${id}/pdf?revision=1` });
+    expect(issued.revisions[0]).not.toHaveProperty('autoQuoteAllowed'); // the customer's view; staff read it
+    expect((await call('GET', `/api/quotes/${id}`, tokens.sales)).body.revisions[0]).toMatchObject({ revision: 1, autoQuoteAllowed: true });
     expect(issued.revisions[0].price.lineItems.length).toBeGreaterThan(0);
     expect(issued.revisions[0].totalMinor).toBe(issued.revisions[0].price.totalMinor);
     expect(issued.workflow.openTasks).toEqual([expect.objectContaining({ step: 'customer-decision-r1', role: 'customer' })]);
@@ -159,7 +161,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     const accepted = await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'accept' });
     expect(accepted).toMatchObject({ status: 200, body: { decision: 'accept', revision: 2 } });
     const done = await settledQuote(id, tokens.buyer, 'accepted');
-    expect(done.workflow.orderWorkflowId).toBe(`order:${id}`);
+    expect(done.workflow.orderId).toBe(id);
     const order = await env.client.workflow.getHandle(`order:${id}`).describe();
     expect(order).toMatchObject({ type: 'orderWorkflow', taskQueue: 'production' });
     expect((await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'accept' })).status).toBe(409);
@@ -186,7 +188,10 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect(approved.status).toBe(200);
     const issued = await settledQuote(id, tokens.buyer, 'awaiting_customer');
     expect(issued.revisions[0].totalMinor).toBe(inReview.revisions[0].totalMinor + 100 * line.quantity);
-    expect(issued.workflow.decisions[0]).toMatchObject({ decision: 'approve', comment: 'checked by hand', by: { email: 'engineer@demo.local', role: 'engineer' } });
+    // The customer reads that the factory approved; staff read who and the comment.
+    expect(issued.workflow.decisions[0]).toEqual({ step: 'engineering-review-r1', revision: 1, decision: 'approve', at: expect.any(String), by: { role: 'factory' } });
+    const staffView = (await call('GET', `/api/quotes/${id}`, tokens.sales)).body;
+    expect(staffView.workflow.decisions[0]).toMatchObject({ decision: 'approve', comment: 'checked by hand', by: { email: 'engineer@demo.local', role: 'engineer' } });
     expect((await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'reject' })).status).toBe(200);
     await settledQuote(id, tokens.buyer, 'rejected');
   });

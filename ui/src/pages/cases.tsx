@@ -134,7 +134,7 @@ export function OrderPage() {
   const stage = wf.stage ?? o.status;
   const shipments = o.shipments.length ? o.shipments : wf.shipment ? [{ ...wf.shipment, deliveredAt: null }] : [];
   const audit: TimelineLine[] = o.timeline.map((e) => ({ at: e.at, source: 'audit', text: actionWords(e.action, lang), actor: e.actorRole ? roleName(e.actorRole) : null, raw: e }));
-  const decisions = (wf.decisions ?? []).map((d) => ({ what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`, who: d.by ? `${d.by.email} (${roleName(d.by.role)})` : t('theWorkflow'), at: d.at, comment: d.comment }));
+  const decisions = (wf.decisions ?? []).map((d) => ({ what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`, who: d.by ? (d.by.email ? `${d.by.email} (${roleName(d.by.role)})` : roleName(d.by.role)) : t('theWorkflow'), at: d.at, comment: d.comment }));
   const delivered = stage === 'delivered';
   return (
     <main id="main">

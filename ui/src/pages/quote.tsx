@@ -358,7 +358,7 @@ export function QuotePage() {
   const canDecide = currentStage === 'awaiting_customer' && (user?.role === 'customer' || user?.role === 'sales' || user?.role === 'sales_manager');
   // The workflow's own record names the person; once it has closed, the completed tasks still tell role and time.
   const decisions = q.workflow?.decisions?.length
-    ? q.workflow.decisions.map((d) => ({ what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`, who: `${d.by.email} (${roleName(d.by.role)})`, at: d.at, comment: d.comment }))
+    ? q.workflow.decisions.map((d) => ({ what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`, who: d.by.email ? `${d.by.email} (${roleName(d.by.role)})` : roleName(d.by.role), at: d.at, comment: d.comment }))
     : (tasks.data ?? [])
         .filter((x) => x.status === 'completed')
         .map((x) => ({ what: `${taskTitle(x)}: ${x.decision ? decisionWords(x.decision) : ''}`, who: roleName(x.role), at: x.completedAt, comment: (x.data as { comment?: string } | null)?.comment }));
