@@ -3,7 +3,7 @@
  * the real launcher on free ports, one quote asked for by the demo buyer (reviewed if it needs an engineer) and
  * accepted, then in chromium the quote page's "Open in Temporal UI" link opens the quote workflow's history in
  * Temporal's own UI (started, activities, timers, signals), the UI's workflow list shows the quote and order
- * workflows, and the running order's pages show its activities and answer the `__stack_trace` query.
+ * workflows, and the running order's pages show its activities, its parent quote and answer the `__stack_trace` query.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -137,6 +137,9 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
     await page.goto(`${run}/pending-activities`);
     // Its activities finish as soon as they run; the tab answers with the one in flight or with none.
     await page.getByText(/No Pending Activities|Activity ID/).first().waitFor();
+    // The Relationships tab draws the family: the quote workflow that started the order.
+    await page.goto(`${run}/relationships`);
+    await page.getByRole('link', { name: `quote:${quoteId}` }).first().waitFor();
     await page.goto(`${run}/call-stack`);
     // The order waits for a person (the customer's signature): its stack names the order workflow's source.
     await page.getByText(/order-workflow|human-waits/).first().waitFor();

@@ -3,7 +3,7 @@
  * server on its UI port, driven in Debian's chromium: the workflow list (and filtered by a visibility query), a
  * history with activities, a timer and signals in each of its views (all, compact, JSON, one event), a running
  * workflow's pending activity, its call stack (the `__stack_trace` query), a query answered from the Queries tab,
- * and the schedule pages (list, detail, create). One server and one worker for the file; screenshots of each page
+ * and the schedule pages (list, detail, and the create form). One server and one worker for the file; screenshots of each page
  * land in test/ui/screenshots.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -187,5 +187,22 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
     await page.getByText('echoWorkflow').first().waitFor();
     await page.getByText(/Paused/).first().waitFor();
     await shot('schedule');
+  });
+
+  it("creates a schedule from the UI's form", async () => {
+    const created = `ui-created-${randomUUID()}`;
+    await page.goto(`${server.uiUrl}/namespaces/default/schedules/create`);
+    await page.getByTestId('schedule-name-input').fill(created);
+    await page.getByTestId('schedule-type-input').fill('echoWorkflow');
+    await page.getByTestId('schedule-workflow-id-input').fill(`${created}-run`);
+    await page.getByTestId('schedule-task-queue-input').fill(taskQueue);
+    await page.getByTestId('hour-interval-input').fill('2');
+    await shot('schedule-create');
+    await page.getByRole('button', { name: 'Create Schedule' }).click();
+    await page.waitForURL(/\/schedules$/);
+    const described = await client.schedule.getHandle(created).describe();
+    expect(described.spec.intervals).toEqual([{ every: 2 * 60 * 60 * 1000, offset: 0 }]);
+    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'echoWorkflow', workflowId: `${created}-run`, taskQueue });
+    await client.schedule.getHandle(created).delete();
   });
 });
