@@ -26,7 +26,7 @@ import { QUOTE_TASK_KIND_NAMES, QUOTE_TASK_QUEUE, QUOTE_WORKFLOW_TYPE, quoteStat
 import type { PricedQuote } from '../../domain/quote/pricing';
 import type { Role } from '../../domain/tasks/roles';
 import { inspectZipFile, ArchiveRejectedError } from '../../infra/files/archive';
-import { completeOpenStep } from '../tasks/complete-task';
+import { assertMayComplete, completeOpenStep } from '../tasks/complete-task';
 import { keepUploadedQuoteFile, quoteDocumentsDir, quotePdfPath } from '../../infra/files/quote-files';
 import { customerPrice, customerQuoteWorkflow } from './customer-view';
 import { CreateQuoteFields, CustomerDecisionRequest, ListQuotesQuery, PdfQuery, QuoteIdParams, QuoteSummary, ReviewRequest, ReviseQuoteFields } from './schemas';
@@ -322,13 +322,38 @@ export function createRouter(deps: ServiceDeps): Router {
     const step = corrected?.status === 'open' ? corrected.step : decision?.status === 'open' ? decision.step : null;
     if (!step) throw new AppError('conflict', `quote ${quote.reference} is ${quote.status}: no revision can be submitted now`);
     if (step === corrected?.step && !files.gerber && !files.bom && !files.placement) throw new ValidationError('gerber: corrected files are required', 'gerber');
+    // Authorized before anything is written: a refused request (wrong role, not open) leaves the quote as it was.
+    assertMayComplete(deps, actor, (step === corrected?.step ? corrected : decision) as NonNullable<typeof decision>);
     const next = current + 1;
-    await addQuoteRevision(db, { quote_id: quote.id, revision: next, quantity: fields.quantity ?? quote.quantity, options: json(quote.options), note: fields.comment ?? null, created_by: actor.userId });
-    const stored = await storeFiles(quote.id, next, files);
+    // Revision n+1 is revision n's files with the newly uploaded kinds replaced (one transaction).
+    const stored = await db.transaction().execute(async (trx) => {
+      await addQuoteRevision(trx, { quote_id: quote.id, revision: next, quantity: fields.quantity ?? quote.quantity, options: json(quote.options), note: fields.comment ?? null, created_by: actor.userId });
+      const saved = await storeFiles(quote.id, next, files, trx);
+      const earlier = (await listQuoteFiles(trx, quote.id)).filter((f) => f.revision <= current);
+      for (const kind of ['gerber', 'bom', 'cpl'] as const) {
+        if (saved[kind]) continue;
+        const latest = earlier.filter((f) => f.kind === kind).sort((a, b) => b.revision - a.revision)[0];
+        if (latest) {
+          const { id: _id, created_at: _at, revision: _rev, ...kept } = latest;
+          await addQuoteFile(trx, { ...kept, revision: next });
+        }
+      }
+      return saved;
+    });
     const data: Record<string, unknown> = { revision: next };
     if (fields.comment) data.comment = fields.comment;
     if (step === decision?.step && fields.quantity) data.quantity = fields.quantity;
-    await completeOpenStep(deps, actor, workflowId, step, step === corrected?.step ? 'submitted' : 'revise', data);
+    try {
+      await completeOpenStep(deps, actor, workflowId, step, step === corrected?.step ? 'submitted' : 'revise', data);
+    } catch (error) {
+      // Refused after all (e.g. someone else answered the step just now): the revision's rows go again.
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('quote_files').where('quote_id', '=', quote.id).where('revision', '=', next).execute();
+        await trx.deleteFrom('quote_revisions').where('quote_id', '=', quote.id).where('revision', '=', next).execute();
+        await trx.updateTable('quotes').set({ current_revision: current }).where('id', '=', quote.id).where('current_revision', '=', next).execute();
+      });
+      throw error;
+    }
     res.status(201).json({ quoteId: quote.id, revision: next, files: Object.fromEntries(Object.entries(stored).map(([k, f]) => [k, { name: f?.name, sha256: f?.sha256 }])) });
   });
 

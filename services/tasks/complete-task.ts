@@ -27,16 +27,7 @@ export type TaskCompletionDeps = Pick<ServiceDeps, 'db' | 'temporal' | 'taskKind
  * Returns the completed task. The caller has already checked that the actor may see the task's case.
  */
 export async function completeTask(deps: TaskCompletionDeps, actor: Actor, task: Task, decision: string, data: unknown): Promise<Task> {
-  const kind = deps.taskKinds.get(task.kind);
-  if (!kind) throw new Error(`task ${task.id} has kind "${task.kind}", which no process registered`);
-  if (actor.role !== task.role && !kind.alsoAllowed?.includes(actor.role)) throw new ForbiddenError(`this task is for the ${task.role} role`);
-  // Four eyes: a task that decides on someone's request names them; they cannot decide it themselves.
-  const requestedBy = task.payload[FOUR_EYES_REQUESTER];
-  if (typeof requestedBy === 'string') {
-    const approver = checkSecondApprover({ requestedBy, approvingRoles: [task.role as Role, ...(kind.alsoAllowed ?? [])], what: `"${task.title}"` }, actor);
-    if (!approver.ok) throw new ForbiddenError(approver.reason);
-  }
-  if (task.status !== 'open') throw new ConflictError(`task is already ${task.status}`);
+  const kind = assertMayComplete(deps, actor, task);
   if (!(kind.decisions as readonly string[]).includes(decision)) {
     throw new AppError('validation_failed', `decision: must be one of ${kind.decisions.join(', ')}`, 'decision');
   }
@@ -78,6 +69,25 @@ export async function completeTask(deps: TaskCompletionDeps, actor: Actor, task:
     }
     return done;
   });
+}
+
+/**
+ * The checks of {@link completeTask} that do not depend on the decision: the actor holds the task's role (or one the
+ * kind also allows: 403), is not the requester of a four-eyes task (403), and the task is open (409). An endpoint that
+ * writes rows before completing a task calls this first, so a refused request writes nothing.
+ */
+export function assertMayComplete(deps: Pick<TaskCompletionDeps, 'taskKinds'>, actor: Actor, task: Task) {
+  const kind = deps.taskKinds.get(task.kind);
+  if (!kind) throw new Error(`task ${task.id} has kind "${task.kind}", which no process registered`);
+  if (actor.role !== task.role && !kind.alsoAllowed?.includes(actor.role)) throw new ForbiddenError(`this task is for the ${task.role} role`);
+  // Four eyes: a task that decides on someone's request names them; they cannot decide it themselves.
+  const requestedBy = task.payload[FOUR_EYES_REQUESTER];
+  if (typeof requestedBy === 'string') {
+    const approver = checkSecondApprover({ requestedBy, approvingRoles: [task.role as Role, ...(kind.alsoAllowed ?? [])], what: `"${task.title}"` }, actor);
+    if (!approver.ok) throw new ForbiddenError(approver.reason);
+  }
+  if (task.status !== 'open') throw new ConflictError(`task is already ${task.status}`);
+  return kind;
 }
 
 /** Completes the open task of (workflowId, step) with {@link completeTask}; 409 when that step is not open. */

@@ -230,6 +230,38 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect(trail.every((a) => a.action === 'task.complete' && a.actor_role === 'manager')).toBe(true);
   });
 
+  it('a revision with only a new BOM and placement keeps the earlier Gerber and analyses the new files; a refused revision changes nothing', async () => {
+    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '10', options: '{"assembly":false}' }, { gerber: [goodBoard(), 'board.zip'] }));
+    const id = created.body.id as string;
+    await settledQuote(id, tokens.buyer, 'awaiting_customer');
+    const bom = 'Comment,Designator,Footprint,Quantity,LCSC\n10k,"R1,R2",R_0402_1005Metric,2,C25744\n';
+    const cpl = 'Designator,Mid X,Mid Y,Layer,Rotation\nR1,10mm,10mm,Top,0\nR2,12mm,10mm,Top,0\n';
+
+    // A sales manager may not answer the customer's decision: 403, and no revision row, file or number is left.
+    const refused = await call('POST', `/api/quotes/${id}/revisions`, tokens.sales_manager, quoteForm({ comment: 'on their behalf' }, { bom: [Buffer.from(bom), 'bom.csv'] }));
+    expect(refused.status).toBe(403);
+    const untouched = await call('GET', `/api/quotes/${id}`, tokens.buyer);
+    expect(untouched.body).toMatchObject({ revision: 1, status: 'awaiting_customer' });
+    expect(untouched.body.revisions.map((r: { revision: number }) => r.revision)).toEqual([1]);
+    expect(await t.db.selectFrom('quote_files').select('revision').where('quote_id', '=', id).where('revision', '>', 1).execute()).toEqual([]);
+
+    const revised = await call('POST', `/api/quotes/${id}/revisions`, tokens.buyer, quoteForm({ comment: 'BOM and placement added' }, { bom: [Buffer.from(bom), 'bom.csv'], placement: [Buffer.from(cpl), 'pos.csv'] }));
+    expect(revised).toMatchObject({ status: 201, body: { revision: 2 } });
+    const second = await eventually(async () => {
+      const q = await settledQuote(id, tokens.sales, 'awaiting_customer');
+      expect(q.workflow.openTasks[0]?.step).toBe('customer-decision-r2');
+      return q;
+    }, 30_000);
+    const [r1, r2] = second.revisions as { files: { kind: string; sha256: string }[] }[];
+    expect(r2.files.map((f) => f.kind).sort()).toEqual(['bom', 'cpl', 'gerber']);
+    expect(r2.files.find((f) => f.kind === 'gerber')?.sha256).toBe(r1.files.find((f) => f.kind === 'gerber')?.sha256);
+    // Revision 2 was analysed with the new BOM and placement, on the kept Gerber.
+    expect(second.analysis).toMatchObject({ revision: 2, board: { widthMm: 50, heightMm: 30 } });
+    expect(second.analysis.bom).not.toBeNull();
+    expect(second.analysis.placement).not.toBeNull();
+    expect((await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'accept' })).status).toBe(200);
+  });
+
   it('answers bad uploads with a 400 naming the field, and checks who asks for whom', async () => {
     const noGerber = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '5' }));
     expect(noGerber).toMatchObject({ status: 400, body: { error: { field: 'gerber' } } });
