@@ -28,7 +28,7 @@ export class Clock {
    * The Java test server's one counter: clients (LockTimeSkipping / UnlockTimeSkipping) and activity attempts in
    * flight share it, so an activity that calls `env.sleep()` (UnlockTimeSkippingWithSleep) releases the lock its
    * own attempt holds and lets time skip while it waits. It never goes below zero: an unlock at zero (a client's
-   * `result()` and `env.sleep()` unlocking in parallel) is remembered and cancels the next lock instead.
+   * `result()` and `env.sleep()` unlocking in parallel) is remembered and cancels the next client lock instead.
    */
   private locks = 0;
   private unlockedAtZero = 0;
@@ -72,10 +72,18 @@ export class Clock {
     this.maybeSkip();
   }
 
-  /** LockTimeSkipping, or an activity attempt going in flight. */
+  /** LockTimeSkipping: first cancels an unlock made at zero (see `locks`). */
   lock(): void {
     if (this.unlockedAtZero > 0) this.unlockedAtZero--;
     else this.locks++;
+  }
+
+  /**
+   * An activity attempt going in flight. It always counts: an unlock made at zero belongs to a client, and must
+   * not let time skip while the attempt runs.
+   */
+  lockForActivity(): void {
+    this.locks++;
   }
 
   /** UnlockTimeSkipping, or an activity attempt ending. */

@@ -194,7 +194,7 @@ export class Engine {
   private hold(h: LockHolder): void {
     if (!h.locked) {
       h.locked = true;
-      if ('activityId' in h) this.clock.lock();
+      if ('activityId' in h) this.clock.lockForActivity();
       else this.clock.lockForTask();
     }
   }

@@ -3,29 +3,19 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleServerFeatureWorkflows } from './bundle';
-import { createTestEnv } from '../../../temporal/test-env';
-import { eventTypeName, historyEventTypes, historyEvents, isSubsequence, quietSdkLogs, startConformanceWorker, uniqueWorkflowId, withoutWorkflowTaskEvents } from '../helpers';
+import { eventTypeName, historyEventTypes, historyEvents, isSubsequence, useConformanceEnv, uniqueWorkflowId, withoutWorkflowTaskEvents } from '../helpers';
 import * as wf from './workflows';
 
 describe('child workflows, external workflows and continue-as-new', () => {
   let env: TestWorkflowEnvironment;
   let client: Client;
   let taskQueue: string;
-  let stop: () => Promise<void>;
 
-  beforeAll(async () => {
-    quietSdkLogs();
-    env = await createTestEnv();
-    client = env.client;
-    taskQueue = `server-features-${randomUUID()}`;
-    const worker = await startConformanceWorker(env, await bundleServerFeatureWorkflows(), 'children', taskQueue);
-    stop = () => worker.stop();
-  }, 120_000);
-
-  afterAll(async () => {
-    await stop?.();
-    await env?.teardown();
-  });
+  useConformanceEnv('children', (setup) => {
+    env = setup.env;
+    client = setup.client;
+    taskQueue = setup.worker.taskQueue;
+  }, { bundle: bundleServerFeatureWorkflows });
 
   it("returns a child's result and records the child's events in the parent", async () => {
     const handle = await client.workflow.start(wf.parentOfEcho, { taskQueue, workflowId: uniqueWorkflowId('parent-echo'), args: ['hi'] });

@@ -3,31 +3,18 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleServerFeatureWorkflows } from './bundle';
-import { createTestEnv } from '../../../temporal/test-env';
-import { historyEventTypes, historyEvents, quietSdkLogs, startConformanceWorker, uniqueWorkflowId, withoutWorkflowTaskEvents } from '../helpers';
+import { historyEventTypes, historyEvents, useConformanceEnv, uniqueWorkflowId, withoutWorkflowTaskEvents } from '../helpers';
 import * as wf from './workflows';
 
 describe('workflow updates', () => {
-  let env: TestWorkflowEnvironment;
   let client: Client;
   let taskQueue: string;
-  let stop: () => Promise<void>;
 
-  beforeAll(async () => {
-    quietSdkLogs();
-    env = await createTestEnv();
-    client = env.client;
-    taskQueue = `updates-${randomUUID()}`;
-    const worker = await startConformanceWorker(env, await bundleServerFeatureWorkflows(), 'updates', taskQueue);
-    stop = () => worker.stop();
-  }, 120_000);
-
-  afterAll(async () => {
-    await stop?.();
-    await env?.teardown();
-  });
+  useConformanceEnv('updates', (setup) => {
+    client = setup.client;
+    taskQueue = setup.worker.taskQueue;
+  }, { bundle: bundleServerFeatureWorkflows });
 
   it('runs updates, records accepted and completed events, and returns their results', async () => {
     const handle = await client.workflow.start(wf.counter, { taskQueue, workflowId: uniqueWorkflowId('counter') });
