@@ -262,6 +262,15 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect((await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'accept' })).status).toBe(200);
   });
 
+  it('a customer who reads awaiting_customer can answer at once: the stage never runs ahead of its task', async () => {
+    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '8', options: '{"assembly":false}' }, { gerber: [goodBoard(), 'board.zip'] }));
+    const id = created.body.id as string;
+    // Only the status is polled (no wait for the task): the answer right after must not be 409.
+    await eventually(async () => expect((await call('GET', `/api/quotes?status=awaiting_customer`, tokens.buyer)).body.quotes.map((q: { id: string }) => q.id)).toContain(id), 30_000);
+    const answered = await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'reject', comment: 'not now' });
+    expect(answered.status).toBe(200);
+  });
+
   it('answers bad uploads with a 400 naming the field, and checks who asks for whom', async () => {
     const noGerber = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '5' }));
     expect(noGerber).toMatchObject({ status: 400, body: { error: { field: 'gerber' } } });

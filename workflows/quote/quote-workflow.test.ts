@@ -218,6 +218,23 @@ describe('quoteWorkflow', () => {
     await handle.terminate('done');
   });
 
+  it('shows a waiting stage only once its task exists, so whoever reads it can act at once', async () => {
+    const { handle, id } = await start({}, 1);
+    await taskOpen(handle, 'engineering-review-r1');
+    await handle.signal(taskCompletedSignal, completion('engineering-review-r1', 'request_files', { comment: 'no drill file' }));
+    await taskOpen(handle, 'corrected-files-r1');
+    await handle.signal(taskCompletedSignal, completion('corrected-files-r1', 'submitted', { revision: 2 }, 'customer'));
+    await taskOpen(handle, 'customer-decision-r2');
+    // Every waiting stage was projected after the task it promises was opened (calls are recorded in order).
+    const calls = h.recorder.calls.filter((c) => c.workflowId === id);
+    for (const [stage, step] of [['engineering_review', 'engineering-review-r1'], ['awaiting_corrected_files', 'corrected-files-r1'], ['awaiting_customer', 'customer-decision-r2']]) {
+      const projected = calls.findIndex((c) => c.name === 'projectQuoteStage' && c.input.stage === stage);
+      const opened = calls.findIndex((c) => c.name === 'openTask' && c.input.step === step);
+      expect([stage, opened >= 0 && opened < projected]).toEqual([stage, true]);
+    }
+    await handle.terminate('done');
+  });
+
   it('expires after 30 days without a decision and cancels the customer task', async () => {
     const { handle, id } = await start();
     await taskOpen(handle, 'customer-decision-r1');

@@ -6,6 +6,7 @@
  * Acceptance starts the order workflow as an abandoned child on the production queue.
  */
 import {
+  condition,
   ParentClosePolicy,
   proxyActivities,
   setHandler,
@@ -119,6 +120,23 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
     });
   }
 
+  /**
+   * Moves to a waiting stage only once the task it promises exists (issue 13 item 7: "the stage a client reads never
+   * runs ahead of the task it promises"), so a person who sees the stage can act on it at once.
+   */
+  async function enterWhenOpen<T>(next: QuoteStage, step: string, wait: Promise<T>): Promise<T> {
+    // The query shows the stage together with its wait; the status column and search attribute (what lists and
+    // the API read) follow once the task row exists.
+    stage = next;
+    let settled = false;
+    const tracked = wait.finally(() => {
+      settled = true;
+    });
+    await condition(() => settled || waits.openTasks().some((w) => w.step === step && w.taskId !== null));
+    await moveTo(next);
+    return tracked;
+  }
+
   function decisionView(d: LoggedDecision<{ revision: number }>): QuoteDecision {
     const comment = typeof d.data.comment === 'string' ? d.data.comment : undefined;
     return { step: d.step, revision: d.note?.revision ?? revision, decision: d.decision, by: d.by, at: d.at, ...(comment ? { comment } : {}) };
@@ -157,7 +175,6 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
     /** The engineer's approval the issued quote states (none for an automatic quote). */
     let approvedBy: IssuedReview | null = null;
     if (!priced.autoQuoteAllowed) {
-      await moveTo('engineering_review');
       let correctedRevision: number | null = null;
       // A review whose line changes cannot be applied (a code the price does not have) is asked again.
       for (let attempt = 1; ; attempt++) {
@@ -169,7 +186,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
         // A review asked again keeps the revision's clock: what was sent is not sent twice.
         // The engineers are reminded at 20 h and the sales manager escalated to at 24 h (counted from submission),
         // the first time by the platform's escalation mail, then once a day by the quote's own until the review is done.
-        const outcome = await waits.waitFor({
+        const reviewWait = waits.waitFor({
           ...base,
           step,
           kind: QUOTE_TASK_KIND_NAMES.engineeringReview,
@@ -190,13 +207,13 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
           },
           dueAfter: Math.max(1, due - opened),
         });
+        const outcome = await ((stage as QuoteStage) === 'engineering_review' ? reviewWait : enterWhenOpen('engineering_review', step, reviewWait));
         slaProgress = { ...slaProgress, reminded: slaProgress.reminded || outcome.reminded };
         if (outcome.status !== 'completed') throw new Error('engineering review wait ended without a completion'); // no give-up: unreachable
         const review = outcome.completion;
         if (review.decision === 'request_files') {
-          await moveTo('awaiting_corrected_files');
           const lapse = validityDays * 86_400_000;
-          const filesOutcome = await waits.waitFor({
+          const filesOutcome = await enterWhenOpen('awaiting_corrected_files', quoteSteps.correctedFiles(revision), waits.waitFor({
             ...base,
             step: quoteSteps.correctedFiles(revision),
             kind: QUOTE_TASK_KIND_NAMES.correctedFiles,
@@ -206,7 +223,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
             note: { revision },
             // A customer who never sends corrected files lets the request lapse like an unanswered quote.
             ...customerDecisionClock(lapse),
-          });
+          }));
           const corrected = filesOutcome.status === 'completed' ? filesOutcome.completion : null;
           if (!corrected) return finish('expired');
           correctedRevision = Number(corrected.data.revision ?? revision + 1);
@@ -272,9 +289,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       validUntil: new Date(expiresAt).toISOString(),
       review: approvedBy,
     });
-    await moveTo('awaiting_customer');
     const decisionStep = quoteSteps.customerDecision(revision);
-    const decisionOutcome = await waits.waitFor({
+    const decisionOutcome = await enterWhenOpen('awaiting_customer', decisionStep, waits.waitFor({
       ...base,
       step: decisionStep,
       kind: QUOTE_TASK_KIND_NAMES.customerDecision,
@@ -284,7 +300,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       note: { revision },
       // The customer is reminded a week before expiry and sales is told two days before, to follow up.
       ...customerDecisionClock(expiresAt - Date.now()),
-    });
+    }));
     // The rule decides the boundary: a decision reaching the workflow at the very moment of expiry is too late.
     const decision = decisionOutcome.status === 'completed' && !isQuoteExpired(expiresAt, Date.now()) ? decisionOutcome.completion : null;
     if (!decision) return finish('expired');
