@@ -67,7 +67,7 @@ export const ACCESS_MATRIX: Record<string, AccessRule> = {
   'GET /api/quotes/{id}/files/{fileId}': { who: 'signed-in', records: 'customer' },
   'POST /api/quotes/{id}/decision': { who: QUOTE_REQUESTERS, records: 'customer', rolesOfTarget: true },
   'POST /api/quotes/{id}/review': { who: ['engineer', 'sales_manager'] },
-  'POST /api/quotes/{id}/revisions': { who: QUOTE_REQUESTERS, records: 'customer' },
+  'POST /api/quotes/{id}/revisions': { who: QUOTE_REQUESTERS, records: 'customer', rolesOfTarget: true },
   // orders
   'GET /api/orders': { who: 'signed-in' },
   'GET /api/orders/{id}': { who: 'signed-in', records: 'customer' },

@@ -288,7 +288,10 @@ describe('the API surface from its OpenAPI document', () => {
     };
     const before = await fingerprint();
     await run(cases.filter((x) => x.refused));
-    expect(await fingerprint()).toEqual(before);
+    const after = await fingerprint();
+    for (const table of Object.keys(after)) {
+      if (after[table] !== before[table]) problems.push(`refused requests changed ${table}: ${before[table]} rows before, ${after[table]} after`);
+    }
     await run(cases.filter((x) => !x.refused));
     expect(problems).toEqual([]);
   }, 300_000);
