@@ -136,7 +136,10 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
       actorOf(req),
       req.body as OpenRmaRequest,
     );
-    res.status(201).location(`/api/rmas/${row.id}`).json(toCaseView(row));
+    const actor = actorOf(req);
+    // A customer gets their explicit view (the workflow has only just started: nothing received, nothing awaited yet).
+    const view = actor.role === 'customer' ? { ...toCustomerView(row, null, 0), status: row.status } : toCaseView(row);
+    res.status(201).location(`/api/rmas/${row.id}`).json(view);
   });
 
   router.get('/rmas', requireAuth, validate({ query: ListRmasQuery }), async (req, res) => {
@@ -277,7 +280,7 @@ function registerOpenApi(deps: ServiceDeps): void {
     summary: 'Register a complaint and start its return-to-repair workflow (customer, or sales for a customer)',
     security: AUTHENTICATED,
     request: { body: { content: { 'application/json': { schema: OpenRmaRequest } } } },
-    responses: { 201: json(RmaCaseView, 'The RMA'), ...errorResponses(400, 401, 403, 404, 409) },
+    responses: { 201: json(z.union([RmaCaseView, CustomerRmaView]), 'The RMA (staff view, or the customer view when a customer opens it)'), ...errorResponses(400, 401, 403, 404, 409) },
   });
   r.registerPath({
     method: 'get',
