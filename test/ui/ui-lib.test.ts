@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { ageBucket, formatSpan, slaCountdown, ZH_UNITS } from '../../ui/src/lib/time';
 import { buildData, fieldOfError, FieldValueError, formFields } from '../../ui/src/lib/schema-form';
 import { parseAmountToMinor } from '../../ui/src/lib/money';
-import { formatDate, formatDateTime, formatMoney, todayIn } from '../../ui/src/lib/format';
+import { formatDate, formatDateTime, formatMoney, nowInputIn, todayIn, wallTimeToInstant } from '../../ui/src/lib/format';
 import { CHECKLIST, DECISIONS, FIELDS, STATUS, stepWords, VALUES } from '../../ui/src/i18n/codes';
-import { kindName, lineDescription, reviewReason, taskTitle } from '../../ui/src/i18n/server-texts';
+import { kindName, lineDescription, missingFilesWords, reviewReason, taskTitle } from '../../ui/src/i18n/server-texts';
 import { discoverTaskKinds } from '../../infra/launcher/discovery';
 import { ORDER_STAGES } from '../../domain/order/contract';
 import { z } from 'zod';
@@ -87,6 +87,65 @@ describe('generic task form from a JSON Schema', () => {
     } catch (e) {
       expect((e as FieldValueError).field).toBe('units');
     }
+  });
+
+  it('edits a list of flat records as rows: one column per property, empty rows left out, errors naming the cell', () => {
+    const units = {
+      type: 'object',
+      properties: {
+        units: { type: 'array', maxItems: 5, items: { type: 'object', properties: { serial: { type: 'string' }, classification: { type: 'string', enum: ['good', 'scrap'] }, count: { type: 'integer' }, inStock: { type: 'boolean' } }, required: ['serial', 'classification'] } },
+      },
+    };
+    const [field] = formFields(units);
+    expect(field.input).toBe('rows');
+    expect(field.maxItems).toBe(5);
+    expect(field.columns?.map((c) => [c.name, c.input, c.required])).toEqual([
+      ['serial', 'text', true],
+      ['classification', 'select', true],
+      ['count', 'integer', false],
+      ['inStock', 'boolean', false],
+    ]);
+    expect(buildData([field], { units: [] })).toEqual({});
+    const rows = [
+      { serial: ' A1 ', classification: 'good', count: '2', inStock: true },
+      { serial: '', classification: '', count: '', inStock: false },
+      { serial: 'A2', classification: 'scrap', count: '', inStock: false },
+    ];
+    expect(buildData([field], { units: rows })).toEqual({
+      units: [
+        { serial: 'A1', classification: 'good', count: 2, inStock: true },
+        { serial: 'A2', classification: 'scrap', inStock: false },
+      ],
+    });
+    try {
+      buildData([field], { units: [{ serial: 'A1', classification: 'good', count: '1.5' }] });
+      throw new Error('expected a FieldValueError');
+    } catch (e) {
+      expect((e as FieldValueError).field).toBe('units.0.count');
+    }
+    expect(fieldOfError({ field: 'data.units.0.serial', message: 'x' }, ['units.0.serial', 'units'])).toBe('units.0.serial');
+  });
+
+  it('asks nobody to type JSON: every task kind without a form of its own gets controls and rows only', () => {
+    // Kinds drawn by a dedicated form (ui/src/components/task-forms/index.tsx) edit their lists themselves.
+    const dedicated = new Set(['quote-engineering-review', 'order.contract_signature', 'order.contract_approval', 'order.kitting', 'order.inspection', 'order.payment', 'rma.site-visit']);
+    const json = discoverTaskKinds()
+      .filter((k) => !dedicated.has(k.kind))
+      .flatMap((k) => formFields(z.toJSONSchema(k.data, { unrepresentable: 'any' }) as never).filter((f) => f.input === 'json').map((f) => `${k.kind}.${f.name}`));
+    expect(json).toEqual([]);
+    const rows = (kind: string) => formFields(z.toJSONSchema(discoverTaskKinds().find((k) => k.kind === kind)!.data, { unrepresentable: 'any' }) as never).filter((f) => f.input === 'rows').map((f) => f.name);
+    expect(rows('rma.receive-units')).toEqual(['units']);
+    expect(rows('rma.classify')).toEqual(['units', 'materials']);
+    expect(rows('customer-audit-result')).toEqual(['correctiveActions']);
+  });
+
+  it("reads a date-and-time input as the factory's wall clock, whatever the browser's zone", () => {
+    expect(wallTimeToInstant('2026-11-30T05:47', 'Asia/Shanghai')).toBe('2026-11-29T21:47:00.000Z');
+    expect(wallTimeToInstant('2026-07-01T12:00', 'Europe/Berlin')).toBe('2026-07-01T10:00:00.000Z');
+    expect(wallTimeToInstant('30/11/2026 05:47', 'Asia/Shanghai')).toBeNull();
+    expect(nowInputIn('Asia/Shanghai', new Date('2026-11-29T21:47:30Z'))).toBe('2026-11-30T05:47');
+    const [arrivedAt] = formFields({ type: 'object', properties: { arrivedAt: { type: 'string', format: 'date-time' } } });
+    expect(buildData([arrivedAt], { arrivedAt: '2026-11-30T05:47' }, { zone: 'Asia/Shanghai' })).toEqual({ arrivedAt: '2026-11-29T21:47:00.000Z' });
   });
 
   it('places API validation errors next to the field they name', () => {
@@ -250,6 +309,14 @@ describe('the catalogue of server codes', () => {
     expect(stepWords('engineering-review-r2', 'zh')).toBe('工程审核（2）');
     expect(stepWords('contract:sign', 'en')).toBe('Contract signature');
     expect(stepWords('lot:1:rework:2', 'en')).toBe('Rework (2)');
+  });
+
+  it('says what an incomplete file set lacks in Chinese, each message of domain/quote/file-set.ts', () => {
+    const reason = 'the file set is incomplete: No bottom silkscreen (legend) layer; declare it absent if the bottom side has no legend; Assembly asked for but no placement (pick-and-place coordinates) file was sent; Parts on the top side but no top paste layer: no stencil can be cut (send the paste layer, or supply the stencil yourself)';
+    const zh = reviewReason(reason, 'zh');
+    expect(zh).toBe('文件不齐全：缺少底层丝印层，该面没有丝印请声明没有该层；要求贴片但没有提供坐标文件；顶层有元件但没有锡膏层，无法开钢网（请提供锡膏层，或自备钢网）');
+    expect(zh).not.toMatch(/[A-Za-z]{3,}/);
+    expect(missingFilesWords('No drill (through-hole) file; declare it absent if the board truly has no holes')).not.toMatch(/[a-z]{3,}/);
   });
 
   it('says price lines and review reasons in Chinese, and names every checklist code', () => {

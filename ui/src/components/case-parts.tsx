@@ -1,10 +1,10 @@
 /** Parts every case page shares: who it is waiting on, open tasks, decisions, and the merged timeline. */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, type Task } from '../api';
 import { useApp } from '../context';
 import { describeHistory, mergeTimeline, type HistoryEvent, type TimelineLine } from '../lib/history';
-import { ErrorBanner, Section, SlaBadge, When, useLoad, useNow } from './common';
+import { ErrorBanner, KeyValues, Section, SlaBadge, StatusPill, When, useLoad, useNow } from './common';
 import { DECISIONS, wordsOf } from '../i18n/codes';
 import { taskTitle } from '../i18n/server-texts';
 import { en, zh, type StringKey } from '../strings';
@@ -18,6 +18,26 @@ export function useCaseTasks(caseId: string) {
     );
     return lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }, [caseId]);
+}
+
+/** The head of a case page: what it is, its reference or name, and its status in words. */
+export function CaseHeading({ what, name, status }: { what: string; name: string; status: string }) {
+  return (
+    <h1>
+      {what} {name} <StatusPill status={status} />
+    </h1>
+  );
+}
+
+/** The case's summary card: who it waits on (once known), its facts as labelled values, and anything beneath. */
+export function CaseSummary({ tasks, loading, facts, omit, children }: { tasks: (Task & { label?: string })[]; loading: boolean; facts: Record<string, unknown> | null; omit?: string[]; children?: ReactNode }) {
+  return (
+    <div className="card">
+      <WaitingOn tasks={tasks} loading={loading} />
+      <KeyValues value={facts} omit={omit} />
+      {children}
+    </div>
+  );
 }
 
 /** "Waiting on engineer since …, deadline …" for the open tasks of a case. */

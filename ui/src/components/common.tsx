@@ -58,6 +58,19 @@ export function ErrorBanner({ error }: { error: unknown }) {
   );
 }
 
+/** What a page shows before its record is there: loading, not found (a 404 is said, never retried), or the error. Null once loaded. */
+export function notReady(load: { data: unknown; loading: boolean; missing: boolean; error: Error | null }): ReactNode | null {
+  if (load.loading && !load.data) return <Loading />;
+  if (load.missing) return <NotFound />;
+  if (load.error || !load.data) return <ErrorBanner error={load.error} />;
+  return null;
+}
+
+function NotFound() {
+  const { t } = useApp();
+  return <p className="banner">{t('notFound')}</p>;
+}
+
 export function Loading() {
   const { t } = useApp();
   return <p aria-live="polite">{t('loading')}</p>;

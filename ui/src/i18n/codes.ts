@@ -305,6 +305,20 @@ export const FIELDS: Record<string, Words> = {
   receivedAt: w('Received', '收货时间'),
   photos: w('Photos', '照片'),
   serials: w('Serial numbers', '序列号'),
+  terms: w('Payment terms', '付款条件'),
+  stage: w('Stage', '阶段'),
+  released: w('Released', '已放行'),
+  depositPaid: w('Deposit paid', '定金已付'),
+  balanceInvoicedMinor: w('Balance invoiced', '尾款已开票'),
+  paidMinor: w('Paid', '已收金额'),
+  releasedOnCredit: w('Released on credit', '赊账放行'),
+  repairTeam: w('Repair team', '维修部门'),
+  over200pcs: w('Over 200 pieces', '超过 200 件'),
+  charge: w('Charge', '收费'),
+  repairQuoteFen: w('Repair quote', '维修报价'),
+  promisedRepairDate: w('Promised repair date', '承诺维修日期'),
+  tracking: w('Tracking', '物流单号'),
+  unitsReceived: w('Units received', '已收到数量'),
 };
 
 /** Values of enumerated fields (production steps, inspection kinds, responsibility, resolutions …). */
@@ -348,6 +362,11 @@ export const VALUES: Record<string, Words> = {
   technical: w('Technical department', '技术部'),
   beforeFog: w('Before FOG', 'FOG 前'),
   afterFog: w('After FOG', 'FOG 后'),
+  after_sales: w('After-sales', '售后部'),
+  free: w('Free of charge', '免费'),
+  paid: w('Paid', '收费'),
+  in_warranty: w('In warranty', '保修期内'),
+  out_of_warranty: w('Out of warranty', '已过保修期'),
   order: w('order', '单'),
   board: w('board', '块'),
   side: w('side', '面'),
@@ -482,6 +501,9 @@ export const ACTIONS: Record<string, Words> = {
 
 /** An audit action such as "order.payment.recorded" in words: each dotted part looked up, unknown parts humanized. */
 export function actionWords(action: string, lang: Lang): string {
+  // A recorded decision ("decision.contract:sign"): the step in words.
+  const decided = /^decision\.(.+)$/.exec(action);
+  if (decided) return lang === 'zh' ? `已记录决定：${stepWords(decided[1], lang)}` : `Decision recorded: ${stepWords(decided[1], lang)}`;
   const parts = action.split(/[.:]/).filter(Boolean);
   const words = parts.map((p) => (ACTIONS[p] ?? STATUS[p] ?? FIELDS[p])?.[lang] ?? humanize(p));
   return lang === 'zh' ? words.join('') : humanize(words.join(' '));

@@ -7,6 +7,7 @@
 import type { Lang } from '../lib/history';
 import { formatMoney } from '../lib/format';
 import { CHECKLIST, VALUES, humanize, wordsOf } from './codes';
+import type { LineItem } from '../../../domain/quote/pricing';
 
 /** What a task title is built from: the task as the API sends it. */
 export interface TitledTask {
@@ -144,13 +145,8 @@ export function taskTitle(task: TitledTask, lang: Lang): string {
   return pick(factsOf(task, lang), task).replace(/\s+/g, ' ').trim();
 }
 
-/** A price line as the quote shows it. */
-export interface PriceLine {
-  code: string;
-  description: string;
-  quantity: number;
-  unit: string;
-}
+/** What a price line's words are made from: the pricing's own line type (`domain/quote/pricing.ts`). */
+export type PriceLine = Pick<LineItem, 'code' | 'description' | 'quantity' | 'unit'>;
 
 /** A price line's description in the reader's language (English as priced; Chinese from its code and figures). */
 export function lineDescription(line: PriceLine, lang: Lang): string {
@@ -205,12 +201,35 @@ export function reviewReason(reason: string, lang: Lang): string {
     [/^(\d+) BOM lines: more than (\d+)/, (m) => `BOM 共 ${m[1]} 行：超过 ${m[2]} 行`],
     [/^parts not in the catalog, to be sourced: (.+)$/, (m) => `物料库中没有的物料，需要采购：${m[1]}`],
     [/^unknown lead time "(.+)"/, (m) => `未知交期“${m[1]}”`],
+    [/^the file set is incomplete: (.+)$/s, (m) => `文件不齐全：${missingFilesWords(m[1])}`],
   ];
   for (const [re, say] of rules) {
     const m = re.exec(reason);
     if (m) return say(m);
   }
   return `需要人工审核（${reason}）`;
+}
+
+const SIDE: Record<string, string> = { top: '顶层', bottom: '底层' };
+
+/** What is missing from a file set (`domain/quote/file-set.ts` messages, joined by "; "), in Chinese. */
+const MISSING_FILES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/Only board files were sent: say whether you want bare boards only, or send the BOM and placement file for assembly/g, () => '只收到板子文件：请说明只做光板，还是补充 BOM 和坐标文件以便贴片'],
+  [/The bare boards are your own and no assembly was asked for: there is nothing to make/g, () => '光板由您提供且未要求贴片：没有需要加工的内容'],
+  [/No (top|bottom) copper layer \(pads and tracks\)(; declare it absent if the board is single-sided)?/g, (m) => `缺少${SIDE[m[1]]}铜层（焊盘和走线）${m[2] ? '，单面板请声明没有该层' : ''}`],
+  [/(\d+) inner copper layer\(s\): a multilayer board has inner layers in pairs, so one is missing/g, (m) => `内层铜 ${m[1]} 层：多层板的内层成对出现，缺少一层`],
+  [/No drill \(through-hole\) file; declare it absent if the board truly has no holes/g, () => '缺少钻孔文件，板上确实没有孔请声明没有该文件'],
+  [/No (top|bottom) solder mask layer; declare it absent if the \w+ side has no mask/g, (m) => `缺少${SIDE[m[1]]}阻焊层，该面没有阻焊请声明没有该层`],
+  [/No (top|bottom) silkscreen \(legend\) layer; declare it absent if the \w+ side has no legend/g, (m) => `缺少${SIDE[m[1]]}丝印层，该面没有丝印请声明没有该层`],
+  [/Assembly asked for but no BOM was sent/g, () => '要求贴片但没有提供 BOM'],
+  [/Assembly asked for but no placement \(pick-and-place coordinates\) file was sent/g, () => '要求贴片但没有提供坐标文件'],
+  [/Parts on the (top|bottom) side but no \w+ paste layer: no stencil can be cut \(send the paste layer, or supply the stencil yourself\)/g, (m) => `${SIDE[m[1]]}有元件但没有锡膏层，无法开钢网（请提供锡膏层，或自备钢网）`],
+];
+
+export function missingFilesWords(text: string): string {
+  const found: { at: number; words: string }[] = [];
+  for (const [re, say] of MISSING_FILES) for (const m of text.matchAll(re)) found.push({ at: m.index, words: say(m as RegExpExecArray) });
+  return found.length ? found.sort((a, b) => a.at - b.at).map((f) => f.words).join('；') : text;
 }
 
 /** A task kind's name for filters and lists: its title without the case's figures. */

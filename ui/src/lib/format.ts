@@ -48,6 +48,37 @@ export function todayIn(zone = DEFAULT_TIME_ZONE, now = new Date()): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+/** The wall-clock fields of `at` in `zone`. */
+function wallClock(at: Date, zone: string): { y: number; mo: number; d: number; h: number; mi: number } {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(at);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour'), mi: get('minute') };
+}
+
+/** Now in `zone` as a date-and-time input holds it: "2026-11-30T05:47" (the factory's wall clock, whatever the browser's zone). */
+export function nowInputIn(zone = DEFAULT_TIME_ZONE, now = new Date()): string {
+  const c = wallClock(now, zone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${c.y}-${two(c.mo)}-${two(c.d)}T${two(c.h)}:${two(c.mi)}`;
+}
+
+/**
+ * A date-and-time input's "2026-11-30T05:47", read as the wall clock in `zone` (not the browser's zone), as an
+ * ISO instant; null when it is not a date and time.
+ */
+export function wallTimeToInstant(text: string, zone = DEFAULT_TIME_ZONE): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$/.exec(text.trim());
+  if (!m) return null;
+  const wanted = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  // The zone's offset at the guessed instant, applied twice so a change of offset between the two is followed.
+  let at = wanted;
+  for (let i = 0; i < 2; i++) {
+    const c = wallClock(new Date(at), zone);
+    at += wanted - Date.UTC(c.y, c.mo - 1, c.d, c.h, c.mi);
+  }
+  return Number.isNaN(at) ? null : new Date(at).toISOString();
+}
+
 /**
  * Money from integer minor units (fen, cents): yuan as "¥1,285.77" in English and "1,285.77 元" in Chinese;
  * other currencies with their code ("USD 12.00" / "12.00 美元").

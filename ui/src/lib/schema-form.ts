@@ -1,8 +1,12 @@
 /**
  * The generic task form: fields derived from a task kind's JSON Schema (`GET /api/task-kinds`), and the typed
- * `data` built back from what the person typed. Anything the form cannot render as one input (arrays, nested
- * objects, unions) becomes a JSON text area, so every kind can still be completed.
+ * `data` built back from what the person typed. A list of flat records (units, corrective actions, materials)
+ * becomes a table of rows with one labelled control per column; only a shape the form cannot draw at all (a
+ * nested list, a union) is left as a JSON text area, and no task kind without a form of its own has one
+ * (`test/ui/ui-lib.test.ts` checks every kind).
  */
+
+import { wallTimeToInstant } from './format';
 
 /** The subset of JSON Schema the task kinds use. */
 export interface JsonSchema {
@@ -20,12 +24,14 @@ export interface JsonSchema {
   description?: string;
   default?: unknown;
   items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
 }
 
 /** How one field is edited. */
-export type FieldInput = 'text' | 'textarea' | 'integer' | 'number' | 'boolean' | 'select' | 'date' | 'datetime' | 'json';
+export type FieldInput = 'text' | 'textarea' | 'integer' | 'number' | 'boolean' | 'select' | 'date' | 'datetime' | 'rows' | 'json';
 
 /** One field of a generic task form. */
 export interface FormField {
@@ -37,7 +43,15 @@ export interface FormField {
   max?: number;
   maxLength?: number;
   description?: string;
+  /** For `rows`: one field per column of a row. */
+  columns?: FormField[];
+  maxItems?: number;
 }
+
+/** What a person typed into one field: text, a tick, or the rows of a list. */
+export type RawValue = string | boolean | RawRow[] | undefined;
+/** One row of a list, by column. */
+export type RawRow = Record<string, string | boolean | undefined>;
 
 const DATE_PATTERN = /\\d\{4\}-\\d\{2\}-\\d\{2\}/;
 
@@ -53,7 +67,21 @@ function fieldFor(name: string, schema: JsonSchema, required: boolean): FormFiel
   }
   if (type === 'integer' || type === 'number') return { ...base, input: type, min: schema.minimum, max: schema.maximum };
   if (type === 'boolean') return { ...base, input: 'boolean' };
+  if (type === 'array' && schema.items) {
+    const columns = formFields(schema.items);
+    if (schema.items.type === 'object' && columns.length > 0 && columns.every((c) => c.input !== 'json' && c.input !== 'rows')) return { ...base, input: 'rows', columns, maxItems: schema.maxItems };
+  }
   return { ...base, input: 'json' };
+}
+
+/** An empty row of a list: unticked boxes, empty texts. */
+export function emptyRow(field: FormField): RawRow {
+  return Object.fromEntries((field.columns ?? []).map((c) => [c.name, c.input === 'boolean' ? false : '']));
+}
+
+/** The key under which a cell's error is reported: `units.0.serial`, as the API names it after `data.`. */
+export function cellKey(list: string, row: number, column: string): string {
+  return `${list}.${row}.${column}`;
 }
 
 /** The fields of a task kind's data schema, required ones first in schema order. */
@@ -75,12 +103,20 @@ export class FieldValueError extends Error {
 
 /**
  * Builds `data` from raw form values (strings and booleans): empty optional fields are left out, numbers and
- * JSON are parsed. Type errors name the field; ranges and patterns are left to the API, which names them too.
+ * JSON are parsed, dates and times are read in the factory's `zone`. Type errors name the field; ranges and patterns are left to the API, which names them too.
  */
-export function buildData(fields: FormField[], raw: Record<string, string | boolean | undefined>): Record<string, unknown> {
+export function buildData(fields: FormField[], raw: Record<string, RawValue>, options: { zone?: string; prefix?: string } = {}): Record<string, unknown> {
+  const prefix = options.prefix ?? '';
   const data: Record<string, unknown> = {};
   for (const f of fields) {
     const value = raw[f.name];
+    if (f.input === 'rows') {
+      // Rows left wholly empty are not data; every other row is built like a small form, errors naming the cell.
+      const rows = (Array.isArray(value) ? value : []).filter((row) => Object.values(row).some((v) => typeof v === 'string' && v.trim() !== ''));
+      if (rows.length > 0 || f.required) data[f.name] = rows.map((row, i) => buildData(f.columns ?? [], row, { ...options, prefix: `${prefix}${f.name}.${i}.` }));
+      continue;
+    }
+    if (Array.isArray(value)) throw new FieldValueError(`${prefix}${f.name}`, 'must be one value');
     if (f.input === 'boolean') {
       if (value !== undefined) data[f.name] = value === true || value === 'true';
       continue;
@@ -89,18 +125,19 @@ export function buildData(fields: FormField[], raw: Record<string, string | bool
     if (text === '') continue;
     if (f.input === 'integer' || f.input === 'number') {
       const n = Number(text);
-      if (!Number.isFinite(n) || (f.input === 'integer' && !Number.isInteger(n))) throw new FieldValueError(f.name, f.input === 'integer' ? 'must be a whole number' : 'must be a number');
+      if (!Number.isFinite(n) || (f.input === 'integer' && !Number.isInteger(n))) throw new FieldValueError(`${prefix}${f.name}`, f.input === 'integer' ? 'must be a whole number' : 'must be a number');
       data[f.name] = n;
     } else if (f.input === 'json') {
       try {
         data[f.name] = JSON.parse(text) as unknown;
       } catch {
-        throw new FieldValueError(f.name, 'must be valid JSON');
+        throw new FieldValueError(`${prefix}${f.name}`, 'must be valid JSON');
       }
     } else if (f.input === 'datetime') {
-      const t = Date.parse(text);
-      if (Number.isNaN(t)) throw new FieldValueError(f.name, 'must be a date and time');
-      data[f.name] = new Date(t).toISOString();
+      // What a date-and-time input holds is the factory's wall clock.
+      const at = wallTimeToInstant(text, options.zone);
+      if (at === null) throw new FieldValueError(`${prefix}${f.name}`, 'must be a date and time');
+      data[f.name] = at;
     } else {
       data[f.name] = text;
     }

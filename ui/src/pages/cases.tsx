@@ -6,10 +6,10 @@ import { Link, useParams } from 'react-router';
 import { api, type Task } from '../api';
 import { useApp } from '../context';
 import type { TimelineLine } from '../lib/history';
-import { ErrorBanner, KeyValues, Loading, Section, StatusPill, When, useLoad } from '../components/common';
+import { ErrorBanner, KeyValues, Loading, notReady, Section, StatusPill, When, useLoad } from '../components/common';
 import { actionWords, stepWords } from '../i18n/codes';
 import { OrderStepper } from '../components/order-stepper';
-import { Decisions, Timeline, taskLines, useCaseTasks, WaitingOn } from '../components/case-parts';
+import { CaseHeading, CaseSummary, Decisions, Timeline, taskLines, useCaseTasks } from '../components/case-parts';
 
 type Row = Record<string, unknown> & { id: string };
 
@@ -125,9 +125,8 @@ export function OrderPage() {
   const order = useLoad(() => api<OrderDetail>(`/api/orders/${id}`), [id]);
   const tasks = useCaseTasks(id);
   const taskDecisions = useTaskDecisions();
-  if (order.loading && !order.data) return <Loading />;
-  if (order.missing) return <p className="banner">{t('notFound')}</p>;
-  if (order.error || !order.data) return <ErrorBanner error={order.error} />;
+  const gate = notReady(order);
+  if (gate || !order.data) return gate;
   const o = order.data;
   const wf = o.workflow ?? {};
   const money = (m: number) => moneyIn(m, o.currency);
@@ -138,9 +137,7 @@ export function OrderPage() {
   const delivered = stage === 'delivered';
   return (
     <main id="main">
-      <h1>
-        {t('order')} {o.reference} <StatusPill status={stage} />
-      </h1>
+      <CaseHeading what={t('order')} name={o.reference} status={stage} />
       <OrderStepper order={o} />
       {delivered && user?.role === 'customer' && (
         <p className="actions">
@@ -149,15 +146,13 @@ export function OrderPage() {
           </Link>
         </p>
       )}
-      <div className="card">
-        <WaitingOn tasks={tasks.data ?? []} loading={tasks.loading && !tasks.data} />
-        <KeyValues value={{ quantity: o.quantity, totalMinor: o.totalMinor, created: o.createdAt, lineSlot: o.production?.lineSlot ?? null }} />
+      <CaseSummary tasks={tasks.data ?? []} loading={tasks.loading && !tasks.data} facts={{ quantity: o.quantity, totalMinor: o.totalMinor, created: o.createdAt, lineSlot: o.production?.lineSlot ?? null }}>
         {o.quoteId && (
           <p>
             <Link to={`/quotes/${o.quoteId}`}>{t('quote')}</Link>
           </p>
         )}
-      </div>
+      </CaseSummary>
       <Section title={t('progress')}>
         <Progress progress={wf.progress?.length ? wf.progress : o.production ? [{ step: 'assembly', quantityDone: o.production.producedQuantity }] : []} quantity={o.quantity} />
         {o.production && <p className="hint">{status(o.production.status)}</p>}
@@ -237,6 +232,12 @@ interface RmaTimelineEntry {
   detail?: Record<string, unknown>;
 }
 
+/** The customer's view of an RMA (`services/rma/customer-view.ts`) as labelled facts: its stage in the reader's words, tracking as one line. */
+function customerFacts(r: Row, lang: 'en' | 'zh'): Row {
+  const { stage: _stage, stageLabel, awaitingYou: _awaiting, tracking, ...rest } = r as Row & { stageLabel?: { en: string; zh: string }; tracking?: { carrier: string; trackingNumber: string } | null };
+  return { stage: stageLabel?.[lang] ?? null, ...rest, tracking: tracking ? `${tracking.carrier} ${tracking.trackingNumber}` : null };
+}
+
 export function RmaPage() {
   const { id = '' } = useParams();
   const { t, lang, user, roleName, decision: decisionWords, money } = useApp();
@@ -246,19 +247,20 @@ export function RmaPage() {
   const timeline = useLoad(() => api<{ timeline: RmaTimelineEntry[] }>(`/api/rmas/${id}/timeline`), [id]);
   // The penalty ledger is staff-only: customers never ask for it (a 403 is not a state to retry).
   const penalties = useLoad(() => (staff ? api<{ entries: Row[]; totalFen: number; currency: string }>(`/api/rmas/${id}/penalties`) : Promise.resolve(null)), [id, staff]);
-  if (rma.loading && !rma.data) return <Loading />;
-  if (rma.missing) return <p className="banner">{t('notFound')}</p>;
-  if (rma.error || !rma.data) return <ErrorBanner error={rma.error} />;
+  const gate = notReady(rma);
+  if (gate || !rma.data) return gate;
   const r = rma.data;
   const entries = timeline.data?.timeline ?? [];
-  const step = (e: RmaTimelineEntry) => (e.step ? stepWords(e.step, lang) : e.title);
+  // A customer's timeline is the case's milestones, each titled "English / 中文" by the API (no staff, no data).
+  const milestone = (e: RmaTimelineEntry) => e.title.split(' / ')[lang === 'zh' ? 1 : 0] ?? e.title;
+  const step = (e: RmaTimelineEntry) => (!staff ? milestone(e) : e.step ? stepWords(e.step, lang) : e.title);
   const lines: TimelineLine[] = entries.map((e) => {
     const decision = (e.detail as { decision?: string } | undefined)?.decision;
     const text =
       e.kind === 'task_opened'
         ? t('taskOpenedFor', { role: roleName(e.actorRole ?? ''), step: step(e) })
         : e.kind === 'task_completed'
-          ? `${step(e)}: ${decision ? decisionWords(decision) : ''}`
+          ? `${step(e)}${decision ? `: ${decisionWords(decision)}` : ''}`
           : e.kind === 'penalty'
             ? t('penaltyLine', { amount: money(Number((e.detail as { amountFen?: number }).amountFen ?? 0)), days: Number((e.detail as { daysLate?: number }).daysLate ?? 0) })
             : e.kind === 'task_cancelled'
@@ -268,7 +270,10 @@ export function RmaPage() {
   });
   const decisions = entries
     .filter((e) => e.kind === 'task_completed')
-    .map((e) => ({ what: `${step(e)}: ${decisionWords((e.detail as { decision?: string } | undefined)?.decision ?? '')}`, who: roleName(e.actorRole ?? ''), at: e.at }));
+    .map((e) => {
+      const decision = (e.detail as { decision?: string } | undefined)?.decision;
+      return { what: decision ? `${step(e)}: ${decisionWords(decision)}` : step(e), who: e.actorRole ? roleName(e.actorRole) : t('theFactory'), at: e.at };
+    });
   // Who the case waits on: the open tasks the caller may open, and (for customers) the staff steps still open.
   const closed = new Set(entries.filter((e) => e.kind === 'task_completed' || e.kind === 'task_cancelled').map((e) => `${e.step}`));
   const listed = new Set((tasks.data ?? []).map((x) => x.step));
@@ -278,13 +283,8 @@ export function RmaPage() {
   const waiting = [...(tasks.data ?? []).map((x) => ({ ...x, createdAt: x.createdAt || String(r.updatedAt ?? r.createdAt) })), ...others];
   return (
     <main id="main">
-      <h1>
-        {t('rma')} {String(r.reference ?? '')} <StatusPill status={String(r.status)} />
-      </h1>
-      <div className="card">
-        <WaitingOn tasks={waiting} loading={(tasks.loading && !tasks.data) || (timeline.loading && !timeline.data)} />
-        <KeyValues value={r} omit={['state', 'units', 'id', 'workflowId', 'customerId', 'reference', 'status']} />
-      </div>
+      <CaseHeading what={t('rma')} name={String(r.reference ?? '')} status={String(r.status)} />
+      <CaseSummary tasks={waiting} loading={(tasks.loading && !tasks.data) || (timeline.loading && !timeline.data)} facts={staff ? r : customerFacts(r, lang)} omit={['state', 'units', 'id', 'workflowId', 'customerId', 'reference', 'status']} />
       {r.units && r.units.length > 0 && (
         <Section title={t('units')}>
           {r.units.map((u) => (
@@ -330,9 +330,8 @@ export function CustomerPage() {
   const quotes = useLoad(() => api<{ quotes: Row[] }>(`/api/quotes?customerId=${id}`).catch(() => ({ quotes: [] as Row[] })), [id]);
   const orders = useLoad(() => api<{ orders: Row[] }>(`/api/orders?customerId=${id}`).catch(() => ({ orders: [] as Row[] })), [id]);
   const rmas = useLoad(() => api<{ rmas: Row[] }>(`/api/rmas?customerId=${id}`).catch(() => ({ rmas: [] as Row[] })), [id]);
-  if (customer.loading && !customer.data) return <Loading />;
-  if (customer.missing) return <p className="banner">{t('notFound')}</p>;
-  if (customer.error || !customer.data) return <ErrorBanner error={customer.error} />;
+  const gate = notReady(customer);
+  if (gate || !customer.data) return gate;
   const c = customer.data;
   const decisions = (c.onboarding?.decisions ?? []).map((d) => ({ what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`, who: d.by?.email ? `${d.by.email} (${roleName(d.by.role ?? '')})` : '—', at: d.at, comment: d.comment }));
   const caseLinks = (rows: Row[], base: string) => (
@@ -346,13 +345,11 @@ export function CustomerPage() {
   );
   return (
     <main id="main">
-      <h1>
-        {t('customer')} {c.name} <StatusPill status={c.onboarding?.status ?? c.status} />
-      </h1>
-      <div className="card">
-        <WaitingOn tasks={tasks.data ?? []} loading={tasks.loading && !tasks.data} />
-        <KeyValues
-          value={{
+      <CaseHeading what={t('customer')} name={c.name} status={c.onboarding?.status ?? c.status} />
+      <CaseSummary
+          tasks={tasks.data ?? []}
+          loading={tasks.loading && !tasks.data}
+          facts={{
             code: c.code,
             paymentTerms: c.paymentTerms.kind ? value(c.paymentTerms.kind) : null,
             creditLimit: c.paymentTerms.creditLimitMinor === null ? null : money(c.paymentTerms.creditLimitMinor, c.currency),
@@ -360,7 +357,7 @@ export function CustomerPage() {
             address: c.address,
             auditVisit: c.onboarding?.visitOn ?? null,
           }}
-        />
+        >
         {c.contacts.length > 0 && (
           <ul>
             {c.contacts.map((p) => (
@@ -370,7 +367,7 @@ export function CustomerPage() {
             ))}
           </ul>
         )}
-      </div>
+      </CaseSummary>
       {(c.audits.length > 0 || c.correctiveActions.length > 0) && (
         <Section title={t('factoryAudit')}>
           <ul>

@@ -3,6 +3,8 @@ import { useEffect, useRef, useState, type DragEvent, type FormEvent } from 'rea
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, upload, type Task } from '../api';
 import { useApp } from '../context';
+import type { StringKey } from '../strings';
+import { DECLARABLE_ABSENT_LAYERS, type DeclarableAbsentLayer } from '../../../domain/quote/file-set';
 import { ErrorBanner, Field, Loading, Section, SlaBadge, StatusPill, When, useLoad, useNow } from '../components/common';
 
 type Row = Record<string, unknown> & { id: string };
@@ -81,6 +83,16 @@ function slotOf(file: File): Slot {
   return 'placement';
 }
 
+/** What each layer a customer may declare absent is called (the API's list, `domain/quote/file-set.ts`). */
+const ABSENT_LAYER_WORDS: Record<DeclarableAbsentLayer, StringKey> = {
+  'copper-bottom': 'absentCopperBottom',
+  drill: 'absentDrill',
+  'soldermask-top': 'absentSoldermaskTop',
+  'soldermask-bottom': 'absentSoldermaskBottom',
+  'silkscreen-top': 'absentSilkscreenTop',
+  'silkscreen-bottom': 'absentSilkscreenBottom',
+};
+
 export function RfqPage() {
   const { t } = useApp();
   const navigate = useNavigate();
@@ -89,6 +101,7 @@ export function RfqPage() {
   const [assembly, setAssembly] = useState(false);
   const [leadTime, setLeadTime] = useState('standard');
   const [sourcing, setSourcing] = useState<'turnkey' | 'consigned'>('turnkey');
+  const [absent, setAbsent] = useState<DeclarableAbsentLayer[]>([]);
   const [progress, setProgress] = useState<number | null>(null);
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -112,7 +125,7 @@ export function RfqPage() {
     if (files.bom) form.append('bom', files.bom);
     if (files.placement) form.append('placement', files.placement);
     form.append('quantity', quantity.trim());
-    form.append('options', JSON.stringify({ assembly, leadTime, ...(assembly ? { sourcing } : {}) }));
+    form.append('options', JSON.stringify({ assembly, leadTime, ...(assembly ? { sourcing } : {}), ...(absent.length ? { absentLayers: absent } : {}) }));
     setProgress(0);
     try {
       const created = await upload<{ id: string }>('/api/quotes', form, setProgress);
@@ -189,6 +202,16 @@ export function RfqPage() {
           <input type="checkbox" checked={assembly} onChange={(e) => setAssembly(e.target.checked)} />
           {t('rfqAssembly')}
         </label>
+        <fieldset className="absent-layers">
+          <legend>{t('absentLayers')}</legend>
+          <p className="hint">{t('absentLayersHint')}</p>
+          {DECLARABLE_ABSENT_LAYERS.map((layer) => (
+            <label key={layer} className="checkbox">
+              <input type="checkbox" checked={absent.includes(layer)} onChange={(e) => setAbsent(e.target.checked ? [...absent, layer] : absent.filter((l) => l !== layer))} />
+              {t(ABSENT_LAYER_WORDS[layer])}
+            </label>
+          ))}
+        </fieldset>
         {progress !== null && (
           <label className="upload-progress">
             {t('uploadProgress')} {Math.round(progress * 100)}%

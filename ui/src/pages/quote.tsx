@@ -4,10 +4,10 @@ import { Link, useParams } from 'react-router';
 import { api, ApiError, upload } from '../api';
 import { useApp } from '../context';
 import { CHECKLIST, FILE_KINDS, SEVERITY, stepWords, wordsOf } from '../i18n/codes';
-import { lineDescription, unitWord } from '../i18n/server-texts';
 import { ReviewReasons } from '../components/task-forms/price-review';
-import { ErrorBanner, Field, KeyValues, Loading, Section, StatusPill, When, useLoad } from '../components/common';
-import { Decisions, Timeline, taskLines, useCaseTasks, WaitingOn } from '../components/case-parts';
+import { PriceTable, type LineItem } from '../components/price-table';
+import { ErrorBanner, Field, Loading, notReady, Section, StatusPill, When, useLoad } from '../components/common';
+import { CaseHeading, CaseSummary, Decisions, Timeline, taskLines, useCaseTasks } from '../components/case-parts';
 
 export interface QuoteSummary {
   id: string;
@@ -28,16 +28,6 @@ interface Issue {
   file?: string;
   row?: number;
   designator?: string;
-}
-
-interface LineItem {
-  category: string;
-  code: string;
-  description: string;
-  quantity: number;
-  unit: string;
-  unitPriceFen: number;
-  totalFen: number;
 }
 
 interface QuoteDetail extends QuoteSummary {
@@ -127,50 +117,18 @@ export function Findings({ issues }: { issues: Issue[] }) {
 type Price = NonNullable<QuoteDetail['revisions'][number]['price']>;
 
 function PriceBreakdown({ price }: { price: Price }) {
-  const { t, lang, money, date } = useApp();
+  const { t, money, date } = useApp();
   const m = (x: number) => money(x, price.currency);
   return (
     <>
-      <table className="data price cards">
-        <thead>
-          <tr>
-            <th scope="col">{t('lineDescription')}</th>
-            <th scope="col">{t('lineQuantity')}</th>
-            <th scope="col">{t('unitPriceYuan')}</th>
-            <th scope="col">{t('lineTotal')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {price.lineItems.map((l) => (
-            <tr key={l.code}>
-              <td data-label={t('lineDescription')}>{lineDescription(l, lang)}</td>
-              <td data-label={t('lineQuantity')} className="num">
-                {l.quantity.toLocaleString()} {unitWord(l.unit, lang)}
-              </td>
-              <td data-label={t('unitPriceYuan')} className="num">
-                {m(l.unitPriceFen)}
-              </td>
-              <td data-label={t('lineTotal')} className="num">
-                {m(l.totalFen)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row" colSpan={3}>
-              {t('total')}
-            </th>
-            <td className="num total">{m(price.totalMinor)}</td>
-          </tr>
-          <tr>
-            <th scope="row" colSpan={3}>
-              {t('perBoard')}
-            </th>
-            <td className="num">{m(price.perBoardMinor)}</td>
-          </tr>
-        </tfoot>
-      </table>
+      <PriceTable
+        lines={price.lineItems}
+        currency={price.currency}
+        footer={[
+          { label: t('total'), amount: m(price.totalMinor), className: 'total' },
+          { label: t('perBoard'), amount: m(price.perBoardMinor) },
+        ]}
+      />
       {price.quantityBreaks?.length > 0 && (
         <p>
           {t('quantityBreaks')}: {price.quantityBreaks.map((b) => t('breakPerBoard', { n: b.quantity.toLocaleString(), price: m(b.perBoardFen) })).join(' · ')}
@@ -349,9 +307,8 @@ export function QuotePage() {
     }, 1500);
     return () => clearInterval(timer);
   }, [following, reloadQuote, reloadTasks]);
-  if (quote.loading && !quote.data) return <Loading />;
-  if (quote.missing) return <p className="banner">{t('notFound')}</p>;
-  if (quote.error || !quote.data) return <ErrorBanner error={quote.error} />;
+  const gate = notReady(quote);
+  if (gate || !quote.data) return gate;
   const q = quote.data;
   const current = q.revisions.find((r) => r.revision === q.revision) ?? q.revisions[q.revisions.length - 1];
   const currentStage = q.workflow?.stage ?? q.status;
@@ -369,19 +326,14 @@ export function QuotePage() {
   const quantity = current?.quantity ?? q.quantity;
   return (
     <main id="main">
-      <h1>
-        {t('quote')} {q.reference} <StatusPill status={currentStage} />
-      </h1>
+      <CaseHeading what={t('quote')} name={q.reference} status={currentStage} />
       {canDecide && <CustomerDecision quote={q} price={current?.price ?? null} quantity={quantity} onDone={refresh} />}
       {!canDecide && current?.price && ['awaiting_customer', 'accepted'].includes(currentStage) && (
         <div className="card">
           <PriceSummary price={current.price} quantity={quantity} />
         </div>
       )}
-      <div className="card">
-        <WaitingOn tasks={tasks.data ?? []} loading={tasks.loading && !tasks.data} />
-        <KeyValues value={{ quantity, revision: q.revision, validUntil: q.validUntil, created: q.createdAt, ...q.options }} />
-      </div>
+      <CaseSummary tasks={tasks.data ?? []} loading={tasks.loading && !tasks.data} facts={{ quantity, revision: q.revision, validUntil: q.validUntil, created: q.createdAt, ...q.options }} />
       <Section title={t('analysis')}>
         {q.analysis ? (
           <div className="analysis">

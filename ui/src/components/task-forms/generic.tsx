@@ -1,15 +1,28 @@
 /**
  * Any other kind: one control per property of its JSON Schema, labelled and with options in words, and a
- * button per decision. Dates default to the factory's today; carriers are picked from a list.
+ * button per decision. Dates default to the factory's today; carriers are picked from a list; a list of
+ * records (units, corrective actions, materials) is a table of rows to add and remove, one labelled control
+ * per cell.
  */
 import { useMemo, useState } from 'react';
 import { useApp } from '../../context';
-import { buildData, formFields, type FormField, type JsonSchema } from '../../lib/schema-form';
+import type { StringKey } from '../../strings';
+import { buildData, cellKey, emptyRow, FieldValueError, formFields, type FormField, type JsonSchema, type RawRow, type RawValue } from '../../lib/schema-form';
 import { CARRIERS } from '../../i18n/floor-lists';
+import { nowInputIn, zoneName } from '../../lib/format';
 import { Field } from '../common';
 import { TaskFormFrame, useCompletion, type FormProps } from './completion';
 
-function GenericInput({ field, value, onChange, props }: { field: FormField; value: string | boolean | undefined; onChange: (v: string | boolean) => void; props: Record<string, unknown> }) {
+/** The messages `buildData` gives, in the reader's language. */
+const VALUE_ERRORS: Record<string, StringKey> = {
+  'must be a whole number': 'mustBeWhole',
+  'must be a number': 'mustBeNumber',
+  'must be a date and time': 'mustBeDateTime',
+  'must be valid JSON': 'mustBeJson',
+  'must be one value': 'mustBeJson',
+};
+
+function GenericInput({ field, value, onChange, props }: { field: FormField; value: RawValue; onChange: (v: string | boolean) => void; props: Record<string, unknown> }) {
   const { value: words, lang } = useApp();
   const text = typeof value === 'string' ? value : '';
   if (field.name === 'carrier' && field.input === 'text') {
@@ -53,25 +66,102 @@ function GenericInput({ field, value, onChange, props }: { field: FormField; val
   }
 }
 
-export function GenericTaskForm({ task, kind, onDone }: FormProps) {
-  const { t, field: label, today } = useApp();
-  const fields = useMemo(() => formFields(kind.dataSchema as JsonSchema), [kind]);
-  const [values, setValues] = useState<Record<string, string | boolean>>(() =>
-    Object.fromEntries(fields.filter((f) => f.input === 'date' && f.required).map((f) => [f.name, today()])),
-  );
-  const c = useCompletion(
-    task,
-    fields.map((f) => f.name),
-    onDone,
-  );
+/** A list of records as rows: a labelled control per cell ("Serial number 2"), a button to remove each row, one to add. */
+function RowsInput({ field, rows, onChange, errors }: { field: FormField; rows: RawRow[]; onChange: (rows: RawRow[]) => void; errors: Record<string, string> }) {
+  const { t, field: label } = useApp();
+  const columns = field.columns ?? [];
+  const update = (i: number, column: string, v: string | boolean) => onChange(rows.map((r, j) => (j === i ? { ...r, [column]: v } : r)));
+  const full = field.maxItems !== undefined && rows.length >= field.maxItems;
   return (
-    <TaskFormFrame task={task} kind={kind} completion={c} build={() => buildData(fields, values)}>
+    <fieldset className="rows">
+      <legend>
+        {label(field.name)}
+        {field.required ? ` (${t('required')})` : ''}
+      </legend>
+      {rows.length === 0 ? (
+        <p className="empty">{t('noRows')}</p>
+      ) : (
+        <table className="data cards">
+          <thead>
+            <tr>
+              <th scope="col">{t('rowNumber')}</th>
+              {columns.map((col) => (
+                <th key={col.name} scope="col">
+                  {label(col.name)}
+                </th>
+              ))}
+              <th scope="col">
+                <span className="sr-only">{t('removeRow', { n: '' })}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, i) => (
+              <tr key={i}>
+                <td data-label={t('rowNumber')} className="num">
+                  {i + 1}
+                </td>
+                {columns.map((col) => (
+                  <td key={col.name} data-label={label(col.name)}>
+                    <Field label={`${label(col.name)} ${i + 1}${col.required ? '' : ` (${t('optional')})`}`} error={errors[cellKey(field.name, i, col.name)]}>
+                      {(p) => <GenericInput field={col} value={row[col.name]} onChange={(v) => update(i, col.name, v)} props={p} />}
+                    </Field>
+                  </td>
+                ))}
+                <td>
+                  <button type="button" className="danger" onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+                    {t('removeRow', { n: i + 1 })}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <button type="button" disabled={full} onClick={() => onChange([...rows, emptyRow(field)])}>
+        {t('addRow')}: {label(field.name)}
+      </button>
+    </fieldset>
+  );
+}
+
+export function GenericTaskForm({ task, kind, onDone }: FormProps) {
+  const { t, field: label, today, zone, lang } = useApp();
+  const fields = useMemo(() => formFields(kind.dataSchema as JsonSchema), [kind]);
+  // Required dates start at the factory's today, required moments at its clock now.
+  const [values, setValues] = useState<Record<string, RawValue>>(() =>
+    Object.fromEntries(fields.filter((f) => f.required && (f.input === 'date' || f.input === 'datetime')).map((f) => [f.name, f.input === 'date' ? today() : nowInputIn(zone)])),
+  );
+  // An API error about one cell ("data.units.1.serial") lands next to that cell; about the list, under the table.
+  const cellKeys = fields.flatMap((f) => (f.input === 'rows' ? ((values[f.name] as RawRow[] | undefined) ?? []).flatMap((_, i) => (f.columns ?? []).map((col) => cellKey(f.name, i, col.name))) : []));
+  const c = useCompletion(task, [...cellKeys, ...fields.map((f) => f.name)], onDone);
+  const build = () => {
+    try {
+      return buildData(fields, values, { zone });
+    } catch (e) {
+      if (e instanceof FieldValueError && VALUE_ERRORS[e.message]) throw new FieldValueError(e.field, t(VALUE_ERRORS[e.message]));
+      throw e;
+    }
+  };
+  return (
+    <TaskFormFrame task={task} kind={kind} completion={c} build={build}>
       <h3>{t('genericForm')}</h3>
-      {fields.map((f) => (
-        <Field key={f.name} label={`${label(f.name)}${f.required ? ` (${t('required')})` : ''}`} error={c.fieldErrors[f.name]} hint={f.input === 'json' ? t('jsonHint') : undefined}>
-          {(p) => <GenericInput field={f} value={values[f.name]} onChange={(v) => setValues({ ...values, [f.name]: v })} props={p} />}
-        </Field>
-      ))}
+      {fields.map((f) =>
+        f.input === 'rows' ? (
+          <div key={f.name} className={`field${c.fieldErrors[f.name] ? ' has-error' : ''}`}>
+            <RowsInput field={f} rows={(values[f.name] as RawRow[] | undefined) ?? []} onChange={(rows) => setValues({ ...values, [f.name]: rows })} errors={c.fieldErrors} />
+            {c.fieldErrors[f.name] && (
+              <small className="field-error" role="alert">
+                {c.fieldErrors[f.name]}
+              </small>
+            )}
+          </div>
+        ) : (
+          <Field key={f.name} label={`${label(f.name)}${f.required ? ` (${t('required')})` : ''}`} error={c.fieldErrors[f.name]} hint={f.input === 'datetime' ? zoneName(zone, lang) : undefined}>
+            {(p) => <GenericInput field={f} value={values[f.name]} onChange={(v) => setValues({ ...values, [f.name]: v })} props={p} />}
+          </Field>
+        ),
+      )}
     </TaskFormFrame>
   );
 }

@@ -7,19 +7,10 @@ import { api } from '../../api';
 import { useApp } from '../../context';
 import { parseAmountToMinor } from '../../lib/money';
 import { FieldValueError } from '../../lib/schema-form';
-import { lineDescription, reviewReason, unitWord } from '../../i18n/server-texts';
+import { lineDescription, reviewReason } from '../../i18n/server-texts';
 import { ErrorBanner, Field, Loading, useLoad } from '../common';
+import { PriceTable, type LineItem } from '../price-table';
 import { TaskFormFrame, useCompletion, type FormProps } from './completion';
-
-export interface LineItem {
-  category: string;
-  code: string;
-  description: string;
-  quantity: number;
-  unit: string;
-  unitPriceFen: number;
-  totalFen: number;
-}
 
 interface QuoteDetail {
   id: string;
@@ -86,54 +77,40 @@ export function PriceReviewForm({ task, kind, onDone }: FormProps) {
       <ErrorBanner error={quote.error} />
       <ReviewReasons reasons={revision?.price?.reviewReasons ?? []} />
       {lines.length > 0 && (
-        <table className="data cards">
-          <thead>
-            <tr>
-              <th scope="col">{t('lineDescription')}</th>
-              <th scope="col">{t('lineQuantity')}</th>
-              <th scope="col">{t('unitPriceYuan')}</th>
-              <th scope="col">{t('lineTotal')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {lines.map((line, i) => (
-              <tr key={line.code} className={unitOf(line) !== line.unitPriceFen ? 'adjusted' : undefined}>
-                <td data-label={t('lineDescription')}>{lineDescription(line, lang)}</td>
-                <td data-label={t('lineQuantity')} className="num">
-                  {line.quantity.toLocaleString()} {unitWord(line.unit, lang)}
-                </td>
-                <td data-label={t('unitPriceYuan')}>
-                  <Field label={t('unitPriceOf', { line: lineDescription(line, lang) })} error={c.fieldErrors[`price-${line.code}`]}>
-                    {(p) => (
-                      <input
-                        {...p}
-                        className="money"
-                        inputMode="decimal"
-                        value={prices[line.code] ?? (line.unitPriceFen / 100).toFixed(2)}
-                        onChange={(e) => setPrices({ ...prices, [line.code]: e.target.value })}
-                      />
-                    )}
-                  </Field>
-                </td>
-                <td data-label={t('lineTotal')} className="num" aria-live="polite">
-                  {totals[i] === null ? '—' : money(totals[i], currency)}
-                  {unitOf(line) !== line.unitPriceFen && <span className="pill warning">{t('lineAdjusted')}</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row" colSpan={3}>
-                {t('total')}
-              </th>
-              <td className="num total" data-testid="review-total" aria-live="polite">
-                {money(grand, currency)}
-                {grand !== null && priced !== null && grand !== priced && <span className="hint"> ({t('wasAmount', { amount: money(priced, currency) })})</span>}
-              </td>
-            </tr>
-          </tfoot>
-        </table>
+        <PriceTable
+          lines={lines}
+          currency={currency}
+          totalOf={totalOf}
+          rowClass={(line) => (unitOf(line) !== line.unitPriceFen ? 'adjusted' : undefined)}
+          lineNote={(line) => unitOf(line) !== line.unitPriceFen && <span className="pill warning">{t('lineAdjusted')}</span>}
+          unitPrice={(line) => (
+            <Field label={t('unitPriceOf', { line: lineDescription(line, lang) })} error={c.fieldErrors[`price-${line.code}`]}>
+              {(p) => (
+                <input
+                  {...p}
+                  className="money"
+                  inputMode="decimal"
+                  value={prices[line.code] ?? (line.unitPriceFen / 100).toFixed(2)}
+                  onChange={(e) => setPrices({ ...prices, [line.code]: e.target.value })}
+                />
+              )}
+            </Field>
+          )}
+          className="data cards"
+          footer={[
+            {
+              label: t('total'),
+              className: 'total',
+              testId: 'review-total',
+              amount: (
+                <>
+                  {money(grand, currency)}
+                  {grand !== null && priced !== null && grand !== priced && <span className="hint"> ({t('wasAmount', { amount: money(priced, currency) })})</span>}
+                </>
+              ),
+            },
+          ]}
+        />
       )}
       {c.fieldErrors.adjustments && (
         <p className="field-error" role="alert">
