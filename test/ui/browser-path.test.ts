@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
+import { daysFromToday } from '../dates';
 import { ensureUiBuilt } from '../../infra/launcher/ui-static';
 import { browserUnavailable, launchChromium, launcherServesUi, newContext } from './browser';
 import { startLauncher, type LauncherProcess } from './launcher-process';
@@ -373,7 +374,8 @@ describeBrowser('the browser path (chromium)', () => {
   async function completeOnTaskPage(page: Page, task: ApiTask): Promise<void> {
     await page.goto(`/tasks/${task.id}`);
     await page.getByRole('heading', { name: task.title }).waitFor();
-    const today = new Date().toISOString().slice(0, 10);
+    // The factory's today (Shanghai is a day ahead of UTC in the evening): a plan may not start in its past.
+    const today = daysFromToday(0);
     const fill = (label: RegExp, value: string) => page.getByLabel(label).fill(value);
     let decision: string;
     switch (task.kind) {

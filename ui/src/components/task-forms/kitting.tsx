@@ -1,12 +1,15 @@
 /**
- * The material kit as a table: one row per part, prefilled from the quote's priced parts (the bare board and
- * every BOM part line with its quantity), each in stock, to purchase with a lead time, or consigned.
+ * The material kit as a table: one row per part, prefilled from the order's BOM (the quote's analysed BOM: each
+ * fitted line with its part number and designators) after the bare board, each in stock, to purchase with a
+ * lead time, or consigned. A part's quantity is what the quote priced for it (spares included) or, when it was
+ * not priced (consigned parts), its quantity per board times the order's boards.
  */
 import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { useApp } from '../../context';
 import { FieldValueError } from '../../lib/schema-form';
 import { Field, Loading, useLoad } from '../common';
+import type { LineItem } from '../price-table';
 import { TaskFormFrame, useCompletion, type FormProps } from './completion';
 
 type Source = 'in_stock' | 'purchase' | 'consigned';
@@ -17,30 +20,45 @@ interface KitRow {
   source: Source;
   leadTimeDays: string;
   arrived: boolean;
+  /** Where the part goes on the board (shown, not sent). */
+  designators: string[];
 }
 
 interface OrderRef {
   quoteId: string | null;
   quantity: number;
 }
-interface QuotePrice {
+/** A fitted BOM line as the quote API gives it. */
+interface BomPart {
+  partNumber: string;
+  designators: string[];
+  quantityPerBoard: number;
+}
+interface QuoteForKit {
   revision: number;
   options?: { sourcing?: string };
-  revisions: { revision: number; price: { lineItems: { code: string; quantity: number }[] } | null }[];
+  analysis: { parts?: BomPart[] } | null;
+  revisions: { revision: number; price: { lineItems: Pick<LineItem, 'code' | 'quantity'>[] } | null }[];
 }
 
-/** The kit rows a quote suggests: the board, then each priced part (code `part:<name>`). */
-async function suggestedRows(orderId: string): Promise<KitRow[]> {
+const emptyRow = (): KitRow => ({ partNumber: '', quantity: '', source: 'in_stock', leadTimeDays: '', arrived: false, designators: [] });
+
+/** The kit rows an order suggests: the board, then each fitted BOM line; priced parts not in the BOM last. */
+export async function suggestedRows(orderId: string): Promise<KitRow[]> {
   const order = await api<OrderRef>(`/api/orders/${orderId}`);
-  const board: KitRow = { partNumber: 'PCB', quantity: String(order.quantity), source: 'in_stock', leadTimeDays: '', arrived: false };
+  const board: KitRow = { ...emptyRow(), partNumber: 'PCB', quantity: String(order.quantity) };
   if (!order.quoteId) return [board];
-  const quote = await api<QuotePrice>(`/api/quotes/${order.quoteId}`).catch(() => null);
+  const quote = await api<QuoteForKit>(`/api/quotes/${order.quoteId}`).catch(() => null);
   const revision = quote?.revisions.find((r) => r.revision === quote.revision);
-  const consigned = quote?.options?.sourcing === 'consigned';
-  const parts = (revision?.price?.lineItems ?? [])
-    .filter((l) => l.code.startsWith('part:'))
-    .map((l): KitRow => ({ partNumber: l.code.slice(5), quantity: String(l.quantity), source: consigned ? 'consigned' : 'in_stock', leadTimeDays: '', arrived: false }));
-  return [board, ...parts];
+  const source: Source = quote?.options?.sourcing === 'consigned' ? 'consigned' : 'in_stock';
+  const priced = new Map((revision?.price?.lineItems ?? []).filter((l) => l.code.startsWith('part:')).map((l) => [l.code.slice(5).toUpperCase(), l.quantity]));
+  const rows = (quote?.analysis?.parts ?? []).map((p): KitRow => {
+    const quantity = priced.get(p.partNumber.toUpperCase()) ?? p.quantityPerBoard * order.quantity;
+    priced.delete(p.partNumber.toUpperCase());
+    return { ...emptyRow(), partNumber: p.partNumber, quantity: String(quantity), source, designators: p.designators };
+  });
+  const pricedOnly = [...priced].map(([partNumber, quantity]): KitRow => ({ ...emptyRow(), partNumber, quantity: String(quantity), source }));
+  return [board, ...rows, ...pricedOnly];
 }
 
 const SOURCES: Source[] = ['in_stock', 'purchase', 'consigned'];
@@ -51,7 +69,7 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
   const [rows, setRows] = useState<KitRow[]>([]);
   const [comment, setComment] = useState('');
   useEffect(() => {
-    if (suggested.data) setRows(suggested.data.length ? suggested.data : [{ partNumber: '', quantity: '', source: 'in_stock', leadTimeDays: '', arrived: false }]);
+    if (suggested.data) setRows(suggested.data.length ? suggested.data : [emptyRow()]);
   }, [suggested.data]);
   const c = useCompletion(task, ['lines', 'comment'], onDone);
   const update = (i: number, patch: Partial<KitRow>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
@@ -85,6 +103,7 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
         <thead>
           <tr>
             <th scope="col">{t('rmaPartNumber')}</th>
+            <th scope="col">{t('kitDesignators')}</th>
             <th scope="col">{t('colQuantity')}</th>
             <th scope="col">{t('kitSource')}</th>
             <th scope="col">{t('kitLeadDays')}</th>
@@ -101,6 +120,9 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
                 <Field label={`${t('rmaPartNumber')} ${i + 1}`} error={c.fieldErrors[`part-${i}`]}>
                   {(p) => <input {...p} value={r.partNumber} onChange={(e) => update(i, { partNumber: e.target.value })} />}
                 </Field>
+              </td>
+              <td data-label={t('kitDesignators')} className="designators" translate="no">
+                {r.designators.length ? r.designators.join(', ') : '—'}
               </td>
               <td data-label={t('colQuantity')}>
                 <Field label={`${t('colQuantity')} ${i + 1}`} error={c.fieldErrors[`qty-${i}`]}>
@@ -148,7 +170,7 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
           ))}
         </tbody>
       </table>
-      <button type="button" onClick={() => setRows([...rows, { partNumber: '', quantity: '', source: 'in_stock', leadTimeDays: '', arrived: false }])}>
+      <button type="button" onClick={() => setRows([...rows, emptyRow()])}>
         {t('addKitLine')}
       </button>
       <Field label={t('comment')} error={c.fieldErrors.comment}>
