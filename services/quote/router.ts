@@ -30,6 +30,7 @@ import { inspectZipFile, ArchiveRejectedError } from '../../infra/files/archive'
 import { assertMayComplete, completeOpenStep } from '../tasks/complete-task';
 import { keepUploadedQuoteFile, quoteDocumentsDir, quotePdfPath } from '../../infra/files/quote-files';
 import { customerPrice, customerQuoteWorkflow } from './customer-view';
+import { boardPreview } from './board-preview';
 import { CreateQuoteFields, CustomerDecisionRequest, ListQuotesQuery, PdfQuery, QuoteIdParams, QuoteSummary, ReviewRequest, ReviseQuoteFields } from './schemas';
 
 /** Roles that may ask for a quote on a customer's behalf. */
@@ -37,6 +38,8 @@ const SALES_ROLES: Role[] = ['sales', 'sales_manager', 'manager', 'admin'];
 const MAX_TABLE_BYTES = 10 * 1024 * 1024;
 const MAX_ARCHIVE_BYTES = 100 * 1024 * 1024;
 const QuoteFileParams = QuoteIdParams.extend({ fileId: z.uuid() });
+const PreviewParams = QuoteIdParams.extend({ side: z.enum(['top', 'bottom']) });
+type PreviewParams = z.infer<typeof PreviewParams>;
 type QuoteFileParams = z.infer<typeof QuoteFileParams>;
 
 /** The form of a quote request: a Gerber zip and the optional BOM and placement tables, streamed to disk. */
@@ -283,6 +286,22 @@ export function createRouter(deps: ServiceDeps): Router {
     res.sendFile(file.storage_path);
   });
 
+  router.get('/quotes/:id/preview/:side', requireAuth, validate({ params: PreviewParams }), async (req, res) => {
+    const actor = actorOf(req);
+    const params = req.params as PreviewParams;
+    const quote = await quoteFor(actor, params.id);
+    // The Gerbers of the newest revision that has any (a revision may send only a new quantity).
+    const gerber = (await listQuoteFiles(db, quote.id)).filter((f) => f.kind === 'gerber' && existsSync(f.storage_path)).sort((a, b) => b.revision - a.revision)[0];
+    if (!gerber) throw new NotFoundError('Gerber archive');
+    const svg = await boardPreview(deps.config.dataDir, { path: gerber.storage_path, sha256: gerber.content_hash }, params.side);
+    if (!svg) throw new NotFoundError('a drawable board in the Gerber archive');
+    // Drawn by us from the Gerbers' geometry; still, nothing in it may load or run anything.
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.setHeader('Cache-Control', 'private, max-age=86400');
+    res.type('image/svg+xml');
+    res.sendFile(svg);
+  });
+
   router.post('/quotes/:id/decision', requireRole('customer', ...SALES_ROLES), validate({ params: QuoteIdParams, body: CustomerDecisionRequest }), async (req, res) => {
     const actor = actorOf(req);
     const quote = await quoteFor(actor, (req.params as QuoteIdParams).id);
@@ -418,6 +437,15 @@ function registerOpenApi({ openapi }: ServiceDeps): void {
     security: AUTHENTICATED,
     request: { params: QuoteFileParams },
     responses: { 200: { description: 'The stored bytes', content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } } }, ...errorResponses(400, 401, 404) },
+  });
+  openapi.registerPath({
+    method: 'get',
+    path: '/api/quotes/{id}/preview/{side}',
+    tags: ['quotes'],
+    summary: "A render of the board's top or bottom from the uploaded Gerbers (SVG, drawn once and cached); 404 when the files cannot be drawn",
+    security: AUTHENTICATED,
+    request: { params: PreviewParams },
+    responses: { 200: { description: 'SVG', content: { 'image/svg+xml': { schema: z.string() } } }, ...errorResponses(400, 401, 404) },
   });
   openapi.registerPath({
     method: 'post',

@@ -121,7 +121,7 @@ interface OrderDetail {
 
 export function OrderPage() {
   const { id = '' } = useParams();
-  const { t, lang, user, money: moneyIn, status, roleName, decision: decisionWords } = useApp();
+  const { t, lang, user, money: moneyIn, status, roleName, decision: decisionWords, date } = useApp();
   const order = useLoad(() => api<OrderDetail>(`/api/orders/${id}`), [id]);
   const tasks = useCaseTasks(id);
   const taskDecisions = useTaskDecisions();
@@ -135,6 +135,11 @@ export function OrderPage() {
   const audit: TimelineLine[] = o.timeline.map((e) => ({ at: e.at, source: 'audit', text: actionWords(e.action, lang), actor: e.actorRole ? roleName(e.actorRole) : null, raw: e }));
   const decisions = (wf.decisions ?? []).map((d) => ({ what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`, who: d.by ? (d.by.email ? `${d.by.email} (${roleName(d.by.role)})` : roleName(d.by.role)) : t('theWorkflow'), at: d.at, comment: d.comment }));
   const delivered = stage === 'delivered';
+  // The production workflow books "SMT-1 from 2026-11-30": said in the reader's words, the date as a date.
+  const lineSlotWords = (slot: string | null) => {
+    const m = slot ? /^(.+) from (\d{4}-\d{2}-\d{2})$/.exec(slot) : null;
+    return m ? t('lineSlotFrom', { line: m[1], date: date(m[2]) }) : slot;
+  };
   return (
     <main id="main">
       <CaseHeading what={t('order')} name={o.reference} status={stage} />
@@ -146,7 +151,7 @@ export function OrderPage() {
           </Link>
         </p>
       )}
-      <CaseSummary tasks={tasks.data ?? []} loading={tasks.loading && !tasks.data} facts={{ quantity: o.quantity, totalMinor: o.totalMinor, created: o.createdAt, lineSlot: o.production?.lineSlot ?? null }}>
+      <CaseSummary tasks={tasks.data ?? []} loading={tasks.loading && !tasks.data} facts={{ quantity: o.quantity, totalMinor: o.totalMinor, created: o.createdAt, lineSlot: lineSlotWords(o.production?.lineSlot ?? null) }}>
         {o.quoteId && (
           <p>
             <Link to={`/quotes/${o.quoteId}`}>{t('quote')}</Link>

@@ -143,6 +143,29 @@ function PriceBreakdown({ price }: { price: Price }) {
   );
 }
 
+/**
+ * Top and bottom of the board drawn from its Gerbers by the API (cached there; `version` is the archive's hash,
+ * so new files are drawn anew); a side that cannot be drawn says so instead.
+ */
+function BoardPreview({ quoteId, version }: { quoteId: string; version: string }) {
+  const { t } = useApp();
+  const [failed, setFailed] = useState<Record<string, boolean>>({});
+  const sides = ['top', 'bottom'] as const;
+  if (sides.every((side) => failed[side])) return <p className="hint preview-none">{t('previewUnavailable')}</p>;
+  return (
+    <div className="board-preview" role="group" aria-label={t('boardPreview')}>
+      {sides.map((side) =>
+        failed[side] ? null : (
+          <figure key={side}>
+            <img src={`/api/quotes/${quoteId}/preview/${side}?v=${version.slice(0, 16)}`} alt={t(side === 'top' ? 'previewTop' : 'previewBottom')} onError={() => setFailed((f) => ({ ...f, [side]: true }))} />
+            <figcaption>{t(side === 'top' ? 'previewTop' : 'previewBottom')}</figcaption>
+          </figure>
+        ),
+      )}
+    </div>
+  );
+}
+
 /** The headline of an issued quote: total, per board, quantity and validity, big enough to decide on. */
 function PriceSummary({ price, quantity }: { price: Price; quantity: number }) {
   const { t, money, date } = useApp();
@@ -324,6 +347,7 @@ export function QuotePage() {
     tasks.reload();
   };
   const quantity = current?.quantity ?? q.quantity;
+  const gerber = [...q.revisions].reverse().flatMap((r) => r.files.filter((f) => f.kind === 'gerber'))[0];
   return (
     <main id="main">
       <CaseHeading what={t('quote')} name={q.reference} status={currentStage} />
@@ -338,8 +362,13 @@ export function QuotePage() {
         {q.analysis ? (
           <div className="analysis">
             {q.analysis.board && <BoardFacts board={q.analysis.board} />}
-            <h3>{t('findings')}</h3>
-            <Findings issues={q.analysis.issues} />
+            <div className={gerber ? 'preview-and-findings' : undefined}>
+              {gerber && <BoardPreview quoteId={q.id} version={gerber.sha256} />}
+              <div>
+                <h3>{t('findings')}</h3>
+                <Findings issues={q.analysis.issues} />
+              </div>
+            </div>
           </div>
         ) : (
           <p className="hint">{currentStage === 'analysing' ? t('analysing') : '—'}</p>
