@@ -4,7 +4,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, upload, type Task } from '../api';
 import { useApp } from '../context';
 import type { StringKey } from '../strings';
-import { DECLARABLE_ABSENT_LAYERS, type DeclarableAbsentLayer } from '../../../domain/quote/file-set';
+import type { DeclarableAbsentLayer } from '../../../domain/quote/file-set';
 import { ErrorBanner, Field, Loading, Section, SlaBadge, StatusPill, When, useLoad, useNow } from '../components/common';
 
 type Row = Record<string, unknown> & { id: string };
@@ -83,7 +83,10 @@ function slotOf(file: File): Slot {
   return 'placement';
 }
 
-/** What each layer a customer may declare absent is called (the API's list, `domain/quote/file-set.ts`). */
+/**
+ * What each layer a customer may declare absent is called. Keyed by the API's own type (`domain/quote/file-set.ts`),
+ * so tsc fails when a layer is added there and not here; only the type is imported (the UI image builds from ui/).
+ */
 const ABSENT_LAYER_WORDS: Record<DeclarableAbsentLayer, StringKey> = {
   'copper-bottom': 'absentCopperBottom',
   drill: 'absentDrill',
@@ -205,7 +208,7 @@ export function RfqPage() {
         <fieldset className="absent-layers">
           <legend>{t('absentLayers')}</legend>
           <p className="hint">{t('absentLayersHint')}</p>
-          {DECLARABLE_ABSENT_LAYERS.map((layer) => (
+          {(Object.keys(ABSENT_LAYER_WORDS) as DeclarableAbsentLayer[]).map((layer) => (
             <label key={layer} className="checkbox">
               <input type="checkbox" checked={absent.includes(layer)} onChange={(e) => setAbsent(e.target.checked ? [...absent, layer] : absent.filter((l) => l !== layer))} />
               {t(ABSENT_LAYER_WORDS[layer])}

@@ -1,0 +1,137 @@
+/**
+ * Benchmark of the inbox at scale: 10,000 open tasks in PostgreSQL (TEST_DATABASE_URL, a schema of its own,
+ * dropped at the end), the real API (auth + tasks services, `startPlatform`), and `GET /api/tasks` pages asked
+ * at a steady 100 requests per second (open loop: a request leaves on its tick whether or not the last one
+ * answered), as the inbox asks them: the first page by due date, later pages, a search, sorts by amount and
+ * customer, only overdue, one role's inbox. Prints p50 / p95 / p99 / max latency, the rate reached and errors.
+ *
+ *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/inbox.ts [--tasks N] [--rate R] [--seconds S]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { loadConfig } from '../infra/config';
+import { openTestDb } from '../infra/db/testing';
+import { seedDemo } from '../infra/db/seed';
+import { customersRepo } from '../infra/db';
+import { startPlatform } from '../infra/launcher/platform';
+import { ROLES } from '../domain/tasks/roles';
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} needs a positive number`);
+  return v;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+const KINDS = ['quote-engineering-review', 'order.kitting', 'order.inspection', 'order.payment', 'rma.quality-report', 'rma.receive-units', 'order.line_slot', 'order.shipment_booking'];
+
+async function main(): Promise<void> {
+  const taskCount = option('--tasks', 10_000);
+  const rate = option('--rate', 100);
+  const seconds = option('--seconds', 30);
+  const t = await openTestDb('postgres');
+  const dataDir = mkdtempSync(join(tmpdir(), 'smt-bench-inbox-'));
+  try {
+    await seedDemo(t.db);
+    // 50 customers, so the customer join and sort have something to do.
+    const customers = [];
+    for (let i = 0; i < 50; i++) customers.push(await customersRepo.createCustomer(t.db, { code: `BENCH${i}`, name: `Bench Customer ${i}`, currency: 'CNY' }));
+    const staffRoles = ROLES.filter((r) => r !== 'customer' && r !== 'admin' && r !== 'manager');
+    const now = Date.now();
+    const started = Date.now();
+    for (let offset = 0; offset < taskCount; offset += 500) {
+      const rows = [];
+      for (let i = offset; i < Math.min(taskCount, offset + 500); i++) {
+        const kind = KINDS[i % KINDS.length];
+        rows.push({
+          workflow_id: `bench:${i}`,
+          step: 'step',
+          kind,
+          title: `Bench task ${i} for case BENCH-${String(i).padStart(5, '0')}`,
+          role: staffRoles[i % staffRoles.length],
+          case_type: kind.startsWith('rma') ? 'rma' : kind.startsWith('order') ? 'order' : 'quote',
+          case_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          customer_id: customers[i % customers.length].id,
+          payload: JSON.stringify(kind === 'order.payment' ? { outstandingMinor: 1000 + i } : {}),
+          // Due dates spread from 5 days ago to 10 days ahead: about a third overdue.
+          due_at: new Date(now + ((i % 15) - 5) * 86_400_000),
+        });
+      }
+      await t.db.insertInto('tasks').values(rows as never).execute();
+    }
+    // Fresh statistics, as autovacuum would have them on a database that grew to this size.
+    await sql`analyze tasks`.execute(t.db);
+    console.log(`${taskCount.toLocaleString('en')} open tasks inserted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+    const platform = await startPlatform({ config, logger: pino({ level: 'silent' }), db: t.db, services: ['auth', 'tasks'], workers: [], taskKinds: [], mailSender: false, ui: false });
+    try {
+      const login = async (email: string) => {
+        const res = await fetch(`${platform.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'demo' }) });
+        return ((await res.json()) as { token: string }).token;
+      };
+      const manager = await login('manager@demo.local');
+      const production = await login('production@demo.local');
+      const queries: { token: string; path: string }[] = [
+        { token: manager, path: '/api/tasks?limit=50' },
+        { token: manager, path: '/api/tasks?limit=50&offset=2500' },
+        { token: manager, path: '/api/tasks?limit=50&offset=9900' },
+        { token: manager, path: '/api/tasks?limit=50&q=BENCH-0042' },
+        { token: manager, path: '/api/tasks?limit=50&sort=amount&dir=desc' },
+        { token: manager, path: '/api/tasks?limit=50&sort=customer' },
+        { token: manager, path: '/api/tasks?limit=50&overdue=true' },
+        { token: production, path: '/api/tasks?limit=50' },
+      ];
+      const ask = async (q: { token: string; path: string }) => {
+        const t0 = performance.now();
+        const res = await fetch(`${platform.url}${q.path}`, { headers: { authorization: `Bearer ${q.token}` } });
+        const body = await res.text();
+        if (!res.ok) throw new Error(`${q.path}: ${res.status} ${body.slice(0, 200)}`);
+        return { ms: performance.now() - t0, bytes: body.length };
+      };
+      // Warm-up: each query once, and its size.
+      for (const q of queries) {
+        const r = await ask(q);
+        console.log(`  ${q.path.padEnd(52)} ${(r.bytes / 1024).toFixed(1)} KiB, ${r.ms.toFixed(1)} ms`);
+      }
+      const total = Math.round(rate * seconds);
+      const latencies: number[] = [];
+      let errors = 0;
+      const pending: Promise<void>[] = [];
+      const t0 = performance.now();
+      for (let i = 0; i < total; i++) {
+        const due = t0 + (i * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        pending.push(
+          ask(queries[i % queries.length]).then(
+            (r) => void latencies.push(r.ms),
+            () => void errors++,
+          ),
+        );
+      }
+      await Promise.all(pending);
+      const elapsed = (performance.now() - t0) / 1000;
+      const sorted = [...latencies].sort((a, b) => a - b);
+      console.log(`\nGET /api/tasks at ${rate} req/s for ${seconds} s over ${taskCount.toLocaleString('en')} open tasks (${cpus().length} cores, load ${loadavg()[0].toFixed(1)}):`);
+      console.log(`  requests ${total}, answered ${latencies.length}, errors ${errors}, reached ${(latencies.length / elapsed).toFixed(1)} req/s`);
+      console.log(`  p50 ${percentile(sorted, 50).toFixed(1)} ms · p95 ${percentile(sorted, 95).toFixed(1)} ms · p99 ${percentile(sorted, 99).toFixed(1)} ms · max ${sorted[sorted.length - 1].toFixed(1)} ms`);
+    } finally {
+      await platform.stop();
+    }
+  } finally {
+    await t.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
