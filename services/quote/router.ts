@@ -24,7 +24,6 @@ import type { QuoteRow } from '../../infra/db/schema';
 import { recordAudit } from '../../infra/db/repositories/audit';
 import { QUOTE_TASK_KIND_NAMES, QUOTE_TASK_QUEUE, QUOTE_WORKFLOW_TYPE, quoteStateQuery, quoteSteps, quoteWorkflowId, type QuoteState, type QuoteWorkflowInput, type StoredQuoteFile } from '../../domain/quote/contract';
 import type { PricedQuote } from '../../domain/quote/pricing';
-import type { AnalysedPart } from '../../domain/quote/analyze';
 import type { Role } from '../../domain/tasks/roles';
 import { inspectZipFile, ArchiveRejectedError } from '../../infra/files/archive';
 import { assertMayComplete, completeOpenStep } from '../tasks/complete-task';
@@ -88,14 +87,6 @@ function summary(q: QuoteRow): z.infer<typeof QuoteSummary> {
     validUntil: q.valid_until ? new Date(q.valid_until).toISOString() : null,
     createdAt: new Date(q.created_at).toISOString(),
   };
-}
-
-/** The BOM's fitted parts (what the kitting form lists): part number, designators and quantity per board. */
-function fittedParts(parts: unknown): { partNumber: string; designators: string[]; quantityPerBoard: number; mpn: string; value: string }[] {
-  if (!Array.isArray(parts)) return [];
-  return (parts as AnalysedPart[])
-    .filter((p) => !p.dnp)
-    .map((p) => ({ partNumber: p.mpn || p.supplierPart || p.value, designators: p.designators, quantityPerBoard: p.quantity, mpn: p.mpn, value: p.value }));
 }
 
 /** Creates the quote router. */

@@ -383,13 +383,18 @@ describeBrowser('the browser path (chromium)', () => {
         await fill(/^Signatory name/, 'Li Wei');
         decision = 'Sign';
         break;
-      case 'order.kitting':
-        // The kit is prefilled from the quote: the bare board with the order quantity (and the priced parts).
-        expect(await page.getByLabel('Part number 1', { exact: true }).inputValue()).toBe('PCB');
-        expect(await page.getByLabel('Quantity 1', { exact: true }).inputValue()).toBe(String(task.payload.quantity ?? 50));
+      case 'order.kitting': {
+        // The kit is prefilled from the quoted BOM the task carries: each line per board × boards plus its spare.
+        const bom = (task.payload.bom ?? []) as { partNumber: string; perBoard: number; spare: number; designators: string[] }[];
+        const boards = Number(task.payload.boards ?? 50);
+        expect(bom.length).toBeGreaterThan(0);
+        expect(await page.getByLabel('Part number 1', { exact: true }).inputValue()).toBe(bom[0].partNumber);
+        expect(await page.getByLabel('Quantity 1', { exact: true }).inputValue()).toBe(String(bom[0].perBoard * boards + bom[0].spare));
+        expect(await page.getByRole('textbox', { name: /^Part number \d+$/ }).count()).toBe(bom.length);
         await shot(page, '07b-kitting');
         decision = 'Report';
         break;
+      }
       case 'order.reflow_profile':
         await fill(/^Profile name/, 'SAC305-6zone');
         await fill(/^Furnace board/, 'KIC-TB-01');

@@ -1,12 +1,14 @@
 /**
- * The material kit as a table: one row per part, prefilled from the order's BOM (the quote's analysed BOM: each
- * fitted line with its part number and designators) after the bare board, each in stock, to purchase with a
- * lead time, or consigned. A part's quantity is what the quote priced for it (spares included) or, when it was
- * not priced (consigned parts), its quantity per board times the order's boards.
+ * The material kit as a table: one row per part, prefilled from the order's BOM — the quoted BOM lines the kitting
+ * task carries (`payload.bom`: part number, per board, spare, designators; the same lines the API checks the kit
+ * against, which is why the bare board is not a kit line then) — each in stock, to purchase with a lead time, or
+ * consigned (arrived with the quantity received from the customer). A line's quantity is per board × boards plus
+ * the quoted spare. Without a quoted BOM (a bare-board order) the kit is the board and any priced parts.
  */
 import { useEffect, useState } from 'react';
-import { api } from '../../api';
+import { api, type Task } from '../../api';
 import { useApp } from '../../context';
+import type { KitRequirement } from '../../../../domain/order/kitting';
 import { FieldValueError } from '../../lib/schema-form';
 import { Field, Loading, useLoad } from '../common';
 import type { LineItem } from '../price-table';
@@ -20,6 +22,8 @@ interface KitRow {
   source: Source;
   leadTimeDays: string;
   arrived: boolean;
+  /** Consigned and arrived: how many the customer's shipment held. */
+  received: string;
   /** Where the part goes on the board (shown, not sent). */
   designators: string[];
 }
@@ -28,44 +32,35 @@ interface OrderRef {
   quoteId: string | null;
   quantity: number;
 }
-/** A fitted BOM line as the quote API gives it. */
-interface BomPart {
-  partNumber: string;
-  designators: string[];
-  quantityPerBoard: number;
-}
 interface QuoteForKit {
   revision: number;
   options?: { sourcing?: string };
-  analysis: { parts?: BomPart[] } | null;
   revisions: { revision: number; price: { lineItems: Pick<LineItem, 'code' | 'quantity'>[] } | null }[];
 }
 
-const emptyRow = (): KitRow => ({ partNumber: '', quantity: '', source: 'in_stock', leadTimeDays: '', arrived: false, designators: [] });
+const emptyRow = (): KitRow => ({ partNumber: '', quantity: '', source: 'in_stock', leadTimeDays: '', arrived: false, received: '', designators: [] });
 
-/** The kit rows an order suggests: the board, then each fitted BOM line; priced parts not in the BOM last. */
-export async function suggestedRows(orderId: string): Promise<KitRow[]> {
-  const order = await api<OrderRef>(`/api/orders/${orderId}`);
+/** The kit rows the order suggests: each quoted BOM line, else the board and each priced part. */
+async function suggestedRows(task: Task): Promise<KitRow[]> {
+  const order = await api<OrderRef>(`/api/orders/${task.caseId}`);
   const board: KitRow = { ...emptyRow(), partNumber: 'PCB', quantity: String(order.quantity) };
-  if (!order.quoteId) return [board];
-  const quote = await api<QuoteForKit>(`/api/quotes/${order.quoteId}`).catch(() => null);
-  const revision = quote?.revisions.find((r) => r.revision === quote.revision);
+  const quote = order.quoteId ? await api<QuoteForKit>(`/api/quotes/${order.quoteId}`).catch(() => null) : null;
   const source: Source = quote?.options?.sourcing === 'consigned' ? 'consigned' : 'in_stock';
-  const priced = new Map((revision?.price?.lineItems ?? []).filter((l) => l.code.startsWith('part:')).map((l) => [l.code.slice(5).toUpperCase(), l.quantity]));
-  const rows = (quote?.analysis?.parts ?? []).map((p): KitRow => {
-    const quantity = priced.get(p.partNumber.toUpperCase()) ?? p.quantityPerBoard * order.quantity;
-    priced.delete(p.partNumber.toUpperCase());
-    return { ...emptyRow(), partNumber: p.partNumber, quantity: String(quantity), source, designators: p.designators };
-  });
-  const pricedOnly = [...priced].map(([partNumber, quantity]): KitRow => ({ ...emptyRow(), partNumber, quantity: String(quantity), source }));
-  return [board, ...rows, ...pricedOnly];
+  const payload = task.payload as { bom?: KitRequirement[]; boards?: number };
+  if (Array.isArray(payload.bom) && payload.bom.length) {
+    const boards = Number(payload.boards ?? order.quantity);
+    return [...payload.bom.map((l): KitRow => ({ ...emptyRow(), partNumber: l.partNumber, quantity: String(l.perBoard * boards + l.spare), source, designators: l.designators ?? [] }))];
+  }
+  const revision = quote?.revisions.find((r) => r.revision === quote.revision);
+  const parts = (revision?.price?.lineItems ?? []).filter((l) => l.code.startsWith('part:')).map((l): KitRow => ({ ...emptyRow(), partNumber: l.code.slice(5), quantity: String(l.quantity), source }));
+  return [board, ...parts];
 }
 
 const SOURCES: Source[] = ['in_stock', 'purchase', 'consigned'];
 
 export function KittingForm({ task, kind, onDone }: FormProps) {
   const { t, value } = useApp();
-  const suggested = useLoad(() => suggestedRows(task.caseId).catch(() => [] as KitRow[]), [task.caseId]);
+  const suggested = useLoad(() => suggestedRows(task).catch(() => [] as KitRow[]), [task.id]);
   const [rows, setRows] = useState<KitRow[]>([]);
   const [comment, setComment] = useState('');
   useEffect(() => {
@@ -86,7 +81,9 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
           : r.source === 'consigned'
             ? { kind: 'consigned', arrived: r.arrived }
             : { kind: 'in_stock' };
-      return { partNumber: r.partNumber.trim(), quantity: Number(r.quantity), source };
+      const consignedArrived = r.source === 'consigned' && r.arrived;
+      if (consignedArrived && !/^\d+$/.test(r.received.trim())) throw new FieldValueError(`received-${i}`, t('mustBeWhole'));
+      return { partNumber: r.partNumber.trim(), quantity: Number(r.quantity), source, ...(consignedArrived ? { receivedQuantity: Number(r.received) } : {}) };
     }),
     ...(comment.trim() ? { comment: comment.trim() } : {}),
   });
@@ -155,10 +152,17 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
                 {r.source === 'in_stock' ? (
                   '—'
                 ) : (
-                  <label className="checkbox">
-                    <input type="checkbox" checked={r.arrived} onChange={(e) => update(i, { arrived: e.target.checked })} />
-                    {t('kitArrived')} {i + 1}
-                  </label>
+                  <>
+                    <label className="checkbox">
+                      <input type="checkbox" checked={r.arrived} onChange={(e) => update(i, { arrived: e.target.checked })} />
+                      {t('kitArrived')} {i + 1}
+                    </label>
+                    {r.source === 'consigned' && r.arrived && (
+                      <Field label={`${t('kitReceived')} ${i + 1}`} error={c.fieldErrors[`received-${i}`]}>
+                        {(p) => <input {...p} inputMode="numeric" value={r.received} onChange={(e) => update(i, { received: e.target.value })} />}
+                      </Field>
+                    )}
+                  </>
                 )}
               </td>
               <td>
