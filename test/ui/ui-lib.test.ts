@@ -53,6 +53,7 @@ describe('generic task form from a JSON Schema', () => {
       units: { type: 'array', items: { type: 'object' } },
       symptoms: { type: 'string', maxLength: 2000 },
       arrivedAt: { type: 'string', format: 'date-time' },
+      saleDate: { anyOf: [{ type: 'string', format: 'date' }, { type: 'null' }] },
     },
     required: ['visitedOn', 'defectQuantity'],
   };
@@ -66,6 +67,7 @@ describe('generic task form from a JSON Schema', () => {
       ['units', 'json', false],
       ['symptoms', 'textarea', false],
       ['arrivedAt', 'datetime', false],
+      ['saleDate', 'date', false],
     ]);
   });
 

@@ -56,6 +56,9 @@ export type RawRow = Record<string, string | boolean | undefined>;
 const DATE_PATTERN = /\\d\{4\}-\\d\{2\}-\\d\{2\}/;
 
 function fieldFor(name: string, schema: JsonSchema, required: boolean): FormField {
+  // A nullable value ("a date or null") is edited as the value; left empty, it is not sent.
+  const alternatives = (schema.anyOf ?? schema.oneOf)?.filter((alt) => alt.type !== 'null');
+  if (!schema.type && alternatives?.length === 1) return fieldFor(name, { ...alternatives[0], description: schema.description ?? alternatives[0].description }, required);
   const base = { name, required, description: schema.description };
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   if (schema.enum && schema.enum.every((v) => typeof v === 'string')) return { ...base, input: 'select', options: schema.enum as string[] };
