@@ -528,6 +528,15 @@ describeBrowser('the browser path (chromium)', () => {
     await expectText(customer.getByRole('region', { name: 'Decisions' }), 'On-site confirmation done');
     await expectText(customer.locator('dl.kv dt'), 'Stage');
 
+    // Sales confirms what the customer claimed before money depends on it (dates left as claimed: none).
+    const claims = await eventually('the confirm-claims task', async () => (await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${rmaId}&kind=rma.confirm-claims`)).tasks[0]);
+    const checker = await pageAs(`${claims.role}@demo.local`);
+    await checker.goto(`/tasks/${claims.id}`);
+    await checker.getByLabel(/^Quantity/).fill('3');
+    await checker.getByLabel(/^Source/).fill('Checked against the unit labels');
+    await checker.getByRole('group', { name: 'Decision' }).getByRole('button', { name: 'Confirmed', exact: true }).click();
+    await expectText(checker.getByRole('status'), 'Completed');
+
     // The sales manager accepts the return; the warehouse receives the units, one row per labelled unit.
     const acceptance = await eventually('the return-acceptance task', async () => (await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${rmaId}&kind=rma.return-acceptance`)).tasks[0]);
     const vp = await pageAs(`${acceptance.role}@demo.local`);
@@ -640,6 +649,7 @@ describeBrowser('the browser path (chromium)', () => {
     'Resets on USB plug-in; 3 of 50 units',
     'Cold joint on the USB connector shield; reproduced on site.',
     'solder bridge between pins 3 and 4',
+    'Checked against the unit labels',
     'Zhang San',
     'Li Si',
     'Li Wei',
