@@ -533,7 +533,7 @@ describeBrowser('the browser path (chromium)', () => {
     const checker = await pageAs(`${claims.role}@demo.local`);
     await checker.goto(`/tasks/${claims.id}`);
     await checker.getByLabel(/^Quantity/).fill('3');
-    await checker.getByLabel(/^Source/).fill('Checked against the unit labels');
+    await checker.getByLabel(/^Checked against/).fill('Checked against the unit labels');
     await checker.getByRole('group', { name: 'Decision' }).getByRole('button', { name: 'Confirmed', exact: true }).click();
     await expectText(checker.getByRole('status'), 'Completed');
 
