@@ -522,7 +522,8 @@ export function actionWords(action: string, lang: Lang): string {
   const decided = /^decision\.(.+)$/.exec(action);
   if (decided) return lang === 'zh' ? `已记录决定：${stepWords(decided[1], lang)}` : `Decision recorded: ${stepWords(decided[1], lang)}`;
   const parts = action.split(/[.:]/).filter(Boolean);
-  const words = parts.map((p) => (ACTIONS[p] ?? STATUS[p] ?? FIELDS[p])?.[lang] ?? humanize(p));
+  // A part may be a workflow step ("rma.confirm-claims": a decision audited under its step's name).
+  const words = parts.map((p) => (ACTIONS[p] ?? STATUS[p] ?? FIELDS[p] ?? STEPS[p])?.[lang] ?? humanize(p));
   return lang === 'zh' ? words.join('') : humanize(words.join(' '));
 }
 

@@ -109,7 +109,7 @@ interface OrderDetail {
     stage?: string;
     decisions?: { step: string; decision: string; by: { email: string; role: string } | null; at: string; comment?: string }[];
     progress?: { step: string; quantityDone: number }[];
-    lots?: { lotIndex: number; lotNumber: string; quantity: number; status: string; rounds: number; passedUnits: number; reworkCount: number; scrappedUnits: number; firstPassYield: number | null }[];
+    lots?: { lotIndex: number; lotNumber: string; quantity: number; status: string; rounds?: number; passedUnits: number; reworkCount?: number; scrappedUnits?: number; firstPassYield?: number | null }[];
     payment?: Record<string, unknown>;
     shipment?: { status: string; carrier: string | null; trackingNumber: string | null };
   } | null;
@@ -187,9 +187,10 @@ export function OrderPage() {
                   <td data-label={t('colQuantity')}>
                     {l.passedUnits} / {l.quantity}
                   </td>
-                  <td data-label={t('lots')}>{l.rounds}</td>
-                  <td data-label={t('firstPassYield')}>{l.firstPassYield === null ? '—' : `${(l.firstPassYield * 100).toFixed(1)} %`}</td>
-                  <td data-label={t('reworkCount')}>{l.reworkCount}</td>
+                  {/* A customer's view of a lot has no rounds, yield or rework: shown as not known. */}
+                  <td data-label={t('lots')}>{l.rounds ?? '—'}</td>
+                  <td data-label={t('firstPassYield')}>{l.firstPassYield == null ? '—' : `${(l.firstPassYield * 100).toFixed(1)} %`}</td>
+                  <td data-label={t('reworkCount')}>{l.reworkCount ?? '—'}</td>
                 </tr>
               ))}
             </tbody>
