@@ -11,6 +11,7 @@ import { getUser } from '../../infra/db/repositories/users';
 import { recordAudit } from '../../infra/db/repositories/audit';
 import { isOverdue, type Task } from '../../domain/tasks/task';
 import { completeTask } from './complete-task';
+import { CustomerTaskView, toCustomerTaskView } from './customer-view';
 import { AssignTaskRequest, CompleteTaskRequest, ListTasksQuery, TaskIdParams, TaskKindView, TaskView } from './schemas';
 
 /** A task as the API shows it. */
@@ -29,16 +30,6 @@ export function toTaskView(task: Task, now = new Date()): TaskView {
   };
 }
 
-/**
- * A task as its customer reads it (issue 13 item 6): no internal reminder / escalation times, no assignee, and no
- * completer unless it was one of the customer's own people (a salesperson may complete a customer's task for them).
- */
-function forCustomer(view: TaskView, actor: Actor, ownUserIds: ReadonlySet<string>): TaskView {
-  if (actor.role !== 'customer') return view;
-  const { remindAt: _r, escalateAt: _e, remindedAt: _rd, escalatedAt: _ed, assigneeId: _a, assigneeName: _an, ...rest } = view;
-  return { ...rest, remindAt: null, escalateAt: null, remindedAt: null, escalatedAt: null, completedBy: view.completedBy && ownUserIds.has(view.completedBy) ? view.completedBy : null };
-}
-
 /** A listed task: the task with its case reference, customer, amount and assignee. */
 function toInboxView(task: InboxTask, now: Date): TaskView {
   const { caseReference, customerName, amountMinor, assigneeId, assigneeName, assignedAt, ...rest } = task;
@@ -55,12 +46,9 @@ function canSee(actor: Actor, task: Task): boolean {
 /** The human tasks API: the one surface through which people move workflows. */
 export function createRouter(deps: ServiceDeps): Router {
   const router = Router();
-  /** The ids of a customer actor's colleagues (who may appear as completers on their tasks); empty for staff. */
-  async function customerUserIds(actor: Actor): Promise<Set<string>> {
-    if (actor.role !== 'customer' || !actor.customerId) return new Set();
-    const rows = await deps.db.selectFrom('users').select('id').where('customer_id', '=', actor.customerId).execute();
-    return new Set(rows.map((r) => r.id));
-  }
+  /** What the actor reads of a task: a customer their explicit customer view, staff the full task. */
+  const viewFor = (actor: Actor, task: Task, caseReference: string | null = null): TaskView | CustomerTaskView =>
+    actor.role === 'customer' ? toCustomerTaskView(task, caseReference) : toTaskView(task);
 
   router.get('/task-kinds', requireAuth, (_req, res) => {
     res.json(
@@ -101,8 +89,8 @@ export function createRouter(deps: ServiceDeps): Router {
       if (actor.role === 'customer') filter.customerId = actor.customerId ?? '00000000-0000-0000-0000-000000000000';
     }
     const page = await listInbox(deps.db, filter);
-    const own = await customerUserIds(actor);
-    res.json({ tasks: page.tasks.map((t) => forCustomer(toInboxView(t, now), actor, own)), total: page.total, limit: q.limit, offset: q.offset });
+    const tasks = actor.role === 'customer' ? page.tasks.map((t) => toCustomerTaskView(t, t.caseReference)) : page.tasks.map((t) => toInboxView(t, now));
+    res.json({ tasks, total: page.total, limit: q.limit, offset: q.offset });
   });
 
   router.post('/tasks/:id/assign', requireAuth, validate({ params: TaskIdParams, body: AssignTaskRequest }), async (req, res) => {
@@ -133,7 +121,7 @@ export function createRouter(deps: ServiceDeps): Router {
     const task = await getTask(deps.db, (req.params as TaskIdParams).id);
     const actor = actorOf(req);
     if (!task || !canSee(actor, task)) throw new NotFoundError('task');
-    res.json(forCustomer(toTaskView(task), actor, await customerUserIds(actor)));
+    res.json(viewFor(actor, task));
   });
 
   router.post(
@@ -147,7 +135,7 @@ export function createRouter(deps: ServiceDeps): Router {
       const task = await getTask(deps.db, id);
       if (!task || !canSee(actor, task)) throw new NotFoundError('task');
       const completed = await completeTask(deps, actor, task, body.decision, body.data);
-      res.json(forCustomer(toTaskView(completed), actor, await customerUserIds(actor)));
+      res.json(viewFor(actor, completed));
     },
   );
 
@@ -162,7 +150,7 @@ export function createRouter(deps: ServiceDeps): Router {
     responses: {
       200: {
         description: 'One page of tasks (sorted by due time unless asked otherwise) with their case reference, customer, amount and assignee, and how many match in all',
-        content: { 'application/json': { schema: z.object({ tasks: z.array(TaskView), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }) } },
+        content: { 'application/json': { schema: z.object({ tasks: z.array(z.union([TaskView, CustomerTaskView])), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }) } },
       },
       ...errorResponses(400, 401, 403),
     },
@@ -183,7 +171,7 @@ export function createRouter(deps: ServiceDeps): Router {
     summary: 'One task',
     security: AUTHENTICATED,
     request: { params: TaskIdParams },
-    responses: { 200: { description: 'The task', content: { 'application/json': { schema: TaskView } } }, ...errorResponses(400, 401, 404) },
+    responses: { 200: { description: 'The task (a customer gets the customer view)', content: { 'application/json': { schema: z.union([TaskView, CustomerTaskView]) } } }, ...errorResponses(400, 401, 404) },
   });
   openapi.registerPath({
     method: 'post',
@@ -193,7 +181,7 @@ export function createRouter(deps: ServiceDeps): Router {
     security: AUTHENTICATED,
     request: { params: TaskIdParams, body: { content: { 'application/json': { schema: CompleteTaskRequest } } } },
     responses: {
-      200: { description: 'The completed task', content: { 'application/json': { schema: TaskView } } },
+      200: { description: 'The completed task (a customer gets the customer view)', content: { 'application/json': { schema: z.union([TaskView, CustomerTaskView]) } } },
       ...errorResponses(400, 401, 403, 404, 409),
     },
   });

@@ -152,7 +152,7 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     expect((await api.get('/api/dev/mail', engineer)).status).toBe(403);
   });
 
-  test("a customer completes only its own customer's task", async () => {
+  test("a customer completes only its own customer's task, and reads it as an explicit customer view", async () => {
     const caseId = `Q-${randomUUID().slice(0, 8)}`;
     const { handle, task } = await startReview({ caseId, role: 'customer', customerId: demoCustomerId });
     const other = await api.login('other@other.test');
@@ -166,8 +166,39 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     expect(forbidden.body.error.message).toBe('this task is for the customer role');
     const buyer = await api.login('buyer@demo.local');
     expect((await api.get('/api/tasks', buyer)).body.tasks.map((x: { id: string }) => x.id)).toEqual([task.id]);
-    expect((await api.post(`/api/tasks/${task.id}/complete`, { decision: 'reject', data: {} }, buyer)).status).toBe(200);
-    expect(await handle.result()).toMatchObject({ status: 'completed', reminded: false, completion: { decision: 'reject', completedBy: { email: 'buyer@demo.local' } } });
+
+    // Staff traces on the task: a manager claims it, and it is reminded and escalated. None of it reaches the customer.
+    const me = await api.get('/api/auth/me', manager);
+    expect((await api.post(`/api/tasks/${task.id}/assign`, { assigneeId: me.body.id }, manager)).status).toBe(200);
+    expect((await api.post(`/api/tasks/${task.id}/assign`, { assigneeId: null }, buyer)).status).toBe(403);
+    await env.sleep('25h');
+    await eventually(async () => expect((await tasksRepo.getTask(t.db, task.id))?.escalatedAt).toBeInstanceOf(Date));
+    const staffView = (await api.get(`/api/tasks?case=${caseId}`, manager)).body.tasks[0];
+    expect(staffView).toMatchObject({ assigneeName: expect.any(String), escalatedAt: expect.any(String), payload: { note: 'platform test' } });
+    const listed = (await api.get('/api/tasks', buyer)).body.tasks;
+    const one = (await api.get(`/api/tasks/${task.id}`, buyer)).body;
+    const customerKeys = ['answerBy', 'answeredAt', 'caseId', 'caseReference', 'caseType', 'createdAt', 'decision', 'id', 'kind', 'payload', 'role', 'status', 'step', 'title'];
+    for (const view of [listed[0], one]) {
+      expect(Object.keys(view).sort()).toEqual(customerKeys);
+      // The customer's own task is due when the workflow expects their answer: that is their answer-by date.
+      expect(view).toMatchObject({ id: task.id, role: 'customer', status: 'open', payload: {}, answerBy: task.dueAt!.toISOString(), decision: null });
+    }
+    const done = await api.post(`/api/tasks/${task.id}/complete`, { decision: 'reject', data: {} }, buyer);
+    expect(done.status).toBe(200);
+    expect(Object.keys(done.body).sort()).toEqual(customerKeys);
+    expect(done.body).toMatchObject({ status: 'completed', decision: 'reject', answeredAt: expect.any(String), answerBy: null });
+    const staff = await t.db.selectFrom('users').select(['id', 'email', 'display_name']).where('role', '!=', 'customer').execute();
+    for (const body of [listed, one, done.body]) {
+      const text = JSON.stringify(body);
+      expect(staff.flatMap((u) => [u.id, u.email, u.display_name]).filter((x) => text.includes(x))).toEqual([]);
+      expect(text).not.toContain(task.remindAt!.toISOString());
+      expect(['platform test', 'remind', 'escalat', 'assignee', 'dueAt', 'workflowId', 'completedBy', 'sales_manager'].filter((x) => text.includes(x))).toEqual([]);
+    }
+    // The task kinds list is the same for everyone (decisions and data schemas, no people).
+    const kinds = await api.get('/api/task-kinds', buyer);
+    expect(kinds.status).toBe(200);
+    expect(staff.flatMap((u) => [u.id, u.email]).filter((x) => JSON.stringify(kinds.body).includes(x))).toEqual([]);
+    expect(await handle.result()).toMatchObject({ status: 'completed', escalated: true, completion: { decision: 'reject', completedBy: { email: 'buyer@demo.local' } } });
   });
 
   test('a completion the workflow can no longer hear is refused with 409 and rolled back', async () => {

@@ -106,6 +106,9 @@ export interface Task {
   amountMinor?: number | null;
   assigneeId?: string | null;
   assigneeName?: string | null;
+  /** A customer's view has these instead of the staff clocks: their own deadline to answer, and when they did. */
+  answerBy?: string | null;
+  answeredAt?: string | null;
 }
 
 /** A task kind with its decisions and the JSON Schema of its data. */

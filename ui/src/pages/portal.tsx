@@ -51,7 +51,7 @@ export function PortalHome() {
           <ul>
             {tasks.data?.tasks.map((x) => (
               <li key={x.id}>
-                <Link to={`/tasks/${x.id}`}>{taskTitle(x)}</Link> <SlaBadge dueAt={x.dueAt} now={now} />
+                <Link to={`/tasks/${x.id}`}>{taskTitle(x)}</Link> <SlaBadge dueAt={x.answerBy ?? x.dueAt ?? null} now={now} />
               </li>
             ))}
           </ul>

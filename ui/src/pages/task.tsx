@@ -36,14 +36,14 @@ export function TaskPage() {
         {current.status === 'open' && (
           <>
             <p>
-              {t('taskWaiting', { role: roleName(current.role), since: dateTime(current.createdAt) })} <SlaBadge dueAt={current.dueAt} now={now} />
+              {t('taskWaiting', { role: roleName(current.role), since: dateTime(current.createdAt) })} <SlaBadge dueAt={current.answerBy ?? current.dueAt ?? null} now={now} />
             </p>
             {current.dueAt && <p className="hint">{t('taskAtDeadline', { due: dateTime(current.escalateAt ?? current.dueAt) })}</p>}
           </>
         )}
         {current.status === 'completed' && (
           <p role="status" className="banner success">
-            {t('taskDone', { decision: current.decision ? decision(current.decision) : '', at: dateTime(current.completedAt) })}
+            {t('taskDone', { decision: current.decision ? decision(current.decision) : '', at: dateTime(current.answeredAt ?? current.completedAt) })}
           </p>
         )}
         {current.status === 'cancelled' && <p className="banner">{t('taskCancelled')}</p>}
