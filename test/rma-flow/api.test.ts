@@ -485,6 +485,10 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
       return r.body.tasks[0];
     });
     expect(mine).toMatchObject({ kind: 'rma.quote-confirmation', payload: { amountFen: 150_000, quantity: 5 }, answerBy: expect.any(String) });
+    // The shared inbox shows the customer the same step, the same answer-by date and the same figures.
+    const inInbox = (await asCustomer('GET', '/api/tasks', `/api/tasks?case=${id}`)).body.tasks;
+    expect(inInbox).toEqual([expect.objectContaining({ id: mine.id, step: 'quote-confirmation', answerBy: mine.answerBy, payload: mine.payload, caseReference: reference })]);
+    expect((await asCustomer('GET', '/api/tasks/{id}', `/api/tasks/${mine.id}`)).body).toMatchObject({ id: mine.id, answerBy: mine.answerBy, payload: mine.payload });
     const answered = await asCustomer('POST', '/api/rmas/{id}/steps/{step}', `/api/rmas/${id}/steps/quote-confirmation`, { decision: 'accept', data: {} });
     expect(answered.status).toBe(200);
 
