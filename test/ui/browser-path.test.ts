@@ -563,6 +563,19 @@ describeBrowser('the browser path (chromium)', () => {
     await warehouse.getByRole('button', { name: 'Remove row 2' }).click();
     expect(await warehouse.getByLabel('Serial number 2 (optional)').count()).toBe(0);
     await shot(warehouse, '14b-rma-receive-units');
+    // The same rows in Chinese, and at phone width as cards without sideways scrolling.
+    await warehouse.getByLabel('Language').selectOption('zh');
+    await warehouse.getByRole('button', { name: /^添加一行/ }).waitFor();
+    await shot(warehouse, 'zh-14b-rma-receive-units');
+    await warehouse.setViewportSize({ width: 390, height: 844 });
+    const wide = await warehouse.evaluate(() => {
+      const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+      return g.document.documentElement.scrollWidth - g.innerWidth;
+    });
+    expect(wide).toBeLessThanOrEqual(0);
+    await shot(warehouse, 'phone-zh-14b-rma-receive-units');
+    await warehouse.setViewportSize({ width: 1280, height: 900 });
+    await warehouse.getByLabel('语言').selectOption('en');
     await warehouse.getByRole('button', { name: 'Received', exact: true }).click();
     await expectText(warehouse.getByRole('status'), 'Completed: received');
   });
