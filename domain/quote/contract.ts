@@ -2,7 +2,7 @@
  * The quote context's public contract: task queue, workflow ids, the state query, stages, workflow input and
  * result. Services, workflows and tests import these same objects.
  */
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { SlaPolicy } from './sla';
 import type { DeclarableAbsentLayer, SuppliedBy } from './file-set';
@@ -32,10 +32,20 @@ export type QuoteStage =
   | 'awaiting_customer'
   | 'accepted'
   | 'rejected'
-  | 'expired';
+  | 'expired'
+  | 'cancelled';
 
 /** Stages a quote never leaves. */
-export const FINAL_QUOTE_STAGES: readonly QuoteStage[] = ['accepted', 'rejected', 'expired'];
+export const FINAL_QUOTE_STAGES: readonly QuoteStage[] = ['accepted', 'rejected', 'expired', 'cancelled'];
+
+/** A request to cancel a quote before it is accepted (the customer withdraws it, or sales closes it). */
+export interface CancelQuoteRequest {
+  reason: string;
+  by: QuoteActor;
+}
+
+/** Cancels an open quote: its open task is closed and the quote ends `cancelled` (ignored once accepted or ended). */
+export const cancelQuoteSignal = defineSignal<[CancelQuoteRequest]>('cancelQuote');
 
 /** One uploaded file as stored by the API (content-addressed on disk). */
 export interface StoredQuoteFile {
@@ -140,7 +150,7 @@ export const quoteStateQuery = defineQuery<QuoteState>('quoteState');
 
 /** How a quote ended. */
 export interface QuoteWorkflowResult {
-  outcome: 'accepted' | 'rejected' | 'expired';
+  outcome: 'accepted' | 'rejected' | 'expired' | 'cancelled';
   revision: number;
   orderWorkflowId: string | null;
 }

@@ -22,7 +22,7 @@ import { findTaskByStep, listTasks } from '../../infra/db/repositories/tasks';
 import { json, type DbOrTrx } from '../../infra/db/database';
 import type { QuoteRow } from '../../infra/db/schema';
 import { recordAudit } from '../../infra/db/repositories/audit';
-import { QUOTE_TASK_KIND_NAMES, QUOTE_TASK_QUEUE, QUOTE_WORKFLOW_TYPE, quoteStateQuery, quoteSteps, quoteWorkflowId, type QuoteState, type QuoteWorkflowInput, type StoredQuoteFile } from '../../domain/quote/contract';
+import { cancelQuoteSignal, FINAL_QUOTE_STAGES, QUOTE_TASK_KIND_NAMES, QUOTE_TASK_QUEUE, QUOTE_WORKFLOW_TYPE, quoteStateQuery, quoteSteps, quoteWorkflowId, type QuoteState, type QuoteWorkflowInput, type StoredQuoteFile } from '../../domain/quote/contract';
 import type { PricedQuote } from '../../domain/quote/pricing';
 import type { Role } from '../../domain/tasks/roles';
 import { inspectZipFile, ArchiveRejectedError } from '../../infra/files/archive';
@@ -30,7 +30,7 @@ import { assertMayComplete, completeOpenStep } from '../tasks/complete-task';
 import { keepUploadedQuoteFile, quoteDocumentsDir, quotePdfPath } from '../../infra/files/quote-files';
 import { customerPrice, customerQuoteWorkflow } from './customer-view';
 import { boardPreview } from './board-preview';
-import { CreateQuoteFields, CustomerDecisionRequest, ListQuotesQuery, PdfQuery, QuoteIdParams, QuoteSummary, ReviewRequest, ReviseQuoteFields } from './schemas';
+import { CancelQuoteRequest, CreateQuoteFields, CustomerDecisionRequest, ListQuotesQuery, PdfQuery, QuoteIdParams, QuoteSummary, ReviewRequest, ReviseQuoteFields } from './schemas';
 
 /** Roles that may ask for a quote on a customer's behalf. */
 const SALES_ROLES: Role[] = ['sales', 'sales_manager', 'manager', 'admin'];
@@ -304,6 +304,22 @@ export function createRouter(deps: ServiceDeps): Router {
     res.json({ quoteId: quote.id, revision: quote.current_revision, decision: task.decision, decidedAt: task.completedAt });
   });
 
+  router.post('/quotes/:id/cancel', requireRole('customer', ...SALES_ROLES), validate({ params: QuoteIdParams, body: CancelQuoteRequest }), async (req, res) => {
+    const actor = actorOf(req);
+    const quote = await quoteFor(actor, (req.params as QuoteIdParams).id);
+    const body = req.body as CancelQuoteRequest;
+    if ((FINAL_QUOTE_STAGES as readonly string[]).includes(quote.status)) throw new AppError('conflict', `quote ${quote.reference} is ${quote.status}: it can no longer be cancelled`);
+    const workflowId = quote.workflow_id ?? quoteWorkflowId(quote.id);
+    try {
+      await deps.temporal.workflow.getHandle(workflowId).signal(cancelQuoteSignal, { reason: body.reason, by: { userId: actor.userId, email: actor.email, role: actor.role } });
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new AppError('conflict', `quote ${quote.reference} has already ended`);
+      throw error;
+    }
+    await recordAudit(db, { actorId: actor.userId, actorRole: actor.role, action: 'quote.cancel_requested', entityType: 'quote', entityId: quote.id, after: { reason: body.reason } });
+    res.status(202).json({ quoteId: quote.id, cancelling: true });
+  });
+
   router.post('/quotes/:id/review', requireRole('engineer', 'sales_manager'), validate({ params: QuoteIdParams, body: ReviewRequest }), async (req, res) => {
     const actor = actorOf(req);
     const quote = await quoteFor(actor, (req.params as QuoteIdParams).id);
@@ -446,6 +462,15 @@ function registerOpenApi({ openapi }: ServiceDeps): void {
     security: AUTHENTICATED,
     request: { params: QuoteIdParams, body: { content: { 'application/json': { schema: CustomerDecisionRequest } } } },
     responses: { ...ok('Decision recorded'), ...errorResponses(400, 401, 403, 404, 409) },
+  });
+  openapi.registerPath({
+    method: 'post',
+    path: '/api/quotes/{id}/cancel',
+    tags: ['quotes'],
+    summary: 'Cancel a quote before it is accepted (the customer withdraws it, or sales closes it); its open task closes, the customer and sales are told',
+    security: AUTHENTICATED,
+    request: { params: QuoteIdParams, body: { content: { 'application/json': { schema: CancelQuoteRequest } } } },
+    responses: { ...ok('Cancelling (202)'), ...errorResponses(400, 401, 403, 404, 409) },
   });
   openapi.registerPath({
     method: 'post',

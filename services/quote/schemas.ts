@@ -103,3 +103,7 @@ export const QuoteSummary = z
     createdAt: z.string(),
   })
   .meta({ id: 'QuoteSummary' });
+
+/** Cancelling a quote before it is accepted: the reason goes to the customer and sales. */
+export const CancelQuoteRequest = z.object({ reason: multilineText({ min: 3, max: 1000 }) }).strict().meta({ id: 'CancelQuote' });
+export type CancelQuoteRequest = z.infer<typeof CancelQuoteRequest>;

@@ -271,6 +271,20 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect(answered.status).toBe(200);
   });
 
+  it('a customer cancels an open quote: its task closes, the quote reads cancelled, nothing more can be done', async () => {
+    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '6', options: '{"assembly":false}' }, { gerber: [goodBoard(), 'board.zip'] }));
+    const id = created.body.id as string;
+    await settledQuote(id, tokens.buyer, 'awaiting_customer');
+    expect((await call('POST', `/api/quotes/${id}/cancel`, tokens.other, { reason: 'not yours' })).status).toBe(404);
+    expect((await call('POST', `/api/quotes/${id}/cancel`, tokens.engineer, { reason: 'no' })).status).toBe(403);
+    expect((await call('POST', `/api/quotes/${id}/cancel`, tokens.buyer, { reason: '' })).body.error.field).toBe('reason');
+    expect((await call('POST', `/api/quotes/${id}/cancel`, tokens.buyer, { reason: 'project stopped' })).status).toBe(202);
+    await eventually(async () => expect((await call('GET', `/api/quotes/${id}`, tokens.buyer)).body.status).toBe('cancelled'), 30_000);
+    expect(await tasksRepo.findTaskByStep(t.db, `quote:${id}`, 'customer-decision-r1')).toMatchObject({ status: 'cancelled' });
+    expect((await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'accept' })).status).toBe(409);
+    expect((await call('POST', `/api/quotes/${id}/cancel`, tokens.buyer, { reason: 'again please' })).status).toBe(409);
+  });
+
   it('answers bad uploads with a 400 naming the field, and checks who asks for whom', async () => {
     const noGerber = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '5' }));
     expect(noGerber).toMatchObject({ status: 400, body: { error: { field: 'gerber' } } });

@@ -1,7 +1,7 @@
 // The quote workflow on the embedded Temporal server with time skipping; activities are recording doubles.
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { quoteStateQuery, quoteWorkflowId, type QuoteWorkflowInput } from '../../domain/quote/contract';
+import { cancelQuoteSignal, quoteStateQuery, quoteWorkflowId, type QuoteWorkflowInput } from '../../domain/quote/contract';
 import { taskCompletedSignal } from '../shared/task-signals';
 import { completion, eventually, startHarness, type Harness } from '../../test/quote-flow/workflow-harness';
 
@@ -37,7 +37,8 @@ async function start(extra: Partial<QuoteWorkflowInput> = {}, reviewRevision?: n
 async function taskOpen(handle: WorkflowHandle, step: string) {
   return eventually(async () => {
     const state = await handle.query(quoteStateQuery);
-    const task = state.openTasks.find((t) => t.step === step);
+    // Opened: the task row exists (its id is known), so the stage has been projected in the same workflow task.
+    const task = state.openTasks.find((t) => t.step === step && t.taskId !== null);
     if (!task) throw new Error(`task ${step} not open; stage ${state.stage}`);
     return state;
   });
@@ -233,6 +234,25 @@ describe('quoteWorkflow', () => {
       expect([stage, opened >= 0 && opened < projected]).toEqual([stage, true]);
     }
     await handle.terminate('done');
+  });
+
+  it('a quote cancelled while in review or awaiting the customer closes its task, tells the customer and sales, and ends cancelled', async () => {
+    const inReview = await start({}, 1);
+    await taskOpen(inReview.handle, 'engineering-review-r1');
+    await h.env.sleep('2h');
+    await inReview.handle.signal(cancelQuoteSignal, { reason: 'project stopped', by: { userId: 'u-buyer', email: 'buyer@demo.local', role: 'customer' } });
+    expect(await inReview.handle.result()).toEqual({ outcome: 'cancelled', revision: 1, orderWorkflowId: null });
+    expect(h.recorder.of(inReview.id, 'closeTask')).toEqual([{ step: 'engineering-review-r1', status: 'cancelled' }]);
+    expect(h.recorder.of(inReview.id, 'mailRoles', (i) => i.template === 'quote-cancelled')).toEqual([expect.objectContaining({ roles: ['sales'], customerId: 'cust-1', text: expect.stringContaining('project stopped') })]);
+    expect(h.recorder.of(inReview.id, 'projectQuoteStage').at(-1)).toMatchObject({ stage: 'cancelled' });
+    // No escalation after the cancellation.
+    expect(h.recorder.of(inReview.id, 'escalateTask')).toHaveLength(0);
+
+    const issued = await start();
+    await taskOpen(issued.handle, 'customer-decision-r1');
+    await issued.handle.signal(cancelQuoteSignal, { reason: 'ordered elsewhere', by: { userId: 'u-sales', email: 'sales@demo.local', role: 'sales' } });
+    expect(await issued.handle.result()).toMatchObject({ outcome: 'cancelled' });
+    expect((await issued.handle.query(quoteStateQuery)).stage).toBe('cancelled');
   });
 
   it('expires after 30 days without a decision and cancels the customer task', async () => {

@@ -6,7 +6,9 @@
  * Acceptance starts the order workflow as an abandoned child on the production queue.
  */
 import {
+  CancellationScope,
   condition,
+  isCancellation,
   ParentClosePolicy,
   proxyActivities,
   setHandler,
@@ -16,13 +18,17 @@ import {
 } from '@temporalio/workflow';
 import type { MailActivities } from '../../activities/mail';
 import type { IssuedReview, QuoteFlowActivities } from '../../activities/quote/quote-flow';
+import type { TaskActivities } from '../../activities/tasks';
 import {
+  cancelQuoteSignal,
   CustomerIdAttribute,
+  FINAL_QUOTE_STAGES,
   QUOTE_TASK_KIND_NAMES,
   QuoteIdAttribute,
   quoteStateQuery,
   quoteSteps,
   StageAttribute,
+  type CancelQuoteRequest,
   type QuoteDecision,
   type QuoteStage,
   type QuoteState,
@@ -40,6 +46,7 @@ const flow = proxyActivities<QuoteFlowActivities>(DATABASE_WRITE);
 /** Analysis of the board files and the quote PDF. */
 const files = proxyActivities<Pick<QuoteFlowActivities, 'analyseQuoteRevision' | 'issueQuote'>>(FILE_WORK);
 const mail = proxyActivities<MailActivities>(MAIL_OUTBOX);
+const taskActs = proxyActivities<Pick<TaskActivities, 'closeTask'>>(DATABASE_WRITE);
 
 const DAY_MS = 86_400_000;
 
@@ -59,7 +66,13 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
   const policy = input.sla ?? QUOTE_SLA;
   const validityDays = input.validityDays ?? DEFAULT_QUOTE_VALIDITY_DAYS;
   /** Each decision is logged with the revision it was taken on. */
-  const waits = createHumanWaits<{ revision: number }>();
+  /** Steps whose task was opened: a cancellation closes those not decided. */
+  const openedSteps = new Set<string>();
+  const waits = createHumanWaits<{ revision: number }>({
+    onChange: () => {
+      for (const w of waits.openTasks()) if (w.taskId !== null) openedSteps.add(w.step);
+    },
+  });
 
   let stage: QuoteStage = 'analysing';
   let revision = 1;
@@ -161,172 +174,204 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
     { key: StageAttribute, value: stage },
   ]);
 
-  for (;;) {
-    // ---- a revision's files arrived: the 24 h clock (re)starts
-    slaStartedAt = Date.now();
-    slaProgress = SLA_NOT_STARTED;
-    await moveTo('analysing');
-    const priced = await files.analyseQuoteRevision({ quoteId: input.quoteId, revision, quantity, options: input.options });
-    autoQuoteAllowed = priced.autoQuoteAllowed;
-    reviewReasons = priced.reviewReasons;
-    totalMinor = priced.totalMinor;
-    currency = priced.currency;
+  // Cancellation: any time before the customer's acceptance is being carried out.
+  const main = new CancellationScope();
+  let cancelRequest: CancelQuoteRequest | null = null;
+  let accepting = false;
+  setHandler(cancelQuoteSignal, (request) => {
+    if (cancelRequest || accepting || (FINAL_QUOTE_STAGES as readonly string[]).includes(stage)) return;
+    cancelRequest = request;
+    main.cancel();
+  });
+  try {
+    return await main.run(() => run());
+  } catch (error) {
+    if (!cancelRequest || !isCancellation(error)) throw error;
+    const request: CancelQuoteRequest = cancelRequest;
+    return CancellationScope.nonCancellable(async () => {
+      const decided = new Set(waits.decisions.map((d) => d.step));
+      for (const step of openedSteps) if (!decided.has(step)) await taskActs.closeTask({ step, status: 'cancelled' });
+      await mail.mailRoles({
+        idempotencyKey: `${workflowId}:cancelled`,
+        customerId: input.customerId,
+        roles: ['sales'],
+        template: 'quote-cancelled',
+        subject: `Quotation ${input.reference} cancelled`,
+        text: `Quotation ${input.reference} (revision ${revision}) was cancelled: ${request.reason}.`,
+      });
+      return finish('cancelled');
+    });
+  }
 
-    /** The engineer's approval the issued quote states (none for an automatic quote). */
-    let approvedBy: IssuedReview | null = null;
-    if (!priced.autoQuoteAllowed) {
-      let correctedRevision: number | null = null;
-      // A review whose line changes cannot be applied (a code the price does not have) is asked again.
-      for (let attempt = 1; ; attempt++) {
-        const firstStep = quoteSteps.engineeringReview(revision);
-        const step = attempt === 1 ? firstStep : `${firstStep}-${attempt}`;
-        const opened = Date.now();
-        const due = slaDueAt(slaStartedAt, policy);
-        const nextEvent = nextSlaEvent(slaStartedAt, slaProgress, policy);
-        // A review asked again keeps the revision's clock: what was sent is not sent twice.
-        // The engineers are reminded at 20 h and the sales manager escalated to at 24 h (counted from submission),
-        // the first time by the platform's escalation mail, then once a day by the quote's own until the review is done.
-        const reviewWait = waits.waitFor({
-          ...base,
-          step,
-          kind: QUOTE_TASK_KIND_NAMES.engineeringReview,
-          title: `Review quote ${input.reference} r${revision}: ${priced.reviewReasons.join('; ') || 'manual review'}`.slice(0, 200),
-          role: 'engineer',
-          payload: { reference: input.reference, revision, reviewReasons: priced.reviewReasons },
-          note: { revision },
-          remind: nextEvent.kind === 'reminder' ? { after: Math.max(0, nextEvent.at - opened) } : undefined,
-          escalate: {
-            after: due - opened,
-            every: policy.escalateEveryMs,
-            alreadySent: slaProgress.escalations,
-            to: ['sales_manager'],
-            send: async (n, platform) => {
-              await (n === 1 ? platform() : escalateAgain(firstStep, n));
-              slaProgress = afterSlaEvent(slaProgress, { kind: 'escalation', at: Date.now(), number: n });
-            },
-          },
-          dueAfter: Math.max(1, due - opened),
-        });
-        const outcome = await ((stage as QuoteStage) === 'engineering_review' ? reviewWait : enterWhenOpen('engineering_review', step, reviewWait));
-        slaProgress = { ...slaProgress, reminded: slaProgress.reminded || outcome.reminded };
-        if (outcome.status !== 'completed') throw new Error('engineering review wait ended without a completion'); // no give-up: unreachable
-        const review = outcome.completion;
-        if (review.decision === 'request_files') {
-          const lapse = validityDays * 86_400_000;
-          const filesOutcome = await enterWhenOpen('awaiting_corrected_files', quoteSteps.correctedFiles(revision), waits.waitFor({
+  async function run(): Promise<QuoteWorkflowResult> {
+    for (;;) {
+      // ---- a revision's files arrived: the 24 h clock (re)starts
+      slaStartedAt = Date.now();
+      slaProgress = SLA_NOT_STARTED;
+      await moveTo('analysing');
+      const priced = await files.analyseQuoteRevision({ quoteId: input.quoteId, revision, quantity, options: input.options });
+      autoQuoteAllowed = priced.autoQuoteAllowed;
+      reviewReasons = priced.reviewReasons;
+      totalMinor = priced.totalMinor;
+      currency = priced.currency;
+
+      /** The engineer's approval the issued quote states (none for an automatic quote). */
+      let approvedBy: IssuedReview | null = null;
+      if (!priced.autoQuoteAllowed) {
+        let correctedRevision: number | null = null;
+        // A review whose line changes cannot be applied (a code the price does not have) is asked again.
+        for (let attempt = 1; ; attempt++) {
+          const firstStep = quoteSteps.engineeringReview(revision);
+          const step = attempt === 1 ? firstStep : `${firstStep}-${attempt}`;
+          const opened = Date.now();
+          const due = slaDueAt(slaStartedAt, policy);
+          const nextEvent = nextSlaEvent(slaStartedAt, slaProgress, policy);
+          // A review asked again keeps the revision's clock: what was sent is not sent twice.
+          // The engineers are reminded at 20 h and the sales manager escalated to at 24 h (counted from submission),
+          // the first time by the platform's escalation mail, then once a day by the quote's own until the review is done.
+          const reviewWait = waits.waitFor({
             ...base,
-            step: quoteSteps.correctedFiles(revision),
-            kind: QUOTE_TASK_KIND_NAMES.correctedFiles,
-            title: `Upload corrected files for quote ${input.reference}`,
-            role: 'customer',
-            payload: { reference: input.reference, revision, comment: review.data.comment ?? null },
+            step,
+            kind: QUOTE_TASK_KIND_NAMES.engineeringReview,
+            title: `Review quote ${input.reference} r${revision}: ${priced.reviewReasons.join('; ') || 'manual review'}`.slice(0, 200),
+            role: 'engineer',
+            payload: { reference: input.reference, revision, reviewReasons: priced.reviewReasons },
             note: { revision },
-            // A customer who never sends corrected files lets the request lapse like an unanswered quote.
-            ...customerDecisionClock(lapse),
-          }));
-          const corrected = filesOutcome.status === 'completed' ? filesOutcome.completion : null;
-          if (!corrected) return finish('expired');
-          correctedRevision = Number(corrected.data.revision ?? revision + 1);
-          break;
-        }
-        approvedBy = { by: review.completedBy, at: review.completedAt };
-        const adjustments = Array.isArray(review.data.adjustments) ? (review.data.adjustments as { code: string; unitPriceMinor: number; quantity?: number }[]) : [];
-        if (!adjustments.length) break;
-        const adjusted = await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments });
-        if (adjusted.ok) {
-          totalMinor = adjusted.totalMinor;
-          if (!adjusted.approvalReasons.length) break;
-          // Four eyes on money: a deep cut, a total under the floor or a zeroed line needs a second person, never the engineer.
-          const firstApproval = quoteSteps.priceApproval(revision);
-          const verdict = await waits.waitFor({
-            ...base,
-            step: attempt === 1 ? firstApproval : `${firstApproval}-${attempt}`,
-            kind: QUOTE_TASK_KIND_NAMES.priceApproval,
-            title: `Approve the price change on quote ${input.reference} r${revision}: ${adjusted.approvalReasons.join('; ')}`.slice(0, 200),
-            role: PRICE_CHANGE_APPROVER_ROLES[0],
-            payload: {
-              reference: input.reference,
-              revision,
-              totalMinor,
-              currency,
-              approvalReasons: adjusted.approvalReasons,
-              adjustments,
-              requestedBy: review.completedBy.email,
-              [FOUR_EYES_REQUESTER]: review.completedBy.userId,
+            remind: nextEvent.kind === 'reminder' ? { after: Math.max(0, nextEvent.at - opened) } : undefined,
+            escalate: {
+              after: due - opened,
+              every: policy.escalateEveryMs,
+              alreadySent: slaProgress.escalations,
+              to: ['sales_manager'],
+              send: async (n, platform) => {
+                await (n === 1 ? platform() : escalateAgain(firstStep, n));
+                slaProgress = afterSlaEvent(slaProgress, { kind: 'escalation', at: Date.now(), number: n });
+              },
             },
-            note: { revision },
-            dueAfter: DAY_MS,
-            escalate: { after: DAY_MS, to: ['manager'] },
+            dueAfter: Math.max(1, due - opened),
           });
-          if (verdict.status !== 'completed') throw new Error('price approval wait ended without a completion'); // no give-up: unreachable
-          if (verdict.completion.decision === 'approve') {
-            approvedBy = { ...approvedBy, secondApproval: { by: verdict.completion.completedBy, at: verdict.completion.completedAt } };
+          const outcome = await ((stage as QuoteStage) === 'engineering_review' ? reviewWait : enterWhenOpen('engineering_review', step, reviewWait));
+          slaProgress = { ...slaProgress, reminded: slaProgress.reminded || outcome.reminded };
+          if (outcome.status !== 'completed') throw new Error('engineering review wait ended without a completion'); // no give-up: unreachable
+          const review = outcome.completion;
+          if (review.decision === 'request_files') {
+            const lapse = validityDays * 86_400_000;
+            const filesOutcome = await enterWhenOpen('awaiting_corrected_files', quoteSteps.correctedFiles(revision), waits.waitFor({
+              ...base,
+              step: quoteSteps.correctedFiles(revision),
+              kind: QUOTE_TASK_KIND_NAMES.correctedFiles,
+              title: `Upload corrected files for quote ${input.reference}`,
+              role: 'customer',
+              payload: { reference: input.reference, revision, comment: review.data.comment ?? null },
+              note: { revision },
+              // A customer who never sends corrected files lets the request lapse like an unanswered quote.
+              ...customerDecisionClock(lapse),
+            }));
+            const corrected = filesOutcome.status === 'completed' ? filesOutcome.completion : null;
+            if (!corrected) return finish('expired');
+            correctedRevision = Number(corrected.data.revision ?? revision + 1);
             break;
           }
-          // Refused: the engine's price is restored and the engineer reviews again.
-          const restored = await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments: [] });
-          if (restored.ok) totalMinor = restored.totalMinor;
-          const why = typeof verdict.completion.data.comment === 'string' ? `: ${verdict.completion.data.comment}` : '';
-          reviewReasons = [...reviewReasons, `price change refused by the ${verdict.completion.completedBy.role}${why}`];
-          approvedBy = null;
+          approvedBy = { by: review.completedBy, at: review.completedAt };
+          const adjustments = Array.isArray(review.data.adjustments) ? (review.data.adjustments as { code: string; unitPriceMinor: number; quantity?: number }[]) : [];
+          if (!adjustments.length) break;
+          const adjusted = await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments });
+          if (adjusted.ok) {
+            totalMinor = adjusted.totalMinor;
+            if (!adjusted.approvalReasons.length) break;
+            // Four eyes on money: a deep cut, a total under the floor or a zeroed line needs a second person, never the engineer.
+            const firstApproval = quoteSteps.priceApproval(revision);
+            const verdict = await waits.waitFor({
+              ...base,
+              step: attempt === 1 ? firstApproval : `${firstApproval}-${attempt}`,
+              kind: QUOTE_TASK_KIND_NAMES.priceApproval,
+              title: `Approve the price change on quote ${input.reference} r${revision}: ${adjusted.approvalReasons.join('; ')}`.slice(0, 200),
+              role: PRICE_CHANGE_APPROVER_ROLES[0],
+              payload: {
+                reference: input.reference,
+                revision,
+                totalMinor,
+                currency,
+                approvalReasons: adjusted.approvalReasons,
+                adjustments,
+                requestedBy: review.completedBy.email,
+                [FOUR_EYES_REQUESTER]: review.completedBy.userId,
+              },
+              note: { revision },
+              dueAfter: DAY_MS,
+              escalate: { after: DAY_MS, to: ['manager'] },
+            });
+            if (verdict.status !== 'completed') throw new Error('price approval wait ended without a completion'); // no give-up: unreachable
+            if (verdict.completion.decision === 'approve') {
+              approvedBy = { ...approvedBy, secondApproval: { by: verdict.completion.completedBy, at: verdict.completion.completedAt } };
+              break;
+            }
+            // Refused: the engine's price is restored and the engineer reviews again.
+            const restored = await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments: [] });
+            if (restored.ok) totalMinor = restored.totalMinor;
+            const why = typeof verdict.completion.data.comment === 'string' ? `: ${verdict.completion.data.comment}` : '';
+            reviewReasons = [...reviewReasons, `price change refused by the ${verdict.completion.completedBy.role}${why}`];
+            approvedBy = null;
+            continue;
+          }
+          reviewReasons = [...reviewReasons, `line changes not applied: ${adjusted.reason}`];
+        }
+        if (correctedRevision !== null) {
+          revision = correctedRevision;
           continue;
         }
-        reviewReasons = [...reviewReasons, `line changes not applied: ${adjusted.reason}`];
       }
-      if (correctedRevision !== null) {
-        revision = correctedRevision;
-        continue;
-      }
-    }
 
-    // ---- issue the quote and wait for the customer's decision until it expires
-    await moveTo('issuing');
-    expiresAt = quoteExpiresAt(Date.now(), validityDays);
-    await files.issueQuote({
-      workflowId,
-      quoteId: input.quoteId,
-      revision,
-      validUntil: new Date(expiresAt).toISOString(),
-      review: approvedBy,
-    });
-    const decisionStep = quoteSteps.customerDecision(revision);
-    const decisionOutcome = await enterWhenOpen('awaiting_customer', decisionStep, waits.waitFor({
-      ...base,
-      step: decisionStep,
-      kind: QUOTE_TASK_KIND_NAMES.customerDecision,
-      title: `Quote ${input.reference} r${revision}: accept, ask for a revision, or reject`,
-      role: 'customer',
-      payload: { reference: input.reference, revision, totalMinor, currency },
-      note: { revision },
-      // The customer is reminded a week before expiry and sales is told two days before, to follow up.
-      ...customerDecisionClock(expiresAt - Date.now()),
-    }));
-    // The rule decides the boundary: a decision reaching the workflow at the very moment of expiry is too late.
-    const decision = decisionOutcome.status === 'completed' && !isQuoteExpired(expiresAt, Date.now()) ? decisionOutcome.completion : null;
-    if (!decision) return finish('expired');
-    if (decision.decision === 'reject') return finish('rejected');
-    if (decision.decision === 'accept') {
-      orderId = input.quoteId;
-      const order: OrderWorkflowInput = {
-        orderId,
+      // ---- issue the quote and wait for the customer's decision until it expires
+      await moveTo('issuing');
+      expiresAt = quoteExpiresAt(Date.now(), validityDays);
+      await files.issueQuote({
+        workflowId,
         quoteId: input.quoteId,
-        customerId: input.customerId,
-        quantity,
-        totalMinor: totalMinor ?? 0,
-        currency: currency ?? 'CNY',
-      };
-      // Abandoned: the order outlives the quote workflow, which ends here.
-      await startChild(ORDER_WORKFLOW_TYPE, {
-        workflowId: orderWorkflowId(orderId),
-        taskQueue: ORDER_TASK_QUEUE,
-        args: [order],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
+        revision,
+        validUntil: new Date(expiresAt).toISOString(),
+        review: approvedBy,
       });
-      return finish('accepted');
+      const decisionStep = quoteSteps.customerDecision(revision);
+      const decisionOutcome = await enterWhenOpen('awaiting_customer', decisionStep, waits.waitFor({
+        ...base,
+        step: decisionStep,
+        kind: QUOTE_TASK_KIND_NAMES.customerDecision,
+        title: `Quote ${input.reference} r${revision}: accept, ask for a revision, or reject`,
+        role: 'customer',
+        payload: { reference: input.reference, revision, totalMinor, currency },
+        note: { revision },
+        // The customer is reminded a week before expiry and sales is told two days before, to follow up.
+        ...customerDecisionClock(expiresAt - Date.now()),
+      }));
+      // The rule decides the boundary: a decision reaching the workflow at the very moment of expiry is too late.
+      const decision = decisionOutcome.status === 'completed' && !isQuoteExpired(expiresAt, Date.now()) ? decisionOutcome.completion : null;
+      if (!decision) return finish('expired');
+      if (decision.decision === 'reject') return finish('rejected');
+      if (decision.decision === 'accept') {
+        accepting = true;
+        orderId = input.quoteId;
+        const order: OrderWorkflowInput = {
+          orderId,
+          quoteId: input.quoteId,
+          customerId: input.customerId,
+          quantity,
+          totalMinor: totalMinor ?? 0,
+          currency: currency ?? 'CNY',
+        };
+        // Abandoned: the order outlives the quote workflow, which ends here.
+        await startChild(ORDER_WORKFLOW_TYPE, {
+          workflowId: orderWorkflowId(orderId),
+          taskQueue: ORDER_TASK_QUEUE,
+          args: [order],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+        return finish('accepted');
+      }
+      // revise: comments only, or new files already stored as the next revision by the API
+      if (typeof decision.data.quantity === 'number') quantity = decision.data.quantity;
+      revision = typeof decision.data.revision === 'number' ? decision.data.revision : revision + 1;
     }
-    // revise: comments only, or new files already stored as the next revision by the API
-    if (typeof decision.data.quantity === 'number') quantity = decision.data.quantity;
-    revision = typeof decision.data.revision === 'number' ? decision.data.revision : revision + 1;
   }
 
   async function finish(outcome: QuoteWorkflowResult['outcome']): Promise<QuoteWorkflowResult> {
