@@ -147,7 +147,8 @@ test('contract unsigned: the customer is reminded at 2 and 4 days, the sales man
   await eventually(async () =>
     expect((await signKeys()).sort()).toEqual([`order:${input.quoteId}:contract:sign:reminder-2:${CUSTOMER}`, `order:${input.quoteId}:contract:sign:reminder:${CUSTOMER}`]),
   );
-  expect((await h.mailTo('sales_manager@demo.local')).map((m) => m.idempotency_key)).toContain(`order:${input.quoteId}:contract:sign:escalation:sales_manager@demo.local`);
+  // The 5-day escalation fires at the very end of the sleep: wait for its mail rather than race it.
+  await eventually(async () => expect((await h.mailTo('sales_manager@demo.local')).map((m) => m.idempotency_key)).toContain(`order:${input.quoteId}:contract:sign:escalation:sales_manager@demo.local`));
   await h.complete(sign, 'sign', {}, CUSTOMER);
   await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
 
