@@ -53,7 +53,7 @@ export function WaitingOn({ tasks, loading = false }: { tasks: (Task & { label?:
       {open.map((x) => (
         <li key={x.id}>
           <strong>{t('waitingOn', { role: roleName(x.role), since: dateTime(x.createdAt) })}</strong> — {x.id ? <Link to={`/tasks/${x.id}`}>{taskTitle(x)}</Link> : (x.label ?? taskTitle(x))}{' '}
-          <SlaBadge dueAt={x.dueAt} now={now} />
+          <SlaBadge dueAt={x.answerBy ?? x.dueAt ?? null} now={now} />
           {x.dueAt && <span className="hint"> · {t('taskAtDeadline', { due: dateTime(x.escalateAt ?? x.dueAt) })}</span>}
         </li>
       ))}
@@ -125,9 +125,11 @@ export function taskLines(tasks: Task[], lang: Lang): TimelineLine[] {
     lines.push({ at: x.createdAt, source: 'task', text: lang === 'zh' ? `为${role(x.role)}创建任务：${title}` : `Task for ${role(x.role)}: ${title}`, raw: x });
     if (x.escalatedAt) lines.push({ at: x.escalatedAt, source: 'task', text: lang === 'zh' ? `已升级给经理：${title}` : `Escalated to the manager: ${title}`, tone: 'warning', raw: x });
     else if (x.remindedAt) lines.push({ at: x.remindedAt, source: 'task', text: lang === 'zh' ? `已提醒${role(x.role)}：${title}` : `Reminder sent to ${role(x.role)}: ${title}`, raw: x });
-    if (x.completedAt && x.status === 'completed') {
+    // A customer's own task view says when they answered (answeredAt) instead of the staff completion fields.
+    const answeredAt = x.answeredAt ?? x.completedAt;
+    if (answeredAt && x.status === 'completed') {
       const comment = (x.data as { comment?: string } | null)?.comment;
-      lines.push({ at: x.completedAt, source: 'task', actor: role(x.role), text: `${title}: ${x.decision ? wordsOf(DECISIONS, x.decision, lang) : ''}${comment ? ` — “${comment}”` : ''}`, raw: x });
+      lines.push({ at: answeredAt, source: 'task', actor: role(x.role), text: `${title}: ${x.decision ? wordsOf(DECISIONS, x.decision, lang) : ''}${comment ? ` — “${comment}”` : ''}`, raw: x });
     }
     if (x.completedAt && x.status === 'cancelled') lines.push({ at: x.completedAt, source: 'task', text: lang === 'zh' ? `任务取消：${title}` : `Task cancelled: ${title}`, raw: x });
   }

@@ -341,7 +341,7 @@ export function QuotePage() {
     ? q.workflow.decisions.map((d) => ({ what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`, who: d.by.email ? `${d.by.email} (${roleName(d.by.role)})` : roleName(d.by.role), at: d.at, comment: d.comment }))
     : (tasks.data ?? [])
         .filter((x) => x.status === 'completed')
-        .map((x) => ({ what: `${taskTitle(x)}: ${x.decision ? decisionWords(x.decision) : ''}`, who: roleName(x.role), at: x.completedAt, comment: (x.data as { comment?: string } | null)?.comment }));
+        .map((x) => ({ what: `${taskTitle(x)}: ${x.decision ? decisionWords(x.decision) : ''}`, who: roleName(x.role), at: x.answeredAt ?? x.completedAt, comment: (x.data as { comment?: string } | null)?.comment }));
   const refresh = () => {
     quote.reload();
     tasks.reload();
