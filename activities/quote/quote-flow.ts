@@ -21,6 +21,7 @@ import { createMailActivities } from '../mail';
 import { loadPricingRules } from './pricing-config';
 import { priceChangeApprovalReasons } from '../../domain/quote/price-approval';
 import type { PricingRules } from '../../domain/quote/pricing-rules';
+import { withHeartbeat } from '../../infra/temporal/heartbeat';
 
 /** What the quote-flow activities need from the worker. */
 export interface QuoteFlowDeps {
@@ -87,7 +88,7 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
     return { gerber: of('gerber'), bom: of('bom'), cpl: of('cpl') };
   }
 
-  return {
+  const activities = {
     /** Analyses and prices one revision with the quote engine and stores both (replacing an earlier run). */
     async analyseQuoteRevision(input: { quoteId: string; revision: number; quantity: number; options: QuoteRequestOptions }): Promise<RevisionPricing> {
       const quote = await quoteOrFail(input.quoteId);
@@ -227,6 +228,12 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
         return { changed: true };
       });
     },
+  };
+  // File work heartbeats, so a worker lost mid-analysis or mid-PDF is retried within seconds (FILE_WORK).
+  return {
+    ...activities,
+    analyseQuoteRevision: (input: Parameters<typeof activities.analyseQuoteRevision>[0]) => withHeartbeat(() => activities.analyseQuoteRevision(input)),
+    issueQuote: (input: Parameters<typeof activities.issueQuote>[0]) => withHeartbeat(() => activities.issueQuote(input)),
   };
 }
 
