@@ -289,7 +289,9 @@ export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<
     ${from}
     order by ${sortColumn} ${dir} nulls last, t.created_at asc, t.id asc
     limit ${filter.limit ?? 50} offset ${filter.offset ?? 0}`.execute(db);
-  const count = await sql<{ n: string | number }>`select count(*) as n ${from}`.execute(db);
+  // The total needs the joins only when the search reads the joined names; otherwise the tasks table answers alone.
+  const countFrom = filter.search?.trim() ? from : sql`from tasks t where ${sql.join(where, sql` and `)}`;
+  const count = await sql<{ n: string | number }>`select count(*) as n ${countFrom}`.execute(db);
   return {
     total: Number(count.rows[0]?.n ?? 0),
     tasks: rows.rows.map((row) => ({
