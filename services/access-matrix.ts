@@ -65,6 +65,8 @@ export const ACCESS_MATRIX: Record<string, AccessRule> = {
   'GET /api/quotes/{id}': { who: 'signed-in', records: 'customer' },
   'GET /api/quotes/{id}/pdf': { who: 'signed-in', records: 'customer' },
   'GET /api/quotes/{id}/files/{fileId}': { who: 'signed-in', records: 'customer' },
+  'GET /api/quotes/{id}/preview/{side}': { who: 'signed-in', records: 'customer' },
+  'POST /api/quotes/{id}/cancel': { who: QUOTE_REQUESTERS, records: 'customer' },
   'POST /api/quotes/{id}/decision': { who: QUOTE_REQUESTERS, records: 'customer', rolesOfTarget: true },
   'POST /api/quotes/{id}/review': { who: ['engineer', 'sales_manager'] },
   'POST /api/quotes/{id}/revisions': { who: QUOTE_REQUESTERS, records: 'customer', rolesOfTarget: true },

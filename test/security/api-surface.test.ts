@@ -162,6 +162,7 @@ describe('the API surface from its OpenAPI document', () => {
       workflowId: `quote:${of.quoteId}`,
       step: 'customer-decision-r1',
       kind: 'customer-evaluation',
+      side: 'top',
       ...overrides,
     };
     return op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encode(values[name] ?? MISSING_ID));
@@ -178,6 +179,7 @@ describe('the API surface from its OpenAPI document', () => {
     }
     const samples: Record<string, unknown> = {
       'POST /api/quotes/{id}/decision': { decision: 'reject', comment: 'surface check' },
+      'POST /api/quotes/{id}/cancel': { reason: 'surface check' },
       'POST /api/tasks/{id}/complete': { decision: 'reject', data: {} },
       'POST /api/tasks/{id}/assign': { assigneeId: null },
       'POST /api/rmas/{id}/steps/{step}': { decision: 'done', data: {} },
