@@ -134,7 +134,11 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
       expect(r.body.status).toBe('delivered');
       return r.body;
     }, 30_000);
-    expect(detail.workflow.lots).toEqual([expect.objectContaining({ status: 'passed', firstPassYield: 0.9, reworkCount: 1 })]);
+    // The customer sees the lot passed with its count; yield and rework are the factory's own figures.
+    expect(detail.workflow.lots).toEqual([expect.objectContaining({ status: 'passed', quantity: 10, passedUnits: 10 })]);
+    expect(JSON.stringify(detail.workflow.lots)).not.toMatch(/firstPassYield|reworkCount/);
+    const staffLots = (await call('GET', `/api/orders/${orderId}`, 'sales_manager')).body.workflow.lots;
+    expect(staffLots).toEqual([expect.objectContaining({ status: 'passed', firstPassYield: 0.9, reworkCount: 1 })]);
     const tracking = detail.shipments[0].trackingNumber as string;
     expect(tracking).toMatch(/^DHL\d{10}$/);
     // The customer's shipping notice went through SMTP into the catcher.

@@ -2,13 +2,17 @@
  * Recording for the replay tests (`npm run record:histories`). With RECORD_HISTORIES=1, every Temporal test
  * environment saves the histories of the project's workflows just before it tears down, one file per distinct
  * shape (workflow type + its sequence of commands and events), so `test/replay` replays what the workflow tests
- * really produced. Without the variable this file does nothing.
+ * really produced. A history is kept only if it replays with the project's workflow code: some tests run stub
+ * workflows under a real name (the quote tests' `orderWorkflow` that completes at once), and those are not ours.
+ * Without the variable this file does nothing.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { HISTORIES_DIR, historyToText, projectWorkflowTypes } from './workflow-modules';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { workflowsEntry } from '../../infra/temporal/workers';
+import { HISTORIES_DIR, historyToText, projectWorkflowTypes, WORKFLOW_MODULES } from './workflow-modules';
 
 const NAME_FIELDS = ['activityType', 'workflowType', 'signalName', 'queryType', 'updateName', 'markerName'];
 
@@ -25,6 +29,20 @@ function shapeOf(events: Record<string, unknown>[]): string {
   return createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 12);
 }
 
+let projectBundle: Promise<{ code: string }> | undefined;
+
+/** True when the history replays with the project's own workflow code (not a test's stub of the same name). */
+async function replaysWithProjectCode(workflowId: string, history: unknown): Promise<boolean> {
+  const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+  projectBundle ??= bundleWorkflowCode({ workflowsPath: workflowsEntry('replay', WORKFLOW_MODULES), logger: quiet });
+  try {
+    await Worker.runReplayHistory({ workflowBundle: await projectBundle }, history, workflowId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function recordHistories(env: TestWorkflowEnvironment): Promise<void> {
   const ours = projectWorkflowTypes();
   for await (const execution of env.client.workflow.list()) {
@@ -35,6 +53,10 @@ async function recordHistories(env: TestWorkflowEnvironment): Promise<void> {
     const dir = join(HISTORIES_DIR, execution.type);
     const file = join(dir, `${shapeOf(events)}.json`);
     if (existsSync(file)) continue;
+    if (!(await replaysWithProjectCode(execution.workflowId, history))) {
+      process.stderr.write(`record-histories: ${execution.type} ${execution.workflowId} was not run by the project's code (a test stub); not kept\n`);
+      continue;
+    }
     mkdirSync(dir, { recursive: true });
     writeFileSync(file, historyToText(history));
   }

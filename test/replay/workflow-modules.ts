@@ -20,13 +20,13 @@ export function projectWorkflowTypes(): Set<string> {
 export const HISTORIES_DIR = join(__dirname, 'histories');
 
 /**
- * Histories are kept as the proto message in JSON (enums by name, 64-bit numbers and bytes as strings) so a
- * diff is readable. The SDK's `historyToJSON` cannot be used: it brings its own protobufjs copy, which does
+ * Histories are kept as the proto message in JSON (enums by name, 64-bit numbers and bytes as strings), readable
+ * with any JSON tool. The SDK's `historyToJSON` cannot be used: it brings its own protobufjs copy, which does
  * not accept the messages of the copy `@temporalio/proto` uses.
  */
 export function historyToText(history: History): string {
   const message = HistoryType.fromObject(history as Record<string, unknown>);
-  return JSON.stringify(HistoryType.toObject(message, { enums: String, longs: String, bytes: String }), null, 1) + '\n';
+  return JSON.stringify(HistoryType.toObject(message, { enums: String, longs: String, bytes: String })) + '\n';
 }
 
 export function historyFromText(text: string): History {
