@@ -22,12 +22,15 @@ import { loadPricingRules } from './pricing-config';
 import { priceChangeApprovalReasons } from '../../domain/quote/price-approval';
 import type { PricingRules } from '../../domain/quote/pricing-rules';
 import { withHeartbeat } from '../../infra/temporal/heartbeat';
+import { drawBoardPreview } from './board-preview';
 
 /** What the quote-flow activities need from the worker. */
 export interface QuoteFlowDeps {
   db: Db;
   /** Where issued quote PDFs are written. */
   documentsDir: string;
+  /** Where board previews are drawn (`boardPreviewsDir(DATA_DIR)`); without it no preview is drawn. */
+  previewsDir?: string;
   /** Passed through to the quote engine (rules, catalog, limits). */
   engine?: Omit<QuoteActivityDeps, 'documentsDir'>;
   /** Base URL of the portal, for links in emails. */
@@ -89,6 +92,13 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
   }
 
   const activities = {
+    /** Draws the board of the revision's Gerbers, top and bottom, for the quote page (see board-preview.ts). */
+    async drawQuoteBoardPreview(input: { quoteId: string; revision: number }): Promise<{ drawn: boolean }> {
+      if (!deps.previewsDir) return { drawn: false };
+      const { gerber } = await filesFor(input.quoteId, input.revision);
+      return drawBoardPreview(deps.previewsDir, { path: gerber.storage_path, sha256: gerber.content_hash });
+    },
+
     /** Analyses and prices one revision with the quote engine and stores both (replacing an earlier run). */
     async analyseQuoteRevision(input: { quoteId: string; revision: number; quantity: number; options: QuoteRequestOptions }): Promise<RevisionPricing> {
       const quote = await quoteOrFail(input.quoteId);
@@ -234,6 +244,7 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
     ...activities,
     analyseQuoteRevision: (input: Parameters<typeof activities.analyseQuoteRevision>[0]) => withHeartbeat(() => activities.analyseQuoteRevision(input)),
     issueQuote: (input: Parameters<typeof activities.issueQuote>[0]) => withHeartbeat(() => activities.issueQuote(input)),
+    drawQuoteBoardPreview: (input: Parameters<typeof activities.drawQuoteBoardPreview>[0]) => withHeartbeat(() => activities.drawQuoteBoardPreview(input)),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { WorkerRegistration } from '../../infra/temporal/worker-registration';
-import { quoteDocumentsDir } from '../../infra/files/quote-files';
+import { boardPreviewsDir, quoteDocumentsDir } from '../../infra/files/quote-files';
 import { createQuoteFlowActivities } from './quote-flow';
 import { createCustomerFlowActivities } from '../customer';
 
@@ -11,7 +11,7 @@ export const workerRegistration: WorkerRegistration = {
   taskQueue: 'quote',
   workflowsPath: require.resolve('../../workflows/quote'),
   createActivities: (deps) => ({
-    ...createQuoteFlowActivities({ db: deps.db, documentsDir: quoteDocumentsDir(deps.config.dataDir), publicUrl: deps.config.publicUrl, timeZone: deps.config.business.timeZone }),
+    ...createQuoteFlowActivities({ db: deps.db, documentsDir: quoteDocumentsDir(deps.config.dataDir), previewsDir: boardPreviewsDir(deps.config.dataDir), publicUrl: deps.config.publicUrl, timeZone: deps.config.business.timeZone }),
     ...createCustomerFlowActivities({ db: deps.db }),
   }),
 };

@@ -42,3 +42,20 @@ export async function keepUploadedQuoteFile(dataDir: string, quoteId: string, re
   await rename(upload.path, path);
   return { path, sha256: upload.sha256, size: upload.bytes };
 }
+
+/** Folder of board previews (SVG renders of a Gerber archive, named by the archive's sha256). */
+export function boardPreviewsDir(dataDir: string): string {
+  return join(dataDir, 'previews');
+}
+
+export type PreviewSide = 'top' | 'bottom';
+
+/** The SVG of one side of an archive's board, once drawn. */
+export function boardPreviewPath(previewsDir: string, archiveSha256: string, side: PreviewSide): string {
+  return join(previewsDir, `${archiveSha256}.${side}.svg`);
+}
+
+/** Marks an archive that cannot be drawn (no copper layer, unreadable, too large), so it is not tried again. */
+export function boardPreviewRefusedPath(previewsDir: string, archiveSha256: string): string {
+  return join(previewsDir, `${archiveSha256}.none`);
+}

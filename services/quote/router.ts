@@ -27,9 +27,8 @@ import type { PricedQuote } from '../../domain/quote/pricing';
 import type { Role } from '../../domain/tasks/roles';
 import { inspectZipFile, ArchiveRejectedError } from '../../infra/files/archive';
 import { assertMayComplete, completeOpenStep } from '../tasks/complete-task';
-import { keepUploadedQuoteFile, quoteDocumentsDir, quotePdfPath } from '../../infra/files/quote-files';
+import { boardPreviewPath, boardPreviewsDir, keepUploadedQuoteFile, quoteDocumentsDir, quotePdfPath } from '../../infra/files/quote-files';
 import { customerPrice, customerQuoteWorkflow } from './customer-view';
-import { boardPreview } from './board-preview';
 import { CancelQuoteRequest, CreateQuoteFields, CustomerDecisionRequest, ListQuotesQuery, PdfQuery, QuoteIdParams, QuoteSummary, ReviewRequest, ReviseQuoteFields } from './schemas';
 
 /** Roles that may ask for a quote on a customer's behalf. */
@@ -284,8 +283,10 @@ export function createRouter(deps: ServiceDeps): Router {
     // The Gerbers of the newest revision that has any (a revision may send only a new quantity).
     const gerber = (await listQuoteFiles(db, quote.id)).filter((f) => f.kind === 'gerber' && existsSync(f.storage_path)).sort((a, b) => b.revision - a.revision)[0];
     if (!gerber) throw new NotFoundError('Gerber archive');
-    const svg = await boardPreview(deps.config.dataDir, { path: gerber.storage_path, sha256: gerber.content_hash }, params.side);
-    if (!svg) throw new NotFoundError('a drawable board in the Gerber archive');
+    // Drawn by the quote workflow's activity once the files are analysed; until then (or for a board that cannot
+    // be drawn) there is none, and the page says so.
+    const svg = boardPreviewPath(boardPreviewsDir(deps.config.dataDir), gerber.content_hash, params.side);
+    if (!existsSync(svg)) throw new NotFoundError('a drawn board preview');
     // Drawn by us from the Gerbers' geometry; still, nothing in it may load or run anything.
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
     res.setHeader('Cache-Control', 'private, max-age=86400');

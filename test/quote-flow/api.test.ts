@@ -390,5 +390,11 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     const issued = await settledQuote(created.body.id, tokens.buyer, 'awaiting_customer');
     expect(issued.analysis.board).toMatchObject({ copperLayers: 2, sizeFrom: 'outline' });
     expect(issued.revisions[0].totalMinor).toBeGreaterThan(0);
+    // The workflow drew the board (top and bottom) for the quote page once the files were analysed.
+    for (const side of ['top', 'bottom']) {
+      const preview = await call('GET', `/api/quotes/${created.body.id}/preview/${side}`, tokens.buyer);
+      expect([preview.status, preview.body.toString('utf8', 0, 200)]).toEqual([200, expect.stringContaining('<svg')]);
+    }
+    expect((await call('GET', `/api/quotes/${created.body.id}/preview/left`, tokens.buyer)).status).toBe(400);
   });
 });

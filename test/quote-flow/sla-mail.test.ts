@@ -40,6 +40,7 @@ describe('quote SLA mail (real task and mail activities, PGlite outbox)', () => 
         ...platformActivities({ db: t.db, config, logger: pino({ level: 'silent' }) }),
         // The quote engine and the projections are not under test here.
         analyseQuoteRevision: async () => ({ autoQuoteAllowed: false, reviewReasons: ['BOM has unknown parts'], totalMinor: 1000, currency: 'CNY', dfmErrors: 0, dfmWarnings: 0 }),
+        drawQuoteBoardPreview: async () => ({ drawn: false }),
         projectQuoteStage: async () => ({ changed: true }),
         applyReviewAdjustments: async () => ({ ok: true, totalMinor: 1000 }),
         issueQuote: async () => ({ pdf: '', recipients: [] }),

@@ -54,6 +54,7 @@ export function activityDoubles(recorder: Recorder) {
       dfmErrors: 0,
       dfmWarnings: 0,
     })),
+    drawQuoteBoardPreview: recording<In>(recorder, 'drawQuoteBoardPreview', () => ({ drawn: true })),
     // A line set to 0 ("ZERO") needs a second approval; no adjustments restores the engine's 100 000.
     applyReviewAdjustments: recording<In>(recorder, 'applyReviewAdjustments', (i) => {
       const adjustments = i.adjustments as { code: string; unitPriceMinor: number }[];

@@ -127,6 +127,8 @@ describe('quoteWorkflow', () => {
     const restarted = Date.parse(state.deadlines.slaStartedAt as string);
     expect(Date.parse(state.deadlines.nextReminderAt as string) - restarted).toBe(20 * 3_600_000);
     expect(h.recorder.of(id, 'analyseQuoteRevision').map((i) => [i.revision, i.quantity])).toEqual([[1, 50], [2, 100]]);
+    // Each revision's board is drawn for the quote page once its files are analysed.
+    expect(h.recorder.of(id, 'drawQuoteBoardPreview').map((i) => i.revision)).toEqual([1, 2]);
 
     await h.env.sleep('21h');
     await eventually(() => expect(h.recorder.of(id, 'remindTask')).toEqual([{ step: 'engineering-review-r2' }]));

@@ -10,6 +10,7 @@ import {
   condition,
   isCancellation,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -44,7 +45,7 @@ import { createHumanWaits, DATABASE_WRITE, FILE_WORK, MAIL_OUTBOX, type HumanWai
 
 const flow = proxyActivities<QuoteFlowActivities>(DATABASE_WRITE);
 /** Analysis of the board files and the quote PDF. */
-const files = proxyActivities<Pick<QuoteFlowActivities, 'analyseQuoteRevision' | 'issueQuote'>>(FILE_WORK);
+const files = proxyActivities<Pick<QuoteFlowActivities, 'analyseQuoteRevision' | 'issueQuote' | 'drawQuoteBoardPreview'>>(FILE_WORK);
 const mail = proxyActivities<MailActivities>(MAIL_OUTBOX);
 const taskActs = proxyActivities<Pick<TaskActivities, 'closeTask'>>(DATABASE_WRITE);
 
@@ -210,6 +211,8 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       slaProgress = SLA_NOT_STARTED;
       await moveTo('analysing');
       const priced = await files.analyseQuoteRevision({ quoteId: input.quoteId, revision, quantity, options: input.options });
+      // The quote page's board preview. Patched: quotes started before it replay without this activity.
+      if (patched('board-preview')) await files.drawQuoteBoardPreview({ quoteId: input.quoteId, revision });
       autoQuoteAllowed = priced.autoQuoteAllowed;
       reviewReasons = priced.reviewReasons;
       totalMinor = priced.totalMinor;
