@@ -256,6 +256,15 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     expect((await api.get(`/api/tasks?q=${encodeURIComponent(DEMO_CUSTOMER.name)}&kind=approval&role=finance&limit=500`, manager)).body.total).toBeGreaterThanOrEqual(7);
     expect((await api.get(`/api/tasks?q=${prefix}`, await api.login('qa@demo.local'))).body.total).toBe(0);
     expect((await api.get('/api/tasks?sort=price', finance)).status).toBe(400);
+    // Without a search the tasks are paged before the names are joined: the pages still follow the full order
+    // and carry the same joined names, both by due time and by creation, either way.
+    for (const order of ['', '&sort=created&dir=desc']) {
+      const all = await api.get(`/api/tasks?limit=500${order}`, finance);
+      const pages = [];
+      for (let offset = 0; offset < all.body.total; offset += 3) pages.push(...(await api.get(`/api/tasks?limit=3&offset=${offset}${order}`, finance)).body.tasks);
+      expect(pages.map((x: { id: string }) => x.id)).toEqual(all.body.tasks.map((x: { id: string }) => x.id));
+      expect(pages.find((x: { title: string }) => x.title === `${prefix} payment 6`)).toMatchObject({ customerName: DEMO_CUSTOMER.name, caseReference: DEMO_CUSTOMER.code, amountMinor: 70_000 });
+    }
 
     const first = page1.body.tasks[0] as { id: string };
     const me = (await api.get('/api/auth/me', finance)).body as { id: string };

@@ -269,29 +269,40 @@ export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<
     const like = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     where.push(sql`(t.title ilike ${like} or coalesce(q.reference, o.reference, r.reference) ilike ${like} or c.name ilike ${like})`);
   }
-  const from = sql`
-    from tasks t
-    left join customers c on c.id = t.customer_id
-    left join quotes q on t.case_type = 'quote' and q.id::text = t.case_id
-    left join quote_revisions qr on qr.quote_id = q.id and qr.revision = q.current_revision
-    left join orders o on t.case_type = 'order' and o.id::text = t.case_id
-    left join rma_cases r on t.case_type = 'rma' and r.id::text = t.case_id
-    left join users u on u.id = t.assignee_id
-    where ${sql.join(where, sql` and `)}`;
   const dir = filter.dir === 'desc' ? sql`desc` : sql`asc`;
-  const sortColumn = sql.raw(SORT_SQL[filter.sort ?? 'due']);
+  const sort = filter.sort ?? 'due';
+  const order = sql`order by ${sql.raw(SORT_SQL[sort])} ${dir} nulls last, t.created_at asc, t.id asc`;
+  const page = sql`limit ${filter.limit ?? 50} offset ${filter.offset ?? 0}`;
+  const matching = sql`tasks t where ${sql.join(where, sql` and `)}`;
+  // When neither the search nor the order reads a joined name, the tasks table is sorted and paged alone and only
+  // the page's rows are joined (the inbox's usual request); otherwise every matching row is joined first.
+  const tasksAlone = !filter.search?.trim() && (sort === 'due' || sort === 'created');
+  const source = tasksAlone ? sql`(select t.* from ${matching} ${order} ${page}) t` : sql`tasks t`;
   const rows = await sql<TaskRow & { case_reference: string | null; customer_name: string | null; amount_minor: string | number | null; assignee_id: string | null; assignee_name: string | null; assigned_at: Date | null }>`
     select t.*,
       coalesce(q.reference, o.reference, r.reference, case when t.case_type = 'customer' then c.code end) as case_reference,
       c.name as customer_name,
       coalesce((t.payload->>'outstandingMinor')::bigint, o.total_cents, qr.total_cents) as amount_minor,
       u.display_name as assignee_name
-    ${from}
-    order by ${sortColumn} ${dir} nulls last, t.created_at asc, t.id asc
-    limit ${filter.limit ?? 50} offset ${filter.offset ?? 0}`.execute(db);
+    from ${source}
+    left join customers c on c.id = t.customer_id
+    left join quotes q on t.case_type = 'quote' and q.id::text = t.case_id
+    left join quote_revisions qr on qr.quote_id = q.id and qr.revision = q.current_revision
+    left join orders o on t.case_type = 'order' and o.id::text = t.case_id
+    left join rma_cases r on t.case_type = 'rma' and r.id::text = t.case_id
+    left join users u on u.id = t.assignee_id
+    ${tasksAlone ? sql`` : sql`where ${sql.join(where, sql` and `)}`}
+    ${order}
+    ${tasksAlone ? sql`` : page}`.execute(db);
   // The total needs the joins only when the search reads the joined names; otherwise the tasks table answers alone.
-  const countFrom = filter.search?.trim() ? from : sql`from tasks t where ${sql.join(where, sql` and `)}`;
-  const count = await sql<{ n: string | number }>`select count(*) as n ${countFrom}`.execute(db);
+  const count = filter.search?.trim()
+    ? await sql<{ n: string | number }>`select count(*) as n from tasks t
+        left join customers c on c.id = t.customer_id
+        left join quotes q on t.case_type = 'quote' and q.id::text = t.case_id
+        left join orders o on t.case_type = 'order' and o.id::text = t.case_id
+        left join rma_cases r on t.case_type = 'rma' and r.id::text = t.case_id
+        where ${sql.join(where, sql` and `)}`.execute(db)
+    : await sql<{ n: string | number }>`select count(*) as n from ${matching}`.execute(db);
   return {
     total: Number(count.rows[0]?.n ?? 0),
     tasks: rows.rows.map((row) => ({
