@@ -56,7 +56,7 @@ describe('customerOnboardingWorkflow', () => {
     expect(state.deadlines.visitReminderAt).toBe(new Date(Date.parse(`${visitOn}T00:00:00Z`) - 24 * 3_600_000).toISOString());
 
     // To an hour past the end of the visit day in the factory's zone (how far that is depends on the time of day).
-    await h.env.sleep(Date.parse(state.deadlines.resultDueAt) + 3_600_000 - (await h.env.currentTimeMs()));
+    await h.env.sleep(Date.parse(String(state.deadlines.resultDueAt)) + 3_600_000 - (await h.env.currentTimeMs()));
     // The platform's reminder to sales the morning before, then the overdue note to sales at the end of the day.
     await eventually(() => expect(h.recorder.of(id, 'remindTask')).toEqual([{ step: 'record-audit-result' }]));
     await eventually(() => expect(h.recorder.of(id, 'escalateTask')).toEqual([{ step: 'record-audit-result', escalateTo: ['sales'] }]));
