@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { workflowsEntry } from '../../infra/temporal/workers';
+import { Worker } from '@temporalio/worker';
+import { cachedWorkflowBundle } from '../../infra/temporal/workers';
 import { HISTORIES_DIR, historyToText, projectWorkflowTypes, WORKFLOW_MODULES } from './workflow-modules';
 
 const NAME_FIELDS = ['activityType', 'workflowType', 'signalName', 'queryType', 'updateName', 'markerName'];
@@ -29,12 +29,11 @@ function shapeOf(events: Record<string, unknown>[]): string {
   return createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 12);
 }
 
-let projectBundle: Promise<{ code: string }> | undefined;
+let projectBundle: Promise<{ codePath: string }> | undefined;
 
 /** True when the history replays with the project's own workflow code (not a test's stub of the same name). */
 async function replaysWithProjectCode(workflowId: string, history: unknown): Promise<boolean> {
-  const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-  projectBundle ??= bundleWorkflowCode({ workflowsPath: workflowsEntry('replay', WORKFLOW_MODULES), logger: quiet });
+  projectBundle ??= cachedWorkflowBundle('replay', WORKFLOW_MODULES);
   try {
     await Worker.runReplayHistory({ workflowBundle: await projectBundle }, history, workflowId);
     return true;

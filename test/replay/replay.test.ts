@@ -5,11 +5,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode, Worker, type ReplayResult } from '@temporalio/worker';
-import { workflowsEntry } from '../../infra/temporal/workers';
+import { Worker, type ReplayResult } from '@temporalio/worker';
+import { cachedWorkflowBundle } from '../../infra/temporal/workers';
 import { HISTORIES_DIR, WORKFLOW_MODULES, historyFromText } from './workflow-modules';
-
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 function recorded(): { type: string; file: string }[] {
   return readdirSync(HISTORIES_DIR, { withFileTypes: true })
@@ -28,7 +26,7 @@ describe('replay of recorded histories', () => {
   });
 
   it('replays each one with the current workflow code, without a non-determinism error', async () => {
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: workflowsEntry('replay', WORKFLOW_MODULES), logger: quiet });
+    const workflowBundle = await cachedWorkflowBundle('replay', WORKFLOW_MODULES);
     const inputs = histories.map(({ file }) => ({ workflowId: file, history: historyFromText(readFileSync(join(HISTORIES_DIR, file), 'utf8')) }));
     const failures: string[] = [];
     let replayed = 0;

@@ -278,30 +278,27 @@ export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<
   // the page's rows are joined (the inbox's usual request); otherwise every matching row is joined first.
   const tasksAlone = !filter.search?.trim() && (sort === 'due' || sort === 'created');
   const source = tasksAlone ? sql`(select t.* from ${matching} ${order} ${page}) t` : sql`tasks t`;
+  // What the inbox shows beside a task; each join finds at most one row, so joining never changes a count.
+  const caseJoins = sql`
+    left join customers c on c.id = t.customer_id
+    left join quotes q on t.case_type = 'quote' and q.id::text = t.case_id
+    left join quote_revisions qr on qr.quote_id = q.id and qr.revision = q.current_revision
+    left join orders o on t.case_type = 'order' and o.id::text = t.case_id
+    left join rma_cases r on t.case_type = 'rma' and r.id::text = t.case_id
+    left join users u on u.id = t.assignee_id`;
   const rows = await sql<TaskRow & { case_reference: string | null; customer_name: string | null; amount_minor: string | number | null; assignee_id: string | null; assignee_name: string | null; assigned_at: Date | null }>`
     select t.*,
       coalesce(q.reference, o.reference, r.reference, case when t.case_type = 'customer' then c.code end) as case_reference,
       c.name as customer_name,
       coalesce((t.payload->>'outstandingMinor')::bigint, o.total_cents, qr.total_cents) as amount_minor,
       u.display_name as assignee_name
-    from ${source}
-    left join customers c on c.id = t.customer_id
-    left join quotes q on t.case_type = 'quote' and q.id::text = t.case_id
-    left join quote_revisions qr on qr.quote_id = q.id and qr.revision = q.current_revision
-    left join orders o on t.case_type = 'order' and o.id::text = t.case_id
-    left join rma_cases r on t.case_type = 'rma' and r.id::text = t.case_id
-    left join users u on u.id = t.assignee_id
+    from ${source} ${caseJoins}
     ${tasksAlone ? sql`` : sql`where ${sql.join(where, sql` and `)}`}
     ${order}
     ${tasksAlone ? sql`` : page}`.execute(db);
   // The total needs the joins only when the search reads the joined names; otherwise the tasks table answers alone.
   const count = filter.search?.trim()
-    ? await sql<{ n: string | number }>`select count(*) as n from tasks t
-        left join customers c on c.id = t.customer_id
-        left join quotes q on t.case_type = 'quote' and q.id::text = t.case_id
-        left join orders o on t.case_type = 'order' and o.id::text = t.case_id
-        left join rma_cases r on t.case_type = 'rma' and r.id::text = t.case_id
-        where ${sql.join(where, sql` and `)}`.execute(db)
+    ? await sql<{ n: string | number }>`select count(*) as n from tasks t ${caseJoins} where ${sql.join(where, sql` and `)}`.execute(db)
     : await sql<{ n: string | number }>`select count(*) as n from ${matching}`.execute(db);
   return {
     total: Number(count.rows[0]?.n ?? 0),
