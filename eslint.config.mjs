@@ -5,13 +5,29 @@
 // history). test/layers.test.ts proves that a violating import fails `npm run lint`.
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+// Formatting belongs to Prettier (`.prettierrc.json`, checked by `npm run lint`); this turns off style rules that disagree.
+import prettierOff from 'eslint-config-prettier';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const tests = ['**/*.test.ts', 'test/**', '**/test-support/**'];
 const layer = (name, why) => ({ group: [`**/${name}`, `**/${name}/**`], message: why });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.scratch/**', 'dist/**', 'ui/dist/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs', 'bin/**', 'infra/temporal-dev/bin/**', 'infra/temporal-dev/ui/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.scratch/**',
+      'dist/**',
+      'ui/dist/**',
+      '.data/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.mjs',
+      'bin/**',
+      'infra/temporal-dev/bin/**',
+      'infra/temporal-dev/ui/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -29,10 +45,20 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Workflow code must be deterministic: no Node built-ins.',
+          })),
           patterns: [
-            { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'Workflows use activities only through proxyActivities (import type).' },
-            { group: ['**/infra', '**/infra/**', '**/services/**'], message: 'Workflows may import only @temporalio/workflow and pure domain/ code.' },
+            {
+              group: ['**/activities', '**/activities/**'],
+              allowTypeImports: true,
+              message: 'Workflows use activities only through proxyActivities (import type).',
+            },
+            {
+              group: ['**/infra', '**/infra/**', '**/services/**'],
+              message: 'Workflows may import only @temporalio/workflow and pure domain/ code.',
+            },
           ],
         },
       ],
@@ -45,8 +71,13 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'domain/ is pure: workflows import it, so no Node built-ins.' })),
-          patterns: ['infra', 'activities', 'workflows', 'services'].map((l) => layer(l, `domain/ is the bottom layer: it may not import ${l}/.`)),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'domain/ is pure: workflows import it, so no Node built-ins.',
+          })),
+          patterns: ['infra', 'activities', 'workflows', 'services'].map((l) =>
+            layer(l, `domain/ is the bottom layer: it may not import ${l}/.`),
+          ),
         },
       ],
     },
@@ -57,7 +88,12 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [layer('workflows', 'Activities are called by workflows, never the other way round.'), layer('services', 'Activities may not import services/ (move what both need to domain/ or infra/).')] },
+        {
+          patterns: [
+            layer('workflows', 'Activities are called by workflows, never the other way round.'),
+            layer('services', 'Activities may not import services/ (move what both need to domain/ or infra/).'),
+          ],
+        },
       ],
     },
   },
@@ -69,9 +105,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            layer('activities', 'Services may not import activities/: reach the database through infra/db/repositories, files through infra/files, rules through domain/.'),
+            layer(
+              'activities',
+              'Services may not import activities/: reach the database through infra/db/repositories, files through infra/files, rules through domain/.',
+            ),
             // The one workflow module the API needs: the signal that completes a human task.
-            { regex: '(^|/)workflows/(?!shared/task-signals$)', message: 'Services talk to workflows through their contracts in domain/ (signals, queries, ids).' },
+            {
+              regex: '(^|/)workflows/(?!shared/task-signals$)',
+              message: 'Services talk to workflows through their contracts in domain/ (signals, queries, ids).',
+            },
           ],
         },
       ],
@@ -83,8 +125,16 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: ['activities', 'workflows', 'services'].map((l) => layer(l, `infra/ serves the layers above it; only infra/launcher, infra/temporal and infra/cli compose ${l}/.`)) },
+        {
+          patterns: ['activities', 'workflows', 'services'].map((l) =>
+            layer(
+              l,
+              `infra/ serves the layers above it; only infra/launcher, infra/temporal and infra/cli compose ${l}/.`,
+            ),
+          ),
+        },
       ],
     },
   },
+  prettierOff,
 );

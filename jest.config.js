@@ -1,7 +1,14 @@
 /** Jest: ts-jest transpiles only (type checking is `npm run typecheck`), tests live beside the code. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/domain', '<rootDir>/activities', '<rootDir>/workflows', '<rootDir>/services', '<rootDir>/infra', '<rootDir>/test'],
+  roots: [
+    '<rootDir>/domain',
+    '<rootDir>/activities',
+    '<rootDir>/workflows',
+    '<rootDir>/services',
+    '<rootDir>/infra',
+    '<rootDir>/test',
+  ],
   testMatch: ['**/*.test.ts'],
   // The Temporal UI build (its own npm package) holds no tests of ours.
   modulePathIgnorePatterns: ['<rootDir>/infra/temporal-dev/ui/'],

@@ -38,16 +38,35 @@ async function doomedWorker(address: string): Promise<void> {
   await worker.run();
 }
 
-async function measure(client: Client, address: string, workflowBundle: { code: string }, name: string, options: ActivityOptions): Promise<number> {
+async function measure(
+  client: Client,
+  address: string,
+  workflowBundle: { code: string },
+  name: string,
+  options: ActivityOptions,
+): Promise<number> {
   // One process (tsx as a loader, not tsx's CLI, which would run the worker in a grandchild the kill misses).
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--worker', address], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const started = new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('activity-started') && resolve()));
-  const handle = await client.workflow.start('oneActivity', { taskQueue: TASK_QUEUE, workflowId: `recovery-${randomUUID()}`, args: [options] });
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--worker', address], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const started = new Promise<void>((resolve) =>
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('activity-started') && resolve()),
+  );
+  const handle = await client.workflow.start('oneActivity', {
+    taskQueue: TASK_QUEUE,
+    workflowId: `recovery-${randomUUID()}`,
+    args: [options],
+  });
   await started;
   const killedAt = performance.now();
   child.kill('SIGKILL');
   // The replacement worker; its activity answers at once.
-  const survivor = await Worker.create({ connection: await NativeConnection.connect({ address }), taskQueue: TASK_QUEUE, workflowBundle, activities: { work: async () => 'done' } });
+  const survivor = await Worker.create({
+    connection: await NativeConnection.connect({ address }),
+    taskQueue: TASK_QUEUE,
+    workflowBundle,
+    activities: { work: async () => 'done' },
+  });
   await survivor.runUntil(handle.result());
   const seconds = (performance.now() - killedAt) / 1000;
   console.log(`| ${name} | ${seconds.toFixed(1)} s |`);
@@ -64,7 +83,10 @@ async function main(): Promise<void> {
   console.log('| activity lost with its worker (kill -9) | retried and done after |\n|---|---|');
   const cases: [string, ActivityOptions][] = process.argv.includes('--before')
     ? [
-        ['file work, before: start-to-close 5 min, no heartbeat', { ...FILE_WORK, heartbeatTimeout: undefined, startToCloseTimeout: '5 minutes' }],
+        [
+          'file work, before: start-to-close 5 min, no heartbeat',
+          { ...FILE_WORK, heartbeatTimeout: undefined, startToCloseTimeout: '5 minutes' },
+        ],
         ['database write, before: start-to-close 1 min', { ...DATABASE_WRITE, startToCloseTimeout: '1 minute' }],
       ]
     : [

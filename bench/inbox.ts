@@ -27,9 +27,19 @@ function option(name: string, fallback: number): number {
   return v;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
-const KINDS = ['quote-engineering-review', 'order.kitting', 'order.inspection', 'order.payment', 'rma.quality-report', 'rma.receive-units', 'order.line_slot', 'order.shipment_booking'];
+const KINDS = [
+  'quote-engineering-review',
+  'order.kitting',
+  'order.inspection',
+  'order.payment',
+  'rma.quality-report',
+  'rma.receive-units',
+  'order.line_slot',
+  'order.shipment_booking',
+];
 
 async function main(): Promise<void> {
   const taskCount = option('--tasks', 10_000);
@@ -41,7 +51,10 @@ async function main(): Promise<void> {
     await seedDemo(t.db);
     // 50 customers, so the customer join and sort have something to do.
     const customers = [];
-    for (let i = 0; i < 50; i++) customers.push(await customersRepo.createCustomer(t.db, { code: `BENCH${i}`, name: `Bench Customer ${i}`, currency: 'CNY' }));
+    for (let i = 0; i < 50; i++)
+      customers.push(
+        await customersRepo.createCustomer(t.db, { code: `BENCH${i}`, name: `Bench Customer ${i}`, currency: 'CNY' }),
+      );
     const staffRoles = ROLES.filter((r) => r !== 'customer' && r !== 'admin' && r !== 'manager');
     const now = Date.now();
     const started = Date.now();
@@ -63,17 +76,41 @@ async function main(): Promise<void> {
           due_at: new Date(now + ((i % 15) - 5) * 86_400_000),
         });
       }
-      await t.db.insertInto('tasks').values(rows as never).execute();
+      await t.db
+        .insertInto('tasks')
+        .values(rows as never)
+        .execute();
     }
     // Fresh statistics, as autovacuum would have them on a database that grew to this size.
     await sql`analyze tasks`.execute(t.db);
-    console.log(`${taskCount.toLocaleString('en')} open tasks inserted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `${taskCount.toLocaleString('en')} open tasks inserted in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
 
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
-    const platform = await startPlatform({ config, logger: pino({ level: 'silent' }), db: t.db, services: ['auth', 'tasks'], workers: [], taskKinds: [], mailSender: false, ui: false });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SMTP_CATCHER_PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: 'false',
+    });
+    const platform = await startPlatform({
+      config,
+      logger: pino({ level: 'silent' }),
+      db: t.db,
+      services: ['auth', 'tasks'],
+      workers: [],
+      taskKinds: [],
+      mailSender: false,
+      ui: false,
+    });
     try {
       const login = async (email: string) => {
-        const res = await fetch(`${platform.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'demo' }) });
+        const res = await fetch(`${platform.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email, password: 'demo' }),
+        });
         return ((await res.json()) as { token: string }).token;
       };
       const manager = await login('manager@demo.local');
@@ -119,9 +156,15 @@ async function main(): Promise<void> {
       await Promise.all(pending);
       const elapsed = (performance.now() - t0) / 1000;
       const sorted = [...latencies].sort((a, b) => a - b);
-      console.log(`\nGET /api/tasks at ${rate} req/s for ${seconds} s over ${taskCount.toLocaleString('en')} open tasks (${cpus().length} cores, load ${loadavg()[0].toFixed(1)}):`);
-      console.log(`  requests ${total}, answered ${latencies.length}, errors ${errors}, reached ${(latencies.length / elapsed).toFixed(1)} req/s`);
-      console.log(`  p50 ${percentile(sorted, 50).toFixed(1)} ms · p95 ${percentile(sorted, 95).toFixed(1)} ms · p99 ${percentile(sorted, 99).toFixed(1)} ms · max ${sorted[sorted.length - 1].toFixed(1)} ms`);
+      console.log(
+        `\nGET /api/tasks at ${rate} req/s for ${seconds} s over ${taskCount.toLocaleString('en')} open tasks (${cpus().length} cores, load ${loadavg()[0].toFixed(1)}):`,
+      );
+      console.log(
+        `  requests ${total}, answered ${latencies.length}, errors ${errors}, reached ${(latencies.length / elapsed).toFixed(1)} req/s`,
+      );
+      console.log(
+        `  p50 ${percentile(sorted, 50).toFixed(1)} ms · p95 ${percentile(sorted, 95).toFixed(1)} ms · p99 ${percentile(sorted, 99).toFixed(1)} ms · max ${sorted[sorted.length - 1].toFixed(1)} ms`,
+      );
     } finally {
       await platform.stop();
     }

@@ -17,7 +17,12 @@ import { analyzeFiles } from '../activities/quote/analyze-files';
 const FIXTURES = join(__dirname, '..', '..', 'shared', 'fixtures', 'boards');
 const RUNS = Number(process.argv[2] ?? 7);
 
-interface ManifestLayer { name: string; type: string; side: string; options?: Record<string, unknown> }
+interface ManifestLayer {
+  name: string;
+  type: string;
+  side: string;
+  options?: Record<string, unknown>;
+}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,8 +45,12 @@ async function main(): Promise<void> {
     console.log(`skipped: ${FIXTURES} is absent (the shared fixtures live beside the repository)`);
     return;
   }
-  console.log(`quote analysis benchmark — Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${RUNS} runs per board, median ms`);
-  const rows: string[][] = [['board', 'files', 'KiB', 'ours ms', 'board mm', 'pcb-stackup ms', 'its mm', 'ratio', 'gerber-parser ms']];
+  console.log(
+    `quote analysis benchmark — Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${RUNS} runs per board, median ms`,
+  );
+  const rows: string[][] = [
+    ['board', 'files', 'KiB', 'ours ms', 'board mm', 'pcb-stackup ms', 'its mm', 'ratio', 'gerber-parser ms'],
+  ];
   const ours: number[] = [];
   for (const board of readdirSync(FIXTURES).sort()) {
     const dir = join(FIXTURES, board);
@@ -52,24 +61,57 @@ async function main(): Promise<void> {
     const kib = texts.reduce((n, t) => n + t.text.length, 0) / 1024;
 
     let size = '';
-    const oursMs = median(await time(async () => {
-      const a = await analyzeFiles({ gerbers: dir });
-      size = `${a.board.widthMm}×${a.board.heightMm}`;
-    }));
+    const oursMs = median(
+      await time(async () => {
+        const a = await analyzeFiles({ gerbers: dir });
+        size = `${a.board.widthMm}×${a.board.heightMm}`;
+      }),
+    );
     let peerSize = '';
-    const peerMs = median(await time(async () => {
-      // pcb-stackup is given the manifest's own layer types: it does no identification work of its own.
-      const stackup = await pcbStackup(texts.map((t) => ({ filename: t.name, gerber: t.text, side: t.side as never, type: t.type as never, options: t.options as never })));
-      const f = stackup.top.units === 'in' ? 25.4 : 1;
-      peerSize = `${(stackup.top.width * f).toFixed(2)}×${(stackup.top.height * f).toFixed(2)}`;
-    }));
-    const parserMs = median(await time(() => {
-      for (const t of texts) (gerberParser({ filetype: t.type === 'drill' ? 'drill' : 'gerber' }) as unknown as { parseSync(text: string): unknown[] }).parseSync(t.text);
-    }));
+    const peerMs = median(
+      await time(async () => {
+        // pcb-stackup is given the manifest's own layer types: it does no identification work of its own.
+        const stackup = await pcbStackup(
+          texts.map((t) => ({
+            filename: t.name,
+            gerber: t.text,
+            side: t.side as never,
+            type: t.type as never,
+            options: t.options as never,
+          })),
+        );
+        const f = stackup.top.units === 'in' ? 25.4 : 1;
+        peerSize = `${(stackup.top.width * f).toFixed(2)}×${(stackup.top.height * f).toFixed(2)}`;
+      }),
+    );
+    const parserMs = median(
+      await time(() => {
+        for (const t of texts)
+          (
+            gerberParser({ filetype: t.type === 'drill' ? 'drill' : 'gerber' }) as unknown as {
+              parseSync(text: string): unknown[];
+            }
+          ).parseSync(t.text);
+      }),
+    );
     ours.push(oursMs);
-    rows.push([board, String(texts.length), kib.toFixed(0), oursMs.toFixed(1), size, peerMs.toFixed(1), peerSize, `${(peerMs / oursMs).toFixed(1)}× faster`, parserMs.toFixed(1)]);
+    rows.push([
+      board,
+      String(texts.length),
+      kib.toFixed(0),
+      oursMs.toFixed(1),
+      size,
+      peerMs.toFixed(1),
+      peerSize,
+      `${(peerMs / oursMs).toFixed(1)}× faster`,
+      parserMs.toFixed(1),
+    ]);
   }
-  console.log(`load average after the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (other jobs share the cores)`);
+  console.log(
+    `load average after the run: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (other jobs share the cores)`,
+  );
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
   const worst = Math.max(...ours);

@@ -19,9 +19,21 @@ interface Started {
 
 async function start(dataDir: string): Promise<Started> {
   const began = performance.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', TEMPORAL_DEV_PORT: '0', SMTP_CATCHER_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'true' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    TEMPORAL_DEV_PORT: '0',
+    SMTP_CATCHER_PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    SEED_DEMO: 'true',
+  };
   for (const key of ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL', 'TEMPORAL_UI_URL']) delete env[key];
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'infra', 'launcher', 'main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'infra', 'launcher', 'main.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -34,7 +46,10 @@ async function start(dataDir: string): Promise<Started> {
     child.once('exit', (code) => reject(new Error(`launcher exited with ${code}:\n${output.slice(-2000)}`)));
   });
   for (;;) {
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -72,7 +87,10 @@ async function main(): Promise<void> {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`| case | median of ${runs} | runs (s) |\n|---|---|---|`);
-  for (const row of rows) console.log(`| ${row.case} | ${median(row.seconds).toFixed(1)} s | ${row.seconds.map((s) => s.toFixed(1)).join(', ')} |`);
+  for (const row of rows)
+    console.log(
+      `| ${row.case} | ${median(row.seconds).toFixed(1)} s | ${row.seconds.map((s) => s.toFixed(1)).join(', ')} |`,
+    );
 }
 
 main().catch((error: unknown) => {

@@ -13,7 +13,14 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, makeTelemetryFilterString } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  bundleWorkflowCode,
+  makeTelemetryFilterString,
+} from '@temporalio/worker';
 import { freePort } from '../infra/temporal-dev/free-port';
 
 const BIN = join(__dirname, '..', 'infra', 'temporal-dev', 'bin', 'temporal-dev');
@@ -27,7 +34,6 @@ function arg(name: string, fallback: number): number {
   return v;
 }
 
-
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
@@ -35,7 +41,11 @@ function rssMiB(pid: number): number {
 
 async function startServer(port: number, db: string): Promise<{ proc: ChildProcess; readyMs: number }> {
   const t0 = Date.now();
-  const proc = spawn(BIN, ['server', 'start-dev', '--port', String(port), '--headless', '--db-filename', db, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(
+    BIN,
+    ['server', 'start-dev', '--port', String(port), '--headless', '--db-filename', db, '--log-level', 'warn'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   for (;;) {
@@ -49,7 +59,10 @@ async function startServer(port: number, db: string): Promise<{ proc: ChildProce
 async function main(): Promise<void> {
   const openCount = arg('--open', 10_000);
   const workflowCount = arg('--workflows', 300);
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
+  });
   const dir = mkdtempSync(join(tmpdir(), 'temporal-dev-durable-'));
   const db = join(dir, 'state.db');
   const port = await freePort();
@@ -63,24 +76,38 @@ async function main(): Promise<void> {
     const client = new Client({ connection });
     const native = await NativeConnection.connect({ address: `127.0.0.1:${port}` });
     const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS, logger: new DefaultLogger('ERROR') });
-    const worker = await Worker.create({ connection: native, taskQueue: 'durable-bench', workflowBundle, activities: { step: async (i: number) => i }, maxCachedWorkflows: 2000 });
+    const worker = await Worker.create({
+      connection: native,
+      taskQueue: 'durable-bench',
+      workflowBundle,
+      activities: { step: async (i: number) => i },
+      maxCachedWorkflows: 2000,
+    });
     console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length} cores, Node ${process.version}`);
     await worker.runUntil(async () => {
       // 1. persisted throughput
       const t0 = Date.now();
       const handles = await Promise.all(
-        Array.from({ length: workflowCount }, (_, i) => client.workflow.start('threeSteps', { taskQueue: 'durable-bench', workflowId: `tp-${i}` })),
+        Array.from({ length: workflowCount }, (_, i) =>
+          client.workflow.start('threeSteps', { taskQueue: 'durable-bench', workflowId: `tp-${i}` }),
+        ),
       );
       await Promise.all(handles.map((h) => h.result()));
       const secs = (Date.now() - t0) / 1000;
-      console.log(`persisted throughput: ${(workflowCount / secs).toFixed(1)} workflows/s (${workflowCount} × 3 activities in ${secs.toFixed(1)} s)`);
+      console.log(
+        `persisted throughput: ${(workflowCount / secs).toFixed(1)} workflows/s (${workflowCount} × 3 activities in ${secs.toFixed(1)} s)`,
+      );
 
       // 2. open workflows waiting on timers
       const t1 = Date.now();
       for (let i = 0; i < openCount; i += 500) {
         await Promise.all(
           Array.from({ length: Math.min(500, openCount - i) }, (_, j) =>
-            client.workflow.start('napping', { taskQueue: 'durable-bench', workflowId: `open-${i + j}`, args: [6 * 3600_000] }),
+            client.workflow.start('napping', {
+              taskQueue: 'durable-bench',
+              workflowId: `open-${i + j}`,
+              args: [6 * 3600_000],
+            }),
           ),
         );
       }
@@ -94,7 +121,9 @@ async function main(): Promise<void> {
     });
     await native.close();
     await connection.close();
-    console.log(`server RSS with ${openCount} open workflows: ${rssMiB(server.proc.pid!)} MiB; file ${(statSync(db).size / 1048576).toFixed(1)} MiB`);
+    console.log(
+      `server RSS with ${openCount} open workflows: ${rssMiB(server.proc.pid!)} MiB; file ${(statSync(db).size / 1048576).toFixed(1)} MiB`,
+    );
 
     // 3. kill -9 and restart on the same file
     await new Promise<void>((resolve) => {
@@ -102,9 +131,13 @@ async function main(): Promise<void> {
       server.proc.kill('SIGKILL');
     });
     server = await startServer(port, db);
-    console.log(`restart after SIGKILL: answering in ${(server.readyMs / 1000).toFixed(2)} s; RSS ${rssMiB(server.proc.pid!)} MiB`);
+    console.log(
+      `restart after SIGKILL: answering in ${(server.readyMs / 1000).toFixed(2)} s; RSS ${rssMiB(server.proc.pid!)} MiB`,
+    );
     const check = await Connection.connect({ address: `127.0.0.1:${port}` });
-    const { count } = await new Client({ connection: check }).workflow.count(`WorkflowType = 'napping' AND ExecutionStatus = 'Running'`);
+    const { count } = await new Client({ connection: check }).workflow.count(
+      `WorkflowType = 'napping' AND ExecutionStatus = 'Running'`,
+    );
     console.log(`open workflows after restart: ${count}`);
     await check.close();
   } finally {

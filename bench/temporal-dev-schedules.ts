@@ -31,7 +31,9 @@ function option(name: string, fallback: number): number {
 
 async function startServer(args: string[]): Promise<{ child: ChildProcess; connection: Connection; address: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, ...args.map((a) => a.replace('$PORT', String(port)))], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args.map((a) => a.replace('$PORT', String(port)))], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   for (let i = 0; !stderr.includes('Temporal-compatible server on'); i++) {
@@ -39,7 +41,10 @@ async function startServer(args: string[]): Promise<{ child: ChildProcess; conne
     await new Promise((r) => setTimeout(r, 100));
   }
   const address = `127.0.0.1:${port}`;
-  const connection = await Connection.connect({ address, [InternalConnectionOptionsSymbol]: { supportsTestService: true } } as ConnectionOptions);
+  const connection = await Connection.connect({
+    address,
+    [InternalConnectionOptionsSymbol]: { supportsTestService: true },
+  } as ConnectionOptions);
   return { child, connection, address };
 }
 
@@ -58,7 +63,17 @@ async function measure(pid: number, seconds: number): Promise<{ cpu: number; rss
 }
 
 async function idleCost(count: number, seconds: number): Promise<void> {
-  const { child, connection } = await startServer(['server', 'start-dev', '--port', '$PORT', '--ip', '127.0.0.1', '--headless', '--log-level', 'error']);
+  const { child, connection } = await startServer([
+    'server',
+    'start-dev',
+    '--port',
+    '$PORT',
+    '--ip',
+    '127.0.0.1',
+    '--headless',
+    '--log-level',
+    'error',
+  ]);
   try {
     const client = new Client({ connection });
     const none = await measure(child.pid!, seconds);
@@ -67,7 +82,12 @@ async function idleCost(count: number, seconds: number): Promise<void> {
       await client.schedule.create({
         scheduleId: `bench-${i}`,
         spec: { intervals: [{ every: '1 minute' }] },
-        action: { type: 'startWorkflow', workflowType: 'recurringRun', taskQueue: 'bench-no-worker', workflowId: `bench-run-${i}` },
+        action: {
+          type: 'startWorkflow',
+          workflowType: 'recurringRun',
+          taskQueue: 'bench-no-worker',
+          workflowId: `bench-run-${i}`,
+        },
       });
     }
     const createSeconds = (Date.now() - createStart) / 1000;
@@ -75,8 +95,12 @@ async function idleCost(count: number, seconds: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 61_000));
     const some = await measure(child.pid!, seconds);
     const sample = await client.schedule.getHandle('bench-0').describe();
-    console.log(`idle: no schedules: server CPU ${(none.cpu * 100).toFixed(1)} % of a core, RSS ${none.rss.toFixed(0)} MiB`);
-    console.log(`idle: ${count} schedules every minute (created in ${createSeconds.toFixed(1)} s): server CPU ${(some.cpu * 100).toFixed(1)} % of a core, RSS ${some.rss.toFixed(0)} MiB; schedule 0 took ${sample.info.numActionsTaken}, skipped ${sample.info.numActionsSkippedOverlap}`);
+    console.log(
+      `idle: no schedules: server CPU ${(none.cpu * 100).toFixed(1)} % of a core, RSS ${none.rss.toFixed(0)} MiB`,
+    );
+    console.log(
+      `idle: ${count} schedules every minute (created in ${createSeconds.toFixed(1)} s): server CPU ${(some.cpu * 100).toFixed(1)} % of a core, RSS ${some.rss.toFixed(0)} MiB; schedule 0 took ${sample.info.numActionsTaken}, skipped ${sample.info.numActionsSkippedOverlap}`,
+    );
   } finally {
     await connection.close();
     await stop(child);
@@ -87,7 +111,12 @@ async function dailyUnderTimeSkipping(days: number): Promise<void> {
   const { child, connection, address } = await startServer(['$PORT']);
   const native = await NativeConnection.connect({ address });
   const taskQueue = `bench-daily-${randomUUID()}`;
-  const worker = await Worker.create({ connection: native, taskQueue, workflowBundle: await bundleConformanceWorkflows(), activities });
+  const worker = await Worker.create({
+    connection: native,
+    taskQueue,
+    workflowBundle: await bundleConformanceWorkflows(),
+    activities,
+  });
   let release!: () => void;
   const running = worker.runUntil(new Promise<void>((r) => (release = r)));
   try {
@@ -101,7 +130,9 @@ async function dailyUnderTimeSkipping(days: number): Promise<void> {
     await connection.testService!.unlockTimeSkippingWithSleep({ duration: msToTs(days * 86_400_000 + 60_000) });
     const wall = Number(process.hrtime.bigint() - start) / 1e9;
     const info = (await handle.describe()).info;
-    console.log(`time skipping: ${days} days of a daily schedule in ${wall.toFixed(2)} s wall time; ${info.numActionsTaken} runs started, ${info.recentActions.filter((a) => a.action.workflow).length} recent`);
+    console.log(
+      `time skipping: ${days} days of a daily schedule in ${wall.toFixed(2)} s wall time; ${info.numActionsTaken} runs started, ${info.recentActions.filter((a) => a.action.workflow).length} recent`,
+    );
   } finally {
     release();
     await running;
@@ -113,7 +144,9 @@ async function dailyUnderTimeSkipping(days: number): Promise<void> {
 
 async function main(): Promise<void> {
   quietSdkLogs();
-  console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length} cores, Node ${process.version}, load average ${loadavg()[0].toFixed(1)}`);
+  console.log(
+    `machine: ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length} cores, Node ${process.version}, load average ${loadavg()[0].toFixed(1)}`,
+  );
   await dailyUnderTimeSkipping(option('--days', 30));
   await idleCost(option('--schedules', 1000), option('--idle-seconds', 60));
 }

@@ -15,7 +15,14 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, makeTelemetryFilterString } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  bundleWorkflowCode,
+  makeTelemetryFilterString,
+} from '@temporalio/worker';
 import { freePort } from '../infra/temporal-dev/free-port';
 
 interface Options {
@@ -49,7 +56,8 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--rate') options.rate = Math.max(1, numeric());
     else if (flag === '--sticky-ratio') {
       options.stickyRatio = Number(argv[++i]);
-      if (!(options.stickyRatio > 0 && options.stickyRatio <= 1)) throw new Error('--sticky-ratio needs a number in (0, 1]');
+      if (!(options.stickyRatio > 0 && options.stickyRatio <= 1))
+        throw new Error('--sticky-ratio needs a number in (0, 1]');
     } else throw new Error(`unknown flag ${flag}; usage: ${USAGE}`);
   }
   return options;
@@ -59,7 +67,6 @@ const USAGE =
   '[--workflows N] [--activities M] [--rate R] [--in-process] [--deadline-seconds S] [--workflow-pollers P] [--activity-pollers P] [--sticky-ratio R]';
 const BIN = join(__dirname, '..', 'infra', 'temporal-dev', 'bin', 'temporal-dev');
 const WORKFLOWS = join(__dirname, '..', 'infra', 'temporal-dev', 'conformance', 'workflows');
-
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -93,9 +100,13 @@ async function startServer(inProcess: boolean): Promise<Server> {
     return { address: server.address, pid: undefined, stop: () => server.close() };
   }
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'server', 'start-dev', '--port', String(port), '--ip', '127.0.0.1', '--headless', '--log-level', 'warn'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'server', 'start-dev', '--port', String(port), '--ip', '127.0.0.1', '--headless', '--log-level', 'warn'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   return {
     address: `127.0.0.1:${port}`,
     pid: child.pid,
@@ -111,7 +122,13 @@ async function startServer(inProcess: boolean): Promise<Server> {
 }
 
 /** Starts `count` workflows — all at once, or `rate` per second — and waits for every one to complete. */
-async function runBatch(client: Client, taskQueue: string, count: number, activities: number, rate?: number): Promise<string[]> {
+async function runBatch(
+  client: Client,
+  taskQueue: string,
+  count: number,
+  activities: number,
+  rate?: number,
+): Promise<string[]> {
   const started: Promise<string>[] = [];
   const begin = Date.now();
   for (let index = 0; index < count; index += 1) {
@@ -152,7 +169,10 @@ async function main(): Promise<void> {
     connection = await connectWhenReady(server.address, undefined);
     const client = new Client({ connection });
     const taskQueue = `bench-${randomUUID()}`;
-    const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS), logger: new DefaultLogger('ERROR') });
+    const workflowBundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve(WORKFLOWS),
+      logger: new DefaultLogger('ERROR'),
+    });
     worker = await Worker.create({
       connection: (nativeConnection = await NativeConnection.connect({ address: server.address })),
       taskQueue,
@@ -160,8 +180,12 @@ async function main(): Promise<void> {
       // A trivial activity: the benchmark measures orchestration, not work.
       activities: { echo: async (value: string) => value },
       // The SDK's defaults unless the command line tunes them (each poll carries one task).
-      ...(options.workflowPollers ? { workflowTaskPollerBehavior: { type: 'simple-maximum' as const, maximum: options.workflowPollers } } : {}),
-      ...(options.activityPollers ? { activityTaskPollerBehavior: { type: 'simple-maximum' as const, maximum: options.activityPollers } } : {}),
+      ...(options.workflowPollers
+        ? { workflowTaskPollerBehavior: { type: 'simple-maximum' as const, maximum: options.workflowPollers } }
+        : {}),
+      ...(options.activityPollers
+        ? { activityTaskPollerBehavior: { type: 'simple-maximum' as const, maximum: options.activityPollers } }
+        : {}),
       ...(options.stickyRatio ? { nonStickyToStickyPollRatio: options.stickyRatio } : {}),
     });
     workerRun = worker.run();
@@ -182,7 +206,9 @@ async function main(): Promise<void> {
     // Start-to-close by the server's own timestamps.
     const latencies: number[] = [];
     for (let i = 0; i < workflowIds.length; i += 200) {
-      const described = await Promise.all(workflowIds.slice(i, i + 200).map((id) => client.workflow.getHandle(id).describe()));
+      const described = await Promise.all(
+        workflowIds.slice(i, i + 200).map((id) => client.workflow.getHandle(id).describe()),
+      );
       for (const d of described) latencies.push((d.closeTime?.getTime() ?? NaN) - d.startTime.getTime());
     }
     latencies.sort((a, b) => a - b);

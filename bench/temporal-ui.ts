@@ -34,7 +34,9 @@ async function main(): Promise<void> {
     const taskQueue = `bench-ui-${randomUUID()}`;
     for (let i = 0; i < workflows; i += 50) {
       await Promise.all(
-        Array.from({ length: Math.min(50, workflows - i) }, (_, j) => client.workflow.start('benchWorkflow', { workflowId: `bench-list-${i + j}`, taskQueue, args: [i + j] })),
+        Array.from({ length: Math.min(50, workflows - i) }, (_, j) =>
+          client.workflow.start('benchWorkflow', { workflowId: `bench-list-${i + j}`, taskQueue, args: [i + j] }),
+        ),
       );
     }
     const listUrl = `${server.httpUrl}/api/v1/namespaces/default/workflows?pageSize=${workflows}`;
@@ -64,7 +66,9 @@ async function main(): Promise<void> {
       for (let run = 0; run < 6; run++) {
         const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
         const t0 = performance.now();
-        await page.goto(`${server.uiUrl}/namespaces/default/workflows/${workflowId}/${handle.firstExecutionRunId}/history`);
+        await page.goto(
+          `${server.uiUrl}/namespaces/default/workflows/${workflowId}/${handle.firstExecutionRunId}/history`,
+        );
         await page.getByText('Workflow Execution Signaled').first().waitFor({ timeout: 60_000 });
         const ms = performance.now() - t0;
         if (run > 0) renderTimes.push(ms);
@@ -75,8 +79,12 @@ async function main(): Promise<void> {
     }
     const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms`;
     console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}, node ${process.version}`);
-    console.log(`HTTP list of ${workflows} workflows (${(bytes / 1024).toFixed(0)} KiB JSON): ${fmt(listTimes)} over ${listTimes.length} runs`);
-    console.log(`UI first render of a ${historyLength}-event history: ${fmt(renderTimes)} over ${renderTimes.length} runs`);
+    console.log(
+      `HTTP list of ${workflows} workflows (${(bytes / 1024).toFixed(0)} KiB JSON): ${fmt(listTimes)} over ${listTimes.length} runs`,
+    );
+    console.log(
+      `UI first render of a ${historyLength}-event history: ${fmt(renderTimes)} over ${renderTimes.length} runs`,
+    );
   } finally {
     await connection.close();
     await server.close();

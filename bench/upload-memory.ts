@@ -43,11 +43,27 @@ async function serve(dataDir: string, schema: string | undefined): Promise<void>
   const openapi = createOpenApiRegistry();
   // The quote request is refused before any workflow starts, so no Temporal client is needed.
   const deps = {
-    config, db, logger, auth, openapi, temporal: {} as never, taskKinds: new TaskKindRegistry(),
+    config,
+    db,
+    logger,
+    auth,
+    openapi,
+    temporal: {} as never,
+    taskKinds: new TaskKindRegistry(),
     // Looked up by name so the same script measures the code before uploads were streamed (it had no upload place).
-    uploads: (uploadsModule as { createUploadPlace?: (o: { dataDir: string; maxInFlightBytes: number }) => unknown }).createUploadPlace?.({ dataDir, maxInFlightBytes: config.http.uploadMaxInFlightBytes }),
+    uploads: (
+      uploadsModule as { createUploadPlace?: (o: { dataDir: string; maxInFlightBytes: number }) => unknown }
+    ).createUploadPlace?.({ dataDir, maxInFlightBytes: config.http.uploadMaxInFlightBytes }),
   } as Parameters<typeof quoteRouter>[0];
-  const app = createApp({ logger, auth, openapi, metrics: createMetrics(), routers: [authRouter(deps), quoteRouter(deps)], healthChecks: [], isReady: () => true });
+  const app = createApp({
+    logger,
+    auth,
+    openapi,
+    metrics: createMetrics(),
+    routers: [authRouter(deps), quoteRouter(deps)],
+    healthChecks: [],
+    isReady: () => true,
+  });
   const server = await listen(app, 0);
   // The parent asks for a collection before it reads the baseline.
   process.on('SIGUSR2', () => global.gc?.());
@@ -58,7 +74,11 @@ function post(url: string, token: string, head: Buffer, payload: Buffer, tail: B
   return new Promise((resolve, reject) => {
     const req = request(`${url}/api/quotes`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': head.length + payload.length + tail.length },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+        'content-length': head.length + payload.length + tail.length,
+      },
     });
     req.on('response', (res) => {
       res.resume();
@@ -89,7 +109,9 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   const schema = databaseUrl ? `bench_upload_${randomBytes(4).toString('hex')}` : '';
   if (databaseUrl) await withPg(databaseUrl, `create schema ${schema}`);
-  const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', __filename, 'serve', dataDir, schema], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', __filename, 'serve', dataDir, schema], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
@@ -98,10 +120,16 @@ async function main(): Promise<void> {
         if (m) resolve(m[1]);
       });
     });
-    const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'buyer@demo.local', password: 'demo' }) });
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'buyer@demo.local', password: 'demo' }),
+    });
     const { token } = (await login.json()) as { token: string };
 
-    const head = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="quantity"\r\n\r\n5\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="gerber"; filename="big.zip"\r\nContent-Type: application/zip\r\n\r\n`);
+    const head = Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="quantity"\r\n\r\n5\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="gerber"; filename="big.zip"\r\nContent-Type: application/zip\r\n\r\n`,
+    );
     const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
     const payload = randomBytes(sizeMb * 1024 * 1024);
 
@@ -121,9 +149,13 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const after = await settle();
 
-    console.log(`upload memory — Node ${process.version}, ${cpus().length} cores; ${concurrent} concurrent uploads of ${sizeMb} MB to POST /api/quotes`);
+    console.log(
+      `upload memory — Node ${process.version}, ${cpus().length} cores; ${concurrent} concurrent uploads of ${sizeMb} MB to POST /api/quotes`,
+    );
     console.log(`answers: ${statuses.join(', ')} in ${(ms / 1000).toFixed(1)} s`);
-    console.log(`server RSS before ${before.toFixed(0)} MiB, peak during ${peak.toFixed(0)} MiB (+${(peak - before).toFixed(0)}), after ${after.toFixed(0)} MiB (+${(after - before).toFixed(0)})`);
+    console.log(
+      `server RSS before ${before.toFixed(0)} MiB, peak during ${peak.toFixed(0)} MiB (+${(peak - before).toFixed(0)}), after ${after.toFixed(0)} MiB (+${(after - before).toFixed(0)})`,
+    );
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill();

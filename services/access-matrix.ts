@@ -25,7 +25,17 @@ export interface AccessRule {
 
 const STAFF = ROLES.filter((r) => r !== 'customer');
 const QUOTE_REQUESTERS: readonly Role[] = ['customer', 'sales', 'sales_manager', 'manager', 'admin'];
-const CUSTOMER_READERS: readonly Role[] = ['sales', 'sales_manager', 'manager', 'admin', 'finance', 'engineer', 'production', 'qa', 'warehouse'];
+const CUSTOMER_READERS: readonly Role[] = [
+  'sales',
+  'sales_manager',
+  'manager',
+  'admin',
+  'finance',
+  'engineer',
+  'production',
+  'qa',
+  'warehouse',
+];
 
 /** Every operation of the API as `METHOD /path` (OpenAPI path syntax). */
 export const ACCESS_MATRIX: Record<string, AccessRule> = {

@@ -4,5 +4,7 @@ const { execFileSync } = require('node:child_process');
 const { join } = require('node:path');
 
 module.exports = async function globalSetup() {
-  execFileSync(process.execPath, [join(__dirname, '..', 'infra', 'temporal-dev', 'bin', 'temporal-dev'), '--prepare'], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(__dirname, '..', 'infra', 'temporal-dev', 'bin', 'temporal-dev'), '--prepare'], {
+    stdio: 'inherit',
+  });
 };

@@ -15,14 +15,35 @@ interface Probe {
 }
 
 const probes: Record<string, Probe> = {
-  serviceImportsActivity: { as: 'services/production/router.ts', code: "export { createOrderActivities } from '../../activities/order';\n" },
-  serviceImportsWorkflow: { as: 'services/production/router.ts', code: "export { orderWorkflow } from '../../workflows/order/order-workflow';\n" },
-  serviceImportsTaskSignal: { as: 'services/tasks/complete-task.ts', code: "export { taskCompletedSignal } from '../../workflows/shared/task-signals';\n" },
-  activityImportsService: { as: 'activities/order/billing.ts', code: "export { completeTask } from '../../services/tasks/complete-task';\n" },
-  domainImportsInfra: { as: 'domain/order/payment.ts', code: "export { getOrder } from '../../infra/db/repositories/orders';\n" },
+  serviceImportsActivity: {
+    as: 'services/production/router.ts',
+    code: "export { createOrderActivities } from '../../activities/order';\n",
+  },
+  serviceImportsWorkflow: {
+    as: 'services/production/router.ts',
+    code: "export { orderWorkflow } from '../../workflows/order/order-workflow';\n",
+  },
+  serviceImportsTaskSignal: {
+    as: 'services/tasks/complete-task.ts',
+    code: "export { taskCompletedSignal } from '../../workflows/shared/task-signals';\n",
+  },
+  activityImportsService: {
+    as: 'activities/order/billing.ts',
+    code: "export { completeTask } from '../../services/tasks/complete-task';\n",
+  },
+  domainImportsInfra: {
+    as: 'domain/order/payment.ts',
+    code: "export { getOrder } from '../../infra/db/repositories/orders';\n",
+  },
   domainImportsNode: { as: 'domain/order/payment.ts', code: "export { readFileSync } from 'node:fs';\n" },
-  repositoryImportsActivity: { as: 'infra/db/repositories/orders.ts', code: "export { orderReference } from '../../../activities/order';\n" },
-  workflowImportsInfra: { as: 'workflows/order/order-workflow.ts', code: "export { getOrder } from '../../infra/db/repositories/orders';\n" },
+  repositoryImportsActivity: {
+    as: 'infra/db/repositories/orders.ts',
+    code: "export { orderReference } from '../../../activities/order';\n",
+  },
+  workflowImportsInfra: {
+    as: 'workflows/order/order-workflow.ts',
+    code: "export { getOrder } from '../../infra/db/repositories/orders';\n",
+  },
 };
 
 const LINT_PROBES = `
@@ -41,7 +62,11 @@ describe('layer rules in eslint.config.mjs', () => {
   let found: Record<string, string[]>;
 
   beforeAll(async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', LINT_PROBES, JSON.stringify(probes)], { cwd: ROOT, maxBuffer: 1 << 20 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', LINT_PROBES, JSON.stringify(probes)],
+      { cwd: ROOT, maxBuffer: 1 << 20 },
+    );
     found = JSON.parse(stdout) as Record<string, string[]>;
   }, 300_000);
 

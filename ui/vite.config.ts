@@ -15,7 +15,10 @@ const outDir = join(root, 'dist');
 /** Writes `.gz` and `.br` beside every compressible file of the build, when compression saves something. */
 function precompress(): Plugin {
   const compressible = /\.(js|css|html|svg|json|txt)$/;
-  const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)]));
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) =>
+      statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [join(dir, name)],
+    );
   return {
     name: 'smt-precompress',
     apply: 'build',
@@ -23,7 +26,9 @@ function precompress(): Plugin {
       for (const file of walk(outDir).filter((f) => compressible.test(f))) {
         const raw = readFileSync(file);
         if (raw.length < 1024) continue;
-        const br = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } });
+        const br = brotliCompressSync(raw, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+        });
         const gz = gzipSync(raw, { level: 9 });
         if (br.length < raw.length) writeFileSync(`${file}.br`, br);
         if (gz.length < raw.length) writeFileSync(`${file}.gz`, gz);

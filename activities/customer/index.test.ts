@@ -24,12 +24,23 @@ describe.each(TEST_DB_KINDS)('customer-flow activities on %s', (kind) => {
   });
 
   it('projects onboarding onto the customer record once', async () => {
-    expect(await acts.projectOnboarding({ customerId, onboarding: 'audit_scheduled', auditRequired: true, actor: sales })).toEqual({ status: 'pending', changed: false });
-    expect(await acts.projectOnboarding({ customerId, onboarding: 'corrective_actions', auditRequired: true, actor: sales })).toEqual({ status: 'approved', changed: true });
-    expect(await acts.projectOnboarding({ customerId, onboarding: 'approved', auditRequired: true, actor: null })).toEqual({ status: 'approved', changed: false });
-    const trail = (await auditRepo.listAudit(t.db, 'customer', customerId)).filter((a) => a.action === 'customer.onboarding');
+    expect(
+      await acts.projectOnboarding({ customerId, onboarding: 'audit_scheduled', auditRequired: true, actor: sales }),
+    ).toEqual({ status: 'pending', changed: false });
+    expect(
+      await acts.projectOnboarding({ customerId, onboarding: 'corrective_actions', auditRequired: true, actor: sales }),
+    ).toEqual({ status: 'approved', changed: true });
+    expect(
+      await acts.projectOnboarding({ customerId, onboarding: 'approved', auditRequired: true, actor: null }),
+    ).toEqual({ status: 'approved', changed: false });
+    const trail = (await auditRepo.listAudit(t.db, 'customer', customerId)).filter(
+      (a) => a.action === 'customer.onboarding',
+    );
     expect(trail).toHaveLength(1);
-    expect(trail[0]).toMatchObject({ before: { status: 'pending' }, after: { status: 'approved', onboarding: 'corrective_actions' } });
+    expect(trail[0]).toMatchObject({
+      before: { status: 'pending' },
+      after: { status: 'approved', onboarding: 'corrective_actions' },
+    });
   });
 
   it('records an audit and its corrective actions once per workflow', async () => {
@@ -68,7 +79,12 @@ describe.each(TEST_DB_KINDS)('customer-flow activities on %s', (kind) => {
     const by = { userId: managerId, email: 'manager@demo.local', role: 'manager' };
     await acts.applyPaymentTerms({ customerId, requestId: 'r1', terms, decidedBy: by });
     await acts.applyPaymentTerms({ customerId, requestId: 'r1', terms, decidedBy: by });
-    expect(await customersRepo.getCustomer(t.db, customerId)).toMatchObject({ payment_terms: 'monthly', credit_limit_cents: 900_000 });
-    expect((await auditRepo.listAudit(t.db, 'customer', customerId)).filter((a) => a.action === 'customer.payment_terms')).toHaveLength(1);
+    expect(await customersRepo.getCustomer(t.db, customerId)).toMatchObject({
+      payment_terms: 'monthly',
+      credit_limit_cents: 900_000,
+    });
+    expect(
+      (await auditRepo.listAudit(t.db, 'customer', customerId)).filter((a) => a.action === 'customer.payment_terms'),
+    ).toHaveLength(1);
   });
 });

@@ -5,7 +5,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../infra/db/database';
 import { recordAudit as appendAudit } from '../../infra/db/repositories/audit';
-import { addCorrectiveAction, closeCorrectiveAction, getCustomer, recordFactoryAudit, updateCustomer } from '../../infra/db/repositories/customers';
+import {
+  addCorrectiveAction,
+  closeCorrectiveAction,
+  getCustomer,
+  recordFactoryAudit,
+  updateCustomer,
+} from '../../infra/db/repositories/customers';
 import { customerRecordStatus, type AuditResult, type OnboardingStatus } from '../../domain/customer/onboarding';
 import type { PaymentTerms } from '../../domain/customer/payment-terms';
 import type { CustomerActor } from '../../domain/customer/contract';
@@ -20,11 +26,17 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
   const { db } = deps;
   return {
     /** Shows the onboarding status on the customer record (the quote gate and lists read it). */
-    async projectOnboarding(input: { customerId: string; onboarding: OnboardingStatus; auditRequired: boolean; actor: CustomerActor | null }): Promise<{ status: string; changed: boolean }> {
+    async projectOnboarding(input: {
+      customerId: string;
+      onboarding: OnboardingStatus;
+      auditRequired: boolean;
+      actor: CustomerActor | null;
+    }): Promise<{ status: string; changed: boolean }> {
       const status = customerRecordStatus({ onboarding: input.onboarding, auditRequired: input.auditRequired });
       return db.transaction().execute(async (trx) => {
         const current = await getCustomer(trx, input.customerId);
-        if (!current) throw ApplicationFailure.nonRetryable(`customer ${input.customerId} does not exist`, 'CustomerNotFound');
+        if (!current)
+          throw ApplicationFailure.nonRetryable(`customer ${input.customerId} does not exist`, 'CustomerNotFound');
         if (current.status === status) return { status, changed: false };
         await updateCustomer(trx, input.customerId, { status });
         await appendAudit(trx, {
@@ -52,15 +64,28 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
       correctiveActions: { description: string; dueOn: string }[];
     }): Promise<{ auditId: string; correctiveActionIds: string[] }> {
       return db.transaction().execute(async (trx) => {
-        const existing = await trx.selectFrom('factory_audits').select('id').where('workflow_id', '=', input.workflowId).where('visited_on', '=', input.visitOn).executeTakeFirst();
+        const existing = await trx
+          .selectFrom('factory_audits')
+          .select('id')
+          .where('workflow_id', '=', input.workflowId)
+          .where('visited_on', '=', input.visitOn)
+          .executeTakeFirst();
         if (existing) {
           // Rows inserted in one transaction share created_at: match them to the input by content, in input order,
           // so a retry hands the workflow the same id for the same action.
-          const rows = await trx.selectFrom('corrective_actions').select(['id', 'description', 'due_on']).where('audit_id', '=', existing.id).execute();
+          const rows = await trx
+            .selectFrom('corrective_actions')
+            .select(['id', 'description', 'due_on'])
+            .where('audit_id', '=', existing.id)
+            .execute();
           const unused = [...rows];
           const ids = input.correctiveActions.map((action) => {
             const at = unused.findIndex((r) => r.description === action.description && r.due_on === action.dueOn);
-            if (at < 0) throw ApplicationFailure.nonRetryable(`the recorded audit has no corrective action "${action.description}"`, 'AuditMismatch');
+            if (at < 0)
+              throw ApplicationFailure.nonRetryable(
+                `the recorded audit has no corrective action "${action.description}"`,
+                'AuditMismatch',
+              );
             return unused.splice(at, 1)[0].id;
           });
           return { auditId: existing.id, correctiveActionIds: ids };
@@ -77,7 +102,15 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
         });
         const ids: string[] = [];
         for (const action of input.correctiveActions) {
-          ids.push((await addCorrectiveAction(trx, { audit_id: audit.id, description: action.description, due_on: action.dueOn })).id);
+          ids.push(
+            (
+              await addCorrectiveAction(trx, {
+                audit_id: audit.id,
+                description: action.description,
+                due_on: action.dueOn,
+              })
+            ).id,
+          );
         }
         await appendAudit(trx, {
           actorId: input.recordedBy,
@@ -93,7 +126,12 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
 
     /** Marks an open corrective action overdue (a no-op once it is done). */
     async markCorrectiveActionOverdue(input: { correctiveActionId: string }): Promise<void> {
-      await db.updateTable('corrective_actions').set({ status: 'overdue' }).where('id', '=', input.correctiveActionId).where('status', '=', 'open').execute();
+      await db
+        .updateTable('corrective_actions')
+        .set({ status: 'overdue' })
+        .where('id', '=', input.correctiveActionId)
+        .where('status', '=', 'open')
+        .execute();
     },
 
     /** Closes a corrective action (idempotent). */
@@ -102,16 +140,27 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
     },
 
     /** Writes the decided payment terms on the customer record, audited. */
-    async applyPaymentTerms(input: { customerId: string; requestId: string; terms: PaymentTerms; decidedBy: CustomerActor }): Promise<void> {
+    async applyPaymentTerms(input: {
+      customerId: string;
+      requestId: string;
+      terms: PaymentTerms;
+      decidedBy: CustomerActor;
+    }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const changed = await updateCustomer(trx, input.customerId, {
           payment_terms: input.terms.kind,
           credit_limit_cents: input.terms.creditLimitMinor,
           payment_terms_approved_by: input.terms.approvedBy,
         });
-        if (!changed) throw ApplicationFailure.nonRetryable(`customer ${input.customerId} does not exist`, 'CustomerNotFound');
+        if (!changed)
+          throw ApplicationFailure.nonRetryable(`customer ${input.customerId} does not exist`, 'CustomerNotFound');
         const { before, after } = changed;
-        if (before.payment_terms === after.payment_terms && before.credit_limit_cents === after.credit_limit_cents && before.payment_terms_approved_by === after.payment_terms_approved_by) return;
+        if (
+          before.payment_terms === after.payment_terms &&
+          before.credit_limit_cents === after.credit_limit_cents &&
+          before.payment_terms_approved_by === after.payment_terms_approved_by
+        )
+          return;
         await appendAudit(trx, {
           actorId: input.decidedBy.userId,
           actorRole: input.decidedBy.role,

@@ -45,7 +45,8 @@ export function createMailActivities(deps: { db: Db }) {
       const customers = request.customerId ? await listCustomerUsers(db, request.customerId) : [];
       const emails = [...new Set([...staff, ...customers].map((u) => u.email))];
       await db.transaction().execute(async (trx) => {
-        for (const to of emails) await enqueueMail(trx, { ...request, idempotencyKey: `${request.idempotencyKey}:${to}`, to });
+        for (const to of emails)
+          await enqueueMail(trx, { ...request, idempotencyKey: `${request.idempotencyKey}:${to}`, to });
       });
       return { recipients: emails };
     },

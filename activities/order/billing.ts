@@ -14,14 +14,24 @@ import {
 } from '../../infra/db/repositories/orders';
 import type { CreditPosition } from '../../domain/order/payment';
 import type { ContractStatus } from '../../domain/order/contract-payments';
-import { auditOrder, callingWorkflowId, invoiceNumber, mailCustomer, orderReference, type ActivityActor, type InvoiceKind, type OrderActivityDeps } from './context';
+import {
+  auditOrder,
+  callingWorkflowId,
+  invoiceNumber,
+  mailCustomer,
+  orderReference,
+  type ActivityActor,
+  type InvoiceKind,
+  type OrderActivityDeps,
+} from './context';
 
 export function createOrderBillingActivities({ db }: OrderActivityDeps) {
   return {
     /** The customer's payment terms and what they owe elsewhere (credit check for monthly settlement). */
     async orderCreditPosition(request: { orderId: string; customerId: string }): Promise<CreditPosition> {
       const customer = await getCustomer(db, request.customerId);
-      if (!customer) throw ApplicationFailure.nonRetryable(`customer ${request.customerId} not found`, 'CustomerNotFound');
+      if (!customer)
+        throw ApplicationFailure.nonRetryable(`customer ${request.customerId} not found`, 'CustomerNotFound');
       return {
         terms: customer.payment_terms,
         approved: customer.payment_terms === 'monthly' && customer.payment_terms_approved_by !== null,
@@ -31,7 +41,12 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
     },
 
     /** Issues the commission agreement and tells the customer. */
-    async orderIssueContract(request: { orderId: string; customerId: string; depositMinor: number; currency: string }): Promise<void> {
+    async orderIssueContract(request: {
+      orderId: string;
+      customerId: string;
+      depositMinor: number;
+      currency: string;
+    }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const existing = await getContractByOrder(trx, request.orderId);
         if (existing) return;
@@ -44,13 +59,20 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
           `${callingWorkflowId()}:contract:issued`,
           `Commission agreement for order ${ref}`,
           `The commission agreement for order ${ref} is ready for your signature` +
-            (request.depositMinor > 0 ? `; a deposit of ${(request.depositMinor / 100).toFixed(2)} ${request.currency} is due once it is approved.` : '.'),
+            (request.depositMinor > 0
+              ? `; a deposit of ${(request.depositMinor / 100).toFixed(2)} ${request.currency} is due once it is approved.`
+              : '.'),
         );
       });
     },
 
     /** Records the customer's signature or the manager's approval on the contract. */
-    async orderContractDecision(request: { orderId: string; status: Exclude<ContractStatus, 'issued'>; actor: ActivityActor; at: string }): Promise<void> {
+    async orderContractDecision(request: {
+      orderId: string;
+      status: Exclude<ContractStatus, 'issued'>;
+      actor: ActivityActor;
+      at: string;
+    }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const contract = await getContractByOrder(trx, request.orderId);
         if (!contract) throw ApplicationFailure.nonRetryable(`order ${request.orderId} has no contract`, 'NoContract');
@@ -64,12 +86,26 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
               ? { status: request.status }
               : { status: request.status, approved_by: request.actor.userId, approved_at: at };
         await updateContract(trx, contract.id, changes);
-        await auditOrder(trx, request.orderId, `contract.${request.status}`, { status: request.status }, request.actor, { status: contract.status });
+        await auditOrder(
+          trx,
+          request.orderId,
+          `contract.${request.status}`,
+          { status: request.status },
+          request.actor,
+          { status: contract.status },
+        );
       });
     },
 
     /** Issues an invoice (one per order and kind) and tells the customer. */
-    async orderIssueInvoice(request: { orderId: string; customerId: string; kind: InvoiceKind; amountMinor: number; currency: string; dueOn?: string | null }): Promise<{ number: string }> {
+    async orderIssueInvoice(request: {
+      orderId: string;
+      customerId: string;
+      kind: InvoiceKind;
+      amountMinor: number;
+      currency: string;
+      dueOn?: string | null;
+    }): Promise<{ number: string }> {
       return db.transaction().execute(async (trx) => {
         const number = invoiceNumber(request.orderId, request.kind);
         const before = await findInvoiceByNumber(trx, number);
@@ -83,7 +119,11 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
           due_on: request.dueOn ?? null,
         });
         if (!before) {
-          await auditOrder(trx, request.orderId, `invoice.issued`, { number, kind: request.kind, amountMinor: request.amountMinor });
+          await auditOrder(trx, request.orderId, `invoice.issued`, {
+            number,
+            kind: request.kind,
+            amountMinor: request.amountMinor,
+          });
           if (request.kind !== 'statement') {
             await mailCustomer(
               trx,
@@ -103,7 +143,10 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
       return db.transaction().execute(async (trx) => {
         const number = invoiceNumber(request.orderId, request.kind);
         const voided = await voidOpenInvoice(trx, number);
-        if (voided) await auditOrder(trx, request.orderId, 'invoice.voided', { number, kind: request.kind }, null, { status: 'open' });
+        if (voided)
+          await auditOrder(trx, request.orderId, 'invoice.voided', { number, kind: request.kind }, null, {
+            status: 'open',
+          });
         return { voided };
       });
     },
@@ -131,14 +174,34 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
           confirmed_by: request.actor.userId,
           idempotency_key: `${number}:${request.reference}`,
         });
-        if (created) await auditOrder(trx, request.orderId, 'payment.recorded', { invoice: number, amountMinor: request.amountMinor, reference: request.reference, invoiceStatus: after.status }, request.actor);
-        if (request.kind === 'deposit' && after.status === 'paid') await markDepositPaid(trx, request.orderId, new Date());
+        if (created)
+          await auditOrder(
+            trx,
+            request.orderId,
+            'payment.recorded',
+            {
+              invoice: number,
+              amountMinor: request.amountMinor,
+              reference: request.reference,
+              invoiceStatus: after.status,
+            },
+            request.actor,
+          );
+        if (request.kind === 'deposit' && after.status === 'paid')
+          await markDepositPaid(trx, request.orderId, new Date());
         return { invoiceStatus: after.status };
       });
     },
 
     /** Reminds the customer that an invoice is unpaid (one email per reminder number). */
-    async orderPaymentReminder(request: { orderId: string; customerId: string; kind: InvoiceKind; outstandingMinor: number; currency: string; reminder: number }): Promise<{ recipients: number }> {
+    async orderPaymentReminder(request: {
+      orderId: string;
+      customerId: string;
+      kind: InvoiceKind;
+      outstandingMinor: number;
+      currency: string;
+      reminder: number;
+    }): Promise<{ recipients: number }> {
       return db.transaction().execute(async (trx) => {
         const number = invoiceNumber(request.orderId, request.kind);
         const recipients = await mailCustomer(
@@ -148,7 +211,11 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
           `Payment reminder: invoice ${number}`,
           `Invoice ${number} still has ${(request.outstandingMinor / 100).toFixed(2)} ${request.currency} outstanding. Goods ship once it is paid.`,
         );
-        await auditOrder(trx, request.orderId, 'payment.reminder', { invoice: number, reminder: request.reminder, outstandingMinor: request.outstandingMinor });
+        await auditOrder(trx, request.orderId, 'payment.reminder', {
+          invoice: number,
+          reminder: request.reminder,
+          outstandingMinor: request.outstandingMinor,
+        });
         return { recipients };
       });
     },

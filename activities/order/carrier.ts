@@ -20,7 +20,10 @@ export interface CarrierAdapter {
 export function createSimulatedCarrier(): CarrierAdapter {
   return {
     book(request) {
-      return Promise.resolve({ carrier: request.carrier, trackingNumber: simulatedTrackingNumber(request.carrier, request.idempotencyKey) });
+      return Promise.resolve({
+        carrier: request.carrier,
+        trackingNumber: simulatedTrackingNumber(request.carrier, request.idempotencyKey),
+      });
     },
   };
 }

@@ -44,14 +44,42 @@ export function invoiceNumber(orderId: string, kind: InvoiceKind): string {
 }
 
 /** An audit entry on the order (its timeline); no actor means the workflow itself. */
-export function auditOrder(trx: DbOrTrx, orderId: string, action: string, after: unknown, actor?: ActivityActor | null, before?: unknown): Promise<void> {
-  return recordAudit(trx, { actorId: actor?.userId ?? null, actorRole: actor?.role ?? 'workflow', action, entityType: 'order', entityId: orderId, before, after });
+export function auditOrder(
+  trx: DbOrTrx,
+  orderId: string,
+  action: string,
+  after: unknown,
+  actor?: ActivityActor | null,
+  before?: unknown,
+): Promise<void> {
+  return recordAudit(trx, {
+    actorId: actor?.userId ?? null,
+    actorRole: actor?.role ?? 'workflow',
+    action,
+    entityType: 'order',
+    entityId: orderId,
+    before,
+    after,
+  });
 }
 
 /** Queues one email to every user of the customer (keyed per recipient); returns how many were queued. */
-export async function mailCustomer(trx: DbOrTrx, customerId: string, key: string, subject: string, text: string): Promise<number> {
+export async function mailCustomer(
+  trx: DbOrTrx,
+  customerId: string,
+  key: string,
+  subject: string,
+  text: string,
+): Promise<number> {
   const people = await listCustomerUsers(trx, customerId);
-  for (const person of people) await enqueueMail(trx, { idempotencyKey: `${key}:${person.email}`, to: person.email, subject, text, template: 'order' });
+  for (const person of people)
+    await enqueueMail(trx, {
+      idempotencyKey: `${key}:${person.email}`,
+      to: person.email,
+      subject,
+      text,
+      template: 'order',
+    });
   return people.length;
 }
 

@@ -5,7 +5,14 @@ import { createOrderIfAbsent, setOrderStatus } from '../../infra/db/repositories
 import { cancelOpenCaseTasks } from '../../infra/db/repositories/tasks';
 import type { OrderStage, OrderWorkflowInput } from '../../domain/order/contract';
 import { checkRefund, type CancellationCharges } from '../../domain/order/refund';
-import { auditOrder, callingWorkflowId, mailCustomer, orderReference, type ActivityActor, type OrderActivityDeps } from './context';
+import {
+  auditOrder,
+  callingWorkflowId,
+  mailCustomer,
+  orderReference,
+  type ActivityActor,
+  type OrderActivityDeps,
+} from './context';
 
 /** An amount as people read it: yuan (or the order's currency) with two decimals. */
 function money(minor: number, currency = 'CNY'): string {
@@ -29,7 +36,13 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
           total_cents: input.totalMinor,
           currency: input.currency,
         });
-        if (created) await auditOrder(trx, input.orderId, 'order.created', { reference, quantity: input.quantity, totalMinor: input.totalMinor, currency: input.currency });
+        if (created)
+          await auditOrder(trx, input.orderId, 'order.created', {
+            reference,
+            quantity: input.quantity,
+            totalMinor: input.totalMinor,
+            currency: input.currency,
+          });
         return { reference, created };
       });
     },
@@ -39,15 +52,31 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
       await db.transaction().execute(async (trx) => {
         const change = await setOrderStatus(trx, request.orderId, request.stage);
         if (!change) throw ApplicationFailure.nonRetryable(`order ${request.orderId} not found`, 'OrderNotFound');
-        if (change.before !== change.after) await auditOrder(trx, request.orderId, 'order.stage', { stage: change.after }, null, { stage: change.before });
+        if (change.before !== change.after)
+          await auditOrder(trx, request.orderId, 'order.stage', { stage: change.after }, null, {
+            stage: change.before,
+          });
       });
     },
 
     /** Records a decision a person made (timeline entry); keyed by step so a retry does not add a second one. */
-    async orderRecordDecision(request: { orderId: string; step: string; decision: string; actor: ActivityActor | null; data?: Record<string, unknown> }): Promise<void> {
+    async orderRecordDecision(request: {
+      orderId: string;
+      step: string;
+      decision: string;
+      actor: ActivityActor | null;
+      data?: Record<string, unknown>;
+    }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const action = `decision.${request.step}`;
-        if (!(await hasAudit(trx, 'order', request.orderId, action))) await auditOrder(trx, request.orderId, action, { decision: request.decision, ...request.data }, request.actor);
+        if (!(await hasAudit(trx, 'order', request.orderId, action)))
+          await auditOrder(
+            trx,
+            request.orderId,
+            action,
+            { decision: request.decision, ...request.data },
+            request.actor,
+          );
       });
     },
 
@@ -61,16 +90,36 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
     },
 
     /** Records the cancellation and tells the customer. */
-    async orderCancelled(request: { orderId: string; customerId: string; reason: string; actor: ActivityActor | null; refundMinor: number; currency?: string; compensations: string[] }): Promise<void> {
+    async orderCancelled(request: {
+      orderId: string;
+      customerId: string;
+      reason: string;
+      actor: ActivityActor | null;
+      refundMinor: number;
+      currency?: string;
+      compensations: string[];
+    }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         if (await hasAudit(trx, 'order', request.orderId, 'order.cancelled')) return;
-        await auditOrder(trx, request.orderId, 'order.cancelled', { reason: request.reason, refundMinor: request.refundMinor, compensations: request.compensations }, request.actor);
+        await auditOrder(
+          trx,
+          request.orderId,
+          'order.cancelled',
+          { reason: request.reason, refundMinor: request.refundMinor, compensations: request.compensations },
+          request.actor,
+        );
         const ref = orderReference(request.orderId);
         const refundNote =
           request.refundMinor > 0
             ? ` You have paid ${money(request.refundMinor, request.currency)}: our finance department is working out the refund (less any charges the contract allows, such as parts already bought) and will confirm the amount to you.`
             : '';
-        await mailCustomer(trx, request.customerId, `${callingWorkflowId()}:cancelled`, `Order ${ref} cancelled`, `Order ${ref} was cancelled: ${request.reason}.${refundNote}`);
+        await mailCustomer(
+          trx,
+          request.customerId,
+          `${callingWorkflowId()}:cancelled`,
+          `Order ${ref} cancelled`,
+          `Order ${ref} was cancelled: ${request.reason}.${refundNote}`,
+        );
       });
     },
 
@@ -97,13 +146,22 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
           trx,
           request.orderId,
           'order.refund_approved',
-          { paidMinor: request.paidMinor, refundMinor: request.refundMinor, retainedMinor: request.retainedMinor, charges: request.charges, currency: request.currency, preparedBy: request.preparedBy, approvedBy: request.approvedBy },
+          {
+            paidMinor: request.paidMinor,
+            refundMinor: request.refundMinor,
+            retainedMinor: request.retainedMinor,
+            charges: request.charges,
+            currency: request.currency,
+            preparedBy: request.preparedBy,
+            approvedBy: request.approvedBy,
+          },
           request.approvedBy,
         );
         const ref = orderReference(request.orderId);
-        const retained = request.retainedMinor > 0
-          ? ` We retain ${money(request.retainedMinor, request.currency)} for ${[request.charges.materialsPurchasedMinor > 0 ? 'parts already bought for your order' : '', request.charges.toolingMinor > 0 ? 'tooling already made (stencil, programming)' : ''].filter(Boolean).join(' and ')}, as the contract allows.`
-          : '';
+        const retained =
+          request.retainedMinor > 0
+            ? ` We retain ${money(request.retainedMinor, request.currency)} for ${[request.charges.materialsPurchasedMinor > 0 ? 'parts already bought for your order' : '', request.charges.toolingMinor > 0 ? 'tooling already made (stencil, programming)' : ''].filter(Boolean).join(' and ')}, as the contract allows.`
+            : '';
         await mailCustomer(
           trx,
           request.customerId,

@@ -1,5 +1,9 @@
 /** The production order: opening it, the material kit, preparation steps, the line slot and the floor's progress. */
-import { createProductionOrder, getProductionOrderByOrder, updateProductionOrder } from '../../infra/db/repositories/production';
+import {
+  createProductionOrder,
+  getProductionOrderByOrder,
+  updateProductionOrder,
+} from '../../infra/db/repositories/production';
 import type { KitLine, KitRequirement } from '../../domain/order/kitting';
 import type { AnalysedPart } from '../../domain/quote/analyze';
 import { partNumberOf, spareFor } from '../../domain/quote/pricing';
@@ -33,7 +37,9 @@ export function createOrderProductionActivities({ db }: OrderActivityDeps) {
         .where('revision', '<=', quote.current_revision)
         .orderBy('revision', 'desc')
         .executeTakeFirst();
-      const parts = ((row?.result as { parts?: AnalysedPart[] } | undefined)?.parts ?? []).filter((p) => !p.dnp && p.quantity > 0);
+      const parts = ((row?.result as { parts?: AnalysedPart[] } | undefined)?.parts ?? []).filter(
+        (p) => !p.dnp && p.quantity > 0,
+      );
       if (!parts.length) return { bom: [] };
       const { components } = await loadPricingRules();
       return {
@@ -50,7 +56,9 @@ export function createOrderProductionActivities({ db }: OrderActivityDeps) {
     /** Reserves the kit's material for the order (released again on cancellation). */
     async orderReserveMaterials(request: { orderId: string; lines: KitLine[] }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await auditOrder(trx, request.orderId, 'materials.reserved', { lines: request.lines.map((l) => ({ partNumber: l.partNumber, quantity: l.quantity, source: l.source.kind })) });
+        await auditOrder(trx, request.orderId, 'materials.reserved', {
+          lines: request.lines.map((l) => ({ partNumber: l.partNumber, quantity: l.quantity, source: l.source.kind })),
+        });
       });
     },
 
@@ -66,7 +74,12 @@ export function createOrderProductionActivities({ db }: OrderActivityDeps) {
     /** Marks a preparation step of the production order done (materials, stencil, program, reflow, samples). */
     async orderProductionStep(request: {
       orderId: string;
-      step: 'materials_ready_at' | 'stencil_ready_at' | 'program_ready_at' | 'reflow_profile_ready_at' | 'samples_approved_at';
+      step:
+        | 'materials_ready_at'
+        | 'stencil_ready_at'
+        | 'program_ready_at'
+        | 'reflow_profile_ready_at'
+        | 'samples_approved_at';
       status: string;
       detail?: Record<string, unknown>;
       at: string;
@@ -97,11 +110,23 @@ export function createOrderProductionActivities({ db }: OrderActivityDeps) {
     },
 
     /** Records the floor's progress (assembled quantity is the production order's produced quantity). */
-    async orderRecordProgress(request: { orderId: string; step: string; quantityDone: number; assembled: number; actor: ActivityActor }): Promise<void> {
+    async orderRecordProgress(request: {
+      orderId: string;
+      step: string;
+      quantityDone: number;
+      assembled: number;
+      actor: ActivityActor;
+    }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const id = await productionOrderId(trx, request.orderId);
         await updateProductionOrder(trx, id, { produced_quantity: request.assembled, status: 'volume_production' });
-        await auditOrder(trx, request.orderId, 'production.progress', { step: request.step, quantityDone: request.quantityDone }, request.actor);
+        await auditOrder(
+          trx,
+          request.orderId,
+          'production.progress',
+          { step: request.step, quantityDone: request.quantityDone },
+          request.actor,
+        );
       });
     },
   };

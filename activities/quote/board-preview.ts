@@ -23,7 +23,12 @@ async function render(archivePath: string): Promise<{ top: string; bottom: strin
   const types = whatsThatGerber(files.map((f) => f.file));
   const layers = files
     .filter((f) => DRAWN_TYPES.has(types[f.file]?.type ?? ''))
-    .map((f) => ({ filename: f.file, gerber: Buffer.from(f.data).toString('latin1'), type: types[f.file].type, side: types[f.file].side }));
+    .map((f) => ({
+      filename: f.file,
+      gerber: Buffer.from(f.data).toString('latin1'),
+      type: types[f.file].type,
+      side: types[f.file].side,
+    }));
   if (!layers.some((l) => l.type === 'copper')) return null;
   // Loaded when first needed: the renderer is large.
   const { default: pcbStackup } = await import('pcb-stackup');
@@ -45,7 +50,10 @@ async function writeWhole(path: string, text: string): Promise<void> {
  * Draws the archive's board into `previewsDir` unless it was drawn (or refused) before: idempotent, so a retried
  * activity finds its work done. `drawn` is false when the files cannot be drawn.
  */
-export async function drawBoardPreview(previewsDir: string, archive: { path: string; sha256: string }): Promise<{ drawn: boolean }> {
+export async function drawBoardPreview(
+  previewsDir: string,
+  archive: { path: string; sha256: string },
+): Promise<{ drawn: boolean }> {
   if (existsSync(boardPreviewPath(previewsDir, archive.sha256, 'bottom'))) return { drawn: true };
   if (existsSync(boardPreviewRefusedPath(previewsDir, archive.sha256))) return { drawn: false };
   await mkdir(previewsDir, { recursive: true });

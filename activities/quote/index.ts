@@ -29,10 +29,10 @@ export interface QuoteActivityDeps {
 /** Builds the quote activities. Rules and catalog default to the versions in config/pricing. */
 export function createQuoteActivities(deps: QuoteActivityDeps) {
   let loaded: Promise<{ rules: PricingRules; catalog: Catalog }> | null = null;
-  const config = () => (loaded ??= Promise.all([
-    deps.rules ?? loadPricingRules(),
-    deps.catalog ?? loadCatalog(),
-  ]).then(([rules, catalog]) => ({ rules, catalog })));
+  const config = () =>
+    (loaded ??= Promise.all([deps.rules ?? loadPricingRules(), deps.catalog ?? loadCatalog()]).then(
+      ([rules, catalog]) => ({ rules, catalog }),
+    ));
   return {
     /** Reads, hashes and analyses the customer's files. */
     async analyzeQuoteFiles(input: AnalyzeFilesInput): Promise<AnalyzedUpload> {
@@ -45,7 +45,10 @@ export function createQuoteActivities(deps: QuoteActivityDeps) {
     },
     /** Renders the quote PDF to `<documentsDir>/<quoteNumber>.pdf`; re-running rewrites identical bytes. */
     async renderQuotePdfActivity(input: Omit<QuotePdfInput, 'factory'> & { factory?: FactoryHeader }) {
-      return writeQuotePdf({ ...input, factory: input.factory ?? deps.factory ?? DEFAULT_FACTORY }, join(deps.documentsDir, quoteDocumentName(input.quoteNumber)));
+      return writeQuotePdf(
+        { ...input, factory: input.factory ?? deps.factory ?? DEFAULT_FACTORY },
+        join(deps.documentsDir, quoteDocumentName(input.quoteNumber)),
+      );
     },
   };
 }

@@ -25,10 +25,25 @@ describe.each(TEST_DB_KINDS)('quote-flow activities on %s', (kind) => {
     dir = mkdtempSync(join(tmpdir(), 'smt-quote-flow-'));
     acts = createQuoteFlowActivities({ db: t.db, documentsDir: join(dir, 'docs') });
     const customer = await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code);
-    const quote = await quotesRepo.createQuote(t.db, { reference: 'Q-TEST-1', customer_id: customer!.id, status: 'analysing', quantity: 10, currency: 'CNY', options: json({}) });
+    const quote = await quotesRepo.createQuote(t.db, {
+      reference: 'Q-TEST-1',
+      customer_id: customer!.id,
+      status: 'analysing',
+      quantity: 10,
+      currency: 'CNY',
+      options: json({}),
+    });
     quoteId = quote.id;
     const stored = await storeQuoteFile(dir, quoteId, 1, 'board.zip', board());
-    await quotesRepo.addQuoteFile(t.db, { quote_id: quoteId, revision: 1, kind: 'gerber', filename: 'board.zip', content_hash: stored.sha256, size_bytes: stored.size, storage_path: stored.path });
+    await quotesRepo.addQuoteFile(t.db, {
+      quote_id: quoteId,
+      revision: 1,
+      kind: 'gerber',
+      filename: 'board.zip',
+      content_hash: stored.sha256,
+      size_bytes: stored.size,
+      storage_path: stored.path,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -56,14 +71,30 @@ describe.each(TEST_DB_KINDS)('quote-flow activities on %s', (kind) => {
 
   it('applies review adjustments from the engine lines, so a retry does not compound them', async () => {
     const [rev] = await quotesRepo.listQuoteRevisions(t.db, quoteId);
-    const line = (rev.price_breakdown as unknown as { lineItems: { code: string; quantity: number; totalFen: number }[] }).lineItems[0];
+    const line = (
+      rev.price_breakdown as unknown as { lineItems: { code: string; quantity: number; totalFen: number }[] }
+    ).lineItems[0];
     const expected = (rev.total_cents as number) - line.totalFen + line.quantity * 7;
-    const a = await acts.applyReviewAdjustments({ quoteId, revision: 1, adjustments: [{ code: line.code, unitPriceMinor: 7 }] });
-    const b = await acts.applyReviewAdjustments({ quoteId, revision: 1, adjustments: [{ code: line.code, unitPriceMinor: 7 }] });
+    const a = await acts.applyReviewAdjustments({
+      quoteId,
+      revision: 1,
+      adjustments: [{ code: line.code, unitPriceMinor: 7 }],
+    });
+    const b = await acts.applyReviewAdjustments({
+      quoteId,
+      revision: 1,
+      adjustments: [{ code: line.code, unitPriceMinor: 7 }],
+    });
     // A cut this deep needs a second person's approval (four eyes on price changes); the reasons say why.
-    expect(a).toEqual({ ok: true, totalMinor: expected, approvalReasons: [expect.stringMatching(/^the total is lowered by/), expect.stringMatching(/below the floor/)] });
+    expect(a).toEqual({
+      ok: true,
+      totalMinor: expected,
+      approvalReasons: [expect.stringMatching(/^the total is lowered by/), expect.stringMatching(/below the floor/)],
+    });
     expect(b).toEqual(a);
-    expect(await acts.applyReviewAdjustments({ quoteId, revision: 1, adjustments: [{ code: 'NOPE', unitPriceMinor: 1 }] })).toEqual({ ok: false, reason: 'no line item with code "NOPE"' });
+    expect(
+      await acts.applyReviewAdjustments({ quoteId, revision: 1, adjustments: [{ code: 'NOPE', unitPriceMinor: 1 }] }),
+    ).toEqual({ ok: false, reason: 'no line item with code "NOPE"' });
     expect((await quotesRepo.listQuoteRevisions(t.db, quoteId))[0].total_cents).toBe(expected);
   });
 
@@ -76,17 +107,29 @@ describe.each(TEST_DB_KINDS)('quote-flow activities on %s', (kind) => {
     expect(readFileSync(again.pdf).equals(bytes)).toBe(true);
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(first.recipients.sort()).toEqual(['buyer@demo.local', 'customer@demo.local']);
-    const mail = (await outboxRepo.listOutbox(t.db)).filter((m) => m.idempotency_key.startsWith(`quote:${quoteId}:issued-r1`));
+    const mail = (await outboxRepo.listOutbox(t.db)).filter((m) =>
+      m.idempotency_key.startsWith(`quote:${quoteId}:issued-r1`),
+    );
     expect(mail).toHaveLength(2);
     expect(mail[0].text_body).toContain('Valid until 2026-12-24');
-    expect(new Date((await quotesRepo.getQuote(t.db, quoteId))!.valid_until as Date).toISOString()).toBe('2026-12-24T10:00:00.000Z');
+    expect(new Date((await quotesRepo.getQuote(t.db, quoteId))!.valid_until as Date).toISOString()).toBe(
+      '2026-12-24T10:00:00.000Z',
+    );
   });
 
   it('projects the stage, auditing only real changes', async () => {
-    expect(await acts.projectQuoteStage({ quoteId, stage: 'awaiting_customer', revision: 1 })).toEqual({ changed: true });
-    expect(await acts.projectQuoteStage({ quoteId, stage: 'awaiting_customer', revision: 1 })).toEqual({ changed: false });
+    expect(await acts.projectQuoteStage({ quoteId, stage: 'awaiting_customer', revision: 1 })).toEqual({
+      changed: true,
+    });
+    expect(await acts.projectQuoteStage({ quoteId, stage: 'awaiting_customer', revision: 1 })).toEqual({
+      changed: false,
+    });
     const trail = (await auditRepo.listAudit(t.db, 'quote', quoteId)).filter((a) => a.action === 'quote.stage');
     expect(trail).toHaveLength(1);
-    expect(trail[0]).toMatchObject({ actor_role: 'workflow', before: { status: 'analysing' }, after: { status: 'awaiting_customer', revision: 1 } });
+    expect(trail[0]).toMatchObject({
+      actor_role: 'workflow',
+      before: { status: 'analysing' },
+      after: { status: 'awaiting_customer', revision: 1 },
+    });
   });
 });

@@ -9,7 +9,14 @@ import type { Db } from '../../infra/db/database';
 import { json } from '../../infra/db/database';
 import { recordAudit } from '../../infra/db/repositories/audit';
 import { getCustomer } from '../../infra/db/repositories/customers';
-import { addQuoteRevision, getQuote, listQuoteFiles, listQuoteRevisions, saveQuoteAnalysis, setQuoteStatus } from '../../infra/db/repositories/quotes';
+import {
+  addQuoteRevision,
+  getQuote,
+  listQuoteFiles,
+  listQuoteRevisions,
+  saveQuoteAnalysis,
+  setQuoteStatus,
+} from '../../infra/db/repositories/quotes';
 import type { LineItem, PricedQuote } from '../../domain/quote/pricing';
 import type { LineItemAdjustment, QuoteActor, QuoteRequestOptions, QuoteStage } from '../../domain/quote/contract';
 import { DateTime } from 'luxon';
@@ -86,7 +93,11 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
     const all = await listQuoteFiles(db, quoteId);
     const upTo = all.filter((f) => f.revision <= revision);
     const latest = Math.max(0, ...upTo.filter((f) => f.kind === 'gerber').map((f) => f.revision));
-    if (!latest) throw ApplicationFailure.nonRetryable(`quote ${quoteId} has no Gerber archive up to revision ${revision}`, 'NoFiles');
+    if (!latest)
+      throw ApplicationFailure.nonRetryable(
+        `quote ${quoteId} has no Gerber archive up to revision ${revision}`,
+        'NoFiles',
+      );
     const of = (kind: 'gerber' | 'bom' | 'cpl') => upTo.filter((f) => f.revision === latest && f.kind === kind)[0];
     return { gerber: of('gerber'), bom: of('bom'), cpl: of('cpl') };
   }
@@ -100,10 +111,20 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
     },
 
     /** Analyses and prices one revision with the quote engine and stores both (replacing an earlier run). */
-    async analyseQuoteRevision(input: { quoteId: string; revision: number; quantity: number; options: QuoteRequestOptions }): Promise<RevisionPricing> {
+    async analyseQuoteRevision(input: {
+      quoteId: string;
+      revision: number;
+      quantity: number;
+      options: QuoteRequestOptions;
+    }): Promise<RevisionPricing> {
       const quote = await quoteOrFail(input.quoteId);
       const files = await filesFor(input.quoteId, input.revision);
-      await addQuoteRevision(db, { quote_id: quote.id, revision: input.revision, quantity: input.quantity, options: json(input.options) });
+      await addQuoteRevision(db, {
+        quote_id: quote.id,
+        revision: input.revision,
+        quantity: input.quantity,
+        options: json(input.options),
+      });
       let analysis;
       try {
         analysis = await engine.analyzeQuoteFiles({
@@ -115,15 +136,41 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
         if (error instanceof ArchiveRejectedError || error instanceof InputRejectedError) {
           // Refused files are a reason for review (the engineer asks for corrected files), not a failure.
           const reason = `files refused (${error.code}): ${error.message}`;
-          await saveQuoteAnalysis(db, { quote_id: quote.id, revision: input.revision, kind: 'board', result: json({ refused: { code: error.code, message: error.message } }), dfm_errors: 1, dfm_warnings: 0 });
-          await db.updateTable('quote_revisions').set({ auto_quote_allowed: false, price_breakdown: null, total_cents: null, note: reason }).where('quote_id', '=', quote.id).where('revision', '=', input.revision).execute();
-          return { autoQuoteAllowed: false, reviewReasons: [reason], totalMinor: null, currency: null, dfmErrors: 1, dfmWarnings: 0 };
+          await saveQuoteAnalysis(db, {
+            quote_id: quote.id,
+            revision: input.revision,
+            kind: 'board',
+            result: json({ refused: { code: error.code, message: error.message } }),
+            dfm_errors: 1,
+            dfm_warnings: 0,
+          });
+          await db
+            .updateTable('quote_revisions')
+            .set({ auto_quote_allowed: false, price_breakdown: null, total_cents: null, note: reason })
+            .where('quote_id', '=', quote.id)
+            .where('revision', '=', input.revision)
+            .execute();
+          return {
+            autoQuoteAllowed: false,
+            reviewReasons: [reason],
+            totalMinor: null,
+            currency: null,
+            dfmErrors: 1,
+            dfmWarnings: 0,
+          };
         }
         throw error;
       }
       const dfmErrors = analysis.issues.filter((i) => i.severity === 'error').length;
       const dfmWarnings = analysis.issues.filter((i) => i.severity === 'warning').length;
-      await saveQuoteAnalysis(db, { quote_id: quote.id, revision: input.revision, kind: 'board', result: json(analysis), dfm_errors: dfmErrors, dfm_warnings: dfmWarnings });
+      await saveQuoteAnalysis(db, {
+        quote_id: quote.id,
+        revision: input.revision,
+        kind: 'board',
+        result: json(analysis),
+        dfm_errors: dfmErrors,
+        dfm_warnings: dfmWarnings,
+      });
       const priced = await engine.priceQuoteActivity({
         analysis,
         options: { ...input.options, quantity: input.quantity, quotedOn: factoryDate(new Date()) },
@@ -131,50 +178,103 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
       const autoQuoteAllowed = priced.status === 'quoted';
       await db
         .updateTable('quote_revisions')
-        .set({ price_breakdown: json(priced), total_cents: priced.totalFen, auto_quote_allowed: autoQuoteAllowed, note: priced.reviewReasons.join('; ') || null })
+        .set({
+          price_breakdown: json(priced),
+          total_cents: priced.totalFen,
+          auto_quote_allowed: autoQuoteAllowed,
+          note: priced.reviewReasons.join('; ') || null,
+        })
         .where('quote_id', '=', quote.id)
         .where('revision', '=', input.revision)
         .execute();
-      await db.updateTable('quotes').set({ currency: priced.currency, updated_at: new Date() }).where('id', '=', quote.id).execute();
-      return { autoQuoteAllowed, reviewReasons: priced.reviewReasons, totalMinor: priced.totalFen, currency: priced.currency, dfmErrors, dfmWarnings };
+      await db
+        .updateTable('quotes')
+        .set({ currency: priced.currency, updated_at: new Date() })
+        .where('id', '=', quote.id)
+        .execute();
+      return {
+        autoQuoteAllowed,
+        reviewReasons: priced.reviewReasons,
+        totalMinor: priced.totalFen,
+        currency: priced.currency,
+        dfmErrors,
+        dfmWarnings,
+      };
     },
 
     /**
      * Applies the reviewing engineer's line-item prices to the revision's stored price (no adjustments: back to the
      * engine's price) and says why the change needs a second person's approval (empty: it stands alone).
      */
-    async applyReviewAdjustments(input: { quoteId: string; revision: number; adjustments: LineItemAdjustment[] }): Promise<{ ok: true; totalMinor: number; approvalReasons: string[] } | { ok: false; reason: string }> {
+    async applyReviewAdjustments(input: {
+      quoteId: string;
+      revision: number;
+      adjustments: LineItemAdjustment[];
+    }): Promise<{ ok: true; totalMinor: number; approvalReasons: string[] } | { ok: false; reason: string }> {
       const revision = (await listQuoteRevisions(db, input.quoteId)).find((r) => r.revision === input.revision);
       const priced = revision?.price_breakdown as unknown as PricedQuote | null | undefined;
-      if (!priced) throw ApplicationFailure.nonRetryable(`revision ${input.revision} of quote ${input.quoteId} has no price to adjust`, 'NoPrice');
+      if (!priced)
+        throw ApplicationFailure.nonRetryable(
+          `revision ${input.revision} of quote ${input.quoteId} has no price to adjust`,
+          'NoPrice',
+        );
       // Adjusting from the engine's original lines keeps a retried activity from compounding changes.
-      const original = ((priced as PricedQuote & { engineLineItems?: LineItem[] }).engineLineItems ?? priced.lineItems) as LineItem[];
+      const original = ((priced as PricedQuote & { engineLineItems?: LineItem[] }).engineLineItems ??
+        priced.lineItems) as LineItem[];
       const result = applyLineItemAdjustments(original, input.adjustments);
       // A person's mistake, answered by asking again rather than failing the workflow.
       if (!result.ok) return { ok: false, reason: result.reason };
-      const adjusted = { ...priced, engineLineItems: original, lineItems: result.lineItems, totalFen: result.totalMinor, perBoardFen: Math.round(result.totalMinor / priced.quantity), adjustments: input.adjustments };
+      const adjusted = {
+        ...priced,
+        engineLineItems: original,
+        lineItems: result.lineItems,
+        totalFen: result.totalMinor,
+        perBoardFen: Math.round(result.totalMinor / priced.quantity),
+        adjustments: input.adjustments,
+      };
       await db
         .updateTable('quote_revisions')
         .set({ price_breakdown: json(adjusted), total_cents: result.totalMinor })
         .where('quote_id', '=', input.quoteId)
         .where('revision', '=', input.revision)
         .execute();
-      const approvalReasons = priceChangeApprovalReasons({ engineLines: original, adjustedLines: result.lineItems, approvals: (await pricingRules()).approvals });
+      const approvalReasons = priceChangeApprovalReasons({
+        engineLines: original,
+        adjustedLines: result.lineItems,
+        approvals: (await pricingRules()).approvals,
+      });
       return { ok: true, totalMinor: result.totalMinor, approvalReasons };
     },
 
     /** Renders the revision's PDF and emails the customer's users that the quote is ready. */
-    async issueQuote(input: { workflowId: string; quoteId: string; revision: number; validUntil: string; review?: IssuedReview | null }): Promise<{ pdf: string; recipients: string[] }> {
+    async issueQuote(input: {
+      workflowId: string;
+      quoteId: string;
+      revision: number;
+      validUntil: string;
+      review?: IssuedReview | null;
+    }): Promise<{ pdf: string; recipients: string[] }> {
       const quote = await quoteOrFail(input.quoteId);
       const customer = await getCustomer(db, quote.customer_id);
       const revision = (await listQuoteRevisions(db, quote.id)).find((r) => r.revision === input.revision);
       const priced = revision?.price_breakdown as unknown as PricedQuote | null | undefined;
-      if (!priced) throw ApplicationFailure.nonRetryable(`revision ${input.revision} of quote ${quote.id} has no price`, 'NoPrice');
-      const analysisRow = await db.selectFrom('quote_analyses').select('result').where('quote_id', '=', quote.id).where('revision', '<=', input.revision).orderBy('revision', 'desc').executeTakeFirst();
+      if (!priced)
+        throw ApplicationFailure.nonRetryable(
+          `revision ${input.revision} of quote ${quote.id} has no price`,
+          'NoPrice',
+        );
+      const analysisRow = await db
+        .selectFrom('quote_analyses')
+        .select('result')
+        .where('quote_id', '=', quote.id)
+        .where('revision', '<=', input.revision)
+        .orderBy('revision', 'desc')
+        .executeTakeFirst();
       const issuedOn = factoryDate(new Date());
       let approval: QuoteApproval | undefined;
       if (input.review) {
-        const engineLines = (priced as PricedQuote & { engineLineItems?: LineItem[] }).engineLineItems ?? priced.lineItems;
+        const engineLines =
+          (priced as PricedQuote & { engineLineItems?: LineItem[] }).engineLineItems ?? priced.lineItems;
         const second = input.review.secondApproval;
         approval = {
           reviewedBy: await signatory(input.review.by),
@@ -184,9 +284,23 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
           ...(second ? { secondApproval: { ...(await signatory(second.by)), on: factoryDate(second.at) } } : {}),
         };
       }
-      const issued: PricedQuote = { ...priced, quotedOn: issuedOn, validUntil: factoryDate(input.validUntil), ...(approval ? { approval } : {}) };
-      await db.updateTable('quote_revisions').set({ price_breakdown: json(issued) }).where('quote_id', '=', quote.id).where('revision', '=', input.revision).execute();
-      await db.updateTable('quotes').set({ valid_until: input.validUntil, updated_at: new Date() }).where('id', '=', quote.id).execute();
+      const issued: PricedQuote = {
+        ...priced,
+        quotedOn: issuedOn,
+        validUntil: factoryDate(input.validUntil),
+        ...(approval ? { approval } : {}),
+      };
+      await db
+        .updateTable('quote_revisions')
+        .set({ price_breakdown: json(issued) })
+        .where('quote_id', '=', quote.id)
+        .where('revision', '=', input.revision)
+        .execute();
+      await db
+        .updateTable('quotes')
+        .set({ valid_until: input.validUntil, updated_at: new Date() })
+        .where('id', '=', quote.id)
+        .execute();
       const analysis = (analysisRow?.result ?? {}) as Record<string, unknown>;
       const pdf = await engine.renderQuotePdfActivity({
         quoteNumber: `${quote.reference}-r${input.revision}`,
@@ -202,7 +316,9 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
         },
         quote: issued,
       });
-      const link = deps.publicUrl ? `${deps.publicUrl}/api/quotes/${quote.id}/pdf?revision=${input.revision}` : `/api/quotes/${quote.id}/pdf?revision=${input.revision}`;
+      const link = deps.publicUrl
+        ? `${deps.publicUrl}/api/quotes/${quote.id}/pdf?revision=${input.revision}`
+        : `/api/quotes/${quote.id}/pdf?revision=${input.revision}`;
       const { recipients } = await mail.mailRoles({
         idempotencyKey: `${input.workflowId}:issued-r${input.revision}`,
         customerId: quote.customer_id,
@@ -220,11 +336,21 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
     },
 
     /** Keeps the quotes table's status in step with the workflow; audited only when it changes. */
-    async projectQuoteStage(input: { quoteId: string; stage: QuoteStage; revision: number; validUntil?: string | null }): Promise<{ changed: boolean }> {
+    async projectQuoteStage(input: {
+      quoteId: string;
+      stage: QuoteStage;
+      revision: number;
+      validUntil?: string | null;
+    }): Promise<{ changed: boolean }> {
       return db.transaction().execute(async (trx) => {
         const change = await setQuoteStatus(trx, input.quoteId, input.stage);
         if (!change) throw ApplicationFailure.nonRetryable(`quote ${input.quoteId} does not exist`, 'QuoteNotFound');
-        if (input.validUntil) await trx.updateTable('quotes').set({ valid_until: input.validUntil }).where('id', '=', input.quoteId).execute();
+        if (input.validUntil)
+          await trx
+            .updateTable('quotes')
+            .set({ valid_until: input.validUntil })
+            .where('id', '=', input.quoteId)
+            .execute();
         if (change.before === change.after) return { changed: false };
         await recordAudit(trx, {
           actorId: null,
@@ -242,9 +368,12 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
   // File work heartbeats, so a worker lost mid-analysis or mid-PDF is retried within seconds (FILE_WORK).
   return {
     ...activities,
-    analyseQuoteRevision: (input: Parameters<typeof activities.analyseQuoteRevision>[0]) => withHeartbeat(() => activities.analyseQuoteRevision(input)),
-    issueQuote: (input: Parameters<typeof activities.issueQuote>[0]) => withHeartbeat(() => activities.issueQuote(input)),
-    drawQuoteBoardPreview: (input: Parameters<typeof activities.drawQuoteBoardPreview>[0]) => withHeartbeat(() => activities.drawQuoteBoardPreview(input)),
+    analyseQuoteRevision: (input: Parameters<typeof activities.analyseQuoteRevision>[0]) =>
+      withHeartbeat(() => activities.analyseQuoteRevision(input)),
+    issueQuote: (input: Parameters<typeof activities.issueQuote>[0]) =>
+      withHeartbeat(() => activities.issueQuote(input)),
+    drawQuoteBoardPreview: (input: Parameters<typeof activities.drawQuoteBoardPreview>[0]) =>
+      withHeartbeat(() => activities.drawQuoteBoardPreview(input)),
   };
 }
 

@@ -12,8 +12,12 @@ import { pdfText } from './test-support/pdf-text';
 
 describe('quote activities', () => {
   let dir: string;
-  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'quote-pdf-')); });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'quote-pdf-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('analyse → price → PDF through the activity functions, idempotently', async () => {
     const activities = createQuoteActivities({ documentsDir: dir });
@@ -23,9 +27,14 @@ describe('quote activities', () => {
       { name: 'b-Edge_Cuts.gbr', data: outlineGerber(80, 60) },
       { name: 'b.drl', data: platedDrill() },
     ]);
-    const analysis = (await env.run(activities.analyzeQuoteFiles, { gerbers: { name: 'b.zip', data: zip } })) as AnalyzedUpload;
+    const analysis = (await env.run(activities.analyzeQuoteFiles, {
+      gerbers: { name: 'b.zip', data: zip },
+    })) as AnalyzedUpload;
     expect(analysis.board).toMatchObject({ widthMm: 80, heightMm: 60, copperLayers: 1 });
-    const quote = (await env.run(activities.priceQuoteActivity, { analysis, options: { quantity: 5, quotedOn: '2026-11-24' } })) as PricedQuote;
+    const quote = (await env.run(activities.priceQuoteActivity, {
+      analysis,
+      options: { quantity: 5, quotedOn: '2026-11-24' },
+    })) as PricedQuote;
     expect(quote.rulesVersion).toBe('2026-11-v2');
     expect(quote.lineItems[0].code).toBe('pcb-engineering');
 
@@ -42,22 +51,64 @@ describe('quote activities', () => {
   const reviewBase = {
     board: { widthMm: 10, heightMm: 10, areaCm2: 1, copperLayers: 8, sizeFrom: 'outline' as const },
     drill: { holes: 0, tools: 0, minDiameterMm: null, plated: 0, nonPlated: 0, slots: 0 },
-    bom: null, placement: null,
+    bom: null,
+    placement: null,
     issues: [{ severity: 'error' as const, code: 'drill-missing', message: 'No drill file' }],
     inputs: [{ role: 'gerber' as const, file: 'b.zip', bytes: 10, sha256: 'a'.repeat(64) }],
     inputHash: 'b'.repeat(64),
   };
   const reviewQuote: PricedQuote = {
-    rulesVersion: 'v', catalogVersion: null, currency: 'CNY', usdRate: 7.1, quantity: 10, runType: 'proofing',
-    sourcing: null, pcbSuppliedBy: 'factory', stencilSuppliedBy: 'factory', leadTime: 'standard', leadTimeDays: 12, quotedOn: '2026-11-24', validUntil: '2026-12-09',
-    lineItems: [{ category: 'pcb', code: 'pcb-engineering', description: 'PCB engineering (CAM), 8 layers', quantity: 1, unit: 'order', unitPriceFen: 71000, totalFen: 71000 }],
-    subtotals: { pcb: 71000, stencil: 0, assembly: 0, components: 0, 'lead-time': 0, adjustment: 0 }, totalFen: 71000, perBoardFen: 7100,
-    totalUsdCents: 10000, perBoardUsdCents: 1000, quantityBreaks: [], missingFiles: [], status: 'needs-engineering-review', reviewReasons: ['8 copper layers'], terms: ['Balance before shipment.'],
+    rulesVersion: 'v',
+    catalogVersion: null,
+    currency: 'CNY',
+    usdRate: 7.1,
+    quantity: 10,
+    runType: 'proofing',
+    sourcing: null,
+    pcbSuppliedBy: 'factory',
+    stencilSuppliedBy: 'factory',
+    leadTime: 'standard',
+    leadTimeDays: 12,
+    quotedOn: '2026-11-24',
+    validUntil: '2026-12-09',
+    lineItems: [
+      {
+        category: 'pcb',
+        code: 'pcb-engineering',
+        description: 'PCB engineering (CAM), 8 layers',
+        quantity: 1,
+        unit: 'order',
+        unitPriceFen: 71000,
+        totalFen: 71000,
+      },
+    ],
+    subtotals: { pcb: 71000, stencil: 0, assembly: 0, components: 0, 'lead-time': 0, adjustment: 0 },
+    totalFen: 71000,
+    perBoardFen: 7100,
+    totalUsdCents: 10000,
+    perBoardUsdCents: 1000,
+    quantityBreaks: [],
+    missingFiles: [],
+    status: 'needs-engineering-review',
+    reviewReasons: ['8 copper layers'],
+    terms: ['Balance before shipment.'],
   };
 
   it('marks a quote still awaiting review as a draft and lists every input hash', async () => {
-    const a = await renderQuotePdf({ quoteNumber: 'Q-R', factory: DEFAULT_FACTORY, customer: { name: 'X' }, analysis: reviewBase, quote: reviewQuote });
-    const b = await renderQuotePdf({ quoteNumber: 'Q-R', factory: DEFAULT_FACTORY, customer: { name: 'X' }, analysis: { ...reviewBase, inputHash: 'c'.repeat(64) }, quote: reviewQuote });
+    const a = await renderQuotePdf({
+      quoteNumber: 'Q-R',
+      factory: DEFAULT_FACTORY,
+      customer: { name: 'X' },
+      analysis: reviewBase,
+      quote: reviewQuote,
+    });
+    const b = await renderQuotePdf({
+      quoteNumber: 'Q-R',
+      factory: DEFAULT_FACTORY,
+      customer: { name: 'X' },
+      analysis: { ...reviewBase, inputHash: 'c'.repeat(64) },
+      quote: reviewQuote,
+    });
     expect(a.equals(b)).toBe(false); // the hashes are part of the document
     expect(pdfText(a)).toContain('DRAFT');
   });
@@ -68,12 +119,24 @@ describe('quote activities', () => {
     const approved: PricedQuote = {
       ...reviewQuote,
       approval: {
-        reviewedBy: { name: 'Li Wei', role: 'engineer' }, reviewedOn: '2026-11-25', reasons: ['8 copper layers'],
-        changes: [{ code: 'pcb-engineering', description: 'PCB engineering (CAM), 8 layers', fromFen: 80000, toFen: 71000 }],
+        reviewedBy: { name: 'Li Wei', role: 'engineer' },
+        reviewedOn: '2026-11-25',
+        reasons: ['8 copper layers'],
+        changes: [
+          { code: 'pcb-engineering', description: 'PCB engineering (CAM), 8 layers', fromFen: 80000, toFen: 71000 },
+        ],
         secondApproval: { name: 'Zhang Min', role: 'sales_manager', on: '2026-11-25' },
       },
     };
-    const text = pdfText(await renderQuotePdf({ quoteNumber: 'Q-A', factory: DEFAULT_FACTORY, customer: { name: 'X' }, analysis: reviewBase, quote: approved }));
+    const text = pdfText(
+      await renderQuotePdf({
+        quoteNumber: 'Q-A',
+        factory: DEFAULT_FACTORY,
+        customer: { name: 'X' },
+        analysis: reviewBase,
+        quote: approved,
+      }),
+    );
     expect(text).not.toMatch(/DRAFT|NEEDS ENGINEERING REVIEW|indicative/);
     expect(text).toContain('Approved by Li Wei (engineer) on 2026-11-25.');
     expect(text).toContain('Price change approved by Zhang Min (sales_manager) on 2026-11-25.');

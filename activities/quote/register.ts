@@ -11,7 +11,13 @@ export const workerRegistration: WorkerRegistration = {
   taskQueue: 'quote',
   workflowsPath: require.resolve('../../workflows/quote'),
   createActivities: (deps) => ({
-    ...createQuoteFlowActivities({ db: deps.db, documentsDir: quoteDocumentsDir(deps.config.dataDir), previewsDir: boardPreviewsDir(deps.config.dataDir), publicUrl: deps.config.publicUrl, timeZone: deps.config.business.timeZone }),
+    ...createQuoteFlowActivities({
+      db: deps.db,
+      documentsDir: quoteDocumentsDir(deps.config.dataDir),
+      previewsDir: boardPreviewsDir(deps.config.dataDir),
+      publicUrl: deps.config.publicUrl,
+      timeZone: deps.config.business.timeZone,
+    }),
     ...createCustomerFlowActivities({ db: deps.db }),
   }),
 };

@@ -47,11 +47,23 @@ export function createRmaActivities(deps: RmaActivityDeps) {
   const { db } = deps;
 
   /** Emails everyone holding `roles` (and/or the customer's users), once per person per key. */
-  async function mail(trx: DbOrTrx, key: string, to: { roles?: Role[]; customerId?: string }, subject: string, lines: string[]): Promise<string[]> {
+  async function mail(
+    trx: DbOrTrx,
+    key: string,
+    to: { roles?: Role[]; customerId?: string },
+    subject: string,
+    lines: string[],
+  ): Promise<string[]> {
     const people = await recipients(trx, to);
     const text = [...lines, '', '— SMT Works'].join('\n');
     for (const person of people) {
-      await enqueueMail(trx, { idempotencyKey: `${key}:${person.email}`, to: person.email, subject, text, template: 'rma' });
+      await enqueueMail(trx, {
+        idempotencyKey: `${key}:${person.email}`,
+        to: person.email,
+        subject,
+        text,
+        template: 'rma',
+      });
     }
     return people.map((p) => p.email);
   }
@@ -66,7 +78,15 @@ export function createRmaActivities(deps: RmaActivityDeps) {
         // projection can run a moment before that commit is visible.
         if (!change) throw new Error(`RMA case ${input.rmaId} not found (yet)`);
         if (change.before !== change.after) {
-          await recordAudit(trx, { actorId: null, actorRole: 'workflow', action: 'rma.stage', entityType: 'rma_case', entityId: input.rmaId, before: { status: change.before }, after: { status } });
+          await recordAudit(trx, {
+            actorId: null,
+            actorRole: 'workflow',
+            action: 'rma.stage',
+            entityType: 'rma_case',
+            entityId: input.rmaId,
+            before: { status: change.before },
+            after: { status },
+          });
         }
       });
     },
@@ -113,11 +133,17 @@ export function createRmaActivities(deps: RmaActivityDeps) {
       const wf = caseWorkflowId();
       await db.transaction().execute(async (trx) => {
         await rmaStore.requestMaterialsOnce(trx, input.rmaId, input.requests);
-        const lines = input.requests.map((r) => `${r.kind}: repair ${r.repairQuantity} + spare ${r.spareQuantity}${r.inStock ? ' (in stock)' : ' (to order)'}`);
-        await mail(trx, `${wf}:material-request`, { roles: ['production'] }, `RMA ${input.reference}: spare-material request`, [
-          `Material for the repair of RMA ${input.reference}:`,
-          ...lines,
-        ]);
+        const lines = input.requests.map(
+          (r) =>
+            `${r.kind}: repair ${r.repairQuantity} + spare ${r.spareQuantity}${r.inStock ? ' (in stock)' : ' (to order)'}`,
+        );
+        await mail(
+          trx,
+          `${wf}:material-request`,
+          { roles: ['production'] },
+          `RMA ${input.reference}: spare-material request`,
+          [`Material for the repair of RMA ${input.reference}:`, ...lines],
+        );
       });
     },
 
@@ -127,7 +153,14 @@ export function createRmaActivities(deps: RmaActivityDeps) {
     },
 
     /** Records a repair (one row per step key). */
-    async recordRepair(input: { rmaId: string; step: string; team: RepairTeam; repaired: number; scrapped: number; by: RmaActor }): Promise<void> {
+    async recordRepair(input: {
+      rmaId: string;
+      step: string;
+      team: RepairTeam;
+      repaired: number;
+      scrapped: number;
+      by: RmaActor;
+    }): Promise<void> {
       await rmaStore.recordRepairOnce(db, input);
     },
 
@@ -135,7 +168,13 @@ export function createRmaActivities(deps: RmaActivityDeps) {
      * Adds the `day`-th 50 CNY entry for the late quality-abnormality report and emails the managers; a retry or
      * a replay adds nothing. Returns the case's penalty total.
      */
-    async recordReportPenalty(input: { rmaId: string; reference: string; day: number; dueAt: string; responsibleParty: Role }): Promise<{ days: number; totalFen: number }> {
+    async recordReportPenalty(input: {
+      rmaId: string;
+      reference: string;
+      day: number;
+      dueAt: string;
+      responsibleParty: Role;
+    }): Promise<{ days: number; totalFen: number }> {
       const wf = caseWorkflowId();
       const key = `${wf}:report-penalty:day-${input.day}`;
       return db.transaction().execute(async (trx) => {
@@ -151,28 +190,56 @@ export function createRmaActivities(deps: RmaActivityDeps) {
         const entries = await listPenalties(trx, { rmaCaseId: input.rmaId });
         const totalFen = entries.reduce((sum, e) => sum + e.amount_cents, 0);
         if (added) {
-          await mail(trx, key, { roles: ['manager'] }, `RMA ${input.reference}: quality report ${input.day} day(s) late — 50 CNY penalty`, [
-            `The quality-abnormality report of RMA ${input.reference} was due at ${input.dueAt} and is still not handled.`,
-            `Day ${input.day} late: 50 CNY charged to the ${input.responsibleParty} role. Penalty so far: ${(totalFen / 100).toFixed(2)} CNY.`,
-          ]);
+          await mail(
+            trx,
+            key,
+            { roles: ['manager'] },
+            `RMA ${input.reference}: quality report ${input.day} day(s) late — 50 CNY penalty`,
+            [
+              `The quality-abnormality report of RMA ${input.reference} was due at ${input.dueAt} and is still not handled.`,
+              `Day ${input.day} late: 50 CNY charged to the ${input.responsibleParty} role. Penalty so far: ${(totalFen / 100).toFixed(2)} CNY.`,
+            ],
+          );
         }
         return { days: entries.length, totalFen };
       });
     },
 
     /** Emails the roles and/or the customer (once per key and person). */
-    async notify(input: { step: string; roles?: Role[]; customerId?: string; subject: string; lines: string[] }): Promise<{ recipients: string[] }> {
+    async notify(input: {
+      step: string;
+      roles?: Role[];
+      customerId?: string;
+      subject: string;
+      lines: string[];
+    }): Promise<{ recipients: string[] }> {
       const wf = workflowId();
-      return db.transaction().execute(async (trx) => ({ recipients: await mail(trx, `${wf}:${input.step}`, input, input.subject, input.lines) }));
+      return db
+        .transaction()
+        .execute(async (trx) => ({
+          recipients: await mail(trx, `${wf}:${input.step}`, input, input.subject, input.lines),
+        }));
     },
 
     /** Records a shipment of the case (repaired units, unrepaired units or a replacement). */
-    async recordShipment(input: { rmaId: string; purpose: string; carrier: string; trackingNumber: string; by: RmaActor }): Promise<void> {
+    async recordShipment(input: {
+      rmaId: string;
+      purpose: string;
+      carrier: string;
+      trackingNumber: string;
+      by: RmaActor;
+    }): Promise<void> {
       await rmaStore.recordShipmentOnce(db, input);
     },
 
     /** Raises an invoice for the case (paid repair, or faulty units never returned); once per purpose. */
-    async raiseInvoice(input: { rmaId: string; reference: string; customerId: string; purpose: 'repair' | 'unreturned'; amountFen: number }): Promise<{ number: string }> {
+    async raiseInvoice(input: {
+      rmaId: string;
+      reference: string;
+      customerId: string;
+      purpose: 'repair' | 'unreturned';
+      amountFen: number;
+    }): Promise<{ number: string }> {
       return rmaStore.raiseInvoiceOnce(db, input);
     },
 
@@ -185,37 +252,75 @@ export function createRmaActivities(deps: RmaActivityDeps) {
       source: string;
       by: RmaActor;
     }): Promise<void> {
-      await db.transaction().execute((trx) => rmaStore.recordConfirmedClaimsOnce(trx, `${caseWorkflowId()}:confirm-claims`, input));
+      await db
+        .transaction()
+        .execute((trx) => rmaStore.recordConfirmedClaimsOnce(trx, `${caseWorkflowId()}:confirm-claims`, input));
     },
 
     /** The most a refund of `units` may be: what the customer paid for them on the linked order, pro rata. */
-    async refundCap(input: { customerId: string; orderId: string | null; units: number }): Promise<{ capFen: number; basis: string }> {
-      if (!input.orderId) return { capFen: 0, basis: 'no order is linked to the RMA, so no payment for these units is known' };
+    async refundCap(input: {
+      customerId: string;
+      orderId: string | null;
+      units: number;
+    }): Promise<{ capFen: number; basis: string }> {
+      if (!input.orderId)
+        return { capFen: 0, basis: 'no order is linked to the RMA, so no payment for these units is known' };
       const paid = await rmaStore.orderPaid(db, input.customerId, input.orderId);
-      if (!paid) return { capFen: 0, basis: 'the linked order is not this customer\'s' };
+      if (!paid) return { capFen: 0, basis: "the linked order is not this customer's" };
       const capFen = refundCapFen({ paidFen: paid.paidFen, quantity: paid.quantity }, input.units);
-      return { capFen, basis: `${(paid.paidFen / 100).toFixed(2)} CNY paid for ${paid.quantity} pcs; ${input.units} pcs inspected` };
+      return {
+        capFen,
+        basis: `${(paid.paidFen / 100).toFixed(2)} CNY paid for ${paid.quantity} pcs; ${input.units} pcs inspected`,
+      };
     },
 
     /** Audits a decision taken in a step that has no table of its own (refund steps, IPQC, disposal). */
-    async auditDecision(input: { rmaId: string; step: string; decision: string; by: RmaActor | null; data: Record<string, unknown> }): Promise<void> {
+    async auditDecision(input: {
+      rmaId: string;
+      step: string;
+      decision: string;
+      by: RmaActor | null;
+      data: Record<string, unknown>;
+    }): Promise<void> {
       await rmaStore.auditOnce(db, `${caseWorkflowId()}:${input.step}`, input);
     },
 
     /** Records a count difference (5.3.1) once per key and tells sales by email. */
-    async recordCountDifference(input: { rmaId: string; reference: string; step: string; field: string; expected: number; actual: number; note: string }): Promise<void> {
+    async recordCountDifference(input: {
+      rmaId: string;
+      reference: string;
+      step: string;
+      field: string;
+      expected: number;
+      actual: number;
+      note: string;
+    }): Promise<void> {
       const wf = caseWorkflowId();
       const key = `${wf}:count-difference:${input.step}`;
       await db.transaction().execute(async (trx) => {
         await trx
           .insertInto('rma_count_differences')
-          .values({ rma_case_id: input.rmaId, step: input.step, field: input.field, expected: input.expected, actual: input.actual, note: input.note, idempotency_key: key })
+          .values({
+            rma_case_id: input.rmaId,
+            step: input.step,
+            field: input.field,
+            expected: input.expected,
+            actual: input.actual,
+            note: input.note,
+            idempotency_key: key,
+          })
           .onConflict((oc) => oc.column('idempotency_key').doNothing())
           .execute();
-        await mail(trx, key, { roles: ['sales'] }, `RMA ${input.reference}: quantity differs — ${input.note} / 数量不符`, [
-          `${input.step}: expected ${input.expected} pcs, counted ${input.actual} pcs (${input.note}).`,
-          `数量不符:应为 ${input.expected} 件,实为 ${input.actual} 件。请及时与客户沟通处理。`,
-        ]);
+        await mail(
+          trx,
+          key,
+          { roles: ['sales'] },
+          `RMA ${input.reference}: quantity differs — ${input.note} / 数量不符`,
+          [
+            `${input.step}: expected ${input.expected} pcs, counted ${input.actual} pcs (${input.note}).`,
+            `数量不符:应为 ${input.expected} 件,实为 ${input.actual} 件。请及时与客户沟通处理。`,
+          ],
+        );
       });
     },
 
@@ -224,10 +329,23 @@ export function createRmaActivities(deps: RmaActivityDeps) {
      * monthly settlement with credit left (as orders are released, domain/order/payment.ts).
      */
     async repairRelease(input: { rmaId: string; reference: string; customerId: string }): Promise<ShipBackRelease> {
-      const invoice = await db.selectFrom('invoices').selectAll().where('rma_case_id', '=', input.rmaId).where('number', '=', `${input.reference}-R`).executeTakeFirst();
+      const invoice = await db
+        .selectFrom('invoices')
+        .selectAll()
+        .where('rma_case_id', '=', input.rmaId)
+        .where('number', '=', `${input.reference}-R`)
+        .executeTakeFirst();
       if (!invoice) return { release: false, outstandingFen: 0, reason: 'no repair invoice' };
-      const paid = await db.selectFrom('payments').select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_cents'), eb.val('0')).as('paid')).where('invoice_id', '=', invoice.id).executeTakeFirstOrThrow();
-      const customer = await db.selectFrom('customers').selectAll().where('id', '=', input.customerId).executeTakeFirstOrThrow();
+      const paid = await db
+        .selectFrom('payments')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_cents'), eb.val('0')).as('paid'))
+        .where('invoice_id', '=', invoice.id)
+        .executeTakeFirstOrThrow();
+      const customer = await db
+        .selectFrom('customers')
+        .selectAll()
+        .where('id', '=', input.customerId)
+        .executeTakeFirstOrThrow();
       const open = await db
         .selectFrom('invoices')
         .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_cents'), eb.val('0')).as('open'))
@@ -239,28 +357,68 @@ export function createRmaActivities(deps: RmaActivityDeps) {
         charge: 'paid',
         invoicedFen: Number(invoice.amount_cents),
         paidFen: Number(paid.paid),
-        credit: { terms: customer.payment_terms, approved: !!customer.payment_terms_approved_by, creditLimitMinor: Number(customer.credit_limit_cents), openExposureMinor: Number(open.open) },
+        credit: {
+          terms: customer.payment_terms,
+          approved: !!customer.payment_terms_approved_by,
+          creditLimitMinor: Number(customer.credit_limit_cents),
+          openExposureMinor: Number(open.open),
+        },
       });
     },
 
     /** Marks the repair invoice settled (paid, or moved onto the monthly statement), audited once. */
-    async settleRepairInvoice(input: { rmaId: string; reference: string; by: 'paid' | 'statement_entry' | 'free'; payment?: { reference: string; amountFen: number; confirmedBy: string } }): Promise<void> {
+    async settleRepairInvoice(input: {
+      rmaId: string;
+      reference: string;
+      by: 'paid' | 'statement_entry' | 'free';
+      payment?: { reference: string; amountFen: number; confirmedBy: string };
+    }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        const invoice = await trx.selectFrom('invoices').select(['id', 'currency']).where('number', '=', `${input.reference}-R`).executeTakeFirst();
+        const invoice = await trx
+          .selectFrom('invoices')
+          .select(['id', 'currency'])
+          .where('number', '=', `${input.reference}-R`)
+          .executeTakeFirst();
         if (invoice && input.payment) {
           await trx
             .insertInto('payments')
-            .values({ invoice_id: invoice.id, amount_cents: input.payment.amountFen, currency: invoice.currency, reference: input.payment.reference, received_on: new Date().toISOString().slice(0, 10), confirmed_by: input.payment.confirmedBy, idempotency_key: `${caseWorkflowId()}:repair-payment` })
+            .values({
+              invoice_id: invoice.id,
+              amount_cents: input.payment.amountFen,
+              currency: invoice.currency,
+              reference: input.payment.reference,
+              received_on: new Date().toISOString().slice(0, 10),
+              confirmed_by: input.payment.confirmedBy,
+              idempotency_key: `${caseWorkflowId()}:repair-payment`,
+            })
             .onConflict((oc) => oc.column('idempotency_key').doNothing())
             .execute();
         }
-        if (input.by === 'paid' && invoice) await trx.updateTable('invoices').set({ status: 'paid', paid_at: new Date() }).where('id', '=', invoice.id).where('status', '=', 'open').execute();
-        await rmaStore.auditOnce(trx, `${caseWorkflowId()}:repair-release`, { rmaId: input.rmaId, step: 'repair-release', decision: input.by, by: null, data: { invoice: `${input.reference}-R` } });
+        if (input.by === 'paid' && invoice)
+          await trx
+            .updateTable('invoices')
+            .set({ status: 'paid', paid_at: new Date() })
+            .where('id', '=', invoice.id)
+            .where('status', '=', 'open')
+            .execute();
+        await rmaStore.auditOnce(trx, `${caseWorkflowId()}:repair-release`, {
+          rmaId: input.rmaId,
+          step: 'repair-release',
+          decision: input.by,
+          by: null,
+          data: { invoice: `${input.reference}-R` },
+        });
       });
     },
 
     /** Closes the case with its outcome, root cause and corrective action. */
-    async closeCase(input: { rmaId: string; outcome: RmaOutcome; rootCause: string; correctiveAction: string; by: RmaActor | null }): Promise<void> {
+    async closeCase(input: {
+      rmaId: string;
+      outcome: RmaOutcome;
+      rootCause: string;
+      correctiveAction: string;
+      by: RmaActor | null;
+    }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const change = await rmaStore.setStatus(trx, input.rmaId, `closed:${input.outcome}`);
         if (!change) throw ApplicationFailure.nonRetryable(`RMA case ${input.rmaId} does not exist`, 'RmaNotFound');
@@ -272,7 +430,11 @@ export function createRmaActivities(deps: RmaActivityDeps) {
             entityType: 'rma_case',
             entityId: input.rmaId,
             before: { status: change.before },
-            after: { status: `closed:${input.outcome}`, rootCause: input.rootCause, correctiveAction: input.correctiveAction },
+            after: {
+              status: `closed:${input.outcome}`,
+              rootCause: input.rootCause,
+              correctiveAction: input.correctiveAction,
+            },
           });
         }
       });

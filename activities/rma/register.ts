@@ -6,7 +6,10 @@ import { createRmaRoutineActivities } from './routines';
 export const workerRegistration: WorkerRegistration = {
   taskQueue: 'rma',
   workflowsPath: require.resolve('../../workflows/rma'),
-  createActivities: (deps) => ({ ...createRmaActivities({ db: deps.db, publicUrl: deps.config.publicUrl }), ...createRmaRoutineActivities({ db: deps.db }) }),
+  createActivities: (deps) => ({
+    ...createRmaActivities({ db: deps.db, publicUrl: deps.config.publicUrl }),
+    ...createRmaRoutineActivities({ db: deps.db }),
+  }),
 };
 
 /**

@@ -12,7 +12,13 @@ import { PENALTY_CURRENCY } from '../../domain/rma/penalty';
 import type { DayActivity, OpenStep, PromisedDate, ViolationFine } from '../../domain/rma/routines';
 
 /** Emails every active user of `roles` once per key and person (the routines' template). */
-function mailRoles(db: DbOrTrx, key: string, roles: readonly Role[], subject: string, lines: string[]): Promise<string[]> {
+function mailRoles(
+  db: DbOrTrx,
+  key: string,
+  roles: readonly Role[],
+  subject: string,
+  lines: string[],
+): Promise<string[]> {
   return enqueueMailToRoles(db, key, roles, subject, lines, 'rma-routine');
 }
 
@@ -54,7 +60,14 @@ export function createRmaRoutineActivities(deps: { db: Db }) {
         .select(['rma_cases.id as rmaId', 'rma_cases.reference', 't.data', 't.workflow_id'])
         .select((eb) =>
           eb
-            .exists(eb.selectFrom('tasks as r').select('r.id').whereRef('r.case_id', '=', 't.case_id').where('r.step', '=', 'repair').where('r.status', '=', 'completed'))
+            .exists(
+              eb
+                .selectFrom('tasks as r')
+                .select('r.id')
+                .whereRef('r.case_id', '=', 't.case_id')
+                .where('r.step', '=', 'repair')
+                .where('r.status', '=', 'completed'),
+            )
             .as('repaired'),
         )
         .where('t.case_type', '=', RMA_CASE_TYPE)
@@ -64,14 +77,24 @@ export function createRmaRoutineActivities(deps: { db: Db }) {
         .execute();
       return rows
         .filter((r) => typeof r.data?.promisedOn === 'string')
-        .map((r) => ({ rmaId: r.rmaId, reference: r.reference, promisedOn: String(r.data?.promisedOn), repaired: Boolean(r.repaired) }));
+        .map((r) => ({
+          rmaId: r.rmaId,
+          reference: r.reference,
+          promisedOn: String(r.data?.promisedOn),
+          repaired: Boolean(r.repaired),
+        }));
     },
 
     /** Cases opened and closed, and steps completed, in [from, to). */
     async loadDayActivity(input: { from: string; to: string }): Promise<DayActivity> {
       const from = new Date(input.from);
       const to = new Date(input.to);
-      const opened = await db.selectFrom('rma_cases').select((eb) => eb.fn.countAll<string>().as('n')).where('created_at', '>=', from).where('created_at', '<', to).executeTakeFirstOrThrow();
+      const opened = await db
+        .selectFrom('rma_cases')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('created_at', '>=', from)
+        .where('created_at', '<', to)
+        .executeTakeFirstOrThrow();
       const closed = await db
         .selectFrom('audit_log')
         .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -94,8 +117,17 @@ export function createRmaRoutineActivities(deps: { db: Db }) {
     },
 
     /** Sends a routine's mail to its roles once per key. */
-    async sendRoutineMail(input: { key: string; roles: Role[]; subject: string; lines: string[] }): Promise<{ recipients: string[] }> {
-      return db.transaction().execute(async (trx) => ({ recipients: await mailRoles(trx, input.key, input.roles, input.subject, input.lines) }));
+    async sendRoutineMail(input: {
+      key: string;
+      roles: Role[];
+      subject: string;
+      lines: string[];
+    }): Promise<{ recipients: string[] }> {
+      return db
+        .transaction()
+        .execute(async (trx) => ({
+          recipients: await mailRoles(trx, input.key, input.roles, input.subject, input.lines),
+        }));
     },
 
     /** Books each fine once (by its key); returns the fines booked now and tells the managers about them. */
@@ -119,10 +151,16 @@ export function createRmaRoutineActivities(deps: { db: Db }) {
         }
         if (booked.length) {
           const total = booked.reduce((s, f) => s + f.amountFen, 0);
-          await mailRoles(trx, input.key, ['manager'], `Procedure violations: ${booked.length} fine(s), ${(total / 100).toFixed(2)} CNY / 流程违规罚款`, [
-            'Fines booked today (a manager may waive one for a special case) / 今日罚款(特殊情况可由经理豁免):',
-            ...booked.map((f) => `  ${f.reason} · ${f.responsibleRole} · ${(f.amountFen / 100).toFixed(2)} CNY`),
-          ]);
+          await mailRoles(
+            trx,
+            input.key,
+            ['manager'],
+            `Procedure violations: ${booked.length} fine(s), ${(total / 100).toFixed(2)} CNY / 流程违规罚款`,
+            [
+              'Fines booked today (a manager may waive one for a special case) / 今日罚款(特殊情况可由经理豁免):',
+              ...booked.map((f) => `  ${f.reason} · ${f.responsibleRole} · ${(f.amountFen / 100).toFixed(2)} CNY`),
+            ],
+          );
         }
         return { booked: booked.map((f) => f.key) };
       });

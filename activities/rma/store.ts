@@ -6,14 +6,23 @@ import { sql } from 'kysely';
 import type { DbOrTrx } from '../../infra/db/database';
 import { json } from '../../infra/db/database';
 import { recordAudit } from '../../infra/db/repositories/audit';
-import { listMaterialRequests, listRmaUnits, recordResponsibility, requestMaterial } from '../../infra/db/repositories/rma';
+import {
+  listMaterialRequests,
+  listRmaUnits,
+  recordResponsibility,
+  requestMaterial,
+} from '../../infra/db/repositories/rma';
 import type { RmaActor } from '../../domain/rma/contract';
 import type { MaterialKind } from '../../domain/rma/materials';
 import type { Responsibility } from '../../domain/rma/responsibility';
 import type { RepairTeam } from '../../domain/rma/routing';
 
 /** Sets the case status; undefined when the case does not exist. */
-export async function setStatus(db: DbOrTrx, rmaId: string, status: string): Promise<{ before: string; after: string } | undefined> {
+export async function setStatus(
+  db: DbOrTrx,
+  rmaId: string,
+  status: string,
+): Promise<{ before: string; after: string } | undefined> {
   const before = await db.selectFrom('rma_cases').select('status').where('id', '=', rmaId).executeTakeFirst();
   if (!before) return undefined;
   if (before.status !== status) {
@@ -25,9 +34,20 @@ export async function setStatus(db: DbOrTrx, rmaId: string, status: string): Pro
 /** The dispatch form, once per case: who is responsible (customer, factory or shared), signed by both sides. */
 export async function recordResponsibilityOnce(
   db: DbOrTrx,
-  input: { rmaId: string; responsibility: Responsibility; form: Record<string, unknown>; customerSignatory: string; factorySignatory: string; by: RmaActor },
+  input: {
+    rmaId: string;
+    responsibility: Responsibility;
+    form: Record<string, unknown>;
+    customerSignatory: string;
+    factorySignatory: string;
+    by: RmaActor;
+  },
 ): Promise<void> {
-  const existing = await db.selectFrom('rma_responsibility_decisions').select('id').where('rma_case_id', '=', input.rmaId).executeTakeFirst();
+  const existing = await db
+    .selectFrom('rma_responsibility_decisions')
+    .select('id')
+    .where('rma_case_id', '=', input.rmaId)
+    .executeTakeFirst();
   if (existing) return;
   await recordResponsibility(db, {
     rma_case_id: input.rmaId,
@@ -55,25 +75,42 @@ export async function receiveUnitsOnce(
   const units: { serial?: string; partNumber: string; model: string }[] =
     input.units.length > 0
       ? input.units
-      : Array.from({ length: input.quantity }, () => ({ partNumber: input.label.partNumber, model: input.label.model }));
+      : Array.from({ length: input.quantity }, () => ({
+          partNumber: input.label.partNumber,
+          model: input.label.model,
+        }));
   const receivedAt = new Date(input.receivedAt);
   const rows = units.map((u) => ({
     rma_case_id: input.rmaId,
     serial: u.serial ?? null,
     part_number: u.partNumber,
     model: u.model,
-    label: json({ partNumber: u.partNumber, model: u.model, customer: input.label.customerName, address: input.label.customerAddress }),
+    label: json({
+      partNumber: u.partNumber,
+      model: u.model,
+      customer: input.label.customerName,
+      address: input.label.customerAddress,
+    }),
     received_at: receivedAt,
   }));
   // Chunks keep each statement's parameter count well below the drivers' limits.
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('rma_units').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('rma_units')
+      .values(rows.slice(i, i + 500))
+      .execute();
   return { units: rows.length };
 }
 
 /** Good / scrap and warranty: units named by serial take their class, the rest fill `good` in stock-in order. */
 export async function classifyUnits(
   db: DbOrTrx,
-  input: { rmaId: string; good: number; units: { serial: string; classification: 'good' | 'scrap' }[]; warranty: 'in_warranty' | 'out_of_warranty' },
+  input: {
+    rmaId: string;
+    good: number;
+    units: { serial: string; classification: 'good' | 'scrap' }[];
+    warranty: 'in_warranty' | 'out_of_warranty';
+  },
 ): Promise<void> {
   const units = await listRmaUnits(db, input.rmaId);
   const bySerial = new Map(input.units.map((u) => [u.serial, u.classification]));
@@ -84,7 +121,11 @@ export async function classifyUnits(
       classification = goodLeft > 0 ? 'good' : 'scrap';
       if (classification === 'good') goodLeft--;
     }
-    await db.updateTable('rma_units').set({ classification, warranty: input.warranty }).where('id', '=', unit.id).execute();
+    await db
+      .updateTable('rma_units')
+      .set({ classification, warranty: input.warranty })
+      .where('id', '=', unit.id)
+      .execute();
   }
 }
 
@@ -110,7 +151,12 @@ export async function requestMaterialsOnce(
 }
 
 /** Marks a requested material arrived (first arrival time kept). */
-export async function markMaterialArrived(db: DbOrTrx, rmaId: string, kind: MaterialKind, arrivedAt: Date): Promise<void> {
+export async function markMaterialArrived(
+  db: DbOrTrx,
+  rmaId: string,
+  kind: MaterialKind,
+  arrivedAt: Date,
+): Promise<void> {
   await db
     .updateTable('rma_material_requests')
     .set({ status: 'arrived', arrived_at: sql`coalesce(arrived_at, ${arrivedAt})` })
@@ -223,18 +269,43 @@ export async function auditOnce(
 export async function recordConfirmedClaimsOnce(
   db: DbOrTrx,
   key: string,
-  input: { rmaId: string; confirmed: { saleDate: string | null; productionDate: string | null; quantity: number }; claimed: Record<string, unknown>; corrected: string[]; source: string; by: RmaActor },
+  input: {
+    rmaId: string;
+    confirmed: { saleDate: string | null; productionDate: string | null; quantity: number };
+    claimed: Record<string, unknown>;
+    corrected: string[];
+    source: string;
+    by: RmaActor;
+  },
 ): Promise<void> {
-  await db.updateTable('rma_cases').set({ sale_date: input.confirmed.saleDate, production_date: input.confirmed.productionDate }).where('id', '=', input.rmaId).execute();
-  await auditOnce(db, key, { rmaId: input.rmaId, step: 'confirm-claims', decision: input.corrected.length ? 'corrected' : 'confirmed', by: input.by, data: { claimed: input.claimed, confirmed: input.confirmed, corrected: input.corrected, source: input.source } });
+  await db
+    .updateTable('rma_cases')
+    .set({ sale_date: input.confirmed.saleDate, production_date: input.confirmed.productionDate })
+    .where('id', '=', input.rmaId)
+    .execute();
+  await auditOnce(db, key, {
+    rmaId: input.rmaId,
+    step: 'confirm-claims',
+    decision: input.corrected.length ? 'corrected' : 'confirmed',
+    by: input.by,
+    data: { claimed: input.claimed, confirmed: input.confirmed, corrected: input.corrected, source: input.source },
+  });
 }
 
 /**
  * What the customer paid on `orderId` (deposit, balance and statement invoices; repair charges excluded) and the
  * order's quantity; undefined when the order is not the customer's.
  */
-export async function orderPaid(db: DbOrTrx, customerId: string, orderId: string): Promise<{ paidFen: number; quantity: number } | undefined> {
-  const order = await db.selectFrom('orders').select(['quantity', 'customer_id']).where('id', '=', orderId).executeTakeFirst();
+export async function orderPaid(
+  db: DbOrTrx,
+  customerId: string,
+  orderId: string,
+): Promise<{ paidFen: number; quantity: number } | undefined> {
+  const order = await db
+    .selectFrom('orders')
+    .select(['quantity', 'customer_id'])
+    .where('id', '=', orderId)
+    .executeTakeFirst();
   if (!order || order.customer_id !== customerId) return undefined;
   const row = await db
     .selectFrom('payments')

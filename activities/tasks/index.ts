@@ -1,7 +1,13 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../infra/db/database';
-import { closeTaskByStep, findTaskByStep, markEscalated, markReminded, openTask } from '../../infra/db/repositories/tasks';
+import {
+  closeTaskByStep,
+  findTaskByStep,
+  markEscalated,
+  markReminded,
+  openTask,
+} from '../../infra/db/repositories/tasks';
 import { recordAudit } from '../../infra/db/repositories/audit';
 import { enqueueMail } from '../../infra/db/repositories/outbox';
 import { listActiveUsersByRole, listCustomerUsers, type User } from '../../infra/db/repositories/users';
@@ -88,7 +94,10 @@ export function createTaskActivities(deps: TaskActivityDeps) {
       for (const person of people) {
         // One outbox row per person and number, written in the same transaction as the mark (the first keeps the
         // key it always had, so a reminder sent before numbering existed is not sent twice).
-        const key = number > 1 ? `${workflowId}:${step}:${kind}-${number}:${person.email}` : `${workflowId}:${step}:${kind}:${person.email}`;
+        const key =
+          number > 1
+            ? `${workflowId}:${step}:${kind}-${number}:${person.email}`
+            : `${workflowId}:${step}:${kind}:${person.email}`;
         await enqueueMail(trx, { idempotencyKey: key, to: person.email, template: `task-${kind}`, ...mail });
       }
       return { recipients: people.map((p) => p.email), taskOpen: true };
@@ -114,13 +123,20 @@ export function createTaskActivities(deps: TaskActivityDeps) {
       const workflowId = currentWorkflowId();
       return db.transaction().execute(async (trx) => {
         const before = await findTaskByStep(trx, workflowId, request.step);
-        if (!before) throw ApplicationFailure.nonRetryable(`no task for step "${request.step}" of ${workflowId}`, 'TaskNotFound');
+        if (!before)
+          throw ApplicationFailure.nonRetryable(`no task for step "${request.step}" of ${workflowId}`, 'TaskNotFound');
         if (before.status !== 'open') return { status: before.status };
         const c = request.completion;
         if (request.status === 'completed' && c) {
           await trx
             .updateTable('tasks')
-            .set({ status: 'completed', decision: c.decision, data: json(c.data), completed_by: c.completedBy.userId, completed_at: new Date(c.completedAt) })
+            .set({
+              status: 'completed',
+              decision: c.decision,
+              data: json(c.data),
+              completed_by: c.completedBy.userId,
+              completed_at: new Date(c.completedAt),
+            })
             .where('id', '=', before.id)
             .where('status', '=', 'open')
             .execute();

@@ -1,4 +1,9 @@
-import { auditResultDueAt, auditVisitReminderAt, correctiveActionDeadline, overdueEscalationAt } from './audit-schedule';
+import {
+  auditResultDueAt,
+  auditVisitReminderAt,
+  correctiveActionDeadline,
+  overdueEscalationAt,
+} from './audit-schedule';
 
 // DESIGN.md: "Working time: Mon–Sat 08:00–20:00 (China Standard Time)"; issue 6: "corrective actions, each with a
 // deadline timer and escalation to the manager when overdue"; "visit date (timer; reminders to sales)".

@@ -27,7 +27,8 @@ export function correctiveActionDeadline(dueOn: string, utcOffsetHours: number =
   const m = DATE.exec(dueOn);
   if (!m) throw new RangeError(`due date must be YYYY-MM-DD, got "${dueOn}"`);
   const startOfDayUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (new Date(startOfDayUtc).toISOString().slice(0, 10) !== dueOn) throw new RangeError(`"${dueOn}" is not a calendar date`);
+  if (new Date(startOfDayUtc).toISOString().slice(0, 10) !== dueOn)
+    throw new RangeError(`"${dueOn}" is not a calendar date`);
   return startOfDayUtc + DAY_MS - utcOffsetHours * HOUR_MS;
 }
 

@@ -1,4 +1,10 @@
-import { canBeQuoted, customerRecordStatus, nextOnboardingStatus, type OnboardingEvent, type OnboardingStatus } from './onboarding';
+import {
+  canBeQuoted,
+  customerRecordStatus,
+  nextOnboardingStatus,
+  type OnboardingEvent,
+  type OnboardingStatus,
+} from './onboarding';
 
 // DESIGN.md processes table: "customer onboarding & factory audit ... result: pass / conditional / fail,
 // corrective actions with deadlines ... ends when customer approved or rejected".

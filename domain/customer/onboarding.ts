@@ -5,12 +5,7 @@
  */
 
 /** Where a customer's onboarding stands. */
-export type OnboardingStatus =
-  | 'registered'
-  | 'audit_scheduled'
-  | 'corrective_actions'
-  | 'approved'
-  | 'rejected';
+export type OnboardingStatus = 'registered' | 'audit_scheduled' | 'corrective_actions' | 'approved' | 'rejected';
 
 /** The result the customer's auditors give after their visit of our factory. */
 export type AuditResult = 'pass' | 'conditional' | 'fail';
@@ -46,7 +41,8 @@ export function nextOnboardingStatus(status: OnboardingStatus, event: Onboarding
       if (event.result === 'pass') return { ok: true, status: 'approved' };
       if (event.result === 'fail') return { ok: true, status: 'rejected' };
       // Conditional: the customer will work with us once the corrective actions are done.
-      if (event.correctiveActions < 1) return { ok: false, reason: 'a conditional result needs at least one corrective action' };
+      if (event.correctiveActions < 1)
+        return { ok: false, reason: 'a conditional result needs at least one corrective action' };
       return { ok: true, status: 'corrective_actions' };
     case 'corrective_actions_closed':
       return status === 'corrective_actions' ? { ok: true, status: 'approved' } : refuse(status, event.type);
@@ -56,7 +52,10 @@ export function nextOnboardingStatus(status: OnboardingStatus, event: Onboarding
 }
 
 function refuse(status: OnboardingStatus, event: string): TransitionResult {
-  return { ok: false, reason: `${event.replace(/_/g, ' ')} is not possible while onboarding is ${status.replace(/_/g, ' ')}` };
+  return {
+    ok: false,
+    reason: `${event.replace(/_/g, ' ')} is not possible while onboarding is ${status.replace(/_/g, ' ')}`,
+  };
 }
 
 /** What decides whether a customer may be quoted. */

@@ -6,14 +6,32 @@ import { decideMonthlyTerms, DEFAULT_PAYMENT_TERMS, MAX_CREDIT_LIMIT_MINOR, plan
 describe('planPaymentTerms', () => {
   it.each([
     [{ kind: 'prepay' as const }, { ok: true, needsApproval: false, terms: DEFAULT_PAYMENT_TERMS }],
-    [{ kind: 'prepay' as const, creditLimitMinor: 100 }, { ok: false, field: 'creditLimitMinor' }],
-    [{ kind: 'monthly' as const, creditLimitMinor: 5_000_000 }, { ok: true, needsApproval: true, creditLimitMinor: 5_000_000 }],
+    [
+      { kind: 'prepay' as const, creditLimitMinor: 100 },
+      { ok: false, field: 'creditLimitMinor' },
+    ],
+    [
+      { kind: 'monthly' as const, creditLimitMinor: 5_000_000 },
+      { ok: true, needsApproval: true, creditLimitMinor: 5_000_000 },
+    ],
     [{ kind: 'monthly' as const }, { ok: false, field: 'creditLimitMinor' }],
-    [{ kind: 'monthly' as const, creditLimitMinor: 0 }, { ok: false, field: 'creditLimitMinor' }],
-    [{ kind: 'monthly' as const, creditLimitMinor: 12.5 }, { ok: false, field: 'creditLimitMinor' }],
+    [
+      { kind: 'monthly' as const, creditLimitMinor: 0 },
+      { ok: false, field: 'creditLimitMinor' },
+    ],
+    [
+      { kind: 'monthly' as const, creditLimitMinor: 12.5 },
+      { ok: false, field: 'creditLimitMinor' },
+    ],
     // Issue 13: "a manager approves the credit line they requested themselves (1e13 fen)".
-    [{ kind: 'monthly' as const, creditLimitMinor: 1e13 }, { ok: false, field: 'creditLimitMinor' }],
-    [{ kind: 'monthly' as const, creditLimitMinor: MAX_CREDIT_LIMIT_MINOR }, { ok: true, needsApproval: true }],
+    [
+      { kind: 'monthly' as const, creditLimitMinor: 1e13 },
+      { ok: false, field: 'creditLimitMinor' },
+    ],
+    [
+      { kind: 'monthly' as const, creditLimitMinor: MAX_CREDIT_LIMIT_MINOR },
+      { ok: true, needsApproval: true },
+    ],
   ])('%o → %o', (request, expected) => {
     expect(planPaymentTerms(request)).toMatchObject(expected);
   });
@@ -34,6 +52,8 @@ describe('decideMonthlyTerms', () => {
   });
 
   it('keeps prepay when the manager approves their own request (four eyes)', () => {
-    expect(decideMonthlyTerms(900, { approved: true, byUserId: 'u1', byRole: 'manager', requestedBy: 'u1' })).toEqual(DEFAULT_PAYMENT_TERMS);
+    expect(decideMonthlyTerms(900, { approved: true, byUserId: 'u1', byRole: 'manager', requestedBy: 'u1' })).toEqual(
+      DEFAULT_PAYMENT_TERMS,
+    );
   });
 });

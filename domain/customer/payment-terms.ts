@@ -43,17 +43,29 @@ export type PaymentTermsPlan =
   | { ok: false; field: string; reason: string };
 
 /** Checks a request: prepay applies at once; monthly needs a positive credit limit and a manager's approval. */
-export function planPaymentTerms(request: PaymentTermsRequest, maxCreditLimitMinor = MAX_CREDIT_LIMIT_MINOR): PaymentTermsPlan {
+export function planPaymentTerms(
+  request: PaymentTermsRequest,
+  maxCreditLimitMinor = MAX_CREDIT_LIMIT_MINOR,
+): PaymentTermsPlan {
   if (request.kind === 'prepay') {
-    if (request.creditLimitMinor) return { ok: false, field: 'creditLimitMinor', reason: 'prepay customers have no credit limit' };
+    if (request.creditLimitMinor)
+      return { ok: false, field: 'creditLimitMinor', reason: 'prepay customers have no credit limit' };
     return { ok: true, needsApproval: false, terms: DEFAULT_PAYMENT_TERMS };
   }
   const limit = request.creditLimitMinor;
   if (limit === undefined || !Number.isInteger(limit) || limit <= 0) {
-    return { ok: false, field: 'creditLimitMinor', reason: 'monthly settlement needs a credit limit above zero (minor units)' };
+    return {
+      ok: false,
+      field: 'creditLimitMinor',
+      reason: 'monthly settlement needs a credit limit above zero (minor units)',
+    };
   }
   if (limit > maxCreditLimitMinor) {
-    return { ok: false, field: 'creditLimitMinor', reason: `the credit limit may be at most ${maxCreditLimitMinor} minor units` };
+    return {
+      ok: false,
+      field: 'creditLimitMinor',
+      reason: `the credit limit may be at most ${maxCreditLimitMinor} minor units`,
+    };
   }
   return { ok: true, needsApproval: true, creditLimitMinor: limit };
 }

@@ -21,7 +21,10 @@ export const recordAuditResultTaskKind = defineTaskKind({
     .object({
       auditors: text({ max: 500 }).optional(),
       notes: multilineText({ max: 4000 }).optional(),
-      correctiveActions: z.array(z.object({ description: multilineText({ min: 1, max: 1000 }), dueOn: planDate() }).strict()).max(50).optional(),
+      correctiveActions: z
+        .array(z.object({ description: multilineText({ min: 1, max: 1000 }), dueOn: planDate() }).strict())
+        .max(50)
+        .optional(),
     })
     .strict(),
 });
@@ -44,4 +47,9 @@ export const approvePaymentTermsTaskKind = defineTaskKind({
 });
 
 /** Every task kind of the customer workflows, for the platform's registry. */
-export const CUSTOMER_TASK_KINDS: readonly TaskKind[] = [scheduleAuditTaskKind, recordAuditResultTaskKind, correctiveActionTaskKind, approvePaymentTermsTaskKind];
+export const CUSTOMER_TASK_KINDS: readonly TaskKind[] = [
+  scheduleAuditTaskKind,
+  recordAuditResultTaskKind,
+  correctiveActionTaskKind,
+  approvePaymentTermsTaskKind,
+];

@@ -6,8 +6,18 @@ import type { OrderStage } from './contract';
 describe('planCompensation', () => {
   it.each<[string, ForwardStep[], number, string[]]>([
     ['nothing done yet', [], 0, []],
-    ['cancelled during production', ['deposit_invoiced', 'materials_reserved', 'line_slot_booked'], 30_000, ['release_line_slot', 'release_materials', 'void_deposit_invoice']],
-    ['cancelled while unpaid', ['materials_reserved', 'line_slot_booked', 'balance_invoiced'], 0, ['void_balance_invoice', 'release_line_slot', 'release_materials']],
+    [
+      'cancelled during production',
+      ['deposit_invoiced', 'materials_reserved', 'line_slot_booked'],
+      30_000,
+      ['release_line_slot', 'release_materials', 'void_deposit_invoice'],
+    ],
+    [
+      'cancelled while unpaid',
+      ['materials_reserved', 'line_slot_booked', 'balance_invoiced'],
+      0,
+      ['void_balance_invoice', 'release_line_slot', 'release_materials'],
+    ],
     ['a step recorded twice is undone once', ['materials_reserved', 'materials_reserved'], 0, ['release_materials']],
   ])('%s', (_name, steps, received, expected) => {
     const plan = planCompensation(steps, received);

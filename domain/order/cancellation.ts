@@ -6,10 +6,12 @@
 import type { OrderStage } from './contract';
 
 /** Forward steps that leave something behind to undo. */
-export type ForwardStep = 'deposit_invoiced' | 'materials_reserved' | 'line_slot_booked' | 'balance_invoiced' | 'statement_entry_made';
+export type ForwardStep =
+  'deposit_invoiced' | 'materials_reserved' | 'line_slot_booked' | 'balance_invoiced' | 'statement_entry_made';
 
 /** What undoes each forward step. */
-export type Compensation = 'void_deposit_invoice' | 'release_materials' | 'release_line_slot' | 'void_balance_invoice' | 'void_statement_entry';
+export type Compensation =
+  'void_deposit_invoice' | 'release_materials' | 'release_line_slot' | 'void_balance_invoice' | 'void_statement_entry';
 
 /** The compensation of a forward step. */
 export const COMPENSATION_OF: Record<ForwardStep, Compensation> = {
@@ -26,7 +28,8 @@ export const NON_CANCELLABLE_STAGES: readonly OrderStage[] = ['shipment', 'deliv
 /** Whether the sales manager may cancel at `stage`. */
 export function canCancel(stage: OrderStage): { ok: true } | { ok: false; reason: string } {
   if (stage === 'cancelled') return { ok: false, reason: 'the order is already cancelled' };
-  if (NON_CANCELLABLE_STAGES.includes(stage)) return { ok: false, reason: `the order is at ${stage}; goods released to the carrier cannot be cancelled` };
+  if (NON_CANCELLABLE_STAGES.includes(stage))
+    return { ok: false, reason: `the order is at ${stage}; goods released to the carrier cannot be cancelled` };
   return { ok: true };
 }
 

@@ -4,10 +4,34 @@ import { nextContractStatus, planContractPayments, type ContractEvent, type Cont
 // are made ... you can also settle accounts with them every month".
 describe('planContractPayments', () => {
   it.each([
-    ['prepay 30 % of 100000', 'prepay', 100_000, 30, { depositMinor: 30_000, balanceMinor: 70_000, depositRequired: true, mayShipOnCredit: false }],
-    ['prepay rounds the deposit down', 'prepay', 99_999, 30, { depositMinor: 29_999, balanceMinor: 70_000, depositRequired: true, mayShipOnCredit: false }],
-    ['prepay with a 0 % policy needs no deposit', 'prepay', 50_000, 0, { depositMinor: 0, balanceMinor: 50_000, depositRequired: false, mayShipOnCredit: false }],
-    ['monthly settlement: no deposit, may ship on credit', 'monthly', 100_000, 30, { depositMinor: 0, balanceMinor: 100_000, depositRequired: false, mayShipOnCredit: true }],
+    [
+      'prepay 30 % of 100000',
+      'prepay',
+      100_000,
+      30,
+      { depositMinor: 30_000, balanceMinor: 70_000, depositRequired: true, mayShipOnCredit: false },
+    ],
+    [
+      'prepay rounds the deposit down',
+      'prepay',
+      99_999,
+      30,
+      { depositMinor: 29_999, balanceMinor: 70_000, depositRequired: true, mayShipOnCredit: false },
+    ],
+    [
+      'prepay with a 0 % policy needs no deposit',
+      'prepay',
+      50_000,
+      0,
+      { depositMinor: 0, balanceMinor: 50_000, depositRequired: false, mayShipOnCredit: false },
+    ],
+    [
+      'monthly settlement: no deposit, may ship on credit',
+      'monthly',
+      100_000,
+      30,
+      { depositMinor: 0, balanceMinor: 100_000, depositRequired: false, mayShipOnCredit: true },
+    ],
   ] as const)('%s', (_name, terms, total, percent, expected) => {
     expect(planContractPayments(terms, total, { prepayDepositPercent: percent })).toEqual(expected);
   });

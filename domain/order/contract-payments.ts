@@ -31,14 +31,21 @@ export function planContractPayments(
   totalMinor: number,
   policy: DepositPolicy = DEFAULT_DEPOSIT_POLICY,
 ): ContractPaymentPlan {
-  if (!Number.isInteger(totalMinor) || totalMinor < 0) throw new RangeError(`order total must be whole minor units ≥ 0, got ${totalMinor}`);
+  if (!Number.isInteger(totalMinor) || totalMinor < 0)
+    throw new RangeError(`order total must be whole minor units ≥ 0, got ${totalMinor}`);
   if (policy.prepayDepositPercent < 0 || policy.prepayDepositPercent > 100) {
     throw new RangeError(`deposit percent must be within 0–100, got ${policy.prepayDepositPercent}`);
   }
-  if (terms === 'monthly') return { depositMinor: 0, balanceMinor: totalMinor, depositRequired: false, mayShipOnCredit: true };
+  if (terms === 'monthly')
+    return { depositMinor: 0, balanceMinor: totalMinor, depositRequired: false, mayShipOnCredit: true };
   // Round the deposit down so the customer is never asked for more than the stated percentage.
   const depositMinor = Math.floor((totalMinor * policy.prepayDepositPercent) / 100);
-  return { depositMinor, balanceMinor: totalMinor - depositMinor, depositRequired: depositMinor > 0, mayShipOnCredit: false };
+  return {
+    depositMinor,
+    balanceMinor: totalMinor - depositMinor,
+    depositRequired: depositMinor > 0,
+    mayShipOnCredit: false,
+  };
 }
 
 /** Steps of the contract; each is a task for a person. */
@@ -52,15 +59,26 @@ export type ContractEvent =
   | { type: 'manager_rejected' };
 
 /** The contract after `event`, or why the event does not fit (never silently dropped). */
-export function nextContractStatus(status: ContractStatus, event: ContractEvent): { ok: true; status: ContractStatus } | { ok: false; reason: string } {
+export function nextContractStatus(
+  status: ContractStatus,
+  event: ContractEvent,
+): { ok: true; status: ContractStatus } | { ok: false; reason: string } {
   switch (event.type) {
     case 'customer_signed':
-      return status === 'issued' ? { ok: true, status: 'signed' } : { ok: false, reason: `the contract is ${status}, not awaiting the customer's signature` };
+      return status === 'issued'
+        ? { ok: true, status: 'signed' }
+        : { ok: false, reason: `the contract is ${status}, not awaiting the customer's signature` };
     case 'customer_declined':
-      return status === 'issued' ? { ok: true, status: 'declined' } : { ok: false, reason: `the contract is ${status}, not awaiting the customer's signature` };
+      return status === 'issued'
+        ? { ok: true, status: 'declined' }
+        : { ok: false, reason: `the contract is ${status}, not awaiting the customer's signature` };
     case 'manager_approved':
-      return status === 'signed' ? { ok: true, status: 'approved' } : { ok: false, reason: `the contract is ${status}; the sales manager approves only a signed contract` };
+      return status === 'signed'
+        ? { ok: true, status: 'approved' }
+        : { ok: false, reason: `the contract is ${status}; the sales manager approves only a signed contract` };
     case 'manager_rejected':
-      return status === 'signed' ? { ok: true, status: 'rejected' } : { ok: false, reason: `the contract is ${status}; the sales manager rejects only a signed contract` };
+      return status === 'signed'
+        ? { ok: true, status: 'rejected' }
+        : { ok: false, reason: `the contract is ${status}; the sales manager rejects only a signed contract` };
   }
 }

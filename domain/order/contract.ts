@@ -186,4 +186,6 @@ export interface ProductionView {
 export const productionStateQuery = defineQuery<ProductionView>('productionState');
 
 /** Current state of a QC lot child workflow (reports whose counts did not fit are listed in `refused`). */
-export const lotStateQuery = defineQuery<LotView & { openTasks: OpenTaskView[]; decisions: DecisionRecord[]; refused: { step: string; reason: string }[] }>('lotState');
+export const lotStateQuery = defineQuery<
+  LotView & { openTasks: OpenTaskView[]; decisions: DecisionRecord[]; refused: { step: string; reason: string }[] }
+>('lotState');

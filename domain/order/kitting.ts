@@ -39,10 +39,12 @@ export function kittingStatus(lines: readonly KitLine[]): KittingStatus {
   if (lines.length === 0) throw new RangeError('a kit needs at least one line');
   const shortages: KitShortage[] = [];
   for (const line of lines) {
-    if (!Number.isInteger(line.quantity) || line.quantity <= 0) throw new RangeError(`${line.partNumber}: quantity must be a whole number above 0`);
+    if (!Number.isInteger(line.quantity) || line.quantity <= 0)
+      throw new RangeError(`${line.partNumber}: quantity must be a whole number above 0`);
     const s = line.source;
     if (s.kind === 'purchase' && !s.arrived) {
-      if (!Number.isInteger(s.leadTimeDays) || s.leadTimeDays < 0) throw new RangeError(`${line.partNumber}: lead time must be whole days ≥ 0`);
+      if (!Number.isInteger(s.leadTimeDays) || s.leadTimeDays < 0)
+        throw new RangeError(`${line.partNumber}: lead time must be whole days ≥ 0`);
       shortages.push({ partNumber: line.partNumber, reason: 'purchase', leadTimeDays: s.leadTimeDays });
     } else if (s.kind === 'consigned' && !s.arrived) {
       shortages.push({ partNumber: line.partNumber, reason: 'consigned', leadTimeDays: 0 });
@@ -91,9 +93,19 @@ export function checkKitAgainstBom(
   const kitted = new Map<string, number>();
   for (const [index, line] of kit.entries()) {
     const bomLine = byPart.get(key(line.partNumber));
-    if (!bomLine) return { ok: false, index, partNumber: line.partNumber, reason: `${line.partNumber} is not on the quoted BOM` };
-    if (line.source.kind === 'consigned' && line.source.arrived && (line.receivedQuantity === undefined || line.receivedQuantity < line.quantity)) {
-      return { ok: false, index, partNumber: line.partNumber, reason: `${line.partNumber}: consigned material counts only as received from the customer (received ${line.receivedQuantity ?? 'nothing recorded'}, kitted ${line.quantity})` };
+    if (!bomLine)
+      return { ok: false, index, partNumber: line.partNumber, reason: `${line.partNumber} is not on the quoted BOM` };
+    if (
+      line.source.kind === 'consigned' &&
+      line.source.arrived &&
+      (line.receivedQuantity === undefined || line.receivedQuantity < line.quantity)
+    ) {
+      return {
+        ok: false,
+        index,
+        partNumber: line.partNumber,
+        reason: `${line.partNumber}: consigned material counts only as received from the customer (received ${line.receivedQuantity ?? 'nothing recorded'}, kitted ${line.quantity})`,
+      };
     }
     kitted.set(key(line.partNumber), (kitted.get(key(line.partNumber)) ?? 0) + line.quantity);
   }
@@ -124,10 +136,19 @@ export interface KitRequirement extends KitBomLine {
  * Checks a reported kit against the requirements the kitting task carries; nothing to check when the order has no
  * quoted BOM (a bare-board order). The field names the kit line (`lines.<index>`), or `lines` for a BOM line not kitted.
  */
-export function kitProblem(requirements: readonly KitRequirement[], boards: number, kit: readonly CountedKitLine[]): { field: string; message: string } | undefined {
+export function kitProblem(
+  requirements: readonly KitRequirement[],
+  boards: number,
+  kit: readonly CountedKitLine[],
+): { field: string; message: string } | undefined {
   if (!requirements.length) return undefined;
   const byPart = new Map(requirements.map((r) => [r.partNumber.trim().toUpperCase(), r]));
-  const result = checkKitAgainstBom(requirements, boards, kit, (line) => byPart.get(line.partNumber.trim().toUpperCase())?.spare ?? 0);
+  const result = checkKitAgainstBom(
+    requirements,
+    boards,
+    kit,
+    (line) => byPart.get(line.partNumber.trim().toUpperCase())?.spare ?? 0,
+  );
   if (result.ok) return undefined;
   return { field: result.index === null ? 'lines' : `lines.${result.index}`, message: result.reason };
 }

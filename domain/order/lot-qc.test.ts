@@ -12,8 +12,33 @@ describe('lot QC state machine', () => {
   it.each([
     // name, quantity, rounds as [passed, failed serials] (rework between rounds), final status, FPY, reworkCount, scrapped
     ['all pass first time', 10, [[10, []]], 'passed', 1, 0, []],
-    ['fails twice then passes (100 % pass reached)', 10, [[8, ['S1', 'S2']], [1, ['S2']], [1, []]], 'passed', 0.8, 3, []],
-    ['past the rework limit of 2: scrapped and rebuilt', 4, [[3, ['S9']], [0, ['S9']], [0, ['S9']], [1, []]], 'passed', 0.75, 2, ['S9']],
+    [
+      'fails twice then passes (100 % pass reached)',
+      10,
+      [
+        [8, ['S1', 'S2']],
+        [1, ['S2']],
+        [1, []],
+      ],
+      'passed',
+      0.8,
+      3,
+      [],
+    ],
+    [
+      'past the rework limit of 2: scrapped and rebuilt',
+      4,
+      [
+        [3, ['S9']],
+        [0, ['S9']],
+        [0, ['S9']],
+        [1, []],
+      ],
+      'passed',
+      0.75,
+      2,
+      ['S9'],
+    ],
     ['still failing: stays in rework', 5, [[4, ['S1']]], 'in_rework', 0.8, 0, []],
   ] as const)('%s', (_name, quantity, rounds, status, fpy, reworkCount, scrapped) => {
     let lot = newLot(quantity);
@@ -43,7 +68,10 @@ describe('lot QC state machine', () => {
 
   it('refuses inspection while in rework and rework while awaiting inspection', () => {
     const inRework = must(recordInspectionRound(newLot(2), { passedCount: 1, failedSerials: ['X'] }));
-    expect(recordInspectionRound(inRework, { passedCount: 1, failedSerials: [] })).toEqual({ ok: false, reason: 'the lot is in_rework, not awaiting inspection' });
+    expect(recordInspectionRound(inRework, { passedCount: 1, failedSerials: [] })).toEqual({
+      ok: false,
+      reason: 'the lot is in_rework, not awaiting inspection',
+    });
     expect(recordReworkDone(newLot(2))).toEqual({ ok: false, reason: 'the lot is awaiting_inspection, not in rework' });
   });
 

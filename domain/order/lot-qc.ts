@@ -49,7 +49,8 @@ export type LotQcResult = { ok: true; state: LotQcState; scrappedNow: string[] }
 
 /** A freshly built lot: every unit waits for its first inspection. */
 export function newLot(quantity: number): LotQcState {
-  if (!Number.isInteger(quantity) || quantity <= 0) throw new RangeError(`lot quantity must be a whole number above 0, got ${quantity}`);
+  if (!Number.isInteger(quantity) || quantity <= 0)
+    throw new RangeError(`lot quantity must be a whole number above 0, got ${quantity}`);
   return {
     quantity,
     status: 'awaiting_inspection',
@@ -66,14 +67,24 @@ export function newLot(quantity: number): LotQcState {
 }
 
 /** Records an inspection round: passed units count toward 100 %, failed ones go to rework or, past the limit, scrap. */
-export function recordInspectionRound(state: LotQcState, inspection: InspectionRound, policy: QcPolicy = DEFAULT_QC_POLICY): LotQcResult {
-  if (state.status !== 'awaiting_inspection') return { ok: false, reason: `the lot is ${state.status}, not awaiting inspection` };
+export function recordInspectionRound(
+  state: LotQcState,
+  inspection: InspectionRound,
+  policy: QcPolicy = DEFAULT_QC_POLICY,
+): LotQcResult {
+  if (state.status !== 'awaiting_inspection')
+    return { ok: false, reason: `the lot is ${state.status}, not awaiting inspection` };
   const { passedCount, failedSerials } = inspection;
-  if (!Number.isInteger(passedCount) || passedCount < 0) return { ok: false, reason: 'passedCount must be a whole number ≥ 0' };
-  if (new Set(failedSerials).size !== failedSerials.length) return { ok: false, reason: 'a failed unit serial is listed twice' };
+  if (!Number.isInteger(passedCount) || passedCount < 0)
+    return { ok: false, reason: 'passedCount must be a whole number ≥ 0' };
+  if (new Set(failedSerials).size !== failedSerials.length)
+    return { ok: false, reason: 'a failed unit serial is listed twice' };
   const inspected = passedCount + failedSerials.length;
   if (inspected !== state.pendingInspection) {
-    return { ok: false, reason: `this round must cover ${state.pendingInspection} unit(s); ${inspected} were reported` };
+    return {
+      ok: false,
+      reason: `this round must cover ${state.pendingInspection} unit(s); ${inspected} were reported`,
+    };
   }
   const inRework: string[] = [];
   const scrappedNow: string[] = [];
@@ -129,8 +140,10 @@ export function firstPassYield(state: LotQcState): number | null {
 
 /** Splits an order quantity into lots of at most `maxLotSize` units (the last lot takes the remainder). */
 export function planLots(quantity: number, maxLotSize: number): number[] {
-  if (!Number.isInteger(quantity) || quantity <= 0) throw new RangeError(`quantity must be a whole number above 0, got ${quantity}`);
-  if (!Number.isInteger(maxLotSize) || maxLotSize <= 0) throw new RangeError(`lot size must be a whole number above 0, got ${maxLotSize}`);
+  if (!Number.isInteger(quantity) || quantity <= 0)
+    throw new RangeError(`quantity must be a whole number above 0, got ${quantity}`);
+  if (!Number.isInteger(maxLotSize) || maxLotSize <= 0)
+    throw new RangeError(`lot size must be a whole number above 0, got ${maxLotSize}`);
   const lots: number[] = [];
   for (let left = quantity; left > 0; left -= maxLotSize) lots.push(Math.min(left, maxLotSize));
   return lots;

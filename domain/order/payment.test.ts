@@ -36,10 +36,30 @@ describe('applyPayment', () => {
 // "monthly settlement, which needs manager approval".
 describe('releaseRoute', () => {
   it.each([
-    ['prepay pays first', { terms: 'prepay', approved: false, creditLimitMinor: 0, openExposureMinor: 0 }, 10_000, 'pay_first'],
-    ['monthly not approved pays first', { terms: 'monthly', approved: false, creditLimitMinor: 100_000, openExposureMinor: 0 }, 10_000, 'pay_first'],
-    ['monthly within the limit ships on credit', { terms: 'monthly', approved: true, creditLimitMinor: 100_000, openExposureMinor: 50_000 }, 50_000, 'statement_entry'],
-    ['monthly over the limit pays first', { terms: 'monthly', approved: true, creditLimitMinor: 100_000, openExposureMinor: 50_001 }, 50_000, 'pay_first'],
+    [
+      'prepay pays first',
+      { terms: 'prepay', approved: false, creditLimitMinor: 0, openExposureMinor: 0 },
+      10_000,
+      'pay_first',
+    ],
+    [
+      'monthly not approved pays first',
+      { terms: 'monthly', approved: false, creditLimitMinor: 100_000, openExposureMinor: 0 },
+      10_000,
+      'pay_first',
+    ],
+    [
+      'monthly within the limit ships on credit',
+      { terms: 'monthly', approved: true, creditLimitMinor: 100_000, openExposureMinor: 50_000 },
+      50_000,
+      'statement_entry',
+    ],
+    [
+      'monthly over the limit pays first',
+      { terms: 'monthly', approved: true, creditLimitMinor: 100_000, openExposureMinor: 50_001 },
+      50_000,
+      'pay_first',
+    ],
   ] as const)('%s', (_name, position, balance, route) => {
     expect(releaseRoute(position, balance).route).toBe(route);
   });

@@ -43,7 +43,11 @@ export function applyPayment(ledger: PaymentLedger, payment: LedgerPayment & { c
   const existing = ledger.payments.find((p) => p.reference === reference);
   if (existing) {
     if (existing.amountMinor !== payment.amountMinor) {
-      return { ok: false, field: 'reference', reason: `reference ${reference} was already recorded with a different amount` };
+      return {
+        ok: false,
+        field: 'reference',
+        reason: `reference ${reference} was already recorded with a different amount`,
+      };
     }
     const out = outstandingMinor(ledger);
     return { ok: true, ledger, duplicate: true, outstandingMinor: out, settled: out === 0 };
@@ -52,13 +56,24 @@ export function applyPayment(ledger: PaymentLedger, payment: LedgerPayment & { c
     return { ok: false, field: 'amountMinor', reason: 'the amount must be whole minor units above 0' };
   }
   if (payment.currency !== ledger.currency) {
-    return { ok: false, field: 'currency', reason: `the invoice is in ${ledger.currency}, the payment in ${payment.currency}` };
+    return {
+      ok: false,
+      field: 'currency',
+      reason: `the invoice is in ${ledger.currency}, the payment in ${payment.currency}`,
+    };
   }
   const owed = outstandingMinor(ledger);
   if (payment.amountMinor > owed) {
-    return { ok: false, field: 'amountMinor', reason: `the amount ${payment.amountMinor} exceeds the outstanding ${owed}` };
+    return {
+      ok: false,
+      field: 'amountMinor',
+      reason: `the amount ${payment.amountMinor} exceeds the outstanding ${owed}`,
+    };
   }
-  const next: PaymentLedger = { ...ledger, payments: [...ledger.payments, { reference, amountMinor: payment.amountMinor }] };
+  const next: PaymentLedger = {
+    ...ledger,
+    payments: [...ledger.payments, { reference, amountMinor: payment.amountMinor }],
+  };
   const out = outstandingMinor(next);
   return { ok: true, ledger: next, duplicate: false, outstandingMinor: out, settled: out === 0 };
 }
@@ -74,15 +89,20 @@ export interface CreditPosition {
 }
 
 /** How the balance of this order gets released for shipment. */
-export type ReleaseRoute = { route: 'pay_first'; reason: string } | { route: 'statement_entry'; headroomAfterMinor: number };
+export type ReleaseRoute =
+  { route: 'pay_first'; reason: string } | { route: 'statement_entry'; headroomAfterMinor: number };
 
 /** Monthly-settlement customers ship on a statement entry when the balance fits their remaining credit. */
 export function releaseRoute(position: CreditPosition, balanceMinor: number): ReleaseRoute {
-  if (position.terms !== 'monthly') return { route: 'pay_first', reason: 'prepay terms: the balance is paid before shipment' };
+  if (position.terms !== 'monthly')
+    return { route: 'pay_first', reason: 'prepay terms: the balance is paid before shipment' };
   if (!position.approved) return { route: 'pay_first', reason: 'monthly settlement is not approved by a manager' };
   const headroom = position.creditLimitMinor - position.openExposureMinor;
   if (balanceMinor > headroom) {
-    return { route: 'pay_first', reason: `the balance ${balanceMinor} exceeds the remaining credit ${Math.max(0, headroom)}` };
+    return {
+      route: 'pay_first',
+      reason: `the balance ${balanceMinor} exceeds the remaining credit ${Math.max(0, headroom)}`,
+    };
   }
   return { route: 'statement_entry', headroomAfterMinor: headroom - balanceMinor };
 }

@@ -4,7 +4,12 @@ import { applyProgress, type ProgressTally } from './progress';
 describe('applyProgress', () => {
   it.each<[string, ProgressTally, { step: string; quantityDone: number }, boolean | string]>([
     ['first report', {}, { step: 'smt_top', quantityDone: 40 }, false],
-    ['assembly reaching the order quantity completes', { smt_top: 100, reflow: 100 }, { step: 'assembly', quantityDone: 100 }, true],
+    [
+      'assembly reaching the order quantity completes',
+      { smt_top: 100, reflow: 100 },
+      { step: 'assembly', quantityDone: 100 },
+      true,
+    ],
     ['steps a board does not need are skipped', { smt_top: 100 }, { step: 'assembly', quantityDone: 100 }, true],
     ['unknown step', {}, { step: 'painting', quantityDone: 1 }, 'step'],
     ['counts never go down', { smt_top: 50 }, { step: 'smt_top', quantityDone: 40 }, 'quantityDone'],

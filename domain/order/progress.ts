@@ -26,19 +26,39 @@ export function applyProgress(
   tally: ProgressTally,
   report: { step: string; quantityDone: number },
   orderQuantity: number,
-): { ok: true; tally: ProgressTally; complete: boolean } | { ok: false; field: 'step' | 'quantityDone'; reason: string } {
-  if (!isProductionStep(report.step)) return { ok: false, field: 'step', reason: `unknown step ${report.step}; one of ${PRODUCTION_STEPS.join(', ')}` };
+):
+  | { ok: true; tally: ProgressTally; complete: boolean }
+  | { ok: false; field: 'step' | 'quantityDone'; reason: string } {
+  if (!isProductionStep(report.step))
+    return { ok: false, field: 'step', reason: `unknown step ${report.step}; one of ${PRODUCTION_STEPS.join(', ')}` };
   const q = report.quantityDone;
-  if (!Number.isInteger(q) || q < 0) return { ok: false, field: 'quantityDone', reason: 'quantityDone must be a whole number ≥ 0' };
-  if (q > orderQuantity) return { ok: false, field: 'quantityDone', reason: `quantityDone ${q} exceeds the order quantity ${orderQuantity}` };
+  if (!Number.isInteger(q) || q < 0)
+    return { ok: false, field: 'quantityDone', reason: 'quantityDone must be a whole number ≥ 0' };
+  if (q > orderQuantity)
+    return {
+      ok: false,
+      field: 'quantityDone',
+      reason: `quantityDone ${q} exceeds the order quantity ${orderQuantity}`,
+    };
   const before = tally[report.step] ?? 0;
-  if (q < before) return { ok: false, field: 'quantityDone', reason: `quantityDone is cumulative: ${report.step} already reported ${before}` };
+  if (q < before)
+    return {
+      ok: false,
+      field: 'quantityDone',
+      reason: `quantityDone is cumulative: ${report.step} already reported ${before}`,
+    };
   const index = PRODUCTION_STEPS.indexOf(report.step);
   if (index > 0) {
     // Steps a board does not need (no bottom side, no DIP parts) are never reported; compare with the nearest reported one.
-    const upstream = PRODUCTION_STEPS.slice(0, index).reverse().find((s) => tally[s] !== undefined);
+    const upstream = PRODUCTION_STEPS.slice(0, index)
+      .reverse()
+      .find((s) => tally[s] !== undefined);
     if (upstream !== undefined && q > (tally[upstream] ?? 0)) {
-      return { ok: false, field: 'quantityDone', reason: `${report.step} cannot be ahead of ${upstream} (${tally[upstream]} done)` };
+      return {
+        ok: false,
+        field: 'quantityDone',
+        reason: `${report.step} cannot be ahead of ${upstream} (${tally[upstream]} done)`,
+      };
     }
   }
   const next = { ...tally, [report.step]: q };

@@ -13,11 +13,26 @@ describe('refunds', () => {
   });
 
   it.each([
-    [{ paidMinor: 30000, refundedMinor: 0, amountMinor: 30000 }, { ok: true, remainingMinor: 0 }],
-    [{ paidMinor: 30000, refundedMinor: 10000, amountMinor: 20001 }, { ok: false, field: 'amountMinor' }],
-    [{ paidMinor: 30000, refundedMinor: 0, amountMinor: 0 }, { ok: false, field: 'amountMinor' }],
-    [{ paidMinor: 30000, refundedMinor: 0, amountMinor: 1.5 }, { ok: false, field: 'amountMinor' }],
-    [{ paidMinor: 0, refundedMinor: 0, amountMinor: 1 }, { ok: false, field: 'amountMinor' }],
+    [
+      { paidMinor: 30000, refundedMinor: 0, amountMinor: 30000 },
+      { ok: true, remainingMinor: 0 },
+    ],
+    [
+      { paidMinor: 30000, refundedMinor: 10000, amountMinor: 20001 },
+      { ok: false, field: 'amountMinor' },
+    ],
+    [
+      { paidMinor: 30000, refundedMinor: 0, amountMinor: 0 },
+      { ok: false, field: 'amountMinor' },
+    ],
+    [
+      { paidMinor: 30000, refundedMinor: 0, amountMinor: 1.5 },
+      { ok: false, field: 'amountMinor' },
+    ],
+    [
+      { paidMinor: 0, refundedMinor: 0, amountMinor: 1 },
+      { ok: false, field: 'amountMinor' },
+    ],
   ])('%o → %o', (input, expected) => {
     expect(checkRefund(input)).toMatchObject(expected);
   });

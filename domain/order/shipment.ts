@@ -9,9 +9,7 @@ export type ShipmentStatus = 'awaiting_release' | 'released' | 'booked' | 'deliv
 
 /** Something that moves a shipment. */
 export type ShipmentEvent =
-  | { type: 'released' }
-  | { type: 'carrier_booked'; trackingNumber: string }
-  | { type: 'delivered' };
+  { type: 'released' } | { type: 'carrier_booked'; trackingNumber: string } | { type: 'delivered' };
 
 const NEXT: Record<ShipmentEvent['type'], { from: ShipmentStatus; to: ShipmentStatus; what: string }> = {
   released: { from: 'awaiting_release', to: 'released', what: 'released for shipment' },
@@ -20,10 +18,18 @@ const NEXT: Record<ShipmentEvent['type'], { from: ShipmentStatus; to: ShipmentSt
 };
 
 /** The shipment after `event`, or why it cannot happen now (booking before release, delivery before booking). */
-export function nextShipmentStatus(status: ShipmentStatus, event: ShipmentEvent): { ok: true; status: ShipmentStatus } | { ok: false; reason: string } {
+export function nextShipmentStatus(
+  status: ShipmentStatus,
+  event: ShipmentEvent,
+): { ok: true; status: ShipmentStatus } | { ok: false; reason: string } {
   const step = NEXT[event.type];
-  if (status !== step.from) return { ok: false, reason: `the shipment is ${status.replace('_', ' ')}; it can be ${step.what} only when ${step.from.replace('_', ' ')}` };
-  if (event.type === 'carrier_booked' && !event.trackingNumber.trim()) return { ok: false, reason: 'a booking needs a tracking number' };
+  if (status !== step.from)
+    return {
+      ok: false,
+      reason: `the shipment is ${status.replace('_', ' ')}; it can be ${step.what} only when ${step.from.replace('_', ' ')}`,
+    };
+  if (event.type === 'carrier_booked' && !event.trackingNumber.trim())
+    return { ok: false, reason: 'a booking needs a tracking number' };
   return { ok: true, status: step.to };
 }
 
@@ -37,6 +43,10 @@ export function simulatedTrackingNumber(carrier: string, idempotencyKey: string)
     hash ^= ch.codePointAt(0) ?? 0;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  const prefix = carrier.replace(/[^A-Za-z]/g, '').slice(0, 3).toUpperCase().padEnd(3, 'X');
+  const prefix = carrier
+    .replace(/[^A-Za-z]/g, '')
+    .slice(0, 3)
+    .toUpperCase()
+    .padEnd(3, 'X');
   return `${prefix}${String(hash).padStart(10, '0')}`;
 }

@@ -13,7 +13,6 @@ export { ORDER_TASK_KIND_NAMES };
 
 const comment = multilineText({ max: 2000 }).optional();
 
-
 /** The customer signs (or declines) the commission agreement. */
 export const contractSignatureTaskKind = defineTaskKind({
   kind: ORDER_TASK_KIND_NAMES.contractSignature,
@@ -68,7 +67,13 @@ export const KitLineData = z
     receivedQuantity: z.number().int().min(0).optional(),
     source: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('in_stock') }).strict(),
-      z.object({ kind: z.literal('purchase'), leadTimeDays: z.number().int().min(0).max(365), arrived: z.boolean().optional() }).strict(),
+      z
+        .object({
+          kind: z.literal('purchase'),
+          leadTimeDays: z.number().int().min(0).max(365),
+          arrived: z.boolean().optional(),
+        })
+        .strict(),
       z.object({ kind: z.literal('consigned'), arrived: z.boolean() }).strict(),
     ]),
   })
@@ -110,7 +115,9 @@ export const reflowProfileTaskKind = defineTaskKind({
   kind: ORDER_TASK_KIND_NAMES.reflowProfile,
   description: 'Confirm the reflow profile, naming the furnace temperature board it was measured on',
   decisions: ['ready'],
-  data: z.object({ profileName: text({ min: 1, max: 200 }), furnaceBoard: text({ min: 1, max: 200 }), comment }).strict(),
+  data: z
+    .object({ profileName: text({ min: 1, max: 200 }), furnaceBoard: text({ min: 1, max: 200 }), comment })
+    .strict(),
   alsoAllowed: ['production'],
 });
 
@@ -140,7 +147,9 @@ export const sampleApprovalTaskKind = defineTaskKind({
 });
 
 /** A progress report of the floor (`POST /api/orders/:id/progress`). */
-export const ProgressData = z.object({ step: z.enum(PRODUCTION_STEPS), quantityDone: z.number().int().min(0) }).strict();
+export const ProgressData = z
+  .object({ step: z.enum(PRODUCTION_STEPS), quantityDone: z.number().int().min(0) })
+  .strict();
 export type ProgressData = z.infer<typeof ProgressData>;
 
 /** Volume production: the floor reports the quantity done per step until assembly reaches the order quantity. */
@@ -163,7 +172,15 @@ export const InspectionData = z
           .object({
             serial: text({ min: 1, max: 100 }),
             defects: z
-              .array(z.object({ code: text({ min: 1, max: 50 }), designator: text({ max: 50 }).optional(), description: multilineText({ max: 500 }).optional() }).strict())
+              .array(
+                z
+                  .object({
+                    code: text({ min: 1, max: 50 }),
+                    designator: text({ max: 50 }).optional(),
+                    description: multilineText({ max: 500 }).optional(),
+                  })
+                  .strict(),
+              )
               .min(1)
               .max(50),
           })
@@ -224,7 +241,8 @@ export type RefundData = z.infer<typeof RefundData>;
 
 export const refundTaskKind = defineTaskKind({
   kind: ORDER_TASK_KIND_NAMES.refund,
-  description: 'Work out the refund of a cancelled order: charges for parts already bought and tooling, the rest is refunded',
+  description:
+    'Work out the refund of a cancelled order: charges for parts already bought and tooling, the rest is refunded',
   decisions: ['propose'],
   data: RefundData,
 });

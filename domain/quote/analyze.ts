@@ -61,13 +61,32 @@ export interface AnalysedPart {
 /** The analysis result; the first six keys are the contract of `smt quote analyze --json`. */
 export interface QuoteAnalysis {
   layers: AnalysedLayer[];
-  board: { widthMm: number; heightMm: number; areaCm2: number; copperLayers: number; sizeFrom: 'outline' | 'copper' | null };
-  drill: { holes: number; tools: number; minDiameterMm: number | null; plated: number; nonPlated: number; slots: number };
+  board: {
+    widthMm: number;
+    heightMm: number;
+    areaCm2: number;
+    copperLayers: number;
+    sizeFrom: 'outline' | 'copper' | null;
+  };
+  drill: {
+    holes: number;
+    tools: number;
+    minDiameterMm: number | null;
+    plated: number;
+    nonPlated: number;
+    slots: number;
+  };
   bom: BomSummary | null;
   placement: { smt: number; tht: number; top: number; bottom: number; sides: number } | null;
   issues: QuoteIssue[];
   /** Assembly figures used by pricing. */
-  assembly: { smtJoints: number; thtJoints: number; uniqueSmtParts: number; uniqueThtParts: number; fiducials: { top: number; bottom: number } };
+  assembly: {
+    smtJoints: number;
+    thtJoints: number;
+    uniqueSmtParts: number;
+    uniqueThtParts: number;
+    fiducials: { top: number; bottom: number };
+  };
   /** Fitted and DNP parts of the BOM (empty without a BOM). */
   parts: AnalysedPart[];
 }
@@ -106,28 +125,54 @@ export function analyzeUpload(
       measures.set(layer.file, measureGerber(text, { timeLimitMs: limits.parseTimeMs, file: layer.file }));
     } catch (err) {
       if (!(err instanceof ParseTimeoutError)) throw err;
-      issues.push({ severity: 'error', code: 'parse-timeout', file: layer.file, refs: [layer.file], message: `${layer.file}: ${err.message}; the file was not measured` });
+      issues.push({
+        severity: 'error',
+        code: 'parse-timeout',
+        file: layer.file,
+        refs: [layer.file],
+        message: `${layer.file}: ${err.message}; the file was not measured`,
+      });
     }
   }
-  const identified = identifyLayers(heads.map(({ file, head }) => ({ file, head, measure: measures.get(file) ?? null })));
+  const identified = identifyLayers(
+    heads.map(({ file, head }) => ({ file, head, measure: measures.get(file) ?? null })),
+  );
   const layers: AnalysedLayer[] = identified.map(({ file, format, type, side }) => ({ file, format, type, side }));
 
   for (const layer of identified) {
     const m = measures.get(layer.file);
     if (m?.rs274d) {
       issues.push({
-        severity: 'error', code: 'gerber-rs274d-unsupported', file: layer.file, refs: [layer.file],
+        severity: 'error',
+        code: 'gerber-rs274d-unsupported',
+        file: layer.file,
+        refs: [layer.file],
         message: `${layer.file} is RS-274D (no embedded format or apertures), which is not supported: please export RS-274X (extended Gerber)`,
       });
     } else if (m && m.units === null && (m.draws > 0 || m.flashes.length > 0)) {
-      issues.push({ severity: 'warning', code: 'gerber-units-missing', file: layer.file, refs: [layer.file], message: `${layer.file}: no unit statement (%MOIN/%MOMM); read as millimetres` });
+      issues.push({
+        severity: 'warning',
+        code: 'gerber-units-missing',
+        file: layer.file,
+        refs: [layer.file],
+        message: `${layer.file}: no unit statement (%MOIN/%MOMM); read as millimetres`,
+      });
     }
     if (layer.namedAs) {
-      issues.push({ severity: 'warning', code: 'layer-unreadable', file: layer.file, refs: [layer.file], message: `${layer.file} is named like a ${layer.namedAs} layer but is neither Gerber nor Excellon; it was ignored` });
+      issues.push({
+        severity: 'warning',
+        code: 'layer-unreadable',
+        file: layer.file,
+        refs: [layer.file],
+        message: `${layer.file} is named like a ${layer.namedAs} layer but is neither Gerber nor Excellon; it was ignored`,
+      });
     }
     if (layer.unidentified) {
       issues.push({
-        severity: 'warning', code: 'layer-unidentified', file: layer.file, refs: [layer.file],
+        severity: 'warning',
+        code: 'layer-unidentified',
+        file: layer.file,
+        refs: [layer.file],
         message: `${layer.file}: a Gerber file whose layer could not be identified from its name or content${layer.type === 'drawing' ? ' (taken as a drawing, not fabricated)' : ''}; please rename it or export with X2 attributes`,
       });
     }
@@ -142,27 +187,42 @@ export function analyzeUpload(
     if (m && !isEmptyBox(m.pathBox)) boardBox = unionBox(boardBox, m.pathBox);
   }
   if (!isEmptyBox(boardBox)) sizeFrom = 'outline';
-  const copperBox = layers.filter((x) => x.type === 'copper').reduce((box, l) => {
-    const m = measures.get(l.file);
-    return m && !isEmptyBox(m.inkBox) ? unionBox(box, m.inkBox) : box;
-  }, emptyBox());
+  const copperBox = layers
+    .filter((x) => x.type === 'copper')
+    .reduce((box, l) => {
+      const m = measures.get(l.file);
+      return m && !isEmptyBox(m.inkBox) ? unionBox(box, m.inkBox) : box;
+    }, emptyBox());
   if (!sizeFrom && !isEmptyBox(copperBox)) {
     // Eagle and others put logos and text in copper off the board; such art is rarely on every copper
     // layer, so the layers' common extent is the better estimate (widened by the drill holes below).
-    boardBox = layers.filter((x) => x.type === 'copper').reduce<Box | null>((box, l) => {
-      const m = measures.get(l.file);
-      if (!m || isEmptyBox(m.inkBox)) return box;
-      if (!box) return { ...m.inkBox };
-      const common = intersectBox(box, m.inkBox);
-      return isEmptyBox(common) ? box : common;
-    }, null) ?? copperBox;
+    boardBox =
+      layers
+        .filter((x) => x.type === 'copper')
+        .reduce<Box | null>((box, l) => {
+          const m = measures.get(l.file);
+          if (!m || isEmptyBox(m.inkBox)) return box;
+          if (!box) return { ...m.inkBox };
+          const common = intersectBox(box, m.inkBox);
+          return isEmptyBox(common) ? box : common;
+        }, null) ?? copperBox;
     sizeFrom = 'copper';
-    issues.push({ severity: 'warning', code: 'outline-missing', message: 'No board outline layer: the board size was estimated from the copper extents (and drill holes), which may differ from the real board; please add the outline (board edge) layer' });
+    issues.push({
+      severity: 'warning',
+      code: 'outline-missing',
+      message:
+        'No board outline layer: the board size was estimated from the copper extents (and drill holes), which may differ from the real board; please add the outline (board edge) layer',
+    });
   } else if (!sizeFrom) {
-    issues.push({ severity: 'error', code: 'outline-missing', message: 'No board outline layer and no copper to measure: the board size is unknown' });
+    issues.push({
+      severity: 'error',
+      code: 'outline-missing',
+      message: 'No board outline layer and no copper to measure: the board size is unknown',
+    });
   }
   const copperLayers = layers.filter((l) => l.type === 'copper').length;
-  if (copperLayers === 0) issues.push({ severity: 'error', code: 'copper-missing', message: 'No copper layer was found' });
+  if (copperLayers === 0)
+    issues.push({ severity: 'error', code: 'copper-missing', message: 'No copper layer was found' });
 
   // 3. Drills: plating from the header, else the file name, else plated.
   const drillFiles = layers.filter((l) => l.format === 'drill');
@@ -173,26 +233,55 @@ export function analyzeUpload(
       let drill = parseExcellon(text, { timeLimitMs: limits.parseTimeMs, file: l.file });
       // Zero suppression is often unstated; when the holes fall off the board, the other reading is right.
       if (sizeFrom && !/,\s*(LZ|TZ)/.test(text.slice(0, 4096)) && drill.hits.length) {
-        const inside = (d: ExcellonDrill) => d.hits.filter((h) => h.xMm >= boardBox.minX - 1 && h.xMm <= boardBox.maxX + 1 && h.yMm >= boardBox.minY - 1 && h.yMm <= boardBox.maxY + 1).length;
+        const inside = (d: ExcellonDrill) =>
+          d.hits.filter(
+            (h) =>
+              h.xMm >= boardBox.minX - 1 &&
+              h.xMm <= boardBox.maxX + 1 &&
+              h.yMm >= boardBox.minY - 1 &&
+              h.yMm <= boardBox.maxY + 1,
+          ).length;
         if (inside(drill) < drill.hits.length * 0.8) {
           const other = parseExcellon(text, { timeLimitMs: limits.parseTimeMs, file: l.file, zeros: 'T' });
           if (inside(other) > inside(drill)) drill = other;
         }
       }
       drills.push({ file: l.file, drill, plated: drill.filePlated ?? platingFromName(l.file) ?? true });
-      for (const w of drill.warnings) issues.push({ severity: 'warning', code: 'drill-warning', file: l.file, refs: [l.file], message: `${l.file}: ${w}` });
+      for (const w of drill.warnings)
+        issues.push({
+          severity: 'warning',
+          code: 'drill-warning',
+          file: l.file,
+          refs: [l.file],
+          message: `${l.file}: ${w}`,
+        });
     } catch (err) {
       if (!(err instanceof ParseTimeoutError)) throw err;
-      issues.push({ severity: 'error', code: 'parse-timeout', file: l.file, refs: [l.file], message: `${l.file}: ${err.message}; the file was not read` });
+      issues.push({
+        severity: 'error',
+        code: 'parse-timeout',
+        file: l.file,
+        refs: [l.file],
+        message: `${l.file}: ${err.message}; the file was not read`,
+      });
     }
   }
   // Drill data exported as Gerber X2 (`%TF.FileFunction,Plated,...` / `NonPlated`): each flash is a hole.
   for (const l of layers.filter((x) => x.type === 'drill' && x.format === 'gerber')) {
     const m = measures.get(l.file);
     if (!m) continue;
-    const tools = new Map([...m.apertures].map(([code, ap]) => [String(code), { code: String(code), diameterMm: ap.widthMm, plated: null }]));
+    const tools = new Map(
+      [...m.apertures].map(([code, ap]) => [
+        String(code),
+        { code: String(code), diameterMm: ap.widthMm, plated: null },
+      ]),
+    );
     const hits = m.flashes.map((f) => ({ xMm: f.xMm, yMm: f.yMm, tool: String(f.aperture), slot: false }));
-    drills.push({ file: l.file, drill: { units: 'mm', tools, hits, filePlated: null, warnings: [] }, plated: !/^NonPlated/i.test(m.fileFunction ?? '') });
+    drills.push({
+      file: l.file,
+      drill: { units: 'mm', tools, hits, filePlated: null, warnings: [] },
+      plated: !/^NonPlated/i.test(m.fileFunction ?? ''),
+    });
   }
   let holes = 0;
   let plated = 0;
@@ -210,17 +299,25 @@ export function analyzeUpload(
       const isPlated = tool?.plated ?? filePlated;
       holes++;
       if (hit.slot) slots++;
-      if (isPlated) plated++; else nonPlated++;
+      if (isPlated) plated++;
+      else nonPlated++;
       if (tool && tool.diameterMm > 0) minDiameter = Math.min(minDiameter, tool.diameterMm);
       if (!isPlated && tool) npthHoles.push({ x: hit.xMm, y: hit.yMm, d: tool.diameterMm });
       allHits.push({ x: hit.xMm, y: hit.yMm });
     }
   }
   if (sizeFrom === 'copper') {
-    for (const h of allHits) if (h.x >= copperBox.minX && h.x <= copperBox.maxX && h.y >= copperBox.minY && h.y <= copperBox.maxY) extendBox(boardBox, h.x, h.y);
+    for (const h of allHits)
+      if (h.x >= copperBox.minX && h.x <= copperBox.maxX && h.y >= copperBox.minY && h.y <= copperBox.maxY)
+        extendBox(boardBox, h.x, h.y);
   }
   if (drills.length === 0) {
-    issues.push({ severity: 'warning', code: 'drill-missing', message: 'No drill file (Excellon) was found: vias and through-holes cannot be made; add the NC drill file(s) unless the board truly has no holes' });
+    issues.push({
+      severity: 'warning',
+      code: 'drill-missing',
+      message:
+        'No drill file (Excellon) was found: vias and through-holes cannot be made; add the NC drill file(s) unless the board truly has no holes',
+    });
   }
 
   const { width, height } = boxSize(boardBox);
@@ -235,12 +332,17 @@ export function analyzeUpload(
   }
 
   // 5. BOM and placement.
-  const bom: ParsedBom | null = input.bom ? parseBom(input.bom.rows, { file: input.bom.file, maxRows: limits.maxRows }) : null;
-  const cpl: ParsedPlacement | null = input.cpl ? parsePlacement(input.cpl.rows, { file: input.cpl.file, maxRows: limits.maxRows }) : null;
+  const bom: ParsedBom | null = input.bom
+    ? parseBom(input.bom.rows, { file: input.bom.file, maxRows: limits.maxRows })
+    : null;
+  const cpl: ParsedPlacement | null = input.cpl
+    ? parsePlacement(input.cpl.rows, { file: input.cpl.file, maxRows: limits.maxRows })
+    : null;
   if (bom) issues.push(...bom.issues);
   if (cpl) issues.push(...cpl.issues);
   const bomByDesignator = new Map<string, { line: NonNullable<typeof bom>['lines'][number] }>();
-  for (const line of bom?.lines ?? []) for (const d of line.designators) bomByDesignator.set(designatorKey(d), { line });
+  for (const line of bom?.lines ?? [])
+    for (const d of line.designators) bomByDesignator.set(designatorKey(d), { line });
 
   let placement: QuoteAnalysis['placement'] = null;
   if (bom && cpl) {
@@ -255,26 +357,56 @@ export function analyzeUpload(
     }
     for (const d of notPlaced) {
       const line = bomByDesignator.get(designatorKey(d))!.line;
-      issues.push({ severity: 'error', code: 'bom-designator-not-placed', file: bom.file, row: line.row, refs: [d], message: `${d} (${bom.file} row ${line.row}) is in the BOM but has no placement in ${cpl.file}` });
+      issues.push({
+        severity: 'error',
+        code: 'bom-designator-not-placed',
+        file: bom.file,
+        row: line.row,
+        refs: [d],
+        message: `${d} (${bom.file} row ${line.row}) is in the BOM but has no placement in ${cpl.file}`,
+      });
     }
     if (thtNotPlaced.length) {
-      issues.push({ severity: 'info', code: 'tht-not-in-placement', refs: thtNotPlaced, message: `Through-hole part(s) ${thtNotPlaced.join(', ')} have no placement; they are hand or wave soldered, so none is needed` });
+      issues.push({
+        severity: 'info',
+        code: 'tht-not-in-placement',
+        refs: thtNotPlaced,
+        message: `Through-hole part(s) ${thtNotPlaced.join(', ')} have no placement; they are hand or wave soldered, so none is needed`,
+      });
     }
     for (const p of cpl.placements) {
       const entry = bomByDesignator.get(designatorKey(p.designator));
       if (!entry) {
-        issues.push({ severity: 'error', code: 'placement-not-in-bom', file: cpl.file, row: p.row, refs: [p.designator], message: `${p.designator} (${cpl.file} row ${p.row}) is placed but has no BOM line in ${bom.file}` });
+        issues.push({
+          severity: 'error',
+          code: 'placement-not-in-bom',
+          file: cpl.file,
+          row: p.row,
+          refs: [p.designator],
+          message: `${p.designator} (${cpl.file} row ${p.row}) is placed but has no BOM line in ${bom.file}`,
+        });
       } else if (entry.line.dnp) {
-        issues.push({ severity: 'info', code: 'placement-dnp', file: cpl.file, row: p.row, refs: [p.designator], message: `${p.designator} is marked DNP in the BOM and will not be placed` });
+        issues.push({
+          severity: 'info',
+          code: 'placement-dnp',
+          file: cpl.file,
+          row: p.row,
+          refs: [p.designator],
+          message: `${p.designator} is marked DNP in the BOM and will not be placed`,
+        });
       }
     }
   }
   if (cpl) {
-    let smt = 0, tht = 0, top = 0, bottom = 0;
+    let smt = 0,
+      tht = 0,
+      top = 0,
+      bottom = 0;
     for (const p of cpl.placements) {
       const line = bomByDesignator.get(designatorKey(p.designator))?.line;
       if (line?.dnp) continue;
-      if (placementIsThroughHole(p, line?.footprint)) tht++; else smt++;
+      if (placementIsThroughHole(p, line?.footprint)) tht++;
+      else smt++;
       if (p.side === 'top') top++;
       else if (p.side === 'bottom') bottom++;
     }
@@ -293,7 +425,14 @@ export function analyzeUpload(
   const smtSides: Array<'top' | 'bottom'> = [];
   if (cpl) {
     for (const side of ['top', 'bottom'] as const) {
-      if (cpl.placements.some((p) => p.side === side && !placementIsThroughHole(p, bomByDesignator.get(designatorKey(p.designator))?.line.footprint))) smtSides.push(side);
+      if (
+        cpl.placements.some(
+          (p) =>
+            p.side === side &&
+            !placementIsThroughHole(p, bomByDesignator.get(designatorKey(p.designator))?.line.footprint),
+        )
+      )
+        smtSides.push(side);
     }
   } else {
     for (const side of ['top', 'bottom'] as const) if (pasteSides.has(side)) smtSides.push(side);
@@ -301,20 +440,37 @@ export function analyzeUpload(
   if (copperLayers === 0) {
     // BOM / placement only: the board-level checks need the Gerber files.
   } else if (pasteSides.size === 0) {
-    issues.push({ severity: 'warning', code: 'paste-missing', message: 'No solder paste layer: no stencil can be cut; add the paste (cream) layer of each side with SMT parts' });
+    issues.push({
+      severity: 'warning',
+      code: 'paste-missing',
+      message: 'No solder paste layer: no stencil can be cut; add the paste (cream) layer of each side with SMT parts',
+    });
   } else {
     for (const side of smtSides) {
-      if (!pasteSides.has(side)) issues.push({ severity: 'warning', code: 'paste-missing', refs: [side], message: `SMT parts on the ${side} side but no ${side} paste layer: no ${side} stencil can be cut` });
+      if (!pasteSides.has(side))
+        issues.push({
+          severity: 'warning',
+          code: 'paste-missing',
+          refs: [side],
+          message: `SMT parts on the ${side} side but no ${side} paste layer: no ${side} stencil can be cut`,
+        });
     }
   }
   for (const side of copperLayers > 0 ? smtSides : []) {
     if (fiducials[side] < 2) {
       issues.push({
-        severity: 'warning', code: 'fiducials-missing', refs: [side],
+        severity: 'warning',
+        code: 'fiducials-missing',
+        refs: [side],
         message: `${side} side: ${fiducials[side]} fiducial(s) found; the placement machine needs at least 2 (about 1 mm copper pads with a larger, about 3 mm, solder mask opening), or they must be on the panel rails`,
       });
     } else {
-      issues.push({ severity: 'info', code: 'fiducials-found', refs: [side], message: `${side} side: ${fiducials[side]} fiducials found` });
+      issues.push({
+        severity: 'info',
+        code: 'fiducials-found',
+        refs: [side],
+        message: `${side} side: ${fiducials[side]} fiducials found`,
+      });
     }
   }
   if (sizeFrom) panelChecks(boardBox, copperBox, npthHoles, issues);
@@ -338,7 +494,8 @@ export function analyzeUpload(
   if (!bom && cpl) {
     for (const p of cpl.placements) {
       const pins = estimatePins(p.footprint);
-      if (placementIsThroughHole(p)) thtJoints += pins; else smtJoints += pins;
+      if (placementIsThroughHole(p)) thtJoints += pins;
+      else smtJoints += pins;
     }
   }
   const assembly = {
@@ -359,7 +516,14 @@ export function analyzeUpload(
       copperLayers,
       sizeFrom,
     },
-    drill: { holes, tools, minDiameterMm: Number.isFinite(minDiameter) ? round(minDiameter, 3) : null, plated, nonPlated, slots },
+    drill: {
+      holes,
+      tools,
+      minDiameterMm: Number.isFinite(minDiameter) ? round(minDiameter, 3) : null,
+      plated,
+      nonPlated,
+      slots,
+    },
     bom: bom ? bom.summary : null,
     placement,
     issues,
@@ -372,7 +536,11 @@ export function analyzeUpload(
  * Fiducials (seed 001: "1 mm solid pads, 3 mm clear ring"): round copper flashes of 0.5–2 mm with a
  * concentric mask opening at least 0.5 mm larger, and no drill hole there (which would make them THT pads).
  */
-export function countFiducials(copper: GerberMeasure | undefined, mask: GerberMeasure | undefined, holes: Array<{ x: number; y: number }>): number {
+export function countFiducials(
+  copper: GerberMeasure | undefined,
+  mask: GerberMeasure | undefined,
+  holes: Array<{ x: number; y: number }>,
+): number {
   if (!copper || !mask) return 0;
   const maskOpenings = mask.flashes
     .map((f) => ({ f, ap: mask.apertures.get(f.aperture) }))
@@ -381,7 +549,10 @@ export function countFiducials(copper: GerberMeasure | undefined, mask: GerberMe
   for (const flash of copper.flashes) {
     const ap = copper.apertures.get(flash.aperture);
     if (!ap || ap.shape !== 'C' || ap.widthMm < 0.5 || ap.widthMm > 2) continue;
-    const opening = maskOpenings.find(({ f, ap: m }) => Math.abs(f.xMm - flash.xMm) < 0.05 && Math.abs(f.yMm - flash.yMm) < 0.05 && m!.widthMm >= ap.widthMm + 0.5);
+    const opening = maskOpenings.find(
+      ({ f, ap: m }) =>
+        Math.abs(f.xMm - flash.xMm) < 0.05 && Math.abs(f.yMm - flash.yMm) < 0.05 && m!.widthMm >= ap.widthMm + 0.5,
+    );
     if (!opening) continue;
     if (holes.some((h) => Math.abs(h.x - flash.xMm) < 0.3 && Math.abs(h.y - flash.yMm) < 0.3)) continue;
     count++;
@@ -393,19 +564,35 @@ export function countFiducials(copper: GerberMeasure | undefined, mask: GerberMe
  * Panel requirements (seed 001): 10 mm rails on the edges and locating holes. A single board has neither;
  * that is informational, since the factory panelises it.
  */
-function panelChecks(board: Box, copper: Box, npth: Array<{ x: number; y: number; d: number }>, issues: QuoteIssue[]): void {
+function panelChecks(
+  board: Box,
+  copper: Box,
+  npth: Array<{ x: number; y: number; d: number }>,
+  issues: QuoteIssue[],
+): void {
   const margins = isEmptyBox(copper)
     ? { left: 0, right: 0, bottom: 0, top: 0 }
-    : { left: copper.minX - board.minX, right: board.maxX - copper.maxX, bottom: copper.minY - board.minY, top: board.maxY - copper.maxY };
+    : {
+        left: copper.minX - board.minX,
+        right: board.maxX - copper.maxX,
+        bottom: copper.minY - board.minY,
+        top: board.maxY - copper.maxY,
+      };
   const rails = (margins.left >= 9 && margins.right >= 9) || (margins.top >= 9 && margins.bottom >= 9);
-  const nearEdge = (h: { x: number; y: number }) => Math.min(h.x - board.minX, board.maxX - h.x, h.y - board.minY, board.maxY - h.y) <= 10;
+  const nearEdge = (h: { x: number; y: number }) =>
+    Math.min(h.x - board.minX, board.maxX - h.x, h.y - board.minY, board.maxY - h.y) <= 10;
   const locating = npth.filter((h) => h.d >= 1 && h.d <= 4 && nearEdge(h));
   if (!rails) {
-    issues.push({ severity: 'info', code: 'panel-rails-absent', message: 'No 10 mm process rails on the board edges: a single board; the factory adds rails when panelising' });
+    issues.push({
+      severity: 'info',
+      code: 'panel-rails-absent',
+      message: 'No 10 mm process rails on the board edges: a single board; the factory adds rails when panelising',
+    });
   }
   if (locating.length < 2) {
     issues.push({
-      severity: rails ? 'warning' : 'info', code: 'locating-holes-absent',
+      severity: rails ? 'warning' : 'info',
+      code: 'locating-holes-absent',
       message: rails
         ? `The panel has rails but ${locating.length} locating hole(s) (non-plated, 1–4 mm, within 10 mm of the edge); at least 2 are needed`
         : 'No locating (tooling) holes: a single board; the factory adds them on the panel rails',

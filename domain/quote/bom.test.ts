@@ -5,10 +5,19 @@ const rows = (text: string) => readTextTable(text, 5000);
 
 describe('parseBom', () => {
   it.each([
-    ['KiCad', 'Reference,Value,Footprint,Qty,MPN,DNP\n"C1,C2",100nF,C_0402,2,CL05B104KO5NNNC,\nR1,10k,R_0402,1,RC0402,\n'],
-    ['Altium', 'Line #,Comment,Description,Designator,Footprint,Manufacturer Part Number,Quantity\n1,100nF,cap,C1 C2,C_0402,CL05B104KO5NNNC,2\n2,10k,res,R1,R_0402,RC0402,1\n'],
+    [
+      'KiCad',
+      'Reference,Value,Footprint,Qty,MPN,DNP\n"C1,C2",100nF,C_0402,2,CL05B104KO5NNNC,\nR1,10k,R_0402,1,RC0402,\n',
+    ],
+    [
+      'Altium',
+      'Line #,Comment,Description,Designator,Footprint,Manufacturer Part Number,Quantity\n1,100nF,cap,C1 C2,C_0402,CL05B104KO5NNNC,2\n2,10k,res,R1,R_0402,RC0402,1\n',
+    ],
     ['JLC', 'Comment,Designator,Footprint,LCSC Part #\n100nF,"C1,C2",C_0402,C1525\n10k,R1,R_0402,C25744\n'],
-    ['PCBWay (TSV)', 'Item\tDesignator\tQty\tManufacturer\tMfg Part #\tDescription / Value\tPackage/Footprint\n1\tC1,C2\t2\tSamsung\tCL05B104KO5NNNC\t100nF\t0402\n2\tR1\t1\tYageo\tRC0402\t10k\t0402\n'],
+    [
+      'PCBWay (TSV)',
+      'Item\tDesignator\tQty\tManufacturer\tMfg Part #\tDescription / Value\tPackage/Footprint\n1\tC1,C2\t2\tSamsung\tCL05B104KO5NNNC\t100nF\t0402\n2\tR1\t1\tYageo\tRC0402\t10k\t0402\n',
+    ],
   ])('reads %s columns', (_tool, text) => {
     const bom = parseBom(rows(text), { file: 'bom.csv' });
     expect(bom.issues).toEqual([]);
@@ -17,12 +26,21 @@ describe('parseBom', () => {
   });
 
   it('keeps MPN, manufacturer and supplier part apart', () => {
-    const bom = parseBom(rows('Designator,Comment,Manufacturer,Manufacturer Part Number,LCSC Part #\nU1,MCU,ST,STM32G031K8T6,C432211\n'));
-    expect(bom.lines[0]).toMatchObject({ manufacturer: 'ST', mpn: 'STM32G031K8T6', supplierPart: 'C432211', value: 'MCU' });
+    const bom = parseBom(
+      rows('Designator,Comment,Manufacturer,Manufacturer Part Number,LCSC Part #\nU1,MCU,ST,STM32G031K8T6,C432211\n'),
+    );
+    expect(bom.lines[0]).toMatchObject({
+      manufacturer: 'ST',
+      mpn: 'STM32G031K8T6',
+      supplierPart: 'C432211',
+      value: 'MCU',
+    });
   });
 
   it('expands ranges and counts DNP designators separately', () => {
-    const bom = parseBom(rows('Designator,Value,Footprint,DNP\nR1-R4,10k,R_0402,\nR5,10k,R_0402,DNP\nC1,DNP,C_0402,\n'));
+    const bom = parseBom(
+      rows('Designator,Value,Footprint,DNP\nR1-R4,10k,R_0402,\nR5,10k,R_0402,DNP\nC1,DNP,C_0402,\n'),
+    );
     expect(bom.summary).toEqual({ lines: 3, uniqueParts: 1, placements: 4, dnp: 2 });
   });
 
@@ -32,15 +50,22 @@ describe('parseBom', () => {
   });
 
   it('names blank rows, short rows, missing designators, quantity mismatches and duplicates by row', () => {
-    const bom = parseBom(rows('Designator,Value,Footprint,Qty\nR1,10k,R_0402,1\n,,,\nR2\n,1k,R_0402,1\n"R3,R4",4k7,R_0402,3\nR1,10k,R_0402,1\n'), { file: 'b.csv' });
+    const bom = parseBom(
+      rows(
+        'Designator,Value,Footprint,Qty\nR1,10k,R_0402,1\n,,,\nR2\n,1k,R_0402,1\n"R3,R4",4k7,R_0402,3\nR1,10k,R_0402,1\n',
+      ),
+      { file: 'b.csv' },
+    );
     const found = bom.issues.map((i) => [i.code, i.row, i.refs ?? []]);
-    expect(found).toEqual(expect.arrayContaining([
-      ['bom-row-blank', 3, []],
-      ['bom-row-short', 4, []],
-      ['bom-designator-missing', 5, []],
-      ['bom-quantity-mismatch', 6, ['R3', 'R4']],
-      ['bom-designator-duplicate', 7, ['R1']],
-    ]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        ['bom-row-blank', 3, []],
+        ['bom-row-short', 4, []],
+        ['bom-designator-missing', 5, []],
+        ['bom-quantity-mismatch', 6, ['R3', 'R4']],
+        ['bom-designator-duplicate', 7, ['R1']],
+      ]),
+    );
     expect(bom.issues).toHaveLength(5);
     expect(bom.issues.find((i) => i.code === 'bom-row-short')!.message).toContain('b.csv row 4');
   });

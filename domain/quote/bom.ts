@@ -40,15 +40,95 @@ export interface ParsedBom {
 
 /** Header names per column, covering the CAD tools' and assembly houses' spellings. */
 export const BOM_COLUMNS = {
-  designator: ['Designator', 'Designators', 'Reference', 'References', 'Ref', 'Refs', 'RefDes', 'Reference Designator', 'Reference Designators', 'Ref Des', 'Part Reference', 'Parts', 'Position', 'Location', 'Designator(s)'],
+  designator: [
+    'Designator',
+    'Designators',
+    'Reference',
+    'References',
+    'Ref',
+    'Refs',
+    'RefDes',
+    'Reference Designator',
+    'Reference Designators',
+    'Ref Des',
+    'Part Reference',
+    'Parts',
+    'Position',
+    'Location',
+    'Designator(s)',
+  ],
   quantity: ['Quantity', 'Qty', 'Quantity Per PCB', 'Qty per board', 'Count', 'Amount', 'Number'],
-  value: ['Value', 'Comment', 'Val', 'Part Value', 'Values', 'Description / Value', 'Value/Description', 'Value / Description'],
-  footprint: ['Footprint', 'Package', 'Pattern', 'Footprint/Package', 'Package/Case', 'Case', 'PCB Footprint', 'Case/Package'],
+  value: [
+    'Value',
+    'Comment',
+    'Val',
+    'Part Value',
+    'Values',
+    'Description / Value',
+    'Value/Description',
+    'Value / Description',
+  ],
+  footprint: [
+    'Footprint',
+    'Package',
+    'Pattern',
+    'Footprint/Package',
+    'Package/Case',
+    'Case',
+    'PCB Footprint',
+    'Case/Package',
+  ],
   description: ['Description', 'Desc', 'Part Description'],
-  mpn: ['MPN', 'Manufacturer Part Number', 'Manufacturer Part #', 'Manufacturer_Part_Number', 'Mfr Part Number', 'Mfr. Part #', 'Mfr Part #', 'MFR PN', 'MfrPN', 'Mfg Part Number', 'Mfg Part #', 'Mfg. Part #', 'Mfg Part', 'Mfr.#', 'Mfr #', 'Manufacturer PN', 'Part Number', 'PartNumber', 'Manufacturer Part'],
+  mpn: [
+    'MPN',
+    'Manufacturer Part Number',
+    'Manufacturer Part #',
+    'Manufacturer_Part_Number',
+    'Mfr Part Number',
+    'Mfr. Part #',
+    'Mfr Part #',
+    'MFR PN',
+    'MfrPN',
+    'Mfg Part Number',
+    'Mfg Part #',
+    'Mfg. Part #',
+    'Mfg Part',
+    'Mfr.#',
+    'Mfr #',
+    'Manufacturer PN',
+    'Part Number',
+    'PartNumber',
+    'Manufacturer Part',
+  ],
   manufacturer: ['Manufacturer', 'Manufacturer Name', 'Mfr', 'Mfr.', 'Mfg', 'Manufacturer_Name', 'Vendor'],
-  supplierPart: ['LCSC Part #', 'LCSC Part', 'LCSC', 'LCSC Part Number', 'JLCPCB Part #', 'JLC Part', 'Supplier Part', 'Supplier Part Number', 'Supplier PN', 'Digikey Part Number', 'Digi-Key Part Number', 'Mouser Part Number', 'Supplier 1 Part Number', 'SPN'],
-  dnp: ['DNP', 'DNF', 'Do Not Populate', 'Do Not Place', 'Fitted', 'Populate', 'Mount', 'Not Fitted', 'Exclude from board', 'Exclude From BOM'],
+  supplierPart: [
+    'LCSC Part #',
+    'LCSC Part',
+    'LCSC',
+    'LCSC Part Number',
+    'JLCPCB Part #',
+    'JLC Part',
+    'Supplier Part',
+    'Supplier Part Number',
+    'Supplier PN',
+    'Digikey Part Number',
+    'Digi-Key Part Number',
+    'Mouser Part Number',
+    'Supplier 1 Part Number',
+    'SPN',
+  ],
+  dnp: [
+    'DNP',
+    'DNF',
+    'Do Not Populate',
+    'Do Not Place',
+    'Fitted',
+    'Populate',
+    'Mount',
+    'Not Fitted',
+    'Exclude from board',
+    'Exclude From BOM',
+  ],
 } as const;
 
 /** Values that mean "do not place" in a DNP-type column or the value field. */
@@ -70,15 +150,30 @@ export function parseBom(rows: TableRow[], options: BomOptions = {}): ParsedBom 
   const file = options.file ?? 'BOM';
   const maxRows = options.maxRows ?? DEFAULT_MAX_BOM_ROWS;
   const issues: QuoteIssue[] = [];
-  const headerIndex = rows.slice(0, 30).findIndex((r) => findColumn(r.cells, [...BOM_COLUMNS.designator]) >= 0
-    && [BOM_COLUMNS.value, BOM_COLUMNS.footprint, BOM_COLUMNS.quantity, BOM_COLUMNS.mpn].some((names) => findColumn(r.cells, [...names]) >= 0));
+  const headerIndex = rows
+    .slice(0, 30)
+    .findIndex(
+      (r) =>
+        findColumn(r.cells, [...BOM_COLUMNS.designator]) >= 0 &&
+        [BOM_COLUMNS.value, BOM_COLUMNS.footprint, BOM_COLUMNS.quantity, BOM_COLUMNS.mpn].some(
+          (names) => findColumn(r.cells, [...names]) >= 0,
+        ),
+    );
   if (headerIndex < 0) {
-    issues.push({ severity: 'error', code: 'bom-header-missing', file, message: `${file}: no header row with a designator column (e.g. Designator, Reference) was found in the first 30 rows` });
+    issues.push({
+      severity: 'error',
+      code: 'bom-header-missing',
+      file,
+      message: `${file}: no header row with a designator column (e.g. Designator, Reference) was found in the first 30 rows`,
+    });
     return { file, lines: [], summary: { lines: 0, uniqueParts: 0, placements: 0, dnp: 0 }, issues };
   }
   const header = rows[headerIndex].cells;
   const col = Object.fromEntries(
-    Object.entries(BOM_COLUMNS).map(([key, names]) => [key, findColumn(header, names, key !== 'manufacturer' && key !== 'dnp')]),
+    Object.entries(BOM_COLUMNS).map(([key, names]) => [
+      key,
+      findColumn(header, names, key !== 'manufacturer' && key !== 'dnp'),
+    ]),
   ) as Record<keyof typeof BOM_COLUMNS, number>;
   const dnpHeader = col.dnp >= 0 ? header[col.dnp].toLowerCase() : '';
   const dnpMeansFitted = /fitted|populate|mount/.test(dnpHeader) && !/not fitted|do not/.test(dnpHeader);
@@ -88,19 +183,33 @@ export function parseBom(rows: TableRow[], options: BomOptions = {}): ParsedBom 
   const lines: BomLine[] = [];
   const dataRows = rows.slice(headerIndex + 1);
   if (dataRows.length > maxRows) {
-    issues.push({ severity: 'error', code: 'bom-too-many-rows', file, message: `${file}: ${dataRows.length} rows, more than the ${maxRows} accepted; only the first ${maxRows} were read` });
+    issues.push({
+      severity: 'error',
+      code: 'bom-too-many-rows',
+      file,
+      message: `${file}: ${dataRows.length} rows, more than the ${maxRows} accepted; only the first ${maxRows} were read`,
+    });
   }
   for (const { row, cells } of dataRows.slice(0, maxRows)) {
     if (isBlank(cells)) {
       // Trailing empty lines are normal at the end of a file; only blank rows between data are reported.
       if (dataRows.some((r) => r.row > row && !isBlank(r.cells))) {
-        issues.push({ severity: 'warning', code: 'bom-row-blank', file, row, message: `${file} row ${row}: blank row (ignored)` });
+        issues.push({
+          severity: 'warning',
+          code: 'bom-row-blank',
+          file,
+          row,
+          message: `${file} row ${row}: blank row (ignored)`,
+        });
       }
       continue;
     }
     if (cells.length < width) {
       issues.push({
-        severity: 'error', code: 'bom-row-short', file, row,
+        severity: 'error',
+        code: 'bom-row-short',
+        file,
+        row,
         message: `${file} row ${row}: ${cells.length} of ${width} columns ("${cells.join(',').slice(0, 40)}"); the row was not read`,
       });
       continue;
@@ -109,20 +218,38 @@ export function parseBom(rows: TableRow[], options: BomOptions = {}): ParsedBom 
     const { designators, invalid } = expandDesignators(designatorCell);
     const value = cell(cells, col.value);
     const dnpCell = cell(cells, col.dnp);
-    const dnp = (col.dnp >= 0 && dnpCell !== '' && (dnpMeansFitted ? NOT_FITTED_WORDS.test(dnpCell) : DNP_WORDS.test(dnpCell)))
-      || /^(dnp|dnf|do not (place|populate))$/i.test(value);
+    const dnp =
+      (col.dnp >= 0 && dnpCell !== '' && (dnpMeansFitted ? NOT_FITTED_WORDS.test(dnpCell) : DNP_WORDS.test(dnpCell))) ||
+      /^(dnp|dnf|do not (place|populate))$/i.test(value);
     if (invalid.length) {
-      issues.push({ severity: 'error', code: 'bom-designator-invalid', file, row, refs: invalid, message: `${file} row ${row}: unreadable designator(s) ${invalid.join(', ')}` });
+      issues.push({
+        severity: 'error',
+        code: 'bom-designator-invalid',
+        file,
+        row,
+        refs: invalid,
+        message: `${file} row ${row}: unreadable designator(s) ${invalid.join(', ')}`,
+      });
     }
     if (designators.length === 0) {
-      issues.push({ severity: 'error', code: 'bom-designator-missing', file, row, message: `${file} row ${row}: no designator ("${cells.join(',').slice(0, 40)}")` });
+      issues.push({
+        severity: 'error',
+        code: 'bom-designator-missing',
+        file,
+        row,
+        message: `${file} row ${row}: no designator ("${cells.join(',').slice(0, 40)}")`,
+      });
       continue;
     }
     const qtyText = cell(cells, col.quantity);
     const quantity = qtyText === '' ? null : Number(qtyText);
     if (quantity !== null && (!Number.isFinite(quantity) || quantity !== designators.length) && !dnp) {
       issues.push({
-        severity: 'error', code: 'bom-quantity-mismatch', file, row, refs: designators,
+        severity: 'error',
+        code: 'bom-quantity-mismatch',
+        file,
+        row,
+        refs: designators,
         message: `${file} row ${row}: quantity ${qtyText} but ${designators.length} designator(s) (${designators.join(', ')})`,
       });
     }
@@ -144,14 +271,19 @@ export function parseBom(rows: TableRow[], options: BomOptions = {}): ParsedBom 
 
   // Duplicates across (and within) lines.
   const seen = new Map<string, number[]>();
-  for (const line of lines) for (const d of line.designators) {
-    const k = designatorKey(d);
-    seen.set(k, [...(seen.get(k) ?? []), line.row]);
-  }
+  for (const line of lines)
+    for (const d of line.designators) {
+      const k = designatorKey(d);
+      seen.set(k, [...(seen.get(k) ?? []), line.row]);
+    }
   for (const [designator, at] of seen) {
     if (at.length > 1) {
       issues.push({
-        severity: 'error', code: 'bom-designator-duplicate', file, row: at[1], refs: [designator],
+        severity: 'error',
+        code: 'bom-designator-duplicate',
+        file,
+        row: at[1],
+        refs: [designator],
         message: `${file}: designator ${designator} appears ${at.length} times (rows ${at.join(', ')})`,
       });
     }

@@ -7,7 +7,11 @@ describe('parseExcellon', () => {
     expect(d.units).toBe('mm');
     expect(d.filePlated).toBe(true);
     expect([...d.tools.values()].map((t) => t.diameterMm)).toEqual([0.3, 1]);
-    expect(d.hits.map((h) => [h.xMm, h.yMm, h.tool])).toEqual([[12, 12, '1'], [18, 12, '1'], [25, 15, '2']]);
+    expect(d.hits.map((h) => [h.xMm, h.yMm, h.tool])).toEqual([
+      [12, 12, '1'],
+      [18, 12, '1'],
+      [25, 15, '2'],
+    ]);
   });
 
   it('reads inch TZ (leading zeros omitted) with the default 2:4 format', () => {
@@ -25,7 +29,10 @@ describe('parseExcellon', () => {
 
   it('reads metric LZ with an explicit 3:3 format and keeps modal coordinates', () => {
     const d = parseExcellon('M48\n;FILE_FORMAT=3:3\nMETRIC,LZ\nT01C0.8\n%\nT01\nX012Y005\nY010\nM30');
-    expect(d.hits.map((h) => [h.xMm, h.yMm])).toEqual([[12, 5], [12, 10]]);
+    expect(d.hits.map((h) => [h.xMm, h.yMm])).toEqual([
+      [12, 5],
+      [12, 10],
+    ]);
   });
 
   it('reads the format given after the zero suppression (INCH,LZ,00.00000)', () => {
@@ -34,8 +41,10 @@ describe('parseExcellon', () => {
     expect(d.hits[0].yMm).toBeCloseTo(1.55 * 25.4, 3);
   });
 
-  it('reads Fritzing\'s plating by tool number', () => {
-    const d = parseExcellon('; NON-PLATED HOLES START AT T1\n; THROUGH (PLATED) HOLES START AT T100\nM48\nINCH\nT1C0.125\nT100C0.038\n%\nT1\nX0.1Y0.1\nT100\nX0.5Y0.5\nM30');
+  it("reads Fritzing's plating by tool number", () => {
+    const d = parseExcellon(
+      '; NON-PLATED HOLES START AT T1\n; THROUGH (PLATED) HOLES START AT T100\nM48\nINCH\nT1C0.125\nT100C0.038\n%\nT1\nX0.1Y0.1\nT100\nX0.5Y0.5\nM30',
+    );
     expect(d.filePlated).toBeNull();
     expect(d.tools.get('1')!.plated).toBe(false);
     expect(d.tools.get('100')!.plated).toBe(true);
@@ -50,7 +59,9 @@ describe('parseExcellon', () => {
     const d = parseExcellon('M48\n;TYPE=NON_PLATED\nMETRIC\nT1C1.0\n%\nT1\nX1.0Y1.0G85X3.0Y1.0\nM30');
     expect(d.filePlated).toBe(false);
     expect(d.hits).toEqual([{ xMm: 1, yMm: 1, tool: '1', slot: true }]);
-    const k = parseExcellon('M48\nMETRIC\n; #@! TA.AperFunction,NonPlated,NPTH,ComponentDrill\nT1C3.0\n; #@! TA.AperFunction,Plated,PTH,ViaDrill\nT2C0.3\n%\nT1\nX1.0Y1.0\nM30');
+    const k = parseExcellon(
+      'M48\nMETRIC\n; #@! TA.AperFunction,NonPlated,NPTH,ComponentDrill\nT1C3.0\n; #@! TA.AperFunction,Plated,PTH,ViaDrill\nT2C0.3\n%\nT1\nX1.0Y1.0\nM30',
+    );
     expect(k.tools.get('1')!.plated).toBe(false);
     expect(k.tools.get('2')!.plated).toBe(true);
   });

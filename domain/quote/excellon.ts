@@ -34,7 +34,11 @@ export interface ExcellonDrill {
 /** True when the text looks like an Excellon drill file (header or tool/hit lines). */
 export function looksLikeExcellon(head: string): boolean {
   if (/^\s*%?\s*M48\b/m.test(head)) return true;
-  const lines = head.split(/\r?\n/).slice(0, 60).map((l) => l.trim()).filter(Boolean);
+  const lines = head
+    .split(/\r?\n/)
+    .slice(0, 60)
+    .map((l) => l.trim())
+    .filter(Boolean);
   let tools = 0;
   let hits = 0;
   for (const l of lines) {
@@ -80,18 +84,26 @@ export function parseExcellon(text: string, options: ParseLimits & { zeros?: 'L'
     if (raw.includes('.')) return Number(raw) * scale;
     let sign = 1;
     let d = raw;
-    if (d[0] === '-' || d[0] === '+') { sign = d[0] === '-' ? -1 : 1; d = d.slice(1); }
+    if (d[0] === '-' || d[0] === '+') {
+      sign = d[0] === '-' ? -1 : 1;
+      d = d.slice(1);
+    }
     if (omitted === 'T') d = d.padEnd(integer + decimal, '0');
-    return (sign * Number(d) / 10 ** decimal) * scale;
+    return ((sign * Number(d)) / 10 ** decimal) * scale;
   };
   const lines = text.split(/\r?\n|\r/);
   for (let li = 0; li < lines.length; li++) {
-    if ((li & 1023) === 1023 && now() > deadline) throw new ParseTimeoutError(options.file ?? 'drill', options.timeLimitMs ?? 0);
+    if ((li & 1023) === 1023 && now() > deadline)
+      throw new ParseTimeoutError(options.file ?? 'drill', options.timeLimitMs ?? 0);
     const line = lines[li].trim();
     if (!line) continue;
     if (line[0] === ';') {
       const ff = /FILE_FORMAT\s*=\s*(\d):(\d)/i.exec(line) ?? /FORMAT\s*=?\s*\{\s*(\d):(\d)/i.exec(line);
-      if (ff) { integer = Number(ff[1]); decimal = Number(ff[2]); formatStated = true; }
+      if (ff) {
+        integer = Number(ff[1]);
+        decimal = Number(ff[2]);
+        formatStated = true;
+      }
       // Fritzing: `; NON-PLATED HOLES START AT T1` / `; THROUGH (PLATED) HOLES START AT T100`.
       const range = /(NON[- ]?PLATED|PLATED\)?)\s+HOLES\s+START\s+AT\s+T(\d+)/i.exec(line);
       if (range) {
@@ -99,31 +111,56 @@ export function parseExcellon(text: string, options: ParseLimits & { zeros?: 'L'
         continue;
       }
       const plating = platingFromComment(line);
-      if (plating !== null && /TYPE=|TF\.FileFunction|TA\.AperFunction|NON_PLATED|^;\s*(NON[_ ]?)?PLATED|HOLES/i.test(line)) {
+      if (
+        plating !== null &&
+        /TYPE=|TF\.FileFunction|TA\.AperFunction|NON_PLATED|^;\s*(NON[_ ]?)?PLATED|HOLES/i.test(line)
+      ) {
         // `; #@! TA.AperFunction,Plated,PTH,ComponentDrill` precedes one tool; file-wide otherwise.
         if (/TA\.AperFunction/i.test(line)) pendingPlating = plating;
         else result.filePlated = plating;
       }
       continue;
     }
-    if (line === 'M48') { inHeader = true; continue; }
-    if (line === '%' || line === 'M95') { inHeader = false; continue; }
+    if (line === 'M48') {
+      inHeader = true;
+      continue;
+    }
+    if (line === '%' || line === 'M95') {
+      inHeader = false;
+      continue;
+    }
     if (/^(METRIC|M71)/.test(line)) {
-      result.units = 'mm'; scale = 1;
-      if (!formatStated) { integer = 3; decimal = 3; }
+      result.units = 'mm';
+      scale = 1;
+      if (!formatStated) {
+        integer = 3;
+        decimal = 3;
+      }
       if (/,\s*LZ/.test(line)) omitted = 'T';
       else if (/,\s*TZ/.test(line)) omitted = 'L';
       const f = /,\s*0*(\d*)\.(\d+)/.exec(line); // METRIC,LZ,000.000
-      if (f) { integer = f[1].length || integer; decimal = f[2].length; formatStated = true; }
+      if (f) {
+        integer = f[1].length || integer;
+        decimal = f[2].length;
+        formatStated = true;
+      }
       continue;
     }
     if (/^(INCH|M72)/.test(line)) {
-      result.units = 'in'; scale = 25.4;
-      if (!formatStated) { integer = 2; decimal = 4; }
+      result.units = 'in';
+      scale = 25.4;
+      if (!formatStated) {
+        integer = 2;
+        decimal = 4;
+      }
       if (/,\s*LZ/.test(line)) omitted = 'T';
       else if (/,\s*TZ/.test(line)) omitted = 'L';
       const f = /,\s*0*(\d*)\.(\d+)/.exec(line); // INCH,LZ,00.0000
-      if (f) { integer = f[1].length || integer; decimal = f[2].length; formatStated = true; }
+      if (f) {
+        integer = f[1].length || integer;
+        decimal = f[2].length;
+        formatStated = true;
+      }
       continue;
     }
     const toolDef = /^T(\d+)((?:[A-Z][\d.+-]*)*)$/.exec(line);
@@ -131,12 +168,17 @@ export function parseExcellon(text: string, options: ParseLimits & { zeros?: 'L'
       const code = String(Number(toolDef[1]));
       const c = /C([\d.]+)/.exec(toolDef[2]);
       if (c) {
-        result.tools.set(code, { code, diameterMm: Number(c[1]) * scale, plated: pendingPlating ?? rangePlating(code) });
+        result.tools.set(code, {
+          code,
+          diameterMm: Number(c[1]) * scale,
+          plated: pendingPlating ?? rangePlating(code),
+        });
         pendingPlating = null;
         if (!inHeader) current = code;
       } else {
         current = code;
-        if (code !== '0' && !result.tools.has(code)) result.warnings.push(`tool T${toolDef[1]} used without a diameter`);
+        if (code !== '0' && !result.tools.has(code))
+          result.warnings.push(`tool T${toolDef[1]} used without a diameter`);
       }
       continue;
     }
@@ -146,7 +188,8 @@ export function parseExcellon(text: string, options: ParseLimits & { zeros?: 'L'
       const dx = repeat[2] ? parse(repeat[2]) : 0;
       const dy = repeat[3] ? parse(repeat[3]) : 0;
       for (let k = 0; k < Math.min(Number(repeat[1]), 10_000); k++) {
-        x += dx; y += dy;
+        x += dx;
+        y += dy;
         result.hits.push({ xMm: x, yMm: y, tool: current, slot: false });
       }
       continue;

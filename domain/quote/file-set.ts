@@ -69,18 +69,23 @@ export function assemblyWanted(analysis: Pick<QuoteAnalysis, 'bom' | 'placement'
 export function missingFiles(analysis: FileSetAnalysis, request: FileSetRequest): MissingFile[] {
   const missing: MissingFile[] = [];
   const absent = new Set(request.absentLayers ?? []);
-  const has = (type: string, side?: 'top' | 'bottom') => analysis.layers.some((l) => l.type === type && (side === undefined || l.side === side));
+  const has = (type: string, side?: 'top' | 'bottom') =>
+    analysis.layers.some((l) => l.type === type && (side === undefined || l.side === side));
   const assembly = assemblyWanted(analysis, request);
   const pcbByFactory = (request.pcbSuppliedBy ?? 'factory') === 'factory';
 
   if (request.assembly === undefined && !analysis.bom && !analysis.placement) {
     missing.push({
       code: 'files-service-unstated',
-      message: 'Only board files were sent: say whether you want bare boards only, or send the BOM and placement file for assembly',
+      message:
+        'Only board files were sent: say whether you want bare boards only, or send the BOM and placement file for assembly',
     });
   }
   if (!assembly && !pcbByFactory) {
-    missing.push({ code: 'files-nothing-to-do', message: 'The bare boards are your own and no assembly was asked for: there is nothing to make' });
+    missing.push({
+      code: 'files-nothing-to-do',
+      message: 'The bare boards are your own and no assembly was asked for: there is nothing to make',
+    });
   }
 
   if (pcbByFactory) {
@@ -88,32 +93,65 @@ export function missingFiles(analysis: FileSetAnalysis, request: FileSetRequest)
     // layers come in pairs between them (an odd count means one is missing).
     const copperSides = SIDES.filter((side) => side === 'top' || !absent.has('copper-bottom'));
     for (const side of copperSides) {
-      if (!has('copper', side)) missing.push({ code: 'files-copper-missing', side, message: `No ${side} copper layer (pads and tracks)${side === 'bottom' ? '; declare it absent if the board is single-sided' : ''}` });
+      if (!has('copper', side))
+        missing.push({
+          code: 'files-copper-missing',
+          side,
+          message: `No ${side} copper layer (pads and tracks)${side === 'bottom' ? '; declare it absent if the board is single-sided' : ''}`,
+        });
     }
     const inner = analysis.layers.filter((l) => l.type === 'copper' && l.side === 'inner').length;
-    if (inner % 2 === 1) missing.push({ code: 'files-copper-missing', message: `${inner} inner copper layer(s): a multilayer board has inner layers in pairs, so one is missing` });
+    if (inner % 2 === 1)
+      missing.push({
+        code: 'files-copper-missing',
+        message: `${inner} inner copper layer(s): a multilayer board has inner layers in pairs, so one is missing`,
+      });
     if (!has('drill') && !absent.has('drill')) {
-      missing.push({ code: 'files-drill-missing', message: 'No drill (through-hole) file; declare it absent if the board truly has no holes' });
+      missing.push({
+        code: 'files-drill-missing',
+        message: 'No drill (through-hole) file; declare it absent if the board truly has no holes',
+      });
     }
     for (const side of copperSides) {
       if (!has('soldermask', side) && !absent.has(`soldermask-${side}`)) {
-        missing.push({ code: 'files-soldermask-missing', side, message: `No ${side} solder mask layer; declare it absent if the ${side} side has no mask` });
+        missing.push({
+          code: 'files-soldermask-missing',
+          side,
+          message: `No ${side} solder mask layer; declare it absent if the ${side} side has no mask`,
+        });
       }
       if (!has('silkscreen', side) && !absent.has(`silkscreen-${side}`)) {
-        missing.push({ code: 'files-silkscreen-missing', side, message: `No ${side} silkscreen (legend) layer; declare it absent if the ${side} side has no legend` });
+        missing.push({
+          code: 'files-silkscreen-missing',
+          side,
+          message: `No ${side} silkscreen (legend) layer; declare it absent if the ${side} side has no legend`,
+        });
       }
     }
   }
 
   if (assembly) {
     if (!analysis.bom) missing.push({ code: 'files-bom-missing', message: 'Assembly asked for but no BOM was sent' });
-    if (!analysis.placement) missing.push({ code: 'files-placement-missing', message: 'Assembly asked for but no placement (pick-and-place coordinates) file was sent' });
+    if (!analysis.placement)
+      missing.push({
+        code: 'files-placement-missing',
+        message: 'Assembly asked for but no placement (pick-and-place coordinates) file was sent',
+      });
     if ((request.stencilSuppliedBy ?? 'factory') === 'factory') {
       // Paste is needed for each side that carries parts; without a placement file the top side is assumed.
       const placement = analysis.placement;
-      const sides = !placement ? (['top'] as const) : placement.smt === 0 ? [] : SIDES.filter((side) => placement[side] > 0);
+      const sides = !placement
+        ? (['top'] as const)
+        : placement.smt === 0
+          ? []
+          : SIDES.filter((side) => placement[side] > 0);
       for (const side of sides) {
-        if (!has('solderpaste', side)) missing.push({ code: 'files-paste-missing', side, message: `Parts on the ${side} side but no ${side} paste layer: no stencil can be cut (send the paste layer, or supply the stencil yourself)` });
+        if (!has('solderpaste', side))
+          missing.push({
+            code: 'files-paste-missing',
+            side,
+            message: `Parts on the ${side} side but no ${side} paste layer: no stencil can be cut (send the paste layer, or supply the stencil yourself)`,
+          });
       }
     }
   }

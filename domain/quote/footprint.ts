@@ -5,12 +5,35 @@
 
 /** Names that mean a through-hole part (KiCad, Altium, Eagle and JLC library conventions). */
 const THT_PATTERNS: RegExp[] = [
-  /\bTHT\b/i, /_THT\b/i, /\bTH\b/, /through[\s_-]?hole/i, /\bPTH\b/i,
-  /^DIP[-_]?\d*/i, /[_\-]DIP[-_]?\d+/i, /\bPDIP\b/i, /\bSIP[-_]?\d/i,
-  /PinHeader/i, /PinSocket/i, /Pin_?Header/i, /TerminalBlock/i, /Terminal_?Block/i, /\bScrew[_ ]?Terminal/i,
-  /\bTO[-_]?(92|220|247|3P|126|218|264)\b/i, /\bTO[-_]?(92|220|247)/i,
-  /\bAxial\b/i, /_Axial_/i, /\bRadial\b/i, /CP_Radial/i, /C_Radial/i, /C_Disc/i, /R_Axial/i, /D_DO-(35|41|15|201)/i,
-  /\bHC-?49(?![-_ ]?(SMD|US_SMD|SMD))/i, /\bHDR[-_]/i, /\bIDC[-_]/i, /\bJST_(XH|PH|EH|VH)_B\d+B/i,
+  /\bTHT\b/i,
+  /_THT\b/i,
+  /\bTH\b/,
+  /through[\s_-]?hole/i,
+  /\bPTH\b/i,
+  /^DIP[-_]?\d*/i,
+  /[_\-]DIP[-_]?\d+/i,
+  /\bPDIP\b/i,
+  /\bSIP[-_]?\d/i,
+  /PinHeader/i,
+  /PinSocket/i,
+  /Pin_?Header/i,
+  /TerminalBlock/i,
+  /Terminal_?Block/i,
+  /\bScrew[_ ]?Terminal/i,
+  /\bTO[-_]?(92|220|247|3P|126|218|264)\b/i,
+  /\bTO[-_]?(92|220|247)/i,
+  /\bAxial\b/i,
+  /_Axial_/i,
+  /\bRadial\b/i,
+  /CP_Radial/i,
+  /C_Radial/i,
+  /C_Disc/i,
+  /R_Axial/i,
+  /D_DO-(35|41|15|201)/i,
+  /\bHC-?49(?![-_ ]?(SMD|US_SMD|SMD))/i,
+  /\bHDR[-_]/i,
+  /\bIDC[-_]/i,
+  /\bJST_(XH|PH|EH|VH)_B\d+B/i,
   /Vertical\b/i,
 ];
 
@@ -43,7 +66,10 @@ export function estimatePins(footprint: string | null | undefined): number {
   if (/SOT-?89|DPAK/i.test(f)) return 3;
   const sc70 = /SC-?70-(\d+)/i.exec(f);
   if (sc70) return Number(sc70[1]);
-  const family = /(?:^|[^A-Za-z])(?:[A-Z]{0,2}QFP|[A-Z]{0,2}QFN|[A-Z]{0,2}SOIC|[A-Z]{0,3}SOP|[A-Z]?DFN|[A-Z]?SON|LGA|BGA|P?DIP|SIP|PLCC|LCC|W?LCSP)[-_]?(\d+)/i.exec(f);
+  const family =
+    /(?:^|[^A-Za-z])(?:[A-Z]{0,2}QFP|[A-Z]{0,2}QFN|[A-Z]{0,2}SOIC|[A-Z]{0,3}SOP|[A-Z]?DFN|[A-Z]?SON|LGA|BGA|P?DIP|SIP|PLCC|LCC|W?LCSP)[-_]?(\d+)/i.exec(
+      f,
+    );
   if (family && Number(family[1]) > 0 && Number(family[1]) < 2000) return Number(family[1]);
   if (/USB[_-]?C/i.test(f)) return 16;
   return 2;

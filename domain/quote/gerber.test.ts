@@ -35,14 +35,18 @@ describe('measureGerber', () => {
 
   it('includes the extremes of a full-circle arc (G75 multi-quadrant)', () => {
     // Circle of radius 10 mm centred at (20, 20), starting at (30, 20).
-    const m = measureGerber('%FSLAX33Y33*%\n%MOMM*%\n%ADD10C,0.1*%\nD10*\nG75*\nX30000Y20000D02*\nG02X30000Y20000I-10000J0D01*\nM02*');
+    const m = measureGerber(
+      '%FSLAX33Y33*%\n%MOMM*%\n%ADD10C,0.1*%\nD10*\nG75*\nX30000Y20000D02*\nG02X30000Y20000I-10000J0D01*\nM02*',
+    );
     expect(m.pathBox).toEqual({ minX: 10, minY: 10, maxX: 30, maxY: 30 });
     expect(m.arcs).toBe(1);
   });
 
   it('keeps a quarter arc inside its quadrant', () => {
     // Counter-clockwise from (10,0) to (0,10) around the origin: extremes (10,0)..(0,10), not the full circle.
-    const m = measureGerber('%FSLAX33Y33*%\n%MOMM*%\n%ADD10C,0.1*%\nD10*\nG75*\nX10000Y0D02*\nG03X0Y10000I-10000J0D01*\nM02*');
+    const m = measureGerber(
+      '%FSLAX33Y33*%\n%MOMM*%\n%ADD10C,0.1*%\nD10*\nG75*\nX10000Y0D02*\nG03X0Y10000I-10000J0D01*\nM02*',
+    );
     expect(m.pathBox.minX).toBeCloseTo(0);
     expect(m.pathBox.minY).toBeCloseTo(0);
     expect(m.pathBox.maxX).toBeCloseTo(10);
@@ -55,12 +59,29 @@ describe('measureGerber', () => {
   });
 
   it('sizes KiCad RoundRect macro pads from their corners (X2 attributes and macro bodies ignored)', () => {
-    const m = measureGerber([
-      '%TF.GenerationSoftware,KiCad,Pcbnew,8.0.3*%', '%TF.FileFunction,Copper,L1,Top*%', '%FSLAX46Y46*%', '%MOMM*%', '%LPD*%', 'G01*',
-      '%AMRoundRect*', '0 Rectangle with rounded corners*', '4,1,4,$2,$3,$4,$5,$6,$7,$8,$9,$2,$3,0*', '1,1,$1+$1,$2,$3*', '20,1,$1+$1,$2,$3,$4,$5,0*%',
-      '%TA.AperFunction,SMDPad,CuDef*%', '%ADD10RoundRect,0.250000X-0.450000X0.300000X-0.450000X-0.300000X0.450000X-0.300000X0.450000X0.300000X0*%', '%TD*%',
-      '%TO.P,R1,1*%', 'D10*', 'X10000000Y-5000000D03*', '%TD*%', 'M02*',
-    ].join('\n'));
+    const m = measureGerber(
+      [
+        '%TF.GenerationSoftware,KiCad,Pcbnew,8.0.3*%',
+        '%TF.FileFunction,Copper,L1,Top*%',
+        '%FSLAX46Y46*%',
+        '%MOMM*%',
+        '%LPD*%',
+        'G01*',
+        '%AMRoundRect*',
+        '0 Rectangle with rounded corners*',
+        '4,1,4,$2,$3,$4,$5,$6,$7,$8,$9,$2,$3,0*',
+        '1,1,$1+$1,$2,$3*',
+        '20,1,$1+$1,$2,$3,$4,$5,0*%',
+        '%TA.AperFunction,SMDPad,CuDef*%',
+        '%ADD10RoundRect,0.250000X-0.450000X0.300000X-0.450000X-0.300000X0.450000X-0.300000X0.450000X0.300000X0*%',
+        '%TD*%',
+        '%TO.P,R1,1*%',
+        'D10*',
+        'X10000000Y-5000000D03*',
+        '%TD*%',
+        'M02*',
+      ].join('\n'),
+    );
     expect(m.fileFunction).toBe('Copper,L1,Top');
     expect(m.apertures.get(10)).toMatchObject({ isMacro: true, widthMm: 1.4, heightMm: 1.1 });
     expect(m.inkBox.minX).toBeCloseTo(9.3);
@@ -82,6 +103,8 @@ describe('measureGerber', () => {
     let t = 0;
     const body = Array.from({ length: 10_000 }, (_, i) => `X${i}Y${i}D01*`).join('\n');
     const text = `%FSLAX33Y33*%\n%MOMM*%\n%ADD10C,1*%\nD10*\n${body}\nM02*`;
-    expect(() => measureGerber(text, { timeLimitMs: 50, file: 'big.gbr', now: () => (t += 100) })).toThrow(ParseTimeoutError);
+    expect(() => measureGerber(text, { timeLimitMs: 50, file: 'big.gbr', now: () => (t += 100) })).toThrow(
+      ParseTimeoutError,
+    );
   });
 });

@@ -45,7 +45,10 @@ export interface GerberMeasure {
 
 /** Thrown when a file exceeds its parse time budget. */
 export class ParseTimeoutError extends Error {
-  constructor(readonly file: string, readonly limitMs: number) {
+  constructor(
+    readonly file: string,
+    readonly limitMs: number,
+  ) {
     super(`parsing ${file} took longer than ${limitMs} ms`);
     this.name = 'ParseTimeoutError';
   }
@@ -133,7 +136,10 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
     if (!stepRepeat) return;
     const sr = stepRepeat;
     stepRepeat = null;
-    for (const [src, dst] of [[sr.path, result.pathBox], [sr.ink, result.inkBox]] as const) {
+    for (const [src, dst] of [
+      [sr.path, result.pathBox],
+      [sr.ink, result.inkBox],
+    ] as const) {
       if (isEmptyBox(src)) continue;
       extendBox(dst, src.maxX + (sr.nx - 1) * sr.dx, src.maxY + (sr.ny - 1) * sr.dy);
     }
@@ -148,15 +154,28 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
     if (code === 'FS') {
       const m = /^FS([LTD]?)([AI]?)(?:N\d)?(?:G\d)?X(\d)(\d)Y(\d)(\d)/.exec(block);
       if (m) {
-        format = { zeros: m[1] === 'T' ? 'T' : 'L', incremental: m[2] === 'I', integer: Number(m[3]), decimal: Number(m[4]) };
+        format = {
+          zeros: m[1] === 'T' ? 'T' : 'L',
+          incremental: m[2] === 'I',
+          integer: Number(m[3]),
+          decimal: Number(m[4]),
+        };
       } else result.warnings.push(`unreadable format statement %${block}%`);
     } else if (code === 'MO') {
-      if (block.startsWith('MOIN')) { result.units = 'in'; scale = INCH_MM; }
-      else if (block.startsWith('MOMM')) { result.units = 'mm'; scale = 1; }
+      if (block.startsWith('MOIN')) {
+        result.units = 'in';
+        scale = INCH_MM;
+      } else if (block.startsWith('MOMM')) {
+        result.units = 'mm';
+        scale = 1;
+      }
     } else if (code === 'AD') {
       sawApertureDefinition = true;
       const m = /^ADD(\d+)([A-Za-z_.$][A-Za-z0-9_.$\-]*),?(.*)$/.exec(block);
-      if (!m) { result.warnings.push(`unreadable aperture definition %${block}%`); return; }
+      if (!m) {
+        result.warnings.push(`unreadable aperture definition %${block}%`);
+        return;
+      }
       const shape = m[2];
       const params = m[3] ? m[3].split('X').map(Number) : [];
       const isMacro = !['C', 'R', 'O', 'P'].includes(shape);
@@ -186,7 +205,14 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
       const nx = Number(m?.[1] ?? 1);
       const ny = Number(m?.[2] ?? 1);
       if (nx > 1 || ny > 1) {
-        stepRepeat = { nx, ny, dx: Number(m?.[3] ?? 0) * scale, dy: Number(m?.[4] ?? 0) * scale, path: emptyBox(), ink: emptyBox() };
+        stepRepeat = {
+          nx,
+          ny,
+          dx: Number(m?.[3] ?? 0) * scale,
+          dy: Number(m?.[4] ?? 0) * scale,
+          path: emptyBox(),
+          ink: emptyBox(),
+        };
       }
     }
   };
@@ -198,7 +224,10 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
       if (m && !result.fileFunction) result.fileFunction = m[1];
       return;
     }
-    if (block.startsWith('M02') || block.startsWith('M00') || block.startsWith('M2')) { ended = true; return; }
+    if (block.startsWith('M02') || block.startsWith('M00') || block.startsWith('M2')) {
+      ended = true;
+      return;
+    }
     let xs: string | null = null;
     let ys: string | null = null;
     let is: string | null = null;
@@ -223,24 +252,49 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
           else if (g === 2) interpolation = 2;
           else if (g === 3) interpolation = 3;
           else if (g === 36) inRegion = true;
-          else if (g === 37) { inRegion = false; result.regions++; }
-          else if (g === 74) multiQuadrant = false;
+          else if (g === 37) {
+            inRegion = false;
+            result.regions++;
+          } else if (g === 74) multiQuadrant = false;
           else if (g === 75) multiQuadrant = true;
-          else if (g === 70) { result.units = 'in'; scale = INCH_MM; }
-          else if (g === 71) { result.units = 'mm'; scale = 1; }
+          else if (g === 70) {
+            result.units = 'in';
+            scale = INCH_MM;
+          } else if (g === 71) {
+            result.units = 'mm';
+            scale = 1;
+          }
           break;
         }
-        case 'D': dcode = intAt(block, i + 1, j); break;
-        case 'X': xs = block.slice(i + 1, j); break;
-        case 'Y': ys = block.slice(i + 1, j); break;
-        case 'I': is = block.slice(i + 1, j); break;
-        case 'J': js = block.slice(i + 1, j); break;
-        case 'M': { const m = intAt(block, i + 1, j); if (m === 2 || m === 0) ended = true; break; }
-        default: break; // N (line numbers) and unknown letters
+        case 'D':
+          dcode = intAt(block, i + 1, j);
+          break;
+        case 'X':
+          xs = block.slice(i + 1, j);
+          break;
+        case 'Y':
+          ys = block.slice(i + 1, j);
+          break;
+        case 'I':
+          is = block.slice(i + 1, j);
+          break;
+        case 'J':
+          js = block.slice(i + 1, j);
+          break;
+        case 'M': {
+          const m = intAt(block, i + 1, j);
+          if (m === 2 || m === 0) ended = true;
+          break;
+        }
+        default:
+          break; // N (line numbers) and unknown letters
       }
       i = j === i + 1 ? i + 1 : j;
     }
-    if (dcode >= 10) { currentAperture = dcode; return; }
+    if (dcode >= 10) {
+      currentAperture = dcode;
+      return;
+    }
     const hasCoord = xs !== null || ys !== null || is !== null || js !== null;
     if (!hasCoord && dcode < 0) return;
     sawCoordinates ||= hasCoord;
@@ -254,19 +308,33 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
     lastOperation = op;
     let nx = x;
     let ny = y;
-    if (xs !== null) { const v = parseCoordinate(xs, fmt) * scale; nx = fmt.incremental ? x + v : v; }
-    if (ys !== null) { const v = parseCoordinate(ys, fmt) * scale; ny = fmt.incremental ? y + v : v; }
-    if (op === 2) { x = nx; y = ny; return; }
+    if (xs !== null) {
+      const v = parseCoordinate(xs, fmt) * scale;
+      nx = fmt.incremental ? x + v : v;
+    }
+    if (ys !== null) {
+      const v = parseCoordinate(ys, fmt) * scale;
+      ny = fmt.incremental ? y + v : v;
+    }
+    if (op === 2) {
+      x = nx;
+      y = ny;
+      return;
+    }
     if (op === 3) {
       const [hw, hh] = apertureHalf();
       touch(nx, ny, hw, hh);
       result.flashes.push({ xMm: nx, yMm: ny, aperture: currentAperture });
-      x = nx; y = ny;
+      x = nx;
+      y = ny;
       return;
     }
     if (op !== 1) return;
     const [hw, hh] = inRegion ? [0, 0] : apertureHalf();
-    if (!inRegion) { result.draws++; result.drawApertures.add(currentAperture); }
+    if (!inRegion) {
+      result.draws++;
+      result.drawApertures.add(currentAperture);
+    }
     touch(x, y, hw, hh);
     touch(nx, ny, hw, hh);
     if (interpolation !== 1) {
@@ -275,14 +343,16 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
       const jo = js !== null ? parseCoordinate(js, fmt) * scale : 0;
       arcExtremes(x, y, nx, ny, io, jo, interpolation === 2, multiQuadrant, (px, py) => touch(px, py, hw, hh));
     }
-    x = nx; y = ny;
+    x = nx;
+    y = ny;
   };
 
   const len = text.length;
   let pos = 0;
   let nextPercent = text.indexOf('%');
   while (pos < len && !ended) {
-    if ((++blocks & 4095) === 0 && now() > deadline) throw new ParseTimeoutError(limits.file ?? 'gerber', limits.timeLimitMs ?? 0);
+    if ((++blocks & 4095) === 0 && now() > deadline)
+      throw new ParseTimeoutError(limits.file ?? 'gerber', limits.timeLimitMs ?? 0);
     const ch = text.charCodeAt(pos);
     if (ch === 37 /* % */) {
       const end = text.indexOf('%', pos + 1);
@@ -294,7 +364,10 @@ export function measureGerber(text: string, limits: ParseLimits = {}): GerberMea
       pos = end < 0 ? len : end + 1;
       continue;
     }
-    if (ch === 10 || ch === 13 || ch === 32 || ch === 9) { pos++; continue; }
+    if (ch === 10 || ch === 13 || ch === 32 || ch === 9) {
+      pos++;
+      continue;
+    }
     let end = text.indexOf('*', pos);
     if (end < 0) end = len;
     // A parameter block after a word that lacks its '*' (comments may contain '%'). The next '%' is
@@ -325,19 +398,35 @@ function intAt(text: string, from: number, to: number): number {
 
 /** Adds the axis-crossing extremes of a circular arc (mm) to the box through `add`. */
 function arcExtremes(
-  sx: number, sy: number, ex: number, ey: number, i: number, j: number,
-  clockwise: boolean, multiQuadrant: boolean, add: (x: number, y: number) => void,
+  sx: number,
+  sy: number,
+  ex: number,
+  ey: number,
+  i: number,
+  j: number,
+  clockwise: boolean,
+  multiQuadrant: boolean,
+  add: (x: number, y: number) => void,
 ): void {
   let cx = sx + i;
   let cy = sy + j;
   if (!multiQuadrant) {
     // Single-quadrant mode gives unsigned offsets: pick the centre that is equidistant from both ends.
     let best = Infinity;
-    for (const [si, sj] of [[1, 1], [1, -1], [-1, 1], [-1, -1]]) {
+    for (const [si, sj] of [
+      [1, 1],
+      [1, -1],
+      [-1, 1],
+      [-1, -1],
+    ]) {
       const ccx = sx + si * Math.abs(i);
       const ccy = sy + sj * Math.abs(j);
       const d = Math.abs(Math.hypot(sx - ccx, sy - ccy) - Math.hypot(ex - ccx, ey - ccy));
-      if (d < best) { best = d; cx = ccx; cy = ccy; }
+      if (d < best) {
+        best = d;
+        cx = ccx;
+        cy = ccy;
+      }
     }
   }
   const r = Math.hypot(sx - cx, sy - cy);

@@ -8,7 +8,8 @@ import { looksLikeExcellon } from './excellon';
 import type { GerberMeasure } from './gerber';
 
 export type LayerFormat = 'gerber' | 'drill' | 'unknown';
-export type LayerType = 'copper' | 'soldermask' | 'silkscreen' | 'solderpaste' | 'outline' | 'drill' | 'drawing' | 'unknown';
+export type LayerType =
+  'copper' | 'soldermask' | 'silkscreen' | 'solderpaste' | 'outline' | 'drill' | 'drawing' | 'unknown';
 export type LayerSide = 'top' | 'bottom' | 'inner' | 'all' | null;
 
 /** One file of the upload with what it was identified as. */
@@ -40,15 +41,22 @@ export function typeFromFileFunction(fileFunction: string): { type: LayerType; s
   const parts = fileFunction.split(',').map((p) => p.trim());
   const kind = parts[0]?.toLowerCase();
   const sideWord = (parts.find((p) => /^(Top|Bot|Inr)$/i.test(p)) ?? '').toLowerCase();
-  const side: LayerSide = sideWord === 'top' ? 'top' : sideWord === 'bot' ? 'bottom' : sideWord === 'inr' ? 'inner' : null;
+  const side: LayerSide =
+    sideWord === 'top' ? 'top' : sideWord === 'bot' ? 'bottom' : sideWord === 'inr' ? 'inner' : null;
   switch (kind) {
-    case 'copper': return { type: 'copper', side: side ?? 'inner' };
-    case 'soldermask': return { type: 'soldermask', side };
-    case 'legend': return { type: 'silkscreen', side };
-    case 'paste': return { type: 'solderpaste', side };
-    case 'profile': return { type: 'outline', side: 'all' };
+    case 'copper':
+      return { type: 'copper', side: side ?? 'inner' };
+    case 'soldermask':
+      return { type: 'soldermask', side };
+    case 'legend':
+      return { type: 'silkscreen', side };
+    case 'paste':
+      return { type: 'solderpaste', side };
+    case 'profile':
+      return { type: 'outline', side: 'all' };
     case 'plated':
-    case 'nonplated': return { type: 'drill', side: 'all' };
+    case 'nonplated':
+      return { type: 'drill', side: 'all' };
     case 'drillmap':
     case 'fabricationdrawing':
     case 'assemblydrawing':
@@ -58,7 +66,8 @@ export function typeFromFileFunction(fileFunction: string): { type: LayerType; s
     case 'keep-out':
     case 'component':
       return { type: 'drawing', side: null };
-    default: return null;
+    default:
+      return null;
   }
 }
 
@@ -73,10 +82,12 @@ const EXTRA_NAMES: Array<[RegExp, LayerType, LayerSide]> = [
 ];
 
 /** Names that really mean a drawing layer (fabrication / assembly drawings, drill maps, notes). */
-const DRAWING_WORDS = /draw|fab|assy|assembl|drill[_ -]?map|map|note|mech|doc|dimension|dwgs|cmts|eco\d|margin|crtyd|courtyard|adhes|user|keep[_ -]?out|\.g[dg]\d*$|\.gdd$|\.gp[tb]$/i;
+const DRAWING_WORDS =
+  /draw|fab|assy|assembl|drill[_ -]?map|map|note|mech|doc|dimension|dwgs|cmts|eco\d|margin|crtyd|courtyard|adhes|user|keep[_ -]?out|\.g[dg]\d*$|\.gdd$|\.gp[tb]$/i;
 
 /** Extensions that are documentation, never layers, whatever whats-that-gerber guesses. */
-const NOT_LAYERS = /\.(pdf|json|gbrjob|md|html?|png|jpe?g|zip|rar|7z|csv|xlsx?|pos|xml|ini|log|dxf|step|stp|kicad_pcb|brd|sch|pcbdoc|schdoc)$/i;
+const NOT_LAYERS =
+  /\.(pdf|json|gbrjob|md|html?|png|jpe?g|zip|rar|7z|csv|xlsx?|pos|xml|ini|log|dxf|step|stp|kicad_pcb|brd|sch|pcbdoc|schdoc)$/i;
 
 /**
  * Identifies every file. `heads` maps each file to its first few kilobytes; `measures` (optional) gives the
@@ -85,15 +96,26 @@ const NOT_LAYERS = /\.(pdf|json|gbrjob|md|html?|png|jpe?g|zip|rar|7z|csv|xlsx?|p
 export function identifyLayers(
   files: Array<{ file: string; head: string; measure?: GerberMeasure | null }>,
 ): LayerIdentity[] {
-  const byName = whatsThatGerber(files.map((f) => baseName(f.file))) as Record<string, { type: string | null; side: string | null }>;
+  const byName = whatsThatGerber(files.map((f) => baseName(f.file))) as Record<
+    string,
+    { type: string | null; side: string | null }
+  >;
   return files.map(({ file, head, measure }): LayerIdentity => {
     const name = baseName(file);
     const format = NOT_LAYERS.test(name) ? 'unknown' : sniffFormat(head);
     if (format === 'unknown') {
       const named = strongName(name)?.type ?? byName[name]?.type ?? null;
       // A `.txt` is as often a readme as a drill file; other layer names on unreadable content are worth a word.
-      const suspicious = !NOT_LAYERS.test(name) && named !== null && named !== 'drawing' && !(named === 'drill' && /\.txt$/i.test(name));
-      return { file, format, type: 'unknown', side: null, source: 'none', ...(suspicious ? { namedAs: named as LayerType } : {}) };
+      const suspicious =
+        !NOT_LAYERS.test(name) && named !== null && named !== 'drawing' && !(named === 'drill' && /\.txt$/i.test(name));
+      return {
+        file,
+        format,
+        type: 'unknown',
+        side: null,
+        source: 'none',
+        ...(suspicious ? { namedAs: named as LayerType } : {}),
+      };
     }
 
     const fileFunction = measure?.fileFunction ?? x2FileFunction(head);
@@ -151,12 +173,18 @@ export function strongName(name: string): { type: LayerType; side: LayerSide } |
     const kind = allegro[1][1] === 'm' ? 'soldermask' : allegro[1][1] === 's' ? 'silkscreen' : 'solderpaste';
     return { type: kind, side: allegro[1][2] === 't' ? 'top' : 'bottom' };
   }
-  const side: LayerSide = /(^|[^a-z])top|top([^a-z]|$)|top(?=[_ -]?(solder|silk|paste|mask|overlay|legend|cream))|(mask|silk|paste|overlay|legend|cream)top/.test(n)
-    ? 'top'
-    : /(^|[^a-z])bot(tom)?|bot(tom)?([^a-z]|$)|(mask|silk|paste|overlay|legend|cream)bot/.test(n) ? 'bottom' : null;
+  const side: LayerSide =
+    /(^|[^a-z])top|top([^a-z]|$)|top(?=[_ -]?(solder|silk|paste|mask|overlay|legend|cream))|(mask|silk|paste|overlay|legend|cream)top/.test(
+      n,
+    )
+      ? 'top'
+      : /(^|[^a-z])bot(tom)?|bot(tom)?([^a-z]|$)|(mask|silk|paste|overlay|legend|cream)bot/.test(n)
+        ? 'bottom'
+        : null;
   if (!side) return null;
   if (/paste|cream/.test(n)) return { type: 'solderpaste', side };
-  if (/solder[_ -]?mask|soldermask|solder[_ -]?resist|(^|[^a-z])mask|mask([^a-z]|$)|masktop|maskbot|stopmask/.test(n)) return { type: 'soldermask', side };
+  if (/solder[_ -]?mask|soldermask|solder[_ -]?resist|(^|[^a-z])mask|mask([^a-z]|$)|masktop|maskbot|stopmask/.test(n))
+    return { type: 'soldermask', side };
   if (/silk|legend|overlay/.test(n)) return { type: 'silkscreen', side };
   return null;
 }
@@ -176,7 +204,8 @@ export function layerFromComment(head: string): { type: LayerType; side: LayerSi
   if (/outline|edgecuts?|keepout|profile|boarddimension/.test(w)) return { type: 'outline', side: 'all' };
   if (/^(top|toplayer|topcopper|fcu|front|componentside)$/.test(w)) return { type: 'copper', side: 'top' };
   if (/^(bottom|bottomlayer|bottomcopper|bcu|back|solderside)$/.test(w)) return { type: 'copper', side: 'bottom' };
-  if (/^(inner|mid|internal)(layer)?\d+$|^in\d+cu$|^(signal|plane)\d+$/.test(w)) return { type: 'copper', side: 'inner' };
+  if (/^(inner|mid|internal)(layer)?\d+$|^in\d+cu$|^(signal|plane)\d+$/.test(w))
+    return { type: 'copper', side: 'inner' };
   return null;
 }
 

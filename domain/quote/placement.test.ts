@@ -6,11 +6,14 @@ const rows = (text: string) => readTextTable(text, 5000);
 describe('parsePlacement', () => {
   it('reads a KiCad ASCII .pos file with spaces in values', () => {
     const text = [
-      '### Module positions - created on 2026-11-24 ###', '## Unit = mm, Angle = deg.', '## Side : All',
+      '### Module positions - created on 2026-11-24 ###',
+      '## Unit = mm, Angle = deg.',
+      '## Side : All',
       '# Ref     Val              Package                PosX       PosY       Rot  Side',
       'C1        100nF            C_0402_1005Metric     3.3238    -3.1508     0.0  top',
       'D1        LED green        LED_0603_1608Metric   8.6252   -18.4751   270.0  bottom',
-      '## End', '',
+      '## End',
+      '',
     ].join('\n');
     const p = parsePlacement(rows(text), { file: 'b.pos' });
     expect(p.issues).toEqual([]);
@@ -22,10 +25,13 @@ describe('parsePlacement', () => {
 
   it('reads an Altium pick-and-place with a preamble and mil units', () => {
     const text = [
-      'Altium Designer Pick and Place Locations', 'Units used:       mil', '',
+      'Altium Designer Pick and Place Locations',
+      'Units used:       mil',
+      '',
       '"Designator","Footprint","Center-X(mil)","Center-Y(mil)","Layer","Rotation","Comment"',
       '"U1","SOIC-8","1000","500","TopLayer","90","NE555"',
-      '"J1","PinHeader_1x02_P2.54mm_Vertical","2000","500","BottomLayer","0","Conn"', '',
+      '"J1","PinHeader_1x02_P2.54mm_Vertical","2000","500","BottomLayer","0","Conn"',
+      '',
     ].join('\n');
     const p = parsePlacement(rows(text));
     expect(p.units).toBe('mil');
@@ -34,7 +40,8 @@ describe('parsePlacement', () => {
   });
 
   it('reads a JLC CPL with unit suffixes and names the bad rows', () => {
-    const text = 'Designator,Mid X,Mid Y,Layer,Rotation\nR1,1.0mm,2.0mm,Top,0\nR2,,2.0mm,Top,0\nC1,3mm,4mm,Sideways,0\nC2,100mil,0.1in,B,0\n';
+    const text =
+      'Designator,Mid X,Mid Y,Layer,Rotation\nR1,1.0mm,2.0mm,Top,0\nR2,,2.0mm,Top,0\nC1,3mm,4mm,Sideways,0\nC2,100mil,0.1in,B,0\n';
     const p = parsePlacement(rows(text), { file: 'cpl.csv' });
     expect(p.issues.map((i) => [i.code, i.row, i.refs])).toEqual([
       ['cpl-coordinate-missing', 3, ['R2']],
@@ -44,7 +51,9 @@ describe('parsePlacement', () => {
   });
 
   it('takes SMT / THT from a Type column and reports duplicates', () => {
-    const p = parsePlacement(rows('Ref,PosX,PosY,Rot,Side,Type\nJ1,1,1,0,top,THT\nU1,2,2,0,top,SMD\nU1,3,3,0,top,SMD\n'));
+    const p = parsePlacement(
+      rows('Ref,PosX,PosY,Rot,Side,Type\nJ1,1,1,0,top,THT\nU1,2,2,0,top,SMD\nU1,3,3,0,top,SMD\n'),
+    );
     expect(p.placements.map((x) => x.throughHole)).toEqual([true, false, false]);
     expect(p.issues.map((i) => [i.code, i.refs])).toEqual([['cpl-designator-duplicate', ['U1']]]);
   });

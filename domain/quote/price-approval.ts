@@ -22,10 +22,14 @@ export function priceChangeApprovalReasons(input: {
   const reasons: string[] = [];
   const cut = engineTotal - adjustedTotal;
   if (cut > 0 && cut * 100 > engineTotal * approvals.priceCutPercent) {
-    reasons.push(`the total is lowered by ${((cut * 100) / engineTotal).toFixed(1)} %, more than the ${approvals.priceCutPercent} % an engineer may give alone`);
+    reasons.push(
+      `the total is lowered by ${((cut * 100) / engineTotal).toFixed(1)} %, more than the ${approvals.priceCutPercent} % an engineer may give alone`,
+    );
   }
   if (adjustedTotal < approvals.floorFen && adjustedTotal < engineTotal) {
-    reasons.push(`the total ${(adjustedTotal / 100).toFixed(2)} CNY is below the floor of ${(approvals.floorFen / 100).toFixed(2)} CNY`);
+    reasons.push(
+      `the total ${(adjustedTotal / 100).toFixed(2)} CNY is below the floor of ${(approvals.floorFen / 100).toFixed(2)} CNY`,
+    );
   }
   for (const line of adjustedLines) {
     const before = engineLines.find((l) => l.code === line.code);

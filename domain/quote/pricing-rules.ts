@@ -24,7 +24,9 @@ export const PricingRules = z.object({
   defaultQuantityBreaks: z.array(z.number().int().positive()).min(1),
   pcb: z.object({
     byCopperLayers: z.record(z.string().regex(/^\d+$/), LayerPrice),
-    quantityFactors: z.array(z.object({ minBoards: z.number().int().positive(), percent: z.number().int().min(1).max(100) })).min(1),
+    quantityFactors: z
+      .array(z.object({ minBoards: z.number().int().positive(), percent: z.number().int().min(1).max(100) }))
+      .min(1),
   }),
   stencil: z.object({ perSideFen: byRun }),
   assembly: z.object({
@@ -43,17 +45,26 @@ export const PricingRules = z.object({
   }),
   customerSupplied: z
     .object({
-      pcbIncomingInspectionFen: fen.describe('incoming inspection and baking of customer-supplied bare boards, per order'),
+      pcbIncomingInspectionFen: fen.describe(
+        'incoming inspection and baking of customer-supplied bare boards, per order',
+      ),
       stencilCheckFenPerSide: fen.describe('inspection and fitting of a customer-supplied stencil, per side'),
     })
     .default({ pcbIncomingInspectionFen: 5000, stencilCheckFenPerSide: 2000 }),
   approvals: z
     .object({
-      priceCutPercent: z.number().min(0).max(100).describe('an engineering price change lowering the total by more than this share needs a second approval'),
+      priceCutPercent: z
+        .number()
+        .min(0)
+        .max(100)
+        .describe('an engineering price change lowering the total by more than this share needs a second approval'),
       floorFen: fen.describe('a quote total below this needs a second approval'),
     })
     .default({ priceCutPercent: 10, floorFen: 10000 }),
-  leadTimes: z.record(z.string(), z.object({ days: z.number().int().positive(), surchargePercent: z.number().int().min(0).max(500) })),
+  leadTimes: z.record(
+    z.string(),
+    z.object({ days: z.number().int().positive(), surchargePercent: z.number().int().min(0).max(500) }),
+  ),
   limits: z.object({
     maxCopperLayers: z.number().int().positive(),
     maxWidthMm: z.number().positive(),

@@ -6,7 +6,9 @@ import { addDays, formatFen, priceQuote, QuoteOptions } from './pricing';
 import { Catalog, PricingRules } from './pricing-rules';
 
 // The shipped rule set is the one under test, so a change to it shows up here.
-const rules = PricingRules.parse(JSON.parse(readFileSync(join(__dirname, '../../config/pricing/rules-2026-11-v2.json'), 'utf8')));
+const rules = PricingRules.parse(
+  JSON.parse(readFileSync(join(__dirname, '../../config/pricing/rules-2026-11-v2.json'), 'utf8')),
+);
 const catalog: Catalog = {
   version: 'test',
   parts: [
@@ -17,7 +19,14 @@ const catalog: Catalog = {
 
 /** Every layer seed 001 asks for, on both sides. */
 const completeLayers: QuoteAnalysis['layers'] = [
-  ...(['top', 'bottom'] as const).flatMap((side) => (['copper', 'soldermask', 'silkscreen', 'solderpaste'] as const).map((type) => ({ file: `${type}-${side}.gbr`, format: 'gerber' as const, type, side }))),
+  ...(['top', 'bottom'] as const).flatMap((side) =>
+    (['copper', 'soldermask', 'silkscreen', 'solderpaste'] as const).map((type) => ({
+      file: `${type}-${side}.gbr`,
+      format: 'gerber' as const,
+      type,
+      side,
+    })),
+  ),
   { file: 'board.drl', format: 'drill', type: 'drill', side: 'all' },
   { file: 'edge.gbr', format: 'gerber', type: 'outline', side: 'all' },
 ];
@@ -30,8 +39,30 @@ const analysis = (over: Partial<QuoteAnalysis> = {}): QuoteAnalysis => ({
   issues: [],
   assembly: { smtJoints: 40, thtJoints: 0, uniqueSmtParts: 2, uniqueThtParts: 0, fiducials: { top: 3, bottom: 0 } },
   parts: [
-    { designators: ['C1', 'C2', 'C3', 'C4'], quantity: 4, value: '100nF', footprint: 'C_0402', mpn: 'CL05B104KO5NNNC', manufacturer: '', supplierPart: 'C1525', dnp: false, throughHole: false, pins: 2 },
-    { designators: ['U1'], quantity: 1, value: 'MCU', footprint: 'LQFP-32', mpn: 'STM32G031K8T6', manufacturer: 'ST', supplierPart: '', dnp: false, throughHole: false, pins: 32 },
+    {
+      designators: ['C1', 'C2', 'C3', 'C4'],
+      quantity: 4,
+      value: '100nF',
+      footprint: 'C_0402',
+      mpn: 'CL05B104KO5NNNC',
+      manufacturer: '',
+      supplierPart: 'C1525',
+      dnp: false,
+      throughHole: false,
+      pins: 2,
+    },
+    {
+      designators: ['U1'],
+      quantity: 1,
+      value: 'MCU',
+      footprint: 'LQFP-32',
+      mpn: 'STM32G031K8T6',
+      manufacturer: 'ST',
+      supplierPart: '',
+      dnp: false,
+      throughHole: false,
+      pins: 32,
+    },
   ],
   ...over,
 });
@@ -61,11 +92,31 @@ describe('priceQuote', () => {
   // The quote process (DESIGN.md): "engineering review when the automatic quote is not allowed (limits, DFM
   // errors)"; the limits are the rule set's (more than 6 copper layers, any error-level finding, unknown parts...).
   it.each([
-    ['more than 6 copper layers', { board: { widthMm: 50, heightMm: 40, areaCm2: 20, copperLayers: 8, sizeFrom: 'outline' as const } }, /8 copper layers/],
-    ['an error-level finding', { issues: [{ severity: 'error' as const, code: 'bom-designator-not-placed', message: 'x' }] }, /1 error\(s\): bom-designator-not-placed/],
-    ['a board above the panel size', { board: { widthMm: 600, heightMm: 40, areaCm2: 240, copperLayers: 2, sizeFrom: 'outline' as const } }, /larger than 500 × 400 mm/],
-    ['an unknown board size', { board: { widthMm: 0, heightMm: 0, areaCm2: 0, copperLayers: 2, sizeFrom: null } }, /size is unknown/],
-    ['a drill below 0.2 mm', { drill: { holes: 1, tools: 1, minDiameterMm: 0.1, plated: 1, nonPlated: 0, slots: 0 } }, /smallest drill 0.1 mm/],
+    [
+      'more than 6 copper layers',
+      { board: { widthMm: 50, heightMm: 40, areaCm2: 20, copperLayers: 8, sizeFrom: 'outline' as const } },
+      /8 copper layers/,
+    ],
+    [
+      'an error-level finding',
+      { issues: [{ severity: 'error' as const, code: 'bom-designator-not-placed', message: 'x' }] },
+      /1 error\(s\): bom-designator-not-placed/,
+    ],
+    [
+      'a board above the panel size',
+      { board: { widthMm: 600, heightMm: 40, areaCm2: 240, copperLayers: 2, sizeFrom: 'outline' as const } },
+      /larger than 500 × 400 mm/,
+    ],
+    [
+      'an unknown board size',
+      { board: { widthMm: 0, heightMm: 0, areaCm2: 0, copperLayers: 2, sizeFrom: null } },
+      /size is unknown/,
+    ],
+    [
+      'a drill below 0.2 mm',
+      { drill: { holes: 1, tools: 1, minDiameterMm: 0.1, plated: 1, nonPlated: 0, slots: 0 } },
+      /smallest drill 0.1 mm/,
+    ],
   ])('refuses an automatic quote for %s', (_case, over, reason) => {
     const q = priceQuote(analysis(over), options(), rules, catalog);
     expect(q.status).toBe('needs-engineering-review');
@@ -125,9 +176,29 @@ describe('priceQuote', () => {
   // Issue 13: "a zip of copper and outline only is auto-quoted; an assembly with no paste layer is auto-issued and
   // charged for stencils; a Gerber-only request is silently priced as bare PCB".
   it.each<[string, Partial<QuoteAnalysis>, Partial<QuoteOptions>, RegExp]>([
-    ['copper and outline only', { layers: completeLayers.filter((l) => l.type === 'copper' || l.type === 'outline'), bom: null, placement: null, parts: [] }, { assembly: false }, /file set is incomplete: No drill.*No top solder mask/],
-    ['assembly without paste', { layers: completeLayers.filter((l) => l.type !== 'solderpaste') }, {}, /no top paste layer: no stencil can be cut/],
-    ['Gerber files only, service not stated', { bom: null, placement: null, parts: [] }, {}, /say whether you want bare boards only/],
+    [
+      'copper and outline only',
+      {
+        layers: completeLayers.filter((l) => l.type === 'copper' || l.type === 'outline'),
+        bom: null,
+        placement: null,
+        parts: [],
+      },
+      { assembly: false },
+      /file set is incomplete: No drill.*No top solder mask/,
+    ],
+    [
+      'assembly without paste',
+      { layers: completeLayers.filter((l) => l.type !== 'solderpaste') },
+      {},
+      /no top paste layer: no stencil can be cut/,
+    ],
+    [
+      'Gerber files only, service not stated',
+      { bom: null, placement: null, parts: [] },
+      {},
+      /say whether you want bare boards only/,
+    ],
   ])('never quotes an incomplete file set automatically: %s', (_case, over, opts, reason) => {
     const q = priceQuote(analysis(over), options(opts), rules, catalog);
     expect(q.status).toBe('needs-engineering-review');
@@ -138,20 +209,37 @@ describe('priceQuote', () => {
   // Seed 001 §3: the customer may supply the "Empty PCB board" and the "Printed steel plate".
   it('prices customer-supplied bare boards and stencil: no fabrication or stencil, an inspection charge instead', () => {
     const own = priceQuote(analysis(), options(), rules, catalog);
-    const supplied = priceQuote(analysis({ layers: completeLayers.filter((l) => l.type === 'outline') }), options({ pcbSuppliedBy: 'customer', stencilSuppliedBy: 'customer' }), rules, catalog);
+    const supplied = priceQuote(
+      analysis({ layers: completeLayers.filter((l) => l.type === 'outline') }),
+      options({ pcbSuppliedBy: 'customer', stencilSuppliedBy: 'customer' }),
+      rules,
+      catalog,
+    );
     expect(supplied.status).toBe('quoted');
     expect(supplied.lineItems.map((l) => l.code)).not.toEqual(expect.arrayContaining(['pcb-boards']));
     expect(item(supplied, 'stencil')).toBeUndefined();
-    expect(item(supplied, 'customer-pcb-incoming')).toMatchObject({ totalFen: rules.customerSupplied.pcbIncomingInspectionFen });
-    expect(item(supplied, 'customer-stencil-check')).toMatchObject({ quantity: 1, unitPriceFen: rules.customerSupplied.stencilCheckFenPerSide });
+    expect(item(supplied, 'customer-pcb-incoming')).toMatchObject({
+      totalFen: rules.customerSupplied.pcbIncomingInspectionFen,
+    });
+    expect(item(supplied, 'customer-stencil-check')).toMatchObject({
+      quantity: 1,
+      unitPriceFen: rules.customerSupplied.stencilCheckFenPerSide,
+    });
     expect(supplied.totalFen).toBeLessThan(own.totalFen);
     expect([supplied.pcbSuppliedBy, supplied.stencilSuppliedBy]).toEqual(['customer', 'customer']);
   });
 
   // Issue 13: "the same board: 50 pcs 139.00 CNY in total, 99 pcs 138.11, 100 pcs 130.00 — more boards for less money".
   it('never charges less for more bare boards: 50, 99 and 100 pieces', () => {
-    const bare = analysis({ bom: null, placement: null, parts: [], board: { widthMm: 100, heightMm: 80, areaCm2: 80, copperLayers: 2, sizeFrom: 'outline' } });
-    const [q50, q99, q100] = [50, 99, 100].map((quantity) => priceQuote(bare, options({ quantity, assembly: false }), rules, catalog));
+    const bare = analysis({
+      bom: null,
+      placement: null,
+      parts: [],
+      board: { widthMm: 100, heightMm: 80, areaCm2: 80, copperLayers: 2, sizeFrom: 'outline' },
+    });
+    const [q50, q99, q100] = [50, 99, 100].map((quantity) =>
+      priceQuote(bare, options({ quantity, assembly: false }), rules, catalog),
+    );
     expect(q50.totalFen).toBeLessThanOrEqual(q99.totalFen);
     expect(q99.totalFen).toBeLessThanOrEqual(q100.totalFen);
     expect(q50.perBoardFen).toBeGreaterThanOrEqual(q99.perBoardFen);
@@ -164,11 +252,19 @@ describe('priceQuote', () => {
   // Issue 13 item 4: "the total never falls and the per-board price never rises as quantity rises (property test
   // over the rule set)" — over the shipped rule set and catalog, any board, assembly, sourcing and lead time.
   it('the total never falls and the per-board price never rises as the quantity rises', () => {
-    const shippedCatalog = Catalog.parse(JSON.parse(readFileSync(join(__dirname, '../../config/pricing/catalog-2026-11.json'), 'utf8')));
+    const shippedCatalog = Catalog.parse(
+      JSON.parse(readFileSync(join(__dirname, '../../config/pricing/catalog-2026-11.json'), 'utf8')),
+    );
     const board = fc.record({
-      widthMm: fc.integer({ min: 5, max: 400 }), heightMm: fc.integer({ min: 5, max: 400 }), copperLayers: fc.constantFrom(1, 2, 4, 6),
+      widthMm: fc.integer({ min: 5, max: 400 }),
+      heightMm: fc.integer({ min: 5, max: 400 }),
+      copperLayers: fc.constantFrom(1, 2, 4, 6),
     });
-    const part = fc.record({ index: fc.nat(shippedCatalog.parts.length - 1), perBoard: fc.integer({ min: 1, max: 12 }), throughHole: fc.boolean() });
+    const part = fc.record({
+      index: fc.nat(shippedCatalog.parts.length - 1),
+      perBoard: fc.integer({ min: 1, max: 12 }),
+      throughHole: fc.boolean(),
+    });
     const request = fc.record({
       board,
       parts: fc.array(part, { maxLength: 6 }),
@@ -181,27 +277,65 @@ describe('priceQuote', () => {
       pcbSuppliedBy: fc.constantFrom('factory' as const, 'customer' as const),
       quantities: fc.uniqueArray(fc.integer({ min: 1, max: rules.limits.maxQuantity }), { minLength: 2, maxLength: 5 }),
     });
-    fc.assert(fc.property(request, (r) => {
-      const parts = r.parts.map((p, i) => {
-        const entry = shippedCatalog.parts[p.index];
-        return { designators: [`X${i}`], quantity: p.perBoard, value: '', footprint: '', mpn: entry.mpn ?? '', manufacturer: '', supplierPart: entry.supplierPart ?? '', dnp: false, throughHole: p.throughHole, pins: 2 };
-      });
-      const a = analysis({
-        board: { ...r.board, areaCm2: (r.board.widthMm * r.board.heightMm) / 100, sizeFrom: 'outline' },
-        parts,
-        placement: { smt: r.smtJoints ? 1 : 0, tht: r.thtJoints ? 1 : 0, top: 1, bottom: r.sides - 1, sides: r.sides },
-        assembly: { smtJoints: r.smtJoints, thtJoints: r.thtJoints, uniqueSmtParts: parts.filter((p) => !p.throughHole).length, uniqueThtParts: parts.filter((p) => p.throughHole).length, fiducials: { top: 3, bottom: 3 } },
-      });
-      const quantities = [...r.quantities].sort((x, y) => x - y);
-      const quoted = priceQuote(a, options({ quantity: quantities[0], quantityBreaks: quantities, assembly: r.assembly || r.pcbSuppliedBy === 'customer', sourcing: r.sourcing, leadTime: r.leadTime, pcbSuppliedBy: r.pcbSuppliedBy }), rules, shippedCatalog);
-      const breaks = quoted.quantityBreaks;
-      for (let i = 1; i < breaks.length; i++) {
-        expect(breaks[i].totalFen).toBeGreaterThanOrEqual(breaks[i - 1].totalFen);
-        expect(breaks[i].perBoardFen).toBeLessThanOrEqual(breaks[i - 1].perBoardFen);
-      }
-      expect(quoted.lineItems.reduce((n, l) => n + l.totalFen, 0)).toBe(quoted.totalFen);
-      expect(breaks[0]).toMatchObject({ totalFen: quoted.totalFen, perBoardFen: quoted.perBoardFen });
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(request, (r) => {
+        const parts = r.parts.map((p, i) => {
+          const entry = shippedCatalog.parts[p.index];
+          return {
+            designators: [`X${i}`],
+            quantity: p.perBoard,
+            value: '',
+            footprint: '',
+            mpn: entry.mpn ?? '',
+            manufacturer: '',
+            supplierPart: entry.supplierPart ?? '',
+            dnp: false,
+            throughHole: p.throughHole,
+            pins: 2,
+          };
+        });
+        const a = analysis({
+          board: { ...r.board, areaCm2: (r.board.widthMm * r.board.heightMm) / 100, sizeFrom: 'outline' },
+          parts,
+          placement: {
+            smt: r.smtJoints ? 1 : 0,
+            tht: r.thtJoints ? 1 : 0,
+            top: 1,
+            bottom: r.sides - 1,
+            sides: r.sides,
+          },
+          assembly: {
+            smtJoints: r.smtJoints,
+            thtJoints: r.thtJoints,
+            uniqueSmtParts: parts.filter((p) => !p.throughHole).length,
+            uniqueThtParts: parts.filter((p) => p.throughHole).length,
+            fiducials: { top: 3, bottom: 3 },
+          },
+        });
+        const quantities = [...r.quantities].sort((x, y) => x - y);
+        const quoted = priceQuote(
+          a,
+          options({
+            quantity: quantities[0],
+            quantityBreaks: quantities,
+            assembly: r.assembly || r.pcbSuppliedBy === 'customer',
+            sourcing: r.sourcing,
+            leadTime: r.leadTime,
+            pcbSuppliedBy: r.pcbSuppliedBy,
+          }),
+          rules,
+          shippedCatalog,
+        );
+        const breaks = quoted.quantityBreaks;
+        for (let i = 1; i < breaks.length; i++) {
+          expect(breaks[i].totalFen).toBeGreaterThanOrEqual(breaks[i - 1].totalFen);
+          expect(breaks[i].perBoardFen).toBeLessThanOrEqual(breaks[i - 1].perBoardFen);
+        }
+        expect(quoted.lineItems.reduce((n, l) => n + l.totalFen, 0)).toBe(quoted.totalFen);
+        expect(breaks[0]).toMatchObject({ totalFen: quoted.totalFen, perBoardFen: quoted.perBoardFen });
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('pairs the per-board CNY price with the per-board USD price', () => {

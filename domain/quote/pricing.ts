@@ -68,11 +68,15 @@ export interface PricedQuote {
 }
 
 /** The analysis fields pricing reads. */
-export type PricingAnalysis = Pick<QuoteAnalysis, 'layers' | 'board' | 'drill' | 'bom' | 'placement' | 'issues' | 'assembly' | 'parts'>;
+export type PricingAnalysis = Pick<
+  QuoteAnalysis,
+  'layers' | 'board' | 'drill' | 'bom' | 'placement' | 'issues' | 'assembly' | 'parts'
+>;
 
 /** Adds whole days to a YYYY-MM-DD date (UTC calendar arithmetic, no clock). */
 export function addDays(date: string, days: number): string {
-  const t = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + days * 86_400_000;
+  const t =
+    Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) + days * 86_400_000;
   return new Date(t).toISOString().slice(0, 10);
 }
 
@@ -80,18 +84,25 @@ export function addDays(date: string, days: number): string {
 export function formatFen(fen: number): string {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
-  const yuan = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const yuan = Math.floor(abs / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${sign}${yuan}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** Finds a catalog part by supplier part number, then MPN (case-insensitive). */
-export function findCatalogPart(catalog: Catalog | null, part: { mpn: string; supplierPart: string }): CatalogEntry | null {
+export function findCatalogPart(
+  catalog: Catalog | null,
+  part: { mpn: string; supplierPart: string },
+): CatalogEntry | null {
   if (!catalog) return null;
   const spn = part.supplierPart.toUpperCase();
   const mpn = part.mpn.toUpperCase();
-  return (spn && catalog.parts.find((p) => p.supplierPart?.toUpperCase() === spn))
-    || (mpn && catalog.parts.find((p) => p.mpn?.toUpperCase() === mpn))
-    || null;
+  return (
+    (spn && catalog.parts.find((p) => p.supplierPart?.toUpperCase() === spn)) ||
+    (mpn && catalog.parts.find((p) => p.mpn?.toUpperCase() === mpn)) ||
+    null
+  );
 }
 
 function catalogUnitPrice(entry: CatalogEntry, quantity: number): number {
@@ -101,7 +112,9 @@ function catalogUnitPrice(entry: CatalogEntry, quantity: number): number {
 }
 
 function layerPrice(rules: PricingRules, copperLayers: number) {
-  const counts = Object.keys(rules.pcb.byCopperLayers).map(Number).sort((a, b) => a - b);
+  const counts = Object.keys(rules.pcb.byCopperLayers)
+    .map(Number)
+    .sort((a, b) => a - b);
   const n = counts.find((c) => c >= Math.max(1, copperLayers));
   return n === undefined ? null : { layers: n, price: rules.pcb.byCopperLayers[String(n)] };
 }
@@ -128,7 +141,12 @@ interface Prepared {
   missingFiles: MissingFile[];
 }
 
-function prepare(analysis: PricingAnalysis, options: QuoteOptions, rules: PricingRules, catalog: Catalog | null): Prepared {
+function prepare(
+  analysis: PricingAnalysis,
+  options: QuoteOptions,
+  rules: PricingRules,
+  catalog: Catalog | null,
+): Prepared {
   const reasons: string[] = [];
   const assembly = assemblyWanted(analysis, options);
   const pcbByFactory = (options.pcbSuppliedBy ?? 'factory') === 'factory';
@@ -141,8 +159,13 @@ function prepare(analysis: PricingAnalysis, options: QuoteOptions, rules: Pricin
   const longSide = Math.max(board.widthMm, board.heightMm);
   const shortSide = Math.min(board.widthMm, board.heightMm);
   if (board.widthMm <= 0 || board.heightMm <= 0) reasons.push('the board size is unknown');
-  else if (longSide > Math.max(limits.maxWidthMm, limits.maxHeightMm) || shortSide > Math.min(limits.maxWidthMm, limits.maxHeightMm)) {
-    reasons.push(`board ${board.widthMm} × ${board.heightMm} mm is larger than ${limits.maxWidthMm} × ${limits.maxHeightMm} mm`);
+  else if (
+    longSide > Math.max(limits.maxWidthMm, limits.maxHeightMm) ||
+    shortSide > Math.min(limits.maxWidthMm, limits.maxHeightMm)
+  ) {
+    reasons.push(
+      `board ${board.widthMm} × ${board.heightMm} mm is larger than ${limits.maxWidthMm} × ${limits.maxHeightMm} mm`,
+    );
   } else if (shortSide < limits.minSideMm) reasons.push(`board side ${shortSide} mm is below ${limits.minSideMm} mm`);
   if (pcbByFactory && analysis.drill.minDiameterMm !== null && analysis.drill.minDiameterMm < limits.minDrillMm) {
     reasons.push(`smallest drill ${analysis.drill.minDiameterMm} mm is below ${limits.minDrillMm} mm`);
@@ -151,8 +174,9 @@ function prepare(analysis: PricingAnalysis, options: QuoteOptions, rules: Pricin
   if (missing.length) reasons.push(`the file set is incomplete: ${missing.map((m) => m.message).join('; ')}`);
 
   const fitted = assembly ? analysis.parts.filter((p) => !p.dnp) : [];
-  if (fitted.length > limits.maxUniqueParts) reasons.push(`${fitted.length} BOM lines: more than ${limits.maxUniqueParts}`);
-  const sourcing = assembly ? options.sourcing ?? 'turnkey' : null;
+  if (fitted.length > limits.maxUniqueParts)
+    reasons.push(`${fitted.length} BOM lines: more than ${limits.maxUniqueParts}`);
+  const sourcing = assembly ? (options.sourcing ?? 'turnkey') : null;
   const bought: Prepared['bought'] = [];
   if (sourcing === 'turnkey') {
     const unknown: string[] = [];
@@ -168,12 +192,30 @@ function prepare(analysis: PricingAnalysis, options: QuoteOptions, rules: Pricin
   const lt = rules.leadTimes[leadTime];
   if (!lt) reasons.push(`unknown lead time "${leadTime}"`);
   const quantityFactors = [...rules.pcb.quantityFactors].sort((a, b) => b.minBoards - a.minBoards);
-  return { analysis, options, rules, assembly, sourcing, pcbByFactory, stencilByFactory, layer, quantityFactors, bought, fittedLines: fitted.length, leadTime, lt, reasons, missingFiles: missing };
+  return {
+    analysis,
+    options,
+    rules,
+    assembly,
+    sourcing,
+    pcbByFactory,
+    stencilByFactory,
+    layer,
+    quantityFactors,
+    bought,
+    fittedLines: fitted.length,
+    leadTime,
+    lt,
+    reasons,
+    missingFiles: missing,
+  };
 }
 
 /** Spare parts bought on top of the net quantity of an SMT line (machine loss); kitting checks the same figure. */
 export function spareFor(components: PricingRules['components'], part: { throughHole: boolean }, net: number): number {
-  return part.throughHole ? 0 : Math.max(components.minimumSparePerSmtLine, Math.ceil((net * components.attritionPercent) / 100));
+  return part.throughHole
+    ? 0
+    : Math.max(components.minimumSparePerSmtLine, Math.ceil((net * components.attritionPercent) / 100));
 }
 
 /** The part number a BOM line is known by on the quote and the kit: supplier part, else MPN, else value + footprint. */
@@ -193,8 +235,18 @@ function rawPrice(p: Prepared, boards: number, collect: boolean): { items: LineI
   const { rules, analysis } = p;
   const runType = runTypeFor(p, boards);
   const items: LineItem[] = [];
-  const sums = { pcb: 0, stencil: 0, assembly: 0, components: 0, 'lead-time': 0, adjustment: 0 } as Record<LineItem['category'], number>;
-  const add = (category: LineItem['category'], code: string, description: string | false, quantity: number, unit: string, unitPriceFen: number) => {
+  const sums = { pcb: 0, stencil: 0, assembly: 0, components: 0, 'lead-time': 0, adjustment: 0 } as Record<
+    LineItem['category'],
+    number
+  >;
+  const add = (
+    category: LineItem['category'],
+    code: string,
+    description: string | false,
+    quantity: number,
+    unit: string,
+    unitPriceFen: number,
+  ) => {
     const totalFen = quantity * unitPriceFen;
     sums[category] += totalFen;
     if (description !== false) items.push({ category, code, description, quantity, unit, unitPriceFen, totalFen });
@@ -206,37 +258,144 @@ function rawPrice(p: Prepared, boards: number, collect: boolean): { items: LineI
     const lp = p.layer;
     const factor = p.quantityFactors.find((f) => boards >= f.minBoards)?.percent ?? 100;
     const unit = Math.round((lp.price.perCm2Fen[runType] * board.areaCm2 * factor) / 100);
-    add('pcb', 'pcb-engineering', collect && `PCB engineering (CAM), ${lp.layers} layers`, 1, 'order', lp.price.engineeringFen);
-    add('pcb', 'pcb-boards', collect && `PCB ${lp.layers} layers, ${board.widthMm} × ${board.heightMm} mm (${board.areaCm2} cm²)${factor < 100 ? `, ${100 - factor} % quantity discount` : ''}`, boards, 'board', unit);
-    if (sums.pcb < lp.price.minimumFen) add('pcb', 'pcb-minimum', collect && 'PCB minimum order charge', 1, 'order', lp.price.minimumFen - sums.pcb);
+    add(
+      'pcb',
+      'pcb-engineering',
+      collect && `PCB engineering (CAM), ${lp.layers} layers`,
+      1,
+      'order',
+      lp.price.engineeringFen,
+    );
+    add(
+      'pcb',
+      'pcb-boards',
+      collect &&
+        `PCB ${lp.layers} layers, ${board.widthMm} × ${board.heightMm} mm (${board.areaCm2} cm²)${factor < 100 ? `, ${100 - factor} % quantity discount` : ''}`,
+      boards,
+      'board',
+      unit,
+    );
+    if (sums.pcb < lp.price.minimumFen)
+      add('pcb', 'pcb-minimum', collect && 'PCB minimum order charge', 1, 'order', lp.price.minimumFen - sums.pcb);
   } else if (!p.pcbByFactory) {
-    add('pcb', 'customer-pcb-incoming', collect && 'Customer-supplied bare boards: incoming inspection and baking', 1, 'order', rules.customerSupplied.pcbIncomingInspectionFen);
+    add(
+      'pcb',
+      'customer-pcb-incoming',
+      collect && 'Customer-supplied bare boards: incoming inspection and baking',
+      1,
+      'order',
+      rules.customerSupplied.pcbIncomingInspectionFen,
+    );
   }
 
   if (p.assembly) {
     const a = analysis.assembly;
     const smtSides = Math.max(1, Math.min(2, analysis.placement?.sides ?? 1));
     if (p.stencilByFactory) {
-      add('stencil', 'stencil', collect && `Stencil (laser-cut steel, ${runType === 'proofing' ? 'frameless' : 'framed'})`, smtSides, 'side', rules.stencil.perSideFen[runType]);
+      add(
+        'stencil',
+        'stencil',
+        collect && `Stencil (laser-cut steel, ${runType === 'proofing' ? 'frameless' : 'framed'})`,
+        smtSides,
+        'side',
+        rules.stencil.perSideFen[runType],
+      );
     } else {
-      add('stencil', 'customer-stencil-check', collect && 'Customer-supplied stencil: inspection and fitting', smtSides, 'side', rules.customerSupplied.stencilCheckFenPerSide);
+      add(
+        'stencil',
+        'customer-stencil-check',
+        collect && 'Customer-supplied stencil: inspection and fitting',
+        smtSides,
+        'side',
+        rules.customerSupplied.stencilCheckFenPerSide,
+      );
     }
-    add('assembly', 'smt-setup', collect && 'Assembly setup: machine program, first article inspection', 1, 'order', rules.assembly.setupFen[runType]);
-    if (smtSides > 1) add('assembly', 'smt-second-side', collect && 'Second side setup (double-sided assembly)', 1, 'order', rules.assembly.secondSideSetupFen);
-    if (a.uniqueSmtParts) add('assembly', 'feeder-loading', collect && 'Feeder loading per unique SMT part', a.uniqueSmtParts, 'part', rules.assembly.feederLoadingFen);
-    if (a.uniqueThtParts) add('assembly', 'tht-setup', collect && 'Through-hole setup per unique part', a.uniqueThtParts, 'part', rules.assembly.thtPartSetupFen);
-    if (a.smtJoints) add('assembly', 'smt-joints', collect && `SMT placement, ${a.smtJoints} joints per board`, a.smtJoints * boards, 'joint', rules.assembly.smtJointFen[runType]);
-    if (a.thtJoints) add('assembly', 'tht-joints', collect && `Through-hole soldering, ${a.thtJoints} joints per board`, a.thtJoints * boards, 'joint', rules.assembly.thtJointFen[runType]);
-    if (sums.assembly < rules.assembly.minimumFen) add('assembly', 'assembly-minimum', collect && 'Assembly minimum order charge', 1, 'order', rules.assembly.minimumFen - sums.assembly);
+    add(
+      'assembly',
+      'smt-setup',
+      collect && 'Assembly setup: machine program, first article inspection',
+      1,
+      'order',
+      rules.assembly.setupFen[runType],
+    );
+    if (smtSides > 1)
+      add(
+        'assembly',
+        'smt-second-side',
+        collect && 'Second side setup (double-sided assembly)',
+        1,
+        'order',
+        rules.assembly.secondSideSetupFen,
+      );
+    if (a.uniqueSmtParts)
+      add(
+        'assembly',
+        'feeder-loading',
+        collect && 'Feeder loading per unique SMT part',
+        a.uniqueSmtParts,
+        'part',
+        rules.assembly.feederLoadingFen,
+      );
+    if (a.uniqueThtParts)
+      add(
+        'assembly',
+        'tht-setup',
+        collect && 'Through-hole setup per unique part',
+        a.uniqueThtParts,
+        'part',
+        rules.assembly.thtPartSetupFen,
+      );
+    if (a.smtJoints)
+      add(
+        'assembly',
+        'smt-joints',
+        collect && `SMT placement, ${a.smtJoints} joints per board`,
+        a.smtJoints * boards,
+        'joint',
+        rules.assembly.smtJointFen[runType],
+      );
+    if (a.thtJoints)
+      add(
+        'assembly',
+        'tht-joints',
+        collect && `Through-hole soldering, ${a.thtJoints} joints per board`,
+        a.thtJoints * boards,
+        'joint',
+        rules.assembly.thtJointFen[runType],
+      );
+    if (sums.assembly < rules.assembly.minimumFen)
+      add(
+        'assembly',
+        'assembly-minimum',
+        collect && 'Assembly minimum order charge',
+        1,
+        'order',
+        rules.assembly.minimumFen - sums.assembly,
+      );
 
     if (p.sourcing === 'consigned') {
-      if (p.fittedLines) add('components', 'consigned-handling', collect && 'Consigned components: receiving and kitting per BOM line', p.fittedLines, 'line', rules.components.consignedHandlingFenPerLine);
+      if (p.fittedLines)
+        add(
+          'components',
+          'consigned-handling',
+          collect && 'Consigned components: receiving and kitting per BOM line',
+          p.fittedLines,
+          'line',
+          rules.components.consignedHandlingFenPerLine,
+        );
     } else {
       for (const { part, entry, name } of p.bought) {
         const net = part.quantity * boards;
         const spare = spareFor(rules.components, part, net);
         const qty = net + spare;
-        add('components', `part:${name}`, collect && `${entry.description} — ${name}, ${part.quantity}/board${spare ? ` + ${spare} spare` : ''}`, qty, 'pc', catalogUnitPrice(entry, qty));
+        add(
+          'components',
+          `part:${name}`,
+          collect && `${entry.description} — ${name}, ${part.quantity}/board${spare ? ` + ${spare} spare` : ''}`,
+          qty,
+          'pc',
+          catalogUnitPrice(entry, qty),
+        );
       }
     }
   }
@@ -244,7 +403,14 @@ function rawPrice(p: Prepared, boards: number, collect: boolean): { items: LineI
   if (p.lt && p.lt.surchargePercent > 0) {
     const lt = p.lt;
     const base = sums.pcb + sums.stencil + sums.assembly;
-    add('lead-time', `lead-time-${p.leadTime}`, collect && `${p.leadTime} lead time (${lt.days} days), ${lt.surchargePercent} % on fabrication and assembly`, 1, 'order', Math.round((base * lt.surchargePercent) / 100));
+    add(
+      'lead-time',
+      `lead-time-${p.leadTime}`,
+      collect && `${p.leadTime} lead time (${lt.days} days), ${lt.surchargePercent} % on fabrication and assembly`,
+      1,
+      'order',
+      Math.round((base * lt.surchargePercent) / 100),
+    );
   }
   return { items, total: Object.values(sums).reduce((n, v) => n + v, 0) };
 }
@@ -289,7 +455,11 @@ class PriceProtection {
   }
 
   /** The protected total (may have a fraction of a fen) and the quantity whose price capped it, if any. */
-  price(q: number): { total: number; perBoard: number; cappedBy: { quantity: number; kind: 'larger-order' | 'per-board' } | null } {
+  price(q: number): {
+    total: number;
+    perBoard: number;
+    cappedBy: { quantity: number; kind: 'larger-order' | 'per-board' } | null;
+  } {
     const own = this.rawTotal(q);
     let total = own;
     let perBoard = own / q;
@@ -320,14 +490,22 @@ class PriceProtection {
  * The result is "needs-engineering-review" when any limit is passed, the file set is incomplete or the
  * analysis has an error.
  */
-export function priceQuote(analysis: PricingAnalysis, options: QuoteOptions, rules: PricingRules, catalog: Catalog | null = null): PricedQuote {
-  if (!Number.isInteger(options.quantity) || options.quantity < 1) throw new RangeError(`quantity must be a whole number ≥ 1, got ${options.quantity}`);
+export function priceQuote(
+  analysis: PricingAnalysis,
+  options: QuoteOptions,
+  rules: PricingRules,
+  catalog: Catalog | null = null,
+): PricedQuote {
+  if (!Number.isInteger(options.quantity) || options.quantity < 1)
+    throw new RangeError(`quantity must be a whole number ≥ 1, got ${options.quantity}`);
   const prepared = prepare(analysis, options, rules, catalog);
   const protection = new PriceProtection(prepared);
   const reasons = [...prepared.reasons];
-  if (options.quantity > rules.limits.maxQuantity) reasons.push(`quantity ${options.quantity} is above the ${rules.limits.maxQuantity} quoted automatically`);
+  if (options.quantity > rules.limits.maxQuantity)
+    reasons.push(`quantity ${options.quantity} is above the ${rules.limits.maxQuantity} quoted automatically`);
   const errors = analysis.issues.filter((i) => i.severity === 'error');
-  if (errors.length) reasons.unshift(`the files have ${errors.length} error(s): ${[...new Set(errors.map((e) => e.code))].join(', ')}`);
+  if (errors.length)
+    reasons.unshift(`the files have ${errors.length} error(s): ${[...new Set(errors.map((e) => e.code))].join(', ')}`);
 
   const raw = rawPrice(prepared, options.quantity, true);
   const price = protection.price(options.quantity);
@@ -338,19 +516,25 @@ export function priceQuote(analysis: PricingAnalysis, options: QuoteOptions, rul
     lineItems.push({
       category: 'adjustment',
       code: 'quantity-price-protection',
-      description: kind === 'larger-order'
-        ? `Quantity price protection: no more than the price of ${quantity} boards`
-        : `Quantity price protection: no more per board than an order of ${quantity} boards`,
+      description:
+        kind === 'larger-order'
+          ? `Quantity price protection: no more than the price of ${quantity} boards`
+          : `Quantity price protection: no more per board than an order of ${quantity} boards`,
       quantity: 1,
       unit: 'order',
       unitPriceFen: totalFen - raw.total,
       totalFen: totalFen - raw.total,
     });
   }
-  const subtotals = { pcb: 0, stencil: 0, assembly: 0, components: 0, 'lead-time': 0, adjustment: 0 } as Record<LineItem['category'], number>;
+  const subtotals = { pcb: 0, stencil: 0, assembly: 0, components: 0, 'lead-time': 0, adjustment: 0 } as Record<
+    LineItem['category'],
+    number
+  >;
   for (const i of lineItems) subtotals[i.category] += i.totalFen;
   const perBoardFen = Math.round(price.perBoard);
-  const breaks = [...new Set([...(options.quantityBreaks ?? rules.defaultQuantityBreaks), options.quantity])].sort((a, b) => a - b);
+  const breaks = [...new Set([...(options.quantityBreaks ?? rules.defaultQuantityBreaks), options.quantity])].sort(
+    (a, b) => a - b,
+  );
   return {
     rulesVersion: rules.version,
     catalogVersion: catalog?.version ?? null,
@@ -374,7 +558,12 @@ export function priceQuote(analysis: PricingAnalysis, options: QuoteOptions, rul
     quantityBreaks: breaks.map((quantity) => {
       // Each break is priced on its own run type unless the customer forced one, with the same protection.
       const b = quantity === options.quantity ? price : protection.price(quantity);
-      return { quantity, runType: runTypeFor(prepared, quantity), totalFen: Math.round(b.total), perBoardFen: Math.round(b.perBoard) };
+      return {
+        quantity,
+        runType: runTypeFor(prepared, quantity),
+        totalFen: Math.round(b.total),
+        perBoardFen: Math.round(b.perBoard),
+      };
     }),
     missingFiles: prepared.missingFiles,
     status: reasons.length ? 'needs-engineering-review' : 'quoted',

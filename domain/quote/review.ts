@@ -28,7 +28,9 @@ export interface QuoteApproval {
 export function priceChanges(before: readonly LineItem[], after: readonly LineItem[]): QuoteApproval['changes'] {
   return after.flatMap((line) => {
     const original = before.find((b) => b.code === line.code);
-    return original && original.totalFen !== line.totalFen ? [{ code: line.code, description: line.description, fromFen: original.totalFen, toFen: line.totalFen }] : [];
+    return original && original.totalFen !== line.totalFen
+      ? [{ code: line.code, description: line.description, fromFen: original.totalFen, toFen: line.totalFen }]
+      : [];
   });
 }
 
@@ -36,14 +38,19 @@ export function priceChanges(before: readonly LineItem[], after: readonly LineIt
 export type AdjustmentResult = { ok: true; lineItems: LineItem[]; totalMinor: number } | { ok: false; reason: string };
 
 /** Applies adjustments by line code; every adjusted line's total is recomputed, the others are kept as priced. */
-export function applyLineItemAdjustments(lineItems: readonly LineItem[], adjustments: readonly LineItemAdjustment[]): AdjustmentResult {
+export function applyLineItemAdjustments(
+  lineItems: readonly LineItem[],
+  adjustments: readonly LineItemAdjustment[],
+): AdjustmentResult {
   const byCode = new Map(adjustments.map((a) => [a.code, a]));
   for (const code of byCode.keys()) {
     if (!lineItems.some((i) => i.code === code)) return { ok: false, reason: `no line item with code "${code}"` };
   }
   for (const a of adjustments) {
-    if (!Number.isInteger(a.unitPriceMinor) || a.unitPriceMinor < 0) return { ok: false, reason: `${a.code}: unit price must be a whole number ≥ 0` };
-    if (a.quantity !== undefined && (!Number.isInteger(a.quantity) || a.quantity < 0)) return { ok: false, reason: `${a.code}: quantity must be a whole number ≥ 0` };
+    if (!Number.isInteger(a.unitPriceMinor) || a.unitPriceMinor < 0)
+      return { ok: false, reason: `${a.code}: unit price must be a whole number ≥ 0` };
+    if (a.quantity !== undefined && (!Number.isInteger(a.quantity) || a.quantity < 0))
+      return { ok: false, reason: `${a.code}: quantity must be a whole number ≥ 0` };
   }
   const adjusted = lineItems.map((item) => {
     const a = byCode.get(item.code);

@@ -9,7 +9,7 @@ const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 /** The events a clock started at `startedAt` fires up to `until`, walked the way the quote workflow walks them. */
 function eventsUntil(startedAt: number, until: number): SlaEvent[] {
   const events: SlaEvent[] = [];
-  for (let progress = SLA_NOT_STARTED; ; ) {
+  for (let progress = SLA_NOT_STARTED; ;) {
     const event = nextSlaEvent(startedAt, progress);
     if (event.at > until) return events;
     events.push(event);
@@ -71,8 +71,24 @@ describe('quote validity', () => {
 // Issue 6: "engineer adjusts line items".
 describe('applyLineItemAdjustments', () => {
   const items: LineItem[] = [
-    { category: 'pcb', code: 'PCB', description: 'boards', quantity: 10, unit: 'pcs', unitPriceFen: 500, totalFen: 5000 },
-    { category: 'stencil', code: 'STENCIL', description: 'stencil', quantity: 1, unit: 'pcs', unitPriceFen: 20000, totalFen: 20000 },
+    {
+      category: 'pcb',
+      code: 'PCB',
+      description: 'boards',
+      quantity: 10,
+      unit: 'pcs',
+      unitPriceFen: 500,
+      totalFen: 5000,
+    },
+    {
+      category: 'stencil',
+      code: 'STENCIL',
+      description: 'stencil',
+      quantity: 1,
+      unit: 'pcs',
+      unitPriceFen: 20000,
+      totalFen: 20000,
+    },
   ];
   it.each([
     [[], 25000],

@@ -44,7 +44,11 @@ export function nextSlaEvent(startedAt: number, progress: SlaProgress, policy: S
     return { kind: 'reminder', at: startedAt + policy.reminderAfterMs };
   }
   const number = progress.escalations + 1;
-  return { kind: 'escalation', at: startedAt + policy.escalateAfterMs + progress.escalations * policy.escalateEveryMs, number };
+  return {
+    kind: 'escalation',
+    at: startedAt + policy.escalateAfterMs + progress.escalations * policy.escalateEveryMs,
+    number,
+  };
 }
 
 /** Records that `event` went out. */

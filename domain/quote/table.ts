@@ -25,7 +25,10 @@ export interface QuoteIssue {
 
 /** Thrown for input that cannot be read at all (not a table, too many rows). */
 export class InputRejectedError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'InputRejectedError';
   }
@@ -33,7 +36,10 @@ export class InputRejectedError extends Error {
 
 /** Picks the delimiter of a text table from its first lines. */
 export function detectDelimiter(text: string): ',' | '\t' | ';' | 'whitespace' {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('#')).slice(0, 10);
+  const lines = text
+    .split(/\r?\n/)
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .slice(0, 10);
   const count = (ch: string) => lines.reduce((n, l) => n + l.split(ch).length - 1, 0);
   const tabs = count('\t');
   const commas = count(',');
@@ -62,7 +68,10 @@ export function readTextTable(text: string, maxRows: number, file = 'the table')
   const delimiter = detectDelimiter(clean);
   const lineCount = clean.split(/\r\n|\n|\r/).length;
   if (lineCount > maxRows + 50) {
-    throw new InputRejectedError('too-many-rows', `${file} has ${lineCount} lines; at most ${maxRows} rows are accepted`);
+    throw new InputRejectedError(
+      'too-many-rows',
+      `${file} has ${lineCount} lines; at most ${maxRows} rows are accepted`,
+    );
   }
   if (delimiter === 'whitespace') {
     return clean.split(/\r\n|\n|\r/).map((line, i) => ({
@@ -75,7 +84,10 @@ export function readTextTable(text: string, maxRows: number, file = 'the table')
     records = parseDelimited(clean, delimiter);
   } catch (err) {
     // Unbalanced quotes and the like: refuse with csv-parse's own description, which names the line.
-    throw new InputRejectedError('table-unreadable', `${file} cannot be read as ${delimiter === '\t' ? 'TSV' : 'CSV'}: ${(err as Error).message}`);
+    throw new InputRejectedError(
+      'table-unreadable',
+      `${file} cannot be read as ${delimiter === '\t' ? 'TSV' : 'CSV'}: ${(err as Error).message}`,
+    );
   }
   return records.map(({ record, info }) => ({ row: info.lines, cells: record.map((c) => String(c ?? '')) }));
 }

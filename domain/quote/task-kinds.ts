@@ -2,7 +2,13 @@
 import { z } from 'zod';
 import { multilineText, text } from '../shared/fields';
 import { defineTaskKind, type TaskKind } from '../tasks/kinds';
-import { CORRECTED_FILES_DECISIONS, CUSTOMER_DECISIONS, ENGINEERING_REVIEW_DECISIONS, PRICE_APPROVAL_DECISIONS, QUOTE_TASK_KIND_NAMES } from './contract';
+import {
+  CORRECTED_FILES_DECISIONS,
+  CUSTOMER_DECISIONS,
+  ENGINEERING_REVIEW_DECISIONS,
+  PRICE_APPROVAL_DECISIONS,
+  QUOTE_TASK_KIND_NAMES,
+} from './contract';
 import { PRICE_CHANGE_APPROVER_ROLES } from './price-approval';
 
 const comment = multilineText({ max: 2000 }).optional();
@@ -16,7 +22,15 @@ export const engineeringReviewTaskKind = defineTaskKind({
     .object({
       comment,
       adjustments: z
-        .array(z.object({ code: text({ min: 1, max: 64 }), unitPriceMinor: z.number().int().min(0), quantity: z.number().int().min(0).optional() }).strict())
+        .array(
+          z
+            .object({
+              code: text({ min: 1, max: 64 }),
+              unitPriceMinor: z.number().int().min(0),
+              quantity: z.number().int().min(0).optional(),
+            })
+            .strict(),
+        )
         .max(100)
         .optional(),
     })
@@ -38,7 +52,13 @@ export const customerDecisionTaskKind = defineTaskKind({
   kind: QUOTE_TASK_KIND_NAMES.customerDecision,
   description: 'Accept the quote, ask for a revision, or reject it',
   decisions: CUSTOMER_DECISIONS as unknown as ['accept', 'revise', 'reject'],
-  data: z.object({ comment, revision: z.number().int().min(2).optional(), quantity: z.number().int().min(1).max(10_000_000).optional() }).strict(),
+  data: z
+    .object({
+      comment,
+      revision: z.number().int().min(2).optional(),
+      quantity: z.number().int().min(1).max(10_000_000).optional(),
+    })
+    .strict(),
   alsoAllowed: ['sales'],
 });
 
@@ -56,4 +76,9 @@ export const priceApprovalTaskKind = defineTaskKind({
 });
 
 /** Every task kind of the quote workflow, for the platform's registry. */
-export const QUOTE_TASK_KINDS: readonly TaskKind[] = [engineeringReviewTaskKind, correctedFilesTaskKind, customerDecisionTaskKind, priceApprovalTaskKind];
+export const QUOTE_TASK_KINDS: readonly TaskKind[] = [
+  engineeringReviewTaskKind,
+  correctedFilesTaskKind,
+  customerDecisionTaskKind,
+  priceApprovalTaskKind,
+];

@@ -10,7 +10,8 @@ export const DEFAULT_QUOTE_VALIDITY_DAYS = 30;
 
 /** The moment a quote issued at `issuedAt` expires. */
 export function quoteExpiresAt(issuedAt: number, validityDays: number = DEFAULT_QUOTE_VALIDITY_DAYS): number {
-  if (!Number.isInteger(validityDays) || validityDays < 1) throw new RangeError(`validity must be a whole number of days ≥ 1, got ${validityDays}`);
+  if (!Number.isInteger(validityDays) || validityDays < 1)
+    throw new RangeError(`validity must be a whole number of days ≥ 1, got ${validityDays}`);
   return issuedAt + validityDays * DAY_MS;
 }
 

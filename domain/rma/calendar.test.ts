@@ -1,4 +1,13 @@
-import { addWorkingDays, assertValidCalendar, FACTORY_CALENDAR, isWorkingDay, isWorkingTime, nextWorkingTime, workingDaysBetween, type WorkingCalendar } from './calendar';
+import {
+  addWorkingDays,
+  assertValidCalendar,
+  FACTORY_CALENDAR,
+  isWorkingDay,
+  isWorkingTime,
+  nextWorkingTime,
+  workingDaysBetween,
+  type WorkingCalendar,
+} from './calendar';
 import { siteVisitDueAt, classificationDueAt, disassemblyDueAt, repairDatePromiseDueAt } from './deadlines';
 
 // DESIGN.md: "Working time: Mon–Sat 08:00–20:00 (China Standard Time); holidays come from a calendar."

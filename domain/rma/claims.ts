@@ -40,15 +40,20 @@ export function correctedDates(claimed: ProductDates, confirmed: DateConfirmatio
 }
 
 /** Why a confirmation cannot stand (bad date, or a customer confirming their own claim). */
-export function confirmationProblem(c: DateConfirmation, today: string): { field: string; message: string } | undefined {
-  if (c.confirmedBy.role === 'customer') return { field: 'confirmedBy', message: 'dates are confirmed by staff, not by the customer' };
+export function confirmationProblem(
+  c: DateConfirmation,
+  today: string,
+): { field: string; message: string } | undefined {
+  if (c.confirmedBy.role === 'customer')
+    return { field: 'confirmedBy', message: 'dates are confirmed by staff, not by the customer' };
   for (const field of ['saleDate', 'productionDate'] as const) {
     const v = c[field];
     if (v == null) continue;
     const problem = claimedDateProblem(v, today);
     if (problem) return { field, message: problem };
   }
-  if (c.saleDate && c.productionDate && c.saleDate < c.productionDate) return { field: 'saleDate', message: 'a unit cannot be sold before it was made' };
+  if (c.saleDate && c.productionDate && c.saleDate < c.productionDate)
+    return { field: 'saleDate', message: 'a unit cannot be sold before it was made' };
   return undefined;
 }
 

@@ -148,7 +148,13 @@ export interface RmaState {
   charge?: RepairCharge;
   analysisDepartment?: AnalysisDepartment;
   repairTeam?: RepairTeam;
-  materials?: { kind: MaterialKind; inStock: boolean; spareQuantity: number; expectedAt?: string; arrivedAt?: string }[];
+  materials?: {
+    kind: MaterialKind;
+    inStock: boolean;
+    spareQuantity: number;
+    expectedAt?: string;
+    arrivedAt?: string;
+  }[];
   repairDueAt?: string;
   tracking?: { carrier: string; trackingNumber: string };
   outcome?: RmaOutcome;

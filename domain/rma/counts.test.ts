@@ -64,7 +64,11 @@ describe('classification count (6. 对客退品进行分类,分析,区分良品�
     expect(r.ok).toBe(ok);
   });
   it('names the field and the sum it refused', () => {
-    expect(countClassified(received, 10, 3)).toEqual({ ok: false, field: 'scrap', message: 'good 10 + scrap 3 = 13, but 5 pcs were received' });
+    expect(countClassified(received, 10, 3)).toEqual({
+      ok: false,
+      field: 'scrap',
+      message: 'good 10 + scrap 3 = 13, but 5 pcs were received',
+    });
   });
   it('refuses before anything was received', () => {
     expect(countClassified(openCounts(5), 5, 0).ok).toBe(false);
@@ -116,20 +120,29 @@ describe('properties over the counts', () => {
 
   it('any sequence of accepted counts keeps every invariant', () => {
     fc.assert(
-      fc.property(positive, small, small, small, small, small, small, (opened, received, good, scrap, repaired, scrapped, shipped) => {
-        let c = openCounts(opened);
-        for (const step of [
-          () => countReceived(c, received),
-          () => countClassified(c, good, scrap),
-          () => countRepaired(c, repaired, scrapped),
-          () => countShipped(c, shipped),
-        ]) {
-          const r = step();
-          if (!r.ok) break;
-          c = r.counts;
-        }
-        expect(countInvariantProblems(c)).toEqual([]);
-      }),
+      fc.property(
+        positive,
+        small,
+        small,
+        small,
+        small,
+        small,
+        small,
+        (opened, received, good, scrap, repaired, scrapped, shipped) => {
+          let c = openCounts(opened);
+          for (const step of [
+            () => countReceived(c, received),
+            () => countClassified(c, good, scrap),
+            () => countRepaired(c, repaired, scrapped),
+            () => countShipped(c, shipped),
+          ]) {
+            const r = step();
+            if (!r.ok) break;
+            c = r.counts;
+          }
+          expect(countInvariantProblems(c)).toEqual([]);
+        },
+      ),
     );
   });
 

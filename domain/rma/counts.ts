@@ -44,8 +44,7 @@ export interface CountDifference {
 
 /** The outcome of one count. */
 export type CountResult =
-  | { ok: true; counts: RmaCounts; difference?: CountDifference }
-  | { ok: false; field: string; message: string };
+  { ok: true; counts: RmaCounts; difference?: CountDifference } | { ok: false; field: string; message: string };
 
 const refuse = (field: string, message: string): CountResult => ({ ok: false, field, message });
 
@@ -56,7 +55,8 @@ function wholeNonNegative(field: string, n: unknown): CountResult | undefined {
 
 /** Counts of a new case. */
 export function openCounts(quantity: number): RmaCounts {
-  if (!Number.isInteger(quantity) || quantity <= 0) throw new Error(`an RMA quantity must be a whole number > 0, got ${quantity}`);
+  if (!Number.isInteger(quantity) || quantity <= 0)
+    throw new Error(`an RMA quantity must be a whole number > 0, got ${quantity}`);
   return { opened: quantity };
 }
 
@@ -65,7 +65,8 @@ export function countReported(c: RmaCounts, defectQuantity: number): CountResult
   const bad = wholeNonNegative('defectQuantity', defectQuantity);
   if (bad) return bad;
   if (defectQuantity === 0) return refuse('defectQuantity', 'must be at least 1');
-  if (defectQuantity > c.opened) return refuse('defectQuantity', `cannot exceed the ${c.opened} pcs the complaint names`);
+  if (defectQuantity > c.opened)
+    return refuse('defectQuantity', `cannot exceed the ${c.opened} pcs the complaint names`);
   return { ok: true, counts: { ...c, reported: defectQuantity } };
 }
 
@@ -77,7 +78,8 @@ export function countReceived(c: RmaCounts, quantity: number, labelledUnits = 0)
   const bad = wholeNonNegative('quantity', quantity);
   if (bad) return bad;
   if (quantity === 0) return refuse('quantity', 'must be at least 1 (nothing received is not a stock-in)');
-  if (labelledUnits > 0 && labelledUnits !== quantity) return refuse('units', `lists ${labelledUnits} labelled units for a quantity of ${quantity}`);
+  if (labelledUnits > 0 && labelledUnits !== quantity)
+    return refuse('units', `lists ${labelledUnits} labelled units for a quantity of ${quantity}`);
   const counts = { ...c, received: quantity };
   if (quantity === c.opened) return { ok: true, counts };
   return {
@@ -88,7 +90,10 @@ export function countReceived(c: RmaCounts, quantity: number, labelledUnits = 0)
       field: 'quantity',
       expected: c.opened,
       actual: quantity,
-      note: quantity < c.opened ? `${c.opened - quantity} pcs fewer than the complaint names` : `${quantity - c.opened} pcs more than the complaint names`,
+      note:
+        quantity < c.opened
+          ? `${c.opened - quantity} pcs fewer than the complaint names`
+          : `${quantity - c.opened} pcs more than the complaint names`,
     },
   };
 }
@@ -99,7 +104,8 @@ export function countClassified(c: RmaCounts, good: number, scrap: number, named
   if (received === undefined) return refuse('good', 'nothing has been received yet');
   const bad = wholeNonNegative('good', good) ?? wholeNonNegative('scrap', scrap);
   if (bad) return bad;
-  if (good + scrap !== received) return refuse('scrap', `good ${good} + scrap ${scrap} = ${good + scrap}, but ${received} pcs were received`);
+  if (good + scrap !== received)
+    return refuse('scrap', `good ${good} + scrap ${scrap} = ${good + scrap}, but ${received} pcs were received`);
   if (namedUnits > received) return refuse('units', `names ${namedUnits} units but ${received} were received`);
   return { ok: true, counts: { ...c, good, scrap } };
 }
@@ -110,7 +116,11 @@ export function countRepaired(c: RmaCounts, repaired: number, scrapped: number):
   if (good === undefined) return refuse('repaired', 'nothing has been classified yet');
   const bad = wholeNonNegative('repaired', repaired) ?? wholeNonNegative('scrapped', scrapped);
   if (bad) return bad;
-  if (repaired + scrapped !== good) return refuse('scrapped', `repaired ${repaired} + scrapped ${scrapped} = ${repaired + scrapped}, but ${good} pcs went into repair`);
+  if (repaired + scrapped !== good)
+    return refuse(
+      'scrapped',
+      `repaired ${repaired} + scrapped ${scrapped} = ${repaired + scrapped}, but ${good} pcs went into repair`,
+    );
   return { ok: true, counts: { ...c, repaired, scrappedInRepair: scrapped } };
 }
 
@@ -120,8 +130,15 @@ export function countReworked(c: RmaCounts, reworked: number, scrapped: number):
   if (repaired === undefined) return refuse('repaired', 'nothing has been repaired yet');
   const bad = wholeNonNegative('repaired', reworked) ?? wholeNonNegative('scrapped', scrapped);
   if (bad) return bad;
-  if (reworked + scrapped > repaired) return refuse('scrapped', `repaired ${reworked} + scrapped ${scrapped} = ${reworked + scrapped}, but only ${repaired} pcs are in rework`);
-  return { ok: true, counts: { ...c, repaired: repaired - scrapped, scrappedInRepair: (c.scrappedInRepair ?? 0) + scrapped } };
+  if (reworked + scrapped > repaired)
+    return refuse(
+      'scrapped',
+      `repaired ${reworked} + scrapped ${scrapped} = ${reworked + scrapped}, but only ${repaired} pcs are in rework`,
+    );
+  return {
+    ok: true,
+    counts: { ...c, repaired: repaired - scrapped, scrappedInRepair: (c.scrappedInRepair ?? 0) + scrapped },
+  };
 }
 
 /** Ship-back of repaired units: exactly the repaired units leave (none may be lost or invented). */
@@ -137,7 +154,8 @@ export function countShipped(c: RmaCounts, quantity: number, expected: number | 
 export function countReplacement(c: RmaCounts, quantity: number): CountResult {
   const bad = wholeNonNegative('quantity', quantity);
   if (bad) return bad;
-  if (quantity === 0 || quantity > c.opened) return refuse('quantity', `must be between 1 and the ${c.opened} pcs the complaint names`);
+  if (quantity === 0 || quantity > c.opened)
+    return refuse('quantity', `must be between 1 and the ${c.opened} pcs the complaint names`);
   return { ok: true, counts: { ...c, replacementShipped: quantity } };
 }
 
@@ -152,7 +170,17 @@ export function countFaultyReturned(c: RmaCounts, quantity: number): CountResult
   if (quantity > replaced) return refuse('quantity', `${quantity} pcs back but only ${replaced} were replaced`);
   const counts = { ...c, faultyReturned: quantity };
   if (quantity === replaced) return { ok: true, counts };
-  return { ok: true, counts, difference: { step: 'faulty-return', field: 'quantity', expected: replaced, actual: quantity, note: `${replaced - quantity} faulty pcs not returned: invoiced` } };
+  return {
+    ok: true,
+    counts,
+    difference: {
+      step: 'faulty-return',
+      field: 'quantity',
+      expected: replaced,
+      actual: quantity,
+      note: `${replaced - quantity} faulty pcs not returned: invoiced`,
+    },
+  };
 }
 
 /** Replacement units whose faulty originals never came back (0 when all came back). */
@@ -164,9 +192,13 @@ export function unreturnedUnits(c: RmaCounts): number {
 export function countInvariantProblems(c: RmaCounts): string[] {
   const problems: string[] = [];
   if (c.reported !== undefined && c.reported > c.opened) problems.push('reported > opened');
-  if (c.good !== undefined && c.received !== undefined && c.good + (c.scrap ?? 0) !== c.received) problems.push('good + scrap ≠ received');
-  if (c.repaired !== undefined && c.good !== undefined && c.repaired + (c.scrappedInRepair ?? 0) !== c.good) problems.push('repaired + scrapped ≠ good');
-  if (c.shipped !== undefined && c.repaired !== undefined && c.shipped !== c.repaired) problems.push('shipped ≠ repaired');
-  if (c.faultyReturned !== undefined && c.faultyReturned > (c.replacementShipped ?? c.opened)) problems.push('returned > replaced');
+  if (c.good !== undefined && c.received !== undefined && c.good + (c.scrap ?? 0) !== c.received)
+    problems.push('good + scrap ≠ received');
+  if (c.repaired !== undefined && c.good !== undefined && c.repaired + (c.scrappedInRepair ?? 0) !== c.good)
+    problems.push('repaired + scrapped ≠ good');
+  if (c.shipped !== undefined && c.repaired !== undefined && c.shipped !== c.repaired)
+    problems.push('shipped ≠ repaired');
+  if (c.faultyReturned !== undefined && c.faultyReturned > (c.replacementShipped ?? c.opened))
+    problems.push('returned > replaced');
   return problems;
 }

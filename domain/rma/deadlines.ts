@@ -64,5 +64,7 @@ export const ABNORMALITY_FORM_HOURS = 24;
 
 /** Due time of the internal review a visit at `calledAt` asked for. */
 export function qualityReviewDueAt(cal: WorkingCalendar, calledAt: Date, form: Exclude<InternalReview, 'none'>): Date {
-  return form === 'abnormality-form' ? new Date(calledAt.getTime() + ABNORMALITY_FORM_HOURS * 3_600_000) : addWorkingDays(cal, calledAt, QUALITY_REVIEW_MEETING_WORKING_DAYS);
+  return form === 'abnormality-form'
+    ? new Date(calledAt.getTime() + ABNORMALITY_FORM_HOURS * 3_600_000)
+    : addWorkingDays(cal, calledAt, QUALITY_REVIEW_MEETING_WORKING_DAYS);
 }

@@ -4,7 +4,9 @@ import { calendarWithHolidays, HolidayTable } from './holidays';
 import { addWorkingDays, isWorkingDay } from './calendar';
 
 // DESIGN.md: "Working time: Mon–Sat 08:00–20:00 (China Standard Time); holidays come from a calendar."
-const table = HolidayTable.parse(JSON.parse(readFileSync(join(__dirname, '../../config/holidays/cn-2026.json'), 'utf8')));
+const table = HolidayTable.parse(
+  JSON.parse(readFileSync(join(__dirname, '../../config/holidays/cn-2026.json'), 'utf8')),
+);
 const cal = calendarWithHolidays([table]);
 
 describe('holiday table from config/holidays', () => {

@@ -20,14 +20,20 @@ export const HolidayTable = z
 export type HolidayTable = z.infer<typeof HolidayTable>;
 
 /** The working calendar from base settings and any number of holiday tables (all in the calendar's zone). */
-export function calendarWithHolidays(tables: HolidayTable[], base: WorkingCalendar = FACTORY_CALENDAR): WorkingCalendar {
+export function calendarWithHolidays(
+  tables: HolidayTable[],
+  base: WorkingCalendar = FACTORY_CALENDAR,
+): WorkingCalendar {
   for (const t of tables) {
-    if (t.timeZone !== base.timeZone) throw new Error(`holiday table "${t.name}" is for ${t.timeZone}, the calendar for ${base.timeZone}`);
+    if (t.timeZone !== base.timeZone)
+      throw new Error(`holiday table "${t.name}" is for ${t.timeZone}, the calendar for ${base.timeZone}`);
   }
   const cal: WorkingCalendar = {
     ...base,
     holidays: [...new Set([...base.holidays, ...tables.flatMap((t) => t.holidays)])].sort(),
-    extraWorkingDays: [...new Set([...(base.extraWorkingDays ?? []), ...tables.flatMap((t) => t.extraWorkingDays)])].sort(),
+    extraWorkingDays: [
+      ...new Set([...(base.extraWorkingDays ?? []), ...tables.flatMap((t) => t.extraWorkingDays)]),
+    ].sort(),
   };
   assertValidCalendar(cal);
   return cal;

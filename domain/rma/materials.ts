@@ -138,7 +138,10 @@ export function planRepair(
     (n): n is MaterialNeed & { kind: 'FPC' | 'SMT' | 'LENS' | 'SENSOR' } =>
       !n.inStock && n.kind !== 'FOG' && n.kind !== 'WATER_GLUE',
   );
-  const arrivals = ordered.map((n) => ({ kind: n.kind as MaterialKind, expectedAt: addCalendarDays(requestedAt, rules.leadDays[n.kind]) }));
+  const arrivals = ordered.map((n) => ({
+    kind: n.kind as MaterialKind,
+    expectedAt: addCalendarDays(requestedAt, rules.leadDays[n.kind]),
+  }));
   if (arrivals.length === 0) {
     const stocked = addCalendarDays(requestedAt, rules.inStockRepairDays);
     const due = processDays > 0 ? addWorkingDays(calendar, stocked, processDays) : stocked;

@@ -17,15 +17,49 @@ describe('repair quote (5.3.1: 超过保修期产品按照维修标准拟定收�
 });
 
 describe('ship-back after payment (4.5 业务助理负责…收费维修产品收费确认; seed 001 §6 settle before shipments, monthly for regular customers)', () => {
-  const monthly = { terms: 'monthly' as const, approved: true, creditLimitMinor: 1_000_000, openExposureMinor: 200_000 };
+  const monthly = {
+    terms: 'monthly' as const,
+    approved: true,
+    creditLimitMinor: 1_000_000,
+    openExposureMinor: 200_000,
+  };
   it.each([
     ['free repair', { charge: 'free' as const, invoicedFen: 0, paidFen: 0 }, { release: true, by: 'free' }],
-    ['paid in full', { charge: 'paid' as const, invoicedFen: 150_000, paidFen: 150_000 }, { release: true, by: 'paid' }],
-    ['unpaid, prepay', { charge: 'paid' as const, invoicedFen: 150_000, paidFen: 0 }, { release: false, outstandingFen: 150_000, reason: 'no payment terms on file' }],
-    ['part paid', { charge: 'paid' as const, invoicedFen: 150_000, paidFen: 50_000, credit: { ...monthly, terms: 'prepay' as const } }, { release: false, outstandingFen: 100_000, reason: 'prepay terms: the balance is paid before shipment' }],
-    ['monthly with headroom', { charge: 'paid' as const, invoicedFen: 150_000, paidFen: 0, credit: monthly }, { release: true, by: 'statement_entry' }],
-    ['monthly not approved', { charge: 'paid' as const, invoicedFen: 150_000, paidFen: 0, credit: { ...monthly, approved: false } }, { release: false, outstandingFen: 150_000, reason: 'monthly settlement is not approved by a manager' }],
-    ['monthly over the limit', { charge: 'paid' as const, invoicedFen: 900_000, paidFen: 0, credit: monthly }, { release: false, outstandingFen: 900_000, reason: 'the balance 900000 exceeds the remaining credit 800000' }],
+    [
+      'paid in full',
+      { charge: 'paid' as const, invoicedFen: 150_000, paidFen: 150_000 },
+      { release: true, by: 'paid' },
+    ],
+    [
+      'unpaid, prepay',
+      { charge: 'paid' as const, invoicedFen: 150_000, paidFen: 0 },
+      { release: false, outstandingFen: 150_000, reason: 'no payment terms on file' },
+    ],
+    [
+      'part paid',
+      {
+        charge: 'paid' as const,
+        invoicedFen: 150_000,
+        paidFen: 50_000,
+        credit: { ...monthly, terms: 'prepay' as const },
+      },
+      { release: false, outstandingFen: 100_000, reason: 'prepay terms: the balance is paid before shipment' },
+    ],
+    [
+      'monthly with headroom',
+      { charge: 'paid' as const, invoicedFen: 150_000, paidFen: 0, credit: monthly },
+      { release: true, by: 'statement_entry' },
+    ],
+    [
+      'monthly not approved',
+      { charge: 'paid' as const, invoicedFen: 150_000, paidFen: 0, credit: { ...monthly, approved: false } },
+      { release: false, outstandingFen: 150_000, reason: 'monthly settlement is not approved by a manager' },
+    ],
+    [
+      'monthly over the limit',
+      { charge: 'paid' as const, invoicedFen: 900_000, paidFen: 0, credit: monthly },
+      { release: false, outstandingFen: 900_000, reason: 'the balance 900000 exceeds the remaining credit 800000' },
+    ],
   ])('%s', (_name, input, expected) => {
     expect(shipBackRelease(input)).toEqual(expected);
   });
@@ -40,10 +74,38 @@ describe('exchange and refund eligibility (3.1: 保修期内产品非人为原�
     ['exchange: customer fault', 'exchange', 'customer', 'in_warranty', undefined, 'resolution'],
     ['exchange: out of warranty', 'exchange', 'factory', 'out_of_warranty', undefined, 'resolution'],
     ['refund: shared fault', 'refund', 'shared', 'in_warranty', undefined, 'resolution'],
-    ['exchange: manager exception', 'exchange', 'customer', 'out_of_warranty', { approvedBy: manager, reason: 'key account goodwill' }, undefined],
-    ['exception by the decider', 'exchange', 'customer', 'out_of_warranty', { approvedBy: { userId: 'u-vp', role: 'manager' }, reason: 'x' }, 'exception.approvedBy'],
-    ['exception by a non-manager', 'refund', 'customer', 'in_warranty', { approvedBy: { userId: 'u-s', role: 'sales' }, reason: 'x' }, 'exception.approvedBy'],
-    ['exception without reason', 'refund', 'customer', 'in_warranty', { approvedBy: manager, reason: ' ' }, 'exception.reason'],
+    [
+      'exchange: manager exception',
+      'exchange',
+      'customer',
+      'out_of_warranty',
+      { approvedBy: manager, reason: 'key account goodwill' },
+      undefined,
+    ],
+    [
+      'exception by the decider',
+      'exchange',
+      'customer',
+      'out_of_warranty',
+      { approvedBy: { userId: 'u-vp', role: 'manager' }, reason: 'x' },
+      'exception.approvedBy',
+    ],
+    [
+      'exception by a non-manager',
+      'refund',
+      'customer',
+      'in_warranty',
+      { approvedBy: { userId: 'u-s', role: 'sales' }, reason: 'x' },
+      'exception.approvedBy',
+    ],
+    [
+      'exception without reason',
+      'refund',
+      'customer',
+      'in_warranty',
+      { approvedBy: manager, reason: ' ' },
+      'exception.reason',
+    ],
   ] as const)('%s', (_name, resolution, responsibility, warranty, exception, field) => {
     expect(resolutionProblem({ resolution, responsibility, warranty, decidedBy: sales, exception })?.field).toBe(field);
   });
@@ -91,7 +153,17 @@ describe('claimed dates (第二步: 客服人员 … 需要核实客户的身份
     expect(decideWarranty(confirmation, today).status).toBe('out_of_warranty');
   });
   it('refuses a customer confirming their own claim, and a sale before production', () => {
-    expect(confirmationProblem({ saleDate: '2026-01-01', productionDate: null, confirmedBy: { userId: 'c', role: 'customer' } }, today)?.field).toBe('confirmedBy');
-    expect(confirmationProblem({ saleDate: '2026-01-01', productionDate: '2026-02-01', confirmedBy: { userId: 'q', role: 'qa' } }, today)?.field).toBe('saleDate');
+    expect(
+      confirmationProblem(
+        { saleDate: '2026-01-01', productionDate: null, confirmedBy: { userId: 'c', role: 'customer' } },
+        today,
+      )?.field,
+    ).toBe('confirmedBy');
+    expect(
+      confirmationProblem(
+        { saleDate: '2026-01-01', productionDate: '2026-02-01', confirmedBy: { userId: 'q', role: 'qa' } },
+        today,
+      )?.field,
+    ).toBe('saleDate');
   });
 });

@@ -18,10 +18,15 @@ export const QUOTE_DECISION_WORKING_DAYS = 5;
 export const QUOTE_GIVE_UP_WORKING_DAYS = 10;
 
 /** Why a repair quote cannot be sent (undefined: it can). */
-export function repairQuoteProblem(charge: RepairCharge, amountFen: number): { field: 'amountFen'; message: string } | undefined {
+export function repairQuoteProblem(
+  charge: RepairCharge,
+  amountFen: number,
+): { field: 'amountFen'; message: string } | undefined {
   if (!Number.isInteger(amountFen) || amountFen < 0) return { field: 'amountFen', message: 'must be whole fen ≥ 0' };
-  if (charge === 'paid' && amountFen === 0) return { field: 'amountFen', message: 'a paid repair needs a price above 0 (only a free repair costs nothing)' };
-  if (charge === 'free' && amountFen > 0) return { field: 'amountFen', message: 'this repair is free (in warranty, our fault): it cannot be charged' };
+  if (charge === 'paid' && amountFen === 0)
+    return { field: 'amountFen', message: 'a paid repair needs a price above 0 (only a free repair costs nothing)' };
+  if (charge === 'free' && amountFen > 0)
+    return { field: 'amountFen', message: 'this repair is free (in warranty, our fault): it cannot be charged' };
   return undefined;
 }
 
@@ -31,11 +36,18 @@ export type ShipBackRelease =
   | { release: false; outstandingFen: number; reason: string };
 
 /** Ship-back is released for a free repair, a paid-up invoice, or a statement entry on approved monthly credit. */
-export function shipBackRelease(input: { charge: RepairCharge; invoicedFen: number; paidFen: number; credit?: CreditPosition }): ShipBackRelease {
+export function shipBackRelease(input: {
+  charge: RepairCharge;
+  invoicedFen: number;
+  paidFen: number;
+  credit?: CreditPosition;
+}): ShipBackRelease {
   if (input.charge === 'free') return { release: true, by: 'free' };
   const outstanding = Math.max(0, input.invoicedFen - input.paidFen);
   if (outstanding === 0) return { release: true, by: 'paid' };
-  const route: ReleaseRoute = input.credit ? releaseRoute(input.credit, outstanding) : { route: 'pay_first', reason: 'no payment terms on file' };
+  const route: ReleaseRoute = input.credit
+    ? releaseRoute(input.credit, outstanding)
+    : { route: 'pay_first', reason: 'no payment terms on file' };
   if (route.route === 'statement_entry') return { release: true, by: 'statement_entry' };
   return { release: false, outstandingFen: outstanding, reason: route.reason };
 }

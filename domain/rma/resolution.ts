@@ -21,9 +21,14 @@ export interface ResolutionException {
 }
 
 /** Why exchange or refund is not the customer's right here (undefined: it is, or the resolution is a repair). */
-export function resolutionIneligibility(resolution: RmaResolution, responsibility: Responsibility, warranty: 'in_warranty' | 'out_of_warranty'): string | undefined {
+export function resolutionIneligibility(
+  resolution: RmaResolution,
+  responsibility: Responsibility,
+  warranty: 'in_warranty' | 'out_of_warranty',
+): string | undefined {
   if (resolution === 'repair') return undefined;
-  if (responsibility !== 'factory') return `the fault is ${responsibility === 'customer' ? "the customer's" : 'shared'}`;
+  if (responsibility !== 'factory')
+    return `the fault is ${responsibility === 'customer' ? "the customer's" : 'shared'}`;
   if (warranty !== 'in_warranty') return 'the unit is out of warranty';
   return undefined;
 }
@@ -39,9 +44,18 @@ export function resolutionProblem(input: {
   const why = resolutionIneligibility(input.resolution, input.responsibility, input.warranty);
   if (!why) return undefined;
   const ex = input.exception;
-  if (!ex) return { field: 'resolution', message: `${input.resolution} is not allowed: ${why}; a manager must approve an exception` };
-  if (!['manager', 'admin'].includes(ex.approvedBy.role)) return { field: 'exception.approvedBy', message: 'only a manager approves an exception' };
-  if (ex.approvedBy.userId === input.decidedBy.userId) return { field: 'exception.approvedBy', message: 'the exception must be approved by someone other than the person deciding the return' };
+  if (!ex)
+    return {
+      field: 'resolution',
+      message: `${input.resolution} is not allowed: ${why}; a manager must approve an exception`,
+    };
+  if (!['manager', 'admin'].includes(ex.approvedBy.role))
+    return { field: 'exception.approvedBy', message: 'only a manager approves an exception' };
+  if (ex.approvedBy.userId === input.decidedBy.userId)
+    return {
+      field: 'exception.approvedBy',
+      message: 'the exception must be approved by someone other than the person deciding the return',
+    };
   if (!ex.reason.trim()) return { field: 'exception.reason', message: 'an exception needs a reason' };
   return undefined;
 }
@@ -63,8 +77,14 @@ export function refundProblem(input: {
 }): { field: string; message: string } | undefined {
   if (!input.received) return { field: 'amountFen', message: 'the returned goods have not been received' };
   if (!input.inspected) return { field: 'amountFen', message: 'the returned goods have not been inspected' };
-  if (!Number.isInteger(input.amountFen) || input.amountFen <= 0) return { field: 'amountFen', message: 'must be whole fen above 0' };
-  if (input.amountFen > input.capFen) return { field: 'amountFen', message: `exceeds the ${(input.capFen / 100).toFixed(2)} CNY the customer paid for these units` };
-  if (input.approvedBy && input.paidBy && input.approvedBy === input.paidBy) return { field: 'paidBy', message: 'the person who approved the refund cannot also pay it' };
+  if (!Number.isInteger(input.amountFen) || input.amountFen <= 0)
+    return { field: 'amountFen', message: 'must be whole fen above 0' };
+  if (input.amountFen > input.capFen)
+    return {
+      field: 'amountFen',
+      message: `exceeds the ${(input.capFen / 100).toFixed(2)} CNY the customer paid for these units`,
+    };
+  if (input.approvedBy && input.paidBy && input.approvedBy === input.paidBy)
+    return { field: 'paidBy', message: 'the person who approved the refund cannot also pay it' };
   return undefined;
 }

@@ -18,7 +18,10 @@ export type RepairCharge = 'free' | 'paid';
  * Free repair only when the unit is in warranty and the fault is ours alone. A shared fault is not "非人为原因"
  * (not user-caused) without reservation, so it is charged; the quote can reflect the share.
  */
-export function repairCharge(warranty: 'in_warranty' | 'out_of_warranty', responsibility: Responsibility): RepairCharge {
+export function repairCharge(
+  warranty: 'in_warranty' | 'out_of_warranty',
+  responsibility: Responsibility,
+): RepairCharge {
   return warranty === 'in_warranty' && responsibility === 'factory' ? 'free' : 'paid';
 }
 

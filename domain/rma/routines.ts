@@ -65,10 +65,15 @@ export function routineRunsOn(cal: WorkingCalendar, now: Date): boolean {
   return isWorkingDay(cal, now);
 }
 
-const byDue = (a: OpenStep, b: OpenStep) => Number(b.urgent) - Number(a.urgent) || (a.dueAt ?? '').localeCompare(b.dueAt ?? '');
+const byDue = (a: OpenStep, b: OpenStep) =>
+  Number(b.urgent) - Number(a.urgent) || (a.dueAt ?? '').localeCompare(b.dueAt ?? '');
 
 /** 17:20 trip plan: site visits due by the close of the next working day (overdue ones first flagged). */
-export function tripPlan(steps: OpenStep[], now: Date, cal: WorkingCalendar): { tomorrow: string; visits: (OpenStep & { overdue: boolean })[]; mail: RoutineMail } {
+export function tripPlan(
+  steps: OpenStep[],
+  now: Date,
+  cal: WorkingCalendar,
+): { tomorrow: string; visits: (OpenStep & { overdue: boolean })[]; mail: RoutineMail } {
   const horizon = addWorkingDays(cal, now, 1);
   const tomorrow = localDate(cal, horizon);
   const visits = steps
@@ -76,12 +81,19 @@ export function tripPlan(steps: OpenStep[], now: Date, cal: WorkingCalendar): { 
     .sort(byDue)
     .map((s) => ({ ...s, overdue: new Date(s.dueAt as string) < now }));
   const lines = visits.length
-    ? visits.map((v) => `${v.reference} · ${v.customerName}${v.customerAddress ? `, ${v.customerAddress}` : ''} · due 截止 ${localTime(cal, v.dueAt as string)}${v.urgent ? ' · URGENT 紧急' : ''}${v.overdue ? ' · OVERDUE 已逾期' : ''}`)
+    ? visits.map(
+        (v) =>
+          `${v.reference} · ${v.customerName}${v.customerAddress ? `, ${v.customerAddress}` : ''} · due 截止 ${localTime(cal, v.dueAt as string)}${v.urgent ? ' · URGENT 紧急' : ''}${v.overdue ? ' · OVERDUE 已逾期' : ''}`,
+      )
     : ['No site visits due. 无待安排的现场确认。'];
   return {
     tomorrow,
     visits,
-    mail: { roles: ['qa', 'sales'], subject: `Trip plan for ${tomorrow} / ${tomorrow} 出差计划表 (${visits.length})`, lines: [`Site visits to make by ${tomorrow} / 须在 ${tomorrow} 前完成的现场确认:`, ...lines] },
+    mail: {
+      roles: ['qa', 'sales'],
+      subject: `Trip plan for ${tomorrow} / ${tomorrow} 出差计划表 (${visits.length})`,
+      lines: [`Site visits to make by ${tomorrow} / 须在 ${tomorrow} 前完成的现场确认:`, ...lines],
+    },
   };
 }
 
@@ -106,17 +118,26 @@ export function pmcAgenda(
     .map((s) => ({ ...s, material: s.step.split(':')[1] ?? s.step, late: !!s.dueAt && new Date(s.dueAt) < now }));
   const repairs = steps.filter((s) => s.kind === 'rma.repair' && s.dueAt).sort(byDue);
   const repairsOverdue = repairs.filter((s) => new Date(s.dueAt as string) < now);
-  const repairsDue = repairs.filter((s) => new Date(s.dueAt as string) >= now && new Date(s.dueAt as string) <= closeToday);
+  const repairsDue = repairs.filter(
+    (s) => new Date(s.dueAt as string) >= now && new Date(s.dueAt as string) <= closeToday,
+  );
   const atRisk: (PromisedDate & { reason: string })[] = [];
   for (const p of promises.filter((x) => !x.repaired)) {
-    const lateMaterial = materials.find((m) => m.rmaId === p.rmaId && m.dueAt && localDate(cal, new Date(m.dueAt)) > p.promisedOn);
+    const lateMaterial = materials.find(
+      (m) => m.rmaId === p.rmaId && m.dueAt && localDate(cal, new Date(m.dueAt)) > p.promisedOn,
+    );
     if (p.promisedOn < localDate(cal, now)) atRisk.push({ ...p, reason: 'promised date passed / 承诺日期已过' });
-    else if (lateMaterial) atRisk.push({ ...p, reason: `${lateMaterial.material} material expected after it / 物料晚于承诺日期到货` });
-    else if (p.promisedOn <= nextDay) atRisk.push({ ...p, reason: 'due by the next working day, not repaired / 下一工作日到期,尚未修复' });
+    else if (lateMaterial)
+      atRisk.push({ ...p, reason: `${lateMaterial.material} material expected after it / 物料晚于承诺日期到货` });
+    else if (p.promisedOn <= nextDay)
+      atRisk.push({ ...p, reason: 'due by the next working day, not repaired / 下一工作日到期,尚未修复' });
   }
   const lines = [
     `Materials awaited / 待到物料 (${materials.length}):`,
-    ...materials.map((m) => `  ${m.reference} · ${m.material} · expected 预计 ${m.dueAt ? localTime(cal, m.dueAt) : '—'}${m.late ? ' · LATE 逾期' : ''}`),
+    ...materials.map(
+      (m) =>
+        `  ${m.reference} · ${m.material} · expected 预计 ${m.dueAt ? localTime(cal, m.dueAt) : '—'}${m.late ? ' · LATE 逾期' : ''}`,
+    ),
     `Repairs due today / 今日到期维修 (${repairsDue.length}):`,
     ...repairsDue.map((r) => `  ${r.reference} · due 截止 ${localTime(cal, r.dueAt as string)}`),
     `Repairs overdue / 逾期维修 (${repairsOverdue.length}):`,
@@ -124,7 +145,17 @@ export function pmcAgenda(
     `Promised dates at risk / 承诺日期有风险 (${atRisk.length}):`,
     ...atRisk.map((p) => `  ${p.reference} · promised 承诺 ${p.promisedOn} · ${p.reason}`),
   ];
-  return { materials, repairsDue, repairsOverdue, atRisk, mail: { roles: ['production', 'qa'], subject: `PMC agenda ${localDate(cal, now)} 16:00 / 售后排产及物料进度`, lines } };
+  return {
+    materials,
+    repairsDue,
+    repairsOverdue,
+    atRisk,
+    mail: {
+      roles: ['production', 'qa'],
+      subject: `PMC agenda ${localDate(cal, now)} 16:00 / 售后排产及物料进度`,
+      lines,
+    },
+  };
 }
 
 /** What happened today, for the daily work report. */
@@ -136,7 +167,12 @@ export interface DayActivity {
 }
 
 /** The daily work report: opened, closed, steps done today, and what is still open and overdue. */
-export function dailyReport(day: DayActivity, open: OpenStep[], now: Date, cal: WorkingCalendar): { overdue: OpenStep[]; mail: RoutineMail } {
+export function dailyReport(
+  day: DayActivity,
+  open: OpenStep[],
+  now: Date,
+  cal: WorkingCalendar,
+): { overdue: OpenStep[]; mail: RoutineMail } {
   const counts = new Map<string, number>();
   for (const c of day.completed) {
     const step = c.step.replace(/#\d+$/, '').replace(/:.*$/, '');
@@ -149,9 +185,18 @@ export function dailyReport(day: DayActivity, open: OpenStep[], now: Date, cal: 
     `Steps done today / 今日完成步骤: ${day.completed.length}`,
     ...[...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([step, n]) => `  ${step}: ${n}`),
     `Open steps / 未完成步骤: ${open.length}, overdue / 逾期: ${overdue.length}`,
-    ...overdue.map((s) => `  ${s.reference} · ${s.title} · ${s.role} · was due 原定 ${localTime(cal, s.dueAt as string)}`),
+    ...overdue.map(
+      (s) => `  ${s.reference} · ${s.title} · ${s.role} · was due 原定 ${localTime(cal, s.dueAt as string)}`,
+    ),
   ];
-  return { overdue, mail: { roles: ['manager', 'qa'], subject: `After-sales daily work report ${localDate(cal, now)} / 售后工作日报`, lines } };
+  return {
+    overdue,
+    mail: {
+      roles: ['manager', 'qa'],
+      subject: `After-sales daily work report ${localDate(cal, now)} / 售后工作日报`,
+      lines,
+    },
+  };
 }
 
 /** Fine per procedure violation, in fen (50 CNY). */

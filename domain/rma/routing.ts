@@ -23,6 +23,7 @@ export type RepairTeam = 'after_sales' | 'production_line';
 
 /** ≤ 200 pcs → after-sales team; > 200 pcs → production line. */
 export function repairTeam(quantity: number): RepairTeam {
-  if (!Number.isInteger(quantity) || quantity <= 0) throw new Error(`repair quantity must be a whole number > 0, got ${quantity}`);
+  if (!Number.isInteger(quantity) || quantity <= 0)
+    throw new Error(`repair quantity must be a whole number > 0, got ${quantity}`);
   return quantity <= AFTER_SALES_MAX_PCS ? 'after_sales' : 'production_line';
 }

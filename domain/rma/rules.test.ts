@@ -6,15 +6,57 @@ import { daysLate, penaltyDayAt, penaltyFen, reportDueAt } from './penalty';
 describe('warranty (客户返修品处理流程 3.1: 产品保修期为12个月,以产品销售时间为准,如无法明确提供,以产品生产日期后推18个月为准)', () => {
   it.each([
     // 12 months from the sale date
-    ['sold 2025-12-01, checked 2026-11-30', { saleDate: '2025-12-01' }, '2026-11-30', 'in_warranty', 'sale_date', '2026-11-30'],
-    ['sold 2025-12-01, checked 2026-12-01', { saleDate: '2025-12-01' }, '2026-12-01', 'out_of_warranty', 'sale_date', '2026-11-30'],
+    [
+      'sold 2025-12-01, checked 2026-11-30',
+      { saleDate: '2025-12-01' },
+      '2026-11-30',
+      'in_warranty',
+      'sale_date',
+      '2026-11-30',
+    ],
+    [
+      'sold 2025-12-01, checked 2026-12-01',
+      { saleDate: '2025-12-01' },
+      '2026-12-01',
+      'out_of_warranty',
+      'sale_date',
+      '2026-11-30',
+    ],
     // the sale date wins over the production date when both are known
-    ['sold 2025-01-10, made 2024-12-01 (sale date wins)', { saleDate: '2025-01-10', productionDate: '2024-12-01' }, '2026-01-20', 'out_of_warranty', 'sale_date', '2026-01-09'],
+    [
+      'sold 2025-01-10, made 2024-12-01 (sale date wins)',
+      { saleDate: '2025-01-10', productionDate: '2024-12-01' },
+      '2026-01-20',
+      'out_of_warranty',
+      'sale_date',
+      '2026-01-09',
+    ],
     // sale date unknown: production date + 18 months
-    ['made 2025-06-01, no sale date, checked 2026-11-30', { productionDate: '2025-06-01' }, '2026-11-30', 'in_warranty', 'production_date', '2026-11-30'],
-    ['made 2025-05-01, no sale date, checked 2026-11-30', { productionDate: '2025-05-01' }, '2026-11-30', 'out_of_warranty', 'production_date', '2026-10-31'],
+    [
+      'made 2025-06-01, no sale date, checked 2026-11-30',
+      { productionDate: '2025-06-01' },
+      '2026-11-30',
+      'in_warranty',
+      'production_date',
+      '2026-11-30',
+    ],
+    [
+      'made 2025-05-01, no sale date, checked 2026-11-30',
+      { productionDate: '2025-05-01' },
+      '2026-11-30',
+      'out_of_warranty',
+      'production_date',
+      '2026-10-31',
+    ],
     // month-end clamping: 31 Aug + 18 months → 29 Feb (leap year) exclusive
-    ['made 2026-08-31 (month end)', { productionDate: '2026-08-31' }, '2028-02-28', 'in_warranty', 'production_date', '2028-02-28'],
+    [
+      'made 2026-08-31 (month end)',
+      { productionDate: '2026-08-31' },
+      '2028-02-28',
+      'in_warranty',
+      'production_date',
+      '2028-02-28',
+    ],
     // no date at all: no ground for a free repair
     ['no dates', {}, '2026-11-30', 'out_of_warranty', 'unknown', undefined],
   ])('%s → %s by %s', (_name, dates, on, status, basis, until) => {

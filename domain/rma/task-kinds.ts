@@ -6,14 +6,22 @@ import { z } from 'zod';
 import { factDate, factDateTime, multilineText, planDate, text as line } from '../shared/fields';
 import { defineTaskKind, type TaskKind } from '../tasks/kinds';
 import { MATERIAL_KINDS } from './materials';
-import { countClassified, countFaultyReturned, countRepaired, countReported, countReworked, type CountResult } from './counts';
+import {
+  countClassified,
+  countFaultyReturned,
+  countRepaired,
+  countReported,
+  countReworked,
+  type CountResult,
+} from './counts';
 import { repairQuoteProblem } from './paid-repair';
 import { resolutionIneligibility } from './resolution';
 import type { Responsibility } from './responsibility';
 
 /** A count refused by domain/rma/counts as a task-kind check (the payload carries what the workflow counted). */
 const refused = (r: CountResult) => (r.ok ? undefined : { field: r.field, message: r.message });
-const payloadCount = (payload: Record<string, unknown>, key: string): number | undefined => (typeof payload[key] === 'number' ? (payload[key] as number) : undefined);
+const payloadCount = (payload: Record<string, unknown>, key: string): number | undefined =>
+  typeof payload[key] === 'number' ? (payload[key] as number) : undefined;
 
 // Labels, names and references (up to 200 characters) are one line; longer fields are prose over several lines.
 const text = (max = 2000) => (max <= 200 ? line({ min: 1, max }) : multilineText({ min: 1, max }));
@@ -64,7 +72,8 @@ export const siteVisitKind = defineTaskKind({
  */
 export const confirmClaimsKind = defineTaskKind({
   kind: 'rma.confirm-claims',
-  description: "Confirm or correct what the customer claimed (sale and production dates, quantity) against the order and the units' labels",
+  description:
+    "Confirm or correct what the customer claimed (sale and production dates, quantity) against the order and the units' labels",
   decisions: ['confirmed'],
   data: z
     .object({
@@ -77,9 +86,11 @@ export const confirmClaimsKind = defineTaskKind({
     .strict(),
   alsoAllowed: ['sales_manager', 'qa'],
   check: (d, p) => {
-    if (d.saleDate && d.productionDate && d.saleDate < d.productionDate) return { field: 'saleDate', message: 'a unit cannot be sold before it was made' };
+    if (d.saleDate && d.productionDate && d.saleDate < d.productionDate)
+      return { field: 'saleDate', message: 'a unit cannot be sold before it was made' };
     const opened = payloadCount(p, 'openedQuantity');
-    if (opened !== undefined && d.quantity > opened) return { field: 'quantity', message: `cannot exceed the ${opened} pcs the complaint names` };
+    if (opened !== undefined && d.quantity > opened)
+      return { field: 'quantity', message: `cannot exceed the ${opened} pcs the complaint names` };
     return undefined;
   },
 });
@@ -90,7 +101,11 @@ export const returnAcceptanceKind = defineTaskKind({
   description: 'Accept or reject the return and confirm the resolution (repair, exchange, refund)',
   decisions: ['accept', 'reject'],
   data: z
-    .object({ resolution: z.enum(['repair', 'exchange', 'refund']).optional(), reason: text().optional(), exceptionReason: text().optional() })
+    .object({
+      resolution: z.enum(['repair', 'exchange', 'refund']).optional(),
+      reason: text().optional(),
+      exceptionReason: text().optional(),
+    })
     .strict(),
   // Exchange and refund only where responsibility and warranty allow, else a manager's exception is asked for.
   check: (d, p) => {
@@ -100,7 +115,11 @@ export const returnAcceptanceKind = defineTaskKind({
     if (!resolution || !responsibility || !warranty) return undefined;
     if (p.rule === 'paid_repair_only') return undefined;
     const why = resolutionIneligibility(resolution, responsibility, warranty);
-    if (why && !d.exceptionReason) return { field: 'resolution', message: `${resolution} is not allowed: ${why}; choose repair, or give exceptionReason to ask a manager for an exception` };
+    if (why && !d.exceptionReason)
+      return {
+        field: 'resolution',
+        message: `${resolution} is not allowed: ${why}; choose repair, or give exceptionReason to ask a manager for an exception`,
+      };
     return undefined;
   },
 });
@@ -122,7 +141,8 @@ export const refundInspectionKind = defineTaskKind({
   data: z.object({ units: z.number().int().nonnegative(), findings: text() }).strict(),
   check: (d, p) => {
     const received = payloadCount(p, 'received');
-    if (received !== undefined && d.units > received) return { field: 'units', message: `cannot exceed the ${received} pcs received` };
+    if (received !== undefined && d.units > received)
+      return { field: 'units', message: `cannot exceed the ${received} pcs received` };
     return undefined;
   },
 });
@@ -130,7 +150,8 @@ export const refundInspectionKind = defineTaskKind({
 /** 品质检讨会 / 品质异常处理单: the internal review of a factory-caused problem, recorded by QA. */
 export const qualityReviewKind = defineTaskKind({
   kind: 'rma.quality-review',
-  description: 'Hold the quality review meeting or process the quality-abnormality form: participants, root cause, corrective actions',
+  description:
+    'Hold the quality review meeting or process the quality-abnormality form: participants, root cause, corrective actions',
   decisions: ['reviewed'],
   data: z
     .object({
@@ -143,12 +164,13 @@ export const qualityReviewKind = defineTaskKind({
     })
     .strict(),
   alsoAllowed: ['manager'],
-  check: (d, p) => (p.form === 'abnormality-form' && !d.formNumber ? { field: 'formNumber', message: 'the quality-abnormality form needs its number' } : undefined),
+  check: (d, p) =>
+    p.form === 'abnormality-form' && !d.formNumber
+      ? { field: 'formNumber', message: 'the quality-abnormality form needs its number' }
+      : undefined,
 });
 
-const unitLabel = z
-  .object({ serial: text(100).optional(), partNumber: text(100), model: text(100) })
-  .strict();
+const unitLabel = z.object({ serial: text(100).optional(), partNumber: text(100), model: text(100) }).strict();
 
 /** Stock-in the same day the units come back, each labelled with part number, model and customer. */
 export const receiveUnitsKind = defineTaskKind({
@@ -156,7 +178,11 @@ export const receiveUnitsKind = defineTaskKind({
   description: 'Receive the returned units into the warehouse the same day, labelled (part number, model, customer)',
   decisions: ['received'],
   data: z
-    .object({ arrivedAt: factDateTime(), quantity: z.number().int().positive(), units: z.array(unitLabel).max(5000).default([]) })
+    .object({
+      arrivedAt: factDateTime(),
+      quantity: z.number().int().positive(),
+      units: z.array(unitLabel).max(5000).default([]),
+    })
     .strict(),
 });
 
@@ -169,9 +195,20 @@ export const classifyKind = defineTaskKind({
     .object({
       good: z.number().int().nonnegative(),
       scrap: z.number().int().nonnegative(),
-      units: z.array(z.object({ serial: text(100), classification: z.enum(['good', 'scrap']) }).strict()).max(5000).default([]),
+      units: z
+        .array(z.object({ serial: text(100), classification: z.enum(['good', 'scrap']) }).strict())
+        .max(5000)
+        .default([]),
       materials: z
-        .array(z.object({ kind: z.enum(MATERIAL_KINDS), inStock: z.boolean(), fogStage: z.enum(['beforeFog', 'afterFog']).optional() }).strict())
+        .array(
+          z
+            .object({
+              kind: z.enum(MATERIAL_KINDS),
+              inStock: z.boolean(),
+              fogStage: z.enum(['beforeFog', 'afterFog']).optional(),
+            })
+            .strict(),
+        )
         .max(MATERIAL_KINDS.length)
         .default([]),
       findings: text(),
@@ -180,7 +217,9 @@ export const classifyKind = defineTaskKind({
   // 对客退品进行分类…区分良品及报废品 — every received unit is good or scrap, no more, no fewer.
   check: (d, p) => {
     const received = payloadCount(p, 'received');
-    return received === undefined ? undefined : refused(countClassified({ opened: received, received }, d.good, d.scrap, d.units.length));
+    return received === undefined
+      ? undefined
+      : refused(countClassified({ opened: received, received }, d.good, d.scrap, d.units.length));
   },
 });
 
@@ -253,7 +292,9 @@ export const repairKind = defineTaskKind({
   check: (d, p) => {
     const quantity = payloadCount(p, 'quantity');
     if (quantity === undefined) return undefined;
-    return p.rework ? refused(countReworked({ opened: quantity, repaired: quantity }, d.repaired, d.scrapped)) : refused(countRepaired({ opened: quantity, good: quantity }, d.repaired, d.scrapped));
+    return p.rework
+      ? refused(countReworked({ opened: quantity, repaired: quantity }, d.repaired, d.scrapped))
+      : refused(countRepaired({ opened: quantity, good: quantity }, d.repaired, d.scrapped));
   },
 });
 
@@ -289,7 +330,9 @@ export const faultyReturnKind = defineTaskKind({
   data: z.object({ quantity: z.number().int().nonnegative() }).strict(),
   check: (d, p) => {
     const replaced = payloadCount(p, 'replaced');
-    return replaced === undefined ? undefined : refused(countFaultyReturned({ opened: replaced, replacementShipped: replaced }, d.quantity));
+    return replaced === undefined
+      ? undefined
+      : refused(countFaultyReturned({ opened: replaced, replacementShipped: replaced }, d.quantity));
   },
 });
 
@@ -314,7 +357,13 @@ export const refundDecisionKind = defineTaskKind({
     if (cap === undefined) return undefined;
     if (d.amountFen === 0) return { field: 'amountFen', message: 'a refund must be above 0' };
     if (d.amountFen !== undefined && d.amountFen > cap) {
-      return { field: 'amountFen', message: cap === 0 ? `nothing can be refunded: ${String(p.capBasis ?? 'no payment is known for these units')}` : `exceeds the ${(cap / 100).toFixed(2)} CNY the customer paid for these units` };
+      return {
+        field: 'amountFen',
+        message:
+          cap === 0
+            ? `nothing can be refunded: ${String(p.capBasis ?? 'no payment is known for these units')}`
+            : `exceeds the ${(cap / 100).toFixed(2)} CNY the customer paid for these units`,
+      };
     }
     return undefined;
   },
@@ -362,7 +411,8 @@ export const repairPaymentKind = defineTaskKind({
   data: z.object({ reference: text(200), amountFen: fen }).strict(),
   check: (d, p) => {
     const outstanding = typeof p.outstandingFen === 'number' ? p.outstandingFen : undefined;
-    if (outstanding !== undefined && d.amountFen !== outstanding) return { field: 'amountFen', message: `must be the outstanding ${(outstanding / 100).toFixed(2)} CNY` };
+    if (outstanding !== undefined && d.amountFen !== outstanding)
+      return { field: 'amountFen', message: `must be the outstanding ${(outstanding / 100).toFixed(2)} CNY` };
     return undefined;
   },
 });

@@ -1,4 +1,14 @@
-import { calendarDate, factDate, factDateTime, factoryToday, httpUrl, multilineText, planDate, setFactoryTimeZone, text } from './fields';
+import {
+  calendarDate,
+  factDate,
+  factDateTime,
+  factoryToday,
+  httpUrl,
+  multilineText,
+  planDate,
+  setFactoryTimeZone,
+  text,
+} from './fields';
 
 describe('text fields refuse what PostgreSQL, PDFs and mails cannot take', () => {
   const line = text({ min: 1, max: 20 });
@@ -28,7 +38,7 @@ describe('text fields refuse what PostgreSQL, PDFs and mails cannot take', () =>
   });
 });
 
-describe('dates are real calendar dates on the right side of the factory\'s today', () => {
+describe("dates are real calendar dates on the right side of the factory's today", () => {
   afterEach(() => setFactoryTimeZone('Asia/Shanghai'));
 
   test.each([

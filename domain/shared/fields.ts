@@ -35,7 +35,11 @@ export function text(options: TextOptions) {
 
 /** Free text over several lines (comments, notes, symptoms): newline, carriage return and tab allowed, other controls not. */
 export function multilineText(options: TextOptions) {
-  return boundedText(CONTROL_CHARACTERS_EXCEPT_LINE_BREAKS, 'must not contain NUL or control characters other than line breaks and tabs', options);
+  return boundedText(
+    CONTROL_CHARACTERS_EXCEPT_LINE_BREAKS,
+    'must not contain NUL or control characters other than line breaks and tabs',
+    options,
+  );
 }
 
 /** A calendar date `YYYY-MM-DD` that exists (2026-02-30 is refused). */
@@ -59,17 +63,26 @@ export function setFactoryTimeZone(timeZone: string): void {
 /** Today's date in the factory's time zone, as YYYY-MM-DD. */
 export function factoryToday(now: Date = new Date()): string {
   // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone: factoryTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: factoryTimeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 /** A date something is planned for: a calendar date, today or later in the factory's time zone. */
 export function planDate() {
-  return calendarDate().refine((day) => day >= factoryToday(), { error: () => `must be today (${factoryToday()}) or later` });
+  return calendarDate().refine((day) => day >= factoryToday(), {
+    error: () => `must be today (${factoryToday()}) or later`,
+  });
 }
 
 /** A date something happened on: a calendar date, today or earlier in the factory's time zone. */
 export function factDate() {
-  return calendarDate().refine((day) => day <= factoryToday(), { error: () => `must be today (${factoryToday()}) or earlier` });
+  return calendarDate().refine((day) => day <= factoryToday(), {
+    error: () => `must be today (${factoryToday()}) or earlier`,
+  });
 }
 
 /** A moment something happened: a date and time not after now. */

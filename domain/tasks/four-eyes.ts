@@ -25,12 +25,23 @@ export interface ApprovalRequest {
 }
 
 /** Checks that `approver` may approve `request`: a different person with an approving role. */
-export function checkSecondApprover(request: ApprovalRequest, approver: { userId: string; role: string }): { ok: true } | ApproverRefusal {
+export function checkSecondApprover(
+  request: ApprovalRequest,
+  approver: { userId: string; role: string },
+): { ok: true } | ApproverRefusal {
   if (approver.userId === request.requestedBy) {
-    return { ok: false, code: 'own-request', reason: `${request.what} must be approved by someone other than the person who asked for it` };
+    return {
+      ok: false,
+      code: 'own-request',
+      reason: `${request.what} must be approved by someone other than the person who asked for it`,
+    };
   }
   if (!(request.approvingRoles as readonly string[]).includes(approver.role)) {
-    return { ok: false, code: 'role-not-approving', reason: `${request.what} is approved by ${request.approvingRoles.join(' or ')}, not ${approver.role}` };
+    return {
+      ok: false,
+      code: 'role-not-approving',
+      reason: `${request.what} is approved by ${request.approvingRoles.join(' or ')}, not ${approver.role}`,
+    };
   }
   return { ok: true };
 }

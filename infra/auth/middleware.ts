@@ -41,7 +41,8 @@ export function authenticate(auth: AuthService): RequestHandler {
         if (req.actor) req.credentialSource = 'cookie';
         else res.clearCookie(SESSION_COOKIE, { path: '/' });
       }
-      if ((header || cookie) && !req.actor) req.credentialsProblem = new UnauthenticatedError('session expired or token invalid; log in again');
+      if ((header || cookie) && !req.actor)
+        req.credentialsProblem = new UnauthenticatedError('session expired or token invalid; log in again');
       next();
     } catch (error) {
       next(error);

@@ -1,6 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../db/database';
-import { findSessionUser, findUserForLogin, insertSession, revokeSession, touchSession, type User } from '../db/repositories/users';
+import {
+  findSessionUser,
+  findUserForLogin,
+  insertSession,
+  revokeSession,
+  touchSession,
+  type User,
+} from '../db/repositories/users';
 import { hashPassword, verifyPassword } from './passwords';
 import type { Role } from '../../domain/tasks/roles';
 
@@ -31,7 +38,12 @@ let dummyHash: Promise<string> | undefined;
 const getDummyHash = () => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
 
 /** Creates the auth service; tokens are stored only as an HMAC keyed by `secret`. */
-export function createAuthService(options: { db: Db; secret: string; ttlHours: number; now?: () => Date }): AuthService {
+export function createAuthService(options: {
+  db: Db;
+  secret: string;
+  ttlHours: number;
+  now?: () => Date;
+}): AuthService {
   const { db, secret } = options;
   const now = options.now ?? (() => new Date());
   const hashToken = (token: string) => createHmac('sha256', secret).update(token).digest('hex');
@@ -69,7 +81,13 @@ export function createAuthService(options: { db: Db; secret: string; ttlHours: n
     },
     async createApiToken(userId, name, expiresAt) {
       const token = newToken();
-      const { id } = await insertSession(db, { userId, tokenHash: hashToken(token), kind: 'api_token', name, expiresAt });
+      const { id } = await insertSession(db, {
+        userId,
+        tokenHash: hashToken(token),
+        kind: 'api_token',
+        name,
+        expiresAt,
+      });
       return { token, id };
     },
   };

@@ -10,7 +10,9 @@ export function buildProgram(): Command {
   const program = new Command();
   program.name('smt').description('SMT Works command line').showHelpAfterError();
   const dir = join(__dirname, 'commands');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .sort()) {
     const mod = require(join(dir, file)) as { register?: (p: Command) => void };
     mod.register?.(program);
   }

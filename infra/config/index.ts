@@ -9,15 +9,21 @@ const envFlag = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const port = (fallback: number) =>
-  z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int('must be a port number from 0 to 65535').min(0, 'must be a port number from 0 to 65535').max(65535, 'must be a port number from 0 to 65535').default(fallback);
+  z.coerce
+    .number({ error: 'must be a port number from 0 to 65535' })
+    .int('must be a port number from 0 to 65535')
+    .min(0, 'must be a port number from 0 to 65535')
+    .max(65535, 'must be a port number from 0 to 65535')
+    .default(fallback);
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM');
 
 const urlWithProtocols = (protocols: string[]) =>
-  z.url({ error: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` }).refine(
-    (value) => protocols.some((p) => value.startsWith(`${p}://`)),
-    { error: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` },
-  );
+  z
+    .url({ error: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}` })
+    .refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
+      error: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
 
 /**
  * Every setting the system reads from the environment, each with its default. The keys are the
@@ -39,11 +45,17 @@ export const configEnvSchema = z.object({
   SMTP_CATCHER_PORT: port(1025),
   MAIL_FROM: z.string().min(3).default('SMT Works <noreply@smt-works.local>'),
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  SESSION_TTL_HOURS: z.coerce.number({ error: 'must be a number of hours' }).positive('must be a positive number of hours').default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number({ error: 'must be a number of hours' })
+    .positive('must be a positive number of hours')
+    .default(12),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   SEED_DEMO: envFlag.optional(),
   PUBLIC_URL: z.url().optional(),
-  CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').default('CNY'),
+  CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')
+    .default('CNY'),
   TIME_ZONE: z.string().min(1).default('Asia/Shanghai'),
   WORKING_DAYS: z
     .string()
@@ -54,7 +66,10 @@ export const configEnvSchema = z.object({
   HOLIDAY_CALENDAR_FILE: z.string().min(1).optional(),
   TRUSTED_PROXIES: z
     .string()
-    .regex(/^[\w.:/-]+(,[\w.:/-]+)*$/, 'must be addresses, CIDR ranges or loopback / linklocal / uniquelocal, separated by commas')
+    .regex(
+      /^[\w.:/-]+(,[\w.:/-]+)*$/,
+      'must be addresses, CIDR ranges or loopback / linklocal / uniquelocal, separated by commas',
+    )
     .optional(),
   ALLOWED_ORIGINS: z
     .string()
@@ -63,9 +78,21 @@ export const configEnvSchema = z.object({
     .optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: port(0).optional(),
-  LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(20),
-  LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number({ error: 'must be a whole number' }).int().min(1, 'must be at least 1').default(10),
-  UPLOAD_MAX_IN_FLIGHT_MB: z.coerce.number({ error: 'must be a number of megabytes' }).int().min(1, 'must be at least 1 MB').default(512),
+  LOGIN_ATTEMPTS_PER_MINUTE: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int()
+    .min(1, 'must be at least 1')
+    .default(20),
+  LOGIN_FAILURES_PER_ACCOUNT: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int()
+    .min(1, 'must be at least 1')
+    .default(10),
+  UPLOAD_MAX_IN_FLIGHT_MB: z.coerce
+    .number({ error: 'must be a number of megabytes' })
+    .int()
+    .min(1, 'must be at least 1 MB')
+    .default(512),
 });
 
 /** The environment variables the system understands. */

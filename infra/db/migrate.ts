@@ -1,4 +1,12 @@
-import { Migrator, NO_MIGRATIONS, sql, type Migration, type MigrationProvider, type MigrationResultSet, type Kysely } from 'kysely';
+import {
+  Migrator,
+  NO_MIGRATIONS,
+  sql,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+  type Kysely,
+} from 'kysely';
 import * as platform from './migrations/2026-11-24T2000-platform';
 import * as domain from './migrations/2026-11-24T2010-domain';
 import * as rmaSharedResponsibility from './migrations/2026-11-24T2200-rma-shared-responsibility';

@@ -31,7 +31,11 @@ export async function seedDemo(db: Db, currency = 'CNY'): Promise<string[]> {
       .values({ code: DEMO_CUSTOMER.code, name: DEMO_CUSTOMER.name, currency, status: 'approved' })
       .onConflict((oc) => oc.column('code').doNothing())
       .execute();
-    const customer = await trx.selectFrom('customers').select('id').where('code', '=', DEMO_CUSTOMER.code).executeTakeFirstOrThrow();
+    const customer = await trx
+      .selectFrom('customers')
+      .select('id')
+      .where('code', '=', DEMO_CUSTOMER.code)
+      .executeTakeFirstOrThrow();
     const created: string[] = [];
     for (const account of demoAccounts()) {
       const r = await trx

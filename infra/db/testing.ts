@@ -69,8 +69,12 @@ async function withAdminClient<T>(fn: (client: Client) => Promise<T>): Promise<T
  */
 function assertVmModulesUnderJest(): void {
   const underJest = process.env.JEST_WORKER_ID !== undefined;
-  const flagged = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--experimental-vm-modules'));
+  const flagged = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) =>
+    a.includes('--experimental-vm-modules'),
+  );
   if (underJest && !flagged) {
-    throw new Error('PGlite under jest needs node --experimental-vm-modules: run `npm test -- <path>` rather than `npx jest`');
+    throw new Error(
+      'PGlite under jest needs node --experimental-vm-modules: run `npm test -- <path>` rather than `npx jest`',
+    );
   }
 }

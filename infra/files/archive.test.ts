@@ -5,20 +5,25 @@ import { ArchiveRejectedError, DEFAULT_ARCHIVE_LIMITS, readFolder, readZip } fro
 import { makeZip } from '../../activities/quote/test-support/make-zip';
 
 const rejection = async (promise: Promise<unknown>) => {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ArchiveRejectedError);
   return err as ArchiveRejectedError;
 };
 
 describe('readZip', () => {
   it('extracts nested folders and skips OS junk', async () => {
-    const files = await readZip(makeZip([
-      { name: 'project/' },
-      { name: 'project/gerber/board.GTL', data: 'G04 top*\n' },
-      { name: 'project/drill/board.drl', data: 'M48\n', store: true },
-      { name: '__MACOSX/project/._board.GTL', data: 'junk' },
-      { name: 'project/.DS_Store', data: 'junk' },
-    ]));
+    const files = await readZip(
+      makeZip([
+        { name: 'project/' },
+        { name: 'project/gerber/board.GTL', data: 'G04 top*\n' },
+        { name: 'project/drill/board.drl', data: 'M48\n', store: true },
+        { name: '__MACOSX/project/._board.GTL', data: 'junk' },
+        { name: 'project/.DS_Store', data: 'junk' },
+      ]),
+    );
     expect(files.map((f) => [f.file, f.data.toString()])).toEqual([
       ['project/gerber/board.GTL', 'G04 top*\n'],
       ['project/drill/board.drl', 'M48\n'],
@@ -31,7 +36,14 @@ describe('readZip', () => {
     ['/etc/passwd', 'archive-path-unsafe', /"\/etc\/passwd" has an absolute path/],
     ['C:\\Windows\\evil.GTL', 'archive-path-unsafe', /absolute path/],
   ])('rejects the entry %j', async (name, code, message) => {
-    const err = await rejection(readZip(makeZip([{ name: 'ok.GTL', data: 'x' }, { name, data: 'x' }])));
+    const err = await rejection(
+      readZip(
+        makeZip([
+          { name: 'ok.GTL', data: 'x' },
+          { name, data: 'x' },
+        ]),
+      ),
+    );
     expect(err.code).toBe(code);
     expect(err.message).toMatch(message);
   });
@@ -44,11 +56,20 @@ describe('readZip', () => {
 
   it('checks entry count, total size and compression ratio before extracting', async () => {
     const many = makeZip(Array.from({ length: 6 }, (_, i) => ({ name: `f${i}.gbr`, data: 'x' })));
-    expect((await rejection(readZip(many, { ...DEFAULT_ARCHIVE_LIMITS, maxEntries: 5 }))).code).toBe('archive-too-many-entries');
+    expect((await rejection(readZip(many, { ...DEFAULT_ARCHIVE_LIMITS, maxEntries: 5 }))).code).toBe(
+      'archive-too-many-entries',
+    );
 
-    const big = makeZip([{ name: 'a.gbr', data: Buffer.alloc(600, 65) }, { name: 'b.gbr', data: Buffer.alloc(600, 66) }]);
-    expect((await rejection(readZip(big, { ...DEFAULT_ARCHIVE_LIMITS, maxTotalBytes: 1000 }))).code).toBe('archive-too-large');
-    expect((await rejection(readZip(big, { ...DEFAULT_ARCHIVE_LIMITS, maxEntryBytes: 500 }))).code).toBe('archive-entry-too-large');
+    const big = makeZip([
+      { name: 'a.gbr', data: Buffer.alloc(600, 65) },
+      { name: 'b.gbr', data: Buffer.alloc(600, 66) },
+    ]);
+    expect((await rejection(readZip(big, { ...DEFAULT_ARCHIVE_LIMITS, maxTotalBytes: 1000 }))).code).toBe(
+      'archive-too-large',
+    );
+    expect((await rejection(readZip(big, { ...DEFAULT_ARCHIVE_LIMITS, maxEntryBytes: 500 }))).code).toBe(
+      'archive-entry-too-large',
+    );
 
     const bomb = makeZip([{ name: 'zeros.gbr', data: Buffer.alloc(4 * 1024 * 1024) }]);
     const err = await rejection(readZip(bomb));
@@ -69,8 +90,12 @@ describe('readZip', () => {
 
 describe('readFolder', () => {
   let dir: string;
-  beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'quote-folder-')); });
-  afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'quote-folder-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('reads nested files with forward-slash paths', async () => {
     await mkdir(join(dir, 'gerber'));
@@ -82,7 +107,9 @@ describe('readFolder', () => {
   it('refuses symbolic links and too many files', async () => {
     await writeFile(join(dir, 'a.GTL'), 'x');
     await writeFile(join(dir, 'b.GTL'), 'x');
-    expect((await rejection(readFolder(dir, { ...DEFAULT_ARCHIVE_LIMITS, maxEntries: 1 }))).code).toBe('archive-too-many-entries');
+    expect((await rejection(readFolder(dir, { ...DEFAULT_ARCHIVE_LIMITS, maxEntries: 1 }))).code).toBe(
+      'archive-too-many-entries',
+    );
     await symlink('/etc/hostname', join(dir, 'link.GBL'));
     const err = await rejection(readFolder(dir));
     expect(err).toMatchObject({ code: 'archive-symlink' });

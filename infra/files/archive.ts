@@ -31,7 +31,10 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
 
 /** The upload was refused; `code` is stable, `message` names the entry and the limit. */
 export class ArchiveRejectedError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'ArchiveRejectedError';
   }
@@ -42,7 +45,8 @@ const JUNK = /(^|\/)(__MACOSX\/|\.DS_Store$|Thumbs\.db$|desktop\.ini$)/i;
 
 /** Rejects names that would escape the extraction folder. */
 function checkEntryName(name: string): void {
-  if (name.includes('\0')) throw new ArchiveRejectedError('archive-path-unsafe', `entry name contains a NUL byte: ${JSON.stringify(name)}`);
+  if (name.includes('\0'))
+    throw new ArchiveRejectedError('archive-path-unsafe', `entry name contains a NUL byte: ${JSON.stringify(name)}`);
   const normal = name.replace(/\\/g, '/');
   if (normal.startsWith('/') || /^[a-zA-Z]:/.test(normal)) {
     throw new ArchiveRejectedError('archive-path-unsafe', `entry "${name}" has an absolute path`);
@@ -67,40 +71,75 @@ function isSymlink(entry: yauzl.Entry): boolean {
 
 function openZip(buffer: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, zip) => {
-      if (err || !zip) reject(new ArchiveRejectedError('archive-corrupt', `not a readable zip archive: ${err?.message ?? 'unknown error'}`));
-      else resolve(zip);
-    });
+    yauzl.fromBuffer(
+      buffer,
+      { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true },
+      (err, zip) => {
+        if (err || !zip)
+          reject(
+            new ArchiveRejectedError(
+              'archive-corrupt',
+              `not a readable zip archive: ${err?.message ?? 'unknown error'}`,
+            ),
+          );
+        else resolve(zip);
+      },
+    );
   });
 }
 
 /** Reads every entry's header (nothing is decompressed) and checks the limits. */
-async function listEntries(zip: yauzl.ZipFile, limits: ArchiveLimits): Promise<Array<{ entry: yauzl.Entry; name: string }>> {
+async function listEntries(
+  zip: yauzl.ZipFile,
+  limits: ArchiveLimits,
+): Promise<Array<{ entry: yauzl.Entry; name: string }>> {
   const entries: Array<{ entry: yauzl.Entry; name: string }> = [];
   if (zip.entryCount > limits.maxEntries) {
-    throw new ArchiveRejectedError('archive-too-many-entries', `the archive has ${zip.entryCount} entries; at most ${limits.maxEntries} are accepted`);
+    throw new ArchiveRejectedError(
+      'archive-too-many-entries',
+      `the archive has ${zip.entryCount} entries; at most ${limits.maxEntries} are accepted`,
+    );
   }
   let total = 0;
   await new Promise<void>((resolve, reject) => {
-    zip.on('error', (err: Error) => reject(err instanceof ArchiveRejectedError ? err : new ArchiveRejectedError('archive-corrupt', `corrupt zip archive: ${err.message}`)));
+    zip.on('error', (err: Error) =>
+      reject(
+        err instanceof ArchiveRejectedError
+          ? err
+          : new ArchiveRejectedError('archive-corrupt', `corrupt zip archive: ${err.message}`),
+      ),
+    );
     zip.on('end', () => resolve());
     zip.on('entry', (entry: yauzl.Entry) => {
       try {
         const name = entryName(entry);
         checkEntryName(name);
-        if (isSymlink(entry)) throw new ArchiveRejectedError('archive-symlink', `entry "${name}" is a symbolic link; links are not accepted`);
+        if (isSymlink(entry))
+          throw new ArchiveRejectedError(
+            'archive-symlink',
+            `entry "${name}" is a symbolic link; links are not accepted`,
+          );
         if (!name.endsWith('/')) {
           if (entry.isEncrypted()) throw new ArchiveRejectedError('archive-encrypted', `entry "${name}" is encrypted`);
           if (entry.uncompressedSize > limits.maxEntryBytes) {
-            throw new ArchiveRejectedError('archive-entry-too-large', `entry "${name}" is ${entry.uncompressedSize} bytes uncompressed; at most ${limits.maxEntryBytes} per file`);
+            throw new ArchiveRejectedError(
+              'archive-entry-too-large',
+              `entry "${name}" is ${entry.uncompressedSize} bytes uncompressed; at most ${limits.maxEntryBytes} per file`,
+            );
           }
           total += entry.uncompressedSize;
           if (total > limits.maxTotalBytes) {
-            throw new ArchiveRejectedError('archive-too-large', `the archive expands to more than ${limits.maxTotalBytes} bytes`);
+            throw new ArchiveRejectedError(
+              'archive-too-large',
+              `the archive expands to more than ${limits.maxTotalBytes} bytes`,
+            );
           }
           const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
           if (entry.uncompressedSize > limits.ratioCheckAboveBytes && ratio > limits.maxCompressionRatio) {
-            throw new ArchiveRejectedError('archive-compression-ratio', `entry "${name}" expands ${Math.round(ratio)}:1; at most ${limits.maxCompressionRatio}:1 is accepted`);
+            throw new ArchiveRejectedError(
+              'archive-compression-ratio',
+              `entry "${name}" expands ${Math.round(ratio)}:1; at most ${limits.maxCompressionRatio}:1 is accepted`,
+            );
           }
           if (!JUNK.test(name)) entries.push({ entry, name });
         }
@@ -117,16 +156,29 @@ async function listEntries(zip: yauzl.ZipFile, limits: ArchiveLimits): Promise<A
 function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, name: string, limits: ArchiveLimits): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (err, stream) => {
-      if (err || !stream) return reject(new ArchiveRejectedError('archive-corrupt', `entry "${name}" cannot be read: ${err?.message}`));
+      if (err || !stream)
+        return reject(new ArchiveRejectedError('archive-corrupt', `entry "${name}" cannot be read: ${err?.message}`));
       const chunks: Buffer[] = [];
       let size = 0;
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
         // yauzl also validates declared sizes; this bounds memory even if a header lies.
-        if (size > limits.maxEntryBytes) stream.destroy(new ArchiveRejectedError('archive-entry-too-large', `entry "${name}" expands beyond ${limits.maxEntryBytes} bytes`));
+        if (size > limits.maxEntryBytes)
+          stream.destroy(
+            new ArchiveRejectedError(
+              'archive-entry-too-large',
+              `entry "${name}" expands beyond ${limits.maxEntryBytes} bytes`,
+            ),
+          );
         else chunks.push(chunk);
       });
-      stream.on('error', (e: Error) => reject(e instanceof ArchiveRejectedError ? e : new ArchiveRejectedError('archive-corrupt', `entry "${name}": ${e.message}`)));
+      stream.on('error', (e: Error) =>
+        reject(
+          e instanceof ArchiveRejectedError
+            ? e
+            : new ArchiveRejectedError('archive-corrupt', `entry "${name}": ${e.message}`),
+        ),
+      );
       stream.on('end', () => resolve(Buffer.concat(chunks)));
     });
   });
@@ -145,10 +197,20 @@ export async function inspectZip(buffer: Buffer, limits: ArchiveLimits = DEFAULT
 /** Checks a zip file on disk like {@link inspectZip}, reading only its directory (an upload is never loaded whole). */
 export async function inspectZipFile(path: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<string[]> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true }, (err, opened) => {
-      if (err || !opened) reject(new ArchiveRejectedError('archive-corrupt', `not a readable zip archive: ${err?.message ?? 'unknown error'}`));
-      else resolve(opened);
-    });
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true },
+      (err, opened) => {
+        if (err || !opened)
+          reject(
+            new ArchiveRejectedError(
+              'archive-corrupt',
+              `not a readable zip archive: ${err?.message ?? 'unknown error'}`,
+            ),
+          );
+        else resolve(opened);
+      },
+    );
   });
   try {
     return (await listEntries(zip, limits)).map((e) => e.name);
@@ -160,7 +222,10 @@ export async function inspectZipFile(path: string, limits: ArchiveLimits = DEFAU
 /** Extracts a zip held in memory, after checking every entry against the limits. */
 export async function readZip(buffer: Buffer, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<UploadedFile[]> {
   if (buffer.length > limits.maxArchiveBytes) {
-    throw new ArchiveRejectedError('archive-too-large', `the archive is ${buffer.length} bytes; at most ${limits.maxArchiveBytes} are accepted`);
+    throw new ArchiveRejectedError(
+      'archive-too-large',
+      `the archive is ${buffer.length} bytes; at most ${limits.maxArchiveBytes} are accepted`,
+    );
   }
   const zip = await openZip(buffer);
   try {
@@ -174,7 +239,10 @@ export async function readZip(buffer: Buffer, limits: ArchiveLimits = DEFAULT_AR
 }
 
 /** Reads a folder recursively (paths relative to it, with `/`), refusing symlinks and applying the same limits. */
-export async function readFolder(root: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Promise<UploadedFile[]> {
+export async function readFolder(
+  root: string,
+  limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
+): Promise<UploadedFile[]> {
   const found: Array<{ path: string; name: string }> = [];
   let total = 0;
   const walk = async (dir: string): Promise<void> => {
@@ -182,13 +250,26 @@ export async function readFolder(root: string, limits: ArchiveLimits = DEFAULT_A
       const path = join(dir, item.name);
       const name = relative(root, path).split(sep).join('/');
       const info = await lstat(path);
-      if (info.isSymbolicLink()) throw new ArchiveRejectedError('archive-symlink', `"${name}" is a symbolic link; links are not accepted`);
-      if (info.isDirectory()) { await walk(path); continue; }
+      if (info.isSymbolicLink())
+        throw new ArchiveRejectedError('archive-symlink', `"${name}" is a symbolic link; links are not accepted`);
+      if (info.isDirectory()) {
+        await walk(path);
+        continue;
+      }
       if (!info.isFile() || JUNK.test(name)) continue;
-      if (found.length + 1 > limits.maxEntries) throw new ArchiveRejectedError('archive-too-many-entries', `the folder has more than ${limits.maxEntries} files`);
-      if (info.size > limits.maxEntryBytes) throw new ArchiveRejectedError('archive-entry-too-large', `"${name}" is ${info.size} bytes; at most ${limits.maxEntryBytes} per file`);
+      if (found.length + 1 > limits.maxEntries)
+        throw new ArchiveRejectedError(
+          'archive-too-many-entries',
+          `the folder has more than ${limits.maxEntries} files`,
+        );
+      if (info.size > limits.maxEntryBytes)
+        throw new ArchiveRejectedError(
+          'archive-entry-too-large',
+          `"${name}" is ${info.size} bytes; at most ${limits.maxEntryBytes} per file`,
+        );
       total += info.size;
-      if (total > limits.maxTotalBytes) throw new ArchiveRejectedError('archive-too-large', `the folder holds more than ${limits.maxTotalBytes} bytes`);
+      if (total > limits.maxTotalBytes)
+        throw new ArchiveRejectedError('archive-too-large', `the folder holds more than ${limits.maxTotalBytes} bytes`);
       found.push({ path, name });
     }
   };

@@ -22,14 +22,26 @@ export function quotePdfPath(documentsDir: string, reference: string, revision: 
 }
 
 /** Where a revision's file of this content and name is kept; the same bytes land on the same path. */
-async function quoteFilePath(dataDir: string, quoteId: string, revision: number, name: string, sha256: string): Promise<string> {
+async function quoteFilePath(
+  dataDir: string,
+  quoteId: string,
+  revision: number,
+  name: string,
+  sha256: string,
+): Promise<string> {
   const dir = join(dataDir, 'uploads', 'quotes', quoteId, `r${revision}`);
   await mkdir(dir, { recursive: true });
   return join(dir, `${sha256.slice(0, 16)}-${name.replace(/[^A-Za-z0-9._-]/g, '_').slice(-100)}`);
 }
 
 /** Stores one file held in memory for a revision. */
-export async function storeQuoteFile(dataDir: string, quoteId: string, revision: number, name: string, data: Buffer): Promise<{ path: string; sha256: string; size: number }> {
+export async function storeQuoteFile(
+  dataDir: string,
+  quoteId: string,
+  revision: number,
+  name: string,
+  data: Buffer,
+): Promise<{ path: string; sha256: string; size: number }> {
   const sha256 = createHash('sha256').update(data).digest('hex');
   const path = await quoteFilePath(dataDir, quoteId, revision, name, sha256);
   await writeFile(path, data);
@@ -37,7 +49,13 @@ export async function storeQuoteFile(dataDir: string, quoteId: string, revision:
 }
 
 /** Keeps an upload received on disk (under DATA_DIR, so it is moved, not copied) as a revision's file. */
-export async function keepUploadedQuoteFile(dataDir: string, quoteId: string, revision: number, name: string, upload: { path: string; sha256: string; bytes: number }): Promise<{ path: string; sha256: string; size: number }> {
+export async function keepUploadedQuoteFile(
+  dataDir: string,
+  quoteId: string,
+  revision: number,
+  name: string,
+  upload: { path: string; sha256: string; bytes: number },
+): Promise<{ path: string; sha256: string; size: number }> {
   const path = await quoteFilePath(dataDir, quoteId, revision, name, upload.sha256);
   await rename(upload.path, path);
   return { path, sha256: upload.sha256, size: upload.bytes };

@@ -55,10 +55,16 @@ export function createApp(options: AppOptions): Express {
       autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
       // Only what identifies the request: headers carry bearer tokens and session cookies.
       serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.remoteAddress,
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
   );
   app.use(options.metrics.middleware);
@@ -66,7 +72,12 @@ export function createApp(options: AppOptions): Express {
   app.use(refuseNulCharacters);
   app.use(cookieParser());
   app.use(authenticate(options.auth));
-  app.use(requireSameOrigin([...(options.allowedOrigins ?? []), ...(options.publicUrl ? [new URL(options.publicUrl).origin] : [])]));
+  app.use(
+    requireSameOrigin([
+      ...(options.allowedOrigins ?? []),
+      ...(options.publicUrl ? [new URL(options.publicUrl).origin] : []),
+    ]),
+  );
 
   app.get('/healthz', healthHandler(options.healthChecks));
   app.get('/readyz', readyHandler(options.isReady));

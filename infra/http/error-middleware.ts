@@ -18,7 +18,9 @@ export interface ErrorBody {
 
 /** Answers 404 for routes nobody serves. */
 export const notFoundHandler: RequestHandler = (req, res) => {
-  const body: ErrorBody = { error: { code: 'not_found', message: `no route for ${req.method} ${req.originalUrl.split('?')[0]}` } };
+  const body: ErrorBody = {
+    error: { code: 'not_found', message: `no route for ${req.method} ${req.originalUrl.split('?')[0]}` },
+  };
   res.status(404).json(body);
 };
 
@@ -50,7 +52,10 @@ function describe(err: unknown): { status: number; body: ErrorBody } {
   }
   // The router could not percent-decode a path parameter (invalid UTF-8 such as %ED%A0%80).
   if (err instanceof URIError) {
-    return { status: 400, body: { error: { code: 'validation_failed', message: 'the path is not valid percent-encoded UTF-8' } } };
+    return {
+      status: 400,
+      body: { error: { code: 'validation_failed', message: 'the path is not valid percent-encoded UTF-8' } },
+    };
   }
   const e = err as { type?: string; status?: number; message?: string };
   // body-parser errors: malformed JSON, body too large.

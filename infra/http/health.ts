@@ -35,7 +35,9 @@ export async function runHealthChecks(checks: HealthCheck[]): Promise<{ ok: bool
 export function healthHandler(checks: HealthCheck[]): RequestHandler {
   return (_req, res, next) => {
     runHealthChecks(checks)
-      .then(({ ok, checks: results }) => res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks: results }))
+      .then(({ ok, checks: results }) =>
+        res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks: results }),
+      )
       .catch(next);
   };
 }

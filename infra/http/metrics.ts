@@ -53,12 +53,22 @@ export function metricsHandler(metrics: Metrics, access: MetricsAccess): Request
   return (req, res, next) => {
     if (access !== 'open') {
       if (!expected) {
-        res.status(404).json({ error: { code: 'not_found', message: 'metrics are served on METRICS_PORT (loopback) or with METRICS_TOKEN' } });
+        res
+          .status(404)
+          .json({
+            error: {
+              code: 'not_found',
+              message: 'metrics are served on METRICS_PORT (loopback) or with METRICS_TOKEN',
+            },
+          });
         return;
       }
       const given = Buffer.from(req.get('authorization') ?? '');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').json({ error: { code: 'unauthenticated', message: 'metrics need Authorization: Bearer <METRICS_TOKEN>' } });
+        res
+          .status(401)
+          .set('WWW-Authenticate', 'Bearer realm="metrics"')
+          .json({ error: { code: 'unauthenticated', message: 'metrics need Authorization: Bearer <METRICS_TOKEN>' } });
         return;
       }
     }

@@ -42,7 +42,10 @@ export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 422 |
 export const AUTHENTICATED: RouteConfig['security'] = [{ bearerAuth: [] }, { cookieAuth: [] }];
 
 /** Builds the OpenAPI 3.1 document from everything registered. */
-export function buildOpenApiDocument(registry: OpenAPIRegistry, info: { title: string; version: string; serverUrl?: string }) {
+export function buildOpenApiDocument(
+  registry: OpenAPIRegistry,
+  info: { title: string; version: string; serverUrl?: string },
+) {
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { title: info.title, version: info.version },

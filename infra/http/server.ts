@@ -16,14 +16,20 @@ export interface RunningServer {
  * API's error shape, like every other 4xx.
  */
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (!socket.writable || (error as { bytesParsed?: number }).bytesParsed === 0 && error.code === 'ECONNRESET') {
+  if (!socket.writable || ((error as { bytesParsed?: number }).bytesParsed === 0 && error.code === 'ECONNRESET')) {
     socket.destroy();
     return;
   }
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-  const body = JSON.stringify({ error: tooLarge ? { code: 'validation_failed', message: 'the request line or headers are too large' } : { code: 'validation_failed', message: 'the request is not valid HTTP' } });
+  const body = JSON.stringify({
+    error: tooLarge
+      ? { code: 'validation_failed', message: 'the request line or headers are too large' }
+      : { code: 'validation_failed', message: 'the request is not valid HTTP' },
+  });
   const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Starts listening (port 0 picks a free port) and resolves once the port is bound. */

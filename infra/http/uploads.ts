@@ -97,7 +97,11 @@ export function receiveMultipart(place: UploadPlace, rules: MultipartRules): Req
   const maxFiles = Object.values(rules.fileFields).reduce((a, b) => a + b, 0);
   const fileTooLarge = rules.fileTooLarge ?? ((field) => `${field}: a file may be at most ${rules.maxFileBytes} bytes`);
   const tooManyFiles = rules.tooManyFiles ?? ((field) => `${field}: too many files`);
-  const tooLarge = (size: string) => new AppError('payload_too_large', `the request is ${size}; an upload here may be at most ${rules.maxRequestBytes} bytes`);
+  const tooLarge = (size: string) =>
+    new AppError(
+      'payload_too_large',
+      `the request is ${size}; an upload here may be at most ${rules.maxRequestBytes} bytes`,
+    );
 
   return (req, res, next) => {
     const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
@@ -106,7 +110,9 @@ export function receiveMultipart(place: UploadPlace, rules: MultipartRules): Req
     const reserved = Math.min(declared ?? rules.maxRequestBytes, place.budget.maxBytes);
     if (!place.budget.tryReserve(reserved)) {
       res.set('Retry-After', '5');
-      return next(new AppError('rate_limited', 'the server is receiving too many uploads at once; try again in a few seconds'));
+      return next(
+        new AppError('rate_limited', 'the server is receiving too many uploads at once; try again in a few seconds'),
+      );
     }
 
     const files: ReceivedFile[] = [];
@@ -123,7 +129,13 @@ export function receiveMultipart(place: UploadPlace, rules: MultipartRules): Req
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { fileSize: rules.maxFileBytes, files: maxFiles, fields: rules.maxFields, fieldSize: rules.maxFieldBytes, parts: maxFiles + rules.maxFields },
+        limits: {
+          fileSize: rules.maxFileBytes,
+          files: maxFiles,
+          fields: rules.maxFields,
+          fieldSize: rules.maxFieldBytes,
+          parts: maxFiles + rules.maxFields,
+        },
       });
     } catch (error) {
       return next(new ValidationError(`request body is not valid multipart/form-data: ${(error as Error).message}`));
@@ -149,14 +161,20 @@ export function receiveMultipart(place: UploadPlace, rules: MultipartRules): Req
     const fields: Record<string, string> = {};
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated) return fail(new ValidationError(`${name}: at most ${rules.maxFieldBytes} bytes`, name));
-      if (value.includes('\u0000') || name.includes('\u0000')) return fail(new ValidationError(`${name}: must not contain NUL (U+0000)`, name));
+      if (value.includes('\u0000') || name.includes('\u0000'))
+        return fail(new ValidationError(`${name}: must not contain NUL (U+0000)`, name));
       fields[name] = value;
     });
     parser.on('file', (field, stream, info) => {
       if (done) return void stream.resume();
       if (!(field in rules.fileFields)) {
         stream.resume();
-        return fail(new ValidationError(`${field}: no file is expected in this field (files go in ${fileFieldNames.join(', ')})`, field));
+        return fail(
+          new ValidationError(
+            `${field}: no file is expected in this field (files go in ${fileFieldNames.join(', ')})`,
+            field,
+          ),
+        );
       }
       if (files.filter((f) => f.field === field).length >= rules.fileFields[field]) {
         stream.resume();
@@ -192,10 +210,21 @@ export function receiveMultipart(place: UploadPlace, rules: MultipartRules): Req
         ),
       );
     });
-    parser.on('filesLimit', () => fail(new ValidationError(tooManyFiles(fileFieldNames.length === 1 ? fileFieldNames[0] : 'files'), fileFieldNames.length === 1 ? fileFieldNames[0] : undefined)));
+    parser.on('filesLimit', () =>
+      fail(
+        new ValidationError(
+          tooManyFiles(fileFieldNames.length === 1 ? fileFieldNames[0] : 'files'),
+          fileFieldNames.length === 1 ? fileFieldNames[0] : undefined,
+        ),
+      ),
+    );
     parser.on('fieldsLimit', () => fail(new ValidationError(`the form has more than ${rules.maxFields} fields`)));
-    parser.on('partsLimit', () => fail(new ValidationError(`the form has more than ${maxFiles + rules.maxFields} parts`)));
-    parser.on('error', (error: Error) => fail(new ValidationError(`request body is not valid multipart/form-data: ${error.message}`)));
+    parser.on('partsLimit', () =>
+      fail(new ValidationError(`the form has more than ${maxFiles + rules.maxFields} parts`)),
+    );
+    parser.on('error', (error: Error) =>
+      fail(new ValidationError(`request body is not valid multipart/form-data: ${error.message}`)),
+    );
     parser.on('close', () => {
       void Promise.all(writing).then(() => {
         if (done) return;

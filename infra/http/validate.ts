@@ -21,7 +21,12 @@ export function validate(schemas: RequestSchemas): RequestHandler {
   return (req, _res, next) => {
     if (schemas.params) req.params = schemas.params.parse(req.params) as typeof req.params;
     // Express 5 exposes req.query through a getter; an own property shadows it with the parsed value.
-    if (schemas.query) Object.defineProperty(req, 'query', { value: schemas.query.parse(req.query), writable: true, configurable: true });
+    if (schemas.query)
+      Object.defineProperty(req, 'query', {
+        value: schemas.query.parse(req.query),
+        writable: true,
+        configurable: true,
+      });
     if (schemas.body) req.body = schemas.body.parse(req.body ?? {});
     next();
   };
@@ -44,7 +49,10 @@ function pathOfNul(value: unknown, path: string[] = []): string[] | undefined {
  * or jsonb, and free-form parts (task data, workflow payloads) reach the database without a text schema.
  */
 export const refuseNulCharacters: RequestHandler = (req, _res, next) => {
-  for (const [part, value] of [['body', req.body], ['query', req.query]] as const) {
+  for (const [part, value] of [
+    ['body', req.body],
+    ['query', req.query],
+  ] as const) {
     const path = pathOfNul(value);
     if (path) {
       const field = path.length ? path.join('.') : part;

@@ -12,7 +12,8 @@ export function banner(p: RunningPlatform): string {
     `  Temporal         ${p.temporal.address}${p.embeddedTemporal ? ' (embedded)' : ''} namespace ${p.temporal.namespace}`,
   ];
   if (p.temporalUiUrl) lines.push(`  Temporal UI      ${p.temporalUiUrl}`);
-  if (p.mailCatcher) lines.push(`  mail catcher     ${p.mailCatcher.address}  (read it at ${p.url}/api/dev/mail as admin@demo.local)`);
+  if (p.mailCatcher)
+    lines.push(`  mail catcher     ${p.mailCatcher.address}  (read it at ${p.url}/api/dev/mail as admin@demo.local)`);
   lines.push(`  services         ${p.services.join(', ')}`);
   lines.push(`  workers          ${p.workers.length ? p.workers.join(', ') : '(none in this process)'}`);
   lines.push('  demo logins      <role>@demo.local / demo, buyer@demo.local / demo', '');

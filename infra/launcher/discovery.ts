@@ -32,7 +32,9 @@ export function discoverTaskKinds(root = ROOT): TaskKind[] {
     const file = join(dir, context, 'task-kinds.ts');
     if (!existsSync(file)) continue;
     const mod = require(file) as Record<string, unknown>;
-    const lists = Object.entries(mod).filter(([name, value]) => (name === 'taskKinds' || name.endsWith('_TASK_KINDS')) && Array.isArray(value));
+    const lists = Object.entries(mod).filter(
+      ([name, value]) => (name === 'taskKinds' || name.endsWith('_TASK_KINDS')) && Array.isArray(value),
+    );
     if (lists.length === 0) throw new Error(`${file} must export its task kinds as <CONTEXT>_TASK_KINDS: TaskKind[]`);
     for (const [, list] of lists) kinds.push(...(list as TaskKind[]));
   }

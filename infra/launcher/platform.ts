@@ -150,7 +150,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     cleanups.push(async () => transport.close());
     const metrics = createMetrics();
     if (options.mailSender ?? true) {
-      const sender: OutboxSender = createOutboxSender({ db, transport, from: config.mail.from, logger, deliveries: metrics.mailSent });
+      const sender: OutboxSender = createOutboxSender({
+        db,
+        transport,
+        from: config.mail.from,
+        logger,
+        deliveries: metrics.mailSent,
+      });
       sender.start();
       cleanups.push(() => sender.stop());
     }
@@ -165,7 +171,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
 
     // Workers, one per queue that has workflows.
     const wanted = options.workers ?? [...TASK_QUEUES];
-    const registrations = [...(wanted.length ? discoverWorkerRegistrations() : []), ...(options.extraRegistrations ?? [])];
+    const registrations = [
+      ...(wanted.length ? discoverWorkerRegistrations() : []),
+      ...(options.extraRegistrations ?? []),
+    ];
     const workers = [];
     for (const queue of wanted) {
       const worker = await createQueueWorker({
@@ -203,12 +212,25 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const auth = createAuthService({ db, secret: config.session.secret, ttlHours: config.session.ttlHours });
     const openapi = createOpenApiRegistry();
     const taskKinds = new TaskKindRegistry([...PLATFORM_TASK_KINDS, ...(options.taskKinds ?? discoverTaskKinds())]);
-    const uploads = createUploadPlace({ dataDir: config.dataDir, maxInFlightBytes: config.http.uploadMaxInFlightBytes });
-    const deps: ServiceDeps = { config, db, logger, auth, temporal: temporalConnections.client, openapi, taskKinds, uploads };
+    const uploads = createUploadPlace({
+      dataDir: config.dataDir,
+      maxInFlightBytes: config.http.uploadMaxInFlightBytes,
+    });
+    const deps: ServiceDeps = {
+      config,
+      db,
+      logger,
+      auth,
+      temporal: temporalConnections.client,
+      openapi,
+      taskKinds,
+      uploads,
+    };
     const available = discoverServices();
     const serviceNames = options.services ?? [...available.keys()];
     for (const name of serviceNames) {
-      if (!available.has(name)) throw new Error(`unknown service "${name}"; known: ${[...available.keys()].join(', ')}`);
+      if (!available.has(name))
+        throw new Error(`unknown service "${name}"; known: ${[...available.keys()].join(', ')}`);
     }
     const routers = serviceNames.map((name) => (available.get(name) as RouterFactory)(deps));
     for (const factory of options.extraRouters ?? []) routers.push(factory(deps));

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
     console.log('prepare: --bundles-only; the admin UI is not built');
   } else if (existsSync(join(UI_ROOT, 'src'))) {
     const ui = await ensureUiBuilt({ log: (message) => console.log(`prepare: ${message}`) });
-    console.log(ui.built ? `prepare: admin UI built in ${(ui.ms / 1000).toFixed(1)} s` : 'prepare: admin UI up to date');
+    console.log(
+      ui.built ? `prepare: admin UI built in ${(ui.ms / 1000).toFixed(1)} s` : 'prepare: admin UI up to date',
+    );
   } else {
     console.log('prepare: no ui/ sources here; the admin UI is not built');
   }

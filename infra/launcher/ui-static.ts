@@ -29,7 +29,11 @@ function newestMtime(path: string): number {
 export function uiBuildIsStale(uiRoot = UI_ROOT): boolean {
   const built = join(uiRoot, 'dist', 'index.html');
   if (!existsSync(built)) return true;
-  const sources = Math.max(newestMtime(join(uiRoot, 'src')), newestMtime(join(uiRoot, 'index.html')), newestMtime(join(uiRoot, 'vite.config.ts')));
+  const sources = Math.max(
+    newestMtime(join(uiRoot, 'src')),
+    newestMtime(join(uiRoot, 'index.html')),
+    newestMtime(join(uiRoot, 'vite.config.ts')),
+  );
   return sources > statSync(built).mtimeMs;
 }
 
@@ -46,7 +50,9 @@ let pending: Promise<UiBuildResult> | undefined;
  * ESM and heavy; the launcher stays CommonJS and lean). Concurrent callers share one build. Rejects with Vite's
  * output when the build fails.
  */
-export function ensureUiBuilt(options: { uiRoot?: string; log?: (message: string) => void } = {}): Promise<UiBuildResult> {
+export function ensureUiBuilt(
+  options: { uiRoot?: string; log?: (message: string) => void } = {},
+): Promise<UiBuildResult> {
   const uiRoot = options.uiRoot ?? UI_ROOT;
   if (!uiBuildIsStale(uiRoot)) return Promise.resolve({ built: false, ms: 0 });
   pending ??= new Promise<UiBuildResult>((resolve, reject) => {
@@ -54,10 +60,14 @@ export function ensureUiBuilt(options: { uiRoot?: string; log?: (message: string
     options.log?.('building the admin UI (ui/dist is missing or older than ui/src)…');
     // The bin is not in vite's exports map; its package.json is.
     const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
-    const child = spawn(process.execPath, [viteBin, 'build', '--config', join(uiRoot, 'vite.config.ts'), '--logLevel', 'warn'], {
-      cwd: join(uiRoot, '..'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [viteBin, 'build', '--config', join(uiRoot, 'vite.config.ts'), '--logLevel', 'warn'],
+      {
+        cwd: join(uiRoot, '..'),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -126,7 +136,9 @@ export function uiStatic(distDir = UI_DIST): Router {
   const router = Router();
   const assets = join(distDir, 'assets');
   // Source maps stay private even when a build made them.
-  router.use((req, res, next) => (/\.map$/i.test(req.path) ? res.status(404).json({ error: { code: 'not_found', message: 'no such file' } }) : next()));
+  router.use((req, res, next) =>
+    /\.map$/i.test(req.path) ? res.status(404).json({ error: { code: 'not_found', message: 'no such file' } }) : next(),
+  );
   router.use('/assets', precompressed(assets, 'public, max-age=31536000, immutable'));
   router.use('/assets', express.static(assets, { immutable: true, maxAge: '1y', index: false }));
   router.use(express.static(distDir, { index: false, maxAge: 0 }));

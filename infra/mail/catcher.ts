@@ -26,7 +26,10 @@ const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 function addresses(value: AddressObject | AddressObject[] | undefined): string {
   const list = Array.isArray(value) ? value : value ? [value] : [];
-  return list.flatMap((a) => a.value.map((v) => v.address ?? '')).filter(Boolean).join(', ');
+  return list
+    .flatMap((a) => a.value.map((v) => v.address ?? ''))
+    .filter(Boolean)
+    .join(', ');
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -41,7 +44,13 @@ function sameSecret(given: string, expected: string): boolean {
  * only to the process (it is in `url`), so another local program cannot plant messages in the development inbox.
  * No TLS: the connection never leaves the machine.
  */
-export async function startMailCatcher(options: { db: Db; port?: number; host?: string; logger?: Logger; password?: string }): Promise<MailCatcher> {
+export async function startMailCatcher(options: {
+  db: Db;
+  port?: number;
+  host?: string;
+  logger?: Logger;
+  password?: string;
+}): Promise<MailCatcher> {
   const host = options.host ?? '127.0.0.1';
   const events = new EventEmitter();
   const caught: CaughtMail[] = [];
@@ -54,7 +63,12 @@ export async function startMailCatcher(options: { db: Db; port?: number; host?: 
     disabledCommands: ['STARTTLS'],
     onAuth(auth, _session, callback) {
       const ok = auth.username === user && sameSecret(auth.password ?? '', password);
-      if (!ok) return callback(Object.assign(new Error('only the SMT Works process that started this catcher may send here'), { responseCode: 535 }));
+      if (!ok)
+        return callback(
+          Object.assign(new Error('only the SMT Works process that started this catcher may send here'), {
+            responseCode: 535,
+          }),
+        );
       callback(null, { user });
     },
     size: MAX_MESSAGE_BYTES,
@@ -72,7 +86,8 @@ export async function startMailCatcher(options: { db: Db; port?: number; host?: 
           .then((parsed) =>
             insertCaughtMail(options.db, {
               message_id: parsed.messageId ?? null,
-              from_address: addresses(parsed.from) || (session.envelope.mailFrom ? session.envelope.mailFrom.address : null),
+              from_address:
+                addresses(parsed.from) || (session.envelope.mailFrom ? session.envelope.mailFrom.address : null),
               to_addresses: addresses(parsed.to) || session.envelope.rcptTo.map((r) => r.address).join(', '),
               subject: parsed.subject ?? null,
               text_body: parsed.text ?? null,
@@ -100,7 +115,7 @@ export async function startMailCatcher(options: { db: Db; port?: number; host?: 
     });
   });
   server.on('error', (error) => options.logger?.error({ err: error }, 'mail catcher error'));
-  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+  const port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
 
   return {
     port,

@@ -52,7 +52,10 @@ export function createDevMailRouter(deps: { db: Db; openapi: OpenAPIRegistry }):
     security: AUTHENTICATED,
     request: { query: DevMailQuery },
     responses: {
-      200: { description: 'Caught mail', content: { 'application/json': { schema: z.object({ mail: z.array(CaughtMailView) }) } } },
+      200: {
+        description: 'Caught mail',
+        content: { 'application/json': { schema: z.object({ mail: z.array(CaughtMailView) }) } },
+      },
       ...errorResponses(400, 401, 403),
     },
   });

@@ -32,16 +32,24 @@ const due = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 
 
 /** Reminder to the people who should act, before the deadline. */
 export function taskReminderMail(task: TaskMailContext): RenderedMail {
-  return render(`Reminder: ${task.title} (${task.caseType} ${task.caseId})`, [
-    `The task "${task.title}" for ${task.caseType} ${task.caseId} is waiting for the ${task.role} role.`,
-    `It is due at ${due(task.dueAt)}.`,
-  ], task.link);
+  return render(
+    `Reminder: ${task.title} (${task.caseType} ${task.caseId})`,
+    [
+      `The task "${task.title}" for ${task.caseType} ${task.caseId} is waiting for the ${task.role} role.`,
+      `It is due at ${due(task.dueAt)}.`,
+    ],
+    task.link,
+  );
 }
 
 /** Escalation to a manager when the deadline passed without action. */
 export function taskEscalationMail(task: TaskMailContext): RenderedMail {
-  return render(`Escalation: ${task.title} (${task.caseType} ${task.caseId}) is overdue`, [
-    `The task "${task.title}" for ${task.caseType} ${task.caseId} was due at ${due(task.dueAt)} and is still open.`,
-    `It waits for the ${task.role} role. Please follow up.`,
-  ], task.link);
+  return render(
+    `Escalation: ${task.title} (${task.caseType} ${task.caseId}) is overdue`,
+    [
+      `The task "${task.title}" for ${task.caseType} ${task.caseId} was due at ${due(task.dueAt)} and is still open.`,
+      `It waits for the ${task.role} role. Please follow up.`,
+    ],
+    task.link,
+  );
 }

@@ -2,4 +2,10 @@ export { connectTemporal, checkTemporal, type TemporalConnections } from './conn
 export { registerSearchAttributes, SEARCH_ATTRIBUTES } from './search-attributes';
 export { TASK_QUEUES, type TaskQueue } from './task-queues';
 export type { ActivityDeps, WorkerRegistration } from './worker-registration';
-export { createQueueWorker, discoverWorkerRegistrations, platformActivities, runWorkers, type RunningWorkers } from './workers';
+export {
+  createQueueWorker,
+  discoverWorkerRegistrations,
+  platformActivities,
+  runWorkers,
+  type RunningWorkers,
+} from './workers';

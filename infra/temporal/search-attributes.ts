@@ -22,7 +22,10 @@ export async function registerSearchAttributes(
   attributes: Record<string, IndexedValueType> = SEARCH_ATTRIBUTES,
 ): Promise<string[]> {
   const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const known = new Set([...Object.keys(existing.customAttributes ?? {}), ...Object.keys(existing.systemAttributes ?? {})]);
+  const known = new Set([
+    ...Object.keys(existing.customAttributes ?? {}),
+    ...Object.keys(existing.systemAttributes ?? {}),
+  ]);
   const missing = Object.fromEntries(Object.entries(attributes).filter(([name]) => !known.has(name)));
   if (Object.keys(missing).length === 0) return [];
   await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });

@@ -25,7 +25,8 @@ export function discoverWorkerRegistrations(activitiesDir = ACTIVITIES_DIR): Wor
     const mod = require(file) as Record<string, WorkerRegistration | undefined>;
     if (!mod.workerRegistration) throw new Error(`${file} must export workerRegistration`);
     for (const [name, registration] of Object.entries(mod)) {
-      if (registration && (name === 'workerRegistration' || name.endsWith('WorkerRegistration'))) found.push(registration);
+      if (registration && (name === 'workerRegistration' || name.endsWith('WorkerRegistration')))
+        found.push(registration);
     }
   }
   return found;
@@ -76,7 +77,11 @@ export async function cachedWorkflowBundle(name: string, modulePaths: string[]):
   const workflowsPath = workflowsEntry(name, modulePaths);
   const hash = createHash('sha256').update(workflowsPath);
   // Modules outside workflows/ (the test suites' own workflows) count with their folder.
-  const folders = new Set([join(PROJECT_ROOT, 'workflows'), join(PROJECT_ROOT, 'domain'), ...modulePaths.map((p) => dirname(p))]);
+  const folders = new Set([
+    join(PROJECT_ROOT, 'workflows'),
+    join(PROJECT_ROOT, 'domain'),
+    ...modulePaths.map((p) => dirname(p)),
+  ]);
   const files = new Set([...[...folders].flatMap(sourceFiles), join(PROJECT_ROOT, 'package-lock.json'), workflowsPath]);
   for (const file of files) {
     if (existsSync(file)) hash.update(file).update(readFileSync(file));
@@ -117,7 +122,10 @@ export async function createQueueWorker(options: {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowBundle: await cachedWorkflowBundle(options.taskQueue, mine.map((r) => r.workflowsPath)),
+    workflowBundle: await cachedWorkflowBundle(
+      options.taskQueue,
+      mine.map((r) => r.workflowsPath),
+    ),
     activities,
   });
 }

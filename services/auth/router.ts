@@ -40,14 +40,25 @@ export const API_TOKEN_DAYS = { default: 90, max: 365 } as const;
 export const CreateTokenRequest = z
   .object({
     name: text({ min: 1, max: 100 }).meta({ example: 'bank statement import' }),
-    expiresInDays: z.number().int().min(1).max(API_TOKEN_DAYS.max, `must be at most ${API_TOKEN_DAYS.max} days`).default(API_TOKEN_DAYS.default),
+    expiresInDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(API_TOKEN_DAYS.max, `must be at most ${API_TOKEN_DAYS.max} days`)
+      .default(API_TOKEN_DAYS.default),
   })
   .strict()
   .meta({ id: 'CreateTokenRequest' });
 export type CreateTokenRequest = z.infer<typeof CreateTokenRequest>;
 
 export const ApiTokenView = z
-  .object({ id: z.uuid(), name: z.string(), createdAt: z.string(), expiresAt: z.string(), lastUsedAt: z.string().nullable() })
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+  })
   .meta({ id: 'ApiToken' });
 export const TokenIdParams = z.object({ id: z.uuid({ error: 'must be a token id (uuid)' }) });
 
@@ -67,17 +78,22 @@ export function createRouter(deps: ServiceDeps): Router {
     keyGenerator: (req) => `address:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, _res, next) => next(new AppError('rate_limited', 'too many login attempts from your address; wait a minute')),
+    handler: (_req, _res, next) =>
+      next(new AppError('rate_limited', 'too many login attempts from your address; wait a minute')),
   });
   const accountLimiter = rateLimit({
     windowMs: 15 * 60_000,
     limit: deps.config.http.loginLimits.failuresPerAccount,
-    keyGenerator: (req) => `account:${String((req.body as { email?: unknown }).email).trim().toLowerCase()}`,
+    keyGenerator: (req) =>
+      `account:${String((req.body as { email?: unknown }).email)
+        .trim()
+        .toLowerCase()}`,
     skip: (req) => typeof (req.body as { email?: unknown } | undefined)?.email !== 'string',
     skipSuccessfulRequests: true,
     standardHeaders: false,
     legacyHeaders: false,
-    handler: (_req, _res, next) => next(new AppError('rate_limited', 'too many failed logins for this account; wait 15 minutes or ask an admin')),
+    handler: (_req, _res, next) =>
+      next(new AppError('rate_limited', 'too many failed logins for this account; wait 15 minutes or ask an admin')),
   });
 
   router.post('/auth/login', loginLimiter, accountLimiter, validate({ body: LoginRequest }), async (req, res) => {
@@ -108,25 +124,42 @@ export function createRouter(deps: ServiceDeps): Router {
     res.json(view);
   });
 
-  router.post('/auth/tokens', requireRole(...TOKEN_HOLDERS), validate({ body: CreateTokenRequest }), async (req, res) => {
-    const { name, expiresInDays } = req.body as CreateTokenRequest;
-    const expiresAt = new Date(Date.now() + expiresInDays * 86_400_000);
-    const { token, id } = await deps.auth.createApiToken(actorOf(req).userId, name, expiresAt);
-    res.status(201).json({ id, name, token, expiresAt: expiresAt.toISOString() });
-  });
+  router.post(
+    '/auth/tokens',
+    requireRole(...TOKEN_HOLDERS),
+    validate({ body: CreateTokenRequest }),
+    async (req, res) => {
+      const { name, expiresInDays } = req.body as CreateTokenRequest;
+      const expiresAt = new Date(Date.now() + expiresInDays * 86_400_000);
+      const { token, id } = await deps.auth.createApiToken(actorOf(req).userId, name, expiresAt);
+      res.status(201).json({ id, name, token, expiresAt: expiresAt.toISOString() });
+    },
+  );
 
   router.get('/auth/tokens', requireRole(...TOKEN_HOLDERS), async (req, res) => {
     res.json({ tokens: await listApiTokens(deps.db, actorOf(req).userId, new Date()) });
   });
 
-  router.delete('/auth/tokens/:id', requireRole(...TOKEN_HOLDERS), validate({ params: TokenIdParams }), async (req, res) => {
-    const actor = actorOf(req);
-    const { id } = req.params as z.infer<typeof TokenIdParams>;
-    // Admins may revoke anyone's token (a leaked one); others only their own. Someone else's is "not found".
-    if (!(await revokeApiToken(deps.db, id, actor.role === 'admin' ? null : actor.userId))) throw new NotFoundError('API token');
-    await recordAudit(deps.db, { actorId: actor.userId, actorRole: actor.role, action: 'auth.token.revoke', entityType: 'session', entityId: id });
-    res.status(204).end();
-  });
+  router.delete(
+    '/auth/tokens/:id',
+    requireRole(...TOKEN_HOLDERS),
+    validate({ params: TokenIdParams }),
+    async (req, res) => {
+      const actor = actorOf(req);
+      const { id } = req.params as z.infer<typeof TokenIdParams>;
+      // Admins may revoke anyone's token (a leaked one); others only their own. Someone else's is "not found".
+      if (!(await revokeApiToken(deps.db, id, actor.role === 'admin' ? null : actor.userId)))
+        throw new NotFoundError('API token');
+      await recordAudit(deps.db, {
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action: 'auth.token.revoke',
+        entityType: 'session',
+        entityId: id,
+      });
+      res.status(204).end();
+    },
+  );
 
   const openapi = deps.openapi;
   openapi.registerPath({
@@ -154,7 +187,10 @@ export function createRouter(deps: ServiceDeps): Router {
     tags: ['auth'],
     summary: 'The logged-in user',
     security: AUTHENTICATED,
-    responses: { 200: { description: 'The user', content: { 'application/json': { schema: UserView } } }, ...errorResponses(401) },
+    responses: {
+      200: { description: 'The user', content: { 'application/json': { schema: UserView } } },
+      ...errorResponses(401),
+    },
   });
   openapi.registerPath({
     method: 'post',
@@ -166,7 +202,11 @@ export function createRouter(deps: ServiceDeps): Router {
     responses: {
       201: {
         description: 'The token (shown once)',
-        content: { 'application/json': { schema: z.object({ id: z.uuid(), name: z.string(), token: z.string(), expiresAt: z.string() }) } },
+        content: {
+          'application/json': {
+            schema: z.object({ id: z.uuid(), name: z.string(), token: z.string(), expiresAt: z.string() }),
+          },
+        },
       },
       ...errorResponses(400, 401, 403),
     },
@@ -178,7 +218,10 @@ export function createRouter(deps: ServiceDeps): Router {
     summary: 'Your live API tokens (name, created, expires, last used; never the token itself)',
     security: AUTHENTICATED,
     responses: {
-      200: { description: 'Live tokens, newest first', content: { 'application/json': { schema: z.object({ tokens: z.array(ApiTokenView) }) } } },
+      200: {
+        description: 'Live tokens, newest first',
+        content: { 'application/json': { schema: z.object({ tokens: z.array(ApiTokenView) }) } },
+      },
       ...errorResponses(401, 403),
     },
   });
@@ -186,7 +229,7 @@ export function createRouter(deps: ServiceDeps): Router {
     method: 'delete',
     path: '/api/auth/tokens/{id}',
     tags: ['auth'],
-    summary: 'Revoke one of your API tokens (admins: anyone\'s)',
+    summary: "Revoke one of your API tokens (admins: anyone's)",
     security: AUTHENTICATED,
     request: { params: TokenIdParams },
     responses: { 204: { description: 'Revoked' }, ...errorResponses(400, 401, 403, 404) },

@@ -14,7 +14,16 @@ import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
 import { actorOf, assertCustomerAccess, requireAuth, requireRole } from '../../infra/auth/middleware';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../infra/http/errors';
 import { isUniqueViolation } from '../../infra/db/errors';
-import { addContact, createCustomer, getCustomer, listContacts, listCorrectiveActions, listCustomers, listFactoryAudits, updateCustomer } from '../../infra/db/repositories/customers';
+import {
+  addContact,
+  createCustomer,
+  getCustomer,
+  listContacts,
+  listCorrectiveActions,
+  listCustomers,
+  listFactoryAudits,
+  updateCustomer,
+} from '../../infra/db/repositories/customers';
 import { recordAudit } from '../../infra/db/repositories/audit';
 import type { CustomerRow } from '../../infra/db/schema';
 import {
@@ -36,11 +45,17 @@ export const RegisterCustomerRequest = z
   .object({
     code: z.string().regex(/^[A-Z0-9-]{2,20}$/, 'must be 2–20 capital letters, digits or dashes'),
     name: text({ min: 1, max: 200 }),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY').optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as CNY')
+      .optional(),
     address: multilineText({ max: 500 }).optional(),
     auditRequired: z.boolean().default(false),
     isKeyCustomer: z.boolean().optional(),
-    contact: z.object({ name: text({ min: 1, max: 200 }), email: z.email(), phone: text({ max: 50 }).optional() }).strict().optional(),
+    contact: z
+      .object({ name: text({ min: 1, max: 200 }), email: z.email(), phone: text({ max: 50 }).optional() })
+      .strict()
+      .optional(),
   })
   .strict()
   .meta({ id: 'RegisterCustomer' });
@@ -50,13 +65,19 @@ export const CustomerIdParams = z.object({ id: z.uuid() });
 export const ActionParams = z.object({ id: z.uuid(), actionId: z.uuid() });
 export const TermsDecisionParams = z.object({ id: z.uuid(), requestId: z.uuid() });
 
-export const AuditVisitRequest = z.object({ visitOn: planDate(), comment: multilineText({ max: 2000 }).optional() }).strict().meta({ id: 'AuditVisit' });
+export const AuditVisitRequest = z
+  .object({ visitOn: planDate(), comment: multilineText({ max: 2000 }).optional() })
+  .strict()
+  .meta({ id: 'AuditVisit' });
 export const AuditResultRequest = z
   .object({
     result: z.enum(['pass', 'conditional', 'fail']),
     auditors: text({ max: 500 }).optional(),
     notes: multilineText({ max: 4000 }).optional(),
-    correctiveActions: z.array(z.object({ description: multilineText({ min: 1, max: 1000 }), dueOn: planDate() }).strict()).max(50).optional(),
+    correctiveActions: z
+      .array(z.object({ description: multilineText({ min: 1, max: 1000 }), dueOn: planDate() }).strict())
+      .max(50)
+      .optional(),
   })
   .strict()
   .meta({ id: 'AuditResult' });
@@ -65,10 +86,22 @@ export const PaymentTermsRequestSchema = z
   .object({ kind: z.enum(['prepay', 'monthly']), creditLimitMinor: z.number().int().min(0).max(1e13).optional() })
   .strict()
   .meta({ id: 'PaymentTermsRequest' });
-export const DecisionRequest = z.object({ decision: z.enum(['approve', 'reject']), comment: multilineText({ max: 2000 }).optional() }).strict();
+export const DecisionRequest = z
+  .object({ decision: z.enum(['approve', 'reject']), comment: multilineText({ max: 2000 }).optional() })
+  .strict();
 export const CommentRequest = z.object({ comment: multilineText({ max: 2000 }).optional() }).strict();
 
-const STAFF = ['sales', 'sales_manager', 'manager', 'admin', 'finance', 'engineer', 'production', 'qa', 'warehouse'] as const;
+const STAFF = [
+  'sales',
+  'sales_manager',
+  'manager',
+  'admin',
+  'finance',
+  'engineer',
+  'production',
+  'qa',
+  'warehouse',
+] as const;
 
 function view(c: CustomerRow) {
   return {
@@ -77,7 +110,11 @@ function view(c: CustomerRow) {
     name: c.name,
     status: c.status,
     currency: c.currency,
-    paymentTerms: { kind: c.payment_terms, creditLimitMinor: c.credit_limit_cents, approvedBy: c.payment_terms_approved_by },
+    paymentTerms: {
+      kind: c.payment_terms,
+      creditLimitMinor: c.credit_limit_cents,
+      approvedBy: c.payment_terms_approved_by,
+    },
     isKeyCustomer: c.is_key_customer,
     address: c.address,
     workflowId: c.workflow_id,
@@ -96,44 +133,72 @@ export function createRouter(deps: ServiceDeps): Router {
     return customer;
   }
 
-  router.post('/customers', requireRole('sales', 'sales_manager', 'manager', 'admin'), validate({ body: RegisterCustomerRequest }), async (req, res) => {
-    const actor = actorOf(req);
-    const body = req.body as RegisterCustomerRequest;
-    let customer: CustomerRow;
-    try {
-      customer = await db.transaction().execute(async (trx) => {
-        const created = await createCustomer(trx, {
-          code: body.code,
-          name: body.name,
-          currency: body.currency ?? deps.config.business.currency,
-          address: body.address ?? null,
-          is_key_customer: body.isKeyCustomer ?? false,
-          workflow_id: null,
+  router.post(
+    '/customers',
+    requireRole('sales', 'sales_manager', 'manager', 'admin'),
+    validate({ body: RegisterCustomerRequest }),
+    async (req, res) => {
+      const actor = actorOf(req);
+      const body = req.body as RegisterCustomerRequest;
+      let customer: CustomerRow;
+      try {
+        customer = await db.transaction().execute(async (trx) => {
+          const created = await createCustomer(trx, {
+            code: body.code,
+            name: body.name,
+            currency: body.currency ?? deps.config.business.currency,
+            address: body.address ?? null,
+            is_key_customer: body.isKeyCustomer ?? false,
+            workflow_id: null,
+          });
+          if (body.contact)
+            await addContact(trx, {
+              customer_id: created.id,
+              name: body.contact.name,
+              email: body.contact.email,
+              phone: body.contact.phone ?? null,
+              is_primary: true,
+            });
+          const workflowId = customerWorkflowId(created.id);
+          await trx.updateTable('customers').set({ workflow_id: workflowId }).where('id', '=', created.id).execute();
+          await recordAudit(trx, {
+            actorId: actor.userId,
+            actorRole: actor.role,
+            action: 'customer.register',
+            entityType: 'customer',
+            entityId: created.id,
+            after: { code: body.code, auditRequired: body.auditRequired },
+          });
+          return { ...created, workflow_id: workflowId };
         });
-        if (body.contact) await addContact(trx, { customer_id: created.id, name: body.contact.name, email: body.contact.email, phone: body.contact.phone ?? null, is_primary: true });
-        const workflowId = customerWorkflowId(created.id);
-        await trx.updateTable('customers').set({ workflow_id: workflowId }).where('id', '=', created.id).execute();
-        await recordAudit(trx, { actorId: actor.userId, actorRole: actor.role, action: 'customer.register', entityType: 'customer', entityId: created.id, after: { code: body.code, auditRequired: body.auditRequired } });
-        return { ...created, workflow_id: workflowId };
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(`a customer with code ${body.code} already exists`);
-      throw error;
-    }
-    const input: CustomerOnboardingInput = { customerId: customer.id, name: customer.name, auditRequired: body.auditRequired, registeredBy: { userId: actor.userId, email: actor.email, role: actor.role } };
-    try {
-      await deps.temporal.workflow.start(CUSTOMER_ONBOARDING_WORKFLOW_TYPE, { taskQueue: CUSTOMER_TASK_QUEUE, workflowId: customerWorkflowId(customer.id), args: [input] });
-    } catch (error) {
-      // A customer without its onboarding could never be quoted: take the registration back.
-      deps.logger.error({ err: error, customerId: customer.id }, 'starting the onboarding workflow failed');
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('customer_contacts').where('customer_id', '=', customer.id).execute();
-        await trx.deleteFrom('customers').where('id', '=', customer.id).execute();
-      });
-      throw new AppError('unavailable', 'the workflow engine is unreachable; try again shortly');
-    }
-    res.status(201).json({ ...view(customer), auditRequired: body.auditRequired });
-  });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError(`a customer with code ${body.code} already exists`);
+        throw error;
+      }
+      const input: CustomerOnboardingInput = {
+        customerId: customer.id,
+        name: customer.name,
+        auditRequired: body.auditRequired,
+        registeredBy: { userId: actor.userId, email: actor.email, role: actor.role },
+      };
+      try {
+        await deps.temporal.workflow.start(CUSTOMER_ONBOARDING_WORKFLOW_TYPE, {
+          taskQueue: CUSTOMER_TASK_QUEUE,
+          workflowId: customerWorkflowId(customer.id),
+          args: [input],
+        });
+      } catch (error) {
+        // A customer without its onboarding could never be quoted: take the registration back.
+        deps.logger.error({ err: error, customerId: customer.id }, 'starting the onboarding workflow failed');
+        await db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('customer_contacts').where('customer_id', '=', customer.id).execute();
+          await trx.deleteFrom('customers').where('id', '=', customer.id).execute();
+        });
+        throw new AppError('unavailable', 'the workflow engine is unreachable; try again shortly');
+      }
+      res.status(201).json({ ...view(customer), auditRequired: body.auditRequired });
+    },
+  );
 
   router.get('/customers', requireRole(...STAFF), async (_req, res) => {
     res.json({ customers: (await listCustomers(db, { limit: 200 })).map(view) });
@@ -145,7 +210,9 @@ export function createRouter(deps: ServiceDeps): Router {
     const actions = (await Promise.all(audits.map((a) => listCorrectiveActions(db, a.id)))).flat();
     let onboarding: CustomerOnboardingState | null = null;
     try {
-      onboarding = await deps.temporal.workflow.getHandle(customerWorkflowId(customer.id)).query(customerOnboardingStateQuery);
+      onboarding = await deps.temporal.workflow
+        .getHandle(customerWorkflowId(customer.id))
+        .query(customerOnboardingStateQuery);
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) deps.logger.warn({ err: error }, 'onboarding query failed');
     }
@@ -159,91 +226,266 @@ export function createRouter(deps: ServiceDeps): Router {
         currency: customer.currency,
         paymentTerms: { kind: customer.payment_terms, creditLimitMinor: customer.credit_limit_cents },
         address: customer.address,
-        contacts: (await listContacts(db, customer.id)).map((c) => ({ name: c.name, email: c.email, phone: c.phone, primary: c.is_primary })),
+        contacts: (await listContacts(db, customer.id)).map((c) => ({
+          name: c.name,
+          email: c.email,
+          phone: c.phone,
+          primary: c.is_primary,
+        })),
         audits: audits.map((a) => ({ id: a.id, visitedOn: a.visited_on, result: a.result })),
-        correctiveActions: actions.map((a) => ({ id: a.id, auditId: a.audit_id, description: a.description, dueOn: a.due_on, status: a.status, closedAt: a.closed_at })),
-        onboarding: onboarding && { status: onboarding.status, auditRequired: onboarding.auditRequired, visitOn: onboarding.visitOn, auditResult: onboarding.auditResult },
+        correctiveActions: actions.map((a) => ({
+          id: a.id,
+          auditId: a.audit_id,
+          description: a.description,
+          dueOn: a.due_on,
+          status: a.status,
+          closedAt: a.closed_at,
+        })),
+        onboarding: onboarding && {
+          status: onboarding.status,
+          auditRequired: onboarding.auditRequired,
+          visitOn: onboarding.visitOn,
+          auditResult: onboarding.auditResult,
+        },
       });
       return;
     }
     res.json({
       ...view(customer),
-      contacts: (await listContacts(db, customer.id)).map((c) => ({ name: c.name, email: c.email, phone: c.phone, primary: c.is_primary })),
-      audits: audits.map((a) => ({ id: a.id, visitedOn: a.visited_on, result: a.result, auditors: a.auditor_names, notes: a.notes })),
-      correctiveActions: actions.map((a) => ({ id: a.id, auditId: a.audit_id, description: a.description, dueOn: a.due_on, status: a.status, closedAt: a.closed_at })),
+      contacts: (await listContacts(db, customer.id)).map((c) => ({
+        name: c.name,
+        email: c.email,
+        phone: c.phone,
+        primary: c.is_primary,
+      })),
+      audits: audits.map((a) => ({
+        id: a.id,
+        visitedOn: a.visited_on,
+        result: a.result,
+        auditors: a.auditor_names,
+        notes: a.notes,
+      })),
+      correctiveActions: actions.map((a) => ({
+        id: a.id,
+        auditId: a.audit_id,
+        description: a.description,
+        dueOn: a.due_on,
+        status: a.status,
+        closedAt: a.closed_at,
+      })),
       onboarding,
     });
   });
 
-  router.post('/customers/:id/audit/visit', requireRole('sales', 'sales_manager'), validate({ params: CustomerIdParams, body: AuditVisitRequest }), async (req, res) => {
-    const customer = await customerFor(req, (req.params as { id: string }).id);
-    const task = await completeOpenStep(deps, actorOf(req), customerWorkflowId(customer.id), customerSteps.scheduleAudit, 'schedule', req.body as Record<string, unknown>);
-    res.json({ customerId: customer.id, step: task.step, decision: task.decision, data: task.data });
-  });
+  router.post(
+    '/customers/:id/audit/visit',
+    requireRole('sales', 'sales_manager'),
+    validate({ params: CustomerIdParams, body: AuditVisitRequest }),
+    async (req, res) => {
+      const customer = await customerFor(req, (req.params as { id: string }).id);
+      const task = await completeOpenStep(
+        deps,
+        actorOf(req),
+        customerWorkflowId(customer.id),
+        customerSteps.scheduleAudit,
+        'schedule',
+        req.body as Record<string, unknown>,
+      );
+      res.json({ customerId: customer.id, step: task.step, decision: task.decision, data: task.data });
+    },
+  );
 
-  router.post('/customers/:id/audit/result', requireRole('sales', 'sales_manager'), validate({ params: CustomerIdParams, body: AuditResultRequest }), async (req, res) => {
-    const customer = await customerFor(req, (req.params as { id: string }).id);
-    const body = req.body as AuditResultRequest;
-    if (body.result === 'conditional' && !body.correctiveActions?.length) throw new ValidationError('correctiveActions: a conditional result needs at least one corrective action', 'correctiveActions');
-    if (body.result !== 'conditional' && body.correctiveActions?.length) throw new ValidationError(`correctiveActions: only a conditional result has corrective actions`, 'correctiveActions');
-    const { result, ...data } = body;
-    const task = await completeOpenStep(deps, actorOf(req), customerWorkflowId(customer.id), customerSteps.recordAuditResult, result, data);
-    res.json({ customerId: customer.id, step: task.step, decision: task.decision });
-  });
+  router.post(
+    '/customers/:id/audit/result',
+    requireRole('sales', 'sales_manager'),
+    validate({ params: CustomerIdParams, body: AuditResultRequest }),
+    async (req, res) => {
+      const customer = await customerFor(req, (req.params as { id: string }).id);
+      const body = req.body as AuditResultRequest;
+      if (body.result === 'conditional' && !body.correctiveActions?.length)
+        throw new ValidationError(
+          'correctiveActions: a conditional result needs at least one corrective action',
+          'correctiveActions',
+        );
+      if (body.result !== 'conditional' && body.correctiveActions?.length)
+        throw new ValidationError(
+          `correctiveActions: only a conditional result has corrective actions`,
+          'correctiveActions',
+        );
+      const { result, ...data } = body;
+      const task = await completeOpenStep(
+        deps,
+        actorOf(req),
+        customerWorkflowId(customer.id),
+        customerSteps.recordAuditResult,
+        result,
+        data,
+      );
+      res.json({ customerId: customer.id, step: task.step, decision: task.decision });
+    },
+  );
 
-  router.post('/customers/:id/corrective-actions/:actionId/done', requireRole('qa', 'sales', 'manager'), validate({ params: ActionParams, body: CommentRequest }), async (req, res) => {
-    const { id, actionId } = req.params as z.infer<typeof ActionParams>;
-    const customer = await customerFor(req, id);
-    const task = await completeOpenStep(deps, actorOf(req), customerWorkflowId(customer.id), customerSteps.correctiveAction(actionId), 'done', req.body as Record<string, unknown>);
-    res.json({ customerId: customer.id, correctiveActionId: actionId, decision: task.decision });
-  });
+  router.post(
+    '/customers/:id/corrective-actions/:actionId/done',
+    requireRole('qa', 'sales', 'manager'),
+    validate({ params: ActionParams, body: CommentRequest }),
+    async (req, res) => {
+      const { id, actionId } = req.params as z.infer<typeof ActionParams>;
+      const customer = await customerFor(req, id);
+      const task = await completeOpenStep(
+        deps,
+        actorOf(req),
+        customerWorkflowId(customer.id),
+        customerSteps.correctiveAction(actionId),
+        'done',
+        req.body as Record<string, unknown>,
+      );
+      res.json({ customerId: customer.id, correctiveActionId: actionId, decision: task.decision });
+    },
+  );
 
-  router.put('/customers/:id/payment-terms', requireRole('finance', 'sales_manager', 'manager'), validate({ params: CustomerIdParams, body: PaymentTermsRequestSchema }), async (req, res) => {
-    const actor = actorOf(req);
-    const customer = await customerFor(req, (req.params as { id: string }).id);
-    const plan = planPaymentTerms(req.body as z.infer<typeof PaymentTermsRequestSchema>);
-    if (!plan.ok) throw new ValidationError(`${plan.field}: ${plan.reason}`, plan.field);
-    if (!plan.needsApproval) {
-      await db.transaction().execute(async (trx) => {
-        const changed = await updateCustomer(trx, customer.id, { payment_terms: 'prepay', credit_limit_cents: 0, payment_terms_approved_by: null });
-        await recordAudit(trx, { actorId: actor.userId, actorRole: actor.role, action: 'customer.payment_terms', entityType: 'customer', entityId: customer.id, before: { terms: changed?.before.payment_terms }, after: { terms: 'prepay' } });
+  router.put(
+    '/customers/:id/payment-terms',
+    requireRole('finance', 'sales_manager', 'manager'),
+    validate({ params: CustomerIdParams, body: PaymentTermsRequestSchema }),
+    async (req, res) => {
+      const actor = actorOf(req);
+      const customer = await customerFor(req, (req.params as { id: string }).id);
+      const plan = planPaymentTerms(req.body as z.infer<typeof PaymentTermsRequestSchema>);
+      if (!plan.ok) throw new ValidationError(`${plan.field}: ${plan.reason}`, plan.field);
+      if (!plan.needsApproval) {
+        await db.transaction().execute(async (trx) => {
+          const changed = await updateCustomer(trx, customer.id, {
+            payment_terms: 'prepay',
+            credit_limit_cents: 0,
+            payment_terms_approved_by: null,
+          });
+          await recordAudit(trx, {
+            actorId: actor.userId,
+            actorRole: actor.role,
+            action: 'customer.payment_terms',
+            entityType: 'customer',
+            entityId: customer.id,
+            before: { terms: changed?.before.payment_terms },
+            after: { terms: 'prepay' },
+          });
+        });
+        res.json({ customerId: customer.id, status: 'applied', terms: plan.terms });
+        return;
+      }
+      const requestId = randomUUID();
+      const input: PaymentTermsApprovalInput = {
+        customerId: customer.id,
+        requestId,
+        creditLimitMinor: plan.creditLimitMinor,
+        requestedBy: { userId: actor.userId, email: actor.email, role: actor.role },
+      };
+      const workflowId = paymentTermsWorkflowId(customer.id, requestId);
+      await deps.temporal.workflow.start(PAYMENT_TERMS_WORKFLOW_TYPE, {
+        taskQueue: CUSTOMER_TASK_QUEUE,
+        workflowId,
+        args: [input],
       });
-      res.json({ customerId: customer.id, status: 'applied', terms: plan.terms });
-      return;
-    }
-    const requestId = randomUUID();
-    const input: PaymentTermsApprovalInput = { customerId: customer.id, requestId, creditLimitMinor: plan.creditLimitMinor, requestedBy: { userId: actor.userId, email: actor.email, role: actor.role } };
-    const workflowId = paymentTermsWorkflowId(customer.id, requestId);
-    await deps.temporal.workflow.start(PAYMENT_TERMS_WORKFLOW_TYPE, { taskQueue: CUSTOMER_TASK_QUEUE, workflowId, args: [input] });
-    res.status(202).json({ customerId: customer.id, status: 'awaiting_manager_approval', requestId, workflowId });
-  });
+      res.status(202).json({ customerId: customer.id, status: 'awaiting_manager_approval', requestId, workflowId });
+    },
+  );
 
-  router.post('/customers/:id/payment-terms/:requestId/decision', requireRole('manager'), validate({ params: TermsDecisionParams, body: DecisionRequest }), async (req, res) => {
-    const { id, requestId } = req.params as z.infer<typeof TermsDecisionParams>;
-    const customer = await customerFor(req, id);
-    const { decision, ...data } = req.body as z.infer<typeof DecisionRequest>;
-    const task = await completeOpenStep(deps, actorOf(req), paymentTermsWorkflowId(customer.id, requestId), customerSteps.approvePaymentTerms, decision, data);
-    res.json({ customerId: customer.id, requestId, decision: task.decision });
-  });
+  router.post(
+    '/customers/:id/payment-terms/:requestId/decision',
+    requireRole('manager'),
+    validate({ params: TermsDecisionParams, body: DecisionRequest }),
+    async (req, res) => {
+      const { id, requestId } = req.params as z.infer<typeof TermsDecisionParams>;
+      const customer = await customerFor(req, id);
+      const { decision, ...data } = req.body as z.infer<typeof DecisionRequest>;
+      const task = await completeOpenStep(
+        deps,
+        actorOf(req),
+        paymentTermsWorkflowId(customer.id, requestId),
+        customerSteps.approvePaymentTerms,
+        decision,
+        data,
+      );
+      res.json({ customerId: customer.id, requestId, decision: task.decision });
+    },
+  );
 
   registerOpenApi(deps);
   return router;
 }
 
 function registerOpenApi({ openapi }: ServiceDeps): void {
-  const ok = (description: string, status = 200) => ({ [status]: { description, content: { 'application/json': { schema: z.object({}).passthrough() } } } });
+  const ok = (description: string, status = 200) => ({
+    [status]: { description, content: { 'application/json': { schema: z.object({}).passthrough() } } },
+  });
   const body = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
-  const paths: [method: 'get' | 'post' | 'put', path: string, summary: string, request: Record<string, unknown>, responses: Record<string, unknown>][] = [
-    ['post', '/api/customers', 'Register a customer (sales); starts onboarding, with or without a factory audit', { body: body(RegisterCustomerRequest) }, { ...ok('Registered', 201), ...errorResponses(400, 401, 403, 409) }],
+  const paths: [
+    method: 'get' | 'post' | 'put',
+    path: string,
+    summary: string,
+    request: Record<string, unknown>,
+    responses: Record<string, unknown>,
+  ][] = [
+    [
+      'post',
+      '/api/customers',
+      'Register a customer (sales); starts onboarding, with or without a factory audit',
+      { body: body(RegisterCustomerRequest) },
+      { ...ok('Registered', 201), ...errorResponses(400, 401, 403, 409) },
+    ],
     ['get', '/api/customers', 'Customers (staff)', {}, { ...ok('Customers'), ...errorResponses(401, 403) }],
-    ['get', '/api/customers/{id}', 'One customer with audits, corrective actions and the onboarding state', { params: CustomerIdParams }, { ...ok('The customer'), ...errorResponses(400, 401, 404) }],
-    ['post', '/api/customers/{id}/audit/visit', "Agree the date of the customer's audit visit (sales)", { params: CustomerIdParams, body: body(AuditVisitRequest) }, { ...ok('Scheduled'), ...errorResponses(400, 401, 403, 404, 409) }],
-    ['post', '/api/customers/{id}/audit/result', 'Record the audit result: pass, conditional (corrective actions with due dates) or fail (sales)', { params: CustomerIdParams, body: body(AuditResultRequest) }, { ...ok('Recorded'), ...errorResponses(400, 401, 403, 404, 409) }],
-    ['post', '/api/customers/{id}/corrective-actions/{actionId}/done', 'Report a corrective action done', { params: ActionParams, body: body(CommentRequest) }, { ...ok('Closed'), ...errorResponses(400, 401, 403, 404, 409) }],
-    ['put', '/api/customers/{id}/payment-terms', 'Set payment terms: prepay applies at once; monthly settlement waits for a manager (202)', { params: CustomerIdParams, body: body(PaymentTermsRequestSchema) }, { ...ok('Applied'), ...ok('Awaiting approval', 202), ...errorResponses(400, 401, 403, 404) }],
-    ['post', '/api/customers/{id}/payment-terms/{requestId}/decision', 'Approve or refuse monthly settlement (manager)', { params: TermsDecisionParams, body: body(DecisionRequest) }, { ...ok('Decided'), ...errorResponses(400, 401, 403, 404, 409) }],
+    [
+      'get',
+      '/api/customers/{id}',
+      'One customer with audits, corrective actions and the onboarding state',
+      { params: CustomerIdParams },
+      { ...ok('The customer'), ...errorResponses(400, 401, 404) },
+    ],
+    [
+      'post',
+      '/api/customers/{id}/audit/visit',
+      "Agree the date of the customer's audit visit (sales)",
+      { params: CustomerIdParams, body: body(AuditVisitRequest) },
+      { ...ok('Scheduled'), ...errorResponses(400, 401, 403, 404, 409) },
+    ],
+    [
+      'post',
+      '/api/customers/{id}/audit/result',
+      'Record the audit result: pass, conditional (corrective actions with due dates) or fail (sales)',
+      { params: CustomerIdParams, body: body(AuditResultRequest) },
+      { ...ok('Recorded'), ...errorResponses(400, 401, 403, 404, 409) },
+    ],
+    [
+      'post',
+      '/api/customers/{id}/corrective-actions/{actionId}/done',
+      'Report a corrective action done',
+      { params: ActionParams, body: body(CommentRequest) },
+      { ...ok('Closed'), ...errorResponses(400, 401, 403, 404, 409) },
+    ],
+    [
+      'put',
+      '/api/customers/{id}/payment-terms',
+      'Set payment terms: prepay applies at once; monthly settlement waits for a manager (202)',
+      { params: CustomerIdParams, body: body(PaymentTermsRequestSchema) },
+      { ...ok('Applied'), ...ok('Awaiting approval', 202), ...errorResponses(400, 401, 403, 404) },
+    ],
+    [
+      'post',
+      '/api/customers/{id}/payment-terms/{requestId}/decision',
+      'Approve or refuse monthly settlement (manager)',
+      { params: TermsDecisionParams, body: body(DecisionRequest) },
+      { ...ok('Decided'), ...errorResponses(400, 401, 403, 404, 409) },
+    ],
   ];
   for (const [method, path, summary, request, responses] of paths) {
-    openapi.registerPath({ method, path, tags: ['customers'], summary, security: AUTHENTICATED, request: request as never, responses: responses as never });
+    openapi.registerPath({
+      method,
+      path,
+      tags: ['customers'],
+      summary,
+      security: AUTHENTICATED,
+      request: request as never,
+      responses: responses as never,
+    });
   }
 }

@@ -8,7 +8,8 @@ import type { AuditRow } from '../../infra/db/schema';
 import { customerDecision } from '../quote/customer-view';
 
 /** Timeline entries a customer reads (the rest — kit reservations, task closing, decisions — is the factory's own work). */
-const CUSTOMER_TIMELINE_ACTIONS = /^(order\.(created|stage|cancelled|refund_approved)|contract\.|invoice\.|payment\.recorded|production\.started|qc\.lot_passed|shipment\.)/;
+const CUSTOMER_TIMELINE_ACTIONS =
+  /^(order\.(created|stage|cancelled|refund_approved)|contract\.|invoice\.|payment\.recorded|production\.started|qc\.lot_passed|shipment\.)/;
 
 /** The order workflow's state as the customer sees it. */
 export function customerOrderWorkflow(state: OrderView | null) {
@@ -17,10 +18,18 @@ export function customerOrderWorkflow(state: OrderView | null) {
     orderId: state.orderId,
     quoteId: state.quoteId,
     stage: state.stage,
-    openTasks: state.openTasks.filter((t) => t.role === 'customer').map((t) => ({ step: t.step, kind: t.kind, role: 'customer' as const, taskId: t.taskId, dueAt: t.dueAt })),
+    openTasks: state.openTasks
+      .filter((t) => t.role === 'customer')
+      .map((t) => ({ step: t.step, kind: t.kind, role: 'customer' as const, taskId: t.taskId, dueAt: t.dueAt })),
     decisions: state.decisions.map(customerDecision),
     progress: state.progress,
-    lots: state.lots.map((l) => ({ lotIndex: l.lotIndex, lotNumber: l.lotNumber, quantity: l.quantity, status: l.status, passedUnits: l.passedUnits })),
+    lots: state.lots.map((l) => ({
+      lotIndex: l.lotIndex,
+      lotNumber: l.lotNumber,
+      quantity: l.quantity,
+      status: l.status,
+      passedUnits: l.passedUnits,
+    })),
     payment: state.payment,
     shipment: state.shipment,
     cancelled: state.cancelled && { reason: state.cancelled.reason, at: state.cancelled.at },
@@ -32,10 +41,23 @@ export function customerOrderWorkflow(state: OrderView | null) {
 export function customerTimeline(entries: readonly AuditRow[]) {
   return entries
     .filter((e) => CUSTOMER_TIMELINE_ACTIONS.test(e.action))
-    .map((e) => ({ at: e.at.toISOString(), action: e.action, actorRole: e.actor_role === 'customer' ? 'customer' : null, details: null }));
+    .map((e) => ({
+      at: e.at.toISOString(),
+      action: e.action,
+      actorRole: e.actor_role === 'customer' ? 'customer' : null,
+      details: null,
+    }));
 }
 
 /** The production order as the customer sees it: how far it is, not which line or slot. */
-export function customerProduction(production: { status: string; quantity: number; produced_quantity: number | string } | undefined | null) {
-  return production ? { status: production.status, quantity: production.quantity, producedQuantity: Number(production.produced_quantity) } : null;
+export function customerProduction(
+  production: { status: string; quantity: number; produced_quantity: number | string } | undefined | null,
+) {
+  return production
+    ? {
+        status: production.status,
+        quantity: production.quantity,
+        producedQuantity: Number(production.produced_quantity),
+      }
+    : null;
 }

@@ -35,10 +35,22 @@ export const OrderSummary = z.object({
 export type OrderSummary = z.infer<typeof OrderSummary>;
 
 export const OrderDetail = OrderSummary.extend({
-  workflow: z.record(z.string(), z.unknown()).nullable().describe('The workflow query: stage, open tasks, deadlines, decisions, progress, lots, payment, shipment'),
-  timeline: z.array(z.object({ at: z.string(), action: z.string(), actorRole: z.string().nullable(), details: z.unknown() })),
+  workflow: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe('The workflow query: stage, open tasks, deadlines, decisions, progress, lots, payment, shipment'),
+  timeline: z.array(
+    z.object({ at: z.string(), action: z.string(), actorRole: z.string().nullable(), details: z.unknown() }),
+  ),
   invoices: z.array(z.object({ number: z.string(), kind: z.string(), amountMinor: z.number(), status: z.string() })),
-  shipments: z.array(z.object({ status: z.string(), carrier: z.string().nullable(), trackingNumber: z.string().nullable(), deliveredAt: z.string().nullable() })),
+  shipments: z.array(
+    z.object({
+      status: z.string(),
+      carrier: z.string().nullable(),
+      trackingNumber: z.string().nullable(),
+      deliveredAt: z.string().nullable(),
+    }),
+  ),
   production: z
     .object({ status: z.string(), quantity: z.number(), producedQuantity: z.number(), lineSlot: z.string().nullable() })
     .nullable(),

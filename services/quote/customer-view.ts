@@ -10,9 +10,22 @@ import type { PricedQuote } from '../../domain/quote/pricing';
 export type CustomerFacingActor = { role: 'customer'; email: string } | { role: 'factory' };
 
 /** A decision on the customer's case: their own with their comment; the factory's without who or why. */
-export function customerDecision<T extends { step: string; decision: string; at: string; by: { role: string; email: string } | null; comment?: string }>(d: T) {
+export function customerDecision<
+  T extends {
+    step: string;
+    decision: string;
+    at: string;
+    by: { role: string; email: string } | null;
+    comment?: string;
+  },
+>(d: T) {
   const base = { step: d.step, decision: d.decision, at: d.at };
-  if (d.by?.role === 'customer') return { ...base, by: { role: 'customer', email: d.by.email } as CustomerFacingActor, ...(d.comment ? { comment: d.comment } : {}) };
+  if (d.by?.role === 'customer')
+    return {
+      ...base,
+      by: { role: 'customer', email: d.by.email } as CustomerFacingActor,
+      ...(d.comment ? { comment: d.comment } : {}),
+    };
   return { ...base, by: { role: 'factory' } as CustomerFacingActor };
 }
 
@@ -26,7 +39,9 @@ export function customerQuoteWorkflow(state: QuoteState | null) {
     revision: state.revision,
     quantity: state.quantity,
     // Only what waits on the customer; the factory's own steps are shown as the stage.
-    openTasks: state.openTasks.filter((t) => t.role === 'customer').map((t) => ({ step: t.step, kind: t.kind, role: 'customer' as const, taskId: t.taskId, dueAt: t.dueAt })),
+    openTasks: state.openTasks
+      .filter((t) => t.role === 'customer')
+      .map((t) => ({ step: t.step, kind: t.kind, role: 'customer' as const, taskId: t.taskId, dueAt: t.dueAt })),
     deadlines: { expiresAt: state.deadlines.expiresAt },
     decisions: state.decisions.map((d: QuoteDecision) => ({ ...customerDecision(d), revision: d.revision })),
     totalMinor: state.totalMinor,
@@ -40,7 +55,15 @@ export function customerPrice(priced: PricedQuote | null) {
   if (!priced) return null;
   return {
     currency: priced.currency,
-    lineItems: priced.lineItems.map((l) => ({ category: l.category, code: l.code, description: l.description, quantity: l.quantity, unit: l.unit, unitPriceFen: l.unitPriceFen, totalFen: l.totalFen })),
+    lineItems: priced.lineItems.map((l) => ({
+      category: l.category,
+      code: l.code,
+      description: l.description,
+      quantity: l.quantity,
+      unit: l.unit,
+      unitPriceFen: l.unitPriceFen,
+      totalFen: l.totalFen,
+    })),
     subtotals: priced.subtotals,
     totalMinor: priced.totalFen,
     perBoardMinor: priced.perBoardFen,

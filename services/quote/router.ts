@@ -17,19 +17,56 @@ import { actorOf, assertCustomerAccess, customerScope, requireAuth, requireRole 
 import type { Actor } from '../../infra/auth/sessions';
 import { AppError, BusinessRuleError, NotFoundError, ValidationError } from '../../infra/http/errors';
 import { getCustomer } from '../../infra/db/repositories/customers';
-import { addQuoteFile, addQuoteRevision, createQuote, getQuote, listQuoteAnalyses, listQuoteFiles, listQuoteRevisions, listQuotes } from '../../infra/db/repositories/quotes';
+import {
+  addQuoteFile,
+  addQuoteRevision,
+  createQuote,
+  getQuote,
+  listQuoteAnalyses,
+  listQuoteFiles,
+  listQuoteRevisions,
+  listQuotes,
+} from '../../infra/db/repositories/quotes';
 import { findTaskByStep, listTasks } from '../../infra/db/repositories/tasks';
 import { json, type DbOrTrx } from '../../infra/db/database';
 import type { QuoteRow } from '../../infra/db/schema';
 import { recordAudit } from '../../infra/db/repositories/audit';
-import { cancelQuoteSignal, FINAL_QUOTE_STAGES, QUOTE_TASK_KIND_NAMES, QUOTE_TASK_QUEUE, QUOTE_WORKFLOW_TYPE, quoteStateQuery, quoteSteps, quoteWorkflowId, type QuoteState, type QuoteWorkflowInput, type StoredQuoteFile } from '../../domain/quote/contract';
+import {
+  cancelQuoteSignal,
+  FINAL_QUOTE_STAGES,
+  QUOTE_TASK_KIND_NAMES,
+  QUOTE_TASK_QUEUE,
+  QUOTE_WORKFLOW_TYPE,
+  quoteStateQuery,
+  quoteSteps,
+  quoteWorkflowId,
+  type QuoteState,
+  type QuoteWorkflowInput,
+  type StoredQuoteFile,
+} from '../../domain/quote/contract';
 import type { PricedQuote } from '../../domain/quote/pricing';
 import type { Role } from '../../domain/tasks/roles';
 import { inspectZipFile, ArchiveRejectedError } from '../../infra/files/archive';
 import { assertMayComplete, completeOpenStep } from '../tasks/complete-task';
-import { boardPreviewPath, boardPreviewsDir, keepUploadedQuoteFile, quoteDocumentsDir, quotePdfPath } from '../../infra/files/quote-files';
+import {
+  boardPreviewPath,
+  boardPreviewsDir,
+  keepUploadedQuoteFile,
+  quoteDocumentsDir,
+  quotePdfPath,
+} from '../../infra/files/quote-files';
 import { customerPrice, customerQuoteWorkflow } from './customer-view';
-import { CancelQuoteRequest, CreateQuoteFields, CustomerDecisionRequest, ListQuotesQuery, PdfQuery, QuoteIdParams, QuoteSummary, ReviewRequest, ReviseQuoteFields } from './schemas';
+import {
+  CancelQuoteRequest,
+  CreateQuoteFields,
+  CustomerDecisionRequest,
+  ListQuotesQuery,
+  PdfQuery,
+  QuoteIdParams,
+  QuoteSummary,
+  ReviewRequest,
+  ReviseQuoteFields,
+} from './schemas';
 
 /** Roles that may ask for a quote on a customer's behalf. */
 const SALES_ROLES: Role[] = ['sales', 'sales_manager', 'manager', 'admin'];
@@ -58,7 +95,8 @@ function filesOf(req: { uploads?: ReceivedFile[] }) {
 
 /** Refuses a Gerber upload that is not a bounded zip, and BOM / placement files above the table limit. */
 async function checkFiles(files: ReturnType<typeof filesOf>, gerberRequired: boolean): Promise<void> {
-  if (!files.gerber && gerberRequired) throw new ValidationError('gerber: a zip archive of the Gerber and drill files is required', 'gerber');
+  if (!files.gerber && gerberRequired)
+    throw new ValidationError('gerber: a zip archive of the Gerber and drill files is required', 'gerber');
   if (files.gerber) {
     try {
       await inspectZipFile(files.gerber.path);
@@ -69,7 +107,8 @@ async function checkFiles(files: ReturnType<typeof filesOf>, gerberRequired: boo
   }
   for (const field of ['bom', 'placement'] as const) {
     const f = files[field];
-    if (f && f.bytes > MAX_TABLE_BYTES) throw new ValidationError(`${field}: file is larger than ${MAX_TABLE_BYTES} bytes`, field);
+    if (f && f.bytes > MAX_TABLE_BYTES)
+      throw new ValidationError(`${field}: file is larger than ${MAX_TABLE_BYTES} bytes`, field);
     if (f && f.bytes === 0) throw new ValidationError(`${field}: file is empty`, field);
   }
 }
@@ -115,12 +154,24 @@ export function createRouter(deps: ServiceDeps): Router {
   /** Stores the uploaded files of one revision and returns them as the workflow sees them. */
   async function storeFiles(quoteId: string, revision: number, files: ReturnType<typeof filesOf>, into: DbOrTrx = db) {
     const stored: Partial<Record<'gerber' | 'bom' | 'cpl', StoredQuoteFile>> = {};
-    for (const [field, kind] of [['gerber', 'gerber'], ['bom', 'bom'], ['placement', 'cpl']] as const) {
+    for (const [field, kind] of [
+      ['gerber', 'gerber'],
+      ['bom', 'bom'],
+      ['placement', 'cpl'],
+    ] as const) {
       const f = files[field];
       if (!f) continue;
       const name = f.name || `${field}.bin`;
       const saved = await keepUploadedQuoteFile(deps.config.dataDir, quoteId, revision, name, f);
-      await addQuoteFile(into, { quote_id: quoteId, revision, kind, filename: name, content_hash: saved.sha256, size_bytes: saved.size, storage_path: saved.path });
+      await addQuoteFile(into, {
+        quote_id: quoteId,
+        revision,
+        kind,
+        filename: name,
+        content_hash: saved.sha256,
+        size_bytes: saved.size,
+        storage_path: saved.path,
+      });
       stored[kind] = { name, path: saved.path, sha256: saved.sha256 };
     }
     return stored;
@@ -132,16 +183,24 @@ export function createRouter(deps: ServiceDeps): Router {
     let customerId: string;
     if (actor.role === 'customer') {
       if (!actor.customerId) throw new AppError('forbidden', 'your account is not linked to a customer');
-      if (fields.customerId && fields.customerId !== actor.customerId) throw new AppError('forbidden', 'customers may ask for quotes only for themselves', 'customerId');
+      if (fields.customerId && fields.customerId !== actor.customerId)
+        throw new AppError('forbidden', 'customers may ask for quotes only for themselves', 'customerId');
       customerId = actor.customerId;
     } else {
-      if (!fields.customerId) throw new ValidationError('customerId: required when sales asks for a quote on a customer\'s behalf', 'customerId');
+      if (!fields.customerId)
+        throw new ValidationError(
+          "customerId: required when sales asks for a quote on a customer's behalf",
+          'customerId',
+        );
       customerId = fields.customerId;
     }
     const customer = await getCustomer(db, customerId);
     if (!customer) throw new NotFoundError('customer');
     if (customer.status !== 'approved') {
-      throw new BusinessRuleError(`customer ${customer.code} cannot be quoted yet: onboarding is ${customer.status}`, 'customerId');
+      throw new BusinessRuleError(
+        `customer ${customer.code} cannot be quoted yet: onboarding is ${customer.status}`,
+        'customerId',
+      );
     }
     const files = filesOf(req);
     await checkFiles(files, true);
@@ -160,9 +219,22 @@ export function createRouter(deps: ServiceDeps): Router {
       });
       const id = quoteWorkflowId(row.id);
       await trx.updateTable('quotes').set({ workflow_id: id }).where('id', '=', row.id).execute();
-      await addQuoteRevision(trx, { quote_id: row.id, revision: 1, quantity: fields.quantity, options: json(fields.options), created_by: actor.userId });
+      await addQuoteRevision(trx, {
+        quote_id: row.id,
+        revision: 1,
+        quantity: fields.quantity,
+        options: json(fields.options),
+        created_by: actor.userId,
+      });
       const saved = await storeFiles(row.id, 1, files, trx);
-      await recordAudit(trx, { actorId: actor.userId, actorRole: actor.role, action: 'quote.create', entityType: 'quote', entityId: row.id, after: { reference, quantity: fields.quantity, files: Object.values(saved).map((f) => f?.sha256) } });
+      await recordAudit(trx, {
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action: 'quote.create',
+        entityType: 'quote',
+        entityId: row.id,
+        after: { reference, quantity: fields.quantity, files: Object.values(saved).map((f) => f?.sha256) },
+      });
       const input: QuoteWorkflowInput = {
         quoteId: row.id,
         reference,
@@ -175,7 +247,11 @@ export function createRouter(deps: ServiceDeps): Router {
       return { quote: row, workflowId: id, stored: saved, input };
     });
     try {
-      await deps.temporal.workflow.start(QUOTE_WORKFLOW_TYPE, { taskQueue: QUOTE_TASK_QUEUE, workflowId, args: [input] });
+      await deps.temporal.workflow.start(QUOTE_WORKFLOW_TYPE, {
+        taskQueue: QUOTE_TASK_QUEUE,
+        workflowId,
+        args: [input],
+      });
     } catch (error) {
       deps.logger.error({ err: error, quoteId: quote.id }, 'starting the quote workflow failed');
       await db.transaction().execute(async (trx) => {
@@ -185,7 +261,13 @@ export function createRouter(deps: ServiceDeps): Router {
       });
       throw new AppError('unavailable', 'the workflow engine is unreachable; try again shortly');
     }
-    res.status(201).json({ ...summary({ ...quote, workflow_id: workflowId }), workflowId, files: Object.fromEntries(Object.entries(stored).map(([k, f]) => [k, { name: f?.name, sha256: f?.sha256 }])) });
+    res
+      .status(201)
+      .json({
+        ...summary({ ...quote, workflow_id: workflowId }),
+        workflowId,
+        files: Object.fromEntries(Object.entries(stored).map(([k, f]) => [k, { name: f?.name, sha256: f?.sha256 }])),
+      });
   });
 
   router.get('/quotes', requireAuth, validate({ query: ListQuotesQuery }), async (req, res) => {
@@ -193,7 +275,12 @@ export function createRouter(deps: ServiceDeps): Router {
     const query = req.query as unknown as ListQuotesQuery;
     const scope = customerScope(actor);
     if (scope && query.customerId && query.customerId !== scope) throw new NotFoundError('customer');
-    const quotes = await listQuotes(db, { customerId: scope ?? query.customerId, status: query.status, limit: query.limit, offset: query.offset });
+    const quotes = await listQuotes(db, {
+      customerId: scope ?? query.customerId,
+      status: query.status,
+      limit: query.limit,
+      offset: query.offset,
+    });
     res.json({ quotes: quotes.map(summary) });
   });
 
@@ -209,11 +296,33 @@ export function createRouter(deps: ServiceDeps): Router {
     const analysis = analyses.find((a) => a.kind === 'board');
     const result = (analysis?.result ?? null) as Record<string, unknown> | null;
     const analysisView = result
-      ? { revision: quote.current_revision, board: result.board ?? null, drill: result.drill ?? null, bom: result.bom ?? null, placement: result.placement ?? null, issues: result.issues ?? [], refused: result.refused ?? null, dfmErrors: analysis?.dfm_errors, dfmWarnings: analysis?.dfm_warnings }
+      ? {
+          revision: quote.current_revision,
+          board: result.board ?? null,
+          drill: result.drill ?? null,
+          bom: result.bom ?? null,
+          placement: result.placement ?? null,
+          issues: result.issues ?? [],
+          refused: result.refused ?? null,
+          dfmErrors: analysis?.dfm_errors,
+          dfmWarnings: analysis?.dfm_warnings,
+        }
       : null;
     const filesOfRevision = (revision: number) =>
-      files.filter((f) => f.revision === revision).map((f) => ({ id: f.id, download: `/api/quotes/${quote.id}/files/${f.id}`, kind: f.kind, name: f.filename, sha256: f.content_hash, bytes: f.size_bytes }));
-    const pdfOf = (revision: number) => (existsSync(quotePdfPath(documentsDir, quote.reference, revision)) ? `/api/quotes/${quote.id}/pdf?revision=${revision}` : null);
+      files
+        .filter((f) => f.revision === revision)
+        .map((f) => ({
+          id: f.id,
+          download: `/api/quotes/${quote.id}/files/${f.id}`,
+          kind: f.kind,
+          name: f.filename,
+          sha256: f.content_hash,
+          bytes: f.size_bytes,
+        }));
+    const pdfOf = (revision: number) =>
+      existsSync(quotePdfPath(documentsDir, quote.reference, revision))
+        ? `/api/quotes/${quote.id}/pdf?revision=${revision}`
+        : null;
     if (actor.role === 'customer') {
       // An explicit customer view (services/quote/customer-view): no staff identities, internal notes or deadlines.
       res.json({
@@ -245,7 +354,19 @@ export function createRouter(deps: ServiceDeps): Router {
           totalMinor: r.total_cents,
           autoQuoteAllowed: r.auto_quote_allowed,
           note: r.note,
-          price: priced ? { currency: priced.currency, lineItems: priced.lineItems, subtotals: priced.subtotals, totalMinor: priced.totalFen, perBoardMinor: priced.perBoardFen, quantityBreaks: priced.quantityBreaks, reviewReasons: priced.reviewReasons, validUntil: priced.validUntil, rulesVersion: priced.rulesVersion } : null,
+          price: priced
+            ? {
+                currency: priced.currency,
+                lineItems: priced.lineItems,
+                subtotals: priced.subtotals,
+                totalMinor: priced.totalFen,
+                perBoardMinor: priced.perBoardFen,
+                quantityBreaks: priced.quantityBreaks,
+                reviewReasons: priced.reviewReasons,
+                validUntil: priced.validUntil,
+                rulesVersion: priced.rulesVersion,
+              }
+            : null,
           files: filesOfRevision(r.revision),
           pdf: pdfOf(r.revision),
         };
@@ -281,7 +402,9 @@ export function createRouter(deps: ServiceDeps): Router {
     const params = req.params as PreviewParams;
     const quote = await quoteFor(actor, params.id);
     // The Gerbers of the newest revision that has any (a revision may send only a new quantity).
-    const gerber = (await listQuoteFiles(db, quote.id)).filter((f) => f.kind === 'gerber' && existsSync(f.storage_path)).sort((a, b) => b.revision - a.revision)[0];
+    const gerber = (await listQuoteFiles(db, quote.id))
+      .filter((f) => f.kind === 'gerber' && existsSync(f.storage_path))
+      .sort((a, b) => b.revision - a.revision)[0];
     if (!gerber) throw new NotFoundError('Gerber archive');
     // Drawn by the quote workflow's activity once the files are analysed; until then (or for a board that cannot
     // be drawn) there is none, and the page says so.
@@ -294,54 +417,106 @@ export function createRouter(deps: ServiceDeps): Router {
     res.sendFile(svg);
   });
 
-  router.post('/quotes/:id/decision', requireRole('customer', ...SALES_ROLES), validate({ params: QuoteIdParams, body: CustomerDecisionRequest }), async (req, res) => {
-    const actor = actorOf(req);
-    const quote = await quoteFor(actor, (req.params as QuoteIdParams).id);
-    const body = req.body as CustomerDecisionRequest;
-    const data: Record<string, unknown> = {};
-    if (body.comment) data.comment = body.comment;
-    if (body.decision === 'revise' && body.quantity) data.quantity = body.quantity;
-    const task = await completeOpenStep(deps, actor, quote.workflow_id ?? quoteWorkflowId(quote.id), quoteSteps.customerDecision(quote.current_revision), body.decision, data);
-    res.json({ quoteId: quote.id, revision: quote.current_revision, decision: task.decision, decidedAt: task.completedAt });
-  });
+  router.post(
+    '/quotes/:id/decision',
+    requireRole('customer', ...SALES_ROLES),
+    validate({ params: QuoteIdParams, body: CustomerDecisionRequest }),
+    async (req, res) => {
+      const actor = actorOf(req);
+      const quote = await quoteFor(actor, (req.params as QuoteIdParams).id);
+      const body = req.body as CustomerDecisionRequest;
+      const data: Record<string, unknown> = {};
+      if (body.comment) data.comment = body.comment;
+      if (body.decision === 'revise' && body.quantity) data.quantity = body.quantity;
+      const task = await completeOpenStep(
+        deps,
+        actor,
+        quote.workflow_id ?? quoteWorkflowId(quote.id),
+        quoteSteps.customerDecision(quote.current_revision),
+        body.decision,
+        data,
+      );
+      res.json({
+        quoteId: quote.id,
+        revision: quote.current_revision,
+        decision: task.decision,
+        decidedAt: task.completedAt,
+      });
+    },
+  );
 
-  router.post('/quotes/:id/cancel', requireRole('customer', ...SALES_ROLES), validate({ params: QuoteIdParams, body: CancelQuoteRequest }), async (req, res) => {
-    const actor = actorOf(req);
-    const quote = await quoteFor(actor, (req.params as QuoteIdParams).id);
-    const body = req.body as CancelQuoteRequest;
-    if ((FINAL_QUOTE_STAGES as readonly string[]).includes(quote.status)) throw new AppError('conflict', `quote ${quote.reference} is ${quote.status}: it can no longer be cancelled`);
-    const workflowId = quote.workflow_id ?? quoteWorkflowId(quote.id);
-    try {
-      await deps.temporal.workflow.getHandle(workflowId).signal(cancelQuoteSignal, { reason: body.reason, by: { userId: actor.userId, email: actor.email, role: actor.role } });
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new AppError('conflict', `quote ${quote.reference} has already ended`);
-      throw error;
-    }
-    await recordAudit(db, { actorId: actor.userId, actorRole: actor.role, action: 'quote.cancel_requested', entityType: 'quote', entityId: quote.id, after: { reason: body.reason } });
-    res.status(202).json({ quoteId: quote.id, cancelling: true });
-  });
+  router.post(
+    '/quotes/:id/cancel',
+    requireRole('customer', ...SALES_ROLES),
+    validate({ params: QuoteIdParams, body: CancelQuoteRequest }),
+    async (req, res) => {
+      const actor = actorOf(req);
+      const quote = await quoteFor(actor, (req.params as QuoteIdParams).id);
+      const body = req.body as CancelQuoteRequest;
+      if ((FINAL_QUOTE_STAGES as readonly string[]).includes(quote.status))
+        throw new AppError('conflict', `quote ${quote.reference} is ${quote.status}: it can no longer be cancelled`);
+      const workflowId = quote.workflow_id ?? quoteWorkflowId(quote.id);
+      try {
+        await deps.temporal.workflow
+          .getHandle(workflowId)
+          .signal(cancelQuoteSignal, {
+            reason: body.reason,
+            by: { userId: actor.userId, email: actor.email, role: actor.role },
+          });
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError)
+          throw new AppError('conflict', `quote ${quote.reference} has already ended`);
+        throw error;
+      }
+      await recordAudit(db, {
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action: 'quote.cancel_requested',
+        entityType: 'quote',
+        entityId: quote.id,
+        after: { reason: body.reason },
+      });
+      res.status(202).json({ quoteId: quote.id, cancelling: true });
+    },
+  );
 
-  router.post('/quotes/:id/review', requireRole('engineer', 'sales_manager'), validate({ params: QuoteIdParams, body: ReviewRequest }), async (req, res) => {
-    const actor = actorOf(req);
-    const quote = await quoteFor(actor, (req.params as QuoteIdParams).id);
-    const body = req.body as ReviewRequest;
-    if (body.adjustments?.length) {
-      const revision = (await listQuoteRevisions(db, quote.id)).find((r) => r.revision === quote.current_revision);
-      const priced = revision?.price_breakdown as unknown as PricedQuote | null;
-      const codes = new Set(priced?.lineItems.map((i) => i.code) ?? []);
-      const unknown = body.adjustments.find((a) => !codes.has(a.code));
-      if (unknown) throw new ValidationError(`adjustments: no line item with code "${unknown.code}" (have: ${[...codes].join(', ') || 'none'})`, 'adjustments');
-    }
-    const data: Record<string, unknown> = {};
-    if (body.comment) data.comment = body.comment;
-    if (body.adjustments?.length) data.adjustments = body.adjustments;
-    // The open review of the current revision (asked again when line changes could not be applied).
-    const workflowId = quote.workflow_id ?? quoteWorkflowId(quote.id);
-    const open = await listTasks(db, { workflowId, status: 'open', kind: QUOTE_TASK_KIND_NAMES.engineeringReview });
-    const step = open.find((t) => t.step.startsWith(quoteSteps.engineeringReview(quote.current_revision)))?.step ?? quoteSteps.engineeringReview(quote.current_revision);
-    const task = await completeOpenStep(deps, actor, workflowId, step, body.decision, data);
-    res.json({ quoteId: quote.id, revision: quote.current_revision, decision: task.decision, decidedAt: task.completedAt });
-  });
+  router.post(
+    '/quotes/:id/review',
+    requireRole('engineer', 'sales_manager'),
+    validate({ params: QuoteIdParams, body: ReviewRequest }),
+    async (req, res) => {
+      const actor = actorOf(req);
+      const quote = await quoteFor(actor, (req.params as QuoteIdParams).id);
+      const body = req.body as ReviewRequest;
+      if (body.adjustments?.length) {
+        const revision = (await listQuoteRevisions(db, quote.id)).find((r) => r.revision === quote.current_revision);
+        const priced = revision?.price_breakdown as unknown as PricedQuote | null;
+        const codes = new Set(priced?.lineItems.map((i) => i.code) ?? []);
+        const unknown = body.adjustments.find((a) => !codes.has(a.code));
+        if (unknown)
+          throw new ValidationError(
+            `adjustments: no line item with code "${unknown.code}" (have: ${[...codes].join(', ') || 'none'})`,
+            'adjustments',
+          );
+      }
+      const data: Record<string, unknown> = {};
+      if (body.comment) data.comment = body.comment;
+      if (body.adjustments?.length) data.adjustments = body.adjustments;
+      // The open review of the current revision (asked again when line changes could not be applied).
+      const workflowId = quote.workflow_id ?? quoteWorkflowId(quote.id);
+      const open = await listTasks(db, { workflowId, status: 'open', kind: QUOTE_TASK_KIND_NAMES.engineeringReview });
+      const step =
+        open.find((t) => t.step.startsWith(quoteSteps.engineeringReview(quote.current_revision)))?.step ??
+        quoteSteps.engineeringReview(quote.current_revision);
+      const task = await completeOpenStep(deps, actor, workflowId, step, body.decision, data);
+      res.json({
+        quoteId: quote.id,
+        revision: quote.current_revision,
+        decision: task.decision,
+        decidedAt: task.completedAt,
+      });
+    },
+  );
 
   router.post('/quotes/:id/revisions', requireRole('customer', ...SALES_ROLES), receiveFiles, async (req, res) => {
     const actor = actorOf(req);
@@ -356,14 +531,23 @@ export function createRouter(deps: ServiceDeps): Router {
     const corrected = await findTaskByStep(db, workflowId, quoteSteps.correctedFiles(current));
     const decision = await findTaskByStep(db, workflowId, quoteSteps.customerDecision(current));
     const step = corrected?.status === 'open' ? corrected.step : decision?.status === 'open' ? decision.step : null;
-    if (!step) throw new AppError('conflict', `quote ${quote.reference} is ${quote.status}: no revision can be submitted now`);
-    if (step === corrected?.step && !files.gerber && !files.bom && !files.placement) throw new ValidationError('gerber: corrected files are required', 'gerber');
+    if (!step)
+      throw new AppError('conflict', `quote ${quote.reference} is ${quote.status}: no revision can be submitted now`);
+    if (step === corrected?.step && !files.gerber && !files.bom && !files.placement)
+      throw new ValidationError('gerber: corrected files are required', 'gerber');
     // Authorized before anything is written: a refused request (wrong role, not open) leaves the quote as it was.
     assertMayComplete(deps, actor, (step === corrected?.step ? corrected : decision) as NonNullable<typeof decision>);
     const next = current + 1;
     // Revision n+1 is revision n's files with the newly uploaded kinds replaced (one transaction).
     const stored = await db.transaction().execute(async (trx) => {
-      await addQuoteRevision(trx, { quote_id: quote.id, revision: next, quantity: fields.quantity ?? quote.quantity, options: json(quote.options), note: fields.comment ?? null, created_by: actor.userId });
+      await addQuoteRevision(trx, {
+        quote_id: quote.id,
+        revision: next,
+        quantity: fields.quantity ?? quote.quantity,
+        options: json(quote.options),
+        note: fields.comment ?? null,
+        created_by: actor.userId,
+      });
       const saved = await storeFiles(quote.id, next, files, trx);
       const earlier = (await listQuoteFiles(trx, quote.id)).filter((f) => f.revision <= current);
       for (const kind of ['gerber', 'bom', 'cpl'] as const) {
@@ -386,11 +570,22 @@ export function createRouter(deps: ServiceDeps): Router {
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('quote_files').where('quote_id', '=', quote.id).where('revision', '=', next).execute();
         await trx.deleteFrom('quote_revisions').where('quote_id', '=', quote.id).where('revision', '=', next).execute();
-        await trx.updateTable('quotes').set({ current_revision: current }).where('id', '=', quote.id).where('current_revision', '=', next).execute();
+        await trx
+          .updateTable('quotes')
+          .set({ current_revision: current })
+          .where('id', '=', quote.id)
+          .where('current_revision', '=', next)
+          .execute();
       });
       throw error;
     }
-    res.status(201).json({ quoteId: quote.id, revision: next, files: Object.fromEntries(Object.entries(stored).map(([k, f]) => [k, { name: f?.name, sha256: f?.sha256 }])) });
+    res
+      .status(201)
+      .json({
+        quoteId: quote.id,
+        revision: next,
+        files: Object.fromEntries(Object.entries(stored).map(([k, f]) => [k, { name: f?.name, sha256: f?.sha256 }])),
+      });
   });
 
   registerOpenApi(deps);
@@ -400,30 +595,57 @@ export function createRouter(deps: ServiceDeps): Router {
 function registerOpenApi({ openapi }: ServiceDeps): void {
   const multipart = (schema: z.ZodType) => ({ content: { 'multipart/form-data': { schema } } });
   const FileField = z.string().meta({ format: 'binary' });
-  const ok = (description: string) => ({ 200: { description, content: { 'application/json': { schema: z.object({}).passthrough() } } } });
+  const ok = (description: string) => ({
+    200: { description, content: { 'application/json': { schema: z.object({}).passthrough() } } },
+  });
   openapi.registerPath({
     method: 'post',
     path: '/api/quotes',
     tags: ['quotes'],
-    summary: 'Ask for a quote: Gerber zip, BOM and placement files, quantity, options (customer for itself; sales with customerId)',
+    summary:
+      'Ask for a quote: Gerber zip, BOM and placement files, quantity, options (customer for itself; sales with customerId)',
     security: AUTHENTICATED,
-    request: { body: multipart(z.object({ gerber: FileField, bom: FileField.optional(), placement: FileField.optional(), quantity: z.number().int(), customerId: z.uuid().optional(), options: z.string().optional().meta({ description: 'JSON of QuoteOptions' }) })) },
-    responses: { 201: { description: 'Quote created; its workflow is analysing the files', content: { 'application/json': { schema: QuoteSummary } } }, ...errorResponses(400, 401, 403, 404, 422) },
+    request: {
+      body: multipart(
+        z.object({
+          gerber: FileField,
+          bom: FileField.optional(),
+          placement: FileField.optional(),
+          quantity: z.number().int(),
+          customerId: z.uuid().optional(),
+          options: z.string().optional().meta({ description: 'JSON of QuoteOptions' }),
+        }),
+      ),
+    },
+    responses: {
+      201: {
+        description: 'Quote created; its workflow is analysing the files',
+        content: { 'application/json': { schema: QuoteSummary } },
+      },
+      ...errorResponses(400, 401, 403, 404, 422),
+    },
   });
   openapi.registerPath({
     method: 'get',
     path: '/api/quotes',
     tags: ['quotes'],
-    summary: "Quotes, newest first (customers see their own)",
+    summary: 'Quotes, newest first (customers see their own)',
     security: AUTHENTICATED,
     request: { query: ListQuotesQuery },
-    responses: { 200: { description: 'Quotes', content: { 'application/json': { schema: z.object({ quotes: z.array(QuoteSummary) }) } } }, ...errorResponses(400, 401) },
+    responses: {
+      200: {
+        description: 'Quotes',
+        content: { 'application/json': { schema: z.object({ quotes: z.array(QuoteSummary) }) } },
+      },
+      ...errorResponses(400, 401),
+    },
   });
   openapi.registerPath({
     method: 'get',
     path: '/api/quotes/{id}',
     tags: ['quotes'],
-    summary: 'One quote: analysis, price breakdown per revision, files with hashes, workflow state (step, open tasks, deadlines, decisions)',
+    summary:
+      'One quote: analysis, price breakdown per revision, files with hashes, workflow state (step, open tasks, deadlines, decisions)',
     security: AUTHENTICATED,
     request: { params: QuoteIdParams },
     responses: { ...ok('The quote'), ...errorResponses(400, 401, 404) },
@@ -435,7 +657,10 @@ function registerOpenApi({ openapi }: ServiceDeps): void {
     summary: 'The issued quote as PDF (latest revision unless ?revision=)',
     security: AUTHENTICATED,
     request: { params: QuoteIdParams, query: PdfQuery },
-    responses: { 200: { description: 'PDF', content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } }, ...errorResponses(400, 401, 404) },
+    responses: {
+      200: { description: 'PDF', content: { 'application/pdf': { schema: z.string().meta({ format: 'binary' }) } } },
+      ...errorResponses(400, 401, 404),
+    },
   });
   openapi.registerPath({
     method: 'get',
@@ -444,22 +669,33 @@ function registerOpenApi({ openapi }: ServiceDeps): void {
     summary: 'One uploaded file of the quote (Gerber zip, BOM, placement) as an attachment with its original name',
     security: AUTHENTICATED,
     request: { params: QuoteFileParams },
-    responses: { 200: { description: 'The stored bytes', content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } } }, ...errorResponses(400, 401, 404) },
+    responses: {
+      200: {
+        description: 'The stored bytes',
+        content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } },
+      },
+      ...errorResponses(400, 401, 404),
+    },
   });
   openapi.registerPath({
     method: 'get',
     path: '/api/quotes/{id}/preview/{side}',
     tags: ['quotes'],
-    summary: "A render of the board's top or bottom from the uploaded Gerbers (SVG, drawn once and cached); 404 when the files cannot be drawn",
+    summary:
+      "A render of the board's top or bottom from the uploaded Gerbers (SVG, drawn once and cached); 404 when the files cannot be drawn",
     security: AUTHENTICATED,
     request: { params: PreviewParams },
-    responses: { 200: { description: 'SVG', content: { 'image/svg+xml': { schema: z.string() } } }, ...errorResponses(400, 401, 404) },
+    responses: {
+      200: { description: 'SVG', content: { 'image/svg+xml': { schema: z.string() } } },
+      ...errorResponses(400, 401, 404),
+    },
   });
   openapi.registerPath({
     method: 'post',
     path: '/api/quotes/{id}/decision',
     tags: ['quotes'],
-    summary: "The customer's decision on the issued quote: accept (starts the order), revise (comments / quantity), reject",
+    summary:
+      "The customer's decision on the issued quote: accept (starts the order), revise (comments / quantity), reject",
     security: AUTHENTICATED,
     request: { params: QuoteIdParams, body: { content: { 'application/json': { schema: CustomerDecisionRequest } } } },
     responses: { ...ok('Decision recorded'), ...errorResponses(400, 401, 403, 404, 409) },
@@ -468,7 +704,8 @@ function registerOpenApi({ openapi }: ServiceDeps): void {
     method: 'post',
     path: '/api/quotes/{id}/cancel',
     tags: ['quotes'],
-    summary: 'Cancel a quote before it is accepted (the customer withdraws it, or sales closes it); its open task closes, the customer and sales are told',
+    summary:
+      'Cancel a quote before it is accepted (the customer withdraws it, or sales closes it); its open task closes, the customer and sales are told',
     security: AUTHENTICATED,
     request: { params: QuoteIdParams, body: { content: { 'application/json': { schema: CancelQuoteRequest } } } },
     responses: { ...ok('Cancelling (202)'), ...errorResponses(400, 401, 403, 404, 409) },
@@ -486,9 +723,21 @@ function registerOpenApi({ openapi }: ServiceDeps): void {
     method: 'post',
     path: '/api/quotes/{id}/revisions',
     tags: ['quotes'],
-    summary: 'A new revision with new files and/or comments: answers an open corrected-files request or the issued quote',
+    summary:
+      'A new revision with new files and/or comments: answers an open corrected-files request or the issued quote',
     security: AUTHENTICATED,
-    request: { params: QuoteIdParams, body: multipart(z.object({ gerber: FileField.optional(), bom: FileField.optional(), placement: FileField.optional(), comment: z.string().optional(), quantity: z.number().int().optional() })) },
+    request: {
+      params: QuoteIdParams,
+      body: multipart(
+        z.object({
+          gerber: FileField.optional(),
+          bom: FileField.optional(),
+          placement: FileField.optional(),
+          comment: z.string().optional(),
+          quantity: z.number().int().optional(),
+        }),
+      ),
+    },
     responses: { 201: { description: 'Revision submitted' }, ...errorResponses(400, 401, 403, 404, 409) },
   });
 }

@@ -12,9 +12,19 @@ export const QuoteOptionsSchema = z
     assembly: z.boolean().optional(),
     runType: z.enum(['proofing', 'volume']).optional(),
     quantityBreaks: z.array(z.number().int().min(1).max(10_000_000)).max(10).optional(),
-    pcbSuppliedBy: z.enum(['factory', 'customer']).optional().describe('who supplies the bare PCBs (seed 001: "empty PCB board")'),
-    stencilSuppliedBy: z.enum(['factory', 'customer']).optional().describe('who supplies the stencil (seed 001: "printed steel plate")'),
-    absentLayers: z.array(z.enum(DECLARABLE_ABSENT_LAYERS)).max(DECLARABLE_ABSENT_LAYERS.length).optional().describe('layers intentionally absent from the board'),
+    pcbSuppliedBy: z
+      .enum(['factory', 'customer'])
+      .optional()
+      .describe('who supplies the bare PCBs (seed 001: "empty PCB board")'),
+    stencilSuppliedBy: z
+      .enum(['factory', 'customer'])
+      .optional()
+      .describe('who supplies the stencil (seed 001: "printed steel plate")'),
+    absentLayers: z
+      .array(z.enum(DECLARABLE_ABSENT_LAYERS))
+      .max(DECLARABLE_ABSENT_LAYERS.length)
+      .optional()
+      .describe('layers intentionally absent from the board'),
   })
   .strict()
   .meta({ id: 'QuoteOptions' });
@@ -81,7 +91,15 @@ export const ReviewRequest = z
     decision: z.enum(ENGINEERING_REVIEW_DECISIONS),
     comment: multilineText({ max: 2000 }).optional(),
     adjustments: z
-      .array(z.object({ code: text({ min: 1, max: 64 }), unitPriceMinor: z.number().int().min(0), quantity: z.number().int().min(0).optional() }).strict())
+      .array(
+        z
+          .object({
+            code: text({ min: 1, max: 64 }),
+            unitPriceMinor: z.number().int().min(0),
+            quantity: z.number().int().min(0).optional(),
+          })
+          .strict(),
+      )
       .max(100)
       .optional(),
   })
@@ -105,5 +123,8 @@ export const QuoteSummary = z
   .meta({ id: 'QuoteSummary' });
 
 /** Cancelling a quote before it is accepted: the reason goes to the customer and sales. */
-export const CancelQuoteRequest = z.object({ reason: multilineText({ min: 3, max: 1000 }) }).strict().meta({ id: 'CancelQuote' });
+export const CancelQuoteRequest = z
+  .object({ reason: multilineText({ min: 3, max: 1000 }) })
+  .strict()
+  .meta({ id: 'CancelQuote' });
 export type CancelQuoteRequest = z.infer<typeof CancelQuoteRequest>;

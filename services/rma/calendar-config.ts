@@ -25,7 +25,10 @@ export function loadWorkingCalendar(business: Config['business'], holidaysDir = 
   const files = business.holidayCalendarFile
     ? [resolve(business.holidayCalendarFile)]
     : existsSync(holidaysDir)
-      ? readdirSync(holidaysDir).filter((f) => f.endsWith('.json')).sort().map((f) => join(holidaysDir, f))
+      ? readdirSync(holidaysDir)
+          .filter((f) => f.endsWith('.json'))
+          .sort()
+          .map((f) => join(holidaysDir, f))
       : [];
   return calendarWithHolidays(files.map(readHolidayTable), {
     timeZone: business.timeZone,

@@ -70,7 +70,16 @@ export const CustomerRmaView = z
   .meta({ id: 'CustomerRmaView' });
 export type CustomerRmaView = z.infer<typeof CustomerRmaView>;
 
-export const CustomerRmaListItem = CustomerRmaView.pick({ id: true, reference: true, stage: true, stageLabel: true, quantity: true, productModel: true, outcome: true, createdAt: true }).meta({ id: 'CustomerRmaListItem' });
+export const CustomerRmaListItem = CustomerRmaView.pick({
+  id: true,
+  reference: true,
+  stage: true,
+  stageLabel: true,
+  quantity: true,
+  productModel: true,
+  outcome: true,
+  createdAt: true,
+}).meta({ id: 'CustomerRmaListItem' });
 export type CustomerRmaListItem = z.infer<typeof CustomerRmaListItem>;
 
 export const CustomerTimelineEntry = z
@@ -114,7 +123,9 @@ export function toCustomerView(row: RmaCaseRow, state: RmaState | null, unitsRec
     repairQuoteFen: typeof quote === 'number' ? quote : null,
     promisedRepairDate: typeof promised === 'string' ? promised : null,
     tracking: state?.tracking ?? null,
-    awaitingYou: (state?.openTasks ?? []).filter((t) => t.role === 'customer').map((t) => ({ step: t.step, title: t.title })),
+    awaitingYou: (state?.openTasks ?? [])
+      .filter((t) => t.role === 'customer')
+      .map((t) => ({ step: t.step, title: t.title })),
     unitsReceived,
   };
 }
@@ -125,14 +136,27 @@ export function toCustomerTimeline(completed: { step: string; completedAt: Date 
     .filter((t) => t.completedAt && CUSTOMER_MILESTONES[t.step.replace(/#\d+$/, '')])
     .map((t) => {
       const label = CUSTOMER_MILESTONES[t.step.replace(/#\d+$/, '')];
-      return { at: (t.completedAt as Date).toISOString(), kind: 'task_completed' as const, step: t.step, title: `${label.en} / ${label.zh}`, label };
+      return {
+        at: (t.completedAt as Date).toISOString(),
+        kind: 'task_completed' as const,
+        step: t.step,
+        title: `${label.en} / ${label.zh}`,
+        label,
+      };
     })
     .sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /** A step waiting on the customer: what to do and what it is about, not who else works on the case. */
 export const CustomerTask = z
-  .object({ id: z.string(), step: z.string(), kind: z.string(), title: z.string(), answerBy: z.string().nullable(), payload: z.record(z.string(), z.unknown()) })
+  .object({
+    id: z.string(),
+    step: z.string(),
+    kind: z.string(),
+    title: z.string(),
+    answerBy: z.string().nullable(),
+    payload: z.record(z.string(), z.unknown()),
+  })
   .meta({ id: 'CustomerRmaTask' });
 export type CustomerTask = z.infer<typeof CustomerTask>;
 
@@ -140,7 +164,14 @@ export type CustomerTask = z.infer<typeof CustomerTask>;
 const CUSTOMER_TASK_PAYLOAD = ['amountFen', 'quantity'] as const;
 
 /** The customer's own task, with their answer-by time and only the payload they decide on. */
-export function toCustomerTask(t: { id: string; step: string; kind: string; title: string; dueAt: Date | null; payload: Record<string, unknown> | null }): CustomerTask {
+export function toCustomerTask(t: {
+  id: string;
+  step: string;
+  kind: string;
+  title: string;
+  dueAt: Date | null;
+  payload: Record<string, unknown> | null;
+}): CustomerTask {
   const payload: Record<string, unknown> = {};
   for (const key of CUSTOMER_TASK_PAYLOAD) if (t.payload && key in t.payload) payload[key] = t.payload[key];
   return { id: t.id, step: t.step, kind: t.kind, title: t.title, answerBy: t.dueAt?.toISOString() ?? null, payload };

@@ -18,7 +18,14 @@ export const RmaEvidenceParams = z.object({
 export type RmaEvidenceParams = z.infer<typeof RmaEvidenceParams>;
 
 /** What is known about one stored evidence file. */
-export const StoredEvidence = z.object({ id: z.uuid(), name: z.string(), sha256: z.string(), bytes: z.number().int(), uploadedBy: z.string(), uploadedAt: z.string() });
+export const StoredEvidence = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int(),
+  uploadedBy: z.string(),
+  uploadedAt: z.string(),
+});
 export type StoredEvidence = z.infer<typeof StoredEvidence>;
 
 function evidenceDir(dataDir: string, rmaId: string): string {
@@ -26,7 +33,13 @@ function evidenceDir(dataDir: string, rmaId: string): string {
 }
 
 /** Keeps one evidence file of an RMA, received on disk under DATA_DIR (so moved, not copied), under a new id. */
-export async function storeEvidence(dataDir: string, rmaId: string, name: string, upload: { path: string; sha256: string; bytes: number }, uploadedBy: string): Promise<StoredEvidence> {
+export async function storeEvidence(
+  dataDir: string,
+  rmaId: string,
+  name: string,
+  upload: { path: string; sha256: string; bytes: number },
+  uploadedBy: string,
+): Promise<StoredEvidence> {
   const dir = evidenceDir(dataDir, rmaId);
   await mkdir(dir, { recursive: true });
   const evidence: StoredEvidence = {
@@ -44,7 +57,11 @@ export async function storeEvidence(dataDir: string, rmaId: string, name: string
 }
 
 /** One evidence file of the RMA with its path, or null when the RMA has no such file. */
-export async function findEvidence(dataDir: string, rmaId: string, evidenceId: string): Promise<(StoredEvidence & { path: string }) | null> {
+export async function findEvidence(
+  dataDir: string,
+  rmaId: string,
+  evidenceId: string,
+): Promise<(StoredEvidence & { path: string }) | null> {
   const dir = evidenceDir(dataDir, rmaId);
   let text: string;
   try {

@@ -38,7 +38,8 @@ export async function openRma(deps: OpenRmaDeps, actor: Actor, request: OpenRmaR
   let customerId: string;
   if (actor.role === 'customer') {
     if (!actor.customerId) throw new ForbiddenError('your user is not linked to a customer');
-    if (request.customerId && request.customerId !== actor.customerId) throw new ForbiddenError('customers open RMAs only for themselves');
+    if (request.customerId && request.customerId !== actor.customerId)
+      throw new ForbiddenError('customers open RMAs only for themselves');
     customerId = actor.customerId;
   } else {
     if (!request.customerId) throw new ValidationError('customerId: is required when staff open an RMA', 'customerId');
@@ -59,7 +60,8 @@ export async function openRma(deps: OpenRmaDeps, actor: Actor, request: OpenRmaR
   if (request.orderId) {
     // The same answer whether the order does not exist or is another customer's: nothing leaks.
     const order = await getOrder(deps.db, request.orderId);
-    if (!order || order.customer_id !== customerId) throw new ValidationError('orderId: is not an order of this customer', 'orderId');
+    if (!order || order.customer_id !== customerId)
+      throw new ValidationError('orderId: is not an order of this customer', 'orderId');
   }
   // Urgency and key product change deadlines and routing: only staff set them; a customer's wish is recorded.
   const staff = actor.role !== 'customer';
@@ -118,7 +120,12 @@ export async function openRma(deps: OpenRmaDeps, actor: Actor, request: OpenRmaR
     const input: RmaWorkflowInput = {
       rmaId: row.id,
       reference,
-      customer: { id: customer.id, name: customer.name, address: customer.address, keyCustomer: customer.is_key_customer },
+      customer: {
+        id: customer.id,
+        name: customer.name,
+        address: customer.address,
+        keyCustomer: customer.is_key_customer,
+      },
       complaint: {
         orderId: request.orderId ?? null,
         lotNumber: request.lotNumber ?? null,
@@ -154,7 +161,8 @@ export async function openRma(deps: OpenRmaDeps, actor: Actor, request: OpenRmaR
         ],
       });
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ConflictError(`RMA workflow ${workflowId} is already running`);
+      if (error instanceof WorkflowExecutionAlreadyStartedError)
+        throw new ConflictError(`RMA workflow ${workflowId} is already running`);
       throw error;
     }
     return { ...row, workflow_id: workflowId };

@@ -25,54 +25,109 @@ const RecordParams = RmaIdParams.extend({ kind: z.enum(RMA_RECORD_KINDS.map((k) 
 type RecordParams = z.infer<typeof RecordParams>;
 const RecordBody = z.object({ data: z.record(z.string(), z.unknown()) }).strict();
 const PenaltyParams = z.object({ id: z.uuid({ error: 'must be a penalty id (uuid)' }) });
-const WaiveBody = z.object({ reason: z.string().trim().min(3, 'must give the special case (at least 3 characters)').max(2000) }).strict();
+const WaiveBody = z
+  .object({ reason: z.string().trim().min(3, 'must give the special case (at least 3 characters)').max(2000) })
+  .strict();
 
-const RecordView = z.object({ id: z.uuid(), kind: z.string(), data: z.record(z.string(), z.unknown()), amountFen: z.number().nullable(), recordedBy: z.string().nullable(), createdAt: z.string() }).meta({ id: 'RmaRecord' });
+const RecordView = z
+  .object({
+    id: z.uuid(),
+    kind: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    amountFen: z.number().nullable(),
+    recordedBy: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'RmaRecord' });
 
 /** Adds the record and waiver routes to the RMA router; `caseFor` answers 404 for a case the actor may not see. */
-export function registerRecordRoutes(router: Router, deps: ServiceDeps, caseFor: (req: Parameters<typeof actorOf>[0], id: string) => Promise<RmaCaseRow>): void {
-  router.post('/rmas/:id/records/:kind', requireAuth, validate({ params: RecordParams, body: RecordBody }), async (req, res) => {
-    const actor = actorOf(req);
-    const { id, kind: kindName } = req.params as RecordParams;
-    const row = await caseFor(req, id);
-    const kind = KINDS.get(kindName);
-    if (!kind) throw new NotFoundError('record kind');
-    if (!kind.roles.includes(actor.role)) throw new ForbiddenError(`"${kindName}" records are kept by ${kind.roles.join(', ')}`);
-    const parsed = kind.data.safeParse((req.body as { data: unknown }).data);
-    if (!parsed.success) throw new ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: ['data', ...issue.path] })));
-    const data = parsed.data as Record<string, unknown>;
-    if (kindName === 'customer-evaluation' && !row.status.startsWith('closed')) throw new BusinessRuleError('the service can be evaluated once the RMA is closed', 'kind');
+export function registerRecordRoutes(
+  router: Router,
+  deps: ServiceDeps,
+  caseFor: (req: Parameters<typeof actorOf>[0], id: string) => Promise<RmaCaseRow>,
+): void {
+  router.post(
+    '/rmas/:id/records/:kind',
+    requireAuth,
+    validate({ params: RecordParams, body: RecordBody }),
+    async (req, res) => {
+      const actor = actorOf(req);
+      const { id, kind: kindName } = req.params as RecordParams;
+      const row = await caseFor(req, id);
+      const kind = KINDS.get(kindName);
+      if (!kind) throw new NotFoundError('record kind');
+      if (!kind.roles.includes(actor.role))
+        throw new ForbiddenError(`"${kindName}" records are kept by ${kind.roles.join(', ')}`);
+      const parsed = kind.data.safeParse((req.body as { data: unknown }).data);
+      if (!parsed.success)
+        throw new ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: ['data', ...issue.path] })));
+      const data = parsed.data as Record<string, unknown>;
+      if (kindName === 'customer-evaluation' && !row.status.startsWith('closed'))
+        throw new BusinessRuleError('the service can be evaluated once the RMA is closed', 'kind');
 
-    const saved = await deps.db.transaction().execute(async (trx) => {
-      if (kindName === 'material-issue') {
-        const requested = (await listMaterialRequests(trx, row.id)).find((r) => r.material_kind === data.material);
-        const issued = await trx.selectFrom('rma_records').select('data').where('rma_case_id', '=', row.id).where('kind', '=', 'material-issue').execute();
-        const already = issued.filter((r) => r.data.material === data.material).reduce((s, r) => s + Number(r.data.quantity), 0);
-        const problem = materialIssueProblem(requested ? requested.repair_quantity + requested.spare_quantity : undefined, already, Number(data.quantity));
-        if (problem) throw new BusinessRuleError(`data.quantity: ${problem}`, 'data.quantity');
-      }
-      const key = kind.oncePerCase ? `${kindName}:${row.id}` : `${kindName}:${randomUUID()}`;
-      const amount = kind.amountFen?.(data) ?? null;
-      const inserted = await trx
-        .insertInto('rma_records')
-        .values({ rma_case_id: row.id, kind: kindName, data: json(data), amount_cents: amount, recorded_by: actor.userId, idempotency_key: key })
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .returningAll()
-        .executeTakeFirst();
-      if (!inserted) throw new ConflictError(`RMA ${row.reference} already has its ${kindName} record`);
-      await recordAudit(trx, { actorId: actor.userId, actorRole: actor.role, action: `rma.record.${kindName}`, entityType: 'rma_case', entityId: row.id, after: { recordId: inserted.id, ...data } });
-      // 交财务部 — charge-backs and personal penalties go to finance.
-      if (amount && (kindName === 'supplier-claim' || kindName === 'responsible-person')) {
-        await enqueueMailToRoles(trx, `rma-record:${inserted.id}`, ['finance'], `RMA ${row.reference}: ${kindName === 'supplier-claim' ? 'supplier charge-back / 供应商扣款' : 'personal penalty / 责任人处罚'} ${(amount / 100).toFixed(2)} CNY`, [
-          kindName === 'supplier-claim'
-            ? `Supplier ${String(data.supplier)}: ${String(data.lossQuantity)} pcs of ${String(data.material)} lost; charge back ${(amount / 100).toFixed(2)} CNY (物料异常联络函: ${String(data.letter)}).`
-            : `${String(data.person)}: penalty ${(amount / 100).toFixed(2)} CNY — ${String(data.detail)}.`,
-        ], 'rma-routine');
-      }
-      return inserted;
-    });
-    res.status(201).json(toRecordView(saved));
-  });
+      const saved = await deps.db.transaction().execute(async (trx) => {
+        if (kindName === 'material-issue') {
+          const requested = (await listMaterialRequests(trx, row.id)).find((r) => r.material_kind === data.material);
+          const issued = await trx
+            .selectFrom('rma_records')
+            .select('data')
+            .where('rma_case_id', '=', row.id)
+            .where('kind', '=', 'material-issue')
+            .execute();
+          const already = issued
+            .filter((r) => r.data.material === data.material)
+            .reduce((s, r) => s + Number(r.data.quantity), 0);
+          const problem = materialIssueProblem(
+            requested ? requested.repair_quantity + requested.spare_quantity : undefined,
+            already,
+            Number(data.quantity),
+          );
+          if (problem) throw new BusinessRuleError(`data.quantity: ${problem}`, 'data.quantity');
+        }
+        const key = kind.oncePerCase ? `${kindName}:${row.id}` : `${kindName}:${randomUUID()}`;
+        const amount = kind.amountFen?.(data) ?? null;
+        const inserted = await trx
+          .insertInto('rma_records')
+          .values({
+            rma_case_id: row.id,
+            kind: kindName,
+            data: json(data),
+            amount_cents: amount,
+            recorded_by: actor.userId,
+            idempotency_key: key,
+          })
+          .onConflict((oc) => oc.column('idempotency_key').doNothing())
+          .returningAll()
+          .executeTakeFirst();
+        if (!inserted) throw new ConflictError(`RMA ${row.reference} already has its ${kindName} record`);
+        await recordAudit(trx, {
+          actorId: actor.userId,
+          actorRole: actor.role,
+          action: `rma.record.${kindName}`,
+          entityType: 'rma_case',
+          entityId: row.id,
+          after: { recordId: inserted.id, ...data },
+        });
+        // 交财务部 — charge-backs and personal penalties go to finance.
+        if (amount && (kindName === 'supplier-claim' || kindName === 'responsible-person')) {
+          await enqueueMailToRoles(
+            trx,
+            `rma-record:${inserted.id}`,
+            ['finance'],
+            `RMA ${row.reference}: ${kindName === 'supplier-claim' ? 'supplier charge-back / 供应商扣款' : 'personal penalty / 责任人处罚'} ${(amount / 100).toFixed(2)} CNY`,
+            [
+              kindName === 'supplier-claim'
+                ? `Supplier ${String(data.supplier)}: ${String(data.lossQuantity)} pcs of ${String(data.material)} lost; charge back ${(amount / 100).toFixed(2)} CNY (物料异常联络函: ${String(data.letter)}).`
+                : `${String(data.person)}: penalty ${(amount / 100).toFixed(2)} CNY — ${String(data.detail)}.`,
+            ],
+            'rma-routine',
+          );
+        }
+        return inserted;
+      });
+      res.status(201).json(toRecordView(saved));
+    },
+  );
 
   router.get('/rmas/:id/records', requireAuth, validate({ params: RmaIdParams }), async (req, res) => {
     const actor = actorOf(req);
@@ -81,27 +136,57 @@ export function registerRecordRoutes(router: Router, deps: ServiceDeps, caseFor:
     // A customer sees only their own evaluation: the other records are the factory's internal matters.
     if (actor.role === 'customer') q = q.where('kind', '=', 'customer-evaluation');
     const rows = await q.orderBy('created_at').execute();
-    res.json({ records: rows.map((r) => (actor.role === 'customer' ? { ...toRecordView(r), recordedBy: null } : toRecordView(r))) });
+    res.json({
+      records: rows.map((r) =>
+        actor.role === 'customer' ? { ...toRecordView(r), recordedBy: null } : toRecordView(r),
+      ),
+    });
   });
 
   // 特殊情况除外 — a manager waives a fine for a special case, with the reason on the record.
-  router.post('/rma-penalties/:id/waive', requireRole('manager', 'admin'), validate({ params: PenaltyParams, body: WaiveBody }), async (req, res) => {
-    const actor = actorOf(req);
-    const { id } = req.params as z.infer<typeof PenaltyParams>;
-    const { reason } = req.body as z.infer<typeof WaiveBody>;
-    const entry = await deps.db.transaction().execute(async (trx) => {
-      const before = await trx.selectFrom('penalty_ledger').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-      if (!before) throw new NotFoundError('penalty');
-      if (before.waived_at) throw new ConflictError('this penalty is already waived');
-      const after = await trx.updateTable('penalty_ledger').set({ waived_by: actor.userId, waived_at: new Date(), waiver_reason: reason }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-      await recordAudit(trx, { actorId: actor.userId, actorRole: actor.role, action: 'rma.penalty.waive', entityType: 'rma_case', entityId: before.rma_case_id ?? id, before: { penaltyId: id, waived: false }, after: { penaltyId: id, waived: true, reason } });
-      return after;
-    });
-    res.json({ id: entry.id, waivedAt: entry.waived_at?.toISOString() ?? null, waiverReason: entry.waiver_reason });
-  });
+  router.post(
+    '/rma-penalties/:id/waive',
+    requireRole('manager', 'admin'),
+    validate({ params: PenaltyParams, body: WaiveBody }),
+    async (req, res) => {
+      const actor = actorOf(req);
+      const { id } = req.params as z.infer<typeof PenaltyParams>;
+      const { reason } = req.body as z.infer<typeof WaiveBody>;
+      const entry = await deps.db.transaction().execute(async (trx) => {
+        const before = await trx
+          .selectFrom('penalty_ledger')
+          .selectAll()
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!before) throw new NotFoundError('penalty');
+        if (before.waived_at) throw new ConflictError('this penalty is already waived');
+        const after = await trx
+          .updateTable('penalty_ledger')
+          .set({ waived_by: actor.userId, waived_at: new Date(), waiver_reason: reason })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, {
+          actorId: actor.userId,
+          actorRole: actor.role,
+          action: 'rma.penalty.waive',
+          entityType: 'rma_case',
+          entityId: before.rma_case_id ?? id,
+          before: { penaltyId: id, waived: false },
+          after: { penaltyId: id, waived: true, reason },
+        });
+        return after;
+      });
+      res.json({ id: entry.id, waivedAt: entry.waived_at?.toISOString() ?? null, waiverReason: entry.waiver_reason });
+    },
+  );
 
   const r = deps.openapi;
-  const jsonBody = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+  const jsonBody = (schema: z.ZodType, description: string) => ({
+    description,
+    content: { 'application/json': { schema } },
+  });
   r.registerPath({
     method: 'post',
     path: '/api/rmas/{id}/records/{kind}',
@@ -118,7 +203,10 @@ export function registerRecordRoutes(router: Router, deps: ServiceDeps, caseFor:
     summary: "The case's procedure records (a customer sees only their evaluation)",
     security: AUTHENTICATED,
     request: { params: RmaIdParams },
-    responses: { 200: jsonBody(z.object({ records: z.array(RecordView) }), 'Oldest first'), ...errorResponses(400, 401, 404) },
+    responses: {
+      200: jsonBody(z.object({ records: z.array(RecordView) }), 'Oldest first'),
+      ...errorResponses(400, 401, 404),
+    },
   });
   r.registerPath({
     method: 'post',
@@ -127,10 +215,30 @@ export function registerRecordRoutes(router: Router, deps: ServiceDeps, caseFor:
     summary: 'Waive a penalty or fine for a special case (managers), with the reason',
     security: AUTHENTICATED,
     request: { params: PenaltyParams, body: { content: { 'application/json': { schema: WaiveBody } } } },
-    responses: { 200: jsonBody(z.object({ id: z.uuid(), waivedAt: z.string().nullable(), waiverReason: z.string().nullable() }), 'Waived'), ...errorResponses(400, 401, 403, 404, 409) },
+    responses: {
+      200: jsonBody(
+        z.object({ id: z.uuid(), waivedAt: z.string().nullable(), waiverReason: z.string().nullable() }),
+        'Waived',
+      ),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
   });
 }
 
-function toRecordView(r: { id: string; kind: string; data: Record<string, unknown>; amount_cents: number | null; recorded_by: string | null; created_at: Date }) {
-  return { id: r.id, kind: r.kind, data: r.data, amountFen: r.amount_cents === null ? null : Number(r.amount_cents), recordedBy: r.recorded_by, createdAt: r.created_at.toISOString() };
+function toRecordView(r: {
+  id: string;
+  kind: string;
+  data: Record<string, unknown>;
+  amount_cents: number | null;
+  recorded_by: string | null;
+  created_at: Date;
+}) {
+  return {
+    id: r.id,
+    kind: r.kind,
+    data: r.data,
+    amountFen: r.amount_cents === null ? null : Number(r.amount_cents),
+    recordedBy: r.recorded_by,
+    createdAt: r.created_at.toISOString(),
+  };
 }

@@ -4,10 +4,23 @@ import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
 import { receiveMultipart } from '../../infra/http/uploads';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
-import { actorOf, assertCustomerAccess, customerScope, isOverseer, requireAuth, requireRole } from '../../infra/auth/middleware';
+import {
+  actorOf,
+  assertCustomerAccess,
+  customerScope,
+  isOverseer,
+  requireAuth,
+  requireRole,
+} from '../../infra/auth/middleware';
 import { ROLES } from '../../domain/tasks/roles';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../infra/http/errors';
-import { getRmaCase, listPenalties, listRmaCases, listRmaUnits, type PenaltyEntry } from '../../infra/db/repositories/rma';
+import {
+  getRmaCase,
+  listPenalties,
+  listRmaCases,
+  listRmaUnits,
+  type PenaltyEntry,
+} from '../../infra/db/repositories/rma';
 import { listAudit, recordAudit } from '../../infra/db/repositories/audit';
 import { listTasks } from '../../infra/db/repositories/tasks';
 import type { RmaCaseRow } from '../../infra/db/schema';
@@ -18,7 +31,14 @@ import { loadWorkingCalendar } from './calendar-config';
 import { openRma, RMA_OPENERS } from './open-rma';
 import { EVIDENCE_LIMITS, findEvidence, RmaEvidenceParams, StoredEvidence, storeEvidence } from './evidence-store';
 import { registerRecordRoutes } from './records';
-import { CustomerRmaView, CustomerTimelineEntry, toCustomerListItem, toCustomerTask, toCustomerTimeline, toCustomerView } from './customer-view';
+import {
+  CustomerRmaView,
+  CustomerTimelineEntry,
+  toCustomerListItem,
+  toCustomerTask,
+  toCustomerTimeline,
+  toCustomerView,
+} from './customer-view';
 import { AFTER_SALES_MAX_PCS, repairTeam } from '../../domain/rma/routing';
 import {
   CompleteStepRequest,
@@ -75,7 +95,8 @@ function toCaseView(row: RmaCaseRow): RmaCaseView {
 }
 
 /** A waived entry stays on the ledger (the record) but no longer counts. */
-const penaltyTotal = (entries: PenaltyEntry[]) => entries.filter((e) => !e.waived_at).reduce((s, e) => s + Number(e.amount_cents), 0);
+const penaltyTotal = (entries: PenaltyEntry[]) =>
+  entries.filter((e) => !e.waived_at).reduce((s, e) => s + Number(e.amount_cents), 0);
 
 function toPenaltyView(e: PenaltyEntry) {
   return {
@@ -95,7 +116,10 @@ function toPenaltyView(e: PenaltyEntry) {
 }
 
 /** The RMA API: open, read, list, timeline, penalty ledger, and each role's steps. Options are for tests. */
-export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCalendar; exchangeReturnDays?: number } = {}): Router {
+export function createRouter(
+  deps: ServiceDeps,
+  options: { calendar?: WorkingCalendar; exchangeReturnDays?: number } = {},
+): Router {
   const router = Router();
   let calendar = options.calendar;
   // Read once, on first use, so a bad holiday file is reported by the first request rather than at import.
@@ -146,8 +170,15 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
     const q = req.query as unknown as ListRmasQuery;
     const scope = customerScope(actorOf(req));
     if (scope && q.customerId && q.customerId !== scope) throw new ForbiddenError('customers list only their own RMAs');
-    const rows = await listRmaCases(deps.db, { customerId: scope ?? q.customerId, status: q.status, limit: q.limit, offset: q.offset });
-    res.json({ rmas: scope ? rows.map((r) => ({ ...toCustomerListItem(r), status: r.status })) : rows.map(toCaseView) });
+    const rows = await listRmaCases(deps.db, {
+      customerId: scope ?? q.customerId,
+      status: q.status,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    res.json({
+      rmas: scope ? rows.map((r) => ({ ...toCustomerListItem(r), status: r.status })) : rows.map(toCaseView),
+    });
   });
 
   router.get('/rmas/:id', requireAuth, validate({ params: RmaIdParams }), async (req, res) => {
@@ -161,7 +192,16 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
     res.json({
       ...toCaseView(row),
       state,
-      units: units.map((u) => ({ id: u.id, serial: u.serial, partNumber: u.part_number, model: u.model, label: u.label, receivedAt: u.received_at?.toISOString() ?? null, classification: u.classification, warranty: u.warranty })),
+      units: units.map((u) => ({
+        id: u.id,
+        serial: u.serial,
+        partNumber: u.part_number,
+        model: u.model,
+        label: u.label,
+        receivedAt: u.received_at?.toISOString() ?? null,
+        classification: u.classification,
+        warranty: u.warranty,
+      })),
     });
   });
 
@@ -176,26 +216,49 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
       return;
     }
     res.json({
-      tasks: tasks.map((t) => ({ id: t.id, step: t.step, kind: t.kind, title: t.title, role: t.role, dueAt: t.dueAt?.toISOString() ?? null, escalatedAt: t.escalatedAt?.toISOString() ?? null, payload: t.payload })),
+      tasks: tasks.map((t) => ({
+        id: t.id,
+        step: t.step,
+        kind: t.kind,
+        title: t.title,
+        role: t.role,
+        dueAt: t.dueAt?.toISOString() ?? null,
+        escalatedAt: t.escalatedAt?.toISOString() ?? null,
+        payload: t.payload,
+      })),
     });
   });
 
   router.get('/rmas/:id/timeline', requireAuth, validate({ params: RmaIdParams }), async (req, res) => {
     const row = await caseFor(req, (req.params as RmaIdParams).id);
     const [tasks, audit, penalties] = await Promise.all([
-      Promise.all((['open', 'completed', 'cancelled'] as const).map((status) => listTasks(deps.db, { caseType: RMA_CASE_TYPE, caseId: row.id, status, limit: 500 }))).then((l) => l.flat()),
+      Promise.all(
+        (['open', 'completed', 'cancelled'] as const).map((status) =>
+          listTasks(deps.db, { caseType: RMA_CASE_TYPE, caseId: row.id, status, limit: 500 }),
+        ),
+      ).then((l) => l.flat()),
       listAudit(deps.db, 'rma_case', row.id),
       listPenalties(deps.db, { rmaCaseId: row.id }),
     ]);
     const entries: TimelineEntry[] = [];
     if (actorOf(req).role === 'customer') {
       // Milestones only, built as the customer's own entries: no staff or their roles, no internal steps or data.
-      const completed = tasks.filter((t) => t.status === 'completed').map((t) => ({ step: t.step, completedAt: t.completedAt }));
+      const completed = tasks
+        .filter((t) => t.status === 'completed')
+        .map((t) => ({ step: t.step, completedAt: t.completedAt }));
       res.json({ timeline: toCustomerTimeline(completed) });
       return;
     }
     for (const t of tasks) {
-      entries.push({ at: t.createdAt.toISOString(), kind: 'task_opened', step: t.step, title: t.title, actorId: null, actorRole: t.role, detail: { dueAt: t.dueAt?.toISOString() ?? null } });
+      entries.push({
+        at: t.createdAt.toISOString(),
+        kind: 'task_opened',
+        step: t.step,
+        title: t.title,
+        actorId: null,
+        actorRole: t.role,
+        detail: { dueAt: t.dueAt?.toISOString() ?? null },
+      });
       if (t.status !== 'open' && t.completedAt) {
         entries.push({
           at: t.completedAt.toISOString(),
@@ -209,20 +272,39 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
       }
     }
     for (const a of audit) {
-      entries.push({ at: a.at.toISOString(), kind: 'audit', title: a.action, actorId: a.actor_id, actorRole: a.actor_role, detail: { before: a.before, after: a.after } });
+      entries.push({
+        at: a.at.toISOString(),
+        kind: 'audit',
+        title: a.action,
+        actorId: a.actor_id,
+        actorRole: a.actor_role,
+        detail: { before: a.before, after: a.after },
+      });
     }
     for (const p of penalties) {
-      entries.push({ at: p.created_at.toISOString(), kind: 'penalty', title: p.reason, actorId: null, actorRole: p.responsible_party, detail: { amountFen: p.amount_cents, daysLate: p.days_late } });
+      entries.push({
+        at: p.created_at.toISOString(),
+        kind: 'penalty',
+        title: p.reason,
+        actorId: null,
+        actorRole: p.responsible_party,
+        detail: { amountFen: p.amount_cents, daysLate: p.days_late },
+      });
     }
     entries.sort((a, b) => a.at.localeCompare(b.at));
     res.json({ timeline: entries });
   });
 
-  router.get('/rmas/:id/penalties', requireRole(...STAFF_ROLES), validate({ params: RmaIdParams }), async (req, res) => {
-    const row = await caseFor(req, (req.params as RmaIdParams).id);
-    const entries = await listPenalties(deps.db, { rmaCaseId: row.id });
-    res.json({ entries: entries.map(toPenaltyView), totalFen: penaltyTotal(entries), currency: 'CNY' });
-  });
+  router.get(
+    '/rmas/:id/penalties',
+    requireRole(...STAFF_ROLES),
+    validate({ params: RmaIdParams }),
+    async (req, res) => {
+      const row = await caseFor(req, (req.params as RmaIdParams).id);
+      const entries = await listPenalties(deps.db, { rmaCaseId: row.id });
+      res.json({ entries: entries.map(toPenaltyView), totalFen: penaltyTotal(entries), currency: 'CNY' });
+    },
+  );
 
   router.get('/rma-penalties', requireRole(...LEDGER_READERS), validate({ query: PenaltyQuery }), async (req, res) => {
     const q = req.query as unknown as PenaltyQuery;
@@ -235,35 +317,66 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
     const { id } = RmaIdParams.parse(req.params);
     const row = await caseFor(req, id);
     const files = req.uploads ?? [];
-    if (files.length === 0) throw new ValidationError('file: at least one file is required (multipart field "file")', 'file');
+    if (files.length === 0)
+      throw new ValidationError('file: at least one file is required (multipart field "file")', 'file');
     if (files.some((f) => f.bytes === 0)) throw new ValidationError('file: empty files are not evidence', 'file');
     const stored: StoredEvidence[] = [];
-    for (const f of files) stored.push(await storeEvidence(deps.config.dataDir, row.id, f.name || 'evidence.bin', f, actor.userId));
-    await recordAudit(deps.db, { actorId: actor.userId, actorRole: actor.role, action: 'rma.evidence', entityType: 'rma_case', entityId: row.id, after: { files: stored.map((e) => ({ id: e.id, name: e.name, sha256: e.sha256 })) } });
-    res.status(201).json({ evidence: stored.map((e) => ({ id: e.id, name: e.name, sha256: e.sha256, bytes: e.bytes, download: `/api/rmas/${row.id}/evidence/${e.id}` })) });
+    for (const f of files)
+      stored.push(await storeEvidence(deps.config.dataDir, row.id, f.name || 'evidence.bin', f, actor.userId));
+    await recordAudit(deps.db, {
+      actorId: actor.userId,
+      actorRole: actor.role,
+      action: 'rma.evidence',
+      entityType: 'rma_case',
+      entityId: row.id,
+      after: { files: stored.map((e) => ({ id: e.id, name: e.name, sha256: e.sha256 })) },
+    });
+    res
+      .status(201)
+      .json({
+        evidence: stored.map((e) => ({
+          id: e.id,
+          name: e.name,
+          sha256: e.sha256,
+          bytes: e.bytes,
+          download: `/api/rmas/${row.id}/evidence/${e.id}`,
+        })),
+      });
   });
 
-  router.get('/rmas/:id/evidence/:evidenceId', requireAuth, validate({ params: RmaEvidenceParams }), async (req, res) => {
-    const params = req.params as RmaEvidenceParams;
-    const row = await caseFor(req, params.id);
-    const evidence = await findEvidence(deps.config.dataDir, row.id, params.evidenceId);
-    if (!evidence) throw new NotFoundError('evidence file');
-    res.attachment(evidence.name);
-    res.sendFile(evidence.path);
-  });
+  router.get(
+    '/rmas/:id/evidence/:evidenceId',
+    requireAuth,
+    validate({ params: RmaEvidenceParams }),
+    async (req, res) => {
+      const params = req.params as RmaEvidenceParams;
+      const row = await caseFor(req, params.id);
+      const evidence = await findEvidence(deps.config.dataDir, row.id, params.evidenceId);
+      if (!evidence) throw new NotFoundError('evidence file');
+      res.attachment(evidence.name);
+      res.sendFile(evidence.path);
+    },
+  );
 
   // A role's step of one RMA: the open task of that step, completed through the platform's task mechanism
   // (same row, same audit, same taskCompleted signal as POST /api/tasks/:id/complete).
-  router.post('/rmas/:id/steps/:step', requireAuth, validate({ params: RmaStepParams, body: CompleteStepRequest }), async (req, res) => {
-    const actor = actorOf(req);
-    const { id, step } = req.params as RmaStepParams;
-    const body = req.body as CompleteStepRequest;
-    const row = await caseFor(req, id);
-    const [task] = await listTasks(deps.db, { caseType: RMA_CASE_TYPE, caseId: row.id, status: 'open' }).then((ts) => ts.filter((t) => t.step === step));
-    if (!task) throw new ConflictError(`RMA ${row.reference} has no open step "${step}"`);
-    const done = await completeTask(deps, actor, task, body.decision, body.data);
-    res.json({ rmaId: row.id, step, decision: body.decision, completedAt: done.completedAt?.toISOString() });
-  });
+  router.post(
+    '/rmas/:id/steps/:step',
+    requireAuth,
+    validate({ params: RmaStepParams, body: CompleteStepRequest }),
+    async (req, res) => {
+      const actor = actorOf(req);
+      const { id, step } = req.params as RmaStepParams;
+      const body = req.body as CompleteStepRequest;
+      const row = await caseFor(req, id);
+      const [task] = await listTasks(deps.db, { caseType: RMA_CASE_TYPE, caseId: row.id, status: 'open' }).then((ts) =>
+        ts.filter((t) => t.step === step),
+      );
+      if (!task) throw new ConflictError(`RMA ${row.reference} has no open step "${step}"`);
+      const done = await completeTask(deps, actor, task, body.decision, body.data);
+      res.json({ rmaId: row.id, step, decision: body.decision, completedAt: done.completedAt?.toISOString() });
+    },
+  );
 
   registerRecordRoutes(router, deps, caseFor);
   registerOpenApi(deps);
@@ -272,7 +385,10 @@ export function createRouter(deps: ServiceDeps, options: { calendar?: WorkingCal
 
 function registerOpenApi(deps: ServiceDeps): void {
   const r = deps.openapi;
-  const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+  const json = (schema: z.ZodType, description: string) => ({
+    description,
+    content: { 'application/json': { schema } },
+  });
   r.registerPath({
     method: 'post',
     path: '/api/rmas',
@@ -280,7 +396,13 @@ function registerOpenApi(deps: ServiceDeps): void {
     summary: 'Register a complaint and start its return-to-repair workflow (customer, or sales for a customer)',
     security: AUTHENTICATED,
     request: { body: { content: { 'application/json': { schema: OpenRmaRequest } } } },
-    responses: { 201: json(z.union([RmaCaseView, CustomerRmaView]), 'The RMA (staff view, or the customer view when a customer opens it)'), ...errorResponses(400, 401, 403, 404, 409) },
+    responses: {
+      201: json(
+        z.union([RmaCaseView, CustomerRmaView]),
+        'The RMA (staff view, or the customer view when a customer opens it)',
+      ),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -289,17 +411,30 @@ function registerOpenApi(deps: ServiceDeps): void {
     summary: 'RMAs (customers see only theirs)',
     security: AUTHENTICATED,
     request: { query: ListRmasQuery },
-    responses: { 200: json(z.object({ rmas: z.array(RmaCaseView) }), 'RMAs, newest first'), ...errorResponses(400, 401, 403) },
+    responses: {
+      200: json(z.object({ rmas: z.array(RmaCaseView) }), 'RMAs, newest first'),
+      ...errorResponses(400, 401, 403),
+    },
   });
   r.registerPath({
     method: 'get',
     path: '/api/rmas/{id}',
     tags: ['rma'],
-    summary: "One RMA: for staff with its workflow state (step, open tasks, deadlines, decisions, penalty) and units; for its customer the customer view",
+    summary:
+      'One RMA: for staff with its workflow state (step, open tasks, deadlines, decisions, penalty) and units; for its customer the customer view',
     security: AUTHENTICATED,
     request: { params: RmaIdParams },
     responses: {
-      200: json(z.union([RmaCaseView.extend({ state: z.record(z.string(), z.unknown()).nullable(), units: z.array(z.record(z.string(), z.unknown())) }), CustomerRmaView]), 'The RMA (staff view, or the customer view)'),
+      200: json(
+        z.union([
+          RmaCaseView.extend({
+            state: z.record(z.string(), z.unknown()).nullable(),
+            units: z.array(z.record(z.string(), z.unknown())),
+          }),
+          CustomerRmaView,
+        ]),
+        'The RMA (staff view, or the customer view)',
+      ),
       ...errorResponses(400, 401, 404),
     },
   });
@@ -310,16 +445,26 @@ function registerOpenApi(deps: ServiceDeps): void {
     summary: 'Open steps of one RMA (customers see only their own steps)',
     security: AUTHENTICATED,
     request: { params: RmaIdParams },
-    responses: { 200: json(z.object({ tasks: z.array(z.record(z.string(), z.unknown())) }), 'Open steps'), ...errorResponses(400, 401, 404) },
+    responses: {
+      200: json(z.object({ tasks: z.array(z.record(z.string(), z.unknown())) }), 'Open steps'),
+      ...errorResponses(400, 401, 404),
+    },
   });
   r.registerPath({
     method: 'get',
     path: '/api/rmas/{id}/timeline',
     tags: ['rma'],
-    summary: 'Everything that happened to one RMA: steps opened and done (who, when); for staff also audited changes and penalties',
+    summary:
+      'Everything that happened to one RMA: steps opened and done (who, when); for staff also audited changes and penalties',
     security: AUTHENTICATED,
     request: { params: RmaIdParams },
-    responses: { 200: json(z.object({ timeline: z.array(z.union([TimelineEntry, CustomerTimelineEntry])) }), 'Oldest first (a customer gets milestones only)'), ...errorResponses(400, 401, 404) },
+    responses: {
+      200: json(
+        z.object({ timeline: z.array(z.union([TimelineEntry, CustomerTimelineEntry])) }),
+        'Oldest first (a customer gets milestones only)',
+      ),
+      ...errorResponses(400, 401, 404),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -328,7 +473,10 @@ function registerOpenApi(deps: ServiceDeps): void {
     summary: "One RMA's penalty ledger (50 CNY per day the 24 h quality report is late); staff only",
     security: AUTHENTICATED,
     request: { params: RmaIdParams },
-    responses: { 200: json(z.object({ entries: z.array(PenaltyEntryView), totalFen: z.number(), currency: z.string() }), 'Ledger'), ...errorResponses(400, 401, 403, 404) },
+    responses: {
+      200: json(z.object({ entries: z.array(PenaltyEntryView), totalFen: z.number(), currency: z.string() }), 'Ledger'),
+      ...errorResponses(400, 401, 403, 404),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -337,7 +485,10 @@ function registerOpenApi(deps: ServiceDeps): void {
     summary: 'The whole penalty ledger, optionally for one responsible role (managers, sales managers, finance)',
     security: AUTHENTICATED,
     request: { query: PenaltyQuery },
-    responses: { 200: json(z.object({ entries: z.array(PenaltyEntryView), totalFen: z.number(), currency: z.string() }), 'Ledger'), ...errorResponses(400, 401, 403) },
+    responses: {
+      200: json(z.object({ entries: z.array(PenaltyEntryView), totalFen: z.number(), currency: z.string() }), 'Ledger'),
+      ...errorResponses(400, 401, 403),
+    },
   });
   r.registerPath({
     method: 'post',
@@ -345,8 +496,25 @@ function registerOpenApi(deps: ServiceDeps): void {
     tags: ['rma'],
     summary: `Upload evidence for an RMA (photos, signed reports): multipart field "file", at most ${EVIDENCE_LIMITS.files} files of ${EVIDENCE_LIMITS.fileBytes} bytes; staff or the owning customer`,
     security: AUTHENTICATED,
-    request: { params: RmaIdParams, body: { content: { 'multipart/form-data': { schema: z.object({ file: z.array(z.string().meta({ format: 'binary' })) }) } } } },
-    responses: { 201: json(z.object({ evidence: z.array(z.object({ id: z.uuid(), name: z.string(), sha256: z.string(), bytes: z.number(), download: z.string() })) }), 'Stored; put the ids in the step\'s evidence'), ...errorResponses(400, 401, 404) },
+    request: {
+      params: RmaIdParams,
+      body: {
+        content: {
+          'multipart/form-data': { schema: z.object({ file: z.array(z.string().meta({ format: 'binary' })) }) },
+        },
+      },
+    },
+    responses: {
+      201: json(
+        z.object({
+          evidence: z.array(
+            z.object({ id: z.uuid(), name: z.string(), sha256: z.string(), bytes: z.number(), download: z.string() }),
+          ),
+        }),
+        "Stored; put the ids in the step's evidence",
+      ),
+      ...errorResponses(400, 401, 404),
+    },
   });
   r.registerPath({
     method: 'get',
@@ -355,15 +523,28 @@ function registerOpenApi(deps: ServiceDeps): void {
     summary: 'One evidence file of the RMA as an attachment with its original name',
     security: AUTHENTICATED,
     request: { params: RmaEvidenceParams },
-    responses: { 200: { description: 'The stored bytes', content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } } }, ...errorResponses(400, 401, 404) },
+    responses: {
+      200: {
+        description: 'The stored bytes',
+        content: { 'application/octet-stream': { schema: z.string().meta({ format: 'binary' }) } },
+      },
+      ...errorResponses(400, 401, 404),
+    },
   });
   r.registerPath({
     method: 'post',
     path: '/api/rmas/{id}/steps/{step}',
     tags: ['rma'],
-    summary: "Complete one RMA step as its role (site-visit, return-acceptance, receive-units, classify, …); signals the workflow",
+    summary:
+      'Complete one RMA step as its role (site-visit, return-acceptance, receive-units, classify, …); signals the workflow',
     security: AUTHENTICATED,
     request: { params: RmaStepParams, body: { content: { 'application/json': { schema: CompleteStepRequest } } } },
-    responses: { 200: json(z.object({ rmaId: z.uuid(), step: z.string(), decision: z.string(), completedAt: z.string() }), 'Step done'), ...errorResponses(400, 401, 403, 404, 409) },
+    responses: {
+      200: json(
+        z.object({ rmaId: z.uuid(), step: z.string(), decision: z.string(), completedAt: z.string() }),
+        'Step done',
+      ),
+      ...errorResponses(400, 401, 403, 404, 409),
+    },
   });
 }

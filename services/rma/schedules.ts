@@ -28,8 +28,17 @@ export function routineSchedule(name: RoutineName, calendar: WorkingCalendar): S
   const [hour, minute] = ROUTINE_TIMES[name].split(':').map(Number);
   return {
     scheduleId: routineScheduleId(name),
-    spec: { calendars: [{ hour, minute, comment: `${name} at ${ROUTINE_TIMES[name]} ${calendar.timeZone}` }], timezone: calendar.timeZone },
-    action: { type: 'startWorkflow', workflowType: ROUTINE_WORKFLOWS[name], taskQueue: RMA_TASK_QUEUE, workflowId: `rma-routine-${name}`, args: [{ calendar }] },
+    spec: {
+      calendars: [{ hour, minute, comment: `${name} at ${ROUTINE_TIMES[name]} ${calendar.timeZone}` }],
+      timezone: calendar.timeZone,
+    },
+    action: {
+      type: 'startWorkflow',
+      workflowType: ROUTINE_WORKFLOWS[name],
+      taskQueue: RMA_TASK_QUEUE,
+      workflowId: `rma-routine-${name}`,
+      args: [{ calendar }],
+    },
     // A routine that is still running when the next one is due is not run twice; a firing missed during an
     // outage of up to an hour still runs (a trip plan an hour late beats none).
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
@@ -44,7 +53,11 @@ export interface EnsureSchedulesResult {
 }
 
 /** Creates the four routine schedules, or updates those whose time, zone or calendar changed. */
-export async function ensureRmaRoutineSchedules(client: Client, calendar: WorkingCalendar, logger?: Logger): Promise<EnsureSchedulesResult> {
+export async function ensureRmaRoutineSchedules(
+  client: Client,
+  calendar: WorkingCalendar,
+  logger?: Logger,
+): Promise<EnsureSchedulesResult> {
   const result: EnsureSchedulesResult = { created: [], updated: [], unchanged: [] };
   for (const name of Object.keys(ROUTINE_TIMES) as RoutineName[]) {
     const wanted = routineSchedule(name, calendar);
@@ -71,7 +84,12 @@ export async function ensureRmaRoutineSchedules(client: Client, calendar: Workin
       result.unchanged.push(wanted.scheduleId);
       continue;
     }
-    await handle.update((previous) => ({ ...previous, spec: wanted.spec, action: wanted.action, policies: { ...previous.policies, ...wanted.policies } }));
+    await handle.update((previous) => ({
+      ...previous,
+      spec: wanted.spec,
+      action: wanted.action,
+      policies: { ...previous.policies, ...wanted.policies },
+    }));
     result.updated.push(wanted.scheduleId);
   }
   if (logger && (result.created.length || result.updated.length)) logger.info(result, 'RMA routine schedules ensured');

@@ -4,11 +4,21 @@ import { factDate, httpUrl, multilineText, text } from '../../domain/shared/fiel
 /** Opening an RMA: the complaint as the customer or sales registers it. */
 export const OpenRmaRequest = z
   .object({
-    customerId: z.uuid({ error: 'must be a customer id (uuid)' }).optional().meta({ description: 'required for staff; customers open for themselves' }),
+    customerId: z
+      .uuid({ error: 'must be a customer id (uuid)' })
+      .optional()
+      .meta({ description: 'required for staff; customers open for themselves' }),
     orderId: z.uuid({ error: 'must be an order id (uuid)' }).optional(),
     lotNumber: text({ min: 1, max: 100 }).optional(),
-    serials: z.array(text({ min: 1, max: 100 })).max(5000).default([]),
-    quantity: z.number({ error: 'must be a number' }).int('must be a whole number').positive('must be at least 1').max(100_000),
+    serials: z
+      .array(text({ min: 1, max: 100 }))
+      .max(5000)
+      .default([]),
+    quantity: z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .positive('must be at least 1')
+      .max(100_000),
     symptoms: multilineText({ min: 3, max: 4000 }),
     photos: z.array(httpUrl()).max(20).default([]),
     productModel: text({ min: 1, max: 200 }).optional(),
@@ -21,14 +31,23 @@ export const OpenRmaRequest = z
     requestedResolution: z.enum(['repair', 'exchange', 'refund']).default('repair'),
   })
   .strict()
-  .refine((r) => r.serials.length === 0 || r.serials.length === r.quantity, { message: 'must list one serial per unit, or none', path: ['serials'] })
+  .refine((r) => r.serials.length === 0 || r.serials.length === r.quantity, {
+    message: 'must list one serial per unit, or none',
+    path: ['serials'],
+  })
   .meta({ id: 'OpenRmaRequest' });
 export type OpenRmaRequest = z.infer<typeof OpenRmaRequest>;
 
 export const RmaIdParams = z.object({ id: z.uuid({ error: 'must be an RMA id (uuid)' }) });
 export type RmaIdParams = z.infer<typeof RmaIdParams>;
 
-export const RmaStepParams = RmaIdParams.extend({ step: z.string().min(1).max(100).regex(/^[a-z0-9:#_-]+$/i, 'must be a step name') });
+export const RmaStepParams = RmaIdParams.extend({
+  step: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[a-z0-9:#_-]+$/i, 'must be a step name'),
+});
 export type RmaStepParams = z.infer<typeof RmaStepParams>;
 
 export const ListRmasQuery = z
@@ -41,9 +60,7 @@ export const ListRmasQuery = z
   .strict();
 export type ListRmasQuery = z.infer<typeof ListRmasQuery>;
 
-export const PenaltyQuery = z
-  .object({ responsibleParty: text({ min: 1, max: 50 }).optional() })
-  .strict();
+export const PenaltyQuery = z.object({ responsibleParty: text({ min: 1, max: 50 }).optional() }).strict();
 export type PenaltyQuery = z.infer<typeof PenaltyQuery>;
 
 export const CompleteStepRequest = z

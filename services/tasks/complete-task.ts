@@ -26,20 +26,32 @@ export type TaskCompletionDeps = Pick<ServiceDeps, 'db' | 'temporal' | 'taskKind
  * audit entry and the workflow's `taskCompleted` signal go together; a refused completion changes nothing.
  * Returns the completed task. The caller has already checked that the actor may see the task's case.
  */
-export async function completeTask(deps: TaskCompletionDeps, actor: Actor, task: Task, decision: string, data: unknown): Promise<Task> {
+export async function completeTask(
+  deps: TaskCompletionDeps,
+  actor: Actor,
+  task: Task,
+  decision: string,
+  data: unknown,
+): Promise<Task> {
   const kind = assertMayComplete(deps, actor, task);
   if (!(kind.decisions as readonly string[]).includes(decision)) {
     throw new AppError('validation_failed', `decision: must be one of ${kind.decisions.join(', ')}`, 'decision');
   }
   const parsed = kind.data.safeParse(data);
-  if (!parsed.success) throw new ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: ['data', ...issue.path] })));
+  if (!parsed.success)
+    throw new ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: ['data', ...issue.path] })));
   const clean = (parsed.data ?? {}) as Record<string, unknown>;
   const problem = kind.check?.(clean, task.payload ?? {});
   if (problem) throw new BusinessRuleError(`data.${problem.field}: ${problem.message}`, `data.${problem.field}`);
   const completedAt = new Date();
 
   return deps.db.transaction().execute(async (trx) => {
-    const done = await markTaskCompleted(trx, task.id, { decision, data: clean, completedBy: actor.userId, completedAt });
+    const done = await markTaskCompleted(trx, task.id, {
+      decision,
+      data: clean,
+      completedBy: actor.userId,
+      completedAt,
+    });
     if (!done) throw new ConflictError('task was completed by someone else just now');
     await recordAudit(trx, {
       actorId: actor.userId,
@@ -63,7 +75,8 @@ export async function completeTask(deps: TaskCompletionDeps, actor: Actor, task:
     try {
       await deps.temporal.workflow.getHandle(task.workflowId).signal(taskCompletedSignal, completion);
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new ConflictError('the process waiting for this task has already finished');
+      if (error instanceof WorkflowNotFoundError)
+        throw new ConflictError('the process waiting for this task has already finished');
       deps.logger.error({ err: error, taskId: task.id }, 'signalling the task completion failed');
       throw new AppError('unavailable', 'the workflow engine is unreachable; try again shortly');
     }
@@ -79,11 +92,15 @@ export async function completeTask(deps: TaskCompletionDeps, actor: Actor, task:
 export function assertMayComplete(deps: Pick<TaskCompletionDeps, 'taskKinds'>, actor: Actor, task: Task) {
   const kind = deps.taskKinds.get(task.kind);
   if (!kind) throw new Error(`task ${task.id} has kind "${task.kind}", which no process registered`);
-  if (actor.role !== task.role && !kind.alsoAllowed?.includes(actor.role)) throw new ForbiddenError(`this task is for the ${task.role} role`);
+  if (actor.role !== task.role && !kind.alsoAllowed?.includes(actor.role))
+    throw new ForbiddenError(`this task is for the ${task.role} role`);
   // Four eyes: a task that decides on someone's request names them; they cannot decide it themselves.
   const requestedBy = task.payload[FOUR_EYES_REQUESTER];
   if (typeof requestedBy === 'string') {
-    const approver = checkSecondApprover({ requestedBy, approvingRoles: [task.role as Role, ...(kind.alsoAllowed ?? [])], what: `"${task.title}"` }, actor);
+    const approver = checkSecondApprover(
+      { requestedBy, approvingRoles: [task.role as Role, ...(kind.alsoAllowed ?? [])], what: `"${task.title}"` },
+      actor,
+    );
     if (!approver.ok) throw new ForbiddenError(approver.reason);
   }
   if (task.status !== 'open') throw new ConflictError(`task is already ${task.status}`);
@@ -91,8 +108,16 @@ export function assertMayComplete(deps: Pick<TaskCompletionDeps, 'taskKinds'>, a
 }
 
 /** Completes the open task of (workflowId, step) with {@link completeTask}; 409 when that step is not open. */
-export async function completeOpenStep(deps: TaskCompletionDeps, actor: Actor, workflowId: string, step: string, decision: string, data: unknown): Promise<Task> {
+export async function completeOpenStep(
+  deps: TaskCompletionDeps,
+  actor: Actor,
+  workflowId: string,
+  step: string,
+  decision: string,
+  data: unknown,
+): Promise<Task> {
   const task = await findTaskByStep(deps.db, workflowId, step);
-  if (!task || task.status !== 'open') throw new ConflictError(`the step "${step}" is not open${task ? ` (it is ${task.status})` : ''}`);
+  if (!task || task.status !== 'open')
+    throw new ConflictError(`the step "${step}" is not open${task ? ` (it is ${task.status})` : ''}`);
   return completeTask(deps, actor, task, decision, data);
 }

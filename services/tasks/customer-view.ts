@@ -7,7 +7,16 @@ import { z } from 'zod';
 import type { Task } from '../../domain/tasks/task';
 
 /** Payload keys a customer decides on (amounts, quantities, which quote revision); the rest is internal. */
-const CUSTOMER_PAYLOAD_KEYS = ['reference', 'revision', 'totalMinor', 'depositMinor', 'amountMinor', 'currency', 'amountFen', 'quantity'] as const;
+const CUSTOMER_PAYLOAD_KEYS = [
+  'reference',
+  'revision',
+  'totalMinor',
+  'depositMinor',
+  'amountMinor',
+  'currency',
+  'amountFen',
+  'quantity',
+] as const;
 
 export const CustomerTaskView = z
   .object({

@@ -13,7 +13,12 @@ export const ListTasksQuery = z
     status: z.enum(['open', 'completed', 'cancelled']).default('open'),
     overdue: booleanQuery.optional(),
     customerId: z.uuid({ error: 'must be a customer id (uuid)' }).optional(),
-    q: z.string().trim().max(200).optional().meta({ description: 'words in the title, the case reference or the customer name' }),
+    q: z
+      .string()
+      .trim()
+      .max(200)
+      .optional()
+      .meta({ description: 'words in the title, the case reference or the customer name' }),
     assignee: z
       .union([z.literal('me'), z.literal('none'), z.uuid()], { error: "must be 'me', 'none' or a user id" })
       .optional()
@@ -28,7 +33,10 @@ export type ListTasksQuery = z.infer<typeof ListTasksQuery>;
 
 export const AssignTaskRequest = z
   .object({
-    assigneeId: z.uuid({ error: 'must be a user id (uuid) or null' }).nullable().meta({ description: 'the person to give the task to; null gives it back to the role' }),
+    assigneeId: z
+      .uuid({ error: 'must be a user id (uuid) or null' })
+      .nullable()
+      .meta({ description: 'the person to give the task to; null gives it back to the role' }),
   })
   .strict()
   .meta({ id: 'AssignTaskRequest' });
@@ -72,7 +80,12 @@ export const TaskView = z
     createdAt: z.string(),
     caseReference: z.string().nullable().optional().meta({ description: 'Q-…, SO-…, RMA-… (lists only)' }),
     customerName: z.string().nullable().optional(),
-    amountMinor: z.number().int().nullable().optional().meta({ description: 'what is outstanding on a payment, else the order or quote total (minor units)' }),
+    amountMinor: z
+      .number()
+      .int()
+      .nullable()
+      .optional()
+      .meta({ description: 'what is outstanding on a payment, else the order or quote total (minor units)' }),
     assigneeId: z.uuid().nullable().optional(),
     assigneeName: z.string().nullable().optional(),
     assignedAt: z.string().nullable().optional(),

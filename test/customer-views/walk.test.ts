@@ -24,7 +24,11 @@ import { eventually } from '../quote-flow/workflow-harness';
 const logger = pino({ level: 'silent' });
 
 /** Comments staff wrote for each other: a customer must never read them. */
-const INTERNAL_COMMENTS = ['setup discounted for new customer', 'margin is thin, watch the scrap', 'reel 7 from shelf B'];
+const INTERNAL_COMMENTS = [
+  'setup discounted for new customer',
+  'margin is thin, watch the scrap',
+  'reel 7 from shelf B',
+];
 
 /** Keys that only exist in staff records: deadlines, escalations, review and approval internals, kit lines, routing. */
 const INTERNAL_KEYS = new Set([
@@ -53,7 +57,14 @@ const INTERNAL_KEYS = new Set([
 const CUSTOMER_FACING_ROLES = new Set(['customer', 'factory']);
 
 function connectionsOf(env: TestWorkflowEnvironment): TemporalConnections {
-  return { address: 'test-environment', namespace: env.namespace ?? 'default', connection: env.connection, client: env.client, nativeConnection: async () => env.nativeConnection, close: async () => undefined };
+  return {
+    address: 'test-environment',
+    namespace: env.namespace ?? 'default',
+    connection: env.connection,
+    client: env.client,
+    nativeConnection: async () => env.nativeConnection,
+    close: async () => undefined,
+  };
 }
 
 describe.each(TEST_DB_KINDS)('customer views on %s', (kind) => {
@@ -63,7 +74,13 @@ describe.each(TEST_DB_KINDS)('customer views on %s', (kind) => {
   let dataDir: string;
   const tokens: Record<string, string> = {};
 
-  async function call(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; type: string; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function call(
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are checked field by field
+  ): Promise<{ status: number; type: string; body: any }> {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     let payload: string | FormData | undefined;
     if (body instanceof FormData) payload = body;
@@ -86,10 +103,28 @@ describe.each(TEST_DB_KINDS)('customer views on %s', (kind) => {
     t = await openTestDb(kind);
     await seedDemo(t.db);
     dataDir = mkdtempSync(join(tmpdir(), 'smt-customer-views-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
-    platform = await startPlatform({ config, logger, db: t.db, temporal: connectionsOf(env), services: ['auth', 'tasks', 'quote', 'customer', 'production'], workers: ['quote', 'production'], mailSender: false });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SMTP_CATCHER_PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: 'false',
+    });
+    platform = await startPlatform({
+      config,
+      logger,
+      db: t.db,
+      temporal: connectionsOf(env),
+      services: ['auth', 'tasks', 'quote', 'customer', 'production'],
+      workers: ['quote', 'production'],
+      mailSender: false,
+    });
     for (const who of ['buyer', 'engineer', 'sales_manager', 'finance', 'production']) {
-      const r = await fetch(`${platform.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `${who}@demo.local`, password: 'demo' }) });
+      const r = await fetch(`${platform.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `${who}@demo.local`, password: 'demo' }),
+      });
       tokens[who] = ((await r.json()) as { token: string }).token;
     }
   }, 180_000);
@@ -102,7 +137,13 @@ describe.each(TEST_DB_KINDS)('customer views on %s', (kind) => {
   });
 
   /** Completes the open task of `kind` on the case as `who` through the tasks API. */
-  async function complete(caseId: string, taskKind: string, who: string, decision: string, data: Record<string, unknown>) {
+  async function complete(
+    caseId: string,
+    taskKind: string,
+    who: string,
+    decision: string,
+    data: Record<string, unknown>,
+  ) {
     const task = await eventually(async () => {
       const r = await call('GET', `/api/tasks?case=${caseId}&kind=${taskKind}`, tokens[who]);
       expect(r.body.tasks).toHaveLength(1);
@@ -120,7 +161,11 @@ describe.each(TEST_DB_KINDS)('customer views on %s', (kind) => {
     // A quote an engineer reviews with an internal comment; the customer accepts it.
     const form = new FormData();
     form.append('quantity', '5');
-    form.append('gerber', new Blob([new Uint8Array(makeZip([{ name: 'readme.txt', data: 'the layers will follow' }]))]), 'partial.zip');
+    form.append(
+      'gerber',
+      new Blob([new Uint8Array(makeZip([{ name: 'readme.txt', data: 'the layers will follow' }]))]),
+      'partial.zip',
+    );
     const created = await call('POST', '/api/quotes', tokens.buyer, form);
     expect(created.status).toBe(201);
     seen.push({ path: 'POST /api/quotes', body: created.body });
@@ -128,11 +173,17 @@ describe.each(TEST_DB_KINDS)('customer views on %s', (kind) => {
     const inReview = await eventually(async () => {
       const r = await call('GET', `/api/quotes/${quoteId}`, tokens.engineer);
       expect(r.body.status).toBe('engineering_review');
-      expect(await tasksRepo.findTaskByStep(t.db, `quote:${quoteId}`, 'engineering-review-r1')).toMatchObject({ status: 'open' });
+      expect(await tasksRepo.findTaskByStep(t.db, `quote:${quoteId}`, 'engineering-review-r1')).toMatchObject({
+        status: 'open',
+      });
       return r.body;
     }, 30_000);
     const line = inReview.revisions[0].price.lineItems[0];
-    const reviewed = await call('POST', `/api/quotes/${quoteId}/review`, tokens.engineer, { decision: 'approve', comment: INTERNAL_COMMENTS[0], adjustments: [{ code: line.code, unitPriceMinor: line.unitPriceFen + 100 }] });
+    const reviewed = await call('POST', `/api/quotes/${quoteId}/review`, tokens.engineer, {
+      decision: 'approve',
+      comment: INTERNAL_COMMENTS[0],
+      adjustments: [{ code: line.code, unitPriceMinor: line.unitPriceFen + 100 }],
+    });
     expect(reviewed.status).toBe(200);
     const issued = await eventually(async () => {
       const r = await call('GET', `/api/quotes/${quoteId}`, tokens.buyer);
@@ -140,14 +191,31 @@ describe.each(TEST_DB_KINDS)('customer views on %s', (kind) => {
       return r.body;
     }, 30_000);
     // The customer sees the factory decided, not who or why; staff see both.
-    expect(issued.workflow.decisions).toEqual([{ step: 'engineering-review-r1', decision: 'approve', at: expect.any(String), revision: 1, by: { role: 'factory' } }]);
-    expect((await call('GET', `/api/quotes/${quoteId}`, tokens.engineer)).body.workflow.decisions[0]).toMatchObject({ comment: INTERNAL_COMMENTS[0], by: { email: 'engineer@demo.local' } });
-    const accepted = await call('POST', `/api/quotes/${quoteId}/decision`, tokens.buyer, { decision: 'accept', comment: 'go ahead' });
+    expect(issued.workflow.decisions).toEqual([
+      {
+        step: 'engineering-review-r1',
+        decision: 'approve',
+        at: expect.any(String),
+        revision: 1,
+        by: { role: 'factory' },
+      },
+    ]);
+    expect((await call('GET', `/api/quotes/${quoteId}`, tokens.engineer)).body.workflow.decisions[0]).toMatchObject({
+      comment: INTERNAL_COMMENTS[0],
+      by: { email: 'engineer@demo.local' },
+    });
+    const accepted = await call('POST', `/api/quotes/${quoteId}/decision`, tokens.buyer, {
+      decision: 'accept',
+      comment: 'go ahead',
+    });
     seen.push({ path: 'POST /api/quotes/:id/decision', body: accepted.body });
 
     // The order: signed by the customer, approved with an internal comment, deposit paid, kit reported with a note.
     const orderId = quoteId;
-    seen.push({ path: 'POST /api/tasks/:id/complete (contract)', body: (await complete(orderId, K.contractSignature, 'buyer', 'sign', { signatoryName: 'Demo buyer' })).body });
+    seen.push({
+      path: 'POST /api/tasks/:id/complete (contract)',
+      body: (await complete(orderId, K.contractSignature, 'buyer', 'sign', { signatoryName: 'Demo buyer' })).body,
+    });
     await complete(orderId, K.contractApproval, 'sales_manager', 'approve', { comment: INTERNAL_COMMENTS[1] });
     const deposit = await eventually(async () => {
       const r = await call('GET', `/api/orders/${orderId}`, tokens.finance);
@@ -155,38 +223,82 @@ describe.each(TEST_DB_KINDS)('customer views on %s', (kind) => {
       expect(r.body.workflow.openTasks).toEqual([expect.objectContaining({ kind: K.payment })]);
       return r.body.workflow.payment.depositMinor as number;
     }, 30_000);
-    await complete(orderId, K.payment, 'finance', 'record', { amountMinor: deposit, currency: 'CNY', reference: 'DEP-1' });
-    await complete(orderId, K.kitting, 'production', 'report', { lines: [{ partNumber: 'R-0402-1K', quantity: 100, source: { kind: 'in_stock' } }], comment: INTERNAL_COMMENTS[2] });
-    await eventually(async () => expect((await call('GET', `/api/orders/${orderId}`, tokens.buyer)).body.workflow.stage).toBe('preparation'), 30_000);
+    await complete(orderId, K.payment, 'finance', 'record', {
+      amountMinor: deposit,
+      currency: 'CNY',
+      reference: 'DEP-1',
+    });
+    await complete(orderId, K.kitting, 'production', 'report', {
+      lines: [{ partNumber: 'R-0402-1K', quantity: 100, source: { kind: 'in_stock' } }],
+      comment: INTERNAL_COMMENTS[2],
+    });
+    await eventually(
+      async () =>
+        expect((await call('GET', `/api/orders/${orderId}`, tokens.buyer)).body.workflow.stage).toBe('preparation'),
+      30_000,
+    );
     const staffOrder = (await call('GET', `/api/orders/${orderId}`, tokens.sales_manager)).body;
     expect(JSON.stringify(staffOrder)).toContain(INTERNAL_COMMENTS[1]); // the planted facts exist in the staff record
 
     // Walk every GET endpoint of the contexts, from the OpenAPI document, as the customer.
-    const customerTasks = (await call('GET', `/api/tasks?case=${orderId}`, tokens.buyer)).body.tasks as { id: string }[];
+    const customerTasks = (await call('GET', `/api/tasks?case=${orderId}`, tokens.buyer)).body.tasks as {
+      id: string;
+    }[];
     const fileId = issued.revisions[0].files[0]?.id as string;
-    const fill: Record<string, string> = { id: '', fileId, actionId: '00000000-0000-0000-0000-000000000000', requestId: '00000000-0000-0000-0000-000000000000' };
-    const doc = (await call('GET', '/api/openapi.json', tokens.buyer)).body as { paths: Record<string, Record<string, unknown>> };
-    const openapiGets = Object.entries(doc.paths).filter(([p, ops]) => 'get' in ops && /^\/api\/(quotes|orders|customers|tasks)\b/.test(p)).map(([p]) => p);
+    const fill: Record<string, string> = {
+      id: '',
+      fileId,
+      actionId: '00000000-0000-0000-0000-000000000000',
+      requestId: '00000000-0000-0000-0000-000000000000',
+    };
+    const doc = (await call('GET', '/api/openapi.json', tokens.buyer)).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const openapiGets = Object.entries(doc.paths)
+      .filter(([p, ops]) => 'get' in ops && /^\/api\/(quotes|orders|customers|tasks)\b/.test(p))
+      .map(([p]) => p);
     const walked: string[] = [];
     for (const template of [...new Set([...openapiGets, '/api/quotes/{id}/files/{fileId}'])]) {
-      const idFor = template.startsWith('/api/quotes') ? quoteId : template.startsWith('/api/orders') ? orderId : template.startsWith('/api/customers') ? customerId : customerTasks[0]?.id;
+      const idFor = template.startsWith('/api/quotes')
+        ? quoteId
+        : template.startsWith('/api/orders')
+          ? orderId
+          : template.startsWith('/api/customers')
+            ? customerId
+            : customerTasks[0]?.id;
       const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'id' ? idFor : fill[name]) ?? '');
       const r = await call('GET', path, tokens.buyer);
       walked.push(`${template} ${r.status}`);
       if (r.type.includes('json') && r.status < 300) seen.push({ path: `GET ${path}`, body: r.body });
     }
-    for (const task of customerTasks) seen.push({ path: `GET /api/tasks/${task.id}`, body: (await call('GET', `/api/tasks/${task.id}`, tokens.buyer)).body });
+    for (const task of customerTasks)
+      seen.push({
+        path: `GET /api/tasks/${task.id}`,
+        body: (await call('GET', `/api/tasks/${task.id}`, tokens.buyer)).body,
+      });
     // The detail endpoints answered (a 404 would hide a leak).
-    expect(walked).toEqual(expect.arrayContaining(['/api/quotes/{id} 200', '/api/orders/{id} 200', '/api/customers/{id} 200', '/api/quotes 200', '/api/orders 200', '/api/tasks 200']));
+    expect(walked).toEqual(
+      expect.arrayContaining([
+        '/api/quotes/{id} 200',
+        '/api/orders/{id} 200',
+        '/api/customers/{id} 200',
+        '/api/quotes 200',
+        '/api/orders 200',
+        '/api/tasks 200',
+      ]),
+    );
 
     // Staff identities: every staff user's id and email.
     const staff = await t.db.selectFrom('users').select(['id', 'email']).where('role', '!=', 'customer').execute();
     const leaks: string[] = [];
     const inspect = (where: string, value: unknown, key: string | null) => {
       if (typeof value === 'string') {
-        for (const s of staff) if (value.includes(s.id) || value.toLowerCase().includes(s.email)) leaks.push(`${where}: staff ${value.includes(s.id) ? 'id' : 'email'} of ${s.email}`);
+        for (const s of staff)
+          if (value.includes(s.id) || value.toLowerCase().includes(s.email))
+            leaks.push(`${where}: staff ${value.includes(s.id) ? 'id' : 'email'} of ${s.email}`);
         for (const c of INTERNAL_COMMENTS) if (value.includes(c)) leaks.push(`${where}: internal comment "${c}"`);
-        if ((key === 'role' || key === 'actorRole') && !CUSTOMER_FACING_ROLES.has(value)) leaks.push(`${where}: staff role ${value}`);
+        if ((key === 'role' || key === 'actorRole') && !CUSTOMER_FACING_ROLES.has(value))
+          leaks.push(`${where}: staff role ${value}`);
       } else if (Array.isArray(value)) value.forEach((v, i) => inspect(`${where}[${i}]`, v, key));
       else if (value && typeof value === 'object') {
         for (const [k, v] of Object.entries(value)) {

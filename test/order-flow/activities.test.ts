@@ -18,7 +18,11 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('order activities on %s', (ki
     t = await openTestDb(kind);
     await seedDemo(t.db, 'USD');
     customerId = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id;
-    const user = await t.db.selectFrom('users').select(['id', 'role']).where('email', '=', 'finance@demo.local').executeTakeFirstOrThrow();
+    const user = await t.db
+      .selectFrom('users')
+      .select(['id', 'role'])
+      .where('email', '=', 'finance@demo.local')
+      .executeTakeFirstOrThrow();
     finance = { userId: user.id, role: user.role };
     acts = createOrderActivities({ db: t.db });
   }, 60_000);
@@ -28,22 +32,53 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('order activities on %s', (ki
   });
 
   /** Runs an activity twice in the context of the order workflow, as a retry would. */
-  async function twice<A extends unknown[], R>(workflowId: string, fn: (...args: A) => Promise<R>, ...args: A): Promise<[R, R]> {
-    const env = new MockActivityEnvironment({ workflowExecution: { workflowId, runId: randomUUID() } } as Partial<Info>);
+  async function twice<A extends unknown[], R>(
+    workflowId: string,
+    fn: (...args: A) => Promise<R>,
+    ...args: A
+  ): Promise<[R, R]> {
+    const env = new MockActivityEnvironment({
+      workflowExecution: { workflowId, runId: randomUUID() },
+    } as Partial<Info>);
     return [await env.run(fn, ...args), await env.run(fn, ...args)];
   }
 
   async function newOrder() {
-    const quote = await t.db.insertInto('quotes').values({ reference: `Q-${randomUUID().slice(0, 8)}`, customer_id: customerId, status: 'accepted', quantity: 5, currency: 'USD' }).returning('id').executeTakeFirstOrThrow();
+    const quote = await t.db
+      .insertInto('quotes')
+      .values({
+        reference: `Q-${randomUUID().slice(0, 8)}`,
+        customer_id: customerId,
+        status: 'accepted',
+        quantity: 5,
+        currency: 'USD',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const orderId = randomUUID();
     const workflowId = `order:${quote.id}`;
-    await twice(workflowId, acts.orderRecord, { orderId, quoteId: quote.id, customerId, quantity: 5, totalMinor: 10_000, currency: 'USD' });
+    await twice(workflowId, acts.orderRecord, {
+      orderId,
+      quoteId: quote.id,
+      customerId,
+      quantity: 5,
+      totalMinor: 10_000,
+      currency: 'USD',
+    });
     return { orderId, workflowId };
   }
 
   const auditCount = async (orderId: string, action: string) =>
-    (await t.db.selectFrom('audit_log').select('id').where('entity_id', '=', orderId).where('action', '=', action).execute()).length;
-  const mailCount = async (prefix: string) => (await t.db.selectFrom('outbox').select('id').where('idempotency_key', 'like', `${prefix}%`).execute()).length;
+    (
+      await t.db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('entity_id', '=', orderId)
+        .where('action', '=', action)
+        .execute()
+    ).length;
+  const mailCount = async (prefix: string) =>
+    (await t.db.selectFrom('outbox').select('id').where('idempotency_key', 'like', `${prefix}%`).execute()).length;
 
   test('order, contract and invoice are created once; the customer is mailed once', async () => {
     const { orderId, workflowId } = await newOrder();
@@ -51,7 +86,13 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('order activities on %s', (ki
     await twice(workflowId, acts.orderIssueContract, { orderId, customerId, depositMinor: 3_000, currency: 'USD' });
     expect((await ordersRepo.getContractByOrder(t.db, orderId))?.deposit_required_cents).toBe(3_000);
     expect(await mailCount(`${workflowId}:contract:issued:`)).toBe(2); // customer@ and buyer@ of the demo customer
-    const [a, b] = await twice(workflowId, acts.orderIssueInvoice, { orderId, customerId, kind: 'deposit', amountMinor: 3_000, currency: 'USD' });
+    const [a, b] = await twice(workflowId, acts.orderIssueInvoice, {
+      orderId,
+      customerId,
+      kind: 'deposit',
+      amountMinor: 3_000,
+      currency: 'USD',
+    });
     expect(a).toEqual(b);
     expect(await ordersRepo.listInvoices(t.db, { orderId })).toHaveLength(1);
     expect(await auditCount(orderId, 'invoice.issued')).toBe(1);
@@ -59,11 +100,25 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('order activities on %s', (ki
 
   test('a payment is recorded once per reference; the invoice is paid when covered and then not voided', async () => {
     const { orderId, workflowId } = await newOrder();
-    await twice(workflowId, acts.orderIssueInvoice, { orderId, customerId, kind: 'balance', amountMinor: 10_000, currency: 'USD' });
+    await twice(workflowId, acts.orderIssueInvoice, {
+      orderId,
+      customerId,
+      kind: 'balance',
+      amountMinor: 10_000,
+      currency: 'USD',
+    });
     const payment = { orderId, kind: 'balance' as const, currency: 'USD', receivedOn: '2026-11-24', actor: finance };
-    const [first] = await twice(workflowId, acts.orderRecordPayment, { ...payment, amountMinor: 4_000, reference: 'TT-1' });
+    const [first] = await twice(workflowId, acts.orderRecordPayment, {
+      ...payment,
+      amountMinor: 4_000,
+      reference: 'TT-1',
+    });
     expect(first.invoiceStatus).toBe('open');
-    const [second] = await twice(workflowId, acts.orderRecordPayment, { ...payment, amountMinor: 6_000, reference: 'TT-2' });
+    const [second] = await twice(workflowId, acts.orderRecordPayment, {
+      ...payment,
+      amountMinor: 6_000,
+      reference: 'TT-2',
+    });
     expect(second.invoiceStatus).toBe('paid');
     expect(await auditCount(orderId, 'payment.recorded')).toBe(2);
     const [voided] = await twice(workflowId, acts.orderVoidInvoice, { orderId, kind: 'balance' });
@@ -73,8 +128,16 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('order activities on %s', (ki
   test('release and carrier booking happen once; a retried booking keeps its tracking number', async () => {
     const { orderId, workflowId } = await newOrder();
     await twice(workflowId, acts.orderRelease, { orderId, onCredit: false, actor: null });
-    const [a, b] = await twice(workflowId, acts.orderBookCarrier, { orderId, customerId, carrier: 'UPS', actor: finance });
-    expect(a).toEqual({ carrier: 'UPS', trackingNumber: simulatedTrackingNumber('UPS', `${workflowId}:shipment:book`) });
+    const [a, b] = await twice(workflowId, acts.orderBookCarrier, {
+      orderId,
+      customerId,
+      carrier: 'UPS',
+      actor: finance,
+    });
+    expect(a).toEqual({
+      carrier: 'UPS',
+      trackingNumber: simulatedTrackingNumber('UPS', `${workflowId}:shipment:book`),
+    });
     expect(b).toEqual(a);
     const shipments = await ordersRepo.listShipments(t.db, { orderId });
     expect(shipments).toHaveLength(1);
@@ -87,7 +150,15 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('order activities on %s', (ki
     const mine = await newOrder();
     const other = await newOrder();
     const open = (orderId: string, workflowId: string, step: string) =>
-      tasksRepo.openTask(t.db, { workflowId, step, kind: 'order.stencil', title: 't', role: 'production', caseType: 'order', caseId: orderId });
+      tasksRepo.openTask(t.db, {
+        workflowId,
+        step,
+        kind: 'order.stencil',
+        title: 't',
+        role: 'production',
+        caseType: 'order',
+        caseId: orderId,
+      });
     await open(mine.orderId, mine.workflowId, 'stencil');
     await open(mine.orderId, `${mine.workflowId}:production`, 'program');
     await open(other.orderId, other.workflowId, 'stencil');

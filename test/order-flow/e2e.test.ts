@@ -29,8 +29,13 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
   let dataDir: string;
   const tokens: Record<string, string> = {};
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are checked field by field
-  async function call(method: string, path: string, who: string, body?: unknown): Promise<{ status: number; body: any }> {
+  async function call(
+    method: string,
+    path: string,
+    who: string,
+    body?: unknown,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are checked field by field
+  ): Promise<{ status: number; body: any }> {
     const headers: Record<string, string> = { authorization: `Bearer ${tokens[who]}` };
     let payload: string | FormData | undefined;
     if (body instanceof FormData) payload = body;
@@ -52,11 +57,29 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
     env = await createTestEnv();
     t = await openTestDb('pglite');
     dataDir = mkdtempSync(join(tmpdir(), 'smt-order-e2e-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'true', CURRENCY: 'USD' });
-    const temporal: TemporalConnections = { address: 'test-environment', namespace: env.namespace ?? 'default', connection: env.connection, client: env.client, nativeConnection: async () => env.nativeConnection, close: async () => undefined };
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SMTP_CATCHER_PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: 'true',
+      CURRENCY: 'USD',
+    });
+    const temporal: TemporalConnections = {
+      address: 'test-environment',
+      namespace: env.namespace ?? 'default',
+      connection: env.connection,
+      client: env.client,
+      nativeConnection: async () => env.nativeConnection,
+      close: async () => undefined,
+    };
     platform = await startPlatform({ config, logger: pino({ level: 'silent' }), db: t.db, temporal });
     for (const who of ['customer', 'engineer', 'sales_manager', 'production', 'qa', 'finance', 'warehouse']) {
-      const r = await fetch(`${platform.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `${who}@demo.local`, password: 'demo' }) });
+      const r = await fetch(`${platform.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `${who}@demo.local`, password: 'demo' }),
+      });
       tokens[who] = ((await r.json()) as { token: string }).token;
     }
   }, 240_000);
@@ -68,7 +91,13 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function completeTask(orderId: string, kind: string, who: string, decision: string, data: Record<string, unknown> = {}) {
+  async function completeTask(
+    orderId: string,
+    kind: string,
+    who: string,
+    decision: string,
+    data: Record<string, unknown> = {},
+  ) {
     const task = await eventually(async () => {
       const r = await call('GET', `/api/tasks?case=${orderId}&kind=${kind}`, who);
       expect(r.body.tasks).toHaveLength(1);
@@ -77,14 +106,21 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
     expect((await call('POST', `/api/tasks/${task.id}/complete`, who, { decision, data })).status).toBe(200);
   }
   async function postStep(orderId: string, path: string, who: string, body: unknown) {
-    await eventually(async () => expect((await call('POST', `/api/orders/${orderId}${path}`, who, body)).status).toBe(202), 30_000);
+    await eventually(
+      async () => expect((await call('POST', `/api/orders/${orderId}${path}`, who, body)).status).toBe(202),
+      30_000,
+    );
   }
 
   test('customer uploads, accepts the quote; staff take the order to delivery; the customer follows it', async () => {
     const files = readdirSync(BOARD).filter((f) => f.startsWith('arduino-uno.'));
     const form = new FormData();
     form.set('quantity', '10');
-    form.set('gerber', new Blob([makeZip(files.map((name) => ({ name, data: readFileSync(join(BOARD, name)) })))]), 'arduino-uno.zip');
+    form.set(
+      'gerber',
+      new Blob([makeZip(files.map((name) => ({ name, data: readFileSync(join(BOARD, name)) })))]),
+      'arduino-uno.zip',
+    );
     const created = await call('POST', '/api/quotes', 'customer', form);
     expect(created.status).toBe(201);
     const quoteId = created.body.id as string;
@@ -95,10 +131,18 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
       return r.body;
     }, 60_000);
     if (quote.status === 'engineering_review') {
-      expect((await call('POST', `/api/quotes/${quoteId}/review`, 'engineer', { decision: 'approve' })).status).toBe(200);
-      await eventually(async () => expect((await call('GET', `/api/quotes/${quoteId}`, 'customer')).body.status).toBe('awaiting_customer'), 60_000);
+      expect((await call('POST', `/api/quotes/${quoteId}/review`, 'engineer', { decision: 'approve' })).status).toBe(
+        200,
+      );
+      await eventually(
+        async () =>
+          expect((await call('GET', `/api/quotes/${quoteId}`, 'customer')).body.status).toBe('awaiting_customer'),
+        60_000,
+      );
     }
-    expect((await call('POST', `/api/quotes/${quoteId}/decision`, 'customer', { decision: 'accept' })).status).toBe(200);
+    expect((await call('POST', `/api/quotes/${quoteId}/decision`, 'customer', { decision: 'accept' })).status).toBe(
+      200,
+    );
 
     const order = await eventually(async () => {
       const r = await call('GET', '/api/orders', 'customer');
@@ -112,20 +156,41 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
     await completeTask(orderId, K.contractSignature, 'customer', 'sign');
     await completeTask(orderId, K.contractApproval, 'sales_manager', 'approve');
     const deposit = Math.floor((order.totalMinor * 30) / 100);
-    if (deposit > 0) await postStep(orderId, '/payments', 'finance', { amountMinor: deposit, currency: order.currency, reference: 'DEP-E2E' });
-    await completeTask(orderId, K.kitting, 'production', 'report', { lines: [{ partNumber: 'ATMEGA328P-AU', quantity: 10, source: { kind: 'in_stock' } }] });
+    if (deposit > 0)
+      await postStep(orderId, '/payments', 'finance', {
+        amountMinor: deposit,
+        currency: order.currency,
+        reference: 'DEP-E2E',
+      });
+    await completeTask(orderId, K.kitting, 'production', 'report', {
+      lines: [{ partNumber: 'ATMEGA328P-AU', quantity: 10, source: { kind: 'in_stock' } }],
+    });
     await completeTask(orderId, K.stencil, 'production', 'ready');
     await completeTask(orderId, K.program, 'engineer', 'ready');
-    await completeTask(orderId, K.reflowProfile, 'engineer', 'ready', { profileName: 'SAC305', furnaceBoard: 'FTB-UNO' });
+    await completeTask(orderId, K.reflowProfile, 'engineer', 'ready', {
+      profileName: 'SAC305',
+      furnaceBoard: 'FTB-UNO',
+    });
     await completeTask(orderId, K.lineSlot, 'production', 'booked', { line: 'SMT-1', startsOn: daysFromToday(2) });
     await completeTask(orderId, K.buildSamples, 'production', 'built', { sampleCount: 2 });
     await completeTask(orderId, K.sampleApproval, 'customer', 'approve');
     await postStep(orderId, '/progress', 'production', { step: 'assembly', quantityDone: 10 });
-    expect((await call('POST', `/api/orders/${orderId}/shipments`, 'warehouse', { carrier: 'DHL Express' })).status).toBe(409);
-    await postStep(orderId, '/inspections', 'qa', { lotIndex: 1, kind: 'aoi', passedCount: 9, failedUnits: [{ serial: 'U-3', defects: [{ code: 'BRIDGE', designator: 'U1' }] }] });
+    expect(
+      (await call('POST', `/api/orders/${orderId}/shipments`, 'warehouse', { carrier: 'DHL Express' })).status,
+    ).toBe(409);
+    await postStep(orderId, '/inspections', 'qa', {
+      lotIndex: 1,
+      kind: 'aoi',
+      passedCount: 9,
+      failedUnits: [{ serial: 'U-3', defects: [{ code: 'BRIDGE', designator: 'U1' }] }],
+    });
     await completeTask(orderId, K.rework, 'production', 'reworked');
     await postStep(orderId, '/inspections', 'qa', { lotIndex: 1, kind: 'aoi', passedCount: 1, failedUnits: [] });
-    await postStep(orderId, '/payments', 'finance', { amountMinor: order.totalMinor - deposit, currency: order.currency, reference: 'BAL-E2E' });
+    await postStep(orderId, '/payments', 'finance', {
+      amountMinor: order.totalMinor - deposit,
+      currency: order.currency,
+      reference: 'BAL-E2E',
+    });
     await postStep(orderId, '/shipments', 'warehouse', { carrier: 'DHL Express' });
     await postStep(orderId, '/shipments/delivered', 'warehouse', {});
 
@@ -135,7 +200,9 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
       return r.body;
     }, 30_000);
     // The customer sees the lot passed with its count; yield and rework are the factory's own figures.
-    expect(detail.workflow.lots).toEqual([expect.objectContaining({ status: 'passed', quantity: 10, passedUnits: 10 })]);
+    expect(detail.workflow.lots).toEqual([
+      expect.objectContaining({ status: 'passed', quantity: 10, passedUnits: 10 }),
+    ]);
     expect(JSON.stringify(detail.workflow.lots)).not.toMatch(/firstPassYield|reworkCount/);
     const staffLots = (await call('GET', `/api/orders/${orderId}`, 'sales_manager')).body.workflow.lots;
     expect(staffLots).toEqual([expect.objectContaining({ status: 'passed', firstPassYield: 0.9, reworkCount: 1 })]);
@@ -143,7 +210,11 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
     expect(tracking).toMatch(/^DHL\d{10}$/);
     // The customer's shipping notice went through SMTP into the catcher.
     await eventually(async () => {
-      const mail = await t.db.selectFrom('caught_mail').select(['subject', 'text_body']).where('to_addresses', 'like', '%customer@demo.local%').execute();
+      const mail = await t.db
+        .selectFrom('caught_mail')
+        .select(['subject', 'text_body'])
+        .where('to_addresses', 'like', '%customer@demo.local%')
+        .execute();
       expect(mail.some((m) => m.subject?.endsWith('shipped') && m.text_body?.includes(tracking))).toBe(true);
     }, 30_000);
   }, 300_000);

@@ -16,7 +16,13 @@ import { createTaskActivities } from '../../activities/tasks';
 import { createMailActivities } from '../../activities/mail';
 import { createOrderActivities } from '../../activities/order';
 import { taskCompletedSignal } from '../../workflows/shared/task-signals';
-import { ORDER_TASK_QUEUE, ORDER_WORKFLOW_TYPE, orderWorkflowId, type OrderSettings, type OrderWorkflowInput } from '../../domain/order/contract';
+import {
+  ORDER_TASK_QUEUE,
+  ORDER_WORKFLOW_TYPE,
+  orderWorkflowId,
+  type OrderSettings,
+  type OrderWorkflowInput,
+} from '../../domain/order/contract';
 import type { Task } from '../../domain/tasks/task';
 import type { orderWorkflow } from '../../workflows/order';
 
@@ -40,7 +46,10 @@ export interface OrderHarness {
   prepayCustomerId: string;
   monthlyCustomerId: string;
   /** Starts an order for an accepted quote of the customer. */
-  startOrder(customerId: string, options?: { quantity?: number; totalMinor?: number; settings?: OrderSettings }): Promise<{ handle: WorkflowHandle<typeof orderWorkflow>; input: OrderWorkflowInput }>;
+  startOrder(
+    customerId: string,
+    options?: { quantity?: number; totalMinor?: number; settings?: OrderSettings },
+  ): Promise<{ handle: WorkflowHandle<typeof orderWorkflow>; input: OrderWorkflowInput }>;
   /** The open task of that kind on the order (the first matching `match`), once the workflow opened it. */
   openTask(orderId: string, kind: string, match?: (task: Task) => boolean): Promise<Task>;
   /** Completes a task as the user with that email (as POST /api/tasks/:id/complete does). */
@@ -72,27 +81,39 @@ export async function startOrderHarness(): Promise<OrderHarness> {
     payment_terms_approved_by: manager.id,
     credit_limit_cents: 5_000_000,
   });
-  await usersRepo.createUser(t.db, { email: 'buyer@monthly.test', displayName: 'Monthly buyer', passwordHash: await hashPassword('demo'), role: 'customer', customerId: monthly.id });
+  await usersRepo.createUser(t.db, {
+    email: 'buyer@monthly.test',
+    displayName: 'Monthly buyer',
+    passwordHash: await hashPassword('demo'),
+    role: 'customer',
+    customerId: monthly.id,
+  });
 
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue: ORDER_TASK_QUEUE,
     workflowsPath: require.resolve('../../workflows/order'),
-    activities: { ...createTaskActivities({ db: t.db }), ...createMailActivities({ db: t.db }), ...createOrderActivities({ db: t.db }) },
+    activities: {
+      ...createTaskActivities({ db: t.db }),
+      ...createMailActivities({ db: t.db }),
+      ...createOrderActivities({ db: t.db }),
+    },
   });
   const running = worker.run();
 
   async function openTask(orderId: string, kind: string, match: (task: Task) => boolean = () => true): Promise<Task> {
     return eventually(async () => {
-      const task = (await tasksRepo.listTasks(t.db, { caseType: 'order', caseId: orderId, kind, status: 'open' })).find(match);
+      const task = (await tasksRepo.listTasks(t.db, { caseType: 'order', caseId: orderId, kind, status: 'open' })).find(
+        match,
+      );
       if (!task) throw new Error(`no open ${kind} task on order ${orderId}`);
       return task;
     });
   }
 
   async function complete(task: Task, decision: string, data: Record<string, unknown>, email: string): Promise<void> {
-    const user = (await t.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow());
+    const user = await t.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
     const completedAt = new Date(await env.currentTimeMs());
     const done = await tasksRepo.completeTask(t.db, task.id, { decision, data, completedBy: user.id, completedAt });
     if (!done) throw new Error(`task ${task.step} was not open`);
@@ -116,7 +137,13 @@ export async function startOrderHarness(): Promise<OrderHarness> {
       const quantity = options.quantity ?? 10;
       const quote = await t.db
         .insertInto('quotes')
-        .values({ reference: `Q-${randomUUID().slice(0, 8)}`, customer_id: customerId, status: 'accepted', quantity, currency: 'USD' })
+        .values({
+          reference: `Q-${randomUUID().slice(0, 8)}`,
+          customer_id: customerId,
+          status: 'accepted',
+          quantity,
+          currency: 'USD',
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       const input: OrderWorkflowInput = {
@@ -143,7 +170,13 @@ export async function startOrderHarness(): Promise<OrderHarness> {
       return task;
     },
     async mailTo(email) {
-      return t.db.selectFrom('outbox').select(['subject', 'idempotency_key']).where('to_address', '=', email).orderBy('created_at').orderBy('idempotency_key').execute();
+      return t.db
+        .selectFrom('outbox')
+        .select(['subject', 'idempotency_key'])
+        .where('to_address', '=', email)
+        .orderBy('created_at')
+        .orderBy('idempotency_key')
+        .execute();
     },
     async close() {
       worker.shutdown();

@@ -16,8 +16,16 @@ let h: OrderHarness;
 
 /** The sales manager's cancel request, as POST /api/orders/:id/cancel sends it. */
 async function cancelRequest(reason: string) {
-  const sm = await h.t.db.selectFrom('users').select(['id', 'email']).where('email', '=', 'sales_manager@demo.local').executeTakeFirstOrThrow();
-  return { reason, cancelledBy: { userId: sm.id, email: sm.email, role: 'sales_manager' as const }, at: new Date().toISOString() };
+  const sm = await h.t.db
+    .selectFrom('users')
+    .select(['id', 'email'])
+    .where('email', '=', 'sales_manager@demo.local')
+    .executeTakeFirstOrThrow();
+  return {
+    reason,
+    cancelledBy: { userId: sm.id, email: sm.email, role: 'sales_manager' as const },
+    at: new Date().toISOString(),
+  };
 }
 
 beforeAll(async () => {
@@ -38,7 +46,14 @@ async function refundAll(orderId: string) {
 async function throughContract(orderId: string, deposit?: number) {
   await h.act(orderId, K.contractSignature, 'sign', {}, CUSTOMER);
   await h.act(orderId, K.contractApproval, 'approve', { comment: 'terms fine' }, 'sales_manager@demo.local');
-  if (deposit) await h.act(orderId, K.payment, 'record', { amountMinor: deposit, currency: 'USD', reference: `DEP-${orderId.slice(0, 6)}` }, 'finance@demo.local');
+  if (deposit)
+    await h.act(
+      orderId,
+      K.payment,
+      'record',
+      { amountMinor: deposit, currency: 'USD', reference: `DEP-${orderId.slice(0, 6)}` },
+      'finance@demo.local',
+    );
 }
 
 /** Kitting from stock, stencil, program, reflow profile, line slot. */
@@ -46,7 +61,13 @@ async function throughPreparation(orderId: string) {
   await h.act(orderId, K.kitting, 'report', STOCK_KIT, 'production@demo.local');
   await h.act(orderId, K.stencil, 'ready', { stencilId: 'ST-1' }, 'production@demo.local');
   await h.act(orderId, K.program, 'ready', {}, 'engineer@demo.local');
-  await h.act(orderId, K.reflowProfile, 'ready', { profileName: 'SAC305-8zone', furnaceBoard: 'FTB-12' }, 'engineer@demo.local');
+  await h.act(
+    orderId,
+    K.reflowProfile,
+    'ready',
+    { profileName: 'SAC305-8zone', furnaceBoard: 'FTB-12' },
+    'engineer@demo.local',
+  );
   await h.act(orderId, K.lineSlot, 'booked', { line: 'SMT-2', startsOn: daysFromToday(2) }, 'production@demo.local');
 }
 
@@ -73,27 +94,79 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
 
   // Volume production, reported by the floor, visible in the query.
   await h.act(orderId, K.progress, 'report', { step: 'smt_top', quantityDone: 6 }, 'production@demo.local');
-  await eventually(async () => expect((await handle.query(orderStateQuery)).progress).toEqual([{ step: 'smt_top', quantityDone: 6 }]));
+  await eventually(async () =>
+    expect((await handle.query(orderStateQuery)).progress).toEqual([{ step: 'smt_top', quantityDone: 6 }]),
+  );
   await h.act(orderId, K.progress, 'report', { step: 'smt_top', quantityDone: 10 }, 'production@demo.local');
   await h.act(orderId, K.progress, 'report', { step: 'assembly', quantityDone: 10 }, 'production@demo.local');
 
   // QC: 8 pass, 2 fail → rework → 1 pass, 1 fails again → rework → passes: 100 %.
-  await h.act(orderId, K.inspection, 'record', { lotIndex: 1, kind: 'aoi', passedCount: 8, failedUnits: [{ serial: 'S1', defects: [{ code: 'BRIDGE', designator: 'U3' }] }, { serial: 'S2', defects: [{ code: 'TOMBSTONE', designator: 'C7' }] }] }, 'qa@demo.local');
+  await h.act(
+    orderId,
+    K.inspection,
+    'record',
+    {
+      lotIndex: 1,
+      kind: 'aoi',
+      passedCount: 8,
+      failedUnits: [
+        { serial: 'S1', defects: [{ code: 'BRIDGE', designator: 'U3' }] },
+        { serial: 'S2', defects: [{ code: 'TOMBSTONE', designator: 'C7' }] },
+      ],
+    },
+    'qa@demo.local',
+  );
   await h.act(orderId, K.rework, 'reworked', {}, 'production@demo.local');
-  await h.act(orderId, K.inspection, 'record', { lotIndex: 1, kind: 'aoi', passedCount: 1, failedUnits: [{ serial: 'S2', defects: [{ code: 'TOMBSTONE', designator: 'C7' }] }] }, 'qa@demo.local');
+  await h.act(
+    orderId,
+    K.inspection,
+    'record',
+    {
+      lotIndex: 1,
+      kind: 'aoi',
+      passedCount: 1,
+      failedUnits: [{ serial: 'S2', defects: [{ code: 'TOMBSTONE', designator: 'C7' }] }],
+    },
+    'qa@demo.local',
+  );
   await h.act(orderId, K.rework, 'reworked', {}, 'production@demo.local');
-  await h.act(orderId, K.inspection, 'record', { lotIndex: 1, kind: 'functional', passedCount: 1, failedUnits: [] }, 'qa@demo.local');
+  await h.act(
+    orderId,
+    K.inspection,
+    'record',
+    { lotIndex: 1, kind: 'functional', passedCount: 1, failedUnits: [] },
+    'qa@demo.local',
+  );
 
   // Payment before shipment: 70 000 balance paid in two parts.
   const firstPayment = await h.openTask(orderId, K.payment);
   expect(firstPayment.step).toBe('payment:balance:1');
   const state = await handle.query(orderStateQuery);
   expect(state.stage).toBe('payment');
-  expect(state.lots).toEqual([expect.objectContaining({ lotIndex: 1, status: 'passed', rounds: 3, passedUnits: 10, reworkCount: 3, scrappedUnits: 0, firstPassYield: 0.8 })]);
-  await h.complete(firstPayment, 'record', { amountMinor: 40_000, currency: 'USD', reference: 'TT-1' }, 'finance@demo.local');
+  expect(state.lots).toEqual([
+    expect.objectContaining({
+      lotIndex: 1,
+      status: 'passed',
+      rounds: 3,
+      passedUnits: 10,
+      reworkCount: 3,
+      scrappedUnits: 0,
+      firstPassYield: 0.8,
+    }),
+  ]);
+  await h.complete(
+    firstPayment,
+    'record',
+    { amountMinor: 40_000, currency: 'USD', reference: 'TT-1' },
+    'finance@demo.local',
+  );
   const second = await h.openTask(orderId, K.payment);
   expect(second.step).toBe('payment:balance:2');
-  expect((await handle.query(orderStateQuery)).payment).toMatchObject({ paidMinor: 70_000, outstandingMinor: 30_000, depositPaid: true });
+  expect((await handle.query(orderStateQuery)).payment).toMatchObject({
+    paidMinor: 70_000,
+    outstandingMinor: 30_000,
+    depositPaid: true,
+  });
   await h.complete(second, 'record', { amountMinor: 30_000, currency: 'USD', reference: 'TT-2' }, 'finance@demo.local');
 
   // Shipment: carrier booked (deterministic tracking number), delivery confirmed.
@@ -109,7 +182,11 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
     ['balance', 70_000, 'paid'],
   ]);
   const [shipment] = await ordersRepo.listShipments(h.t.db, { orderId });
-  expect(shipment).toMatchObject({ status: 'delivered', carrier: 'DHL Express', tracking_number: simulatedTrackingNumber('DHL Express', `order:${input.quoteId}:shipment:book`) });
+  expect(shipment).toMatchObject({
+    status: 'delivered',
+    carrier: 'DHL Express',
+    tracking_number: simulatedTrackingNumber('DHL Express', `order:${input.quoteId}:shipment:book`),
+  });
   const po = await productionRepo.getProductionOrderByOrder(h.t.db, orderId);
   expect(po).toMatchObject({ produced_quantity: 10, line_slot: `SMT-2 from ${daysFromToday(2)}` });
   expect(po?.samples_approved_at).toBeInstanceOf(Date);
@@ -129,12 +206,25 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
   ]);
   // Decisions: who decided what, when.
   const decisions = (await handle.query(orderStateQuery)).decisions;
-  expect(decisions.find((d) => d.step === 'proofing:approve:1')).toMatchObject({ decision: 'reject', comment: 'U3 rotated 90°', by: { email: CUSTOMER, role: 'customer' } });
-  expect(decisions.find((d) => d.step === 'contract:approve')).toMatchObject({ decision: 'approve', by: { email: 'sales_manager@demo.local' } });
-  expect((await h.mailTo(CUSTOMER)).map((m) => m.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/^Order SO-\w+ shipped$/)]));
+  expect(decisions.find((d) => d.step === 'proofing:approve:1')).toMatchObject({
+    decision: 'reject',
+    comment: 'U3 rotated 90°',
+    by: { email: CUSTOMER, role: 'customer' },
+  });
+  expect(decisions.find((d) => d.step === 'contract:approve')).toMatchObject({
+    decision: 'approve',
+    by: { email: 'sales_manager@demo.local' },
+  });
+  expect((await h.mailTo(CUSTOMER)).map((m) => m.subject)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/^Order SO-\w+ shipped$/)]),
+  );
   // Search attributes follow the stage.
   const description = await handle.describe();
-  expect(description.searchAttributes).toMatchObject({ OrderId: [orderId], CustomerId: [h.prepayCustomerId], Stage: ['delivered'] });
+  expect(description.searchAttributes).toMatchObject({
+    OrderId: [orderId],
+    CustomerId: [h.prepayCustomerId],
+    Stage: ['delivered'],
+  });
 }, 120_000);
 
 test('contract unsigned: the customer is reminded at 2 and 4 days, the sales manager escalated to at 5 days; an unpaid deposit escalates to the finance manager after 7 days', async () => {
@@ -143,12 +233,22 @@ test('contract unsigned: the customer is reminded at 2 and 4 days, the sales man
   const sign = await h.openTask(orderId, K.contractSignature);
   await h.env.sleep('5d');
   await eventually(async () => expect((await ordersRepo.getOrder(h.t.db, orderId))?.status).toBe('contract'));
-  const signKeys = async () => (await h.mailTo(CUSTOMER)).map((m) => m.idempotency_key).filter((k) => k.startsWith(`order:${input.quoteId}:contract:sign:`));
+  const signKeys = async () =>
+    (await h.mailTo(CUSTOMER))
+      .map((m) => m.idempotency_key)
+      .filter((k) => k.startsWith(`order:${input.quoteId}:contract:sign:`));
   await eventually(async () =>
-    expect((await signKeys()).sort()).toEqual([`order:${input.quoteId}:contract:sign:reminder-2:${CUSTOMER}`, `order:${input.quoteId}:contract:sign:reminder:${CUSTOMER}`]),
+    expect((await signKeys()).sort()).toEqual([
+      `order:${input.quoteId}:contract:sign:reminder-2:${CUSTOMER}`,
+      `order:${input.quoteId}:contract:sign:reminder:${CUSTOMER}`,
+    ]),
   );
   // The 5-day escalation fires at the very end of the sleep: wait for its mail rather than race it.
-  await eventually(async () => expect((await h.mailTo('sales_manager@demo.local')).map((m) => m.idempotency_key)).toContain(`order:${input.quoteId}:contract:sign:escalation:sales_manager@demo.local`));
+  await eventually(async () =>
+    expect((await h.mailTo('sales_manager@demo.local')).map((m) => m.idempotency_key)).toContain(
+      `order:${input.quoteId}:contract:sign:escalation:sales_manager@demo.local`,
+    ),
+  );
   await h.complete(sign, 'sign', {}, CUSTOMER);
   await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
 
@@ -156,16 +256,29 @@ test('contract unsigned: the customer is reminded at 2 and 4 days, the sales man
   expect(deposit.step).toBe('payment:deposit:1');
   await h.env.sleep('6d');
   // Three reminders to the customer (days 2, 4, 6); the finance manager not yet.
-  await eventually(async () => expect((await h.mailTo(CUSTOMER)).filter((m) => m.idempotency_key.includes(':payment:deposit:reminder:'))).toHaveLength(3));
+  await eventually(async () =>
+    expect(
+      (await h.mailTo(CUSTOMER)).filter((m) => m.idempotency_key.includes(':payment:deposit:reminder:')),
+    ).toHaveLength(3),
+  );
   const escalationKey = `order:${input.quoteId}:payment:deposit:1:escalation:manager@demo.local`;
   expect((await h.mailTo('manager@demo.local')).map((m) => m.idempotency_key)).not.toContain(escalationKey);
   await h.env.sleep('1d');
-  await eventually(async () => expect((await h.mailTo('manager@demo.local')).map((m) => m.idempotency_key)).toContain(escalationKey));
+  await eventually(async () =>
+    expect((await h.mailTo('manager@demo.local')).map((m) => m.idempotency_key)).toContain(escalationKey),
+  );
   const view = await handle.query(orderStateQuery);
   expect(view.stage).toBe('deposit');
-  expect(view.openTasks).toEqual([expect.objectContaining({ step: 'payment:deposit:1', role: 'finance', escalated: true, taskId: deposit.id })]);
+  expect(view.openTasks).toEqual([
+    expect.objectContaining({ step: 'payment:deposit:1', role: 'finance', escalated: true, taskId: deposit.id }),
+  ]);
   // A partial payment after the escalation: the next task does not escalate again.
-  await h.complete(deposit, 'record', { amountMinor: 10_000, currency: 'USD', reference: 'PART-1' }, 'finance@demo.local');
+  await h.complete(
+    deposit,
+    'record',
+    { amountMinor: 10_000, currency: 'USD', reference: 'PART-1' },
+    'finance@demo.local',
+  );
   const rest = await h.openTask(orderId, K.payment);
   expect(rest.step).toBe('payment:deposit:2');
   expect(rest.escalateAt).toBeNull();
@@ -180,14 +293,17 @@ test('a floor step unanswered: production is reminded every day, at most 5 times
   await throughContract(orderId, 30_000);
   const kitting = await h.openTask(orderId, K.kitting);
   const prefix = `${productionWorkflowId(input.quoteId)}:kitting:1:`;
-  const keysTo = async (email: string) => (await h.mailTo(email)).map((m) => m.idempotency_key).filter((k) => k.startsWith(prefix));
+  const keysTo = async (email: string) =>
+    (await h.mailTo(email)).map((m) => m.idempotency_key).filter((k) => k.startsWith(prefix));
   await h.env.sleep('2d');
   await eventually(async () => expect(await keysTo('production@demo.local')).toHaveLength(2));
   expect(await keysTo('manager@demo.local')).toEqual([]);
   await h.env.sleep('8d');
   await eventually(async () => expect(await keysTo('production@demo.local')).toHaveLength(5));
   expect(await keysTo('manager@demo.local')).toEqual([`${prefix}escalation:manager@demo.local`]);
-  expect((await handle.query(orderStateQuery)).openTasks).toEqual([expect.objectContaining({ step: 'kitting:1', taskId: kitting.id, reminded: true, escalated: true })]);
+  expect((await handle.query(orderStateQuery)).openTasks).toEqual([
+    expect.objectContaining({ step: 'kitting:1', taskId: kitting.id, reminded: true, escalated: true }),
+  ]);
   await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
   await refundAll(orderId);
   expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
@@ -205,12 +321,30 @@ test('the sales manager cancels mid-production: line slot and materials released
   await handle.signal(cancelOrderSignal, await cancelRequest('customer project stopped'));
   // Money was paid: finance works out the refund (parts already bought are retained), a second person approves.
   const prepare = await h.openTask(orderId, K.refund);
-  expect(prepare).toMatchObject({ role: 'finance', step: 'refund:prepare', payload: expect.objectContaining({ paidMinor: 30_000, reason: 'customer project stopped' }) });
-  await eventually(async () => expect((await handle.query(orderStateQuery)).refund).toMatchObject({ status: 'preparing', paidMinor: 30_000 }));
+  expect(prepare).toMatchObject({
+    role: 'finance',
+    step: 'refund:prepare',
+    payload: expect.objectContaining({ paidMinor: 30_000, reason: 'customer project stopped' }),
+  });
+  await eventually(async () =>
+    expect((await handle.query(orderStateQuery)).refund).toMatchObject({ status: 'preparing', paidMinor: 30_000 }),
+  );
   await h.complete(prepare, 'propose', { materialsPurchasedMinor: 8_000, toolingMinor: 0 }, 'finance@demo.local');
-  const finance = await h.t.db.selectFrom('users').select('id').where('email', '=', 'finance@demo.local').executeTakeFirstOrThrow();
+  const finance = await h.t.db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', 'finance@demo.local')
+    .executeTakeFirstOrThrow();
   const firstApproval = await h.openTask(orderId, K.moneyApproval);
-  expect(firstApproval).toMatchObject({ role: 'finance', payload: expect.objectContaining({ what: 'refund', amountMinor: 22_000, retainedMinor: 8_000, requestedByUserId: finance.id }) });
+  expect(firstApproval).toMatchObject({
+    role: 'finance',
+    payload: expect.objectContaining({
+      what: 'refund',
+      amountMinor: 22_000,
+      retainedMinor: 8_000,
+      requestedByUserId: finance.id,
+    }),
+  });
   // Refused: finance works it out again; the second proposal is approved by the manager.
   await h.complete(firstApproval, 'reject', { comment: 'the parts can be returned' }, 'manager@demo.local');
   const again = await h.openTask(orderId, K.refund);
@@ -218,47 +352,113 @@ test('the sales manager cancels mid-production: line slot and materials released
   await h.complete(again, 'propose', { materialsPurchasedMinor: 0, toolingMinor: 2_500 }, 'finance@demo.local');
   await h.act(orderId, K.moneyApproval, 'approve', {}, 'manager@demo.local');
   expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
-  expect((await handle.query(orderStateQuery)).refund).toEqual({ status: 'approved', paidMinor: 30_000, refundMinor: 27_500, retainedMinor: 2_500, currency: 'USD' });
-  const refunded = await h.t.db.selectFrom('audit_log').select(['after', 'actor_role']).where('entity_id', '=', orderId).where('action', '=', 'order.refund_approved').executeTakeFirstOrThrow();
-  expect(refunded).toMatchObject({ actor_role: 'manager', after: { refundMinor: 27_500, retainedMinor: 2_500, preparedBy: { role: 'finance' }, approvedBy: { role: 'manager' } } });
-  const customerMail = await h.t.db.selectFrom('outbox').select(['subject', 'text_body']).where('to_address', '=', CUSTOMER).where('idempotency_key', 'like', `%${input.quoteId}%`).execute();
-  expect(customerMail.find((m) => /cancelled$/.test(m.subject))?.text_body).toMatch(/You have paid 300\.00 USD: our finance department is working out the refund/);
-  expect(customerMail.find((m) => /^Refund/.test(m.subject))).toMatchObject({ subject: expect.stringContaining('275.00 USD'), text_body: expect.stringMatching(/We retain 25\.00 USD for tooling/) });
+  expect((await handle.query(orderStateQuery)).refund).toEqual({
+    status: 'approved',
+    paidMinor: 30_000,
+    refundMinor: 27_500,
+    retainedMinor: 2_500,
+    currency: 'USD',
+  });
+  const refunded = await h.t.db
+    .selectFrom('audit_log')
+    .select(['after', 'actor_role'])
+    .where('entity_id', '=', orderId)
+    .where('action', '=', 'order.refund_approved')
+    .executeTakeFirstOrThrow();
+  expect(refunded).toMatchObject({
+    actor_role: 'manager',
+    after: {
+      refundMinor: 27_500,
+      retainedMinor: 2_500,
+      preparedBy: { role: 'finance' },
+      approvedBy: { role: 'manager' },
+    },
+  });
+  const customerMail = await h.t.db
+    .selectFrom('outbox')
+    .select(['subject', 'text_body'])
+    .where('to_address', '=', CUSTOMER)
+    .where('idempotency_key', 'like', `%${input.quoteId}%`)
+    .execute();
+  expect(customerMail.find((m) => /cancelled$/.test(m.subject))?.text_body).toMatch(
+    /You have paid 300\.00 USD: our finance department is working out the refund/,
+  );
+  expect(customerMail.find((m) => /^Refund/.test(m.subject))).toMatchObject({
+    subject: expect.stringContaining('275.00 USD'),
+    text_body: expect.stringMatching(/We retain 25\.00 USD for tooling/),
+  });
 
   const view = await handle.query(orderStateQuery);
   expect(view.stage).toBe('cancelled');
-  expect(view.cancelled).toMatchObject({ reason: 'customer project stopped', by: 'sales_manager@demo.local', compensations: ['release_line_slot', 'release_materials', 'keep_paid_deposit_invoice', 'close_tasks'] });
+  expect(view.cancelled).toMatchObject({
+    reason: 'customer project stopped',
+    by: 'sales_manager@demo.local',
+    compensations: ['release_line_slot', 'release_materials', 'keep_paid_deposit_invoice', 'close_tasks'],
+  });
   expect(view.openTasks).toEqual([]);
-  const timeline = (await h.t.db.selectFrom('audit_log').select('action').where('entity_type', '=', 'order').where('entity_id', '=', orderId).orderBy('id').execute()).map((r) => r.action);
+  const timeline = (
+    await h.t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity_type', '=', 'order')
+      .where('entity_id', '=', orderId)
+      .orderBy('id')
+      .execute()
+  ).map((r) => r.action);
   // The production child undid its own steps newest first, then the order closed tasks and recorded the cancellation.
-  const tail = timeline.filter((a) => ['production.line_slot_released', 'materials.released', 'tasks.closed', 'order.cancelled'].includes(a));
+  const tail = timeline.filter((a) =>
+    ['production.line_slot_released', 'materials.released', 'tasks.closed', 'order.cancelled'].includes(a),
+  );
   expect(tail).toEqual(['production.line_slot_released', 'materials.released', 'tasks.closed', 'order.cancelled']);
-  expect((await h.t.db.selectFrom('tasks').select('status').where('id', '=', samples.id).executeTakeFirstOrThrow()).status).toBe('cancelled');
+  expect(
+    (await h.t.db.selectFrom('tasks').select('status').where('id', '=', samples.id).executeTakeFirstOrThrow()).status,
+  ).toBe('cancelled');
   const po = await productionRepo.getProductionOrderByOrder(h.t.db, orderId);
   expect(po).toMatchObject({ line_slot: null, materials_ready_at: null, status: 'materials_released' });
   // The deposit was paid: not voided, refunded by finance (the plan says how much).
   const [deposit] = await ordersRepo.listInvoices(h.t.db, { orderId });
   expect(deposit).toMatchObject({ kind: 'deposit', status: 'paid' });
-  const cancelledEntry = await h.t.db.selectFrom('audit_log').select('after').where('entity_id', '=', orderId).where('action', '=', 'order.cancelled').executeTakeFirstOrThrow();
+  const cancelledEntry = await h.t.db
+    .selectFrom('audit_log')
+    .select('after')
+    .where('entity_id', '=', orderId)
+    .where('action', '=', 'order.cancelled')
+    .executeTakeFirstOrThrow();
   expect(cancelledEntry.after).toMatchObject({ refundMinor: 30_000 });
   const production = await h.env.client.workflow.getHandle(productionWorkflowId(input.quoteId)).describe();
   expect(production.status.name).toBe('CANCELLED');
-  expect((await h.mailTo(CUSTOMER)).map((m) => m.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/cancelled$/)]));
+  expect((await h.mailTo(CUSTOMER)).map((m) => m.subject)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/cancelled$/)]),
+  );
 }, 120_000);
 
 test('cancelling while the balance is unpaid voids the balance invoice', async () => {
-  const { handle, input } = await h.startOrder(h.prepayCustomerId, { totalMinor: 10_000, settings: { prepayDepositPercent: 0 } });
+  const { handle, input } = await h.startOrder(h.prepayCustomerId, {
+    totalMinor: 10_000,
+    settings: { prepayDepositPercent: 0 },
+  });
   const { orderId } = input;
   await throughContract(orderId);
   await throughPreparation(orderId);
   await throughProofingAndBuild(orderId, 10);
-  await h.act(orderId, K.inspection, 'record', { lotIndex: 1, kind: 'aoi', passedCount: 10, failedUnits: [] }, 'qa@demo.local');
+  await h.act(
+    orderId,
+    K.inspection,
+    'record',
+    { lotIndex: 1, kind: 'aoi', passedCount: 10, failedUnits: [] },
+    'qa@demo.local',
+  );
   await h.openTask(orderId, K.payment);
   await handle.signal(cancelOrderSignal, await cancelRequest('no payment'));
   expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
-  expect((await ordersRepo.listInvoices(h.t.db, { orderId })).map((i) => [i.kind, i.status])).toEqual([['balance', 'void']]);
+  expect((await ordersRepo.listInvoices(h.t.db, { orderId })).map((i) => [i.kind, i.status])).toEqual([
+    ['balance', 'void'],
+  ]);
   // Production had finished: the materials are in the boards, nothing of it is undone.
-  expect((await handle.query(orderStateQuery)).cancelled?.compensations).toEqual(['void_balance_invoice', 'close_tasks']);
+  expect((await handle.query(orderStateQuery)).cancelled?.compensations).toEqual([
+    'void_balance_invoice',
+    'close_tasks',
+  ]);
 }, 120_000);
 
 test('a monthly-settlement customer within the credit limit ships on an approved statement entry, without a deposit', async () => {
@@ -272,30 +472,56 @@ test('a monthly-settlement customer within the credit limit ships on an approved
   await h.act(orderId, K.buildSamples, 'built', { sampleCount: 1 }, 'production@demo.local');
   await h.act(orderId, K.sampleApproval, 'approve', {}, buyer);
   await h.act(orderId, K.progress, 'report', { step: 'assembly', quantityDone: 4 }, 'production@demo.local');
-  await h.act(orderId, K.inspection, 'record', { lotIndex: 1, kind: 'aoi', passedCount: 4, failedUnits: [] }, 'qa@demo.local');
+  await h.act(
+    orderId,
+    K.inspection,
+    'record',
+    { lotIndex: 1, kind: 'aoi', passedCount: 4, failedUnits: [] },
+    'qa@demo.local',
+  );
   const entry = await h.openTask(orderId, K.statementEntry);
   expect(entry.payload).toMatchObject({ balanceMinor: 80_000, headroomAfterMinor: 5_000_000 - 80_000 });
   await h.complete(entry, 'approve', {}, 'finance@demo.local');
   // Four eyes: the entry waits for a second person before the goods ship on credit.
   const second = await h.openTask(orderId, K.moneyApproval);
-  const finance = await h.t.db.selectFrom('users').select('id').where('email', '=', 'finance@demo.local').executeTakeFirstOrThrow();
-  expect(second).toMatchObject({ step: 'payment:statement:approve', payload: expect.objectContaining({ what: 'statement_entry', amountMinor: 80_000, requestedByUserId: finance.id }) });
+  const finance = await h.t.db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', 'finance@demo.local')
+    .executeTakeFirstOrThrow();
+  expect(second).toMatchObject({
+    step: 'payment:statement:approve',
+    payload: expect.objectContaining({ what: 'statement_entry', amountMinor: 80_000, requestedByUserId: finance.id }),
+  });
   expect((await handle.query(orderStateQuery)).payment.releasedOnCredit).toBe(false);
   await h.complete(second, 'approve', {}, 'manager@demo.local');
   await h.act(orderId, K.shipmentBooking, 'book', { carrier: 'SF Express' }, 'warehouse@demo.local');
   await h.act(orderId, K.delivery, 'delivered', {}, 'warehouse@demo.local');
   expect(await handle.result()).toEqual({ orderId, status: 'delivered' });
-  expect((await handle.query(orderStateQuery)).payment).toMatchObject({ terms: 'monthly', depositMinor: 0, releasedOnCredit: true, released: true, paidMinor: 0 });
-  expect((await ordersRepo.listInvoices(h.t.db, { orderId })).map((i) => [i.kind, Number(i.amount_cents), i.status])).toEqual([['statement', 80_000, 'open']]);
+  expect((await handle.query(orderStateQuery)).payment).toMatchObject({
+    terms: 'monthly',
+    depositMinor: 0,
+    releasedOnCredit: true,
+    released: true,
+    paidMinor: 0,
+  });
+  expect(
+    (await ordersRepo.listInvoices(h.t.db, { orderId })).map((i) => [i.kind, Number(i.amount_cents), i.status]),
+  ).toEqual([['statement', 80_000, 'open']]);
 }, 120_000);
 
 test('the customer declining the contract ends the order as cancelled with nothing left open', async () => {
   const { handle, input } = await h.startOrder(h.prepayCustomerId);
   await h.act(input.orderId, K.contractSignature, 'decline', { comment: 'found another supplier' }, CUSTOMER);
   expect(await handle.result()).toEqual({ orderId: input.orderId, status: 'cancelled' });
-  expect((await handle.query(orderStateQuery)).cancelled).toMatchObject({ reason: 'the customer declined the commission agreement', by: CUSTOMER });
+  expect((await handle.query(orderStateQuery)).cancelled).toMatchObject({
+    reason: 'the customer declined the commission agreement',
+    by: CUSTOMER,
+  });
   expect((await ordersRepo.getOrder(h.t.db, input.orderId))?.status).toBe('cancelled');
-  await expect(h.t.db.selectFrom('tasks').select('id').where('case_id', '=', input.orderId).where('status', '=', 'open').execute()).resolves.toEqual([]);
+  await expect(
+    h.t.db.selectFrom('tasks').select('id').where('case_id', '=', input.orderId).where('status', '=', 'open').execute(),
+  ).resolves.toEqual([]);
 }, 60_000);
 
 test('kitting waits out the purchase lead time, then asks again', async () => {
@@ -303,12 +529,20 @@ test('kitting waits out the purchase lead time, then asks again', async () => {
   const { orderId } = input;
   await h.act(orderId, K.contractSignature, 'sign', {}, 'buyer@monthly.test');
   await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
-  await h.act(orderId, K.kitting, 'report', { lines: [{ partNumber: 'STM32G0', quantity: 10, source: { kind: 'purchase', leadTimeDays: 12 } }] }, 'production@demo.local');
+  await h.act(
+    orderId,
+    K.kitting,
+    'report',
+    { lines: [{ partNumber: 'STM32G0', quantity: 10, source: { kind: 'purchase', leadTimeDays: 12 } }] },
+    'production@demo.local',
+  );
   await eventually(async () => expect((await handle.query(orderStateQuery)).openTasks).toEqual([]));
   await h.env.sleep('12d');
   const second = await h.openTask(orderId, K.kitting);
   expect(second.step).toBe('kitting:2');
-  expect(second.payload).toMatchObject({ outstanding: [{ partNumber: 'STM32G0', reason: 'purchase', leadTimeDays: 12 }] });
+  expect(second.payload).toMatchObject({
+    outstanding: [{ partNumber: 'STM32G0', reason: 'purchase', leadTimeDays: 12 }],
+  });
   await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
   await expect(handle.result()).resolves.toEqual({ orderId, status: 'cancelled' });
 }, 60_000);
@@ -320,11 +554,18 @@ test('the sales manager rejecting the signed contract cancels the order', async 
   expect(await handle.result()).toEqual({ orderId: input.orderId, status: 'cancelled' });
   const contract = await ordersRepo.getContractByOrder(h.t.db, input.orderId);
   expect(contract?.status).toBe('rejected');
-  expect((await handle.query(orderStateQuery)).cancelled).toMatchObject({ reason: 'the sales manager rejected the commission agreement', by: 'sales_manager@demo.local' });
+  expect((await handle.query(orderStateQuery)).cancelled).toMatchObject({
+    reason: 'the sales manager rejected the commission agreement',
+    by: 'sales_manager@demo.local',
+  });
 }, 60_000);
 
 test('two lots inspected side by side; a unit failing past the rework limit is scrapped and rebuilt', async () => {
-  const { handle, input } = await h.startOrder(h.monthlyCustomerId, { quantity: 6, totalMinor: 30_000, settings: { maxLotSize: 3, reworkLimit: 1 } });
+  const { handle, input } = await h.startOrder(h.monthlyCustomerId, {
+    quantity: 6,
+    totalMinor: 30_000,
+    settings: { maxLotSize: 3, reworkLimit: 1 },
+  });
   const { orderId } = input;
   await h.act(orderId, K.contractSignature, 'sign', {}, 'buyer@monthly.test');
   await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
@@ -334,21 +575,67 @@ test('two lots inspected side by side; a unit failing past the rework limit is s
   await h.act(orderId, K.progress, 'report', { step: 'assembly', quantityDone: 6 }, 'production@demo.local');
   const lot = (n: number) => (task: { payload: Record<string, unknown> }) => task.payload.lotIndex === n;
   // Lot 2 passes at once; lot 1's unit X1 fails, is reworked once (the limit), fails again: scrapped, rebuilt, passes.
-  await h.complete(await h.openTask(orderId, K.inspection, lot(2)), 'record', { lotIndex: 2, kind: 'aoi', passedCount: 3, failedUnits: [] }, 'qa@demo.local');
-  await h.complete(await h.openTask(orderId, K.inspection, lot(1)), 'record', { lotIndex: 1, kind: 'aoi', passedCount: 2, failedUnits: [{ serial: 'X1', defects: [{ code: 'VOID', designator: 'U2' }] }] }, 'qa@demo.local');
+  await h.complete(
+    await h.openTask(orderId, K.inspection, lot(2)),
+    'record',
+    { lotIndex: 2, kind: 'aoi', passedCount: 3, failedUnits: [] },
+    'qa@demo.local',
+  );
+  await h.complete(
+    await h.openTask(orderId, K.inspection, lot(1)),
+    'record',
+    {
+      lotIndex: 1,
+      kind: 'aoi',
+      passedCount: 2,
+      failedUnits: [{ serial: 'X1', defects: [{ code: 'VOID', designator: 'U2' }] }],
+    },
+    'qa@demo.local',
+  );
   await h.act(orderId, K.rework, 'reworked', {}, 'production@demo.local');
-  await h.complete(await h.openTask(orderId, K.inspection, lot(1)), 'record', { lotIndex: 1, kind: 'xray', passedCount: 0, failedUnits: [{ serial: 'X1', defects: [{ code: 'VOID', designator: 'U2' }] }] }, 'qa@demo.local');
+  await h.complete(
+    await h.openTask(orderId, K.inspection, lot(1)),
+    'record',
+    {
+      lotIndex: 1,
+      kind: 'xray',
+      passedCount: 0,
+      failedUnits: [{ serial: 'X1', defects: [{ code: 'VOID', designator: 'U2' }] }],
+    },
+    'qa@demo.local',
+  );
   const rebuild = await h.openTask(orderId, K.rework);
   expect(rebuild.payload).toMatchObject({ rework: [], rebuild: 1 });
   await h.complete(rebuild, 'reworked', {}, 'production@demo.local');
   const last = await h.openTask(orderId, K.inspection, lot(1));
   expect(last.payload).toMatchObject({ unitsToInspect: 1, round: 3 });
-  await h.complete(last, 'record', { lotIndex: 1, kind: 'functional', passedCount: 1, failedUnits: [] }, 'qa@demo.local');
+  await h.complete(
+    last,
+    'record',
+    { lotIndex: 1, kind: 'functional', passedCount: 1, failedUnits: [] },
+    'qa@demo.local',
+  );
   await h.openTask(orderId, K.statementEntry);
   const view = await handle.query(orderStateQuery);
   expect(view.lots).toEqual([
-    expect.objectContaining({ lotIndex: 1, quantity: 3, status: 'passed', rounds: 3, reworkCount: 1, scrappedUnits: 1, firstPassYield: 0.6667 }),
-    expect.objectContaining({ lotIndex: 2, quantity: 3, status: 'passed', rounds: 1, reworkCount: 0, scrappedUnits: 0, firstPassYield: 1 }),
+    expect.objectContaining({
+      lotIndex: 1,
+      quantity: 3,
+      status: 'passed',
+      rounds: 3,
+      reworkCount: 1,
+      scrappedUnits: 1,
+      firstPassYield: 0.6667,
+    }),
+    expect.objectContaining({
+      lotIndex: 2,
+      quantity: 3,
+      status: 'passed',
+      rounds: 1,
+      reworkCount: 0,
+      scrappedUnits: 0,
+      firstPassYield: 1,
+    }),
   ]);
   const po = await productionRepo.getProductionOrderByOrder(h.t.db, orderId);
   const lots = await productionRepo.listLots(h.t.db, po!.id);
@@ -356,7 +643,9 @@ test('two lots inspected side by side; a unit failing past the rework limit is s
     ['-L1', 3, 'passed'],
     ['-L2', 3, 'passed'],
   ]);
-  expect((await productionRepo.listRework(h.t.db, lots[0].id)).map((r) => [r.unit_serial, r.attempt, r.result])).toEqual([
+  expect(
+    (await productionRepo.listRework(h.t.db, lots[0].id)).map((r) => [r.unit_serial, r.attempt, r.result]),
+  ).toEqual([
     ['X1', 1, 'fail'],
     ['X1', 2, 'scrap'],
   ]);
@@ -367,7 +656,16 @@ test('two lots inspected side by side; a unit failing past the rework limit is s
 test('a monthly-settlement customer over the credit limit pays first; a refused statement entry also means paying first', async () => {
   // Another open statement leaves 10 000 of the 5 000 000 limit (other tests' statements count too).
   const exposure = await openExposureMinor(h.t.db, h.monthlyCustomerId, '00000000-0000-0000-0000-000000000000');
-  await h.t.db.insertInto('invoices').values({ number: `STMT-${Date.now()}`, customer_id: h.monthlyCustomerId, kind: 'statement', amount_cents: 5_000_000 - exposure - 10_000, currency: 'USD' }).execute();
+  await h.t.db
+    .insertInto('invoices')
+    .values({
+      number: `STMT-${Date.now()}`,
+      customer_id: h.monthlyCustomerId,
+      kind: 'statement',
+      amount_cents: 5_000_000 - exposure - 10_000,
+      currency: 'USD',
+    })
+    .execute();
   const within = await h.startOrder(h.monthlyCustomerId, { quantity: 2, totalMinor: 5_000 });
   const over = await h.startOrder(h.monthlyCustomerId, { quantity: 2, totalMinor: 20_000 });
   for (const { input } of [over, within]) {
@@ -377,17 +675,45 @@ test('a monthly-settlement customer over the credit limit pays first; a refused 
     await throughProofingAndBuild(input.orderId, 2);
   }
   // Within the credit: finance is asked for a statement entry, refuses it, so the balance is invoiced.
-  await h.act(within.input.orderId, K.inspection, 'record', { lotIndex: 1, kind: 'aoi', passedCount: 2, failedUnits: [] }, 'qa@demo.local');
-  await h.act(within.input.orderId, K.statementEntry, 'require_payment', { comment: 'overdue statements' }, 'finance@demo.local');
+  await h.act(
+    within.input.orderId,
+    K.inspection,
+    'record',
+    { lotIndex: 1, kind: 'aoi', passedCount: 2, failedUnits: [] },
+    'qa@demo.local',
+  );
+  await h.act(
+    within.input.orderId,
+    K.statementEntry,
+    'require_payment',
+    { comment: 'overdue statements' },
+    'finance@demo.local',
+  );
   const withinPay = await h.openTask(within.input.orderId, K.payment);
   expect(withinPay.payload).toMatchObject({ invoiceKind: 'balance', outstandingMinor: 5_000 });
-  expect((await within.handle.query(orderStateQuery)).payment).toMatchObject({ releasedOnCredit: false, balanceInvoicedMinor: 5_000 });
+  expect((await within.handle.query(orderStateQuery)).payment).toMatchObject({
+    releasedOnCredit: false,
+    balanceInvoicedMinor: 5_000,
+  });
 
   // Over the credit (10 000 left minus the 5 000 just invoiced, against 20 000): straight to payment.
-  await h.act(over.input.orderId, K.inspection, 'record', { lotIndex: 1, kind: 'aoi', passedCount: 2, failedUnits: [] }, 'qa@demo.local');
+  await h.act(
+    over.input.orderId,
+    K.inspection,
+    'record',
+    { lotIndex: 1, kind: 'aoi', passedCount: 2, failedUnits: [] },
+    'qa@demo.local',
+  );
   const pay = await h.openTask(over.input.orderId, K.payment);
   expect(pay.payload).toMatchObject({ invoiceKind: 'balance', outstandingMinor: 20_000 });
-  expect(await h.t.db.selectFrom('tasks').select('id').where('case_id', '=', over.input.orderId).where('kind', '=', K.statementEntry).execute()).toEqual([]);
+  expect(
+    await h.t.db
+      .selectFrom('tasks')
+      .select('id')
+      .where('case_id', '=', over.input.orderId)
+      .where('kind', '=', K.statementEntry)
+      .execute(),
+  ).toEqual([]);
   for (const { handle } of [over, within]) {
     await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
     await handle.result();
@@ -399,11 +725,25 @@ test('consigned material not yet sent: sales and the customer are told, kitting 
   const { orderId } = input;
   await h.act(orderId, K.contractSignature, 'sign', {}, 'buyer@monthly.test');
   await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
-  await h.act(orderId, K.kitting, 'report', { lines: [{ partNumber: 'CUST-MCU', quantity: 10, source: { kind: 'consigned', arrived: false } }] }, 'production@demo.local');
-  await eventually(async () => expect((await h.mailTo('buyer@monthly.test')).map((m) => m.subject)).toContain('Consigned material awaited'));
+  await h.act(
+    orderId,
+    K.kitting,
+    'report',
+    { lines: [{ partNumber: 'CUST-MCU', quantity: 10, source: { kind: 'consigned', arrived: false } }] },
+    'production@demo.local',
+  );
+  await eventually(async () =>
+    expect((await h.mailTo('buyer@monthly.test')).map((m) => m.subject)).toContain('Consigned material awaited'),
+  );
   expect((await h.mailTo('sales@demo.local')).map((m) => m.subject)).toContain('Consigned material awaited');
   await h.env.sleep('1d');
-  await h.act(orderId, K.kitting, 'report', { lines: [{ partNumber: 'CUST-MCU', quantity: 10, source: { kind: 'consigned', arrived: true } }] }, 'production@demo.local');
+  await h.act(
+    orderId,
+    K.kitting,
+    'report',
+    { lines: [{ partNumber: 'CUST-MCU', quantity: 10, source: { kind: 'consigned', arrived: true } }] },
+    'production@demo.local',
+  );
   await h.openTask(orderId, K.stencil);
   expect((await productionRepo.getProductionOrderByOrder(h.t.db, orderId))?.materials_ready_at).toBeInstanceOf(Date);
   await handle.signal(cancelOrderSignal, await cancelRequest('test over'));

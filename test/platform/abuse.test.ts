@@ -32,7 +32,16 @@ describe('abuse: rate limits, cross-origin changes and open doors', () => {
     const auth = createAuthService({ db: t.db, secret: config.session.secret, ttlHours: 1 });
     const openapi = createOpenApiRegistry();
     const metrics = createMetrics();
-    const deps = { config, db: t.db, logger, auth, openapi, temporal: {} as Client, taskKinds: new TaskKindRegistry(), uploads: createUploadPlace({ dataDir: config.dataDir, maxInFlightBytes: config.http.uploadMaxInFlightBytes }) };
+    const deps = {
+      config,
+      db: t.db,
+      logger,
+      auth,
+      openapi,
+      temporal: {} as Client,
+      taskKinds: new TaskKindRegistry(),
+      uploads: createUploadPlace({ dataDir: config.dataDir, maxInFlightBytes: config.http.uploadMaxInFlightBytes }),
+    };
     const app = createApp({
       logger,
       auth,
@@ -63,30 +72,49 @@ describe('abuse: rate limits, cross-origin changes and open doors', () => {
   });
 
   const login = (url: string, email: string, password: string, headers: Record<string, string> = {}) =>
-    fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ email, password }) });
+    fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ email, password }),
+    });
 
   test('login attempts per address: rotating X-Forwarded-For does not reset the count unless the peer is a configured proxy', async () => {
     // Malformed attempts count too (they cost no password hashing, so the test stays quick).
     const { url } = await start({ LOGIN_ATTEMPTS_PER_MINUTE: '3' });
-    for (let i = 0; i < 3; i++) expect((await login(url, `nobody${i}@demo.local`, '', { 'x-forwarded-for': `203.0.113.${i}` })).status).toBe(400);
+    for (let i = 0; i < 3; i++)
+      expect((await login(url, `nobody${i}@demo.local`, '', { 'x-forwarded-for': `203.0.113.${i}` })).status).toBe(400);
     const refused = await login(url, 'engineer@demo.local', 'demo', { 'x-forwarded-for': '198.51.100.7' });
     expect(refused.status).toBe(429);
-    expect(((await refused.json()) as { error: unknown }).error).toEqual({ code: 'rate_limited', message: 'too many login attempts from your address; wait a minute' });
+    expect(((await refused.json()) as { error: unknown }).error).toEqual({
+      code: 'rate_limited',
+      message: 'too many login attempts from your address; wait a minute',
+    });
 
     // Behind a configured proxy the forwarded address is the client's, so one client does not lock out the rest.
     const proxied = await start({ TRUSTED_PROXIES: 'loopback', LOGIN_ATTEMPTS_PER_MINUTE: '3' });
-    for (let i = 0; i < 3; i++) await login(proxied.url, `nobody${i}@demo.local`, '', { 'x-forwarded-for': '203.0.113.1' });
-    expect((await login(proxied.url, 'sales@demo.local', 'demo', { 'x-forwarded-for': '203.0.113.1' })).status).toBe(429);
-    expect((await login(proxied.url, 'sales@demo.local', 'demo', { 'x-forwarded-for': '203.0.113.2' })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      await login(proxied.url, `nobody${i}@demo.local`, '', { 'x-forwarded-for': '203.0.113.1' });
+    expect((await login(proxied.url, 'sales@demo.local', 'demo', { 'x-forwarded-for': '203.0.113.1' })).status).toBe(
+      429,
+    );
+    expect((await login(proxied.url, 'sales@demo.local', 'demo', { 'x-forwarded-for': '203.0.113.2' })).status).toBe(
+      200,
+    );
   });
 
   test('failed logins per account are limited whatever the address, and successes do not count', async () => {
     const { url } = await start({ TRUSTED_PROXIES: 'loopback', LOGIN_FAILURES_PER_ACCOUNT: '2' });
-    for (let i = 0; i < 2; i++) expect((await login(url, 'finance@demo.local', 'demo', { 'x-forwarded-for': `192.0.2.${i}` })).status).toBe(200);
-    for (let i = 0; i < 2; i++) expect((await login(url, 'Finance@Demo.Local', `guess-${i}`, { 'x-forwarded-for': `192.0.2.${10 + i}` })).status).toBe(401);
+    for (let i = 0; i < 2; i++)
+      expect((await login(url, 'finance@demo.local', 'demo', { 'x-forwarded-for': `192.0.2.${i}` })).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await login(url, 'Finance@Demo.Local', `guess-${i}`, { 'x-forwarded-for': `192.0.2.${10 + i}` })).status,
+      ).toBe(401);
     const locked = await login(url, 'finance@demo.local', 'demo', { 'x-forwarded-for': '192.0.2.99' });
     expect(locked.status).toBe(429);
-    expect(((await locked.json()) as { error: { message: string } }).error.message).toBe('too many failed logins for this account; wait 15 minutes or ask an admin');
+    expect(((await locked.json()) as { error: { message: string } }).error.message).toBe(
+      'too many failed logins for this account; wait 15 minutes or ask an admin',
+    );
     expect((await login(url, 'manager@demo.local', 'demo', { 'x-forwarded-for': '192.0.2.99' })).status).toBe(200);
   });
 
@@ -96,14 +124,29 @@ describe('abuse: rate limits, cross-origin changes and open doors', () => {
     const { token } = (await session.json()) as { token: string };
     const cookie = `smt_session=${token}`;
     const mint = (headers: Record<string, string>) =>
-      fetch(`${url}/api/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, ...headers }, body: JSON.stringify({ name: 'csrf probe' }) }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      fetch(`${url}/api/auth/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, ...headers },
+        body: JSON.stringify({ name: 'csrf probe' }),
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
 
     const evil = await mint({ origin: 'http://evil.example' });
-    expect(evil).toMatchObject({ status: 403, body: { error: { code: 'csrf-origin-mismatch', message: expect.stringContaining('http://evil.example is not') } } });
+    expect(evil).toMatchObject({
+      status: 403,
+      body: { error: { code: 'csrf-origin-mismatch', message: expect.stringContaining('http://evil.example is not') } },
+    });
     const otherPort = new URL(url);
     otherPort.port = String(Number(otherPort.port) + 1);
     expect((await mint({ origin: otherPort.origin })).status).toBe(403);
-    expect(await mint({})).toMatchObject({ status: 403, body: { error: { code: 'csrf-origin-mismatch', message: 'a request signed in by cookie must carry an Origin or Referer header naming this site' } } });
+    expect(await mint({})).toMatchObject({
+      status: 403,
+      body: {
+        error: {
+          code: 'csrf-origin-mismatch',
+          message: 'a request signed in by cookie must carry an Origin or Referer header naming this site',
+        },
+      },
+    });
     expect((await mint({ origin: 'null' })).status).toBe(403);
     expect((await mint({ referer: 'http://evil.example/page' })).status).toBe(403);
 
@@ -111,11 +154,17 @@ describe('abuse: rate limits, cross-origin changes and open doors', () => {
     expect((await mint({ referer: `${url}/quotes/new` })).status).toBe(201);
     expect((await mint({ origin: 'https://smt.example.com' })).status).toBe(201);
     // A refused request changed nothing: exactly the three accepted tokens exist.
-    const listed = (await fetch(`${url}/api/auth/tokens`, { headers: { cookie, origin: 'http://evil.example' } }).then((r) => r.json())) as { tokens: unknown[] };
+    const listed = (await fetch(`${url}/api/auth/tokens`, { headers: { cookie, origin: 'http://evil.example' } }).then(
+      (r) => r.json(),
+    )) as { tokens: unknown[] };
     expect(listed.tokens).toHaveLength(3);
 
     const api = apiClient(url);
-    const byBearer = await fetch(`${url}/api/auth/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, origin: 'http://evil.example' }, body: JSON.stringify({ name: 'script' }) });
+    const byBearer = await fetch(`${url}/api/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, origin: 'http://evil.example' },
+      body: JSON.stringify({ name: 'script' }),
+    });
     expect(byBearer.status).toBe(201);
     expect((await api.get('/api/auth/me', token)).status).toBe(200);
     // Logging in needs no cookie, so the rule does not stand in its way.
@@ -130,7 +179,10 @@ describe('abuse: rate limits, cross-origin changes and open doors', () => {
     expect(guarded.config.http.metricsPort).toBe(0);
     const anonymous = await fetch(`${guarded.url}/metrics`);
     expect(anonymous.status).toBe(401);
-    expect((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-of-same-size!' } })).status).toBe(401);
+    expect(
+      (await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-of-same-size!' } }))
+        .status,
+    ).toBe(401);
     const scraped = await fetch(`${guarded.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(scraped.status).toBe(200);
     expect(await scraped.text()).toContain('process_cpu_user_seconds_total');

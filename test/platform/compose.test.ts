@@ -10,7 +10,17 @@ import { TASK_QUEUES } from '../../infra/temporal/task-queues';
 
 const ROOT = join(__dirname, '..', '..');
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { image?: string; build?: unknown; command?: string[]; environment?: Record<string, string>; healthcheck?: { test: string[] }; depends_on?: Record<string, { condition: string }> }>;
+  services: Record<
+    string,
+    {
+      image?: string;
+      build?: unknown;
+      command?: string[];
+      environment?: Record<string, string>;
+      healthcheck?: { test: string[] };
+      depends_on?: Record<string, { condition: string }>;
+    }
+  >;
 };
 const services = compose.services;
 const APP_SERVICES = ['api', 'quote', 'production', 'rma', 'worker-quote', 'worker-production', 'worker-rma'];
@@ -22,7 +32,9 @@ beforeAll(() => {
 
 describe('docker-compose.yml', () => {
   test('holds PostgreSQL, a real Temporal on it, Temporal UI, a mail catcher, and every service and worker', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'mailpit', ...APP_SERVICES]));
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'mailpit', ...APP_SERVICES]),
+    );
     expect(services.postgresql.image).toMatch(/^postgres:\d+/);
     expect(services.temporal.image).toMatch(/^temporalio\/auto-setup:/);
     expect(services.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
@@ -32,22 +44,25 @@ describe('docker-compose.yml', () => {
     expect(services.mailpit.image).toMatch(/^axllent\/mailpit/);
   });
 
-  test.each(APP_SERVICES)('%s is built from the Dockerfile, health-checked, and configured with known settings', (name) => {
-    const s = services[name];
-    expect(s.build).toBe('.');
-    expect(s.healthcheck?.test.join(' ')).toContain('/readyz');
-    const env = s.environment ?? {};
-    for (const key of Object.keys(env)) expect(CONFIG_ENV_VARS).toContain(key);
-    const config = loadConfig(env);
-    expect(config.databaseUrl).toBeDefined();
-    expect(config.temporal.address).toBeDefined();
-    expect(config.mail.smtpUrl).toBeDefined();
-    // Every address points at a container of this file.
-    expect(Object.keys(services)).toContain(new URL(config.databaseUrl!).hostname);
-    expect(Object.keys(services)).toContain(config.temporal.address!.split(':')[0]);
-    expect(Object.keys(services)).toContain(new URL(config.mail.smtpUrl!).hostname);
-    for (const dep of ['postgresql', 'temporal']) expect(s.depends_on?.[dep].condition).toBe('service_healthy');
-  });
+  test.each(APP_SERVICES)(
+    '%s is built from the Dockerfile, health-checked, and configured with known settings',
+    (name) => {
+      const s = services[name];
+      expect(s.build).toBe('.');
+      expect(s.healthcheck?.test.join(' ')).toContain('/readyz');
+      const env = s.environment ?? {};
+      for (const key of Object.keys(env)) expect(CONFIG_ENV_VARS).toContain(key);
+      const config = loadConfig(env);
+      expect(config.databaseUrl).toBeDefined();
+      expect(config.temporal.address).toBeDefined();
+      expect(config.mail.smtpUrl).toBeDefined();
+      // Every address points at a container of this file.
+      expect(Object.keys(services)).toContain(new URL(config.databaseUrl!).hostname);
+      expect(Object.keys(services)).toContain(config.temporal.address!.split(':')[0]);
+      expect(Object.keys(services)).toContain(new URL(config.mail.smtpUrl!).hostname);
+      for (const dep of ['postgresql', 'temporal']) expect(s.depends_on?.[dep].condition).toBe('service_healthy');
+    },
+  );
 
   test.each(APP_SERVICES)('%s runs a command the smt CLI has', (name) => {
     const [verb, ...args] = services[name].command ?? [];
@@ -67,19 +82,30 @@ describe('the browser app container', () => {
   const nginx = readFileSync(join(ROOT, 'ui', 'nginx.conf'), 'utf8');
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
 
-  test('is built from the Dockerfile\'s ui stage, health-checked, and waits for the API services', () => {
-    const ui = services.ui as { build?: { context: string; target: string }; depends_on?: Record<string, { condition: string }>; healthcheck?: { test: string[] } };
+  test("is built from the Dockerfile's ui stage, health-checked, and waits for the API services", () => {
+    const ui = services.ui as {
+      build?: { context: string; target: string };
+      depends_on?: Record<string, { condition: string }>;
+      healthcheck?: { test: string[] };
+    };
     expect(ui.build).toEqual({ context: '.', target: 'ui' });
     expect(dockerfile).toMatch(/^FROM \S+ AS ui$/m);
     expect(dockerfile).toMatch(/^RUN npm run ui:build$/m);
     expect(Object.keys(ui.depends_on ?? {}).sort()).toEqual(['api', 'production', 'quote', 'rma']);
     expect(ui.healthcheck?.test.join(' ')).toContain('8080');
     // The runtime image stays the default target: it is the last stage.
-    expect(dockerfile.trim().split(/^FROM /m).pop()).toMatch(/AS runtime/);
+    expect(
+      dockerfile
+        .trim()
+        .split(/^FROM /m)
+        .pop(),
+    ).toMatch(/AS runtime/);
   });
 
   test('routes every API path to a container that serves it', () => {
-    const routes: Array<[RegExp, string]> = [...nginx.matchAll(/location ~ (\S+)\s+\{ proxy_pass http:\/\/([a-z-]+):3000; \}/g)].map((m) => [new RegExp(m[1]), m[2]]);
+    const routes: Array<[RegExp, string]> = [
+      ...nginx.matchAll(/location ~ (\S+)\s+\{ proxy_pass http:\/\/([a-z-]+):3000; \}/g),
+    ].map((m) => [new RegExp(m[1]), m[2]]);
     const fallback = /location \/api\/\s+\{ proxy_pass http:\/\/([a-z-]+):3000; \}/.exec(nginx)?.[1];
     const target = (path: string) => routes.find(([re]) => re.test(path))?.[1] ?? fallback;
     const servedBy = (container: string) => (services[container].command ?? []).slice(1);
@@ -88,7 +114,9 @@ describe('the browser app container', () => {
     expect(servedBy(target('/api/rmas/1/timeline')!)).toContain('rma');
     expect(servedBy(target('/api/rma-penalties')!)).toContain('rma');
     for (const path of ['/api/auth/login', '/api/tasks', '/api/customers', '/api/workflows/x/history']) {
-      expect(servedBy(target(path)!)).toEqual(expect.arrayContaining([path.split('/')[2] === 'customers' ? 'customer' : path.split('/')[2]]));
+      expect(servedBy(target(path)!)).toEqual(
+        expect.arrayContaining([path.split('/')[2] === 'customers' ? 'customer' : path.split('/')[2]]),
+      );
     }
   });
 });

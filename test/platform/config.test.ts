@@ -9,7 +9,11 @@ describe('loadConfig', () => {
     expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default' });
     expect(config.mail.smtpUrl).toBeUndefined();
     expect(config.seedDemo).toBe(true);
-    expect(config.business).toMatchObject({ currency: 'CNY', timeZone: 'Asia/Shanghai', workingDays: [1, 2, 3, 4, 5, 6] });
+    expect(config.business).toMatchObject({
+      currency: 'CNY',
+      timeZone: 'Asia/Shanghai',
+      workingDays: [1, 2, 3, 4, 5, 6],
+    });
     expect(config.business.workingHours).toEqual({ start: '08:00', end: '20:00' });
   });
 
@@ -27,14 +31,17 @@ describe('loadConfig', () => {
   });
 
   test('every bad value is reported by variable name', () => {
-    const attempt = () => loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', TEMPORAL_ADDRESS: 'nohost' });
+    const attempt = () =>
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud', TEMPORAL_ADDRESS: 'nohost' });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
     } catch (e) {
       const names = (e as ConfigError).problems.map((p) => p.variable).sort();
       expect(names).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT', 'TEMPORAL_ADDRESS']);
-      expect((e as Error).message).toMatch(/DATABASE_URL: must be a URL starting with postgres:\/\/ or postgresql:\/\//);
+      expect((e as Error).message).toMatch(
+        /DATABASE_URL: must be a URL starting with postgres:\/\/ or postgresql:\/\//,
+      );
       expect((e as Error).message).toContain('PORT: must be a port number from 0 to 65535');
     }
   });

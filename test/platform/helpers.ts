@@ -36,7 +36,12 @@ export function apiClient(baseUrl: string) {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers,
-      body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+      body:
+        options.body === undefined
+          ? undefined
+          : typeof options.body === 'string'
+            ? options.body
+            : JSON.stringify(options.body),
     });
     const text = await res.text();
     let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test responses are checked field by field
@@ -58,4 +63,3 @@ export function apiClient(baseUrl: string) {
     },
   };
 }
-

@@ -25,7 +25,13 @@ describe.each(TEST_DB_KINDS)('mail through the outbox and a real SMTP exchange (
     catcher = await startMailCatcher({ db: t.db, logger });
     const transport = createMailTransport(catcher.url);
     const sender = createOutboxSender({ db: t.db, transport, from: 'SMT Works <noreply@smt.test>', logger });
-    const rendered = taskEscalationMail({ title: 'Quote review', caseType: 'quote', caseId: 'Q-7', role: 'engineer', dueAt: new Date('2030-01-01T08:00:00Z') });
+    const rendered = taskEscalationMail({
+      title: 'Quote review',
+      caseType: 'quote',
+      caseId: 'Q-7',
+      role: 'engineer',
+      dueAt: new Date('2030-01-01T08:00:00Z'),
+    });
     await t.db.transaction().execute(async (trx) => {
       await enqueueMail(trx, { idempotencyKey: 'quote:Q-7:review:escalation:m@x.test', to: 'm@x.test', ...rendered });
       await enqueueMail(trx, { idempotencyKey: 'quote:Q-7:review:escalation:m@x.test', to: 'm@x.test', ...rendered });
@@ -43,9 +49,13 @@ describe.each(TEST_DB_KINDS)('mail through the outbox and a real SMTP exchange (
 
   test('only this process may hand the catcher mail: no or wrong credentials are refused', async () => {
     const stranger = createMailTransport(catcher!.address);
-    await expect(stranger.sendMail({ from: 'x@evil.test', to: 'admin@demo.local', subject: 'planted', text: 'hi' })).rejects.toThrow(/530|auth/i);
+    await expect(
+      stranger.sendMail({ from: 'x@evil.test', to: 'admin@demo.local', subject: 'planted', text: 'hi' }),
+    ).rejects.toThrow(/530|auth/i);
     const guesser = createMailTransport(`smtp://smt-works:guess@127.0.0.1:${catcher!.port}`);
-    await expect(guesser.sendMail({ from: 'x@evil.test', to: 'admin@demo.local', subject: 'planted', text: 'hi' })).rejects.toThrow(/535/);
+    await expect(
+      guesser.sendMail({ from: 'x@evil.test', to: 'admin@demo.local', subject: 'planted', text: 'hi' }),
+    ).rejects.toThrow(/535/);
     expect(await listCaughtMail(t.db, { to: 'admin@demo.local' })).toHaveLength(0);
     stranger.close();
     guesser.close();
@@ -57,7 +67,12 @@ describe.each(TEST_DB_KINDS)('mail through the outbox and a real SMTP exchange (
     catcher = undefined;
     const transport = createMailTransport(url);
     const sender = createOutboxSender({ db: t.db, transport, from: 'noreply@smt.test', logger });
-    await enqueueMail(t.db, { idempotencyKey: 'outage-1', to: 'late@x.test', subject: 'During the outage', text: 'still arrives' });
+    await enqueueMail(t.db, {
+      idempotencyKey: 'outage-1',
+      to: 'late@x.test',
+      subject: 'During the outage',
+      text: 'still arrives',
+    });
 
     // A moment after the enqueue: the database clock has microseconds, so "now" in JS may be a hair earlier.
     const start = new Date(Date.now() + 1_000);
@@ -72,7 +87,9 @@ describe.each(TEST_DB_KINDS)('mail through the outbox and a real SMTP exchange (
     // Still down at the next attempt: the backoff doubles.
     const second = new Date(start.getTime() + outboxBackoffMs(1));
     expect(await sender.deliverDue(second)).toEqual({ sent: 0, failed: 1 });
-    expect((await getMailByKey(t.db, 'outage-1'))!.next_attempt_at.getTime()).toBe(second.getTime() + outboxBackoffMs(2));
+    expect((await getMailByKey(t.db, 'outage-1'))!.next_attempt_at.getTime()).toBe(
+      second.getTime() + outboxBackoffMs(2),
+    );
 
     catcher = await startMailCatcher({ db: t.db, port, logger, password: new URL(url).password });
     const third = new Date(second.getTime() + outboxBackoffMs(2));
@@ -88,7 +105,8 @@ describe.each(TEST_DB_KINDS)('mail through the outbox and a real SMTP exchange (
     const transportB = createMailTransport(catcher!.url);
     const a = createOutboxSender({ db: t.db, transport: transportA, from: 'noreply@smt.test', logger, batchSize: 2 });
     const b = createOutboxSender({ db: t.db, transport: transportB, from: 'noreply@smt.test', logger, batchSize: 2 });
-    for (let i = 0; i < 6; i++) await enqueueMail(t.db, { idempotencyKey: `pair-${i}`, to: 'pair@x.test', subject: `pair ${i}`, text: 'x' });
+    for (let i = 0; i < 6; i++)
+      await enqueueMail(t.db, { idempotencyKey: `pair-${i}`, to: 'pair@x.test', subject: `pair ${i}`, text: 'x' });
     let sent = 0;
     for (let round = 0; round < 3; round++) {
       const [ra, rb] = await Promise.all([a.deliverDue(), b.deliverDue()]);

@@ -42,9 +42,21 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     await seedDemo(t.db);
     demoCustomerId = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id;
     const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'CNY' });
-    await usersRepo.createUser(t.db, { email: 'other@other.test', displayName: 'Other', passwordHash: await hashPassword('demo'), role: 'customer', customerId: other.id });
+    await usersRepo.createUser(t.db, {
+      email: 'other@other.test',
+      displayName: 'Other',
+      passwordHash: await hashPassword('demo'),
+      role: 'customer',
+      customerId: other.id,
+    });
     dataDir = mkdtempSync(join(tmpdir(), 'smt-platform-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SMTP_CATCHER_PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: 'false',
+    });
     platform = await startPlatform({
       config,
       logger,
@@ -76,7 +88,11 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
 
   async function startReview(input: Parameters<typeof reviewWorkflow>[0]) {
     const workflowId = `quote:${input.caseId}`;
-    const handle = await env.client.workflow.start<typeof reviewWorkflow>('reviewWorkflow', { taskQueue, workflowId, args: [input] });
+    const handle = await env.client.workflow.start<typeof reviewWorkflow>('reviewWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [input],
+    });
     const task = await eventually(async () => {
       const found = await tasksRepo.findTaskByStep(t.db, workflowId, 'review');
       if (!found) throw new Error('task not opened yet');
@@ -88,7 +104,12 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
   test('a task is reminded at 20 h, escalated at 24 h, completed once through the API, and the workflow gets the decision', async () => {
     const caseId = `Q-${randomUUID().slice(0, 8)}`;
     const { handle, task, workflowId } = await startReview({ caseId, role: 'engineer' });
-    expect(task).toMatchObject({ role: 'engineer', kind: 'approval', status: 'open', payload: { note: 'platform test' } });
+    expect(task).toMatchObject({
+      role: 'engineer',
+      kind: 'approval',
+      status: 'open',
+      payload: { note: 'platform test' },
+    });
     expect(task.escalateAt!.getTime() - task.createdAt.getTime()).toBeGreaterThan(23 * 3_600_000);
 
     const engineer = await api.login('engineer@demo.local');
@@ -106,8 +127,12 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     await eventually(async () => expect((await tasksRepo.getTask(t.db, task.id))?.remindedAt).toBeInstanceOf(Date));
     const reminder = await outboxRepo.getMailByKey(t.db, `${workflowId}:review:reminder:engineer@demo.local`);
     expect(reminder?.subject).toBe(`Reminder: Review ${caseId} (quote ${caseId})`);
-    expect(await outboxRepo.getMailByKey(t.db, `${workflowId}:review:escalation:sales_manager@demo.local`)).toBeUndefined();
-    expect(await handle.query(pendingTasksQuery)).toEqual([{ step: 'review', kind: 'approval', role: 'engineer', taskId: task.id, reminded: true, escalated: false }]);
+    expect(
+      await outboxRepo.getMailByKey(t.db, `${workflowId}:review:escalation:sales_manager@demo.local`),
+    ).toBeUndefined();
+    expect(await handle.query(pendingTasksQuery)).toEqual([
+      { step: 'review', kind: 'approval', role: 'engineer', taskId: task.id, reminded: true, escalated: false },
+    ]);
 
     await env.sleep('4h');
     await eventually(async () => expect((await tasksRepo.getTask(t.db, task.id))?.escalatedAt).toBeInstanceOf(Date));
@@ -116,14 +141,25 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
 
     // Wrong role, bad data and an unknown decision are refused without completing anything.
     expect((await api.post(`/api/tasks/${task.id}/complete`, { decision: 'approve' }, qa)).status).toBe(404);
-    const badData = await api.post(`/api/tasks/${task.id}/complete`, { decision: 'approve', data: { comment: 5 } }, engineer);
+    const badData = await api.post(
+      `/api/tasks/${task.id}/complete`,
+      { decision: 'approve', data: { comment: 5 } },
+      engineer,
+    );
     expect(badData.status).toBe(400);
     expect(badData.body.error).toMatchObject({ code: 'validation_failed', field: 'data.comment' });
     const badDecision = await api.post(`/api/tasks/${task.id}/complete`, { decision: 'maybe' }, engineer);
     expect(badDecision.status).toBe(400);
-    expect(badDecision.body.error).toMatchObject({ field: 'decision', message: 'decision: must be one of approve, reject' });
+    expect(badDecision.body.error).toMatchObject({
+      field: 'decision',
+      message: 'decision: must be one of approve, reject',
+    });
 
-    const done = await api.post(`/api/tasks/${task.id}/complete`, { decision: 'approve', data: { comment: 'DFM fine' } }, engineer);
+    const done = await api.post(
+      `/api/tasks/${task.id}/complete`,
+      { decision: 'approve', data: { comment: 'DFM fine' } },
+      engineer,
+    );
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: 'completed', decision: 'approve', data: { comment: 'DFM fine' } });
     const again = await api.post(`/api/tasks/${task.id}/complete`, { decision: 'reject' }, engineer);
@@ -136,19 +172,32 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
       taskId: task.id,
       reminded: true,
       escalated: true,
-      completion: { decision: 'approve', data: { comment: 'DFM fine' }, completedBy: { email: 'engineer@demo.local', role: 'engineer' } },
+      completion: {
+        decision: 'approve',
+        data: { comment: 'DFM fine' },
+        completedBy: { email: 'engineer@demo.local', role: 'engineer' },
+      },
     });
     const trail = await auditRepo.listAudit(t.db, 'task', task.id);
-    expect(trail[0]).toMatchObject({ action: 'task.complete', actor_role: 'engineer', before: { status: 'open' }, after: { status: 'completed', decision: 'approve' } });
+    expect(trail[0]).toMatchObject({
+      action: 'task.complete',
+      actor_role: 'engineer',
+      before: { status: 'open' },
+      after: { status: 'completed', decision: 'approve' },
+    });
     expect(trail).toHaveLength(1); // the workflow's closeTask found it closed and changed nothing
 
     // The outbox sender of the platform delivers the reminder through the real SMTP catcher.
-    const delivered = await platform.mailCatcher!.waitFor((m) => m.to_addresses === 'engineer@demo.local' && m.subject?.startsWith('Reminder') === true);
+    const delivered = await platform.mailCatcher!.waitFor(
+      (m) => m.to_addresses === 'engineer@demo.local' && m.subject?.startsWith('Reminder') === true,
+    );
     expect(delivered.text_body).toContain(`for quote ${caseId} is waiting for the engineer role`);
     const admin = await api.login('admin@demo.local');
     const devMail = await api.get('/api/dev/mail?to=engineer@demo.local', admin);
     expect(devMail.status).toBe(200);
-    expect(devMail.body.mail.some((m: { subject: string }) => m.subject === `Reminder: Review ${caseId} (quote ${caseId})`)).toBe(true);
+    expect(
+      devMail.body.mail.some((m: { subject: string }) => m.subject === `Reminder: Review ${caseId} (quote ${caseId})`),
+    ).toBe(true);
     expect((await api.get('/api/dev/mail', engineer)).status).toBe(403);
   });
 
@@ -174,31 +223,81 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     await env.sleep('25h');
     await eventually(async () => expect((await tasksRepo.getTask(t.db, task.id))?.escalatedAt).toBeInstanceOf(Date));
     const staffView = (await api.get(`/api/tasks?case=${caseId}`, manager)).body.tasks[0];
-    expect(staffView).toMatchObject({ assigneeName: expect.any(String), escalatedAt: expect.any(String), payload: { note: 'platform test' } });
+    expect(staffView).toMatchObject({
+      assigneeName: expect.any(String),
+      escalatedAt: expect.any(String),
+      payload: { note: 'platform test' },
+    });
     const listed = (await api.get('/api/tasks', buyer)).body.tasks;
     const one = (await api.get(`/api/tasks/${task.id}`, buyer)).body;
-    const customerKeys = ['answerBy', 'answeredAt', 'caseId', 'caseReference', 'caseType', 'createdAt', 'decision', 'id', 'kind', 'payload', 'role', 'status', 'step', 'title'];
+    const customerKeys = [
+      'answerBy',
+      'answeredAt',
+      'caseId',
+      'caseReference',
+      'caseType',
+      'createdAt',
+      'decision',
+      'id',
+      'kind',
+      'payload',
+      'role',
+      'status',
+      'step',
+      'title',
+    ];
     for (const view of [listed[0], one]) {
       expect(Object.keys(view).sort()).toEqual(customerKeys);
       // The customer's own task is due when the workflow expects their answer: that is their answer-by date.
-      expect(view).toMatchObject({ id: task.id, role: 'customer', status: 'open', payload: {}, answerBy: task.dueAt!.toISOString(), decision: null });
+      expect(view).toMatchObject({
+        id: task.id,
+        role: 'customer',
+        status: 'open',
+        payload: {},
+        answerBy: task.dueAt!.toISOString(),
+        decision: null,
+      });
     }
     const done = await api.post(`/api/tasks/${task.id}/complete`, { decision: 'reject', data: {} }, buyer);
     expect(done.status).toBe(200);
     expect(Object.keys(done.body).sort()).toEqual(customerKeys);
-    expect(done.body).toMatchObject({ status: 'completed', decision: 'reject', answeredAt: expect.any(String), answerBy: null });
-    const staff = await t.db.selectFrom('users').select(['id', 'email', 'display_name']).where('role', '!=', 'customer').execute();
+    expect(done.body).toMatchObject({
+      status: 'completed',
+      decision: 'reject',
+      answeredAt: expect.any(String),
+      answerBy: null,
+    });
+    const staff = await t.db
+      .selectFrom('users')
+      .select(['id', 'email', 'display_name'])
+      .where('role', '!=', 'customer')
+      .execute();
     for (const body of [listed, one, done.body]) {
       const text = JSON.stringify(body);
       expect(staff.flatMap((u) => [u.id, u.email, u.display_name]).filter((x) => text.includes(x))).toEqual([]);
       expect(text).not.toContain(task.remindAt!.toISOString());
-      expect(['platform test', 'remind', 'escalat', 'assignee', 'dueAt', 'workflowId', 'completedBy', 'sales_manager'].filter((x) => text.includes(x))).toEqual([]);
+      expect(
+        [
+          'platform test',
+          'remind',
+          'escalat',
+          'assignee',
+          'dueAt',
+          'workflowId',
+          'completedBy',
+          'sales_manager',
+        ].filter((x) => text.includes(x)),
+      ).toEqual([]);
     }
     // The task kinds list is the same for everyone (decisions and data schemas, no people).
     const kinds = await api.get('/api/task-kinds', buyer);
     expect(kinds.status).toBe(200);
     expect(staff.flatMap((u) => [u.id, u.email]).filter((x) => JSON.stringify(kinds.body).includes(x))).toEqual([]);
-    expect(await handle.result()).toMatchObject({ status: 'completed', escalated: true, completion: { decision: 'reject', completedBy: { email: 'buyer@demo.local' } } });
+    expect(await handle.result()).toMatchObject({
+      status: 'completed',
+      escalated: true,
+      completion: { decision: 'reject', completedBy: { email: 'buyer@demo.local' } },
+    });
   });
 
   test('a completion the workflow can no longer hear is refused with 409 and rolled back', async () => {
@@ -246,14 +345,28 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     expect(page1.status).toBe(200);
     expect(page1.body.total).toBe(7);
     // Soonest due first: the last opened is due first.
-    expect(page1.body.tasks.map((x: { title: string }) => x.title)).toEqual([6, 5, 4].map((i) => `${prefix} payment ${i}`));
-    expect(page1.body.tasks[0]).toMatchObject({ customerName: DEMO_CUSTOMER.name, caseReference: DEMO_CUSTOMER.code, amountMinor: 70_000, assigneeId: null });
+    expect(page1.body.tasks.map((x: { title: string }) => x.title)).toEqual(
+      [6, 5, 4].map((i) => `${prefix} payment ${i}`),
+    );
+    expect(page1.body.tasks[0]).toMatchObject({
+      customerName: DEMO_CUSTOMER.name,
+      caseReference: DEMO_CUSTOMER.code,
+      amountMinor: 70_000,
+      assigneeId: null,
+    });
     const page3 = await api.get(`/api/tasks?q=${prefix}&limit=3&offset=6`, finance);
     expect(page3.body.tasks.map((x: { title: string }) => x.title)).toEqual([`${prefix} payment 0`]);
     const byAmount = await api.get(`/api/tasks?q=${prefix}&sort=amount&dir=desc&limit=2`, finance);
     expect(byAmount.body.tasks.map((x: { amountMinor: number }) => x.amountMinor)).toEqual([70_000, 60_000]);
     // Searching by the customer's name finds them too; another role sees none of them.
-    expect((await api.get(`/api/tasks?q=${encodeURIComponent(DEMO_CUSTOMER.name)}&kind=approval&role=finance&limit=500`, manager)).body.total).toBeGreaterThanOrEqual(7);
+    expect(
+      (
+        await api.get(
+          `/api/tasks?q=${encodeURIComponent(DEMO_CUSTOMER.name)}&kind=approval&role=finance&limit=500`,
+          manager,
+        )
+      ).body.total,
+    ).toBeGreaterThanOrEqual(7);
     expect((await api.get(`/api/tasks?q=${prefix}`, await api.login('qa@demo.local'))).body.total).toBe(0);
     expect((await api.get('/api/tasks?sort=price', finance)).status).toBe(400);
     // Without a search the tasks are paged before the names are joined: the pages still follow the full order
@@ -261,9 +374,14 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     for (const order of ['', '&sort=created&dir=desc']) {
       const all = await api.get(`/api/tasks?limit=500${order}`, finance);
       const pages = [];
-      for (let offset = 0; offset < all.body.total; offset += 3) pages.push(...(await api.get(`/api/tasks?limit=3&offset=${offset}${order}`, finance)).body.tasks);
+      for (let offset = 0; offset < all.body.total; offset += 3)
+        pages.push(...(await api.get(`/api/tasks?limit=3&offset=${offset}${order}`, finance)).body.tasks);
       expect(pages.map((x: { id: string }) => x.id)).toEqual(all.body.tasks.map((x: { id: string }) => x.id));
-      expect(pages.find((x: { title: string }) => x.title === `${prefix} payment 6`)).toMatchObject({ customerName: DEMO_CUSTOMER.name, caseReference: DEMO_CUSTOMER.code, amountMinor: 70_000 });
+      expect(pages.find((x: { title: string }) => x.title === `${prefix} payment 6`)).toMatchObject({
+        customerName: DEMO_CUSTOMER.name,
+        caseReference: DEMO_CUSTOMER.code,
+        amountMinor: 70_000,
+      });
     }
 
     const first = page1.body.tasks[0] as { id: string };
@@ -282,6 +400,9 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     expect((await api.get(`/api/tasks?q=${prefix}&assignee=none`, finance)).body.total).toBe(6);
     // Letting go gives it back to the role; the trail names who did what.
     expect((await api.post(`/api/tasks/${first.id}/assign`, { assigneeId: null }, finance)).body.assigneeId).toBeNull();
-    expect((await auditRepo.listAudit(t.db, 'task', first.id)).map((a) => a.action)).toEqual(['task.assigned', 'task.unassigned']);
+    expect((await auditRepo.listAudit(t.db, 'task', first.id)).map((a) => a.action)).toEqual([
+      'task.assigned',
+      'task.unassigned',
+    ]);
   });
 });

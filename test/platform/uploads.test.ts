@@ -29,7 +29,13 @@ const BOUNDARY = 'upload-test-boundary';
 /** A route with a small cap that a chunked body (no Content-Length) can pass only by its bytes. */
 function smallUploadRouter(deps: ServiceDeps): Router {
   const router = Router();
-  const receive = receiveMultipart(deps.uploads, { fileFields: { a: 1, b: 1 }, maxFileBytes: 60_000, maxFields: 1, maxFieldBytes: 100, maxRequestBytes: 100_000 });
+  const receive = receiveMultipart(deps.uploads, {
+    fileFields: { a: 1, b: 1 },
+    maxFileBytes: 60_000,
+    maxFields: 1,
+    maxFieldBytes: 100,
+    maxRequestBytes: 100_000,
+  });
   router.post('/test/small-upload', receive, (req, res) => {
     res.json({ files: req.uploads?.map((f) => ({ field: f.field, bytes: f.bytes })) });
   });
@@ -38,25 +44,40 @@ function smallUploadRouter(deps: ServiceDeps): Router {
 
 /** The head and tail of a multipart body carrying text `fields` and then one file of `field`. */
 function filePart(field: string, name: string, fields: Record<string, string> = {}): { head: Buffer; tail: Buffer } {
-  const text = Object.entries(fields).map(([k, v]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+  const text = Object.entries(fields).map(
+    ([k, v]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
+  );
   return {
-    head: Buffer.from(`${text.join('')}--${BOUNDARY}\r\nContent-Disposition: form-data; name="${field}"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    head: Buffer.from(
+      `${text.join('')}--${BOUNDARY}\r\nContent-Disposition: form-data; name="${field}"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
     tail: Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
   };
 }
 
 /** A request whose body is written by the caller: it can be held half-sent. */
 function openUpload(url: string, path: string, token: string, headers: Record<string, string | number>) {
-  const req = request(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, ...headers } });
-  const answer = new Promise<{ status: number; body: { error?: { code: string; message: string } } }>((resolve, reject) => {
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-    });
-    // The server may stop reading a refused body; the answer already arrived by then.
-    req.on('error', reject);
+  const req = request(`${url}${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+      ...headers,
+    },
   });
+  const answer = new Promise<{ status: number; body: { error?: { code: string; message: string } } }>(
+    (resolve, reject) => {
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+        );
+      });
+      // The server may stop reading a refused body; the answer already arrived by then.
+      req.on('error', reject);
+    },
+  );
   return { req, answer };
 }
 
@@ -68,8 +89,19 @@ describe('uploads: streamed to disk, capped per request, budgeted per process', 
   let api: ReturnType<typeof apiClient>;
   let buyer: string;
   const tmpUploads = () => readdirSync(join(dataDir, 'tmp', 'uploads'));
-  const storedQuoteFiles = () => (existsSync(join(dataDir, 'uploads', 'quotes')) ? readdirSync(join(dataDir, 'uploads', 'quotes'), { recursive: true }).length : 0);
-  const quoteCount = async () => Number((await t.db.selectFrom('quotes').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const storedQuoteFiles = () =>
+    existsSync(join(dataDir, 'uploads', 'quotes'))
+      ? readdirSync(join(dataDir, 'uploads', 'quotes'), { recursive: true }).length
+      : 0;
+  const quoteCount = async () =>
+    Number(
+      (
+        await t.db
+          .selectFrom('quotes')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     try {
@@ -82,8 +114,25 @@ describe('uploads: streamed to disk, capped per request, budgeted per process', 
     await seedDemo(t.db);
     dataDir = mkdtempSync(join(tmpdir(), 'smt-uploads-'));
     // A 1 MB budget, so two modest uploads at once exhaust it.
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', UPLOAD_MAX_IN_FLIGHT_MB: '1' });
-    platform = await startPlatform({ config, logger, db: t.db, temporal: connectionsOf(env), services: ['auth', 'quote'], workers: [], taskKinds: [], extraRouters: [smallUploadRouter], mailSender: false, ui: false });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SMTP_CATCHER_PORT: '0',
+      LOG_LEVEL: 'silent',
+      UPLOAD_MAX_IN_FLIGHT_MB: '1',
+    });
+    platform = await startPlatform({
+      config,
+      logger,
+      db: t.db,
+      temporal: connectionsOf(env),
+      services: ['auth', 'quote'],
+      workers: [],
+      taskKinds: [],
+      extraRouters: [smallUploadRouter],
+      mailSender: false,
+      ui: false,
+    });
     api = apiClient(platform.url);
     buyer = await api.login('buyer@demo.local');
   }, 120_000);
@@ -101,10 +150,17 @@ describe('uploads: streamed to disk, capped per request, budgeted per process', 
     const form = new FormData();
     form.append('quantity', '20');
     form.append('gerber', new Blob([new Uint8Array(zip)]), 'clockblock.zip');
-    const created = await fetch(`${platform.url}/api/quotes`, { method: 'POST', headers: { authorization: `Bearer ${buyer}` }, body: form });
+    const created = await fetch(`${platform.url}/api/quotes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${buyer}` },
+      body: form,
+    });
     const body = (await created.json()) as { id: string; files: { gerber: { name: string; sha256: string } } };
     expect(created.status).toBe(201);
-    expect(body.files.gerber).toEqual({ name: 'clockblock.zip', sha256: createHash('sha256').update(zip).digest('hex') });
+    expect(body.files.gerber).toEqual({
+      name: 'clockblock.zip',
+      sha256: createHash('sha256').update(zip).digest('hex'),
+    });
     const [stored] = await t.db.selectFrom('quote_files').selectAll().where('quote_id', '=', body.id).execute();
     expect(readFileSync(stored.storage_path).equals(zip)).toBe(true);
     await eventually(() => expect(tmpUploads()).toEqual([]));
@@ -118,7 +174,15 @@ describe('uploads: streamed to disk, capped per request, budgeted per process', 
     upload.req.write(head);
     const refused = await upload.answer;
     upload.req.destroy();
-    expect(refused).toEqual({ status: 413, body: { error: { code: 'payload_too_large', message: `the request is ${130 * 1024 * 1024} bytes; an upload here may be at most ${100 * 1024 * 1024 + 2 * 10 * 1024 * 1024 + 1024 * 1024} bytes` } } });
+    expect(refused).toEqual({
+      status: 413,
+      body: {
+        error: {
+          code: 'payload_too_large',
+          message: `the request is ${130 * 1024 * 1024} bytes; an upload here may be at most ${100 * 1024 * 1024 + 2 * 10 * 1024 * 1024 + 1024 * 1024} bytes`,
+        },
+      },
+    });
     expect(await quoteCount()).toBe(quotesBefore);
     expect(storedQuoteFiles()).toBe(filesBefore);
     expect(tmpUploads()).toEqual([]);
@@ -132,7 +196,15 @@ describe('uploads: streamed to disk, capped per request, budgeted per process', 
     upload.req.write(Buffer.concat([b.head, Buffer.alloc(55_000, 2)]));
     const refused = await upload.answer;
     upload.req.destroy();
-    expect(refused).toEqual({ status: 413, body: { error: { code: 'payload_too_large', message: 'the request is more than 100000 bytes; an upload here may be at most 100000 bytes' } } });
+    expect(refused).toEqual({
+      status: 413,
+      body: {
+        error: {
+          code: 'payload_too_large',
+          message: 'the request is more than 100000 bytes; an upload here may be at most 100000 bytes',
+        },
+      },
+    });
     await eventually(() => expect(tmpUploads()).toEqual([]));
 
     const fits = await api.call('POST', '/api/test/small-upload', { token: buyer });
@@ -152,10 +224,22 @@ describe('uploads: streamed to disk, capped per request, budgeted per process', 
     second.req.end(Buffer.concat([head, payload, tail]));
     const refused = await second.answer;
     expect(refused.status).toBe(429);
-    expect(refused.body.error).toEqual({ code: 'rate_limited', message: 'the server is receiving too many uploads at once; try again in a few seconds' });
+    expect(refused.body.error).toEqual({
+      code: 'rate_limited',
+      message: 'the server is receiving too many uploads at once; try again in a few seconds',
+    });
 
     slow.req.end(Buffer.concat([payload.subarray(1000), tail]));
-    expect(await slow.answer).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', field: 'gerber', message: expect.stringContaining('gerber: not a readable zip archive') } } });
+    expect(await slow.answer).toMatchObject({
+      status: 400,
+      body: {
+        error: {
+          code: 'validation_failed',
+          field: 'gerber',
+          message: expect.stringContaining('gerber: not a readable zip archive'),
+        },
+      },
+    });
     await eventually(() => expect(tmpUploads()).toEqual([]));
 
     // The budget is free again: the same upload is now read (and refused only for what it holds).

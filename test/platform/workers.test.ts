@@ -66,9 +66,17 @@ describe('workers: one per queue, several contexts on a queue, graceful shutdown
     const running = runWorkers([{ queue: 'quote', worker: worker! }], logger);
     try {
       const to = `${randomUUID()}@x.test`;
-      const queued = await env.client.workflow.execute<typeof greetingWorkflow>('greetingWorkflow', { taskQueue: 'quote', workflowId: `greeting:${to}`, args: [to] });
+      const queued = await env.client.workflow.execute<typeof greetingWorkflow>('greetingWorkflow', {
+        taskQueue: 'quote',
+        workflowId: `greeting:${to}`,
+        args: [to],
+      });
       expect(queued).toBe(1);
-      expect(await getMailByKey(t.db, `greeting:${to}:${to}`)).toMatchObject({ to_address: to, subject: 'Hello', status: 'pending' });
+      expect(await getMailByKey(t.db, `greeting:${to}:${to}`)).toMatchObject({
+        to_address: to,
+        subject: 'Hello',
+        status: 'pending',
+      });
       const review = await env.client.workflow.start<typeof reviewWorkflow>('reviewWorkflow', {
         taskQueue: 'quote',
         workflowId: `quote:${randomUUID()}`,

@@ -47,7 +47,13 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
   let otherCustomerId: string;
   const tokens: Record<string, string> = {};
 
-  async function call(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async function call(
+    method: string,
+    path: string,
+    token: string | undefined,
+    body?: unknown,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are checked field by field
+  ): Promise<{ status: number; body: any }> {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     let payload: string | FormData | undefined;
@@ -58,7 +64,10 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     }
     const res = await fetch(`${platform.url}${path}`, { method, headers, body: payload });
     const type = res.headers.get('content-type') ?? '';
-    return { status: res.status, body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()) };
+    return {
+      status: res.status,
+      body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()),
+    };
   }
 
   function quoteForm(fields: Record<string, string>, files: Record<string, [Buffer, string]> = {}): FormData {
@@ -74,7 +83,8 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
       expect(r.status).toBe(200);
       expect(r.body.status).toBe(status);
       // Waiting stages are projected just before their task opens: wait for the task too.
-      if (status === 'awaiting_customer' || status === 'engineering_review') expect(r.body.workflow?.openTasks.length).toBe(1);
+      if (status === 'awaiting_customer' || status === 'engineering_review')
+        expect(r.body.workflow?.openTasks.length).toBe(1);
       return r.body;
     }, 30_000);
   }
@@ -88,13 +98,46 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     env = await createTestEnv();
     t = await openTestDb(kind);
     await seedDemo(t.db);
-    const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'CNY', status: 'approved' });
+    const other = await customersRepo.createCustomer(t.db, {
+      code: 'OTHER',
+      name: 'Other Co.',
+      currency: 'CNY',
+      status: 'approved',
+    });
     otherCustomerId = other.id;
-    await usersRepo.createUser(t.db, { email: 'other@other.test', displayName: 'Other', passwordHash: await hashPassword('demo'), role: 'customer', customerId: other.id });
+    await usersRepo.createUser(t.db, {
+      email: 'other@other.test',
+      displayName: 'Other',
+      passwordHash: await hashPassword('demo'),
+      role: 'customer',
+      customerId: other.id,
+    });
     dataDir = mkdtempSync(join(tmpdir(), 'smt-quote-api-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
-    platform = await startPlatform({ config, logger, db: t.db, temporal: connectionsOf(env), services: ['auth', 'tasks', 'quote', 'customer'], workers: ['quote'] });
-    for (const email of ['buyer@demo.local', 'sales@demo.local', 'sales_manager@demo.local', 'engineer@demo.local', 'manager@demo.local', 'finance@demo.local', 'qa@demo.local', 'other@other.test']) {
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SMTP_CATCHER_PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: 'false',
+    });
+    platform = await startPlatform({
+      config,
+      logger,
+      db: t.db,
+      temporal: connectionsOf(env),
+      services: ['auth', 'tasks', 'quote', 'customer'],
+      workers: ['quote'],
+    });
+    for (const email of [
+      'buyer@demo.local',
+      'sales@demo.local',
+      'sales_manager@demo.local',
+      'engineer@demo.local',
+      'manager@demo.local',
+      'finance@demo.local',
+      'qa@demo.local',
+      'other@other.test',
+    ]) {
       const r = await call('POST', '/api/auth/login', undefined, { email, password: 'demo' });
       tokens[email.split('@')[0]] = r.body.token;
     }
@@ -108,9 +151,19 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
   });
 
   it('a customer uploads a board; it is analysed, priced, issued with a PDF and an email; a revision and an acceptance start the order', async () => {
-    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '20', options: '{"assembly":false}' }, { gerber: [goodBoard(), 'board.zip'] }));
+    const created = await call(
+      'POST',
+      '/api/quotes',
+      tokens.buyer,
+      quoteForm({ quantity: '20', options: '{"assembly":false}' }, { gerber: [goodBoard(), 'board.zip'] }),
+    );
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'analysing', quantity: 20, revision: 1, workflowId: `quote:${created.body.id}` });
+    expect(created.body).toMatchObject({
+      status: 'analysing',
+      quantity: 20,
+      revision: 1,
+      workflowId: `quote:${created.body.id}`,
+    });
     expect(created.body.files.gerber.sha256).toMatch(/^[0-9a-f]{64}$/);
     const id = created.body.id as string;
 
@@ -118,10 +171,15 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect(issued.analysis.board).toMatchObject({ widthMm: 50, heightMm: 30, copperLayers: 2 });
     expect(issued.revisions[0]).toMatchObject({ revision: 1, pdf: `/api/quotes/${id}/pdf?revision=1` });
     expect(issued.revisions[0]).not.toHaveProperty('autoQuoteAllowed'); // the customer's view; staff read it
-    expect((await call('GET', `/api/quotes/${id}`, tokens.sales)).body.revisions[0]).toMatchObject({ revision: 1, autoQuoteAllowed: true });
+    expect((await call('GET', `/api/quotes/${id}`, tokens.sales)).body.revisions[0]).toMatchObject({
+      revision: 1,
+      autoQuoteAllowed: true,
+    });
     expect(issued.revisions[0].price.lineItems.length).toBeGreaterThan(0);
     expect(issued.revisions[0].totalMinor).toBe(issued.revisions[0].price.totalMinor);
-    expect(issued.workflow.openTasks).toEqual([expect.objectContaining({ step: 'customer-decision-r1', role: 'customer' })]);
+    expect(issued.workflow.openTasks).toEqual([
+      expect.objectContaining({ step: 'customer-decision-r1', role: 'customer' }),
+    ]);
     const expiresIn = Date.parse(issued.workflow.deadlines.expiresAt) - Date.parse(issued.validUntil);
     expect(expiresIn).toBe(0);
 
@@ -138,7 +196,9 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect((await call('GET', `/api/quotes/${id}`, tokens.other)).status).toBe(404);
     expect((await call('GET', '/api/quotes', tokens.other)).body.quotes).toEqual([]);
     expect((await call('GET', `/api/quotes/${id}`, tokens.sales)).status).toBe(200);
-    expect((await call('POST', `/api/quotes/${id}/decision`, tokens.engineer, { decision: 'accept' })).status).toBe(403);
+    expect((await call('POST', `/api/quotes/${id}/decision`, tokens.engineer, { decision: 'accept' })).status).toBe(
+      403,
+    );
     expect((await call('POST', `/api/quotes/${id}/decision`, tokens.other, { decision: 'accept' })).status).toBe(404);
     const notOpen = await call('POST', `/api/quotes/${id}/review`, tokens.engineer, { decision: 'approve' });
     expect(notOpen.status).toBe(409);
@@ -147,7 +207,12 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect(bad).toMatchObject({ status: 400, body: { error: { field: 'decision' } } });
 
     // New files as a revision: same workflow, revision 2, priced again.
-    const revised = await call('POST', `/api/quotes/${id}/revisions`, tokens.buyer, quoteForm({ comment: 'added mounting holes', quantity: '40' }, { gerber: [goodBoard(), 'board-v2.zip'] }));
+    const revised = await call(
+      'POST',
+      `/api/quotes/${id}/revisions`,
+      tokens.buyer,
+      quoteForm({ comment: 'added mounting holes', quantity: '40' }, { gerber: [goodBoard(), 'board-v2.zip'] }),
+    );
     expect(revised).toMatchObject({ status: 201, body: { revision: 2 } });
     const second = await eventually(async () => {
       const q = await settledQuote(id, tokens.buyer, 'awaiting_customer');
@@ -155,8 +220,18 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
       expect(q.workflow.openTasks[0]?.step).toBe('customer-decision-r2');
       return q;
     }, 30_000);
-    expect(second.revisions.map((r: { revision: number; quantity: number }) => [r.revision, r.quantity])).toEqual([[1, 20], [2, 40]]);
-    expect(second.workflow.decisions).toEqual([expect.objectContaining({ step: 'customer-decision-r1', decision: 'revise', comment: 'added mounting holes', by: expect.objectContaining({ email: 'buyer@demo.local' }) })]);
+    expect(second.revisions.map((r: { revision: number; quantity: number }) => [r.revision, r.quantity])).toEqual([
+      [1, 20],
+      [2, 40],
+    ]);
+    expect(second.workflow.decisions).toEqual([
+      expect.objectContaining({
+        step: 'customer-decision-r1',
+        decision: 'revise',
+        comment: 'added mounting holes',
+        by: expect.objectContaining({ email: 'buyer@demo.local' }),
+      }),
+    ]);
 
     const accepted = await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'accept' });
     expect(accepted).toMatchObject({ status: 200, body: { decision: 'accept', revision: 2 } });
@@ -170,39 +245,82 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
   });
 
   it('a board needing review waits for an engineer, who adjusts a line and approves', async () => {
-    const sales = await call('POST', '/api/quotes', tokens.sales, quoteForm({ quantity: '5', customerId: (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id }, { gerber: [boardNeedingReview(), 'partial.zip'] }));
+    const sales = await call(
+      'POST',
+      '/api/quotes',
+      tokens.sales,
+      quoteForm(
+        { quantity: '5', customerId: (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id },
+        { gerber: [boardNeedingReview(), 'partial.zip'] },
+      ),
+    );
     expect(sales.status).toBe(201);
     const id = sales.body.id as string;
     const inReview = await settledQuote(id, tokens.engineer, 'engineering_review');
     expect(inReview.revisions[0].autoQuoteAllowed).toBe(false);
     expect(inReview.workflow.reviewReasons.join(' ')).toMatch(/error/);
-    expect(Date.parse(inReview.workflow.deadlines.slaDueAt) - Date.parse(inReview.workflow.deadlines.slaStartedAt)).toBe(24 * 3_600_000);
+    expect(
+      Date.parse(inReview.workflow.deadlines.slaDueAt) - Date.parse(inReview.workflow.deadlines.slaStartedAt),
+    ).toBe(24 * 3_600_000);
     // The stage is projected just before the task opens.
-    await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, `quote:${id}`, 'engineering-review-r1')).toMatchObject({ role: 'engineer', status: 'open' }));
+    await eventually(async () =>
+      expect(await tasksRepo.findTaskByStep(t.db, `quote:${id}`, 'engineering-review-r1')).toMatchObject({
+        role: 'engineer',
+        status: 'open',
+      }),
+    );
 
     expect((await call('POST', `/api/quotes/${id}/review`, tokens.buyer, { decision: 'approve' })).status).toBe(403);
-    const unknownLine = await call('POST', `/api/quotes/${id}/review`, tokens.engineer, { decision: 'approve', adjustments: [{ code: 'NOPE', unitPriceMinor: 1 }] });
+    const unknownLine = await call('POST', `/api/quotes/${id}/review`, tokens.engineer, {
+      decision: 'approve',
+      adjustments: [{ code: 'NOPE', unitPriceMinor: 1 }],
+    });
     expect(unknownLine).toMatchObject({ status: 400, body: { error: { field: 'adjustments' } } });
     const line = inReview.revisions[0].price.lineItems[0];
-    const approved = await call('POST', `/api/quotes/${id}/review`, tokens.engineer, { decision: 'approve', adjustments: [{ code: line.code, unitPriceMinor: line.unitPriceFen + 100 }], comment: 'checked by hand' });
+    const approved = await call('POST', `/api/quotes/${id}/review`, tokens.engineer, {
+      decision: 'approve',
+      adjustments: [{ code: line.code, unitPriceMinor: line.unitPriceFen + 100 }],
+      comment: 'checked by hand',
+    });
     expect(approved.status).toBe(200);
     const issued = await settledQuote(id, tokens.buyer, 'awaiting_customer');
     expect(issued.revisions[0].totalMinor).toBe(inReview.revisions[0].totalMinor + 100 * line.quantity);
     // The customer reads that the factory approved; staff read who and the comment.
-    expect(issued.workflow.decisions[0]).toEqual({ step: 'engineering-review-r1', revision: 1, decision: 'approve', at: expect.any(String), by: { role: 'factory' } });
+    expect(issued.workflow.decisions[0]).toEqual({
+      step: 'engineering-review-r1',
+      revision: 1,
+      decision: 'approve',
+      at: expect.any(String),
+      by: { role: 'factory' },
+    });
     const staffView = (await call('GET', `/api/quotes/${id}`, tokens.sales)).body;
-    expect(staffView.workflow.decisions[0]).toMatchObject({ decision: 'approve', comment: 'checked by hand', by: { email: 'engineer@demo.local', role: 'engineer' } });
+    expect(staffView.workflow.decisions[0]).toMatchObject({
+      decision: 'approve',
+      comment: 'checked by hand',
+      by: { email: 'engineer@demo.local', role: 'engineer' },
+    });
     expect((await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'reject' })).status).toBe(200);
     await settledQuote(id, tokens.buyer, 'rejected');
   });
 
   it('a zeroed line needs a second person: the reviewer cannot approve their own price change (403); another manager can, and the PDF names both', async () => {
-    const created = await call('POST', '/api/quotes', tokens.sales, quoteForm({ quantity: '5', customerId: (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id }, { gerber: [boardNeedingReview(), 'partial.zip'] }));
+    const created = await call(
+      'POST',
+      '/api/quotes',
+      tokens.sales,
+      quoteForm(
+        { quantity: '5', customerId: (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id },
+        { gerber: [boardNeedingReview(), 'partial.zip'] },
+      ),
+    );
     const id = created.body.id as string;
     const inReview = await settledQuote(id, tokens.engineer, 'engineering_review');
     const line = inReview.revisions[0].price.lineItems.find((l: { totalFen: number }) => l.totalFen > 0);
     // The sales manager may review, but then may not approve the zero price they set.
-    const reviewed = await call('POST', `/api/quotes/${id}/review`, tokens.sales_manager, { decision: 'approve', adjustments: [{ code: line.code, unitPriceMinor: 0 }] });
+    const reviewed = await call('POST', `/api/quotes/${id}/review`, tokens.sales_manager, {
+      decision: 'approve',
+      adjustments: [{ code: line.code, unitPriceMinor: 0 }],
+    });
     expect(reviewed.status).toBe(200);
     const approval = await eventually(async () => {
       const task = await tasksRepo.findTaskByStep(t.db, `quote:${id}`, 'price-approval-r1');
@@ -211,18 +329,34 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     });
     expect(approval.payload.approvalReasons).toEqual(expect.arrayContaining([`line "${line.code}" is set to zero`]));
     expect((await call('GET', `/api/quotes/${id}`, tokens.buyer)).body.status).toBe('engineering_review');
-    const own = await call('POST', `/api/tasks/${approval.id}/complete`, tokens.sales_manager, { decision: 'approve', data: {} });
+    const own = await call('POST', `/api/tasks/${approval.id}/complete`, tokens.sales_manager, {
+      decision: 'approve',
+      data: {},
+    });
     expect(own.status).toBe(403);
     expect(own.body.error.message).toMatch(/someone other than the person who asked/);
     expect(await tasksRepo.findTaskByStep(t.db, `quote:${id}`, 'price-approval-r1')).toMatchObject({ status: 'open' });
-    expect((await call('POST', `/api/tasks/${approval.id}/complete`, tokens.engineer, { decision: 'approve', data: {} })).status).toBe(404);
+    expect(
+      (await call('POST', `/api/tasks/${approval.id}/complete`, tokens.engineer, { decision: 'approve', data: {} }))
+        .status,
+    ).toBe(404);
 
-    const approved = await call('POST', `/api/tasks/${approval.id}/complete`, tokens.manager, { decision: 'approve', data: { comment: 'launch customer' } });
+    const approved = await call('POST', `/api/tasks/${approval.id}/complete`, tokens.manager, {
+      decision: 'approve',
+      data: { comment: 'launch customer' },
+    });
     expect(approved.status).toBe(200);
     const issued = await settledQuote(id, tokens.buyer, 'awaiting_customer');
     expect(issued.revisions[0].price.lineItems.find((l: { code: string }) => l.code === line.code).totalFen).toBe(0);
-    const stored = await t.db.selectFrom('quote_revisions').select('price_breakdown').where('quote_id', '=', id).where('revision', '=', 1).executeTakeFirstOrThrow();
-    const statement = (stored.price_breakdown as { approval?: { reviewedBy: { role: string }; secondApproval?: { role: string } } }).approval;
+    const stored = await t.db
+      .selectFrom('quote_revisions')
+      .select('price_breakdown')
+      .where('quote_id', '=', id)
+      .where('revision', '=', 1)
+      .executeTakeFirstOrThrow();
+    const statement = (
+      stored.price_breakdown as { approval?: { reviewedBy: { role: string }; secondApproval?: { role: string } } }
+    ).approval;
     expect(statement).toMatchObject({ reviewedBy: { role: 'sales_manager' }, secondApproval: { role: 'manager' } });
     const trail = await auditRepo.listAudit(t.db, 'task', approval.id);
     // Decided by the manager only (the workflow closing its task may record the same completion again).
@@ -231,21 +365,46 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
   });
 
   it('a revision with only a new BOM and placement keeps the earlier Gerber and analyses the new files; a refused revision changes nothing', async () => {
-    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '10', options: '{"assembly":false}' }, { gerber: [goodBoard(), 'board.zip'] }));
+    const created = await call(
+      'POST',
+      '/api/quotes',
+      tokens.buyer,
+      quoteForm({ quantity: '10', options: '{"assembly":false}' }, { gerber: [goodBoard(), 'board.zip'] }),
+    );
     const id = created.body.id as string;
     await settledQuote(id, tokens.buyer, 'awaiting_customer');
     const bom = 'Comment,Designator,Footprint,Quantity,LCSC\n10k,"R1,R2",R_0402_1005Metric,2,C25744\n';
     const cpl = 'Designator,Mid X,Mid Y,Layer,Rotation\nR1,10mm,10mm,Top,0\nR2,12mm,10mm,Top,0\n';
 
     // A sales manager may not answer the customer's decision: 403, and no revision row, file or number is left.
-    const refused = await call('POST', `/api/quotes/${id}/revisions`, tokens.sales_manager, quoteForm({ comment: 'on their behalf' }, { bom: [Buffer.from(bom), 'bom.csv'] }));
+    const refused = await call(
+      'POST',
+      `/api/quotes/${id}/revisions`,
+      tokens.sales_manager,
+      quoteForm({ comment: 'on their behalf' }, { bom: [Buffer.from(bom), 'bom.csv'] }),
+    );
     expect(refused.status).toBe(403);
     const untouched = await call('GET', `/api/quotes/${id}`, tokens.buyer);
     expect(untouched.body).toMatchObject({ revision: 1, status: 'awaiting_customer' });
     expect(untouched.body.revisions.map((r: { revision: number }) => r.revision)).toEqual([1]);
-    expect(await t.db.selectFrom('quote_files').select('revision').where('quote_id', '=', id).where('revision', '>', 1).execute()).toEqual([]);
+    expect(
+      await t.db
+        .selectFrom('quote_files')
+        .select('revision')
+        .where('quote_id', '=', id)
+        .where('revision', '>', 1)
+        .execute(),
+    ).toEqual([]);
 
-    const revised = await call('POST', `/api/quotes/${id}/revisions`, tokens.buyer, quoteForm({ comment: 'BOM and placement added' }, { bom: [Buffer.from(bom), 'bom.csv'], placement: [Buffer.from(cpl), 'pos.csv'] }));
+    const revised = await call(
+      'POST',
+      `/api/quotes/${id}/revisions`,
+      tokens.buyer,
+      quoteForm(
+        { comment: 'BOM and placement added' },
+        { bom: [Buffer.from(bom), 'bom.csv'], placement: [Buffer.from(cpl), 'pos.csv'] },
+      ),
+    );
     expect(revised).toMatchObject({ status: 201, body: { revision: 2 } });
     const second = await eventually(async () => {
       const q = await settledQuote(id, tokens.sales, 'awaiting_customer');
@@ -263,24 +422,54 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
   });
 
   it('a customer who reads awaiting_customer can answer at once: the stage never runs ahead of its task', async () => {
-    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '8', options: '{"assembly":false}' }, { gerber: [goodBoard(), 'board.zip'] }));
+    const created = await call(
+      'POST',
+      '/api/quotes',
+      tokens.buyer,
+      quoteForm({ quantity: '8', options: '{"assembly":false}' }, { gerber: [goodBoard(), 'board.zip'] }),
+    );
     const id = created.body.id as string;
     // Only the status is polled (no wait for the task): the answer right after must not be 409.
-    await eventually(async () => expect((await call('GET', `/api/quotes?status=awaiting_customer`, tokens.buyer)).body.quotes.map((q: { id: string }) => q.id)).toContain(id), 30_000);
-    const answered = await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'reject', comment: 'not now' });
+    await eventually(
+      async () =>
+        expect(
+          (await call('GET', `/api/quotes?status=awaiting_customer`, tokens.buyer)).body.quotes.map(
+            (q: { id: string }) => q.id,
+          ),
+        ).toContain(id),
+      30_000,
+    );
+    const answered = await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, {
+      decision: 'reject',
+      comment: 'not now',
+    });
     expect(answered.status).toBe(200);
   });
 
   it('a customer cancels an open quote: its task closes, the quote reads cancelled, nothing more can be done', async () => {
-    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '6', options: '{"assembly":false}' }, { gerber: [goodBoard(), 'board.zip'] }));
+    const created = await call(
+      'POST',
+      '/api/quotes',
+      tokens.buyer,
+      quoteForm({ quantity: '6', options: '{"assembly":false}' }, { gerber: [goodBoard(), 'board.zip'] }),
+    );
     const id = created.body.id as string;
     await settledQuote(id, tokens.buyer, 'awaiting_customer');
     expect((await call('POST', `/api/quotes/${id}/cancel`, tokens.other, { reason: 'not yours' })).status).toBe(404);
     expect((await call('POST', `/api/quotes/${id}/cancel`, tokens.engineer, { reason: 'no' })).status).toBe(403);
-    expect((await call('POST', `/api/quotes/${id}/cancel`, tokens.buyer, { reason: '' })).body.error.field).toBe('reason');
-    expect((await call('POST', `/api/quotes/${id}/cancel`, tokens.buyer, { reason: 'project stopped' })).status).toBe(202);
-    await eventually(async () => expect((await call('GET', `/api/quotes/${id}`, tokens.buyer)).body.status).toBe('cancelled'), 30_000);
-    expect(await tasksRepo.findTaskByStep(t.db, `quote:${id}`, 'customer-decision-r1')).toMatchObject({ status: 'cancelled' });
+    expect((await call('POST', `/api/quotes/${id}/cancel`, tokens.buyer, { reason: '' })).body.error.field).toBe(
+      'reason',
+    );
+    expect((await call('POST', `/api/quotes/${id}/cancel`, tokens.buyer, { reason: 'project stopped' })).status).toBe(
+      202,
+    );
+    await eventually(
+      async () => expect((await call('GET', `/api/quotes/${id}`, tokens.buyer)).body.status).toBe('cancelled'),
+      30_000,
+    );
+    expect(await tasksRepo.findTaskByStep(t.db, `quote:${id}`, 'customer-decision-r1')).toMatchObject({
+      status: 'cancelled',
+    });
     expect((await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'accept' })).status).toBe(409);
     expect((await call('POST', `/api/quotes/${id}/cancel`, tokens.buyer, { reason: 'again please' })).status).toBe(409);
   });
@@ -288,40 +477,116 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
   it('answers bad uploads with a 400 naming the field, and checks who asks for whom', async () => {
     const noGerber = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '5' }));
     expect(noGerber).toMatchObject({ status: 400, body: { error: { field: 'gerber' } } });
-    const notZip = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '5' }, { gerber: [Buffer.from('G04 not a zip*'), 'top.gbr'] }));
+    const notZip = await call(
+      'POST',
+      '/api/quotes',
+      tokens.buyer,
+      quoteForm({ quantity: '5' }, { gerber: [Buffer.from('G04 not a zip*'), 'top.gbr'] }),
+    );
     expect(notZip).toMatchObject({ status: 400, body: { error: { field: 'gerber' } } });
-    const zeroQty = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '0' }, { gerber: [goodBoard(), 'b.zip'] }));
+    const zeroQty = await call(
+      'POST',
+      '/api/quotes',
+      tokens.buyer,
+      quoteForm({ quantity: '0' }, { gerber: [goodBoard(), 'b.zip'] }),
+    );
     expect(zeroQty).toMatchObject({ status: 400, body: { error: { field: 'quantity' } } });
-    const badOptions = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '5', options: '{"sourcing":"stolen"}' }, { gerber: [goodBoard(), 'b.zip'] }));
+    const badOptions = await call(
+      'POST',
+      '/api/quotes',
+      tokens.buyer,
+      quoteForm({ quantity: '5', options: '{"sourcing":"stolen"}' }, { gerber: [goodBoard(), 'b.zip'] }),
+    );
     expect(badOptions).toMatchObject({ status: 400, body: { error: { field: 'options.sourcing' } } });
-    const forOther = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '5', customerId: otherCustomerId }, { gerber: [goodBoard(), 'b.zip'] }));
+    const forOther = await call(
+      'POST',
+      '/api/quotes',
+      tokens.buyer,
+      quoteForm({ quantity: '5', customerId: otherCustomerId }, { gerber: [goodBoard(), 'b.zip'] }),
+    );
     expect(forOther.status).toBe(403);
-    const salesWithoutCustomer = await call('POST', '/api/quotes', tokens.sales, quoteForm({ quantity: '5' }, { gerber: [goodBoard(), 'b.zip'] }));
+    const salesWithoutCustomer = await call(
+      'POST',
+      '/api/quotes',
+      tokens.sales,
+      quoteForm({ quantity: '5' }, { gerber: [goodBoard(), 'b.zip'] }),
+    );
     expect(salesWithoutCustomer).toMatchObject({ status: 400, body: { error: { field: 'customerId' } } });
-    expect((await call('POST', '/api/quotes', tokens.engineer, quoteForm({ quantity: '5' }, { gerber: [goodBoard(), 'b.zip'] }))).status).toBe(403);
-    expect((await call('POST', '/api/quotes', undefined, quoteForm({ quantity: '5' }, { gerber: [goodBoard(), 'b.zip'] }))).status).toBe(401);
+    expect(
+      (
+        await call(
+          'POST',
+          '/api/quotes',
+          tokens.engineer,
+          quoteForm({ quantity: '5' }, { gerber: [goodBoard(), 'b.zip'] }),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (await call('POST', '/api/quotes', undefined, quoteForm({ quantity: '5' }, { gerber: [goodBoard(), 'b.zip'] })))
+        .status,
+    ).toBe(401);
     expect((await call('GET', '/api/quotes/not-a-uuid', tokens.buyer)).status).toBe(400);
   });
 
   it('onboards a customer through the audit; it can be quoted only once onboarding allows it; monthly terms need a manager', async () => {
-    const registered = await call('POST', '/api/customers', tokens.sales, { code: `AC-${kind.toUpperCase()}`, name: 'Acme Ltd', auditRequired: true, contact: { name: 'Ann', email: 'ann@acme.test' } });
-    expect(registered).toMatchObject({ status: 201, body: { status: 'pending', paymentTerms: { kind: 'prepay', creditLimitMinor: 0 } } });
+    const registered = await call('POST', '/api/customers', tokens.sales, {
+      code: `AC-${kind.toUpperCase()}`,
+      name: 'Acme Ltd',
+      auditRequired: true,
+      contact: { name: 'Ann', email: 'ann@acme.test' },
+    });
+    expect(registered).toMatchObject({
+      status: 201,
+      body: { status: 'pending', paymentTerms: { kind: 'prepay', creditLimitMinor: 0 } },
+    });
     const id = registered.body.id as string;
-    expect((await call('POST', '/api/customers', tokens.sales, { code: `AC-${kind.toUpperCase()}`, name: 'Again' })).status).toBe(409);
+    expect(
+      (await call('POST', '/api/customers', tokens.sales, { code: `AC-${kind.toUpperCase()}`, name: 'Again' })).status,
+    ).toBe(409);
     expect((await call('POST', '/api/customers', tokens.buyer, { code: 'NOPE', name: 'x' })).status).toBe(403);
-    expect((await call('POST', '/api/customers', tokens.sales, { code: 'lower', name: 'x' })).body.error.field).toBe('code');
+    expect((await call('POST', '/api/customers', tokens.sales, { code: 'lower', name: 'x' })).body.error.field).toBe(
+      'code',
+    );
 
-    const early = await call('POST', '/api/quotes', tokens.sales, quoteForm({ quantity: '5', customerId: id }, { gerber: [goodBoard(), 'b.zip'] }));
+    const early = await call(
+      'POST',
+      '/api/quotes',
+      tokens.sales,
+      quoteForm({ quantity: '5', customerId: id }, { gerber: [goodBoard(), 'b.zip'] }),
+    );
     expect(early).toMatchObject({ status: 422, body: { error: { field: 'customerId' } } });
-    expect((await call('POST', `/api/customers/${id}/audit/result`, tokens.sales, { result: 'pass' })).status).toBe(409);
+    expect((await call('POST', `/api/customers/${id}/audit/result`, tokens.sales, { result: 'pass' })).status).toBe(
+      409,
+    );
 
     const visitDay = daysFromToday(2);
-    await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, `customer:${id}`, 'schedule-audit')).toMatchObject({ status: 'open' }));
-    expect((await call('POST', `/api/customers/${id}/audit/visit`, tokens.sales, { visitOn: '2026-13-01' })).body.error.field).toBe('visitOn');
-    expect((await call('POST', `/api/customers/${id}/audit/visit`, tokens.sales, { visitOn: visitDay })).status).toBe(200);
-    await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, `customer:${id}`, 'record-audit-result')).toMatchObject({ status: 'open' }));
-    expect((await call('POST', `/api/customers/${id}/audit/result`, tokens.sales, { result: 'conditional' })).body.error.field).toBe('correctiveActions');
-    const result = await call('POST', `/api/customers/${id}/audit/result`, tokens.sales, { result: 'conditional', auditors: 'Ann', correctiveActions: [{ description: 'Label MSD storage', dueOn: daysFromToday(21) }] });
+    await eventually(async () =>
+      expect(await tasksRepo.findTaskByStep(t.db, `customer:${id}`, 'schedule-audit')).toMatchObject({
+        status: 'open',
+      }),
+    );
+    expect(
+      (await call('POST', `/api/customers/${id}/audit/visit`, tokens.sales, { visitOn: '2026-13-01' })).body.error
+        .field,
+    ).toBe('visitOn');
+    expect((await call('POST', `/api/customers/${id}/audit/visit`, tokens.sales, { visitOn: visitDay })).status).toBe(
+      200,
+    );
+    await eventually(async () =>
+      expect(await tasksRepo.findTaskByStep(t.db, `customer:${id}`, 'record-audit-result')).toMatchObject({
+        status: 'open',
+      }),
+    );
+    expect(
+      (await call('POST', `/api/customers/${id}/audit/result`, tokens.sales, { result: 'conditional' })).body.error
+        .field,
+    ).toBe('correctiveActions');
+    const result = await call('POST', `/api/customers/${id}/audit/result`, tokens.sales, {
+      result: 'conditional',
+      auditors: 'Ann',
+      correctiveActions: [{ description: 'Label MSD storage', dueOn: daysFromToday(21) }],
+    });
     expect(result.status).toBe(200);
 
     const conditional = await eventually(async () => {
@@ -333,25 +598,61 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     });
     expect(conditional.audits).toEqual([expect.objectContaining({ result: 'conditional', visitedOn: visitDay })]);
     const actionId = conditional.correctiveActions[0].id as string;
-    await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, `customer:${id}`, `corrective-action-${actionId}`)).toMatchObject({ status: 'open', role: 'qa' }));
-    expect((await call('POST', `/api/customers/${id}/corrective-actions/${actionId}/done`, tokens.engineer, {})).status).toBe(403);
-    expect((await call('POST', `/api/customers/${id}/corrective-actions/${actionId}/done`, tokens.qa, {})).status).toBe(200);
+    await eventually(async () =>
+      expect(await tasksRepo.findTaskByStep(t.db, `customer:${id}`, `corrective-action-${actionId}`)).toMatchObject({
+        status: 'open',
+        role: 'qa',
+      }),
+    );
+    expect(
+      (await call('POST', `/api/customers/${id}/corrective-actions/${actionId}/done`, tokens.engineer, {})).status,
+    ).toBe(403);
+    expect((await call('POST', `/api/customers/${id}/corrective-actions/${actionId}/done`, tokens.qa, {})).status).toBe(
+      200,
+    );
     await eventually(async () => {
       const r = await call('GET', `/api/customers/${id}`, tokens.sales);
       expect(r.body.onboarding.status).toBe('approved');
       expect(r.body.correctiveActions[0].status).toBe('done');
     });
 
-    const quoted = await call('POST', '/api/quotes', tokens.sales, quoteForm({ quantity: '5', customerId: id }, { gerber: [goodBoard(), 'b.zip'] }));
+    const quoted = await call(
+      'POST',
+      '/api/quotes',
+      tokens.sales,
+      quoteForm({ quantity: '5', customerId: id }, { gerber: [goodBoard(), 'b.zip'] }),
+    );
     expect(quoted.status).toBe(201);
 
-    expect((await call('PUT', `/api/customers/${id}/payment-terms`, tokens.finance, { kind: 'monthly' })).body.error.field).toBe('creditLimitMinor');
-    const asked = await call('PUT', `/api/customers/${id}/payment-terms`, tokens.finance, { kind: 'monthly', creditLimitMinor: 5_000_000 });
+    expect(
+      (await call('PUT', `/api/customers/${id}/payment-terms`, tokens.finance, { kind: 'monthly' })).body.error.field,
+    ).toBe('creditLimitMinor');
+    const asked = await call('PUT', `/api/customers/${id}/payment-terms`, tokens.finance, {
+      kind: 'monthly',
+      creditLimitMinor: 5_000_000,
+    });
     expect(asked).toMatchObject({ status: 202, body: { status: 'awaiting_manager_approval' } });
     const requestId = asked.body.requestId as string;
-    await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, asked.body.workflowId, 'approve-payment-terms')).toMatchObject({ status: 'open', role: 'manager' }));
-    expect((await call('POST', `/api/customers/${id}/payment-terms/${requestId}/decision`, tokens.finance, { decision: 'approve' })).status).toBe(403);
-    expect((await call('POST', `/api/customers/${id}/payment-terms/${requestId}/decision`, tokens.manager, { decision: 'approve' })).status).toBe(200);
+    await eventually(async () =>
+      expect(await tasksRepo.findTaskByStep(t.db, asked.body.workflowId, 'approve-payment-terms')).toMatchObject({
+        status: 'open',
+        role: 'manager',
+      }),
+    );
+    expect(
+      (
+        await call('POST', `/api/customers/${id}/payment-terms/${requestId}/decision`, tokens.finance, {
+          decision: 'approve',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call('POST', `/api/customers/${id}/payment-terms/${requestId}/decision`, tokens.manager, {
+          decision: 'approve',
+        })
+      ).status,
+    ).toBe(200);
     await eventually(async () => {
       const c = await customersRepo.getCustomer(t.db, id);
       expect(c).toMatchObject({ payment_terms: 'monthly', credit_limit_cents: 5_000_000 });
@@ -360,14 +661,38 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect((await call('GET', `/api/customers/${id}`, tokens.other)).status).toBe(404);
 
     // Issue 13: "a manager approves the credit line they requested themselves (1e13 fen)" — four eyes and a ceiling.
-    expect((await call('PUT', `/api/customers/${id}/payment-terms`, tokens.manager, { kind: 'monthly', creditLimitMinor: 1e13 })).body.error.field).toBe('creditLimitMinor');
-    const own = await call('PUT', `/api/customers/${id}/payment-terms`, tokens.manager, { kind: 'monthly', creditLimitMinor: 9_000_000 });
+    expect(
+      (
+        await call('PUT', `/api/customers/${id}/payment-terms`, tokens.manager, {
+          kind: 'monthly',
+          creditLimitMinor: 1e13,
+        })
+      ).body.error.field,
+    ).toBe('creditLimitMinor');
+    const own = await call('PUT', `/api/customers/${id}/payment-terms`, tokens.manager, {
+      kind: 'monthly',
+      creditLimitMinor: 9_000_000,
+    });
     expect(own.status).toBe(202);
-    await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, own.body.workflowId, 'approve-payment-terms')).toMatchObject({ status: 'open' }));
-    const selfApproved = await call('POST', `/api/customers/${id}/payment-terms/${own.body.requestId}/decision`, tokens.manager, { decision: 'approve' });
-    expect(selfApproved).toMatchObject({ status: 403, body: { error: { message: expect.stringMatching(/someone other than the person who asked/) } } });
+    await eventually(async () =>
+      expect(await tasksRepo.findTaskByStep(t.db, own.body.workflowId, 'approve-payment-terms')).toMatchObject({
+        status: 'open',
+      }),
+    );
+    const selfApproved = await call(
+      'POST',
+      `/api/customers/${id}/payment-terms/${own.body.requestId}/decision`,
+      tokens.manager,
+      { decision: 'approve' },
+    );
+    expect(selfApproved).toMatchObject({
+      status: 403,
+      body: { error: { message: expect.stringMatching(/someone other than the person who asked/) } },
+    });
     // Refused = nothing changed: the task is still open and the approved terms stand.
-    expect(await tasksRepo.findTaskByStep(t.db, own.body.workflowId, 'approve-payment-terms')).toMatchObject({ status: 'open' });
+    expect(await tasksRepo.findTaskByStep(t.db, own.body.workflowId, 'approve-payment-terms')).toMatchObject({
+      status: 'open',
+    });
     expect(await customersRepo.getCustomer(t.db, id)).toMatchObject({ credit_limit_cents: 5_000_000 });
   });
 
@@ -375,26 +700,44 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     const doc = await call('GET', '/api/openapi.json', undefined);
     expect(doc.status).toBe(200);
     const paths = Object.keys(doc.body.paths);
-    for (const p of ['/api/quotes', '/api/quotes/{id}', '/api/quotes/{id}/pdf', '/api/quotes/{id}/decision', '/api/quotes/{id}/review', '/api/quotes/{id}/revisions', '/api/customers', '/api/customers/{id}/audit/result', '/api/customers/{id}/payment-terms']) {
+    for (const p of [
+      '/api/quotes',
+      '/api/quotes/{id}',
+      '/api/quotes/{id}/pdf',
+      '/api/quotes/{id}/decision',
+      '/api/quotes/{id}/review',
+      '/api/quotes/{id}/revisions',
+      '/api/customers',
+      '/api/customers/{id}/audit/result',
+      '/api/customers/{id}/payment-terms',
+    ]) {
       expect(paths).toContain(p);
     }
     expect(Object.keys(doc.body.paths['/api/quotes'].post.requestBody.content)).toEqual(['multipart/form-data']);
   });
 
   const fixtureIt = existsSync(FIXTURE_BOARD) ? it : it.skip;
-  fixtureIt('quotes a real board from ../shared/fixtures/boards/clockblock (skipped when the shared fixtures are absent)', async () => {
-    const files = readdirSync(FIXTURE_BOARD).filter((f) => /\.(gbr|drl)$/.test(f));
-    const zip = makeZip(files.map((name) => ({ name, data: readFileSync(join(FIXTURE_BOARD, name)) })));
-    const created = await call('POST', '/api/quotes', tokens.buyer, quoteForm({ quantity: '20', options: '{"assembly":false}' }, { gerber: [zip, 'clockblock.zip'] }));
-    expect(created.status).toBe(201);
-    const issued = await settledQuote(created.body.id, tokens.buyer, 'awaiting_customer');
-    expect(issued.analysis.board).toMatchObject({ copperLayers: 2, sizeFrom: 'outline' });
-    expect(issued.revisions[0].totalMinor).toBeGreaterThan(0);
-    // The workflow drew the board (top and bottom) for the quote page once the files were analysed.
-    for (const side of ['top', 'bottom']) {
-      const preview = await call('GET', `/api/quotes/${created.body.id}/preview/${side}`, tokens.buyer);
-      expect([preview.status, preview.body.toString('utf8', 0, 200)]).toEqual([200, expect.stringContaining('<svg')]);
-    }
-    expect((await call('GET', `/api/quotes/${created.body.id}/preview/left`, tokens.buyer)).status).toBe(400);
-  });
+  fixtureIt(
+    'quotes a real board from ../shared/fixtures/boards/clockblock (skipped when the shared fixtures are absent)',
+    async () => {
+      const files = readdirSync(FIXTURE_BOARD).filter((f) => /\.(gbr|drl)$/.test(f));
+      const zip = makeZip(files.map((name) => ({ name, data: readFileSync(join(FIXTURE_BOARD, name)) })));
+      const created = await call(
+        'POST',
+        '/api/quotes',
+        tokens.buyer,
+        quoteForm({ quantity: '20', options: '{"assembly":false}' }, { gerber: [zip, 'clockblock.zip'] }),
+      );
+      expect(created.status).toBe(201);
+      const issued = await settledQuote(created.body.id, tokens.buyer, 'awaiting_customer');
+      expect(issued.analysis.board).toMatchObject({ copperLayers: 2, sizeFrom: 'outline' });
+      expect(issued.revisions[0].totalMinor).toBeGreaterThan(0);
+      // The workflow drew the board (top and bottom) for the quote page once the files were analysed.
+      for (const side of ['top', 'bottom']) {
+        const preview = await call('GET', `/api/quotes/${created.body.id}/preview/${side}`, tokens.buyer);
+        expect([preview.status, preview.body.toString('utf8', 0, 200)]).toEqual([200, expect.stringContaining('<svg')]);
+      }
+      expect((await call('GET', `/api/quotes/${created.body.id}/preview/left`, tokens.buyer)).status).toBe(400);
+    },
+  );
 });

@@ -60,11 +60,35 @@ describe.each(TEST_DB_KINDS)('quote file downloads on %s', (kind) => {
     env = await createTestEnv();
     t = await openTestDb(kind);
     await seedDemo(t.db);
-    const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'CNY', status: 'approved' });
-    await usersRepo.createUser(t.db, { email: 'other@other.test', displayName: 'Other', passwordHash: await hashPassword('demo'), role: 'customer', customerId: other.id });
+    const other = await customersRepo.createCustomer(t.db, {
+      code: 'OTHER',
+      name: 'Other Co.',
+      currency: 'CNY',
+      status: 'approved',
+    });
+    await usersRepo.createUser(t.db, {
+      email: 'other@other.test',
+      displayName: 'Other',
+      passwordHash: await hashPassword('demo'),
+      role: 'customer',
+      customerId: other.id,
+    });
     dataDir = mkdtempSync(join(tmpdir(), 'smt-quote-files-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
-    platform = await startPlatform({ config, logger, db: t.db, temporal: connectionsOf(env), services: ['auth', 'tasks', 'quote', 'customer'], workers: ['quote'] });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SMTP_CATCHER_PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: 'false',
+    });
+    platform = await startPlatform({
+      config,
+      logger,
+      db: t.db,
+      temporal: connectionsOf(env),
+      services: ['auth', 'tasks', 'quote', 'customer'],
+      workers: ['quote'],
+    });
     for (const email of ['buyer@demo.local', 'engineer@demo.local', 'other@other.test']) {
       const r = await call('POST', '/api/auth/login', undefined, { email, password: 'demo' });
       tokens[email.split('@')[0]] = ((await r.json()) as { token: string }).token;
@@ -92,7 +116,9 @@ describe.each(TEST_DB_KINDS)('quote file downloads on %s', (kind) => {
     expect(created.status).toBe(201);
     const quoteId = ((await created.json()) as { id: string }).id;
 
-    const detail = (await (await call('GET', `/api/quotes/${quoteId}`, tokens.buyer)).json()) as { revisions: { files: { id: string; kind: string; name: string; download: string }[] }[] };
+    const detail = (await (await call('GET', `/api/quotes/${quoteId}`, tokens.buyer)).json()) as {
+      revisions: { files: { id: string; kind: string; name: string; download: string }[] }[];
+    };
     const files = detail.revisions[0].files;
     const zip = files.find((f) => f.kind === 'gerber')!;
     const table = files.find((f) => f.kind === 'bom')!;

@@ -30,16 +30,33 @@ describe('quote SLA mail (real task and mail activities, PGlite outbox)', () => 
     await seedDemo(t.db);
     customerId = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id;
     const config = loadConfig({ DATA_DIR: '/tmp/unused', LOG_LEVEL: 'silent' });
-    const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+    const quiet = {
+      log: () => undefined,
+      trace: () => undefined,
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: (m: string) => console.error(m),
+    };
     const worker = await Worker.create({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: 'quote',
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/quote'), logger: quiet }),
+      workflowBundle: await bundleWorkflowCode({
+        workflowsPath: require.resolve('../../workflows/quote'),
+        logger: quiet,
+      }),
       activities: {
         ...platformActivities({ db: t.db, config, logger: pino({ level: 'silent' }) }),
         // The quote engine and the projections are not under test here.
-        analyseQuoteRevision: async () => ({ autoQuoteAllowed: false, reviewReasons: ['BOM has unknown parts'], totalMinor: 1000, currency: 'CNY', dfmErrors: 0, dfmWarnings: 0 }),
+        analyseQuoteRevision: async () => ({
+          autoQuoteAllowed: false,
+          reviewReasons: ['BOM has unknown parts'],
+          totalMinor: 1000,
+          currency: 'CNY',
+          dfmErrors: 0,
+          dfmWarnings: 0,
+        }),
         drawQuoteBoardPreview: async () => ({ drawn: false }),
         projectQuoteStage: async () => ({ changed: true }),
         applyReviewAdjustments: async () => ({ ok: true, totalMinor: 1000 }),
@@ -73,8 +90,16 @@ describe('quote SLA mail (real task and mail activities, PGlite outbox)', () => 
       submittedBy: { userId: 'u', email: 'buyer@demo.local', role: 'customer' },
     };
     const handle = await env.client.workflow.start('quoteWorkflow', { taskQueue: 'quote', workflowId, args: [input] });
-    await eventually(async () => expect(await tasksRepo.findTaskByStep(t.db, workflowId, 'engineering-review-r1')).toMatchObject({ status: 'open', role: 'engineer' }));
-    const mailTo = async (to: string) => (await outboxRepo.listOutbox(t.db, { limit: 500 })).filter((m) => m.to_address === to && m.idempotency_key.startsWith(workflowId));
+    await eventually(async () =>
+      expect(await tasksRepo.findTaskByStep(t.db, workflowId, 'engineering-review-r1')).toMatchObject({
+        status: 'open',
+        role: 'engineer',
+      }),
+    );
+    const mailTo = async (to: string) =>
+      (await outboxRepo.listOutbox(t.db, { limit: 500 })).filter(
+        (m) => m.to_address === to && m.idempotency_key.startsWith(workflowId),
+      );
 
     await env.sleep('19h');
     expect(await mailTo('engineer@demo.local')).toHaveLength(0);

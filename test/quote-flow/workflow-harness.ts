@@ -23,8 +23,14 @@ export class Recorder {
   pricing = new Map<string, { autoQuoteAllowed: boolean; reviewReasons: string[]; totalMinor: number | null }>();
 
   /** Inputs of the calls of activity `name` made by workflow `workflowId`, in order. */
-  of(workflowId: string, name: string, where: (input: Record<string, unknown>) => boolean = () => true): Record<string, unknown>[] {
-    return this.calls.filter((c) => c.workflowId === workflowId && c.name === name && where(c.input)).map((c) => c.input);
+  of(
+    workflowId: string,
+    name: string,
+    where: (input: Record<string, unknown>) => boolean = () => true,
+  ): Record<string, unknown>[] {
+    return this.calls
+      .filter((c) => c.workflowId === workflowId && c.name === name && where(c.input))
+      .map((c) => c.input);
   }
 }
 
@@ -42,7 +48,10 @@ export function activityDoubles(recorder: Recorder) {
     openTask: recording<In>(recorder, 'openTask', (i) => ({ taskId: `task-${String(i.step)}`, created: true })),
     closeTask: recording<In>(recorder, 'closeTask', (i) => ({ status: i.status })),
     remindTask: recording<In>(recorder, 'remindTask', () => ({ recipients: ['engineer@demo.local'], taskOpen: true })),
-    escalateTask: recording<In>(recorder, 'escalateTask', () => ({ recipients: ['sales_manager@demo.local'], taskOpen: true })),
+    escalateTask: recording<In>(recorder, 'escalateTask', () => ({
+      recipients: ['sales_manager@demo.local'],
+      taskOpen: true,
+    })),
     mailRoles: recording<In>(recorder, 'mailRoles', () => ({ recipients: ['someone@demo.local'] })),
     sendMail: recording<In>(recorder, 'sendMail', () => ({ queued: 1 })),
     analyseQuoteRevision: recording<In>(recorder, 'analyseQuoteRevision', (i) => ({
@@ -90,13 +99,22 @@ export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_
 }
 
 /** A completion as the platform's API sends it. */
-export function completion(step: string, decision: string, data: Record<string, unknown> = {}, role = 'engineer'): TaskCompletion {
+export function completion(
+  step: string,
+  decision: string,
+  data: Record<string, unknown> = {},
+  role = 'engineer',
+): TaskCompletion {
   return {
     taskId: `task-${step}`,
     step,
     decision,
     data,
-    completedBy: { userId: `user-${role}`, email: `${role}@demo.local`, role: role as TaskCompletion['completedBy']['role'] },
+    completedBy: {
+      userId: `user-${role}`,
+      email: `${role}@demo.local`,
+      role: role as TaskCompletion['completedBy']['role'],
+    },
     completedAt: new Date().toISOString(),
   };
 }
@@ -108,12 +126,22 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m: string) => console.error(m),
+};
 
 /** Starts the environment and a worker on the `quote` task queue running workflows/quote (quote + customer). */
 export async function startHarness(): Promise<Harness> {
   try {
-    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
+    });
   } catch {
     // already installed in this module registry
   }
@@ -137,7 +165,10 @@ export async function startHarness(): Promise<Harness> {
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue: 'production',
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./order-stub-workflows'), logger: quiet }),
+    workflowBundle: await bundleWorkflowCode({
+      workflowsPath: require.resolve('./order-stub-workflows'),
+      logger: quiet,
+    }),
     shutdownGraceTime: '1s',
   });
   let release!: () => void;

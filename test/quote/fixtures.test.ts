@@ -10,12 +10,21 @@ import { analyzeFiles } from '../../activities/quote/analyze-files';
 const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures');
 const present = existsSync(join(FIXTURES, 'boards')) && existsSync(join(FIXTURES, 'assembly'));
 if (!present) {
-  console.warn(`quote fixtures test skipped: ${FIXTURES} is absent (the shared fixtures live beside the repository, not in it)`);
+  console.warn(
+    `quote fixtures test skipped: ${FIXTURES} is absent (the shared fixtures live beside the repository, not in it)`,
+  );
 }
 const describeFixtures = present ? describe : describe.skip;
 
-interface ManifestLayer { name: string; format: string; side: string | null; type: string }
-const boards = present ? readdirSync(join(FIXTURES, 'boards')).filter((d) => existsSync(join(FIXTURES, 'boards', d, 'manifest.json'))) : [];
+interface ManifestLayer {
+  name: string;
+  format: string;
+  side: string | null;
+  type: string;
+}
+const boards = present
+  ? readdirSync(join(FIXTURES, 'boards')).filter((d) => existsSync(join(FIXTURES, 'boards', d, 'manifest.json')))
+  : [];
 const assembly = (file: string) => join(FIXTURES, 'assembly', file);
 
 describeFixtures('quote engine on the shared fixture boards', () => {
@@ -25,7 +34,10 @@ describeFixtures('quote engine on the shared fixture boards', () => {
     const analysis = await analyzeFiles({ gerbers: dir });
     for (const expected of manifest.layers) {
       expect({ file: expected.name, ...analysis.layers.find((l) => l.file === expected.name) }).toEqual({
-        file: expected.name, format: expected.format, type: expected.type, side: expected.side,
+        file: expected.name,
+        format: expected.format,
+        type: expected.type,
+        side: expected.side,
       });
     }
     // Everything else in the folder (LICENSE, manifest.json) is not a layer.
@@ -72,25 +84,37 @@ describeFixtures('quote engine on the shared fixture boards', () => {
     const a = await analyzeFiles({ gerbers: join(FIXTURES, 'boards', 'core'), bom: assembly(bom), cpl: assembly(cpl) });
     expect(a.bom).toEqual({ lines: 16, uniqueParts: 16, placements: 27, dnp: 0 });
     expect(a.placement).toEqual({ smt: 25, tht: 2, top: 23, bottom: 4, sides: 2 });
-    expect(a.issues.filter((i) => i.code.startsWith('bom-') || i.code.startsWith('cpl-') || i.code === 'placement-not-in-bom')).toEqual([]);
+    expect(
+      a.issues.filter(
+        (i) => i.code.startsWith('bom-') || i.code.startsWith('cpl-') || i.code === 'placement-not-in-bom',
+      ),
+    ).toEqual([]);
   });
 
   it('names every problem of the broken BOM / CPL pair by designator and row', async () => {
-    const a = await analyzeFiles({ gerbers: join(FIXTURES, 'boards', 'core'), bom: assembly('broken-bom.csv'), cpl: assembly('broken-cpl.csv') });
+    const a = await analyzeFiles({
+      gerbers: join(FIXTURES, 'boards', 'core'),
+      bom: assembly('broken-bom.csv'),
+      cpl: assembly('broken-cpl.csv'),
+    });
     const found = a.issues
       .filter((i) => i.file === 'broken-bom.csv' || i.file === 'broken-cpl.csv')
       .map((i) => ({ code: i.code, file: i.file, row: i.row, refs: i.refs }));
-    expect(found).toEqual(expect.arrayContaining([
-      { code: 'bom-designator-not-placed', file: 'broken-bom.csv', row: 2, refs: ['R8'] },
-      { code: 'placement-not-in-bom', file: 'broken-cpl.csv', row: 5, refs: ['C11'] },
-      { code: 'cpl-coordinate-missing', file: 'broken-cpl.csv', row: 3, refs: ['R2'] },
-      { code: 'cpl-side-unknown', file: 'broken-cpl.csv', row: 4, refs: ['C1'] },
-      { code: 'bom-row-blank', file: 'broken-bom.csv', row: 4, refs: undefined },
-      { code: 'bom-row-short', file: 'broken-bom.csv', row: 5, refs: undefined },
-    ]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        { code: 'bom-designator-not-placed', file: 'broken-bom.csv', row: 2, refs: ['R8'] },
+        { code: 'placement-not-in-bom', file: 'broken-cpl.csv', row: 5, refs: ['C11'] },
+        { code: 'cpl-coordinate-missing', file: 'broken-cpl.csv', row: 3, refs: ['R2'] },
+        { code: 'cpl-side-unknown', file: 'broken-cpl.csv', row: 4, refs: ['C1'] },
+        { code: 'bom-row-blank', file: 'broken-bom.csv', row: 4, refs: undefined },
+        { code: 'bom-row-short', file: 'broken-bom.csv', row: 5, refs: undefined },
+      ]),
+    );
     expect(found).toHaveLength(6);
     const message = (code: string) => a.issues.find((i) => i.code === code)!.message;
-    expect(message('cpl-side-unknown')).toBe('broken-cpl.csv row 4: C1 is on layer "Sideways", which is neither top nor bottom');
+    expect(message('cpl-side-unknown')).toBe(
+      'broken-cpl.csv row 4: C1 is on layer "Sideways", which is neither top nor bottom',
+    );
     expect(message('cpl-coordinate-missing')).toBe('broken-cpl.csv row 3: R2 has no usable X ("") coordinate');
   });
 });

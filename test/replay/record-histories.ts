@@ -19,7 +19,8 @@ const NAME_FIELDS = ['activityType', 'workflowType', 'signalName', 'queryType', 
 /** What makes two histories the same for replay: the event types and the names they carry. */
 function shapeOf(events: Record<string, unknown>[]): string {
   const parts = events.map((event) => {
-    const attrs = Object.entries(event).find(([key, value]) => key.endsWith('Attributes') && value) as [string, Record<string, unknown>] | undefined;
+    const attrs = Object.entries(event).find(([key, value]) => key.endsWith('Attributes') && value) as
+      [string, Record<string, unknown>] | undefined;
     const names = NAME_FIELDS.map((field) => {
       const value = attrs?.[1]?.[field] as { name?: string } | string | undefined;
       return typeof value === 'string' ? value : (value?.name ?? '');
@@ -53,7 +54,9 @@ async function recordHistories(env: TestWorkflowEnvironment): Promise<void> {
     const file = join(dir, `${shapeOf(events)}.json`);
     if (existsSync(file)) continue;
     if (!(await replaysWithProjectCode(execution.workflowId, history))) {
-      process.stderr.write(`record-histories: ${execution.type} ${execution.workflowId} was not run by the project's code (a test stub); not kept\n`);
+      process.stderr.write(
+        `record-histories: ${execution.type} ${execution.workflowId} was not run by the project's code (a test stub); not kept\n`,
+      );
       continue;
     }
     mkdirSync(dir, { recursive: true });

@@ -12,7 +12,11 @@ import { HISTORIES_DIR, WORKFLOW_MODULES, historyFromText } from './workflow-mod
 function recorded(): { type: string; file: string }[] {
   return readdirSync(HISTORIES_DIR, { withFileTypes: true })
     .filter((d) => d.isDirectory())
-    .flatMap((d) => readdirSync(join(HISTORIES_DIR, d.name)).filter((f) => f.endsWith('.json')).map((f) => ({ type: d.name, file: join(d.name, f) })));
+    .flatMap((d) =>
+      readdirSync(join(HISTORIES_DIR, d.name))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => ({ type: d.name, file: join(d.name, f) })),
+    );
 }
 
 describe('replay of recorded histories', () => {
@@ -20,14 +24,26 @@ describe('replay of recorded histories', () => {
 
   it('holds histories of every process: quote, customer onboarding, payment terms, order with production and QC, RMA with its repair child', () => {
     const types = new Set(histories.map((h) => h.type));
-    for (const type of ['quoteWorkflow', 'customerOnboardingWorkflow', 'paymentTermsApprovalWorkflow', 'orderWorkflow', 'productionWorkflow', 'qcLotWorkflow', 'rmaWorkflow', 'productionRepairWorkflow']) {
+    for (const type of [
+      'quoteWorkflow',
+      'customerOnboardingWorkflow',
+      'paymentTermsApprovalWorkflow',
+      'orderWorkflow',
+      'productionWorkflow',
+      'qcLotWorkflow',
+      'rmaWorkflow',
+      'productionRepairWorkflow',
+    ]) {
       expect([type, types.has(type)]).toEqual([type, true]);
     }
   });
 
   it('replays each one with the current workflow code, without a non-determinism error', async () => {
     const workflowBundle = await cachedWorkflowBundle('replay', WORKFLOW_MODULES);
-    const inputs = histories.map(({ file }) => ({ workflowId: file, history: historyFromText(readFileSync(join(HISTORIES_DIR, file), 'utf8')) }));
+    const inputs = histories.map(({ file }) => ({
+      workflowId: file,
+      history: historyFromText(readFileSync(join(HISTORIES_DIR, file), 'utf8')),
+    }));
     const failures: string[] = [];
     let replayed = 0;
     for await (const result of Worker.runReplayHistories({ workflowBundle }, inputs) as AsyncIterable<ReplayResult>) {

@@ -5,13 +5,16 @@ type History = temporal.api.history.v1.IHistory;
 const HistoryType = temporal.api.history.v1.History;
 
 /** Every workflows module the workers run (each task queue's entry); together they name every workflow type. */
-export const WORKFLOW_MODULES = ['quote', 'order', 'rma'].map((context) => join(__dirname, '..', '..', 'workflows', context));
+export const WORKFLOW_MODULES = ['quote', 'order', 'rma'].map((context) =>
+  join(__dirname, '..', '..', 'workflows', context),
+);
 
 /** The workflow types the project defines, read from the modules' exports. */
 export function projectWorkflowTypes(): Set<string> {
   const types = new Set<string>();
   for (const path of WORKFLOW_MODULES) {
-    for (const [name, value] of Object.entries(require(path) as Record<string, unknown>)) if (typeof value === 'function') types.add(name);
+    for (const [name, value] of Object.entries(require(path) as Record<string, unknown>))
+      if (typeof value === 'function') types.add(name);
   }
   return types;
 }

@@ -50,11 +50,19 @@ describe('on-site confirmation clock (3 working days; urgent: next working day)'
     });
     expect(row.status).toBe('open');
     const sent = await mails(h);
-    expect(sent).toContainEqual({ to: 'manager@rma.test', subject: expect.stringMatching(/^Escalation: On-site confirmation/) });
-    expect(sent).toContainEqual({ to: 'qa@rma.test', subject: expect.stringMatching(/^Reminder: On-site confirmation/) });
+    expect(sent).toContainEqual({
+      to: 'manager@rma.test',
+      subject: expect.stringMatching(/^Escalation: On-site confirmation/),
+    });
+    expect(sent).toContainEqual({
+      to: 'qa@rma.test',
+      subject: expect.stringMatching(/^Reminder: On-site confirmation/),
+    });
     const state = await h.state(workflowId);
     expect(state.openTasks).toContainEqual(expect.objectContaining({ step: 'site-visit', escalated: true }));
-    expect(state.deadlines).toContainEqual(expect.objectContaining({ name: 'site-visit', dueAt: due.toISOString(), breachedAt: due.toISOString() }));
+    expect(state.deadlines).toContainEqual(
+      expect.objectContaining({ name: 'site-visit', dueAt: due.toISOString(), breachedAt: due.toISOString() }),
+    );
 
     // Done late: the deadline shows met and breached.
     await h.complete(workflowId, 'site-visit', 'confirmed', visitForm());
@@ -90,7 +98,9 @@ describe('24 h quality-abnormality report: 50 CNY per day late, manager emailed 
 
     // 23 hours after the due time: escalated, no penalty yet (a day is charged once it has passed in full).
     await h.sleepUntil(new Date(due.getTime() + 23 * HOUR));
-    await eventually(async () => expect((await findTaskByStep(h.testDb.db, workflowId, 'quality-report'))?.escalatedAt).not.toBeNull());
+    await eventually(async () =>
+      expect((await findTaskByStep(h.testDb.db, workflowId, 'quality-report'))?.escalatedAt).not.toBeNull(),
+    );
     expect(await listPenalties(h.testDb.db, { rmaCaseId: rmaId })).toHaveLength(0);
 
     await h.sleepUntil(new Date(due.getTime() + 3 * DAY + HOUR));
@@ -105,10 +115,17 @@ describe('24 h quality-abnormality report: 50 CNY per day late, manager emailed 
       [3, 5000, 'CNY', 'sales'],
     ]);
     const penaltyMails = (await mails(h)).filter((m) => m.subject.startsWith(`RMA ${reference}: quality report`));
-    expect(penaltyMails).toEqual([1, 2, 3].map((d) => ({ to: 'manager@rma.test', subject: `RMA ${reference}: quality report ${d} day(s) late — 50 CNY penalty` })));
+    expect(penaltyMails).toEqual(
+      [1, 2, 3].map((d) => ({
+        to: 'manager@rma.test',
+        subject: `RMA ${reference}: quality report ${d} day(s) late — 50 CNY penalty`,
+      })),
+    );
 
     await h.complete(workflowId, 'quality-report', 'submitted', { defectQuantity: 5, symptoms: 'flicker' });
-    await eventually(async () => expect((await h.state(workflowId)).penalty).toEqual({ days: 3, totalFen: 15_000, currency: 'CNY' }));
+    await eventually(async () =>
+      expect((await h.state(workflowId)).penalty).toEqual({ days: 3, totalFen: 15_000, currency: 'CNY' }),
+    );
     // Handled: no more entries however long the rest takes.
     await h.sleepUntil(new Date(due.getTime() + 6 * DAY));
     expect(await listPenalties(h.testDb.db, { rmaCaseId: rmaId })).toHaveLength(3);
@@ -132,14 +149,20 @@ describe('classification within 2 working days, material wait by type, repair da
     const monday = await nextMonday();
     const { workflowId } = await h.open({ quantity: 40 });
     await throughAcceptance(h, workflowId);
-    await h.complete(workflowId, 'receive-units', 'received', { arrivedAt: new Date(Math.min((await h.now()).getTime(), Date.now())).toISOString(), quantity: 40 });
+    await h.complete(workflowId, 'receive-units', 'received', {
+      arrivedAt: new Date(Math.min((await h.now()).getTime(), Date.now())).toISOString(),
+      quantity: 40,
+    });
     const classify = await h.task(workflowId, 'classify');
     // Received Monday → classification due Wednesday 20:00 local.
     expect(classify.dueAt?.toISOString()).toBe(new Date(monday.getTime() + 2 * DAY + 11 * HOUR).toISOString());
     await h.complete(workflowId, 'classify', 'classified', {
       good: 40,
       scrap: 0,
-      materials: [{ kind: 'FPC', inStock: false }, { kind: 'SMT', inStock: false }],
+      materials: [
+        { kind: 'FPC', inStock: false },
+        { kind: 'SMT', inStock: false },
+      ],
       findings: 'FPC torn, SMT parts cracked',
     });
     await h.complete(workflowId, 'disassembly', 'done', { reclaimedParts: 0, ngParts: 40 });

@@ -28,12 +28,22 @@ describe.each(TEST_DB_KINDS)('RMA evidence files on %s', (kind) => {
   let api: ReturnType<typeof apiClient>;
   const tokens: Record<string, string> = {};
 
-  const complaint = () => ({ quantity: 3, symptoms: 'no boot after reflow', productModel: 'CAM-7', partNumber: 'PN-7001', saleDate: new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10) });
+  const complaint = () => ({
+    quantity: 3,
+    symptoms: 'no boot after reflow',
+    productModel: 'CAM-7',
+    partNumber: 'PN-7001',
+    saleDate: new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10),
+  });
 
   function upload(rmaId: string, token: string | undefined, files: [Buffer, string][]) {
     const form = new FormData();
     for (const [data, name] of files) form.append('file', new Blob([new Uint8Array(data)]), name);
-    return fetch(`${platform.url}/api/rmas/${rmaId}/evidence`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
+    return fetch(`${platform.url}/api/rmas/${rmaId}/evidence`, {
+      method: 'POST',
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+      body: form,
+    });
   }
 
   function download(path: string, token: string) {
@@ -45,10 +55,30 @@ describe.each(TEST_DB_KINDS)('RMA evidence files on %s', (kind) => {
     t = await openTestDb(kind);
     await seedDemo(t.db);
     const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'CNY' });
-    await usersRepo.createUser(t.db, { email: 'other@other.test', displayName: 'Other', passwordHash: await hashPassword('demo'), role: 'customer', customerId: other.id });
+    await usersRepo.createUser(t.db, {
+      email: 'other@other.test',
+      displayName: 'Other',
+      passwordHash: await hashPassword('demo'),
+      role: 'customer',
+      customerId: other.id,
+    });
     dataDir = mkdtempSync(join(tmpdir(), 'smt-rma-evidence-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
-    platform = await startPlatform({ config, logger, db: t.db, temporal: connectionsOf(env), services: ['auth', 'tasks', 'rma'], workers: [], taskKinds: [...RMA_TASK_KINDS] });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SMTP_CATCHER_PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: 'false',
+    });
+    platform = await startPlatform({
+      config,
+      logger,
+      db: t.db,
+      temporal: connectionsOf(env),
+      services: ['auth', 'tasks', 'rma'],
+      workers: [],
+      taskKinds: [...RMA_TASK_KINDS],
+    });
     api = apiClient(platform.url);
     for (const who of ['buyer', 'qa', 'sales']) tokens[who] = await api.login(`${who}@demo.local`);
     tokens.other = await api.login('other@other.test');
@@ -68,9 +98,16 @@ describe.each(TEST_DB_KINDS)('RMA evidence files on %s', (kind) => {
     const photo = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7) % 256));
     const report = Buffer.from('site visit: reflow profile out of spec; signed by both parties\n');
 
-    const byCustomer = await upload(rmaId, tokens.buyer, [[photo, 'board photo.jpg'], [report, 'report.txt']]);
+    const byCustomer = await upload(rmaId, tokens.buyer, [
+      [photo, 'board photo.jpg'],
+      [report, 'report.txt'],
+    ]);
     expect(byCustomer.status).toBe(201);
-    const stored = ((await byCustomer.json()) as { evidence: { id: string; name: string; sha256: string; bytes: number; download: string }[] }).evidence;
+    const stored = (
+      (await byCustomer.json()) as {
+        evidence: { id: string; name: string; sha256: string; bytes: number; download: string }[];
+      }
+    ).evidence;
     expect(stored.map((e) => [e.name, e.sha256, e.bytes])).toEqual([
       ['board photo.jpg', createHash('sha256').update(photo).digest('hex'), photo.length],
       ['report.txt', createHash('sha256').update(report).digest('hex'), report.length],
@@ -106,17 +143,31 @@ describe.each(TEST_DB_KINDS)('RMA evidence files on %s', (kind) => {
     const problems = [
       await upload(rmaId, tokens.buyer, []),
       await upload(rmaId, tokens.buyer, [[Buffer.alloc(0), 'empty.jpg']]),
-      await upload(rmaId, tokens.buyer, Array.from({ length: 11 }, (_, i): [Buffer, string] => [Buffer.from(`photo ${i}`), `p${i}.jpg`])),
+      await upload(
+        rmaId,
+        tokens.buyer,
+        Array.from({ length: 11 }, (_, i): [Buffer, string] => [Buffer.from(`photo ${i}`), `p${i}.jpg`]),
+      ),
       await upload(rmaId, tokens.buyer, [[Buffer.alloc(10 * 1024 * 1024 + 1, 1), 'huge.jpg']]),
     ];
-    const bodies = await Promise.all(problems.map(async (r) => ({ status: r.status, error: ((await r.json()) as { error: { field: string; message: string } }).error })));
+    const bodies = await Promise.all(
+      problems.map(async (r) => ({
+        status: r.status,
+        error: ((await r.json()) as { error: { field: string; message: string } }).error,
+      })),
+    );
     expect(bodies.map((b) => [b.status, b.error.field])).toEqual([
       [400, 'file'],
       [400, 'file'],
       [400, 'file'],
       [400, 'file'],
     ]);
-    expect(bodies.map((b) => b.error.message)).toEqual([expect.stringMatching(/at least one file/), expect.stringMatching(/empty/), expect.stringMatching(/at most 10 files/), expect.stringMatching(/at most 10485760 bytes/)]);
+    expect(bodies.map((b) => b.error.message)).toEqual([
+      expect.stringMatching(/at least one file/),
+      expect.stringMatching(/empty/),
+      expect.stringMatching(/at most 10 files/),
+      expect.stringMatching(/at most 10485760 bytes/),
+    ]);
     // Nothing of the refused uploads was kept.
     expect((await auditRepo.listAudit(t.db, 'rma_case', rmaId)).filter((a) => a.action === 'rma.evidence')).toEqual([]);
   }, 60_000);

@@ -18,7 +18,13 @@ import { ROLES, type Role } from '../../domain/tasks/roles';
 import type { Task, TaskCompletion } from '../../domain/tasks/task';
 import { taskCompletedSignal } from '../../workflows/shared/task-signals';
 import { RMA_TASK_KINDS } from '../../domain/rma/task-kinds';
-import { PRODUCTION_TASK_QUEUE, RMA_TASK_QUEUE, rmaStateQuery, rmaWorkflowId, type RmaState } from '../../domain/rma/contract';
+import {
+  PRODUCTION_TASK_QUEUE,
+  RMA_TASK_QUEUE,
+  rmaStateQuery,
+  rmaWorkflowId,
+  type RmaState,
+} from '../../domain/rma/contract';
 import { FACTORY_CALENDAR, type WorkingCalendar } from '../../domain/rma/calendar';
 import type { Actor } from '../../infra/auth/sessions';
 import { openRma } from '../../services/rma/open-rma';
@@ -50,11 +56,20 @@ export interface RmaHarness {
   customerId: string;
   calendar: WorkingCalendar;
   /** Opens an RMA as sales (defaults: 150 pcs, in warranty by sale date, repair). */
-  open(request?: Partial<OpenRmaRequest>, customer?: { key?: boolean }): Promise<{ rmaId: string; workflowId: string; reference: string }>;
+  open(
+    request?: Partial<OpenRmaRequest>,
+    customer?: { key?: boolean },
+  ): Promise<{ rmaId: string; workflowId: string; reference: string }>;
   /** The open task of a step, waiting for the workflow to open it. */
   task(workflowId: string, step: string): Promise<Task>;
   /** Completes a step as a user of its role (or `as`), like POST /api/tasks/:id/complete. */
-  complete(workflowId: string, step: string, decision: string, data?: Record<string, unknown>, as?: User): Promise<Task>;
+  complete(
+    workflowId: string,
+    step: string,
+    decision: string,
+    data?: Record<string, unknown>,
+    as?: User,
+  ): Promise<Task>;
   state(workflowId: string): Promise<RmaState>;
   /** Skips workflow time forward to `at`. */
   sleepUntil(at: Date): Promise<void>;
@@ -70,8 +85,18 @@ export async function createRmaHarness(dbKind: TestDbKind = 'pglite'): Promise<R
   const { db } = testDb;
   const calendar: WorkingCalendar = { ...FACTORY_CALENDAR };
 
-  const customer = await createCustomer(db, { code: 'ACME', name: 'Acme Optics', currency: 'CNY', address: '1 Lens Road, Shenzhen' });
-  const keyCustomer = await createCustomer(db, { code: 'KEY', name: 'Key Account Ltd', currency: 'CNY', is_key_customer: true });
+  const customer = await createCustomer(db, {
+    code: 'ACME',
+    name: 'Acme Optics',
+    currency: 'CNY',
+    address: '1 Lens Road, Shenzhen',
+  });
+  const keyCustomer = await createCustomer(db, {
+    code: 'KEY',
+    name: 'Key Account Ltd',
+    currency: 'CNY',
+    is_key_customer: true,
+  });
   const users = {} as Record<Role, User>;
   for (const role of ROLES) {
     users[role] = await createUser(db, {
@@ -109,7 +134,14 @@ export async function createRmaHarness(dbKind: TestDbKind = 'pglite'): Promise<R
   const monday = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + daysToMonday, 1, 0, 0);
   await env.sleep(monday - nowMs);
 
-  const sales: Actor = { userId: users.sales.id, email: users.sales.email, displayName: 'sales', role: 'sales', customerId: null, sessionId: 'test' };
+  const sales: Actor = {
+    userId: users.sales.id,
+    email: users.sales.email,
+    displayName: 'sales',
+    role: 'sales',
+    customerId: null,
+    sessionId: 'test',
+  };
   const kinds = new Map(RMA_TASK_KINDS.map((k) => [k.kind, k]));
 
   const harness: RmaHarness = {
@@ -150,7 +182,8 @@ export async function createRmaHarness(dbKind: TestDbKind = 'pglite'): Promise<R
       const user = as ?? users[task.role];
       // Four eyes, as the API checks it: the person a task names as the requester cannot decide it.
       const requester = task.payload?.[FOUR_EYES_REQUESTER];
-      if (typeof requester === 'string' && requester === user.id) throw new Error(`403: "${task.title}" must be approved by someone other than the person who asked for it`);
+      if (typeof requester === 'string' && requester === user.id)
+        throw new Error(`403: "${task.title}" must be approved by someone other than the person who asked for it`);
       const completedAt = new Date(await env.currentTimeMs());
       const done = await completeTask(db, task.id, { decision, data: parsedData, completedBy: user.id, completedAt });
       if (!done) throw new Error(`task ${step} was not open`);

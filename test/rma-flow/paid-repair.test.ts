@@ -17,7 +17,13 @@ afterAll(async () => {
 });
 
 async function customerMails(): Promise<string[]> {
-  const rows = await h.testDb.db.selectFrom('outbox').select(['subject']).where('to_address', '=', 'customer@rma.test').orderBy('created_at').orderBy('id').execute();
+  const rows = await h.testDb.db
+    .selectFrom('outbox')
+    .select(['subject'])
+    .where('to_address', '=', 'customer@rma.test')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map((r) => r.subject);
 }
 
@@ -26,28 +32,50 @@ describe('paid repair: counts reconciled, quote with a deadline, paid before shi
     // Sold 400 days ago: out of warranty, so the repair is charged.
     const saleDate = new Date(Date.now() - 400 * DAY).toISOString().slice(0, 10);
     const { rmaId, workflowId, reference } = await h.open({ quantity: 5, saleDate });
-    await eventually(async () => expect(await customerMails()).toContain(`RMA ${reference}: complaint received / 客诉已受理`));
+    await eventually(async () =>
+      expect(await customerMails()).toContain(`RMA ${reference}: complaint received / 客诉已受理`),
+    );
     // 备注 1: the report cannot name more defective units than the complaint.
-    await expect(h.complete(workflowId, 'quality-report', 'submitted', { defectQuantity: 999, symptoms: 'x' })).rejects.toThrow('data.defectQuantity: cannot exceed the 5 pcs the complaint names');
+    await expect(
+      h.complete(workflowId, 'quality-report', 'submitted', { defectQuantity: 999, symptoms: 'x' }),
+    ).rejects.toThrow('data.defectQuantity: cannot exceed the 5 pcs the complaint names');
     await throughAcceptance(h, workflowId);
 
     // 5.3.1: 4 of 5 arrive — recorded, sales gets a task and an email.
-    await h.complete(workflowId, 'receive-units', 'received', { arrivedAt: new Date(Math.min((await h.now()).getTime(), Date.now())).toISOString(), quantity: 4 });
+    await h.complete(workflowId, 'receive-units', 'received', {
+      arrivedAt: new Date(Math.min((await h.now()).getTime(), Date.now())).toISOString(),
+      quantity: 4,
+    });
     const difference = await h.task(workflowId, 'count-difference');
     expect(difference).toMatchObject({ role: 'sales', payload: expect.objectContaining({ expected: 5, actual: 4 }) });
-    const rows = await h.testDb.db.selectFrom('rma_count_differences').selectAll().where('rma_case_id', '=', rmaId).execute();
+    const rows = await h.testDb.db
+      .selectFrom('rma_count_differences')
+      .selectAll()
+      .where('rma_case_id', '=', rmaId)
+      .execute();
     expect(rows.map((r) => [r.step, r.expected, r.actual])).toEqual([['receive-units', 5, 4]]);
 
-    await expect(h.complete(workflowId, 'classify', 'classified', { good: 10, scrap: 3, findings: 'x' })).rejects.toThrow('data.scrap: good 10 + scrap 3 = 13, but 4 pcs were received');
-    await h.complete(workflowId, 'classify', 'classified', { good: 4, scrap: 0, materials: [{ kind: 'SMT', inStock: true }], findings: 'U3 cracked by a drop' });
-    await expect(h.complete(workflowId, 'repair-quote', 'quoted', { amountFen: 0 })).rejects.toThrow('data.amountFen: a paid repair needs a price above 0');
+    await expect(
+      h.complete(workflowId, 'classify', 'classified', { good: 10, scrap: 3, findings: 'x' }),
+    ).rejects.toThrow('data.scrap: good 10 + scrap 3 = 13, but 4 pcs were received');
+    await h.complete(workflowId, 'classify', 'classified', {
+      good: 4,
+      scrap: 0,
+      materials: [{ kind: 'SMT', inStock: true }],
+      findings: 'U3 cracked by a drop',
+    });
+    await expect(h.complete(workflowId, 'repair-quote', 'quoted', { amountFen: 0 })).rejects.toThrow(
+      'data.amountFen: a paid repair needs a price above 0',
+    );
     await h.complete(workflowId, 'repair-quote', 'quoted', { amountFen: 150_000 });
     const decision = await h.task(workflowId, 'quote-confirmation');
     expect(decision.dueAt).not.toBeNull();
     await h.complete(workflowId, 'quote-confirmation', 'accept', {}, h.users.customer);
     await h.complete(workflowId, 'disassembly', 'done', { reclaimedParts: 0, ngParts: 4 });
     await h.complete(workflowId, 'repair-date', 'promised', { promisedOn: daysFromToday(21) });
-    await expect(h.complete(workflowId, 'repair', 'repaired', { repaired: 4, scrapped: 1 })).rejects.toThrow('data.scrapped: repaired 4 + scrapped 1 = 5, but 4 pcs went into repair');
+    await expect(h.complete(workflowId, 'repair', 'repaired', { repaired: 4, scrapped: 1 })).rejects.toThrow(
+      'data.scrapped: repaired 4 + scrapped 1 = 5, but 4 pcs went into repair',
+    );
     await h.complete(workflowId, 'repair', 'repaired', { repaired: 4, scrapped: 0 });
     await h.complete(workflowId, 'qa-confirmation', 'pass', {});
     await h.complete(workflowId, 'outgoing-inspection', 'pass', {});
@@ -57,17 +85,32 @@ describe('paid repair: counts reconciled, quote with a deadline, paid before shi
     const payment = await h.task(workflowId, 'repair-payment');
     expect(payment).toMatchObject({ role: 'finance', payload: expect.objectContaining({ outstandingFen: 150_000 }) });
     expect((await h.state(workflowId)).step).toBe('repair-payment');
-    await expect(h.complete(workflowId, 'repair-payment', 'paid', { reference: 'BANK-1', amountFen: 100 })).rejects.toThrow('data.amountFen: must be the outstanding 1500.00 CNY');
+    await expect(
+      h.complete(workflowId, 'repair-payment', 'paid', { reference: 'BANK-1', amountFen: 100 }),
+    ).rejects.toThrow('data.amountFen: must be the outstanding 1500.00 CNY');
     await h.complete(workflowId, 'repair-payment', 'paid', { reference: 'BANK-1', amountFen: 150_000 });
     await h.complete(workflowId, 'ship-back', 'shipped', { carrier: 'SF Express', trackingNumber: 'SF777' });
     await h.complete(workflowId, 'count-difference', 'settled', { note: 'customer keeps one unit' });
-    await h.complete(workflowId, 'close-report', 'closed', { rootCause: 'drop damage', correctiveAction: 'none: customer fault' });
+    await h.complete(workflowId, 'close-report', 'closed', {
+      rootCause: 'drop damage',
+      correctiveAction: 'none: customer fault',
+    });
     expect(await h.env.client.workflow.getHandle(workflowId).result()).toEqual({ outcome: 'repaired', penaltyFen: 0 });
 
-    const invoice = await h.testDb.db.selectFrom('invoices').selectAll().where('rma_case_id', '=', rmaId).executeTakeFirstOrThrow();
+    const invoice = await h.testDb.db
+      .selectFrom('invoices')
+      .selectAll()
+      .where('rma_case_id', '=', rmaId)
+      .executeTakeFirstOrThrow();
     expect([Number(invoice.amount_cents), invoice.status]).toEqual([150_000, 'paid']);
-    const payments = await h.testDb.db.selectFrom('payments').selectAll().where('invoice_id', '=', invoice.id).execute();
-    expect(payments.map((p) => [Number(p.amount_cents), p.reference, p.confirmed_by])).toEqual([[150_000, 'BANK-1', h.users.finance.id]]);
+    const payments = await h.testDb.db
+      .selectFrom('payments')
+      .selectAll()
+      .where('invoice_id', '=', invoice.id)
+      .execute();
+    expect(payments.map((p) => [Number(p.amount_cents), p.reference, p.confirmed_by])).toEqual([
+      [150_000, 'BANK-1', h.users.finance.id],
+    ]);
     expect((await getRmaCase(h.testDb.db, rmaId))?.status).toBe('closed:repaired');
     const mails = await customerMails();
     expect(mails).toEqual(
@@ -78,7 +121,13 @@ describe('paid repair: counts reconciled, quote with a deadline, paid before shi
         `RMA ${reference}: closed / 已结案`,
       ]),
     );
-    const sales = await h.testDb.db.selectFrom('outbox').select('subject').where('to_address', '=', 'sales@rma.test').execute();
-    expect(sales.map((m) => m.subject)).toContain(`RMA ${reference}: quantity differs — 1 pcs fewer than the complaint names / 数量不符`);
+    const sales = await h.testDb.db
+      .selectFrom('outbox')
+      .select('subject')
+      .where('to_address', '=', 'sales@rma.test')
+      .execute();
+    expect(sales.map((m) => m.subject)).toContain(
+      `RMA ${reference}: quantity differs — 1 pcs fewer than the complaint names / 数量不符`,
+    );
   });
 });

@@ -80,14 +80,20 @@ describe('paid repair declined', () => {
     expect(confirm.customerId).toBe(h.customerId);
     await h.complete(workflowId, 'quote-confirmation', 'decline', { onDecline: 'return' }, h.users.customer);
     await h.complete(workflowId, 'return-unrepaired', 'shipped', { carrier: 'SF', trackingNumber: 'SF-BACK-1' });
-    await h.complete(workflowId, 'close-report', 'closed', { rootCause: 'ESD damage at the customer', correctiveAction: 'ESD guidance sent' });
+    await h.complete(workflowId, 'close-report', 'closed', {
+      rootCause: 'ESD damage at the customer',
+      correctiveAction: 'ESD guidance sent',
+    });
     const result = await h.env.client.workflow.getHandle(workflowId).result();
     expect(result.outcome).toBe('returned_unrepaired');
     expect((await getRmaCase(h.testDb.db, rmaId))?.status).toBe('closed:returned_unrepaired');
     expect(await findTaskByStep(h.testDb.db, workflowId, 'repair')).toBeUndefined();
     const invoices = await h.testDb.db.selectFrom('invoices').selectAll().where('rma_case_id', '=', rmaId).execute();
     expect(invoices).toEqual([]);
-    expect(await mails(h)).toContainEqual({ to: 'customer@rma.test', subject: expect.stringMatching(/: shipped \/ 已发货$/) });
+    expect(await mails(h)).toContainEqual({
+      to: 'customer@rma.test',
+      subject: expect.stringMatching(/: shipped \/ 已发货$/),
+    });
   });
 
   it('declined with "scrap" → the warehouse scraps the units; accepted → a repair invoice is raised', async () => {
@@ -106,7 +112,11 @@ describe('paid repair declined', () => {
     await h.complete(accepted.workflowId, 'repair-quote', 'quoted', { amountFen: 80_000 });
     await h.complete(accepted.workflowId, 'quote-confirmation', 'accept', {}, h.users.customer);
     await h.task(accepted.workflowId, 'disassembly');
-    const invoices = await h.testDb.db.selectFrom('invoices').selectAll().where('rma_case_id', '=', accepted.rmaId).execute();
+    const invoices = await h.testDb.db
+      .selectFrom('invoices')
+      .selectAll()
+      .where('rma_case_id', '=', accepted.rmaId)
+      .execute();
     expect(invoices.map((i) => [i.kind, i.amount_cents, i.currency.trim()])).toEqual([['repair', 80_000, 'CNY']]);
     await terminate(accepted.workflowId);
   });
@@ -148,7 +158,9 @@ describe('repair routing by batch size', () => {
     await throughAcceptance(h, workflowId);
     await throughClassification(h, workflowId, 150);
     expect((await h.task(workflowId, 'disassembly')).role).toBe('qa');
-    await expect(h.env.client.workflow.getHandle(rmaRepairWorkflowId(rmaId)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(h.env.client.workflow.getHandle(rmaRepairWorkflowId(rmaId)).describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
     await terminate(workflowId);
   });
 });
@@ -157,7 +169,10 @@ describe('analysis routing and return acceptance', () => {
   it('a key customer’s units are analysed by R&D', async () => {
     const { workflowId } = await h.open({}, { key: true });
     await throughAcceptance(h, workflowId);
-    await h.complete(workflowId, 'receive-units', 'received', { arrivedAt: new Date(Math.min((await h.now()).getTime(), Date.now())).toISOString(), quantity: 150 });
+    await h.complete(workflowId, 'receive-units', 'received', {
+      arrivedAt: new Date(Math.min((await h.now()).getTime(), Date.now())).toISOString(),
+      quantity: 150,
+    });
     const classify = await h.task(workflowId, 'classify');
     expect(classify.payload).toMatchObject({ department: 'rd' });
     expect((await h.state(workflowId)).analysisDepartment).toBe('rd');
@@ -177,7 +192,10 @@ describe('analysis routing and return acceptance', () => {
   it('a rejected return closes the report without receiving units', async () => {
     const { rmaId, workflowId } = await h.open();
     await throughAcceptance(h, workflowId, { accept: false });
-    await h.complete(workflowId, 'close-report', 'closed', { rootCause: 'no defect found on site', correctiveAction: 'none' });
+    await h.complete(workflowId, 'close-report', 'closed', {
+      rootCause: 'no defect found on site',
+      correctiveAction: 'none',
+    });
     expect((await h.env.client.workflow.getHandle(workflowId).result()).outcome).toBe('rejected');
     expect((await getRmaCase(h.testDb.db, rmaId))?.status).toBe('closed:rejected');
     expect(await findTaskByStep(h.testDb.db, workflowId, 'receive-units')).toBeUndefined();
@@ -201,7 +219,10 @@ describe('exchange path', () => {
     expect(waiting.role).toBe('warehouse');
 
     await h.complete(workflowId, 'invoice-unreturned', 'invoiced', { amountFen: 300_000 });
-    await h.complete(workflowId, 'close-report', 'closed', { rootCause: 'lens scratched in assembly', correctiveAction: 'protective film added' });
+    await h.complete(workflowId, 'close-report', 'closed', {
+      rootCause: 'lens scratched in assembly',
+      correctiveAction: 'protective film added',
+    });
     expect((await h.env.client.workflow.getHandle(workflowId).result()).outcome).toBe('exchanged_invoiced');
     const invoices = await h.testDb.db.selectFrom('invoices').selectAll().where('rma_case_id', '=', rmaId).execute();
     expect(invoices.map((i) => [i.number, i.amount_cents])).toEqual([[`${reference}-U`, 300_000]]);

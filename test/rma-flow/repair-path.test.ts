@@ -14,7 +14,13 @@ afterAll(async () => {
   await h?.close();
 });
 
-const visit = { visitedOn: '2026-11-24', responsibility: 'factory', evidence: 'cold solder joints on U3', customerSignatory: 'Li Wei', factorySignatory: 'Zhang San' };
+const visit = {
+  visitedOn: '2026-11-24',
+  responsibility: 'factory',
+  evidence: 'cold solder joints on U3',
+  customerSignatory: 'Li Wei',
+  factorySignatory: 'Zhang San',
+};
 const report = { defectQuantity: 150, symptoms: 'flicker' };
 
 describe('RMA repair path (after-sales team, ≤ 200 pcs)', () => {
@@ -25,8 +31,16 @@ describe('RMA repair path (after-sales team, ≤ 200 pcs)', () => {
     await confirmClaims(h, workflowId);
     await h.complete(workflowId, 'return-acceptance', 'accept', { resolution: 'repair' });
     const now = await h.now();
-    await h.complete(workflowId, 'receive-units', 'received', { arrivedAt: new Date(Math.min(now.getTime(), Date.now())).toISOString(), quantity: 150 });
-    await h.complete(workflowId, 'classify', 'classified', { good: 150, scrap: 0, materials: [{ kind: 'SMT', inStock: true }], findings: 'U3 joints' });
+    await h.complete(workflowId, 'receive-units', 'received', {
+      arrivedAt: new Date(Math.min(now.getTime(), Date.now())).toISOString(),
+      quantity: 150,
+    });
+    await h.complete(workflowId, 'classify', 'classified', {
+      good: 150,
+      scrap: 0,
+      materials: [{ kind: 'SMT', inStock: true }],
+      findings: 'U3 joints',
+    });
 
     const state = await eventually(async () => {
       const s = await h.state(workflowId);
@@ -57,7 +71,10 @@ describe('RMA repair path (after-sales team, ≤ 200 pcs)', () => {
     await h.complete(workflowId, 'outgoing-inspection', 'pass', {});
     await h.complete(workflowId, 'pack', 'done', {});
     await h.complete(workflowId, 'ship-back', 'shipped', { carrier: 'SF Express', trackingNumber: 'SF123456789' });
-    await h.complete(workflowId, 'close-report', 'closed', { rootCause: 'reflow profile too cold', correctiveAction: 'profile re-qualified' });
+    await h.complete(workflowId, 'close-report', 'closed', {
+      rootCause: 'reflow profile too cold',
+      correctiveAction: 'profile re-qualified',
+    });
 
     const result = await h.env.client.workflow.getHandle(workflowId).result();
     expect(result).toEqual({ outcome: 'repaired', penaltyFen: 0 });

@@ -7,7 +7,13 @@ import { createRmaHarness, type RmaHarness } from './harness';
 import { throughAcceptance, HOUR, DAY } from './flow-helpers';
 import { RMA_TASK_QUEUE } from '../../domain/rma/contract';
 import { localDate } from '../../domain/rma/calendar';
-import { rmaDailyReportWorkflow, rmaPenaltyAssessmentWorkflow, rmaPmcAgendaWorkflow, rmaTripPlanWorkflow, type RoutineResult } from '../../workflows/rma/routines';
+import {
+  rmaDailyReportWorkflow,
+  rmaPenaltyAssessmentWorkflow,
+  rmaPmcAgendaWorkflow,
+  rmaTripPlanWorkflow,
+  type RoutineResult,
+} from '../../workflows/rma/routines';
 import { listPenalties } from '../../infra/db/repositories/rma';
 
 let h: RmaHarness;
@@ -25,13 +31,23 @@ let run = 0;
  * Runs a routine at the server's current time: the test environment's own client would skip time ahead (to the
  * RMAs' next reminder) while waiting for the result, so a plain client on the same connection waits instead.
  */
-function atTheCurrentTime<A extends unknown[], R>(workflow: (...args: A) => Promise<R>, options: { taskQueue: string; workflowId: string; args: A }): Promise<R> {
+function atTheCurrentTime<A extends unknown[], R>(
+  workflow: (...args: A) => Promise<R>,
+  options: { taskQueue: string; workflowId: string; args: A },
+): Promise<R> {
   return new Client({ connection: h.env.connection, namespace: h.env.namespace }).workflow.execute(workflow, options);
 }
 
-async function runRoutine(workflow: (input: { calendar: typeof h.calendar }) => Promise<RoutineResult>, at: number): Promise<RoutineResult> {
+async function runRoutine(
+  workflow: (input: { calendar: typeof h.calendar }) => Promise<RoutineResult>,
+  at: number,
+): Promise<RoutineResult> {
   await h.sleepUntil(new Date(at));
-  return atTheCurrentTime(workflow, { taskQueue: RMA_TASK_QUEUE, workflowId: `routine-test-${++run}`, args: [{ calendar: h.calendar }] });
+  return atTheCurrentTime(workflow, {
+    taskQueue: RMA_TASK_QUEUE,
+    workflowId: `routine-test-${++run}`,
+    args: [{ calendar: h.calendar }],
+  });
 }
 
 async function routineMails(name: string): Promise<{ to: string; subject: string; text: string }[]> {
@@ -61,8 +77,16 @@ describe('daily routines on the factory calendar (Asia/Shanghai, Mon–Sat)', ()
     await throughAcceptance(h, c.workflowId);
     const now = await h.now();
     // An arrival is a fact: not after the wall clock's now (the server's skipped clock runs ahead of it).
-    await h.complete(c.workflowId, 'receive-units', 'received', { arrivedAt: new Date(Math.min(now.getTime(), Date.now())).toISOString(), quantity: 10 });
-    await h.complete(c.workflowId, 'classify', 'classified', { good: 10, scrap: 0, materials: [{ kind: 'FPC', inStock: false }], findings: 'FPC cracked' });
+    await h.complete(c.workflowId, 'receive-units', 'received', {
+      arrivedAt: new Date(Math.min(now.getTime(), Date.now())).toISOString(),
+      quantity: 10,
+    });
+    await h.complete(c.workflowId, 'classify', 'classified', {
+      good: 10,
+      scrap: 0,
+      materials: [{ kind: 'FPC', inStock: false }],
+      findings: 'FPC cracked',
+    });
     await h.complete(c.workflowId, 'disassembly', 'done', { reclaimedParts: 0, ngParts: 1 });
     const tuesday = localDate(h.calendar, new Date(local(1, '12:00')));
     await h.complete(c.workflowId, 'repair-date', 'promised', { promisedOn: tuesday });
@@ -73,7 +97,9 @@ describe('daily routines on the factory calendar (Asia/Shanghai, Mon–Sat)', ()
     const mails = await routineMails('pmc-agenda');
     expect(mails.map((m) => m.to)).toEqual(['production@rma.test', 'qa@rma.test']);
     expect(mails[0].text).toContain(`${c.reference} · FPC · expected`);
-    expect(mails[0].text).toMatch(new RegExp(`${c.reference} · promised 承诺 ${tuesday} · FPC material expected after it`));
+    expect(mails[0].text).toMatch(
+      new RegExp(`${c.reference} · promised 承诺 ${tuesday} · FPC material expected after it`),
+    );
   });
 
   it('17:20 trip plan (1. 排定出差计划表,每日下午17:20更新): the urgent visit due tomorrow, not the one due Thursday', async () => {
@@ -109,9 +135,16 @@ describe('daily routines on the factory calendar (Asia/Shanghai, Mon–Sat)', ()
     const result = await runRoutine(rmaPenaltyAssessmentWorkflow, local(4, '19:45'));
     expect(result.items).toBe(2);
     const fines = (await listPenalties(h.testDb.db, {})).filter((p) => p.kind === 'violation');
-    expect(fines.map((f) => [f.responsible_party, Number(f.amount_cents), f.serious]).sort()).toEqual([['qa', 10_000, true], ['qa', 5_000, false]]);
+    expect(fines.map((f) => [f.responsible_party, Number(f.amount_cents), f.serious]).sort()).toEqual([
+      ['qa', 10_000, true],
+      ['qa', 5_000, false],
+    ]);
     // A second run the same day books nothing more.
-    const again = await atTheCurrentTime(rmaPenaltyAssessmentWorkflow, { taskQueue: RMA_TASK_QUEUE, workflowId: `routine-test-${++run}`, args: [{ calendar: h.calendar }] });
+    const again = await atTheCurrentTime(rmaPenaltyAssessmentWorkflow, {
+      taskQueue: RMA_TASK_QUEUE,
+      workflowId: `routine-test-${++run}`,
+      args: [{ calendar: h.calendar }],
+    });
     expect(again.items).toBe(0);
   });
 

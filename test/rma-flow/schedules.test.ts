@@ -18,14 +18,19 @@ afterAll(async () => {
 describe('RMA routine schedules (Asia/Shanghai)', () => {
   it('are created once, left alone when unchanged, and updated when the calendar changes', async () => {
     const first = await ensureRmaRoutineSchedules(h.env.client, h.calendar);
-    const ids = ['trip-plan', 'pmc-agenda', 'daily-report', 'penalty-assessment'].map((n) => routineScheduleId(n as never));
+    const ids = ['trip-plan', 'pmc-agenda', 'daily-report', 'penalty-assessment'].map((n) =>
+      routineScheduleId(n as never),
+    );
     expect(first.created.sort()).toEqual([...ids].sort());
     const again = await ensureRmaRoutineSchedules(h.env.client, h.calendar);
     expect(again).toEqual({ created: [], updated: [], unchanged: expect.arrayContaining(ids) });
 
     const trip = await h.env.client.schedule.getHandle(routineScheduleId('trip-plan')).describe();
     expect(trip.spec.timezone).toBe('Asia/Shanghai');
-    expect(trip.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 17, end: 17, step: 1 }], minute: [{ start: 20, end: 20, step: 1 }] });
+    expect(trip.spec.calendars?.[0]).toMatchObject({
+      hour: [{ start: 17, end: 17, step: 1 }],
+      minute: [{ start: 20, end: 20, step: 1 }],
+    });
     expect(trip.action).toMatchObject({ type: 'startWorkflow', workflowType: 'rmaTripPlanWorkflow', taskQueue: 'rma' });
 
     const withHoliday = { ...h.calendar, holidays: ['2027-01-01'] };
@@ -40,7 +45,11 @@ describe('RMA routine schedules (Asia/Shanghai)', () => {
     const monday0900 = (await h.now()).getTime();
     await h.sleepUntil(new Date(monday0900 + 7 * HOUR + 60_000));
     const rows = await eventually(async () => {
-      const r = await h.testDb.db.selectFrom('outbox').select(['to_address', 'subject']).where('idempotency_key', 'like', 'rma-routine:pmc-agenda:%').execute();
+      const r = await h.testDb.db
+        .selectFrom('outbox')
+        .select(['to_address', 'subject'])
+        .where('idempotency_key', 'like', 'rma-routine:pmc-agenda:%')
+        .execute();
       if (r.length === 0) throw new Error('no PMC agenda mailed yet');
       return r;
     });

@@ -101,19 +101,71 @@ describe('the API surface from its OpenAPI document', () => {
   const records: { own: Records; other: Records } = {} as never;
 
   async function login(email: string): Promise<string> {
-    const r = await fetch(`${platform.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'demo' }) });
+    const r = await fetch(`${platform.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'demo' }),
+    });
     if (r.status !== 200) throw new Error(`login ${email}: ${r.status}`);
     return ((await r.json()) as { token: string }).token;
   }
 
   async function recordsOf(customerId: string, userId: string): Promise<Records> {
     const tag = customerId.slice(0, 8);
-    const quote = await createQuote(t.db, { reference: `Q-SURFACE-${tag}`, customer_id: customerId, status: 'analysing', quantity: 5, currency: 'CNY', created_by: userId });
-    await addQuoteFile(t.db, { quote_id: quote.id, revision: 1, kind: 'gerber', filename: 'board.zip', content_hash: 'ab'.repeat(32), size_bytes: 3, storage_path: join(dataDir, 'absent.zip') });
-    const fileId = (await t.db.selectFrom('quote_files').select('id').where('quote_id', '=', quote.id).executeTakeFirstOrThrow()).id;
-    const order = await createOrder(t.db, { reference: `O-SURFACE-${tag}`, quote_id: quote.id, customer_id: customerId, workflow_id: null, status: 'contract', quantity: 5, total_cents: 1000, currency: 'CNY' });
-    const rma = await createRmaCase(t.db, { reference: `R-SURFACE-${tag}`, customer_id: customerId, workflow_id: null, status: 'open', complaint: 'boards fail', quantity: 1, product_model: null, part_number: null, sale_date: null, production_date: null, order_id: null, created_by: userId });
-    const { task } = await openTask(t.db, { workflowId: `quote:${quote.id}`, step: 'customer-decision-r1', kind: QUOTE_TASK_KIND_NAMES.customerDecision, title: 'Decide', role: 'customer', caseType: 'quote', caseId: quote.id, customerId });
+    const quote = await createQuote(t.db, {
+      reference: `Q-SURFACE-${tag}`,
+      customer_id: customerId,
+      status: 'analysing',
+      quantity: 5,
+      currency: 'CNY',
+      created_by: userId,
+    });
+    await addQuoteFile(t.db, {
+      quote_id: quote.id,
+      revision: 1,
+      kind: 'gerber',
+      filename: 'board.zip',
+      content_hash: 'ab'.repeat(32),
+      size_bytes: 3,
+      storage_path: join(dataDir, 'absent.zip'),
+    });
+    const fileId = (
+      await t.db.selectFrom('quote_files').select('id').where('quote_id', '=', quote.id).executeTakeFirstOrThrow()
+    ).id;
+    const order = await createOrder(t.db, {
+      reference: `O-SURFACE-${tag}`,
+      quote_id: quote.id,
+      customer_id: customerId,
+      workflow_id: null,
+      status: 'contract',
+      quantity: 5,
+      total_cents: 1000,
+      currency: 'CNY',
+    });
+    const rma = await createRmaCase(t.db, {
+      reference: `R-SURFACE-${tag}`,
+      customer_id: customerId,
+      workflow_id: null,
+      status: 'open',
+      complaint: 'boards fail',
+      quantity: 1,
+      product_model: null,
+      part_number: null,
+      sale_date: null,
+      production_date: null,
+      order_id: null,
+      created_by: userId,
+    });
+    const { task } = await openTask(t.db, {
+      workflowId: `quote:${quote.id}`,
+      step: 'customer-decision-r1',
+      kind: QUOTE_TASK_KIND_NAMES.customerDecision,
+      title: 'Decide',
+      role: 'customer',
+      caseType: 'quote',
+      caseId: quote.id,
+      customerId,
+    });
     return { customerId, quoteId: quote.id, fileId, orderId: order.id, rmaId: rma.id, taskId: task.id };
   }
 
@@ -127,21 +179,56 @@ describe('the API surface from its OpenAPI document', () => {
     t = await openTestDb('pglite');
     await seedDemo(t.db);
     const demo = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!;
-    const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'CNY', status: 'approved' });
-    const otherUser = await usersRepo.createUser(t.db, { email: 'other@other.test', displayName: 'Other', passwordHash: await hashPassword('demo'), role: 'customer', customerId: other.id });
+    const other = await customersRepo.createCustomer(t.db, {
+      code: 'OTHER',
+      name: 'Other Co.',
+      currency: 'CNY',
+      status: 'approved',
+    });
+    const otherUser = await usersRepo.createUser(t.db, {
+      email: 'other@other.test',
+      displayName: 'Other',
+      passwordHash: await hashPassword('demo'),
+      role: 'customer',
+      customerId: other.id,
+    });
     dataDir = mkdtempSync(join(tmpdir(), 'smt-surface-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO: 'false', LOGIN_ATTEMPTS_PER_MINUTE: '100000', LOGIN_FAILURES_PER_ACCOUNT: '100000' });
-    platform = await startPlatform({ config, logger, db: t.db, temporal: connectionsOf(env), workers: [], mailSender: false, ui: false });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SMTP_CATCHER_PORT: '0',
+      LOG_LEVEL: 'silent',
+      SEED_DEMO: 'false',
+      LOGIN_ATTEMPTS_PER_MINUTE: '100000',
+      LOGIN_FAILURES_PER_ACCOUNT: '100000',
+    });
+    platform = await startPlatform({
+      config,
+      logger,
+      db: t.db,
+      temporal: connectionsOf(env),
+      workers: [],
+      mailSender: false,
+      ui: false,
+    });
     const customerUser = (await usersRepo.findUserForLogin(t.db, 'customer@demo.local'))!;
     records.own = await recordsOf(demo.id, customerUser.id);
     records.other = await recordsOf(other.id, otherUser.id);
     for (const role of ROLES) tokens.set(role, await login(`${role}@demo.local`));
     tokens.set('other-customer', await login('other@other.test'));
 
-    const doc = (await (await fetch(`${platform.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, OpenApiOperation>>; components?: { schemas?: Record<string, JsonSchema> } };
+    const doc = (await (await fetch(`${platform.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, OpenApiOperation>>;
+      components?: { schemas?: Record<string, JsonSchema> };
+    };
     components = doc.components?.schemas ?? {};
     operations = Object.entries(doc.paths).flatMap(([path, item]) =>
-      METHODS.filter((m) => item[m]).map((method) => ({ key: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, doc: item[method] as OpenApiOperation })),
+      METHODS.filter((m) => item[m]).map((method) => ({
+        key: `${method.toUpperCase()} ${path}`,
+        method: method.toUpperCase(),
+        path,
+        doc: item[method] as OpenApiOperation,
+      })),
     );
   }, 180_000);
 
@@ -155,7 +242,13 @@ describe('the API surface from its OpenAPI document', () => {
   /** The path with its parameters filled from `of`, or from `overrides` by parameter name. */
   function pathFor(op: Operation, of: Records, overrides: Record<string, string> = {}): string {
     const section = op.path.split('/')[2];
-    const primary: Record<string, string> = { quotes: of.quoteId, orders: of.orderId, rmas: of.rmaId, customers: of.customerId, tasks: of.taskId };
+    const primary: Record<string, string> = {
+      quotes: of.quoteId,
+      orders: of.orderId,
+      rmas: of.rmaId,
+      customers: of.customerId,
+      tasks: of.taskId,
+    };
     const values: Record<string, string> = {
       id: primary[section] ?? MISSING_ID,
       fileId: of.fileId,
@@ -188,7 +281,12 @@ describe('the API surface from its OpenAPI document', () => {
     return { body: JSON.stringify(samples[op.key] ?? {}), type: 'application/json' };
   }
 
-  async function send(method: string, path: string, token: string | undefined, request: { body?: string | FormData; type?: string; query?: string }): Promise<Answer> {
+  async function send(
+    method: string,
+    path: string,
+    token: string | undefined,
+    request: { body?: string | FormData; type?: string; query?: string },
+  ): Promise<Answer> {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (request.type) headers['content-type'] = request.type;
@@ -203,13 +301,22 @@ describe('the API surface from its OpenAPI document', () => {
     return { status: res.status, body };
   }
 
-  const allowedRoles = (rule: AccessRule): readonly Role[] => (rule.who === 'anyone' || rule.who === 'signed-in' ? ROLES : rule.who);
-  const roleOf = (caller: Caller): Role | undefined => (caller === 'anonymous' ? undefined : caller === 'other-customer' ? 'customer' : caller);
-  const same = (a: Answer, b: Answer) => a.status === b.status && a.body?.error?.code === b.body?.error?.code && a.body?.error?.message === b.body?.error?.message;
+  const allowedRoles = (rule: AccessRule): readonly Role[] =>
+    rule.who === 'anyone' || rule.who === 'signed-in' ? ROLES : rule.who;
+  const roleOf = (caller: Caller): Role | undefined =>
+    caller === 'anonymous' ? undefined : caller === 'other-customer' ? 'customer' : caller;
+  const same = (a: Answer, b: Answer) =>
+    a.status === b.status &&
+    a.body?.error?.code === b.body?.error?.code &&
+    a.body?.error?.message === b.body?.error?.message;
 
   /** Row counts of every table: what a refused request must leave as it was. */
   async function fingerprint(): Promise<Record<string, number>> {
-    const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(t.db);
+    const tables = await sql<{
+      table_name: string;
+    }>`select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(
+      t.db,
+    );
     const counts: Record<string, number> = {};
     for (const { table_name: name } of tables.rows) {
       const r = await sql<{ n: string }>`select count(*) as n from ${sql.table(name)}`.execute(t.db);
@@ -226,7 +333,12 @@ describe('the API surface from its OpenAPI document', () => {
 
   test('every role, anonymous and another customer get the answer the matrix declares; refused requests change nothing', async () => {
     const callers: Caller[] = ['anonymous', ...ROLES, 'other-customer'];
-    interface Case { op: Operation; caller: Caller; of: 'own' | 'other'; refused: boolean }
+    interface Case {
+      op: Operation;
+      caller: Caller;
+      of: 'own' | 'other';
+      refused: boolean;
+    }
     const cases: Case[] = [];
     for (const op of operations) {
       const rule = ACCESS_MATRIX[op.key];
@@ -249,7 +361,8 @@ describe('the API surface from its OpenAPI document', () => {
       const role = roleOf(caller);
       let token = caller === 'anonymous' ? undefined : tokens.get(caller);
       // Logging out ends the session it is called with: a session of its own.
-      if (op.key === 'POST /api/auth/logout' && caller !== 'anonymous') token = await login(caller === 'other-customer' ? 'other@other.test' : `${caller}@demo.local`);
+      if (op.key === 'POST /api/auth/logout' && caller !== 'anonymous')
+        token = await login(caller === 'other-customer' ? 'other@other.test' : `${caller}@demo.local`);
       const target = records[of];
       const answer = await send(op.method, pathFor(op, target), token, sampleBody(op));
       const where = `${op.key} as ${caller} on ${of === 'own' ? "the demo customer's" : "another customer's"} record → ${answer.status} ${JSON.stringify(answer.body?.error ?? '')}`;
@@ -264,7 +377,8 @@ describe('the API surface from its OpenAPI document', () => {
         return;
       }
       if (!rule.records) {
-        if (answer.status === 401 || answer.status === 403) problems.push(`${where}: expected ${role} to be let through`);
+        if (answer.status === 401 || answer.status === 403)
+          problems.push(`${where}: expected ${role} to be let through`);
         return;
       }
       // Record checks: a record the caller may not see answers exactly like one that does not exist.
@@ -272,27 +386,35 @@ describe('the API surface from its OpenAPI document', () => {
       const customerOfCaller = caller === 'other-customer' ? records.other.customerId : records.own.customerId;
       const ownsTarget = role !== 'customer' || target.customerId === customerOfCaller;
       // The fixture tasks are customer tasks: seen by the customer they belong to and by overseers.
-      const visible = rule.records === 'customer' ? ownsTarget : (role === 'customer' || OVERSEER_ROLES.includes(role)) && ownsTarget;
+      const visible =
+        rule.records === 'customer' ? ownsTarget : (role === 'customer' || OVERSEER_ROLES.includes(role)) && ownsTarget;
       if (visible) {
-        if (same(answer, missing)) problems.push(`${where}: expected the record to be reached (it answered like a missing one)`);
-        if (answer.status === 401 || (answer.status === 403 && !rule.rolesOfTarget)) problems.push(`${where}: expected ${role} to be let through`);
+        if (same(answer, missing))
+          problems.push(`${where}: expected the record to be reached (it answered like a missing one)`);
+        if (answer.status === 401 || (answer.status === 403 && !rule.rolesOfTarget))
+          problems.push(`${where}: expected ${role} to be let through`);
       } else if (!same(answer, missing)) {
-        problems.push(`${where}: expected the same answer as for a missing record (${missing.status} ${JSON.stringify(missing.body?.error ?? '')})`);
+        problems.push(
+          `${where}: expected the same answer as for a missing record (${missing.status} ${JSON.stringify(missing.body?.error ?? '')})`,
+        );
       }
     };
 
     /** Runs the checks four at a time: one app, many requests. */
     const run = async (list: Case[]) => {
       const queue = [...list];
-      await Promise.all(Array.from({ length: 4 }, async () => {
-        for (let c = queue.shift(); c; c = queue.shift()) await check(c);
-      }));
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          for (let c = queue.shift(); c; c = queue.shift()) await check(c);
+        }),
+      );
     };
     const before = await fingerprint();
     await run(cases.filter((x) => x.refused));
     const after = await fingerprint();
     for (const table of Object.keys(after)) {
-      if (after[table] !== before[table]) problems.push(`refused requests changed ${table}: ${before[table]} rows before, ${after[table]} after`);
+      if (after[table] !== before[table])
+        problems.push(`refused requests changed ${table}: ${before[table]} rows before, ${after[table]} after`);
     }
     await run(cases.filter((x) => !x.refused));
     expect(problems).toEqual([]);
@@ -300,8 +422,32 @@ describe('the API surface from its OpenAPI document', () => {
 
   describe('fuzz', () => {
     /** Values no field accepts in the place they are put. */
-    const hostileStrings = fc.constantFrom('a\u0000b', 'line\u0007bell', '\u001b[31mred', 'x'.repeat(70_000), '2026-02-30', '2026-13-01', 'javascript:alert(1)', 'not-a-uuid', '../../etc/passwd', "'; drop table users; --", '\ud800', '%00');
-    const wrongTypes = fc.constantFrom<unknown>(null, -1, 1.5e308, true, [], [1, 2], { nested: { deeper: ['x'] } }, '', 'x'.repeat(70_000), 'a\u0000b');
+    const hostileStrings = fc.constantFrom(
+      'a\u0000b',
+      'line\u0007bell',
+      '\u001b[31mred',
+      'x'.repeat(70_000),
+      '2026-02-30',
+      '2026-13-01',
+      'javascript:alert(1)',
+      'not-a-uuid',
+      '../../etc/passwd',
+      "'; drop table users; --",
+      '\ud800',
+      '%00',
+    );
+    const wrongTypes = fc.constantFrom<unknown>(
+      null,
+      -1,
+      1.5e308,
+      true,
+      [],
+      [1, 2],
+      { nested: { deeper: ['x'] } },
+      '',
+      'x'.repeat(70_000),
+      'a\u0000b',
+    );
 
     const resolve = (schema: JsonSchema | undefined): JsonSchema | undefined => {
       if (!schema?.$ref) return schema;
@@ -310,7 +456,10 @@ describe('the API surface from its OpenAPI document', () => {
     const propertiesOf = (schema: JsonSchema | undefined): Record<string, JsonSchema> => {
       const s = resolve(schema);
       if (!s) return {};
-      return { ...s.properties, ...Object.assign({}, ...[...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])].map(propertiesOf)) };
+      return {
+        ...s.properties,
+        ...Object.assign({}, ...[...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])].map(propertiesOf)),
+      };
     };
     /** A value the declared schema refuses: the wrong JSON type, or a string breaking its format, pattern or length. */
     const badValueFor = (schema: JsonSchema | undefined, inQuery = false): fc.Arbitrary<unknown> => {
@@ -334,7 +483,8 @@ describe('the API surface from its OpenAPI document', () => {
         if (s?.maxLength !== undefined) broken.push('x'.repeat(s.maxLength + 1));
         return fc.oneof(fc.constantFrom(...broken), fc.constantFrom<unknown>(12345, true, { a: 1 }, [1]));
       }
-      if (types.includes('integer') || types.includes('number')) return fc.constantFrom<unknown>('twelve', 'a\u0000b', true, { n: 1 }, [3]);
+      if (types.includes('integer') || types.includes('number'))
+        return fc.constantFrom<unknown>('twelve', 'a\u0000b', true, { n: 1 }, [3]);
       if (types.includes('boolean')) return fc.constantFrom<unknown>('yes please', 7, { b: true });
       if (types.includes('array')) return fc.constantFrom<unknown>('not a list', 5, { a: 1 });
       if (types.includes('object')) return fc.constantFrom<unknown>('not an object', 5, [1, 2]);
@@ -364,9 +514,14 @@ describe('the API surface from its OpenAPI document', () => {
       const queryParams = (op.doc.parameters ?? []).filter((p) => p.in === 'query');
       if (queryParams.length) {
         options.push(
-          fc.constantFrom(...queryParams).chain((p) =>
-            badValueFor(p.schema, true).map((value) => ({ label: `query ${p.name}=${JSON.stringify(value)?.slice(0, 40)}`, query: `?${p.name}=${encode(typeof value === 'string' ? value : JSON.stringify(value))}` })),
-          ),
+          fc
+            .constantFrom(...queryParams)
+            .chain((p) =>
+              badValueFor(p.schema, true).map((value) => ({
+                label: `query ${p.name}=${JSON.stringify(value)?.slice(0, 40)}`,
+                query: `?${p.name}=${encode(typeof value === 'string' ? value : JSON.stringify(value))}`,
+              })),
+            ),
         );
       }
       const json = op.doc.requestBody?.content['application/json']?.schema;
@@ -374,26 +529,60 @@ describe('the API surface from its OpenAPI document', () => {
         const props = Object.entries(propertiesOf(json));
         if (props.length) {
           options.push(
-            fc.constantFrom(...props).chain(([name, schema]) =>
-              badValueFor(schema).map((value) => ({ label: `body.${name}=${JSON.stringify(value)?.slice(0, 40)}`, body: JSON.stringify({ [name]: value }), type: 'application/json' })),
-            ),
+            fc
+              .constantFrom(...props)
+              .chain(([name, schema]) =>
+                badValueFor(schema).map((value) => ({
+                  label: `body.${name}=${JSON.stringify(value)?.slice(0, 40)}`,
+                  body: JSON.stringify({ [name]: value }),
+                  type: 'application/json',
+                })),
+              ),
           );
         }
-        options.push(wrongTypes.map((value) => ({ label: `body ${JSON.stringify(value)?.slice(0, 40)}`, body: JSON.stringify(value), type: 'application/json' })));
-        options.push(fc.constantFrom('{"a":', '{"a":1}}', '\u0000', 'null').map((text) => ({ label: `raw body ${JSON.stringify(text)}`, body: text, type: 'application/json' })));
+        options.push(
+          wrongTypes.map((value) => ({
+            label: `body ${JSON.stringify(value)?.slice(0, 40)}`,
+            body: JSON.stringify(value),
+            type: 'application/json',
+          })),
+        );
+        options.push(
+          fc
+            .constantFrom('{"a":', '{"a":1}}', '\u0000', 'null')
+            .map((text) => ({ label: `raw body ${JSON.stringify(text)}`, body: text, type: 'application/json' })),
+        );
       }
       if (op.doc.requestBody?.content['multipart/form-data']) {
         options.push(
           fc.constantFrom(
             { label: 'multipart without boundary', body: '--b\r\n\r\n', type: 'multipart/form-data' },
-            { label: 'truncated multipart', body: '--b\r\nContent-Disposition: form-data; name="gerber"; filename="a.zip"\r\n\r\nPK', type: 'multipart/form-data; boundary=b' },
-            { label: 'NUL in a part header', body: '--b\r\nContent-Disp\u0000osition: form-data; name="x"\r\n\r\n1\r\n--b--\r\n', type: 'multipart/form-data; boundary=b' },
-            { label: 'NUL in a text field', body: '--b\r\nContent-Disposition: form-data; name="quantity"\r\n\r\n1\u00002\r\n--b--\r\n', type: 'multipart/form-data; boundary=b' },
+            {
+              label: 'truncated multipart',
+              body: '--b\r\nContent-Disposition: form-data; name="gerber"; filename="a.zip"\r\n\r\nPK',
+              type: 'multipart/form-data; boundary=b',
+            },
+            {
+              label: 'NUL in a part header',
+              body: '--b\r\nContent-Disp\u0000osition: form-data; name="x"\r\n\r\n1\r\n--b--\r\n',
+              type: 'multipart/form-data; boundary=b',
+            },
+            {
+              label: 'NUL in a text field',
+              body: '--b\r\nContent-Disposition: form-data; name="quantity"\r\n\r\n1\u00002\r\n--b--\r\n',
+              type: 'multipart/form-data; boundary=b',
+            },
             { label: 'JSON where a form is expected', body: '{"quantity":5}', type: 'application/json' },
           ),
         );
       }
-      if (!options.length) options.push(hostileStrings.map((value) => ({ label: `unknown query x=${JSON.stringify(value.slice(0, 40))}`, query: `?x=${encode(value)}&x=%00` })));
+      if (!options.length)
+        options.push(
+          hostileStrings.map((value) => ({
+            label: `unknown query x=${JSON.stringify(value.slice(0, 40))}`,
+            query: `?x=${encode(value)}&x=%00`,
+          })),
+        );
       return fc.oneof(...options);
     }
 
@@ -413,10 +602,22 @@ describe('the API surface from its OpenAPI document', () => {
         const caller = callerFor(rule);
         await fc.assert(
           fc.asyncProperty(badRequests(op), async (bad) => {
-            const answer = await send(op.method, bad.path ?? pathFor(op, records.own), caller === 'anonymous' ? undefined : tokens.get(caller), { body: op.method === 'GET' ? undefined : bad.body, type: op.method === 'GET' ? undefined : bad.type, query: bad.query });
-            const shaped = typeof answer.body?.error?.code === 'string' && typeof answer.body?.error?.message === 'string';
+            const answer = await send(
+              op.method,
+              bad.path ?? pathFor(op, records.own),
+              caller === 'anonymous' ? undefined : tokens.get(caller),
+              {
+                body: op.method === 'GET' ? undefined : bad.body,
+                type: op.method === 'GET' ? undefined : bad.type,
+                query: bad.query,
+              },
+            );
+            const shaped =
+              typeof answer.body?.error?.code === 'string' && typeof answer.body?.error?.message === 'string';
             if (answer.status < 400 || answer.status >= 500 || !shaped) {
-              failures.push(`${op.key} as ${caller}, ${bad.label} → ${answer.status} ${JSON.stringify(answer.body)?.slice(0, 200)}`);
+              failures.push(
+                `${op.key} as ${caller}, ${bad.label} → ${answer.status} ${JSON.stringify(answer.body)?.slice(0, 200)}`,
+              );
             }
           }),
           { seed: 15, numRuns: 12, endOnFailure: true },

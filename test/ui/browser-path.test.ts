@@ -112,7 +112,11 @@ describeBrowser('the browser path (chromium)', () => {
     }
     serveUi = !(await launcherServesUi(baseUrl));
     if (serveUi) console.log('the launcher does not serve ui/dist yet; the browser context serves it (same origin)');
-    const login = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'manager@demo.local', password: 'demo' }) });
+    const login = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'manager@demo.local', password: 'demo' }),
+    });
     managerToken = ((await login.json()) as { token: string }).token;
     browser = await launchChromium();
   });
@@ -129,12 +133,24 @@ describeBrowser('the browser path (chromium)', () => {
     await page.waitForURL('**/login');
     // Keyboard: the skip link comes first, then the language switch, then the e-mail field; focus is visible.
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent)).toBe('Skip to content');
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement
+            .textContent,
+      ),
+    ).toBe('Skip to content');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.type('qa@demo.local');
     expect(await page.getByLabel('Email').inputValue()).toBe('qa@demo.local');
-    const outline = await page.getByLabel('Email').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string } }).getComputedStyle(el));
+    const outline = await page
+      .getByLabel('Email')
+      .evaluate((el) =>
+        (
+          globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string; outlineWidth: string } }
+        ).getComputedStyle(el),
+      );
     expect(outline.outlineStyle).toBe('solid');
     expect(outline.outlineWidth).toBe('3px');
     await page.getByLabel('Email').fill('qa@demo.local');
@@ -176,7 +192,10 @@ describeBrowser('the browser path (chromium)', () => {
     // Drag and drop: a real DataTransfer with the zip as a File, dropped on the drop zone.
     const transfer = await page.evaluateHandle((b64) => {
       // Runs in the page: the DOM's DataTransfer and File (the test's tsconfig has no DOM types).
-      const w = globalThis as unknown as { DataTransfer: new () => { items: { add(file: unknown): void } }; File: new (parts: unknown[], name: string, options: object) => unknown };
+      const w = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: unknown): void } };
+        File: new (parts: unknown[], name: string, options: object) => unknown;
+      };
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
       const dt = new w.DataTransfer();
       dt.items.add(new w.File([bytes], 'arduino-uno.zip', { type: 'application/zip' }));
@@ -243,7 +262,11 @@ describeBrowser('the browser path (chromium)', () => {
 
   it('the customer accepts the issued quote, and the case shows who decided when', async () => {
     if (!needs(quoteId, 'the uploaded quote')) return;
-    await eventually('the customer decision task', async () => ((await openTaskOf(quoteId))?.kind === 'quote-customer-decision' ? true : undefined), 120_000);
+    await eventually(
+      'the customer decision task',
+      async () => ((await openTaskOf(quoteId))?.kind === 'quote-customer-decision' ? true : undefined),
+      120_000,
+    );
     const page = await pageAs('buyer@demo.local');
     await page.goto(`/quotes/${quoteId}`);
     await page.getByRole('region', { name: 'Your decision' }).waitFor();
@@ -259,7 +282,9 @@ describeBrowser('the browser path (chromium)', () => {
     await shot(page, '06-quote-accepted');
     const quote = await asManager<{ workflow: { orderWorkflowId: string | null } | null }>(`/api/quotes/${quoteId}`);
     orderId = await eventually('the order to start', async () => {
-      const q = await asManager<{ workflow: { orderWorkflowId: string | null; stage: string } | null }>(`/api/quotes/${quoteId}`);
+      const q = await asManager<{ workflow: { orderWorkflowId: string | null; stage: string } | null }>(
+        `/api/quotes/${quoteId}`,
+      );
       return q.workflow?.orderWorkflowId?.replace(/^order:/, '') ?? undefined;
     }).catch(() => quote.workflow?.orderWorkflowId?.replace(/^order:/, '') ?? undefined);
     expect(orderId).toBeTruthy();
@@ -273,7 +298,9 @@ describeBrowser('the browser path (chromium)', () => {
       .filter((name) => !['manifest.json', 'LICENSE'].includes(name))
       .map((name) => ({ name, data: readFileSync(join(BOARD, name)) }));
     // A bare board without assembly is priced automatically: no engineer in the loop.
-    await page.getByLabel('Gerber zip').setInputFiles({ name: 'uno-bare.zip', mimeType: 'application/zip', buffer: makeZip(entries) });
+    await page
+      .getByLabel('Gerber zip')
+      .setInputFiles({ name: 'uno-bare.zip', mimeType: 'application/zip', buffer: makeZip(entries) });
     await page.getByLabel('Quantity').fill('10');
     // The Uno has no bottom legend: declared absent, the file set is complete and the price comes without an engineer.
     await page.getByLabel('Bottom silkscreen (legend)').check();
@@ -286,10 +313,14 @@ describeBrowser('the browser path (chromium)', () => {
     await page.getByLabel('Comment').fill('Please quote 100 pieces.');
     await page.getByRole('button', { name: 'Ask for a revision' }).click();
     await expectText(page.getByRole('status'), 'Your decision was recorded');
-    await eventually('revision 2 to be issued', async () => {
-      const q = await asManager<{ revision: number; workflow: { stage: string } | null }>(`/api/quotes/${id}`);
-      return q.revision === 2 && q.workflow?.stage === 'awaiting_customer' ? true : undefined;
-    }, 120_000);
+    await eventually(
+      'revision 2 to be issued',
+      async () => {
+        const q = await asManager<{ revision: number; workflow: { stage: string } | null }>(`/api/quotes/${id}`);
+        return q.revision === 2 && q.workflow?.stage === 'awaiting_customer' ? true : undefined;
+      },
+      120_000,
+    );
     await page.reload();
     await expectText(page.getByRole('heading', { level: 1 }), 'Awaiting customer');
     await expectText(page.locator('dl.kv'), '100');
@@ -300,7 +331,9 @@ describeBrowser('the browser path (chromium)', () => {
     await page.getByLabel('Reason (required)').fill('Too expensive at 100 pieces.');
     await page.getByRole('button', { name: 'Confirm: Reject' }).click();
     await expectText(page.getByRole('status'), 'Your decision was recorded');
-    await eventually('the quote to be rejected', async () => ((await asManager<{ status: string }>(`/api/quotes/${id}`)).status === 'rejected' ? true : undefined));
+    await eventually('the quote to be rejected', async () =>
+      (await asManager<{ status: string }>(`/api/quotes/${id}`)).status === 'rejected' ? true : undefined,
+    );
     await page.reload();
     await expectText(page.getByRole('heading', { level: 1 }), 'Rejected');
     await shot(page, '06c-quote-revised-rejected');
@@ -317,7 +350,9 @@ describeBrowser('the browser path (chromium)', () => {
     await expectText(timeline, 'Timer: ');
     if (launcher) {
       const link = timeline.getByRole('link', { name: /Open in Temporal UI/ });
-      expect(await link.getAttribute('href')).toContain(`${TEMPORAL_UI}/namespaces/default/workflows/quote%3A${quoteId}/`);
+      expect(await link.getAttribute('href')).toContain(
+        `${TEMPORAL_UI}/namespaces/default/workflows/quote%3A${quoteId}/`,
+      );
     }
     await timeline.getByRole('button', { name: 'Show raw events' }).click();
     await expectText(timeline.locator('pre.raw'), 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
@@ -333,12 +368,16 @@ describeBrowser('the browser path (chromium)', () => {
       const stage = order.workflow?.stage ?? order.status;
       if (stage === 'delivered') break;
       // Either the next task opens or the order reaches its end (the workflow updates the stage after the last task).
-      const task = await eventually(`the next task of order ${id} (stage ${stage}; done so far: ${done.join(', ')})`, async () => {
-        const next = await openTaskOf(id);
-        if (next) return next;
-        const now = await asManager<{ status: string; workflow: { stage?: string } | null }>(`/api/orders/${id}`);
-        return (now.workflow?.stage ?? now.status) === 'delivered' ? null : undefined;
-      }, 60_000);
+      const task = await eventually(
+        `the next task of order ${id} (stage ${stage}; done so far: ${done.join(', ')})`,
+        async () => {
+          const next = await openTaskOf(id);
+          if (next) return next;
+          const now = await asManager<{ status: string; workflow: { stage?: string } | null }>(`/api/orders/${id}`);
+          return (now.workflow?.stage ?? now.status) === 'delivered' ? null : undefined;
+        },
+        60_000,
+      );
       if (!task) break;
       const user = task.role === 'customer' ? 'buyer@demo.local' : `${task.role}@demo.local`;
       const page = await pageAs(user);
@@ -346,9 +385,20 @@ describeBrowser('the browser path (chromium)', () => {
       else await completeOnTaskPage(page, task);
       done.push(task.kind);
       // The workflow closes the task and moves on; wait until this one is gone before asking again.
-      await eventually(`${task.kind} to close`, async () => ((await openTaskOf(id))?.id === task.id ? undefined : true));
+      await eventually(`${task.kind} to close`, async () =>
+        (await openTaskOf(id))?.id === task.id ? undefined : true,
+      );
     }
-    expect(done).toEqual(expect.arrayContaining(['order.contract_signature', 'order.payment', 'order.inspection', 'order.rework', 'order.shipment_booking', 'order.delivery']));
+    expect(done).toEqual(
+      expect.arrayContaining([
+        'order.contract_signature',
+        'order.payment',
+        'order.inspection',
+        'order.rework',
+        'order.shipment_booking',
+        'order.delivery',
+      ]),
+    );
     const page = await pageAs('manager@demo.local');
     await page.goto(`/orders/${id}`);
     await page.getByRole('heading', { name: /Order .* Delivered/ }).waitFor({ timeout: 60_000 });
@@ -385,11 +435,18 @@ describeBrowser('the browser path (chromium)', () => {
         break;
       case 'order.kitting': {
         // The kit is prefilled from the quoted BOM the task carries: each line per board × boards plus its spare.
-        const bom = (task.payload.bom ?? []) as { partNumber: string; perBoard: number; spare: number; designators: string[] }[];
+        const bom = (task.payload.bom ?? []) as {
+          partNumber: string;
+          perBoard: number;
+          spare: number;
+          designators: string[];
+        }[];
         const boards = Number(task.payload.boards ?? 50);
         expect(bom.length).toBeGreaterThan(0);
         expect(await page.getByLabel('Part number 1', { exact: true }).inputValue()).toBe(bom[0].partNumber);
-        expect(await page.getByLabel('Quantity 1', { exact: true }).inputValue()).toBe(String(bom[0].perBoard * boards + bom[0].spare));
+        expect(await page.getByLabel('Quantity 1', { exact: true }).inputValue()).toBe(
+          String(bom[0].perBoard * boards + bom[0].spare),
+        );
         expect(await page.getByRole('textbox', { name: /^Part number \d+$/ }).count()).toBe(bom.length);
         await shot(page, '07b-kitting');
         decision = 'Report';
@@ -444,7 +501,9 @@ describeBrowser('the browser path (chromium)', () => {
         break;
       default: {
         // Approvals and confirmations: the first (affirmative) decision button.
-        const kinds = await page.evaluate(async () => (await fetch('/api/task-kinds')).json() as Promise<{ kind: string; decisions: string[] }[]>);
+        const kinds = await page.evaluate(
+          async () => (await fetch('/api/task-kinds')).json() as Promise<{ kind: string; decisions: string[] }[]>,
+        );
         const first = kinds.find((k) => k.kind === task.kind)?.decisions[0] ?? 'approve';
         decision = first.charAt(0).toUpperCase() + first.slice(1).replace(/_/g, ' ');
       }
@@ -507,13 +566,20 @@ describeBrowser('the browser path (chromium)', () => {
       await expectText(sales.getByRole('status'), 'Completed: submitted');
     }
     // The on-site visit: whose fault it is, with the evidence and both signatories.
-    const visit = await eventually('the site-visit task', async () => (await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${rmaId}&kind=rma.site-visit`)).tasks[0]);
+    const visit = await eventually(
+      'the site-visit task',
+      async () => (await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${rmaId}&kind=rma.site-visit`)).tasks[0],
+    );
     const visitor = await pageAs(`${visit.role}@demo.local`);
     await visitor.goto(`/tasks/${visit.id}`);
     await visitor.getByRole('heading', { name: 'Responsibility', level: 3 }).waitFor();
     await visitor.getByLabel('Factory (us)').check();
-    await visitor.getByLabel('Evidence', { exact: true }).fill('Cold joint on the USB connector shield; reproduced on site.');
-    await visitor.getByLabel(/^Evidence files/).setInputFiles({ name: 'joint.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('fake jpeg') });
+    await visitor
+      .getByLabel('Evidence', { exact: true })
+      .fill('Cold joint on the USB connector shield; reproduced on site.');
+    await visitor
+      .getByLabel(/^Evidence files/)
+      .setInputFiles({ name: 'joint.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('fake jpeg') });
     await visitor.getByLabel('Customer signatory').fill('Zhang San');
     await visitor.getByLabel('Factory signatory').fill('Li Si');
     await shot(visitor, '14-rma-site-visit');
@@ -529,22 +595,35 @@ describeBrowser('the browser path (chromium)', () => {
     await expectText(customer.locator('dl.kv dt'), 'Stage');
 
     // Sales confirms what the customer claimed before money depends on it (dates left as claimed: none).
-    const claims = await eventually('the confirm-claims task', async () => (await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${rmaId}&kind=rma.confirm-claims`)).tasks[0]);
+    const claims = await eventually(
+      'the confirm-claims task',
+      async () => (await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${rmaId}&kind=rma.confirm-claims`)).tasks[0],
+    );
     const checker = await pageAs(`${claims.role}@demo.local`);
     await checker.goto(`/tasks/${claims.id}`);
     await checker.getByLabel(/^Quantity/).fill('3');
     await checker.getByLabel(/^Checked against/).fill('Checked against the unit labels');
-    await checker.getByRole('group', { name: 'Decision' }).getByRole('button', { name: 'Confirmed', exact: true }).click();
+    await checker
+      .getByRole('group', { name: 'Decision' })
+      .getByRole('button', { name: 'Confirmed', exact: true })
+      .click();
     await expectText(checker.getByRole('status'), 'Completed');
 
     // The sales manager accepts the return; the warehouse receives the units, one row per labelled unit.
-    const acceptance = await eventually('the return-acceptance task', async () => (await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${rmaId}&kind=rma.return-acceptance`)).tasks[0]);
+    const acceptance = await eventually(
+      'the return-acceptance task',
+      async () =>
+        (await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${rmaId}&kind=rma.return-acceptance`)).tasks[0],
+    );
     const vp = await pageAs(`${acceptance.role}@demo.local`);
     await vp.goto(`/tasks/${acceptance.id}`);
     await vp.getByLabel(/^Resolution/).selectOption('repair');
     await vp.getByRole('group', { name: 'Decision' }).getByRole('button', { name: 'Accept', exact: true }).click();
     await expectText(vp.getByRole('status'), 'Completed');
-    const receive = await eventually('the receive-units task', async () => (await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${rmaId}&kind=rma.receive-units`)).tasks[0]);
+    const receive = await eventually(
+      'the receive-units task',
+      async () => (await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${rmaId}&kind=rma.receive-units`)).tasks[0],
+    );
     const warehouse = await pageAs(`${receive.role}@demo.local`);
     await warehouse.goto(`/tasks/${receive.id}`);
     // No JSON to type: the units are rows with labelled cells, added and removed with buttons.
@@ -595,7 +674,11 @@ describeBrowser('the browser path (chromium)', () => {
     await shot(page, '16-dashboard');
     // The customer's case page gathers its quotes, orders and returns.
     await page.getByRole('link', { name: 'Customers' }).click();
-    await page.getByRole('link', { name: 'DEMO' }).or(page.getByRole('link', { name: 'Demo Electronics Co.' })).first().click();
+    await page
+      .getByRole('link', { name: 'DEMO' })
+      .or(page.getByRole('link', { name: 'Demo Electronics Co.' }))
+      .first()
+      .click();
     await page.getByRole('heading', { name: /Customer Demo Electronics Co\./ }).waitFor();
     await expectText(page.getByRole('region', { name: 'Quotes' }), 'Q-');
     await expectText(page.getByRole('region', { name: 'RMAs' }), 'RMA-');
@@ -621,7 +704,17 @@ describeBrowser('the browser path (chromium)', () => {
     if (open) {
       const row = page.locator('table.inbox tbody tr').first();
       await expectText(row, open.dueAt ? '剩余' : '无截止时间');
-      const zhRoles: Record<string, string> = { sales: '销售', sales_manager: '销售经理', engineer: '工程', production: '生产', qa: '品质', warehouse: '仓库', finance: '财务', manager: '经理', admin: '管理员' };
+      const zhRoles: Record<string, string> = {
+        sales: '销售',
+        sales_manager: '销售经理',
+        engineer: '工程',
+        production: '生产',
+        qa: '品质',
+        warehouse: '仓库',
+        finance: '财务',
+        manager: '经理',
+        admin: '管理员',
+      };
       await expectText(row, zhRoles[open.role]);
     }
     await shot(page, '15-inbox-zh');
@@ -645,9 +738,21 @@ describeBrowser('the browser path (chromium)', () => {
       { user: manager, name: 'dashboard', path: '/dashboard' },
       { user: manager, name: 'admin-users', path: '/admin/users' },
     ];
-    if (quoteId) pages.push({ user: buyer, name: 'portal-quote', path: `/quotes/${quoteId}` }, { user: manager, name: 'quote', path: `/quotes/${quoteId}` });
-    if (orderId) pages.push({ user: buyer, name: 'portal-order', path: `/orders/${orderId}` }, { user: manager, name: 'order', path: `/orders/${orderId}` });
-    if (rmaId) pages.push({ user: buyer, name: 'portal-rma', path: `/rmas/${rmaId}` }, { user: manager, name: 'rma', path: `/rmas/${rmaId}` });
+    if (quoteId)
+      pages.push(
+        { user: buyer, name: 'portal-quote', path: `/quotes/${quoteId}` },
+        { user: manager, name: 'quote', path: `/quotes/${quoteId}` },
+      );
+    if (orderId)
+      pages.push(
+        { user: buyer, name: 'portal-order', path: `/orders/${orderId}` },
+        { user: manager, name: 'order', path: `/orders/${orderId}` },
+      );
+    if (rmaId)
+      pages.push(
+        { user: buyer, name: 'portal-rma', path: `/rmas/${rmaId}` },
+        { user: manager, name: 'rma', path: `/rmas/${rmaId}` },
+      );
     return pages;
   }
 
@@ -684,7 +789,13 @@ describeBrowser('the browser path (chromium)', () => {
     const words = rest.match(/[A-Za-z][A-Za-z'-]*/g) ?? [];
     // Upper-case words are part numbers, designators, codes and abbreviations (PCB, BOM, AOI, U1); camelCase ones are
     // names of activities and workflows in the timeline; units stay as written.
-    return words.filter((w) => w.length > 1 && !/^[A-Z0-9_-]+$/.test(w) && !/^[a-z]+[A-Z]\w*$/.test(w) && !/^(mm|cm|KiB|MiB|GMT|Gerber|Temporal|Works|pcs)$/.test(w));
+    return words.filter(
+      (w) =>
+        w.length > 1 &&
+        !/^[A-Z0-9_-]+$/.test(w) &&
+        !/^[a-z]+[A-Z]\w*$/.test(w) &&
+        !/^(mm|cm|KiB|MiB|GMT|Gerber|Temporal|Works|pcs)$/.test(w),
+    );
   }
 
   /** The page's text as a reader sees it, without the parts marked translate="no" (ids, lot and invoice numbers) and code. */
@@ -700,7 +811,9 @@ describeBrowser('the browser path (chromium)', () => {
       }
       const doc = (globalThis as unknown as { document: { body: El } }).document;
       // What a select shows is its chosen option; the others are choices, not text on the page.
-      const chosen = Array.from(doc.body.querySelectorAll('select')).map((s) => s.selectedOptions?.[0]?.textContent ?? '');
+      const chosen = Array.from(doc.body.querySelectorAll('select')).map(
+        (s) => s.selectedOptions?.[0]?.textContent ?? '',
+      );
       const copy = doc.body.cloneNode(true);
       for (const el of copy.querySelectorAll('[translate="no"], code, pre, script, style, select')) el.remove();
       // Cells and items read apart, as they are seen.
@@ -711,14 +824,25 @@ describeBrowser('the browser path (chromium)', () => {
 
   async function settled(page: Page): Promise<void> {
     await page.locator('main, .banner, [role="alert"]').first().waitFor({ timeout: 60_000 });
-    await page.waitForFunction(() => {
-      const text = (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText;
-      return !text.includes('加载中') && !text.includes('Loading…');
-    }, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => {
+        const text = (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText;
+        return !text.includes('加载中') && !text.includes('Loading…');
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
   }
 
   async function setLanguage(page: Page, lang: 'en' | 'zh'): Promise<void> {
-    await page.evaluate((l) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('smt.lang', l), lang);
+    await page.evaluate(
+      (l) =>
+        (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
+          'smt.lang',
+          l,
+        ),
+      lang,
+    );
   }
 
   it('every page reads in Chinese: no English words, ISO timestamps or true / false; screenshots in both languages', async () => {
@@ -760,10 +884,14 @@ describeBrowser('the browser path (chromium)', () => {
           await page.goto(path);
           await settled(page);
           const { scrollWidth, innerWidth } = await page.evaluate(() => {
-            const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+            const g = globalThis as unknown as {
+              document: { documentElement: { scrollWidth: number } };
+              innerWidth: number;
+            };
             return { scrollWidth: g.document.documentElement.scrollWidth, innerWidth: g.innerWidth };
           });
-          if (scrollWidth > innerWidth) wide.push(`${path} (${lang}): ${scrollWidth} px wide in a ${innerWidth} px viewport`);
+          if (scrollWidth > innerWidth)
+            wide.push(`${path} (${lang}): ${scrollWidth} px wide in a ${innerWidth} px viewport`);
           await shot(page, `phone-${lang}-${name}`);
         }
       }

@@ -21,11 +21,26 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
 
 /** True when the server at `baseUrl` answers a client route with the SPA's index.html. */
 export async function launcherServesUi(baseUrl: string): Promise<boolean> {
@@ -34,8 +49,19 @@ export async function launcherServesUi(baseUrl: string): Promise<boolean> {
 }
 
 /** A browser context on `baseUrl`; serves ui/dist itself when `serveUi` (see the file comment). */
-export async function newContext(browser: Browser, baseUrl: string, serveUi: boolean, locale = 'en-GB', viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: baseUrl, locale, viewport, ...(viewport.width < 600 ? { isMobile: true, hasTouch: true } : {}) });
+export async function newContext(
+  browser: Browser,
+  baseUrl: string,
+  serveUi: boolean,
+  locale = 'en-GB',
+  viewport = { width: 1280, height: 900 },
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    locale,
+    viewport,
+    ...(viewport.width < 600 ? { isMobile: true, hasTouch: true } : {}),
+  });
   context.setDefaultTimeout(20_000);
   if (serveUi) {
     await context.route(
@@ -45,7 +71,11 @@ export async function newContext(browser: Browser, baseUrl: string, serveUi: boo
         const file = normalize(join(UI_DIST, path));
         const isAsset = file.startsWith(UI_DIST) && extname(file) !== '' && existsSync(file);
         const target = isAsset ? file : join(UI_DIST, 'index.html');
-        await route.fulfill({ status: 200, contentType: TYPES[extname(target)] ?? 'application/octet-stream', body: readFileSync(target) });
+        await route.fulfill({
+          status: 200,
+          contentType: TYPES[extname(target)] ?? 'application/octet-stream',
+          body: readFileSync(target),
+        });
       },
     );
   }

@@ -22,17 +22,32 @@ export interface LauncherProcess {
 export async function startLauncher(env: Record<string, string> = {}, timeoutMs = 240_000): Promise<LauncherProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'smt-ui-'));
   let output = '';
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', TEMPORAL_DEV_PORT: '0', SMTP_CATCHER_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEED_DEMO: 'true' };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: '0',
+    TEMPORAL_DEV_PORT: '0',
+    SMTP_CATCHER_PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    SEED_DEMO: 'true',
+  };
   // The embedded Temporal, database and mail: the test owns everything it starts.
   for (const key of ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL', 'TEMPORAL_UI_URL']) delete childEnv[key];
   Object.assign(childEnv, env);
-  const child: ChildProcess = spawn(process.execPath, [require.resolve('tsx/cli'), join(ROOT, 'infra', 'launcher', 'main.ts')], {
-    cwd: ROOT,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [require.resolve('tsx/cli'), join(ROOT, 'infra', 'launcher', 'main.ts')],
+    {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`launcher did not start within ${timeoutMs} ms:\n${output.slice(-3000)}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`launcher did not start within ${timeoutMs} ms:\n${output.slice(-3000)}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /API\s+(http:\/\/[^\s]+)\/api\b/.exec(output);

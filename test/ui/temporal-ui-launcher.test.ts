@@ -9,7 +9,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
-import { copperGerber, maskGerber, nonPlatedDrill, outlineGerber, platedDrill } from '../../domain/quote/test-support/test-boards';
+import {
+  copperGerber,
+  maskGerber,
+  nonPlatedDrill,
+  outlineGerber,
+  platedDrill,
+} from '../../domain/quote/test-support/test-boards';
 import { ensureUiBuilt } from '../../infra/launcher/ui-static';
 import { TEMPORAL_UI_BUILD } from '../../infra/temporal-dev/src/ui-server';
 import { browserUnavailable, launchChromium, launcherServesUi, newContext } from './browser';
@@ -17,7 +23,11 @@ import { startLauncher, type LauncherProcess } from './launcher-process';
 import { eventually } from '../platform/helpers';
 
 const SHOTS = join(__dirname, 'screenshots');
-const unavailable = browserUnavailable() ?? (existsSync(join(TEMPORAL_UI_BUILD, 'index.html')) ? null : `${TEMPORAL_UI_BUILD} is absent (npm run temporal-ui:build); Temporal UI tests skipped`);
+const unavailable =
+  browserUnavailable() ??
+  (existsSync(join(TEMPORAL_UI_BUILD, 'index.html'))
+    ? null
+    : `${TEMPORAL_UI_BUILD} is absent (npm run temporal-ui:build); Temporal UI tests skipped`);
 if (unavailable) console.warn(unavailable);
 const describeBrowser = unavailable ? describe.skip : describe;
 
@@ -43,12 +53,25 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
   let orderRunId: string;
 
   async function login(email: string): Promise<string> {
-    const res = await fetch(`${launcher.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'demo' }) });
+    const res = await fetch(`${launcher.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'demo' }),
+    });
     return ((await res.json()) as { token: string }).token;
   }
 
-  async function call(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await fetch(`${launcher.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  async function call(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await fetch(`${launcher.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
@@ -63,28 +86,54 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
     form.append('quantity', '20');
     form.append('options', '{"sourcing":"consigned"}');
     form.append('gerber', new Blob([board()]), 'board.zip');
-    const created = await fetch(`${launcher.url}/api/quotes`, { method: 'POST', headers: { authorization: `Bearer ${await login('buyer@demo.local')}` }, body: form });
+    const created = await fetch(`${launcher.url}/api/quotes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await login('buyer@demo.local')}` },
+      body: form,
+    });
     if (created.status !== 201) throw new Error(`quote not created: ${created.status} ${await created.text()}`);
     quoteId = ((await created.json()) as { id: string }).id;
     // Through to an order: an engineer's review when the quote asks for one, then the buyer accepts (task signals).
     const buyer = await login('buyer@demo.local');
-    const status = await eventually(async () => {
-      const s = (await call(buyer, 'GET', `/api/quotes/${quoteId}`)).body.status as string;
-      expect(['awaiting_customer', 'engineering_review']).toContain(s);
-      return s;
-    }, 120_000, 250);
+    const status = await eventually(
+      async () => {
+        const s = (await call(buyer, 'GET', `/api/quotes/${quoteId}`)).body.status as string;
+        expect(['awaiting_customer', 'engineering_review']).toContain(s);
+        return s;
+      },
+      120_000,
+      250,
+    );
     if (status === 'engineering_review') {
-      expect((await call(await login('engineer@demo.local'), 'POST', `/api/quotes/${quoteId}/review`, { decision: 'approve' })).status).toBe(200);
-      await eventually(async () => expect((await call(buyer, 'GET', `/api/quotes/${quoteId}`)).body.status).toBe('awaiting_customer'), 120_000, 250);
+      expect(
+        (
+          await call(await login('engineer@demo.local'), 'POST', `/api/quotes/${quoteId}/review`, {
+            decision: 'approve',
+          })
+        ).status,
+      ).toBe(200);
+      await eventually(
+        async () => expect((await call(buyer, 'GET', `/api/quotes/${quoteId}`)).body.status).toBe('awaiting_customer'),
+        120_000,
+        250,
+      );
     }
     expect((await call(buyer, 'POST', `/api/quotes/${quoteId}/decision`, { decision: 'accept' })).status).toBe(200);
     // The accepted quote starts the order workflow (a child); its run is found through the UI's own HTTP API.
-    [orderWorkflowId, orderRunId] = await eventually(async () => {
-      const list = await fetch(`${temporalUi}/api/v1/namespaces/default/workflows?query=${encodeURIComponent('WorkflowType = "orderWorkflow"')}`);
-      const executions = ((await list.json()) as { executions?: Array<{ execution: { workflowId: string; runId: string } }> }).executions ?? [];
-      expect(executions).toHaveLength(1);
-      return [executions[0].execution.workflowId, executions[0].execution.runId];
-    }, 120_000, 250);
+    [orderWorkflowId, orderRunId] = await eventually(
+      async () => {
+        const list = await fetch(
+          `${temporalUi}/api/v1/namespaces/default/workflows?query=${encodeURIComponent('WorkflowType = "orderWorkflow"')}`,
+        );
+        const executions =
+          ((await list.json()) as { executions?: Array<{ execution: { workflowId: string; runId: string } }> })
+            .executions ?? [];
+        expect(executions).toHaveLength(1);
+        return [executions[0].execution.workflowId, executions[0].execution.runId];
+      },
+      120_000,
+      250,
+    );
     browser = await launchChromium();
   });
 
@@ -110,8 +159,14 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
     await ui.goto(href);
     await ui.getByText(`quote:${quoteId}`).first().waitFor();
     await ui.getByText('Workflow Execution Started').first().waitFor();
-    await ui.getByText(/Activity Task Scheduled|Activity Task Completed/).first().waitFor();
-    await ui.getByText(/Timer Started/).first().waitFor();
+    await ui
+      .getByText(/Activity Task Scheduled|Activity Task Completed/)
+      .first()
+      .waitFor();
+    await ui
+      .getByText(/Timer Started/)
+      .first()
+      .waitFor();
     await ui.getByText('Workflow Execution Signaled').first().waitFor();
     await ui.screenshot({ path: join(SHOTS, 'temporal-ui-quote-history.png'), fullPage: true });
     await context.close();
@@ -120,7 +175,10 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
   it("Temporal UI's workflow list shows the quote workflow", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${temporalUi}/namespaces/default/workflows`);
-    await page.getByRole('table').getByRole('link', { name: `quote:${quoteId}` }).waitFor();
+    await page
+      .getByRole('table')
+      .getByRole('link', { name: `quote:${quoteId}` })
+      .waitFor();
     await page.getByRole('table').getByText('quoteWorkflow').first().waitFor();
     await page.getByRole('table').getByRole('link', { name: orderWorkflowId }).waitFor();
     await page.close();
@@ -132,17 +190,27 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
     await page.goto(`${run}/history`);
     await page.getByText(orderWorkflowId).first().waitFor();
     // Its first steps are activities (the order record, the contract, the signature task), then it waits.
-    for (const activity of ['orderRecord', 'orderIssueContract', 'openTask']) await page.getByText(activity).first().waitFor();
+    for (const activity of ['orderRecord', 'orderIssueContract', 'openTask'])
+      await page.getByText(activity).first().waitFor();
     await page.screenshot({ path: join(SHOTS, 'temporal-ui-order-history.png'), fullPage: true });
     await page.goto(`${run}/pending-activities`);
     // Its activities finish as soon as they run; the tab answers with the one in flight or with none.
-    await page.getByText(/No Pending Activities|Activity ID/).first().waitFor();
+    await page
+      .getByText(/No Pending Activities|Activity ID/)
+      .first()
+      .waitFor();
     // The Relationships tab draws the family: the quote workflow that started the order.
     await page.goto(`${run}/relationships`);
-    await page.getByRole('link', { name: `quote:${quoteId}` }).first().waitFor();
+    await page
+      .getByRole('link', { name: `quote:${quoteId}` })
+      .first()
+      .waitFor();
     await page.goto(`${run}/call-stack`);
     // The order waits for a person (the customer's signature): its stack names the order workflow's source.
-    await page.getByText(/order-workflow|human-waits/).first().waitFor();
+    await page
+      .getByText(/order-workflow|human-waits/)
+      .first()
+      .waitFor();
     await page.screenshot({ path: join(SHOTS, 'temporal-ui-order-call-stack.png'), fullPage: true });
     await page.close();
   });

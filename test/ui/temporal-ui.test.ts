@@ -19,7 +19,11 @@ import { bundleConformanceWorkflows, quietSdkLogs } from '../../infra/temporal-d
 import { browserUnavailable, launchChromium } from './browser';
 
 const SHOTS = join(__dirname, 'screenshots');
-const unavailable = browserUnavailable() ?? (existsSync(join(TEMPORAL_UI_BUILD, 'index.html')) ? null : `${TEMPORAL_UI_BUILD} is absent (npm run temporal-ui:build); Temporal UI tests skipped`);
+const unavailable =
+  browserUnavailable() ??
+  (existsSync(join(TEMPORAL_UI_BUILD, 'index.html'))
+    ? null
+    : `${TEMPORAL_UI_BUILD} is absent (npm run temporal-ui:build); Temporal UI tests skipped`);
 if (unavailable) console.warn(unavailable);
 const describeBrowser = unavailable ? describe.skip : describe;
 
@@ -35,7 +39,12 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
   let browser: Browser;
   let page: Page;
   const taskQueue = `temporal-ui-${randomUUID()}`;
-  const ids = { items: `ui-items-${randomUUID()}`, sleeper: `ui-sleeper-${randomUUID()}`, pending: `ui-pending-${randomUUID()}`, waiting: `ui-waiting-${randomUUID()}` };
+  const ids = {
+    items: `ui-items-${randomUUID()}`,
+    sleeper: `ui-sleeper-${randomUUID()}`,
+    pending: `ui-pending-${randomUUID()}`,
+    waiting: `ui-waiting-${randomUUID()}`,
+  };
   const scheduleId = `ui-schedule-${randomUUID()}`;
   const runs: Record<string, string> = {};
 
@@ -46,7 +55,13 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
     connection = await Connection.connect({ address: server.address });
     client = new Client({ connection });
     native = await NativeConnection.connect({ address: server.address });
-    worker = await Worker.create({ connection: native, taskQueue, workflowBundle: await bundleConformanceWorkflows(), activities, shutdownGraceTime: '1s' });
+    worker = await Worker.create({
+      connection: native,
+      taskQueue,
+      workflowBundle: await bundleConformanceWorkflows(),
+      activities,
+      shutdownGraceTime: '1s',
+    });
     running = worker.run();
     // Signals and activities: collectItems gets two signals and finishes; sequentialActivities runs two activities.
     const items = await client.workflow.start('collectItems', { workflowId: ids.items, taskQueue, args: [2] });
@@ -58,7 +73,11 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
     await sleeper.result();
     runs.sleeper = sleeper.firstExecutionRunId;
     // A running workflow whose activity stays pending until completed by id (async completion).
-    const pending = await client.workflow.start('runActivity', { workflowId: ids.pending, taskQueue, args: ['completeFromOutside', [], { startToCloseTimeout: '1 hour' }] });
+    const pending = await client.workflow.start('runActivity', {
+      workflowId: ids.pending,
+      taskQueue,
+      args: ['completeFromOutside', [], { startToCloseTimeout: '1 hour' }],
+    });
     await activities.activityStarted(ids.pending);
     runs.pending = pending.firstExecutionRunId;
     // A running workflow with a query handler (phase) for the Queries tab.
@@ -77,8 +96,14 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
 
   afterAll(async () => {
     await browser?.close();
-    await client?.workflow.getHandle(ids.pending).terminate('test over').catch(() => undefined);
-    await client?.workflow.getHandle(ids.waiting).terminate('test over').catch(() => undefined);
+    await client?.workflow
+      .getHandle(ids.pending)
+      .terminate('test over')
+      .catch(() => undefined);
+    await client?.workflow
+      .getHandle(ids.waiting)
+      .terminate('test over')
+      .catch(() => undefined);
     worker?.shutdown();
     await running;
     await native?.close();
@@ -87,13 +112,22 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `temporal-ui-${name}.png`), fullPage: true });
-  const runPage = (key: keyof typeof ids, tab: string) => `${server.uiUrl}/namespaces/default/workflows/${ids[key]}/${runs[key]}/${tab}`;
+  const runPage = (key: keyof typeof ids, tab: string) =>
+    `${server.uiUrl}/namespaces/default/workflows/${ids[key]}/${runs[key]}/${tab}`;
 
   it('serves the UI on its own port, with settings and the HTTP API under /api/v1 on the same origin', async () => {
     expect(server.uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const settings = (await (await fetch(`${server.uiUrl}/api/v1/settings`)).json()) as Record<string, unknown>;
-    expect(settings).toMatchObject({ DefaultNamespace: 'default', Version: expect.any(String), Auth: { Enabled: false } });
-    const list = (await (await fetch(`${server.uiUrl}/api/v1/namespaces/default/workflows?query=${encodeURIComponent(`WorkflowId="${ids.items}"`)}`)).json()) as { executions: unknown[] };
+    expect(settings).toMatchObject({
+      DefaultNamespace: 'default',
+      Version: expect.any(String),
+      Auth: { Enabled: false },
+    });
+    const list = (await (
+      await fetch(
+        `${server.uiUrl}/api/v1/namespaces/default/workflows?query=${encodeURIComponent(`WorkflowId="${ids.items}"`)}`,
+      )
+    ).json()) as { executions: unknown[] };
     expect(list.executions).toHaveLength(1);
     const cluster = (await (await fetch(`${server.uiUrl}/api/v1/cluster-info`)).json()) as Record<string, unknown>;
     expect(cluster.serverVersion).toEqual(expect.any(String));
@@ -134,12 +168,22 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
     const views = await context.newPage();
     await views.goto(runPage('items', 'history'));
     await views.getByTestId('compact').click();
-    await views.getByTestId('event-summary-table').getByText(/Signal/).first().waitFor();
+    await views
+      .getByTestId('event-summary-table')
+      .getByText(/Signal/)
+      .first()
+      .waitFor();
     await views.screenshot({ path: join(SHOTS, 'temporal-ui-history-compact.png'), fullPage: true });
     await views.getByTestId('json').click();
     // The JSON view prints the events themselves, with their payloads decoded.
-    await views.getByText(/"eventType": "WorkflowExecutionStarted"/).first().waitFor();
-    await views.getByText(/"name": "collectItems"/).first().waitFor();
+    await views
+      .getByText(/"eventType": "WorkflowExecutionStarted"/)
+      .first()
+      .waitFor();
+    await views
+      .getByText(/"name": "collectItems"/)
+      .first()
+      .waitFor();
     await views.screenshot({ path: join(SHOTS, 'temporal-ui-history-json.png'), fullPage: true });
     await views.goto(runPage('items', 'history/events/1'));
     await views.getByText('collectItems').first().waitFor();
@@ -149,14 +193,23 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
 
   it("shows a timer's events", async () => {
     await page.goto(runPage('sleeper', 'history'));
-    await page.getByText(/Timer Started/).first().waitFor();
-    await page.getByText(/Timer Fired/).first().waitFor();
+    await page
+      .getByText(/Timer Started/)
+      .first()
+      .waitFor();
+    await page
+      .getByText(/Timer Fired/)
+      .first()
+      .waitFor();
     await shot('history-timer');
   });
 
   it("shows a running workflow's scheduled activity and its pending activity", async () => {
     await page.goto(runPage('pending', 'history'));
-    await page.getByText(/Activity Task Scheduled/).first().waitFor();
+    await page
+      .getByText(/Activity Task Scheduled/)
+      .first()
+      .waitFor();
     await page.goto(runPage('pending', 'pending-activities'));
     await page.getByText('completeFromOutside').first().waitFor();
     await shot('pending-activities');
@@ -165,7 +218,10 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
   it('answers the __stack_trace query on the call stack page', async () => {
     await page.goto(runPage('pending', 'call-stack'));
     // The stack names the workflow's source file; the page header alone would not.
-    await page.getByText(/at runActivity .*activity-workflows/).first().waitFor();
+    await page
+      .getByText(/at runActivity .*activity-workflows/)
+      .first()
+      .waitFor();
     await shot('call-stack');
   });
 
@@ -185,7 +241,10 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
     await shot('schedules');
     await page.getByRole('link', { name: scheduleId }).first().click();
     await page.getByText('echoWorkflow').first().waitFor();
-    await page.getByText(/Paused/).first().waitFor();
+    await page
+      .getByText(/Paused/)
+      .first()
+      .waitFor();
     await shot('schedule');
   });
 
@@ -202,7 +261,12 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
     await page.waitForURL(/\/schedules$/);
     const described = await client.schedule.getHandle(created).describe();
     expect(described.spec.intervals).toEqual([{ every: 2 * 60 * 60 * 1000, offset: 0 }]);
-    expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'echoWorkflow', workflowId: `${created}-run`, taskQueue });
+    expect(described.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'echoWorkflow',
+      workflowId: `${created}-run`,
+      taskQueue,
+    });
     await client.schedule.getHandle(created).delete();
   });
 });

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { ageBucket, formatSpan, slaCountdown, ZH_UNITS } from '../../ui/src/lib/time';
 import { buildData, fieldOfError, FieldValueError, formFields } from '../../ui/src/lib/schema-form';
 import { parseAmountToMinor } from '../../ui/src/lib/money';
-import { formatDate, formatDateTime, formatMoney, nowInputIn, todayIn, wallTimeToInstant } from '../../ui/src/lib/format';
+import {
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  nowInputIn,
+  todayIn,
+  wallTimeToInstant,
+} from '../../ui/src/lib/format';
 import { CHECKLIST, DECISIONS, FIELDS, STATUS, stepWords, VALUES } from '../../ui/src/i18n/codes';
 import { kindName, lineDescription, missingFilesWords, reviewReason, taskTitle } from '../../ui/src/i18n/server-texts';
 import { discoverTaskKinds } from '../../infra/launcher/discovery';
@@ -73,7 +80,15 @@ describe('generic task form from a JSON Schema', () => {
 
   it('builds typed data, leaving empty optional fields out', () => {
     const fields = formFields(schema);
-    expect(buildData(fields, { visitedOn: '2026-11-24', defectQuantity: ' 12 ', units: '[{"serial":"A1"}]', symptoms: '', urgent: true })).toEqual({
+    expect(
+      buildData(fields, {
+        visitedOn: '2026-11-24',
+        defectQuantity: ' 12 ',
+        units: '[{"serial":"A1"}]',
+        symptoms: '',
+        urgent: true,
+      }),
+    ).toEqual({
       visitedOn: '2026-11-24',
       defectQuantity: 12,
       units: [{ serial: 'A1' }],
@@ -95,7 +110,20 @@ describe('generic task form from a JSON Schema', () => {
     const units = {
       type: 'object',
       properties: {
-        units: { type: 'array', maxItems: 5, items: { type: 'object', properties: { serial: { type: 'string' }, classification: { type: 'string', enum: ['good', 'scrap'] }, count: { type: 'integer' }, inStock: { type: 'boolean' } }, required: ['serial', 'classification'] } },
+        units: {
+          type: 'array',
+          maxItems: 5,
+          items: {
+            type: 'object',
+            properties: {
+              serial: { type: 'string' },
+              classification: { type: 'string', enum: ['good', 'scrap'] },
+              count: { type: 'integer' },
+              inStock: { type: 'boolean' },
+            },
+            required: ['serial', 'classification'],
+          },
+        },
       },
     };
     const [field] = formFields(units);
@@ -125,17 +153,36 @@ describe('generic task form from a JSON Schema', () => {
     } catch (e) {
       expect((e as FieldValueError).field).toBe('units.0.count');
     }
-    expect(fieldOfError({ field: 'data.units.0.serial', message: 'x' }, ['units.0.serial', 'units'])).toBe('units.0.serial');
+    expect(fieldOfError({ field: 'data.units.0.serial', message: 'x' }, ['units.0.serial', 'units'])).toBe(
+      'units.0.serial',
+    );
   });
 
   it('asks nobody to type JSON: every task kind without a form of its own gets controls and rows only', () => {
     // Kinds drawn by a dedicated form (ui/src/components/task-forms/index.tsx) edit their lists themselves.
-    const dedicated = new Set(['quote-engineering-review', 'order.contract_signature', 'order.contract_approval', 'order.kitting', 'order.inspection', 'order.payment', 'rma.site-visit']);
+    const dedicated = new Set([
+      'quote-engineering-review',
+      'order.contract_signature',
+      'order.contract_approval',
+      'order.kitting',
+      'order.inspection',
+      'order.payment',
+      'rma.site-visit',
+    ]);
     const json = discoverTaskKinds()
       .filter((k) => !dedicated.has(k.kind))
-      .flatMap((k) => formFields(z.toJSONSchema(k.data, { unrepresentable: 'any' }) as never).filter((f) => f.input === 'json').map((f) => `${k.kind}.${f.name}`));
+      .flatMap((k) =>
+        formFields(z.toJSONSchema(k.data, { unrepresentable: 'any' }) as never)
+          .filter((f) => f.input === 'json')
+          .map((f) => `${k.kind}.${f.name}`),
+      );
     expect(json).toEqual([]);
-    const rows = (kind: string) => formFields(z.toJSONSchema(discoverTaskKinds().find((k) => k.kind === kind)!.data, { unrepresentable: 'any' }) as never).filter((f) => f.input === 'rows').map((f) => f.name);
+    const rows = (kind: string) =>
+      formFields(
+        z.toJSONSchema(discoverTaskKinds().find((k) => k.kind === kind)!.data, { unrepresentable: 'any' }) as never,
+      )
+        .filter((f) => f.input === 'rows')
+        .map((f) => f.name);
     expect(rows('rma.receive-units')).toEqual(['units']);
     expect(rows('rma.classify')).toEqual(['units', 'materials']);
     expect(rows('customer-audit-result')).toEqual(['correctiveActions']);
@@ -146,15 +193,24 @@ describe('generic task form from a JSON Schema', () => {
     expect(wallTimeToInstant('2026-07-01T12:00', 'Europe/Berlin')).toBe('2026-07-01T10:00:00.000Z');
     expect(wallTimeToInstant('30/11/2026 05:47', 'Asia/Shanghai')).toBeNull();
     expect(nowInputIn('Asia/Shanghai', new Date('2026-11-29T21:47:30Z'))).toBe('2026-11-30T05:47');
-    const [arrivedAt] = formFields({ type: 'object', properties: { arrivedAt: { type: 'string', format: 'date-time' } } });
-    expect(buildData([arrivedAt], { arrivedAt: '2026-11-30T05:47' }, { zone: 'Asia/Shanghai' })).toEqual({ arrivedAt: '2026-11-29T21:47:00.000Z' });
+    const [arrivedAt] = formFields({
+      type: 'object',
+      properties: { arrivedAt: { type: 'string', format: 'date-time' } },
+    });
+    expect(buildData([arrivedAt], { arrivedAt: '2026-11-30T05:47' }, { zone: 'Asia/Shanghai' })).toEqual({
+      arrivedAt: '2026-11-29T21:47:00.000Z',
+    });
   });
 
   it('places API validation errors next to the field they name', () => {
     const known = ['amountMinor', 'reference', 'failedUnits'];
-    expect(fieldOfError({ field: 'data.amountMinor', message: 'data.amountMinor: Too small' }, known)).toBe('amountMinor');
+    expect(fieldOfError({ field: 'data.amountMinor', message: 'data.amountMinor: Too small' }, known)).toBe(
+      'amountMinor',
+    );
     expect(fieldOfError({ field: 'data.failedUnits.0.defects.0.code', message: 'x' }, known)).toBe('failedUnits');
-    expect(fieldOfError({ message: 'reference: Too small: expected string to have >=1 characters' }, known)).toBe('reference');
+    expect(fieldOfError({ message: 'reference: Too small: expected string to have >=1 characters' }, known)).toBe(
+      'reference',
+    );
     expect(fieldOfError({ message: 'task is already completed' }, known)).toBeNull();
   });
 });
@@ -177,16 +233,80 @@ describe('money', () => {
 describe('Temporal history in readable words', () => {
   // Events in the JSON form of temporal.api.history.v1.HistoryEvent, as an API would forward them.
   const events = [
-    { eventId: '1', eventTime: '2026-11-24T08:00:00Z', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', workflowExecutionStartedEventAttributes: { workflowType: { name: 'quoteWorkflow' } } },
+    {
+      eventId: '1',
+      eventTime: '2026-11-24T08:00:00Z',
+      eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED',
+      workflowExecutionStartedEventAttributes: { workflowType: { name: 'quoteWorkflow' } },
+    },
     { eventId: '2', eventTime: '2026-11-24T08:00:00Z', eventType: 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED' },
-    { eventId: '5', eventTime: '2026-11-24T08:00:01Z', eventType: 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED', activityTaskScheduledEventAttributes: { activityType: { name: 'analyzeFiles' } } },
-    { eventId: '6', eventTime: '2026-11-24T08:00:09Z', eventType: 'EVENT_TYPE_ACTIVITY_TASK_STARTED', activityTaskStartedEventAttributes: { scheduledEventId: '5', attempt: 3 } },
-    { eventId: '7', eventTime: '2026-11-24T08:00:10Z', eventType: 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED', activityTaskCompletedEventAttributes: { scheduledEventId: '5', startedEventId: '6' } },
-    { eventId: '8', eventTime: '2026-11-24T08:00:11Z', eventType: 'TimerStarted', timerStartedEventAttributes: { timerId: '1', startToFireTimeout: '86400s' } },
-    { eventId: '9', eventTime: '2026-11-24T08:00:12Z', eventType: 10, activityTaskScheduledEventAttributes: { activityType: { name: 'remindTask' }, input: { payloads: [{ data: b64({ step: 'engineering-review-r1' }) }] } } },
-    { eventId: '10', eventTime: '2026-11-24T08:00:13Z', eventType: 12, activityTaskCompletedEventAttributes: { scheduledEventId: '9', result: { payloads: [{ data: b64({ recipients: ['engineer@demo.local'], taskOpen: true }) }] } } },
-    { eventId: '11', eventTime: { seconds: '1795600000' }, eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED', workflowExecutionSignaledEventAttributes: { signalName: 'taskCompleted', input: { payloads: [{ data: b64({ step: 'engineering-review-r1', decision: 'approve', completedBy: { email: 'engineer@demo.local' } }) }] } } },
-    { eventId: '12', eventTime: '2026-11-25T08:00:11Z', eventType: 'EVENT_TYPE_TIMER_FIRED', timerFiredEventAttributes: { timerId: '1', startedEventId: '8' } },
+    {
+      eventId: '5',
+      eventTime: '2026-11-24T08:00:01Z',
+      eventType: 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED',
+      activityTaskScheduledEventAttributes: { activityType: { name: 'analyzeFiles' } },
+    },
+    {
+      eventId: '6',
+      eventTime: '2026-11-24T08:00:09Z',
+      eventType: 'EVENT_TYPE_ACTIVITY_TASK_STARTED',
+      activityTaskStartedEventAttributes: { scheduledEventId: '5', attempt: 3 },
+    },
+    {
+      eventId: '7',
+      eventTime: '2026-11-24T08:00:10Z',
+      eventType: 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED',
+      activityTaskCompletedEventAttributes: { scheduledEventId: '5', startedEventId: '6' },
+    },
+    {
+      eventId: '8',
+      eventTime: '2026-11-24T08:00:11Z',
+      eventType: 'TimerStarted',
+      timerStartedEventAttributes: { timerId: '1', startToFireTimeout: '86400s' },
+    },
+    {
+      eventId: '9',
+      eventTime: '2026-11-24T08:00:12Z',
+      eventType: 10,
+      activityTaskScheduledEventAttributes: {
+        activityType: { name: 'remindTask' },
+        input: { payloads: [{ data: b64({ step: 'engineering-review-r1' }) }] },
+      },
+    },
+    {
+      eventId: '10',
+      eventTime: '2026-11-24T08:00:13Z',
+      eventType: 12,
+      activityTaskCompletedEventAttributes: {
+        scheduledEventId: '9',
+        result: { payloads: [{ data: b64({ recipients: ['engineer@demo.local'], taskOpen: true }) }] },
+      },
+    },
+    {
+      eventId: '11',
+      eventTime: { seconds: '1795600000' },
+      eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED',
+      workflowExecutionSignaledEventAttributes: {
+        signalName: 'taskCompleted',
+        input: {
+          payloads: [
+            {
+              data: b64({
+                step: 'engineering-review-r1',
+                decision: 'approve',
+                completedBy: { email: 'engineer@demo.local' },
+              }),
+            },
+          ],
+        },
+      },
+    },
+    {
+      eventId: '12',
+      eventTime: '2026-11-25T08:00:11Z',
+      eventType: 'EVENT_TYPE_TIMER_FIRED',
+      timerFiredEventAttributes: { timerId: '1', startedEventId: '8' },
+    },
   ];
 
   it('normalises event type names', () => {
@@ -215,17 +335,30 @@ describe('Temporal history in readable words', () => {
       eventId: id,
       eventTime: '2026-11-24T08:00:00Z',
       eventType: 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES',
-      upsertWorkflowSearchAttributesEventAttributes: { searchAttributes: { indexedFields: { Stage: { data: b64('analysing') } } } },
+      upsertWorkflowSearchAttributesEventAttributes: {
+        searchAttributes: { indexedFields: { Stage: { data: b64('analysing') } } },
+      },
     });
     const projection = [
-      { eventId: '3', eventType: 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED', activityTaskScheduledEventAttributes: { activityType: { name: 'projectQuoteStage' } } },
-      { eventId: '4', eventType: 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED', activityTaskCompletedEventAttributes: { scheduledEventId: '3' } },
+      {
+        eventId: '3',
+        eventType: 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED',
+        activityTaskScheduledEventAttributes: { activityType: { name: 'projectQuoteStage' } },
+      },
+      {
+        eventId: '4',
+        eventType: 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED',
+        activityTaskCompletedEventAttributes: { scheduledEventId: '3' },
+      },
     ];
     expect(describeHistory([stage('1'), stage('2'), ...projection]).map((l) => l.text)).toEqual(['Stage: Analysing']);
   });
 
   it('merges with audit lines in time order and keeps the raw event', () => {
-    const merged = mergeTimeline([{ at: '2026-11-24T08:00:05Z', source: 'audit', text: 'quote.create', raw: { action: 'quote.create' } }], describeHistory(events));
+    const merged = mergeTimeline(
+      [{ at: '2026-11-24T08:00:05Z', source: 'audit', text: 'quote.create', raw: { action: 'quote.create' } }],
+      describeHistory(events),
+    );
     expect(merged.map((l) => l.source).slice(0, 3)).toEqual(['workflow', 'audit', 'workflow']);
     expect(merged[0].raw).toBe(events[0]);
   });
@@ -233,7 +366,10 @@ describe('Temporal history in readable words', () => {
 
 describe('dashboard figures', () => {
   it('measures quote turnaround from creation to the first issue', () => {
-    const quotes = [{ id: 'q1', reference: 'Q-1', createdAt: '2026-11-24T00:00:00Z' }, { id: 'q2', reference: 'Q-2', createdAt: '2026-11-24T00:00:00Z' }];
+    const quotes = [
+      { id: 'q1', reference: 'Q-1', createdAt: '2026-11-24T00:00:00Z' },
+      { id: 'q2', reference: 'Q-2', createdAt: '2026-11-24T00:00:00Z' },
+    ];
     const tasks = [
       { caseId: 'q1', step: 'customer-decision-r2', createdAt: '2026-11-25T06:00:00Z' },
       { caseId: 'q1', step: 'customer-decision-r1', createdAt: '2026-11-24T06:00:00Z' },
@@ -271,7 +407,7 @@ describe("the factory's formats", () => {
     expect(formatDateTime(null, 'en')).toBe('—');
   });
 
-  it('writes calendar dates as dates, and knows the factory\'s today', () => {
+  it("writes calendar dates as dates, and knows the factory's today", () => {
     expect(formatDate('2026-12-29', 'en')).toBe('29 Dec 2026');
     expect(formatDate('2026-12-29', 'zh')).toBe('2026年12月29日');
     // A finance "received on" default after midnight in Shanghai is already the next day there.
@@ -289,7 +425,9 @@ describe('the catalogue of server codes', () => {
       const title = taskTitle({ kind: k.kind, title: 'x', payload: {} }, 'zh');
       if (/[A-Za-z]{3,}/.test(title.replace(/IPQC/, ''))) missing.push(`title of ${k.kind}: ${title}`);
       for (const d of k.decisions) if (!DECISIONS[d]) missing.push(`decision ${d} of ${k.kind}`);
-      const schema = z.toJSONSchema(k.data, { unrepresentable: 'any' }) as { properties?: Record<string, { enum?: string[] }> };
+      const schema = z.toJSONSchema(k.data, { unrepresentable: 'any' }) as {
+        properties?: Record<string, { enum?: string[] }>;
+      };
       for (const [field, spec] of Object.entries(schema.properties ?? {})) {
         if (!FIELDS[field]) missing.push(`field ${field} of ${k.kind}`);
         for (const v of spec.enum ?? []) if (!VALUES[v]) missing.push(`value ${v} of ${k.kind}.${field}`);
@@ -300,12 +438,24 @@ describe('the catalogue of server codes', () => {
   });
 
   it('says task titles in Chinese from their figures, and formats the English ones with raw figures', () => {
-    const payment = { kind: 'order.payment', title: 'Record the deposit payment (128577 CNY minor units outstanding)', payload: { invoiceKind: 'deposit', outstandingMinor: 128577, currency: 'CNY' } };
+    const payment = {
+      kind: 'order.payment',
+      title: 'Record the deposit payment (128577 CNY minor units outstanding)',
+      payload: { invoiceKind: 'deposit', outstandingMinor: 128577, currency: 'CNY' },
+    };
     expect(taskTitle(payment, 'en')).toBe('Record the deposit payment (¥1,285.77 outstanding)');
     expect(taskTitle(payment, 'zh')).toBe('登记定金收款（待收 1,285.77 元）');
-    const inspect = { kind: 'order.inspection', title: 'Inspect lot SO-1-L1 (round 2, 1 unit(s))', payload: { lotIndex: 1, lotNumber: 'SO-1-L1', unitsToInspect: 1, round: 2 } };
+    const inspect = {
+      kind: 'order.inspection',
+      title: 'Inspect lot SO-1-L1 (round 2, 1 unit(s))',
+      payload: { lotIndex: 1, lotNumber: 'SO-1-L1', unitsToInspect: 1, round: 2 },
+    };
     expect(taskTitle(inspect, 'zh')).toBe('检验批次 SO-1-L1（第 2 轮，1 件）');
-    const review = { kind: 'quote-engineering-review', title: 'Review quote Q-20261129-ABC123 r1: assembly was asked for but no placement (CPL) file was given', payload: { reference: 'Q-20261129-ABC123', revision: 1 } };
+    const review = {
+      kind: 'quote-engineering-review',
+      title: 'Review quote Q-20261129-ABC123 r1: assembly was asked for but no placement (CPL) file was given',
+      payload: { reference: 'Q-20261129-ABC123', revision: 1 },
+    };
     expect(taskTitle(review, 'zh')).toBe('工程审核报价 Q-20261129-ABC123 第 1 版');
     expect(kindName('order.inspection', 'zh')).toBe('检验批次');
     expect(stepWords('engineering-review-r2', 'zh')).toBe('工程审核（2）');
@@ -314,21 +464,47 @@ describe('the catalogue of server codes', () => {
   });
 
   it('says what an incomplete file set lacks in Chinese, each message of domain/quote/file-set.ts', () => {
-    const reason = 'the file set is incomplete: No bottom silkscreen (legend) layer; declare it absent if the bottom side has no legend; Assembly asked for but no placement (pick-and-place coordinates) file was sent; Parts on the top side but no top paste layer: no stencil can be cut (send the paste layer, or supply the stencil yourself)';
+    const reason =
+      'the file set is incomplete: No bottom silkscreen (legend) layer; declare it absent if the bottom side has no legend; Assembly asked for but no placement (pick-and-place coordinates) file was sent; Parts on the top side but no top paste layer: no stencil can be cut (send the paste layer, or supply the stencil yourself)';
     const zh = reviewReason(reason, 'zh');
-    expect(zh).toBe('文件不齐全：缺少底层丝印层，该面没有丝印请声明没有该层；要求贴片但没有提供坐标文件；顶层有元件但没有锡膏层，无法开钢网（请提供锡膏层，或自备钢网）');
+    expect(zh).toBe(
+      '文件不齐全：缺少底层丝印层，该面没有丝印请声明没有该层；要求贴片但没有提供坐标文件；顶层有元件但没有锡膏层，无法开钢网（请提供锡膏层，或自备钢网）',
+    );
     expect(zh).not.toMatch(/[A-Za-z]{3,}/);
-    expect(missingFilesWords('No drill (through-hole) file; declare it absent if the board truly has no holes')).not.toMatch(/[a-z]{3,}/);
+    expect(
+      missingFilesWords('No drill (through-hole) file; declare it absent if the board truly has no holes'),
+    ).not.toMatch(/[a-z]{3,}/);
   });
 
   it('says price lines and review reasons in Chinese, and names every checklist code', () => {
-    expect(lineDescription({ code: 'pcb-boards', description: 'PCB 2 layers, 68.58 × 53.34 mm (36.58 cm²), 10 % quantity discount', quantity: 50, unit: 'board' }, 'zh')).toBe('PCB 2 层板，68.58 × 53.34 mm（36.58 cm²），数量折扣 10 %');
-    expect(lineDescription({ code: 'smt-joints', description: 'SMT placement, 120 joints per board', quantity: 6000, unit: 'joint' }, 'zh')).toBe('SMT 贴装，每板 120 个焊点');
-    expect(reviewReason('assembly was asked for but no placement (CPL) file was given', 'zh')).toBe('要求贴片但没有提供坐标文件（CPL）');
-    expect(reviewReason('the files have 2 error(s): copper-missing, parse-timeout', 'zh')).toBe('文件有 2 个错误：没有铜层、文件解析超时');
+    expect(
+      lineDescription(
+        {
+          code: 'pcb-boards',
+          description: 'PCB 2 layers, 68.58 × 53.34 mm (36.58 cm²), 10 % quantity discount',
+          quantity: 50,
+          unit: 'board',
+        },
+        'zh',
+      ),
+    ).toBe('PCB 2 层板，68.58 × 53.34 mm（36.58 cm²），数量折扣 10 %');
+    expect(
+      lineDescription(
+        { code: 'smt-joints', description: 'SMT placement, 120 joints per board', quantity: 6000, unit: 'joint' },
+        'zh',
+      ),
+    ).toBe('SMT 贴装，每板 120 个焊点');
+    expect(reviewReason('assembly was asked for but no placement (CPL) file was given', 'zh')).toBe(
+      '要求贴片但没有提供坐标文件（CPL）',
+    );
+    expect(reviewReason('the files have 2 error(s): copper-missing, parse-timeout', 'zh')).toBe(
+      '文件有 2 个错误：没有铜层、文件解析超时',
+    );
     const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('**Checklist codes**'), readme.indexOf('A customer declares a layer'));
-    const codes = [...section.matchAll(/`([a-z0-9]+(?:-[a-z0-9*]+)+)`/g)].map((m) => m[1]).filter((c) => !c.includes('*'));
+    const codes = [...section.matchAll(/`([a-z0-9]+(?:-[a-z0-9*]+)+)`/g)]
+      .map((m) => m[1])
+      .filter((c) => !c.includes('*'));
     expect(codes.length).toBeGreaterThan(25);
     expect(codes.filter((c) => !CHECKLIST[c])).toEqual([]);
   });

@@ -50,12 +50,17 @@ describe('uiStatic', () => {
   });
 
   /** A raw GET (no automatic decompression) with an Accept-Encoding. */
-  function rawGet(path: string, acceptEncoding: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  function rawGet(
+    path: string,
+    acceptEncoding: string,
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
     return new Promise((resolve, reject) => {
       const req = request(`${base}${path}`, { headers: { 'accept-encoding': acceptEncoding } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
       });
       req.on('error', reject);
       req.end();
@@ -81,7 +86,9 @@ describe('uiStatic', () => {
   });
 
   it('leaves the API, JSON requests and missing assets alone', async () => {
-    expect(await (await fetch(`${base}/api/ping`, { headers: { accept: 'text/html' } })).json()).toEqual({ pong: true });
+    expect(await (await fetch(`${base}/api/ping`, { headers: { accept: 'text/html' } })).json()).toEqual({
+      pong: true,
+    });
     expect((await fetch(`${base}/api/nothing`, { headers: { accept: 'text/html' } })).status).toBe(404);
     expect((await fetch(`${base}/inbox`, { headers: { accept: 'application/json' } })).status).toBe(404);
     expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);

@@ -79,7 +79,9 @@ describeBrowser('the admin users page (chromium)', () => {
     await form.getByLabel('Role', { exact: true }).selectOption('production');
     await form.getByLabel('Initial password').fill('short');
     await form.getByRole('button', { name: 'Create user' }).click();
-    const passwordError = form.locator('.field.has-error').filter({ has: page.getByLabel('Initial password', { exact: true }) });
+    const passwordError = form
+      .locator('.field.has-error')
+      .filter({ has: page.getByLabel('Initial password', { exact: true }) });
     await passwordError.getByRole('alert').filter({ hasText: /8/ }).waitFor();
 
     await form.getByLabel('Initial password').fill('long enough pass');
@@ -92,14 +94,25 @@ describeBrowser('the admin users page (chromium)', () => {
     await form.getByLabel('Name', { exact: true }).fill('Twin');
     await form.getByLabel('Initial password').fill('long enough pass');
     await form.getByRole('button', { name: 'Create user' }).click();
-    await form.locator('.field.has-error').filter({ has: page.getByLabel('Email', { exact: true }) }).getByRole('alert').filter({ hasText: 'already exists' }).waitFor();
+    await form
+      .locator('.field.has-error')
+      .filter({ has: page.getByLabel('Email', { exact: true }) })
+      .getByRole('alert')
+      .filter({ hasText: 'already exists' })
+      .waitFor();
 
     await page.getByLabel(`Role of ${email}`, { exact: true }).selectOption('qa');
     await page.getByRole('button', { name: `Save the role of ${email}` }).click();
     // Saved: the row reloads from the API and the save button is idle again on the new role.
-    await page.getByRole('button', { name: `Save the role of ${email}` }).and(page.locator(':disabled')).waitFor();
+    await page
+      .getByRole('button', { name: `Save the role of ${email}` })
+      .and(page.locator(':disabled'))
+      .waitFor();
     const api = apiClient(platform.url);
-    const users = (await api.get('/api/users', await api.login('admin@demo.local'))).body.users as { email: string; role: string }[];
+    const users = (await api.get('/api/users', await api.login('admin@demo.local'))).body.users as {
+      email: string;
+      role: string;
+    }[];
     expect(users.find((u) => u.email === email)?.role).toBe('qa');
     expect(await page.getByLabel(`Role of ${email}`, { exact: true }).inputValue()).toBe('qa');
     expect(await (await api.login(email, 'long enough pass')).length).toBeGreaterThan(10);

@@ -41,7 +41,11 @@ describe.each(TEST_DB_KINDS)('users and roles API (services/users, %s)', (kind) 
     });
     api = apiClient(platform.url);
     admin = await api.login('admin@demo.local');
-    const buyer = await t.db.selectFrom('users').select('customer_id').where('email', '=', 'buyer@demo.local').executeTakeFirstOrThrow();
+    const buyer = await t.db
+      .selectFrom('users')
+      .select('customer_id')
+      .where('email', '=', 'buyer@demo.local')
+      .executeTakeFirstOrThrow();
     demoCustomerId = buyer.customer_id!;
   }, 120_000);
 
@@ -57,7 +61,12 @@ describe.each(TEST_DB_KINDS)('users and roles API (services/users, %s)', (kind) 
       const r = await api.get('/api/users', token);
       expect(r.status).toBe(200);
       const buyer = r.body.users.find((u: { email: string }) => u.email === 'buyer@demo.local');
-      expect(buyer).toMatchObject({ role: 'customer', customerId: demoCustomerId, displayName: 'Demo buyer', active: true });
+      expect(buyer).toMatchObject({
+        role: 'customer',
+        customerId: demoCustomerId,
+        displayName: 'Demo buyer',
+        active: true,
+      });
       expect(r.body.users.map((u: { email: string }) => u.email)).toContain('engineer@demo.local');
       expect(JSON.stringify(r.body)).not.toMatch(/argon2|passwordHash|password_hash/);
     }
@@ -65,9 +74,19 @@ describe.each(TEST_DB_KINDS)('users and roles API (services/users, %s)', (kind) 
 
   it('creates a user who can then sign in, and audits who created it', async () => {
     const email = `New.Engineer-${randomUUID().slice(0, 8)}@example.com`;
-    const r = await api.post('/api/users', { email, displayName: 'New Engineer', role: 'engineer', password: 'correct horse' }, admin);
+    const r = await api.post(
+      '/api/users',
+      { email, displayName: 'New Engineer', role: 'engineer', password: 'correct horse' },
+      admin,
+    );
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ email: email.toLowerCase(), displayName: 'New Engineer', role: 'engineer', customerId: null, active: true });
+    expect(r.body).toMatchObject({
+      email: email.toLowerCase(),
+      displayName: 'New Engineer',
+      role: 'engineer',
+      customerId: null,
+      active: true,
+    });
     const token = await api.login(email, 'correct horse');
     const me = await api.get('/api/auth/me', token);
     expect(me.status).toBe(200);
@@ -75,23 +94,47 @@ describe.each(TEST_DB_KINDS)('users and roles API (services/users, %s)', (kind) 
 
     const audit = await listAudit(t.db, 'user', r.body.id);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ action: 'user.create', actor_role: 'admin', after: { role: 'engineer', email: email.toLowerCase() } });
+    expect(audit[0]).toMatchObject({
+      action: 'user.create',
+      actor_role: 'admin',
+      after: { role: 'engineer', email: email.toLowerCase() },
+    });
 
-    const again = await api.post('/api/users', { email: email.toUpperCase(), displayName: 'Twin', role: 'qa', password: 'another pass' }, admin);
+    const again = await api.post(
+      '/api/users',
+      { email: email.toUpperCase(), displayName: 'Twin', role: 'qa', password: 'another pass' },
+      admin,
+    );
     expect(again).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });
   });
 
   it('creates a customer user only with an existing customer, and staff only without one', async () => {
     const base = { displayName: 'Buyer Two', password: 'long enough' };
-    const ok = await api.post('/api/users', { ...base, email: `buyer-${randomUUID()}@example.com`, role: 'customer', customerId: demoCustomerId }, admin);
+    const ok = await api.post(
+      '/api/users',
+      { ...base, email: `buyer-${randomUUID()}@example.com`, role: 'customer', customerId: demoCustomerId },
+      admin,
+    );
     expect(ok.status).toBe(201);
     expect(ok.body.customerId).toBe(demoCustomerId);
 
-    const missing = await api.post('/api/users', { ...base, email: `b-${randomUUID()}@example.com`, role: 'customer' }, admin);
+    const missing = await api.post(
+      '/api/users',
+      { ...base, email: `b-${randomUUID()}@example.com`, role: 'customer' },
+      admin,
+    );
     expect(missing).toMatchObject({ status: 400, body: { error: { field: 'customerId' } } });
-    const unknown = await api.post('/api/users', { ...base, email: `b-${randomUUID()}@example.com`, role: 'customer', customerId: randomUUID() }, admin);
+    const unknown = await api.post(
+      '/api/users',
+      { ...base, email: `b-${randomUUID()}@example.com`, role: 'customer', customerId: randomUUID() },
+      admin,
+    );
     expect(unknown).toMatchObject({ status: 400, body: { error: { field: 'customerId' } } });
-    const staff = await api.post('/api/users', { ...base, email: `s-${randomUUID()}@example.com`, role: 'qa', customerId: demoCustomerId }, admin);
+    const staff = await api.post(
+      '/api/users',
+      { ...base, email: `s-${randomUUID()}@example.com`, role: 'qa', customerId: demoCustomerId },
+      admin,
+    );
     expect(staff).toMatchObject({ status: 400, body: { error: { field: 'customerId' } } });
   });
 
@@ -127,13 +170,21 @@ describe.each(TEST_DB_KINDS)('users and roles API (services/users, %s)', (kind) 
   });
 
   it('changes role and display name, audits before and after, and keeps the customer link consistent', async () => {
-    const created = await api.post('/api/users', { email: `c-${randomUUID()}@example.com`, displayName: 'Changer', role: 'sales', password: 'long enough' }, admin);
+    const created = await api.post(
+      '/api/users',
+      { email: `c-${randomUUID()}@example.com`, displayName: 'Changer', role: 'sales', password: 'long enough' },
+      admin,
+    );
     const id = created.body.id as string;
     const r = await patch(`/api/users/${id}`, { role: 'sales_manager', displayName: 'Changed' }, admin);
     expect(r).toMatchObject({ status: 200, body: { role: 'sales_manager', displayName: 'Changed', customerId: null } });
     const audit = await listAudit(t.db, 'user', id);
     expect(audit.map((a) => a.action)).toEqual(['user.create', 'user.change']);
-    expect(audit[1]).toMatchObject({ actor_role: 'admin', before: { role: 'sales', displayName: 'Changer' }, after: { role: 'sales_manager', displayName: 'Changed' } });
+    expect(audit[1]).toMatchObject({
+      actor_role: 'admin',
+      before: { role: 'sales', displayName: 'Changer' },
+      after: { role: 'sales_manager', displayName: 'Changed' },
+    });
 
     const noCustomer = await patch(`/api/users/${id}`, { role: 'customer' }, admin);
     expect(noCustomer).toMatchObject({ status: 400, body: { error: { field: 'customerId' } } });
@@ -146,7 +197,7 @@ describe.each(TEST_DB_KINDS)('users and roles API (services/users, %s)', (kind) 
     expect((await patch(`/api/users/${randomUUID()}`, { role: 'qa' }, admin)).status).toBe(404);
   });
 
-  it("refuses to let an admin remove their own admin role (422), but lets them rename themselves", async () => {
+  it('refuses to let an admin remove their own admin role (422), but lets them rename themselves', async () => {
     const myId = (await api.get('/api/auth/me', admin)).body.id as string;
     const demote = await patch(`/api/users/${myId}`, { role: 'manager' }, admin);
     expect(demote).toMatchObject({ status: 422, body: { error: { code: 'business_rule', field: 'role' } } });

@@ -23,7 +23,13 @@ describe('workflow state and history API (services/workflows)', () => {
     t = await openTestDb('pglite');
     await seedDemo(t.db);
     dataDir = mkdtempSync(join(tmpdir(), 'smt-history-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent', TEMPORAL_UI_URL: 'http://temporal-ui.example:8080' });
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SMTP_CATCHER_PORT: '0',
+      LOG_LEVEL: 'silent',
+      TEMPORAL_UI_URL: 'http://temporal-ui.example:8080',
+    });
     platform = await startPlatform({
       config,
       logger: pino({ level: 'silent' }),
@@ -46,19 +52,35 @@ describe('workflow state and history API (services/workflows)', () => {
 
   it('gives staff the state and the raw history of a workflow, with a Temporal UI link', async () => {
     const workflowId = `history-${randomUUID()}`;
-    const handle = await env.client.workflow.start('someWorkflow', { taskQueue: 'nobody-polls', workflowId, args: [42] });
+    const handle = await env.client.workflow.start('someWorkflow', {
+      taskQueue: 'nobody-polls',
+      workflowId,
+      args: [42],
+    });
     await handle.signal('poke', 'hello');
     const token = await api.login('engineer@demo.local');
 
     const state = await api.get(`/api/workflows/${workflowId}`, token);
     expect(state.status).toBe(200);
-    expect(state.body).toMatchObject({ workflowId, runId: handle.firstExecutionRunId, type: 'someWorkflow', status: 'RUNNING', taskQueue: 'nobody-polls' });
-    expect(state.body.temporalUiUrl).toBe(`http://temporal-ui.example:8080/namespaces/default/workflows/${workflowId}/${handle.firstExecutionRunId}/history`);
+    expect(state.body).toMatchObject({
+      workflowId,
+      runId: handle.firstExecutionRunId,
+      type: 'someWorkflow',
+      status: 'RUNNING',
+      taskQueue: 'nobody-polls',
+    });
+    expect(state.body.temporalUiUrl).toBe(
+      `http://temporal-ui.example:8080/namespaces/default/workflows/${workflowId}/${handle.firstExecutionRunId}/history`,
+    );
 
     const history = await api.get(`/api/workflows/${workflowId}/history`, token);
     expect(history.status).toBe(200);
     const types = history.body.history.events.map((e: { eventType: string }) => e.eventType);
-    expect(types).toEqual(['EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED', 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED']);
+    expect(types).toEqual([
+      'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED',
+      'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED',
+      'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED',
+    ]);
     expect(history.body.history.events[2].workflowExecutionSignaledEventAttributes.signalName).toBe('poke');
     await handle.terminate('test done');
   });

@@ -15,7 +15,13 @@ export class ApiError extends Error {
 async function toApiError(res: Response): Promise<ApiError> {
   try {
     const body = (await res.json()) as { error?: { code?: string; message?: string; field?: string } };
-    if (body.error) return new ApiError(res.status, body.error.code ?? 'error', body.error.message ?? res.statusText, body.error.field);
+    if (body.error)
+      return new ApiError(
+        res.status,
+        body.error.code ?? 'error',
+        body.error.message ?? res.statusText,
+        body.error.field,
+      );
   } catch {
     // Not JSON (a proxy's error page): fall through to the status line.
   }
@@ -34,7 +40,10 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   const res = await fetch(path, {
     method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
     credentials: 'same-origin',
-    headers: options.body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+    headers:
+      options.body === undefined
+        ? { accept: 'application/json' }
+        : { 'content-type': 'application/json', accept: 'application/json' },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
   if (!res.ok) {
@@ -69,7 +78,9 @@ export function upload<T>(path: string, form: FormData, onProgress: (fraction: n
         resolve(body as T);
       } else {
         const e = (body as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
-        reject(new ApiError(xhr.status, e?.code ?? 'http_error', e?.message ?? `${xhr.status} ${xhr.statusText}`, e?.field));
+        reject(
+          new ApiError(xhr.status, e?.code ?? 'http_error', e?.message ?? `${xhr.status} ${xhr.statusText}`, e?.field),
+        );
       }
     };
     xhr.send(form);

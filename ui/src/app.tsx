@@ -27,7 +27,11 @@ const NAV: { to: string; key: StringKey; roles: 'staff' | 'customer' | string[] 
   { to: '/rmas', key: 'navRmas', roles: 'staff' },
   { to: '/customers', key: 'navCustomers', roles: ['sales', 'sales_manager', 'finance', 'manager', 'admin'] },
   { to: '/finance', key: 'navFinance', roles: ['finance', 'manager', 'admin'] },
-  { to: '/dashboard', key: 'navDashboard', roles: ['manager', 'admin', 'sales_manager', 'finance', 'qa', 'production'] },
+  {
+    to: '/dashboard',
+    key: 'navDashboard',
+    roles: ['manager', 'admin', 'sales_manager', 'finance', 'qa', 'production'],
+  },
   { to: '/admin/users', key: 'navAdmin', roles: ['admin'] },
 ];
 

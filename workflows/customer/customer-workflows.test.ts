@@ -2,7 +2,12 @@
 // skipping; activities are recording doubles.
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { customerOnboardingStateQuery, customerWorkflowId, paymentTermsWorkflowId, type CustomerOnboardingInput } from '../../domain/customer/contract';
+import {
+  customerOnboardingStateQuery,
+  customerWorkflowId,
+  paymentTermsWorkflowId,
+  type CustomerOnboardingInput,
+} from '../../domain/customer/contract';
 import { taskCompletedSignal } from '../shared/task-signals';
 import { completion, eventually, startHarness, type Harness } from '../../test/quote-flow/workflow-harness';
 
@@ -20,7 +25,11 @@ async function startOnboarding(auditRequired: boolean) {
   const customerId = randomUUID();
   const input: CustomerOnboardingInput = { customerId, name: 'Acme Ltd', auditRequired, registeredBy: sales };
   const id = customerWorkflowId(customerId);
-  const handle = await h.env.client.workflow.start('customerOnboardingWorkflow', { taskQueue: 'quote', workflowId: id, args: [input] });
+  const handle = await h.env.client.workflow.start('customerOnboardingWorkflow', {
+    taskQueue: 'quote',
+    workflowId: id,
+    args: [input],
+  });
   return { customerId, id, handle };
 }
 
@@ -42,7 +51,9 @@ describe('customerOnboardingWorkflow', () => {
   it('approves at once when the customer does not audit (audit optional per customer)', async () => {
     const { id, handle } = await startOnboarding(false);
     expect(await handle.result()).toEqual({ status: 'approved' });
-    expect(h.recorder.of(id, 'projectOnboarding')).toEqual([expect.objectContaining({ onboarding: 'approved', auditRequired: false })]);
+    expect(h.recorder.of(id, 'projectOnboarding')).toEqual([
+      expect.objectContaining({ onboarding: 'approved', auditRequired: false }),
+    ]);
     expect(h.recorder.of(id, 'openTask')).toHaveLength(0);
   });
 
@@ -53,16 +64,25 @@ describe('customerOnboardingWorkflow', () => {
     await handle.signal(taskCompletedSignal, completion('schedule-audit', 'schedule', { visitOn }, 'sales'));
     const state = await taskOpen(handle, 'record-audit-result');
     expect(state).toMatchObject({ status: 'audit_scheduled', visitOn });
-    expect(state.deadlines.visitReminderAt).toBe(new Date(Date.parse(`${visitOn}T00:00:00Z`) - 24 * 3_600_000).toISOString());
+    expect(state.deadlines.visitReminderAt).toBe(
+      new Date(Date.parse(`${visitOn}T00:00:00Z`) - 24 * 3_600_000).toISOString(),
+    );
 
     // To an hour past the end of the visit day in the factory's zone (how far that is depends on the time of day).
     await h.env.sleep(Date.parse(String(state.deadlines.resultDueAt)) + 3_600_000 - (await h.env.currentTimeMs()));
     // The platform's reminder to sales the morning before, then the overdue note to sales at the end of the day.
     await eventually(() => expect(h.recorder.of(id, 'remindTask')).toEqual([{ step: 'record-audit-result' }]));
-    await eventually(() => expect(h.recorder.of(id, 'escalateTask')).toEqual([{ step: 'record-audit-result', escalateTo: ['sales'] }]));
-    await handle.signal(taskCompletedSignal, completion('record-audit-result', 'pass', { auditors: 'J. Doe' }, 'sales'));
+    await eventually(() =>
+      expect(h.recorder.of(id, 'escalateTask')).toEqual([{ step: 'record-audit-result', escalateTo: ['sales'] }]),
+    );
+    await handle.signal(
+      taskCompletedSignal,
+      completion('record-audit-result', 'pass', { auditors: 'J. Doe' }, 'sales'),
+    );
     expect(await handle.result()).toEqual({ status: 'approved' });
-    expect(h.recorder.of(id, 'recordAudit')).toEqual([expect.objectContaining({ result: 'pass', visitOn, correctiveActions: [] })]);
+    expect(h.recorder.of(id, 'recordAudit')).toEqual([
+      expect.objectContaining({ result: 'pass', visitOn, correctiveActions: [] }),
+    ]);
     const final = await handle.query(customerOnboardingStateQuery);
     expect(final.decisions.map((d) => [d.step, d.decision, d.by.email])).toEqual([
       ['schedule-audit', 'schedule', 'sales@demo.local'],
@@ -73,9 +93,15 @@ describe('customerOnboardingWorkflow', () => {
   it('audit fail → rejected', async () => {
     const { id, handle } = await startOnboarding(true);
     await taskOpen(handle, 'schedule-audit');
-    await handle.signal(taskCompletedSignal, completion('schedule-audit', 'schedule', { visitOn: await dayFromNow(1) }, 'sales'));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('schedule-audit', 'schedule', { visitOn: await dayFromNow(1) }, 'sales'),
+    );
     await taskOpen(handle, 'record-audit-result');
-    await handle.signal(taskCompletedSignal, completion('record-audit-result', 'fail', { notes: 'no ESD control' }, 'sales'));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('record-audit-result', 'fail', { notes: 'no ESD control' }, 'sales'),
+    );
     expect(await handle.result()).toEqual({ status: 'rejected' });
     expect(h.recorder.of(id, 'projectOnboarding').at(-1)).toMatchObject({ onboarding: 'rejected' });
   });
@@ -83,16 +109,32 @@ describe('customerOnboardingWorkflow', () => {
   it('audit conditional: an overdue corrective action escalates to the manager daily until done → approved', async () => {
     const { id, handle } = await startOnboarding(true);
     await taskOpen(handle, 'schedule-audit');
-    await handle.signal(taskCompletedSignal, completion('schedule-audit', 'schedule', { visitOn: await dayFromNow(1) }, 'sales'));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('schedule-audit', 'schedule', { visitOn: await dayFromNow(1) }, 'sales'),
+    );
     await taskOpen(handle, 'record-audit-result');
     const dueOn = await dayFromNow(3);
     await handle.signal(
       taskCompletedSignal,
-      completion('record-audit-result', 'conditional', { correctiveActions: [{ description: 'Label MSD storage', dueOn }, { description: 'Calibrate AOI', dueOn: await dayFromNow(30) }] }, 'sales'),
+      completion(
+        'record-audit-result',
+        'conditional',
+        {
+          correctiveActions: [
+            { description: 'Label MSD storage', dueOn },
+            { description: 'Calibrate AOI', dueOn: await dayFromNow(30) },
+          ],
+        },
+        'sales',
+      ),
     );
     const state = await taskOpen(handle, 'corrective-action-ca-1');
     expect(state.status).toBe('corrective_actions');
-    expect(state.correctiveActions.map((a) => [a.id, a.status])).toEqual([['ca-1', 'open'], ['ca-2', 'open']]);
+    expect(state.correctiveActions.map((a) => [a.id, a.status])).toEqual([
+      ['ca-1', 'open'],
+      ['ca-2', 'open'],
+    ]);
     expect(h.recorder.of(id, 'projectOnboarding').at(-1)).toMatchObject({ onboarding: 'corrective_actions' });
 
     const overdue = () => [
@@ -109,7 +151,10 @@ describe('customerOnboardingWorkflow', () => {
     expect(h.recorder.of(id, 'markCorrectiveActionOverdue')).toEqual([{ correctiveActionId: 'ca-1' }]);
     await h.env.sleep('1d');
     await eventually(() => expect(overdue()).toHaveLength(2));
-    expect(overdue()[1]).toMatchObject({ roles: ['manager'], idempotencyKey: `${id}:corrective-action-ca-1:overdue-2` });
+    expect(overdue()[1]).toMatchObject({
+      roles: ['manager'],
+      idempotencyKey: `${id}:corrective-action-ca-1:overdue-2`,
+    });
 
     await handle.signal(taskCompletedSignal, completion('corrective-action-ca-1', 'done', {}, 'qa'));
     await handle.signal(taskCompletedSignal, completion('corrective-action-ca-2', 'done', {}, 'qa'));
@@ -118,7 +163,12 @@ describe('customerOnboardingWorkflow', () => {
     // ca-2 was done before its deadline: the manager never heard about it.
     expect(h.recorder.of(id, 'mailRoles', (i) => String(i.idempotencyKey).includes('ca-2:overdue'))).toHaveLength(0);
     expect(h.recorder.of(id, 'escalateTask', (i) => i.step === 'corrective-action-ca-2')).toHaveLength(0);
-    expect(h.recorder.of(id, 'closeCorrectiveAction').map((i) => i.correctiveActionId).sort()).toEqual(['ca-1', 'ca-2']);
+    expect(
+      h.recorder
+        .of(id, 'closeCorrectiveAction')
+        .map((i) => i.correctiveActionId)
+        .sort(),
+    ).toEqual(['ca-1', 'ca-2']);
   });
 });
 
@@ -129,9 +179,20 @@ describe('paymentTermsApprovalWorkflow', () => {
     const handle = await h.env.client.workflow.start('paymentTermsApprovalWorkflow', {
       taskQueue: 'quote',
       workflowId: id,
-      args: [{ customerId, requestId: 'r1', creditLimitMinor: 5_000_000, requestedBy: { userId: 'u-fin', email: 'finance@demo.local', role: 'finance' } }],
+      args: [
+        {
+          customerId,
+          requestId: 'r1',
+          creditLimitMinor: 5_000_000,
+          requestedBy: { userId: 'u-fin', email: 'finance@demo.local', role: 'finance' },
+        },
+      ],
     });
-    await eventually(() => expect(h.recorder.of(id, 'openTask')).toEqual([expect.objectContaining({ step: 'approve-payment-terms', role: 'manager' })]));
+    await eventually(() =>
+      expect(h.recorder.of(id, 'openTask')).toEqual([
+        expect.objectContaining({ step: 'approve-payment-terms', role: 'manager' }),
+      ]),
+    );
     return { id, handle };
   }
 
@@ -141,13 +202,19 @@ describe('paymentTermsApprovalWorkflow', () => {
     await eventually(() => expect(h.recorder.of(id, 'remindTask')).toEqual([{ step: 'approve-payment-terms' }]));
     await handle.signal(taskCompletedSignal, completion('approve-payment-terms', 'approve', {}, 'manager'));
     const result = await handle.result();
-    expect(result).toMatchObject({ approved: true, terms: { kind: 'monthly', creditLimitMinor: 5_000_000, approvedBy: 'user-manager' } });
+    expect(result).toMatchObject({
+      approved: true,
+      terms: { kind: 'monthly', creditLimitMinor: 5_000_000, approvedBy: 'user-manager' },
+    });
     expect(h.recorder.of(id, 'applyPaymentTerms')).toEqual([expect.objectContaining({ terms: result.terms })]);
   });
 
   it('a refusal keeps prepay', async () => {
     const { id, handle } = await startTerms();
-    await handle.signal(taskCompletedSignal, completion('approve-payment-terms', 'reject', { comment: 'not yet' }, 'manager'));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('approve-payment-terms', 'reject', { comment: 'not yet' }, 'manager'),
+    );
     expect(await handle.result()).toMatchObject({ approved: false, terms: { kind: 'prepay', creditLimitMinor: 0 } });
     expect(h.recorder.of(id, 'applyPaymentTerms')[0]).toMatchObject({ terms: { kind: 'prepay' } });
   });

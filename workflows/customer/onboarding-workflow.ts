@@ -17,7 +17,12 @@ import {
   type CustomerOnboardingInput,
   type CustomerOnboardingState,
 } from '../../domain/customer/contract';
-import { nextOnboardingStatus, type AuditResult, type OnboardingEvent, type OnboardingStatus } from '../../domain/customer/onboarding';
+import {
+  nextOnboardingStatus,
+  type AuditResult,
+  type OnboardingEvent,
+  type OnboardingStatus,
+} from '../../domain/customer/onboarding';
 import { auditResultDueAt, auditVisitReminderAt, correctiveActionDeadline } from '../../domain/customer/audit-schedule';
 import { CustomerIdAttribute, StageAttribute } from '../../domain/quote/contract';
 import { createHumanWaits, DATABASE_WRITE, MAIL_OUTBOX } from '../shared';
@@ -30,7 +35,9 @@ const DAY_MS = 86_400_000;
 const SCHEDULE_AUDIT_WITHIN_MS = 7 * DAY_MS;
 
 /** The onboarding workflow (id `customer:${customerId}`, task queue `quote`). */
-export async function customerOnboardingWorkflow(input: CustomerOnboardingInput): Promise<{ status: OnboardingStatus }> {
+export async function customerOnboardingWorkflow(
+  input: CustomerOnboardingInput,
+): Promise<{ status: OnboardingStatus }> {
   const workflowId = workflowInfo().workflowId;
   const waits = createHumanWaits();
   let status: OnboardingStatus = 'registered';
@@ -50,7 +57,9 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
     visitOn,
     auditResult,
     correctiveActions: actions.map((a) => ({ ...a })),
-    openTasks: waits.openTasks().map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, dueAt: w.dueAt })),
+    openTasks: waits
+      .openTasks()
+      .map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, dueAt: w.dueAt })),
     deadlines: { visitReminderAt: iso(visitReminderAt), resultDueAt: iso(resultDueAt) },
     decisions: waits.decisions.map((d) => ({ step: d.step, decision: d.decision, by: d.by, at: d.at })),
   }));
@@ -61,7 +70,12 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
     if (!next.ok) throw new Error(next.reason);
     status = next.status;
     upsertSearchAttributes([{ key: StageAttribute, value: status }]);
-    await flow.projectOnboarding({ customerId: input.customerId, onboarding: status, auditRequired: input.auditRequired, actor: by });
+    await flow.projectOnboarding({
+      customerId: input.customerId,
+      onboarding: status,
+      auditRequired: input.auditRequired,
+      actor: by,
+    });
   }
 
   const base = { caseType: 'customer', caseId: input.customerId, customerId: input.customerId } as const;
@@ -75,7 +89,12 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
     await apply({ type: 'audit_not_required' }, input.registeredBy);
     return { status };
   }
-  await flow.projectOnboarding({ customerId: input.customerId, onboarding: status, auditRequired: true, actor: input.registeredBy });
+  await flow.projectOnboarding({
+    customerId: input.customerId,
+    onboarding: status,
+    auditRequired: true,
+    actor: input.registeredBy,
+  });
 
   // ---- sales agrees the visit date with the customer
   step = customerSteps.scheduleAudit;
@@ -113,7 +132,9 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
   if (!result) throw new Error('audit result wait ended without a completion');
   const by = result.completedBy;
   auditResult = result.decision as AuditResult;
-  const planned = Array.isArray(result.data.correctiveActions) ? (result.data.correctiveActions as { description: string; dueOn: string }[]) : [];
+  const planned = Array.isArray(result.data.correctiveActions)
+    ? (result.data.correctiveActions as { description: string; dueOn: string }[])
+    : [];
   const stored = await flow.recordAudit({
     workflowId,
     customerId: input.customerId,
@@ -124,7 +145,10 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
     recordedBy: by.userId,
     correctiveActions: auditResult === 'conditional' ? planned : [],
   });
-  await apply({ type: 'audit_recorded', result: auditResult, correctiveActions: stored.correctiveActionIds.length }, by);
+  await apply(
+    { type: 'audit_recorded', result: auditResult, correctiveActions: stored.correctiveActionIds.length },
+    by,
+  );
   if ((status as OnboardingStatus) !== 'corrective_actions') {
     step = status;
     return { status };
@@ -133,7 +157,15 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
   // ---- corrective actions, each on its own deadline; the manager hears about overdue ones daily
   step = 'corrective-actions';
   stored.correctiveActionIds.forEach((id, i) => {
-    actions.push({ id, description: planned[i].description, dueOn: planned[i].dueOn, deadline: new Date(correctiveActionDeadline(planned[i].dueOn)).toISOString(), status: 'open', escalations: 0, closedBy: null });
+    actions.push({
+      id,
+      description: planned[i].description,
+      dueOn: planned[i].dueOn,
+      deadline: new Date(correctiveActionDeadline(planned[i].dueOn)).toISOString(),
+      status: 'open',
+      escalations: 0,
+      closedBy: null,
+    });
   });
   await Promise.all(
     actions.map(async (action) => {
@@ -179,5 +211,4 @@ export async function customerOnboardingWorkflow(input: CustomerOnboardingInput)
   await apply({ type: 'corrective_actions_closed' }, null);
   step = status;
   return { status };
-
 }

@@ -21,7 +21,9 @@ const flow = proxyActivities<CustomerFlowActivities>(DATABASE_WRITE);
 const DAY_MS = 86_400_000;
 
 /** The approval workflow (id `customer:${customerId}:terms:${requestId}`, task queue `quote`). */
-export async function paymentTermsApprovalWorkflow(input: PaymentTermsApprovalInput): Promise<PaymentTermsApprovalResult> {
+export async function paymentTermsApprovalWorkflow(
+  input: PaymentTermsApprovalInput,
+): Promise<PaymentTermsApprovalResult> {
   const outcome = await createHumanWaits().waitFor({
     step: customerSteps.approvePaymentTerms,
     kind: CUSTOMER_TASK_KIND_NAMES.approvePaymentTerms,
@@ -30,7 +32,11 @@ export async function paymentTermsApprovalWorkflow(input: PaymentTermsApprovalIn
     caseType: 'customer',
     caseId: input.customerId,
     customerId: input.customerId,
-    payload: { creditLimitMinor: input.creditLimitMinor, requestedBy: input.requestedBy.email, [FOUR_EYES_REQUESTER]: input.requestedBy.userId },
+    payload: {
+      creditLimitMinor: input.creditLimitMinor,
+      requestedBy: input.requestedBy.email,
+      [FOUR_EYES_REQUESTER]: input.requestedBy.userId,
+    },
     // Reminded after two days; there is nobody above the manager to escalate to.
     remind: { after: 2 * DAY_MS },
     dueAfter: 2 * DAY_MS,
@@ -44,6 +50,11 @@ export async function paymentTermsApprovalWorkflow(input: PaymentTermsApprovalIn
     byRole: isRole(role) ? role : 'customer',
     requestedBy: input.requestedBy.userId,
   });
-  await flow.applyPaymentTerms({ customerId: input.customerId, terms, decidedBy: completion.completedBy, requestId: input.requestId });
+  await flow.applyPaymentTerms({
+    customerId: input.customerId,
+    terms,
+    decidedBy: completion.completedBy,
+    requestId: input.requestId,
+  });
   return { approved: terms.kind === 'monthly', terms, decidedBy: completion.completedBy };
 }

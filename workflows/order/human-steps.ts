@@ -33,7 +33,10 @@ export class OrderSteps {
 
   constructor(
     private readonly ctx: { orderId: string; customerId: string },
-    private readonly hooks: { onChange?: () => void; onDecision?: (step: string, completion: TaskCompletion) => Promise<void> } = {},
+    private readonly hooks: {
+      onChange?: () => void;
+      onDecision?: (step: string, completion: TaskCompletion) => Promise<void>;
+    } = {},
   ) {
     this.waits = createHumanWaits({ onChange: hooks.onChange });
   }
@@ -55,7 +58,9 @@ export class OrderSteps {
       customerId: this.ctx.customerId,
       payload: spec.payload,
       dueAfter: policy.dueAfterMs,
-      remind: remindsHolder ? { after: policy.firstReminderAfterMs, every: policy.reminderEveryMs, max: policy.maxReminders } : undefined,
+      remind: remindsHolder
+        ? { after: policy.firstReminderAfterMs, every: policy.reminderEveryMs, max: policy.maxReminders }
+        : undefined,
       escalate: escalateMs === null ? undefined : { after: escalateMs, to: [policy.escalateTo] },
     });
     if (outcome.status !== 'completed') throw new Error(`step ${spec.step} ended without a completion`);

@@ -30,7 +30,12 @@ import {
 } from '../../domain/order/contract';
 import { refundOnCancellation } from '../../domain/order/refund';
 import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
-import { nextContractStatus, planContractPayments, type ContractEvent, type ContractStatus } from '../../domain/order/contract-payments';
+import {
+  nextContractStatus,
+  planContractPayments,
+  type ContractEvent,
+  type ContractStatus,
+} from '../../domain/order/contract-payments';
 import { nextShipmentStatus, type ShipmentEvent } from '../../domain/order/shipment';
 import { applyPayment, outstandingMinor, releaseRoute, type PaymentLedger } from '../../domain/order/payment';
 import { canCancel, planCompensation, type ForwardStep } from '../../domain/order/cancellation';
@@ -49,7 +54,10 @@ const actorOf = (c: TaskCompletion) => ({ userId: c.completedBy.userId, role: c.
 
 /** Thrown inside the order when the customer declines or the manager rejects the contract. */
 class OrderEnded extends Error {
-  constructor(readonly reason: string, readonly by: { userId: string; role: string; email: string }) {
+  constructor(
+    readonly reason: string,
+    readonly by: { userId: string; role: string; email: string },
+  ) {
     super(reason);
   }
 }
@@ -80,7 +88,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
   const refusedPayments: { step: string; reason: string }[] = [];
 
   const steps = new OrderSteps(input, {
-    onDecision: (step, c) => orderActs.orderRecordDecision({ orderId, step, decision: c.decision, actor: actorOf(c), data: c.data }),
+    onDecision: (step, c) =>
+      orderActs.orderRecordDecision({ orderId, step, decision: c.decision, actor: actorOf(c), data: c.data }),
   });
   const main = new CancellationScope();
 
@@ -90,7 +99,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     customerId,
     stage,
     openTasks: [...steps.openTasks(), ...[...children.values()].flatMap((c) => c.openTasks)],
-    decisions: [...steps.decisions, ...[...children.values()].flatMap((c) => c.decisions)].sort((a, b) => a.at.localeCompare(b.at)),
+    decisions: [...steps.decisions, ...[...children.values()].flatMap((c) => c.decisions)].sort((a, b) =>
+      a.at.localeCompare(b.at),
+    ),
     progress,
     lots: [...lots.values()].sort((a, b) => a.lotIndex - b.lotIndex),
     payment: { ...payment },
@@ -99,7 +110,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     refund: refund && { ...refund },
   }));
   setHandler(childUpdateSignal, (update) => {
-    children.set(update.source, { ...update, compensated: update.compensated ?? children.get(update.source)?.compensated });
+    children.set(update.source, {
+      ...update,
+      compensated: update.compensated ?? children.get(update.source)?.compensated,
+    });
     if (update.progress) progress = update.progress;
     if (update.lot) lots.set(update.lot.lotIndex, update.lot);
     if (update.stage && update.stage !== stage && stage !== 'cancelled') setStage(update.stage);
@@ -127,7 +141,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     const next = nextContractStatus(contract, event);
     if (!next.ok) throw new Error(next.reason);
     contract = next.status;
-    await orderActs.orderContractDecision({ orderId, status: next.status as Exclude<ContractStatus, 'issued'>, actor: actorOf(c), at: c.completedAt });
+    await orderActs.orderContractDecision({
+      orderId,
+      status: next.status as Exclude<ContractStatus, 'issued'>,
+      actor: actorOf(c),
+      at: c.completedAt,
+    });
   }
 
   /** Moves the shipment along (release → booking → delivery); the stages only allow it in order. */
@@ -161,11 +180,25 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
           policy: P.payment,
           // Seven days from the invoice, not from the latest partial payment; once escalated, not again.
           escalateAfterMs: escalated ? null : Math.max(0, P.payment.escalateAfterMs - elapsed),
-          payload: { invoiceKind: kind, invoicedMinor: amountMinor, outstandingMinor: outstandingMinor(ledger), currency },
+          payload: {
+            invoiceKind: kind,
+            invoicedMinor: amountMinor,
+            outstandingMinor: outstandingMinor(ledger),
+            currency,
+          },
         });
         if (result.escalated) escalated = true;
-        const data = result.completion.data as { amountMinor: number; currency: string; reference: string; receivedOn?: string };
-        const applied = applyPayment(ledger, { reference: data.reference, amountMinor: data.amountMinor, currency: data.currency });
+        const data = result.completion.data as {
+          amountMinor: number;
+          currency: string;
+          reference: string;
+          receivedOn?: string;
+        };
+        const applied = applyPayment(ledger, {
+          reference: data.reference,
+          amountMinor: data.amountMinor,
+          currency: data.currency,
+        });
         if (!applied.ok) {
           refusedPayments.push({ step, reason: applied.reason });
           continue;
@@ -191,8 +224,22 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     // finance task above.
     await repeatWhileWaiting(
       payments(),
-      { firstAt: startedAt + P.payment.firstReminderAfterMs, everyMs: P.payment.reminderEveryMs, max: P.payment.maxReminders },
-      (reminder) => orderActs.orderPaymentReminder({ orderId, customerId, kind, outstandingMinor: outstandingMinor(ledger), currency, reminder }).then(() => undefined),
+      {
+        firstAt: startedAt + P.payment.firstReminderAfterMs,
+        everyMs: P.payment.reminderEveryMs,
+        max: P.payment.maxReminders,
+      },
+      (reminder) =>
+        orderActs
+          .orderPaymentReminder({
+            orderId,
+            customerId,
+            kind,
+            outstandingMinor: outstandingMinor(ledger),
+            currency,
+            reminder,
+          })
+          .then(() => undefined),
     );
   }
 
@@ -204,7 +251,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       title,
       role: 'finance',
       policy: P.moneyApproval,
-      payload: { ...payload, currency, requestedBy: prepared.completedBy.email, [FOUR_EYES_REQUESTER]: prepared.completedBy.userId },
+      payload: {
+        ...payload,
+        currency,
+        requestedBy: prepared.completedBy.email,
+        [FOUR_EYES_REQUESTER]: prepared.completedBy.userId,
+      },
     });
   }
 
@@ -228,12 +280,17 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       const charges = prepared.completion.data as { materialsPurchasedMinor: number; toolingMinor: number };
       const amounts = refundOnCancellation(paidMinor, charges);
       refund = { ...refund, status: 'awaiting_approval', ...amounts };
-      const approval = await secondApproval(`refund:approve${suffix}`, `Approve the refund of ${amounts.refundMinor} ${currency} minor units (${amounts.retainedMinor} retained)`, prepared.completion, {
-        what: 'refund',
-        amountMinor: amounts.refundMinor,
-        retainedMinor: amounts.retainedMinor,
-        paidMinor,
-      });
+      const approval = await secondApproval(
+        `refund:approve${suffix}`,
+        `Approve the refund of ${amounts.refundMinor} ${currency} minor units (${amounts.retainedMinor} retained)`,
+        prepared.completion,
+        {
+          what: 'refund',
+          amountMinor: amounts.refundMinor,
+          retainedMinor: amounts.retainedMinor,
+          paidMinor,
+        },
+      );
       if (approval.completion.decision !== 'approve') continue;
       await orderActs.orderRefundApproved({
         orderId,
@@ -250,12 +307,19 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     }
   }
 
-  async function compensate(reason: string, by: { userId: string; role: string; email: string } | null): Promise<OrderWorkflowResult> {
+  async function compensate(
+    reason: string,
+    by: { userId: string; role: string; email: string } | null,
+  ): Promise<OrderWorkflowResult> {
     const plan = planCompensation(done, payment.paidMinor);
     // Materials and the line slot belong to the production child, which released them when it was cancelled
     // (it ran first: its steps came after the order's own).
     const effects: string[] = [...[...children.values()].flatMap((c) => c.compensated ?? [])];
-    const invoiceOf = { void_deposit_invoice: 'deposit', void_balance_invoice: 'balance', void_statement_entry: 'statement' } as const;
+    const invoiceOf = {
+      void_deposit_invoice: 'deposit',
+      void_balance_invoice: 'balance',
+      void_statement_entry: 'statement',
+    } as const;
     for (const compensation of plan.compensations) {
       if (!(compensation in invoiceOf)) continue;
       const kind = invoiceOf[compensation as keyof typeof invoiceOf];
@@ -264,9 +328,22 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       effects.push(voided ? compensation : `keep_paid_${kind}_invoice`);
     }
     await orderActs.orderCloseTasks({ orderId });
-    await orderActs.orderCancelled({ orderId, customerId, reason, actor: by && { userId: by.userId, role: by.role }, refundMinor: plan.refundMinor, currency, compensations: [...effects, 'close_tasks'] });
+    await orderActs.orderCancelled({
+      orderId,
+      customerId,
+      reason,
+      actor: by && { userId: by.userId, role: by.role },
+      refundMinor: plan.refundMinor,
+      currency,
+      compensations: [...effects, 'close_tasks'],
+    });
     for (const child of children.values()) child.openTasks = [];
-    cancelled = { reason, by: by?.email ?? 'workflow', at: new Date().toISOString(), compensations: [...effects, 'close_tasks'] };
+    cancelled = {
+      reason,
+      by: by?.email ?? 'workflow',
+      at: new Date().toISOString(),
+      compensations: [...effects, 'close_tasks'],
+    };
     setStage('cancelled');
     await orderActs.orderSetStage({ orderId, stage: 'cancelled' });
     if (plan.refundMinor > 0) await settleRefund(plan.refundMinor, reason);
@@ -279,23 +356,46 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     await main.run(async () => {
       // Contract: commission agreement issued, signed by the customer, approved by the sales manager.
       const position = await orderActs.orderCreditPosition({ orderId, customerId });
-      const plan = planContractPayments(position.terms, input.totalMinor, { prepayDepositPercent: settings.prepayDepositPercent });
+      const plan = planContractPayments(position.terms, input.totalMinor, {
+        prepayDepositPercent: settings.prepayDepositPercent,
+      });
       payment.terms = position.terms;
       payment.depositMinor = plan.depositMinor;
       await orderActs.orderIssueContract({ orderId, customerId, depositMinor: plan.depositMinor, currency });
-      const signature = await steps.ask({ step: 'contract:sign', kind: K.contractSignature, title: 'Sign the commission agreement', role: 'customer', policy: P.contractSignature, payload: { depositMinor: plan.depositMinor, totalMinor: input.totalMinor, currency } });
+      const signature = await steps.ask({
+        step: 'contract:sign',
+        kind: K.contractSignature,
+        title: 'Sign the commission agreement',
+        role: 'customer',
+        policy: P.contractSignature,
+        payload: { depositMinor: plan.depositMinor, totalMinor: input.totalMinor, currency },
+      });
       const signed = signature.completion.decision === 'sign';
       await decideContract({ type: signed ? 'customer_signed' : 'customer_declined' }, signature.completion);
-      if (!signed) throw new OrderEnded('the customer declined the commission agreement', signature.completion.completedBy);
-      const approval = await steps.ask({ step: 'contract:approve', kind: K.contractApproval, title: 'Approve the signed commission agreement', role: 'sales_manager', policy: P.contractApproval });
+      if (!signed)
+        throw new OrderEnded('the customer declined the commission agreement', signature.completion.completedBy);
+      const approval = await steps.ask({
+        step: 'contract:approve',
+        kind: K.contractApproval,
+        title: 'Approve the signed commission agreement',
+        role: 'sales_manager',
+        policy: P.contractApproval,
+      });
       const approved = approval.completion.decision === 'approve';
       await decideContract({ type: approved ? 'manager_approved' : 'manager_rejected' }, approval.completion);
-      if (!approved) throw new OrderEnded('the sales manager rejected the commission agreement', approval.completion.completedBy);
+      if (!approved)
+        throw new OrderEnded('the sales manager rejected the commission agreement', approval.completion.completedBy);
 
       // Deposit, when the payment terms require one.
       if (plan.depositRequired) {
         await enter('deposit');
-        await orderActs.orderIssueInvoice({ orderId, customerId, kind: 'deposit', amountMinor: plan.depositMinor, currency });
+        await orderActs.orderIssueInvoice({
+          orderId,
+          customerId,
+          kind: 'deposit',
+          amountMinor: plan.depositMinor,
+          currency,
+        });
         done.push('deposit_invoiced');
         await collect('deposit', plan.depositMinor);
         payment.depositPaid = true;
@@ -319,7 +419,17 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
           const lotIndex = i + 1;
           const view = await executeChild(qcLotWorkflow, {
             workflowId: qcLotWorkflowId(quoteId, lotIndex),
-            args: [{ orderId, quoteId, customerId, lotIndex, lotNumber: `${reference}-L${lotIndex}`, quantity, policy: { reworkLimit: settings.reworkLimit } }],
+            args: [
+              {
+                orderId,
+                quoteId,
+                customerId,
+                lotIndex,
+                lotNumber: `${reference}-L${lotIndex}`,
+                quantity,
+                policy: { reworkLimit: settings.reworkLimit },
+              },
+            ],
           });
           lots.set(lotIndex, view);
           const child = children.get(qcLotWorkflowId(quoteId, lotIndex));
@@ -343,19 +453,38 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
         // Four eyes: the entry one finance person made is approved by another person before the goods ship on credit.
         const confirmed =
           entry.completion.decision === 'approve' &&
-          (await secondApproval('payment:statement:approve', `Approve the statement entry of ${balanceMinor} ${currency} minor units (ship on credit)`, entry.completion, {
-            what: 'statement_entry',
-            amountMinor: balanceMinor,
-            headroomAfterMinor: credit.headroomAfterMinor,
-          })).completion.decision === 'approve';
+          (
+            await secondApproval(
+              'payment:statement:approve',
+              `Approve the statement entry of ${balanceMinor} ${currency} minor units (ship on credit)`,
+              entry.completion,
+              {
+                what: 'statement_entry',
+                amountMinor: balanceMinor,
+                headroomAfterMinor: credit.headroomAfterMinor,
+              },
+            )
+          ).completion.decision === 'approve';
         if (confirmed) {
-          await orderActs.orderIssueInvoice({ orderId, customerId, kind: 'statement', amountMinor: balanceMinor, currency });
+          await orderActs.orderIssueInvoice({
+            orderId,
+            customerId,
+            kind: 'statement',
+            amountMinor: balanceMinor,
+            currency,
+          });
           done.push('statement_entry_made');
           payment.releasedOnCredit = true;
         }
       }
       if (!payment.releasedOnCredit && balanceMinor > 0) {
-        await orderActs.orderIssueInvoice({ orderId, customerId, kind: 'balance', amountMinor: balanceMinor, currency });
+        await orderActs.orderIssueInvoice({
+          orderId,
+          customerId,
+          kind: 'balance',
+          amountMinor: balanceMinor,
+          currency,
+        });
         done.push('balance_invoiced');
         payment.balanceInvoicedMinor = balanceMinor;
         await collect('balance', balanceMinor);
@@ -377,12 +506,34 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
   await orderActs.orderSetStage({ orderId, stage: 'shipment' });
   await orderActs.orderRelease({ orderId, onCredit: payment.releasedOnCredit, actor: null });
   moveShipment({ type: 'released' });
-  const booking = await steps.ask({ step: 'shipment:book', kind: K.shipmentBooking, title: 'Book the carrier', role: 'warehouse', policy: P.shipment });
-  const booked = await carrierActs.orderBookCarrier({ orderId, customerId, carrier: (booking.completion.data as { carrier: string }).carrier, actor: actorOf(booking.completion) });
+  const booking = await steps.ask({
+    step: 'shipment:book',
+    kind: K.shipmentBooking,
+    title: 'Book the carrier',
+    role: 'warehouse',
+    policy: P.shipment,
+  });
+  const booked = await carrierActs.orderBookCarrier({
+    orderId,
+    customerId,
+    carrier: (booking.completion.data as { carrier: string }).carrier,
+    actor: actorOf(booking.completion),
+  });
   moveShipment({ type: 'carrier_booked', trackingNumber: booked.trackingNumber });
   Object.assign(shipment, { carrier: booked.carrier, trackingNumber: booked.trackingNumber });
-  const delivery = await steps.ask({ step: 'shipment:deliver', kind: K.delivery, title: 'Confirm the delivery', role: 'warehouse', policy: P.delivery, payload: { trackingNumber: booked.trackingNumber } });
-  await orderActs.orderConfirmDelivery({ orderId, deliveredOn: (delivery.completion.data as { deliveredOn?: string }).deliveredOn ?? null, actor: actorOf(delivery.completion) });
+  const delivery = await steps.ask({
+    step: 'shipment:deliver',
+    kind: K.delivery,
+    title: 'Confirm the delivery',
+    role: 'warehouse',
+    policy: P.delivery,
+    payload: { trackingNumber: booked.trackingNumber },
+  });
+  await orderActs.orderConfirmDelivery({
+    orderId,
+    deliveredOn: (delivery.completion.data as { deliveredOn?: string }).deliveredOn ?? null,
+    actor: actorOf(delivery.completion),
+  });
   moveShipment({ type: 'delivered' });
   await enter('delivered');
   return { orderId, status: 'delivered' };

@@ -63,7 +63,14 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
   };
   const steps = new OrderSteps(input, {
     onChange: report,
-    onDecision: (step, c) => orderActs.orderRecordDecision({ orderId: input.orderId, step, decision: c.decision, actor: actorOf(c), data: c.data }),
+    onDecision: (step, c) =>
+      orderActs.orderRecordDecision({
+        orderId: input.orderId,
+        step,
+        decision: c.decision,
+        actor: actorOf(c),
+        data: c.data,
+      }),
   });
   setHandler(productionStateQuery, () => ({
     stage,
@@ -90,10 +97,16 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
       const { completion } = await steps.ask({
         step: `kitting:${round}`,
         kind: K.kitting,
-        title: round === 1 ? 'Kit the material (in stock / purchase with lead time / consigned)' : `Confirm the outstanding material arrived (check ${round})`,
+        title:
+          round === 1
+            ? 'Kit the material (in stock / purchase with lead time / consigned)'
+            : `Confirm the outstanding material arrived (check ${round})`,
         role: 'production',
         policy: P.floorStep,
-        payload: { ...(round === 1 ? {} : { outstanding: kittingStatus(lines).shortages }), ...(bom.length ? { bom, boards: input.quantity } : {}) },
+        payload: {
+          ...(round === 1 ? {} : { outstanding: kittingStatus(lines).shortages }),
+          ...(bom.length ? { bom, boards: input.quantity } : {}),
+        },
       });
       lines = (completion.data as { lines: KitLine[] }).lines;
       if (round === 1) {
@@ -108,32 +121,86 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
           customerId: input.customerId,
           roles: ['sales'],
           subject: 'Consigned material awaited',
-          text: `Order production waits for consigned material: ${status.shortages.filter((s) => s.reason === 'consigned').map((s) => s.partNumber).join(', ')}.`,
+          text: `Order production waits for consigned material: ${status.shortages
+            .filter((s) => s.reason === 'consigned')
+            .map((s) => s.partNumber)
+            .join(', ')}.`,
         });
       }
       // Wait the longest purchase lead time (at least a day for consigned material) before checking again.
       await sleep(Math.max(1, status.waitDays) * DAY);
     }
-    await orderActs.orderProductionStep({ orderId: input.orderId, step: 'materials_ready_at', status: 'materials_ready', at: new Date().toISOString() });
+    await orderActs.orderProductionStep({
+      orderId: input.orderId,
+      step: 'materials_ready_at',
+      status: 'materials_ready',
+      at: new Date().toISOString(),
+    });
 
     // Stencil, program and reflow profile are prepared side by side.
     await enter('preparation');
     await Promise.all([
-      steps.ask({ step: 'stencil', kind: K.stencil, title: 'Prepare the stencil (printed steel plate)', role: 'production', policy: P.floorStep }).then(({ completion }) =>
-        orderActs.orderProductionStep({ orderId: input.orderId, step: 'stencil_ready_at', status: 'preparation', detail: completion.data, at: completion.completedAt }),
-      ),
-      steps.ask({ step: 'program', kind: K.program, title: 'Prepare the pick-and-place program', role: 'engineer', policy: P.floorStep }).then(({ completion }) =>
-        orderActs.orderProductionStep({ orderId: input.orderId, step: 'program_ready_at', status: 'preparation', detail: completion.data, at: completion.completedAt }),
-      ),
       steps
-        .ask({ step: 'reflow_profile', kind: K.reflowProfile, title: 'Prepare the reflow profile on the furnace temperature board', role: 'engineer', policy: P.floorStep })
+        .ask({
+          step: 'stencil',
+          kind: K.stencil,
+          title: 'Prepare the stencil (printed steel plate)',
+          role: 'production',
+          policy: P.floorStep,
+        })
         .then(({ completion }) =>
-          orderActs.orderProductionStep({ orderId: input.orderId, step: 'reflow_profile_ready_at', status: 'preparation', detail: completion.data, at: completion.completedAt }),
+          orderActs.orderProductionStep({
+            orderId: input.orderId,
+            step: 'stencil_ready_at',
+            status: 'preparation',
+            detail: completion.data,
+            at: completion.completedAt,
+          }),
+        ),
+      steps
+        .ask({
+          step: 'program',
+          kind: K.program,
+          title: 'Prepare the pick-and-place program',
+          role: 'engineer',
+          policy: P.floorStep,
+        })
+        .then(({ completion }) =>
+          orderActs.orderProductionStep({
+            orderId: input.orderId,
+            step: 'program_ready_at',
+            status: 'preparation',
+            detail: completion.data,
+            at: completion.completedAt,
+          }),
+        ),
+      steps
+        .ask({
+          step: 'reflow_profile',
+          kind: K.reflowProfile,
+          title: 'Prepare the reflow profile on the furnace temperature board',
+          role: 'engineer',
+          policy: P.floorStep,
+        })
+        .then(({ completion }) =>
+          orderActs.orderProductionStep({
+            orderId: input.orderId,
+            step: 'reflow_profile_ready_at',
+            status: 'preparation',
+            detail: completion.data,
+            at: completion.completedAt,
+          }),
         ),
     ]);
 
     await enter('line_slot');
-    const slot = await steps.ask({ step: 'line_slot', kind: K.lineSlot, title: 'Book a line slot', role: 'production', policy: P.floorStep });
+    const slot = await steps.ask({
+      step: 'line_slot',
+      kind: K.lineSlot,
+      title: 'Book a line slot',
+      role: 'production',
+      policy: P.floorStep,
+    });
     const { line, startsOn } = slot.completion.data as { line: string; startsOn: string };
     await orderActs.orderBookLineSlot({ orderId: input.orderId, slot: `${line} from ${startsOn}` });
     done.push('line_slot_booked');
@@ -143,7 +210,13 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
     let proofingRounds = 0;
     for (;;) {
       proofingRounds++;
-      await steps.ask({ step: `proofing:build:${proofingRounds}`, kind: K.buildSamples, title: `Build proofing samples (round ${proofingRounds})`, role: 'production', policy: P.floorStep });
+      await steps.ask({
+        step: `proofing:build:${proofingRounds}`,
+        kind: K.buildSamples,
+        title: `Build proofing samples (round ${proofingRounds})`,
+        role: 'production',
+        policy: P.floorStep,
+      });
       const verdict = await steps.ask({
         step: `proofing:approve:${proofingRounds}`,
         kind: K.sampleApproval,
@@ -152,7 +225,13 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
         policy: P.sampleApproval,
       });
       if (verdict.completion.decision === 'approve') {
-        await orderActs.orderProductionStep({ orderId: input.orderId, step: 'samples_approved_at', status: 'samples_approved', detail: { round: proofingRounds }, at: verdict.completion.completedAt });
+        await orderActs.orderProductionStep({
+          orderId: input.orderId,
+          step: 'samples_approved_at',
+          status: 'samples_approved',
+          detail: { round: proofingRounds },
+          at: verdict.completion.completedAt,
+        });
         break;
       }
     }
@@ -173,7 +252,13 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
       // A report that contradicts earlier ones is kept in the decisions (who sent it) but not counted.
       if (!applied.ok) continue;
       tally = applied.tally;
-      await orderActs.orderRecordProgress({ orderId: input.orderId, step: reportData.step, quantityDone: reportData.quantityDone, assembled: tally.assembly ?? 0, actor: actorOf(completion) });
+      await orderActs.orderRecordProgress({
+        orderId: input.orderId,
+        step: reportData.step,
+        quantityDone: reportData.quantityDone,
+        assembled: tally.assembly ?? 0,
+        actor: actorOf(completion),
+      });
       report();
       if (applied.complete) break;
     }
@@ -191,7 +276,13 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
         const parent = workflowInfo().parent;
         if (parent) {
           await getExternalWorkflowHandle(parent.workflowId)
-            .signal(childUpdateSignal, { source: workflowInfo().workflowId, stage, openTasks: [], decisions: steps.decisions, compensated })
+            .signal(childUpdateSignal, {
+              source: workflowInfo().workflowId,
+              stage,
+              openTasks: [],
+              decisions: steps.decisions,
+              compensated,
+            })
             .catch(() => undefined);
         }
       });

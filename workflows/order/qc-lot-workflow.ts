@@ -5,7 +5,15 @@
  */
 import { getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import { lotStateQuery, type LotView } from '../../domain/order/contract';
-import { DEFAULT_QC_POLICY, firstPassYield, newLot, recordInspectionRound, recordReworkDone, type LotQcState, type QcPolicy } from '../../domain/order/lot-qc';
+import {
+  DEFAULT_QC_POLICY,
+  firstPassYield,
+  newLot,
+  recordInspectionRound,
+  recordReworkDone,
+  type LotQcState,
+  type QcPolicy,
+} from '../../domain/order/lot-qc';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { ORDER_WAIT_POLICIES as P } from '../../domain/order/waits';
 import type { InspectionData } from '../../domain/order/task-kinds';
@@ -50,15 +58,31 @@ export async function qcLotWorkflow(input: QcLotWorkflowInput): Promise<LotView>
     const parent = workflowInfo().parent;
     if (!parent) return;
     getExternalWorkflowHandle(parent.workflowId)
-      .signal(childUpdateSignal, { source: workflowInfo().workflowId, openTasks: steps.openTasks(), decisions: steps.decisions, lot: lotView(input, lot) })
+      .signal(childUpdateSignal, {
+        source: workflowInfo().workflowId,
+        openTasks: steps.openTasks(),
+        decisions: steps.decisions,
+        lot: lotView(input, lot),
+      })
       .catch(() => undefined);
   };
   const steps = new OrderSteps(input, {
     onChange: report,
     onDecision: (step, c) =>
-      orderActs.orderRecordDecision({ orderId: input.orderId, step, decision: c.decision, actor: { userId: c.completedBy.userId, role: c.completedBy.role }, data: c.data }),
+      orderActs.orderRecordDecision({
+        orderId: input.orderId,
+        step,
+        decision: c.decision,
+        actor: { userId: c.completedBy.userId, role: c.completedBy.role },
+        data: c.data,
+      }),
   });
-  setHandler(lotStateQuery, () => ({ ...lotView(input, lot), openTasks: steps.openTasks(), decisions: steps.decisions, refused }));
+  setHandler(lotStateQuery, () => ({
+    ...lotView(input, lot),
+    openTasks: steps.openTasks(),
+    decisions: steps.decisions,
+    refused,
+  }));
 
   await orderActs.orderCreateLot({ orderId: input.orderId, lotNumber: input.lotNumber, quantity: input.quantity });
   let seq = 0;
@@ -72,10 +96,19 @@ export async function qcLotWorkflow(input: QcLotWorkflowInput): Promise<LotView>
         title: `Inspect lot ${input.lotNumber} (round ${lot.round + 1}, ${lot.pendingInspection} unit(s))`,
         role: 'qa',
         policy: P.inspection,
-        payload: { lotIndex: input.lotIndex, lotNumber: input.lotNumber, unitsToInspect: lot.pendingInspection, round: lot.round + 1 },
+        payload: {
+          lotIndex: input.lotIndex,
+          lotNumber: input.lotNumber,
+          unitsToInspect: lot.pendingInspection,
+          round: lot.round + 1,
+        },
       });
       const data = completion.data as InspectionData;
-      const result = recordInspectionRound(lot, { passedCount: data.passedCount, failedSerials: data.failedUnits.map((u) => u.serial) }, policy);
+      const result = recordInspectionRound(
+        lot,
+        { passedCount: data.passedCount, failedSerials: data.failedUnits.map((u) => u.serial) },
+        policy,
+      );
       if (!result.ok) {
         // The API checks the counts before completing the task; a report through the generic task API may not fit.
         refused.push({ step, reason: result.reason });
@@ -101,7 +134,9 @@ export async function qcLotWorkflow(input: QcLotWorkflowInput): Promise<LotView>
       const { completion } = await steps.ask({
         step: `lot:${input.lotIndex}:rework:${seq}`,
         kind: K.rework,
-        title: `Rework ${units.length} unit(s) of lot ${input.lotNumber}` + (rebuilt ? ` and rebuild ${rebuilt} scrapped unit(s)` : ''),
+        title:
+          `Rework ${units.length} unit(s) of lot ${input.lotNumber}` +
+          (rebuilt ? ` and rebuild ${rebuilt} scrapped unit(s)` : ''),
         role: 'production',
         policy: P.floorStep,
         payload: { lotNumber: input.lotNumber, rework: units, rebuild: rebuilt },
@@ -109,10 +144,21 @@ export async function qcLotWorkflow(input: QcLotWorkflowInput): Promise<LotView>
       const result = recordReworkDone(lot);
       if (!result.ok) throw new Error(result.reason); // unreachable: the loop only asks for rework while in rework
       lot = result.state;
-      await orderActs.orderRecordRework({ orderId: input.orderId, lotNumber: input.lotNumber, units, rebuilt, actor: { userId: completion.completedBy.userId, role: completion.completedBy.role } });
+      await orderActs.orderRecordRework({
+        orderId: input.orderId,
+        lotNumber: input.lotNumber,
+        units,
+        rebuilt,
+        actor: { userId: completion.completedBy.userId, role: completion.completedBy.role },
+      });
       report();
     }
   }
-  await orderActs.orderLotPassed({ orderId: input.orderId, lotNumber: input.lotNumber, firstPassYield: firstPassYield(lot), reworkCount: lot.reworkCount });
+  await orderActs.orderLotPassed({
+    orderId: input.orderId,
+    lotNumber: input.lotNumber,
+    firstPassYield: firstPassYield(lot),
+    reworkCount: lot.reworkCount,
+  });
   return lotView(input, lot);
 }

@@ -1,7 +1,12 @@
 // The quote workflow on the embedded Temporal server with time skipping; activities are recording doubles.
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { cancelQuoteSignal, quoteStateQuery, quoteWorkflowId, type QuoteWorkflowInput } from '../../domain/quote/contract';
+import {
+  cancelQuoteSignal,
+  quoteStateQuery,
+  quoteWorkflowId,
+  type QuoteWorkflowInput,
+} from '../../domain/quote/contract';
 import { taskCompletedSignal } from '../shared/task-signals';
 import { completion, eventually, startHarness, type Harness } from '../../test/quote-flow/workflow-harness';
 
@@ -28,8 +33,17 @@ function input(quoteId: string, extra: Partial<QuoteWorkflowInput> = {}): QuoteW
 
 async function start(extra: Partial<QuoteWorkflowInput> = {}, reviewRevision?: number) {
   const quoteId = randomUUID();
-  if (reviewRevision) h.recorder.pricing.set(`${quoteId}:${reviewRevision}`, { autoQuoteAllowed: false, reviewReasons: ['BOM has unknown parts'], totalMinor: 120_000 });
-  const handle = await h.env.client.workflow.start('quoteWorkflow', { taskQueue: 'quote', workflowId: quoteWorkflowId(quoteId), args: [input(quoteId, extra)] });
+  if (reviewRevision)
+    h.recorder.pricing.set(`${quoteId}:${reviewRevision}`, {
+      autoQuoteAllowed: false,
+      reviewReasons: ['BOM has unknown parts'],
+      totalMinor: 120_000,
+    });
+  const handle = await h.env.client.workflow.start('quoteWorkflow', {
+    taskQueue: 'quote',
+    workflowId: quoteWorkflowId(quoteId),
+    args: [input(quoteId, extra)],
+  });
   return { quoteId, handle, id: quoteWorkflowId(quoteId) };
 }
 
@@ -43,7 +57,6 @@ async function taskOpen(handle: WorkflowHandle, step: string) {
     return state;
   });
 }
-
 
 describe('quoteWorkflow', () => {
   it('auto-quotes, issues, and on acceptance starts the order workflow on the production queue', async () => {
@@ -60,14 +73,34 @@ describe('quoteWorkflow', () => {
     expect(result).toEqual({ outcome: 'accepted', revision: 1, orderWorkflowId: `order:${quoteId}` });
 
     const orderHandle = h.env.client.workflow.getHandle(`order:${quoteId}`);
-    expect(await orderHandle.result()).toEqual({ orderId: quoteId, quoteId, customerId: 'cust-1', quantity: 50, totalMinor: 100_000, currency: 'CNY' });
+    expect(await orderHandle.result()).toEqual({
+      orderId: quoteId,
+      quoteId,
+      customerId: 'cust-1',
+      quantity: 50,
+      totalMinor: 100_000,
+      currency: 'CNY',
+    });
     const order = await orderHandle.describe();
     expect(order.type).toBe('orderWorkflow');
     expect(order.taskQueue).toBe('production');
     const final = await handle.query(quoteStateQuery);
-    expect(final.decisions).toEqual([expect.objectContaining({ step: 'customer-decision-r1', decision: 'accept', by: expect.objectContaining({ email: 'customer@demo.local' }) })]);
-    expect(h.recorder.of(id, 'projectQuoteStage').map((i) => i.stage)).toEqual(['analysing', 'issuing', 'awaiting_customer', 'accepted']);
-    expect(h.recorder.of(id, 'closeTask')).toEqual([expect.objectContaining({ step: 'customer-decision-r1', status: 'completed' })]);
+    expect(final.decisions).toEqual([
+      expect.objectContaining({
+        step: 'customer-decision-r1',
+        decision: 'accept',
+        by: expect.objectContaining({ email: 'customer@demo.local' }),
+      }),
+    ]);
+    expect(h.recorder.of(id, 'projectQuoteStage').map((i) => i.stage)).toEqual([
+      'analysing',
+      'issuing',
+      'awaiting_customer',
+      'accepted',
+    ]);
+    expect(h.recorder.of(id, 'closeTask')).toEqual([
+      expect.objectContaining({ step: 'customer-decision-r1', status: 'completed' }),
+    ]);
   });
 
   it('a review breaching 24 h reminds engineers at 20 h, escalates once to the sales manager, then once a day', async () => {
@@ -86,13 +119,19 @@ describe('quoteWorkflow', () => {
     expect(h.recorder.of(id, 'escalateTask')).toHaveLength(0);
 
     await h.env.sleep('4h'); // 25 h: breached
-    await eventually(() => expect(h.recorder.of(id, 'escalateTask')).toEqual([{ step, escalateTo: ['sales_manager'] }]));
-    const escalationMails = () => h.recorder.of(id, 'mailRoles', (i) => String(i.idempotencyKey).includes(':escalation-'));
+    await eventually(() =>
+      expect(h.recorder.of(id, 'escalateTask')).toEqual([{ step, escalateTo: ['sales_manager'] }]),
+    );
+    const escalationMails = () =>
+      h.recorder.of(id, 'mailRoles', (i) => String(i.idempotencyKey).includes(':escalation-'));
     expect(escalationMails()).toHaveLength(0);
 
     await h.env.sleep('24h'); // 49 h
     await eventually(() => expect(escalationMails()).toHaveLength(1));
-    expect(escalationMails()[0]).toMatchObject({ roles: ['sales_manager'], idempotencyKey: `${id}:${step}:escalation-2` });
+    expect(escalationMails()[0]).toMatchObject({
+      roles: ['sales_manager'],
+      idempotencyKey: `${id}:${step}:escalation-2`,
+    });
     await h.env.sleep('24h'); // 73 h
     await eventually(() => expect(escalationMails()).toHaveLength(2));
     expect(h.recorder.of(id, 'escalateTask')).toHaveLength(1);
@@ -101,11 +140,19 @@ describe('quoteWorkflow', () => {
     expect(state).toMatchObject({ reminded: true, escalations: 3, stage: 'engineering_review' });
 
     // The engineer finally adjusts a line and approves; the customer rejects.
-    await handle.signal(taskCompletedSignal, completion(step, 'approve', { adjustments: [{ code: 'STENCIL', unitPriceMinor: 100 }] }));
+    await handle.signal(
+      taskCompletedSignal,
+      completion(step, 'approve', { adjustments: [{ code: 'STENCIL', unitPriceMinor: 100 }] }),
+    );
     await taskOpen(handle, 'customer-decision-r1');
-    expect(h.recorder.of(id, 'applyReviewAdjustments')).toEqual([expect.objectContaining({ revision: 1, adjustments: [{ code: 'STENCIL', unitPriceMinor: 100 }] })]);
+    expect(h.recorder.of(id, 'applyReviewAdjustments')).toEqual([
+      expect.objectContaining({ revision: 1, adjustments: [{ code: 'STENCIL', unitPriceMinor: 100 }] }),
+    ]);
     expect((await handle.query(quoteStateQuery)).totalMinor).toBe(90_000);
-    await handle.signal(taskCompletedSignal, completion('customer-decision-r1', 'reject', { comment: 'too dear' }, 'customer'));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('customer-decision-r1', 'reject', { comment: 'too dear' }, 'customer'),
+    );
     expect(await handle.result()).toEqual({ outcome: 'rejected', revision: 1, orderWorkflowId: null });
     const final = await handle.query(quoteStateQuery);
     expect(final.decisions.map((d) => [d.step, d.decision, d.by.role])).toEqual([
@@ -121,12 +168,24 @@ describe('quoteWorkflow', () => {
     const { handle, id } = await start({}, 2);
     await taskOpen(handle, 'customer-decision-r1');
     await h.env.sleep('3d');
-    await handle.signal(taskCompletedSignal, completion('customer-decision-r1', 'revise', { comment: 'use 100 pcs', quantity: 100 }, 'customer'));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('customer-decision-r1', 'revise', { comment: 'use 100 pcs', quantity: 100 }, 'customer'),
+    );
     const state = await taskOpen(handle, 'engineering-review-r2');
-    expect(state).toMatchObject({ revision: 2, quantity: 100, stage: 'engineering_review', reminded: false, escalations: 0 });
+    expect(state).toMatchObject({
+      revision: 2,
+      quantity: 100,
+      stage: 'engineering_review',
+      reminded: false,
+      escalations: 0,
+    });
     const restarted = Date.parse(state.deadlines.slaStartedAt as string);
     expect(Date.parse(state.deadlines.nextReminderAt as string) - restarted).toBe(20 * 3_600_000);
-    expect(h.recorder.of(id, 'analyseQuoteRevision').map((i) => [i.revision, i.quantity])).toEqual([[1, 50], [2, 100]]);
+    expect(h.recorder.of(id, 'analyseQuoteRevision').map((i) => [i.revision, i.quantity])).toEqual([
+      [1, 50],
+      [2, 100],
+    ]);
     // Each revision's board is drawn for the quote page once its files are analysed.
     expect(h.recorder.of(id, 'drawQuoteBoardPreview').map((i) => i.revision)).toEqual([1, 2]);
 
@@ -142,11 +201,17 @@ describe('quoteWorkflow', () => {
   it('an engineer asking for corrected files waits for the customer, then analyses the new revision', async () => {
     const { handle, id } = await start({}, 1);
     await taskOpen(handle, 'engineering-review-r1');
-    await handle.signal(taskCompletedSignal, completion('engineering-review-r1', 'request_files', { comment: 'no fiducials' }));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('engineering-review-r1', 'request_files', { comment: 'no fiducials' }),
+    );
     const waiting = await taskOpen(handle, 'corrected-files-r1');
     expect(waiting.stage).toBe('awaiting_corrected_files');
     expect(waiting.deadlines.slaDueAt).toBeNull();
-    await handle.signal(taskCompletedSignal, completion('corrected-files-r1', 'submitted', { revision: 2 }, 'customer'));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('corrected-files-r1', 'submitted', { revision: 2 }, 'customer'),
+    );
     await taskOpen(handle, 'customer-decision-r2'); // revision 2 auto-quotes
     expect(h.recorder.of(id, 'issueQuote').map((i) => i.revision)).toEqual([2]);
     await handle.signal(taskCompletedSignal, completion('customer-decision-r2', 'reject', {}, 'customer'));
@@ -158,17 +223,28 @@ describe('quoteWorkflow', () => {
     await taskOpen(handle, 'engineering-review-r1');
     await h.env.sleep('25h'); // reminded and escalated once
     await eventually(() => expect(h.recorder.of(id, 'escalateTask')).toHaveLength(1));
-    await handle.signal(taskCompletedSignal, completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'NOPE', unitPriceMinor: 1 }] }));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'NOPE', unitPriceMinor: 1 }] }),
+    );
     const again = await taskOpen(handle, 'engineering-review-r1-2');
     expect(again.stage).toBe('engineering_review');
     expect(again.reviewReasons.at(-1)).toMatch(/line changes not applied: .*NOPE/);
-    expect(h.recorder.of(id, 'openTask', (i) => i.step === 'engineering-review-r1-2')).toEqual([expect.objectContaining({ role: 'engineer' })]);
-    const escalationMails = () => h.recorder.of(id, 'mailRoles', (i) => String(i.idempotencyKey).includes(':escalation-'));
+    expect(h.recorder.of(id, 'openTask', (i) => i.step === 'engineering-review-r1-2')).toEqual([
+      expect.objectContaining({ role: 'engineer' }),
+    ]);
+    const escalationMails = () =>
+      h.recorder.of(id, 'mailRoles', (i) => String(i.idempotencyKey).includes(':escalation-'));
     await h.env.sleep('24h'); // 49 h: the daily repeat continues the same count
-    await eventually(() => expect(escalationMails().map((m) => m.idempotencyKey)).toEqual([`${id}:engineering-review-r1:escalation-2`]));
+    await eventually(() =>
+      expect(escalationMails().map((m) => m.idempotencyKey)).toEqual([`${id}:engineering-review-r1:escalation-2`]),
+    );
     expect(h.recorder.of(id, 'remindTask')).toHaveLength(1);
     expect(h.recorder.of(id, 'escalateTask')).toHaveLength(1);
-    await handle.signal(taskCompletedSignal, completion('engineering-review-r1-2', 'approve', { adjustments: [{ code: 'PCB', unitPriceMinor: 10 }] }));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('engineering-review-r1-2', 'approve', { adjustments: [{ code: 'PCB', unitPriceMinor: 10 }] }),
+    );
     await taskOpen(handle, 'customer-decision-r1');
     expect((await handle.query(quoteStateQuery)).totalMinor).toBe(90_000);
     await handle.terminate('done');
@@ -177,7 +253,10 @@ describe('quoteWorkflow', () => {
   it('a zeroed line waits for a second person: refused restores the engine price and asks the engineer again; approved is stated on the issued quote', async () => {
     const { handle, id } = await start({}, 1);
     await taskOpen(handle, 'engineering-review-r1');
-    await handle.signal(taskCompletedSignal, completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'SMT', unitPriceMinor: 0 }] }));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'SMT', unitPriceMinor: 0 }] }),
+    );
     const waiting = await taskOpen(handle, 'price-approval-r1');
     expect(waiting.stage).toBe('engineering_review');
     expect(h.recorder.of(id, 'issueQuote')).toHaveLength(0);
@@ -185,27 +264,44 @@ describe('quoteWorkflow', () => {
       expect.objectContaining({
         role: 'sales_manager',
         kind: 'quote-price-approval',
-        payload: expect.objectContaining({ requestedByUserId: 'user-engineer', approvalReasons: ['line "SMT" is set to zero'], totalMinor: 10_000 }),
+        payload: expect.objectContaining({
+          requestedByUserId: 'user-engineer',
+          approvalReasons: ['line "SMT" is set to zero'],
+          totalMinor: 10_000,
+        }),
       }),
     ]);
     // Nobody decides for a day: the manager is told.
     await h.env.sleep('25h');
-    await eventually(() => expect(h.recorder.of(id, 'escalateTask', (i) => i.step === 'price-approval-r1')).toEqual([{ step: 'price-approval-r1', escalateTo: ['manager'] }]));
+    await eventually(() =>
+      expect(h.recorder.of(id, 'escalateTask', (i) => i.step === 'price-approval-r1')).toEqual([
+        { step: 'price-approval-r1', escalateTo: ['manager'] },
+      ]),
+    );
 
-    await handle.signal(taskCompletedSignal, completion('price-approval-r1', 'reject', { comment: 'no free assembly' }, 'sales_manager'));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('price-approval-r1', 'reject', { comment: 'no free assembly' }, 'sales_manager'),
+    );
     const again = await taskOpen(handle, 'engineering-review-r1-2');
     expect(again.totalMinor).toBe(100_000);
     expect(again.reviewReasons.at(-1)).toBe('price change refused by the sales_manager: no free assembly');
     expect(h.recorder.of(id, 'applyReviewAdjustments').at(-1)).toMatchObject({ adjustments: [] });
 
-    await handle.signal(taskCompletedSignal, completion('engineering-review-r1-2', 'approve', { adjustments: [{ code: 'SMT', unitPriceMinor: 0 }] }));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('engineering-review-r1-2', 'approve', { adjustments: [{ code: 'SMT', unitPriceMinor: 0 }] }),
+    );
     await taskOpen(handle, 'price-approval-r1-2');
     await handle.signal(taskCompletedSignal, completion('price-approval-r1-2', 'approve', {}, 'manager'));
     await taskOpen(handle, 'customer-decision-r1');
     expect((await handle.query(quoteStateQuery)).totalMinor).toBe(10_000);
     expect(h.recorder.of(id, 'issueQuote')).toEqual([
       expect.objectContaining({
-        review: expect.objectContaining({ by: expect.objectContaining({ role: 'engineer' }), secondApproval: expect.objectContaining({ by: expect.objectContaining({ role: 'manager' }) }) }),
+        review: expect.objectContaining({
+          by: expect.objectContaining({ role: 'engineer' }),
+          secondApproval: expect.objectContaining({ by: expect.objectContaining({ role: 'manager' }) }),
+        }),
       }),
     ]);
     await handle.terminate('done');
@@ -214,7 +310,10 @@ describe('quoteWorkflow', () => {
   it('a small price change stands without a second approval', async () => {
     const { handle, id } = await start({}, 1);
     await taskOpen(handle, 'engineering-review-r1');
-    await handle.signal(taskCompletedSignal, completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'SMT', unitPriceMinor: 5 }] }));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'SMT', unitPriceMinor: 5 }] }),
+    );
     await taskOpen(handle, 'customer-decision-r1');
     expect(h.recorder.of(id, 'openTask', (i) => String(i.step).startsWith('price-approval'))).toHaveLength(0);
     expect(h.recorder.of(id, 'issueQuote')[0].review).not.toHaveProperty('secondApproval');
@@ -224,13 +323,23 @@ describe('quoteWorkflow', () => {
   it('shows a waiting stage only once its task exists, so whoever reads it can act at once', async () => {
     const { handle, id } = await start({}, 1);
     await taskOpen(handle, 'engineering-review-r1');
-    await handle.signal(taskCompletedSignal, completion('engineering-review-r1', 'request_files', { comment: 'no drill file' }));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('engineering-review-r1', 'request_files', { comment: 'no drill file' }),
+    );
     await taskOpen(handle, 'corrected-files-r1');
-    await handle.signal(taskCompletedSignal, completion('corrected-files-r1', 'submitted', { revision: 2 }, 'customer'));
+    await handle.signal(
+      taskCompletedSignal,
+      completion('corrected-files-r1', 'submitted', { revision: 2 }, 'customer'),
+    );
     await taskOpen(handle, 'customer-decision-r2');
     // Every waiting stage was projected after the task it promises was opened (calls are recorded in order).
     const calls = h.recorder.calls.filter((c) => c.workflowId === id);
-    for (const [stage, step] of [['engineering_review', 'engineering-review-r1'], ['awaiting_corrected_files', 'corrected-files-r1'], ['awaiting_customer', 'customer-decision-r2']]) {
+    for (const [stage, step] of [
+      ['engineering_review', 'engineering-review-r1'],
+      ['awaiting_corrected_files', 'corrected-files-r1'],
+      ['awaiting_customer', 'customer-decision-r2'],
+    ]) {
       const projected = calls.findIndex((c) => c.name === 'projectQuoteStage' && c.input.stage === stage);
       const opened = calls.findIndex((c) => c.name === 'openTask' && c.input.step === step);
       expect([stage, opened >= 0 && opened < projected]).toEqual([stage, true]);
@@ -242,17 +351,29 @@ describe('quoteWorkflow', () => {
     const inReview = await start({}, 1);
     await taskOpen(inReview.handle, 'engineering-review-r1');
     await h.env.sleep('2h');
-    await inReview.handle.signal(cancelQuoteSignal, { reason: 'project stopped', by: { userId: 'u-buyer', email: 'buyer@demo.local', role: 'customer' } });
+    await inReview.handle.signal(cancelQuoteSignal, {
+      reason: 'project stopped',
+      by: { userId: 'u-buyer', email: 'buyer@demo.local', role: 'customer' },
+    });
     expect(await inReview.handle.result()).toEqual({ outcome: 'cancelled', revision: 1, orderWorkflowId: null });
     expect(h.recorder.of(inReview.id, 'closeTask')).toEqual([{ step: 'engineering-review-r1', status: 'cancelled' }]);
-    expect(h.recorder.of(inReview.id, 'mailRoles', (i) => i.template === 'quote-cancelled')).toEqual([expect.objectContaining({ roles: ['sales'], customerId: 'cust-1', text: expect.stringContaining('project stopped') })]);
+    expect(h.recorder.of(inReview.id, 'mailRoles', (i) => i.template === 'quote-cancelled')).toEqual([
+      expect.objectContaining({
+        roles: ['sales'],
+        customerId: 'cust-1',
+        text: expect.stringContaining('project stopped'),
+      }),
+    ]);
     expect(h.recorder.of(inReview.id, 'projectQuoteStage').at(-1)).toMatchObject({ stage: 'cancelled' });
     // No escalation after the cancellation.
     expect(h.recorder.of(inReview.id, 'escalateTask')).toHaveLength(0);
 
     const issued = await start();
     await taskOpen(issued.handle, 'customer-decision-r1');
-    await issued.handle.signal(cancelQuoteSignal, { reason: 'ordered elsewhere', by: { userId: 'u-sales', email: 'sales@demo.local', role: 'sales' } });
+    await issued.handle.signal(cancelQuoteSignal, {
+      reason: 'ordered elsewhere',
+      by: { userId: 'u-sales', email: 'sales@demo.local', role: 'sales' },
+    });
     expect(await issued.handle.result()).toMatchObject({ outcome: 'cancelled' });
     expect((await issued.handle.query(quoteStateQuery)).stage).toBe('cancelled');
   });
@@ -266,7 +387,9 @@ describe('quoteWorkflow', () => {
     await eventually(() => expect(h.recorder.of(id, 'remindTask')).toEqual([{ step: 'customer-decision-r1' }]));
     expect(h.recorder.of(id, 'escalateTask')).toHaveLength(0);
     await h.env.sleep('5d'); // 29 d: two days before, sales is told to follow up
-    await eventually(() => expect(h.recorder.of(id, 'escalateTask')).toEqual([{ step: 'customer-decision-r1', escalateTo: ['sales'] }]));
+    await eventually(() =>
+      expect(h.recorder.of(id, 'escalateTask')).toEqual([{ step: 'customer-decision-r1', escalateTo: ['sales'] }]),
+    );
     expect((await handle.query(quoteStateQuery)).stage).toBe('awaiting_customer');
     expect(await handle.result()).toEqual({ outcome: 'expired', revision: 1, orderWorkflowId: null });
     expect(h.recorder.of(id, 'closeTask')).toEqual([{ step: 'customer-decision-r1', status: 'cancelled' }]);

@@ -36,23 +36,47 @@ import {
   type QuoteWorkflowInput,
   type QuoteWorkflowResult,
 } from '../../domain/quote/contract';
-import { QUOTE_SLA, SLA_NOT_STARTED, afterSlaEvent, nextSlaEvent, slaDueAt, type SlaProgress } from '../../domain/quote/sla';
+import {
+  QUOTE_SLA,
+  SLA_NOT_STARTED,
+  afterSlaEvent,
+  nextSlaEvent,
+  slaDueAt,
+  type SlaProgress,
+} from '../../domain/quote/sla';
 import { quoteExpiresAt, isQuoteExpired, DEFAULT_QUOTE_VALIDITY_DAYS } from '../../domain/quote/validity';
-import { ORDER_TASK_QUEUE, ORDER_WORKFLOW_TYPE, orderWorkflowId, type OrderWorkflowInput } from '../../domain/order/contract';
+import {
+  ORDER_TASK_QUEUE,
+  ORDER_WORKFLOW_TYPE,
+  orderWorkflowId,
+  type OrderWorkflowInput,
+} from '../../domain/order/contract';
 import { PRICE_CHANGE_APPROVER_ROLES } from '../../domain/quote/price-approval';
 import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
-import { createHumanWaits, DATABASE_WRITE, FILE_WORK, MAIL_OUTBOX, type HumanWait, type LoggedDecision } from '../shared';
+import {
+  createHumanWaits,
+  DATABASE_WRITE,
+  FILE_WORK,
+  MAIL_OUTBOX,
+  type HumanWait,
+  type LoggedDecision,
+} from '../shared';
 
 const flow = proxyActivities<QuoteFlowActivities>(DATABASE_WRITE);
 /** Analysis of the board files and the quote PDF. */
-const files = proxyActivities<Pick<QuoteFlowActivities, 'analyseQuoteRevision' | 'issueQuote' | 'drawQuoteBoardPreview'>>(FILE_WORK);
+const files =
+  proxyActivities<Pick<QuoteFlowActivities, 'analyseQuoteRevision' | 'issueQuote' | 'drawQuoteBoardPreview'>>(
+    FILE_WORK,
+  );
 const mail = proxyActivities<MailActivities>(MAIL_OUTBOX);
 const taskActs = proxyActivities<Pick<TaskActivities, 'closeTask'>>(DATABASE_WRITE);
 
 const DAY_MS = 86_400_000;
 
 /** Timers of a customer's wait that lapses after `lifetimeMs`: reminder a week before, sales told two days before. */
-function customerDecisionClock(lifetimeMs: number): Pick<HumanWait, 'remind' | 'escalate' | 'dueAfter' | 'giveUpAfter'> {
+function customerDecisionClock(
+  lifetimeMs: number,
+): Pick<HumanWait, 'remind' | 'escalate' | 'dueAfter' | 'giveUpAfter'> {
   return {
     remind: { after: lifetimeMs > 7 * DAY_MS ? lifetimeMs - 7 * DAY_MS : Math.floor(lifetimeMs / 2) },
     escalate: lifetimeMs > 3 * DAY_MS ? { after: lifetimeMs - 2 * DAY_MS, to: ['sales'] } : undefined,
@@ -104,12 +128,16 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       stage,
       revision,
       quantity,
-      openTasks: waits.openTasks().map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, dueAt: w.dueAt })),
+      openTasks: waits
+        .openTasks()
+        .map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, dueAt: w.dueAt })),
       deadlines: {
         slaStartedAt: slaRunning ? iso(slaStartedAt) : null,
         slaDueAt: slaRunning ? iso(slaDueAt(slaStartedAt as number, policy)) : null,
         nextReminderAt: next?.kind === 'reminder' ? iso(next.at) : null,
-        nextEscalationAt: slaRunning ? iso(next?.kind === 'escalation' ? next.at : slaDueAt(slaStartedAt as number, policy)) : null,
+        nextEscalationAt: slaRunning
+          ? iso(next?.kind === 'escalation' ? next.at : slaDueAt(slaStartedAt as number, policy))
+          : null,
         expiresAt: stage === 'awaiting_customer' ? iso(expiresAt) : null,
       },
       reminded: progress.reminded,
@@ -153,7 +181,14 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
 
   function decisionView(d: LoggedDecision<{ revision: number }>): QuoteDecision {
     const comment = typeof d.data.comment === 'string' ? d.data.comment : undefined;
-    return { step: d.step, revision: d.note?.revision ?? revision, decision: d.decision, by: d.by, at: d.at, ...(comment ? { comment } : {}) };
+    return {
+      step: d.step,
+      revision: d.note?.revision ?? revision,
+      decision: d.decision,
+      by: d.by,
+      at: d.at,
+      ...(comment ? { comment } : {}),
+    };
   }
 
   /** Escalations after the first (which the platform's escalation mail sends): one mail a day to the sales manager. */
@@ -210,7 +245,12 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       slaStartedAt = Date.now();
       slaProgress = SLA_NOT_STARTED;
       await moveTo('analysing');
-      const priced = await files.analyseQuoteRevision({ quoteId: input.quoteId, revision, quantity, options: input.options });
+      const priced = await files.analyseQuoteRevision({
+        quoteId: input.quoteId,
+        revision,
+        quantity,
+        options: input.options,
+      });
       // The quote page's board preview. Patched: quotes started before it replay without this activity.
       if (patched('board-preview')) await files.drawQuoteBoardPreview({ quoteId: input.quoteId, revision });
       autoQuoteAllowed = priced.autoQuoteAllowed;
@@ -236,7 +276,11 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
             ...base,
             step,
             kind: QUOTE_TASK_KIND_NAMES.engineeringReview,
-            title: `Review quote ${input.reference} r${revision}: ${priced.reviewReasons.join('; ') || 'manual review'}`.slice(0, 200),
+            title:
+              `Review quote ${input.reference} r${revision}: ${priced.reviewReasons.join('; ') || 'manual review'}`.slice(
+                0,
+                200,
+              ),
             role: 'engineer',
             payload: { reference: input.reference, revision, reviewReasons: priced.reviewReasons },
             note: { revision },
@@ -253,30 +297,38 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
             },
             dueAfter: Math.max(1, due - opened),
           });
-          const outcome = await ((stage as QuoteStage) === 'engineering_review' ? reviewWait : enterWhenOpen('engineering_review', step, reviewWait));
+          const outcome = await ((stage as QuoteStage) === 'engineering_review'
+            ? reviewWait
+            : enterWhenOpen('engineering_review', step, reviewWait));
           slaProgress = { ...slaProgress, reminded: slaProgress.reminded || outcome.reminded };
           if (outcome.status !== 'completed') throw new Error('engineering review wait ended without a completion'); // no give-up: unreachable
           const review = outcome.completion;
           if (review.decision === 'request_files') {
             const lapse = validityDays * 86_400_000;
-            const filesOutcome = await enterWhenOpen('awaiting_corrected_files', quoteSteps.correctedFiles(revision), waits.waitFor({
-              ...base,
-              step: quoteSteps.correctedFiles(revision),
-              kind: QUOTE_TASK_KIND_NAMES.correctedFiles,
-              title: `Upload corrected files for quote ${input.reference}`,
-              role: 'customer',
-              payload: { reference: input.reference, revision, comment: review.data.comment ?? null },
-              note: { revision },
-              // A customer who never sends corrected files lets the request lapse like an unanswered quote.
-              ...customerDecisionClock(lapse),
-            }));
+            const filesOutcome = await enterWhenOpen(
+              'awaiting_corrected_files',
+              quoteSteps.correctedFiles(revision),
+              waits.waitFor({
+                ...base,
+                step: quoteSteps.correctedFiles(revision),
+                kind: QUOTE_TASK_KIND_NAMES.correctedFiles,
+                title: `Upload corrected files for quote ${input.reference}`,
+                role: 'customer',
+                payload: { reference: input.reference, revision, comment: review.data.comment ?? null },
+                note: { revision },
+                // A customer who never sends corrected files lets the request lapse like an unanswered quote.
+                ...customerDecisionClock(lapse),
+              }),
+            );
             const corrected = filesOutcome.status === 'completed' ? filesOutcome.completion : null;
             if (!corrected) return finish('expired');
             correctedRevision = Number(corrected.data.revision ?? revision + 1);
             break;
           }
           approvedBy = { by: review.completedBy, at: review.completedAt };
-          const adjustments = Array.isArray(review.data.adjustments) ? (review.data.adjustments as { code: string; unitPriceMinor: number; quantity?: number }[]) : [];
+          const adjustments = Array.isArray(review.data.adjustments)
+            ? (review.data.adjustments as { code: string; unitPriceMinor: number; quantity?: number }[])
+            : [];
           if (!adjustments.length) break;
           const adjusted = await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments });
           if (adjusted.ok) {
@@ -288,7 +340,11 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
               ...base,
               step: attempt === 1 ? firstApproval : `${firstApproval}-${attempt}`,
               kind: QUOTE_TASK_KIND_NAMES.priceApproval,
-              title: `Approve the price change on quote ${input.reference} r${revision}: ${adjusted.approvalReasons.join('; ')}`.slice(0, 200),
+              title:
+                `Approve the price change on quote ${input.reference} r${revision}: ${adjusted.approvalReasons.join('; ')}`.slice(
+                  0,
+                  200,
+                ),
               role: PRICE_CHANGE_APPROVER_ROLES[0],
               payload: {
                 reference: input.reference,
@@ -306,14 +362,21 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
             });
             if (verdict.status !== 'completed') throw new Error('price approval wait ended without a completion'); // no give-up: unreachable
             if (verdict.completion.decision === 'approve') {
-              approvedBy = { ...approvedBy, secondApproval: { by: verdict.completion.completedBy, at: verdict.completion.completedAt } };
+              approvedBy = {
+                ...approvedBy,
+                secondApproval: { by: verdict.completion.completedBy, at: verdict.completion.completedAt },
+              };
               break;
             }
             // Refused: the engine's price is restored and the engineer reviews again.
             const restored = await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments: [] });
             if (restored.ok) totalMinor = restored.totalMinor;
-            const why = typeof verdict.completion.data.comment === 'string' ? `: ${verdict.completion.data.comment}` : '';
-            reviewReasons = [...reviewReasons, `price change refused by the ${verdict.completion.completedBy.role}${why}`];
+            const why =
+              typeof verdict.completion.data.comment === 'string' ? `: ${verdict.completion.data.comment}` : '';
+            reviewReasons = [
+              ...reviewReasons,
+              `price change refused by the ${verdict.completion.completedBy.role}${why}`,
+            ];
             approvedBy = null;
             continue;
           }
@@ -336,19 +399,26 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
         review: approvedBy,
       });
       const decisionStep = quoteSteps.customerDecision(revision);
-      const decisionOutcome = await enterWhenOpen('awaiting_customer', decisionStep, waits.waitFor({
-        ...base,
-        step: decisionStep,
-        kind: QUOTE_TASK_KIND_NAMES.customerDecision,
-        title: `Quote ${input.reference} r${revision}: accept, ask for a revision, or reject`,
-        role: 'customer',
-        payload: { reference: input.reference, revision, totalMinor, currency },
-        note: { revision },
-        // The customer is reminded a week before expiry and sales is told two days before, to follow up.
-        ...customerDecisionClock(expiresAt - Date.now()),
-      }));
+      const decisionOutcome = await enterWhenOpen(
+        'awaiting_customer',
+        decisionStep,
+        waits.waitFor({
+          ...base,
+          step: decisionStep,
+          kind: QUOTE_TASK_KIND_NAMES.customerDecision,
+          title: `Quote ${input.reference} r${revision}: accept, ask for a revision, or reject`,
+          role: 'customer',
+          payload: { reference: input.reference, revision, totalMinor, currency },
+          note: { revision },
+          // The customer is reminded a week before expiry and sales is told two days before, to follow up.
+          ...customerDecisionClock(expiresAt - Date.now()),
+        }),
+      );
       // The rule decides the boundary: a decision reaching the workflow at the very moment of expiry is too late.
-      const decision = decisionOutcome.status === 'completed' && !isQuoteExpired(expiresAt, Date.now()) ? decisionOutcome.completion : null;
+      const decision =
+        decisionOutcome.status === 'completed' && !isQuoteExpired(expiresAt, Date.now())
+          ? decisionOutcome.completion
+          : null;
       if (!decision) return finish('expired');
       if (decision.decision === 'reject') return finish('rejected');
       if (decision.decision === 'accept') {

@@ -1,3 +1,8 @@
 export { rmaWorkflow } from './rma-workflow';
 export { productionRepairWorkflow } from './production-repair-workflow';
-export { rmaDailyReportWorkflow, rmaPenaltyAssessmentWorkflow, rmaPmcAgendaWorkflow, rmaTripPlanWorkflow } from './routines';
+export {
+  rmaDailyReportWorkflow,
+  rmaPenaltyAssessmentWorkflow,
+  rmaPmcAgendaWorkflow,
+  rmaTripPlanWorkflow,
+} from './routines';

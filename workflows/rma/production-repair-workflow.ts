@@ -1,6 +1,12 @@
 import { proxyActivities, setHandler } from '@temporalio/workflow';
 import type { RmaActivities } from '../../activities/rma';
-import { RMA_TASK_QUEUE, rmaStateQuery, type ProductionRepairInput, type RepairOutcome, type RmaState } from '../../domain/rma/contract';
+import {
+  RMA_TASK_QUEUE,
+  rmaStateQuery,
+  type ProductionRepairInput,
+  type RepairOutcome,
+  type RmaState,
+} from '../../domain/rma/contract';
 import { DATABASE_WRITE } from '../shared';
 import { createStepTracker } from './steps';
 import { runRepair } from './repair';

@@ -57,20 +57,33 @@ export async function runRepair(job: RepairJob, ctx: RepairContext): Promise<Rep
   const reclaimed = Number(disassembly.data.reclaimedParts ?? 0);
 
   // 拆解回收良品入库前需要经IPQC确认OK,方可入库 — reclaimed parts go to stock only after IPQC; it runs beside the rest.
-  const ipqc = reclaimed > 0
-    ? steps.must({ step: 'ipqc', kind: 'rma.ipqc', title: `IPQC: ${reclaimed} reclaimed parts of RMA ${job.reference}`, role: 'qa' }).then((d) =>
-        acts.auditDecision({
-          rmaId: job.rmaId,
-          step: 'ipqc',
-          decision: d.decision,
-          by: d.by,
-          data: { reclaimedParts: reclaimed, destination: d.decision === 'pass' ? 'stock' : 'warehouse (NG)' },
-        }),
-      )
-    : Promise.resolve();
+  const ipqc =
+    reclaimed > 0
+      ? steps
+          .must({
+            step: 'ipqc',
+            kind: 'rma.ipqc',
+            title: `IPQC: ${reclaimed} reclaimed parts of RMA ${job.reference}`,
+            role: 'qa',
+          })
+          .then((d) =>
+            acts.auditDecision({
+              rmaId: job.rmaId,
+              step: 'ipqc',
+              decision: d.decision,
+              by: d.by,
+              data: { reclaimedParts: reclaimed, destination: d.decision === 'pass' ? 'stock' : 'warehouse (NG)' },
+            }),
+          )
+      : Promise.resolve();
 
   // 由PMC下单,按FPC:7天,SMT:2天… — the material clock started when the request reached PMC, before disassembly.
-  const plan = planRepair(job.materials, job.materialRequestedAt ? new Date(job.materialRequestedAt) : new Date(Date.now()), job.calendar, rules);
+  const plan = planRepair(
+    job.materials,
+    job.materialRequestedAt ? new Date(job.materialRequestedAt) : new Date(Date.now()),
+    job.calendar,
+    rules,
+  );
   for (const a of plan.arrivals) ctx.onMaterial?.(a.kind, { expectedAt: a.expectedAt });
 
   // 3.2 因故无法回复客户售后维修时间的,必须在售后品拆解后2天内联络给业务 — no date promised within 2 working days → sales.
@@ -95,7 +108,10 @@ export async function runRepair(job: RepairJob, ctx: RepairContext): Promise<Rep
           step: 'repair-date:customer',
           customerId: job.customerId,
           subject: `RMA ${job.reference}: repair date ${String(d.data.promisedOn)} / 承诺维修日期`,
-          lines: [`The ${job.quantity} pcs of RMA ${job.reference} will be repaired by ${String(d.data.promisedOn)}.`, `${job.reference} 的 ${job.quantity} 件预计于 ${String(d.data.promisedOn)} 前修复。`],
+          lines: [
+            `The ${job.quantity} pcs of RMA ${job.reference} will be repaired by ${String(d.data.promisedOn)}.`,
+            `${job.reference} 的 ${job.quantity} 件预计于 ${String(d.data.promisedOn)} 前修复。`,
+          ],
         });
       }
       return d;
@@ -107,9 +123,17 @@ export async function runRepair(job: RepairJob, ctx: RepairContext): Promise<Rep
         step: 'no-repair-date',
         roles: ['sales'],
         subject: `RMA ${job.reference}: no repair date yet`,
-        lines: [`No repair date could be promised for RMA ${job.reference} within 2 working days of disassembly.`, 'Agree the final disposal with the customer.'],
+        lines: [
+          `No repair date could be promised for RMA ${job.reference} within 2 working days of disassembly.`,
+          'Agree the final disposal with the customer.',
+        ],
       }),
-      steps.must({ step: 'no-repair-date', kind: 'rma.no-repair-date', title: `Tell the customer: no repair date yet for RMA ${job.reference}`, role: 'sales' }),
+      steps.must({
+        step: 'no-repair-date',
+        kind: 'rma.no-repair-date',
+        title: `Tell the customer: no repair date yet for RMA ${job.reference}`,
+        role: 'sales',
+      }),
     ]);
   }
 

@@ -1,4 +1,10 @@
-import { ApplicationFailure, executeChild, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { RmaActivities } from '../../activities/rma';
 import {
   PRODUCTION_TASK_QUEUE,
@@ -17,7 +23,12 @@ import { addWorkingDays, localDate } from '../../domain/rma/calendar';
 import { countReceived, openCounts } from '../../domain/rma/counts';
 import { QUOTE_DECISION_WORKING_DAYS } from '../../domain/rma/paid-repair';
 import { localTime } from '../../domain/rma/routines';
-import { classificationDueAt, qualityReviewDueAt, siteVisitDueAt, type InternalReview } from '../../domain/rma/deadlines';
+import {
+  classificationDueAt,
+  qualityReviewDueAt,
+  siteVisitDueAt,
+  type InternalReview,
+} from '../../domain/rma/deadlines';
 import { correctedDates } from '../../domain/rma/claims';
 import { refundProblem, resolutionIneligibility, resolutionProblem } from '../../domain/rma/resolution';
 import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
@@ -141,7 +152,11 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
 
   // 第二步 客户信息核实: what the customer claimed is confirmed or corrected by staff before money depends on it.
   await enter('acceptance', 'confirm-claims');
-  const claimed = { saleDate: input.product.saleDate ?? null, productionDate: input.product.productionDate ?? null, quantity: input.complaint.quantity };
+  const claimed = {
+    saleDate: input.product.saleDate ?? null,
+    productionDate: input.product.productionDate ?? null,
+    quantity: input.complaint.quantity,
+  };
   const confirmation = await steps.must({
     step: 'confirm-claims',
     kind: 'rma.confirm-claims',
@@ -154,9 +169,19 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     productionDate: (confirmation.data.productionDate as string | null | undefined) ?? null,
     quantity: Number(confirmation.data.quantity ?? input.complaint.quantity),
   };
-  const corrected = [...correctedDates(claimed, { ...confirmed, confirmedBy: confirmation.by }), ...(confirmed.quantity !== claimed.quantity ? ['quantity'] : [])];
+  const corrected = [
+    ...correctedDates(claimed, { ...confirmed, confirmedBy: confirmation.by }),
+    ...(confirmed.quantity !== claimed.quantity ? ['quantity'] : []),
+  ];
   state.claims = { claimed, confirmed, corrected };
-  await acts.recordConfirmedClaims({ rmaId: input.rmaId, claimed, confirmed, corrected, source: String(confirmation.data.source ?? ''), by: confirmation.by });
+  await acts.recordConfirmedClaims({
+    rmaId: input.rmaId,
+    claimed,
+    confirmed,
+    corrected,
+    source: String(confirmation.data.source ?? ''),
+    by: confirmation.by,
+  });
   // Eligibility for exchange or refund rests on the confirmed dates, as of today.
   const warrantyNow = decideWarranty(confirmed, localDate(cal, new Date(Date.now())));
 
@@ -169,7 +194,13 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     kind: 'rma.return-acceptance',
     title: `Accept or reject the return of RMA ${input.reference}`,
     role: 'sales_manager',
-    payload: { responsibility, warranty: warrantyNow.status, outsourced: input.product.outsourced, rule: acceptanceRule, requested: input.complaint.requestedResolution },
+    payload: {
+      responsibility,
+      warranty: warrantyNow.status,
+      outsourced: input.product.outsourced,
+      rule: acceptanceRule,
+      requested: input.complaint.requestedResolution,
+    },
   });
 
   let outcome: RmaOutcome;
@@ -180,12 +211,17 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       step: 'rejected:customer',
       customerId: input.customer.id,
       subject: `RMA ${input.reference}: return not accepted / 退货未被接受`,
-      lines: [`Your return under RMA ${input.reference} was not accepted. Reason: ${reason}`, `您的退货(${input.reference})未被接受。原因:${reason}`],
+      lines: [
+        `Your return under RMA ${input.reference} was not accepted. Reason: ${reason}`,
+        `您的退货(${input.reference})未被接受。原因:${reason}`,
+      ],
     });
   } else {
     // 外协 5.1.1: an outsourced product's return not caused by quality becomes a paid repair.
     const forcedPaidRepair = acceptanceRule === 'paid_repair_only';
-    const asked: RmaResolution = forcedPaidRepair ? 'repair' : ((acceptance.data.resolution as RmaResolution | undefined) ?? input.complaint.requestedResolution);
+    const asked: RmaResolution = forcedPaidRepair
+      ? 'repair'
+      : ((acceptance.data.resolution as RmaResolution | undefined) ?? input.complaint.requestedResolution);
     const resolution = await eligibleResolution(asked, acceptance);
     state.resolution = resolution;
     if (resolution === 'exchange') outcome = await exchangePath();
@@ -203,7 +239,12 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     kind: 'rma.close-report',
     title: `Close the quality-abnormality report of RMA ${input.reference} (${outcome})`,
     role: 'qa',
-    payload: { outcome, ...(review ? { review: { rootCause: review.data.rootCause, correctiveActions: review.data.correctiveActions } } : {}) },
+    payload: {
+      outcome,
+      ...(review
+        ? { review: { rootCause: review.data.rootCause, correctiveActions: review.data.correctiveActions } }
+        : {}),
+    },
   });
   state.outcome = outcome;
   await acts.closeCase({
@@ -217,7 +258,10 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     step: 'closed:customer',
     customerId: input.customer.id,
     subject: `RMA ${input.reference}: closed / 已结案`,
-    lines: [`RMA ${input.reference} is closed. Please tell us how we did (evaluation in the portal).`, `${input.reference} 已结案。欢迎在客户门户中评价我们的售后服务。`],
+    lines: [
+      `RMA ${input.reference} is closed. Please tell us how we did (evaluation in the portal).`,
+      `${input.reference} 已结案。欢迎在客户门户中评价我们的售后服务。`,
+    ],
   });
   state.stage = 'closed';
   state.step = 'closed';
@@ -242,17 +286,42 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
         title: `Exception: ${asked} for RMA ${input.reference} although ${why}`,
         role: 'manager',
         escalateTo: ['admin'],
-        payload: { resolution: asked, why, reason, responsibility, warranty: warrantyNow.status, [FOUR_EYES_REQUESTER]: accepted.by.userId },
+        payload: {
+          resolution: asked,
+          why,
+          reason,
+          responsibility,
+          warranty: warrantyNow.status,
+          [FOUR_EYES_REQUESTER]: accepted.by.userId,
+        },
       });
       const problem =
         exception.decision === 'approve'
-          ? resolutionProblem({ resolution: asked, responsibility, warranty: warrantyNow.status, decidedBy: accepted.by, exception: { approvedBy: exception.by, reason } })
+          ? resolutionProblem({
+              resolution: asked,
+              responsibility,
+              warranty: warrantyNow.status,
+              decidedBy: accepted.by,
+              exception: { approvedBy: exception.by, reason },
+            })
           : { field: 'exception', message: 'the manager refused the exception' };
-      await acts.auditDecision({ rmaId: input.rmaId, step: 'resolution-exception', decision: problem ? 'refused' : 'approved', by: exception.by, data: { resolution: asked, why, reason, problem: problem?.message ?? null } });
+      await acts.auditDecision({
+        rmaId: input.rmaId,
+        step: 'resolution-exception',
+        decision: problem ? 'refused' : 'approved',
+        by: exception.by,
+        data: { resolution: asked, why, reason, problem: problem?.message ?? null },
+      });
       if (!problem) return asked;
       refusal = `${refusal}; ${problem.message}`;
     } else {
-      await acts.auditDecision({ rmaId: input.rmaId, step: 'resolution-refused', decision: 'refused', by: accepted.by, data: { resolution: asked, why } });
+      await acts.auditDecision({
+        rmaId: input.rmaId,
+        step: 'resolution-refused',
+        decision: 'refused',
+        by: accepted.by,
+        data: { resolution: asked, why },
+      });
     }
     state.resolutionRefused = refusal;
     await acts.notify({
@@ -260,7 +329,10 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       roles: ['sales', 'sales_manager'],
       customerId: input.customer.id,
       subject: `RMA ${input.reference}: ${asked === 'exchange' ? 'exchange' : 'refund'} not granted, handled as a repair / ${asked === 'exchange' ? '换货' : '退款'}不予受理,按维修处理`,
-      lines: [`RMA ${input.reference}: ${refusal}. The units will be repaired.`, `${input.reference}:${why === 'the unit is out of warranty' ? '产品已过保修期' : '责任不在我司'},${asked === 'exchange' ? '换货' : '退款'}不予受理,按维修处理。`],
+      lines: [
+        `RMA ${input.reference}: ${refusal}. The units will be repaired.`,
+        `${input.reference}:${why === 'the unit is out of warranty' ? '产品已过保修期' : '责任不在我司'},${asked === 'exchange' ? '换货' : '退款'}不予受理,按维修处理。`,
+      ],
     });
     return 'repair';
   }
@@ -277,20 +349,31 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
           : `RMA ${input.reference}: quality-abnormality form to process by ${localTime(cal, dueAt)} / 品质异常处理单`,
       lines: [
         `${input.customer.name}: ${input.complaint.symptoms} (${input.complaint.quantity} pcs), responsibility ${RESPONSIBILITY_WORDS[responsibility]}.`,
-        form === 'meeting' ? `Please attend the quality review meeting before ${localTime(cal, dueAt)}. / 请于 ${localTime(cal, dueAt)} 前参加品质检讨会。` : `The quality-abnormality form must be processed by ${localTime(cal, dueAt)}. / 品质异常处理单须于 ${localTime(cal, dueAt)} 前处理完毕。`,
+        form === 'meeting'
+          ? `Please attend the quality review meeting before ${localTime(cal, dueAt)}. / 请于 ${localTime(cal, dueAt)} 前参加品质检讨会。`
+          : `The quality-abnormality form must be processed by ${localTime(cal, dueAt)}. / 品质异常处理单须于 ${localTime(cal, dueAt)} 前处理完毕。`,
       ],
     });
     const done = await steps.must({
       step: 'quality-review',
       kind: 'rma.quality-review',
-      title: form === 'meeting' ? `Hold the quality review meeting of RMA ${input.reference}` : `Process the quality-abnormality form of RMA ${input.reference}`,
+      title:
+        form === 'meeting'
+          ? `Hold the quality review meeting of RMA ${input.reference}`
+          : `Process the quality-abnormality form of RMA ${input.reference}`,
       role: 'qa',
       dueAt,
       deadline: 'quality-review',
       escalateTo: ['manager'],
       payload: { form, responsibility, symptoms: input.complaint.symptoms, quantity: input.complaint.quantity },
     });
-    await acts.auditDecision({ rmaId: input.rmaId, step: 'quality-review', decision: done.decision, by: done.by, data: { form, ...done.data } });
+    await acts.auditDecision({
+      rmaId: input.rmaId,
+      step: 'quality-review',
+      decision: done.decision,
+      by: done.by,
+      data: { form, ...done.data },
+    });
     return done;
   }
 
@@ -298,7 +381,13 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   async function runQualityReport(): Promise<StepDone> {
     const dueAt = reportDueAt(registeredAt);
     const penalize = async (day: number) => {
-      const r = await acts.recordReportPenalty({ rmaId: input.rmaId, reference: input.reference, day, dueAt: dueAt.toISOString(), responsibleParty: 'sales' });
+      const r = await acts.recordReportPenalty({
+        rmaId: input.rmaId,
+        reference: input.reference,
+        day,
+        dueAt: dueAt.toISOString(),
+        responsibleParty: 'sales',
+      });
       state.penalty = { days: r.days, totalFen: r.totalFen, currency: 'CNY' };
     };
     // Each full day late is charged as it completes, for as long as the report stays open.
@@ -332,7 +421,12 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       kind: 'rma.receive-units',
       title: `Receive the returned units of RMA ${input.reference} (same day, labelled)`,
       role: 'warehouse',
-      payload: { quantity: input.complaint.quantity, partNumber: input.product.partNumber, model: input.product.model, customer: input.customer.name },
+      payload: {
+        quantity: input.complaint.quantity,
+        partNumber: input.product.partNumber,
+        model: input.product.model,
+        customer: input.customer.name,
+      },
     });
     const receivedAt = received.at;
     const receivedQuantity = Number(received.data.quantity ?? input.complaint.quantity);
@@ -379,7 +473,10 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     const { receivedAt, receivedQuantity } = await receiveReturned('receiving');
 
     // 客退品入库后 … 2天内完成分类-分析; key customers / products → R&D, others → technical department.
-    const department = analysisDepartment({ keyCustomer: input.customer.keyCustomer, keyProduct: input.product.keyProduct });
+    const department = analysisDepartment({
+      keyCustomer: input.customer.keyCustomer,
+      keyProduct: input.product.keyProduct,
+    });
     state.analysisDepartment = department;
     await enter('analysis', 'classify');
     const classified = await steps.must({
@@ -391,10 +488,15 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       payload: { department, received: receivedQuantity },
     });
     const good = Number(classified.data.good ?? 0);
-    const materials = ((classified.data.materials as { kind: MaterialKind; inStock: boolean; fogStage?: 'beforeFog' | 'afterFog' }[] | undefined) ?? []);
+    const materials =
+      (classified.data.materials as
+        { kind: MaterialKind; inStock: boolean; fogStage?: 'beforeFog' | 'afterFog' }[] | undefined) ?? [];
 
     // 保修期: 12 months from sale, else production + 18 months; free only in warranty and not the user's fault.
-    const warranty = decideWarranty({ saleDate: confirmed.saleDate, productionDate: confirmed.productionDate }, localDate(cal, receivedAt));
+    const warranty = decideWarranty(
+      { saleDate: confirmed.saleDate, productionDate: confirmed.productionDate },
+      localDate(cal, receivedAt),
+    );
     state.warranty = warranty;
     const charge = forcedPaid ? 'paid' : repairCharge(warranty.status, resp);
     state.charge = charge;
@@ -441,12 +543,19 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
         payload: { amountFen: quote.data.amountFen, quantity: good },
       });
       if (confirmation.decision === 'decline') {
-        if (confirmation.data.onDecline === 'scrap') return scrapUnits('Customer declined the paid repair and asked to scrap the units');
+        if (confirmation.data.onDecline === 'scrap')
+          return scrapUnits('Customer declined the paid repair and asked to scrap the units');
         await enter('shipping', 'return-unrepaired');
         await ship('return-unrepaired', 'Ship the units back unrepaired');
         return 'returned_unrepaired';
       }
-      await acts.raiseInvoice({ rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id, purpose: 'repair', amountFen: Number(quote.data.amountFen) });
+      await acts.raiseInvoice({
+        rmaId: input.rmaId,
+        reference: input.reference,
+        customerId: input.customer.id,
+        purpose: 'repair',
+        amountFen: Number(quote.data.amountFen),
+      });
     }
 
     // 提出物料预估申请发送PMC — spare material on top of Q by tier.
@@ -465,11 +574,24 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       const m = state.materials?.find((x) => x.kind === kind);
       if (m) Object.assign(m, u);
     };
-    await enter(team === 'after_sales' ? 'disassembly' : 'repair', team === 'after_sales' ? 'disassembly' : 'production-repair');
+    await enter(
+      team === 'after_sales' ? 'disassembly' : 'repair',
+      team === 'after_sales' ? 'disassembly' : 'production-repair',
+    );
     let repair: RepairOutcome;
     if (team === 'after_sales') {
       repair = await runRepair(
-        { rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id, quantity: good, team, materials: needs, materialRequestedAt, calendar: cal, rules },
+        {
+          rmaId: input.rmaId,
+          reference: input.reference,
+          customerId: input.customer.id,
+          quantity: good,
+          team,
+          materials: needs,
+          materialRequestedAt,
+          calendar: cal,
+          rules,
+        },
         {
           steps,
           acts,
@@ -481,7 +603,18 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       repair = await executeChild(productionRepairWorkflow, {
         workflowId: rmaRepairWorkflowId(input.rmaId),
         taskQueue: PRODUCTION_TASK_QUEUE,
-        args: [{ rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id, quantity: good, materials: needs, materialRequestedAt, calendar: cal, materialRules: input.materialRules }],
+        args: [
+          {
+            rmaId: input.rmaId,
+            reference: input.reference,
+            customerId: input.customer.id,
+            quantity: good,
+            materials: needs,
+            materialRequestedAt,
+            calendar: cal,
+            materialRules: input.materialRules,
+          },
+        ],
       });
       repairChildDecisions = repair.decisions;
     }
@@ -493,11 +626,21 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     for (let attempt = 1; ; attempt++) {
       const suffix = attempt === 1 ? '' : `#${attempt}`;
       state.step = `qa-confirmation${suffix}`;
-      const qa = await steps.must({ step: `qa-confirmation${suffix}`, kind: 'rma.qa-check', title: `QA confirmation of the repaired units of RMA ${input.reference}`, role: 'qa' });
+      const qa = await steps.must({
+        step: `qa-confirmation${suffix}`,
+        kind: 'rma.qa-check',
+        title: `QA confirmation of the repaired units of RMA ${input.reference}`,
+        role: 'qa',
+      });
       let passed = qa.decision === 'pass';
       if (passed) {
         state.step = `outgoing-inspection${suffix}`;
-        const oqc = await steps.must({ step: `outgoing-inspection${suffix}`, kind: 'rma.qa-check', title: `Outgoing inspection of RMA ${input.reference}`, role: 'qa' });
+        const oqc = await steps.must({
+          step: `outgoing-inspection${suffix}`,
+          kind: 'rma.qa-check',
+          title: `Outgoing inspection of RMA ${input.reference}`,
+          role: 'qa',
+        });
         passed = oqc.decision === 'pass';
       }
       if (passed) break;
@@ -509,16 +652,33 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
         role: team === 'after_sales' ? 'qa' : 'production',
         payload: { quantity: repairedNow, rework: true },
       });
-      await acts.recordRepair({ rmaId: input.rmaId, step: `rework#${attempt}`, team, repaired: Number(rework.data.repaired ?? 0), scrapped: Number(rework.data.scrapped ?? 0), by: rework.by });
+      await acts.recordRepair({
+        rmaId: input.rmaId,
+        step: `rework#${attempt}`,
+        team,
+        repaired: Number(rework.data.repaired ?? 0),
+        scrapped: Number(rework.data.scrapped ?? 0),
+        by: rework.by,
+      });
       repairedNow -= Number(rework.data.scrapped ?? 0);
     }
 
     await enter('shipping', 'pack');
-    await steps.must({ step: 'pack', kind: 'rma.warehouse-done', title: `Pack the ${repairedNow} repaired units of RMA ${input.reference}`, role: 'warehouse', payload: { quantity: repairedNow } });
+    await steps.must({
+      step: 'pack',
+      kind: 'rma.warehouse-done',
+      title: `Pack the ${repairedNow} repaired units of RMA ${input.reference}`,
+      role: 'warehouse',
+      payload: { quantity: repairedNow },
+    });
     if (charge === 'paid') {
       // 收费维修产品收费确认 — like an order: paid before ship-back, or on a statement entry for approved monthly credit.
       state.step = 'repair-payment';
-      const release = await acts.repairRelease({ rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id });
+      const release = await acts.repairRelease({
+        rmaId: input.rmaId,
+        reference: input.reference,
+        customerId: input.customer.id,
+      });
       let payment: { reference: string; amountFen: number; confirmedBy: string } | undefined;
       if (!release.release) {
         const paid = await steps.must({
@@ -529,9 +689,18 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
           escalateTo: ['sales', 'manager'],
           payload: { outstandingFen: release.outstandingFen, reason: release.reason },
         });
-        payment = { reference: String(paid.data.reference), amountFen: Number(paid.data.amountFen), confirmedBy: paid.by.userId };
+        payment = {
+          reference: String(paid.data.reference),
+          amountFen: Number(paid.data.amountFen),
+          confirmedBy: paid.by.userId,
+        };
       }
-      await acts.settleRepairInvoice({ rmaId: input.rmaId, reference: input.reference, by: release.release ? release.by : 'paid', payment });
+      await acts.settleRepairInvoice({
+        rmaId: input.rmaId,
+        reference: input.reference,
+        by: release.release ? release.by : 'paid',
+        payment,
+      });
     }
     state.step = 'ship-back';
     await ship('ship-back', 'Ship the repaired units back');
@@ -540,13 +709,29 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
 
   async function scrapUnits(title: string): Promise<RmaOutcome> {
     await enter('shipping', 'scrap');
-    const done = await steps.must({ step: 'scrap', kind: 'rma.warehouse-done', title: `${title} (RMA ${input.reference})`, role: 'warehouse' });
-    await acts.auditDecision({ rmaId: input.rmaId, step: 'scrap', decision: done.decision, by: done.by, data: { reason: title } });
+    const done = await steps.must({
+      step: 'scrap',
+      kind: 'rma.warehouse-done',
+      title: `${title} (RMA ${input.reference})`,
+      role: 'warehouse',
+    });
+    await acts.auditDecision({
+      rmaId: input.rmaId,
+      step: 'scrap',
+      decision: done.decision,
+      by: done.by,
+      data: { reason: title },
+    });
     return 'scrapped';
   }
 
   async function ship(step: string, title: string): Promise<void> {
-    const shipped = await steps.must({ step, kind: 'rma.shipment', title: `${title} (RMA ${input.reference})`, role: 'warehouse' });
+    const shipped = await steps.must({
+      step,
+      kind: 'rma.shipment',
+      title: `${title} (RMA ${input.reference})`,
+      role: 'warehouse',
+    });
     const tracking = { carrier: String(shipped.data.carrier), trackingNumber: String(shipped.data.trackingNumber) };
     state.tracking = tracking;
     await acts.recordShipment({ rmaId: input.rmaId, purpose: step, ...tracking, by: shipped.by });
@@ -554,7 +739,10 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       step: `${step}:customer`,
       customerId: input.customer.id,
       subject: `RMA ${input.reference}: shipped / 已发货`,
-      lines: [`${title}: ${tracking.carrier}, tracking number ${tracking.trackingNumber}.`, `已发货:${tracking.carrier},运单号 ${tracking.trackingNumber}。`],
+      lines: [
+        `${title}: ${tracking.carrier}, tracking number ${tracking.trackingNumber}.`,
+        `已发货:${tracking.carrier},运单号 ${tracking.trackingNumber}。`,
+      ],
     });
   }
 
@@ -580,21 +768,37 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
         giveUpAt,
         payload: { replaced: replaced },
       }),
-      { firstAt: waitStartedAt + EXCHANGE_REMINDER_DAYS * DAY_MS, everyMs: EXCHANGE_REMINDER_DAYS * DAY_MS, max: Math.ceil(waitDays / EXCHANGE_REMINDER_DAYS) - 1 },
+      {
+        firstAt: waitStartedAt + EXCHANGE_REMINDER_DAYS * DAY_MS,
+        everyMs: EXCHANGE_REMINDER_DAYS * DAY_MS,
+        max: Math.ceil(waitDays / EXCHANGE_REMINDER_DAYS) - 1,
+      },
       (week) =>
-        acts.notify({
-          step: `faulty-return-reminder-${week}`,
-          customerId: input.customer.id,
-          subject: `RMA ${input.reference}: please return the faulty units`,
-          lines: [`We shipped your replacement. Please send back the ${replaced} faulty units by ${giveUpAt.toISOString().slice(0, 10)}; units not returned will be invoiced.`],
-        }).then(() => undefined),
+        acts
+          .notify({
+            step: `faulty-return-reminder-${week}`,
+            customerId: input.customer.id,
+            subject: `RMA ${input.reference}: please return the faulty units`,
+            lines: [
+              `We shipped your replacement. Please send back the ${replaced} faulty units by ${giveUpAt.toISOString().slice(0, 10)}; units not returned will be invoiced.`,
+            ],
+          })
+          .then(() => undefined),
     );
     const returnedQuantity = back ? Number(back.data.quantity ?? replaced) : 0;
     const unreturned = replaced - returnedQuantity;
     if (unreturned <= 0) return 'exchanged';
     if (back) {
       // Fewer came back than were replaced: the difference is recorded, sales told, and the rest invoiced.
-      await acts.recordCountDifference({ rmaId: input.rmaId, reference: input.reference, step: 'faulty-return', field: 'quantity', expected: replaced, actual: returnedQuantity, note: `${unreturned} faulty pcs not returned: invoiced` });
+      await acts.recordCountDifference({
+        rmaId: input.rmaId,
+        reference: input.reference,
+        step: 'faulty-return',
+        field: 'quantity',
+        expected: replaced,
+        actual: returnedQuantity,
+        note: `${unreturned} faulty pcs not returned: invoiced`,
+      });
     }
     state.step = 'invoice-unreturned';
     const invoice = await steps.must({
@@ -604,7 +808,13 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       role: 'finance',
       payload: { unreturned },
     });
-    await acts.raiseInvoice({ rmaId: input.rmaId, reference: input.reference, customerId: input.customer.id, purpose: 'unreturned', amountFen: Number(invoice.data.amountFen) });
+    await acts.raiseInvoice({
+      rmaId: input.rmaId,
+      reference: input.reference,
+      customerId: input.customer.id,
+      purpose: 'unreturned',
+      amountFen: Number(invoice.data.amountFen),
+    });
     return 'exchanged_invoiced';
   }
 
@@ -624,8 +834,15 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       payload: { received: receivedQuantity, symptoms: input.complaint.symptoms },
     });
     const units = Number(inspection.data.units ?? 0);
-    if (inspection.decision === 'refused' || units === 0) return refundRefused(`the inspection found no unit the refund can cover: ${String(inspection.data.findings ?? '')}`);
-    const cap = await acts.refundCap({ customerId: input.customer.id, orderId: input.complaint.orderId ?? null, units });
+    if (inspection.decision === 'refused' || units === 0)
+      return refundRefused(
+        `the inspection found no unit the refund can cover: ${String(inspection.data.findings ?? '')}`,
+      );
+    const cap = await acts.refundCap({
+      customerId: input.customer.id,
+      orderId: input.complaint.orderId ?? null,
+      units,
+    });
     state.step = 'refund-review';
     await enter('refund', 'refund-review');
     const review = await steps.must({
@@ -635,7 +852,10 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       role: 'sales',
       payload: { units, capFen: cap.capFen, capBasis: cap.basis },
     });
-    if (review.decision === 'reject') return refundRefused(typeof review.data.reason === 'string' ? review.data.reason : 'rejected by customer service');
+    if (review.decision === 'reject')
+      return refundRefused(
+        typeof review.data.reason === 'string' ? review.data.reason : 'rejected by customer service',
+      );
     state.step = 'refund-approval';
     const approval = await steps.must({
       step: 'refund-approval',
@@ -644,7 +864,8 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       role: 'finance',
       payload: { amountFen: review.data.amountFen ?? cap.capFen, units, capFen: cap.capFen, capBasis: cap.basis },
     });
-    if (approval.decision === 'reject') return refundRefused(typeof approval.data.reason === 'string' ? approval.data.reason : 'rejected by finance');
+    if (approval.decision === 'reject')
+      return refundRefused(typeof approval.data.reason === 'string' ? approval.data.reason : 'rejected by finance');
     const amountFen = Number(approval.data.amountFen ?? review.data.amountFen ?? cap.capFen);
     const problem = refundProblem({ amountFen, capFen: cap.capFen, received: receivedQuantity > 0, inspected: true });
     if (problem) return refundRefused(`${problem.field}: ${problem.message}`);
@@ -657,19 +878,39 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       role: 'finance',
       payload: { amountFen, [FOUR_EYES_REQUESTER]: approval.by.userId },
     });
-    await acts.auditDecision({ rmaId: input.rmaId, step: 'refund-payment', decision: 'paid', by: paid.by, data: { reference: paid.data.reference, amountFen, approvedBy: approval.by.userId } });
+    await acts.auditDecision({
+      rmaId: input.rmaId,
+      step: 'refund-payment',
+      decision: 'paid',
+      by: paid.by,
+      data: { reference: paid.data.reference, amountFen, approvedBy: approval.by.userId },
+    });
     state.step = 'refund-confirmation';
-    await steps.must({ step: 'refund-confirmation', kind: 'rma.customer-confirmation', title: `Confirm the refund of RMA ${input.reference} was received`, role: 'customer' });
+    await steps.must({
+      step: 'refund-confirmation',
+      kind: 'rma.customer-confirmation',
+      title: `Confirm the refund of RMA ${input.reference} was received`,
+      role: 'customer',
+    });
     return 'refunded';
   }
 
   async function refundRefused(reason: string): Promise<RmaOutcome> {
-    await acts.auditDecision({ rmaId: input.rmaId, step: 'refund-refused', decision: 'refused', by: null, data: { reason } });
+    await acts.auditDecision({
+      rmaId: input.rmaId,
+      step: 'refund-refused',
+      decision: 'refused',
+      by: null,
+      data: { reason },
+    });
     await acts.notify({
       step: 'refund-refused:customer',
       customerId: input.customer.id,
       subject: `RMA ${input.reference}: refund not granted / 退款未获批准`,
-      lines: [`The refund under RMA ${input.reference} was not granted. Reason: ${reason}`, `${input.reference} 的退款未获批准。原因:${reason}`],
+      lines: [
+        `The refund under RMA ${input.reference} was not granted. Reason: ${reason}`,
+        `${input.reference} 的退款未获批准。原因:${reason}`,
+      ],
     });
     return 'refund_rejected';
   }
@@ -690,7 +931,9 @@ const INTERNAL_REVIEW_WORDS: Record<InternalReview, string> = {
 function validate(input: RmaWorkflowInput): void {
   const problems: string[] = [];
   if (!input.rmaId) problems.push('rmaId is required');
-  if (!Number.isInteger(input.complaint.quantity) || input.complaint.quantity <= 0) problems.push('complaint.quantity must be a whole number > 0');
+  if (!Number.isInteger(input.complaint.quantity) || input.complaint.quantity <= 0)
+    problems.push('complaint.quantity must be a whole number > 0');
   if (!input.calendar?.workingDays?.length) problems.push('calendar.workingDays is empty');
-  if (problems.length) throw ApplicationFailure.nonRetryable(`invalid RMA input: ${problems.join('; ')}`, 'InvalidRmaInput');
+  if (problems.length)
+    throw ApplicationFailure.nonRetryable(`invalid RMA input: ${problems.join('; ')}`, 'InvalidRmaInput');
 }

@@ -7,7 +7,14 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { RmaRoutineActivities } from '../../activities/rma/routines';
 import type { WorkingCalendar } from '../../domain/rma/calendar';
 import { addWorkingDays, localDate } from '../../domain/rma/calendar';
-import { assessViolations, dailyReport, pmcAgenda, routineRunsOn, tripPlan, type RoutineMail } from '../../domain/rma/routines';
+import {
+  assessViolations,
+  dailyReport,
+  pmcAgenda,
+  routineRunsOn,
+  tripPlan,
+  type RoutineMail,
+} from '../../domain/rma/routines';
 import type { Role } from '../../domain/tasks/roles';
 
 const acts = proxyActivities<RmaRoutineActivities>({
@@ -35,7 +42,12 @@ function keyFor(name: string, cal: WorkingCalendar, now: Date): string {
 }
 
 async function send(name: string, cal: WorkingCalendar, now: Date, mail: RoutineMail): Promise<string[]> {
-  const r = await acts.sendRoutineMail({ key: keyFor(name, cal, now), roles: mail.roles as Role[], subject: mail.subject, lines: mail.lines });
+  const r = await acts.sendRoutineMail({
+    key: keyFor(name, cal, now),
+    roles: mail.roles as Role[],
+    subject: mail.subject,
+    lines: mail.lines,
+  });
   return r.recipients;
 }
 
@@ -48,7 +60,12 @@ export async function rmaTripPlanWorkflow(input: RoutineInput): Promise<RoutineR
   const now = new Date(Date.now());
   if (!routineRunsOn(input.calendar, now)) return skipped(input.calendar, now);
   const plan = tripPlan(await acts.loadOpenSteps(), now, input.calendar);
-  return { ran: true, day: localDate(input.calendar, now), items: plan.visits.length, recipients: await send('trip-plan', input.calendar, now, plan.mail) };
+  return {
+    ran: true,
+    day: localDate(input.calendar, now),
+    items: plan.visits.length,
+    recipients: await send('trip-plan', input.calendar, now, plan.mail),
+  };
 }
 
 /** 16:00 — 售后工程师每天下午16:00与PMC梳理售后品的排产及物料进度: the agenda for PMC. */
@@ -57,8 +74,14 @@ export async function rmaPmcAgendaWorkflow(input: RoutineInput): Promise<Routine
   if (!routineRunsOn(input.calendar, now)) return skipped(input.calendar, now);
   const [steps, promises] = await Promise.all([acts.loadOpenSteps(), acts.loadPromisedDates()]);
   const agenda = pmcAgenda(steps, promises, now, input.calendar);
-  const items = agenda.materials.length + agenda.repairsDue.length + agenda.repairsOverdue.length + agenda.atRisk.length;
-  return { ran: true, day: localDate(input.calendar, now), items, recipients: await send('pmc-agenda', input.calendar, now, agenda.mail) };
+  const items =
+    agenda.materials.length + agenda.repairsDue.length + agenda.repairsOverdue.length + agenda.atRisk.length;
+  return {
+    ran: true,
+    day: localDate(input.calendar, now),
+    items,
+    recipients: await send('pmc-agenda', input.calendar, now, agenda.mail),
+  };
 }
 
 /** 工作日报 — the day's work since the previous working day's close, and what is overdue. */
@@ -68,9 +91,17 @@ export async function rmaDailyReportWorkflow(input: RoutineInput): Promise<Routi
   if (!routineRunsOn(cal, now)) return skipped(cal, now);
   // Today's local midnight: the routine runs on working days only, so today's close is today's end of hours.
   const startOfDay = new Date(addWorkingDays(cal, now, 0).getTime() - toMinutes(cal.end) * 60_000);
-  const [day, open] = await Promise.all([acts.loadDayActivity({ from: startOfDay.toISOString(), to: now.toISOString() }), acts.loadOpenSteps()]);
+  const [day, open] = await Promise.all([
+    acts.loadDayActivity({ from: startOfDay.toISOString(), to: now.toISOString() }),
+    acts.loadOpenSteps(),
+  ]);
   const report = dailyReport(day, open, now, cal);
-  return { ran: true, day: localDate(cal, now), items: day.completed.length, recipients: await send('daily-report', cal, now, report.mail) };
+  return {
+    ran: true,
+    day: localDate(cal, now),
+    items: day.completed.length,
+    recipients: await send('daily-report', cal, now, report.mail),
+  };
 }
 
 /** 无故违反本流程制度,处以 50 元一次罚款,情节严重者加倍处罚 — one fine per overdue step, doubled if serious. */

@@ -57,7 +57,9 @@ export function createStepTracker(rmaId: string, customerId: string): StepTracke
   async function run(spec: StepSpec): Promise<StepDone | undefined> {
     const now = Date.now();
     const dueMs = spec.dueAt ? Math.max(0, spec.dueAt.getTime() - now) : undefined;
-    const deadline: RmaDeadline | undefined = spec.dueAt ? { name: spec.deadline ?? spec.step, dueAt: spec.dueAt.toISOString() } : undefined;
+    const deadline: RmaDeadline | undefined = spec.dueAt
+      ? { name: spec.deadline ?? spec.step, dueAt: spec.dueAt.toISOString() }
+      : undefined;
     if (deadline) deadlines.push(deadline);
     const outcome = await waits.waitFor({
       step: spec.step,
@@ -87,15 +89,32 @@ export function createStepTracker(rmaId: string, customerId: string): StepTracke
 
   return {
     get decisions() {
-      return waits.decisions.map((d) => ({ step: d.step, decision: d.decision, by: d.by, at: d.recordedAt, data: d.data }));
+      return waits.decisions.map((d) => ({
+        step: d.step,
+        decision: d.decision,
+        by: d.by,
+        at: d.recordedAt,
+        data: d.data,
+      }));
     },
     get deadlines() {
       // A deadline still open past its due time shows as breached (workflow time of the latest activation).
       const now = Date.now();
-      return deadlines.map((d) => (!d.metAt && !d.breachedAt && Date.parse(d.dueAt) < now ? { ...d, breachedAt: d.dueAt } : d));
+      return deadlines.map((d) =>
+        !d.metAt && !d.breachedAt && Date.parse(d.dueAt) < now ? { ...d, breachedAt: d.dueAt } : d,
+      );
     },
     openTasks: () =>
-      waits.openTasks().map((w) => ({ step: w.step, kind: w.kind, role: w.role, title: w.title, dueAt: w.dueAt, escalated: w.escalated })),
+      waits
+        .openTasks()
+        .map((w) => ({
+          step: w.step,
+          kind: w.kind,
+          role: w.role,
+          title: w.title,
+          dueAt: w.dueAt,
+          escalated: w.escalated,
+        })),
     run,
     async must(spec) {
       const done = await run({ ...spec, giveUpAt: undefined });

@@ -64,8 +64,7 @@ export interface HumanWait<Note = undefined> extends Omit<OpenTaskRequest, 'dueA
 
 /** How a wait ended. */
 export type WaitOutcome =
-  | ({ status: 'completed'; completion: TaskCompletion } & WaitCounts)
-  | ({ status: 'timed_out' } & WaitCounts);
+  ({ status: 'completed'; completion: TaskCompletion } & WaitCounts) | ({ status: 'timed_out' } & WaitCounts);
 
 interface WaitCounts {
   taskId: string;
@@ -131,7 +130,14 @@ export function createHumanWaits<Note = undefined>(hooks: { onChange?: () => voi
     if (!completions.has(completion.step)) completions.set(completion.step, completion);
   });
   setHandler(pendingTasksQuery, () =>
-    [...open.values()].map((w) => ({ step: w.step, kind: w.kind, role: w.role, taskId: w.taskId, reminded: w.reminded, escalated: w.escalated })),
+    [...open.values()].map((w) => ({
+      step: w.step,
+      kind: w.kind,
+      role: w.role,
+      taskId: w.taskId,
+      reminded: w.reminded,
+      escalated: w.escalated,
+    })),
   );
 
   async function waitFor(wait: HumanWait<Note>): Promise<WaitOutcome> {
@@ -185,7 +191,8 @@ export function createHumanWaits<Note = undefined>(hooks: { onChange?: () => voi
         const left = openedAt + offset - Date.now();
         return left > 0 ? condition(done, left) : done();
       };
-      const before = (offset: number | null): offset is number => offset !== null && (giveUpMs === null || offset < giveUpMs);
+      const before = (offset: number | null): offset is number =>
+        offset !== null && (giveUpMs === null || offset < giveUpMs);
 
       for (;;) {
         const remindAt = reminders && cadenceAt(reminders, view.reminders + 1);
@@ -201,7 +208,8 @@ export function createHumanWaits<Note = undefined>(hooks: { onChange?: () => voi
           hooks.onChange?.();
         } else {
           const n = view.escalations + 1;
-          const platform = async () => void (await tasks.escalateTask({ step: wait.step, escalateTo: wait.escalate?.to, ...numbered(n) }));
+          const platform = async () =>
+            void (await tasks.escalateTask({ step: wait.step, escalateTo: wait.escalate?.to, ...numbered(n) }));
           await (wait.escalate?.send ? wait.escalate.send(n, platform) : platform());
           view.escalations = n;
           view.escalated = true;
@@ -209,7 +217,13 @@ export function createHumanWaits<Note = undefined>(hooks: { onChange?: () => voi
         }
       }
 
-      const counts = { taskId, reminders: view.reminders, escalations: view.escalations, reminded: view.reminded, escalated: view.escalated };
+      const counts = {
+        taskId,
+        reminders: view.reminders,
+        escalations: view.escalations,
+        reminded: view.reminded,
+        escalated: view.escalated,
+      };
       const completedInTime = giveUpMs === null ? (await condition(done), true) : await doneBefore(giveUpMs);
       if (!completedInTime) {
         await tasks.closeTask({ step: wait.step, status: 'cancelled' });
@@ -249,7 +263,11 @@ export interface RepeatCadence {
  * Resolves with `wait`'s result; meanwhile calls `onRepeat(n)` at `firstAt`, `firstAt + everyMs`, … (at most `max`
  * times) for as long as `wait` has not settled. Nothing fires after it settles.
  */
-export async function repeatWhileWaiting<T>(wait: Promise<T>, cadence: RepeatCadence, onRepeat: (n: number) => Promise<void>): Promise<T> {
+export async function repeatWhileWaiting<T>(
+  wait: Promise<T>,
+  cadence: RepeatCadence,
+  onRepeat: (n: number) => Promise<void>,
+): Promise<T> {
   let settled = false;
   const tracked = wait.finally(() => {
     settled = true;

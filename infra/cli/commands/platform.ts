@@ -74,19 +74,32 @@ export function register(program: Command): void {
     .action(async (services: string[]) => {
       const c = config();
       const logger = pino({ level: c.logLevel });
-      const platform = await startPlatform({ config: c, logger, services: services.length ? services : undefined, workers: [], mailSender: false });
+      const platform = await startPlatform({
+        config: c,
+        logger,
+        services: services.length ? services : undefined,
+        workers: [],
+        mailSender: false,
+      });
       process.stdout.write(banner(platform) + '\n');
       stopOnSignals(platform, logger);
     });
 
   program
     .command('worker')
-    .description(`run Temporal workers (queues: ${TASK_QUEUES.join(', ')}; default all) and the mail outbox sender; health on PORT`)
+    .description(
+      `run Temporal workers (queues: ${TASK_QUEUES.join(', ')}; default all) and the mail outbox sender; health on PORT`,
+    )
     .argument('[queues...]', 'task queues to poll')
     .action(async (names: string[]) => {
       const c = config();
       const logger = pino({ level: c.logLevel });
-      const platform = await startPlatform({ config: c, logger, services: [], workers: names.length ? queues(names) : undefined });
+      const platform = await startPlatform({
+        config: c,
+        logger,
+        services: [],
+        workers: names.length ? queues(names) : undefined,
+      });
       process.stdout.write(banner(platform) + '\n');
       stopOnSignals(platform, logger);
     });

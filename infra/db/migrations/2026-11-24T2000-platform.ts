@@ -8,10 +8,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('code', 'text', (c) => c.notNull().unique())
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending','approved','rejected')`))
-    .addColumn('payment_terms', 'text', (c) => c.notNull().defaultTo('prepay').check(sql`payment_terms in ('prepay','monthly')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending','approved','rejected')`),
+    )
+    .addColumn('payment_terms', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('prepay')
+        .check(sql`payment_terms in ('prepay','monthly')`),
+    )
     .addColumn('payment_terms_approved_by', 'uuid')
-    .addColumn('credit_limit_cents', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`credit_limit_cents >= 0`))
+    .addColumn('credit_limit_cents', 'bigint', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`credit_limit_cents >= 0`),
+    )
     .addColumn('currency', 'char(3)', (c) => c.notNull())
     .addColumn('is_key_customer', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('address', 'text')
@@ -33,7 +48,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     // A customer user always belongs to a customer, and staff never do.
     .addCheckConstraint('users_customer_link', sql`(role = 'customer') = (customer_id is not null)`)
     .execute();
-  await db.schema.createIndex('users_email_unique').on('users').expression(sql`lower(email)`).unique().execute();
+  await db.schema
+    .createIndex('users_email_unique')
+    .on('users')
+    .expression(sql`lower(email)`)
+    .unique()
+    .execute();
   await db.schema
     .alterTable('customers')
     .addForeignKeyConstraint('customers_terms_approver_fk', ['payment_terms_approved_by'], 'users', ['id'])
@@ -64,7 +84,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('case_type', 'text', (c) => c.notNull())
     .addColumn('case_id', 'text', (c) => c.notNull())
     .addColumn('customer_id', 'uuid', (c) => c.references('customers.id'))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open','completed','cancelled')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('open')
+        .check(sql`status in ('open','completed','cancelled')`),
+    )
     .addColumn('payload', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('due_at', 'timestamptz')
     .addColumn('remind_at', 'timestamptz')
@@ -90,7 +115,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('text_body', 'text', (c) => c.notNull())
     .addColumn('html_body', 'text')
     .addColumn('template', 'text')
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending','sent')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending','sent')`),
+    )
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('last_error', 'text')

@@ -44,7 +44,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('audit_id', 'uuid', (c) => c.notNull().references('factory_audits.id').onDelete('cascade'))
     .addColumn('description', 'text', (c) => c.notNull())
     .addColumn('due_on', 'date', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open','done','overdue')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('open')
+        .check(sql`status in ('open','done','overdue')`),
+    )
     .addColumn('closed_at', 'timestamptz')
     .addColumn('closed_by', 'uuid', (c) => c.references('users.id'))
     .$call(createdAt)
@@ -119,7 +124,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await withId(db.schema.createTable('contracts'))
     .addColumn('order_id', 'uuid', (c) => c.notNull().unique().references('orders.id'))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('draft').check(sql`status in ('draft','signed','approved','rejected')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('draft')
+        .check(sql`status in ('draft','signed','approved','rejected')`),
+    )
     .addColumn('document_path', 'text')
     .addColumn('signed_by_customer', 'uuid', (c) => c.references('users.id'))
     .addColumn('signed_at', 'timestamptz')
@@ -214,7 +224,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('deposit','balance','repair','statement')`))
     .addColumn('amount_cents', 'bigint', (c) => c.notNull().check(sql`amount_cents >= 0`))
     .addColumn('currency', 'char(3)', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open','paid','void')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('open')
+        .check(sql`status in ('open','paid','void')`),
+    )
     .addColumn('due_on', 'date')
     .addColumn('issued_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('paid_at', 'timestamptz')
@@ -237,7 +252,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('period_end', 'date', (c) => c.notNull())
     .addColumn('total_cents', 'bigint', (c) => c.notNull())
     .addColumn('currency', 'char(3)', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open','settled')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('open')
+        .check(sql`status in ('open','settled')`),
+    )
     .$call(createdAt)
     .addUniqueConstraint('statements_period_unique', ['customer_id', 'period_start'])
     .execute();
@@ -263,7 +283,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('model', 'text')
     .addColumn('label', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('received_at', 'timestamptz')
-    .addColumn('classification', 'text', (c) => c.notNull().defaultTo('pending').check(sql`classification in ('pending','good','scrap')`))
+    .addColumn('classification', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`classification in ('pending','good','scrap')`),
+    )
     .addColumn('warranty', 'text', (c) => c.check(sql`warranty in ('in_warranty','out_of_warranty')`))
     .$call(createdAt)
     .execute();
@@ -283,7 +308,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('material_kind', 'text', (c) => c.notNull())
     .addColumn('repair_quantity', 'integer', (c) => c.notNull().check(sql`repair_quantity > 0`))
     .addColumn('spare_quantity', 'integer', (c) => c.notNull().check(sql`spare_quantity >= 0`))
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('requested').check(sql`status in ('requested','arrived','cancelled')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('requested')
+        .check(sql`status in ('requested','arrived','cancelled')`),
+    )
     .addColumn('requested_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('arrived_at', 'timestamptz')
     .execute();
@@ -312,10 +342,30 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   const tables = [
-    'penalty_ledger', 'rma_repair_records', 'rma_material_requests', 'rma_responsibility_decisions', 'rma_units',
-    'shipments', 'statements', 'payments', 'invoices', 'rma_cases', 'rework_records', 'defects', 'inspections',
-    'lots', 'production_orders', 'contracts', 'orders', 'quote_analyses', 'quote_files', 'quote_revisions',
-    'quotes', 'corrective_actions', 'factory_audits', 'customer_contacts',
+    'penalty_ledger',
+    'rma_repair_records',
+    'rma_material_requests',
+    'rma_responsibility_decisions',
+    'rma_units',
+    'shipments',
+    'statements',
+    'payments',
+    'invoices',
+    'rma_cases',
+    'rework_records',
+    'defects',
+    'inspections',
+    'lots',
+    'production_orders',
+    'contracts',
+    'orders',
+    'quote_analyses',
+    'quote_files',
+    'quote_revisions',
+    'quotes',
+    'corrective_actions',
+    'factory_audits',
+    'customer_contacts',
   ];
   for (const table of tables) await db.schema.dropTable(table).execute();
 }

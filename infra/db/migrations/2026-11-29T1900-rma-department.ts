@@ -10,18 +10,40 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table penalty_ledger drop constraint if exists penalty_ledger_days_late_check`.execute(db);
   await db.schema
     .alterTable('penalty_ledger')
-    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('late_report').check(sql`kind in ('late_report','violation')`))
+    .addColumn('kind', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('late_report')
+        .check(sql`kind in ('late_report','violation')`),
+    )
     .execute();
-  await db.schema.alterTable('penalty_ledger').addColumn('serious', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+  await db.schema
+    .alterTable('penalty_ledger')
+    .addColumn('serious', 'boolean', (c) => c.notNull().defaultTo(false))
+    .execute();
   await db.schema.alterTable('penalty_ledger').addColumn('task_id', 'uuid').execute();
-  await db.schema.alterTable('penalty_ledger').addColumn('waived_by', 'uuid', (c) => c.references('users.id')).execute();
+  await db.schema
+    .alterTable('penalty_ledger')
+    .addColumn('waived_by', 'uuid', (c) => c.references('users.id'))
+    .execute();
   await db.schema.alterTable('penalty_ledger').addColumn('waived_at', 'timestamptz').execute();
   await db.schema.alterTable('penalty_ledger').addColumn('waiver_reason', 'text').execute();
-  await sql`alter table penalty_ledger add constraint penalty_ledger_days_late_nonneg check (days_late >= 0)`.execute(db);
+  await sql`alter table penalty_ledger add constraint penalty_ledger_days_late_nonneg check (days_late >= 0)`.execute(
+    db,
+  );
 
-  await db.schema.alterTable('rma_cases').addColumn('order_id', 'uuid', (c) => c.references('orders.id')).execute();
-  await db.schema.alterTable('rma_cases').addColumn('claimed', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`)).execute();
-  await db.schema.alterTable('rma_cases').addColumn('dates_confirmed_by', 'uuid', (c) => c.references('users.id')).execute();
+  await db.schema
+    .alterTable('rma_cases')
+    .addColumn('order_id', 'uuid', (c) => c.references('orders.id'))
+    .execute();
+  await db.schema
+    .alterTable('rma_cases')
+    .addColumn('claimed', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+    .execute();
+  await db.schema
+    .alterTable('rma_cases')
+    .addColumn('dates_confirmed_by', 'uuid', (c) => c.references('users.id'))
+    .execute();
   await db.schema.alterTable('rma_cases').addColumn('dates_confirmed_at', 'timestamptz').execute();
 
   await db.schema
@@ -36,7 +58,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('rma_count_differences_case_idx').on('rma_count_differences').column('rma_case_id').execute();
+  await db.schema
+    .createIndex('rma_count_differences_case_idx')
+    .on('rma_count_differences')
+    .column('rma_case_id')
+    .execute();
 
   await db.schema
     .createTable('rma_records')
@@ -55,9 +81,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('rma_records').execute();
   await db.schema.dropTable('rma_count_differences').execute();
-  for (const column of ['dates_confirmed_at', 'dates_confirmed_by', 'claimed', 'order_id']) await db.schema.alterTable('rma_cases').dropColumn(column).execute();
+  for (const column of ['dates_confirmed_at', 'dates_confirmed_by', 'claimed', 'order_id'])
+    await db.schema.alterTable('rma_cases').dropColumn(column).execute();
   await sql`alter table penalty_ledger drop constraint penalty_ledger_days_late_nonneg`.execute(db);
   await sql`delete from penalty_ledger where kind = 'violation'`.execute(db);
-  for (const column of ['waiver_reason', 'waived_at', 'waived_by', 'task_id', 'serious', 'kind']) await db.schema.alterTable('penalty_ledger').dropColumn(column).execute();
+  for (const column of ['waiver_reason', 'waived_at', 'waived_by', 'task_id', 'serious', 'kind'])
+    await db.schema.alterTable('penalty_ledger').dropColumn(column).execute();
   await sql`alter table penalty_ledger add constraint penalty_ledger_days_late_check check (days_late > 0)`.execute(db);
 }

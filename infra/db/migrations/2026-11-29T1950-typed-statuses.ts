@@ -10,9 +10,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table contracts drop constraint contracts_status_check`.execute(db);
   await sql`update contracts set status = 'issued' where status = 'draft'`.execute(db);
   await sql`alter table contracts alter column status set default 'issued'`.execute(db);
-  await sql`alter table contracts add constraint contracts_status_check check (status in ('issued','signed','approved','declined','rejected'))`.execute(db);
-  await sql`alter table orders add constraint orders_status_check check (status in ('contract','deposit','kitting','preparation','line_slot','proofing','volume_production','qc','payment','shipment','delivered','cancelled'))`.execute(db);
-  await sql`alter table shipments add constraint shipments_status_check check (status in ('awaiting_release','released','booked','delivered') or status like 'shipped:%')`.execute(db);
+  await sql`alter table contracts add constraint contracts_status_check check (status in ('issued','signed','approved','declined','rejected'))`.execute(
+    db,
+  );
+  await sql`alter table orders add constraint orders_status_check check (status in ('contract','deposit','kitting','preparation','line_slot','proofing','volume_production','qc','payment','shipment','delivered','cancelled'))`.execute(
+    db,
+  );
+  await sql`alter table shipments add constraint shipments_status_check check (status in ('awaiting_release','released','booked','delivered') or status like 'shipped:%')`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -22,5 +28,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   // `declined` did not exist: such a contract was left as issued (draft) by the order's cancellation.
   await sql`update contracts set status = 'draft' where status in ('issued','declined')`.execute(db);
   await sql`alter table contracts alter column status set default 'draft'`.execute(db);
-  await sql`alter table contracts add constraint contracts_status_check check (status in ('draft','signed','approved','rejected'))`.execute(db);
+  await sql`alter table contracts add constraint contracts_status_check check (status in ('draft','signed','approved','rejected'))`.execute(
+    db,
+  );
 }

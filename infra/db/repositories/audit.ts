@@ -31,7 +31,13 @@ export async function recordAudit(db: DbOrTrx, entry: AuditEntry): Promise<void>
 
 /** True when the record's trail already holds `action` (activities that audit once per action). */
 export async function hasAudit(db: DbOrTrx, entityType: string, entityId: string, action: string): Promise<boolean> {
-  const row = await db.selectFrom('audit_log').select('id').where('entity_type', '=', entityType).where('entity_id', '=', entityId).where('action', '=', action).executeTakeFirst();
+  const row = await db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('entity_type', '=', entityType)
+    .where('entity_id', '=', entityId)
+    .where('action', '=', action)
+    .executeTakeFirst();
   return row !== undefined;
 }
 

@@ -13,5 +13,8 @@ export async function insertCaughtMail(db: DbOrTrx, mail: Insertable<CaughtMailT
 export async function listCaughtMail(db: DbOrTrx, filter: { to?: string; limit?: number } = {}): Promise<CaughtMail[]> {
   let q = db.selectFrom('caught_mail').selectAll();
   if (filter.to) q = q.where('to_addresses', 'ilike', `%${filter.to.replace(/[%_\\]/g, '\\$&')}%`);
-  return q.orderBy('received_at', 'desc').limit(filter.limit ?? 100).execute();
+  return q
+    .orderBy('received_at', 'desc')
+    .limit(filter.limit ?? 100)
+    .execute();
 }

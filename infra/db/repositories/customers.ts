@@ -1,6 +1,13 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { DbOrTrx } from '../database';
-import type { CorrectiveActionsTable, CustomerContactsTable, CustomerRow, CustomerUpdate, FactoryAuditsTable, NewCustomer } from '../schema';
+import type {
+  CorrectiveActionsTable,
+  CustomerContactsTable,
+  CustomerRow,
+  CustomerUpdate,
+  FactoryAuditsTable,
+  NewCustomer,
+} from '../schema';
 import { isUuid } from './tasks';
 
 export type CustomerContact = Selectable<CustomerContactsTable>;
@@ -20,10 +27,17 @@ export async function findCustomerByCode(db: DbOrTrx, code: string): Promise<Cus
   return db.selectFrom('customers').selectAll().where('code', '=', code).executeTakeFirst();
 }
 
-export async function listCustomers(db: DbOrTrx, filter: { status?: CustomerRow['status']; limit?: number; offset?: number } = {}): Promise<CustomerRow[]> {
+export async function listCustomers(
+  db: DbOrTrx,
+  filter: { status?: CustomerRow['status']; limit?: number; offset?: number } = {},
+): Promise<CustomerRow[]> {
   let q = db.selectFrom('customers').selectAll();
   if (filter.status) q = q.where('status', '=', filter.status);
-  return q.orderBy('name').limit(filter.limit ?? 100).offset(filter.offset ?? 0).execute();
+  return q
+    .orderBy('name')
+    .limit(filter.limit ?? 100)
+    .offset(filter.offset ?? 0)
+    .execute();
 }
 
 /** Updates a customer and returns the row before and after (for the audit log). */
@@ -56,10 +70,18 @@ export async function recordFactoryAudit(db: DbOrTrx, audit: Insertable<FactoryA
 }
 
 export async function listFactoryAudits(db: DbOrTrx, customerId: string): Promise<FactoryAudit[]> {
-  return db.selectFrom('factory_audits').selectAll().where('customer_id', '=', customerId).orderBy('created_at').execute();
+  return db
+    .selectFrom('factory_audits')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .orderBy('created_at')
+    .execute();
 }
 
-export async function addCorrectiveAction(db: DbOrTrx, action: Insertable<CorrectiveActionsTable>): Promise<CorrectiveAction> {
+export async function addCorrectiveAction(
+  db: DbOrTrx,
+  action: Insertable<CorrectiveActionsTable>,
+): Promise<CorrectiveAction> {
   return db.insertInto('corrective_actions').values(action).returningAll().executeTakeFirstOrThrow();
 }
 
@@ -68,7 +90,11 @@ export async function listCorrectiveActions(db: DbOrTrx, auditId: string): Promi
 }
 
 /** Closes a corrective action once; returns undefined when it was not open. */
-export async function closeCorrectiveAction(db: DbOrTrx, id: string, closedBy: string): Promise<CorrectiveAction | undefined> {
+export async function closeCorrectiveAction(
+  db: DbOrTrx,
+  id: string,
+  closedBy: string,
+): Promise<CorrectiveAction | undefined> {
   return db
     .updateTable('corrective_actions')
     .set({ status: 'done', closed_at: new Date(), closed_by: closedBy })

@@ -1,6 +1,14 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { DbOrTrx } from '../database';
-import type { ContractsTable, InvoicesTable, OrderRow, OrdersTable, PaymentsTable, ShipmentsTable, StatementsTable } from '../schema';
+import type {
+  ContractsTable,
+  InvoicesTable,
+  OrderRow,
+  OrdersTable,
+  PaymentsTable,
+  ShipmentsTable,
+  StatementsTable,
+} from '../schema';
 import { isUuid } from './tasks';
 import type { OrderStage } from '../../../domain/order/contract';
 
@@ -16,7 +24,12 @@ export async function createOrder(db: DbOrTrx, order: Insertable<OrdersTable>): 
 
 /** Inserts the order unless a row with its id exists (a retried activity); true when this call created it. */
 export async function createOrderIfAbsent(db: DbOrTrx, order: Insertable<OrdersTable>): Promise<boolean> {
-  const inserted = await db.insertInto('orders').values(order).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+  const inserted = await db
+    .insertInto('orders')
+    .values(order)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
   return inserted !== undefined;
 }
 
@@ -29,15 +42,26 @@ export async function findOrderByQuote(db: DbOrTrx, quoteId: string): Promise<Or
   return db.selectFrom('orders').selectAll().where('quote_id', '=', quoteId).executeTakeFirst();
 }
 
-export async function listOrders(db: DbOrTrx, filter: { customerId?: string; status?: OrderStage; limit?: number; offset?: number } = {}): Promise<OrderRow[]> {
+export async function listOrders(
+  db: DbOrTrx,
+  filter: { customerId?: string; status?: OrderStage; limit?: number; offset?: number } = {},
+): Promise<OrderRow[]> {
   let q = db.selectFrom('orders').selectAll();
   if (filter.customerId) q = q.where('customer_id', '=', filter.customerId);
   if (filter.status) q = q.where('status', '=', filter.status);
-  return q.orderBy('created_at', 'desc').limit(filter.limit ?? 100).offset(filter.offset ?? 0).execute();
+  return q
+    .orderBy('created_at', 'desc')
+    .limit(filter.limit ?? 100)
+    .offset(filter.offset ?? 0)
+    .execute();
 }
 
 /** Sets an order's status; returns the status before, or undefined when the order does not exist. */
-export async function setOrderStatus(db: DbOrTrx, id: string, status: OrderStage): Promise<{ before: OrderStage; after: OrderStage } | undefined> {
+export async function setOrderStatus(
+  db: DbOrTrx,
+  id: string,
+  status: OrderStage,
+): Promise<{ before: OrderStage; after: OrderStage } | undefined> {
   const before = await db.selectFrom('orders').select('status').where('id', '=', id).forUpdate().executeTakeFirst();
   if (!before) return undefined;
   await db.updateTable('orders').set({ status, updated_at: new Date() }).where('id', '=', id).execute();
@@ -46,7 +70,11 @@ export async function setOrderStatus(db: DbOrTrx, id: string, status: OrderStage
 
 /** Creates the order's contract, or returns the existing one (one contract per order). */
 export async function createContract(db: DbOrTrx, contract: Insertable<ContractsTable>): Promise<Contract> {
-  await db.insertInto('contracts').values(contract).onConflict((oc) => oc.column('order_id').doNothing()).execute();
+  await db
+    .insertInto('contracts')
+    .values(contract)
+    .onConflict((oc) => oc.column('order_id').doNothing())
+    .execute();
   return db.selectFrom('contracts').selectAll().where('order_id', '=', contract.order_id).executeTakeFirstOrThrow();
 }
 
@@ -54,13 +82,22 @@ export async function getContractByOrder(db: DbOrTrx, orderId: string): Promise<
   return db.selectFrom('contracts').selectAll().where('order_id', '=', orderId).executeTakeFirst();
 }
 
-export async function updateContract(db: DbOrTrx, id: string, changes: Updateable<ContractsTable>): Promise<Contract | undefined> {
+export async function updateContract(
+  db: DbOrTrx,
+  id: string,
+  changes: Updateable<ContractsTable>,
+): Promise<Contract | undefined> {
   return db.updateTable('contracts').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
 /** Stamps the contract's deposit as paid, once. */
 export async function markDepositPaid(db: DbOrTrx, orderId: string, at: Date): Promise<void> {
-  await db.updateTable('contracts').set({ deposit_paid_at: at }).where('order_id', '=', orderId).where('deposit_paid_at', 'is', null).execute();
+  await db
+    .updateTable('contracts')
+    .set({ deposit_paid_at: at })
+    .where('order_id', '=', orderId)
+    .where('deposit_paid_at', 'is', null)
+    .execute();
 }
 
 export async function createInvoice(db: DbOrTrx, invoice: Insertable<InvoicesTable>): Promise<Invoice> {
@@ -69,7 +106,11 @@ export async function createInvoice(db: DbOrTrx, invoice: Insertable<InvoicesTab
 
 /** Creates the invoice with this number, or returns the one already there (a retried activity). */
 export async function ensureInvoice(db: DbOrTrx, invoice: Insertable<InvoicesTable>): Promise<Invoice> {
-  await db.insertInto('invoices').values(invoice).onConflict((oc) => oc.column('number').doNothing()).execute();
+  await db
+    .insertInto('invoices')
+    .values(invoice)
+    .onConflict((oc) => oc.column('number').doNothing())
+    .execute();
   return db.selectFrom('invoices').selectAll().where('number', '=', invoice.number).executeTakeFirstOrThrow();
 }
 
@@ -79,7 +120,13 @@ export async function findInvoiceByNumber(db: DbOrTrx, number: string): Promise<
 
 /** Voids the invoice if it is still open; true when this call voided it. */
 export async function voidOpenInvoice(db: DbOrTrx, number: string): Promise<boolean> {
-  const row = await db.updateTable('invoices').set({ status: 'void' }).where('number', '=', number).where('status', '=', 'open').returning('id').executeTakeFirst();
+  const row = await db
+    .updateTable('invoices')
+    .set({ status: 'void' })
+    .where('number', '=', number)
+    .where('status', '=', 'open')
+    .returning('id')
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -100,13 +147,20 @@ export async function openExposureMinor(db: DbOrTrx, customerId: string, exclude
   const paid = await db
     .selectFrom('payments')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_cents'), eb.lit(0)).as('total'))
-    .where('invoice_id', 'in', invoices.map((i) => i.id))
+    .where(
+      'invoice_id',
+      'in',
+      invoices.map((i) => i.id),
+    )
     .executeTakeFirstOrThrow();
   const invoiced = invoices.reduce((sum, i) => sum + Number(i.amount_cents), 0);
   return Math.max(0, invoiced - Number(paid.total));
 }
 
-export async function listInvoices(db: DbOrTrx, filter: { customerId?: string; orderId?: string; status?: Invoice['status'] } = {}): Promise<Invoice[]> {
+export async function listInvoices(
+  db: DbOrTrx,
+  filter: { customerId?: string; orderId?: string; status?: Invoice['status'] } = {},
+): Promise<Invoice[]> {
   let q = db.selectFrom('invoices').selectAll();
   if (filter.customerId) q = q.where('customer_id', '=', filter.customerId);
   if (filter.orderId) q = q.where('order_id', '=', filter.orderId);
@@ -118,7 +172,10 @@ export async function listInvoices(db: DbOrTrx, filter: { customerId?: string; o
  * Records a payment once per idempotency key and marks the invoice paid when payments cover it.
  * Returns the payment and the invoice after the change.
  */
-export async function recordPayment(db: DbOrTrx, payment: Insertable<PaymentsTable>): Promise<{ payment: Payment; invoice: Invoice; created: boolean }> {
+export async function recordPayment(
+  db: DbOrTrx,
+  payment: Insertable<PaymentsTable>,
+): Promise<{ payment: Payment; invoice: Invoice; created: boolean }> {
   const inserted = await db
     .insertInto('payments')
     .values(payment)
@@ -127,13 +184,21 @@ export async function recordPayment(db: DbOrTrx, payment: Insertable<PaymentsTab
     .executeTakeFirst();
   const stored =
     inserted ??
-    (await db.selectFrom('payments').selectAll().where('idempotency_key', '=', payment.idempotency_key).executeTakeFirstOrThrow());
+    (await db
+      .selectFrom('payments')
+      .selectAll()
+      .where('idempotency_key', '=', payment.idempotency_key)
+      .executeTakeFirstOrThrow());
   const paid = await db
     .selectFrom('payments')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_cents'), eb.lit(0)).as('total'))
     .where('invoice_id', '=', stored.invoice_id)
     .executeTakeFirstOrThrow();
-  const invoice = await db.selectFrom('invoices').selectAll().where('id', '=', stored.invoice_id).executeTakeFirstOrThrow();
+  const invoice = await db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('id', '=', stored.invoice_id)
+    .executeTakeFirstOrThrow();
   if (invoice.status === 'open' && Number(paid.total) >= invoice.amount_cents) {
     const updated = await db
       .updateTable('invoices')
@@ -165,11 +230,18 @@ export async function createShipment(db: DbOrTrx, shipment: Insertable<Shipments
   return db.insertInto('shipments').values(shipment).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function updateShipment(db: DbOrTrx, id: string, changes: Updateable<ShipmentsTable>): Promise<Shipment | undefined> {
+export async function updateShipment(
+  db: DbOrTrx,
+  id: string,
+  changes: Updateable<ShipmentsTable>,
+): Promise<Shipment | undefined> {
   return db.updateTable('shipments').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
-export async function listShipments(db: DbOrTrx, filter: { orderId?: string; rmaCaseId?: string }): Promise<Shipment[]> {
+export async function listShipments(
+  db: DbOrTrx,
+  filter: { orderId?: string; rmaCaseId?: string },
+): Promise<Shipment[]> {
   let q = db.selectFrom('shipments').selectAll();
   if (filter.orderId) q = q.where('order_id', '=', filter.orderId);
   if (filter.rmaCaseId) q = q.where('rma_case_id', '=', filter.rmaCaseId);

@@ -36,10 +36,18 @@ export async function enqueueMail(db: DbOrTrx, mail: OutgoingMail): Promise<bool
 
 /** Pending emails due at `now`, oldest first. */
 /** Queues one email to every active user of `roles`, once per key and person; returns their addresses. */
-export async function enqueueMailToRoles(db: DbOrTrx, key: string, roles: readonly Role[], subject: string, lines: string[], template: string): Promise<string[]> {
+export async function enqueueMailToRoles(
+  db: DbOrTrx,
+  key: string,
+  roles: readonly Role[],
+  subject: string,
+  lines: string[],
+  template: string,
+): Promise<string[]> {
   const people = await listActiveUsersByRole(db, roles);
   const text = [...lines, '', '— SMT Works'].join('\n');
-  for (const p of people) await enqueueMail(db, { idempotencyKey: `${key}:${p.email}`, to: p.email, subject, text, template });
+  for (const p of people)
+    await enqueueMail(db, { idempotencyKey: `${key}:${p.email}`, to: p.email, subject, text, template });
   return people.map((p) => p.email);
 }
 
@@ -77,8 +85,14 @@ export async function getMailByKey(db: DbOrTrx, idempotencyKey: string): Promise
 }
 
 /** Outbox entries, newest first. */
-export async function listOutbox(db: DbOrTrx, filter: { status?: 'pending' | 'sent'; limit?: number } = {}): Promise<OutboxRow[]> {
+export async function listOutbox(
+  db: DbOrTrx,
+  filter: { status?: 'pending' | 'sent'; limit?: number } = {},
+): Promise<OutboxRow[]> {
   let q = db.selectFrom('outbox').selectAll();
   if (filter.status) q = q.where('status', '=', filter.status);
-  return q.orderBy('created_at', 'desc').limit(filter.limit ?? 100).execute();
+  return q
+    .orderBy('created_at', 'desc')
+    .limit(filter.limit ?? 100)
+    .execute();
 }

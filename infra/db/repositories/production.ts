@@ -10,8 +10,15 @@ export type Defect = Selectable<DefectsTable>;
 export type ReworkRecord = Selectable<ReworkRecordsTable>;
 
 /** Creates the order's production order, or returns the existing one (one per order). */
-export async function createProductionOrder(db: DbOrTrx, po: Insertable<ProductionOrdersTable>): Promise<ProductionOrder> {
-  await db.insertInto('production_orders').values(po).onConflict((oc) => oc.column('order_id').doNothing()).execute();
+export async function createProductionOrder(
+  db: DbOrTrx,
+  po: Insertable<ProductionOrdersTable>,
+): Promise<ProductionOrder> {
+  await db
+    .insertInto('production_orders')
+    .values(po)
+    .onConflict((oc) => oc.column('order_id').doNothing())
+    .execute();
   return db.selectFrom('production_orders').selectAll().where('order_id', '=', po.order_id).executeTakeFirstOrThrow();
 }
 
@@ -24,7 +31,11 @@ export async function getProductionOrderByOrder(db: DbOrTrx, orderId: string): P
   return db.selectFrom('production_orders').selectAll().where('order_id', '=', orderId).executeTakeFirst();
 }
 
-export async function updateProductionOrder(db: DbOrTrx, id: string, changes: Updateable<ProductionOrdersTable>): Promise<ProductionOrder | undefined> {
+export async function updateProductionOrder(
+  db: DbOrTrx,
+  id: string,
+  changes: Updateable<ProductionOrdersTable>,
+): Promise<ProductionOrder | undefined> {
   return db
     .updateTable('production_orders')
     .set({ ...changes, updated_at: new Date() })
@@ -35,7 +46,11 @@ export async function updateProductionOrder(db: DbOrTrx, id: string, changes: Up
 
 /** Creates a lot, or returns the existing lot with that number. */
 export async function createLot(db: DbOrTrx, lot: Insertable<LotsTable>): Promise<Lot> {
-  await db.insertInto('lots').values(lot).onConflict((oc) => oc.column('lot_number').doNothing()).execute();
+  await db
+    .insertInto('lots')
+    .values(lot)
+    .onConflict((oc) => oc.column('lot_number').doNothing())
+    .execute();
   return db.selectFrom('lots').selectAll().where('lot_number', '=', lot.lot_number).executeTakeFirstOrThrow();
 }
 
@@ -45,12 +60,23 @@ export async function findLotByNumber(db: DbOrTrx, lotNumber: string): Promise<L
 
 /** Marks the lot passed and packed, once; true when this call packed it. */
 export async function markLotPacked(db: DbOrTrx, id: string, at: Date): Promise<boolean> {
-  const row = await db.updateTable('lots').set({ status: 'passed', packed_at: at }).where('id', '=', id).where('packed_at', 'is', null).returning('id').executeTakeFirst();
+  const row = await db
+    .updateTable('lots')
+    .set({ status: 'passed', packed_at: at })
+    .where('id', '=', id)
+    .where('packed_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
   return row !== undefined;
 }
 
 export async function listLots(db: DbOrTrx, productionOrderId: string): Promise<Lot[]> {
-  return db.selectFrom('lots').selectAll().where('production_order_id', '=', productionOrderId).orderBy('lot_number').execute();
+  return db
+    .selectFrom('lots')
+    .selectAll()
+    .where('production_order_id', '=', productionOrderId)
+    .orderBy('lot_number')
+    .execute();
 }
 
 export async function updateLot(db: DbOrTrx, id: string, changes: Updateable<LotsTable>): Promise<Lot | undefined> {
@@ -79,14 +105,28 @@ export async function recordInspection(
       .where('round', '=', inspection.round)
       .executeTakeFirstOrThrow());
   if (inserted && defects.length > 0) {
-    await db.insertInto('defects').values(defects.map((d) => ({ ...d, inspection_id: inserted.id }))).execute();
+    await db
+      .insertInto('defects')
+      .values(defects.map((d) => ({ ...d, inspection_id: inserted.id })))
+      .execute();
   }
-  const storedDefects = await db.selectFrom('defects').selectAll().where('inspection_id', '=', stored.id).orderBy('created_at').execute();
+  const storedDefects = await db
+    .selectFrom('defects')
+    .selectAll()
+    .where('inspection_id', '=', stored.id)
+    .orderBy('created_at')
+    .execute();
   return { inspection: stored, defects: storedDefects, created: inserted !== undefined };
 }
 
 export async function listInspections(db: DbOrTrx, lotId: string): Promise<Inspection[]> {
-  return db.selectFrom('inspections').selectAll().where('lot_id', '=', lotId).orderBy('round').orderBy('kind').execute();
+  return db
+    .selectFrom('inspections')
+    .selectAll()
+    .where('lot_id', '=', lotId)
+    .orderBy('round')
+    .orderBy('kind')
+    .execute();
 }
 
 export async function recordRework(db: DbOrTrx, rework: Insertable<ReworkRecordsTable>): Promise<ReworkRecord> {
@@ -94,8 +134,19 @@ export async function recordRework(db: DbOrTrx, rework: Insertable<ReworkRecords
 }
 
 /** The rework of one unit at one attempt, if recorded. */
-export async function findRework(db: DbOrTrx, lotId: string, unitSerial: string, attempt: number): Promise<ReworkRecord | undefined> {
-  return db.selectFrom('rework_records').selectAll().where('lot_id', '=', lotId).where('unit_serial', '=', unitSerial).where('attempt', '=', attempt).executeTakeFirst();
+export async function findRework(
+  db: DbOrTrx,
+  lotId: string,
+  unitSerial: string,
+  attempt: number,
+): Promise<ReworkRecord | undefined> {
+  return db
+    .selectFrom('rework_records')
+    .selectAll()
+    .where('lot_id', '=', lotId)
+    .where('unit_serial', '=', unitSerial)
+    .where('attempt', '=', attempt)
+    .executeTakeFirst();
 }
 
 /** A unit failing inspection again: its latest passed rework turns out failed. */

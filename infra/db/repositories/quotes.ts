@@ -21,15 +21,26 @@ export async function findQuoteByReference(db: DbOrTrx, reference: string): Prom
 }
 
 /** Quotes, newest first; `customerId` restricts to one customer (customer users). */
-export async function listQuotes(db: DbOrTrx, filter: { customerId?: string; status?: string; limit?: number; offset?: number } = {}): Promise<QuoteRow[]> {
+export async function listQuotes(
+  db: DbOrTrx,
+  filter: { customerId?: string; status?: string; limit?: number; offset?: number } = {},
+): Promise<QuoteRow[]> {
   let q = db.selectFrom('quotes').selectAll();
   if (filter.customerId) q = q.where('customer_id', '=', filter.customerId);
   if (filter.status) q = q.where('status', '=', filter.status);
-  return q.orderBy('created_at', 'desc').limit(filter.limit ?? 100).offset(filter.offset ?? 0).execute();
+  return q
+    .orderBy('created_at', 'desc')
+    .limit(filter.limit ?? 100)
+    .offset(filter.offset ?? 0)
+    .execute();
 }
 
 /** Sets a quote's status; returns the status before, or undefined when the quote does not exist. */
-export async function setQuoteStatus(db: DbOrTrx, id: string, status: string): Promise<{ before: string; after: string } | undefined> {
+export async function setQuoteStatus(
+  db: DbOrTrx,
+  id: string,
+  status: string,
+): Promise<{ before: string; after: string } | undefined> {
   const before = await db.selectFrom('quotes').select('status').where('id', '=', id).forUpdate().executeTakeFirst();
   if (!before) return undefined;
   await db.updateTable('quotes').set({ status, updated_at: new Date() }).where('id', '=', id).execute();

@@ -267,7 +267,9 @@ export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<
   else if (filter.assignee) where.push(sql`t.assignee_id = ${filter.assignee}`);
   if (filter.search?.trim()) {
     const like = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(sql`(t.title ilike ${like} or coalesce(q.reference, o.reference, r.reference) ilike ${like} or c.name ilike ${like})`);
+    where.push(
+      sql`(t.title ilike ${like} or coalesce(q.reference, o.reference, r.reference) ilike ${like} or c.name ilike ${like})`,
+    );
   }
   const dir = filter.dir === 'desc' ? sql`desc` : sql`asc`;
   const sort = filter.sort ?? 'due';
@@ -286,7 +288,16 @@ export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<
     left join orders o on t.case_type = 'order' and o.id::text = t.case_id
     left join rma_cases r on t.case_type = 'rma' and r.id::text = t.case_id
     left join users u on u.id = t.assignee_id`;
-  const rows = await sql<TaskRow & { case_reference: string | null; customer_name: string | null; amount_minor: string | number | null; assignee_id: string | null; assignee_name: string | null; assigned_at: Date | null }>`
+  const rows = await sql<
+    TaskRow & {
+      case_reference: string | null;
+      customer_name: string | null;
+      amount_minor: string | number | null;
+      assignee_id: string | null;
+      assignee_name: string | null;
+      assigned_at: Date | null;
+    }
+  >`
     select t.*,
       coalesce(q.reference, o.reference, r.reference, case when t.case_type = 'customer' then c.code end) as case_reference,
       c.name as customer_name,
@@ -298,7 +309,9 @@ export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<
     ${tasksAlone ? sql`` : page}`.execute(db);
   // The total needs the joins only when the search reads the joined names; otherwise the tasks table answers alone.
   const count = filter.search?.trim()
-    ? await sql<{ n: string | number }>`select count(*) as n from tasks t ${caseJoins} where ${sql.join(where, sql` and `)}`.execute(db)
+    ? await sql<{
+        n: string | number;
+      }>`select count(*) as n from tasks t ${caseJoins} where ${sql.join(where, sql` and `)}`.execute(db)
     : await sql<{ n: string | number }>`select count(*) as n from ${matching}`.execute(db);
   return {
     total: Number(count.rows[0]?.n ?? 0),
@@ -318,9 +331,19 @@ export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<
  * Gives an open task to a person (or back to the role with null); returns undefined when the task is not open.
  * `onlyIf` makes a claim safe against a race: the task is taken only while nobody (or that person) holds it.
  */
-export async function assignTask(db: DbOrTrx, id: string, assigneeId: string | null, onlyIfUnclaimedOr?: string): Promise<boolean> {
-  let q = db.updateTable('tasks').set({ assignee_id: assigneeId, assigned_at: assigneeId ? new Date() : null }).where('id', '=', id).where('status', '=', 'open');
-  if (onlyIfUnclaimedOr) q = q.where((eb) => eb.or([eb('assignee_id', 'is', null), eb('assignee_id', '=', onlyIfUnclaimedOr)]));
+export async function assignTask(
+  db: DbOrTrx,
+  id: string,
+  assigneeId: string | null,
+  onlyIfUnclaimedOr?: string,
+): Promise<boolean> {
+  let q = db
+    .updateTable('tasks')
+    .set({ assignee_id: assigneeId, assigned_at: assigneeId ? new Date() : null })
+    .where('id', '=', id)
+    .where('status', '=', 'open');
+  if (onlyIfUnclaimedOr)
+    q = q.where((eb) => eb.or([eb('assignee_id', 'is', null), eb('assignee_id', '=', onlyIfUnclaimedOr)]));
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }

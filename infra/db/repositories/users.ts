@@ -48,7 +48,10 @@ export async function createUser(db: DbOrTrx, user: NewUser): Promise<User> {
 }
 
 /** The user with this email (case-insensitive) together with its password hash, for login. */
-export async function findUserForLogin(db: DbOrTrx, email: string): Promise<(User & { passwordHash: string }) | undefined> {
+export async function findUserForLogin(
+  db: DbOrTrx,
+  email: string,
+): Promise<(User & { passwordHash: string }) | undefined> {
   const row = await db
     .selectFrom('users')
     .selectAll()
@@ -133,7 +136,11 @@ export async function touchSession(db: DbOrTrx, sessionId: string, now: Date): P
 /** Why a session or token ended before its expiry. */
 export type RevocationReason = 'logout' | 'revoked' | 'role changed' | 'deactivated';
 
-export async function revokeSession(db: DbOrTrx, sessionId: string, reason: RevocationReason = 'logout'): Promise<void> {
+export async function revokeSession(
+  db: DbOrTrx,
+  sessionId: string,
+  reason: RevocationReason = 'logout',
+): Promise<void> {
   await db
     .updateTable('sessions')
     .set({ revoked_at: new Date(), revoked_reason: reason })
@@ -163,7 +170,13 @@ export async function listApiTokens(db: DbOrTrx, userId: string, now: Date): Pro
     .orderBy('created_at', 'desc')
     .execute();
   const iso = (d: Date | string) => new Date(d).toISOString();
-  return rows.map((r) => ({ id: r.id, name: r.name ?? '', createdAt: iso(r.created_at), expiresAt: iso(r.expires_at as Date), lastUsedAt: r.last_used_at ? iso(r.last_used_at) : null }));
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name ?? '',
+    createdAt: iso(r.created_at),
+    expiresAt: iso(r.expires_at as Date),
+    lastUsedAt: r.last_used_at ? iso(r.last_used_at) : null,
+  }));
 }
 
 /** Revokes one live API token, of `ownerId` unless null (an admin revoking anyone's); false when there is none. */
@@ -180,8 +193,16 @@ export async function revokeApiToken(db: DbOrTrx, id: string, ownerId: string | 
 }
 
 /** Ends a user's API tokens (on a role change) or every session and token (on deactivation); returns how many. */
-export async function revokeUserCredentials(db: DbOrTrx, userId: string, reason: 'role changed' | 'deactivated'): Promise<number> {
-  let update = db.updateTable('sessions').set({ revoked_at: new Date(), revoked_reason: reason }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+export async function revokeUserCredentials(
+  db: DbOrTrx,
+  userId: string,
+  reason: 'role changed' | 'deactivated',
+): Promise<number> {
+  let update = db
+    .updateTable('sessions')
+    .set({ revoked_at: new Date(), revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
   if (reason === 'role changed') update = update.where('kind', '=', 'api_token');
   const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows);

@@ -15,7 +15,14 @@ import {
   withoutWorkflowTaskEvents,
   type RunningWorker,
 } from './helpers';
-import { cancelActivitySignal, cancelRunningActivity, localActivities, runActivity, sequentialActivities, type RunActivityOptions } from './workflows';
+import {
+  cancelActivitySignal,
+  cancelRunningActivity,
+  localActivities,
+  runActivity,
+  sequentialActivities,
+  type RunActivityOptions,
+} from './workflows';
 
 let worker: RunningWorker;
 let client: Client;
@@ -24,7 +31,12 @@ useConformanceEnv('activities', (setup) => ({ worker, client } = setup));
 
 type ActivityName = Parameters<typeof runActivity>[0];
 
-function startActivityWorkflow(label: string, name: ActivityName, args: unknown[], activityOptions: RunActivityOptions) {
+function startActivityWorkflow(
+  label: string,
+  name: ActivityName,
+  args: unknown[],
+  activityOptions: RunActivityOptions,
+) {
   return client.workflow.start(runActivity, {
     taskQueue: worker.taskQueue,
     workflowId: uniqueWorkflowId(label),
@@ -33,7 +45,9 @@ function startActivityWorkflow(label: string, name: ActivityName, args: unknown[
 }
 
 /** The workflow's failure → ActivityFailure → the activity's own failure. */
-async function activityFailureOf(result: Promise<unknown>): Promise<{ activity: ActivityFailure; cause: Error | undefined }> {
+async function activityFailureOf(
+  result: Promise<unknown>,
+): Promise<{ activity: ActivityFailure; cause: Error | undefined }> {
   const outcome = await result.catch((err: unknown) => err);
   expect(outcome).toBeInstanceOf(WorkflowFailedError);
   const activity = (outcome as WorkflowFailedError).cause;
@@ -48,12 +62,20 @@ function activityEventTypes(types: string[]): string[] {
 
 describe('activity results', () => {
   it('returns activity results in order and records scheduled → started → completed for each', async () => {
-    const handle = await client.workflow.start(sequentialActivities, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('sequential'), args: [3] });
+    const handle = await client.workflow.start(sequentialActivities, {
+      taskQueue: worker.taskQueue,
+      workflowId: uniqueWorkflowId('sequential'),
+      args: [3],
+    });
     expect(await handle.result()).toEqual(['step 0', 'step 1', 'step 2']);
     const events = await historyEvents(handle);
     expect(withoutWorkflowTaskEvents(events.map(eventTypeName))).toEqual([
       'WorkflowExecutionStarted',
-      ...Array.from({ length: 3 }, () => ['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskCompleted']).flat(),
+      ...Array.from({ length: 3 }, () => [
+        'ActivityTaskScheduled',
+        'ActivityTaskStarted',
+        'ActivityTaskCompleted',
+      ]).flat(),
       'WorkflowExecutionCompleted',
     ]);
     // Each activity's events point at each other and at the workflow task that scheduled it.
@@ -62,7 +84,9 @@ describe('activity results', () => {
       if (eventTypeName(event) !== 'ActivityTaskScheduled') return;
       const [started, completed] = [events[index + 1], events[index + 2]];
       expect(eventTypeName(events[index - 1])).toBe('WorkflowTaskCompleted');
-      expect(event.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId?.toString()).toBe(idOf(events[index - 1]));
+      expect(event.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId?.toString()).toBe(
+        idOf(events[index - 1]),
+      );
       expect(event.activityTaskScheduledEventAttributes?.activityType?.name).toBe('echo');
       expect(started.activityTaskStartedEventAttributes?.scheduledEventId?.toString()).toBe(idOf(event));
       expect(started.activityTaskStartedEventAttributes?.attempt).toBe(1);
@@ -72,13 +96,23 @@ describe('activity results', () => {
   });
 
   it('fills in timeout and retry defaults the workflow left out', async () => {
-    const handle = await startActivityWorkflow('defaults', 'reportOwnOptions', [], { scheduleToCloseTimeout: '1 minute', heartbeatTimeout: '2 minutes' });
-    const reported = (await handle.result()) as { scheduleToCloseTimeoutMs: number; startToCloseTimeoutMs: number; heartbeatTimeoutMs?: number };
+    const handle = await startActivityWorkflow('defaults', 'reportOwnOptions', [], {
+      scheduleToCloseTimeout: '1 minute',
+      heartbeatTimeout: '2 minutes',
+    });
+    const reported = (await handle.result()) as {
+      scheduleToCloseTimeoutMs: number;
+      startToCloseTimeoutMs: number;
+      heartbeatTimeoutMs?: number;
+    };
     expect(reported.scheduleToCloseTimeoutMs).toBe(60_000);
     // Start-to-close defaults to schedule-to-close; the heartbeat timeout cannot exceed start-to-close.
     expect(reported.startToCloseTimeoutMs).toBe(60_000);
     expect(reported.heartbeatTimeoutMs).toBe(60_000);
-    const scheduled = firstEventOfType(await historyEvents(handle), 'ActivityTaskScheduled').activityTaskScheduledEventAttributes!;
+    const scheduled = firstEventOfType(
+      await historyEvents(handle),
+      'ActivityTaskScheduled',
+    ).activityTaskScheduledEventAttributes!;
     expect(durationMs(scheduled.scheduleToStartTimeout)).toBe(60_000);
     expect(durationMs(scheduled.startToCloseTimeout)).toBe(60_000);
     expect(durationMs(scheduled.heartbeatTimeout)).toBe(60_000);
@@ -97,10 +131,16 @@ describe('activity retries', () => {
     });
     expect(await handle.result()).toBe('succeeded on attempt 3');
     const events = await historyEvents(handle);
-    expect(activityEventTypes(events.map(eventTypeName))).toEqual(['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskCompleted']);
+    expect(activityEventTypes(events.map(eventTypeName))).toEqual([
+      'ActivityTaskScheduled',
+      'ActivityTaskStarted',
+      'ActivityTaskCompleted',
+    ]);
     expect(firstEventOfType(events, 'ActivityTaskStarted').activityTaskStartedEventAttributes?.attempt).toBe(3);
     // The last failure travels with the started event.
-    expect(firstEventOfType(events, 'ActivityTaskStarted').activityTaskStartedEventAttributes?.lastFailure?.message).toContain('attempt 2 failed on purpose');
+    expect(
+      firstEventOfType(events, 'ActivityTaskStarted').activityTaskStartedEventAttributes?.lastFailure?.message,
+    ).toContain('attempt 2 failed on purpose');
 
     const attempts = attemptsByWorkflow.get(handle.workflowId)!;
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
@@ -116,7 +156,9 @@ describe('activity retries', () => {
     });
     expect(await handle.result()).toBe('succeeded on attempt 4');
     const attempts = attemptsByWorkflow.get(handle.workflowId)!;
-    const gaps = attempts.slice(1).map((a, index) => a.currentAttemptScheduledMs - attempts[index].currentAttemptScheduledMs);
+    const gaps = attempts
+      .slice(1)
+      .map((a, index) => a.currentAttemptScheduledMs - attempts[index].currentAttemptScheduledMs);
     expect(gaps[0]).toBeGreaterThanOrEqual(1000);
     expect(gaps[1]).toBeGreaterThanOrEqual(2000);
     expect(gaps[2]).toBeGreaterThanOrEqual(2000);
@@ -124,7 +166,7 @@ describe('activity retries', () => {
     expect(gaps[2]).toBeLessThan(6000);
   });
 
-  it('waits the next retry delay a failure asks for instead of the policy\'s backoff', async () => {
+  it("waits the next retry delay a failure asks for instead of the policy's backoff", async () => {
     const handle = await startActivityWorkflow('next-retry-delay', 'failWithRetryDelay', [3000], {
       startToCloseTimeout: '10s',
       retry: { initialInterval: '100ms', maximumAttempts: 3 },
@@ -145,7 +187,11 @@ describe('activity retries', () => {
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect(cause!.message).toBe('attempt 3 failed');
     const events = await historyEvents(handle);
-    expect(activityEventTypes(events.map(eventTypeName))).toEqual(['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskFailed']);
+    expect(activityEventTypes(events.map(eventTypeName))).toEqual([
+      'ActivityTaskScheduled',
+      'ActivityTaskStarted',
+      'ActivityTaskFailed',
+    ]);
     expect(firstEventOfType(events, 'ActivityTaskStarted').activityTaskStartedEventAttributes?.attempt).toBe(3);
     expect(attemptsByWorkflow.get(handle.workflowId)!.map((a) => a.attempt)).toEqual([1, 2, 3]);
   });
@@ -160,7 +206,11 @@ describe('activity retries', () => {
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect((cause as ApplicationFailure).type).toBe('PaymentDeclined');
     expect(attemptsByWorkflow.get(handle.workflowId)!.map((a) => a.attempt)).toEqual([1]);
-    expect(activityEventTypes(await historyEventTypes(handle))).toEqual(['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskFailed']);
+    expect(activityEventTypes(await historyEventTypes(handle))).toEqual([
+      'ActivityTaskScheduled',
+      'ActivityTaskStarted',
+      'ActivityTaskFailed',
+    ]);
   });
 
   it('does not retry ApplicationFailure.nonRetryable', async () => {
@@ -184,7 +234,11 @@ describe('activity timeouts', () => {
     });
     expect(await handle.result()).toBe('finished on attempt 2');
     const events = await historyEvents(handle);
-    expect(activityEventTypes(events.map(eventTypeName))).toEqual(['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskCompleted']);
+    expect(activityEventTypes(events.map(eventTypeName))).toEqual([
+      'ActivityTaskScheduled',
+      'ActivityTaskStarted',
+      'ActivityTaskCompleted',
+    ]);
     const started = firstEventOfType(events, 'ActivityTaskStarted').activityTaskStartedEventAttributes!;
     expect(started.attempt).toBe(2);
     expect(started.lastFailure?.timeoutFailureInfo?.timeoutType).toBe(1 /* TIMEOUT_TYPE_START_TO_CLOSE */);
@@ -199,7 +253,11 @@ describe('activity timeouts', () => {
     expect(cause).toBeInstanceOf(TimeoutFailure);
     expect((cause as TimeoutFailure).timeoutType).toBe('START_TO_CLOSE');
     expect(activity.retryState).toBe('MAXIMUM_ATTEMPTS_REACHED');
-    expect(activityEventTypes(await historyEventTypes(handle))).toEqual(['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskTimedOut']);
+    expect(activityEventTypes(await historyEventTypes(handle))).toEqual([
+      'ActivityTaskScheduled',
+      'ActivityTaskStarted',
+      'ActivityTaskTimedOut',
+    ]);
   });
 
   it('fails with a SCHEDULE_TO_CLOSE timeout, which ends all retries', async () => {
@@ -224,7 +282,10 @@ describe('activity timeouts', () => {
     const { cause } = await activityFailureOf(handle.result());
     expect(cause).toBeInstanceOf(TimeoutFailure);
     expect((cause as TimeoutFailure).timeoutType).toBe('SCHEDULE_TO_START');
-    expect(activityEventTypes(await historyEventTypes(handle))).toEqual(['ActivityTaskScheduled', 'ActivityTaskTimedOut']);
+    expect(activityEventTypes(await historyEventTypes(handle))).toEqual([
+      'ActivityTaskScheduled',
+      'ActivityTaskTimedOut',
+    ]);
   });
 
   it('reports SCHEDULE_TO_START when no worker took it by the schedule-to-close deadline it defaulted to', async () => {
@@ -247,7 +308,10 @@ describe('heartbeats', () => {
     });
     expect(await handle.result()).toBe('checkpoint 1');
     const attempts = attemptsByWorkflow.get(handle.workflowId)!;
-    expect(attempts.map((a) => [a.attempt, a.heartbeatDetails])).toEqual([[1, undefined], [2, 'checkpoint 1']]);
+    expect(attempts.map((a) => [a.attempt, a.heartbeatDetails])).toEqual([
+      [1, undefined],
+      [2, 'checkpoint 1'],
+    ]);
     const events = await historyEvents(handle);
     const started = firstEventOfType(events, 'ActivityTaskStarted').activityTaskStartedEventAttributes!;
     expect(started.attempt).toBe(2);
@@ -264,11 +328,18 @@ describe('heartbeats', () => {
     expect(cause).toBeInstanceOf(TimeoutFailure);
     expect((cause as TimeoutFailure).timeoutType).toBe('HEARTBEAT');
     expect((cause as TimeoutFailure).lastHeartbeatDetails).toBe('halfway');
-    expect(activityEventTypes(await historyEventTypes(handle))).toEqual(['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskTimedOut']);
+    expect(activityEventTypes(await historyEventTypes(handle))).toEqual([
+      'ActivityTaskScheduled',
+      'ActivityTaskStarted',
+      'ActivityTaskTimedOut',
+    ]);
   });
 
   it('delivers a cancellation to a running activity through its heartbeat', async () => {
-    const handle = await client.workflow.start(cancelRunningActivity, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('activity-cancel') });
+    const handle = await client.workflow.start(cancelRunningActivity, {
+      taskQueue: worker.taskQueue,
+      workflowId: uniqueWorkflowId('activity-cancel'),
+    });
     await activityStarted(handle.workflowId);
     const pending = (await handle.describe()).raw.pendingActivities ?? [];
     expect(pending.map((activity) => activity.activityType?.name)).toEqual(['heartbeatUntilCancelled']);
@@ -276,7 +347,19 @@ describe('heartbeats', () => {
     expect(await handle.result()).toBe('cancelled');
     expect(cancellationOutcomeByWorkflow.get(handle.workflowId)).toBe('cancelled');
     const types = await historyEventTypes(handle);
-    expect(isSubsequence(['ActivityTaskScheduled', 'WorkflowExecutionSignaled', 'ActivityTaskCancelRequested', 'ActivityTaskStarted', 'ActivityTaskCanceled', 'WorkflowExecutionCompleted'], types)).toBe(true);
+    expect(
+      isSubsequence(
+        [
+          'ActivityTaskScheduled',
+          'WorkflowExecutionSignaled',
+          'ActivityTaskCancelRequested',
+          'ActivityTaskStarted',
+          'ActivityTaskCanceled',
+          'WorkflowExecutionCompleted',
+        ],
+        types,
+      ),
+    ).toBe(true);
     expect(types).not.toContain('ActivityTaskCompleted');
   });
 });
@@ -289,7 +372,11 @@ describe('asynchronous completion', () => {
     await activityStarted(handle.workflowId);
     await client.activity.complete(asyncTaskTokens.get(handle.workflowId)!, 'completed by token');
     expect(await handle.result()).toBe('completed by token');
-    expect(activityEventTypes(await historyEventTypes(handle))).toEqual(['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskCompleted']);
+    expect(activityEventTypes(await historyEventTypes(handle))).toEqual([
+      'ActivityTaskScheduled',
+      'ActivityTaskStarted',
+      'ActivityTaskCompleted',
+    ]);
   });
 
   it('heartbeats and completes an activity by workflow id and activity id', async () => {
@@ -306,11 +393,18 @@ describe('asynchronous completion', () => {
   it('fails an activity by id, and the workflow sees the failure', async () => {
     const handle = await startActivityWorkflow('async-fail', 'completeFromOutside', [], waitingOptions);
     await activityStarted(handle.workflowId);
-    await client.activity.fail({ workflowId: handle.workflowId, activityId: '1' }, new Error('rejected by the operator'));
+    await client.activity.fail(
+      { workflowId: handle.workflowId, activityId: '1' },
+      new Error('rejected by the operator'),
+    );
     const { cause } = await activityFailureOf(handle.result());
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect(cause!.message).toBe('rejected by the operator');
-    expect(activityEventTypes(await historyEventTypes(handle))).toEqual(['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskFailed']);
+    expect(activityEventTypes(await historyEventTypes(handle))).toEqual([
+      'ActivityTaskScheduled',
+      'ActivityTaskStarted',
+      'ActivityTaskFailed',
+    ]);
   });
 
   it('tells a heartbeating client about a cancel request; the client then reports the cancellation', async () => {
@@ -326,29 +420,45 @@ describe('asynchronous completion', () => {
     let heartbeatOutcome: unknown;
     for (let round = 0; round < 200 && !(heartbeatOutcome instanceof ActivityCancelledError); round += 1) {
       heartbeatOutcome = await client.activity.heartbeat(activityId).catch((err: unknown) => err);
-      if (!(heartbeatOutcome instanceof ActivityCancelledError)) await new Promise((resolve) => setTimeout(resolve, 50));
+      if (!(heartbeatOutcome instanceof ActivityCancelledError))
+        await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(heartbeatOutcome).toBeInstanceOf(ActivityCancelledError);
     await client.activity.reportCancellation(activityId, 'stopped');
     expect(await handle.result()).toBe('cancelled');
-    expect(isSubsequence(['ActivityTaskCancelRequested', 'ActivityTaskStarted', 'ActivityTaskCanceled'], await historyEventTypes(handle))).toBe(true);
+    expect(
+      isSubsequence(
+        ['ActivityTaskCancelRequested', 'ActivityTaskStarted', 'ActivityTaskCanceled'],
+        await historyEventTypes(handle),
+      ),
+    ).toBe(true);
   });
 
   it('rejects completing an activity that does not exist with ActivityNotFoundError', async () => {
     const handle = await startActivityWorkflow('async-missing', 'echo', ['done'], waitingOptions);
     expect(await handle.result()).toBe('done');
-    await expect(client.activity.complete({ workflowId: handle.workflowId, activityId: '1' }, 'late')).rejects.toBeInstanceOf(ActivityNotFoundError);
-    await expect(client.activity.complete({ workflowId: uniqueWorkflowId('nobody'), activityId: '1' }, 'x')).rejects.toBeInstanceOf(ActivityNotFoundError);
+    await expect(
+      client.activity.complete({ workflowId: handle.workflowId, activityId: '1' }, 'late'),
+    ).rejects.toBeInstanceOf(ActivityNotFoundError);
+    await expect(
+      client.activity.complete({ workflowId: uniqueWorkflowId('nobody'), activityId: '1' }, 'x'),
+    ).rejects.toBeInstanceOf(ActivityNotFoundError);
   });
 });
 
 describe('local activities', () => {
   it('runs local activities (with their retries) on the worker and records one marker each', async () => {
-    const handle = await client.workflow.start(localActivities, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('local') });
+    const handle = await client.workflow.start(localActivities, {
+      taskQueue: worker.taskQueue,
+      workflowId: uniqueWorkflowId('local'),
+    });
     expect(await handle.result()).toEqual(['local', 'succeeded on attempt 3']);
     const events = await historyEvents(handle);
     const markers = events.filter((event) => eventTypeName(event) === 'MarkerRecorded');
-    expect(markers.map((marker) => marker.markerRecordedEventAttributes?.markerName)).toEqual(['core_local_activity', 'core_local_activity']);
+    expect(markers.map((marker) => marker.markerRecordedEventAttributes?.markerName)).toEqual([
+      'core_local_activity',
+      'core_local_activity',
+    ]);
     expect(events.map(eventTypeName)).not.toContain('ActivityTaskScheduled');
     expect(eventTypeName(events[events.length - 1])).toBe('WorkflowExecutionCompleted');
   });

@@ -132,7 +132,10 @@ export async function heartbeatUntilCancelled(): Promise<string> {
     cancellationOutcomeByWorkflow.set(workflowId, 'never cancelled');
     return 'never cancelled';
   } catch (err) {
-    cancellationOutcomeByWorkflow.set(workflowId, err instanceof CancelledFailure ? 'cancelled' : `failed: ${String(err)}`);
+    cancellationOutcomeByWorkflow.set(
+      workflowId,
+      err instanceof CancelledFailure ? 'cancelled' : `failed: ${String(err)}`,
+    );
     throw err;
   }
 }

@@ -12,7 +12,12 @@ import {
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure, TerminatedFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  CancelledFailure,
+  TerminatedFailure,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/common';
 import { google, temporal } from '@temporalio/proto';
 import Long from 'long';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -67,7 +72,9 @@ describe('namespace and system', () => {
 
   it('rejects starting a workflow in an unknown namespace with NamespaceNotFoundError', async () => {
     const stranger = new TemporalClient({ connection: env.connection, namespace: `no-such-namespace-${randomUUID()}` });
-    await expect(stranger.workflow.start(echoWorkflow, { ...options('unknown-namespace'), args: ['x'] })).rejects.toBeInstanceOf(NamespaceNotFoundError);
+    await expect(
+      stranger.workflow.start(echoWorkflow, { ...options('unknown-namespace'), args: ['x'] }),
+    ).rejects.toBeInstanceOf(NamespaceNotFoundError);
   });
 });
 
@@ -121,9 +128,13 @@ describe('start', () => {
       })
       .catch((err: unknown) => err as { code?: number; metadata?: { get(key: string): unknown[] } });
     expect(outcome).toMatchObject({ code: grpcStatus.ALREADY_EXISTS });
-    const [encodedStatus] = (outcome as { metadata: { get(key: string): unknown[] } }).metadata.get('grpc-status-details-bin') as Buffer[];
+    const [encodedStatus] = (outcome as { metadata: { get(key: string): unknown[] } }).metadata.get(
+      'grpc-status-details-bin',
+    ) as Buffer[];
     const details = google.rpc.Status.decode(encodedStatus).details ?? [];
-    expect(details.map((detail) => detail.type_url)).toEqual(['type.googleapis.com/temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure']);
+    expect(details.map((detail) => detail.type_url)).toEqual([
+      'type.googleapis.com/temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure',
+    ]);
     const failure = temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure.decode(details[0].value!);
     expect(failure.runId).toBe(running.firstExecutionRunId);
     await running.terminate('test over');
@@ -142,7 +153,11 @@ describe('start', () => {
     const opts = options('reuse-allow');
     const first = await client.workflow.start(echoWorkflow, { ...opts, args: ['first'] });
     expect(await first.result()).toBe('first');
-    const second = await client.workflow.start(echoWorkflow, { ...opts, args: ['second'], workflowIdReusePolicy: 'ALLOW_DUPLICATE' });
+    const second = await client.workflow.start(echoWorkflow, {
+      ...opts,
+      args: ['second'],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
     expect(second.firstExecutionRunId).not.toBe(first.firstExecutionRunId);
     expect(await second.result()).toBe('second');
     // The first run's history is still there, under its own run id.
@@ -153,12 +168,22 @@ describe('start', () => {
     const completed = options('reuse-failed-only-completed');
     await client.workflow.execute(echoWorkflow, { ...completed, args: ['ok'] });
     await expect(
-      client.workflow.start(echoWorkflow, { ...completed, args: ['again'], workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' }),
+      client.workflow.start(echoWorkflow, {
+        ...completed,
+        args: ['again'],
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      }),
     ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
 
     const failed = options('reuse-failed-only-failed');
-    await expect(client.workflow.execute(failWorkflow, { ...failed, args: ['no'] })).rejects.toBeInstanceOf(WorkflowFailedError);
-    const retry = await client.workflow.start(echoWorkflow, { ...failed, args: ['second chance'], workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' });
+    await expect(client.workflow.execute(failWorkflow, { ...failed, args: ['no'] })).rejects.toBeInstanceOf(
+      WorkflowFailedError,
+    );
+    const retry = await client.workflow.start(echoWorkflow, {
+      ...failed,
+      args: ['second chance'],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    });
     expect(await retry.result()).toBe('second chance');
   });
 
@@ -173,7 +198,11 @@ describe('start', () => {
   it('under TERMINATE_IF_RUNNING terminates the running execution and starts a new one', async () => {
     const opts = options('reuse-terminate');
     const first = await client.workflow.start(waitForUnblock, opts);
-    const second = await client.workflow.start(echoWorkflow, { ...opts, args: ['replacement'], workflowIdReusePolicy: 'TERMINATE_IF_RUNNING' });
+    const second = await client.workflow.start(echoWorkflow, {
+      ...opts,
+      args: ['replacement'],
+      workflowIdReusePolicy: 'TERMINATE_IF_RUNNING',
+    });
     expect(second.firstExecutionRunId).not.toBe(first.firstExecutionRunId);
     const firstOutcome = await first.result().catch((err: unknown) => err);
     expect(firstOutcome).toBeInstanceOf(WorkflowFailedError);
@@ -201,14 +230,23 @@ describe('start', () => {
 });
 
 describe('eager workflow start', () => {
-  it('hands the first workflow task to the starting client\'s own worker in the start response', async () => {
+  it("hands the first workflow task to the starting client's own worker in the start response", async () => {
     // The SDK asks for eager start only through a connection its worker shares (core then gives the task to it).
     const sharing = new TemporalClient({ connection: env.nativeConnection, namespace: env.namespace ?? 'default' });
-    const handle = await sharing.workflow.start(echoWorkflow, { ...options('eager'), args: ['eager'], requestEagerStart: true });
+    const handle = await sharing.workflow.start(echoWorkflow, {
+      ...options('eager'),
+      args: ['eager'],
+      requestEagerStart: true,
+    });
     expect(handle.eagerlyStarted).toBe(true);
     expect(await handle.result()).toBe('eager');
     const events = await historyEvents(handle);
-    expect(events.map(eventTypeName).slice(0, 4)).toEqual(['WorkflowExecutionStarted', 'WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted']);
+    expect(events.map(eventTypeName).slice(0, 4)).toEqual([
+      'WorkflowExecutionStarted',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+      'WorkflowTaskCompleted',
+    ]);
   });
 
   it('starts normally when eager start is not asked for', async () => {
@@ -231,7 +269,9 @@ describe('signals', () => {
   });
 
   it('rejects a signal to an unknown or closed workflow with WorkflowNotFoundError', async () => {
-    await expect(client.workflow.getHandle(uniqueWorkflowId('nobody')).signal(unblockSignal, 'x')).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(
+      client.workflow.getHandle(uniqueWorkflowId('nobody')).signal(unblockSignal, 'x'),
+    ).rejects.toBeInstanceOf(WorkflowNotFoundError);
     const handle = await client.workflow.start(echoWorkflow, { ...options('signal-closed'), args: ['closed'] });
     await handle.result();
     await expect(handle.signal(unblockSignal, 'late')).rejects.toBeInstanceOf(WorkflowNotFoundError);
@@ -245,14 +285,22 @@ describe('signals', () => {
     });
     expect(await handle.result()).toBe('from signalWithStart');
     const types = await historyEventTypes(handle);
-    expect(types.slice(0, 3)).toEqual(['WorkflowExecutionStarted', 'WorkflowExecutionSignaled', 'WorkflowTaskScheduled']);
+    expect(types.slice(0, 3)).toEqual([
+      'WorkflowExecutionStarted',
+      'WorkflowExecutionSignaled',
+      'WorkflowTaskScheduled',
+    ]);
   });
 
   it('signalWithStart starts a new run when the previous one has closed', async () => {
     const opts = options('signal-with-start-closed');
     const closed = await client.workflow.start(echoWorkflow, { ...opts, args: ['first run'] });
     expect(await closed.result()).toBe('first run');
-    const fresh = await client.workflow.signalWithStart(waitForUnblock, { ...opts, signal: unblockSignal, signalArgs: ['second run'] });
+    const fresh = await client.workflow.signalWithStart(waitForUnblock, {
+      ...opts,
+      signal: unblockSignal,
+      signalArgs: ['second run'],
+    });
     expect(fresh.signaledRunId).not.toBe(closed.firstExecutionRunId);
     expect(await fresh.result()).toBe('second run');
   });
@@ -260,7 +308,11 @@ describe('signals', () => {
   it('signalWithStart signals the running execution instead of starting another', async () => {
     const opts = options('signal-with-start-running');
     const running = await client.workflow.start(waitForUnblock, opts);
-    const signaled = await client.workflow.signalWithStart(waitForUnblock, { ...opts, signal: unblockSignal, signalArgs: ['to the running one'] });
+    const signaled = await client.workflow.signalWithStart(waitForUnblock, {
+      ...opts,
+      signal: unblockSignal,
+      signalArgs: ['to the running one'],
+    });
     expect(signaled.signaledRunId).toBe(running.firstExecutionRunId);
     expect(await running.result()).toBe('to the running one');
   });
@@ -293,27 +345,44 @@ describe('queries', () => {
 
   it('rejects queries under a reject condition once the workflow is closed (NOT_OPEN, NOT_COMPLETED_CLEANLY)', async () => {
     const strict = (queryRejectCondition: 'NOT_OPEN' | 'NOT_COMPLETED_CLEANLY') =>
-      new TemporalClient({ connection: env.connection, namespace: env.namespace ?? 'default', workflow: { queryRejectCondition } });
+      new TemporalClient({
+        connection: env.connection,
+        namespace: env.namespace ?? 'default',
+        workflow: { queryRejectCondition },
+      });
     const running = await client.workflow.start(waitForUnblock, options('query-reject-running'));
     expect(await strict('NOT_OPEN').workflow.getHandle(running.workflowId).query(phaseQuery)).toBe('waiting');
     await running.signal(unblockSignal, 'closing');
     await running.result();
-    const rejected = await strict('NOT_OPEN').workflow.getHandle(running.workflowId).query(phaseQuery).catch((err: unknown) => err);
+    const rejected = await strict('NOT_OPEN')
+      .workflow.getHandle(running.workflowId)
+      .query(phaseQuery)
+      .catch((err: unknown) => err);
     expect(rejected).toBeInstanceOf(QueryRejectedError);
-    expect((rejected as QueryRejectedError).status).toBe(temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+    expect((rejected as QueryRejectedError).status).toBe(
+      temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED,
+    );
     // Completed cleanly: NOT_COMPLETED_CLEANLY still answers.
     expect(await strict('NOT_COMPLETED_CLEANLY').workflow.getHandle(running.workflowId).query(phaseQuery)).toBe('done');
 
     const terminated = await client.workflow.start(waitForUnblock, options('query-reject-terminated'));
     expect(await terminated.query(phaseQuery)).toBe('waiting');
     await terminated.terminate('not clean');
-    const notClean = await strict('NOT_COMPLETED_CLEANLY').workflow.getHandle(terminated.workflowId).query(phaseQuery).catch((err: unknown) => err);
+    const notClean = await strict('NOT_COMPLETED_CLEANLY')
+      .workflow.getHandle(terminated.workflowId)
+      .query(phaseQuery)
+      .catch((err: unknown) => err);
     expect(notClean).toBeInstanceOf(QueryRejectedError);
-    expect((notClean as QueryRejectedError).status).toBe(temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED);
+    expect((notClean as QueryRejectedError).status).toBe(
+      temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+    );
   });
 
   it('refuses to query a workflow that closed before any worker ran it (FAILED_PRECONDITION)', async () => {
-    const handle = await client.workflow.start(waitForUnblock, { taskQueue: `no-worker-${randomUUID()}`, workflowId: uniqueWorkflowId('query-not-ready') });
+    const handle = await client.workflow.start(waitForUnblock, {
+      taskQueue: `no-worker-${randomUUID()}`,
+      workflowId: uniqueWorkflowId('query-not-ready'),
+    });
     await handle.terminate('never ran');
     const outcome = await handle.query(phaseQuery).catch((err: unknown) => err);
     expect(outcome).toBeInstanceOf(ServiceError);
@@ -321,7 +390,9 @@ describe('queries', () => {
   });
 
   it('rejects a query to an unknown workflow with WorkflowNotFoundError', async () => {
-    await expect(client.workflow.getHandle(uniqueWorkflowId('nobody')).query(phaseQuery)).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(client.workflow.getHandle(uniqueWorkflowId('nobody')).query(phaseQuery)).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
   });
 });
 
@@ -336,10 +407,19 @@ describe('cancel', () => {
     expect((outcome as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
     expect(notesByWorkflow.get(handle.workflowId)).toEqual(['cleaned up after cancellation']);
     const types = await historyEventTypes(handle);
-    expect(isSubsequence(
-      ['TimerStarted', 'WorkflowExecutionCancelRequested', 'TimerCanceled', 'ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskCompleted'],
-      types,
-    )).toBe(true);
+    expect(
+      isSubsequence(
+        [
+          'TimerStarted',
+          'WorkflowExecutionCancelRequested',
+          'TimerCanceled',
+          'ActivityTaskScheduled',
+          'ActivityTaskStarted',
+          'ActivityTaskCompleted',
+        ],
+        types,
+      ),
+    ).toBe(true);
     expect(types[types.length - 1]).toBe('WorkflowExecutionCanceled');
     expect((await handle.describe()).status.name).toBe('CANCELLED');
   });
@@ -413,7 +493,9 @@ describe('describe', () => {
   });
 
   it('rejects describing an unknown workflow with WorkflowNotFoundError', async () => {
-    await expect(client.workflow.getHandle(uniqueWorkflowId('nobody')).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(client.workflow.getHandle(uniqueWorkflowId('nobody')).describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
   });
 });
 
@@ -467,7 +549,10 @@ describe('history', () => {
     const seen = first.history?.events ?? [];
     expect(seen.map(eventTypeName)[0]).toBe('WorkflowExecutionStarted');
     expect(first.nextPageToken?.length ?? 0).toBeGreaterThan(0);
-    const waiting = client.workflowService.getWorkflowExecutionHistory({ ...request, nextPageToken: first.nextPageToken });
+    const waiting = client.workflowService.getWorkflowExecutionHistory({
+      ...request,
+      nextPageToken: first.nextPageToken,
+    });
     await handle.signal(unblockSignal, 'wake up');
     const next = await waiting;
     const events = next.history?.events ?? [];
@@ -514,9 +599,19 @@ describe('reset and delete', () => {
 
   /** Signal values in the given events. */
   const itemsIn = (events: HistoryEvent[]) =>
-    events.filter((e) => e.workflowExecutionSignaledEventAttributes).map((e) => Number(JSON.parse(Buffer.from(e.workflowExecutionSignaledEventAttributes!.input!.payloads![0].data!).toString())));
+    events
+      .filter((e) => e.workflowExecutionSignaledEventAttributes)
+      .map((e) =>
+        Number(
+          JSON.parse(Buffer.from(e.workflowExecutionSignaledEventAttributes!.input!.payloads![0].data!).toString()),
+        ),
+      );
 
-  async function resetToFirstCompletedTask(workflowId: string, runId: string, exclude: temporal.api.enums.v1.ResetReapplyExcludeType[] = []) {
+  async function resetToFirstCompletedTask(
+    workflowId: string,
+    runId: string,
+    exclude: temporal.api.enums.v1.ResetReapplyExcludeType[] = [],
+  ) {
     const events = await historyEvents(client.workflow.getHandle(workflowId, runId));
     const firstCompleted = firstEventOfType(events, 'WorkflowTaskCompleted');
     const { runId: newRunId } = await client.workflowService.resetWorkflowExecution({
@@ -543,7 +638,11 @@ describe('reset and delete', () => {
     // The history up to the task's start is the base run's; the task then failed with RESET_WORKFLOW.
     expect(resetEvents.slice(0, cut).map(eventTypeName)).toEqual(events.slice(0, cut).map(eventTypeName));
     expect(eventTypeName(resetEvents[cut])).toBe('WorkflowTaskFailed');
-    expect(resetEvents[cut].workflowTaskFailedEventAttributes).toMatchObject({ cause: RESET_WORKFLOW, baseRunId: handle.firstExecutionRunId, newRunId });
+    expect(resetEvents[cut].workflowTaskFailedEventAttributes).toMatchObject({
+      cause: RESET_WORKFLOW,
+      baseRunId: handle.firstExecutionRunId,
+      newRunId,
+    });
     expect(itemsIn(resetEvents)).toEqual([1, 2, 3]);
     expect(eventTypeName(resetEvents[resetEvents.length - 1])).toBe('WorkflowExecutionCompleted');
   });
@@ -555,7 +654,9 @@ describe('reset and delete', () => {
     const { events, cut, newRunId } = await resetToFirstCompletedTask(handle.workflowId, handle.firstExecutionRunId, [
       temporal.api.enums.v1.ResetReapplyExcludeType.RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL,
     ]);
-    expect((await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name).toBe('TERMINATED');
+    expect(
+      (await client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe()).status.name,
+    ).toBe('TERMINATED');
     const reset = client.workflow.getHandle(handle.workflowId, newRunId);
     // Only signals before the reset point (none or the one, depending on when it arrived) are in the new run.
     const kept = itemsIn(events.slice(0, cut));
@@ -566,11 +667,17 @@ describe('reset and delete', () => {
     expect((await client.workflow.getHandle(handle.workflowId).describe()).runId).toBe(newRunId);
   });
 
-  it('refuses a reset to an event that is not a workflow task\'s end with INVALID_ARGUMENT', async () => {
+  it("refuses a reset to an event that is not a workflow task's end with INVALID_ARGUMENT", async () => {
     const handle = await client.workflow.start(echoWorkflow, { ...options('reset-invalid'), args: ['x'] });
     await handle.result();
     const err = await client.workflowService
-      .resetWorkflowExecution({ namespace: namespace(), workflowExecution: { workflowId: handle.workflowId }, reason: 'bad', workflowTaskFinishEventId: Long.fromNumber(1), requestId: randomUUID() })
+      .resetWorkflowExecution({
+        namespace: namespace(),
+        workflowExecution: { workflowId: handle.workflowId },
+        reason: 'bad',
+        workflowTaskFinishEventId: Long.fromNumber(1),
+        requestId: randomUUID(),
+      })
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: grpcStatus.INVALID_ARGUMENT });
     // Nothing changed: the current run is still the original, completed.
@@ -581,8 +688,16 @@ describe('reset and delete', () => {
 
   it('deletes a run: a running one is terminated first, and then it is gone', async () => {
     const handle = await client.workflow.start(waitForUnblock, options('delete'));
-    await client.workflowService.deleteWorkflowExecution({ namespace: namespace(), workflowExecution: { workflowId: handle.workflowId } });
-    await eventually('the run to be deleted', () => handle.describe().then(() => false, (err: unknown) => err instanceof WorkflowNotFoundError));
+    await client.workflowService.deleteWorkflowExecution({
+      namespace: namespace(),
+      workflowExecution: { workflowId: handle.workflowId },
+    });
+    await eventually('the run to be deleted', () =>
+      handle.describe().then(
+        () => false,
+        (err: unknown) => err instanceof WorkflowNotFoundError,
+      ),
+    );
     await expect(handle.signal(unblockSignal, 'too late')).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
 });

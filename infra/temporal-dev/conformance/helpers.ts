@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, makeTelemetryFilterString, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  Runtime,
+  Worker,
+  bundleWorkflowCode,
+  makeTelemetryFilterString,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createTestEnv } from '../../temporal/test-env';
 import * as activities from './activities';
 
@@ -91,7 +98,11 @@ export interface ConformanceEnv {
 export function useConformanceEnv(
   name: string,
   ready: (setup: ConformanceEnv) => void,
-  options: { bundle?: () => Promise<WorkflowBundleWithSourceMap>; taskQueue?: string; beforeTeardown?: () => Promise<void> } = {},
+  options: {
+    bundle?: () => Promise<WorkflowBundleWithSourceMap>;
+    taskQueue?: string;
+    beforeTeardown?: () => Promise<void>;
+  } = {},
 ): void {
   let setup: ConformanceEnv | undefined;
   let env: TestWorkflowEnvironment | undefined;
@@ -112,7 +123,11 @@ export function useConformanceEnv(
 }
 
 /** Polls until `probe` yields a value (a real server applies some changes asynchronously). */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, tries = 200): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  tries = 200,
+): Promise<T> {
   for (let i = 0; i < tries; i++) {
     const value = await probe();
     if (value) return value;

@@ -2,7 +2,16 @@
 // deleting run against any server; the tests that let days pass need time skipping and skip on a real server.
 import { randomUUID } from 'node:crypto';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { ScheduleNotFoundError, ServiceError, ScheduleOverlapPolicy, WorkflowFailedError, type Client, type ScheduleDescription, type ScheduleHandle, type ScheduleOptionsAction } from '@temporalio/client';
+import {
+  ScheduleNotFoundError,
+  ServiceError,
+  ScheduleOverlapPolicy,
+  WorkflowFailedError,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleHandle,
+  type ScheduleOptionsAction,
+} from '@temporalio/client';
 import { msToTs, tsToMs } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { usingEmbeddedServer } from '../../temporal/test-env';
@@ -27,8 +36,17 @@ describe('schedules (ScheduleClient)', () => {
 
   const scheduleId = (label: string) => `conformance-${label}-${randomUUID()}`;
 
-  function action(workflow: typeof recurringRun | typeof waitForUnblock = recurringRun, args: unknown[] = []): ScheduleOptionsAction {
-    return { type: 'startWorkflow', workflowType: workflow, taskQueue: worker.taskQueue, args, workflowId: `wf-${randomUUID()}` } as ScheduleOptionsAction;
+  function action(
+    workflow: typeof recurringRun | typeof waitForUnblock = recurringRun,
+    args: unknown[] = [],
+  ): ScheduleOptionsAction {
+    return {
+      type: 'startWorkflow',
+      workflowType: workflow,
+      taskQueue: worker.taskQueue,
+      args,
+      workflowId: `wf-${randomUUID()}`,
+    } as ScheduleOptionsAction;
   }
 
   async function create(options: Parameters<Client['schedule']['create']>[0]): Promise<ScheduleHandle> {
@@ -51,11 +69,19 @@ describe('schedules (ScheduleClient)', () => {
     const description = await handle.describe();
     expect(description.scheduleId).toBe(id);
     expect(description.spec.timezone).toBe('Asia/Shanghai');
-    expect(description.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 16, end: 16, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }], comment: 'meeting with PMC' });
+    expect(description.spec.calendars?.[0]).toMatchObject({
+      hour: [{ start: 16, end: 16, step: 1 }],
+      minute: [{ start: 0, end: 0, step: 1 }],
+      comment: 'meeting with PMC',
+    });
     expect(description.policies).toMatchObject({ overlap: ScheduleOverlapPolicy.SKIP, pauseOnFailure: false });
     expect(description.state).toMatchObject({ paused: false, note: 'created by the conformance suite' });
     expect(description.memo).toEqual({ purpose: 'daily meeting' });
-    expect(description.action).toMatchObject({ type: 'startWorkflow', workflowType: 'recurringRun', taskQueue: worker.taskQueue });
+    expect(description.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'recurringRun',
+      taskQueue: worker.taskQueue,
+    });
     // 16:00 in Shanghai is 08:00 UTC, every day.
     const next = description.info.nextActionTimes;
     expect(next.length).toBeGreaterThanOrEqual(2);
@@ -67,23 +93,34 @@ describe('schedules (ScheduleClient)', () => {
   });
 
   it('compiles cron strings with CRON_TZ into calendars and the time zone', async () => {
-    const handle = await create({ scheduleId: scheduleId('cron'), spec: { cronExpressions: ['CRON_TZ=Asia/Shanghai 20 17 * * *'] }, action: action() });
+    const handle = await create({
+      scheduleId: scheduleId('cron'),
+      spec: { cronExpressions: ['CRON_TZ=Asia/Shanghai 20 17 * * *'] },
+      action: action(),
+    });
     const description = await handle.describe();
     expect(description.spec.timezone).toBe('Asia/Shanghai');
-    expect(description.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 17, end: 17, step: 1 }], minute: [{ start: 20, end: 20, step: 1 }] });
+    expect(description.spec.calendars?.[0]).toMatchObject({
+      hour: [{ start: 17, end: 17, step: 1 }],
+      minute: [{ start: 20, end: 20, step: 1 }],
+    });
     for (const t of description.info.nextActionTimes) expect(t.toISOString()).toMatch(/T09:20:00\.000Z$/);
   });
 
   it('refuses an invalid spec with a message naming the problem, creating nothing', async () => {
     const id = scheduleId('invalid');
-    await expect(client.schedule.create({ scheduleId: id, spec: { cronExpressions: ['0 25 * * *'] }, action: action() })).rejects.toThrow(/hour|range/i);
+    await expect(
+      client.schedule.create({ scheduleId: id, spec: { cronExpressions: ['0 25 * * *'] }, action: action() }),
+    ).rejects.toThrow(/hour|range/i);
     await expect(client.schedule.getHandle(id).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
   });
 
   it('refuses a second schedule with the same id', async () => {
     const id = scheduleId('duplicate');
     await create({ scheduleId: id, spec: { intervals: [{ every: '1h' }] }, action: action() });
-    await expect(create({ scheduleId: id, spec: { intervals: [{ every: '1h' }] }, action: action() })).rejects.toThrow(/already/i);
+    await expect(create({ scheduleId: id, spec: { intervals: [{ every: '1h' }] }, action: action() })).rejects.toThrow(
+      /already/i,
+    );
   });
 
   it('starts a workflow on trigger, with the scheduled-by search attributes', async () => {
@@ -96,7 +133,9 @@ describe('schedules (ScheduleClient)', () => {
     });
     expect(description.info.numActionsTaken).toBe(1);
     const started = description.info.recentActions[0].action.workflow;
-    const report: RecurringRunReport = await client.workflow.getHandle(started.workflowId, started.firstExecutionRunId).result();
+    const report: RecurringRunReport = await client.workflow
+      .getHandle(started.workflowId, started.firstExecutionRunId)
+      .result();
     expect(report.scheduledById).toBe(id);
     expect(report.scheduledStartTime).not.toBeNull();
     expect(report.count).toBe(1);
@@ -105,7 +144,11 @@ describe('schedules (ScheduleClient)', () => {
   });
 
   it('pauses and unpauses with notes', async () => {
-    const handle = await create({ scheduleId: scheduleId('pause'), spec: { intervals: [{ every: '1 day' }] }, action: action() });
+    const handle = await create({
+      scheduleId: scheduleId('pause'),
+      spec: { intervals: [{ every: '1 day' }] },
+      action: action(),
+    });
     await handle.pause('holiday');
     expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'holiday' });
     await handle.unpause('back to work');
@@ -113,8 +156,15 @@ describe('schedules (ScheduleClient)', () => {
   });
 
   it('updates the spec and keeps the action', async () => {
-    const handle = await create({ scheduleId: scheduleId('update'), spec: { intervals: [{ every: '1 day' }] }, action: action() });
-    await handle.update((previous: ScheduleDescription) => ({ ...previous, spec: { calendars: [{ hour: 9, dayOfWeek: 'MONDAY' }], timezone: 'Europe/Berlin' } }));
+    const handle = await create({
+      scheduleId: scheduleId('update'),
+      spec: { intervals: [{ every: '1 day' }] },
+      action: action(),
+    });
+    await handle.update((previous: ScheduleDescription) => ({
+      ...previous,
+      spec: { calendars: [{ hour: 9, dayOfWeek: 'MONDAY' }], timezone: 'Europe/Berlin' },
+    }));
     const description = await handle.describe();
     expect(description.spec.timezone).toBe('Europe/Berlin');
     expect(description.spec.intervals).toEqual([]);
@@ -124,9 +174,17 @@ describe('schedules (ScheduleClient)', () => {
 
   it('lists schedules, filtered by id and paused state, and deletes them', async () => {
     const id = scheduleId('list');
-    const handle = await create({ scheduleId: id, spec: { intervals: [{ every: '1 day' }] }, action: action(), state: { paused: true, note: 'listed' } });
+    const handle = await create({
+      scheduleId: id,
+      spec: { intervals: [{ every: '1 day' }] },
+      action: action(),
+      state: { paused: true, note: 'listed' },
+    });
     const listed = await eventually('the schedule in the listing', async () => {
-      for await (const entry of client.schedule.list({ query: `ScheduleId = '${id}' AND TemporalSchedulePaused = true` })) if (entry.scheduleId === id) return entry;
+      for await (const entry of client.schedule.list({
+        query: `ScheduleId = '${id}' AND TemporalSchedulePaused = true`,
+      }))
+        if (entry.scheduleId === id) return entry;
       return undefined;
     });
     expect(listed.state).toMatchObject({ paused: true, note: 'listed' });
@@ -154,12 +212,20 @@ describe('schedules (ScheduleClient)', () => {
 
   itSkipsTime('runs a daily 16:00 Asia/Shanghai schedule as days pass, handing each run the last result', async () => {
     const id = scheduleId('days');
-    const handle = await create({ scheduleId: id, spec: { cronExpressions: ['0 16 * * *'], timezone: 'Asia/Shanghai' }, action: action() });
+    const handle = await create({
+      scheduleId: id,
+      spec: { cronExpressions: ['0 16 * * *'], timezone: 'Asia/Shanghai' },
+      action: action(),
+    });
     await env.sleep(3 * DAY_MS + HOUR_MS);
     const description = await handle.describe();
     expect(description.info.numActionsTaken).toBe(3);
     const runs = description.info.recentActions;
-    expect(runs.map((r) => r.scheduledAt.toISOString().slice(11))).toEqual(['08:00:00.000Z', '08:00:00.000Z', '08:00:00.000Z']);
+    expect(runs.map((r) => r.scheduledAt.toISOString().slice(11))).toEqual([
+      '08:00:00.000Z',
+      '08:00:00.000Z',
+      '08:00:00.000Z',
+    ]);
     for (const r of runs) expect(r.action.workflow.workflowId).toMatch(/-\d{4}-\d\d-\d\dT08:00:00Z$/);
     const reports: RecurringRunReport[] = [];
     for (const r of runs) reports.push(await client.workflow.getHandle(r.action.workflow.workflowId).result());
@@ -182,7 +248,12 @@ describe('schedules (ScheduleClient)', () => {
     [ScheduleOverlapPolicy.CANCEL_OTHER, { taken: 3, skipped: 0, running: 1 }, { taken: 3, running: 0 }],
     [ScheduleOverlapPolicy.TERMINATE_OTHER, { taken: 3, skipped: 0, running: 1 }, { taken: 3, running: 0 }],
   ])('overlap policy %s: three hourly times while the first run waits', async (overlap, during, after) => {
-    const handle = await create({ scheduleId: scheduleId(`overlap-${overlap}`), spec: { intervals: [{ every: '1 hour' }] }, action: action(waitForUnblock), policies: { overlap } });
+    const handle = await create({
+      scheduleId: scheduleId(`overlap-${overlap}`),
+      spec: { intervals: [{ every: '1 hour' }] },
+      action: action(waitForUnblock),
+      policies: { overlap },
+    });
     await passHours(3);
     const description = await handle.describe();
     expect({
@@ -191,7 +262,8 @@ describe('schedules (ScheduleClient)', () => {
       running: description.info.runningActions.length,
     }).toEqual(during);
     // Releasing the runs that wait lets buffered starts go.
-    for (const r of description.info.runningActions) await client.workflow.getHandle(r.workflow.workflowId).signal(unblockSignal, 'done');
+    for (const r of description.info.runningActions)
+      await client.workflow.getHandle(r.workflow.workflowId).signal(unblockSignal, 'done');
     const settled = await eventually('the released runs to close', async () => {
       const d = await handle.describe();
       const state = { taken: d.info.numActionsTaken, running: d.info.runningActions.length };
@@ -201,8 +273,18 @@ describe('schedules (ScheduleClient)', () => {
   });
 
   itSkipsTime('takes no scheduled actions while paused, and stops after its limited actions', async () => {
-    const paused = await create({ scheduleId: scheduleId('paused'), spec: { intervals: [{ every: '1 hour' }] }, action: action(), state: { paused: true } });
-    const limited = await create({ scheduleId: scheduleId('limited'), spec: { intervals: [{ every: '1 hour' }] }, action: action(), state: { remainingActions: 2 } });
+    const paused = await create({
+      scheduleId: scheduleId('paused'),
+      spec: { intervals: [{ every: '1 hour' }] },
+      action: action(),
+      state: { paused: true },
+    });
+    const limited = await create({
+      scheduleId: scheduleId('limited'),
+      spec: { intervals: [{ every: '1 hour' }] },
+      action: action(),
+      state: { remainingActions: 2 },
+    });
     await passHours(5);
     expect((await paused.describe()).info.numActionsTaken).toBe(0);
     const description = await limited.describe();
@@ -212,23 +294,40 @@ describe('schedules (ScheduleClient)', () => {
   });
 
   itSkipsTime('pauses itself when a run fails (pause on failure)', async () => {
-    const handle = await create({ scheduleId: scheduleId('pause-on-failure'), spec: { intervals: [{ every: '1 hour' }] }, action: action(recurringRun, [true]), policies: { pauseOnFailure: true } });
+    const handle = await create({
+      scheduleId: scheduleId('pause-on-failure'),
+      spec: { intervals: [{ every: '1 hour' }] },
+      action: action(recurringRun, [true]),
+      policies: { pauseOnFailure: true },
+    });
     await passHours(3);
     const description = await handle.describe();
     expect(description.info.numActionsTaken).toBe(1);
     expect(description.state.paused).toBe(true);
-    await expect(client.workflow.getHandle(description.info.recentActions[0].action.workflow.workflowId).result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    await expect(
+      client.workflow.getHandle(description.info.recentActions[0].action.workflow.workflowId).result(),
+    ).rejects.toBeInstanceOf(WorkflowFailedError);
   });
 
   itSkipsTime('backfills the times of a past range', async () => {
-    const handle = await create({ scheduleId: scheduleId('backfill'), spec: { calendars: [{ hour: 2 }] }, action: action() });
+    const handle = await create({
+      scheduleId: scheduleId('backfill'),
+      spec: { calendars: [{ hour: 2 }] },
+      action: action(),
+    });
     const now = await env.currentTimeMs();
     const end = new Date(Math.floor(now / DAY_MS) * DAY_MS - DAY_MS + 3 * HOUR_MS);
-    await handle.backfill({ start: new Date(end.getTime() - 3 * DAY_MS), end, overlap: ScheduleOverlapPolicy.ALLOW_ALL });
+    await handle.backfill({
+      start: new Date(end.getTime() - 3 * DAY_MS),
+      end,
+      overlap: ScheduleOverlapPolicy.ALLOW_ALL,
+    });
     const description = await handle.describe();
     // 02:00 on each of the three days before the end.
     expect(description.info.numActionsTaken).toBe(3);
-    expect(description.info.recentActions.map((r) => r.scheduledAt.toISOString().slice(11))).toEqual(Array(3).fill('02:00:00.000Z'));
+    expect(description.info.recentActions.map((r) => r.scheduledAt.toISOString().slice(11))).toEqual(
+      Array(3).fill('02:00:00.000Z'),
+    );
   });
 });
 
@@ -241,30 +340,44 @@ describe('cron workflows (cronSchedule)', () => {
 
   it('refuses an invalid cron schedule with INVALID_ARGUMENT, starting nothing', async () => {
     const workflowId = `cron-invalid-${randomUUID()}`;
-    const refused = await client.workflow.start(recurringRun, { taskQueue: worker.taskQueue, workflowId, cronSchedule: '61 * * * *' }).then(
-      () => undefined,
-      (err: Error) => err,
-    );
+    const refused = await client.workflow
+      .start(recurringRun, { taskQueue: worker.taskQueue, workflowId, cronSchedule: '61 * * * *' })
+      .then(
+        () => undefined,
+        (err: Error) => err,
+      );
     expect(refused).toBeInstanceOf(ServiceError);
     expect((refused as ServiceError).cause).toMatchObject({ code: grpcStatus.INVALID_ARGUMENT });
     await expect(client.workflow.getHandle(workflowId).describe()).rejects.toThrow(/not found/i);
   });
 
   it('waits for the first cron time before the first workflow task', async () => {
-    const handle = await client.workflow.start(recurringRun, { taskQueue: worker.taskQueue, workflowId: `cron-backoff-${randomUUID()}`, cronSchedule: 'CRON_TZ=Asia/Shanghai 0 16 * * *' });
+    const handle = await client.workflow.start(recurringRun, {
+      taskQueue: worker.taskQueue,
+      workflowId: `cron-backoff-${randomUUID()}`,
+      cronSchedule: 'CRON_TZ=Asia/Shanghai 0 16 * * *',
+    });
     const started = (await handle.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
     expect(started?.cronSchedule).toBe('CRON_TZ=Asia/Shanghai 0 16 * * *');
     const backoff = tsToMs(started?.firstWorkflowTaskBackoff ?? undefined);
     expect(backoff).toBeGreaterThan(0);
     expect(backoff).toBeLessThanOrEqual(DAY_MS);
-    const firstRunAt = new Date(Math.round((tsToMs(started?.firstWorkflowTaskBackoff ?? undefined) + (await handle.describe()).startTime.getTime()) / 1000) * 1000);
+    const firstRunAt = new Date(
+      Math.round(
+        (tsToMs(started?.firstWorkflowTaskBackoff ?? undefined) + (await handle.describe()).startTime.getTime()) / 1000,
+      ) * 1000,
+    );
     expect(firstRunAt.toISOString()).toMatch(/T08:00:00\.000Z$/);
     await handle.terminate('end of test');
   });
 
   itSkipsTime('runs again at each cron time with the last result, until terminated', async () => {
     const workflowId = `cron-days-${randomUUID()}`;
-    const first = await client.workflow.start(recurringRun, { taskQueue: worker.taskQueue, workflowId, cronSchedule: '0 16 * * *' });
+    const first = await client.workflow.start(recurringRun, {
+      taskQueue: worker.taskQueue,
+      workflowId,
+      cronSchedule: '0 16 * * *',
+    });
     const now = await env.currentTimeMs();
     // Just after the third 16:00 UTC from now.
     const third = (Math.floor((now - 16 * HOUR_MS) / DAY_MS) + 3) * DAY_MS + 16 * HOUR_MS;
@@ -275,9 +388,13 @@ describe('cron workflows (cronSchedule)', () => {
     expect(description.status.name).toBe('RUNNING');
     const started = (await current.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
     expect(started?.initiator).toBe(3); // CRON_SCHEDULE
-    const last = JSON.parse(Buffer.from(started?.lastCompletionResult?.payloads?.[0]?.data ?? []).toString()) as RecurringRunReport;
+    const last = JSON.parse(
+      Buffer.from(started?.lastCompletionResult?.payloads?.[0]?.data ?? []).toString(),
+    ) as RecurringRunReport;
     expect(last.count).toBe(3);
-    const firstClose = (await client.workflow.getHandle(workflowId, first.firstExecutionRunId).fetchHistory()).events?.at(-1);
+    const firstClose = (
+      await client.workflow.getHandle(workflowId, first.firstExecutionRunId).fetchHistory()
+    ).events?.at(-1);
     expect(firstClose?.workflowExecutionCompletedEventAttributes?.newExecutionRunId).toBeTruthy();
     await current.terminate('chain ends here');
     await env.sleep(2 * DAY_MS);

@@ -7,7 +7,17 @@ import { msToTs, tsToMs } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { usingEmbeddedServer } from '../../temporal/test-env';
-import { eventTypeName, eventually, historyEventTypes, historyEvents, startConformanceWorker, useConformanceEnv, uniqueWorkflowId, withoutWorkflowTaskEvents, type RunningWorker } from './helpers';
+import {
+  eventTypeName,
+  eventually,
+  historyEventTypes,
+  historyEvents,
+  startConformanceWorker,
+  useConformanceEnv,
+  uniqueWorkflowId,
+  withoutWorkflowTaskEvents,
+  type RunningWorker,
+} from './helpers';
 import { attemptsByWorkflow } from './activities';
 import { itemSignal, phaseQuery, runActivity, unblockSignal, waitDays, waitForUnblockOrDeadline } from './workflows';
 
@@ -29,14 +39,23 @@ describeTimeSkipping('time skipping (createTimeSkipping with the embedded server
 
   it('completes a workflow that sleeps 30 days within seconds of real time', async () => {
     const serverStart = await env.currentTimeMs();
-    const handle = await client.workflow.start(waitDays, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('thirty-days'), args: [30] });
+    const handle = await client.workflow.start(waitDays, {
+      taskQueue: worker.taskQueue,
+      workflowId: uniqueWorkflowId('thirty-days'),
+      args: [30],
+    });
     const workflowElapsed = await handle.result();
     expect(workflowElapsed).toBeGreaterThanOrEqual(30 * DAY_MS);
     expect((await env.currentTimeMs()) - serverStart).toBeGreaterThanOrEqual(30 * DAY_MS);
-    expect(withoutWorkflowTaskEvents(await historyEventTypes(handle))).toEqual(['WorkflowExecutionStarted', 'TimerStarted', 'TimerFired', 'WorkflowExecutionCompleted']);
+    expect(withoutWorkflowTaskEvents(await historyEventTypes(handle))).toEqual([
+      'WorkflowExecutionStarted',
+      'TimerStarted',
+      'TimerFired',
+      'WorkflowExecutionCompleted',
+    ]);
   });
 
-  it('skips ahead to a run timeout that falls before the workflow\'s timer', async () => {
+  it("skips ahead to a run timeout that falls before the workflow's timer", async () => {
     const serverStart = await env.currentTimeMs();
     const handle = await client.workflow.start(waitDays, {
       taskQueue: worker.taskQueue,
@@ -53,7 +72,10 @@ describeTimeSkipping('time skipping (createTimeSkipping with the embedded server
   });
 
   it('advances server time with env.sleep, firing the timers that fall due', async () => {
-    const handle = await client.workflow.start(waitForUnblockOrDeadline, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('env-sleep') });
+    const handle = await client.workflow.start(waitForUnblockOrDeadline, {
+      taskQueue: worker.taskQueue,
+      workflowId: uniqueWorkflowId('env-sleep'),
+    });
     expect(await handle.query(phaseQuery)).toBe('waiting');
     const before = await env.currentTimeMs();
     await env.sleep('2 days');
@@ -65,7 +87,10 @@ describeTimeSkipping('time skipping (createTimeSkipping with the embedded server
   });
 
   it('does not skip time while nobody waits on a result or sleeps', async () => {
-    const handle = await client.workflow.start(waitForUnblockOrDeadline, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('locked') });
+    const handle = await client.workflow.start(waitForUnblockOrDeadline, {
+      taskQueue: worker.taskQueue,
+      workflowId: uniqueWorkflowId('locked'),
+    });
     const before = await env.currentTimeMs();
     expect(await handle.query(phaseQuery)).toBe('waiting');
     // Time is locked outside result()/sleep: the day-long deadline has not passed after a query round trip.
@@ -98,7 +123,10 @@ describeTimeSkipping('time skipping (createTimeSkipping with the embedded server
   });
 
   it('re-arms a timer pending at the reset point in the reset run', async () => {
-    const handle = await client.workflow.start(waitForUnblockOrDeadline, { taskQueue: worker.taskQueue, workflowId: uniqueWorkflowId('reset-timer') });
+    const handle = await client.workflow.start(waitForUnblockOrDeadline, {
+      taskQueue: worker.taskQueue,
+      workflowId: uniqueWorkflowId('reset-timer'),
+    });
     // A signal without a handler: a second workflow task that completes with the day-long timer still pending.
     await handle.signal(itemSignal, 1);
     const completedTasks = await eventually('a second completed workflow task', async () => {
@@ -126,7 +154,11 @@ describeTimeSkipping('time skipping (createTimeSkipping with the embedded server
     const handle = await client.workflow.start(runActivity, {
       taskQueue: worker.taskQueue,
       workflowId: uniqueWorkflowId('backoff-skip'),
-      args: ['failUntilAttempt', [2], { startToCloseTimeout: '10s', retry: { initialInterval: '1 hour', maximumAttempts: 2 } }],
+      args: [
+        'failUntilAttempt',
+        [2],
+        { startToCloseTimeout: '10s', retry: { initialInterval: '1 hour', maximumAttempts: 2 } },
+      ],
     });
     expect(await handle.result()).toBe('succeeded on attempt 2');
     const [first, second] = attemptsByWorkflow.get(handle.workflowId)!;

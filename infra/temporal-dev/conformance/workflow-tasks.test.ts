@@ -19,7 +19,15 @@ import {
   withoutWorkflowTaskEvents,
   type RunningWorker,
 } from './helpers';
-import { cancelTimer, echoWorkflow, failFirstWorkflowTask, patchedWorkflow, sleeper, unblockSignal, waitForUnblock } from './workflows';
+import {
+  cancelTimer,
+  echoWorkflow,
+  failFirstWorkflowTask,
+  patchedWorkflow,
+  sleeper,
+  unblockSignal,
+  waitForUnblock,
+} from './workflows';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -49,7 +57,9 @@ describe('workflow tasks', () => {
     ]);
     const failed = firstEventOfType(events, 'WorkflowTaskFailed').workflowTaskFailedEventAttributes!;
     expect(failed.failure?.message).toContain('first workflow task fails on purpose');
-    expect(failed.cause).toBe(temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE);
+    expect(failed.cause).toBe(
+      temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+    );
     expect(failed.scheduledEventId?.toString()).toBe('2');
     expect(failed.startedEventId?.toString()).toBe('3');
     expect(events[4].workflowTaskScheduledEventAttributes?.attempt).toBe(2);
@@ -103,19 +113,33 @@ describe('workflow tasks handled by hand', () => {
       'WorkflowTaskCompleted',
       'WorkflowExecutionCompleted',
     ]);
-    expect(events[3].workflowTaskTimedOutEventAttributes?.timeoutType).toBe(temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
+    expect(events[3].workflowTaskTimedOutEventAttributes?.timeoutType).toBe(
+      temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
+    );
     expect(events[4].workflowTaskScheduledEventAttributes?.attempt).toBe(2);
   });
 
   it('buffers a signal that arrives while a task is in flight and schedules a new task after it completes', async () => {
     const taskQueue = `manual-${randomUUID()}`;
-    const handle = await client.workflow.start(waitForUnblock, { taskQueue, workflowId: uniqueWorkflowId('buffered-signal') });
+    const handle = await client.workflow.start(waitForUnblock, {
+      taskQueue,
+      workflowId: uniqueWorkflowId('buffered-signal'),
+    });
     const task = await takeWorkflowTask(taskQueue);
     await handle.signal(unblockSignal, 'arrived mid-task');
     // Nothing about the signal may be visible in history while the task is in flight.
-    expect(await historyEventTypes(handle)).toEqual(['WorkflowExecutionStarted', 'WorkflowTaskScheduled', 'WorkflowTaskStarted']);
+    expect(await historyEventTypes(handle)).toEqual([
+      'WorkflowExecutionStarted',
+      'WorkflowTaskScheduled',
+      'WorkflowTaskStarted',
+    ]);
     // waitForUnblock's first activation issues no commands, so an empty completion is what the SDK would send.
-    await client.workflowService.respondWorkflowTaskCompleted({ namespace: namespace(), taskToken: task.taskToken, commands: [], identity: 'conformance-manual-worker' });
+    await client.workflowService.respondWorkflowTaskCompleted({
+      namespace: namespace(),
+      taskToken: task.taskToken,
+      commands: [],
+      identity: 'conformance-manual-worker',
+    });
     expect(await historyEventTypes(handle)).toEqual([
       'WorkflowExecutionStarted',
       'WorkflowTaskScheduled',
@@ -134,11 +158,19 @@ describe('workflow tasks handled by hand', () => {
 
   it('fails the in-flight task when the workflow is terminated, and answers its late completion NOT_FOUND', async () => {
     const taskQueue = `manual-${randomUUID()}`;
-    const handle = await client.workflow.start(waitForUnblock, { taskQueue, workflowId: uniqueWorkflowId('terminate-mid-task') });
+    const handle = await client.workflow.start(waitForUnblock, {
+      taskQueue,
+      workflowId: uniqueWorkflowId('terminate-mid-task'),
+    });
     const task = await takeWorkflowTask(taskQueue);
     await handle.terminate('stopped mid-task');
     const late = await client.workflowService
-      .respondWorkflowTaskCompleted({ namespace: namespace(), taskToken: task.taskToken, commands: [], identity: 'conformance-manual-worker' })
+      .respondWorkflowTaskCompleted({
+        namespace: namespace(),
+        taskToken: task.taskToken,
+        commands: [],
+        identity: 'conformance-manual-worker',
+      })
       .catch((err: unknown) => err);
     expect(late).toMatchObject({ code: grpcStatus.NOT_FOUND });
     const events = await historyEvents(handle);
@@ -156,10 +188,18 @@ describe('workflow tasks handled by hand', () => {
 
   it('answers a second completion of the same task NOT_FOUND', async () => {
     const taskQueue = `manual-${randomUUID()}`;
-    const handle = await client.workflow.start(waitForUnblock, { taskQueue, workflowId: uniqueWorkflowId('stale-token') });
+    const handle = await client.workflow.start(waitForUnblock, {
+      taskQueue,
+      workflowId: uniqueWorkflowId('stale-token'),
+    });
     const task = await takeWorkflowTask(taskQueue);
     const respond = () =>
-      client.workflowService.respondWorkflowTaskCompleted({ namespace: namespace(), taskToken: task.taskToken, commands: [], identity: 'conformance-manual-worker' });
+      client.workflowService.respondWorkflowTaskCompleted({
+        namespace: namespace(),
+        taskToken: task.taskToken,
+        commands: [],
+        identity: 'conformance-manual-worker',
+      });
     await respond();
     await expect(respond()).rejects.toMatchObject({ code: grpcStatus.NOT_FOUND });
     await handle.terminate('test over');
@@ -167,7 +207,10 @@ describe('workflow tasks handled by hand', () => {
 
   it('rejects completing the workflow while a buffered signal is unhandled (UnhandledCommand)', async () => {
     const taskQueue = `manual-${randomUUID()}`;
-    const handle = await client.workflow.start(waitForUnblock, { taskQueue, workflowId: uniqueWorkflowId('unhandled-command') });
+    const handle = await client.workflow.start(waitForUnblock, {
+      taskQueue,
+      workflowId: uniqueWorkflowId('unhandled-command'),
+    });
     const task = await takeWorkflowTask(taskQueue);
     await handle.signal(unblockSignal, 'must not be lost');
     const outcome = await client.workflowService
@@ -178,7 +221,9 @@ describe('workflow tasks handled by hand', () => {
         commands: [
           {
             commandType: temporal.api.enums.v1.CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
-            completeWorkflowExecutionCommandAttributes: { result: { payloads: [defaultPayloadConverter.toPayload('ignored the signal')] } },
+            completeWorkflowExecutionCommandAttributes: {
+              result: { payloads: [defaultPayloadConverter.toPayload('ignored the signal')] },
+            },
           },
         ],
       })
@@ -212,7 +257,12 @@ describe('timers', () => {
     const elapsed = await handle.result();
     expect(elapsed).toBeGreaterThanOrEqual(2000);
     const events = await historyEvents(handle);
-    expect(withoutWorkflowTaskEvents(events.map(eventTypeName))).toEqual(['WorkflowExecutionStarted', 'TimerStarted', 'TimerFired', 'WorkflowExecutionCompleted']);
+    expect(withoutWorkflowTaskEvents(events.map(eventTypeName))).toEqual([
+      'WorkflowExecutionStarted',
+      'TimerStarted',
+      'TimerFired',
+      'WorkflowExecutionCompleted',
+    ]);
     const started = firstEventOfType(events, 'TimerStarted');
     expect(durationMs(started.timerStartedEventAttributes?.startToFireTimeout)).toBe(2000);
     const fired = firstEventOfType(events, 'TimerFired').timerFiredEventAttributes!;
@@ -234,7 +284,9 @@ describe('timers', () => {
     ]);
     const [hourTimer, secondTimer] = events.filter((event) => eventTypeName(event) === 'TimerStarted');
     expect(durationMs(hourTimer.timerStartedEventAttributes?.startToFireTimeout)).toBe(3_600_000);
-    expect(firstEventOfType(events, 'TimerFired').timerFiredEventAttributes?.timerId).toBe(secondTimer.timerStartedEventAttributes?.timerId);
+    expect(firstEventOfType(events, 'TimerFired').timerFiredEventAttributes?.timerId).toBe(
+      secondTimer.timerStartedEventAttributes?.timerId,
+    );
     const canceled = firstEventOfType(events, 'TimerCanceled').timerCanceledEventAttributes!;
     expect(canceled.timerId).toBe(hourTimer.timerStartedEventAttributes?.timerId);
     expect(canceled.startedEventId?.toString()).toBe(hourTimer.eventId?.toString());
@@ -254,7 +306,11 @@ describe('markers', () => {
 
 describe('workflow timeouts', () => {
   it('times out a run that exceeds its run timeout', async () => {
-    const handle = await client.workflow.start(sleeper, { ...options('run-timeout'), args: [3_600_000], workflowRunTimeout: '2s' });
+    const handle = await client.workflow.start(sleeper, {
+      ...options('run-timeout'),
+      args: [3_600_000],
+      workflowRunTimeout: '2s',
+    });
     const outcome = await handle.result().catch((err: unknown) => err);
     expect(outcome).toBeInstanceOf(WorkflowFailedError);
     expect((outcome as WorkflowFailedError).cause).toBeInstanceOf(TimeoutFailure);
@@ -265,7 +321,11 @@ describe('workflow timeouts', () => {
   });
 
   it('times out an execution that exceeds its execution timeout', async () => {
-    const handle = await client.workflow.start(sleeper, { ...options('execution-timeout'), args: [3_600_000], workflowExecutionTimeout: '2s' });
+    const handle = await client.workflow.start(sleeper, {
+      ...options('execution-timeout'),
+      args: [3_600_000],
+      workflowExecutionTimeout: '2s',
+    });
     const outcome = await handle.result().catch((err: unknown) => err);
     expect(outcome).toBeInstanceOf(WorkflowFailedError);
     expect((outcome as WorkflowFailedError).cause).toBeInstanceOf(TimeoutFailure);

@@ -229,7 +229,8 @@ export class Engine {
     const ev = this.makeEvent(ex, kind, attrs);
     ex.history.push(ev);
     ex.historySizeBytes += 64 + payloadsSize(attrs.input) + payloadsSize(attrs.result);
-    if (ex.history.length === HISTORY_WARN_EVENTS) this.log('warn', `workflow ${ex.workflowId} history passed ${HISTORY_WARN_EVENTS} events`);
+    if (ex.history.length === HISTORY_WARN_EVENTS)
+      this.log('warn', `workflow ${ex.workflowId} history passed ${HISTORY_WARN_EVENTS} events`);
     this.notifyHistory(ex);
     return ev;
   }
@@ -346,7 +347,8 @@ export class Engine {
     this.checkBlob(blobSize(req.input, req.signalInput), `workflow ${workflowId} input`);
     if (req.cronSchedule) cronBackoffMs(req.cronSchedule, this.now());
     const unknownSa = this.searchAttributes?.unknownAttribute(ns.name, req.searchAttributes?.indexedFields ?? {});
-    if (unknownSa) throw errors.invalidArgument(`Namespace ${ns.name} has no mapping defined for search attribute ${unknownSa}`);
+    if (unknownSa)
+      throw errors.invalidArgument(`Namespace ${ns.name} has no mapping defined for search attribute ${unknownSa}`);
 
     if (!extra.continuedFrom) {
       const dedup = ns.requestIds.get(requestId);
@@ -378,7 +380,10 @@ export class Engine {
             existing.startRequestId,
             existing.runId,
           );
-        } else if (reuse === 2 && (existing.status === WorkflowStatus.COMPLETED || existing.status === WorkflowStatus.CONTINUED_AS_NEW)) {
+        } else if (
+          reuse === 2 &&
+          (existing.status === WorkflowStatus.COMPLETED || existing.status === WorkflowStatus.CONTINUED_AS_NEW)
+        ) {
           throw errors.alreadyExists(
             `Workflow execution already finished successfully. WorkflowId: ${workflowId}, RunId: ${existing.runId}. Workflow Id reuse policy: allow duplicate workflow Id if last run failed.`,
             existing.startRequestId,
@@ -398,7 +403,9 @@ export class Engine {
     if (runTimeoutMs) taskTimeoutMs = Math.min(taskTimeoutMs, runTimeoutMs);
     const cronSchedule: string = req.cronSchedule ?? '';
     const startDelayMs =
-      durationMs(req.workflowStartDelay) || durationMs(req.backoffStartInterval) || (cronSchedule !== '' && !extra.continuedFrom ? cronBackoffMs(cronSchedule, now) : 0);
+      durationMs(req.workflowStartDelay) ||
+      durationMs(req.backoffStartInterval) ||
+      (cronSchedule !== '' && !extra.continuedFrom ? cronBackoffMs(cronSchedule, now) : 0);
     const firstExecutionRunId = extra.continuedFrom?.firstExecutionRunId ?? runId;
     const executionDeadline = extra.continuedFrom
       ? extra.continuedFrom.executionDeadline
@@ -471,7 +478,9 @@ export class Engine {
       searchAttributes: Object.keys(ex.searchAttributes).length ? { indexedFields: ex.searchAttributes } : undefined,
       header: req.header ?? undefined,
       parentWorkflowNamespace: extra.parent?.namespace ?? '',
-      parentWorkflowExecution: extra.parent ? { workflowId: extra.parent.workflowId, runId: extra.parent.runId } : undefined,
+      parentWorkflowExecution: extra.parent
+        ? { workflowId: extra.parent.workflowId, runId: extra.parent.runId }
+        : undefined,
       parentInitiatedEventId: extra.parent?.initiatedEventId ?? 0,
       rootWorkflowExecution: ex.root ? { workflowId: ex.root.workflowId, runId: ex.root.runId } : { workflowId, runId },
       workflowId,
@@ -496,7 +505,7 @@ export class Engine {
     } else if (extra.eagerFor) {
       // As a real server: the task is started for the client's worker and travels in the start response.
       const wft = this.scheduleWorkflowTask(ex, false);
-      const eagerWorkflowTask = wft ? this.startWorkflowTask(ex, wft, extra.eagerFor) ?? undefined : undefined;
+      const eagerWorkflowTask = wft ? (this.startWorkflowTask(ex, wft, extra.eagerFor) ?? undefined) : undefined;
       this.log('debug', `started ${workflowType} ${workflowId}/${runId} eagerly`);
       return { ex, started: true, eagerWorkflowTask };
     } else {
@@ -514,7 +523,9 @@ export class Engine {
     const attempt = ex.wftAttempt;
     const ev = this.append(ex, 'workflowTaskScheduled', {
       // The task goes to the worker that asked for stickiness first, and the event says so, as on a Temporal server.
-      taskQueue: ex.sticky ? { name: ex.sticky.queue, kind: TaskQueueKind.STICKY, normalName: ex.taskQueue } : { name: ex.taskQueue, kind: TaskQueueKind.NORMAL },
+      taskQueue: ex.sticky
+        ? { name: ex.sticky.queue, kind: TaskQueueKind.STICKY, normalName: ex.taskQueue }
+        : { name: ex.taskQueue, kind: TaskQueueKind.NORMAL },
       startToCloseTimeout: fromMs(ex.taskTimeoutMs),
       attempt,
     });
@@ -593,11 +604,21 @@ export class Engine {
         protocolInstanceId: u.updateId,
         // Processable once history up to (not including) this task's Started event is applied.
         eventId: wft.startedEventId - 1,
-        body: { type_url: 'type.googleapis.com/temporal.api.update.v1.Request', value: encode('temporal.api.update.v1.Request', u.request) },
+        body: {
+          type_url: 'type.googleapis.com/temporal.api.update.v1.Request',
+          value: encode('temporal.api.update.v1.Request', u.request),
+        },
       });
     }
     return {
-      taskToken: encodeToken({ k: 'w', ns: ex.namespace, wid: ex.workflowId, rid: ex.runId, s: wft.scheduledEventId, a: wft.attempt }),
+      taskToken: encodeToken({
+        k: 'w',
+        ns: ex.namespace,
+        wid: ex.workflowId,
+        rid: ex.runId,
+        s: wft.scheduledEventId,
+        a: wft.attempt,
+      }),
       workflowExecution: { workflowId: ex.workflowId, runId: ex.runId },
       workflowType: { name: ex.workflowType },
       previousStartedEventId: ex.lastCompletedStartedId,
@@ -649,7 +670,13 @@ export class Engine {
     }
     const invalid = this.validateCommands(ex, commands, completing);
     if (invalid) {
-      this.failWorkflowTask(ex, wft, invalid.cause, { message: invalid.message, applicationFailureInfo: { type: 'BadCommand', nonRetryable: false } }, req.identity ?? '');
+      this.failWorkflowTask(
+        ex,
+        wft,
+        invalid.cause,
+        { message: invalid.message, applicationFailureInfo: { type: 'BadCommand', nonRetryable: false } },
+        req.identity ?? '',
+      );
       throw errors.invalidArgument(invalid.message);
     }
 
@@ -669,8 +696,16 @@ export class Engine {
     ex.wftAttempt = 1;
     ex.lastCompletedStartedId = wft.startedEventId;
     const stickyQueue = req.stickyAttributes?.workerTaskQueue?.name;
-    ex.sticky = stickyQueue ? { queue: stickyQueue, scheduleToStartMs: durationMs(req.stickyAttributes.scheduleToStartTimeout) } : undefined;
-    const ctx: CommandContext = { completedId: completed.eventId, needsTask: false, identity: req.identity ?? '', after: [], messages: new Map() };
+    ex.sticky = stickyQueue
+      ? { queue: stickyQueue, scheduleToStartMs: durationMs(req.stickyAttributes.scheduleToStartTimeout) }
+      : undefined;
+    const ctx: CommandContext = {
+      completedId: completed.eventId,
+      needsTask: false,
+      identity: req.identity ?? '',
+      after: [],
+      messages: new Map(),
+    };
     for (const m of (req.messages ?? []) as Obj[]) ctx.messages.set(m.id, m);
     for (const cmd of commands) {
       if (!isOpen(ex)) break;
@@ -679,8 +714,10 @@ export class Engine {
     // Messages without a command (update rejections) apply after the commands.
     for (const m of [...ctx.messages.values()]) this.applyProtocolMessage(ex, m, ctx);
     // Requests the worker did not see yet (arrived while the task ran) need a new task.
-    for (const u of ex.updates?.values() ?? []) if (u.stage === UpdateStage.ADMITTED && u.deliveredWith !== wft.scheduledEventId) ctx.needsTask = true;
-    for (const u of ex.updates?.values() ?? []) if (u.stage === UpdateStage.ADMITTED && u.deliveredWith === wft.scheduledEventId) u.deliveredWith = 0;
+    for (const u of ex.updates?.values() ?? [])
+      if (u.stage === UpdateStage.ADMITTED && u.deliveredWith !== wft.scheduledEventId) ctx.needsTask = true;
+    for (const u of ex.updates?.values() ?? [])
+      if (u.stage === UpdateStage.ADMITTED && u.deliveredWith === wft.scheduledEventId) u.deliveredWith = 0;
     let newTask = false;
     if (isOpen(ex)) {
       const hadBuffered = this.flushBuffered(ex);
@@ -705,10 +742,18 @@ export class Engine {
     return {};
   }
 
-  private failWorkflowTask(ex: Execution, wft: WorkflowTaskState, cause: number | string, failure: Obj | null, identity: string): void {
+  private failWorkflowTask(
+    ex: Execution,
+    wft: WorkflowTaskState,
+    cause: number | string,
+    failure: Obj | null,
+    identity: string,
+  ): void {
     wft.timeout?.cancel();
     const causeNum =
-      typeof cause === 'number' ? cause : (enums.WorkflowTaskFailedCause as unknown as Record<string, number>)[`WORKFLOW_TASK_FAILED_CAUSE_${cause}`];
+      typeof cause === 'number'
+        ? cause
+        : (enums.WorkflowTaskFailedCause as unknown as Record<string, number>)[`WORKFLOW_TASK_FAILED_CAUSE_${cause}`];
     this.append(ex, 'workflowTaskFailed', {
       scheduledEventId: wft.scheduledEventId,
       startedEventId: wft.startedEventId,
@@ -745,23 +790,42 @@ export class Engine {
 
   /** Rejects a payload over the 2 MB limit (INVALID_ARGUMENT, as Temporal does); warns past 256 KB. */
   checkBlob(size: number, what: string): void {
-    if (size > BLOB_ERROR_BYTES) throw errors.invalidArgument(`Blob data size exceeds limit (${what}: ${size} bytes > ${BLOB_ERROR_BYTES}).`);
+    if (size > BLOB_ERROR_BYTES)
+      throw errors.invalidArgument(`Blob data size exceeds limit (${what}: ${size} bytes > ${BLOB_ERROR_BYTES}).`);
     if (size > BLOB_WARN_BYTES) this.log('warn', `${what} is ${size} bytes (over ${BLOB_WARN_BYTES})`);
   }
 
-  private validateCommands(ex: Execution, commands: Obj[], completing: number): { cause: string; message: string } | null {
+  private validateCommands(
+    ex: Execution,
+    commands: Obj[],
+    completing: number,
+  ): { cause: string; message: string } | null {
     for (const c of commands) {
       const [key, a] = Object.entries(c).find(([k, v]) => k.endsWith('CommandAttributes') && v) ?? [];
       if (!a) continue;
-      const size = blobSize(a.input, a.result, a.details, a.failure?.encodedAttributes ? { payloads: [a.failure.encodedAttributes] } : null);
+      const size = blobSize(
+        a.input,
+        a.result,
+        a.details,
+        a.failure?.encodedAttributes ? { payloads: [a.failure.encodedAttributes] } : null,
+      );
       if (size > BLOB_ERROR_BYTES) {
-        const cause = key === 'scheduleActivityTaskCommandAttributes' ? 'BAD_SCHEDULE_ACTIVITY_ATTRIBUTES'
-          : key === 'completeWorkflowExecutionCommandAttributes' ? 'BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES'
-          : key === 'startChildWorkflowExecutionCommandAttributes' ? 'BAD_START_CHILD_EXECUTION_ATTRIBUTES'
-          : key === 'signalExternalWorkflowExecutionCommandAttributes' ? 'BAD_SIGNAL_INPUT_SIZE'
-          : key === 'continueAsNewWorkflowExecutionCommandAttributes' ? 'BAD_CONTINUE_AS_NEW_ATTRIBUTES'
-          : 'BAD_BINARY';
-        return { cause, message: `${key?.replace('CommandAttributes', '')} payload size exceeds limit (${size} bytes > ${BLOB_ERROR_BYTES}).` };
+        const cause =
+          key === 'scheduleActivityTaskCommandAttributes'
+            ? 'BAD_SCHEDULE_ACTIVITY_ATTRIBUTES'
+            : key === 'completeWorkflowExecutionCommandAttributes'
+              ? 'BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES'
+              : key === 'startChildWorkflowExecutionCommandAttributes'
+                ? 'BAD_START_CHILD_EXECUTION_ATTRIBUTES'
+                : key === 'signalExternalWorkflowExecutionCommandAttributes'
+                  ? 'BAD_SIGNAL_INPUT_SIZE'
+                  : key === 'continueAsNewWorkflowExecutionCommandAttributes'
+                    ? 'BAD_CONTINUE_AS_NEW_ATTRIBUTES'
+                    : 'BAD_BINARY';
+        return {
+          cause,
+          message: `${key?.replace('CommandAttributes', '')} payload size exceeds limit (${size} bytes > ${BLOB_ERROR_BYTES}).`,
+        };
       }
       if (size > BLOB_WARN_BYTES) this.log('warn', `workflow ${ex.workflowId}: ${key} payload is ${size} bytes`);
     }
@@ -769,30 +833,49 @@ export class Engine {
       // Commands after a close command are dropped by real servers too; only the close must be last
       // among commands that write events.
       const after = commands.slice(completing + 1).filter((c) => !c.recordMarkerCommandAttributes);
-      if (after.length) return { cause: 'BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES', message: 'Workflow close command must be the last command.' };
+      if (after.length)
+        return {
+          cause: 'BAD_COMPLETE_WORKFLOW_EXECUTION_ATTRIBUTES',
+          message: 'Workflow close command must be the last command.',
+        };
     }
     const timerIds = new Set(ex.timers.keys());
     for (const c of commands) {
       const sa = c.scheduleActivityTaskCommandAttributes;
       if (sa) {
         if (!sa.activityId) return { cause: 'BAD_SCHEDULE_ACTIVITY_ATTRIBUTES', message: 'ActivityId is not set.' };
-        if (!sa.activityType?.name) return { cause: 'BAD_SCHEDULE_ACTIVITY_ATTRIBUTES', message: 'ActivityType is not set.' };
+        if (!sa.activityType?.name)
+          return { cause: 'BAD_SCHEDULE_ACTIVITY_ATTRIBUTES', message: 'ActivityType is not set.' };
         if (!durationMs(sa.scheduleToCloseTimeout) && !durationMs(sa.startToCloseTimeout)) {
-          return { cause: 'BAD_SCHEDULE_ACTIVITY_ATTRIBUTES', message: 'A valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTaskCommand.' };
+          return {
+            cause: 'BAD_SCHEDULE_ACTIVITY_ATTRIBUTES',
+            message: 'A valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTaskCommand.',
+          };
         }
       }
       const st = c.startTimerCommandAttributes;
       if (st) {
-        if (timerIds.has(st.timerId)) return { cause: 'START_TIMER_DUPLICATE_ID', message: `Timer with ID ${st.timerId} is already started.` };
+        if (timerIds.has(st.timerId))
+          return { cause: 'START_TIMER_DUPLICATE_ID', message: `Timer with ID ${st.timerId} is already started.` };
         timerIds.add(st.timerId);
       }
       const upsert = c.upsertWorkflowSearchAttributesCommandAttributes;
       if (upsert) {
-        const unknown = this.searchAttributes?.unknownAttribute(ex.namespace, upsert.searchAttributes?.indexedFields ?? {});
-        if (unknown) return { cause: 'BAD_SEARCH_ATTRIBUTES', message: `Namespace ${ex.namespace} has no mapping defined for search attribute ${unknown}` };
+        const unknown = this.searchAttributes?.unknownAttribute(
+          ex.namespace,
+          upsert.searchAttributes?.indexedFields ?? {},
+        );
+        if (unknown)
+          return {
+            cause: 'BAD_SEARCH_ATTRIBUTES',
+            message: `Namespace ${ex.namespace} has no mapping defined for search attribute ${unknown}`,
+          };
       }
       if (c.scheduleNexusOperationCommandAttributes || c.requestCancelNexusOperationCommandAttributes) {
-        return { cause: 'BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES', message: 'Nexus operations are not supported by the embedded server.' };
+        return {
+          cause: 'BAD_SCHEDULE_NEXUS_OPERATION_ATTRIBUTES',
+          message: 'Nexus operations are not supported by the embedded server.',
+        };
       }
     }
     return null;
@@ -800,16 +883,25 @@ export class Engine {
 
   private applyCommand(ex: Execution, c: Obj, ctx: CommandContext): void {
     const wtc = ctx.completedId;
-    if (c.scheduleActivityTaskCommandAttributes) return this.scheduleActivity(ex, c.scheduleActivityTaskCommandAttributes, wtc);
+    if (c.scheduleActivityTaskCommandAttributes)
+      return this.scheduleActivity(ex, c.scheduleActivityTaskCommandAttributes, wtc);
     if (c.requestCancelActivityTaskCommandAttributes) {
-      if (this.requestCancelActivity(ex, num(c.requestCancelActivityTaskCommandAttributes.scheduledEventId), wtc)) ctx.needsTask = true;
+      if (this.requestCancelActivity(ex, num(c.requestCancelActivityTaskCommandAttributes.scheduledEventId), wtc))
+        ctx.needsTask = true;
       return;
     }
     if (c.startTimerCommandAttributes) return this.startTimer(ex, c.startTimerCommandAttributes, wtc);
-    if (c.cancelTimerCommandAttributes) return this.cancelTimer(ex, c.cancelTimerCommandAttributes.timerId, wtc, ctx.identity);
+    if (c.cancelTimerCommandAttributes)
+      return this.cancelTimer(ex, c.cancelTimerCommandAttributes.timerId, wtc, ctx.identity);
     if (c.recordMarkerCommandAttributes) {
       const m = c.recordMarkerCommandAttributes;
-      this.append(ex, 'markerRecorded', { markerName: m.markerName, details: m.details, header: m.header ?? undefined, failure: m.failure ?? undefined, workflowTaskCompletedEventId: wtc });
+      this.append(ex, 'markerRecorded', {
+        markerName: m.markerName,
+        details: m.details,
+        header: m.header ?? undefined,
+        failure: m.failure ?? undefined,
+        workflowTaskCompletedEventId: wtc,
+      });
       return;
     }
     if (c.upsertWorkflowSearchAttributesCommandAttributes) {
@@ -829,21 +921,44 @@ export class Engine {
       return;
     }
     if (c.completeWorkflowExecutionCommandAttributes) {
-      this.close(ex, 'workflowExecutionCompleted', { result: c.completeWorkflowExecutionCommandAttributes.result ?? undefined, workflowTaskCompletedEventId: wtc }, WorkflowStatus.COMPLETED);
+      this.close(
+        ex,
+        'workflowExecutionCompleted',
+        { result: c.completeWorkflowExecutionCommandAttributes.result ?? undefined, workflowTaskCompletedEventId: wtc },
+        WorkflowStatus.COMPLETED,
+      );
       return;
     }
     if (c.failWorkflowExecutionCommandAttributes) {
-      this.close(ex, 'workflowExecutionFailed', { failure: c.failWorkflowExecutionCommandAttributes.failure ?? undefined, retryState: RetryState.RETRY_POLICY_NOT_SET, workflowTaskCompletedEventId: wtc }, WorkflowStatus.FAILED);
+      this.close(
+        ex,
+        'workflowExecutionFailed',
+        {
+          failure: c.failWorkflowExecutionCommandAttributes.failure ?? undefined,
+          retryState: RetryState.RETRY_POLICY_NOT_SET,
+          workflowTaskCompletedEventId: wtc,
+        },
+        WorkflowStatus.FAILED,
+      );
       return;
     }
     if (c.cancelWorkflowExecutionCommandAttributes) {
-      this.close(ex, 'workflowExecutionCanceled', { details: c.cancelWorkflowExecutionCommandAttributes.details ?? undefined, workflowTaskCompletedEventId: wtc }, WorkflowStatus.CANCELED);
+      this.close(
+        ex,
+        'workflowExecutionCanceled',
+        { details: c.cancelWorkflowExecutionCommandAttributes.details ?? undefined, workflowTaskCompletedEventId: wtc },
+        WorkflowStatus.CANCELED,
+      );
       return;
     }
-    if (c.continueAsNewWorkflowExecutionCommandAttributes) return this.continueAsNew(ex, c.continueAsNewWorkflowExecutionCommandAttributes, wtc);
-    if (c.startChildWorkflowExecutionCommandAttributes) return this.startChild(ex, c.startChildWorkflowExecutionCommandAttributes, wtc, ctx.after);
-    if (c.signalExternalWorkflowExecutionCommandAttributes) return this.signalExternal(ex, c.signalExternalWorkflowExecutionCommandAttributes, wtc, ctx.after);
-    if (c.requestCancelExternalWorkflowExecutionCommandAttributes) return this.cancelExternal(ex, c.requestCancelExternalWorkflowExecutionCommandAttributes, wtc, ctx.after);
+    if (c.continueAsNewWorkflowExecutionCommandAttributes)
+      return this.continueAsNew(ex, c.continueAsNewWorkflowExecutionCommandAttributes, wtc);
+    if (c.startChildWorkflowExecutionCommandAttributes)
+      return this.startChild(ex, c.startChildWorkflowExecutionCommandAttributes, wtc, ctx.after);
+    if (c.signalExternalWorkflowExecutionCommandAttributes)
+      return this.signalExternal(ex, c.signalExternalWorkflowExecutionCommandAttributes, wtc, ctx.after);
+    if (c.requestCancelExternalWorkflowExecutionCommandAttributes)
+      return this.cancelExternal(ex, c.requestCancelExternalWorkflowExecutionCommandAttributes, wtc, ctx.after);
     if (c.protocolMessageCommandAttributes) {
       const m = ctx.messages.get(c.protocolMessageCommandAttributes.messageId);
       if (m) this.applyProtocolMessage(ex, m, ctx);
@@ -877,8 +992,14 @@ export class Engine {
       }
     } else if (type === 'temporal.api.update.v1.Response') {
       const r = decode<Obj>(type, m.body.value);
-      const accepted = ex.history.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId === m.protocolInstanceId);
-      this.append(ex, 'workflowExecutionUpdateCompleted', { meta: r.meta, acceptedEventId: accepted?.eventId ?? 0, outcome: r.outcome });
+      const accepted = ex.history.find(
+        (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId === m.protocolInstanceId,
+      );
+      this.append(ex, 'workflowExecutionUpdateCompleted', {
+        meta: r.meta,
+        acceptedEventId: accepted?.eventId ?? 0,
+        outcome: r.outcome,
+      });
       if (u) {
         u.outcome = r.outcome;
         this.setUpdateStage(u, UpdateStage.COMPLETED);
@@ -913,7 +1034,13 @@ export class Engine {
   /** An admitted update request (its id filled in when the client left it empty). */
   private newUpdate(request: Obj): UpdateState {
     const updateId: string = request?.meta?.updateId || randomUUID();
-    return { updateId, request: { ...request, meta: { ...request.meta, updateId } }, stage: UpdateStage.ADMITTED, deliveredWith: 0, waiters: new Set() };
+    return {
+      updateId,
+      request: { ...request, meta: { ...request.meta, updateId } },
+      stage: UpdateStage.ADMITTED,
+      deliveredWith: 0,
+      waiters: new Set(),
+    };
   }
 
   /** PollWorkflowExecutionUpdate. */
@@ -996,7 +1123,11 @@ export class Engine {
    * for the next cron time, with the last result (and the failure, if any) handed over; cancel and terminate end it.
    */
   private nextCronRun(ex: Execution, closeAttrs: Obj, status: number): Execution | undefined {
-    if (!ex.cronSchedule || ![WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TIMED_OUT].includes(status as 2 | 3 | 7)) return undefined;
+    if (
+      !ex.cronSchedule ||
+      ![WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TIMED_OUT].includes(status as 2 | 3 | 7)
+    )
+      return undefined;
     const started = ex.history[0]?.workflowExecutionStartedEventAttributes ?? {};
     const now = this.now();
     const backoff = cronBackoffMs(ex.cronSchedule, now);
@@ -1020,8 +1151,20 @@ export class Engine {
       backoffStartInterval: fromMs(backoff),
     };
     const lastResult = status === WorkflowStatus.COMPLETED ? closeAttrs.result : started.lastCompletionResult;
-    const failure = status === WorkflowStatus.FAILED ? closeAttrs.failure : status === WorkflowStatus.TIMED_OUT ? { message: 'Workflow timed out', timeoutFailureInfo: { timeoutType: TimeoutType.START_TO_CLOSE } } : undefined;
-    const { ex: next } = this.startWorkflow(req, { continuedFrom: ex, parent: ex.parent, root: ex.root, initiator: INITIATOR_CRON, lastCompletionResult: lastResult ?? undefined, failure });
+    const failure =
+      status === WorkflowStatus.FAILED
+        ? closeAttrs.failure
+        : status === WorkflowStatus.TIMED_OUT
+          ? { message: 'Workflow timed out', timeoutFailureInfo: { timeoutType: TimeoutType.START_TO_CLOSE } }
+          : undefined;
+    const { ex: next } = this.startWorkflow(req, {
+      continuedFrom: ex,
+      parent: ex.parent,
+      root: ex.root,
+      initiator: INITIATOR_CRON,
+      lastCompletionResult: lastResult ?? undefined,
+      failure,
+    });
     ex.newRunId = next.runId;
     return next;
   }
@@ -1038,14 +1181,25 @@ export class Engine {
       this.append(ex, 'workflowTaskFailed', {
         scheduledEventId: wft.scheduledEventId,
         startedEventId: wft.startedEventId,
-        cause: (enums.WorkflowTaskFailedCause as unknown as Record<string, number>).WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
+        cause: (enums.WorkflowTaskFailedCause as unknown as Record<string, number>)
+          .WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
         identity,
       });
     }
-    this.close(ex, 'workflowExecutionTerminated', { reason, details: details ?? undefined, identity }, WorkflowStatus.TERMINATED);
+    this.close(
+      ex,
+      'workflowExecutionTerminated',
+      { reason, details: details ?? undefined, identity },
+      WorkflowStatus.TERMINATED,
+    );
   }
 
-  requestCancelWorkflow(ex: Execution, reason: string, identity: string, external?: { initiatedEventId: number; execution: Obj }): void {
+  requestCancelWorkflow(
+    ex: Execution,
+    reason: string,
+    identity: string,
+    external?: { initiatedEventId: number; execution: Obj },
+  ): void {
     if (!isOpen(ex) || ex.cancelRequested) return;
     ex.cancelRequested = true;
     this.deliver(ex, [
@@ -1061,16 +1215,38 @@ export class Engine {
     ]);
   }
 
-  signal(ex: Execution, signalName: string, input: Obj | null, header: Obj | null, identity: string, requestId?: string): void {
+  signal(
+    ex: Execution,
+    signalName: string,
+    input: Obj | null,
+    header: Obj | null,
+    identity: string,
+    requestId?: string,
+  ): void {
     if (!isOpen(ex)) throw errors.completedAlready();
-    this.deliver(ex, [{ kind: 'workflowExecutionSignaled', attrs: { signalName, input: input ?? undefined, identity, header: header ?? undefined, requestId: requestId ?? '' } }]);
+    this.deliver(ex, [
+      {
+        kind: 'workflowExecutionSignaled',
+        attrs: {
+          signalName,
+          input: input ?? undefined,
+          identity,
+          header: header ?? undefined,
+          requestId: requestId ?? '',
+        },
+      },
+    ]);
   }
 
   // ---------------------------------------------------------------- timers
 
   private startTimer(ex: Execution, a: Obj, wtc: number): void {
     const ms = durationMs(a.startToFireTimeout);
-    const ev = this.append(ex, 'timerStarted', { timerId: a.timerId, startToFireTimeout: a.startToFireTimeout, workflowTaskCompletedEventId: wtc });
+    const ev = this.append(ex, 'timerStarted', {
+      timerId: a.timerId,
+      startToFireTimeout: a.startToFireTimeout,
+      workflowTaskCompletedEventId: wtc,
+    });
     this.armTimer(ex, a.timerId, ev.eventId, this.now() + ms);
   }
 
@@ -1087,9 +1263,12 @@ export class Engine {
   private cancelTimer(ex: Execution, timerId: string, wtc: number, identity: string): void {
     const t = ex.timers.get(timerId);
     // A timer that already fired (its TimerFired still buffered) can be cancelled too.
-    const bufferedIdx = ex.buffered.findIndex((g) => g.some((e) => e.kind === 'timerFired' && e.attrs.timerId === timerId));
+    const bufferedIdx = ex.buffered.findIndex((g) =>
+      g.some((e) => e.kind === 'timerFired' && e.attrs.timerId === timerId),
+    );
     if (!t && bufferedIdx < 0) return;
-    const startedEventId = t?.startedEventId ?? ex.buffered[bufferedIdx].find((e) => e.kind === 'timerFired')!.attrs.startedEventId;
+    const startedEventId =
+      t?.startedEventId ?? ex.buffered[bufferedIdx].find((e) => e.kind === 'timerFired')!.attrs.startedEventId;
     t?.handle.cancel();
     ex.timers.delete(timerId);
     if (bufferedIdx >= 0) ex.buffered.splice(bufferedIdx, 1);
@@ -1192,8 +1371,16 @@ export class Engine {
    * passed too (the two are equal when schedule-to-start was defaulted), the timeout is SCHEDULE_TO_START.
    */
   private scheduleToCloseFired(ex: Execution, act: ActivityState): void {
-    const unstarted = act.state === 'scheduled' && act.scheduleToStartMs > 0 && act.currentAttemptScheduledTime + act.scheduleToStartMs <= this.now();
-    this.activityTimedOut(ex, act, act.attempt, unstarted ? TimeoutType.SCHEDULE_TO_START : TimeoutType.SCHEDULE_TO_CLOSE);
+    const unstarted =
+      act.state === 'scheduled' &&
+      act.scheduleToStartMs > 0 &&
+      act.currentAttemptScheduledTime + act.scheduleToStartMs <= this.now();
+    this.activityTimedOut(
+      ex,
+      act,
+      act.attempt,
+      unstarted ? TimeoutType.SCHEDULE_TO_START : TimeoutType.SCHEDULE_TO_CLOSE,
+    );
   }
 
   private dispatchActivityAttempt(ex: Execution, act: ActivityState, restoring = false): void {
@@ -1203,15 +1390,24 @@ export class Engine {
     this.hold(act);
     const attempt = act.attempt;
     if (act.scheduleToStartMs && act.scheduleToStartMs !== act.scheduleToCloseMs) {
-      act.timers.push(this.clock.schedule(act.currentAttemptScheduledTime + act.scheduleToStartMs, () => {
-        if (act.state === 'scheduled' && act.attempt === attempt) this.activityTimedOut(ex, act, attempt, TimeoutType.SCHEDULE_TO_START);
-      }));
+      act.timers.push(
+        this.clock.schedule(act.currentAttemptScheduledTime + act.scheduleToStartMs, () => {
+          if (act.state === 'scheduled' && act.attempt === attempt)
+            this.activityTimedOut(ex, act, attempt, TimeoutType.SCHEDULE_TO_START);
+        }),
+      );
     }
     this.actQueue(ex.namespace, act.taskQueue).offer({ start: (poll) => this.startActivity(ex, act, attempt, poll) });
   }
 
   private startActivity(ex: Execution, act: ActivityState, attempt: number, poll: PollInfo): ActivityResponse | null {
-    if (!isOpen(ex) || ex.activities.get(act.scheduledEventId) !== act || act.attempt !== attempt || act.state !== 'scheduled') return null;
+    if (
+      !isOpen(ex) ||
+      ex.activities.get(act.scheduledEventId) !== act ||
+      act.attempt !== attempt ||
+      act.state !== 'scheduled'
+    )
+      return null;
     const now = this.now();
     this.touch(ex);
     act.state = 'started';
@@ -1221,7 +1417,14 @@ export class Engine {
     act.lastHeartbeatTime = 0;
     this.armStartedActivityTimers(ex, act);
     return {
-      taskToken: encodeToken({ k: 'a', ns: ex.namespace, wid: ex.workflowId, rid: ex.runId, s: act.scheduledEventId, a: attempt }),
+      taskToken: encodeToken({
+        k: 'a',
+        ns: ex.namespace,
+        wid: ex.workflowId,
+        rid: ex.runId,
+        s: act.scheduledEventId,
+        a: attempt,
+      }),
       workflowNamespace: ex.namespace,
       workflowType: { name: ex.workflowType },
       workflowExecution: { workflowId: ex.workflowId, runId: ex.runId },
@@ -1244,18 +1447,24 @@ export class Engine {
 
   private armStartedActivityTimers(ex: Execution, act: ActivityState): void {
     const attempt = act.attempt;
-    act.timers.push(this.clock.schedule(act.startedTime + act.startToCloseMs, () => this.activityTimedOut(ex, act, attempt, TimeoutType.START_TO_CLOSE)));
+    act.timers.push(
+      this.clock.schedule(act.startedTime + act.startToCloseMs, () =>
+        this.activityTimedOut(ex, act, attempt, TimeoutType.START_TO_CLOSE),
+      ),
+    );
     if (act.heartbeatMs) this.armHeartbeatTimer(ex, act);
   }
 
   private armHeartbeatTimer(ex: Execution, act: ActivityState): void {
     const attempt = act.attempt;
     const beat = act.lastHeartbeatTime;
-    act.timers.push(this.clock.schedule((beat || act.startedTime) + act.heartbeatMs, () => {
-      if (act.attempt === attempt && act.state === 'started' && act.lastHeartbeatTime === beat) {
-        this.activityTimedOut(ex, act, attempt, TimeoutType.HEARTBEAT);
-      }
-    }));
+    act.timers.push(
+      this.clock.schedule((beat || act.startedTime) + act.heartbeatMs, () => {
+        if (act.attempt === attempt && act.state === 'started' && act.lastHeartbeatTime === beat) {
+          this.activityTimedOut(ex, act, attempt, TimeoutType.HEARTBEAT);
+        }
+      }),
+    );
   }
 
   /** Finds the running attempt a task token names, or NOT_FOUND. */
@@ -1273,7 +1482,12 @@ export class Engine {
     return { ex, act };
   }
 
-  activityById(nsName: string, workflowId: string, runId: string, activityId: string): { ex: Execution; act: ActivityState } {
+  activityById(
+    nsName: string,
+    workflowId: string,
+    runId: string,
+    activityId: string,
+  ): { ex: Execution; act: ActivityState } {
     let ex: Execution;
     try {
       ex = this.find(nsName, workflowId, runId);
@@ -1324,7 +1538,11 @@ export class Engine {
     const group: PendingEvent[] = [];
     const wasStarted = act.state === 'started';
     if (wasStarted) group.push(this.startedEvent(act));
-    group.push({ kind, attrs: { scheduledEventId: act.scheduledEventId, startedEventId: 0, ...attrs }, startedFrom: wasStarted ? 0 : undefined });
+    group.push({
+      kind,
+      attrs: { scheduledEventId: act.scheduledEventId, startedEventId: 0, ...attrs },
+      startedFrom: wasStarted ? 0 : undefined,
+    });
     ex.activities.delete(act.scheduledEventId);
     this.dropActivity(act);
     this.deliver(ex, group);
@@ -1334,7 +1552,13 @@ export class Engine {
     this.finishActivity(ex, act, 'activityTaskCompleted', { result: result ?? undefined, identity });
   }
 
-  failActivity(ex: Execution, act: ActivityState, failure: Obj | null, identity: string, lastHeartbeatDetails?: Obj | null): void {
+  failActivity(
+    ex: Execution,
+    act: ActivityState,
+    failure: Obj | null,
+    identity: string,
+    lastHeartbeatDetails?: Obj | null,
+  ): void {
     if (lastHeartbeatDetails) act.heartbeatDetails = lastHeartbeatDetails;
     const f = failure ?? { message: 'activity failed' };
     const decision = this.retryDecision(act, f);
@@ -1370,8 +1594,11 @@ export class Engine {
     if (!act) {
       // Finished while this workflow task ran (its outcome is buffered): the request is still recorded, as
       // Temporal does, so that replay sees the command's event; the buffered outcome follows it.
-      const finished = ex.buffered.some((g) => g.some((e) => e.kind.startsWith('activityTask') && e.attrs.scheduledEventId === scheduledEventId));
-      if (finished) this.append(ex, 'activityTaskCancelRequested', { scheduledEventId, workflowTaskCompletedEventId: wtc });
+      const finished = ex.buffered.some((g) =>
+        g.some((e) => e.kind.startsWith('activityTask') && e.attrs.scheduledEventId === scheduledEventId),
+      );
+      if (finished)
+        this.append(ex, 'activityTaskCancelRequested', { scheduledEventId, workflowTaskCompletedEventId: wtc });
       return false;
     }
     const ev = this.append(ex, 'activityTaskCancelRequested', { scheduledEventId, workflowTaskCompletedEventId: wtc });
@@ -1380,7 +1607,12 @@ export class Engine {
     if (act.state === 'started') return false;
     ex.activities.delete(scheduledEventId);
     this.dropActivity(act);
-    this.append(ex, 'activityTaskCanceled', { scheduledEventId, startedEventId: 0, latestCancelRequestedEventId: ev.eventId, identity: '' });
+    this.append(ex, 'activityTaskCanceled', {
+      scheduledEventId,
+      startedEventId: 0,
+      latestCancelRequestedEventId: ev.eventId,
+      identity: '',
+    });
     return true;
   }
 
@@ -1388,18 +1620,28 @@ export class Engine {
     const rp = act.retryPolicy;
     const info = failure.applicationFailureInfo;
     if (info?.nonRetryable) return { retryState: RetryState.NON_RETRYABLE_FAILURE };
-    if (failure.canceledFailureInfo || failure.terminatedFailureInfo) return { retryState: RetryState.NON_RETRYABLE_FAILURE };
+    if (failure.canceledFailureInfo || failure.terminatedFailureInfo)
+      return { retryState: RetryState.NON_RETRYABLE_FAILURE };
     const timeoutType = failure.timeoutFailureInfo?.timeoutType;
     if (timeoutType && timeoutType !== TimeoutType.START_TO_CLOSE && timeoutType !== TimeoutType.HEARTBEAT) {
       return { retryState: RetryState.NON_RETRYABLE_FAILURE };
     }
-    const type: string = info?.type ?? (timeoutType ? (timeoutType === TimeoutType.HEARTBEAT ? 'TemporalTimeout:Heartbeat' : 'TemporalTimeout:StartToClose') : '');
-    if (type && (rp.nonRetryableErrorTypes ?? []).includes(type)) return { retryState: RetryState.NON_RETRYABLE_FAILURE };
+    const type: string =
+      info?.type ??
+      (timeoutType
+        ? timeoutType === TimeoutType.HEARTBEAT
+          ? 'TemporalTimeout:Heartbeat'
+          : 'TemporalTimeout:StartToClose'
+        : '');
+    if (type && (rp.nonRetryableErrorTypes ?? []).includes(type))
+      return { retryState: RetryState.NON_RETRYABLE_FAILURE };
     const max = num(rp.maximumAttempts);
     if (max > 0 && act.attempt >= max) return { retryState: RetryState.MAXIMUM_ATTEMPTS_REACHED };
     const initial = durationMs(rp.initialInterval) || 1000;
     const maxInterval = durationMs(rp.maximumInterval) || 100 * initial;
-    let delay = info?.nextRetryDelay ? durationMs(info.nextRetryDelay) : initial * Math.pow(rp.backoffCoefficient || 2, act.attempt - 1);
+    let delay = info?.nextRetryDelay
+      ? durationMs(info.nextRetryDelay)
+      : initial * Math.pow(rp.backoffCoefficient || 2, act.attempt - 1);
     if (!info?.nextRetryDelay) delay = Math.min(delay, maxInterval);
     if (act.scheduleToCloseMs && this.now() + delay >= act.scheduledTime + act.scheduleToCloseMs) {
       return { retryState: RetryState.TIMEOUT };
@@ -1422,17 +1664,29 @@ export class Engine {
 
   private armRetryTimer(ex: Execution, act: ActivityState): void {
     const attempt = act.attempt;
-    act.timers.push(this.clock.schedule(act.retryAt, () => {
-      if (ex.activities.get(act.scheduledEventId) === act && act.attempt === attempt && act.state === 'backoff' && isOpen(ex)) {
-        this.dispatchActivityAttempt(ex, act);
-      }
-    }));
+    act.timers.push(
+      this.clock.schedule(act.retryAt, () => {
+        if (
+          ex.activities.get(act.scheduledEventId) === act &&
+          act.attempt === attempt &&
+          act.state === 'backoff' &&
+          isOpen(ex)
+        ) {
+          this.dispatchActivityAttempt(ex, act);
+        }
+      }),
+    );
   }
 
   private activityTimedOut(ex: Execution, act: ActivityState, attempt: number, timeoutType: number): void {
     if (!isOpen(ex) || ex.activities.get(act.scheduledEventId) !== act) return;
     if (timeoutType !== TimeoutType.SCHEDULE_TO_CLOSE && act.attempt !== attempt) return;
-    const names: Record<number, string> = { 1: 'StartToClose', 2: 'ScheduleToStart', 3: 'ScheduleToClose', 4: 'Heartbeat' };
+    const names: Record<number, string> = {
+      1: 'StartToClose',
+      2: 'ScheduleToStart',
+      3: 'ScheduleToClose',
+      4: 'Heartbeat',
+    };
     const failure: Obj = {
       message: `activity ${names[timeoutType]} timeout`,
       source: 'Server',
@@ -1548,7 +1802,8 @@ export class Engine {
     const pending = this.pendingQueries.get(token.q);
     if (!pending) throw errors.notFound('query not found or already answered');
     if (num(req.completedType) === 1) pending.q.resolve({ answered: true, payloads: req.queryResult ?? null });
-    else pending.q.resolve({ answered: false, message: req.errorMessage ?? 'query failed', failure: req.failure ?? null });
+    else
+      pending.q.resolve({ answered: false, message: req.errorMessage ?? 'query failed', failure: req.failure ?? null });
     return {};
   }
 
@@ -1656,15 +1911,19 @@ export class Engine {
       closeTime: ex.closeTime ? fromMs(ex.closeTime) : undefined,
       status: ex.status,
       historyLength: ex.history.length,
-      parentNamespaceId: ex.parent ? this.namespaces.get(ex.parent.namespace)?.id ?? '' : '',
+      parentNamespaceId: ex.parent ? (this.namespaces.get(ex.parent.namespace)?.id ?? '') : '',
       parentExecution: ex.parent ? { workflowId: ex.parent.workflowId, runId: ex.parent.runId } : undefined,
       executionTime: fromMs(ex.executionTime),
       memo: { fields: ex.memo },
-      searchAttributes: { indexedFields: this.searchAttributes?.typed(ex.namespace, ex.searchAttributes) ?? ex.searchAttributes },
+      searchAttributes: {
+        indexedFields: this.searchAttributes?.typed(ex.namespace, ex.searchAttributes) ?? ex.searchAttributes,
+      },
       taskQueue: ex.taskQueue,
       stateTransitionCount: ex.history.length,
       historySizeBytes: ex.historySizeBytes,
-      rootExecution: ex.root ? { workflowId: ex.root.workflowId, runId: ex.root.runId } : { workflowId: ex.workflowId, runId: ex.runId },
+      rootExecution: ex.root
+        ? { workflowId: ex.root.workflowId, runId: ex.root.runId }
+        : { workflowId: ex.workflowId, runId: ex.runId },
       firstRunId: ex.firstExecutionRunId,
       executionDuration: ex.closeTime ? fromMs(ex.closeTime - ex.startTime) : undefined,
     };
@@ -1716,7 +1975,12 @@ export class Engine {
     const closeEvent = ex.history[ex.history.length - 1];
     ex.history.pop();
     const parent = ex.parent;
-    const { ex: next } = this.startWorkflow(req, { continuedFrom: ex, parent, root: ex.root, initiator: a.initiator ?? 1 });
+    const { ex: next } = this.startWorkflow(req, {
+      continuedFrom: ex,
+      parent,
+      root: ex.root,
+      initiator: a.initiator ?? 1,
+    });
     closeEvent.workflowExecutionContinuedAsNewEventAttributes.newExecutionRunId = next.runId;
     ex.history.push(closeEvent);
     ex.newRunId = next.runId;
@@ -1783,18 +2047,20 @@ export class Engine {
       const ns = this.namespaces.get(nsName);
       const existing = ns ? this.current(ns, a.workflowId) : undefined;
       if (!ns || (existing && isOpen(existing))) {
-        this.deliver(ex, [{
-          kind: 'startChildWorkflowExecutionFailed',
-          attrs: {
-            namespace: nsName,
-            workflowId: a.workflowId,
-            workflowType: a.workflowType,
-            cause: 1, // WORKFLOW_ALREADY_EXISTS
-            control: a.control ?? '',
-            initiatedEventId,
-            workflowTaskCompletedEventId: wtc,
+        this.deliver(ex, [
+          {
+            kind: 'startChildWorkflowExecutionFailed',
+            attrs: {
+              namespace: nsName,
+              workflowId: a.workflowId,
+              workflowType: a.workflowType,
+              cause: 1, // WORKFLOW_ALREADY_EXISTS
+              control: a.control ?? '',
+              initiatedEventId,
+              workflowTaskCompletedEventId: wtc,
+            },
           },
-        }]);
+        ]);
         return;
       }
       let child: Execution;
@@ -1804,10 +2070,20 @@ export class Engine {
           root: ex.root ?? { workflowId: ex.workflowId, runId: ex.runId },
         }).ex;
       } catch {
-        this.deliver(ex, [{
-          kind: 'startChildWorkflowExecutionFailed',
-          attrs: { namespace: nsName, workflowId: a.workflowId, workflowType: a.workflowType, cause: 1, control: a.control ?? '', initiatedEventId, workflowTaskCompletedEventId: wtc },
-        }]);
+        this.deliver(ex, [
+          {
+            kind: 'startChildWorkflowExecutionFailed',
+            attrs: {
+              namespace: nsName,
+              workflowId: a.workflowId,
+              workflowType: a.workflowType,
+              cause: 1,
+              control: a.control ?? '',
+              initiatedEventId,
+              workflowTaskCompletedEventId: wtc,
+            },
+          },
+        ]);
         return;
       }
       ex.children.set(initiatedEventId, {
@@ -1819,16 +2095,18 @@ export class Engine {
         parentClosePolicy: policy,
         started: true,
       });
-      this.deliver(ex, [{
-        kind: 'childWorkflowExecutionStarted',
-        attrs: {
-          namespace: nsName,
-          initiatedEventId,
-          workflowExecution: { workflowId: child.workflowId, runId: child.runId },
-          workflowType: { name: child.workflowType },
-          header: a.header ?? undefined,
+      this.deliver(ex, [
+        {
+          kind: 'childWorkflowExecutionStarted',
+          attrs: {
+            namespace: nsName,
+            initiatedEventId,
+            workflowExecution: { workflowId: child.workflowId, runId: child.runId },
+            workflowType: { name: child.workflowType },
+            header: a.header ?? undefined,
+          },
         },
-      }]);
+      ]);
     });
   }
 
@@ -1853,7 +2131,9 @@ export class Engine {
     const close = ex.history[ex.history.length - 1];
     const initiatedEventId = ex.parent.initiatedEventId;
     const started = parent.history.find(
-      (e) => e.childWorkflowExecutionStartedEventAttributes && e.childWorkflowExecutionStartedEventAttributes.initiatedEventId === initiatedEventId,
+      (e) =>
+        e.childWorkflowExecutionStartedEventAttributes &&
+        e.childWorkflowExecutionStartedEventAttributes.initiatedEventId === initiatedEventId,
     );
     const base = {
       namespace: ex.namespace,
@@ -1869,7 +2149,10 @@ export class Engine {
         group = { kind: 'childWorkflowExecutionCompleted', attrs: { ...base, result: attrs.result } };
         break;
       case WorkflowStatus.FAILED:
-        group = { kind: 'childWorkflowExecutionFailed', attrs: { ...base, failure: attrs.failure, retryState: attrs.retryState } };
+        group = {
+          kind: 'childWorkflowExecutionFailed',
+          attrs: { ...base, failure: attrs.failure, retryState: attrs.retryState },
+        };
         break;
       case WorkflowStatus.CANCELED:
         group = { kind: 'childWorkflowExecutionCanceled', attrs: { ...base, details: attrs.details } };
@@ -1908,17 +2191,33 @@ export class Engine {
         target = undefined;
       }
       if (!target || !isOpen(target)) {
-        this.deliver(ex, [{
-          kind: 'signalExternalWorkflowExecutionFailed',
-          attrs: { cause: 1, workflowTaskCompletedEventId: wtc, namespace: nsName, workflowExecution: a.execution, initiatedEventId, control: a.control ?? '' },
-        }]);
+        this.deliver(ex, [
+          {
+            kind: 'signalExternalWorkflowExecutionFailed',
+            attrs: {
+              cause: 1,
+              workflowTaskCompletedEventId: wtc,
+              namespace: nsName,
+              workflowExecution: a.execution,
+              initiatedEventId,
+              control: a.control ?? '',
+            },
+          },
+        ]);
         return;
       }
       this.signal(target, a.signalName, a.input ?? null, a.header ?? null, '', randomUUID());
-      this.deliver(ex, [{
-        kind: 'externalWorkflowExecutionSignaled',
-        attrs: { initiatedEventId, namespace: nsName, workflowExecution: { workflowId: target.workflowId, runId: target.runId }, control: a.control ?? '' },
-      }]);
+      this.deliver(ex, [
+        {
+          kind: 'externalWorkflowExecutionSignaled',
+          attrs: {
+            initiatedEventId,
+            namespace: nsName,
+            workflowExecution: { workflowId: target.workflowId, runId: target.runId },
+            control: a.control ?? '',
+          },
+        },
+      ]);
     });
   }
 
@@ -1944,17 +2243,35 @@ export class Engine {
         target = undefined;
       }
       if (!target || !isOpen(target)) {
-        this.deliver(ex, [{
-          kind: 'requestCancelExternalWorkflowExecutionFailed',
-          attrs: { cause: 1, workflowTaskCompletedEventId: wtc, namespace: nsName, workflowExecution: execution, initiatedEventId, control: a.control ?? '' },
-        }]);
+        this.deliver(ex, [
+          {
+            kind: 'requestCancelExternalWorkflowExecutionFailed',
+            attrs: {
+              cause: 1,
+              workflowTaskCompletedEventId: wtc,
+              namespace: nsName,
+              workflowExecution: execution,
+              initiatedEventId,
+              control: a.control ?? '',
+            },
+          },
+        ]);
         return;
       }
-      this.requestCancelWorkflow(target, a.reason ?? '', '', { initiatedEventId, execution: { workflowId: ex.workflowId, runId: ex.runId } });
-      this.deliver(ex, [{
-        kind: 'externalWorkflowExecutionCancelRequested',
-        attrs: { initiatedEventId, namespace: nsName, workflowExecution: { workflowId: target.workflowId, runId: target.runId } },
-      }]);
+      this.requestCancelWorkflow(target, a.reason ?? '', '', {
+        initiatedEventId,
+        execution: { workflowId: ex.workflowId, runId: ex.runId },
+      });
+      this.deliver(ex, [
+        {
+          kind: 'externalWorkflowExecutionCancelRequested',
+          attrs: {
+            initiatedEventId,
+            namespace: nsName,
+            workflowExecution: { workflowId: target.workflowId, runId: target.runId },
+          },
+        },
+      ]);
     });
   }
 
@@ -1979,13 +2296,23 @@ export class Engine {
     const finishKind = finish ? eventKind(finish) : '';
     const cut = finishKind === 'workflowTaskStarted' ? finishId : finishId - 1;
     const startedEvent = base.history[cut - 1];
-    if (!['workflowTaskCompleted', 'workflowTaskFailed', 'workflowTaskTimedOut', 'workflowTaskStarted'].includes(finishKind) || !startedEvent || eventKind(startedEvent) !== 'workflowTaskStarted') {
-      throw errors.invalidArgument(`WorkflowTaskFinishEventId ${finishId} is not the id of a workflow task's completed, failed, timed-out or started event.`);
+    if (
+      !['workflowTaskCompleted', 'workflowTaskFailed', 'workflowTaskTimedOut', 'workflowTaskStarted'].includes(
+        finishKind,
+      ) ||
+      !startedEvent ||
+      eventKind(startedEvent) !== 'workflowTaskStarted'
+    ) {
+      throw errors.invalidArgument(
+        `WorkflowTaskFinishEventId ${finishId} is not the id of a workflow task's completed, failed, timed-out or started event.`,
+      );
     }
     const copied = base.history.slice(0, cut);
     const pending = pendingAt(copied);
     if (pending.children || pending.external) {
-      throw errors.invalidArgument('Reset to a point with pending child workflows or external signals / cancels is not supported by the embedded server.');
+      throw errors.invalidArgument(
+        'Reset to a point with pending child workflows or external signals / cancels is not supported by the embedded server.',
+      );
     }
     const now = this.now();
     const runId = randomUUID();
@@ -2016,7 +2343,10 @@ export class Engine {
       startDelayTimer: undefined,
       updates: undefined,
       sticky: undefined,
-      historySizeBytes: copied.reduce((n, e) => n + 64 + payloadsSize(eventAttributes(e).input) + payloadsSize(eventAttributes(e).result), 0),
+      historySizeBytes: copied.reduce(
+        (n, e) => n + 64 + payloadsSize(eventAttributes(e).input) + payloadsSize(eventAttributes(e).result),
+        0,
+      ),
     };
     const current = this.current(ns, workflowId);
     if (current && isOpen(current)) this.terminate(current, req.reason ?? '', null, identity);
@@ -2027,7 +2357,8 @@ export class Engine {
     this.append(ex, 'workflowTaskFailed', {
       scheduledEventId: startedEvent.workflowTaskStartedEventAttributes.scheduledEventId,
       startedEventId: cut,
-      cause: (enums.WorkflowTaskFailedCause as unknown as Record<string, number>).WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW,
+      cause: (enums.WorkflowTaskFailedCause as unknown as Record<string, number>)
+        .WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW,
       failure: { message: req.reason ?? '', resetWorkflowFailureInfo: {} },
       identity,
       baseRunId: base.runId,
@@ -2038,7 +2369,8 @@ export class Engine {
     const reapplySignals = num(req.resetReapplyType) !== 2 && !excluded.includes(1);
     if (reapplySignals) {
       for (const ev of base.history.slice(cut)) {
-        if (ev.workflowExecutionSignaledEventAttributes) this.append(ex, 'workflowExecutionSignaled', ev.workflowExecutionSignaledEventAttributes);
+        if (ev.workflowExecutionSignaledEventAttributes)
+          this.append(ex, 'workflowExecutionSignaled', ev.workflowExecutionSignaledEventAttributes);
       }
     }
     if (ex.runTimeoutMs || ex.executionDeadline) {
@@ -2101,13 +2433,24 @@ export class Engine {
       retryPolicy: ex.retryPolicy,
       cronSchedule: ex.cronSchedule ?? '',
       wft: ex.wft
-        ? { scheduledEventId: ex.wft.scheduledEventId, startedEventId: ex.wft.startedEventId, attempt: ex.wft.attempt, scheduledTime: ex.wft.scheduledTime, startedTime: ex.wft.startedTime, identity: ex.wft.identity }
+        ? {
+            scheduledEventId: ex.wft.scheduledEventId,
+            startedEventId: ex.wft.startedEventId,
+            attempt: ex.wft.attempt,
+            scheduledTime: ex.wft.scheduledTime,
+            startedTime: ex.wft.startedTime,
+            identity: ex.wft.identity,
+          }
         : null,
       wftAttempt: ex.wftAttempt,
       lastCompletedStartedId: ex.lastCompletedStartedId,
       buffered: ex.buffered,
       activities: [...ex.activities.values()].map((a) => ({ ...a, timers: undefined, locked: undefined })),
-      timers: [...ex.timers.values()].map((t) => ({ timerId: t.timerId, startedEventId: t.startedEventId, fireAt: t.fireAt })),
+      timers: [...ex.timers.values()].map((t) => ({
+        timerId: t.timerId,
+        startedEventId: t.startedEventId,
+        fireAt: t.fireAt,
+      })),
       children: [...ex.children.values()],
       cancelRequested: ex.cancelRequested,
       parent: ex.parent ?? null,
@@ -2127,7 +2470,12 @@ export class Engine {
       wft: null,
       activities: new Map(),
       timers: new Map(),
-      children: new Map((state.children as Execution['children'] extends Map<number, infer C> ? C[] : never).map((c) => [c.initiatedEventId, c])),
+      children: new Map(
+        (state.children as Execution['children'] extends Map<number, infer C> ? C[] : never).map((c) => [
+          c.initiatedEventId,
+          c,
+        ]),
+      ),
       queriesAwaitingTask: [],
       historyWaiters: new Set(),
       parent: state.parent ?? undefined,
@@ -2146,7 +2494,10 @@ export class Engine {
     if (!isOpen(ex)) return ex;
 
     if (ex.runTimeoutMs || ex.executionDeadline) {
-      const deadline = Math.min(ex.runTimeoutMs ? ex.startTime + ex.runTimeoutMs : Infinity, ex.executionDeadline || Infinity);
+      const deadline = Math.min(
+        ex.runTimeoutMs ? ex.startTime + ex.runTimeoutMs : Infinity,
+        ex.executionDeadline || Infinity,
+      );
       ex.runTimer = this.clock.schedule(deadline, () => this.timeOutWorkflow(ex));
     }
     for (const t of state.timers as Array<{ timerId: string; startedEventId: number; fireAt: number }>) {
@@ -2156,7 +2507,9 @@ export class Engine {
       const act: ActivityState = { ...a, timers: [], locked: false };
       ex.activities.set(act.scheduledEventId, act);
       if (act.scheduleToCloseMs) {
-        act.timers.push(this.clock.schedule(act.scheduledTime + act.scheduleToCloseMs, () => this.scheduleToCloseFired(ex, act)));
+        act.timers.push(
+          this.clock.schedule(act.scheduledTime + act.scheduleToCloseMs, () => this.scheduleToCloseFired(ex, act)),
+        );
       }
       if (act.state === 'backoff') this.armRetryTimer(ex, act);
       else if (act.state === 'scheduled') this.dispatchActivityAttempt(ex, act, true);
@@ -2168,7 +2521,12 @@ export class Engine {
     }
     if (state.wft) {
       const w = state.wft as Obj;
-      const wft: WorkflowTaskState = { ...(w as WorkflowTaskState), queries: new Map(), timeout: undefined, locked: false };
+      const wft: WorkflowTaskState = {
+        ...(w as WorkflowTaskState),
+        queries: new Map(),
+        timeout: undefined,
+        locked: false,
+      };
       ex.wft = wft;
       this.hold(wft);
       if (wft.startedEventId) {
@@ -2208,20 +2566,35 @@ export class Engine {
       else this.clock.schedule(at, resolve);
     });
   }
-
 }
 
 /** `activityTaskScheduled` for an ActivityTaskScheduled event (the name of its attributes field). */
 function eventKind(ev: Obj): string {
-  return Object.keys(ev).find((k) => k.endsWith('EventAttributes') && ev[k])?.replace(/EventAttributes$/, '') ?? '';
+  return (
+    Object.keys(ev)
+      .find((k) => k.endsWith('EventAttributes') && ev[k])
+      ?.replace(/EventAttributes$/, '') ?? ''
+  );
 }
 
 function eventAttributes(ev: Obj): Obj {
   return ev[`${eventKind(ev)}EventAttributes`] ?? {};
 }
 
-const CHILD_CLOSED = ['childWorkflowExecutionCompleted', 'childWorkflowExecutionFailed', 'childWorkflowExecutionCanceled', 'childWorkflowExecutionTerminated', 'childWorkflowExecutionTimedOut', 'startChildWorkflowExecutionFailed'];
-const EXTERNAL_DONE = ['externalWorkflowExecutionSignaled', 'signalExternalWorkflowExecutionFailed', 'externalWorkflowExecutionCancelRequested', 'requestCancelExternalWorkflowExecutionFailed'];
+const CHILD_CLOSED = [
+  'childWorkflowExecutionCompleted',
+  'childWorkflowExecutionFailed',
+  'childWorkflowExecutionCanceled',
+  'childWorkflowExecutionTerminated',
+  'childWorkflowExecutionTimedOut',
+  'startChildWorkflowExecutionFailed',
+];
+const EXTERNAL_DONE = [
+  'externalWorkflowExecutionSignaled',
+  'signalExternalWorkflowExecutionFailed',
+  'externalWorkflowExecutionCancelRequested',
+  'requestCancelExternalWorkflowExecutionFailed',
+];
 const ACTIVITY_CLOSED = ['activityTaskCompleted', 'activityTaskFailed', 'activityTaskTimedOut', 'activityTaskCanceled'];
 
 /** What is pending after a prefix of a history: a reset's new run starts from it. */
@@ -2239,13 +2612,23 @@ function pendingAt(events: Obj[]) {
   const attrs = (ev: Obj, kind: string): Obj | undefined => ev[`${kind}EventAttributes`];
   for (const ev of events) {
     let a: Obj | undefined;
-    if ((a = attrs(ev, 'timerStarted'))) timers.set(a.timerId, { timerId: a.timerId, startedEventId: num(ev.eventId), fireAt: toMs(ev.eventTime) + toMs(a.startToFireTimeout) });
+    if ((a = attrs(ev, 'timerStarted')))
+      timers.set(a.timerId, {
+        timerId: a.timerId,
+        startedEventId: num(ev.eventId),
+        fireAt: toMs(ev.eventTime) + toMs(a.startToFireTimeout),
+      });
     else if ((a = attrs(ev, 'timerFired') ?? attrs(ev, 'timerCanceled'))) timers.delete(a.timerId);
     else if (attrs(ev, 'activityTaskScheduled')) activities.set(num(ev.eventId), ev);
     else if ((a = attrs(ev, 'activityTaskCancelRequested'))) cancelRequestedActivities.add(num(a.scheduledEventId));
     else if (attrs(ev, 'startChildWorkflowExecutionInitiated')) children.add(num(ev.eventId));
-    else if (attrs(ev, 'signalExternalWorkflowExecutionInitiated') || attrs(ev, 'requestCancelExternalWorkflowExecutionInitiated')) external.add(num(ev.eventId));
-    else if ((a = attrs(ev, 'upsertWorkflowSearchAttributes'))) Object.assign(searchAttributes, a.searchAttributes?.indexedFields ?? {});
+    else if (
+      attrs(ev, 'signalExternalWorkflowExecutionInitiated') ||
+      attrs(ev, 'requestCancelExternalWorkflowExecutionInitiated')
+    )
+      external.add(num(ev.eventId));
+    else if ((a = attrs(ev, 'upsertWorkflowSearchAttributes')))
+      Object.assign(searchAttributes, a.searchAttributes?.indexedFields ?? {});
     else if ((a = attrs(ev, 'workflowPropertiesModified'))) Object.assign(memo, a.upsertedMemo?.fields ?? {});
     else if (attrs(ev, 'workflowExecutionCancelRequested')) cancelRequested = true;
     else if ((a = attrs(ev, 'workflowTaskCompleted'))) lastCompletedStartedId = num(a.startedEventId);

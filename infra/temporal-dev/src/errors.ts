@@ -30,7 +30,8 @@ export class RpcError extends Error {
   }
 }
 
-export const notFound = (message: string) => new RpcError(Status.NOT_FOUND, message, { type: 'NotFoundFailure', value: {} });
+export const notFound = (message: string) =>
+  new RpcError(Status.NOT_FOUND, message, { type: 'NotFoundFailure', value: {} });
 export const invalidArgument = (message: string) => new RpcError(Status.INVALID_ARGUMENT, message);
 export const alreadyExists = (message: string, startRequestId: string, runId: string) =>
   new RpcError(Status.ALREADY_EXISTS, message, {
@@ -38,11 +39,17 @@ export const alreadyExists = (message: string, startRequestId: string, runId: st
     value: { startRequestId, runId },
   });
 export const namespaceNotFound = (namespace: string) =>
-  new RpcError(Status.NOT_FOUND, `Namespace ${namespace} is not found.`, { type: 'NamespaceNotFoundFailure', value: { namespace } });
+  new RpcError(Status.NOT_FOUND, `Namespace ${namespace} is not found.`, {
+    type: 'NamespaceNotFoundFailure',
+    value: { namespace },
+  });
 export const workflowNotReady = (message: string) =>
   new RpcError(Status.FAILED_PRECONDITION, message, { type: 'WorkflowNotReadyFailure', value: {} });
 export const queryFailed = (message: string, failure?: object | null) =>
-  new RpcError(Status.INVALID_ARGUMENT, message, { type: 'QueryFailedFailure', value: { failure: failure ?? undefined } });
+  new RpcError(Status.INVALID_ARGUMENT, message, {
+    type: 'QueryFailedFailure',
+    value: { failure: failure ?? undefined },
+  });
 export const unimplemented = (method: string) =>
   new RpcError(Status.UNIMPLEMENTED, `${method} is not implemented by the embedded Temporal server`);
 export const completedAlready = () => notFound('workflow execution already completed');

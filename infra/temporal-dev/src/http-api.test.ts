@@ -26,7 +26,13 @@ beforeAll(async () => {
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection });
   native = await NativeConnection.connect({ address: server.address });
-  worker = await Worker.create({ connection: native, taskQueue, workflowBundle: await bundleConformanceWorkflows(), activities, shutdownGraceTime: '1s' });
+  worker = await Worker.create({
+    connection: native,
+    taskQueue,
+    workflowBundle: await bundleConformanceWorkflows(),
+    activities,
+    shutdownGraceTime: '1s',
+  });
   running = worker.run();
 }, 120_000);
 
@@ -47,7 +53,9 @@ const json = async (path: string, init?: RequestInit) => {
 /** A gRPC response in the JSON the HTTP API writes (long payload form), for comparing like with like. */
 function grpcAsJson(typeName: string, message: object, shorthand = false): unknown {
   const type = root.lookupType(typeName);
-  return messageToJson(type, type.decode(type.encode(message).finish()) as unknown as Record<string, unknown>, { shorthand });
+  return messageToJson(type, type.decode(type.encode(message).finish()) as unknown as Record<string, unknown>, {
+    shorthand,
+  });
 }
 
 describe('routes', () => {
@@ -73,7 +81,12 @@ describe('workflows over HTTP and gRPC', () => {
     const workflowId = `http-echo-${randomUUID()}`;
     const started = await json(`/api/v1/namespaces/default/workflows/${workflowId}`, {
       method: 'POST',
-      body: JSON.stringify({ workflowType: { name: 'echoWorkflow' }, taskQueue: { name: taskQueue }, input: ['hello 你好'], requestId: randomUUID() }),
+      body: JSON.stringify({
+        workflowType: { name: 'echoWorkflow' },
+        taskQueue: { name: taskQueue },
+        input: ['hello 你好'],
+        requestId: randomUUID(),
+      }),
     });
     expect(started.status).toBe(200);
     expect(started.body.runId).toEqual(expect.any(String));
@@ -99,36 +112,65 @@ describe('workflows over HTTP and gRPC', () => {
 
     const svc = connection.workflowService;
     const grpcHistory = await svc.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
-    const httpHistory = await json(`/api/v1/namespaces/default/workflows/${encodeURIComponent(workflowId)}/history?noPayloadShorthand`);
+    const httpHistory = await json(
+      `/api/v1/namespaces/default/workflows/${encodeURIComponent(workflowId)}/history?noPayloadShorthand`,
+    );
     expect(httpHistory.status).toBe(200);
-    expect(httpHistory.body).toEqual(grpcAsJson('temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse', grpcHistory));
+    expect(httpHistory.body).toEqual(
+      grpcAsJson('temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse', grpcHistory),
+    );
     const types = (httpHistory.body.history as { events: Array<{ eventType: string }> }).events.map((e) => e.eventType);
     expect(types.filter((t) => t === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED')).toHaveLength(2);
 
-    const grpcDescribe = await svc.describeWorkflowExecution({ namespace: 'default', execution: { workflowId, runId: handle.firstExecutionRunId } });
-    const httpDescribe = await json(`/api/v1/namespaces/default/workflows/${workflowId}?execution.runId=${handle.firstExecutionRunId}&noPayloadShorthand`);
-    expect(httpDescribe.body).toEqual(grpcAsJson('temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse', grpcDescribe));
-    expect((httpDescribe.body.workflowExecutionInfo as Record<string, unknown>).status).toBe('WORKFLOW_EXECUTION_STATUS_COMPLETED');
+    const grpcDescribe = await svc.describeWorkflowExecution({
+      namespace: 'default',
+      execution: { workflowId, runId: handle.firstExecutionRunId },
+    });
+    const httpDescribe = await json(
+      `/api/v1/namespaces/default/workflows/${workflowId}?execution.runId=${handle.firstExecutionRunId}&noPayloadShorthand`,
+    );
+    expect(httpDescribe.body).toEqual(
+      grpcAsJson('temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse', grpcDescribe),
+    );
+    expect((httpDescribe.body.workflowExecutionInfo as Record<string, unknown>).status).toBe(
+      'WORKFLOW_EXECUTION_STATUS_COMPLETED',
+    );
 
     const query = `WorkflowId="${workflowId}"`;
     const grpcList = await svc.listWorkflowExecutions({ namespace: 'default', query });
-    const httpList = await json(`/api/v1/namespaces/default/workflows?query=${encodeURIComponent(query)}&noPayloadShorthand`);
-    expect(httpList.body).toEqual(grpcAsJson('temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse', grpcList));
+    const httpList = await json(
+      `/api/v1/namespaces/default/workflows?query=${encodeURIComponent(query)}&noPayloadShorthand`,
+    );
+    expect(httpList.body).toEqual(
+      grpcAsJson('temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse', grpcList),
+    );
     expect(httpList.body.executions).toHaveLength(1);
   });
 
   it('signals, queries and terminates a running workflow', async () => {
     const workflowId = `http-signal-${randomUUID()}`;
     const handle = await client.workflow.start(collectItems, { workflowId, taskQueue, args: [3] });
-    const signalled = await api(`/api/v1/namespaces/default/workflows/${workflowId}/signal/item`, { method: 'POST', body: JSON.stringify({ input: [41] }) });
+    const signalled = await api(`/api/v1/namespaces/default/workflows/${workflowId}/signal/item`, {
+      method: 'POST',
+      body: JSON.stringify({ input: [41] }),
+    });
     expect(signalled.status).toBe(200);
-    const queried = await json(`/api/v1/namespaces/default/workflows/${workflowId}/query/items`, { method: 'POST', body: JSON.stringify({ query: {} }) });
+    const queried = await json(`/api/v1/namespaces/default/workflows/${workflowId}/query/items`, {
+      method: 'POST',
+      body: JSON.stringify({ query: {} }),
+    });
     expect(queried.body.queryResult).toEqual([[41]]);
     await expect(handle.query<number[]>('items')).resolves.toEqual([41]);
-    const stack = await json(`/api/v1/namespaces/default/workflows/${workflowId}/query/__stack_trace`, { method: 'POST', body: '{}' });
+    const stack = await json(`/api/v1/namespaces/default/workflows/${workflowId}/query/__stack_trace`, {
+      method: 'POST',
+      body: '{}',
+    });
     expect((stack.body.queryResult as string[])[0]).toContain('collectItems');
 
-    const terminated = await api(`/api/v1/namespaces/default/workflows/${workflowId}/terminate`, { method: 'POST', body: JSON.stringify({ reason: 'from HTTP' }) });
+    const terminated = await api(`/api/v1/namespaces/default/workflows/${workflowId}/terminate`, {
+      method: 'POST',
+      body: JSON.stringify({ reason: 'from HTTP' }),
+    });
     expect(terminated.status).toBe(200);
     const described = await handle.describe();
     expect(described.status.name).toBe('TERMINATED');
@@ -144,7 +186,14 @@ describe('schedules over HTTP and gRPC', () => {
       body: JSON.stringify({
         schedule: {
           spec: { interval: [{ interval: '3600s' }], timezoneName: 'Asia/Shanghai' },
-          action: { startWorkflow: { workflowId: `${scheduleId}-run`, workflowType: { name: 'echoWorkflow' }, taskQueue: { name: taskQueue }, input: ['from a schedule'] } },
+          action: {
+            startWorkflow: {
+              workflowId: `${scheduleId}-run`,
+              workflowType: { name: 'echoWorkflow' },
+              taskQueue: { name: taskQueue },
+              input: ['from a schedule'],
+            },
+          },
           state: { paused: true, notes: 'made over HTTP' },
         },
         requestId: randomUUID(),
@@ -156,18 +205,28 @@ describe('schedules over HTTP and gRPC', () => {
     // The SDK sees what HTTP created, shorthand input included.
     const sdkView = await client.schedule.getHandle(scheduleId).describe();
     expect(sdkView.state).toMatchObject({ paused: true, note: 'made over HTTP' });
-    expect(sdkView.action).toMatchObject({ type: 'startWorkflow', workflowType: 'echoWorkflow', args: ['from a schedule'] });
+    expect(sdkView.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'echoWorkflow',
+      args: ['from a schedule'],
+    });
 
     const svc = connection.workflowService;
     const grpcDescribe = await svc.describeSchedule({ namespace: 'default', scheduleId });
     const httpDescribe = await json(`${path}?noPayloadShorthand`);
     expect(httpDescribe.status).toBe(200);
-    expect(httpDescribe.body).toEqual(grpcAsJson('temporal.api.workflowservice.v1.DescribeScheduleResponse', grpcDescribe));
-    expect((httpDescribe.body.schedule as { spec: { interval: unknown } }).spec.interval).toEqual([{ interval: '3600s', phase: '0s' }]);
+    expect(httpDescribe.body).toEqual(
+      grpcAsJson('temporal.api.workflowservice.v1.DescribeScheduleResponse', grpcDescribe),
+    );
+    expect((httpDescribe.body.schedule as { spec: { interval: unknown } }).spec.interval).toEqual([
+      { interval: '3600s', phase: '0s' },
+    ]);
 
     const query = `ScheduleId = "${scheduleId}"`;
     const grpcList = await svc.listSchedules({ namespace: 'default', query });
-    const httpList = await json(`/api/v1/namespaces/default/schedules?query=${encodeURIComponent(query)}&noPayloadShorthand`);
+    const httpList = await json(
+      `/api/v1/namespaces/default/schedules?query=${encodeURIComponent(query)}&noPayloadShorthand`,
+    );
     expect(httpList.body).toEqual(grpcAsJson('temporal.api.workflowservice.v1.ListSchedulesResponse', grpcList));
     expect(httpList.body.schedules).toEqual([expect.objectContaining({ scheduleId })]);
     const count = await json(`/api/v1/namespaces/default/schedule-count?query=${encodeURIComponent(query)}`);
@@ -182,11 +241,19 @@ describe('schedules over HTTP and gRPC', () => {
       startTime: msToTs(Date.parse(window.startTime)),
       endTime: msToTs(Date.parse(window.endTime)),
     });
-    expect(times.body).toEqual(grpcAsJson('temporal.api.workflowservice.v1.ListScheduleMatchingTimesResponse', grpcTimes));
+    expect(times.body).toEqual(
+      grpcAsJson('temporal.api.workflowservice.v1.ListScheduleMatchingTimesResponse', grpcTimes),
+    );
 
-    const unpaused = await api(`${path}/patch`, { method: 'POST', body: JSON.stringify({ patch: { unpause: 'resumed over HTTP' }, requestId: randomUUID() }) });
+    const unpaused = await api(`${path}/patch`, {
+      method: 'POST',
+      body: JSON.stringify({ patch: { unpause: 'resumed over HTTP' }, requestId: randomUUID() }),
+    });
     expect(unpaused.status).toBe(200);
-    expect((await client.schedule.getHandle(scheduleId).describe()).state).toMatchObject({ paused: false, note: 'resumed over HTTP' });
+    expect((await client.schedule.getHandle(scheduleId).describe()).state).toMatchObject({
+      paused: false,
+      note: 'resumed over HTTP',
+    });
 
     const deleted = await api(path, { method: 'DELETE' });
     expect(deleted.status).toBe(200);
@@ -211,8 +278,12 @@ describe('cluster, namespaces and search attributes', () => {
 
   it("describes a task queue with the worker's pollers", async () => {
     const workflowPollers = await json(`/api/v1/namespaces/default/task-queues/${taskQueue}?taskQueueType=1`);
-    expect(workflowPollers.body.pollers).toEqual([expect.objectContaining({ identity: expect.any(String), lastAccessTime: expect.any(String) })]);
-    const activityPollers = await json(`/api/v1/namespaces/default/task-queues/${taskQueue}?taskQueueType=TASK_QUEUE_TYPE_ACTIVITY`);
+    expect(workflowPollers.body.pollers).toEqual([
+      expect.objectContaining({ identity: expect.any(String), lastAccessTime: expect.any(String) }),
+    ]);
+    const activityPollers = await json(
+      `/api/v1/namespaces/default/task-queues/${taskQueue}?taskQueueType=TASK_QUEUE_TYPE_ACTIVITY`,
+    );
     expect((activityPollers.body.pollers as unknown[]).length).toBe(1);
     const none = await json(`/api/v1/namespaces/default/task-queues/nobody-polls-${randomUUID()}`);
     expect(none.body).toEqual({});
@@ -228,7 +299,11 @@ describe('errors', () => {
   it('an unknown workflow is 404 with the google.rpc.Status JSON and its typed detail', async () => {
     const res = await json(`/api/v1/namespaces/default/workflows/no-such-${randomUUID()}`);
     expect(res.status).toBe(404);
-    expect(res.body).toMatchObject({ code: 5, message: expect.any(String), details: [{ '@type': 'type.googleapis.com/temporal.api.errordetails.v1.NotFoundFailure' }] });
+    expect(res.body).toMatchObject({
+      code: 5,
+      message: expect.any(String),
+      details: [{ '@type': 'type.googleapis.com/temporal.api.errordetails.v1.NotFoundFailure' }],
+    });
   });
 
   it('an unknown namespace is 404 naming it', async () => {
@@ -242,12 +317,19 @@ describe('errors', () => {
     const notJson = await json(`/api/v1/namespaces/default/workflows/${workflowId}`, { method: 'POST', body: '{oops' });
     expect(notJson.status).toBe(400);
     expect(notJson.body).toMatchObject({ code: 3, message: 'the request body is not valid JSON' });
-    const unknown = await json(`/api/v1/namespaces/default/workflows/${workflowId}`, { method: 'POST', body: JSON.stringify({ workflowTyp: { name: 'x' } }) });
+    const unknown = await json(`/api/v1/namespaces/default/workflows/${workflowId}`, {
+      method: 'POST',
+      body: JSON.stringify({ workflowTyp: { name: 'x' } }),
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toContain('workflowTyp');
     const badTime = await json(`/api/v1/namespaces/default/workflows/${workflowId}`, {
       method: 'POST',
-      body: JSON.stringify({ workflowType: { name: 'echoWorkflow' }, taskQueue: { name: taskQueue }, workflowRunTimeout: 'soon' }),
+      body: JSON.stringify({
+        workflowType: { name: 'echoWorkflow' },
+        taskQueue: { name: taskQueue },
+        workflowRunTimeout: 'soon',
+      }),
     });
     expect(badTime.status).toBe(400);
     expect(badTime.body.message).toContain('workflowRunTimeout');
@@ -268,10 +350,7 @@ describe('payload JSON', () => {
     const raw = { metadata: { encoding: Buffer.from('binary/plain') }, data: Buffer.from([1, 2]) };
     expect(messageToJson(type, { payloads: [plain] }, { shorthand: true })).toEqual([{ a: 1 }]);
     expect(messageToJson(type, { payloads: [plain, raw] }, { shorthand: true })).toEqual({
-      payloads: [
-        { a: 1 },
-        { metadata: { encoding: Buffer.from('binary/plain').toString('base64') }, data: 'AQI=' },
-      ],
+      payloads: [{ a: 1 }, { metadata: { encoding: Buffer.from('binary/plain').toString('base64') }, data: 'AQI=' }],
     });
   });
 });

@@ -17,7 +17,10 @@ import { JsonOptions, JsonShapeError, messageFromJson, messageToJson, setJsonPat
 import { Handler, runHandler, ServiceOptions } from './service';
 
 /** The services the HTTP API exposes (Temporal's frontend registers these two). */
-const HTTP_SERVICES = ['temporal.api.workflowservice.v1.WorkflowService', 'temporal.api.operatorservice.v1.OperatorService'];
+const HTTP_SERVICES = [
+  'temporal.api.workflowservice.v1.WorkflowService',
+  'temporal.api.operatorservice.v1.OperatorService',
+];
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024; // the frontend's limit (gRPC's default message size)
 
@@ -90,7 +93,23 @@ export function httpRoutes(): HttpRoute[] {
 
 /** grpc-gateway's mapping of gRPC codes to HTTP statuses. */
 const HTTP_STATUS: Record<number, number> = {
-  0: 200, 1: 499, 2: 500, 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429, 9: 400, 10: 409, 11: 400, 12: 501, 13: 500, 14: 503, 15: 500, 16: 401,
+  0: 200,
+  1: 499,
+  2: 500,
+  3: 400,
+  4: 504,
+  5: 404,
+  6: 409,
+  7: 403,
+  8: 429,
+  9: 400,
+  10: 409,
+  11: 400,
+  12: 501,
+  13: 500,
+  14: 503,
+  15: 500,
+  16: 401,
 };
 
 export interface HttpApiOptions {
@@ -137,7 +156,9 @@ function match(route: HttpRoute, method: string, parts: string[]): Record<string
 
 /** Error JSON as the frontend writes it: google.rpc.Status with the typed detail. */
 function errorJson(err: errors.RpcError): Obj {
-  const details = err.detail ? [{ '@type': `type.googleapis.com/temporal.api.errordetails.v1.${err.detail.type}`, ...err.detail.value }] : [];
+  const details = err.detail
+    ? [{ '@type': `type.googleapis.com/temporal.api.errordetails.v1.${err.detail.type}`, ...err.detail.value }]
+    : [];
   return { code: err.code, message: err.message, details };
 }
 
@@ -182,7 +203,8 @@ export function createHttpApi(opts: HttpApiOptions): HttpApiHandler {
           } catch {
             throw new JsonShapeError('the request body is not valid JSON');
           }
-          if (!json || typeof json !== 'object' || Array.isArray(json)) throw new JsonShapeError('the request body must be a JSON object');
+          if (!json || typeof json !== 'object' || Array.isArray(json))
+            throw new JsonShapeError('the request body must be a JSON object');
         }
       } else {
         for (const key of new Set(url.searchParams.keys())) {

@@ -20,7 +20,9 @@ function urlFor(ip: string, port: number): string {
   return `http://${host}:${port}`;
 }
 
-export async function startHttpSurfaces(opts: HttpSurfaceOptions): Promise<{ httpUrl?: string; uiUrl?: string; close(): Promise<void> }> {
+export async function startHttpSurfaces(
+  opts: HttpSurfaceOptions,
+): Promise<{ httpUrl?: string; uiUrl?: string; close(): Promise<void> }> {
   const servers: Server[] = [];
   const close = () =>
     Promise.all(
@@ -42,7 +44,9 @@ export async function startHttpSurfaces(opts: HttpSurfaceOptions): Promise<{ htt
           (handled) => {
             if (!handled) {
               res.writeHead(404, { 'content-type': 'application/json' });
-              res.end(JSON.stringify({ code: 5, message: `no HTTP API route for ${req.method} ${req.url}`, details: [] }));
+              res.end(
+                JSON.stringify({ code: 5, message: `no HTTP API route for ${req.method} ${req.url}`, details: [] }),
+              );
             }
           },
           () => res.destroy(),
@@ -55,7 +59,12 @@ export async function startHttpSurfaces(opts: HttpSurfaceOptions): Promise<{ htt
     if (opts.uiPort !== undefined) {
       const api = createHttpApi({ services: opts.services, service: opts.serviceOptions, shorthandByDefault: false });
       const uiIp = opts.uiIp ?? opts.ip;
-      const { server, port } = await startUiServer({ api, ip: uiIp, port: opts.uiPort, defaultNamespace: opts.defaultNamespace });
+      const { server, port } = await startUiServer({
+        api,
+        ip: uiIp,
+        port: opts.uiPort,
+        defaultNamespace: opts.defaultNamespace,
+      });
       servers.push(server);
       uiUrl = urlFor(uiIp, port);
     }

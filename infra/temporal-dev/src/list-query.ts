@@ -36,7 +36,23 @@ interface Token {
   pos: number;
 }
 
-const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'BETWEEN', 'STARTS_WITH', 'IS', 'NULL', 'ORDER', 'BY', 'ASC', 'DESC', 'GROUP', 'TRUE', 'FALSE']);
+const KEYWORDS = new Set([
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'BETWEEN',
+  'STARTS_WITH',
+  'IS',
+  'NULL',
+  'ORDER',
+  'BY',
+  'ASC',
+  'DESC',
+  'GROUP',
+  'TRUE',
+  'FALSE',
+]);
 
 function tokenize(q: string): Token[] {
   const out: Token[] = [];
@@ -114,7 +130,8 @@ export function parseListQuery(query: string): ParsedQuery {
   };
   const expectPunct = (c: string) => {
     const t = tokens[p];
-    if (t.kind !== 'punct' || t.text !== c) throw new QuerySyntaxError(`expected '${c}' but found '${t.text || 'end of query'}'`, t.pos);
+    if (t.kind !== 'punct' || t.text !== c)
+      throw new QuerySyntaxError(`expected '${c}' but found '${t.text || 'end of query'}'`, t.pos);
     p++;
   };
   const field = (): string => {

@@ -8,14 +8,35 @@ import { startTemporalDevServer, TemporalDevServerOptions } from './server';
 
 /** Flags of `temporal server start-dev` that take a value. */
 const VALUE_FLAGS = new Set([
-  '--port', '-p', '--ip', '--namespace', '-n', '--db-filename', '-f', '--ui-port', '--ui-ip', '--ui-asset-path',
-  '--ui-codec-endpoint', '--log-level', '--log-format', '--dynamic-config-value', '--search-attribute', '--sqlite-pragma',
-  '--http-port', '--metrics-port', '--config', '--env', '--tls-cert-path', '--tls-key-path', '--tls-ca-path',
+  '--port',
+  '-p',
+  '--ip',
+  '--namespace',
+  '-n',
+  '--db-filename',
+  '-f',
+  '--ui-port',
+  '--ui-ip',
+  '--ui-asset-path',
+  '--ui-codec-endpoint',
+  '--log-level',
+  '--log-format',
+  '--dynamic-config-value',
+  '--search-attribute',
+  '--sqlite-pragma',
+  '--http-port',
+  '--metrics-port',
+  '--config',
+  '--env',
+  '--tls-cert-path',
+  '--tls-key-path',
+  '--tls-ca-path',
 ]);
 
 function portNumber(flag: string, v: string): number {
   const port = Number(v);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${flag} ${v}: expected a port number (0-65535)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${flag} ${v}: expected a port number (0-65535)`);
   return port;
 }
 
@@ -79,7 +100,9 @@ export function parseArgs(argv: string[]): TemporalDevServerOptions & { searchAt
   }
   const port = Number(argv[0]);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error('usage: temporal-dev server start-dev --port P [...] | temporal-dev <port> [--enable-time-skipping]');
+    throw new Error(
+      'usage: temporal-dev server start-dev --port P [...] | temporal-dev <port> [--enable-time-skipping]',
+    );
   }
   opts.port = port;
   opts.timeSkipping = true;
@@ -99,7 +122,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const server = await startTemporalDevServer(opts);
-  process.stderr.write(`temporal-dev: Temporal-compatible server on ${server.address}${opts.timeSkipping ? ' (time skipping)' : ''}\n`);
+  process.stderr.write(
+    `temporal-dev: Temporal-compatible server on ${server.address}${opts.timeSkipping ? ' (time skipping)' : ''}\n`,
+  );
   if (server.httpUrl) process.stderr.write(`temporal-dev: HTTP API on ${server.httpUrl}/api/v1\n`);
   if (server.uiUrl) process.stderr.write(`temporal-dev: Temporal UI on ${server.uiUrl}\n`);
   const stop = () => {

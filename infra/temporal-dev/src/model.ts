@@ -100,7 +100,9 @@ export interface PendingQuery {
   id: string;
   query: Obj;
   done: boolean;
-  resolve(result: { answered: true; payloads: Obj | null } | { answered: false; message: string; failure: Obj | null }): void;
+  resolve(
+    result: { answered: true; payloads: Obj | null } | { answered: false; message: string; failure: Obj | null },
+  ): void;
   reject(err: Error): void;
 }
 

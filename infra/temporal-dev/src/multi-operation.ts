@@ -27,12 +27,19 @@ function failedStatus(err: errors.RpcError): Obj {
   };
 }
 
-const abortedStatus = (): Obj => ({ code: errors.Status.ABORTED, message: 'Operation was aborted.', details: [any(ABORTED_TYPE, {})] });
+const abortedStatus = (): Obj => ({
+  code: errors.Status.ABORTED,
+  message: 'Operation was aborted.',
+  details: [any(ABORTED_TYPE, {})],
+});
 
 /** Fails the whole request because operation `index` failed with `err`. */
 function multiOperationFailure(index: 0 | 1, err: errors.RpcError): errors.RpcError {
   const statuses = index === 0 ? [failedStatus(err), abortedStatus()] : [abortedStatus(), failedStatus(err)];
-  return new errors.RpcError(err.code, 'Update-with-Start could not be executed.', { type: 'MultiOperationExecutionFailure', value: { statuses } });
+  return new errors.RpcError(err.code, 'Update-with-Start could not be executed.', {
+    type: 'MultiOperationExecutionFailure',
+    value: { statuses },
+  });
 }
 
 /** Checks what Temporal refuses in an update-with-start; returns the failing operation and its error. */
@@ -42,8 +49,10 @@ function validate(namespace: string, start: Obj, update: Obj): { index: 0 | 1; e
   if ((update.namespace || namespace) !== namespace) return invalid(1, 'Namespace is not consistent with the request.');
   if (start.cronSchedule) return invalid(0, 'CronSchedule is not supported.');
   if (start.requestEagerExecution) return invalid(0, 'RequestEagerExecution is not supported.');
-  if (num(start.workflowStartDelay?.seconds) || start.workflowStartDelay?.nanos) return invalid(0, 'WorkflowStartDelay is not supported.');
-  if (update.workflowExecution?.workflowId !== start.workflowId) return invalid(1, 'WorkflowId is not consistent with previous operation(s).');
+  if (num(start.workflowStartDelay?.seconds) || start.workflowStartDelay?.nanos)
+    return invalid(0, 'WorkflowStartDelay is not supported.');
+  if (update.workflowExecution?.workflowId !== start.workflowId)
+    return invalid(1, 'WorkflowId is not consistent with previous operation(s).');
   if (update.workflowExecution?.runId) return invalid(1, 'RunId is not supported.');
   if (update.firstExecutionRunId) return invalid(1, 'FirstExecutionRunId is not supported.');
   if (!update.request?.input?.name) return invalid(1, 'Update name is not set on request.');
@@ -54,14 +63,18 @@ export async function executeMultiOperation(engine: Engine, req: Obj, signal: Ab
   const ops: Obj[] = req.operations ?? [];
   const start = ops[0]?.startWorkflow;
   const update = ops[1]?.updateWorkflow;
-  if (ops.length !== 2 || !start || !update) throw errors.invalidArgument('Operations have to be exactly [Start, Update].');
+  if (ops.length !== 2 || !start || !update)
+    throw errors.invalidArgument('Operations have to be exactly [Start, Update].');
   const namespace: string = req.namespace || 'default';
   engine.ns(namespace);
   const invalid = validate(namespace, start, update);
   if (invalid) throw multiOperationFailure(invalid.index, invalid.err);
 
   // The id is fixed here so that the request admitted with a new run and the one awaited below are the same.
-  const request: Obj = { ...update.request, meta: { ...update.request.meta, updateId: update.request.meta?.updateId || randomUUID() } };
+  const request: Obj = {
+    ...update.request,
+    meta: { ...update.request.meta, updateId: update.request.meta?.updateId || randomUUID() },
+  };
   let started: { ex: ReturnType<Engine['find']>; started: boolean };
   try {
     started = engine.startWorkflow({ ...start, namespace }, { update: request });

@@ -143,7 +143,10 @@ export class Store {
         good = pos;
       }
       if (corrupt) {
-        this.log('warn', `${this.file}: dropped a corrupt tail of ${buf.length - good} bytes (torn write?) at offset ${good}`);
+        this.log(
+          'warn',
+          `${this.file}: dropped a corrupt tail of ${buf.length - good} bytes (torn write?) at offset ${good}`,
+        );
         fs.truncateSync(this.file, good);
       }
       this.size = good;
@@ -160,7 +163,8 @@ export class Store {
       this.persistedEvents.set(ex, events.length);
     }
     for (const ns of this.engine.namespaces.values()) {
-      for (const runs of ns.runs.values()) runs.sort((a, b) => ns.executions.get(a)!.startTime - ns.executions.get(b)!.startTime);
+      for (const runs of ns.runs.values())
+        runs.sort((a, b) => ns.executions.get(a)!.startTime - ns.executions.get(b)!.startTime);
     }
     this.schedules?.restore([...schedules.values()].filter((s) => s !== null) as never[]);
     if (schedules.size) this.log('info', `restored ${this.schedules?.keys().length ?? 0} schedules from ${this.file}`);
@@ -198,7 +202,14 @@ export class Store {
 
   /** Resolves once everything changed so far is on disk. */
   commit(): Promise<void> {
-    if (!this.dirty.size && !this.dirtySchedules.size && !this.deleted.length && !this.metaDirty && this.getMeta().clockOffsetMs === this.lastOffset) return Promise.resolve();
+    if (
+      !this.dirty.size &&
+      !this.dirtySchedules.size &&
+      !this.deleted.length &&
+      !this.metaDirty &&
+      this.getMeta().clockOffsetMs === this.lastOffset
+    )
+      return Promise.resolve();
     return new Promise((resolve) => {
       this.waiters.push(resolve);
       this.schedule();

@@ -12,7 +12,19 @@ root.resolveAll();
 
 const PAYLOAD = 'temporal.api.common.v1.Payload';
 const PAYLOADS = 'temporal.api.common.v1.Payloads';
-const WRAPPERS = new Set(['BoolValue', 'StringValue', 'BytesValue', 'Int32Value', 'UInt32Value', 'Int64Value', 'UInt64Value', 'FloatValue', 'DoubleValue'].map((n) => `google.protobuf.${n}`));
+const WRAPPERS = new Set(
+  [
+    'BoolValue',
+    'StringValue',
+    'BytesValue',
+    'Int32Value',
+    'UInt32Value',
+    'Int64Value',
+    'UInt64Value',
+    'FloatValue',
+    'DoubleValue',
+  ].map((n) => `google.protobuf.${n}`),
+);
 const LONG_TYPES = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 
 /** A request the JSON cannot be read into; the HTTP layer answers it with INVALID_ARGUMENT. */
@@ -92,7 +104,8 @@ function isDefault(field: protobuf.Field, v: unknown): boolean {
 }
 
 function scalarJson(field: protobuf.Field, v: unknown): unknown {
-  const enumType = field.resolvedType && !('fields' in field.resolvedType) ? (field.resolvedType as protobuf.Enum) : undefined;
+  const enumType =
+    field.resolvedType && !('fields' in field.resolvedType) ? (field.resolvedType as protobuf.Enum) : undefined;
   if (enumType) return enumType.valuesById[v as number] ?? v;
   if (LONG_TYPES.has(field.type)) return Long.isLong(v) ? (v as Long).toString() : String(v);
   if (field.type === 'bytes') return bytesJson(v);
@@ -131,13 +144,15 @@ export function messageToJson(type: protobuf.Type, m: Msg, opts: JsonOptions): u
       }
       break;
     default:
-      if (WRAPPERS.has(type.fullName.slice(1))) return scalarJson(type.fields.value, m.value ?? type.fields.value.defaultValue);
+      if (WRAPPERS.has(type.fullName.slice(1)))
+        return scalarJson(type.fields.value, m.value ?? type.fields.value.defaultValue);
   }
   const out: Msg = {};
   for (const field of type.fieldsArray) {
     const v = m[field.name];
     // A oneof member (or proto3 `optional`) that was set is written even when it holds its default.
-    const setInOneof = field.partOf !== null && v !== undefined && v !== null && Object.prototype.hasOwnProperty.call(m, field.name);
+    const setInOneof =
+      field.partOf !== null && v !== undefined && v !== null && Object.prototype.hasOwnProperty.call(m, field.name);
     if (isDefault(field, v) && !setInOneof) continue;
     if (field.map) {
       const obj: Msg = {};
@@ -159,7 +174,8 @@ function parseFraction(frac: string | undefined): number {
 }
 
 function parseTimestamp(s: unknown, path: string): Msg {
-  const m = typeof s === 'string' ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.exec(s) : null;
+  const m =
+    typeof s === 'string' ? /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.exec(s) : null;
   if (!m) throw new JsonShapeError(`${path}: expected an RFC 3339 timestamp, got ${JSON.stringify(s)}`);
   const ms = Date.parse(`${m[1]}${m[3]}`);
   if (Number.isNaN(ms)) throw new JsonShapeError(`${path}: invalid timestamp ${JSON.stringify(s)}`);
@@ -180,20 +196,29 @@ function payloadFromJson(v: unknown, opts: JsonOptions): Msg {
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     const o = v as Msg;
     const keys = Object.keys(o);
-    const isLong = keys.length > 0 && keys.every((k) => k === 'metadata' || k === 'data') && o.metadata && typeof o.metadata === 'object';
+    const isLong =
+      keys.length > 0 &&
+      keys.every((k) => k === 'metadata' || k === 'data') &&
+      o.metadata &&
+      typeof o.metadata === 'object';
     if (isLong || !opts.shorthand) return { metadata: o.metadata ?? {}, data: o.data ?? '' };
     if (typeof o._protoMessageType === 'string') {
       const { _protoMessageType, ...rest } = o;
-      return { metadata: { encoding: utf8('json/protobuf'), messageType: utf8(_protoMessageType) }, data: utf8(JSON.stringify(rest)) };
+      return {
+        metadata: { encoding: utf8('json/protobuf'), messageType: utf8(_protoMessageType) },
+        data: utf8(JSON.stringify(rest)),
+      };
     }
   }
-  if (!opts.shorthand) throw new JsonShapeError('a payload must be {"metadata": {...}, "data": "<base64>"} without payload shorthand');
+  if (!opts.shorthand)
+    throw new JsonShapeError('a payload must be {"metadata": {...}, "data": "<base64>"} without payload shorthand');
   if (v === null) return { metadata: { encoding: utf8('binary/null') } };
   return { metadata: { encoding: utf8('json/plain') }, data: utf8(JSON.stringify(v)) };
 }
 
 function scalarFromJson(field: protobuf.Field, v: unknown, path: string): unknown {
-  const enumType = field.resolvedType && !('fields' in field.resolvedType) ? (field.resolvedType as protobuf.Enum) : undefined;
+  const enumType =
+    field.resolvedType && !('fields' in field.resolvedType) ? (field.resolvedType as protobuf.Enum) : undefined;
   if (enumType) {
     if (typeof v === 'number' || (typeof v === 'string' && /^-?\d+$/.test(v))) return Number(v);
     if (typeof v === 'string' && v in enumType.values) return v;
@@ -213,7 +238,8 @@ function scalarFromJson(field: protobuf.Field, v: unknown, path: string): unknow
     return v.replace(/-/g, '+').replace(/_/g, '/');
   }
   // numbers: JSON numbers or numeric strings
-  if (typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)))) return LONG_TYPES.has(field.type) ? String(v) : Number(v);
+  if (typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))))
+    return LONG_TYPES.has(field.type) ? String(v) : Number(v);
   if (v === 'NaN' || v === 'Infinity' || v === '-Infinity') return Number(v);
   throw new JsonShapeError(`${path}: expected a number`);
 }
@@ -238,7 +264,8 @@ export function messageFromJson(type: protobuf.Type, json: unknown, path: string
     return { paths: json ? json.split(',') : [] };
   }
   if (name === PAYLOAD) return payloadFromJson(json, opts);
-  if (name === PAYLOADS && Array.isArray(json) && opts.shorthand) return { payloads: json.map((x) => payloadFromJson(x, opts)) };
+  if (name === PAYLOADS && Array.isArray(json) && opts.shorthand)
+    return { payloads: json.map((x) => payloadFromJson(x, opts)) };
   if (WRAPPERS.has(name)) return { value: scalarFromJson(type.fields.value, json, path) };
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new JsonShapeError(`${path}: expected an object`);
   const out: Msg = {};
@@ -271,7 +298,8 @@ export function setJsonPath(type: protobuf.Type, target: Msg, path: string, valu
     const field = fieldByJsonName(t, parts[i]);
     if (!field) return false;
     const isLast = i === parts.length - 1;
-    const sub = field.resolvedType && 'fields' in field.resolvedType ? (field.resolvedType as protobuf.Type) : undefined;
+    const sub =
+      field.resolvedType && 'fields' in field.resolvedType ? (field.resolvedType as protobuf.Type) : undefined;
     if (isLast) {
       if (field.repeated) {
         const arr = Array.isArray(obj[field.name]) ? (obj[field.name] as unknown[]) : [];

@@ -66,7 +66,12 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   if (opts.dbFilename) {
     const getMeta = (): MetaState => ({
       clockOffsetMs: clock.offsetMs,
-      namespaces: [...engine.namespaces.values()].map((n) => ({ name: n.name, id: n.id, description: n.description, retentionMs: n.retentionMs })),
+      namespaces: [...engine.namespaces.values()].map((n) => ({
+        name: n.name,
+        id: n.id,
+        description: n.description,
+        retentionMs: n.retentionMs,
+      })),
       searchAttributes: visibility.exportState(),
     });
     const applyMeta = (meta: MetaState) => {
@@ -85,24 +90,44 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   }
   for (const spec of opts.searchAttributes ?? []) {
     const [name, type] = spec.split('=');
-    if (!name || !(type in IndexedValueType)) throw new Error(`--search-attribute ${spec}: expected Name=Type with Type one of ${Object.keys(IndexedValueType).join(', ')}`);
-    for (const ns of namespaces) if (!visibility.typeOf(ns, name)) visibility.register(ns, name, type as IndexedTypeName);
+    if (!name || !(type in IndexedValueType))
+      throw new Error(
+        `--search-attribute ${spec}: expected Name=Type with Type one of ${Object.keys(IndexedValueType).join(', ')}`,
+      );
+    for (const ns of namespaces)
+      if (!visibility.typeOf(ns, name)) visibility.register(ns, name, type as IndexedTypeName);
   }
   schedules.resume();
-  const serviceOptions: ServiceOptions = { engine, log, visibility, schedules, commit: store ? () => store.commit() : undefined };
+  const serviceOptions: ServiceOptions = {
+    engine,
+    log,
+    visibility,
+    schedules,
+    commit: store ? () => store.commit() : undefined,
+  };
   const services = serviceHandlers(serviceOptions);
   const server = createGrpcServer(serviceOptions, services);
   const ip = opts.ip ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${ip.includes(':') ? `[${ip}]` : ip}:${opts.port ?? 7233}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
+    server.bindAsync(
+      `${ip.includes(':') ? `[${ip}]` : ip}:${opts.port ?? 7233}`,
+      grpc.ServerCredentials.createInsecure(),
+      (err, p) => (err ? reject(err) : resolve(p)),
     ),
   );
   const host = ip === '0.0.0.0' || ip === '::' ? '127.0.0.1' : ip;
   log('info', `listening on ${host}:${port}${opts.timeSkipping ? ' (time skipping)' : ''}`);
   let http: Awaited<ReturnType<typeof startHttpSurfaces>>;
   try {
-    http = await startHttpSurfaces({ services, serviceOptions, ip, httpPort: opts.httpPort, uiPort: opts.uiPort, uiIp: opts.uiIp, defaultNamespace: 'default' });
+    http = await startHttpSurfaces({
+      services,
+      serviceOptions,
+      ip,
+      httpPort: opts.httpPort,
+      uiPort: opts.uiPort,
+      uiIp: opts.uiIp,
+      defaultNamespace: 'default',
+    });
   } catch (err) {
     engine.releasePollers();
     store?.close();

@@ -60,7 +60,14 @@ const READ_ONLY = new Set([
  * Runs one RPC's handler the way every transport (gRPC, the HTTP API) must: waits until its changes are
  * durable, and turns anything but an RpcError into INTERNAL, so all transports answer alike.
  */
-export async function runHandler(serviceName: string, methodName: string, handler: Handler | undefined, req: Obj, signal: AbortSignal, opts: ServiceOptions): Promise<Obj> {
+export async function runHandler(
+  serviceName: string,
+  methodName: string,
+  handler: Handler | undefined,
+  req: Obj,
+  signal: AbortSignal,
+  opts: ServiceOptions,
+): Promise<Obj> {
   if (!handler) throw errors.unimplemented(`${serviceName}/${methodName}`);
   const durable = async () => {
     if (opts.commit && !READ_ONLY.has(methodName)) await opts.commit();
@@ -81,7 +88,11 @@ export async function runHandler(serviceName: string, methodName: string, handle
   return res;
 }
 
-function serviceDefinition(serviceName: string, handlers: Record<string, Handler>, opts: ServiceOptions): { def: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation } {
+function serviceDefinition(
+  serviceName: string,
+  handlers: Record<string, Handler>,
+  opts: ServiceOptions,
+): { def: grpc.ServiceDefinition; impl: grpc.UntypedServiceImplementation } {
   const svc = root.lookupService(serviceName);
   const def: Record<string, grpc.MethodDefinition<object, object>> = {};
   const impl: grpc.UntypedServiceImplementation = {};
@@ -186,18 +197,30 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
       ex.sticky = undefined;
       return {};
     },
-    ListNamespaces: () => ({ namespaces: [...engine.namespaces.keys()].map(namespaceInfo), nextPageToken: Buffer.alloc(0) }),
+    ListNamespaces: () => ({
+      namespaces: [...engine.namespaces.keys()].map(namespaceInfo),
+      nextPageToken: Buffer.alloc(0),
+    }),
     RegisterNamespace: (req) => {
       if (!req.namespace) throw errors.invalidArgument('Namespace is not set on request.');
       if (engine.namespaces.has(req.namespace)) {
-        throw new errors.RpcError(errors.Status.ALREADY_EXISTS, 'Namespace already exists.', { type: 'NamespaceAlreadyExistsFailure', value: {} });
+        throw new errors.RpcError(errors.Status.ALREADY_EXISTS, 'Namespace already exists.', {
+          type: 'NamespaceAlreadyExistsFailure',
+          value: {},
+        });
       }
-      engine.registerNamespace(req.namespace, req.description ?? '', toMs(req.workflowExecutionRetentionPeriod) || 24 * 3600_000);
+      engine.registerNamespace(
+        req.namespace,
+        req.description ?? '',
+        toMs(req.workflowExecutionRetentionPeriod) || 24 * 3600_000,
+      );
       return {};
     },
 
     StartWorkflowExecution: (req) => {
-      const eagerFor = req.requestEagerExecution ? { identity: req.identity ?? '', requestId: req.requestId || undefined } : undefined;
+      const eagerFor = req.requestEagerExecution
+        ? { identity: req.identity ?? '', requestId: req.requestId || undefined }
+        : undefined;
       const { ex, started, eagerWorkflowTask } = engine.startWorkflow(req, { eagerFor });
       return { runId: ex.runId, started, status: ex.status, eagerWorkflowTask };
     },
@@ -215,12 +238,27 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
       const ns = engine.ns(req.namespace);
       const current = engine.current(ns, req.workflowId ?? '');
       if (current && isOpen(current)) {
-        engine.signal(current, req.signalName, req.signalInput ?? null, req.header ?? null, req.identity ?? '', req.requestId);
+        engine.signal(
+          current,
+          req.signalName,
+          req.signalInput ?? null,
+          req.header ?? null,
+          req.identity ?? '',
+          req.requestId,
+        );
         return { runId: current.runId, started: false };
       }
       const { ex } = engine.startWorkflow(
         { ...req, workflowIdConflictPolicy: 0 },
-        { signal: { signalName: req.signalName, input: req.signalInput ?? undefined, identity: req.identity ?? '', header: req.header ?? undefined, requestId: req.requestId ?? '' } },
+        {
+          signal: {
+            signalName: req.signalName,
+            input: req.signalInput ?? undefined,
+            identity: req.identity ?? '',
+            header: req.header ?? undefined,
+            requestId: req.requestId ?? '',
+          },
+        },
       );
       return { runId: ex.runId, started: true };
     },
@@ -260,7 +298,9 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
       const tq = req.taskQueue ?? {};
       if (!tq.name) throw errors.invalidArgument('TaskQueue is not set on request.');
       // Sticky queues get the tasks of workflows their worker asked to keep; each task carries full history.
-      const resp = await engine.wfQueue(req.namespace, tq.name).poll({ identity: req.identity ?? '' }, LONG_POLL_MS, ctx.signal);
+      const resp = await engine
+        .wfQueue(req.namespace, tq.name)
+        .poll({ identity: req.identity ?? '' }, LONG_POLL_MS, ctx.signal);
       return resp ?? {};
     },
     RespondWorkflowTaskCompleted: (req) => engine.respondWorkflowTaskCompleted(req),
@@ -271,14 +311,25 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
       engine.ns(req.namespace);
       const tq = req.taskQueue ?? {};
       if (!tq.name) throw errors.invalidArgument('TaskQueue is not set on request.');
-      const resp = await engine.actQueue(req.namespace, tq.name).poll({ identity: req.identity ?? '' }, LONG_POLL_MS, ctx.signal);
+      const resp = await engine
+        .actQueue(req.namespace, tq.name)
+        .poll({ identity: req.identity ?? '' }, LONG_POLL_MS, ctx.signal);
       return resp ?? {};
     },
     RespondActivityTaskCompleted: (req) => {
       const { ex, act } = engine.tokenActivity(req.taskToken);
       if (payloadsSize(req.result) > BLOB_ERROR_BYTES) {
         // As Temporal does: the oversized result fails the attempt instead of entering history.
-        engine.failActivity(ex, act, { message: 'Complete result exceeds size limit.', source: 'Server', applicationFailureInfo: { type: 'BlobSizeLimitExceeded', nonRetryable: false } }, req.identity ?? '');
+        engine.failActivity(
+          ex,
+          act,
+          {
+            message: 'Complete result exceeds size limit.',
+            source: 'Server',
+            applicationFailureInfo: { type: 'BlobSizeLimitExceeded', nonRetryable: false },
+          },
+          req.identity ?? '',
+        );
         return {};
       }
       engine.completeActivity(ex, act, req.result ?? null, req.identity ?? '');
@@ -337,10 +388,13 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
       engine.ns(req.namespace);
       const name = req.taskQueue?.name ?? '';
       if (!name) throw errors.invalidArgument('TaskQueue is not set on request.');
-      const queue = num(req.taskQueueType) === 2 ? engine.actQueue(req.namespace, name) : engine.wfQueue(req.namespace, name);
+      const queue =
+        num(req.taskQueueType) === 2 ? engine.actQueue(req.namespace, name) : engine.wfQueue(req.namespace, name);
       // As the real server: pollers seen in the last five minutes.
       const since = Date.now() - 5 * 60_000;
-      const pollers = [...queue.pollers].filter(([, at]) => at >= since).map(([identity, at]) => ({ identity, lastAccessTime: fromMs(at), ratePerSecond: 100_000 }));
+      const pollers = [...queue.pollers]
+        .filter(([, at]) => at >= since)
+        .map(([identity, at]) => ({ identity, lastAccessTime: fromMs(at), ratePerSecond: 100_000 }));
       return { pollers };
     },
 
@@ -352,7 +406,8 @@ function workflowServiceHandlers(opts: ServiceOptions): Record<string, Handler> 
 function testServiceHandlers(engine: Engine): Record<string, Handler> {
   const clock = engine.clock;
   const requireSkipping = () => {
-    if (!clock.timeSkipping) throw new errors.RpcError(errors.Status.FAILED_PRECONDITION, 'time skipping is not enabled on this server');
+    if (!clock.timeSkipping)
+      throw new errors.RpcError(errors.Status.FAILED_PRECONDITION, 'time skipping is not enabled on this server');
   };
   return {
     LockTimeSkipping: () => {
@@ -393,7 +448,10 @@ export function serviceHandlers(opts: ServiceOptions): Map<string, Record<string
   return new Map<string, Record<string, Handler>>([
     ['temporal.api.workflowservice.v1.WorkflowService', workflowServiceHandlers(opts)],
     ['temporal.api.testservice.v1.TestService', testServiceHandlers(opts.engine)],
-    ['temporal.api.operatorservice.v1.OperatorService', opts.visibility ? opts.visibility.operatorServiceHandlers() : {}],
+    [
+      'temporal.api.operatorservice.v1.OperatorService',
+      opts.visibility ? opts.visibility.operatorServiceHandlers() : {},
+    ],
     ['grpc.health.v1.Health', { Check: () => ({ status: 1 }) }],
   ]);
 }

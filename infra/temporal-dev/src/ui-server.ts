@@ -39,7 +39,13 @@ function settings(defaultNamespace: string): object {
     ShowTemporalSystemNamespace: false,
     FeedbackURL: '',
     NotifyOnNewVersion: false,
-    Codec: { Endpoint: '', PassAccessToken: false, IncludeCredentials: false, DefaultErrorMessage: '', DefaultErrorLink: '' },
+    Codec: {
+      Endpoint: '',
+      PassAccessToken: false,
+      IncludeCredentials: false,
+      DefaultErrorMessage: '',
+      DefaultErrorLink: '',
+    },
     Version: TEMPORAL_UI_VERSION,
     DisableWriteActions: false,
     WorkflowTerminateDisabled: false,
@@ -89,13 +95,16 @@ export function createUiRequestHandler(opts: UiServerOptions): (req: IncomingMes
     if (path === '/api/v1' || path.startsWith('/api/v1/')) {
       opts.api(req, res).then(
         (handled) => {
-          if (!handled) sendJson(res, 404, { code: 5, message: `no HTTP API route for ${req.method} ${path}`, details: [] });
+          if (!handled)
+            sendJson(res, 404, { code: 5, message: `no HTTP API route for ${req.method} ${path}`, details: [] });
         },
-        (err: unknown) => sendJson(res, 500, { code: 13, message: err instanceof Error ? err.message : String(err), details: [] }),
+        (err: unknown) =>
+          sendJson(res, 500, { code: 13, message: err instanceof Error ? err.message : String(err), details: [] }),
       );
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { code: 12, message: `${req.method} is not allowed here`, details: [] });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendJson(res, 405, { code: 12, message: `${req.method} is not allowed here`, details: [] });
     if (!existsSync(index)) {
       res.writeHead(503, { 'content-type': 'text/html; charset=utf-8' });
       res.end(NOT_BUILT);
@@ -114,7 +123,9 @@ export function createUiRequestHandler(opts: UiServerOptions): (req: IncomingMes
 }
 
 /** Listens for the UI on ip:port (0 picks a free port); resolves with the server and its port. */
-export async function startUiServer(opts: UiServerOptions & { ip: string; port: number }): Promise<{ server: Server; port: number }> {
+export async function startUiServer(
+  opts: UiServerOptions & { ip: string; port: number },
+): Promise<{ server: Server; port: number }> {
   const server = createServer(createUiRequestHandler(opts));
   return listen(server, opts.ip, opts.port);
 }

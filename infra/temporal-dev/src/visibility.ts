@@ -11,9 +11,20 @@ import { num } from './proto';
 import type { Handler } from './service';
 
 /** temporal.api.enums.v1.IndexedValueType */
-export const IndexedValueType = { Text: 1, Keyword: 2, Int: 3, Double: 4, Bool: 5, Datetime: 6, KeywordList: 7 } as const;
+export const IndexedValueType = {
+  Text: 1,
+  Keyword: 2,
+  Int: 3,
+  Double: 4,
+  Bool: 5,
+  Datetime: 6,
+  KeywordList: 7,
+} as const;
 export type IndexedTypeName = keyof typeof IndexedValueType;
-const TYPE_NAMES = Object.fromEntries(Object.entries(IndexedValueType).map(([k, v]) => [v, k])) as Record<number, IndexedTypeName>;
+const TYPE_NAMES = Object.fromEntries(Object.entries(IndexedValueType).map(([k, v]) => [v, k])) as Record<
+  number,
+  IndexedTypeName
+>;
 
 const STATUS_NAMES: Record<number, string> = {
   [WorkflowStatus.RUNNING]: 'Running',
@@ -78,7 +89,11 @@ function encodePayload(value: unknown, type?: string): Obj {
 }
 
 /** One page of a listing: the token is the offset of the next page (empty when there is none). */
-export function paginate<T>(rows: T[], token: Uint8Array | null | undefined, pageSize: number): { page: T[]; nextPageToken: Buffer } {
+export function paginate<T>(
+  rows: T[],
+  token: Uint8Array | null | undefined,
+  pageSize: number,
+): { page: T[]; nextPageToken: Buffer } {
   let offset = 0;
   if (token?.length) {
     offset = Number(Buffer.from(token).toString('utf8'));
@@ -192,7 +207,8 @@ export class Visibility {
   }
 
   private check(ns: string, field: string, extra: Record<string, IndexedTypeName> = {}): void {
-    if (!this.typeOf(ns, field) && !extra[field]) throw errors.invalidArgument(`invalid query: unknown search attribute ${field}`);
+    if (!this.typeOf(ns, field) && !extra[field])
+      throw errors.invalidArgument(`invalid query: unknown search attribute ${field}`);
   }
 
   private validate(ns: string, e: Expr, extra: Record<string, IndexedTypeName>): void {
@@ -238,7 +254,15 @@ export class Visibility {
         if (e.cmp === '!=') return !any((v) => this.compare(v, target) === 0) && raw !== null;
         return any((v) => {
           const c = this.compare(v, target);
-          return e.cmp === '=' ? c === 0 : e.cmp === '<' ? c < 0 : e.cmp === '<=' ? c <= 0 : e.cmp === '>' ? c > 0 : c >= 0;
+          return e.cmp === '='
+            ? c === 0
+            : e.cmp === '<'
+              ? c < 0
+              : e.cmp === '<='
+                ? c <= 0
+                : e.cmp === '>'
+                  ? c > 0
+                  : c >= 0;
         });
       }
       case 'in': {
@@ -268,7 +292,9 @@ export class Visibility {
     if (parsed.where) this.validate(ns, parsed.where, extra);
     for (const o of parsed.orderBy) this.check(ns, o.field, extra);
     if (parsed.groupBy && parsed.groupBy !== 'ExecutionStatus') {
-      throw errors.invalidArgument(`invalid query: GROUP BY is supported only on ExecutionStatus, not ${parsed.groupBy}`);
+      throw errors.invalidArgument(
+        `invalid query: GROUP BY is supported only on ExecutionStatus, not ${parsed.groupBy}`,
+      );
     }
     return parsed;
   }
@@ -277,7 +303,9 @@ export class Visibility {
   select(nsName: string, query: string): Execution[] {
     const ns = this.engine.ns(nsName);
     const parsed = this.parse(ns.name, query);
-    const rows = [...ns.executions.values()].filter((ex) => !parsed.where || this.matches(ns.name, (field) => this.value(ex, field), parsed.where));
+    const rows = [...ns.executions.values()].filter(
+      (ex) => !parsed.where || this.matches(ns.name, (field) => this.value(ex, field), parsed.where),
+    );
     if (parsed.orderBy.length) {
       rows.sort((a, b) => {
         for (const o of parsed.orderBy) {
@@ -289,7 +317,12 @@ export class Visibility {
         return 0;
       });
     } else {
-      rows.sort((a, b) => (b.closeTime || Infinity) - (a.closeTime || Infinity) || b.startTime - a.startTime || (a.runId < b.runId ? -1 : 1));
+      rows.sort(
+        (a, b) =>
+          (b.closeTime || Infinity) - (a.closeTime || Infinity) ||
+          b.startTime - a.startTime ||
+          (a.runId < b.runId ? -1 : 1),
+      );
     }
     return rows;
   }
@@ -298,14 +331,24 @@ export class Visibility {
    * Rows of another kind (schedules) matching a query: `get` reads a field of a row; `extra` names the
    * attributes that exist only for that kind (ScheduleId).
    */
-  filter<T>(nsName: string, query: string, rows: T[], get: (row: T, field: string) => unknown, extra: Record<string, IndexedTypeName>): T[] {
+  filter<T>(
+    nsName: string,
+    query: string,
+    rows: T[],
+    get: (row: T, field: string) => unknown,
+    extra: Record<string, IndexedTypeName>,
+  ): T[] {
     const parsed = this.parse(nsName, query ?? '', extra);
     if (parsed.groupBy) throw errors.invalidArgument('invalid query: GROUP BY is not supported here');
     return parsed.where ? rows.filter((row) => this.matches(nsName, (field) => get(row, field), parsed.where!)) : rows;
   }
 
   private page(nsName: string, req: Obj): Obj {
-    const { page, nextPageToken } = paginate(this.select(nsName, req.query ?? ''), req.nextPageToken, num(req.pageSize));
+    const { page, nextPageToken } = paginate(
+      this.select(nsName, req.query ?? ''),
+      req.nextPageToken,
+      num(req.pageSize),
+    );
     return { executions: page.map((ex) => this.engine.executionInfo(ex)), nextPageToken };
   }
 
@@ -345,7 +388,10 @@ export class Visibility {
           if (!typeName) throw errors.invalidArgument(`Unknown search attribute type ${String(type)} for ${name}.`);
           const existing = this.typeOf(ns, name);
           if (existing && existing !== typeName) {
-            throw new errors.RpcError(errors.Status.ALREADY_EXISTS, `Search attribute ${name} already exists with type ${existing}.`);
+            throw new errors.RpcError(
+              errors.Status.ALREADY_EXISTS,
+              `Search attribute ${name} already exists with type ${existing}.`,
+            );
           }
           if (!existing) this.register(ns, name, typeName);
         }

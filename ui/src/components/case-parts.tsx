@@ -14,7 +14,9 @@ import type { Lang } from '../lib/history';
 export function useCaseTasks(caseId: string) {
   return useLoad(async () => {
     const lists = await Promise.all(
-      (['open', 'completed', 'cancelled'] as const).map((status) => api<{ tasks: Task[] }>(`/api/tasks?case=${encodeURIComponent(caseId)}&status=${status}`).then((r) => r.tasks)),
+      (['open', 'completed', 'cancelled'] as const).map((status) =>
+        api<{ tasks: Task[] }>(`/api/tasks?case=${encodeURIComponent(caseId)}&status=${status}`).then((r) => r.tasks),
+      ),
     );
     return lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }, [caseId]);
@@ -30,7 +32,19 @@ export function CaseHeading({ what, name, status }: { what: string; name: string
 }
 
 /** The case's summary card: who it waits on (once known), its facts as labelled values, and anything beneath. */
-export function CaseSummary({ tasks, loading, facts, omit, children }: { tasks: (Task & { label?: string })[]; loading: boolean; facts: Record<string, unknown> | null; omit?: string[]; children?: ReactNode }) {
+export function CaseSummary({
+  tasks,
+  loading,
+  facts,
+  omit,
+  children,
+}: {
+  tasks: (Task & { label?: string })[];
+  loading: boolean;
+  facts: Record<string, unknown> | null;
+  omit?: string[];
+  children?: ReactNode;
+}) {
   return (
     <div className="card">
       <WaitingOn tasks={tasks} loading={loading} />
@@ -52,9 +66,12 @@ export function WaitingOn({ tasks, loading = false }: { tasks: (Task & { label?:
     <ul className="waiting" aria-label={t('openTasks')}>
       {open.map((x) => (
         <li key={x.id}>
-          <strong>{t('waitingOn', { role: roleName(x.role), since: dateTime(x.createdAt) })}</strong> — {x.id ? <Link to={`/tasks/${x.id}`}>{taskTitle(x)}</Link> : (x.label ?? taskTitle(x))}{' '}
+          <strong>{t('waitingOn', { role: roleName(x.role), since: dateTime(x.createdAt) })}</strong> —{' '}
+          {x.id ? <Link to={`/tasks/${x.id}`}>{taskTitle(x)}</Link> : (x.label ?? taskTitle(x))}{' '}
           <SlaBadge dueAt={x.answerBy ?? x.dueAt ?? null} now={now} />
-          {x.dueAt && <span className="hint"> · {t('taskAtDeadline', { due: dateTime(x.escalateAt ?? x.dueAt) })}</span>}
+          {x.dueAt && (
+            <span className="hint"> · {t('taskAtDeadline', { due: dateTime(x.escalateAt ?? x.dueAt) })}</span>
+          )}
         </li>
       ))}
     </ul>
@@ -108,7 +125,9 @@ interface WorkflowSummary {
 /** The workflow's history in Temporal's JSON form; null when the caller may not read it (customers) or it is gone. */
 async function loadHistory(workflowId: string): Promise<HistoryEvent[] | null> {
   try {
-    const body = await api<{ history?: { events?: HistoryEvent[] } }>(`/api/workflows/${encodeURIComponent(workflowId)}/history`);
+    const body = await api<{ history?: { events?: HistoryEvent[] } }>(
+      `/api/workflows/${encodeURIComponent(workflowId)}/history`,
+    );
     return body.history?.events ?? [];
   } catch (error) {
     if (error instanceof ApiError && (error.status === 403 || error.status === 404)) return null;
@@ -122,16 +141,46 @@ export function taskLines(tasks: Task[], lang: Lang): TimelineLine[] {
   const role = (r: string) => (lang === 'zh' ? zh : en)[`role_${r}` as StringKey] ?? r;
   for (const x of tasks) {
     const title = taskTitle(x, lang);
-    lines.push({ at: x.createdAt, source: 'task', text: lang === 'zh' ? `为${role(x.role)}创建任务：${title}` : `Task for ${role(x.role)}: ${title}`, raw: x });
-    if (x.escalatedAt) lines.push({ at: x.escalatedAt, source: 'task', text: lang === 'zh' ? `已升级给经理：${title}` : `Escalated to the manager: ${title}`, tone: 'warning', raw: x });
-    else if (x.remindedAt) lines.push({ at: x.remindedAt, source: 'task', text: lang === 'zh' ? `已提醒${role(x.role)}：${title}` : `Reminder sent to ${role(x.role)}: ${title}`, raw: x });
+    lines.push({
+      at: x.createdAt,
+      source: 'task',
+      text: lang === 'zh' ? `为${role(x.role)}创建任务：${title}` : `Task for ${role(x.role)}: ${title}`,
+      raw: x,
+    });
+    if (x.escalatedAt)
+      lines.push({
+        at: x.escalatedAt,
+        source: 'task',
+        text: lang === 'zh' ? `已升级给经理：${title}` : `Escalated to the manager: ${title}`,
+        tone: 'warning',
+        raw: x,
+      });
+    else if (x.remindedAt)
+      lines.push({
+        at: x.remindedAt,
+        source: 'task',
+        text: lang === 'zh' ? `已提醒${role(x.role)}：${title}` : `Reminder sent to ${role(x.role)}: ${title}`,
+        raw: x,
+      });
     // A customer's own task view says when they answered (answeredAt) instead of the staff completion fields.
     const answeredAt = x.answeredAt ?? x.completedAt;
     if (answeredAt && x.status === 'completed') {
       const comment = (x.data as { comment?: string } | null)?.comment;
-      lines.push({ at: answeredAt, source: 'task', actor: role(x.role), text: `${title}: ${x.decision ? wordsOf(DECISIONS, x.decision, lang) : ''}${comment ? ` — “${comment}”` : ''}`, raw: x });
+      lines.push({
+        at: answeredAt,
+        source: 'task',
+        actor: role(x.role),
+        text: `${title}: ${x.decision ? wordsOf(DECISIONS, x.decision, lang) : ''}${comment ? ` — “${comment}”` : ''}`,
+        raw: x,
+      });
     }
-    if (x.completedAt && x.status === 'cancelled') lines.push({ at: x.completedAt, source: 'task', text: lang === 'zh' ? `任务取消：${title}` : `Task cancelled: ${title}`, raw: x });
+    if (x.completedAt && x.status === 'cancelled')
+      lines.push({
+        at: x.completedAt,
+        source: 'task',
+        text: lang === 'zh' ? `任务取消：${title}` : `Task cancelled: ${title}`,
+        raw: x,
+      });
   }
   return lines;
 }
@@ -140,12 +189,28 @@ export function taskLines(tasks: Task[], lang: Lang): TimelineLine[] {
  * The timeline: the API's own lines (tasks, audit, decisions) merged with the workflow's Temporal history in
  * readable words; the raw events one click away; a link to the Temporal UI when it is configured.
  */
-export function Timeline({ workflowId, lines }: { workflowId: string | null; casePathApi?: string; lines: TimelineLine[] }) {
+export function Timeline({
+  workflowId,
+  lines,
+}: {
+  workflowId: string | null;
+  casePathApi?: string;
+  lines: TimelineLine[];
+}) {
   const { t, lang, user, status } = useApp();
   const [raw, setRaw] = useState(false);
   const staff = user?.role !== 'customer';
-  const history = useLoad(() => (workflowId && staff ? loadHistory(workflowId) : Promise.resolve(null)), [workflowId, staff]);
-  const summary = useLoad(() => (workflowId && staff ? api<WorkflowSummary>(`/api/workflows/${encodeURIComponent(workflowId)}`).catch(() => null) : Promise.resolve(null)), [workflowId, staff]);
+  const history = useLoad(
+    () => (workflowId && staff ? loadHistory(workflowId) : Promise.resolve(null)),
+    [workflowId, staff],
+  );
+  const summary = useLoad(
+    () =>
+      workflowId && staff
+        ? api<WorkflowSummary>(`/api/workflows/${encodeURIComponent(workflowId)}`).catch(() => null)
+        : Promise.resolve(null),
+    [workflowId, staff],
+  );
   const readable = history.data ? describeHistory(history.data, lang) : [];
   // With the history at hand, its task lines (opened, reminded, completed by whom) replace the task list's.
   const merged = mergeTimeline(history.data ? lines.filter((l) => l.source !== 'task') : lines, readable);
@@ -164,7 +229,8 @@ export function Timeline({ workflowId, lines }: { workflowId: string | null; cas
           {summary.data ? (
             <>
               {' · '}
-              <code translate="no">{summary.data.type}</code> · {status(summary.data.status.toLowerCase().replace(/^workflow_execution_status_/, ''))}
+              <code translate="no">{summary.data.type}</code> ·{' '}
+              {status(summary.data.status.toLowerCase().replace(/^workflow_execution_status_/, ''))}
             </>
           ) : null}
         </p>

@@ -1,8 +1,30 @@
 /** A Chart.js chart in a canvas, with a text alternative for screen readers (the data as a table). */
 import { useEffect, useRef } from 'react';
-import { BarController, BarElement, CategoryScale, Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  Tooltip,
+  type ChartConfiguration,
+} from 'chart.js';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Legend,
+  Tooltip,
+);
 
 export interface Series {
   label: string;
@@ -11,7 +33,17 @@ export interface Series {
   type?: 'bar' | 'line';
 }
 
-export function BarChart({ title, labels, series, stacked = false }: { title: string; labels: string[]; series: Series[]; stacked?: boolean }) {
+export function BarChart({
+  title,
+  labels,
+  series,
+  stacked = false,
+}: {
+  title: string;
+  labels: string[];
+  series: Series[];
+  stacked?: boolean;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return;
@@ -25,7 +57,15 @@ export function BarChart({ title, labels, series, stacked = false }: { title: st
           backgroundColor: s.color,
           borderColor: s.color,
           // A reference line (the SLA): dashed, with visible points so a single category still shows it.
-          ...(s.type === 'line' ? { type: 'line' as unknown as 'bar', borderDash: [6, 4], pointRadius: 4, pointStyle: 'line', borderWidth: 2 } : {}),
+          ...(s.type === 'line'
+            ? {
+                type: 'line' as unknown as 'bar',
+                borderDash: [6, 4],
+                pointRadius: 4,
+                pointStyle: 'line',
+                borderWidth: 2,
+              }
+            : {}),
         })),
       },
       options: {
@@ -35,7 +75,12 @@ export function BarChart({ title, labels, series, stacked = false }: { title: st
         scales: {
           x: { stacked },
           // Counts get whole-number ticks; hours keep their fractions.
-          y: { stacked, beginAtZero: true, suggestedMax: Math.max(...series.flatMap((x) => x.data)) * 1.1, ticks: { precision: series.every((x) => x.data.every(Number.isInteger)) ? 0 : undefined } },
+          y: {
+            stacked,
+            beginAtZero: true,
+            suggestedMax: Math.max(...series.flatMap((x) => x.data)) * 1.1,
+            ticks: { precision: series.every((x) => x.data.every(Number.isInteger)) ? 0 : undefined },
+          },
         },
         plugins: { legend: { position: 'bottom' } },
       },

@@ -7,7 +7,10 @@ import { formatCount, yesNo } from '../lib/format';
 import { humanize } from '../i18n/codes';
 
 /** Loads data; `reload` runs the loader again. `missing` is true when the endpoint answered 404. */
-export function useLoad<T>(loader: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: Error | null; loading: boolean; missing: boolean; reload: () => void } {
+export function useLoad<T>(
+  loader: () => Promise<T>,
+  deps: unknown[],
+): { data: T | undefined; error: Error | null; loading: boolean; missing: boolean; reload: () => void } {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<Error | null>(null);
   const [loading, setLoading] = useState(true);
@@ -59,7 +62,12 @@ export function ErrorBanner({ error }: { error: unknown }) {
 }
 
 /** What a page shows before its record is there: loading, not found (a 404 is said, never retried), or the error. Null once loaded. */
-export function notReady(load: { data: unknown; loading: boolean; missing: boolean; error: Error | null }): ReactNode | null {
+export function notReady(load: {
+  data: unknown;
+  loading: boolean;
+  missing: boolean;
+  error: Error | null;
+}): ReactNode | null {
   if (load.loading && !load.data) return <Loading />;
   if (load.missing) return <NotFound />;
   if (load.error || !load.data) return <ErrorBanner error={load.error} />;
@@ -77,7 +85,17 @@ export function Loading() {
 }
 
 /** A labelled control with its error message underneath, linked by aria-describedby. */
-export function Field({ label, error, children, hint }: { label: string; error?: string | null; hint?: string; children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode }) {
+export function Field({
+  label,
+  error,
+  children,
+  hint,
+}: {
+  label: string;
+  error?: string | null;
+  hint?: string;
+  children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode;
+}) {
   const id = useId();
   // An error is hidden once the person edits the field; it shows again when a new submission reports it.
   const [editedAfter, setEditedAfter] = useState<string | null>(null);
@@ -89,7 +107,11 @@ export function Field({ label, error, children, hint }: { label: string; error?:
   const hintId = `${id}-hint`;
   const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`field${error ? ' has-error' : ''}`} onInput={() => error && setEditedAfter(error)} onChange={() => error && setEditedAfter(error)}>
+    <div
+      className={`field${error ? ' has-error' : ''}`}
+      onInput={() => error && setEditedAfter(error)}
+      onChange={() => error && setEditedAfter(error)}
+    >
       <label htmlFor={id}>{label}</label>
       {children({ id, 'aria-invalid': !!error, 'aria-describedby': describedBy })}
       {hint && (
@@ -152,7 +174,9 @@ export function useValueText(): (key: string, value: unknown) => string | null {
       return v;
     }
     if (Array.isArray(v)) {
-      const parts = v.map((x) => (typeof x === 'object' && x !== null ? null : text(key, x))).filter((x): x is string => x !== null);
+      const parts = v
+        .map((x) => (typeof x === 'object' && x !== null ? null : text(key, x)))
+        .filter((x): x is string => x !== null);
       return parts.length ? parts.join(lang === 'zh' ? '、' : ', ') : null;
     }
     return null;
@@ -161,7 +185,13 @@ export function useValueText(): (key: string, value: unknown) => string | null {
 }
 
 /** Fields of a record as a definition list: names and values in words (see {@link useValueText}). */
-export function KeyValues({ value, omit = [] }: { value: Record<string, unknown> | null | undefined; omit?: string[] }) {
+export function KeyValues({
+  value,
+  omit = [],
+}: {
+  value: Record<string, unknown> | null | undefined;
+  omit?: string[];
+}) {
   const { field } = useApp();
   const text = useValueText();
   if (!value) return null;

@@ -15,10 +15,22 @@ interface StepperOrder {
 
 const STEPS: { key: StringKey; stages: string[]; done: (step: string) => boolean }[] = [
   { key: 'stepQuote', stages: [], done: () => false },
-  { key: 'stepContract', stages: ['contract', 'deposit'], done: (s) => s.startsWith('contract:') || s.startsWith('payment:deposit') },
-  { key: 'stepProduction', stages: ['kitting', 'preparation', 'line_slot', 'proofing', 'volume_production'], done: (s) => s.startsWith('progress') },
+  {
+    key: 'stepContract',
+    stages: ['contract', 'deposit'],
+    done: (s) => s.startsWith('contract:') || s.startsWith('payment:deposit'),
+  },
+  {
+    key: 'stepProduction',
+    stages: ['kitting', 'preparation', 'line_slot', 'proofing', 'volume_production'],
+    done: (s) => s.startsWith('progress'),
+  },
   { key: 'stepQc', stages: ['qc'], done: (s) => s.startsWith('lot:') },
-  { key: 'stepPayment', stages: ['payment'], done: (s) => s.startsWith('payment:') && !s.startsWith('payment:deposit') },
+  {
+    key: 'stepPayment',
+    stages: ['payment'],
+    done: (s) => s.startsWith('payment:') && !s.startsWith('payment:deposit'),
+  },
   { key: 'stepShipped', stages: ['shipment'], done: (s) => s === 'shipment:book' },
   { key: 'stepDelivered', stages: ['delivered'], done: (s) => s === 'shipment:deliver' },
 ];
@@ -30,13 +42,25 @@ export function OrderStepper({ order }: { order: StepperOrder }) {
   const decisions = order.workflow?.decisions ?? [];
   const dateOf = (i: number): string | null => {
     if (i === 0) return order.createdAt;
-    if (i === STEPS.length - 1) return order.shipments.find((s) => s.deliveredAt)?.deliveredAt ?? decisions.filter((d) => STEPS[i].done(d.step)).pop()?.at ?? null;
+    if (i === STEPS.length - 1)
+      return (
+        order.shipments.find((s) => s.deliveredAt)?.deliveredAt ??
+        decisions.filter((d) => STEPS[i].done(d.step)).pop()?.at ??
+        null
+      );
     return decisions.filter((d) => STEPS[i].done(d.step)).pop()?.at ?? null;
   };
   return (
     <ol className="stepper" aria-label={t('orderProgress')}>
       {STEPS.map((s, i) => {
-        const state = stage === 'cancelled' ? 'todo' : i < current || (stage === 'delivered' && i === current) ? 'done' : i === current ? 'current' : 'todo';
+        const state =
+          stage === 'cancelled'
+            ? 'todo'
+            : i < current || (stage === 'delivered' && i === current)
+              ? 'done'
+              : i === current
+                ? 'current'
+                : 'todo';
         const at = state === 'done' ? dateOf(i) : null;
         return (
           <li key={s.key} className={`step ${state}`} aria-current={state === 'current' ? 'step' : undefined}>

@@ -77,7 +77,11 @@ export function PriceTable({
             <th scope="row" colSpan={3}>
               {f.label}
             </th>
-            <td className={`num${f.className ? ` ${f.className}` : ''}`} data-testid={f.testId} aria-live={f.testId ? 'polite' : undefined}>
+            <td
+              className={`num${f.className ? ` ${f.className}` : ''}`}
+              data-testid={f.testId}
+              aria-live={f.testId ? 'polite' : undefined}
+            >
               {f.amount}
             </td>
           </tr>

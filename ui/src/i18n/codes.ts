@@ -426,8 +426,14 @@ export const CHECKLIST: Record<string, Words> = {
   'files-bom-missing': w('Assembly asked for without a BOM', '要求贴片但缺少 BOM'),
   'files-placement-missing': w('Assembly asked for without a placement file', '要求贴片但缺少坐标文件'),
   'files-service-unstated': w('Bare boards or assembly? Not stated', '未说明只做光板还是贴片'),
-  'files-nothing-to-do': w('Customer-supplied boards and no assembly: nothing to make', '客户自供光板且不贴片：无需加工'),
-  'cpl-ambiguous-in-archive': w('Several placement files in the archive; none used', '压缩包中有多个坐标文件，均未使用'),
+  'files-nothing-to-do': w(
+    'Customer-supplied boards and no assembly: nothing to make',
+    '客户自供光板且不贴片：无需加工',
+  ),
+  'cpl-ambiguous-in-archive': w(
+    'Several placement files in the archive; none used',
+    '压缩包中有多个坐标文件，均未使用',
+  ),
 };
 
 /** Severity of a finding. */
@@ -520,7 +526,10 @@ export const ACTIONS: Record<string, Words> = {
 export function actionWords(action: string, lang: Lang): string {
   // A recorded decision ("decision.contract:sign"): the step in words.
   const decided = /^decision\.(.+)$/.exec(action);
-  if (decided) return lang === 'zh' ? `已记录决定：${stepWords(decided[1], lang)}` : `Decision recorded: ${stepWords(decided[1], lang)}`;
+  if (decided)
+    return lang === 'zh'
+      ? `已记录决定：${stepWords(decided[1], lang)}`
+      : `Decision recorded: ${stepWords(decided[1], lang)}`;
   const parts = action.split(/[.:]/).filter(Boolean);
   // A part may be a workflow step ("rma.confirm-claims": a decision audited under its step's name).
   const words = parts.map((p) => (ACTIONS[p] ?? STATUS[p] ?? FIELDS[p] ?? STEPS[p])?.[lang] ?? humanize(p));

@@ -63,11 +63,18 @@ const TITLES: Record<string, { zh: Template; en?: Template }> = {
   'order.contract_signature': { zh: () => '签署委托加工合同' },
   'order.contract_approval': { zh: () => '审批已签署的委托加工合同' },
   'order.payment': {
-    zh: (f, t) => `登记${t.payload.invoiceKind === 'deposit' ? '定金' : t.payload.invoiceKind === 'balance' ? '尾款' : ''}收款${f.money ? `（待收 ${f.money}）` : ''}`,
-    en: (f, t) => `Record the ${t.payload.invoiceKind ? `${String(t.payload.invoiceKind)} ` : ''}payment${f.money ? ` (${f.money} outstanding)` : ''}`,
+    zh: (f, t) =>
+      `登记${t.payload.invoiceKind === 'deposit' ? '定金' : t.payload.invoiceKind === 'balance' ? '尾款' : ''}收款${f.money ? `（待收 ${f.money}）` : ''}`,
+    en: (f, t) =>
+      `Record the ${t.payload.invoiceKind ? `${String(t.payload.invoiceKind)} ` : ''}payment${f.money ? ` (${f.money} outstanding)` : ''}`,
   },
   'order.statement_entry': { zh: () => '审批挂账（月结赊销发货）' },
-  'order.kitting': { zh: (f) => (/^Confirm/.test(f.title) ? `确认欠料已到${f.round ? `（第 ${f.round} 次检查）` : ''}` : '备料（库存 / 采购交期 / 客供料）') },
+  'order.kitting': {
+    zh: (f) =>
+      /^Confirm/.test(f.title)
+        ? `确认欠料已到${f.round ? `（第 ${f.round} 次检查）` : ''}`
+        : '备料（库存 / 采购交期 / 客供料）',
+  },
   'order.stencil': { zh: () => '准备钢网' },
   'order.program': { zh: () => '准备贴片机程序' },
   'order.reflow_profile': { zh: () => '在炉温测试板上制作回流焊温度曲线' },
@@ -80,7 +87,9 @@ const TITLES: Record<string, { zh: Template; en?: Template }> = {
       return `上报批量生产进度${m ? `（已组装 ${m[1]} / ${m[2]}）` : ''}`;
     },
   },
-  'order.inspection': { zh: (f) => `检验批次 ${f.lot}${f.round ? `（第 ${f.round} 轮${f.count ? `，${f.count} 件` : ''}）` : ''}` },
+  'order.inspection': {
+    zh: (f) => `检验批次 ${f.lot}${f.round ? `（第 ${f.round} 轮${f.count ? `，${f.count} 件` : ''}）` : ''}`,
+  },
   'order.rework': {
     zh: (f) => {
       const n = /Rework (\d+)/.exec(f.title)?.[1];
@@ -92,7 +101,12 @@ const TITLES: Record<string, { zh: Template; en?: Template }> = {
   'order.delivery': { zh: () => '确认客户签收' },
   'order.refund': { zh: () => '核算已取消订单的退款（扣除已采购物料、工装费用）' },
   'order.money_approval': {
-    zh: (_f, t) => (t.payload.what === 'refund' ? '复核退款（四眼原则：制单人以外的人审批）' : t.payload.what === 'statement_entry' ? '复核挂账（四眼原则：制单人以外的人审批）' : '复核款项（四眼原则）'),
+    zh: (_f, t) =>
+      t.payload.what === 'refund'
+        ? '复核退款（四眼原则：制单人以外的人审批）'
+        : t.payload.what === 'statement_entry'
+          ? '复核挂账（四眼原则：制单人以外的人审批）'
+          : '复核款项（四眼原则）',
   },
   'quote-engineering-review': {
     zh: (f) => `工程审核报价 ${f.ref}${f.rev ? ` 第 ${f.rev} 版` : ''}`,
@@ -105,9 +119,17 @@ const TITLES: Record<string, { zh: Template; en?: Template }> = {
   'quote-corrected-files': { zh: (f) => `上传报价 ${f.ref} 的修正文件` },
   'quote-customer-decision': { zh: (f) => `报价 ${f.ref}${f.rev ? ` 第 ${f.rev} 版` : ''}：接受、要求修改或拒绝` },
   'rma.quality-report': { zh: (f) => `填写返修单 ${f.ref} 的品质异常报告（24 小时）` },
-  'rma.site-visit': { zh: (f) => `到 ${f.name.replace(/ for RMA.*$/, '')} 现场确认返修单 ${f.ref}${/\(urgent\)/.test(f.title) ? '（紧急）' : ''}` },
+  'rma.site-visit': {
+    zh: (f) =>
+      `到 ${f.name.replace(/ for RMA.*$/, '')} 现场确认返修单 ${f.ref}${/\(urgent\)/.test(f.title) ? '（紧急）' : ''}`,
+  },
   'rma.return-acceptance': { zh: (f) => `受理或拒绝返修单 ${f.ref} 的退货` },
-  'rma.receive-units': { zh: (f) => (/faulty units/.test(f.title) ? `接收返修单 ${f.ref} 的不良品（换货）` : `接收返修单 ${f.ref} 的退回产品（当天，贴标签）`) },
+  'rma.receive-units': {
+    zh: (f) =>
+      /faulty units/.test(f.title)
+        ? `接收返修单 ${f.ref} 的不良品（换货）`
+        : `接收返修单 ${f.ref} 的退回产品（当天，贴标签）`,
+  },
   'rma.classify': { zh: (f) => `分类并分析返修单 ${f.ref}（${/R&D/.test(f.title) ? '研发部' : '技术部'}）` },
   'rma.count-difference': { zh: (f) => `处理返修单 ${f.ref} 的数量差异（货物、单据与数量不符）` },
   'rma.repair-payment': { zh: (f) => `登记返修单 ${f.ref} 的维修付款` },
@@ -117,23 +139,39 @@ const TITLES: Record<string, { zh: Template; en?: Template }> = {
   'rma.ipqc': { zh: (f) => `IPQC：确认返修单 ${f.ref} 的回收零件` },
   'rma.repair-date': { zh: (f) => `承诺返修单 ${f.ref} 的维修日期${f.date ? `（计划 ${f.date}）` : ''}` },
   'rma.no-repair-date': { zh: (f) => `告知客户：返修单 ${f.ref} 暂无维修日期` },
-  'rma.material-arrived': { zh: (f) => `返修单 ${f.ref} 的维修物料${/^(\S+) material/.exec(f.title)?.[1] ? `（${/^(\S+) material/.exec(f.title)?.[1]}）` : ''}到货了吗？` },
+  'rma.material-arrived': {
+    zh: (f) =>
+      `返修单 ${f.ref} 的维修物料${/^(\S+) material/.exec(f.title)?.[1] ? `（${/^(\S+) material/.exec(f.title)?.[1]}）` : ''}到货了吗？`,
+  },
   'rma.repair': { zh: (f) => `维修返修单 ${f.ref} 的 ${f.count} 件产品` },
-  'rma.qa-check': { zh: (f) => (/Outgoing/.test(f.title) ? `返修单 ${f.ref} 出货检验` : `品质确认返修单 ${f.ref} 的维修品`) },
+  'rma.qa-check': {
+    zh: (f) => (/Outgoing/.test(f.title) ? `返修单 ${f.ref} 出货检验` : `品质确认返修单 ${f.ref} 的维修品`),
+  },
   'rma.warehouse-done': {
-    zh: (f) => (/^Pack/.test(f.title) ? `包装返修单 ${f.ref} 的维修品` : /[Ss]crap/.test(f.title) ? `报废返修单 ${f.ref} 的产品` : `仓库确认返修单 ${f.ref} 的步骤已完成`),
+    zh: (f) =>
+      /^Pack/.test(f.title)
+        ? `包装返修单 ${f.ref} 的维修品`
+        : /[Ss]crap/.test(f.title)
+          ? `报废返修单 ${f.ref} 的产品`
+          : `仓库确认返修单 ${f.ref} 的步骤已完成`,
   },
   'rma.shipment': { zh: (f) => `发货：返修单 ${f.ref}` },
   'rma.faulty-return': { zh: (f) => `接收返修单 ${f.ref} 换货后退回的不良品` },
   'rma.invoice-unreturned': { zh: (f) => `为返修单 ${f.ref} 未退回的不良品向客户开票` },
-  'rma.refund-decision': { zh: (f) => (/^Approve/.test(f.title) ? `批准返修单 ${f.ref} 的退款` : `审核返修单 ${f.ref} 的退款`) },
+  'rma.refund-decision': {
+    zh: (f) => (/^Approve/.test(f.title) ? `批准返修单 ${f.ref} 的退款` : `审核返修单 ${f.ref} 的退款`),
+  },
   'rma.refund-payment': { zh: (f) => `支付返修单 ${f.ref} 的退款` },
   'rma.customer-confirmation': { zh: (f) => `确认已收到返修单 ${f.ref} 的退款` },
   'rma.close-report': { zh: (f) => `关闭返修单 ${f.ref} 的品质异常报告` },
   'rma.confirm-claims': { zh: (f) => `核实返修单 ${f.ref} 的客户申报信息（销售 / 生产日期、数量）` },
-  'rma.resolution-exception': { zh: (f) => `特批返修单 ${f.ref} 的${/refund/.test(f.title) ? '退款' : '换货'}（规则不允许）` },
+  'rma.resolution-exception': {
+    zh: (f) => `特批返修单 ${f.ref} 的${/refund/.test(f.title) ? '退款' : '换货'}（规则不允许）`,
+  },
   'rma.refund-inspection': { zh: (f) => `检验返修单 ${f.ref} 退款退回的产品` },
-  'rma.quality-review': { zh: (f) => (/meeting/.test(f.title) ? `召开返修单 ${f.ref} 的品质检讨会` : `处理返修单 ${f.ref} 的品质异常处理单`) },
+  'rma.quality-review': {
+    zh: (f) => (/meeting/.test(f.title) ? `召开返修单 ${f.ref} 的品质检讨会` : `处理返修单 ${f.ref} 的品质异常处理单`),
+  },
 };
 
 /** A task's title in the reader's language. */
@@ -157,7 +195,9 @@ export function lineDescription(line: PriceLine, lang: Lang): string {
   if (code === 'pcb-boards') {
     const m = /PCB (\d+) layers, ([\d.]+) × ([\d.]+) mm \(([\d.]+) cm²\)/.exec(d);
     const discount = /(\d+) % quantity discount/.exec(d)?.[1];
-    return m ? `PCB ${m[1]} 层板，${m[2]} × ${m[3]} mm（${m[4]} cm²）${discount ? `，数量折扣 ${discount} %` : ''}` : 'PCB 板';
+    return m
+      ? `PCB ${m[1]} 层板，${m[2]} × ${m[3]} mm（${m[4]} cm²）${discount ? `，数量折扣 ${discount} %` : ''}`
+      : 'PCB 板';
   }
   if (code === 'pcb-minimum') return 'PCB 最低消费';
   if (code === 'stencil') return `钢网（激光切割不锈钢，${/frameless/.test(d) ? '无框' : '有框'}）`;
@@ -189,10 +229,20 @@ export function unitWord(unit: string, lang: Lang): string {
 export function reviewReason(reason: string, lang: Lang): string {
   if (lang === 'en') return reason;
   const rules: [RegExp, (m: RegExpExecArray) => string][] = [
-    [/^the files have (\d+) error\(s\): (.+)$/, (m) => `文件有 ${m[1]} 个错误：${m[2].split(', ').map((c) => wordsOf(CHECKLIST, c, 'zh')).join('、')}`],
+    [
+      /^the files have (\d+) error\(s\): (.+)$/,
+      (m) =>
+        `文件有 ${m[1]} 个错误：${m[2]
+          .split(', ')
+          .map((c) => wordsOf(CHECKLIST, c, 'zh'))
+          .join('、')}`,
+    ],
     [/^(\d+) copper layers: more than the (\d+)/, (m) => `${m[1]} 层铜：超过自动报价的 ${m[2]} 层`],
     [/^the board size is unknown/, () => '板子尺寸未知'],
-    [/^board ([\d.]+) × ([\d.]+) mm is larger than ([\d.]+) × ([\d.]+) mm/, (m) => `板子 ${m[1]} × ${m[2]} mm 大于 ${m[3]} × ${m[4]} mm`],
+    [
+      /^board ([\d.]+) × ([\d.]+) mm is larger than ([\d.]+) × ([\d.]+) mm/,
+      (m) => `板子 ${m[1]} × ${m[2]} mm 大于 ${m[3]} × ${m[4]} mm`,
+    ],
     [/^board side ([\d.]+) mm is below ([\d.]+) mm/, (m) => `板边 ${m[1]} mm 小于 ${m[2]} mm`],
     [/^smallest drill ([\d.]+) mm is below ([\d.]+) mm/, (m) => `最小孔径 ${m[1]} mm 小于 ${m[2]} mm`],
     [/^quantity (\d+) is above the (\d+)/, (m) => `数量 ${m[1]} 超过自动报价上限 ${m[2]}`],
@@ -214,22 +264,55 @@ const SIDE: Record<string, string> = { top: '顶层', bottom: '底层' };
 
 /** What is missing from a file set (`domain/quote/file-set.ts` messages, joined by "; "), in Chinese. */
 const MISSING_FILES: [RegExp, (m: RegExpExecArray) => string][] = [
-  [/Only board files were sent: say whether you want bare boards only, or send the BOM and placement file for assembly/g, () => '只收到板子文件：请说明只做光板，还是补充 BOM 和坐标文件以便贴片'],
-  [/The bare boards are your own and no assembly was asked for: there is nothing to make/g, () => '光板由您提供且未要求贴片：没有需要加工的内容'],
-  [/No (top|bottom) copper layer \(pads and tracks\)(; declare it absent if the board is single-sided)?/g, (m) => `缺少${SIDE[m[1]]}铜层（焊盘和走线）${m[2] ? '，单面板请声明没有该层' : ''}`],
-  [/(\d+) inner copper layer\(s\): a multilayer board has inner layers in pairs, so one is missing/g, (m) => `内层铜 ${m[1]} 层：多层板的内层成对出现，缺少一层`],
-  [/No drill \(through-hole\) file; declare it absent if the board truly has no holes/g, () => '缺少钻孔文件，板上确实没有孔请声明没有该文件'],
-  [/No (top|bottom) solder mask layer; declare it absent if the \w+ side has no mask/g, (m) => `缺少${SIDE[m[1]]}阻焊层，该面没有阻焊请声明没有该层`],
-  [/No (top|bottom) silkscreen \(legend\) layer; declare it absent if the \w+ side has no legend/g, (m) => `缺少${SIDE[m[1]]}丝印层，该面没有丝印请声明没有该层`],
+  [
+    /Only board files were sent: say whether you want bare boards only, or send the BOM and placement file for assembly/g,
+    () => '只收到板子文件：请说明只做光板，还是补充 BOM 和坐标文件以便贴片',
+  ],
+  [
+    /The bare boards are your own and no assembly was asked for: there is nothing to make/g,
+    () => '光板由您提供且未要求贴片：没有需要加工的内容',
+  ],
+  [
+    /No (top|bottom) copper layer \(pads and tracks\)(; declare it absent if the board is single-sided)?/g,
+    (m) => `缺少${SIDE[m[1]]}铜层（焊盘和走线）${m[2] ? '，单面板请声明没有该层' : ''}`,
+  ],
+  [
+    /(\d+) inner copper layer\(s\): a multilayer board has inner layers in pairs, so one is missing/g,
+    (m) => `内层铜 ${m[1]} 层：多层板的内层成对出现，缺少一层`,
+  ],
+  [
+    /No drill \(through-hole\) file; declare it absent if the board truly has no holes/g,
+    () => '缺少钻孔文件，板上确实没有孔请声明没有该文件',
+  ],
+  [
+    /No (top|bottom) solder mask layer; declare it absent if the \w+ side has no mask/g,
+    (m) => `缺少${SIDE[m[1]]}阻焊层，该面没有阻焊请声明没有该层`,
+  ],
+  [
+    /No (top|bottom) silkscreen \(legend\) layer; declare it absent if the \w+ side has no legend/g,
+    (m) => `缺少${SIDE[m[1]]}丝印层，该面没有丝印请声明没有该层`,
+  ],
   [/Assembly asked for but no BOM was sent/g, () => '要求贴片但没有提供 BOM'],
-  [/Assembly asked for but no placement \(pick-and-place coordinates\) file was sent/g, () => '要求贴片但没有提供坐标文件'],
-  [/Parts on the (top|bottom) side but no \w+ paste layer: no stencil can be cut \(send the paste layer, or supply the stencil yourself\)/g, (m) => `${SIDE[m[1]]}有元件但没有锡膏层，无法开钢网（请提供锡膏层，或自备钢网）`],
+  [
+    /Assembly asked for but no placement \(pick-and-place coordinates\) file was sent/g,
+    () => '要求贴片但没有提供坐标文件',
+  ],
+  [
+    /Parts on the (top|bottom) side but no \w+ paste layer: no stencil can be cut \(send the paste layer, or supply the stencil yourself\)/g,
+    (m) => `${SIDE[m[1]]}有元件但没有锡膏层，无法开钢网（请提供锡膏层，或自备钢网）`,
+  ],
 ];
 
 export function missingFilesWords(text: string): string {
   const found: { at: number; words: string }[] = [];
-  for (const [re, say] of MISSING_FILES) for (const m of text.matchAll(re)) found.push({ at: m.index, words: say(m as RegExpExecArray) });
-  return found.length ? found.sort((a, b) => a.at - b.at).map((f) => f.words).join('；') : text;
+  for (const [re, say] of MISSING_FILES)
+    for (const m of text.matchAll(re)) found.push({ at: m.index, words: say(m as RegExpExecArray) });
+  return found.length
+    ? found
+        .sort((a, b) => a.at - b.at)
+        .map((f) => f.words)
+        .join('；')
+    : text;
 }
 
 /** A task kind's name for filters and lists: its title without the case's figures. */

@@ -16,7 +16,9 @@ const CHINA_ZONES = new Set(['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Harbin', '
 /** The zone's name as a reader expects it: "北京时间" in Chinese for China, else the UTC offset ("GMT+8"). */
 export function zoneName(zone: string, lang: Lang, at = new Date()): string {
   if (lang === 'zh' && CHINA_ZONES.has(zone)) return '北京时间';
-  const part = new Intl.DateTimeFormat(LOCALES[lang], { timeZone: zone, timeZoneName: 'shortOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName');
+  const part = new Intl.DateTimeFormat(LOCALES[lang], { timeZone: zone, timeZoneName: 'shortOffset' })
+    .formatToParts(at)
+    .find((p) => p.type === 'timeZoneName');
   return part?.value ?? zone;
 }
 
@@ -25,7 +27,11 @@ export function formatDateTime(at: string | Date | null | undefined, lang: Lang,
   if (at === null || at === undefined || at === '') return '—';
   const date = typeof at === 'string' ? new Date(at) : at;
   if (Number.isNaN(date.getTime())) return '—';
-  const text = new Intl.DateTimeFormat(LOCALES[lang], { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  const text = new Intl.DateTimeFormat(LOCALES[lang], {
+    timeZone: zone,
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(date);
   return lang === 'zh' ? `${text}（${zoneName(zone, lang, date)}）` : `${text} ${zoneName(zone, lang, date)}`;
 }
 
@@ -43,14 +49,27 @@ export function formatDate(value: string | null | undefined, lang: Lang, zone = 
 
 /** Today's date in `zone` as YYYY-MM-DD (what a date input needs), at `now`. */
 export function todayIn(zone = DEFAULT_TIME_ZONE, now = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
 /** The wall-clock fields of `at` in `zone`. */
 function wallClock(at: Date, zone: string): { y: number; mo: number; d: number; h: number; mi: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return { y: get('year'), mo: get('month'), d: get('day'), h: get('hour'), mi: get('minute') };
 }

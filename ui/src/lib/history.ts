@@ -102,7 +102,8 @@ export function durationToMs(value: unknown): number | null {
 /** An event's time as ISO text. */
 export function eventTimeIso(time: HistoryEvent['eventTime']): string {
   if (typeof time === 'string') return time;
-  if (time && typeof time === 'object') return new Date(Number(time.seconds ?? 0) * 1000 + Math.round((time.nanos ?? 0) / 1e6)).toISOString();
+  if (time && typeof time === 'object')
+    return new Date(Number(time.seconds ?? 0) * 1000 + Math.round((time.nanos ?? 0) / 1e6)).toISOString();
   return new Date(0).toISOString();
 }
 
@@ -116,7 +117,10 @@ export function firstPayload(container: unknown): unknown {
   const data = payload?.data;
   if (typeof data !== 'string') return undefined;
   try {
-    const text = typeof atob === 'function' ? decodeURIComponent(escape(atob(data))) : Buffer.from(data, 'base64').toString('utf8');
+    const text =
+      typeof atob === 'function'
+        ? decodeURIComponent(escape(atob(data)))
+        : Buffer.from(data, 'base64').toString('utf8');
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;
@@ -144,7 +148,8 @@ const WORDS = {
     activityFailed: (n: string, m: string) => `Activity ${n} failed${m ? `: ${m}` : ''}`,
     activityTimedOut: (n: string) => `Activity ${n} timed out`,
     signal: (n: string) => `Signal received: ${n}`,
-    taskCompletedSignal: (step: string, decision: string, by: string) => `Task ${step} completed: ${decision}${by ? ` by ${by}` : ''}`,
+    taskCompletedSignal: (step: string, decision: string, by: string) =>
+      `Task ${step} completed: ${decision}${by ? ` by ${by}` : ''}`,
     child: (t: string) => `Child workflow ${t} started`,
     childDone: (t: string) => `Child workflow ${t} completed`,
     childFailed: (t: string) => `Child workflow ${t} failed`,
@@ -170,7 +175,8 @@ const WORDS = {
     activityFailed: (n: string, m: string) => `活动 ${n} 失败${m ? `：${m}` : ''}`,
     activityTimedOut: (n: string) => `活动 ${n} 超时`,
     signal: (n: string) => `收到信号：${n}`,
-    taskCompletedSignal: (step: string, decision: string, by: string) => `任务“${step}”已完成：${decision}${by ? `（${by}）` : ''}`,
+    taskCompletedSignal: (step: string, decision: string, by: string) =>
+      `任务“${step}”已完成：${decision}${by ? `（${by}）` : ''}`,
     child: (t: string) => `子流程 ${t} 已启动`,
     childDone: (t: string) => `子流程 ${t} 已完成`,
     childFailed: (t: string) => `子流程 ${t} 失败`,
@@ -179,7 +185,15 @@ const WORDS = {
 };
 
 // Bookkeeping events people do not need in the readable view (they stay in the raw view).
-const QUIET = new Set(['WorkflowTaskScheduled', 'WorkflowTaskStarted', 'WorkflowTaskCompleted', 'ActivityTaskStarted', 'MarkerRecorded', 'ActivityTaskScheduled', 'ChildWorkflowExecutionStarted']);
+const QUIET = new Set([
+  'WorkflowTaskScheduled',
+  'WorkflowTaskStarted',
+  'WorkflowTaskCompleted',
+  'ActivityTaskStarted',
+  'MarkerRecorded',
+  'ActivityTaskScheduled',
+  'ChildWorkflowExecutionStarted',
+]);
 
 /** The readable lines of a workflow history, oldest first; bookkeeping events are left out. */
 export function describeHistory(events: HistoryEvent[], lang: Lang = 'en'): TimelineLine[] {
@@ -253,16 +267,28 @@ export function describeHistory(events: HistoryEvent[], lang: Lang = 'en'): Time
           text = w.escalation(recipientsOf(e, a, input));
           tone = 'warning';
         } else if (name === 'openTask' && input) {
-          const title = taskTitle({ kind: String(input.kind ?? ''), title: String(input.title ?? input.step ?? ''), payload: (input.payload as Record<string, unknown> | undefined) ?? {} }, lang);
+          const title = taskTitle(
+            {
+              kind: String(input.kind ?? ''),
+              title: String(input.title ?? input.step ?? ''),
+              payload: (input.payload as Record<string, unknown> | undefined) ?? {},
+            },
+            lang,
+          );
           const role = String(input.role ?? '');
           text = w.taskOpened(title, (lang === 'zh' ? zh : en)[`role_${role}` as StringKey] ?? role);
-        }
-        else if (name === 'closeTask') text = w.taskClosed;
+        } else if (name === 'closeTask') text = w.taskClosed;
         // Projections copy workflow state into read tables; the "Stage:" line already tells it.
         else if (/^project[A-Z]/.test(name) && attempts === 1) text = null;
         else text = w.activityDone(name);
         if (attempts > 1) {
-          lines.push({ at: eventTimeIso(e.eventTime), source: 'workflow', text: w.retried(name, attempts - 1), tone: 'warning', raw: e });
+          lines.push({
+            at: eventTimeIso(e.eventTime),
+            source: 'workflow',
+            text: w.retried(name, attempts - 1),
+            tone: 'warning',
+            raw: e,
+          });
         }
         break;
       }
@@ -278,8 +304,16 @@ export function describeHistory(events: HistoryEvent[], lang: Lang = 'en'): Time
         break;
       case 'WorkflowExecutionSignaled': {
         const name = String(a.signalName ?? '');
-        const input = firstPayload(a.input) as { step?: string; decision?: string; completedBy?: { email?: string } } | undefined;
-        text = input?.step && input.decision ? w.taskCompletedSignal(stepWords(input.step, lang), wordsOf(DECISIONS, input.decision, lang), input.completedBy?.email ?? '') : w.signal(name);
+        const input = firstPayload(a.input) as
+          { step?: string; decision?: string; completedBy?: { email?: string } } | undefined;
+        text =
+          input?.step && input.decision
+            ? w.taskCompletedSignal(
+                stepWords(input.step, lang),
+                wordsOf(DECISIONS, input.decision, lang),
+                input.completedBy?.email ?? '',
+              )
+            : w.signal(name);
         break;
       }
       case 'StartChildWorkflowExecutionInitiated':
@@ -293,9 +327,11 @@ export function describeHistory(events: HistoryEvent[], lang: Lang = 'en'): Time
         tone = 'error';
         break;
       case 'UpsertWorkflowSearchAttributes': {
-        const stage = (a.searchAttributes as { indexedFields?: Record<string, unknown> } | undefined)?.indexedFields?.Stage;
+        const stage = (a.searchAttributes as { indexedFields?: Record<string, unknown> } | undefined)?.indexedFields
+          ?.Stage;
         const value = stage ? firstPayload({ payloads: [stage] }) : undefined;
-        const stageCode = typeof value === 'string' ? value : Array.isArray(value) && value.length ? String(value[0]) : null;
+        const stageCode =
+          typeof value === 'string' ? value : Array.isArray(value) && value.length ? String(value[0]) : null;
         text = stageCode === null ? null : w.stage(wordsOf(STATUS, stageCode, lang));
         break;
       }
@@ -303,12 +339,17 @@ export function describeHistory(events: HistoryEvent[], lang: Lang = 'en'): Time
         text = null;
     }
     // Repeats (the same stage upserted twice in one workflow task) say nothing new.
-    if (text && lines[lines.length - 1]?.text !== text) lines.push({ at: eventTimeIso(e.eventTime), source: 'workflow', text, tone, raw: e });
+    if (text && lines[lines.length - 1]?.text !== text)
+      lines.push({ at: eventTimeIso(e.eventTime), source: 'workflow', text, tone, raw: e });
   }
   return lines;
 }
 
-function recipientsOf(_event: HistoryEvent, attributes: Record<string, unknown>, input: Record<string, unknown> | undefined): string {
+function recipientsOf(
+  _event: HistoryEvent,
+  attributes: Record<string, unknown>,
+  input: Record<string, unknown> | undefined,
+): string {
   const result = firstPayload(attributes.result) as { recipients?: string[] } | undefined;
   if (result?.recipients?.length) return result.recipients.join(', ');
   if (Array.isArray(input?.escalateTo)) return (input.escalateTo as string[]).join(', ');

@@ -14,7 +14,10 @@ export function quoteTurnaroundHours(
   }
   return quotes
     .filter((q) => issued.has(q.id) && typeof q.createdAt === 'string')
-    .map((q) => ({ reference: String(q.reference ?? q.id.slice(0, 8)), hours: (Date.parse(issued.get(q.id) as string) - Date.parse(q.createdAt as string)) / 3_600_000 }))
+    .map((q) => ({
+      reference: String(q.reference ?? q.id.slice(0, 8)),
+      hours: (Date.parse(issued.get(q.id) as string) - Date.parse(q.createdAt as string)) / 3_600_000,
+    }))
     .sort((a, b) => a.reference.localeCompare(b.reference));
 }
 
@@ -22,7 +25,11 @@ export function quoteTurnaroundHours(
  * First-pass yield over recorded inspection rounds: the first round of each lot and kind counts, and its
  * yield is passed / (passed + failed units). Later rounds of the same lot are re-inspections after rework.
  */
-export function firstPassYield(rounds: Record<string, unknown>[]): { yield: number; rounds: number; byKind: { kind: string; passed: number; failed: number }[] } {
+export function firstPassYield(rounds: Record<string, unknown>[]): {
+  yield: number;
+  rounds: number;
+  byKind: { kind: string; passed: number; failed: number }[];
+} {
   const seen = new Set<string>();
   let passed = 0;
   let failed = 0;
@@ -41,5 +48,9 @@ export function firstPassYield(rounds: Record<string, unknown>[]): { yield: numb
     byKind.set(String(r.kind), k);
   }
   const total = passed + failed;
-  return { yield: total ? passed / total : 0, rounds: seen.size, byKind: [...byKind.entries()].map(([kind, v]) => ({ kind, ...v })) };
+  return {
+    yield: total ? passed / total : 0,
+    rounds: seen.size,
+    byKind: [...byKind.entries()].map(([kind, v]) => ({ kind, ...v })),
+  };
 }

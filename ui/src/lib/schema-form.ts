@@ -31,7 +31,8 @@ export interface JsonSchema {
 }
 
 /** How one field is edited. */
-export type FieldInput = 'text' | 'textarea' | 'integer' | 'number' | 'boolean' | 'select' | 'date' | 'datetime' | 'rows' | 'json';
+export type FieldInput =
+  'text' | 'textarea' | 'integer' | 'number' | 'boolean' | 'select' | 'date' | 'datetime' | 'rows' | 'json';
 
 /** One field of a generic task form. */
 export interface FormField {
@@ -58,21 +59,34 @@ const DATE_PATTERN = /\\d\{4\}-\\d\{2\}-\\d\{2\}/;
 function fieldFor(name: string, schema: JsonSchema, required: boolean): FormField {
   // A nullable value ("a date or null") is edited as the value; left empty, it is not sent.
   const alternatives = (schema.anyOf ?? schema.oneOf)?.filter((alt) => alt.type !== 'null');
-  if (!schema.type && alternatives?.length === 1) return fieldFor(name, { ...alternatives[0], description: schema.description ?? alternatives[0].description }, required);
+  if (!schema.type && alternatives?.length === 1)
+    return fieldFor(
+      name,
+      { ...alternatives[0], description: schema.description ?? alternatives[0].description },
+      required,
+    );
   const base = { name, required, description: schema.description };
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-  if (schema.enum && schema.enum.every((v) => typeof v === 'string')) return { ...base, input: 'select', options: schema.enum as string[] };
+  if (schema.enum && schema.enum.every((v) => typeof v === 'string'))
+    return { ...base, input: 'select', options: schema.enum as string[] };
   if (type === 'string') {
-    if (schema.format === 'date' || (schema.pattern && DATE_PATTERN.test(schema.pattern))) return { ...base, input: 'date' };
+    if (schema.format === 'date' || (schema.pattern && DATE_PATTERN.test(schema.pattern)))
+      return { ...base, input: 'date' };
     if (schema.format === 'date-time') return { ...base, input: 'datetime' };
     const long = (schema.maxLength ?? 0) > 300;
     return { ...base, input: long ? 'textarea' : 'text', maxLength: schema.maxLength };
   }
-  if (type === 'integer' || type === 'number') return { ...base, input: type, min: schema.minimum, max: schema.maximum };
+  if (type === 'integer' || type === 'number')
+    return { ...base, input: type, min: schema.minimum, max: schema.maximum };
   if (type === 'boolean') return { ...base, input: 'boolean' };
   if (type === 'array' && schema.items) {
     const columns = formFields(schema.items);
-    if (schema.items.type === 'object' && columns.length > 0 && columns.every((c) => c.input !== 'json' && c.input !== 'rows')) return { ...base, input: 'rows', columns, maxItems: schema.maxItems };
+    if (
+      schema.items.type === 'object' &&
+      columns.length > 0 &&
+      columns.every((c) => c.input !== 'json' && c.input !== 'rows')
+    )
+      return { ...base, input: 'rows', columns, maxItems: schema.maxItems };
   }
   return { ...base, input: 'json' };
 }
@@ -108,15 +122,24 @@ export class FieldValueError extends Error {
  * Builds `data` from raw form values (strings and booleans): empty optional fields are left out, numbers and
  * JSON are parsed, dates and times are read in the factory's `zone`. Type errors name the field; ranges and patterns are left to the API, which names them too.
  */
-export function buildData(fields: FormField[], raw: Record<string, RawValue>, options: { zone?: string; prefix?: string } = {}): Record<string, unknown> {
+export function buildData(
+  fields: FormField[],
+  raw: Record<string, RawValue>,
+  options: { zone?: string; prefix?: string } = {},
+): Record<string, unknown> {
   const prefix = options.prefix ?? '';
   const data: Record<string, unknown> = {};
   for (const f of fields) {
     const value = raw[f.name];
     if (f.input === 'rows') {
       // Rows left wholly empty are not data; every other row is built like a small form, errors naming the cell.
-      const rows = (Array.isArray(value) ? value : []).filter((row) => Object.values(row).some((v) => typeof v === 'string' && v.trim() !== ''));
-      if (rows.length > 0 || f.required) data[f.name] = rows.map((row, i) => buildData(f.columns ?? [], row, { ...options, prefix: `${prefix}${f.name}.${i}.` }));
+      const rows = (Array.isArray(value) ? value : []).filter((row) =>
+        Object.values(row).some((v) => typeof v === 'string' && v.trim() !== ''),
+      );
+      if (rows.length > 0 || f.required)
+        data[f.name] = rows.map((row, i) =>
+          buildData(f.columns ?? [], row, { ...options, prefix: `${prefix}${f.name}.${i}.` }),
+        );
       continue;
     }
     if (Array.isArray(value)) throw new FieldValueError(`${prefix}${f.name}`, 'must be one value');
@@ -128,7 +151,11 @@ export function buildData(fields: FormField[], raw: Record<string, RawValue>, op
     if (text === '') continue;
     if (f.input === 'integer' || f.input === 'number') {
       const n = Number(text);
-      if (!Number.isFinite(n) || (f.input === 'integer' && !Number.isInteger(n))) throw new FieldValueError(`${prefix}${f.name}`, f.input === 'integer' ? 'must be a whole number' : 'must be a number');
+      if (!Number.isFinite(n) || (f.input === 'integer' && !Number.isInteger(n)))
+        throw new FieldValueError(
+          `${prefix}${f.name}`,
+          f.input === 'integer' ? 'must be a whole number' : 'must be a number',
+        );
       data[f.name] = n;
     } else if (f.input === 'json') {
       try {

@@ -20,12 +20,28 @@ interface CustomerLite {
   name?: string;
 }
 
-const ROLES = ['customer', 'sales', 'sales_manager', 'engineer', 'production', 'qa', 'warehouse', 'finance', 'manager', 'admin'];
+const ROLES = [
+  'customer',
+  'sales',
+  'sales_manager',
+  'engineer',
+  'production',
+  'qa',
+  'warehouse',
+  'finance',
+  'manager',
+  'admin',
+];
 
 type FieldErrors = Record<string, string>;
 
 /** Sorts an API error into a message next to one of `fields`, or a banner. */
-function sortError(e: unknown, fields: string[], setFieldErrors: (f: FieldErrors) => void, setError: (e: unknown) => void): void {
+function sortError(
+  e: unknown,
+  fields: string[],
+  setFieldErrors: (f: FieldErrors) => void,
+  setError: (e: unknown) => void,
+): void {
   if (e instanceof ApiError && (e.status === 400 || e.status === 409 || e.status === 422)) {
     // A duplicate email (409) belongs next to the email field.
     const field = e.status === 409 && fields.includes('email') ? 'email' : fieldOfError(e, fields);
@@ -37,7 +53,17 @@ function sortError(e: unknown, fields: string[], setFieldErrors: (f: FieldErrors
   setError(e);
 }
 
-function CustomerSelect({ customers, value, onChange, props }: { customers: CustomerLite[]; value: string; onChange: (v: string) => void; props: object }) {
+function CustomerSelect({
+  customers,
+  value,
+  onChange,
+  props,
+}: {
+  customers: CustomerLite[];
+  value: string;
+  onChange: (v: string) => void;
+  props: object;
+}) {
   const { t } = useApp();
   return (
     <select {...props} value={value} onChange={(e) => onChange(e.target.value)}>
@@ -67,7 +93,13 @@ function CreateUserForm({ customers, onCreated }: { customers: CustomerLite[]; o
     setCreated(null);
     setBusy(true);
     try {
-      const body = { email: form.email.trim(), displayName: form.displayName, role: form.role, password: form.password, ...(form.customerId && { customerId: form.customerId }) };
+      const body = {
+        email: form.email.trim(),
+        displayName: form.displayName,
+        role: form.role,
+        password: form.password,
+        ...(form.customerId && { customerId: form.customerId }),
+      };
       const user = await api<UserRow>('/api/users', { body });
       setCreated(user.email);
       setForm(empty);
@@ -82,7 +114,15 @@ function CreateUserForm({ customers, onCreated }: { customers: CustomerLite[]; o
     <form onSubmit={(e) => void submit(e)} aria-label={t('createUser')}>
       <h2>{t('createUser')}</h2>
       <Field label={t('email')} error={fieldErrors.email}>
-        {(p) => <input {...p} type="email" autoComplete="off" value={form.email} onChange={(e) => set('email')(e.target.value)} />}
+        {(p) => (
+          <input
+            {...p}
+            type="email"
+            autoComplete="off"
+            value={form.email}
+            onChange={(e) => set('email')(e.target.value)}
+          />
+        )}
       </Field>
       <Field label={t('displayName')} error={fieldErrors.displayName}>
         {(p) => <input {...p} value={form.displayName} onChange={(e) => set('displayName')(e.target.value)} />}
@@ -102,7 +142,15 @@ function CreateUserForm({ customers, onCreated }: { customers: CustomerLite[]; o
         {(p) => <CustomerSelect customers={customers} value={form.customerId} onChange={set('customerId')} props={p} />}
       </Field>
       <Field label={t('initialPassword')} error={fieldErrors.password} hint={t('passwordHint')}>
-        {(p) => <input {...p} type="password" autoComplete="new-password" value={form.password} onChange={(e) => set('password')(e.target.value)} />}
+        {(p) => (
+          <input
+            {...p}
+            type="password"
+            autoComplete="new-password"
+            value={form.password}
+            onChange={(e) => set('password')(e.target.value)}
+          />
+        )}
       </Field>
       <ErrorBanner error={error} />
       {created && (
@@ -118,7 +166,17 @@ function CreateUserForm({ customers, onCreated }: { customers: CustomerLite[]; o
 }
 
 /** One user's row: admins change the role (and the customer a customer user belongs to) with a select and save. */
-function UserRowView({ user, canEdit, customers, onSaved }: { user: UserRow; canEdit: boolean; customers: CustomerLite[]; onSaved: () => void }) {
+function UserRowView({
+  user,
+  canEdit,
+  customers,
+  onSaved,
+}: {
+  user: UserRow;
+  canEdit: boolean;
+  customers: CustomerLite[];
+  onSaved: () => void;
+}) {
   const { t, roleName } = useApp();
   const [role, setRole] = useState(user.role);
   const [customerId, setCustomerId] = useState(user.customerId ?? '');
@@ -133,7 +191,10 @@ function UserRowView({ user, canEdit, customers, onSaved }: { user: UserRow; can
     setError(null);
     setBusy(true);
     try {
-      await api<UserRow>(`/api/users/${user.id}`, { method: 'PATCH', body: { role, ...(role === 'customer' && { customerId: customerId || null }) } });
+      await api<UserRow>(`/api/users/${user.id}`, {
+        method: 'PATCH',
+        body: { role, ...(role === 'customer' && { customerId: customerId || null }) },
+      });
       onSaved();
     } catch (err) {
       sortError(err, ['role', 'customerId'], setFieldErrors, setError);
@@ -182,7 +243,13 @@ function UserRowView({ user, canEdit, customers, onSaved }: { user: UserRow; can
 export function AdminPage() {
   const { t, user: me } = useApp();
   const users = useLoad(() => api<{ users: UserRow[] }>('/api/users').then((r) => r.users), []);
-  const customers = useLoad(() => api<{ customers: CustomerLite[] }>('/api/customers').then((r) => r.customers).catch(() => [] as CustomerLite[]), []);
+  const customers = useLoad(
+    () =>
+      api<{ customers: CustomerLite[] }>('/api/customers')
+        .then((r) => r.customers)
+        .catch(() => [] as CustomerLite[]),
+    [],
+  );
   const isAdmin = me?.role === 'admin';
   const customerList = customers.data ?? [];
   return (
@@ -203,7 +270,13 @@ export function AdminPage() {
         <tbody>
           {(users.data ?? []).map((u) => (
             // Keyed by role too, so a saved change resets the row's select to what the API now says.
-            <UserRowView key={`${u.id}:${u.role}:${u.customerId ?? ''}`} user={u} canEdit={isAdmin} customers={customerList} onSaved={users.reload} />
+            <UserRowView
+              key={`${u.id}:${u.role}:${u.customerId ?? ''}`}
+              user={u}
+              canEdit={isAdmin}
+              customers={customerList}
+              onSaved={users.reload}
+            />
           ))}
         </tbody>
       </table>

@@ -19,7 +19,17 @@ function pick<T = unknown>(value: Record<string, unknown> | undefined, ...keys: 
 }
 
 /** A list page over `GET /api/<plural>` answering `{ <plural>: [...] }` (or a bare array). */
-function CaseList({ title, path, listKey, to }: { title: string; path: string; listKey: string; to: (r: Row) => string }) {
+function CaseList({
+  title,
+  path,
+  listKey,
+  to,
+}: {
+  title: string;
+  path: string;
+  listKey: string;
+  to: (r: Row) => string;
+}) {
   const { t } = useApp();
   const list = useLoad(() => api<Record<string, Row[]> | Row[]>(path), [path]);
   const rows = Array.isArray(list.data) ? list.data : (list.data?.[listKey] ?? []);
@@ -50,7 +60,9 @@ function CaseList({ title, path, listKey, to }: { title: string; path: string; l
                 <td data-label={t('colStatus')}>
                   <StatusPill status={String(pick(r, 'status', 'stage') ?? '')} />
                 </td>
-                <td data-label={t('colQuantity')}>{pick<number>(r, 'quantity')?.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en') ?? '—'}</td>
+                <td data-label={t('colQuantity')}>
+                  {pick<number>(r, 'quantity')?.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en') ?? '—'}
+                </td>
                 <td data-label={t('colCreated')}>
                   <When at={pick<string>(r, 'createdAt')} />
                 </td>
@@ -63,9 +75,20 @@ function CaseList({ title, path, listKey, to }: { title: string; path: string; l
   );
 }
 
-export const OrderList = () => <CaseList title={useApp().t('orders')} path="/api/orders" listKey="orders" to={(r) => `/orders/${r.id}`} />;
-export const RmaList = () => <CaseList title={useApp().t('rmas')} path="/api/rmas" listKey="rmas" to={(r) => `/rmas/${r.id}`} />;
-export const CustomerList = () => <CaseList title={useApp().t('customers')} path="/api/customers" listKey="customers" to={(r) => `/customers/${r.id}`} />;
+export const OrderList = () => (
+  <CaseList title={useApp().t('orders')} path="/api/orders" listKey="orders" to={(r) => `/orders/${r.id}`} />
+);
+export const RmaList = () => (
+  <CaseList title={useApp().t('rmas')} path="/api/rmas" listKey="rmas" to={(r) => `/rmas/${r.id}`} />
+);
+export const CustomerList = () => (
+  <CaseList
+    title={useApp().t('customers')}
+    path="/api/customers"
+    listKey="customers"
+    to={(r) => `/customers/${r.id}`}
+  />
+);
 
 /** Decisions as the completed tasks of a case tell them. */
 function useTaskDecisions() {
@@ -73,7 +96,12 @@ function useTaskDecisions() {
   return (tasks: Task[]) =>
     tasks
       .filter((x) => x.status === 'completed')
-      .map((x) => ({ what: `${taskTitle(x)}: ${x.decision ? decision(x.decision) : ''}`, who: roleName(x.role), at: x.completedAt, comment: (x.data as { comment?: string } | null)?.comment }));
+      .map((x) => ({
+        what: `${taskTitle(x)}: ${x.decision ? decision(x.decision) : ''}`,
+        who: roleName(x.role),
+        at: x.completedAt,
+        comment: (x.data as { comment?: string } | null)?.comment,
+      }));
 }
 
 /** Production progress: one bar per step of `[{ step, quantityDone }]` against the order quantity. */
@@ -107,9 +135,25 @@ interface OrderDetail {
   updatedAt: string;
   workflow: {
     stage?: string;
-    decisions?: { step: string; decision: string; by: { email: string; role: string } | null; at: string; comment?: string }[];
+    decisions?: {
+      step: string;
+      decision: string;
+      by: { email: string; role: string } | null;
+      at: string;
+      comment?: string;
+    }[];
     progress?: { step: string; quantityDone: number }[];
-    lots?: { lotIndex: number; lotNumber: string; quantity: number; status: string; rounds?: number; passedUnits: number; reworkCount?: number; scrappedUnits?: number; firstPassYield?: number | null }[];
+    lots?: {
+      lotIndex: number;
+      lotNumber: string;
+      quantity: number;
+      status: string;
+      rounds?: number;
+      passedUnits: number;
+      reworkCount?: number;
+      scrappedUnits?: number;
+      firstPassYield?: number | null;
+    }[];
     payment?: Record<string, unknown>;
     shipment?: { status: string; carrier: string | null; trackingNumber: string | null };
   } | null;
@@ -132,8 +176,19 @@ export function OrderPage() {
   const money = (m: number) => moneyIn(m, o.currency);
   const stage = wf.stage ?? o.status;
   const shipments = o.shipments.length ? o.shipments : wf.shipment ? [{ ...wf.shipment, deliveredAt: null }] : [];
-  const audit: TimelineLine[] = o.timeline.map((e) => ({ at: e.at, source: 'audit', text: actionWords(e.action, lang), actor: e.actorRole ? roleName(e.actorRole) : null, raw: e }));
-  const decisions = (wf.decisions ?? []).map((d) => ({ what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`, who: d.by ? (d.by.email ? `${d.by.email} (${roleName(d.by.role)})` : roleName(d.by.role)) : t('theWorkflow'), at: d.at, comment: d.comment }));
+  const audit: TimelineLine[] = o.timeline.map((e) => ({
+    at: e.at,
+    source: 'audit',
+    text: actionWords(e.action, lang),
+    actor: e.actorRole ? roleName(e.actorRole) : null,
+    raw: e,
+  }));
+  const decisions = (wf.decisions ?? []).map((d) => ({
+    what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`,
+    who: d.by ? (d.by.email ? `${d.by.email} (${roleName(d.by.role)})` : roleName(d.by.role)) : t('theWorkflow'),
+    at: d.at,
+    comment: d.comment,
+  }));
   const delivered = stage === 'delivered';
   // The production workflow books "SMT-1 from 2026-11-30": said in the reader's words, the date as a date.
   const lineSlotWords = (slot: string | null) => {
@@ -151,7 +206,16 @@ export function OrderPage() {
           </Link>
         </p>
       )}
-      <CaseSummary tasks={tasks.data ?? []} loading={tasks.loading && !tasks.data} facts={{ quantity: o.quantity, totalMinor: o.totalMinor, created: o.createdAt, lineSlot: lineSlotWords(o.production?.lineSlot ?? null) }}>
+      <CaseSummary
+        tasks={tasks.data ?? []}
+        loading={tasks.loading && !tasks.data}
+        facts={{
+          quantity: o.quantity,
+          totalMinor: o.totalMinor,
+          created: o.createdAt,
+          lineSlot: lineSlotWords(o.production?.lineSlot ?? null),
+        }}
+      >
         {o.quoteId && (
           <p>
             <Link to={`/quotes/${o.quoteId}`}>{t('quote')}</Link>
@@ -159,7 +223,16 @@ export function OrderPage() {
         )}
       </CaseSummary>
       <Section title={t('progress')}>
-        <Progress progress={wf.progress?.length ? wf.progress : o.production ? [{ step: 'assembly', quantityDone: o.production.producedQuantity }] : []} quantity={o.quantity} />
+        <Progress
+          progress={
+            wf.progress?.length
+              ? wf.progress
+              : o.production
+                ? [{ step: 'assembly', quantityDone: o.production.producedQuantity }]
+                : []
+          }
+          quantity={o.quantity}
+        />
         {o.production && <p className="hint">{status(o.production.status)}</p>}
       </Section>
       <Section title={t('inspectionSummary')}>
@@ -189,7 +262,9 @@ export function OrderPage() {
                   </td>
                   {/* A customer's view of a lot has no rounds, yield or rework: shown as not known. */}
                   <td data-label={t('lots')}>{l.rounds ?? '—'}</td>
-                  <td data-label={t('firstPassYield')}>{l.firstPassYield == null ? '—' : `${(l.firstPassYield * 100).toFixed(1)} %`}</td>
+                  <td data-label={t('firstPassYield')}>
+                    {l.firstPassYield == null ? '—' : `${(l.firstPassYield * 100).toFixed(1)} %`}
+                  </td>
                   <td data-label={t('reworkCount')}>{l.reworkCount ?? '—'}</td>
                 </tr>
               ))}
@@ -205,7 +280,13 @@ export function OrderPage() {
           <ul>
             {o.invoices.map((i) => (
               <li key={i.number}>
-                <span translate="no">{i.number}</span> · {t('invoiceOf', { kind: t(i.kind === 'deposit' ? 'invoiceDeposit' : i.kind === 'balance' ? 'invoiceBalance' : 'invoiceOther') })} · {money(i.amountMinor)} · <StatusPill status={i.status} />
+                <span translate="no">{i.number}</span> ·{' '}
+                {t('invoiceOf', {
+                  kind: t(
+                    i.kind === 'deposit' ? 'invoiceDeposit' : i.kind === 'balance' ? 'invoiceBalance' : 'invoiceOther',
+                  ),
+                })}{' '}
+                · {money(i.amountMinor)} · <StatusPill status={i.status} />
               </li>
             ))}
           </ul>
@@ -215,7 +296,9 @@ export function OrderPage() {
         {shipments.length ? (
           shipments.map((s, i) => (
             <p key={i}>
-              <StatusPill status={s.status} /> {s.carrier ?? ''} {s.trackingNumber ? <strong translate="no">{s.trackingNumber}</strong> : null} {s.deliveredAt ? <When at={s.deliveredAt} /> : null}
+              <StatusPill status={s.status} /> {s.carrier ?? ''}{' '}
+              {s.trackingNumber ? <strong translate="no">{s.trackingNumber}</strong> : null}{' '}
+              {s.deliveredAt ? <When at={s.deliveredAt} /> : null}
             </p>
           ))
         ) : (
@@ -223,7 +306,11 @@ export function OrderPage() {
         )}
       </Section>
       <Decisions rows={decisions.length ? decisions : taskDecisions(tasks.data ?? [])} />
-      <Timeline workflowId={`order:${o.id}`} casePathApi={`/api/orders/${o.id}`} lines={[...audit, ...taskLines(tasks.data ?? [], lang)]} />
+      <Timeline
+        workflowId={`order:${o.id}`}
+        casePathApi={`/api/orders/${o.id}`}
+        lines={[...audit, ...taskLines(tasks.data ?? [], lang)]}
+      />
     </main>
   );
 }
@@ -240,19 +327,47 @@ interface RmaTimelineEntry {
 
 /** The customer's view of an RMA (`services/rma/customer-view.ts`) as labelled facts: its stage in the reader's words, tracking as one line. */
 function customerFacts(r: Row, lang: 'en' | 'zh'): Row {
-  const { stage: _stage, stageLabel, awaitingYou: _awaiting, tracking, ...rest } = r as Row & { stageLabel?: { en: string; zh: string }; tracking?: { carrier: string; trackingNumber: string } | null };
-  return { stage: stageLabel?.[lang] ?? null, ...rest, tracking: tracking ? `${tracking.carrier} ${tracking.trackingNumber}` : null };
+  const {
+    stage: _stage,
+    stageLabel,
+    awaitingYou: _awaiting,
+    tracking,
+    ...rest
+  } = r as Row & {
+    stageLabel?: { en: string; zh: string };
+    tracking?: { carrier: string; trackingNumber: string } | null;
+  };
+  return {
+    stage: stageLabel?.[lang] ?? null,
+    ...rest,
+    tracking: tracking ? `${tracking.carrier} ${tracking.trackingNumber}` : null,
+  };
 }
 
 export function RmaPage() {
   const { id = '' } = useParams();
   const { t, lang, user, roleName, decision: decisionWords, money } = useApp();
   const staff = user?.role !== 'customer';
-  const rma = useLoad(() => api<Row & { state?: Record<string, unknown>; units?: Row[]; workflowId?: string | null }>(`/api/rmas/${id}`), [id]);
-  const tasks = useLoad(() => api<{ tasks: Task[] }>(`/api/rmas/${id}/tasks`).then((r) => r.tasks.map((x) => ({ ...x, status: 'open', createdAt: x.createdAt ?? '' }) as Task)), [id]);
+  const rma = useLoad(
+    () => api<Row & { state?: Record<string, unknown>; units?: Row[]; workflowId?: string | null }>(`/api/rmas/${id}`),
+    [id],
+  );
+  const tasks = useLoad(
+    () =>
+      api<{ tasks: Task[] }>(`/api/rmas/${id}/tasks`).then((r) =>
+        r.tasks.map((x) => ({ ...x, status: 'open', createdAt: x.createdAt ?? '' }) as Task),
+      ),
+    [id],
+  );
   const timeline = useLoad(() => api<{ timeline: RmaTimelineEntry[] }>(`/api/rmas/${id}/timeline`), [id]);
   // The penalty ledger is staff-only: customers never ask for it (a 403 is not a state to retry).
-  const penalties = useLoad(() => (staff ? api<{ entries: Row[]; totalFen: number; currency: string }>(`/api/rmas/${id}/penalties`) : Promise.resolve(null)), [id, staff]);
+  const penalties = useLoad(
+    () =>
+      staff
+        ? api<{ entries: Row[]; totalFen: number; currency: string }>(`/api/rmas/${id}/penalties`)
+        : Promise.resolve(null),
+    [id, staff],
+  );
   const gate = notReady(rma);
   if (gate || !rma.data) return gate;
   const r = rma.data;
@@ -268,29 +383,66 @@ export function RmaPage() {
         : e.kind === 'task_completed'
           ? `${step(e)}${decision ? `: ${decisionWords(decision)}` : ''}`
           : e.kind === 'penalty'
-            ? t('penaltyLine', { amount: money(Number((e.detail as { amountFen?: number }).amountFen ?? 0)), days: Number((e.detail as { daysLate?: number }).daysLate ?? 0) })
+            ? t('penaltyLine', {
+                amount: money(Number((e.detail as { amountFen?: number }).amountFen ?? 0)),
+                days: Number((e.detail as { daysLate?: number }).daysLate ?? 0),
+              })
             : e.kind === 'task_cancelled'
               ? t('taskCancelledLine', { step: step(e) })
               : actionWords(e.title, lang);
-    return { at: e.at, source: e.kind === 'audit' ? 'audit' : 'task', text, actor: e.actorRole ? roleName(e.actorRole) : null, tone: e.kind === 'penalty' ? 'error' : 'normal', raw: e };
+    return {
+      at: e.at,
+      source: e.kind === 'audit' ? 'audit' : 'task',
+      text,
+      actor: e.actorRole ? roleName(e.actorRole) : null,
+      tone: e.kind === 'penalty' ? 'error' : 'normal',
+      raw: e,
+    };
   });
   const decisions = entries
     .filter((e) => e.kind === 'task_completed')
     .map((e) => {
       const decision = (e.detail as { decision?: string } | undefined)?.decision;
-      return { what: decision ? `${step(e)}: ${decisionWords(decision)}` : step(e), who: e.actorRole ? roleName(e.actorRole) : t('theFactory'), at: e.at };
+      return {
+        what: decision ? `${step(e)}: ${decisionWords(decision)}` : step(e),
+        who: e.actorRole ? roleName(e.actorRole) : t('theFactory'),
+        at: e.at,
+      };
     });
   // Who the case waits on: the open tasks the caller may open, and (for customers) the staff steps still open.
-  const closed = new Set(entries.filter((e) => e.kind === 'task_completed' || e.kind === 'task_cancelled').map((e) => `${e.step}`));
+  const closed = new Set(
+    entries.filter((e) => e.kind === 'task_completed' || e.kind === 'task_cancelled').map((e) => `${e.step}`),
+  );
   const listed = new Set((tasks.data ?? []).map((x) => x.step));
   const others = entries
     .filter((e) => e.kind === 'task_opened' && e.step && !closed.has(e.step) && !listed.has(e.step))
-    .map((e) => ({ id: '', step: e.step ?? '', kind: '', title: e.title, role: e.actorRole ?? '', status: 'open', createdAt: e.at, dueAt: (e.detail as { dueAt?: string | null } | undefined)?.dueAt ?? null, label: step(e) }) as unknown as Task & { label: string });
-  const waiting = [...(tasks.data ?? []).map((x) => ({ ...x, createdAt: x.createdAt || String(r.updatedAt ?? r.createdAt) })), ...others];
+    .map(
+      (e) =>
+        ({
+          id: '',
+          step: e.step ?? '',
+          kind: '',
+          title: e.title,
+          role: e.actorRole ?? '',
+          status: 'open',
+          createdAt: e.at,
+          dueAt: (e.detail as { dueAt?: string | null } | undefined)?.dueAt ?? null,
+          label: step(e),
+        }) as unknown as Task & { label: string },
+    );
+  const waiting = [
+    ...(tasks.data ?? []).map((x) => ({ ...x, createdAt: x.createdAt || String(r.updatedAt ?? r.createdAt) })),
+    ...others,
+  ];
   return (
     <main id="main">
       <CaseHeading what={t('rma')} name={String(r.reference ?? '')} status={String(r.status)} />
-      <CaseSummary tasks={waiting} loading={(tasks.loading && !tasks.data) || (timeline.loading && !timeline.data)} facts={staff ? r : customerFacts(r, lang)} omit={['state', 'units', 'id', 'workflowId', 'customerId', 'reference', 'status']} />
+      <CaseSummary
+        tasks={waiting}
+        loading={(tasks.loading && !tasks.data) || (timeline.loading && !timeline.data)}
+        facts={staff ? r : customerFacts(r, lang)}
+        omit={['state', 'units', 'id', 'workflowId', 'customerId', 'reference', 'status']}
+      />
       {r.units && r.units.length > 0 && (
         <Section title={t('units')}>
           {r.units.map((u) => (
@@ -322,9 +474,26 @@ interface CustomerDetail {
   address: string | null;
   workflowId: string | null;
   contacts: { name: string; email: string | null; phone: string | null; primary: boolean }[];
-  audits: { id: string; visitedOn: string | null; result: string | null; auditors: string | null; notes: string | null }[];
+  audits: {
+    id: string;
+    visitedOn: string | null;
+    result: string | null;
+    auditors: string | null;
+    notes: string | null;
+  }[];
   correctiveActions: { id: string; description: string; dueOn: string; status: string; closedAt: string | null }[];
-  onboarding: { status: string; step: string; visitOn: string | null; decisions: { step: string; decision: string; by?: { email?: string; role?: string } | null; at: string; comment?: string }[] } | null;
+  onboarding: {
+    status: string;
+    step: string;
+    visitOn: string | null;
+    decisions: {
+      step: string;
+      decision: string;
+      by?: { email?: string; role?: string } | null;
+      at: string;
+      comment?: string;
+    }[];
+  } | null;
 }
 
 export function CustomerPage() {
@@ -333,42 +502,61 @@ export function CustomerPage() {
   const taskDecisions = useTaskDecisions();
   const customer = useLoad(() => api<CustomerDetail>(`/api/customers/${id}`), [id]);
   const tasks = useCaseTasks(id);
-  const quotes = useLoad(() => api<{ quotes: Row[] }>(`/api/quotes?customerId=${id}`).catch(() => ({ quotes: [] as Row[] })), [id]);
-  const orders = useLoad(() => api<{ orders: Row[] }>(`/api/orders?customerId=${id}`).catch(() => ({ orders: [] as Row[] })), [id]);
-  const rmas = useLoad(() => api<{ rmas: Row[] }>(`/api/rmas?customerId=${id}`).catch(() => ({ rmas: [] as Row[] })), [id]);
+  const quotes = useLoad(
+    () => api<{ quotes: Row[] }>(`/api/quotes?customerId=${id}`).catch(() => ({ quotes: [] as Row[] })),
+    [id],
+  );
+  const orders = useLoad(
+    () => api<{ orders: Row[] }>(`/api/orders?customerId=${id}`).catch(() => ({ orders: [] as Row[] })),
+    [id],
+  );
+  const rmas = useLoad(
+    () => api<{ rmas: Row[] }>(`/api/rmas?customerId=${id}`).catch(() => ({ rmas: [] as Row[] })),
+    [id],
+  );
   const gate = notReady(customer);
   if (gate || !customer.data) return gate;
   const c = customer.data;
-  const decisions = (c.onboarding?.decisions ?? []).map((d) => ({ what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`, who: d.by?.email ? `${d.by.email} (${roleName(d.by.role ?? '')})` : '—', at: d.at, comment: d.comment }));
-  const caseLinks = (rows: Row[], base: string) => (
-    rows.length === 0 ? <p className="hint">{t('nothingYet')}</p> : <ul>
-      {rows.map((q) => (
-        <li key={q.id}>
-          <Link to={`${base}/${q.id}`}>{String(q.reference)}</Link> <StatusPill status={String(q.status)} />
-        </li>
-      ))}
-    </ul>
-  );
+  const decisions = (c.onboarding?.decisions ?? []).map((d) => ({
+    what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`,
+    who: d.by?.email ? `${d.by.email} (${roleName(d.by.role ?? '')})` : '—',
+    at: d.at,
+    comment: d.comment,
+  }));
+  const caseLinks = (rows: Row[], base: string) =>
+    rows.length === 0 ? (
+      <p className="hint">{t('nothingYet')}</p>
+    ) : (
+      <ul>
+        {rows.map((q) => (
+          <li key={q.id}>
+            <Link to={`${base}/${q.id}`}>{String(q.reference)}</Link> <StatusPill status={String(q.status)} />
+          </li>
+        ))}
+      </ul>
+    );
   return (
     <main id="main">
       <CaseHeading what={t('customer')} name={c.name} status={c.onboarding?.status ?? c.status} />
       <CaseSummary
-          tasks={tasks.data ?? []}
-          loading={tasks.loading && !tasks.data}
-          facts={{
-            code: c.code,
-            paymentTerms: c.paymentTerms.kind ? value(c.paymentTerms.kind) : null,
-            creditLimit: c.paymentTerms.creditLimitMinor === null ? null : money(c.paymentTerms.creditLimitMinor, c.currency),
-            keyCustomer: c.isKeyCustomer,
-            address: c.address,
-            auditVisit: c.onboarding?.visitOn ?? null,
-          }}
-        >
+        tasks={tasks.data ?? []}
+        loading={tasks.loading && !tasks.data}
+        facts={{
+          code: c.code,
+          paymentTerms: c.paymentTerms.kind ? value(c.paymentTerms.kind) : null,
+          creditLimit:
+            c.paymentTerms.creditLimitMinor === null ? null : money(c.paymentTerms.creditLimitMinor, c.currency),
+          keyCustomer: c.isKeyCustomer,
+          address: c.address,
+          auditVisit: c.onboarding?.visitOn ?? null,
+        }}
+      >
         {c.contacts.length > 0 && (
           <ul>
             {c.contacts.map((p) => (
               <li key={`${p.name}-${p.email}`}>
-                {p.name} {p.email ? <a href={`mailto:${p.email}`}>{p.email}</a> : null} {p.phone ?? ''} {p.primary ? '★' : ''}
+                {p.name} {p.email ? <a href={`mailto:${p.email}`}>{p.email}</a> : null} {p.phone ?? ''}{' '}
+                {p.primary ? '★' : ''}
               </li>
             ))}
           </ul>
@@ -379,7 +567,8 @@ export function CustomerPage() {
           <ul>
             {c.audits.map((a) => (
               <li key={a.id}>
-                {date(a.visitedOn)} · <StatusPill status={a.result ?? 'scheduled'} /> {a.auditors ?? ''} {a.notes ? `— ${a.notes}` : ''}
+                {date(a.visitedOn)} · <StatusPill status={a.result ?? 'scheduled'} /> {a.auditors ?? ''}{' '}
+                {a.notes ? `— ${a.notes}` : ''}
               </li>
             ))}
           </ul>
@@ -411,7 +600,11 @@ export function CustomerPage() {
       <Section title={t('orders')}>{caseLinks(orders.data?.orders ?? [], '/orders')}</Section>
       <Section title={t('rmas')}>{caseLinks(rmas.data?.rmas ?? [], '/rmas')}</Section>
       <Decisions rows={decisions.length ? decisions : taskDecisions(tasks.data ?? [])} />
-      <Timeline workflowId={c.workflowId} casePathApi={`/api/customers/${id}`} lines={taskLines(tasks.data ?? [], lang)} />
+      <Timeline
+        workflowId={c.workflowId}
+        casePathApi={`/api/customers/${id}`}
+        lines={taskLines(tasks.data ?? [], lang)}
+      />
     </main>
   );
 }

@@ -27,20 +27,34 @@ export function DashboardPage() {
   const now = useMemo(() => new Date(), []);
   const open = useLoad(() => allTasks('open'), []);
   const quotes = useLoad(() => api<{ quotes: Row[] }>('/api/quotes?limit=200').then((r) => r.quotes), []);
-  const decisions = useLoad(async () => [...(await allTasks('open', 'quote-customer-decision')), ...(await allTasks('completed', 'quote-customer-decision'))], []);
+  const decisions = useLoad(
+    async () => [
+      ...(await allTasks('open', 'quote-customer-decision')),
+      ...(await allTasks('completed', 'quote-customer-decision')),
+    ],
+    [],
+  );
   const inspections = useLoad(() => allTasks('completed', 'order.inspection'), []);
   const reworks = useLoad(() => allTasks('completed', 'order.rework'), []);
   const rmas = useLoad(() => api<{ rmas: Row[] }>('/api/rmas?limit=500').then((r) => r.rmas), []);
-  const penalties = useLoad(() => api<{ entries: Row[]; totalFen: number; currency: string }>('/api/rma-penalties'), []);
+  const penalties = useLoad(
+    () => api<{ entries: Row[]; totalFen: number; currency: string }>('/api/rma-penalties'),
+    [],
+  );
 
-  const turnaround = useMemo(() => quoteTurnaroundHours(quotes.data ?? [], decisions.data ?? []), [quotes.data, decisions.data]);
+  const turnaround = useMemo(
+    () => quoteTurnaroundHours(quotes.data ?? [], decisions.data ?? []),
+    [quotes.data, decisions.data],
+  );
   const roles = useMemo(() => [...new Set((open.data ?? []).map((x) => x.role))].sort(), [open.data]);
   const byRoleAge = useMemo(
     () =>
       AGE_BUCKETS.map((b, i) => ({
         label: t(`age_${b.key}`),
         color: COLORS[i],
-        data: roles.map((r) => (open.data ?? []).filter((x) => x.role === r && ageBucket(x.createdAt, now) === b.key).length),
+        data: roles.map(
+          (r) => (open.data ?? []).filter((x) => x.role === r && ageBucket(x.createdAt, now) === b.key).length,
+        ),
       })),
     [open.data, roles, now, t],
   );
@@ -51,23 +65,31 @@ export function DashboardPage() {
   return (
     <main id="main">
       <h1>{t('dashboardTitle')}</h1>
-      {[open, quotes, decisions, inspections, reworks, rmas, penalties].some((l) => l.loading && !l.data && !l.error) && <Loading />}
+      {[open, quotes, decisions, inspections, reworks, rmas, penalties].some(
+        (l) => l.loading && !l.data && !l.error,
+      ) && <Loading />}
       <div className="grid">
         <Section title={t('chartTurnaround')}>
           <ErrorBanner error={quotes.error} />
           {turnaround.length ? (
             <>
-            <p className="metric">
-              {t('withinSla', { n: turnaround.filter((q) => q.hours <= 24).length, of: turnaround.length })} · {t('medianHours', { h: formatSpan(median(turnaround.map((q) => q.hours)) * 3_600_000, lang === 'zh' ? ZH_UNITS : EN_UNITS) })}
-            </p>
-            <BarChart
-              title={t('chartTurnaround')}
-              labels={turnaround.map((q) => q.reference)}
-              series={[
-                { label: t('hours'), data: turnaround.map((q) => Math.round(q.hours * 10) / 10), color: '#2563eb' },
-                { label: t('sla24'), data: turnaround.map(() => 24), color: '#dc2626', type: 'line' },
-              ]}
-            />
+              <p className="metric">
+                {t('withinSla', { n: turnaround.filter((q) => q.hours <= 24).length, of: turnaround.length })} ·{' '}
+                {t('medianHours', {
+                  h: formatSpan(
+                    median(turnaround.map((q) => q.hours)) * 3_600_000,
+                    lang === 'zh' ? ZH_UNITS : EN_UNITS,
+                  ),
+                })}
+              </p>
+              <BarChart
+                title={t('chartTurnaround')}
+                labels={turnaround.map((q) => q.reference)}
+                series={[
+                  { label: t('hours'), data: turnaround.map((q) => Math.round(q.hours * 10) / 10), color: '#2563eb' },
+                  { label: t('sla24'), data: turnaround.map(() => 24), color: '#dc2626', type: 'line' },
+                ]}
+              />
             </>
           ) : (
             <p className="hint">{t('noData')}</p>
@@ -75,13 +97,18 @@ export function DashboardPage() {
         </Section>
         <Section title={t('chartTasksByRole')}>
           <ErrorBanner error={open.error} />
-          {roles.length ? <BarChart title={t('chartTasksByRole')} labels={roles.map(roleName)} series={byRoleAge} stacked /> : <p className="hint">{t('noData')}</p>}
+          {roles.length ? (
+            <BarChart title={t('chartTasksByRole')} labels={roles.map(roleName)} series={byRoleAge} stacked />
+          ) : (
+            <p className="hint">{t('noData')}</p>
+          )}
         </Section>
         <Section title={t('chartYield')}>
           {fpy.rounds ? (
             <>
               <p className="metric">
-                {t('firstPassYield')}: <strong>{(fpy.yield * 100).toFixed(1)} %</strong> · {t('lots')}: {fpy.rounds} · {t('reworkCount')}: {reworks.data?.length ?? 0}
+                {t('firstPassYield')}: <strong>{(fpy.yield * 100).toFixed(1)} %</strong> · {t('lots')}: {fpy.rounds} ·{' '}
+                {t('reworkCount')}: {reworks.data?.length ?? 0}
               </p>
               <BarChart
                 title={t('chartYield')}
@@ -100,7 +127,11 @@ export function DashboardPage() {
         <Section title={t('chartRmaAging')}>
           <ErrorBanner error={rmas.error} />
           {openRmas.length ? (
-            <BarChart title={t('chartRmaAging')} labels={AGE_BUCKETS.map((b) => t(`age_${b.key}`))} series={[{ label: t('rmas'), data: rmaAging, color: '#d97706' }]} />
+            <BarChart
+              title={t('chartRmaAging')}
+              labels={AGE_BUCKETS.map((b) => t(`age_${b.key}`))}
+              series={[{ label: t('rmas'), data: rmaAging, color: '#d97706' }]}
+            />
           ) : (
             <p className="hint">{t('noData')}</p>
           )}
@@ -132,7 +163,11 @@ export function DashboardPage() {
                     <td>{value(String(p.responsibleParty))}</td>
                     <td>{String(p.daysLate)}</td>
                     <td className="num">{formatMoney(Number(p.amountFen), String(p.currency ?? 'CNY'), lang)}</td>
-                    <td>{lang === 'zh' ? t('penaltyReasonQr', { ref: /RMA-[\w-]+/.exec(String(p.reason))?.[0] ?? '' }) : String(p.reason)}</td>
+                    <td>
+                      {lang === 'zh'
+                        ? t('penaltyReasonQr', { ref: /RMA-[\w-]+/.exec(String(p.reason))?.[0] ?? '' })
+                        : String(p.reason)}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -6,16 +6,31 @@ import { useApp } from '../context';
 import { ErrorBanner, Loading, Section, SlaBadge, useLoad, useNow } from '../components/common';
 import { TaskForm } from '../components/task-forms';
 
-function TaskCard({ task, kind, onDone, reference }: { task: Task; kind?: TaskKind; onDone: () => void; reference?: string }) {
+function TaskCard({
+  task,
+  kind,
+  onDone,
+  reference,
+}: {
+  task: Task;
+  kind?: TaskKind;
+  onDone: () => void;
+  reference?: string;
+}) {
   const { t, money, taskTitle } = useApp();
   const now = useNow();
   const [open, setOpen] = useState(false);
-  const amount = (task.payload.outstandingMinor ?? task.payload.balanceMinor ?? task.payload.amountMinor) as number | undefined;
+  const amount = (task.payload.outstandingMinor ?? task.payload.balanceMinor ?? task.payload.amountMinor) as
+    number | undefined;
   return (
     <li className="card">
       <p>
-        <Link to={`/tasks/${task.id}`}>{taskTitle(task)}</Link> · <Link to={casePath(task.caseType, task.caseId)}>{reference ?? String(task.payload.reference ?? task.caseId.slice(0, 8))}</Link>{' '}
-        {amount !== undefined && <strong>{money(amount, String(task.payload.currency ?? 'CNY'))}</strong>} <SlaBadge dueAt={task.dueAt} now={now} />
+        <Link to={`/tasks/${task.id}`}>{taskTitle(task)}</Link> ·{' '}
+        <Link to={casePath(task.caseType, task.caseId)}>
+          {reference ?? String(task.payload.reference ?? task.caseId.slice(0, 8))}
+        </Link>{' '}
+        {amount !== undefined && <strong>{money(amount, String(task.payload.currency ?? 'CNY'))}</strong>}{' '}
+        <SlaBadge dueAt={task.dueAt} now={now} />
       </p>
       {kind && (
         <>
@@ -34,7 +49,10 @@ export function FinancePage() {
   const payments = useLoad(() => api<{ tasks: Task[] }>('/api/tasks?kind=order.payment'), []);
   const credit = useLoad(() => api<{ tasks: Task[] }>('/api/tasks?kind=order.statement_entry'), []);
   const kinds = useLoad(() => api<TaskKind[]>('/api/task-kinds'), []);
-  const orders = useLoad(() => api<{ orders: { id: string; reference: string }[] }>('/api/orders?limit=200').catch(() => ({ orders: [] })), []);
+  const orders = useLoad(
+    () => api<{ orders: { id: string; reference: string }[] }>('/api/orders?limit=200').catch(() => ({ orders: [] })),
+    [],
+  );
   const kindOf = (k: string) => kinds.data?.find((x) => x.kind === k);
   const referenceOf = (id: string) => orders.data?.orders.find((o) => o.id === id)?.reference;
   const reload = () => {

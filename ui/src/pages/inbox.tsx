@@ -29,7 +29,9 @@ interface SavedFilter {
 function loadSaved(): SavedFilter[] {
   try {
     const parsed = JSON.parse(localStorage.getItem(SAVED_KEY) ?? '[]') as unknown;
-    return Array.isArray(parsed) ? (parsed as SavedFilter[]).filter((f) => typeof f?.name === 'string' && typeof f?.query === 'string') : [];
+    return Array.isArray(parsed)
+      ? (parsed as SavedFilter[]).filter((f) => typeof f?.name === 'string' && typeof f?.query === 'string')
+      : [];
   } catch {
     return [];
   }
@@ -49,7 +51,10 @@ export function InboxPage() {
   const tasks = useLoad(() => api<{ tasks: Task[]; total: number }>(`/api/tasks?${queryText}`), [queryText]);
   const kinds = useLoad(() => api<TaskKind[]>('/api/task-kinds'), []);
   // Customer names for the filter; roles that may not list customers simply get no list.
-  const customers = useLoad(() => api<{ customers: CustomerLite[] }>('/api/customers').catch(() => ({ customers: [] as CustomerLite[] })), []);
+  const customers = useLoad(
+    () => api<{ customers: CustomerLite[] }>('/api/customers').catch(() => ({ customers: [] as CustomerLite[] })),
+    [],
+  );
   const [search, setSearch] = useState(get('q'));
   const [saved, setSaved] = useState<SavedFilter[]>(loadSaved);
   const [saveName, setSaveName] = useState('');
@@ -113,7 +118,9 @@ export function InboxPage() {
 
   const rows = tasks.data?.tasks ?? [];
   const total = tasks.data?.total ?? 0;
-  const kindOptions = [...(kinds.data ?? []).map((k) => k.kind)].sort((a, b) => kindName(a, lang).localeCompare(kindName(b, lang)));
+  const kindOptions = [...(kinds.data ?? []).map((k) => k.kind)].sort((a, b) =>
+    kindName(a, lang).localeCompare(kindName(b, lang)),
+  );
   const canAssign = user?.role !== 'customer';
   const overseer = OVERSEERS.includes(user?.role ?? '');
 
@@ -122,7 +129,15 @@ export function InboxPage() {
       <h1>{t('inboxTitle')}</h1>
       <form className="filters" aria-label={t('inboxFilters')} onSubmit={submitSearch}>
         <Field label={t('search')}>
-          {(p) => <input {...p} type="search" value={search} placeholder={t('searchHint')} onChange={(e) => setSearch(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="search"
+              value={search}
+              placeholder={t('searchHint')}
+              onChange={(e) => setSearch(e.target.value)}
+            />
+          )}
         </Field>
         <Field label={t('filterKind')}>
           {(p) => (
@@ -159,7 +174,11 @@ export function InboxPage() {
         </Field>
         <Field label={t('sortBy')}>
           {(p) => (
-            <select {...p} value={`${get('sort') || 'due'}:${get('dir') || 'asc'}`} onChange={(e) => set({ sort: e.target.value.split(':')[0], dir: e.target.value.split(':')[1] })}>
+            <select
+              {...p}
+              value={`${get('sort') || 'due'}:${get('dir') || 'asc'}`}
+              onChange={(e) => set({ sort: e.target.value.split(':')[0], dir: e.target.value.split(':')[1] })}
+            >
               <option value="due:asc">{t('sortDue')}</option>
               <option value="created:asc">{t('sortOldest')}</option>
               <option value="created:desc">{t('sortNewest')}</option>
@@ -170,7 +189,11 @@ export function InboxPage() {
           )}
         </Field>
         <label className="checkbox">
-          <input type="checkbox" checked={get('overdue') === 'true'} onChange={(e) => set({ overdue: e.target.checked ? 'true' : '' })} />
+          <input
+            type="checkbox"
+            checked={get('overdue') === 'true'}
+            onChange={(e) => set({ overdue: e.target.checked ? 'true' : '' })}
+          />
           {t('filterOverdue')}
         </label>
         <button type="submit" className="primary">
@@ -195,7 +218,9 @@ export function InboxPage() {
             )}
           </Field>
         )}
-        <Field label={t('saveFilterAs')}>{(p) => <input {...p} value={saveName} maxLength={60} onChange={(e) => setSaveName(e.target.value)} />}</Field>
+        <Field label={t('saveFilterAs')}>
+          {(p) => <input {...p} value={saveName} maxLength={60} onChange={(e) => setSaveName(e.target.value)} />}
+        </Field>
         <button type="button" disabled={!saveName.trim()} onClick={saveFilter}>
           {t('saveFilter')}
         </button>
@@ -211,7 +236,11 @@ export function InboxPage() {
       {rows.length > 0 && (
         <>
           <p className="hint" aria-live="polite">
-            {t('pageOf', { from: page * PAGE_SIZE + 1, to: page * PAGE_SIZE + rows.length, total: total.toLocaleString() })}
+            {t('pageOf', {
+              from: page * PAGE_SIZE + 1,
+              to: page * PAGE_SIZE + rows.length,
+              total: total.toLocaleString(),
+            })}
           </p>
           <table className="data inbox cards">
             <caption className="sr-only">{t('inboxTitle')}</caption>
@@ -241,7 +270,10 @@ export function InboxPage() {
                     </td>
                     <td data-label={t('colCase')}>
                       <Link to={casePath(task.caseType, task.caseId)}>
-                        {caseTypeName(task.caseType, lang)} <span translate="no">{task.caseReference ?? String(task.payload.reference ?? task.caseId.slice(0, 8))}</span>
+                        {caseTypeName(task.caseType, lang)}{' '}
+                        <span translate="no">
+                          {task.caseReference ?? String(task.payload.reference ?? task.caseId.slice(0, 8))}
+                        </span>
                       </Link>
                     </td>
                     <td data-label={t('colCustomer')}>{task.customerName ?? '—'}</td>
@@ -277,7 +309,11 @@ export function InboxPage() {
             <button type="button" disabled={page === 0} onClick={() => set({ page: String(page - 1) })}>
               ← {t('previousPage')}
             </button>
-            <button type="button" disabled={(page + 1) * PAGE_SIZE >= total} onClick={() => set({ page: String(page + 1) })}>
+            <button
+              type="button"
+              disabled={(page + 1) * PAGE_SIZE >= total}
+              onClick={() => set({ page: String(page + 1) })}
+            >
               {t('nextPage')} →
             </button>
           </nav>

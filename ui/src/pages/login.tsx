@@ -21,9 +21,12 @@ export function LoginPage() {
     try {
       const user = await signIn(email.trim(), password);
       const from = (location.state as { from?: string } | null)?.from;
-      void navigate(from && from !== '/login' ? from : user.role === 'customer' ? '/portal' : '/inbox', { replace: true });
+      void navigate(from && from !== '/login' ? from : user.role === 'customer' ? '/portal' : '/inbox', {
+        replace: true,
+      });
     } catch (error) {
-      if (error instanceof ApiError && (error.field === 'email' || error.field === 'password')) setErrors({ [error.field]: error.message.replace(/^\w+:\s*/, '') });
+      if (error instanceof ApiError && (error.field === 'email' || error.field === 'password'))
+        setErrors({ [error.field]: error.message.replace(/^\w+:\s*/, '') });
       else setErrors({ form: error instanceof Error ? error.message : String(error) });
     } finally {
       setBusy(false);
@@ -35,10 +38,28 @@ export function LoginPage() {
       <form onSubmit={(e) => void submit(e)} className="card" aria-labelledby="login-title">
         <h1 id="login-title">{t('appName')}</h1>
         <Field label={t('email')} error={errors.email}>
-          {(p) => <input {...p} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />}
+          {(p) => (
+            <input
+              {...p}
+              type="email"
+              autoComplete="username"
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              required
+            />
+          )}
         </Field>
         <Field label={t('password')} error={errors.password}>
-          {(p) => <input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />}
+          {(p) => (
+            <input
+              {...p}
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              required
+            />
+          )}
         </Field>
         {errors.form && (
           <p role="alert" className="banner error">

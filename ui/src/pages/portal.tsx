@@ -5,18 +5,39 @@ import { api, ApiError, upload, type Task } from '../api';
 import { useApp } from '../context';
 import type { StringKey } from '../strings';
 import type { DeclarableAbsentLayer } from '../../../domain/quote/file-set';
-import { ErrorBanner, Field, Loading, Section, SlaBadge, StatusPill, When, useLoad, useNow } from '../components/common';
+import {
+  ErrorBanner,
+  Field,
+  Loading,
+  Section,
+  SlaBadge,
+  StatusPill,
+  When,
+  useLoad,
+  useNow,
+} from '../components/common';
 
 type Row = Record<string, unknown> & { id: string };
 
-function ListOf({ rows, to, empty, loading }: { rows: Row[]; to: (r: Row) => string; empty: string; loading: boolean }) {
+function ListOf({
+  rows,
+  to,
+  empty,
+  loading,
+}: {
+  rows: Row[];
+  to: (r: Row) => string;
+  empty: string;
+  loading: boolean;
+}) {
   if (loading) return <Loading />;
   if (!rows.length) return <p className="hint">{empty}</p>;
   return (
     <ul className="cases">
       {rows.map((r) => (
         <li key={r.id}>
-          <Link to={to(r)}>{String(r.reference ?? r.id.slice(0, 8))}</Link> <StatusPill status={String(r.status ?? '')} /> <When at={r.createdAt as string} />
+          <Link to={to(r)}>{String(r.reference ?? r.id.slice(0, 8))}</Link>{' '}
+          <StatusPill status={String(r.status ?? '')} /> <When at={r.createdAt as string} />
         </li>
       ))}
     </ul>
@@ -51,7 +72,8 @@ export function PortalHome() {
           <ul>
             {tasks.data?.tasks.map((x) => (
               <li key={x.id}>
-                <Link to={`/tasks/${x.id}`}>{taskTitle(x)}</Link> <SlaBadge dueAt={x.answerBy ?? x.dueAt ?? null} now={now} />
+                <Link to={`/tasks/${x.id}`}>{taskTitle(x)}</Link>{' '}
+                <SlaBadge dueAt={x.answerBy ?? x.dueAt ?? null} now={now} />
               </li>
             ))}
           </ul>
@@ -59,15 +81,30 @@ export function PortalHome() {
       </Section>
       <Section title={t('quotes')}>
         <ErrorBanner error={quotes.error} />
-        <ListOf rows={quotes.data?.quotes ?? []} to={(r) => `/quotes/${r.id}`} empty={t('noQuotes')} loading={quotes.loading && !quotes.data} />
+        <ListOf
+          rows={quotes.data?.quotes ?? []}
+          to={(r) => `/quotes/${r.id}`}
+          empty={t('noQuotes')}
+          loading={quotes.loading && !quotes.data}
+        />
       </Section>
       <Section title={t('orders')}>
         <ErrorBanner error={orders.error} />
-        <ListOf rows={orders.data?.orders ?? []} to={(r) => `/orders/${r.id}`} empty={t('nothingYet')} loading={orders.loading && !orders.data} />
+        <ListOf
+          rows={orders.data?.orders ?? []}
+          to={(r) => `/orders/${r.id}`}
+          empty={t('nothingYet')}
+          loading={orders.loading && !orders.data}
+        />
       </Section>
       <Section title={t('rmas')}>
         <ErrorBanner error={rmas.error} />
-        <ListOf rows={rmas.data?.rmas ?? []} to={(r) => `/rmas/${r.id}`} empty={t('nothingYet')} loading={rmas.loading && !rmas.data} />
+        <ListOf
+          rows={rmas.data?.rmas ?? []}
+          to={(r) => `/rmas/${r.id}`}
+          empty={t('nothingYet')}
+          loading={rmas.loading && !rmas.data}
+        />
       </Section>
     </main>
   );
@@ -109,7 +146,11 @@ export function RfqPage() {
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const inputs = { gerber: useRef<HTMLInputElement>(null), bom: useRef<HTMLInputElement>(null), placement: useRef<HTMLInputElement>(null) };
+  const inputs = {
+    gerber: useRef<HTMLInputElement>(null),
+    bom: useRef<HTMLInputElement>(null),
+    placement: useRef<HTMLInputElement>(null),
+  };
 
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
@@ -128,14 +169,23 @@ export function RfqPage() {
     if (files.bom) form.append('bom', files.bom);
     if (files.placement) form.append('placement', files.placement);
     form.append('quantity', quantity.trim());
-    form.append('options', JSON.stringify({ assembly, leadTime, ...(assembly ? { sourcing } : {}), ...(absent.length ? { absentLayers: absent } : {}) }));
+    form.append(
+      'options',
+      JSON.stringify({
+        assembly,
+        leadTime,
+        ...(assembly ? { sourcing } : {}),
+        ...(absent.length ? { absentLayers: absent } : {}),
+      }),
+    );
     setProgress(0);
     try {
       const created = await upload<{ id: string }>('/api/quotes', form, setProgress);
       void navigate(`/quotes/${created.id}`);
     } catch (err) {
       setProgress(null);
-      if (err instanceof ApiError && err.field) setFieldErrors({ [err.field.split('.')[0]]: err.message.replace(/^[\w.]+:\s*/, '') });
+      if (err instanceof ApiError && err.field)
+        setFieldErrors({ [err.field.split('.')[0]]: err.message.replace(/^[\w.]+:\s*/, '') });
       else setError(err);
     }
   };
@@ -144,7 +194,13 @@ export function RfqPage() {
     <Field label={label} error={fieldErrors[slot]}>
       {(p) => (
         <>
-          <input {...p} ref={inputs[slot]} type="file" accept={accept} onChange={(e) => setFiles({ ...files, [slot]: e.target.files?.[0] })} />
+          <input
+            {...p}
+            ref={inputs[slot]}
+            type="file"
+            accept={accept}
+            onChange={(e) => setFiles({ ...files, [slot]: e.target.files?.[0] })}
+          />
           {files[slot] && <span className="hint"> {files[slot]?.name}</span>}
         </>
       )}
@@ -172,7 +228,8 @@ export function RfqPage() {
               .filter(([, f]) => f)
               .map(([slot, f]) => (
                 <li key={slot}>
-                  {t(slot === 'gerber' ? 'rfqGerber' : slot === 'bom' ? 'slotBom' : 'slotPlacement')}: <span translate="no">{f?.name}</span> ({((f?.size ?? 0) / 1024).toFixed(0)} KiB)
+                  {t(slot === 'gerber' ? 'rfqGerber' : slot === 'bom' ? 'slotBom' : 'slotPlacement')}:{' '}
+                  <span translate="no">{f?.name}</span> ({((f?.size ?? 0) / 1024).toFixed(0)} KiB)
                 </li>
               ))}
           </ul>
@@ -194,7 +251,12 @@ export function RfqPage() {
           </Field>
           <Field label={t('rfqSourcing')}>
             {(p) => (
-              <select {...p} value={sourcing} disabled={!assembly} onChange={(e) => setSourcing(e.target.value === 'consigned' ? 'consigned' : 'turnkey')}>
+              <select
+                {...p}
+                value={sourcing}
+                disabled={!assembly}
+                onChange={(e) => setSourcing(e.target.value === 'consigned' ? 'consigned' : 'turnkey')}
+              >
                 <option value="turnkey">{t('rfqTurnkey')}</option>
                 <option value="consigned">{t('rfqConsigned')}</option>
               </select>
@@ -210,7 +272,11 @@ export function RfqPage() {
           <p className="hint">{t('absentLayersHint')}</p>
           {(Object.keys(ABSENT_LAYER_WORDS) as DeclarableAbsentLayer[]).map((layer) => (
             <label key={layer} className="checkbox">
-              <input type="checkbox" checked={absent.includes(layer)} onChange={(e) => setAbsent(e.target.checked ? [...absent, layer] : absent.filter((l) => l !== layer))} />
+              <input
+                type="checkbox"
+                checked={absent.includes(layer)}
+                onChange={(e) => setAbsent(e.target.checked ? [...absent, layer] : absent.filter((l) => l !== layer))}
+              />
               {t(ABSENT_LAYER_WORDS[layer])}
             </label>
           ))}
@@ -245,9 +311,30 @@ export function NewRmaPage() {
   const { t, today } = useApp();
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const orders = useLoad(() => api<{ orders: OrderChoice[] }>('/api/orders').catch(() => ({ orders: [] as OrderChoice[] })), []);
-  const [form, setForm] = useState({ orderId: params.get('order') ?? '', lotNumber: '', symptoms: '', quantity: '1', productModel: '', partNumber: '', saleDate: '', urgent: false, requestedResolution: 'repair' });
-  const lots = useLoad(() => (form.orderId ? api<OrderLots>(`/api/orders/${form.orderId}`).then((o) => o.workflow?.lots ?? []).catch(() => []) : Promise.resolve([])), [form.orderId]);
+  const orders = useLoad(
+    () => api<{ orders: OrderChoice[] }>('/api/orders').catch(() => ({ orders: [] as OrderChoice[] })),
+    [],
+  );
+  const [form, setForm] = useState({
+    orderId: params.get('order') ?? '',
+    lotNumber: '',
+    symptoms: '',
+    quantity: '1',
+    productModel: '',
+    partNumber: '',
+    saleDate: '',
+    urgent: false,
+    requestedResolution: 'repair',
+  });
+  const lots = useLoad(
+    () =>
+      form.orderId
+        ? api<OrderLots>(`/api/orders/${form.orderId}`)
+            .then((o) => o.workflow?.lots ?? [])
+            .catch(() => [])
+        : Promise.resolve([]),
+    [form.orderId],
+  );
   const [photos, setPhotos] = useState<File[]>([]);
   const [progress, setProgress] = useState<number | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
@@ -267,7 +354,12 @@ export function NewRmaPage() {
       setFieldErrors({ quantity: t('mustBeWhole') });
       return;
     }
-    const body: Record<string, unknown> = { symptoms: form.symptoms, quantity, urgent: form.urgent, requestedResolution: form.requestedResolution };
+    const body: Record<string, unknown> = {
+      symptoms: form.symptoms,
+      quantity,
+      urgent: form.urgent,
+      requestedResolution: form.requestedResolution,
+    };
     if (form.orderId) body.orderId = form.orderId;
     if (form.lotNumber) body.lotNumber = form.lotNumber;
     if (form.productModel.trim()) body.productModel = form.productModel.trim();
@@ -284,7 +376,8 @@ export function NewRmaPage() {
       }
       void navigate(`/rmas/${created.id}`);
     } catch (err) {
-      if (err instanceof ApiError && err.field) setFieldErrors({ [err.field.split('.')[0]]: err.message.replace(/^[\w.]+:\s*/, '') });
+      if (err instanceof ApiError && err.field)
+        setFieldErrors({ [err.field.split('.')[0]]: err.message.replace(/^[\w.]+:\s*/, '') });
       else setError(err);
     } finally {
       setBusy(false);
@@ -297,7 +390,11 @@ export function NewRmaPage() {
         <div className="row">
           <Field label={t('rmaOrder')} error={fieldErrors.orderId}>
             {(p) => (
-              <select {...p} value={form.orderId} onChange={(e) => setForm({ ...form, orderId: e.target.value, lotNumber: '' })}>
+              <select
+                {...p}
+                value={form.orderId}
+                onChange={(e) => setForm({ ...form, orderId: e.target.value, lotNumber: '' })}
+              >
                 <option value="">{t('rmaNoOrder')}</option>
                 {(orders.data?.orders ?? []).map((o) => (
                   <option key={o.id} value={o.id}>
@@ -309,7 +406,12 @@ export function NewRmaPage() {
           </Field>
           <Field label={t('rmaLot')} error={fieldErrors.lotNumber}>
             {(p) => (
-              <select {...p} value={form.lotNumber} disabled={!lots.data?.length} onChange={(e) => set('lotNumber', e.target.value)}>
+              <select
+                {...p}
+                value={form.lotNumber}
+                disabled={!lots.data?.length}
+                onChange={(e) => set('lotNumber', e.target.value)}
+              >
                 <option value="">{t('rmaNoLot')}</option>
                 {(lots.data ?? []).map((l) => (
                   <option key={l.lotNumber} value={l.lotNumber}>
@@ -325,7 +427,14 @@ export function NewRmaPage() {
         </Field>
         <div className="row">
           <Field label={t('rmaQuantity')} error={fieldErrors.quantity}>
-            {(p) => <input {...p} inputMode="numeric" value={form.quantity} onChange={(e) => set('quantity', e.target.value)} />}
+            {(p) => (
+              <input
+                {...p}
+                inputMode="numeric"
+                value={form.quantity}
+                onChange={(e) => set('quantity', e.target.value)}
+              />
+            )}
           </Field>
           <Field label={t('rmaProductModel')} error={fieldErrors.productModel}>
             {(p) => <input {...p} value={form.productModel} onChange={(e) => set('productModel', e.target.value)} />}
@@ -334,12 +443,24 @@ export function NewRmaPage() {
             {(p) => <input {...p} value={form.partNumber} onChange={(e) => set('partNumber', e.target.value)} />}
           </Field>
           <Field label={t('rmaSaleDate')} error={fieldErrors.saleDate}>
-            {(p) => <input {...p} type="date" max={today()} value={form.saleDate} onChange={(e) => set('saleDate', e.target.value)} />}
+            {(p) => (
+              <input
+                {...p}
+                type="date"
+                max={today()}
+                value={form.saleDate}
+                onChange={(e) => set('saleDate', e.target.value)}
+              />
+            )}
           </Field>
         </div>
         <Field label={t('rmaResolution')} error={fieldErrors.requestedResolution}>
           {(p) => (
-            <select {...p} value={form.requestedResolution} onChange={(e) => set('requestedResolution', e.target.value)}>
+            <select
+              {...p}
+              value={form.requestedResolution}
+              onChange={(e) => set('requestedResolution', e.target.value)}
+            >
               <option value="repair">{t('resRepair')}</option>
               <option value="exchange">{t('resExchange')}</option>
               <option value="refund">{t('resRefund')}</option>
@@ -347,7 +468,16 @@ export function NewRmaPage() {
           )}
         </Field>
         <Field label={t('rmaPhotos')} error={fieldErrors.file}>
-          {(p) => <input {...p} type="file" multiple accept="image/*" capture="environment" onChange={(e) => setPhotos([...(e.target.files ?? [])])} />}
+          {(p) => (
+            <input
+              {...p}
+              type="file"
+              multiple
+              accept="image/*"
+              capture="environment"
+              onChange={(e) => setPhotos([...(e.target.files ?? [])])}
+            />
+          )}
         </Field>
         {progress !== null && (
           <label className="upload-progress">

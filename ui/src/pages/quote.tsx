@@ -33,20 +33,50 @@ interface Issue {
 interface QuoteDetail extends QuoteSummary {
   workflowId: string | null;
   options: Record<string, unknown>;
-  analysis: { revision: number; board: { widthMm: number; heightMm: number; areaCm2: number; copperLayers: number; sizeFrom?: string | null } | null; drill: Record<string, unknown> | null; bom: Record<string, unknown> | null; placement: Record<string, unknown> | null; issues: Issue[]; refused: unknown } | null;
+  analysis: {
+    revision: number;
+    board: {
+      widthMm: number;
+      heightMm: number;
+      areaCm2: number;
+      copperLayers: number;
+      sizeFrom?: string | null;
+    } | null;
+    drill: Record<string, unknown> | null;
+    bom: Record<string, unknown> | null;
+    placement: Record<string, unknown> | null;
+    issues: Issue[];
+    refused: unknown;
+  } | null;
   revisions: {
     revision: number;
     quantity: number;
     totalMinor: number | null;
     autoQuoteAllowed: boolean | null;
     note: string | null;
-    price: { currency: string; lineItems: LineItem[]; subtotals: Record<string, number>; totalMinor: number; perBoardMinor: number; quantityBreaks: { quantity: number; totalFen: number; perBoardFen: number }[]; reviewReasons: string[]; validUntil: string } | null;
+    price: {
+      currency: string;
+      lineItems: LineItem[];
+      subtotals: Record<string, number>;
+      totalMinor: number;
+      perBoardMinor: number;
+      quantityBreaks: { quantity: number; totalFen: number; perBoardFen: number }[];
+      reviewReasons: string[];
+      validUntil: string;
+    } | null;
     files: { id: string; download: string; kind: string; name: string; sha256: string; bytes: number }[];
     pdf: string | null;
   }[];
   workflow: {
     stage: string;
-    decisions: { step: string; revision: number; decision: string; by: { email: string; role: string }; at: string; comment?: string }[];
+    decisions: {
+      step: string;
+      revision: number;
+      decision: string;
+      by: { email: string; role: string };
+      at: string;
+      comment?: string;
+    }[];
     deadlines: { slaDueAt: string | null; expiresAt: string | null };
     reviewReasons: string[];
   } | null;
@@ -103,7 +133,8 @@ export function Findings({ issues }: { issues: Issue[] }) {
     <ul className="findings">
       {issues.map((i, n) => (
         <li key={n} className={`sev-${i.severity}`}>
-          <span className={`pill sev-${i.severity}`}>{wordsOf(SEVERITY, i.severity, lang)}</span> <strong>{wordsOf(CHECKLIST, i.code, lang)}</strong>
+          <span className={`pill sev-${i.severity}`}>{wordsOf(SEVERITY, i.severity, lang)}</span>{' '}
+          <strong>{wordsOf(CHECKLIST, i.code, lang)}</strong>
           {lang === 'en' && i.message ? <span> — {i.message}</span> : null}
           {i.designator ? <span className="hint"> · {i.designator}</span> : null}
           {i.file ? <span className="hint"> · {i.file}</span> : null}
@@ -131,7 +162,10 @@ function PriceBreakdown({ price }: { price: Price }) {
       />
       {price.quantityBreaks?.length > 0 && (
         <p>
-          {t('quantityBreaks')}: {price.quantityBreaks.map((b) => t('breakPerBoard', { n: b.quantity.toLocaleString(), price: m(b.perBoardFen) })).join(' · ')}
+          {t('quantityBreaks')}:{' '}
+          {price.quantityBreaks
+            .map((b) => t('breakPerBoard', { n: b.quantity.toLocaleString(), price: m(b.perBoardFen) }))
+            .join(' · ')}
         </p>
       )}
       {price.validUntil && (
@@ -157,7 +191,11 @@ function BoardPreview({ quoteId, version }: { quoteId: string; version: string }
       {sides.map((side) =>
         failed[side] ? null : (
           <figure key={side}>
-            <img src={`/api/quotes/${quoteId}/preview/${side}?v=${version.slice(0, 16)}`} alt={t(side === 'top' ? 'previewTop' : 'previewBottom')} onError={() => setFailed((f) => ({ ...f, [side]: true }))} />
+            <img
+              src={`/api/quotes/${quoteId}/preview/${side}?v=${version.slice(0, 16)}`}
+              alt={t(side === 'top' ? 'previewTop' : 'previewBottom')}
+              onError={() => setFailed((f) => ({ ...f, [side]: true }))}
+            />
             <figcaption>{t(side === 'top' ? 'previewTop' : 'previewBottom')}</figcaption>
           </figure>
         ),
@@ -183,7 +221,17 @@ function PriceSummary({ price, quantity }: { price: Price; quantity: number }) {
 }
 
 /** The customer's (or sales') answer to an issued quote; rejecting asks for a reason and a confirmation. */
-function CustomerDecision({ quote, price, quantity, onDone }: { quote: QuoteDetail; price: Price | null; quantity: number; onDone: () => void }) {
+function CustomerDecision({
+  quote,
+  price,
+  quantity,
+  onDone,
+}: {
+  quote: QuoteDetail;
+  price: Price | null;
+  quantity: number;
+  onDone: () => void;
+}) {
   const { t } = useApp();
   const [comment, setComment] = useState('');
   const [newQuantity, setNewQuantity] = useState('');
@@ -225,7 +273,12 @@ function CustomerDecision({ quote, price, quantity, onDone }: { quote: QuoteDeta
       setBusy(false);
     }
   };
-  if (sent) return <p role="status" className="banner success">{t('decisionSent')}</p>;
+  if (sent)
+    return (
+      <p role="status" className="banner success">
+        {t('decisionSent')}
+      </p>
+    );
   return (
     <Section title={t('yourDecision')}>
       {price && <PriceSummary price={price} quantity={quantity} />}
@@ -244,7 +297,10 @@ function CustomerDecision({ quote, price, quantity, onDone }: { quote: QuoteDeta
             <p>
               <strong>{t('confirmRejectQuote')}</strong>
             </p>
-            <Field label={`${t('reason')} (${t('required')})`} error={fieldError?.field === 'reason' ? fieldError.message : null}>
+            <Field
+              label={`${t('reason')} (${t('required')})`}
+              error={fieldError?.field === 'reason' ? fieldError.message : null}
+            >
               {(p) => <textarea {...p} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
             </Field>
             <ErrorBanner error={error} />
@@ -263,7 +319,14 @@ function CustomerDecision({ quote, price, quantity, onDone }: { quote: QuoteDeta
               <summary>{t('reviseDetails')}</summary>
               <div className="row">
                 <Field label={t('newQuantity')} error={fieldError?.field === 'quantity' ? fieldError.message : null}>
-                  {(p) => <input {...p} inputMode="numeric" value={newQuantity} onChange={(e) => setNewQuantity(e.target.value)} />}
+                  {(p) => (
+                    <input
+                      {...p}
+                      inputMode="numeric"
+                      value={newQuantity}
+                      onChange={(e) => setNewQuantity(e.target.value)}
+                    />
+                  )}
                 </Field>
                 <Field label={t('rfqGerber')} error={fieldError?.field === 'gerber' ? fieldError.message : null}>
                   {(p) => <input {...p} type="file" accept=".zip" onChange={(e) => setFiles(e.target.files)} />}
@@ -335,13 +398,25 @@ export function QuotePage() {
   const q = quote.data;
   const current = q.revisions.find((r) => r.revision === q.revision) ?? q.revisions[q.revisions.length - 1];
   const currentStage = q.workflow?.stage ?? q.status;
-  const canDecide = currentStage === 'awaiting_customer' && (user?.role === 'customer' || user?.role === 'sales' || user?.role === 'sales_manager');
+  const canDecide =
+    currentStage === 'awaiting_customer' &&
+    (user?.role === 'customer' || user?.role === 'sales' || user?.role === 'sales_manager');
   // The workflow's own record names the person; once it has closed, the completed tasks still tell role and time.
   const decisions = q.workflow?.decisions?.length
-    ? q.workflow.decisions.map((d) => ({ what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`, who: d.by.email ? `${d.by.email} (${roleName(d.by.role)})` : roleName(d.by.role), at: d.at, comment: d.comment }))
+    ? q.workflow.decisions.map((d) => ({
+        what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`,
+        who: d.by.email ? `${d.by.email} (${roleName(d.by.role)})` : roleName(d.by.role),
+        at: d.at,
+        comment: d.comment,
+      }))
     : (tasks.data ?? [])
         .filter((x) => x.status === 'completed')
-        .map((x) => ({ what: `${taskTitle(x)}: ${x.decision ? decisionWords(x.decision) : ''}`, who: roleName(x.role), at: x.answeredAt ?? x.completedAt, comment: (x.data as { comment?: string } | null)?.comment }));
+        .map((x) => ({
+          what: `${taskTitle(x)}: ${x.decision ? decisionWords(x.decision) : ''}`,
+          who: roleName(x.role),
+          at: x.answeredAt ?? x.completedAt,
+          comment: (x.data as { comment?: string } | null)?.comment,
+        }));
   const refresh = () => {
     quote.reload();
     tasks.reload();
@@ -357,7 +432,11 @@ export function QuotePage() {
           <PriceSummary price={current.price} quantity={quantity} />
         </div>
       )}
-      <CaseSummary tasks={tasks.data ?? []} loading={tasks.loading && !tasks.data} facts={{ quantity, revision: q.revision, validUntil: q.validUntil, created: q.createdAt, ...q.options }} />
+      <CaseSummary
+        tasks={tasks.data ?? []}
+        loading={tasks.loading && !tasks.data}
+        facts={{ quantity, revision: q.revision, validUntil: q.validUntil, created: q.createdAt, ...q.options }}
+      />
       <Section title={t('analysis')}>
         {q.analysis ? (
           <div className="analysis">
@@ -375,7 +454,11 @@ export function QuotePage() {
         )}
       </Section>
       <Section title={t('priceBreakdown')}>
-        {current?.price ? <PriceBreakdown price={current.price} /> : <p className="hint">{currentStage === 'analysing' || currentStage === 'issuing' ? t('pricing') : '—'}</p>}
+        {current?.price ? (
+          <PriceBreakdown price={current.price} />
+        ) : (
+          <p className="hint">{currentStage === 'analysing' || currentStage === 'issuing' ? t('pricing') : '—'}</p>
+        )}
         {user?.role !== 'customer' && <ReviewReasons reasons={current?.price?.reviewReasons ?? []} />}
         {current?.totalMinor != null && !current.price && <p>{money(current.totalMinor, q.currency)}</p>}
       </Section>
@@ -404,7 +487,11 @@ export function QuotePage() {
         </ul>
       </Section>
       <Decisions rows={decisions} />
-      <Timeline workflowId={q.workflowId} casePathApi={`/api/quotes/${q.id}`} lines={taskLines(tasks.data ?? [], lang)} />
+      <Timeline
+        workflowId={q.workflowId}
+        casePathApi={`/api/quotes/${q.id}`}
+        lines={taskLines(tasks.data ?? [], lang)}
+      />
     </main>
   );
 }

@@ -15,14 +15,17 @@ export function TaskPage() {
   const task = useLoad(() => api<Task>(`/api/tasks/${id}`), [id]);
   const kinds = useLoad(() => api<TaskKind[]>('/api/task-kinds'), []);
   // Customers have no inbox: their way back is the portal.
-  const home = user?.role === 'customer' ? { to: '/portal', label: t('navPortal') } : { to: '/inbox', label: t('navInbox') };
+  const home =
+    user?.role === 'customer' ? { to: '/portal', label: t('navPortal') } : { to: '/inbox', label: t('navInbox') };
   if (task.loading && !task.data) return <Loading />;
   if (task.missing) return <p className="banner">{t('notFound')}</p>;
   if (task.error) return <ErrorBanner error={task.error} />;
   const current = done ?? task.data;
   if (!current) return null;
   const kind = kinds.data?.find((k) => k.kind === current.kind);
-  const payload = Object.fromEntries(Object.entries(current.payload).filter(([k]) => !['reviewReasons', 'reference', 'revision'].includes(k)));
+  const payload = Object.fromEntries(
+    Object.entries(current.payload).filter(([k]) => !['reviewReasons', 'reference', 'revision'].includes(k)),
+  );
   return (
     <main id="main">
       <p>
@@ -31,19 +34,26 @@ export function TaskPage() {
       <h1>{taskTitle(current)}</h1>
       <div className="card">
         <p>
-          {t('taskFor', { role: roleName(current.role) })} · <Link to={casePath(current.caseType, current.caseId)}>{t('taskOpenCase')}</Link>
+          {t('taskFor', { role: roleName(current.role) })} ·{' '}
+          <Link to={casePath(current.caseType, current.caseId)}>{t('taskOpenCase')}</Link>
         </p>
         {current.status === 'open' && (
           <>
             <p>
-              {t('taskWaiting', { role: roleName(current.role), since: dateTime(current.createdAt) })} <SlaBadge dueAt={current.answerBy ?? current.dueAt ?? null} now={now} />
+              {t('taskWaiting', { role: roleName(current.role), since: dateTime(current.createdAt) })}{' '}
+              <SlaBadge dueAt={current.answerBy ?? current.dueAt ?? null} now={now} />
             </p>
-            {current.dueAt && <p className="hint">{t('taskAtDeadline', { due: dateTime(current.escalateAt ?? current.dueAt) })}</p>}
+            {current.dueAt && (
+              <p className="hint">{t('taskAtDeadline', { due: dateTime(current.escalateAt ?? current.dueAt) })}</p>
+            )}
           </>
         )}
         {current.status === 'completed' && (
           <p role="status" className="banner success">
-            {t('taskDone', { decision: current.decision ? decision(current.decision) : '', at: dateTime(current.answeredAt ?? current.completedAt) })}
+            {t('taskDone', {
+              decision: current.decision ? decision(current.decision) : '',
+              at: dateTime(current.answeredAt ?? current.completedAt),
+            })}
           </p>
         )}
         {current.status === 'cancelled' && <p className="banner">{t('taskCancelled')}</p>}

@@ -42,7 +42,10 @@ describe('cancelling an activity that already finished', () => {
       },
     });
     const handle = await worker.runUntil(async () => {
-      const h = await env.client.workflow.start(wf.cancelAfterFinish, { taskQueue, workflowId: `cancel-race-${randomUUID()}` });
+      const h = await env.client.workflow.start(wf.cancelAfterFinish, {
+        taskQueue,
+        workflowId: `cancel-race-${randomUUID()}`,
+      });
       await h.signal(wf.goSignal);
       expect(await h.result()).toBe('cancelled');
       return h;

@@ -32,7 +32,17 @@ export class KillableServer {
     if (!this.port) this.port = await freePort();
     const args =
       this.form === 'dev-server'
-        ? ['server', 'start-dev', '--port', String(this.port), '--headless', '--db-filename', this.dbFile, '--log-level', 'info']
+        ? [
+            'server',
+            'start-dev',
+            '--port',
+            String(this.port),
+            '--headless',
+            '--db-filename',
+            this.dbFile,
+            '--log-level',
+            'info',
+          ]
         : [String(this.port), '--db-filename', this.dbFile];
     this.stderr = '';
     const child = spawn(TEMPORAL_DEV_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });

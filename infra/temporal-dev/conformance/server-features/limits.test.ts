@@ -25,19 +25,32 @@ describe('limits', () => {
 
   it('rejects a workflow input over 2 MB', async () => {
     await expect(
-      client.workflow.start(wf.echoChild, { taskQueue: 'limits', workflowId: `limits-${randomUUID()}`, args: [overTwoMegabytes] }),
+      client.workflow.start(wf.echoChild, {
+        taskQueue: 'limits',
+        workflowId: `limits-${randomUUID()}`,
+        args: [overTwoMegabytes],
+      }),
     ).rejects.toMatchObject({ cause: { code: INVALID_ARGUMENT } });
   });
 
   it('accepts an input just under the limit', async () => {
-    const handle = await client.workflow.start(wf.echoChild, { taskQueue: 'limits', workflowId: `limits-${randomUUID()}`, args: ['x'.repeat(1024 * 1024)] });
+    const handle = await client.workflow.start(wf.echoChild, {
+      taskQueue: 'limits',
+      workflowId: `limits-${randomUUID()}`,
+      args: ['x'.repeat(1024 * 1024)],
+    });
     expect((await handle.describe()).status.name).toBe('RUNNING');
     await handle.terminate('done');
   });
 
   it('rejects a signal input over 2 MB and keeps the workflow running', async () => {
-    const handle = await client.workflow.start(wf.waitForRelease, { taskQueue: 'limits', workflowId: `limits-${randomUUID()}` });
-    await expect(handle.signal(wf.releaseSignal, overTwoMegabytes)).rejects.toMatchObject({ cause: { code: INVALID_ARGUMENT } });
+    const handle = await client.workflow.start(wf.waitForRelease, {
+      taskQueue: 'limits',
+      workflowId: `limits-${randomUUID()}`,
+    });
+    await expect(handle.signal(wf.releaseSignal, overTwoMegabytes)).rejects.toMatchObject({
+      cause: { code: INVALID_ARGUMENT },
+    });
     expect((await handle.describe()).status.name).toBe('RUNNING');
     await handle.terminate('done');
   });

@@ -15,7 +15,6 @@ import { KillableServer } from './killable-server';
 // Killing the server is only possible with the embedded one.
 const describeEmbedded = usingEmbeddedServer() ? describe : describe.skip;
 
-
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, tries = 300): Promise<T> {
   for (let i = 0; i < tries; i++) {
     const v = await probe().catch(() => undefined);
@@ -76,13 +75,18 @@ describeEmbedded('persistence across SIGKILL (--db-filename)', () => {
     const handle = await client.workflow.start(wf.survivor, { taskQueue: 'persistence', workflowId });
 
     // 1. killed while the activity waits for its next attempt
-    await until('the first attempt to fail', async () => (await handle.describe()).raw.pendingActivities?.[0]?.attempt === 2);
+    await until(
+      'the first attempt to fail',
+      async () => (await handle.describe()).raw.pendingActivities?.[0]?.attempt === 2,
+    );
     await kill();
     await startServer();
     expect(server.stderr).toMatch(/restored \d+ executions/);
 
     // 2. killed while the timer runs
-    await until('the timer to start', async () => (await historyEvents(handle)).some((e) => eventTypeName(e) === 'TimerStarted'));
+    await until('the timer to start', async () =>
+      (await historyEvents(handle)).some((e) => eventTypeName(e) === 'TimerStarted'),
+    );
     await kill();
     await startServer();
 
@@ -109,7 +113,9 @@ describeEmbedded('persistence across SIGKILL (--db-filename)', () => {
       'ChildWorkflowExecutionCompleted',
       'WorkflowExecutionCompleted',
     ]);
-    expect(events.find((e) => e.activityTaskStartedEventAttributes)?.activityTaskStartedEventAttributes?.attempt).toBe(3);
+    expect(events.find((e) => e.activityTaskStartedEventAttributes)?.activityTaskStartedEventAttributes?.attempt).toBe(
+      3,
+    );
     // Event ids stay dense and ordered across the restarts.
     expect(events.map((e) => Number(e.eventId))).toEqual(events.map((_, i) => i + 1));
   }, 120_000);
@@ -117,7 +123,9 @@ describeEmbedded('persistence across SIGKILL (--db-filename)', () => {
   it('drops a torn write at the end of the file with a warning and keeps everything before it', async () => {
     const workflowId = `torn-${randomUUID()}`;
     const handle = await client.workflow.start(wf.waitForRelease, { taskQueue: 'persistence', workflowId });
-    await until('the workflow task to complete', async () => (await historyEvents(handle)).some((e) => eventTypeName(e) === 'WorkflowTaskCompleted'));
+    await until('the workflow task to complete', async () =>
+      (await historyEvents(handle)).some((e) => eventTypeName(e) === 'WorkflowTaskCompleted'),
+    );
     await kill();
     appendFileSync(server.dbFile, '0badc0de {"k":"ex","state":{"runId":"half-writ');
     await startServer();
@@ -127,8 +135,14 @@ describeEmbedded('persistence across SIGKILL (--db-filename)', () => {
   }, 60_000);
 
   it('forgets a deleted run across a restart', async () => {
-    const handle = await client.workflow.start(wf.waitForRelease, { taskQueue: 'persistence', workflowId: `deleted-${randomUUID()}` });
-    await client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: handle.workflowId } });
+    const handle = await client.workflow.start(wf.waitForRelease, {
+      taskQueue: 'persistence',
+      workflowId: `deleted-${randomUUID()}`,
+    });
+    await client.workflowService.deleteWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId: handle.workflowId },
+    });
     await expect(handle.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     await kill();
     await startServer();

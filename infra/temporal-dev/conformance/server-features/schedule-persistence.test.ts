@@ -24,7 +24,10 @@ describeEmbedded('schedules across SIGKILL (--db-filename)', () => {
   async function startServer(): Promise<void> {
     await server.start();
     // The SDK creates the TestService client only when asked to (as @temporalio/testing does).
-    connection = await Connection.connect({ address: server.address, [InternalConnectionOptionsSymbol]: { supportsTestService: true } } as ConnectionOptions);
+    connection = await Connection.connect({
+      address: server.address,
+      [InternalConnectionOptionsSymbol]: { supportsTestService: true },
+    } as ConnectionOptions);
     client = new Client({ connection });
   }
 
@@ -47,7 +50,13 @@ describeEmbedded('schedules across SIGKILL (--db-filename)', () => {
     quietSdkLogs();
     await startServer();
     const native = await NativeConnection.connect({ address: server.address });
-    const worker = await Worker.create({ connection: native, taskQueue, workflowBundle: await bundleConformanceWorkflows(), activities, shutdownGraceTime: '1s' });
+    const worker = await Worker.create({
+      connection: native,
+      taskQueue,
+      workflowBundle: await bundleConformanceWorkflows(),
+      activities,
+      shutdownGraceTime: '1s',
+    });
     let release!: () => void;
     const running = worker.runUntil(new Promise<void>((r) => (release = r)));
     stopWorker = async () => {
@@ -68,7 +77,12 @@ describeEmbedded('schedules across SIGKILL (--db-filename)', () => {
     const handle = await client.schedule.create({
       scheduleId,
       spec: { intervals: [{ every: '1 hour' }] },
-      action: { type: 'startWorkflow', workflowType: recurringRun, taskQueue, workflowId: `persisted-run-${randomUUID()}` },
+      action: {
+        type: 'startWorkflow',
+        workflowType: recurringRun,
+        taskQueue,
+        workflowId: `persisted-run-${randomUUID()}`,
+      },
     });
     await passHours(2);
     const before = await handle.describe();
@@ -78,7 +92,9 @@ describeEmbedded('schedules across SIGKILL (--db-filename)', () => {
 
     const restored = await client.schedule.getHandle(scheduleId).describe();
     expect(restored.info.numActionsTaken).toBe(2);
-    expect(restored.info.recentActions.map((a) => a.action.workflow.workflowId)).toEqual(before.info.recentActions.map((a) => a.action.workflow.workflowId));
+    expect(restored.info.recentActions.map((a) => a.action.workflow.workflowId)).toEqual(
+      before.info.recentActions.map((a) => a.action.workflow.workflowId),
+    );
     expect(restored.info.nextActionTimes[0]).toEqual(before.info.nextActionTimes[0]);
 
     await passHours(2);
@@ -105,7 +121,12 @@ describeEmbedded('schedules across SIGKILL (--db-filename)', () => {
         scheduleId: `${label}-${randomUUID()}`,
         spec: { intervals: [{ every: '1 hour', offset: target % HOUR_MS }] },
         policies: { catchupWindow },
-        action: { type: 'startWorkflow', workflowType: recurringRun, taskQueue, workflowId: `${label}-run-${randomUUID()}` },
+        action: {
+          type: 'startWorkflow',
+          workflowType: recurringRun,
+          taskQueue,
+          workflowId: `${label}-run-${randomUUID()}`,
+        },
       });
     const caughtUpId = (await create('caught-up', '1 minute')).scheduleId;
     const missedId = (await create('missed', '10 seconds')).scheduleId;

@@ -4,17 +4,27 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { bundleServerFeatureWorkflows } from './bundle';
-import { historyEventTypes, historyEvents, useConformanceEnv, uniqueWorkflowId, withoutWorkflowTaskEvents } from '../helpers';
+import {
+  historyEventTypes,
+  historyEvents,
+  useConformanceEnv,
+  uniqueWorkflowId,
+  withoutWorkflowTaskEvents,
+} from '../helpers';
 import * as wf from './workflows';
 
 describe('workflow updates', () => {
   let client: Client;
   let taskQueue: string;
 
-  useConformanceEnv('updates', (setup) => {
-    client = setup.client;
-    taskQueue = setup.worker.taskQueue;
-  }, { bundle: bundleServerFeatureWorkflows });
+  useConformanceEnv(
+    'updates',
+    (setup) => {
+      client = setup.client;
+      taskQueue = setup.worker.taskQueue;
+    },
+    { bundle: bundleServerFeatureWorkflows },
+  );
 
   it('runs updates, records accepted and completed events, and returns their results', async () => {
     const handle = await client.workflow.start(wf.counter, { taskQueue, workflowId: uniqueWorkflowId('counter') });
@@ -32,7 +42,10 @@ describe('workflow updates', () => {
   });
 
   it('rejects an update the validator refuses, writing no event', async () => {
-    const handle = await client.workflow.start(wf.counter, { taskQueue, workflowId: uniqueWorkflowId('counter-reject') });
+    const handle = await client.workflow.start(wf.counter, {
+      taskQueue,
+      workflowId: uniqueWorkflowId('counter-reject'),
+    });
     const err = await handle.executeUpdate(wf.addUpdate, { args: [-1] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((err as WorkflowUpdateFailedError).cause?.message).toBe('negative numbers are not allowed');
@@ -42,7 +55,10 @@ describe('workflow updates', () => {
   });
 
   it('starts an update, then fetches its result through its handle; the same update id is not applied twice', async () => {
-    const handle = await client.workflow.start(wf.counter, { taskQueue, workflowId: uniqueWorkflowId('counter-async') });
+    const handle = await client.workflow.start(wf.counter, {
+      taskQueue,
+      workflowId: uniqueWorkflowId('counter-async'),
+    });
     const updateId = `add-${randomUUID()}`;
     const update = await handle.startUpdate(wf.addUpdate, { args: [3], updateId, waitForStage: 'ACCEPTED' });
     expect(await update.result()).toBe(3);
@@ -57,8 +73,10 @@ describe('workflow updates', () => {
   });
 
   describe('update-with-start (ExecuteMultiOperation)', () => {
-    const startOperation = (workflowId: string, workflowIdConflictPolicy: 'FAIL' | 'USE_EXISTING' | 'TERMINATE_EXISTING') =>
-      new WithStartWorkflowOperation(wf.counter, { workflowId, taskQueue, workflowIdConflictPolicy });
+    const startOperation = (
+      workflowId: string,
+      workflowIdConflictPolicy: 'FAIL' | 'USE_EXISTING' | 'TERMINATE_EXISTING',
+    ) => new WithStartWorkflowOperation(wf.counter, { workflowId, taskQueue, workflowIdConflictPolicy });
 
     it('starts the workflow with the update in its first workflow task and returns the update result', async () => {
       const workflowId = uniqueWorkflowId('update-with-start');
@@ -77,7 +95,9 @@ describe('workflow updates', () => {
 
       // USE_EXISTING: the second update-with-start goes to the running run instead of starting another.
       const again = startOperation(workflowId, 'USE_EXISTING');
-      expect(await client.workflow.executeUpdateWithStart(wf.addUpdate, { args: [7], startWorkflowOperation: again })).toBe(12);
+      expect(
+        await client.workflow.executeUpdateWithStart(wf.addUpdate, { args: [7], startWorkflowOperation: again }),
+      ).toBe(12);
       expect((await (await again.workflowHandle()).describe()).runId).toBe((await handle.describe()).runId);
       await handle.signal(wf.doneSignal);
       expect(await handle.result()).toBe(12);
@@ -86,7 +106,11 @@ describe('workflow updates', () => {
     it('returns early once the update is accepted (startUpdateWithStart), the workflow going on', async () => {
       const workflowId = uniqueWorkflowId('early-return');
       const startWorkflowOperation = startOperation(workflowId, 'FAIL');
-      const update = await client.workflow.startUpdateWithStart(wf.addUpdate, { args: [4], waitForStage: 'ACCEPTED', startWorkflowOperation });
+      const update = await client.workflow.startUpdateWithStart(wf.addUpdate, {
+        args: [4],
+        waitForStage: 'ACCEPTED',
+        startWorkflowOperation,
+      });
       const handle = await startWorkflowOperation.workflowHandle();
       expect(update.workflowRunId).toBe((await handle.describe()).runId);
       expect(await update.result()).toBe(4);
@@ -99,23 +123,31 @@ describe('workflow updates', () => {
       const workflowId = uniqueWorkflowId('update-with-start-conflict');
       const first = await client.workflow.start(wf.counter, { workflowId, taskQueue });
       const refused = startOperation(workflowId, 'FAIL');
-      await expect(client.workflow.executeUpdateWithStart(wf.addUpdate, { args: [1], startWorkflowOperation: refused })).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+      await expect(
+        client.workflow.executeUpdateWithStart(wf.addUpdate, { args: [1], startWorkflowOperation: refused }),
+      ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
       await expect(refused.workflowHandle()).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
       expect((await historyEventTypes(first)).some((t) => t.startsWith('WorkflowExecutionUpdate'))).toBe(false);
 
       const replacing = startOperation(workflowId, 'TERMINATE_EXISTING');
-      expect(await client.workflow.executeUpdateWithStart(wf.addUpdate, { args: [2], startWorkflowOperation: replacing })).toBe(2);
+      expect(
+        await client.workflow.executeUpdateWithStart(wf.addUpdate, { args: [2], startWorkflowOperation: replacing }),
+      ).toBe(2);
       const second = await replacing.workflowHandle();
       expect((await second.describe()).runId).not.toBe(first.firstExecutionRunId);
-      expect((await client.workflow.getHandle(workflowId, first.firstExecutionRunId).describe()).status.name).toBe('TERMINATED');
+      expect((await client.workflow.getHandle(workflowId, first.firstExecutionRunId).describe()).status.name).toBe(
+        'TERMINATED',
+      );
       await second.signal(wf.doneSignal);
       expect(await second.result()).toBe(2);
     });
 
-    it('answers the update validator\'s rejection as an update failure; the started workflow stays', async () => {
+    it("answers the update validator's rejection as an update failure; the started workflow stays", async () => {
       const workflowId = uniqueWorkflowId('update-with-start-rejected');
       const startWorkflowOperation = startOperation(workflowId, 'FAIL');
-      const err = await client.workflow.executeUpdateWithStart(wf.addUpdate, { args: [-1], startWorkflowOperation }).catch((e: unknown) => e);
+      const err = await client.workflow
+        .executeUpdateWithStart(wf.addUpdate, { args: [-1], startWorkflowOperation })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
       const handle = await startWorkflowOperation.workflowHandle();
       await handle.signal(wf.doneSignal);

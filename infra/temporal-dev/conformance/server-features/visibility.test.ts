@@ -48,20 +48,31 @@ describe('visibility: search attributes, list and count', () => {
     for (const [i, id] of ids('tagged', 5).entries()) {
       await client.workflow.start(wf.tagged, { taskQueue, workflowId: id, args: [i < 3 ? 'audit' : 'quote'] });
     }
-    for (const id of ids('done', 2)) await client.workflow.execute(wf.echoChild, { taskQueue, workflowId: id, args: ['x'] });
-    await eventually(async () => expect(await list(`WorkflowId STARTS_WITH 'vis-${batch}-tagged' AND Stage IS NOT NULL`)).toHaveLength(5));
+    for (const id of ids('done', 2))
+      await client.workflow.execute(wf.echoChild, { taskQueue, workflowId: id, args: ['x'] });
+    await eventually(async () =>
+      expect(await list(`WorkflowId STARTS_WITH 'vis-${batch}-tagged' AND Stage IS NOT NULL`)).toHaveLength(5),
+    );
   }, 120_000);
 
   afterAll(async () => {
-    for (const id of ids('tagged', 5)) await client?.workflow.getHandle(id).terminate('cleanup').catch(() => undefined);
+    for (const id of ids('tagged', 5))
+      await client?.workflow
+        .getHandle(id)
+        .terminate('cleanup')
+        .catch(() => undefined);
     await stop?.();
     await env?.teardown();
   });
 
   it('lists by workflow type and status', async () => {
-    const running = await list(`WorkflowType = 'tagged' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'vis-${batch}'`);
+    const running = await list(
+      `WorkflowType = 'tagged' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'vis-${batch}'`,
+    );
     expect(running.map((w) => w.workflowId).sort()).toEqual(ids('tagged', 5).sort());
-    const done = await list(`WorkflowType = 'echoChild' AND ExecutionStatus = 'Completed' AND WorkflowId STARTS_WITH 'vis-${batch}'`);
+    const done = await list(
+      `WorkflowType = 'echoChild' AND ExecutionStatus = 'Completed' AND WorkflowId STARTS_WITH 'vis-${batch}'`,
+    );
     expect(done.map((w) => w.workflowId).sort()).toEqual(ids('done', 2).sort());
     expect(done.every((w) => w.status.name === 'COMPLETED' && w.closeTime instanceof Date)).toBe(true);
   });
@@ -78,7 +89,9 @@ describe('visibility: search attributes, list and count', () => {
 
   it('supports OR, parentheses, BETWEEN, IS NULL, ORDER BY and paging', async () => {
     const tagged = ids('tagged', 5);
-    const orQuery = await list(`(WorkflowId = '${tagged[0]}' OR WorkflowId = '${tagged[4]}') AND ExecutionStatus = 'Running'`);
+    const orQuery = await list(
+      `(WorkflowId = '${tagged[0]}' OR WorkflowId = '${tagged[4]}') AND ExecutionStatus = 'Running'`,
+    );
     expect(orQuery.map((w) => w.workflowId).sort()).toEqual([tagged[0], tagged[4]].sort());
     const between = await list(`WorkflowId BETWEEN '${tagged[1]}' AND '${tagged[3]}'`);
     expect(between.map((w) => w.workflowId).sort()).toEqual(tagged.slice(1, 4));
@@ -102,7 +115,9 @@ describe('visibility: search attributes, list and count', () => {
   it('rejects a malformed query with InvalidArgument naming the problem', async () => {
     await expect(list(`WorkflowType = `)).rejects.toMatchObject({ cause: { code: 3 } });
     // The SDK wraps the gRPC error; the server's message is on the cause.
-    const err = await list(`WorkflowType = 'x' AND (ExecutionStatus = 'Running'`).catch((e: { cause?: { details?: string } }) => e);
+    const err = await list(`WorkflowType = 'x' AND (ExecutionStatus = 'Running'`).catch(
+      (e: { cause?: { details?: string } }) => e,
+    );
     expect((err as { cause?: { details?: string } }).cause?.details).toMatch(/invalid|syntax|expected|malformed/i);
     await expect(list(`NoSuchAttribute = 'x'`)).rejects.toMatchObject({ cause: { code: 3 } });
   });
@@ -110,14 +125,22 @@ describe('visibility: search attributes, list and count', () => {
   it('rejects a start with an unregistered search attribute', async () => {
     const Unknown = defineSearchAttributeKey(`Unknown${batch}`, SearchAttributeType.KEYWORD);
     await expect(
-      client.workflow.start(wf.echoChild, { taskQueue, workflowId: `vis-${batch}-bad`, args: ['x'], typedSearchAttributes: [{ key: Unknown, value: 'x' }] }),
+      client.workflow.start(wf.echoChild, {
+        taskQueue,
+        workflowId: `vis-${batch}-bad`,
+        args: ['x'],
+        typedSearchAttributes: [{ key: Unknown, value: 'x' }],
+      }),
     ).rejects.toMatchObject({ cause: { code: 3 } });
   });
 
   it('registers, lists and removes custom search attributes through the OperatorService', async () => {
     const name = `Probe${batch}`;
     const ns = env.namespace ?? 'default';
-    await env.connection.operatorService.addSearchAttributes({ namespace: ns, searchAttributes: { [name]: 3 /* INT */ } });
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: ns,
+      searchAttributes: { [name]: 3 /* INT */ },
+    });
     const listed = await env.connection.operatorService.listSearchAttributes({ namespace: ns });
     expect(listed.customAttributes?.[name]).toBe(3);
     expect(listed.systemAttributes?.WorkflowType).toBeDefined();

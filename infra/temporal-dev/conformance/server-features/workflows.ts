@@ -107,7 +107,10 @@ export async function parentCancelsChild(): Promise<string> {
 
 export async function parentOfTimedOutChild(): Promise<string> {
   try {
-    await executeChild(sleepyChild, { workflowId: `${workflowInfo().workflowId}-child`, workflowExecutionTimeout: '1 hour' });
+    await executeChild(sleepyChild, {
+      workflowId: `${workflowInfo().workflowId}-child`,
+      workflowExecutionTimeout: '1 hour',
+    });
     return 'no timeout';
   } catch (err) {
     const e = err as { name?: string; cause?: { name?: string } };

@@ -35,7 +35,10 @@ export type RunActivityOptions = ActivityOptions;
  * workflow, so the test sees ActivityFailure (with the activity's failure as cause) through the client.
  */
 export async function runActivity(name: ActivityName, args: unknown[], options: RunActivityOptions): Promise<unknown> {
-  const proxies = proxyActivities<typeof activities>(options) as unknown as Record<ActivityName, (...a: unknown[]) => Promise<unknown>>;
+  const proxies = proxyActivities<typeof activities>(options) as unknown as Record<
+    ActivityName,
+    (...a: unknown[]) => Promise<unknown>
+  >;
   // Awaited (not returned) so the `__stack_trace` query shows this frame: the SDK drops a stack whose only frame
   // is the promise-resolution `then` a returned promise gets.
   return await proxies[name](...args);
@@ -60,7 +63,9 @@ export async function parallelActivities(count: number): Promise<number> {
  * Starts an activity that runs until cancelled (heartbeating on the worker, or completed from outside), cancels
  * it when signalled and waits for the cancellation to complete. Returns 'cancelled' when it ended as cancelled.
  */
-export async function cancelRunningActivity(activity: 'heartbeatUntilCancelled' | 'completeFromOutside' = 'heartbeatUntilCancelled'): Promise<string> {
+export async function cancelRunningActivity(
+  activity: 'heartbeatUntilCancelled' | 'completeFromOutside' = 'heartbeatUntilCancelled',
+): Promise<string> {
   const proxies = proxyActivities<typeof activities>({
     startToCloseTimeout: '1 minute',
     heartbeatTimeout: '2s',

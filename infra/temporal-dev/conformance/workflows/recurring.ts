@@ -22,6 +22,11 @@ export async function recurringRun(fail = false): Promise<RecurringRunReport> {
     count: (last?.count ?? 0) + 1,
     previousFailure: info.lastFailure?.message ?? null,
     scheduledById: typeof scheduledBy === 'string' ? scheduledBy : null,
-    scheduledStartTime: scheduledAt instanceof Date ? scheduledAt.toISOString() : typeof scheduledAt === 'string' ? new Date(scheduledAt).toISOString() : null,
+    scheduledStartTime:
+      scheduledAt instanceof Date
+        ? scheduledAt.toISOString()
+        : typeof scheduledAt === 'string'
+          ? new Date(scheduledAt).toISOString()
+          : null,
   };
 }

@@ -1,10 +1,4 @@
-import {
-  CancellationScope,
-  isCancellation,
-  patched,
-  sleep,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, sleep, workflowInfo } from '@temporalio/workflow';
 
 /** Sleeps for `ms` (a durable timer) and returns how much workflow time passed. */
 export async function sleeper(ms: number): Promise<number> {

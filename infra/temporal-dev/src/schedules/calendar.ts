@@ -38,7 +38,20 @@ export class SpecError extends Error {}
 export const MIN_YEAR = 2000;
 export const MAX_YEAR = 2100;
 
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
 type FieldKind = 'int' | 'month' | 'dow';
@@ -73,7 +86,10 @@ function parseValue(text: string, def: FieldDef, min: number): number {
     const i = DAYS.findIndex((d) => d.startsWith(s));
     if (i >= 0) return i;
   }
-  if (!/^\d+$/.test(s)) throw new SpecError(`${def.name}: '${text}' is not a number${def.kind === 'month' ? ' or month name' : def.kind === 'dow' ? ' or day name' : ''}`);
+  if (!/^\d+$/.test(s))
+    throw new SpecError(
+      `${def.name}: '${text}' is not a number${def.kind === 'month' ? ' or month name' : def.kind === 'dow' ? ' or day name' : ''}`,
+    );
   const n = Number(s);
   if (n < min || n > def.max) throw new SpecError(`${def.name}: ${n} is out of range [${min}-${def.max}]`);
   return n;
@@ -93,7 +109,8 @@ export function parseField(text: string, def: FieldDef): Range[] {
     if (slash.length > 2) throw new SpecError(`${def.name}: malformed '${rawPart}'`);
     if (slash.length === 2) {
       part = slash[0];
-      if (!/^\d+$/.test(slash[1].trim()) || Number(slash[1]) < 1) throw new SpecError(`${def.name}: step in '${rawPart}' must be a positive number`);
+      if (!/^\d+$/.test(slash[1].trim()) || Number(slash[1]) < 1)
+        throw new SpecError(`${def.name}: step in '${rawPart}' must be a positive number`);
       step = Number(slash[1]);
     }
     let start = def.min;
@@ -112,7 +129,9 @@ export function parseField(text: string, def: FieldDef): Range[] {
 }
 
 /** temporal.api.schedule.v1.CalendarSpec (strings per field) → structured. */
-export function calendarToStructured(cal: Partial<Record<keyof typeof FIELDS | 'comment', string | null>>): StructuredCalendar {
+export function calendarToStructured(
+  cal: Partial<Record<keyof typeof FIELDS | 'comment', string | null>>,
+): StructuredCalendar {
   const out = { comment: cal.comment ?? '' } as StructuredCalendar;
   for (const def of Object.values(FIELDS)) out[def.name] = parseField(cal[def.name] ?? '', def);
   return out;
@@ -176,8 +195,10 @@ export function parseCron(cronString: string): ParsedCron {
   const f = c.split(/\s+/).filter(Boolean);
   let fields: Record<string, string>;
   if (f.length === 5) fields = { minute: f[0], hour: f[1], dayOfMonth: f[2], month: f[3], dayOfWeek: f[4] };
-  else if (f.length === 6) fields = { minute: f[0], hour: f[1], dayOfMonth: f[2], month: f[3], dayOfWeek: f[4], year: f[5] };
-  else if (f.length === 7) fields = { second: f[0], minute: f[1], hour: f[2], dayOfMonth: f[3], month: f[4], dayOfWeek: f[5], year: f[6] };
+  else if (f.length === 6)
+    fields = { minute: f[0], hour: f[1], dayOfMonth: f[2], month: f[3], dayOfWeek: f[4], year: f[5] };
+  else if (f.length === 7)
+    fields = { second: f[0], minute: f[1], hour: f[2], dayOfMonth: f[3], month: f[4], dayOfWeek: f[5], year: f[6] };
   else throw new SpecError(`cron string '${cronString}' must have 5, 6 or 7 fields, not ${f.length}`);
   return { calendar: calendarToStructured({ ...fields, comment }), timezone };
 }
@@ -186,8 +207,10 @@ export function parseCron(cronString: string): ParsedCron {
 export function validateStructured(cal: StructuredCalendar): void {
   for (const def of Object.values(FIELDS)) {
     for (const r of cal[def.name] ?? []) {
-      if (r.start < def.min || r.start > def.max) throw new SpecError(`${def.name} start ${r.start} is not in range [${def.min}-${def.max}]`);
-      if (r.end !== 0 && (r.end < r.start || r.end > def.max)) throw new SpecError(`${def.name} end ${r.end} is before start or not in range [${def.min}-${def.max}]`);
+      if (r.start < def.min || r.start > def.max)
+        throw new SpecError(`${def.name} start ${r.start} is not in range [${def.min}-${def.max}]`);
+      if (r.end !== 0 && (r.end < r.start || r.end > def.max))
+        throw new SpecError(`${def.name} end ${r.end} is before start or not in range [${def.min}-${def.max}]`);
       if (r.step < 0) throw new SpecError(`${def.name} has a negative step`);
     }
   }
@@ -195,7 +218,8 @@ export function validateStructured(cal: StructuredCalendar): void {
 
 /** Fills the defaults a server reports back: end ≥ start, step ≥ 1. */
 export function cleanStructured(cal: StructuredCalendar): StructuredCalendar {
-  const clean = (ranges: Range[] | undefined) => (ranges ?? []).map((r) => ({ start: r.start, end: Math.max(r.end, r.start), step: r.step || 1 }));
+  const clean = (ranges: Range[] | undefined) =>
+    (ranges ?? []).map((r) => ({ start: r.start, end: Math.max(r.end, r.start), step: r.step || 1 }));
   return {
     second: clean(cal.second),
     minute: clean(cal.minute),
@@ -318,7 +342,13 @@ export class CompiledCalendar {
         continue;
       }
       const dayStart = Date.UTC(y, mo - 1, d);
-      const offsets = [...new Set([this.offsetMs(dayStart - DAY_MS), this.offsetMs(dayStart + 2 * DAY_MS), this.offsetMs(dayStart + HOUR_MS * 12)])];
+      const offsets = [
+        ...new Set([
+          this.offsetMs(dayStart - DAY_MS),
+          this.offsetMs(dayStart + 2 * DAY_MS),
+          this.offsetMs(dayStart + HOUR_MS * 12),
+        ]),
+      ];
       const minOff = Math.min(...offsets);
       const maxOff = Math.max(...offsets);
       // Every later wall time occurs no earlier than wall − maxOff: once past the best, stop.

@@ -19,7 +19,14 @@ import type { Handler } from '../service';
 import { CanonicalSpec, CompiledSpec, SpecError, canonicalizeSpec, specToProto } from './spec';
 
 /** temporal.api.enums.v1.ScheduleOverlapPolicy */
-export const Overlap = { SKIP: 1, BUFFER_ONE: 2, BUFFER_ALL: 3, CANCEL_OTHER: 4, TERMINATE_OTHER: 5, ALLOW_ALL: 6 } as const;
+export const Overlap = {
+  SKIP: 1,
+  BUFFER_ONE: 2,
+  BUFFER_ALL: 3,
+  CANCEL_OTHER: 4,
+  TERMINATE_OTHER: 5,
+  ALLOW_ALL: 6,
+} as const;
 
 const DEFAULT_CATCHUP_MS = 365 * 24 * 3600_000;
 const MIN_CATCHUP_MS = 10_000;
@@ -146,7 +153,8 @@ export class Schedules {
         const current = ex && ns ? this.engine.current(ns, ex.workflowId) : undefined;
         return Boolean(current && isOpen(current));
       });
-      for (const r of s.running) this.byRun.set(`${key(s.namespace, r.workflowId)}\u0000${r.runId}`, key(s.namespace, s.scheduleId));
+      for (const r of s.running)
+        this.byRun.set(`${key(s.namespace, r.workflowId)}\u0000${r.runId}`, key(s.namespace, s.scheduleId));
     }
   }
 
@@ -192,7 +200,11 @@ export class Schedules {
     } else {
       const window = this.catchupMs(l);
       let handled = 0;
-      for (let t = l.compiled.next(s.cursor, this.seed(l)); t && t.next <= now; t = l.compiled.next(s.cursor, this.seed(l))) {
+      for (
+        let t = l.compiled.next(s.cursor, this.seed(l));
+        t && t.next <= now;
+        t = l.compiled.next(s.cursor, this.seed(l))
+      ) {
         s.cursor = t.nominal;
         if (now - t.next > window) {
           s.missedCatchupWindow++;
@@ -243,11 +255,21 @@ export class Schedules {
           keep.push(b);
           if (!l.cancelSent) {
             l.cancelSent = true;
-            for (const r of s.running) this.withRun(s.namespace, r, (ex) => this.engine.requestCancelWorkflow(ex, 'cancelled by schedule overlap policy', `schedule ${s.scheduleId}`));
+            for (const r of s.running)
+              this.withRun(s.namespace, r, (ex) =>
+                this.engine.requestCancelWorkflow(
+                  ex,
+                  'cancelled by schedule overlap policy',
+                  `schedule ${s.scheduleId}`,
+                ),
+              );
           }
           break;
         case Overlap.TERMINATE_OTHER:
-          for (const r of [...s.running]) this.withRun(s.namespace, r, (ex) => this.engine.terminate(ex, 'terminated by schedule overlap policy', null, `schedule ${s.scheduleId}`));
+          for (const r of [...s.running])
+            this.withRun(s.namespace, r, (ex) =>
+              this.engine.terminate(ex, 'terminated by schedule overlap policy', null, `schedule ${s.scheduleId}`),
+            );
           s.running = [];
           this.start(l, b);
           break;
@@ -278,7 +300,15 @@ export class Schedules {
     let ex: Execution;
     try {
       ({ ex } = this.engine.startWorkflow(
-        { ...a, namespace: s.namespace, workflowId, requestId, identity: `schedule ${s.scheduleId}`, workflowIdReusePolicy: 1, workflowIdConflictPolicy: 1 },
+        {
+          ...a,
+          namespace: s.namespace,
+          workflowId,
+          requestId,
+          identity: `schedule ${s.scheduleId}`,
+          workflowIdReusePolicy: 1,
+          workflowIdConflictPolicy: 1,
+        },
         {
           lastCompletionResult: s.lastCompletionResult ?? undefined,
           failure: s.lastFailure ?? undefined,
@@ -316,13 +346,18 @@ export class Schedules {
     if (!l) return;
     const s = l.s;
     s.running = s.running.filter((r) => !(r.workflowId === ex.workflowId && r.runId === ex.firstExecutionRunId));
-    for (const a of s.recentActions) if (a.startWorkflowResult?.workflowId === ex.workflowId && a.startWorkflowResult.runId === ex.firstExecutionRunId) a.startWorkflowStatus = ex.status;
+    for (const a of s.recentActions)
+      if (a.startWorkflowResult?.workflowId === ex.workflowId && a.startWorkflowResult.runId === ex.firstExecutionRunId)
+        a.startWorkflowStatus = ex.status;
     const close = ex.history[ex.history.length - 1] ?? {};
     if (ex.status === WorkflowStatus.COMPLETED) {
       s.lastCompletionResult = close.workflowExecutionCompletedEventAttributes?.result ?? null;
       s.lastFailure = null;
     } else if (ex.status === WorkflowStatus.FAILED || ex.status === WorkflowStatus.TIMED_OUT) {
-      s.lastFailure = close.workflowExecutionFailedEventAttributes?.failure ?? { message: 'workflow timed out', timeoutFailureInfo: { timeoutType: 1 } };
+      s.lastFailure = close.workflowExecutionFailedEventAttributes?.failure ?? {
+        message: 'workflow timed out',
+        timeoutFailureInfo: { timeoutType: 1 },
+      };
       if (s.policies.pauseOnFailure && !s.state.paused) {
         s.state.paused = true;
         s.state.notes = `paused: workflow ${ex.workflowId} ${ex.status === WorkflowStatus.FAILED ? 'failed' : 'timed out'}`;
@@ -357,18 +392,25 @@ export class Schedules {
     if (!a.workflowType?.name) throw errors.invalidArgument('WorkflowType is not set on the schedule action.');
     if (!a.taskQueue?.name) throw errors.invalidArgument('TaskQueue is not set on the schedule action.');
     const unknown = this.visibility.unknownAttribute(nsName, a.searchAttributes?.indexedFields ?? {});
-    if (unknown) throw errors.invalidArgument(`Namespace ${nsName} has no mapping defined for search attribute ${unknown}`);
+    if (unknown)
+      throw errors.invalidArgument(`Namespace ${nsName} has no mapping defined for search attribute ${unknown}`);
     return action!;
   }
 
   private checkSearchAttributes(nsName: string, sa: Obj | null | undefined): void {
     const unknown = this.visibility.unknownAttribute(nsName, sa?.indexedFields ?? {});
-    if (unknown) throw errors.invalidArgument(`Namespace ${nsName} has no mapping defined for search attribute ${unknown}`);
+    if (unknown)
+      throw errors.invalidArgument(`Namespace ${nsName} has no mapping defined for search attribute ${unknown}`);
   }
 
   private normalState(state: Obj | null | undefined): Obj {
     const st = state ?? {};
-    return { notes: st.notes ?? '', paused: Boolean(st.paused), limitedActions: Boolean(st.limitedActions), remainingActions: num(st.remainingActions) };
+    return {
+      notes: st.notes ?? '',
+      paused: Boolean(st.paused),
+      limitedActions: Boolean(st.limitedActions),
+      remainingActions: num(st.remainingActions),
+    };
   }
 
   private applyPatch(l: Live, patch: Obj | null | undefined): void {
@@ -386,14 +428,24 @@ export class Schedules {
     }
     if (patch.triggerImmediately) {
       const at = toMs(patch.triggerImmediately.scheduledTime) || now;
-      s.buffer.push({ nominal: at, actual: now, overlap: this.overlapPolicy(l, num(patch.triggerImmediately.overlapPolicy)), manual: true });
+      s.buffer.push({
+        nominal: at,
+        actual: now,
+        overlap: this.overlapPolicy(l, num(patch.triggerImmediately.overlapPolicy)),
+        manual: true,
+      });
     }
     for (const bf of (patch.backfillRequest ?? []) as Obj[]) {
       const from = toMs(bf.startTime);
       const to = toMs(bf.endTime);
       if (!to || to < from) throw errors.invalidArgument('Backfill end time must not be before its start time.');
       for (const t of l.compiled.between(from, to, this.seed(l), 100_000)) {
-        s.buffer.push({ nominal: t.nominal, actual: t.next, overlap: this.overlapPolicy(l, num(bf.overlapPolicy)), manual: true });
+        s.buffer.push({
+          nominal: t.nominal,
+          actual: t.next,
+          overlap: this.overlapPolicy(l, num(bf.overlapPolicy)),
+          manual: true,
+        });
       }
     }
     this.processBuffer(l);
@@ -434,7 +486,10 @@ export class Schedules {
 
   private searchAttributesOf(l: Live): Obj {
     // TemporalSchedulePaused is queryable but, as on a Temporal server, not reported among the schedule's attributes.
-    return { indexedFields: this.engine.searchAttributes?.typed(l.s.namespace, l.s.searchAttributes?.indexedFields ?? {}) ?? {} };
+    return {
+      indexedFields:
+        this.engine.searchAttributes?.typed(l.s.namespace, l.s.searchAttributes?.indexedFields ?? {}) ?? {},
+    };
   }
 
   private futureTimes(l: Live, count: number): Obj[] {
@@ -464,18 +519,26 @@ export class Schedules {
 
   private select(nsName: string, query: string): Live[] {
     const ns = this.engine.ns(nsName).name;
-    const rows = [...this.live.values()].filter((l) => l.s.namespace === ns).sort((a, b) => (a.s.scheduleId < b.s.scheduleId ? -1 : 1));
-    return this.visibility.filter(ns, query, rows, (l, field) => {
-      if (field === 'ScheduleId') return l.s.scheduleId;
-      if (field === 'TemporalSchedulePaused') return Boolean(l.s.state.paused);
-      const p = l.s.searchAttributes?.indexedFields?.[field];
-      if (!p?.data) return null;
-      try {
-        return JSON.parse(Buffer.from(p.data).toString('utf8'));
-      } catch {
-        return null;
-      }
-    }, SCHEDULE_ATTRIBUTES);
+    const rows = [...this.live.values()]
+      .filter((l) => l.s.namespace === ns)
+      .sort((a, b) => (a.s.scheduleId < b.s.scheduleId ? -1 : 1));
+    return this.visibility.filter(
+      ns,
+      query,
+      rows,
+      (l, field) => {
+        if (field === 'ScheduleId') return l.s.scheduleId;
+        if (field === 'TemporalSchedulePaused') return Boolean(l.s.state.paused);
+        const p = l.s.searchAttributes?.indexedFields?.[field];
+        if (!p?.data) return null;
+        try {
+          return JSON.parse(Buffer.from(p.data).toString('utf8'));
+        } catch {
+          return null;
+        }
+      },
+      SCHEDULE_ATTRIBUTES,
+    );
   }
 
   handlers(): Record<string, Handler> {
@@ -486,7 +549,8 @@ export class Schedules {
         if (!scheduleId) throw errors.invalidArgument('ScheduleId is not set on request.');
         const existing = this.live.get(key(ns, scheduleId));
         if (existing) {
-          if (req.requestId && existing.s.createRequestId === req.requestId) return { conflictToken: Buffer.from(String(existing.s.conflictToken)) };
+          if (req.requestId && existing.s.createRequestId === req.requestId)
+            return { conflictToken: Buffer.from(String(existing.s.conflictToken)) };
           throw new errors.RpcError(errors.Status.ALREADY_EXISTS, 'schedule with this ID is already registered', {
             type: 'WorkflowExecutionAlreadyStartedFailure',
             value: { startRequestId: existing.s.createRequestId, runId: '' },
@@ -568,7 +632,11 @@ export class Schedules {
         return {};
       },
       ListSchedules: (req) => {
-        const { page, nextPageToken } = paginate(this.select(req.namespace, req.query ?? ''), req.nextPageToken, num(req.maximumPageSize));
+        const { page, nextPageToken } = paginate(
+          this.select(req.namespace, req.query ?? ''),
+          req.nextPageToken,
+          num(req.maximumPageSize),
+        );
         return { schedules: page.map((l) => this.listEntry(l)), nextPageToken };
       },
       CountSchedules: (req) => ({ count: this.select(req.namespace, req.query ?? '').length, groups: [] }),

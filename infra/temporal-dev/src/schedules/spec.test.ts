@@ -14,7 +14,12 @@ function times(spec: object, from: string, n: number): string[] {
 describe('cron strings', () => {
   it.each([
     ['0 16 * * *', 'Asia/Shanghai', '2026-11-29T00:00:00Z', ['2026-11-29T08:00:00.000Z', '2026-11-30T08:00:00.000Z']],
-    ['20 17 * * 1-5', 'Asia/Shanghai', '2026-11-27T10:00:00Z', ['2026-11-30T09:20:00.000Z', '2026-12-01T09:20:00.000Z']],
+    [
+      '20 17 * * 1-5',
+      'Asia/Shanghai',
+      '2026-11-27T10:00:00Z',
+      ['2026-11-30T09:20:00.000Z', '2026-12-01T09:20:00.000Z'],
+    ],
     ['*/15 * * * *', '', '2026-01-01T00:07:00Z', ['2026-01-01T00:15:00.000Z', '2026-01-01T00:30:00.000Z']],
     ['0 0 1 * *', '', '2026-01-15T00:00:00Z', ['2026-02-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z']],
     ['@daily', '', '2026-01-15T12:00:00Z', ['2026-01-16T00:00:00.000Z', '2026-01-17T00:00:00.000Z']],
@@ -31,11 +36,16 @@ describe('cron strings', () => {
   it('takes the zone from CRON_TZ', () => {
     const spec = canonicalizeSpec({ cronString: ['CRON_TZ=Asia/Shanghai 0 16 * * *'] });
     expect(spec.timezone).toBe('Asia/Shanghai');
-    expect(times({ cronString: ['CRON_TZ=Asia/Shanghai 0 16 * * *'] }, '2026-11-29T00:00:00Z', 1)).toEqual(['2026-11-29T08:00:00.000Z']);
+    expect(times({ cronString: ['CRON_TZ=Asia/Shanghai 0 16 * * *'] }, '2026-11-29T00:00:00Z', 1)).toEqual([
+      '2026-11-29T08:00:00.000Z',
+    ]);
   });
 
   it('turns @every into an interval with its phase', () => {
-    expect(parseCron('@every 2h/30m')).toEqual({ interval: { intervalMs: 7_200_000, phaseMs: 1_800_000 }, timezone: '' });
+    expect(parseCron('@every 2h/30m')).toEqual({
+      interval: { intervalMs: 7_200_000, phaseMs: 1_800_000 },
+      timezone: '',
+    });
   });
 
   it.each([
@@ -50,13 +60,21 @@ describe('cron strings', () => {
   });
 
   it('refuses cron strings naming different zones', () => {
-    expect(() => canonicalizeSpec({ cronString: ['CRON_TZ=Asia/Shanghai 0 0 * * *', 'CRON_TZ=UTC 0 0 * * *'] })).toThrow(SpecError);
+    expect(() =>
+      canonicalizeSpec({ cronString: ['CRON_TZ=Asia/Shanghai 0 0 * * *', 'CRON_TZ=UTC 0 0 * * *'] }),
+    ).toThrow(SpecError);
   });
 });
 
 describe('fields', () => {
   it.each([
-    ['1-5/2,8', [{ start: 1, end: 5, step: 2 }, { start: 8, end: 8, step: 1 }]],
+    [
+      '1-5/2,8',
+      [
+        { start: 1, end: 5, step: 2 },
+        { start: 8, end: 8, step: 1 },
+      ],
+    ],
     ['3/10', [{ start: 3, end: 59, step: 10 }]],
     ['', [{ start: 0, end: 0, step: 1 }]],
   ])('minute %j', (text, ranges) => {
@@ -93,28 +111,51 @@ describe('daylight saving', () => {
 });
 
 describe('structured calendars, intervals, bounds, exclusions, jitter', () => {
-  const daily = (hour: number) => ({ hour: [{ start: hour, end: hour, step: 1 }], minute: [{ start: 0 }], second: [{ start: 0 }], dayOfMonth: [{ start: 1, end: 31, step: 1 }], month: [{ start: 1, end: 12, step: 1 }], dayOfWeek: [{ start: 0, end: 6, step: 1 }], year: [] });
-
-  it('measures intervals from the epoch plus the phase', () => {
-    expect(times({ interval: [{ interval: seconds(3600), phase: seconds(900) }] }, '2026-01-01T10:20:00Z', 2)).toEqual(['2026-01-01T11:15:00.000Z', '2026-01-01T12:15:00.000Z']);
+  const daily = (hour: number) => ({
+    hour: [{ start: hour, end: hour, step: 1 }],
+    minute: [{ start: 0 }],
+    second: [{ start: 0 }],
+    dayOfMonth: [{ start: 1, end: 31, step: 1 }],
+    month: [{ start: 1, end: 12, step: 1 }],
+    dayOfWeek: [{ start: 0, end: 6, step: 1 }],
+    year: [],
   });
 
-  it('takes the earliest of several calendars and intervals', () => {
-    expect(times({ structuredCalendar: [daily(16), daily(8)], timezoneName: 'UTC' }, '2026-01-01T09:00:00Z', 3)).toEqual([
-      '2026-01-01T16:00:00.000Z',
-      '2026-01-02T08:00:00.000Z',
-      '2026-01-02T16:00:00.000Z',
+  it('measures intervals from the epoch plus the phase', () => {
+    expect(times({ interval: [{ interval: seconds(3600), phase: seconds(900) }] }, '2026-01-01T10:20:00Z', 2)).toEqual([
+      '2026-01-01T11:15:00.000Z',
+      '2026-01-01T12:15:00.000Z',
     ]);
   });
 
+  it('takes the earliest of several calendars and intervals', () => {
+    expect(
+      times({ structuredCalendar: [daily(16), daily(8)], timezoneName: 'UTC' }, '2026-01-01T09:00:00Z', 3),
+    ).toEqual(['2026-01-01T16:00:00.000Z', '2026-01-02T08:00:00.000Z', '2026-01-02T16:00:00.000Z']);
+  });
+
   it('starts no earlier than the start time and stops after the end time', () => {
-    const spec = { interval: [{ interval: seconds(86_400) }], startTime: { seconds: at('2026-02-01T00:00:00Z') / 1000 }, endTime: { seconds: at('2026-02-02T00:00:00Z') / 1000 } };
+    const spec = {
+      interval: [{ interval: seconds(86_400) }],
+      startTime: { seconds: at('2026-02-01T00:00:00Z') / 1000 },
+      endTime: { seconds: at('2026-02-02T00:00:00Z') / 1000 },
+    };
     expect(times(spec, '2026-01-01T00:00:00Z', 5)).toEqual(['2026-02-01T00:00:00.000Z', '2026-02-02T00:00:00.000Z']);
   });
 
   it('skips excluded times', () => {
-    const weekend = { ...daily(0), hour: [{ start: 0, end: 23, step: 1 }], minute: [{ start: 0, end: 59, step: 1 }], dayOfWeek: [{ start: 0, end: 0 }, { start: 6, end: 6 }] };
-    expect(times({ cronString: ['0 12 * * *'], excludeStructuredCalendar: [weekend] }, '2026-01-01T13:00:00Z', 2)).toEqual(['2026-01-02T12:00:00.000Z', '2026-01-05T12:00:00.000Z']);
+    const weekend = {
+      ...daily(0),
+      hour: [{ start: 0, end: 23, step: 1 }],
+      minute: [{ start: 0, end: 59, step: 1 }],
+      dayOfWeek: [
+        { start: 0, end: 0 },
+        { start: 6, end: 6 },
+      ],
+    };
+    expect(
+      times({ cronString: ['0 12 * * *'], excludeStructuredCalendar: [weekend] }, '2026-01-01T13:00:00Z', 2),
+    ).toEqual(['2026-01-02T12:00:00.000Z', '2026-01-05T12:00:00.000Z']);
   });
 
   it('jitters within the limit, deterministically, never past the following time', () => {
@@ -136,10 +177,8 @@ describe('structured calendars, intervals, bounds, exclusions, jitter', () => {
 
   it('lists the times in a range', () => {
     const spec = new CompiledSpec(canonicalizeSpec({ cronString: ['0 0 * * *'] }));
-    expect(spec.between(at('2026-01-01T00:00:00Z'), at('2026-01-03T00:00:00Z'), 's').map((t) => iso(t.nominal))).toEqual([
-      '2026-01-01T00:00:00.000Z',
-      '2026-01-02T00:00:00.000Z',
-      '2026-01-03T00:00:00.000Z',
-    ]);
+    expect(
+      spec.between(at('2026-01-01T00:00:00Z'), at('2026-01-03T00:00:00Z'), 's').map((t) => iso(t.nominal)),
+    ).toEqual(['2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z']);
   });
 });

@@ -7,7 +7,17 @@
 import type { Zone } from 'luxon';
 import type { Obj } from '../model';
 import { fromMs, toMs } from '../proto';
-import { CompiledCalendar, Interval, SpecError, StructuredCalendar, calendarToStructured, cleanStructured, loadZone, parseCron, validateStructured } from './calendar';
+import {
+  CompiledCalendar,
+  Interval,
+  SpecError,
+  StructuredCalendar,
+  calendarToStructured,
+  cleanStructured,
+  loadZone,
+  parseCron,
+  validateStructured,
+} from './calendar';
 
 export { SpecError };
 
@@ -28,7 +38,8 @@ export interface SpecTime {
   next: number;
 }
 
-const fromProtoRanges = (ranges: Obj[] | null | undefined) => (ranges ?? []).map((r) => ({ start: r.start ?? 0, end: r.end ?? 0, step: r.step ?? 0 }));
+const fromProtoRanges = (ranges: Obj[] | null | undefined) =>
+  (ranges ?? []).map((r) => ({ start: r.start ?? 0, end: r.end ?? 0, step: r.step ?? 0 }));
 
 const fromProtoCalendar = (c: Obj): StructuredCalendar => ({
   second: fromProtoRanges(c.second),
@@ -66,18 +77,21 @@ export function canonicalizeSpec(spec: Obj | null | undefined): CanonicalSpec {
     excludes.push(cleanStructured(cal));
   }
   for (const c of (s.excludeCalendar ?? []) as Obj[]) excludes.push(cleanStructured(calendarToStructured(c)));
-  for (const iv of (s.interval ?? []) as Obj[]) intervals.push(checkInterval({ intervalMs: toMs(iv.interval), phaseMs: toMs(iv.phase) }));
+  for (const iv of (s.interval ?? []) as Obj[])
+    intervals.push(checkInterval({ intervalMs: toMs(iv.interval), phaseMs: toMs(iv.phase) }));
   let timezone: string = s.timezoneName ?? '';
   let cronZone: string | undefined;
   for (const text of (s.cronString ?? []) as string[]) {
     const parsed = parseCron(text);
-    if (cronZone !== undefined && parsed.timezone !== cronZone) throw new SpecError('cron strings name conflicting time zones');
+    if (cronZone !== undefined && parsed.timezone !== cronZone)
+      throw new SpecError('cron strings name conflicting time zones');
     cronZone = parsed.timezone;
     if (parsed.calendar) calendars.push(cleanStructured(parsed.calendar));
     if (parsed.interval) intervals.push(checkInterval(parsed.interval));
   }
   if (cronZone) {
-    if (timezone && timezone !== cronZone) throw new SpecError(`cron time zone ${cronZone} conflicts with the spec's time zone ${timezone}`);
+    if (timezone && timezone !== cronZone)
+      throw new SpecError(`cron time zone ${cronZone} conflicts with the spec's time zone ${timezone}`);
     timezone = cronZone;
   }
   loadZone(timezone);

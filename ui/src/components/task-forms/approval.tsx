@@ -9,9 +9,16 @@ export function ApprovalForm({ task, kind, onDone }: FormProps) {
   const [comment, setComment] = useState('');
   const c = useCompletion(task, ['comment'], onDone);
   return (
-    <TaskFormFrame task={task} kind={kind} completion={c} build={() => (comment.trim() ? { comment: comment.trim() } : {})}>
+    <TaskFormFrame
+      task={task}
+      kind={kind}
+      completion={c}
+      build={() => (comment.trim() ? { comment: comment.trim() } : {})}
+    >
       <Field label={t('comment')} error={c.fieldErrors.comment}>
-        {(p) => <textarea {...p} value={comment} maxLength={2000} onChange={(e) => setComment(e.target.value)} rows={3} />}
+        {(p) => (
+          <textarea {...p} value={comment} maxLength={2000} onChange={(e) => setComment(e.target.value)} rows={3} />
+        )}
       </Field>
     </TaskFormFrame>
   );

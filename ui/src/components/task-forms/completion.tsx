@@ -118,7 +118,8 @@ export function TaskFormFrame({
       return data;
     });
   };
-  const banner = completion.error ?? (completion.fieldErrors.decision ? new Error(completion.fieldErrors.decision) : null);
+  const banner =
+    completion.error ?? (completion.fieldErrors.decision ? new Error(completion.fieldErrors.decision) : null);
   return (
     <form
       aria-label={taskTitle(task)}
@@ -135,8 +136,13 @@ export function TaskFormFrame({
             <strong>{t('confirmRefusal', { decision: words(refusing) })}</strong>
           </p>
           {reasonField && (
-            <Field label={`${t('reason')} (${t('required')})`} error={reasonError ?? completion.fieldErrors[reasonField]}>
-              {(p) => <textarea {...p} rows={2} value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} />}
+            <Field
+              label={`${t('reason')} (${t('required')})`}
+              error={reasonError ?? completion.fieldErrors[reasonField]}
+            >
+              {(p) => (
+                <textarea {...p} rows={2} value={reason} maxLength={2000} onChange={(e) => setReason(e.target.value)} />
+              )}
             </Field>
           )}
           <div className="actions">
@@ -151,7 +157,13 @@ export function TaskFormFrame({
       ) : (
         <div className="actions" role="group" aria-label={t('decision')}>
           {kind.decisions.map((d) => (
-            <button key={d} type={d === primary ? 'submit' : 'button'} className={isRefusal(d) ? 'danger' : 'primary'} disabled={disabled} onClick={d === primary ? undefined : () => decide(d)}>
+            <button
+              key={d}
+              type={d === primary ? 'submit' : 'button'}
+              className={isRefusal(d) ? 'danger' : 'primary'}
+              disabled={disabled}
+              onClick={d === primary ? undefined : () => decide(d)}
+            >
               {disabled ? t('submitting') : words(d)}
             </button>
           ))}

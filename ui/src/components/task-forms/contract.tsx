@@ -16,7 +16,9 @@ interface OrderContract {
   quantity: number;
   totalMinor: number;
   currency: string;
-  workflow: { decisions?: { step: string; decision: string; by: { email: string } | null; at: string; comment?: string }[] } | null;
+  workflow: {
+    decisions?: { step: string; decision: string; by: { email: string } | null; at: string; comment?: string }[];
+  } | null;
 }
 
 export function ContractForm({ task, kind, onDone }: FormProps) {
@@ -60,32 +62,53 @@ export function ContractForm({ task, kind, onDone }: FormProps) {
           {payload.depositMinor !== undefined && (
             <div>
               <dt>{t('contractTerms')}</dt>
-              <dd>{payload.depositMinor > 0 ? t('termsDeposit', { deposit: money(payload.depositMinor, currency), balance: money((total ?? 0) - payload.depositMinor, currency) }) : t('termsNoDeposit')}</dd>
+              <dd>
+                {payload.depositMinor > 0
+                  ? t('termsDeposit', {
+                      deposit: money(payload.depositMinor, currency),
+                      balance: money((total ?? 0) - payload.depositMinor, currency),
+                    })
+                  : t('termsNoDeposit')}
+              </dd>
             </div>
           )}
           {o.quoteId && (
             <div>
               <dt>{t('agreementDocs')}</dt>
               <dd>
-                <Link to={`/quotes/${o.quoteId}`}>{t('quote')}</Link> · <a href={`/api/quotes/${o.quoteId}/pdf`}>{t('quotePdf')}</a>
+                <Link to={`/quotes/${o.quoteId}`}>{t('quote')}</Link> ·{' '}
+                <a href={`/api/quotes/${o.quoteId}/pdf`}>{t('quotePdf')}</a>
               </dd>
             </div>
           )}
           {!signing && (
             <div>
               <dt>{t('signedBy')}</dt>
-              <dd>{signature ? `${signature.comment ?? ''} ${signature.by?.email ?? ''} · ${dateTime(signature.at)}`.trim() : '—'}</dd>
+              <dd>
+                {signature
+                  ? `${signature.comment ?? ''} ${signature.by?.email ?? ''} · ${dateTime(signature.at)}`.trim()
+                  : '—'}
+              </dd>
             </div>
           )}
         </dl>
       )}
       {signing && (
         <Field label={t('signatoryName')} error={c.fieldErrors.signatoryName}>
-          {(p) => <input {...p} autoComplete="name" value={signatoryName} onChange={(e) => setSignatoryName(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              autoComplete="name"
+              value={signatoryName}
+              onChange={(e) => setSignatoryName(e.target.value)}
+            />
+          )}
         </Field>
       )}
       <Field label={t('comment')} error={c.fieldErrors.comment}>
-        {(p) => <textarea {...p} rows={2} value={comment} maxLength={2000} onChange={(e) => setComment(e.target.value)} />}
+        {(p) => (
+          <textarea {...p} rows={2} value={comment} maxLength={2000} onChange={(e) => setComment(e.target.value)} />
+        )}
       </Field>
     </TaskFormFrame>
   );

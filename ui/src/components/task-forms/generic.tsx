@@ -7,7 +7,17 @@
 import { useMemo, useState } from 'react';
 import { useApp } from '../../context';
 import type { StringKey } from '../../strings';
-import { buildData, cellKey, emptyRow, FieldValueError, formFields, type FormField, type JsonSchema, type RawRow, type RawValue } from '../../lib/schema-form';
+import {
+  buildData,
+  cellKey,
+  emptyRow,
+  FieldValueError,
+  formFields,
+  type FormField,
+  type JsonSchema,
+  type RawRow,
+  type RawValue,
+} from '../../lib/schema-form';
 import { CARRIERS } from '../../i18n/floor-lists';
 import { nowInputIn, zoneName } from '../../lib/format';
 import { Field } from '../common';
@@ -22,7 +32,17 @@ const VALUE_ERRORS: Record<string, StringKey> = {
   'must be one value': 'mustBeJson',
 };
 
-function GenericInput({ field, value, onChange, props }: { field: FormField; value: RawValue; onChange: (v: string | boolean) => void; props: Record<string, unknown> }) {
+function GenericInput({
+  field,
+  value,
+  onChange,
+  props,
+}: {
+  field: FormField;
+  value: RawValue;
+  onChange: (v: string | boolean) => void;
+  props: Record<string, unknown>;
+}) {
   const { value: words, lang } = useApp();
   const text = typeof value === 'string' ? value : '';
   if (field.name === 'carrier' && field.input === 'text') {
@@ -53,24 +73,49 @@ function GenericInput({ field, value, onChange, props }: { field: FormField; val
       );
     case 'textarea':
     case 'json':
-      return <textarea {...props} rows={field.input === 'json' ? 4 : 3} value={text} onChange={(e) => onChange(e.target.value)} />;
+      return (
+        <textarea
+          {...props}
+          rows={field.input === 'json' ? 4 : 3}
+          value={text}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
     case 'date':
       return <input {...props} type="date" value={text} onChange={(e) => onChange(e.target.value)} />;
     case 'datetime':
       return <input {...props} type="datetime-local" value={text} onChange={(e) => onChange(e.target.value)} />;
     case 'integer':
     case 'number':
-      return <input {...props} inputMode={field.input === 'integer' ? 'numeric' : 'decimal'} value={text} onChange={(e) => onChange(e.target.value)} />;
+      return (
+        <input
+          {...props}
+          inputMode={field.input === 'integer' ? 'numeric' : 'decimal'}
+          value={text}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      );
     default:
       return <input {...props} value={text} maxLength={field.maxLength} onChange={(e) => onChange(e.target.value)} />;
   }
 }
 
 /** A list of records as rows: a labelled control per cell ("Serial number 2"), a button to remove each row, one to add. */
-function RowsInput({ field, rows, onChange, errors }: { field: FormField; rows: RawRow[]; onChange: (rows: RawRow[]) => void; errors: Record<string, string> }) {
+function RowsInput({
+  field,
+  rows,
+  onChange,
+  errors,
+}: {
+  field: FormField;
+  rows: RawRow[];
+  onChange: (rows: RawRow[]) => void;
+  errors: Record<string, string>;
+}) {
   const { t, field: label } = useApp();
   const columns = field.columns ?? [];
-  const update = (i: number, column: string, v: string | boolean) => onChange(rows.map((r, j) => (j === i ? { ...r, [column]: v } : r)));
+  const update = (i: number, column: string, v: string | boolean) =>
+    onChange(rows.map((r, j) => (j === i ? { ...r, [column]: v } : r)));
   const full = field.maxItems !== undefined && rows.length >= field.maxItems;
   return (
     <fieldset className="rows">
@@ -103,8 +148,18 @@ function RowsInput({ field, rows, onChange, errors }: { field: FormField; rows: 
                 </td>
                 {columns.map((col) => (
                   <td key={col.name} data-label={label(col.name)}>
-                    <Field label={`${label(col.name)} ${i + 1}${col.required ? '' : ` (${t('optional')})`}`} error={errors[cellKey(field.name, i, col.name)]}>
-                      {(p) => <GenericInput field={col} value={row[col.name]} onChange={(v) => update(i, col.name, v)} props={p} />}
+                    <Field
+                      label={`${label(col.name)} ${i + 1}${col.required ? '' : ` (${t('optional')})`}`}
+                      error={errors[cellKey(field.name, i, col.name)]}
+                    >
+                      {(p) => (
+                        <GenericInput
+                          field={col}
+                          value={row[col.name]}
+                          onChange={(v) => update(i, col.name, v)}
+                          props={p}
+                        />
+                      )}
                     </Field>
                   </td>
                 ))}
@@ -130,16 +185,27 @@ export function GenericTaskForm({ task, kind, onDone }: FormProps) {
   const fields = useMemo(() => formFields(kind.dataSchema as JsonSchema), [kind]);
   // Required dates start at the factory's today, required moments at its clock now.
   const [values, setValues] = useState<Record<string, RawValue>>(() =>
-    Object.fromEntries(fields.filter((f) => f.required && (f.input === 'date' || f.input === 'datetime')).map((f) => [f.name, f.input === 'date' ? today() : nowInputIn(zone)])),
+    Object.fromEntries(
+      fields
+        .filter((f) => f.required && (f.input === 'date' || f.input === 'datetime'))
+        .map((f) => [f.name, f.input === 'date' ? today() : nowInputIn(zone)]),
+    ),
   );
   // An API error about one cell ("data.units.1.serial") lands next to that cell; about the list, under the table.
-  const cellKeys = fields.flatMap((f) => (f.input === 'rows' ? ((values[f.name] as RawRow[] | undefined) ?? []).flatMap((_, i) => (f.columns ?? []).map((col) => cellKey(f.name, i, col.name))) : []));
+  const cellKeys = fields.flatMap((f) =>
+    f.input === 'rows'
+      ? ((values[f.name] as RawRow[] | undefined) ?? []).flatMap((_, i) =>
+          (f.columns ?? []).map((col) => cellKey(f.name, i, col.name)),
+        )
+      : [],
+  );
   const c = useCompletion(task, [...cellKeys, ...fields.map((f) => f.name)], onDone);
   const build = () => {
     try {
       return buildData(fields, values, { zone });
     } catch (e) {
-      if (e instanceof FieldValueError && VALUE_ERRORS[e.message]) throw new FieldValueError(e.field, t(VALUE_ERRORS[e.message]));
+      if (e instanceof FieldValueError && VALUE_ERRORS[e.message])
+        throw new FieldValueError(e.field, t(VALUE_ERRORS[e.message]));
       throw e;
     }
   };
@@ -149,7 +215,12 @@ export function GenericTaskForm({ task, kind, onDone }: FormProps) {
       {fields.map((f) =>
         f.input === 'rows' ? (
           <div key={f.name} className={`field${c.fieldErrors[f.name] ? ' has-error' : ''}`}>
-            <RowsInput field={f} rows={(values[f.name] as RawRow[] | undefined) ?? []} onChange={(rows) => setValues({ ...values, [f.name]: rows })} errors={c.fieldErrors} />
+            <RowsInput
+              field={f}
+              rows={(values[f.name] as RawRow[] | undefined) ?? []}
+              onChange={(rows) => setValues({ ...values, [f.name]: rows })}
+              errors={c.fieldErrors}
+            />
             {c.fieldErrors[f.name] && (
               <small className="field-error" role="alert">
                 {c.fieldErrors[f.name]}
@@ -157,8 +228,20 @@ export function GenericTaskForm({ task, kind, onDone }: FormProps) {
             )}
           </div>
         ) : (
-          <Field key={f.name} label={`${label(f.name)}${f.required ? ` (${t('required')})` : ''}`} error={c.fieldErrors[f.name]} hint={f.input === 'datetime' ? zoneName(zone, lang) : undefined}>
-            {(p) => <GenericInput field={f} value={values[f.name]} onChange={(v) => setValues({ ...values, [f.name]: v })} props={p} />}
+          <Field
+            key={f.name}
+            label={`${label(f.name)}${f.required ? ` (${t('required')})` : ''}`}
+            error={c.fieldErrors[f.name]}
+            hint={f.input === 'datetime' ? zoneName(zone, lang) : undefined}
+          >
+            {(p) => (
+              <GenericInput
+                field={f}
+                value={values[f.name]}
+                onChange={(v) => setValues({ ...values, [f.name]: v })}
+                props={p}
+              />
+            )}
           </Field>
         ),
       )}

@@ -26,7 +26,12 @@ const emptyDefect = (): DefectRow => ({ code: '', designator: '', description: '
 
 export function InspectionForm({ task, kind, onDone }: FormProps) {
   const { t, lang, value, status } = useApp();
-  const payload = task.payload as { lotIndex?: number; lotNumber?: string; unitsToInspect?: number; inspectionKind?: string };
+  const payload = task.payload as {
+    lotIndex?: number;
+    lotNumber?: string;
+    unitsToInspect?: number;
+    inspectionKind?: string;
+  };
   const order = useLoad(() => api<OrderLots>(`/api/orders/${task.caseId}`).catch(() => null), [task.caseId]);
   const lots = order.data?.workflow?.lots ?? [];
   const [lotIndex, setLotIndex] = useState(String(payload.lotIndex ?? 1));
@@ -34,8 +39,10 @@ export function InspectionForm({ task, kind, onDone }: FormProps) {
   const [passed, setPassed] = useState(payload.unitsToInspect !== undefined ? String(payload.unitsToInspect) : '');
   const [units, setUnits] = useState<UnitRow[]>([]);
   const c = useCompletion(task, ['lotIndex', 'kind', 'passedCount', 'failedUnits'], onDone);
-  const update = (i: number, patch: Partial<UnitRow>) => setUnits(units.map((u, j) => (j === i ? { ...u, ...patch } : u)));
-  const updateDefect = (i: number, d: number, patch: Partial<DefectRow>) => update(i, { defects: units[i].defects.map((x, k) => (k === d ? { ...x, ...patch } : x)) });
+  const update = (i: number, patch: Partial<UnitRow>) =>
+    setUnits(units.map((u, j) => (j === i ? { ...u, ...patch } : u)));
+  const updateDefect = (i: number, d: number, patch: Partial<DefectRow>) =>
+    update(i, { defects: units[i].defects.map((x, k) => (k === d ? { ...x, ...patch } : x)) });
   const build = () => {
     const whole = (name: string, v: string) => {
       if (!/^\d+$/.test(v.trim())) throw new FieldValueError(name, t('mustBeWhole'));
@@ -47,7 +54,11 @@ export function InspectionForm({ task, kind, onDone }: FormProps) {
       passedCount: whole('passedCount', passed),
       failedUnits: units.map((u) => ({
         serial: u.serial.trim(),
-        defects: u.defects.map((d) => ({ code: d.code.trim(), ...(d.designator.trim() ? { designator: d.designator.trim() } : {}), ...(d.description.trim() ? { description: d.description.trim() } : {}) })),
+        defects: u.defects.map((d) => ({
+          code: d.code.trim(),
+          ...(d.designator.trim() ? { designator: d.designator.trim() } : {}),
+          ...(d.description.trim() ? { description: d.description.trim() } : {}),
+        })),
       })),
     };
   };
@@ -86,7 +97,11 @@ export function InspectionForm({ task, kind, onDone }: FormProps) {
             </select>
           )}
         </Field>
-        <Field label={t('passedCount')} error={c.fieldErrors.passedCount} hint={payload.unitsToInspect !== undefined ? t('unitsInRound', { n: payload.unitsToInspect }) : undefined}>
+        <Field
+          label={t('passedCount')}
+          error={c.fieldErrors.passedCount}
+          hint={payload.unitsToInspect !== undefined ? t('unitsInRound', { n: payload.unitsToInspect }) : undefined}
+        >
           {(p) => <input {...p} inputMode="numeric" value={passed} onChange={(e) => setPassed(e.target.value)} />}
         </Field>
       </div>
@@ -99,7 +114,9 @@ export function InspectionForm({ task, kind, onDone }: FormProps) {
         )}
         {units.map((u, i) => (
           <div className="unit" key={i}>
-            <Field label={`${t('serial')} ${i + 1}`}>{(p) => <input {...p} value={u.serial} onChange={(e) => update(i, { serial: e.target.value })} />}</Field>
+            <Field label={`${t('serial')} ${i + 1}`}>
+              {(p) => <input {...p} value={u.serial} onChange={(e) => update(i, { serial: e.target.value })} />}
+            </Field>
             {u.defects.map((d, k) => (
               <div className="row" key={k}>
                 <Field label={`${t('defectCode')} ${i + 1}.${k + 1}`}>
@@ -114,8 +131,24 @@ export function InspectionForm({ task, kind, onDone }: FormProps) {
                     </select>
                   )}
                 </Field>
-                <Field label={`${t('designator')} ${i + 1}.${k + 1}`}>{(p) => <input {...p} value={d.designator} onChange={(e) => updateDefect(i, k, { designator: e.target.value })} />}</Field>
-                <Field label={`${t('defectDescription')} ${i + 1}.${k + 1}`}>{(p) => <input {...p} value={d.description} onChange={(e) => updateDefect(i, k, { description: e.target.value })} />}</Field>
+                <Field label={`${t('designator')} ${i + 1}.${k + 1}`}>
+                  {(p) => (
+                    <input
+                      {...p}
+                      value={d.designator}
+                      onChange={(e) => updateDefect(i, k, { designator: e.target.value })}
+                    />
+                  )}
+                </Field>
+                <Field label={`${t('defectDescription')} ${i + 1}.${k + 1}`}>
+                  {(p) => (
+                    <input
+                      {...p}
+                      value={d.description}
+                      onChange={(e) => updateDefect(i, k, { description: e.target.value })}
+                    />
+                  )}
+                </Field>
               </div>
             ))}
             <div className="actions">

@@ -38,7 +38,15 @@ interface QuoteForKit {
   revisions: { revision: number; price: { lineItems: Pick<LineItem, 'code' | 'quantity'>[] } | null }[];
 }
 
-const emptyRow = (): KitRow => ({ partNumber: '', quantity: '', source: 'in_stock', leadTimeDays: '', arrived: false, received: '', designators: [] });
+const emptyRow = (): KitRow => ({
+  partNumber: '',
+  quantity: '',
+  source: 'in_stock',
+  leadTimeDays: '',
+  arrived: false,
+  received: '',
+  designators: [],
+});
 
 /** The kit rows the order suggests: each quoted BOM line, else the board and each priced part. */
 async function suggestedRows(task: Task): Promise<KitRow[]> {
@@ -49,10 +57,20 @@ async function suggestedRows(task: Task): Promise<KitRow[]> {
   const payload = task.payload as { bom?: KitRequirement[]; boards?: number };
   if (Array.isArray(payload.bom) && payload.bom.length) {
     const boards = Number(payload.boards ?? order.quantity);
-    return [...payload.bom.map((l): KitRow => ({ ...emptyRow(), partNumber: l.partNumber, quantity: String(l.perBoard * boards + l.spare), source, designators: l.designators ?? [] }))];
+    return [
+      ...payload.bom.map((l): KitRow => ({
+        ...emptyRow(),
+        partNumber: l.partNumber,
+        quantity: String(l.perBoard * boards + l.spare),
+        source,
+        designators: l.designators ?? [],
+      })),
+    ];
   }
   const revision = quote?.revisions.find((r) => r.revision === quote.revision);
-  const parts = (revision?.price?.lineItems ?? []).filter((l) => l.code.startsWith('part:')).map((l): KitRow => ({ ...emptyRow(), partNumber: l.code.slice(5), quantity: String(l.quantity), source }));
+  const parts = (revision?.price?.lineItems ?? [])
+    .filter((l) => l.code.startsWith('part:'))
+    .map((l): KitRow => ({ ...emptyRow(), partNumber: l.code.slice(5), quantity: String(l.quantity), source }));
   return [board, ...parts];
 }
 
@@ -71,7 +89,8 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
   const build = () => ({
     lines: rows.map((r, i) => {
       if (!r.partNumber.trim()) throw new FieldValueError(`part-${i}`, t('required'));
-      if (!/^\d+$/.test(r.quantity.trim()) || Number(r.quantity) < 1) throw new FieldValueError(`qty-${i}`, t('mustBeWhole'));
+      if (!/^\d+$/.test(r.quantity.trim()) || Number(r.quantity) < 1)
+        throw new FieldValueError(`qty-${i}`, t('mustBeWhole'));
       const source =
         r.source === 'purchase'
           ? (() => {
@@ -82,8 +101,14 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
             ? { kind: 'consigned', arrived: r.arrived }
             : { kind: 'in_stock' };
       const consignedArrived = r.source === 'consigned' && r.arrived;
-      if (consignedArrived && !/^\d+$/.test(r.received.trim())) throw new FieldValueError(`received-${i}`, t('mustBeWhole'));
-      return { partNumber: r.partNumber.trim(), quantity: Number(r.quantity), source, ...(consignedArrived ? { receivedQuantity: Number(r.received) } : {}) };
+      if (consignedArrived && !/^\d+$/.test(r.received.trim()))
+        throw new FieldValueError(`received-${i}`, t('mustBeWhole'));
+      return {
+        partNumber: r.partNumber.trim(),
+        quantity: Number(r.quantity),
+        source,
+        ...(consignedArrived ? { receivedQuantity: Number(r.received) } : {}),
+      };
     }),
     ...(comment.trim() ? { comment: comment.trim() } : {}),
   });
@@ -115,7 +140,9 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
             <tr key={i}>
               <td data-label={t('rmaPartNumber')}>
                 <Field label={`${t('rmaPartNumber')} ${i + 1}`} error={c.fieldErrors[`part-${i}`]}>
-                  {(p) => <input {...p} value={r.partNumber} onChange={(e) => update(i, { partNumber: e.target.value })} />}
+                  {(p) => (
+                    <input {...p} value={r.partNumber} onChange={(e) => update(i, { partNumber: e.target.value })} />
+                  )}
                 </Field>
               </td>
               <td data-label={t('kitDesignators')} className="designators" translate="no">
@@ -123,7 +150,14 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
               </td>
               <td data-label={t('colQuantity')}>
                 <Field label={`${t('colQuantity')} ${i + 1}`} error={c.fieldErrors[`qty-${i}`]}>
-                  {(p) => <input {...p} inputMode="numeric" value={r.quantity} onChange={(e) => update(i, { quantity: e.target.value })} />}
+                  {(p) => (
+                    <input
+                      {...p}
+                      inputMode="numeric"
+                      value={r.quantity}
+                      onChange={(e) => update(i, { quantity: e.target.value })}
+                    />
+                  )}
                 </Field>
               </td>
               <td data-label={t('kitSource')}>
@@ -142,7 +176,14 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
               <td data-label={t('kitLeadDays')}>
                 {r.source === 'purchase' ? (
                   <Field label={`${t('kitLeadDays')} ${i + 1}`} error={c.fieldErrors[`lead-${i}`]}>
-                    {(p) => <input {...p} inputMode="numeric" value={r.leadTimeDays} onChange={(e) => update(i, { leadTimeDays: e.target.value })} />}
+                    {(p) => (
+                      <input
+                        {...p}
+                        inputMode="numeric"
+                        value={r.leadTimeDays}
+                        onChange={(e) => update(i, { leadTimeDays: e.target.value })}
+                      />
+                    )}
                   </Field>
                 ) : (
                   '—'
@@ -154,19 +195,35 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
                 ) : (
                   <>
                     <label className="checkbox">
-                      <input type="checkbox" checked={r.arrived} onChange={(e) => update(i, { arrived: e.target.checked })} />
+                      <input
+                        type="checkbox"
+                        checked={r.arrived}
+                        onChange={(e) => update(i, { arrived: e.target.checked })}
+                      />
                       {t('kitArrived')} {i + 1}
                     </label>
                     {r.source === 'consigned' && r.arrived && (
                       <Field label={`${t('kitReceived')} ${i + 1}`} error={c.fieldErrors[`received-${i}`]}>
-                        {(p) => <input {...p} inputMode="numeric" value={r.received} onChange={(e) => update(i, { received: e.target.value })} />}
+                        {(p) => (
+                          <input
+                            {...p}
+                            inputMode="numeric"
+                            value={r.received}
+                            onChange={(e) => update(i, { received: e.target.value })}
+                          />
+                        )}
                       </Field>
                     )}
                   </>
                 )}
               </td>
               <td>
-                <button type="button" className="danger" disabled={rows.length === 1} onClick={() => setRows(rows.filter((_, j) => j !== i))}>
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={rows.length === 1}
+                  onClick={() => setRows(rows.filter((_, j) => j !== i))}
+                >
                   {t('removeUnit')}
                 </button>
               </td>
@@ -178,7 +235,9 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
         {t('addKitLine')}
       </button>
       <Field label={t('comment')} error={c.fieldErrors.comment}>
-        {(p) => <textarea {...p} rows={2} value={comment} maxLength={2000} onChange={(e) => setComment(e.target.value)} />}
+        {(p) => (
+          <textarea {...p} rows={2} value={comment} maxLength={2000} onChange={(e) => setComment(e.target.value)} />
+        )}
       </Field>
     </TaskFormFrame>
   );

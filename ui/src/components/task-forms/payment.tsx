@@ -8,7 +8,12 @@ import { TaskFormFrame, useCompletion, type FormProps } from './completion';
 
 export function PaymentForm({ task, kind, onDone }: FormProps) {
   const { t, today, money } = useApp();
-  const payload = task.payload as { outstandingMinor?: number; balanceMinor?: number; amountMinor?: number; currency?: string };
+  const payload = task.payload as {
+    outstandingMinor?: number;
+    balanceMinor?: number;
+    amountMinor?: number;
+    currency?: string;
+  };
   const expected = payload.outstandingMinor ?? payload.balanceMinor ?? payload.amountMinor;
   const [amount, setAmount] = useState(expected ? (expected / 100).toFixed(2) : '');
   const [currency, setCurrency] = useState(payload.currency ?? 'CNY');
@@ -18,7 +23,12 @@ export function PaymentForm({ task, kind, onDone }: FormProps) {
   const build = () => {
     const minor = parseAmountToMinor(amount);
     if (minor === null) throw new FieldValueError('amountMinor', t('mustBeAmount'));
-    return { amountMinor: minor, currency: currency.trim().toUpperCase(), reference: reference.trim(), ...(receivedOn ? { receivedOn } : {}) };
+    return {
+      amountMinor: minor,
+      currency: currency.trim().toUpperCase(),
+      reference: reference.trim(),
+      ...(receivedOn ? { receivedOn } : {}),
+    };
   };
   const typed = parseAmountToMinor(amount);
   return (
@@ -26,8 +36,20 @@ export function PaymentForm({ task, kind, onDone }: FormProps) {
       <h3>{t('payment')}</h3>
       {expected !== undefined && <p>{t('outstandingAmount', { amount: money(expected, currency) })}</p>}
       <div className="row">
-        <Field label={t('amountYuan')} error={c.fieldErrors.amountMinor} hint={typed !== null ? money(typed, currency) : undefined}>
-          {(p) => <input {...p} className="money" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />}
+        <Field
+          label={t('amountYuan')}
+          error={c.fieldErrors.amountMinor}
+          hint={typed !== null ? money(typed, currency) : undefined}
+        >
+          {(p) => (
+            <input
+              {...p}
+              className="money"
+              inputMode="decimal"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+            />
+          )}
         </Field>
         <Field label={t('currency')} error={c.fieldErrors.currency}>
           {(p) => (
@@ -43,7 +65,15 @@ export function PaymentForm({ task, kind, onDone }: FormProps) {
           {(p) => <input {...p} value={reference} onChange={(e) => setReference(e.target.value)} />}
         </Field>
         <Field label={t('receivedOn')} error={c.fieldErrors.receivedOn}>
-          {(p) => <input {...p} type="date" value={receivedOn} max={today()} onChange={(e) => setReceivedOn(e.target.value)} />}
+          {(p) => (
+            <input
+              {...p}
+              type="date"
+              value={receivedOn}
+              max={today()}
+              onChange={(e) => setReceivedOn(e.target.value)}
+            />
+          )}
         </Field>
       </div>
     </TaskFormFrame>

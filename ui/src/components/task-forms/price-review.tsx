@@ -17,7 +17,10 @@ interface QuoteDetail {
   reference: string;
   currency: string;
   revision: number;
-  revisions: { revision: number; price: { currency: string; lineItems: LineItem[]; totalMinor: number; reviewReasons: string[] } | null }[];
+  revisions: {
+    revision: number;
+    price: { currency: string; lineItems: LineItem[]; totalMinor: number; reviewReasons: string[] } | null;
+  }[];
 }
 
 /** Why the pricing sent the quote to an engineer, in the reader's language. */
@@ -42,7 +45,9 @@ export function PriceReviewForm({ task, kind, onDone }: FormProps) {
   const [prices, setPrices] = useState<Record<string, string>>({});
   const [comment, setComment] = useState('');
   const c = useCompletion(task, ['comment', 'adjustments'], onDone);
-  const revision = quote.data?.revisions.find((r) => r.revision === quote.data?.revision) ?? quote.data?.revisions[quote.data.revisions.length - 1];
+  const revision =
+    quote.data?.revisions.find((r) => r.revision === quote.data?.revision) ??
+    quote.data?.revisions[quote.data.revisions.length - 1];
   const lines = revision?.price?.lineItems ?? [];
   const currency = revision?.price?.currency ?? quote.data?.currency ?? 'CNY';
   /** The unit price in force for a line: what is typed when it reads as an amount, else the priced one. */
@@ -82,9 +87,14 @@ export function PriceReviewForm({ task, kind, onDone }: FormProps) {
           currency={currency}
           totalOf={totalOf}
           rowClass={(line) => (unitOf(line) !== line.unitPriceFen ? 'adjusted' : undefined)}
-          lineNote={(line) => unitOf(line) !== line.unitPriceFen && <span className="pill warning">{t('lineAdjusted')}</span>}
+          lineNote={(line) =>
+            unitOf(line) !== line.unitPriceFen && <span className="pill warning">{t('lineAdjusted')}</span>
+          }
           unitPrice={(line) => (
-            <Field label={t('unitPriceOf', { line: lineDescription(line, lang) })} error={c.fieldErrors[`price-${line.code}`]}>
+            <Field
+              label={t('unitPriceOf', { line: lineDescription(line, lang) })}
+              error={c.fieldErrors[`price-${line.code}`]}
+            >
               {(p) => (
                 <input
                   {...p}
@@ -105,7 +115,9 @@ export function PriceReviewForm({ task, kind, onDone }: FormProps) {
               amount: (
                 <>
                   {money(grand, currency)}
-                  {grand !== null && priced !== null && grand !== priced && <span className="hint"> ({t('wasAmount', { amount: money(priced, currency) })})</span>}
+                  {grand !== null && priced !== null && grand !== priced && (
+                    <span className="hint"> ({t('wasAmount', { amount: money(priced, currency) })})</span>
+                  )}
                 </>
               ),
             },
@@ -118,7 +130,9 @@ export function PriceReviewForm({ task, kind, onDone }: FormProps) {
         </p>
       )}
       <Field label={t('comment')} error={c.fieldErrors.comment}>
-        {(p) => <textarea {...p} value={comment} maxLength={2000} rows={3} onChange={(e) => setComment(e.target.value)} />}
+        {(p) => (
+          <textarea {...p} value={comment} maxLength={2000} rows={3} onChange={(e) => setComment(e.target.value)} />
+        )}
       </Field>
     </TaskFormFrame>
   );

@@ -43,7 +43,16 @@ export function EvidencePicker({ evidence, label }: { evidence: ReturnType<typeo
   return (
     <>
       <Field label={label} error={evidence.error}>
-        {(p) => <input {...p} type="file" multiple accept="image/*,application/pdf" disabled={evidence.uploading} onChange={(e) => void evidence.send([...(e.target.files ?? [])])} />}
+        {(p) => (
+          <input
+            {...p}
+            type="file"
+            multiple
+            accept="image/*,application/pdf"
+            disabled={evidence.uploading}
+            onChange={(e) => void evidence.send([...(e.target.files ?? [])])}
+          />
+        )}
       </Field>
       {evidence.uploading && (
         <label className="upload-progress">
@@ -74,25 +83,43 @@ export function ResponsibilityForm({ task, kind, onDone }: FormProps) {
   const evidenceUpload = useEvidenceUpload(task.caseId);
   const [customerSignatory, setCustomerSignatory] = useState('');
   const [factorySignatory, setFactorySignatory] = useState('');
-  const c = useCompletion(task, ['visitedOn', 'responsibility', 'evidence', 'customerSignatory', 'factorySignatory'], onDone);
+  const c = useCompletion(
+    task,
+    ['visitedOn', 'responsibility', 'evidence', 'customerSignatory', 'factorySignatory'],
+    onDone,
+  );
   const build = () => {
     if (!responsibility) throw new FieldValueError('responsibility', t('chooseResponsibility'));
     // The stored files by id and name, so the decision names exactly the evidence it rests on.
     const stored = evidenceUpload.files;
     const files = stored.length ? `\n[files: ${stored.map((f) => `${f.name} (evidence ${f.id})`).join(', ')}]` : '';
-    return { visitedOn, responsibility, evidence: `${evidence.trim()}${files}`.trim(), customerSignatory: customerSignatory.trim(), factorySignatory: factorySignatory.trim() };
+    return {
+      visitedOn,
+      responsibility,
+      evidence: `${evidence.trim()}${files}`.trim(),
+      customerSignatory: customerSignatory.trim(),
+      factorySignatory: factorySignatory.trim(),
+    };
   };
   return (
     <TaskFormFrame task={task} kind={kind} completion={c} build={build} busy={evidenceUpload.uploading}>
       <h3>{t('responsibility')}</h3>
       <Field label={t('visitedOn')} error={c.fieldErrors.visitedOn}>
-        {(p) => <input {...p} type="date" value={visitedOn} max={today()} onChange={(e) => setVisitedOn(e.target.value)} />}
+        {(p) => (
+          <input {...p} type="date" value={visitedOn} max={today()} onChange={(e) => setVisitedOn(e.target.value)} />
+        )}
       </Field>
       <fieldset aria-invalid={!!c.fieldErrors.responsibility}>
         <legend>{t('responsibility')}</legend>
         {(['customer', 'factory', 'shared'] as const).map((r) => (
           <label key={r} className="radio">
-            <input type="radio" name="responsibility" value={r} checked={responsibility === r} onChange={() => setResponsibility(r)} />
+            <input
+              type="radio"
+              name="responsibility"
+              value={r}
+              checked={responsibility === r}
+              onChange={() => setResponsibility(r)}
+            />
             {t(r === 'customer' ? 'respCustomer' : r === 'factory' ? 'respFactory' : 'respShared')}
           </label>
         ))}
