@@ -48,6 +48,7 @@ export const ACCESS_MATRIX: Record<string, AccessRule> = {
   'DELETE /api/auth/tokens/{id}': { who: STAFF },
   'GET /api/config': { who: 'anyone' },
   'GET /api/dev/mail': { who: ['admin'] },
+  'POST /api/admin/reconcile': { who: ['admin'] },
   // users
   'GET /api/users': { who: ['admin', 'manager'] },
   'POST /api/users': { who: ['admin'] },

@@ -31,6 +31,8 @@ import { startTemporalDevServer } from '../temporal-dev';
 import { ensureUiBuilt, uiStatic } from './ui-static';
 import { ensureRmaRoutineSchedules } from '../../services/rma/schedules';
 import { loadWorkingCalendar } from '../../services/rma/calendar-config';
+import { reconcileProjections, type ReconcileReport } from '../temporal/reconcile';
+import { createReconcileRouter } from './reconcile-router';
 
 /** What to run in this process; everything by default (the embedded, one-process mode). */
 export interface PlatformOptions {
@@ -55,6 +57,8 @@ export interface PlatformOptions {
   db?: Db;
   /** Serve the admin UI and customer portal (built on first start); default: when all services run. */
   ui?: boolean;
+  /** Run the reconcile pass once the workers are up (default: when this process runs workers). */
+  reconcile?: boolean;
 }
 
 /** A running platform: the URLs it printed and how to stop it. */
@@ -74,6 +78,8 @@ export interface RunningPlatform {
   workers: TaskQueue[];
   /** The loopback metrics listener's URL, when METRICS_PORT is set. */
   metricsUrl?: string;
+  /** The start-up reconcile pass (in the background after ready; undefined when it does not run here). */
+  reconciled?: Promise<ReconcileReport>;
   stop(): Promise<void>;
 }
 
@@ -235,6 +241,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const routers = serviceNames.map((name) => (available.get(name) as RouterFactory)(deps));
     for (const factory of options.extraRouters ?? []) routers.push(factory(deps));
     if (mailCatcher) routers.push(createDevMailRouter({ db, openapi }));
+    if (serviceNames.length)
+      routers.push(createReconcileRouter({ db, client: temporalConnections.client, logger, openapi }));
 
     const healthChecks: HealthCheck[] = [
       { name: 'database', check: async () => void (await sql`select 1`.execute(db)) },
@@ -279,6 +287,16 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     });
     ready = true;
 
+    // Rows a crash left behind their workflows are set right now rather than when the lost activity is retried.
+    // In the background: queries need the workers, which are up, and readiness must not wait on every open case.
+    let reconciled: Promise<ReconcileReport> | undefined;
+    if (options.reconcile ?? workers.length > 0) {
+      reconciled = reconcileProjections({ db, client: temporalConnections.client, logger });
+      reconciled.catch((err: unknown) => logger.error({ err }, 'the start-up reconcile pass failed'));
+      const pass = reconciled;
+      cleanups.push(async () => void (await pass.catch(() => undefined)));
+    }
+
     return {
       url: server.url,
       port: server.port,
@@ -291,6 +309,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       services: serviceNames,
       workers: workers.map((w) => w.queue),
       metricsUrl,
+      reconciled,
       stop: stopAll,
     };
   } catch (error) {
