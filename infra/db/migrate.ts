@@ -14,6 +14,7 @@ import * as rmaDepartment from './migrations/2026-11-29T1900-rma-department';
 import * as typedStatuses from './migrations/2026-11-29T1950-typed-statuses';
 import * as taskAssignee from './migrations/2026-11-29T2030-task-assignee';
 import * as apiTokenLifetime from './migrations/2026-11-29T2040-api-token-lifetime';
+import * as taskInboxColumns from './migrations/2026-11-30T0100-task-inbox-columns';
 
 // A static list (not a folder scan) so migrations load the same under tsx, jest and a bundler.
 // Append new migrations here; never edit one that has landed.
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T1950-typed-statuses': typedStatuses,
   '2026-11-29T2030-task-assignee': taskAssignee,
   '2026-11-29T2040-api-token-lifetime': apiTokenLifetime,
+  '2026-11-30T0100-task-inbox-columns': taskInboxColumns,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -431,6 +431,11 @@ export interface TasksTable {
   /** Who claimed the task or was assigned it (one person of its role); null while anyone of the role may take it. */
   assignee_id: Generated<string | null>;
   assigned_at: Generated<Date | null>;
+  /** Kept on the task when it opens so the inbox sorts and searches the tasks table alone. */
+  case_reference: Generated<string | null>;
+  customer_name: Generated<string | null>;
+  /** What is outstanding on a payment, else the order's or the quote's total when the task opened. */
+  amount_minor: Generated<number | null>;
 }
 
 export interface OutboxTable {

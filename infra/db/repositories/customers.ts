@@ -54,6 +54,9 @@ export async function updateCustomer(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  // The inbox keeps the customer's name on each task (to sort and search without a join).
+  if (after.name !== before.name)
+    await db.updateTable('tasks').set({ customer_name: after.name }).where('customer_id', '=', id).execute();
   return { before, after };
 }
 

@@ -63,6 +63,35 @@ export function toTask(row: TaskRow): Task {
 }
 
 /**
+ * What the inbox sorts and searches by, read from the task's case as it opens: the case reference, the customer's
+ * name, and the amount at stake (what is outstanding on a payment, else the order's or the quote's total).
+ */
+function inboxColumns(input: OpenTaskInput) {
+  const caseTable = { quote: 'quotes', order: 'orders', rma: 'rma_cases' }[input.caseType];
+  const outstanding = input.payload?.outstandingMinor;
+  return {
+    case_reference: caseTable
+      ? sql<string | null>`(select reference from ${sql.table(caseTable)} where id::text = ${input.caseId})`
+      : input.caseType === 'customer' && input.customerId
+        ? sql<string | null>`(select code from customers where id = ${input.customerId})`
+        : null,
+    customer_name: input.customerId
+      ? sql<string | null>`(select name from customers where id = ${input.customerId})`
+      : null,
+    amount_minor:
+      typeof outstanding === 'number'
+        ? outstanding
+        : input.caseType === 'order'
+          ? sql<number | null>`(select total_cents from orders where id::text = ${input.caseId})`
+          : input.caseType === 'quote'
+            ? sql<number | null>`(select qr.total_cents from quotes q
+                join quote_revisions qr on qr.quote_id = q.id and qr.revision = q.current_revision
+                where q.id::text = ${input.caseId})`
+            : null,
+  };
+}
+
+/**
  * Opens the task of (workflowId, step), or returns the one already there: an activity retried after a crash
  * must not open a second task.
  */
@@ -82,6 +111,7 @@ export async function openTask(db: DbOrTrx, input: OpenTaskInput): Promise<{ tas
       due_at: input.dueAt ?? null,
       remind_at: input.remindAt ?? null,
       escalate_at: input.escalateAt ?? null,
+      ...inboxColumns(input),
     })
     .onConflict((oc) => oc.columns(['workflow_id', 'step']).doNothing())
     .returningAll()
@@ -246,12 +276,16 @@ export interface InboxTask extends Task {
 const SORT_SQL: Record<InboxSort, string> = {
   due: 't.due_at',
   created: 't.created_at',
-  customer: 'c.name',
-  amount: 'amount_minor',
-  reference: 'case_reference',
+  customer: 't.customer_name',
+  amount: 't.amount_minor',
+  reference: 't.case_reference',
 };
 
-/** One page of the inbox and how many tasks match in all, sorted and searched by the database. */
+/**
+ * One page of the inbox and how many tasks match in all, sorted and searched by the database. The tasks table
+ * answers the filter, the search and the order alone (the case reference, customer name and amount are kept on the
+ * task, see `inboxColumns`); only the page's rows are joined, for the assignee's name and the current amount.
+ */
 export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<{ tasks: InboxTask[]; total: number }> {
   const where = [sql`true`];
   if (filter.roles) where.push(filter.roles.length ? sql`t.role in (${sql.join([...filter.roles])})` : sql`false`);
@@ -267,59 +301,29 @@ export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<
   else if (filter.assignee) where.push(sql`t.assignee_id = ${filter.assignee}`);
   if (filter.search?.trim()) {
     const like = `%${filter.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(
-      sql`(t.title ilike ${like} or coalesce(q.reference, o.reference, r.reference) ilike ${like} or c.name ilike ${like})`,
-    );
+    where.push(sql`(t.title ilike ${like} or t.case_reference ilike ${like} or t.customer_name ilike ${like})`);
   }
   const dir = filter.dir === 'desc' ? sql`desc` : sql`asc`;
-  const sort = filter.sort ?? 'due';
-  const order = sql`order by ${sql.raw(SORT_SQL[sort])} ${dir} nulls last, t.created_at asc, t.id asc`;
-  const page = sql`limit ${filter.limit ?? 50} offset ${filter.offset ?? 0}`;
+  const order = sql`order by ${sql.raw(SORT_SQL[filter.sort ?? 'due'])} ${dir} nulls last, t.created_at asc, t.id asc`;
   const matching = sql`tasks t where ${sql.join(where, sql` and `)}`;
-  // When neither the search nor the order reads a joined name, the tasks table is sorted and paged alone and only
-  // the page's rows are joined (the inbox's usual request); otherwise every matching row is joined first.
-  const tasksAlone = !filter.search?.trim() && (sort === 'due' || sort === 'created');
-  const source = tasksAlone ? sql`(select t.* from ${matching} ${order} ${page}) t` : sql`tasks t`;
-  // What the inbox shows beside a task; each join finds at most one row, so joining never changes a count.
-  const caseJoins = sql`
-    left join customers c on c.id = t.customer_id
+  const rows = await sql<TaskRow & { amount_now: string | number | null; assignee_name: string | null }>`
+    select t.*,
+      coalesce((t.payload->>'outstandingMinor')::bigint, o.total_cents, qr.total_cents, t.amount_minor) as amount_now,
+      u.display_name as assignee_name
+    from (select t.* from ${matching} ${order} limit ${filter.limit ?? 50} offset ${filter.offset ?? 0}) t
     left join quotes q on t.case_type = 'quote' and q.id::text = t.case_id
     left join quote_revisions qr on qr.quote_id = q.id and qr.revision = q.current_revision
     left join orders o on t.case_type = 'order' and o.id::text = t.case_id
-    left join rma_cases r on t.case_type = 'rma' and r.id::text = t.case_id
-    left join users u on u.id = t.assignee_id`;
-  const rows = await sql<
-    TaskRow & {
-      case_reference: string | null;
-      customer_name: string | null;
-      amount_minor: string | number | null;
-      assignee_id: string | null;
-      assignee_name: string | null;
-      assigned_at: Date | null;
-    }
-  >`
-    select t.*,
-      coalesce(q.reference, o.reference, r.reference, case when t.case_type = 'customer' then c.code end) as case_reference,
-      c.name as customer_name,
-      coalesce((t.payload->>'outstandingMinor')::bigint, o.total_cents, qr.total_cents) as amount_minor,
-      u.display_name as assignee_name
-    from ${source} ${caseJoins}
-    ${tasksAlone ? sql`` : sql`where ${sql.join(where, sql` and `)}`}
-    ${order}
-    ${tasksAlone ? sql`` : page}`.execute(db);
-  // The total needs the joins only when the search reads the joined names; otherwise the tasks table answers alone.
-  const count = filter.search?.trim()
-    ? await sql<{
-        n: string | number;
-      }>`select count(*) as n from tasks t ${caseJoins} where ${sql.join(where, sql` and `)}`.execute(db)
-    : await sql<{ n: string | number }>`select count(*) as n from ${matching}`.execute(db);
+    left join users u on u.id = t.assignee_id
+    ${order}`.execute(db);
+  const count = await sql<{ n: string | number }>`select count(*) as n from ${matching}`.execute(db);
   return {
     total: Number(count.rows[0]?.n ?? 0),
     tasks: rows.rows.map((row) => ({
       ...toTask(row),
       caseReference: row.case_reference,
       customerName: row.customer_name,
-      amountMinor: row.amount_minor === null ? null : Number(row.amount_minor),
+      amountMinor: row.amount_now === null ? null : Number(row.amount_now),
       assigneeId: row.assignee_id,
       assigneeName: row.assignee_name,
       assignedAt: row.assigned_at ? new Date(row.assigned_at) : null,
