@@ -67,6 +67,8 @@ export const ACCESS_MATRIX: Record<string, AccessRule> = {
   'GET /api/customers/{id}': { who: 'signed-in', records: 'customer' },
   'POST /api/customers/{id}/audit/visit': { who: ['sales', 'sales_manager'] },
   'POST /api/customers/{id}/audit/result': { who: ['sales', 'sales_manager'] },
+  'POST /api/customers/{id}/audit/visit/reschedule': { who: ['sales', 'sales_manager'] },
+  'POST /api/customers/{id}/audit/reaudit': { who: ['sales_manager', 'manager'] },
   'POST /api/customers/{id}/corrective-actions/{actionId}/done': { who: ['qa', 'sales', 'manager'] },
   'PUT /api/customers/{id}/payment-terms': { who: ['finance', 'sales_manager', 'manager'] },
   'POST /api/customers/{id}/payment-terms/{requestId}/decision': { who: ['manager'] },

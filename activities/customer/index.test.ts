@@ -87,4 +87,29 @@ describe.each(TEST_DB_KINDS)('customer-flow activities on %s', (kind) => {
       (await auditRepo.listAudit(t.db, 'customer', customerId)).filter((a) => a.action === 'customer.payment_terms'),
     ).toHaveLength(1);
   });
+
+  it('mails the customer’s users and contacts once per address, however often it is retried', async () => {
+    await customersRepo.addContact(t.db, {
+      customer_id: customerId,
+      name: 'Ann',
+      email: 'ann@acme.test',
+      phone: null,
+      is_primary: true,
+    });
+    const mail = {
+      idempotencyKey: `customer:${customerId}:record-audit-result:visit-moved`,
+      customerId,
+      subject: 'Your audit visit moves',
+      text: 'moved',
+      template: 'audit-visit-moved',
+    };
+    expect(await acts.mailCustomerContacts(mail)).toEqual({ recipients: ['ann@acme.test'] });
+    await acts.mailCustomerContacts(mail);
+    const queued = await t.db
+      .selectFrom('outbox')
+      .select('to_address')
+      .where('idempotency_key', 'like', `${mail.idempotencyKey}:%`)
+      .execute();
+    expect(queued).toEqual([{ to_address: 'ann@acme.test' }]);
+  });
 });

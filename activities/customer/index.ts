@@ -9,9 +9,12 @@ import {
   addCorrectiveAction,
   closeCorrectiveAction,
   getCustomer,
+  listContacts,
   recordFactoryAudit,
   updateCustomer,
 } from '../../infra/db/repositories/customers';
+import { enqueueMail } from '../../infra/db/repositories/outbox';
+import { listCustomerUsers } from '../../infra/db/repositories/users';
 import { customerRecordStatus, type AuditResult, type OnboardingStatus } from '../../domain/customer/onboarding';
 import type { PaymentTerms } from '../../domain/customer/payment-terms';
 import type { CustomerActor } from '../../domain/customer/contract';
@@ -122,6 +125,35 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
         });
         return { auditId: audit.id, correctiveActionIds: ids };
       });
+    },
+
+    /**
+     * Mails the customer: its portal users and its contacts (a customer registered by sales often has only a contact,
+     * and the contact is who arranges the audit). One outbox row per address, keyed, so a retry sends nothing twice.
+     */
+    async mailCustomerContacts(input: {
+      idempotencyKey: string;
+      customerId: string;
+      subject: string;
+      text: string;
+      template: string;
+    }): Promise<{ recipients: string[] }> {
+      const users = await listCustomerUsers(db, input.customerId);
+      const contacts = await listContacts(db, input.customerId);
+      const emails = [
+        ...new Set([...users.map((u) => u.email), ...contacts.flatMap((c) => (c.email ? [c.email] : []))]),
+      ];
+      await db.transaction().execute(async (trx) => {
+        for (const to of emails)
+          await enqueueMail(trx, {
+            idempotencyKey: `${input.idempotencyKey}:${to}`,
+            to,
+            subject: input.subject,
+            text: input.text,
+            template: input.template,
+          });
+      });
+      return { recipients: emails };
     },
 
     /** Marks an open corrective action overdue (a no-op once it is done). */

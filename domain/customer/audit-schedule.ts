@@ -51,3 +51,13 @@ export function auditVisitReminderAt(visitOn: string, utcOffsetHours: number = F
 export function auditResultDueAt(visitOn: string, utcOffsetHours: number = FACTORY_UTC_OFFSET_HOURS): number {
   return correctiveActionDeadline(visitOn, utcOffsetHours);
 }
+
+/**
+ * A failed audit may be redone once the findings had time to be fixed: the sales manager can ask for a re-audit
+ * from 30 days after the failed result was recorded (a real fix — ESD control, MSD storage, calibration — takes
+ * weeks; a re-audit the week after only repeats the finding). The seeds say nothing; README "Quotes and customers".
+ */
+export const REAUDIT_AFTER_DAYS = 30;
+
+/** How long the re-audit stays on offer after it opens; then the onboarding ends rejected for good. */
+export const REAUDIT_OFFER_DAYS = 365;

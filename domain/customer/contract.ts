@@ -72,6 +72,10 @@ export interface CustomerOnboardingState {
   openTasks: { step: string; kind: string; role: string; taskId: string | null; dueAt: string | null }[];
   deadlines: { visitReminderAt: string | null; resultDueAt: string | null };
   decisions: CustomerDecisionRecord[];
+  /** After a failed audit: the day (YYYY-MM-DD, factory time) from which a re-audit may be requested. */
+  reauditFrom?: string | null;
+  /** The audit round: 1, then 2 after the first re-audit, … */
+  auditRound?: number;
 }
 
 /** The onboarding workflow's state query. */
@@ -83,7 +87,16 @@ export const customerSteps = {
   recordAuditResult: 'record-audit-result',
   correctiveAction: (actionId: string) => `corrective-action-${actionId}`,
   approvePaymentTerms: 'approve-payment-terms',
+  requestReaudit: 'request-reaudit',
 } as const;
+
+/**
+ * The step name of the n-th task of one step (a moved visit, a re-audit): the first keeps the plain name, so the
+ * steps of workflows started before re-audits and moved visits existed stay the same.
+ */
+export function nthStep(step: string, n: number): string {
+  return n <= 1 ? step : `${step}-${n}`;
+}
 
 /** Task kind names of the customer context (schemas in ./task-kinds). */
 export const CUSTOMER_TASK_KIND_NAMES = {
@@ -91,6 +104,7 @@ export const CUSTOMER_TASK_KIND_NAMES = {
   recordAuditResult: 'customer-audit-result',
   correctiveAction: 'customer-corrective-action',
   approvePaymentTerms: 'customer-payment-terms-approval',
+  requestReaudit: 'customer-reaudit',
 } as const;
 
 /** Input of the payment-terms approval workflow. */

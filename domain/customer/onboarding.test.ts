@@ -23,6 +23,10 @@ describe('nextOnboardingStatus', () => {
     ['corrective_actions', { type: 'rejected_by_manager' }, 'rejected'],
     ['approved', { type: 'audit_scheduled', visitOn: '2026-12-01' }, 'refused'],
     ['rejected', { type: 'corrective_actions_closed' }, 'refused'],
+    // A failed audit may be redone: the customer goes back to registered and is audited again.
+    ['rejected', { type: 'reaudit_requested' }, 'registered'],
+    ['approved', { type: 'reaudit_requested' }, 'refused'],
+    ['audit_scheduled', { type: 'reaudit_requested' }, 'refused'],
   ];
   it.each(cases)('%s + %o → %s', (status, event, expected) => {
     const r = nextOnboardingStatus(status, event);

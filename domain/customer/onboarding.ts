@@ -16,9 +16,13 @@ export type OnboardingEvent =
   | { type: 'audit_scheduled'; visitOn: string }
   | { type: 'audit_recorded'; result: AuditResult; correctiveActions: number }
   | { type: 'corrective_actions_closed' }
-  | { type: 'rejected_by_manager' };
+  | { type: 'rejected_by_manager' }
+  | { type: 'reaudit_requested' };
 
-/** Terminal statuses: the onboarding workflow ends there. */
+/**
+ * Terminal statuses: the onboarding workflow ends there — except that a customer whose audit failed may be audited
+ * again (`reaudit_requested` takes `rejected` back to `registered`).
+ */
 export const FINAL_ONBOARDING_STATUSES: readonly OnboardingStatus[] = ['approved', 'rejected'];
 
 /** The outcome of applying an event: the next status, or why the event is not allowed now. */
@@ -26,6 +30,8 @@ export type TransitionResult = { ok: true; status: OnboardingStatus } | { ok: fa
 
 /** Applies `event` to `status`; an event that does not fit the status is refused with a reason (never dropped). */
 export function nextOnboardingStatus(status: OnboardingStatus, event: OnboardingEvent): TransitionResult {
+  if (event.type === 'reaudit_requested')
+    return status === 'rejected' ? { ok: true, status: 'registered' } : refuse(status, event.type);
   if (FINAL_ONBOARDING_STATUSES.includes(status)) {
     return { ok: false, reason: `onboarding is already ${status}` };
   }

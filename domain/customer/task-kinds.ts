@@ -12,11 +12,15 @@ export const scheduleAuditTaskKind = defineTaskKind({
   data: z.object({ visitOn: planDate(), comment: multilineText({ max: 2000 }).optional() }).strict(),
 });
 
-/** Sales records the auditors' result; a conditional result lists corrective actions with due dates. */
+/**
+ * Sales records the auditors' result; a conditional result lists corrective actions with due dates. Until then the
+ * visit can be moved (`reschedule` with the new `visitOn` and a reason): the customer is e-mailed the new date and a
+ * new result task opens for it.
+ */
 export const recordAuditResultTaskKind = defineTaskKind({
   kind: CUSTOMER_TASK_KIND_NAMES.recordAuditResult,
-  description: "Record the result of the customer's factory audit",
-  decisions: ['pass', 'conditional', 'fail'],
+  description: "Record the result of the customer's factory audit, or move the visit to another day",
+  decisions: ['pass', 'conditional', 'fail', 'reschedule'],
   data: z
     .object({
       auditors: text({ max: 500 }).optional(),
@@ -25,8 +29,30 @@ export const recordAuditResultTaskKind = defineTaskKind({
         .array(z.object({ description: multilineText({ min: 1, max: 1000 }), dueOn: planDate() }).strict())
         .max(50)
         .optional(),
+      visitOn: planDate().optional(),
+      reason: multilineText({ min: 1, max: 2000 }).optional(),
     })
     .strict(),
+  alsoAllowed: ['sales_manager'],
+  check: (data, _payload, decision) => {
+    if (decision === 'reschedule') {
+      if (!data.visitOn) return { field: 'visitOn', message: 'moving the visit needs the new date' };
+      if (!data.reason) return { field: 'reason', message: 'say why the visit moves (the customer is told)' };
+      const extra = (['auditors', 'notes', 'correctiveActions'] as const).find((f) => data[f] !== undefined);
+      return extra && { field: extra, message: 'a moved visit has no result yet' };
+    }
+    if (data.visitOn !== undefined) return { field: 'visitOn', message: 'only a moved visit has a new date' };
+    return undefined;
+  },
+});
+
+/** After a failed audit (and the minimum interval), the sales manager asks for the customer to audit us again. */
+export const requestReauditTaskKind = defineTaskKind({
+  kind: CUSTOMER_TASK_KIND_NAMES.requestReaudit,
+  description: 'Ask for a new factory audit after a failed one, saying what was fixed',
+  decisions: ['request'],
+  data: z.object({ reason: multilineText({ min: 1, max: 2000 }) }).strict(),
+  alsoAllowed: ['manager'],
 });
 
 /** Someone at the factory reports a corrective action done. */
@@ -52,4 +78,5 @@ export const CUSTOMER_TASK_KINDS: readonly TaskKind[] = [
   recordAuditResultTaskKind,
   correctiveActionTaskKind,
   approvePaymentTermsTaskKind,
+  requestReauditTaskKind,
 ];

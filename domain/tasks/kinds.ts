@@ -15,9 +15,14 @@ export interface TaskKind<D extends string = string, S extends z.ZodType = z.Zod
   alsoAllowed?: readonly Role[];
   /**
    * Rules between the data and what the workflow put in the task's payload (counts that must add up to what was
-   * received, …): the field (under `data`) and why, or undefined when the data may stand. Refused with 422.
+   * received, …), and between the data and the decision: the field (under `data`) and why, or undefined when the
+   * data may stand. Refused with 422.
    */
-  check?: (data: z.infer<S>, payload: Record<string, unknown>) => { field: string; message: string } | undefined;
+  check?: (
+    data: z.infer<S>,
+    payload: Record<string, unknown>,
+    decision: string,
+  ) => { field: string; message: string } | undefined;
 }
 
 /** Declares a task kind (identity function that keeps the literal types). */

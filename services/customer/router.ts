@@ -12,7 +12,7 @@ import type { ServiceDeps } from '../../infra/http/service-deps';
 import { validate } from '../../infra/http/validate';
 import { AUTHENTICATED, errorResponses } from '../../infra/http/openapi';
 import { actorOf, assertCustomerAccess, requireAuth, requireRole } from '../../infra/auth/middleware';
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../../infra/http/errors';
+import { AppError, BusinessRuleError, ConflictError, NotFoundError, ValidationError } from '../../infra/http/errors';
 import { isUniqueViolation } from '../../infra/db/errors';
 import {
   addContact,
@@ -31,6 +31,7 @@ import {
   CUSTOMER_TASK_QUEUE,
   PAYMENT_TERMS_WORKFLOW_TYPE,
   customerOnboardingStateQuery,
+  CUSTOMER_TASK_KIND_NAMES,
   customerSteps,
   customerWorkflowId,
   paymentTermsWorkflowId,
@@ -39,7 +40,8 @@ import {
   type PaymentTermsApprovalInput,
 } from '../../domain/customer/contract';
 import { planPaymentTerms } from '../../domain/customer/payment-terms';
-import { completeOpenStep } from '../tasks/complete-task';
+import { listTasks } from '../../infra/db/repositories/tasks';
+import { completeOpenStep, completeTask } from '../tasks/complete-task';
 
 export const RegisterCustomerRequest = z
   .object({
@@ -69,6 +71,15 @@ export const AuditVisitRequest = z
   .object({ visitOn: planDate(), comment: multilineText({ max: 2000 }).optional() })
   .strict()
   .meta({ id: 'AuditVisit' });
+export const RescheduleVisitRequest = z
+  .object({ visitOn: planDate(), reason: multilineText({ min: 1, max: 2000 }) })
+  .strict()
+  .meta({ id: 'RescheduleAuditVisit' });
+export type RescheduleVisitRequest = z.infer<typeof RescheduleVisitRequest>;
+export const ReauditRequest = z
+  .object({ reason: multilineText({ min: 1, max: 2000 }) })
+  .strict()
+  .meta({ id: 'ReauditRequest' });
 export const AuditResultRequest = z
   .object({
     result: z.enum(['pass', 'conditional', 'fail']),
@@ -131,6 +142,36 @@ export function createRouter(deps: ServiceDeps): Router {
     if (!customer) throw new NotFoundError('customer');
     assertCustomerAccess(actorOf(req), customer.id, 'customer');
     return customer;
+  }
+
+  /**
+   * Completes the customer's open audit task of `kind`. The audit's steps are numbered once a visit moves or the
+   * customer audits again (`record-audit-result-2`), so the endpoint finds the task by kind; 409 when none is open.
+   */
+  async function completeAuditTask(
+    req: Parameters<typeof actorOf>[0],
+    customerId: string,
+    kind: string,
+    decision: string,
+    data: Record<string, unknown>,
+  ) {
+    const [task] = await listTasks(db, {
+      workflowId: customerWorkflowId(customerId),
+      kind,
+      status: 'open',
+      limit: 1,
+    });
+    if (!task) throw new ConflictError(`no ${kind.replace(/-/g, ' ')} task is open for this customer`);
+    return completeTask(deps, actorOf(req), task, decision, data);
+  }
+
+  async function onboardingOf(customerId: string): Promise<CustomerOnboardingState | null> {
+    try {
+      return await deps.temporal.workflow.getHandle(customerWorkflowId(customerId)).query(customerOnboardingStateQuery);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) deps.logger.warn({ err: error }, 'onboarding query failed');
+      return null;
+    }
   }
 
   router.post(
@@ -208,14 +249,7 @@ export function createRouter(deps: ServiceDeps): Router {
     const customer = await customerFor(req, (req.params as { id: string }).id);
     const audits = await listFactoryAudits(db, customer.id);
     const actions = (await Promise.all(audits.map((a) => listCorrectiveActions(db, a.id)))).flat();
-    let onboarding: CustomerOnboardingState | null = null;
-    try {
-      onboarding = await deps.temporal.workflow
-        .getHandle(customerWorkflowId(customer.id))
-        .query(customerOnboardingStateQuery);
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) deps.logger.warn({ err: error }, 'onboarding query failed');
-    }
+    const onboarding = await onboardingOf(customer.id);
     if (actorOf(req).role === 'customer') {
       // An explicit customer view: their company, contacts and the audit's outcome — no approver ids, notes or routing.
       res.json({
@@ -283,15 +317,60 @@ export function createRouter(deps: ServiceDeps): Router {
     validate({ params: CustomerIdParams, body: AuditVisitRequest }),
     async (req, res) => {
       const customer = await customerFor(req, (req.params as { id: string }).id);
-      const task = await completeOpenStep(
-        deps,
-        actorOf(req),
-        customerWorkflowId(customer.id),
-        customerSteps.scheduleAudit,
+      const task = await completeAuditTask(
+        req,
+        customer.id,
+        CUSTOMER_TASK_KIND_NAMES.scheduleAudit,
         'schedule',
         req.body as Record<string, unknown>,
       );
       res.json({ customerId: customer.id, step: task.step, decision: task.decision, data: task.data });
+    },
+  );
+
+  // Moving an agreed visit (until its result is recorded): the same people who agree visits; the workflow mails the
+  // customer the new date and reminds sales on the new day's clock.
+  router.post(
+    '/customers/:id/audit/visit/reschedule',
+    requireRole('sales', 'sales_manager'),
+    validate({ params: CustomerIdParams, body: RescheduleVisitRequest }),
+    async (req, res) => {
+      const customer = await customerFor(req, (req.params as { id: string }).id);
+      const body = req.body as RescheduleVisitRequest;
+      const task = await completeAuditTask(
+        req,
+        customer.id,
+        CUSTOMER_TASK_KIND_NAMES.recordAuditResult,
+        'reschedule',
+        body,
+      );
+      res.json({ customerId: customer.id, step: task.step, decision: task.decision, visitOn: body.visitOn });
+    },
+  );
+
+  // A re-audit after a failed audit: the sales manager (or a manager) asks, saying what was fixed, from the day the
+  // workflow offers it (30 days after the failure).
+  router.post(
+    '/customers/:id/audit/reaudit',
+    requireRole('sales_manager', 'manager'),
+    validate({ params: CustomerIdParams, body: ReauditRequest }),
+    async (req, res) => {
+      const customer = await customerFor(req, (req.params as { id: string }).id);
+      const onboarding = await onboardingOf(customer.id);
+      if (onboarding?.status === 'rejected' && onboarding.reauditFrom)
+        throw new BusinessRuleError(
+          `a re-audit may be requested from ${onboarding.reauditFrom} (30 days after the failed audit)`,
+        );
+      if (onboarding && onboarding.status !== 'rejected')
+        throw new ConflictError(`only a failed audit is redone; onboarding is ${onboarding.status.replace(/_/g, ' ')}`);
+      const task = await completeAuditTask(
+        req,
+        customer.id,
+        CUSTOMER_TASK_KIND_NAMES.requestReaudit,
+        'request',
+        req.body as Record<string, unknown>,
+      );
+      res.json({ customerId: customer.id, step: task.step, decision: task.decision });
     },
   );
 
@@ -313,14 +392,7 @@ export function createRouter(deps: ServiceDeps): Router {
           'correctiveActions',
         );
       const { result, ...data } = body;
-      const task = await completeOpenStep(
-        deps,
-        actorOf(req),
-        customerWorkflowId(customer.id),
-        customerSteps.recordAuditResult,
-        result,
-        data,
-      );
+      const task = await completeAuditTask(req, customer.id, CUSTOMER_TASK_KIND_NAMES.recordAuditResult, result, data);
       res.json({ customerId: customer.id, step: task.step, decision: task.decision });
     },
   );
@@ -447,6 +519,20 @@ function registerOpenApi({ openapi }: ServiceDeps): void {
       "Agree the date of the customer's audit visit (sales)",
       { params: CustomerIdParams, body: body(AuditVisitRequest) },
       { ...ok('Scheduled'), ...errorResponses(400, 401, 403, 404, 409) },
+    ],
+    [
+      'post',
+      '/api/customers/{id}/audit/visit/reschedule',
+      'Move the agreed audit visit to another day before its result (sales); the customer is e-mailed the new date',
+      { params: CustomerIdParams, body: body(RescheduleVisitRequest) },
+      { ...ok('Moved'), ...errorResponses(400, 401, 403, 404, 409) },
+    ],
+    [
+      'post',
+      '/api/customers/{id}/audit/reaudit',
+      'Ask for a new audit after a failed one, saying what was fixed (sales manager; from 30 days after the failure)',
+      { params: CustomerIdParams, body: body(ReauditRequest) },
+      { ...ok('Requested'), ...errorResponses(400, 401, 403, 404, 409, 422) },
     ],
     [
       'post',

@@ -41,7 +41,7 @@ export async function completeTask(
   if (!parsed.success)
     throw new ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: ['data', ...issue.path] })));
   const clean = (parsed.data ?? {}) as Record<string, unknown>;
-  const problem = kind.check?.(clean, task.payload ?? {});
+  const problem = kind.check?.(clean, task.payload ?? {}, decision);
   if (problem) throw new BusinessRuleError(`data.${problem.field}: ${problem.message}`, `data.${problem.field}`);
   const completedAt = new Date();
 

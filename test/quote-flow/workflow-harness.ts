@@ -81,6 +81,7 @@ export function activityDoubles(recorder: Recorder) {
     })),
     markCorrectiveActionOverdue: recording<In>(recorder, 'markCorrectiveActionOverdue', () => undefined),
     closeCorrectiveAction: recording<In>(recorder, 'closeCorrectiveAction', () => undefined),
+    mailCustomerContacts: recording<In>(recorder, 'mailCustomerContacts', () => ({ recipients: ['buyer@demo.local'] })),
     applyPaymentTerms: recording<In>(recorder, 'applyPaymentTerms', () => undefined),
   };
 }

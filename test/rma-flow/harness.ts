@@ -177,7 +177,7 @@ export async function createRmaHarness(dbKind: TestDbKind = 'pglite'): Promise<R
       if (!kind) throw new Error(`unknown kind ${task.kind}`);
       const parsedData = kind.data.parse(data) as Record<string, unknown>;
       // The same cross-checks as the API (counts against what the workflow counted).
-      const problem = kind.check?.(parsedData, task.payload ?? {});
+      const problem = kind.check?.(parsedData, task.payload ?? {}, decision);
       if (problem) throw new Error(`data.${problem.field}: ${problem.message}`);
       const user = as ?? users[task.role];
       // Four eyes, as the API checks it: the person a task names as the requester cannot decide it.

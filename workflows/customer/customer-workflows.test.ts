@@ -90,7 +90,7 @@ describe('customerOnboardingWorkflow', () => {
     ]);
   });
 
-  it('audit fail → rejected', async () => {
+  it('audit fail → rejected; no re-audit asked within the year → the onboarding ends rejected', async () => {
     const { id, handle } = await startOnboarding(true);
     await taskOpen(handle, 'schedule-audit');
     await handle.signal(
@@ -102,8 +102,101 @@ describe('customerOnboardingWorkflow', () => {
       taskCompletedSignal,
       completion('record-audit-result', 'fail', { notes: 'no ESD control' }, 'sales'),
     );
+    // result() lets time run: 30 days to the re-audit offer, which is withdrawn a year later.
     expect(await handle.result()).toEqual({ status: 'rejected' });
     expect(h.recorder.of(id, 'projectOnboarding').at(-1)).toMatchObject({ onboarding: 'rejected' });
+    expect(h.recorder.of(id, 'openTask', (i) => i.step === 'request-reaudit')).toEqual([
+      expect.objectContaining({ role: 'sales_manager', kind: 'customer-reaudit' }),
+    ]);
+    expect(h.recorder.of(id, 'closeTask').at(-1)).toEqual({ step: 'request-reaudit', status: 'cancelled' });
+  });
+
+  it('audit fail → after 30 days the sales manager asks for a re-audit → a new visit → pass → approved', async () => {
+    const { id, handle } = await startOnboarding(true);
+    await taskOpen(handle, 'schedule-audit');
+    const firstVisit = await dayFromNow(1);
+    await handle.signal(
+      taskCompletedSignal,
+      completion('schedule-audit', 'schedule', { visitOn: firstVisit }, 'sales'),
+    );
+    await taskOpen(handle, 'record-audit-result');
+    const failedAt = await h.env.currentTimeMs();
+    await handle.signal(
+      taskCompletedSignal,
+      completion('record-audit-result', 'fail', { notes: 'no ESD control' }, 'sales'),
+    );
+    const waiting = await eventually(async () => {
+      const state = await handle.query(customerOnboardingStateQuery);
+      expect(state).toMatchObject({ status: 'rejected', step: 'awaiting-reaudit', openTasks: [] });
+      return state;
+    });
+    // The earliest day in factory time (UTC+8), 30 days after the failed result.
+    expect(waiting.reauditFrom).toBe(new Date(failedAt + 30 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10));
+    await h.env.sleep('29d');
+    expect(h.recorder.of(id, 'openTask', (i) => i.step === 'request-reaudit')).toHaveLength(0);
+    await h.env.sleep('1d');
+    await taskOpen(handle, 'request-reaudit');
+    expect(h.recorder.of(id, 'openTask', (i) => i.step === 'request-reaudit')).toEqual([
+      expect.objectContaining({ role: 'sales_manager', kind: 'customer-reaudit' }),
+    ]);
+    await handle.signal(
+      taskCompletedSignal,
+      completion('request-reaudit', 'request', { reason: 'ESD floor and wrist straps installed' }, 'sales_manager'),
+    );
+    const round2 = await taskOpen(handle, 'schedule-audit-2');
+    expect(round2).toMatchObject({ status: 'registered', auditRound: 2, visitOn: null, auditResult: null });
+    expect(h.recorder.of(id, 'projectOnboarding').at(-1)).toMatchObject({ onboarding: 'registered' });
+
+    const secondVisit = await dayFromNow(3);
+    await handle.signal(
+      taskCompletedSignal,
+      completion('schedule-audit-2', 'schedule', { visitOn: secondVisit }, 'sales'),
+    );
+    await taskOpen(handle, 'record-audit-result-2');
+    await handle.signal(taskCompletedSignal, completion('record-audit-result-2', 'pass', {}, 'sales'));
+    expect(await handle.result()).toEqual({ status: 'approved' });
+    expect(h.recorder.of(id, 'recordAudit').map((a) => [a.visitOn, a.result])).toEqual([
+      [firstVisit, 'fail'],
+      [secondVisit, 'pass'],
+    ]);
+  });
+
+  it('a visit moved before its result: the customer is mailed the new date and the result task follows it', async () => {
+    const { id, customerId, handle } = await startOnboarding(true);
+    await taskOpen(handle, 'schedule-audit');
+    const planned = await dayFromNow(2);
+    await handle.signal(taskCompletedSignal, completion('schedule-audit', 'schedule', { visitOn: planned }, 'sales'));
+    await taskOpen(handle, 'record-audit-result');
+    const moved = await dayFromNow(9);
+    await handle.signal(
+      taskCompletedSignal,
+      completion('record-audit-result', 'reschedule', { visitOn: moved, reason: 'their QA lead is ill' }, 'sales'),
+    );
+    const state = await taskOpen(handle, 'record-audit-result-2');
+    expect(state).toMatchObject({ status: 'audit_scheduled', visitOn: moved });
+    expect(state.deadlines.visitReminderAt).toBe(
+      new Date(Date.parse(`${moved}T00:00:00Z`) - 24 * 3_600_000).toISOString(),
+    );
+    expect(h.recorder.of(id, 'mailCustomerContacts')).toEqual([
+      expect.objectContaining({
+        customerId,
+        idempotencyKey: `${id}:record-audit-result:visit-moved`,
+        subject: expect.stringContaining(moved),
+        text: expect.stringContaining('their QA lead is ill'),
+      }),
+    ]);
+    // The reminder follows the new date: nothing the morning before the old one.
+    await h.env.sleep(Date.parse(`${planned}T00:00:00Z`) - (await h.env.currentTimeMs()));
+    expect(h.recorder.of(id, 'remindTask')).toHaveLength(0);
+    await handle.signal(taskCompletedSignal, completion('record-audit-result-2', 'pass', {}, 'sales'));
+    expect(await handle.result()).toEqual({ status: 'approved' });
+    expect(h.recorder.of(id, 'recordAudit')).toEqual([expect.objectContaining({ visitOn: moved, result: 'pass' })]);
+    const final = await handle.query(customerOnboardingStateQuery);
+    expect(final.decisions.map((d) => [d.step, d.decision])).toEqual([
+      ['schedule-audit', 'schedule'],
+      ['record-audit-result', 'reschedule'],
+      ['record-audit-result-2', 'pass'],
+    ]);
   });
 
   it('audit conditional: an overdue corrective action escalates to the manager daily until done → approved', async () => {

@@ -55,6 +55,7 @@ const TITLES: Record<string, { zh: Template; en?: Template }> = {
   approval: { zh: () => '审批' },
   'customer-audit-visit': { zh: (f) => `与 ${f.name} 商定验厂日期` },
   'customer-audit-result': { zh: (f) => `记录 ${f.name} 的验厂结果${f.date ? `（${f.date}）` : ''}` },
+  'customer-reaudit': { zh: (f) => `请 ${f.name} 重新验厂（上次验厂未通过）` },
   'customer-corrective-action': { zh: (f) => `整改项：${f.title.replace(/^Corrective action for [^:]+:\s*/, '')}` },
   'customer-payment-terms-approval': {
     zh: (f) => `批准月结${f.money ? `，信用额度 ${f.money}` : ''}`,

@@ -9,6 +9,7 @@ import type { TimelineLine } from '../lib/history';
 import { ErrorBanner, KeyValues, Loading, notReady, Section, StatusPill, When, useLoad } from '../components/common';
 import { actionWords, stepWords } from '../i18n/codes';
 import { OrderStepper } from '../components/order-stepper';
+import { AuditActions } from '../components/audit-actions';
 import { CaseHeading, CaseSummary, Decisions, Timeline, taskLines, useCaseTasks } from '../components/case-parts';
 
 type Row = Record<string, unknown> & { id: string };
@@ -486,6 +487,7 @@ interface CustomerDetail {
     status: string;
     step: string;
     visitOn: string | null;
+    reauditFrom?: string | null;
     decisions: {
       step: string;
       decision: string;
@@ -562,6 +564,15 @@ export function CustomerPage() {
           </ul>
         )}
       </CaseSummary>
+      <AuditActions
+        customerId={c.id}
+        status={c.onboarding?.status ?? null}
+        reauditFrom={c.onboarding?.reauditFrom ?? null}
+        onDone={() => {
+          customer.reload();
+          tasks.reload();
+        }}
+      />
       {(c.audits.length > 0 || c.correctiveActions.length > 0) && (
         <Section title={t('factoryAudit')}>
           <ul>
