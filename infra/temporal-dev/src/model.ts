@@ -1,13 +1,32 @@
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /**
  * The embedded server's state: namespaces, workflow executions (mutable state + history), pending
  * workflow tasks, activities, timers and queries. Messages are kept as plain protobuf-shaped objects
- * (camelCase fields, numbers for int64) that encode directly.
+ * (camelCase fields, numbers for int64) that encode directly; the state's fields carry the Temporal API's
+ * own message types (`@temporalio/proto`).
  */
+import type { temporal } from '@temporalio/proto';
 import type { TimerHandle } from './clock';
+import type { ActivityStatus } from './engine/activity-states';
 
-/** A protobuf-shaped object (the wire layer is dynamic by nature). */
+/**
+ * A protobuf-shaped request or response as it comes off the wire (the gRPC and HTTP layers are dynamic by
+ * nature). Engine state does not use it: see the interfaces below.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>;
+
+export type Payloads = temporal.api.common.v1.IPayloads;
+export type Payload = temporal.api.common.v1.IPayload;
+export type Header = temporal.api.common.v1.IHeader;
+export type RetryPolicy = temporal.api.common.v1.IRetryPolicy;
+export type Priority = temporal.api.common.v1.IPriority;
+export type Failure = temporal.api.failure.v1.IFailure;
+export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+export type WorkflowQuery = temporal.api.query.v1.IWorkflowQuery;
+export type UpdateRequest = temporal.api.update.v1.IRequest;
+export type UpdateOutcome = temporal.api.update.v1.IOutcome;
+/** Memo fields and search attributes by name. */
+export type PayloadMap = Record<string, Payload>;
 
 export const WorkflowStatus = {
   RUNNING: 1,
@@ -54,24 +73,27 @@ export interface ActivityState extends LockHolder {
   activityId: string;
   activityType: string;
   taskQueue: string;
-  input: Obj | null;
-  header: Obj | null;
-  priority: Obj | null;
+  input: Payloads | null;
+  header: Header | null;
+  priority: Priority | null;
   scheduleToCloseMs: number;
   scheduleToStartMs: number;
   startToCloseMs: number;
   heartbeatMs: number;
-  retryPolicy: Obj;
+  /** The policy as written on ActivityTaskScheduled (defaults filled in). */
+  retryPolicy: RetryPolicy;
   attempt: number;
-  state: 'scheduled' | 'started' | 'backoff';
+  /** Where the activity stands; moves only as `activity-states.ts`'s table allows. */
+  state: ActivityStatus;
   scheduledTime: number;
   currentAttemptScheduledTime: number;
   startedTime: number;
   startedIdentity: string;
   startedRequestId: string;
   lastHeartbeatTime: number;
-  heartbeatDetails: Obj | null;
-  lastFailure: Obj | null;
+  heartbeatDetails: Payloads | null;
+  lastFailure: Failure | null;
+  /** The workflow asked to cancel; the worker hears it on its next heartbeat and may then report canceled. */
   cancelRequested: boolean;
   cancelRequestedEventId: number;
   /** When the next attempt is dispatched (during retry backoff). */
@@ -98,18 +120,30 @@ export interface ChildState {
 
 export interface PendingQuery {
   id: string;
-  query: Obj;
+  query: WorkflowQuery;
   done: boolean;
   resolve(
-    result: { answered: true; payloads: Obj | null } | { answered: false; message: string; failure: Obj | null },
+    result:
+      { answered: true; payloads: Payloads | null } | { answered: false; message: string; failure: Failure | null },
   ): void;
   reject(err: Error): void;
+}
+
+/**
+ * The attributes of an event not yet written: a protobuf message whose type depends on the event kind. The
+ * fields the engine reads back (to match buffered outcomes and fill in ids) are named.
+ */
+export interface EventAttributes {
+  scheduledEventId?: number;
+  startedEventId?: number;
+  timerId?: string;
+  [field: string]: unknown;
 }
 
 /** A group of events delivered together (e.g. ActivityTaskStarted + ActivityTaskCompleted). */
 export interface PendingEvent {
   kind: string;
-  attrs: Obj;
+  attrs: EventAttributes;
   /** Index in the group of the event whose id goes to `attrs.startedEventId`. */
   startedFrom?: number;
 }
@@ -126,17 +160,17 @@ export interface Execution {
   startTime: number;
   executionTime: number;
   closeTime: number;
-  history: Obj[];
+  history: HistoryEvent[];
   taskTimeoutMs: number;
   runTimeoutMs: number;
   executionTimeoutMs: number;
   /** Absolute deadline of the whole chain (execution timeout), 0 = none. */
   executionDeadline: number;
   runTimer?: TimerHandle;
-  memo: Obj;
-  searchAttributes: Obj;
-  header: Obj | null;
-  retryPolicy: Obj | null;
+  memo: PayloadMap;
+  searchAttributes: PayloadMap;
+  header: Header | null;
+  retryPolicy: RetryPolicy | null;
   /** Cron schedule of the chain ('' = none): each close but cancel and terminate starts the next run. */
   cronSchedule?: string;
   wft: WorkflowTaskState | null;
@@ -171,11 +205,11 @@ export const UpdateStage = { ADMITTED: 1, ACCEPTED: 2, COMPLETED: 3 } as const;
 
 export interface UpdateState {
   updateId: string;
-  request: Obj;
+  request: UpdateRequest;
   stage: number;
   /** The workflow task (scheduled event id) the request was delivered with; 0 = not yet delivered. */
   deliveredWith: number;
-  outcome?: Obj;
+  outcome?: UpdateOutcome | null;
   /** Called whenever the stage changes (or the workflow closes). */
   waiters: Set<() => void>;
 }

@@ -11,8 +11,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import Long from 'long';
-import type { Engine } from './engine';
-import type { Execution, Obj } from './model';
+import type { Engine, ExecutionSnapshot } from './engine';
+import type { Execution, HistoryEvent, Obj } from './model';
 
 /** What the store needs of the schedules: their durable states by key, and a way to bring them back. */
 export interface ScheduleStore {
@@ -101,7 +101,7 @@ export class Store {
   open(): MetaState | undefined {
     fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
     let meta: MetaState | undefined;
-    const states = new Map<string, { state: Obj; events: Obj[] }>();
+    const states = new Map<string, { state: ExecutionSnapshot; events: HistoryEvent[] }>();
     const schedules = new Map<string, Obj | null>();
     if (fs.existsSync(this.file)) {
       const buf = fs.readFileSync(this.file);
@@ -130,8 +130,8 @@ export class Store {
         }
         if (rec.k === 'meta') meta = rec.meta as MetaState;
         else if (rec.k === 'ex') {
-          const state = fromJsonSafe(rec.state) as Obj;
-          const events = (fromJsonSafe(rec.events) as Obj[]) ?? [];
+          const state = fromJsonSafe(rec.state) as ExecutionSnapshot;
+          const events = (fromJsonSafe(rec.events) as HistoryEvent[]) ?? [];
           const prev = states.get(state.runId);
           if (prev) {
             prev.state = state;

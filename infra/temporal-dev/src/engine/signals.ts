@@ -1,0 +1,53 @@
+/** Messages a workflow receives from outside without answering: signals and cancel requests. */
+import type { Engine } from '../engine';
+import * as errors from '../errors';
+import { Execution, Header, Obj, Payloads, isOpen } from '../model';
+
+export class Signals {
+  constructor(private readonly engine: Engine) {}
+
+  signal(
+    ex: Execution,
+    signalName: string,
+    input: Payloads | null,
+    header: Header | null,
+    identity: string,
+    requestId?: string,
+  ): void {
+    if (!isOpen(ex)) throw errors.completedAlready();
+    this.engine.events.deliver(ex, [
+      {
+        kind: 'workflowExecutionSignaled',
+        attrs: {
+          signalName,
+          input: input ?? undefined,
+          identity,
+          header: header ?? undefined,
+          requestId: requestId ?? '',
+        },
+      },
+    ]);
+  }
+
+  /** RequestCancelWorkflowExecution (also from a parent close policy or another workflow); once per run. */
+  requestCancel(
+    ex: Execution,
+    reason: string,
+    identity: string,
+    external?: { initiatedEventId: number; execution: Obj },
+  ): void {
+    if (!isOpen(ex) || ex.cancelRequested) return;
+    ex.cancelRequested = true;
+    this.engine.events.deliver(ex, [
+      {
+        kind: 'workflowExecutionCancelRequested',
+        attrs: {
+          cause: reason,
+          identity,
+          externalInitiatedEventId: external?.initiatedEventId ?? 0,
+          externalWorkflowExecution: external?.execution,
+        },
+      },
+    ]);
+  }
+}
