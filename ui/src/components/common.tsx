@@ -1,9 +1,9 @@
 /** Small building blocks every page uses: loading state, errors, labelled fields, SLA badges, tables. */
-import { useCallback, useEffect, useId, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { ApiError } from '../api';
 import { useApp } from '../context';
 import { EN_UNITS, ZH_UNITS, formatSpan, slaCountdown } from '../lib/time';
-import { formatCount, yesNo } from '../lib/format';
+import { formatCount, wallTimeToInstant, yesNo, zoneName } from '../lib/format';
 import { humanize } from '../i18n/codes';
 
 /** Loads data; `reload` runs the loader again. `missing` is true when the endpoint answered 404. */
@@ -56,7 +56,11 @@ export function ErrorBanner({ error }: { error: unknown }) {
   const message = error instanceof Error ? error.message : String(error);
   return (
     <div role="alert" className="banner error">
-      <strong>{t('error')}:</strong> {message}
+      <strong>
+        {t('error')}
+        {t('colon')}
+      </strong>
+      {message}
     </div>
   );
 }
@@ -82,6 +86,49 @@ function NotFound() {
 export function Loading() {
   const { t } = useApp();
   return <p aria-live="polite">{t('loading')}</p>;
+}
+
+/**
+ * A date (or date-and-time) input with what it holds written beside it in the chosen language: the browser draws
+ * the input in its own locale's format, whatever language the page is in. A time is the factory's wall clock, so
+ * its zone is named too (the value goes to the API through `wallTimeToInstant`).
+ */
+export function DateInput({
+  withTime = false,
+  value,
+  onValue,
+  ...props
+}: {
+  withTime?: boolean;
+  value: string;
+  onValue: (value: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'type'>) {
+  const { date, dateTime, zone, lang } = useApp();
+  const echoId = useId();
+  const echo = withTime
+    ? value && wallTimeToInstant(value, zone)
+      ? dateTime(wallTimeToInstant(value, zone))
+      : zoneName(zone, lang)
+    : value
+      ? date(value)
+      : '';
+  const describedBy = [props['aria-describedby'], echo ? echoId : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <span className="date-input">
+      <input
+        {...props}
+        type={withTime ? 'datetime-local' : 'date'}
+        value={value}
+        aria-describedby={describedBy}
+        onChange={(e) => onValue(e.target.value)}
+      />
+      {echo && (
+        <small id={echoId} className="hint">
+          {echo}
+        </small>
+      )}
+    </span>
+  );
 }
 
 /** A labelled control with its error message underneath, linked by aria-describedby. */

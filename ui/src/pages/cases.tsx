@@ -93,12 +93,12 @@ export const CustomerList = () => (
 
 /** Decisions as the completed tasks of a case tell them. */
 function useTaskDecisions() {
-  const { taskTitle, decision, roleName } = useApp();
+  const { t, taskTitle, decision, roleName } = useApp();
   return (tasks: Task[]) =>
     tasks
       .filter((x) => x.status === 'completed')
       .map((x) => ({
-        what: `${taskTitle(x)}: ${x.decision ? decision(x.decision) : ''}`,
+        what: `${taskTitle(x)}${t('colon')}${x.decision ? decision(x.decision) : ''}`,
         who: roleName(x.role),
         at: x.completedAt,
         comment: (x.data as { comment?: string } | null)?.comment,
@@ -185,7 +185,7 @@ export function OrderPage() {
     raw: e,
   }));
   const decisions = (wf.decisions ?? []).map((d) => ({
-    what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`,
+    what: `${stepWords(d.step, lang)}${t('colon')}${decisionWords(d.decision)}`,
     who: d.by ? (d.by.email ? `${d.by.email} (${roleName(d.by.role)})` : roleName(d.by.role)) : t('theWorkflow'),
     at: d.at,
     comment: d.comment,
@@ -405,7 +405,7 @@ export function RmaPage() {
     .map((e) => {
       const decision = (e.detail as { decision?: string } | undefined)?.decision;
       return {
-        what: decision ? `${step(e)}: ${decisionWords(decision)}` : step(e),
+        what: decision ? `${step(e)}${t('colon')}${decisionWords(decision)}` : step(e),
         who: e.actorRole ? roleName(e.actorRole) : t('theFactory'),
         at: e.at,
       };
@@ -454,7 +454,9 @@ export function RmaPage() {
       {penalties.data && penalties.data.entries.length > 0 && (
         <Section title={t('penaltyLedger')}>
           <p>
-            {t('total')}: {money(penalties.data.totalFen, penalties.data.currency)}
+            {t('total')}
+            {t('colon')}
+            {money(penalties.data.totalFen, penalties.data.currency)}
           </p>
         </Section>
       )}
@@ -520,7 +522,7 @@ export function CustomerPage() {
   if (gate || !customer.data) return gate;
   const c = customer.data;
   const decisions = (c.onboarding?.decisions ?? []).map((d) => ({
-    what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`,
+    what: `${stepWords(d.step, lang)}${t('colon')}${decisionWords(d.decision)}`,
     who: d.by?.email ? `${d.by.email} (${roleName(d.by.role ?? '')})` : '—',
     at: d.at,
     comment: d.comment,

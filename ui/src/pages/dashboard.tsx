@@ -107,8 +107,13 @@ export function DashboardPage() {
           {fpy.rounds ? (
             <>
               <p className="metric">
-                {t('firstPassYield')}: <strong>{(fpy.yield * 100).toFixed(1)} %</strong> · {t('lots')}: {fpy.rounds} ·{' '}
-                {t('reworkCount')}: {reworks.data?.length ?? 0}
+                {t('firstPassYield')}
+                {t('colon')}
+                <strong>{(fpy.yield * 100).toFixed(1)} %</strong> · {t('lots')}
+                {t('colon')}
+                {fpy.rounds} · {t('reworkCount')}
+                {t('colon')}
+                {reworks.data?.length ?? 0}
               </p>
               <BarChart
                 title={t('chartYield')}
@@ -142,7 +147,9 @@ export function DashboardPage() {
         {penalties.data && (
           <>
             <p className="metric">
-              {t('total')}: <strong>{formatMoney(penalties.data.totalFen, penalties.data.currency, lang)}</strong>
+              {t('total')}
+              {t('colon')}
+              <strong>{formatMoney(penalties.data.totalFen, penalties.data.currency, lang)}</strong>
             </p>
             <table className="data">
               <thead>

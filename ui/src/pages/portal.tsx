@@ -6,6 +6,7 @@ import { useApp } from '../context';
 import type { StringKey } from '../strings';
 import type { DeclarableAbsentLayer } from '../../../domain/quote/file-set';
 import {
+  DateInput,
   ErrorBanner,
   Field,
   Loading,
@@ -443,15 +444,7 @@ export function NewRmaPage() {
             {(p) => <input {...p} value={form.partNumber} onChange={(e) => set('partNumber', e.target.value)} />}
           </Field>
           <Field label={t('rmaSaleDate')} error={fieldErrors.saleDate}>
-            {(p) => (
-              <input
-                {...p}
-                type="date"
-                max={today()}
-                value={form.saleDate}
-                onChange={(e) => set('saleDate', e.target.value)}
-              />
-            )}
+            {(p) => <DateInput {...p} max={today()} value={form.saleDate} onValue={(v) => set('saleDate', v)} />}
           </Field>
         </div>
         <Field label={t('rmaResolution')} error={fieldErrors.requestedResolution}>

@@ -162,7 +162,8 @@ function PriceBreakdown({ price }: { price: Price }) {
       />
       {price.quantityBreaks?.length > 0 && (
         <p>
-          {t('quantityBreaks')}:{' '}
+          {t('quantityBreaks')}
+          {t('colon')}
           {price.quantityBreaks
             .map((b) => t('breakPerBoard', { n: b.quantity.toLocaleString(), price: m(b.perBoardFen) }))
             .join(' · ')}
@@ -170,7 +171,9 @@ function PriceBreakdown({ price }: { price: Price }) {
       )}
       {price.validUntil && (
         <p>
-          {t('validUntil')}: {date(price.validUntil)}
+          {t('validUntil')}
+          {t('colon')}
+          {date(price.validUntil)}
         </p>
       )}
     </>
@@ -179,13 +182,16 @@ function PriceBreakdown({ price }: { price: Price }) {
 
 /**
  * Top and bottom of the board drawn from its Gerbers by the API (cached there; `version` is the archive's hash,
- * so new files are drawn anew); a side that cannot be drawn says so instead.
+ * so new files are drawn anew); a side that cannot be drawn says so instead. The workflow draws the board right
+ * after the analysis, so while it is still `drawing` a missing drawing is "not yet", not "cannot" (the page
+ * mounts the preview again when the workflow moves on, which asks once more).
  */
-function BoardPreview({ quoteId, version }: { quoteId: string; version: string }) {
+function BoardPreview({ quoteId, version, drawing }: { quoteId: string; version: string; drawing: boolean }) {
   const { t } = useApp();
   const [failed, setFailed] = useState<Record<string, boolean>>({});
   const sides = ['top', 'bottom'] as const;
-  if (sides.every((side) => failed[side])) return <p className="hint preview-none">{t('previewUnavailable')}</p>;
+  if (sides.every((side) => failed[side]))
+    return <p className="hint preview-none">{t(drawing ? 'previewPending' : 'previewUnavailable')}</p>;
   return (
     <div className="board-preview" role="group" aria-label={t('boardPreview')}>
       {sides.map((side) =>
@@ -404,7 +410,7 @@ export function QuotePage() {
   // The workflow's own record names the person; once it has closed, the completed tasks still tell role and time.
   const decisions = q.workflow?.decisions?.length
     ? q.workflow.decisions.map((d) => ({
-        what: `${stepWords(d.step, lang)}: ${decisionWords(d.decision)}`,
+        what: `${stepWords(d.step, lang)}${t('colon')}${decisionWords(d.decision)}`,
         who: d.by.email ? `${d.by.email} (${roleName(d.by.role)})` : roleName(d.by.role),
         at: d.at,
         comment: d.comment,
@@ -412,7 +418,7 @@ export function QuotePage() {
     : (tasks.data ?? [])
         .filter((x) => x.status === 'completed')
         .map((x) => ({
-          what: `${taskTitle(x)}: ${x.decision ? decisionWords(x.decision) : ''}`,
+          what: `${taskTitle(x)}${t('colon')}${x.decision ? decisionWords(x.decision) : ''}`,
           who: roleName(x.role),
           at: x.answeredAt ?? x.completedAt,
           comment: (x.data as { comment?: string } | null)?.comment,
@@ -442,7 +448,14 @@ export function QuotePage() {
           <div className="analysis">
             {q.analysis.board && <BoardFacts board={q.analysis.board} />}
             <div className={gerber ? 'preview-and-findings' : undefined}>
-              {gerber && <BoardPreview quoteId={q.id} version={gerber.sha256} />}
+              {gerber && (
+                <BoardPreview
+                  key={`${gerber.sha256}-${currentStage === 'analysing'}`}
+                  quoteId={q.id}
+                  version={gerber.sha256}
+                  drawing={currentStage === 'analysing'}
+                />
+              )}
               <div>
                 <h3>{t('findings')}</h3>
                 <Findings issues={q.analysis.issues} />
@@ -467,7 +480,8 @@ export function QuotePage() {
           {q.revisions.flatMap((r) =>
             r.files.map((f) => (
               <li key={`${r.revision}-${f.kind}`}>
-                {t('revisionN', { n: r.revision })} · {wordsOf(FILE_KINDS, f.kind, lang)}:{' '}
+                {t('revisionN', { n: r.revision })} · {wordsOf(FILE_KINDS, f.kind, lang)}
+                {t('colon')}
                 <a href={f.download} download={f.name} title={f.sha256}>
                   {f.name}
                 </a>{' '}

@@ -19,8 +19,8 @@ import {
   type RawValue,
 } from '../../lib/schema-form';
 import { CARRIERS } from '../../i18n/floor-lists';
-import { nowInputIn, zoneName } from '../../lib/format';
-import { Field } from '../common';
+import { nowInputIn } from '../../lib/format';
+import { DateInput, Field } from '../common';
 import { TaskFormFrame, useCompletion, type FormProps } from './completion';
 
 /** The messages `buildData` gives, in the reader's language. */
@@ -82,9 +82,9 @@ function GenericInput({
         />
       );
     case 'date':
-      return <input {...props} type="date" value={text} onChange={(e) => onChange(e.target.value)} />;
+      return <DateInput {...props} value={text} onValue={onChange} />;
     case 'datetime':
-      return <input {...props} type="datetime-local" value={text} onChange={(e) => onChange(e.target.value)} />;
+      return <DateInput {...props} withTime value={text} onValue={onChange} />;
     case 'integer':
     case 'number':
       return (
@@ -174,14 +174,16 @@ function RowsInput({
         </table>
       )}
       <button type="button" disabled={full} onClick={() => onChange([...rows, emptyRow(field)])}>
-        {t('addRow')}: {label(field.name)}
+        {t('addRow')}
+        {t('colon')}
+        {label(field.name)}
       </button>
     </fieldset>
   );
 }
 
 export function GenericTaskForm({ task, kind, onDone }: FormProps) {
-  const { t, field: label, today, zone, lang } = useApp();
+  const { t, field: label, today, zone } = useApp();
   const fields = useMemo(() => formFields(kind.dataSchema as JsonSchema), [kind]);
   // Required dates start at the factory's today, required moments at its clock now.
   const [values, setValues] = useState<Record<string, RawValue>>(() =>
@@ -232,7 +234,6 @@ export function GenericTaskForm({ task, kind, onDone }: FormProps) {
             key={f.name}
             label={`${label(f.name)}${f.required ? ` (${t('required')})` : ''}`}
             error={c.fieldErrors[f.name]}
-            hint={f.input === 'datetime' ? zoneName(zone, lang) : undefined}
           >
             {(p) => (
               <GenericInput

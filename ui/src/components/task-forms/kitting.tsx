@@ -131,7 +131,7 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
             <th scope="col">{t('kitLeadDays')}</th>
             <th scope="col">{t('kitArrived')}</th>
             <th scope="col">
-              <span className="sr-only">{t('removeUnit')}</span>
+              <span className="sr-only">{t('removeLine')}</span>
             </th>
           </tr>
         </thead>
@@ -223,8 +223,9 @@ export function KittingForm({ task, kind, onDone }: FormProps) {
                   className="danger"
                   disabled={rows.length === 1}
                   onClick={() => setRows(rows.filter((_, j) => j !== i))}
+                  aria-label={`${t('removeLine')} ${i + 1}${r.partNumber ? ` (${r.partNumber})` : ''}`}
                 >
-                  {t('removeUnit')}
+                  {t('removeLine')}
                 </button>
               </td>
             </tr>

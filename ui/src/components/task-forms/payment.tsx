@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useApp } from '../../context';
 import { parseAmountToMinor } from '../../lib/money';
 import { FieldValueError } from '../../lib/schema-form';
-import { Field } from '../common';
+import { DateInput, Field } from '../common';
 import { TaskFormFrame, useCompletion, type FormProps } from './completion';
 
 export function PaymentForm({ task, kind, onDone }: FormProps) {
@@ -65,15 +65,7 @@ export function PaymentForm({ task, kind, onDone }: FormProps) {
           {(p) => <input {...p} value={reference} onChange={(e) => setReference(e.target.value)} />}
         </Field>
         <Field label={t('receivedOn')} error={c.fieldErrors.receivedOn}>
-          {(p) => (
-            <input
-              {...p}
-              type="date"
-              value={receivedOn}
-              max={today()}
-              onChange={(e) => setReceivedOn(e.target.value)}
-            />
-          )}
+          {(p) => <DateInput {...p} value={receivedOn} max={today()} onValue={setReceivedOn} />}
         </Field>
       </div>
     </TaskFormFrame>

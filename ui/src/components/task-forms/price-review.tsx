@@ -29,7 +29,10 @@ export function ReviewReasons({ reasons }: { reasons: string[] }) {
   if (!reasons.length) return null;
   return (
     <div className="banner warning">
-      <strong>{t('reviewReasons')}:</strong>
+      <strong>
+        {t('reviewReasons')}
+        {t('colon')}
+      </strong>
       <ul>
         {reasons.map((r) => (
           <li key={r}>{reviewReason(r, lang)}</li>

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { upload } from '../../api';
 import { useApp } from '../../context';
 import { FieldValueError } from '../../lib/schema-form';
-import { Field } from '../common';
+import { DateInput, Field } from '../common';
 import { TaskFormFrame, useCompletion, type FormProps } from './completion';
 
 interface StoredEvidence {
@@ -105,9 +105,7 @@ export function ResponsibilityForm({ task, kind, onDone }: FormProps) {
     <TaskFormFrame task={task} kind={kind} completion={c} build={build} busy={evidenceUpload.uploading}>
       <h3>{t('responsibility')}</h3>
       <Field label={t('visitedOn')} error={c.fieldErrors.visitedOn}>
-        {(p) => (
-          <input {...p} type="date" value={visitedOn} max={today()} onChange={(e) => setVisitedOn(e.target.value)} />
-        )}
+        {(p) => <DateInput {...p} value={visitedOn} max={today()} onValue={setVisitedOn} />}
       </Field>
       <fieldset aria-invalid={!!c.fieldErrors.responsibility}>
         <legend>{t('responsibility')}</legend>
