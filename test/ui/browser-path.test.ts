@@ -5,22 +5,21 @@
  * analysis; the engineer approves the quote from the inbox; the customer accepts; the order's tasks are done by
  * each role in its own browser session until finance records the payment and the order ships and is
  * delivered; an RMA opened by the customer appears in after-sales' inbox. Screenshots of the main pages land in
- * test/ui/screenshots.
+ * test/ui/screenshots with SCREENSHOTS=1.
  *
  * SMT_UI_BASE_URL=http://127.0.0.1:3990 runs it against a launcher you started yourself.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
 import { daysFromToday } from '../dates';
 import { ensureUiBuilt } from '../../infra/launcher/ui-static';
-import { browserUnavailable, launchChromium, launcherServesUi, newContext } from './browser';
+import { browserUnavailable, launchChromium, launcherServesUi, newContext, screenshot } from './browser';
 import { startLauncher, type LauncherProcess } from './launcher-process';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures');
 const BOARD = join(FIXTURES, 'boards', 'arduino-uno');
-const SHOTS = join(__dirname, 'screenshots');
 // Only linked to, never contacted: the timeline's link to the workflow in Temporal's web UI.
 const TEMPORAL_UI = 'http://temporal-ui.test:8080';
 const unavailable = browserUnavailable();
@@ -99,10 +98,9 @@ describeBrowser('the browser path (chromium)', () => {
     throw new Error(`this step needs ${what} from an earlier step, which failed`);
   }
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => screenshot(page, name);
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     const build = await ensureUiBuilt();
     if (build.built) console.log(`ui/dist built in ${build.ms} ms`);
     if (process.env.SMT_UI_BASE_URL) baseUrl = process.env.SMT_UI_BASE_URL;
@@ -223,6 +221,46 @@ describeBrowser('the browser path (chromium)', () => {
     quoteReference = ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').match(/Q-[\w-]+/)?.[0] ?? '';
     expect(quoteReference).toMatch(/^Q-/);
     await shot(page, '03-quote-analysis');
+  });
+
+  it("the quote's board preview shows both sides, and says why when there is none yet or none at all", async () => {
+    if (!needs(quoteId, 'the uploaded quote')) return;
+    const page = await pageAs('buyer@demo.local');
+    await page.goto(`/quotes/${quoteId}`);
+    const analysis = page.getByRole('region', { name: 'Analysis' });
+    const preview = analysis.getByRole('group', { name: 'Board preview' });
+    await preview.getByRole('img', { name: 'Top side' }).waitFor();
+    await preview.getByRole('img', { name: 'Bottom side' }).waitFor();
+    // Both drawings loaded (an image that fails to load is taken out of the page).
+    await page.waitForFunction(
+      "[...document.querySelectorAll('.board-preview img')].filter((i) => i.complete && i.naturalWidth > 0).length === 2",
+    );
+    const noDrawing = (route: import('playwright-core').Route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'not_found', message: 'a drawn board preview not found' } }),
+      });
+    await page.route('**/api/quotes/*/preview/*', noDrawing);
+    // While the workflow is still at its analysis, a missing drawing is "not yet".
+    const stillAnalysing = async (route: import('playwright-core').Route) => {
+      const real = await route.fetch();
+      const body = (await real.json()) as { workflow?: { stage?: string } | null; status: string };
+      body.status = 'analysing';
+      if (body.workflow) body.workflow.stage = 'analysing';
+      await route.fulfill({ response: real, json: body });
+    };
+    await page.route(`**/api/quotes/${quoteId}`, stillAnalysing);
+    await page.reload();
+    await expectText(analysis, 'No preview yet: the board is drawn once the files are analysed.');
+    await page.unroute(`**/api/quotes/${quoteId}`, stillAnalysing);
+    // Past the analysis, no drawing means the files cannot be drawn; in Chinese too.
+    await page.reload();
+    await expectText(analysis, 'No preview: the board cannot be drawn from these files.');
+    await page.getByLabel('Language').selectOption('zh');
+    await expectText(page.getByRole('region', { name: '分析' }), '无法预览：这些文件画不出板子。');
+    await page.getByLabel('语言').selectOption('en');
+    await page.unroute('**/api/quotes/*/preview/*', noDrawing);
   });
 
   it('the engineer approves the quote from the inbox, adjusting a line item', async () => {

@@ -4,9 +4,9 @@
  * browser context answers non-API requests from ui/dist the way infra/launcher/ui-static.ts does, so the
  * same-origin API calls and the session cookie behave exactly as in production.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { UI_DIST } from '../../infra/launcher/ui-static';
 
 /** Debian's chromium (installed by `apt-get install chromium`). */
@@ -80,4 +80,17 @@ export async function newContext(
     );
   }
   return context;
+}
+
+/** Where the committed screenshots of the pages live (README: how to regenerate them). */
+export const SCREENSHOTS_DIR = join(__dirname, 'screenshots');
+
+/**
+ * A full-page screenshot as `<name>.jpg` in test/ui/screenshots, only when SCREENSHOTS=1: they are committed, so an
+ * ordinary test run must not rewrite them (JPEG at quality 60 keeps the set small enough to commit).
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.jpg`), type: 'jpeg', quality: 60, fullPage: true });
 }

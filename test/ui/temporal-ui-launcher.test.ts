@@ -5,7 +5,7 @@
  * Temporal's own UI (started, activities, timers, signals), the UI's workflow list shows the quote and order
  * workflows, and the running order's pages show its activities, its parent quote and answer the `__stack_trace` query.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
@@ -18,11 +18,10 @@ import {
 } from '../../domain/quote/test-support/test-boards';
 import { ensureUiBuilt } from '../../infra/launcher/ui-static';
 import { TEMPORAL_UI_BUILD } from '../../infra/temporal-dev/src/ui-server';
-import { browserUnavailable, launchChromium, launcherServesUi, newContext } from './browser';
+import { browserUnavailable, launchChromium, launcherServesUi, newContext, screenshot } from './browser';
 import { startLauncher, type LauncherProcess } from './launcher-process';
 import { eventually } from '../platform/helpers';
 
-const SHOTS = join(__dirname, 'screenshots');
 const unavailable =
   browserUnavailable() ??
   (existsSync(join(TEMPORAL_UI_BUILD, 'index.html'))
@@ -76,7 +75,6 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
   }
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     await ensureUiBuilt();
     launcher = await startLauncher();
     const printed = /Temporal UI\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(launcher.output());
@@ -168,7 +166,7 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
       .first()
       .waitFor();
     await ui.getByText('Workflow Execution Signaled').first().waitFor();
-    await ui.screenshot({ path: join(SHOTS, 'temporal-ui-quote-history.png'), fullPage: true });
+    await screenshot(ui, 'temporal-ui-quote-history');
     await context.close();
   });
 
@@ -192,7 +190,7 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
     // Its first steps are activities (the order record, the contract, the signature task), then it waits.
     for (const activity of ['orderRecord', 'orderIssueContract', 'openTask'])
       await page.getByText(activity).first().waitFor();
-    await page.screenshot({ path: join(SHOTS, 'temporal-ui-order-history.png'), fullPage: true });
+    await screenshot(page, 'temporal-ui-order-history');
     await page.goto(`${run}/pending-activities`);
     // Its activities finish as soon as they run; the tab answers with the one in flight or with none.
     await page
@@ -211,7 +209,7 @@ describeBrowser('npm start serves Temporal UI and case pages link to it (chromiu
       .getByText(/order-workflow|human-waits/)
       .first()
       .waitFor();
-    await page.screenshot({ path: join(SHOTS, 'temporal-ui-order-call-stack.png'), fullPage: true });
+    await screenshot(page, 'temporal-ui-order-call-stack');
     await page.close();
   });
 });

@@ -4,9 +4,9 @@
  * history with activities, a timer and signals in each of its views (all, compact, JSON, one event), a running
  * workflow's pending activity, its call stack (the `__stack_trace` query), a query answered from the Queries tab,
  * and the schedule pages (list, detail, and the create form). One server and one worker for the file; screenshots of each page
- * land in test/ui/screenshots.
+ * land in test/ui/screenshots with SCREENSHOTS=1.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -16,9 +16,8 @@ import { startTemporalDevServer, type TemporalDevServer } from '../../infra/temp
 import { TEMPORAL_UI_BUILD } from '../../infra/temporal-dev/src/ui-server';
 import * as activities from '../../infra/temporal-dev/conformance/activities';
 import { bundleConformanceWorkflows, quietSdkLogs } from '../../infra/temporal-dev/conformance/helpers';
-import { browserUnavailable, launchChromium } from './browser';
+import { browserUnavailable, launchChromium, screenshot } from './browser';
 
-const SHOTS = join(__dirname, 'screenshots');
 const unavailable =
   browserUnavailable() ??
   (existsSync(join(TEMPORAL_UI_BUILD, 'index.html'))
@@ -49,7 +48,6 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
   const runs: Record<string, string> = {};
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     quietSdkLogs();
     server = await startTemporalDevServer({ port: 0, uiPort: 0 });
     connection = await Connection.connect({ address: server.address });
@@ -111,7 +109,7 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
     await server?.close();
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `temporal-ui-${name}.png`), fullPage: true });
+  const shot = (name: string) => screenshot(page, `temporal-ui-${name}`);
   const runPage = (key: keyof typeof ids, tab: string) =>
     `${server.uiUrl}/namespaces/default/workflows/${ids[key]}/${runs[key]}/${tab}`;
 
@@ -173,7 +171,7 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
       .getByText(/Signal/)
       .first()
       .waitFor();
-    await views.screenshot({ path: join(SHOTS, 'temporal-ui-history-compact.png'), fullPage: true });
+    await screenshot(views, 'temporal-ui-history-compact');
     await views.getByTestId('json').click();
     // The JSON view prints the events themselves, with their payloads decoded.
     await views
@@ -184,10 +182,10 @@ describeBrowser("Temporal's web UI on the embedded server (chromium)", () => {
       .getByText(/"name": "collectItems"/)
       .first()
       .waitFor();
-    await views.screenshot({ path: join(SHOTS, 'temporal-ui-history-json.png'), fullPage: true });
+    await screenshot(views, 'temporal-ui-history-json');
     await views.goto(runPage('items', 'history/events/1'));
     await views.getByText('collectItems').first().waitFor();
-    await views.screenshot({ path: join(SHOTS, 'temporal-ui-history-event.png'), fullPage: true });
+    await screenshot(views, 'temporal-ui-history-event');
     await context.close();
   });
 
