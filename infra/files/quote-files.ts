@@ -3,7 +3,8 @@
  * PDFs, named after the quote number. The quote activities write them, the quote API reads them: both name them here.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 
 /** Folder of issued quote PDFs. */
@@ -59,6 +60,15 @@ export async function keepUploadedQuoteFile(
   const path = await quoteFilePath(dataDir, quoteId, revision, name, upload.sha256);
   await rename(upload.path, path);
   return { path, sha256: upload.sha256, size: upload.bytes };
+}
+
+/**
+ * Removes files a refused request kept (moved into a revision's folder before it was refused), and their revision
+ * folder when nothing else is in it, so a refused request leaves the upload folder as it found it.
+ */
+export async function discardQuoteFiles(paths: readonly string[]): Promise<void> {
+  await Promise.all(paths.map((path) => rm(path, { force: true })));
+  for (const dir of new Set(paths.map((path) => dirname(path)))) await rmdir(dir).catch(() => undefined); // not empty (another request's file) or already gone: leave it
 }
 
 /** Folder of board previews (SVG renders of a Gerber archive, named by the archive's sha256). */

@@ -51,6 +51,7 @@ import { assertMayComplete, completeOpenStep } from '../tasks/complete-task';
 import {
   boardPreviewPath,
   boardPreviewsDir,
+  discardQuoteFiles,
   keepUploadedQuoteFile,
   quoteDocumentsDir,
   quotePdfPath,
@@ -152,7 +153,14 @@ export function createRouter(deps: ServiceDeps): Router {
   }
 
   /** Stores the uploaded files of one revision and returns them as the workflow sees them. */
-  async function storeFiles(quoteId: string, revision: number, files: ReturnType<typeof filesOf>, into: DbOrTrx = db) {
+  /** Moves the uploads into the revision's folder, with their rows; `moved` collects the paths (for a rollback). */
+  async function storeFiles(
+    quoteId: string,
+    revision: number,
+    files: ReturnType<typeof filesOf>,
+    into: DbOrTrx = db,
+    moved: string[] = [],
+  ) {
     const stored: Partial<Record<'gerber' | 'bom' | 'cpl', StoredQuoteFile>> = {};
     for (const [field, kind] of [
       ['gerber', 'gerber'],
@@ -163,6 +171,7 @@ export function createRouter(deps: ServiceDeps): Router {
       if (!f) continue;
       const name = f.name || `${field}.bin`;
       const saved = await keepUploadedQuoteFile(deps.config.dataDir, quoteId, revision, name, f);
+      moved.push(saved.path);
       await addQuoteFile(into, {
         quote_id: quoteId,
         revision,
@@ -261,13 +270,11 @@ export function createRouter(deps: ServiceDeps): Router {
       });
       throw new AppError('unavailable', 'the workflow engine is unreachable; try again shortly');
     }
-    res
-      .status(201)
-      .json({
-        ...summary({ ...quote, workflow_id: workflowId }),
-        workflowId,
-        files: Object.fromEntries(Object.entries(stored).map(([k, f]) => [k, { name: f?.name, sha256: f?.sha256 }])),
-      });
+    res.status(201).json({
+      ...summary({ ...quote, workflow_id: workflowId }),
+      workflowId,
+      files: Object.fromEntries(Object.entries(stored).map(([k, f]) => [k, { name: f?.name, sha256: f?.sha256 }])),
+    });
   });
 
   router.get('/quotes', requireAuth, validate({ query: ListQuotesQuery }), async (req, res) => {
@@ -457,12 +464,10 @@ export function createRouter(deps: ServiceDeps): Router {
         throw new AppError('conflict', `quote ${quote.reference} is ${quote.status}: it can no longer be cancelled`);
       const workflowId = quote.workflow_id ?? quoteWorkflowId(quote.id);
       try {
-        await deps.temporal.workflow
-          .getHandle(workflowId)
-          .signal(cancelQuoteSignal, {
-            reason: body.reason,
-            by: { userId: actor.userId, email: actor.email, role: actor.role },
-          });
+        await deps.temporal.workflow.getHandle(workflowId).signal(cancelQuoteSignal, {
+          reason: body.reason,
+          by: { userId: actor.userId, email: actor.email, role: actor.role },
+        });
       } catch (error) {
         if (error instanceof WorkflowNotFoundError)
           throw new AppError('conflict', `quote ${quote.reference} has already ended`);
@@ -539,27 +544,35 @@ export function createRouter(deps: ServiceDeps): Router {
     assertMayComplete(deps, actor, (step === corrected?.step ? corrected : decision) as NonNullable<typeof decision>);
     const next = current + 1;
     // Revision n+1 is revision n's files with the newly uploaded kinds replaced (one transaction).
-    const stored = await db.transaction().execute(async (trx) => {
-      await addQuoteRevision(trx, {
-        quote_id: quote.id,
-        revision: next,
-        quantity: fields.quantity ?? quote.quantity,
-        options: json(quote.options),
-        note: fields.comment ?? null,
-        created_by: actor.userId,
-      });
-      const saved = await storeFiles(quote.id, next, files, trx);
-      const earlier = (await listQuoteFiles(trx, quote.id)).filter((f) => f.revision <= current);
-      for (const kind of ['gerber', 'bom', 'cpl'] as const) {
-        if (saved[kind]) continue;
-        const latest = earlier.filter((f) => f.kind === kind).sort((a, b) => b.revision - a.revision)[0];
-        if (latest) {
-          const { id: _id, created_at: _at, revision: _rev, ...kept } = latest;
-          await addQuoteFile(trx, { ...kept, revision: next });
+    // Files moved into the revision's folder; a request refused after the move deletes them again.
+    const moved: string[] = [];
+    const stored = await db
+      .transaction()
+      .execute(async (trx) => {
+        await addQuoteRevision(trx, {
+          quote_id: quote.id,
+          revision: next,
+          quantity: fields.quantity ?? quote.quantity,
+          options: json(quote.options),
+          note: fields.comment ?? null,
+          created_by: actor.userId,
+        });
+        const saved = await storeFiles(quote.id, next, files, trx, moved);
+        const earlier = (await listQuoteFiles(trx, quote.id)).filter((f) => f.revision <= current);
+        for (const kind of ['gerber', 'bom', 'cpl'] as const) {
+          if (saved[kind]) continue;
+          const latest = earlier.filter((f) => f.kind === kind).sort((a, b) => b.revision - a.revision)[0];
+          if (latest) {
+            const { id: _id, created_at: _at, revision: _rev, ...kept } = latest;
+            await addQuoteFile(trx, { ...kept, revision: next });
+          }
         }
-      }
-      return saved;
-    });
+        return saved;
+      })
+      .catch(async (error: unknown) => {
+        await discardQuoteFiles(moved);
+        throw error;
+      });
     const data: Record<string, unknown> = { revision: next };
     if (fields.comment) data.comment = fields.comment;
     if (step === decision?.step && fields.quantity) data.quantity = fields.quantity;
@@ -577,15 +590,14 @@ export function createRouter(deps: ServiceDeps): Router {
           .where('current_revision', '=', next)
           .execute();
       });
+      await discardQuoteFiles(moved);
       throw error;
     }
-    res
-      .status(201)
-      .json({
-        quoteId: quote.id,
-        revision: next,
-        files: Object.fromEntries(Object.entries(stored).map(([k, f]) => [k, { name: f?.name, sha256: f?.sha256 }])),
-      });
+    res.status(201).json({
+      quoteId: quote.id,
+      revision: next,
+      files: Object.fromEntries(Object.entries(stored).map(([k, f]) => [k, { name: f?.name, sha256: f?.sha256 }])),
+    });
   });
 
   registerOpenApi(deps);

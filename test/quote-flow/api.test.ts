@@ -421,6 +421,41 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect((await call('POST', `/api/quotes/${id}/decision`, tokens.buyer, { decision: 'accept' })).status).toBe(200);
   });
 
+  it('a refused revision leaves the upload folder as it found it: refused before the files are kept (403) or after (409)', async () => {
+    const created = await call(
+      'POST',
+      '/api/quotes',
+      tokens.buyer,
+      quoteForm({ quantity: '10', options: '{"assembly":false}' }, { gerber: [goodBoard(), 'board.zip'] }),
+    );
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    await settledQuote(id, tokens.buyer, 'awaiting_customer');
+    // Every file under DATA_DIR/uploads and the temporary upload folder, with its size.
+    const uploadFiles = () =>
+      ['uploads', join('tmp', 'uploads')].flatMap((dir) =>
+        readdirSync(join(dataDir, dir), { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => join(e.parentPath, e.name)),
+      );
+    const before = uploadFiles().sort();
+    const bomForm = () =>
+      quoteForm({ comment: 'new BOM' }, { bom: [Buffer.from('Designator,Value\nR1,10k\n'), 'bom.csv'] });
+
+    // Refused by role before anything is kept.
+    expect((await call('POST', `/api/quotes/${id}/revisions`, tokens.sales_manager, bomForm())).status).toBe(403);
+    await eventually(async () => expect(uploadFiles().sort()).toEqual(before));
+
+    // Refused after the files were moved into revision 2's folder: the process waiting for the answer is gone.
+    await env.client.workflow.getHandle(`quote:${id}`).terminate('test: the process ends before the revision');
+    const late = await call('POST', `/api/quotes/${id}/revisions`, tokens.buyer, bomForm());
+    expect(late.status).toBe(409);
+    await eventually(async () => expect(uploadFiles().sort()).toEqual(before));
+    expect(existsSync(join(dataDir, 'uploads', 'quotes', id, 'r2'))).toBe(false);
+    const quote = await call('GET', `/api/quotes/${id}`, tokens.sales);
+    expect(quote.body.revisions).toHaveLength(1);
+  });
+
   it('a customer who reads awaiting_customer can answer at once: the stage never runs ahead of its task', async () => {
     const created = await call(
       'POST',
