@@ -32,13 +32,15 @@ import {
   TimeoutType,
   isOpen,
 } from '../model';
-import { fromMs, num, toMs } from '../proto';
+import { fromMs, num, temporal, toMs } from '../proto';
 import { ActivityEvent, nextActivityStatus, runsOnWorker } from './activity-states';
 import type { WrittenEvent } from './history-log';
 import { decodeToken, encodeToken } from './task-token';
 
 /** The poll response for an activity task (temporal.api.workflowservice.v1.PollActivityTaskQueueResponse). */
 export type ActivityTaskResponse = Obj;
+
+type ScheduleActivityAttributes = temporal.api.command.v1.IScheduleActivityTaskCommandAttributes;
 
 /** An activity as persisted (without its timers and lock). */
 export type SavedActivity = Omit<ActivityState, 'timers' | 'locked'>;
@@ -78,7 +80,7 @@ export class Activities {
   // ------------------------------------------------------------ scheduling and dispatch
 
   /** The ScheduleActivityTask command. */
-  schedule(ex: Execution, a: Obj, wtc: number): void {
+  schedule(ex: Execution, a: ScheduleActivityAttributes, wtc: number): void {
     let s2c = toMs(a.scheduleToCloseTimeout);
     let s2s = toMs(a.scheduleToStartTimeout);
     let stc = toMs(a.startToCloseTimeout);

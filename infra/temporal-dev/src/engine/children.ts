@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Engine } from '../engine';
 import { Execution, Obj, PendingEvent, TaskQueueKind, WorkflowStatus, isOpen } from '../model';
-import { num } from '../proto';
+import { num, temporal } from '../proto';
+
+import command = temporal.api.command.v1;
 import { eventAttributes } from './history-log';
 import { DEFAULT_WFT_TIMEOUT_MS } from './workflow-tasks';
 import { fromMs } from '../proto';
@@ -19,7 +21,12 @@ export class Children {
   constructor(private readonly engine: Engine) {}
 
   /** The StartChildWorkflowExecution command: the child starts after the task's events are written. */
-  start(ex: Execution, a: Obj, wtc: number, after: Array<() => void>): void {
+  start(
+    ex: Execution,
+    a: command.IStartChildWorkflowExecutionCommandAttributes,
+    wtc: number,
+    after: Array<() => void>,
+  ): void {
     const engine = this.engine;
     const nsName = a.namespace || ex.namespace;
     const policy = num(a.parentClosePolicy) || 1;
@@ -78,7 +85,7 @@ export class Children {
         searchAttributes: a.searchAttributes,
       };
       const ns = engine.namespaces.get(nsName);
-      const existing = ns ? engine.current(ns, a.workflowId) : undefined;
+      const existing = ns ? engine.current(ns, a.workflowId ?? '') : undefined;
       if (!ns || (existing && isOpen(existing))) {
         engine.events.deliver(ex, [startFailed()]);
         return;
@@ -178,7 +185,12 @@ export class Children {
   }
 
   /** The SignalExternalWorkflowExecution command. */
-  signalExternal(ex: Execution, a: Obj, wtc: number, after: Array<() => void>): void {
+  signalExternal(
+    ex: Execution,
+    a: command.ISignalExternalWorkflowExecutionCommandAttributes,
+    wtc: number,
+    after: Array<() => void>,
+  ): void {
     const engine = this.engine;
     const nsName = a.namespace || ex.namespace;
     const ev = engine.events.append(ex, 'signalExternalWorkflowExecutionInitiated', {
@@ -212,7 +224,7 @@ export class Children {
         ]);
         return;
       }
-      engine.signals.signal(target, a.signalName, a.input ?? null, a.header ?? null, '', randomUUID());
+      engine.signals.signal(target, a.signalName ?? '', a.input ?? null, a.header ?? null, '', randomUUID());
       engine.events.deliver(ex, [
         {
           kind: 'externalWorkflowExecutionSignaled',
@@ -228,7 +240,12 @@ export class Children {
   }
 
   /** The RequestCancelExternalWorkflowExecution command. */
-  cancelExternal(ex: Execution, a: Obj, wtc: number, after: Array<() => void>): void {
+  cancelExternal(
+    ex: Execution,
+    a: command.IRequestCancelExternalWorkflowExecutionCommandAttributes,
+    wtc: number,
+    after: Array<() => void>,
+  ): void {
     const engine = this.engine;
     const nsName = a.namespace || ex.namespace;
     const execution = { workflowId: a.workflowId, runId: a.runId ?? '' };
@@ -244,7 +261,7 @@ export class Children {
     const initiatedEventId: number = ev.eventId;
     after.push(() => {
       if (!isOpen(ex)) return;
-      const target = this.findOpen(nsName, a.workflowId, a.runId);
+      const target = this.findOpen(nsName, a.workflowId ?? '', a.runId);
       if (!target) {
         engine.events.deliver(ex, [
           {
@@ -279,7 +296,7 @@ export class Children {
   }
 
   /** The open run an external command names, if any. */
-  private findOpen(nsName: string, workflowId: string, runId: string | undefined): Execution | undefined {
+  private findOpen(nsName: string, workflowId: string, runId: string | null | undefined): Execution | undefined {
     let target: Execution | undefined;
     try {
       target = this.engine.find(nsName, workflowId, runId);

@@ -3,8 +3,8 @@
  * skipping; a fired timer is delivered like any outside event (buffered while a workflow task runs).
  */
 import type { Engine } from '../engine';
-import { Execution, Obj, isOpen } from '../model';
-import { toMs } from '../proto';
+import { Execution, isOpen } from '../model';
+import { temporal, toMs } from '../proto';
 
 /** A timer as persisted (and as a reset finds it pending). */
 export interface SavedTimer {
@@ -17,14 +17,16 @@ export class Timers {
   constructor(private readonly engine: Engine) {}
 
   /** The StartTimer command. */
-  start(ex: Execution, a: Obj, wtc: number): void {
+  start(ex: Execution, a: temporal.api.command.v1.IStartTimerCommandAttributes, wtc: number): void {
     const ms = toMs(a.startToFireTimeout);
+    // The SDK names every timer (a duplicate id is refused in commands.ts).
+    const timerId = a.timerId as string;
     const ev = this.engine.events.append(ex, 'timerStarted', {
-      timerId: a.timerId,
+      timerId,
       startToFireTimeout: a.startToFireTimeout,
       workflowTaskCompletedEventId: wtc,
     });
-    this.arm(ex, { timerId: a.timerId, startedEventId: ev.eventId, fireAt: this.engine.now() + ms });
+    this.arm(ex, { timerId, startedEventId: ev.eventId, fireAt: this.engine.now() + ms });
   }
 
   /** Arms a timer on the clock (new, restored after a restart, or carried into a reset's run). */
