@@ -55,7 +55,7 @@ function LanguageSwitch() {
 }
 
 function Frame({ children }: { children: ReactNode }) {
-  const { user, t, signOut, roleName } = useApp();
+  const { user, t, lang, signOut, roleName } = useApp();
   return (
     <>
       <a className="skip" href="#main">
@@ -77,7 +77,8 @@ function Frame({ children }: { children: ReactNode }) {
           {user && (
             <>
               <span className="hint">
-                {t('signedInAs')} {user.displayName} ({roleName(user.role)})
+                {t('signedInAs')} {user.displayName}
+                {lang === 'zh' ? `（${roleName(user.role)}）` : ` (${roleName(user.role)})`}
               </span>
               <button type="button" onClick={() => void signOut()}>
                 {t('signOut')}

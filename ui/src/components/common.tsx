@@ -1,5 +1,14 @@
 /** Small building blocks every page uses: loading state, errors, labelled fields, SLA badges, tables. */
-import { useCallback, useEffect, useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type Ref,
+} from 'react';
 import { ApiError } from '../api';
 import { useApp } from '../context';
 import { EN_UNITS, ZH_UNITS, formatSpan, slaCountdown } from '../lib/time';
@@ -86,6 +95,43 @@ function NotFound() {
 export function Loading() {
   const { t } = useApp();
   return <p aria-live="polite">{t('loading')}</p>;
+}
+
+/**
+ * A file input in the chosen language: the browser writes its own button and "no file chosen" in the browser's
+ * language, so the input is only visually hidden (it keeps focus, its label and the keyboard) and a button and
+ * the chosen names in the page's language stand beside it.
+ */
+export function FileInput({
+  chosen,
+  ref,
+  ...props
+}: {
+  chosen: readonly { name: string }[];
+  ref?: Ref<HTMLInputElement>;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'type'>) {
+  const { t } = useApp();
+  const own = useRef<HTMLInputElement | null>(null);
+  const setRef = (el: HTMLInputElement | null) => {
+    own.current = el;
+    if (typeof ref === 'function') ref(el);
+    else if (ref) ref.current = el;
+  };
+  return (
+    <span className="file-input">
+      <input {...props} ref={setRef} type="file" />
+      <button
+        type="button"
+        aria-hidden="true"
+        tabIndex={-1}
+        disabled={props.disabled}
+        onClick={() => own.current?.click()}
+      >
+        {t(props.multiple ? 'chooseFiles' : 'chooseFile')}
+      </button>
+      <span className="hint">{chosen.length ? chosen.map((f) => f.name).join(', ') : t('noFileChosen')}</span>
+    </span>
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   DateInput,
   ErrorBanner,
   Field,
+  FileInput,
   Loading,
   Section,
   SlaBadge,
@@ -195,14 +196,13 @@ export function RfqPage() {
     <Field label={label} error={fieldErrors[slot]}>
       {(p) => (
         <>
-          <input
+          <FileInput
             {...p}
             ref={inputs[slot]}
-            type="file"
             accept={accept}
+            chosen={files[slot] ? [files[slot]] : []}
             onChange={(e) => setFiles({ ...files, [slot]: e.target.files?.[0] })}
           />
-          {files[slot] && <span className="hint"> {files[slot]?.name}</span>}
         </>
       )}
     </Field>
@@ -462,9 +462,9 @@ export function NewRmaPage() {
         </Field>
         <Field label={t('rmaPhotos')} error={fieldErrors.file}>
           {(p) => (
-            <input
+            <FileInput
               {...p}
-              type="file"
+              chosen={photos}
               multiple
               accept="image/*"
               capture="environment"

@@ -6,7 +6,17 @@ import { useApp } from '../context';
 import { CHECKLIST, FILE_KINDS, SEVERITY, stepWords, wordsOf } from '../i18n/codes';
 import { ReviewReasons } from '../components/task-forms/price-review';
 import { PriceTable, type LineItem } from '../components/price-table';
-import { ErrorBanner, Field, Loading, notReady, Section, StatusPill, When, useLoad } from '../components/common';
+import {
+  ErrorBanner,
+  Field,
+  FileInput,
+  Loading,
+  notReady,
+  Section,
+  StatusPill,
+  When,
+  useLoad,
+} from '../components/common';
 import { CaseHeading, CaseSummary, Decisions, Timeline, taskLines, useCaseTasks } from '../components/case-parts';
 
 export interface QuoteSummary {
@@ -304,7 +314,7 @@ function CustomerDecision({
               <strong>{t('confirmRejectQuote')}</strong>
             </p>
             <Field
-              label={`${t('reason')} (${t('required')})`}
+              label={`${t('reason')}${t('requiredMark')}`}
               error={fieldError?.field === 'reason' ? fieldError.message : null}
             >
               {(p) => <textarea {...p} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />}
@@ -335,7 +345,14 @@ function CustomerDecision({
                   )}
                 </Field>
                 <Field label={t('rfqGerber')} error={fieldError?.field === 'gerber' ? fieldError.message : null}>
-                  {(p) => <input {...p} type="file" accept=".zip" onChange={(e) => setFiles(e.target.files)} />}
+                  {(p) => (
+                    <FileInput
+                      {...p}
+                      accept=".zip"
+                      chosen={[...(files ?? [])]}
+                      onChange={(e) => setFiles(e.target.files)}
+                    />
+                  )}
                 </Field>
               </div>
             </details>

@@ -137,7 +137,7 @@ export function TaskFormFrame({
           </p>
           {reasonField && (
             <Field
-              label={`${t('reason')} (${t('required')})`}
+              label={`${t('reason')}${t('requiredMark')}`}
               error={reasonError ?? completion.fieldErrors[reasonField]}
             >
               {(p) => (

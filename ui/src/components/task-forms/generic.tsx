@@ -121,7 +121,7 @@ function RowsInput({
     <fieldset className="rows">
       <legend>
         {label(field.name)}
-        {field.required ? ` (${t('required')})` : ''}
+        {field.required ? t('requiredMark') : ''}
       </legend>
       {rows.length === 0 ? (
         <p className="empty">{t('noRows')}</p>
@@ -232,7 +232,7 @@ export function GenericTaskForm({ task, kind, onDone }: FormProps) {
         ) : (
           <Field
             key={f.name}
-            label={`${label(f.name)}${f.required ? ` (${t('required')})` : ''}`}
+            label={`${label(f.name)}${f.required ? t('requiredMark') : ''}`}
             error={c.fieldErrors[f.name]}
           >
             {(p) => (

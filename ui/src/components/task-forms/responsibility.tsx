@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { upload } from '../../api';
 import { useApp } from '../../context';
 import { FieldValueError } from '../../lib/schema-form';
-import { DateInput, Field } from '../common';
+import { DateInput, Field, FileInput } from '../common';
 import { TaskFormFrame, useCompletion, type FormProps } from './completion';
 
 interface StoredEvidence {
@@ -40,17 +40,21 @@ export function useEvidenceUpload(rmaId: string) {
 /** The file picker, progress bar and list of stored evidence files. */
 export function EvidencePicker({ evidence, label }: { evidence: ReturnType<typeof useEvidenceUpload>; label: string }) {
   const { t } = useApp();
+  const [chosen, setChosen] = useState<File[]>([]);
   return (
     <>
       <Field label={label} error={evidence.error}>
         {(p) => (
-          <input
+          <FileInput
             {...p}
-            type="file"
+            chosen={chosen}
             multiple
             accept="image/*,application/pdf"
             disabled={evidence.uploading}
-            onChange={(e) => void evidence.send([...(e.target.files ?? [])])}
+            onChange={(e) => {
+              setChosen([...(e.target.files ?? [])]);
+              void evidence.send([...(e.target.files ?? [])]);
+            }}
           />
         )}
       </Field>
