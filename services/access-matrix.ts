@@ -15,6 +15,7 @@
  *   role; customers do not assign tasks), checked once the record is found: a 403 from it still reached the record.
  */
 import { ROLES, type Role } from '../domain/tasks/roles';
+import { QUOTE_CUSTOMER_STEP_ROLES } from '../domain/quote/task-kinds';
 
 export interface AccessRule {
   who: 'anyone' | 'signed-in' | readonly Role[];
@@ -80,9 +81,10 @@ export const ACCESS_MATRIX: Record<string, AccessRule> = {
   'GET /api/quotes/{id}/files/{fileId}': { who: 'signed-in', records: 'customer' },
   'GET /api/quotes/{id}/preview/{side}': { who: 'signed-in', records: 'customer' },
   'POST /api/quotes/{id}/cancel': { who: QUOTE_REQUESTERS, records: 'customer' },
-  'POST /api/quotes/{id}/decision': { who: QUOTE_REQUESTERS, records: 'customer', rolesOfTarget: true },
+  // The roles the customer's tasks take (a sales manager or admin passing the endpoint was refused by the task).
+  'POST /api/quotes/{id}/decision': { who: QUOTE_CUSTOMER_STEP_ROLES, records: 'customer' },
   'POST /api/quotes/{id}/review': { who: ['engineer', 'sales_manager'] },
-  'POST /api/quotes/{id}/revisions': { who: QUOTE_REQUESTERS, records: 'customer', rolesOfTarget: true },
+  'POST /api/quotes/{id}/revisions': { who: QUOTE_CUSTOMER_STEP_ROLES, records: 'customer' },
   // orders
   'GET /api/orders': { who: 'signed-in' },
   'GET /api/orders/{id}': { who: 'signed-in', records: 'customer' },

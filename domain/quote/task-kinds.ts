@@ -75,6 +75,18 @@ export const priceApprovalTaskKind = defineTaskKind({
   alsoAllowed: PRICE_CHANGE_APPROVER_ROLES.filter((r) => r !== PRICE_CHANGE_APPROVER_ROLES[0]),
 });
 
+/**
+ * Who answers the customer's steps (the decision on an issued quote, corrected files): the customer, whose role the
+ * workflow gives the tasks, and the kinds' stand-ins. The decision and revision endpoints admit exactly these.
+ */
+export const QUOTE_CUSTOMER_STEP_ROLES = [
+  ...new Set([
+    'customer' as const,
+    ...(customerDecisionTaskKind.alsoAllowed ?? []),
+    ...(correctedFilesTaskKind.alsoAllowed ?? []),
+  ]),
+];
+
 /** Every task kind of the quote workflow, for the platform's registry. */
 export const QUOTE_TASK_KINDS: readonly TaskKind[] = [
   engineeringReviewTaskKind,

@@ -52,8 +52,23 @@ function unwrap(result: MigrationResultSet): string[] {
   return (result.results ?? []).map((r) => `${r.direction === 'Up' ? 'applied' : 'reverted'} ${r.migrationName}`);
 }
 
+/**
+ * True when every migration the code knows is recorded as applied: one query, where the migrator would take its
+ * lock and read its tables. False when the table is missing (a fresh database) or anything is pending.
+ */
+async function upToDate<DB>(db: Kysely<DB>): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const applied = new Set(rows.map((r) => r.name));
+    return MIGRATION_NAMES.every((name) => applied.has(name));
+  } catch {
+    return false;
+  }
+}
+
 /** Applies every pending migration; returns what was applied (empty when up to date). */
 export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
+  if (await upToDate(db)) return [];
   return unwrap(await (await migrator(db)).migrateToLatest());
 }
 

@@ -24,6 +24,14 @@ export function demoAccounts(): { email: string; role: Role; displayName: string
  * Returns the emails created this time.
  */
 export async function seedDemo(db: Db, currency = 'CNY'): Promise<string[]> {
+  // Every start seeds; one query spares the password hash (argon2, deliberately slow) when all accounts exist.
+  const emails = demoAccounts().map((a) => a.email);
+  const present = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where(sql<string>`lower(email)`, 'in', emails)
+    .executeTakeFirstOrThrow();
+  if (Number(present.n) === emails.length) return [];
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction().execute(async (trx) => {
     await trx

@@ -24,6 +24,7 @@ import { checkTemporal, connectTemporal, type TemporalConnections } from '../tem
 import { registerSearchAttributes } from '../temporal/search-attributes';
 import { TASK_QUEUES, type TaskQueue } from '../temporal/task-queues';
 import { createQueueWorker, discoverWorkerRegistrations, runWorkers, type RunningWorkers } from '../temporal/workers';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { WorkerRegistration } from '../temporal/worker-registration';
 import { PLATFORM_TASK_KINDS, TaskKindRegistry, type TaskKind } from '../../domain/tasks/kinds';
 import { discoverServices, discoverTaskKinds } from './discovery';
@@ -104,13 +105,33 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   };
   let ready = false;
 
+  // Start-up phases, timed: a debug line each, and one line with all of them once ready (bench/startup.ts reads it).
+  const phases: Record<string, number> = {};
+  const phase = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
+    const began = performance.now();
+    try {
+      return await work();
+    } finally {
+      phases[name] = Math.round(performance.now() - began);
+      logger.debug({ phase: name, ms: phases[name] }, 'start-up phase done');
+    }
+  };
+  /** Waits for every started phase (so none is left acquiring while the others' resources are closed). */
+  const allOf = async <T extends readonly unknown[]>(work: { [K in keyof T]: Promise<T[K]> }): Promise<T> => {
+    const settled = await Promise.allSettled(work);
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+  };
+  const startedAt = performance.now();
+
   try {
     mkdirSync(config.dataDir, { recursive: true });
 
-    // Temporal: given, configured, or embedded.
-    let temporal = options.temporal;
+    // Temporal, the database and the UI build check do not depend on each other: they start together.
     let embeddedTemporal: string | undefined;
-    if (!temporal) {
+    const temporalReady = phase('temporal', async (): Promise<TemporalConnections> => {
+      if (options.temporal) return options.temporal;
       const address = config.temporal.address;
       if (!address) {
         const server = await startTemporalDevServer({
@@ -129,18 +150,41 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       }
       const connected = await connectTemporal(address ?? (embeddedTemporal as string), config.temporal.namespace);
       cleanups.push(() => connected.close());
-      temporal = connected;
-    }
-    const temporalConnections = temporal;
+      return connected;
+    });
 
     const db = options.db ?? createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     if (!options.db) cleanups.push(() => db.destroy());
-    const applied = await migrateToLatest(db);
-    if (applied.length) logger.info({ migrations: applied }, 'database migrated');
-    if (config.seedDemo) {
-      const created = await seedDemo(db, config.business.currency);
-      if (created.length) logger.info({ users: created }, 'demo users created (password "demo")');
-    }
+    const databaseReady = phase('database', async () => {
+      const applied = await migrateToLatest(db);
+      if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+      if (config.seedDemo) {
+        const created = await seedDemo(db, config.business.currency);
+        if (created.length) logger.info({ users: created }, 'demo users created (password "demo")');
+      }
+    });
+
+    // The browser app, built from ui/ when missing or stale; the API keeps working if the build fails.
+    const wantUi = options.ui ?? options.services === undefined;
+    const uiReady = wantUi
+      ? phase('ui', () => ensureUiBuilt({ log: (message) => logger.info(message) })).then(
+          () => true,
+          (err: unknown) => {
+            logger.error({ err }, 'the admin UI could not be built; serving the API only');
+            return false;
+          },
+        )
+      : Promise.resolve(false);
+
+    // Loading the services' and activities' modules is the process's own work (tsx compiles them) while the
+    // server and the database start up.
+    const wanted = options.workers ?? [...TASK_QUEUES];
+    const { registrations, available } = await phase('modules', () => ({
+      registrations: [...(wanted.length ? discoverWorkerRegistrations() : []), ...(options.extraRegistrations ?? [])],
+      available: discoverServices(),
+    }));
+
+    const [temporalConnections] = await allOf<[TemporalConnections, void]>([temporalReady, databaseReady]);
 
     // Mail: the real server, or the in-process catcher.
     let mailCatcher: MailCatcher | undefined;
@@ -148,7 +192,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     if (config.mail.smtpUrl) {
       transport = createMailTransport(config.mail.smtpUrl);
     } else {
-      mailCatcher = await startMailCatcher({ db, port: config.mail.catcherPort, logger });
+      mailCatcher = await phase('mail', () => startMailCatcher({ db, port: config.mail.catcherPort, logger }));
       const catcher = mailCatcher;
       cleanups.push(() => catcher.close());
       transport = createMailTransport(catcher.url);
@@ -167,29 +211,35 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       cleanups.push(() => sender.stop());
     }
 
-    try {
-      const added = await registerSearchAttributes(temporalConnections.connection, temporalConnections.namespace);
-      if (added.length) logger.info({ added }, 'search attributes registered');
-    } catch (error) {
-      // Some clusters restrict the operator API to admins; workflows still run, only searching is narrower.
-      logger.warn({ err: error }, 'could not register search attributes');
-    }
+    const searchAttributes = phase('search-attributes', async () => {
+      try {
+        const added = await registerSearchAttributes(temporalConnections.connection, temporalConnections.namespace);
+        if (added.length) logger.info({ added }, 'search attributes registered');
+      } catch (error) {
+        // Some clusters restrict the operator API to admins; workflows still run, only searching is narrower.
+        logger.warn({ err: error }, 'could not register search attributes');
+      }
+    });
 
-    // Workers, one per queue that has workflows.
-    const wanted = options.workers ?? [...TASK_QUEUES];
-    const registrations = [
-      ...(wanted.length ? discoverWorkerRegistrations() : []),
-      ...(options.extraRegistrations ?? []),
-    ];
-    const workers = [];
-    for (const queue of wanted) {
-      const worker = await createQueueWorker({
-        connection: await temporalConnections.nativeConnection(),
-        namespace: temporalConnections.namespace,
-        taskQueue: queue,
-        deps: { db, config, logger },
-        registrations,
-      });
+    // Workers, one per queue that has workflows, created together (each loads its bundle into its own isolate).
+    const created = await phase('workers', async () => {
+      const connection = wanted.length ? await temporalConnections.nativeConnection() : undefined;
+      const made = await allOf(
+        wanted.map((queue) =>
+          createQueueWorker({
+            connection: connection as NativeConnection,
+            namespace: temporalConnections.namespace,
+            taskQueue: queue,
+            deps: { db, config, logger },
+            registrations,
+          }).then((worker) => ({ queue, worker })),
+        ),
+      );
+      return made;
+    });
+    await searchAttributes;
+    const workers: { queue: TaskQueue; worker: Worker }[] = [];
+    for (const { queue, worker } of created) {
       if (worker) workers.push({ queue, worker });
       else logger.info({ queue }, 'no workflows registered for this queue yet; no worker started');
     }
@@ -206,12 +256,18 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
 
     // Seed 002's daily routines: idempotent, so every start (and every replica) may run it.
     if (options.schedules ?? workers.some((w) => w.queue === 'rma')) {
-      try {
-        await ensureRmaRoutineSchedules(temporalConnections.client, loadWorkingCalendar(config.business), logger);
-      } catch (error) {
-        // A cluster whose schedules are unavailable still runs every process; only the routines wait.
-        logger.error({ err: error }, 'could not create the RMA routine schedules');
-      }
+      await phase('schedules', async () => {
+        try {
+          await ensureRmaRoutineSchedules(
+            temporalConnections.client,
+            loadWorkingCalendar(config.business),
+            logger,
+          );
+        } catch (error) {
+          // A cluster whose schedules are unavailable still runs every process; only the routines wait.
+          logger.error({ err: error }, 'could not create the RMA routine schedules');
+        }
+      });
     }
 
     // HTTP services.
@@ -232,7 +288,6 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       taskKinds,
       uploads,
     };
-    const available = discoverServices();
     const serviceNames = options.services ?? [...available.keys()];
     for (const name of serviceNames) {
       if (!available.has(name))
@@ -249,16 +304,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       { name: 'temporal', check: () => checkTemporal(temporalConnections.connection, temporalConnections.namespace) },
       { name: 'mail', check: async () => void (await transport.verify()) },
     ];
-    // The browser app, built from ui/ when missing or stale; the API keeps working if the build fails.
-    const before = [];
-    if (options.ui ?? options.services === undefined) {
-      try {
-        await ensureUiBuilt({ log: (message) => logger.info(message) });
-        before.push(uiStatic());
-      } catch (err) {
-        logger.error({ err }, 'the admin UI could not be built; serving the API only');
-      }
-    }
+    const before = (await uiReady) ? [uiStatic()] : [];
     const app = createApp({
       before,
       logger,
@@ -273,7 +319,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       allowedOrigins: config.http.allowedOrigins,
       metricsToken: config.http.metricsToken,
     });
-    const server: RunningServer = await listen(app, config.port, config.host);
+    const server: RunningServer = await phase('http', () => listen(app, config.port, config.host));
     cleanups.push(() => server.close());
     let metricsUrl: string | undefined;
     if (config.http.metricsPort !== undefined) {
@@ -286,6 +332,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       ready = false;
     });
     ready = true;
+    logger.info(
+      { phases, ms: Math.round(performance.now() - startedAt), sinceProcessStart: Math.round(performance.now()) },
+      'platform started',
+    );
 
     // Rows a crash left behind their workflows are set right now rather than when the lost activity is retried.
     // In the background: queries need the workers, which are up, and readiness must not wait on every open case.

@@ -45,6 +45,7 @@ import {
   type StoredQuoteFile,
 } from '../../domain/quote/contract';
 import type { PricedQuote } from '../../domain/quote/pricing';
+import { QUOTE_CUSTOMER_STEP_ROLES } from '../../domain/quote/task-kinds';
 import type { Role } from '../../domain/tasks/roles';
 import { inspectZipFile, ArchiveRejectedError } from '../../infra/files/archive';
 import { assertMayComplete, completeOpenStep } from '../tasks/complete-task';
@@ -426,7 +427,8 @@ export function createRouter(deps: ServiceDeps): Router {
 
   router.post(
     '/quotes/:id/decision',
-    requireRole('customer', ...SALES_ROLES),
+    // The roles the customer-decision task takes, so the endpoint never lets through someone the task refuses.
+    requireRole(...QUOTE_CUSTOMER_STEP_ROLES),
     validate({ params: QuoteIdParams, body: CustomerDecisionRequest }),
     async (req, res) => {
       const actor = actorOf(req);
@@ -523,7 +525,7 @@ export function createRouter(deps: ServiceDeps): Router {
     },
   );
 
-  router.post('/quotes/:id/revisions', requireRole('customer', ...SALES_ROLES), receiveFiles, async (req, res) => {
+  router.post('/quotes/:id/revisions', requireRole(...QUOTE_CUSTOMER_STEP_ROLES), receiveFiles, async (req, res) => {
     const actor = actorOf(req);
     const { id } = QuoteIdParams.parse(req.params);
     const quote = await quoteFor(actor, id);

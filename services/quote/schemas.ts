@@ -1,3 +1,4 @@
+import type { QuoteStage } from '../../domain/quote/contract';
 /** Request and response schemas of the quote API. */
 import { z } from 'zod';
 import { multilineText, text } from '../../domain/shared/fields';
@@ -64,12 +65,30 @@ export type ReviseQuoteFields = z.infer<typeof ReviseQuoteFields>;
 export const QuoteIdParams = z.object({ id: z.uuid() });
 export type QuoteIdParams = z.infer<typeof QuoteIdParams>;
 
-export const ListQuotesQuery = z.object({
-  status: text({ max: 40 }).optional(),
-  customerId: z.uuid().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
-});
+/** Every stage a quote's status column can hold (the `status` filter refuses anything else, naming it). */
+const QUOTE_STATUSES = [
+  'analysing',
+  'engineering_review',
+  'awaiting_corrected_files',
+  'issuing',
+  'awaiting_customer',
+  'accepted',
+  'rejected',
+  'expired',
+  'cancelled',
+] as const satisfies readonly QuoteStage[];
+// A stage added to QuoteStage without being listed here fails to compile.
+const everyQuoteStage: Record<Exclude<QuoteStage, (typeof QUOTE_STATUSES)[number]>, never> = {};
+void everyQuoteStage;
+
+export const ListQuotesQuery = z
+  .object({
+    status: z.enum(QUOTE_STATUSES).optional(),
+    customerId: z.uuid().optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
 export type ListQuotesQuery = z.infer<typeof ListQuotesQuery>;
 
 export const PdfQuery = z.object({ revision: z.coerce.number().int().min(1).optional() });

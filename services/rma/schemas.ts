@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RmaOutcome, RmaStage } from '../../domain/rma/contract';
 import { factDate, httpUrl, multilineText, text } from '../../domain/shared/fields';
 
 /** Opening an RMA: the complaint as the customer or sales registers it. */
@@ -50,10 +51,45 @@ export const RmaStepParams = RmaIdParams.extend({
 });
 export type RmaStepParams = z.infer<typeof RmaStepParams>;
 
+/** What a case's status column can hold: an open stage, or `closed:<outcome>` (the `status` filter takes only these). */
+const RMA_OPEN_STAGES = [
+  'registered',
+  'site_visit',
+  'acceptance',
+  'receiving',
+  'analysis',
+  'quotation',
+  'material',
+  'disassembly',
+  'repair',
+  'inspection',
+  'shipping',
+  'exchange',
+  'refund',
+  'closing',
+] as const satisfies readonly RmaStage[];
+const RMA_OUTCOMES = [
+  'repaired',
+  'returned_unrepaired',
+  'scrapped',
+  'exchanged',
+  'exchanged_invoiced',
+  'refunded',
+  'refund_rejected',
+  'rejected',
+] as const satisfies readonly RmaOutcome[];
+// A stage or outcome added to the contract without being listed here fails to compile.
+const everyRmaStatus: Record<
+  Exclude<RmaStage, (typeof RMA_OPEN_STAGES)[number] | 'closed'> | Exclude<RmaOutcome, (typeof RMA_OUTCOMES)[number]>,
+  never
+> = {};
+void everyRmaStatus;
+const RMA_STATUSES = [...RMA_OPEN_STAGES, ...RMA_OUTCOMES.map((o) => `closed:${o}` as const)] as [string, ...string[]];
+
 export const ListRmasQuery = z
   .object({
     customerId: z.uuid().optional(),
-    status: text({ min: 1, max: 100 }).optional(),
+    status: z.enum(RMA_STATUSES).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     offset: z.coerce.number().int().min(0).default(0),
   })
