@@ -179,12 +179,14 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     // Loading the services' and activities' modules is the process's own work (tsx compiles them) while the
     // server and the database start up.
     const wanted = options.workers ?? [...TASK_QUEUES];
-    const { registrations, available } = await phase('modules', () => ({
+    const modulesReady = phase('modules', () => ({
       registrations: [...(wanted.length ? discoverWorkerRegistrations() : []), ...(options.extraRegistrations ?? [])],
       available: discoverServices(),
     }));
 
-    const [temporalConnections] = await allOf<[TemporalConnections, void]>([temporalReady, databaseReady]);
+    const [temporalConnections, , { registrations, available }] = await allOf<
+      [TemporalConnections, void, Awaited<typeof modulesReady>]
+    >([temporalReady, databaseReady, modulesReady]);
 
     // Mail: the real server, or the in-process catcher.
     let mailCatcher: MailCatcher | undefined;
@@ -258,11 +260,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     if (options.schedules ?? workers.some((w) => w.queue === 'rma')) {
       await phase('schedules', async () => {
         try {
-          await ensureRmaRoutineSchedules(
-            temporalConnections.client,
-            loadWorkingCalendar(config.business),
-            logger,
-          );
+          await ensureRmaRoutineSchedules(temporalConnections.client, loadWorkingCalendar(config.business), logger);
         } catch (error) {
           // A cluster whose schedules are unavailable still runs every process; only the routines wait.
           logger.error({ err: error }, 'could not create the RMA routine schedules');
