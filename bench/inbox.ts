@@ -31,14 +31,14 @@ const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 const KINDS = [
-  'quote-engineering-review',
+  'quote.engineering-review',
   'order.kitting',
   'order.inspection',
   'order.payment',
   'rma.quality-report',
   'rma.receive-units',
-  'order.line_slot',
-  'order.shipment_booking',
+  'order.line-slot',
+  'order.shipment-booking',
 ];
 
 async function main(): Promise<void> {

@@ -13,6 +13,7 @@ import { enqueueMail } from '../../infra/db/repositories/outbox';
 import { listActiveUsersByRole, listCustomerUsers, type User } from '../../infra/db/repositories/users';
 import { taskEscalationMail, taskReminderMail, type RenderedMail } from '../../infra/mail/templates';
 import type { Role } from '../../domain/tasks/roles';
+import type { TaskKindName } from '../../domain/tasks/kind-names';
 import type { Task, TaskCompletion } from '../../domain/tasks/task';
 import type { DbOrTrx } from '../../infra/db/database';
 import { json } from '../../infra/db/database';
@@ -20,7 +21,7 @@ import { json } from '../../infra/db/database';
 /** What a workflow passes to open its task; the workflow id comes from the activity's own context. */
 export interface OpenTaskRequest {
   step: string;
-  kind: string;
+  kind: TaskKindName;
   title: string;
   role: Role;
   caseType: string;

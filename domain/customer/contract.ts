@@ -100,12 +100,13 @@ export function nthStep(step: string, n: number): string {
 
 /** Task kind names of the customer context (schemas in ./task-kinds). */
 export const CUSTOMER_TASK_KIND_NAMES = {
-  scheduleAudit: 'customer-audit-visit',
-  recordAuditResult: 'customer-audit-result',
-  correctiveAction: 'customer-corrective-action',
-  approvePaymentTerms: 'customer-payment-terms-approval',
-  requestReaudit: 'customer-reaudit',
+  scheduleAudit: 'customer.audit-visit',
+  recordAuditResult: 'customer.audit-result',
+  correctiveAction: 'customer.corrective-action',
+  approvePaymentTerms: 'customer.payment-terms-approval',
+  requestReaudit: 'customer.reaudit',
 } as const;
+export type CustomerTaskKindName = (typeof CUSTOMER_TASK_KIND_NAMES)[keyof typeof CUSTOMER_TASK_KIND_NAMES];
 
 /** Input of the payment-terms approval workflow. */
 export interface PaymentTermsApprovalInput {

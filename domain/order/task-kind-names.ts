@@ -2,22 +2,23 @@
 
 /** Names of the order's task kinds. */
 export const ORDER_TASK_KIND_NAMES = {
-  contractSignature: 'order.contract_signature',
-  contractApproval: 'order.contract_approval',
+  contractSignature: 'order.contract-signature',
+  contractApproval: 'order.contract-approval',
   payment: 'order.payment',
-  statementEntry: 'order.statement_entry',
+  statementEntry: 'order.statement-entry',
   kitting: 'order.kitting',
   stencil: 'order.stencil',
   program: 'order.program',
-  reflowProfile: 'order.reflow_profile',
-  lineSlot: 'order.line_slot',
-  buildSamples: 'order.build_samples',
-  sampleApproval: 'order.sample_approval',
+  reflowProfile: 'order.reflow-profile',
+  lineSlot: 'order.line-slot',
+  buildSamples: 'order.build-samples',
+  sampleApproval: 'order.sample-approval',
   progress: 'order.progress',
   inspection: 'order.inspection',
   rework: 'order.rework',
-  shipmentBooking: 'order.shipment_booking',
+  shipmentBooking: 'order.shipment-booking',
   delivery: 'order.delivery',
   refund: 'order.refund',
-  moneyApproval: 'order.money_approval',
+  moneyApproval: 'order.money-approval',
 } as const;
+export type OrderTaskKindName = (typeof ORDER_TASK_KIND_NAMES)[keyof typeof ORDER_TASK_KIND_NAMES];

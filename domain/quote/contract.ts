@@ -173,11 +173,12 @@ export type CustomerDecision = (typeof CUSTOMER_DECISIONS)[number];
 
 /** The task kinds' names (their zod schemas are in ./task-kinds). */
 export const QUOTE_TASK_KIND_NAMES = {
-  engineeringReview: 'quote-engineering-review',
-  correctedFiles: 'quote-corrected-files',
-  customerDecision: 'quote-customer-decision',
-  priceApproval: 'quote-price-approval',
+  engineeringReview: 'quote.engineering-review',
+  correctedFiles: 'quote.corrected-files',
+  customerDecision: 'quote.customer-decision',
+  priceApproval: 'quote.price-approval',
 } as const;
+export type QuoteTaskKindName = (typeof QUOTE_TASK_KIND_NAMES)[keyof typeof QUOTE_TASK_KIND_NAMES];
 
 /** A line-item price change made by the reviewing engineer. */
 export interface LineItemAdjustment {

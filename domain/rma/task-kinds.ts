@@ -418,7 +418,7 @@ export const repairPaymentKind = defineTaskKind({
 });
 
 /** Every RMA task kind; the process that mounts services/tasks registers them. */
-export const RMA_TASK_KINDS: readonly TaskKind[] = [
+export const RMA_TASK_KINDS = [
   qualityReportKind,
   siteVisitKind,
   confirmClaimsKind,
@@ -447,4 +447,6 @@ export const RMA_TASK_KINDS: readonly TaskKind[] = [
   closeReportKind,
   countDifferenceKind,
   repairPaymentKind,
-];
+] as const satisfies readonly TaskKind[];
+/** The RMA's task kind names. */
+export type RmaTaskKindName = (typeof RMA_TASK_KINDS)[number]['kind'];

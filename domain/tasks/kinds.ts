@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { multilineText } from '../shared/fields';
 import type { Role } from './roles';
+import { currentTaskKind, type TaskKindPattern } from './kind-names';
 
 /**
  * What a kind of task accepts when completed: the allowed decisions, the zod schema of `data`, and the roles
  * that may complete it besides the task's own role. Each process declares its kinds with {@link defineTaskKind}.
  */
-export interface TaskKind<D extends string = string, S extends z.ZodType = z.ZodType> {
-  kind: string;
+export interface TaskKind<D extends string = string, S extends z.ZodType = z.ZodType, K extends string = string> {
+  /** `<process>.<step-in-kebab-case>` (README "Naming"); {@link TaskKindName} lists every one. */
+  kind: K;
   description: string;
   decisions: readonly [D, ...D[]];
   data: S;
@@ -25,8 +27,10 @@ export interface TaskKind<D extends string = string, S extends z.ZodType = z.Zod
   ) => { field: string; message: string } | undefined;
 }
 
-/** Declares a task kind (identity function that keeps the literal types). */
-export function defineTaskKind<D extends string, S extends z.ZodType>(kind: TaskKind<D, S>): TaskKind<D, S> {
+/** Declares a task kind (identity function that keeps the literal types, the kind's name among them). */
+export function defineTaskKind<D extends string, S extends z.ZodType, K extends TaskKindPattern>(
+  kind: TaskKind<D, S, K>,
+): TaskKind<D, S, K> {
   return kind;
 }
 
@@ -56,8 +60,9 @@ export class TaskKindRegistry {
     return this;
   }
 
+  /** A kind by its name, or by the name it had before the rename (a task opened by an activity retried since). */
   get(kind: string): TaskKind | undefined {
-    return this.kinds.get(kind);
+    return this.kinds.get(currentTaskKind(kind));
   }
 
   list(): TaskKind[] {

@@ -15,6 +15,7 @@ import * as typedStatuses from './migrations/2026-11-29T1950-typed-statuses';
 import * as taskAssignee from './migrations/2026-11-29T2030-task-assignee';
 import * as apiTokenLifetime from './migrations/2026-11-29T2040-api-token-lifetime';
 import * as taskInboxColumns from './migrations/2026-11-30T0100-task-inbox-columns';
+import * as taskKindNames from './migrations/2026-11-30T0120-task-kind-names';
 
 // A static list (not a folder scan) so migrations load the same under tsx, jest and a bundler.
 // Append new migrations here; never edit one that has landed.
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T2030-task-assignee': taskAssignee,
   '2026-11-29T2040-api-token-lifetime': apiTokenLifetime,
   '2026-11-30T0100-task-inbox-columns': taskInboxColumns,
+  '2026-11-30T0120-task-kind-names': taskKindNames,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

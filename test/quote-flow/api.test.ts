@@ -324,7 +324,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect(reviewed.status).toBe(200);
     const approval = await eventually(async () => {
       const task = await tasksRepo.findTaskByStep(t.db, `quote:${id}`, 'price-approval-r1');
-      expect(task).toMatchObject({ role: 'sales_manager', status: 'open', kind: 'quote-price-approval' });
+      expect(task).toMatchObject({ role: 'sales_manager', status: 'open', kind: 'quote.price-approval' });
       return task!;
     });
     expect(approval.payload.approvalReasons).toEqual(expect.arrayContaining([`line "${line.code}" is set to zero`]));

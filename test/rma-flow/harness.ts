@@ -18,6 +18,7 @@ import { ROLES, type Role } from '../../domain/tasks/roles';
 import type { Task, TaskCompletion } from '../../domain/tasks/task';
 import { taskCompletedSignal } from '../../workflows/shared/task-signals';
 import { RMA_TASK_KINDS } from '../../domain/rma/task-kinds';
+import type { TaskKind } from '../../domain/tasks/kinds';
 import {
   PRODUCTION_TASK_QUEUE,
   RMA_TASK_QUEUE,
@@ -142,7 +143,7 @@ export async function createRmaHarness(dbKind: TestDbKind = 'pglite'): Promise<R
     customerId: null,
     sessionId: 'test',
   };
-  const kinds = new Map(RMA_TASK_KINDS.map((k) => [k.kind, k]));
+  const kinds = new Map<string, TaskKind>(RMA_TASK_KINDS.map((k) => [k.kind, k]));
 
   const harness: RmaHarness = {
     env,

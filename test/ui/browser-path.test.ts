@@ -267,9 +267,9 @@ describeBrowser('the browser path (chromium)', () => {
     if (!needs(quoteId, 'the uploaded quote')) return;
     const task = await eventually('the quote to be reviewed or issued', async () => {
       const t = await openTaskOf(quoteId);
-      return t && ['quote-engineering-review', 'quote-customer-decision'].includes(t.kind) ? t : undefined;
+      return t && ['quote.engineering-review', 'quote.customer-decision'].includes(t.kind) ? t : undefined;
     });
-    if (task.kind !== 'quote-engineering-review') {
+    if (task.kind !== 'quote.engineering-review') {
       console.warn('the quote was priced automatically (no engineering review needed); the engineer step is skipped');
       return;
     }
@@ -278,7 +278,7 @@ describeBrowser('the browser path (chromium)', () => {
     const row = page.getByRole('row').filter({ hasText: quoteReference });
     await row.waitFor();
     await expectText(row, 'left');
-    await page.getByLabel('Kind').selectOption('quote-engineering-review');
+    await page.getByLabel('Kind').selectOption('quote.engineering-review');
     await shot(page, '04-engineer-inbox');
     await row.locator(`a[href="/tasks/${task.id}"]`).click();
     await page.getByRole('heading', { name: 'Price line items' }).waitFor();
@@ -302,7 +302,7 @@ describeBrowser('the browser path (chromium)', () => {
     if (!needs(quoteId, 'the uploaded quote')) return;
     await eventually(
       'the customer decision task',
-      async () => ((await openTaskOf(quoteId))?.kind === 'quote-customer-decision' ? true : undefined),
+      async () => ((await openTaskOf(quoteId))?.kind === 'quote.customer-decision' ? true : undefined),
       120_000,
     );
     const page = await pageAs('buyer@demo.local');
@@ -429,11 +429,11 @@ describeBrowser('the browser path (chromium)', () => {
     }
     expect(done).toEqual(
       expect.arrayContaining([
-        'order.contract_signature',
+        'order.contract-signature',
         'order.payment',
         'order.inspection',
         'order.rework',
-        'order.shipment_booking',
+        'order.shipment-booking',
         'order.delivery',
       ]),
     );
@@ -467,7 +467,7 @@ describeBrowser('the browser path (chromium)', () => {
     const fill = (label: RegExp, value: string) => page.getByLabel(label).fill(value);
     let decision: string;
     switch (task.kind) {
-      case 'order.contract_signature':
+      case 'order.contract-signature':
         await fill(/^Signatory name/, 'Li Wei');
         decision = 'Sign';
         break;
@@ -490,17 +490,17 @@ describeBrowser('the browser path (chromium)', () => {
         decision = 'Report';
         break;
       }
-      case 'order.reflow_profile':
+      case 'order.reflow-profile':
         await fill(/^Profile name/, 'SAC305-6zone');
         await fill(/^Furnace board/, 'KIC-TB-01');
         decision = 'Ready';
         break;
-      case 'order.line_slot':
+      case 'order.line-slot':
         await fill(/^Line/, 'SMT-1');
         await fill(/^Starts on/, today);
         decision = 'Booked';
         break;
-      case 'order.build_samples':
+      case 'order.build-samples':
         await fill(/^Sample count/, '2');
         decision = 'Built';
         break;
@@ -533,7 +533,7 @@ describeBrowser('the browser path (chromium)', () => {
         decision = 'Record';
         break;
       }
-      case 'order.shipment_booking':
+      case 'order.shipment-booking':
         await page.getByLabel(/^Carrier/).selectOption('SF Express');
         decision = 'Book';
         break;

@@ -161,9 +161,9 @@ describe('generic task form from a JSON Schema', () => {
   it('asks nobody to type JSON: every task kind without a form of its own gets controls and rows only', () => {
     // Kinds drawn by a dedicated form (ui/src/components/task-forms/index.tsx) edit their lists themselves.
     const dedicated = new Set([
-      'quote-engineering-review',
-      'order.contract_signature',
-      'order.contract_approval',
+      'quote.engineering-review',
+      'order.contract-signature',
+      'order.contract-approval',
       'order.kitting',
       'order.inspection',
       'order.payment',
@@ -185,7 +185,7 @@ describe('generic task form from a JSON Schema', () => {
         .map((f) => f.name);
     expect(rows('rma.receive-units')).toEqual(['units']);
     expect(rows('rma.classify')).toEqual(['units', 'materials']);
-    expect(rows('customer-audit-result')).toEqual(['correctiveActions']);
+    expect(rows('customer.audit-result')).toEqual(['correctiveActions']);
   });
 
   it("reads a date-and-time input as the factory's wall clock, whatever the browser's zone", () => {
@@ -452,7 +452,7 @@ describe('the catalogue of server codes', () => {
     };
     expect(taskTitle(inspect, 'zh')).toBe('检验批次 SO-1-L1（第 2 轮，1 件）');
     const review = {
-      kind: 'quote-engineering-review',
+      kind: 'quote.engineering-review',
       title: 'Review quote Q-20261129-ABC123 r1: assembly was asked for but no placement (CPL) file was given',
       payload: { reference: 'Q-20261129-ABC123', revision: 1 },
     };

@@ -5,6 +5,7 @@
 import { workflowInfo } from '@temporalio/workflow';
 import { createHumanWaits, type HumanWaits } from '../shared';
 import type { Role } from '../../domain/tasks/roles';
+import type { TaskKindName } from '../../domain/tasks/kind-names';
 import type { TaskCompletion } from '../../domain/tasks/task';
 import type { DecisionRecord, OpenTaskView } from '../../domain/order/contract';
 import type { WaitPolicy } from '../../domain/order/waits';
@@ -12,7 +13,7 @@ import type { WaitPolicy } from '../../domain/order/waits';
 /** One human step of an order. */
 export interface AskSpec {
   step: string;
-  kind: string;
+  kind: TaskKindName;
   title: string;
   role: Role;
   policy: WaitPolicy;

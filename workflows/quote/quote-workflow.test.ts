@@ -263,7 +263,7 @@ describe('quoteWorkflow', () => {
     expect(h.recorder.of(id, 'openTask', (i) => i.step === 'price-approval-r1')).toEqual([
       expect.objectContaining({
         role: 'sales_manager',
-        kind: 'quote-price-approval',
+        kind: 'quote.price-approval',
         payload: expect.objectContaining({
           requestedByUserId: 'user-engineer',
           approvalReasons: ['line "SMT" is set to zero'],

@@ -5,6 +5,7 @@
  */
 import { createHumanWaits } from '../shared';
 import type { Role } from '../../domain/tasks/roles';
+import type { TaskKindName } from '../../domain/tasks/kind-names';
 import type { RmaActor, RmaDeadline, RmaDecision, RmaOpenTask } from '../../domain/rma/contract';
 import { RMA_CASE_TYPE } from '../../domain/rma/contract';
 import { reminderAt } from '../../domain/rma/deadlines';
@@ -12,7 +13,7 @@ import { reminderAt } from '../../domain/rma/deadlines';
 /** One human step of the procedure. */
 export interface StepSpec {
   step: string;
-  kind: string;
+  kind: TaskKindName;
   title: string;
   role: Role;
   /** Deadline: the task is due then, reminded halfway and escalated at the due time. */
@@ -105,16 +106,14 @@ export function createStepTracker(rmaId: string, customerId: string): StepTracke
       );
     },
     openTasks: () =>
-      waits
-        .openTasks()
-        .map((w) => ({
-          step: w.step,
-          kind: w.kind,
-          role: w.role,
-          title: w.title,
-          dueAt: w.dueAt,
-          escalated: w.escalated,
-        })),
+      waits.openTasks().map((w) => ({
+        step: w.step,
+        kind: w.kind,
+        role: w.role,
+        title: w.title,
+        dueAt: w.dueAt,
+        escalated: w.escalated,
+      })),
     run,
     async must(spec) {
       const done = await run({ ...spec, giveUpAt: undefined });

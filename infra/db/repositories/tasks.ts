@@ -4,6 +4,7 @@ import { json } from '../database';
 import type { TaskRow } from '../schema';
 import type { Task, TaskStatus } from '../../../domain/tasks/task';
 import type { Role } from '../../../domain/tasks/roles';
+import { currentTaskKind } from '../../../domain/tasks/kind-names';
 
 /** What a workflow step supplies to open its task. */
 export interface OpenTaskInput {
@@ -101,7 +102,8 @@ export async function openTask(db: DbOrTrx, input: OpenTaskInput): Promise<{ tas
     .values({
       workflow_id: input.workflowId,
       step: input.step,
-      kind: input.kind,
+      // An openTask scheduled before the kind rename and retried after it still sends the old name.
+      kind: currentTaskKind(input.kind),
       title: input.title,
       role: input.role,
       case_type: input.caseType,
@@ -144,7 +146,7 @@ export async function listTasks(db: DbOrTrx, filter: TaskFilter = {}): Promise<T
   if (filter.roles) q = filter.roles.length ? q.where('role', 'in', [...filter.roles]) : q.where(sql<boolean>`false`);
   if (filter.customerId) q = q.where('customer_id', '=', filter.customerId);
   if (filter.status) q = q.where('status', '=', filter.status);
-  if (filter.kind) q = q.where('kind', '=', filter.kind);
+  if (filter.kind) q = q.where('kind', '=', currentTaskKind(filter.kind));
   if (filter.caseType) q = q.where('case_type', '=', filter.caseType);
   if (filter.caseId) q = q.where('case_id', '=', filter.caseId);
   if (filter.workflowId) q = q.where('workflow_id', '=', filter.workflowId);
@@ -291,7 +293,7 @@ export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<
   if (filter.roles) where.push(filter.roles.length ? sql`t.role in (${sql.join([...filter.roles])})` : sql`false`);
   if (filter.customerId) where.push(sql`t.customer_id = ${filter.customerId}`);
   if (filter.status) where.push(sql`t.status = ${filter.status}`);
-  if (filter.kind) where.push(sql`t.kind = ${filter.kind}`);
+  if (filter.kind) where.push(sql`t.kind = ${currentTaskKind(filter.kind)}`);
   if (filter.caseType) where.push(sql`t.case_type = ${filter.caseType}`);
   if (filter.caseId) where.push(sql`t.case_id = ${filter.caseId}`);
   if (filter.workflowId) where.push(sql`t.workflow_id = ${filter.workflowId}`);

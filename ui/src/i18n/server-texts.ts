@@ -8,6 +8,7 @@ import type { Lang } from '../lib/history';
 import { formatMoney } from '../lib/format';
 import { CHECKLIST, VALUES, humanize, wordsOf } from './codes';
 import type { LineItem } from '../../../domain/quote/pricing';
+import { currentTaskKind, type TaskKindName } from '../../../domain/tasks/kind-names';
 
 /** What a task title is built from: the task as the API sends it. */
 export interface TitledTask {
@@ -51,25 +52,25 @@ function factsOf(task: TitledTask, lang: Lang): Facts {
 type Template = (f: Facts, task: TitledTask) => string;
 
 /** Per task kind: the Chinese title, and the English one where the server's carries raw figures. */
-const TITLES: Record<string, { zh: Template; en?: Template }> = {
+const TITLES: { [K in TaskKindName]?: { zh: Template; en?: Template } } = {
   approval: { zh: () => '审批' },
-  'customer-audit-visit': { zh: (f) => `与 ${f.name} 商定验厂日期` },
-  'customer-audit-result': { zh: (f) => `记录 ${f.name} 的验厂结果${f.date ? `（${f.date}）` : ''}` },
-  'customer-reaudit': { zh: (f) => `请 ${f.name} 重新验厂（上次验厂未通过）` },
-  'customer-corrective-action': { zh: (f) => `整改项：${f.title.replace(/^Corrective action for [^:]+:\s*/, '')}` },
-  'customer-payment-terms-approval': {
+  'customer.audit-visit': { zh: (f) => `与 ${f.name} 商定验厂日期` },
+  'customer.audit-result': { zh: (f) => `记录 ${f.name} 的验厂结果${f.date ? `（${f.date}）` : ''}` },
+  'customer.reaudit': { zh: (f) => `请 ${f.name} 重新验厂（上次验厂未通过）` },
+  'customer.corrective-action': { zh: (f) => `整改项：${f.title.replace(/^Corrective action for [^:]+:\s*/, '')}` },
+  'customer.payment-terms-approval': {
     zh: (f) => `批准月结${f.money ? `，信用额度 ${f.money}` : ''}`,
     en: (f) => `Approve monthly settlement${f.money ? ` with a credit limit of ${f.money}` : ''}`,
   },
-  'order.contract_signature': { zh: () => '签署委托加工合同' },
-  'order.contract_approval': { zh: () => '审批已签署的委托加工合同' },
+  'order.contract-signature': { zh: () => '签署委托加工合同' },
+  'order.contract-approval': { zh: () => '审批已签署的委托加工合同' },
   'order.payment': {
     zh: (f, t) =>
       `登记${t.payload.invoiceKind === 'deposit' ? '定金' : t.payload.invoiceKind === 'balance' ? '尾款' : ''}收款${f.money ? `（待收 ${f.money}）` : ''}`,
     en: (f, t) =>
       `Record the ${t.payload.invoiceKind ? `${String(t.payload.invoiceKind)} ` : ''}payment${f.money ? ` (${f.money} outstanding)` : ''}`,
   },
-  'order.statement_entry': { zh: () => '审批挂账（月结赊销发货）' },
+  'order.statement-entry': { zh: () => '审批挂账（月结赊销发货）' },
   'order.kitting': {
     zh: (f) =>
       /^Confirm/.test(f.title)
@@ -78,10 +79,10 @@ const TITLES: Record<string, { zh: Template; en?: Template }> = {
   },
   'order.stencil': { zh: () => '准备钢网' },
   'order.program': { zh: () => '准备贴片机程序' },
-  'order.reflow_profile': { zh: () => '在炉温测试板上制作回流焊温度曲线' },
-  'order.line_slot': { zh: () => '预约产线档期' },
-  'order.build_samples': { zh: (f) => `制作打样样品${f.round ? `（第 ${f.round} 轮）` : ''}` },
-  'order.sample_approval': { zh: (f) => `审批打样样品${f.round ? `（第 ${f.round} 轮）` : ''}` },
+  'order.reflow-profile': { zh: () => '在炉温测试板上制作回流焊温度曲线' },
+  'order.line-slot': { zh: () => '预约产线档期' },
+  'order.build-samples': { zh: (f) => `制作打样样品${f.round ? `（第 ${f.round} 轮）` : ''}` },
+  'order.sample-approval': { zh: (f) => `审批打样样品${f.round ? `（第 ${f.round} 轮）` : ''}` },
   'order.progress': {
     zh: (f) => {
       const m = /\((\d+) of (\d+) assembled\)/.exec(f.title);
@@ -98,10 +99,10 @@ const TITLES: Record<string, { zh: Template; en?: Template }> = {
       return `返工批次 ${f.lot} 的 ${n ?? ''} 件不良品${rebuilt ? `，并重做 ${rebuilt} 件报废品` : ''}`;
     },
   },
-  'order.shipment_booking': { zh: () => '预订承运商' },
+  'order.shipment-booking': { zh: () => '预订承运商' },
   'order.delivery': { zh: () => '确认客户签收' },
   'order.refund': { zh: () => '核算已取消订单的退款（扣除已采购物料、工装费用）' },
-  'order.money_approval': {
+  'order.money-approval': {
     zh: (_f, t) =>
       t.payload.what === 'refund'
         ? '复核退款（四眼原则：制单人以外的人审批）'
@@ -109,16 +110,16 @@ const TITLES: Record<string, { zh: Template; en?: Template }> = {
           ? '复核挂账（四眼原则：制单人以外的人审批）'
           : '复核款项（四眼原则）',
   },
-  'quote-engineering-review': {
+  'quote.engineering-review': {
     zh: (f) => `工程审核报价 ${f.ref}${f.rev ? ` 第 ${f.rev} 版` : ''}`,
     en: (f) => `Review quote ${f.ref}${f.rev ? ` r${f.rev}` : ''}`,
   },
-  'quote-price-approval': {
+  'quote.price-approval': {
     zh: (f) => `审批报价 ${f.ref}${f.rev ? ` 第 ${f.rev} 版` : ''} 的工程改价（四眼原则）`,
     en: (f) => `Approve the price change on quote ${f.ref}${f.rev ? ` r${f.rev}` : ''}`,
   },
-  'quote-corrected-files': { zh: (f) => `上传报价 ${f.ref} 的修正文件` },
-  'quote-customer-decision': { zh: (f) => `报价 ${f.ref}${f.rev ? ` 第 ${f.rev} 版` : ''}：接受、要求修改或拒绝` },
+  'quote.corrected-files': { zh: (f) => `上传报价 ${f.ref} 的修正文件` },
+  'quote.customer-decision': { zh: (f) => `报价 ${f.ref}${f.rev ? ` 第 ${f.rev} 版` : ''}：接受、要求修改或拒绝` },
   'rma.quality-report': { zh: (f) => `填写返修单 ${f.ref} 的品质异常报告（24 小时）` },
   'rma.site-visit': {
     zh: (f) =>
@@ -177,7 +178,8 @@ const TITLES: Record<string, { zh: Template; en?: Template }> = {
 
 /** A task's title in the reader's language. */
 export function taskTitle(task: TitledTask, lang: Lang): string {
-  const template = TITLES[task.kind];
+  // A workflow started before the kind rename still reports the old name in its queries.
+  const template = TITLES[currentTaskKind(task.kind) as TaskKindName];
   if (!template) return lang === 'zh' ? `任务：${humanize(task.kind)}` : task.title;
   const pick = lang === 'zh' ? template.zh : template.en;
   if (!pick) return task.title;
@@ -317,10 +319,11 @@ export function missingFilesWords(text: string): string {
 }
 
 /** A task kind's name for filters and lists: its title without the case's figures. */
-export function kindName(kind: string, lang: Lang): string {
-  const template = TITLES[kind];
-  if (!template) return humanize(kind.replace(/^[a-z]+[.-]/, ''));
-  if (lang === 'en') return humanize(kind.replace(/^(order|rma|quote|customer)[.-]/, ''));
+export function kindName(oldOrCurrent: string, lang: Lang): string {
+  const kind = currentTaskKind(oldOrCurrent);
+  const template = TITLES[kind as TaskKindName];
+  if (!template) return humanize(kind.replace(/^[a-z]+\./, ''));
+  if (lang === 'en') return humanize(kind.replace(/^(order|rma|quote|customer)\./, ''));
   const empty: Facts = { ref: '', lot: '', round: '', rev: '', count: '', name: '', money: '', date: '', title: '' };
   return template
     .zh(empty, { kind, title: '', payload: {} })

@@ -29,8 +29,8 @@ export function DashboardPage() {
   const quotes = useLoad(() => api<{ quotes: Row[] }>('/api/quotes?limit=200').then((r) => r.quotes), []);
   const decisions = useLoad(
     async () => [
-      ...(await allTasks('open', 'quote-customer-decision')),
-      ...(await allTasks('completed', 'quote-customer-decision')),
+      ...(await allTasks('open', 'quote.customer-decision')),
+      ...(await allTasks('completed', 'quote.customer-decision')),
     ],
     [],
   );

@@ -47,7 +47,7 @@ function TaskCard({
 export function FinancePage() {
   const { t } = useApp();
   const payments = useLoad(() => api<{ tasks: Task[] }>('/api/tasks?kind=order.payment'), []);
-  const credit = useLoad(() => api<{ tasks: Task[] }>('/api/tasks?kind=order.statement_entry'), []);
+  const credit = useLoad(() => api<{ tasks: Task[] }>('/api/tasks?kind=order.statement-entry'), []);
   const kinds = useLoad(() => api<TaskKind[]>('/api/task-kinds'), []);
   const orders = useLoad(
     () => api<{ orders: { id: string; reference: string }[] }>('/api/orders?limit=200').catch(() => ({ orders: [] })),

@@ -9,6 +9,7 @@ import { api, ApiError, casePath, type Task, type TaskKind } from '../api';
 import { OVERSEERS, useApp } from '../context';
 import { ErrorBanner, Field, Loading, SlaBadge, When, useLoad, useNow } from '../components/common';
 import { caseTypeName, kindName } from '../i18n/server-texts';
+import { currentTaskKind } from '../../../domain/tasks/kind-names';
 
 const PAGE_SIZE = 50;
 const SAVED_KEY = 'smt.inbox.saved';
@@ -26,11 +27,22 @@ interface SavedFilter {
   query: string;
 }
 
+/** A filter saved before the task kinds were renamed names the kind by its old name. */
+function withCurrentKind(query: string): string {
+  const params = new URLSearchParams(query);
+  const kind = params.get('kind');
+  if (!kind || currentTaskKind(kind) === kind) return query;
+  params.set('kind', currentTaskKind(kind));
+  return params.toString();
+}
+
 function loadSaved(): SavedFilter[] {
   try {
     const parsed = JSON.parse(localStorage.getItem(SAVED_KEY) ?? '[]') as unknown;
     return Array.isArray(parsed)
-      ? (parsed as SavedFilter[]).filter((f) => typeof f?.name === 'string' && typeof f?.query === 'string')
+      ? (parsed as SavedFilter[])
+          .filter((f) => typeof f?.name === 'string' && typeof f?.query === 'string')
+          .map((f) => ({ ...f, query: withCurrentKind(f.query) }))
       : [];
   } catch {
     return [];

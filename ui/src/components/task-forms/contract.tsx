@@ -25,7 +25,7 @@ export function ContractForm({ task, kind, onDone }: FormProps) {
   const { t, money, dateTime } = useApp();
   const order = useLoad(() => api<OrderContract>(`/api/orders/${task.caseId}`), [task.caseId]);
   const payload = task.payload as { depositMinor?: number; totalMinor?: number; currency?: string };
-  const signing = kind.kind === 'order.contract_signature';
+  const signing = kind.kind === 'order.contract-signature';
   const [signatoryName, setSignatoryName] = useState('');
   const [comment, setComment] = useState('');
   const c = useCompletion(task, ['signatoryName', 'comment'], onDone);

@@ -5,6 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import type { TaskKind } from '../../api';
+import type { TaskKindName } from '../../../../domain/tasks/kind-names';
 import type { JsonSchema } from '../../lib/schema-form';
 import { ApprovalForm } from './approval';
 import { ContractForm } from './contract';
@@ -22,10 +23,10 @@ function isApprovalLike(kind: TaskKind): boolean {
   return props.every((p) => p === 'comment') && kind.decisions.length <= 3;
 }
 
-const FORMS: Record<string, (props: FormProps) => ReactNode> = {
-  'quote-engineering-review': PriceReviewForm,
-  'order.contract_signature': ContractForm,
-  'order.contract_approval': ContractForm,
+const FORMS: { [K in TaskKindName]?: (props: FormProps) => ReactNode } = {
+  'quote.engineering-review': PriceReviewForm,
+  'order.contract-signature': ContractForm,
+  'order.contract-approval': ContractForm,
   'order.kitting': KittingForm,
   'order.inspection': InspectionForm,
   'order.payment': PaymentForm,
@@ -34,7 +35,7 @@ const FORMS: Record<string, (props: FormProps) => ReactNode> = {
 
 /** The form for a task's kind. */
 export function TaskForm(props: FormProps): ReactNode {
-  const Form = FORMS[props.kind.kind];
+  const Form = FORMS[props.kind.kind as TaskKindName];
   if (Form) return <Form {...props} />;
   if (isApprovalLike(props.kind)) return <ApprovalForm {...props} />;
   return <GenericTaskForm {...props} />;
