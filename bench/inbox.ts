@@ -75,7 +75,7 @@ async function main(): Promise<void> {
           // What openTask reads from the case (these tasks have none to read from).
           case_reference: `BENCH-${String(i).padStart(5, '0')}`,
           customer_name: customers[i % customers.length].name,
-          amount_minor:
+          amount_fen:
             kind === 'order.payment' ? 1000 + i : kind.startsWith('rma') ? null : 100_000 + ((i * 7919) % 900_000),
           // Due dates spread from 5 days ago to 10 days ahead: about a third overdue.
           due_at: new Date(now + ((i % 15) - 5) * 86_400_000),

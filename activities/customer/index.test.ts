@@ -81,7 +81,7 @@ describe.each(TEST_DB_KINDS)('customer-flow activities on %s', (kind) => {
     await acts.applyPaymentTerms({ customerId, requestId: 'r1', terms, decidedBy: by });
     expect(await customersRepo.getCustomer(t.db, customerId)).toMatchObject({
       payment_terms: 'monthly',
-      credit_limit_cents: 900_000,
+      credit_limit_fen: 900_000,
     });
     expect(
       (await auditRepo.listAudit(t.db, 'customer', customerId)).filter((a) => a.action === 'customer.payment_terms'),

@@ -181,7 +181,7 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
       await db.transaction().execute(async (trx) => {
         const changed = await updateCustomer(trx, input.customerId, {
           payment_terms: input.terms.kind,
-          credit_limit_cents: input.terms.creditLimitMinor,
+          credit_limit_fen: input.terms.creditLimitMinor,
           payment_terms_approved_by: input.terms.approvedBy,
         });
         if (!changed)
@@ -189,7 +189,7 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
         const { before, after } = changed;
         if (
           before.payment_terms === after.payment_terms &&
-          before.credit_limit_cents === after.credit_limit_cents &&
+          before.credit_limit_fen === after.credit_limit_fen &&
           before.payment_terms_approved_by === after.payment_terms_approved_by
         )
           return;
@@ -199,8 +199,8 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
           action: 'customer.payment_terms',
           entityType: 'customer',
           entityId: input.customerId,
-          before: { terms: before.payment_terms, creditLimitMinor: before.credit_limit_cents },
-          after: { terms: after.payment_terms, creditLimitMinor: after.credit_limit_cents, requestId: input.requestId },
+          before: { terms: before.payment_terms, creditLimitMinor: before.credit_limit_fen },
+          after: { terms: after.payment_terms, creditLimitMinor: after.credit_limit_fen, requestId: input.requestId },
         });
       });
     },

@@ -35,7 +35,7 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
       return {
         terms: customer.payment_terms,
         approved: customer.payment_terms === 'monthly' && customer.payment_terms_approved_by !== null,
-        creditLimitMinor: Number(customer.credit_limit_cents),
+        creditLimitMinor: Number(customer.credit_limit_fen),
         openExposureMinor: await openExposureMinor(db, request.customerId, request.orderId),
       };
     },
@@ -50,7 +50,7 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
       await db.transaction().execute(async (trx) => {
         const existing = await getContractByOrder(trx, request.orderId);
         if (existing) return;
-        await createContract(trx, { order_id: request.orderId, deposit_required_cents: request.depositMinor });
+        await createContract(trx, { order_id: request.orderId, deposit_required_fen: request.depositMinor });
         await auditOrder(trx, request.orderId, 'contract.issued', { depositMinor: request.depositMinor });
         const ref = orderReference(request.orderId);
         await mailCustomer(
@@ -114,7 +114,7 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
           customer_id: request.customerId,
           order_id: request.orderId,
           kind: request.kind,
-          amount_cents: request.amountMinor,
+          amount_fen: request.amountMinor,
           currency: request.currency,
           due_on: request.dueOn ?? null,
         });
@@ -167,7 +167,7 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
         if (!invoice) throw ApplicationFailure.nonRetryable(`no invoice ${number}`, 'NoInvoice');
         const { invoice: after, created } = await recordPayment(trx, {
           invoice_id: invoice.id,
-          amount_cents: request.amountMinor,
+          amount_fen: request.amountMinor,
           currency: request.currency,
           reference: request.reference,
           received_on: request.receivedOn,

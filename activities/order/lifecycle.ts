@@ -33,7 +33,7 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
           workflow_id: callingWorkflowId(),
           status: 'contract',
           quantity: input.quantity,
-          total_cents: input.totalMinor,
+          total_fen: input.totalMinor,
           currency: input.currency,
         });
         if (created)

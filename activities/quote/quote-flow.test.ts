@@ -59,7 +59,7 @@ describe.each(TEST_DB_KINDS)('quote-flow activities on %s', (kind) => {
     expect(first.totalMinor).toBeGreaterThan(0);
     const revisions = await quotesRepo.listQuoteRevisions(t.db, quoteId);
     expect(revisions).toHaveLength(1);
-    expect(revisions[0]).toMatchObject({ total_cents: first.totalMinor, auto_quote_allowed: true });
+    expect(revisions[0]).toMatchObject({ total_fen: first.totalMinor, auto_quote_allowed: true });
     expect(await quotesRepo.listQuoteAnalyses(t.db, quoteId, 1)).toHaveLength(1);
   });
 
@@ -74,7 +74,7 @@ describe.each(TEST_DB_KINDS)('quote-flow activities on %s', (kind) => {
     const line = (
       rev.price_breakdown as unknown as { lineItems: { code: string; quantity: number; totalFen: number }[] }
     ).lineItems[0];
-    const expected = (rev.total_cents as number) - line.totalFen + line.quantity * 7;
+    const expected = (rev.total_fen as number) - line.totalFen + line.quantity * 7;
     const a = await acts.applyReviewAdjustments({
       quoteId,
       revision: 1,
@@ -95,7 +95,7 @@ describe.each(TEST_DB_KINDS)('quote-flow activities on %s', (kind) => {
     expect(
       await acts.applyReviewAdjustments({ quoteId, revision: 1, adjustments: [{ code: 'NOPE', unitPriceMinor: 1 }] }),
     ).toEqual({ ok: false, reason: 'no line item with code "NOPE"' });
-    expect((await quotesRepo.listQuoteRevisions(t.db, quoteId))[0].total_cents).toBe(expected);
+    expect((await quotesRepo.listQuoteRevisions(t.db, quoteId))[0].total_fen).toBe(expected);
   });
 
   it('issues once: the same PDF bytes and one email per customer user, however often it runs', async () => {

@@ -146,7 +146,7 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
           });
           await db
             .updateTable('quote_revisions')
-            .set({ auto_quote_allowed: false, price_breakdown: null, total_cents: null, note: reason })
+            .set({ auto_quote_allowed: false, price_breakdown: null, total_fen: null, note: reason })
             .where('quote_id', '=', quote.id)
             .where('revision', '=', input.revision)
             .execute();
@@ -180,7 +180,7 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
         .updateTable('quote_revisions')
         .set({
           price_breakdown: json(priced),
-          total_cents: priced.totalFen,
+          total_fen: priced.totalFen,
           auto_quote_allowed: autoQuoteAllowed,
           note: priced.reviewReasons.join('; ') || null,
         })
@@ -234,7 +234,7 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
       };
       await db
         .updateTable('quote_revisions')
-        .set({ price_breakdown: json(adjusted), total_cents: result.totalMinor })
+        .set({ price_breakdown: json(adjusted), total_fen: result.totalMinor })
         .where('quote_id', '=', input.quoteId)
         .where('revision', '=', input.revision)
         .execute();

@@ -182,13 +182,13 @@ export function createRmaActivities(deps: RmaActivityDeps) {
           rma_case_id: input.rmaId,
           responsible_party: input.responsibleParty,
           days_late: input.day,
-          amount_cents: PENALTY_PER_DAY_FEN,
+          amount_fen: PENALTY_PER_DAY_FEN,
           currency: PENALTY_CURRENCY,
           reason: `quality-abnormality report of RMA ${input.reference} not handled within 24 h (due ${input.dueAt}): day ${input.day} late`,
           idempotency_key: key,
         });
         const entries = await listPenalties(trx, { rmaCaseId: input.rmaId });
-        const totalFen = entries.reduce((sum, e) => sum + e.amount_cents, 0);
+        const totalFen = entries.reduce((sum, e) => sum + e.amount_fen, 0);
         if (added) {
           await mail(
             trx,
@@ -214,11 +214,9 @@ export function createRmaActivities(deps: RmaActivityDeps) {
       lines: string[];
     }): Promise<{ recipients: string[] }> {
       const wf = workflowId();
-      return db
-        .transaction()
-        .execute(async (trx) => ({
-          recipients: await mail(trx, `${wf}:${input.step}`, input, input.subject, input.lines),
-        }));
+      return db.transaction().execute(async (trx) => ({
+        recipients: await mail(trx, `${wf}:${input.step}`, input, input.subject, input.lines),
+      }));
     },
 
     /** Records a shipment of the case (repaired units, unrepaired units or a replacement). */
@@ -338,7 +336,7 @@ export function createRmaActivities(deps: RmaActivityDeps) {
       if (!invoice) return { release: false, outstandingFen: 0, reason: 'no repair invoice' };
       const paid = await db
         .selectFrom('payments')
-        .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_cents'), eb.val('0')).as('paid'))
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_fen'), eb.val('0')).as('paid'))
         .where('invoice_id', '=', invoice.id)
         .executeTakeFirstOrThrow();
       const customer = await db
@@ -348,19 +346,19 @@ export function createRmaActivities(deps: RmaActivityDeps) {
         .executeTakeFirstOrThrow();
       const open = await db
         .selectFrom('invoices')
-        .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_cents'), eb.val('0')).as('open'))
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_fen'), eb.val('0')).as('open'))
         .where('customer_id', '=', input.customerId)
         .where('status', '=', 'open')
         .where('id', '!=', invoice.id)
         .executeTakeFirstOrThrow();
       return shipBackRelease({
         charge: 'paid',
-        invoicedFen: Number(invoice.amount_cents),
+        invoicedFen: Number(invoice.amount_fen),
         paidFen: Number(paid.paid),
         credit: {
           terms: customer.payment_terms,
           approved: !!customer.payment_terms_approved_by,
-          creditLimitMinor: Number(customer.credit_limit_cents),
+          creditLimitMinor: Number(customer.credit_limit_fen),
           openExposureMinor: Number(open.open),
         },
       });
@@ -384,7 +382,7 @@ export function createRmaActivities(deps: RmaActivityDeps) {
             .insertInto('payments')
             .values({
               invoice_id: invoice.id,
-              amount_cents: input.payment.amountFen,
+              amount_fen: input.payment.amountFen,
               currency: invoice.currency,
               reference: input.payment.reference,
               received_on: new Date().toISOString().slice(0, 10),

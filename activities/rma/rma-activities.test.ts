@@ -183,8 +183,8 @@ describe.each(TEST_DB_KINDS)('RMA activities on %s', (kind) => {
     expect(await run(() => acts.raiseInvoice(invoice))).toEqual({ number: 'RMA-T-1-R' });
     await run(() => acts.raiseInvoice(invoice));
     expect(
-      await t.db.selectFrom('invoices').select(['number', 'amount_cents']).where('rma_case_id', '=', rmaId).execute(),
-    ).toEqual([{ number: 'RMA-T-1-R', amount_cents: 12_300 }]);
+      await t.db.selectFrom('invoices').select(['number', 'amount_fen']).where('rma_case_id', '=', rmaId).execute(),
+    ).toEqual([{ number: 'RMA-T-1-R', amount_fen: 12_300 }]);
 
     const repair = { rmaId, step: 'repair', team: 'after_sales' as const, repaired: 3, scrapped: 0, by: actor() };
     await run(() => acts.recordRepair(repair));

@@ -123,11 +123,9 @@ export function createRmaRoutineActivities(deps: { db: Db }) {
       subject: string;
       lines: string[];
     }): Promise<{ recipients: string[] }> {
-      return db
-        .transaction()
-        .execute(async (trx) => ({
-          recipients: await mailRoles(trx, input.key, input.roles, input.subject, input.lines),
-        }));
+      return db.transaction().execute(async (trx) => ({
+        recipients: await mailRoles(trx, input.key, input.roles, input.subject, input.lines),
+      }));
     },
 
     /** Books each fine once (by its key); returns the fines booked now and tells the managers about them. */
@@ -139,7 +137,7 @@ export function createRmaRoutineActivities(deps: { db: Db }) {
             rma_case_id: f.rmaId,
             responsible_party: f.responsibleRole,
             days_late: f.workingDaysLate,
-            amount_cents: f.amountFen,
+            amount_fen: f.amountFen,
             currency: PENALTY_CURRENCY,
             reason: f.reason,
             idempotency_key: f.key,

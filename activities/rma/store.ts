@@ -231,7 +231,7 @@ export async function raiseInvoiceOnce(
       rma_case_id: input.rmaId,
       // The invoice kinds are the platform's; both RMA charges are repair-related invoices.
       kind: 'repair',
-      amount_cents: input.amountFen,
+      amount_fen: input.amountFen,
       currency: 'CNY',
     })
     .onConflict((oc) => oc.column('number').doNothing())
@@ -310,7 +310,7 @@ export async function orderPaid(
   const row = await db
     .selectFrom('payments')
     .innerJoin('invoices', 'invoices.id', 'payments.invoice_id')
-    .select(sql<string>`coalesce(sum(payments.amount_cents), 0)`.as('paid'))
+    .select(sql<string>`coalesce(sum(payments.amount_fen), 0)`.as('paid'))
     .where('invoices.order_id', '=', orderId)
     .where('invoices.kind', 'in', ['deposit', 'balance', 'statement'])
     .executeTakeFirst();

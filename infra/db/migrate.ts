@@ -16,6 +16,7 @@ import * as taskAssignee from './migrations/2026-11-29T2030-task-assignee';
 import * as apiTokenLifetime from './migrations/2026-11-29T2040-api-token-lifetime';
 import * as taskInboxColumns from './migrations/2026-11-30T0100-task-inbox-columns';
 import * as taskKindNames from './migrations/2026-11-30T0120-task-kind-names';
+import * as moneyColumnsFen from './migrations/2026-11-30T0130-money-columns-fen';
 
 // A static list (not a folder scan) so migrations load the same under tsx, jest and a bundler.
 // Append new migrations here; never edit one that has landed.
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29T2040-api-token-lifetime': apiTokenLifetime,
   '2026-11-30T0100-task-inbox-columns': taskInboxColumns,
   '2026-11-30T0120-task-kind-names': taskKindNames,
+  '2026-11-30T0130-money-columns-fen': moneyColumnsFen,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

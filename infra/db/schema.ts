@@ -5,8 +5,8 @@ import type { ShipmentStatus } from '../../domain/order/shipment';
 import type { RmaShipmentStatus } from '../../domain/rma/contract';
 
 /**
- * Table types of the whole domain. Conventions: ids are uuids made by the database; money is in minor units
- * (`*_cents`, bigint read back as number); dates without time are 'YYYY-MM-DD' strings; json columns are written
+ * Table types of the whole domain. Conventions: ids are uuids made by the database; money is integer fen
+ * (`*_fen`, bigint read back as number); dates without time are 'YYYY-MM-DD' strings; json columns are written
  * as JSON text (see `json()` in ./json) and read back parsed.
  */
 
@@ -25,7 +25,7 @@ export interface CustomersTable {
   payment_terms: Generated<'prepay' | 'monthly'>;
   /** Monthly settlement needs a manager's approval before it applies. */
   payment_terms_approved_by: string | null;
-  credit_limit_cents: Generated<number>;
+  credit_limit_fen: Generated<number>;
   currency: string;
   is_key_customer: Generated<boolean>;
   address: string | null;
@@ -119,7 +119,7 @@ export interface QuoteRevisionsTable {
   quantity: number;
   options: JsonDefault<Record<string, unknown>>;
   price_breakdown: Json<Record<string, unknown>> | null;
-  total_cents: number | null;
+  total_fen: number | null;
   auto_quote_allowed: boolean | null;
   note: string | null;
   created_by: string | null;
@@ -158,7 +158,7 @@ export interface OrdersTable {
   workflow_id: string | null;
   status: OrderStage;
   quantity: number;
-  total_cents: number;
+  total_fen: number;
   currency: string;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
@@ -173,7 +173,7 @@ export interface ContractsTable {
   signed_at: Date | null;
   approved_by: string | null;
   approved_at: Date | null;
-  deposit_required_cents: Generated<number>;
+  deposit_required_fen: Generated<number>;
   deposit_paid_at: Date | null;
   created_at: CreatedAt;
 }
@@ -245,7 +245,7 @@ export interface InvoicesTable {
   order_id: string | null;
   rma_case_id: string | null;
   kind: 'deposit' | 'balance' | 'repair' | 'statement';
-  amount_cents: number;
+  amount_fen: number;
   currency: string;
   status: Generated<'open' | 'paid' | 'void'>;
   due_on: string | null;
@@ -256,7 +256,7 @@ export interface InvoicesTable {
 export interface PaymentsTable {
   id: Id;
   invoice_id: string;
-  amount_cents: number;
+  amount_fen: number;
   currency: string;
   reference: string | null;
   received_on: string;
@@ -270,7 +270,7 @@ export interface StatementsTable {
   customer_id: string;
   period_start: string;
   period_end: string;
-  total_cents: number;
+  total_fen: number;
   currency: string;
   status: Generated<'open' | 'settled'>;
   created_at: CreatedAt;
@@ -366,7 +366,7 @@ export interface PenaltyLedgerTable {
   rma_case_id: string | null;
   responsible_party: string;
   days_late: number;
-  amount_cents: number;
+  amount_fen: number;
   currency: string;
   reason: string;
   idempotency_key: string;
@@ -399,7 +399,7 @@ export interface RmaRecordsTable {
   rma_case_id: string;
   kind: string;
   data: JsonDefault<Record<string, unknown>>;
-  amount_cents: number | null;
+  amount_fen: number | null;
   recorded_by: string | null;
   idempotency_key: string;
   created_at: CreatedAt;
@@ -435,7 +435,7 @@ export interface TasksTable {
   case_reference: Generated<string | null>;
   customer_name: Generated<string | null>;
   /** What is outstanding on a payment, else the order's or the quote's total when the task opened. */
-  amount_minor: Generated<number | null>;
+  amount_fen: Generated<number | null>;
 }
 
 export interface OutboxTable {

@@ -123,7 +123,7 @@ function view(c: CustomerRow) {
     currency: c.currency,
     paymentTerms: {
       kind: c.payment_terms,
-      creditLimitMinor: c.credit_limit_cents,
+      creditLimitMinor: c.credit_limit_fen,
       approvedBy: c.payment_terms_approved_by,
     },
     isKeyCustomer: c.is_key_customer,
@@ -258,7 +258,7 @@ export function createRouter(deps: ServiceDeps): Router {
         name: customer.name,
         status: customer.status,
         currency: customer.currency,
-        paymentTerms: { kind: customer.payment_terms, creditLimitMinor: customer.credit_limit_cents },
+        paymentTerms: { kind: customer.payment_terms, creditLimitMinor: customer.credit_limit_fen },
         address: customer.address,
         contacts: (await listContacts(db, customer.id)).map((c) => ({
           name: c.name,
@@ -429,7 +429,7 @@ export function createRouter(deps: ServiceDeps): Router {
         await db.transaction().execute(async (trx) => {
           const changed = await updateCustomer(trx, customer.id, {
             payment_terms: 'prepay',
-            credit_limit_cents: 0,
+            credit_limit_fen: 0,
             payment_terms_approved_by: null,
           });
           await recordAudit(trx, {

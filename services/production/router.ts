@@ -44,7 +44,7 @@ function toSummary(order: OrderRow): OrderSummary {
     customerId: order.customer_id,
     status: order.status,
     quantity: order.quantity,
-    totalMinor: Number(order.total_cents),
+    totalMinor: Number(order.total_fen),
     currency: order.currency,
     createdAt: order.created_at.toISOString(),
     updatedAt: order.updated_at.toISOString(),
@@ -119,7 +119,7 @@ export function createRouter(deps: ServiceDeps): Router {
         invoices: invoices.map((i) => ({
           number: i.number,
           kind: i.kind,
-          amountMinor: Number(i.amount_cents),
+          amountMinor: Number(i.amount_fen),
           status: i.status,
         })),
         shipments: shipments.map((s) => ({
@@ -144,7 +144,7 @@ export function createRouter(deps: ServiceDeps): Router {
       invoices: invoices.map((i) => ({
         number: i.number,
         kind: i.kind,
-        amountMinor: Number(i.amount_cents),
+        amountMinor: Number(i.amount_fen),
         status: i.status,
       })),
       shipments: shipments.map((s) => ({
@@ -269,13 +269,11 @@ export function createRouter(deps: ServiceDeps): Router {
       const allowed = canCancel(state.stage);
       if (!allowed.ok) throw new ConflictError(allowed.reason);
       const body = req.body as CancelOrderRequest;
-      await deps.temporal.workflow
-        .getHandle(order.workflow_id as string)
-        .signal(cancelOrderSignal, {
-          reason: body.reason,
-          cancelledBy: { userId: actor.userId, email: actor.email, role: actor.role },
-          at: new Date().toISOString(),
-        });
+      await deps.temporal.workflow.getHandle(order.workflow_id as string).signal(cancelOrderSignal, {
+        reason: body.reason,
+        cancelledBy: { userId: actor.userId, email: actor.email, role: actor.role },
+        at: new Date().toISOString(),
+      });
       await recordAudit(db, {
         actorId: actor.userId,
         actorRole: actor.role,

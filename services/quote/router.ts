@@ -340,7 +340,7 @@ export function createRouter(deps: ServiceDeps): Router {
         revisions: revisions.map((r) => ({
           revision: r.revision,
           quantity: r.quantity,
-          totalMinor: r.total_cents,
+          totalMinor: r.total_fen,
           price: customerPrice(r.price_breakdown as unknown as PricedQuote | null),
           files: filesOfRevision(r.revision),
           pdf: pdfOf(r.revision),
@@ -359,7 +359,7 @@ export function createRouter(deps: ServiceDeps): Router {
         return {
           revision: r.revision,
           quantity: r.quantity,
-          totalMinor: r.total_cents,
+          totalMinor: r.total_fen,
           autoQuoteAllowed: r.auto_quote_allowed,
           note: r.note,
           price: priced

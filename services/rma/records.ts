@@ -92,7 +92,7 @@ export function registerRecordRoutes(
             rma_case_id: row.id,
             kind: kindName,
             data: json(data),
-            amount_cents: amount,
+            amount_fen: amount,
             recorded_by: actor.userId,
             idempotency_key: key,
           })
@@ -229,7 +229,7 @@ function toRecordView(r: {
   id: string;
   kind: string;
   data: Record<string, unknown>;
-  amount_cents: number | null;
+  amount_fen: number | null;
   recorded_by: string | null;
   created_at: Date;
 }) {
@@ -237,7 +237,7 @@ function toRecordView(r: {
     id: r.id,
     kind: r.kind,
     data: r.data,
-    amountFen: r.amount_cents === null ? null : Number(r.amount_cents),
+    amountFen: r.amount_fen === null ? null : Number(r.amount_fen),
     recordedBy: r.recorded_by,
     createdAt: r.created_at.toISOString(),
   };

@@ -96,7 +96,7 @@ function toCaseView(row: RmaCaseRow): RmaCaseView {
 
 /** A waived entry stays on the ledger (the record) but no longer counts. */
 const penaltyTotal = (entries: PenaltyEntry[]) =>
-  entries.filter((e) => !e.waived_at).reduce((s, e) => s + Number(e.amount_cents), 0);
+  entries.filter((e) => !e.waived_at).reduce((s, e) => s + Number(e.amount_fen), 0);
 
 function toPenaltyView(e: PenaltyEntry) {
   return {
@@ -108,7 +108,7 @@ function toPenaltyView(e: PenaltyEntry) {
     rmaCaseId: e.rma_case_id,
     responsibleParty: e.responsible_party,
     daysLate: e.days_late,
-    amountFen: e.amount_cents,
+    amountFen: e.amount_fen,
     currency: e.currency,
     reason: e.reason,
     createdAt: e.created_at.toISOString(),
@@ -288,7 +288,7 @@ export function createRouter(
         title: p.reason,
         actorId: null,
         actorRole: p.responsible_party,
-        detail: { amountFen: p.amount_cents, daysLate: p.days_late },
+        detail: { amountFen: p.amount_fen, daysLate: p.days_late },
       });
     }
     entries.sort((a, b) => a.at.localeCompare(b.at));
@@ -331,17 +331,15 @@ export function createRouter(
       entityId: row.id,
       after: { files: stored.map((e) => ({ id: e.id, name: e.name, sha256: e.sha256 })) },
     });
-    res
-      .status(201)
-      .json({
-        evidence: stored.map((e) => ({
-          id: e.id,
-          name: e.name,
-          sha256: e.sha256,
-          bytes: e.bytes,
-          download: `/api/rmas/${row.id}/evidence/${e.id}`,
-        })),
-      });
+    res.status(201).json({
+      evidence: stored.map((e) => ({
+        id: e.id,
+        name: e.name,
+        sha256: e.sha256,
+        bytes: e.bytes,
+        download: `/api/rmas/${row.id}/evidence/${e.id}`,
+      })),
+    });
   });
 
   router.get(

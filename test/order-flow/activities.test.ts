@@ -84,7 +84,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('order activities on %s', (ki
     const { orderId, workflowId } = await newOrder();
     expect(await auditCount(orderId, 'order.created')).toBe(1);
     await twice(workflowId, acts.orderIssueContract, { orderId, customerId, depositMinor: 3_000, currency: 'USD' });
-    expect((await ordersRepo.getContractByOrder(t.db, orderId))?.deposit_required_cents).toBe(3_000);
+    expect((await ordersRepo.getContractByOrder(t.db, orderId))?.deposit_required_fen).toBe(3_000);
     expect(await mailCount(`${workflowId}:contract:issued:`)).toBe(2); // customer@ and buyer@ of the demo customer
     const [a, b] = await twice(workflowId, acts.orderIssueInvoice, {
       orderId,

@@ -79,7 +79,7 @@ export async function startOrderHarness(): Promise<OrderHarness> {
     status: 'approved',
     payment_terms: 'monthly',
     payment_terms_approved_by: manager.id,
-    credit_limit_cents: 5_000_000,
+    credit_limit_fen: 5_000_000,
   });
   await usersRepo.createUser(t.db, {
     email: 'buyer@monthly.test',

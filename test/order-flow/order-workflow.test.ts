@@ -177,7 +177,7 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
   const order = await ordersRepo.getOrder(h.t.db, orderId);
   expect(order?.status).toBe('delivered');
   const invoices = await ordersRepo.listInvoices(h.t.db, { orderId });
-  expect(invoices.map((i) => [i.kind, Number(i.amount_cents), i.status])).toEqual([
+  expect(invoices.map((i) => [i.kind, Number(i.amount_fen), i.status])).toEqual([
     ['deposit', 30_000, 'paid'],
     ['balance', 70_000, 'paid'],
   ]);
@@ -506,7 +506,7 @@ test('a monthly-settlement customer within the credit limit ships on an approved
     paidMinor: 0,
   });
   expect(
-    (await ordersRepo.listInvoices(h.t.db, { orderId })).map((i) => [i.kind, Number(i.amount_cents), i.status]),
+    (await ordersRepo.listInvoices(h.t.db, { orderId })).map((i) => [i.kind, Number(i.amount_fen), i.status]),
   ).toEqual([['statement', 80_000, 'open']]);
 }, 120_000);
 
@@ -662,7 +662,7 @@ test('a monthly-settlement customer over the credit limit pays first; a refused 
       number: `STMT-${Date.now()}`,
       customer_id: h.monthlyCustomerId,
       kind: 'statement',
-      amount_cents: 5_000_000 - exposure - 10_000,
+      amount_fen: 5_000_000 - exposure - 10_000,
       currency: 'USD',
     })
     .execute();

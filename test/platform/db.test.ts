@@ -234,9 +234,9 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
       code: 'ACME',
       name: 'Acme',
       currency: 'CNY',
-      credit_limit_cents: 9_000_000_000,
+      credit_limit_fen: 9_000_000_000,
     });
-    expect(customer.credit_limit_cents).toBe(9_000_000_000);
+    expect(customer.credit_limit_fen).toBe(9_000_000_000);
     const duplicate = await customersRepo
       .createCustomer(t.db, { code: 'ACME', name: 'Again', currency: 'CNY' })
       .catch((e: unknown) => e);
@@ -250,7 +250,7 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
       options: JSON.stringify({ layers: 2 }),
     });
     expect(quote.options).toEqual({ layers: 2 });
-    await quotesRepo.addQuoteRevision(t.db, { quote_id: quote.id, revision: 2, quantity: 100, total_cents: 12345 });
+    await quotesRepo.addQuoteRevision(t.db, { quote_id: quote.id, revision: 2, quantity: 100, total_fen: 12345 });
     expect((await quotesRepo.getQuote(t.db, quote.id))?.current_revision).toBe(2);
     const file = {
       quote_id: quote.id,
@@ -270,7 +270,7 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
       customer_id: customer.id,
       status: 'contract',
       quantity: 100,
-      total_cents: 12345,
+      total_fen: 12345,
       currency: 'CNY',
     });
     // One vocabulary per status, enforced by the database (a raw write with a word outside it is refused).
@@ -335,14 +335,14 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
       customer_id: customer.id,
       order_id: order.id,
       kind: 'balance',
-      amount_cents: 12345,
+      amount_fen: 12345,
       currency: 'CNY',
       due_on: '2030-02-28',
     });
     expect(invoice.due_on).toBe('2030-02-28');
     const p1 = await ordersRepo.recordPayment(t.db, {
       invoice_id: invoice.id,
-      amount_cents: 12000,
+      amount_fen: 12000,
       currency: 'CNY',
       received_on: '2030-02-01',
       idempotency_key: 'pay-1',
@@ -350,7 +350,7 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
     expect(p1.invoice.status).toBe('open');
     const p1again = await ordersRepo.recordPayment(t.db, {
       invoice_id: invoice.id,
-      amount_cents: 12000,
+      amount_fen: 12000,
       currency: 'CNY',
       received_on: '2030-02-01',
       idempotency_key: 'pay-1',
@@ -358,7 +358,7 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
     expect(p1again).toMatchObject({ created: false, invoice: { status: 'open' } });
     const p2 = await ordersRepo.recordPayment(t.db, {
       invoice_id: invoice.id,
-      amount_cents: 345,
+      amount_fen: 345,
       currency: 'CNY',
       received_on: '2030-02-02',
       idempotency_key: 'pay-2',
@@ -378,7 +378,7 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
         rma_case_id: rma.id,
         responsible_party: 'qa',
         days_late: 1,
-        amount_cents: 5000,
+        amount_fen: 5000,
         currency: 'CNY',
         reason: 'late report',
         idempotency_key: 'rma:R-100:penalty:1',
@@ -389,7 +389,7 @@ describe.each(TEST_DB_KINDS)('database on %s', (kind) => {
         rma_case_id: rma.id,
         responsible_party: 'qa',
         days_late: 1,
-        amount_cents: 5000,
+        amount_fen: 5000,
         currency: 'CNY',
         reason: 'late report',
         idempotency_key: 'rma:R-100:penalty:1',

@@ -28,14 +28,14 @@ describe.each(TEST_DB_KINDS)('the inbox query on %s', (kind) => {
       quantity: 10,
       currency: 'CNY',
     });
-    await quotesRepo.addQuoteRevision(t.db, { quote_id: quote.id, revision: 1, quantity: 10, total_cents: 50_000 });
+    await quotesRepo.addQuoteRevision(t.db, { quote_id: quote.id, revision: 1, quantity: 10, total_fen: 50_000 });
     const order = await ordersRepo.createOrder(t.db, {
       reference: `O-${tag}`,
       quote_id: quote.id,
       customer_id: acme.id,
       status: 'contract',
       quantity: 10,
-      total_cents: 90_000,
+      total_fen: 90_000,
       currency: 'CNY',
     });
     const open = (step: string, input: Partial<tasksRepo.OpenTaskInput>) =>

@@ -690,7 +690,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     ).toBe(200);
     await eventually(async () => {
       const c = await customersRepo.getCustomer(t.db, id);
-      expect(c).toMatchObject({ payment_terms: 'monthly', credit_limit_cents: 5_000_000 });
+      expect(c).toMatchObject({ payment_terms: 'monthly', credit_limit_fen: 5_000_000 });
       expect(c?.payment_terms_approved_by).not.toBeNull();
     });
     expect((await call('GET', `/api/customers/${id}`, tokens.other)).status).toBe(404);
@@ -728,7 +728,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect(await tasksRepo.findTaskByStep(t.db, own.body.workflowId, 'approve-payment-terms')).toMatchObject({
       status: 'open',
     });
-    expect(await customersRepo.getCustomer(t.db, id)).toMatchObject({ credit_limit_cents: 5_000_000 });
+    expect(await customersRepo.getCustomer(t.db, id)).toMatchObject({ credit_limit_fen: 5_000_000 });
   });
 
   it('documents every quote and customer endpoint in the OpenAPI document', async () => {

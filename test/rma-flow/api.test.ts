@@ -310,7 +310,7 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
         customer_id: otherCustomer!.id,
         status: 'delivered',
         quantity: 10,
-        total_cents: 100_000,
+        total_fen: 100_000,
         currency: 'CNY',
       })
       .returning('id')
@@ -484,7 +484,7 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
         rma_case_id: id,
         responsible_party: 'qa',
         days_late: 1,
-        amount_cents: 5_000,
+        amount_fen: 5_000,
         currency: 'CNY',
         reason: 'site visit overdue',
         idempotency_key: `violation:test-${kind}`,

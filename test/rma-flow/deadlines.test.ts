@@ -109,7 +109,7 @@ describe('24 h quality-abnormality report: 50 CNY per day late, manager emailed 
       if (e.length < 3) throw new Error(`${e.length} entries`);
       return e;
     });
-    expect(entries.map((e) => [e.days_late, e.amount_cents, e.currency, e.responsible_party])).toEqual([
+    expect(entries.map((e) => [e.days_late, e.amount_fen, e.currency, e.responsible_party])).toEqual([
       [1, 5000, 'CNY', 'sales'],
       [2, 5000, 'CNY', 'sales'],
       [3, 5000, 'CNY', 'sales'],

@@ -102,13 +102,13 @@ describe('paid repair: counts reconciled, quote with a deadline, paid before shi
       .selectAll()
       .where('rma_case_id', '=', rmaId)
       .executeTakeFirstOrThrow();
-    expect([Number(invoice.amount_cents), invoice.status]).toEqual([150_000, 'paid']);
+    expect([Number(invoice.amount_fen), invoice.status]).toEqual([150_000, 'paid']);
     const payments = await h.testDb.db
       .selectFrom('payments')
       .selectAll()
       .where('invoice_id', '=', invoice.id)
       .execute();
-    expect(payments.map((p) => [Number(p.amount_cents), p.reference, p.confirmed_by])).toEqual([
+    expect(payments.map((p) => [Number(p.amount_fen), p.reference, p.confirmed_by])).toEqual([
       [150_000, 'BANK-1', h.users.finance.id],
     ]);
     expect((await getRmaCase(h.testDb.db, rmaId))?.status).toBe('closed:repaired');

@@ -117,7 +117,7 @@ describe('paid repair declined', () => {
       .selectAll()
       .where('rma_case_id', '=', accepted.rmaId)
       .execute();
-    expect(invoices.map((i) => [i.kind, i.amount_cents, i.currency.trim()])).toEqual([['repair', 80_000, 'CNY']]);
+    expect(invoices.map((i) => [i.kind, i.amount_fen, i.currency.trim()])).toEqual([['repair', 80_000, 'CNY']]);
     await terminate(accepted.workflowId);
   });
 });
@@ -225,7 +225,7 @@ describe('exchange path', () => {
     });
     expect((await h.env.client.workflow.getHandle(workflowId).result()).outcome).toBe('exchanged_invoiced');
     const invoices = await h.testDb.db.selectFrom('invoices').selectAll().where('rma_case_id', '=', rmaId).execute();
-    expect(invoices.map((i) => [i.number, i.amount_cents])).toEqual([[`${reference}-U`, 300_000]]);
+    expect(invoices.map((i) => [i.number, i.amount_fen])).toEqual([[`${reference}-U`, 300_000]]);
   });
 
   it('faulty units back in time → exchanged, no invoice', async () => {

@@ -45,7 +45,7 @@ async function paidOrder(quantity: number, paidFen: number): Promise<string> {
       customer_id: h.customerId,
       status: ORDER_STAGES[ORDER_STAGES.length - 1],
       quantity,
-      total_cents: paidFen,
+      total_fen: paidFen,
       currency: 'CNY',
     })
     .returning('id')
@@ -57,7 +57,7 @@ async function paidOrder(quantity: number, paidFen: number): Promise<string> {
       customer_id: h.customerId,
       order_id: order.id,
       kind: 'balance',
-      amount_cents: paidFen,
+      amount_fen: paidFen,
       currency: 'CNY',
     })
     .returning('id')
@@ -66,7 +66,7 @@ async function paidOrder(quantity: number, paidFen: number): Promise<string> {
     .insertInto('payments')
     .values({
       invoice_id: invoice.id,
-      amount_cents: paidFen,
+      amount_fen: paidFen,
       currency: 'CNY',
       reference: `${ref}-PAY`,
       received_on: daysAgo(30),

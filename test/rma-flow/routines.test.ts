@@ -135,7 +135,7 @@ describe('daily routines on the factory calendar (Asia/Shanghai, Mon–Sat)', ()
     const result = await runRoutine(rmaPenaltyAssessmentWorkflow, local(4, '19:45'));
     expect(result.items).toBe(2);
     const fines = (await listPenalties(h.testDb.db, {})).filter((p) => p.kind === 'violation');
-    expect(fines.map((f) => [f.responsible_party, Number(f.amount_cents), f.serious]).sort()).toEqual([
+    expect(fines.map((f) => [f.responsible_party, Number(f.amount_fen), f.serious]).sort()).toEqual([
       ['qa', 10_000, true],
       ['qa', 5_000, false],
     ]);

@@ -139,7 +139,7 @@ describe('the API surface from its OpenAPI document', () => {
       workflow_id: null,
       status: 'contract',
       quantity: 5,
-      total_cents: 1000,
+      total_fen: 1000,
       currency: 'CNY',
     });
     const rma = await createRmaCase(t.db, {
@@ -514,14 +514,12 @@ describe('the API surface from its OpenAPI document', () => {
       const queryParams = (op.doc.parameters ?? []).filter((p) => p.in === 'query');
       if (queryParams.length) {
         options.push(
-          fc
-            .constantFrom(...queryParams)
-            .chain((p) =>
-              badValueFor(p.schema, true).map((value) => ({
-                label: `query ${p.name}=${JSON.stringify(value)?.slice(0, 40)}`,
-                query: `?${p.name}=${encode(typeof value === 'string' ? value : JSON.stringify(value))}`,
-              })),
-            ),
+          fc.constantFrom(...queryParams).chain((p) =>
+            badValueFor(p.schema, true).map((value) => ({
+              label: `query ${p.name}=${JSON.stringify(value)?.slice(0, 40)}`,
+              query: `?${p.name}=${encode(typeof value === 'string' ? value : JSON.stringify(value))}`,
+            })),
+          ),
         );
       }
       const json = op.doc.requestBody?.content['application/json']?.schema;
@@ -529,15 +527,13 @@ describe('the API surface from its OpenAPI document', () => {
         const props = Object.entries(propertiesOf(json));
         if (props.length) {
           options.push(
-            fc
-              .constantFrom(...props)
-              .chain(([name, schema]) =>
-                badValueFor(schema).map((value) => ({
-                  label: `body.${name}=${JSON.stringify(value)?.slice(0, 40)}`,
-                  body: JSON.stringify({ [name]: value }),
-                  type: 'application/json',
-                })),
-              ),
+            fc.constantFrom(...props).chain(([name, schema]) =>
+              badValueFor(schema).map((value) => ({
+                label: `body.${name}=${JSON.stringify(value)?.slice(0, 40)}`,
+                body: JSON.stringify({ [name]: value }),
+                type: 'application/json',
+              })),
+            ),
           );
         }
         options.push(

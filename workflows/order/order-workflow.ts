@@ -116,7 +116,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     });
     if (update.progress) progress = update.progress;
     if (update.lot) lots.set(update.lot.lotIndex, update.lot);
-    if (update.stage && update.stage !== stage && stage !== 'cancelled') setStage(update.stage);
+    if (update.stage && update.stage !== stage && stage !== 'cancelled') enterStageLocally(update.stage);
   });
   setHandler(cancelOrderSignal, (request) => {
     // The API checks canCancel first; a request racing a stage change is ignored here, never half-applied.
@@ -125,7 +125,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     main.cancel();
   });
 
-  function setStage(next: OrderStage): void {
+  /** The stage in the query and search attribute only: the status column was written elsewhere (a child, a cancel). */
+  function enterStageLocally(next: OrderStage): void {
     stage = next;
     upsertSearchAttributes([{ key: OrderStageAttribute, value: next }]);
   }
@@ -156,8 +157,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     shipment.status = next.status;
   }
 
-  async function enter(next: OrderStage): Promise<void> {
-    setStage(next);
+  async function enterStage(next: OrderStage): Promise<void> {
+    enterStageLocally(next);
     await orderActs.orderSetStage({ orderId, stage: next });
   }
 
@@ -344,7 +345,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       at: new Date().toISOString(),
       compensations: [...effects, 'close_tasks'],
     };
-    setStage('cancelled');
+    enterStageLocally('cancelled');
     await orderActs.orderSetStage({ orderId, stage: 'cancelled' });
     if (plan.refundMinor > 0) await settleRefund(plan.refundMinor, reason);
     return { orderId, status: 'cancelled' };
@@ -388,7 +389,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
 
       // Deposit, when the payment terms require one.
       if (plan.depositRequired) {
-        await enter('deposit');
+        await enterStage('deposit');
         await orderActs.orderIssueInvoice({
           orderId,
           customerId,
@@ -402,7 +403,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       }
 
       // Production (child): kitting, preparation, line slot, proofing, volume production.
-      await enter('kitting');
+      await enterStage('kitting');
       await executeChild(productionWorkflow, {
         workflowId: productionWorkflowId(quoteId),
         args: [{ orderId, quoteId, customerId, quantity: input.quantity }],
@@ -411,7 +412,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       if (production) production.openTasks = [];
 
       // QC per lot (children, side by side): rework until 100 % pass.
-      await enter('qc');
+      await enterStage('qc');
       const lotSizes = planLots(input.quantity, settings.maxLotSize);
       const reference = `SO-${orderId.replace(/-/g, '').slice(0, 10).toUpperCase()}`;
       await Promise.all(
@@ -438,7 +439,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       );
 
       // Payment before shipment: the balance is paid, or a monthly-settlement customer ships on a statement entry.
-      await enter('payment');
+      await enterStage('payment');
       const balanceMinor = plan.balanceMinor;
       const credit = releaseRoute(await orderActs.orderCreditPosition({ orderId, customerId }), balanceMinor);
       if (credit.route === 'statement_entry') {
@@ -490,7 +491,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
         await collect('balance', balanceMinor);
       }
       // From here on the goods are released: no cancellation (the handler checks the stage synchronously).
-      setStage('shipment');
+      enterStageLocally('shipment');
     });
   } catch (error) {
     if (error instanceof OrderEnded) return CancellationScope.nonCancellable(() => compensate(error.reason, error.by));
@@ -535,6 +536,6 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     actor: actorOf(delivery.completion),
   });
   moveShipment({ type: 'delivered' });
-  await enter('delivered');
+  await enterStage('delivered');
   return { orderId, status: 'delivered' };
 }

@@ -79,7 +79,7 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
     progress: Object.entries(tally).map(([step, quantityDone]) => ({ step, quantityDone: quantityDone ?? 0 })),
   }));
   /** Moves to a stage: the order's query (via the update) and its status column both follow. */
-  const enter = async (next: OrderStage) => {
+  const enterStage = async (next: OrderStage) => {
     stage = next;
     report();
     await orderActs.orderSetStage({ orderId: input.orderId, stage: next });
@@ -89,7 +89,7 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
     await orderActs.orderStartProduction({ orderId: input.orderId, quantity: input.quantity });
 
     // Kitting: ask until every line is in stock or has arrived, waiting out the longest purchase lead time.
-    await enter('kitting');
+    await enterStage('kitting');
     // The task carries the quoted BOM so the platform refuses a kit that does not cover it (422 naming the line).
     const { bom } = await orderActs.orderKitRequirements({ quoteId: input.quoteId, boards: input.quantity });
     let lines: KitLine[] = [];
@@ -138,7 +138,7 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
     });
 
     // Stencil, program and reflow profile are prepared side by side.
-    await enter('preparation');
+    await enterStage('preparation');
     await Promise.all([
       steps
         .ask({
@@ -193,7 +193,7 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
         ),
     ]);
 
-    await enter('line_slot');
+    await enterStage('line_slot');
     const slot = await steps.ask({
       step: 'line_slot',
       kind: K.lineSlot,
@@ -206,7 +206,7 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
     done.push('line_slot_booked');
 
     // Proofing: samples are rebuilt until the customer approves them.
-    await enter('proofing');
+    await enterStage('proofing');
     let proofingRounds = 0;
     for (;;) {
       proofingRounds++;
@@ -237,7 +237,7 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
     }
 
     // Volume production: the floor reports cumulative quantities per step until assembly reaches the order quantity.
-    await enter('volume_production');
+    await enterStage('volume_production');
     for (let n = 1; ; n++) {
       const { completion } = await steps.ask({
         step: `progress:${n}`,

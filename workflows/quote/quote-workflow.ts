@@ -151,7 +151,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
     };
   });
 
-  async function moveTo(next: QuoteStage): Promise<void> {
+  async function enterStage(next: QuoteStage): Promise<void> {
     stage = next;
     upsertSearchAttributes([{ key: StageAttribute, value: next }]);
     await flow.projectQuoteStage({
@@ -166,7 +166,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
    * Moves to a waiting stage only once the task it promises exists (issue 13 item 7: "the stage a client reads never
    * runs ahead of the task it promises"), so a person who sees the stage can act on it at once.
    */
-  async function enterWhenOpen<T>(next: QuoteStage, step: string, wait: Promise<T>): Promise<T> {
+  async function enterStageWhenOpen<T>(next: QuoteStage, step: string, wait: Promise<T>): Promise<T> {
     // The query shows the stage together with its wait; the status column and search attribute (what lists and
     // the API read) follow once the task row exists.
     stage = next;
@@ -175,7 +175,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       settled = true;
     });
     await condition(() => settled || waits.openTasks().some((w) => w.step === step && w.taskId !== null));
-    await moveTo(next);
+    await enterStage(next);
     return tracked;
   }
 
@@ -244,7 +244,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       // ---- a revision's files arrived: the 24 h clock (re)starts
       slaStartedAt = Date.now();
       slaProgress = SLA_NOT_STARTED;
-      await moveTo('analysing');
+      await enterStage('analysing');
       const priced = await files.analyseQuoteRevision({
         quoteId: input.quoteId,
         revision,
@@ -299,13 +299,13 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
           });
           const outcome = await ((stage as QuoteStage) === 'engineering_review'
             ? reviewWait
-            : enterWhenOpen('engineering_review', step, reviewWait));
+            : enterStageWhenOpen('engineering_review', step, reviewWait));
           slaProgress = { ...slaProgress, reminded: slaProgress.reminded || outcome.reminded };
           if (outcome.status !== 'completed') throw new Error('engineering review wait ended without a completion'); // no give-up: unreachable
           const review = outcome.completion;
           if (review.decision === 'request_files') {
             const lapse = validityDays * 86_400_000;
-            const filesOutcome = await enterWhenOpen(
+            const filesOutcome = await enterStageWhenOpen(
               'awaiting_corrected_files',
               quoteSteps.correctedFiles(revision),
               waits.waitFor({
@@ -389,7 +389,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       }
 
       // ---- issue the quote and wait for the customer's decision until it expires
-      await moveTo('issuing');
+      await enterStage('issuing');
       expiresAt = quoteExpiresAt(Date.now(), validityDays);
       await files.issueQuote({
         workflowId,
@@ -399,7 +399,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
         review: approvedBy,
       });
       const decisionStep = quoteSteps.customerDecision(revision);
-      const decisionOutcome = await enterWhenOpen(
+      const decisionOutcome = await enterStageWhenOpen(
         'awaiting_customer',
         decisionStep,
         waits.waitFor({
@@ -448,7 +448,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
   }
 
   async function finish(outcome: QuoteWorkflowResult['outcome']): Promise<QuoteWorkflowResult> {
-    await moveTo(outcome);
+    await enterStage(outcome);
     return { outcome, revision, orderWorkflowId: orderId ? orderWorkflowId(orderId) : null };
   }
 }

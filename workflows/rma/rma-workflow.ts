@@ -80,7 +80,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     decisions: [...steps.decisions, ...repairChildDecisions].sort((a, b) => a.at.localeCompare(b.at)),
   }));
 
-  async function enter(stage: RmaStage, step: string = stage): Promise<void> {
+  async function enterStage(stage: RmaStage, step: string = stage): Promise<void> {
     state.step = step;
     if (state.stage === stage) return;
     state.stage = stage;
@@ -109,7 +109,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   const report = runQualityReport();
 
   // 接到通知后: 正常情况 3个工作日内现场确认处理; 紧急情况: 第二天 — on-site within 3 working days, urgent the next.
-  await enter('site_visit');
+  await enterStage('site_visit');
   const visit = await steps.must({
     step: 'site-visit',
     kind: 'rma.site-visit',
@@ -151,7 +151,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   const qualityReview = internalReview === 'none' ? undefined : runQualityReview(internalReview, visit.at);
 
   // 第二步 客户信息核实: what the customer claimed is confirmed or corrected by staff before money depends on it.
-  await enter('acceptance', 'confirm-claims');
+  await enterStage('acceptance', 'confirm-claims');
   const claimed = {
     saleDate: input.product.saleDate ?? null,
     productionDate: input.product.productionDate ?? null,
@@ -187,7 +187,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
 
   // The sales VP decides on the approved report (呈销售副总审核); outsourced products: quality-caused only.
   await report;
-  await enter('acceptance', 'return-acceptance');
+  await enterStage('acceptance', 'return-acceptance');
   const acceptanceRule = returnAcceptance(input.product.outsourced, responsibility);
   const acceptance = await steps.must({
     step: 'return-acceptance',
@@ -233,7 +233,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   // The report closes on the internal review's findings when the visit called for one.
   const review = await qualityReview;
   // 报告关闭 — the report is closed with root cause and corrective action.
-  await enter('closing', 'close-report');
+  await enterStage('closing', 'close-report');
   const close = await steps.must({
     step: 'close-report',
     kind: 'rma.close-report',
@@ -415,7 +415,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   /** Receives the returned units (same day, labelled), recording any difference from the complaint for sales. */
   async function receiveReturned(stage: RmaStage): Promise<{ receivedAt: Date; receivedQuantity: number }> {
     // 产品退回后当天必须入库 — stock-in the day the units come back, labelled.
-    await enter(stage, 'receive-units');
+    await enterStage(stage, 'receive-units');
     const received = await steps.must({
       step: 'receive-units',
       kind: 'rma.receive-units',
@@ -478,7 +478,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       keyProduct: input.product.keyProduct,
     });
     state.analysisDepartment = department;
-    await enter('analysis', 'classify');
+    await enterStage('analysis', 'classify');
     const classified = await steps.must({
       step: 'classify',
       kind: 'rma.classify',
@@ -510,7 +510,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
 
     if (charge === 'paid') {
       // 超过保修期产品按照维修标准拟定收费清单后反馈业务助理,待业务助理确认维修后进入返修流程.
-      await enter('quotation', 'repair-quote');
+      await enterStage('quotation', 'repair-quote');
       const quote = await steps.must({
         step: 'repair-quote',
         kind: 'rma.repair-quote',
@@ -545,7 +545,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       if (confirmation.decision === 'decline') {
         if (confirmation.data.onDecline === 'scrap')
           return scrapUnits('Customer declined the paid repair and asked to scrap the units');
-        await enter('shipping', 'return-unrepaired');
+        await enterStage('shipping', 'return-unrepaired');
         await ship('return-unrepaired', 'Ship the units back unrepaired');
         return 'returned_unrepaired';
       }
@@ -559,7 +559,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     }
 
     // 提出物料预估申请发送PMC — spare material on top of Q by tier.
-    await enter('material', 'material-request');
+    await enterStage('material', 'material-request');
     const requests = materials.map((m) => ({ ...spareRequest(m.kind, good, rules, m.fogStage), inStock: m.inStock }));
     state.materials = requests.map((r) => ({ kind: r.kind, inStock: r.inStock, spareQuantity: r.spareQuantity }));
     await acts.requestMaterials({ rmaId: input.rmaId, reference: input.reference, requests });
@@ -574,7 +574,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       const m = state.materials?.find((x) => x.kind === kind);
       if (m) Object.assign(m, u);
     };
-    await enter(
+    await enterStage(
       team === 'after_sales' ? 'disassembly' : 'repair',
       team === 'after_sales' ? 'disassembly' : 'production-repair',
     );
@@ -596,7 +596,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
           steps,
           acts,
           onMaterial,
-          setStep: (s) => (s === 'repair' ? enter('repair') : void (state.step = s)),
+          setStep: (s) => (s === 'repair' ? enterStage('repair') : void (state.step = s)),
         },
       );
     } else {
@@ -622,7 +622,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
 
     // QA confirmation, then outgoing inspection; a failure sends the units back to rework.
     let repairedNow = repair.repaired;
-    await enter('inspection', 'qa-confirmation');
+    await enterStage('inspection', 'qa-confirmation');
     for (let attempt = 1; ; attempt++) {
       const suffix = attempt === 1 ? '' : `#${attempt}`;
       state.step = `qa-confirmation${suffix}`;
@@ -663,7 +663,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       repairedNow -= Number(rework.data.scrapped ?? 0);
     }
 
-    await enter('shipping', 'pack');
+    await enterStage('shipping', 'pack');
     await steps.must({
       step: 'pack',
       kind: 'rma.warehouse-done',
@@ -708,7 +708,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   }
 
   async function scrapUnits(title: string): Promise<RmaOutcome> {
-    await enter('shipping', 'scrap');
+    await enterStage('shipping', 'scrap');
     const done = await steps.must({
       step: 'scrap',
       kind: 'rma.warehouse-done',
@@ -750,7 +750,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
   async function exchangePath(): Promise<RmaOutcome> {
     // The replacement covers the quantity staff confirmed, so unreturned units are invoiced against it.
     const replaced = confirmed.quantity;
-    await enter('exchange', 'ship-replacement');
+    await enterStage('exchange', 'ship-replacement');
     await ship('ship-replacement', 'Ship the replacement units');
     state.step = 'faulty-return';
     const waitDays = input.exchangeReturnDays ?? DEFAULT_EXCHANGE_RETURN_DAYS;
@@ -844,7 +844,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       units,
     });
     state.step = 'refund-review';
-    await enter('refund', 'refund-review');
+    await enterStage('refund', 'refund-review');
     const review = await steps.must({
       step: 'refund-review',
       kind: 'rma.refund-decision',

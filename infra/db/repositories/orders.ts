@@ -137,7 +137,7 @@ export async function voidOpenInvoice(db: DbOrTrx, number: string): Promise<bool
 export async function openExposureMinor(db: DbOrTrx, customerId: string, excludeOrderId: string): Promise<number> {
   const invoices = await db
     .selectFrom('invoices')
-    .select(['id', 'amount_cents'])
+    .select(['id', 'amount_fen'])
     .where('customer_id', '=', customerId)
     .where('status', '=', 'open')
     .where('kind', 'in', ['balance', 'statement'])
@@ -146,14 +146,14 @@ export async function openExposureMinor(db: DbOrTrx, customerId: string, exclude
   if (invoices.length === 0) return 0;
   const paid = await db
     .selectFrom('payments')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_cents'), eb.lit(0)).as('total'))
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_fen'), eb.lit(0)).as('total'))
     .where(
       'invoice_id',
       'in',
       invoices.map((i) => i.id),
     )
     .executeTakeFirstOrThrow();
-  const invoiced = invoices.reduce((sum, i) => sum + Number(i.amount_cents), 0);
+  const invoiced = invoices.reduce((sum, i) => sum + Number(i.amount_fen), 0);
   return Math.max(0, invoiced - Number(paid.total));
 }
 
@@ -191,7 +191,7 @@ export async function recordPayment(
       .executeTakeFirstOrThrow());
   const paid = await db
     .selectFrom('payments')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_cents'), eb.lit(0)).as('total'))
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_fen'), eb.lit(0)).as('total'))
     .where('invoice_id', '=', stored.invoice_id)
     .executeTakeFirstOrThrow();
   const invoice = await db
@@ -199,7 +199,7 @@ export async function recordPayment(
     .selectAll()
     .where('id', '=', stored.invoice_id)
     .executeTakeFirstOrThrow();
-  if (invoice.status === 'open' && Number(paid.total) >= invoice.amount_cents) {
+  if (invoice.status === 'open' && Number(paid.total) >= invoice.amount_fen) {
     const updated = await db
       .updateTable('invoices')
       .set({ status: 'paid', paid_at: new Date() })

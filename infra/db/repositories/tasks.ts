@@ -79,13 +79,13 @@ function inboxColumns(input: OpenTaskInput) {
     customer_name: input.customerId
       ? sql<string | null>`(select name from customers where id = ${input.customerId})`
       : null,
-    amount_minor:
+    amount_fen:
       typeof outstanding === 'number'
         ? outstanding
         : input.caseType === 'order'
-          ? sql<number | null>`(select total_cents from orders where id::text = ${input.caseId})`
+          ? sql<number | null>`(select total_fen from orders where id::text = ${input.caseId})`
           : input.caseType === 'quote'
-            ? sql<number | null>`(select qr.total_cents from quotes q
+            ? sql<number | null>`(select qr.total_fen from quotes q
                 join quote_revisions qr on qr.quote_id = q.id and qr.revision = q.current_revision
                 where q.id::text = ${input.caseId})`
             : null,
@@ -279,7 +279,7 @@ const SORT_SQL: Record<InboxSort, string> = {
   due: 't.due_at',
   created: 't.created_at',
   customer: 't.customer_name',
-  amount: 't.amount_minor',
+  amount: 't.amount_fen',
   reference: 't.case_reference',
 };
 
@@ -310,7 +310,7 @@ export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<
   const matching = sql`tasks t where ${sql.join(where, sql` and `)}`;
   const rows = await sql<TaskRow & { amount_now: string | number | null; assignee_name: string | null }>`
     select t.*,
-      coalesce((t.payload->>'outstandingMinor')::bigint, o.total_cents, qr.total_cents, t.amount_minor) as amount_now,
+      coalesce((t.payload->>'outstandingMinor')::bigint, o.total_fen, qr.total_fen, t.amount_fen) as amount_now,
       u.display_name as assignee_name
     from (select t.* from ${matching} ${order} limit ${filter.limit ?? 50} offset ${filter.offset ?? 0}) t
     left join quotes q on t.case_type = 'quote' and q.id::text = t.case_id
