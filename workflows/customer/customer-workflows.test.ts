@@ -106,7 +106,7 @@ describe('customerOnboardingWorkflow', () => {
     expect(await handle.result()).toEqual({ status: 'rejected' });
     expect(h.recorder.of(id, 'projectOnboarding').at(-1)).toMatchObject({ onboarding: 'rejected' });
     expect(h.recorder.of(id, 'openTask', (i) => i.step === 'request-reaudit')).toEqual([
-      expect.objectContaining({ role: 'sales_manager', kind: 'customer-reaudit' }),
+      expect.objectContaining({ role: 'sales_manager', kind: 'customer.reaudit' }),
     ]);
     expect(h.recorder.of(id, 'closeTask').at(-1)).toEqual({ step: 'request-reaudit', status: 'cancelled' });
   });
@@ -137,7 +137,7 @@ describe('customerOnboardingWorkflow', () => {
     await h.env.sleep('1d');
     await taskOpen(handle, 'request-reaudit');
     expect(h.recorder.of(id, 'openTask', (i) => i.step === 'request-reaudit')).toEqual([
-      expect.objectContaining({ role: 'sales_manager', kind: 'customer-reaudit' }),
+      expect.objectContaining({ role: 'sales_manager', kind: 'customer.reaudit' }),
     ]);
     await handle.signal(
       taskCompletedSignal,
