@@ -8,8 +8,11 @@ import { recordAudit as appendAudit } from '../../infra/db/repositories/audit';
 import {
   addCorrectiveAction,
   closeCorrectiveAction,
+  findFactoryAuditOfVisit,
   getCustomer,
   listContacts,
+  listCorrectiveActions,
+  markCorrectiveActionOverdue,
   recordFactoryAudit,
   updateCustomer,
 } from '../../infra/db/repositories/customers';
@@ -67,21 +70,11 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
       correctiveActions: { description: string; dueOn: string }[];
     }): Promise<{ auditId: string; correctiveActionIds: string[] }> {
       return db.transaction().execute(async (trx) => {
-        const existing = await trx
-          .selectFrom('factory_audits')
-          .select('id')
-          .where('workflow_id', '=', input.workflowId)
-          .where('visited_on', '=', input.visitOn)
-          .executeTakeFirst();
+        const existing = await findFactoryAuditOfVisit(trx, input.workflowId, input.visitOn);
         if (existing) {
           // Rows inserted in one transaction share created_at: match them to the input by content, in input order,
           // so a retry hands the workflow the same id for the same action.
-          const rows = await trx
-            .selectFrom('corrective_actions')
-            .select(['id', 'description', 'due_on'])
-            .where('audit_id', '=', existing.id)
-            .execute();
-          const unused = [...rows];
+          const unused = await listCorrectiveActions(trx, existing.id);
           const ids = input.correctiveActions.map((action) => {
             const at = unused.findIndex((r) => r.description === action.description && r.due_on === action.dueOn);
             if (at < 0)
@@ -158,12 +151,7 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
 
     /** Marks an open corrective action overdue (a no-op once it is done). */
     async markCorrectiveActionOverdue(input: { correctiveActionId: string }): Promise<void> {
-      await db
-        .updateTable('corrective_actions')
-        .set({ status: 'overdue' })
-        .where('id', '=', input.correctiveActionId)
-        .where('status', '=', 'open')
-        .execute();
+      await markCorrectiveActionOverdue(db, input.correctiveActionId);
     },
 
     /** Closes a corrective action (idempotent). */

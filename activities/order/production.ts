@@ -7,7 +7,7 @@ import {
 import type { KitLine, KitRequirement } from '../../domain/order/kitting';
 import type { AnalysedPart } from '../../domain/quote/analyze';
 import { partNumberOf, spareFor } from '../../domain/quote/pricing';
-import { getQuote } from '../../infra/db/repositories/quotes';
+import { getQuote, latestQuoteAnalysisResult } from '../../infra/db/repositories/quotes';
 import { loadPricingRules } from '../quote/pricing-config';
 import { auditOrder, productionOrderId, type ActivityActor, type OrderActivityDeps } from './context';
 
@@ -30,14 +30,8 @@ export function createOrderProductionActivities({ db }: OrderActivityDeps) {
     async orderKitRequirements(request: { quoteId: string; boards: number }): Promise<{ bom: KitRequirement[] }> {
       const quote = await getQuote(db, request.quoteId);
       if (!quote || quote.options.assembly === false) return { bom: [] };
-      const row = await db
-        .selectFrom('quote_analyses')
-        .select('result')
-        .where('quote_id', '=', quote.id)
-        .where('revision', '<=', quote.current_revision)
-        .orderBy('revision', 'desc')
-        .executeTakeFirst();
-      const parts = ((row?.result as { parts?: AnalysedPart[] } | undefined)?.parts ?? []).filter(
+      const analysis = await latestQuoteAnalysisResult(db, quote.id, quote.current_revision);
+      const parts = ((analysis as { parts?: AnalysedPart[] } | undefined)?.parts ?? []).filter(
         (p) => !p.dnp && p.quantity > 0,
       );
       if (!parts.length) return { bom: [] };

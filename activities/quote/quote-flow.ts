@@ -9,13 +9,17 @@ import type { Db } from '../../infra/db/database';
 import { json } from '../../infra/db/database';
 import { recordAudit } from '../../infra/db/repositories/audit';
 import { getCustomer } from '../../infra/db/repositories/customers';
+import { getUser } from '../../infra/db/repositories/users';
 import {
   addQuoteRevision,
   getQuote,
   listQuoteFiles,
   listQuoteRevisions,
+  latestQuoteAnalysisResult,
   saveQuoteAnalysis,
   setQuoteStatus,
+  updateQuote,
+  updateQuoteRevision,
 } from '../../infra/db/repositories/quotes';
 import type { LineItem, PricedQuote } from '../../domain/quote/pricing';
 import type { LineItemAdjustment, QuoteActor, QuoteRequestOptions, QuoteStage } from '../../domain/quote/contract';
@@ -78,8 +82,8 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
 
   /** A person as the issued quote names them: display name and role, never their email or id. */
   async function signatory(actor: QuoteActor) {
-    const user = await db.selectFrom('users').select('display_name').where('id', '=', actor.userId).executeTakeFirst();
-    return { name: user?.display_name || actor.role, role: actor.role };
+    const user = await getUser(db, actor.userId);
+    return { name: user?.displayName || actor.role, role: actor.role };
   }
 
   async function quoteOrFail(quoteId: string) {
@@ -144,12 +148,12 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
             dfm_errors: 1,
             dfm_warnings: 0,
           });
-          await db
-            .updateTable('quote_revisions')
-            .set({ auto_quote_allowed: false, price_breakdown: null, total_fen: null, note: reason })
-            .where('quote_id', '=', quote.id)
-            .where('revision', '=', input.revision)
-            .execute();
+          await updateQuoteRevision(db, quote.id, input.revision, {
+            auto_quote_allowed: false,
+            price_breakdown: null,
+            total_fen: null,
+            note: reason,
+          });
           return {
             autoQuoteAllowed: false,
             reviewReasons: [reason],
@@ -176,22 +180,13 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
         options: { ...input.options, quantity: input.quantity, quotedOn: factoryDate(new Date()) },
       });
       const autoQuoteAllowed = priced.status === 'quoted';
-      await db
-        .updateTable('quote_revisions')
-        .set({
-          price_breakdown: json(priced),
-          total_fen: priced.totalFen,
-          auto_quote_allowed: autoQuoteAllowed,
-          note: priced.reviewReasons.join('; ') || null,
-        })
-        .where('quote_id', '=', quote.id)
-        .where('revision', '=', input.revision)
-        .execute();
-      await db
-        .updateTable('quotes')
-        .set({ currency: priced.currency, updated_at: new Date() })
-        .where('id', '=', quote.id)
-        .execute();
+      await updateQuoteRevision(db, quote.id, input.revision, {
+        price_breakdown: json(priced),
+        total_fen: priced.totalFen,
+        auto_quote_allowed: autoQuoteAllowed,
+        note: priced.reviewReasons.join('; ') || null,
+      });
+      await updateQuote(db, quote.id, { currency: priced.currency, updated_at: new Date() });
       return {
         autoQuoteAllowed,
         reviewReasons: priced.reviewReasons,
@@ -232,12 +227,10 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
         perBoardFen: Math.round(result.totalMinor / priced.quantity),
         adjustments: input.adjustments,
       };
-      await db
-        .updateTable('quote_revisions')
-        .set({ price_breakdown: json(adjusted), total_fen: result.totalMinor })
-        .where('quote_id', '=', input.quoteId)
-        .where('revision', '=', input.revision)
-        .execute();
+      await updateQuoteRevision(db, input.quoteId, input.revision, {
+        price_breakdown: json(adjusted),
+        total_fen: result.totalMinor,
+      });
       const approvalReasons = priceChangeApprovalReasons({
         engineLines: original,
         adjustedLines: result.lineItems,
@@ -263,13 +256,7 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
           `revision ${input.revision} of quote ${quote.id} has no price`,
           'NoPrice',
         );
-      const analysisRow = await db
-        .selectFrom('quote_analyses')
-        .select('result')
-        .where('quote_id', '=', quote.id)
-        .where('revision', '<=', input.revision)
-        .orderBy('revision', 'desc')
-        .executeTakeFirst();
+      const analysisResult = await latestQuoteAnalysisResult(db, quote.id, input.revision);
       const issuedOn = factoryDate(new Date());
       let approval: QuoteApproval | undefined;
       if (input.review) {
@@ -290,18 +277,9 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
         validUntil: factoryDate(input.validUntil),
         ...(approval ? { approval } : {}),
       };
-      await db
-        .updateTable('quote_revisions')
-        .set({ price_breakdown: json(issued) })
-        .where('quote_id', '=', quote.id)
-        .where('revision', '=', input.revision)
-        .execute();
-      await db
-        .updateTable('quotes')
-        .set({ valid_until: input.validUntil, updated_at: new Date() })
-        .where('id', '=', quote.id)
-        .execute();
-      const analysis = (analysisRow?.result ?? {}) as Record<string, unknown>;
+      await updateQuoteRevision(db, quote.id, input.revision, { price_breakdown: json(issued) });
+      await updateQuote(db, quote.id, { valid_until: input.validUntil, updated_at: new Date() });
+      const analysis = (analysisResult ?? {}) as Record<string, unknown>;
       const pdf = await engine.renderQuotePdfActivity({
         quoteNumber: `${quote.reference}-r${input.revision}`,
         customer: { name: customer?.name ?? 'Customer', reference: quote.reference },
@@ -345,12 +323,7 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
       return db.transaction().execute(async (trx) => {
         const change = await setQuoteStatus(trx, input.quoteId, input.stage);
         if (!change) throw ApplicationFailure.nonRetryable(`quote ${input.quoteId} does not exist`, 'QuoteNotFound');
-        if (input.validUntil)
-          await trx
-            .updateTable('quotes')
-            .set({ valid_until: input.validUntil })
-            .where('id', '=', input.quoteId)
-            .execute();
+        if (input.validUntil) await updateQuote(trx, input.quoteId, { valid_until: input.validUntil });
         if (change.before === change.after) return { changed: false };
         await recordAudit(trx, {
           actorId: null,

@@ -13,7 +13,7 @@ import type { Responsibility } from '../../domain/rma/responsibility';
 import type { RepairTeam } from '../../domain/rma/routing';
 import { shipBackRelease, type ShipBackRelease } from '../../domain/rma/paid-repair';
 import { refundCapFen } from '../../domain/rma/resolution';
-import * as rmaStore from './store';
+import * as rmaStore from '../../infra/db/repositories/rma-projections';
 
 /** Dependencies of the RMA activities. */
 export interface RmaActivityDeps {
@@ -296,19 +296,7 @@ export function createRmaActivities(deps: RmaActivityDeps) {
       const wf = caseWorkflowId();
       const key = `${wf}:count-difference:${input.step}`;
       await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('rma_count_differences')
-          .values({
-            rma_case_id: input.rmaId,
-            step: input.step,
-            field: input.field,
-            expected: input.expected,
-            actual: input.actual,
-            note: input.note,
-            idempotency_key: key,
-          })
-          .onConflict((oc) => oc.column('idempotency_key').doNothing())
-          .execute();
+        await rmaStore.recordCountDifferenceOnce(trx, key, input);
         await mail(
           trx,
           key,
@@ -327,39 +315,18 @@ export function createRmaActivities(deps: RmaActivityDeps) {
      * monthly settlement with credit left (as orders are released, domain/order/payment.ts).
      */
     async repairRelease(input: { rmaId: string; reference: string; customerId: string }): Promise<ShipBackRelease> {
-      const invoice = await db
-        .selectFrom('invoices')
-        .selectAll()
-        .where('rma_case_id', '=', input.rmaId)
-        .where('number', '=', `${input.reference}-R`)
-        .executeTakeFirst();
-      if (!invoice) return { release: false, outstandingFen: 0, reason: 'no repair invoice' };
-      const paid = await db
-        .selectFrom('payments')
-        .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_fen'), eb.val('0')).as('paid'))
-        .where('invoice_id', '=', invoice.id)
-        .executeTakeFirstOrThrow();
-      const customer = await db
-        .selectFrom('customers')
-        .selectAll()
-        .where('id', '=', input.customerId)
-        .executeTakeFirstOrThrow();
-      const open = await db
-        .selectFrom('invoices')
-        .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_fen'), eb.val('0')).as('open'))
-        .where('customer_id', '=', input.customerId)
-        .where('status', '=', 'open')
-        .where('id', '!=', invoice.id)
-        .executeTakeFirstOrThrow();
+      const standing = await rmaStore.repairInvoiceStanding(db, input);
+      if (!standing) return { release: false, outstandingFen: 0, reason: 'no repair invoice' };
+      const { invoice, customer } = standing;
       return shipBackRelease({
         charge: 'paid',
         invoicedFen: Number(invoice.amount_fen),
-        paidFen: Number(paid.paid),
+        paidFen: standing.paidFen,
         credit: {
           terms: customer.payment_terms,
           approved: !!customer.payment_terms_approved_by,
           creditLimitMinor: Number(customer.credit_limit_fen),
-          openExposureMinor: Number(open.open),
+          openExposureMinor: standing.otherOpenFen,
         },
       });
     },
@@ -372,33 +339,11 @@ export function createRmaActivities(deps: RmaActivityDeps) {
       payment?: { reference: string; amountFen: number; confirmedBy: string };
     }): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        const invoice = await trx
-          .selectFrom('invoices')
-          .select(['id', 'currency'])
-          .where('number', '=', `${input.reference}-R`)
-          .executeTakeFirst();
-        if (invoice && input.payment) {
-          await trx
-            .insertInto('payments')
-            .values({
-              invoice_id: invoice.id,
-              amount_fen: input.payment.amountFen,
-              currency: invoice.currency,
-              reference: input.payment.reference,
-              received_on: new Date().toISOString().slice(0, 10),
-              confirmed_by: input.payment.confirmedBy,
-              idempotency_key: `${caseWorkflowId()}:repair-payment`,
-            })
-            .onConflict((oc) => oc.column('idempotency_key').doNothing())
-            .execute();
-        }
-        if (input.by === 'paid' && invoice)
-          await trx
-            .updateTable('invoices')
-            .set({ status: 'paid', paid_at: new Date() })
-            .where('id', '=', invoice.id)
-            .where('status', '=', 'open')
-            .execute();
+        await rmaStore.settleRepairInvoiceOnce(trx, {
+          reference: input.reference,
+          by: input.by,
+          payment: input.payment && { ...input.payment, idempotencyKey: `${caseWorkflowId()}:repair-payment` },
+        });
         await rmaStore.auditOnce(trx, `${caseWorkflowId()}:repair-release`, {
           rmaId: input.rmaId,
           step: 'repair-release',

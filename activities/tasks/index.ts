@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../../infra/db/database';
 import {
   closeTaskByStep,
+  completeTask,
   findTaskByStep,
   markEscalated,
   markReminded,
@@ -129,18 +130,12 @@ export function createTaskActivities(deps: TaskActivityDeps) {
         if (before.status !== 'open') return { status: before.status };
         const c = request.completion;
         if (request.status === 'completed' && c) {
-          await trx
-            .updateTable('tasks')
-            .set({
-              status: 'completed',
-              decision: c.decision,
-              data: json(c.data),
-              completed_by: c.completedBy.userId,
-              completed_at: new Date(c.completedAt),
-            })
-            .where('id', '=', before.id)
-            .where('status', '=', 'open')
-            .execute();
+          await completeTask(trx, before.id, {
+            decision: c.decision,
+            data: c.data,
+            completedBy: c.completedBy.userId,
+            completedAt: new Date(c.completedAt),
+          });
         } else {
           await closeTaskByStep(trx, workflowId, request.step, request.status);
         }

@@ -17,11 +17,13 @@ import { isUniqueViolation } from '../../infra/db/errors';
 import {
   addContact,
   createCustomer,
+  deleteCustomer,
   getCustomer,
   listContacts,
   listCorrectiveActions,
   listCustomers,
   listFactoryAudits,
+  setCustomerWorkflowId,
   updateCustomer,
 } from '../../infra/db/repositories/customers';
 import { recordAudit } from '../../infra/db/repositories/audit';
@@ -201,7 +203,7 @@ export function createRouter(deps: ServiceDeps): Router {
               is_primary: true,
             });
           const workflowId = customerWorkflowId(created.id);
-          await trx.updateTable('customers').set({ workflow_id: workflowId }).where('id', '=', created.id).execute();
+          await setCustomerWorkflowId(trx, created.id, workflowId);
           await recordAudit(trx, {
             actorId: actor.userId,
             actorRole: actor.role,
@@ -231,10 +233,7 @@ export function createRouter(deps: ServiceDeps): Router {
       } catch (error) {
         // A customer without its onboarding could never be quoted: take the registration back.
         deps.logger.error({ err: error, customerId: customer.id }, 'starting the onboarding workflow failed');
-        await db.transaction().execute(async (trx) => {
-          await trx.deleteFrom('customer_contacts').where('customer_id', '=', customer.id).execute();
-          await trx.deleteFrom('customers').where('id', '=', customer.id).execute();
-        });
+        await db.transaction().execute((trx) => deleteCustomer(trx, customer.id));
         throw new AppError('unavailable', 'the workflow engine is unreachable; try again shortly');
       }
       res.status(201).json({ ...view(customer), auditRequired: body.auditRequired });

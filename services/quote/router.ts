@@ -21,11 +21,14 @@ import {
   addQuoteFile,
   addQuoteRevision,
   createQuote,
+  deleteQuote,
   getQuote,
   listQuoteAnalyses,
   listQuoteFiles,
   listQuoteRevisions,
   listQuotes,
+  updateQuote,
+  withdrawQuoteRevision,
 } from '../../infra/db/repositories/quotes';
 import { findTaskByStep, listTasks } from '../../infra/db/repositories/tasks';
 import { json, type DbOrTrx } from '../../infra/db/database';
@@ -228,7 +231,7 @@ export function createRouter(deps: ServiceDeps): Router {
         created_by: actor.userId,
       });
       const id = quoteWorkflowId(row.id);
-      await trx.updateTable('quotes').set({ workflow_id: id }).where('id', '=', row.id).execute();
+      await updateQuote(trx, row.id, { workflow_id: id });
       await addQuoteRevision(trx, {
         quote_id: row.id,
         revision: 1,
@@ -264,11 +267,7 @@ export function createRouter(deps: ServiceDeps): Router {
       });
     } catch (error) {
       deps.logger.error({ err: error, quoteId: quote.id }, 'starting the quote workflow failed');
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('quote_files').where('quote_id', '=', quote.id).execute();
-        await trx.deleteFrom('quote_revisions').where('quote_id', '=', quote.id).execute();
-        await trx.deleteFrom('quotes').where('id', '=', quote.id).execute();
-      });
+      await db.transaction().execute((trx) => deleteQuote(trx, quote.id));
       throw new AppError('unavailable', 'the workflow engine is unreachable; try again shortly');
     }
     res.status(201).json({
@@ -582,16 +581,7 @@ export function createRouter(deps: ServiceDeps): Router {
       await completeOpenStep(deps, actor, workflowId, step, step === corrected?.step ? 'submitted' : 'revise', data);
     } catch (error) {
       // Refused after all (e.g. someone else answered the step just now): the revision's rows go again.
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('quote_files').where('quote_id', '=', quote.id).where('revision', '=', next).execute();
-        await trx.deleteFrom('quote_revisions').where('quote_id', '=', quote.id).where('revision', '=', next).execute();
-        await trx
-          .updateTable('quotes')
-          .set({ current_revision: current })
-          .where('id', '=', quote.id)
-          .where('current_revision', '=', next)
-          .execute();
-      });
+      await db.transaction().execute((trx) => withdrawQuoteRevision(trx, quote.id, next, current));
       await discardQuoteFiles(moved);
       throw error;
     }

@@ -10,6 +10,7 @@ import type { Actor } from '../../infra/auth/sessions';
 import { localDate, type WorkingCalendar } from '../../domain/rma/calendar';
 import { claimedDateProblem } from '../../domain/rma/claims';
 import { getOrder } from '../../infra/db/repositories/orders';
+import { createRmaCase, setRmaWorkflowId } from '../../infra/db/repositories/rma';
 import type { MaterialRules } from '../../domain/rma/materials';
 import { RMA_SEARCH_ATTRIBUTES, RMA_TASK_QUEUE, rmaWorkflowId, type RmaWorkflowInput } from '../../domain/rma/contract';
 import type { OpenRmaRequest } from './schemas';
@@ -76,29 +77,25 @@ export async function openRma(deps: OpenRmaDeps, actor: Actor, request: OpenRmaR
   };
   return deps.db.transaction().execute(async (trx) => {
     const reference = newReference(now);
-    const row = await trx
-      .insertInto('rma_cases')
-      .values({
-        reference,
-        customer_id: customerId,
-        status: 'registered',
-        urgent,
-        complaint: request.symptoms,
-        product_model: request.productModel ?? null,
-        part_number: request.partNumber ?? null,
-        quantity: request.quantity,
-        sale_date: request.saleDate ?? null,
-        production_date: request.productionDate ?? null,
-        outsourced: request.outsourced,
-        key_product: keyProduct,
-        order_id: request.orderId ?? null,
-        claimed: json(claimed),
-        created_by: actor.userId,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await createRmaCase(trx, {
+      reference,
+      customer_id: customerId,
+      status: 'registered',
+      urgent,
+      complaint: request.symptoms,
+      product_model: request.productModel ?? null,
+      part_number: request.partNumber ?? null,
+      quantity: request.quantity,
+      sale_date: request.saleDate ?? null,
+      production_date: request.productionDate ?? null,
+      outsourced: request.outsourced,
+      key_product: keyProduct,
+      order_id: request.orderId ?? null,
+      claimed: json(claimed),
+      created_by: actor.userId,
+    });
     const workflowId = rmaWorkflowId(row.id);
-    await trx.updateTable('rma_cases').set({ workflow_id: workflowId }).where('id', '=', row.id).execute();
+    await setRmaWorkflowId(trx, row.id, workflowId);
     await recordAudit(trx, {
       actorId: actor.userId,
       actorRole: actor.role,

@@ -13,7 +13,13 @@ import { actorOf, requireAuth, requireRole } from '../../infra/auth/middleware';
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from '../../infra/http/errors';
 import { json } from '../../infra/db/database';
 import { recordAudit } from '../../infra/db/repositories/audit';
-import { listMaterialRequests } from '../../infra/db/repositories/rma';
+import {
+  addRmaRecordOnce,
+  getPenaltyForUpdate,
+  listMaterialRequests,
+  listRmaRecords,
+  waivePenalty,
+} from '../../infra/db/repositories/rma';
 import { enqueueMailToRoles } from '../../infra/db/repositories/outbox';
 import type { RmaCaseRow } from '../../infra/db/schema';
 import { materialIssueProblem, RMA_RECORD_KINDS } from '../../domain/rma/records';
@@ -68,12 +74,7 @@ export function registerRecordRoutes(
       const saved = await deps.db.transaction().execute(async (trx) => {
         if (kindName === 'material-issue') {
           const requested = (await listMaterialRequests(trx, row.id)).find((r) => r.material_kind === data.material);
-          const issued = await trx
-            .selectFrom('rma_records')
-            .select('data')
-            .where('rma_case_id', '=', row.id)
-            .where('kind', '=', 'material-issue')
-            .execute();
+          const issued = await listRmaRecords(trx, row.id, 'material-issue');
           const already = issued
             .filter((r) => r.data.material === data.material)
             .reduce((s, r) => s + Number(r.data.quantity), 0);
@@ -86,19 +87,14 @@ export function registerRecordRoutes(
         }
         const key = kind.oncePerCase ? `${kindName}:${row.id}` : `${kindName}:${randomUUID()}`;
         const amount = kind.amountFen?.(data) ?? null;
-        const inserted = await trx
-          .insertInto('rma_records')
-          .values({
-            rma_case_id: row.id,
-            kind: kindName,
-            data: json(data),
-            amount_fen: amount,
-            recorded_by: actor.userId,
-            idempotency_key: key,
-          })
-          .onConflict((oc) => oc.column('idempotency_key').doNothing())
-          .returningAll()
-          .executeTakeFirst();
+        const inserted = await addRmaRecordOnce(trx, {
+          rma_case_id: row.id,
+          kind: kindName,
+          data: json(data),
+          amount_fen: amount,
+          recorded_by: actor.userId,
+          idempotency_key: key,
+        });
         if (!inserted) throw new ConflictError(`RMA ${row.reference} already has its ${kindName} record`);
         await recordAudit(trx, {
           actorId: actor.userId,
@@ -132,10 +128,8 @@ export function registerRecordRoutes(
   router.get('/rmas/:id/records', requireAuth, validate({ params: RmaIdParams }), async (req, res) => {
     const actor = actorOf(req);
     const row = await caseFor(req, (req.params as RmaIdParams).id);
-    let q = deps.db.selectFrom('rma_records').selectAll().where('rma_case_id', '=', row.id);
     // A customer sees only their own evaluation: the other records are the factory's internal matters.
-    if (actor.role === 'customer') q = q.where('kind', '=', 'customer-evaluation');
-    const rows = await q.orderBy('created_at').execute();
+    const rows = await listRmaRecords(deps.db, row.id, actor.role === 'customer' ? 'customer-evaluation' : undefined);
     res.json({
       records: rows.map((r) =>
         actor.role === 'customer' ? { ...toRecordView(r), recordedBy: null } : toRecordView(r),
@@ -153,20 +147,10 @@ export function registerRecordRoutes(
       const { id } = req.params as z.infer<typeof PenaltyParams>;
       const { reason } = req.body as z.infer<typeof WaiveBody>;
       const entry = await deps.db.transaction().execute(async (trx) => {
-        const before = await trx
-          .selectFrom('penalty_ledger')
-          .selectAll()
-          .where('id', '=', id)
-          .forUpdate()
-          .executeTakeFirst();
+        const before = await getPenaltyForUpdate(trx, id);
         if (!before) throw new NotFoundError('penalty');
         if (before.waived_at) throw new ConflictError('this penalty is already waived');
-        const after = await trx
-          .updateTable('penalty_ledger')
-          .set({ waived_by: actor.userId, waived_at: new Date(), waiver_reason: reason })
-          .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        const after = await waivePenalty(trx, id, actor.userId, reason);
         await recordAudit(trx, {
           actorId: actor.userId,
           actorRole: actor.role,

@@ -60,6 +60,17 @@ export async function updateCustomer(
   return { before, after };
 }
 
+/** Names the onboarding workflow (its id is derived from the customer id, so it is set after the insert). */
+export async function setCustomerWorkflowId(db: DbOrTrx, id: string, workflowId: string): Promise<void> {
+  await db.updateTable('customers').set({ workflow_id: workflowId }).where('id', '=', id).execute();
+}
+
+/** Removes a customer with its contacts (a registration whose onboarding could not start). */
+export async function deleteCustomer(db: DbOrTrx, id: string): Promise<void> {
+  await db.deleteFrom('customer_contacts').where('customer_id', '=', id).execute();
+  await db.deleteFrom('customers').where('id', '=', id).execute();
+}
+
 export async function addContact(db: DbOrTrx, contact: Insertable<CustomerContactsTable>): Promise<CustomerContact> {
   return db.insertInto('customer_contacts').values(contact).returningAll().executeTakeFirstOrThrow();
 }
@@ -79,6 +90,20 @@ export async function listFactoryAudits(db: DbOrTrx, customerId: string): Promis
     .where('customer_id', '=', customerId)
     .orderBy('created_at')
     .execute();
+}
+
+/** The audit a workflow recorded for a visit day, if any (so a retried activity finds it). */
+export async function findFactoryAuditOfVisit(
+  db: DbOrTrx,
+  workflowId: string,
+  visitedOn: string,
+): Promise<{ id: string } | undefined> {
+  return db
+    .selectFrom('factory_audits')
+    .select('id')
+    .where('workflow_id', '=', workflowId)
+    .where('visited_on', '=', visitedOn)
+    .executeTakeFirst();
 }
 
 export async function addCorrectiveAction(
@@ -105,4 +130,14 @@ export async function closeCorrectiveAction(
     .where('status', '!=', 'done')
     .returningAll()
     .executeTakeFirst();
+}
+
+/** Marks an open corrective action overdue (a no-op once it is done). */
+export async function markCorrectiveActionOverdue(db: DbOrTrx, id: string): Promise<void> {
+  await db
+    .updateTable('corrective_actions')
+    .set({ status: 'overdue' })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .execute();
 }

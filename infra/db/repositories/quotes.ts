@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { DbOrTrx } from '../database';
 import type { QuoteAnalysesTable, QuoteFilesTable, QuoteRevisionsTable, QuoteRow, QuotesTable } from '../schema';
 import { isUuid } from './tasks';
@@ -35,6 +35,34 @@ export async function listQuotes(
     .execute();
 }
 
+export async function updateQuote(db: DbOrTrx, id: string, changes: Updateable<QuotesTable>): Promise<void> {
+  await db.updateTable('quotes').set(changes).where('id', '=', id).execute();
+}
+
+/** Removes a quote with its revisions and files (a request whose workflow could not start). */
+export async function deleteQuote(db: DbOrTrx, id: string): Promise<void> {
+  await db.deleteFrom('quote_files').where('quote_id', '=', id).execute();
+  await db.deleteFrom('quote_revisions').where('quote_id', '=', id).execute();
+  await db.deleteFrom('quotes').where('id', '=', id).execute();
+}
+
+/** Removes a revision with its files and makes `previous` current again (a revision the workflow refused). */
+export async function withdrawQuoteRevision(
+  db: DbOrTrx,
+  quoteId: string,
+  revision: number,
+  previous: number,
+): Promise<void> {
+  await db.deleteFrom('quote_files').where('quote_id', '=', quoteId).where('revision', '=', revision).execute();
+  await db.deleteFrom('quote_revisions').where('quote_id', '=', quoteId).where('revision', '=', revision).execute();
+  await db
+    .updateTable('quotes')
+    .set({ current_revision: previous })
+    .where('id', '=', quoteId)
+    .where('current_revision', '=', revision)
+    .execute();
+}
+
 /** Sets a quote's status; returns the status before, or undefined when the quote does not exist. */
 export async function setQuoteStatus(
   db: DbOrTrx,
@@ -66,6 +94,20 @@ export async function addQuoteRevision(db: DbOrTrx, revision: Insertable<QuoteRe
     .where('quote_id', '=', revision.quote_id)
     .where('revision', '=', revision.revision)
     .executeTakeFirstOrThrow();
+}
+
+export async function updateQuoteRevision(
+  db: DbOrTrx,
+  quoteId: string,
+  revision: number,
+  changes: Updateable<QuoteRevisionsTable>,
+): Promise<void> {
+  await db
+    .updateTable('quote_revisions')
+    .set(changes)
+    .where('quote_id', '=', quoteId)
+    .where('revision', '=', revision)
+    .execute();
 }
 
 export async function listQuoteRevisions(db: DbOrTrx, quoteId: string): Promise<QuoteRevision[]> {
@@ -119,4 +161,20 @@ export async function listQuoteAnalyses(db: DbOrTrx, quoteId: string, revision: 
     .where('revision', '=', revision)
     .orderBy('kind')
     .execute();
+}
+
+/** The analysis result of the latest revision up to `revision` that has one (a comments-only revision reuses it). */
+export async function latestQuoteAnalysisResult(
+  db: DbOrTrx,
+  quoteId: string,
+  revision: number,
+): Promise<QuoteAnalysis['result'] | undefined> {
+  const row = await db
+    .selectFrom('quote_analyses')
+    .select('result')
+    .where('quote_id', '=', quoteId)
+    .where('revision', '<=', revision)
+    .orderBy('revision', 'desc')
+    .executeTakeFirst();
+  return row?.result;
 }

@@ -1,21 +1,18 @@
 /**
- * Idempotent writes of the RMA projections, on top of the platform's rma repository: every function can run
- * twice (an activity retried after a crash) and leaves the same rows as running once.
+ * Idempotent writes of the RMA projections (called by activities/rma), on top of the rma repository: every function
+ * can run twice (an activity retried after a crash) and leaves the same rows as running once.
  */
 import { sql } from 'kysely';
-import type { DbOrTrx } from '../../infra/db/database';
-import { json } from '../../infra/db/database';
-import { recordAudit } from '../../infra/db/repositories/audit';
-import {
-  listMaterialRequests,
-  listRmaUnits,
-  recordResponsibility,
-  requestMaterial,
-} from '../../infra/db/repositories/rma';
-import type { RmaActor } from '../../domain/rma/contract';
-import type { MaterialKind } from '../../domain/rma/materials';
-import type { Responsibility } from '../../domain/rma/responsibility';
-import type { RepairTeam } from '../../domain/rma/routing';
+import type { DbOrTrx } from '../database';
+import { json } from '../database';
+import { recordAudit } from './audit';
+import { listMaterialRequests, listRmaUnits, recordResponsibility, requestMaterial } from './rma';
+import type { CustomerRow } from '../schema';
+import type { Invoice } from './orders';
+import type { RmaActor } from '../../../domain/rma/contract';
+import type { MaterialKind } from '../../../domain/rma/materials';
+import type { Responsibility } from '../../../domain/rma/responsibility';
+import type { RepairTeam } from '../../../domain/rma/routing';
 
 /** Sets the case status; undefined when the case does not exist. */
 export async function setStatus(
@@ -315,4 +312,101 @@ export async function orderPaid(
     .where('invoices.kind', 'in', ['deposit', 'balance', 'statement'])
     .executeTakeFirst();
   return { paidFen: Number(row?.paid ?? 0), quantity: order.quantity };
+}
+
+/** A count difference (seed 5.3.1), once per key. */
+export async function recordCountDifferenceOnce(
+  db: DbOrTrx,
+  key: string,
+  input: { rmaId: string; step: string; field: string; expected: number; actual: number; note: string },
+): Promise<void> {
+  await db
+    .insertInto('rma_count_differences')
+    .values({
+      rma_case_id: input.rmaId,
+      step: input.step,
+      field: input.field,
+      expected: input.expected,
+      actual: input.actual,
+      note: input.note,
+      idempotency_key: key,
+    })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing())
+    .execute();
+}
+
+/**
+ * What deciding a paid repair's ship-back needs: the repair invoice (`${reference}-R`), what was paid on it, the
+ * customer, and the customer's other open invoices; undefined when there is no repair invoice.
+ */
+export async function repairInvoiceStanding(
+  db: DbOrTrx,
+  input: { rmaId: string; reference: string; customerId: string },
+): Promise<{ invoice: Invoice; paidFen: number; customer: CustomerRow; otherOpenFen: number } | undefined> {
+  const invoice = await db
+    .selectFrom('invoices')
+    .selectAll()
+    .where('rma_case_id', '=', input.rmaId)
+    .where('number', '=', `${input.reference}-R`)
+    .executeTakeFirst();
+  if (!invoice) return undefined;
+  const paid = await db
+    .selectFrom('payments')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_fen'), eb.val('0')).as('paid'))
+    .where('invoice_id', '=', invoice.id)
+    .executeTakeFirstOrThrow();
+  const customer = await db
+    .selectFrom('customers')
+    .selectAll()
+    .where('id', '=', input.customerId)
+    .executeTakeFirstOrThrow();
+  const open = await db
+    .selectFrom('invoices')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<string>('amount_fen'), eb.val('0')).as('open'))
+    .where('customer_id', '=', input.customerId)
+    .where('status', '=', 'open')
+    .where('id', '!=', invoice.id)
+    .executeTakeFirstOrThrow();
+  return { invoice, paidFen: Number(paid.paid), customer, otherOpenFen: Number(open.open) };
+}
+
+/**
+ * Settles the repair invoice (`${reference}-R`): the payment once per idempotency key, and `paid` when settled by
+ * payment. Nothing when the invoice does not exist.
+ */
+export async function settleRepairInvoiceOnce(
+  db: DbOrTrx,
+  input: {
+    reference: string;
+    by: 'paid' | 'statement_entry' | 'free';
+    payment?: { reference: string; amountFen: number; confirmedBy: string; idempotencyKey: string };
+  },
+): Promise<void> {
+  const invoice = await db
+    .selectFrom('invoices')
+    .select(['id', 'currency'])
+    .where('number', '=', `${input.reference}-R`)
+    .executeTakeFirst();
+  if (invoice && input.payment) {
+    await db
+      .insertInto('payments')
+      .values({
+        invoice_id: invoice.id,
+        amount_fen: input.payment.amountFen,
+        currency: invoice.currency,
+        reference: input.payment.reference,
+        received_on: new Date().toISOString().slice(0, 10),
+        confirmed_by: input.payment.confirmedBy,
+        idempotency_key: input.payment.idempotencyKey,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute();
+  }
+  if (input.by === 'paid' && invoice)
+    await db
+      .updateTable('invoices')
+      .set({ status: 'paid', paid_at: new Date() })
+      .where('id', '=', invoice.id)
+      .where('status', '=', 'open')
+      .execute();
 }
