@@ -17,7 +17,6 @@ import type { Role } from '../../domain/tasks/roles';
 import type { TaskKindName } from '../../domain/tasks/kind-names';
 import type { Task, TaskCompletion } from '../../domain/tasks/task';
 import type { DbOrTrx } from '../../infra/db/database';
-import { json } from '../../infra/db/database';
 
 /** What a workflow passes to open its task; the workflow id comes from the activity's own context. */
 export interface OpenTaskRequest {
