@@ -2,7 +2,8 @@
 //   domain (pure rules) ← workflows (deterministic) / activities (side effects) ← services (HTTP),
 // with infra beside them (database, HTTP, files); infra/launcher, infra/temporal and infra/cli compose the rest.
 // Workflow code may not reach Node built-ins, activities or infra (it runs in Temporal's sandbox and replays from
-// history). test/layers.test.ts proves that a violating import fails `npm run lint`.
+// history). Services and activities build no queries (no kysely values, no .selectFrom()/.insertInto()...): data
+// access is infra/db/repositories. test/layers.test.ts proves that each violation fails `npm run lint`.
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 // Formatting belongs to Prettier (`.prettierrc.json`, checked by `npm run lint`); this turns off style rules that disagree.
@@ -11,6 +12,17 @@ import prettierOff from 'eslint-config-prettier';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const tests = ['**/*.test.ts', 'test/**', '**/test-support/**'];
 const layer = (name, why) => ({ group: [`**/${name}`, `**/${name}/**`], message: why });
+// Data access lives in infra/db/repositories: services and activities call its functions and never build queries.
+const noQueryBuilding = {
+  name: 'kysely',
+  allowTypeImports: true,
+  message: 'Queries belong in infra/db/repositories; services and activities call repository functions.',
+};
+const queryMethods = 'selectFrom|updateTable|insertInto|deleteFrom|replaceInto|mergeInto|selectNoFrom';
+const noQueryCalls = {
+  selector: `CallExpression > MemberExpression.callee[property.name=/^(${queryMethods})$/]`,
+  message: 'Queries belong in infra/db/repositories; services and activities call repository functions.',
+};
 
 export default tseslint.config(
   {
@@ -89,6 +101,7 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
+          paths: [noQueryBuilding],
           patterns: [
             layer('workflows', 'Activities are called by workflows, never the other way round.'),
             layer('services', 'Activities may not import services/ (move what both need to domain/ or infra/).'),
@@ -104,6 +117,7 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
+          paths: [noQueryBuilding],
           patterns: [
             layer(
               'activities',
@@ -118,6 +132,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['services/**/*.ts', 'activities/**/*.ts'],
+    ignores: tests,
+    rules: { 'no-restricted-syntax': ['error', noQueryCalls] },
   },
   {
     files: ['infra/**/*.ts'],

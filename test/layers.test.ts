@@ -40,6 +40,26 @@ const probes: Record<string, Probe> = {
     as: 'infra/db/repositories/orders.ts',
     code: "export { orderReference } from '../../../activities/order';\n",
   },
+  serviceBuildsQuery: {
+    as: 'services/production/router.ts',
+    code: "import type { Db } from '../../infra/db/database';\nexport const ids = (db: Db) => db.selectFrom('orders').select('id').execute();\n",
+  },
+  activityBuildsQuery: {
+    as: 'activities/order/billing.ts',
+    code: "import type { DbOrTrx } from '../../infra/db/database';\nexport const drop = (trx: DbOrTrx, id: string) => trx.deleteFrom('orders').where('id', '=', id).execute();\n",
+  },
+  activityImportsSql: {
+    as: 'activities/order/billing.ts',
+    code: "export { sql } from 'kysely';\n",
+  },
+  activityImportsKyselyTypes: {
+    as: 'activities/order/billing.ts',
+    code: "export type { Selectable } from 'kysely';\n",
+  },
+  repositoryBuildsQuery: {
+    as: 'infra/db/repositories/orders.ts',
+    code: "import { sql } from 'kysely';\nimport type { Db } from '../database';\nexport const ids = (db: Db) => db.selectFrom('orders').select(sql<string>`id`.as('id')).execute();\n",
+  },
   workflowImportsInfra: {
     as: 'workflows/order/order-workflow.ts',
     code: "export { getOrder } from '../../infra/db/repositories/orders';\n",
@@ -53,7 +73,8 @@ const eslint = new ESLint({ cwd: process.cwd() });
 const out = {};
 for (const [name, p] of Object.entries(probes)) {
   const [result] = await eslint.lintText(p.code, { filePath: p.as });
-  out[name] = result.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports' || m.ruleId === null).map((m) => m.message);
+  const layerRules = ['@typescript-eslint/no-restricted-imports', 'no-restricted-syntax', null];
+  out[name] = result.messages.filter((m) => layerRules.includes(m.ruleId)).map((m) => m.message);
 }
 process.stdout.write(JSON.stringify(out));
 `;
@@ -78,11 +99,19 @@ describe('layer rules in eslint.config.mjs', () => {
     ['domainImportsNode', /domain\/ is pure/],
     ['repositoryImportsActivity', /infra\/ serves the layers above it/],
     ['workflowImportsInfra', /Workflows may import only @temporalio\/workflow and pure domain/],
+    ['serviceBuildsQuery', /Queries belong in infra\/db\/repositories/],
+    ['activityBuildsQuery', /Queries belong in infra\/db\/repositories/],
+    ['activityImportsSql', /Queries belong in infra\/db\/repositories/],
   ])('%s fails lint', (name, message) => {
     expect(found[name]).toEqual([expect.stringMatching(message)]);
   });
 
   test('the task signal contract is the one workflow module services may import', () => {
     expect(found.serviceImportsTaskSignal).toEqual([]);
+  });
+
+  test('repositories build queries; activities may still name kysely types', () => {
+    expect(found.repositoryBuildsQuery).toEqual([]);
+    expect(found.activityImportsKyselyTypes).toEqual([]);
   });
 });
