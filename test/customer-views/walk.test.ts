@@ -4,22 +4,15 @@
 // new endpoint is walked too) plus the responses of their own actions, and each body is searched for staff ids and
 // emails, the planted internal comments, internal fields and staff roles. Real server, real workers, PGlite and
 // PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../../infra/temporal/test-env';
-import type { TemporalConnections } from '../../infra/temporal/connection';
-import { loadConfig } from '../../infra/config';
-import { openTestDb, TEST_DB_KINDS, type TestDb } from '../../infra/db/testing';
-import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
+import { TEST_DB_KINDS, type TestDb } from '../../infra/db/testing';
+import { DEMO_CUSTOMER } from '../../infra/db/seed';
 import { customersRepo, tasksRepo } from '../../infra/db';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
+import { type RunningPlatform } from '../../infra/launcher/platform';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { eventually } from '../quote-flow/workflow-harness';
+import { startTestPlatform, type TestPlatform } from '../platform/helpers';
 
 const logger = pino({ level: 'silent' });
 
@@ -56,22 +49,10 @@ const INTERNAL_KEYS = new Set([
 ]);
 const CUSTOMER_FACING_ROLES = new Set(['customer', 'factory']);
 
-function connectionsOf(env: TestWorkflowEnvironment): TemporalConnections {
-  return {
-    address: 'test-environment',
-    namespace: env.namespace ?? 'default',
-    connection: env.connection,
-    client: env.client,
-    nativeConnection: async () => env.nativeConnection,
-    close: async () => undefined,
-  };
-}
-
 describe.each(TEST_DB_KINDS)('customer views on %s', (kind) => {
-  let env: TestWorkflowEnvironment;
+  let running: TestPlatform;
   let t: TestDb;
   let platform: RunningPlatform;
-  let dataDir: string;
   const tokens: Record<string, string> = {};
 
   async function call(
@@ -94,46 +75,21 @@ describe.each(TEST_DB_KINDS)('customer views on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    try {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
-    } catch {
-      // installed by an earlier describe
-    }
-    env = await createTestEnv();
-    t = await openTestDb(kind);
-    await seedDemo(t.db);
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-customer-views-'));
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SMTP_CATCHER_PORT: '0',
-      LOG_LEVEL: 'silent',
-      SEED_DEMO: 'false',
-    });
-    platform = await startPlatform({
-      config,
-      logger,
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      dbKind: kind,
+      dataDirPrefix: 'smt-customer-views-',
       services: ['auth', 'tasks', 'quote', 'customer', 'production'],
       workers: ['quote', 'production'],
       mailSender: false,
+      logger,
+      logins: ['buyer', 'engineer', 'sales_manager', 'finance', 'production'].map((who) => `${who}@demo.local`),
     });
-    for (const who of ['buyer', 'engineer', 'sales_manager', 'finance', 'production']) {
-      const r = await fetch(`${platform.url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: `${who}@demo.local`, password: 'demo' }),
-      });
-      tokens[who] = ((await r.json()) as { token: string }).token;
-    }
+    ({ t, platform } = running);
+    Object.assign(tokens, running.tokens);
   }, 180_000);
 
   afterAll(async () => {
-    await platform?.stop();
-    await t?.close();
-    await env?.teardown();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   /** Completes the open task of `kind` on the case as `who` through the tasks API. */

@@ -1,18 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../../infra/temporal/test-env';
-import { loadConfig } from '../../infra/config';
-import { openTestDb, type TestDb } from '../../infra/db/testing';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
-import type { TemporalConnections } from '../../infra/temporal/connection';
+import { type TestDb } from '../../infra/db/testing';
+import { type RunningPlatform } from '../../infra/launcher/platform';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { eventually } from './harness';
 import { daysFromToday } from '../dates';
+import { startTestPlatform, type TestPlatform } from '../platform/helpers';
 
 // End to end: an order from RFQ upload to delivered through the HTTP API only, with the real workers of every
 // queue (quote, production, rma) and the embedded Temporal server; mail goes through the in-process SMTP catcher.
@@ -23,10 +17,9 @@ if (!haveBoard) console.warn(`skipping the order end-to-end test: fixture board 
 const maybe = haveBoard ? describe : describe.skip;
 
 maybe('RFQ upload to delivered, through HTTP only', () => {
-  let env: TestWorkflowEnvironment;
+  let running: TestPlatform;
   let t: TestDb;
   let platform: RunningPlatform;
-  let dataDir: string;
   const tokens: Record<string, string> = {};
 
   async function call(
@@ -49,46 +42,21 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
   }
 
   beforeAll(async () => {
-    try {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
-    } catch {
-      // Installed already by another test file in this worker process.
-    }
-    env = await createTestEnv();
-    t = await openTestDb('pglite');
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-order-e2e-'));
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SMTP_CATCHER_PORT: '0',
-      LOG_LEVEL: 'silent',
-      SEED_DEMO: 'true',
-      CURRENCY: 'USD',
+    // The platform seeds the demo itself here, in dollars.
+    running = await startTestPlatform({
+      dataDirPrefix: 'smt-order-e2e-',
+      seed: false,
+      env: { SEED_DEMO: 'true', CURRENCY: 'USD' },
+      logins: ['customer', 'engineer', 'sales_manager', 'production', 'qa', 'finance', 'warehouse'].map(
+        (who) => `${who}@demo.local`,
+      ),
     });
-    const temporal: TemporalConnections = {
-      address: 'test-environment',
-      namespace: env.namespace ?? 'default',
-      connection: env.connection,
-      client: env.client,
-      nativeConnection: async () => env.nativeConnection,
-      close: async () => undefined,
-    };
-    platform = await startPlatform({ config, logger: pino({ level: 'silent' }), db: t.db, temporal });
-    for (const who of ['customer', 'engineer', 'sales_manager', 'production', 'qa', 'finance', 'warehouse']) {
-      const r = await fetch(`${platform.url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: `${who}@demo.local`, password: 'demo' }),
-      });
-      tokens[who] = ((await r.json()) as { token: string }).token;
-    }
+    ({ t, platform } = running);
+    Object.assign(tokens, running.tokens);
   }, 240_000);
 
   afterAll(async () => {
-    await platform?.stop();
-    await t?.close();
-    await env?.teardown();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   async function completeTask(

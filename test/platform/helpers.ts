@@ -1,5 +1,18 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TemporalConnections } from '../../infra/temporal/connection';
+import { createTestEnv } from '../../infra/temporal/test-env';
+import { loadConfig, type Config } from '../../infra/config';
+import type { Db } from '../../infra/db/database';
+import { openTestDb, type TestDb, type TestDbKind } from '../../infra/db/testing';
+import { seedDemo } from '../../infra/db/seed';
+import { customersRepo, usersRepo } from '../../infra/db';
+import { hashPassword } from '../../infra/auth/passwords';
+import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../infra/launcher/platform';
 
 /** Retries `check` until it stops throwing, or fails with its last error after `timeoutMs`. */
 export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
@@ -62,4 +75,99 @@ export function apiClient(baseUrl: string) {
       return r.body.token as string;
     },
   };
+}
+
+/** What a test platform is started with: the platform's own options, less what the helper provides. */
+export interface TestPlatformOptions extends Omit<PlatformOptions, 'config' | 'db' | 'temporal'> {
+  /** The database the platform runs on (default PGlite). */
+  dbKind?: TestDbKind;
+  /** Prefix of the temporary data directory (removed by `stop`). */
+  dataDirPrefix: string;
+  /** Environment beyond the test defaults (port 0, silent logs, no demo seeding by the platform). */
+  env?: Record<string, string>;
+  /** Seeds the demo data before the platform starts (default true). */
+  seed?: boolean;
+  /** Runs on the database after seeding, before the platform starts (extra customers, users). */
+  prepare?: (db: Db) => Promise<unknown>;
+  /** Demo users to log in (emails); their tokens are keyed by the email's local part (`buyer@demo.local` → buyer). */
+  logins?: string[];
+}
+
+/** A platform under test with its Temporal test environment, database and logged-in users. */
+export interface TestPlatform {
+  env: TestWorkflowEnvironment;
+  t: TestDb;
+  platform: RunningPlatform;
+  config: Config;
+  dataDir: string;
+  tokens: Record<string, string>;
+  api: ReturnType<typeof apiClient>;
+  /** Stops the platform, closes the database, tears the environment down and removes the data directory. */
+  stop(): Promise<void>;
+}
+
+/** Starts the platform on a fresh test database and Temporal test environment, and logs the users in. */
+export async function startTestPlatform(options: TestPlatformOptions): Promise<TestPlatform> {
+  const { dbKind = 'pglite', dataDirPrefix, env: extraEnv = {}, seed = true, prepare, logins = [], ...rest } = options;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Installed already by an earlier test in this worker process.
+  }
+  const env = await createTestEnv();
+  const t = await openTestDb(dbKind);
+  if (seed) await seedDemo(t.db);
+  await prepare?.(t.db);
+  const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    SMTP_CATCHER_PORT: '0',
+    LOG_LEVEL: 'silent',
+    SEED_DEMO: 'false',
+    ...extraEnv,
+  });
+  const platform = await startPlatform({
+    logger: pino({ level: 'silent' }),
+    ...rest,
+    config,
+    db: t.db,
+    temporal: connectionsOf(env),
+  });
+  const api = apiClient(platform.url);
+  const tokens: Record<string, string> = {};
+  for (const email of logins) tokens[email.split('@')[0]] = await api.login(email);
+  return {
+    env,
+    t,
+    platform,
+    config,
+    dataDir,
+    tokens,
+    api,
+    async stop() {
+      await platform.stop();
+      await t.close();
+      await env.teardown();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A second customer with one user, `other@other.test` (password `demo`), for checks of ownership. */
+export async function addOtherCustomer(db: Db, status?: 'approved'): Promise<string> {
+  const other = await customersRepo.createCustomer(db, {
+    code: 'OTHER',
+    name: 'Other Co.',
+    currency: 'CNY',
+    ...(status ? { status } : {}),
+  });
+  await usersRepo.createUser(db, {
+    email: 'other@other.test',
+    displayName: 'Other',
+    passwordHash: await hashPassword('demo'),
+    role: 'customer',
+    customerId: other.id,
+  });
+  return other.id;
 }

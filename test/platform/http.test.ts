@@ -1,15 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
-import { createTestEnv } from '../../infra/temporal/test-env';
 import { Router } from 'express';
 import { z } from 'zod';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadConfig } from '../../infra/config';
-import { openTestDb, type TestDb } from '../../infra/db/testing';
-import { seedDemo } from '../../infra/db/seed';
+import { type TestDb } from '../../infra/db/testing';
 import { tasksRepo } from '../../infra/db';
 import { createAuthService } from '../../infra/auth/sessions';
 import { requireRole } from '../../infra/auth/middleware';
@@ -17,8 +9,8 @@ import { BusinessRuleError, ConflictError } from '../../infra/http/errors';
 import { calendarDate, multilineText, validate } from '../../infra/http/validate';
 import { receiveMultipart } from '../../infra/http/uploads';
 import type { ServiceDeps } from '../../infra/http/service-deps';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
-import { apiClient, connectionsOf } from './helpers';
+import { type RunningPlatform } from '../../infra/launcher/platform';
+import { apiClient, startTestPlatform, type TestPlatform } from './helpers';
 
 const logger = pino({ level: 'silent' });
 
@@ -65,48 +57,27 @@ function failingRouter(deps: ServiceDeps): Router {
 }
 
 describe('the HTTP platform on a real listening server', () => {
-  let env: TestWorkflowEnvironment;
+  let running: TestPlatform;
   let t: TestDb;
   let platform: RunningPlatform;
   let api: ReturnType<typeof apiClient>;
-  let dataDir: string;
 
   beforeAll(async () => {
-    try {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
-    } catch {
-      // Installed already in this worker process.
-    }
-    env = await createTestEnv();
-    t = await openTestDb('pglite');
-    await seedDemo(t.db);
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-http-'));
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SMTP_CATCHER_PORT: '0',
-      LOG_LEVEL: 'silent',
-      METRICS_TOKEN: 'metrics-token-for-the-test',
-    });
-    platform = await startPlatform({
-      config,
-      logger,
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      dataDirPrefix: 'smt-http-',
+      env: { METRICS_TOKEN: 'metrics-token-for-the-test' },
       services: ['auth', 'tasks', 'users'],
       workers: [],
       taskKinds: [],
       extraRouters: [failingRouter],
       mailSender: false,
+      logger,
     });
-    api = apiClient(platform.url);
+    ({ t, platform, api } = running);
   }, 120_000);
 
   afterAll(async () => {
-    await platform?.stop();
-    await t?.close();
-    await env?.teardown();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   test('health, readiness and metrics', async () => {

@@ -1,78 +1,50 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
-import { createTestEnv } from '../../infra/temporal/test-env';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadConfig } from '../../infra/config';
-import { TEST_DB_KINDS, openTestDb, type TestDb } from '../../infra/db/testing';
-import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
-import { customersRepo, tasksRepo, auditRepo, outboxRepo, usersRepo } from '../../infra/db';
-import { hashPassword } from '../../infra/auth/passwords';
+import { TEST_DB_KINDS, type TestDb } from '../../infra/db/testing';
+import { DEMO_CUSTOMER } from '../../infra/db/seed';
+import { customersRepo, tasksRepo, auditRepo, outboxRepo } from '../../infra/db';
 import { platformActivities } from '../../infra/temporal/workers';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
+import { type RunningPlatform } from '../../infra/launcher/platform';
 import type { WaitOutcome } from '../../workflows/shared/human-waits';
 import { pendingTasksQuery } from '../../workflows/shared/task-signals';
-import { apiClient, connectionsOf, eventually } from './helpers';
+import { addOtherCustomer, apiClient, eventually, startTestPlatform, type TestPlatform } from './helpers';
 import type { reviewWorkflow } from './workflows/review-workflow';
 
 const logger = pino({ level: 'silent' });
 
 describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, reminders and escalation', (kind) => {
+  let running: TestPlatform;
   let env: TestWorkflowEnvironment;
   let t: TestDb;
   let platform: RunningPlatform;
   let worker: Worker;
   let workerRun: Promise<void>;
   let api: ReturnType<typeof apiClient>;
-  let dataDir: string;
   const taskQueue = `platform-tasks-${randomUUID()}`;
   let demoCustomerId: string;
 
   beforeAll(async () => {
-    try {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
-    } catch {
-      // Installed already by another test in this worker process.
-    }
-    env = await createTestEnv();
-    t = await openTestDb(kind);
-    await seedDemo(t.db);
-    demoCustomerId = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id;
-    const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'CNY' });
-    await usersRepo.createUser(t.db, {
-      email: 'other@other.test',
-      displayName: 'Other',
-      passwordHash: await hashPassword('demo'),
-      role: 'customer',
-      customerId: other.id,
-    });
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-platform-'));
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SMTP_CATCHER_PORT: '0',
-      LOG_LEVEL: 'silent',
-      SEED_DEMO: 'false',
-    });
-    platform = await startPlatform({
-      config,
-      logger,
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      dbKind: kind,
+      dataDirPrefix: 'smt-platform-',
+      prepare: async (db) => {
+        demoCustomerId = (await customersRepo.findCustomerByCode(db, DEMO_CUSTOMER.code))!.id;
+        await addOtherCustomer(db);
+      },
       services: ['auth', 'tasks'],
       workers: [],
       taskKinds: [],
+      logger,
     });
-    api = apiClient(platform.url);
+    ({ env, t, platform, api } = running);
     worker = await Worker.create({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,
       workflowsPath: require.resolve('./workflows/review-workflow'),
-      activities: platformActivities({ db: t.db, config, logger }),
+      activities: platformActivities({ db: t.db, config: running.config, logger }),
     });
     workerRun = worker.run();
   }, 120_000);
@@ -80,10 +52,7 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
   afterAll(async () => {
     if (worker?.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
-    await platform?.stop();
-    await t?.close();
-    await env?.teardown();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   async function startReview(input: Parameters<typeof reviewWorkflow>[0]) {

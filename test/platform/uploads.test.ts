@@ -4,23 +4,17 @@
  * uploads leave nothing behind: no rows, no stored files, no temporary files.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { Router } from 'express';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../../infra/temporal/test-env';
-import { loadConfig } from '../../infra/config';
-import { openTestDb, type TestDb } from '../../infra/db/testing';
-import { seedDemo } from '../../infra/db/seed';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
+import { type TestDb } from '../../infra/db/testing';
+import { type RunningPlatform } from '../../infra/launcher/platform';
 import { receiveMultipart } from '../../infra/http/uploads';
 import type { ServiceDeps } from '../../infra/http/service-deps';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
-import { apiClient, connectionsOf, eventually } from './helpers';
+import { apiClient, eventually, startTestPlatform, type TestPlatform } from './helpers';
 
 const logger = pino({ level: 'silent' });
 const FIXTURE_BOARD = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'boards', 'clockblock');
@@ -82,7 +76,7 @@ function openUpload(url: string, path: string, token: string, headers: Record<st
 }
 
 describe('uploads: streamed to disk, capped per request, budgeted per process', () => {
-  let env: TestWorkflowEnvironment;
+  let running: TestPlatform;
   let t: TestDb;
   let platform: RunningPlatform;
   let dataDir: string;
@@ -104,44 +98,25 @@ describe('uploads: streamed to disk, capped per request, budgeted per process', 
     );
 
   beforeAll(async () => {
-    try {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
-    } catch {
-      // Installed already in this worker process.
-    }
-    env = await createTestEnv();
-    t = await openTestDb('pglite');
-    await seedDemo(t.db);
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-uploads-'));
     // A 1 MB budget, so two modest uploads at once exhaust it.
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SMTP_CATCHER_PORT: '0',
-      LOG_LEVEL: 'silent',
-      UPLOAD_MAX_IN_FLIGHT_MB: '1',
-    });
-    platform = await startPlatform({
-      config,
-      logger,
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      dataDirPrefix: 'smt-uploads-',
+      env: { UPLOAD_MAX_IN_FLIGHT_MB: '1' },
       services: ['auth', 'quote'],
       workers: [],
       taskKinds: [],
       extraRouters: [smallUploadRouter],
       mailSender: false,
       ui: false,
+      logger,
+      logins: ['buyer@demo.local'],
     });
-    api = apiClient(platform.url);
-    buyer = await api.login('buyer@demo.local');
+    ({ t, platform, dataDir, api } = running);
+    buyer = running.tokens.buyer;
   }, 120_000);
 
   afterAll(async () => {
-    await platform?.stop();
-    await t?.close();
-    await env?.teardown();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   test('a real board still uploads: stored under the quote by its hash, no temporary file left', async () => {

@@ -1,24 +1,19 @@
 // The quote and customer APIs through a real listening server (the platform's launcher), with the real quote
 // workers and activities (quote engine, PDF, outbox, SMTP catcher) on the embedded Temporal server, against
 // PGlite and the real PostgreSQL (TEST_DATABASE_URL).
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../../infra/temporal/test-env';
-import type { TemporalConnections } from '../../infra/temporal/connection';
-import { loadConfig } from '../../infra/config';
-import { openTestDb, TEST_DB_KINDS, type TestDb } from '../../infra/db/testing';
-import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
-import { auditRepo, caughtMailRepo, customersRepo, tasksRepo, usersRepo } from '../../infra/db';
-import { hashPassword } from '../../infra/auth/passwords';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
+import { TEST_DB_KINDS, type TestDb } from '../../infra/db/testing';
+import { DEMO_CUSTOMER } from '../../infra/db/seed';
+import { auditRepo, caughtMailRepo, customersRepo, tasksRepo } from '../../infra/db';
+import { type RunningPlatform } from '../../infra/launcher/platform';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
 import { completeBoardFiles, nonPlatedDrill } from '../../domain/quote/test-support/test-boards';
 import { eventually } from './workflow-harness';
 import { daysFromToday } from '../dates';
+import { addOtherCustomer, startTestPlatform, type TestPlatform } from '../platform/helpers';
 
 const logger = pino({ level: 'silent' });
 const FIXTURE_BOARD = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'boards', 'clockblock');
@@ -28,22 +23,11 @@ const goodBoard = () => makeZip([...completeBoardFiles(50, 30), { name: 'board-N
 /** An archive without any board layer: the analysis has errors, so an engineer reviews it. */
 const boardNeedingReview = () => makeZip([{ name: 'readme.txt', data: 'the layers will follow' }]);
 
-function connectionsOf(env: TestWorkflowEnvironment): TemporalConnections {
-  return {
-    address: 'test-environment',
-    namespace: env.namespace ?? 'default',
-    connection: env.connection,
-    client: env.client,
-    nativeConnection: async () => env.nativeConnection,
-    close: async () => undefined,
-  };
-}
-
 describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
+  let running: TestPlatform;
   let env: TestWorkflowEnvironment;
   let t: TestDb;
   let platform: RunningPlatform;
-  let dataDir: string;
   let otherCustomerId: string;
   const tokens: Record<string, string> = {};
 
@@ -90,64 +74,32 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    try {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
-    } catch {
-      // installed by an earlier describe
-    }
-    env = await createTestEnv();
-    t = await openTestDb(kind);
-    await seedDemo(t.db);
-    const other = await customersRepo.createCustomer(t.db, {
-      code: 'OTHER',
-      name: 'Other Co.',
-      currency: 'CNY',
-      status: 'approved',
-    });
-    otherCustomerId = other.id;
-    await usersRepo.createUser(t.db, {
-      email: 'other@other.test',
-      displayName: 'Other',
-      passwordHash: await hashPassword('demo'),
-      role: 'customer',
-      customerId: other.id,
-    });
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-quote-api-'));
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SMTP_CATCHER_PORT: '0',
-      LOG_LEVEL: 'silent',
-      SEED_DEMO: 'false',
-    });
-    platform = await startPlatform({
-      config,
-      logger,
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      dbKind: kind,
+      dataDirPrefix: 'smt-quote-api-',
+      prepare: async (db) => {
+        otherCustomerId = await addOtherCustomer(db, 'approved');
+      },
       services: ['auth', 'tasks', 'quote', 'customer'],
       workers: ['quote'],
+      logger,
+      logins: [
+        'buyer@demo.local',
+        'sales@demo.local',
+        'sales_manager@demo.local',
+        'engineer@demo.local',
+        'manager@demo.local',
+        'finance@demo.local',
+        'qa@demo.local',
+        'other@other.test',
+      ],
     });
-    for (const email of [
-      'buyer@demo.local',
-      'sales@demo.local',
-      'sales_manager@demo.local',
-      'engineer@demo.local',
-      'manager@demo.local',
-      'finance@demo.local',
-      'qa@demo.local',
-      'other@other.test',
-    ]) {
-      const r = await call('POST', '/api/auth/login', undefined, { email, password: 'demo' });
-      tokens[email.split('@')[0]] = r.body.token;
-    }
+    ({ env, t, platform } = running);
+    Object.assign(tokens, running.tokens);
   }, 180_000);
 
   afterAll(async () => {
-    await platform?.stop();
-    await t?.close();
-    await env?.teardown();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   it('a customer uploads a board; it is analysed, priced, issued with a PDF and an email; a revision and an acceptance start the order', async () => {

@@ -1,42 +1,19 @@
 // Downloading a quote's uploaded files through a real listening server (the platform's launcher), on the embedded
 // Temporal server with the quote worker (the quote page queries the workflow), against PGlite and the real
 // PostgreSQL (TEST_DATABASE_URL).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../../infra/temporal/test-env';
-import type { TemporalConnections } from '../../infra/temporal/connection';
-import { loadConfig } from '../../infra/config';
-import { openTestDb, TEST_DB_KINDS, type TestDb } from '../../infra/db/testing';
-import { seedDemo } from '../../infra/db/seed';
-import { customersRepo, usersRepo } from '../../infra/db';
-import { hashPassword } from '../../infra/auth/passwords';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
+import { TEST_DB_KINDS } from '../../infra/db/testing';
+import { type RunningPlatform } from '../../infra/launcher/platform';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
 import { copperGerber, outlineGerber } from '../../domain/quote/test-support/test-boards';
+import { addOtherCustomer, startTestPlatform, type TestPlatform } from '../platform/helpers';
 
 const logger = pino({ level: 'silent' });
 
-function connectionsOf(env: TestWorkflowEnvironment): TemporalConnections {
-  return {
-    address: 'test-environment',
-    namespace: env.namespace ?? 'default',
-    connection: env.connection,
-    client: env.client,
-    nativeConnection: async () => env.nativeConnection,
-    close: async () => undefined,
-  };
-}
-
 describe.each(TEST_DB_KINDS)('quote file downloads on %s', (kind) => {
-  let env: TestWorkflowEnvironment;
-  let t: TestDb;
+  let running: TestPlatform;
   let platform: RunningPlatform;
-  let dataDir: string;
   const tokens: Record<string, string> = {};
 
   async function call(method: string, path: string, token: string | undefined, body?: FormData | object) {
@@ -52,54 +29,21 @@ describe.each(TEST_DB_KINDS)('quote file downloads on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    try {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
-    } catch {
-      // installed by an earlier describe
-    }
-    env = await createTestEnv();
-    t = await openTestDb(kind);
-    await seedDemo(t.db);
-    const other = await customersRepo.createCustomer(t.db, {
-      code: 'OTHER',
-      name: 'Other Co.',
-      currency: 'CNY',
-      status: 'approved',
-    });
-    await usersRepo.createUser(t.db, {
-      email: 'other@other.test',
-      displayName: 'Other',
-      passwordHash: await hashPassword('demo'),
-      role: 'customer',
-      customerId: other.id,
-    });
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-quote-files-'));
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SMTP_CATCHER_PORT: '0',
-      LOG_LEVEL: 'silent',
-      SEED_DEMO: 'false',
-    });
-    platform = await startPlatform({
-      config,
-      logger,
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      dbKind: kind,
+      dataDirPrefix: 'smt-quote-files-',
+      prepare: (db) => addOtherCustomer(db, 'approved'),
       services: ['auth', 'tasks', 'quote', 'customer'],
       workers: ['quote'],
+      logger,
+      logins: ['buyer@demo.local', 'engineer@demo.local', 'other@other.test'],
     });
-    for (const email of ['buyer@demo.local', 'engineer@demo.local', 'other@other.test']) {
-      const r = await call('POST', '/api/auth/login', undefined, { email, password: 'demo' });
-      tokens[email.split('@')[0]] = ((await r.json()) as { token: string }).token;
-    }
+    ({ platform } = running);
+    Object.assign(tokens, running.tokens);
   }, 180_000);
 
   afterAll(async () => {
-    await platform?.stop();
-    await t?.close();
-    await env?.teardown();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   it('gives the owner and staff the uploaded bytes back under the original name; others and unknown ids get 404', async () => {
