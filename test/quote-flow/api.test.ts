@@ -27,6 +27,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
   let running: TestPlatform;
   let env: TestWorkflowEnvironment;
   let t: TestDb;
+  let dataDir: string;
   let platform: RunningPlatform;
   let otherCustomerId: string;
   const tokens: Record<string, string> = {};
@@ -94,7 +95,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
         'other@other.test',
       ],
     });
-    ({ env, t, platform } = running);
+    ({ env, t, platform, dataDir } = running);
     Object.assign(tokens, running.tokens);
   }, 180_000);
 
