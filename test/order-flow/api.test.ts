@@ -455,6 +455,41 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     expect((await api.post(`${base}/cancel`, { reason: 'too late' }, tokens.sales_manager)).status).toBe(409);
   }, 180_000);
 
+  test('finance who reads the deposit or payment stage records the payment at once: the stage never runs ahead of its task', async () => {
+    const { handle, orderId } = await startOrder(2, 10_000);
+    const base = `/api/orders/${orderId}`;
+    const pay = (amountMinor: number, reference: string) =>
+      api.post(`${base}/payments`, { amountMinor, currency: 'USD', reference }, tokens.finance);
+    /** Polls only the stage (status column or workflow query, whichever shows it first), never the task. */
+    const stageReads = (stage: string) =>
+      eventually(async () => {
+        const order = (await api.get(base, tokens.finance)).body;
+        expect([order.status, order.workflow?.stage]).toContain(stage);
+      }, 30_000);
+    await completeTask(orderId, K.contractSignature, 'customer', 'sign');
+    await completeTask(orderId, K.contractApproval, 'sales_manager', 'approve');
+    await stageReads('deposit');
+    expect((await pay(3_000, 'DEP')).status).toBe(202);
+
+    await completeTask(orderId, K.kitting, 'production', 'report', {
+      lines: [{ partNumber: 'R1', quantity: 20, source: { kind: 'in_stock' } }],
+    });
+    await completeTask(orderId, K.stencil, 'production', 'ready');
+    await completeTask(orderId, K.program, 'engineer', 'ready');
+    await completeTask(orderId, K.reflowProfile, 'engineer', 'ready', { profileName: 'SAC305', furnaceBoard: 'FTB-1' });
+    await completeTask(orderId, K.lineSlot, 'production', 'booked', { line: 'SMT-1', startsOn: daysFromToday(3) });
+    await completeTask(orderId, K.buildSamples, 'production', 'built', { sampleCount: 1 });
+    await completeTask(orderId, K.sampleApproval, 'customer', 'approve');
+    await postStep(`${base}/progress`, { step: 'smt_top', quantityDone: 2 }, 'production');
+    await postStep(`${base}/progress`, { step: 'assembly', quantityDone: 2 }, 'production');
+    await postStep(`${base}/inspections`, { lotIndex: 1, kind: 'aoi', passedCount: 2, failedUnits: [] }, 'qa');
+    await stageReads('payment');
+    const balance = await pay(7_000, 'BAL');
+    expect(balance.status).toBe(202);
+    expect(balance.body.outstandingMinor).toBe(0);
+    await handle.terminate('test over');
+  }, 180_000);
+
   test('kitting that does not cover the quoted BOM is refused with 422 naming the line; nothing changes', async () => {
     // 4 × C1525 per board (SMT: spare max(5, 3 %)) and one through-hole header; 10 boards.
     const parts = [

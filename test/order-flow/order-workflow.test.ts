@@ -1,5 +1,5 @@
-import { ordersRepo, productionRepo } from '../../infra/db';
-import { cancelOrderSignal, orderStateQuery, productionWorkflowId } from '../../domain/order/contract';
+import { auditRepo, ordersRepo, productionRepo, tasksRepo } from '../../infra/db';
+import { cancelOrderSignal, orderStateQuery, productionWorkflowId, type OrderStage } from '../../domain/order/contract';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { simulatedTrackingNumber } from '../../domain/order/shipment';
 import { openExposureMinor } from '../../infra/db/repositories/orders';
@@ -225,6 +225,71 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
     CustomerId: [h.prepayCustomerId],
     Stage: ['delivered'],
   });
+}, 120_000);
+
+test('the deposit and payment stages show only once their task is open: whoever reads the stage can act at once', async () => {
+  const { handle, input } = await h.startOrder(h.prepayCustomerId, { quantity: 2, totalMinor: 10_000 });
+  const { orderId } = input;
+  /**
+   * Reads the stage (query, then status column) until the column shows `waiting`; at every reading that shows it,
+   * the task of `kind` is already open (in the query and in the tasks table).
+   */
+  async function readUntil(waiting: OrderStage, kind: string): Promise<void> {
+    for (let readings = 0; ; readings++) {
+      const state = await handle.query(orderStateQuery);
+      if (state.stage === waiting)
+        expect(state.openTasks.filter((t) => t.kind === kind && t.taskId !== null)).toHaveLength(1);
+      const order = await ordersRepo.getOrder(h.t.db, orderId);
+      const open = await tasksRepo.listTasks(h.t.db, { caseType: 'order', caseId: orderId, kind, status: 'open' });
+      if (order?.status === waiting) {
+        expect(open).toHaveLength(1);
+        return;
+      }
+      if (readings > 2_000) throw new Error(`the order never read ${waiting}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  await h.act(orderId, K.contractSignature, 'sign', {}, CUSTOMER);
+  await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
+  await readUntil('deposit', K.payment);
+  await h.act(
+    orderId,
+    K.payment,
+    'record',
+    { amountMinor: 3_000, currency: 'USD', reference: 'DEP' },
+    'finance@demo.local',
+  );
+  await throughPreparation(orderId);
+  await throughProofingAndBuild(orderId, 2);
+  await h.act(
+    orderId,
+    K.inspection,
+    'record',
+    { lotIndex: 1, kind: 'aoi', passedCount: 2, failedUnits: [] },
+    'qa@demo.local',
+  );
+  await readUntil('payment', K.payment);
+  await h.act(
+    orderId,
+    K.payment,
+    'record',
+    { amountMinor: 7_000, currency: 'USD', reference: 'BAL' },
+    'finance@demo.local',
+  );
+  await h.act(orderId, K.shipmentBooking, 'book', { carrier: 'SF Express' }, 'warehouse@demo.local');
+  await h.act(orderId, K.delivery, 'delivered', {}, 'warehouse@demo.local');
+  expect(await handle.result()).toEqual({ orderId, status: 'delivered' });
+  // The stage moves were recorded after their tasks were opened.
+  const stages = (await auditRepo.listAudit(h.t.db, 'order', orderId)).filter((e) => e.action === 'order.stage');
+  const tasks = await tasksRepo.listTasks(h.t.db, { caseType: 'order', caseId: orderId, kind: K.payment });
+  for (const [stage, step] of [
+    ['deposit', 'payment:deposit:1'],
+    ['payment', 'payment:balance:1'],
+  ]) {
+    const entered = stages.find((e) => (e.after as { stage: string }).stage === stage);
+    const task = tasks.find((t) => t.step === step);
+    expect([stage, entered!.at.getTime() >= task!.createdAt.getTime()]).toEqual([stage, true]);
+  }
 }, 120_000);
 
 test('contract unsigned: the customer is reminded at 2 and 4 days, the sales manager escalated to at 5 days; an unpaid deposit escalates to the finance manager after 7 days', async () => {

@@ -6,8 +6,10 @@
  */
 import {
   CancellationScope,
+  condition,
   executeChild,
   isCancellation,
+  patched,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -160,6 +162,23 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
   async function enterStage(next: OrderStage): Promise<void> {
     enterStageLocally(next);
     await orderActs.orderSetStage({ orderId, stage: next });
+  }
+
+  /**
+   * Enters a waiting stage only once the task it promises is open (issue 13 item 7: "the stage a client reads never
+   * runs ahead of the task it promises"), so whoever reads the stage (query, search attribute or status column) can
+   * complete the task at once instead of getting 409.
+   */
+  async function enterWhenOpen<T>(next: OrderStage, stepPrefix: string, wait: Promise<T>): Promise<T> {
+    let settled = false;
+    const tracked = wait.finally(() => {
+      settled = true;
+    });
+    // Awaited below; a rejection (cancellation) while the task is still being opened must not count as unhandled.
+    tracked.catch(() => undefined);
+    await condition(() => settled || steps.openTasks().some((t) => t.step.startsWith(stepPrefix) && t.taskId !== null));
+    if (!settled && stage !== next) await enterStage(next);
+    return tracked;
   }
 
   /** Collects one invoice: finance records payments (partial ones accumulate); the customer is reminded meanwhile. */
@@ -351,6 +370,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     return { orderId, status: 'cancelled' };
   }
 
+  // Recorded histories (before the patch) entered the deposit and payment stages before opening their tasks.
+  const stageAfterTask = patched('order-stage-after-task');
   await orderActs.orderRecord(input);
 
   try {
@@ -389,7 +410,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
 
       // Deposit, when the payment terms require one.
       if (plan.depositRequired) {
-        await enterStage('deposit');
+        if (!stageAfterTask) await enterStage('deposit');
         await orderActs.orderIssueInvoice({
           orderId,
           customerId,
@@ -398,7 +419,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
           currency,
         });
         done.push('deposit_invoiced');
-        await collect('deposit', plan.depositMinor);
+        const deposit = collect('deposit', plan.depositMinor);
+        await (stageAfterTask ? enterWhenOpen('deposit', 'payment:deposit:', deposit) : deposit);
         payment.depositPaid = true;
       }
 
@@ -439,18 +461,24 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       );
 
       // Payment before shipment: the balance is paid, or a monthly-settlement customer ships on a statement entry.
-      await enterStage('payment');
+      if (!stageAfterTask) await enterStage('payment');
       const balanceMinor = plan.balanceMinor;
       const credit = releaseRoute(await orderActs.orderCreditPosition({ orderId, customerId }), balanceMinor);
+      /** With the patch, the payment stage is entered once its first task (statement entry or balance) is open. */
+      const inPaymentStage = <T>(wait: Promise<T>, stepPrefix: string): Promise<T> =>
+        stageAfterTask ? enterWhenOpen('payment', stepPrefix, wait) : wait;
       if (credit.route === 'statement_entry') {
-        const entry = await steps.ask({
-          step: 'payment:statement',
-          kind: K.statementEntry,
-          title: 'Approve the statement entry (ship on monthly-settlement credit)',
-          role: 'finance',
-          policy: P.statementApproval,
-          payload: { balanceMinor, currency, headroomAfterMinor: credit.headroomAfterMinor },
-        });
+        const entry = await inPaymentStage(
+          steps.ask({
+            step: 'payment:statement',
+            kind: K.statementEntry,
+            title: 'Approve the statement entry (ship on monthly-settlement credit)',
+            role: 'finance',
+            policy: P.statementApproval,
+            payload: { balanceMinor, currency, headroomAfterMinor: credit.headroomAfterMinor },
+          }),
+          'payment:statement',
+        );
         // Four eyes: the entry one finance person made is approved by another person before the goods ship on credit.
         const confirmed =
           entry.completion.decision === 'approve' &&
@@ -488,7 +516,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
         });
         done.push('balance_invoiced');
         payment.balanceInvoicedMinor = balanceMinor;
-        await collect('balance', balanceMinor);
+        await inPaymentStage(collect('balance', balanceMinor), 'payment:balance:');
       }
       // From here on the goods are released: no cancellation (the handler checks the stage synchronously).
       enterStageLocally('shipment');
