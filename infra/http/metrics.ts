@@ -53,14 +53,12 @@ export function metricsHandler(metrics: Metrics, access: MetricsAccess): Request
   return (req, res, next) => {
     if (access !== 'open') {
       if (!expected) {
-        res
-          .status(404)
-          .json({
-            error: {
-              code: 'not_found',
-              message: 'metrics are served on METRICS_PORT (loopback) or with METRICS_TOKEN',
-            },
-          });
+        res.status(404).json({
+          error: {
+            code: 'not_found',
+            message: 'metrics are served on METRICS_PORT (loopback) or with METRICS_TOKEN',
+          },
+        });
         return;
       }
       const given = Buffer.from(req.get('authorization') ?? '');

@@ -5,12 +5,10 @@ import type { ServiceDeps } from '../../infra/http/service-deps';
 /** What a client needs to know about the factory to show its dates and money (no secrets: answered to anyone). */
 export const FactoryConfigView = z
   .object({
-    timeZone: z
-      .string()
-      .meta({
-        description: 'IANA zone the factory works in (TIME_ZONE); dates and deadlines are shown in it',
-        example: 'Asia/Shanghai',
-      }),
+    timeZone: z.string().meta({
+      description: 'IANA zone the factory works in (TIME_ZONE); dates and deadlines are shown in it',
+      example: 'Asia/Shanghai',
+    }),
     currency: z.string().meta({ description: 'Currency of prices and payments', example: 'CNY' }),
   })
   .meta({ id: 'FactoryConfig' });
