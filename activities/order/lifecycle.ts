@@ -22,7 +22,9 @@ function money(minor: number, currency = 'CNY'): string {
 export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
   return {
     /** Creates the order row (id chosen by the starter), or leaves the existing one. */
-    async orderRecord(input: OrderWorkflowInput): Promise<{ reference: string; created: boolean }> {
+    async orderRecord(
+      input: OrderWorkflowInput & { status?: 'opening' },
+    ): Promise<{ reference: string; created: boolean }> {
       return db.transaction().execute(async (trx) => {
         const reference = orderReference(input.orderId);
         const created = await createOrderIfAbsent(trx, {
@@ -31,7 +33,8 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
           quote_id: input.quoteId,
           customer_id: input.customerId,
           workflow_id: callingWorkflowId(),
-          status: 'contract',
+          // Histories from before the opening stage create the order at `contract`.
+          status: input.status ?? 'contract',
           quantity: input.quantity,
           total_fen: input.totalMinor,
           currency: input.currency,

@@ -59,6 +59,8 @@ export interface OrderWorkflowResult {
 
 /** Stages of an order, in the order the factory goes through them (also the `Stage` search attribute). */
 export const ORDER_STAGES = [
+  // The contract is being issued; `contract` follows once the customer's signature task is open.
+  'opening',
   'contract',
   'deposit',
   'kitting',

@@ -17,6 +17,7 @@ import * as apiTokenLifetime from './migrations/2026-11-29T2040-api-token-lifeti
 import * as taskInboxColumns from './migrations/2026-11-30T0100-task-inbox-columns';
 import * as taskKindNames from './migrations/2026-11-30T0120-task-kind-names';
 import * as moneyColumnsFen from './migrations/2026-11-30T0130-money-columns-fen';
+import * as orderOpeningStage from './migrations/2026-11-30T0240-order-opening-stage';
 
 // A static list (not a folder scan) so migrations load the same under tsx, jest and a bundler.
 // Append new migrations here; never edit one that has landed.
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0100-task-inbox-columns': taskInboxColumns,
   '2026-11-30T0120-task-kind-names': taskKindNames,
   '2026-11-30T0130-money-columns-fen': moneyColumnsFen,
+  '2026-11-30T0240-order-opening-stage': orderOpeningStage,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

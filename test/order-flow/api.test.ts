@@ -455,18 +455,26 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     expect((await api.post(`${base}/cancel`, { reason: 'too late' }, tokens.sales_manager)).status).toBe(409);
   }, 180_000);
 
-  test('finance who reads the deposit or payment stage records the payment at once: the stage never runs ahead of its task', async () => {
+  test('whoever reads the contract, deposit or payment stage acts at once: the stage never runs ahead of its task', async () => {
     const { handle, orderId } = await startOrder(2, 10_000);
     const base = `/api/orders/${orderId}`;
     const pay = (amountMinor: number, reference: string) =>
       api.post(`${base}/payments`, { amountMinor, currency: 'USD', reference }, tokens.finance);
     /** Polls only the stage (status column or workflow query, whichever shows it first), never the task. */
-    const stageReads = (stage: string) =>
+    const stageReads = (stage: string, who = 'finance') =>
       eventually(async () => {
-        const order = (await api.get(base, tokens.finance)).body;
+        const order = (await api.get(base, tokens[who])).body;
         expect([order.status, order.workflow?.stage]).toContain(stage);
       }, 30_000);
-    await completeTask(orderId, K.contractSignature, 'customer', 'sign');
+    await stageReads('contract', 'customer');
+    const sign = await api.get(`/api/tasks?case=${orderId}&kind=${K.contractSignature}`, tokens.customer);
+    expect(sign.body.tasks).toHaveLength(1);
+    const signed = await api.post(
+      `/api/tasks/${sign.body.tasks[0].id}/complete`,
+      { decision: 'sign' },
+      tokens.customer,
+    );
+    expect(signed.status).toBe(200);
     await completeTask(orderId, K.contractApproval, 'sales_manager', 'approve');
     await stageReads('deposit');
     expect((await pay(3_000, 'DEP')).status).toBe(202);

@@ -227,7 +227,7 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
   });
 }, 120_000);
 
-test('the deposit and payment stages show only once their task is open: whoever reads the stage can act at once', async () => {
+test('the contract, deposit and payment stages show only once their task is open: whoever reads the stage can act at once', async () => {
   const { handle, input } = await h.startOrder(h.prepayCustomerId, { quantity: 2, totalMinor: 10_000 });
   const { orderId } = input;
   /**
@@ -249,6 +249,7 @@ test('the deposit and payment stages show only once their task is open: whoever 
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
+  await readUntil('contract', K.contractSignature);
   await h.act(orderId, K.contractSignature, 'sign', {}, CUSTOMER);
   await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
   await readUntil('deposit', K.payment);
@@ -281,8 +282,11 @@ test('the deposit and payment stages show only once their task is open: whoever 
   expect(await handle.result()).toEqual({ orderId, status: 'delivered' });
   // The stage moves were recorded after their tasks were opened.
   const stages = (await auditRepo.listAudit(h.t.db, 'order', orderId)).filter((e) => e.action === 'order.stage');
-  const tasks = await tasksRepo.listTasks(h.t.db, { caseType: 'order', caseId: orderId, kind: K.payment });
+  const tasks = await tasksRepo.listTasks(h.t.db, { caseType: 'order', caseId: orderId });
+  // The order was created `opening`, not at a stage whose task did not exist yet.
+  expect(stages[0]).toMatchObject({ before: { stage: 'opening' }, after: { stage: 'contract' } });
   for (const [stage, step] of [
+    ['contract', 'contract:sign'],
     ['deposit', 'payment:deposit:1'],
     ['payment', 'payment:balance:1'],
   ]) {

@@ -372,7 +372,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
 
   // Recorded histories (before the patch) entered the deposit and payment stages before opening their tasks.
   const stageAfterTask = patched('order-stage-after-task');
-  await orderActs.orderRecord(input);
+  // Likewise the order was created at `contract` before the customer's signature task was open.
+  const contractAfterTask = patched('order-contract-after-task');
+  if (contractAfterTask) enterStageLocally('opening');
+  await orderActs.orderRecord(contractAfterTask ? { ...input, status: 'opening' } : input);
 
   try {
     await main.run(async () => {
@@ -384,7 +387,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       payment.terms = position.terms;
       payment.depositMinor = plan.depositMinor;
       await orderActs.orderIssueContract({ orderId, customerId, depositMinor: plan.depositMinor, currency });
-      const signature = await steps.ask({
+      const signatureWait = steps.ask({
         step: 'contract:sign',
         kind: K.contractSignature,
         title: 'Sign the commission agreement',
@@ -392,6 +395,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
         policy: P.contractSignature,
         payload: { depositMinor: plan.depositMinor, totalMinor: input.totalMinor, currency },
       });
+      const signature = await (contractAfterTask
+        ? enterWhenOpen('contract', 'contract:sign', signatureWait)
+        : signatureWait);
       const signed = signature.completion.decision === 'sign';
       await decideContract({ type: signed ? 'customer_signed' : 'customer_declined' }, signature.completion);
       if (!signed)

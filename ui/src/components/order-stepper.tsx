@@ -17,7 +17,7 @@ const STEPS: { key: StringKey; stages: string[]; done: (step: string) => boolean
   { key: 'stepQuote', stages: [], done: () => false },
   {
     key: 'stepContract',
-    stages: ['contract', 'deposit'],
+    stages: ['opening', 'contract', 'deposit'],
     done: (s) => s.startsWith('contract:') || s.startsWith('payment:deposit'),
   },
   {

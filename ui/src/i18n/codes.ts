@@ -42,6 +42,7 @@ export const STATUS: Record<string, Words> = {
   rejected: w('Rejected', '已拒绝'),
   expired: w('Expired', '已过期'),
   // orders
+  opening: w('Opening', '订单创建中'),
   contract: w('Contract', '合同'),
   deposit: w('Deposit', '定金'),
   kitting: w('Kitting', '备料'),
