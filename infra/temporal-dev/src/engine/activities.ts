@@ -166,7 +166,8 @@ export class Activities {
       const h = this.engine.clock.schedule(now + s2c, () => this.scheduleToCloseFired(ex, act));
       act.timers.push(h);
     }
-    this.dispatch(ex, act);
+    // Same instant as the schedule-to-close timer, so an untaken first attempt reads as SCHEDULE_TO_START.
+    this.dispatch(ex, act, now);
   }
 
   /**
@@ -188,9 +189,9 @@ export class Activities {
   }
 
   /** Offers the current (`scheduled`) attempt to the activity's task queue. */
-  private dispatch(ex: Execution, act: ActivityState, restoring = false): void {
+  private dispatch(ex: Execution, act: ActivityState, scheduledTime = this.engine.now()): void {
     this.engine.touch(ex);
-    if (!restoring) act.currentAttemptScheduledTime = this.engine.now();
+    act.currentAttemptScheduledTime = scheduledTime;
     this.engine.hold(act);
     const attempt = act.attempt;
     if (act.scheduleToStartMs && act.scheduleToStartMs !== act.scheduleToCloseMs) {
@@ -534,7 +535,7 @@ export class Activities {
       );
     }
     if (act.state === 'backoff') this.armRetryTimer(ex, act);
-    else if (act.state === 'scheduled') this.dispatch(ex, act, true);
+    else if (act.state === 'scheduled') this.dispatch(ex, act, act.currentAttemptScheduledTime);
     else {
       // An attempt in flight when the server stopped: its worker may still answer; otherwise it times out and retries.
       this.engine.hold(act);
