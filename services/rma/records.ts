@@ -21,9 +21,10 @@ import {
   waivePenalty,
 } from '../../infra/db/repositories/rma';
 import { enqueueMailToRoles } from '../../infra/db/repositories/outbox';
-import type { RmaCaseRow } from '../../infra/db/schema';
 import { materialIssueProblem, RMA_RECORD_KINDS } from '../../domain/rma/records';
 import { RmaIdParams } from './schemas';
+import { jsonResponse } from './openapi';
+import type { CaseFor } from './router';
 
 const KINDS = new Map(RMA_RECORD_KINDS.map((k) => [k.kind, k]));
 
@@ -47,11 +48,7 @@ const RecordView = z
   .meta({ id: 'RmaRecord' });
 
 /** Adds the record and waiver routes to the RMA router; `caseFor` answers 404 for a case the actor may not see. */
-export function registerRecordRoutes(
-  router: Router,
-  deps: ServiceDeps,
-  caseFor: (req: Parameters<typeof actorOf>[0], id: string) => Promise<RmaCaseRow>,
-): void {
+export function registerRecordRoutes(router: Router, deps: ServiceDeps, caseFor: CaseFor): void {
   router.post(
     '/rmas/:id/records/:kind',
     requireAuth,
@@ -167,10 +164,6 @@ export function registerRecordRoutes(
   );
 
   const r = deps.openapi;
-  const jsonBody = (schema: z.ZodType, description: string) => ({
-    description,
-    content: { 'application/json': { schema } },
-  });
   r.registerPath({
     method: 'post',
     path: '/api/rmas/{id}/records/{kind}',
@@ -178,7 +171,7 @@ export function registerRecordRoutes(
     summary: `Record a procedure of the case (${RMA_RECORD_KINDS.map((k) => k.kind).join(', ')}); each kind has its roles`,
     security: AUTHENTICATED,
     request: { params: RecordParams, body: { content: { 'application/json': { schema: RecordBody } } } },
-    responses: { 201: jsonBody(RecordView, 'Recorded'), ...errorResponses(400, 401, 403, 404, 409, 422) },
+    responses: { 201: jsonResponse(RecordView, 'Recorded'), ...errorResponses(400, 401, 403, 404, 409, 422) },
   });
   r.registerPath({
     method: 'get',
@@ -188,7 +181,7 @@ export function registerRecordRoutes(
     security: AUTHENTICATED,
     request: { params: RmaIdParams },
     responses: {
-      200: jsonBody(z.object({ records: z.array(RecordView) }), 'Oldest first'),
+      200: jsonResponse(z.object({ records: z.array(RecordView) }), 'Oldest first'),
       ...errorResponses(400, 401, 404),
     },
   });
@@ -200,7 +193,7 @@ export function registerRecordRoutes(
     security: AUTHENTICATED,
     request: { params: PenaltyParams, body: { content: { 'application/json': { schema: WaiveBody } } } },
     responses: {
-      200: jsonBody(
+      200: jsonResponse(
         z.object({ id: z.uuid(), waivedAt: z.string().nullable(), waiverReason: z.string().nullable() }),
         'Waived',
       ),
