@@ -178,7 +178,8 @@ export const OrderStageAttribute = defineSearchAttributeKey('Stage', SearchAttri
 
 /** What the production child workflow reports. */
 export interface ProductionView {
-  stage: OrderStage;
+  /** Null until the kitting task is open (the order keeps its earlier stage until then). */
+  stage: OrderStage | null;
   openTasks: OpenTaskView[];
   decisions: DecisionRecord[];
   progress: { step: string; quantityDone: number }[];

@@ -455,7 +455,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     expect((await api.post(`${base}/cancel`, { reason: 'too late' }, tokens.sales_manager)).status).toBe(409);
   }, 180_000);
 
-  test('whoever reads the contract, deposit or payment stage acts at once: the stage never runs ahead of its task', async () => {
+  test('whoever reads a waiting stage (contract, deposit, kitting … qc, payment) acts at once: the stage never runs ahead of its task', async () => {
     const { handle, orderId } = await startOrder(2, 10_000);
     const base = `/api/orders/${orderId}`;
     const pay = (amountMinor: number, reference: string) =>
@@ -479,18 +479,47 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     await stageReads('deposit');
     expect((await pay(3_000, 'DEP')).status).toBe(202);
 
-    await completeTask(orderId, K.kitting, 'production', 'report', {
+    /** Once the stage reads `stage`, the task of `kind` is listed and completes at first try (200, not 409). */
+    const completeAtOnce = async (
+      stage: string,
+      kindName: string,
+      who: string,
+      decision: string,
+      data: Record<string, unknown> = {},
+    ) => {
+      await stageReads(stage, who);
+      const listed = await api.get(`/api/tasks?case=${orderId}&kind=${kindName}`, tokens[who]);
+      expect([kindName, listed.body.tasks.length]).toEqual([kindName, 1]);
+      const r = await api.post(`/api/tasks/${listed.body.tasks[0].id}/complete`, { decision, data }, tokens[who]);
+      expect([kindName, r.status]).toEqual([kindName, 200]);
+    };
+    await completeAtOnce('kitting', K.kitting, 'production', 'report', {
       lines: [{ partNumber: 'R1', quantity: 20, source: { kind: 'in_stock' } }],
+    });
+    await completeAtOnce('preparation', K.reflowProfile, 'engineer', 'ready', {
+      profileName: 'SAC305',
+      furnaceBoard: 'FTB-1',
     });
     await completeTask(orderId, K.stencil, 'production', 'ready');
     await completeTask(orderId, K.program, 'engineer', 'ready');
-    await completeTask(orderId, K.reflowProfile, 'engineer', 'ready', { profileName: 'SAC305', furnaceBoard: 'FTB-1' });
-    await completeTask(orderId, K.lineSlot, 'production', 'booked', { line: 'SMT-1', startsOn: daysFromToday(3) });
-    await completeTask(orderId, K.buildSamples, 'production', 'built', { sampleCount: 1 });
+    await completeAtOnce('line_slot', K.lineSlot, 'production', 'booked', {
+      line: 'SMT-1',
+      startsOn: daysFromToday(3),
+    });
+    await completeAtOnce('proofing', K.buildSamples, 'production', 'built', { sampleCount: 1 });
     await completeTask(orderId, K.sampleApproval, 'customer', 'approve');
-    await postStep(`${base}/progress`, { step: 'smt_top', quantityDone: 2 }, 'production');
+    await stageReads('volume_production', 'production');
+    expect((await api.post(`${base}/progress`, { step: 'smt_top', quantityDone: 2 }, tokens.production)).status).toBe(
+      202,
+    );
     await postStep(`${base}/progress`, { step: 'assembly', quantityDone: 2 }, 'production');
-    await postStep(`${base}/inspections`, { lotIndex: 1, kind: 'aoi', passedCount: 2, failedUnits: [] }, 'qa');
+    await stageReads('qc', 'qa');
+    const inspected = await api.post(
+      `${base}/inspections`,
+      { lotIndex: 1, kind: 'aoi', passedCount: 2, failedUnits: [] },
+      tokens.qa,
+    );
+    expect(inspected.status).toBe(202);
     await stageReads('payment');
     const balance = await pay(7_000, 'BAL');
     expect(balance.status).toBe(202);

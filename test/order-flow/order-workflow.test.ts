@@ -227,22 +227,25 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
   });
 }, 120_000);
 
-test('the contract, deposit and payment stages show only once their task is open: whoever reads the stage can act at once', async () => {
+test('every waiting stage, contract to payment, shows only once its tasks are open: whoever reads the stage can act at once', async () => {
   const { handle, input } = await h.startOrder(h.prepayCustomerId, { quantity: 2, totalMinor: 10_000 });
   const { orderId } = input;
   /**
    * Reads the stage (query, then status column) until the column shows `waiting`; at every reading that shows it,
-   * the task of `kind` is already open (in the query and in the tasks table).
+   * the tasks of `kinds` are already open (in the query and in the tasks table).
    */
-  async function readUntil(waiting: OrderStage, kind: string): Promise<void> {
+  async function readUntil(waiting: OrderStage, ...kinds: string[]): Promise<void> {
     for (let readings = 0; ; readings++) {
       const state = await handle.query(orderStateQuery);
       if (state.stage === waiting)
-        expect(state.openTasks.filter((t) => t.kind === kind && t.taskId !== null)).toHaveLength(1);
+        for (const kind of kinds)
+          expect([kind, state.openTasks.filter((t) => t.kind === kind && t.taskId !== null).length]).toEqual([kind, 1]);
       const order = await ordersRepo.getOrder(h.t.db, orderId);
-      const open = await tasksRepo.listTasks(h.t.db, { caseType: 'order', caseId: orderId, kind, status: 'open' });
       if (order?.status === waiting) {
-        expect(open).toHaveLength(1);
+        for (const kind of kinds) {
+          const open = await tasksRepo.listTasks(h.t.db, { caseType: 'order', caseId: orderId, kind, status: 'open' });
+          expect([kind, open.length]).toEqual([kind, 1]);
+        }
         return;
       }
       if (readings > 2_000) throw new Error(`the order never read ${waiting}`);
@@ -260,8 +263,27 @@ test('the contract, deposit and payment stages show only once their task is open
     { amountMinor: 3_000, currency: 'USD', reference: 'DEP' },
     'finance@demo.local',
   );
-  await throughPreparation(orderId);
-  await throughProofingAndBuild(orderId, 2);
+  await readUntil('kitting', K.kitting);
+  await h.act(orderId, K.kitting, 'report', STOCK_KIT, 'production@demo.local');
+  await readUntil('preparation', K.stencil, K.program, K.reflowProfile);
+  await h.act(orderId, K.stencil, 'ready', { stencilId: 'ST-1' }, 'production@demo.local');
+  await h.act(orderId, K.program, 'ready', {}, 'engineer@demo.local');
+  await h.act(
+    orderId,
+    K.reflowProfile,
+    'ready',
+    { profileName: 'SAC305-8zone', furnaceBoard: 'FTB-12' },
+    'engineer@demo.local',
+  );
+  await readUntil('line_slot', K.lineSlot);
+  await h.act(orderId, K.lineSlot, 'booked', { line: 'SMT-2', startsOn: daysFromToday(2) }, 'production@demo.local');
+  await readUntil('proofing', K.buildSamples);
+  await h.act(orderId, K.buildSamples, 'built', { sampleCount: 2 }, 'production@demo.local');
+  await h.act(orderId, K.sampleApproval, 'approve', {}, CUSTOMER);
+  await readUntil('volume_production', K.progress);
+  await h.act(orderId, K.progress, 'report', { step: 'smt_top', quantityDone: 2 }, 'production@demo.local');
+  await h.act(orderId, K.progress, 'report', { step: 'assembly', quantityDone: 2 }, 'production@demo.local');
+  await readUntil('qc', K.inspection);
   await h.act(
     orderId,
     K.inspection,
@@ -280,19 +302,40 @@ test('the contract, deposit and payment stages show only once their task is open
   await h.act(orderId, K.shipmentBooking, 'book', { carrier: 'SF Express' }, 'warehouse@demo.local');
   await h.act(orderId, K.delivery, 'delivered', {}, 'warehouse@demo.local');
   expect(await handle.result()).toEqual({ orderId, status: 'delivered' });
-  // The stage moves were recorded after their tasks were opened.
+  // The stage moves were recorded after their tasks were opened, each stage once, in the factory's order.
   const stages = (await auditRepo.listAudit(h.t.db, 'order', orderId)).filter((e) => e.action === 'order.stage');
   const tasks = await tasksRepo.listTasks(h.t.db, { caseType: 'order', caseId: orderId });
   // The order was created `opening`, not at a stage whose task did not exist yet.
   expect(stages[0]).toMatchObject({ before: { stage: 'opening' }, after: { stage: 'contract' } });
+  expect(stages.map((e) => (e.after as { stage: string }).stage)).toEqual([
+    'contract',
+    'deposit',
+    'kitting',
+    'preparation',
+    'line_slot',
+    'proofing',
+    'volume_production',
+    'qc',
+    'payment',
+    'shipment',
+    'delivered',
+  ]);
   for (const [stage, step] of [
     ['contract', 'contract:sign'],
     ['deposit', 'payment:deposit:1'],
+    ['kitting', 'kitting:1'],
+    ['preparation', 'stencil'],
+    ['preparation', 'program'],
+    ['preparation', 'reflow_profile'],
+    ['line_slot', 'line_slot'],
+    ['proofing', 'proofing:build:1'],
+    ['volume_production', 'progress:1'],
+    ['qc', 'lot:1:inspect:1'],
     ['payment', 'payment:balance:1'],
   ]) {
     const entered = stages.find((e) => (e.after as { stage: string }).stage === stage);
     const task = tasks.find((t) => t.step === step);
-    expect([stage, entered!.at.getTime() >= task!.createdAt.getTime()]).toEqual([stage, true]);
+    expect([stage, step, entered!.at.getTime() >= task!.createdAt.getTime()]).toEqual([stage, step, true]);
   }
 }, 120_000);
 
@@ -384,7 +427,8 @@ test('the sales manager cancels mid-production: line slot and materials released
   await throughContract(orderId, 30_000);
   await throughPreparation(orderId);
   const samples = await h.openTask(orderId, K.buildSamples);
-  expect((await handle.query(orderStateQuery)).stage).toBe('proofing');
+  // The stage follows its open task (the child enters it, then tells the order).
+  await eventually(async () => expect((await handle.query(orderStateQuery)).stage).toBe('proofing'));
   await eventually(async () => expect((await ordersRepo.getOrder(h.t.db, orderId))?.status).toBe('proofing'));
 
   await handle.signal(cancelOrderSignal, await cancelRequest('customer project stopped'));

@@ -69,6 +69,15 @@ export class OrderSteps {
     return { completion: outcome.completion, escalated: outcome.escalated };
   }
 
+  /** Enters a stage once its task is open (the toolkit's `whenOpen`): `enter(true)` when `wait` settled first. */
+  whenOpen<T>(
+    stepPrefixes: string | readonly string[],
+    wait: Promise<T>,
+    enter: (settled: boolean) => Promise<void> | void,
+  ): Promise<T> {
+    return this.waits.whenOpen(stepPrefixes, wait, enter);
+  }
+
   /** The decisions so far (who, when, and the comment when there is one). */
   get decisions(): DecisionRecord[] {
     return this.waits.decisions.map((d) => {

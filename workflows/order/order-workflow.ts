@@ -6,7 +6,6 @@
  */
 import {
   CancellationScope,
-  condition,
   executeChild,
   isCancellation,
   patched,
@@ -45,7 +44,7 @@ import { planLots } from '../../domain/order/lot-qc';
 import { ORDER_WAIT_POLICIES as P } from '../../domain/order/waits';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import type { TaskCompletion } from '../../domain/tasks/task';
-import { repeatWhileWaiting } from '../shared';
+import { repeatWhileWaiting, whenReady } from '../shared';
 import { OrderSteps } from './human-steps';
 import { childUpdateSignal, type ChildUpdate } from './child-updates';
 import { carrierActs, orderActs } from './activities-proxy';
@@ -71,6 +70,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
   let stage: OrderStage = 'contract';
   const done: ForwardStep[] = [];
   const children = new Map<string, ChildUpdate>();
+  /** The children that have had a task open (with its id): a child's stage is promised once its task is. */
+  const childTaskOpened = new Set<string>();
   const lots = new Map<number, LotView>();
   let progress: { step: string; quantityDone: number }[] = [];
   const payment: PaymentView = {
@@ -116,6 +117,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       ...update,
       compensated: update.compensated ?? children.get(update.source)?.compensated,
     });
+    if (update.openTasks.some((t) => t.taskId !== null)) childTaskOpened.add(update.source);
     if (update.progress) progress = update.progress;
     if (update.lot) lots.set(update.lot.lotIndex, update.lot);
     if (update.stage && update.stage !== stage && stage !== 'cancelled') enterStageLocally(update.stage);
@@ -169,17 +171,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
    * runs ahead of the task it promises"), so whoever reads the stage (query, search attribute or status column) can
    * complete the task at once instead of getting 409.
    */
-  async function enterWhenOpen<T>(next: OrderStage, stepPrefix: string, wait: Promise<T>): Promise<T> {
-    let settled = false;
-    const tracked = wait.finally(() => {
-      settled = true;
-    });
-    // Awaited below; a rejection (cancellation) while the task is still being opened must not count as unhandled.
-    tracked.catch(() => undefined);
-    await condition(() => settled || steps.openTasks().some((t) => t.step.startsWith(stepPrefix) && t.taskId !== null));
-    if (!settled && stage !== next) await enterStage(next);
-    return tracked;
-  }
+  const enterOnce =
+    (next: OrderStage) =>
+    (settled: boolean): Promise<void> | void =>
+      settled || stage === next ? undefined : enterStage(next);
 
   /** Collects one invoice: finance records payments (partial ones accumulate); the customer is reminded meanwhile. */
   async function collect(kind: 'deposit' | 'balance', amountMinor: number): Promise<void> {
@@ -374,6 +369,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
   const stageAfterTask = patched('order-stage-after-task');
   // Likewise the order was created at `contract` before the customer's signature task was open.
   const contractAfterTask = patched('order-contract-after-task');
+  // Likewise the order entered kitting before starting production and qc before the lots opened their inspections;
+  // now the production child enters its stages once their tasks are open, and the order qc once every lot's is.
+  const productionAfterTask = patched('order-production-stage-after-task');
   if (contractAfterTask) enterStageLocally('opening');
   await orderActs.orderRecord(contractAfterTask ? { ...input, status: 'opening' } : input);
 
@@ -396,7 +394,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
         payload: { depositMinor: plan.depositMinor, totalMinor: input.totalMinor, currency },
       });
       const signature = await (contractAfterTask
-        ? enterWhenOpen('contract', 'contract:sign', signatureWait)
+        ? steps.whenOpen('contract:sign', signatureWait, enterOnce('contract'))
         : signatureWait);
       const signed = signature.completion.decision === 'sign';
       await decideContract({ type: signed ? 'customer_signed' : 'customer_declined' }, signature.completion);
@@ -426,12 +424,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
         });
         done.push('deposit_invoiced');
         const deposit = collect('deposit', plan.depositMinor);
-        await (stageAfterTask ? enterWhenOpen('deposit', 'payment:deposit:', deposit) : deposit);
+        await (stageAfterTask ? steps.whenOpen('payment:deposit:', deposit, enterOnce('deposit')) : deposit);
         payment.depositPaid = true;
       }
 
       // Production (child): kitting, preparation, line slot, proofing, volume production.
-      await enterStage('kitting');
+      if (!productionAfterTask) await enterStage('kitting');
       await executeChild(productionWorkflow, {
         workflowId: productionWorkflowId(quoteId),
         args: [{ orderId, quoteId, customerId, quantity: input.quantity }],
@@ -440,10 +438,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       if (production) production.openTasks = [];
 
       // QC per lot (children, side by side): rework until 100 % pass.
-      await enterStage('qc');
+      if (!productionAfterTask) await enterStage('qc');
       const lotSizes = planLots(input.quantity, settings.maxLotSize);
       const reference = `SO-${orderId.replace(/-/g, '').slice(0, 10).toUpperCase()}`;
-      await Promise.all(
+      const lotIds = lotSizes.map((_, i) => qcLotWorkflowId(quoteId, i + 1));
+      const qc = Promise.all(
         lotSizes.map(async (quantity, i) => {
           const lotIndex = i + 1;
           const view = await executeChild(qcLotWorkflow, {
@@ -465,6 +464,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
           if (child) child.openTasks = [];
         }),
       );
+      await (productionAfterTask
+        ? whenReady(() => lotIds.every((id) => childTaskOpened.has(id)), qc, enterOnce('qc'))
+        : qc);
 
       // Payment before shipment: the balance is paid, or a monthly-settlement customer ships on a statement entry.
       if (!stageAfterTask) await enterStage('payment');
@@ -472,7 +474,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       const credit = releaseRoute(await orderActs.orderCreditPosition({ orderId, customerId }), balanceMinor);
       /** With the patch, the payment stage is entered once its first task (statement entry or balance) is open. */
       const inPaymentStage = <T>(wait: Promise<T>, stepPrefix: string): Promise<T> =>
-        stageAfterTask ? enterWhenOpen('payment', stepPrefix, wait) : wait;
+        stageAfterTask ? steps.whenOpen(stepPrefix, wait, enterOnce('payment')) : wait;
       if (credit.route === 'statement_entry') {
         const entry = await inPaymentStage(
           steps.ask({

@@ -8,6 +8,7 @@ import {
   CancellationScope,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   setHandler,
   sleep,
   workflowInfo,
@@ -43,7 +44,10 @@ const actorOf = (c: TaskCompletion) => ({ userId: c.completedBy.userId, role: c.
 
 /** The production child workflow. */
 export async function productionWorkflow(input: ProductionWorkflowInput): Promise<ProductionResult> {
-  let stage: OrderStage = 'kitting';
+  // Recorded histories (before the patch) entered each stage before opening its task; now a stage is entered once
+  // its task is open, so whoever reads it can act at once, and until kitting's the order keeps its earlier stage.
+  const stageAfterTask = patched('order-production-stage-after-task');
+  let stage: OrderStage | null = stageAfterTask ? null : 'kitting';
   let tally: ProgressTally = {};
   const done: ForwardStep[] = [];
 
@@ -53,7 +57,7 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
     getExternalWorkflowHandle(parent.workflowId)
       .signal(childUpdateSignal, {
         source: workflowInfo().workflowId,
-        stage,
+        ...(stage ? { stage } : {}),
         openTasks: steps.openTasks(),
         decisions: steps.decisions,
         progress: Object.entries(tally).map(([step, quantityDone]) => ({ step, quantityDone: quantityDone ?? 0 })),
@@ -84,17 +88,25 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
     report();
     await orderActs.orderSetStage({ orderId: input.orderId, stage: next });
   };
+  /** Runs a stage's waits; with the patch the stage is entered once every task named by `stepPrefixes` is open. */
+  const inStage = async <T>(next: OrderStage, stepPrefixes: string | string[], waits: () => Promise<T>) => {
+    if (!stageAfterTask) {
+      await enterStage(next);
+      return waits();
+    }
+    return steps.whenOpen(stepPrefixes, waits(), (settled) => (settled ? undefined : enterStage(next)));
+  };
 
   try {
     await orderActs.orderStartProduction({ orderId: input.orderId, quantity: input.quantity });
 
     // Kitting: ask until every line is in stock or has arrived, waiting out the longest purchase lead time.
-    await enterStage('kitting');
+    if (!stageAfterTask) await enterStage('kitting');
     // The task carries the quoted BOM so the platform refuses a kit that does not cover it (422 naming the line).
     const { bom } = await orderActs.orderKitRequirements({ quoteId: input.quoteId, boards: input.quantity });
     let lines: KitLine[] = [];
     for (let round = 1; ; round++) {
-      const { completion } = await steps.ask({
+      const kit = steps.ask({
         step: `kitting:${round}`,
         kind: K.kitting,
         title:
@@ -108,6 +120,9 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
           ...(bom.length ? { bom, boards: input.quantity } : {}),
         },
       });
+      const { completion } = await (stageAfterTask && round === 1
+        ? steps.whenOpen('kitting:', kit, (settled) => (settled ? undefined : enterStage('kitting')))
+        : kit);
       lines = (completion.data as { lines: KitLine[] }).lines;
       if (round === 1) {
         await orderActs.orderReserveMaterials({ orderId: input.orderId, lines });
@@ -138,130 +153,134 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
     });
 
     // Stencil, program and reflow profile are prepared side by side.
-    await enterStage('preparation');
-    await Promise.all([
-      steps
-        .ask({
-          step: 'stencil',
-          kind: K.stencil,
-          title: 'Prepare the stencil (printed steel plate)',
-          role: 'production',
-          policy: P.floorStep,
-        })
-        .then(({ completion }) =>
-          orderActs.orderProductionStep({
-            orderId: input.orderId,
-            step: 'stencil_ready_at',
-            status: 'preparation',
-            detail: completion.data,
-            at: completion.completedAt,
-          }),
-        ),
-      steps
-        .ask({
-          step: 'program',
-          kind: K.program,
-          title: 'Prepare the pick-and-place program',
-          role: 'engineer',
-          policy: P.floorStep,
-        })
-        .then(({ completion }) =>
-          orderActs.orderProductionStep({
-            orderId: input.orderId,
-            step: 'program_ready_at',
-            status: 'preparation',
-            detail: completion.data,
-            at: completion.completedAt,
-          }),
-        ),
-      steps
-        .ask({
-          step: 'reflow_profile',
-          kind: K.reflowProfile,
-          title: 'Prepare the reflow profile on the furnace temperature board',
-          role: 'engineer',
-          policy: P.floorStep,
-        })
-        .then(({ completion }) =>
-          orderActs.orderProductionStep({
-            orderId: input.orderId,
-            step: 'reflow_profile_ready_at',
-            status: 'preparation',
-            detail: completion.data,
-            at: completion.completedAt,
-          }),
-        ),
-    ]);
+    await inStage('preparation', ['stencil', 'program', 'reflow_profile'], () =>
+      Promise.all([
+        steps
+          .ask({
+            step: 'stencil',
+            kind: K.stencil,
+            title: 'Prepare the stencil (printed steel plate)',
+            role: 'production',
+            policy: P.floorStep,
+          })
+          .then(({ completion }) =>
+            orderActs.orderProductionStep({
+              orderId: input.orderId,
+              step: 'stencil_ready_at',
+              status: 'preparation',
+              detail: completion.data,
+              at: completion.completedAt,
+            }),
+          ),
+        steps
+          .ask({
+            step: 'program',
+            kind: K.program,
+            title: 'Prepare the pick-and-place program',
+            role: 'engineer',
+            policy: P.floorStep,
+          })
+          .then(({ completion }) =>
+            orderActs.orderProductionStep({
+              orderId: input.orderId,
+              step: 'program_ready_at',
+              status: 'preparation',
+              detail: completion.data,
+              at: completion.completedAt,
+            }),
+          ),
+        steps
+          .ask({
+            step: 'reflow_profile',
+            kind: K.reflowProfile,
+            title: 'Prepare the reflow profile on the furnace temperature board',
+            role: 'engineer',
+            policy: P.floorStep,
+          })
+          .then(({ completion }) =>
+            orderActs.orderProductionStep({
+              orderId: input.orderId,
+              step: 'reflow_profile_ready_at',
+              status: 'preparation',
+              detail: completion.data,
+              at: completion.completedAt,
+            }),
+          ),
+      ]),
+    );
 
-    await enterStage('line_slot');
-    const slot = await steps.ask({
-      step: 'line_slot',
-      kind: K.lineSlot,
-      title: 'Book a line slot',
-      role: 'production',
-      policy: P.floorStep,
-    });
+    const slot = await inStage('line_slot', 'line_slot', () =>
+      steps.ask({
+        step: 'line_slot',
+        kind: K.lineSlot,
+        title: 'Book a line slot',
+        role: 'production',
+        policy: P.floorStep,
+      }),
+    );
     const { line, startsOn } = slot.completion.data as { line: string; startsOn: string };
     await orderActs.orderBookLineSlot({ orderId: input.orderId, slot: `${line} from ${startsOn}` });
     done.push('line_slot_booked');
 
     // Proofing: samples are rebuilt until the customer approves them.
-    await enterStage('proofing');
     let proofingRounds = 0;
-    for (;;) {
-      proofingRounds++;
-      await steps.ask({
-        step: `proofing:build:${proofingRounds}`,
-        kind: K.buildSamples,
-        title: `Build proofing samples (round ${proofingRounds})`,
-        role: 'production',
-        policy: P.floorStep,
-      });
-      const verdict = await steps.ask({
-        step: `proofing:approve:${proofingRounds}`,
-        kind: K.sampleApproval,
-        title: `Approve the proofing samples (round ${proofingRounds})`,
-        role: 'customer',
-        policy: P.sampleApproval,
-      });
-      if (verdict.completion.decision === 'approve') {
-        await orderActs.orderProductionStep({
-          orderId: input.orderId,
-          step: 'samples_approved_at',
-          status: 'samples_approved',
-          detail: { round: proofingRounds },
-          at: verdict.completion.completedAt,
+    await inStage('proofing', 'proofing:build:', async () => {
+      for (;;) {
+        proofingRounds++;
+        await steps.ask({
+          step: `proofing:build:${proofingRounds}`,
+          kind: K.buildSamples,
+          title: `Build proofing samples (round ${proofingRounds})`,
+          role: 'production',
+          policy: P.floorStep,
         });
-        break;
+        const verdict = await steps.ask({
+          step: `proofing:approve:${proofingRounds}`,
+          kind: K.sampleApproval,
+          title: `Approve the proofing samples (round ${proofingRounds})`,
+          role: 'customer',
+          policy: P.sampleApproval,
+        });
+        if (verdict.completion.decision === 'approve') {
+          await orderActs.orderProductionStep({
+            orderId: input.orderId,
+            step: 'samples_approved_at',
+            status: 'samples_approved',
+            detail: { round: proofingRounds },
+            at: verdict.completion.completedAt,
+          });
+          break;
+        }
       }
-    }
+    });
 
     // Volume production: the floor reports cumulative quantities per step until assembly reaches the order quantity.
-    await enterStage('volume_production');
-    for (let n = 1; ; n++) {
-      const { completion } = await steps.ask({
-        step: `progress:${n}`,
-        kind: K.progress,
-        title: `Report volume production progress (${tally.assembly ?? 0} of ${input.quantity} assembled)`,
-        role: 'production',
-        policy: P.volumeProduction,
-        payload: { tally, quantity: input.quantity },
-      });
-      const reportData = completion.data as { step: string; quantityDone: number };
-      const applied = applyProgress(tally, reportData, input.quantity);
-      // A report that contradicts earlier ones is kept in the decisions (who sent it) but not counted.
-      if (!applied.ok) continue;
-      tally = applied.tally;
-      await orderActs.orderRecordProgress({
-        orderId: input.orderId,
-        step: reportData.step,
-        quantityDone: reportData.quantityDone,
-        assembled: tally.assembly ?? 0,
-        actor: actorOf(completion),
-      });
-      report();
-      if (applied.complete) break;
-    }
+    await inStage('volume_production', 'progress:', async () => {
+      for (let n = 1; ; n++) {
+        const { completion } = await steps.ask({
+          step: `progress:${n}`,
+          kind: K.progress,
+          title: `Report volume production progress (${tally.assembly ?? 0} of ${input.quantity} assembled)`,
+          role: 'production',
+          policy: P.volumeProduction,
+          payload: { tally, quantity: input.quantity },
+        });
+        const reportData = completion.data as { step: string; quantityDone: number };
+        const applied = applyProgress(tally, reportData, input.quantity);
+        // A report that contradicts earlier ones is kept in the decisions (who sent it) but not counted.
+        if (!applied.ok) continue;
+        tally = applied.tally;
+        await orderActs.orderRecordProgress({
+          orderId: input.orderId,
+          step: reportData.step,
+          quantityDone: reportData.quantityDone,
+          assembled: tally.assembly ?? 0,
+          actor: actorOf(completion),
+        });
+        report();
+        if (applied.complete) break;
+      }
+    });
     return { proofingRounds, progress: tally };
   } catch (error) {
     if (isCancellation(error)) {
@@ -278,7 +297,7 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
           await getExternalWorkflowHandle(parent.workflowId)
             .signal(childUpdateSignal, {
               source: workflowInfo().workflowId,
-              stage,
+              ...(stage ? { stage } : {}),
               openTasks: [],
               decisions: steps.decisions,
               compensated,

@@ -7,7 +7,6 @@
  */
 import {
   CancellationScope,
-  condition,
   isCancellation,
   ParentClosePolicy,
   patched,
@@ -162,21 +161,12 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
     });
   }
 
-  /**
-   * Moves to a waiting stage only once the task it promises exists (issue 13 item 7: "the stage a client reads never
-   * runs ahead of the task it promises"), so a person who sees the stage can act on it at once.
-   */
-  async function enterStageWhenOpen<T>(next: QuoteStage, step: string, wait: Promise<T>): Promise<T> {
+  /** Moves to a waiting stage only once the task it promises exists (the toolkit's `whenOpen`). */
+  function enterStageWhenOpen<T>(next: QuoteStage, step: string, wait: Promise<T>): Promise<T> {
     // The query shows the stage together with its wait; the status column and search attribute (what lists and
     // the API read) follow once the task row exists.
     stage = next;
-    let settled = false;
-    const tracked = wait.finally(() => {
-      settled = true;
-    });
-    await condition(() => settled || waits.openTasks().some((w) => w.step === step && w.taskId !== null));
-    await enterStage(next);
-    return tracked;
+    return waits.whenOpen(step, wait, () => enterStage(next));
   }
 
   function decisionView(d: LoggedDecision<{ revision: number }>): QuoteDecision {

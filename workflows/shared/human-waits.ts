@@ -113,6 +113,17 @@ export interface HumanWaits<Note = undefined> {
   openTasks(): OpenWait[];
   /** Every decision so far, in the order received. */
   readonly decisions: LoggedDecision<Note>[];
+  /**
+   * Resolves with `wait`'s result; calls `enter(false)` once, for every prefix in `stepPrefixes`, a task whose step
+   * starts with it has opened (has its task id) since this call, or `enter(true)` if `wait` settles first. A
+   * workflow enters the stage `wait` belongs to there, so the stage a client reads never runs ahead of the task it
+   * promises (issue 13 item 7).
+   */
+  whenOpen<T>(
+    stepPrefixes: string | readonly string[],
+    wait: Promise<T>,
+    enter: (settled: boolean) => Promise<void> | void,
+  ): Promise<T>;
 }
 
 /**
@@ -124,6 +135,8 @@ export function createHumanWaits<Note = undefined>(hooks: { onChange?: () => voi
   const completions = new Map<string, TaskCompletion>();
   const open = new Map<string, OpenWait>();
   const decisions: LoggedDecision<Note>[] = [];
+  /** The steps whose task got its id, in that order (what `whenOpen` watches). */
+  const opened: string[] = [];
 
   setHandler(taskCompletedSignal, (completion) => {
     // The API completes a task once; a repeated signal (a client retry) must not replace the first decision.
@@ -184,6 +197,7 @@ export function createHumanWaits<Note = undefined>(hooks: { onChange?: () => voi
         escalateAt: at(firstUnsent(escalations, view.escalations)),
       });
       view.taskId = taskId;
+      opened.push(wait.step);
       hooks.onChange?.();
 
       /** Waits until the task is done or `offset` after opening has passed; true when done. */
@@ -249,7 +263,39 @@ export function createHumanWaits<Note = undefined>(hooks: { onChange?: () => voi
     }
   }
 
-  return { waitFor, openTasks: () => [...open.values()].map((w) => ({ ...w })), decisions };
+  function whenOpen<T>(
+    stepPrefixes: string | readonly string[],
+    wait: Promise<T>,
+    enter: (settled: boolean) => Promise<void> | void,
+  ): Promise<T> {
+    const prefixes = typeof stepPrefixes === 'string' ? [stepPrefixes] : stepPrefixes;
+    // Only tasks opened from now on count: an earlier round of the same step does not promise this one.
+    const from = opened.length;
+    return whenReady(() => prefixes.every((p) => opened.slice(from).some((step) => step.startsWith(p))), wait, enter);
+  }
+
+  return { waitFor, openTasks: () => [...open.values()].map((w) => ({ ...w })), decisions, whenOpen };
+}
+
+/**
+ * Resolves with `wait`'s result; calls `enter(false)` once `ready()` holds, or `enter(true)` if `wait` settles
+ * first — for a stage whose task another workflow opens (a child that reports its open tasks); a workflow's own
+ * tasks use {@link HumanWaits.whenOpen}.
+ */
+export async function whenReady<T>(
+  ready: () => boolean,
+  wait: Promise<T>,
+  enter: (settled: boolean) => Promise<void> | void,
+): Promise<T> {
+  let settled = false;
+  const tracked = wait.finally(() => {
+    settled = true;
+  });
+  // Awaited below; a rejection (cancellation) before `ready` must not count as unhandled meanwhile.
+  tracked.catch(() => undefined);
+  await condition(() => settled || ready());
+  await enter(settled);
+  return tracked;
 }
 
 /** The repeats of a wait that spans several tasks, in epoch milliseconds (workflow time). */
