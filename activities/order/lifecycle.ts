@@ -174,5 +174,47 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
         );
       });
     },
+
+    /**
+     * Records that finance paid the approved refund out (day, bank reference, who) and tells the customer, in English
+     * and Chinese, when and under which reference, so they can trace the transfer.
+     */
+    async orderRefundPaidOut(request: {
+      orderId: string;
+      customerId: string;
+      refundMinor: number;
+      currency: string;
+      paidOutOn: string;
+      bankReference: string;
+      paidBy: ActivityActor;
+    }): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        if (await hasAudit(trx, 'order', request.orderId, 'order.refund_paid')) return;
+        await auditOrder(
+          trx,
+          request.orderId,
+          'order.refund_paid',
+          {
+            refundMinor: request.refundMinor,
+            currency: request.currency,
+            paidOutOn: request.paidOutOn,
+            bankReference: request.bankReference,
+          },
+          request.paidBy,
+        );
+        const ref = orderReference(request.orderId);
+        const amount = money(request.refundMinor, request.currency);
+        await mailCustomer(
+          trx,
+          request.customerId,
+          `${callingWorkflowId()}:refund-paid`,
+          `Refund for cancelled order ${ref} paid / 已取消订单 ${ref} 的退款已支付`,
+          [
+            `We paid the refund of ${amount} for cancelled order ${ref} on ${request.paidOutOn} to the account you paid from (bank reference ${request.bankReference}).`,
+            `已取消订单 ${ref} 的退款 ${amount} 已于 ${request.paidOutOn} 退回您的付款账户（银行流水号 ${request.bankReference}）。`,
+          ].join('\n\n'),
+        );
+      });
+    },
   };
 }

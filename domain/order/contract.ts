@@ -158,14 +158,16 @@ export interface OrderView {
   refund: RefundView | null;
 }
 
-/** Where a cancelled order's refund stands: finance works it out, a second person approves it. */
+/** Where a cancelled order's refund stands: finance works it out, a second person approves it, finance pays it. */
 export interface RefundView {
-  status: 'preparing' | 'awaiting_approval' | 'approved';
+  status: 'preparing' | 'awaiting_approval' | 'approved' | 'paid';
   paidMinor: number;
   /** Set once finance proposed the charges. */
   refundMinor: number | null;
   retainedMinor: number | null;
   currency: string;
+  /** The day finance paid it out (status `paid`); absent before, and in orders cancelled before the step existed. */
+  paidOutOn?: string;
 }
 
 /** Current state of the order workflow. */

@@ -20,5 +20,6 @@ export const ORDER_TASK_KIND_NAMES = {
   delivery: 'order.delivery',
   refund: 'order.refund',
   moneyApproval: 'order.money-approval',
+  refundPayout: 'order.refund-payout',
 } as const;
 export type OrderTaskKindName = (typeof ORDER_TASK_KIND_NAMES)[keyof typeof ORDER_TASK_KIND_NAMES];

@@ -259,6 +259,26 @@ export const moneyApprovalTaskKind = defineTaskKind({
   alsoAllowed: ['manager', 'admin'],
 });
 
+/**
+ * Finance records that the approved refund of a cancelled order was paid out: the day the bank paid it (a fact: a
+ * real date, not in the future) and the bank's reference, which the customer can trace the transfer by.
+ */
+export const RefundPayoutData = z
+  .object({
+    paidOutOn: factDate(),
+    bankReference: text({ min: 1, max: 200 }),
+    comment,
+  })
+  .strict();
+export type RefundPayoutData = z.infer<typeof RefundPayoutData>;
+
+export const refundPayoutTaskKind = defineTaskKind({
+  kind: ORDER_TASK_KIND_NAMES.refundPayout,
+  description: 'Record that the approved refund of a cancelled order was paid out: the date and the bank reference',
+  decisions: ['paid'],
+  data: RefundPayoutData,
+});
+
 /** Every task kind of the order workflows, for the platform's registry. */
 export const ORDER_TASK_KINDS: readonly TaskKind[] = [
   contractSignatureTaskKind,
@@ -279,4 +299,5 @@ export const ORDER_TASK_KINDS: readonly TaskKind[] = [
   deliveryTaskKind,
   refundTaskKind,
   moneyApprovalTaskKind,
+  refundPayoutTaskKind,
 ];

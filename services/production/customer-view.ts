@@ -9,7 +9,7 @@ import { customerDecision } from '../quote/customer-view';
 
 /** Timeline entries a customer reads (the rest — kit reservations, task closing, decisions — is the factory's own work). */
 const CUSTOMER_TIMELINE_ACTIONS =
-  /^(order\.(created|stage|cancelled|refund_approved)|contract\.|invoice\.|payment\.recorded|production\.started|qc\.lot_passed|shipment\.)/;
+  /^(order\.(created|stage|cancelled|refund_approved|refund_paid)|contract\.|invoice\.|payment\.recorded|production\.started|qc\.lot_passed|shipment\.)/;
 
 /** The order workflow's state as the customer sees it. */
 export function customerOrderWorkflow(state: OrderView | null) {
@@ -33,7 +33,17 @@ export function customerOrderWorkflow(state: OrderView | null) {
     payment: state.payment,
     shipment: state.shipment,
     cancelled: state.cancelled && { reason: state.cancelled.reason, at: state.cancelled.at },
-    refund: state.refund ?? null,
+    // Amounts, where it stands and the day it was paid out: who prepared, approved or paid it stays internal.
+    refund: state.refund
+      ? {
+          status: state.refund.status,
+          paidMinor: state.refund.paidMinor,
+          refundMinor: state.refund.refundMinor,
+          retainedMinor: state.refund.retainedMinor,
+          currency: state.refund.currency,
+          paidOutOn: state.refund.paidOutOn ?? null,
+        }
+      : null,
   };
 }
 

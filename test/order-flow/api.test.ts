@@ -613,14 +613,56 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     expect(
       (await api.post(`/api/tasks/${approval.id}/complete`, { decision: 'approve', data: {} }, tokens.manager)).status,
     ).toBe(200);
+    // Approved: finance pays it out and records the day (a real date, not in the future) and the bank reference.
+    const payout = await eventually(async () => {
+      const list = await api.get(`/api/tasks?case=${orderId}&kind=${K.refundPayout}`, tokens.finance);
+      expect(list.body.tasks).toHaveLength(1);
+      return list.body.tasks[0] as { id: string; role: string; payload: Record<string, unknown> };
+    });
+    expect(payout).toMatchObject({ role: 'finance', payload: { amountMinor: 5_000, currency: 'USD' } });
+    await eventually(async () =>
+      expect((await api.get(base, tokens.customer)).body.workflow.refund).toEqual({
+        status: 'approved',
+        paidMinor: 6_000,
+        refundMinor: 5_000,
+        retainedMinor: 1_000,
+        currency: 'USD',
+        paidOutOn: null,
+      }),
+    );
+    const payOut = (data: Record<string, unknown>) =>
+      api.post(`/api/tasks/${payout.id}/complete`, { decision: 'paid', data }, tokens.finance);
+    for (const [data, message] of [
+      [{ paidOutOn: daysFromToday(1), bankReference: 'BOC-1' }, /must be today .* or earlier/],
+      [{ paidOutOn: '2026-02-30', bankReference: 'BOC-1' }, /./],
+      [{ paidOutOn: daysFromToday(-1) }, /./],
+    ] as const) {
+      const refused = await payOut(data);
+      expect([refused.status, refused.body.error.field]).toEqual([
+        400,
+        'bankReference' in data ? 'data.paidOutOn' : 'data.bankReference',
+      ]);
+      expect(refused.body.error.message).toMatch(message);
+    }
+    expect((await api.get(`/api/tasks/${payout.id}`, tokens.finance)).body.status).toBe('open');
+    const paidOutOn = daysFromToday(-1);
+    expect((await payOut({ paidOutOn, bankReference: 'BOC-20261130-7781' })).status).toBe(200);
     expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
     expect((await api.get(base, tokens.finance)).body.workflow.refund).toEqual({
-      status: 'approved',
+      status: 'paid',
       paidMinor: 6_000,
       refundMinor: 5_000,
       retainedMinor: 1_000,
       currency: 'USD',
+      paidOutOn,
     });
+    // The customer reads when the refund was paid; who prepared, approved or paid it is not theirs to see.
+    const mine = await api.get(base, tokens.customer);
+    expect(mine.body.workflow.refund).toMatchObject({ status: 'paid', refundMinor: 5_000, paidOutOn });
+    expect(mine.body.timeline).toContainEqual(
+      expect.objectContaining({ action: 'order.refund_paid', actorRole: null, details: null }),
+    );
+    expect(JSON.stringify(mine.body)).not.toMatch(/finance@|manager@|BOC-20261130/);
     const detail = await api.get(base, tokens.sales_manager);
     expect(detail.body.status).toBe('cancelled');
     expect(detail.body.workflow.cancelled).toMatchObject({ reason: 'project stopped', by: 'sales_manager@demo.local' });

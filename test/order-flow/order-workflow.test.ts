@@ -36,10 +36,17 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Finance proposes the refund with no charges and the manager approves it (a cancelled order with money paid). */
+/** Finance proposes the refund with no charges, the manager approves it, finance pays it out (money was paid). */
 async function refundAll(orderId: string) {
   await h.act(orderId, K.refund, 'propose', { materialsPurchasedMinor: 0, toolingMinor: 0 }, 'finance@demo.local');
   await h.act(orderId, K.moneyApproval, 'approve', {}, 'manager@demo.local');
+  await h.act(
+    orderId,
+    K.refundPayout,
+    'paid',
+    { paidOutOn: daysFromToday(0), bankReference: 'BOC-REFUND' },
+    'finance@demo.local',
+  );
 }
 
 /** Contract signed and approved (and the deposit paid in full when `deposit` is given). */
@@ -464,13 +471,34 @@ test('the sales manager cancels mid-production: line slot and materials released
   expect(again.step).toBe('refund:prepare:2');
   await h.complete(again, 'propose', { materialsPurchasedMinor: 0, toolingMinor: 2_500 }, 'finance@demo.local');
   await h.act(orderId, K.moneyApproval, 'approve', {}, 'manager@demo.local');
+  // Approved: finance pays it out and records when and under which bank reference.
+  const payout = await h.openTask(orderId, K.refundPayout);
+  expect(payout).toMatchObject({
+    role: 'finance',
+    step: 'refund:pay',
+    payload: expect.objectContaining({ amountMinor: 27_500, currency: 'USD' }),
+  });
+  expect((await handle.query(orderStateQuery)).refund).toMatchObject({ status: 'approved', refundMinor: 27_500 });
+  const paidOutOn = daysFromToday(-1);
+  await h.complete(payout, 'paid', { paidOutOn, bankReference: 'BOC-20261130-0042' }, 'finance@demo.local');
   expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
   expect((await handle.query(orderStateQuery)).refund).toEqual({
-    status: 'approved',
+    status: 'paid',
     paidMinor: 30_000,
     refundMinor: 27_500,
     retainedMinor: 2_500,
     currency: 'USD',
+    paidOutOn,
+  });
+  const paidOut = await h.t.db
+    .selectFrom('audit_log')
+    .select(['after', 'actor_role'])
+    .where('entity_id', '=', orderId)
+    .where('action', '=', 'order.refund_paid')
+    .executeTakeFirstOrThrow();
+  expect(paidOut).toMatchObject({
+    actor_role: 'finance',
+    after: { refundMinor: 27_500, currency: 'USD', paidOutOn, bankReference: 'BOC-20261130-0042' },
   });
   const refunded = await h.t.db
     .selectFrom('audit_log')
@@ -496,10 +524,20 @@ test('the sales manager cancels mid-production: line slot and materials released
   expect(customerMail.find((m) => /cancelled$/.test(m.subject))?.text_body).toMatch(
     /You have paid 300\.00 USD: our finance department is working out the refund/,
   );
-  expect(customerMail.find((m) => /^Refund/.test(m.subject))).toMatchObject({
+  expect(customerMail.find((m) => /^Refund for cancelled order \S+: /.test(m.subject))).toMatchObject({
     subject: expect.stringContaining('275.00 USD'),
     text_body: expect.stringMatching(/We retain 25\.00 USD for tooling/),
   });
+  // The payout, in English and Chinese: amount, day and the bank reference to trace it by.
+  const paidMail = customerMail.find((m) => / paid \/ /.test(m.subject));
+  expect(paidMail?.subject).toMatch(/退款已支付/);
+  expect(paidMail?.text_body).toContain(`We paid the refund of 275.00 USD`);
+  expect(paidMail?.text_body).toContain(
+    `on ${paidOutOn} to the account you paid from (bank reference BOC-20261130-0042)`,
+  );
+  expect(paidMail?.text_body).toContain(
+    `退款 275.00 USD 已于 ${paidOutOn} 退回您的付款账户（银行流水号 BOC-20261130-0042）`,
+  );
 
   const view = await handle.query(orderStateQuery);
   expect(view.stage).toBe('cancelled');

@@ -318,6 +318,29 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
         approvedBy: actorOf(approval.completion),
       });
       refund = { ...refund, status: 'approved' };
+      // Orders cancelled before the patch ended at the approval; now finance also records the money leaving.
+      if (amounts.refundMinor > 0 && patched('order-refund-paid-out')) {
+        const payout = await steps.ask({
+          step: 'refund:pay',
+          kind: K.refundPayout,
+          title: `Pay out the approved refund of ${amounts.refundMinor} ${currency} minor units and record it`,
+          role: 'finance',
+          // Seed-silent; paying out takes about as long as working the refund out (README).
+          policy: P.refund,
+          payload: { what: 'refund', amountMinor: amounts.refundMinor, currency },
+        });
+        const paid = payout.completion.data as { paidOutOn: string; bankReference: string };
+        await orderActs.orderRefundPaidOut({
+          orderId,
+          customerId,
+          refundMinor: amounts.refundMinor,
+          currency,
+          paidOutOn: paid.paidOutOn,
+          bankReference: paid.bankReference,
+          paidBy: actorOf(payout.completion),
+        });
+        refund = { ...refund, status: 'paid', paidOutOn: paid.paidOutOn };
+      }
       return;
     }
   }

@@ -179,6 +179,8 @@ export const FIELDS: Record<string, Words> = {
   amountMinor: w('Amount', '金额'),
   materialsPurchasedMinor: w('Parts already bought (retained)', '已采购物料（扣留）'),
   toolingMinor: w('Tooling already made (retained)', '已制作工装（扣留）'),
+  paidOutOn: w('Paid out on', '退款支付日期'),
+  bankReference: w('Bank reference', '银行流水号'),
   amountFen: w('Amount', '金额'),
   currency: w('Currency', '币种'),
   reference: w('Reference', '编号'),
@@ -523,6 +525,8 @@ export const ACTIONS: Record<string, Words> = {
   inspection: w('inspection recorded', '检验已登记'),
   lot_passed: w('lot passed', '批次合格'),
   rework: w('rework', '返工'),
+  refund_approved: w('refund approved', '退款已批准'),
+  refund_paid: w('refund paid out', '退款已支付'),
 };
 
 /** An audit action such as "order.payment.recorded" in words: each dotted part looked up, unknown parts humanized. */
@@ -550,6 +554,7 @@ export const STEPS: Record<string, Words> = {
   'payment:statement:approve': w('Statement entry approval', '挂账复核'),
   'refund:prepare': w('Refund calculation', '退款核算'),
   'refund:approve': w('Refund approval', '退款审批'),
+  'refund:pay': w('Refund payout', '退款支付'),
   'price-approval': w('Price change approval', '改价审批'),
   'payment:deposit': w('Deposit payment', '定金收款'),
   'payment:balance': w('Balance payment', '尾款收款'),

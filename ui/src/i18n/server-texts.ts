@@ -102,6 +102,7 @@ const TITLES: { [K in TaskKindName]?: { zh: Template; en?: Template } } = {
   'order.shipment-booking': { zh: () => '预订承运商' },
   'order.delivery': { zh: () => '确认客户签收' },
   'order.refund': { zh: () => '核算已取消订单的退款（扣除已采购物料、工装费用）' },
+  'order.refund-payout': { zh: () => '支付已批准的退款并登记（支付日期、银行流水号）' },
   'order.money-approval': {
     zh: (_f, t) =>
       t.payload.what === 'refund'

@@ -156,6 +156,7 @@ interface OrderDetail {
       firstPassYield?: number | null;
     }[];
     payment?: Record<string, unknown>;
+    refund?: { status: string; refundMinor: number | null; paidOutOn?: string | null } | null;
     shipment?: { status: string; carrier: string | null; trackingNumber: string | null };
   } | null;
   timeline: { at: string; action: string; actorRole: string | null; details: unknown }[];
@@ -277,6 +278,14 @@ export function OrderPage() {
       </Section>
       <Section title={t('payment')}>
         <KeyValues value={wf.payment ?? null} />
+        {/* A cancelled order's approved refund: being paid out, then the day finance paid it (no names). */}
+        {wf.refund?.refundMinor && (wf.refund.paidOutOn || wf.refund.status === 'approved') ? (
+          <p>
+            {wf.refund.paidOutOn
+              ? t('refundPaidOn', { amount: money(wf.refund.refundMinor), date: date(wf.refund.paidOutOn) })
+              : t('refundPending', { amount: money(wf.refund.refundMinor) })}
+          </p>
+        ) : null}
         {o.invoices.length > 0 && (
           <ul>
             {o.invoices.map((i) => (
