@@ -3,11 +3,13 @@
  * dropped at the end), the real API (auth + tasks services, `startPlatform`), and `GET /api/tasks` pages asked
  * at a steady 100 requests per second (open loop: a request leaves on its tick whether or not the last one
  * answered), as the inbox asks them: the first page by due date, later pages, a search, sorts by amount and
- * customer, only overdue, one role's inbox. Prints p50 / p95 / p99 / max latency, the rate reached and errors.
+ * customer, only overdue, one role's inbox. Prints the rate answered, p50 / p95 / p99 / max latency, errors, the
+ * load average beside them (the machine is shared), and the CPU spent per request by this process (the API and the
+ * load generator) and by the PostgreSQL backends serving it (read from /proc when the server is local).
  *
  *   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/inbox.ts [--tasks N] [--rate R] [--seconds S]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -29,6 +31,23 @@ function option(name: string, fallback: number): number {
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+/** CPU time (user + system, ms) of local processes by pid, from /proc; undefined where it cannot be read. */
+function cpuMsOf(pids: number[]): number | undefined {
+  try {
+    let ticks = 0;
+    for (const pid of pids) {
+      // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+const loadNow = () => loadavg()[0].toFixed(1);
 
 const KINDS = [
   'quote.engineering-review',
@@ -86,8 +105,8 @@ async function main(): Promise<void> {
         .values(rows as never)
         .execute();
     }
-    // Fresh statistics, as autovacuum would have them on a database that grew to this size.
-    await sql`analyze tasks`.execute(t.db);
+    // Fresh statistics and visibility map, as autovacuum would have them on a database that grew to this size.
+    await sql`vacuum analyze tasks`.execute(t.db);
     console.log(
       `${taskCount.toLocaleString('en')} open tasks inserted in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
@@ -142,9 +161,20 @@ async function main(): Promise<void> {
         const r = await ask(q);
         console.log(`  ${q.path.padEnd(52)} ${(r.bytes / 1024).toFixed(1)} KiB, ${r.ms.toFixed(1)} ms`);
       }
+      // The PostgreSQL backends of the pool (as many as it holds), to read their CPU time.
+      const backends = await Promise.all(
+        [0, 1, 2, 3].map(() =>
+          sql<{ pid: number }>`select pg_backend_pid() as pid, pg_sleep(0.1)`.execute(t.db).then((r) => r.rows[0].pid),
+        ),
+      );
+      const pgPids = [...new Set(backends)];
       const total = Math.round(rate * seconds);
+      const loadBefore = loadNow();
+      const cpu0 = process.cpuUsage();
+      const pgCpu0 = cpuMsOf(pgPids);
       const latencies: number[] = [];
       let errors = 0;
+      const errorKinds = new Map<string, number>();
       const pending: Promise<void>[] = [];
       const t0 = performance.now();
       for (let i = 0; i < total; i++) {
@@ -154,21 +184,34 @@ async function main(): Promise<void> {
         pending.push(
           ask(queries[i % queries.length]).then(
             (r) => void latencies.push(r.ms),
-            () => void errors++,
+            (error: unknown) => {
+              errors++;
+              const cause = (error as { cause?: { code?: string } }).cause?.code;
+              const what = cause ?? String((error as Error).message).slice(0, 80);
+              errorKinds.set(what, (errorKinds.get(what) ?? 0) + 1);
+            },
           ),
         );
       }
       await Promise.all(pending);
       const elapsed = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const pgCpu1 = cpuMsOf(pgPids);
       const sorted = [...latencies].sort((a, b) => a - b);
+      const ms = (p: number) => (sorted.length ? `${percentile(sorted, p).toFixed(1)} ms` : '-');
+      const perRequest = (cpuMs: number) => `${(cpuMs / Math.max(1, latencies.length)).toFixed(2)} ms`;
       console.log(
-        `\nGET /api/tasks at ${rate} req/s for ${seconds} s over ${taskCount.toLocaleString('en')} open tasks (${cpus().length} cores, load ${loadavg()[0].toFixed(1)}):`,
+        `\nGET /api/tasks, ${total} requests sent at ${rate} req/s for ${seconds} s over ${taskCount.toLocaleString('en')} open tasks`,
       );
+      console.log(`  machine: ${cpus().length} cores, load average ${loadBefore} before, ${loadNow()} after`);
       console.log(
-        `  requests ${total}, answered ${latencies.length}, errors ${errors}, reached ${(latencies.length / elapsed).toFixed(1)} req/s`,
+        `  answered ${latencies.length} (${(latencies.length / elapsed).toFixed(1)} req/s over ${elapsed.toFixed(1)} s), errors ${errors}` +
+          (errors ? ` (${[...errorKinds].map(([what, n]) => `${n} × ${what}`).join(', ')})` : ''),
       );
+      console.log(`  latency  p50 ${ms(50)} · p95 ${ms(95)} · p99 ${ms(99)} · max ${ms(100)}`);
       console.log(
-        `  p50 ${percentile(sorted, 50).toFixed(1)} ms · p95 ${percentile(sorted, 95).toFixed(1)} ms · p99 ${percentile(sorted, 99).toFixed(1)} ms · max ${sorted[sorted.length - 1].toFixed(1)} ms`,
+        `  CPU per answered request: API + load generator ${perRequest((cpu.user + cpu.system) / 1000)}` +
+          (pgCpu0 !== undefined && pgCpu1 !== undefined ? `, PostgreSQL ${perRequest(pgCpu1 - pgCpu0)}` : ''),
       );
     } finally {
       await platform.stop();

@@ -18,6 +18,7 @@ import * as taskInboxColumns from './migrations/2026-11-30T0100-task-inbox-colum
 import * as taskKindNames from './migrations/2026-11-30T0120-task-kind-names';
 import * as moneyColumnsFen from './migrations/2026-11-30T0130-money-columns-fen';
 import * as orderOpeningStage from './migrations/2026-11-30T0240-order-opening-stage';
+import * as taskInboxSearch from './migrations/2026-11-30T0420-task-inbox-search';
 
 // A static list (not a folder scan) so migrations load the same under tsx, jest and a bundler.
 // Append new migrations here; never edit one that has landed.
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0120-task-kind-names': taskKindNames,
   '2026-11-30T0130-money-columns-fen': moneyColumnsFen,
   '2026-11-30T0240-order-opening-stage': orderOpeningStage,
+  '2026-11-30T0420-task-inbox-search': taskInboxSearch,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

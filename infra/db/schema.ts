@@ -436,6 +436,8 @@ export interface TasksTable {
   customer_name: Generated<string | null>;
   /** What is outstanding on a payment, else the order's or the quote's total when the task opened. */
   amount_fen: Generated<number | null>;
+  /** Title, case reference and customer name lower-cased, kept by the database (`generated always`): the inbox search. */
+  search_text: Generated<string>;
 }
 
 export interface OutboxTable {

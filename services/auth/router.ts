@@ -150,6 +150,7 @@ export function createRouter(deps: ServiceDeps): Router {
       // Admins may revoke anyone's token (a leaked one); others only their own. Someone else's is "not found".
       if (!(await revokeApiToken(deps.db, id, actor.role === 'admin' ? null : actor.userId)))
         throw new NotFoundError('API token');
+      deps.auth.forget({ sessionId: id });
       await recordAudit(deps.db, {
         actorId: actor.userId,
         actorRole: actor.role,

@@ -161,6 +161,8 @@ export function createRouter(deps: ServiceDeps): Router {
         });
         return updated;
       });
+      // This process's remembered sessions of the person follow the change at once (see SESSION_RECHECK_MS).
+      deps.auth.forget({ userId: id });
       res.json(after);
     },
   );

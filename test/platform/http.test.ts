@@ -3,7 +3,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { type TestDb } from '../../infra/db/testing';
 import { tasksRepo } from '../../infra/db';
-import { createAuthService } from '../../infra/auth/sessions';
+import { SESSION_RECHECK_MS, SESSION_TOUCH_MS, createAuthService } from '../../infra/auth/sessions';
+import { revokeSession } from '../../infra/db/repositories/users';
 import { requireRole } from '../../infra/auth/middleware';
 import { BusinessRuleError, ConflictError } from '../../infra/http/errors';
 import { calendarDate, multilineText, validate } from '../../infra/http/validate';
@@ -245,6 +246,41 @@ describe('the HTTP platform on a real listening server', () => {
     expect(await auth.authenticate(login!.token)).toBeDefined();
     now = new Date('2030-01-01T12:00:01Z');
     expect(await auth.authenticate(login!.token)).toBeUndefined();
+  });
+
+  test('a checked session is trusted for a few seconds; logout and forget end it at once, another process within that time', async () => {
+    let now = new Date('2030-02-01T00:00:00Z');
+    const later = (ms: number) => (now = new Date(now.getTime() + ms));
+    const auth = createAuthService({ db: t.db, secret: 'test-secret-of-enough-length', ttlHours: 12, now: () => now });
+    const lastUsed = async (sessionId: string) =>
+      (
+        await t.db.selectFrom('sessions').select('last_used_at').where('id', '=', sessionId).executeTakeFirstOrThrow()
+      ).last_used_at?.toISOString();
+    const first = await auth.login('qa@demo.local', 'demo');
+    const actor = await auth.authenticate(first!.token);
+    expect(await lastUsed(actor!.sessionId)).toBe('2030-02-01T00:00:00.000Z');
+    // Last use is written at most once a minute, not on every request.
+    later(SESSION_TOUCH_MS - 1_000);
+    expect(await auth.authenticate(first!.token)).toEqual(actor);
+    expect(await lastUsed(actor!.sessionId)).toBe('2030-02-01T00:00:00.000Z');
+    // Past the minute, the next look-up in the database writes it.
+    later(SESSION_RECHECK_MS + 1_000);
+    expect(await auth.authenticate(first!.token)).toEqual(actor);
+    expect(await lastUsed(actor!.sessionId)).toBe(now.toISOString());
+    // Revoked by another process (straight in the database): refused once this process checks again.
+    await revokeSession(t.db, actor!.sessionId, 'revoked');
+    later(SESSION_RECHECK_MS);
+    expect(await auth.authenticate(first!.token)).toBeUndefined();
+    // Logout and forget (a role change, a revoked token through this process) take effect on the next request.
+    const second = await auth.login('qa@demo.local', 'demo');
+    const secondActor = await auth.authenticate(second!.token);
+    await auth.logout(secondActor!.sessionId);
+    expect(await auth.authenticate(second!.token)).toBeUndefined();
+    const third = await auth.login('qa@demo.local', 'demo');
+    const thirdActor = await auth.authenticate(third!.token);
+    await revokeSession(t.db, thirdActor!.sessionId, 'revoked');
+    auth.forget({ userId: thirdActor!.userId });
+    expect(await auth.authenticate(third!.token)).toBeUndefined();
   });
 
   test('one error middleware: 400 naming the field, 404, 409, 422, and a generic 500', async () => {

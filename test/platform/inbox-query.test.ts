@@ -81,6 +81,17 @@ describe.each(TEST_DB_KINDS)('the inbox query on %s', (kind) => {
     expect((await tasksRepo.listInbox(t.db, { search: `acme ${tag}` })).total).toBe(2);
     // A search is words, not a pattern: % and _ match only themselves.
     expect((await tasksRepo.listInbox(t.db, { search: `${tag}%` })).total).toBe(0);
+    // Words match within one of the three, never across the end of the title into the reference.
+    expect((await tasksRepo.listInbox(t.db, { search: `review ${tag}` })).total).toBe(1);
+    expect((await tasksRepo.listInbox(t.db, { search: `${tag} q-${tag}` })).total).toBe(0);
+    // The total counts every match, whatever the page, with or without a search, and past the last page.
+    for (const search of [undefined, tag]) {
+      const onePage = await tasksRepo.listInbox(t.db, { caseId: order.id, search, limit: 1 });
+      expect([onePage.total, onePage.tasks.map((x) => x.step)]).toEqual([2, ['payment']]);
+      const pastTheEnd = await tasksRepo.listInbox(t.db, { caseId: order.id, search, limit: 1, offset: 5 });
+      expect([pastTheEnd.total, pastTheEnd.tasks]).toEqual([2, []]);
+    }
+    expect(await tasksRepo.listInbox(t.db, { caseId: randomUUID() })).toEqual({ total: 0, tasks: [] });
 
     // A customer's new name reaches its tasks (the inbox shows it and finds it).
     await customersRepo.updateCustomer(t.db, acme.id, { name: `Acme Renamed ${tag}` });

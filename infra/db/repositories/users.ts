@@ -113,20 +113,34 @@ export async function findSessionUser(
   db: DbOrTrx,
   tokenHash: string,
   now: Date,
-): Promise<{ sessionId: string; kind: 'session' | 'api_token'; user: User } | undefined> {
+): Promise<
+  { sessionId: string; kind: 'session' | 'api_token'; expiresAt: Date; lastUsedAt: Date | null; user: User } | undefined
+> {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('users')
-    .select(['sessions.id as session_id', 'sessions.kind as session_kind'])
+    .select([
+      'sessions.id as session_id',
+      'sessions.kind as session_kind',
+      'sessions.expires_at as session_expires_at',
+      'sessions.last_used_at as session_last_used_at',
+    ])
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.revoked_at', 'is', null)
     .where((eb) => eb.or([eb('sessions.expires_at', 'is', null), eb('sessions.expires_at', '>', now)]))
     .where('users.active', '=', true)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { session_id, session_kind, ...user } = row;
-  return { sessionId: session_id, kind: session_kind, user: toUser(user) };
+  const { session_id, session_kind, session_expires_at, session_last_used_at, ...user } = row;
+  return {
+    sessionId: session_id,
+    kind: session_kind,
+    // Every session and token expires (constraint sessions_bounded_check).
+    expiresAt: new Date(session_expires_at as Date),
+    lastUsedAt: session_last_used_at ? new Date(session_last_used_at) : null,
+    user: toUser(user),
+  };
 }
 
 export async function touchSession(db: DbOrTrx, sessionId: string, now: Date): Promise<void> {
