@@ -4,24 +4,18 @@
  * back, audited and logged; a matching row is left untouched; a workflow that is gone is noted; a second pass
  * changes nothing; admins run it over HTTP.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv } from './test-env';
-import { loadConfig } from '../config';
-import { openTestDb, TEST_DATABASE_URL, type TestDb, type TestDbKind } from '../db/testing';
-import { seedDemo } from '../db/seed';
+import { TEST_DATABASE_URL, type TestDb, type TestDbKind } from '../db/testing';
 import { customersRepo } from '../db';
-import { startPlatform, type RunningPlatform } from '../launcher/platform';
+import type { RunningPlatform } from '../launcher/platform';
 import { CUSTOMER_TASK_KINDS } from '../../domain/customer/task-kinds';
 import { customerOnboardingStateQuery, type CustomerOnboardingState } from '../../domain/customer/contract';
 import type { QuoteState } from '../../domain/quote/contract';
 import type { RmaState } from '../../domain/rma/contract';
-import { apiClient, connectionsOf, eventually } from '../../test/platform/helpers';
+import { eventually, postgresProblem, startTestPlatform, type TestPlatform } from '../../test/platform/helpers';
 import { customerStatusOf, quoteStatusOf, reconcileProjections, rmaStatusOf } from './reconcile';
-import { Client as PgClient } from 'pg';
 
 describe('what a workflow state projects to', () => {
   const quote = (stage: QuoteState['stage'], openTasks: QuoteState['openTasks'] = []) =>
@@ -63,17 +57,6 @@ describe('what a workflow state projects to', () => {
 
 const logger = pino({ level: 'silent' });
 
-async function postgresProblem(): Promise<string | undefined> {
-  const client = new PgClient({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.end();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 let env: TestWorkflowEnvironment;
 let pgProblem: string | undefined;
 beforeAll(async () => {
@@ -86,9 +69,9 @@ afterAll(async () => {
 
 describe.each(['pglite', 'postgres'] as TestDbKind[])('the reconcile pass on %s', (kind) => {
   let t: TestDb;
+  let running: TestPlatform;
   let platform: RunningPlatform;
-  let dataDir: string;
-  let api: ReturnType<typeof apiClient>;
+  let api: TestPlatform['api'];
   let sales: string;
   let admin: string;
   let skip = false;
@@ -99,28 +82,21 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('the reconcile pass on %s'
       console.warn(`reconcile on PostgreSQL skipped: ${TEST_DATABASE_URL} unreachable (${pgProblem})`);
       return;
     }
-    t = await openTestDb(kind);
-    await seedDemo(t.db);
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-reconcile-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent' });
-    platform = await startPlatform({
-      config,
-      logger,
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      temporalEnv: env,
+      dbKind: kind,
+      dataDirPrefix: 'smt-reconcile-',
       services: ['auth', 'customer'],
       workers: ['quote'],
       taskKinds: [...CUSTOMER_TASK_KINDS],
       schedules: false,
+      logins: ['sales@demo.local', 'admin@demo.local'],
     });
-    api = apiClient(platform.url);
-    sales = await api.login('sales@demo.local');
-    admin = await api.login('admin@demo.local');
+    ({ t, platform, api } = running);
+    ({ sales, admin } = running.tokens);
   }, 180_000);
   afterAll(async () => {
-    await platform?.stop();
-    await t?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   const statusOf = async (id: string) =>

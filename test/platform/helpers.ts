@@ -8,11 +8,12 @@ import type { TemporalConnections } from '../../infra/temporal/connection';
 import { createTestEnv } from '../../infra/temporal/test-env';
 import { loadConfig, type Config } from '../../infra/config';
 import type { Db } from '../../infra/db/database';
-import { openTestDb, type TestDb, type TestDbKind } from '../../infra/db/testing';
+import { openTestDb, TEST_DATABASE_URL, type TestDb, type TestDbKind } from '../../infra/db/testing';
 import { seedDemo } from '../../infra/db/seed';
 import { customersRepo, usersRepo } from '../../infra/db';
 import { hashPassword } from '../../infra/auth/passwords';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../infra/launcher/platform';
+import { Client as PgClient } from 'pg';
 
 /** Retries `check` until it stops throwing, or fails with its last error after `timeoutMs`. */
 export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
@@ -87,6 +88,10 @@ export interface TestPlatformOptions extends Omit<PlatformOptions, 'config' | 'd
   env?: Record<string, string>;
   /** Seeds the demo data before the platform starts (default true). */
   seed?: boolean;
+  /** The demo data's currency (default CNY). */
+  currency?: string;
+  /** A Temporal test environment to run on, shared with other platforms of the file; its owner tears it down. */
+  temporalEnv?: TestWorkflowEnvironment;
   /** Runs on the database after seeding, before the platform starts (extra customers, users). */
   prepare?: (db: Db) => Promise<unknown>;
   /** Demo users to log in (emails); their tokens are keyed by the email's local part (`buyer@demo.local` → buyer). */
@@ -102,21 +107,31 @@ export interface TestPlatform {
   dataDir: string;
   tokens: Record<string, string>;
   api: ReturnType<typeof apiClient>;
-  /** Stops the platform, closes the database, tears the environment down and removes the data directory. */
+  /** Stops the platform, closes the database, tears its own environment down and removes the data directory. */
   stop(): Promise<void>;
 }
 
 /** Starts the platform on a fresh test database and Temporal test environment, and logs the users in. */
 export async function startTestPlatform(options: TestPlatformOptions): Promise<TestPlatform> {
-  const { dbKind = 'pglite', dataDirPrefix, env: extraEnv = {}, seed = true, prepare, logins = [], ...rest } = options;
+  const {
+    dbKind = 'pglite',
+    dataDirPrefix,
+    env: extraEnv = {},
+    seed = true,
+    currency,
+    temporalEnv,
+    prepare,
+    logins = [],
+    ...rest
+  } = options;
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
   } catch {
     // Installed already by an earlier test in this worker process.
   }
-  const env = await createTestEnv();
+  const env = temporalEnv ?? (await createTestEnv());
   const t = await openTestDb(dbKind);
-  if (seed) await seedDemo(t.db);
+  if (seed) await seedDemo(t.db, currency);
   await prepare?.(t.db);
   const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
   const config = loadConfig({
@@ -148,18 +163,30 @@ export async function startTestPlatform(options: TestPlatformOptions): Promise<T
     async stop() {
       await platform.stop();
       await t.close();
-      await env.teardown();
+      if (!temporalEnv) await env.teardown();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
+/** Why the test PostgreSQL cannot be reached, or undefined when it can (files that skip it then say so). */
+export async function postgresProblem(): Promise<string | undefined> {
+  const client = new PgClient({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.end();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /** A second customer with one user, `other@other.test` (password `demo`), for checks of ownership. */
-export async function addOtherCustomer(db: Db, status?: 'approved'): Promise<string> {
+export async function addOtherCustomer(db: Db, status?: 'approved', currency = 'CNY'): Promise<string> {
   const other = await customersRepo.createCustomer(db, {
     code: 'OTHER',
     name: 'Other Co.',
-    currency: 'CNY',
+    currency,
     ...(status ? { status } : {}),
   });
   await usersRepo.createUser(db, {
