@@ -3,45 +3,28 @@
  * (TEST_DATABASE_URL), with the embedded Temporal server (time skipping), real workers and the mail catcher
  * (real SMTP). The end-to-end test drives one RMA from complaint to closed through HTTP only, as the roles would.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createTestEnv } from '../../infra/temporal/test-env';
-import { loadConfig } from '../../infra/config';
-import { openTestDb, TEST_DATABASE_URL, type TestDb, type TestDbKind } from '../../infra/db/testing';
-import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
-import { customersRepo, usersRepo, caughtMailRepo } from '../../infra/db';
-import { hashPassword } from '../../infra/auth/passwords';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
+import { TEST_DATABASE_URL, type TestDb, type TestDbKind } from '../../infra/db/testing';
+import { DEMO_CUSTOMER } from '../../infra/db/seed';
+import { customersRepo, caughtMailRepo } from '../../infra/db';
+import type { RunningPlatform } from '../../infra/launcher/platform';
 import { createQueueWorker } from '../../infra/temporal/workers';
 import { RMA_TASK_KINDS } from '../../domain/rma/task-kinds';
 import { productionWorkerRegistration, workerRegistration } from '../../activities/rma/register';
-import { apiClient, connectionsOf } from '../platform/helpers';
+import { addOtherCustomer, postgresProblem, startTestPlatform, type TestPlatform } from '../platform/helpers';
 import { DAY, HOUR, eventuallyApi } from './api-helpers';
-import { Client } from 'pg';
 import { daysFromToday } from '../dates';
 
 const logger = pino({ level: 'silent' });
-
-async function postgresReachable(): Promise<string | undefined> {
-  const client = new Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.end();
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
 
 let env: TestWorkflowEnvironment;
 let pgProblem: string | undefined;
 beforeAll(async () => {
   env = await createTestEnv();
-  pgProblem = await postgresReachable();
+  pgProblem = await postgresProblem();
   if (pgProblem) console.warn(`RMA API tests on PostgreSQL skipped: ${TEST_DATABASE_URL} unreachable (${pgProblem})`);
 }, 120_000);
 afterAll(async () => {
@@ -49,14 +32,14 @@ afterAll(async () => {
 });
 
 describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) => {
+  let running: TestPlatform;
   let t: TestDb;
   let platform: RunningPlatform;
   let workers: Worker[] = [];
   let runs: Promise<void>[] = [];
-  let dataDir: string;
-  let api: ReturnType<typeof apiClient>;
+  let api: TestPlatform['api'];
   let demoCustomerId: string;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
   let skip = false;
 
   beforeAll(async () => {
@@ -64,69 +47,43 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
       skip = true;
       return;
     }
-    t = await openTestDb(kind);
-    await seedDemo(t.db);
-    demoCustomerId = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id;
-    const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'CNY' });
-    await usersRepo.createUser(t.db, {
-      email: 'other@other.test',
-      displayName: 'Other',
-      passwordHash: await hashPassword('demo'),
-      role: 'customer',
-      customerId: other.id,
-    });
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-rma-'));
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SMTP_CATCHER_PORT: '0',
-      LOG_LEVEL: 'silent',
-      SEED_DEMO: 'false',
-    });
-    platform = await startPlatform({
-      config,
-      logger,
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      temporalEnv: env,
+      dbKind: kind,
+      dataDirPrefix: 'smt-rma-',
+      prepare: async (db) => {
+        demoCustomerId = (await customersRepo.findCustomerByCode(db, DEMO_CUSTOMER.code))!.id;
+        await addOtherCustomer(db);
+      },
       services: ['auth', 'tasks', 'rma'],
       workers: [],
       taskKinds: [...RMA_TASK_KINDS],
+      logins: [
+        ...['buyer', 'sales', 'sales_manager', 'qa', 'warehouse', 'engineer', 'production', 'manager', 'finance'].map(
+          (who) => `${who}@demo.local`,
+        ),
+        'other@other.test',
+      ],
     });
-    api = apiClient(platform.url);
+    ({ t, platform, api, tokens } = running);
     for (const queue of ['rma', 'production'] as const) {
       const worker = await createQueueWorker({
         connection: env.nativeConnection,
         namespace: env.namespace ?? 'default',
         taskQueue: queue,
-        deps: { db: t.db, config, logger },
+        deps: { db: t.db, config: running.config, logger },
         registrations: [workerRegistration, productionWorkerRegistration],
       });
       workers.push(worker!);
     }
     runs = workers.map((w) => w.run());
-    for (const who of [
-      'buyer',
-      'sales',
-      'sales_manager',
-      'qa',
-      'warehouse',
-      'engineer',
-      'production',
-      'manager',
-      'finance',
-    ]) {
-      tokens[who] = await api.login(`${who}@demo.local`);
-    }
-    tokens.other = await api.login('other@other.test');
   }, 180_000);
 
   afterAll(async () => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
     await Promise.allSettled(runs);
     workers = [];
-    await platform?.stop();
-    await t?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   const skipped = () => {

@@ -1,32 +1,20 @@
 // RMA evidence files through a real listening server (the platform's launcher), against PGlite and the real
 // PostgreSQL (TEST_DATABASE_URL), with the embedded Temporal server (the RMA is opened through the API, which
 // starts its workflow; the evidence endpoints need no worker).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
-import pino from 'pino';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../../infra/temporal/test-env';
-import { loadConfig } from '../../infra/config';
-import { openTestDb, TEST_DB_KINDS, type TestDb } from '../../infra/db/testing';
-import { seedDemo } from '../../infra/db/seed';
-import { auditRepo, customersRepo, usersRepo } from '../../infra/db';
-import { hashPassword } from '../../infra/auth/passwords';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
+import { TEST_DB_KINDS, type TestDb } from '../../infra/db/testing';
+import { auditRepo } from '../../infra/db';
+import type { RunningPlatform } from '../../infra/launcher/platform';
 import { RMA_TASK_KINDS } from '../../domain/rma/task-kinds';
-import { apiClient, connectionsOf } from '../platform/helpers';
+import { addOtherCustomer, startTestPlatform, type TestPlatform } from '../platform/helpers';
 import { DAY } from './api-helpers';
 
-const logger = pino({ level: 'silent' });
-
 describe.each(TEST_DB_KINDS)('RMA evidence files on %s', (kind) => {
-  let env: TestWorkflowEnvironment;
+  let running: TestPlatform;
   let t: TestDb;
   let platform: RunningPlatform;
-  let dataDir: string;
-  let api: ReturnType<typeof apiClient>;
-  const tokens: Record<string, string> = {};
+  let api: TestPlatform['api'];
+  let tokens: Record<string, string> = {};
 
   const complaint = () => ({
     quantity: 3,
@@ -51,44 +39,20 @@ describe.each(TEST_DB_KINDS)('RMA evidence files on %s', (kind) => {
   }
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    t = await openTestDb(kind);
-    await seedDemo(t.db);
-    const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'CNY' });
-    await usersRepo.createUser(t.db, {
-      email: 'other@other.test',
-      displayName: 'Other',
-      passwordHash: await hashPassword('demo'),
-      role: 'customer',
-      customerId: other.id,
-    });
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-rma-evidence-'));
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SMTP_CATCHER_PORT: '0',
-      LOG_LEVEL: 'silent',
-      SEED_DEMO: 'false',
-    });
-    platform = await startPlatform({
-      config,
-      logger,
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      dbKind: kind,
+      dataDirPrefix: 'smt-rma-evidence-',
+      prepare: (db) => addOtherCustomer(db),
       services: ['auth', 'tasks', 'rma'],
       workers: [],
       taskKinds: [...RMA_TASK_KINDS],
+      logins: ['buyer@demo.local', 'qa@demo.local', 'sales@demo.local', 'other@other.test'],
     });
-    api = apiClient(platform.url);
-    for (const who of ['buyer', 'qa', 'sales']) tokens[who] = await api.login(`${who}@demo.local`);
-    tokens.other = await api.login('other@other.test');
+    ({ t, platform, api, tokens } = running);
   }, 180_000);
 
   afterAll(async () => {
-    await platform?.stop();
-    await t?.close();
-    await env?.teardown();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   it('stores uploads from the owner and staff, serves them back byte for byte, and keeps others out', async () => {
