@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv } from '../../infra/temporal/test-env';
-import { loadConfig } from '../../infra/config';
-import { openTestDb, TEST_DB_KINDS, type TestDb, type TestDbKind } from '../../infra/db/testing';
-import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
-import { auditRepo, customersRepo, tasksRepo, usersRepo } from '../../infra/db';
-import { hashPassword } from '../../infra/auth/passwords';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
-import type { TemporalConnections } from '../../infra/temporal/connection';
+import { TEST_DB_KINDS, type TestDb, type TestDbKind } from '../../infra/db/testing';
+import { DEMO_CUSTOMER } from '../../infra/db/seed';
+import { auditRepo, customersRepo, tasksRepo } from '../../infra/db';
 import { createTaskActivities } from '../../activities/tasks';
 import { createMailActivities } from '../../activities/mail';
 import { createOrderActivities } from '../../activities/order';
@@ -22,12 +14,12 @@ import { ORDER_WORKFLOW_TYPE, orderWorkflowId, type OrderWorkflowInput } from '.
 import type { orderWorkflow } from '../../workflows/order';
 import { eventually } from './harness';
 import { daysFromToday } from '../dates';
+import { addOtherCustomer, startTestPlatform, type TestPlatform } from '../platform/helpers';
 
 // API tests of services/production: a real listening server (the platform's launcher with the auth, tasks and
 // production services), the embedded Temporal server, a worker with the real activities, and the database —
 // PGlite and the real PostgreSQL (TEST_DATABASE_URL). People act only through HTTP.
 
-const logger = pino({ level: 'silent' });
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
@@ -43,86 +35,38 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-function connectionsOf(e: TestWorkflowEnvironment): TemporalConnections {
-  return {
-    address: 'test-environment',
-    namespace: e.namespace ?? 'default',
-    connection: e.connection,
-    client: e.client,
-    nativeConnection: async () => e.nativeConnection,
-    close: async () => undefined,
-  };
-}
-
-/** A small JSON client for the API under test. */
-function apiClient(baseUrl: string) {
-  async function call(method: string, path: string, body?: unknown, token?: string) {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- responses are checked field by field
-    const json: any = text ? JSON.parse(text) : undefined;
-    return { status: res.status, body: json };
-  }
-  return {
-    get: (path: string, token: string) => call('GET', path, undefined, token),
-    post: (path: string, body: unknown, token?: string) => call('POST', path, body, token),
-    async login(email: string): Promise<string> {
-      const r = await call('POST', '/api/auth/login', { email, password: 'demo' });
-      if (r.status !== 200) throw new Error(`login ${email}: ${r.status}`);
-      return r.body.token as string;
-    },
-  };
-}
-
 describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s', (kind: TestDbKind) => {
+  let running: TestPlatform;
   let t: TestDb;
-  let platform: RunningPlatform;
   let worker: Worker;
   let workerRun: Promise<void>;
-  let dataDir: string;
-  let api: ReturnType<typeof apiClient>;
+  let api: TestPlatform['api'];
   let customerId: string;
   const taskQueue = `production-api-${kind}-${randomUUID().slice(0, 8)}`;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await openTestDb(kind);
-    await seedDemo(t.db, 'USD');
-    customerId = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!.id;
-    const other = await customersRepo.createCustomer(t.db, { code: 'OTHER', name: 'Other Co.', currency: 'USD' });
-    await usersRepo.createUser(t.db, {
-      email: 'other@other.test',
-      displayName: 'Other',
-      passwordHash: await hashPassword('demo'),
-      role: 'customer',
-      customerId: other.id,
-    });
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-orders-api-'));
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SMTP_CATCHER_PORT: '0',
-      LOG_LEVEL: 'silent',
-      SEED_DEMO: 'false',
-    });
-    platform = await startPlatform({
-      config,
-      logger,
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      temporalEnv: env,
+      dbKind: kind,
+      currency: 'USD',
+      dataDirPrefix: 'smt-orders-api-',
+      prepare: async (db) => {
+        customerId = (await customersRepo.findCustomerByCode(db, DEMO_CUSTOMER.code))!.id;
+        await addOtherCustomer(db, undefined, 'USD');
+      },
       services: ['auth', 'tasks', 'production'],
       workers: [],
       taskKinds: [...ORDER_TASK_KINDS],
       mailSender: false,
+      logins: [
+        ...['customer', 'sales_manager', 'production', 'engineer', 'qa', 'finance', 'warehouse', 'manager'].map(
+          (who) => `${who}@demo.local`,
+        ),
+        'other@other.test',
+      ],
     });
-    api = apiClient(platform.url);
+    ({ t, api, tokens } = running);
     worker = await Worker.create({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
@@ -135,17 +79,12 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
       },
     });
     workerRun = worker.run();
-    for (const who of ['customer', 'sales_manager', 'production', 'engineer', 'qa', 'finance', 'warehouse', 'manager'])
-      tokens[who] = await api.login(`${who}@demo.local`);
-    tokens.other = await api.login('other@other.test');
   }, 120_000);
 
   afterAll(async () => {
     if (worker?.getState() === 'RUNNING') worker.shutdown();
     await workerRun;
-    await platform?.stop();
-    await t?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   /** What the quote workflow does when the customer accepts: start the order (here on this file's queue). */
