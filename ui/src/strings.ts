@@ -237,6 +237,9 @@ export const en = {
   chooseFile: 'Choose a file',
   chooseFiles: 'Choose files',
   noFileChosen: 'No file chosen',
+  /** Stands in for the browser's own placeholder of an empty date input (DateInput), which speaks the browser's language. */
+  datePlaceholder: 'yyyy-mm-dd',
+  dateTimePlaceholder: 'yyyy-mm-dd --:--',
   skipToContent: 'Skip to content',
   units: 'Returned units',
   passed: 'passed',
@@ -626,6 +629,8 @@ export const zh: Record<StringKey, string> = {
   chooseFile: '选择文件',
   chooseFiles: '选择文件（可多选）',
   noFileChosen: '未选择文件',
+  datePlaceholder: '年/月/日',
+  dateTimePlaceholder: '年/月/日 --:--',
   skipToContent: '跳到正文',
   units: '退回的产品',
   passed: '合格',

@@ -136,8 +136,10 @@ export function FileInput({
 
 /**
  * A date (or date-and-time) input with what it holds written beside it in the chosen language: the browser draws
- * the input in its own locale's format, whatever language the page is in. A time is the factory's wall clock, so
- * its zone is named too (the value goes to the API through `wallTimeToInstant`).
+ * the input in its own locale's format, whatever language the page is in. Empty, it shows the page's placeholder in
+ * place of the browser's (mm/dd/yyyy in the browser's language); once focused, or holding a partly typed date, the
+ * browser's own fields show. A time is the factory's wall clock, so its zone is named too (the value goes to the API
+ * through `wallTimeToInstant`).
  */
 export function DateInput({
   withTime = false,
@@ -149,8 +151,10 @@ export function DateInput({
   value: string;
   onValue: (value: string) => void;
 } & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'type'>) {
-  const { date, dateTime, zone, lang } = useApp();
+  const { date, dateTime, zone, lang, t } = useApp();
   const echoId = useId();
+  // A partly typed date has no value yet, but its fields hold what was typed: those stay visible.
+  const [partial, setPartial] = useState(false);
   const echo = withTime
     ? value && wallTimeToInstant(value, zone)
       ? dateTime(wallTimeToInstant(value, zone))
@@ -159,15 +163,28 @@ export function DateInput({
       ? date(value)
       : '';
   const describedBy = [props['aria-describedby'], echo ? echoId : null].filter(Boolean).join(' ') || undefined;
+  const empty = !value && !partial;
   return (
     <span className="date-input">
-      <input
-        {...props}
-        type={withTime ? 'datetime-local' : 'date'}
-        value={value}
-        aria-describedby={describedBy}
-        onChange={(e) => onValue(e.target.value)}
-      />
+      <span className={empty ? 'date-field empty' : 'date-field'}>
+        <input
+          {...props}
+          type={withTime ? 'datetime-local' : 'date'}
+          value={value}
+          aria-describedby={describedBy}
+          onChange={(e) => onValue(e.target.value)}
+          onInput={(e) => setPartial(e.currentTarget.validity.badInput)}
+          onBlur={(e) => {
+            setPartial(e.currentTarget.validity.badInput);
+            props.onBlur?.(e);
+          }}
+        />
+        {empty && (
+          <span className="date-placeholder" aria-hidden="true">
+            {t(withTime ? 'dateTimePlaceholder' : 'datePlaceholder')}
+          </span>
+        )}
+      </span>
       {echo && (
         <small id={echoId} className="hint">
           {echo}
