@@ -10,31 +10,21 @@
  *    JSON) as a caller the matrix allows, and every answer must be a 4xx with `{error:{code,message}}` — never
  *    a 5xx. Fixed seed, a bounded number of runs per operation.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv } from '../../infra/temporal/test-env';
-import { loadConfig } from '../../infra/config';
-import { openTestDb, type TestDb } from '../../infra/db/testing';
-import { seedDemo, DEMO_CUSTOMER } from '../../infra/db/seed';
+import type { TestDb } from '../../infra/db/testing';
+import { DEMO_CUSTOMER } from '../../infra/db/seed';
 import { customersRepo, usersRepo } from '../../infra/db';
-import { hashPassword } from '../../infra/auth/passwords';
 import { createOrder } from '../../infra/db/repositories/orders';
 import { addQuoteFile, createQuote } from '../../infra/db/repositories/quotes';
 import { createRmaCase } from '../../infra/db/repositories/rma';
 import { openTask } from '../../infra/db/repositories/tasks';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
+import type { RunningPlatform } from '../../infra/launcher/platform';
 import { ACCESS_MATRIX, type AccessRule } from '../../services/access-matrix';
 import { OVERSEER_ROLES, ROLES, type Role } from '../../domain/tasks/roles';
 import { QUOTE_TASK_KIND_NAMES } from '../../domain/quote/contract';
-import { connectionsOf } from '../platform/helpers';
-
-const logger = pino({ level: 'silent' });
+import { addOtherCustomer, startTestPlatform, type TestPlatform } from '../platform/helpers';
 /** A well-formed id no record has. */
 const MISSING_ID = '00000000-0000-4000-8000-00000000abcd';
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -91,7 +81,7 @@ interface Answer {
 type Caller = 'anonymous' | Role | 'other-customer';
 
 describe('the API surface from its OpenAPI document', () => {
-  let env: TestWorkflowEnvironment;
+  let running: TestPlatform;
   let t: TestDb;
   let platform: RunningPlatform;
   let dataDir: string;
@@ -99,16 +89,6 @@ describe('the API surface from its OpenAPI document', () => {
   let components: Record<string, JsonSchema>;
   const tokens = new Map<Caller, string>();
   const records: { own: Records; other: Records } = {} as never;
-
-  async function login(email: string): Promise<string> {
-    const r = await fetch(`${platform.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: 'demo' }),
-    });
-    if (r.status !== 200) throw new Error(`login ${email}: ${r.status}`);
-    return ((await r.json()) as { token: string }).token;
-  }
 
   async function recordsOf(customerId: string, userId: string): Promise<Records> {
     const tag = customerId.slice(0, 8);
@@ -170,52 +150,23 @@ describe('the API surface from its OpenAPI document', () => {
   }
 
   beforeAll(async () => {
-    try {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
-    } catch {
-      // Installed already in this worker process.
-    }
-    env = await createTestEnv();
-    t = await openTestDb('pglite');
-    await seedDemo(t.db);
-    const demo = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!;
-    const other = await customersRepo.createCustomer(t.db, {
-      code: 'OTHER',
-      name: 'Other Co.',
-      currency: 'CNY',
-      status: 'approved',
-    });
-    const otherUser = await usersRepo.createUser(t.db, {
-      email: 'other@other.test',
-      displayName: 'Other',
-      passwordHash: await hashPassword('demo'),
-      role: 'customer',
-      customerId: other.id,
-    });
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-surface-'));
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SMTP_CATCHER_PORT: '0',
-      LOG_LEVEL: 'silent',
-      SEED_DEMO: 'false',
-      LOGIN_ATTEMPTS_PER_MINUTE: '100000',
-      LOGIN_FAILURES_PER_ACCOUNT: '100000',
-    });
-    platform = await startPlatform({
-      config,
-      logger,
-      db: t.db,
-      temporal: connectionsOf(env),
+    let otherId = '';
+    running = await startTestPlatform({
+      dataDirPrefix: 'smt-surface-',
+      prepare: async (db) => (otherId = await addOtherCustomer(db, 'approved')),
+      env: { LOGIN_ATTEMPTS_PER_MINUTE: '100000', LOGIN_FAILURES_PER_ACCOUNT: '100000' },
       workers: [],
       mailSender: false,
       ui: false,
     });
+    ({ t, platform, dataDir } = running);
+    const demo = (await customersRepo.findCustomerByCode(t.db, DEMO_CUSTOMER.code))!;
+    const otherUser = (await usersRepo.findUserForLogin(t.db, 'other@other.test'))!;
     const customerUser = (await usersRepo.findUserForLogin(t.db, 'customer@demo.local'))!;
     records.own = await recordsOf(demo.id, customerUser.id);
-    records.other = await recordsOf(other.id, otherUser.id);
-    for (const role of ROLES) tokens.set(role, await login(`${role}@demo.local`));
-    tokens.set('other-customer', await login('other@other.test'));
+    records.other = await recordsOf(otherId, otherUser.id);
+    for (const role of ROLES) tokens.set(role, await running.api.login(`${role}@demo.local`));
+    tokens.set('other-customer', await running.api.login('other@other.test'));
 
     const doc = (await (await fetch(`${platform.url}/api/openapi.json`)).json()) as {
       paths: Record<string, Record<string, OpenApiOperation>>;
@@ -233,10 +184,7 @@ describe('the API surface from its OpenAPI document', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await platform?.stop();
-    await t?.close();
-    await env?.teardown();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   /** The path with its parameters filled from `of`, or from `overrides` by parameter name. */
@@ -362,7 +310,7 @@ describe('the API surface from its OpenAPI document', () => {
       let token = caller === 'anonymous' ? undefined : tokens.get(caller);
       // Logging out ends the session it is called with: a session of its own.
       if (op.key === 'POST /api/auth/logout' && caller !== 'anonymous')
-        token = await login(caller === 'other-customer' ? 'other@other.test' : `${caller}@demo.local`);
+        token = await running.api.login(caller === 'other-customer' ? 'other@other.test' : `${caller}@demo.local`);
       const target = records[of];
       const answer = await send(op.method, pathFor(op, target), token, sampleBody(op));
       const where = `${op.key} as ${caller} on ${of === 'own' ? "the demo customer's" : "another customer's"} record → ${answer.status} ${JSON.stringify(answer.body?.error ?? '')}`;
