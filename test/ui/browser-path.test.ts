@@ -5,7 +5,9 @@
  * analysis; the engineer approves the quote from the inbox; the customer accepts; the order's tasks are done by
  * each role in its own browser session until finance records the payment and the order ships and is
  * delivered; an RMA opened by the customer appears in after-sales' inbox. Screenshots of the main pages land in
- * test/ui/screenshots with SCREENSHOTS=1.
+ * test/ui/screenshots with SCREENSHOTS=1: one per page, language and width. The every-page walk shoots each page in
+ * both languages (`en-<page>`, `zh-<page>`, `phone-…`); a step shoots only what the walk cannot show (the login, a
+ * task's form, a quote in the state of that step, a customer's page), not a page the walk shoots again.
  *
  * SMT_UI_BASE_URL=http://127.0.0.1:3990 runs it against a launcher you started yourself.
  */
@@ -181,7 +183,6 @@ describeBrowser('the browser path (chromium)', () => {
     }
     const page = await pageAs('buyer@demo.local');
     await page.getByRole('heading', { name: 'Your quotes, orders and returns' }).waitFor();
-    await shot(page, '02-portal');
     await page.getByRole('link', { name: 'Request a quote' }).first().click();
     const entries = readdirSync(BOARD)
       .filter((name) => !['manifest.json', 'LICENSE'].includes(name))
@@ -279,7 +280,6 @@ describeBrowser('the browser path (chromium)', () => {
     await row.waitFor();
     await expectText(row, 'left');
     await page.getByLabel('Kind').selectOption('quote.engineering-review');
-    await shot(page, '04-engineer-inbox');
     await row.locator(`a[href="/tasks/${task.id}"]`).click();
     await page.getByRole('heading', { name: 'Price line items' }).waitFor();
     const firstPrice = page.getByLabel(/^Unit price of/).first();
@@ -445,7 +445,6 @@ describeBrowser('the browser path (chromium)', () => {
     const lotRow = page.getByRole('region', { name: 'Inspection summary' }).getByRole('row').nth(1);
     await expectText(lotRow, '98.0 %');
     await expectText(page.getByRole('region', { name: 'Decisions' }), 'qa@demo.local');
-    await shot(page, '09-order-delivered');
     // The customer follows the same order from the portal: listed, delivered, with its tracking number.
     const buyer = await pageAs('buyer@demo.local');
     await buyer.goto('/portal');
@@ -454,7 +453,6 @@ describeBrowser('the browser path (chromium)', () => {
     await orders.getByRole('link').first().click();
     await expectText(buyer.getByRole('region', { name: 'Shipment tracking' }), 'SF Express');
     await expectText(buyer.getByRole('region', { name: 'Production progress' }), '50 / 50');
-    await shot(buyer, '10-portal-order');
   });
 
   let inspectionShot = false;
@@ -559,7 +557,6 @@ describeBrowser('the browser path (chromium)', () => {
     // The API names the empty reference; the message sits next to the field.
     await expectText(card.locator('.field.has-error'), 'Bank reference');
     await card.getByLabel('Bank reference').fill(`BOC-${Date.now()}`);
-    await shot(page, '07-finance');
     await card.getByRole('button', { name: 'Record', exact: true }).click();
     await card.waitFor({ state: 'detached' });
   }
@@ -579,16 +576,13 @@ describeBrowser('the browser path (chromium)', () => {
     await page.waitForURL(/\/rmas\/[0-9a-f-]{36}$/);
     rmaId = page.url().split('/').pop() as string;
     const task = await eventually('the first RMA task', () => openTaskOf(rmaId));
-    await shot(page, '11-rma-customer');
     const staff = await pageAs(`${task.role}@demo.local`);
     await staff.goto('/inbox');
     const row = staff.locator('tr', { has: staff.locator(`a[href="/tasks/${task.id}"]`) });
     await row.waitFor();
-    await shot(staff, '12-rma-in-inbox');
     await row.locator(`a[href="/rmas/${rmaId}"]`).click();
     await staff.getByRole('region', { name: 'Timeline' }).waitFor();
     await expectText(staff.getByRole('region', { name: 'Timeline' }), task.title);
-    await shot(staff, '13-rma-case');
 
     // The quality-abnormality report: the generic form built from the kind's schema, with the API's message.
     const report = (await asManager<{ tasks: ApiTask[] }>(`/api/tasks?case=${rmaId}&kind=rma.quality-report`)).tasks[0];
@@ -709,7 +703,6 @@ describeBrowser('the browser path (chromium)', () => {
     await page.getByRole('img', { name: 'Open tasks by role and age' }).waitFor();
     await page.getByRole('img', { name: 'RMA aging (open cases)' }).waitFor();
     await page.getByRole('region', { name: 'Penalty ledger (50 CNY per day late)' }).waitFor();
-    await shot(page, '16-dashboard');
     // The customer's case page gathers its quotes, orders and returns.
     await page.getByRole('link', { name: 'Customers' }).click();
     await page
@@ -723,7 +716,6 @@ describeBrowser('the browser path (chromium)', () => {
     await shot(page, '17-customer');
     await page.getByRole('link', { name: 'Users' }).click();
     await expectText(page.getByRole('table'), 'buyer@demo.local');
-    await shot(page, '18-admin-users');
   });
 
   it('the factory floor reads the inbox in Chinese', async () => {
@@ -755,7 +747,6 @@ describeBrowser('the browser path (chromium)', () => {
       };
       await expectText(row, zhRoles[open.role]);
     }
-    await shot(page, '15-inbox-zh');
     await page.getByLabel('语言').selectOption('en');
   });
 

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 /** The UI's pure helpers: SLA countdowns, schema-driven forms, API error placement, money, history in words. */
 import { ageBucket, formatSpan, slaCountdown, ZH_UNITS } from '../../ui/src/lib/time';
@@ -507,5 +508,20 @@ describe('the catalogue of server codes', () => {
       .filter((c) => !c.includes('*'));
     expect(codes.length).toBeGreaterThan(25);
     expect(codes.filter((c) => !CHECKLIST[c])).toEqual([]);
+  });
+});
+
+describe('committed screenshots', () => {
+  it('are one per page, language and width: no two files hold the same image', () => {
+    const dir = join(__dirname, 'screenshots');
+    const byHash = new Map<string, string[]>();
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.jpg'))) {
+      const hash = createHash('sha256')
+        .update(readFileSync(join(dir, name)))
+        .digest('hex');
+      byHash.set(hash, [...(byHash.get(hash) ?? []), name]);
+    }
+    expect(byHash.size).toBeGreaterThan(40);
+    expect([...byHash.values()].filter((names) => names.length > 1)).toEqual([]);
   });
 });
