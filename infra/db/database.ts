@@ -19,6 +19,8 @@ export interface DbOptions {
   searchPath?: string;
   /** PostgreSQL only: pool size. */
   maxConnections?: number;
+  /** PGlite only: start from this dumped data directory instead of an empty one (tests: skips initdb). */
+  pgliteImage?: Blob;
 }
 
 const INT8_OID = 20;
@@ -51,7 +53,11 @@ export function createDb(options: DbOptions): Db {
     dataDir = join(options.dataDir, 'pglite');
     mkdirSync(dataDir, { recursive: true });
   }
-  const pglite = new PGlite({ dataDir, parsers: { [INT8_OID]: parseInt8, [DATE_OID]: keepDateText } });
+  const pglite = new PGlite({
+    dataDir,
+    loadDataDir: options.pgliteImage,
+    parsers: { [INT8_OID]: parseInt8, [DATE_OID]: keepDateText },
+  });
   return new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
 }
 

@@ -1,6 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
+import { Kysely } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import { PGlite } from '@electric-sql/pglite';
 import { createDb, quoteIdentifier, type Db } from './database';
+import type { Database } from './schema';
 import { migrateToLatest } from './migrate';
 
 /** The two databases every repository test runs against. */
@@ -27,7 +34,7 @@ export async function openTestDb(kind: TestDbKind, options: { migrate?: boolean 
   let testDb: TestDb;
   if (kind === 'pglite') {
     assertVmModulesUnderJest();
-    const db = createDb({});
+    const db = createDb((options.migrate ?? true) ? { pgliteImage: await migratedPgliteImage() } : {});
     testDb = { kind, db, close: () => db.destroy() };
   } else {
     const schema = `test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
@@ -45,6 +52,34 @@ export async function openTestDb(kind: TestDbKind, options: { migrate?: boolean 
   }
   if (options.migrate ?? true) await migrateToLatest(testDb.db);
   return testDb;
+}
+
+/**
+ * An empty database at the latest migration, as a dumped PGlite data directory kept in the temp folder under a
+ * hash of the migrations: a new PGlite runs initdb (about 10 s of WebAssembly on the CI machine), loading the
+ * image about 2 s. Built by the first test that needs it; written under another name and renamed, so test
+ * processes building it at once never read half a file.
+ */
+async function migratedPgliteImage(): Promise<Blob> {
+  // The PGlite release too: its data directory format may change with it.
+  const pgliteRelease = readFileSync(join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'));
+  const hash = createHash('sha256').update(pgliteRelease);
+  const migrationsDir = join(__dirname, 'migrations');
+  for (const name of readdirSync(migrationsDir).sort())
+    hash.update(name).update(readFileSync(join(migrationsDir, name)));
+  hash.update(readFileSync(join(__dirname, 'migrate.ts')));
+  const file = join(tmpdir(), `smt-pglite-${hash.digest('hex').slice(0, 16)}.tar`);
+  if (!existsSync(file)) {
+    const pglite = new PGlite();
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    await migrateToLatest(db);
+    const image = await pglite.dumpDataDir('none');
+    await db.destroy();
+    const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
+    renameSync(partial, file);
+  }
+  return new Blob([readFileSync(file)]);
 }
 
 async function withAdminClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
