@@ -24,8 +24,27 @@ import {
   HistoryEvent,
   LockHolder,
   NamespaceState,
-  Obj,
   Payloads,
+  DescribeWorkflowResponse,
+  GetHistoryRequest,
+  GetHistoryResponse,
+  HeartbeatResponse,
+  PollUpdateResponse,
+  QueryWorkflowResponse,
+  ResetWorkflowRequest,
+  ResetWorkflowResponse,
+  RespondQueryTaskCompletedRequest,
+  RespondQueryTaskCompletedResponse,
+  RespondWorkflowTaskCompletedRequest,
+  RespondWorkflowTaskCompletedResponse,
+  RespondWorkflowTaskFailedRequest,
+  RespondWorkflowTaskFailedResponse,
+  StartWorkflowRequest,
+  UpdateRequest,
+  UpdateWorkflowResponse,
+  WorkflowExecutionInfo,
+  WorkflowExecutionRef,
+  WorkflowQuery,
 } from './model';
 import { Activities, ActivityTaskResponse } from './engine/activities';
 import { Children } from './engine/children';
@@ -197,13 +216,13 @@ export class Engine implements EngineHooks {
 
   /** StartWorkflowExecution, SignalWithStart and child starts share this. */
   startWorkflow(
-    req: Obj,
+    req: StartWorkflowRequest,
     extra: StartExtras = {},
   ): { ex: Execution; started: boolean; eagerWorkflowTask?: WorkflowTaskResponse } {
     return this.lifecycle.start(req, extra);
   }
 
-  terminate(ex: Execution, reason: string, details: Obj | null, identity: string): void {
+  terminate(ex: Execution, reason: string, details: Payloads | null, identity: string): void {
     this.lifecycle.terminate(ex, reason, details, identity);
   }
 
@@ -211,7 +230,7 @@ export class Engine implements EngineHooks {
     ex: Execution,
     reason: string,
     identity: string,
-    external?: { initiatedEventId: number; execution: Obj },
+    external?: { initiatedEventId: number; execution: WorkflowExecutionRef },
   ): void {
     this.signals.requestCancel(ex, reason, identity, external);
   }
@@ -232,11 +251,11 @@ export class Engine implements EngineHooks {
     this.workflowTasks.unstick(nsName, stickyQueue);
   }
 
-  respondWorkflowTaskCompleted(req: Obj): Obj {
+  respondWorkflowTaskCompleted(req: RespondWorkflowTaskCompletedRequest): RespondWorkflowTaskCompletedResponse {
     return this.workflowTasks.respondCompleted(req);
   }
 
-  respondWorkflowTaskFailed(req: Obj): Obj {
+  respondWorkflowTaskFailed(req: RespondWorkflowTaskFailedRequest): RespondWorkflowTaskFailedResponse {
     return this.workflowTasks.respondFailed(req);
   }
 
@@ -271,43 +290,53 @@ export class Engine implements EngineHooks {
     this.activities.reportCanceled(ex, act, details, identity);
   }
 
-  heartbeat(ex: Execution, act: ActivityState, details: Payloads | null): Obj {
+  heartbeat(ex: Execution, act: ActivityState, details: Payloads | null): HeartbeatResponse {
     return this.activities.heartbeat(ex, act, details);
   }
 
   /** UpdateWorkflowExecution. */
-  update(ex: Execution, request: Obj, waitStage: number, signal: AbortSignal): Promise<Obj> {
+  update(
+    ex: Execution,
+    request: UpdateRequest,
+    waitStage: number,
+    signal: AbortSignal,
+  ): Promise<UpdateWorkflowResponse> {
     return this.updates.update(ex, request, waitStage, signal);
   }
 
   /** PollWorkflowExecutionUpdate. */
-  pollUpdate(ex: Execution, updateId: string, waitStage: number, signal: AbortSignal): Promise<Obj> {
+  pollUpdate(ex: Execution, updateId: string, waitStage: number, signal: AbortSignal): Promise<PollUpdateResponse> {
     return this.updates.poll(ex, updateId, waitStage, signal);
   }
 
   /** QueryWorkflow. */
-  query(ex: Execution, query: Obj, rejectCondition: number, signal: AbortSignal): Promise<Obj> {
+  query(
+    ex: Execution,
+    query: WorkflowQuery,
+    rejectCondition: number,
+    signal: AbortSignal,
+  ): Promise<QueryWorkflowResponse> {
     return this.queries.query(ex, query, rejectCondition, signal);
   }
 
-  respondQueryTaskCompleted(req: Obj): Obj {
+  respondQueryTaskCompleted(req: RespondQueryTaskCompletedRequest): RespondQueryTaskCompletedResponse {
     return this.queries.respondCompleted(req);
   }
 
   /** GetWorkflowExecutionHistory. */
-  history(req: Obj, signal: AbortSignal): Promise<Obj> {
+  history(req: GetHistoryRequest, signal: AbortSignal): Promise<GetHistoryResponse> {
     return this.events.read(req, signal);
   }
 
-  describe(ex: Execution): Obj {
+  describe(ex: Execution): DescribeWorkflowResponse {
     return describeExecution(this, ex);
   }
 
-  executionInfo(ex: Execution): Obj {
+  executionInfo(ex: Execution): WorkflowExecutionInfo {
     return executionInfo(this, ex);
   }
 
-  reset(req: Obj): Obj {
+  reset(req: ResetWorkflowRequest): ResetWorkflowResponse {
     return resetWorkflow(this, req);
   }
 

@@ -4,7 +4,8 @@
  * (camelCase fields, numbers for int64) that encode directly; the state's fields carry the Temporal API's
  * own message types (`@temporalio/proto`).
  */
-import type { temporal } from '@temporalio/proto';
+import type Long from 'long';
+import type { google, temporal } from '@temporalio/proto';
 import type { TimerHandle } from './clock';
 import type { ActivityStatus } from './engine/activity-states';
 
@@ -25,6 +26,56 @@ export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 export type WorkflowQuery = temporal.api.query.v1.IWorkflowQuery;
 export type UpdateRequest = temporal.api.update.v1.IRequest;
 export type UpdateOutcome = temporal.api.update.v1.IOutcome;
+export type WorkflowExecutionRef = temporal.api.common.v1.IWorkflowExecution;
+
+/**
+ * A Temporal API message as the engine sees it: int64 fields may be plain numbers or Longs (the engine writes
+ * numbers, decoded requests carry Longs, protobufjs encodes either; read them through `num()`), everything else
+ * as the generated interface says.
+ */
+export type Wire<T> = T extends Long
+  ? number | Long
+  : T extends Uint8Array | string | number | boolean | null | undefined
+    ? T
+    : T extends (infer U)[]
+      ? Wire<U>[]
+      : T extends object
+        ? { [K in keyof T]: Wire<T[K]> }
+        : T;
+
+/** The engine's calls take and give the Temporal API's own request and response messages. */
+export type Command = Wire<temporal.api.command.v1.ICommand>;
+export type ProtocolMessage = Wire<temporal.api.protocol.v1.IMessage>;
+export type WireFailure = Wire<Failure>;
+/** A start, a signal-with-start (its signal input) or a continue-as-new (its backoff) all start a run. */
+export type StartWorkflowRequest = temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest & {
+  signalInput?: Payloads | null;
+  backoffStartInterval?: google.protobuf.IDuration | null;
+};
+export type PollWorkflowTaskResponse = Wire<temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse>;
+export type PollActivityTaskResponse = Wire<temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse>;
+export type RespondWorkflowTaskCompletedRequest =
+  Wire<temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest>;
+export type RespondWorkflowTaskCompletedResponse =
+  Wire<temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedResponse>;
+export type RespondWorkflowTaskFailedRequest = Wire<temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest>;
+export type RespondWorkflowTaskFailedResponse =
+  Wire<temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedResponse>;
+export type HeartbeatResponse = Wire<temporal.api.workflowservice.v1.IRecordActivityTaskHeartbeatResponse>;
+export type UpdateWorkflowResponse = Wire<temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse>;
+export type PollUpdateResponse = Wire<temporal.api.workflowservice.v1.IPollWorkflowExecutionUpdateResponse>;
+export type QueryWorkflowResponse = Wire<temporal.api.workflowservice.v1.IQueryWorkflowResponse>;
+export type QueryResult = Wire<temporal.api.query.v1.IWorkflowQueryResult>;
+export type RespondQueryTaskCompletedRequest = Wire<temporal.api.workflowservice.v1.IRespondQueryTaskCompletedRequest>;
+export type RespondQueryTaskCompletedResponse =
+  Wire<temporal.api.workflowservice.v1.IRespondQueryTaskCompletedResponse>;
+export type GetHistoryRequest = Wire<temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryRequest>;
+export type GetHistoryResponse = Wire<temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryResponse>;
+export type DescribeWorkflowResponse = Wire<temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse>;
+export type WorkflowExecutionInfo = Wire<temporal.api.workflow.v1.IWorkflowExecutionInfo>;
+export type ResetWorkflowRequest = Wire<temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest>;
+export type ResetWorkflowResponse = Wire<temporal.api.workflowservice.v1.IResetWorkflowExecutionResponse>;
+
 /** Memo fields and search attributes by name. */
 export type PayloadMap = Record<string, Payload>;
 
@@ -124,7 +175,8 @@ export interface PendingQuery {
   done: boolean;
   resolve(
     result:
-      { answered: true; payloads: Payloads | null } | { answered: false; message: string; failure: Failure | null },
+      | { answered: true; payloads: Wire<Payloads> | null }
+      | { answered: false; message: string; failure: Wire<Failure> | null },
   ): void;
   reject(err: Error): void;
 }

@@ -24,8 +24,10 @@ import {
   EventAttributes,
   Execution,
   Failure,
-  Obj,
+  HeartbeatResponse,
+  PollActivityTaskResponse,
   Payloads,
+  Wire,
   PendingEvent,
   RetryState,
   TaskQueueKind,
@@ -38,9 +40,9 @@ import type { WrittenEvent } from './history-log';
 import { decodeToken, encodeToken } from './task-token';
 
 /** The poll response for an activity task (temporal.api.workflowservice.v1.PollActivityTaskQueueResponse). */
-export type ActivityTaskResponse = Obj;
+export type ActivityTaskResponse = PollActivityTaskResponse;
 
-type ScheduleActivityAttributes = temporal.api.command.v1.IScheduleActivityTaskCommandAttributes;
+type ScheduleActivityAttributes = Wire<temporal.api.command.v1.IScheduleActivityTaskCommandAttributes>;
 
 /** An activity as persisted (without its timers and lock). */
 export type SavedActivity = Omit<ActivityState, 'timers' | 'locked'>;
@@ -323,7 +325,7 @@ export class Activities {
     return { ex, act };
   }
 
-  heartbeat(ex: Execution, act: ActivityState, details: Payloads | null): Obj {
+  heartbeat(ex: Execution, act: ActivityState, details: Payloads | null): HeartbeatResponse {
     this.move(act, 'heartbeat');
     this.engine.touch(ex);
     act.heartbeatDetails = details ?? act.heartbeatDetails;

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Engine } from '../engine';
-import { Execution, Obj, PendingEvent, TaskQueueKind, WorkflowStatus, isOpen } from '../model';
+import { Execution, Obj, PendingEvent, TaskQueueKind, Wire, WorkflowStatus, isOpen } from '../model';
 import { num, temporal } from '../proto';
 
 import command = temporal.api.command.v1;
@@ -23,7 +23,7 @@ export class Children {
   /** The StartChildWorkflowExecution command: the child starts after the task's events are written. */
   start(
     ex: Execution,
-    a: command.IStartChildWorkflowExecutionCommandAttributes,
+    a: Wire<command.IStartChildWorkflowExecutionCommandAttributes>,
     wtc: number,
     after: Array<() => void>,
   ): void {
@@ -187,7 +187,7 @@ export class Children {
   /** The SignalExternalWorkflowExecution command. */
   signalExternal(
     ex: Execution,
-    a: command.ISignalExternalWorkflowExecutionCommandAttributes,
+    a: Wire<command.ISignalExternalWorkflowExecutionCommandAttributes>,
     wtc: number,
     after: Array<() => void>,
   ): void {
@@ -242,7 +242,7 @@ export class Children {
   /** The RequestCancelExternalWorkflowExecution command. */
   cancelExternal(
     ex: Execution,
-    a: command.IRequestCancelExternalWorkflowExecutionCommandAttributes,
+    a: Wire<command.IRequestCancelExternalWorkflowExecutionCommandAttributes>,
     wtc: number,
     after: Array<() => void>,
   ): void {

@@ -4,7 +4,7 @@
  * order, each by the concern it belongs to. Markers, search-attribute upserts and memo changes are applied here.
  */
 import type { Engine } from '../engine';
-import { Execution, Obj, Payloads, RetryState, WorkflowStatus } from '../model';
+import { Command, Execution, Failure, Payload, Payloads, ProtocolMessage, RetryState, WorkflowStatus } from '../model';
 import { num, payloadsSize, toMs } from '../proto';
 
 export interface CommandContext {
@@ -14,7 +14,7 @@ export interface CommandContext {
   /** Actions that run once the workflow task's completion is fully written (child starts, external calls). */
   after: Array<() => void>;
   /** Protocol messages of the completion not yet applied, by message id. */
-  messages: Map<string, Obj>;
+  messages: Map<string, ProtocolMessage>;
 }
 
 /** Temporal's default blob limits: a warning past 256 KB, an error past 2 MB. */
@@ -27,7 +27,7 @@ export function blobSize(...payloads: Array<Payloads | null | undefined>): numbe
 }
 
 /** The index of the command that closes the run (complete, fail, cancel, continue-as-new), or -1. */
-export function closingCommandIndex(commands: Obj[]): number {
+export function closingCommandIndex(commands: Command[]): number {
   return commands.findIndex(
     (c) =>
       c.completeWorkflowExecutionCommandAttributes ||
@@ -41,10 +41,17 @@ export class Commands {
   constructor(private readonly engine: Engine) {}
 
   /** The first reason to refuse the whole completion, as a WorkflowTaskFailedCause name and message. */
-  validate(ex: Execution, commands: Obj[], completing: number): { cause: string; message: string } | null {
+  validate(ex: Execution, commands: Command[], completing: number): { cause: string; message: string } | null {
     for (const c of commands) {
-      const [key, a] = Object.entries(c).find(([k, v]) => k.endsWith('CommandAttributes') && v) ?? [];
-      if (!a) continue;
+      const [key, attrs] = Object.entries(c).find(([k, v]) => k.endsWith('CommandAttributes') && v) ?? [];
+      if (!attrs) continue;
+      // Whatever the command, the payloads it carries sit in these fields.
+      const a = attrs as {
+        input?: Payloads | null;
+        result?: Payloads | null;
+        details?: Payloads | null;
+        failure?: Failure | null;
+      };
       const size = blobSize(
         a.input,
         a.result,
@@ -97,9 +104,10 @@ export class Commands {
       }
       const st = c.startTimerCommandAttributes;
       if (st) {
-        if (timerIds.has(st.timerId))
-          return { cause: 'START_TIMER_DUPLICATE_ID', message: `Timer with ID ${st.timerId} is already started.` };
-        timerIds.add(st.timerId);
+        const timerId = st.timerId ?? '';
+        if (timerIds.has(timerId))
+          return { cause: 'START_TIMER_DUPLICATE_ID', message: `Timer with ID ${timerId} is already started.` };
+        timerIds.add(timerId);
       }
       const upsert = c.upsertWorkflowSearchAttributesCommandAttributes;
       if (upsert) {
@@ -124,7 +132,7 @@ export class Commands {
   }
 
   /** Applies one command; unknown commands write nothing. */
-  apply(ex: Execution, c: Obj, ctx: CommandContext): void {
+  apply(ex: Execution, c: Command, ctx: CommandContext): void {
     const e = this.engine;
     const wtc = ctx.completedId;
     if (c.scheduleActivityTaskCommandAttributes)
@@ -136,7 +144,7 @@ export class Commands {
     }
     if (c.startTimerCommandAttributes) return e.timers.start(ex, c.startTimerCommandAttributes, wtc);
     if (c.cancelTimerCommandAttributes)
-      return e.timers.cancel(ex, c.cancelTimerCommandAttributes.timerId, wtc, ctx.identity);
+      return e.timers.cancel(ex, c.cancelTimerCommandAttributes.timerId ?? '', wtc, ctx.identity);
     if (c.recordMarkerCommandAttributes) {
       const m = c.recordMarkerCommandAttributes;
       e.events.append(ex, 'markerRecorded', {
@@ -155,7 +163,7 @@ export class Commands {
         searchAttributes: sa,
       });
       for (const [k, v] of Object.entries(sa.indexedFields ?? {})) {
-        const p = v as Obj;
+        const p = v as Payload;
         if (!p.data || !p.data.length || Buffer.from(p.data).toString() === 'null') delete ex.searchAttributes[k];
         else ex.searchAttributes[k] = p;
       }
@@ -207,7 +215,7 @@ export class Commands {
     if (c.requestCancelExternalWorkflowExecutionCommandAttributes)
       return e.children.cancelExternal(ex, c.requestCancelExternalWorkflowExecutionCommandAttributes, wtc, ctx.after);
     if (c.protocolMessageCommandAttributes) {
-      const m = ctx.messages.get(c.protocolMessageCommandAttributes.messageId);
+      const m = ctx.messages.get(c.protocolMessageCommandAttributes.messageId ?? '');
       if (m) e.updates.applyMessage(ex, m, ctx);
       return;
     }

@@ -5,7 +5,16 @@
  */
 import type { Engine } from '../engine';
 import * as errors from '../errors';
-import { EventAttributes, Execution, HistoryEvent, Obj, PendingEvent, isOpen } from '../model';
+import {
+  EventAttributes,
+  Execution,
+  GetHistoryRequest,
+  GetHistoryResponse,
+  HistoryEvent,
+  Obj,
+  PendingEvent,
+  isOpen,
+} from '../model';
 import { eventTypeOf, fromMs, num, payloadsSize, type Payloads } from '../proto';
 
 /** History length limits: warn (and suggest continue-as-new) past 10,240 events, terminate past 51,200. */
@@ -115,7 +124,7 @@ export class HistoryLog {
   }
 
   /** GetWorkflowExecutionHistory with paging, long poll and the close-event filter. */
-  async read(req: Obj, signal: AbortSignal): Promise<Obj> {
+  async read(req: GetHistoryRequest, signal: AbortSignal): Promise<GetHistoryResponse> {
     const wid = req.execution?.workflowId ?? '';
     let token: { rid: string; next: number } | undefined;
     if (req.nextPageToken?.length) {
@@ -125,7 +134,7 @@ export class HistoryLog {
         throw errors.invalidArgument('Invalid NextPageToken.');
       }
     }
-    const ex = this.engine.find(req.namespace, wid, token?.rid ?? req.execution?.runId);
+    const ex = this.engine.find(req.namespace ?? '', wid, token?.rid ?? req.execution?.runId);
     const closeOnly = num(req.historyEventFilterType) === 2;
     const wait = Boolean(req.waitNewEvent);
     const pageSize = num(req.maximumPageSize) || DEFAULT_PAGE_SIZE;

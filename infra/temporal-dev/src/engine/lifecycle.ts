@@ -16,6 +16,8 @@ import {
   Payload,
   Payloads,
   RetryState,
+  StartWorkflowRequest,
+  UpdateRequest,
   TaskQueueKind,
   WorkflowStatus,
   isOpen,
@@ -40,7 +42,7 @@ export interface StartExtras {
   /** Search attributes only the server sets (TemporalScheduledById, ...), added after validation. */
   systemSearchAttributes?: Record<string, Payload>;
   /** Update-with-start: the update admitted with the start, so the first workflow task carries it. */
-  update?: Obj;
+  update?: UpdateRequest;
   /** Eager start: the first workflow task is started for this poller and returned instead of queued. */
   eagerFor?: PollInfo;
 }
@@ -50,7 +52,7 @@ export class RunLifecycle {
 
   /** StartWorkflowExecution, SignalWithStart and child starts share this. */
   start(
-    req: Obj,
+    req: StartWorkflowRequest,
     extra: StartExtras = {},
   ): { ex: Execution; started: boolean; eagerWorkflowTask?: WorkflowTaskResponse } {
     const engine = this.engine;

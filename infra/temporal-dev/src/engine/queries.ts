@@ -6,7 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Engine } from '../engine';
 import * as errors from '../errors';
-import { Execution, Obj, PendingQuery, TaskQueueKind, WorkflowStatus, WorkflowTaskState, isOpen } from '../model';
+import {
+  Execution,
+  PendingQuery,
+  QueryResult,
+  QueryWorkflowResponse,
+  RespondQueryTaskCompletedRequest,
+  RespondQueryTaskCompletedResponse,
+  TaskQueueKind,
+  WorkflowQuery,
+  WorkflowStatus,
+  WorkflowTaskState,
+  isOpen,
+} from '../model';
 import { fromMs, num } from '../proto';
 import { decodeToken, encodeToken } from './task-token';
 
@@ -16,14 +28,19 @@ export class Queries {
   constructor(private readonly engine: Engine) {}
 
   /** QueryWorkflow: routes the query to the next workflow task or a legacy query task. */
-  query(ex: Execution, query: Obj, rejectCondition: number, signal: AbortSignal): Promise<Obj> {
+  query(
+    ex: Execution,
+    query: WorkflowQuery,
+    rejectCondition: number,
+    signal: AbortSignal,
+  ): Promise<QueryWorkflowResponse> {
     if (!isOpen(ex)) {
       if (rejectCondition === 2 || (rejectCondition === 3 && ex.status !== WorkflowStatus.COMPLETED)) {
         return Promise.resolve({ queryRejected: { status: ex.status } });
       }
       if (!ex.lastCompletedStartedId) throw errors.workflowNotReady('Workflow task is not scheduled yet.');
     }
-    return new Promise<Obj>((resolve, reject) => {
+    return new Promise<QueryWorkflowResponse>((resolve, reject) => {
       const id = randomUUID();
       const q: PendingQuery = {
         id,
@@ -55,7 +72,7 @@ export class Queries {
   }
 
   /** The query results a workflow task's completion carries. */
-  answer(wft: WorkflowTaskState, results: Record<string, Obj>): void {
+  answer(wft: WorkflowTaskState, results: Record<string, QueryResult>): void {
     for (const [id, r] of Object.entries(results)) {
       const q = wft.queries.get(id);
       if (!q) continue;
@@ -107,7 +124,7 @@ export class Queries {
   }
 
   /** RespondQueryTaskCompleted. */
-  respondCompleted(req: Obj): Obj {
+  respondCompleted(req: RespondQueryTaskCompletedRequest): RespondQueryTaskCompletedResponse {
     const token = decodeToken(req.taskToken);
     if (token.k !== 'q' || !token.q) throw errors.invalidArgument('Task token is not a query task token.');
     const pending = this.pending.get(token.q);

@@ -1,7 +1,7 @@
 /** Messages a workflow receives from outside without answering: signals and cancel requests. */
 import type { Engine } from '../engine';
 import * as errors from '../errors';
-import { Execution, Header, Obj, Payloads, isOpen } from '../model';
+import { Execution, Header, Payloads, Wire, WorkflowExecutionRef, isOpen } from '../model';
 
 export class Signals {
   constructor(private readonly engine: Engine) {}
@@ -9,8 +9,8 @@ export class Signals {
   signal(
     ex: Execution,
     signalName: string,
-    input: Payloads | null,
-    header: Header | null,
+    input: Wire<Payloads> | null,
+    header: Wire<Header> | null,
     identity: string,
     requestId?: string,
   ): void {
@@ -34,7 +34,7 @@ export class Signals {
     ex: Execution,
     reason: string,
     identity: string,
-    external?: { initiatedEventId: number; execution: Obj },
+    external?: { initiatedEventId: number; execution: WorkflowExecutionRef },
   ): void {
     if (!isOpen(ex) || ex.cancelRequested) return;
     ex.cancelRequested = true;

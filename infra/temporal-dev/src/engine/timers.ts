@@ -3,7 +3,7 @@
  * skipping; a fired timer is delivered like any outside event (buffered while a workflow task runs).
  */
 import type { Engine } from '../engine';
-import { Execution, isOpen } from '../model';
+import { Execution, Wire, isOpen } from '../model';
 import { temporal, toMs } from '../proto';
 
 /** A timer as persisted (and as a reset finds it pending). */
@@ -17,7 +17,7 @@ export class Timers {
   constructor(private readonly engine: Engine) {}
 
   /** The StartTimer command. */
-  start(ex: Execution, a: temporal.api.command.v1.IStartTimerCommandAttributes, wtc: number): void {
+  start(ex: Execution, a: Wire<temporal.api.command.v1.IStartTimerCommandAttributes>, wtc: number): void {
     const ms = toMs(a.startToFireTimeout);
     // The SDK names every timer (a duplicate id is refused in commands.ts).
     const timerId = a.timerId as string;

@@ -6,8 +6,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Engine } from '../engine';
 import * as errors from '../errors';
-import { Execution, Obj, UpdateStage, UpdateState, WorkflowTaskState, isOpen } from '../model';
-import { decode, encode, num } from '../proto';
+import {
+  Execution,
+  PollUpdateResponse,
+  ProtocolMessage,
+  UpdateRequest,
+  UpdateStage,
+  UpdateState,
+  UpdateWorkflowResponse,
+  WorkflowTaskState,
+  isOpen,
+} from '../model';
+import { decode, encode, num, temporal } from '../proto';
 import type { CommandContext } from './commands';
 import { HISTORY_LONG_POLL_MS } from './history-log';
 
@@ -15,7 +25,12 @@ export class Updates {
   constructor(private readonly engine: Engine) {}
 
   /** UpdateWorkflowExecution: admits the request (deduplicated by update id) and waits for the asked stage. */
-  async update(ex: Execution, request: Obj, waitStage: number, signal: AbortSignal): Promise<Obj> {
+  async update(
+    ex: Execution,
+    request: UpdateRequest,
+    waitStage: number,
+    signal: AbortSignal,
+  ): Promise<UpdateWorkflowResponse> {
     const updateId: string = request?.meta?.updateId || randomUUID();
     if (!request?.input?.name) throw errors.invalidArgument('Update name is not set on request.');
     const completed = this.completed(ex, updateId);
@@ -34,13 +49,13 @@ export class Updates {
   }
 
   /** Update-with-start: the update is admitted with the run, so its first workflow task carries it. */
-  admitWithStart(ex: Execution, request: Obj): void {
+  admitWithStart(ex: Execution, request: UpdateRequest): void {
     const u = this.admit(request);
     ex.updates = new Map([[u.updateId, u]]);
   }
 
   /** An admitted update request (its id filled in when the client left it empty). */
-  private admit(request: Obj): UpdateState {
+  private admit(request: UpdateRequest): UpdateState {
     const updateId: string = request?.meta?.updateId || randomUUID();
     return {
       updateId,
@@ -52,7 +67,7 @@ export class Updates {
   }
 
   /** PollWorkflowExecutionUpdate. */
-  poll(ex: Execution, updateId: string, waitStage: number, signal: AbortSignal): Promise<Obj> {
+  poll(ex: Execution, updateId: string, waitStage: number, signal: AbortSignal): Promise<PollUpdateResponse> {
     const completed = this.completed(ex, updateId);
     if (completed) return Promise.resolve(completed);
     const u = ex.updates?.get(updateId);
@@ -60,7 +75,7 @@ export class Updates {
     return this.wait(ex, u, waitStage || UpdateStage.COMPLETED, signal);
   }
 
-  private completed(ex: Execution, updateId: string): Obj | undefined {
+  private completed(ex: Execution, updateId: string): PollUpdateResponse | undefined {
     const ev = ex.history.find((e) => e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === updateId);
     if (!ev) return undefined;
     return {
@@ -70,13 +85,13 @@ export class Updates {
     };
   }
 
-  private wait(ex: Execution, u: UpdateState, waitStage: number, signal: AbortSignal): Promise<Obj> {
-    const answer = (): Obj => ({
+  private wait(ex: Execution, u: UpdateState, waitStage: number, signal: AbortSignal): Promise<PollUpdateResponse> {
+    const answer = (): PollUpdateResponse => ({
       updateRef: { workflowExecution: { workflowId: ex.workflowId, runId: ex.runId }, updateId: u.updateId },
       outcome: u.stage === UpdateStage.COMPLETED ? u.outcome : undefined,
       stage: u.stage,
     });
-    return new Promise<Obj>((resolve, reject) => {
+    return new Promise<PollUpdateResponse>((resolve, reject) => {
       const check = () => {
         if (u.stage >= waitStage) finish(() => resolve(answer()));
         else if (!isOpen(ex)) finish(() => reject(errors.completedAlready()));
@@ -107,8 +122,8 @@ export class Updates {
   }
 
   /** The protocol messages a workflow task being started carries: every admitted request. */
-  deliverWith(ex: Execution, wft: WorkflowTaskState): Obj[] {
-    const messages: Obj[] = [];
+  deliverWith(ex: Execution, wft: WorkflowTaskState): ProtocolMessage[] {
+    const messages: ProtocolMessage[] = [];
     for (const u of ex.updates?.values() ?? []) {
       if (u.stage !== UpdateStage.ADMITTED) continue;
       u.deliveredWith = wft.scheduledEventId;
@@ -145,14 +160,15 @@ export class Updates {
   }
 
   /** Applies an acceptance, rejection or response from the worker. */
-  applyMessage(ex: Execution, m: Obj, ctx: CommandContext): void {
-    ctx.messages.delete(m.id);
+  applyMessage(ex: Execution, m: ProtocolMessage, ctx: CommandContext): void {
+    ctx.messages.delete(m.id ?? '');
     const typeUrl: string = m.body?.type_url ?? '';
     const type = typeUrl.replace(/^type.googleapis.com\//, '');
-    const u = ex.updates?.get(m.protocolInstanceId);
+    const body = m.body?.value ?? new Uint8Array();
+    const u = ex.updates?.get(m.protocolInstanceId ?? '');
     const append = this.engine.events.append.bind(this.engine.events);
     if (type === 'temporal.api.update.v1.Acceptance') {
-      const a = decode<Obj>(type, m.body.value);
+      const a = decode<temporal.api.update.v1.IAcceptance>(type, body);
       append(ex, 'workflowExecutionUpdateAccepted', {
         protocolInstanceId: m.protocolInstanceId,
         acceptedRequestMessageId: a.acceptedRequestMessageId,
@@ -161,14 +177,14 @@ export class Updates {
       });
       if (u) this.setStage(u, UpdateStage.ACCEPTED);
     } else if (type === 'temporal.api.update.v1.Rejection') {
-      const r = decode<Obj>(type, m.body.value);
+      const r = decode<temporal.api.update.v1.IRejection>(type, body);
       if (u) {
         u.outcome = { failure: r.failure };
         this.setStage(u, UpdateStage.COMPLETED);
         ex.updates!.delete(u.updateId);
       }
     } else if (type === 'temporal.api.update.v1.Response') {
-      const r = decode<Obj>(type, m.body.value);
+      const r = decode<temporal.api.update.v1.IResponse>(type, body);
       const accepted = ex.history.find(
         (e) => e.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId === m.protocolInstanceId,
       );

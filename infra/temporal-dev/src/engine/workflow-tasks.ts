@@ -7,7 +7,22 @@ import { randomUUID } from 'node:crypto';
 import type { Engine } from '../engine';
 import * as errors from '../errors';
 import type { PollInfo } from '../matching';
-import { Execution, Obj, TaskQueueKind, TimeoutType, WorkflowTaskState, isOpen } from '../model';
+import {
+  Execution,
+  WireFailure,
+  PollWorkflowTaskResponse,
+  ProtocolMessage,
+  QueryResult,
+  RespondWorkflowTaskCompletedRequest,
+  RespondWorkflowTaskCompletedResponse,
+  RespondWorkflowTaskFailedRequest,
+  RespondWorkflowTaskFailedResponse,
+  TaskQueueKind,
+  TimeoutType,
+  WorkflowQuery,
+  WorkflowTaskState,
+  isOpen,
+} from '../model';
 import { enums, fromMs, toMs } from '../proto';
 import { CommandContext, closingCommandIndex } from './commands';
 import { HISTORY_WARN_EVENTS } from './history-log';
@@ -17,7 +32,7 @@ export const DEFAULT_WFT_TIMEOUT_MS = 10_000;
 export const MAX_WFT_TIMEOUT_MS = 120_000;
 
 /** The poll response for a workflow task (temporal.api.workflowservice.v1.PollWorkflowTaskQueueResponse). */
-export type WorkflowTaskResponse = Obj;
+export type WorkflowTaskResponse = PollWorkflowTaskResponse;
 
 /** The workflow task as persisted (without its timer, lock and queries). */
 export type SavedWorkflowTask = Pick<
@@ -105,7 +120,7 @@ export class WorkflowTasks {
     wft.startedTime = now;
     wft.identity = poll.identity;
     wft.timeout = this.engine.clock.after(ex.taskTimeoutMs, () => this.timeOut(ex, wft));
-    const queries: Obj = {};
+    const queries: Record<string, WorkflowQuery> = {};
     for (const [id, q] of wft.queries) if (!q.done) queries[id] = q.query;
     return {
       taskToken: encodeToken({
@@ -148,11 +163,11 @@ export class WorkflowTasks {
   }
 
   /** RespondWorkflowTaskCompleted. */
-  respondCompleted(req: Obj): Obj {
+  respondCompleted(req: RespondWorkflowTaskCompletedRequest): RespondWorkflowTaskCompletedResponse {
     const token = decodeToken(req.taskToken);
     const { ex, wft } = this.forToken(token);
-    this.engine.queries.answer(wft, req.queryResults ?? {});
-    const commands: Obj[] = req.commands ?? [];
+    this.engine.queries.answer(wft, (req.queryResults ?? {}) as Record<string, QueryResult>);
+    const commands = req.commands ?? [];
 
     const completing = closingCommandIndex(commands);
     if (completing >= 0 && ex.buffered.length) {
@@ -187,9 +202,10 @@ export class WorkflowTasks {
     ex.wft = null;
     ex.wftAttempt = 1;
     ex.lastCompletedStartedId = wft.startedEventId;
-    const stickyQueue = req.stickyAttributes?.workerTaskQueue?.name;
+    const sticky = req.stickyAttributes;
+    const stickyQueue = sticky?.workerTaskQueue?.name;
     ex.sticky = stickyQueue
-      ? { queue: stickyQueue, scheduleToStartMs: toMs(req.stickyAttributes.scheduleToStartTimeout) }
+      ? { queue: stickyQueue, scheduleToStartMs: toMs(sticky?.scheduleToStartTimeout) }
       : undefined;
     const ctx: CommandContext = {
       completedId: completed.eventId,
@@ -198,7 +214,7 @@ export class WorkflowTasks {
       after: [],
       messages: new Map(),
     };
-    for (const m of (req.messages ?? []) as Obj[]) ctx.messages.set(m.id, m);
+    for (const m of req.messages ?? []) if (m.id) ctx.messages.set(m.id, m as ProtocolMessage);
     for (const cmd of commands) {
       if (!isOpen(ex)) break;
       this.engine.commands.apply(ex, cmd, ctx);
@@ -223,7 +239,7 @@ export class WorkflowTasks {
   }
 
   /** RespondWorkflowTaskFailed. */
-  respondFailed(req: Obj): Obj {
+  respondFailed(req: RespondWorkflowTaskFailedRequest): RespondWorkflowTaskFailedResponse {
     const token = decodeToken(req.taskToken);
     const { ex, wft } = this.forToken(token);
     const causes = (req.cause as number) ?? 0;
@@ -231,7 +247,13 @@ export class WorkflowTasks {
     return {};
   }
 
-  private fail(ex: Execution, wft: WorkflowTaskState, cause: number | string, failure: Obj | null, identity: string) {
+  private fail(
+    ex: Execution,
+    wft: WorkflowTaskState,
+    cause: number | string,
+    failure: WireFailure | null,
+    identity: string,
+  ) {
     wft.timeout?.cancel();
     const causeNum =
       typeof cause === 'number'
