@@ -90,7 +90,7 @@ async function main(): Promise<void> {
           case_type: kind.startsWith('rma') ? 'rma' : kind.startsWith('order') ? 'order' : 'quote',
           case_id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
           customer_id: customers[i % customers.length].id,
-          payload: JSON.stringify(kind === 'order.payment' ? { outstandingMinor: 1000 + i } : {}),
+          payload: JSON.stringify(kind === 'order.payment' ? { outstandingFen: 1000 + i } : {}),
           // What openTask reads from the case (these tasks have none to read from).
           case_reference: `BENCH-${String(i).padStart(5, '0')}`,
           customer_name: customers[i % customers.length].name,

@@ -75,7 +75,7 @@ describe.each(TEST_DB_KINDS)('customer-flow activities on %s', (kind) => {
   });
 
   it('applies payment terms, audited only when they change', async () => {
-    const terms = { kind: 'monthly' as const, creditLimitMinor: 900_000, approvedBy: managerId };
+    const terms = { kind: 'monthly' as const, creditLimitFen: 900_000, approvedBy: managerId };
     const by = { userId: managerId, email: 'manager@demo.local', role: 'manager' };
     await acts.applyPaymentTerms({ customerId, requestId: 'r1', terms, decidedBy: by });
     await acts.applyPaymentTerms({ customerId, requestId: 'r1', terms, decidedBy: by });

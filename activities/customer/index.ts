@@ -169,7 +169,7 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
       await db.transaction().execute(async (trx) => {
         const changed = await updateCustomer(trx, input.customerId, {
           payment_terms: input.terms.kind,
-          credit_limit_fen: input.terms.creditLimitMinor,
+          credit_limit_fen: input.terms.creditLimitFen,
           payment_terms_approved_by: input.terms.approvedBy,
         });
         if (!changed)
@@ -187,8 +187,8 @@ export function createCustomerFlowActivities(deps: CustomerFlowDeps) {
           action: 'customer.payment_terms',
           entityType: 'customer',
           entityId: input.customerId,
-          before: { terms: before.payment_terms, creditLimitMinor: before.credit_limit_fen },
-          after: { terms: after.payment_terms, creditLimitMinor: after.credit_limit_fen, requestId: input.requestId },
+          before: { terms: before.payment_terms, creditLimitFen: before.credit_limit_fen },
+          after: { terms: after.payment_terms, creditLimitFen: after.credit_limit_fen, requestId: input.requestId },
         });
       });
     },

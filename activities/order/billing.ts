@@ -7,7 +7,7 @@ import {
   findInvoiceByNumber,
   getContractByOrder,
   markDepositPaid,
-  openExposureMinor,
+  openExposureFen,
   recordPayment,
   updateContract,
   voidOpenInvoice,
@@ -35,8 +35,8 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
       return {
         terms: customer.payment_terms,
         approved: customer.payment_terms === 'monthly' && customer.payment_terms_approved_by !== null,
-        creditLimitMinor: Number(customer.credit_limit_fen),
-        openExposureMinor: await openExposureMinor(db, request.customerId, request.orderId),
+        creditLimitFen: Number(customer.credit_limit_fen),
+        openExposureFen: await openExposureFen(db, request.customerId, request.orderId),
       };
     },
 
@@ -44,14 +44,14 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
     async orderIssueContract(request: {
       orderId: string;
       customerId: string;
-      depositMinor: number;
+      depositFen: number;
       currency: string;
     }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         const existing = await getContractByOrder(trx, request.orderId);
         if (existing) return;
-        await createContract(trx, { order_id: request.orderId, deposit_required_fen: request.depositMinor });
-        await auditOrder(trx, request.orderId, 'contract.issued', { depositMinor: request.depositMinor });
+        await createContract(trx, { order_id: request.orderId, deposit_required_fen: request.depositFen });
+        await auditOrder(trx, request.orderId, 'contract.issued', { depositFen: request.depositFen });
         const ref = orderReference(request.orderId);
         await mailCustomer(
           trx,
@@ -59,8 +59,8 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
           `${callingWorkflowId()}:contract:issued`,
           `Commission agreement for order ${ref}`,
           `The commission agreement for order ${ref} is ready for your signature` +
-            (request.depositMinor > 0
-              ? `; a deposit of ${(request.depositMinor / 100).toFixed(2)} ${request.currency} is due once it is approved.`
+            (request.depositFen > 0
+              ? `; a deposit of ${(request.depositFen / 100).toFixed(2)} ${request.currency} is due once it is approved.`
               : '.'),
         );
       });
@@ -102,7 +102,7 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
       orderId: string;
       customerId: string;
       kind: InvoiceKind;
-      amountMinor: number;
+      amountFen: number;
       currency: string;
       dueOn?: string | null;
     }): Promise<{ number: string }> {
@@ -114,7 +114,7 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
           customer_id: request.customerId,
           order_id: request.orderId,
           kind: request.kind,
-          amount_fen: request.amountMinor,
+          amount_fen: request.amountFen,
           currency: request.currency,
           due_on: request.dueOn ?? null,
         });
@@ -122,7 +122,7 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
           await auditOrder(trx, request.orderId, `invoice.issued`, {
             number,
             kind: request.kind,
-            amountMinor: request.amountMinor,
+            amountFen: request.amountFen,
           });
           if (request.kind !== 'statement') {
             await mailCustomer(
@@ -130,7 +130,7 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
               request.customerId,
               `${callingWorkflowId()}:invoice:${request.kind}`,
               `Invoice ${number}`,
-              `Invoice ${number} (${request.kind}) for ${(request.amountMinor / 100).toFixed(2)} ${request.currency} is due. Please quote ${number} with your payment.`,
+              `Invoice ${number} (${request.kind}) for ${(request.amountFen / 100).toFixed(2)} ${request.currency} is due. Please quote ${number} with your payment.`,
             );
           }
         }
@@ -155,7 +155,7 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
     async orderRecordPayment(request: {
       orderId: string;
       kind: 'deposit' | 'balance';
-      amountMinor: number;
+      amountFen: number;
       currency: string;
       reference: string;
       receivedOn: string;
@@ -167,7 +167,7 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
         if (!invoice) throw ApplicationFailure.nonRetryable(`no invoice ${number}`, 'NoInvoice');
         const { invoice: after, created } = await recordPayment(trx, {
           invoice_id: invoice.id,
-          amount_fen: request.amountMinor,
+          amount_fen: request.amountFen,
           currency: request.currency,
           reference: request.reference,
           received_on: request.receivedOn,
@@ -181,7 +181,7 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
             'payment.recorded',
             {
               invoice: number,
-              amountMinor: request.amountMinor,
+              amountFen: request.amountFen,
               reference: request.reference,
               invoiceStatus: after.status,
             },
@@ -198,7 +198,7 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
       orderId: string;
       customerId: string;
       kind: InvoiceKind;
-      outstandingMinor: number;
+      outstandingFen: number;
       currency: string;
       reminder: number;
     }): Promise<{ recipients: number }> {
@@ -209,12 +209,12 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
           request.customerId,
           `${callingWorkflowId()}:payment:${request.kind}:reminder:${request.reminder}`,
           `Payment reminder: invoice ${number}`,
-          `Invoice ${number} still has ${(request.outstandingMinor / 100).toFixed(2)} ${request.currency} outstanding. Goods ship once it is paid.`,
+          `Invoice ${number} still has ${(request.outstandingFen / 100).toFixed(2)} ${request.currency} outstanding. Goods ship once it is paid.`,
         );
         await auditOrder(trx, request.orderId, 'payment.reminder', {
           invoice: number,
           reminder: request.reminder,
-          outstandingMinor: request.outstandingMinor,
+          outstandingFen: request.outstandingFen,
         });
         return { recipients };
       });

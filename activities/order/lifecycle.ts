@@ -36,14 +36,14 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
           // Histories from before the opening stage create the order at `contract`.
           status: input.status ?? 'contract',
           quantity: input.quantity,
-          total_fen: input.totalMinor,
+          total_fen: input.totalFen,
           currency: input.currency,
         });
         if (created)
           await auditOrder(trx, input.orderId, 'order.created', {
             reference,
             quantity: input.quantity,
-            totalMinor: input.totalMinor,
+            totalFen: input.totalFen,
             currency: input.currency,
           });
         return { reference, created };
@@ -98,7 +98,7 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
       customerId: string;
       reason: string;
       actor: ActivityActor | null;
-      refundMinor: number;
+      refundFen: number;
       currency?: string;
       compensations: string[];
     }): Promise<void> {
@@ -108,13 +108,13 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
           trx,
           request.orderId,
           'order.cancelled',
-          { reason: request.reason, refundMinor: request.refundMinor, compensations: request.compensations },
+          { reason: request.reason, refundFen: request.refundFen, compensations: request.compensations },
           request.actor,
         );
         const ref = orderReference(request.orderId);
         const refundNote =
-          request.refundMinor > 0
-            ? ` You have paid ${money(request.refundMinor, request.currency)}: our finance department is working out the refund (less any charges the contract allows, such as parts already bought) and will confirm the amount to you.`
+          request.refundFen > 0
+            ? ` You have paid ${money(request.refundFen, request.currency)}: our finance department is working out the refund (less any charges the contract allows, such as parts already bought) and will confirm the amount to you.`
             : '';
         await mailCustomer(
           trx,
@@ -130,17 +130,17 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
     async orderRefundApproved(request: {
       orderId: string;
       customerId: string;
-      paidMinor: number;
-      refundMinor: number;
-      retainedMinor: number;
+      paidFen: number;
+      refundFen: number;
+      retainedFen: number;
       charges: CancellationCharges;
       currency: string;
       preparedBy: ActivityActor;
       approvedBy: ActivityActor;
     }): Promise<void> {
-      if (request.refundMinor > 0) {
+      if (request.refundFen > 0) {
         // Refunds never exceed what was paid; the workflow computed it so, this keeps a bug from paying out more.
-        const check = checkRefund({ paidMinor: request.paidMinor, refundedMinor: 0, amountMinor: request.refundMinor });
+        const check = checkRefund({ paidFen: request.paidFen, refundedFen: 0, amountFen: request.refundFen });
         if (!check.ok) throw ApplicationFailure.nonRetryable(check.reason, 'RefundExceedsPaid');
       }
       await db.transaction().execute(async (trx) => {
@@ -150,9 +150,9 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
           request.orderId,
           'order.refund_approved',
           {
-            paidMinor: request.paidMinor,
-            refundMinor: request.refundMinor,
-            retainedMinor: request.retainedMinor,
+            paidFen: request.paidFen,
+            refundFen: request.refundFen,
+            retainedFen: request.retainedFen,
             charges: request.charges,
             currency: request.currency,
             preparedBy: request.preparedBy,
@@ -162,15 +162,15 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
         );
         const ref = orderReference(request.orderId);
         const retained =
-          request.retainedMinor > 0
-            ? ` We retain ${money(request.retainedMinor, request.currency)} for ${[request.charges.materialsPurchasedMinor > 0 ? 'parts already bought for your order' : '', request.charges.toolingMinor > 0 ? 'tooling already made (stencil, programming)' : ''].filter(Boolean).join(' and ')}, as the contract allows.`
+          request.retainedFen > 0
+            ? ` We retain ${money(request.retainedFen, request.currency)} for ${[request.charges.materialsPurchasedFen > 0 ? 'parts already bought for your order' : '', request.charges.toolingFen > 0 ? 'tooling already made (stencil, programming)' : ''].filter(Boolean).join(' and ')}, as the contract allows.`
             : '';
         await mailCustomer(
           trx,
           request.customerId,
           `${callingWorkflowId()}:refund-approved`,
-          `Refund for cancelled order ${ref}: ${money(request.refundMinor, request.currency)}`,
-          `Order ${ref} was cancelled after you paid ${money(request.paidMinor, request.currency)}. We refund ${money(request.refundMinor, request.currency)} to the account you paid from.${retained}`,
+          `Refund for cancelled order ${ref}: ${money(request.refundFen, request.currency)}`,
+          `Order ${ref} was cancelled after you paid ${money(request.paidFen, request.currency)}. We refund ${money(request.refundFen, request.currency)} to the account you paid from.${retained}`,
         );
       });
     },
@@ -182,7 +182,7 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
     async orderRefundPaidOut(request: {
       orderId: string;
       customerId: string;
-      refundMinor: number;
+      refundFen: number;
       currency: string;
       paidOutOn: string;
       bankReference: string;
@@ -195,7 +195,7 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
           request.orderId,
           'order.refund_paid',
           {
-            refundMinor: request.refundMinor,
+            refundFen: request.refundFen,
             currency: request.currency,
             paidOutOn: request.paidOutOn,
             bankReference: request.bankReference,
@@ -203,7 +203,7 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
           request.paidBy,
         );
         const ref = orderReference(request.orderId);
-        const amount = money(request.refundMinor, request.currency);
+        const amount = money(request.refundFen, request.currency);
         await mailCustomer(
           trx,
           request.customerId,

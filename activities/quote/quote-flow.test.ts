@@ -56,10 +56,10 @@ describe.each(TEST_DB_KINDS)('quote-flow activities on %s', (kind) => {
     const again = await acts.analyseQuoteRevision({ quoteId, revision: 1, quantity: 10, options: { assembly: false } });
     expect(again).toEqual(first);
     expect(first).toMatchObject({ autoQuoteAllowed: true, currency: 'CNY' });
-    expect(first.totalMinor).toBeGreaterThan(0);
+    expect(first.totalFen).toBeGreaterThan(0);
     const revisions = await quotesRepo.listQuoteRevisions(t.db, quoteId);
     expect(revisions).toHaveLength(1);
-    expect(revisions[0]).toMatchObject({ total_fen: first.totalMinor, auto_quote_allowed: true });
+    expect(revisions[0]).toMatchObject({ total_fen: first.totalFen, auto_quote_allowed: true });
     expect(await quotesRepo.listQuoteAnalyses(t.db, quoteId, 1)).toHaveLength(1);
   });
 
@@ -78,22 +78,22 @@ describe.each(TEST_DB_KINDS)('quote-flow activities on %s', (kind) => {
     const a = await acts.applyReviewAdjustments({
       quoteId,
       revision: 1,
-      adjustments: [{ code: line.code, unitPriceMinor: 7 }],
+      adjustments: [{ code: line.code, unitPriceFen: 7 }],
     });
     const b = await acts.applyReviewAdjustments({
       quoteId,
       revision: 1,
-      adjustments: [{ code: line.code, unitPriceMinor: 7 }],
+      adjustments: [{ code: line.code, unitPriceFen: 7 }],
     });
     // A cut this deep needs a second person's approval (four eyes on price changes); the reasons say why.
     expect(a).toEqual({
       ok: true,
-      totalMinor: expected,
+      totalFen: expected,
       approvalReasons: [expect.stringMatching(/^the total is lowered by/), expect.stringMatching(/below the floor/)],
     });
     expect(b).toEqual(a);
     expect(
-      await acts.applyReviewAdjustments({ quoteId, revision: 1, adjustments: [{ code: 'NOPE', unitPriceMinor: 1 }] }),
+      await acts.applyReviewAdjustments({ quoteId, revision: 1, adjustments: [{ code: 'NOPE', unitPriceFen: 1 }] }),
     ).toEqual({ ok: false, reason: 'no line item with code "NOPE"' });
     expect((await quotesRepo.listQuoteRevisions(t.db, quoteId))[0].total_fen).toBe(expected);
   });

@@ -63,7 +63,7 @@ export interface IssuedReview {
 export interface RevisionPricing {
   autoQuoteAllowed: boolean;
   reviewReasons: string[];
-  totalMinor: number | null;
+  totalFen: number | null;
   currency: string | null;
   dfmErrors: number;
   dfmWarnings: number;
@@ -157,7 +157,7 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
           return {
             autoQuoteAllowed: false,
             reviewReasons: [reason],
-            totalMinor: null,
+            totalFen: null,
             currency: null,
             dfmErrors: 1,
             dfmWarnings: 0,
@@ -190,7 +190,7 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
       return {
         autoQuoteAllowed,
         reviewReasons: priced.reviewReasons,
-        totalMinor: priced.totalFen,
+        totalFen: priced.totalFen,
         currency: priced.currency,
         dfmErrors,
         dfmWarnings,
@@ -205,7 +205,7 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
       quoteId: string;
       revision: number;
       adjustments: LineItemAdjustment[];
-    }): Promise<{ ok: true; totalMinor: number; approvalReasons: string[] } | { ok: false; reason: string }> {
+    }): Promise<{ ok: true; totalFen: number; approvalReasons: string[] } | { ok: false; reason: string }> {
       const revision = (await listQuoteRevisions(db, input.quoteId)).find((r) => r.revision === input.revision);
       const priced = revision?.price_breakdown as unknown as PricedQuote | null | undefined;
       if (!priced)
@@ -223,20 +223,20 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
         ...priced,
         engineLineItems: original,
         lineItems: result.lineItems,
-        totalFen: result.totalMinor,
-        perBoardFen: Math.round(result.totalMinor / priced.quantity),
+        totalFen: result.totalFen,
+        perBoardFen: Math.round(result.totalFen / priced.quantity),
         adjustments: input.adjustments,
       };
       await updateQuoteRevision(db, input.quoteId, input.revision, {
         price_breakdown: json(adjusted),
-        total_fen: result.totalMinor,
+        total_fen: result.totalFen,
       });
       const approvalReasons = priceChangeApprovalReasons({
         engineLines: original,
         adjustedLines: result.lineItems,
         approvals: (await pricingRules()).approvals,
       });
-      return { ok: true, totalMinor: result.totalMinor, approvalReasons };
+      return { ok: true, totalFen: result.totalFen, approvalReasons };
     },
 
     /** Renders the revision's PDF and emails the customer's users that the quote is ready. */

@@ -325,8 +325,8 @@ export function createRmaActivities(deps: RmaActivityDeps) {
         credit: {
           terms: customer.payment_terms,
           approved: !!customer.payment_terms_approved_by,
-          creditLimitMinor: Number(customer.credit_limit_fen),
-          openExposureMinor: standing.otherOpenFen,
+          creditLimitFen: Number(customer.credit_limit_fen),
+          openExposureFen: standing.otherOpenFen,
         },
       });
     },

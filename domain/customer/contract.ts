@@ -112,7 +112,7 @@ export type CustomerTaskKindName = (typeof CUSTOMER_TASK_KIND_NAMES)[keyof typeo
 export interface PaymentTermsApprovalInput {
   customerId: string;
   requestId: string;
-  creditLimitMinor: number;
+  creditLimitFen: number;
   requestedBy: CustomerActor;
 }
 

@@ -13,61 +13,61 @@ export type PaymentTermsKind = 'prepay' | 'monthly';
 export interface PaymentTerms {
   kind: PaymentTermsKind;
   /** Minor units; 0 for prepay. */
-  creditLimitMinor: number;
+  creditLimitFen: number;
   /** Who approved monthly settlement (user id); null for prepay. */
   approvedBy: string | null;
 }
 
 /** Every new customer prepays until a manager approves monthly settlement. */
-export const DEFAULT_PAYMENT_TERMS: PaymentTerms = { kind: 'prepay', creditLimitMinor: 0, approvedBy: null };
+export const DEFAULT_PAYMENT_TERMS: PaymentTerms = { kind: 'prepay', creditLimitFen: 0, approvedBy: null };
 
 /** Roles whose approval makes monthly settlement apply. */
 export const PAYMENT_TERMS_APPROVER_ROLES: readonly Role[] = ['manager'];
 
 /**
- * The largest credit line the system grants (minor units; 1,000,000 CNY). A factory does not extend more to one
+ * The largest credit line the system grants (fen; 1,000,000 CNY). A factory does not extend more to one
  * customer without the board's decision outside this system; a larger figure is a typing error or abuse.
  */
-export const MAX_CREDIT_LIMIT_MINOR = 100_000_000;
+export const MAX_CREDIT_LIMIT_FEN = 100_000_000;
 
 /** A change of terms as requested (by finance or sales). */
 export interface PaymentTermsRequest {
   kind: PaymentTermsKind;
-  creditLimitMinor?: number;
+  creditLimitFen?: number;
 }
 
 /** What a request needs before it applies. */
 export type PaymentTermsPlan =
   | { ok: true; needsApproval: false; terms: PaymentTerms }
-  | { ok: true; needsApproval: true; creditLimitMinor: number }
+  | { ok: true; needsApproval: true; creditLimitFen: number }
   | { ok: false; field: string; reason: string };
 
 /** Checks a request: prepay applies at once; monthly needs a positive credit limit and a manager's approval. */
 export function planPaymentTerms(
   request: PaymentTermsRequest,
-  maxCreditLimitMinor = MAX_CREDIT_LIMIT_MINOR,
+  maxCreditLimitFen = MAX_CREDIT_LIMIT_FEN,
 ): PaymentTermsPlan {
   if (request.kind === 'prepay') {
-    if (request.creditLimitMinor)
-      return { ok: false, field: 'creditLimitMinor', reason: 'prepay customers have no credit limit' };
+    if (request.creditLimitFen)
+      return { ok: false, field: 'creditLimitFen', reason: 'prepay customers have no credit limit' };
     return { ok: true, needsApproval: false, terms: DEFAULT_PAYMENT_TERMS };
   }
-  const limit = request.creditLimitMinor;
+  const limit = request.creditLimitFen;
   if (limit === undefined || !Number.isInteger(limit) || limit <= 0) {
     return {
       ok: false,
-      field: 'creditLimitMinor',
-      reason: 'monthly settlement needs a credit limit above zero (minor units)',
+      field: 'creditLimitFen',
+      reason: 'monthly settlement needs a credit limit above zero (fen)',
     };
   }
-  if (limit > maxCreditLimitMinor) {
+  if (limit > maxCreditLimitFen) {
     return {
       ok: false,
-      field: 'creditLimitMinor',
-      reason: `the credit limit may be at most ${maxCreditLimitMinor} minor units`,
+      field: 'creditLimitFen',
+      reason: `the credit limit may be at most ${maxCreditLimitFen} fen`,
     };
   }
-  return { ok: true, needsApproval: true, creditLimitMinor: limit };
+  return { ok: true, needsApproval: true, creditLimitFen: limit };
 }
 
 /**
@@ -75,7 +75,7 @@ export function planPaymentTerms(
  * themselves (four eyes) keeps prepay.
  */
 export function decideMonthlyTerms(
-  creditLimitMinor: number,
+  creditLimitFen: number,
   decision: { approved: boolean; byUserId: string; byRole: Role; requestedBy: string },
 ): PaymentTerms {
   if (!decision.approved) return DEFAULT_PAYMENT_TERMS;
@@ -84,5 +84,5 @@ export function decideMonthlyTerms(
     { userId: decision.byUserId, role: decision.byRole },
   );
   if (!approver.ok) return DEFAULT_PAYMENT_TERMS;
-  return { kind: 'monthly', creditLimitMinor, approvedBy: decision.byUserId };
+  return { kind: 'monthly', creditLimitFen, approvedBy: decision.byUserId };
 }

@@ -22,7 +22,7 @@ describe('planCompensation', () => {
   ])('%s', (_name, steps, received, expected) => {
     const plan = planCompensation(steps, received);
     expect(plan.compensations).toEqual(expected);
-    expect(plan.refundMinor).toBe(received);
+    expect(plan.refundFen).toBe(received);
     expect(plan.closeTasks).toBe(true);
   });
 });

@@ -38,14 +38,14 @@ export interface CompensationPlan {
   /** In the order they run: the reverse of the forward steps. */
   compensations: Compensation[];
   /** Money received that finance must refund (voiding does not return it). */
-  refundMinor: number;
+  refundFen: number;
   /** Always: close the order's open tasks and tell the customer. */
   closeTasks: true;
   notifyCustomer: true;
 }
 
 /** Plans the compensation of the forward steps done so far (in the order they were done). */
-export function planCompensation(doneSteps: readonly ForwardStep[], receivedMinor: number): CompensationPlan {
+export function planCompensation(doneSteps: readonly ForwardStep[], receivedFen: number): CompensationPlan {
   const seen = new Set<ForwardStep>();
   const compensations: Compensation[] = [];
   for (const step of [...doneSteps].reverse()) {
@@ -53,5 +53,5 @@ export function planCompensation(doneSteps: readonly ForwardStep[], receivedMino
     seen.add(step);
     compensations.push(COMPENSATION_OF[step]);
   }
-  return { compensations, refundMinor: Math.max(0, receivedMinor), closeTasks: true, notifyCustomer: true };
+  return { compensations, refundFen: Math.max(0, receivedFen), closeTasks: true, notifyCustomer: true };
 }

@@ -9,28 +9,28 @@ describe('planContractPayments', () => {
       'prepay',
       100_000,
       30,
-      { depositMinor: 30_000, balanceMinor: 70_000, depositRequired: true, mayShipOnCredit: false },
+      { depositFen: 30_000, balanceFen: 70_000, depositRequired: true, mayShipOnCredit: false },
     ],
     [
       'prepay rounds the deposit down',
       'prepay',
       99_999,
       30,
-      { depositMinor: 29_999, balanceMinor: 70_000, depositRequired: true, mayShipOnCredit: false },
+      { depositFen: 29_999, balanceFen: 70_000, depositRequired: true, mayShipOnCredit: false },
     ],
     [
       'prepay with a 0 % policy needs no deposit',
       'prepay',
       50_000,
       0,
-      { depositMinor: 0, balanceMinor: 50_000, depositRequired: false, mayShipOnCredit: false },
+      { depositFen: 0, balanceFen: 50_000, depositRequired: false, mayShipOnCredit: false },
     ],
     [
       'monthly settlement: no deposit, may ship on credit',
       'monthly',
       100_000,
       30,
-      { depositMinor: 0, balanceMinor: 100_000, depositRequired: false, mayShipOnCredit: true },
+      { depositFen: 0, balanceFen: 100_000, depositRequired: false, mayShipOnCredit: true },
     ],
   ] as const)('%s', (_name, terms, total, percent, expected) => {
     expect(planContractPayments(terms, total, { prepayDepositPercent: percent })).toEqual(expected);

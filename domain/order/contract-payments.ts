@@ -17,9 +17,9 @@ export const DEFAULT_DEPOSIT_POLICY: DepositPolicy = { prepayDepositPercent: 30 
 
 /** What the order's payments will be. */
 export interface ContractPaymentPlan {
-  depositMinor: number;
+  depositFen: number;
   /** Invoiced once the lots pass QC, before shipment. */
-  balanceMinor: number;
+  balanceFen: number;
   depositRequired: boolean;
   /** Monthly-settlement customers may ship on a statement entry within their credit limit. */
   mayShipOnCredit: boolean;
@@ -28,22 +28,22 @@ export interface ContractPaymentPlan {
 /** Splits the order total into deposit and balance according to the customer's payment terms. */
 export function planContractPayments(
   terms: PaymentTermsKind,
-  totalMinor: number,
+  totalFen: number,
   policy: DepositPolicy = DEFAULT_DEPOSIT_POLICY,
 ): ContractPaymentPlan {
-  if (!Number.isInteger(totalMinor) || totalMinor < 0)
-    throw new RangeError(`order total must be whole minor units ≥ 0, got ${totalMinor}`);
+  if (!Number.isInteger(totalFen) || totalFen < 0)
+    throw new RangeError(`order total must be whole fen ≥ 0, got ${totalFen}`);
   if (policy.prepayDepositPercent < 0 || policy.prepayDepositPercent > 100) {
     throw new RangeError(`deposit percent must be within 0–100, got ${policy.prepayDepositPercent}`);
   }
   if (terms === 'monthly')
-    return { depositMinor: 0, balanceMinor: totalMinor, depositRequired: false, mayShipOnCredit: true };
+    return { depositFen: 0, balanceFen: totalFen, depositRequired: false, mayShipOnCredit: true };
   // Round the deposit down so the customer is never asked for more than the stated percentage.
-  const depositMinor = Math.floor((totalMinor * policy.prepayDepositPercent) / 100);
+  const depositFen = Math.floor((totalFen * policy.prepayDepositPercent) / 100);
   return {
-    depositMinor,
-    balanceMinor: totalMinor - depositMinor,
-    depositRequired: depositMinor > 0,
+    depositFen,
+    balanceFen: totalFen - depositFen,
+    depositRequired: depositFen > 0,
     mayShipOnCredit: false,
   };
 }

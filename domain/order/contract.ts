@@ -38,7 +38,7 @@ export interface OrderWorkflowInput {
   quoteId: string;
   customerId: string;
   quantity: number;
-  totalMinor: number;
+  totalFen: number;
   currency: string;
   /** Deployment settings; defaults: 30 % prepay deposit, lots of at most 500 units, 2 reworks per unit. */
   settings?: OrderSettings;
@@ -119,11 +119,11 @@ export interface OpenTaskView {
 /** Payment position of the order. */
 export interface PaymentView {
   terms: 'prepay' | 'monthly' | null;
-  depositMinor: number;
+  depositFen: number;
   depositPaid: boolean;
-  balanceInvoicedMinor: number;
-  paidMinor: number;
-  outstandingMinor: number;
+  balanceInvoicedFen: number;
+  paidFen: number;
+  outstandingFen: number;
   releasedOnCredit: boolean;
   released: boolean;
 }
@@ -161,10 +161,10 @@ export interface OrderView {
 /** Where a cancelled order's refund stands: finance works it out, a second person approves it, finance pays it. */
 export interface RefundView {
   status: 'preparing' | 'awaiting_approval' | 'approved' | 'paid';
-  paidMinor: number;
+  paidFen: number;
   /** Set once finance proposed the charges. */
-  refundMinor: number | null;
-  retainedMinor: number | null;
+  refundFen: number | null;
+  retainedFen: number | null;
   currency: string;
   /** The day finance paid it out (status `paid`); absent before, and in orders cancelled before the step existed. */
   paidOutOn?: string;

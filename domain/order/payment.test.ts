@@ -1,32 +1,32 @@
-import { applyPayment, outstandingMinor, releaseRoute, type PaymentLedger } from './payment';
+import { applyPayment, outstandingFen, releaseRoute, type PaymentLedger } from './payment';
 
-const ledger: PaymentLedger = { invoicedMinor: 70_000, currency: 'USD', payments: [] };
+const ledger: PaymentLedger = { invoicedFen: 70_000, currency: 'USD', payments: [] };
 
 // Issue 6: "finance records the payment (POST with amount and reference) ... partial payments accumulate";
 // seed 001 §6: "ask the customer to settle the balance before all shipments are made".
 describe('applyPayment', () => {
   it('accumulates partial payments until settled', () => {
-    const first = applyPayment(ledger, { reference: 'TT-1', amountMinor: 30_000, currency: 'USD' });
-    expect(first).toMatchObject({ ok: true, outstandingMinor: 40_000, settled: false, duplicate: false });
+    const first = applyPayment(ledger, { reference: 'TT-1', amountFen: 30_000, currency: 'USD' });
+    expect(first).toMatchObject({ ok: true, outstandingFen: 40_000, settled: false, duplicate: false });
     if (!first.ok) return;
-    const second = applyPayment(first.ledger, { reference: 'TT-2', amountMinor: 40_000, currency: 'USD' });
-    expect(second).toMatchObject({ ok: true, outstandingMinor: 0, settled: true });
-    if (second.ok) expect(outstandingMinor(second.ledger)).toBe(0);
+    const second = applyPayment(first.ledger, { reference: 'TT-2', amountFen: 40_000, currency: 'USD' });
+    expect(second).toMatchObject({ ok: true, outstandingFen: 0, settled: true });
+    if (second.ok) expect(outstandingFen(second.ledger)).toBe(0);
   });
 
   it('treats a repeated reference with the same amount as the same payment', () => {
-    const first = applyPayment(ledger, { reference: 'TT-1', amountMinor: 30_000, currency: 'USD' });
+    const first = applyPayment(ledger, { reference: 'TT-1', amountFen: 30_000, currency: 'USD' });
     if (!first.ok) throw new Error('first payment refused');
-    const again = applyPayment(first.ledger, { reference: 'TT-1', amountMinor: 30_000, currency: 'USD' });
-    expect(again).toMatchObject({ ok: true, duplicate: true, outstandingMinor: 40_000 });
+    const again = applyPayment(first.ledger, { reference: 'TT-1', amountFen: 30_000, currency: 'USD' });
+    expect(again).toMatchObject({ ok: true, duplicate: true, outstandingFen: 40_000 });
   });
 
   it.each([
-    ['zero amount', { reference: 'A', amountMinor: 0, currency: 'USD' }, 'amountMinor'],
-    ['fractional amount', { reference: 'A', amountMinor: 1.5, currency: 'USD' }, 'amountMinor'],
-    ['more than owed', { reference: 'A', amountMinor: 70_001, currency: 'USD' }, 'amountMinor'],
-    ['other currency', { reference: 'A', amountMinor: 100, currency: 'EUR' }, 'currency'],
-    ['blank reference', { reference: '  ', amountMinor: 100, currency: 'USD' }, 'reference'],
+    ['zero amount', { reference: 'A', amountFen: 0, currency: 'USD' }, 'amountFen'],
+    ['fractional amount', { reference: 'A', amountFen: 1.5, currency: 'USD' }, 'amountFen'],
+    ['more than owed', { reference: 'A', amountFen: 70_001, currency: 'USD' }, 'amountFen'],
+    ['other currency', { reference: 'A', amountFen: 100, currency: 'EUR' }, 'currency'],
+    ['blank reference', { reference: '  ', amountFen: 100, currency: 'USD' }, 'reference'],
   ])('refuses %s naming the field', (_name, payment, field) => {
     expect(applyPayment(ledger, payment)).toMatchObject({ ok: false, field });
   });
@@ -38,25 +38,25 @@ describe('releaseRoute', () => {
   it.each([
     [
       'prepay pays first',
-      { terms: 'prepay', approved: false, creditLimitMinor: 0, openExposureMinor: 0 },
+      { terms: 'prepay', approved: false, creditLimitFen: 0, openExposureFen: 0 },
       10_000,
       'pay_first',
     ],
     [
       'monthly not approved pays first',
-      { terms: 'monthly', approved: false, creditLimitMinor: 100_000, openExposureMinor: 0 },
+      { terms: 'monthly', approved: false, creditLimitFen: 100_000, openExposureFen: 0 },
       10_000,
       'pay_first',
     ],
     [
       'monthly within the limit ships on credit',
-      { terms: 'monthly', approved: true, creditLimitMinor: 100_000, openExposureMinor: 50_000 },
+      { terms: 'monthly', approved: true, creditLimitFen: 100_000, openExposureFen: 50_000 },
       50_000,
       'statement_entry',
     ],
     [
       'monthly over the limit pays first',
-      { terms: 'monthly', approved: true, creditLimitMinor: 100_000, openExposureMinor: 50_001 },
+      { terms: 'monthly', approved: true, creditLimitFen: 100_000, openExposureFen: 50_001 },
       50_000,
       'pay_first',
     ],

@@ -8,29 +8,29 @@
 /** One payment as recorded against an invoice. */
 export interface LedgerPayment {
   reference: string;
-  amountMinor: number;
+  amountFen: number;
 }
 
 /** What is owed on one invoice and what came in. */
 export interface PaymentLedger {
-  invoicedMinor: number;
+  invoicedFen: number;
   currency: string;
   payments: LedgerPayment[];
 }
 
 /** Result of applying a payment. */
 export type ApplyPaymentResult =
-  | { ok: true; ledger: PaymentLedger; duplicate: boolean; outstandingMinor: number; settled: boolean }
-  | { ok: false; field: 'amountMinor' | 'currency' | 'reference'; reason: string };
+  | { ok: true; ledger: PaymentLedger; duplicate: boolean; outstandingFen: number; settled: boolean }
+  | { ok: false; field: 'amountFen' | 'currency' | 'reference'; reason: string };
 
 /** Sum of payments received. */
-export function paidMinor(ledger: PaymentLedger): number {
-  return ledger.payments.reduce((sum, p) => sum + p.amountMinor, 0);
+export function paidFen(ledger: PaymentLedger): number {
+  return ledger.payments.reduce((sum, p) => sum + p.amountFen, 0);
 }
 
 /** What is still owed (never below 0). */
-export function outstandingMinor(ledger: PaymentLedger): number {
-  return Math.max(0, ledger.invoicedMinor - paidMinor(ledger));
+export function outstandingFen(ledger: PaymentLedger): number {
+  return Math.max(0, ledger.invoicedFen - paidFen(ledger));
 }
 
 /**
@@ -42,18 +42,18 @@ export function applyPayment(ledger: PaymentLedger, payment: LedgerPayment & { c
   if (!reference) return { ok: false, field: 'reference', reason: 'a payment needs a reference (bank transfer id)' };
   const existing = ledger.payments.find((p) => p.reference === reference);
   if (existing) {
-    if (existing.amountMinor !== payment.amountMinor) {
+    if (existing.amountFen !== payment.amountFen) {
       return {
         ok: false,
         field: 'reference',
         reason: `reference ${reference} was already recorded with a different amount`,
       };
     }
-    const out = outstandingMinor(ledger);
-    return { ok: true, ledger, duplicate: true, outstandingMinor: out, settled: out === 0 };
+    const out = outstandingFen(ledger);
+    return { ok: true, ledger, duplicate: true, outstandingFen: out, settled: out === 0 };
   }
-  if (!Number.isInteger(payment.amountMinor) || payment.amountMinor <= 0) {
-    return { ok: false, field: 'amountMinor', reason: 'the amount must be whole minor units above 0' };
+  if (!Number.isInteger(payment.amountFen) || payment.amountFen <= 0) {
+    return { ok: false, field: 'amountFen', reason: 'the amount must be whole fen above 0' };
   }
   if (payment.currency !== ledger.currency) {
     return {
@@ -62,20 +62,20 @@ export function applyPayment(ledger: PaymentLedger, payment: LedgerPayment & { c
       reason: `the invoice is in ${ledger.currency}, the payment in ${payment.currency}`,
     };
   }
-  const owed = outstandingMinor(ledger);
-  if (payment.amountMinor > owed) {
+  const owed = outstandingFen(ledger);
+  if (payment.amountFen > owed) {
     return {
       ok: false,
-      field: 'amountMinor',
-      reason: `the amount ${payment.amountMinor} exceeds the outstanding ${owed}`,
+      field: 'amountFen',
+      reason: `the amount ${payment.amountFen} exceeds the outstanding ${owed}`,
     };
   }
   const next: PaymentLedger = {
     ...ledger,
-    payments: [...ledger.payments, { reference, amountMinor: payment.amountMinor }],
+    payments: [...ledger.payments, { reference, amountFen: payment.amountFen }],
   };
-  const out = outstandingMinor(next);
-  return { ok: true, ledger: next, duplicate: false, outstandingMinor: out, settled: out === 0 };
+  const out = outstandingFen(next);
+  return { ok: true, ledger: next, duplicate: false, outstandingFen: out, settled: out === 0 };
 }
 
 /** A monthly-settlement customer's credit position. */
@@ -83,26 +83,26 @@ export interface CreditPosition {
   terms: 'prepay' | 'monthly';
   /** Set once a manager approved monthly settlement; unapproved monthly terms act as prepay. */
   approved: boolean;
-  creditLimitMinor: number;
+  creditLimitFen: number;
   /** Unpaid statement entries and invoices of the customer's other orders. */
-  openExposureMinor: number;
+  openExposureFen: number;
 }
 
 /** How the balance of this order gets released for shipment. */
 export type ReleaseRoute =
-  { route: 'pay_first'; reason: string } | { route: 'statement_entry'; headroomAfterMinor: number };
+  { route: 'pay_first'; reason: string } | { route: 'statement_entry'; headroomAfterFen: number };
 
 /** Monthly-settlement customers ship on a statement entry when the balance fits their remaining credit. */
-export function releaseRoute(position: CreditPosition, balanceMinor: number): ReleaseRoute {
+export function releaseRoute(position: CreditPosition, balanceFen: number): ReleaseRoute {
   if (position.terms !== 'monthly')
     return { route: 'pay_first', reason: 'prepay terms: the balance is paid before shipment' };
   if (!position.approved) return { route: 'pay_first', reason: 'monthly settlement is not approved by a manager' };
-  const headroom = position.creditLimitMinor - position.openExposureMinor;
-  if (balanceMinor > headroom) {
+  const headroom = position.creditLimitFen - position.openExposureFen;
+  if (balanceFen > headroom) {
     return {
       route: 'pay_first',
-      reason: `the balance ${balanceMinor} exceeds the remaining credit ${Math.max(0, headroom)}`,
+      reason: `the balance ${balanceFen} exceeds the remaining credit ${Math.max(0, headroom)}`,
     };
   }
-  return { route: 'statement_entry', headroomAfterMinor: headroom - balanceMinor };
+  return { route: 'statement_entry', headroomAfterFen: headroom - balanceFen };
 }

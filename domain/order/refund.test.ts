@@ -4,34 +4,34 @@ import { checkRefund, refundOnCancellation } from './refund';
 // allows, e.g. parts already bought)".
 describe('refunds', () => {
   it.each([
-    [30000, { materialsPurchasedMinor: 0, toolingMinor: 0 }, { refundMinor: 30000, retainedMinor: 0 }],
-    [30000, { materialsPurchasedMinor: 12000, toolingMinor: 8000 }, { refundMinor: 10000, retainedMinor: 20000 }],
-    [30000, { materialsPurchasedMinor: 50000, toolingMinor: 0 }, { refundMinor: 0, retainedMinor: 30000 }], // never below 0
-    [0, { materialsPurchasedMinor: 5000, toolingMinor: 0 }, { refundMinor: 0, retainedMinor: 0 }],
+    [30000, { materialsPurchasedFen: 0, toolingFen: 0 }, { refundFen: 30000, retainedFen: 0 }],
+    [30000, { materialsPurchasedFen: 12000, toolingFen: 8000 }, { refundFen: 10000, retainedFen: 20000 }],
+    [30000, { materialsPurchasedFen: 50000, toolingFen: 0 }, { refundFen: 0, retainedFen: 30000 }], // never below 0
+    [0, { materialsPurchasedFen: 5000, toolingFen: 0 }, { refundFen: 0, retainedFen: 0 }],
   ])('paid %i with charges %o → %o', (paid, charges, expected) => {
     expect(refundOnCancellation(paid, charges)).toEqual(expected);
   });
 
   it.each([
     [
-      { paidMinor: 30000, refundedMinor: 0, amountMinor: 30000 },
-      { ok: true, remainingMinor: 0 },
+      { paidFen: 30000, refundedFen: 0, amountFen: 30000 },
+      { ok: true, remainingFen: 0 },
     ],
     [
-      { paidMinor: 30000, refundedMinor: 10000, amountMinor: 20001 },
-      { ok: false, field: 'amountMinor' },
+      { paidFen: 30000, refundedFen: 10000, amountFen: 20001 },
+      { ok: false, field: 'amountFen' },
     ],
     [
-      { paidMinor: 30000, refundedMinor: 0, amountMinor: 0 },
-      { ok: false, field: 'amountMinor' },
+      { paidFen: 30000, refundedFen: 0, amountFen: 0 },
+      { ok: false, field: 'amountFen' },
     ],
     [
-      { paidMinor: 30000, refundedMinor: 0, amountMinor: 1.5 },
-      { ok: false, field: 'amountMinor' },
+      { paidFen: 30000, refundedFen: 0, amountFen: 1.5 },
+      { ok: false, field: 'amountFen' },
     ],
     [
-      { paidMinor: 0, refundedMinor: 0, amountMinor: 1 },
-      { ok: false, field: 'amountMinor' },
+      { paidFen: 0, refundedFen: 0, amountFen: 1 },
+      { ok: false, field: 'amountFen' },
     ],
   ])('%o → %o', (input, expected) => {
     expect(checkRefund(input)).toMatchObject(expected);

@@ -6,37 +6,37 @@
 /** What the customer may be charged on cancellation (the contract's terms; seed-silent, see the README). */
 export interface CancellationCharges {
   /** Components already bought for the order that cannot be returned (turnkey purchases). */
-  materialsPurchasedMinor: number;
+  materialsPurchasedFen: number;
   /** Work already done that is specific to the board (stencil cut, programming). */
-  toolingMinor: number;
+  toolingFen: number;
 }
 
 /** The refund owed when an order is cancelled: what was paid less the allowed charges, never below 0. */
 export function refundOnCancellation(
-  paidMinor: number,
+  paidFen: number,
   charges: CancellationCharges,
-): { refundMinor: number; retainedMinor: number } {
-  const chargeable = Math.max(0, charges.materialsPurchasedMinor) + Math.max(0, charges.toolingMinor);
-  const retainedMinor = Math.min(Math.max(0, paidMinor), chargeable);
-  return { refundMinor: Math.max(0, paidMinor) - retainedMinor, retainedMinor };
+): { refundFen: number; retainedFen: number } {
+  const chargeable = Math.max(0, charges.materialsPurchasedFen) + Math.max(0, charges.toolingFen);
+  const retainedFen = Math.min(Math.max(0, paidFen), chargeable);
+  return { refundFen: Math.max(0, paidFen) - retainedFen, retainedFen };
 }
 
-/** Checks a refund about to be paid: whole minor units above 0, and with earlier refunds never more than was paid. */
+/** Checks a refund about to be paid: whole fen above 0, and with earlier refunds never more than was paid. */
 export function checkRefund(input: {
-  paidMinor: number;
-  refundedMinor: number;
-  amountMinor: number;
-}): { ok: true; remainingMinor: number } | { ok: false; field: 'amountMinor'; reason: string } {
-  const { paidMinor, refundedMinor, amountMinor } = input;
-  if (!Number.isInteger(amountMinor) || amountMinor <= 0)
-    return { ok: false, field: 'amountMinor', reason: 'a refund must be whole minor units above 0' };
-  const refundable = Math.max(0, paidMinor - refundedMinor);
-  if (amountMinor > refundable) {
+  paidFen: number;
+  refundedFen: number;
+  amountFen: number;
+}): { ok: true; remainingFen: number } | { ok: false; field: 'amountFen'; reason: string } {
+  const { paidFen, refundedFen, amountFen } = input;
+  if (!Number.isInteger(amountFen) || amountFen <= 0)
+    return { ok: false, field: 'amountFen', reason: 'a refund must be whole fen above 0' };
+  const refundable = Math.max(0, paidFen - refundedFen);
+  if (amountFen > refundable) {
     return {
       ok: false,
-      field: 'amountMinor',
-      reason: `the refund ${amountMinor} exceeds what can still be refunded (${refundable}: paid ${paidMinor}, refunded ${refundedMinor})`,
+      field: 'amountFen',
+      reason: `the refund ${amountFen} exceeds what can still be refunded (${refundable}: paid ${paidFen}, refunded ${refundedFen})`,
     };
   }
-  return { ok: true, remainingMinor: refundable - amountMinor };
+  return { ok: true, remainingFen: refundable - amountFen };
 }

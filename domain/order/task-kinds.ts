@@ -33,7 +33,7 @@ export const contractApprovalTaskKind = defineTaskKind({
 /** A payment as finance records it (`POST /api/orders/:id/payments` uses the same schema). */
 export const PaymentData = z
   .object({
-    amountMinor: z.number().int().positive(),
+    amountFen: z.number().int().positive(),
     currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'),
     reference: text({ min: 1, max: 200 }),
     receivedOn: factDate().optional(),
@@ -44,7 +44,7 @@ export type PaymentData = z.infer<typeof PaymentData>;
 /** Finance records a payment received against the open invoice (deposit or balance). */
 export const paymentTaskKind = defineTaskKind({
   kind: ORDER_TASK_KIND_NAMES.payment,
-  description: 'Record a payment received (amount in minor units and bank reference); partial payments accumulate',
+  description: 'Record a payment received (amount in fen and bank reference); partial payments accumulate',
   decisions: ['record'],
   data: PaymentData,
 });
@@ -232,8 +232,8 @@ export const deliveryTaskKind = defineTaskKind({
 /** Finance works out the refund of a cancelled order: what was paid less the charges the contract allows. */
 export const RefundData = z
   .object({
-    materialsPurchasedMinor: z.number().int().min(0).max(1e12),
-    toolingMinor: z.number().int().min(0).max(1e12),
+    materialsPurchasedFen: z.number().int().min(0).max(1e12),
+    toolingFen: z.number().int().min(0).max(1e12),
     comment,
   })
   .strict();

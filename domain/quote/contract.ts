@@ -140,7 +140,7 @@ export interface QuoteState {
   decisions: QuoteDecision[];
   autoQuoteAllowed: boolean | null;
   reviewReasons: string[];
-  totalMinor: number | null;
+  totalFen: number | null;
   currency: string | null;
   orderWorkflowId: string | null;
 }
@@ -183,6 +183,6 @@ export type QuoteTaskKindName = (typeof QUOTE_TASK_KIND_NAMES)[keyof typeof QUOT
 /** A line-item price change made by the reviewing engineer. */
 export interface LineItemAdjustment {
   code: string;
-  unitPriceMinor: number;
+  unitPriceFen: number;
   quantity?: number;
 }

@@ -35,7 +35,7 @@ export function priceChanges(before: readonly LineItem[], after: readonly LineIt
 }
 
 /** Line items after the engineer's adjustments, or the code that does not exist. */
-export type AdjustmentResult = { ok: true; lineItems: LineItem[]; totalMinor: number } | { ok: false; reason: string };
+export type AdjustmentResult = { ok: true; lineItems: LineItem[]; totalFen: number } | { ok: false; reason: string };
 
 /** Applies adjustments by line code; every adjusted line's total is recomputed, the others are kept as priced. */
 export function applyLineItemAdjustments(
@@ -47,7 +47,7 @@ export function applyLineItemAdjustments(
     if (!lineItems.some((i) => i.code === code)) return { ok: false, reason: `no line item with code "${code}"` };
   }
   for (const a of adjustments) {
-    if (!Number.isInteger(a.unitPriceMinor) || a.unitPriceMinor < 0)
+    if (!Number.isInteger(a.unitPriceFen) || a.unitPriceFen < 0)
       return { ok: false, reason: `${a.code}: unit price must be a whole number ≥ 0` };
     if (a.quantity !== undefined && (!Number.isInteger(a.quantity) || a.quantity < 0))
       return { ok: false, reason: `${a.code}: quantity must be a whole number ≥ 0` };
@@ -56,7 +56,7 @@ export function applyLineItemAdjustments(
     const a = byCode.get(item.code);
     if (!a) return item;
     const quantity = a.quantity ?? item.quantity;
-    return { ...item, quantity, unitPriceFen: a.unitPriceMinor, totalFen: quantity * a.unitPriceMinor };
+    return { ...item, quantity, unitPriceFen: a.unitPriceFen, totalFen: quantity * a.unitPriceFen };
   });
-  return { ok: true, lineItems: adjusted, totalMinor: adjusted.reduce((sum, i) => sum + i.totalFen, 0) };
+  return { ok: true, lineItems: adjusted, totalFen: adjusted.reduce((sum, i) => sum + i.totalFen, 0) };
 }

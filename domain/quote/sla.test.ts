@@ -92,15 +92,15 @@ describe('applyLineItemAdjustments', () => {
   ];
   it.each([
     [[], 25000],
-    [[{ code: 'STENCIL', unitPriceMinor: 15000 }], 20000],
-    [[{ code: 'PCB', unitPriceMinor: 450, quantity: 12 }], 25400],
+    [[{ code: 'STENCIL', unitPriceFen: 15000 }], 20000],
+    [[{ code: 'PCB', unitPriceFen: 450, quantity: 12 }], 25400],
   ])('%o → total %i', (adjustments, total) => {
     const r = applyLineItemAdjustments(items, adjustments);
-    expect(r).toMatchObject({ ok: true, totalMinor: total });
+    expect(r).toMatchObject({ ok: true, totalFen: total });
   });
   it.each([
-    [[{ code: 'NOPE', unitPriceMinor: 1 }], /NOPE/],
-    [[{ code: 'PCB', unitPriceMinor: -1 }], /unit price/],
+    [[{ code: 'NOPE', unitPriceFen: 1 }], /NOPE/],
+    [[{ code: 'PCB', unitPriceFen: -1 }], /unit price/],
   ])('refuses %o', (adjustments, reason) => {
     const r = applyLineItemAdjustments(items, adjustments);
     expect(r.ok).toBe(false);

@@ -20,8 +20,8 @@ describe('ship-back after payment (4.5 业务助理负责…收费维修产品�
   const monthly = {
     terms: 'monthly' as const,
     approved: true,
-    creditLimitMinor: 1_000_000,
-    openExposureMinor: 200_000,
+    creditLimitFen: 1_000_000,
+    openExposureFen: 200_000,
   };
   it.each([
     ['free repair', { charge: 'free' as const, invoicedFen: 0, paidFen: 0 }, { release: true, by: 'free' }],

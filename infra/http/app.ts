@@ -11,7 +11,7 @@ import { buildOpenApiDocument, type OpenAPIRegistry } from './openapi';
 import { metricsHandler, type Metrics } from './metrics';
 import { requireSameOrigin } from './same-origin';
 import { healthHandler, readyHandler, type HealthCheck } from './health';
-import { refuseNulCharacters } from './validate';
+import { acceptOldMoneyNames, refuseNulCharacters } from './validate';
 
 /** Everything the app factory needs; routers are already built with their deps. */
 export interface AppOptions {
@@ -70,6 +70,7 @@ export function createApp(options: AppOptions): Express {
   app.use(options.metrics.middleware);
   app.use(express.json({ limit: '1mb' }));
   app.use(refuseNulCharacters);
+  app.use(acceptOldMoneyNames);
   app.use(cookieParser());
   app.use(authenticate(options.auth));
   app.use(

@@ -48,7 +48,14 @@ export function buildOpenApiDocument(
 ) {
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: info.title, version: info.version },
+    info: {
+      title: info.title,
+      version: info.version,
+      description:
+        'Money is integer fen, in fields named `…Fen` (USD: `…UsdCents`). Request bodies still accept the old names ' +
+        '`…Minor` (`amountMinor`, `creditLimitMinor`, …) for the same fields; sending both with different values is ' +
+        'refused (400 naming the field). Responses use only `…Fen`.',
+    },
     servers: info.serverUrl ? [{ url: info.serverUrl }] : undefined,
   });
 }

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { z } from 'zod';
 import { ValidationError } from './errors';
+import { moneyNameConflicts, withFenNames } from '../../domain/shared/money-names';
 
 /** The field builders of every request schema (text without control characters, real dates, http(s) URLs). */
 export * from '../../domain/shared/fields';
@@ -60,5 +61,26 @@ export const refuseNulCharacters: RequestHandler = (req, _res, next) => {
     }
   }
   if (req.path.includes('\u0000')) return next(new ValidationError('the path must not contain NUL (U+0000)'));
+  next();
+};
+
+/**
+ * Accepts the old money names of a JSON body (`amountMinor`, `creditLimitMinor`, … at any depth, task data
+ * included) beside the current `…Fen` ones while clients move over, so every schema and handler sees only
+ * `…Fen`. Both names with different values are refused (400 naming the field); responses say only `…Fen`.
+ */
+export const acceptOldMoneyNames: RequestHandler = (req, _res, next) => {
+  if (req.body === null || typeof req.body !== 'object') return next();
+  const [conflict] = moneyNameConflicts(req.body);
+  if (conflict) {
+    const at = conflict.path.length ? `${conflict.path.join('.')}.` : '';
+    return next(
+      new ValidationError(
+        `${at}${conflict.name}: differs from ${at}${conflict.oldName} (its old name); send one of them`,
+        `${at}${conflict.name}`,
+      ),
+    );
+  }
+  req.body = withFenNames(req.body);
   next();
 };

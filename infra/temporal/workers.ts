@@ -7,6 +7,7 @@ import { createTaskActivities } from '../../activities/tasks';
 import { createMailActivities } from '../../activities/mail';
 import type { ActivityDeps, WorkerRegistration } from './worker-registration';
 import type { TaskQueue } from './task-queues';
+import { withFenNames } from '../../domain/shared/money-names';
 
 const PROJECT_ROOT = join(__dirname, '..', '..');
 const ACTIVITIES_DIR = join(PROJECT_ROOT, 'activities');
@@ -101,6 +102,14 @@ export async function cachedWorkflowBundle(name: string, modulePaths: string[]):
 
 const quietBundler = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
+/**
+ * An activity scheduled before the money rename and retried by today's code still carries its recorded
+ * arguments (`totalMinor`, `depositMinor`, …): it reads them as `…Fen`.
+ */
+export function readingOldMoneyNames<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return (...args: A) => fn(...(args.map((arg) => withFenNames(arg)) as A));
+}
+
 /** A worker for one task queue, or undefined when no context has workflows on it yet. */
 export async function createQueueWorker(options: {
   connection: NativeConnection;
@@ -115,7 +124,7 @@ export async function createQueueWorker(options: {
   for (const registration of mine) {
     for (const [name, fn] of Object.entries(registration.createActivities?.(options.deps) ?? {})) {
       if (name in activities) throw new Error(`activity "${name}" is registered twice on queue ${options.taskQueue}`);
-      activities[name] = fn;
+      activities[name] = readingOldMoneyNames(fn as (...args: unknown[]) => unknown);
     }
   }
   return Worker.create({

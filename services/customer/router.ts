@@ -96,7 +96,7 @@ export const AuditResultRequest = z
   .meta({ id: 'AuditResult' });
 export type AuditResultRequest = z.infer<typeof AuditResultRequest>;
 export const PaymentTermsRequestSchema = z
-  .object({ kind: z.enum(['prepay', 'monthly']), creditLimitMinor: z.number().int().min(0).max(1e13).optional() })
+  .object({ kind: z.enum(['prepay', 'monthly']), creditLimitFen: z.number().int().min(0).max(1e13).optional() })
   .strict()
   .meta({ id: 'PaymentTermsRequest' });
 export const DecisionRequest = z
@@ -125,7 +125,7 @@ function view(c: CustomerRow) {
     currency: c.currency,
     paymentTerms: {
       kind: c.payment_terms,
-      creditLimitMinor: c.credit_limit_fen,
+      creditLimitFen: c.credit_limit_fen,
       approvedBy: c.payment_terms_approved_by,
     },
     isKeyCustomer: c.is_key_customer,
@@ -257,7 +257,7 @@ export function createRouter(deps: ServiceDeps): Router {
         name: customer.name,
         status: customer.status,
         currency: customer.currency,
-        paymentTerms: { kind: customer.payment_terms, creditLimitMinor: customer.credit_limit_fen },
+        paymentTerms: { kind: customer.payment_terms, creditLimitFen: customer.credit_limit_fen },
         address: customer.address,
         contacts: (await listContacts(db, customer.id)).map((c) => ({
           name: c.name,
@@ -448,7 +448,7 @@ export function createRouter(deps: ServiceDeps): Router {
       const input: PaymentTermsApprovalInput = {
         customerId: customer.id,
         requestId,
-        creditLimitMinor: plan.creditLimitMinor,
+        creditLimitFen: plan.creditLimitFen,
         requestedBy: { userId: actor.userId, email: actor.email, role: actor.role },
       };
       const workflowId = paymentTermsWorkflowId(customer.id, requestId);

@@ -37,9 +37,9 @@ export function customerOrderWorkflow(state: OrderView | null) {
     refund: state.refund
       ? {
           status: state.refund.status,
-          paidMinor: state.refund.paidMinor,
-          refundMinor: state.refund.refundMinor,
-          retainedMinor: state.refund.retainedMinor,
+          paidFen: state.refund.paidFen,
+          refundFen: state.refund.refundFen,
+          retainedFen: state.refund.retainedFen,
           currency: state.refund.currency,
           paidOutOn: state.refund.paidOutOn ?? null,
         }

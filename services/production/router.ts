@@ -44,7 +44,7 @@ function toSummary(order: OrderRow): OrderSummary {
     customerId: order.customer_id,
     status: order.status,
     quantity: order.quantity,
-    totalMinor: Number(order.total_fen),
+    totalFen: Number(order.total_fen),
     currency: order.currency,
     createdAt: order.created_at.toISOString(),
     updatedAt: order.updated_at.toISOString(),
@@ -119,7 +119,7 @@ export function createRouter(deps: ServiceDeps): Router {
         invoices: invoices.map((i) => ({
           number: i.number,
           kind: i.kind,
-          amountMinor: Number(i.amount_fen),
+          amountFen: Number(i.amount_fen),
           status: i.status,
         })),
         shipments: shipments.map((s) => ({
@@ -144,7 +144,7 @@ export function createRouter(deps: ServiceDeps): Router {
       invoices: invoices.map((i) => ({
         number: i.number,
         kind: i.kind,
-        amountMinor: Number(i.amount_fen),
+        amountFen: Number(i.amount_fen),
         status: i.status,
       })),
       shipments: shipments.map((s) => ({
@@ -216,16 +216,16 @@ export function createRouter(deps: ServiceDeps): Router {
       const order = await loadOrder(req);
       const body = req.body as PaymentData;
       const task = await openStep(order, K.payment, 'payment');
-      const outstanding = Number(task.payload.outstandingMinor);
+      const outstanding = Number(task.payload.outstandingFen);
       const check = applyPayment(
-        { invoicedMinor: outstanding, currency: String(task.payload.currency), payments: [] },
+        { invoicedFen: outstanding, currency: String(task.payload.currency), payments: [] },
         body,
       );
       if (!check.ok) throw new BusinessRuleError(check.reason, check.field);
       await completeTask(deps, actorOf(req), task, 'record', body);
       res
         .status(202)
-        .json({ taskId: task.id, step: task.step, decision: 'record', outstandingMinor: check.outstandingMinor });
+        .json({ taskId: task.id, step: task.step, decision: 'record', outstandingFen: check.outstandingFen });
     },
   );
 
@@ -343,7 +343,7 @@ export function createRouter(deps: ServiceDeps): Router {
   openapi.registerPath({
     method: 'post',
     path: '/api/orders/{id}/payments',
-    ...step('Record a payment (amount in minor units, reference); partial payments accumulate', PaymentData, 'finance'),
+    ...step('Record a payment (amount in fen, reference); partial payments accumulate', PaymentData, 'finance'),
   });
   openapi.registerPath({
     method: 'post',

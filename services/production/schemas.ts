@@ -27,7 +27,7 @@ export const OrderSummary = z.object({
   customerId: z.string(),
   status: z.string(),
   quantity: z.number(),
-  totalMinor: z.number(),
+  totalFen: z.number(),
   currency: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -42,7 +42,7 @@ export const OrderDetail = OrderSummary.extend({
   timeline: z.array(
     z.object({ at: z.string(), action: z.string(), actorRole: z.string().nullable(), details: z.unknown() }),
   ),
-  invoices: z.array(z.object({ number: z.string(), kind: z.string(), amountMinor: z.number(), status: z.string() })),
+  invoices: z.array(z.object({ number: z.string(), kind: z.string(), amountFen: z.number(), status: z.string() })),
   shipments: z.array(
     z.object({
       status: z.string(),

@@ -44,7 +44,7 @@ export function customerQuoteWorkflow(state: QuoteState | null) {
       .map((t) => ({ step: t.step, kind: t.kind, role: 'customer' as const, taskId: t.taskId, dueAt: t.dueAt })),
     deadlines: { expiresAt: state.deadlines.expiresAt },
     decisions: state.decisions.map((d: QuoteDecision) => ({ ...customerDecision(d), revision: d.revision })),
-    totalMinor: state.totalMinor,
+    totalFen: state.totalFen,
     currency: state.currency,
     orderId: state.orderWorkflowId ? state.quoteId : null,
   };

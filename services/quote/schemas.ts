@@ -114,7 +114,7 @@ export const ReviewRequest = z
         z
           .object({
             code: text({ min: 1, max: 64 }),
-            unitPriceMinor: z.number().int().min(0),
+            unitPriceFen: z.number().int().min(0),
             quantity: z.number().int().min(0).optional(),
           })
           .strict(),

@@ -10,9 +10,9 @@ import type { Task } from '../../domain/tasks/task';
 const CUSTOMER_PAYLOAD_KEYS = [
   'reference',
   'revision',
-  'totalMinor',
-  'depositMinor',
-  'amountMinor',
+  'totalFen',
+  'depositFen',
+  'amountFen',
   'currency',
   'amountFen',
   'quantity',

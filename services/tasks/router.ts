@@ -39,12 +39,12 @@ export function toTaskView(task: Task, now = new Date()): TaskView {
 
 /** A listed task: the task with its case reference, customer, amount and assignee. */
 function toInboxView(task: InboxTask, now: Date): TaskView {
-  const { caseReference, customerName, amountMinor, assigneeId, assigneeName, assignedAt, ...rest } = task;
+  const { caseReference, customerName, amountFen, assigneeId, assigneeName, assignedAt, ...rest } = task;
   return {
     ...toTaskView(rest, now),
     caseReference,
     customerName,
-    amountMinor,
+    amountFen,
     assigneeId,
     assigneeName,
     assignedAt: assignedAt ? assignedAt.toISOString() : null,

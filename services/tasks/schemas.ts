@@ -79,12 +79,12 @@ export const TaskView = z
     createdAt: z.string(),
     caseReference: z.string().nullable().optional().meta({ description: 'Q-…, SO-…, RMA-… (lists only)' }),
     customerName: z.string().nullable().optional(),
-    amountMinor: z
+    amountFen: z
       .number()
       .int()
       .nullable()
       .optional()
-      .meta({ description: 'what is outstanding on a payment, else the order or quote total (minor units)' }),
+      .meta({ description: 'what is outstanding on a payment, else the order or quote total (fen)' }),
     assigneeId: z.uuid().nullable().optional(),
     assigneeName: z.string().nullable().optional(),
     assignedAt: z.string().nullable().optional(),

@@ -138,7 +138,7 @@ describe.each(TEST_DB_KINDS)('customer views on %s', (kind) => {
     const reviewed = await call('POST', `/api/quotes/${quoteId}/review`, tokens.engineer, {
       decision: 'approve',
       comment: INTERNAL_COMMENTS[0],
-      adjustments: [{ code: line.code, unitPriceMinor: line.unitPriceFen + 100 }],
+      adjustments: [{ code: line.code, unitPriceFen: line.unitPriceFen + 100 }],
     });
     expect(reviewed.status).toBe(200);
     const issued = await eventually(async () => {
@@ -175,12 +175,12 @@ describe.each(TEST_DB_KINDS)('customer views on %s', (kind) => {
     await complete(orderId, K.contractApproval, 'sales_manager', 'approve', { comment: INTERNAL_COMMENTS[1] });
     const deposit = await eventually(async () => {
       const r = await call('GET', `/api/orders/${orderId}`, tokens.finance);
-      expect(r.body.workflow?.payment.depositMinor).toBeGreaterThan(0);
+      expect(r.body.workflow?.payment.depositFen).toBeGreaterThan(0);
       expect(r.body.workflow.openTasks).toEqual([expect.objectContaining({ kind: K.payment })]);
-      return r.body.workflow.payment.depositMinor as number;
+      return r.body.workflow.payment.depositFen as number;
     }, 30_000);
     await complete(orderId, K.payment, 'finance', 'record', {
-      amountMinor: deposit,
+      amountFen: deposit,
       currency: 'CNY',
       reference: 'DEP-1',
     });

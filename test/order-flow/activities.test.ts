@@ -62,7 +62,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('order activities on %s', (ki
       quoteId: quote.id,
       customerId,
       quantity: 5,
-      totalMinor: 10_000,
+      totalFen: 10_000,
       currency: 'USD',
     });
     return { orderId, workflowId };
@@ -83,14 +83,14 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('order activities on %s', (ki
   test('order, contract and invoice are created once; the customer is mailed once', async () => {
     const { orderId, workflowId } = await newOrder();
     expect(await auditCount(orderId, 'order.created')).toBe(1);
-    await twice(workflowId, acts.orderIssueContract, { orderId, customerId, depositMinor: 3_000, currency: 'USD' });
+    await twice(workflowId, acts.orderIssueContract, { orderId, customerId, depositFen: 3_000, currency: 'USD' });
     expect((await ordersRepo.getContractByOrder(t.db, orderId))?.deposit_required_fen).toBe(3_000);
     expect(await mailCount(`${workflowId}:contract:issued:`)).toBe(2); // customer@ and buyer@ of the demo customer
     const [a, b] = await twice(workflowId, acts.orderIssueInvoice, {
       orderId,
       customerId,
       kind: 'deposit',
-      amountMinor: 3_000,
+      amountFen: 3_000,
       currency: 'USD',
     });
     expect(a).toEqual(b);
@@ -104,19 +104,19 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('order activities on %s', (ki
       orderId,
       customerId,
       kind: 'balance',
-      amountMinor: 10_000,
+      amountFen: 10_000,
       currency: 'USD',
     });
     const payment = { orderId, kind: 'balance' as const, currency: 'USD', receivedOn: '2026-11-24', actor: finance };
     const [first] = await twice(workflowId, acts.orderRecordPayment, {
       ...payment,
-      amountMinor: 4_000,
+      amountFen: 4_000,
       reference: 'TT-1',
     });
     expect(first.invoiceStatus).toBe('open');
     const [second] = await twice(workflowId, acts.orderRecordPayment, {
       ...payment,
-      amountMinor: 6_000,
+      amountFen: 6_000,
       reference: 'TT-2',
     });
     expect(second.invoiceStatus).toBe('paid');

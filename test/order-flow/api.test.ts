@@ -90,7 +90,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
   /** What the quote workflow does when the customer accepts: start the order (here on this file's queue). */
   async function startOrder(
     quantity = 10,
-    totalMinor = 100_000,
+    totalFen = 100_000,
     parts?: { designators: string[]; quantity: number; supplierPart: string; throughHole: boolean }[],
   ) {
     const quote = await t.db
@@ -130,7 +130,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
       quoteId: quote.id,
       customerId,
       quantity,
-      totalMinor,
+      totalFen,
       currency: 'USD',
     };
     const handle = await env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
@@ -182,20 +182,14 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
       orderId,
     );
     expect(
-      (await api.post(`${base}/payments`, { amountMinor: 100, currency: 'USD', reference: 'X' }, tokens.qa)).status,
+      (await api.post(`${base}/payments`, { amountFen: 100, currency: 'USD', reference: 'X' }, tokens.qa)).status,
     ).toBe(403);
     expect((await api.post(`${base}/cancel`, { reason: 'because' }, tokens.customer)).status).toBe(403);
-    expect((await api.post(`${base}/payments`, { amountMinor: 100, currency: 'USD', reference: 'X' })).status).toBe(
-      401,
-    );
+    expect((await api.post(`${base}/payments`, { amountFen: 100, currency: 'USD', reference: 'X' })).status).toBe(401);
     // Bad input names the field; a step that is not open is 409 (shipping before QC passed).
-    const bad = await api.post(
-      `${base}/payments`,
-      { amountMinor: -5, currency: 'USD', reference: 'X' },
-      tokens.finance,
-    );
+    const bad = await api.post(`${base}/payments`, { amountFen: -5, currency: 'USD', reference: 'X' }, tokens.finance);
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ code: 'validation_failed', field: 'amountMinor' });
+    expect(bad.body.error).toMatchObject({ code: 'validation_failed', field: 'amountFen' });
     expect((await api.get('/api/orders/not-a-uuid', tokens.customer)).status).toBe(400);
     const early = await api.post(`${base}/shipments`, { carrier: 'DHL Express' }, tokens.warehouse);
     expect(early.status).toBe(409);
@@ -206,18 +200,18 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     // Deposit 30 000: an overpayment is refused (422 naming the field), partial payments accumulate.
     const over = await postStep(
       `${base}/payments`,
-      { amountMinor: 30_001, currency: 'USD', reference: 'DEP-0' },
+      { amountFen: 30_001, currency: 'USD', reference: 'DEP-0' },
       'finance',
       422,
     );
-    expect(over.body.error).toMatchObject({ code: 'business_rule', field: 'amountMinor' });
-    await postStep(`${base}/payments`, { amountMinor: 10_000, currency: 'USD', reference: 'DEP-1' }, 'finance');
+    expect(over.body.error).toMatchObject({ code: 'business_rule', field: 'amountFen' });
+    await postStep(`${base}/payments`, { amountFen: 10_000, currency: 'USD', reference: 'DEP-1' }, 'finance');
     const rest = await postStep(
       `${base}/payments`,
-      { amountMinor: 20_000, currency: 'USD', reference: 'DEP-2' },
+      { amountFen: 20_000, currency: 'USD', reference: 'DEP-2' },
       'finance',
     );
-    expect(rest.body.outstandingMinor).toBe(0);
+    expect(rest.body.outstandingFen).toBe(0);
 
     await completeTask(orderId, K.kitting, 'production', 'report', {
       lines: [{ partNumber: 'R1', quantity: 100, source: { kind: 'in_stock' } }],
@@ -321,7 +315,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     for (const receivedOn of [daysFromToday(1), '2026-02-30']) {
       const refused = await api.post(
         `${base}/payments`,
-        { amountMinor: 70_000, currency: 'USD', reference: 'BAL-1', receivedOn },
+        { amountFen: 70_000, currency: 'USD', reference: 'BAL-1', receivedOn },
         tokens.finance,
       );
       expect(refused.status).toBe(400);
@@ -329,7 +323,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     }
     await postStep(
       `${base}/payments`,
-      { amountMinor: 70_000, currency: 'USD', reference: 'BAL-1', receivedOn: daysFromToday(0) },
+      { amountFen: 70_000, currency: 'USD', reference: 'BAL-1', receivedOn: daysFromToday(0) },
       'finance',
     );
     await postStep(`${base}/shipments`, { carrier: 'DHL Express' }, 'warehouse');
@@ -359,7 +353,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     expect(detail.body).toMatchObject({
       status: 'delivered',
       quantity: 10,
-      totalMinor: 100_000,
+      totalFen: 100_000,
       production: { producedQuantity: 10, lineSlot: `SMT-1 from ${daysFromToday(3)}` },
     });
     expect(detail.body.shipments).toEqual([
@@ -397,8 +391,8 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
   test('whoever reads a waiting stage (contract, deposit, kitting … qc, payment) acts at once: the stage never runs ahead of its task', async () => {
     const { handle, orderId } = await startOrder(2, 10_000);
     const base = `/api/orders/${orderId}`;
-    const pay = (amountMinor: number, reference: string) =>
-      api.post(`${base}/payments`, { amountMinor, currency: 'USD', reference }, tokens.finance);
+    const pay = (amountFen: number, reference: string) =>
+      api.post(`${base}/payments`, { amountFen, currency: 'USD', reference }, tokens.finance);
     /** Polls only the stage (status column or workflow query, whichever shows it first), never the task. */
     const stageReads = (stage: string, who = 'finance') =>
       eventually(async () => {
@@ -462,7 +456,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     await stageReads('payment');
     const balance = await pay(7_000, 'BAL');
     expect(balance.status).toBe(202);
-    expect(balance.body.outstandingMinor).toBe(0);
+    expect(balance.body.outstandingFen).toBe(0);
     await handle.terminate('test over');
   }, 180_000);
 
@@ -477,7 +471,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     await completeTask(orderId, K.contractApproval, 'sales_manager', 'approve');
     await postStep(
       `/api/orders/${orderId}/payments`,
-      { amountMinor: 30_000, currency: 'USD', reference: 'DEP' },
+      { amountFen: 30_000, currency: 'USD', reference: 'DEP' },
       'finance',
     );
     const kitting = await eventually(async () => {
@@ -527,7 +521,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     const base = `/api/orders/${orderId}`;
     await completeTask(orderId, K.contractSignature, 'customer', 'sign');
     await completeTask(orderId, K.contractApproval, 'sales_manager', 'approve');
-    await postStep(`${base}/payments`, { amountMinor: 6_000, currency: 'USD', reference: 'DEP' }, 'finance');
+    await postStep(`${base}/payments`, { amountFen: 6_000, currency: 'USD', reference: 'DEP' }, 'finance');
     await completeTask(orderId, K.kitting, 'production', 'report', {
       lines: [{ partNumber: 'R1', quantity: 50, source: { kind: 'in_stock' } }],
     });
@@ -539,7 +533,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ cancelling: true, stage: 'preparation' });
     // The deposit was paid: finance works out the refund; the same person cannot approve it (four eyes).
-    await completeTask(orderId, K.refund, 'finance', 'propose', { materialsPurchasedMinor: 1_000, toolingMinor: 0 });
+    await completeTask(orderId, K.refund, 'finance', 'propose', { materialsPurchasedFen: 1_000, toolingFen: 0 });
     const approval = await eventually(async () => {
       const list = await api.get(`/api/tasks?case=${orderId}&kind=${K.moneyApproval}`, tokens.finance);
       expect(list.body.tasks).toHaveLength(1);
@@ -558,13 +552,13 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
       expect(list.body.tasks).toHaveLength(1);
       return list.body.tasks[0] as { id: string; role: string; payload: Record<string, unknown> };
     });
-    expect(payout).toMatchObject({ role: 'finance', payload: { amountMinor: 5_000, currency: 'USD' } });
+    expect(payout).toMatchObject({ role: 'finance', payload: { amountFen: 5_000, currency: 'USD' } });
     await eventually(async () =>
       expect((await api.get(base, tokens.customer)).body.workflow.refund).toEqual({
         status: 'approved',
-        paidMinor: 6_000,
-        refundMinor: 5_000,
-        retainedMinor: 1_000,
+        paidFen: 6_000,
+        refundFen: 5_000,
+        retainedFen: 1_000,
         currency: 'USD',
         paidOutOn: null,
       }),
@@ -589,15 +583,15 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
     expect((await api.get(base, tokens.finance)).body.workflow.refund).toEqual({
       status: 'paid',
-      paidMinor: 6_000,
-      refundMinor: 5_000,
-      retainedMinor: 1_000,
+      paidFen: 6_000,
+      refundFen: 5_000,
+      retainedFen: 1_000,
       currency: 'USD',
       paidOutOn,
     });
     // The customer reads when the refund was paid; who prepared, approved or paid it is not theirs to see.
     const mine = await api.get(base, tokens.customer);
-    expect(mine.body.workflow.refund).toMatchObject({ status: 'paid', refundMinor: 5_000, paidOutOn });
+    expect(mine.body.workflow.refund).toMatchObject({ status: 'paid', refundFen: 5_000, paidOutOn });
     expect(mine.body.timeline).toContainEqual(
       expect.objectContaining({ action: 'order.refund_paid', actorRole: null, details: null }),
     );

@@ -116,17 +116,17 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
       const r = await call('GET', '/api/orders', 'customer');
       const found = r.body.orders.find((o: { quoteId: string }) => o.quoteId === quoteId);
       expect(found).toBeDefined();
-      return found as { id: string; totalMinor: number; currency: string };
+      return found as { id: string; totalFen: number; currency: string };
     }, 30_000);
     const orderId = order.id;
-    expect(order.totalMinor).toBeGreaterThan(0);
+    expect(order.totalFen).toBeGreaterThan(0);
 
     await completeTask(orderId, K.contractSignature, 'customer', 'sign');
     await completeTask(orderId, K.contractApproval, 'sales_manager', 'approve');
-    const deposit = Math.floor((order.totalMinor * 30) / 100);
+    const deposit = Math.floor((order.totalFen * 30) / 100);
     if (deposit > 0)
       await postStep(orderId, '/payments', 'finance', {
-        amountMinor: deposit,
+        amountFen: deposit,
         currency: order.currency,
         reference: 'DEP-E2E',
       });
@@ -155,7 +155,7 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
     await completeTask(orderId, K.rework, 'production', 'reworked');
     await postStep(orderId, '/inspections', 'qa', { lotIndex: 1, kind: 'aoi', passedCount: 1, failedUnits: [] });
     await postStep(orderId, '/payments', 'finance', {
-      amountMinor: order.totalMinor - deposit,
+      amountFen: order.totalFen - deposit,
       currency: order.currency,
       reference: 'BAL-E2E',
     });

@@ -48,7 +48,13 @@ export interface OrderHarness {
   /** Starts an order for an accepted quote of the customer. */
   startOrder(
     customerId: string,
-    options?: { quantity?: number; totalMinor?: number; settings?: OrderSettings },
+    options?: {
+      quantity?: number;
+      totalFen?: number;
+      settings?: OrderSettings;
+      /** Start it as before the money rename: the input says `totalMinor`. */
+      oldMoneyNames?: boolean;
+    },
   ): Promise<{ handle: WorkflowHandle<typeof orderWorkflow>; input: OrderWorkflowInput }>;
   /** The open task of that kind on the order (the first matching `match`), once the workflow opened it. */
   openTask(orderId: string, kind: string, match?: (task: Task) => boolean): Promise<Task>;
@@ -151,14 +157,18 @@ export async function startOrderHarness(): Promise<OrderHarness> {
         quoteId: quote.id,
         customerId,
         quantity,
-        totalMinor: options.totalMinor ?? 100_000,
+        totalFen: options.totalFen ?? 100_000,
         currency: 'USD',
         settings: options.settings,
       };
       const handle = await env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
         taskQueue: ORDER_TASK_QUEUE,
         workflowId: orderWorkflowId(quote.id),
-        args: [input],
+        args: [
+          options.oldMoneyNames
+            ? ((({ totalFen, ...rest }) => ({ ...rest, totalMinor: totalFen }))(input) as unknown as OrderWorkflowInput)
+            : input,
+        ],
       });
       return { handle, input };
     },

@@ -2,7 +2,7 @@ import { auditRepo, ordersRepo, productionRepo, tasksRepo } from '../../infra/db
 import { cancelOrderSignal, orderStateQuery, productionWorkflowId, type OrderStage } from '../../domain/order/contract';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { simulatedTrackingNumber } from '../../domain/order/shipment';
-import { openExposureMinor } from '../../infra/db/repositories/orders';
+import { openExposureFen } from '../../infra/db/repositories/orders';
 import { eventually, startOrderHarness, type OrderHarness } from './harness';
 import { daysFromToday } from '../dates';
 
@@ -38,7 +38,7 @@ afterAll(async () => {
 
 /** Finance proposes the refund with no charges, the manager approves it, finance pays it out (money was paid). */
 async function refundAll(orderId: string) {
-  await h.act(orderId, K.refund, 'propose', { materialsPurchasedMinor: 0, toolingMinor: 0 }, 'finance@demo.local');
+  await h.act(orderId, K.refund, 'propose', { materialsPurchasedFen: 0, toolingFen: 0 }, 'finance@demo.local');
   await h.act(orderId, K.moneyApproval, 'approve', {}, 'manager@demo.local');
   await h.act(
     orderId,
@@ -58,7 +58,7 @@ async function throughContract(orderId: string, deposit?: number) {
       orderId,
       K.payment,
       'record',
-      { amountMinor: deposit, currency: 'USD', reference: `DEP-${orderId.slice(0, 6)}` },
+      { amountFen: deposit, currency: 'USD', reference: `DEP-${orderId.slice(0, 6)}` },
       'finance@demo.local',
     );
 }
@@ -86,7 +86,7 @@ async function throughProofingAndBuild(orderId: string, quantity: number) {
 }
 
 test('a prepay order goes from contract to delivery: proofing rejected then approved, a lot failing twice then passing, partial payments', async () => {
-  const { handle, input } = await h.startOrder(h.prepayCustomerId, { quantity: 10, totalMinor: 100_000 });
+  const { handle, input } = await h.startOrder(h.prepayCustomerId, { quantity: 10, totalFen: 100_000 });
   const { orderId } = input;
   await throughContract(orderId, 30_000);
   await throughPreparation(orderId);
@@ -164,17 +164,17 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
   await h.complete(
     firstPayment,
     'record',
-    { amountMinor: 40_000, currency: 'USD', reference: 'TT-1' },
+    { amountFen: 40_000, currency: 'USD', reference: 'TT-1' },
     'finance@demo.local',
   );
   const second = await h.openTask(orderId, K.payment);
   expect(second.step).toBe('payment:balance:2');
   expect((await handle.query(orderStateQuery)).payment).toMatchObject({
-    paidMinor: 70_000,
-    outstandingMinor: 30_000,
+    paidFen: 70_000,
+    outstandingFen: 30_000,
     depositPaid: true,
   });
-  await h.complete(second, 'record', { amountMinor: 30_000, currency: 'USD', reference: 'TT-2' }, 'finance@demo.local');
+  await h.complete(second, 'record', { amountFen: 30_000, currency: 'USD', reference: 'TT-2' }, 'finance@demo.local');
 
   // Shipment: carrier booked (deterministic tracking number), delivery confirmed.
   await h.act(orderId, K.shipmentBooking, 'book', { carrier: 'DHL Express' }, 'warehouse@demo.local');
@@ -235,7 +235,7 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
 }, 120_000);
 
 test('every waiting stage, contract to payment, shows only once its tasks are open: whoever reads the stage can act at once', async () => {
-  const { handle, input } = await h.startOrder(h.prepayCustomerId, { quantity: 2, totalMinor: 10_000 });
+  const { handle, input } = await h.startOrder(h.prepayCustomerId, { quantity: 2, totalFen: 10_000 });
   const { orderId } = input;
   /**
    * Reads the stage (query, then status column) until the column shows `waiting`; at every reading that shows it,
@@ -267,7 +267,7 @@ test('every waiting stage, contract to payment, shows only once its tasks are op
     orderId,
     K.payment,
     'record',
-    { amountMinor: 3_000, currency: 'USD', reference: 'DEP' },
+    { amountFen: 3_000, currency: 'USD', reference: 'DEP' },
     'finance@demo.local',
   );
   await readUntil('kitting', K.kitting);
@@ -303,7 +303,7 @@ test('every waiting stage, contract to payment, shows only once its tasks are op
     orderId,
     K.payment,
     'record',
-    { amountMinor: 7_000, currency: 'USD', reference: 'BAL' },
+    { amountFen: 7_000, currency: 'USD', reference: 'BAL' },
     'finance@demo.local',
   );
   await h.act(orderId, K.shipmentBooking, 'book', { carrier: 'SF Express' }, 'warehouse@demo.local');
@@ -347,7 +347,7 @@ test('every waiting stage, contract to payment, shows only once its tasks are op
 }, 120_000);
 
 test('contract unsigned: the customer is reminded at 2 and 4 days, the sales manager escalated to at 5 days; an unpaid deposit escalates to the finance manager after 7 days', async () => {
-  const { handle, input } = await h.startOrder(h.prepayCustomerId, { totalMinor: 50_000 });
+  const { handle, input } = await h.startOrder(h.prepayCustomerId, { totalFen: 50_000 });
   const { orderId } = input;
   const sign = await h.openTask(orderId, K.contractSignature);
   await h.env.sleep('5d');
@@ -395,7 +395,7 @@ test('contract unsigned: the customer is reminded at 2 and 4 days, the sales man
   await h.complete(
     deposit,
     'record',
-    { amountMinor: 10_000, currency: 'USD', reference: 'PART-1' },
+    { amountFen: 10_000, currency: 'USD', reference: 'PART-1' },
     'finance@demo.local',
   );
   const rest = await h.openTask(orderId, K.payment);
@@ -407,7 +407,7 @@ test('contract unsigned: the customer is reminded at 2 and 4 days, the sales man
 }, 120_000);
 
 test('a floor step unanswered: production is reminded every day, at most 5 times, and the manager escalated to once at 3 days', async () => {
-  const { handle, input } = await h.startOrder(h.prepayCustomerId, { totalMinor: 100_000 });
+  const { handle, input } = await h.startOrder(h.prepayCustomerId, { totalFen: 100_000 });
   const { orderId } = input;
   await throughContract(orderId, 30_000);
   const kitting = await h.openTask(orderId, K.kitting);
@@ -428,8 +428,50 @@ test('a floor step unanswered: production is reminded every day, at most 5 times
   expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
 }, 120_000);
 
+test('an order started before the money rename (totalMinor in its input, amountMinor / materialsPurchasedMinor in its signals) runs as one started after it', async () => {
+  const { handle, input } = await h.startOrder(h.prepayCustomerId, { totalFen: 100_000, oldMoneyNames: true });
+  const { orderId } = input;
+  await h.act(orderId, K.contractSignature, 'sign', {}, CUSTOMER);
+  await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
+  // The deposit is 30 % of the total given as totalMinor.
+  const deposit = await h.openTask(orderId, K.payment);
+  expect(deposit.payload).toMatchObject({ outstandingFen: 30_000 });
+  await h.complete(
+    deposit,
+    'record',
+    { amountMinor: 30_000, currency: 'USD', reference: 'OLD-1' },
+    'finance@demo.local',
+  );
+  await h.openTask(orderId, K.kitting);
+  expect((await handle.query(orderStateQuery)).payment).toMatchObject({
+    depositFen: 30_000,
+    paidFen: 30_000,
+    outstandingFen: 0,
+    depositPaid: true,
+  });
+
+  await handle.signal(cancelOrderSignal, await cancelRequest('customer project stopped'));
+  const prepare = await h.openTask(orderId, K.refund);
+  await h.complete(prepare, 'propose', { materialsPurchasedMinor: 2_500, toolingMinor: 500 }, 'finance@demo.local');
+  const approval = await h.openTask(orderId, K.moneyApproval);
+  expect(approval.payload).toMatchObject({ amountFen: 27_000, retainedFen: 3_000 });
+  await h.complete(approval, 'approve', {}, 'manager@demo.local');
+  expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
+  const state = await handle.query(orderStateQuery);
+  expect(state.refund).toEqual({
+    status: 'approved',
+    paidFen: 30_000,
+    refundFen: 27_000,
+    retainedFen: 3_000,
+    currency: 'USD',
+  });
+  // Queries and task payloads say only the new names.
+  expect(JSON.stringify(state)).not.toMatch(/Minor"/);
+  expect((await ordersRepo.getOrder(h.t.db, orderId))?.total_fen).toBe(100_000);
+});
+
 test('the sales manager cancels mid-production: line slot and materials released, deposit invoice kept for refund, tasks closed', async () => {
-  const { handle, input } = await h.startOrder(h.prepayCustomerId, { totalMinor: 100_000 });
+  const { handle, input } = await h.startOrder(h.prepayCustomerId, { totalFen: 100_000 });
   const { orderId } = input;
   await throughContract(orderId, 30_000);
   await throughPreparation(orderId);
@@ -444,12 +486,12 @@ test('the sales manager cancels mid-production: line slot and materials released
   expect(prepare).toMatchObject({
     role: 'finance',
     step: 'refund:prepare',
-    payload: expect.objectContaining({ paidMinor: 30_000, reason: 'customer project stopped' }),
+    payload: expect.objectContaining({ paidFen: 30_000, reason: 'customer project stopped' }),
   });
   await eventually(async () =>
-    expect((await handle.query(orderStateQuery)).refund).toMatchObject({ status: 'preparing', paidMinor: 30_000 }),
+    expect((await handle.query(orderStateQuery)).refund).toMatchObject({ status: 'preparing', paidFen: 30_000 }),
   );
-  await h.complete(prepare, 'propose', { materialsPurchasedMinor: 8_000, toolingMinor: 0 }, 'finance@demo.local');
+  await h.complete(prepare, 'propose', { materialsPurchasedFen: 8_000, toolingFen: 0 }, 'finance@demo.local');
   const finance = await h.t.db
     .selectFrom('users')
     .select('id')
@@ -460,8 +502,8 @@ test('the sales manager cancels mid-production: line slot and materials released
     role: 'finance',
     payload: expect.objectContaining({
       what: 'refund',
-      amountMinor: 22_000,
-      retainedMinor: 8_000,
+      amountFen: 22_000,
+      retainedFen: 8_000,
       requestedByUserId: finance.id,
     }),
   });
@@ -469,24 +511,24 @@ test('the sales manager cancels mid-production: line slot and materials released
   await h.complete(firstApproval, 'reject', { comment: 'the parts can be returned' }, 'manager@demo.local');
   const again = await h.openTask(orderId, K.refund);
   expect(again.step).toBe('refund:prepare:2');
-  await h.complete(again, 'propose', { materialsPurchasedMinor: 0, toolingMinor: 2_500 }, 'finance@demo.local');
+  await h.complete(again, 'propose', { materialsPurchasedFen: 0, toolingFen: 2_500 }, 'finance@demo.local');
   await h.act(orderId, K.moneyApproval, 'approve', {}, 'manager@demo.local');
   // Approved: finance pays it out and records when and under which bank reference.
   const payout = await h.openTask(orderId, K.refundPayout);
   expect(payout).toMatchObject({
     role: 'finance',
     step: 'refund:pay',
-    payload: expect.objectContaining({ amountMinor: 27_500, currency: 'USD' }),
+    payload: expect.objectContaining({ amountFen: 27_500, currency: 'USD' }),
   });
-  expect((await handle.query(orderStateQuery)).refund).toMatchObject({ status: 'approved', refundMinor: 27_500 });
+  expect((await handle.query(orderStateQuery)).refund).toMatchObject({ status: 'approved', refundFen: 27_500 });
   const paidOutOn = daysFromToday(-1);
   await h.complete(payout, 'paid', { paidOutOn, bankReference: 'BOC-20261130-0042' }, 'finance@demo.local');
   expect(await handle.result()).toEqual({ orderId, status: 'cancelled' });
   expect((await handle.query(orderStateQuery)).refund).toEqual({
     status: 'paid',
-    paidMinor: 30_000,
-    refundMinor: 27_500,
-    retainedMinor: 2_500,
+    paidFen: 30_000,
+    refundFen: 27_500,
+    retainedFen: 2_500,
     currency: 'USD',
     paidOutOn,
   });
@@ -498,7 +540,7 @@ test('the sales manager cancels mid-production: line slot and materials released
     .executeTakeFirstOrThrow();
   expect(paidOut).toMatchObject({
     actor_role: 'finance',
-    after: { refundMinor: 27_500, currency: 'USD', paidOutOn, bankReference: 'BOC-20261130-0042' },
+    after: { refundFen: 27_500, currency: 'USD', paidOutOn, bankReference: 'BOC-20261130-0042' },
   });
   const refunded = await h.t.db
     .selectFrom('audit_log')
@@ -509,8 +551,8 @@ test('the sales manager cancels mid-production: line slot and materials released
   expect(refunded).toMatchObject({
     actor_role: 'manager',
     after: {
-      refundMinor: 27_500,
-      retainedMinor: 2_500,
+      refundFen: 27_500,
+      retainedFen: 2_500,
       preparedBy: { role: 'finance' },
       approvedBy: { role: 'manager' },
     },
@@ -575,7 +617,7 @@ test('the sales manager cancels mid-production: line slot and materials released
     .where('entity_id', '=', orderId)
     .where('action', '=', 'order.cancelled')
     .executeTakeFirstOrThrow();
-  expect(cancelledEntry.after).toMatchObject({ refundMinor: 30_000 });
+  expect(cancelledEntry.after).toMatchObject({ refundFen: 30_000 });
   const production = await h.env.client.workflow.getHandle(productionWorkflowId(input.quoteId)).describe();
   expect(production.status.name).toBe('CANCELLED');
   expect((await h.mailTo(CUSTOMER)).map((m) => m.subject)).toEqual(
@@ -585,7 +627,7 @@ test('the sales manager cancels mid-production: line slot and materials released
 
 test('cancelling while the balance is unpaid voids the balance invoice', async () => {
   const { handle, input } = await h.startOrder(h.prepayCustomerId, {
-    totalMinor: 10_000,
+    totalFen: 10_000,
     settings: { prepayDepositPercent: 0 },
   });
   const { orderId } = input;
@@ -614,7 +656,7 @@ test('cancelling while the balance is unpaid voids the balance invoice', async (
 
 test('a monthly-settlement customer within the credit limit ships on an approved statement entry, without a deposit', async () => {
   const buyer = 'buyer@monthly.test';
-  const { handle, input } = await h.startOrder(h.monthlyCustomerId, { quantity: 4, totalMinor: 80_000 });
+  const { handle, input } = await h.startOrder(h.monthlyCustomerId, { quantity: 4, totalFen: 80_000 });
   const { orderId } = input;
   await h.act(orderId, K.contractSignature, 'sign', {}, buyer);
   await h.act(orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
@@ -631,7 +673,7 @@ test('a monthly-settlement customer within the credit limit ships on an approved
     'qa@demo.local',
   );
   const entry = await h.openTask(orderId, K.statementEntry);
-  expect(entry.payload).toMatchObject({ balanceMinor: 80_000, headroomAfterMinor: 5_000_000 - 80_000 });
+  expect(entry.payload).toMatchObject({ balanceFen: 80_000, headroomAfterFen: 5_000_000 - 80_000 });
   await h.complete(entry, 'approve', {}, 'finance@demo.local');
   // Four eyes: the entry waits for a second person before the goods ship on credit.
   const second = await h.openTask(orderId, K.moneyApproval);
@@ -642,7 +684,7 @@ test('a monthly-settlement customer within the credit limit ships on an approved
     .executeTakeFirstOrThrow();
   expect(second).toMatchObject({
     step: 'payment:statement:approve',
-    payload: expect.objectContaining({ what: 'statement_entry', amountMinor: 80_000, requestedByUserId: finance.id }),
+    payload: expect.objectContaining({ what: 'statement_entry', amountFen: 80_000, requestedByUserId: finance.id }),
   });
   expect((await handle.query(orderStateQuery)).payment.releasedOnCredit).toBe(false);
   await h.complete(second, 'approve', {}, 'manager@demo.local');
@@ -651,10 +693,10 @@ test('a monthly-settlement customer within the credit limit ships on an approved
   expect(await handle.result()).toEqual({ orderId, status: 'delivered' });
   expect((await handle.query(orderStateQuery)).payment).toMatchObject({
     terms: 'monthly',
-    depositMinor: 0,
+    depositFen: 0,
     releasedOnCredit: true,
     released: true,
-    paidMinor: 0,
+    paidFen: 0,
   });
   expect(
     (await ordersRepo.listInvoices(h.t.db, { orderId })).map((i) => [i.kind, Number(i.amount_fen), i.status]),
@@ -714,7 +756,7 @@ test('the sales manager rejecting the signed contract cancels the order', async 
 test('two lots inspected side by side; a unit failing past the rework limit is scrapped and rebuilt', async () => {
   const { handle, input } = await h.startOrder(h.monthlyCustomerId, {
     quantity: 6,
-    totalMinor: 30_000,
+    totalFen: 30_000,
     settings: { maxLotSize: 3, reworkLimit: 1 },
   });
   const { orderId } = input;
@@ -806,7 +848,7 @@ test('two lots inspected side by side; a unit failing past the rework limit is s
 
 test('a monthly-settlement customer over the credit limit pays first; a refused statement entry also means paying first', async () => {
   // Another open statement leaves 10 000 of the 5 000 000 limit (other tests' statements count too).
-  const exposure = await openExposureMinor(h.t.db, h.monthlyCustomerId, '00000000-0000-0000-0000-000000000000');
+  const exposure = await openExposureFen(h.t.db, h.monthlyCustomerId, '00000000-0000-0000-0000-000000000000');
   await h.t.db
     .insertInto('invoices')
     .values({
@@ -817,8 +859,8 @@ test('a monthly-settlement customer over the credit limit pays first; a refused 
       currency: 'USD',
     })
     .execute();
-  const within = await h.startOrder(h.monthlyCustomerId, { quantity: 2, totalMinor: 5_000 });
-  const over = await h.startOrder(h.monthlyCustomerId, { quantity: 2, totalMinor: 20_000 });
+  const within = await h.startOrder(h.monthlyCustomerId, { quantity: 2, totalFen: 5_000 });
+  const over = await h.startOrder(h.monthlyCustomerId, { quantity: 2, totalFen: 20_000 });
   for (const { input } of [over, within]) {
     await h.act(input.orderId, K.contractSignature, 'sign', {}, 'buyer@monthly.test');
     await h.act(input.orderId, K.contractApproval, 'approve', {}, 'sales_manager@demo.local');
@@ -841,10 +883,10 @@ test('a monthly-settlement customer over the credit limit pays first; a refused 
     'finance@demo.local',
   );
   const withinPay = await h.openTask(within.input.orderId, K.payment);
-  expect(withinPay.payload).toMatchObject({ invoiceKind: 'balance', outstandingMinor: 5_000 });
+  expect(withinPay.payload).toMatchObject({ invoiceKind: 'balance', outstandingFen: 5_000 });
   expect((await within.handle.query(orderStateQuery)).payment).toMatchObject({
     releasedOnCredit: false,
-    balanceInvoicedMinor: 5_000,
+    balanceInvoicedFen: 5_000,
   });
 
   // Over the credit (10 000 left minus the 5 000 just invoiced, against 20 000): straight to payment.
@@ -856,7 +898,7 @@ test('a monthly-settlement customer over the credit limit pays first; a refused 
     'qa@demo.local',
   );
   const pay = await h.openTask(over.input.orderId, K.payment);
-  expect(pay.payload).toMatchObject({ invoiceKind: 'balance', outstandingMinor: 20_000 });
+  expect(pay.payload).toMatchObject({ invoiceKind: 'balance', outstandingFen: 20_000 });
   expect(
     await h.t.db
       .selectFrom('tasks')

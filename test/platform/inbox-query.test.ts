@@ -57,14 +57,14 @@ describe.each(TEST_DB_KINDS)('the inbox query on %s', (kind) => {
       caseType: 'order',
       caseId: order.id,
       customerId: acme.id,
-      payload: { outstandingMinor: 70_000 },
+      payload: { outstandingFen: 70_000 },
       dueAt: new Date(`${daysFromToday(1)}T08:00:00Z`),
     });
 
     const all = await tasksRepo.listInbox(t.db, { search: tag, status: 'open' });
     expect(all.total).toBe(3);
     // Due first: the payment, then the two due on the same day in the order they opened.
-    expect(all.tasks.map((x) => [x.step, x.caseReference, x.customerName, x.amountMinor])).toEqual([
+    expect(all.tasks.map((x) => [x.step, x.caseReference, x.customerName, x.amountFen])).toEqual([
       ['payment', `O-${tag}`, `Acme ${tag}`, 70_000],
       ['review', `Q-${tag}`, `Zeta ${tag}`, 50_000],
       ['kitting', `O-${tag}`, `Acme ${tag}`, 90_000],

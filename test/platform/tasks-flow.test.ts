@@ -304,7 +304,7 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
         caseType: 'customer',
         caseId: demoCustomerId,
         customerId: demoCustomerId,
-        payload: { outstandingMinor: (i + 1) * 10_000 },
+        payload: { outstandingFen: (i + 1) * 10_000 },
         dueAt: due(10 - i),
       });
     }
@@ -320,13 +320,13 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     expect(page1.body.tasks[0]).toMatchObject({
       customerName: DEMO_CUSTOMER.name,
       caseReference: DEMO_CUSTOMER.code,
-      amountMinor: 70_000,
+      amountFen: 70_000,
       assigneeId: null,
     });
     const page3 = await api.get(`/api/tasks?q=${prefix}&limit=3&offset=6`, finance);
     expect(page3.body.tasks.map((x: { title: string }) => x.title)).toEqual([`${prefix} payment 0`]);
     const byAmount = await api.get(`/api/tasks?q=${prefix}&sort=amount&dir=desc&limit=2`, finance);
-    expect(byAmount.body.tasks.map((x: { amountMinor: number }) => x.amountMinor)).toEqual([70_000, 60_000]);
+    expect(byAmount.body.tasks.map((x: { amountFen: number }) => x.amountFen)).toEqual([70_000, 60_000]);
     // Searching by the customer's name finds them too; another role sees none of them.
     expect(
       (
@@ -349,7 +349,7 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
       expect(pages.find((x: { title: string }) => x.title === `${prefix} payment 6`)).toMatchObject({
         customerName: DEMO_CUSTOMER.name,
         caseReference: DEMO_CUSTOMER.code,
-        amountMinor: 70_000,
+        amountFen: 70_000,
       });
     }
 

@@ -226,13 +226,13 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     expect((await call('POST', `/api/quotes/${id}/review`, tokens.buyer, { decision: 'approve' })).status).toBe(403);
     const unknownLine = await call('POST', `/api/quotes/${id}/review`, tokens.engineer, {
       decision: 'approve',
-      adjustments: [{ code: 'NOPE', unitPriceMinor: 1 }],
+      adjustments: [{ code: 'NOPE', unitPriceFen: 1 }],
     });
     expect(unknownLine).toMatchObject({ status: 400, body: { error: { field: 'adjustments' } } });
     const line = inReview.revisions[0].price.lineItems[0];
     const approved = await call('POST', `/api/quotes/${id}/review`, tokens.engineer, {
       decision: 'approve',
-      adjustments: [{ code: line.code, unitPriceMinor: line.unitPriceFen + 100 }],
+      adjustments: [{ code: line.code, unitPriceFen: line.unitPriceFen + 100 }],
       comment: 'checked by hand',
     });
     expect(approved.status).toBe(200);
@@ -272,7 +272,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     // The sales manager may review, but then may not approve the zero price they set.
     const reviewed = await call('POST', `/api/quotes/${id}/review`, tokens.sales_manager, {
       decision: 'approve',
-      adjustments: [{ code: line.code, unitPriceMinor: 0 }],
+      adjustments: [{ code: line.code, unitPriceFen: 0 }],
     });
     expect(reviewed.status).toBe(200);
     const approval = await eventually(async () => {
@@ -526,7 +526,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     });
     expect(registered).toMatchObject({
       status: 201,
-      body: { status: 'pending', paymentTerms: { kind: 'prepay', creditLimitMinor: 0 } },
+      body: { status: 'pending', paymentTerms: { kind: 'prepay', creditLimitFen: 0 } },
     });
     const id = registered.body.id as string;
     expect(
@@ -614,10 +614,10 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
 
     expect(
       (await call('PUT', `/api/customers/${id}/payment-terms`, tokens.finance, { kind: 'monthly' })).body.error.field,
-    ).toBe('creditLimitMinor');
+    ).toBe('creditLimitFen');
     const asked = await call('PUT', `/api/customers/${id}/payment-terms`, tokens.finance, {
       kind: 'monthly',
-      creditLimitMinor: 5_000_000,
+      creditLimitFen: 5_000_000,
     });
     expect(asked).toMatchObject({ status: 202, body: { status: 'awaiting_manager_approval' } });
     const requestId = asked.body.requestId as string;
@@ -653,13 +653,13 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
       (
         await call('PUT', `/api/customers/${id}/payment-terms`, tokens.manager, {
           kind: 'monthly',
-          creditLimitMinor: 1e13,
+          creditLimitFen: 1e13,
         })
       ).body.error.field,
-    ).toBe('creditLimitMinor');
+    ).toBe('creditLimitFen');
     const own = await call('PUT', `/api/customers/${id}/payment-terms`, tokens.manager, {
       kind: 'monthly',
-      creditLimitMinor: 9_000_000,
+      creditLimitFen: 9_000_000,
     });
     expect(own.status).toBe(202);
     await eventually(async () =>

@@ -52,14 +52,14 @@ describe('quote SLA mail (real task and mail activities, PGlite outbox)', () => 
         analyseQuoteRevision: async () => ({
           autoQuoteAllowed: false,
           reviewReasons: ['BOM has unknown parts'],
-          totalMinor: 1000,
+          totalFen: 1000,
           currency: 'CNY',
           dfmErrors: 0,
           dfmWarnings: 0,
         }),
         drawQuoteBoardPreview: async () => ({ drawn: false }),
         projectQuoteStage: async () => ({ changed: true }),
-        applyReviewAdjustments: async () => ({ ok: true, totalMinor: 1000 }),
+        applyReviewAdjustments: async () => ({ ok: true, totalFen: 1000 }),
         issueQuote: async () => ({ pdf: '', recipients: [] }),
       },
     });

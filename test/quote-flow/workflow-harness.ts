@@ -20,7 +20,7 @@ export interface Call {
 export class Recorder {
   readonly calls: Call[] = [];
   /** Result of analyseQuoteRevision per `${quoteId}:${revision}` (default: auto quote at 100 000 minor units). */
-  pricing = new Map<string, { autoQuoteAllowed: boolean; reviewReasons: string[]; totalMinor: number | null }>();
+  pricing = new Map<string, { autoQuoteAllowed: boolean; reviewReasons: string[]; totalFen: number | null }>();
 
   /** Inputs of the calls of activity `name` made by workflow `workflowId`, in order. */
   of(
@@ -57,7 +57,7 @@ export function activityDoubles(recorder: Recorder) {
     analyseQuoteRevision: recording<In>(recorder, 'analyseQuoteRevision', (i) => ({
       autoQuoteAllowed: true,
       reviewReasons: [],
-      totalMinor: 100_000,
+      totalFen: 100_000,
       ...recorder.pricing.get(`${String(i.quoteId)}:${Number(i.revision)}`),
       currency: 'CNY',
       dfmErrors: 0,
@@ -66,11 +66,11 @@ export function activityDoubles(recorder: Recorder) {
     drawQuoteBoardPreview: recording<In>(recorder, 'drawQuoteBoardPreview', () => ({ drawn: true })),
     // A line set to 0 ("ZERO") needs a second approval; no adjustments restores the engine's 100 000.
     applyReviewAdjustments: recording<In>(recorder, 'applyReviewAdjustments', (i) => {
-      const adjustments = i.adjustments as { code: string; unitPriceMinor: number }[];
+      const adjustments = i.adjustments as { code: string; unitPriceFen: number }[];
       if (adjustments.some((a) => a.code === 'NOPE')) return { ok: false, reason: 'no line item with code "NOPE"' };
-      if (!adjustments.length) return { ok: true, totalMinor: 100_000, approvalReasons: [] };
-      const zeroed = adjustments.filter((a) => a.unitPriceMinor === 0).map((a) => `line "${a.code}" is set to zero`);
-      return { ok: true, totalMinor: zeroed.length ? 10_000 : 90_000, approvalReasons: zeroed };
+      if (!adjustments.length) return { ok: true, totalFen: 100_000, approvalReasons: [] };
+      const zeroed = adjustments.filter((a) => a.unitPriceFen === 0).map((a) => `line "${a.code}" is set to zero`);
+      return { ok: true, totalFen: zeroed.length ? 10_000 : 90_000, approvalReasons: zeroed };
     }),
     issueQuote: recording<In>(recorder, 'issueQuote', () => ({ pdf: '/tmp/q.pdf', recipients: ['buyer@demo.local'] })),
     projectQuoteStage: recording<In>(recorder, 'projectQuoteStage', () => ({ changed: true })),

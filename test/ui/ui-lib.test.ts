@@ -4,7 +4,7 @@ import { join } from 'node:path';
 /** The UI's pure helpers: SLA countdowns, schema-driven forms, API error placement, money, history in words. */
 import { ageBucket, formatSpan, slaCountdown, ZH_UNITS } from '../../ui/src/lib/time';
 import { buildData, fieldOfError, FieldValueError, formFields } from '../../ui/src/lib/schema-form';
-import { parseAmountToMinor } from '../../ui/src/lib/money';
+import { parseAmountToFen } from '../../ui/src/lib/money';
 import {
   formatDate,
   formatDateTime,
@@ -204,10 +204,8 @@ describe('generic task form from a JSON Schema', () => {
   });
 
   it('places API validation errors next to the field they name', () => {
-    const known = ['amountMinor', 'reference', 'failedUnits'];
-    expect(fieldOfError({ field: 'data.amountMinor', message: 'data.amountMinor: Too small' }, known)).toBe(
-      'amountMinor',
-    );
+    const known = ['amountFen', 'reference', 'failedUnits'];
+    expect(fieldOfError({ field: 'data.amountFen', message: 'data.amountFen: Too small' }, known)).toBe('amountFen');
     expect(fieldOfError({ field: 'data.failedUnits.0.defects.0.code', message: 'x' }, known)).toBe('failedUnits');
     expect(fieldOfError({ message: 'reference: Too small: expected string to have >=1 characters' }, known)).toBe(
       'reference',
@@ -223,11 +221,11 @@ describe('money', () => {
     expect(formatMoney(-500, 'CNY', 'en')).toBe('-¥5.00');
     expect(formatMoney(1200, 'USD', 'en')).toBe('USD 12.00');
     expect(formatMoney(null)).toBe('—');
-    expect(parseAmountToMinor('¥1,285.77')).toBe(128577);
-    expect(parseAmountToMinor('1,234.5')).toBe(123450);
-    expect(parseAmountToMinor('12')).toBe(1200);
-    expect(parseAmountToMinor('12.345')).toBeNull();
-    expect(parseAmountToMinor('abc')).toBeNull();
+    expect(parseAmountToFen('¥1,285.77')).toBe(128577);
+    expect(parseAmountToFen('1,234.5')).toBe(123450);
+    expect(parseAmountToFen('12')).toBe(1200);
+    expect(parseAmountToFen('12.345')).toBeNull();
+    expect(parseAmountToFen('abc')).toBeNull();
   });
 });
 
@@ -442,7 +440,7 @@ describe('the catalogue of server codes', () => {
     const payment = {
       kind: 'order.payment',
       title: 'Record the deposit payment (128577 CNY minor units outstanding)',
-      payload: { invoiceKind: 'deposit', outstandingMinor: 128577, currency: 'CNY' },
+      payload: { invoiceKind: 'deposit', outstandingFen: 128577, currency: 'CNY' },
     };
     expect(taskTitle(payment, 'en')).toBe('Record the deposit payment (¥1,285.77 outstanding)');
     expect(taskTitle(payment, 'zh')).toBe('登记定金收款（待收 1,285.77 元）');

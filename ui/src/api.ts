@@ -114,7 +114,7 @@ export interface Task {
   /** Joined in by the list (`GET /api/tasks`). */
   caseReference?: string | null;
   customerName?: string | null;
-  amountMinor?: number | null;
+  amountFen?: number | null;
   assigneeId?: string | null;
   assigneeName?: string | null;
   /** A customer's view has these instead of the staff clocks: their own deadline to answer, and when they did. */

@@ -276,7 +276,7 @@ describe('paymentTermsApprovalWorkflow', () => {
         {
           customerId,
           requestId: 'r1',
-          creditLimitMinor: 5_000_000,
+          creditLimitFen: 5_000_000,
           requestedBy: { userId: 'u-fin', email: 'finance@demo.local', role: 'finance' },
         },
       ],
@@ -297,7 +297,7 @@ describe('paymentTermsApprovalWorkflow', () => {
     const result = await handle.result();
     expect(result).toMatchObject({
       approved: true,
-      terms: { kind: 'monthly', creditLimitMinor: 5_000_000, approvedBy: 'user-manager' },
+      terms: { kind: 'monthly', creditLimitFen: 5_000_000, approvedBy: 'user-manager' },
     });
     expect(h.recorder.of(id, 'applyPaymentTerms')).toEqual([expect.objectContaining({ terms: result.terms })]);
   });
@@ -308,7 +308,7 @@ describe('paymentTermsApprovalWorkflow', () => {
       taskCompletedSignal,
       completion('approve-payment-terms', 'reject', { comment: 'not yet' }, 'manager'),
     );
-    expect(await handle.result()).toMatchObject({ approved: false, terms: { kind: 'prepay', creditLimitMinor: 0 } });
+    expect(await handle.result()).toMatchObject({ approved: false, terms: { kind: 'prepay', creditLimitFen: 0 } });
     expect(h.recorder.of(id, 'applyPaymentTerms')[0]).toMatchObject({ terms: { kind: 'prepay' } });
   });
 

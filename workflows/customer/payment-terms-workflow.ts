@@ -14,6 +14,7 @@ import {
 import { decideMonthlyTerms } from '../../domain/customer/payment-terms';
 import { isRole } from '../../domain/tasks/roles';
 import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
+import { withFenNames } from '../../domain/shared/money-names';
 import { createHumanWaits, DATABASE_WRITE } from '../shared';
 
 const flow = proxyActivities<CustomerFlowActivities>(DATABASE_WRITE);
@@ -22,18 +23,20 @@ const DAY_MS = 86_400_000;
 
 /** The approval workflow (id `customer:${customerId}:terms:${requestId}`, task queue `quote`). */
 export async function paymentTermsApprovalWorkflow(
-  input: PaymentTermsApprovalInput,
+  recordedInput: PaymentTermsApprovalInput,
 ): Promise<PaymentTermsApprovalResult> {
+  // Requests made before the money rename were given `creditLimitMinor`.
+  const input = withFenNames(recordedInput);
   const outcome = await createHumanWaits().waitFor({
     step: customerSteps.approvePaymentTerms,
     kind: CUSTOMER_TASK_KIND_NAMES.approvePaymentTerms,
-    title: `Approve monthly settlement with a credit limit of ${(input.creditLimitMinor / 100).toFixed(2)}`,
+    title: `Approve monthly settlement with a credit limit of ${(input.creditLimitFen / 100).toFixed(2)}`,
     role: 'manager',
     caseType: 'customer',
     caseId: input.customerId,
     customerId: input.customerId,
     payload: {
-      creditLimitMinor: input.creditLimitMinor,
+      creditLimitFen: input.creditLimitFen,
       requestedBy: input.requestedBy.email,
       [FOUR_EYES_REQUESTER]: input.requestedBy.userId,
     },
@@ -44,7 +47,7 @@ export async function paymentTermsApprovalWorkflow(
   const completion = outcome.status === 'completed' ? outcome.completion : null;
   if (!completion) throw new Error('payment terms wait ended without a completion');
   const role = completion.completedBy.role;
-  const terms = decideMonthlyTerms(input.creditLimitMinor, {
+  const terms = decideMonthlyTerms(input.creditLimitFen, {
     approved: completion.decision === 'approve',
     byUserId: completion.completedBy.userId,
     byRole: isRole(role) ? role : 'customer',

@@ -38,12 +38,13 @@ import {
   type ContractStatus,
 } from '../../domain/order/contract-payments';
 import { nextShipmentStatus, type ShipmentEvent } from '../../domain/order/shipment';
-import { applyPayment, outstandingMinor, releaseRoute, type PaymentLedger } from '../../domain/order/payment';
+import { applyPayment, outstandingFen, releaseRoute, type PaymentLedger } from '../../domain/order/payment';
 import { canCancel, planCompensation, type ForwardStep } from '../../domain/order/cancellation';
 import { planLots } from '../../domain/order/lot-qc';
 import { ORDER_WAIT_POLICIES as P } from '../../domain/order/waits';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import type { TaskCompletion } from '../../domain/tasks/task';
+import { withFenNames } from '../../domain/shared/money-names';
 import { repeatWhileWaiting, whenReady } from '../shared';
 import { OrderSteps } from './human-steps';
 import { childUpdateSignal, type ChildUpdate } from './child-updates';
@@ -64,7 +65,9 @@ class OrderEnded extends Error {
 }
 
 /** The order workflow (`orderWorkflow`, id `order:${quoteId}`, queue `production`). */
-export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWorkflowResult> {
+export async function orderWorkflow(recordedInput: OrderWorkflowInput): Promise<OrderWorkflowResult> {
+  // Orders started before the money rename were given `totalFen`.
+  const input = withFenNames(recordedInput);
   const { orderId, quoteId, customerId, currency } = input;
   const settings = { prepayDepositPercent: 30, maxLotSize: 500, reworkLimit: 2, ...input.settings };
   let stage: OrderStage = 'contract';
@@ -76,11 +79,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
   let progress: { step: string; quantityDone: number }[] = [];
   const payment: PaymentView = {
     terms: null,
-    depositMinor: 0,
+    depositFen: 0,
     depositPaid: false,
-    balanceInvoicedMinor: 0,
-    paidMinor: 0,
-    outstandingMinor: 0,
+    balanceInvoicedFen: 0,
+    paidFen: 0,
+    outstandingFen: 0,
     releasedOnCredit: false,
     released: false,
   };
@@ -177,9 +180,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       settled || stage === next ? undefined : enterStage(next);
 
   /** Collects one invoice: finance records payments (partial ones accumulate); the customer is reminded meanwhile. */
-  async function collect(kind: 'deposit' | 'balance', amountMinor: number): Promise<void> {
-    let ledger: PaymentLedger = { invoicedMinor: amountMinor, currency, payments: [] };
-    payment.outstandingMinor = amountMinor;
+  async function collect(kind: 'deposit' | 'balance', amountFen: number): Promise<void> {
+    let ledger: PaymentLedger = { invoicedFen: amountFen, currency, payments: [] };
+    payment.outstandingFen = amountFen;
     const startedAt = Date.now();
     let settled = false;
     let escalated = false;
@@ -190,28 +193,28 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
         const result = await steps.ask({
           step,
           kind: K.payment,
-          title: `Record the ${kind} payment (${outstandingMinor(ledger)} ${currency} minor units outstanding)`,
+          title: `Record the ${kind} payment (${outstandingFen(ledger)} ${currency} minor units outstanding)`,
           role: 'finance',
           policy: P.payment,
           // Seven days from the invoice, not from the latest partial payment; once escalated, not again.
           escalateAfterMs: escalated ? null : Math.max(0, P.payment.escalateAfterMs - elapsed),
           payload: {
             invoiceKind: kind,
-            invoicedMinor: amountMinor,
-            outstandingMinor: outstandingMinor(ledger),
+            invoicedFen: amountFen,
+            outstandingFen: outstandingFen(ledger),
             currency,
           },
         });
         if (result.escalated) escalated = true;
         const data = result.completion.data as {
-          amountMinor: number;
+          amountFen: number;
           currency: string;
           reference: string;
           receivedOn?: string;
         };
         const applied = applyPayment(ledger, {
           reference: data.reference,
-          amountMinor: data.amountMinor,
+          amountFen: data.amountFen,
           currency: data.currency,
         });
         if (!applied.ok) {
@@ -222,16 +225,16 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
           await orderActs.orderRecordPayment({
             orderId,
             kind,
-            amountMinor: data.amountMinor,
+            amountFen: data.amountFen,
             currency: data.currency,
             reference: data.reference,
             receivedOn: data.receivedOn ?? result.completion.completedAt.slice(0, 10),
             actor: actorOf(result.completion),
           });
-          payment.paidMinor += data.amountMinor;
+          payment.paidFen += data.amountFen;
         }
         ledger = applied.ledger;
-        payment.outstandingMinor = applied.outstandingMinor;
+        payment.outstandingFen = applied.outstandingFen;
         settled = applied.settled;
       }
     };
@@ -250,7 +253,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
             orderId,
             customerId,
             kind,
-            outstandingMinor: outstandingMinor(ledger),
+            outstandingFen: outstandingFen(ledger),
             currency,
             reminder,
           })
@@ -279,61 +282,61 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
    * The refund of a cancelled order with money paid: finance states the charges the contract allows (parts already
    * bought, tooling), a second person approves, the customer is told the amount. A refused proposal is redone.
    */
-  async function settleRefund(paidMinor: number, reason: string): Promise<void> {
-    refund = { status: 'preparing', paidMinor, refundMinor: null, retainedMinor: null, currency };
+  async function settleRefund(paidFen: number, reason: string): Promise<void> {
+    refund = { status: 'preparing', paidFen, refundFen: null, retainedFen: null, currency };
     for (let round = 1; ; round++) {
       const suffix = round === 1 ? '' : `:${round}`;
-      refund = { ...refund, status: 'preparing', refundMinor: null, retainedMinor: null };
+      refund = { ...refund, status: 'preparing', refundFen: null, retainedFen: null };
       const prepared = await steps.ask({
         step: `refund:prepare${suffix}`,
         kind: K.refund,
-        title: `Work out the refund of the cancelled order (${paidMinor} ${currency} minor units paid)`,
+        title: `Work out the refund of the cancelled order (${paidFen} ${currency} minor units paid)`,
         role: 'finance',
         policy: P.refund,
-        payload: { paidMinor, currency, reason },
+        payload: { paidFen, currency, reason },
       });
-      const charges = prepared.completion.data as { materialsPurchasedMinor: number; toolingMinor: number };
-      const amounts = refundOnCancellation(paidMinor, charges);
+      const charges = prepared.completion.data as { materialsPurchasedFen: number; toolingFen: number };
+      const amounts = refundOnCancellation(paidFen, charges);
       refund = { ...refund, status: 'awaiting_approval', ...amounts };
       const approval = await secondApproval(
         `refund:approve${suffix}`,
-        `Approve the refund of ${amounts.refundMinor} ${currency} minor units (${amounts.retainedMinor} retained)`,
+        `Approve the refund of ${amounts.refundFen} ${currency} minor units (${amounts.retainedFen} retained)`,
         prepared.completion,
         {
           what: 'refund',
-          amountMinor: amounts.refundMinor,
-          retainedMinor: amounts.retainedMinor,
-          paidMinor,
+          amountFen: amounts.refundFen,
+          retainedFen: amounts.retainedFen,
+          paidFen,
         },
       );
       if (approval.completion.decision !== 'approve') continue;
       await orderActs.orderRefundApproved({
         orderId,
         customerId,
-        paidMinor,
+        paidFen,
         ...amounts,
-        charges: { materialsPurchasedMinor: charges.materialsPurchasedMinor, toolingMinor: charges.toolingMinor },
+        charges: { materialsPurchasedFen: charges.materialsPurchasedFen, toolingFen: charges.toolingFen },
         currency,
         preparedBy: actorOf(prepared.completion),
         approvedBy: actorOf(approval.completion),
       });
       refund = { ...refund, status: 'approved' };
       // Orders cancelled before the patch ended at the approval; now finance also records the money leaving.
-      if (amounts.refundMinor > 0 && patched('order-refund-paid-out')) {
+      if (amounts.refundFen > 0 && patched('order-refund-paid-out')) {
         const payout = await steps.ask({
           step: 'refund:pay',
           kind: K.refundPayout,
-          title: `Pay out the approved refund of ${amounts.refundMinor} ${currency} minor units and record it`,
+          title: `Pay out the approved refund of ${amounts.refundFen} ${currency} minor units and record it`,
           role: 'finance',
           // Seed-silent; paying out takes about as long as working the refund out (README).
           policy: P.refund,
-          payload: { what: 'refund', amountMinor: amounts.refundMinor, currency },
+          payload: { what: 'refund', amountFen: amounts.refundFen, currency },
         });
         const paid = payout.completion.data as { paidOutOn: string; bankReference: string };
         await orderActs.orderRefundPaidOut({
           orderId,
           customerId,
-          refundMinor: amounts.refundMinor,
+          refundFen: amounts.refundFen,
           currency,
           paidOutOn: paid.paidOutOn,
           bankReference: paid.bankReference,
@@ -349,7 +352,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     reason: string,
     by: { userId: string; role: string; email: string } | null,
   ): Promise<OrderWorkflowResult> {
-    const plan = planCompensation(done, payment.paidMinor);
+    const plan = planCompensation(done, payment.paidFen);
     // Materials and the line slot belong to the production child, which released them when it was cancelled
     // (it ran first: its steps came after the order's own).
     const effects: string[] = [...[...children.values()].flatMap((c) => c.compensated ?? [])];
@@ -362,7 +365,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       if (!(compensation in invoiceOf)) continue;
       const kind = invoiceOf[compensation as keyof typeof invoiceOf];
       const { voided } = await orderActs.orderVoidInvoice({ orderId, kind });
-      // A paid invoice stays as it is: the money is refunded by finance (refundMinor), not voided away.
+      // A paid invoice stays as it is: the money is refunded by finance (refundFen), not voided away.
       effects.push(voided ? compensation : `keep_paid_${kind}_invoice`);
     }
     await orderActs.orderCloseTasks({ orderId });
@@ -371,7 +374,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
       customerId,
       reason,
       actor: by && { userId: by.userId, role: by.role },
-      refundMinor: plan.refundMinor,
+      refundFen: plan.refundFen,
       currency,
       compensations: [...effects, 'close_tasks'],
     });
@@ -384,7 +387,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
     };
     enterStageLocally('cancelled');
     await orderActs.orderSetStage({ orderId, stage: 'cancelled' });
-    if (plan.refundMinor > 0) await settleRefund(plan.refundMinor, reason);
+    if (plan.refundFen > 0) await settleRefund(plan.refundFen, reason);
     return { orderId, status: 'cancelled' };
   }
 
@@ -401,20 +404,20 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
   try {
     await main.run(async () => {
       // Contract: commission agreement issued, signed by the customer, approved by the sales manager.
-      const position = await orderActs.orderCreditPosition({ orderId, customerId });
-      const plan = planContractPayments(position.terms, input.totalMinor, {
+      const position = withFenNames(await orderActs.orderCreditPosition({ orderId, customerId }));
+      const plan = planContractPayments(position.terms, input.totalFen, {
         prepayDepositPercent: settings.prepayDepositPercent,
       });
       payment.terms = position.terms;
-      payment.depositMinor = plan.depositMinor;
-      await orderActs.orderIssueContract({ orderId, customerId, depositMinor: plan.depositMinor, currency });
+      payment.depositFen = plan.depositFen;
+      await orderActs.orderIssueContract({ orderId, customerId, depositFen: plan.depositFen, currency });
       const signatureWait = steps.ask({
         step: 'contract:sign',
         kind: K.contractSignature,
         title: 'Sign the commission agreement',
         role: 'customer',
         policy: P.contractSignature,
-        payload: { depositMinor: plan.depositMinor, totalMinor: input.totalMinor, currency },
+        payload: { depositFen: plan.depositFen, totalFen: input.totalFen, currency },
       });
       const signature = await (contractAfterTask
         ? steps.whenOpen('contract:sign', signatureWait, enterOnce('contract'))
@@ -442,11 +445,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
           orderId,
           customerId,
           kind: 'deposit',
-          amountMinor: plan.depositMinor,
+          amountFen: plan.depositFen,
           currency,
         });
         done.push('deposit_invoiced');
-        const deposit = collect('deposit', plan.depositMinor);
+        const deposit = collect('deposit', plan.depositFen);
         await (stageAfterTask ? steps.whenOpen('payment:deposit:', deposit, enterOnce('deposit')) : deposit);
         payment.depositPaid = true;
       }
@@ -493,8 +496,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
 
       // Payment before shipment: the balance is paid, or a monthly-settlement customer ships on a statement entry.
       if (!stageAfterTask) await enterStage('payment');
-      const balanceMinor = plan.balanceMinor;
-      const credit = releaseRoute(await orderActs.orderCreditPosition({ orderId, customerId }), balanceMinor);
+      const balanceFen = plan.balanceFen;
+      const credit = releaseRoute(
+        withFenNames(await orderActs.orderCreditPosition({ orderId, customerId })),
+        balanceFen,
+      );
       /** With the patch, the payment stage is entered once its first task (statement entry or balance) is open. */
       const inPaymentStage = <T>(wait: Promise<T>, stepPrefix: string): Promise<T> =>
         stageAfterTask ? steps.whenOpen(stepPrefix, wait, enterOnce('payment')) : wait;
@@ -506,7 +512,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
             title: 'Approve the statement entry (ship on monthly-settlement credit)',
             role: 'finance',
             policy: P.statementApproval,
-            payload: { balanceMinor, currency, headroomAfterMinor: credit.headroomAfterMinor },
+            payload: { balanceFen, currency, headroomAfterFen: credit.headroomAfterFen },
           }),
           'payment:statement',
         );
@@ -516,12 +522,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
           (
             await secondApproval(
               'payment:statement:approve',
-              `Approve the statement entry of ${balanceMinor} ${currency} minor units (ship on credit)`,
+              `Approve the statement entry of ${balanceFen} ${currency} minor units (ship on credit)`,
               entry.completion,
               {
                 what: 'statement_entry',
-                amountMinor: balanceMinor,
-                headroomAfterMinor: credit.headroomAfterMinor,
+                amountFen: balanceFen,
+                headroomAfterFen: credit.headroomAfterFen,
               },
             )
           ).completion.decision === 'approve';
@@ -530,24 +536,24 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderWor
             orderId,
             customerId,
             kind: 'statement',
-            amountMinor: balanceMinor,
+            amountFen: balanceFen,
             currency,
           });
           done.push('statement_entry_made');
           payment.releasedOnCredit = true;
         }
       }
-      if (!payment.releasedOnCredit && balanceMinor > 0) {
+      if (!payment.releasedOnCredit && balanceFen > 0) {
         await orderActs.orderIssueInvoice({
           orderId,
           customerId,
           kind: 'balance',
-          amountMinor: balanceMinor,
+          amountFen: balanceFen,
           currency,
         });
         done.push('balance_invoiced');
-        payment.balanceInvoicedMinor = balanceMinor;
-        await inPaymentStage(collect('balance', balanceMinor), 'payment:balance:');
+        payment.balanceInvoicedFen = balanceFen;
+        await inPaymentStage(collect('balance', balanceFen), 'payment:balance:');
       }
       // From here on the goods are released: no cancellation (the handler checks the stage synchronously).
       enterStageLocally('shipment');

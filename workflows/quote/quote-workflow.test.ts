@@ -37,7 +37,7 @@ async function start(extra: Partial<QuoteWorkflowInput> = {}, reviewRevision?: n
     h.recorder.pricing.set(`${quoteId}:${reviewRevision}`, {
       autoQuoteAllowed: false,
       reviewReasons: ['BOM has unknown parts'],
-      totalMinor: 120_000,
+      totalFen: 120_000,
     });
   const handle = await h.env.client.workflow.start('quoteWorkflow', {
     taskQueue: 'quote',
@@ -78,7 +78,7 @@ describe('quoteWorkflow', () => {
       quoteId,
       customerId: 'cust-1',
       quantity: 50,
-      totalMinor: 100_000,
+      totalFen: 100_000,
       currency: 'CNY',
     });
     const order = await orderHandle.describe();
@@ -142,13 +142,13 @@ describe('quoteWorkflow', () => {
     // The engineer finally adjusts a line and approves; the customer rejects.
     await handle.signal(
       taskCompletedSignal,
-      completion(step, 'approve', { adjustments: [{ code: 'STENCIL', unitPriceMinor: 100 }] }),
+      completion(step, 'approve', { adjustments: [{ code: 'STENCIL', unitPriceFen: 100 }] }),
     );
     await taskOpen(handle, 'customer-decision-r1');
     expect(h.recorder.of(id, 'applyReviewAdjustments')).toEqual([
-      expect.objectContaining({ revision: 1, adjustments: [{ code: 'STENCIL', unitPriceMinor: 100 }] }),
+      expect.objectContaining({ revision: 1, adjustments: [{ code: 'STENCIL', unitPriceFen: 100 }] }),
     ]);
-    expect((await handle.query(quoteStateQuery)).totalMinor).toBe(90_000);
+    expect((await handle.query(quoteStateQuery)).totalFen).toBe(90_000);
     await handle.signal(
       taskCompletedSignal,
       completion('customer-decision-r1', 'reject', { comment: 'too dear' }, 'customer'),
@@ -225,7 +225,7 @@ describe('quoteWorkflow', () => {
     await eventually(() => expect(h.recorder.of(id, 'escalateTask')).toHaveLength(1));
     await handle.signal(
       taskCompletedSignal,
-      completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'NOPE', unitPriceMinor: 1 }] }),
+      completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'NOPE', unitPriceFen: 1 }] }),
     );
     const again = await taskOpen(handle, 'engineering-review-r1-2');
     expect(again.stage).toBe('engineering_review');
@@ -243,10 +243,10 @@ describe('quoteWorkflow', () => {
     expect(h.recorder.of(id, 'escalateTask')).toHaveLength(1);
     await handle.signal(
       taskCompletedSignal,
-      completion('engineering-review-r1-2', 'approve', { adjustments: [{ code: 'PCB', unitPriceMinor: 10 }] }),
+      completion('engineering-review-r1-2', 'approve', { adjustments: [{ code: 'PCB', unitPriceFen: 10 }] }),
     );
     await taskOpen(handle, 'customer-decision-r1');
-    expect((await handle.query(quoteStateQuery)).totalMinor).toBe(90_000);
+    expect((await handle.query(quoteStateQuery)).totalFen).toBe(90_000);
     await handle.terminate('done');
   });
 
@@ -255,7 +255,7 @@ describe('quoteWorkflow', () => {
     await taskOpen(handle, 'engineering-review-r1');
     await handle.signal(
       taskCompletedSignal,
-      completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'SMT', unitPriceMinor: 0 }] }),
+      completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'SMT', unitPriceFen: 0 }] }),
     );
     const waiting = await taskOpen(handle, 'price-approval-r1');
     expect(waiting.stage).toBe('engineering_review');
@@ -267,7 +267,7 @@ describe('quoteWorkflow', () => {
         payload: expect.objectContaining({
           requestedByUserId: 'user-engineer',
           approvalReasons: ['line "SMT" is set to zero'],
-          totalMinor: 10_000,
+          totalFen: 10_000,
         }),
       }),
     ]);
@@ -284,18 +284,18 @@ describe('quoteWorkflow', () => {
       completion('price-approval-r1', 'reject', { comment: 'no free assembly' }, 'sales_manager'),
     );
     const again = await taskOpen(handle, 'engineering-review-r1-2');
-    expect(again.totalMinor).toBe(100_000);
+    expect(again.totalFen).toBe(100_000);
     expect(again.reviewReasons.at(-1)).toBe('price change refused by the sales_manager: no free assembly');
     expect(h.recorder.of(id, 'applyReviewAdjustments').at(-1)).toMatchObject({ adjustments: [] });
 
     await handle.signal(
       taskCompletedSignal,
-      completion('engineering-review-r1-2', 'approve', { adjustments: [{ code: 'SMT', unitPriceMinor: 0 }] }),
+      completion('engineering-review-r1-2', 'approve', { adjustments: [{ code: 'SMT', unitPriceFen: 0 }] }),
     );
     await taskOpen(handle, 'price-approval-r1-2');
     await handle.signal(taskCompletedSignal, completion('price-approval-r1-2', 'approve', {}, 'manager'));
     await taskOpen(handle, 'customer-decision-r1');
-    expect((await handle.query(quoteStateQuery)).totalMinor).toBe(10_000);
+    expect((await handle.query(quoteStateQuery)).totalFen).toBe(10_000);
     expect(h.recorder.of(id, 'issueQuote')).toEqual([
       expect.objectContaining({
         review: expect.objectContaining({
@@ -312,7 +312,7 @@ describe('quoteWorkflow', () => {
     await taskOpen(handle, 'engineering-review-r1');
     await handle.signal(
       taskCompletedSignal,
-      completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'SMT', unitPriceMinor: 5 }] }),
+      completion('engineering-review-r1', 'approve', { adjustments: [{ code: 'SMT', unitPriceFen: 5 }] }),
     );
     await taskOpen(handle, 'customer-decision-r1');
     expect(h.recorder.of(id, 'openTask', (i) => String(i.step).startsWith('price-approval'))).toHaveLength(0);

@@ -52,6 +52,7 @@ import {
 } from '../../domain/order/contract';
 import { PRICE_CHANGE_APPROVER_ROLES } from '../../domain/quote/price-approval';
 import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
+import { withFenNames } from '../../domain/shared/money-names';
 import {
   createHumanWaits,
   DATABASE_WRITE,
@@ -106,7 +107,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
   let expiresAt: number | null = null;
   let autoQuoteAllowed: boolean | null = null;
   let reviewReasons: string[] = [];
-  let totalMinor: number | null = null;
+  let totalFen: number | null = null;
   let currency: string | null = null;
   let orderId: string | null = null;
 
@@ -144,7 +145,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       decisions: waits.decisions.map(decisionView),
       autoQuoteAllowed,
       reviewReasons: [...reviewReasons],
-      totalMinor,
+      totalFen,
       currency,
       orderWorkflowId: orderId ? orderWorkflowId(orderId) : null,
     };
@@ -235,17 +236,19 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
       slaStartedAt = Date.now();
       slaProgress = SLA_NOT_STARTED;
       await enterStage('analysing');
-      const priced = await files.analyseQuoteRevision({
-        quoteId: input.quoteId,
-        revision,
-        quantity,
-        options: input.options,
-      });
+      const priced = withFenNames(
+        await files.analyseQuoteRevision({
+          quoteId: input.quoteId,
+          revision,
+          quantity,
+          options: input.options,
+        }),
+      );
       // The quote page's board preview. Patched: quotes started before it replay without this activity.
       if (patched('board-preview')) await files.drawQuoteBoardPreview({ quoteId: input.quoteId, revision });
       autoQuoteAllowed = priced.autoQuoteAllowed;
       reviewReasons = priced.reviewReasons;
-      totalMinor = priced.totalMinor;
+      totalFen = priced.totalFen;
       currency = priced.currency;
 
       /** The engineer's approval the issued quote states (none for an automatic quote). */
@@ -317,12 +320,14 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
           }
           approvedBy = { by: review.completedBy, at: review.completedAt };
           const adjustments = Array.isArray(review.data.adjustments)
-            ? (review.data.adjustments as { code: string; unitPriceMinor: number; quantity?: number }[])
+            ? (review.data.adjustments as { code: string; unitPriceFen: number; quantity?: number }[])
             : [];
           if (!adjustments.length) break;
-          const adjusted = await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments });
+          const adjusted = withFenNames(
+            await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments }),
+          );
           if (adjusted.ok) {
-            totalMinor = adjusted.totalMinor;
+            totalFen = adjusted.totalFen;
             if (!adjusted.approvalReasons.length) break;
             // Four eyes on money: a deep cut, a total under the floor or a zeroed line needs a second person, never the engineer.
             const firstApproval = quoteSteps.priceApproval(revision);
@@ -339,7 +344,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
               payload: {
                 reference: input.reference,
                 revision,
-                totalMinor,
+                totalFen,
                 currency,
                 approvalReasons: adjusted.approvalReasons,
                 adjustments,
@@ -359,8 +364,10 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
               break;
             }
             // Refused: the engine's price is restored and the engineer reviews again.
-            const restored = await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments: [] });
-            if (restored.ok) totalMinor = restored.totalMinor;
+            const restored = withFenNames(
+              await flow.applyReviewAdjustments({ quoteId: input.quoteId, revision, adjustments: [] }),
+            );
+            if (restored.ok) totalFen = restored.totalFen;
             const why =
               typeof verdict.completion.data.comment === 'string' ? `: ${verdict.completion.data.comment}` : '';
             reviewReasons = [
@@ -398,7 +405,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
           kind: QUOTE_TASK_KIND_NAMES.customerDecision,
           title: `Quote ${input.reference} r${revision}: accept, ask for a revision, or reject`,
           role: 'customer',
-          payload: { reference: input.reference, revision, totalMinor, currency },
+          payload: { reference: input.reference, revision, totalFen, currency },
           note: { revision },
           // The customer is reminded a week before expiry and sales is told two days before, to follow up.
           ...customerDecisionClock(expiresAt - Date.now()),
@@ -419,7 +426,7 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
           quoteId: input.quoteId,
           customerId: input.customerId,
           quantity,
-          totalMinor: totalMinor ?? 0,
+          totalFen: totalFen ?? 0,
           currency: currency ?? 'CNY',
         };
         // Abandoned: the order outlives the quote workflow, which ends here.

@@ -12,6 +12,7 @@ import type { Role } from '../../domain/tasks/roles';
 import type { TaskCompletion } from '../../domain/tasks/task';
 import { durationMs, type DurationInput } from '../../domain/tasks/durations';
 import { cadenceAt, type Cadence } from '../../domain/tasks/cadence';
+import { withFenNames } from '../../domain/shared/money-names';
 import { DATABASE_WRITE } from './activity-options';
 import { pendingTasksQuery, taskCompletedSignal } from './task-signals';
 
@@ -140,7 +141,8 @@ export function createHumanWaits<Note = undefined>(hooks: { onChange?: () => voi
 
   setHandler(taskCompletedSignal, (completion) => {
     // The API completes a task once; a repeated signal (a client retry) must not replace the first decision.
-    if (!completions.has(completion.step)) completions.set(completion.step, completion);
+    // Completions signalled before the money rename (recorded histories) say `amountMinor`: read as `amountFen`.
+    if (!completions.has(completion.step)) completions.set(completion.step, withFenNames(completion));
   });
   setHandler(pendingTasksQuery, () =>
     [...open.values()].map((w) => ({

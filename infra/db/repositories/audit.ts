@@ -1,6 +1,7 @@
 import type { DbOrTrx } from '../database';
 import { json } from '../database';
 import type { AuditRow } from '../schema';
+import { withFenNames } from '../../../domain/shared/money-names';
 
 /** One audited change: who did what to which record, with the state before and after. */
 export interface AuditEntry {
@@ -41,13 +42,17 @@ export async function hasAudit(db: DbOrTrx, entityType: string, entityId: string
   return row !== undefined;
 }
 
-/** The audit trail of one record, oldest first. */
+/**
+ * The audit trail of one record, oldest first. Entries written before the money rename say `amountMinor`,
+ * `depositMinor`, …: they are read as `…Fen`, so the trail speaks one language (the rows stay as written).
+ */
 export async function listAudit(db: DbOrTrx, entityType: string, entityId: string): Promise<AuditRow[]> {
-  return db
+  const rows = await db
     .selectFrom('audit_log')
     .selectAll()
     .where('entity_type', '=', entityType)
     .where('entity_id', '=', entityId)
     .orderBy('id', 'asc')
     .execute();
+  return rows.map((row) => ({ ...row, before: withFenNames(row.before), after: withFenNames(row.after) }));
 }

@@ -134,7 +134,7 @@ export async function voidOpenInvoice(db: DbOrTrx, number: string): Promise<bool
  * What a customer owes on other orders: open balance and statement invoices minus what was paid on them. Used
  * for the monthly-settlement credit check.
  */
-export async function openExposureMinor(db: DbOrTrx, customerId: string, excludeOrderId: string): Promise<number> {
+export async function openExposureFen(db: DbOrTrx, customerId: string, excludeOrderId: string): Promise<number> {
   const invoices = await db
     .selectFrom('invoices')
     .select(['id', 'amount_fen'])

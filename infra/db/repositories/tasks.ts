@@ -5,6 +5,7 @@ import type { TaskRow } from '../schema';
 import type { Task, TaskStatus } from '../../../domain/tasks/task';
 import type { Role } from '../../../domain/tasks/roles';
 import { currentTaskKind } from '../../../domain/tasks/kind-names';
+import { withFenNames } from '../../../domain/shared/money-names';
 
 /** What a workflow step supplies to open its task. */
 export interface OpenTaskInput {
@@ -49,14 +50,15 @@ export function toTask(row: TaskRow): Task {
     caseId: row.case_id,
     customerId: row.customer_id,
     status: row.status,
-    payload: row.payload,
+    // Rows stored before the money rename say `outstandingMinor`, `amountMinor`, …: read as `…Fen`.
+    payload: withFenNames(row.payload),
     dueAt: row.due_at,
     remindAt: row.remind_at,
     escalateAt: row.escalate_at,
     remindedAt: row.reminded_at,
     escalatedAt: row.escalated_at,
     decision: row.decision,
-    data: row.data,
+    data: withFenNames(row.data),
     completedBy: row.completed_by,
     completedAt: row.completed_at,
     createdAt: row.created_at,
@@ -69,7 +71,7 @@ export function toTask(row: TaskRow): Task {
  */
 function inboxColumns(input: OpenTaskInput) {
   const caseTable = { quote: 'quotes', order: 'orders', rma: 'rma_cases' }[input.caseType];
-  const outstanding = input.payload?.outstandingMinor;
+  const outstanding = input.payload?.outstandingFen;
   return {
     case_reference: caseTable
       ? sql<string | null>`(select reference from ${sql.table(caseTable)} where id::text = ${input.caseId})`
@@ -96,7 +98,9 @@ function inboxColumns(input: OpenTaskInput) {
  * Opens the task of (workflowId, step), or returns the one already there: an activity retried after a crash
  * must not open a second task.
  */
-export async function openTask(db: DbOrTrx, input: OpenTaskInput): Promise<{ task: Task; created: boolean }> {
+export async function openTask(db: DbOrTrx, given: OpenTaskInput): Promise<{ task: Task; created: boolean }> {
+  // An openTask scheduled before the money rename and retried after it still sends `…Minor` in its payload.
+  const input = { ...given, payload: withFenNames(given.payload) };
   const inserted = await db
     .insertInto('tasks')
     .values({
@@ -268,8 +272,8 @@ export interface InboxFilter extends TaskFilter {
 export interface InboxTask extends Task {
   caseReference: string | null;
   customerName: string | null;
-  /** The amount at stake in minor units: what is outstanding on a payment, else the order's or the quote's total. */
-  amountMinor: number | null;
+  /** The amount at stake in fen: what is outstanding on a payment, else the order's or the quote's total. */
+  amountFen: number | null;
   assigneeId: string | null;
   assigneeName: string | null;
   assignedAt: Date | null;
@@ -323,7 +327,7 @@ export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<
     TaskRow & { inbox_total: string | number; amount_now: string | number | null; assignee_name: string | null }
   >`
     select p.inbox_total, t.*,
-      coalesce((t.payload->>'outstandingMinor')::bigint, o.total_fen, qr.total_fen, t.amount_fen) as amount_now,
+      coalesce((t.payload->>'outstandingFen')::bigint, (t.payload->>'outstandingMinor')::bigint, o.total_fen, qr.total_fen, t.amount_fen) as amount_now,
       u.display_name as assignee_name
     from (${ids}) p
     join tasks t on t.id = p.id
@@ -344,7 +348,7 @@ export async function listInbox(db: DbOrTrx, filter: InboxFilter = {}): Promise<
       ...toTask(row),
       caseReference: row.case_reference,
       customerName: row.customer_name,
-      amountMinor: row.amount_now === null ? null : Number(row.amount_now),
+      amountFen: row.amount_now === null ? null : Number(row.amount_now),
       assigneeId: row.assignee_id,
       assigneeName: row.assignee_name,
       assignedAt: row.assigned_at ? new Date(row.assigned_at) : null,

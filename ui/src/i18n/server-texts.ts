@@ -35,7 +35,7 @@ function factsOf(task: TitledTask, lang: Lang): Facts {
   const p = task.payload ?? {};
   const m = (re: RegExp) => re.exec(title)?.[1] ?? '';
   const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-  const minor = Number(p.outstandingMinor ?? p.creditLimitMinor ?? p.amountFen ?? NaN);
+  const minor = Number(p.outstandingFen ?? p.creditLimitFen ?? p.amountFen ?? NaN);
   return {
     ref: m(/\b((?:Q|SO|RMA|ORD)-[0-9A-Z-]+)/) || str(p.reference),
     lot: str(p.lotNumber) || m(/\blot ([^\s,()]+)/),

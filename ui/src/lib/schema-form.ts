@@ -178,7 +178,7 @@ export function buildData(
 /**
  * The form field an API validation error belongs to: `field` of the error body (e.g. "data.defectQuantity" or
  * "data.failedUnits.0.defects.0.code") stripped of the `data.` prefix; else the first word of the message when
- * it names a known field ("amountMinor: must be positive").
+ * it names a known field ("amountFen: must be positive").
  */
 export function fieldOfError(error: { field?: string; message: string }, known: string[]): string | null {
   const candidates = [error.field, /^([\w.[\]]+):/.exec(error.message)?.[1]].filter((c): c is string => !!c);

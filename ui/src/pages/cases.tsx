@@ -130,7 +130,7 @@ interface OrderDetail {
   customerId: string;
   status: string;
   quantity: number;
-  totalMinor: number;
+  totalFen: number;
   currency: string;
   createdAt: string;
   updatedAt: string;
@@ -156,11 +156,11 @@ interface OrderDetail {
       firstPassYield?: number | null;
     }[];
     payment?: Record<string, unknown>;
-    refund?: { status: string; refundMinor: number | null; paidOutOn?: string | null } | null;
+    refund?: { status: string; refundFen: number | null; paidOutOn?: string | null } | null;
     shipment?: { status: string; carrier: string | null; trackingNumber: string | null };
   } | null;
   timeline: { at: string; action: string; actorRole: string | null; details: unknown }[];
-  invoices: { number: string; kind: string; amountMinor: number; status: string }[];
+  invoices: { number: string; kind: string; amountFen: number; status: string }[];
   shipments: { status: string; carrier: string | null; trackingNumber: string | null; deliveredAt: string | null }[];
   production: { status: string; quantity: number; producedQuantity: number; lineSlot: string | null } | null;
 }
@@ -213,7 +213,7 @@ export function OrderPage() {
         loading={tasks.loading && !tasks.data}
         facts={{
           quantity: o.quantity,
-          totalMinor: o.totalMinor,
+          totalFen: o.totalFen,
           created: o.createdAt,
           lineSlot: lineSlotWords(o.production?.lineSlot ?? null),
         }}
@@ -279,11 +279,11 @@ export function OrderPage() {
       <Section title={t('payment')}>
         <KeyValues value={wf.payment ?? null} />
         {/* A cancelled order's approved refund: being paid out, then the day finance paid it (no names). */}
-        {wf.refund?.refundMinor && (wf.refund.paidOutOn || wf.refund.status === 'approved') ? (
+        {wf.refund?.refundFen && (wf.refund.paidOutOn || wf.refund.status === 'approved') ? (
           <p>
             {wf.refund.paidOutOn
-              ? t('refundPaidOn', { amount: money(wf.refund.refundMinor), date: date(wf.refund.paidOutOn) })
-              : t('refundPending', { amount: money(wf.refund.refundMinor) })}
+              ? t('refundPaidOn', { amount: money(wf.refund.refundFen), date: date(wf.refund.paidOutOn) })
+              : t('refundPending', { amount: money(wf.refund.refundFen) })}
           </p>
         ) : null}
         {o.invoices.length > 0 && (
@@ -296,7 +296,7 @@ export function OrderPage() {
                     i.kind === 'deposit' ? 'invoiceDeposit' : i.kind === 'balance' ? 'invoiceBalance' : 'invoiceOther',
                   ),
                 })}{' '}
-                · {money(i.amountMinor)} · <StatusPill status={i.status} />
+                · {money(i.amountFen)} · <StatusPill status={i.status} />
               </li>
             ))}
           </ul>
@@ -481,7 +481,7 @@ interface CustomerDetail {
   name: string;
   status: string;
   currency: string;
-  paymentTerms: { kind: string | null; creditLimitMinor: number | null; approvedBy: string | null };
+  paymentTerms: { kind: string | null; creditLimitFen: number | null; approvedBy: string | null };
   isKeyCustomer: boolean;
   address: string | null;
   workflowId: string | null;
@@ -557,8 +557,7 @@ export function CustomerPage() {
         facts={{
           code: c.code,
           paymentTerms: c.paymentTerms.kind ? value(c.paymentTerms.kind) : null,
-          creditLimit:
-            c.paymentTerms.creditLimitMinor === null ? null : money(c.paymentTerms.creditLimitMinor, c.currency),
+          creditLimit: c.paymentTerms.creditLimitFen === null ? null : money(c.paymentTerms.creditLimitFen, c.currency),
           keyCustomer: c.isKeyCustomer,
           address: c.address,
           auditVisit: c.onboarding?.visitOn ?? null,

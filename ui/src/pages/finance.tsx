@@ -20,7 +20,7 @@ function TaskCard({
   const { t, money, taskTitle } = useApp();
   const now = useNow();
   const [open, setOpen] = useState(false);
-  const amount = (task.payload.outstandingMinor ?? task.payload.balanceMinor ?? task.payload.amountMinor) as
+  const amount = (task.payload.outstandingFen ?? task.payload.balanceFen ?? task.payload.amountFen) as
     number | undefined;
   return (
     <li className="card">

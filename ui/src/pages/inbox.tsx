@@ -290,7 +290,7 @@ export function InboxPage() {
                     </td>
                     <td data-label={t('colCustomer')}>{task.customerName ?? '—'}</td>
                     <td data-label={t('colAmount')} className="num">
-                      {task.amountMinor === null || task.amountMinor === undefined ? '—' : money(task.amountMinor)}
+                      {task.amountFen === null || task.amountFen === undefined ? '—' : money(task.amountFen)}
                     </td>
                     <td data-label={t('colRole')}>{roleName(task.role)}</td>
                     <td data-label={t('colAssignee')}>

@@ -14,7 +14,7 @@ interface OrderContract {
   reference: string;
   quoteId: string | null;
   quantity: number;
-  totalMinor: number;
+  totalFen: number;
   currency: string;
   workflow: {
     decisions?: { step: string; decision: string; by: { email: string } | null; at: string; comment?: string }[];
@@ -24,14 +24,14 @@ interface OrderContract {
 export function ContractForm({ task, kind, onDone }: FormProps) {
   const { t, money, dateTime } = useApp();
   const order = useLoad(() => api<OrderContract>(`/api/orders/${task.caseId}`), [task.caseId]);
-  const payload = task.payload as { depositMinor?: number; totalMinor?: number; currency?: string };
+  const payload = task.payload as { depositFen?: number; totalFen?: number; currency?: string };
   const signing = kind.kind === 'order.contract-signature';
   const [signatoryName, setSignatoryName] = useState('');
   const [comment, setComment] = useState('');
   const c = useCompletion(task, ['signatoryName', 'comment'], onDone);
   const o = order.data;
   const currency = payload.currency ?? o?.currency ?? 'CNY';
-  const total = payload.totalMinor ?? o?.totalMinor;
+  const total = payload.totalFen ?? o?.totalFen;
   const signature = o?.workflow?.decisions?.find((d) => d.step === 'contract:sign' && d.decision === 'sign');
   const build = (decision: string) => ({
     ...(signing && decision === 'sign' ? { signatoryName: signatoryName.trim() } : {}),
@@ -59,14 +59,14 @@ export function ContractForm({ task, kind, onDone }: FormProps) {
               <strong>{money(total, currency)}</strong>
             </dd>
           </div>
-          {payload.depositMinor !== undefined && (
+          {payload.depositFen !== undefined && (
             <div>
               <dt>{t('contractTerms')}</dt>
               <dd>
-                {payload.depositMinor > 0
+                {payload.depositFen > 0
                   ? t('termsDeposit', {
-                      deposit: money(payload.depositMinor, currency),
-                      balance: money((total ?? 0) - payload.depositMinor, currency),
+                      deposit: money(payload.depositFen, currency),
+                      balance: money((total ?? 0) - payload.depositFen, currency),
                     })
                   : t('termsNoDeposit')}
               </dd>

@@ -1,7 +1,7 @@
 /** Finance records a payment: amount (prefilled with what is outstanding), currency, bank reference, the factory's today. */
 import { useState } from 'react';
 import { useApp } from '../../context';
-import { parseAmountToMinor } from '../../lib/money';
+import { parseAmountToFen } from '../../lib/money';
 import { FieldValueError } from '../../lib/schema-form';
 import { DateInput, Field } from '../common';
 import { TaskFormFrame, useCompletion, type FormProps } from './completion';
@@ -9,28 +9,28 @@ import { TaskFormFrame, useCompletion, type FormProps } from './completion';
 export function PaymentForm({ task, kind, onDone }: FormProps) {
   const { t, today, money } = useApp();
   const payload = task.payload as {
-    outstandingMinor?: number;
-    balanceMinor?: number;
-    amountMinor?: number;
+    outstandingFen?: number;
+    balanceFen?: number;
+    amountFen?: number;
     currency?: string;
   };
-  const expected = payload.outstandingMinor ?? payload.balanceMinor ?? payload.amountMinor;
+  const expected = payload.outstandingFen ?? payload.balanceFen ?? payload.amountFen;
   const [amount, setAmount] = useState(expected ? (expected / 100).toFixed(2) : '');
   const [currency, setCurrency] = useState(payload.currency ?? 'CNY');
   const [reference, setReference] = useState('');
   const [receivedOn, setReceivedOn] = useState(today());
-  const c = useCompletion(task, ['amountMinor', 'currency', 'reference', 'receivedOn'], onDone);
+  const c = useCompletion(task, ['amountFen', 'currency', 'reference', 'receivedOn'], onDone);
   const build = () => {
-    const minor = parseAmountToMinor(amount);
-    if (minor === null) throw new FieldValueError('amountMinor', t('mustBeAmount'));
+    const minor = parseAmountToFen(amount);
+    if (minor === null) throw new FieldValueError('amountFen', t('mustBeAmount'));
     return {
-      amountMinor: minor,
+      amountFen: minor,
       currency: currency.trim().toUpperCase(),
       reference: reference.trim(),
       ...(receivedOn ? { receivedOn } : {}),
     };
   };
-  const typed = parseAmountToMinor(amount);
+  const typed = parseAmountToFen(amount);
   return (
     <TaskFormFrame task={task} kind={kind} completion={c} build={build}>
       <h3>{t('payment')}</h3>
@@ -38,7 +38,7 @@ export function PaymentForm({ task, kind, onDone }: FormProps) {
       <div className="row">
         <Field
           label={t('amountYuan')}
-          error={c.fieldErrors.amountMinor}
+          error={c.fieldErrors.amountFen}
           hint={typed !== null ? money(typed, currency) : undefined}
         >
           {(p) => (

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { api } from '../../api';
 import { useApp } from '../../context';
-import { parseAmountToMinor } from '../../lib/money';
+import { parseAmountToFen } from '../../lib/money';
 import { FieldValueError } from '../../lib/schema-form';
 import { lineDescription, reviewReason } from '../../i18n/server-texts';
 import { ErrorBanner, Field, Loading, useLoad } from '../common';
@@ -57,7 +57,7 @@ export function PriceReviewForm({ task, kind, onDone }: FormProps) {
   const unitOf = (line: LineItem) => {
     const typed = prices[line.code];
     if (typed === undefined || typed.trim() === '') return line.unitPriceFen;
-    return parseAmountToMinor(typed);
+    return parseAmountToFen(typed);
   };
   const totalOf = (line: LineItem) => {
     const unit = unitOf(line);
@@ -71,7 +71,7 @@ export function PriceReviewForm({ task, kind, onDone }: FormProps) {
     for (const line of lines) {
       const minor = unitOf(line);
       if (minor === null) throw new FieldValueError(`price-${line.code}`, t('mustBeAmount'));
-      if (minor !== line.unitPriceFen) adjustments.push({ code: line.code, unitPriceMinor: minor });
+      if (minor !== line.unitPriceFen) adjustments.push({ code: line.code, unitPriceFen: minor });
     }
     const data: Record<string, unknown> = {};
     if (comment.trim()) data.comment = comment.trim();
