@@ -65,8 +65,8 @@ export function customerPrice(priced: PricedQuote | null) {
       totalFen: l.totalFen,
     })),
     subtotals: priced.subtotals,
-    totalMinor: priced.totalFen,
-    perBoardMinor: priced.perBoardFen,
+    totalFen: priced.totalFen,
+    perBoardFen: priced.perBoardFen,
     quantityBreaks: priced.quantityBreaks,
     validUntil: priced.validUntil,
   };

@@ -109,7 +109,7 @@ export function registerViewRoutes(router: Router, deps: ServiceDeps, quoteFor: 
         revisions: revisions.map((r) => ({
           revision: r.revision,
           quantity: r.quantity,
-          totalMinor: r.total_fen,
+          totalFen: r.total_fen,
           price: customerPrice(r.price_breakdown as unknown as PricedQuote | null),
           files: filesOfRevision(r.revision),
           pdf: pdfOf(r.revision),
@@ -128,7 +128,7 @@ export function registerViewRoutes(router: Router, deps: ServiceDeps, quoteFor: 
         return {
           revision: r.revision,
           quantity: r.quantity,
-          totalMinor: r.total_fen,
+          totalFen: r.total_fen,
           autoQuoteAllowed: r.auto_quote_allowed,
           note: r.note,
           price: priced
@@ -136,8 +136,8 @@ export function registerViewRoutes(router: Router, deps: ServiceDeps, quoteFor: 
                 currency: priced.currency,
                 lineItems: priced.lineItems,
                 subtotals: priced.subtotals,
-                totalMinor: priced.totalFen,
-                perBoardMinor: priced.perBoardFen,
+                totalFen: priced.totalFen,
+                perBoardFen: priced.perBoardFen,
                 quantityBreaks: priced.quantityBreaks,
                 reviewReasons: priced.reviewReasons,
                 validUntil: priced.validUntil,

@@ -129,7 +129,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
       autoQuoteAllowed: true,
     });
     expect(issued.revisions[0].price.lineItems.length).toBeGreaterThan(0);
-    expect(issued.revisions[0].totalMinor).toBe(issued.revisions[0].price.totalMinor);
+    expect(issued.revisions[0].totalFen).toBe(issued.revisions[0].price.totalFen);
     expect(issued.workflow.openTasks).toEqual([
       expect.objectContaining({ step: 'customer-decision-r1', role: 'customer' }),
     ]);
@@ -237,7 +237,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     });
     expect(approved.status).toBe(200);
     const issued = await settledQuote(id, tokens.buyer, 'awaiting_customer');
-    expect(issued.revisions[0].totalMinor).toBe(inReview.revisions[0].totalMinor + 100 * line.quantity);
+    expect(issued.revisions[0].totalFen).toBe(inReview.revisions[0].totalFen + 100 * line.quantity);
     // The customer reads that the factory approved; staff read who and the comment.
     expect(issued.workflow.decisions[0]).toEqual({
       step: 'engineering-review-r1',
@@ -657,14 +657,30 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
         })
       ).body.error.field,
     ).toBe('creditLimitFen');
-    const own = await call('PUT', `/api/customers/${id}/payment-terms`, tokens.manager, {
+    // The field's old name (before the money rename) gets the same answers; both names differing are refused.
+    expect(
+      (
+        await call('PUT', `/api/customers/${id}/payment-terms`, tokens.manager, {
+          kind: 'monthly',
+          creditLimitMinor: 1e13,
+        })
+      ).body.error.field,
+    ).toBe('creditLimitFen');
+    const both = await call('PUT', `/api/customers/${id}/payment-terms`, tokens.manager, {
       kind: 'monthly',
       creditLimitFen: 9_000_000,
+      creditLimitMinor: 900,
+    });
+    expect(both).toMatchObject({ status: 400, body: { error: { field: 'creditLimitFen' } } });
+    const own = await call('PUT', `/api/customers/${id}/payment-terms`, tokens.manager, {
+      kind: 'monthly',
+      creditLimitMinor: 9_000_000,
     });
     expect(own.status).toBe(202);
     await eventually(async () =>
       expect(await tasksRepo.findTaskByStep(t.db, own.body.workflowId, 'approve-payment-terms')).toMatchObject({
         status: 'open',
+        payload: expect.objectContaining({ creditLimitFen: 9_000_000 }),
       }),
     );
     const selfApproved = await call(
@@ -721,7 +737,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
       expect(created.status).toBe(201);
       const issued = await settledQuote(created.body.id, tokens.buyer, 'awaiting_customer');
       expect(issued.analysis.board).toMatchObject({ copperLayers: 2, sizeFrom: 'outline' });
-      expect(issued.revisions[0].totalMinor).toBeGreaterThan(0);
+      expect(issued.revisions[0].totalFen).toBeGreaterThan(0);
       // The workflow drew the board (top and bottom) for the quote page once the files were analysed.
       for (const side of ['top', 'bottom']) {
         const preview = await call('GET', `/api/quotes/${created.body.id}/preview/${side}`, tokens.buyer);

@@ -61,15 +61,15 @@ interface QuoteDetail extends QuoteSummary {
   revisions: {
     revision: number;
     quantity: number;
-    totalMinor: number | null;
+    totalFen: number | null;
     autoQuoteAllowed: boolean | null;
     note: string | null;
     price: {
       currency: string;
       lineItems: LineItem[];
       subtotals: Record<string, number>;
-      totalMinor: number;
-      perBoardMinor: number;
+      totalFen: number;
+      perBoardFen: number;
       quantityBreaks: { quantity: number; totalFen: number; perBoardFen: number }[];
       reviewReasons: string[];
       validUntil: string;
@@ -166,8 +166,8 @@ function PriceBreakdown({ price }: { price: Price }) {
         lines={price.lineItems}
         currency={price.currency}
         footer={[
-          { label: t('total'), amount: m(price.totalMinor), className: 'total' },
-          { label: t('perBoard'), amount: m(price.perBoardMinor) },
+          { label: t('total'), amount: m(price.totalFen), className: 'total' },
+          { label: t('perBoard'), amount: m(price.perBoardFen) },
         ]}
       />
       {price.quantityBreaks?.length > 0 && (
@@ -226,10 +226,10 @@ function PriceSummary({ price, quantity }: { price: Price; quantity: number }) {
   return (
     <div className="price-summary" data-testid="price-summary">
       <p className="big-total">
-        <span>{t('total')}</span> <strong>{money(price.totalMinor, price.currency)}</strong>
+        <span>{t('total')}</span> <strong>{money(price.totalFen, price.currency)}</strong>
       </p>
       <p>
-        {t('perBoardOf', { price: money(price.perBoardMinor, price.currency), n: quantity.toLocaleString() })}
+        {t('perBoardOf', { price: money(price.perBoardFen, price.currency), n: quantity.toLocaleString() })}
         {price.validUntil ? ` · ${t('validUntil')} ${date(price.validUntil)}` : ''}
       </p>
     </div>
@@ -490,7 +490,7 @@ export function QuotePage() {
           <p className="hint">{currentStage === 'analysing' || currentStage === 'issuing' ? t('pricing') : '—'}</p>
         )}
         {user?.role !== 'customer' && <ReviewReasons reasons={current?.price?.reviewReasons ?? []} />}
-        {current?.totalMinor != null && !current.price && <p>{money(current.totalMinor, q.currency)}</p>}
+        {current?.totalFen != null && !current.price && <p>{money(current.totalFen, q.currency)}</p>}
       </Section>
       <Section title={t('files')}>
         <ul>

@@ -19,7 +19,7 @@ interface QuoteDetail {
   revision: number;
   revisions: {
     revision: number;
-    price: { currency: string; lineItems: LineItem[]; totalMinor: number; reviewReasons: string[] } | null;
+    price: { currency: string; lineItems: LineItem[]; totalFen: number; reviewReasons: string[] } | null;
   }[];
 }
 
@@ -65,7 +65,7 @@ export function PriceReviewForm({ task, kind, onDone }: FormProps) {
   };
   const totals = lines.map(totalOf);
   const grand = totals.some((x) => x === null) ? null : totals.reduce<number>((n, x) => n + (x ?? 0), 0);
-  const priced = revision?.price?.totalMinor ?? null;
+  const priced = revision?.price?.totalFen ?? null;
   const build = () => {
     const adjustments = [];
     for (const line of lines) {
