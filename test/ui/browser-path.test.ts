@@ -700,8 +700,16 @@ describeBrowser('the browser path (chromium)', () => {
       await expectText(page.locator('.metric').first(), 'quotes issued within 24 h');
       await expectText(page.getByRole('region', { name: 'First-pass yield and rework' }), 'Rework rounds: 1');
     }
-    await page.getByRole('img', { name: 'Open tasks by role and age' }).waitFor();
-    await page.getByRole('img', { name: 'RMA aging (open cases)' }).waitFor();
+    // The dashboard reads eight lists at once; on a loaded machine that takes longer than one page's request.
+    await page
+      .getByRole('img', { name: 'Open tasks by role and age' })
+      .waitFor({ timeout: 60_000 })
+      .catch(async (error: Error) => {
+        // Say what the section showed instead (no open tasks, or an error banner).
+        const section = await page.getByRole('region', { name: 'Open tasks by role and age' }).innerText();
+        throw new Error(`${error.message}\nThe section read: ${section}`);
+      });
+    await page.getByRole('img', { name: 'RMA aging (open cases)' }).waitFor({ timeout: 60_000 });
     await page.getByRole('region', { name: 'Penalty ledger (50 CNY per day late)' }).waitFor();
     // The customer's case page gathers its quotes, orders and returns.
     await page.getByRole('link', { name: 'Customers' }).click();
