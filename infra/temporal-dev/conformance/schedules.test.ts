@@ -217,7 +217,12 @@ describe('schedules (ScheduleClient)', () => {
       spec: { cronExpressions: ['0 16 * * *'], timezone: 'Asia/Shanghai' },
       action: action(),
     });
-    await env.sleep(3 * DAY_MS + HOUR_MS);
+    // To an hour past the third 16:00 in Shanghai (08:00 UTC) from now, whatever the time of day the test runs at
+    // (earlier tests in this file move the server's clock too).
+    const now = await env.currentTimeMs();
+    const today = Math.floor(now / DAY_MS) * DAY_MS + 8 * HOUR_MS;
+    const firstRun = today > now ? today : today + DAY_MS;
+    await env.sleep(firstRun + 2 * DAY_MS + HOUR_MS - now);
     const description = await handle.describe();
     expect(description.info.numActionsTaken).toBe(3);
     const runs = description.info.recentActions;
