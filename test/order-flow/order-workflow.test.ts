@@ -148,8 +148,12 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
   // Payment before shipment: 70 000 balance paid in two parts.
   const firstPayment = await h.openTask(orderId, K.payment);
   expect(firstPayment.step).toBe('payment:balance:1');
-  const state = await handle.query(orderStateQuery);
-  expect(state.stage).toBe('payment');
+  // The task row is written before the workflow hears its activity returned and enters the stage: wait for both.
+  const state = await eventually(async () => {
+    const view = await handle.query(orderStateQuery);
+    expect(view.stage).toBe('payment');
+    return view;
+  });
   expect(state.lots).toEqual([
     expect.objectContaining({
       lotIndex: 1,
