@@ -1,5 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
@@ -79,7 +88,33 @@ async function migratedPgliteImage(): Promise<Blob> {
     writeFileSync(partial, Buffer.from(await image.arrayBuffer()));
     renameSync(partial, file);
   }
-  return new Blob([readFileSync(file)]);
+  pruneStalePgliteImages(file);
+  // Touched on each use, so an image another checkout still reads never looks stale to the pruning above.
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+    return new Blob([readFileSync(file)]);
+  } catch (error) {
+    // Pruned by another checkout's tests after a day unused, between the check above and here: build it again.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return migratedPgliteImage();
+    throw error;
+  }
+}
+
+const STALE_IMAGE_MS = 24 * 60 * 60 * 1000;
+
+/** Each change to the migrations makes a new image of about 40 MB; images unused for a day are removed. */
+function pruneStalePgliteImages(current: string): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!/^smt-pglite-[0-9a-f]{16}\.tar/.test(name)) continue;
+    const path = join(tmpdir(), name);
+    if (path === current) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_IMAGE_MS) rmSync(path, { force: true });
+    } catch {
+      // Removed by another test process at the same moment: nothing left to do.
+    }
+  }
 }
 
 async function withAdminClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {

@@ -1,3 +1,6 @@
+import { existsSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { TEST_DB_KINDS, openTestDb, type TestDb } from '../../infra/db/testing';
 import { MIGRATION_NAMES, migrateDown, migrateToEmpty, migrateToLatest } from '../../infra/db/migrate';
@@ -420,4 +423,23 @@ describe('migrations on a shared PostgreSQL database', () => {
       await other.close();
     }
   });
+});
+
+test('opening a PGlite test database removes migrated images unused for a day and keeps the rest', async () => {
+  const stale = join(tmpdir(), 'smt-pglite-00000000000000af.tar');
+  const recent = join(tmpdir(), 'smt-pglite-000000000000fe5e.tar');
+  writeFileSync(stale, 'an image of migrations that no checkout has now');
+  writeFileSync(recent, 'an image another checkout used an hour ago');
+  const dayAndAnHourAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+  utimesSync(stale, dayAndAnHourAgo, dayAndAnHourAgo);
+  const anHourAgo = new Date(Date.now() - 60 * 60 * 1000);
+  utimesSync(recent, anHourAgo, anHourAgo);
+  const t = await openTestDb('pglite');
+  try {
+    expect([existsSync(stale), existsSync(recent)]).toEqual([false, true]);
+    expect((await t.db.selectFrom('users').select('id').execute()).length).toBe(0);
+  } finally {
+    await t.close();
+    rmSync(recent, { force: true });
+  }
 });
