@@ -53,7 +53,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
       dataDirPrefix: 'smt-orders-api-',
       prepare: async (db) => {
         customerId = (await customersRepo.findCustomerByCode(db, DEMO_CUSTOMER.code))!.id;
-        await addOtherCustomer(db, undefined, 'USD');
+        await addOtherCustomer(db, { currency: 'USD' });
       },
       services: ['auth', 'tasks', 'production'],
       workers: [],

@@ -182,7 +182,10 @@ export async function postgresProblem(): Promise<string | undefined> {
 }
 
 /** A second customer with one user, `other@other.test` (password `demo`), for checks of ownership. */
-export async function addOtherCustomer(db: Db, status?: 'approved', currency = 'CNY'): Promise<string> {
+export async function addOtherCustomer(
+  db: Db,
+  { status, currency = 'CNY' }: { status?: 'approved'; currency?: string } = {},
+): Promise<string> {
   const other = await customersRepo.createCustomer(db, {
     code: 'OTHER',
     name: 'Other Co.',

@@ -79,7 +79,7 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
       dbKind: kind,
       dataDirPrefix: 'smt-quote-api-',
       prepare: async (db) => {
-        otherCustomerId = await addOtherCustomer(db, 'approved');
+        otherCustomerId = await addOtherCustomer(db, { status: 'approved' });
       },
       services: ['auth', 'tasks', 'quote', 'customer'],
       workers: ['quote'],

@@ -32,7 +32,7 @@ describe.each(TEST_DB_KINDS)('quote file downloads on %s', (kind) => {
     running = await startTestPlatform({
       dbKind: kind,
       dataDirPrefix: 'smt-quote-files-',
-      prepare: (db) => addOtherCustomer(db, 'approved'),
+      prepare: (db) => addOtherCustomer(db, { status: 'approved' }),
       services: ['auth', 'tasks', 'quote', 'customer'],
       workers: ['quote'],
       logger,

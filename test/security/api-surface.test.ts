@@ -153,7 +153,7 @@ describe('the API surface from its OpenAPI document', () => {
     let otherId = '';
     running = await startTestPlatform({
       dataDirPrefix: 'smt-surface-',
-      prepare: async (db) => (otherId = await addOtherCustomer(db, 'approved')),
+      prepare: async (db) => (otherId = await addOtherCustomer(db, { status: 'approved' })),
       env: { LOGIN_ATTEMPTS_PER_MINUTE: '100000', LOGIN_FAILURES_PER_ACCOUNT: '100000' },
       workers: [],
       mailSender: false,
