@@ -26,18 +26,9 @@ import {
 import type { Task } from '../../domain/tasks/task';
 import type { orderWorkflow } from '../../workflows/order';
 
-/** Retries `check` until it stops throwing, or rethrows its last error after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 15_000, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
-}
+import { eventually } from '../eventually';
+
+export { eventually };
 
 export interface OrderHarness {
   env: TestWorkflowEnvironment;

@@ -15,18 +15,7 @@ import { hashPassword } from '../../infra/auth/passwords';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../infra/launcher/platform';
 import { Client as PgClient } from 'pg';
 
-/** Retries `check` until it stops throwing, or fails with its last error after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
-}
+export { eventually } from '../eventually';
 
 /** The test environment's connections in the shape the platform takes (closing stays with the environment). */
 export function connectionsOf(env: TestWorkflowEnvironment): TemporalConnections {

@@ -121,7 +121,8 @@ describe('quote SLA mail (real task and mail activities, PGlite outbox)', () => 
     const task = await tasksRepo.findTaskByStep(t.db, workflowId, 'engineering-review-r1');
     expect(task?.remindedAt).not.toBeNull();
     expect(task?.escalatedAt).not.toBeNull();
-    expect((await handle.query(quoteStateQuery)).escalations).toBe(3);
+    // Counted by the workflow once the mail activity returns, a moment after the row exists.
+    await eventually(async () => expect((await handle.query(quoteStateQuery)).escalations).toBe(3));
     const subjects = (await mailTo('sales_manager@demo.local')).map((m) => m.subject);
     expect(subjects.filter((s) => s.includes('72 h'))).toHaveLength(1);
     await handle.terminate('test over');

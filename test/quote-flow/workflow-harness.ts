@@ -86,18 +86,7 @@ export function activityDoubles(recorder: Recorder) {
   };
 }
 
-/** Polls `check` until it stops throwing (timers fire asynchronously after env.sleep). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 15_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() - started > timeoutMs) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
+export { eventually } from '../eventually';
 
 /** A completion as the platform's API sends it. */
 export function completion(

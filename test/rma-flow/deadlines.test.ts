@@ -58,8 +58,12 @@ describe('on-site confirmation clock (3 working days; urgent: next working day)'
       to: 'qa@rma.test',
       subject: expect.stringMatching(/^Reminder: On-site confirmation/),
     });
-    const state = await h.state(workflowId);
-    expect(state.openTasks).toContainEqual(expect.objectContaining({ step: 'site-visit', escalated: true }));
+    // The row is stamped inside the activity; the workflow marks the wait escalated once the activity returns.
+    const state = await eventually(async () => {
+      const view = await h.state(workflowId);
+      expect(view.openTasks).toContainEqual(expect.objectContaining({ step: 'site-visit', escalated: true }));
+      return view;
+    });
     expect(state.deadlines).toContainEqual(
       expect.objectContaining({ name: 'site-visit', dueAt: due.toISOString(), breachedAt: due.toISOString() }),
     );

@@ -32,18 +32,9 @@ import { openRma } from '../../services/rma/open-rma';
 import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
 import { OpenRmaRequest } from '../../services/rma/schemas';
 
-/** Polls `check` until it stops throwing (timers fire asynchronously after env.sleep). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() - started > timeoutMs) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
+import { eventually } from '../eventually';
+
+export { eventually };
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 

@@ -136,8 +136,14 @@ describe('quoteWorkflow', () => {
     await eventually(() => expect(escalationMails()).toHaveLength(2));
     expect(h.recorder.of(id, 'escalateTask')).toHaveLength(1);
     expect(h.recorder.of(id, 'remindTask')).toHaveLength(1);
-    const state = await handle.query(quoteStateQuery);
-    expect(state).toMatchObject({ reminded: true, escalations: 3, stage: 'engineering_review' });
+    // The workflow counts an escalation once its mail activity returns, a moment after the recorder saw it.
+    await eventually(async () =>
+      expect(await handle.query(quoteStateQuery)).toMatchObject({
+        reminded: true,
+        escalations: 3,
+        stage: 'engineering_review',
+      }),
+    );
 
     // The engineer finally adjusts a line and approves; the customer rejects.
     await handle.signal(
