@@ -10,11 +10,10 @@ import { createMailActivities } from '../../activities/mail';
 import { createOrderActivities } from '../../activities/order';
 import { ORDER_TASK_KINDS } from '../../domain/order/task-kinds';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
-import { ORDER_WORKFLOW_TYPE, orderWorkflowId, type OrderWorkflowInput } from '../../domain/order/contract';
-import type { orderWorkflow } from '../../workflows/order';
 import { eventually } from './harness';
 import { daysFromToday } from '../dates';
 import { addOtherCustomer, startTestPlatform, type TestPlatform } from '../platform/helpers';
+import { startAcceptedOrder } from './start-order';
 
 // API tests of services/production: a real listening server (the platform's launcher with the auth, tasks and
 // production services), the embedded Temporal server, a worker with the real activities, and the database —
@@ -93,55 +92,16 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     totalFen = 100_000,
     parts?: { designators: string[]; quantity: number; supplierPart: string; throughHole: boolean }[],
   ) {
-    const quote = await t.db
-      .insertInto('quotes')
-      .values({
-        reference: `Q-${randomUUID().slice(0, 8)}`,
-        customer_id: customerId,
-        status: 'accepted',
-        quantity,
-        currency: 'USD',
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (parts) {
-      // The accepted quote's analysed BOM, as the quote workflow stored it.
-      const analysed = parts.map((p) => ({
-        ...p,
-        value: '',
-        footprint: '',
-        mpn: '',
-        manufacturer: '',
-        dnp: false,
-        pins: 2,
-      }));
-      await t.db
-        .insertInto('quote_analyses')
-        .values({
-          quote_id: quote.id,
-          revision: 1,
-          kind: 'board',
-          result: JSON.stringify({ parts: analysed }) as never,
-        })
-        .execute();
-    }
-    const input: OrderWorkflowInput = {
-      orderId: randomUUID(),
-      quoteId: quote.id,
+    const { handle, orderId } = await startAcceptedOrder(t.db, env.client, {
       customerId,
+      taskQueue,
       quantity,
       totalFen,
       currency: 'USD',
-    };
-    const handle = await env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW_TYPE, {
-      taskQueue,
-      workflowId: orderWorkflowId(quote.id),
-      args: [input],
+      parts,
     });
-    await eventually(async () =>
-      expect((await api.get(`/api/orders/${input.orderId}`, tokens.customer)).status).toBe(200),
-    );
-    return { handle, orderId: input.orderId };
+    await eventually(async () => expect((await api.get(`/api/orders/${orderId}`, tokens.customer)).status).toBe(200));
+    return { handle, orderId };
   }
 
   /** Completes the order's open task of `kind` through the tasks API as `who`. */

@@ -25,6 +25,7 @@ import {
 } from '../../domain/order/contract';
 import type { Task } from '../../domain/tasks/task';
 import type { orderWorkflow } from '../../workflows/order';
+import { insertAcceptedQuote } from './start-order';
 
 import { eventually } from '../eventually';
 
@@ -132,17 +133,7 @@ export async function startOrderHarness(): Promise<OrderHarness> {
     monthlyCustomerId: monthly.id,
     async startOrder(customerId, options = {}) {
       const quantity = options.quantity ?? 10;
-      const quote = await t.db
-        .insertInto('quotes')
-        .values({
-          reference: `Q-${randomUUID().slice(0, 8)}`,
-          customer_id: customerId,
-          status: 'accepted',
-          quantity,
-          currency: 'USD',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const quote = await insertAcceptedQuote(t.db, customerId, quantity, 'USD');
       const input: OrderWorkflowInput = {
         orderId: randomUUID(),
         quoteId: quote.id,

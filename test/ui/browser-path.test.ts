@@ -17,7 +17,18 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { makeZip } from '../../activities/quote/test-support/make-zip';
 import { daysFromToday } from '../dates';
 import { ensureUiBuilt } from '../../infra/launcher/ui-static';
-import { browserUnavailable, launchChromium, launcherServesUi, newContext, screenshot } from './browser';
+import {
+  browserUnavailable,
+  expectText,
+  launchChromium,
+  launcherServesUi,
+  newContext,
+  englishWords,
+  readableText,
+  screenshot,
+  setLanguage,
+  sidewaysOverflow,
+} from './browser';
 import { startLauncher, type LauncherProcess } from './launcher-process';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'shared', 'fixtures');
@@ -679,11 +690,7 @@ describeBrowser('the browser path (chromium)', () => {
     await warehouse.getByRole('button', { name: /^添加一行/ }).waitFor();
     await shot(warehouse, 'zh-14b-rma-receive-units');
     await warehouse.setViewportSize({ width: 390, height: 844 });
-    const wide = await warehouse.evaluate(() => {
-      const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
-      return g.document.documentElement.scrollWidth - g.innerWidth;
-    });
-    expect(wide).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(warehouse)).toBeLessThanOrEqual(0);
     await shot(warehouse, 'phone-zh-14b-rma-receive-units');
     await warehouse.setViewportSize({ width: 1280, height: 900 });
     await warehouse.getByLabel('语言').selectOption('en');
@@ -813,52 +820,6 @@ describeBrowser('the browser path (chromium)', () => {
     'demo',
   ];
 
-  /** English words of a page's text outside what may stay as written (names, references, files, codes, units). */
-  function englishWords(text: string): string[] {
-    // E-mail addresses first: a typed word ('demo') must not cut one in two.
-    let rest = text.replace(/[\w.+-]+@[\w.-]+\.[a-z]{2,}/g, ' ');
-    for (const typed of TYPED) rest = rest.split(typed).join(' ');
-    rest = rest
-      .replace(/Demo [a-z ]+/g, ' ') // demo users' display names
-      .replace(/(?:活动|流程) [a-z]\w*/g, ' ') // names of activities and workflows in the timeline (identifiers)
-      .replace(/\b(?:Q|SO|RMA)-[\w-]+/g, ' ') // references
-      .replace(/[\w./-]+\.[A-Za-z0-9]{1,5}\b/g, ' '); // file names
-    const words = rest.match(/[A-Za-z][A-Za-z'-]*/g) ?? [];
-    // Upper-case words are part numbers, designators, codes and abbreviations (PCB, BOM, AOI, U1); camelCase ones are
-    // names of activities and workflows in the timeline; units stay as written.
-    return words.filter(
-      (w) =>
-        w.length > 1 &&
-        !/^[A-Z0-9_-]+$/.test(w) &&
-        !/^[a-z]+[A-Z]\w*$/.test(w) &&
-        !/^(mm|cm|KiB|MiB|GMT|Gerber|Temporal|Works|pcs)$/.test(w),
-    );
-  }
-
-  /** The page's text as a reader sees it, without the parts marked translate="no" (ids, lot and invoice numbers) and code. */
-  async function readableText(page: Page): Promise<string> {
-    return page.evaluate(() => {
-      interface El {
-        remove(): void;
-        append(text: string): void;
-        textContent: string | null;
-        selectedOptions?: { textContent: string | null }[];
-        querySelectorAll(s: string): El[];
-        cloneNode(deep: boolean): El;
-      }
-      const doc = (globalThis as unknown as { document: { body: El } }).document;
-      // What a select shows is its chosen option; the others are choices, not text on the page.
-      const chosen = Array.from(doc.body.querySelectorAll('select')).map(
-        (s) => s.selectedOptions?.[0]?.textContent ?? '',
-      );
-      const copy = doc.body.cloneNode(true);
-      for (const el of copy.querySelectorAll('[translate="no"], code, pre, script, style, select')) el.remove();
-      // Cells and items read apart, as they are seen.
-      for (const el of copy.querySelectorAll('*')) el.append(' ');
-      return `${copy.textContent ?? ''} ${chosen.join(' ')}`;
-    });
-  }
-
   async function settled(page: Page): Promise<void> {
     await page.locator('main, .banner, [role="alert"]').first().waitFor({ timeout: 60_000 });
     await page.waitForFunction(
@@ -868,17 +829,6 @@ describeBrowser('the browser path (chromium)', () => {
       },
       undefined,
       { timeout: 30_000 },
-    );
-  }
-
-  async function setLanguage(page: Page, lang: 'en' | 'zh'): Promise<void> {
-    await page.evaluate(
-      (l) =>
-        (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
-          'smt.lang',
-          l,
-        ),
-      lang,
     );
   }
 
@@ -893,7 +843,7 @@ describeBrowser('the browser path (chromium)', () => {
         await shot(page, `${lang}-${name}`);
         if (lang !== 'zh') continue;
         const text = await readableText(page);
-        const english = [...new Set(englishWords(text))];
+        const english = [...new Set(englishWords(text, TYPED))];
         if (english.length) problems.push(`${path} (${user}): English words ${english.join(', ')}`);
         const iso = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.exec(text);
         if (iso) problems.push(`${path} (${user}): ISO timestamp ${iso[0]}`);
@@ -938,8 +888,3 @@ describeBrowser('the browser path (chromium)', () => {
     }
   });
 });
-
-/** Waits until the locator holds an element containing `text` (Playwright's own auto-waiting). */
-async function expectText(locator: import('playwright-core').Locator, text: string, timeout = 20_000): Promise<void> {
-  await locator.filter({ hasText: text }).first().waitFor({ timeout });
-}

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { UI_DIST } from '../../infra/launcher/ui-static';
 
 /** Debian's chromium (installed by `apt-get install chromium`). */
@@ -93,4 +93,78 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.SCREENSHOTS !== '1') return;
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.jpg`), type: 'jpeg', quality: 60, fullPage: true });
+}
+
+/** Waits until the locator holds an element containing `text` (Playwright's own auto-waiting). */
+export async function expectText(locator: Locator, text: string, timeout = 20_000): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout });
+}
+
+/** Chooses the page's language for the next load (what the language switch stores). */
+export async function setLanguage(page: Page, lang: 'en' | 'zh'): Promise<void> {
+  await page.evaluate(
+    (l) =>
+      (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
+        'smt.lang',
+        l,
+      ),
+    lang,
+  );
+}
+
+/** The page's text as a reader sees it, without the parts marked translate="no" (ids, lot and invoice numbers) and code. */
+export async function readableText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    interface El {
+      remove(): void;
+      append(text: string): void;
+      textContent: string | null;
+      selectedOptions?: { textContent: string | null }[];
+      querySelectorAll(s: string): El[];
+      cloneNode(deep: boolean): El;
+    }
+    const doc = (globalThis as unknown as { document: { body: El } }).document;
+    // What a select shows is its chosen option; the others are choices, not text on the page.
+    const chosen = Array.from(doc.body.querySelectorAll('select')).map(
+      (s) => s.selectedOptions?.[0]?.textContent ?? '',
+    );
+    const copy = doc.body.cloneNode(true);
+    for (const el of copy.querySelectorAll('[translate="no"], code, pre, script, style, select')) el.remove();
+    // Cells and items read apart, as they are seen.
+    for (const el of copy.querySelectorAll('*')) el.append(' ');
+    return `${copy.textContent ?? ''} ${chosen.join(' ')}`;
+  });
+}
+
+/** How many pixels the page is wider than its viewport (above 0: the reader scrolls sideways). */
+export async function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+    return g.document.documentElement.scrollWidth - g.innerWidth;
+  });
+}
+
+/**
+ * English words of a page's text outside what may stay as written (names, references, files, codes, units) and
+ * the words people typed (`typed`): what a page in Chinese must not show.
+ */
+export function englishWords(text: string, typed: readonly string[] = []): string[] {
+  // E-mail addresses first: a typed word ('demo') must not cut one in two.
+  let rest = text.replace(/[\w.+-]+@[\w.-]+\.[a-z]{2,}/g, ' ');
+  for (const words of typed) rest = rest.split(words).join(' ');
+  rest = rest
+    .replace(/Demo [a-z ]+/g, ' ') // demo users' display names
+    .replace(/(?:活动|流程) [a-z]\w*/g, ' ') // names of activities and workflows in the timeline (identifiers)
+    .replace(/\b(?:Q|SO|RMA)-[\w-]+/g, ' ') // references
+    .replace(/[\w./-]+\.[A-Za-z0-9]{1,5}\b/g, ' '); // file names
+  const words = rest.match(/[A-Za-z][A-Za-z'-]*/g) ?? [];
+  // Upper-case words are part numbers, designators, codes and abbreviations (PCB, BOM, AOI, U1); camelCase ones are
+  // names of activities and workflows in the timeline; units stay as written.
+  return words.filter(
+    (w) =>
+      w.length > 1 &&
+      !/^[A-Z0-9_-]+$/.test(w) &&
+      !/^[a-z]+[A-Z]\w*$/.test(w) &&
+      !/^(mm|cm|KiB|MiB|GMT|Gerber|Temporal|Works|pcs)$/.test(w),
+  );
 }

@@ -14,7 +14,14 @@ import {
   wallTimeToInstant,
 } from '../../ui/src/lib/format';
 import { CHECKLIST, DECISIONS, FIELDS, STATUS, stepWords, VALUES } from '../../ui/src/i18n/codes';
-import { kindName, lineDescription, missingFilesWords, reviewReason, taskTitle } from '../../ui/src/i18n/server-texts';
+import {
+  apiMessage,
+  kindName,
+  lineDescription,
+  missingFilesWords,
+  reviewReason,
+  taskTitle,
+} from '../../ui/src/i18n/server-texts';
 import { discoverTaskKinds } from '../../infra/launcher/discovery';
 import { ORDER_STAGES } from '../../domain/order/contract';
 import { z } from 'zod';
@@ -105,6 +112,22 @@ describe('generic task form from a JSON Schema', () => {
     } catch (e) {
       expect((e as FieldValueError).field).toBe('units');
     }
+  });
+
+  it('takes money (`…Fen`) in yuan as people write it and sends whole fen; what is not an amount names the field', () => {
+    const refund = formFields({
+      type: 'object',
+      properties: { materialsPurchasedFen: { type: 'integer', minimum: 0 }, toolingFen: { type: 'integer' } },
+      required: ['materialsPurchasedFen', 'toolingFen'],
+    });
+    expect(refund.map((f) => f.input)).toEqual(['money', 'money']);
+    expect(buildData(refund, { materialsPurchasedFen: '1,250.5', toolingFen: '0' })).toEqual({
+      materialsPurchasedFen: 125_050,
+      toolingFen: 0,
+    });
+    expect(() => buildData(refund, { materialsPurchasedFen: '12.345' })).toThrow(
+      new FieldValueError('materialsPurchasedFen', 'must be an amount'),
+    );
   });
 
   it('edits a list of flat records as rows: one column per property, empty rows left out, errors naming the cell', () => {
@@ -456,6 +479,37 @@ describe('the catalogue of server codes', () => {
       payload: { reference: 'Q-20261129-ABC123', revision: 1 },
     };
     expect(taskTitle(review, 'zh')).toBe('工程审核报价 Q-20261129-ABC123 第 1 版');
+    // Refund titles carry minor units ("30000 CNY minor units"): said in money in both languages.
+    const payout = {
+      kind: 'order.refund-payout',
+      title: 'Pay out the approved refund of 25000 CNY minor units and record it',
+      payload: { what: 'refund', amountFen: 25_000, currency: 'CNY' },
+    };
+    expect(taskTitle(payout, 'en')).toBe('Pay out the approved refund of ¥250.00 and record it');
+    expect(taskTitle(payout, 'zh')).toBe('支付已批准的退款 250.00 元 并登记（支付日期、银行流水号）');
+    const prepare = {
+      kind: 'order.refund',
+      title: 'Work out the refund of the cancelled order (1200 USD minor units paid)',
+      payload: { paidFen: 1_200, currency: 'USD', reason: 'x' },
+    };
+    expect(taskTitle(prepare, 'en')).toBe('Work out the refund of the cancelled order (USD 12.00 paid)');
+    const approve = {
+      kind: 'order.money-approval',
+      title: 'Approve the refund of 25000 CNY minor units (5000 retained)',
+      payload: { what: 'refund', amountFen: 25_000, retainedFen: 5_000, currency: 'CNY' },
+    };
+    expect(taskTitle(approve, 'en')).toBe('Approve the refund of ¥250.00');
+    // A day in a title is written the reader's way.
+    const audit = {
+      kind: 'customer.audit-result',
+      title: "Record the result of Acme Ltd's audit visit on 2026-12-02",
+      payload: {},
+    };
+    expect(taskTitle(audit, 'en')).toBe("Record the result of Acme Ltd's audit visit on 2 Dec 2026");
+    expect(taskTitle(audit, 'zh')).toBe('记录 Acme Ltd 的验厂结果（2026年12月2日）');
+    for (const task of [payout, prepare, approve, audit])
+      for (const lang of ['en', 'zh'] as const)
+        expect(taskTitle(task, lang)).not.toMatch(/minor unit|\d{4}-\d{2}-\d{2}/);
     expect(kindName('order.inspection', 'zh')).toBe('检验批次');
     expect(stepWords('engineering-review-r2', 'zh')).toBe('工程审核（2）');
     expect(stepWords('contract:sign', 'en')).toBe('Contract signature');
@@ -521,5 +575,22 @@ describe('committed screenshots', () => {
     }
     expect(byHash.size).toBeGreaterThan(40);
     expect([...byHash.values()].filter((names) => names.length > 1)).toEqual([]);
+  });
+});
+
+describe("the API's refusals at forms", () => {
+  it('are said in Chinese, with any day written the reader’s way in both languages; others stay as written', () => {
+    expect(apiMessage('must be today (2026-11-30) or earlier', 'en')).toBe('must be today (30 Nov 2026) or earlier');
+    expect(apiMessage('must be today (2026-11-30) or earlier', 'zh')).toBe('不能晚于今天（2026年11月30日）');
+    expect(apiMessage('visitOn: must be today (2026-11-30) or later', 'zh')).toBe('不能早于今天（2026年11月30日）');
+    expect(apiMessage('data.reason: must not be empty', 'zh')).toBe('不能为空');
+    expect(apiMessage('must be at most 200 characters', 'zh')).toBe('最多 200 个字符');
+    expect(apiMessage('refund must be approved by someone other than the person who asked for it', 'zh')).toBe(
+      '必须由申请人以外的人审批（四眼原则）',
+    );
+    expect(apiMessage('a re-audit may be requested from 2026-12-30 (30 days after the failed audit)', 'en')).toBe(
+      'a re-audit may be requested from 30 Dec 2026 (30 days after the failed audit)',
+    );
+    expect(apiMessage('the order is already cancelled', 'zh')).toBe('the order is already cancelled');
   });
 });

@@ -3,29 +3,48 @@
  * result is recorded; the customer is e-mailed the new date) and asking for a re-audit after a failed one (sales
  * manager, from 30 days after the failure). Both go through the customer API, which checks role and dates.
  */
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../api';
 import { useApp } from '../context';
-import { ErrorBanner, Field, Section } from './common';
+import { DateInput, ErrorBanner, Field, Section } from './common';
 
 interface AuditActionsProps {
   customerId: string;
   status: string | null;
   reauditFrom: string | null;
   onDone: () => void;
+  /** The audits so far and their corrective actions: one section with the actions, under one heading. */
+  children?: ReactNode;
 }
 
-export function AuditActions({ customerId, status, reauditFrom, onDone }: AuditActionsProps) {
+export function AuditActions({ customerId, status, reauditFrom, onDone, children }: AuditActionsProps) {
   const { t, user, date } = useApp();
+  // Said here, not in the form: once the re-audit is asked for the form is gone, and the word that it went stays.
+  const [reauditSent, setReauditSent] = useState(false);
   const role = user?.role ?? '';
   const mayMove = status === 'audit_scheduled' && ['sales', 'sales_manager'].includes(role);
-  const mayReaudit = status === 'rejected' && ['sales_manager', 'manager'].includes(role);
-  if (!mayMove && !mayReaudit) return null;
+  // Once asked, the form goes at once: the workflow takes the request a moment later, and a second one would be refused.
+  const mayReaudit = status === 'rejected' && !reauditSent && ['sales_manager', 'manager'].includes(role);
+  if (!mayMove && !mayReaudit && !reauditSent && !children) return null;
   return (
     <Section title={t('factoryAudit')}>
+      {children}
+      {reauditSent && (
+        <p role="status" className="hint">
+          {t('reauditSent')}
+        </p>
+      )}
       {mayMove && <MoveVisitForm customerId={customerId} onDone={onDone} />}
       {mayReaudit && reauditFrom && <p className="hint">{t('reauditFrom', { date: date(reauditFrom) })}</p>}
-      {mayReaudit && !reauditFrom && <ReauditForm customerId={customerId} onDone={onDone} />}
+      {mayReaudit && !reauditFrom && (
+        <ReauditForm
+          customerId={customerId}
+          onDone={() => {
+            setReauditSent(true);
+            onDone();
+          }}
+        />
+      )}
     </Section>
   );
 }
@@ -48,7 +67,9 @@ function useSubmit(path: string, onDone: () => void) {
       setBusy(false);
     }
   };
-  const fieldError = (field: string) => (error instanceof ApiError && error.field === field ? error.message : null);
+  // The message sits under its field's label, so the field's name the API put in front of it is left off.
+  const fieldError = (field: string) =>
+    error instanceof ApiError && error.field === field ? error.message.replace(/^[\w.[\]]+:\s*/, '') : null;
   const otherError = error instanceof ApiError && error.field ? null : error;
   return { submit, busy, done, fieldError, otherError };
 }
@@ -79,9 +100,7 @@ function MoveVisitForm({ customerId, onDone }: { customerId: string; onDone: () 
         </p>
       )}
       <Field label={t('newVisitDate')} error={fieldError('visitOn')} hint={t('moveVisitHint')}>
-        {(props) => (
-          <input {...props} type="date" required value={visitOn} onChange={(e) => setVisitOn(e.target.value)} />
-        )}
+        {(props) => <DateInput {...props} required value={visitOn} onValue={setVisitOn} />}
       </Field>
       <Field label={t('reason')} error={fieldError('reason')}>
         {(props) => <textarea {...props} required value={reason} onChange={(e) => setReason(e.target.value)} />}
@@ -96,10 +115,7 @@ function MoveVisitForm({ customerId, onDone }: { customerId: string; onDone: () 
 function ReauditForm({ customerId, onDone }: { customerId: string; onDone: () => void }) {
   const { t } = useApp();
   const [reason, setReason] = useState('');
-  const { submit, busy, done, fieldError, otherError } = useSubmit(
-    `/api/customers/${customerId}/audit/reaudit`,
-    onDone,
-  );
+  const { submit, busy, fieldError, otherError } = useSubmit(`/api/customers/${customerId}/audit/reaudit`, onDone);
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     void submit({ reason });
@@ -108,11 +124,6 @@ function ReauditForm({ customerId, onDone }: { customerId: string; onDone: () =>
     <form onSubmit={onSubmit} aria-label={t('requestReaudit')}>
       <h3>{t('requestReaudit')}</h3>
       <ErrorBanner error={otherError} />
-      {done && (
-        <p role="status" className="hint">
-          {t('reauditSent')}
-        </p>
-      )}
       <Field label={t('reauditReason')} error={fieldError('reason')}>
         {(props) => <textarea {...props} required value={reason} onChange={(e) => setReason(e.target.value)} />}
       </Field>

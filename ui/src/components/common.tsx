@@ -14,6 +14,7 @@ import { useApp } from '../context';
 import { EN_UNITS, ZH_UNITS, formatSpan, slaCountdown } from '../lib/time';
 import { formatCount, wallTimeToInstant, yesNo, zoneName } from '../lib/format';
 import { humanize } from '../i18n/codes';
+import { apiMessage } from '../i18n/server-texts';
 
 /** Loads data; `reload` runs the loader again. `missing` is true when the endpoint answered 404. */
 export function useLoad<T>(
@@ -60,9 +61,9 @@ export function useNow(ms = 30_000): Date {
 }
 
 export function ErrorBanner({ error }: { error: unknown }) {
-  const { t } = useApp();
+  const { t, lang } = useApp();
   if (!error) return null;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = apiMessage(error instanceof Error ? error.message : String(error), lang);
   return (
     <div role="alert" className="banner error">
       <strong>
@@ -95,6 +96,25 @@ function NotFound() {
 export function Loading() {
   const { t } = useApp();
   return <p aria-live="polite">{t('loading')}</p>;
+}
+
+/** What `useLoad` reports, as far as a part of a page needs to know whether its data is there. */
+type LoadState = Pick<ReturnType<typeof useLoad>, 'data' | 'error' | 'loading'>;
+
+/** True while any of `loads` has neither its data nor an error yet. */
+export function stillLoading(...loads: LoadState[]): boolean {
+  return loads.some((l) => l.loading && l.data === undefined && !l.error);
+}
+
+/**
+ * A part of a page that shows several lists: the error banner of each that failed, "Loading…" until every one has
+ * arrived, then `children` (so "no data" is said only of data that is there and empty).
+ */
+export function Loaded({ loads, children }: { loads: LoadState[]; children: () => ReactNode }) {
+  const errors = loads.map((l) => l.error).filter((e): e is Error => !!e);
+  if (errors.length) return errors.map((e, i) => <ErrorBanner key={i} error={e} />);
+  if (stillLoading(...loads)) return <Loading />;
+  return children();
 }
 
 /**
@@ -206,6 +226,7 @@ export function Field({
   hint?: string;
   children: (props: { id: string; 'aria-invalid': boolean; 'aria-describedby'?: string }) => ReactNode;
 }) {
+  const { lang } = useApp();
   const id = useId();
   // An error is hidden once the person edits the field; it shows again when a new submission reports it.
   const [editedAfter, setEditedAfter] = useState<string | null>(null);
@@ -231,7 +252,7 @@ export function Field({
       )}
       {error && (
         <small id={errorId} className="field-error" role="alert">
-          {error}
+          {apiMessage(error, lang)}
         </small>
       )}
     </div>
@@ -262,19 +283,22 @@ export function When({ at }: { at: string | null | undefined }) {
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One value of a record in words: money from `…Minor` / `…Fen` fields, dates and instants in the factory's
  * formats, yes / no, codes through the value and status catalogues, lists joined; nested records are left out
  * (their page shows them properly).
  */
-export function useValueText(): (key: string, value: unknown) => string | null {
+export function useValueText(): (key: string, value: unknown, currency?: string) => string | null {
   const { money, dateTime, date, value: valueWords, status, lang } = useApp();
-  const text = (key: string, v: unknown): string | null => {
+  const text = (key: string, v: unknown, currency?: string): string | null => {
     if (v === null || v === undefined || v === '') return '—';
     if (typeof v === 'boolean') return yesNo(v, lang);
-    if (typeof v === 'number') return /(Minor|Fen)$/.test(key) ? money(v) : formatCount(v, lang);
+    if (typeof v === 'number') return /(Minor|Fen)$/.test(key) ? money(v, currency) : formatCount(v, lang);
     if (typeof v === 'string') {
+      // A record's id (a requester's user id, a linked row) tells a reader nothing: the page names what it links.
+      if (UUID.test(v)) return null;
       if (ISO_INSTANT.test(v)) return dateTime(v);
       if (ISO_DATE.test(v)) return date(v);
       if (/^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$/.test(v) && !/\s/.test(v)) {
@@ -285,7 +309,7 @@ export function useValueText(): (key: string, value: unknown) => string | null {
     }
     if (Array.isArray(v)) {
       const parts = v
-        .map((x) => (typeof x === 'object' && x !== null ? null : text(key, x)))
+        .map((x) => (typeof x === 'object' && x !== null ? null : text(key, x, currency)))
         .filter((x): x is string => x !== null);
       return parts.length ? parts.join(lang === 'zh' ? '、' : ', ') : null;
     }
@@ -305,9 +329,12 @@ export function KeyValues({
   const { field } = useApp();
   const text = useValueText();
   if (!value) return null;
+  // Amounts are in the record's own currency when it names one; then the code needs no line of its own.
+  const currency = typeof value.currency === 'string' ? value.currency : undefined;
+  const hasMoney = Object.keys(value).some((k) => /(Minor|Fen)$/.test(k));
   const entries = Object.entries(value)
-    .filter(([k, v]) => !omit.includes(k) && v !== undefined)
-    .map(([k, v]) => [k, text(k, v)] as const)
+    .filter(([k, v]) => !omit.includes(k) && v !== undefined && !(k === 'currency' && currency && hasMoney))
+    .map(([k, v]) => [k, text(k, v, currency)] as const)
     .filter((e): e is readonly [string, string] => e[1] !== null);
   return (
     <dl className="kv">
@@ -329,11 +356,21 @@ export function StatusPill({ status }: { status: string }) {
   return <span className={`pill status-${status.replace(/[^a-z_]/gi, '')}`}>{words(status)}</span>;
 }
 
-/** Section with a heading (landmark for screen readers). */
-export function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
+/** Section with a heading (landmark for screen readers); `busy` while what it shows is still loading. */
+export function Section({
+  title,
+  children,
+  id,
+  busy,
+}: {
+  title: string;
+  children: ReactNode;
+  id?: string;
+  busy?: boolean;
+}) {
   const hid = useId();
   return (
-    <section aria-labelledby={hid} className="card" id={id}>
+    <section aria-labelledby={hid} className="card" id={id} aria-busy={busy || undefined}>
       <h2 id={hid}>{title}</h2>
       {children}
     </section>

@@ -182,6 +182,8 @@ export const FIELDS: Record<string, Words> = {
   paidOutOn: w('Paid out on', '退款支付日期'),
   bankReference: w('Bank reference', '银行流水号'),
   currency: w('Currency', '币种'),
+  what: w('What', '事项'),
+  retainedFen: w('Retained', '扣留金额'),
   reference: w('Reference', '编号'),
   receivedOn: w('Received on', '收款日期'),
   lines: w('Lines', '物料行'),
@@ -526,6 +528,8 @@ export const ACTIONS: Record<string, Words> = {
   rework: w('rework', '返工'),
   refund_approved: w('refund approved', '退款已批准'),
   refund_paid: w('refund paid out', '退款已支付'),
+  cancel_requested: w('cancellation requested', '已申请取消'),
+  tasks: w('Tasks', '任务'),
 };
 
 /** An audit action such as "order.payment.recorded" in words: each dotted part looked up, unknown parts humanized. */

@@ -5,7 +5,7 @@
  * code), or from the task's payload; what cannot be read falls back to a shorter sentence without it.
  */
 import type { Lang } from '../lib/history';
-import { formatMoney } from '../lib/format';
+import { formatDate, formatMoney } from '../lib/format';
 import { CHECKLIST, VALUES, humanize, wordsOf } from './codes';
 import type { LineItem } from '../../../domain/quote/pricing';
 import { currentTaskKind, type TaskKindName } from '../../../domain/tasks/kind-names';
@@ -35,7 +35,8 @@ function factsOf(task: TitledTask, lang: Lang): Facts {
   const p = task.payload ?? {};
   const m = (re: RegExp) => re.exec(title)?.[1] ?? '';
   const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
-  const minor = Number(p.outstandingFen ?? p.creditLimitFen ?? p.amountFen ?? NaN);
+  const minor = Number(p.outstandingFen ?? p.creditLimitFen ?? p.amountFen ?? p.paidFen ?? NaN);
+  const currency = typeof p.currency === 'string' ? p.currency : 'CNY';
   return {
     ref: m(/\b((?:Q|SO|RMA|ORD)-[0-9A-Z-]+)/) || str(p.reference),
     lot: str(p.lotNumber) || m(/\blot ([^\s,()]+)/),
@@ -43,8 +44,9 @@ function factsOf(task: TitledTask, lang: Lang): Facts {
     rev: str(p.revision) || m(/ r(\d+)\b/),
     count: m(/(\d+) (?:pcs|unit)/) || str(p.quantity ?? p.unitsToInspect),
     name: str(p.customer) || m(/(?:with|at|of) (.+?)(?:'s audit| for RMA|$)/),
-    money: Number.isFinite(minor) ? formatMoney(minor, 'CNY', lang) : '',
-    date: m(/(\d{4}-\d{2}-\d{2})/),
+    money: Number.isFinite(minor) ? formatMoney(minor, currency, lang) : '',
+    // A calendar day in a title ("visit on 2026-12-02") is written the reader's way.
+    date: m(/(\d{4}-\d{2}-\d{2})/) && formatDate(m(/(\d{4}-\d{2}-\d{2})/), lang),
     title,
   };
 }
@@ -55,7 +57,10 @@ type Template = (f: Facts, task: TitledTask) => string;
 const TITLES: { [K in TaskKindName]?: { zh: Template; en?: Template } } = {
   approval: { zh: () => '审批' },
   'customer.audit-visit': { zh: (f) => `与 ${f.name} 商定验厂日期` },
-  'customer.audit-result': { zh: (f) => `记录 ${f.name} 的验厂结果${f.date ? `（${f.date}）` : ''}` },
+  'customer.audit-result': {
+    zh: (f) => `记录 ${f.name} 的验厂结果${f.date ? `（${f.date}）` : ''}`,
+    en: (f) => `Record the result of ${f.name}'s audit visit${f.date ? ` on ${f.date}` : ''}`,
+  },
   'customer.reaudit': { zh: (f) => `请 ${f.name} 重新验厂（上次验厂未通过）` },
   'customer.corrective-action': { zh: (f) => `整改项：${f.title.replace(/^Corrective action for [^:]+:\s*/, '')}` },
   'customer.payment-terms-approval': {
@@ -101,15 +106,28 @@ const TITLES: { [K in TaskKindName]?: { zh: Template; en?: Template } } = {
   },
   'order.shipment-booking': { zh: () => '预订承运商' },
   'order.delivery': { zh: () => '确认客户签收' },
-  'order.refund': { zh: () => '核算已取消订单的退款（扣除已采购物料、工装费用）' },
-  'order.refund-payout': { zh: () => '支付已批准的退款并登记（支付日期、银行流水号）' },
+  // The server's titles carry the amounts in minor units ("30000 CNY minor units"): said again in money.
+  'order.refund': {
+    zh: (f) => `核算已取消订单的退款（${f.money ? `已收 ${f.money}，` : ''}扣除已采购物料、工装费用）`,
+    en: (f) => `Work out the refund of the cancelled order${f.money ? ` (${f.money} paid)` : ''}`,
+  },
+  'order.refund-payout': {
+    zh: (f) => `支付已批准的退款${f.money ? ` ${f.money} ` : ''}并登记（支付日期、银行流水号）`,
+    en: (f) => `Pay out the approved refund${f.money ? ` of ${f.money}` : ''} and record it`,
+  },
   'order.money-approval': {
-    zh: (_f, t) =>
+    zh: (f, t) =>
       t.payload.what === 'refund'
-        ? '复核退款（四眼原则：制单人以外的人审批）'
+        ? `复核退款${f.money ? ` ${f.money}` : ''}（四眼原则：制单人以外的人审批）`
         : t.payload.what === 'statement_entry'
-          ? '复核挂账（四眼原则：制单人以外的人审批）'
+          ? `复核挂账${f.money ? ` ${f.money}` : ''}（四眼原则：制单人以外的人审批）`
           : '复核款项（四眼原则）',
+    en: (f, t) =>
+      t.payload.what === 'refund'
+        ? `Approve the refund${f.money ? ` of ${f.money}` : ''}`
+        : t.payload.what === 'statement_entry'
+          ? `Approve the statement entry${f.money ? ` of ${f.money}` : ''}`
+          : f.title,
   },
   'quote.engineering-review': {
     zh: (f) => `工程审核报价 ${f.ref}${f.rev ? ` 第 ${f.rev} 版` : ''}`,
@@ -347,4 +365,47 @@ export function caseTypeName(caseType: string, lang: Lang): string {
   ];
   const hit = names.find(([prefix]) => type.startsWith(prefix));
   return hit ? (lang === 'zh' ? hit[2] : hit[1]) : humanize(caseType);
+}
+
+/**
+ * The API's refusals that people meet at forms, in the reader's language: the fixed wording of the field builders
+ * (`domain/shared/fields.ts`), the four-eyes rule and the re-audit interval. A day in a message is written the
+ * reader's way in both languages; any other message stays as the server wrote it.
+ */
+export function apiMessage(message: string, lang: Lang): string {
+  const day = (iso: string) => formatDate(iso, lang);
+  const rules: [RegExp, (m: RegExpExecArray) => string, ((m: RegExpExecArray) => string)?][] = [
+    [
+      /must be today \((\d{4}-\d{2}-\d{2})\) or earlier/,
+      (m) => `不能晚于今天（${day(m[1])}）`,
+      (m) => `must be today (${day(m[1])}) or earlier`,
+    ],
+    [
+      /must be today \((\d{4}-\d{2}-\d{2})\) or later/,
+      (m) => `不能早于今天（${day(m[1])}）`,
+      (m) => `must be today (${day(m[1])}) or later`,
+    ],
+    [/must not be empty/, () => '不能为空'],
+    [/must be at least (\d+) characters/, (m) => `至少 ${m[1]} 个字符`],
+    [/must be at most (\d+) characters/, (m) => `最多 ${m[1]} 个字符`],
+    [/must be a real calendar date as YYYY-MM-DD/, () => '必须是真实存在的日期'],
+    [/must not be in the future/, () => '不能晚于现在'],
+    [/must not contain NUL.*$/, () => '不能包含控制字符'],
+    [
+      /must be approved by someone other than the person who asked for it/,
+      () => '必须由申请人以外的人审批（四眼原则）',
+    ],
+    [
+      /a re-audit may be requested from (\d{4}-\d{2}-\d{2}) \(30 days after the failed audit\)/,
+      (m) => `自 ${day(m[1])} 起才可申请重新验厂（验厂未通过后 30 天）`,
+      (m) => `a re-audit may be requested from ${day(m[1])} (30 days after the failed audit)`,
+    ],
+  ];
+  for (const [re, zh, en] of rules) {
+    const m = re.exec(message);
+    if (!m) continue;
+    if (lang === 'zh') return zh(m);
+    return en ? message.replace(re, en(m)) : message;
+  }
+  return message;
 }

@@ -7,6 +7,7 @@
  */
 
 import { wallTimeToInstant } from './format';
+import { parseAmountToFen } from './money';
 
 /** The subset of JSON Schema the task kinds use. */
 export interface JsonSchema {
@@ -32,7 +33,7 @@ export interface JsonSchema {
 
 /** How one field is edited. */
 export type FieldInput =
-  'text' | 'textarea' | 'integer' | 'number' | 'boolean' | 'select' | 'date' | 'datetime' | 'rows' | 'json';
+  'text' | 'textarea' | 'integer' | 'number' | 'money' | 'boolean' | 'select' | 'date' | 'datetime' | 'rows' | 'json';
 
 /** One field of a generic task form. */
 export interface FormField {
@@ -76,6 +77,8 @@ function fieldFor(name: string, schema: JsonSchema, required: boolean): FormFiel
     const long = (schema.maxLength ?? 0) > 300;
     return { ...base, input: long ? 'textarea' : 'text', maxLength: schema.maxLength };
   }
+  // Money goes to the API in whole fen (`…Fen`, formerly `…Minor`); people type it in yuan.
+  if (type === 'integer' && /(Fen|Minor)$/.test(name)) return { ...base, input: 'money', min: schema.minimum };
   if (type === 'integer' || type === 'number')
     return { ...base, input: type, min: schema.minimum, max: schema.maximum };
   if (type === 'boolean') return { ...base, input: 'boolean' };
@@ -149,7 +152,11 @@ export function buildData(
     }
     const text = typeof value === 'string' ? value.trim() : '';
     if (text === '') continue;
-    if (f.input === 'integer' || f.input === 'number') {
+    if (f.input === 'money') {
+      const fen = parseAmountToFen(text);
+      if (fen === null) throw new FieldValueError(`${prefix}${f.name}`, 'must be an amount');
+      data[f.name] = fen;
+    } else if (f.input === 'integer' || f.input === 'number') {
       const n = Number(text);
       if (!Number.isFinite(n) || (f.input === 'integer' && !Number.isInteger(n)))
         throw new FieldValueError(

@@ -302,19 +302,22 @@ export function OrderPage() {
           </ul>
         )}
       </Section>
-      <Section title={t('tracking')}>
-        {shipments.length ? (
-          shipments.map((s, i) => (
-            <p key={i}>
-              <StatusPill status={s.status} /> {s.carrier ?? ''}{' '}
-              {s.trackingNumber ? <strong translate="no">{s.trackingNumber}</strong> : null}{' '}
-              {s.deliveredAt ? <When at={s.deliveredAt} /> : null}
-            </p>
-          ))
-        ) : (
-          <p className="hint">{t('notShippedYet')}</p>
-        )}
-      </Section>
+      {/* A cancelled order that never shipped has nothing to track: "awaiting release" would promise goods. */}
+      {(stage !== 'cancelled' || shipments.some((s) => s.carrier || s.trackingNumber)) && (
+        <Section title={t('tracking')}>
+          {shipments.length ? (
+            shipments.map((s, i) => (
+              <p key={i}>
+                <StatusPill status={s.status} /> {s.carrier ?? ''}{' '}
+                {s.trackingNumber ? <strong translate="no">{s.trackingNumber}</strong> : null}{' '}
+                {s.deliveredAt ? <When at={s.deliveredAt} /> : null}
+              </p>
+            ))
+          ) : (
+            <p className="hint">{t('notShippedYet')}</p>
+          )}
+        </Section>
+      )}
       <Decisions rows={decisions.length ? decisions : taskDecisions(tasks.data ?? [])} />
       <Timeline
         workflowId={`order:${o.id}`}
@@ -582,41 +585,42 @@ export function CustomerPage() {
           customer.reload();
           tasks.reload();
         }}
-      />
-      {(c.audits.length > 0 || c.correctiveActions.length > 0) && (
-        <Section title={t('factoryAudit')}>
-          <ul>
-            {c.audits.map((a) => (
-              <li key={a.id}>
-                {date(a.visitedOn)} · <StatusPill status={a.result ?? 'scheduled'} /> {a.auditors ?? ''}{' '}
-                {a.notes ? `— ${a.notes}` : ''}
-              </li>
-            ))}
-          </ul>
-          {c.correctiveActions.length > 0 && (
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">{t('what')}</th>
-                  <th scope="col">{t('colDue')}</th>
-                  <th scope="col">{t('colStatus')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.correctiveActions.map((a) => (
-                  <tr key={a.id}>
-                    <td>{a.description}</td>
-                    <td>{date(a.dueOn)}</td>
-                    <td>
-                      <StatusPill status={a.status} />
-                    </td>
+      >
+        {(c.audits.length > 0 || c.correctiveActions.length > 0) && (
+          <>
+            <ul>
+              {c.audits.map((a) => (
+                <li key={a.id}>
+                  {date(a.visitedOn)} · <StatusPill status={a.result ?? 'scheduled'} /> {a.auditors ?? ''}{' '}
+                  {a.notes ? `— ${a.notes}` : ''}
+                </li>
+              ))}
+            </ul>
+            {c.correctiveActions.length > 0 && (
+              <table className="data">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('what')}</th>
+                    <th scope="col">{t('colDue')}</th>
+                    <th scope="col">{t('colStatus')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </Section>
-      )}
+                </thead>
+                <tbody>
+                  {c.correctiveActions.map((a) => (
+                    <tr key={a.id}>
+                      <td>{a.description}</td>
+                      <td>{date(a.dueOn)}</td>
+                      <td>
+                        <StatusPill status={a.status} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        )}
+      </AuditActions>
       <Section title={t('quotes')}>{caseLinks(quotes.data?.quotes ?? [], '/quotes')}</Section>
       <Section title={t('orders')}>{caseLinks(orders.data?.orders ?? [], '/orders')}</Section>
       <Section title={t('rmas')}>{caseLinks(rmas.data?.rmas ?? [], '/rmas')}</Section>

@@ -6,7 +6,7 @@ import { AGE_BUCKETS, EN_UNITS, ZH_UNITS, ageBucket, formatSpan } from '../lib/t
 import { formatMoney } from '../lib/format';
 import { quoteTurnaroundHours, firstPassYield } from '../lib/metrics';
 import { BarChart } from '../components/chart';
-import { ErrorBanner, Loading, Section, When, useLoad } from '../components/common';
+import { Loaded, Section, When, stillLoading, useLoad } from '../components/common';
 
 type Row = Record<string, unknown> & { id: string };
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#dc2626', '#7c3aed'];
@@ -65,122 +65,143 @@ export function DashboardPage() {
   return (
     <main id="main">
       <h1>{t('dashboardTitle')}</h1>
-      {[open, quotes, decisions, inspections, reworks, rmas, penalties].some(
-        (l) => l.loading && !l.data && !l.error,
-      ) && <Loading />}
       <div className="grid">
-        <Section title={t('chartTurnaround')}>
-          <ErrorBanner error={quotes.error} />
-          {turnaround.length ? (
-            <>
-              <p className="metric">
-                {t('withinSla', { n: turnaround.filter((q) => q.hours <= 24).length, of: turnaround.length })} ·{' '}
-                {t('medianHours', {
-                  h: formatSpan(
-                    median(turnaround.map((q) => q.hours)) * 3_600_000,
-                    lang === 'zh' ? ZH_UNITS : EN_UNITS,
-                  ),
-                })}
-              </p>
-              <BarChart
-                title={t('chartTurnaround')}
-                labels={turnaround.map((q) => q.reference)}
-                series={[
-                  { label: t('hours'), data: turnaround.map((q) => Math.round(q.hours * 10) / 10), color: '#2563eb' },
-                  { label: t('sla24'), data: turnaround.map(() => 24), color: '#dc2626', type: 'line' },
-                ]}
-              />
-            </>
-          ) : (
-            <p className="hint">{t('noData')}</p>
-          )}
+        <Section title={t('chartTurnaround')} busy={stillLoading(quotes, decisions)}>
+          <Loaded loads={[quotes, decisions]}>
+            {() =>
+              turnaround.length ? (
+                <>
+                  <p className="metric">
+                    {t('withinSla', { n: turnaround.filter((q) => q.hours <= 24).length, of: turnaround.length })} ·{' '}
+                    {t('medianHours', {
+                      h: formatSpan(
+                        median(turnaround.map((q) => q.hours)) * 3_600_000,
+                        lang === 'zh' ? ZH_UNITS : EN_UNITS,
+                      ),
+                    })}
+                  </p>
+                  <BarChart
+                    title={t('chartTurnaround')}
+                    labels={turnaround.map((q) => q.reference)}
+                    series={[
+                      {
+                        label: t('hours'),
+                        data: turnaround.map((q) => Math.round(q.hours * 10) / 10),
+                        color: '#2563eb',
+                      },
+                      { label: t('sla24'), data: turnaround.map(() => 24), color: '#dc2626', type: 'line' },
+                    ]}
+                  />
+                </>
+              ) : (
+                <p className="hint">{t('noData')}</p>
+              )
+            }
+          </Loaded>
         </Section>
-        <Section title={t('chartTasksByRole')}>
-          <ErrorBanner error={open.error} />
-          {roles.length ? (
-            <BarChart title={t('chartTasksByRole')} labels={roles.map(roleName)} series={byRoleAge} stacked />
-          ) : (
-            <p className="hint">{t('noData')}</p>
-          )}
+        <Section title={t('chartTasksByRole')} busy={stillLoading(open)}>
+          <Loaded loads={[open]}>
+            {() =>
+              roles.length ? (
+                <BarChart title={t('chartTasksByRole')} labels={roles.map(roleName)} series={byRoleAge} stacked />
+              ) : (
+                <p className="hint">{t('noData')}</p>
+              )
+            }
+          </Loaded>
         </Section>
-        <Section title={t('chartYield')}>
-          {fpy.rounds ? (
-            <>
-              <p className="metric">
-                {t('firstPassYield')}
-                {t('colon')}
-                <strong>{(fpy.yield * 100).toFixed(1)} %</strong> · {t('lots')}
-                {t('colon')}
-                {fpy.rounds} · {t('reworkCount')}
-                {t('colon')}
-                {reworks.data?.length ?? 0}
-              </p>
-              <BarChart
-                title={t('chartYield')}
-                labels={fpy.byKind.map((k) => k.kind.toUpperCase())}
-                series={[
-                  { label: t('passed'), data: fpy.byKind.map((k) => k.passed), color: '#16a34a' },
-                  { label: t('failed'), data: fpy.byKind.map((k) => k.failed), color: '#dc2626' },
-                ]}
-                stacked
-              />
-            </>
-          ) : (
-            <p className="hint">{t('noData')}</p>
-          )}
+        <Section title={t('chartYield')} busy={stillLoading(inspections, reworks)}>
+          <Loaded loads={[inspections, reworks]}>
+            {() =>
+              fpy.rounds ? (
+                <>
+                  <p className="metric">
+                    {t('firstPassYield')}
+                    {t('colon')}
+                    <strong>{(fpy.yield * 100).toFixed(1)} %</strong> · {t('lots')}
+                    {t('colon')}
+                    {fpy.rounds} · {t('reworkCount')}
+                    {t('colon')}
+                    {reworks.data?.length ?? 0}
+                  </p>
+                  <BarChart
+                    title={t('chartYield')}
+                    labels={fpy.byKind.map((k) => k.kind.toUpperCase())}
+                    series={[
+                      { label: t('passed'), data: fpy.byKind.map((k) => k.passed), color: '#16a34a' },
+                      { label: t('failed'), data: fpy.byKind.map((k) => k.failed), color: '#dc2626' },
+                    ]}
+                    stacked
+                  />
+                </>
+              ) : (
+                <p className="hint">{t('noData')}</p>
+              )
+            }
+          </Loaded>
         </Section>
-        <Section title={t('chartRmaAging')}>
-          <ErrorBanner error={rmas.error} />
-          {openRmas.length ? (
-            <BarChart
-              title={t('chartRmaAging')}
-              labels={AGE_BUCKETS.map((b) => t(`age_${b.key}`))}
-              series={[{ label: t('rmas'), data: rmaAging, color: '#d97706' }]}
-            />
-          ) : (
-            <p className="hint">{t('noData')}</p>
-          )}
+        <Section title={t('chartRmaAging')} busy={stillLoading(rmas)}>
+          <Loaded loads={[rmas]}>
+            {() =>
+              openRmas.length ? (
+                <BarChart
+                  title={t('chartRmaAging')}
+                  labels={AGE_BUCKETS.map((b) => t(`age_${b.key}`))}
+                  series={[{ label: t('rmas'), data: rmaAging, color: '#d97706' }]}
+                />
+              ) : (
+                <p className="hint">{t('noData')}</p>
+              )
+            }
+          </Loaded>
         </Section>
       </div>
-      <Section title={t('penaltyLedger')}>
-        <ErrorBanner error={penalties.error} />
-        {penalties.data && (
-          <>
-            <p className="metric">
-              {t('total')}
-              {t('colon')}
-              <strong>{formatMoney(penalties.data.totalFen, penalties.data.currency, lang)}</strong>
-            </p>
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">{t('when')}</th>
-                  <th scope="col">{t('responsibleParty')}</th>
-                  <th scope="col">{t('daysLate')}</th>
-                  <th scope="col">{t('colAmount')}</th>
-                  <th scope="col">{t('reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {penalties.data.entries.map((p) => (
-                  <tr key={p.id}>
-                    <td>
-                      <When at={String(p.createdAt)} />
-                    </td>
-                    <td>{value(String(p.responsibleParty))}</td>
-                    <td>{String(p.daysLate)}</td>
-                    <td className="num">{formatMoney(Number(p.amountFen), String(p.currency ?? 'CNY'), lang)}</td>
-                    <td>
-                      {lang === 'zh'
-                        ? t('penaltyReasonQr', { ref: /RMA-[\w-]+/.exec(String(p.reason))?.[0] ?? '' })
-                        : String(p.reason)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </>
-        )}
+      <Section title={t('penaltyLedger')} busy={stillLoading(penalties)}>
+        <Loaded loads={[penalties]}>
+          {() =>
+            penalties.data && (
+              <>
+                <p className="metric">
+                  {t('total')}
+                  {t('colon')}
+                  <strong>{formatMoney(penalties.data.totalFen, penalties.data.currency, lang)}</strong>
+                </p>
+                {penalties.data.entries.length ? (
+                  <table className="data">
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('when')}</th>
+                        <th scope="col">{t('responsibleParty')}</th>
+                        <th scope="col">{t('daysLate')}</th>
+                        <th scope="col">{t('colAmount')}</th>
+                        <th scope="col">{t('reason')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {penalties.data.entries.map((p) => (
+                        <tr key={p.id}>
+                          <td>
+                            <When at={String(p.createdAt)} />
+                          </td>
+                          <td>{value(String(p.responsibleParty))}</td>
+                          <td>{String(p.daysLate)}</td>
+                          <td className="num">{formatMoney(Number(p.amountFen), String(p.currency ?? 'CNY'), lang)}</td>
+                          <td>
+                            {lang === 'zh'
+                              ? t('penaltyReasonQr', { ref: /RMA-[\w-]+/.exec(String(p.reason))?.[0] ?? '' })
+                              : String(p.reason)}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                ) : (
+                  <p className="hint">{t('noData')}</p>
+                )}
+              </>
+            )
+          }
+        </Loaded>
       </Section>
     </main>
   );

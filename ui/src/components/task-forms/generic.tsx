@@ -20,6 +20,7 @@ import {
 } from '../../lib/schema-form';
 import { CARRIERS } from '../../i18n/floor-lists';
 import { nowInputIn } from '../../lib/format';
+import { parseAmountToFen } from '../../lib/money';
 import { DateInput, Field } from '../common';
 import { TaskFormFrame, useCompletion, type FormProps } from './completion';
 
@@ -27,6 +28,7 @@ import { TaskFormFrame, useCompletion, type FormProps } from './completion';
 const VALUE_ERRORS: Record<string, StringKey> = {
   'must be a whole number': 'mustBeWhole',
   'must be a number': 'mustBeNumber',
+  'must be an amount': 'mustBeAmount',
   'must be a date and time': 'mustBeDateTime',
   'must be valid JSON': 'mustBeJson',
   'must be one value': 'mustBeJson',
@@ -87,6 +89,7 @@ function GenericInput({
       return <DateInput {...props} withTime value={text} onValue={onChange} />;
     case 'integer':
     case 'number':
+    case 'money':
       return (
         <input
           {...props}
@@ -183,7 +186,13 @@ function RowsInput({
 }
 
 export function GenericTaskForm({ task, kind, onDone }: FormProps) {
-  const { t, field: label, today, zone } = useApp();
+  const { t, field: label, today, zone, money } = useApp();
+  const currency = typeof task.payload.currency === 'string' ? task.payload.currency : undefined;
+  // What a typed amount is, in the money's own words ("¥50.00" / "50.00 元"), beside the field.
+  const amountHint = (value: RawValue) => {
+    const fen = typeof value === 'string' ? parseAmountToFen(value) : null;
+    return fen === null ? undefined : money(fen, currency);
+  };
   const fields = useMemo(() => formFields(kind.dataSchema as JsonSchema), [kind]);
   // Required dates start at the factory's today, required moments at its clock now.
   const [values, setValues] = useState<Record<string, RawValue>>(() =>
@@ -234,6 +243,7 @@ export function GenericTaskForm({ task, kind, onDone }: FormProps) {
             key={f.name}
             label={`${label(f.name)}${f.required ? t('requiredMark') : ''}`}
             error={c.fieldErrors[f.name]}
+            hint={f.input === 'money' ? amountHint(values[f.name]) : undefined}
           >
             {(p) => (
               <GenericInput
