@@ -579,7 +579,7 @@ describe('committed screenshots', () => {
 });
 
 describe("the API's refusals at forms", () => {
-  it('are said in Chinese, with any day written the reader’s way in both languages; others stay as written', () => {
+  it('are said in Chinese, with any day written the reader’s way in both languages', () => {
     expect(apiMessage('must be today (2026-11-30) or earlier', 'en')).toBe('must be today (30 Nov 2026) or earlier');
     expect(apiMessage('must be today (2026-11-30) or earlier', 'zh')).toBe('不能晚于今天（2026年11月30日）');
     expect(apiMessage('visitOn: must be today (2026-11-30) or later', 'zh')).toBe('不能早于今天（2026年11月30日）');
@@ -591,6 +591,21 @@ describe("the API's refusals at forms", () => {
     expect(apiMessage('a re-audit may be requested from 2026-12-30 (30 days after the failed audit)', 'en')).toBe(
       'a re-audit may be requested from 30 Dec 2026 (30 days after the failed audit)',
     );
-    expect(apiMessage('the order is already cancelled', 'zh')).toBe('the order is already cancelled');
+  });
+
+  it('are said in Chinese by their kind and field when the message has no translation, with the server’s words kept', () => {
+    expect(apiMessage('task was completed by someone else just now', 'zh')).toBe('该任务刚刚已由他人完成');
+    expect(apiMessage('this task is for the finance role', 'zh')).toBe('您的角色无权执行此操作');
+    expect(apiMessage('quote not found', 'zh')).toBe('找不到该记录');
+    expect(apiMessage('Failed to fetch', 'zh')).toBe('无法连接服务器，请检查网络后重试');
+    expect(apiMessage('the order is already cancelled', 'zh', 'conflict')).toBe(
+      '当前状态不允许此操作（系统原文：the order is already cancelled）',
+    );
+    expect(apiMessage('data.quantity: 3 is more than the lot holds', 'zh', 'business_rule')).toBe(
+      '「数量」不符合业务规则（系统原文：data.quantity: 3 is more than the lot holds）',
+    );
+    expect(apiMessage('something new', 'zh')).toBe('请求未被接受（系统原文：something new）');
+    // English readers get the server's words as they are.
+    expect(apiMessage('the order is already cancelled', 'en', 'conflict')).toBe('the order is already cancelled');
   });
 });

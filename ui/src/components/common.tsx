@@ -63,7 +63,10 @@ export function useNow(ms = 30_000): Date {
 export function ErrorBanner({ error }: { error: unknown }) {
   const { t, lang } = useApp();
   if (!error) return null;
-  const message = apiMessage(error instanceof Error ? error.message : String(error), lang);
+  const message =
+    error instanceof ApiError
+      ? apiMessage(error.message, lang, error.code)
+      : apiMessage(error instanceof Error ? error.message : String(error), lang);
   return (
     <div role="alert" className="banner error">
       <strong>

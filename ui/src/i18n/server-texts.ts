@@ -6,7 +6,7 @@
  */
 import type { Lang } from '../lib/history';
 import { formatDate, formatMoney } from '../lib/format';
-import { CHECKLIST, VALUES, humanize, wordsOf } from './codes';
+import { CHECKLIST, FIELDS, VALUES, humanize, wordsOf } from './codes';
 import type { LineItem } from '../../../domain/quote/pricing';
 import { currentTaskKind, type TaskKindName } from '../../../domain/tasks/kind-names';
 
@@ -367,12 +367,29 @@ export function caseTypeName(caseType: string, lang: Lang): string {
   return hit ? (lang === 'zh' ? hit[2] : hit[1]) : humanize(caseType);
 }
 
+/** What each kind of refusal means, said in Chinese when the message itself has no translation below. */
+const REFUSAL_ZH: Record<string, string> = {
+  validation_failed: '输入有误',
+  business_rule: '不符合业务规则',
+  conflict: '当前状态不允许此操作',
+  forbidden: '无权执行此操作',
+  'csrf-origin-mismatch': '无权执行此操作',
+  not_found: '找不到该记录',
+  unauthenticated: '请先登录',
+  payload_too_large: '文件或内容过大',
+  rate_limited: '请求过于频繁，请稍后再试',
+  unavailable: '服务暂时不可用，请稍后再试',
+  internal: '系统出错，请稍后再试',
+};
+
 /**
- * The API's refusals that people meet at forms, in the reader's language: the fixed wording of the field builders
- * (`domain/shared/fields.ts`), the four-eyes rule and the re-audit interval. A day in a message is written the
- * reader's way in both languages; any other message stays as the server wrote it.
+ * The API's refusals in the reader's language. The ones people meet (the field builders' fixed wording in
+ * `domain/shared/fields.ts`, the four-eyes rule, the re-audit interval, the task and login refusals, file checks)
+ * are translated, with any day written the reader's way in both languages. Any other refusal is said in Chinese by
+ * its kind (`code`) and the field it names, followed by the server's own words marked as such, so a Chinese reader
+ * always reads what happened and support can still find the exact message.
  */
-export function apiMessage(message: string, lang: Lang): string {
+export function apiMessage(message: string, lang: Lang, code?: string): string {
   const day = (iso: string) => formatDate(iso, lang);
   const rules: [RegExp, (m: RegExpExecArray) => string, ((m: RegExpExecArray) => string)?][] = [
     [
@@ -391,6 +408,7 @@ export function apiMessage(message: string, lang: Lang): string {
     [/must be a real calendar date as YYYY-MM-DD/, () => '必须是真实存在的日期'],
     [/must not be in the future/, () => '不能晚于现在'],
     [/must not contain NUL.*$/, () => '不能包含控制字符'],
+    [/the file name must not contain control characters/, () => '文件名不能包含控制字符'],
     [
       /must be approved by someone other than the person who asked for it/,
       () => '必须由申请人以外的人审批（四眼原则）',
@@ -400,6 +418,40 @@ export function apiMessage(message: string, lang: Lang): string {
       (m) => `自 ${day(m[1])} 起才可申请重新验厂（验厂未通过后 30 天）`,
       (m) => `a re-audit may be requested from ${day(m[1])} (30 days after the failed audit)`,
     ],
+    [/task was completed by someone else just now/, () => '该任务刚刚已由他人完成'],
+    [/the task was claimed by someone else or is no longer open/, () => '该任务已被他人认领或已关闭'],
+    [/^task is already \w+|^the task is \w+/, () => '该任务已不在待办状态'],
+    [/the process waiting for this task has already finished/, () => '等待此任务的流程已经结束'],
+    [/the order process is not running/, () => '订单流程未在运行'],
+    [/^the step "[^"]*" is not open/, () => '该步骤当前未开放'],
+    [
+      /this task is for the \w+ role|requires one of the roles|not allowed for your role/,
+      () => '您的角色无权执行此操作',
+    ],
+    [/^you may (claim|list) (a task|only tasks)/, () => '只能认领或查看属于自己的任务'],
+    [
+      /customers may ask for quotes only for themselves|customers open RMAs only for themselves/,
+      () => '客户只能为自己提交',
+    ],
+    [/not linked to a customer/, () => '您的账户未关联客户'],
+    [/email or password is wrong/, () => '邮箱或密码错误'],
+    [/session expired or token invalid/, () => '登录已过期，请重新登录'],
+    [/^authentication required$/, () => '请先登录'],
+    [/too many (failed logins|login attempts)/, () => '登录尝试次数过多，请稍后再试'],
+    [/too many uploads at once/, () => '同时上传的文件过多，请稍后再试'],
+    [/the workflow engine is unreachable/, () => '流程引擎暂时无法连接，请稍后再试'],
+    [/file is larger than \d+ bytes|at most \d+ bytes/, () => '文件过大'],
+    [/file is empty|empty files are not evidence/, () => '文件为空'],
+    [/at least one file is required/, () => '至少需要一个文件'],
+    [/a zip archive of the Gerber and drill files is required/, () => '需要包含 Gerber 和钻孔文件的 zip 压缩包'],
+    [/not a readable zip archive/, () => '无法读取该 zip 压缩包'],
+    [/corrected files are required/, () => '需要上传修正后的文件'],
+    [/a user with email \S+ already exists/, () => '使用该邮箱的用户已存在'],
+    [/a customer with code \S+ already exists/, () => '该客户代码已存在'],
+    [/you may not deactivate yourself/, () => '不能停用自己的账户'],
+    [/you may not remove your own admin role/, () => '不能移除自己的管理员角色'],
+    [/(.+) not found$/, () => '找不到该记录'],
+    [/^Failed to fetch$|^NetworkError|^Load failed$/, () => '无法连接服务器，请检查网络后重试'],
   ];
   for (const [re, zh, en] of rules) {
     const m = re.exec(message);
@@ -407,5 +459,19 @@ export function apiMessage(message: string, lang: Lang): string {
     if (lang === 'zh') return zh(m);
     return en ? message.replace(re, en(m)) : message;
   }
-  return message;
+  if (lang === 'en') return message;
+  const field = /^([\w.[\]]+): /.exec(message)?.[1];
+  const fieldWords = field
+    ? wordsOf(
+        FIELDS,
+        field
+          .split('.')
+          .pop()!
+          .replace(/\[\d+\]$/, ''),
+        'zh',
+      )
+    : undefined;
+  const what = REFUSAL_ZH[code ?? ''] ?? '请求未被接受';
+  const named = fieldWords && /[\u4e00-\u9fff]/.test(fieldWords) ? `「${fieldWords}」${what}` : what;
+  return `${named}（系统原文：${message}）`;
 }
