@@ -103,7 +103,7 @@ export function Decisions({ rows }: { rows: { what: string; who: string; at: str
                 <td data-label={t('when')}>
                   <When at={r.at} />
                 </td>
-                <td data-label={t('comment')}>{r.comment ?? ''}</td>
+                <td data-label={t('comment')}>{r.comment || null}</td>
               </tr>
             ))}
           </tbody>

@@ -560,7 +560,11 @@ export function CustomerPage() {
         facts={{
           code: c.code,
           paymentTerms: c.paymentTerms.kind ? value(c.paymentTerms.kind) : null,
-          creditLimit: c.paymentTerms.creditLimitFen === null ? null : money(c.paymentTerms.creditLimitFen, c.currency),
+          // A prepaying customer has no credit line: no limit to show (it reads "0.00 元" otherwise).
+          creditLimit:
+            c.paymentTerms.creditLimitFen === null || c.paymentTerms.kind === 'prepay'
+              ? null
+              : money(c.paymentTerms.creditLimitFen, c.currency),
           keyCustomer: c.isKeyCustomer,
           address: c.address,
           auditVisit: c.onboarding?.visitOn ?? null,
