@@ -13,7 +13,7 @@ import {
   todayIn,
   wallTimeToInstant,
 } from '../../ui/src/lib/format';
-import { CHECKLIST, DECISIONS, FIELDS, STATUS, stepWords, VALUES } from '../../ui/src/i18n/codes';
+import { actionWords, CHECKLIST, DECISIONS, FIELDS, STATUS, stepWords, VALUES } from '../../ui/src/i18n/codes';
 import {
   apiMessage,
   kindName,
@@ -607,5 +607,37 @@ describe("the API's refusals at forms", () => {
     expect(apiMessage('something new', 'zh')).toBe('请求未被接受（系统原文：something new）');
     // English readers get the server's words as they are.
     expect(apiMessage('the order is already cancelled', 'en', 'conflict')).toBe('the order is already cancelled');
+  });
+});
+
+describe('audit actions in words', () => {
+  /** Every action the code audits under a literal name (`action: 'customer.register'`), found in the sources. */
+  function literalActions(): string[] {
+    const found = new Set<string>();
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.ts$/.test(entry.name) && !/\.test\.ts$/.test(entry.name))
+          for (const m of readFileSync(path, 'utf8').matchAll(/action: '([a-z_]+(?:\.[a-z_-]+)+)'/g)) found.add(m[1]);
+      }
+    };
+    for (const dir of ['activities', 'services', 'workflows', 'infra/db', 'infra/auth'])
+      walk(join(__dirname, '..', '..', dir));
+    return [...found].sort();
+  }
+
+  it('read in Chinese for every action the code audits by name, and dynamic ones by their parts', () => {
+    const actions = [...literalActions(), 'qc.lot_passed', 'order.stage', 'order.refund_paid', 'rma.count-difference'];
+    expect(actions.length).toBeGreaterThan(15);
+    // Latin letters only as acronyms (API, RMA, IPQC, QC).
+    expect(actions.filter((a) => /[a-z]/.test(actionWords(a, 'zh')))).toEqual([]);
+  });
+
+  it('keep acronyms in English and read as one sentence', () => {
+    expect(actionWords('qc.lot_passed', 'en')).toBe('QC lot passed');
+    expect(actionWords('rma.penalty.waive', 'en')).toBe('Penalty waived');
+    expect(actionWords('order.refund_paid', 'zh')).toBe('订单退款已支付');
+    expect(actionWords('task.assigned', 'zh')).toBe('任务已指派');
   });
 });

@@ -530,6 +530,20 @@ export const ACTIONS: Record<string, Words> = {
   refund_paid: w('refund paid out', '退款已支付'),
   cancel_requested: w('cancellation requested', '已申请取消'),
   tasks: w('Tasks', '任务'),
+  // Whole actions whose parts would not read as a sentence.
+  'auth.token.revoke': w('API token revoked', 'API 令牌已吊销'),
+  'customer.audit_recorded': w('Factory audit result recorded', '验厂结果已登记'),
+  'customer.onboarding': w('Customer onboarding', '客户准入'),
+  'customer.payment_terms': w('Payment terms set', '付款条件已设定'),
+  'customer.register': w('Customer registered', '客户已注册'),
+  'quote.create': w('Quote requested', '已提交报价申请'),
+  'rma.close': w('RMA closed', '返修单已关闭'),
+  'rma.penalty.waive': w('Penalty waived', '罚款已免除'),
+  'task.assigned': w('Task assigned', '任务已指派'),
+  'task.unassigned': w('Task unassigned', '任务已取消指派'),
+  'task.complete': w('Task completed', '任务已完成'),
+  'user.change': w('User changed', '用户已修改'),
+  'user.create': w('User created', '用户已创建'),
 };
 
 /** An audit action such as "order.payment.recorded" in words: each dotted part looked up, unknown parts humanized. */
@@ -540,10 +554,18 @@ export function actionWords(action: string, lang: Lang): string {
     return lang === 'zh'
       ? `已记录决定：${stepWords(decided[1], lang)}`
       : `Decision recorded: ${stepWords(decided[1], lang)}`;
+  if (Object.prototype.hasOwnProperty.call(ACTIONS, action)) return ACTIONS[action][lang];
   const parts = action.split(/[.:]/).filter(Boolean);
   // A part may be a workflow step ("rma.confirm-claims": a decision audited under its step's name).
   const words = parts.map((p) => (ACTIONS[p] ?? STATUS[p] ?? FIELDS[p] ?? STEPS[p])?.[lang] ?? humanize(p));
-  return lang === 'zh' ? words.join('') : humanize(words.join(' '));
+  if (lang === 'zh') return words.join('');
+  // "QC lot passed", not "Qc lot passed": acronyms keep their capitals, other words after the first are lower case.
+  const sentence = words
+    .join(' ')
+    .split(' ')
+    .map((word, i) => (/^[A-Z]{2,}$/.test(word) ? word : i === 0 ? word : word.toLowerCase()))
+    .join(' ');
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }
 
 /** Workflow steps (a decision's `step`), without their round / revision / lot numbers. */
@@ -606,6 +628,8 @@ export const STEPS: Record<string, Words> = {
   'refund-review': w('Refund review', '退款审核'),
   'refund-approval': w('Refund approval', '退款批准'),
   'refund-payment': w('Refund payment', '退款支付'),
+  'count-difference': w('Count difference', '数量差异'),
+  'repair-payment': w('Repair payment', '维修付款'),
   'refund-confirmation': w('Refund confirmation', '退款确认'),
   'close-report': w('Report closed', '报告结案'),
   'confirm-claims': w('Claims confirmed', '客户信息核实'),
