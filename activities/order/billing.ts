@@ -19,11 +19,15 @@ import {
   callingWorkflowId,
   invoiceNumber,
   mailCustomer,
+  money,
   orderReference,
   type ActivityActor,
   type InvoiceKind,
   type OrderActivityDeps,
 } from './context';
+
+/** The invoice kinds as a Chinese reader names them. */
+const INVOICE_KIND_ZH: Record<InvoiceKind, string> = { deposit: '定金', balance: '尾款', statement: '月结' };
 
 export function createOrderBillingActivities({ db }: OrderActivityDeps) {
   return {
@@ -53,15 +57,17 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
         await createContract(trx, { order_id: request.orderId, deposit_required_fen: request.depositFen });
         await auditOrder(trx, request.orderId, 'contract.issued', { depositFen: request.depositFen });
         const ref = orderReference(request.orderId);
+        const deposit = request.depositFen > 0 ? money(request.depositFen, request.currency) : null;
         await mailCustomer(
           trx,
           request.customerId,
           `${callingWorkflowId()}:contract:issued`,
-          `Commission agreement for order ${ref}`,
-          `The commission agreement for order ${ref} is ready for your signature` +
-            (request.depositFen > 0
-              ? `; a deposit of ${(request.depositFen / 100).toFixed(2)} ${request.currency} is due once it is approved.`
-              : '.'),
+          `Commission agreement for order ${ref} / 订单 ${ref} 的委托加工协议`,
+          [
+            `The commission agreement for order ${ref} is ready for your signature` +
+              (deposit ? `; a deposit of ${deposit.en} is due once it is approved.` : '.'),
+            `订单 ${ref} 的委托加工协议已备妥，请签署` + (deposit ? `；协议批准后须支付定金 ${deposit.zh}。` : '。'),
+          ].join('\n\n'),
         );
       });
     },
@@ -125,12 +131,16 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
             amountFen: request.amountFen,
           });
           if (request.kind !== 'statement') {
+            const amount = money(request.amountFen, request.currency);
             await mailCustomer(
               trx,
               request.customerId,
               `${callingWorkflowId()}:invoice:${request.kind}`,
-              `Invoice ${number}`,
-              `Invoice ${number} (${request.kind}) for ${(request.amountFen / 100).toFixed(2)} ${request.currency} is due. Please quote ${number} with your payment.`,
+              `Invoice ${number} / 发票 ${number}`,
+              [
+                `Invoice ${number} (${request.kind}) for ${amount.en} is due. Please quote ${number} with your payment.`,
+                `发票 ${number}（${INVOICE_KIND_ZH[request.kind]}）金额 ${amount.zh}，请付款，并在付款时注明 ${number}。`,
+              ].join('\n\n'),
             );
           }
         }
@@ -204,12 +214,16 @@ export function createOrderBillingActivities({ db }: OrderActivityDeps) {
     }): Promise<{ recipients: number }> {
       return db.transaction().execute(async (trx) => {
         const number = invoiceNumber(request.orderId, request.kind);
+        const outstanding = money(request.outstandingFen, request.currency);
         const recipients = await mailCustomer(
           trx,
           request.customerId,
           `${callingWorkflowId()}:payment:${request.kind}:reminder:${request.reminder}`,
-          `Payment reminder: invoice ${number}`,
-          `Invoice ${number} still has ${(request.outstandingFen / 100).toFixed(2)} ${request.currency} outstanding. Goods ship once it is paid.`,
+          `Payment reminder: invoice ${number} / 付款提醒：发票 ${number}`,
+          [
+            `Invoice ${number} still has ${outstanding.en} outstanding. Goods ship once it is paid.`,
+            `发票 ${number} 尚有 ${outstanding.zh} 未付，付清后即安排发货。`,
+          ].join('\n\n'),
         );
         await auditOrder(trx, request.orderId, 'payment.reminder', {
           invoice: number,

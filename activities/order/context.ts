@@ -10,6 +10,7 @@ import { recordAudit } from '../../infra/db/repositories/audit';
 import { enqueueMail } from '../../infra/db/repositories/outbox';
 import { findLotByNumber, getProductionOrderByOrder } from '../../infra/db/repositories/production';
 import { listCustomerUsers } from '../../infra/db/repositories/users';
+import { formatMoney } from '../../domain/shared/money';
 import type { CarrierAdapter } from './carrier';
 
 /** Who did something, as the workflow passes it on (null: the workflow itself). */
@@ -61,6 +62,14 @@ export function auditOrder(
     before,
     after,
   });
+}
+
+/**
+ * An amount as an English and a Chinese reader read it (`¥700.00` / `700.00 元`, `USD 12.00` / `12.00 美元`):
+ * every customer email says everything in both languages.
+ */
+export function money(fen: number, currency = 'CNY'): { en: string; zh: string } {
+  return { en: formatMoney(fen, currency, 'en'), zh: formatMoney(fen, currency, 'zh') };
 }
 
 /** Queues one email to every user of the customer (keyed per recipient); returns how many were queued. */

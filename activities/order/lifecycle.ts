@@ -9,15 +9,11 @@ import {
   auditOrder,
   callingWorkflowId,
   mailCustomer,
+  money,
   orderReference,
   type ActivityActor,
   type OrderActivityDeps,
 } from './context';
-
-/** An amount as people read it: yuan (or the order's currency) with two decimals. */
-function money(minor: number, currency = 'CNY'): string {
-  return `${(minor / 100).toFixed(2)} ${currency}`;
-}
 
 export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
   return {
@@ -92,7 +88,7 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
       });
     },
 
-    /** Records the cancellation and tells the customer. */
+    /** Records the cancellation and tells the customer (in English and Chinese). */
     async orderCancelled(request: {
       orderId: string;
       customerId: string;
@@ -112,16 +108,23 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
           request.actor,
         );
         const ref = orderReference(request.orderId);
-        const refundNote =
-          request.refundFen > 0
-            ? ` You have paid ${money(request.refundFen, request.currency)}: our finance department is working out the refund (less any charges the contract allows, such as parts already bought) and will confirm the amount to you.`
-            : '';
+        const paid = money(request.refundFen, request.currency);
+        const refunding = request.refundFen > 0;
         await mailCustomer(
           trx,
           request.customerId,
           `${callingWorkflowId()}:cancelled`,
-          `Order ${ref} cancelled`,
-          `Order ${ref} was cancelled: ${request.reason}.${refundNote}`,
+          `Order ${ref} cancelled / 订单 ${ref} 已取消`,
+          [
+            `Order ${ref} was cancelled: ${request.reason}.` +
+              (refunding
+                ? ` You have paid ${paid.en}: our finance department is working out the refund (less any charges the contract allows, such as parts already bought) and will confirm the amount to you.`
+                : ''),
+            `订单 ${ref} 已取消，原因：${request.reason}。` +
+              (refunding
+                ? `您已支付 ${paid.zh}：我司财务部正在核算退款（扣除合同允许的费用，如已采购的物料），核定后将告知您退款金额。`
+                : ''),
+          ].join('\n\n'),
         );
       });
     },
@@ -161,23 +164,44 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
           request.approvedBy,
         );
         const ref = orderReference(request.orderId);
-        const retained =
-          request.retainedFen > 0
-            ? ` We retain ${money(request.retainedFen, request.currency)} for ${[request.charges.materialsPurchasedFen > 0 ? 'parts already bought for your order' : '', request.charges.toolingFen > 0 ? 'tooling already made (stencil, programming)' : ''].filter(Boolean).join(' and ')}, as the contract allows.`
-            : '';
+        const [paid, refund, retained] = [request.paidFen, request.refundFen, request.retainedFen].map((fen) =>
+          money(fen, request.currency),
+        );
+        const { materialsPurchasedFen, toolingFen } = request.charges;
+        const retainedFor = {
+          en: [
+            materialsPurchasedFen > 0 ? 'parts already bought for your order' : '',
+            toolingFen > 0 ? 'tooling already made (stencil, programming)' : '',
+          ],
+          zh: [
+            materialsPurchasedFen > 0 ? '已为您的订单采购的物料' : '',
+            toolingFen > 0 ? '已制作的工装（钢网、程序）' : '',
+          ],
+        };
+        const retaining = request.retainedFen > 0;
         await mailCustomer(
           trx,
           request.customerId,
           `${callingWorkflowId()}:refund-approved`,
-          `Refund for cancelled order ${ref}: ${money(request.refundFen, request.currency)}`,
-          `Order ${ref} was cancelled after you paid ${money(request.paidFen, request.currency)}. We refund ${money(request.refundFen, request.currency)} to the account you paid from.${retained}`,
+          `Refund for cancelled order ${ref}: ${refund.en} / 已取消订单 ${ref} 的退款：${refund.zh}`,
+          [
+            `Order ${ref} was cancelled after you paid ${paid.en}. We refund ${refund.en} to the account you paid from.` +
+              (retaining
+                ? ` We retain ${retained.en} for ${retainedFor.en.filter(Boolean).join(' and ')}, as the contract allows.`
+                : ''),
+            `订单 ${ref} 在您支付 ${paid.zh} 后取消。我们将退还 ${refund.zh} 至您的付款账户。` +
+              (retaining
+                ? `按合同约定，我们保留 ${retained.zh}，用于${retainedFor.zh.filter(Boolean).join('和')}。`
+                : ''),
+          ].join('\n\n'),
         );
       });
     },
 
     /**
-     * Records that finance paid the approved refund out (day, bank reference, who) and tells the customer, in English
-     * and Chinese, when and under which reference, so they can trace the transfer.
+     * Records that finance paid the approved refund out (day, bank reference, who recorded it and who had approved
+     * it: four eyes) and tells the customer, in English and Chinese, when and under which reference, so they can trace
+     * the transfer.
      */
     async orderRefundPaidOut(request: {
       orderId: string;
@@ -187,6 +211,8 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
       paidOutOn: string;
       bankReference: string;
       paidBy: ActivityActor;
+      /** Absent in calls scheduled before the audit named the approver. */
+      approvedBy?: ActivityActor;
     }): Promise<void> {
       await db.transaction().execute(async (trx) => {
         if (await hasAudit(trx, 'order', request.orderId, 'order.refund_paid')) return;
@@ -199,6 +225,8 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
             currency: request.currency,
             paidOutOn: request.paidOutOn,
             bankReference: request.bankReference,
+            paidBy: request.paidBy,
+            ...(request.approvedBy ? { approvedBy: request.approvedBy } : {}),
           },
           request.paidBy,
         );
@@ -210,8 +238,8 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
           `${callingWorkflowId()}:refund-paid`,
           `Refund for cancelled order ${ref} paid / 已取消订单 ${ref} 的退款已支付`,
           [
-            `We paid the refund of ${amount} for cancelled order ${ref} on ${request.paidOutOn} to the account you paid from (bank reference ${request.bankReference}).`,
-            `已取消订单 ${ref} 的退款 ${amount} 已于 ${request.paidOutOn} 退回您的付款账户（银行流水号 ${request.bankReference}）。`,
+            `We paid the refund of ${amount.en} for cancelled order ${ref} on ${request.paidOutOn} to the account you paid from (bank reference ${request.bankReference}).`,
+            `已取消订单 ${ref} 的退款 ${amount.zh} 已于 ${request.paidOutOn} 退回您的付款账户（银行流水号 ${request.bankReference}）。`,
           ].join('\n\n'),
         );
       });

@@ -56,8 +56,11 @@ export function createOrderShippingActivities(deps: OrderActivityDeps) {
           trx,
           request.customerId,
           `${key}:mail`,
-          `Order ${order.reference} shipped`,
-          `Order ${order.reference} left with ${booking.carrier}; tracking number ${booking.trackingNumber}.`,
+          `Order ${order.reference} shipped / 订单 ${order.reference} 已发货`,
+          [
+            `Order ${order.reference} left with ${booking.carrier}; tracking number ${booking.trackingNumber}.`,
+            `订单 ${order.reference} 已交 ${booking.carrier} 承运，运单号 ${booking.trackingNumber}。`,
+          ].join('\n\n'),
         );
       });
       return booking;

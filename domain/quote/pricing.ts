@@ -80,15 +80,8 @@ export function addDays(date: string, days: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
-/** Formats fen as `1,234.56`. */
-export function formatFen(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  const yuan = Math.floor(abs / 100)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}${yuan}.${String(abs % 100).padStart(2, '0')}`;
-}
+/** Formats fen as `1,234.56` (kept here for the quote's callers; money formats live in domain/shared/money). */
+export { formatFen } from '../shared/money';
 
 /** Finds a catalog part by supplier part number, then MPN (case-insensitive). */
 export function findCatalogPart(

@@ -15,7 +15,7 @@ import type { Task, TaskCompletion } from '../../domain/tasks/task';
 import { taskCompletedSignal } from '../../workflows/shared/task-signals';
 
 /** What completing a task needs from the service's dependencies. */
-import { checkSecondApprover, FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
+import { checkSecondApprover, fourEyesRequestOf } from '../../domain/tasks/four-eyes';
 import type { Role } from '../../domain/tasks/roles';
 export type TaskCompletionDeps = Pick<ServiceDeps, 'db' | 'temporal' | 'taskKinds' | 'logger'>;
 
@@ -94,13 +94,11 @@ export function assertMayComplete(deps: Pick<TaskCompletionDeps, 'taskKinds'>, a
   if (!kind) throw new Error(`task ${task.id} has kind "${task.kind}", which no process registered`);
   if (actor.role !== task.role && !kind.alsoAllowed?.includes(actor.role))
     throw new ForbiddenError(`this task is for the ${task.role} role`);
-  // Four eyes: a task that decides on someone's request names them; they cannot decide it themselves.
-  const requestedBy = task.payload[FOUR_EYES_REQUESTER];
-  if (typeof requestedBy === 'string') {
-    const approver = checkSecondApprover(
-      { requestedBy, approvingRoles: [task.role as Role, ...(kind.alsoAllowed ?? [])], what: `"${task.title}"` },
-      actor,
-    );
+  // Four eyes: a task that decides on someone's request (or pays out what they approved) names them; they cannot
+  // complete it themselves.
+  const request = fourEyesRequestOf(task.payload, `"${task.title}"`, [task.role as Role, ...(kind.alsoAllowed ?? [])]);
+  if (request) {
+    const approver = checkSecondApprover(request, actor);
     if (!approver.ok) throw new ForbiddenError(approver.reason);
   }
   if (task.status !== 'open') throw new ConflictError(`task is already ${task.status}`);

@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestEnv } from '../../infra/temporal/test-env';
 import { TEST_DB_KINDS, type TestDb, type TestDbKind } from '../../infra/db/testing';
 import { DEMO_CUSTOMER } from '../../infra/db/seed';
-import { auditRepo, customersRepo, tasksRepo } from '../../infra/db';
+import { auditRepo, customersRepo, tasksRepo, usersRepo } from '../../infra/db';
 import { createTaskActivities } from '../../activities/tasks';
 import { createMailActivities } from '../../activities/mail';
 import { createOrderActivities } from '../../activities/order';
@@ -12,6 +12,7 @@ import { ORDER_TASK_KINDS } from '../../domain/order/task-kinds';
 import { ORDER_TASK_KIND_NAMES as K } from '../../domain/order/task-kind-names';
 import { eventually } from './harness';
 import { daysFromToday } from '../dates';
+import { hashPassword } from '../../infra/auth/passwords';
 import { addOtherCustomer, startTestPlatform, type TestPlatform } from '../platform/helpers';
 import { startAcceptedOrder } from './start-order';
 
@@ -53,6 +54,13 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
       prepare: async (db) => {
         customerId = (await customersRepo.findCustomerByCode(db, DEMO_CUSTOMER.code))!.id;
         await addOtherCustomer(db, { currency: 'USD' });
+        // A second finance person: four eyes between finance people (approving, paying out).
+        await usersRepo.createUser(db, {
+          email: 'finance2@demo.local',
+          displayName: 'Second finance',
+          passwordHash: await hashPassword('demo'),
+          role: 'finance',
+        });
       },
       services: ['auth', 'tasks', 'production'],
       workers: [],
@@ -62,6 +70,7 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
         ...['customer', 'sales_manager', 'production', 'engineer', 'qa', 'finance', 'warehouse', 'manager'].map(
           (who) => `${who}@demo.local`,
         ),
+        'finance2@demo.local',
         'other@other.test',
       ],
     });
@@ -504,15 +513,34 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     expect(own.body.error.message).toMatch(/must be approved by someone other than the person who asked for it/);
     expect((await api.get(`/api/tasks/${approval.id}`, tokens.finance)).body.status).toBe('open');
     expect(
-      (await api.post(`/api/tasks/${approval.id}/complete`, { decision: 'approve', data: {} }, tokens.manager)).status,
+      (await api.post(`/api/tasks/${approval.id}/complete`, { decision: 'approve', data: {} }, tokens.finance2)).status,
     ).toBe(200);
     // Approved: finance pays it out and records the day (a real date, not in the future) and the bank reference.
     const payout = await eventually(async () => {
       const list = await api.get(`/api/tasks?case=${orderId}&kind=${K.refundPayout}`, tokens.finance);
       expect(list.body.tasks).toHaveLength(1);
-      return list.body.tasks[0] as { id: string; role: string; payload: Record<string, unknown> };
+      return list.body.tasks[0] as { id: string; role: string; title: string; payload: Record<string, unknown> };
     });
-    expect(payout).toMatchObject({ role: 'finance', payload: { amountFen: 5_000, currency: 'USD' } });
+    expect(payout).toMatchObject({
+      role: 'finance',
+      title: 'Pay out the approved refund of USD 50.00 and record it',
+      payload: { amountFen: 5_000, currency: 'USD', approvedBy: 'finance2@demo.local' },
+    });
+    // Four eyes: whoever approved the refund does not record it paid out; refused, the task stays open, nothing moves.
+    const ownPayout = await api.post(
+      `/api/tasks/${payout.id}/complete`,
+      { decision: 'paid', data: { paidOutOn: daysFromToday(-1), bankReference: 'BOC-SELF' } },
+      tokens.finance2,
+    );
+    expect([ownPayout.status, ownPayout.body.error.message]).toEqual([
+      403,
+      '"Pay out the approved refund of USD 50.00 and record it" must be done by someone other than the person who approved this refund (four eyes)',
+    ]);
+    expect((await api.get(`/api/tasks/${payout.id}`, tokens.finance)).body.status).toBe('open');
+    expect(await auditRepo.listAudit(t.db, 'task', payout.id)).toEqual([]);
+    expect((await api.get(base, tokens.finance)).body.timeline).not.toContainEqual(
+      expect.objectContaining({ action: 'order.refund_paid' }),
+    );
     await eventually(async () =>
       expect((await api.get(base, tokens.customer)).body.workflow.refund).toEqual({
         status: 'approved',
@@ -554,6 +582,20 @@ describe.each(TEST_DB_KINDS.map((kind) => [kind]))('services/production over %s'
     expect(mine.body.workflow.refund).toMatchObject({ status: 'paid', refundFen: 5_000, paidOutOn });
     expect(mine.body.timeline).toContainEqual(
       expect.objectContaining({ action: 'order.refund_paid', actorRole: null, details: null }),
+    );
+    // Staff read who recorded the payout and who had approved the refund: two people.
+    const idOf = async (email: string) =>
+      (await t.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id;
+    expect((await api.get(base, tokens.finance)).body.timeline).toContainEqual(
+      expect.objectContaining({
+        action: 'order.refund_paid',
+        actorRole: 'finance',
+        details: expect.objectContaining({
+          bankReference: 'BOC-20261130-7781',
+          paidBy: { userId: await idOf('finance@demo.local'), role: 'finance' },
+          approvedBy: { userId: await idOf('finance2@demo.local'), role: 'finance' },
+        }),
+      }),
     );
     expect(JSON.stringify(mine.body)).not.toMatch(/finance@|manager@|BOC-20261130/);
     const detail = await api.get(base, tokens.sales_manager);

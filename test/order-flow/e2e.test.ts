@@ -176,14 +176,17 @@ maybe('RFQ upload to delivered, through HTTP only', () => {
     expect(staffLots).toEqual([expect.objectContaining({ status: 'passed', firstPassYield: 0.9, reworkCount: 1 })]);
     const tracking = detail.shipments[0].trackingNumber as string;
     expect(tracking).toMatch(/^DHL\d{10}$/);
-    // The customer's shipping notice went through SMTP into the catcher.
+    // The customer's shipping notice, in English and Chinese, went through SMTP into the catcher.
     await eventually(async () => {
       const mail = await t.db
         .selectFrom('caught_mail')
         .select(['subject', 'text_body'])
         .where('to_addresses', 'like', '%customer@demo.local%')
         .execute();
-      expect(mail.some((m) => m.subject?.endsWith('shipped') && m.text_body?.includes(tracking))).toBe(true);
+      const notice = mail.find((m) => / shipped \/ /.test(m.subject ?? ''));
+      expect(notice?.subject).toMatch(/^Order SO-\S+ shipped \/ 订单 SO-\S+ 已发货$/);
+      expect(notice?.text_body).toContain(`tracking number ${tracking}.`);
+      expect(notice?.text_body).toContain(`运单号 ${tracking}。`);
     }, 30_000);
   }, 300_000);
 });

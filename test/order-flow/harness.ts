@@ -55,7 +55,7 @@ export interface OrderHarness {
   /** openTask + complete. */
   act(orderId: string, kind: string, decision: string, data: Record<string, unknown>, email: string): Promise<Task>;
   /** Outbox emails of one recipient, oldest first. */
-  mailTo(email: string): Promise<{ subject: string; idempotency_key: string }[]>;
+  mailTo(email: string): Promise<{ subject: string; idempotency_key: string; text_body: string }[]>;
   close(): Promise<void>;
 }
 
@@ -164,7 +164,7 @@ export async function startOrderHarness(): Promise<OrderHarness> {
     async mailTo(email) {
       return t.db
         .selectFrom('outbox')
-        .select(['subject', 'idempotency_key'])
+        .select(['subject', 'idempotency_key', 'text_body'])
         .where('to_address', '=', email)
         .orderBy('created_at')
         .orderBy('idempotency_key')

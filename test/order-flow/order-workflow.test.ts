@@ -377,13 +377,33 @@ test('contract unsigned: the customer is reminded at 2 and 4 days, the sales man
 
   const deposit = await h.openTask(orderId, K.payment);
   expect(deposit.step).toBe('payment:deposit:1');
+  expect(deposit.title).toBe('Record the deposit payment (USD 150.00 outstanding)');
   await h.env.sleep('6d');
   // Three reminders to the customer (days 2, 4, 6); the finance manager not yet.
-  await eventually(async () =>
-    expect(
-      (await h.mailTo(CUSTOMER)).filter((m) => m.idempotency_key.includes(':payment:deposit:reminder:')),
-    ).toHaveLength(3),
-  );
+  const reminders = await eventually(async () => {
+    const sent = (await h.mailTo(CUSTOMER)).filter((m) => m.idempotency_key.includes(':payment:deposit:reminder:'));
+    expect(sent).toHaveLength(3);
+    return sent;
+  });
+  // The customer's mails about the money read in English and Chinese, amounts in the order's currency.
+  const customerMail = await h.mailTo(CUSTOMER);
+  const mailWith = (key: string) =>
+    customerMail.find((m) => m.idempotency_key.startsWith(`order:${input.quoteId}:${key}:`));
+  expect(mailWith('contract:issued')).toMatchObject({
+    subject: expect.stringMatching(/^Commission agreement for order (SO-\S+) \/ 订单 \1 的委托加工协议$/),
+    text_body: expect.stringContaining('a deposit of USD 150.00 is due once it is approved.'),
+  });
+  expect(mailWith('contract:issued')?.text_body).toContain('协议批准后须支付定金 150.00 美元。');
+  expect(mailWith('invoice:deposit')).toMatchObject({
+    subject: expect.stringMatching(/^Invoice (SO-\S+-DEPOSIT) \/ 发票 \1$/),
+    text_body: expect.stringContaining('(deposit) for USD 150.00 is due.'),
+  });
+  expect(mailWith('invoice:deposit')?.text_body).toContain('（定金）金额 150.00 美元');
+  for (const reminder of reminders) {
+    expect(reminder.subject).toMatch(/^Payment reminder: invoice (\S+) \/ 付款提醒：发票 \1$/);
+    expect(reminder.text_body).toContain('still has USD 150.00 outstanding.');
+    expect(reminder.text_body).toContain('尚有 150.00 美元 未付');
+  }
   const escalationKey = `order:${input.quoteId}:payment:deposit:1:escalation:manager@demo.local`;
   expect((await h.mailTo('manager@demo.local')).map((m) => m.idempotency_key)).not.toContain(escalationKey);
   await h.env.sleep('1d');
@@ -407,6 +427,7 @@ test('contract unsigned: the customer is reminded at 2 and 4 days, the sales man
   );
   const rest = await h.openTask(orderId, K.payment);
   expect(rest.step).toBe('payment:deposit:2');
+  expect(rest.title).toBe('Record the deposit payment (USD 50.00 outstanding)');
   expect(rest.escalateAt).toBeNull();
   await handle.signal(cancelOrderSignal, await cancelRequest('test over'));
   await refundAll(orderId);
@@ -509,6 +530,8 @@ test('the sales manager cancels mid-production: line slot and materials released
   const firstApproval = await h.openTask(orderId, K.moneyApproval);
   expect(firstApproval).toMatchObject({
     role: 'finance',
+    // Amounts in titles read as money, in the order's currency.
+    title: 'Approve the refund of USD 220.00 (USD 80.00 retained)',
     payload: expect.objectContaining({
       what: 'refund',
       amountFen: 22_000,
@@ -521,13 +544,27 @@ test('the sales manager cancels mid-production: line slot and materials released
   const again = await h.openTask(orderId, K.refund);
   expect(again.step).toBe('refund:prepare:2');
   await h.complete(again, 'propose', { materialsPurchasedFen: 0, toolingFen: 2_500 }, 'finance@demo.local');
-  await h.act(orderId, K.moneyApproval, 'approve', {}, 'manager@demo.local');
-  // Approved: finance pays it out and records when and under which bank reference.
+  const approval = await h.act(orderId, K.moneyApproval, 'approve', {}, 'manager@demo.local');
+  // Approved: finance pays it out and records when and under which bank reference. Four eyes: the task names the
+  // approver, whom the task API refuses (the preparer may record it).
   const payout = await h.openTask(orderId, K.refundPayout);
+  const manager = await h.t.db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', 'manager@demo.local')
+    .executeTakeFirstOrThrow();
+  expect(approval.title).toBe('Approve the refund of USD 275.00 (USD 25.00 retained)');
   expect(payout).toMatchObject({
     role: 'finance',
     step: 'refund:pay',
-    payload: expect.objectContaining({ amountFen: 27_500, currency: 'USD' }),
+    title: 'Pay out the approved refund of USD 275.00 and record it',
+    payload: expect.objectContaining({
+      amountFen: 27_500,
+      currency: 'USD',
+      approvedBy: 'manager@demo.local',
+      requestedByUserId: manager.id,
+      requesterDid: 'approved this refund',
+    }),
   });
   expect((await handle.query(orderStateQuery)).refund).toMatchObject({ status: 'approved', refundFen: 27_500 });
   const paidOutOn = daysFromToday(-1);
@@ -549,7 +586,14 @@ test('the sales manager cancels mid-production: line slot and materials released
     .executeTakeFirstOrThrow();
   expect(paidOut).toMatchObject({
     actor_role: 'finance',
-    after: { refundFen: 27_500, currency: 'USD', paidOutOn, bankReference: 'BOC-20261130-0042' },
+    after: {
+      refundFen: 27_500,
+      currency: 'USD',
+      paidOutOn,
+      bankReference: 'BOC-20261130-0042',
+      paidBy: { userId: finance.id, role: 'finance' },
+      approvedBy: { userId: manager.id, role: 'manager' },
+    },
   });
   const refunded = await h.t.db
     .selectFrom('audit_log')
@@ -572,22 +616,32 @@ test('the sales manager cancels mid-production: line slot and materials released
     .where('to_address', '=', CUSTOMER)
     .where('idempotency_key', 'like', `%${input.quoteId}%`)
     .execute();
-  expect(customerMail.find((m) => /cancelled$/.test(m.subject))?.text_body).toMatch(
-    /You have paid 300\.00 USD: our finance department is working out the refund/,
+  // Every email to the customer reads in English and Chinese, with the amounts as money in the order's currency.
+  const cancelledMail = customerMail.find((m) => / cancelled \/ /.test(m.subject));
+  expect(cancelledMail?.subject).toMatch(/^Order SO-\S+ cancelled \/ 订单 SO-\S+ 已取消$/);
+  expect(cancelledMail?.text_body).toContain(
+    'was cancelled: customer project stopped. You have paid USD 300.00: our finance department is working out the refund',
   );
-  expect(customerMail.find((m) => /^Refund for cancelled order \S+: /.test(m.subject))).toMatchObject({
-    subject: expect.stringContaining('275.00 USD'),
-    text_body: expect.stringMatching(/We retain 25\.00 USD for tooling/),
-  });
+  expect(cancelledMail?.text_body).toContain(
+    '已取消，原因：customer project stopped。您已支付 300.00 美元：我司财务部正在核算退款',
+  );
+  const approvedMail = customerMail.find((m) => /^Refund for cancelled order \S+: /.test(m.subject));
+  expect(approvedMail?.subject).toMatch(/: USD 275\.00 \/ 已取消订单 SO-\S+ 的退款：275\.00 美元$/);
+  expect(approvedMail?.text_body).toContain(
+    'after you paid USD 300.00. We refund USD 275.00 to the account you paid from. We retain USD 25.00 for tooling already made',
+  );
+  expect(approvedMail?.text_body).toContain(
+    '在您支付 300.00 美元 后取消。我们将退还 275.00 美元 至您的付款账户。按合同约定，我们保留 25.00 美元，用于已制作的工装（钢网、程序）。',
+  );
   // The payout, in English and Chinese: amount, day and the bank reference to trace it by.
   const paidMail = customerMail.find((m) => / paid \/ /.test(m.subject));
   expect(paidMail?.subject).toMatch(/退款已支付/);
-  expect(paidMail?.text_body).toContain(`We paid the refund of 275.00 USD`);
+  expect(paidMail?.text_body).toContain(`We paid the refund of USD 275.00`);
   expect(paidMail?.text_body).toContain(
     `on ${paidOutOn} to the account you paid from (bank reference BOC-20261130-0042)`,
   );
   expect(paidMail?.text_body).toContain(
-    `退款 275.00 USD 已于 ${paidOutOn} 退回您的付款账户（银行流水号 BOC-20261130-0042）`,
+    `退款 275.00 美元 已于 ${paidOutOn} 退回您的付款账户（银行流水号 BOC-20261130-0042）`,
   );
 
   const view = await handle.query(orderStateQuery);
@@ -630,7 +684,7 @@ test('the sales manager cancels mid-production: line slot and materials released
   const production = await h.env.client.workflow.getHandle(productionWorkflowId(input.quoteId)).describe();
   expect(production.status.name).toBe('CANCELLED');
   expect((await h.mailTo(CUSTOMER)).map((m) => m.subject)).toEqual(
-    expect.arrayContaining([expect.stringMatching(/cancelled$/)]),
+    expect.arrayContaining([expect.stringMatching(/ cancelled \/ 订单 \S+ 已取消$/)]),
   );
 }, 120_000);
 
@@ -693,6 +747,7 @@ test('a monthly-settlement customer within the credit limit ships on an approved
     .executeTakeFirstOrThrow();
   expect(second).toMatchObject({
     step: 'payment:statement:approve',
+    title: 'Approve the statement entry of USD 800.00 (ship on credit)',
     payload: expect.objectContaining({ what: 'statement_entry', amountFen: 80_000, requestedByUserId: finance.id }),
   });
   expect((await handle.query(orderStateQuery)).payment.releasedOnCredit).toBe(false);

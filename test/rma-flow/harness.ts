@@ -29,7 +29,7 @@ import {
 import { FACTORY_CALENDAR, type WorkingCalendar } from '../../domain/rma/calendar';
 import type { Actor } from '../../infra/auth/sessions';
 import { openRma } from '../../services/rma/open-rma';
-import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
+import { checkSecondApprover, fourEyesRequestOf } from '../../domain/tasks/four-eyes';
 import { OpenRmaRequest } from '../../services/rma/schemas';
 
 import { eventually } from '../eventually';
@@ -173,9 +173,9 @@ export async function createRmaHarness(dbKind: TestDbKind = 'pglite'): Promise<R
       if (problem) throw new Error(`data.${problem.field}: ${problem.message}`);
       const user = as ?? users[task.role];
       // Four eyes, as the API checks it: the person a task names as the requester cannot decide it.
-      const requester = task.payload?.[FOUR_EYES_REQUESTER];
-      if (typeof requester === 'string' && requester === user.id)
-        throw new Error(`403: "${task.title}" must be approved by someone other than the person who asked for it`);
+      const request = fourEyesRequestOf(task.payload, `"${task.title}"`, [user.role as Role]);
+      const fourEyes = request && checkSecondApprover(request, { userId: user.id, role: user.role });
+      if (fourEyes && !fourEyes.ok) throw new Error(`403: ${fourEyes.reason}`);
       const completedAt = new Date(await env.currentTimeMs());
       const done = await completeTask(db, task.id, { decision, data: parsedData, completedBy: user.id, completedAt });
       if (!done) throw new Error(`task ${step} was not open`);

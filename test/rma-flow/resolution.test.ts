@@ -269,7 +269,7 @@ describe('refund: received and inspected, capped by what was paid, approved and 
     // The finance user who approved cannot also pay.
     await expect(
       h.complete(workflowId, 'refund-payment', 'paid', { reference: 'BANK-1' }, h.users.finance),
-    ).rejects.toThrow(/someone other than/);
+    ).rejects.toThrow(/must be done by someone other than the person who approved this refund \(four eyes\)/);
     const payer = await createUser(h.testDb.db, {
       email: 'finance2@rma.test',
       displayName: 'finance 2',

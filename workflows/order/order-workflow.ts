@@ -30,7 +30,8 @@ import {
   type RefundView,
 } from '../../domain/order/contract';
 import { refundOnCancellation } from '../../domain/order/refund';
-import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
+import { FOUR_EYES_REQUESTER, FOUR_EYES_REQUESTER_DID } from '../../domain/tasks/four-eyes';
+import { formatMoney } from '../../domain/shared/money';
 import {
   nextContractStatus,
   planContractPayments,
@@ -193,7 +194,7 @@ export async function orderWorkflow(recordedInput: OrderWorkflowInput): Promise<
         const result = await steps.ask({
           step,
           kind: K.payment,
-          title: `Record the ${kind} payment (${outstandingFen(ledger)} ${currency} minor units outstanding)`,
+          title: `Record the ${kind} payment (${formatMoney(outstandingFen(ledger), currency)} outstanding)`,
           role: 'finance',
           policy: P.payment,
           // Seven days from the invoice, not from the latest partial payment; once escalated, not again.
@@ -290,7 +291,7 @@ export async function orderWorkflow(recordedInput: OrderWorkflowInput): Promise<
       const prepared = await steps.ask({
         step: `refund:prepare${suffix}`,
         kind: K.refund,
-        title: `Work out the refund of the cancelled order (${paidFen} ${currency} minor units paid)`,
+        title: `Work out the refund of the cancelled order (${formatMoney(paidFen, currency)} paid)`,
         role: 'finance',
         policy: P.refund,
         payload: { paidFen, currency, reason },
@@ -300,7 +301,7 @@ export async function orderWorkflow(recordedInput: OrderWorkflowInput): Promise<
       refund = { ...refund, status: 'awaiting_approval', ...amounts };
       const approval = await secondApproval(
         `refund:approve${suffix}`,
-        `Approve the refund of ${amounts.refundFen} ${currency} minor units (${amounts.retainedFen} retained)`,
+        `Approve the refund of ${formatMoney(amounts.refundFen, currency)} (${formatMoney(amounts.retainedFen, currency)} retained)`,
         prepared.completion,
         {
           what: 'refund',
@@ -326,11 +327,21 @@ export async function orderWorkflow(recordedInput: OrderWorkflowInput): Promise<
         const payout = await steps.ask({
           step: 'refund:pay',
           kind: K.refundPayout,
-          title: `Pay out the approved refund of ${amounts.refundFen} ${currency} minor units and record it`,
+          title: `Pay out the approved refund of ${formatMoney(amounts.refundFen, currency)} and record it`,
           role: 'finance',
           // Seed-silent; paying out takes about as long as working the refund out (README).
           policy: P.refund,
-          payload: { what: 'refund', amountFen: amounts.refundFen, currency },
+          // Four eyes: whoever approved the refund does not also record it paid out. The preparer may: the approval
+          // checked their amount and the payout is that amount; barring them too would need a third finance person
+          // whenever two finance people split preparing and approving (only finance records payouts).
+          payload: {
+            what: 'refund',
+            amountFen: amounts.refundFen,
+            currency,
+            approvedBy: approval.completion.completedBy.email,
+            [FOUR_EYES_REQUESTER]: approval.completion.completedBy.userId,
+            [FOUR_EYES_REQUESTER_DID]: 'approved this refund',
+          },
         });
         const paid = payout.completion.data as { paidOutOn: string; bankReference: string };
         await orderActs.orderRefundPaidOut({
@@ -341,6 +352,7 @@ export async function orderWorkflow(recordedInput: OrderWorkflowInput): Promise<
           paidOutOn: paid.paidOutOn,
           bankReference: paid.bankReference,
           paidBy: actorOf(payout.completion),
+          approvedBy: actorOf(approval.completion),
         });
         refund = { ...refund, status: 'paid', paidOutOn: paid.paidOutOn };
       }
@@ -522,7 +534,7 @@ export async function orderWorkflow(recordedInput: OrderWorkflowInput): Promise<
           (
             await secondApproval(
               'payment:statement:approve',
-              `Approve the statement entry of ${balanceFen} ${currency} minor units (ship on credit)`,
+              `Approve the statement entry of ${formatMoney(balanceFen, currency)} (ship on credit)`,
               entry.completion,
               {
                 what: 'statement_entry',

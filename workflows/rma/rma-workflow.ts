@@ -31,7 +31,7 @@ import {
 } from '../../domain/rma/deadlines';
 import { correctedDates } from '../../domain/rma/claims';
 import { refundProblem, resolutionIneligibility, resolutionProblem } from '../../domain/rma/resolution';
-import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
+import { FOUR_EYES_REQUESTER, FOUR_EYES_REQUESTER_DID } from '../../domain/tasks/four-eyes';
 import type { Role } from '../../domain/tasks/roles';
 import { DEFAULT_MATERIAL_RULES, spareRequest, type MaterialKind } from '../../domain/rma/materials';
 import { daysLate, penaltyDayAt, PENALTY_PER_DAY_FEN, reportDueAt } from '../../domain/rma/penalty';
@@ -876,7 +876,11 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       kind: 'rma.refund-payment',
       title: `Pay the refund of RMA ${input.reference}: ${(amountFen / 100).toFixed(2)} CNY`,
       role: 'finance',
-      payload: { amountFen, [FOUR_EYES_REQUESTER]: approval.by.userId },
+      payload: {
+        amountFen,
+        [FOUR_EYES_REQUESTER]: approval.by.userId,
+        [FOUR_EYES_REQUESTER_DID]: 'approved this refund',
+      },
     });
     await acts.auditDecision({
       rmaId: input.rmaId,
