@@ -2,6 +2,7 @@ import {
   calendarDate,
   factDate,
   factDateTime,
+  factoryDateTime,
   factoryToday,
   httpUrl,
   multilineText,
@@ -60,6 +61,15 @@ describe("dates are real calendar dates on the right side of the factory's today
     setFactoryTimeZone('America/New_York');
     expect(factoryToday(at)).toBe('2026-03-01');
     expect(() => setFactoryTimeZone('Mars/Olympus')).toThrow();
+  });
+
+  test("mails name instants in the factory's zone, in both languages", () => {
+    const at = new Date('2026-03-01T20:05:00Z');
+    expect(factoryDateTime(at, 'en')).toBe('2026-03-02 04:05 GMT+8');
+    expect(factoryDateTime(at, 'zh')).toBe('2026-03-02 04:05（北京时间）');
+    setFactoryTimeZone('America/New_York');
+    expect(factoryDateTime(at, 'en')).toBe('2026-03-01 15:05 GMT-5');
+    expect(factoryDateTime(at, 'zh')).toBe('2026-03-01 15:05（GMT-5）');
   });
 
   test('a plan may not be in the past and a fact not in the future', () => {

@@ -71,6 +71,32 @@ export function factoryToday(now: Date = new Date()): string {
   }).format(now);
 }
 
+// China has one civil time; Chinese readers call it Beijing time.
+const CHINA_ZONES = new Set(['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Harbin', 'Asia/Urumqi', 'PRC']);
+
+/**
+ * An instant as people at the factory read it, for mails: its date and time in the factory's time zone with the zone
+ * named, "2026-12-01 17:00 GMT+8" in English and "2026-12-01 17:00（北京时间）" in Chinese (as the browser's
+ * formatDateTime names zones).
+ */
+export function factoryDateTime(at: Date, lang: 'en' | 'zh' = 'en'): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: factoryTimeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'shortOffset',
+  }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  const local = `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+  const offset = part('timeZoneName') || factoryTimeZone;
+  if (lang === 'en') return `${local} ${offset}`;
+  return `${local}（${CHINA_ZONES.has(factoryTimeZone) ? '北京时间' : offset}）`;
+}
+
 /** A date something is planned for: a calendar date, today or later in the factory's time zone. */
 export function planDate() {
   return calendarDate().refine((day) => day >= factoryToday(), {

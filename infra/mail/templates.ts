@@ -1,3 +1,5 @@
+import { factoryDateTime } from '../../domain/shared/fields';
+
 /** A rendered email. */
 export interface RenderedMail {
   subject: string;
@@ -28,27 +30,52 @@ export interface TaskMailContext {
   link?: string;
 }
 
-const due = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'no due time');
+/** Case types and roles as a Chinese reader names them (the browser's words, ui/src/strings.ts). */
+const CASE_ZH: Record<string, string> = { quote: '报价单', order: '订单', rma: '返修单', customer: '客户' };
+const ROLE_ZH: Record<string, string> = {
+  customer: '客户',
+  sales: '销售',
+  sales_manager: '销售经理',
+  engineer: '工程',
+  production: '生产',
+  qa: '品质',
+  warehouse: '仓库',
+  finance: '财务',
+  manager: '经理',
+  admin: '管理员',
+};
 
-/** Reminder to the people who should act, before the deadline. */
+// Deadlines in the factory's time zone, named, as people there read them.
+const due = (d: Date | null, lang: 'en' | 'zh') =>
+  d ? factoryDateTime(d, lang) : lang === 'en' ? 'no due time' : '无截止时间';
+const caseZh = (task: TaskMailContext) => `${CASE_ZH[task.caseType] ?? task.caseType} ${task.caseId}`;
+
+/**
+ * Reminder to the people who should act, before the deadline; in English and Chinese, since a customer's task
+ * reminds the customer. The title is the workflow's (English); the browser shows it translated.
+ */
 export function taskReminderMail(task: TaskMailContext): RenderedMail {
   return render(
-    `Reminder: ${task.title} (${task.caseType} ${task.caseId})`,
+    `Reminder: ${task.title} (${task.caseType} ${task.caseId}) / 任务提醒：${caseZh(task)}`,
     [
       `The task "${task.title}" for ${task.caseType} ${task.caseId} is waiting for the ${task.role} role.`,
-      `It is due at ${due(task.dueAt)}.`,
+      `It is due at ${due(task.dueAt, 'en')}.`,
+      `${caseZh(task)} 的任务“${task.title}”正等待${ROLE_ZH[task.role] ?? task.role}处理。`,
+      `截止时间：${due(task.dueAt, 'zh')}。`,
     ],
     task.link,
   );
 }
 
-/** Escalation to a manager when the deadline passed without action. */
+/** Escalation to a manager when the deadline passed without action (English and Chinese, as every mail). */
 export function taskEscalationMail(task: TaskMailContext): RenderedMail {
   return render(
-    `Escalation: ${task.title} (${task.caseType} ${task.caseId}) is overdue`,
+    `Escalation: ${task.title} (${task.caseType} ${task.caseId}) is overdue / 任务逾期：${caseZh(task)}`,
     [
-      `The task "${task.title}" for ${task.caseType} ${task.caseId} was due at ${due(task.dueAt)} and is still open.`,
+      `The task "${task.title}" for ${task.caseType} ${task.caseId} was due at ${due(task.dueAt, 'en')} and is still open.`,
       `It waits for the ${task.role} role. Please follow up.`,
+      `${caseZh(task)} 的任务“${task.title}”已于 ${due(task.dueAt, 'zh')} 到期，仍未完成。`,
+      `该任务等待${ROLE_ZH[task.role] ?? task.role}处理，请跟进。`,
     ],
     task.link,
   );

@@ -366,6 +366,17 @@ test('contract unsigned: the customer is reminded at 2 and 4 days, the sales man
       `order:${input.quoteId}:contract:sign:reminder:${CUSTOMER}`,
     ]),
   );
+  // The customer's reminder reads in English and Chinese, the deadline in the factory's zone.
+  const signReminder = (await h.mailTo(CUSTOMER)).find((m) => m.idempotency_key.includes(':contract:sign:reminder:'));
+  expect(signReminder?.subject).toMatch(
+    /^Reminder: Sign the commission agreement \(order \S+\) \/ 任务提醒：订单 \S+$/,
+  );
+  expect(signReminder?.text_body).toMatch(
+    /is waiting for the customer role\.\nIt is due at \d{4}-\d\d-\d\d \d\d:\d\d GMT\+8\./,
+  );
+  expect(signReminder?.text_body).toMatch(
+    /的任务“Sign the commission agreement”正等待客户处理。\n截止时间：.+（北京时间）。/,
+  );
   // The 5-day escalation fires at the very end of the sleep: wait for its mail rather than race it.
   await eventually(async () =>
     expect((await h.mailTo('sales_manager@demo.local')).map((m) => m.idempotency_key)).toContain(

@@ -39,9 +39,14 @@ describe.each(TEST_DB_KINDS)('mail through the outbox and a real SMTP exchange (
     expect(await sender.deliverDue()).toEqual({ sent: 1, failed: 0 });
     expect(await sender.deliverDue()).toEqual({ sent: 0, failed: 0 });
     const mail = await catcher.waitFor((m) => m.to_addresses === 'm@x.test');
-    expect(mail.subject).toBe('Escalation: Quote review (quote Q-7) is overdue');
+    expect(mail.subject).toBe('Escalation: Quote review (quote Q-7) is overdue / 任务逾期：报价单 Q-7');
     expect(mail.from_address).toBe('noreply@smt.test');
-    expect(mail.text_body).toContain('was due at 2030-01-01 08:00 UTC');
+    // The deadline in the factory's zone (Asia/Shanghai by default), in both languages.
+    expect(mail.text_body).toContain('was due at 2030-01-01 16:00 GMT+8 and is still open.');
+    expect(mail.text_body).toContain(
+      '报价单 Q-7 的任务“Quote review”已于 2030-01-01 16:00（北京时间） 到期，仍未完成。',
+    );
+    expect(mail.text_body).toContain('该任务等待工程处理，请跟进。');
     expect(mail.raw).toContain('Message-ID: <quote:Q-7:review:escalation:m_x.test@smt-works>');
     expect(await listCaughtMail(t.db, { to: 'm@x.test' })).toHaveLength(1);
     transport.close();

@@ -95,7 +95,7 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     await env.sleep('21h');
     await eventually(async () => expect((await tasksRepo.getTask(t.db, task.id))?.remindedAt).toBeInstanceOf(Date));
     const reminder = await outboxRepo.getMailByKey(t.db, `${workflowId}:review:reminder:engineer@demo.local`);
-    expect(reminder?.subject).toBe(`Reminder: Review ${caseId} (quote ${caseId})`);
+    expect(reminder?.subject).toBe(`Reminder: Review ${caseId} (quote ${caseId}) / 任务提醒：报价单 ${caseId}`);
     expect(
       await outboxRepo.getMailByKey(t.db, `${workflowId}:review:escalation:sales_manager@demo.local`),
     ).toBeUndefined();
@@ -109,7 +109,7 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
     await env.sleep('4h');
     await eventually(async () => expect((await tasksRepo.getTask(t.db, task.id))?.escalatedAt).toBeInstanceOf(Date));
     const escalation = await outboxRepo.getMailByKey(t.db, `${workflowId}:review:escalation:sales_manager@demo.local`);
-    expect(escalation?.subject).toMatch(/^Escalation: Review Q-.* is overdue$/);
+    expect(escalation?.subject).toMatch(/^Escalation: Review Q-.* is overdue \/ 任务逾期：报价单 Q-\S+$/);
 
     // Wrong role, bad data and an unknown decision are refused without completing anything.
     expect((await api.post(`/api/tasks/${task.id}/complete`, { decision: 'approve' }, qa)).status).toBe(404);
@@ -164,11 +164,14 @@ describe.each(TEST_DB_KINDS)('human tasks on %s: workflow helper, tasks API, rem
       (m) => m.to_addresses === 'engineer@demo.local' && m.subject?.startsWith('Reminder') === true,
     );
     expect(delivered.text_body).toContain(`for quote ${caseId} is waiting for the engineer role`);
+    expect(delivered.text_body).toContain(`报价单 ${caseId} 的任务“Review ${caseId}”正等待工程处理。`);
     const admin = await api.login('admin@demo.local');
     const devMail = await api.get('/api/dev/mail?to=engineer@demo.local', admin);
     expect(devMail.status).toBe(200);
     expect(
-      devMail.body.mail.some((m: { subject: string }) => m.subject === `Reminder: Review ${caseId} (quote ${caseId})`),
+      devMail.body.mail.some((m: { subject: string }) =>
+        m.subject.startsWith(`Reminder: Review ${caseId} (quote ${caseId})`),
+      ),
     ).toBe(true);
     expect((await api.get('/api/dev/mail', engineer)).status).toBe(403);
   });
