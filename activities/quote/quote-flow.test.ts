@@ -9,6 +9,7 @@ import { json } from '../../infra/db/database';
 import { quotePdfPath, storeQuoteFile } from '../../infra/files/quote-files';
 import { makeZip } from './test-support/make-zip';
 import { completeBoardFiles } from '../../domain/quote/test-support/test-boards';
+import { formatMoney } from '../../domain/shared/money';
 import { createQuoteFlowActivities } from './quote-flow';
 
 const board = () => makeZip(completeBoardFiles(40, 20));
@@ -112,6 +113,15 @@ describe.each(TEST_DB_KINDS)('quote-flow activities on %s', (kind) => {
     );
     expect(mail).toHaveLength(2);
     expect(mail[0].text_body).toContain('Valid until 2026-12-24');
+    // In English and Chinese, the total as money.
+    const { total_fen: totalFen } = (await quotesRepo.listQuoteRevisions(t.db, quoteId))[0];
+    expect(mail[0].subject).toBe(
+      'Your quotation Q-TEST-1 (revision 1) is ready / 您的报价单 Q-TEST-1（第 1 版）已出具',
+    );
+    expect(mail[0].text_body).toContain(`Total: ${formatMoney(Number(totalFen), 'CNY', 'en')}.`);
+    expect(mail[0].text_body).toContain(`总价：${formatMoney(Number(totalFen), 'CNY', 'zh')}。`);
+    expect(mail[0].text_body).toMatch(/Total: ¥[\d,]+\.\d\d\./);
+    expect(mail[0].text_body).toContain('有效期至 2026-12-24。');
     expect(new Date((await quotesRepo.getQuote(t.db, quoteId))!.valid_until as Date).toISOString()).toBe(
       '2026-12-24T10:00:00.000Z',
     );

@@ -22,6 +22,7 @@ import {
   updateQuoteRevision,
 } from '../../infra/db/repositories/quotes';
 import type { LineItem, PricedQuote } from '../../domain/quote/pricing';
+import { formatMoney } from '../../domain/shared/money';
 import type { LineItemAdjustment, QuoteActor, QuoteRequestOptions, QuoteStage } from '../../domain/quote/contract';
 import { DateTime } from 'luxon';
 import { applyLineItemAdjustments, priceChanges, type QuoteApproval } from '../../domain/quote/review';
@@ -301,13 +302,20 @@ export function createQuoteFlowActivities(deps: QuoteFlowDeps) {
         idempotencyKey: `${input.workflowId}:issued-r${input.revision}`,
         customerId: quote.customer_id,
         template: 'quote-issued',
-        subject: `Your quotation ${quote.reference} (revision ${input.revision}) is ready`,
+        // In English and Chinese, as every customer email; the total as money, the day in the factory's calendar.
+        subject: `Your quotation ${quote.reference} (revision ${input.revision}) is ready / 您的报价单 ${quote.reference}（第 ${input.revision} 版）已出具`,
         text: [
           `Quotation ${quote.reference}, revision ${input.revision}, for ${priced.quantity} boards.`,
-          `Total: ${(issued.totalFen / 100).toFixed(2)} ${issued.currency}.`,
+          `Total: ${formatMoney(issued.totalFen, issued.currency, 'en')}.`,
           `Valid until ${issued.validUntil}.`,
-          `PDF: ${link}`,
           'Accept, ask for a revision or reject it in the portal.',
+          '',
+          `报价单 ${quote.reference}，第 ${input.revision} 版，${priced.quantity} 块板。`,
+          `总价：${formatMoney(issued.totalFen, issued.currency, 'zh')}。`,
+          `有效期至 ${issued.validUntil}。`,
+          '请在客户门户接受报价、要求修改或拒绝。',
+          '',
+          `PDF: ${link}`,
         ].join('\n'),
       });
       return { pdf: pdf.path, recipients };

@@ -1001,9 +1001,13 @@ test('consigned material not yet sent: sales and the customer are told, kitting 
     'production@demo.local',
   );
   await eventually(async () =>
-    expect((await h.mailTo('buyer@monthly.test')).map((m) => m.subject)).toContain('Consigned material awaited'),
+    expect((await h.mailTo('buyer@monthly.test')).map((m) => m.subject)).toContain(
+      'Consigned material awaited / 等待客供物料',
+    ),
   );
-  expect((await h.mailTo('sales@demo.local')).map((m) => m.subject)).toContain('Consigned material awaited');
+  expect((await h.mailTo('sales@demo.local')).map((m) => m.subject)).toContain(
+    'Consigned material awaited / 等待客供物料',
+  );
   await h.env.sleep('1d');
   await h.act(
     orderId,

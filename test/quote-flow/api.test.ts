@@ -142,7 +142,9 @@ describe.each(TEST_DB_KINDS)('quote and customer APIs on %s', (kind) => {
     // The issued email went through the outbox and a real SMTP exchange to the catcher.
     await eventually(async () => {
       const mail = await caughtMailRepo.listCaughtMail(t.db, { to: 'buyer@demo.local' });
-      expect(mail.map((m) => m.subject)).toContain(`Your quotation ${issued.reference} (revision 1) is ready`);
+      expect(mail.map((m) => m.subject)).toContain(
+        `Your quotation ${issued.reference} (revision 1) is ready / 您的报价单 ${issued.reference}（第 1 版）已出具`,
+      );
     }, 20_000);
 
     // Others: another customer cannot see it; staff can; an engineer cannot decide for the customer.

@@ -926,7 +926,7 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
     // The customer's e-mails, as the mail catcher received them over SMTP (not the outbox table).
     const expected = [
       `RMA ${reference}: complaint received / 客诉已受理`,
-      `RMA ${reference}: repair quote 1500.00 CNY / 维修报价`,
+      `RMA ${reference}: repair quote ¥1,500.00 / 维修报价 1,500.00 元`,
       `RMA ${reference}: repair date ${daysFromToday(14)} / 承诺维修日期`,
       `RMA ${reference}: shipped / 已发货`,
       `RMA ${reference}: closed / 已结案`,
@@ -940,7 +940,9 @@ describe.each(['pglite', 'postgres'] as TestDbKind[])('RMA API on %s', (kind) =>
     // The message as it went over the wire: MIME headers, encoded subject, quoted-printable body.
     expect(quoteMail.raw).toMatch(/^MIME-Version: 1\.0/m);
     expect(quoteMail.raw).toMatch(/^Subject: =\?UTF-8\?Q\?/m);
-    expect(quoteMail.text_body).toContain('1500.00 CNY');
+    // In English and Chinese, the amount as money.
+    expect(quoteMail.text_body).toContain('is chargeable (out of warranty): ¥1,500.00.');
+    expect(quoteMail.text_body).toContain('件维修为收费维修:1,500.00 元。');
     for (const m of caught.filter((x) => x.subject?.includes(reference)))
       expect(`${m.subject} ${m.text_body}`).not.toMatch(/internal:|Zhang San|@demo\.local/);
 

@@ -213,9 +213,15 @@ describe('exchange path', () => {
     const invoiceTask = await h.task(workflowId, 'invoice-unreturned');
     expect(invoiceTask.role).toBe('finance');
     expect((await findTaskByStep(h.testDb.db, workflowId, 'faulty-return'))?.status).toBe('cancelled');
-    const reminders = (await mails(h)).filter((m) => m.subject === `RMA ${reference}: please return the faulty units`);
+    const reminders = (await mails(h)).filter(
+      (m) => m.subject === `RMA ${reference}: please return the faulty units / 请退回不良品`,
+    );
     expect(reminders).toHaveLength(4);
     expect(reminders.every((m) => m.to === 'customer@rma.test')).toBe(true);
+    // In English and Chinese, the same last day (the factory's calendar date).
+    const lastDay = /Please send back the (\d+) faulty units by (\d{4}-\d\d-\d\d);/.exec(reminders[0].text);
+    expect(lastDay).not.toBeNull();
+    expect(reminders[0].text).toContain(`请于 ${lastDay![2]} 前寄回 ${lastDay![1]} 件不良品`);
     expect(waiting.role).toBe('warehouse');
 
     await h.complete(workflowId, 'invoice-unreturned', 'invoiced', { amountFen: 300_000 });

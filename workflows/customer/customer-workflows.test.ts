@@ -181,8 +181,13 @@ describe('customerOnboardingWorkflow', () => {
       expect.objectContaining({
         customerId,
         idempotencyKey: `${id}:record-audit-result:visit-moved`,
-        subject: expect.stringContaining(moved),
-        text: expect.stringContaining('their QA lead is ill'),
+        subject: `Your audit visit of our factory moves to ${moved} / 验厂日期改为 ${moved}`,
+        // English and Chinese, as every customer email.
+        text: expect.stringMatching(
+          new RegExp(
+            `moves to ${moved}\\.\\nReason: their QA lead is ill[\\s\\S]*的验厂改为 ${moved}。\\n原因：their QA lead is ill`,
+          ),
+        ),
       }),
     ]);
     // The reminder follows the new date: nothing the morning before the old one.

@@ -174,10 +174,13 @@ export async function customerOnboardingWorkflow(
         idempotencyKey: `${workflowId}:${step}:visit-moved`,
         customerId: input.customerId,
         template: 'audit-visit-moved',
-        subject: `Your audit visit of our factory moves to ${visitOn}`,
+        // English and Chinese, as every customer email.
+        subject: `Your audit visit of our factory moves to ${visitOn} / 验厂日期改为 ${visitOn}`,
         text:
           `Dear ${input.name},\n\nthe audit visit of our factory planned for ${from} moves to ${visitOn}.\n` +
-          `Reason: ${String(done.data.reason ?? '')}\n\nWe look forward to your visit.`,
+          `Reason: ${String(done.data.reason ?? '')}\n\nWe look forward to your visit.\n\n` +
+          `${input.name}：\n\n原定于 ${from} 的验厂改为 ${visitOn}。\n` +
+          `原因：${String(done.data.reason ?? '')}\n\n期待您的来访。`,
       });
       await apply({ type: 'audit_scheduled', visitOn }, done.completedBy);
     }

@@ -131,15 +131,20 @@ export async function productionWorkflow(input: ProductionWorkflowInput): Promis
       const status = kittingStatus(lines);
       if (status.ready) break;
       if (status.awaitingCustomer) {
+        const consigned = status.shortages
+          .filter((s) => s.reason === 'consigned')
+          .map((s) => s.partNumber)
+          .join(', ');
         await mailActs.mailRoles({
           idempotencyKey: `${workflowInfo().workflowId}:kitting:${round}:consigned`,
           customerId: input.customerId,
           roles: ['sales'],
-          subject: 'Consigned material awaited',
-          text: `Order production waits for consigned material: ${status.shortages
-            .filter((s) => s.reason === 'consigned')
-            .map((s) => s.partNumber)
-            .join(', ')}.`,
+          // The customer reads it too: English and Chinese.
+          subject: 'Consigned material awaited / 等待客供物料',
+          text: [
+            `Order production waits for consigned material: ${consigned}.`,
+            `订单生产正在等待客供物料：${consigned}。`,
+          ].join('\n\n'),
         });
       }
       // Wait the longest purchase lead time (at least a day for consigned material) before checking again.

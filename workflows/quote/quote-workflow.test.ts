@@ -367,7 +367,10 @@ describe('quoteWorkflow', () => {
       expect.objectContaining({
         roles: ['sales'],
         customerId: 'cust-1',
-        text: expect.stringContaining('project stopped'),
+        subject: expect.stringMatching(/^Quotation \S+ cancelled \/ 报价单 \S+ 已取消$/),
+        text: expect.stringMatching(
+          /was cancelled: project stopped\.\n\n报价单 \S+（第 1 版）已取消，原因：project stopped。$/,
+        ),
       }),
     ]);
     expect(h.recorder.of(inReview.id, 'projectQuoteStage').at(-1)).toMatchObject({ stage: 'cancelled' });

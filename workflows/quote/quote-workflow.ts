@@ -223,8 +223,12 @@ export async function quoteWorkflow(input: QuoteWorkflowInput): Promise<QuoteWor
         customerId: input.customerId,
         roles: ['sales'],
         template: 'quote-cancelled',
-        subject: `Quotation ${input.reference} cancelled`,
-        text: `Quotation ${input.reference} (revision ${revision}) was cancelled: ${request.reason}.`,
+        // The customer reads it too: English and Chinese.
+        subject: `Quotation ${input.reference} cancelled / 报价单 ${input.reference} 已取消`,
+        text: [
+          `Quotation ${input.reference} (revision ${revision}) was cancelled: ${request.reason}.`,
+          `报价单 ${input.reference}（第 ${revision} 版）已取消，原因：${request.reason}。`,
+        ].join('\n\n'),
       });
       return finish('cancelled');
     });

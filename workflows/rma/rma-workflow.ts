@@ -32,6 +32,7 @@ import {
 import { correctedDates } from '../../domain/rma/claims';
 import { refundProblem, resolutionIneligibility, resolutionProblem } from '../../domain/rma/resolution';
 import { FOUR_EYES_REQUESTER, FOUR_EYES_REQUESTER_DID } from '../../domain/tasks/four-eyes';
+import { formatMoney } from '../../domain/shared/money';
 import type { Role } from '../../domain/tasks/roles';
 import { DEFAULT_MATERIAL_RULES, spareRequest, type MaterialKind } from '../../domain/rma/materials';
 import { daysLate, penaltyDayAt, PENALTY_PER_DAY_FEN, reportDueAt } from '../../domain/rma/penalty';
@@ -519,15 +520,16 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
         payload: { warranty, responsibility: resp, quantity: good, charge },
       });
       state.step = 'quote-confirmation';
-      const amount = (Number(quote.data.amountFen) / 100).toFixed(2);
+      const amountFen = Number(quote.data.amountFen);
+      const amount = formatMoney(amountFen, 'CNY', 'en');
       const decideBy = addWorkingDays(cal, new Date(Date.now()), QUOTE_DECISION_WORKING_DAYS);
       await acts.notify({
         step: 'repair-quote:customer',
         customerId: input.customer.id,
-        subject: `RMA ${input.reference}: repair quote ${amount} CNY / 维修报价`,
+        subject: `RMA ${input.reference}: repair quote ${amount} / 维修报价 ${formatMoney(amountFen, 'CNY', 'zh')}`,
         lines: [
-          `The repair of ${good} pcs under RMA ${input.reference} is chargeable (${warranty.status === 'in_warranty' ? 'fault not covered' : 'out of warranty'}): ${amount} CNY.`,
-          `${input.reference} 的 ${good} 件维修为收费维修:${amount} 元。`,
+          `The repair of ${good} pcs under RMA ${input.reference} is chargeable (${warranty.status === 'in_warranty' ? 'fault not covered' : 'out of warranty'}): ${amount}.`,
+          `${input.reference} 的 ${good} 件维修为收费维修:${formatMoney(amountFen, 'CNY', 'zh')}。`,
           `Please accept or decline in the portal by ${localTime(cal, decideBy)} / 请于 ${localTime(cal, decideBy)} 前在客户门户确认。`,
         ],
       });
@@ -535,7 +537,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
       const confirmation = await steps.must({
         step: 'quote-confirmation',
         kind: 'rma.quote-confirmation',
-        title: `Confirm the paid repair of RMA ${input.reference}: ${amount} CNY`,
+        title: `Confirm the paid repair of RMA ${input.reference}: ${amount}`,
         role: 'customer',
         dueAt: decideBy,
         deadline: 'quote-decision',
@@ -684,7 +686,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
         const paid = await steps.must({
           step: 'repair-payment',
           kind: 'rma.repair-payment',
-          title: `Record the payment of RMA ${input.reference}'s repair (${(release.outstandingFen / 100).toFixed(2)} CNY) before ship-back`,
+          title: `Record the payment of RMA ${input.reference}'s repair (${formatMoney(release.outstandingFen)}) before ship-back`,
           role: 'finance',
           escalateTo: ['sales', 'manager'],
           payload: { outstandingFen: release.outstandingFen, reason: release.reason },
@@ -778,9 +780,11 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
           .notify({
             step: `faulty-return-reminder-${week}`,
             customerId: input.customer.id,
-            subject: `RMA ${input.reference}: please return the faulty units`,
+            subject: `RMA ${input.reference}: please return the faulty units / 请退回不良品`,
+            // The last day in the factory's calendar, in English and Chinese.
             lines: [
-              `We shipped your replacement. Please send back the ${replaced} faulty units by ${giveUpAt.toISOString().slice(0, 10)}; units not returned will be invoiced.`,
+              `We shipped your replacement. Please send back the ${replaced} faulty units by ${localDate(cal, giveUpAt)}; units not returned will be invoiced.`,
+              `${input.reference} 的更换品已寄出。请于 ${localDate(cal, giveUpAt)} 前寄回 ${replaced} 件不良品；未寄回的将开票收费。`,
             ],
           })
           .then(() => undefined),
@@ -848,7 +852,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     const review = await steps.must({
       step: 'refund-review',
       kind: 'rma.refund-decision',
-      title: `Review the refund of RMA ${input.reference} (${units} pcs, at most ${(cap.capFen / 100).toFixed(2)} CNY)`,
+      title: `Review the refund of RMA ${input.reference} (${units} pcs, at most ${formatMoney(cap.capFen)})`,
       role: 'sales',
       payload: { units, capFen: cap.capFen, capBasis: cap.basis },
     });
@@ -874,7 +878,7 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
     const paid = await steps.must({
       step: 'refund-payment',
       kind: 'rma.refund-payment',
-      title: `Pay the refund of RMA ${input.reference}: ${(amountFen / 100).toFixed(2)} CNY`,
+      title: `Pay the refund of RMA ${input.reference}: ${formatMoney(amountFen)}`,
       role: 'finance',
       payload: {
         amountFen,
