@@ -304,6 +304,10 @@ describe('paymentTermsApprovalWorkflow', () => {
       approved: true,
       terms: { kind: 'monthly', creditLimitFen: 5_000_000, approvedBy: 'user-manager' },
     });
+    // The title states the limit as money.
+    expect(h.recorder.of(id, 'openTask')[0]).toMatchObject({
+      title: 'Approve monthly settlement with a credit limit of ¥50,000.00',
+    });
     expect(h.recorder.of(id, 'applyPaymentTerms')).toEqual([expect.objectContaining({ terms: result.terms })]);
   });
 

@@ -14,6 +14,7 @@ import {
 import { decideMonthlyTerms } from '../../domain/customer/payment-terms';
 import { isRole } from '../../domain/tasks/roles';
 import { FOUR_EYES_REQUESTER } from '../../domain/tasks/four-eyes';
+import { formatMoney } from '../../domain/shared/money';
 import { withFenNames } from '../../domain/shared/money-names';
 import { createHumanWaits, DATABASE_WRITE } from '../shared';
 
@@ -30,7 +31,8 @@ export async function paymentTermsApprovalWorkflow(
   const outcome = await createHumanWaits().waitFor({
     step: customerSteps.approvePaymentTerms,
     kind: CUSTOMER_TASK_KIND_NAMES.approvePaymentTerms,
-    title: `Approve monthly settlement with a credit limit of ${(input.creditLimitFen / 100).toFixed(2)}`,
+    // Credit limits are in yuan (MAX_CREDIT_LIMIT_FEN).
+    title: `Approve monthly settlement with a credit limit of ${formatMoney(input.creditLimitFen)}`,
     role: 'manager',
     caseType: 'customer',
     caseId: input.customerId,
