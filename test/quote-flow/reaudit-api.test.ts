@@ -1,66 +1,35 @@
 // Moving an audit visit and redoing a failed audit through the customer API, with the real quote-queue workers on
 // the embedded Temporal server (PGlite and PostgreSQL). A file of its own: it moves the server's clock 30 days on,
 // which would age every other test's workflows.
-import pino from 'pino';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTestEnv, usingEmbeddedServer } from '../../infra/temporal/test-env';
-import { loadConfig } from '../../infra/config';
-import { openTestDb, TEST_DB_KINDS, type TestDb } from '../../infra/db/testing';
-import { seedDemo } from '../../infra/db/seed';
+import { usingEmbeddedServer } from '../../infra/temporal/test-env';
+import { TEST_DB_KINDS, type TestDb } from '../../infra/db/testing';
 import { tasksRepo } from '../../infra/db';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { apiClient, connectionsOf } from '../platform/helpers';
+import { startTestPlatform, type TestPlatform } from '../platform/helpers';
 import { eventually } from './workflow-harness';
 import { daysFromToday } from '../dates';
 
 describe.each(TEST_DB_KINDS)('audit visit moves and re-audits on %s', (kind) => {
+  let running: TestPlatform;
   let env: TestWorkflowEnvironment;
   let t: TestDb;
-  let platform: RunningPlatform;
-  let dataDir: string;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
   const call = (method: string, path: string, token: string, body?: unknown) =>
-    apiClient(platform.url).call(method, path, { token, body });
+    running.api.call(method, path, { token, body });
 
   beforeAll(async () => {
-    try {
-      Runtime.install({ logger: new DefaultLogger('WARN') });
-    } catch {
-      // installed by an earlier describe
-    }
-    env = await createTestEnv();
-    t = await openTestDb(kind);
-    await seedDemo(t.db);
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-reaudit-'));
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SMTP_CATCHER_PORT: '0',
-      LOG_LEVEL: 'silent',
-      SEED_DEMO: 'false',
-    });
-    platform = await startPlatform({
-      config,
-      logger: pino({ level: 'silent' }),
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      dbKind: kind,
+      dataDirPrefix: 'smt-reaudit-',
       services: ['auth', 'tasks', 'customer'],
       workers: ['quote'],
+      logins: ['buyer', 'sales', 'sales_manager', 'engineer'].map((who) => `${who}@demo.local`),
     });
-    const api = apiClient(platform.url);
-    for (const who of ['buyer', 'sales', 'sales_manager', 'engineer'])
-      tokens[who] = await api.login(`${who}@demo.local`);
+    ({ env, t, tokens } = running);
   }, 180_000);
 
   afterAll(async () => {
-    await platform?.stop();
-    await t?.close();
-    await env?.teardown();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   it('moves an audit visit (the customer is mailed the new date); a failed audit is redone after 30 days on the sales manager’s word', async () => {

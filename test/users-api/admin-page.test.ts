@@ -3,20 +3,10 @@
  * API's field errors shown next to the field), change a role with the labelled select, and see self-demotion
  * refused. The UI is the built ui/dist; the platform runs in process on PGlite.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadConfig } from '../../infra/config';
-import { openTestDb, type TestDb } from '../../infra/db/testing';
-import { seedDemo } from '../../infra/db/seed';
-import { createTestEnv } from '../../infra/temporal/test-env';
 import { ensureUiBuilt } from '../../infra/launcher/ui-static';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
-import { apiClient, connectionsOf } from '../platform/helpers';
+import { startTestPlatform, type TestPlatform } from '../platform/helpers';
 import { browserUnavailable, launchChromium, launcherServesUi, newContext } from '../ui/browser';
 
 const unavailable = browserUnavailable();
@@ -26,25 +16,14 @@ const describeBrowser = unavailable ? describe.skip : describe;
 jest.setTimeout(180_000);
 
 describeBrowser('the admin users page (chromium)', () => {
-  let env: TestWorkflowEnvironment;
-  let t: TestDb;
-  let platform: RunningPlatform;
-  let dataDir: string;
+  let running: TestPlatform;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
     await ensureUiBuilt();
-    env = await createTestEnv();
-    t = await openTestDb('pglite');
-    await seedDemo(t.db);
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-admin-page-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent' });
-    platform = await startPlatform({
-      config,
-      logger: pino({ level: 'silent' }),
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      dataDirPrefix: 'smt-admin-page-',
       services: ['auth', 'users', 'customer'],
       workers: [],
       taskKinds: [],
@@ -52,7 +31,7 @@ describeBrowser('the admin users page (chromium)', () => {
       ui: true,
     });
     browser = await launchChromium();
-    const context = await newContext(browser, platform.url, !(await launcherServesUi(platform.url)));
+    const context = await newContext(browser, running.platform.url, !(await launcherServesUi(running.platform.url)));
     page = await context.newPage();
     await page.goto('/login');
     await page.getByLabel('Email', { exact: true }).fill('admin@demo.local');
@@ -63,10 +42,7 @@ describeBrowser('the admin users page (chromium)', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await platform?.stop();
-    await t?.close();
-    await env?.teardown();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   it('creates a user, shows field errors next to the field, and changes a role', async () => {
@@ -108,7 +84,7 @@ describeBrowser('the admin users page (chromium)', () => {
       .getByRole('button', { name: `Save the role of ${email}` })
       .and(page.locator(':disabled'))
       .waitFor();
-    const api = apiClient(platform.url);
+    const { api } = running;
     const users = (await api.get('/api/users', await api.login('admin@demo.local'))).body.users as {
       email: string;
       role: string;

@@ -1,46 +1,29 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadConfig } from '../../infra/config';
-import { TEST_DB_KINDS, openTestDb, type TestDb } from '../../infra/db/testing';
-import { seedDemo } from '../../infra/db/seed';
+import { TEST_DB_KINDS, type TestDb } from '../../infra/db/testing';
 import { listAudit } from '../../infra/db/repositories/audit';
-import { createTestEnv } from '../../infra/temporal/test-env';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
-import { apiClient, connectionsOf } from '../platform/helpers';
+import { startTestPlatform, type TestPlatform } from '../platform/helpers';
 
 describe.each(TEST_DB_KINDS)('users and roles API (services/users, %s)', (kind) => {
-  let env: TestWorkflowEnvironment;
+  let running: TestPlatform;
   let t: TestDb;
-  let platform: RunningPlatform;
-  let api: ReturnType<typeof apiClient>;
-  let dataDir: string;
+  let api: TestPlatform['api'];
   let demoCustomerId: string;
   let admin: string;
 
   const patch = (path: string, body: unknown, token?: string) => api.call('PATCH', path, { body, token });
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    t = await openTestDb(kind);
-    await seedDemo(t.db);
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-users-'));
-    const config = loadConfig({ PORT: '0', DATA_DIR: dataDir, SMTP_CATCHER_PORT: '0', LOG_LEVEL: 'silent' });
-    platform = await startPlatform({
-      config,
-      logger: pino({ level: 'silent' }),
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      dbKind: kind,
+      dataDirPrefix: 'smt-users-',
       services: ['auth', 'users'],
       workers: [],
       taskKinds: [],
       mailSender: false,
+      logins: ['admin@demo.local'],
     });
-    api = apiClient(platform.url);
-    admin = await api.login('admin@demo.local');
+    ({ t, api } = running);
+    admin = running.tokens.admin;
     const buyer = await t.db
       .selectFrom('users')
       .select('customer_id')
@@ -50,10 +33,7 @@ describe.each(TEST_DB_KINDS)('users and roles API (services/users, %s)', (kind) 
   }, 120_000);
 
   afterAll(async () => {
-    await platform?.stop();
-    await t?.close();
-    await env?.teardown();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   it('lists every user to admins and managers, without password hashes', async () => {

@@ -1,53 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadConfig } from '../../infra/config';
-import { openTestDb, type TestDb } from '../../infra/db/testing';
-import { seedDemo } from '../../infra/db/seed';
-import { createTestEnv } from '../../infra/temporal/test-env';
-import { startPlatform, type RunningPlatform } from '../../infra/launcher/platform';
-import { apiClient, connectionsOf } from '../platform/helpers';
+import { startTestPlatform, type TestPlatform } from '../platform/helpers';
 
 describe('workflow state and history API (services/workflows)', () => {
+  let running: TestPlatform;
   let env: TestWorkflowEnvironment;
-  let t: TestDb;
-  let platform: RunningPlatform;
-  let api: ReturnType<typeof apiClient>;
-  let dataDir: string;
+  let api: TestPlatform['api'];
 
   beforeAll(async () => {
-    env = await createTestEnv();
-    t = await openTestDb('pglite');
-    await seedDemo(t.db);
-    dataDir = mkdtempSync(join(tmpdir(), 'smt-history-'));
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      SMTP_CATCHER_PORT: '0',
-      LOG_LEVEL: 'silent',
-      TEMPORAL_UI_URL: 'http://temporal-ui.example:8080',
-    });
-    platform = await startPlatform({
-      config,
-      logger: pino({ level: 'silent' }),
-      db: t.db,
-      temporal: connectionsOf(env),
+    running = await startTestPlatform({
+      dataDirPrefix: 'smt-history-',
+      env: { TEMPORAL_UI_URL: 'http://temporal-ui.example:8080' },
       services: ['auth', 'workflows'],
       workers: [],
       taskKinds: [],
       mailSender: false,
     });
-    api = apiClient(platform.url);
+    ({ env, api } = running);
   }, 120_000);
 
   afterAll(async () => {
-    await platform?.stop();
-    await t?.close();
-    await env?.teardown();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   it('gives staff the state and the raw history of a workflow, with a Temporal UI link', async () => {
