@@ -40,6 +40,7 @@ const INTERNAL_KEYS = new Set([
   'engineLineItems',
   'compensations',
   'requestedByUserId',
+  'requesterDid',
   'requestedBy',
   'approvedBy',
   'preparedBy',

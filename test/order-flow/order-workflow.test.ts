@@ -173,6 +173,11 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
   );
   const second = await h.openTask(orderId, K.payment);
   expect(second.step).toBe('payment:balance:2');
+  // What is still outstanding, as money.
+  expect([firstPayment.title, second.title]).toEqual([
+    'Record the balance payment (USD 700.00 outstanding)',
+    'Record the balance payment (USD 300.00 outstanding)',
+  ]);
   expect((await handle.query(orderStateQuery)).payment).toMatchObject({
     paidFen: 70_000,
     outstandingFen: 30_000,
@@ -227,7 +232,7 @@ test('a prepay order goes from contract to delivery: proofing rejected then appr
     by: { email: 'sales_manager@demo.local' },
   });
   expect((await h.mailTo(CUSTOMER)).map((m) => m.subject)).toEqual(
-    expect.arrayContaining([expect.stringMatching(/^Order SO-\w+ shipped$/)]),
+    expect.arrayContaining([expect.stringMatching(/^Order (SO-\w+) shipped \/ 订单 \1 已发货$/)]),
   );
   // Search attributes follow the stage.
   const description = await handle.describe();

@@ -68,14 +68,14 @@ export async function throughClassification(
 }
 
 /** Outbox rows (to, subject), oldest first. */
-export async function mails(h: RmaHarness): Promise<{ to: string; subject: string; text: string }[]> {
+export async function mails(h: RmaHarness): Promise<{ to: string; subject: string }[]> {
   const rows = await h.testDb.db
     .selectFrom('outbox')
-    .select(['to_address', 'subject', 'text_body'])
+    .select(['to_address', 'subject'])
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ to: r.to_address, subject: r.subject, text: r.text_body }));
+  return rows.map((r) => ({ to: r.to_address, subject: r.subject }));
 }
 
 export const HOUR = 3_600_000;

@@ -115,7 +115,7 @@ describe('paid repair: counts reconciled, quote with a deadline, paid before shi
     const mails = await customerMails();
     expect(mails).toEqual(
       expect.arrayContaining([
-        `RMA ${reference}: repair quote 1500.00 CNY / 维修报价`,
+        `RMA ${reference}: repair quote ¥1,500.00 / 维修报价 1,500.00 元`,
         `RMA ${reference}: repair date ${daysFromToday(21)} / 承诺维修日期`,
         `RMA ${reference}: shipped / 已发货`,
         `RMA ${reference}: closed / 已结案`,

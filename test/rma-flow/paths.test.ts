@@ -219,9 +219,14 @@ describe('exchange path', () => {
     expect(reminders).toHaveLength(4);
     expect(reminders.every((m) => m.to === 'customer@rma.test')).toBe(true);
     // In English and Chinese, the same last day (the factory's calendar date).
-    const lastDay = /Please send back the (\d+) faulty units by (\d{4}-\d\d-\d\d);/.exec(reminders[0].text);
+    const { text_body: text } = await h.testDb.db
+      .selectFrom('outbox')
+      .select('text_body')
+      .where('subject', '=', reminders[0].subject)
+      .executeTakeFirstOrThrow();
+    const lastDay = /Please send back the (\d+) faulty units by (\d{4}-\d\d-\d\d);/.exec(text);
     expect(lastDay).not.toBeNull();
-    expect(reminders[0].text).toContain(`请于 ${lastDay![2]} 前寄回 ${lastDay![1]} 件不良品`);
+    expect(text).toContain(`请于 ${lastDay![2]} 前寄回 ${lastDay![1]} 件不良品`);
     expect(waiting.role).toBe('warehouse');
 
     await h.complete(workflowId, 'invoice-unreturned', 'invoiced', { amountFen: 300_000 });
