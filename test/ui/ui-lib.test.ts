@@ -588,6 +588,12 @@ describe("the API's refusals at forms", () => {
     expect(apiMessage('refund must be approved by someone other than the person who asked for it', 'zh')).toBe(
       '必须由申请人以外的人审批（四眼原则）',
     );
+    expect(
+      apiMessage(
+        '"Pay out the approved refund of ¥250.00 and record it" must be done by someone other than the person who approved this refund (four eyes)',
+        'zh',
+      ),
+    ).toBe('批准此退款的人不能同时登记其支付，须由他人办理（四眼原则）');
     expect(apiMessage('a re-audit may be requested from 2026-12-30 (30 days after the failed audit)', 'en')).toBe(
       'a re-audit may be requested from 30 Dec 2026 (30 days after the failed audit)',
     );

@@ -247,6 +247,7 @@ export const FIELDS: Record<string, Words> = {
   outstandingFen: w('Outstanding', '待收'),
   creditLimitFen: w('Credit limit', '信用额度'),
   requestedBy: w('Requested by', '申请人'),
+  approvedBy: w('Approved by', '审批人'),
   correctiveActionId: w('Corrective action', '整改项'),
   dueOn: w('Due on', '截止日期'),
   department: w('Department', '部门'),

@@ -414,6 +414,10 @@ export function apiMessage(message: string, lang: Lang, code?: string): string {
       () => '必须由申请人以外的人审批（四眼原则）',
     ],
     [
+      /must be done by someone other than the person who approved this refund \(four eyes\)/,
+      () => '批准此退款的人不能同时登记其支付，须由他人办理（四眼原则）',
+    ],
+    [
       /a re-audit may be requested from (\d{4}-\d{2}-\d{2}) \(30 days after the failed audit\)/,
       (m) => `自 ${day(m[1])} 起才可申请重新验厂（验厂未通过后 30 天）`,
       (m) => `a re-audit may be requested from ${day(m[1])} (30 days after the failed audit)`,

@@ -24,7 +24,10 @@ export function TaskPage() {
   if (!current) return null;
   const kind = kinds.data?.find((k) => k.kind === current.kind);
   const payload = Object.fromEntries(
-    Object.entries(current.payload).filter(([k]) => !['reviewReasons', 'reference', 'revision'].includes(k)),
+    // requesterDid is the four-eyes rule's wording for the server's refusal, not a fact about the case.
+    Object.entries(current.payload).filter(
+      ([k]) => !['reviewReasons', 'reference', 'revision', 'requesterDid'].includes(k),
+    ),
   );
   return (
     <main id="main">
