@@ -227,7 +227,12 @@ describeBrowser('finance and the factory audit in the browser (chromium)', () =>
     await financeZh.getByRole('button', { name: '已付款', exact: true }).click();
     await expectText(financeZh.getByRole('status'), '已完成');
 
-    // The order reads the refund as paid, in yuan, on the factory's day, for staff and for the customer.
+    // The order reads the refund as paid, in yuan, on the factory's day, for staff and for the customer. The page
+    // reads the order once: open it after the workflow has taken in the completed task (a signal, a moment later).
+    await eventually(async () => {
+      const r = await call('finance', 'GET', `/api/orders/${orderId}`);
+      expect(r.body.workflow?.refund?.status).toBe('paid');
+    }, 30_000);
     const en = formatDate(daysFromToday(-1), 'en');
     const zh = formatDate(daysFromToday(-1), 'zh');
     await finance.goto(`/orders/${orderId}`);
