@@ -143,7 +143,12 @@ export function createOrderLifecycleActivities({ db }: OrderActivityDeps) {
     }): Promise<void> {
       if (request.refundFen > 0) {
         // Refunds never exceed what was paid; the workflow computed it so, this keeps a bug from paying out more.
-        const check = checkRefund({ paidFen: request.paidFen, refundedFen: 0, amountFen: request.refundFen });
+        const check = checkRefund({
+          paidFen: request.paidFen,
+          refundedFen: 0,
+          amountFen: request.refundFen,
+          currency: request.currency,
+        });
         if (!check.ok) throw ApplicationFailure.nonRetryable(check.reason, 'RefundExceedsPaid');
       }
       await db.transaction().execute(async (trx) => {

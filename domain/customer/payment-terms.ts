@@ -5,6 +5,7 @@
  */
 import type { Role } from '../tasks/roles';
 import { checkSecondApprover } from '../tasks/four-eyes';
+import { formatFen } from '../shared/money';
 
 /** How a customer pays: before shipment, or on a monthly statement within a credit limit. */
 export type PaymentTermsKind = 'prepay' | 'monthly';
@@ -57,14 +58,14 @@ export function planPaymentTerms(
     return {
       ok: false,
       field: 'creditLimitFen',
-      reason: 'monthly settlement needs a credit limit above zero (fen)',
+      reason: 'monthly settlement needs a credit limit above zero',
     };
   }
   if (limit > maxCreditLimitFen) {
     return {
       ok: false,
       field: 'creditLimitFen',
-      reason: `the credit limit may be at most ${maxCreditLimitFen} fen`,
+      reason: `the credit limit may be at most ${formatFen(maxCreditLimitFen)} in the customer's currency`,
     };
   }
   return { ok: true, needsApproval: true, creditLimitFen: limit };

@@ -30,6 +30,12 @@ describe('applyPayment', () => {
   ])('refuses %s naming the field', (_name, payment, field) => {
     expect(applyPayment(ledger, payment)).toMatchObject({ ok: false, field });
   });
+
+  it('states an overpayment in money, in the invoice currency', () => {
+    expect(applyPayment(ledger, { reference: 'A', amountFen: 70_001, currency: 'USD' })).toMatchObject({
+      reason: 'the amount USD 700.01 exceeds the USD 700.00 outstanding',
+    });
+  });
 });
 
 // DESIGN.md, payment before ship: "monthly-settlement customers may ship on approved credit"; customer terms:

@@ -4,6 +4,7 @@
  * can also settle accounts with them every month"; DESIGN.md: "finance confirms the balance is paid
  * (monthly-settlement customers may ship on approved credit)"; issue 6: "partial payments accumulate").
  */
+import { formatMoney } from '../shared/money';
 
 /** One payment as recorded against an invoice. */
 export interface LedgerPayment {
@@ -67,7 +68,7 @@ export function applyPayment(ledger: PaymentLedger, payment: LedgerPayment & { c
     return {
       ok: false,
       field: 'amountFen',
-      reason: `the amount ${payment.amountFen} exceeds the outstanding ${owed}`,
+      reason: `the amount ${formatMoney(payment.amountFen, ledger.currency)} exceeds the ${formatMoney(owed, ledger.currency)} outstanding`,
     };
   }
   const next: PaymentLedger = {

@@ -36,4 +36,10 @@ describe('refunds', () => {
   ])('%o → %o', (input, expected) => {
     expect(checkRefund(input)).toMatchObject(expected);
   });
+
+  it('states an over-refund in money', () => {
+    expect(checkRefund({ paidFen: 30000, refundedFen: 10000, amountFen: 20001, currency: 'CNY' })).toMatchObject({
+      reason: 'the refund ¥200.01 exceeds the ¥200.00 that can still be refunded (paid ¥300.00, refunded ¥100.00)',
+    });
+  });
 });

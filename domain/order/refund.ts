@@ -2,6 +2,7 @@
  * Refunds (issue 13: "Refunds never exceed what was paid"; "cancellation with money paid: a finance refund task
  * (amount after the charges the contract allows, e.g. parts already bought)").
  */
+import { formatMoney } from '../shared/money';
 
 /** What the customer may be charged on cancellation (the contract's terms; seed-silent, see the README). */
 export interface CancellationCharges {
@@ -26,8 +27,11 @@ export function checkRefund(input: {
   paidFen: number;
   refundedFen: number;
   amountFen: number;
+  /** The order's currency, for the refusal's amounts (default yuan). */
+  currency?: string;
 }): { ok: true; remainingFen: number } | { ok: false; field: 'amountFen'; reason: string } {
   const { paidFen, refundedFen, amountFen } = input;
+  const money = (fen: number) => formatMoney(fen, input.currency);
   if (!Number.isInteger(amountFen) || amountFen <= 0)
     return { ok: false, field: 'amountFen', reason: 'a refund must be whole fen above 0' };
   const refundable = Math.max(0, paidFen - refundedFen);
@@ -35,7 +39,7 @@ export function checkRefund(input: {
     return {
       ok: false,
       field: 'amountFen',
-      reason: `the refund ${amountFen} exceeds what can still be refunded (${refundable}: paid ${paidFen}, refunded ${refundedFen})`,
+      reason: `the refund ${money(amountFen)} exceeds the ${money(refundable)} that can still be refunded (paid ${money(paidFen)}, refunded ${money(refundedFen)})`,
     };
   }
   return { ok: true, remainingFen: refundable - amountFen };

@@ -604,13 +604,24 @@ describe("the API's refusals at forms", () => {
     expect(apiMessage('this task is for the finance role', 'zh')).toBe('您的角色无权执行此操作');
     expect(apiMessage('quote not found', 'zh')).toBe('找不到该记录');
     expect(apiMessage('Failed to fetch', 'zh')).toBe('无法连接服务器，请检查网络后重试');
-    expect(apiMessage('the order is already cancelled', 'zh', 'conflict')).toBe(
-      '当前状态不允许此操作（系统原文：the order is already cancelled）',
+    expect(apiMessage('the quote is archived', 'zh', 'conflict')).toBe(
+      '当前状态不允许此操作（系统原文：the quote is archived）',
     );
     expect(apiMessage('data.quantity: 3 is more than the lot holds', 'zh', 'business_rule')).toBe(
       '「数量」不符合业务规则（系统原文：data.quantity: 3 is more than the lot holds）',
     );
     expect(apiMessage('something new', 'zh')).toBe('请求未被接受（系统原文：something new）');
+    // The order rules' refusals at staff forms, with their amounts as money.
+    expect(apiMessage('data.amountFen: the amount ¥500.00 exceeds the ¥300.00 outstanding', 'zh')).toBe(
+      '金额 ¥500.00 超过未付余额 ¥300.00',
+    );
+    expect(
+      apiMessage(
+        'the refund USD 70.00 exceeds the USD 60.00 that can still be refunded (paid USD 60.00, refunded USD 0.00)',
+        'zh',
+      ),
+    ).toBe('退款 USD 70.00 超过可退金额 USD 60.00（已付 USD 60.00，已退 USD 0.00）');
+    expect(apiMessage('data.lines[2]: R7 is not on the quoted BOM', 'zh')).toBe('R7 不在报价的 BOM 中');
     // English readers get the server's words as they are.
     expect(apiMessage('the order is already cancelled', 'en', 'conflict')).toBe('the order is already cancelled');
   });
