@@ -316,7 +316,8 @@ export function createRmaActivities(deps: RmaActivityDeps) {
      */
     async repairRelease(input: { rmaId: string; reference: string; customerId: string }): Promise<ShipBackRelease> {
       const standing = await rmaStore.repairInvoiceStanding(db, input);
-      if (!standing) return { release: false, outstandingFen: 0, reason: 'no repair invoice' };
+      if (!standing)
+        return { release: false, outstandingFen: 0, code: 'no_repair_invoice', reason: 'no repair invoice' };
       const { invoice, customer } = standing;
       return shipBackRelease({
         charge: 'paid',

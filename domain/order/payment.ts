@@ -89,20 +89,32 @@ export interface CreditPosition {
   openExposureFen: number;
 }
 
-/** How the balance of this order gets released for shipment. */
+/**
+ * Why a balance is paid before shipment, as a code people read in their language (the task page's value words):
+ * prepay terms, monthly settlement not yet approved, the balance above the remaining credit, or no terms on file.
+ */
+export type PayFirstCode = 'prepay_terms' | 'settlement_not_approved' | 'over_credit' | 'no_payment_terms';
+
+/** How the balance of this order gets released for shipment; `reason` says it in English for logs and tests. */
 export type ReleaseRoute =
-  { route: 'pay_first'; reason: string } | { route: 'statement_entry'; headroomAfterFen: number };
+  { route: 'pay_first'; code: PayFirstCode; reason: string } | { route: 'statement_entry'; headroomAfterFen: number };
 
 /** Monthly-settlement customers ship on a statement entry when the balance fits their remaining credit. */
-export function releaseRoute(position: CreditPosition, balanceFen: number): ReleaseRoute {
+export function releaseRoute(position: CreditPosition, balanceFen: number, currency = 'CNY'): ReleaseRoute {
   if (position.terms !== 'monthly')
-    return { route: 'pay_first', reason: 'prepay terms: the balance is paid before shipment' };
-  if (!position.approved) return { route: 'pay_first', reason: 'monthly settlement is not approved by a manager' };
+    return { route: 'pay_first', code: 'prepay_terms', reason: 'prepay terms: the balance is paid before shipment' };
+  if (!position.approved)
+    return {
+      route: 'pay_first',
+      code: 'settlement_not_approved',
+      reason: 'monthly settlement is not approved by a manager',
+    };
   const headroom = position.creditLimitFen - position.openExposureFen;
   if (balanceFen > headroom) {
     return {
       route: 'pay_first',
-      reason: `the balance ${balanceFen} exceeds the remaining credit ${Math.max(0, headroom)}`,
+      code: 'over_credit',
+      reason: `the balance ${formatMoney(balanceFen, currency)} exceeds the remaining credit ${formatMoney(Math.max(0, headroom), currency)}`,
     };
   }
   return { route: 'statement_entry', headroomAfterFen: headroom - balanceFen };

@@ -33,7 +33,7 @@ describe('ship-back after payment (4.5 业务助理负责…收费维修产品�
     [
       'unpaid, prepay',
       { charge: 'paid' as const, invoicedFen: 150_000, paidFen: 0 },
-      { release: false, outstandingFen: 150_000, reason: 'no payment terms on file' },
+      { release: false, outstandingFen: 150_000, code: 'no_payment_terms', reason: 'no payment terms on file' },
     ],
     [
       'part paid',
@@ -43,7 +43,12 @@ describe('ship-back after payment (4.5 业务助理负责…收费维修产品�
         paidFen: 50_000,
         credit: { ...monthly, terms: 'prepay' as const },
       },
-      { release: false, outstandingFen: 100_000, reason: 'prepay terms: the balance is paid before shipment' },
+      {
+        release: false,
+        outstandingFen: 100_000,
+        code: 'prepay_terms',
+        reason: 'prepay terms: the balance is paid before shipment',
+      },
     ],
     [
       'monthly with headroom',
@@ -53,12 +58,22 @@ describe('ship-back after payment (4.5 业务助理负责…收费维修产品�
     [
       'monthly not approved',
       { charge: 'paid' as const, invoicedFen: 150_000, paidFen: 0, credit: { ...monthly, approved: false } },
-      { release: false, outstandingFen: 150_000, reason: 'monthly settlement is not approved by a manager' },
+      {
+        release: false,
+        outstandingFen: 150_000,
+        code: 'settlement_not_approved',
+        reason: 'monthly settlement is not approved by a manager',
+      },
     ],
     [
       'monthly over the limit',
       { charge: 'paid' as const, invoicedFen: 900_000, paidFen: 0, credit: monthly },
-      { release: false, outstandingFen: 900_000, reason: 'the balance 900000 exceeds the remaining credit 800000' },
+      {
+        release: false,
+        outstandingFen: 900_000,
+        code: 'over_credit',
+        reason: 'the balance ¥9,000.00 exceeds the remaining credit ¥8,000.00',
+      },
     ],
   ])('%s', (_name, input, expected) => {
     expect(shipBackRelease(input)).toEqual(expected);

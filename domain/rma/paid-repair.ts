@@ -9,7 +9,7 @@
  *   approved monthly settlement with credit left.
  * The seed gives no time for the customer's answer: {@link QUOTE_DECISION_WORKING_DAYS} is ours (README).
  */
-import { releaseRoute, type CreditPosition, type ReleaseRoute } from '../order/payment';
+import { releaseRoute, type CreditPosition, type PayFirstCode, type ReleaseRoute } from '../order/payment';
 import type { RepairCharge } from './responsibility';
 
 /** Working days the customer has to accept or decline a repair quote (reminded halfway, sales told at the end). */
@@ -33,7 +33,7 @@ export function repairQuoteProblem(
 /** How the repaired units of a paid repair may leave. */
 export type ShipBackRelease =
   | { release: true; by: 'free' | 'paid' | 'statement_entry' }
-  | { release: false; outstandingFen: number; reason: string };
+  | { release: false; outstandingFen: number; code: PayFirstCode | 'no_repair_invoice'; reason: string };
 
 /** Ship-back is released for a free repair, a paid-up invoice, or a statement entry on approved monthly credit. */
 export function shipBackRelease(input: {
@@ -47,7 +47,7 @@ export function shipBackRelease(input: {
   if (outstanding === 0) return { release: true, by: 'paid' };
   const route: ReleaseRoute = input.credit
     ? releaseRoute(input.credit, outstanding)
-    : { route: 'pay_first', reason: 'no payment terms on file' };
+    : { route: 'pay_first', code: 'no_payment_terms', reason: 'no payment terms on file' };
   if (route.route === 'statement_entry') return { release: true, by: 'statement_entry' };
-  return { release: false, outstandingFen: outstanding, reason: route.reason };
+  return { release: false, outstandingFen: outstanding, code: route.code, reason: route.reason };
 }

@@ -11,6 +11,7 @@
  *   refund needs the goods received and inspected, cannot exceed what the customer paid for them, and is approved
  *   and paid by different people.
  */
+import { formatMoney } from '../shared/money';
 import type { RmaResolution } from './contract';
 import type { Responsibility } from './responsibility';
 
@@ -82,7 +83,7 @@ export function refundProblem(input: {
   if (input.amountFen > input.capFen)
     return {
       field: 'amountFen',
-      message: `exceeds the ${(input.capFen / 100).toFixed(2)} CNY the customer paid for these units`,
+      message: `exceeds the ${formatMoney(input.capFen)} the customer paid for these units`,
     };
   if (input.approvedBy && input.paidBy && input.approvedBy === input.paidBy)
     return { field: 'paidBy', message: 'the person who approved the refund cannot also pay it' };

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { factDate, factDateTime, multilineText, planDate, text as line } from '../shared/fields';
 import { defineTaskKind, type TaskKind } from '../tasks/kinds';
+import { formatMoney } from '../shared/money';
 import { MATERIAL_KINDS } from './materials';
 import {
   countClassified,
@@ -362,7 +363,7 @@ export const refundDecisionKind = defineTaskKind({
         message:
           cap === 0
             ? `nothing can be refunded: ${String(p.capBasis ?? 'no payment is known for these units')}`
-            : `exceeds the ${(cap / 100).toFixed(2)} CNY the customer paid for these units`,
+            : `exceeds the ${formatMoney(cap)} the customer paid for these units`,
       };
     }
     return undefined;
@@ -412,7 +413,7 @@ export const repairPaymentKind = defineTaskKind({
   check: (d, p) => {
     const outstanding = typeof p.outstandingFen === 'number' ? p.outstandingFen : undefined;
     if (outstanding !== undefined && d.amountFen !== outstanding)
-      return { field: 'amountFen', message: `must be the outstanding ${(outstanding / 100).toFixed(2)} CNY` };
+      return { field: 'amountFen', message: `must be the outstanding ${formatMoney(outstanding)}` };
     return undefined;
   },
 });

@@ -83,11 +83,15 @@ describe('paid repair: counts reconciled, quote with a deadline, paid before shi
 
     // Paid before ship-back: the customer pays on prepay terms; finance records exactly what is owed.
     const payment = await h.task(workflowId, 'repair-payment');
-    expect(payment).toMatchObject({ role: 'finance', payload: expect.objectContaining({ outstandingFen: 150_000 }) });
+    expect(payment).toMatchObject({
+      role: 'finance',
+      // Why it is paid first, as a code the task page says in the reader's language.
+      payload: expect.objectContaining({ outstandingFen: 150_000, reason: 'prepay_terms' }),
+    });
     expect((await h.state(workflowId)).step).toBe('repair-payment');
     await expect(
       h.complete(workflowId, 'repair-payment', 'paid', { reference: 'BANK-1', amountFen: 100 }),
-    ).rejects.toThrow('data.amountFen: must be the outstanding 1500.00 CNY');
+    ).rejects.toThrow('data.amountFen: must be the outstanding ¥1,500.00');
     await h.complete(workflowId, 'repair-payment', 'paid', { reference: 'BANK-1', amountFen: 150_000 });
     await h.complete(workflowId, 'ship-back', 'shipped', { carrier: 'SF Express', trackingNumber: 'SF777' });
     await h.complete(workflowId, 'count-difference', 'settled', { note: 'customer keeps one unit' });

@@ -262,7 +262,7 @@ describe('refund: received and inspected, capped by what was paid, approved and 
     const review = await h.task(workflowId, 'refund-review');
     expect(review.payload).toMatchObject({ units: 2, capFen: 20_000 });
     await expect(h.complete(workflowId, 'refund-review', 'approve', { amountFen: 99_999_999 })).rejects.toThrow(
-      'data.amountFen: exceeds the 200.00 CNY the customer paid for these units',
+      'data.amountFen: exceeds the ¥200.00 the customer paid for these units',
     );
     await h.complete(workflowId, 'refund-review', 'approve', { amountFen: 15_000 });
     await h.complete(workflowId, 'refund-approval', 'approve', {});

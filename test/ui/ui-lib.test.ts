@@ -622,6 +622,7 @@ describe("the API's refusals at forms", () => {
       ),
     ).toBe('退款 USD 70.00 超过可退金额 USD 60.00（已付 USD 60.00，已退 USD 0.00）');
     expect(apiMessage('data.lines[2]: R7 is not on the quoted BOM', 'zh')).toBe('R7 不在报价的 BOM 中');
+    expect(apiMessage('data.amountFen: must be the outstanding ¥1,500.00', 'zh')).toBe('必须等于未付金额 ¥1,500.00');
     // English readers get the server's words as they are.
     expect(apiMessage('the order is already cancelled', 'en', 'conflict')).toBe('the order is already cancelled');
   });

@@ -689,7 +689,9 @@ export async function rmaWorkflow(input: RmaWorkflowInput): Promise<RmaResult> {
           title: `Record the payment of RMA ${input.reference}'s repair (${formatMoney(release.outstandingFen)}) before ship-back`,
           role: 'finance',
           escalateTo: ['sales', 'manager'],
-          payload: { outstandingFen: release.outstandingFen, reason: release.reason },
+          // The reason as a code, which the task page says in the reader's language (a result recorded before
+          // codes existed carries only the English sentence).
+          payload: { outstandingFen: release.outstandingFen, reason: release.code ?? release.reason },
         });
         payment = {
           reference: String(paid.data.reference),

@@ -385,6 +385,12 @@ export const VALUES: Record<string, Words> = {
   panel: w('panel', '拼板'),
   outline: w('outline', '外形层'),
   'copper-extent': w('copper extent', '铜层范围'),
+  // Why a balance is paid before shipment (domain/order/payment.ts PayFirstCode).
+  prepay_terms: w('Prepay terms: paid before shipment', '预付条款：发货前付清'),
+  settlement_not_approved: w('Monthly settlement not approved by a manager', '月结尚未经经理批准'),
+  over_credit: w('Balance above the remaining credit', '余额超过剩余信用额度'),
+  no_payment_terms: w('No payment terms on file', '未设定付款条件'),
+  no_repair_invoice: w('No repair invoice yet', '尚无维修发票'),
 };
 
 /** Checklist findings of the quote analysis, by code (the message's details are shown beside it). */

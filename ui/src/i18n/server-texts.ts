@@ -461,6 +461,8 @@ export function apiMessage(message: string, lang: Lang, code?: string): string {
       (m) => `退款 ${m[1]} 超过可退金额 ${m[2]}（已付 ${m[3]}，已退 ${m[4]}）`,
     ],
     [/must be whole fen above 0|must be whole fen ≥ 0/, () => '金额必须为正数（精确到分）'],
+    [/must be the outstanding (.+)$/, (m) => `必须等于未付金额 ${m[1]}`],
+    [/exceeds the (.+) the customer paid for these units/, (m) => `超过客户为这些产品支付的 ${m[1]}`],
     [/a payment needs a reference/, () => '收款需要填写参考号（银行流水号）'],
     [/reference (\S+) was already recorded with a different amount/, (m) => `参考号 ${m[1]} 已按不同金额登记过`],
     [/the invoice is in (\w+), the payment in (\w+)/, (m) => `发票币种为 ${m[1]}，收款币种为 ${m[2]}`],
