@@ -8,7 +8,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import PDFDocument from 'pdfkit';
 import type { QuoteAnalysis } from '../../domain/quote/analyze';
-import { formatFen, PricedQuote, toUsdCents } from '../../domain/quote/pricing';
+import { PricedQuote, toUsdCents } from '../../domain/quote/pricing';
+import { formatFen } from '../../domain/shared/money';
 import type { HashedInput } from './analyze-files';
 import { sha256 } from './analyze-files';
 

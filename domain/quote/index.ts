@@ -17,7 +17,7 @@ export { expandDesignators } from './designators';
 export { isThroughHole, estimatePins } from './footprint';
 export { readTextTable, InputRejectedError } from './table';
 export type { QuoteIssue, TableRow } from './table';
-export { priceQuote, formatFen, addDays } from './pricing';
+export { priceQuote, addDays } from './pricing';
 export type { PricedQuote, QuoteOptions, LineItem } from './pricing';
 export { PricingRules, Catalog } from './pricing-rules';
 export { toCsv, csvCell } from './csv-export';

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import type { QuoteAnalysis } from './analyze';
-import { addDays, formatFen, priceQuote, QuoteOptions } from './pricing';
+import { addDays, priceQuote, QuoteOptions } from './pricing';
+import { formatFen } from '../shared/money';
 import { Catalog, PricingRules } from './pricing-rules';
 
 // The shipped rule set is the one under test, so a change to it shows up here.

@@ -80,9 +80,6 @@ export function addDays(date: string, days: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
-/** Formats fen as `1,234.56` (kept here for the quote's callers; money formats live in domain/shared/money). */
-export { formatFen } from '../shared/money';
-
 /** Finds a catalog part by supplier part number, then MPN (case-insensitive). */
 export function findCatalogPart(
   catalog: Catalog | null,

@@ -1,6 +1,6 @@
 /**
  * Money as people read it, from integer minor units (fen for yuan, cents for dollars). Task titles, emails and the
- * PDF use these, the browser's `formatMoney` (ui/src/lib/format.ts) writes the same forms. Pure: workflows use it.
+ * PDF use these, and the browser's `formatMoney` (ui/src/lib/format.ts) calls this one. Pure: workflows use it.
  */
 
 /** Formats minor units as `1,234.56`: thousands grouped, two decimals. */

@@ -11,7 +11,8 @@ import { ArchiveRejectedError } from '../../files/archive';
 import { loadCatalog, loadPricingRules } from '../../../activities/quote/pricing-config';
 import { DEFAULT_FACTORY, writeQuotePdf } from '../../../activities/quote/quote-pdf';
 import { toCsv } from '../../../domain/quote/csv-export';
-import { formatFen, PricedQuote, priceQuote } from '../../../domain/quote/pricing';
+import { PricedQuote, priceQuote } from '../../../domain/quote/pricing';
+import { formatFen } from '../../../domain/shared/money';
 import { DECLARABLE_ABSENT_LAYERS, type DeclarableAbsentLayer } from '../../../domain/quote/file-set';
 import { InputRejectedError } from '../../../domain/quote/table';
 

@@ -4,6 +4,7 @@
  * with any zone and language.
  */
 import type { Lang } from './history';
+import { formatMoney as moneyText } from '../../../domain/shared/money';
 
 /** The zone the factory works in when the API has not said (the default of `TIME_ZONE`). */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -104,12 +105,8 @@ export function wallTimeToInstant(text: string, zone = DEFAULT_TIME_ZONE): strin
  */
 export function formatMoney(minor: number | null | undefined, currency = 'CNY', lang: Lang = 'en'): string {
   if (minor === null || minor === undefined || !Number.isFinite(minor)) return '—';
-  const sign = minor < 0 ? '-' : '';
-  const value = (Math.abs(minor) / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  const code = currency.toUpperCase();
-  if (code === 'CNY' || code === 'RMB') return lang === 'zh' ? `${sign}${value} 元` : `${sign}¥${value}`;
-  const zhNames: Record<string, string> = { USD: '美元', EUR: '欧元', HKD: '港元', JPY: '日元' };
-  return lang === 'zh' ? `${sign}${value} ${zhNames[code] ?? code}` : `${sign}${code} ${value}`;
+  // The one money format: mails, task titles and the PDF write the same (domain/shared/money); it takes whole fen.
+  return moneyText(Math.round(minor), currency, lang);
 }
 
 /** A whole number with digit grouping. */
