@@ -1,4 +1,5 @@
 import { factoryDateTime } from '../../domain/shared/fields';
+import { isRole, ROLE_NAMES } from '../../domain/tasks/roles';
 
 /** A rendered email. */
 export interface RenderedMail {
@@ -30,24 +31,13 @@ export interface TaskMailContext {
   link?: string;
 }
 
-/** Case types and roles as a Chinese reader names them (the browser's words, ui/src/strings.ts). */
+/** Case types as a Chinese reader names them (the browser's words, ui/src/i18n/server-texts.ts caseTypeName). */
 const CASE_ZH: Record<string, string> = { quote: '报价单', order: '订单', rma: '返修单', customer: '客户' };
-const ROLE_ZH: Record<string, string> = {
-  customer: '客户',
-  sales: '销售',
-  sales_manager: '销售经理',
-  engineer: '工程',
-  production: '生产',
-  qa: '品质',
-  warehouse: '仓库',
-  finance: '财务',
-  manager: '经理',
-  admin: '管理员',
-};
 
 // Deadlines in the factory's time zone, named, as people there read them.
 const due = (d: Date | null, lang: 'en' | 'zh') =>
   d ? factoryDateTime(d, lang) : lang === 'en' ? 'no due time' : '无截止时间';
+const roleZh = (role: string) => (isRole(role) ? ROLE_NAMES[role].zh : role);
 const caseZh = (task: TaskMailContext) => `${CASE_ZH[task.caseType] ?? task.caseType} ${task.caseId}`;
 
 /**
@@ -60,7 +50,7 @@ export function taskReminderMail(task: TaskMailContext): RenderedMail {
     [
       `The task "${task.title}" for ${task.caseType} ${task.caseId} is waiting for the ${task.role} role.`,
       `It is due at ${due(task.dueAt, 'en')}.`,
-      `${caseZh(task)} 的任务“${task.title}”正等待${ROLE_ZH[task.role] ?? task.role}处理。`,
+      `${caseZh(task)} 的任务“${task.title}”正等待${roleZh(task.role)}处理。`,
       `截止时间：${due(task.dueAt, 'zh')}。`,
     ],
     task.link,
@@ -75,7 +65,7 @@ export function taskEscalationMail(task: TaskMailContext): RenderedMail {
       `The task "${task.title}" for ${task.caseType} ${task.caseId} was due at ${due(task.dueAt, 'en')} and is still open.`,
       `It waits for the ${task.role} role. Please follow up.`,
       `${caseZh(task)} 的任务“${task.title}”已于 ${due(task.dueAt, 'zh')} 到期，仍未完成。`,
-      `该任务等待${ROLE_ZH[task.role] ?? task.role}处理，请跟进。`,
+      `该任务等待${roleZh(task.role)}处理，请跟进。`,
     ],
     task.link,
   );

@@ -1,4 +1,6 @@
 /** Every string the UI shows, in English and Chinese (the factory floor reads Chinese). Keys are checked by tsc. */
+import { ROLE_NAMES } from '../../domain/tasks/roles';
+
 export const en = {
   appName: 'SMT Works',
   signIn: 'Sign in',
@@ -378,17 +380,17 @@ export const en = {
   pages: 'Pages',
   previousPage: 'Previous',
   nextPage: 'Next',
-  role_customer: 'Customer',
+  role_customer: ROLE_NAMES.customer.en,
   role_factory: 'SMT Works',
-  role_sales: 'Sales',
-  role_sales_manager: 'Sales manager',
-  role_engineer: 'Engineer',
-  role_production: 'Production',
-  role_qa: 'QA',
-  role_warehouse: 'Warehouse',
-  role_finance: 'Finance',
-  role_manager: 'Manager',
-  role_admin: 'Admin',
+  role_sales: ROLE_NAMES.sales.en,
+  role_sales_manager: ROLE_NAMES.sales_manager.en,
+  role_engineer: ROLE_NAMES.engineer.en,
+  role_production: ROLE_NAMES.production.en,
+  role_qa: ROLE_NAMES.qa.en,
+  role_warehouse: ROLE_NAMES.warehouse.en,
+  role_finance: ROLE_NAMES.finance.en,
+  role_manager: ROLE_NAMES.manager.en,
+  role_admin: ROLE_NAMES.admin.en,
 };
 
 export type StringKey = keyof typeof en;
@@ -768,17 +770,17 @@ export const zh: Record<StringKey, string> = {
   pages: '分页',
   previousPage: '上一页',
   nextPage: '下一页',
-  role_customer: '客户',
+  role_customer: ROLE_NAMES.customer.zh,
   role_factory: '工厂',
-  role_sales: '销售',
-  role_sales_manager: '销售经理',
-  role_engineer: '工程',
-  role_production: '生产',
-  role_qa: '品质',
-  role_warehouse: '仓库',
-  role_finance: '财务',
-  role_manager: '经理',
-  role_admin: '管理员',
+  role_sales: ROLE_NAMES.sales.zh,
+  role_sales_manager: ROLE_NAMES.sales_manager.zh,
+  role_engineer: ROLE_NAMES.engineer.zh,
+  role_production: ROLE_NAMES.production.zh,
+  role_qa: ROLE_NAMES.qa.zh,
+  role_warehouse: ROLE_NAMES.warehouse.zh,
+  role_finance: ROLE_NAMES.finance.zh,
+  role_manager: ROLE_NAMES.manager.zh,
+  role_admin: ROLE_NAMES.admin.zh,
 };
 
 /** Fills `{name}` placeholders. */
